@@ -1,0 +1,68 @@
+// Package answer is storybot's answer pipeline: a question (plus optional
+// conversation history) is retrieved against the knowledge, checked for
+// coverage, sent to the model with numbered passages, and comes back as an
+// Answer whose citations have been verified against the passages that were
+// sent. Without a model (or when it fails) the answer is extractive: sentences
+// quoted from the best passages, cited the same way.
+//
+// The CLI, the terminal console and the Discord adapter all call Pipeline.Ask.
+package answer
+
+import "storybot/internal/chat"
+
+// Mode says how an answer was produced.
+type Mode string
+
+// Modes of an Answer.
+const (
+	ModeLLM        Mode = "llm"        // written by the language model from the passages
+	ModeExtractive Mode = "extractive" // sentences quoted from the passages, no model
+)
+
+// Request is one question to answer.
+type Request struct {
+	Question string
+	History  []chat.Message // earlier turns of the conversation, oldest first; may be empty
+	K        int            // passages to retrieve; 0 means the pipeline's default
+}
+
+// Citation is one numbered source of an answer, resolved to a passage a
+// person can open.
+type Citation struct {
+	N         int    `json:"n"`
+	Doc       string `json:"doc"`      // path relative to the knowledge folder
+	Title     string `json:"title"`    // document title
+	Location  string `json:"location"` // "¶11, lines 21-22"
+	Quote     string `json:"quote"`    // a short quote from the passage
+	PassageID string `json:"-"`
+	Text      string `json:"-"`                 // the whole passage, for "Show sources"
+	Flagged   string `json:"flagged,omitempty"` // why the citation is doubtful, "" when it checks out
+}
+
+// Answer is the pipeline's result. Text carries inline markers [1]..[n] that
+// match Citations[i].N.
+type Answer struct {
+	Question  string     `json:"question"`
+	Text      string     `json:"answer"`
+	Mode      Mode       `json:"mode"`
+	Refused   bool       `json:"refused"` // the knowledge does not cover the question
+	Citations []Citation `json:"citations"`
+	Warnings  []string   `json:"warnings"`
+	Usage     chat.Usage `json:"usage"`
+}
+
+// Event is progress reported while an answer is produced.
+type Event struct {
+	Kind  EventKind
+	Delta string // with EventDelta: newly streamed model text (raw, before citation checks)
+}
+
+// EventKind names the stage an Event reports.
+type EventKind int
+
+// Kinds of Event.
+const (
+	EventRetrieved EventKind = iota // passages found; the model is about to be called
+	EventQueued                     // waiting for a free model slot
+	EventDelta                      // more streamed text
+)

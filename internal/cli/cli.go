@@ -1,0 +1,237 @@
+// Package cli is storybot's command line and the one place that wires the
+// packages together: it loads the configuration, opens the knowledge library,
+// builds the answer pipeline with or without a model, and starts the Discord
+// bot or the terminal console. Each command lives in its own file (search.go,
+// eval.go, ask.go, ...) as a function that takes a context, an Env and its
+// arguments.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+
+	"storybot/internal/config"
+)
+
+// Env is what a command runs with: its streams, the configuration and a
+// logger that writes to stderr.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Config config.Config
+	Log    *slog.Logger
+	Getenv func(string) string
+}
+
+// command is one subcommand of storybot.
+type command struct {
+	name    string
+	args    string // usage after the name, e.g. "[--k N] [--json] QUERY..."
+	summary string
+	run     func(ctx context.Context, e *Env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"search", "[--k N] [--json] QUERY...", "show the passages that best match a query", cmdSearch},
+		{"ask", "[--k N] [--json] QUESTION...", "answer a question, with citations", cmdAsk},
+		{"eval", "--questions FILE.jsonl [--knowledge DIR]... [--k 1,3,5,10] [--answers] [--json]", "measure retrieval (and answers) on a question set", cmdEval},
+		{"refresh", "[--json]", "re-index the knowledge folder and report what changed", cmdRefresh},
+		{"summary", "[--doc D] [--length short|medium|long] [--focus TEXT] [--json]", "summarise the knowledge or one document, cited", cmdSummary},
+		{"timeline", "[--doc D] [--json]", "the dated events of the story, in order, cited", cmdTimeline},
+		{"feedback", "[--json]", "print the 👍/👎 feedback recorded from Discord", cmdFeedback},
+		{"console", "", "chat with the bot in the terminal (the default without DISCORD_TOKEN)", cmdConsole},
+		{"bot", "", "run the Discord bot (the default with DISCORD_TOKEN)", cmdBot},
+	}
+}
+
+// UsageError is a mistake in how storybot was called; it exits with code 2.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+func usageErrorf(format string, a ...any) error { return &UsageError{Msg: fmt.Sprintf(format, a...)} }
+
+// ExitCode maps an error from Run to the process exit code: 2 for usage
+// errors, 1 for everything else, 0 for nil.
+func ExitCode(err error) int {
+	var ue *UsageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		return 2
+	default:
+		return 1
+	}
+}
+
+// Run is storybot's main: args are the command-line arguments without the
+// program name. With no command it runs the Discord bot when DISCORD_TOKEN is
+// set and the terminal console otherwise.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	return run(ctx, args, stdin, stdout, stderr, os.Getenv)
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	e := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv}
+	global := flag.NewFlagSet("storybot", flag.ContinueOnError)
+	global.SetOutput(io.Discard)
+	var envFile, knowledge, data string
+	var help bool
+	global.StringVar(&envFile, "env-file", ".env", "read settings from this file when it exists")
+	global.StringVar(&knowledge, "knowledge", "", "knowledge folder (env KNOWLEDGE_DIR, default ./knowledge)")
+	global.StringVar(&data, "data", "", "data folder for caches, feedback and logs (env DATA_DIR, default ./data)")
+	global.BoolVar(&help, "help", false, "show help")
+	global.BoolVar(&help, "h", false, "show help")
+	if err := global.Parse(args); err != nil {
+		return usageErrorf("%v\n\n%s", err, mainUsage())
+	}
+	if help {
+		fmt.Fprint(stdout, mainUsage())
+		return nil
+	}
+	cfg, err := config.Load(envFile, getenv)
+	if err != nil {
+		return usageErrorf("configuration: %v", err)
+	}
+	if knowledge != "" {
+		cfg.KnowledgeDir = knowledge
+	}
+	if data != "" {
+		cfg.DataDir = data
+	}
+	e.Config = cfg
+	e.Log = newLogger(stderr, cfg.LogLevel)
+
+	rest := global.Args()
+	name := ""
+	if len(rest) > 0 {
+		name, rest = rest[0], rest[1:]
+	}
+	if name == "" {
+		if cfg.DiscordToken != "" {
+			return cmdBot(ctx, e, nil)
+		}
+		return cmdConsole(ctx, e, nil)
+	}
+	if name == "help" {
+		if len(rest) > 0 {
+			return run(ctx, []string{rest[0], "--help"}, stdin, stdout, stderr, getenv)
+		}
+		fmt.Fprint(stdout, mainUsage())
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(ctx, e, rest)
+		}
+	}
+	return usageErrorf("unknown command %q\n\n%s", name, mainUsage())
+}
+
+func mainUsage() string {
+	var b strings.Builder
+	b.WriteString(`storybot answers questions about the documents in its knowledge folder, with citations.
+
+Usage:
+  storybot [global flags]                 run the Discord bot (DISCORD_TOKEN set) or the terminal console
+  storybot [global flags] COMMAND [flags] ARGS...
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %-9s %s\n", c.name, c.summary)
+	}
+	b.WriteString(`
+Global flags (also accepted after the command):
+  --knowledge DIR   knowledge folder (env KNOWLEDGE_DIR, default ./knowledge)
+  --data DIR        data folder for caches, feedback and logs (env DATA_DIR, default ./data)
+  --env-file FILE   settings file read when it exists (default .env; the environment wins)
+
+Run 'storybot COMMAND --help' for a command's flags. Configuration: see .env.example and README.md.
+`)
+	return b.String()
+}
+
+// newFlagSet returns a FlagSet for a command with the global --knowledge and
+// --data flags bound to e.Config, and a usage text built from the command
+// table.
+func (e *Env) newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Func("knowledge", "knowledge folder (env KNOWLEDGE_DIR)", func(s string) error { e.Config.KnowledgeDir = s; return nil })
+	fs.Func("data", "data folder (env DATA_DIR)", func(s string) error { e.Config.DataDir = s; return nil })
+	return fs
+}
+
+// parseFlags parses args with fs, allowing flags and positional arguments to
+// be mixed ("search why --k 3" works) and "--" to end the flags. It prints the
+// command's help and returns errHelp for --help.
+func (e *Env) parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				e.printCommandHelp(fs)
+				return nil, errHelp
+			}
+			return nil, usageErrorf("%s: %v (see 'storybot %s --help')", fs.Name(), err, fs.Name())
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		// fs.Parse stops at "--" or at the first positional argument.
+		consumed := len(args) - len(rest)
+		if consumed > 0 && args[consumed-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// errHelp is returned by parseFlags after printing help; commands return nil for it.
+var errHelp = errors.New("help shown")
+
+func (e *Env) printCommandHelp(fs *flag.FlagSet) {
+	for _, c := range commands() {
+		if c.name != fs.Name() {
+			continue
+		}
+		fmt.Fprintf(e.Stdout, "Usage: storybot %s %s\n\n%s.\n\nFlags:\n", c.name, c.args, upperFirst(c.summary))
+	}
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	sort.Strings(names)
+	for _, n := range names {
+		f := fs.Lookup(n)
+		def := ""
+		if f.DefValue != "" && f.DefValue != "false" {
+			def = fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		fmt.Fprintf(e.Stdout, "  --%-12s %s%s\n", n, f.Usage, def)
+	}
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}

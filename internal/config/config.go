@@ -1,0 +1,197 @@
+// Package config loads storybot's one configuration struct: first the .env
+// file (through godotenv, when present), then the process environment, which
+// wins over .env; command-line flags are applied on top by internal/cli.
+// Load validates every value and names the variable to fix when one is wrong.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/joho/godotenv"
+)
+
+// Config is every setting storybot reads. The zero value is not useful: use
+// Load, or Default for tests.
+type Config struct {
+	KnowledgeDir string // KNOWLEDGE_DIR, default ./knowledge
+	DataDir      string // DATA_DIR, default ./data (caches, feedback, audit log, trash)
+	PromptsDir   string // PROMPTS_DIR, default ./prompts
+	MaxFileBytes int64  // MAX_FILE_BYTES, default 10 MB: larger knowledge files are skipped
+	LogLevel     string // LOG_LEVEL: debug, info (default), warn, error
+	Watch        bool   // WATCH_KNOWLEDGE, default true: re-index when the folder changes
+
+	OpenAIAPIKey           string        // OPENAI_API_KEY (secret)
+	OpenAIBaseURL          string        // OPENAI_BASE_URL, for Ollama, vLLM, LM Studio, OpenRouter
+	OpenAIModel            string        // OPENAI_MODEL, default gpt-4o-mini
+	OpenAITimeout          time.Duration // OPENAI_TIMEOUT, default 60s
+	OpenAIMaxConcurrency   int           // OPENAI_MAX_CONCURRENCY, default 4
+	OpenAIMaxContextTokens int           // OPENAI_MAX_CONTEXT_TOKENS, default 6000
+	OpenAIEmbeddingModel   string        // OPENAI_EMBEDDING_MODEL: enables dense retrieval when set
+
+	DiscordToken      string   // DISCORD_TOKEN (secret): without it the bot runs in the terminal
+	DiscordAPIURL     string   // DISCORD_API_URL, default https://discord.com
+	DiscordGuildID    string   // DISCORD_GUILD_ID: register commands to this guild only
+	ModeratorRoleIDs  []string // MODERATOR_ROLE_IDS, comma-separated
+	AllowedChannelIDs []string // ALLOWED_CHANNEL_IDS, comma-separated; empty: everywhere
+	RateLimitPerUser  int      // RATE_LIMIT_PER_USER questions a minute, default 5
+	MaxUploadBytes    int64    // MAX_UPLOAD_BYTES for /knowledge add, default 10 MB
+}
+
+// Default returns the configuration with every default and no secrets.
+func Default() Config {
+	return Config{
+		KnowledgeDir:           "./knowledge",
+		DataDir:                "./data",
+		PromptsDir:             "./prompts",
+		MaxFileBytes:           10 << 20,
+		LogLevel:               "info",
+		Watch:                  true,
+		OpenAIModel:            "gpt-4o-mini",
+		OpenAITimeout:          60 * time.Second,
+		OpenAIMaxConcurrency:   4,
+		OpenAIMaxContextTokens: 6000,
+		DiscordAPIURL:          "https://discord.com",
+		RateLimitPerUser:       5,
+		MaxUploadBytes:         10 << 20,
+	}
+}
+
+// LLMEnabled reports whether a language model is configured: an API key, or
+// a base URL alone (local servers need no key).
+func (c Config) LLMEnabled() bool { return c.OpenAIAPIKey != "" || c.OpenAIBaseURL != "" }
+
+// Load reads envFile (skipped when it does not exist; "" means ".env") and
+// then the environment given by getenv (os.Getenv when nil). It returns an
+// error that names the variable when a value is invalid.
+func Load(envFile string, getenv func(string) string) (Config, error) {
+	if envFile == "" {
+		envFile = ".env"
+	}
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	fileVals := map[string]string{}
+	if m, err := godotenv.Read(envFile); err == nil {
+		fileVals = m
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return Config{}, fmt.Errorf("read %s: %w (fix the file or remove it)", envFile, err)
+	}
+	get := func(k string) string {
+		if v := getenv(k); v != "" {
+			return v
+		}
+		return fileVals[k]
+	}
+	c := Default()
+	var errs []error
+	str := func(k string, dst *string) {
+		if v := strings.TrimSpace(get(k)); v != "" {
+			*dst = v
+		}
+	}
+	num := func(k string, dst *int, min int) {
+		v := strings.TrimSpace(get(k))
+		if v == "" {
+			return
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < min {
+			errs = append(errs, fmt.Errorf("%s=%q: want a whole number ≥ %d", k, v, min))
+			return
+		}
+		*dst = n
+	}
+	size := func(k string, dst *int64) {
+		v := strings.TrimSpace(get(k))
+		if v == "" {
+			return
+		}
+		n, err := ParseBytes(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: %v", k, v, err))
+			return
+		}
+		*dst = n
+	}
+	str("KNOWLEDGE_DIR", &c.KnowledgeDir)
+	str("DATA_DIR", &c.DataDir)
+	str("PROMPTS_DIR", &c.PromptsDir)
+	size("MAX_FILE_BYTES", &c.MaxFileBytes)
+	str("LOG_LEVEL", &c.LogLevel)
+	switch strings.ToLower(c.LogLevel) {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("LOG_LEVEL=%q: want debug, info, warn or error", c.LogLevel))
+	}
+	if v := strings.TrimSpace(get("WATCH_KNOWLEDGE")); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("WATCH_KNOWLEDGE=%q: want true or false", v))
+		}
+		c.Watch = b
+	}
+	str("OPENAI_API_KEY", &c.OpenAIAPIKey)
+	str("OPENAI_BASE_URL", &c.OpenAIBaseURL)
+	str("OPENAI_MODEL", &c.OpenAIModel)
+	if v := strings.TrimSpace(get("OPENAI_TIMEOUT")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("OPENAI_TIMEOUT=%q: want a positive duration such as 60s or 2m", v))
+		} else {
+			c.OpenAITimeout = d
+		}
+	}
+	num("OPENAI_MAX_CONCURRENCY", &c.OpenAIMaxConcurrency, 1)
+	num("OPENAI_MAX_CONTEXT_TOKENS", &c.OpenAIMaxContextTokens, 500)
+	str("OPENAI_EMBEDDING_MODEL", &c.OpenAIEmbeddingModel)
+	str("DISCORD_TOKEN", &c.DiscordToken)
+	str("DISCORD_API_URL", &c.DiscordAPIURL)
+	c.DiscordAPIURL = strings.TrimRight(c.DiscordAPIURL, "/")
+	if !strings.HasPrefix(c.DiscordAPIURL, "http://") && !strings.HasPrefix(c.DiscordAPIURL, "https://") {
+		errs = append(errs, fmt.Errorf("DISCORD_API_URL=%q: want an http:// or https:// URL such as https://discord.com", c.DiscordAPIURL))
+	}
+	str("DISCORD_GUILD_ID", &c.DiscordGuildID)
+	c.ModeratorRoleIDs = list(get("MODERATOR_ROLE_IDS"))
+	c.AllowedChannelIDs = list(get("ALLOWED_CHANNEL_IDS"))
+	num("RATE_LIMIT_PER_USER", &c.RateLimitPerUser, 0)
+	size("MAX_UPLOAD_BYTES", &c.MaxUploadBytes)
+	if c.OpenAIBaseURL != "" && !strings.HasPrefix(c.OpenAIBaseURL, "http://") && !strings.HasPrefix(c.OpenAIBaseURL, "https://") {
+		errs = append(errs, fmt.Errorf("OPENAI_BASE_URL=%q: want an http:// or https:// URL such as http://localhost:11434/v1", c.OpenAIBaseURL))
+	}
+	return c, errors.Join(errs...)
+}
+
+func list(v string) []string {
+	var out []string
+	for _, f := range strings.Split(v, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// ParseBytes parses a size such as "10485760", "10MB", "512KB" or "1GiB".
+func ParseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(strings.ToUpper(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		m      int64
+	}{{"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, errors.New("want a positive size such as 10MB or 10485760")
+	}
+	return n * mult, nil
+}

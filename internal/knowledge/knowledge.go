@@ -1,0 +1,54 @@
+// Package knowledge holds the documents of the knowledge folder and the
+// passages they are split into, and loads them from disk.
+//
+// A Passage is the unit that is retrieved, sent to the model and cited: it
+// knows its document, the section heading it falls under, its paragraph
+// numbers and its line range, so a citation can say "¶11, lines 21-22".
+package knowledge
+
+import (
+	"fmt"
+	"time"
+)
+
+// Document is one file of the knowledge folder, parsed.
+type Document struct {
+	Path     string    // relative to the knowledge folder, slash-separated
+	Title    string    // front matter title, first heading, or the file name made readable
+	Date     string    // YYYY-MM-DD when the document has one, else ""
+	Hash     string    // hex SHA-256 of the file's bytes
+	Size     int64     // bytes on disk
+	ModTime  time.Time // modification time when loaded
+	Passages []Passage // in document order
+}
+
+// Passage is a bounded run of whole paragraphs of one document.
+type Passage struct {
+	ID        string // stable while the document path and text are unchanged
+	Doc       string // Document.Path
+	Title     string // Document.Title
+	Section   string // heading the passage falls under, "" before any
+	Page      int    // 1-based page for paged formats (PDF), else 0
+	ParaStart int    // 1-based paragraph numbers (within the page for paged formats)
+	ParaEnd   int
+	StartLine int // 1-based line range in the source text
+	EndLine   int
+	Text      string
+}
+
+// Location renders where a passage stands, for citations:
+// "¶11, lines 21-22", "¶3-4, lines 5-8", or "p. 3, ¶2" for paged formats.
+func (p Passage) Location() string {
+	para := fmt.Sprintf("¶%d", p.ParaStart)
+	if p.ParaEnd > p.ParaStart {
+		para = fmt.Sprintf("¶%d-%d", p.ParaStart, p.ParaEnd)
+	}
+	if p.Page > 0 {
+		return fmt.Sprintf("p. %d, %s", p.Page, para)
+	}
+	lines := fmt.Sprintf("line %d", p.StartLine)
+	if p.EndLine > p.StartLine {
+		lines = fmt.Sprintf("lines %d-%d", p.StartLine, p.EndLine)
+	}
+	return para + ", " + lines
+}
