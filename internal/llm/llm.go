@@ -1,0 +1,376 @@
+// Package llm is the adapter between storybot and any OpenAI-compatible chat
+// completions API (OpenAI, OpenRouter, Ollama, vLLM, LM Studio), built on
+// github.com/sashabaranov/go-openai.
+//
+// A Client streams by default, bounds the number of calls in flight
+// (MaxConcurrency, telling a waiting caller through chat.NotifyQueued), gives
+// each try a timeout, and retries 429, 5xx and broken connections with
+// exponential backoff and jitter, honouring Retry-After, at most MaxTries
+// times. When the model still cannot answer, the error wraps
+// chat.ErrUnavailable so that callers can fall back to extractive answers.
+// The API key is sent only in the Authorization header: it is never logged
+// and never part of an error.
+package llm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"storybot/internal/chat"
+	"storybot/internal/config"
+)
+
+// DefaultModel is used when Config.Model is empty.
+const DefaultModel = "gpt-4o-mini"
+
+// Config configures a Client. Zero fields take the defaults named.
+type Config struct {
+	APIKey         string        // sent as a bearer token; may be empty for local servers
+	BaseURL        string        // default https://api.openai.com/v1
+	Model          string        // default DefaultModel
+	Timeout        time.Duration // per try, default 60s
+	MaxConcurrency int           // calls in flight, default 4
+	MaxTries       int           // default 3
+	MaxTokens      int           // default answer length when a request says 0; 0: the server's default
+
+	// BaseBackoff is the first wait between tries (default 1s); it doubles
+	// each try, with jitter, up to MaxBackoff (default 20s). A Retry-After
+	// header from the server wins when it is longer, up to MaxBackoff.
+	BaseBackoff time.Duration
+	MaxBackoff  time.Duration
+
+	// HTTPClient carries the requests; default a new http.Client.
+	HTTPClient *http.Client
+	// Sleep waits between tries; default a timer that stops when ctx ends.
+	// Tests inject one that records the waits and returns at once.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Jitter returns a number in [0, 1); default math/rand/v2.
+	Jitter func() float64
+}
+
+// FromConfig maps storybot's configuration to a Config.
+func FromConfig(c config.Config) Config {
+	return Config{
+		APIKey:         c.OpenAIAPIKey,
+		BaseURL:        c.OpenAIBaseURL,
+		Model:          c.OpenAIModel,
+		Timeout:        c.OpenAITimeout,
+		MaxConcurrency: c.OpenAIMaxConcurrency,
+	}
+}
+
+// Client calls a chat completions API. It is safe for concurrent use.
+type Client struct {
+	cfg   Config
+	api   *openai.Client
+	slots chan struct{}
+	log   *slog.Logger
+	host  string
+}
+
+// New returns a Client for cfg. log may be nil.
+func New(cfg Config, log *slog.Logger) *Client {
+	if cfg.Model == "" {
+		cfg.Model = DefaultModel
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 60 * time.Second
+	}
+	if cfg.MaxConcurrency <= 0 {
+		cfg.MaxConcurrency = 4
+	}
+	if cfg.MaxTries <= 0 {
+		cfg.MaxTries = 3
+	}
+	if cfg.BaseBackoff <= 0 {
+		cfg.BaseBackoff = time.Second
+	}
+	if cfg.MaxBackoff <= 0 {
+		cfg.MaxBackoff = 20 * time.Second
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{}
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleep
+	}
+	if cfg.Jitter == nil {
+		cfg.Jitter = rand.Float64
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	oc := openai.DefaultConfig(cfg.APIKey)
+	if cfg.BaseURL != "" {
+		oc.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	}
+	oc.HTTPClient = &hintDoer{c: cfg.HTTPClient}
+	host := "api.openai.com"
+	if u, err := url.Parse(oc.BaseURL); err == nil {
+		host = u.Host
+	}
+	return &Client{
+		cfg:   cfg,
+		api:   openai.NewClientWithConfig(oc),
+		slots: make(chan struct{}, cfg.MaxConcurrency),
+		log:   log.With("model", cfg.Model, "host", host),
+		host:  host,
+	}
+}
+
+// Model returns the model name the client asks for.
+func (c *Client) Model() string { return c.cfg.Model }
+
+// Complete sends req to the model. With onDelta non-nil the reply is
+// streamed and onDelta receives each piece of text as it arrives (from the
+// calling goroutine); the returned Response holds the whole text either way.
+//
+// When all slots are busy Complete calls chat.NotifyQueued(ctx) once and
+// waits. Errors: ctx's error when ctx ends; otherwise, when the model cannot
+// answer (after retries for 429, 5xx and broken connections; at once for a
+// timeout, a stream broken after text was streamed, or another 4xx), an error
+// wrapping chat.ErrUnavailable that says what happened, without secrets.
+func (c *Client) Complete(ctx context.Context, req chat.Request, onDelta func(string)) (chat.Response, error) {
+	select {
+	case c.slots <- struct{}{}:
+	default:
+		chat.NotifyQueued(ctx)
+		select {
+		case c.slots <- struct{}{}:
+		case <-ctx.Done():
+			return chat.Response{}, ctx.Err()
+		}
+	}
+	defer func() { <-c.slots }()
+
+	oreq := openai.ChatCompletionRequest{
+		Model:       c.cfg.Model,
+		Temperature: req.Temperature,
+		MaxTokens:   req.MaxTokens,
+	}
+	if oreq.MaxTokens == 0 {
+		oreq.MaxTokens = c.cfg.MaxTokens
+	}
+	for _, m := range req.Messages {
+		oreq.Messages = append(oreq.Messages, openai.ChatCompletionMessage{Role: m.Role, Content: m.Content})
+	}
+
+	var lastErr error
+	for try := 1; ; try++ {
+		hint := &retryHint{}
+		tctx, cancel := context.WithTimeout(context.WithValue(ctx, hintKey{}, hint), c.cfg.Timeout)
+		start := time.Now()
+		var resp chat.Response
+		var streamed bool
+		var err error
+		if onDelta != nil {
+			resp, streamed, err = c.stream(tctx, oreq, onDelta)
+		} else {
+			resp, err = c.once(tctx, oreq)
+		}
+		timedOut := errors.Is(tctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
+		cancel()
+		if err == nil {
+			c.log.Debug("model answered", "try", try, "ms", time.Since(start).Milliseconds(),
+				"prompt_tokens", resp.Usage.PromptTokens, "completion_tokens", resp.Usage.CompletionTokens)
+			return resp, nil
+		}
+		if ctx.Err() != nil {
+			return chat.Response{}, ctx.Err()
+		}
+		if timedOut {
+			c.log.Warn("model timed out", "try", try, "timeout", c.cfg.Timeout)
+			return chat.Response{}, fmt.Errorf("%w: no answer from %s within %s (OPENAI_TIMEOUT)", chat.ErrUnavailable, c.host, c.cfg.Timeout)
+		}
+		status, retryable := classify(err)
+		lastErr = describe(status, err)
+		if streamed {
+			c.log.Warn("model stream broke mid-answer", "try", try, "err", lastErr)
+			return chat.Response{}, fmt.Errorf("%w: the answer stream broke: %v", chat.ErrUnavailable, lastErr)
+		}
+		if !retryable || try >= c.cfg.MaxTries {
+			c.log.Warn("model failed", "try", try, "status", status, "retryable", retryable, "err", lastErr)
+			if retryable {
+				return chat.Response{}, fmt.Errorf("%w: %d tries failed, last: %v", chat.ErrUnavailable, try, lastErr)
+			}
+			return chat.Response{}, fmt.Errorf("%w: %v", chat.ErrUnavailable, lastErr)
+		}
+		wait := c.backoff(try, hint.retryAfter)
+		c.log.Info("model call failed, retrying", "try", try, "status", status, "wait", wait, "err", lastErr)
+		if err := c.cfg.Sleep(ctx, wait); err != nil {
+			return chat.Response{}, err
+		}
+	}
+}
+
+func (c *Client) once(ctx context.Context, oreq openai.ChatCompletionRequest) (chat.Response, error) {
+	r, err := c.api.CreateChatCompletion(ctx, oreq)
+	if err != nil {
+		return chat.Response{}, err
+	}
+	out := chat.Response{Usage: chat.Usage{PromptTokens: r.Usage.PromptTokens, CompletionTokens: r.Usage.CompletionTokens}}
+	if len(r.Choices) > 0 {
+		out.Text = r.Choices[0].Message.Content
+		out.FinishReason = string(r.Choices[0].FinishReason)
+	}
+	return out, nil
+}
+
+// stream reports streamed=true when text had reached onDelta before an error.
+func (c *Client) stream(ctx context.Context, oreq openai.ChatCompletionRequest, onDelta func(string)) (resp chat.Response, streamed bool, err error) {
+	oreq.Stream = true
+	if c.cfg.BaseURL == "" || strings.Contains(c.host, "openai.com") {
+		oreq.StreamOptions = &openai.StreamOptions{IncludeUsage: true}
+	}
+	st, err := c.api.CreateChatCompletionStream(ctx, oreq)
+	if err != nil {
+		return chat.Response{}, false, err
+	}
+	defer st.Close()
+	var b strings.Builder
+	for {
+		chunk, err := st.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return chat.Response{}, b.Len() > 0, err
+		}
+		if chunk.Usage != nil {
+			resp.Usage = chat.Usage{PromptTokens: chunk.Usage.PromptTokens, CompletionTokens: chunk.Usage.CompletionTokens}
+		}
+		for _, ch := range chunk.Choices {
+			if ch.Index != 0 {
+				continue
+			}
+			if ch.Delta.Content != "" {
+				b.WriteString(ch.Delta.Content)
+				onDelta(ch.Delta.Content)
+			}
+			if ch.FinishReason != "" {
+				resp.FinishReason = string(ch.FinishReason)
+			}
+		}
+	}
+	resp.Text = b.String()
+	return resp, false, nil
+}
+
+// backoff is the wait after the given failed try: BaseBackoff·2^(try-1),
+// with jitter in [½, 1], raised to Retry-After when the server asked for
+// longer, capped at MaxBackoff.
+func (c *Client) backoff(try int, retryAfter time.Duration) time.Duration {
+	d := c.cfg.BaseBackoff << (try - 1)
+	d = d/2 + time.Duration(float64(d/2)*c.cfg.Jitter())
+	if retryAfter > d {
+		d = retryAfter
+	}
+	if d > c.cfg.MaxBackoff {
+		d = c.cfg.MaxBackoff
+	}
+	return d
+}
+
+// classify returns the HTTP status (0 when none) and whether a retry may help.
+func classify(err error) (int, bool) {
+	var apiErr *openai.APIError
+	if errors.As(err, &apiErr) && apiErr.HTTPStatusCode > 0 {
+		return apiErr.HTTPStatusCode, retryStatus(apiErr.HTTPStatusCode)
+	}
+	var reqErr *openai.RequestError
+	if errors.As(err, &reqErr) && reqErr.HTTPStatusCode > 0 {
+		return reqErr.HTTPStatusCode, retryStatus(reqErr.HTTPStatusCode)
+	}
+	if errors.As(err, &apiErr) {
+		// An error event inside a stream: treat it as a server failure.
+		return 0, true
+	}
+	// No HTTP status: the connection failed or broke (refused, reset,
+	// unexpected EOF), or the reply was not JSON.
+	return 0, true
+}
+
+func retryStatus(code int) bool { return code == http.StatusTooManyRequests || code >= 500 }
+
+// describe turns err into a short message for logs and wrapped errors. It
+// never includes request headers, so the key cannot leak.
+func describe(status int, err error) error {
+	switch {
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return fmt.Errorf("the model server refused the credentials (HTTP %d): check OPENAI_API_KEY", status)
+	case status == http.StatusNotFound:
+		return fmt.Errorf("the model server does not know this model or path (HTTP 404): check OPENAI_MODEL and OPENAI_BASE_URL")
+	case status == http.StatusTooManyRequests:
+		return fmt.Errorf("rate limited (HTTP 429)")
+	case status > 0:
+		return fmt.Errorf("HTTP %d: %s", status, trim(err.Error(), 200))
+	default:
+		return errors.New(trim(err.Error(), 200))
+	}
+}
+
+func trim(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// retryHint carries the Retry-After of the last response of one try.
+type retryHint struct{ retryAfter time.Duration }
+
+type hintKey struct{}
+
+// hintDoer records Retry-After headers into the try's retryHint.
+type hintDoer struct{ c *http.Client }
+
+func (d *hintDoer) Do(r *http.Request) (*http.Response, error) {
+	resp, err := d.c.Do(r)
+	if resp != nil {
+		if h, ok := r.Context().Value(hintKey{}).(*retryHint); ok {
+			h.retryAfter = ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		}
+	}
+	return resp, err
+}
+
+// ParseRetryAfter reads a Retry-After header: a number of seconds or an HTTP
+// date (relative to now). It returns 0 when the header is absent or invalid.
+func ParseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseFloat(v, 64); err == nil {
+		if n < 0 {
+			return 0
+		}
+		return time.Duration(n * float64(time.Second))
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
