@@ -38,6 +38,8 @@ type Passage struct {
 
 // Location renders where a passage stands, for citations:
 // "¶11, lines 21-22", "¶3-4, lines 5-8", or "p. 3, ¶2" for paged formats.
+// A one-line passage still shows a range ("¶11, lines 21-21") so that every
+// location has the same shape.
 func (p Passage) Location() string {
 	para := fmt.Sprintf("¶%d", p.ParaStart)
 	if p.ParaEnd > p.ParaStart {
@@ -46,9 +48,5 @@ func (p Passage) Location() string {
 	if p.Page > 0 {
 		return fmt.Sprintf("p. %d, %s", p.Page, para)
 	}
-	lines := fmt.Sprintf("line %d", p.StartLine)
-	if p.EndLine > p.StartLine {
-		lines = fmt.Sprintf("lines %d-%d", p.StartLine, p.EndLine)
-	}
-	return para + ", " + lines
+	return fmt.Sprintf("%s, lines %d-%d", para, p.StartLine, max(p.StartLine, p.EndLine))
 }

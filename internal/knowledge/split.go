@@ -1,0 +1,387 @@
+package knowledge
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"path"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// DefaultPassageChars is the passage size used when Options.PassageChars is
+// 0, chosen by measurement on the eval sets (see README).
+const DefaultPassageChars = 700
+
+func (o Options) passageChars() int {
+	if o.PassageChars > 0 {
+		return o.PassageChars
+	}
+	return DefaultPassageChars
+}
+
+func hashHex(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// para is one paragraph of a page: a block of non-blank lines.
+type para struct {
+	n       int    // 1-based paragraph number within the page
+	line    int    // first line, 1-based
+	text    string // lines joined with "\n"
+	heading string // non-empty when the paragraph is a heading (its text)
+	starts  []int  // byte offset in text where each line starts
+}
+
+// lineAt returns the line number of byte offset off of p.text.
+func (p *para) lineAt(off int) int {
+	l := 0
+	for i, s := range p.starts {
+		if s <= off {
+			l = i
+		}
+	}
+	return p.line + l
+}
+
+var (
+	datePrefix = regexp.MustCompile(`^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*`)
+	mdHeading  = regexp.MustCompile(`^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$`)
+	metaLine   = regexp.MustCompile(`^[\p{L}][\p{L} ]{0,20}:\s`)
+)
+
+// build parses the pages of a document named rel.
+func build(rel, ext string, pages []string, chars int) *Document {
+	doc := &Document{Path: rel}
+	markdown := ext == ".md" || ext == ".markdown"
+	var firstHeading string
+	seen := map[string]int{}
+	for pi, page := range pages {
+		page = strings.TrimPrefix(page, "\uFEFF")
+		lines := strings.Split(strings.ReplaceAll(page, "\r\n", "\n"), "\n")
+		startLine := 0 // index of the first line that is text
+		if pi == 0 {
+			// front matter
+			if len(lines) > 0 && strings.TrimSpace(lines[0]) == "---" {
+				for i := 1; i < len(lines); i++ {
+					l := strings.TrimSpace(lines[i])
+					if l == "---" || l == "..." {
+						startLine = i + 1
+						break
+					}
+					k, v, ok := strings.Cut(l, ":")
+					if !ok {
+						continue
+					}
+					v = strings.Trim(strings.TrimSpace(v), `"'`)
+					switch strings.ToLower(strings.TrimSpace(k)) {
+					case "title":
+						doc.Title = v
+					case "date":
+						if len(v) >= 10 && isDate(v[:10]) {
+							doc.Date = v[:10]
+						}
+					}
+				}
+			}
+			// a leading "date YYYY-MM-DD" line prefix
+			for i := startLine; i < len(lines); i++ {
+				if strings.TrimSpace(lines[i]) == "" {
+					continue
+				}
+				if m := datePrefix.FindStringSubmatchIndex(lines[i]); m != nil {
+					d := lines[i][m[2]:m[3]]
+					if isDate(d) {
+						if doc.Date == "" {
+							doc.Date = d
+						}
+						lines[i] = lines[i][m[1]:]
+					}
+				}
+				break
+			}
+		}
+		paras := paragraphs(lines, startLine, markdown)
+		page := 0
+		if len(pages) > 1 {
+			page = pi + 1
+		}
+		section := ""
+		for _, p := range paras {
+			if p.heading != "" && firstHeading == "" && (markdown || p.n == 1) {
+				firstHeading = p.heading
+			}
+		}
+		for _, ps := range group(paras, chars) {
+			if ps.heading != "" {
+				section = ps.heading
+				continue
+			}
+			ps.p.Section = section
+			ps.p.Page = page
+			ps.p.Doc = rel
+			id := hashHex([]byte(rel + "\x00" + ps.p.Text))[:16]
+			if n := seen[id]; n > 0 {
+				seen[id] = n + 1
+				id = id + "-" + itoa(n)
+			} else {
+				seen[id] = 1
+			}
+			ps.p.ID = id
+			doc.Passages = append(doc.Passages, ps.p)
+		}
+	}
+	if doc.Title == "" {
+		doc.Title = firstHeading
+	}
+	if doc.Title == "" {
+		doc.Title = readableName(rel)
+	}
+	for i := range doc.Passages {
+		doc.Passages[i].Title = doc.Title
+	}
+	return doc
+}
+
+func itoa(n int) string {
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			return string(b[i:])
+		}
+	}
+}
+
+func isDate(s string) bool {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	for i, c := range s {
+		if i != 4 && i != 7 && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// readableName turns "dir/albania-cuts_ties.txt" into "Albania cuts ties".
+func readableName(rel string) string {
+	base := path.Base(rel)
+	base = strings.TrimSuffix(base, path.Ext(base))
+	f := strings.FieldsFunc(base, func(r rune) bool { return r == '_' || r == '-' || r == ' ' || r == '.' })
+	s := strings.Join(f, " ")
+	if s == "" {
+		return base
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// paragraphs splits lines (from index from) into paragraphs: blocks of
+// non-blank lines. Line numbers are 1-based indexes into lines.
+func paragraphs(lines []string, from int, markdown bool) []*para {
+	var out []*para
+	var cur *para
+	n := 0
+	flush := func() {
+		if cur != nil {
+			out = append(out, cur)
+			cur = nil
+		}
+	}
+	for i := from; i < len(lines); i++ {
+		l := strings.TrimRight(lines[i], " \t\r")
+		if strings.TrimSpace(l) == "" {
+			flush()
+			continue
+		}
+		if markdown {
+			if m := mdHeading.FindStringSubmatch(l); m != nil {
+				flush()
+				n++
+				out = append(out, &para{n: n, line: i + 1, text: m[2], heading: m[2], starts: []int{0}})
+				continue
+			}
+		}
+		if cur == nil {
+			n++
+			cur = &para{n: n, line: i + 1}
+		} else {
+			cur.text += "\n"
+		}
+		cur.starts = append(cur.starts, len(cur.text))
+		cur.text += l
+	}
+	flush()
+	for _, p := range out {
+		if p.heading == "" && len(p.starts) == 1 && titleLike(p.text) {
+			p.heading = strings.TrimSpace(p.text)
+		}
+	}
+	return out
+}
+
+// titleLike reports whether a one-line paragraph reads as a heading: short,
+// starting with a capital letter, several words, no final punctuation, not a
+// "Key: value" line or a link.
+func titleLike(s string) bool {
+	s = strings.TrimSpace(s)
+	if len(s) < 3 || utf8.RuneCountInString(s) > 160 {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	if !unicode.IsUpper(r) && !unicode.IsDigit(r) {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if unicode.IsPunct(last) && last != ')' {
+		return false
+	}
+	if strings.Contains(s, "://") || metaLine.MatchString(s) {
+		return false
+	}
+	if strings.Contains(s, ". ") || strings.Contains(s, "? ") || strings.Contains(s, "! ") {
+		return false
+	}
+	words := len(strings.Fields(s))
+	return words >= 2 && words <= 24
+}
+
+type piece struct {
+	heading string
+	p       Passage
+}
+
+// group packs paragraphs into passages of about chars characters: whole
+// paragraphs while they fit, long paragraphs cut at sentence ends.
+func group(paras []*para, chars int) []piece {
+	var out []piece
+	var cur *Passage
+	flush := func() {
+		if cur != nil {
+			out = append(out, piece{p: *cur})
+			cur = nil
+		}
+	}
+	for _, p := range paras {
+		if p.heading != "" {
+			flush()
+			out = append(out, piece{heading: p.heading})
+			continue
+		}
+		if len(p.text) > chars+chars/2 {
+			flush()
+			for _, s := range sentenceChunks(p.text, chars) {
+				out = append(out, piece{p: Passage{
+					ParaStart: p.n, ParaEnd: p.n,
+					StartLine: p.lineAt(s[0]), EndLine: p.lineAt(max(s[0], s[1]-1)),
+					Text: strings.TrimSpace(p.text[s[0]:s[1]]),
+				}})
+			}
+			continue
+		}
+		if cur != nil && len(cur.Text)+2+len(p.text) > chars {
+			flush()
+		}
+		if cur == nil {
+			cur = &Passage{ParaStart: p.n, StartLine: p.line, Text: p.text}
+		} else {
+			cur.Text += "\n\n" + p.text
+		}
+		cur.ParaEnd = p.n
+		cur.EndLine = p.line + len(p.starts) - 1
+	}
+	flush()
+	return out
+}
+
+// sentenceChunks cuts text into [start,end) byte ranges of about chars
+// characters, ending at sentence boundaries where it can.
+func sentenceChunks(text string, chars int) [][2]int {
+	ends := sentenceEnds(text)
+	var out [][2]int
+	start := 0
+	for start < len(text) {
+		limit := start + chars
+		if limit >= len(text) || len(text)-start < chars+chars/3 {
+			out = append(out, [2]int{start, len(text)})
+			break
+		}
+		cut := -1
+		for _, e := range ends {
+			if e <= start {
+				continue
+			}
+			if e > limit && cut != -1 {
+				break
+			}
+			cut = e
+			if e > limit {
+				break
+			}
+		}
+		if cut == -1 || cut-start > 2*chars {
+			// no sentence end near: cut at a space
+			cut = strings.LastIndexAny(text[start:limit], " \n")
+			if cut <= 0 {
+				cut = limit
+				for cut < len(text) && !utf8.RuneStart(text[cut]) {
+					cut++
+				}
+			} else {
+				cut += start
+			}
+		}
+		out = append(out, [2]int{start, cut})
+		start = cut
+		for start < len(text) && (text[start] == ' ' || text[start] == '\n') {
+			start++
+		}
+	}
+	return out
+}
+
+var abbrev = map[string]bool{"mr": true, "mrs": true, "ms": true, "dr": true, "st": true, "vs": true, "fig": true, "no": true, "al": true, "e.g": true, "i.e": true, "etc": true, "approx": true, "jr": true, "sr": true, "prof": true, "inc": true, "co": true}
+
+// sentenceEnds returns the byte offsets just after each sentence-ending
+// punctuation (and closing quotes) that is followed by a space.
+func sentenceEnds(text string) []int {
+	var ends []int
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c != '.' && c != '!' && c != '?' {
+			continue
+		}
+		j := i + 1
+		for j < len(text) {
+			r, n := utf8.DecodeRuneInString(text[j:])
+			if r == '"' || r == '”' || r == '’' || r == ')' || r == '\'' {
+				j += n
+				continue
+			}
+			break
+		}
+		if j >= len(text) || (text[j] != ' ' && text[j] != '\n') {
+			continue
+		}
+		if c == '.' {
+			// the word before the period
+			k := i
+			for k > 0 && text[k-1] != ' ' && text[k-1] != '\n' {
+				k--
+			}
+			w := strings.ToLower(text[k:i])
+			if abbrev[w] || utf8.RuneCountInString(w) == 1 || strings.Contains(w, ".") {
+				continue
+			}
+		}
+		ends = append(ends, j)
+	}
+	return ends
+}

@@ -1,0 +1,234 @@
+// Package textan is storybot's English text analysis: it turns text into the
+// terms that the search index stores and queries with.
+//
+// The pipeline is a chain of small stages, in the spirit of bleve's analysis
+// package: a Unicode-aware tokenizer (letters and digits; apostrophes inside
+// words, curly ones included, join; "3,000" and "2.5" stay one number),
+// case folding, diacritic folding (Durrës → durres, through
+// golang.org/x/text), possessive removal (Iran’s → iran), stop words and
+// Snowball English stemming (github.com/kljensen/snowball).
+//
+// An Analyzer is safe for concurrent use.
+package textan
+
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kljensen/snowball/english"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Token is one word of a text as it was found, before folding.
+type Token struct {
+	Text  string // the word as written, apostrophes included
+	Start int    // byte offset in the analyzed text
+	End   int    // byte offset just past the word
+}
+
+// Filter is one token-filter stage: it maps a folded term to another term,
+// or to "" to drop it.
+type Filter func(term string) string
+
+// Analyzer turns text into index terms. The zero value is not usable; use
+// English or New.
+type Analyzer struct {
+	filters []Filter
+	cache   sync.Map // word → term, for the stemmer, which is the slow stage
+	cached  atomic.Int64
+}
+
+// maxCache bounds the term cache so that endless distinct queries cannot grow
+// it without limit.
+const maxCache = 1 << 20
+
+// English returns the analyzer storybot indexes with: lower-case and
+// diacritic folding, possessives removed, English stop words dropped and
+// Snowball stemming.
+func English() *Analyzer {
+	return New(Possessive, StopWords, Stem)
+}
+
+// New returns an analyzer that folds case and diacritics and then applies the
+// given filters in order.
+func New(filters ...Filter) *Analyzer {
+	return &Analyzer{filters: filters}
+}
+
+// Terms returns the index terms of text in order; stop words and punctuation
+// give no terms.
+func (a *Analyzer) Terms(text string) []string {
+	var out []string
+	a.Each(text, func(term string, _ Token) { out = append(out, term) })
+	return out
+}
+
+// Each calls fn for every term of text, with the token it came from, in
+// order. Dropped tokens (stop words) are not reported.
+func (a *Analyzer) Each(text string, fn func(term string, tok Token)) {
+	Tokenize(text, func(tok Token) {
+		if t := a.Term(tok.Text); t != "" {
+			fn(t, tok)
+		}
+	})
+}
+
+// Term analyzes one word as written and returns its term, or "" when the
+// word is dropped.
+func (a *Analyzer) Term(word string) string {
+	if v, ok := a.cache.Load(word); ok {
+		return v.(string)
+	}
+	t := Fold(word)
+	for _, f := range a.filters {
+		if t == "" {
+			break
+		}
+		t = f(t)
+	}
+	if a.cached.Add(1) < maxCache {
+		a.cache.Store(strings.Clone(word), t)
+	}
+	return t
+}
+
+// isApos reports whether r is an apostrophe: ASCII, right single quotation
+// mark (’), modifier letter apostrophe (ʼ) or prime-like marks people type.
+func isApos(r rune) bool {
+	return r == '\'' || r == '’' || r == 'ʼ' || r == '‘' || r == '`' || r == '´'
+}
+
+func isWord(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// Tokenize calls fn for every word of text: a run of letters and digits, in
+// which an apostrophe between letters ("Iran’s", "don't") and a comma or
+// period between digits ("3,000", "2.5") do not break the word.
+func Tokenize(text string, fn func(Token)) {
+	i := 0
+	n := len(text)
+	for i < n {
+		r, size := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[i:])
+		}
+		if !isWord(r) {
+			i += size
+			continue
+		}
+		start := i
+		prev := r
+		i += size
+		for i < n {
+			r, size = rune(text[i]), 1
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRuneInString(text[i:])
+			}
+			if isWord(r) {
+				prev = r
+				i += size
+				continue
+			}
+			// a joiner between two word characters of the right kind
+			if i+size < n {
+				next, _ := utf8.DecodeRuneInString(text[i+size:])
+				if isApos(r) && unicode.IsLetter(prev) && unicode.IsLetter(next) {
+					prev = r
+					i += size
+					continue
+				}
+				if (r == ',' || r == '.') && unicode.IsDigit(prev) && unicode.IsDigit(next) {
+					prev = r
+					i += size
+					continue
+				}
+			}
+			break
+		}
+		fn(Token{Text: text[start:i], Start: start, End: i})
+	}
+}
+
+// Fold lower-cases word, removes diacritics (Durrës → durres), normalizes
+// apostrophes to ASCII and drops the thousands separators of numbers
+// ("3,000" → "3000").
+func Fold(word string) string {
+	ascii := true
+	for i := 0; i < len(word); i++ {
+		if word[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		if strings.IndexByte(word, ',') >= 0 {
+			word = strings.ReplaceAll(word, ",", "")
+		}
+		for i := 0; i < len(word); i++ {
+			if c := word[i]; c >= 'A' && c <= 'Z' {
+				return strings.ToLower(word)
+			}
+		}
+		return word
+	}
+	var b strings.Builder
+	b.Grow(len(word))
+	for _, r := range norm.NFD.String(word) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case isApos(r):
+			b.WriteByte('\'')
+		case r == ',':
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return norm.NFC.String(b.String())
+}
+
+// Possessive removes a trailing "'s" or "'" and the apostrophes left inside
+// a word ("iran's" → "iran", "don't" → "dont").
+func Possessive(t string) string {
+	if strings.IndexByte(t, '\'') < 0 {
+		return t
+	}
+	t = strings.TrimSuffix(t, "'s")
+	return strings.ReplaceAll(t, "'", "")
+}
+
+// extraStop are words that carry no topic in questions, on top of Snowball's
+// English list.
+var extraStop = map[string]bool{
+	"would": true, "could": true, "also": true, "may": true, "might": true,
+	"must": true, "shall": true, "whose": true, "yet": true,
+	"upon": true, "within": true, "among": true, "s": true,
+}
+
+// IsStop reports whether the folded word t is an English stop word.
+func IsStop(t string) bool {
+	return english.IsStopWord(t) || extraStop[t]
+}
+
+// StopWords drops English stop words.
+func StopWords(t string) string {
+	if IsStop(t) {
+		return ""
+	}
+	return t
+}
+
+// Stem reduces a word to its Snowball English stem; numbers and very short
+// words are kept as they are.
+func Stem(t string) string {
+	if len(t) < 3 {
+		return t
+	}
+	if c := t[0]; c >= '0' && c <= '9' {
+		return t
+	}
+	return english.Stem(t, true)
+}
