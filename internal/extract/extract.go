@@ -1,0 +1,32 @@
+// Package extract turns HTML and PDF files into plain text pages for the
+// knowledge loader. Each extractor has the shape of knowledge.Extractor:
+//
+//	func(ctx context.Context, data []byte) (pages []string, err error)
+//
+// HTML yields one page: the main text of the document (the <main> or
+// <article> element when there is one), without navigation, scripts, styles,
+// forms or page furniture, with headings kept as Markdown headings ("## ...")
+// and paragraphs separated by blank lines. PDF yields one page per PDF page,
+// from the text layer, with paragraphs separated by blank lines.
+//
+// Extractors never panic: a panic inside a parsing library is recovered and
+// returned as an error wrapping ErrMalformed. All functions are safe for
+// concurrent use.
+package extract
+
+import "errors"
+
+// Errors returned by the extractors, checked with errors.Is. Their messages
+// are written to be shown as the reason a file was skipped.
+var (
+	// ErrNoText: an HTML document without readable text (only scripts,
+	// styles, navigation or nothing at all).
+	ErrNoText = errors.New("no readable text")
+	// ErrNoTextLayer: a PDF whose pages carry no text layer, such as a
+	// scanned document; it needs OCR before it can be indexed.
+	ErrNoTextLayer = errors.New("PDF has no text layer (scanned? run OCR first)")
+	// ErrEncrypted: a PDF protected by a password.
+	ErrEncrypted = errors.New("PDF is encrypted (password protected): save an unprotected copy")
+	// ErrMalformed: a file that is damaged or is not the format its name says.
+	ErrMalformed = errors.New("malformed file")
+)

@@ -1,0 +1,277 @@
+package extract
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the generated PDFs and the golden files in testdata")
+
+// statementPDF is a two-page statement with a heading, paragraphs, a word
+// hyphenated at a line end and a WinAnsi right single quote (0x92).
+func statementPDF() []byte {
+	return buildPDF([]testPage{
+		paragraphs(
+			[]string{"# Statement on the cyberattack"},
+			[]string{"The Council of Ministers decided to end diplomatic", "relations with the Islamic Republic of Iran."},
+			[]string{"Iran\x92s embassy staff must leave within twenty-four", "hours. The investi-", "gation found clear evidence."},
+		),
+		paragraphs(
+			[]string{"Page two begins a new paragraph about the", "attack of 15 July 2022."},
+			[]string{"A second paragraph on page two."},
+		),
+	}, pdfOptions{})
+}
+
+// TestGenerateTestdata writes the PDFs used by the other tests (run with -update).
+func TestGenerateTestdata(t *testing.T) {
+	if !*update {
+		t.Skip("run with -update to regenerate the PDFs in testdata")
+	}
+	stmt := statementPDF()
+	files := map[string][]byte{
+		"statement.pdf": stmt,
+		"scanned.pdf":   buildPDF([]testPage{{image: true}, {image: true}}, pdfOptions{}),
+		"encrypted.pdf": buildPDF([]testPage{paragraphs([]string{"Secret text."})}, pdfOptions{encrypt: true}),
+		"truncated.pdf": stmt[:len(stmt)/2],
+		"blank-page.pdf": buildPDF([]testPage{
+			paragraphs([]string{"Text on the first page."}),
+			{},
+			paragraphs([]string{"Text on the third page."}),
+		}, pdfOptions{}),
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join("testdata", name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func read(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// golden compares got with testdata/name.golden, rewriting it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s: output differs from %s\n--- got ---\n%s\n--- want ---\n%s", name, path, got, want)
+	}
+}
+
+func renderPages(pages []string) string {
+	var b strings.Builder
+	for i, p := range pages {
+		b.WriteString("=== page ")
+		b.WriteString(string(rune('0' + i + 1)))
+		b.WriteString(" ===\n")
+		b.WriteString(p)
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func TestHTMLGolden(t *testing.T) {
+	for _, name := range []string{"article.html", "no-main.html", "windows-1252.html"} {
+		t.Run(name, func(t *testing.T) {
+			pages, err := HTML(context.Background(), read(t, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(pages) != 1 {
+				t.Fatalf("got %d pages, want 1", len(pages))
+			}
+			golden(t, name, pages[0])
+		})
+	}
+}
+
+func TestHTMLDropsFurniture(t *testing.T) {
+	pages, err := HTML(context.Background(), read(t, "article.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pages[0]
+	for _, bad := range []string{"tracking code", "injected", "Sign in", "Accept all", "Hidden text", "Most read", "All rights reserved", "Iran nuclear talks", "font-family"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("extracted text contains furniture %q:\n%s", bad, text)
+		}
+	}
+	for _, good := range []string{"# Albania cuts diplomatic ties with Iran over cyberattack", "## What happened in July", "“paralyse public services”", "e-Albania portal taken offline", "government websites"} {
+		if !strings.Contains(text, good) {
+			t.Errorf("extracted text lacks %q:\n%s", good, text)
+		}
+	}
+}
+
+func TestHTMLDecodesDeclaredCharset(t *testing.T) {
+	pages, err := HTML(context.Background(), read(t, "windows-1252.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(pages[0], "Durrës is Albania’s largest") {
+		t.Errorf("charset not decoded: %q", pages[0])
+	}
+}
+
+func TestHTMLNoText(t *testing.T) {
+	for name, data := range map[string][]byte{
+		"scripts-only.html": read(t, "scripts-only.html"),
+		"empty":             nil,
+		"whitespace":        []byte("  \n\t "),
+		"nav only":          []byte("<nav><a href=/>Home</a></nav><footer>© 2022</footer>"),
+		"punctuation":       []byte("<p>— … —</p>"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := HTML(context.Background(), data)
+			if !errors.Is(err, ErrNoText) {
+				t.Fatalf("err = %v, want ErrNoText", err)
+			}
+		})
+	}
+}
+
+func TestPDFGolden(t *testing.T) {
+	for _, name := range []string{"statement.pdf", "blank-page.pdf"} {
+		t.Run(name, func(t *testing.T) {
+			pages, err := PDF(context.Background(), read(t, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, name, renderPages(pages))
+		})
+	}
+}
+
+func TestPDFPagesAndParagraphs(t *testing.T) {
+	pages, err := PDF(context.Background(), read(t, "statement.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pages) != 2 {
+		t.Fatalf("got %d pages, want 2", len(pages))
+	}
+	paras := strings.Split(pages[0], "\n\n")
+	want := []string{
+		"Statement on the cyberattack",
+		"The Council of Ministers decided to end diplomatic relations with the Islamic Republic of Iran.",
+		"Iran’s embassy staff must leave within twenty-four hours. The investigation found clear evidence.",
+	}
+	if strings.Join(paras, "|") != strings.Join(want, "|") {
+		t.Errorf("page 1 paragraphs:\n got %q\nwant %q", paras, want)
+	}
+	if got := strings.Count(pages[1], "\n\n"); got != 1 {
+		t.Errorf("page 2 has %d paragraph breaks, want 1: %q", got, pages[1])
+	}
+}
+
+func TestPDFBlankPageKeepsNumbering(t *testing.T) {
+	pages, err := PDF(context.Background(), read(t, "blank-page.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pages) != 3 || pages[1] != "" || !strings.Contains(pages[2], "third page") {
+		t.Fatalf("pages = %q, want 3 with an empty second page", pages)
+	}
+}
+
+func TestPDFBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"scanned.pdf", read(t, "scanned.pdf"), ErrNoTextLayer},
+		{"encrypted.pdf", read(t, "encrypted.pdf"), ErrEncrypted},
+		{"truncated.pdf", read(t, "truncated.pdf"), ErrMalformed},
+		{"zip renamed .pdf", []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00rest of a zip"), ErrMalformed},
+		{"empty", nil, ErrMalformed},
+		{"header only", []byte("%PDF-1.4\n"), ErrMalformed},
+		{"garbage after header", []byte("%PDF-1.7\n" + strings.Repeat("\x00\xff garbage ", 50) + "\nstartxref\n9\n%%EOF\n"), ErrMalformed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pages, err := PDF(context.Background(), tc.data)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("err = %v, want %v", err, tc.want)
+			}
+			if pages != nil {
+				t.Errorf("pages = %q, want none", pages)
+			}
+		})
+	}
+}
+
+func TestPDF2HeaderAccepted(t *testing.T) {
+	data := append([]byte(nil), read(t, "statement.pdf")...)
+	copy(data, "%PDF-2.0")
+	pages, err := PDF(context.Background(), data)
+	if err != nil || len(pages) != 2 {
+		t.Fatalf("PDF 2.0 header: pages=%d err=%v", len(pages), err)
+	}
+}
+
+func TestCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := PDF(ctx, read(t, "statement.pdf")); !errors.Is(err, context.Canceled) {
+		t.Errorf("PDF: err = %v, want context.Canceled", err)
+	}
+	if _, err := HTML(ctx, read(t, "article.html")); !errors.Is(err, context.Canceled) {
+		t.Errorf("HTML: err = %v, want context.Canceled", err)
+	}
+}
+
+func FuzzPDF(f *testing.F) {
+	for _, name := range []string{"statement.pdf", "scanned.pdf", "encrypted.pdf", "truncated.pdf", "blank-page.pdf"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte("%PDF-1.4\n1 0 obj << /Length 99999999 >> stream\nendstream endobj\nxref\n0 1\ntrailer << /Root 1 0 R >>\nstartxref\n9\n%%EOF\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		pages, err := PDF(context.Background(), data)
+		if err == nil && len(pages) == 0 {
+			t.Fatal("no error and no pages")
+		}
+	})
+}
+
+func FuzzHTML(f *testing.F) {
+	for _, name := range []string{"article.html", "no-main.html", "scripts-only.html", "windows-1252.html"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte("<p>unclosed <b>tags <i>everywhere"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		pages, err := HTML(context.Background(), data)
+		if err == nil && (len(pages) != 1 || strings.TrimSpace(pages[0]) == "") {
+			t.Fatalf("no error but pages = %q", pages)
+		}
+	})
+}

@@ -1,0 +1,173 @@
+package extract
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/ledongthuc/pdf"
+)
+
+// PDF extracts the text layer of a PDF, one string per page (pages without
+// text are ""). Lines are rebuilt from glyph positions, words hyphenated at a
+// line end are joined, and a vertical gap wider than the usual line spacing
+// or a change of font size starts a new paragraph (a blank line).
+//
+// Errors: ErrEncrypted for a password-protected file, ErrNoTextLayer when no
+// page has any text (a scanned document), ErrMalformed (wrapped, with the
+// cause) for damaged files or a panic inside the PDF library, and ctx.Err()
+// when ctx is done between pages.
+func PDF(ctx context.Context, data []byte) (pages []string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			pages, err = nil, fmt.Errorf("%w: PDF reader failed: %v", ErrMalformed, r)
+		}
+	}()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	start := bytes.Index(data[:min(len(data), 1024)], []byte("%PDF-"))
+	if start < 0 {
+		return nil, fmt.Errorf("%w: not a PDF (no %%PDF- header)", ErrMalformed)
+	}
+	data = data[start:]
+	// The reader accepts versions 1.0-1.7; PDF 2.0 files read the same way.
+	if bytes.HasPrefix(data, []byte("%PDF-2.")) {
+		data = append([]byte("%PDF-1.7"), data[8:]...)
+	}
+	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		if errors.Is(err, pdf.ErrInvalidPassword) || bytes.Contains(data, []byte("/Encrypt")) {
+			return nil, ErrEncrypted
+		}
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	n := r.NumPage()
+	if n <= 0 {
+		return nil, fmt.Errorf("%w: no pages", ErrMalformed)
+	}
+	const maxPages = 10000
+	if n > maxPages {
+		return nil, fmt.Errorf("%w: %d pages (more than %d)", ErrMalformed, n, maxPages)
+	}
+	any := false
+	for i := 1; i <= n; i++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		text := pageText(r.Page(i))
+		if text != "" {
+			any = true
+		}
+		pages = append(pages, text)
+	}
+	if !any {
+		return nil, ErrNoTextLayer
+	}
+	return pages, nil
+}
+
+type pdfLine struct {
+	y, size float64
+	text    strings.Builder
+}
+
+// pageText rebuilds the lines and paragraphs of one page from its glyphs.
+func pageText(p pdf.Page) string {
+	if p.V.IsNull() {
+		return ""
+	}
+	glyphs := p.Content().Text
+	var lines []*pdfLine
+	var cur *pdfLine
+	var lastX, lastEnd float64
+	for _, g := range glyphs {
+		if g.S == "\n" || g.S == "" {
+			continue
+		}
+		size := math.Abs(g.FontSize)
+		if size == 0 {
+			size = 10
+		}
+		if cur == nil || math.Abs(g.Y-cur.y) > size*0.5 {
+			cur = &pdfLine{y: g.Y, size: size}
+			lines = append(lines, cur)
+		} else if g.X > lastEnd+size*0.15 && g.X != lastX && !endsSpace(cur.text.String()) && g.S != " " {
+			cur.text.WriteByte(' ')
+		}
+		if g.S == "\u00a0" {
+			g.S = " "
+		}
+		cur.text.WriteString(g.S)
+		lastX, lastEnd = g.X, g.X+g.W
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	// The usual line spacing: the median of the gaps between neighbours.
+	var gaps []float64
+	for i := 1; i < len(lines); i++ {
+		if d := lines[i-1].y - lines[i].y; d > 0 {
+			gaps = append(gaps, d)
+		}
+	}
+	sort.Float64s(gaps)
+	usual := 0.0
+	if len(gaps) > 0 {
+		usual = gaps[(len(gaps)-1)/2]
+	}
+	var paras []string
+	var para strings.Builder
+	endPara := func() {
+		if s := collapse(para.String()); s != "" {
+			paras = append(paras, s)
+		}
+		para.Reset()
+	}
+	for i, l := range lines {
+		t := strings.TrimSpace(l.text.String())
+		if i > 0 {
+			prev := lines[i-1]
+			gap := prev.y - l.y
+			if gap < 0 || (usual > 0 && gap > usual*1.4) || math.Abs(l.size-prev.size) > prev.size*0.2 {
+				endPara()
+			}
+		}
+		if t == "" {
+			continue
+		}
+		s := para.String()
+		switch {
+		case s == "":
+		case strings.HasSuffix(s, "-") && len(s) > 1 && isLetterBefore(s) && startsLower(t):
+			para.Reset()
+			para.WriteString(strings.TrimSuffix(s, "-"))
+		default:
+			para.WriteByte(' ')
+		}
+		para.WriteString(t)
+	}
+	endPara()
+	return strings.Join(paras, "\n\n")
+}
+
+func endsSpace(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return s == "" || unicode.IsSpace(r)
+}
+
+func isLetterBefore(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(strings.TrimSuffix(s, "-"))
+	return unicode.IsLetter(r)
+}
+
+func startsLower(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLower(r)
+}
