@@ -89,19 +89,20 @@ func Fence(text string) string {
 		return text
 	}
 	var b strings.Builder
-	run, last := 0, rune(0)
-	for _, r := range text {
-		if (r == '<' || r == '>') && r == last {
+	run, last := 0, byte(0)
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if (c == '<' || c == '>') && c == last {
 			run++
 		} else {
 			run = 1
 		}
-		if (r == '<' || r == '>') && run >= 3 {
-			b.WriteRune(' ')
+		if (c == '<' || c == '>') && run >= 3 {
+			b.WriteByte(' ')
 			run = 1
 		}
-		b.WriteRune(r)
-		last = r
+		b.WriteByte(c)
+		last = c
 	}
 	return b.String()
 }
