@@ -46,6 +46,12 @@ type Options struct {
 	TitleWeight   float64 // weight of title terms relative to body terms; 0 means default, negative means 0
 	SectionWeight float64 // weight of section-heading terms; 0 means default, negative means 0
 	DocWeight     float64 // weight of document-level evidence; 0 means default, negative means 0
+	// ProxWeight weighs the proximity of query terms: the IDF share of the
+	// query found within ProxWindow consecutive terms of a passage, for the
+	// best RerankDepth passages. 0 means default, negative means off.
+	ProxWeight  float64
+	ProxWindow  int // 0 means default
+	RerankDepth int // 0 means default
 	// Analyzer turns text into terms; nil means textan.English().
 	Analyzer *textan.Analyzer
 
@@ -67,6 +73,9 @@ const (
 	defTitleWeight   = 0.5
 	defSectionWeight = 0.5
 	defDocWeight     = 0.5
+	defProxWeight    = 0.5
+	defProxWindow    = 12
+	defRerankDepth   = 100
 )
 
 func pick(v, def float64) float64 {
@@ -85,6 +94,13 @@ func (o Options) withDefaults() Options {
 	o.TitleWeight = pick(o.TitleWeight, defTitleWeight)
 	o.SectionWeight = pick(o.SectionWeight, defSectionWeight)
 	o.DocWeight = pick(o.DocWeight, defDocWeight)
+	o.ProxWeight = pick(o.ProxWeight, defProxWeight)
+	if o.ProxWindow <= 0 {
+		o.ProxWindow = defProxWindow
+	}
+	if o.RerankDepth <= 0 {
+		o.RerankDepth = defRerankDepth
+	}
 	if o.Analyzer == nil {
 		o.Analyzer = textan.English()
 	}
@@ -118,6 +134,8 @@ type Index struct {
 	pdoc     []uint32 // passage ordinal → document ordinal
 	terms    map[string]uint32
 	pass     postings // passage level (BM25F over body, section, title)
+	seqOff   []uint32 // passage p's body terms in order are seq[seqOff[p]:seqOff[p+1]]
+	seq      []uint32
 	doc      postings // document level (body of all passages + title)
 	dense    *denseIndex
 	pool     sync.Pool // *scratch
@@ -153,6 +171,7 @@ type termFreq struct {
 // analyzed is the terms of one passage with their weighted frequencies.
 type analyzed struct {
 	body   []termFreq // body only, for the document level
+	seq    []string   // body terms in order, for proximity
 	fields []termFreq // body + weighted section and title
 	blen   float32
 	flen   float32
@@ -228,6 +247,7 @@ func (ix *Index) analyze(p *knowledge.Passage) analyzed {
 		c[1]++
 		counts[t] = c
 		a.blen++
+		a.seq = append(a.seq, t)
 		a.flen++
 	})
 	add := func(text string, w float64) {
@@ -310,10 +330,16 @@ func (ix *Index) invert(an []analyzed) {
 			}
 		}
 		ix.pass.length[pi] = a.flen
+		ix.seqOff = append(ix.seqOff, uint32(len(ix.seq)))
+		for _, t := range a.seq {
+			ix.seq = append(ix.seq, id(t))
+		}
+		a.seq = nil
 		ix.doc.length[di] += a.blen
 		plen += float64(a.flen)
 		dlen += float64(a.blen)
 	}
+	ix.seqOff = append(ix.seqOff, uint32(len(ix.seq)))
 	flat := func(lists [][]post, p *postings) {
 		p.off = make([]uint32, len(lists)+1)
 		total := 0
@@ -512,12 +538,27 @@ func (ix *Index) lexical(qs []qterm, k int) []Hit {
 	if maxD > 0 {
 		dw = float32(ix.opts.DocWeight) * maxP / maxD
 	}
-	h := topK{k: k}
+	depth := k
+	if ix.opts.ProxWeight > 0 {
+		depth = max(k, ix.opts.RerankDepth)
+	}
+	h := topK{k: depth}
 	for _, id := range s.touched {
 		sc := s.acc[id] + dw*s.dacc[ix.pdoc[id]]
 		h.push(scored{id: id, score: sc, match: s.match[id]})
 	}
 	out := h.sorted()
+	if ix.opts.ProxWeight > 0 && len(qs) > 1 {
+		pw := float32(ix.opts.ProxWeight) * maxP
+		for i := range out {
+			out[i].score += pw * ix.proximity(qs, total, out[i].id)
+		}
+		h = topK{k: k}
+		for _, o := range out {
+			h.push(o)
+		}
+		out = h.sorted()
+	}
 	hits := make([]Hit, len(out))
 	for i, o := range out {
 		hits[i] = Hit{Passage: ix.passages[o.id], Score: round(float64(o.score)), Match: math.Min(1, round(float64(o.match)))}
@@ -592,4 +633,49 @@ func (t *topK) sorted() []scored {
 func (ix *Index) String() string {
 	st := ix.Stats()
 	return fmt.Sprintf("index{docs=%d passages=%d terms=%d}", st.Docs, st.Passages, st.Terms)
+}
+
+// proximity returns the largest IDF share of the query's terms that occur
+// together within ProxWindow consecutive body terms of passage id.
+func (ix *Index) proximity(qs []qterm, total float64, id uint32) float32 {
+	seq := ix.seq[ix.seqOff[id]:ix.seqOff[id+1]]
+	type at struct {
+		pos int
+		q   int
+	}
+	var hits []at
+	for pos, t := range seq {
+		for qi := range qs {
+			if qs[qi].known && qs[qi].id == t {
+				hits = append(hits, at{pos, qi})
+				break
+			}
+		}
+	}
+	if len(hits) < 2 {
+		return 0
+	}
+	var counts [64]uint16
+	var cur, best float64
+	lo := 0
+	for _, h := range hits {
+		if h.q < len(counts) {
+			if counts[h.q] == 0 {
+				cur += qs[h.q].idf
+			}
+			counts[h.q]++
+		}
+		for h.pos-hits[lo].pos >= ix.opts.ProxWindow {
+			l := hits[lo]
+			if l.q < len(counts) {
+				counts[l.q]--
+				if counts[l.q] == 0 {
+					cur -= qs[l.q].idf
+				}
+			}
+			lo++
+		}
+		best = max(best, cur)
+	}
+	return float32(best / total)
 }
