@@ -1,0 +1,251 @@
+package answer
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// markerRe matches citation markers: [1], [2, 3], [1; 4], [1-2] is not a
+// range (it is read as 1 and 2).
+var markerRe = regexp.MustCompile(`\[\s*(\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*)\s*\]`)
+
+// quoteRe matches a quotation followed by its citation: "..." [2] or “...” [2].
+var quoteRe = regexp.MustCompile(`(?s)(?:"([^"\n]{3,400})"|“([^”\n]{3,400})”)[\s,.;:]*((?:\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\])+)`)
+
+// resolveCitations checks the markers in text against the passages that
+// were sent: markers naming no passage are removed, the rest are renumbered
+// in order of first use, and each becomes a Citation with its quote checked.
+func (p *Pipeline) resolveCitations(text string, passages []*sourcePassage) (string, []Citation) {
+	byN := map[int]*sourcePassage{}
+	for _, sp := range passages {
+		byN[sp.N] = sp
+	}
+	// Which quotes are attributed to which original passage numbers.
+	quotes := map[int][]string{}
+	for _, m := range quoteRe.FindAllStringSubmatch(text, -1) {
+		q := m[1]
+		if q == "" {
+			q = m[2]
+		}
+		for _, n := range markerNumbers(m[3]) {
+			quotes[n] = append(quotes[n], q)
+		}
+	}
+
+	renum := map[int]int{}
+	var order []int
+	out := markerRe.ReplaceAllStringFunc(text, func(mk string) string {
+		var b strings.Builder
+		for _, n := range markerNumbers(mk) {
+			if byN[n] == nil {
+				continue
+			}
+			nn, ok := renum[n]
+			if !ok {
+				nn = len(order) + 1
+				renum[n] = nn
+				order = append(order, n)
+			}
+			if strings.Contains(b.String(), "["+strconv.Itoa(nn)+"]") {
+				continue
+			}
+			b.WriteString("[" + strconv.Itoa(nn) + "]")
+		}
+		return b.String()
+	})
+	out = tidySpaces(out)
+
+	cites := make([]Citation, 0, len(order))
+	for _, old := range order {
+		sp := byN[old]
+		ps := sp.Hit.Passage
+		c := Citation{
+			N:         renum[old],
+			Doc:       ps.Doc,
+			Title:     ps.Title,
+			Location:  ps.Location(),
+			PassageID: ps.ID,
+			Text:      ps.Text,
+		}
+		qs := quotes[old]
+		for _, q := range qs {
+			if !QuoteIn(q, ps.Text) {
+				c.Flagged = "the quoted words do not occur in this source"
+				break
+			}
+		}
+		switch {
+		case len(qs) > 0 && c.Flagged == "":
+			c.Quote = shorten(strings.TrimSpace(qs[0]), maxQuote)
+		default:
+			c.Quote = p.bestQuote(ps.Text, sentencesCiting(out, renum[old]))
+		}
+		cites = append(cites, c)
+	}
+	return out, cites
+}
+
+func markerNumbers(mk string) []int {
+	var ns []int
+	for _, f := range strings.FieldsFunc(mk, func(r rune) bool { return r < '0' || r > '9' }) {
+		if n, err := strconv.Atoi(f); err == nil {
+			ns = append(ns, n)
+		}
+	}
+	return ns
+}
+
+var spaceBeforePunct = regexp.MustCompile(`[ \t]+([.,;:!?)])`)
+var doubleSpace = regexp.MustCompile(`[ \t]{2,}`)
+
+func tidySpaces(s string) string {
+	s = spaceBeforePunct.ReplaceAllString(s, "$1")
+	s = doubleSpace.ReplaceAllString(s, " ")
+	return strings.TrimSpace(s)
+}
+
+// sentencesCiting returns the sentences of text that carry marker [n].
+func sentencesCiting(text string, n int) string {
+	mk := "[" + strconv.Itoa(n) + "]"
+	var b strings.Builder
+	for _, s := range splitSentences(text) {
+		if strings.Contains(s.text, mk) {
+			b.WriteString(s.text)
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
+const maxQuote = 200
+
+// bestQuote picks the sentence of the passage that shares the most terms
+// with the answer sentences citing it, shortened for display.
+func (p *Pipeline) bestQuote(passage, citing string) string {
+	want := map[string]bool{}
+	for _, t := range p.an.Terms(citing) {
+		want[t] = true
+	}
+	best, bestScore := "", -1
+	for _, s := range splitSentences(passage) {
+		score := 0
+		seen := map[string]bool{}
+		for _, t := range p.an.Terms(s.text) {
+			if want[t] && !seen[t] {
+				score++
+				seen[t] = true
+			}
+		}
+		if score > bestScore {
+			best, bestScore = s.text, score
+		}
+	}
+	return shorten(best, maxQuote)
+}
+
+// shorten cuts s to at most n bytes at a word boundary, adding "…".
+func shorten(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], ' ')
+	if cut < n/2 {
+		cut = n
+		for cut > 0 && !isRuneStart(s[cut]) {
+			cut--
+		}
+	}
+	return strings.TrimRight(s[:cut], " ,;:") + "…"
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// NormalizeQuote folds text for quote matching: typographic quotes,
+// apostrophes and dashes to ASCII, the ellipsis to "...", case folded,
+// whitespace collapsed.
+func NormalizeQuote(s string) string {
+	var b strings.Builder
+	space := true
+	for _, r := range s {
+		switch r {
+		case '‘', '’', 'ʼ', '`', '´':
+			r = '\''
+		case '“', '”', '„', '«', '»':
+			r = '"'
+		case '–', '—', '‐', '‑', '−':
+			r = '-'
+		case '…':
+			b.WriteString("...")
+			space = false
+			continue
+		case '\u00a0', '\u200b':
+			r = ' '
+		}
+		if unicode.IsSpace(r) {
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+			continue
+		}
+		space = false
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// QuoteIn reports whether quote occurs in passage, allowing for whitespace,
+// case and typographic differences, for leading and trailing punctuation,
+// and for an elided middle ("..." or "…" in the quote: each part must occur,
+// in order).
+func QuoteIn(quote, passage string) bool {
+	q := strings.Trim(NormalizeQuote(quote), " .,;:!?\"'")
+	if q == "" {
+		return true
+	}
+	ps := NormalizeQuote(passage)
+	pos := 0
+	for _, part := range strings.Split(q, "...") {
+		part = strings.Trim(part, " .,;:!?\"'")
+		if part == "" {
+			continue
+		}
+		i := strings.Index(ps[pos:], part)
+		if i < 0 {
+			return false
+		}
+		pos += i + len(part)
+	}
+	return true
+}
+
+// refusalRe recognises a model saying the passages do not hold the answer.
+var refusalRe = regexp.MustCompile(`(?i)\b(documents?|passages?|sources?|knowledge|context|texts?|information (?:provided|given))\b[^.]{0,40}\b(do(?:es)?n[o']?t|do(?:es)? not|never)\s+(say|mention|contain|cover|provide|include|state|specify|answer|address|discuss)|\bno (?:relevant )?information\b|\bnot (?:mentioned|covered|stated|specified|provided|addressed) in the (?:documents?|passages?|sources?)|\bcannot (?:answer|find|determine)\b|\bcan't (?:answer|find|determine)\b|\bI (?:do not|don't) know\b`)
+
+// IsRefusal reports whether a model reply says the documents do not answer
+// the question ("The documents do not say.", "The passages don't mention
+// ...", "I cannot answer that from the sources.").
+func IsRefusal(text string) bool {
+	t := strings.NewReplacer("’", "'", "‘", "'").Replace(text)
+	return refusalRe.MatchString(t)
+}
+
+var mentionFix = strings.NewReplacer(
+	"@everyone", "@\u200beveryone",
+	"@here", "@\u200bhere",
+	"<@", "<@\u200b",
+	"<#", "<#\u200b",
+)
+
+// Neutralize breaks Discord mention syntax (@everyone, @here, <@id>,
+// <@!id>, <@&id>, <#id>) with a zero-width space so that the text pings no
+// one when posted.
+func Neutralize(s string) string {
+	if !strings.ContainsAny(s, "@#") {
+		return s
+	}
+	return mentionFix.Replace(s)
+}
