@@ -1,0 +1,294 @@
+package summary
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"storybot/internal/answer"
+	"storybot/internal/knowledge"
+)
+
+// sentence is one sentence of a passage in scope.
+type sentence struct {
+	text  string
+	p     *knowledge.Passage
+	order int // position in the scope: documents by path, then passages, then sentences
+	pos   int // index of the sentence in its document
+	terms map[string]bool
+	words int
+}
+
+// sortedDocs returns docs ordered by path, so output does not depend on the
+// order the source keeps them in.
+func sortedDocs(docs []*knowledge.Document) []*knowledge.Document {
+	out := append([]*knowledge.Document{}, docs...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// allPassages returns pointers to every passage of docs, in order.
+func allPassages(docs []*knowledge.Document) []*knowledge.Passage {
+	var out []*knowledge.Passage
+	for _, d := range sortedDocs(docs) {
+		for i := range d.Passages {
+			out = append(out, &d.Passages[i])
+		}
+	}
+	return out
+}
+
+// sentencesOf splits every passage of docs into sentences, leaving out
+// fragments too short to stand alone (headings, captions).
+func sentencesOf(docs []*knowledge.Document) []sentence {
+	var out []sentence
+	for _, d := range sortedDocs(docs) {
+		pos := 0
+		for i := range d.Passages {
+			p := &d.Passages[i]
+			for _, s := range splitSentences(p.Text) {
+				w := len(strings.Fields(s))
+				if w < 5 || w < 8 && !endsSentence(s) {
+					continue
+				}
+				set := map[string]bool{}
+				for _, t := range terms(s) {
+					set[t] = true
+				}
+				out = append(out, sentence{text: s, p: p, order: len(out), pos: pos, terms: set, words: w})
+				pos++
+			}
+		}
+	}
+	return out
+}
+
+func endsSentence(s string) bool {
+	s = strings.TrimRightFunc(s, isCloser)
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r == '.' || r == '!' || r == '?' || r == '…'
+}
+
+// lengthBudget is how many sentences and characters of text (markers
+// excluded) an extractive summary of each length may use.
+func lengthBudget(l Length) (sentences, chars int) {
+	switch l {
+	case Short:
+		return 3, 700
+	case Long:
+		return 12, 3200
+	default:
+		return 6, 1500
+	}
+}
+
+// extractive picks the most central sentences of items within the length's
+// budget and returns them in document order, each followed by its citation
+// marker, with the citations numbered by first use.
+//
+// Centrality is coverage: a term weighs as many sentences as contain it, and
+// sentences are chosen greedily by the weight of the terms they add that the
+// summary does not cover yet, which also keeps near-duplicates out. Focus
+// terms, when given, weigh extra.
+func extractive(items []sentence, length Length, focus []string) (string, []answer.Citation) {
+	maxN, maxChars := lengthBudget(length)
+	df := map[string]int{}
+	for _, s := range items {
+		for t := range s.terms {
+			df[t]++
+		}
+	}
+	weight := func(t string) float64 {
+		n := float64(df[t])
+		if n < 2 {
+			return 0.25
+		}
+		return n
+	}
+	focusSet := map[string]bool{}
+	for _, t := range focus {
+		focusSet[t] = true
+	}
+	covered := map[string]bool{}
+	var chosen []sentence
+	used := map[int]bool{}
+	chars := 0
+	for len(chosen) < maxN {
+		best, bestScore := -1, 0.0
+		for i, s := range items {
+			if used[i] || s.words > 70 || chars+len(s.text) > maxChars {
+				continue
+			}
+			gain := 0.0
+			for t := range s.terms {
+				if !covered[t] {
+					gain += weight(t)
+				}
+				if focusSet[t] {
+					gain += 2 * weight(t)
+				}
+			}
+			// news puts what matters first: a mild prior for early sentences
+			score := gain / math.Sqrt(float64(len(s.terms)+1)) * (1 + 1/(1+float64(s.pos)))
+			if score > bestScore && !nearDuplicate(s, chosen) {
+				best, bestScore = i, score
+			}
+		}
+		if best < 0 {
+			break
+		}
+		used[best] = true
+		chosen = append(chosen, items[best])
+		chars += len(items[best].text)
+		for t := range items[best].terms {
+			covered[t] = true
+		}
+	}
+	sort.Slice(chosen, func(i, j int) bool { return chosen[i].order < chosen[j].order })
+	var c citer
+	var b strings.Builder
+	for i, s := range chosen {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		n := c.cite(s.p, s.text)
+		fmt.Fprintf(&b, "%s [%d]", s.text, n)
+	}
+	return b.String(), c.list()
+}
+
+// nearDuplicate reports whether s shares most of its terms with a sentence
+// already chosen.
+func nearDuplicate(s sentence, chosen []sentence) bool {
+	for _, c := range chosen {
+		inter := 0
+		for t := range s.terms {
+			if c.terms[t] {
+				inter++
+			}
+		}
+		union := len(s.terms) + len(c.terms) - inter
+		if union > 0 && float64(inter)/float64(union) >= 0.5 {
+			return true
+		}
+	}
+	return false
+}
+
+// citer numbers passages by first use.
+type citer struct {
+	n     map[*knowledge.Passage]int
+	cites []answer.Citation
+}
+
+// cite returns the number of p, giving it the next one on first use; quote
+// is the text the citation supports, from which its Quote is taken.
+func (c *citer) cite(p *knowledge.Passage, quote string) int {
+	if c.n == nil {
+		c.n = map[*knowledge.Passage]int{}
+	}
+	if n, ok := c.n[p]; ok {
+		return n
+	}
+	n := len(c.cites) + 1
+	c.n[p] = n
+	c.cites = append(c.cites, answer.Citation{
+		N: n, Doc: p.Doc, Title: p.Title, Location: p.Location(),
+		Quote: shorten(bestQuote(p, quote), 160), PassageID: p.ID, Text: p.Text,
+	})
+	return n
+}
+
+// list returns the citations, never nil.
+func (c *citer) list() []answer.Citation {
+	if c.cites == nil {
+		return []answer.Citation{}
+	}
+	return c.cites
+}
+
+// bestQuote returns the sentence of p that shares most terms with text.
+func bestQuote(p *knowledge.Passage, text string) string {
+	want := map[string]bool{}
+	for _, t := range terms(text) {
+		want[t] = true
+	}
+	best, bestN := "", -1
+	for _, s := range splitSentences(p.Text) {
+		n := 0
+		for _, t := range terms(s) {
+			if want[t] {
+				n++
+			}
+		}
+		if n > bestN {
+			best, bestN = s, n
+		}
+	}
+	return best
+}
+
+// shorten cuts s to at most max bytes at a word boundary, adding "…".
+func shorten(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := s[:max]
+	for !utf8.ValidString(cut) {
+		cut = cut[:len(cut)-1]
+	}
+	if i := strings.LastIndexByte(cut, ' '); i > max/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:") + "…"
+}
+
+// focusTerms returns the content terms of a focus ("the MEK" → mek), or its
+// plain words when it has no content words.
+func focusTerms(focus string) []string {
+	if strings.TrimSpace(focus) == "" {
+		return nil
+	}
+	if t := terms(focus); len(t) > 0 {
+		return t
+	}
+	return words(focus)
+}
+
+// matchPassages returns the passages that contain at least one focus term.
+func matchPassages(ps []*knowledge.Passage, focus []string) []*knowledge.Passage {
+	var out []*knowledge.Passage
+	for _, p := range ps {
+		if containsAny(terms(p.Text), focus) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// matchSentences returns the sentences of items that contain a focus term.
+func matchSentences(items []sentence, _ []*knowledge.Passage, focus []string) []sentence {
+	var out []sentence
+	for _, s := range items {
+		for _, f := range focus {
+			if s.terms[f] {
+				out = append(out, s)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func containsAny(ts, want []string) bool {
+	for _, t := range ts {
+		for _, w := range want {
+			if t == w {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,89 @@
+package summary
+
+import (
+	"fmt"
+	"strings"
+
+	"storybot/internal/answer"
+)
+
+// FormatSummary renders a summary as plain text for a terminal or a chat
+// message: the text, any warnings, then one line per source.
+func FormatSummary(s Summary) string {
+	var b strings.Builder
+	b.WriteString(s.Text)
+	b.WriteString("\n")
+	for _, w := range s.Warnings {
+		fmt.Fprintf(&b, "\n(%s)", w)
+	}
+	if len(s.Warnings) > 0 {
+		b.WriteString("\n")
+	}
+	writeSources(&b, s.Citations)
+	return b.String()
+}
+
+// FormatTimeline renders a timeline as plain text: one line per event,
+// "DATE (as written) — event [n]", then the sources. Dates whose year is
+// unknown show as "?".
+func FormatTimeline(t Timeline) string {
+	var b strings.Builder
+	if len(t.Events) == 0 {
+		b.WriteString(t.Note)
+		b.WriteString("\n")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "Timeline of %s:\n", t.Scope)
+	for _, e := range t.Events {
+		b.WriteString(EventLine(e))
+		b.WriteString("\n")
+	}
+	for _, w := range t.Warnings {
+		fmt.Fprintf(&b, "\n(%s)", w)
+	}
+	if len(t.Warnings) > 0 {
+		b.WriteString("\n")
+	}
+	var cites []answer.Citation
+	seen := map[int]bool{}
+	for _, e := range t.Events {
+		for _, c := range e.Citations {
+			if !seen[c.N] {
+				seen[c.N] = true
+				cites = append(cites, c)
+			}
+		}
+	}
+	writeSources(&b, cites)
+	return b.String()
+}
+
+// EventLine renders one event: "2022-07-15 (July 15) — Washington … [4]".
+func EventLine(e Event) string {
+	d := e.Date
+	switch {
+	case e.Unresolved:
+		d = fmt.Sprintf("? (%s, date unknown)", e.DateText)
+	case e.DateText != e.Date:
+		d = fmt.Sprintf("%s (%s)", e.Date, e.DateText)
+	}
+	var cs []string
+	for _, c := range e.Citations {
+		cs = append(cs, fmt.Sprintf("[%d]", c.N))
+	}
+	return fmt.Sprintf("%s — %s %s", d, e.Text, strings.Join(cs, ""))
+}
+
+func writeSources(b *strings.Builder, cites []answer.Citation) {
+	if len(cites) == 0 {
+		return
+	}
+	b.WriteString("\nSources:\n")
+	for _, c := range cites {
+		fmt.Fprintf(b, "[%d] %s (%s), %s", c.N, c.Title, c.Doc, c.Location)
+		if c.Flagged != "" {
+			fmt.Fprintf(b, " — doubtful: %s", c.Flagged)
+		}
+		b.WriteString("\n")
+	}
+}

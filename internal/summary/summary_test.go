@@ -1,0 +1,502 @@
+package summary
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"storybot/internal/answer"
+	"storybot/internal/chat"
+	"storybot/internal/knowledge"
+)
+
+func offline(t testing.TB) *Summarizer {
+	return New(Options{Source: staticSource("v1", storyDocs(t))})
+}
+
+func jsonOf(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b) + "\n"
+}
+
+// summaryJSON is the shape of `storybot summary --json`.
+func summaryJSON(s Summary) any {
+	return struct {
+		Summary   string            `json:"summary"`
+		Mode      answer.Mode       `json:"mode"`
+		Citations []answer.Citation `json:"citations"`
+	}{s.Text, s.Mode, s.Citations}
+}
+
+func TestStorySummaryGolden(t *testing.T) {
+	s := offline(t)
+	for _, l := range []Length{Short, Medium, Long} {
+		sum, err := s.Summary(context.Background(), SummaryRequest{Length: l}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Mode != answer.ModeExtractive || sum.Calls != 0 {
+			t.Errorf("%s: mode %s, %d calls; want extractive, 0", l, sum.Mode, sum.Calls)
+		}
+		golden(t, "story_summary_"+string(l)+".txt", FormatSummary(sum))
+		golden(t, "story_summary_"+string(l)+".json", jsonOf(t, summaryJSON(sum)))
+	}
+}
+
+var markerAtEnd = regexp.MustCompile(`(\[\d+\])+$`)
+
+// assertAllCited checks that every sentence of text ends with a marker that
+// names one of cites, and that cites are numbered 1..n by first use.
+func assertAllCited(t *testing.T, text string, cites []answer.Citation) {
+	t.Helper()
+	ns := map[int]bool{}
+	for i, c := range cites {
+		if c.N != i+1 {
+			t.Errorf("citation %d has N=%d", i, c.N)
+		}
+		ns[c.N] = true
+	}
+	next := 1
+	for _, m := range markerRe.FindAllStringSubmatch(text, -1) {
+		for _, n := range appendNums(nil, m[1]) {
+			if !ns[n] {
+				t.Errorf("marker [%d] names no citation", n)
+			}
+			if n > next {
+				t.Errorf("marker [%d] used before [%d]: not numbered by first use", n, next)
+			}
+			if n == next {
+				next++
+			}
+		}
+	}
+	for _, para := range parseCited(text) {
+		for _, s := range para {
+			if len(s.cites) == 0 {
+				t.Errorf("sentence without a citation: %q", s.text)
+			}
+		}
+	}
+	if len(cites) != next-1 {
+		t.Errorf("%d citations, %d used", len(cites), next-1)
+	}
+}
+
+func TestStoryMediumNamesTheFacts(t *testing.T) {
+	sum, err := offline(t).Summary(context.Background(), SummaryRequest{Length: Medium}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	low := strings.ToLower(sum.Text)
+	for fact, any := range map[string][]string{
+		"the cyberattack":            {"cyberattack"},
+		"the break of relations":     {"sever its diplomatic relations", "end diplomatic relations"},
+		"Edi Rama":                   {"edi rama"},
+		"the US attribution to Iran": {"washington concluded that iran", "united states concluded", "us concluded"},
+		"the MEK":                    {"mek"},
+	} {
+		found := false
+		for _, a := range any {
+			found = found || strings.Contains(low, a)
+		}
+		if !found {
+			t.Errorf("medium summary does not name %s:\n%s", fact, sum.Text)
+		}
+	}
+	assertAllCited(t, sum.Text, sum.Citations)
+	for _, c := range sum.Citations {
+		if c.Doc == "" || c.Location == "" || c.Quote == "" || !strings.Contains(strings.Join(strings.Fields(c.Text), " "), strings.TrimSuffix(c.Quote, "…")) {
+			t.Errorf("citation %d is not resolved to its passage: %+v", c.N, c)
+		}
+	}
+}
+
+func TestShortFitsOneDiscordMessage(t *testing.T) {
+	sum, err := offline(t).Summary(context.Background(), SummaryRequest{Length: Short}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertAllCited(t, sum.Text, sum.Citations)
+	if n := utf8.RuneCountInString(FormatSummary(sum)); n > 2000 {
+		t.Errorf("short summary with sources is %d characters; Discord allows 2000", n)
+	}
+	med, _ := offline(t).Summary(context.Background(), SummaryRequest{Length: Medium}, nil)
+	long, _ := offline(t).Summary(context.Background(), SummaryRequest{Length: Long}, nil)
+	if !(len(sum.Text) < len(med.Text) && len(med.Text) < len(long.Text)) {
+		t.Errorf("lengths not increasing: %d, %d, %d", len(sum.Text), len(med.Text), len(long.Text))
+	}
+}
+
+func TestNoNearDuplicates(t *testing.T) {
+	d := parseDoc("date 2022-09-07 Albania cut diplomatic ties with Iran after the July cyberattack on its government.\n\n"+
+		"Albania cut diplomatic ties with Iran after the July cyberattack on its government systems.\n\n"+
+		"The MEK settled in a camp near Durres in 2014 with some 3,000 members.\n\n"+
+		"Edi Rama announced the decision in a video statement on Wednesday.\n", "dup.txt")
+	s := New(Options{Source: staticSource("v", []*knowledge.Document{d})})
+	sum, err := s.Summary(context.Background(), SummaryRequest{Length: Long}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(sum.Text, "Albania cut diplomatic ties") != 1 {
+		t.Errorf("near-duplicate sentences both kept:\n%s", sum.Text)
+	}
+	if !strings.Contains(sum.Text, "MEK") || !strings.Contains(sum.Text, "Edi Rama") {
+		t.Errorf("summary lost distinct sentences:\n%s", sum.Text)
+	}
+	// document order
+	if strings.Index(sum.Text, "Albania cut") > strings.Index(sum.Text, "MEK") || strings.Index(sum.Text, "MEK") > strings.Index(sum.Text, "Edi Rama") {
+		t.Errorf("sentences not in document order:\n%s", sum.Text)
+	}
+}
+
+func TestFocus(t *testing.T) {
+	s := offline(t)
+	sum, err := s.Summary(context.Background(), SummaryRequest{Focus: "the MEK"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.NotCovered || len(sum.Citations) == 0 {
+		t.Fatalf("focus on the MEK found nothing: %+v", sum)
+	}
+	for _, para := range parseCited(sum.Text) {
+		for _, se := range para {
+			if !strings.Contains(se.text, "MEK") {
+				t.Errorf("focus summary sentence does not concern the MEK: %q", se.text)
+			}
+		}
+	}
+	assertAllCited(t, sum.Text, sum.Citations)
+
+	none, err := s.Summary(context.Background(), SummaryRequest{Focus: "the Moon landing"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !none.NotCovered || len(none.Citations) != 0 || !strings.Contains(none.Text, "Moon landing") || markerRe.MatchString(none.Text) {
+		t.Errorf("a focus that matches nothing must say so without a summary: %+v", none)
+	}
+	if none.Citations == nil {
+		t.Error("citations must be [] not null")
+	}
+}
+
+func TestUnknownDocument(t *testing.T) {
+	docs := append(storyDocs(t), parseDoc("Some other text about nothing in particular at all.\n", "notes/other.md"))
+	s := New(Options{Source: staticSource("v", docs)})
+	_, err := s.Summary(context.Background(), SummaryRequest{Doc: "albania cuts ties with iraq"}, nil)
+	var ue *Error
+	if !errors.As(err, &ue) {
+		t.Fatalf("err = %v, want *Error", err)
+	}
+	if len(ue.Closest) == 0 || ue.Closest[0] != "albania-cuts-ties-with-iran-2022-09-07.txt" || !strings.Contains(ue.Msg, "albania-cuts-ties-with-iran-2022-09-07.txt") {
+		t.Errorf("closest names not offered: %q %v", ue.Msg, ue.Closest)
+	}
+	_, err = s.Timeline(context.Background(), TimelineRequest{Doc: "nope"})
+	if !errors.As(err, &ue) {
+		t.Errorf("timeline: err = %v, want *Error", err)
+	}
+	// by title, by path, by file name without extension, case-insensitively, and by unique substring
+	for _, name := range []string{"ALBANIA CUTS TIES WITH IRAN", "notes/other.md", "other", "cuts ties"} {
+		sum, err := s.Summary(context.Background(), SummaryRequest{Doc: name}, nil)
+		if err != nil {
+			t.Errorf("doc %q: %v", name, err)
+			continue
+		}
+		for _, c := range sum.Citations {
+			if (name == "other" || name == "notes/other.md") != (c.Doc == "notes/other.md") {
+				t.Errorf("doc %q: cites %s", name, c.Doc)
+			}
+		}
+	}
+	if _, err := s.Summary(context.Background(), SummaryRequest{Length: "huge"}, nil); !errors.As(err, &ue) {
+		t.Errorf("unknown length: err = %v", err)
+	}
+	empty := New(Options{Source: staticSource("v", nil)})
+	if _, err := empty.Summary(context.Background(), SummaryRequest{}, nil); !errors.As(err, &ue) {
+		t.Errorf("empty folder: err = %v", err)
+	}
+}
+
+func TestStoryTimeline(t *testing.T) {
+	tl, err := offline(t).Timeline(context.Background(), TimelineRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "story_timeline.txt", FormatTimeline(tl))
+	golden(t, "story_timeline.json", jsonOf(t, struct {
+		Events []Event `json:"events"`
+	}{tl.Events}))
+
+	// every date as written must be normalised to what the story means
+	right := map[string]string{
+		"1978": "1978", "1981": "1981", "20 June 1981": "1981-06-20", "2014": "2014",
+		"2022": "2022", "July 15": "2022-07-15", "on Wednesday": "2022-09-07",
+	}
+	pos := map[string]int{}
+	for i, e := range tl.Events {
+		want, ok := right[e.DateText]
+		if !ok || e.Date != want {
+			t.Errorf("event %d dated %q from %q; want %q", i, e.Date, e.DateText, want)
+		}
+		if len(e.Citations) != 1 || e.Citations[0].N == 0 || !strings.Contains(e.Citations[0].Text, e.DateText) {
+			t.Errorf("event %d (%s) not cited to the passage holding its date: %+v", i, e.DateText, e.Citations)
+		}
+		if _, seen := pos[e.Date]; !seen {
+			pos[e.Date] = i
+		}
+	}
+	last := -1
+	for _, d := range []string{"1978", "1981", "2014", "2022-07-15", "2022-09-07"} {
+		p, ok := pos[d]
+		if !ok {
+			t.Errorf("timeline lacks %s", d)
+			continue
+		}
+		if p < last {
+			t.Errorf("%s out of order", d)
+		}
+		last = p
+	}
+}
+
+func TestTimelineWithoutDates(t *testing.T) {
+	d := parseDoc("The embassy did not comment on the move right away.\n\nThe statement further read that the government was responsible.\n", "nodates.txt")
+	s := New(Options{Source: staticSource("v", []*knowledge.Document{d})})
+	tl, err := s.Timeline(context.Background(), TimelineRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tl.Events == nil || len(tl.Events) != 0 || !strings.Contains(tl.Note, "No dated events") {
+		t.Errorf("want an empty timeline that says so, got %+v", tl)
+	}
+	golden(t, "nodates_timeline.txt", FormatTimeline(tl))
+}
+
+func TestTimelineUnresolvedDates(t *testing.T) {
+	// no document date: "July 15" and "on Friday" cannot be normalised
+	d := parseDoc("The attack came on July 15 and hit the ministries.\n\nThe group arrived in 2014 and settled near Durres.\n\nThe ministers met on Friday to decide.\n\nIn March the talks resumed.\n", "undated.txt")
+	s := New(Options{Source: staticSource("v", []*knowledge.Document{d})})
+	tl, err := s.Timeline(context.Background(), TimelineRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range tl.Events {
+		got = append(got, e.Date+"|"+e.DateText)
+		if (e.Date == "") != e.Unresolved {
+			t.Errorf("event %q: Unresolved=%v with date %q", e.DateText, e.Unresolved, e.Date)
+		}
+	}
+	want := []string{"2014|2014", "|March", "|July 15", "|on Friday"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("events = %v, want %v (resolved first, then by what is known)", got, want)
+	}
+	golden(t, "undated_timeline.txt", FormatTimeline(tl))
+	golden(t, "undated_timeline.json", jsonOf(t, struct {
+		Events []Event `json:"events"`
+	}{tl.Events}))
+}
+
+func TestCachePerVersion(t *testing.T) {
+	version := "v1"
+	docs := storyDocs(t)
+	m := &fakeModel{complete: echoModel}
+	s := New(Options{Source: func() (string, []*knowledge.Document) { return version, docs }, Model: m, Prompts: defaultPrompts()})
+	ctx := context.Background()
+	first, err := s.Summary(ctx, SummaryRequest{Length: Short}, nil)
+	if err != nil || first.Cached || first.Calls == 0 {
+		t.Fatalf("first: cached=%v calls=%d err=%v", first.Cached, first.Calls, err)
+	}
+	n := len(m.requests())
+	again, _ := s.Summary(ctx, SummaryRequest{Length: Short}, nil)
+	if !again.Cached || again.Text != first.Text || len(m.requests()) != n {
+		t.Errorf("second call not served from the cache (cached=%v, %d→%d calls)", again.Cached, n, len(m.requests()))
+	}
+	other, _ := s.Summary(ctx, SummaryRequest{Length: Medium}, nil)
+	focus, _ := s.Summary(ctx, SummaryRequest{Length: Short, Focus: "the MEK"}, nil)
+	if other.Cached || focus.Cached {
+		t.Error("a different length or focus was served from the cache")
+	}
+	tl1, _ := s.Timeline(ctx, TimelineRequest{})
+	tl2, _ := s.Timeline(ctx, TimelineRequest{})
+	if tl1.Cached || !tl2.Cached {
+		t.Errorf("timeline cache: %v %v", tl1.Cached, tl2.Cached)
+	}
+	version = "v2"
+	fresh, _ := s.Summary(ctx, SummaryRequest{Length: Short}, nil)
+	tl3, _ := s.Timeline(ctx, TimelineRequest{})
+	if fresh.Cached || tl3.Cached || fresh.Version != "v2" {
+		t.Error("cache not dropped when the knowledge version changed")
+	}
+}
+
+func TestModelSummaryCitationsChecked(t *testing.T) {
+	// The model cites [3] first, invents [42], and writes one sentence with
+	// no citation: [42] goes, the uncited sentence goes, [3] becomes [1].
+	m := &fakeModel{complete: func(req chat.Request) (string, error) {
+		return "Albania cut ties with Iran on Wednesday [3][42]. The weather was fine. Edi Rama announced it [1, 3].\n\nThe MEK came in 2014 [42].", nil
+	}}
+	s := New(Options{Source: staticSource("v", storyDocs(t)), Model: m, Prompts: defaultPrompts()})
+	var streamed strings.Builder
+	sum, err := s.Summary(context.Background(), SummaryRequest{}, func(d string) { streamed.WriteString(d) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Mode != answer.ModeLLM || sum.Calls != 1 {
+		t.Fatalf("mode %s calls %d", sum.Mode, sum.Calls)
+	}
+	if got := sum.Text; got != "Albania cut ties with Iran on Wednesday. [1] Edi Rama announced it. [2] [1]" {
+		t.Errorf("checked text = %q", got)
+	}
+	if len(sum.Citations) != 2 || sum.Citations[0].Location != storyDocs(t)[0].Passages[2].Location() {
+		t.Errorf("citations not renumbered by first use: %+v", sum.Citations)
+	}
+	if len(sum.Warnings) != 2 {
+		t.Errorf("warnings = %q, want the removed marker and sentences reported", sum.Warnings)
+	}
+	if !strings.Contains(streamed.String(), "The weather was fine") {
+		t.Errorf("final step not streamed: %q", streamed.String())
+	}
+	golden(t, "prompt_summary_direct.txt", renderRequest(m.requests()[0]))
+}
+
+func renderRequest(r chat.Request) string {
+	var b strings.Builder
+	for _, m := range r.Messages {
+		b.WriteString("=== " + m.Role + "\n" + m.Content + "\n")
+	}
+	return b.String()
+}
+
+func TestModelFailureFallsBack(t *testing.T) {
+	calls := 0
+	m := &fakeModel{complete: func(req chat.Request) (string, error) {
+		calls++
+		return "", chat.ErrUnavailable
+	}}
+	s := New(Options{Source: staticSource("v", storyDocs(t)), Model: m, Prompts: defaultPrompts()})
+	sum, err := s.Summary(context.Background(), SummaryRequest{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Mode != answer.ModeExtractive || len(sum.Warnings) == 0 || len(sum.Citations) == 0 {
+		t.Errorf("want an extractive summary with a warning, got %+v", sum)
+	}
+	again, _ := s.Summary(context.Background(), SummaryRequest{}, nil)
+	if again.Cached {
+		t.Error("a fallback summary was cached")
+	}
+	tl, err := s.Timeline(context.Background(), TimelineRequest{})
+	if err != nil || tl.Mode != answer.ModeExtractive || len(tl.Warnings) == 0 || len(tl.Events) < 5 {
+		t.Errorf("timeline fallback: %v %+v", err, tl)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := New(Options{Source: staticSource("v2", storyDocs(t)), Model: m, Prompts: defaultPrompts()}).Summary(ctx, SummaryRequest{}, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: err = %v", err)
+	}
+}
+
+func TestModelTimeline(t *testing.T) {
+	m := &fakeModel{complete: echoModel}
+	s := New(Options{Source: staticSource("v", storyDocs(t)), Model: m, Prompts: defaultPrompts()})
+	tl, err := s.Timeline(context.Background(), TimelineRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	off, _ := offline(t).Timeline(context.Background(), TimelineRequest{})
+	if tl.Mode != answer.ModeLLM || tl.Calls != 1 || len(tl.Events) != len(off.Events) {
+		t.Fatalf("mode %s, %d calls, %d events", tl.Mode, tl.Calls, len(tl.Events))
+	}
+	for i, e := range tl.Events {
+		if e.Date != off.Events[i].Date || e.DateText != off.Events[i].DateText || e.Citations[0].N != off.Events[i].Citations[0].N {
+			t.Errorf("event %d: the model changed its date or citation", i)
+		}
+		if len(strings.Fields(e.Text)) > 8 {
+			t.Errorf("event %d: line not rewritten: %q", i, e.Text)
+		}
+	}
+	golden(t, "prompt_timeline.txt", renderRequest(m.requests()[0]))
+}
+
+// xquadDocs loads ../shared/eval/xquad_en/docs, or skips.
+func xquadDocs(t testing.TB) []*knowledge.Document {
+	dir := filepath.Join("..", "..", "..", "shared", "eval", "xquad_en", "docs")
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Skipf("no xquad docs: %v", err)
+	}
+	var docs []*knowledge.Document
+	for _, e := range ents {
+		if strings.HasSuffix(e.Name(), ".txt") {
+			docs = append(docs, loadDoc(t, filepath.Join(dir, e.Name()), e.Name()))
+		}
+	}
+	return docs
+}
+
+func TestMapReduceStaysWithinBudget(t *testing.T) {
+	docs := xquadDocs(t)
+	for _, budget := range []int{6000, 2000} {
+		m := &fakeModel{complete: echoModel}
+		s := New(Options{Source: staticSource("x", docs), Model: m, Prompts: defaultPrompts(), MaxContextTokens: budget})
+		sum, err := s.Summary(context.Background(), SummaryRequest{Length: Medium}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reqs := m.requests()
+		if sum.Mode != answer.ModeLLM || sum.Calls != len(reqs) || len(reqs) < 3 {
+			t.Fatalf("budget %d: mode %s, %d calls reported, %d made", budget, sum.Mode, sum.Calls, len(reqs))
+		}
+		maxUsed := 0
+		for i, r := range reqs {
+			used := requestTokens(EstimateTokens, r) + r.MaxTokens
+			maxUsed = max(maxUsed, used)
+			if used > budget || r.MaxTokens <= 0 {
+				t.Errorf("budget %d: call %d uses %d tokens (max_tokens %d)", budget, i, used, r.MaxTokens)
+			}
+		}
+		assertAllCited(t, sum.Text, sum.Citations)
+		t.Logf("xquad_en, %d docs, budget %d tokens: %d model calls, largest prompt+reply %d tokens, %d citations", len(docs), budget, len(reqs), maxUsed, len(sum.Citations))
+	}
+}
+
+func TestLongPassageIsSplit(t *testing.T) {
+	long := strings.Repeat("The ministry reported another failure of the old systems in Tirana. ", 300)
+	d := parseDoc(long, "long.txt")
+	m := &fakeModel{complete: echoModel}
+	s := New(Options{Source: staticSource("v", []*knowledge.Document{d}), Model: m, Prompts: defaultPrompts(), MaxContextTokens: 1500})
+	sum, err := s.Summary(context.Background(), SummaryRequest{Length: Short}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range m.requests() {
+		if used := requestTokens(EstimateTokens, r) + r.MaxTokens; used > 1500 {
+			t.Errorf("call %d uses %d tokens", i, used)
+		}
+	}
+	if sum.Mode != answer.ModeLLM || len(sum.Citations) != 1 {
+		t.Errorf("mode %s, citations %+v", sum.Mode, sum.Citations)
+	}
+}
+
+func TestBudgetTooSmall(t *testing.T) {
+	m := &fakeModel{complete: echoModel}
+	s := New(Options{Source: staticSource("v", storyDocs(t)), Model: m, Prompts: defaultPrompts(), MaxContextTokens: 300})
+	sum, err := s.Summary(context.Background(), SummaryRequest{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Mode != answer.ModeExtractive || len(m.requests()) != 0 || len(sum.Warnings) == 0 {
+		t.Errorf("a budget too small must fall back without calling: mode %s, %d calls", sum.Mode, len(m.requests()))
+	}
+}
