@@ -1,0 +1,437 @@
+package library
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"storybot/internal/knowledge"
+)
+
+// UserError is a refusal whose message is safe to show the user who asked
+// for the change (check with errors.As). Other errors are internal.
+type UserError struct{ Msg string }
+
+func (e *UserError) Error() string { return e.Msg }
+
+func userErrorf(format string, a ...any) error { return &UserError{Msg: fmt.Sprintf(format, a...)} }
+
+// MaxNameBytes is the longest file name AddFile accepts.
+const MaxNameBytes = 200
+
+// uploadTypes are the extensions AddFile accepts.
+var uploadTypes = map[string]string{".md": "text", ".markdown": "text", ".txt": "text", ".html": "html", ".htm": "html", ".pdf": "pdf"}
+
+// TrashItem is a document removed to the trash.
+type TrashItem struct {
+	Name    string    `json:"name"`    // the trash entry, for Restore
+	Doc     string    `json:"doc"`     // the path it had in the knowledge folder
+	Removed time.Time `json:"removed"` // when it was removed
+	Size    int64     `json:"size"`
+}
+
+// auditEntry is one line of DATA_DIR/audit.log.
+type auditEntry struct {
+	Time   time.Time `json:"time"`
+	Who    string    `json:"who"`
+	Action string    `json:"action"` // add, replace, remove, restore
+	Doc    string    `json:"doc"`
+	Bytes  int64     `json:"bytes,omitempty"`
+	SHA256 string    `json:"sha256,omitempty"`
+	Trash  string    `json:"trash,omitempty"`
+}
+
+// AddFile stores an uploaded file in the knowledge folder under name and
+// refreshes. The file must be of an accepted type by its content (.md,
+// .markdown and .txt: UTF-8 text; .html and .htm: HTML; .pdf: a PDF with a
+// text layer), within MaxUploadBytes, with a safe name (no path separators,
+// no "..", no control characters, at most MaxNameBytes bytes); an existing
+// document is replaced only when replace is true, and the old file then goes
+// to the trash. who is recorded in the audit log. Refusals are *UserError.
+func (l *Library) AddFile(ctx context.Context, name string, data []byte, replace bool, who string) (Report, error) {
+	if err := l.needDataDir(); err != nil {
+		return emptyReport(), err
+	}
+	if err := CheckName(name); err != nil {
+		return emptyReport(), err
+	}
+	ext := lowerExt(name)
+	kind, ok := uploadTypes[ext]
+	if !ok {
+		return emptyReport(), userErrorf("%q: only .md, .markdown, .txt, .html, .htm and .pdf files can be added", name)
+	}
+	if int64(len(data)) > l.opts.MaxUploadBytes {
+		return emptyReport(), userErrorf("%q is %s; the limit is %s (MAX_UPLOAD_BYTES)", name, humanBytes(int64(len(data))), humanBytes(l.opts.MaxUploadBytes))
+	}
+	if err := sniff(name, kind, data); err != nil {
+		return emptyReport(), err
+	}
+	// Parse before storing: a file that would only be skipped is refused now.
+	if _, err := knowledge.Parse(ctx, name, data, l.opts.Knowledge); err != nil {
+		var se *knowledge.SkipError
+		if errors.As(err, &se) {
+			return emptyReport(), userErrorf("%q cannot be used: %s", name, se.Reason)
+		}
+		return emptyReport(), fmt.Errorf("add %s: %w", name, err)
+	}
+	l.changeMu.Lock()
+	defer l.changeMu.Unlock()
+	dst := filepath.Join(l.opts.Root, name)
+	action := "add"
+	trashName := ""
+	if _, err := os.Lstat(dst); err == nil {
+		if !replace {
+			return emptyReport(), userErrorf("a document named %q already exists; add it again with replace:true to overwrite it (the old one goes to the trash)", name)
+		}
+		action = "replace"
+		var err error
+		if trashName, err = l.toTrash(name); err != nil {
+			return emptyReport(), fmt.Errorf("replace %s: %w", name, err)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return emptyReport(), fmt.Errorf("add %s: %w", name, err)
+	}
+	if err := writeFileAtomic(dst, data); err != nil {
+		return emptyReport(), fmt.Errorf("add %s: %w", name, err)
+	}
+	os.Chmod(dst, 0o644)
+	l.audit(auditEntry{Who: who, Action: action, Doc: name, Bytes: int64(len(data)), SHA256: sha256Hex(data), Trash: trashName})
+	return l.Refresh(ctx)
+}
+
+// Remove moves the document doc (its path relative to the knowledge folder,
+// as in Document.Path) to the trash in DATA_DIR/trash/ and refreshes.
+// Nothing is deleted. Refusals (unknown document, unsafe path) are *UserError.
+func (l *Library) Remove(ctx context.Context, doc, who string) (Report, error) {
+	if err := l.needDataDir(); err != nil {
+		return emptyReport(), err
+	}
+	rel, err := cleanRel(doc)
+	if err != nil {
+		return emptyReport(), err
+	}
+	l.changeMu.Lock()
+	defer l.changeMu.Unlock()
+	st, err := os.Lstat(filepath.Join(l.opts.Root, filepath.FromSlash(rel)))
+	if err != nil || st.IsDir() {
+		return emptyReport(), userErrorf("there is no document %q (see /knowledge list)", doc)
+	}
+	trashName, err := l.toTrash(rel)
+	if err != nil {
+		return emptyReport(), fmt.Errorf("remove %s: %w", rel, err)
+	}
+	l.audit(auditEntry{Who: who, Action: "remove", Doc: rel, Bytes: st.Size(), Trash: trashName})
+	return l.Refresh(ctx)
+}
+
+// Restore moves the trash entry name (TrashItem.Name) back to where it was
+// and refreshes. It refuses (with a *UserError) to overwrite a document that
+// exists again under that path.
+func (l *Library) Restore(ctx context.Context, name, who string) (Report, error) {
+	if err := l.needDataDir(); err != nil {
+		return emptyReport(), err
+	}
+	if name == "" || strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
+		return emptyReport(), userErrorf("%q is not an entry of the trash (see the trash list)", name)
+	}
+	l.changeMu.Lock()
+	defer l.changeMu.Unlock()
+	item, ok := parseTrashName(name)
+	src := filepath.Join(l.trashDir(), name)
+	if _, err := os.Lstat(src); !ok || err != nil {
+		return emptyReport(), userErrorf("%q is not in the trash (see the trash list)", name)
+	}
+	rel, err := cleanRel(item.Doc)
+	if err != nil {
+		return emptyReport(), err
+	}
+	dst := filepath.Join(l.opts.Root, filepath.FromSlash(rel))
+	if _, err := os.Lstat(dst); err == nil {
+		return emptyReport(), userErrorf("a document %q exists again; remove it first or add the file under another name", rel)
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return emptyReport(), fmt.Errorf("restore %s: %w", rel, err)
+	}
+	if err := moveFile(src, dst); err != nil {
+		return emptyReport(), fmt.Errorf("restore %s: %w", rel, err)
+	}
+	l.audit(auditEntry{Who: who, Action: "restore", Doc: rel, Trash: name})
+	return l.Refresh(ctx)
+}
+
+// Trash lists the removed documents, newest first.
+func (l *Library) Trash() ([]TrashItem, error) {
+	if err := l.needDataDir(); err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(l.trashDir())
+	if errors.Is(err, fs.ErrNotExist) {
+		return []TrashItem{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list trash: %w", err)
+	}
+	items := []TrashItem{}
+	for _, e := range entries {
+		it, ok := parseTrashName(e.Name())
+		if !ok {
+			continue
+		}
+		if info, err := e.Info(); err == nil {
+			it.Size = info.Size()
+		}
+		items = append(items, it)
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].Removed.After(items[j].Removed) })
+	return items, nil
+}
+
+func (l *Library) trashDir() string { return filepath.Join(l.opts.DataDir, "trash") }
+
+func (l *Library) needDataDir() error {
+	if l.opts.DataDir == "" {
+		return errors.New("library: no data folder configured (DATA_DIR): changes need a trash and an audit log")
+	}
+	return nil
+}
+
+const trashTimeLayout = "20060102T150405.000000000Z"
+
+// toTrash moves the file rel to the trash as "<UTC time>-<escaped rel>"
+// and returns that name.
+func (l *Library) toTrash(rel string) (string, error) {
+	if err := os.MkdirAll(l.trashDir(), 0o755); err != nil {
+		return "", err
+	}
+	name := l.opts.now().UTC().Format(trashTimeLayout) + "-" + url.PathEscape(rel)
+	if err := moveFile(filepath.Join(l.opts.Root, filepath.FromSlash(rel)), filepath.Join(l.trashDir(), name)); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+func parseTrashName(name string) (TrashItem, bool) {
+	ts, esc, ok := strings.Cut(name, "-")
+	if !ok {
+		return TrashItem{}, false
+	}
+	t, err := time.Parse(trashTimeLayout, ts)
+	if err != nil {
+		return TrashItem{}, false
+	}
+	doc, err := url.PathUnescape(esc)
+	if err != nil || doc == "" {
+		return TrashItem{}, false
+	}
+	return TrashItem{Name: name, Doc: doc, Removed: t}, true
+}
+
+// moveFile renames src to dst, copying across file systems.
+func moveFile(src, dst string) error {
+	err := os.Rename(src, dst)
+	if err == nil || !errors.Is(err, syscall.EXDEV) {
+		return err
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	data, err := io.ReadAll(in)
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(dst, data); err != nil {
+		return err
+	}
+	return os.Remove(src)
+}
+
+// audit appends one JSON line to DATA_DIR/audit.log; failures are logged.
+func (l *Library) audit(e auditEntry) {
+	l.auditMu.Lock()
+	defer l.auditMu.Unlock()
+	e.Time = l.opts.now().UTC()
+	line, _ := json.Marshal(e)
+	line = append(line, '\n')
+	path := filepath.Join(l.opts.DataDir, "audit.log")
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err == nil {
+		_, err = f.Write(line)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		l.log.Error("could not write the audit log", "file", path, "err", err)
+	}
+}
+
+// CheckName returns a *UserError when name is not a safe file name for the
+// knowledge folder: empty, with a path separator or "..", a control or
+// invisible format character, a leading dot or dash, or longer than
+// MaxNameBytes bytes.
+func CheckName(name string) error {
+	switch {
+	case name == "":
+		return userErrorf("the file has no name")
+	case !utf8.ValidString(name):
+		return userErrorf("the file name is not valid UTF-8; rename the file")
+	case len(name) > MaxNameBytes:
+		return userErrorf("the file name is %d bytes long; the limit is %d: rename the file", len(name), MaxNameBytes)
+	case strings.ContainsAny(name, `/\`):
+		return userErrorf("the file name %q contains a path separator; use a plain file name", name)
+	case strings.Contains(name, ".."):
+		return userErrorf("the file name %q contains \"..\"; use a plain file name", name)
+	case strings.HasPrefix(name, ".") || strings.HasPrefix(name, "-"):
+		return userErrorf("the file name %q starts with %q; start it with a letter or digit", name, name[:1])
+	case strings.TrimSpace(name) != name:
+		return userErrorf("the file name %q starts or ends with a space", name)
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return userErrorf("the file name %q contains a control character; rename the file", name)
+		}
+	}
+	return nil
+}
+
+// cleanRel checks a document path given by a user: relative, slash-separated,
+// inside the folder.
+func cleanRel(doc string) (string, error) {
+	if doc == "" || strings.ContainsRune(doc, '\\') || strings.HasPrefix(doc, "/") || !utf8.ValidString(doc) {
+		return "", userErrorf("%q is not a document path (see /knowledge list)", doc)
+	}
+	c := path.Clean(doc)
+	if c != doc || c == "." || c == ".." || strings.HasPrefix(c, "../") {
+		return "", userErrorf("%q is not a document path (see /knowledge list)", doc)
+	}
+	for _, r := range doc {
+		if unicode.IsControl(r) {
+			return "", userErrorf("%q is not a document path (see /knowledge list)", doc)
+		}
+	}
+	return c, nil
+}
+
+// sniff checks that data is what its extension says, by content.
+func sniff(name, kind string, data []byte) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return userErrorf("%q is empty", name)
+	}
+	if what := binaryKind(data); what != "" && !(kind == "pdf" && what == "PDF") {
+		return userErrorf("%q is %s, not a %s file; only text, HTML and PDF documents can be added", name, what, lowerExt(name))
+	}
+	switch kind {
+	case "pdf":
+		if !bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-")) {
+			return userErrorf("%q is not a PDF (it does not start with %%PDF-)", name)
+		}
+	case "html", "text":
+		head := data[:min(len(data), 8000)]
+		if bytes.IndexByte(head, 0) >= 0 {
+			return userErrorf("%q is a binary file, not %s text", name, lowerExt(name))
+		}
+		if kind == "text" && !utf8.Valid(data) {
+			return userErrorf("%q is not UTF-8 text; save it as UTF-8 and add it again", name)
+		}
+		if kind == "html" && !bytes.Contains(head, []byte("<")) {
+			return userErrorf("%q does not look like HTML (no tags)", name)
+		}
+	}
+	return nil
+}
+
+// binaryKind names the format of data when it is an executable, an
+// archive, an image or a PDF, by its magic number; "" otherwise.
+func binaryKind(data []byte) string {
+	sigs := []struct {
+		prefix, what string
+	}{
+		{"\x7fELF", "an executable (ELF)"},
+		{"MZ", "an executable (Windows)"},
+		{"\xfe\xed\xfa\xce", "an executable (Mach-O)"},
+		{"\xfe\xed\xfa\xcf", "an executable (Mach-O)"},
+		{"\xce\xfa\xed\xfe", "an executable (Mach-O)"},
+		{"\xcf\xfa\xed\xfe", "an executable (Mach-O)"},
+		{"\xca\xfe\xba\xbe", "an executable (Mach-O universal or Java class)"},
+		{"#!", "a script"},
+		{"PK\x03\x04", "a ZIP archive"},
+		{"PK\x05\x06", "a ZIP archive"},
+		{"\x1f\x8b", "a gzip archive"},
+		{"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"},
+		{"Rar!\x1a\x07", "a RAR archive"},
+		{"BZh", "a bzip2 archive"},
+		{"\xfd7zXZ\x00", "an xz archive"},
+		{"\x28\xb5\x2f\xfd", "a zstd archive"},
+		{"\x89PNG\r\n\x1a\n", "an image (PNG)"},
+		{"\xff\xd8\xff", "an image (JPEG)"},
+		{"GIF87a", "an image (GIF)"},
+		{"GIF89a", "an image (GIF)"},
+		{"II*\x00", "an image (TIFF)"},
+		{"MM\x00*", "an image (TIFF)"},
+		{"\x00\x00\x01\x00", "an image (icon)"},
+		{"%PDF-", "PDF"},
+		{"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Office document (OLE)"},
+	}
+	for _, s := range sigs {
+		if s.what != "" && bytes.HasPrefix(data, []byte(s.prefix)) {
+			if s.prefix == "MZ" && !isPE(data) {
+				continue
+			}
+			if s.prefix == "#!" && !bytes.HasPrefix(data, []byte("#!/")) {
+				continue
+			}
+			return s.what
+		}
+	}
+	if len(data) >= 12 && string(data[:4]) == "RIFF" && string(data[8:12]) == "WEBP" {
+		return "an image (WebP)"
+	}
+	if len(data) >= 12 && string(data[4:8]) == "ftyp" {
+		return "an image or video (ISO media)"
+	}
+	if len(data) > 262 && string(data[257:262]) == "ustar" {
+		return "a tar archive"
+	}
+	return ""
+}
+
+// isPE reports whether data starting with "MZ" is a DOS/Windows executable:
+// the PE header it points to, or the DOS stub's message.
+func isPE(data []byte) bool {
+	if len(data) >= 64 {
+		off := int(binary.LittleEndian.Uint32(data[0x3c:]))
+		if off > 0 && off+4 <= len(data) && string(data[off:off+4]) == "PE\x00\x00" {
+			return true
+		}
+	}
+	return bytes.Contains(data[:min(len(data), 512)], []byte("This program cannot be run in DOS mode"))
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

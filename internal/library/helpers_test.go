@@ -1,0 +1,176 @@
+package library
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"storybot/internal/extract"
+	"storybot/internal/knowledge"
+)
+
+// logBuf is a concurrency-safe log sink for tests.
+type logBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuf) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuf) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// fixture is a knowledge folder and a data folder in t.TempDir.
+type fixture struct {
+	t      testing.TB
+	root   string
+	data   string
+	logs   *logBuf
+	parsed *parseCounter
+	hook   func(rel string) error // called before each parse; an error is returned as the parse error
+}
+
+type parseCounter struct {
+	mu   sync.Mutex
+	rels []string
+}
+
+func (c *parseCounter) add(rel string) {
+	c.mu.Lock()
+	c.rels = append(c.rels, rel)
+	c.mu.Unlock()
+}
+
+func (c *parseCounter) take() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := c.rels
+	c.rels = nil
+	return out
+}
+
+func newFixture(t testing.TB) *fixture {
+	d := t.TempDir()
+	f := &fixture{t: t, root: filepath.Join(d, "knowledge"), data: filepath.Join(d, "data"), logs: &logBuf{}, parsed: &parseCounter{}}
+	if err := os.MkdirAll(f.root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func (f *fixture) options() Options {
+	return Options{
+		Root:    f.root,
+		DataDir: f.data,
+		Knowledge: knowledge.Options{
+			MaxFileBytes: 64 << 10,
+			Extractors:   map[string]knowledge.Extractor{".html": extract.HTML, ".htm": extract.HTML, ".pdf": extract.PDF},
+		},
+		MaxUploadBytes: 64 << 10,
+		CacheKey:       "test",
+		Debounce:       20 * time.Millisecond,
+		Log:            slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		parseFile: func(ctx context.Context, root, rel string, opts knowledge.Options) (*knowledge.Document, error) {
+			f.parsed.add(rel)
+			if f.hook != nil {
+				if err := f.hook(rel); err != nil {
+					return nil, err
+				}
+			}
+			return knowledge.ParseFile(ctx, root, rel, opts)
+		},
+	}
+}
+
+func (f *fixture) open() *Library {
+	f.t.Helper()
+	l, err := Open(context.Background(), f.options())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.t.Cleanup(func() { l.Close() })
+	return l
+}
+
+func (f *fixture) write(rel, text string) {
+	f.t.Helper()
+	p := filepath.Join(f.root, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		f.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		f.t.Fatal(err)
+	}
+	// Make every write visible to a size+mtime check, even within one clock tick.
+	bump := time.Now().Add(time.Duration(len(text)) * time.Microsecond)
+	os.Chtimes(p, bump, bump)
+}
+
+func (f *fixture) copyFrom(src, rel string) {
+	f.t.Helper()
+	b, err := os.ReadFile(src)
+	if err != nil {
+		f.t.Skipf("test file %s: %v", src, err)
+	}
+	f.write(rel, string(b))
+}
+
+func refresh(t testing.TB, l *Library) Report {
+	t.Helper()
+	r, err := l.Refresh(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func docPaths(s *Snapshot) string {
+	var p []string
+	for _, d := range s.Docs {
+		p = append(p, d.Path)
+	}
+	return strings.Join(p, ",")
+}
+
+func skipReason(r Report, path string) string {
+	for _, s := range r.Skipped {
+		if s.Path == path {
+			return s.Reason
+		}
+	}
+	return ""
+}
+
+const storyA = `# Albania cuts ties with Iran
+
+Albania cut diplomatic ties with Iran on 7 September 2022 after a cyberattack in July.
+
+The prime minister, Edi Rama, ordered Iranian diplomats to leave within 24 hours.
+`
+
+const storyB = `# The cyberattack
+
+Hackers disrupted Albanian government websites and the e-Albania portal on 15 July 2022.
+
+Microsoft attributed the attack to actors working for Iran's government.
+`
+
+const storyC = `# Reactions
+
+The United States condemned the attack and promised further action.
+
+NATO allies expressed support for Albania.
+`

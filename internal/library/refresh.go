@@ -1,0 +1,197 @@
+package library
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"runtime"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"storybot/internal/knowledge"
+	"storybot/internal/search"
+)
+
+// result is what became of one scanned file.
+type result struct {
+	doc  *knowledge.Document // nil when skipped or gone
+	skip string              // reason, when skipped
+	st   fileState
+	keep bool // remember st (false: try again next time)
+}
+
+// refresh brings the snapshot up to date with the folder; the caller holds
+// refMu. It returns the report, a function that saves the new state (nil
+// when there is nothing to save) and an error that leaves the current
+// snapshot in place. mustSave forces a save (no usable saved index).
+func (l *Library) refresh(ctx context.Context, mustSave bool) (Report, func(), error) {
+	start := time.Now()
+	prev := l.cur.Load()
+	root := l.opts.Root
+	if err := checkRoot(root); err != nil {
+		return emptyReport(), nil, err
+	}
+	entries, walkSkips, err := scan(ctx, root, l.opts.Knowledge)
+	if err != nil {
+		return emptyReport(), nil, err
+	}
+	prevDocs := make(map[string]*knowledge.Document, len(prev.Docs))
+	for _, d := range prev.Docs {
+		prevDocs[d.Path] = d
+	}
+
+	results := make([]result, len(entries))
+	if err := parallel(ctx, len(entries), func(i int) error {
+		results[i] = l.examine(ctx, entries[i], prevDocs)
+		return ctx.Err()
+	}); err != nil {
+		return emptyReport(), nil, fmt.Errorf("refresh %s: %w", root, err)
+	}
+
+	rep := emptyReport()
+	files := make(map[string]fileState, len(entries))
+	docs := make([]*knowledge.Document, 0, len(entries))
+	var skipped []knowledge.Skipped
+	skipped = append(skipped, walkSkips...)
+	for i, r := range results {
+		rel := entries[i].rel
+		if r.keep {
+			files[rel] = r.st
+		}
+		switch {
+		case r.doc != nil:
+			docs = append(docs, r.doc)
+			if p, ok := prevDocs[rel]; !ok {
+				rep.Added = append(rep.Added, rel)
+			} else if p != r.doc {
+				rep.Changed = append(rep.Changed, rel)
+			}
+		case r.skip != "":
+			skipped = append(skipped, knowledge.Skipped{Path: rel, Reason: r.skip})
+		}
+	}
+	sort.Slice(docs, func(i, j int) bool { return docs[i].Path < docs[j].Path })
+	sort.Slice(skipped, func(i, j int) bool { return skipped[i].Path < skipped[j].Path })
+	for _, d := range prev.Docs {
+		if i, ok := slices.BinarySearchFunc(docs, d.Path, func(d *knowledge.Document, p string) int { return cmpString(d.Path, p) }); !ok || docs[i].Path != d.Path {
+			rep.Removed = append(rep.Removed, d.Path)
+		}
+	}
+	sort.Strings(rep.Added)
+	sort.Strings(rep.Changed)
+	sort.Strings(rep.Removed)
+	for _, s := range skipped {
+		rep.Skipped = append(rep.Skipped, SkipReport{Path: s.Path, Reason: s.Reason})
+	}
+
+	snap := prev
+	if rep.Any() || prev.Index == nil {
+		ix, err := search.Build(ctx, docs, l.opts.Search)
+		if err != nil {
+			return emptyReport(), nil, fmt.Errorf("refresh %s: build index: %w", root, err)
+		}
+		snap = &Snapshot{Version: versionOf(docs), Docs: docs, Index: ix, Skipped: skipped, Built: l.opts.now()}
+	} else if !slices.Equal(prev.Skipped, skipped) {
+		cp := *prev
+		cp.Skipped = skipped
+		snap = &cp
+	}
+	if snap != prev {
+		l.cur.Store(snap)
+	}
+	dirty := mustSave || snap.Version != prev.Version || !maps.Equal(files, l.files)
+	l.files = files
+	rep.Passages = Counts{Before: prev.Passages(), After: snap.Passages()}
+	rep.MS = time.Since(start).Milliseconds()
+	rep.Version = snap.Version
+	var save func()
+	if dirty && l.opts.DataDir != "" {
+		save = func() { l.save(snap, files) }
+	}
+	return rep, save, nil
+}
+
+// examine decides whether one file is unchanged (reuse its document or its
+// skip reason) or must be parsed again.
+func (l *Library) examine(ctx context.Context, e entry, prevDocs map[string]*knowledge.Document) result {
+	if st, ok := l.files[e.rel]; ok && st.Size == e.size && st.ModTime == e.mtime {
+		if st.Reason != "" {
+			return result{skip: st.Reason, st: st, keep: true}
+		}
+		if d := prevDocs[e.rel]; d != nil && d.Hash == st.Hash {
+			return result{doc: d, st: st, keep: true}
+		}
+	}
+	d, err := l.opts.parseFile(ctx, l.opts.Root, e.rel, l.opts.Knowledge)
+	var se *knowledge.SkipError
+	switch {
+	case err == nil:
+		st := fileState{Size: d.Size, ModTime: d.ModTime.UnixNano(), Hash: d.Hash}
+		if p := prevDocs[e.rel]; p != nil && p.Hash == d.Hash {
+			d = p // unchanged content (touched): keep the indexed document
+		}
+		return result{doc: d, st: st, keep: true}
+	case ctx.Err() != nil:
+		return result{}
+	case errors.As(err, &se):
+		return result{skip: se.Reason, st: fileState{Size: e.size, ModTime: e.mtime, Reason: se.Reason}, keep: true}
+	case errors.Is(err, fs.ErrNotExist):
+		return result{} // removed during the refresh: it is simply not there
+	default:
+		// Unreadable now (permission denied, I/O error): not remembered, so
+		// it is tried again on the next refresh.
+		return result{skip: readReason(err)}
+	}
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// parallel runs fn(0..n-1) on GOMAXPROCS goroutines and returns the first
+// error; it stops handing out work after an error.
+func parallel(ctx context.Context, n int, fn func(i int) error) error {
+	workers := min(n, max(1, runtime.GOMAXPROCS(0)))
+	var (
+		mu    sync.Mutex
+		next  int
+		first error
+		wg    sync.WaitGroup
+	)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				if first != nil || next >= n {
+					mu.Unlock()
+					return
+				}
+				i := next
+				next++
+				mu.Unlock()
+				if err := fn(i); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return first
+}

@@ -1,0 +1,148 @@
+package library
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"storybot/internal/knowledge"
+)
+
+// entry is one file of the knowledge folder that may become a document.
+type entry struct {
+	rel   string // slash-separated, relative to the root
+	size  int64
+	mtime int64 // UnixNano
+}
+
+// scanner lists the knowledge folder the way knowledge.Load does: hidden
+// files and folders are ignored, symlinks are followed while they stay
+// inside the folder, loops are reported, unsupported types are skipped.
+type scanner struct {
+	realRoot string
+	opts     knowledge.Options
+	visited  map[string]bool
+	entries  []entry
+	skipped  []knowledge.Skipped
+}
+
+// scan lists root. Its error is non-nil only when ctx is done or root
+// cannot be resolved.
+func scan(ctx context.Context, root string, opts knowledge.Options) ([]entry, []knowledge.Skipped, error) {
+	real, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return nil, nil, fmt.Errorf("knowledge folder %q: %w", root, err)
+	}
+	real, _ = filepath.Abs(real)
+	s := &scanner{realRoot: real, opts: opts, visited: map[string]bool{real: true}}
+	s.walk(ctx, root, "")
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	return s.entries, s.skipped, nil
+}
+
+func (s *scanner) skip(rel, reason string) {
+	s.skipped = append(s.skipped, knowledge.Skipped{Path: rel, Reason: reason})
+}
+
+func (s *scanner) walk(ctx context.Context, dir, rel string) {
+	if ctx.Err() != nil {
+		return
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		r := rel
+		if r == "" {
+			r = "."
+		}
+		s.skip(r, readReason(err))
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") {
+			continue
+		}
+		p := filepath.Join(dir, name)
+		r := name
+		if rel != "" {
+			r = rel + "/" + name
+		}
+		mode := e.Type()
+		var info fs.FileInfo
+		if mode&fs.ModeSymlink != 0 {
+			target, err := filepath.EvalSymlinks(p)
+			if err != nil {
+				s.skip(r, "broken symlink or symlink loop")
+				continue
+			}
+			target, _ = filepath.Abs(target)
+			if !inside(s.realRoot, target) {
+				s.skip(r, "symlink leads outside the knowledge folder")
+				continue
+			}
+			st, err := os.Stat(target)
+			if err != nil {
+				s.skip(r, readReason(err))
+				continue
+			}
+			if st.IsDir() {
+				if s.visited[target] {
+					s.skip(r, "symlink loop")
+					continue
+				}
+				s.visited[target] = true
+				s.walk(ctx, p, r)
+				continue
+			}
+			info, mode = st, st.Mode().Type()
+		}
+		if mode.IsDir() {
+			if real, err := filepath.EvalSymlinks(p); err == nil {
+				real, _ = filepath.Abs(real)
+				if s.visited[real] {
+					continue
+				}
+				s.visited[real] = true
+			}
+			s.walk(ctx, p, r)
+			continue
+		}
+		if !mode.IsRegular() {
+			s.skip(r, "not a regular file")
+			continue
+		}
+		if !s.opts.Supported(name) {
+			s.skip(r, fmt.Sprintf("unsupported file type %q", lowerExt(name)))
+			continue
+		}
+		if info == nil {
+			if info, err = e.Info(); err != nil {
+				if !os.IsNotExist(err) { // removed since ReadDir: not there
+					s.skip(r, readReason(err))
+				}
+				continue
+			}
+		}
+		s.entries = append(s.entries, entry{rel: r, size: info.Size(), mtime: info.ModTime().UnixNano()})
+	}
+}
+
+func readReason(err error) string {
+	if errors.Is(err, fs.ErrPermission) {
+		return "unreadable: permission denied"
+	}
+	return "unreadable: " + err.Error()
+}
+
+func inside(root, p string) bool {
+	if p == root {
+		return true
+	}
+	return strings.HasPrefix(p, strings.TrimSuffix(root, string(filepath.Separator))+string(filepath.Separator))
+}
