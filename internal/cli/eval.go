@@ -126,6 +126,12 @@ func cmdEval(ctx context.Context, e *Env, args []string) error {
 	fs.Float64Var(&fl.search.SectionWeight, "section-weight", 0, "tuning: section heading weight (0: default, <0: none)")
 	fs.Float64Var(&fl.search.ProxWeight, "prox-weight", 0, "tuning: proximity weight (0: default, <0: none)")
 	fs.IntVar(&fl.search.ProxWindow, "prox-window", 0, "tuning: proximity window in terms (0: default)")
+	fs.IntVar(&fl.search.PerDoc, "per-doc", 0, "tuning: passages of one document before others' (0: default, <0: off)")
+	fs.Float64Var(&fl.search.NeighborWeight, "neighbor-weight", 0, "tuning: neighbouring passage evidence (0: default, <0: none)")
+	fs.IntVar(&fl.search.FeedbackDocs, "fb-docs", 0, "tuning: pseudo-relevance feedback passages (0: default, <0: off)")
+	fs.IntVar(&fl.search.FeedbackTerms, "fb-terms", 0, "tuning: feedback terms (0: default)")
+	fs.Float64Var(&fl.search.FeedbackWeight, "fb-weight", 0, "tuning: feedback term weight (0: default)")
+	fs.Float64Var(&fl.search.DocIDF, "doc-idf", 0, "tuning: share of document-level IDF in term weights (0: default, <0: none)")
 	fs.Float64Var(&fl.search.DocWeight, "doc-weight", 0, "tuning: document-level evidence weight (0: default, <0: none)")
 	pos, err := e.parseFlags(fs, args)
 	if err == errHelp {

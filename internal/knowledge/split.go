@@ -12,7 +12,7 @@ import (
 
 // DefaultPassageChars is the passage size used when Options.PassageChars is
 // 0, chosen by measurement on the eval sets (see README).
-const DefaultPassageChars = 700
+const DefaultPassageChars = 1000
 
 func (o Options) passageChars() int {
 	if o.PassageChars > 0 {
@@ -109,14 +109,28 @@ func build(rel, ext string, pages []string, chars int) *Document {
 			page = pi + 1
 		}
 		section := ""
-		for _, p := range paras {
-			if p.heading != "" && firstHeading == "" && (markdown || p.n == 1) {
-				firstHeading = p.heading
+		titlePara := -1 // the paragraph that gives the title is not a section
+		if pi == 0 && doc.Title == "" && len(paras) > 0 {
+			if p := paras[0]; p.heading != "" || (!markdown && len(p.starts) == 1 && firstLineTitle(p.text)) {
+				if p.heading == "" {
+					p.heading = strings.TrimSpace(p.text)
+				}
+				firstHeading, titlePara = p.heading, 0
+			}
+		}
+		if firstHeading == "" && markdown {
+			for i, p := range paras {
+				if p.heading != "" {
+					firstHeading, titlePara = p.heading, i
+					break
+				}
 			}
 		}
 		for _, ps := range group(paras, chars) {
 			if ps.heading != "" {
-				section = ps.heading
+				if ps.para != titlePara || pi > 0 {
+					section = ps.heading
+				}
 				continue
 			}
 			ps.p.Section = section
@@ -253,8 +267,26 @@ func titleLike(s string) bool {
 	return words >= 2 && words <= 24
 }
 
+// firstLineTitle reports whether the one-line first paragraph of a plain
+// text file reads as its title: like titleLike, but longer titles and a
+// final question mark are allowed.
+func firstLineTitle(s string) bool {
+	s = strings.TrimSpace(s)
+	if titleLike(s) {
+		return true
+	}
+	n := utf8.RuneCountInString(s)
+	if n < 3 || n > 300 || strings.Contains(s, "://") || metaLine.MatchString(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	return (unicode.IsUpper(r) || unicode.IsDigit(r)) && last != '.' && last != ',' && last != ';' && last != ':' && !strings.Contains(s, ". ")
+}
+
 type piece struct {
 	heading string
+	para    int // index of the heading paragraph
 	p       Passage
 }
 
@@ -269,10 +301,10 @@ func group(paras []*para, chars int) []piece {
 			cur = nil
 		}
 	}
-	for _, p := range paras {
+	for i, p := range paras {
 		if p.heading != "" {
 			flush()
-			out = append(out, piece{heading: p.heading})
+			out = append(out, piece{heading: p.heading, para: i})
 			continue
 		}
 		if len(p.text) > chars+chars/2 {
@@ -286,7 +318,7 @@ func group(paras []*para, chars int) []piece {
 			}
 			continue
 		}
-		if cur != nil && len(cur.Text)+2+len(p.text) > chars {
+		if cur != nil && (len(cur.Text)+2+len(p.text) > chars || len(cur.Text) >= chars*minShare/100) {
 			flush()
 		}
 		if cur == nil {
@@ -385,3 +417,8 @@ func sentenceEnds(text string) []int {
 	}
 	return ends
 }
+
+// minShare is the share (in percent) of the passage size above which a
+// passage takes no further paragraph, so that paragraphs stay whole passages
+// unless they are short.
+const minShare = 50

@@ -315,5 +315,6 @@ func ReadIndex(r io.Reader, docs []*knowledge.Document, opts Options) (*Index, e
 	if len(d.b) != 0 {
 		return nil, ErrCorrupt
 	}
+	ix.finish()
 	return ix, nil
 }

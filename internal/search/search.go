@@ -52,6 +52,21 @@ type Options struct {
 	ProxWeight  float64
 	ProxWindow  int // 0 means default
 	RerankDepth int // 0 means default
+	// PerDoc, when positive, moves passages beyond the first PerDoc of one
+	// document behind those of other documents (diversity); negative: off.
+	PerDoc int
+	// FeedbackDocs and FeedbackTerms enable pseudo-relevance feedback: the
+	// FeedbackTerms best terms of the first FeedbackDocs passages are added
+	// to the query with weight FeedbackWeight. 0 means default, negative off.
+	FeedbackDocs int
+	// DocIDF mixes document-level IDF into the term weights (0..1): terms
+	// concentrated in few documents weigh more. 0 means default, negative off.
+	DocIDF         float64
+	FeedbackTerms  int
+	FeedbackWeight float64
+	// NeighborWeight adds this share of the better neighbouring passage's
+	// score (same document) to a passage's score; 0 means default, negative off.
+	NeighborWeight float64
 	// Analyzer turns text into terms; nil means textan.English().
 	Analyzer *textan.Analyzer
 
@@ -68,14 +83,19 @@ type Options struct {
 
 // defaults measured with storybot eval (see README).
 const (
-	defK1            = 1.2
-	defB             = 0.75
-	defTitleWeight   = 0.5
-	defSectionWeight = 0.5
-	defDocWeight     = 0.5
-	defProxWeight    = 0.5
-	defProxWindow    = 12
-	defRerankDepth   = 100
+	defK1             = 1.2
+	defB              = 0.75
+	defTitleWeight    = 1
+	defSectionWeight  = 0.5
+	defDocWeight      = 0.5
+	defProxWeight     = 2
+	defNeighborWeight = -1
+	defDocIDF         = -1
+	defFeedbackDocs   = -1
+	defFeedbackTerms  = 10
+	defFeedbackWeight = 0.3
+	defProxWindow     = 4
+	defRerankDepth    = 100
 )
 
 func pick(v, def float64) float64 {
@@ -94,6 +114,15 @@ func (o Options) withDefaults() Options {
 	o.TitleWeight = pick(o.TitleWeight, defTitleWeight)
 	o.SectionWeight = pick(o.SectionWeight, defSectionWeight)
 	o.DocWeight = pick(o.DocWeight, defDocWeight)
+	o.NeighborWeight = pick(o.NeighborWeight, defNeighborWeight)
+	o.DocIDF = pick(o.DocIDF, defDocIDF)
+	o.FeedbackWeight = pick(o.FeedbackWeight, defFeedbackWeight)
+	if o.FeedbackDocs == 0 {
+		o.FeedbackDocs = defFeedbackDocs
+	}
+	if o.FeedbackTerms == 0 {
+		o.FeedbackTerms = defFeedbackTerms
+	}
 	o.ProxWeight = pick(o.ProxWeight, defProxWeight)
 	if o.ProxWindow <= 0 {
 		o.ProxWindow = defProxWindow
@@ -138,6 +167,7 @@ type Index struct {
 	seq      []uint32
 	doc      postings // document level (body of all passages + title)
 	dense    *denseIndex
+	idfScale float64   // mean passage IDF / mean document IDF, to mix them on one scale
 	pool     sync.Pool // *scratch
 }
 
@@ -198,6 +228,7 @@ func Build(ctx context.Context, docs []*knowledge.Document, opts Options) (*Inde
 		return nil, err
 	}
 	ix.invert(an)
+	ix.finish()
 	if opts.Embedder != nil {
 		d, err := buildDense(ctx, ix.passages, opts)
 		if err != nil {
@@ -270,6 +301,14 @@ func (ix *Index) analyze(p *knowledge.Passage) analyzed {
 		a.fields = append(a.fields, termFreq{t, c[1]})
 	}
 	return a
+}
+
+// finish sets the values derived from the postings.
+func (ix *Index) finish() {
+	ix.idfScale = 1
+	if len(ix.docs) > 1 {
+		ix.idfScale = idf(len(ix.passages), 1) / idf(len(ix.docs), 1)
+	}
 }
 
 // invert turns analyzed passages into the two postings families.
@@ -394,6 +433,9 @@ type qterm struct {
 	known bool
 	w     float64 // query term frequency
 	idf   float64 // passage-level IDF
+	// expansion marks a term added by feedback: it scores but counts for
+	// neither Match nor proximity.
+	expansion bool
 }
 
 type scratch struct {
@@ -476,6 +518,9 @@ func (ix *Index) queryTerms(query string) []qterm {
 		q := qterm{id: id, known: known, w: 1, idf: idf(n, 0)}
 		if known {
 			q.idf = idf(n, ix.pass.df(id))
+			if m := ix.opts.DocIDF; m > 0 && len(ix.docs) > 1 {
+				q.idf = (1-m)*q.idf + m*idf(len(ix.docs), ix.doc.df(id))*ix.idfScale
+			}
 		}
 		qs = append(qs, q)
 	})
@@ -484,13 +529,82 @@ func (ix *Index) queryTerms(query string) []qterm {
 
 // lexical ranks passages by BM25F plus weighted document-level BM25.
 func (ix *Index) lexical(qs []qterm, k int) []Hit {
+	if ix.opts.FeedbackDocs > 0 && ix.opts.FeedbackTerms > 0 {
+		first := ix.rank(qs, ix.opts.FeedbackDocs)
+		qs = ix.expand(qs, first)
+	}
+	out := ix.rank(qs, k)
+	hits := make([]Hit, len(out))
+	for i, o := range out {
+		hits[i] = Hit{Passage: ix.passages[o.id], Score: round(float64(o.score)), Match: math.Min(1, round(float64(o.match)))}
+	}
+	return hits
+}
+
+// expand adds to qs the terms that best characterize the passages of first
+// (pseudo-relevance feedback), weighted by FeedbackWeight.
+func (ix *Index) expand(qs []qterm, first []scored) []qterm {
+	in := map[uint32]bool{}
+	for _, q := range qs {
+		if q.known {
+			in[q.id] = true
+		}
+	}
+	n := len(ix.passages)
+	weight := map[uint32]float64{}
+	for _, f := range first {
+		seq := ix.seq[ix.seqOff[f.id]:ix.seqOff[f.id+1]]
+		if len(seq) == 0 {
+			continue
+		}
+		inv := 1 / float64(len(seq))
+		for _, t := range seq {
+			if !in[t] {
+				weight[t] += inv
+			}
+		}
+	}
+	type cand struct {
+		t uint32
+		w float64
+	}
+	var cs []cand
+	for t, w := range weight {
+		df := ix.pass.df(t)
+		if df < 2 {
+			continue
+		}
+		cs = append(cs, cand{t, w * idf(n, df)})
+	}
+	sort.Slice(cs, func(i, j int) bool {
+		if cs[i].w != cs[j].w {
+			return cs[i].w > cs[j].w
+		}
+		return cs[i].t < cs[j].t
+	})
+	cs = cs[:min(len(cs), ix.opts.FeedbackTerms)]
+	if len(cs) == 0 {
+		return qs
+	}
+	out := append([]qterm(nil), qs...)
+	top := cs[0].w
+	for _, c := range cs {
+		out = append(out, qterm{id: c.t, known: true, w: ix.opts.FeedbackWeight * c.w / top, idf: idf(n, ix.pass.df(c.t)), expansion: true})
+	}
+	return out
+}
+
+// rank scores passages for qs and returns the best k.
+func (ix *Index) rank(qs []qterm, k int) []scored {
 	s := ix.getScratch()
 	defer ix.putScratch(s)
 	k1 := float32(ix.opts.K1)
 	b := float32(ix.opts.B)
 	var total float64
 	for _, q := range qs {
-		total += q.idf * q.w
+		if !q.expansion {
+			total += q.idf * q.w
+		}
 	}
 	nd := len(ix.docs)
 	for _, q := range qs {
@@ -500,6 +614,9 @@ func (ix *Index) lexical(qs []qterm, k int) []Hit {
 		// passage level
 		w := float32(q.idf * q.w)
 		mw := float32(q.idf * q.w / total)
+		if q.expansion {
+			mw = 0
+		}
 		p := &ix.pass
 		lo, hi := p.off[q.id], p.off[q.id+1]
 		norm := k1 * (1 - b)
@@ -539,12 +656,24 @@ func (ix *Index) lexical(qs []qterm, k int) []Hit {
 		dw = float32(ix.opts.DocWeight) * maxP / maxD
 	}
 	depth := k
-	if ix.opts.ProxWeight > 0 {
+	if ix.opts.ProxWeight > 0 || ix.opts.PerDoc > 0 {
 		depth = max(k, ix.opts.RerankDepth)
 	}
 	h := topK{k: depth}
+	nw := float32(ix.opts.NeighborWeight)
+	last := uint32(len(ix.passages) - 1)
 	for _, id := range s.touched {
 		sc := s.acc[id] + dw*s.dacc[ix.pdoc[id]]
+		if nw > 0 {
+			var nb float32
+			if id > 0 && ix.pdoc[id-1] == ix.pdoc[id] {
+				nb = s.acc[id-1]
+			}
+			if id < last && ix.pdoc[id+1] == ix.pdoc[id] {
+				nb = max(nb, s.acc[id+1])
+			}
+			sc += nw * nb
+		}
 		h.push(scored{id: id, score: sc, match: s.match[id]})
 	}
 	out := h.sorted()
@@ -553,17 +682,12 @@ func (ix *Index) lexical(qs []qterm, k int) []Hit {
 		for i := range out {
 			out[i].score += pw * ix.proximity(qs, total, out[i].id)
 		}
-		h = topK{k: k}
-		for _, o := range out {
-			h.push(o)
-		}
-		out = h.sorted()
+		sort.Slice(out, func(i, j int) bool { return out[j].less(out[i]) })
 	}
-	hits := make([]Hit, len(out))
-	for i, o := range out {
-		hits[i] = Hit{Passage: ix.passages[o.id], Score: round(float64(o.score)), Match: math.Min(1, round(float64(o.match)))}
+	if ix.opts.PerDoc > 0 {
+		out = ix.diversify(out)
 	}
-	return hits
+	return out[:min(k, len(out))]
 }
 
 func round(f float64) float64 { return math.Round(f*1e4) / 1e4 }
@@ -646,7 +770,7 @@ func (ix *Index) proximity(qs []qterm, total float64, id uint32) float32 {
 	var hits []at
 	for pos, t := range seq {
 		for qi := range qs {
-			if qs[qi].known && qs[qi].id == t {
+			if qs[qi].known && !qs[qi].expansion && qs[qi].id == t {
 				hits = append(hits, at{pos, qi})
 				break
 			}
@@ -678,4 +802,22 @@ func (ix *Index) proximity(qs []qterm, total float64, id uint32) float32 {
 		best = max(best, cur)
 	}
 	return float32(best / total)
+}
+
+// diversify keeps the order of out but moves passages beyond the first
+// PerDoc of a document behind the passages of other documents.
+func (ix *Index) diversify(out []scored) []scored {
+	per := map[uint32]int{}
+	first := make([]scored, 0, len(out))
+	var rest []scored
+	for _, o := range out {
+		d := ix.pdoc[o.id]
+		if per[d] < ix.opts.PerDoc {
+			per[d]++
+			first = append(first, o)
+		} else {
+			rest = append(rest, o)
+		}
+	}
+	return append(first, rest...)
 }
