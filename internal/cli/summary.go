@@ -2,10 +2,139 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"storybot/internal/answer"
+	"storybot/internal/knowledge"
+	"storybot/internal/llm"
+	"storybot/internal/prompt"
+	"storybot/internal/summary"
+	"storybot/prompts"
 )
 
-// cmdSummary is a placeholder until the summary command is built.
+// cmdSummary prints a cited summary of the knowledge, of one document or of
+// one focus.
 func cmdSummary(ctx context.Context, e *Env, args []string) error {
-	return errors.New("summary: not built yet")
+	fs := e.newFlagSet("summary")
+	doc := fs.String("doc", "", "summarise this document only (path or title, case-insensitive)")
+	length := fs.String("length", "medium", "short, medium or long")
+	focus := fs.String("focus", "", "summarise only what concerns this, e.g. \"the MEK\"")
+	asJSON := fs.Bool("json", false, "print JSON: {summary, mode, citations}")
+	pos, err := e.parseFlags(fs, args)
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 && *doc == "" {
+		*doc = strings.Join(pos, " ")
+	} else if len(pos) > 0 {
+		return usageErrorf("summary: unexpected argument %q (see 'storybot summary --help')", pos[0])
+	}
+	l, err := summary.ParseLength(*length)
+	if err != nil {
+		return usageErrorf("summary: %v", err)
+	}
+	s, closeFn, err := e.newSummarizer(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	sum, err := s.Summary(ctx, summary.SummaryRequest{Doc: *doc, Length: l, Focus: *focus}, nil)
+	if err != nil {
+		return summaryError("summary", err)
+	}
+	if sum.Calls > 0 {
+		e.Log.Info("summary written", "mode", sum.Mode, "model_calls", sum.Calls, "prompt_tokens", sum.Usage.PromptTokens, "completion_tokens", sum.Usage.CompletionTokens)
+	}
+	if *asJSON {
+		return writeSummaryJSON(e.Stdout, struct {
+			Summary   string            `json:"summary"`
+			Mode      answer.Mode       `json:"mode"`
+			Citations []answer.Citation `json:"citations"`
+		}{sum.Text, sum.Mode, summaryCitations(sum.Citations)})
+	}
+	_, err = io.WriteString(e.Stdout, summary.FormatSummary(sum))
+	return err
+}
+
+// summaryError turns a user's mistake (an unknown document) into a usage
+// error and wraps everything else.
+func summaryError(cmd string, err error) error {
+	var ue *summary.Error
+	if errors.As(err, &ue) {
+		return usageErrorf("%s: %s", cmd, ue.Msg)
+	}
+	return fmt.Errorf("%s: %w", cmd, err)
+}
+
+func summaryCitations(c []answer.Citation) []answer.Citation {
+	if c == nil {
+		return []answer.Citation{}
+	}
+	return c
+}
+
+func writeSummaryJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// newSummarizer builds a Summarizer over the knowledge folder, with the
+// model when one is configured. The returned function releases what it
+// opened.
+func (e *Env) newSummarizer(ctx context.Context) (*summary.Summarizer, func(), error) {
+	docs, skipped, err := knowledge.Load(ctx, e.Config.KnowledgeDir, knowledge.Options{MaxFileBytes: e.Config.MaxFileBytes})
+	if err != nil {
+		return nil, nil, fmt.Errorf("load knowledge: %w", err)
+	}
+	for _, s := range skipped {
+		e.Log.Debug("knowledge file skipped", "path", s.Path, "reason", s.Reason)
+	}
+	version := "loaded"
+	opts := summary.Options{
+		Source:           func() (string, []*knowledge.Document) { return version, docs },
+		Log:              e.Log,
+		MaxContextTokens: e.Config.OpenAIMaxContextTokens,
+		Concurrency:      e.Config.OpenAIMaxConcurrency,
+	}
+	if e.Config.LLMEnabled() {
+		set, err := summaryPrompts(e)
+		if err != nil {
+			return nil, nil, err
+		}
+		opts.Model = llm.New(llm.FromConfig(e.Config), e.Log)
+		opts.Prompts = set
+	}
+	return summary.New(opts), func() {}, nil
+}
+
+// summaryPrompts loads the prompt templates from PROMPTS_DIR when that
+// folder holds the summary templates, and the built-in ones otherwise.
+func summaryPrompts(e *Env) (*prompt.Set, error) {
+	dir := e.Config.PromptsDir
+	if st, err := os.Stat(dir); err == nil && st.IsDir() {
+		set, err := prompt.Load(dir)
+		if err != nil {
+			return nil, fmt.Errorf("prompts: %w", err)
+		}
+		if err := set.Require(summary.TemplateNames...); err == nil {
+			return set, nil
+		} else {
+			e.Log.Warn("using the built-in summary prompts", "reason", err)
+		}
+	}
+	set, err := prompt.LoadFS(prompts.FS, "built-in prompts")
+	if err != nil {
+		return nil, fmt.Errorf("built-in prompts: %w", err)
+	}
+	return set, nil
 }

@@ -87,3 +87,42 @@ func writeSources(b *strings.Builder, cites []answer.Citation) {
 		b.WriteString("\n")
 	}
 }
+
+// Answer returns the summary as an answer.Answer (text with [n] markers and
+// its citations), for code that renders answers: the Discord bot.
+// Refused is set when the focus matched nothing.
+func (s Summary) Answer() answer.Answer {
+	return answer.Answer{
+		Question:  s.Focus,
+		Text:      s.Text,
+		Mode:      s.Mode,
+		Refused:   s.NotCovered,
+		Citations: append([]answer.Citation{}, s.Citations...),
+		Warnings:  append([]string{}, s.Warnings...),
+		Usage:     s.Usage,
+	}
+}
+
+// Answer returns the timeline as an answer.Answer: one line per event
+// (EventLine) and the citations in order of first use. An empty timeline's
+// text is its Note.
+func (t Timeline) Answer() answer.Answer {
+	a := answer.Answer{Mode: t.Mode, Citations: []answer.Citation{}, Warnings: append([]string{}, t.Warnings...), Usage: t.Usage}
+	if len(t.Events) == 0 {
+		a.Text = t.Note
+		return a
+	}
+	var lines []string
+	seen := map[int]bool{}
+	for _, e := range t.Events {
+		lines = append(lines, EventLine(e))
+		for _, c := range e.Citations {
+			if !seen[c.N] {
+				seen[c.N] = true
+				a.Citations = append(a.Citations, c)
+			}
+		}
+	}
+	a.Text = strings.Join(lines, "\n")
+	return a
+}
