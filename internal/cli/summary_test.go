@@ -80,7 +80,7 @@ func TestSummaryCommandJSON(t *testing.T) {
 		Summary   string
 		Mode      string
 		Citations []struct {
-			N                              int
+			N                           int
 			Doc, Title, Location, Quote string
 		}
 	}
