@@ -2,10 +2,145 @@ package cli
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"storybot/internal/knowledge"
+	"storybot/internal/search"
 )
 
-// cmdSearch is a placeholder until the search command is built.
+// passageSearcher is what the search command needs from the knowledge: the
+// library in production, an index or a fake in tests.
+type passageSearcher interface {
+	Search(ctx context.Context, query string, k int) ([]search.Hit, error)
+}
+
+// searchPassage is one passage of storybot search --json.
+type searchPassage struct {
+	Rank      int     `json:"rank"`
+	Doc       string  `json:"doc"`
+	Title     string  `json:"title"`
+	Section   string  `json:"section"`
+	Location  string  `json:"location"`
+	StartLine int     `json:"start_line"`
+	EndLine   int     `json:"end_line"`
+	Score     float64 `json:"score"`
+	Match     float64 `json:"match"`
+	Text      string  `json:"text"`
+}
+
+// searchResult is the JSON document of storybot search --json.
+type searchResult struct {
+	Query     string          `json:"query"`
+	Truncated bool            `json:"truncated,omitempty"` // the query was cut to search.MaxQueryChars for retrieval
+	Passages  []searchPassage `json:"passages"`
+}
+
+// cmdSearch shows the passages that best match a query:
+// storybot search [--k N] [--json] QUERY...
 func cmdSearch(ctx context.Context, e *Env, args []string) error {
-	return errors.New("search: not built yet")
+	fs := e.newFlagSet("search")
+	k := fs.Int("k", 5, "number of passages to show")
+	asJSON := fs.Bool("json", false, "print one JSON document")
+	pos, err := e.parseFlags(fs, args)
+	if err == errHelp {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	query := strings.TrimSpace(strings.Join(pos, " "))
+	if query == "" {
+		return usageErrorf("search: give a query, e.g. storybot search \"why did Albania cut ties with Iran\"")
+	}
+	if *k < 1 || *k > 100 {
+		return usageErrorf("search: --k must be from 1 to 100, not %d", *k)
+	}
+	s, ndocs, err := e.searcher(ctx)
+	if err != nil {
+		return err
+	}
+	if ndocs == 0 {
+		e.Log.Warn("no documents in the knowledge folder; add .md or .txt files", "dir", e.Config.KnowledgeDir)
+	}
+	return runSearch(ctx, e, s, query, *k, *asJSON)
+}
+
+// runSearch searches and prints the result; it is cmdSearch after setup.
+func runSearch(ctx context.Context, e *Env, s passageSearcher, query string, k int, asJSON bool) error {
+	_, cut := search.CutQuery(query)
+	if cut {
+		e.Log.Warn(fmt.Sprintf("the query is longer than %d characters; only its beginning is used for retrieval", search.MaxQueryChars))
+	}
+	hits, err := s.Search(ctx, query, k)
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	res := searchResult{Query: query, Truncated: cut, Passages: []searchPassage{}}
+	for i, h := range hits {
+		p := h.Passage
+		res.Passages = append(res.Passages, searchPassage{
+			Rank: i + 1, Doc: p.Doc, Title: p.Title, Section: p.Section, Location: p.Location(),
+			StartLine: p.StartLine, EndLine: p.EndLine, Score: h.Score, Match: h.Match, Text: p.Text,
+		})
+	}
+	if asJSON {
+		enc := json.NewEncoder(e.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	return writeSearchText(e.Stdout, res)
+}
+
+// writeSearchText prints search results for people: rank, document, title,
+// location, score, then the passage indented.
+func writeSearchText(w io.Writer, res searchResult) error {
+	var b strings.Builder
+	if len(res.Passages) == 0 {
+		b.WriteString("No passages match. Try other words, or check that the knowledge folder has the documents you expect.\n")
+	}
+	for i, p := range res.Passages {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "%d. %s — %s\n", p.Rank, p.Doc, p.Title)
+		where := p.Location
+		if p.Section != "" {
+			where = p.Section + " · " + where
+		}
+		fmt.Fprintf(&b, "   %s · score %.2f\n", where, p.Score)
+		for _, line := range strings.Split(p.Text, "\n") {
+			if line == "" {
+				b.WriteString("\n")
+				continue
+			}
+			b.WriteString("   " + line + "\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// searcher returns what search queries and how many documents it holds.
+func (e *Env) searcher(ctx context.Context) (passageSearcher, int, error) {
+	return e.buildIndex(ctx)
+}
+
+// buildIndex loads the knowledge folder and indexes it in memory, logging
+// the files it skipped.
+func (e *Env) buildIndex(ctx context.Context) (*search.Index, int, error) {
+	docs, skipped, err := knowledge.Load(ctx, e.Config.KnowledgeDir, knowledge.Options{MaxFileBytes: e.Config.MaxFileBytes})
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, s := range skipped {
+		e.Log.Warn("skipped file", "file", s.Path, "reason", s.Reason)
+	}
+	ix, err := search.Build(ctx, docs, search.Options{Log: e.Log})
+	if err != nil {
+		return nil, 0, fmt.Errorf("index the knowledge folder: %w", err)
+	}
+	return ix, len(docs), nil
 }

@@ -118,7 +118,7 @@ func build(rel, ext string, pages []string, chars int) *Document {
 				firstHeading, titlePara = p.heading, 0
 			}
 		}
-		if firstHeading == "" && markdown {
+		if pi == 0 && doc.Title == "" && firstHeading == "" && markdown {
 			for i, p := range paras {
 				if p.heading != "" {
 					firstHeading, titlePara = p.heading, i
@@ -188,6 +188,9 @@ func isDate(s string) bool {
 func readableName(rel string) string {
 	base := path.Base(rel)
 	base = strings.TrimSuffix(base, path.Ext(base))
+	if n := len(base); n > 11 && isDate(base[n-10:]) && strings.ContainsRune("-_ ", rune(base[n-11])) {
+		base = base[:n-11] // the date is Document.Date
+	}
 	f := strings.FieldsFunc(base, func(r rune) bool { return r == '_' || r == '-' || r == ' ' || r == '.' })
 	s := strings.Join(f, " ")
 	if s == "" {

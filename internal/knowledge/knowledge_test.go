@@ -1,0 +1,338 @@
+package knowledge
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func loadStory(t *testing.T) *Document {
+	t.Helper()
+	data, err := os.ReadFile("testdata/story.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Parse(context.Background(), "albania-cuts-ties-with-iran-2022-09-07.txt", data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestStoryDocument(t *testing.T) {
+	d := loadStory(t)
+	if d.Date != "2022-09-07" {
+		t.Errorf("Date = %q", d.Date)
+	}
+	if d.Title != "Albania cuts ties with iran" {
+		t.Errorf("Title = %q", d.Title)
+	}
+	first := d.Passages[0]
+	if strings.HasPrefix(strings.TrimSpace(first.Text), "date") || !strings.HasPrefix(first.Text, "Iran’s July cyberattack") {
+		t.Errorf("the date prefix is metadata, not text: %q", first.Text[:40])
+	}
+	if first.StartLine != 1 || first.ParaStart != 1 {
+		t.Errorf("first passage at %s", first.Location())
+	}
+	var found bool
+	for _, p := range d.Passages {
+		if strings.HasPrefix(p.Text, "Sparks have been flying") {
+			found = true
+			if got := p.Location(); got != "¶11, lines 21-21" {
+				t.Errorf("Location = %q, want ¶11, lines 21-21", got)
+			}
+			if p.Section != "Revolutionaries against the Islamic Revolution" {
+				t.Errorf("Section = %q", p.Section)
+			}
+		}
+		if p.Section == "" && p.StartLine > 19 {
+			t.Errorf("passage at line %d has no section", p.StartLine)
+		}
+		if strings.Contains(p.Text, "Revolutionaries against the Islamic Revolution") {
+			t.Errorf("the heading is not passage text: %s", p.Location())
+		}
+		if p.Doc != d.Path || p.Title != d.Title || p.ID == "" {
+			t.Errorf("passage fields: %+v", p)
+		}
+		if len(p.Text) > 2*DefaultPassageChars {
+			t.Errorf("passage of %d chars", len(p.Text))
+		}
+	}
+	if !found {
+		t.Fatal("no passage starts at line 21")
+	}
+}
+
+func TestPassageIDsStable(t *testing.T) {
+	a, b := loadStory(t), loadStory(t)
+	seen := map[string]bool{}
+	for i := range a.Passages {
+		if a.Passages[i].ID != b.Passages[i].ID {
+			t.Fatalf("passage %d: IDs differ across loads", i)
+		}
+		if seen[a.Passages[i].ID] {
+			t.Fatalf("duplicate ID %s", a.Passages[i].ID)
+		}
+		seen[a.Passages[i].ID] = true
+	}
+	data, _ := os.ReadFile("testdata/story.txt")
+	changed, err := Parse(context.Background(), a.Path, []byte(strings.Replace(string(data), "Sparks", "Flames", 1)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := 0
+	for i := range changed.Passages {
+		if changed.Passages[i].ID == a.Passages[i].ID {
+			same++
+		}
+	}
+	if same != len(a.Passages)-1 {
+		t.Fatalf("editing one paragraph kept %d of %d IDs, want all but one", same, len(a.Passages))
+	}
+}
+
+func TestLocationFormats(t *testing.T) {
+	tests := []struct {
+		p    Passage
+		want string
+	}{
+		{Passage{ParaStart: 11, ParaEnd: 11, StartLine: 21, EndLine: 22}, "¶11, lines 21-22"},
+		{Passage{ParaStart: 11, ParaEnd: 11, StartLine: 21, EndLine: 21}, "¶11, lines 21-21"},
+		{Passage{ParaStart: 3, ParaEnd: 4, StartLine: 5, EndLine: 8}, "¶3-4, lines 5-8"},
+		{Passage{Page: 3, ParaStart: 2, ParaEnd: 2, StartLine: 4, EndLine: 4}, "p. 3, ¶2"},
+	}
+	for _, tc := range tests {
+		if got := tc.p.Location(); got != tc.want {
+			t.Errorf("Location() = %q, want %q", got, tc.want)
+		}
+	}
+}
+
+func TestLoadFolder(t *testing.T) {
+	docs, skipped, err := Load(context.Background(), "testdata/kb", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, d := range docs {
+		paths = append(paths, d.Path)
+	}
+	if got := strings.Join(paths, " "); got != "notes/front.md plain.txt sub/deep/nested.markdown" {
+		t.Fatalf("docs = %s", got)
+	}
+	if len(skipped) != 1 || skipped[0].Path != "picture.png" || !strings.Contains(skipped[0].Reason, "unsupported") {
+		t.Fatalf("skipped = %+v", skipped)
+	}
+	front, plain, nested := docs[0], docs[1], docs[2]
+	if front.Title != "Talks in Tirana" || front.Date != "2022-09-08" {
+		t.Errorf("front matter: title %q date %q", front.Title, front.Date)
+	}
+	if p := front.Passages[0]; p.Section != "Ignored heading for the title" || p.StartLine != 7 || p.EndLine != 8 || p.Text != "The foreign ministers met on Thursday.\nThey talked for two hours." {
+		t.Errorf("front passage: %+v", p)
+	}
+	if p := front.Passages[len(front.Passages)-1]; p.Section != "Outcome" || p.StartLine != 12 {
+		t.Errorf("last front passage: %+v", p)
+	}
+	if plain.Title != "Background of the dispute" {
+		t.Errorf("plain title %q", plain.Title)
+	}
+	if p := plain.Passages[len(plain.Passages)-1]; p.Section != "Later events" || p.Location() != "¶4, lines 7-7" {
+		t.Errorf("plain last passage: %+v %s", p, p.Location())
+	}
+	if nested.Title != "Deep Heading" || nested.Passages[0].Section != "" {
+		t.Errorf("nested: title %q section %q", nested.Title, nested.Passages[0].Section)
+	}
+}
+
+func TestLoadBadInput(t *testing.T) {
+	root := t.TempDir()
+	outside := t.TempDir()
+	write := func(name string, data []byte) {
+		t.Helper()
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("good.txt", []byte("A good file.\n"))
+	write("binary.txt", []byte("ab\x00\x01\x02cd"))
+	write("latin1.txt", []byte("Durr\xebs is a port.\n"))
+	write("empty.md", nil)
+	write("blank.md", []byte("  \n\n\t\n"))
+	write("big.txt", []byte(strings.Repeat("word ", 100)))
+	write("dir/inner.txt", []byte("Inner file.\n"))
+	if err := os.WriteFile(filepath.Join(outside, "secret.txt"), []byte("outside"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.Symlink(filepath.Join(outside, "secret.txt"), filepath.Join(root, "escape.txt")))
+	must(os.Symlink(outside, filepath.Join(root, "escapedir")))
+	must(os.Symlink(filepath.Join(root, "good.txt"), filepath.Join(root, "alias.txt")))
+	must(os.Symlink(filepath.Join(root, "nowhere.txt"), filepath.Join(root, "broken.txt")))
+	must(os.Symlink(root, filepath.Join(root, "dir", "loop")))
+	must(os.Symlink(filepath.Join(root, "self1"), filepath.Join(root, "self2")))
+	must(os.Symlink(filepath.Join(root, "self2"), filepath.Join(root, "self1")))
+
+	docs, skipped, err := Load(context.Background(), root, Options{MaxFileBytes: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range docs {
+		got = append(got, d.Path)
+	}
+	if strings.Join(got, " ") != "alias.txt dir/inner.txt good.txt" {
+		t.Errorf("docs = %q", got)
+	}
+	reasons := map[string]string{}
+	for _, s := range skipped {
+		reasons[s.Path] = s.Reason
+	}
+	want := map[string]string{
+		"binary.txt": "binary",
+		"latin1.txt": "not UTF-8",
+		"empty.md":   "empty",
+		"blank.md":   "empty",
+		"big.txt":    "larger than",
+		"escape.txt": "outside",
+		"escapedir":  "outside",
+		"broken.txt": "broken",
+		"dir/loop":   "loop",
+		"self1":      "loop",
+		"self2":      "loop",
+	}
+	for p, w := range want {
+		if !strings.Contains(reasons[p], w) {
+			t.Errorf("%s: reason %q, want it to mention %q", p, reasons[p], w)
+		}
+	}
+	if len(skipped) != len(want) {
+		t.Errorf("skipped %d files, want %d: %+v", len(skipped), len(want), skipped)
+	}
+}
+
+func TestLoadUnreadable(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root reads every file")
+	}
+	root := t.TempDir()
+	p := filepath.Join(root, "locked.txt")
+	if err := os.WriteFile(p, []byte("text"), 0o000); err != nil {
+		t.Fatal(err)
+	}
+	_, skipped, err := Load(context.Background(), root, Options{})
+	if err != nil || len(skipped) != 1 || !strings.Contains(skipped[0].Reason, "unreadable") {
+		t.Fatalf("err %v skipped %+v", err, skipped)
+	}
+}
+
+func TestLoadRootErrors(t *testing.T) {
+	_, _, err := Load(context.Background(), "testdata/no-such-folder", Options{})
+	if err == nil || !strings.Contains(err.Error(), "testdata/no-such-folder") || !strings.Contains(err.Error(), "KNOWLEDGE_DIR") {
+		t.Fatalf("missing root: %v", err)
+	}
+	_, _, err = Load(context.Background(), "testdata/story.txt", Options{})
+	if err == nil || !strings.Contains(err.Error(), "not a folder") {
+		t.Fatalf("file as root: %v", err)
+	}
+	docs, skipped, err := Load(context.Background(), t.TempDir(), Options{})
+	if err != nil || len(docs) != 0 || len(skipped) != 0 {
+		t.Fatalf("empty folder: %v %v %v", docs, skipped, err)
+	}
+}
+
+func TestExtractorPages(t *testing.T) {
+	opts := Options{Extractors: map[string]Extractor{
+		".pdf": func(ctx context.Context, data []byte) ([]string, error) {
+			return []string{"Page one text.", "Page two, first paragraph.\n\nSecond paragraph."}, nil
+		},
+		".bad": func(ctx context.Context, data []byte) ([]string, error) { return nil, errors.New("broken") },
+	}}
+	d, err := Parse(context.Background(), "report.pdf", []byte("%PDF"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Passages) != 2 || d.Passages[0].Page != 1 || d.Passages[1].Page != 2 || d.Passages[1].Location() != "p. 2, ¶1-2" {
+		t.Fatalf("passages: %+v", d.Passages)
+	}
+	_, err = Parse(context.Background(), "x.bad", []byte("x"), opts)
+	var se *SkipError
+	if !errors.As(err, &se) || !strings.Contains(se.Reason, "broken") {
+		t.Fatalf("extractor error: %v", err)
+	}
+}
+
+func TestLongParagraphSplitAtSentences(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 60; i++ {
+		b.WriteString("The U.S. officials said the attack was serious and that Iran was behind it. ")
+	}
+	d, err := Parse(context.Background(), "long.txt", []byte(b.String()), Options{PassageChars: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Passages) < 4 {
+		t.Fatalf("%d passages", len(d.Passages))
+	}
+	for _, p := range d.Passages {
+		if !strings.HasSuffix(p.Text, "it.") || !strings.HasPrefix(p.Text, "The U.S.") {
+			t.Fatalf("cut mid-sentence: %q ... %q", p.Text[:20], p.Text[len(p.Text)-20:])
+		}
+		if len(p.Text) > 1000 || p.ParaStart != 1 || p.StartLine != 1 {
+			t.Fatalf("passage %d chars at %s", len(p.Text), p.Location())
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	story, _ := os.ReadFile("testdata/story.txt")
+	f.Add(story)
+	f.Add([]byte("---\ntitle: x\ndate: 2020-01-01\n---\n# H\n\ntext. More text.\n"))
+	f.Add([]byte(" date 2022-09-07 text\r\n\r\nHeading Line\r\n\r\nbody"))
+	f.Add([]byte(strings.Repeat("word ", 500)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, ext := range []string{".txt", ".md"} {
+			d, err := Parse(context.Background(), "f"+ext, data, Options{PassageChars: 200})
+			if err != nil {
+				var se *SkipError
+				if !errors.As(err, &se) {
+					t.Fatalf("non-skip error %v", err)
+				}
+				continue
+			}
+			lines := strings.Count(string(data), "\n") + 1
+			for _, p := range d.Passages {
+				if strings.TrimSpace(p.Text) == "" {
+					t.Fatalf("empty passage %+v", p)
+				}
+				if p.StartLine < 1 || p.EndLine < p.StartLine || p.EndLine > lines || p.ParaStart < 1 || p.ParaEnd < p.ParaStart {
+					t.Fatalf("bad range %+v (lines %d)", p, lines)
+				}
+			}
+		}
+	})
+}
+
+func BenchmarkParseStory(b *testing.B) {
+	data, err := os.ReadFile("testdata/story.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Parse(context.Background(), "story.txt", data, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

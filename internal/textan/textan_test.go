@@ -1,0 +1,106 @@
+package textan
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestTermsStoryTypography(t *testing.T) {
+	a := English()
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"Iran’s July cyberattack", []string{"iran", "juli", "cyberattack"}},
+		{"Iran's", []string{"iran"}},
+		{"“The government has decided”", []string{"govern", "decid"}},
+		{"People’s Mujahideen Organization", []string{"peopl", "mujahideen", "organ"}},
+		{"Mujahideen-e-Khalq (MEK)", []string{"mujahideen", "e", "khalq", "mek"}},
+		{"a camp near Durrës", []string{"camp", "near", "durr"}},
+		{"some 3,000 members", []string{"3000", "member"}},
+		{"20 June 1981", []string{"20", "june", "1981"}},
+		{"This extreme response…", []string{"extrem", "respons"}},
+		{"the country’s main port.", []string{"countri", "main", "port"}},
+		{"ÉCOLE Zürich", []string{"ecol", "zurich"}},
+		{"the of and, to!", nil},
+		{"", nil},
+		{"don’t", []string{"dont"}},
+		{"2.5 million", []string{"2.5", "million"}},
+	}
+	for _, tc := range tests {
+		got := a.Terms(tc.in)
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("Terms(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestFoldingMatchesVariants(t *testing.T) {
+	a := English()
+	pairs := [][2]string{
+		{"Durrës", "Durres"},
+		{"Iran’s", "iran"},
+		{"IRAN'S", "Iran"},
+		{"cyberattacks", "cyberattack"},
+		{"Tiranë", "tirane"},
+		{"severed", "sever"},
+	}
+	for _, p := range pairs {
+		if x, y := a.Term(p[0]), a.Term(p[1]); x != y || x == "" {
+			t.Errorf("Term(%q)=%q, Term(%q)=%q: want equal and non-empty", p[0], x, p[1], y)
+		}
+	}
+}
+
+func TestTokenizeOffsets(t *testing.T) {
+	text := "“Iran’s” cyberattack, on 3,000 Durrës!"
+	var got []string
+	Tokenize(text, func(tok Token) {
+		if text[tok.Start:tok.End] != tok.Text {
+			t.Errorf("token %q: offsets %d-%d give %q", tok.Text, tok.Start, tok.End, text[tok.Start:tok.End])
+		}
+		got = append(got, tok.Text)
+	})
+	want := []string{"Iran’s", "cyberattack", "on", "3,000", "Durrës"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("tokens %q, want %q", got, want)
+	}
+}
+
+func TestStopWordsAndNoStem(t *testing.T) {
+	a := New(Possessive) // no stop words, no stemming
+	if got := a.Terms("The Members’ camps"); !reflect.DeepEqual(got, []string{"the", "members", "camps"}) {
+		t.Fatalf("got %q", got)
+	}
+	if !IsStop("which") || IsStop("iran") {
+		t.Fatal("IsStop wrong")
+	}
+}
+
+func FuzzTerms(f *testing.F) {
+	for _, s := range []string{"Iran’s July", "3,000.5,", "’’s", "a'b'c", "\xff\xfe", "Durrës", "ǅemal"} {
+		f.Add(s)
+	}
+	a := English()
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, term := range a.Terms(s) {
+			if term == "" || strings.ContainsAny(term, " \n\t") {
+				t.Fatalf("bad term %q from %q", term, s)
+			}
+			if a.Term(term) == "" && !IsStop(term) {
+				// analysis of a term must not drop it (idempotent up to stemming)
+				t.Logf("term %q re-analyzes to empty", term)
+			}
+		}
+	})
+}
+
+func BenchmarkTerms(b *testing.B) {
+	a := English()
+	text := strings.Repeat("Iran’s July cyberattack on Albania proved to be the final straw prompting Tirana to sever its diplomatic relations with Teheran. ", 8)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		a.Terms(text)
+	}
+}
