@@ -121,6 +121,22 @@ func flush(ctx context.Context, ix bleve.Index, b *bleve.Batch) error {
 	return nil
 }
 
+// Open opens an index that Build wrote at dir, over the same docs in the
+// same order: the baseline's restart.
+func Open(dir string, docs []*knowledge.Document) (*Index, error) {
+	ix, err := bleve.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("bleve: open %s: %w", dir, err)
+	}
+	var passages []*knowledge.Passage
+	for _, d := range docs {
+		for i := range d.Passages {
+			passages = append(passages, &d.Passages[i])
+		}
+	}
+	return &Index{ix: ix, passages: passages}, nil
+}
+
 // Search returns the k best passages for q, best first: a bleve match
 // query (terms OR-ed) over the "_all" field, scored by BM25.
 func (x *Index) Search(ctx context.Context, q string, k int) ([]*knowledge.Passage, error) {

@@ -139,7 +139,7 @@ func SplitSentences(text string) []string {
 		}
 		p := strings.Join(strings.Fields(strings.Join(lines, " ")), " ")
 		for _, s := range cut(p) {
-			if strings.ContainsAny(s[len(s)-1:], ".!?\"”’)") {
+			if last, _ := utf8.DecodeLastRuneInString(s); strings.ContainsRune(".!?\"”’)", last) {
 				out = append(out, s)
 			}
 		}

@@ -1,0 +1,354 @@
+// Command speed measures storybot's retrieval engine and bleve v2 side by
+// side on a generated corpus: build time, query latency p50/p99, storybot's
+// memory relative to the text size, and the time to load a saved index.
+//
+//	cd bench && go run ./cmd/speed --passages 100000
+//
+// The corpus is generated once from the shared documents with a fixed seed
+// and kept under testdata/generated/ (git-ignored). Storybot runs first, so
+// its memory figures are not mixed with bleve's.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/pprof"
+	"slices"
+	"strings"
+	"time"
+
+	"storybot/bench"
+	"storybot/bench/bleveidx"
+	"storybot/bench/corpus"
+	"storybot/internal/knowledge"
+	"storybot/internal/search"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "speed:", err)
+		os.Exit(1)
+	}
+}
+
+type config struct {
+	shared, cache, tmp       string
+	passages, queries, k     int
+	seed                     uint64
+	engines                  string
+	buildProfile, qryProfile string
+}
+
+// result is one engine's row.
+type result struct {
+	engine         string
+	build          time.Duration
+	p50, p99, mean time.Duration
+	mem            bench.Mem
+	indexBytes     int64
+	save, reload   time.Duration
+	reloadErr      error // the reloaded index failed or answered differently
+}
+
+// sameAnswers checks that ix answers the first len(want) queries with the
+// same passages; a panic inside the engine is reported as an error.
+func sameAnswers(ctx context.Context, ix bench.Index, queries []string, want [][]*knowledge.Passage, k int) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	for i, w := range want {
+		got, err := ix.Search(ctx, queries[i], k)
+		if err != nil {
+			return fmt.Errorf("query %q: %w", queries[i], err)
+		}
+		if !slices.Equal(got, w) {
+			return fmt.Errorf("query %q: other passages than before the save", queries[i])
+		}
+	}
+	return nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c config
+	fs := flag.NewFlagSet("speed", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.shared, "shared", "../../shared", "the shared folder with eval/ and seed/")
+	fs.StringVar(&c.cache, "cache", "testdata/generated", "where generated corpora are kept")
+	fs.StringVar(&c.tmp, "tmp", "", "where indexes are written (default: the system temp folder)")
+	fs.IntVar(&c.passages, "passages", 100000, "paragraphs in the generated corpus (~1,000 characters each)")
+	fs.IntVar(&c.queries, "queries", 2000, "timed queries per engine (the eval questions, cycled)")
+	fs.IntVar(&c.k, "k", 10, "passages per query")
+	fs.Uint64Var(&c.seed, "seed", 1, "PCG seed of the corpus generator")
+	fs.StringVar(&c.engines, "engines", "storybot,bleve", "engines to run, comma-separated")
+	fs.StringVar(&c.buildProfile, "cpuprofile-build", "", "write a CPU profile of storybot's build to this file")
+	fs.StringVar(&c.qryProfile, "cpuprofile-query", "", "write a CPU profile of storybot's queries to this file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	sets, err := bench.SharedSets(c.shared)
+	if err != nil {
+		return err
+	}
+	queries, err := bench.Queries(sets)
+	if err != nil {
+		return err
+	}
+	sources := []string{filepath.Join(c.shared, "seed"), filepath.Join(c.shared, "eval", "xquad_en", "docs"), filepath.Join(c.shared, "eval", "covidqa", "docs")}
+	start := time.Now()
+	dir, cst, err := corpus.Ensure(ctx, c.cache, sources, corpus.Spec{Passages: c.passages, Seed: c.seed})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "corpus %s: %d files, %s, from %d sentences (%v)\n", dir, cst.Files, bench.MB(uint64(cst.Bytes)), cst.Sentences, time.Since(start).Round(time.Millisecond))
+
+	base := bench.ReadMem()
+	start = time.Now()
+	docs, _, err := knowledge.Load(ctx, dir, knowledge.Options{})
+	if err != nil {
+		return err
+	}
+	loadTime := time.Since(start)
+	n, text := bench.Passages(docs)
+	loaded := bench.ReadMem()
+	fmt.Fprintf(stderr, "loaded %d documents, %d passages, %s of text in %v\n", len(docs), n, bench.MB(uint64(text)), loadTime.Round(time.Millisecond))
+
+	tmp, err := os.MkdirTemp(c.tmp, "storybot-speed-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+
+	var rows []result
+	for _, e := range strings.Split(c.engines, ",") {
+		var r result
+		switch strings.TrimSpace(e) {
+		case "storybot":
+			r, err = runStorybot(ctx, c, docs, queries, tmp, stderr)
+		case "bleve":
+			r, err = runBleve(ctx, c, docs, queries, tmp, stderr)
+		default:
+			return fmt.Errorf("unknown engine %q (want storybot or bleve)", e)
+		}
+		if err != nil {
+			return err
+		}
+		rows = append(rows, r)
+	}
+	writeTable(stdout, c, n, text, base, loaded, loadTime, rows)
+	return nil
+}
+
+func runStorybot(ctx context.Context, c config, docs []*knowledge.Document, queries []string, tmp string, stderr io.Writer) (result, error) {
+	r := result{engine: "storybot"}
+	stopProfile, err := profile(c.buildProfile)
+	if err != nil {
+		return r, err
+	}
+	start := time.Now()
+	ix, err := search.Build(ctx, docs, search.Options{})
+	r.build = time.Since(start)
+	stopProfile()
+	if err != nil {
+		return r, err
+	}
+	r.mem = bench.ReadMem()
+	fmt.Fprintf(stderr, "storybot: built in %v\n", r.build.Round(time.Millisecond))
+
+	stopProfile, err = profile(c.qryProfile)
+	if err != nil {
+		return r, err
+	}
+	lat, err := bench.Latencies(ctx, storybotIndex{ix}, queries, c.queries, c.k)
+	stopProfile()
+	if err != nil {
+		return r, err
+	}
+	r.p50, r.p99, r.mean = bench.Percentile(lat, 0.5), bench.Percentile(lat, 0.99), mean(lat)
+
+	// Remember some answers of the built index, to check the reloaded one.
+	var want [][]*knowledge.Passage
+	for _, q := range queries[:min(20, len(queries))] {
+		ps, err := storybotIndex{ix}.Search(ctx, q, c.k)
+		if err != nil {
+			return r, err
+		}
+		want = append(want, ps)
+	}
+
+	file := filepath.Join(tmp, "storybot.index")
+	start = time.Now()
+	f, err := os.Create(file)
+	if err != nil {
+		return r, err
+	}
+	r.indexBytes, err = ix.WriteTo(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	r.save = time.Since(start)
+	if err != nil {
+		return r, fmt.Errorf("save index: %w", err)
+	}
+	ix = nil
+	bench.ReadMem() // drop the built index before loading the saved one
+	start = time.Now()
+	f, err = os.Open(file)
+	if err != nil {
+		return r, err
+	}
+	ix2, err := search.ReadIndex(f, docs, search.Options{})
+	f.Close()
+	r.reload = time.Since(start)
+	if err != nil {
+		return r, fmt.Errorf("reload index: %w", err)
+	}
+	if err := sameAnswers(ctx, storybotIndex{ix2}, queries, want, c.k); err != nil {
+		r.reloadErr = err
+		fmt.Fprintf(stderr, "storybot: the reloaded index does not answer like the built one: %v\n", err)
+	}
+	fmt.Fprintf(stderr, "storybot: p50 %v p99 %v, reload %v\n", r.p50, r.p99, r.reload.Round(time.Millisecond))
+	return r, nil
+}
+
+func runBleve(ctx context.Context, c config, docs []*knowledge.Document, queries []string, tmp string, stderr io.Writer) (result, error) {
+	r := result{engine: "bleve"}
+	dir := filepath.Join(tmp, "bleve.index")
+	start := time.Now()
+	ix, err := bleveidx.Build(ctx, dir, docs, bleveidx.Options{})
+	r.build = time.Since(start)
+	if err != nil {
+		return r, err
+	}
+	r.mem = bench.ReadMem()
+	fmt.Fprintf(stderr, "bleve: built in %v\n", r.build.Round(time.Millisecond))
+	lat, err := bench.Latencies(ctx, ix, queries, c.queries, c.k)
+	if err != nil {
+		ix.Close()
+		return r, err
+	}
+	r.p50, r.p99, r.mean = bench.Percentile(lat, 0.5), bench.Percentile(lat, 0.99), mean(lat)
+	if err := ix.Close(); err != nil {
+		return r, err
+	}
+	r.indexBytes = dirSize(dir)
+	start = time.Now()
+	ix, err = bleveidx.Open(dir, docs)
+	if err != nil {
+		return r, err
+	}
+	_, err = ix.Search(ctx, queries[0], c.k)
+	r.reload = time.Since(start)
+	if cerr := ix.Close(); err == nil {
+		err = cerr
+	}
+	fmt.Fprintf(stderr, "bleve: p50 %v p99 %v, reopen %v\n", r.p50, r.p99, r.reload.Round(time.Millisecond))
+	return r, err
+}
+
+// storybotIndex adapts *search.Index to bench.Index.
+type storybotIndex struct{ ix *search.Index }
+
+func (s storybotIndex) Search(ctx context.Context, q string, k int) ([]*knowledge.Passage, error) {
+	hits, err := s.ix.Search(ctx, q, k)
+	out := make([]*knowledge.Passage, len(hits))
+	for i, h := range hits {
+		out[i] = h.Passage
+	}
+	return out, err
+}
+
+func (storybotIndex) Close() error { return nil }
+
+func profile(file string) (stop func(), err error) {
+	if file == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+func mean(ds []time.Duration) time.Duration {
+	var sum time.Duration
+	for _, d := range ds {
+		sum += d
+	}
+	return sum / time.Duration(max(1, len(ds)))
+}
+
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if info, err := d.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+func writeTable(w io.Writer, c config, n int, text int64, base, loaded bench.Mem, loadTime time.Duration, rows []result) {
+	fmt.Fprintf(w, "Corpus: %d passages, %s of passage text (seed %d); %d queries per engine, top %d.\n", n, bench.MB(uint64(text)), c.seed, c.queries, c.k)
+	fmt.Fprintf(w, "Loading the folder (knowledge.Load): %s; RSS with the documents loaded: %s (before: %s).\n\n",
+		bench.Dur(loadTime), bench.MB(loaded.RSS), bench.MB(base.RSS))
+	fmt.Fprintln(w, "| engine | build | query p50 | query p99 | query mean | Go heap in use | RSS | RSS / text | index on disk | save | load saved index |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+	for _, r := range rows {
+		save := bench.Dur(r.save)
+		if r.engine == "bleve" {
+			save = "(in build)"
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %.2f× | %s | %s | %s |\n", r.engine, bench.Dur(r.build),
+			bench.Dur(r.p50), bench.Dur(r.p99), bench.Dur(r.mean), bench.MB(r.mem.HeapInuse), bench.MB(r.mem.RSS),
+			float64(r.mem.RSS)/float64(text), bench.MB(uint64(r.indexBytes)), save, bench.Dur(r.reload))
+	}
+	i := slices.IndexFunc(rows, func(r result) bool { return r.engine == "storybot" })
+	j := slices.IndexFunc(rows, func(r result) bool { return r.engine == "bleve" })
+	if i < 0 {
+		return
+	}
+	s := rows[i]
+	fmt.Fprintln(w, "\n| target | measured | met |")
+	fmt.Fprintln(w, "|---|--:|:-:|")
+	if j >= 0 {
+		b := rows[j]
+		ratio := float64(b.p50) / float64(max(1, s.p50))
+		check(w, "query p50 at least 5× lower than bleve", fmt.Sprintf("%.1f× lower", ratio), ratio >= 5)
+		check(w, "build at least as fast as bleve", fmt.Sprintf("%s vs %s", bench.Dur(s.build), bench.Dur(b.build)), s.build <= b.build)
+	}
+	check(w, "query p99 under 10 ms", bench.Dur(s.p99), s.p99 < 10*time.Millisecond)
+	check(w, "resident memory under 3× the text", fmt.Sprintf("%.2f×", float64(s.mem.RSS)/float64(text)), float64(s.mem.RSS) < 3*float64(text))
+	reload := bench.Dur(s.reload)
+	if s.reloadErr != nil {
+		reload += " but it fails: " + s.reloadErr.Error()
+	}
+	check(w, "saved index loaded in under 2 s (and answers as before)", reload, s.reload < 2*time.Second && s.reloadErr == nil)
+	check(w, "restart (load folder + saved index) under 2 s", bench.Dur(loadTime+s.reload), loadTime+s.reload < 2*time.Second && s.reloadErr == nil)
+}
+
+func check(w io.Writer, what, got string, ok bool) {
+	mark := "yes"
+	if !ok {
+		mark = "**no**"
+	}
+	fmt.Fprintf(w, "| %s | %s | %s |\n", what, got, mark)
+}
