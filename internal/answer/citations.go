@@ -55,6 +55,12 @@ func (p *Pipeline) resolveCitations(text string, passages []*sourcePassage) (str
 		}
 		return b.String()
 	})
+	for i := 1; i <= len(order); i++ {
+		mk := "[" + strconv.Itoa(i) + "]"
+		for strings.Contains(out, mk+mk) {
+			out = strings.ReplaceAll(out, mk+mk, mk)
+		}
+	}
 	out = tidySpaces(out)
 
 	cites := make([]Citation, 0, len(order))

@@ -265,9 +265,13 @@ func (p *Pipeline) generate(ctx context.Context, question string, passages []*so
 	}
 	ans := Answer{Mode: ModeLLM, Usage: resp.Usage}
 	text, cites := p.resolveCitations(text, passages)
-	if len(cites) == 0 && IsRefusal(text) {
+	// A refusal: the model says the passages do not hold the answer, and
+	// either cites nothing or says nothing else (one sentence). It is shown
+	// without sources.
+	if IsRefusal(text) && (len(cites) == 0 || len(splitSentences(text)) == 1) {
 		ans.Refused = true
-		ans.Text = text
+		ans.Text = strings.TrimSpace(markerRe.ReplaceAllString(text, ""))
+		ans.Text = tidySpaces(ans.Text)
 		return ans, nil
 	}
 	if len(cites) == 0 {
