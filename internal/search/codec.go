@@ -98,6 +98,14 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 	}
 	e.postings(&ix.pass)
 	e.postings(&ix.doc)
+	// the passages' term sequences, for proximity
+	for p := range ix.passages {
+		seq := ix.seq[ix.seqOff[p]:ix.seqOff[p+1]]
+		e.uvarint(uint64(len(seq)))
+		for _, t := range seq {
+			e.uvarint(uint64(t))
+		}
+	}
 	if ix.dense != nil {
 		e.uvarint(uint64(ix.dense.dim))
 		e.f32s(ix.dense.vecs)
@@ -299,6 +307,20 @@ func ReadIndex(r io.Reader, docs []*knowledge.Document, opts Options) (*Index, e
 	}
 	d.postings(&ix.pass, nt, len(ix.passages))
 	d.postings(&ix.doc, nt, len(ix.docs))
+	ix.seqOff = make([]uint32, 0, len(ix.passages)+1)
+	for p := 0; p < len(ix.passages) && d.err == nil; p++ {
+		ix.seqOff = append(ix.seqOff, uint32(len(ix.seq)))
+		n := d.count(1)
+		for j := 0; j < n && d.err == nil; j++ {
+			t := d.uvarint()
+			if t >= uint64(nt) {
+				d.fail()
+				break
+			}
+			ix.seq = append(ix.seq, uint32(t))
+		}
+	}
+	ix.seqOff = append(ix.seqOff, uint32(len(ix.seq)))
 	if dim := d.count(1); dim > 0 && d.err == nil {
 		vecs := d.f32s()
 		if d.err == nil && len(vecs) != dim*len(ix.passages) {

@@ -1,0 +1,310 @@
+package search
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"storybot/internal/knowledge"
+)
+
+const storyFile = "../../knowledge/albania-cuts-ties-with-iran-2022-09-07.txt"
+
+func storyDocs(t testing.TB) []*knowledge.Document {
+	t.Helper()
+	data, err := os.ReadFile(storyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := knowledge.Parse(context.Background(), "story.txt", data, knowledge.Options{PassageChars: 400})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []*knowledge.Document{d}
+}
+
+func doc(path, title string, paras ...string) *knowledge.Document {
+	d := &knowledge.Document{Path: path, Title: title, Hash: "h-" + path}
+	for i, p := range paras {
+		d.Passages = append(d.Passages, knowledge.Passage{ID: fmt.Sprintf("%s-%d", path, i), Doc: path, Title: title, ParaStart: i + 1, ParaEnd: i + 1, StartLine: 2*i + 1, EndLine: 2*i + 1, Text: p})
+	}
+	return d
+}
+
+func build(t testing.TB, docs []*knowledge.Document, opts Options) *Index {
+	t.Helper()
+	ix, err := Build(context.Background(), docs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+func TestSearchStory(t *testing.T) {
+	ix := build(t, storyDocs(t), Options{})
+	ctx := context.Background()
+	tests := []struct {
+		query, want string // want: text the top passage contains
+	}{
+		{"Where did the MEK members settle in Albania?", "settled in a camp near Durres"},
+		{"Durrës", "Durres"},
+		{"Who announced that Albania was ending diplomatic relations with Iran?", "Edi Rama"},
+		{"How did the White House describe the cyberattack?", "reckless and irresponsible"},
+		{"How many people were arrested after the 20 June 1981 protests?", "1000"},
+		{"Which norm did the United States say the attack violated?", "peacetime norm"},
+		{"IRAN’S", "Iran"},
+	}
+	for _, tc := range tests {
+		hits, err := ix.Search(ctx, tc.query, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) == 0 || !strings.Contains(hits[0].Passage.Text, tc.want) {
+			t.Errorf("%q: top passage does not contain %q: %+v", tc.query, tc.want, hits)
+			continue
+		}
+		for i := 1; i < len(hits); i++ {
+			if hits[i].Score > hits[i-1].Score {
+				t.Errorf("%q: hits not in score order", tc.query)
+			}
+		}
+	}
+}
+
+func TestSearchEdgeCases(t *testing.T) {
+	ix := build(t, storyDocs(t), Options{})
+	ctx := context.Background()
+	for _, q := range []string{"the of and", "?!…", "", "   "} {
+		hits, err := ix.Search(ctx, q, 5)
+		if err != nil || len(hits) != 0 || hits == nil {
+			t.Errorf("%q: hits %v err %v, want an empty slice and no error", q, hits, err)
+		}
+	}
+	if hits, _ := ix.Search(ctx, "Iran", 0); len(hits) != 0 {
+		t.Errorf("k=0 gave %d hits", len(hits))
+	}
+	if hits, _ := ix.Search(ctx, "Iran", 1000); len(hits) < 5 || len(hits) >= len(ix.passages) {
+		t.Errorf("k=1000 gave %d hits, want the passages that mention Iran (of %d)", len(hits), len(ix.passages))
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := ix.Search(cancelled, "Iran", 3); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+	var nilIx *Index
+	if _, err := nilIx.Search(ctx, "Iran", 3); !errors.Is(err, ErrNoIndex) {
+		t.Errorf("nil index: %v", err)
+	}
+	empty := build(t, nil, Options{})
+	if hits, err := empty.Search(ctx, "Iran", 3); err != nil || len(hits) != 0 {
+		t.Errorf("empty index: %v %v", hits, err)
+	}
+}
+
+func TestMatch(t *testing.T) {
+	ix := build(t, []*knowledge.Document{
+		doc("a.txt", "A", "Albania cut ties with Iran after the cyberattack.", "The weather in Tirana was sunny."),
+		doc("b.txt", "B", "Football results from the weekend."),
+	}, Options{})
+	ctx := context.Background()
+	hits, _ := ix.Search(ctx, "Albania Iran cyberattack", 3)
+	if len(hits) != 1 || hits[0].Match != 1 {
+		t.Fatalf("all terms: %+v", hits)
+	}
+	hits, _ = ix.Search(ctx, "Albania zebra", 3)
+	if len(hits) != 1 || hits[0].Match <= 0 || hits[0].Match >= 1 {
+		t.Fatalf("half the terms: %+v", hits)
+	}
+	rare, _ := ix.Search(ctx, "cyberattack weather", 3)
+	if len(rare) != 2 || rare[0].Match <= 0 || rare[0].Match >= 1 {
+		t.Fatalf("two passages with one term each: %+v", rare)
+	}
+	hits, _ = ix.Search(ctx, "zebra giraffe", 3)
+	if len(hits) != 0 {
+		t.Fatalf("unknown terms: %+v", hits)
+	}
+}
+
+func TestTitleAndSectionWeighted(t *testing.T) {
+	a := doc("a.txt", "Embassy closure", "The staff left the building on Wednesday.")
+	b := doc("b.txt", "Weather", "The staff left the building on Thursday.")
+	ix := build(t, []*knowledge.Document{a, b}, Options{})
+	hits, _ := ix.Search(context.Background(), "embassy staff", 2)
+	if len(hits) != 2 || hits[0].Passage.Doc != "a.txt" {
+		t.Fatalf("title match should rank first: %+v", hits)
+	}
+	noTitle := build(t, []*knowledge.Document{a, b}, Options{TitleWeight: -1})
+	hits, _ = noTitle.Search(context.Background(), "embassy staff", 2)
+	if len(hits) != 2 || hits[0].Score != hits[1].Score {
+		t.Fatalf("without title weight the passages tie: %+v", hits)
+	}
+}
+
+func TestProximity(t *testing.T) {
+	near := doc("near.txt", "N", "The diplomatic relations ended today, and many other words follow here to pad the text.")
+	far := doc("far.txt", "F", "The relations were calm, many other words follow here to pad the text, diplomatic staff.")
+	ix := build(t, []*knowledge.Document{far, near}, Options{DocWeight: -1})
+	hits, _ := ix.Search(context.Background(), "diplomatic relations", 2)
+	if len(hits) != 2 || hits[0].Passage.Doc != "near.txt" {
+		t.Fatalf("adjacent terms should rank first: %+v", hits)
+	}
+}
+
+func TestCutQuery(t *testing.T) {
+	q := strings.Repeat("ab ", 1000) // 3000 chars
+	cut, ok := CutQuery(q)
+	if !ok || len([]rune(cut)) > MaxQueryChars || len(cut) < MaxQueryChars-100 {
+		t.Fatalf("cut to %d chars, %v", len(cut), ok)
+	}
+	if got, ok := CutQuery("short query"); ok || got != "short query" {
+		t.Fatalf("short query changed: %q %v", got, ok)
+	}
+	long := strings.Repeat("ë", 2500)
+	if cut, ok := CutQuery(long); !ok || len([]rune(cut)) != MaxQueryChars {
+		t.Fatalf("runes: %d", len([]rune(cut)))
+	}
+	ix := build(t, storyDocs(t), Options{})
+	hits, err := ix.Search(context.Background(), "Durres "+q, 3)
+	if err != nil || len(hits) == 0 {
+		t.Fatalf("long query: %v %v", hits, err)
+	}
+}
+
+func TestConcurrentSearch(t *testing.T) {
+	ix := build(t, storyDocs(t), Options{})
+	queries := []string{"MEK Durres", "cyberattack White House", "Edi Rama", "1981 protests", "Tirana embassy"}
+	want := map[string]string{}
+	for _, q := range queries {
+		hits, _ := ix.Search(context.Background(), q, 3)
+		want[q] = fmt.Sprint(hits)
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				q := queries[(g+i)%len(queries)]
+				hits, err := ix.Search(context.Background(), q, 3)
+				if err != nil || fmt.Sprint(hits) != want[q] {
+					t.Errorf("%q: concurrent result differs", q)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestIndexRoundTrip(t *testing.T) {
+	docs := append(storyDocs(t), doc("b.txt", "Other", "Football results.", "Iran beat Wales."))
+	ix := build(t, docs, Options{})
+	var buf bytes.Buffer
+	n, err := ix.WriteTo(&buf)
+	if err != nil || n != int64(buf.Len()) {
+		t.Fatalf("WriteTo: %d %v", n, err)
+	}
+	saved := buf.Bytes()
+	back, err := ReadIndex(bytes.NewReader(saved), docs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"MEK Durres", "Iran football", "cyberattack", "the"} {
+		a, _ := ix.Search(context.Background(), q, 5)
+		b, _ := back.Search(context.Background(), q, 5)
+		if fmt.Sprint(a) != fmt.Sprint(b) {
+			t.Errorf("%q: results differ after reload:\n%v\n%v", q, a, b)
+		}
+	}
+	if ix.Stats() != back.Stats() {
+		t.Errorf("stats %+v vs %+v", ix.Stats(), back.Stats())
+	}
+
+	// every damaged or foreign file is refused
+	bad := map[string][]byte{
+		"empty":     nil,
+		"foreign":   []byte("PK\x03\x04 this is a zip file, not an index at all........"),
+		"truncated": saved[:len(saved)/2],
+		"flipped":   flip(saved, len(saved)/2),
+		"version":   func() []byte { b := bytes.Clone(saved); b[16]++; return b }(),
+		"trailing":  append(bytes.Clone(saved), 0),
+	}
+	for name, data := range bad {
+		if _, err := ReadIndex(bytes.NewReader(data), docs, Options{}); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%s: err %v, want ErrCorrupt", name, err)
+		}
+	}
+	// an index over other documents is stale
+	other := append(storyDocs(t), doc("b.txt", "Other", "Football results.", "Iran beat England."))
+	other[1].Hash = "changed"
+	if _, err := ReadIndex(bytes.NewReader(saved), other, Options{}); !errors.Is(err, ErrStale) {
+		t.Errorf("changed doc: %v, want ErrStale", err)
+	}
+	if _, err := ReadIndex(bytes.NewReader(saved), docs[:1], Options{}); !errors.Is(err, ErrStale) {
+		t.Errorf("fewer docs: %v, want ErrStale", err)
+	}
+}
+
+func flip(b []byte, i int) []byte {
+	c := bytes.Clone(b)
+	c[i] ^= 0x40
+	return c
+}
+
+func FuzzReadIndex(f *testing.F) {
+	docs := []*knowledge.Document{doc("a.txt", "A", "Albania cut ties with Iran.", "The MEK settled near Durres.")}
+	ix, err := Build(context.Background(), docs, Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	var buf bytes.Buffer
+	ix.WriteTo(&buf)
+	f.Add(buf.Bytes())
+	f.Add([]byte(indexMagic))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		back, err := ReadIndex(bytes.NewReader(data), docs, Options{})
+		if err != nil {
+			return
+		}
+		// whatever loads must be searchable without panics
+		back.Search(context.Background(), "Albania MEK Durres", 3)
+	})
+}
+
+func FuzzSearch(f *testing.F) {
+	for _, q := range []string{"Where did the MEK settle?", "Iran’s", "the", "", "3,000 members", "\xff\xfe", strings.Repeat("a ", 1500)} {
+		f.Add(q, 3)
+	}
+	data, err := os.ReadFile(storyFile)
+	if err != nil {
+		f.Fatal(err)
+	}
+	d, err := knowledge.Parse(context.Background(), "story.txt", data, knowledge.Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	ix, err := Build(context.Background(), []*knowledge.Document{d}, Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, q string, k int) {
+		k = k % 50
+		hits, err := ix.Search(context.Background(), q, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) > max(k, 0) {
+			t.Fatalf("%d hits for k=%d", len(hits), k)
+		}
+		for _, h := range hits {
+			if h.Match < 0 || h.Match > 1 || h.Passage == nil {
+				t.Fatalf("bad hit %+v", h)
+			}
+		}
+	})
+}
