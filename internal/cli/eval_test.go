@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestEvalJSON(t *testing.T) {
+	out, _, err := runCLI(t, "eval", "--questions", "testdata/search_eval/questions.jsonl",
+		"--knowledge", storyDir, "--knowledge", "testdata/search_eval/distractors", "--k", "1,3", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Questions        int                `json:"questions"`
+		Recall           map[string]float64 `json:"recall"`
+		MRR              float64            `json:"mrr"`
+		AnswerInPassages map[string]float64 `json:"answer_in_passages"`
+		Latency          map[string]float64 `json:"latency_ms"`
+		Index            map[string]float64 `json:"index"`
+		Misses           []map[string]any   `json:"misses"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("not one JSON document: %v\n%s", err, out)
+	}
+	// a and b are found first; c's gold document is not indexed; d is out of scope
+	if rep.Questions != 3 || rep.Recall["1"] != 0.6667 || rep.Recall["3"] != 0.6667 || rep.MRR != 0.6667 {
+		t.Errorf("questions %d recall %v mrr %v", rep.Questions, rep.Recall, rep.MRR)
+	}
+	if rep.AnswerInPassages["1"] != 0.6667 {
+		t.Errorf("answer in passages %v", rep.AnswerInPassages)
+	}
+	if _, ok := rep.Latency["p99"]; !ok {
+		t.Errorf("latency %v", rep.Latency)
+	}
+	if rep.Index["docs"] != 2 || rep.Index["passages"] < 5 || rep.Index["bytes"] < 3000 {
+		t.Errorf("index %v", rep.Index)
+	}
+	if len(rep.Misses) != 1 || rep.Misses[0]["id"] != "c" {
+		t.Errorf("misses %v", rep.Misses)
+	}
+}
+
+func TestEvalText(t *testing.T) {
+	out, _, err := runCLI(t, "eval", "--questions", "testdata/search_eval/questions.jsonl", "--knowledge", storyDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"questions   3 scored (1 out of scope", "MRR", "misses at k=1", "Which planet has the most moons?", "latency"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestEvalErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"eval"},
+		{"eval", "--questions", "testdata/none.jsonl"},
+		{"eval", "--questions", "testdata/search_eval/questions.jsonl", "--k", "0"},
+		{"eval", "--questions", "testdata/search_eval/questions.jsonl", "extra"},
+	} {
+		if _, _, err := runCLI(t, args...); ExitCode(err) != 2 {
+			t.Errorf("%v: %v, want a usage error", args, err)
+		}
+	}
+}
