@@ -41,6 +41,7 @@ type fixture struct {
 	logs   *logBuf
 	parsed *parseCounter
 	hook   func(rel string) error // called before each parse; an error is returned as the parse error
+	after  func(rel string)       // called after each parse
 }
 
 type parseCounter struct {
@@ -90,7 +91,11 @@ func (f *fixture) options() Options {
 					return nil, err
 				}
 			}
-			return knowledge.ParseFile(ctx, root, rel, opts)
+			d, err := knowledge.ParseFile(ctx, root, rel, opts)
+			if f.after != nil {
+				f.after(rel)
+			}
+			return d, err
 		},
 	}
 }

@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"os"
+
+	"storybot/internal/extract"
+	"storybot/internal/knowledge"
+	"storybot/internal/library"
+	"storybot/internal/search"
+)
+
+// libraryOptions builds the library's options from the configuration:
+// KNOWLEDGE_DIR, DATA_DIR (saved index, trash, audit log), MAX_FILE_BYTES,
+// MAX_UPLOAD_BYTES, the HTML and PDF extractors, and a cache key that
+// changes with the executable and the embedding model, so a saved index
+// from another build or model is rebuilt. Callers may set Search.Embedder
+// before opening.
+func (e *Env) libraryOptions() library.Options {
+	return library.Options{
+		Root:    e.Config.KnowledgeDir,
+		DataDir: e.Config.DataDir,
+		Knowledge: knowledge.Options{
+			MaxFileBytes: e.Config.MaxFileBytes,
+			Extractors: map[string]knowledge.Extractor{
+				".html": extract.HTML,
+				".htm":  extract.HTML,
+				".pdf":  extract.PDF,
+			},
+		},
+		Search:         search.Options{Log: e.Log, EmbedModel: e.Config.OpenAIEmbeddingModel},
+		MaxUploadBytes: e.Config.MaxUploadBytes,
+		CacheKey:       executableHash(),
+		Log:            e.Log,
+	}
+}
+
+// openLibrary opens the knowledge library (loading the saved index from
+// DATA_DIR when the folder is unchanged), logs each skipped file as one
+// warning line and warns once when the folder has no documents. The error
+// names the folder and KNOWLEDGE_DIR when the folder is missing.
+func (e *Env) openLibrary(ctx context.Context) (*library.Library, error) {
+	lib, err := library.Open(ctx, e.libraryOptions())
+	if err != nil {
+		return nil, err
+	}
+	snap := lib.Current()
+	for _, s := range snap.Skipped {
+		e.Log.Warn("skipped file", "file", s.Path, "reason", s.Reason)
+	}
+	if len(snap.Docs) == 0 {
+		e.Log.Warn("the knowledge folder has no documents; add .md, .txt, .html or .pdf files", "dir", e.Config.KnowledgeDir)
+	}
+	return lib, nil
+}
+
+// executableHash identifies the running build (Go builds are reproducible,
+// so the same code gives the same hash, with go run too). "" when the
+// executable cannot be read: the saved index is then keyed on settings only.
+func executableHash() string {
+	p, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}

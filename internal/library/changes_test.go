@@ -1,0 +1,264 @@
+package library
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func isUserError(err error) (string, bool) {
+	var ue *UserError
+	if errors.As(err, &ue) {
+		return ue.Msg, true
+	}
+	return "", false
+}
+
+func auditLines(t *testing.T, f *fixture) []auditEntry {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(f.data, "audit.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []auditEntry
+	for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+		var e auditEntry
+		if err := json.Unmarshal(line, &e); err != nil {
+			t.Fatalf("audit line %q: %v", line, err)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func TestAddReplaceRemoveRestore(t *testing.T) {
+	f := newFixture(t)
+	f.write("a.md", storyA)
+	l := f.open()
+	ctx := context.Background()
+
+	r, err := l.AddFile(ctx, "reactions.md", []byte(storyC), false, "mod#1")
+	if err != nil || len(r.Added) != 1 || r.Added[0] != "reactions.md" {
+		t.Fatalf("add: %v %+v", err, r)
+	}
+	if hits, _ := l.Search(ctx, "NATO allies support", 1); len(hits) == 0 || hits[0].Passage.Doc != "reactions.md" {
+		t.Fatalf("added document not searchable: %+v", hits)
+	}
+
+	_, err = l.AddFile(ctx, "reactions.md", []byte(storyB), false, "mod#1")
+	if msg, ok := isUserError(err); !ok || !strings.Contains(msg, "already exists") || !strings.Contains(msg, "replace") {
+		t.Fatalf("overwrite without replace: %v", err)
+	}
+	r, err = l.AddFile(ctx, "reactions.md", []byte(storyC+"\nUpdated reactions.\n"), true, "mod#2")
+	if err != nil || len(r.Changed) != 1 {
+		t.Fatalf("replace: %v %+v", err, r)
+	}
+	trash, _ := l.Trash()
+	if len(trash) != 1 || trash[0].Doc != "reactions.md" {
+		t.Fatalf("replaced file not in the trash: %+v", trash)
+	}
+
+	r, err = l.Remove(ctx, "a.md", "mod#3")
+	if err != nil || len(r.Removed) != 1 || r.Removed[0] != "a.md" {
+		t.Fatalf("remove: %v %+v", err, r)
+	}
+	if _, err := os.Stat(filepath.Join(f.root, "a.md")); !os.IsNotExist(err) {
+		t.Error("removed file still in the folder")
+	}
+	trash, _ = l.Trash()
+	if len(trash) != 2 || trash[0].Doc != "a.md" || trash[0].Size != int64(len(storyA)) {
+		t.Fatalf("trash %+v", trash)
+	}
+	if b, err := os.ReadFile(filepath.Join(f.data, "trash", trash[0].Name)); err != nil || string(b) != storyA {
+		t.Fatalf("trash copy: %v", err)
+	}
+
+	f.write("a.md", "# Another a\n\nDifferent text.\n")
+	refresh(t, l)
+	_, err = l.Restore(ctx, trash[0].Name, "mod#3")
+	if msg, ok := isUserError(err); !ok || !strings.Contains(msg, "exists again") {
+		t.Fatalf("restore over an existing file: %v", err)
+	}
+	os.Remove(filepath.Join(f.root, "a.md"))
+	refresh(t, l)
+	r, err = l.Restore(ctx, trash[0].Name, "mod#3")
+	if err != nil || len(r.Added) != 1 || r.Added[0] != "a.md" {
+		t.Fatalf("restore: %v %+v", err, r)
+	}
+	if b, _ := os.ReadFile(filepath.Join(f.root, "a.md")); string(b) != storyA {
+		t.Error("restored content differs")
+	}
+
+	var got []string
+	for _, e := range auditLines(t, f) {
+		if e.Time.IsZero() {
+			t.Error("audit entry without time")
+		}
+		got = append(got, e.Who+" "+e.Action+" "+e.Doc)
+	}
+	want := "mod#1 add reactions.md|mod#2 replace reactions.md|mod#3 remove a.md|mod#3 restore a.md"
+	if strings.Join(got, "|") != want {
+		t.Errorf("audit:\n got %s\nwant %s", strings.Join(got, "|"), want)
+	}
+}
+
+func TestRemoveRestoreRefusals(t *testing.T) {
+	f := newFixture(t)
+	f.write("a.md", storyA)
+	l := f.open()
+	ctx := context.Background()
+	for _, doc := range []string{"missing.md", "../a.md", "/etc/passwd", "sub/../a.md", "", ".", "a.md\x00"} {
+		if _, err := l.Remove(ctx, doc, "mod"); err == nil {
+			t.Errorf("Remove(%q) succeeded", doc)
+		} else if _, ok := isUserError(err); !ok {
+			t.Errorf("Remove(%q): %v is not a UserError", doc, err)
+		}
+	}
+	for _, name := range []string{"nothing", "../../etc/passwd", "20260101T000000.000000000Z-a.md", ""} {
+		if _, err := l.Restore(ctx, name, "mod"); err == nil {
+			t.Errorf("Restore(%q) succeeded", name)
+		} else if _, ok := isUserError(err); !ok {
+			t.Errorf("Restore(%q): %v is not a UserError", name, err)
+		}
+	}
+	if got := docPaths(l.Current()); got != "a.md" {
+		t.Errorf("docs %s", got)
+	}
+}
+
+func TestUploadsAreCheckedByContent(t *testing.T) {
+	f := newFixture(t)
+	f.write("a.md", storyA)
+	l := f.open()
+	ctx := context.Background()
+	elf := append([]byte("\x7fELF\x02\x01\x01"), make([]byte, 100)...)
+	pe := make([]byte, 256)
+	copy(pe, "MZ")
+	pe[0x3c] = 0x80
+	copy(pe[0x80:], "PE\x00\x00")
+	tar := make([]byte, 1024)
+	copy(tar, "notes.md")
+	copy(tar[257:], "ustar\x0000")
+	scanned, err := os.ReadFile(extractTestdata + "scanned.pdf")
+	if err != nil {
+		t.Skip(err)
+	}
+	cases := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"notes.txt", elf, "executable (ELF)"},
+		{"notes.md", pe, "executable (Windows)"},
+		{"report.pdf", []byte("PK\x03\x04\x14\x00\x08\x00zip bytes"), "ZIP archive"},
+		{"page.html", []byte("\x1f\x8b\x08\x00gzip"), "gzip archive"},
+		{"notes.txt", tar, "tar archive"},
+		{"photo.md", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "image (PNG)"},
+		{"photo.txt", []byte("\xff\xd8\xff\xe0\x00\x10JFIF"), "image (JPEG)"},
+		{"archive.pdf", []byte("7z\xbc\xaf\x27\x1c\x00\x04"), "7-Zip"},
+		{"archive.txt", []byte("Rar!\x1a\x07\x01\x00"), "RAR"},
+		{"report.pdf", []byte("just some text, not a pdf"), "not a PDF"},
+		{"latin1.txt", []byte("Durr\xebs"), "not UTF-8"},
+		{"blank.md", []byte(" \n "), "empty"},
+		{"page.html", []byte("plain words without tags"), "does not look like HTML"},
+		{"scanned.pdf", scanned, "no text layer"},
+		{"program.exe", []byte("hello"), "only .md, .markdown, .txt, .html, .htm and .pdf"},
+		{"big.txt", bytes.Repeat([]byte("a"), 65<<10), "the limit is 64 KB"},
+		{"../escape.md", []byte(storyA), "path separator"},
+		{"..evil.md", []byte(storyA), `".."`},
+		{"sub\\win.md", []byte(storyA), "path separator"},
+		{"bell\a.md", []byte(storyA), "control character"},
+		{"new\nline.md", []byte(storyA), "control character"},
+		{"nul\x00.md", []byte(storyA), "control character"},
+		{"rtl\u202egpj.md", []byte(storyA), "control character"},
+		{strings.Repeat("n", 297) + ".md", []byte(storyA), "300 bytes long; the limit is 200"},
+		{".hidden.md", []byte(storyA), "starts with"},
+		{"", []byte(storyA), "no name"},
+	}
+	for _, tc := range cases {
+		_, err := l.AddFile(ctx, tc.name, tc.data, true, "mod")
+		msg, ok := isUserError(err)
+		if !ok || !strings.Contains(msg, tc.want) {
+			t.Errorf("AddFile(%.40q): err %v, want a UserError mentioning %q", tc.name, err, tc.want)
+		}
+	}
+	entries, _ := os.ReadDir(f.root)
+	if len(entries) != 1 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("refused uploads left files behind: %v", names)
+	}
+	if got := docPaths(l.Current()); got != "a.md" {
+		t.Errorf("docs %s", got)
+	}
+	if _, err := os.Stat(filepath.Join(f.data, "audit.log")); !os.IsNotExist(err) {
+		t.Error("refusals were written to the audit log")
+	}
+}
+
+func TestUploadAcceptsEachType(t *testing.T) {
+	f := newFixture(t)
+	l := f.open()
+	ctx := context.Background()
+	pdf, err := os.ReadFile(extractTestdata + "statement.pdf")
+	if err != nil {
+		t.Skip(err)
+	}
+	html, _ := os.ReadFile(extractTestdata + "article.html")
+	for name, data := range map[string][]byte{
+		"statement.pdf": pdf, "article.htm": html, "notes.markdown": []byte(storyB),
+		"notes.txt": []byte("Plain notes about the “attack” on Durrës.\n"), "Déclaration (2022).md": []byte(storyC),
+	} {
+		if _, err := l.AddFile(ctx, name, data, false, "mod"); err != nil {
+			t.Errorf("AddFile(%q): %v", name, err)
+		}
+	}
+	if n := len(l.Current().Docs); n != 5 {
+		t.Errorf("%d docs: %s", n, docPaths(l.Current()))
+	}
+}
+
+func TestTrashNamesRoundTrip(t *testing.T) {
+	f := newFixture(t)
+	f.write("sub dir/a b.md", storyA)
+	l := f.open()
+	l.opts.now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC) }
+	if _, err := l.Remove(context.Background(), "sub dir/a b.md", "mod"); err != nil {
+		t.Fatal(err)
+	}
+	items, _ := l.Trash()
+	if len(items) != 1 || items[0].Doc != "sub dir/a b.md" || items[0].Name != "20260102T030405.000000006Z-sub%20dir%2Fa%20b.md" {
+		t.Fatalf("%+v", items)
+	}
+	if _, err := l.Restore(context.Background(), items[0].Name, "mod"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(f.root, "sub dir", "a b.md")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func FuzzCheckName(f *testing.F) {
+	for _, s := range []string{"a.md", "../x", "a/b", "x\x00", strings.Repeat("a", 300), "ok name.pdf", "..", "\u202e"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		if CheckName(name) != nil {
+			return
+		}
+		if strings.ContainsAny(name, "/\\") || strings.Contains(name, "..") || len(name) > MaxNameBytes || name == "" {
+			t.Fatalf("unsafe name accepted: %q", name)
+		}
+		if filepath.Base(name) != name || filepath.Clean(name) != name {
+			t.Fatalf("name changes under Base/Clean: %q", name)
+		}
+	})
+}

@@ -1,0 +1,151 @@
+package library
+
+import (
+	"context"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func searchDocs(t *testing.T, l *Library, q string) []string {
+	t.Helper()
+	hits, err := l.Search(context.Background(), q, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, h := range hits {
+		out = append(out, h.Passage.ID)
+	}
+	return out
+}
+
+func TestRestartReusesSavedIndex(t *testing.T) {
+	f := newFixture(t)
+	f.write("a.md", storyA)
+	f.write("b.md", storyB)
+	l1 := f.open()
+	want := searchDocs(t, l1, "Iran cyberattack diplomats")
+	v := l1.Current().Version
+	l1.Close()
+	if _, err := os.Stat(f.data + "/index/library.bin"); err != nil {
+		t.Fatalf("no saved index: %v", err)
+	}
+	f.parsed.take()
+
+	l2 := f.open()
+	if got := f.parsed.take(); len(got) != 0 {
+		t.Errorf("restart over an unchanged folder parsed %v", got)
+	}
+	if r := l2.LastReport(); r.Any() || r.Passages.Before != r.Passages.After {
+		t.Errorf("restart report %+v", r)
+	}
+	if l2.Current().Version != v {
+		t.Error("version changed across a restart")
+	}
+	if got := searchDocs(t, l2, "Iran cyberattack diplomats"); !slices.Equal(got, want) {
+		t.Errorf("results differ after restart: %v vs %v", got, want)
+	}
+}
+
+func TestRestartAfterChangeParsesOnlyTheChange(t *testing.T) {
+	f := newFixture(t)
+	f.write("a.md", storyA)
+	f.write("b.md", storyB)
+	f.open().Close()
+	f.write("b.md", storyB+"\nUpdated.\n")
+	f.write("c.md", storyC)
+	f.parsed.take()
+	l := f.open()
+	got := f.parsed.take()
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"b.md", "c.md"}) {
+		t.Errorf("parsed %v", got)
+	}
+	r := l.LastReport()
+	if !slices.Equal(r.Changed, []string{"b.md"}) || !slices.Equal(r.Added, []string{"c.md"}) {
+		t.Errorf("report %+v", r)
+	}
+}
+
+func TestBadSavedIndexIsRebuiltNeverServed(t *testing.T) {
+	cases := map[string]func(b []byte) []byte{
+		"flipped byte":  func(b []byte) []byte { b[len(b)/2] ^= 0xff; return b },
+		"truncated":     func(b []byte) []byte { return b[:len(b)/3] },
+		"foreign file":  func(b []byte) []byte { return []byte("hello, I am not an index\n") },
+		"empty":         func(b []byte) []byte { return nil },
+		"other version": func(b []byte) []byte { b[len(cacheMagic)] = 99; return b },
+	}
+	for name, damage := range cases {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t)
+			f.write("a.md", storyA)
+			f.open().Close()
+			path := f.data + "/index/library.bin"
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, damage(b), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f.parsed.take()
+			l := f.open()
+			if got := f.parsed.take(); !slices.Equal(got, []string{"a.md"}) {
+				t.Errorf("parsed %v, want a rebuild", got)
+			}
+			if !strings.Contains(f.logs.String(), "saved index not used") {
+				t.Errorf("no warning logged:\n%s", f.logs.String())
+			}
+			if hits := searchDocs(t, l, "Edi Rama"); len(hits) == 0 {
+				t.Error("rebuilt index finds nothing")
+			}
+			// The rebuilt index was saved again and is used next time.
+			l.Close()
+			f.parsed.take()
+			f.open()
+			if got := f.parsed.take(); len(got) != 0 {
+				t.Errorf("second restart parsed %v", got)
+			}
+		})
+	}
+}
+
+func TestSavedIndexFromOtherSettingsIsRebuilt(t *testing.T) {
+	f := newFixture(t)
+	f.write("a.md", storyA)
+	f.open().Close()
+	opts := f.options()
+	opts.CacheKey = "another build"
+	f.parsed.take()
+	l, err := Open(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if got := f.parsed.take(); len(got) != 1 {
+		t.Errorf("parsed %v, want a rebuild", got)
+	}
+	if !strings.Contains(f.logs.String(), "another storybot version or with other settings") {
+		t.Errorf("log:\n%s", f.logs.String())
+	}
+}
+
+func TestNoDataDirMeansNoPersistence(t *testing.T) {
+	f := newFixture(t)
+	f.write("a.md", storyA)
+	opts := f.options()
+	opts.DataDir = ""
+	l, err := Open(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if _, err := os.Stat(f.data); !os.IsNotExist(err) {
+		t.Errorf("data folder created: %v", err)
+	}
+	if _, err := l.AddFile(context.Background(), "x.md", []byte("# X\n\ntext\n"), false, "mod"); err == nil {
+		t.Error("AddFile without a data folder succeeded")
+	}
+}
