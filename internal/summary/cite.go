@@ -43,7 +43,7 @@ func parseCited(text string) [][]citedSentence {
 			for _, m := range markerRe.FindAllStringSubmatch(s, -1) {
 				cs.cites = appendNums(cs.cites, m[1])
 			}
-			cs.text = cleanSpaces(markerRe.ReplaceAllString(s, ""))
+			cs.text = cleanSpaces(stripMarkers(s))
 			if cs.text == "" {
 				if len(ss) > 0 {
 					ss[len(ss)-1].cites = append(ss[len(ss)-1].cites, cs.cites...)
@@ -57,6 +57,15 @@ func parseCited(text string) [][]citedSentence {
 		}
 	}
 	return out
+}
+
+// stripMarkers removes every citation marker from s, including those that
+// removing another one brings together ("[0[1]]").
+func stripMarkers(s string) string {
+	for markerRe.MatchString(s) {
+		s = markerRe.ReplaceAllString(s, "")
+	}
+	return s
 }
 
 func appendNums(dst []int, list string) []int {

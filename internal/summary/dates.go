@@ -143,7 +143,31 @@ func findDates(s string, ref date) []dateMention {
 		}
 		return true
 	}
+	digit := strings.ContainsAny(s, "0123456789")
+	month := hasMonth(s)
 	for kind, re := range datePatterns {
+		switch kind {
+		case kindISO, kindYear:
+			if !digit {
+				continue
+			}
+		case kindDMY, kindMDY, kindMY, kindDM, kindMD:
+			if !digit || !month {
+				continue
+			}
+		case kindMonth:
+			if !month {
+				continue
+			}
+		case kindWeekday:
+			if !strings.Contains(s, "day") {
+				continue
+			}
+		case kindRelDay:
+			if !strings.Contains(s, "orrow") && !strings.Contains(s, "terday") {
+				continue
+			}
+		}
 		for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
 			a, b := m[0], m[1]
 			sub := func(i int) string {
@@ -234,6 +258,17 @@ func findDates(s string, ref date) []dateMention {
 		}
 	}
 	return out
+}
+
+// hasMonth reports whether s may name a month: a cheap test before the
+// patterns run.
+func hasMonth(s string) bool {
+	for _, m := range [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"} {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
 }
 
 func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }

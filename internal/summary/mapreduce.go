@@ -485,7 +485,7 @@ func (s *Summarizer) rewriteEvents(ctx context.Context, evs []Event) (int, int, 
 			}
 			n, _ := strconv.Atoi(m[1])
 			if in[n] {
-				lines[n] = cleanSpaces(markerRe.ReplaceAllString(m[2], ""))
+				lines[n] = cleanSpaces(stripMarkers(m[2]))
 			}
 		}
 		return nil

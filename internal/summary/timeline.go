@@ -196,7 +196,9 @@ func sentenceEvents(s string, ref date) []Event {
 			for span() < 60 && lo > 0 && !has(lo-1) {
 				lo--
 			}
-			text = tidyClause(s[clauses[lo][0]:clauses[hi][1]])
+			if span() >= 40 {
+				text = tidyClause(s[clauses[lo][0]:clauses[hi][1]])
+			} // else a fragment such as "1625": the whole sentence says more
 		}
 		text = windowAround(text, m.Text, 320)
 		ev := Event{Date: m.Date.String(), DateText: m.Text, Text: text, key: m.Date, Unresolved: m.Date.Y == 0}
@@ -245,6 +247,12 @@ func clauseSpans(s string, ms []dateMention) [][2]int {
 func tidyClause(c string) string {
 	c = strings.TrimSpace(c)
 	c = strings.TrimRight(c, ",;:–— ")
+	for _, conj := range []string{"and ", "but ", "or ", "while ", "whereas ", "then "} {
+		if len(c) > len(conj)+20 && strings.EqualFold(c[:len(conj)], conj) {
+			c = c[len(conj):]
+			break
+		}
+	}
 	if c == "" {
 		return c
 	}
