@@ -88,20 +88,19 @@ func writeSummaryJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// newSummarizer builds a Summarizer over the knowledge folder, with the
-// model when one is configured. The returned function releases what it
-// opened.
+// newSummarizer builds a Summarizer over the knowledge library (opened
+// with openLibrary), with the model when one is configured. The returned
+// function closes the library.
 func (e *Env) newSummarizer(ctx context.Context) (*summary.Summarizer, func(), error) {
-	docs, skipped, err := knowledge.Load(ctx, e.Config.KnowledgeDir, knowledge.Options{MaxFileBytes: e.Config.MaxFileBytes})
+	lib, err := e.openLibrary(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load knowledge: %w", err)
+		return nil, nil, err
 	}
-	for _, s := range skipped {
-		e.Log.Debug("knowledge file skipped", "path", s.Path, "reason", s.Reason)
-	}
-	version := "loaded"
 	opts := summary.Options{
-		Source:           func() (string, []*knowledge.Document) { return version, docs },
+		Source: func() (string, []*knowledge.Document) {
+			c := lib.Current()
+			return c.Version, c.Docs
+		},
 		Log:              e.Log,
 		MaxContextTokens: e.Config.OpenAIMaxContextTokens,
 		Concurrency:      e.Config.OpenAIMaxConcurrency,
@@ -109,12 +108,13 @@ func (e *Env) newSummarizer(ctx context.Context) (*summary.Summarizer, func(), e
 	if e.Config.LLMEnabled() {
 		set, err := summaryPrompts(e)
 		if err != nil {
+			lib.Close()
 			return nil, nil, err
 		}
 		opts.Model = llm.New(llm.FromConfig(e.Config), e.Log)
 		opts.Prompts = set
 	}
-	return summary.New(opts), func() {}, nil
+	return summary.New(opts), func() { lib.Close() }, nil
 }
 
 // summaryPrompts loads the prompt templates from PROMPTS_DIR when that
