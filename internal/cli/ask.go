@@ -2,10 +2,128 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"storybot/internal/answer"
 )
 
-// cmdAsk is a placeholder until the ask command is built.
+// asker is what ask and the console need from the answer pipeline.
+type asker interface {
+	Ask(ctx context.Context, req answer.Request, onEvent func(answer.Event)) (answer.Answer, error)
+}
+
+var _ asker = (*answer.Pipeline)(nil)
+
+// askJSON is the document printed by storybot ask --json.
+type askJSON struct {
+	Question  string            `json:"question"`
+	Answer    string            `json:"answer"`
+	Mode      answer.Mode       `json:"mode"`
+	Refused   bool              `json:"refused"`
+	Citations []answer.Citation `json:"citations"`
+	Warnings  []string          `json:"warnings"`
+}
+
+// cmdAsk answers one question with citations:
+// storybot ask [--k N] [--json] QUESTION...
 func cmdAsk(ctx context.Context, e *Env, args []string) error {
-	return errors.New("ask: not built yet")
+	fs := e.newFlagSet("ask")
+	k := fs.Int("k", answer.DefaultK, "number of passages to retrieve")
+	asJSON := fs.Bool("json", false, "print one JSON document")
+	pos, err := e.parseFlags(fs, args)
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	q := strings.TrimSpace(strings.Join(pos, " "))
+	if q == "" {
+		return usageErrorf("ask: give a question, e.g. storybot ask \"Why did Albania cut ties with Iran?\"")
+	}
+	if *k < 1 || *k > 50 {
+		return usageErrorf("ask: --k must be from 1 to 50, not %d", *k)
+	}
+	ret, ndocs, closeFn, err := e.retriever(ctx)
+	if err != nil {
+		return fmt.Errorf("ask: %w", err)
+	}
+	defer closeFn()
+	if ndocs == 0 {
+		e.Log.Warn("no documents in the knowledge folder; add .md or .txt files", "dir", e.Config.KnowledgeDir)
+	}
+	p, err := e.newPipeline(ctx, ret)
+	if err != nil {
+		return fmt.Errorf("ask: %w", err)
+	}
+	return runAsk(ctx, e, p, q, *k, *asJSON)
+}
+
+// runAsk asks and prints; it is cmdAsk after setup.
+func runAsk(ctx context.Context, e *Env, p asker, q string, k int, asJSON bool) error {
+	a, err := p.Ask(ctx, answer.Request{Question: q, K: k}, nil)
+	var ue *answer.UserError
+	if errors.As(err, &ue) {
+		return usageErrorf("ask: %s", ue.Msg)
+	}
+	if err != nil {
+		return fmt.Errorf("ask: %w", err)
+	}
+	if asJSON {
+		enc := json.NewEncoder(e.Stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(askJSON{Question: a.Question, Answer: a.Text, Mode: a.Mode, Refused: a.Refused, Citations: nonNil(a.Citations), Warnings: nonNilS(a.Warnings)})
+	}
+	_, err = io.WriteString(e.Stdout, formatAnswer(a))
+	return err
+}
+
+func nonNil(c []answer.Citation) []answer.Citation {
+	if c == nil {
+		return []answer.Citation{}
+	}
+	return c
+}
+
+func nonNilS(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// formatAnswer renders an answer for the terminal: the text, its warnings,
+// then a Sources list with "[n] title — location" and the quote.
+func formatAnswer(a answer.Answer) string {
+	var b strings.Builder
+	b.WriteString(strings.TrimSpace(a.Text))
+	b.WriteString("\n")
+	for _, w := range a.Warnings {
+		fmt.Fprintf(&b, "⚠ %s\n", w)
+	}
+	b.WriteString(formatSources(a.Citations))
+	return b.String()
+}
+
+func formatSources(cites []answer.Citation) string {
+	if len(cites) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\nSources:\n")
+	for _, c := range cites {
+		fmt.Fprintf(&b, "[%d] %s — %s (%s)\n", c.N, c.Title, c.Location, c.Doc)
+		if c.Quote != "" {
+			fmt.Fprintf(&b, "    “%s”\n", c.Quote)
+		}
+		if c.Flagged != "" {
+			fmt.Fprintf(&b, "    ⚠ %s\n", c.Flagged)
+		}
+	}
+	return b.String()
 }

@@ -1,11 +1,183 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"storybot/internal/answer"
+	"storybot/internal/chat"
 )
 
-// cmdConsole is a placeholder until the console command is built.
+// consoleHistory is how many earlier messages follow-ups can refer to.
+const consoleHistory = 6
+
+// cmdConsole chats with the bot in the terminal: one question a line,
+// answers streamed with their sources, history kept for follow-ups. It ends
+// at end of input, on "/quit", or when ctx ends.
 func cmdConsole(ctx context.Context, e *Env, args []string) error {
-	return errors.New("console: not built yet")
+	fs := e.newFlagSet("console")
+	pos, err := e.parseFlags(fs, args)
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageErrorf("console: unexpected argument %q; type questions once it runs (see 'storybot console --help')", pos[0])
+	}
+	ret, ndocs, closeFn, err := e.retriever(ctx)
+	if ctx.Err() != nil {
+		return nil // interrupted while starting: end quietly
+	}
+	if err != nil {
+		return fmt.Errorf("console: %w", err)
+	}
+	defer closeFn()
+	p, err := e.newPipeline(ctx, ret)
+	if err != nil {
+		return fmt.Errorf("console: %w", err)
+	}
+	return runConsole(ctx, e, p, consoleInfo{docs: ndocs, dir: e.Config.KnowledgeDir, online: p.Online(), model: e.Config.OpenAIModel})
+}
+
+// consoleInfo is what the console's greeting says.
+type consoleInfo struct {
+	docs   int
+	dir    string
+	online bool
+	model  string
+}
+
+func (c consoleInfo) greeting() string {
+	var b strings.Builder
+	b.WriteString("storybot is running in the terminal. To connect it to Discord, set DISCORD_TOKEN in .env (see .env.example) and run storybot again.\n")
+	fmt.Fprintf(&b, "Knowledge: %d document(s) in %s.\n", c.docs, c.dir)
+	if c.online {
+		fmt.Fprintf(&b, "Answers are written by the model %s and cite the documents.\n", c.model)
+	} else {
+		b.WriteString("No language model is configured, so answers quote the documents directly (set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server, in .env for written answers).\n")
+	}
+	b.WriteString("Type a question and press Enter. Follow-up questions are understood. End with Ctrl-D or /quit.\n")
+	return b.String()
+}
+
+// runConsole is the console loop over p; it is cmdConsole after setup.
+func runConsole(ctx context.Context, e *Env, p asker, info consoleInfo) error {
+	out := e.Stdout
+	io.WriteString(out, info.greeting())
+	echo := !isTerminal(e.Stdin)
+	lines := make(chan string)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(e.Stdin)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+		readErr <- sc.Err()
+	}()
+	var history []chat.Message
+	for {
+		io.WriteString(out, "\n» ")
+		var line string
+		var ok bool
+		select {
+		case <-ctx.Done():
+			io.WriteString(out, "\nBye.\n")
+			return nil
+		case line, ok = <-lines:
+		}
+		if !ok {
+			io.WriteString(out, "\nBye.\n")
+			select {
+			case err := <-readErr:
+				if err != nil {
+					return fmt.Errorf("console: read input: %w", err)
+				}
+			default:
+			}
+			return nil
+		}
+		q := strings.TrimSpace(line)
+		if q == "" {
+			continue
+		}
+		if q == "/quit" || q == "/exit" {
+			io.WriteString(out, "Bye.\n")
+			return nil
+		}
+		if echo { // so that a transcript of piped input reads well
+			fmt.Fprintf(out, "%s\n", shortLine(q, 120))
+		}
+		var streamed strings.Builder
+		a, err := p.Ask(ctx, answer.Request{Question: q, History: history}, func(ev answer.Event) {
+			switch ev.Kind {
+			case answer.EventQueued:
+				io.WriteString(out, "(waiting for the model…)\n")
+			case answer.EventDelta:
+				streamed.WriteString(ev.Delta)
+				io.WriteString(out, ev.Delta)
+			}
+		})
+		if ctx.Err() != nil {
+			io.WriteString(out, "\nBye.\n")
+			return nil
+		}
+		var ue *answer.UserError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(out, "%s\n", ue.Msg)
+			continue
+		}
+		if err != nil {
+			e.Log.Error("answer failed", "err", err)
+			io.WriteString(out, "Sorry, something went wrong while answering. The details are in the log.\n")
+			continue
+		}
+		if streamed.Len() > 0 {
+			io.WriteString(out, "\n")
+			if strings.TrimSpace(streamed.String()) != strings.TrimSpace(a.Text) {
+				io.WriteString(out, "\nChecked answer:\n")
+				io.WriteString(out, formatAnswer(a))
+			} else {
+				for _, w := range a.Warnings {
+					fmt.Fprintf(out, "⚠ %s\n", w)
+				}
+				io.WriteString(out, formatSources(a.Citations))
+			}
+		} else {
+			io.WriteString(out, formatAnswer(a))
+		}
+		history = append(history, chat.Message{Role: chat.RoleUser, Content: q}, chat.Message{Role: chat.RoleAssistant, Content: a.Text})
+		if len(history) > consoleHistory {
+			history = history[len(history)-consoleHistory:]
+		}
+	}
+}
+
+// isTerminal reports whether r is a terminal (which echoes what is typed).
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func shortLine(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }

@@ -1,0 +1,205 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"storybot/internal/llm/llmtest"
+)
+
+var updateAsk = flag.Bool("update-ask", false, "rewrite testdata/ask/*.golden")
+
+const askStory = "testdata/askstory"
+
+func runAskCLI(t *testing.T, stdin string, env map[string]string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	full := append([]string{"--env-file", "/nonexistent", "--knowledge", askStory, "--data", t.TempDir()}, args...)
+	err := run(context.Background(), full, strings.NewReader(stdin), &out, &errb, func(k string) string { return env[k] })
+	return out.String(), errb.String(), err
+}
+
+func goldenAsk(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "ask", name+".golden")
+	if *updateAsk {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update-ask)", err)
+	}
+	if string(want) != got {
+		t.Errorf("output differs from %s (run with -update-ask and review):\n%s", path, got)
+	}
+}
+
+func TestAskGoldenOffline(t *testing.T) {
+	for name, q := range map[string]string{
+		"why":        "Why did Albania sever diplomatic relations with Iran?",
+		"who_helped": "Who helped Albania recover from the attack?",
+		"how_many":   "How many members of the MEK did Albania welcome in 2014?",
+		"not_covered": "What is the tallest mountain in Africa?",
+	} {
+		t.Run(name, func(t *testing.T) {
+			out, errs, err := runAskCLI(t, "", nil, "ask", q)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, errs)
+			}
+			goldenAsk(t, name, out)
+		})
+	}
+}
+
+func TestAskJSON(t *testing.T) {
+	out, errs, err := runAskCLI(t, "", nil, "ask", "--json", "Who", "announced", "that", "Albania", "was", "ending", "diplomatic", "relations", "with", "Iran?")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errs)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"question", "answer", "mode", "refused", "citations", "warnings"} {
+		if m[k] == nil {
+			t.Errorf("no %q in %s", k, out)
+		}
+	}
+	if len(m) != 6 {
+		t.Errorf("want exactly 6 keys, got %d: %s", len(m), out)
+	}
+	var a struct {
+		Question, Answer, Mode string
+		Refused                bool
+		Citations              []map[string]any
+		Warnings               []string
+	}
+	json.Unmarshal([]byte(out), &a)
+	if a.Mode != "extractive" || a.Refused || !strings.Contains(a.Answer, "Edi Rama") || len(a.Citations) == 0 {
+		t.Errorf("answer %+v", a)
+	}
+	for _, k := range []string{"n", "doc", "title", "location", "quote"} {
+		if _, ok := a.Citations[0][k]; !ok {
+			t.Errorf("citation lacks %q", k)
+		}
+	}
+	if string(m["warnings"]) != "[]" {
+		t.Errorf("warnings = %s, want []", m["warnings"])
+	}
+	// A refusal: citations [] not null.
+	out, _, err = runAskCLI(t, "", nil, "ask", "--json", "How do I bake chocolate chip cookies?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.Unmarshal([]byte(out), &m)
+	if string(m["citations"]) != "[]" || string(m["refused"]) != "true" {
+		t.Errorf("refusal JSON: %s", out)
+	}
+}
+
+func TestAskBadInput(t *testing.T) {
+	for _, args := range [][]string{{"ask"}, {"ask", "   "}, {"ask", strings.Repeat("x", 1001)}, {"ask", "--k", "0", "why"}} {
+		_, _, err := runAskCLI(t, "", nil, args...)
+		if ExitCode(err) != 2 {
+			t.Errorf("%.30q: err %v, want a usage error", args, err)
+		}
+	}
+	out, _, err := runAskCLI(t, "", nil, "ask", "--help")
+	if err != nil || !strings.Contains(out, "Usage: storybot ask") {
+		t.Errorf("help: %v %q", err, out)
+	}
+}
+
+func TestAskWithModel(t *testing.T) {
+	srv := llmtest.New(t)
+	srv.Enqueue(llmtest.Reply{Text: "Albania cut ties over the July cyberattack [2] [9]."})
+	out, errs, err := runAskCLI(t, "", map[string]string{"OPENAI_BASE_URL": srv.URL(), "OPENAI_MODEL": "m"}, "ask", "--json", "Why did Albania sever diplomatic relations with Iran?")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errs)
+	}
+	var a askJSON
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Mode != "llm" || a.Answer != "Albania cut ties over the July cyberattack [1]." || len(a.Citations) != 1 {
+		t.Errorf("answer %+v", a)
+	}
+	if r := srv.ChatRequests(); len(r) != 1 || r[0].Model != "m" || r[0].Header.Get("Authorization") != "" {
+		t.Errorf("requests %+v", r)
+	}
+}
+
+func TestAskBrokenPromptsFolder(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "answer.tmpl"), []byte("ok\n{{.Broken"), 0o644)
+	_, _, err := runAskCLI(t, "", map[string]string{"PROMPTS_DIR": dir}, "ask", "why")
+	if err == nil || !strings.Contains(err.Error(), "answer.tmpl:2") {
+		t.Errorf("err = %v, want the file and line", err)
+	}
+}
+
+func TestConsoleGolden(t *testing.T) {
+	in := strings.Join([]string{
+		"What happened in the cyberattack on Albania?",
+		"and who helped them recover?",
+		"",
+		"What is the tallest mountain in Africa?",
+		strings.Repeat("x", 1001),
+		"How many members of the MEK did Albania welcome in 2014?",
+	}, "\n")
+	out, errs, err := runAskCLI(t, in, nil, "console")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errs)
+	}
+	goldenAsk(t, "console", out)
+	// With no command and no DISCORD_TOKEN, storybot runs the console.
+	out2, _, err := runAskCLI(t, "", nil)
+	if err != nil || !strings.HasPrefix(out2, "storybot is running in the terminal") {
+		t.Errorf("default command: %v %q", err, out2)
+	}
+}
+
+func TestConsoleStreamsWithModel(t *testing.T) {
+	srv := llmtest.New(t)
+	srv.Enqueue(llmtest.Reply{Text: "The US and private sector representatives helped [1]."})
+	out, errs, err := runAskCLI(t, "Who helped Albania recover from the attack?\n/quit\nnever asked\n", map[string]string{"OPENAI_BASE_URL": srv.URL()}, "console")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errs)
+	}
+	goldenAsk(t, "console_model", out)
+	if n := len(srv.ChatRequests()); n != 1 {
+		t.Errorf("%d model calls", n)
+	}
+}
+
+func TestConsoleEndsOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	inR, inW := io.Pipe()
+	defer inW.Close()
+	outR, outW := io.Pipe()
+	done := make(chan error)
+	go func() {
+		done <- run(ctx, []string{"--env-file", "/nonexistent", "--knowledge", askStory, "console"}, inR, outW, io.Discard, func(string) string { return "" })
+		outW.Close()
+	}()
+	br := bufio.NewReader(outR)
+	line, err := br.ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "storybot is running in the terminal") {
+		t.Fatalf("greeting %q, %v", line, err)
+	}
+	cancel()
+	go io.Copy(io.Discard, br)
+	if err := <-done; err != nil {
+		t.Errorf("err = %v, want a clean end", err)
+	}
+}

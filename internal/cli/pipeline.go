@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"storybot/internal/answer"
+	"storybot/internal/llm"
+	"storybot/internal/prompt"
+	"storybot/prompts"
+)
+
+// newPipeline builds the answer pipeline over lib (the library, or an index
+// in tests), with the model when one is configured (OPENAI_API_KEY or
+// OPENAI_BASE_URL) and offline otherwise. The bot, the console and ask share
+// it. Errors: a prompts folder that exists but does not parse (the message
+// names the file and line) or lacks a template.
+func (e *Env) newPipeline(ctx context.Context, lib answer.Retriever) (*answer.Pipeline, error) {
+	set, err := e.answerPrompts()
+	if err != nil {
+		return nil, err
+	}
+	opts := answer.Options{
+		Retriever:        lib,
+		Prompts:          set,
+		MaxContextTokens: e.Config.OpenAIMaxContextTokens,
+		Log:              e.Log,
+	}
+	if e.Config.LLMEnabled() {
+		opts.Model = llm.New(llm.FromConfig(e.Config), e.Log)
+	}
+	p := answer.New(opts)
+	if err := p.Check(); err != nil {
+		return nil, fmt.Errorf("prompts: %w", err)
+	}
+	return p, nil
+}
+
+// answerPrompts loads PROMPTS_DIR when it exists and the built-in prompts
+// otherwise.
+func (e *Env) answerPrompts() (*prompt.Set, error) {
+	dir := e.Config.PromptsDir
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		e.Log.Debug("prompts folder not found; using the built-in prompts", "dir", dir)
+		return prompt.LoadFS(prompts.FS, "built-in prompts")
+	}
+	set, err := prompt.Load(dir)
+	if err != nil {
+		return nil, fmt.Errorf("prompts: %w", err)
+	}
+	if err := set.Require("system", "answer", "condense"); err != nil {
+		return nil, fmt.Errorf("prompts: %w (PROMPTS_DIR)", err)
+	}
+	return set, nil
+}
+
+// retriever opens what questions are answered from: the knowledge folder,
+// indexed. The returned function releases it.
+func (e *Env) retriever(ctx context.Context) (answer.Retriever, int, func(), error) {
+	ix, n, err := e.buildIndex(ctx)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	return ix, n, func() {}, nil
+}
