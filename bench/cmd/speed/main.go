@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -41,11 +42,12 @@ func main() {
 }
 
 type config struct {
-	shared, cache, tmp       string
-	passages, queries, k     int
-	seed                     uint64
-	engines                  string
-	buildProfile, qryProfile string
+	shared, cache, tmp        string
+	passages, queries, k      int
+	seed                      uint64
+	engines                   string
+	buildProfile, qryProfile  string
+	reloadProfile, memProfile string
 }
 
 // result is one engine's row.
@@ -93,9 +95,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&c.engines, "engines", "storybot,bleve", "engines to run, comma-separated")
 	fs.StringVar(&c.buildProfile, "cpuprofile-build", "", "write a CPU profile of storybot's build to this file")
 	fs.StringVar(&c.qryProfile, "cpuprofile-query", "", "write a CPU profile of storybot's queries to this file")
+	fs.StringVar(&c.reloadProfile, "cpuprofile-reload", "", "write a CPU profile of storybot's loading of its saved index to this file")
+	fs.StringVar(&c.memProfile, "memprofile", "", "write a heap profile of storybot's built index to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	loadAvg := loadavg()
 	sets, err := bench.SharedSets(c.shared)
 	if err != nil {
 		return err
@@ -145,6 +150,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		rows = append(rows, r)
 	}
+	fmt.Fprintf(stdout, "Machine: %d CPUs (GOMAXPROCS %d), load average %s at the start and %s at the end.\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), loadAvg, loadavg())
 	writeTable(stdout, c, n, text, base, loaded, loadTime, rows)
 	return nil
 }
@@ -163,6 +169,11 @@ func runStorybot(ctx context.Context, c config, docs []*knowledge.Document, quer
 		return r, err
 	}
 	r.mem = bench.ReadMem()
+	if c.memProfile != "" {
+		if err := writeHeapProfile(c.memProfile); err != nil {
+			return r, err
+		}
+	}
 	fmt.Fprintf(stderr, "storybot: built in %v\n", r.build.Round(time.Millisecond))
 
 	stopProfile, err = profile(c.qryProfile)
@@ -202,6 +213,10 @@ func runStorybot(ctx context.Context, c config, docs []*knowledge.Document, quer
 	}
 	ix = nil
 	bench.ReadMem() // drop the built index before loading the saved one
+	stopProfile, err = profile(c.reloadProfile)
+	if err != nil {
+		return r, err
+	}
 	start = time.Now()
 	f, err = os.Open(file)
 	if err != nil {
@@ -210,6 +225,7 @@ func runStorybot(ctx context.Context, c config, docs []*knowledge.Document, quer
 	ix2, err := search.ReadIndex(f, docs, search.Options{})
 	f.Close()
 	r.reload = time.Since(start)
+	stopProfile()
 	if err != nil {
 		return r, fmt.Errorf("reload index: %w", err)
 	}
@@ -283,6 +299,32 @@ func profile(file string) (stop func(), err error) {
 		return nil, err
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+func writeHeapProfile(file string) error {
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// loadavg returns the 1-minute load average, or "?" where /proc is absent:
+// on a shared machine it says how far the timings can be trusted.
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "?"
+	}
+	return f[0]
 }
 
 func mean(ds []time.Duration) time.Duration {
