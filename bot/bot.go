@@ -1,0 +1,477 @@
+// Package bot is storybot's Discord adapter. It connects to Discord with
+// discordgo, registers the slash commands, and turns interactions and
+// messages into calls on the answer pipeline, the knowledge library and the
+// summarizer, which it knows only through the small interfaces declared here.
+//
+// Handlers are pure: they take a Request and return a Response (router.go);
+// the adapter (this file, output.go, messages.go) does the Discord I/O. Slow
+// work is acknowledged at once with a deferred response and finished by
+// editing it, with edits at least EditInterval apart.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"storybot/internal/answer"
+	"storybot/internal/feedback"
+	"storybot/internal/knowledge"
+)
+
+// Asker answers questions; *answer.Pipeline implements it.
+type Asker interface {
+	Ask(ctx context.Context, req answer.Request, onEvent func(answer.Event)) (answer.Answer, error)
+}
+
+// Catalog is what the knowledge folder holds now.
+type Catalog struct {
+	Docs      []*knowledge.Document
+	Refreshed time.Time // when the index was last built
+}
+
+// RefreshReport says what a refresh changed.
+type RefreshReport struct {
+	Added, Changed, Removed []string
+	Skipped                 []Skipped
+	Took                    time.Duration
+}
+
+// Skipped is a file a refresh did not index, and why.
+type Skipped struct{ Path, Reason string }
+
+// Library is the knowledge source: the documents for /sources and
+// autocomplete, and /refresh.
+type Library interface {
+	Catalog() Catalog
+	Refresh(ctx context.Context) (RefreshReport, error)
+}
+
+// SummaryRequest asks for a summary of one document ("" for all).
+type SummaryRequest struct {
+	Doc    string
+	Length string // "short", "medium" or "long"
+}
+
+// Summarizer writes cited summaries and timelines. The result is an answer
+// (text with [n] markers and its citations) so it renders like one.
+type Summarizer interface {
+	Summary(ctx context.Context, req SummaryRequest, onDelta func(string)) (answer.Answer, error)
+	Timeline(ctx context.Context, doc string) (answer.Answer, error)
+}
+
+// FeedbackStore records votes; *feedback.Store implements it.
+type FeedbackStore interface {
+	Add(ctx context.Context, rec feedback.Record) error
+}
+
+// Options configure a Bot. Token, Asker and Library are required.
+type Options struct {
+	Token             string
+	APIURL            string   // base for REST and gateway discovery; default https://discord.com
+	GuildID           string   // register commands to this guild only; "" for global
+	ModeratorRoleIDs  []string // roles that may run moderator commands
+	AllowedChannelIDs []string // where the bot answers; empty: everywhere
+	RateLimitPerUser  int      // questions a minute per user; 0 turns the limit off
+	DataDir           string   // followed threads are kept here ("" keeps them in memory)
+
+	Asker      Asker
+	Library    Library
+	Summarizer Summarizer    // nil: an extractive summarizer over Library
+	Feedback   FeedbackStore // nil: votes are only logged
+	Log        *slog.Logger
+
+	EditInterval    time.Duration // minimum time between edits of a streaming answer; default 1s
+	ShutdownTimeout time.Duration // how long in-flight answers may finish after ctx ends; default 10s
+	HTTPClient      *http.Client  // its Transport is wrapped to reach APIURL; default a new client
+	// OnReady, when set, is called after commands are registered on READY.
+	OnReady func(appID, botUserID string)
+}
+
+// Bot is a running Discord bot. Create it with New and run it with Run.
+type Bot struct {
+	opts    Options
+	log     *slog.Logger
+	router  *Router
+	limiter *Limiter
+	summ    Summarizer
+	answers *answerStore
+	jobs    *jobs
+	follow  *followed
+
+	sess     *discordgo.Session
+	closing  atomic.Bool
+	wg       sync.WaitGroup
+	workCtx  context.Context
+	stopWork context.CancelFunc
+
+	mu         sync.Mutex
+	selfID     string
+	appID      string
+	registered bool
+	parents    map[string]string // channel → parent, for threads seen
+}
+
+// New checks opts and builds a Bot. It does not connect.
+func New(opts Options) (*Bot, error) {
+	if opts.Token == "" {
+		return nil, errors.New("bot: DISCORD_TOKEN is empty: set it to the bot token from the developer portal")
+	}
+	if opts.Asker == nil || opts.Library == nil {
+		return nil, errors.New("bot: Asker and Library are required")
+	}
+	if opts.APIURL == "" {
+		opts.APIURL = "https://discord.com"
+	}
+	if _, err := url.Parse(opts.APIURL); err != nil {
+		return nil, fmt.Errorf("bot: DISCORD_API_URL=%q: %w", opts.APIURL, err)
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.EditInterval <= 0 {
+		opts.EditInterval = time.Second
+	}
+	if opts.ShutdownTimeout <= 0 {
+		opts.ShutdownTimeout = 10 * time.Second
+	}
+	b := &Bot{
+		opts:    opts,
+		log:     opts.Log,
+		limiter: NewLimiter(opts.RateLimitPerUser, time.Minute, nil),
+		summ:    opts.Summarizer,
+		answers: newAnswerStore(1000),
+		jobs:    newJobs(),
+		parents: map[string]string{},
+	}
+	if b.summ == nil {
+		b.summ = ExtractiveSummarizer{Library: opts.Library}
+	}
+	f, err := loadFollowed(opts.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	b.follow = f
+	b.router = b.routes()
+	return b, nil
+}
+
+// Run connects to Discord and serves until ctx is done, then shuts down
+// gracefully: new questions are refused, answers in flight get
+// ShutdownTimeout to finish and are then cancelled (their message says so),
+// and the session is closed. It returns nil after a clean shutdown, or an
+// error when it cannot connect (a bad token, an unreachable gateway).
+func (b *Bot) Run(ctx context.Context) error {
+	s, err := discordgo.New("Bot " + b.opts.Token)
+	if err != nil {
+		return fmt.Errorf("bot: %w", err)
+	}
+	client := b.opts.HTTPClient
+	if client == nil {
+		client = &http.Client{Timeout: 30 * time.Second}
+	}
+	c := *client
+	c.Transport = NewRewriteTransport(b.opts.APIURL, client.Transport)
+	s.Client = &c
+	s.UserAgent = "DiscordBot (https://github.com/storybot, 1) storybot"
+	s.Identify.Intents = Intents
+	s.ShouldReconnectOnError = true
+	s.ShouldRetryOnRateLimit = true
+	s.StateEnabled = true
+	b.sess = s
+	b.workCtx, b.stopWork = context.WithCancel(context.WithoutCancel(ctx))
+	defer b.stopWork()
+
+	s.AddHandler(b.onReady)
+	s.AddHandler(func(s *discordgo.Session, r *discordgo.Resumed) { b.log.Info("gateway session resumed") })
+	s.AddHandler(b.onInteraction)
+	s.AddHandler(b.onMessage)
+	s.AddHandler(b.onThreadDelete)
+	s.AddHandler(b.onChannelDelete)
+
+	if err := s.Open(); err != nil {
+		return fmt.Errorf("bot: connect to Discord at %s: %w (check DISCORD_TOKEN and DISCORD_API_URL)", b.opts.APIURL, err)
+	}
+	<-ctx.Done()
+	b.shutdown()
+	if err := s.Close(); err != nil {
+		b.log.Warn("closing the Discord session", "err", err)
+	}
+	b.log.Info("bot stopped")
+	return nil
+}
+
+func (b *Bot) shutdown() {
+	b.closing.Store(true)
+	n := b.jobs.count()
+	b.log.Info("shutting down", "in_flight", n, "deadline", b.opts.ShutdownTimeout)
+	done := make(chan struct{})
+	go func() { b.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return
+	case <-time.After(b.opts.ShutdownTimeout):
+	}
+	b.log.Warn("cancelling answers still in flight", "in_flight", b.jobs.count())
+	b.stopWork()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		b.log.Error("answers did not stop in time")
+	}
+}
+
+// Intents are the gateway intents the bot asks for: guilds (threads and
+// channels), guild messages (mentions and thread follow-ups) and message
+// content (privileged: turn it on in the developer portal).
+const Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsMessageContent
+
+// Permissions are the bot permissions the invite link asks for.
+const Permissions = discordgo.PermissionViewChannel | discordgo.PermissionSendMessages |
+	discordgo.PermissionSendMessagesInThreads | discordgo.PermissionCreatePublicThreads |
+	discordgo.PermissionReadMessageHistory | discordgo.PermissionEmbedLinks
+
+// InviteURL is the link that adds the bot to a server with the scopes and
+// permissions it needs.
+func InviteURL(appID string) string {
+	return fmt.Sprintf("https://discord.com/oauth2/authorize?client_id=%s&scope=bot+applications.commands&permissions=%d", url.QueryEscape(appID), Permissions)
+}
+
+func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
+	appID := ""
+	if r.Application != nil {
+		appID = r.Application.ID
+	}
+	if appID == "" && r.User != nil {
+		appID = r.User.ID
+	}
+	b.mu.Lock()
+	if r.User != nil {
+		b.selfID = r.User.ID
+	}
+	b.appID = appID
+	first := !b.registered
+	b.registered = true
+	b.mu.Unlock()
+	b.log.Info("connected to Discord", "user", userName(r.User), "application", appID, "guilds", len(r.Guilds), "invite", InviteURL(appID))
+	if first {
+		ctx, cancel := context.WithTimeout(b.workCtx, 30*time.Second)
+		defer cancel()
+		cmds, err := s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, Commands(), discordgo.WithContext(ctx))
+		if err != nil {
+			b.mu.Lock()
+			b.registered = false
+			b.mu.Unlock()
+			b.log.Error("registering slash commands failed", "guild", b.opts.GuildID, "err", err)
+		} else {
+			where := "globally (may take up to an hour to appear)"
+			if b.opts.GuildID != "" {
+				where = "in guild " + b.opts.GuildID
+			}
+			b.log.Info("slash commands registered "+where, "count", len(cmds))
+		}
+	}
+	if b.opts.OnReady != nil {
+		b.opts.OnReady(appID, b.self())
+	}
+}
+
+func userName(u *discordgo.User) string {
+	if u == nil {
+		return ""
+	}
+	return u.Username
+}
+
+func (b *Bot) self() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.selfID
+}
+
+// onInteraction routes an interaction and sends the response.
+func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+	i := ic.Interaction
+	ctx, cancel := context.WithTimeout(b.workCtx, 10*time.Second)
+	defer cancel()
+	if b.closing.Load() {
+		if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
+			b.respond(ctx, i, ephemeral("I am restarting. Please try again in a minute."))
+		}
+		return
+	}
+	r := newRequest(i)
+	r.ParentID = b.parentOf(r.ChannelID)
+	resp, err := b.router.Serve(ctx, r)
+	if err != nil {
+		resp = ephemeral(userMessage(err))
+	}
+	if resp == nil {
+		resp = ephemeral(Apology)
+	}
+	if resp.Deferred == nil {
+		b.respond(ctx, i, resp)
+		return
+	}
+	// Acknowledge at once; the work finishes by editing the response.
+	flags := discordgo.MessageFlags(0)
+	if resp.Ephemeral {
+		flags = discordgo.MessageFlagsEphemeral
+	}
+	if err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Flags: flags, AllowedMentions: noMentions()},
+	}, discordgo.WithContext(ctx)); err != nil {
+		b.log.Error("deferring the interaction failed", "command", r.Name, "status", restStatus(err), "err", err)
+		return
+	}
+	out := newInteractionOutput(s, i, resp.Ephemeral, b.opts.EditInterval, b.log)
+	b.goWork(r.Name, func(ctx context.Context) {
+		if err := b.safely(r.Name, func() error { return resp.Deferred(ctx, out) }); err != nil {
+			b.log.Error("deferred work failed", "command", r.Name, "err", err)
+			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			if err := out.Final(fctx, []Message{{Content: userMessage(err)}}); err != nil {
+				b.log.Warn("telling the user about a failure failed", "err", err)
+			}
+		}
+	})
+}
+
+// goWork runs slow work in the background, tracked for shutdown, with
+// panics recovered.
+func (b *Bot) goWork(name string, f func(ctx context.Context)) {
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		defer func() {
+			if p := recover(); p != nil {
+				b.log.Error("background work panicked", "work", name, "panic", fmt.Sprint(p))
+			}
+		}()
+		f(b.workCtx)
+	}()
+}
+
+// safely runs f, turning a panic into errPanic (logged with its stack).
+func (b *Bot) safely(name string, f func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.log.Error("work panicked", "work", name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			err = errPanic
+		}
+	}()
+	return f()
+}
+
+// respond sends an immediate interaction response.
+func (b *Bot) respond(ctx context.Context, i *discordgo.Interaction, resp *Response) {
+	var ir *discordgo.InteractionResponse
+	switch {
+	case i.Type == discordgo.InteractionApplicationCommandAutocomplete:
+		choices := resp.Choices
+		if choices == nil {
+			choices = []*discordgo.ApplicationCommandOptionChoice{}
+		}
+		ir = &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+			Data: &discordgo.InteractionResponseData{Choices: choices}}
+	default:
+		typ := discordgo.InteractionResponseChannelMessageWithSource
+		if resp.Update && i.Type == discordgo.InteractionMessageComponent {
+			typ = discordgo.InteractionResponseUpdateMessage
+		}
+		flags := discordgo.MessageFlagsSuppressEmbeds
+		if resp.Ephemeral {
+			flags |= discordgo.MessageFlagsEphemeral
+		}
+		if len(resp.Embeds) > 0 {
+			flags &^= discordgo.MessageFlagsSuppressEmbeds
+		}
+		content := resp.Content
+		if len([]rune(content)) > MaxMessageLen {
+			content = Split(content, MaxMessageLen)[0]
+		}
+		ir = &discordgo.InteractionResponse{Type: typ, Data: &discordgo.InteractionResponseData{
+			Content: content, Embeds: resp.Embeds, Components: resp.Components, Flags: flags, AllowedMentions: noMentions(),
+		}}
+	}
+	if err := b.sess.InteractionRespond(i, ir, discordgo.WithContext(ctx)); err != nil {
+		b.log.Error("responding to the interaction failed", "interaction", i.ID, "status", restStatus(err), "err", err)
+	}
+}
+
+// parentOf returns the parent of a thread the bot knows ("" otherwise).
+func (b *Bot) parentOf(channelID string) string {
+	if p := b.follow.parent(channelID); p != "" {
+		return p
+	}
+	b.mu.Lock()
+	p, ok := b.parents[channelID]
+	b.mu.Unlock()
+	if ok {
+		return p
+	}
+	if b.sess != nil && b.sess.State != nil {
+		if ch, err := b.sess.State.Channel(channelID); err == nil && ch.IsThread() {
+			return ch.ParentID
+		}
+	}
+	return ""
+}
+
+func (b *Bot) onThreadDelete(s *discordgo.Session, t *discordgo.ThreadDelete) {
+	if t.Channel != nil && b.follow.remove(t.ID) {
+		b.log.Info("stopped following a deleted thread", "thread", t.ID)
+	}
+}
+
+func (b *Bot) onChannelDelete(s *discordgo.Session, c *discordgo.ChannelDelete) {
+	if c.Channel != nil && b.follow.remove(c.ID) {
+		b.log.Info("stopped following a deleted thread", "thread", c.ID)
+	}
+}
+
+// NewRewriteTransport returns a RoundTripper that sends every request for
+// https://discord.com to base instead (keeping the path, prefixed by base's
+// path), through next (http.DefaultTransport when nil). It is how
+// DISCORD_API_URL reaches a REST proxy or a test server.
+func NewRewriteTransport(base string, next http.RoundTripper) http.RoundTripper {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	u, err := url.Parse(strings.TrimRight(base, "/"))
+	if err != nil || u.Host == "" || (u.Scheme == "https" && u.Host == "discord.com" && u.Path == "") {
+		return next
+	}
+	return rewriteTransport{base: u, next: next}
+}
+
+type rewriteTransport struct {
+	base *url.URL
+	next http.RoundTripper
+}
+
+func (t rewriteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Host != "discord.com" {
+		return t.next.RoundTrip(req)
+	}
+	r := req.Clone(req.Context())
+	r.URL.Scheme = t.base.Scheme
+	r.URL.Host = t.base.Host
+	r.URL.Path = t.base.Path + req.URL.Path
+	if req.URL.RawPath != "" {
+		r.URL.RawPath = t.base.EscapedPath() + req.URL.RawPath
+	}
+	r.Host = t.base.Host
+	return t.next.RoundTrip(r)
+}

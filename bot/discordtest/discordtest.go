@@ -1,0 +1,414 @@
+// Package discordtest is a fake Discord for tests: an httptest server on
+// 127.0.0.1 that speaks the REST API (v9) and the websocket gateway well
+// enough to drive a real discordgo session.
+//
+// The gateway sends HELLO, answers IDENTIFY with READY (with user,
+// application, session_id and resume_gateway_url) and GUILD_CREATE, RESUME
+// with RESUMED, heartbeats with ACKs, and dispatches the events a test sends
+// with Dispatch. REST routes cover gateway discovery, the bulk command
+// overwrite, interaction callbacks, edits of @original, follow-ups, channel
+// messages, threads, typing and channel reads; any other route fails the
+// test. Every REST request is recorded for assertions.
+//
+// Point the bot's DISCORD_API_URL at URL(). A Server is safe for concurrent
+// use and is closed by t.Cleanup.
+package discordtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// IDs of the fake world. The application ID differs from the bot user's ID,
+// as it may in real Discord.
+const (
+	Token       = "test-token"
+	AppID       = "900000000000000001"
+	BotID       = "900000000000000002"
+	GuildID     = "800000000000000001"
+	ChannelID   = "700000000000000001" // a text channel
+	Channel2ID  = "700000000000000002" // another text channel
+	ThreadID    = "700000000000000099" // an existing thread in ChannelID
+	SessionID   = "fake-session-1"
+	APIPrefix   = "/api/v9"
+	gatewayPath = "/gateway-ws"
+)
+
+// Request is one REST request the server received.
+type Request struct {
+	Method string
+	Path   string // without the /api/v9 prefix
+	Query  string
+	Auth   string
+	Body   []byte
+	Time   time.Time
+}
+
+// JSON decodes the body into a generic map (nil when it is not an object).
+func (r Request) JSON() map[string]any {
+	var m map[string]any
+	_ = json.Unmarshal(r.Body, &m)
+	return m
+}
+
+// Server is the fake Discord.
+type Server struct {
+	t   testing.TB
+	srv *httptest.Server
+	up  websocket.Upgrader
+
+	mu          sync.Mutex
+	reqs        []Request
+	conn        *websocket.Conn
+	writeMu     sync.Mutex
+	seq         int64
+	identifies  int
+	resumes     int
+	intents     int64
+	connected   int // READY or RESUMED sent
+	nextID      int64
+	fails       []fail
+	dispatched  map[string]time.Time // interaction ID → when dispatched
+	messages    map[string][]map[string]any
+	threads     map[string]string // thread → parent
+	deleted     map[string]bool   // channels that return 404
+	changed     chan struct{}
+	onCallback  func(r Request)
+	closed      bool
+	StrictPaths bool // fail on unknown routes (default true)
+}
+
+type fail struct {
+	method, contains string
+	status           int
+	times            int
+}
+
+// New starts a fake Discord for the test.
+func New(t testing.TB) *Server {
+	s := &Server{
+		t:           t,
+		dispatched:  map[string]time.Time{},
+		messages:    map[string][]map[string]any{},
+		threads:     map[string]string{ThreadID: ChannelID},
+		deleted:     map[string]bool{},
+		changed:     make(chan struct{}),
+		nextID:      500000000000000000,
+		StrictPaths: true,
+	}
+	mux := http.NewServeMux()
+	p := APIPrefix
+	mux.HandleFunc("GET "+gatewayPath, s.gateway)
+	mux.HandleFunc("GET "+gatewayPath+"/", s.gateway) // discordgo adds a slash before the query
+	mux.HandleFunc("GET "+p+"/gateway", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
+		writeJSON(w, 200, map[string]any{"url": s.wsURL()})
+	}))
+	mux.HandleFunc("GET "+p+"/gateway/bot", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
+		writeJSON(w, 200, map[string]any{"url": s.wsURL(), "shards": 1,
+			"session_start_limit": map[string]any{"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
+	}))
+	mux.HandleFunc("PUT "+p+"/applications/{app}/commands", s.rest(s.overwrite))
+	mux.HandleFunc("PUT "+p+"/applications/{app}/guilds/{guild}/commands", s.rest(s.overwrite))
+	mux.HandleFunc("POST "+p+"/interactions/{id}/{token}/callback", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
+		if s.onCallback != nil {
+			s.onCallback(rec)
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	mux.HandleFunc("PATCH "+p+"/webhooks/{app}/{token}/messages/{msg}", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
+		s.checkApp(r)
+		writeJSON(w, 200, s.message(ChannelID, rec.JSON(), r.PathValue("msg")))
+	}))
+	mux.HandleFunc("POST "+p+"/webhooks/{app}/{token}", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
+		s.checkApp(r)
+		writeJSON(w, 200, s.message(ChannelID, rec.JSON(), ""))
+	}))
+	mux.HandleFunc("POST "+p+"/channels/{ch}/messages", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
+		m := s.message(r.PathValue("ch"), rec.JSON(), "")
+		s.mu.Lock()
+		s.messages[r.PathValue("ch")] = append(s.messages[r.PathValue("ch")], m)
+		s.mu.Unlock()
+		writeJSON(w, 200, m)
+	}))
+	mux.HandleFunc("PATCH "+p+"/channels/{ch}/messages/{msg}", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
+		ch, id := r.PathValue("ch"), r.PathValue("msg")
+		m := s.message(ch, rec.JSON(), id)
+		s.mu.Lock()
+		for _, old := range s.messages[ch] {
+			if old["id"] == id {
+				old["content"] = m["content"]
+			}
+		}
+		s.mu.Unlock()
+		writeJSON(w, 200, m)
+	}))
+	mux.HandleFunc("GET "+p+"/channels/{ch}/messages", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
+		s.mu.Lock()
+		ms := s.messages[r.PathValue("ch")]
+		before := r.URL.Query().Get("before")
+		out := []map[string]any{}
+		for i := len(ms) - 1; i >= 0; i-- { // newest first, like Discord
+			if before != "" && cmpID(ms[i]["id"].(string), before) >= 0 {
+				continue
+			}
+			out = append(out, ms[i])
+		}
+		s.mu.Unlock()
+		if n, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && n < len(out) {
+			out = out[:n]
+		}
+		writeJSON(w, 200, out)
+	}))
+	mux.HandleFunc("POST "+p+"/channels/{ch}/messages/{msg}/threads", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
+		id := s.newID()
+		name, _ := rec.JSON()["name"].(string)
+		s.mu.Lock()
+		s.threads[id] = r.PathValue("ch")
+		s.mu.Unlock()
+		writeJSON(w, 201, map[string]any{"id": id, "type": 11, "guild_id": GuildID, "parent_id": r.PathValue("ch"), "name": name})
+	}))
+	mux.HandleFunc("POST "+p+"/channels/{ch}/typing", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	mux.HandleFunc("GET "+p+"/channels/{ch}", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
+		ch := r.PathValue("ch")
+		s.mu.Lock()
+		parent, isThread := s.threads[ch]
+		s.mu.Unlock()
+		if isThread {
+			writeJSON(w, 200, map[string]any{"id": ch, "type": 11, "guild_id": GuildID, "parent_id": parent, "name": "thread"})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"id": ch, "type": 0, "guild_id": GuildID, "name": "general"})
+	}))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		s.record(r, body)
+		if s.StrictPaths {
+			t.Errorf("discordtest: unexpected request %s %s %s", r.Method, r.URL.Path, body)
+		}
+		writeJSON(w, 404, map[string]any{"message": "404: Not Found", "code": 0})
+	})
+	s.srv = httptest.NewServer(mux)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// URL is the base URL to use as DISCORD_API_URL.
+func (s *Server) URL() string { return s.srv.URL }
+
+func (s *Server) wsURL() string { return "ws" + strings.TrimPrefix(s.srv.URL, "http") + gatewayPath }
+
+// Close stops the server and drops the gateway connection.
+func (s *Server) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	c := s.conn
+	s.mu.Unlock()
+	if c != nil {
+		c.Close()
+	}
+	s.srv.CloseClientConnections()
+	s.srv.Close()
+}
+
+// FailNext makes the next `times` requests whose method is method and whose
+// path contains substr fail with status (and a Discord error body).
+func (s *Server) FailNext(method, substr string, status, times int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fails = append(s.fails, fail{method, substr, status, times})
+}
+
+// DeleteChannel makes every request about a channel fail with 404 Unknown
+// Channel, as for a deleted thread.
+func (s *Server) DeleteChannel(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.deleted[id] = true
+}
+
+// OnCallback sets a hook called with each interaction callback.
+func (s *Server) OnCallback(f func(Request)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onCallback = f
+}
+
+func (s *Server) record(r *http.Request, body []byte) Request {
+	rec := Request{Method: r.Method, Path: strings.TrimPrefix(r.URL.Path, APIPrefix), Query: r.URL.RawQuery,
+		Auth: r.Header.Get("Authorization"), Body: body, Time: time.Now()}
+	s.mu.Lock()
+	s.reqs = append(s.reqs, rec)
+	old := s.changed
+	s.changed = make(chan struct{})
+	s.mu.Unlock()
+	close(old)
+	return rec
+}
+
+// rest wraps a REST route: it records the request, checks the token, applies
+// injected failures and deleted channels.
+func (s *Server) rest(h func(w http.ResponseWriter, r *http.Request, rec Request)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		rec := s.record(r, body)
+		if !strings.HasPrefix(rec.Path, "/webhooks/") && !strings.HasPrefix(rec.Path, "/interactions/") && rec.Auth != "Bot "+Token {
+			writeJSON(w, 401, map[string]any{"message": "401: Unauthorized", "code": 0})
+			return
+		}
+		s.mu.Lock()
+		for i := range s.fails {
+			f := &s.fails[i]
+			if f.times > 0 && f.method == r.Method && strings.Contains(rec.Path, f.contains) {
+				f.times--
+				s.mu.Unlock()
+				writeJSON(w, f.status, map[string]any{"message": http.StatusText(f.status), "code": 50001})
+				return
+			}
+		}
+		if ch := r.PathValue("ch"); ch != "" && s.deleted[ch] {
+			s.mu.Unlock()
+			writeJSON(w, 404, map[string]any{"message": "Unknown Channel", "code": 10003})
+			return
+		}
+		s.mu.Unlock()
+		h(w, r, rec)
+	}
+}
+
+func (s *Server) checkApp(r *http.Request) {
+	if app := r.PathValue("app"); app != AppID {
+		s.t.Errorf("discordtest: webhook call under application %q, want %q (the application ID from READY)", app, AppID)
+	}
+}
+
+func (s *Server) overwrite(w http.ResponseWriter, r *http.Request, rec Request) {
+	if app := r.PathValue("app"); app != AppID {
+		s.t.Errorf("discordtest: commands registered under %q, want the application ID %q", app, AppID)
+	}
+	var cmds []map[string]any
+	if err := json.Unmarshal(rec.Body, &cmds); err != nil {
+		s.t.Errorf("discordtest: command overwrite body: %v", err)
+	}
+	for _, c := range cmds {
+		c["id"] = s.newID()
+		c["application_id"] = AppID
+		c["version"] = "1"
+	}
+	writeJSON(w, 200, cmds)
+}
+
+func (s *Server) newID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextID++
+	return strconv.FormatInt(s.nextID, 10)
+}
+
+// message builds the message object returned for a send or edit.
+func (s *Server) message(channel string, body map[string]any, id string) map[string]any {
+	if id == "" || id == "@original" {
+		id = s.newID()
+	}
+	m := map[string]any{"id": id, "channel_id": channel, "type": 0, "timestamp": time.Now().UTC().Format(time.RFC3339),
+		"author": map[string]any{"id": BotID, "username": "storybot", "bot": true}}
+	for k, v := range body {
+		m[k] = v
+	}
+	m["id"], m["channel_id"] = id, channel
+	return m
+}
+
+// AddMessage stores a message in a channel's history (what GET messages
+// returns), as a user's message seen by Discord.
+func (s *Server) AddMessage(channel string, m map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.messages[channel] = append(s.messages[channel], m)
+}
+
+// Requests returns a copy of every REST request so far.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.reqs...)
+}
+
+// Since returns the requests after the first n.
+func (s *Server) Since(n int) []Request {
+	r := s.Requests()
+	if n > len(r) {
+		return nil
+	}
+	return r[n:]
+}
+
+// Wait blocks until cond holds for the requests so far, failing the test
+// after 15 s (a hang, not a speed check).
+func (s *Server) Wait(t testing.TB, what string, cond func([]Request) bool) []Request {
+	t.Helper()
+	deadline := time.After(15 * time.Second)
+	for {
+		s.mu.Lock()
+		reqs := append([]Request(nil), s.reqs...)
+		ch := s.changed
+		s.mu.Unlock()
+		if cond(reqs) {
+			return reqs
+		}
+		select {
+		case <-ch:
+		case <-time.After(20 * time.Millisecond):
+		case <-deadline:
+			t.Fatalf("discordtest: timed out waiting for %s; requests:\n%s", what, Dump(reqs))
+		}
+	}
+}
+
+// Dump renders requests for failure messages.
+func Dump(reqs []Request) string {
+	var b strings.Builder
+	for _, r := range reqs {
+		body := string(r.Body)
+		if len(body) > 300 {
+			body = body[:300] + "…"
+		}
+		fmt.Fprintf(&b, "  %s %s %s\n", r.Method, r.Path, body)
+	}
+	return b.String()
+}
+
+// Dispatched returns when the interaction with this ID was dispatched.
+func (s *Server) Dispatched(id string) time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dispatched[id]
+}
+
+func cmpID(a, b string) int {
+	if len(a) != len(b) {
+		return len(a) - len(b)
+	}
+	return strings.Compare(a, b)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

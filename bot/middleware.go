@@ -1,0 +1,228 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// UserError is an error whose message is safe to show the person who asked.
+// Any error in a chain that has a method UserMessage() string is shown that
+// way (the answer and library packages may define their own).
+type UserError struct{ Msg string }
+
+func (e *UserError) Error() string { return e.Msg }
+
+// UserMessage returns the message to show.
+func (e *UserError) UserMessage() string { return e.Msg }
+
+func userErrorf(format string, a ...any) error { return &UserError{Msg: fmt.Sprintf(format, a...)} }
+
+// Apology is what a user sees when something failed that they cannot fix.
+const Apology = "Sorry, something went wrong on my side. Please try again in a moment."
+
+// userMessage returns what to show a user for err: its user message when it
+// carries one, else the apology.
+func userMessage(err error) string {
+	var um interface{ UserMessage() string }
+	if errors.As(err, &um) {
+		return um.UserMessage()
+	}
+	return Apology
+}
+
+// errPanic is returned by Recover for a handler that panicked.
+var errPanic = errors.New("handler panicked")
+
+// Recover turns a panic in a handler into errPanic, logged with its stack.
+func Recover(log *slog.Logger) Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, r *Request) (resp *Response, err error) {
+			defer func() {
+				if p := recover(); p != nil {
+					log.Error("handler panicked", "command", r.Name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+					resp, err = nil, errPanic
+				}
+			}()
+			return next(ctx, r)
+		}
+	}
+}
+
+// Logging logs each request with its outcome and duration.
+func Logging(log *slog.Logger) Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, r *Request) (*Response, error) {
+			start := time.Now()
+			resp, err := next(ctx, r)
+			attrs := []any{"kind", r.Kind, "name", r.Name, "sub", r.Sub, "user", r.UserID, "guild", r.GuildID, "channel", r.ChannelID, "took", time.Since(start)}
+			if err != nil {
+				log.Warn("interaction failed", append(attrs, "err", err)...)
+			} else {
+				log.Debug("interaction", attrs...)
+			}
+			return resp, err
+		}
+	}
+}
+
+// GuildOnly answers requests from DMs (no member) with a message saying the
+// bot works in servers.
+func GuildOnly() Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, r *Request) (*Response, error) {
+			if !r.IsMember || r.GuildID == "" {
+				if r.Kind == KindAutocomplete {
+					return &Response{}, nil
+				}
+				return ephemeral("I only work in a server's channels, not in direct messages."), nil
+			}
+			return next(ctx, r)
+		}
+	}
+}
+
+// AllowedChannels lets requests through only from the listed channels (a
+// thread counts as its parent); an empty list allows every channel.
+func AllowedChannels(ids []string) Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, r *Request) (*Response, error) {
+			if channelAllowed(ids, r.ChannelID, r.ParentID) {
+				return next(ctx, r)
+			}
+			if r.Kind == KindAutocomplete {
+				return &Response{}, nil
+			}
+			var where []string
+			for _, id := range ids {
+				where = append(where, "<#"+id+">")
+			}
+			return ephemeral("I only answer in " + strings.Join(where, ", ") + "."), nil
+		}
+	}
+}
+
+func channelAllowed(ids []string, channelID, parentID string) bool {
+	return len(ids) == 0 || slices.Contains(ids, channelID) || (parentID != "" && slices.Contains(ids, parentID))
+}
+
+// moderatorPerms are the permissions that make a member a moderator.
+const moderatorPerms = discordgo.PermissionManageGuild | discordgo.PermissionAdministrator
+
+// IsModerator reports whether a member with these permissions and roles may
+// run moderator commands: Manage Server (or Administrator), or one of roleIDs.
+func IsModerator(perms int64, roles, roleIDs []string) bool {
+	if perms&moderatorPerms != 0 {
+		return true
+	}
+	for _, r := range roles {
+		if slices.Contains(roleIDs, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// ModeratorOnly lets only moderators through (see IsModerator); others get an
+// ephemeral message saying what is needed. It is checked on every call,
+// because server admins can override a command's default permissions.
+func ModeratorOnly(roleIDs []string) Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, r *Request) (*Response, error) {
+			if r.IsMember && IsModerator(r.Permissions, r.RoleIDs, roleIDs) {
+				return next(ctx, r)
+			}
+			if r.Kind == KindAutocomplete {
+				return &Response{}, nil
+			}
+			need := "the Manage Server permission"
+			if len(roleIDs) > 0 {
+				need += " or a moderator role"
+			}
+			return ephemeral(fmt.Sprintf("Only moderators can use /%s: it needs %s.", r.Name, need)), nil
+		}
+	}
+}
+
+// RateLimit lets each user through at most lim.Allow times a window; others
+// get an ephemeral "try again in N s".
+func RateLimit(lim *Limiter) Middleware {
+	return func(next Handler) Handler {
+		return func(ctx context.Context, r *Request) (*Response, error) {
+			if r.Kind == KindAutocomplete {
+				return next(ctx, r)
+			}
+			if ok, wait := lim.Allow(r.UserID); !ok {
+				return ephemeral(lim.Message(wait)), nil
+			}
+			return next(ctx, r)
+		}
+	}
+}
+
+// Limiter is a per-user sliding-window rate limit. The zero value is not
+// usable; see NewLimiter. It is safe for concurrent use.
+type Limiter struct {
+	n      int
+	window time.Duration
+	now    func() time.Time
+	mu     sync.Mutex
+	seen   map[string][]time.Time
+}
+
+// NewLimiter allows n events per user in each window; n ≤ 0 allows all. now
+// is the clock (time.Now when nil).
+func NewLimiter(n int, window time.Duration, now func() time.Time) *Limiter {
+	if now == nil {
+		now = time.Now
+	}
+	return &Limiter{n: n, window: window, now: now, seen: map[string][]time.Time{}}
+}
+
+// Allow records an event for user and reports whether it is within the
+// limit; when not, it says how long until the next one is.
+func (l *Limiter) Allow(user string) (bool, time.Duration) {
+	if l == nil || l.n <= 0 {
+		return true, 0
+	}
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ts := l.seen[user]
+	keep := ts[:0]
+	for _, t := range ts {
+		if now.Sub(t) < l.window {
+			keep = append(keep, t)
+		}
+	}
+	if len(keep) >= l.n {
+		l.seen[user] = keep
+		return false, l.window - now.Sub(keep[0])
+	}
+	l.seen[user] = append(keep, now)
+	if len(l.seen) > 10000 { // forget idle users
+		for u, ts := range l.seen {
+			if len(ts) == 0 || now.Sub(ts[len(ts)-1]) >= l.window {
+				delete(l.seen, u)
+			}
+		}
+	}
+	return true, 0
+}
+
+// Message is the user-facing text for a refusal that must wait d.
+func (l *Limiter) Message(d time.Duration) string {
+	secs := int((d + time.Second - 1) / time.Second)
+	if secs < 1 {
+		secs = 1
+	}
+	return fmt.Sprintf("You have asked %d questions in the last minute. Please try again in %d s.", l.n, secs)
+}

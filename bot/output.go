@@ -1,0 +1,272 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// noMentions is set on every message the bot sends: it never pings anyone.
+func noMentions() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+// tokenLifetime is how long an interaction token can be used; after it,
+// output goes to the channel. Slightly less than Discord's 15 minutes.
+const tokenLifetime = 14*time.Minute + 30*time.Second
+
+// throttle coalesces progress updates so that edits are at least interval
+// apart; the latest update wins. It is safe for concurrent use.
+type throttle struct {
+	interval time.Duration
+	edit     func(ctx context.Context, m Message) error
+	log      *slog.Logger
+
+	mu      sync.Mutex
+	last    time.Time
+	pending *Message
+	timer   *time.Timer
+	done    bool
+	sending sync.Mutex // held while an edit is on the wire
+}
+
+func (t *throttle) progress(ctx context.Context, m Message) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.done {
+		return
+	}
+	t.pending = &m
+	if t.timer != nil {
+		return // a flush is already scheduled; it will send the latest
+	}
+	wait := t.interval - time.Since(t.last)
+	if wait < 0 {
+		wait = 0
+	}
+	t.timer = time.AfterFunc(wait, func() { t.flush(ctx) })
+}
+
+func (t *throttle) flush(ctx context.Context) {
+	t.sending.Lock()
+	defer t.sending.Unlock()
+	t.mu.Lock()
+	m := t.pending
+	t.pending, t.timer = nil, nil
+	if t.done || m == nil {
+		t.mu.Unlock()
+		return
+	}
+	t.last = time.Now()
+	t.mu.Unlock()
+	if err := t.edit(ctx, *m); err != nil {
+		t.log.Warn("progress edit failed", "err", err)
+	}
+}
+
+// stop cancels pending progress and waits for an edit on the wire, so the
+// final message cannot be overwritten by a late progress edit. It returns
+// how long to wait before the next edit to keep the interval.
+func (t *throttle) stop() time.Duration {
+	t.mu.Lock()
+	t.done = true
+	if t.timer != nil {
+		t.timer.Stop()
+		t.timer = nil
+	}
+	t.mu.Unlock()
+	t.sending.Lock()
+	defer t.sending.Unlock()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.last.IsZero() {
+		return 0
+	}
+	return max(0, t.interval-time.Since(t.last))
+}
+
+// interactionOutput writes to an interaction's original response and its
+// follow-ups, and to the channel once the token has expired.
+type interactionOutput struct {
+	s         *discordgo.Session
+	i         *discordgo.Interaction
+	created   time.Time
+	ephemeral bool
+	log       *slog.Logger
+	th        *throttle
+	now       func() time.Time
+}
+
+func newInteractionOutput(s *discordgo.Session, i *discordgo.Interaction, ephemeral bool, interval time.Duration, log *slog.Logger) *interactionOutput {
+	o := &interactionOutput{s: s, i: i, created: time.Now(), ephemeral: ephemeral, log: log, now: time.Now}
+	o.th = &throttle{interval: interval, log: log, edit: o.editOriginal}
+	return o
+}
+
+func (o *interactionOutput) expired() bool { return o.now().Sub(o.created) > tokenLifetime }
+
+func (o *interactionOutput) editOriginal(ctx context.Context, m Message) error {
+	if o.expired() {
+		return nil // progress is not worth a channel message
+	}
+	comps := m.Components
+	if comps == nil {
+		comps = []discordgo.MessageComponent{}
+	}
+	embeds := m.Embeds
+	if embeds == nil {
+		embeds = []*discordgo.MessageEmbed{}
+	}
+	_, err := o.s.InteractionResponseEdit(o.i, &discordgo.WebhookEdit{
+		Content: &m.Content, Components: &comps, Embeds: &embeds, AllowedMentions: noMentions(),
+	}, discordgo.WithContext(ctx))
+	return err
+}
+
+func (o *interactionOutput) Progress(ctx context.Context, m Message) { o.th.progress(ctx, m) }
+
+func (o *interactionOutput) Final(ctx context.Context, parts []Message) error {
+	if wait := o.th.stop(); wait > 0 {
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+		}
+	}
+	if len(parts) == 0 {
+		parts = []Message{{Content: "(no answer)"}}
+	}
+	if o.expired() {
+		if o.ephemeral {
+			o.log.Warn("private answer dropped: the interaction token expired", "interaction", o.i.ID)
+			return nil
+		}
+		return sendChannel(ctx, o.s, o.i.ChannelID, parts)
+	}
+	if err := o.editOriginal(ctx, parts[0]); err != nil {
+		return fmt.Errorf("edit original response: %w", err)
+	}
+	for _, p := range parts[1:] {
+		var flags discordgo.MessageFlags = discordgo.MessageFlagsSuppressEmbeds
+		if o.ephemeral {
+			flags |= discordgo.MessageFlagsEphemeral
+		}
+		if _, err := o.s.FollowupMessageCreate(o.i, true, &discordgo.WebhookParams{
+			Content: p.Content, Embeds: p.Embeds, Components: p.Components, AllowedMentions: noMentions(), Flags: flags,
+		}, discordgo.WithContext(ctx)); err != nil {
+			return fmt.Errorf("send follow-up: %w", err)
+		}
+	}
+	return nil
+}
+
+// sendChannel posts parts as new messages in a channel.
+func sendChannel(ctx context.Context, s *discordgo.Session, channelID string, parts []Message) error {
+	for _, p := range parts {
+		if _, err := s.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{
+			Content: p.Content, Embeds: p.Embeds, Components: p.Components,
+			AllowedMentions: noMentions(), Flags: discordgo.MessageFlagsSuppressEmbeds,
+		}, discordgo.WithContext(ctx)); err != nil {
+			return fmt.Errorf("send message to channel %s: %w", channelID, err)
+		}
+	}
+	return nil
+}
+
+// channelOutput writes to a channel or thread: the first progress creates a
+// message, later ones edit it, and the final answer replaces it.
+type channelOutput struct {
+	s         *discordgo.Session
+	channelID string
+	replyTo   string // message to reply to, "" for none
+	log       *slog.Logger
+	th        *throttle
+
+	mu        sync.Mutex
+	messageID string
+}
+
+func newChannelOutput(s *discordgo.Session, channelID, replyTo string, interval time.Duration, log *slog.Logger) *channelOutput {
+	o := &channelOutput{s: s, channelID: channelID, replyTo: replyTo, log: log}
+	o.th = &throttle{interval: interval, log: log, edit: o.upsert}
+	return o
+}
+
+func (o *channelOutput) upsert(ctx context.Context, m Message) error {
+	o.mu.Lock()
+	id := o.messageID
+	o.mu.Unlock()
+	comps := m.Components
+	if comps == nil {
+		comps = []discordgo.MessageComponent{}
+	}
+	if id != "" {
+		edit := discordgo.NewMessageEdit(o.channelID, id).SetContent(m.Content)
+		edit.Components = &comps
+		if m.Embeds != nil {
+			edit.Embeds = &m.Embeds
+		}
+		edit.AllowedMentions = noMentions()
+		_, err := o.s.ChannelMessageEditComplex(edit, discordgo.WithContext(ctx))
+		return err
+	}
+	send := &discordgo.MessageSend{Content: m.Content, Embeds: m.Embeds, Components: comps,
+		AllowedMentions: noMentions(), Flags: discordgo.MessageFlagsSuppressEmbeds}
+	if o.replyTo != "" {
+		send.Reference = &discordgo.MessageReference{MessageID: o.replyTo, ChannelID: o.channelID}
+		send.Reference.FailIfNotExists = new(bool)
+	}
+	msg, err := o.s.ChannelMessageSendComplex(o.channelID, send, discordgo.WithContext(ctx))
+	if err != nil {
+		return err
+	}
+	o.mu.Lock()
+	o.messageID = msg.ID
+	o.mu.Unlock()
+	return nil
+}
+
+func (o *channelOutput) Progress(ctx context.Context, m Message) { o.th.progress(ctx, m) }
+
+func (o *channelOutput) Final(ctx context.Context, parts []Message) error {
+	if wait := o.th.stop(); wait > 0 {
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+		}
+	}
+	for i, p := range parts {
+		if i > 0 {
+			o.mu.Lock()
+			o.messageID = "" // the rest are new messages
+			o.replyTo = ""
+			o.mu.Unlock()
+		}
+		if err := o.upsert(ctx, p); err != nil {
+			return fmt.Errorf("send answer to channel %s: %w", o.channelID, err)
+		}
+	}
+	return nil
+}
+
+// restStatus returns the HTTP status of a failed Discord REST call, 0 when
+// err is not one.
+func restStatus(err error) int {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil {
+		return re.Response.StatusCode
+	}
+	return 0
+}
+
+// isGone reports whether err says the channel or message no longer exists
+// or the bot may not see it.
+func isGone(err error) bool {
+	s := restStatus(err)
+	return s == http.StatusNotFound || s == http.StatusForbidden
+}

@@ -1,0 +1,147 @@
+package bot
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"storybot/internal/answer"
+)
+
+// sourcesHeader starts the sources block of an answer; history building cuts
+// the bot's own messages there.
+const sourcesHeader = "**Sources**"
+
+var bareURL = regexp.MustCompile(`(^|[^<(])(https?://[^\s<>)]+)`)
+
+// suppressLinks wraps bare URLs in <...> so Discord shows no preview.
+func suppressLinks(s string) string {
+	return bareURL.ReplaceAllString(s, "$1<$2>")
+}
+
+// RenderAnswer turns an answer into the messages that carry it: the text with
+// its inline [n] markers, a compact sources block (title and location, no
+// links) and, on the last message, the buttons. Long answers are split at
+// paragraph or sentence boundaries into several messages of at most limit
+// characters. id names the stored answer the buttons refer to.
+func RenderAnswer(a answer.Answer, id string, limit int) []Message {
+	var b strings.Builder
+	text := strings.TrimSpace(suppressLinks(a.Text))
+	if text == "" {
+		text = "I could not find an answer in the knowledge folder."
+	}
+	b.WriteString(text)
+	if a.Mode == answer.ModeExtractive && !a.Refused && len(a.Citations) > 0 {
+		b.WriteString("\n\n-# Quoted from the sources (no language model was used for this answer).")
+	}
+	if len(a.Citations) > 0 {
+		b.WriteString("\n\n" + sourcesHeader)
+		for _, c := range a.Citations {
+			fmt.Fprintf(&b, "\n[%d] %s — %s", c.N, oneLine(c.Title, 80), c.Location)
+			if c.Flagged != "" {
+				b.WriteString(" ⚠️")
+			}
+		}
+	}
+	chunks := Split(b.String(), limit)
+	parts := make([]Message, len(chunks))
+	for i, c := range chunks {
+		parts[i] = Message{Content: c}
+	}
+	if len(parts) == 0 {
+		parts = []Message{{Content: text}}
+	}
+	parts[len(parts)-1].Components = answerButtons(id, len(a.Citations) > 0)
+	return parts
+}
+
+// answerButtons is the row under an answer.
+func answerButtons(id string, sources bool) []discordgo.MessageComponent {
+	var row []discordgo.MessageComponent
+	if sources {
+		row = append(row, discordgo.Button{Label: "Show sources", Style: discordgo.SecondaryButton, CustomID: "src:" + id})
+	}
+	row = append(row,
+		discordgo.Button{Emoji: &discordgo.ComponentEmoji{Name: "👍"}, Style: discordgo.SecondaryButton, CustomID: "fb:up:" + id},
+		discordgo.Button{Emoji: &discordgo.ComponentEmoji{Name: "👎"}, Style: discordgo.SecondaryButton, CustomID: "fb:down:" + id},
+	)
+	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
+}
+
+// cancelButton is shown while a question is being answered.
+func cancelButton(id string) []discordgo.MessageComponent {
+	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+		discordgo.Button{Label: "Cancel", Style: discordgo.DangerButton, CustomID: "cancel:" + id},
+	}}}
+}
+
+// RenderSources quotes each cited passage with its location, as embeds whose
+// descriptions stay within Discord's 4,096 characters (at most 10 embeds).
+func RenderSources(cites []answer.Citation) []*discordgo.MessageEmbed {
+	var embeds []*discordgo.MessageEmbed
+	for _, c := range cites {
+		text := c.Text
+		if text == "" {
+			text = c.Quote
+		}
+		quote := "> " + strings.ReplaceAll(strings.TrimSpace(suppressLinks(text)), "\n", "\n> ")
+		chunks := Split(quote, MaxEmbedDescLen-8)
+		desc := ""
+		if len(chunks) > 0 {
+			desc = chunks[0]
+			if len(chunks) > 1 {
+				desc += "\n> …"
+			}
+		}
+		embeds = append(embeds, &discordgo.MessageEmbed{
+			Title:       truncate(fmt.Sprintf("[%d] %s", c.N, c.Title), 256),
+			Description: desc,
+			Footer:      &discordgo.MessageEmbedFooter{Text: truncate(c.Doc+" · "+c.Location, 2048)},
+		})
+		if len(embeds) == 10 {
+			break
+		}
+	}
+	return embeds
+}
+
+// progressText shows streamed text while it grows, within one message.
+func progressText(s string) string {
+	s = strings.TrimSpace(s)
+	const room = MaxMessageLen - 40
+	if r := []rune(s); len(r) > room {
+		s = "…" + string(r[len(r)-room:])
+	}
+	return s + " ▌"
+}
+
+func oneLine(s string, max int) string {
+	return truncate(strings.Join(strings.Fields(s), " "), max)
+}
+
+func truncate(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:max-1]) + "…"
+}
+
+// helpText is /help's reply.
+const helpText = `**storybot** answers questions about the story in its knowledge folder, and cites where each claim comes from: [1] points at a passage (document, paragraph, lines).
+
+**Ask**
+• ` + "`/ask question:`" + ` — an answer with sources; add ` + "`private:True`" + ` to see it alone.
+• Mention me in a channel — I start a thread and answer there. In that thread, just keep asking: no mention needed.
+• Under an answer: **Show sources** quotes the passages; 👍 / 👎 tell the team how it did; **Cancel** stops a question while it runs.
+
+**Explore**
+• ` + "`/summary [document] [length]`" + ` — a cited summary of one document or of everything.
+• ` + "`/timeline [document]`" + ` — the dated events, in order, cited.
+• ` + "`/sources`" + ` — the documents I answer from, and when they were last refreshed.
+
+**Moderators** (Manage Server, or a moderator role)
+• ` + "`/refresh`" + ` — re-read the knowledge folder now and report what changed.`
