@@ -58,14 +58,14 @@ func TestQuoteChecks(t *testing.T) {
 func TestQuoteIn(t *testing.T) {
 	passage := "Washington concluded that Iran was behind what it dubbed as a “reckless and irresponsible” July 15 cyberattack.\nIt’s over — done."
 	for q, want := range map[string]bool{
-		`"reckless and irresponsible"`:            true,
-		"RECKLESS   and\nirresponsible":           true,
-		"it's over - done":                        true,
-		"Washington concluded … July 15":          true,
-		"Washington concluded ... it dubbed":      true,
-		"July 15 … Washington":                    false,
-		"reckless and dangerous":                  false,
-		"":                                        true,
+		`"reckless and irresponsible"`:             true,
+		"RECKLESS   and\nirresponsible":            true,
+		"it's over - done":                         true,
+		"Washington concluded … July 15":           true,
+		"Washington concluded ... it dubbed":       true,
+		"July 15 … Washington":                     false,
+		"reckless and dangerous":                   false,
+		"":                                         true,
 		"dubbed as a \"reckless and irresponsible": true,
 	} {
 		if got := QuoteIn(q, passage); got != want {

@@ -144,13 +144,13 @@ func questionType(q string) qtype {
 }
 
 var (
-	numberRe = regexp.MustCompile(`\b\d[\d,.]*\b|\b(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half)\b`)
-	dateRe   = regexp.MustCompile(`\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b\d{4}-\d{2}-\d{2}\b|\bcentury\b`)
-	whyRe    = regexp.MustCompile(`(?i)\b(because|due to|after|prompt\w*|reason|caused|led to|result|in response|so that|since)\b`)
+	numberRe   = regexp.MustCompile(`\b\d[\d,.]*\b|\b(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half)\b`)
+	dateRe     = regexp.MustCompile(`\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b\d{4}-\d{2}-\d{2}\b|\bcentury\b`)
+	whyRe      = regexp.MustCompile(`(?i)\b(because|due to|after|prompt\w*|reason|caused|led to|result|in response|so that|since)\b`)
 	fullDateRe = regexp.MustCompile(`\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2}\b|\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|\b\d{4}-\d{2}-\d{2}\b`)
 	defineRe   = regexp.MustCompile(`\([A-Z][A-Za-z]{1,9}\)|\b(?:also known as|known by|stands for|short for|refers to|is called|abbreviated)\b`)
 	describeRe = regexp.MustCompile(`[“"][^”"]{3,60}[”"]|\b(?:dubbed|called|described (?:it )?as|termed|labell?ed|branded)\b`)
-	placeRe  = regexp.MustCompile(`\b(?:in|at|near|from|to)\s+(?:the\s+)?[A-Z][\p{L}]+`)
+	placeRe    = regexp.MustCompile(`\b(?:in|at|near|from|to)\s+(?:the\s+)?[A-Z][\p{L}]+`)
 )
 
 // extractive builds the offline answer: the one to three sentences of the

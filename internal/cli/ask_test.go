@@ -3,10 +3,10 @@ package cli
 import (
 	"bufio"
 	"bytes"
-	"io"
 	"context"
 	"encoding/json"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,9 +46,9 @@ func goldenAsk(t *testing.T, name, got string) {
 
 func TestAskGoldenOffline(t *testing.T) {
 	for name, q := range map[string]string{
-		"why":        "Why did Albania sever diplomatic relations with Iran?",
-		"who_helped": "Who helped Albania recover from the attack?",
-		"how_many":   "How many members of the MEK did Albania welcome in 2014?",
+		"why":         "Why did Albania sever diplomatic relations with Iran?",
+		"who_helped":  "Who helped Albania recover from the attack?",
+		"how_many":    "How many members of the MEK did Albania welcome in 2014?",
 		"not_covered": "What is the tallest mountain in Africa?",
 	} {
 		t.Run(name, func(t *testing.T) {
