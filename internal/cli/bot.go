@@ -3,9 +3,141 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
+
+	"storybot/bot"
+	"storybot/internal/answer"
+	"storybot/internal/feedback"
+	"storybot/internal/knowledge"
+	"storybot/internal/library"
+	"storybot/internal/llm"
+	"storybot/internal/summary"
 )
 
-// cmdBot is a placeholder until the bot command is built.
+// cmdBot runs the Discord bot until ctx ends (SIGINT, SIGTERM): it opens the
+// knowledge library (watching the folder when WATCH_KNOWLEDGE is on), builds
+// the answer pipeline and the summarizer, and connects with DISCORD_TOKEN.
+// It returns nil after a graceful shutdown.
 func cmdBot(ctx context.Context, e *Env, args []string) error {
-	return errors.New("bot: not built yet")
+	fs := e.newFlagSet("bot")
+	pos, err := e.parseFlags(fs, args)
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageErrorf("bot: unexpected argument %q (see 'storybot bot --help')", pos[0])
+	}
+	if e.Config.DiscordToken == "" {
+		return usageErrorf("bot: DISCORD_TOKEN is not set: put your bot's token (developer portal, Bot tab) in .env, or run 'storybot console' to chat in the terminal")
+	}
+	lib, err := e.openLibrary(ctx)
+	if err != nil {
+		return fmt.Errorf("bot: %w", err)
+	}
+	defer lib.Close()
+	if e.Config.Watch {
+		go func() {
+			if err := lib.Watch(ctx); err != nil {
+				e.Log.Warn("not watching the knowledge folder; use /refresh after changes", "err", err)
+			}
+		}()
+	}
+	p, err := e.newPipeline(ctx, lib)
+	if err != nil {
+		return fmt.Errorf("bot: %w", err)
+	}
+	summ, err := e.botSummarizer(lib)
+	if err != nil {
+		return fmt.Errorf("bot: %w", err)
+	}
+	b, err := bot.New(e.botOptions(p, libraryCatalog{lib}, summ))
+	if err != nil {
+		return err
+	}
+	return b.Run(ctx)
+}
+
+// botOptions maps the configuration onto the bot's options.
+func (e *Env) botOptions(asker bot.Asker, lib bot.Library, summ bot.Summarizer) bot.Options {
+	c := e.Config
+	return bot.Options{
+		Token:             c.DiscordToken,
+		APIURL:            c.DiscordAPIURL,
+		GuildID:           c.DiscordGuildID,
+		ModeratorRoleIDs:  c.ModeratorRoleIDs,
+		AllowedChannelIDs: c.AllowedChannelIDs,
+		RateLimitPerUser:  c.RateLimitPerUser,
+		DataDir:           c.DataDir,
+		Asker:             asker,
+		Library:           lib,
+		Summarizer:        summ,
+		Feedback:          feedback.Open(c.DataDir),
+		Log:               e.Log.With("component", "discord"),
+	}
+}
+
+// botSummarizer builds the summarizer over the bot's library (with the model
+// when one is configured).
+func (e *Env) botSummarizer(lib *library.Library) (bot.Summarizer, error) {
+	opts := summary.Options{
+		Source: func() (string, []*knowledge.Document) {
+			c := lib.Current()
+			return c.Version, c.Docs
+		},
+		Log:              e.Log,
+		MaxContextTokens: e.Config.OpenAIMaxContextTokens,
+		Concurrency:      e.Config.OpenAIMaxConcurrency,
+	}
+	if e.Config.LLMEnabled() {
+		set, err := summaryPrompts(e)
+		if err != nil {
+			return nil, err
+		}
+		opts.Model = llm.New(llm.FromConfig(e.Config), e.Log)
+		opts.Prompts = set
+	}
+	return summarizerAdapter{summary.New(opts)}, nil
+}
+
+// libraryCatalog shows a *library.Library to the bot.
+type libraryCatalog struct{ lib *library.Library }
+
+func (l libraryCatalog) Catalog() bot.Catalog {
+	s := l.lib.Current()
+	return bot.Catalog{Docs: s.Docs, Refreshed: s.Built}
+}
+
+func (l libraryCatalog) Refresh(ctx context.Context) (bot.RefreshReport, error) {
+	rep, err := l.lib.Refresh(ctx)
+	if err != nil {
+		return bot.RefreshReport{}, err
+	}
+	out := bot.RefreshReport{Added: rep.Added, Changed: rep.Changed, Removed: rep.Removed, Took: time.Duration(rep.MS) * time.Millisecond}
+	for _, s := range rep.Skipped {
+		out.Skipped = append(out.Skipped, bot.Skipped{Path: s.Path, Reason: s.Reason})
+	}
+	return out, nil
+}
+
+// summarizerAdapter shows a *summary.Summarizer to the bot.
+type summarizerAdapter struct{ s *summary.Summarizer }
+
+func (a summarizerAdapter) Summary(ctx context.Context, req bot.SummaryRequest, onDelta func(string)) (answer.Answer, error) {
+	sum, err := a.s.Summary(ctx, summary.SummaryRequest{Doc: req.Doc, Length: summary.Length(req.Length)}, onDelta)
+	if err != nil {
+		return answer.Answer{}, err
+	}
+	return sum.Answer(), nil
+}
+
+func (a summarizerAdapter) Timeline(ctx context.Context, doc string) (answer.Answer, error) {
+	t, err := a.s.Timeline(ctx, summary.TimelineRequest{Doc: doc})
+	if err != nil {
+		return answer.Answer{}, err
+	}
+	return t.Answer(), nil
 }

@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"storybot/bot/discordtest"
+	"storybot/internal/llm/llmtest"
+)
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// runBot starts `storybot` (no command: DISCORD_TOKEN picks the bot) against
+// a fake Discord and a fake model, over the repository's knowledge folder.
+func runBot(t *testing.T, model *llmtest.Server) (*discordtest.Server, *lockedBuffer) {
+	t.Helper()
+	dc := discordtest.New(t)
+	env := map[string]string{
+		"DISCORD_TOKEN": discordtest.Token, "DISCORD_API_URL": dc.URL(), "DISCORD_GUILD_ID": discordtest.GuildID,
+		"KNOWLEDGE_DIR": "../../knowledge", "DATA_DIR": t.TempDir(), "PROMPTS_DIR": t.TempDir() + "/none",
+		"WATCH_KNOWLEDGE": "false", "OPENAI_BASE_URL": model.URL(), "OPENAI_API_KEY": "sk-test", "LOG_LEVEL": "debug",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	logs := &lockedBuffer{}
+	go func() {
+		done <- run(ctx, []string{"--env-file", "/nonexistent"}, strings.NewReader(""), &bytes.Buffer{}, logs, func(k string) string { return env[k] })
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("storybot bot returned %v", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Error("storybot bot did not stop")
+		}
+		if t.Failed() {
+			t.Logf("log:\n%s", logs.String())
+		}
+	})
+	dc.WaitConnected(t, 1)
+	return dc, logs
+}
+
+func askAndWait(t *testing.T, dc *discordtest.Server, q string) string {
+	t.Helper()
+	ask := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: q})
+	orig := "/webhooks/" + discordtest.AppID + "/itok-" + ask["id"].(string) + "/messages/@original"
+	dc.Dispatch(t, "INTERACTION_CREATE", ask)
+	var final string
+	dc.Wait(t, "the final answer", func(reqs []discordtest.Request) bool {
+		for _, r := range reqs {
+			if r.Method == "PATCH" && r.Path == orig {
+				if c, _ := r.JSON()["content"].(string); strings.Contains(c, "**Sources**") || strings.Contains(c, "Sorry") {
+					final = c
+					return true
+				}
+			}
+		}
+		return false
+	})
+	return final
+}
+
+func TestBotEndToEndWithModel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	model := llmtest.New(t)
+	model.OnChat(func(r llmtest.Request) llmtest.Reply {
+		return llmtest.Reply{Text: "Albania cut diplomatic ties with Iran over the July cyberattack on its government systems [1].",
+			Chunks: []string{"Albania cut diplomatic ties ", "with Iran over the July cyberattack ", "on its government systems [1]."}}
+	})
+	dc, _ := runBot(t, model)
+	final := askAndWait(t, dc, "Why did Albania cut ties with Iran?")
+	if !strings.Contains(final, "[1]") || !strings.Contains(final, "**Sources**\n[1] ") || !strings.Contains(final, "¶") {
+		t.Fatalf("final answer: %q", final)
+	}
+	if strings.Contains(final, "Quoted from the sources") {
+		t.Errorf("the model answered, but the answer says it is extractive: %q", final)
+	}
+	if len(model.ChatRequests()) == 0 {
+		t.Error("the model was not called")
+	}
+}
+
+func TestBotModelDownAnswersExtractively(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	model := llmtest.New(t)
+	model.OnChat(func(r llmtest.Request) llmtest.Reply { return llmtest.Reply{Status: 401} })
+	dc, _ := runBot(t, model)
+	final := askAndWait(t, dc, "Why did Albania cut ties with Iran?")
+	if !strings.Contains(final, "[1]") || !strings.Contains(final, "Quoted from the sources") {
+		t.Fatalf("with the model down: %q", final)
+	}
+}
+
+func TestBotWithoutToken(t *testing.T) {
+	err := run(context.Background(), []string{"--env-file", "/nonexistent", "bot"}, nil, &bytes.Buffer{}, &bytes.Buffer{}, func(string) string { return "" })
+	if ExitCode(err) != 2 || !strings.Contains(err.Error(), "DISCORD_TOKEN") {
+		t.Fatalf("bot without a token: %v", err)
+	}
+}
