@@ -162,3 +162,47 @@ func toChat(r llmtest.Request) chat.Request {
 	}
 	return req
 }
+
+func TestConcurrentIdenticalRequestsShareOneSummary(t *testing.T) {
+	called := make(chan struct{}, 16)
+	release := make(chan struct{})
+	m := &fakeModel{complete: func(req chat.Request) (string, error) {
+		called <- struct{}{}
+		<-release
+		return echoModel(req)
+	}}
+	s := New(Options{Source: staticSource("v", storyDocs(t)), Model: m, Prompts: defaultPrompts()})
+	var wg sync.WaitGroup
+	results := make([]Summary, 5)
+	for i := range results {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			sum, err := s.Summary(context.Background(), SummaryRequest{Length: Short}, nil)
+			if err != nil {
+				t.Error(err)
+			}
+			results[i] = sum
+		}(i)
+		if i == 0 {
+			<-called // the first request is with the model
+		}
+	}
+	close(release)
+	wg.Wait()
+	if n := len(m.requests()); n != 1 {
+		t.Errorf("%d model calls for 5 identical requests, want 1", n)
+	}
+	fresh := 0
+	for _, r := range results {
+		if r.Text != results[0].Text || r.Mode != answer.ModeLLM {
+			t.Errorf("results differ: %q vs %q", r.Text, results[0].Text)
+		}
+		if !r.Cached {
+			fresh++
+		}
+	}
+	if fresh != 1 {
+		t.Errorf("%d results marked fresh, want 1", fresh)
+	}
+}

@@ -23,6 +23,7 @@ package summary
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -96,6 +97,7 @@ type Summarizer struct {
 	version   string
 	summaries map[summaryKey]Summary
 	timelines map[string]Timeline
+	flights   map[flightKey]*flight
 }
 
 type summaryKey struct {
@@ -189,51 +191,107 @@ func (s *Summarizer) Summary(ctx context.Context, req SummaryRequest, onDelta fu
 		sum.Usage = chat.Usage{}
 		return sum, nil
 	}
-	sum := Summary{Mode: answer.ModeExtractive, Scope: scope, Focus: focus, Length: length, Version: version, Citations: []answer.Citation{}, Warnings: []string{}}
-	items := sentencesOf(scopeDocs)
-	if len(items) == 0 {
-		sum.Text = fmt.Sprintf("There is nothing to summarise in %s.", scope)
-		sum.NotCovered = true
-		return sum, nil
-	}
-	passages := allPassages(scopeDocs)
-	if focus != "" {
-		ft := focusTerms(focus)
-		passages = matchPassages(passages, ft)
-		items = matchSentences(items, passages, ft)
+	return s.share(ctx, version, key, func() (Summary, error) {
+		sum := Summary{Mode: answer.ModeExtractive, Scope: scope, Focus: focus, Length: length, Version: version, Citations: []answer.Citation{}, Warnings: []string{}}
+		items := sentencesOf(scopeDocs)
 		if len(items) == 0 {
-			sum.Text = fmt.Sprintf("Nothing in %s mentions “%s”, so there is no summary of it.", scope, focus)
+			sum.Text = fmt.Sprintf("There is nothing to summarise in %s.", scope)
 			sum.NotCovered = true
-			s.storeSummary(version, key, sum)
 			return sum, nil
 		}
-	}
-	degraded := false
-	if s.opts.Model != nil {
-		res, err := s.mapReduce(ctx, passages, length, focus, onDelta)
-		sum.Calls, sum.Usage = res.calls, res.usage
-		switch {
-		case err == nil && res.text != "":
-			sum.Text, sum.Citations, sum.Mode = res.text, res.citations, answer.ModeLLM
-			sum.Warnings = append(sum.Warnings, res.warnings...)
-		case ctx.Err() != nil:
-			return Summary{}, ctx.Err()
-		default:
-			degraded = true
-			if err != nil {
-				s.log.Warn("summary: model failed, falling back to extractive", "err", err, "calls", res.calls)
+		passages := allPassages(scopeDocs)
+		if focus != "" {
+			ft := focusTerms(focus)
+			passages = matchPassages(passages, ft)
+			items = matchSentences(items, passages, ft)
+			if len(items) == 0 {
+				sum.Text = fmt.Sprintf("Nothing in %s mentions “%s”, so there is no summary of it.", scope, focus)
+				sum.NotCovered = true
+				s.storeSummary(version, key, sum)
+				return sum, nil
 			}
-			sum.Warnings = append(sum.Warnings, "The language model could not write this summary; it is made of quoted sentences instead.")
 		}
+		degraded := false
+		if s.opts.Model != nil {
+			res, err := s.mapReduce(ctx, passages, length, focus, onDelta)
+			sum.Calls, sum.Usage = res.calls, res.usage
+			switch {
+			case err == nil && res.text != "":
+				sum.Text, sum.Citations, sum.Mode = res.text, res.citations, answer.ModeLLM
+				sum.Warnings = append(sum.Warnings, res.warnings...)
+			case ctx.Err() != nil:
+				return Summary{}, ctx.Err()
+			default:
+				degraded = true
+				if err != nil {
+					s.log.Warn("summary: model failed, falling back to extractive", "err", err, "calls", res.calls)
+				}
+				sum.Warnings = append(sum.Warnings, "The language model could not write this summary; it is made of quoted sentences instead.")
+			}
+		}
+		if sum.Mode != answer.ModeLLM {
+			sum.Text, sum.Citations = extractive(items, length, focusTerms(focus))
+		}
+		s.log.Debug("summary", "scope", scope, "length", length, "focus", focus, "mode", sum.Mode, "calls", sum.Calls, "citations", len(sum.Citations))
+		if !degraded {
+			s.storeSummary(version, key, sum)
+		}
+		return sum, nil
+	})
+}
+
+// flight is a summary being written, which concurrent identical requests
+// wait for instead of writing it again.
+type flight struct {
+	done chan struct{}
+	sum  Summary
+	err  error
+}
+
+type flightKey struct {
+	version string
+	key     summaryKey
+}
+
+// share runs compute once for concurrent requests of the same version and
+// key; the others wait for its result, which they get marked Cached. When
+// the first asker's context ends, a waiter computes afresh.
+func (s *Summarizer) share(ctx context.Context, version string, key summaryKey, compute func() (Summary, error)) (Summary, error) {
+	fk := flightKey{version, key}
+	for {
+		s.mu.Lock()
+		if s.flights == nil {
+			s.flights = map[flightKey]*flight{}
+		}
+		f, ok := s.flights[fk]
+		if !ok {
+			f = &flight{done: make(chan struct{})}
+			s.flights[fk] = f
+			s.mu.Unlock()
+			func() {
+				defer func() {
+					s.mu.Lock()
+					delete(s.flights, fk)
+					s.mu.Unlock()
+					close(f.done)
+				}()
+				f.sum, f.err = compute()
+			}()
+			return cloneSummary(f.sum), f.err
+		}
+		s.mu.Unlock()
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return Summary{}, ctx.Err()
+		}
+		if errors.Is(f.err, context.Canceled) || errors.Is(f.err, context.DeadlineExceeded) {
+			continue // the first asker gave up; try again
+		}
+		sum := cloneSummary(f.sum)
+		sum.Cached, sum.Calls, sum.Usage = true, 0, chat.Usage{}
+		return sum, f.err
 	}
-	if sum.Mode != answer.ModeLLM {
-		sum.Text, sum.Citations = extractive(items, length, focusTerms(focus))
-	}
-	s.log.Debug("summary", "scope", scope, "length", length, "focus", focus, "mode", sum.Mode, "calls", sum.Calls, "citations", len(sum.Citations))
-	if !degraded {
-		s.storeSummary(version, key, sum)
-	}
-	return sum, nil
 }
 
 func (s *Summarizer) cachedSummary(version string, key summaryKey) (Summary, bool) {
