@@ -211,6 +211,7 @@ func (p *Pipeline) chooseSentences(question string, passages []*sourcePassage) [
 	var cands []*candidate
 	df := map[string]int{}
 	maxScore := passages[0].Score
+	topDoc := passages[0].Hit.Passage.Doc
 	for rank, sp := range passages {
 		if rank >= 5 {
 			break
@@ -250,6 +251,9 @@ func (p *Pipeline) chooseSentences(question string, passages []*sourcePassage) [
 		}
 		score *= 0.75 + 0.25*rel
 		score *= 1 / (1 + 0.08*float64(c.rank))
+		if c.sp.Hit.Passage.Doc != topDoc {
+			score *= 0.7 // keep the answer within the best document when it can be
+		}
 		words := len(strings.Fields(c.sent.text))
 		if words < 4 {
 			score *= 0.6
@@ -276,11 +280,19 @@ func (p *Pipeline) chooseSentences(question string, passages []*sourcePassage) [
 	// number, a name...), add the best sentence that has it: a neighbour of
 	// the best, or one that scores at least a quarter of it.
 	if qt != qOther && cue(qt, cands[0].sent.text, qwords) < 1 {
-		for _, c := range cands[1:] {
-			near := c.sp == cands[0].sp && (c.idx == cands[0].idx+1 || c.idx == cands[0].idx-1)
-			if (near || c.score >= best/4) && cue(qt, c.sent.text, qwords) == 1 && !has(c) {
-				out = append(out, c)
-				break
+		// first from the best sentence's document, then from any
+		bestDoc := cands[0].sp.Hit.Passage.Doc
+	rescue:
+		for _, sameDoc := range []bool{true, false} {
+			for _, c := range cands[1:] {
+				if sameDoc && c.sp.Hit.Passage.Doc != bestDoc {
+					continue
+				}
+				near := c.sp == cands[0].sp && (c.idx == cands[0].idx+1 || c.idx == cands[0].idx-1)
+				if (near || c.score >= best/4) && cue(qt, c.sent.text, qwords) == 1 && !has(c) {
+					out = append(out, c)
+					break rescue
+				}
 			}
 		}
 	}

@@ -102,9 +102,9 @@ func evalSections(fl evalFlags) []evalSection {
 	return s
 }
 
-// runAnswersHook is replaced by the answers block (cli/eval_answers.go).
+// runAnswersHook runs the answers block (cli/eval_answers.go).
 func runAnswersHook(ctx context.Context, e *Env, r *evalRun, w io.Writer) error {
-	return usageErrorf("eval: --answers is not built yet")
+	return runAnswers(ctx, e, r, w)
 }
 
 // cmdEval measures retrieval on a question set:

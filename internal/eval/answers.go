@@ -1,0 +1,127 @@
+package eval
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// AnswerOutcome is what the answer pipeline returned for one question.
+type AnswerOutcome struct {
+	Question  Question
+	Text      string // the answer with its [n] markers
+	Refused   bool   // the pipeline said the knowledge does not cover it
+	Citations int    // number of citations the answer lists
+	Latency   time.Duration
+}
+
+// AnswerMetrics are the "answers" block of storybot eval --answers. A share
+// whose denominator is zero (no in-scope questions, no markers...) is nil and
+// prints as null.
+type AnswerMetrics struct {
+	// Containment: share of in-scope questions with expected answers whose
+	// answer text contains one of them (case-insensitive).
+	Containment *float64 `json:"containment"`
+	// Cited: share of the [n] markers in answers that name a listed citation.
+	Cited *float64 `json:"cited"`
+	// RefusedOutOfScope: share of in_scope:false questions that were refused.
+	RefusedOutOfScope *float64 `json:"refused_out_of_scope"`
+	// AnsweredInScope: share of in-scope questions that were answered.
+	AnsweredInScope *float64 `json:"answered_in_scope"`
+	// WithCitation: share of answered questions with at least one valid
+	// citation marker.
+	WithCitation *float64 `json:"with_citation"`
+	InScope      int      `json:"in_scope"`
+	OutOfScope   int      `json:"out_of_scope"`
+	Latency      Latency  `json:"latency_ms"`
+	// Misses lists in-scope questions whose answer lacks the expected text.
+	Misses []AnswerMiss `json:"misses"`
+}
+
+// AnswerMiss is an in-scope question whose answer does not contain an
+// expected answer.
+type AnswerMiss struct {
+	ID       string   `json:"id"`
+	Question string   `json:"question"`
+	Want     []string `json:"want"`
+	Refused  bool     `json:"refused"`
+	Answer   string   `json:"answer"`
+}
+
+var markerRe = regexp.MustCompile(`\[(\d+)\]`)
+
+// CountMarkers counts the [n] markers of text and how many name one of the
+// ncites citations (1..ncites).
+func CountMarkers(text string, ncites int) (markers, valid int) {
+	for _, m := range markerRe.FindAllStringSubmatch(text, -1) {
+		markers++
+		if n, err := strconv.Atoi(m[1]); err == nil && n >= 1 && n <= ncites {
+			valid++
+		}
+	}
+	return markers, valid
+}
+
+// Contains reports whether text contains one of answers, case-insensitively.
+func Contains(text string, answers []string) bool {
+	lt := strings.ToLower(text)
+	for _, a := range answers {
+		if a = strings.TrimSpace(a); a != "" && strings.Contains(lt, strings.ToLower(a)) {
+			return true
+		}
+	}
+	return false
+}
+
+// ComputeAnswers turns answer outcomes into AnswerMetrics.
+func ComputeAnswers(outs []AnswerOutcome) AnswerMetrics {
+	m := AnswerMetrics{Misses: []AnswerMiss{}}
+	var withAnswers, contained, answered, refusedOOS, markers, valid, withCite int
+	var lat []float64
+	for _, o := range outs {
+		lat = append(lat, float64(o.Latency.Microseconds())/1000)
+		inScope := o.Question.InScope == nil || *o.Question.InScope
+		if !inScope {
+			m.OutOfScope++
+			if o.Refused {
+				refusedOOS++
+			}
+			continue
+		}
+		m.InScope++
+		if !o.Refused {
+			answered++
+			mk, v := CountMarkers(o.Text, o.Citations)
+			markers += mk
+			valid += v
+			if v > 0 {
+				withCite++
+			}
+		}
+		if len(o.Question.Answers) == 0 {
+			continue
+		}
+		withAnswers++
+		if Contains(o.Text, o.Question.Answers) {
+			contained++
+		} else {
+			m.Misses = append(m.Misses, AnswerMiss{ID: o.Question.ID, Question: o.Question.Question, Want: o.Question.Answers, Refused: o.Refused, Answer: o.Text})
+		}
+	}
+	m.Containment = share(contained, withAnswers)
+	m.Cited = share(valid, markers)
+	m.RefusedOutOfScope = share(refusedOOS, m.OutOfScope)
+	m.AnsweredInScope = share(answered, m.InScope)
+	m.WithCitation = share(withCite, answered)
+	m.Latency = Latency{P50: round4(Percentile(lat, 50)), P99: round4(Percentile(lat, 99))}
+	return m
+}
+
+func share(a, b int) *float64 {
+	if b == 0 {
+		return nil
+	}
+	v := ratio(a, b)
+	return &v
+}

@@ -1,0 +1,45 @@
+package eval
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestComputeAnswers(t *testing.T) {
+	no := false
+	outs := []AnswerOutcome{
+		{Question: Question{ID: "a", Answers: []string{"Edi Rama"}}, Text: "PM edi rama said so [1][2].", Citations: 2, Latency: time.Millisecond},
+		{Question: Question{ID: "b", Answers: []string{"July 15"}}, Text: "In July [1] [3].", Citations: 1, Latency: 3 * time.Millisecond},
+		{Question: Question{ID: "c", Answers: []string{"x"}}, Text: "not covered", Refused: true},
+		{Question: Question{ID: "d", InScope: &no}, Text: "not covered", Refused: true},
+		{Question: Question{ID: "e", InScope: &no}, Text: "Something [1].", Citations: 1},
+	}
+	m := ComputeAnswers(outs)
+	check := func(name string, got *float64, want float64) {
+		if got == nil || *got != want {
+			t.Errorf("%s = %v, want %v", name, got, want)
+		}
+	}
+	check("containment", m.Containment, 0.3333)
+	check("cited", m.Cited, 0.75)
+	check("refused_out_of_scope", m.RefusedOutOfScope, 0.5)
+	check("answered_in_scope", m.AnsweredInScope, 0.6667)
+	check("with_citation", m.WithCitation, 1)
+	if m.InScope != 3 || m.OutOfScope != 2 || len(m.Misses) != 2 || m.Misses[0].ID != "b" {
+		t.Errorf("%+v", m)
+	}
+	b, _ := json.Marshal(ComputeAnswers(nil))
+	for _, k := range []string{`"containment":null`, `"cited":null`, `"refused_out_of_scope":null`, `"answered_in_scope":null`, `"misses":[]`} {
+		if !strings.Contains(string(b), k) {
+			t.Errorf("empty metrics JSON lacks %s: %s", k, b)
+		}
+	}
+}
+
+func TestCountMarkers(t *testing.T) {
+	if m, v := CountMarkers("a [1] b [2][5] c [0] [x]", 2); m != 4 || v != 2 {
+		t.Errorf("CountMarkers = %d, %d", m, v)
+	}
+}
