@@ -181,7 +181,15 @@ func (b *Bot) Run(ctx context.Context) error {
 		client = &http.Client{Timeout: 30 * time.Second}
 	}
 	c := *client
-	c.Transport = NewRewriteTransport(b.opts.APIURL, client.Transport)
+	next := client.Transport
+	if next == nil {
+		// Many answers stream at once: keep enough idle connections to the
+		// API host that each edit does not dial anew.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 64
+		next = t
+	}
+	c.Transport = NewRewriteTransport(b.opts.APIURL, next)
 	s.Client = &c
 	s.UserAgent = "DiscordBot (https://github.com/storybot, 1) storybot"
 	s.Identify.Intents = Intents

@@ -134,7 +134,7 @@ func (s *syncBuffer) String() string {
 // start runs a real bot against a fake Discord and waits for it to be ready
 // (connected and commands registered). At the end of the test it checks that
 // every message sent set allowed_mentions to parse nothing.
-func start(t *testing.T, asker *fakeAsker, tweak func(*bot.Options)) *harness {
+func start(t testing.TB, asker *fakeAsker, tweak func(*bot.Options)) *harness {
 	t.Helper()
 	h := &harness{srv: discordtest.New(t), lib: &fakeLibrary{cat: bot.Catalog{Docs: []*knowledge.Document{storyDoc}, Refreshed: time.Date(2026, 11, 25, 21, 0, 0, 0, time.UTC)}},
 		asker: asker, data: t.TempDir(), logs: &syncBuffer{}, done: make(chan error, 1)}
@@ -187,7 +187,7 @@ func find(reqs []discordtest.Request, method, substr string) []discordtest.Reque
 
 // checkNoMentions fails when a request that carries message content does not
 // set allowed_mentions to {"parse": []}.
-func checkNoMentions(t *testing.T, reqs []discordtest.Request) {
+func checkNoMentions(t testing.TB, reqs []discordtest.Request) {
 	t.Helper()
 	for _, r := range reqs {
 		body := r.JSON()

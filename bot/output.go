@@ -72,7 +72,8 @@ func (t *throttle) flush(ctx context.Context) {
 
 // stop cancels pending progress and waits for an edit on the wire, so the
 // final message cannot be overwritten by a late progress edit. It returns
-// how long to wait before the next edit to keep the interval.
+// how long to wait before the final edit (a quarter of the interval after
+// the last progress edit).
 func (t *throttle) stop() time.Duration {
 	t.mu.Lock()
 	t.done = true
@@ -88,7 +89,9 @@ func (t *throttle) stop() time.Duration {
 	if t.last.IsZero() {
 		return 0
 	}
-	return max(0, t.interval-time.Since(t.last))
+	// The final edit waits only a quarter interval after the last progress
+	// edit: a finished answer is not held back by a whole interval.
+	return max(0, t.interval/4-time.Since(t.last))
 }
 
 // interactionOutput writes to an interaction's original response and its
