@@ -216,7 +216,7 @@ func (s *Summarizer) mapReduceWith(ctx context.Context, r *runner, passages []*k
 	for i, p := range passages {
 		n := i + 1
 		byN[n] = p
-		items = append(items, passageItem{N: n, Title: p.Title, Doc: p.Doc, Location: p.Location(), Text: p.Text})
+		items = append(items, passageItem{N: n, Title: p.Title, Doc: p.Doc, Location: p.Location(), Text: neutralBrackets(p.Text)})
 	}
 	finalData := func(ps []passageItem, notes []string) reduceData {
 		return reduceData{Final: true, Length: string(length), Sentences: sentences, Words: words, Focus: focus, Passages: ps, Notes: notes}
@@ -340,6 +340,11 @@ func finish(out string, allowed func(int) bool, byN map[int]*knowledge.Passage) 
 	res.text, res.citations = renumber(kept, byN)
 	return res, nil
 }
+
+// neutralBrackets rewrites the document's own bracketed reference numbers
+// ("[10]") as "(10)", so the model cannot confuse them with the passage
+// numbers it cites.
+func neutralBrackets(s string) string { return markerRe.ReplaceAllString(s, "($1)") }
 
 func noteWords(tokens int) int { return tokens * 2 / 5 }
 

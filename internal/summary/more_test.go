@@ -24,6 +24,8 @@ func TestSplitSentences(t *testing.T) {
 		{"J. R. Smith spoke. In 2014 they came.", []string{"J. R. Smith spoke.", "In 2014 they came."}},
 		{"A heading\n\nThe text\nwraps here. Next one!", []string{"A heading", "The text wraps here.", "Next one!"}},
 		{"It cost 2.5 million. (Officials agreed.) Done", []string{"It cost 2.5 million.", "(Officials agreed.)", "Done"}},
+		{"It spreads. 6, 7 Herein, we describe it. 3 diplomats left.", []string{"It spreads.", "Herein, we describe it.", "3 diplomats left."}},
+		{"It spreads [3]. 6, 7, [10] [11] In two studies it did.", []string{"It spreads.", "In two studies it did."}},
 		{"", nil},
 	}
 	for _, tt := range tests {

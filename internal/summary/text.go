@@ -1,12 +1,13 @@
 package summary
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
-// splitSentences splits text into sentences. A sentence ends at . ! ? or …
+// splitSentences splits source text into sentences. A sentence ends at . ! ? or …
 // (with any closing quotes or brackets) followed by white space and a
 // capital letter, a digit or an opening quote; a blank line always ends one.
 // Common abbreviations ("Mr.", "U.S.", "e.g.") and initials do not end a
@@ -14,10 +15,22 @@ import (
 func splitSentences(text string) []string {
 	var out []string
 	for _, para := range splitParagraphs(text) {
-		out = append(out, splitParagraph(para)...)
+		for _, s := range splitParagraph(para) {
+			s = cleanSpaces(markerRe.ReplaceAllString(s, ""))
+			if s = refRun.ReplaceAllString(s, "$1"); s != "" {
+				out = append(out, s)
+			}
+		}
 	}
 	return out
 }
+
+// refRun matches a list of reference numbers left at the start of a
+// sentence by superscript citations ("6, 7 Herein, we ..."); a single number
+// is kept, as it is more often a count ("3 diplomats"). Bracketed references
+// ("[10]") are removed from source sentences before, so that they cannot be
+// taken for the summary's own citation markers.
+var refRun = regexp.MustCompile(`^\d{1,3}(?:\s*[,–-]\s*\d{1,3})+[,\s]+(\p{Lu})`)
 
 // splitParagraphs splits text at blank lines and joins each block's lines
 // with single spaces.
