@@ -15,7 +15,7 @@ import (
 // the bot's own messages there.
 const sourcesHeader = "**Sources**"
 
-var bareURL = regexp.MustCompile(`(^|[^<(])(https?://[^\s<>)]+)`)
+var bareURL = regexp.MustCompile(`(^|[^<(])(https?://[^\s<>)]*[^\s<>).,;:!?'"])`)
 
 // suppressLinks wraps bare URLs in <...> so Discord shows no preview.
 func suppressLinks(s string) string {

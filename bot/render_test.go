@@ -1,0 +1,313 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"storybot/internal/answer"
+	"storybot/internal/knowledge"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// golden compares got with testdata/name, rewriting it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./bot -run %s -update)", err, t.Name())
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file; got:\n%s", path, got)
+	}
+}
+
+// renderMessages shows messages as a user would see them: content, then
+// embeds and buttons.
+func renderMessages(ms []Message) string {
+	var b strings.Builder
+	for i, m := range ms {
+		if i > 0 {
+			b.WriteString("\n======== next message ========\n")
+		}
+		b.WriteString(m.Content)
+		for _, e := range m.Embeds {
+			b.WriteString("\n--- embed: " + e.Title + "\n" + e.Description)
+			if e.Footer != nil {
+				b.WriteString("\n(" + e.Footer.Text + ")")
+			}
+		}
+		if len(m.Components) > 0 {
+			js, _ := json.Marshal(m.Components)
+			b.WriteString("\n[buttons] " + string(js))
+		}
+	}
+	return b.String() + "\n"
+}
+
+var goldenAnswer = answer.Answer{
+	Question: "Why did Albania cut ties with Iran?", Mode: answer.ModeLLM,
+	Text: "Albania cut diplomatic ties with Iran after a cyberattack in July 2022 [1]. See https://example.com/report. Microsoft helped it recover [2].",
+	Citations: []answer.Citation{
+		{N: 1, Doc: "albania.txt", Title: "Albania cuts ties with Iran over cyberattack", Location: "¶1, lines 1-3", Quote: "Albania cut diplomatic ties", Text: "Albania cut diplomatic ties with Iran on September 7, 2022.\nThe government blamed a July cyberattack."},
+		{N: 2, Doc: "albania.txt", Title: "Albania cuts ties with Iran over cyberattack", Location: "¶11, lines 21-22", Quote: "Microsoft", Text: "Microsoft and the FBI helped Albania recover.", Flagged: "quote not found"},
+	},
+}
+
+func TestRenderAnswerGolden(t *testing.T) {
+	golden(t, "answer.golden", renderMessages(RenderAnswer(goldenAnswer, "ID", MaxMessageLen)))
+	ex := goldenAnswer
+	ex.Mode = answer.ModeExtractive
+	golden(t, "answer_extractive.golden", renderMessages(RenderAnswer(ex, "ID", MaxMessageLen)))
+	refused := answer.Answer{Text: "The knowledge folder does not cover that.", Refused: true}
+	golden(t, "answer_refused.golden", renderMessages(RenderAnswer(refused, "ID", MaxMessageLen)))
+}
+
+func TestRenderLongAnswerSplitsWithButtonsLast(t *testing.T) {
+	a := goldenAnswer
+	a.Text = strings.Repeat("The attack was severe [1]. ", 150)
+	parts := RenderAnswer(a, "ID", MaxMessageLen)
+	if len(parts) < 2 {
+		t.Fatalf("want several messages, got %d", len(parts))
+	}
+	for i, p := range parts {
+		if n := len([]rune(p.Content)); n > MaxMessageLen {
+			t.Errorf("part %d: %d characters", i, n)
+		}
+		if (p.Components != nil) != (i == len(parts)-1) {
+			t.Errorf("part %d: buttons belong on the last message only", i)
+		}
+	}
+}
+
+func TestRenderSourcesGolden(t *testing.T) {
+	golden(t, "sources_quotes.golden", renderMessages([]Message{{Content: "The passages cited:", Embeds: RenderSources(goldenAnswer.Citations)}}))
+	long := []answer.Citation{{N: 1, Title: "T", Doc: "d", Location: "¶1", Text: strings.Repeat("word ", 2000)}}
+	if d := RenderSources(long)[0].Description; len([]rune(d)) > MaxEmbedDescLen {
+		t.Errorf("embed description has %d characters", len([]rune(d)))
+	}
+}
+
+func TestHelpAndCatalogAndRefreshGolden(t *testing.T) {
+	golden(t, "help.golden", helpText+"\n")
+	cat := Catalog{Refreshed: time.Date(2026, 11, 25, 21, 0, 0, 0, time.UTC), Docs: []*knowledge.Document{
+		{Path: "b.md", Title: "Second", Passages: make([]knowledge.Passage, 3)},
+		{Path: "albania.txt", Title: "Albania cuts ties with Iran", Date: "2022-09-07", Passages: make([]knowledge.Passage, 14)},
+	}}
+	golden(t, "sources.golden", RenderCatalog(cat)+"\n")
+	golden(t, "sources_empty.golden", RenderCatalog(Catalog{})+"\n")
+	rep := RefreshReport{Added: []string{"new.md"}, Changed: []string{"albania.txt"}, Removed: []string{"old.md"},
+		Skipped: []Skipped{{Path: "scan.pdf", Reason: "no text layer"}}, Took: 1234 * time.Millisecond}
+	golden(t, "refresh.golden", RenderRefresh(rep)+"\n")
+	golden(t, "refresh_nothing.golden", RenderRefresh(RefreshReport{Took: 3 * time.Millisecond})+"\n")
+}
+
+func TestInviteURL(t *testing.T) {
+	got := InviteURL("123")
+	want := "https://discord.com/oauth2/authorize?client_id=123&scope=bot+applications.commands&permissions=309237730304"
+	if got != want {
+		t.Errorf("InviteURL = %s, want %s", got, want)
+	}
+}
+
+func TestLimiter(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := NewLimiter(2, time.Minute, func() time.Time { return now })
+	for i := 0; i < 2; i++ {
+		if ok, _ := l.Allow("a"); !ok {
+			t.Fatalf("event %d refused", i)
+		}
+	}
+	now = now.Add(20 * time.Second)
+	ok, wait := l.Allow("a")
+	if ok || wait != 40*time.Second {
+		t.Fatalf("third event: ok=%v wait=%v, want refused for 40s", ok, wait)
+	}
+	if msg := l.Message(wait); !strings.Contains(msg, "try again in 40 s") {
+		t.Errorf("message: %q", msg)
+	}
+	if ok, _ := l.Allow("b"); !ok {
+		t.Error("another user was limited")
+	}
+	now = now.Add(41 * time.Second)
+	if ok, _ := l.Allow("a"); !ok {
+		t.Error("still limited after the window")
+	}
+	if ok, _ := NewLimiter(0, time.Minute, nil).Allow("a"); !ok {
+		t.Error("a zero limit must allow everything")
+	}
+}
+
+func TestIsModerator(t *testing.T) {
+	for _, tc := range []struct {
+		perms int64
+		roles []string
+		want  bool
+	}{
+		{0, nil, false},
+		{1 << 5, nil, true},   // Manage Server
+		{1 << 3, nil, true},   // Administrator
+		{1 << 10, nil, false}, // View Channel only
+		{0, []string{"7"}, true},
+		{0, []string{"8"}, false},
+	} {
+		if got := IsModerator(tc.perms, tc.roles, []string{"7"}); got != tc.want {
+			t.Errorf("IsModerator(%d, %v) = %v", tc.perms, tc.roles, got)
+		}
+	}
+}
+
+func TestRouterMiddlewareOrderAndUnknown(t *testing.T) {
+	var trace []string
+	mw := func(name string) Middleware {
+		return func(next Handler) Handler {
+			return func(ctx context.Context, r *Request) (*Response, error) {
+				trace = append(trace, name)
+				return next(ctx, r)
+			}
+		}
+	}
+	rt := NewRouter(mw("global"))
+	rt.Handle(KindCommand, "x", func(ctx context.Context, r *Request) (*Response, error) {
+		trace = append(trace, "handler")
+		return ephemeral("ok"), nil
+	}, mw("route1"), mw("route2"))
+	if _, err := rt.Serve(context.Background(), &Request{Kind: KindCommand, Name: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(trace, ","); got != "global,route1,route2,handler" {
+		t.Errorf("order: %s", got)
+	}
+	resp, err := rt.Serve(context.Background(), &Request{Kind: KindCommand, Name: "nope"})
+	if err != nil || !resp.Ephemeral || !strings.Contains(resp.Content, "/nope") {
+		t.Errorf("unknown command: %+v %v", resp, err)
+	}
+}
+
+func TestRecoverMiddleware(t *testing.T) {
+	h := Recover(discardLog())(func(ctx context.Context, r *Request) (*Response, error) { panic("boom") })
+	if _, err := h(context.Background(), &Request{}); err != errPanic {
+		t.Fatalf("want errPanic, got %v", err)
+	}
+	if userMessage(errPanic) != Apology {
+		t.Error("a panic must be shown as the apology")
+	}
+	if got := userMessage(userErrorf("Pick a document.")); got != "Pick a document." {
+		t.Errorf("user error shown as %q", got)
+	}
+}
+
+func TestRewriteTransport(t *testing.T) {
+	var got []string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.Host+" "+r.URL.Path+"?"+r.URL.RawQuery)
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	c := &http.Client{Transport: NewRewriteTransport(srv.URL+"/proxy/", nil)}
+	for _, u := range []string{"https://discord.com/api/v9/gateway", "https://discord.com/api/v9/channels/1/messages?limit=10"} {
+		resp, err := c.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	host := strings.TrimPrefix(srv.URL, "http://")
+	want := []string{host + " /proxy/api/v9/gateway?", host + " /proxy/api/v9/channels/1/messages?limit=10"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("requests went to %v, want %v", got, want)
+	}
+	if _, ok := NewRewriteTransport("https://discord.com", nil).(rewriteTransport); ok {
+		t.Error("the default base should not rewrite")
+	}
+}
+
+func TestThrottleCoalesces(t *testing.T) {
+	var mu sync.Mutex
+	var sent []string
+	th := &throttle{interval: time.Hour, log: discardLog(), edit: func(ctx context.Context, m Message) error {
+		mu.Lock()
+		sent = append(sent, m.Content)
+		mu.Unlock()
+		return nil
+	}}
+	ctx := context.Background()
+	th.progress(ctx, Message{Content: "1"}) // sent at once (first edit)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		mu.Lock()
+		n := len(sent)
+		mu.Unlock()
+		if n == 1 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	th.progress(ctx, Message{Content: "2"}) // held: the interval has not passed
+	th.progress(ctx, Message{Content: "3"})
+	th.stop()
+	th.progress(ctx, Message{Content: "4"}) // after stop: dropped
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Join(sent, ",") != "1" {
+		t.Errorf("sent %v; want only the first (the rest coalesced, then stopped)", sent)
+	}
+}
+
+func TestFollowedPersists(t *testing.T) {
+	dir := t.TempDir()
+	f, err := loadFollowed(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.add("t1", followedThread{Parent: "c1", Question: "q"}); err != nil {
+		t.Fatal(err)
+	}
+	g, err := loadFollowed(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := g.parent("t1"); p != "c1" {
+		t.Fatalf("after reload, parent = %q", p)
+	}
+	if !g.remove("t1") || g.remove("t1") {
+		t.Error("remove should report whether the thread was followed")
+	}
+	os.WriteFile(filepath.Join(dir, followFile), []byte("garbage"), 0o644)
+	if _, err := loadFollowed(dir); err == nil || !strings.Contains(err.Error(), "delete it") {
+		t.Errorf("a corrupt file: %v", err)
+	}
+}
+
+func TestCleanQuestionAndThreadName(t *testing.T) {
+	if got := cleanQuestion("<@123>  why did <@!456> <@&789> Albania act?"); got != "why did Albania act?" {
+		t.Errorf("cleanQuestion = %q", got)
+	}
+	name := threadName(strings.Repeat("long question ", 20))
+	if n := len([]rune(name)); n > 100 {
+		t.Errorf("thread name has %d characters", n)
+	}
+}
+
+func discardLog() *slog.Logger { return slog.New(slog.DiscardHandler) }
