@@ -373,8 +373,15 @@ func TestAskEndToEnd(t *testing.T) {
 func TestAskPrivateIsEphemeral(t *testing.T) {
 	t.Parallel()
 	h := start(t, streamingAsker(0), nil)
-	ask := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask",
-		discordtest.Opt{Name: "question", Type: 3, Value: "Why?"}, discordtest.Opt{Name: "private", Type: 5, Value: true})
+	// A payload recorded from Discord, with every field it sends.
+	data, err := os.ReadFile("testdata/interaction_ask.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ask map[string]any
+	if err := json.Unmarshal(data, &ask); err != nil {
+		t.Fatal(err)
+	}
 	h.srv.Dispatch(t, "INTERACTION_CREATE", ask)
 	if cb := waitCallback(t, h, ask["id"].(string)); cb["type"] != float64(5) || flags(cb)&64 == 0 {
 		t.Fatalf("want an ephemeral deferred response, got %v", cb)
