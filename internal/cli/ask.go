@@ -48,14 +48,11 @@ func cmdAsk(ctx context.Context, e *Env, args []string) error {
 	if *k < 1 || *k > 50 {
 		return usageErrorf("ask: --k must be from 1 to 50, not %d", *k)
 	}
-	ret, ndocs, closeFn, err := e.retriever(ctx)
+	ret, _, closeFn, err := e.retriever(ctx, false) // openLibrary warns when the folder is empty
 	if err != nil {
 		return fmt.Errorf("ask: %w", err)
 	}
 	defer closeFn()
-	if ndocs == 0 {
-		e.Log.Warn("no documents in the knowledge folder; add .md or .txt files", "dir", e.Config.KnowledgeDir)
-	}
 	p, err := e.newPipeline(ctx, ret)
 	if err != nil {
 		return fmt.Errorf("ask: %w", err)

@@ -31,7 +31,9 @@ func cmdConsole(ctx context.Context, e *Env, args []string) error {
 	if len(pos) > 0 {
 		return usageErrorf("console: unexpected argument %q; type questions once it runs (see 'storybot console --help')", pos[0])
 	}
-	ret, ndocs, closeFn, err := e.retriever(ctx)
+	ctx, cancel := context.WithCancel(ctx) // stops the folder watcher on return
+	defer cancel()
+	ret, ndocs, closeFn, err := e.retriever(ctx, true)
 	if ctx.Err() != nil {
 		return nil // interrupted while starting: end quietly
 	}

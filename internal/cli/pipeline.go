@@ -57,12 +57,22 @@ func (e *Env) answerPrompts() (*prompt.Set, error) {
 	return set, nil
 }
 
-// retriever opens what questions are answered from: the knowledge folder,
-// indexed. The returned function releases it.
-func (e *Env) retriever(ctx context.Context) (answer.Retriever, int, func(), error) {
-	ix, n, err := e.buildIndex(ctx)
+// retriever opens what questions are answered from: the knowledge library
+// (the saved index in DATA_DIR when the folder is unchanged). With watch and
+// WATCH_KNOWLEDGE on, the folder is re-indexed when it changes until ctx
+// ends. It returns the library, its number of documents and a function that
+// closes it.
+func (e *Env) retriever(ctx context.Context, watch bool) (answer.Retriever, int, func(), error) {
+	lib, err := e.openLibrary(ctx)
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	return ix, n, func() {}, nil
+	if watch && e.Config.Watch {
+		go func() {
+			if err := lib.Watch(ctx); err != nil {
+				e.Log.Warn("not watching the knowledge folder; restart after changes", "err", err)
+			}
+		}()
+	}
+	return lib, len(lib.Current().Docs), func() { lib.Close() }, nil
 }
