@@ -68,7 +68,9 @@ func Mapping() *mapping.IndexMappingImpl {
 // Build indexes every passage of docs into a new scorch index at dir (which
 // must not exist yet) using bleve's batch API, then closes and reopens it so
 // that every segment is persisted before the first query: the time Build
-// takes is the time to a ready index on disk.
+// takes is the time to a ready index on disk. Batches are safe (each is
+// persisted before Batch returns): with scorch's "unsafe_batch" the index
+// was both slower to build here and lost its last batches on Close.
 func Build(ctx context.Context, dir string, docs []*knowledge.Document, opts Options) (*Index, error) {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 1000
