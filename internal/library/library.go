@@ -37,12 +37,19 @@ import (
 // the index over them, the files that were skipped and when it was built.
 // Version is a hash over the documents' paths and content hashes; anything
 // derived from the knowledge (cached summaries) keys on it.
+//
+// Index is the search index over all documents when the folder is indexed
+// as one segment (folders under 1 MB of text, such as the story); larger
+// folders are indexed in segments and Index is nil: search them with
+// Snapshot.Search or Library.Search, which work in both cases.
 type Snapshot struct {
 	Version string
 	Docs    []*knowledge.Document
 	Index   *search.Index
 	Skipped []knowledge.Skipped
 	Built   time.Time
+
+	segs []*search.Index // len 1 (== Index) for small folders; nil before the first build
 }
 
 // Passages returns the number of passages in the snapshot.
@@ -247,11 +254,7 @@ func (l *Library) LastReport() Report {
 // Search searches the current snapshot. With no documents it returns no
 // hits and no error.
 func (l *Library) Search(ctx context.Context, q string, k int) ([]search.Hit, error) {
-	s := l.cur.Load()
-	if s.Index == nil {
-		return nil, nil
-	}
-	return s.Index.Search(ctx, q, k)
+	return l.cur.Load().Search(ctx, q, k)
 }
 
 // Refresh brings the index up to date with the folder and returns what

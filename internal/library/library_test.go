@@ -228,7 +228,7 @@ func TestSearchesDuringRefreshesSeeCompleteSnapshots(t *testing.T) {
 			defer wg.Done()
 			for ctx.Err() == nil {
 				s := l.Current()
-				if st := s.Index.Stats(); st.Passages != s.Passages() || st.Docs != len(s.Docs) {
+				if st := s.Index.Stats(); s.Segments() != 1 || st.Passages != s.Passages() || st.Docs != len(s.Docs) {
 					errs <- errors.New("snapshot index does not match its documents")
 					return
 				}

@@ -24,14 +24,14 @@ import (
 //	magic "storybot-library" (16 bytes) | format version uint32 LE
 //	uvarint len | cache key
 //	uvarint len | gob(savedState)
-//	uvarint len | search index (search.Index.WriteTo)
+//	per segment (savedState.NSeg): uvarint len | search index (search.Index.WriteTo)
 //	body length uint64 LE | CRC-32C of everything before, uint32 LE
 //
 // A file with another magic, format version or cache key, a wrong length or
 // checksum, or an index that search.ReadIndex refuses is never served.
 const (
 	cacheMagic   = "storybot-library"
-	cacheFormat  = 1
+	cacheFormat  = 2
 	cacheName    = "library.bin"
 	indexSubdir  = "index"
 	maxCacheSize = 8 << 30
@@ -50,6 +50,7 @@ type savedState struct {
 	Docs    []*knowledge.Document
 	Skipped []knowledge.Skipped
 	Files   map[string]fileState
+	NSeg    int
 }
 
 func (l *Library) indexDir() string { return filepath.Join(l.opts.DataDir, indexSubdir) }
@@ -95,17 +96,17 @@ func (l *Library) writeCache(snap *Snapshot, files map[string]fileState) (int64,
 	putBytes(&body, []byte(l.cacheKey()))
 
 	var state bytes.Buffer
-	if err := gob.NewEncoder(&state).Encode(savedState{Version: snap.Version, Built: snap.Built, Docs: snap.Docs, Skipped: snap.Skipped, Files: files}); err != nil {
+	if err := gob.NewEncoder(&state).Encode(savedState{Version: snap.Version, Built: snap.Built, Docs: snap.Docs, Skipped: snap.Skipped, Files: files, NSeg: len(snap.segs)}); err != nil {
 		return 0, fmt.Errorf("encode documents: %w", err)
 	}
 	putBytes(&body, state.Bytes())
-	var ix bytes.Buffer
-	if snap.Index != nil {
-		if _, err := snap.Index.WriteTo(&ix); err != nil {
+	for _, seg := range snap.segs {
+		var ix bytes.Buffer
+		if _, err := seg.WriteTo(&ix); err != nil {
 			return 0, err
 		}
+		putBytes(&body, ix.Bytes())
 	}
-	putBytes(&body, ix.Bytes())
 	var tail [12]byte
 	binary.LittleEndian.PutUint64(tail[:8], uint64(body.Len()))
 	binary.LittleEndian.PutUint32(tail[8:], crc32.Checksum(body.Bytes(), crcTable))
@@ -150,10 +151,6 @@ func (l *Library) loadCache(ctx context.Context) (*Snapshot, map[string]fileStat
 	if !ok {
 		return nil, nil, errCacheFormat
 	}
-	ixBytes, rest, ok := getBytes(rest)
-	if !ok || len(rest) != 0 {
-		return nil, nil, errCacheFormat
-	}
 	var st savedState
 	if err := gob.NewDecoder(bytes.NewReader(stateBytes)).Decode(&st); err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", errCacheFormat, err)
@@ -164,14 +161,33 @@ func (l *Library) loadCache(ctx context.Context) (*Snapshot, map[string]fileStat
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	ix, err := search.ReadIndex(bytes.NewReader(ixBytes), st.Docs, l.opts.Search)
-	if err != nil {
-		return nil, nil, err
+	if st.NSeg < 1 || st.NSeg > maxSegments {
+		return nil, nil, fmt.Errorf("%w: %d segments", errCacheFormat, st.NSeg)
+	}
+	parts := partition(st.Docs, st.NSeg)
+	segs := make([]*search.Index, st.NSeg)
+	for i := range segs {
+		var ixBytes []byte
+		if ixBytes, rest, ok = getBytes(rest); !ok {
+			return nil, nil, errCacheFormat
+		}
+		ix, err := search.ReadIndex(bytes.NewReader(ixBytes), parts[i], l.opts.Search)
+		if err != nil {
+			return nil, nil, err
+		}
+		segs[i] = ix
+	}
+	if len(rest) != 0 {
+		return nil, nil, errCacheFormat
 	}
 	if st.Files == nil {
 		st.Files = map[string]fileState{}
 	}
-	return &Snapshot{Version: st.Version, Docs: st.Docs, Index: ix, Skipped: st.Skipped, Built: st.Built}, st.Files, nil
+	snap := &Snapshot{Version: st.Version, Docs: st.Docs, Skipped: st.Skipped, Built: st.Built, segs: segs}
+	if len(segs) == 1 {
+		snap.Index = segs[0]
+	}
+	return snap, st.Files, nil
 }
 
 func putBytes(b *bytes.Buffer, p []byte) {

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"storybot/internal/knowledge"
-	"storybot/internal/search"
 )
 
 // result is what became of one scanned file.
@@ -89,12 +88,18 @@ func (l *Library) refresh(ctx context.Context, mustSave bool) (Report, func(), e
 	}
 
 	snap := prev
-	if rep.Any() || prev.Index == nil {
-		ix, err := search.Build(ctx, docs, l.opts.Search)
+	if rep.Any() || len(prev.segs) == 0 {
+		n := chooseSegments(len(prev.segs), idealSegments(docs))
+		changed := slices.Concat(rep.Added, rep.Changed, rep.Removed)
+		segs, built, err := buildSegments(ctx, docs, n, prev.segs, changed, l.opts.Search)
 		if err != nil {
 			return emptyReport(), nil, fmt.Errorf("refresh %s: build index: %w", root, err)
 		}
-		snap = &Snapshot{Version: versionOf(docs), Docs: docs, Index: ix, Skipped: skipped, Built: l.opts.now()}
+		l.log.Debug("index segments built", "segments", n, "built", built)
+		snap = &Snapshot{Version: versionOf(docs), Docs: docs, Skipped: skipped, Built: l.opts.now(), segs: segs}
+		if n == 1 {
+			snap.Index = segs[0]
+		}
 	} else if !slices.Equal(prev.Skipped, skipped) {
 		cp := *prev
 		cp.Skipped = skipped

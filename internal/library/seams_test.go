@@ -1,6 +1,10 @@
 package library
 
-import "runtime"
+import (
+	"runtime"
+
+	"storybot/internal/search"
+)
 
 // waiting returns how many refresh calls wait for the next flight (tests only).
 func (l *Library) waiting() int {
@@ -13,3 +17,15 @@ func (l *Library) waiting() int {
 }
 
 func runtimeGosched() { runtime.Gosched() }
+
+type searchHit = search.Hit
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

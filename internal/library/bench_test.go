@@ -1,0 +1,306 @@
+package library
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"storybot/internal/extract"
+	"storybot/internal/knowledge"
+)
+
+// The benchmarks run on folders generated in b.TempDir with a fixed seed:
+// nfiles Markdown files of about fileBytes each, in 100 subfolders, made of
+// paragraphs of pseudo-English sentences over a 5,000-word vocabulary plus
+// the story's own words.
+//
+//	go test ./internal/library -run XXX -bench . -benchtime 10x
+
+var storyWords = strings.Fields(`Albania Iran cyberattack diplomatic ties embassy Tirana Rama prime minister
+hackers government websites Microsoft investigation Tehran sanctions NATO allies Durrës MEK Mujahedin
+Ashraf camp refugees July September statement ministry foreign affairs intelligence ransomware wiper`)
+
+func vocabulary(r *rand.Rand) []string {
+	const letters = "abcdefghijklmnoprstuvwy"
+	v := slices.Clone(storyWords)
+	for len(v) < 5000 {
+		n := 3 + r.IntN(8)
+		var b strings.Builder
+		for range n {
+			b.WriteByte(letters[r.IntN(len(letters))])
+		}
+		v = append(v, b.String())
+	}
+	return v
+}
+
+func genText(r *rand.Rand, vocab []string, size int) string {
+	var b strings.Builder
+	b.WriteString("# ")
+	b.WriteString(vocab[r.IntN(len(vocab))])
+	b.WriteString(" report\n\n")
+	for b.Len() < size {
+		for s := 0; s < 3+r.IntN(4) && b.Len() < size; s++ {
+			n := 8 + r.IntN(14)
+			for w := range n {
+				word := vocab[int(r.ExpFloat64()*600)%len(vocab)]
+				if w == 0 {
+					word = strings.ToUpper(word[:1]) + word[1:]
+				}
+				b.WriteString(word)
+				if w < n-1 {
+					b.WriteByte(' ')
+				}
+			}
+			b.WriteString(". ")
+		}
+		b.WriteString("\n\n")
+	}
+	return b.String()
+}
+
+// genFolder writes the folder and returns its total size in bytes.
+func genFolder(tb testing.TB, root string, nfiles, fileBytes int) int64 {
+	tb.Helper()
+	r := rand.New(rand.NewPCG(1, 2))
+	vocab := vocabulary(r)
+	var total int64
+	for i := range nfiles {
+		dir := filepath.Join(root, fmt.Sprintf("d%02d", i%100))
+		if i < 100 {
+			os.MkdirAll(dir, 0o755)
+		}
+		text := genText(r, vocab, fileBytes/2+r.IntN(fileBytes))
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%05d.md", i)), []byte(text), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+		total += int64(len(text))
+	}
+	return total
+}
+
+func benchOptions(root, data string) Options {
+	return Options{
+		Root:      root,
+		DataDir:   data,
+		Knowledge: knowledge.Options{Extractors: map[string]knowledge.Extractor{".html": extract.HTML, ".pdf": extract.PDF}},
+		CacheKey:  "bench",
+		Log:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+}
+
+var (
+	folderOnce sync.Once
+	folderRoot string
+	folderSize int64
+)
+
+// folder10k is one generated folder of 10,000 files shared by the benchmarks.
+func folder10k(b *testing.B) (string, int64) {
+	folderOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "library-bench-*")
+		if err != nil {
+			b.Fatal(err)
+		}
+		folderRoot = filepath.Join(dir, "knowledge")
+		folderSize = genFolder(b, folderRoot, 10000, 2500)
+	})
+	return folderRoot, folderSize
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if folderRoot != "" {
+		os.RemoveAll(filepath.Dir(folderRoot))
+	}
+	os.Exit(code)
+}
+
+func openBench(b *testing.B, opts Options) *Library {
+	b.Helper()
+	l, err := Open(context.Background(), opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { l.Close() })
+	return l
+}
+
+// BenchmarkRefreshUnchanged: a refresh of an unchanged folder of 10,000
+// files (target: under 1 s).
+func BenchmarkRefreshUnchanged(b *testing.B) {
+	root, _ := folder10k(b)
+	l := openBench(b, benchOptions(root, ""))
+	b.ResetTimer()
+	for b.Loop() {
+		r, err := l.Refresh(context.Background())
+		if err != nil || r.Any() {
+			b.Fatal(err, r)
+		}
+	}
+}
+
+// BenchmarkRefreshOneChanged: one changed file among 10,000, re-indexed
+// and served: the time until a search finds the new text (target: under
+// 200 ms). persist=on includes saving the snapshot to DATA_DIR.
+func BenchmarkRefreshOneChanged(b *testing.B) {
+	for _, persist := range []bool{false, true} {
+		b.Run(fmt.Sprintf("persist=%v", persist), func(b *testing.B) {
+			root, _ := folder10k(b)
+			data := ""
+			if persist {
+				data = b.TempDir()
+			}
+			l := openBench(b, benchOptions(root, data))
+			path := filepath.Join(root, "d07", "f00007.md")
+			orig, _ := os.ReadFile(path)
+			b.Cleanup(func() { os.WriteFile(path, orig, 0o644); l.Refresh(context.Background()) })
+			i := 0
+			for b.Loop() {
+				i++
+				token := fmt.Sprintf("zqxmarker%d", i)
+				os.WriteFile(path, append(slices.Clone(orig), []byte("\n\nThe "+token+" paragraph.\n")...), 0o644)
+				later := time.Now().Add(time.Duration(i) * time.Second)
+				os.Chtimes(path, later, later)
+				r, err := l.Refresh(context.Background())
+				if err != nil || len(r.Changed) != 1 {
+					b.Fatal(err, r)
+				}
+				hits, _ := l.Search(context.Background(), token, 1)
+				if len(hits) == 0 || !strings.Contains(hits[0].Passage.Text, token) {
+					b.Fatal("changed text not served")
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkFullBuild: loading and indexing the 10,000-file folder from
+// scratch; MB/s is text throughput (target: at least 20 MB/s).
+func BenchmarkFullBuild(b *testing.B) {
+	root, size := folder10k(b)
+	b.SetBytes(size)
+	for b.Loop() {
+		l, err := Open(context.Background(), benchOptions(root, ""))
+		if err != nil {
+			b.Fatal(err)
+		}
+		l.Close()
+	}
+}
+
+// BenchmarkRestart: Open over an unchanged folder with a saved index (the
+// 10,000-file folder; BenchmarkRestart100k has the 100,000-passage case).
+func BenchmarkRestart(b *testing.B) {
+	root, _ := folder10k(b)
+	data := b.TempDir()
+	openBench(b, benchOptions(root, data)).Close()
+	for b.Loop() {
+		l, err := Open(context.Background(), benchOptions(root, data))
+		if err != nil || l.LastReport().Any() {
+			b.Fatal(err)
+		}
+		l.Close()
+	}
+}
+
+// BenchmarkRestart100k: a restart over an unchanged folder of about
+// 100,000 passages (about 100 MB of text) with a saved index (target: ready
+// in under 2 s). The folder is generated once (slow); run it alone:
+//
+//	go test ./internal/library -run XXX -bench Restart100k -benchtime 3x
+func BenchmarkRestart100k(b *testing.B) {
+	dir := b.TempDir()
+	root := filepath.Join(dir, "knowledge")
+	size := genFolder(b, root, 20000, 5000)
+	data := filepath.Join(dir, "data")
+	start := time.Now()
+	l := openBench(b, benchOptions(root, data))
+	b.ReportMetric(float64(time.Since(start).Milliseconds()), "first-build-ms")
+	b.ReportMetric(float64(l.Current().Passages()), "passages")
+	b.ReportMetric(float64(size)/1e6, "text-MB")
+	l.Close()
+	if st, err := os.Stat(filepath.Join(data, indexSubdir, cacheName)); err == nil {
+		b.ReportMetric(float64(st.Size())/1e6, "saved-MB")
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		l, err := Open(context.Background(), benchOptions(root, data))
+		if err != nil || l.LastReport().Any() {
+			b.Fatal(err)
+		}
+		l.Close()
+	}
+}
+
+// BenchmarkSearchDuringRefresh: query latency while the folder is idle and
+// while refreshes run back to back (one changed file each); reports p50
+// and p99 of both and the p99 ratio (target: no errors, ratio at most 2).
+func BenchmarkSearchDuringRefresh(b *testing.B) {
+	root, _ := folder10k(b)
+	l := openBench(b, benchOptions(root, ""))
+	queries := []string{"Albania cut diplomatic ties with Iran", "Microsoft investigation hackers", "NATO allies sanctions statement", "embassy Tirana prime minister", "ransomware wiper July"}
+	measure := func(n int) []time.Duration {
+		out := make([]time.Duration, 0, n)
+		for i := range n {
+			t := time.Now()
+			if _, err := l.Search(context.Background(), queries[i%len(queries)], 10); err != nil {
+				b.Fatal(err)
+			}
+			out = append(out, time.Since(t))
+		}
+		slices.Sort(out)
+		return out
+	}
+	pct := func(d []time.Duration, p float64) float64 {
+		return float64(d[int(float64(len(d)-1)*p)].Microseconds()) / 1000
+	}
+	path := filepath.Join(root, "d11", "f00011.md")
+	orig, _ := os.ReadFile(path)
+	b.Cleanup(func() { os.WriteFile(path, orig, 0o644) })
+	var idle, busy []time.Duration
+	for b.Loop() {
+		idle = append(idle, measure(500)...)
+		stop := make(chan struct{})
+		done := make(chan int)
+		go func() {
+			n := 0
+			for {
+				select {
+				case <-stop:
+					done <- n
+					return
+				default:
+				}
+				n++
+				os.WriteFile(path, append(slices.Clone(orig), fmt.Sprintf("\n\nEdit %d.\n", n)...), 0o644)
+				later := time.Now().Add(time.Duration(n) * time.Second)
+				os.Chtimes(path, later, later)
+				if _, err := l.Refresh(context.Background()); err != nil {
+					b.Error(err)
+				}
+			}
+		}()
+		busy = append(busy, measure(500)...)
+		close(stop)
+		if n := <-done; n == 0 {
+			b.Fatal("no refresh ran during the queries")
+		}
+	}
+	slices.Sort(idle)
+	slices.Sort(busy)
+	b.ReportMetric(pct(idle, 0.5), "idle-p50-ms")
+	b.ReportMetric(pct(idle, 0.99), "idle-p99-ms")
+	b.ReportMetric(pct(busy, 0.5), "busy-p50-ms")
+	b.ReportMetric(pct(busy, 0.99), "busy-p99-ms")
+	b.ReportMetric(pct(busy, 0.99)/pct(idle, 0.99), "p99-ratio")
+}
