@@ -81,23 +81,34 @@ func Queries(sets []Set) ([]string, error) {
 	return out, nil
 }
 
-// Latencies runs n queries against ix one after another (cycling through
-// queries), after warm running the first min(n, 100) once untimed, and
-// returns each query's latency.
-func Latencies(ctx context.Context, ix Index, queries []string, n, k int) ([]time.Duration, error) {
+// Latencies runs n queries (cycling through queries, top k) on every
+// index and returns each index's latencies, in the order of ixs. The
+// indexes are interleaved: query i runs on each index in turn, starting
+// with a different index each time, so that all see the same load on a
+// shared machine. The first min(n, 100) queries are run once untimed
+// first, to warm caches.
+func Latencies(ctx context.Context, queries []string, n, k int, ixs ...Index) ([][]time.Duration, error) {
 	for i := range min(n, 100, len(queries)) {
-		if _, err := ix.Search(ctx, queries[i], k); err != nil {
-			return nil, fmt.Errorf("warm-up query %q: %w", queries[i], err)
+		for _, ix := range ixs {
+			if _, err := ix.Search(ctx, queries[i], k); err != nil {
+				return nil, fmt.Errorf("warm-up query %q: %w", queries[i], err)
+			}
 		}
 	}
-	out := make([]time.Duration, n)
+	out := make([][]time.Duration, len(ixs))
+	for j := range out {
+		out[j] = make([]time.Duration, n)
+	}
 	for i := range n {
 		q := queries[i%len(queries)]
-		start := time.Now()
-		_, err := ix.Search(ctx, q, k)
-		out[i] = time.Since(start)
-		if err != nil {
-			return nil, fmt.Errorf("query %q: %w", q, err)
+		for o := range ixs {
+			j := (i + o) % len(ixs)
+			start := time.Now()
+			_, err := ixs[j].Search(ctx, q, k)
+			out[j][i] = time.Since(start)
+			if err != nil {
+				return nil, fmt.Errorf("query %q: %w", q, err)
+			}
 		}
 	}
 	return out, nil

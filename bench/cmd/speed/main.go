@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -59,6 +60,7 @@ type result struct {
 	indexBytes     int64
 	save, reload   time.Duration
 	reloadErr      error // the reloaded index failed or answered differently
+	memAdded       bool  // mem is what this engine added to the process
 }
 
 // sameAnswers checks that ix answers the first len(want) queries with the
@@ -134,74 +136,119 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer os.RemoveAll(tmp)
 
-	var rows []result
+	engines := map[string]bool{}
 	for _, e := range strings.Split(c.engines, ",") {
-		var r result
-		switch strings.TrimSpace(e) {
-		case "storybot":
-			r, err = runStorybot(ctx, c, docs, queries, tmp, stderr)
-		case "bleve":
-			r, err = runBleve(ctx, c, docs, queries, tmp, stderr)
-		default:
+		e = strings.TrimSpace(e)
+		if e != "storybot" && e != "bleve" {
 			return fmt.Errorf("unknown engine %q (want storybot or bleve)", e)
+		}
+		engines[e] = true
+	}
+
+	// Build each engine; storybot first, so its memory is measured alone.
+	var rows []*result
+	var ixs []bench.Index
+	var sb *search.Index
+	var bl *bleveidx.Index
+	if engines["storybot"] {
+		r := &result{engine: "storybot"}
+		if sb, err = buildStorybot(ctx, c, docs, r); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "storybot: built in %v\n", r.build.Round(time.Millisecond))
+		rows, ixs = append(rows, r), append(ixs, storybotIndex{sb})
+	}
+	bleveDir := filepath.Join(tmp, "bleve.index")
+	if engines["bleve"] {
+		r := &result{engine: "bleve"}
+		before := bench.ReadMem()
+		start := time.Now()
+		if bl, err = bleveidx.Build(ctx, bleveDir, docs, bleveidx.Options{}); err != nil {
+			return err
+		}
+		r.build = time.Since(start)
+		after := bench.ReadMem()
+		r.mem = bench.Mem{HeapInuse: after.HeapInuse - min(after.HeapInuse, before.HeapInuse), RSS: after.RSS - min(after.RSS, before.RSS)}
+		r.memAdded = true
+		fmt.Fprintf(stderr, "bleve: built in %v\n", r.build.Round(time.Millisecond))
+		rows, ixs = append(rows, r), append(ixs, bl)
+	}
+
+	// Time the queries with the engines interleaved (query i on each
+	// engine, in turn), so that both see the same load on a shared machine.
+	stopProfile, err := profile(c.qryProfile)
+	if err != nil {
+		return err
+	}
+	lats, err := bench.Latencies(ctx, queries, c.queries, c.k, ixs...)
+	stopProfile()
+	if err != nil {
+		return err
+	}
+	for i, r := range rows {
+		r.p50, r.p99, r.mean = bench.Percentile(lats[i], 0.5), bench.Percentile(lats[i], 0.99), mean(lats[i])
+		fmt.Fprintf(stderr, "%s: query p50 %v p99 %v\n", r.engine, r.p50, r.p99)
+	}
+
+	// Save and load again.
+	for _, r := range rows {
+		switch r.engine {
+		case "storybot":
+			err = reloadStorybot(ctx, c, sb, docs, queries, tmp, r)
+			sb = nil
+			if r.reloadErr != nil {
+				fmt.Fprintf(stderr, "storybot: the reloaded index does not answer like the built one: %v\n", r.reloadErr)
+			}
+		case "bleve":
+			err = reopenBleve(ctx, c, bl, bleveDir, docs, queries, r)
 		}
 		if err != nil {
 			return err
 		}
-		rows = append(rows, r)
+		fmt.Fprintf(stderr, "%s: saved index loaded in %v\n", r.engine, r.reload.Round(time.Millisecond))
 	}
 	fmt.Fprintf(stdout, "Machine: %d CPUs (GOMAXPROCS %d), load average %s at the start and %s at the end.\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), loadAvg, loadavg())
 	writeTable(stdout, c, n, text, base, loaded, loadTime, rows)
 	return nil
 }
 
-func runStorybot(ctx context.Context, c config, docs []*knowledge.Document, queries []string, tmp string, stderr io.Writer) (result, error) {
-	r := result{engine: "storybot"}
+func buildStorybot(ctx context.Context, c config, docs []*knowledge.Document, r *result) (*search.Index, error) {
 	stopProfile, err := profile(c.buildProfile)
 	if err != nil {
-		return r, err
+		return nil, err
 	}
 	start := time.Now()
 	ix, err := search.Build(ctx, docs, search.Options{})
 	r.build = time.Since(start)
 	stopProfile()
 	if err != nil {
-		return r, err
+		return nil, err
 	}
 	r.mem = bench.ReadMem()
 	if c.memProfile != "" {
 		if err := writeHeapProfile(c.memProfile); err != nil {
-			return r, err
+			return nil, err
 		}
 	}
-	fmt.Fprintf(stderr, "storybot: built in %v\n", r.build.Round(time.Millisecond))
+	return ix, nil
+}
 
-	stopProfile, err = profile(c.qryProfile)
-	if err != nil {
-		return r, err
-	}
-	lat, err := bench.Latencies(ctx, storybotIndex{ix}, queries, c.queries, c.k)
-	stopProfile()
-	if err != nil {
-		return r, err
-	}
-	r.p50, r.p99, r.mean = bench.Percentile(lat, 0.5), bench.Percentile(lat, 0.99), mean(lat)
-
-	// Remember some answers of the built index, to check the reloaded one.
+// reloadStorybot saves ix, loads it back with search.ReadIndex and checks
+// that the loaded index answers the first queries as ix did.
+func reloadStorybot(ctx context.Context, c config, ix *search.Index, docs []*knowledge.Document, queries []string, tmp string, r *result) error {
 	var want [][]*knowledge.Passage
 	for _, q := range queries[:min(20, len(queries))] {
 		ps, err := storybotIndex{ix}.Search(ctx, q, c.k)
 		if err != nil {
-			return r, err
+			return err
 		}
 		want = append(want, ps)
 	}
-
 	file := filepath.Join(tmp, "storybot.index")
-	start = time.Now()
+	start := time.Now()
 	f, err := os.Create(file)
 	if err != nil {
-		return r, err
+		return err
 	}
 	r.indexBytes, err = ix.WriteTo(f)
 	if cerr := f.Close(); err == nil {
@@ -209,67 +256,44 @@ func runStorybot(ctx context.Context, c config, docs []*knowledge.Document, quer
 	}
 	r.save = time.Since(start)
 	if err != nil {
-		return r, fmt.Errorf("save index: %w", err)
+		return fmt.Errorf("save index: %w", err)
 	}
 	ix = nil
 	bench.ReadMem() // drop the built index before loading the saved one
-	stopProfile, err = profile(c.reloadProfile)
+	stopProfile, err := profile(c.reloadProfile)
 	if err != nil {
-		return r, err
+		return err
 	}
 	start = time.Now()
 	f, err = os.Open(file)
 	if err != nil {
-		return r, err
+		return err
 	}
 	ix2, err := search.ReadIndex(f, docs, search.Options{})
 	f.Close()
 	r.reload = time.Since(start)
 	stopProfile()
 	if err != nil {
-		return r, fmt.Errorf("reload index: %w", err)
+		return fmt.Errorf("reload index: %w", err)
 	}
-	if err := sameAnswers(ctx, storybotIndex{ix2}, queries, want, c.k); err != nil {
-		r.reloadErr = err
-		fmt.Fprintf(stderr, "storybot: the reloaded index does not answer like the built one: %v\n", err)
-	}
-	fmt.Fprintf(stderr, "storybot: p50 %v p99 %v, reload %v\n", r.p50, r.p99, r.reload.Round(time.Millisecond))
-	return r, nil
+	r.reloadErr = sameAnswers(ctx, storybotIndex{ix2}, queries, want, c.k)
+	return nil
 }
 
-func runBleve(ctx context.Context, c config, docs []*knowledge.Document, queries []string, tmp string, stderr io.Writer) (result, error) {
-	r := result{engine: "bleve"}
-	dir := filepath.Join(tmp, "bleve.index")
-	start := time.Now()
-	ix, err := bleveidx.Build(ctx, dir, docs, bleveidx.Options{})
-	r.build = time.Since(start)
-	if err != nil {
-		return r, err
-	}
-	r.mem = bench.ReadMem()
-	fmt.Fprintf(stderr, "bleve: built in %v\n", r.build.Round(time.Millisecond))
-	lat, err := bench.Latencies(ctx, ix, queries, c.queries, c.k)
-	if err != nil {
-		ix.Close()
-		return r, err
-	}
-	r.p50, r.p99, r.mean = bench.Percentile(lat, 0.5), bench.Percentile(lat, 0.99), mean(lat)
+// reopenBleve closes ix and times opening it again, up to its first answer.
+func reopenBleve(ctx context.Context, c config, ix *bleveidx.Index, dir string, docs []*knowledge.Document, queries []string, r *result) error {
 	if err := ix.Close(); err != nil {
-		return r, err
+		return err
 	}
 	r.indexBytes = dirSize(dir)
-	start = time.Now()
-	ix, err = bleveidx.Open(dir, docs)
+	start := time.Now()
+	ix, err := bleveidx.Open(dir, docs)
 	if err != nil {
-		return r, err
+		return err
 	}
 	_, err = ix.Search(ctx, queries[0], c.k)
 	r.reload = time.Since(start)
-	if cerr := ix.Close(); err == nil {
-		err = cerr
-	}
-	fmt.Fprintf(stderr, "bleve: p50 %v p99 %v, reopen %v\n", r.p50, r.p99, r.reload.Round(time.Millisecond))
-	return r, err
+	return errors.Join(err, ix.Close())
 }
 
 // storybotIndex adapts *search.Index to bench.Index.
@@ -348,10 +372,12 @@ func dirSize(dir string) int64 {
 	return n
 }
 
-func writeTable(w io.Writer, c config, n int, text int64, base, loaded bench.Mem, loadTime time.Duration, rows []result) {
+func writeTable(w io.Writer, c config, n int, text int64, base, loaded bench.Mem, loadTime time.Duration, rows []*result) {
 	fmt.Fprintf(w, "Corpus: %d passages, %s of passage text (seed %d); %d queries per engine, top %d.\n", n, bench.MB(uint64(text)), c.seed, c.queries, c.k)
 	fmt.Fprintf(w, "Loading the folder (knowledge.Load): %s; RSS with the documents loaded: %s (before: %s).\n\n",
 		bench.Dur(loadTime), bench.MB(loaded.RSS), bench.MB(base.RSS))
+	fmt.Fprintln(w, "Queries run interleaved (query i on each engine in turn). Memory is the whole process after a GC for storybot (documents included), and what the engine added for bleve (+).")
+	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| engine | build | query p50 | query p99 | query mean | Go heap in use | RSS | RSS / text | index on disk | save | load saved index |")
 	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, r := range rows {
@@ -359,12 +385,16 @@ func writeTable(w io.Writer, c config, n int, text int64, base, loaded bench.Mem
 		if r.engine == "bleve" {
 			save = "(in build)"
 		}
+		heap, rss := bench.MB(r.mem.HeapInuse), bench.MB(r.mem.RSS)
+		if r.memAdded {
+			heap, rss = "+"+heap, "+"+rss
+		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %.2f× | %s | %s | %s |\n", r.engine, bench.Dur(r.build),
-			bench.Dur(r.p50), bench.Dur(r.p99), bench.Dur(r.mean), bench.MB(r.mem.HeapInuse), bench.MB(r.mem.RSS),
+			bench.Dur(r.p50), bench.Dur(r.p99), bench.Dur(r.mean), heap, rss,
 			float64(r.mem.RSS)/float64(text), bench.MB(uint64(r.indexBytes)), save, bench.Dur(r.reload))
 	}
-	i := slices.IndexFunc(rows, func(r result) bool { return r.engine == "storybot" })
-	j := slices.IndexFunc(rows, func(r result) bool { return r.engine == "bleve" })
+	i := slices.IndexFunc(rows, func(r *result) bool { return r.engine == "storybot" })
+	j := slices.IndexFunc(rows, func(r *result) bool { return r.engine == "bleve" })
 	if i < 0 {
 		return
 	}
