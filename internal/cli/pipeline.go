@@ -67,12 +67,16 @@ func (e *Env) retriever(ctx context.Context, watch bool) (answer.Retriever, int,
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	if watch && e.Config.Watch {
-		go func() {
-			if err := lib.Watch(ctx); err != nil {
-				e.Log.Warn("not watching the knowledge folder; restart after changes", "err", err)
-			}
-		}()
+	if !watch || !e.Config.Watch {
+		return lib, len(lib.Current().Docs), func() { lib.Close() }, nil
 	}
-	return lib, len(lib.Current().Docs), func() { lib.Close() }, nil
+	wctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := lib.Watch(wctx); err != nil {
+			e.Log.Warn("not watching the knowledge folder; restart after changes", "err", err)
+		}
+	}()
+	return lib, len(lib.Current().Docs), func() { stop(); <-done; lib.Close() }, nil
 }
