@@ -203,3 +203,33 @@ func TestConsoleEndsOnCancel(t *testing.T) {
 		t.Errorf("err = %v, want a clean end", err)
 	}
 }
+
+func TestEvalAnswers(t *testing.T) {
+	dir := t.TempDir()
+	qs := `{"id": "a", "question": "Who announced that Albania was ending diplomatic relations with Iran?", "answers": ["Edi Rama"], "gold_doc": "albania-cuts-ties-with-iran-2022-09-07.txt"}
+{"id": "b", "question": "How many members of the MEK did Albania welcome in 2014?", "answers": ["3,000"], "gold_doc": "albania-cuts-ties-with-iran-2022-09-07.txt"}
+{"id": "p", "question": "How do I bake chocolate chip cookies?", "answers": [], "in_scope": false}
+`
+	path := filepath.Join(dir, "q.jsonl")
+	os.WriteFile(path, []byte(qs), 0o644)
+	out, errs, err := runAskCLI(t, "", nil, "eval", "--questions", path, "--answers", "--json")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errs)
+	}
+	var rep struct {
+		Answers map[string]any `json:"answers"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{"containment": 1, "cited": 1, "refused_out_of_scope": 1, "answered_in_scope": 1}
+	for k, v := range want {
+		if got, ok := rep.Answers[k].(float64); !ok || got != v {
+			t.Errorf("answers.%s = %v, want %v (%s)", k, rep.Answers[k], v, out)
+		}
+	}
+	text, _, err := runAskCLI(t, "", nil, "eval", "--questions", path, "--answers")
+	if err != nil || !strings.Contains(text, "refused out of scope 1.0000") {
+		t.Errorf("text report: %v\n%s", err, text)
+	}
+}
