@@ -89,7 +89,10 @@ type Options struct {
 	Library    Library
 	Summarizer Summarizer    // nil: an extractive summarizer over Library
 	Feedback   FeedbackStore // nil: votes are only logged
-	Log        *slog.Logger
+	// Editor, when set, enables /knowledge add|remove|restore|list.
+	Editor         KnowledgeEditor
+	MaxUploadBytes int64 // largest file /knowledge add accepts; default 10 MB
+	Log            *slog.Logger
 
 	EditInterval    time.Duration // minimum time between edits of a streaming answer; default 1s
 	ShutdownTimeout time.Duration // how long in-flight answers may finish after ctx ends; default 10s
@@ -275,7 +278,11 @@ func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
 	if first {
 		ctx, cancel := context.WithTimeout(b.workCtx, 30*time.Second)
 		defer cancel()
-		cmds, err := s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, Commands(), discordgo.WithContext(ctx))
+		all := Commands()
+		if b.opts.Editor != nil {
+			all = append(all, knowledgeCommand())
+		}
+		cmds, err := s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, all, discordgo.WithContext(ctx))
 		if err != nil {
 			b.mu.Lock()
 			b.registered = false

@@ -65,6 +65,11 @@ func (b *Bot) routes() *Router {
 	rt.Handle(KindAutocomplete, "timeline", b.handleDocAutocomplete)
 	rt.Handle(KindCommand, "sources", b.handleSources)
 	rt.Handle(KindCommand, "refresh", b.handleRefresh, ModeratorOnly(b.opts.ModeratorRoleIDs))
+	if b.opts.Editor != nil {
+		mod := ModeratorOnly(b.opts.ModeratorRoleIDs)
+		rt.Handle(KindCommand, "knowledge", b.handleKnowledge, mod)
+		rt.Handle(KindAutocomplete, "knowledge", b.handleKnowledgeAutocomplete, mod)
+	}
 	rt.Handle(KindCommand, "help", func(context.Context, *Request) (*Response, error) { return ephemeral(helpText), nil })
 	rt.Handle(KindComponent, "src", b.handleShowSources)
 	rt.Handle(KindComponent, "fb", b.handleFeedback)

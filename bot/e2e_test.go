@@ -830,3 +830,8 @@ func TestBadTokenFailsToStart(t *testing.T) {
 		t.Fatalf("New without a token: %v", err)
 	}
 }
+
+func mustJSON(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
+}

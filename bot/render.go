@@ -144,4 +144,5 @@ const helpText = `**storybot** answers questions about the story in its knowledg
 • ` + "`/sources`" + ` — the documents I answer from, and when they were last refreshed.
 
 **Moderators** (Manage Server, or a moderator role)
-• ` + "`/refresh`" + ` — re-read the knowledge folder now and report what changed.`
+• ` + "`/refresh`" + ` — re-read the knowledge folder now and report what changed.
+• ` + "`/knowledge add|remove|restore|list`" + ` — add a document (attach it), move one to the trash, bring it back, or list them (when enabled).`

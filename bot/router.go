@@ -34,6 +34,8 @@ type Request struct {
 	Options map[string]*discordgo.ApplicationCommandInteractionDataOption
 	// Focused is the option being typed, for autocomplete.
 	Focused string
+	// Attachments are the files given in attachment options, by ID.
+	Attachments map[string]*discordgo.MessageAttachment
 
 	UserID    string
 	UserName  string
@@ -49,6 +51,17 @@ type Request struct {
 	Message *discordgo.Message
 	// Interaction is the raw interaction, for the adapter.
 	Interaction *discordgo.Interaction
+}
+
+// Attachment returns the file given in an attachment option, nil when
+// absent.
+func (r *Request) Attachment(name string) *discordgo.MessageAttachment {
+	if o := r.Options[name]; o != nil && o.Type == discordgo.ApplicationCommandOptionAttachment {
+		if id, ok := o.Value.(string); ok {
+			return r.Attachments[id]
+		}
+	}
+	return nil
 }
 
 // String returns a string option, "" when absent or of another type.
@@ -181,6 +194,9 @@ func newRequest(i *discordgo.Interaction) *Request {
 			r.Kind = KindAutocomplete
 		}
 		r.Name = d.Name
+		if d.Resolved != nil {
+			r.Attachments = d.Resolved.Attachments
+		}
 		opts := d.Options
 		if len(opts) == 1 && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand || opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
 			r.Sub = opts[0].Name

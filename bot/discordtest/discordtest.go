@@ -82,6 +82,7 @@ type Server struct {
 	messages    map[string][]map[string]any
 	threads     map[string]string // thread → parent
 	deleted     map[string]bool   // channels that return 404
+	attachments map[string][]byte
 	changed     chan struct{}
 	onCallback  func(r Request)
 	closed      bool
@@ -102,6 +103,7 @@ func New(t testing.TB) *Server {
 		messages:    map[string][]map[string]any{},
 		threads:     map[string]string{ThreadID: ChannelID},
 		deleted:     map[string]bool{},
+		attachments: map[string][]byte{},
 		changed:     make(chan struct{}),
 		nextID:      500000000000000000,
 		StrictPaths: true,
@@ -191,6 +193,17 @@ func New(t testing.TB) *Server {
 		}
 		writeJSON(w, 200, map[string]any{"id": ch, "type": 0, "guild_id": GuildID, "name": "general"})
 	}))
+	mux.HandleFunc("GET /attachments/{id}/{name}", func(w http.ResponseWriter, r *http.Request) {
+		s.record(r, nil)
+		s.mu.Lock()
+		data, ok := s.attachments[r.PathValue("id")]
+		s.mu.Unlock()
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(data)
+	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		s.record(r, body)
@@ -340,6 +353,17 @@ func (s *Server) AddMessage(channel string, m map[string]any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.messages[channel] = append(s.messages[channel], m)
+}
+
+// AddAttachment stores an uploaded file on the fake CDN and returns the
+// attachment object an interaction's resolved data carries.
+func (s *Server) AddAttachment(filename string, data []byte) map[string]any {
+	id := s.newID()
+	s.mu.Lock()
+	s.attachments[id] = data
+	s.mu.Unlock()
+	return map[string]any{"id": id, "filename": filename, "size": len(data), "content_type": "text/plain",
+		"url": s.srv.URL + "/attachments/" + id + "/" + filename, "proxy_url": s.srv.URL + "/attachments/" + id + "/" + filename}
 }
 
 // Requests returns a copy of every REST request so far.

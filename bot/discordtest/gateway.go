@@ -243,6 +243,34 @@ func Slash(who Member, channel, name string, opts ...Opt) map[string]any {
 	return command(2, who, channel, name, opts)
 }
 
+// SlashSub builds a slash command with a subcommand; attachments, when
+// given (from AddAttachment), are put in the resolved data and an
+// attachment option named "file" refers to the first.
+func SlashSub(who Member, channel, name, sub string, attachments []map[string]any, opts ...Opt) map[string]any {
+	if len(attachments) > 0 {
+		opts = append(opts, Opt{Name: "file", Type: 11, Value: attachments[0]["id"]})
+	}
+	p := command(2, who, channel, name, []Opt{{Name: sub, Type: 1}})
+	data := p["data"].(map[string]any)
+	var os []any
+	for _, o := range opts {
+		om := map[string]any{"name": o.Name, "type": o.Type, "value": o.Value}
+		if o.Focused {
+			om["focused"] = true
+		}
+		os = append(os, om)
+	}
+	data["options"] = []any{map[string]any{"name": sub, "type": 1, "options": os}}
+	if len(attachments) > 0 {
+		res := map[string]any{}
+		for _, a := range attachments {
+			res[a["id"].(string)] = a
+		}
+		data["resolved"] = map[string]any{"attachments": res}
+	}
+	return p
+}
+
 // Autocomplete builds an autocomplete interaction payload.
 func Autocomplete(who Member, channel, name string, opts ...Opt) map[string]any {
 	return command(4, who, channel, name, opts)
@@ -251,7 +279,10 @@ func Autocomplete(who Member, channel, name string, opts ...Opt) map[string]any 
 func command(typ int, who Member, channel, name string, opts []Opt) map[string]any {
 	var os []any
 	for _, o := range opts {
-		om := map[string]any{"name": o.Name, "type": o.Type, "value": o.Value}
+		om := map[string]any{"name": o.Name, "type": o.Type}
+		if o.Type != 1 {
+			om["value"] = o.Value
+		}
 		if o.Focused {
 			om["focused"] = true
 		}

@@ -54,7 +54,9 @@ func cmdBot(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("bot: %w", err)
 	}
-	b, err := bot.New(e.botOptions(p, libraryCatalog{lib}, summ))
+	opts := e.botOptions(p, libraryCatalog{lib}, summ)
+	opts.Editor = libraryCatalog{lib}
+	b, err := bot.New(opts)
 	if err != nil {
 		return err
 	}
@@ -76,6 +78,7 @@ func (e *Env) botOptions(asker bot.Asker, lib bot.Library, summ bot.Summarizer) 
 		Library:           lib,
 		Summarizer:        summ,
 		Feedback:          feedback.Open(c.DataDir),
+		MaxUploadBytes:    c.MaxUploadBytes,
 		Log:               e.Log.With("component", "discord"),
 	}
 }
@@ -112,7 +115,40 @@ func (l libraryCatalog) Catalog() bot.Catalog {
 }
 
 func (l libraryCatalog) Refresh(ctx context.Context) (bot.RefreshReport, error) {
-	rep, err := l.lib.Refresh(ctx)
+	return botReport(l.lib.Refresh(ctx))
+}
+
+func (l libraryCatalog) AddFile(ctx context.Context, name string, data []byte, replace bool, who string) (bot.RefreshReport, error) {
+	return botReport(l.lib.AddFile(ctx, name, data, replace, who))
+}
+
+func (l libraryCatalog) Remove(ctx context.Context, doc, who string) (bot.RefreshReport, error) {
+	return botReport(l.lib.Remove(ctx, doc, who))
+}
+
+func (l libraryCatalog) Restore(ctx context.Context, name, who string) (bot.RefreshReport, error) {
+	return botReport(l.lib.Restore(ctx, name, who))
+}
+
+func (l libraryCatalog) Trash(ctx context.Context) ([]bot.TrashItem, error) {
+	items, err := l.lib.Trash()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bot.TrashItem, len(items))
+	for i, t := range items {
+		out[i] = bot.TrashItem{Name: t.Name, Doc: t.Doc, Removed: t.Removed}
+	}
+	return out, nil
+}
+
+// botReport converts a library report; the library's refusals become
+// messages the bot may show.
+func botReport(rep library.Report, err error) (bot.RefreshReport, error) {
+	var ue *library.UserError
+	if errors.As(err, &ue) {
+		return bot.RefreshReport{}, &bot.UserError{Msg: ue.Msg}
+	}
 	if err != nil {
 		return bot.RefreshReport{}, err
 	}

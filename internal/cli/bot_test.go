@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -32,11 +34,15 @@ func (l *lockedBuffer) String() string {
 // runBot starts `storybot` (no command: DISCORD_TOKEN picks the bot) against
 // a fake Discord and a fake model, over the repository's knowledge folder.
 func runBot(t *testing.T, model *llmtest.Server) (*discordtest.Server, *lockedBuffer) {
+	return runBotIn(t, model, "../../knowledge")
+}
+
+func runBotIn(t *testing.T, model *llmtest.Server, knowledgeDir string) (*discordtest.Server, *lockedBuffer) {
 	t.Helper()
 	dc := discordtest.New(t)
 	env := map[string]string{
 		"DISCORD_TOKEN": discordtest.Token, "DISCORD_API_URL": dc.URL(), "DISCORD_GUILD_ID": discordtest.GuildID,
-		"KNOWLEDGE_DIR": "../../knowledge", "DATA_DIR": t.TempDir(), "PROMPTS_DIR": t.TempDir() + "/none",
+		"KNOWLEDGE_DIR": knowledgeDir, "DATA_DIR": t.TempDir(), "PROMPTS_DIR": t.TempDir() + "/none",
 		"WATCH_KNOWLEDGE": "false", "OPENAI_BASE_URL": model.URL(), "OPENAI_API_KEY": "sk-test", "LOG_LEVEL": "debug",
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -123,4 +129,54 @@ func TestBotWithoutToken(t *testing.T) {
 	if ExitCode(err) != 2 || !strings.Contains(err.Error(), "DISCORD_TOKEN") {
 		t.Fatalf("bot without a token: %v", err)
 	}
+}
+
+func TestBotKnowledgeAddAndRefreshThroughTheLibrary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	dir := t.TempDir()
+	src, err := os.ReadFile("../../knowledge/albania-cuts-ties-with-iran-2022-09-07.txt")
+	if err != nil {
+		t.Skip("no knowledge folder")
+	}
+	os.WriteFile(filepath.Join(dir, "albania.txt"), src, 0o644)
+	dc, _ := runBotIn(t, llmtest.New(t), dir)
+	att := dc.AddAttachment("recovery.md", []byte("# Recovery\n\nMicrosoft's incident response team helped Albania restore its systems in 2022.\n"))
+	add := discordtest.SlashSub(discordtest.Mod, discordtest.ChannelID, "knowledge", "add", []map[string]any{att})
+	orig := "/webhooks/" + discordtest.AppID + "/itok-" + add["id"].(string) + "/messages/@original"
+	dc.Dispatch(t, "INTERACTION_CREATE", add)
+	var report string
+	dc.Wait(t, "the add report", func(reqs []discordtest.Request) bool {
+		for _, r := range reqs {
+			if r.Method == "PATCH" && r.Path == orig {
+				report, _ = r.JSON()["content"].(string)
+				return true
+			}
+		}
+		return false
+	})
+	if !strings.Contains(report, "1 added") || !strings.Contains(report, "recovery.md") {
+		t.Fatalf("add report: %q", report)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "recovery.md")); err != nil {
+		t.Fatalf("the file was not added to the knowledge folder: %v", err)
+	}
+	// Refresh with nothing changed; a bad upload is refused with the library's message.
+	bad := dc.AddAttachment("notes.exe", []byte("MZ\x90\x00"))
+	badAdd := discordtest.SlashSub(discordtest.Mod, discordtest.ChannelID, "knowledge", "add", []map[string]any{bad})
+	badOrig := "/webhooks/" + discordtest.AppID + "/itok-" + badAdd["id"].(string) + "/messages/@original"
+	dc.Dispatch(t, "INTERACTION_CREATE", badAdd)
+	dc.Wait(t, "the refusal", func(reqs []discordtest.Request) bool {
+		for _, r := range reqs {
+			if r.Method == "PATCH" && r.Path == badOrig {
+				c, _ := r.JSON()["content"].(string)
+				if strings.Contains(c, "Sorry") || !strings.Contains(c, "notes.exe") && !strings.Contains(c, ".exe") {
+					t.Errorf("a refused upload got the apology, not the reason: %q", c)
+				}
+				return true
+			}
+		}
+		return false
+	})
 }
