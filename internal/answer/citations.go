@@ -77,7 +77,7 @@ func (p *Pipeline) resolveCitations(text string, passages []*sourcePassage) (str
 		}
 		qs := quotes[old]
 		for _, q := range qs {
-			if !QuoteIn(q, ps.Text) {
+			if !QuoteIn(q, ps.Text) && !QuoteIn(q, SourceRefs(ps.Text)) {
 				c.Flagged = "the quoted words do not occur in this source"
 				break
 			}

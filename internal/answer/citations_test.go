@@ -160,3 +160,9 @@ func FuzzSplitSentences(f *testing.F) {
 		}
 	})
 }
+
+func TestSourceRefs(t *testing.T) {
+	if got := SourceRefs("Spread is fast [12] and [3, 4]; see [a]."); got != "Spread is fast (12) and (3, 4); see [a]." {
+		t.Errorf("SourceRefs = %q", got)
+	}
+}

@@ -179,7 +179,7 @@ func (p *Pipeline) extractive(question string, passages []*sourcePassage) Answer
 		}
 		quotes[c.sp] = append(quotes[c.sp], c.sent.text)
 		b.WriteString("\n> ")
-		b.WriteString(strings.Join(strings.Fields(c.sent.text), " "))
+		b.WriteString(strings.Join(strings.Fields(SourceRefs(c.sent.text)), " "))
 		b.WriteString(" [" + strconv.Itoa(n) + "]")
 	}
 	for sp, n := range num {
@@ -385,4 +385,16 @@ func cue(qt qtype, s string, qwords map[string]bool) float64 {
 		}
 	}
 	return 0
+}
+
+// SourceRefs rewrites bracketed numbers that a document carries itself
+// (reference marks such as "[12]" or "[3, 4]" in scientific articles) as
+// "(12)", so they cannot pass for the answer's citation markers.
+func SourceRefs(text string) string {
+	if !strings.Contains(text, "[") {
+		return text
+	}
+	return markerRe.ReplaceAllStringFunc(text, func(m string) string {
+		return "(" + strings.TrimSpace(m[1:len(m)-1]) + ")"
+	})
 }

@@ -440,7 +440,7 @@ func answerData(q string, passages []*sourcePassage) AnswerData {
 	d := AnswerData{Question: q}
 	for _, sp := range passages {
 		ps := sp.Hit.Passage
-		d.Passages = append(d.Passages, PromptPassage{N: sp.N, Title: ps.Title, Doc: ps.Doc, Location: ps.Location(), Text: ps.Text})
+		d.Passages = append(d.Passages, PromptPassage{N: sp.N, Title: ps.Title, Doc: ps.Doc, Location: ps.Location(), Text: SourceRefs(ps.Text)})
 	}
 	return d
 }
