@@ -2,6 +2,7 @@ package answer
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"storybot/internal/chat"
@@ -13,19 +14,20 @@ const maxHistory = 6
 
 // condense turns a follow-up into a standalone question: through the model
 // when there is one (falling back to the offline rule when it fails), else by
-// the offline rule (see CondenseOffline).
-func (p *Pipeline) condense(ctx context.Context, q string, history []chat.Message, usage *chat.Usage) string {
+// the offline rule (see CondenseOffline). down reports that the model was
+// unavailable (an error wrapping chat.ErrUnavailable).
+func (p *Pipeline) condense(ctx context.Context, q string, history []chat.Message, usage *chat.Usage) (standalone string, down bool) {
 	if len(history) > maxHistory {
 		history = history[len(history)-maxHistory:]
 	}
 	offline := CondenseOffline(p.an, q, history)
 	if p.opts.Model == nil || offline == q && !looksLikeFollowUp(p.an, q) {
-		return offline
+		return offline, false
 	}
 	msg, err := p.opts.Prompts.Render("condense", CondenseData{History: history, Question: q})
 	if err != nil {
 		p.opts.Log.Error("render condense prompt", "err", err)
-		return offline
+		return offline, false
 	}
 	resp, err := p.opts.Model.Complete(ctx, chat.Request{
 		Messages:  []chat.Message{{Role: chat.RoleUser, Content: msg}},
@@ -33,7 +35,7 @@ func (p *Pipeline) condense(ctx context.Context, q string, history []chat.Messag
 	}, nil)
 	if err != nil {
 		p.opts.Log.Warn("condense with the model failed; using the offline rule", "err", err)
-		return offline
+		return offline, errors.Is(err, chat.ErrUnavailable)
 	}
 	usage.PromptTokens += resp.Usage.PromptTokens
 	usage.CompletionTokens += resp.Usage.CompletionTokens
@@ -41,9 +43,9 @@ func (p *Pipeline) condense(ctx context.Context, q string, history []chat.Messag
 	out = strings.TrimPrefix(out, "Standalone question:")
 	out = strings.Trim(strings.TrimSpace(out), "\"“”")
 	if out == "" || len(out) > MaxQuestionChars || strings.Count(out, "\n") > 2 {
-		return offline
+		return offline, false
 	}
-	return out
+	return out, false
 }
 
 // referring words make a question depend on the conversation.

@@ -176,8 +176,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (A
 	}
 
 	standalone := q
+	modelDown := false
 	if len(req.History) > 0 {
-		standalone = p.condense(ctx, q, req.History, &ans.Usage)
+		standalone, modelDown = p.condense(ctx, q, req.History, &ans.Usage)
 		if err := ctx.Err(); err != nil {
 			return Answer{}, err
 		}
@@ -210,6 +211,13 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (A
 		return ex, nil
 	}
 
+	if modelDown {
+		// The condense call already found the model unavailable (after its
+		// retries): do not make the user wait for a second round.
+		out := p.fallback(standalone, passages, WarnUnavailable, ans.Usage)
+		p.finish(&out, q)
+		return out, nil
+	}
 	out, err := p.generate(ctx, standalone, passages, onEvent)
 	if err != nil {
 		if ctx.Err() != nil {

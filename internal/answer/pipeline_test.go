@@ -492,3 +492,17 @@ func TestConcurrentAsks(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestModelDownAtCondenseSkipsSecondCall(t *testing.T) {
+	m := &fakeModel{complete: func(context.Context, chat.Request, func(string)) (chat.Response, error) {
+		return chat.Response{}, fmt.Errorf("%w: 3 tries failed", chat.ErrUnavailable)
+	}}
+	p := answer.New(answer.Options{Retriever: story(t), Model: m})
+	a, err := p.Ask(context.Background(), answer.Request{Question: "and who helped them recover?", History: []chat.Message{{Role: chat.RoleUser, Content: "What did the cyberattack on Albania do?"}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.n() != 1 || a.Mode != answer.ModeExtractive || len(a.Warnings) != 1 || a.Warnings[0] != answer.WarnUnavailable || !strings.Contains(a.Text, "private sector") {
+		t.Errorf("%d calls, answer %+v", m.n(), a)
+	}
+}

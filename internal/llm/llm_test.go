@@ -245,3 +245,24 @@ func TestParseRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+func TestGarbageBodyIsUnavailable(t *testing.T) {
+	h := newHarness(t, nil)
+	h.srv.Enqueue(llmtest.Reply{Body: "<html>bad gateway</html>"}, llmtest.Reply{Body: "{"}, llmtest.Reply{Body: "nope"})
+	_, err := h.client.Complete(context.Background(), req, nil)
+	if !errors.Is(err, chat.ErrUnavailable) {
+		t.Fatalf("err = %v, want ErrUnavailable", err)
+	}
+	if n := len(h.srv.ChatRequests()); n != 3 {
+		t.Errorf("%d tries, want 3", n)
+	}
+}
+
+func TestEmptyReplyIsNotAnError(t *testing.T) {
+	h := newHarness(t, nil)
+	h.srv.Enqueue(llmtest.Reply{Text: ""})
+	resp, err := h.client.Complete(context.Background(), req, func(string) {})
+	if err != nil || resp.Text != "" {
+		t.Errorf("resp %+v err %v; the caller decides what an empty answer means", resp, err)
+	}
+}
