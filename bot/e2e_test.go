@@ -723,9 +723,9 @@ func TestRESTFailures(t *testing.T) {
 		if cb := waitCallback(t, h, second["id"].(string)); !strings.Contains(content(cb), "/ask") {
 			t.Fatalf("help after a failed callback: %v", cb)
 		}
-		if !strings.Contains(h.logs.String(), "responding to the interaction failed") {
-			t.Errorf("the failed callback was not logged")
-		}
+		h.srv.Wait(t, "the failed callback to be logged", func([]discordtest.Request) bool {
+			return strings.Contains(h.logs.String(), "responding to the interaction failed")
+		})
 	})
 	t.Run("answer edit forbidden", func(t *testing.T) {
 		h := start(t, streamingAsker(0), nil)
