@@ -167,6 +167,13 @@ type Library struct {
 	changeMu sync.Mutex // serializes AddFile, Remove and Restore
 	auditMu  sync.Mutex
 	saveMu   sync.Mutex
+
+	// background saves: the latest state waits in pendingSave; one saver
+	// goroutine runs at a time (saving is true), counted in saves.
+	smu         sync.Mutex
+	pendingSave func()
+	saving      bool
+	saves       sync.WaitGroup
 }
 
 type flight struct {
@@ -235,7 +242,36 @@ func Open(ctx context.Context, opts Options) (*Library, error) {
 func (l *Library) Close() error {
 	l.cancel()
 	l.loops.Wait()
+	l.saves.Wait()
 	return nil
+}
+
+// scheduleSave saves in the background, after the refresh has been served;
+// when saves queue up only the latest one runs.
+func (l *Library) scheduleSave(save func()) {
+	l.smu.Lock()
+	defer l.smu.Unlock()
+	l.pendingSave = save
+	if l.saving {
+		return
+	}
+	l.saving = true
+	l.saves.Add(1)
+	go func() {
+		defer l.saves.Done()
+		for {
+			l.smu.Lock()
+			job := l.pendingSave
+			l.pendingSave = nil
+			if job == nil {
+				l.saving = false
+				l.smu.Unlock()
+				return
+			}
+			l.smu.Unlock()
+			job()
+		}
+	}()
 }
 
 // Current returns the current snapshot; it never returns nil and the
@@ -303,10 +339,10 @@ func (l *Library) loop() {
 		if err == nil {
 			l.last.Store(&rep)
 		}
-		close(f.done)
 		if save != nil {
-			save()
+			l.scheduleSave(save)
 		}
+		close(f.done)
 	}
 }
 
