@@ -280,7 +280,8 @@ func (s *Server) rest(h func(w http.ResponseWriter, r *http.Request, rec Request
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		rec := s.record(r, body)
-		if !strings.HasPrefix(rec.Path, "/webhooks/") && !strings.HasPrefix(rec.Path, "/interactions/") && rec.Auth != "Bot "+Token {
+		public := strings.HasPrefix(rec.Path, "/webhooks/") || strings.HasPrefix(rec.Path, "/interactions/") || rec.Path == "/gateway"
+		if !public && rec.Auth != "Bot "+Token {
 			writeJSON(w, 401, map[string]any{"message": "401: Unauthorized", "code": 0})
 			return
 		}
