@@ -155,9 +155,13 @@ var (
 
 // extractive builds the offline answer: the one to three sentences of the
 // passages that best answer the question, best first, each cited.
-func (p *Pipeline) extractive(question string, passages []*sourcePassage) Answer {
+//
+// focus is the question as the user typed it: when it differs from question
+// (a follow-up completed with words of the conversation), its own words
+// weigh double.
+func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage) Answer {
 	ans := Answer{Mode: ModeExtractive, Citations: []Citation{}, Warnings: []string{}}
-	chosen := p.chooseSentences(question, passages)
+	chosen := p.chooseSentences(question, focus, passages)
 	if len(chosen) == 0 {
 		ans.Refused = true
 		ans.Text = NotCoveredText
@@ -192,7 +196,7 @@ func (p *Pipeline) extractive(question string, passages []*sourcePassage) Answer
 // chooseSentences scores every sentence of the passages and returns up to
 // three: the best, then others that score at least 60% of it, in score
 // order.
-func (p *Pipeline) chooseSentences(question string, passages []*sourcePassage) []*candidate {
+func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePassage) []*candidate {
 	qterms := map[string]bool{}
 	var qlist []string
 	for _, t := range p.an.Terms(question) {
@@ -228,7 +232,19 @@ func (p *Pipeline) chooseSentences(question string, passages []*sourcePassage) [
 		}
 	}
 	n := float64(len(cands))
-	weight := func(t string) float64 { return math.Log(1 + n/(1+float64(df[t]))) }
+	focused := map[string]bool{}
+	if focus != question {
+		for _, t := range p.an.Terms(focus) {
+			focused[t] = true
+		}
+	}
+	weight := func(t string) float64 {
+		w := math.Log(1 + n/(1+float64(df[t])))
+		if focused[t] {
+			w *= 2
+		}
+		return w
+	}
 	var total float64
 	for _, t := range qlist {
 		total += weight(t)

@@ -204,7 +204,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (A
 	onEvent(Event{Kind: EventRetrieved})
 
 	if p.opts.Model == nil {
-		ex := p.extractive(standalone, passages)
+		ex := p.extractive(standalone, q, passages)
 		p.finish(&ex, q)
 		ex.Usage = ans.Usage
 		p.opts.Log.Debug("answered", "mode", ex.Mode, "ms", p.opts.Now().Sub(start).Milliseconds())
@@ -214,11 +214,11 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (A
 	if modelDown {
 		// The condense call already found the model unavailable (after its
 		// retries): do not make the user wait for a second round.
-		out := p.fallback(standalone, passages, WarnUnavailable, ans.Usage)
+		out := p.fallback(standalone, q, passages, WarnUnavailable, ans.Usage)
 		p.finish(&out, q)
 		return out, nil
 	}
-	out, err := p.generate(ctx, standalone, passages, onEvent)
+	out, err := p.generate(ctx, standalone, q, passages, onEvent)
 	if err != nil {
 		if ctx.Err() != nil {
 			return Answer{}, ctx.Err()
@@ -252,7 +252,7 @@ func (p *Pipeline) finish(a *Answer, q string) {
 
 // generate asks the model and verifies its citations, falling back to the
 // extractive answer when the model fails or cites nothing.
-func (p *Pipeline) generate(ctx context.Context, question string, passages []*sourcePassage, onEvent func(Event)) (Answer, error) {
+func (p *Pipeline) generate(ctx context.Context, question, focus string, passages []*sourcePassage, onEvent func(Event)) (Answer, error) {
 	sys, err := p.opts.Prompts.Render("system", nil)
 	if err != nil {
 		return Answer{}, fmt.Errorf("prompt: %w", err)
@@ -271,12 +271,12 @@ func (p *Pipeline) generate(ctx context.Context, question string, passages []*so
 			return Answer{}, ctx.Err()
 		}
 		p.opts.Log.Warn("model failed; answering from the sources", "err", err, "unavailable", errors.Is(err, chat.ErrUnavailable))
-		return p.fallback(question, passages, WarnUnavailable, chat.Usage{}), nil
+		return p.fallback(question, focus, passages, WarnUnavailable, chat.Usage{}), nil
 	}
 	text := strings.TrimSpace(resp.Text)
 	if text == "" {
 		p.opts.Log.Warn("model returned an empty answer; answering from the sources", "finish", resp.FinishReason)
-		return p.fallback(question, passages, WarnEmpty, resp.Usage), nil
+		return p.fallback(question, focus, passages, WarnEmpty, resp.Usage), nil
 	}
 	ans := Answer{Mode: ModeLLM, Usage: resp.Usage}
 	text, cites := p.resolveCitations(text, passages)
@@ -291,7 +291,7 @@ func (p *Pipeline) generate(ctx context.Context, question string, passages []*so
 	}
 	if len(cites) == 0 {
 		p.opts.Log.Warn("model answer cites no passage; answering from the sources", "chars", len(text))
-		fb := p.fallback(question, passages, WarnUncited, resp.Usage)
+		fb := p.fallback(question, focus, passages, WarnUncited, resp.Usage)
 		if len(fb.Citations) > 0 {
 			return fb, nil
 		}
@@ -308,8 +308,8 @@ func (p *Pipeline) generate(ctx context.Context, question string, passages []*so
 	return ans, nil
 }
 
-func (p *Pipeline) fallback(question string, passages []*sourcePassage, warning string, usage chat.Usage) Answer {
-	a := p.extractive(question, passages)
+func (p *Pipeline) fallback(question, focus string, passages []*sourcePassage, warning string, usage chat.Usage) Answer {
+	a := p.extractive(question, focus, passages)
 	a.Warnings = append(a.Warnings, warning)
 	a.Usage = usage
 	return a

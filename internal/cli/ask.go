@@ -115,7 +115,10 @@ func formatSources(cites []answer.Citation) string {
 	b.WriteString("\nSources:\n")
 	for _, c := range cites {
 		fmt.Fprintf(&b, "[%d] %s — %s (%s)\n", c.N, c.Title, c.Location, c.Doc)
-		if c.Quote != "" {
+		switch {
+		case strings.HasPrefix(c.Quote, "“") || strings.HasPrefix(c.Quote, "\""):
+			fmt.Fprintf(&b, "    %s\n", c.Quote)
+		case c.Quote != "":
 			fmt.Fprintf(&b, "    “%s”\n", c.Quote)
 		}
 		if c.Flagged != "" {
