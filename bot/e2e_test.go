@@ -370,6 +370,31 @@ func TestAskEndToEnd(t *testing.T) {
 	}
 }
 
+func TestGlobalRegistrationWithoutGuild(t *testing.T) {
+	t.Parallel()
+	h := start(t, streamingAsker(0), func(o *bot.Options) { o.GuildID = "" })
+	if reg := find(h.srv.Requests(), "PUT", "/commands"); len(reg) != 1 || reg[0].Path != "/applications/"+discordtest.AppID+"/commands" {
+		t.Fatalf("want one global bulk overwrite:\n%s", discordtest.Dump(h.srv.Requests()))
+	}
+}
+
+func TestQuickAnswerCostsTwoRESTCalls(t *testing.T) {
+	t.Parallel()
+	quick := &fakeAsker{askFn: func(ctx context.Context, req answer.Request, on func(answer.Event)) (answer.Answer, error) {
+		on(answer.Event{Kind: answer.EventRetrieved})
+		return citedAnswer(req.Question), nil
+	}}
+	h := start(t, quick, func(o *bot.Options) { o.EditInterval = time.Second })
+	n := len(h.srv.Requests())
+	ask := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "Why?"})
+	h.srv.Dispatch(t, "INTERACTION_CREATE", ask)
+	h.srv.Wait(t, "the answer", func(r []discordtest.Request) bool { return len(originalEdits(r, ask["id"].(string))) > 0 })
+	time.Sleep(600 * time.Millisecond) // a late progress edit would show up here
+	if got := h.srv.Since(n); len(got) != 2 {
+		t.Errorf("a quick answer took %d REST calls, want 2 (ack, final):\n%s", len(got), discordtest.Dump(got))
+	}
+}
+
 func TestAskPrivateIsEphemeral(t *testing.T) {
 	t.Parallel()
 	h := start(t, streamingAsker(0), nil)

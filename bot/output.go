@@ -29,6 +29,7 @@ type throttle struct {
 	log      *slog.Logger
 
 	mu      sync.Mutex
+	start   time.Time // when the work began; the first edit waits half an interval after it
 	last    time.Time
 	pending *Message
 	timer   *time.Timer
@@ -46,10 +47,15 @@ func (t *throttle) progress(ctx context.Context, m Message) {
 	if t.timer != nil {
 		return // a flush is already scheduled; it will send the latest
 	}
-	wait := t.interval - time.Since(t.last)
-	if wait < 0 {
-		wait = 0
+	var wait time.Duration
+	if t.last.IsZero() {
+		// The deferred acknowledgement already shows "thinking": a quick
+		// answer goes straight to the final edit, without a progress edit.
+		wait = t.interval/2 - time.Since(t.start)
+	} else {
+		wait = t.interval - time.Since(t.last)
 	}
+	wait = max(0, wait)
 	t.timer = time.AfterFunc(wait, func() { t.flush(ctx) })
 }
 
@@ -108,7 +114,7 @@ type interactionOutput struct {
 
 func newInteractionOutput(s *discordgo.Session, i *discordgo.Interaction, ephemeral bool, interval time.Duration, log *slog.Logger) *interactionOutput {
 	o := &interactionOutput{s: s, i: i, created: time.Now(), ephemeral: ephemeral, log: log, now: time.Now}
-	o.th = &throttle{interval: interval, log: log, edit: o.editOriginal}
+	o.th = &throttle{interval: interval, log: log, edit: o.editOriginal, start: time.Now()}
 	return o
 }
 
@@ -196,7 +202,7 @@ type channelOutput struct {
 
 func newChannelOutput(s *discordgo.Session, channelID, replyTo string, interval time.Duration, log *slog.Logger) *channelOutput {
 	o := &channelOutput{s: s, channelID: channelID, replyTo: replyTo, log: log}
-	o.th = &throttle{interval: interval, log: log, edit: o.upsert}
+	o.th = &throttle{interval: interval, log: log, edit: o.upsert, start: time.Now()}
 	return o
 }
 
