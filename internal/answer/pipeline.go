@@ -144,7 +144,7 @@ const (
 	WarnNoSources     = "no sources cited"
 	WarnUnavailable   = "The language model was unavailable, so this answer quotes the sources directly."
 	WarnEmpty         = "The language model returned an empty answer, so this answer quotes the sources directly."
-	WarnUncited       = "The language model's answer cited no sources, so this answer quotes the sources directly."
+	WarnUncited       = "no sources cited: the language model's answer named no passage, so this answer quotes the sources directly."
 	extractiveLabel   = "Quoted from the sources:"
 	msgEmptyQuestion  = "Please type a question, for example: Why did Albania cut ties with Iran?"
 	msgLongQuestionFm = "Your question is %d characters long; please keep it under %d characters."
