@@ -7,9 +7,9 @@ import (
 	"unicode"
 )
 
-// markerRe matches citation markers: [1], [2, 3], [1; 4], [1-2] is not a
-// range (it is read as 1 and 2).
-var markerRe = regexp.MustCompile(`\[\s*(\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*)\s*\]`)
+// markerRe matches citation markers: [1], [2, 3], [1; 4], [Passage 2],
+// [source 3]; [1-2] is not a range (it is read as 1 and 2).
+var markerRe = regexp.MustCompile(`\[\s*(?:(?i:passages?|sources?)\s*)?(\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*)\s*\]`)
 
 // quoteRe matches a quotation followed by its citation: "..." [2] or “...” [2].
 var quoteRe = regexp.MustCompile(`(?s)(?:"([^"\n]{3,400})"|“([^”\n]{3,400})”)[\s,.;:]*((?:\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\])+)`)

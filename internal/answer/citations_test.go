@@ -28,6 +28,7 @@ func TestResolveCitations(t *testing.T) {
 		{"Both [1, 2] and [2;3] and [2][2].", "Both [1][2] and [2][3] and [2]."},
 		{"None [0] [99].", "None."},
 		{"Not a marker [a] or [].", "Not a marker [a] or []."},
+		{"Named [Passage 2] and [sources 1, 3].", "Named [1] and [2][3]."},
 	} {
 		got, cites := p.resolveCitations(c.in, testPassages(3))
 		if got != c.want {
