@@ -122,6 +122,25 @@ func TestBotModelDownAnswersExtractively(t *testing.T) {
 	if !strings.Contains(final, "[1]") || !strings.Contains(final, "Quoted from the sources") {
 		t.Fatalf("with the model down: %q", final)
 	}
+	// /summary and /timeline go through internal/summary, falling back too.
+	for _, name := range []string{"summary", "timeline"} {
+		cmd := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, name)
+		orig := "/webhooks/" + discordtest.AppID + "/itok-" + cmd["id"].(string) + "/messages/@original"
+		dc.Dispatch(t, "INTERACTION_CREATE", cmd)
+		var text string
+		dc.Wait(t, name, func(reqs []discordtest.Request) bool {
+			for _, r := range reqs {
+				if r.Method == "PATCH" && r.Path == orig {
+					text, _ = r.JSON()["content"].(string)
+					return !strings.HasSuffix(text, "▌")
+				}
+			}
+			return false
+		})
+		if !strings.Contains(text, "[1]") || !strings.Contains(text, "**Sources**") {
+			t.Errorf("/%s: %q", name, text)
+		}
+	}
 }
 
 func TestBotWithoutToken(t *testing.T) {
@@ -162,7 +181,23 @@ func TestBotKnowledgeAddAndRefreshThroughTheLibrary(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "recovery.md")); err != nil {
 		t.Fatalf("the file was not added to the knowledge folder: %v", err)
 	}
-	// Refresh with nothing changed; a bad upload is refused with the library's message.
+	// /refresh after a file changed on disk reports it.
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("Notes about the attack.\n"), 0o644)
+	ref := discordtest.Slash(discordtest.Mod, discordtest.ChannelID, "refresh")
+	refOrig := "/webhooks/" + discordtest.AppID + "/itok-" + ref["id"].(string) + "/messages/@original"
+	dc.Dispatch(t, "INTERACTION_CREATE", ref)
+	dc.Wait(t, "the refresh report", func(reqs []discordtest.Request) bool {
+		for _, r := range reqs {
+			if r.Method == "PATCH" && r.Path == refOrig {
+				if c, _ := r.JSON()["content"].(string); !strings.Contains(c, "1 added") || !strings.Contains(c, "notes.txt") {
+					t.Errorf("refresh report: %q", c)
+				}
+				return true
+			}
+		}
+		return false
+	})
+	// A bad upload is refused with the library's message.
 	bad := dc.AddAttachment("notes.exe", []byte("MZ\x90\x00"))
 	badAdd := discordtest.SlashSub(discordtest.Mod, discordtest.ChannelID, "knowledge", "add", []map[string]any{bad})
 	badOrig := "/webhooks/" + discordtest.AppID + "/itok-" + badAdd["id"].(string) + "/messages/@original"
