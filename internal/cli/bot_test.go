@@ -215,3 +215,45 @@ func TestBotKnowledgeAddAndRefreshThroughTheLibrary(t *testing.T) {
 		return false
 	})
 }
+
+func TestBotThreadFollowUpFindsThePassage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	model := llmtest.New(t)
+	model.OnChat(func(r llmtest.Request) llmtest.Reply { return llmtest.Reply{Status: 401} })
+	dc, _ := runBot(t, model)
+	dc.Dispatch(t, "MESSAGE_CREATE", discordtest.Message(discordtest.Alice, discordtest.ChannelID, "What happened in the July cyberattack on Albania?", true))
+	var thread string
+	dc.Wait(t, "the thread's first answer", func(reqs []discordtest.Request) bool {
+		for _, r := range reqs {
+			if r.Method == "POST" && strings.HasSuffix(r.Path, "/threads") {
+				thread = "pending"
+			}
+			if thread != "" && r.Method == "POST" && strings.HasPrefix(r.Path, "/channels/") && strings.HasSuffix(r.Path, "/messages") && !strings.Contains(r.Path, discordtest.ChannelID) {
+				if c, _ := r.JSON()["content"].(string); strings.Contains(c, "**Sources**") {
+					thread = strings.Split(strings.TrimPrefix(r.Path, "/channels/"), "/")[0]
+					return true
+				}
+			}
+		}
+		return false
+	})
+	n := len(dc.Requests())
+	dc.Dispatch(t, "MESSAGE_CREATE", discordtest.Message(discordtest.Alice, thread, "and who helped them recover?", false))
+	var answer string
+	dc.Wait(t, "the follow-up answer", func(reqs []discordtest.Request) bool {
+		for _, r := range reqs[min(n, len(reqs)):] {
+			if r.Method == "POST" && r.Path == "/channels/"+thread+"/messages" {
+				if c, _ := r.JSON()["content"].(string); strings.Contains(c, "**Sources**") {
+					answer = c
+					return true
+				}
+			}
+		}
+		return false
+	})
+	if !strings.Contains(answer, "helped Albania recover") {
+		t.Errorf("the follow-up did not find the passage on who helped:\n%s", answer)
+	}
+}
