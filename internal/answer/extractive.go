@@ -158,7 +158,7 @@ var (
 //
 // focus is the question as the user typed it: when it differs from question
 // (a follow-up completed with words of the conversation), its own words
-// weigh double.
+// weigh triple and sentences without any of them count half.
 func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage) Answer {
 	ans := Answer{Mode: ModeExtractive, Citations: []Citation{}, Warnings: []string{}}
 	chosen := p.chooseSentences(question, focus, passages)
@@ -241,7 +241,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	weight := func(t string) float64 {
 		w := math.Log(1 + n/(1+float64(df[t])))
 		if focused[t] {
-			w *= 2
+			w *= 3
 		}
 		return w
 	}
@@ -261,12 +261,16 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		score += 0.25 * proximity(p.an, c.sent.text, qterms)
 		score += 0.2 * cue(qt, c.sent.text, qwords)
 		// passage rank and retrieval score
-		rel := 1.0
-		if maxScore > 0 {
-			rel = c.sp.Score / maxScore
+		// (not for a follow-up, whose retrieval the conversation's words
+		// steered)
+		if len(focused) == 0 {
+			rel := 1.0
+			if maxScore > 0 {
+				rel = c.sp.Score / maxScore
+			}
+			score *= 0.75 + 0.25*rel
+			score *= 1 / (1 + 0.08*float64(c.rank))
 		}
-		score *= 0.75 + 0.25*rel
-		score *= 1 / (1 + 0.08*float64(c.rank))
 		if c.sp.Hit.Passage.Doc != topDoc {
 			score *= 0.7 // keep the answer within the best document when it can be
 		}
@@ -275,6 +279,17 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 			score *= 0.6
 		} else if words > 70 {
 			score *= 0.85
+		}
+		if len(focused) > 0 {
+			hasFocus := false
+			for t := range c.terms {
+				if focused[t] {
+					hasFocus = true
+				}
+			}
+			if !hasFocus {
+				score *= 0.5 // a follow-up is about its own words first
+			}
 		}
 		c.score = score
 	}
