@@ -2,6 +2,7 @@ package bot
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -28,50 +29,49 @@ func Split(text string, limit int) []string {
 		limit = 16
 	}
 	text = strings.TrimSpace(splitLongFences(text, limit))
+	atoms := atomRE.FindAllStringIndex(text, -1) // found once; offsets are absolute
 	var out []string
-	for text != "" {
-		if utf8.RuneCountInString(text) <= limit {
-			out = append(out, text)
+	for pos := 0; pos < len(text); {
+		rest := text[pos:]
+		if utf8.RuneCountInString(rest) <= limit {
+			out = append(out, rest)
 			break
 		}
-		cut := cutPoint(text, limit)
-		chunk := strings.TrimRightFunc(text[:cut], isSpace)
-		if chunk != "" {
+		cut := cutPoint(text, pos, limit, atoms)
+		if chunk := strings.TrimRightFunc(text[pos:cut], isSpace); chunk != "" {
 			out = append(out, chunk)
 		}
-		text = strings.TrimLeftFunc(text[cut:], isSpace)
+		pos = cut
+		for pos < len(text) && isSpace(rune(text[pos])) {
+			pos++
+		}
 	}
 	return out
 }
 
 func isSpace(r rune) bool { return r == ' ' || r == '\n' || r == '\t' || r == '\r' }
 
-// cutPoint returns the byte offset at which to end the first chunk of text,
-// which is longer than limit runes. The result is > 0.
-func cutPoint(text string, limit int) int {
-	max := byteOffsetOfRune(text, limit) // first byte past limit runes
-	atoms := atomRE.FindAllStringIndex(text, -1)
+// cutPoint returns the absolute byte offset at which to end the chunk that
+// starts at pos, when text[pos:] is longer than limit runes. The result is
+// > pos.
+func cutPoint(text string, pos, limit int, atoms [][]int) int {
+	max := pos + byteOffsetOfRune(text[pos:], limit) // first byte past limit runes
+	// inside reports whether absolute offset p falls strictly inside an atom.
 	inside := func(p int) bool {
-		for _, a := range atoms {
-			if a[0] < p && p < a[1] {
-				return true
-			}
-			if a[0] >= p {
-				break
-			}
-		}
-		return false
+		// the last atom starting before p
+		i := sort.Search(len(atoms), func(i int) bool { return atoms[i][0] >= p }) - 1
+		return i >= 0 && p < atoms[i][1]
 	}
-	window := text[:max]
-	floor := max / 3 // prefer not to make tiny chunks for the nicer boundaries
-	try := func(sep string, keep int, minPos int) int {
+	window := text[pos:max]
+	floor := (max - pos) / 3 // prefer not to make tiny chunks for the nicer boundaries
+	try := func(sep string, keep int, minRel int) int {
 		for i := strings.LastIndex(window, sep); i >= 0; i = strings.LastIndex(window[:i], sep) {
-			p := i + keep
-			if p <= minPos {
+			rel := i + keep
+			if rel <= minRel {
 				return -1
 			}
-			if !inside(p) {
-				return p
+			if !inside(pos + rel) {
+				return pos + rel
 			}
 		}
 		return -1
@@ -89,11 +89,11 @@ func cutPoint(text string, limit int) int {
 	}
 	// No space: cut at the last rune boundary that is not inside an atom; an
 	// atom longer than the limit is cut where it must be.
-	for p := max; p > 0; {
+	for p := max; p > pos; {
 		if !inside(p) {
 			return p
 		}
-		_, size := utf8.DecodeLastRuneInString(text[:p])
+		_, size := utf8.DecodeLastRuneInString(text[pos:p])
 		p -= size
 	}
 	return max
