@@ -254,3 +254,20 @@ func TestSearchesDuringRefreshesSeeCompleteSnapshots(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestDataFolderInsideKnowledgeIsNotIndexed(t *testing.T) {
+	f := newFixture(t)
+	f.write("a.md", storyA)
+	f.data = filepath.Join(f.root, "data")
+	l := f.open()
+	if _, err := l.Remove(context.Background(), "a.md", "mod"); err != nil {
+		t.Fatal(err)
+	}
+	r := refresh(t, l)
+	if got := docPaths(l.Current()); got != "" {
+		t.Errorf("trash or index files indexed: %s", got)
+	}
+	if len(r.Skipped) != 0 {
+		t.Errorf("data folder files reported: %+v", r.Skipped)
+	}
+}

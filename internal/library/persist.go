@@ -24,6 +24,7 @@ import (
 //	magic "storybot-library" (16 bytes) | format version uint32 LE
 //	uvarint len | cache key
 //	uvarint len | gob(savedState)
+//	uvarint len | documents (doccodec.go)
 //	per segment (savedState.NSeg): uvarint len | search index (search.Index.WriteTo)
 //	body length uint64 LE | CRC-32C of everything before, uint32 LE
 //
@@ -31,7 +32,7 @@ import (
 // checksum, or an index that search.ReadIndex refuses is never served.
 const (
 	cacheMagic   = "storybot-library"
-	cacheFormat  = 2
+	cacheFormat  = 3
 	cacheName    = "library.bin"
 	indexSubdir  = "index"
 	maxCacheSize = 8 << 30
@@ -43,11 +44,11 @@ var (
 	crcTable       = crc32.MakeTable(crc32.Castagnoli)
 )
 
-// savedState is the gob-encoded part of the saved snapshot.
+// savedState is the gob-encoded part of the saved snapshot (the
+// documents follow in their own section, see doccodec.go).
 type savedState struct {
 	Version string
 	Built   time.Time
-	Docs    []*knowledge.Document
 	Skipped []knowledge.Skipped
 	Files   map[string]fileState
 	NSeg    int
@@ -96,10 +97,13 @@ func (l *Library) writeCache(snap *Snapshot, files map[string]fileState) (int64,
 	putBytes(&body, []byte(l.cacheKey()))
 
 	var state bytes.Buffer
-	if err := gob.NewEncoder(&state).Encode(savedState{Version: snap.Version, Built: snap.Built, Docs: snap.Docs, Skipped: snap.Skipped, Files: files, NSeg: len(snap.segs)}); err != nil {
-		return 0, fmt.Errorf("encode documents: %w", err)
+	if err := gob.NewEncoder(&state).Encode(savedState{Version: snap.Version, Built: snap.Built, Skipped: snap.Skipped, Files: files, NSeg: len(snap.segs)}); err != nil {
+		return 0, fmt.Errorf("encode state: %w", err)
 	}
 	putBytes(&body, state.Bytes())
+	var docs bytes.Buffer
+	encodeDocs(&docs, snap.Docs)
+	putBytes(&body, docs.Bytes())
 	for _, seg := range snap.segs {
 		var ix bytes.Buffer
 		if _, err := seg.WriteTo(&ix); err != nil {
@@ -151,11 +155,19 @@ func (l *Library) loadCache(ctx context.Context) (*Snapshot, map[string]fileStat
 	if !ok {
 		return nil, nil, errCacheFormat
 	}
+	docBytes, rest, ok := getBytes(rest)
+	if !ok {
+		return nil, nil, errCacheFormat
+	}
 	var st savedState
 	if err := gob.NewDecoder(bytes.NewReader(stateBytes)).Decode(&st); err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", errCacheFormat, err)
 	}
-	if st.Version != versionOf(st.Docs) {
+	docs, err := decodeDocs(docBytes)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", errCacheFormat, err)
+	}
+	if st.Version != versionOf(docs) {
 		return nil, nil, fmt.Errorf("%w: version does not match the documents", errCacheFormat)
 	}
 	if err := ctx.Err(); err != nil {
@@ -164,7 +176,7 @@ func (l *Library) loadCache(ctx context.Context) (*Snapshot, map[string]fileStat
 	if st.NSeg < 1 || st.NSeg > maxSegments {
 		return nil, nil, fmt.Errorf("%w: %d segments", errCacheFormat, st.NSeg)
 	}
-	parts := partition(st.Docs, st.NSeg)
+	parts := partition(docs, st.NSeg)
 	segs := make([]*search.Index, st.NSeg)
 	for i := range segs {
 		var ixBytes []byte
@@ -183,7 +195,7 @@ func (l *Library) loadCache(ctx context.Context) (*Snapshot, map[string]fileStat
 	if st.Files == nil {
 		st.Files = map[string]fileState{}
 	}
-	snap := &Snapshot{Version: st.Version, Docs: st.Docs, Skipped: st.Skipped, Built: st.Built, segs: segs}
+	snap := &Snapshot{Version: st.Version, Docs: docs, Skipped: st.Skipped, Built: st.Built, segs: segs}
 	if len(segs) == 1 {
 		snap.Index = segs[0]
 	}

@@ -34,7 +34,7 @@ func (l *Library) refresh(ctx context.Context, mustSave bool) (Report, func(), e
 	if err := checkRoot(root); err != nil {
 		return emptyReport(), nil, err
 	}
-	entries, walkSkips, err := scan(ctx, root, l.opts.Knowledge)
+	entries, walkSkips, err := scan(ctx, root, l.opts.DataDir, l.opts.Knowledge)
 	if err != nil {
 		return emptyReport(), nil, err
 	}

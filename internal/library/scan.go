@@ -24,6 +24,7 @@ type entry struct {
 // inside the folder, loops are reported, unsupported types are skipped.
 type scanner struct {
 	realRoot string
+	exclude  string // real path of a folder not to index (the data folder, when it lies inside)
 	opts     knowledge.Options
 	visited  map[string]bool
 	entries  []entry
@@ -32,13 +33,19 @@ type scanner struct {
 
 // scan lists root. Its error is non-nil only when ctx is done or root
 // cannot be resolved.
-func scan(ctx context.Context, root string, opts knowledge.Options) ([]entry, []knowledge.Skipped, error) {
+func scan(ctx context.Context, root, exclude string, opts knowledge.Options) ([]entry, []knowledge.Skipped, error) {
 	real, err := filepath.EvalSymlinks(root)
 	if err != nil {
 		return nil, nil, fmt.Errorf("knowledge folder %q: %w", root, err)
 	}
 	real, _ = filepath.Abs(real)
 	s := &scanner{realRoot: real, opts: opts, visited: map[string]bool{real: true}}
+	if exclude != "" {
+		if ex, err := filepath.EvalSymlinks(exclude); err == nil {
+			s.exclude, _ = filepath.Abs(ex)
+			s.visited[s.exclude] = true // never walked
+		}
+	}
 	s.walk(ctx, root, "")
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
@@ -92,6 +99,9 @@ func (s *scanner) walk(ctx context.Context, dir, rel string) {
 				continue
 			}
 			if st.IsDir() {
+				if target == s.exclude {
+					continue
+				}
 				if s.visited[target] {
 					s.skip(r, "symlink loop")
 					continue

@@ -31,6 +31,10 @@ func (l *Library) Watch(ctx context.Context) error {
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	pending := false
+	warned := map[SkipReport]bool{} // skipped files already logged
+	for _, s := range l.LastReport().Skipped {
+		warned[s] = true
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -74,7 +78,7 @@ func (l *Library) Watch(ctx context.Context) error {
 				l.log.Error("refresh failed; the previous index stays in use", "err", err)
 				continue
 			}
-			l.LogReport(rep)
+			l.logReport(rep, warned)
 		}
 	}
 }
@@ -108,10 +112,25 @@ func (l *Library) addTree(w *fsnotify.Watcher, dir string) error {
 
 // LogReport logs a refresh report: one info line, and one warning line for
 // each skipped file.
-func (l *Library) LogReport(r Report) {
+func (l *Library) LogReport(r Report) { l.logReport(r, nil) }
+
+// logReport logs r; with warned, a skipped file is logged only the first
+// time it is seen with that reason (warned is updated).
+func (l *Library) logReport(r Report, warned map[SkipReport]bool) {
 	l.log.Info("knowledge refreshed", "added", len(r.Added), "changed", len(r.Changed), "removed", len(r.Removed),
 		"skipped", len(r.Skipped), "passages_before", r.Passages.Before, "passages_after", r.Passages.After, "ms", r.MS, "version", r.Version)
+	now := map[SkipReport]bool{}
 	for _, s := range r.Skipped {
+		now[s] = true
+		if warned != nil && warned[s] {
+			continue
+		}
 		l.log.Warn("skipped a knowledge file", "file", s.Path, "reason", s.Reason)
+	}
+	if warned != nil {
+		clear(warned)
+		for s := range now {
+			warned[s] = true
+		}
 	}
 }
