@@ -1,0 +1,58 @@
+package answer_test
+
+import (
+	"context"
+	"fmt"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"storybot/internal/answer"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs (run go test -update and review the diff):\n%s", path, got)
+	}
+}
+
+// TestGoldenModelMessages records exactly what the model receives for a
+// story question (system rules, numbered and fenced passages, question) and
+// the answer the user then sees.
+func TestGoldenModelMessages(t *testing.T) {
+	m := replying(`Albania cut ties over the July cyberattack [1], which Rama said "threatened to paralyse public services" [2] [5].`)
+	p := answer.New(answer.Options{Retriever: story(t), Model: m, K: 3})
+	a, err := p.Ask(context.Background(), answer.Request{Question: "Why did Albania sever diplomatic relations with Iran?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := m.calls[0].Messages
+	golden(t, "model_messages", "=== system\n"+msgs[0].Content+"\n=== user\n"+msgs[1].Content+"\n")
+	var out string
+	out += a.Text + "\n"
+	for _, c := range a.Citations {
+		out += fmt.Sprintf("[%d] ", c.N) + c.Title + " — " + c.Location + " — " + c.Quote
+		if c.Flagged != "" {
+			out += " (flagged: " + c.Flagged + ")"
+		}
+		out += "\n"
+	}
+	for _, w := range a.Warnings {
+		out += "warning: " + w + "\n"
+	}
+	golden(t, "model_answer", out)
+}
