@@ -476,6 +476,7 @@ type rewriteTransport struct {
 	next http.RoundTripper
 }
 
+// RoundTrip sends requests for discord.com to the base URL.
 func (t rewriteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL.Host != "discord.com" {
 		return t.next.RoundTrip(req)

@@ -19,6 +19,7 @@ import (
 // way (the answer and library packages may define their own).
 type UserError struct{ Msg string }
 
+// Error returns the message.
 func (e *UserError) Error() string { return e.Msg }
 
 // UserMessage returns the message to show.

@@ -138,8 +138,11 @@ func (o *interactionOutput) editOriginal(ctx context.Context, m Message) error {
 	return err
 }
 
+// Progress edits the original response, at most once an interval.
 func (o *interactionOutput) Progress(ctx context.Context, m Message) { o.th.progress(ctx, m) }
 
+// Final edits the original response with parts[0] and sends the rest as
+// follow-ups; after the token expired, to the channel (public answers only).
 func (o *interactionOutput) Final(ctx context.Context, parts []Message) error {
 	if wait := o.th.stop(); wait > 0 {
 		select {
@@ -240,8 +243,10 @@ func (o *channelOutput) upsert(ctx context.Context, m Message) error {
 	return nil
 }
 
+// Progress creates, then edits, the progress message.
 func (o *channelOutput) Progress(ctx context.Context, m Message) { o.th.progress(ctx, m) }
 
+// Final replaces the progress message with parts[0] and sends the rest.
 func (o *channelOutput) Final(ctx context.Context, parts []Message) error {
 	if wait := o.th.stop(); wait > 0 {
 		select {
