@@ -860,3 +860,23 @@ func mustJSON(v any) []byte {
 	b, _ := json.Marshal(v)
 	return b
 }
+
+func TestThreadDeleteEventUnfollows(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	path := filepath.Join(data, "discord-threads.json")
+	os.WriteFile(path, []byte(`{"`+discordtest.ThreadID+`":{"parent":"`+discordtest.ChannelID+`"}}`), 0o644)
+	h := start(t, streamingAsker(0), func(o *bot.Options) { o.DataDir = data })
+	h.srv.Dispatch(t, "THREAD_DELETE", map[string]any{"id": discordtest.ThreadID, "guild_id": discordtest.GuildID, "parent_id": discordtest.ChannelID, "type": 11})
+	h.srv.Wait(t, "the unfollow", func([]discordtest.Request) bool {
+		b, _ := os.ReadFile(path)
+		return !bytes.Contains(b, []byte(discordtest.ThreadID))
+	})
+	n := len(h.srv.Requests())
+	h.srv.Dispatch(t, "MESSAGE_CREATE", discordtest.Message(discordtest.Alice, discordtest.ThreadID, "anyone?", false))
+	h.srv.Dispatch(t, "INTERACTION_CREATE", discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "help"))
+	h.srv.Wait(t, "help", func(r []discordtest.Request) bool { return len(find(r[n:], "POST", "/callback")) > 0 })
+	if got := h.srv.Since(n); len(got) != 1 {
+		t.Errorf("a message in a deleted thread was answered:\n%s", discordtest.Dump(got))
+	}
+}
