@@ -880,3 +880,19 @@ func TestThreadDeleteEventUnfollows(t *testing.T) {
 		t.Errorf("a message in a deleted thread was answered:\n%s", discordtest.Dump(got))
 	}
 }
+
+func TestRateLimitedEditIsRetried(t *testing.T) {
+	t.Parallel()
+	h := start(t, streamingAsker(0), nil)
+	h.srv.FailNext("PATCH", "@original", 429, 1)
+	ask := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "Why?"})
+	id := ask["id"].(string)
+	h.srv.Dispatch(t, "INTERACTION_CREATE", ask)
+	reqs := h.srv.Wait(t, "the answer after a 429", func(r []discordtest.Request) bool {
+		e := originalEdits(r, id)
+		return len(e) >= 2 && strings.Contains(content(e[len(e)-1].JSON()), "**Sources**")
+	})
+	if strings.Contains(h.logs.String(), "deferred work failed") {
+		t.Errorf("a 429 reached the user:\n%s", discordtest.Dump(reqs))
+	}
+}

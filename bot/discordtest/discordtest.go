@@ -240,7 +240,8 @@ func (s *Server) Close() {
 }
 
 // FailNext makes the next `times` requests whose method is method and whose
-// path contains substr fail with status (and a Discord error body).
+// path contains substr fail with status (and a Discord error body; for 429
+// a rate-limit body asking to retry after 50 ms).
 func (s *Server) FailNext(method, substr string, status, times int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -291,6 +292,12 @@ func (s *Server) rest(h func(w http.ResponseWriter, r *http.Request, rec Request
 			if f.times > 0 && f.method == r.Method && strings.Contains(rec.Path, f.contains) {
 				f.times--
 				s.mu.Unlock()
+				if f.status == http.StatusTooManyRequests {
+					w.Header().Set("Retry-After", "0.05")
+					w.Header().Set("X-RateLimit-Scope", "user")
+					writeJSON(w, 429, map[string]any{"message": "You are being rate limited.", "retry_after": 0.05, "global": false})
+					return
+				}
 				writeJSON(w, f.status, map[string]any{"message": http.StatusText(f.status), "code": 50001})
 				return
 			}
