@@ -896,3 +896,29 @@ func TestRateLimitedEditIsRetried(t *testing.T) {
 		t.Errorf("a 429 reached the user:\n%s", discordtest.Dump(reqs))
 	}
 }
+
+func TestMentionInAnExistingThreadAnswersThere(t *testing.T) {
+	t.Parallel()
+	h := start(t, streamingAsker(0), func(o *bot.Options) { o.RateLimitPerUser = 1 })
+	h.srv.Dispatch(t, "MESSAGE_CREATE", discordtest.Message(discordtest.Alice, discordtest.ThreadID, "who helped?", true))
+	reqs := h.srv.Wait(t, "the answer in the thread", func(r []discordtest.Request) bool {
+		return len(find(r, "POST", "/channels/"+discordtest.ThreadID+"/messages")) > 0
+	})
+	if len(find(reqs, "POST", "/threads")) != 0 {
+		t.Errorf("a thread was started inside a thread:\n%s", discordtest.Dump(reqs))
+	}
+	// The per-user limit applies to mentions too, answered in place.
+	n := len(h.srv.Requests())
+	h.srv.Dispatch(t, "MESSAGE_CREATE", discordtest.Message(discordtest.Alice, discordtest.ThreadID, "and then?", false))
+	h.srv.Wait(t, "the limit message", func(r []discordtest.Request) bool {
+		for _, m := range find(r[n:], "POST", "/channels/"+discordtest.ThreadID+"/messages") {
+			if strings.Contains(content(m.JSON()), "try again in") {
+				return true
+			}
+		}
+		return false
+	})
+	if len(h.asker.requests()) != 1 {
+		t.Errorf("the limited question reached the pipeline")
+	}
+}
