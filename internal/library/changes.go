@@ -29,6 +29,10 @@ type UserError struct{ Msg string }
 
 func (e *UserError) Error() string { return e.Msg }
 
+// UserMessage returns the message to show; the bot shows any error in a
+// chain that has this method.
+func (e *UserError) UserMessage() string { return e.Msg }
+
 func userErrorf(format string, a ...any) error { return &UserError{Msg: fmt.Sprintf(format, a...)} }
 
 // MaxNameBytes is the longest file name AddFile accepts.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,10 +15,15 @@ import (
 
 func isUserError(err error) (string, bool) {
 	var ue *UserError
-	if errors.As(err, &ue) {
-		return ue.Msg, true
+	if !errors.As(err, &ue) {
+		return "", false
 	}
-	return "", false
+	// The bot looks for this method anywhere in the chain.
+	var um interface{ UserMessage() string }
+	if !errors.As(fmt.Errorf("wrapped: %w", err), &um) || um.UserMessage() != ue.Msg {
+		return "", false
+	}
+	return ue.Msg, true
 }
 
 func auditLines(t *testing.T, f *fixture) []auditEntry {
