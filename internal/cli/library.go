@@ -5,11 +5,16 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"net/http"
 	"os"
+	"path/filepath"
+
+	openai "github.com/sashabaranov/go-openai"
 
 	"storybot/internal/extract"
 	"storybot/internal/knowledge"
 	"storybot/internal/library"
+	"storybot/internal/llm"
 	"storybot/internal/search"
 )
 
@@ -17,10 +22,11 @@ import (
 // KNOWLEDGE_DIR, DATA_DIR (saved index, trash, audit log), MAX_FILE_BYTES,
 // MAX_UPLOAD_BYTES, the HTML and PDF extractors, and a cache key that
 // changes with the executable and the embedding model, so a saved index
-// from another build or model is rebuilt. Callers may set Search.Embedder
-// before opening.
+// from another build or model is rebuilt. With OPENAI_EMBEDDING_MODEL (and
+// a model endpoint) it adds dense retrieval, with embeddings cached in
+// DATA_DIR/embeddings so that only changed passages are embedded again.
 func (e *Env) libraryOptions() library.Options {
-	return library.Options{
+	opts := library.Options{
 		Root:    e.Config.KnowledgeDir,
 		DataDir: e.Config.DataDir,
 		Knowledge: knowledge.Options{
@@ -36,6 +42,16 @@ func (e *Env) libraryOptions() library.Options {
 		CacheKey:       executableHash(),
 		Log:            e.Log,
 	}
+	if m := e.Config.OpenAIEmbeddingModel; m != "" && e.Config.LLMEnabled() {
+		oc := openai.DefaultConfig(e.Config.OpenAIAPIKey)
+		if e.Config.OpenAIBaseURL != "" {
+			oc.BaseURL = e.Config.OpenAIBaseURL
+		}
+		oc.HTTPClient = &http.Client{Timeout: e.Config.OpenAITimeout}
+		opts.Search.Embedder = llm.NewEmbedder(openai.NewClientWithConfig(oc), m, 0)
+		opts.Search.EmbedCache = search.NewEmbedCache(filepath.Join(e.Config.DataDir, "embeddings"))
+	}
+	return opts
 }
 
 // openLibrary opens the knowledge library (loading the saved index from

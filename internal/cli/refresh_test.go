@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"storybot/internal/library"
+	"storybot/internal/llm/llmtest"
 )
 
 var updateRefresh = flag.Bool("update-refresh", false, "rewrite testdata/refresh*.golden")
@@ -125,3 +126,35 @@ func TestRefreshCommandErrors(t *testing.T) {
 		t.Errorf("help: %v\n%s", err, out)
 	}
 }
+
+func TestRefreshWithEmbeddings(t *testing.T) {
+	srv := llmtest.New(t)
+	dir := t.TempDir()
+	kdir, data := filepath.Join(dir, "knowledge"), filepath.Join(dir, "data")
+	os.MkdirAll(kdir, 0o755)
+	os.WriteFile(filepath.Join(kdir, "a.md"), []byte("# A\n\nAlbania cut ties with Iran.\n"), 0o644)
+	env := map[string]string{"OPENAI_BASE_URL": srv.URL(), "OPENAI_API_KEY": "sk-test-secret", "OPENAI_EMBEDDING_MODEL": "embed-test"}
+	var out, errb bytes.Buffer
+	err := run(context.Background(), []string{"--env-file", filepath.Join(dir, "none.env"), "--knowledge", kdir, "--data", data, "refresh", "--json"},
+		strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	var embeds []llmtest.Request
+	for _, r := range srv.Requests() {
+		if r.Path == "/v1/embeddings" {
+			embeds = append(embeds, r)
+		}
+	}
+	if len(embeds) != 1 || r0(embeds).Header.Get("Authorization") != "Bearer sk-test-secret" || r0(embeds).Body["model"] != "embed-test" || len(r0(embeds).Input) != 1 {
+		t.Fatalf("embeddings requests: %+v", embeds)
+	}
+	if strings.Contains(errb.String(), "sk-test-secret") || strings.Contains(out.String(), "sk-test-secret") {
+		t.Error("API key in the output")
+	}
+	if _, err := os.Stat(filepath.Join(data, "embeddings")); err != nil {
+		t.Errorf("no embedding cache: %v", err)
+	}
+}
+
+func r0(rs []llmtest.Request) llmtest.Request { return rs[0] }

@@ -154,8 +154,9 @@ type Library struct {
 	cancel context.CancelFunc
 
 	// state used by refresh only; refreshes run one at a time under refMu.
-	refMu sync.Mutex
-	files map[string]fileState
+	refMu      sync.Mutex
+	files      map[string]fileState
+	searchOpts search.Options // Options.Search, without the Embedder once it has failed
 
 	// coalescing: next is the flight that callers join; running is true
 	// while the loop goroutine runs.
@@ -207,7 +208,7 @@ func Open(ctx context.Context, opts Options) (*Library, error) {
 	if opts.Search.Log == nil {
 		opts.Search.Log = opts.Log
 	}
-	l := &Library{opts: opts, log: opts.Log, files: map[string]fileState{}}
+	l := &Library{opts: opts, log: opts.Log, files: map[string]fileState{}, searchOpts: opts.Search}
 	l.ctx, l.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	if err := checkRoot(opts.Root); err != nil {
 		return nil, err

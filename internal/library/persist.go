@@ -183,7 +183,7 @@ func (l *Library) loadCache(ctx context.Context) (*Snapshot, map[string]fileStat
 		if ixBytes, rest, ok = getBytes(rest); !ok {
 			return nil, nil, errCacheFormat
 		}
-		ix, err := search.ReadIndex(bytes.NewReader(ixBytes), parts[i], l.opts.Search)
+		ix, err := search.ReadIndex(bytes.NewReader(ixBytes), parts[i], l.searchOpts)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -91,7 +91,15 @@ func (l *Library) refresh(ctx context.Context, mustSave bool) (Report, func(), e
 	if rep.Any() || len(prev.segs) == 0 {
 		n := chooseSegments(len(prev.segs), idealSegments(docs))
 		changed := slices.Concat(rep.Added, rep.Changed, rep.Removed)
-		segs, built, err := buildSegments(ctx, docs, n, prev.segs, changed, l.opts.Search)
+		segs, built, err := buildSegments(ctx, docs, n, prev.segs, changed, l.searchOpts)
+		if err != nil && l.searchOpts.Embedder != nil && ctx.Err() == nil {
+			// The embeddings endpoint failed: answer from the lexical index
+			// rather than not at all; every segment is rebuilt without dense
+			// vectors so that scores stay comparable.
+			l.log.Warn("dense retrieval is off until restart: computing embeddings failed", "err", err)
+			l.searchOpts.Embedder = nil
+			segs, built, err = buildSegments(ctx, docs, n, nil, nil, l.searchOpts)
+		}
 		if err != nil {
 			return emptyReport(), nil, fmt.Errorf("refresh %s: build index: %w", root, err)
 		}
