@@ -7,7 +7,6 @@ import (
 	"io"
 	"strings"
 
-	"storybot/internal/knowledge"
 	"storybot/internal/search"
 )
 
@@ -58,14 +57,12 @@ func cmdSearch(ctx context.Context, e *Env, args []string) error {
 	if *k < 1 || *k > 100 {
 		return usageErrorf("search: --k must be from 1 to 100, not %d", *k)
 	}
-	s, ndocs, err := e.searcher(ctx)
+	lib, err := e.openLibrary(ctx) // warns about skipped files and an empty folder
 	if err != nil {
 		return err
 	}
-	if ndocs == 0 {
-		e.Log.Warn("no documents in the knowledge folder; add .md or .txt files", "dir", e.Config.KnowledgeDir)
-	}
-	return runSearch(ctx, e, s, query, *k, *asJSON)
+	defer lib.Close()
+	return runSearch(ctx, e, lib, query, *k, *asJSON)
 }
 
 // runSearch searches and prints the result; it is cmdSearch after setup.
@@ -121,26 +118,4 @@ func writeSearchText(w io.Writer, res searchResult) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// searcher returns what search queries and how many documents it holds.
-func (e *Env) searcher(ctx context.Context) (passageSearcher, int, error) {
-	return e.buildIndex(ctx)
-}
-
-// buildIndex loads the knowledge folder and indexes it in memory, logging
-// the files it skipped.
-func (e *Env) buildIndex(ctx context.Context) (*search.Index, int, error) {
-	docs, skipped, err := knowledge.Load(ctx, e.Config.KnowledgeDir, knowledge.Options{MaxFileBytes: e.Config.MaxFileBytes})
-	if err != nil {
-		return nil, 0, err
-	}
-	for _, s := range skipped {
-		e.Log.Warn("skipped file", "file", s.Path, "reason", s.Reason)
-	}
-	ix, err := search.Build(ctx, docs, search.Options{Log: e.Log})
-	if err != nil {
-		return nil, 0, fmt.Errorf("index the knowledge folder: %w", err)
-	}
-	return ix, len(docs), nil
 }

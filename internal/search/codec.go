@@ -9,6 +9,7 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+	"unsafe"
 
 	"storybot/internal/knowledge"
 )
@@ -99,6 +100,7 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 	e.postings(&ix.pass)
 	e.postings(&ix.doc)
 	// the passages' term sequences, for proximity
+	e.uvarint(uint64(len(ix.seq)))
 	for p := range ix.passages {
 		seq := ix.seq[ix.seqOff[p]:ix.seqOff[p+1]]
 		e.uvarint(uint64(len(seq)))
@@ -168,7 +170,11 @@ func (d *decoder) str() string {
 	if d.err != nil {
 		return ""
 	}
-	s := string(d.b[:n])
+	if n == 0 {
+		return ""
+	}
+	// the body is never modified after reading, so strings can share it
+	s := unsafe.String(&d.b[0], n)
 	d.b = d.b[n:]
 	return s
 }
@@ -278,7 +284,7 @@ func ReadIndex(r io.Reader, docs []*knowledge.Document, opts Options) (*Index, e
 			return nil, ErrCorrupt
 		}
 	}
-	ix := &Index{opts: o, docs: docs, terms: map[string]uint32{}}
+	ix := &Index{opts: o, docs: docs}
 	nd := d.count(1)
 	if d.err == nil && nd != len(docs) {
 		return nil, fmt.Errorf("%w: %d documents saved, %d given", ErrStale, nd, len(docs))
@@ -299,6 +305,7 @@ func ReadIndex(r io.Reader, docs []*knowledge.Document, opts Options) (*Index, e
 		}
 	}
 	nt := d.count(1)
+	ix.terms = make(map[string]uint32, nt)
 	for t := 0; t < nt && d.err == nil; t++ {
 		ix.terms[d.str()] = uint32(t)
 	}
@@ -308,6 +315,7 @@ func ReadIndex(r io.Reader, docs []*knowledge.Document, opts Options) (*Index, e
 	d.postings(&ix.pass, nt, len(ix.passages))
 	d.postings(&ix.doc, nt, len(ix.docs))
 	ix.seqOff = make([]uint32, 0, len(ix.passages)+1)
+	ix.seq = make([]uint32, 0, d.count(1))
 	for p := 0; p < len(ix.passages) && d.err == nil; p++ {
 		ix.seqOff = append(ix.seqOff, uint32(len(ix.seq)))
 		n := d.count(1)
