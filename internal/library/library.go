@@ -99,7 +99,7 @@ type Options struct {
 	// Log receives warnings and refresh reports; nil discards.
 	Log *slog.Logger
 
-	now       func() time.Time                                                                              // nil: time.Now
+	now       func() time.Time                                                                                 // nil: time.Now
 	parseFile func(ctx context.Context, root, rel string, opts knowledge.Options) (*knowledge.Document, error) // nil: knowledge.ParseFile
 }
 
@@ -180,8 +180,8 @@ type Library struct {
 type flight struct {
 	waiters int // callers sharing this flight
 	done    chan struct{}
-	rep  Report
-	err  error
+	rep     Report
+	err     error
 }
 
 // Open loads the saved index from DataDir when it matches the folder
