@@ -114,6 +114,8 @@ type Bot struct {
 
 	sess     *discordgo.Session
 	closing  atomic.Bool
+	workMu   sync.Mutex // guards stopped and wg.Add
+	stopped  bool
 	wg       sync.WaitGroup
 	workCtx  context.Context
 	stopWork context.CancelFunc
@@ -224,6 +226,9 @@ func (b *Bot) Run(ctx context.Context) error {
 
 func (b *Bot) shutdown() {
 	b.closing.Store(true)
+	b.workMu.Lock() // after this no goWork adds to wg, so Wait is safe
+	b.stopped = true
+	b.workMu.Unlock()
 	n := b.jobs.count()
 	b.log.Info("shutting down", "in_flight", n, "deadline", b.opts.ShutdownTimeout)
 	done := make(chan struct{})
@@ -351,7 +356,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 		return
 	}
 	out := newInteractionOutput(s, i, resp.Ephemeral, b.opts.EditInterval, b.log)
-	b.goWork(r.Name, func(ctx context.Context) {
+	started := b.goWork(r.Name, func(ctx context.Context) {
 		if err := b.safely(r.Name, func() error { return resp.Deferred(ctx, out) }); err != nil {
 			b.log.Error("deferred work failed", "command", r.Name, "err", err)
 			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -361,11 +366,21 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 			}
 		}
 	})
+	if !started {
+		if err := out.Final(ctx, []Message{{Content: "I am restarting. Please try again in a minute."}}); err != nil {
+			b.log.Warn("telling the user about the restart failed", "err", err)
+		}
+	}
 }
 
 // goWork runs slow work in the background, tracked for shutdown, with
-// panics recovered.
-func (b *Bot) goWork(name string, f func(ctx context.Context)) {
+// panics recovered. It returns false, running nothing, once shutdown began.
+func (b *Bot) goWork(name string, f func(ctx context.Context)) bool {
+	b.workMu.Lock()
+	defer b.workMu.Unlock()
+	if b.stopped {
+		return false
+	}
 	b.wg.Add(1)
 	go func() {
 		defer b.wg.Done()
@@ -376,6 +391,7 @@ func (b *Bot) goWork(name string, f func(ctx context.Context)) {
 		}()
 		f(b.workCtx)
 	}()
+	return true
 }
 
 // safely runs f, turning a panic into errPanic (logged with its stack).
