@@ -7,7 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"storybot/internal/knowledge"
 )
@@ -29,6 +32,12 @@ type scanner struct {
 	visited  map[string]bool
 	entries  []entry
 	skipped  []knowledge.Skipped
+	pending  []pendingFile // regular files whose size and time are read in parallel
+}
+
+type pendingFile struct {
+	rel string
+	de  fs.DirEntry
 }
 
 // scan lists root. Its error is non-nil only when ctx is done or root
@@ -50,7 +59,43 @@ func scan(ctx context.Context, root, exclude string, opts knowledge.Options) ([]
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
+	// Reading the size and time of each file is one system call each; the
+	// calls run in parallel (most of an unchanged refresh is spent here).
+	infos := make([]fs.FileInfo, len(s.pending))
+	errs := make([]error, len(s.pending))
+	parallelN(len(s.pending), 4, func(i int) {
+		infos[i], errs[i] = s.pending[i].de.Info()
+	})
+	for i, p := range s.pending {
+		switch {
+		case errs[i] == nil:
+			s.entries = append(s.entries, entry{rel: p.rel, size: infos[i].Size(), mtime: infos[i].ModTime().UnixNano()})
+		case errors.Is(errs[i], fs.ErrNotExist): // removed since ReadDir: not there
+		default:
+			s.skip(p.rel, readReason(errs[i]))
+		}
+	}
 	return s.entries, s.skipped, nil
+}
+
+// parallelN runs fn(0..n-1) on up to workers goroutines per CPU.
+func parallelN(n, workersPerCPU int, fn func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(n, max(1, runtime.GOMAXPROCS(0)*workersPerCPU)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func (s *scanner) skip(rel, reason string) {
@@ -132,12 +177,8 @@ func (s *scanner) walk(ctx context.Context, dir, rel string) {
 			continue
 		}
 		if info == nil {
-			if info, err = e.Info(); err != nil {
-				if !os.IsNotExist(err) { // removed since ReadDir: not there
-					s.skip(r, readReason(err))
-				}
-				continue
-			}
+			s.pending = append(s.pending, pendingFile{rel: r, de: e})
+			continue
 		}
 		s.entries = append(s.entries, entry{rel: r, size: info.Size(), mtime: info.ModTime().UnixNano()})
 	}
