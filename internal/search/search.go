@@ -200,8 +200,8 @@ type termFreq struct {
 
 // analyzed is the terms of one passage with their weighted frequencies.
 type analyzed struct {
-	body   []termFreq // body only, for the document level
-	seq    []string   // body terms in order, for proximity
+	bodyTF []float32  // body-only frequency of fields[i], for the document level
+	seq    []int32    // body terms in order (indexes into fields), for proximity
 	fields []termFreq // body + weighted section and title
 	blen   float32
 	flen   float32
@@ -219,8 +219,8 @@ func Build(ctx context.Context, docs []*knowledge.Document, opts Options) (*Inde
 		}
 	}
 	an := make([]analyzed, len(ix.passages))
-	if err := parallel(ctx, len(ix.passages), func(i int) {
-		an[i] = ix.analyze(ix.passages[i])
+	if err := parallel(ctx, len(ix.passages), ix.newPassageAnalyzer, func(w *passageAnalyzer, i int) {
+		an[i] = w.analyze(ix.passages[i])
 	}); err != nil {
 		return nil, err
 	}
@@ -241,7 +241,7 @@ func Build(ctx context.Context, docs []*knowledge.Document, opts Options) (*Inde
 
 // parallel runs fn(0..n-1) on GOMAXPROCS goroutines, stopping early when ctx
 // is done.
-func parallel(ctx context.Context, n int, fn func(i int)) error {
+func parallel[W any](ctx context.Context, n int, newWorker func() W, fn func(w W, i int)) error {
 	workers := max(1, runtime.GOMAXPROCS(0))
 	const chunk = 256
 	var mu sync.Mutex
@@ -251,6 +251,7 @@ func parallel(ctx context.Context, n int, fn func(i int)) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			w := newWorker()
 			for ctx.Err() == nil {
 				mu.Lock()
 				lo := next
@@ -260,7 +261,7 @@ func parallel(ctx context.Context, n int, fn func(i int)) error {
 					return
 				}
 				for i := lo; i < min(n, lo+chunk); i++ {
-					fn(i)
+					fn(w, i)
 				}
 			}
 		}()
@@ -269,36 +270,58 @@ func parallel(ctx context.Context, n int, fn func(i int)) error {
 	return ctx.Err()
 }
 
-func (ix *Index) analyze(p *knowledge.Passage) analyzed {
-	counts := map[string][2]float32{} // body, fields
+// passageAnalyzer analyzes passages for one build worker: it keeps a
+// private word → term cache and reuses its scratch map.
+type passageAnalyzer struct {
+	ix    *Index
+	terms map[string]string
+	idx   map[string]int
+}
+
+func (ix *Index) newPassageAnalyzer() *passageAnalyzer {
+	return &passageAnalyzer{ix: ix, terms: map[string]string{}, idx: map[string]int{}}
+}
+
+// analyze returns the terms of p in order of first occurrence, so that
+// term IDs (and saved indexes) are deterministic.
+func (w *passageAnalyzer) analyze(p *knowledge.Passage) analyzed {
+	clear(w.idx)
+	if len(w.terms) > 1<<20 {
+		clear(w.terms)
+	}
 	var a analyzed
-	ix.opts.Analyzer.Each(p.Text, func(t string, _ textan.Token) {
-		c := counts[t]
-		c[0]++
-		c[1]++
-		counts[t] = c
-		a.blen++
-		a.seq = append(a.seq, t)
-		a.flen++
-	})
-	add := func(text string, w float64) {
-		if w == 0 || text == "" {
-			return
-		}
-		ix.opts.Analyzer.Each(text, func(t string, _ textan.Token) {
-			c := counts[t]
-			c[1] += float32(w)
-			counts[t] = c
-			a.flen += float32(w)
+	each := func(text string, weight float32, body bool) {
+		textan.Tokenize(text, func(tok textan.Token) {
+			t, ok := w.terms[tok.Text]
+			if !ok {
+				t = w.ix.opts.Analyzer.Term(tok.Text)
+				w.terms[tok.Text] = t
+			}
+			if t == "" {
+				return
+			}
+			i, ok := w.idx[t]
+			if !ok {
+				i = len(a.fields)
+				w.idx[t] = i
+				a.fields = append(a.fields, termFreq{term: t})
+				a.bodyTF = append(a.bodyTF, 0)
+			}
+			a.fields[i].tf += weight
+			a.flen += weight
+			if body {
+				a.bodyTF[i]++
+				a.blen++
+				a.seq = append(a.seq, int32(i))
+			}
 		})
 	}
-	add(p.Section, ix.opts.SectionWeight)
-	add(p.Title, ix.opts.TitleWeight)
-	for t, c := range counts {
-		if c[0] > 0 {
-			a.body = append(a.body, termFreq{t, c[0]})
-		}
-		a.fields = append(a.fields, termFreq{t, c[1]})
+	each(p.Text, 1, true)
+	if w.ix.opts.SectionWeight > 0 {
+		each(p.Section, float32(w.ix.opts.SectionWeight), false)
+	}
+	if w.ix.opts.TitleWeight > 0 {
+		each(p.Title, float32(w.ix.opts.TitleWeight), false)
 	}
 	return a
 }
@@ -333,22 +356,24 @@ func (ix *Index) invert(an []analyzed) {
 	// title terms count once per document at the document level
 	titleDone := make([]bool, len(ix.docs))
 	var plen, dlen float64
+	var ids []uint32
 	for pi := range an {
 		a := &an[pi]
 		di := ix.pdoc[pi]
-		for _, f := range a.fields {
+		ids = ids[:0]
+		for i, f := range a.fields {
 			t := id(f.term)
+			ids = append(ids, t)
 			plists[t] = append(plists[t], post{uint32(pi), f.tf})
-		}
-		for _, f := range a.body {
-			t := id(f.term)
-			l := dlists[t]
-			if n := len(l); n > 0 && l[n-1].id == di {
-				l[n-1].tf += f.tf
-			} else {
-				l = append(l, post{di, f.tf})
+			if btf := a.bodyTF[i]; btf > 0 {
+				l := dlists[t]
+				if n := len(l); n > 0 && l[n-1].id == di {
+					l[n-1].tf += btf
+				} else {
+					l = append(l, post{di, btf})
+				}
+				dlists[t] = l
 			}
-			dlists[t] = l
 		}
 		if !titleDone[di] {
 			titleDone[di] = true
@@ -370,13 +395,13 @@ func (ix *Index) invert(an []analyzed) {
 		}
 		ix.pass.length[pi] = a.flen
 		ix.seqOff = append(ix.seqOff, uint32(len(ix.seq)))
-		for _, t := range a.seq {
-			ix.seq = append(ix.seq, id(t))
+		for _, i := range a.seq {
+			ix.seq = append(ix.seq, ids[i])
 		}
-		a.seq = nil
 		ix.doc.length[di] += a.blen
 		plen += float64(a.flen)
 		dlen += float64(a.blen)
+		*a = analyzed{} // free as we go
 	}
 	ix.seqOff = append(ix.seqOff, uint32(len(ix.seq)))
 	flat := func(lists [][]post, p *postings) {
