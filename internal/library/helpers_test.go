@@ -91,7 +91,7 @@ func (f *fixture) options() Options {
 					return nil, err
 				}
 			}
-			d, err := knowledge.ParseFile(ctx, root, rel, opts)
+			d, err := parseFile(ctx, root, rel, opts)
 			if f.after != nil {
 				f.after(rel)
 			}

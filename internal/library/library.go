@@ -100,7 +100,7 @@ type Options struct {
 	Log *slog.Logger
 
 	now       func() time.Time                                                                                 // nil: time.Now
-	parseFile func(ctx context.Context, root, rel string, opts knowledge.Options) (*knowledge.Document, error) // nil: knowledge.ParseFile
+	parseFile func(ctx context.Context, root, rel string, opts knowledge.Options) (*knowledge.Document, error) // nil: parseFile
 }
 
 // Report says what a refresh changed. Lists are never nil, so they encode
@@ -203,7 +203,7 @@ func Open(ctx context.Context, opts Options) (*Library, error) {
 		opts.now = time.Now
 	}
 	if opts.parseFile == nil {
-		opts.parseFile = knowledge.ParseFile
+		opts.parseFile = parseFile
 	}
 	if opts.Search.Log == nil {
 		opts.Search.Log = opts.Log

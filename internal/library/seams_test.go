@@ -1,8 +1,11 @@
 package library
 
 import (
+	"errors"
+	"io/fs"
 	"runtime"
 
+	"storybot/internal/knowledge"
 	"storybot/internal/search"
 )
 
@@ -28,4 +31,17 @@ func cmpFloat(a, b float64) int {
 		return 1
 	}
 	return 0
+}
+
+var knowledgeParseFile = knowledge.ParseFile
+
+func readReasonOrSkip(err error) string {
+	var se *knowledge.SkipError
+	if errors.As(err, &se) {
+		return se.Reason
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return "not exist"
+	}
+	return readReason(err)
 }
