@@ -313,10 +313,21 @@ func userName(u *discordgo.User) string {
 	return u.Username
 }
 
+// self is the bot user's ID: from our READY handler, or from discordgo's
+// state, which READY fills before any handler runs (handlers run
+// concurrently, so a message may be handled before onReady).
 func (b *Bot) self() string {
 	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.selfID
+	id := b.selfID
+	b.mu.Unlock()
+	if id == "" && b.sess != nil && b.sess.State != nil {
+		b.sess.State.RLock()
+		if b.sess.State.User != nil {
+			id = b.sess.State.User.ID
+		}
+		b.sess.State.RUnlock()
+	}
+	return id
 }
 
 // onInteraction routes an interaction and sends the response.
