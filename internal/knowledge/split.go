@@ -218,8 +218,10 @@ func paragraphs(lines []string, from int, markdown bool) []*para {
 			flush()
 			continue
 		}
-		if markdown {
-			if m := mdHeading.FindStringSubmatch(l); m != nil {
+		// Markdown headings; in plain text too ("# Title" lines), when they
+		// start a paragraph
+		if markdown || cur == nil {
+			if m := mdHeading.FindStringSubmatch(l); m != nil && m[2] != "" && utf8.RuneCountInString(m[2]) <= 160 {
 				flush()
 				n++
 				out = append(out, &para{n: n, line: i + 1, text: m[2], heading: m[2], starts: []int{0}})

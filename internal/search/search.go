@@ -61,7 +61,11 @@ type Options struct {
 	FeedbackDocs int
 	// DocIDF mixes document-level IDF into the term weights (0..1): terms
 	// concentrated in few documents weigh more. 0 means default, negative off.
-	DocIDF         float64
+	DocIDF float64
+	// Fuzzy, when negative, turns off the correction of misspelt query
+	// terms (an unknown term is matched to the most frequent indexed term
+	// within edit distance 1, or 2 for long terms).
+	Fuzzy          int
 	FeedbackTerms  int
 	FeedbackWeight float64
 	// NeighborWeight adds this share of the better neighbouring passage's
@@ -84,7 +88,7 @@ type Options struct {
 // defaults measured with storybot eval (see README).
 const (
 	defK1             = 1.2
-	defB              = 0.75
+	defB              = 0.5
 	defTitleWeight    = 1
 	defSectionWeight  = 0.5
 	defDocWeight      = 0.5
@@ -167,8 +171,10 @@ type Index struct {
 	seq      []uint32
 	doc      postings // document level (body of all passages + title)
 	dense    *denseIndex
-	idfScale float64   // mean passage IDF / mean document IDF, to mix them on one scale
-	pool     sync.Pool // *scratch
+	idfScale float64           // mean passage IDF / mean document IDF, to mix them on one scale
+	byFirst  map[byte][]uint32 // term IDs by first byte, for spelling correction
+	termOf   []string          // term ID → term
+	pool     sync.Pool         // *scratch
 }
 
 // Stats describes an index.
@@ -328,6 +334,9 @@ func (w *passageAnalyzer) analyze(p *knowledge.Passage) analyzed {
 
 // finish sets the values derived from the postings.
 func (ix *Index) finish() {
+	if ix.opts.Fuzzy >= 0 {
+		ix.buildFuzzy()
+	}
 	ix.idfScale = 1
 	if len(ix.docs) > 1 {
 		ix.idfScale = idf(len(ix.passages), 1) / idf(len(ix.docs), 1)
@@ -540,7 +549,13 @@ func (ix *Index) queryTerms(query string) []qterm {
 		}
 		pos[t] = len(qs)
 		id, known := ix.terms[t]
-		q := qterm{id: id, known: known, w: 1, idf: idf(n, 0)}
+		w := 1.0
+		if !known && ix.opts.Fuzzy >= 0 {
+			if id, known = ix.correct(t); known {
+				w = fuzzyDiscount
+			}
+		}
+		q := qterm{id: id, known: known, w: w, idf: idf(n, 0)}
 		if known {
 			q.idf = idf(n, ix.pass.df(id))
 			if m := ix.opts.DocIDF; m > 0 && len(ix.docs) > 1 {

@@ -308,3 +308,45 @@ func FuzzSearch(f *testing.F) {
 		}
 	})
 }
+
+func TestEditDistance(t *testing.T) {
+	tests := []struct {
+		a, b string
+		max  int
+		want int
+	}{
+		{"maastricht", "maastricht", 2, 0},
+		{"maastrich", "maastricht", 2, 1},
+		{"ghandi", "gandhi", 2, 2}, // a moved letter is two edits
+		{"ctenphor", "ctenophor", 2, 1},
+		{"kitten", "sitting", 5, 3},
+		{"kitten", "sitting", 1, 2}, // capped at max+1
+		{"", "abc", 5, 3},
+	}
+	for _, tc := range tests {
+		if got := editDistance(tc.a, tc.b, tc.max); got != tc.want {
+			t.Errorf("editDistance(%q, %q, %d) = %d, want %d", tc.a, tc.b, tc.max, got, tc.want)
+		}
+	}
+}
+
+func TestSpellingTolerance(t *testing.T) {
+	docs := []*knowledge.Document{
+		doc("eu.txt", "EU", "The Maastricht Treaty was signed in 1992.", "Mahatma Gandhi led a campaign of civil disobedience."),
+		doc("x.txt", "X", "Unrelated text about rivers and mountains."),
+	}
+	ix := build(t, docs, Options{})
+	for q, want := range map[string]string{"Maastrich treaty signed": "Maastricht", "Gandi campaign": "Gandhi"} {
+		hits, err := ix.Search(context.Background(), q, 1)
+		if err != nil || len(hits) != 1 || !strings.Contains(hits[0].Passage.Text, want) {
+			t.Errorf("%q: %+v %v", q, hits, err)
+		}
+	}
+	strict := build(t, docs, Options{Fuzzy: -1})
+	if hits, _ := strict.Search(context.Background(), "Gandi", 1); len(hits) != 0 {
+		t.Errorf("Fuzzy -1 still corrects: %+v", hits)
+	}
+	if hits, _ := ix.Search(context.Background(), "zzzzzzz", 1); len(hits) != 0 {
+		t.Errorf("nonsense corrected: %+v", hits)
+	}
+}
