@@ -235,19 +235,26 @@ func BenchmarkRestart100k(b *testing.B) {
 	if st, err := os.Stat(filepath.Join(data, indexSubdir, cacheName)); err == nil {
 		savedMB = float64(st.Size()) / 1e6
 	}
-	defer func() {
-		b.ReportMetric(firstMS, "first-build-ms")
-		b.ReportMetric(passages, "passages")
-		b.ReportMetric(float64(size)/1e6, "text-MB")
-		b.ReportMetric(savedMB, "saved-MB")
-	}()
-	b.ResetTimer()
-	for b.Loop() {
-		l, err := Open(context.Background(), benchOptions(root, data))
-		if err != nil || l.LastReport().Any() {
-			b.Fatal(err)
+	b.Logf("%.0f passages, %.1f MB of text, first build %.0f ms, saved index %.1f MB", passages, float64(size)/1e6, firstMS, savedMB)
+	restart := func(b *testing.B) {
+		for b.Loop() {
+			l, err := Open(context.Background(), benchOptions(root, data))
+			if err != nil || l.LastReport().Any() {
+				b.Fatal(err)
+			}
+			l.Close()
 		}
-		l.Close()
+	}
+	for round := range 2 {
+		for _, w := range []int{1, 0} {
+			b.Run(fmt.Sprintf("round=%d/parallel=%v", round, w > 0), func(b *testing.B) {
+				if w == 0 {
+					defer func(v int) { loadWorkersPerCPU = v }(loadWorkersPerCPU)
+					loadWorkersPerCPU = 0 // parallelN runs one goroutine
+				}
+				restart(b)
+			})
+		}
 	}
 }
 

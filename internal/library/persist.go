@@ -38,6 +38,9 @@ const (
 	maxCacheSize = 8 << 30
 )
 
+// loadWorkersPerCPU is how many segments are read at once per CPU.
+var loadWorkersPerCPU = 1
+
 var (
 	errNoDataDir   = errors.New("no data folder")
 	errCacheFormat = errors.New("saved index is corrupt or from another storybot version")
@@ -177,17 +180,20 @@ func (l *Library) loadCache(ctx context.Context) (*Snapshot, map[string]fileStat
 		return nil, nil, fmt.Errorf("%w: %d segments", errCacheFormat, st.NSeg)
 	}
 	parts := partition(docs, st.NSeg)
-	segs := make([]*search.Index, st.NSeg)
-	for i := range segs {
-		var ixBytes []byte
-		if ixBytes, rest, ok = getBytes(rest); !ok {
+	segBytes := make([][]byte, st.NSeg)
+	for i := range segBytes {
+		if segBytes[i], rest, ok = getBytes(rest); !ok {
 			return nil, nil, errCacheFormat
 		}
-		ix, err := search.ReadIndex(bytes.NewReader(ixBytes), parts[i], l.searchOpts)
-		if err != nil {
-			return nil, nil, err
-		}
-		segs[i] = ix
+	}
+	// Segments are read in parallel: reading the index is most of a restart.
+	segs := make([]*search.Index, st.NSeg)
+	errs := make([]error, st.NSeg)
+	parallelN(st.NSeg, loadWorkersPerCPU, func(i int) {
+		segs[i], errs[i] = search.ReadIndex(bytes.NewReader(segBytes[i]), parts[i], l.searchOpts)
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
 	}
 	if len(rest) != 0 {
 		return nil, nil, errCacheFormat
