@@ -213,7 +213,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var rs *restartResult
 	if c.restart && engines["storybot"] {
 		docs, sb, bl, ixs = nil, nil, nil, nil
-		if rs, err = timeRestart(ctx, dir, filepath.Join(tmp, "data"), queries[0]); err != nil {
+		if rs, err = timeRestart(ctx, dir, filepath.Join(tmp, "data"), queries[0], c.memProfile); err != nil {
 			return err
 		}
 		fmt.Fprintf(stderr, "library: first open %v, restart %v\n", rs.first.Round(time.Millisecond), rs.restart.Round(time.Millisecond))
@@ -233,7 +233,9 @@ type restartResult struct {
 // timeRestart opens a library over root with a fresh data folder (which
 // builds and saves the index), closes it, and times a second Open up to its
 // first answer.
-func timeRestart(ctx context.Context, root, data, q string) (*restartResult, error) {
+// With memProfile set, a heap profile of the restarted library is written
+// to memProfile+".restart".
+func timeRestart(ctx context.Context, root, data, q, memProfile string) (*restartResult, error) {
 	opts := library.Options{Root: root, DataDir: data, CacheKey: "bench"}
 	var r restartResult
 	start := time.Now()
@@ -261,6 +263,11 @@ func timeRestart(ctx context.Context, root, data, q string) (*restartResult, err
 		return nil, errors.Join(fmt.Errorf("restart over an unchanged folder reported changes: %+v", rep), l.Close())
 	}
 	r.mem = bench.ReadMem()
+	if memProfile != "" {
+		if err := writeHeapProfile(memProfile + ".restart"); err != nil {
+			return nil, errors.Join(err, l.Close())
+		}
+	}
 	return &r, l.Close()
 }
 
