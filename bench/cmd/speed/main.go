@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -213,7 +214,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var rs *restartResult
 	if c.restart && engines["storybot"] {
 		docs, sb, bl, ixs = nil, nil, nil, nil
-		if rs, err = timeRestart(ctx, dir, filepath.Join(tmp, "data"), queries[0], c.memProfile); err != nil {
+		log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		if rs, err = timeRestart(ctx, dir, filepath.Join(tmp, "data"), queries[0], c.memProfile, log); err != nil {
 			return err
 		}
 		fmt.Fprintf(stderr, "library: first open %v, restart %v\n", rs.first.Round(time.Millisecond), rs.restart.Round(time.Millisecond))
@@ -235,8 +237,8 @@ type restartResult struct {
 // first answer.
 // With memProfile set, a heap profile of the restarted library is written
 // to memProfile+".restart".
-func timeRestart(ctx context.Context, root, data, q, memProfile string) (*restartResult, error) {
-	opts := library.Options{Root: root, DataDir: data, CacheKey: "bench"}
+func timeRestart(ctx context.Context, root, data, q, memProfile string, log *slog.Logger) (*restartResult, error) {
+	opts := library.Options{Root: root, DataDir: data, CacheKey: "bench", Log: log}
 	var r restartResult
 	start := time.Now()
 	l, err := library.Open(ctx, opts)
