@@ -69,8 +69,13 @@ func (l *Library) cacheKey() string {
 		exts = append(exts, e)
 	}
 	sort.Strings(exts)
+	root, err := filepath.Abs(l.opts.Root)
+	if err != nil {
+		root = l.opts.Root
+	}
 	return strings.Join([]string{
 		l.opts.CacheKey,
+		"root=" + root,
 		"max=" + strconv.FormatInt(k.MaxFileBytes, 10),
 		"chars=" + strconv.Itoa(k.PassageChars),
 		"ext=" + strings.Join(exts, ","),

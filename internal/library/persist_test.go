@@ -149,3 +149,21 @@ func TestNoDataDirMeansNoPersistence(t *testing.T) {
 		t.Error("AddFile without a data folder succeeded")
 	}
 }
+
+func TestSavedIndexOfAnotherFolderIsNotUsed(t *testing.T) {
+	f := newFixture(t)
+	f.write("a.md", storyA)
+	f.open().Close()
+	other := newFixture(t)
+	other.write("a.md", storyA)
+	opts := other.options()
+	opts.DataDir = f.data
+	l, err := Open(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if got := other.parsed.take(); len(got) != 1 {
+		t.Errorf("parsed %v: the saved index of another folder was used", got)
+	}
+}
