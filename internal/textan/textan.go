@@ -206,6 +206,7 @@ var extraStop = map[string]bool{
 	"would": true, "could": true, "also": true, "may": true, "might": true,
 	"must": true, "shall": true, "whose": true, "yet": true,
 	"upon": true, "within": true, "among": true, "s": true,
+	"many": true, "much": true, // the frame of "how many", "how much" questions
 }
 
 // IsStop reports whether the folded word t is an English stop word.

@@ -26,6 +26,7 @@ func TestTermsStoryTypography(t *testing.T) {
 		{"the of and, to!", nil},
 		{"", nil},
 		{"don’t", []string{"dont"}},
+		{"How many members?", []string{"member"}},
 		{"2.5 million", []string{"2.5", "million"}},
 	}
 	for _, tc := range tests {
