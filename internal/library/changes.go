@@ -82,6 +82,9 @@ func (l *Library) AddFile(ctx context.Context, name string, data []byte, replace
 	if int64(len(data)) > l.opts.MaxUploadBytes {
 		return emptyReport(), userErrorf("%q is %s; the limit is %s (MAX_UPLOAD_BYTES)", name, humanBytes(int64(len(data))), humanBytes(l.opts.MaxUploadBytes))
 	}
+	if lim := l.opts.Knowledge.MaxFileBytes; lim > 0 && int64(len(data)) > lim {
+		return emptyReport(), userErrorf("%q is %s; documents larger than %s are not indexed (MAX_FILE_BYTES)", name, humanBytes(int64(len(data))), humanBytes(lim))
+	}
 	if err := sniff(name, kind, data); err != nil {
 		return emptyReport(), err
 	}

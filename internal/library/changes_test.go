@@ -175,7 +175,7 @@ func TestUploadsAreCheckedByContent(t *testing.T) {
 		{"page.html", []byte("plain words without tags"), "does not look like HTML"},
 		{"scanned.pdf", scanned, "no text layer"},
 		{"program.exe", []byte("hello"), "only .md, .markdown, .txt, .html, .htm and .pdf"},
-		{"big.txt", bytes.Repeat([]byte("a"), 65<<10), "the limit is 64 KB"},
+		{"big.txt", bytes.Repeat([]byte("a"), 2<<20), "the limit is 1 MB"},
 		{"../escape.md", []byte(storyA), "path separator"},
 		{"..evil.md", []byte(storyA), `".."`},
 		{"sub\\win.md", []byte(storyA), "path separator"},
@@ -187,6 +187,12 @@ func TestUploadsAreCheckedByContent(t *testing.T) {
 		{".hidden.md", []byte(storyA), "starts with"},
 		{"", []byte(storyA), "no name"},
 	}
+	l.opts.MaxUploadBytes = 1 << 20 // above MAX_FILE_BYTES (64 KB in these tests)
+	cases = append(cases, struct {
+		name string
+		data []byte
+		want string
+	}{"big2.txt", bytes.Repeat([]byte("b"), 100<<10), "larger than 64 KB are not indexed"})
 	for _, tc := range cases {
 		_, err := l.AddFile(ctx, tc.name, tc.data, true, "mod")
 		msg, ok := isUserError(err)
