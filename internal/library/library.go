@@ -300,6 +300,9 @@ func (l *Library) Search(ctx context.Context, q string, k int) ([]search.Hit, er
 // when ctx is done (Refresh then returns ctx.Err()); Close cancels it. On
 // error the previous snapshot stays current.
 func (l *Library) Refresh(ctx context.Context) (Report, error) {
+	if err := ctx.Err(); err != nil {
+		return emptyReport(), err
+	}
 	l.cmu.Lock()
 	if l.next == nil {
 		l.next = &flight{done: make(chan struct{})}
