@@ -249,8 +249,8 @@ func BenchmarkRestart100k(b *testing.B) {
 		for _, w := range []int{1, 0} {
 			b.Run(fmt.Sprintf("round=%d/parallel=%v", round, w > 0), func(b *testing.B) {
 				if w == 0 {
-					defer func(v int) { loadWorkersPerCPU = v }(loadWorkersPerCPU)
-					loadWorkersPerCPU = 0 // parallelN runs one goroutine
+					defer func(v int) { loadWorkers = v }(loadWorkers)
+					loadWorkers = 1
 				}
 				restart(b)
 			})

