@@ -1,0 +1,72 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoadDefaultsWithoutFile(t *testing.T) {
+	c, err := Load(filepath.Join(t.TempDir(), "missing.env"), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.KnowledgeDir != "./knowledge" || c.OpenAIModel != "gpt-4o-mini" || c.OpenAITimeout != 60*time.Second || c.RateLimitPerUser != 5 || c.LLMEnabled() {
+		t.Errorf("defaults: %+v", c)
+	}
+}
+
+func TestEnvironmentWinsOverFile(t *testing.T) {
+	f := filepath.Join(t.TempDir(), ".env")
+	if err := os.WriteFile(f, []byte("OPENAI_MODEL=from-file\nKNOWLEDGE_DIR=/file\nMODERATOR_ROLE_IDS= 1, 2 ,,3\nMAX_FILE_BYTES=2MB\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(f, env(map[string]string{"OPENAI_MODEL": "from-env", "OPENAI_BASE_URL": "http://localhost:11434/v1"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.OpenAIModel != "from-env" || c.KnowledgeDir != "/file" || c.MaxFileBytes != 2<<20 {
+		t.Errorf("got model %q dir %q max %d", c.OpenAIModel, c.KnowledgeDir, c.MaxFileBytes)
+	}
+	if strings.Join(c.ModeratorRoleIDs, ",") != "1,2,3" {
+		t.Errorf("roles %q", c.ModeratorRoleIDs)
+	}
+	if !c.LLMEnabled() {
+		t.Error("a base URL alone should enable the model")
+	}
+}
+
+func TestInvalidValuesNameTheVariable(t *testing.T) {
+	for k, v := range map[string]string{
+		"OPENAI_TIMEOUT":         "soon",
+		"RATE_LIMIT_PER_USER":    "-1",
+		"OPENAI_MAX_CONCURRENCY": "0",
+		"MAX_FILE_BYTES":         "lots",
+		"DISCORD_API_URL":        "discord.com",
+		"LOG_LEVEL":              "loud",
+		"WATCH_KNOWLEDGE":        "maybe",
+		"OPENAI_BASE_URL":        "localhost:11434",
+	} {
+		_, err := Load(filepath.Join(t.TempDir(), "none"), env(map[string]string{k: v}))
+		if err == nil || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%q: error %v should name the variable", k, v, err)
+		}
+	}
+}
+
+func TestParseBytes(t *testing.T) {
+	for in, want := range map[string]int64{"10485760": 10485760, "10MB": 10 << 20, "512kb": 512 << 10, "1GiB": 1 << 30} {
+		if got, err := ParseBytes(in); err != nil || got != want {
+			t.Errorf("ParseBytes(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "0", "-5MB", "ten"} {
+		if _, err := ParseBytes(in); err == nil {
+			t.Errorf("ParseBytes(%q): want an error", in)
+		}
+	}
+}
