@@ -11,7 +11,6 @@ import (
 	"storybot/internal/feedback"
 	"storybot/internal/knowledge"
 	"storybot/internal/library"
-	"storybot/internal/llm"
 	"storybot/internal/summary"
 )
 
@@ -100,7 +99,7 @@ func (e *Env) botSummarizer(lib *library.Library) (bot.Summarizer, error) {
 		if err != nil {
 			return nil, err
 		}
-		opts.Model = llm.New(llm.FromConfig(e.Config), e.Log)
+		opts.Model = e.modelClient()
 		opts.Prompts = set
 	}
 	return summarizerAdapter{summary.New(opts)}, nil

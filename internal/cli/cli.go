@@ -16,8 +16,10 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 
 	"storybot/internal/config"
+	"storybot/internal/llm"
 )
 
 // Env is what a command runs with: its streams, the configuration and a
@@ -29,6 +31,17 @@ type Env struct {
 	Config config.Config
 	Log    *slog.Logger
 	Getenv func(string) string
+
+	modelOnce sync.Once
+	model     *llm.Client
+}
+
+// modelClient returns the one language-model client of this run, so that
+// OPENAI_MAX_CONCURRENCY caps every model call (answers and summaries alike).
+// Call it only when e.Config.LLMEnabled(). Safe for concurrent use.
+func (e *Env) modelClient() *llm.Client {
+	e.modelOnce.Do(func() { e.model = llm.New(llm.FromConfig(e.Config), e.Log) })
+	return e.model
 }
 
 // command is one subcommand of storybot.

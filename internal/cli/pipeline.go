@@ -8,7 +8,6 @@ import (
 	"os"
 
 	"storybot/internal/answer"
-	"storybot/internal/llm"
 	"storybot/internal/prompt"
 	"storybot/prompts"
 )
@@ -30,7 +29,7 @@ func (e *Env) newPipeline(ctx context.Context, lib answer.Retriever) (*answer.Pi
 		Log:              e.Log,
 	}
 	if e.Config.LLMEnabled() {
-		opts.Model = llm.New(llm.FromConfig(e.Config), e.Log)
+		opts.Model = e.modelClient()
 	}
 	p := answer.New(opts)
 	if err := p.Check(); err != nil {

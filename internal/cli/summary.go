@@ -11,7 +11,6 @@ import (
 
 	"storybot/internal/answer"
 	"storybot/internal/knowledge"
-	"storybot/internal/llm"
 	"storybot/internal/prompt"
 	"storybot/internal/summary"
 	"storybot/prompts"
@@ -111,7 +110,7 @@ func (e *Env) newSummarizer(ctx context.Context) (*summary.Summarizer, func(), e
 			lib.Close()
 			return nil, nil, err
 		}
-		opts.Model = llm.New(llm.FromConfig(e.Config), e.Log)
+		opts.Model = e.modelClient()
 		opts.Prompts = set
 	}
 	return summary.New(opts), func() { lib.Close() }, nil
