@@ -189,7 +189,7 @@ func TestConsoleEndsOnCancel(t *testing.T) {
 	outR, outW := io.Pipe()
 	done := make(chan error)
 	go func() {
-		done <- run(ctx, []string{"--env-file", "/nonexistent", "--knowledge", askStory, "console"}, inR, outW, io.Discard, func(string) string { return "" })
+		done <- run(ctx, []string{"--env-file", "/nonexistent", "--knowledge", askStory, "--data", t.TempDir(), "console"}, inR, outW, io.Discard, func(string) string { return "" })
 		outW.Close()
 	}()
 	br := bufio.NewReader(outR)
