@@ -61,6 +61,7 @@ type Library interface {
 type SummaryRequest struct {
 	Doc    string
 	Length string // "short", "medium" or "long"
+	Focus  string // only what concerns this topic; "" for everything
 }
 
 // Summarizer writes cited summaries and timelines. The result is an answer

@@ -40,6 +40,7 @@ func Commands() []*discordgo.ApplicationCommand {
 		{Name: "summary", Description: "A cited summary of the knowledge, or of one document", DMPermission: &no, Contexts: guild,
 			Options: []*discordgo.ApplicationCommandOption{docOpt,
 				{Type: discordgo.ApplicationCommandOptionString, Name: "length", Description: "How long (default medium)", Choices: lengths},
+				{Type: discordgo.ApplicationCommandOptionString, Name: "focus", Description: "Only what concerns this topic, e.g. the MEK", MaxLength: 200},
 			}},
 		{Name: "timeline", Description: "The dated events of the story, in order, cited", DMPermission: &no, Contexts: guild,
 			Options: []*discordgo.ApplicationCommandOption{docOpt}},
@@ -164,7 +165,7 @@ func (b *Bot) answerInto(ctx context.Context, j askJob, out Output) error {
 }
 
 func (b *Bot) handleSummary(ctx context.Context, r *Request) (*Response, error) {
-	if err := checkOptions(r, "document", "length"); err != nil {
+	if err := checkOptions(r, "document", "length", "focus"); err != nil {
 		return nil, err
 	}
 	doc, err := b.resolveDoc(r.String("document"))
@@ -181,7 +182,7 @@ func (b *Bot) handleSummary(ctx context.Context, r *Request) (*Response, error) 
 	}
 	return &Response{Deferred: func(ctx context.Context, out Output) error {
 		var streamed strings.Builder
-		a, err := b.summ.Summary(ctx, SummaryRequest{Doc: doc, Length: length}, func(d string) {
+		a, err := b.summ.Summary(ctx, SummaryRequest{Doc: doc, Length: length, Focus: strings.TrimSpace(r.String("focus"))}, func(d string) {
 			streamed.WriteString(d)
 			out.Progress(ctx, Message{Content: progressText(streamed.String())})
 		})

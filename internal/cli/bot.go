@@ -162,7 +162,7 @@ func botReport(rep library.Report, err error) (bot.RefreshReport, error) {
 type summarizerAdapter struct{ s *summary.Summarizer }
 
 func (a summarizerAdapter) Summary(ctx context.Context, req bot.SummaryRequest, onDelta func(string)) (answer.Answer, error) {
-	sum, err := a.s.Summary(ctx, summary.SummaryRequest{Doc: req.Doc, Length: summary.Length(req.Length)}, onDelta)
+	sum, err := a.s.Summary(ctx, summary.SummaryRequest{Doc: req.Doc, Length: summary.Length(req.Length), Focus: req.Focus}, onDelta)
 	if err != nil {
 		return answer.Answer{}, err
 	}
