@@ -9,7 +9,7 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
-	"unsafe"
+	"os"
 
 	"storybot/internal/knowledge"
 )
@@ -173,8 +173,9 @@ func (d *decoder) str() string {
 	if n == 0 {
 		return ""
 	}
-	// the body is never modified after reading, so strings can share it
-	s := unsafe.String(&d.b[0], n)
+	// Copied, not shared with the body: a shared string would keep the whole
+	// file's bytes alive for the life of the index.
+	s := string(d.b[:n])
 	d.b = d.b[n:]
 	return s
 }
@@ -265,7 +266,7 @@ func ReadIndex(r io.Reader, docs []*knowledge.Document, opts Options) (*Index, e
 	if v := binary.LittleEndian.Uint32(head[16:]); v != indexVersion {
 		return nil, fmt.Errorf("%w: format version %d, want %d", ErrCorrupt, v, indexVersion)
 	}
-	rest, err := io.ReadAll(br)
+	rest, err := readRest(br, r)
 	if err != nil {
 		return nil, fmt.Errorf("read index: %w", err)
 	}
@@ -347,4 +348,36 @@ func ReadIndex(r io.Reader, docs []*knowledge.Document, opts Options) (*Index, e
 	}
 	ix.finish()
 	return ix, nil
+}
+
+// readRest reads what is left of br, sizing the buffer up front when the
+// underlying reader can say how much remains (bytes.Reader, bytes.Buffer,
+// strings.Reader, or a file), so a large index is read without the repeated
+// growth and copying of io.ReadAll.
+func readRest(br *bufio.Reader, r io.Reader) ([]byte, error) {
+	hint := -1
+	switch v := r.(type) {
+	case interface{ Len() int }:
+		hint = v.Len() + br.Buffered()
+	case *os.File:
+		if st, err := v.Stat(); err == nil {
+			if off, err := v.Seek(0, io.SeekCurrent); err == nil {
+				hint = int(st.Size()-off) + br.Buffered()
+			}
+		}
+	}
+	if hint < 0 {
+		return io.ReadAll(br)
+	}
+	buf := make([]byte, hint)
+	n, err := io.ReadFull(br, buf)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	buf = buf[:n]
+	more, err := io.ReadAll(br) // normally nothing: the hint was exact
+	if err != nil {
+		return nil, err
+	}
+	return append(buf, more...), nil
 }
