@@ -366,6 +366,14 @@ func (ix *Index) invert(an []analyzed) {
 	titleDone := make([]bool, len(ix.docs))
 	var plen, dlen float64
 	var ids []uint32
+	// size the proximity sequences exactly: grown by append they would keep
+	// up to a quarter more memory than they use for the life of the index
+	nseq := 0
+	for i := range an {
+		nseq += len(an[i].seq)
+	}
+	ix.seq = make([]uint32, 0, nseq)
+	ix.seqOff = make([]uint32, 0, len(an)+1)
 	for pi := range an {
 		a := &an[pi]
 		di := ix.pdoc[pi]
