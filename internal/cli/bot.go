@@ -9,7 +9,6 @@ import (
 	"storybot/bot"
 	"storybot/internal/answer"
 	"storybot/internal/feedback"
-	"storybot/internal/knowledge"
 	"storybot/internal/library"
 	"storybot/internal/summary"
 )
@@ -82,27 +81,13 @@ func (e *Env) botOptions(asker bot.Asker, lib bot.Library, summ bot.Summarizer) 
 	}
 }
 
-// botSummarizer builds the summarizer over the bot's library (with the model
-// when one is configured).
+// botSummarizer builds the summarizer over the bot's library, shown to the bot.
 func (e *Env) botSummarizer(lib *library.Library) (bot.Summarizer, error) {
-	opts := summary.Options{
-		Source: func() (string, []*knowledge.Document) {
-			c := lib.Current()
-			return c.Version, c.Docs
-		},
-		Log:              e.Log,
-		MaxContextTokens: e.Config.OpenAIMaxContextTokens,
-		Concurrency:      e.Config.OpenAIMaxConcurrency,
+	s, err := e.summarizerOver(lib)
+	if err != nil {
+		return nil, err
 	}
-	if e.Config.LLMEnabled() {
-		set, err := summaryPrompts(e)
-		if err != nil {
-			return nil, err
-		}
-		opts.Model = e.modelClient()
-		opts.Prompts = set
-	}
-	return summarizerAdapter{summary.New(opts)}, nil
+	return summarizerAdapter{s}, nil
 }
 
 // libraryCatalog shows a *library.Library to the bot.

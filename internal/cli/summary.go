@@ -11,6 +11,7 @@ import (
 
 	"storybot/internal/answer"
 	"storybot/internal/knowledge"
+	"storybot/internal/library"
 	"storybot/internal/prompt"
 	"storybot/internal/summary"
 	"storybot/prompts"
@@ -87,14 +88,24 @@ func writeSummaryJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// newSummarizer builds a Summarizer over the knowledge library (opened
-// with openLibrary), with the model when one is configured. The returned
-// function closes the library.
+// newSummarizer opens the knowledge library and builds a Summarizer over
+// it. The returned function closes the library.
 func (e *Env) newSummarizer(ctx context.Context) (*summary.Summarizer, func(), error) {
 	lib, err := e.openLibrary(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
+	s, err := e.summarizerOver(lib)
+	if err != nil {
+		lib.Close()
+		return nil, nil, err
+	}
+	return s, func() { lib.Close() }, nil
+}
+
+// summarizerOver builds a Summarizer over lib's current snapshot, with the
+// model when one is configured. The CLI commands and the bot share it.
+func (e *Env) summarizerOver(lib *library.Library) (*summary.Summarizer, error) {
 	opts := summary.Options{
 		Source: func() (string, []*knowledge.Document) {
 			c := lib.Current()
@@ -107,13 +118,12 @@ func (e *Env) newSummarizer(ctx context.Context) (*summary.Summarizer, func(), e
 	if e.Config.LLMEnabled() {
 		set, err := summaryPrompts(e)
 		if err != nil {
-			lib.Close()
-			return nil, nil, err
+			return nil, err
 		}
 		opts.Model = e.modelClient()
 		opts.Prompts = set
 	}
-	return summary.New(opts), func() { lib.Close() }, nil
+	return summary.New(opts), nil
 }
 
 // summaryPrompts loads the prompt templates from PROMPTS_DIR when that
