@@ -283,14 +283,14 @@ func ParseFile(ctx context.Context, root, rel string, opts Options) (*Document, 
 		return nil, skipf("not a regular file")
 	}
 	if st.Size() > opts.maxBytes() {
-		return nil, skipf("larger than the %s limit (%s; raise MAX_FILE_BYTES to load it)", humanBytes(opts.maxBytes()), humanBytes(st.Size()))
+		return nil, skipf("larger than the %s limit (%s; raise MAX_FILE_BYTES to load it)", HumanBytes(opts.maxBytes()), HumanBytes(st.Size()))
 	}
 	data, err := os.ReadFile(real)
 	if err != nil {
 		return nil, err
 	}
 	if int64(len(data)) > opts.maxBytes() {
-		return nil, skipf("larger than the %s limit", humanBytes(opts.maxBytes()))
+		return nil, skipf("larger than the %s limit", HumanBytes(opts.maxBytes()))
 	}
 	doc, err := Parse(ctx, rel, data, opts)
 	if err != nil {
@@ -347,7 +347,8 @@ func Parse(ctx context.Context, rel string, data []byte, opts Options) (*Documen
 	return doc, nil
 }
 
-func humanBytes(n int64) string {
+// HumanBytes renders a size for messages: "10 MB", "1.5 MB", "512 KB", "300 bytes".
+func HumanBytes(n int64) string {
 	switch {
 	case n >= 1<<20 && n%(1<<20) == 0:
 		return fmt.Sprintf("%d MB", n>>20)

@@ -80,10 +80,10 @@ func (l *Library) AddFile(ctx context.Context, name string, data []byte, replace
 		return emptyReport(), userErrorf("%q: only .md, .markdown, .txt, .html, .htm and .pdf files can be added", name)
 	}
 	if int64(len(data)) > l.opts.MaxUploadBytes {
-		return emptyReport(), userErrorf("%q is %s; the limit is %s (MAX_UPLOAD_BYTES)", name, humanBytes(int64(len(data))), humanBytes(l.opts.MaxUploadBytes))
+		return emptyReport(), userErrorf("%q is %s; the limit is %s (MAX_UPLOAD_BYTES)", name, knowledge.HumanBytes(int64(len(data))), knowledge.HumanBytes(l.opts.MaxUploadBytes))
 	}
 	if lim := l.opts.Knowledge.MaxFileBytes; lim > 0 && int64(len(data)) > lim {
-		return emptyReport(), userErrorf("%q is %s; documents larger than %s are not indexed (MAX_FILE_BYTES)", name, humanBytes(int64(len(data))), humanBytes(lim))
+		return emptyReport(), userErrorf("%q is %s; documents larger than %s are not indexed (MAX_FILE_BYTES)", name, knowledge.HumanBytes(int64(len(data))), knowledge.HumanBytes(lim))
 	}
 	if err := sniff(name, kind, data); err != nil {
 		return emptyReport(), err
@@ -429,16 +429,4 @@ func isPE(data []byte) bool {
 		}
 	}
 	return bytes.Contains(data[:min(len(data), 512)], []byte("This program cannot be run in DOS mode"))
-}
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

@@ -41,7 +41,7 @@ func parseFile(ctx context.Context, root, rel string, opts knowledge.Options) (*
 		limit = knowledge.DefaultMaxFileBytes
 	}
 	if st.Size() > limit {
-		return nil, &knowledge.SkipError{Reason: fmt.Sprintf("larger than the %s limit (%s; raise MAX_FILE_BYTES to load it)", humanBytes(limit), humanBytes(st.Size()))}
+		return nil, &knowledge.SkipError{Reason: fmt.Sprintf("larger than the %s limit (%s; raise MAX_FILE_BYTES to load it)", knowledge.HumanBytes(limit), knowledge.HumanBytes(st.Size()))}
 	}
 	data := make([]byte, 0, st.Size()+1)
 	data, err = readAllInto(data, io.LimitReader(f, limit+1))
@@ -49,7 +49,7 @@ func parseFile(ctx context.Context, root, rel string, opts knowledge.Options) (*
 		return nil, err
 	}
 	if int64(len(data)) > limit {
-		return nil, &knowledge.SkipError{Reason: fmt.Sprintf("larger than the %s limit", humanBytes(limit))}
+		return nil, &knowledge.SkipError{Reason: fmt.Sprintf("larger than the %s limit", knowledge.HumanBytes(limit))}
 	}
 	doc, err := knowledge.Parse(ctx, rel, data, opts)
 	if err != nil {
