@@ -58,11 +58,11 @@ func (f *fakeLibrary) Refresh(ctx context.Context) (bot.RefreshReport, error) {
 }
 
 var storyDoc = &knowledge.Document{
-	Path: "albania-cuts-ties-with-iran-2022-09-07.txt", Title: "Albania cuts ties with Iran over cyberattack", Date: "2022-09-07",
+	Path: "Albania-cuts-ties-with-Iran-2022-09-07.txt", Title: "Albania cuts ties with Iran over cyberattack", Date: "2022-09-07",
 	Passages: []knowledge.Passage{
-		{ID: "p1", Doc: "albania-cuts-ties-with-iran-2022-09-07.txt", Title: "Albania cuts ties with Iran over cyberattack", ParaStart: 1, ParaEnd: 1, StartLine: 1, EndLine: 3,
+		{ID: "p1", Doc: "Albania-cuts-ties-with-Iran-2022-09-07.txt", Title: "Albania cuts ties with Iran over cyberattack", ParaStart: 1, ParaEnd: 1, StartLine: 1, EndLine: 3,
 			Text: "Albania cut diplomatic ties with Iran on September 7, 2022, over a cyberattack in July."},
-		{ID: "p2", Doc: "albania-cuts-ties-with-iran-2022-09-07.txt", Title: "Albania cuts ties with Iran over cyberattack", ParaStart: 11, ParaEnd: 11, StartLine: 21, EndLine: 22,
+		{ID: "p2", Doc: "Albania-cuts-ties-with-Iran-2022-09-07.txt", Title: "Albania cuts ties with Iran over cyberattack", ParaStart: 11, ParaEnd: 11, StartLine: 21, EndLine: 22,
 			Text: "Microsoft and the FBI helped Albania investigate and recover from the attack."},
 	},
 }

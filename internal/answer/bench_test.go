@@ -23,7 +23,7 @@ import (
 func benchCorpus(b *testing.B, want int) *search.Index {
 	b.Helper()
 	dir := b.TempDir()
-	story, err := os.ReadFile("testdata/knowledge/albania-cuts-ties-with-iran-2022-09-07.txt")
+	story, err := os.ReadFile("testdata/knowledge/Albania-cuts-ties-with-Iran-2022-09-07.txt")
 	if err != nil {
 		b.Fatal(err)
 	}

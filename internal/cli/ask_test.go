@@ -206,8 +206,8 @@ func TestConsoleEndsOnCancel(t *testing.T) {
 
 func TestEvalAnswers(t *testing.T) {
 	dir := t.TempDir()
-	qs := `{"id": "a", "question": "Who announced that Albania was ending diplomatic relations with Iran?", "answers": ["Edi Rama"], "gold_doc": "albania-cuts-ties-with-iran-2022-09-07.txt"}
-{"id": "b", "question": "How many members of the MEK did Albania welcome in 2014?", "answers": ["3,000"], "gold_doc": "albania-cuts-ties-with-iran-2022-09-07.txt"}
+	qs := `{"id": "a", "question": "Who announced that Albania was ending diplomatic relations with Iran?", "answers": ["Edi Rama"], "gold_doc": "Albania-cuts-ties-with-Iran-2022-09-07.txt"}
+{"id": "b", "question": "How many members of the MEK did Albania welcome in 2014?", "answers": ["3,000"], "gold_doc": "Albania-cuts-ties-with-Iran-2022-09-07.txt"}
 {"id": "p", "question": "How do I bake chocolate chip cookies?", "answers": [], "in_scope": false}
 `
 	path := filepath.Join(dir, "q.jsonl")

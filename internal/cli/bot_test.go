@@ -163,7 +163,7 @@ func TestBotKnowledgeAddAndRefreshThroughTheLibrary(t *testing.T) {
 		t.Skip("end to end")
 	}
 	dir := t.TempDir()
-	src, err := os.ReadFile("../../knowledge/albania-cuts-ties-with-iran-2022-09-07.txt")
+	src, err := os.ReadFile("../../knowledge/Albania-cuts-ties-with-Iran-2022-09-07.txt")
 	if err != nil {
 		t.Skip("no knowledge folder")
 	}

@@ -37,7 +37,7 @@ func goldenRefresh(t *testing.T, name, got string) {
 func TestRefreshReportText(t *testing.T) {
 	rep := library.Report{
 		Added:    []string{"follow-ups/statement.pdf"},
-		Changed:  []string{"albania-cuts-ties-with-iran-2022-09-07.txt"},
+		Changed:  []string{"Albania-cuts-ties-with-Iran-2022-09-07.txt"},
 		Removed:  []string{"old-draft.md"},
 		Skipped:  []library.SkipReport{{Path: "scan.pdf", Reason: "cannot extract text: PDF has no text layer (scanned? run OCR first)"}},
 		Passages: library.Counts{Before: 14, After: 17},

@@ -78,7 +78,7 @@ func TestSearchJSON(t *testing.T) {
 				t.Errorf("passage %d has no %q", i, k)
 			}
 		}
-		if p["rank"] != float64(i+1) || p["doc"] != "albania-cuts-ties-with-iran-2022-09-07.txt" {
+		if p["rank"] != float64(i+1) || p["doc"] != "Albania-cuts-ties-with-Iran-2022-09-07.txt" {
 			t.Errorf("passage %d: rank %v doc %v", i, p["rank"], p["doc"])
 		}
 	}

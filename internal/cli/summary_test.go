@@ -18,12 +18,12 @@ var updateSummary = flag.Bool("update-summary", false, "rewrite testdata/summary
 // summaryStoryDir returns a knowledge folder holding the story.
 func summaryStoryDir(t *testing.T) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "knowledge", "albania-cuts-ties-with-iran-2022-09-07.txt"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "knowledge", "Albania-cuts-ties-with-Iran-2022-09-07.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "albania-cuts-ties-with-iran-2022-09-07.txt"), b, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "Albania-cuts-ties-with-Iran-2022-09-07.txt"), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -94,7 +94,7 @@ func TestSummaryCommandJSON(t *testing.T) {
 		}
 	}
 	for _, c := range got.Citations {
-		if c.N == 0 || c.Doc != "albania-cuts-ties-with-iran-2022-09-07.txt" || c.Location == "" || c.Quote == "" || c.Title == "" {
+		if c.N == 0 || c.Doc != "Albania-cuts-ties-with-Iran-2022-09-07.txt" || c.Location == "" || c.Quote == "" || c.Title == "" {
 			t.Errorf("incomplete citation %+v", c)
 		}
 	}

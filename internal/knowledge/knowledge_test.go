@@ -15,7 +15,7 @@ func loadStory(t *testing.T) *Document {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := Parse(context.Background(), "albania-cuts-ties-with-iran-2022-09-07.txt", data, Options{})
+	d, err := Parse(context.Background(), "Albania-cuts-ties-with-Iran-2022-09-07.txt", data, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func TestStoryDocument(t *testing.T) {
 	if d.Date != "2022-09-07" {
 		t.Errorf("Date = %q", d.Date)
 	}
-	if d.Title != "Albania cuts ties with iran" {
+	if d.Title != "Albania cuts ties with Iran" {
 		t.Errorf("Title = %q", d.Title)
 	}
 	first := d.Passages[0]

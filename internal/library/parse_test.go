@@ -12,7 +12,7 @@ import (
 func TestParseFileAgreesWithKnowledge(t *testing.T) {
 	f := newFixture(t)
 	f.write("a.md", storyA)
-	f.copyFrom("../../knowledge/albania-cuts-ties-with-iran-2022-09-07.txt", "story.txt")
+	f.copyFrom("../../knowledge/Albania-cuts-ties-with-Iran-2022-09-07.txt", "story.txt")
 	f.copyFrom(extractTestdata+"statement.pdf", "statement.pdf")
 	f.write("huge.txt", string(make([]byte, 70<<10)))
 	f.write("bin.md", "\x00\x01binary")

@@ -13,7 +13,7 @@ import (
 	"storybot/internal/knowledge"
 )
 
-const storyFile = "../../knowledge/albania-cuts-ties-with-iran-2022-09-07.txt"
+const storyFile = "../../knowledge/Albania-cuts-ties-with-Iran-2022-09-07.txt"
 
 func storyDocs(t testing.TB) []*knowledge.Document {
 	t.Helper()

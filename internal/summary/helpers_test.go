@@ -75,10 +75,10 @@ func itoa(n int) string {
 	return strings.TrimLeft(strings.Replace(string(rune('0'+n/100))+string(rune('0'+n/10%10))+string(rune('0'+n%10)), "0", " ", 0), "0")
 }
 
-const storyPath = "testdata/albania-cuts-ties-with-iran-2022-09-07.txt"
+const storyPath = "testdata/Albania-cuts-ties-with-Iran-2022-09-07.txt"
 
 func storyDocs(t testing.TB) []*knowledge.Document {
-	d := loadDoc(t, storyPath, "albania-cuts-ties-with-iran-2022-09-07.txt")
+	d := loadDoc(t, storyPath, "Albania-cuts-ties-with-Iran-2022-09-07.txt")
 	d.Title = "Albania cuts ties with Iran"
 	for i := range d.Passages {
 		d.Passages[i].Title = d.Title

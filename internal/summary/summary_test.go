@@ -197,7 +197,7 @@ func TestUnknownDocument(t *testing.T) {
 	if !errors.As(err, &ue) {
 		t.Fatalf("err = %v, want *Error", err)
 	}
-	if len(ue.Closest) == 0 || ue.Closest[0] != "albania-cuts-ties-with-iran-2022-09-07.txt" || !strings.Contains(ue.Msg, "albania-cuts-ties-with-iran-2022-09-07.txt") {
+	if len(ue.Closest) == 0 || ue.Closest[0] != "Albania-cuts-ties-with-Iran-2022-09-07.txt" || !strings.Contains(ue.Msg, "Albania-cuts-ties-with-Iran-2022-09-07.txt") {
 		t.Errorf("closest names not offered: %q %v", ue.Msg, ue.Closest)
 	}
 	_, err = s.Timeline(context.Background(), TimelineRequest{Doc: "nope"})
