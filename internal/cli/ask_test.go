@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,8 +14,6 @@ import (
 	"storybot/internal/llm/llmtest"
 )
 
-var updateAsk = flag.Bool("update-ask", false, "rewrite testdata/ask/*.golden")
-
 const askStory = "testdata/askstory"
 
 func runAskCLI(t *testing.T, stdin string, env map[string]string, args ...string) (string, string, error) {
@@ -25,23 +22,6 @@ func runAskCLI(t *testing.T, stdin string, env map[string]string, args ...string
 	full := append([]string{"--env-file", "/nonexistent", "--knowledge", askStory, "--data", t.TempDir()}, args...)
 	err := run(context.Background(), full, strings.NewReader(stdin), &out, &errb, func(k string) string { return env[k] })
 	return out.String(), errb.String(), err
-}
-
-func goldenAsk(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", "ask", name+".golden")
-	if *updateAsk {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update-ask)", err)
-	}
-	if string(want) != got {
-		t.Errorf("output differs from %s (run with -update-ask and review):\n%s", path, got)
-	}
 }
 
 func TestAskGoldenOffline(t *testing.T) {
@@ -56,7 +36,7 @@ func TestAskGoldenOffline(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v\n%s", err, errs)
 			}
-			goldenAsk(t, name, out)
+			golden(t, filepath.Join("ask", name+".golden"), out)
 		})
 	}
 }
@@ -161,7 +141,7 @@ func TestConsoleGolden(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errs)
 	}
-	goldenAsk(t, "console", out)
+	golden(t, filepath.Join("ask", "console"+".golden"), out)
 	// With no command and no DISCORD_TOKEN, storybot runs the console.
 	out2, _, err := runAskCLI(t, "", nil)
 	if err != nil || !strings.HasPrefix(out2, "storybot is running in the terminal") {
@@ -176,7 +156,7 @@ func TestConsoleStreamsWithModel(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errs)
 	}
-	goldenAsk(t, "console_model", out)
+	golden(t, filepath.Join("ask", "console_model"+".golden"), out)
 	if n := len(srv.ChatRequests()); n != 1 {
 		t.Errorf("%d model calls", n)
 	}

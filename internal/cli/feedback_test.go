@@ -3,17 +3,12 @@ package cli
 import (
 	"bytes"
 	"context"
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"storybot/internal/answer"
 	"storybot/internal/feedback"
 )
-
-var updateFeedback = flag.Bool("update-feedback", false, "rewrite testdata/feedback*.golden")
 
 func TestFeedbackCommand(t *testing.T) {
 	data := t.TempDir()
@@ -43,20 +38,7 @@ func TestFeedbackCommand(t *testing.T) {
 				t.Fatalf("run: %v\n%s", err, errb.String())
 			}
 			got := bytes.ReplaceAll(out.Bytes(), []byte(data), []byte("DATA"))
-			path := filepath.Join("testdata", tc.golden)
-			if *updateFeedback {
-				os.MkdirAll("testdata", 0o755)
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update-feedback)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Fatalf("output differs from %s:\n%s", path, got)
-			}
+			golden(t, tc.golden, string(got))
 		})
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,26 +12,6 @@ import (
 	"storybot/internal/library"
 	"storybot/internal/llm/llmtest"
 )
-
-var updateRefresh = flag.Bool("update-refresh", false, "rewrite testdata/refresh*.golden")
-
-func goldenRefresh(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *updateRefresh {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/cli -run Refresh -update-refresh)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s:\n--- got ---\n%s--- want ---\n%s", path, got, want)
-	}
-}
 
 func TestRefreshReportText(t *testing.T) {
 	rep := library.Report{
@@ -47,12 +26,12 @@ func TestRefreshReportText(t *testing.T) {
 	if err := writeRefreshReport(&b, rep, "./knowledge", 3); err != nil {
 		t.Fatal(err)
 	}
-	goldenRefresh(t, "refresh.golden", b.String())
+	golden(t, "refresh.golden", b.String())
 
 	b.Reset()
 	same := library.Report{Added: []string{}, Changed: []string{}, Removed: []string{}, Skipped: []library.SkipReport{}, Passages: library.Counts{Before: 14, After: 14}, MS: 3}
 	writeRefreshReport(&b, same, "./knowledge", 1)
-	goldenRefresh(t, "refresh_unchanged.golden", b.String())
+	golden(t, "refresh_unchanged.golden", b.String())
 }
 
 func runRefreshCLI(t *testing.T, args ...string) (string, string, error) {

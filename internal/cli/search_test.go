@@ -4,14 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
-
-var updateSearch = flag.Bool("update-search", false, "rewrite testdata/search_*.golden")
 
 const storyDir = "../../knowledge"
 
@@ -24,29 +19,12 @@ func runCLI(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	return out.String(), errb.String(), err
 }
 
-func goldenSearch(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *updateSearch {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update-search)", err)
-	}
-	if got != string(want) {
-		t.Fatalf("output differs from %s (run go test -update-search to accept):\n%s", path, got)
-	}
-}
-
 func TestSearchText(t *testing.T) {
 	out, _, err := runCLI(t, "--knowledge", storyDir, "search", "--k", "3", "where did the MEK settle in Durrës?")
 	if err != nil {
 		t.Fatal(err)
 	}
-	goldenSearch(t, "search_story.golden", out)
+	golden(t, "search_story.golden", out)
 	if !strings.Contains(out, "¶11, lines 21-21") {
 		t.Error("the MEK passage is not shown with its location")
 	}
@@ -54,7 +32,7 @@ func TestSearchText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	goldenSearch(t, "search_none.golden", out)
+	golden(t, "search_none.golden", out)
 }
 
 func TestSearchJSON(t *testing.T) {

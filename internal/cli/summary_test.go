@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,8 +11,6 @@ import (
 
 	"storybot/internal/llm/llmtest"
 )
-
-var updateSummary = flag.Bool("update-summary", false, "rewrite testdata/summary_*.golden and testdata/timeline_*.golden")
 
 // summaryStoryDir returns a knowledge folder holding the story.
 func summaryStoryDir(t *testing.T) string {
@@ -37,23 +34,6 @@ func runSummaryCLI(t *testing.T, kdir string, env map[string]string, args ...str
 	full := append([]string{"--env-file", "/nonexistent", "--knowledge", kdir, "--data", t.TempDir()}, args...)
 	err := run(context.Background(), full, nil, &out, &errb, func(k string) string { return env[k] })
 	return out.String(), errb.String(), err
-}
-
-func goldenSummary(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *updateSummary {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update-summary)", err)
-	}
-	if string(want) != got {
-		t.Errorf("output differs from %s:\n%s", path, got)
-	}
 }
 
 // keys decodes a JSON object and returns its keys, sorted.
@@ -126,7 +106,7 @@ func TestSummaryCommandErrors(t *testing.T) {
 	if ExitCode(err) != 2 {
 		t.Fatalf("unknown document: exit %d (%v), want 2", ExitCode(err), err)
 	}
-	goldenSummary(t, "summary_unknown_doc.golden", err.Error()+"\n")
+	golden(t, "summary_unknown_doc.golden", err.Error()+"\n")
 	_, _, err = runSummaryCLI(t, kdir, nil, "summary", "--length", "huge")
 	if ExitCode(err) != 2 || !strings.Contains(err.Error(), "short, medium or long") {
 		t.Errorf("bad length: %v", err)
@@ -186,7 +166,7 @@ func TestTimelineCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	goldenSummary(t, "timeline_nodates.golden", text)
+	golden(t, "timeline_nodates.golden", text)
 	js, _, _ := runSummaryCLI(t, empty, nil, "timeline", "--json")
 	if !strings.Contains(js, `"events": []`) {
 		t.Errorf("empty timeline JSON must hold events: []:\n%s", js)
