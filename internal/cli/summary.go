@@ -32,10 +32,8 @@ func cmdSummary(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 && *doc == "" {
-		*doc = strings.Join(pos, " ")
-	} else if len(pos) > 0 {
-		return usageErrorf("summary: unexpected argument %q (see 'storybot summary --help')", pos[0])
+	if err := docArg(fs.Name(), doc, pos); err != nil {
+		return err
 	}
 	l, err := summary.ParseLength(*length)
 	if err != nil {
@@ -146,4 +144,17 @@ func summaryPrompts(e *Env) (*prompt.Set, error) {
 		return nil, fmt.Errorf("built-in prompts: %w", err)
 	}
 	return set, nil
+}
+
+// docArg lets the document be named without --doc ("storybot timeline
+// albania"): the positional words become the name when --doc is not given.
+func docArg(cmd string, doc *string, pos []string) error {
+	switch {
+	case len(pos) == 0:
+	case *doc == "":
+		*doc = strings.Join(pos, " ")
+	default:
+		return usageErrorf("%s: unexpected argument %q (see 'storybot %s --help')", cmd, pos[0], cmd)
+	}
+	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"strings"
 
 	"storybot/internal/summary"
 )
@@ -22,10 +21,8 @@ func cmdTimeline(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 && *doc == "" {
-		*doc = strings.Join(pos, " ")
-	} else if len(pos) > 0 {
-		return usageErrorf("timeline: unexpected argument %q (see 'storybot timeline --help')", pos[0])
+	if err := docArg(fs.Name(), doc, pos); err != nil {
+		return err
 	}
 	s, closeFn, err := e.newSummarizer(ctx)
 	if err != nil {
