@@ -35,5 +35,5 @@ func ExamplePipeline_Ask() {
 	// Output:
 	// Quoted from the sources:
 	// > Albania cut diplomatic ties with Iran on 7 September 2022. [1]
-	// [1] Albania cuts ties with Iran — ¶2, lines 3-3
+	// [1] Albania cuts ties with Iran — ¶2, line 3
 }

@@ -25,7 +25,7 @@ func TestSearchText(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "search_story.golden", out)
-	if !strings.Contains(out, "¶11, lines 21-21") {
+	if !strings.Contains(out, "¶11, line 21") {
 		t.Error("the MEK passage is not shown with its location")
 	}
 	out, _, err = runCLI(t, "search", "--knowledge", storyDir, "the", "of", "?")

@@ -37,9 +37,10 @@ type Passage struct {
 }
 
 // Location renders where a passage stands, for citations:
-// "¶11, lines 21-22", "¶3-4, lines 5-8", or "p. 3, ¶2" for paged formats.
-// A one-line passage still shows a range ("¶11, lines 21-21") so that every
-// location has the same shape.
+// "¶11, lines 21-22", "¶3-4, lines 5-8", "¶2, line 3" for a one-line
+// passage, or "p. 3, ¶2" for paged formats. Programs should read the
+// StartLine and EndLine fields (start_line, end_line in JSON) rather than
+// parse this text.
 func (p Passage) Location() string {
 	para := fmt.Sprintf("¶%d", p.ParaStart)
 	if p.ParaEnd > p.ParaStart {
@@ -48,5 +49,8 @@ func (p Passage) Location() string {
 	if p.Page > 0 {
 		return fmt.Sprintf("p. %d, %s", p.Page, para)
 	}
-	return fmt.Sprintf("%s, lines %d-%d", para, p.StartLine, max(p.StartLine, p.EndLine))
+	if p.EndLine <= p.StartLine {
+		return fmt.Sprintf("%s, line %d", para, p.StartLine)
+	}
+	return fmt.Sprintf("%s, lines %d-%d", para, p.StartLine, p.EndLine)
 }

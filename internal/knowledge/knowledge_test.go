@@ -41,8 +41,8 @@ func TestStoryDocument(t *testing.T) {
 	for _, p := range d.Passages {
 		if strings.HasPrefix(p.Text, "Sparks have been flying") {
 			found = true
-			if got := p.Location(); got != "¶11, lines 21-21" {
-				t.Errorf("Location = %q, want ¶11, lines 21-21", got)
+			if got := p.Location(); got != "¶11, line 21" {
+				t.Errorf("Location = %q, want ¶11, line 21", got)
 			}
 			if p.Section != "Revolutionaries against the Islamic Revolution" {
 				t.Errorf("Section = %q", p.Section)
@@ -100,7 +100,7 @@ func TestLocationFormats(t *testing.T) {
 		want string
 	}{
 		{Passage{ParaStart: 11, ParaEnd: 11, StartLine: 21, EndLine: 22}, "¶11, lines 21-22"},
-		{Passage{ParaStart: 11, ParaEnd: 11, StartLine: 21, EndLine: 21}, "¶11, lines 21-21"},
+		{Passage{ParaStart: 11, ParaEnd: 11, StartLine: 21, EndLine: 21}, "¶11, line 21"},
 		{Passage{ParaStart: 3, ParaEnd: 4, StartLine: 5, EndLine: 8}, "¶3-4, lines 5-8"},
 		{Passage{Page: 3, ParaStart: 2, ParaEnd: 2, StartLine: 4, EndLine: 4}, "p. 3, ¶2"},
 	}
@@ -139,7 +139,7 @@ func TestLoadFolder(t *testing.T) {
 	if plain.Title != "Background of the dispute" {
 		t.Errorf("plain title %q", plain.Title)
 	}
-	if p := plain.Passages[len(plain.Passages)-1]; p.Section != "Later events" || p.Location() != "¶4, lines 7-7" {
+	if p := plain.Passages[len(plain.Passages)-1]; p.Section != "Later events" || p.Location() != "¶4, line 7" {
 		t.Errorf("plain last passage: %+v %s", p, p.Location())
 	}
 	if nested.Title != "Deep Heading" || nested.Passages[0].Section != "" {
