@@ -77,6 +77,7 @@ func (e *Env) botOptions(asker bot.Asker, lib bot.Library, summ bot.Summarizer) 
 		Summarizer:        summ,
 		Feedback:          feedback.Open(c.DataDir),
 		MaxUploadBytes:    c.MaxUploadBytes,
+		ShutdownTimeout:   c.ShutdownTimeout,
 		Log:               e.Log.With("component", "discord"),
 	}
 }

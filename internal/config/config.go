@@ -40,6 +40,9 @@ type Config struct {
 	AllowedChannelIDs []string // ALLOWED_CHANNEL_IDS, comma-separated; empty: everywhere
 	RateLimitPerUser  int      // RATE_LIMIT_PER_USER questions a minute, default 5
 	MaxUploadBytes    int64    // MAX_UPLOAD_BYTES for /knowledge add, default 10 MB
+	// ShutdownTimeout (SHUTDOWN_TIMEOUT, default 10s) is how long answers in
+	// flight may run on after SIGINT or SIGTERM before they are cancelled.
+	ShutdownTimeout time.Duration
 }
 
 // Default returns the configuration with every default and no secrets.
@@ -58,6 +61,7 @@ func Default() Config {
 		DiscordAPIURL:          "https://discord.com",
 		RateLimitPerUser:       5,
 		MaxUploadBytes:         10 << 20,
+		ShutdownTimeout:        10 * time.Second,
 	}
 }
 
@@ -106,6 +110,18 @@ func Load(envFile string, getenv func(string) string) (Config, error) {
 		}
 		*dst = n
 	}
+	duration := func(k string, dst *time.Duration) {
+		v := strings.TrimSpace(get(k))
+		if v == "" {
+			return
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s=%q: want a positive duration such as 60s or 2m", k, v))
+			return
+		}
+		*dst = d
+	}
 	size := func(k string, dst *int64) {
 		v := strings.TrimSpace(get(k))
 		if v == "" {
@@ -138,14 +154,7 @@ func Load(envFile string, getenv func(string) string) (Config, error) {
 	str("OPENAI_API_KEY", &c.OpenAIAPIKey)
 	str("OPENAI_BASE_URL", &c.OpenAIBaseURL)
 	str("OPENAI_MODEL", &c.OpenAIModel)
-	if v := strings.TrimSpace(get("OPENAI_TIMEOUT")); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			errs = append(errs, fmt.Errorf("OPENAI_TIMEOUT=%q: want a positive duration such as 60s or 2m", v))
-		} else {
-			c.OpenAITimeout = d
-		}
-	}
+	duration("OPENAI_TIMEOUT", &c.OpenAITimeout)
 	num("OPENAI_MAX_CONCURRENCY", &c.OpenAIMaxConcurrency, 1)
 	num("OPENAI_MAX_CONTEXT_TOKENS", &c.OpenAIMaxContextTokens, 500)
 	str("OPENAI_EMBEDDING_MODEL", &c.OpenAIEmbeddingModel)
@@ -160,6 +169,7 @@ func Load(envFile string, getenv func(string) string) (Config, error) {
 	c.AllowedChannelIDs = list(get("ALLOWED_CHANNEL_IDS"))
 	num("RATE_LIMIT_PER_USER", &c.RateLimitPerUser, 0)
 	size("MAX_UPLOAD_BYTES", &c.MaxUploadBytes)
+	duration("SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
 	if c.OpenAIBaseURL != "" && !strings.HasPrefix(c.OpenAIBaseURL, "http://") && !strings.HasPrefix(c.OpenAIBaseURL, "https://") {
 		errs = append(errs, fmt.Errorf("OPENAI_BASE_URL=%q: want an http:// or https:// URL such as http://localhost:11434/v1", c.OpenAIBaseURL))
 	}

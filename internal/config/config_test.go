@@ -15,7 +15,7 @@ func TestLoadDefaultsWithoutFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.KnowledgeDir != "./knowledge" || c.OpenAIModel != "gpt-4o-mini" || c.OpenAITimeout != 60*time.Second || c.RateLimitPerUser != 5 || c.LLMEnabled() {
+	if c.KnowledgeDir != "./knowledge" || c.OpenAIModel != "gpt-4o-mini" || c.OpenAITimeout != 60*time.Second || c.RateLimitPerUser != 5 || c.ShutdownTimeout != 10*time.Second || c.LLMEnabled() {
 		t.Errorf("defaults: %+v", c)
 	}
 }
@@ -25,9 +25,12 @@ func TestEnvironmentWinsOverFile(t *testing.T) {
 	if err := os.WriteFile(f, []byte("OPENAI_MODEL=from-file\nKNOWLEDGE_DIR=/file\nMODERATOR_ROLE_IDS= 1, 2 ,,3\nMAX_FILE_BYTES=2MB\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	c, err := Load(f, env(map[string]string{"OPENAI_MODEL": "from-env", "OPENAI_BASE_URL": "http://localhost:11434/v1"}))
+	c, err := Load(f, env(map[string]string{"OPENAI_MODEL": "from-env", "OPENAI_BASE_URL": "http://localhost:11434/v1", "SHUTDOWN_TIMEOUT": "2m"}))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if c.ShutdownTimeout != 2*time.Minute {
+		t.Errorf("SHUTDOWN_TIMEOUT=2m gave %v", c.ShutdownTimeout)
 	}
 	if c.OpenAIModel != "from-env" || c.KnowledgeDir != "/file" || c.MaxFileBytes != 2<<20 {
 		t.Errorf("got model %q dir %q max %d", c.OpenAIModel, c.KnowledgeDir, c.MaxFileBytes)
@@ -43,6 +46,7 @@ func TestEnvironmentWinsOverFile(t *testing.T) {
 func TestInvalidValuesNameTheVariable(t *testing.T) {
 	for k, v := range map[string]string{
 		"OPENAI_TIMEOUT":         "soon",
+		"SHUTDOWN_TIMEOUT":       "-5s",
 		"RATE_LIMIT_PER_USER":    "-1",
 		"OPENAI_MAX_CONCURRENCY": "0",
 		"MAX_FILE_BYTES":         "lots",
