@@ -74,6 +74,11 @@ type Options struct {
 	// Analyzer turns text into terms; nil means textan.English().
 	Analyzer *textan.Analyzer
 
+	// Workers caps the goroutines Build uses; 0 means GOMAXPROCS. A
+	// background refresh sets it below the CPU count so that questions
+	// answered meanwhile keep a CPU.
+	Workers int
+
 	// Embedder, when set, enables dense retrieval fused with the lexical
 	// ranking. EmbedModel names the model for the cache; EmbedCache, when
 	// set, keeps embeddings on disk; EmbedBatch is the batch size (0: 64).
@@ -225,7 +230,7 @@ func Build(ctx context.Context, docs []*knowledge.Document, opts Options) (*Inde
 		}
 	}
 	an := make([]analyzed, len(ix.passages))
-	if err := parallel(ctx, len(ix.passages), ix.newPassageAnalyzer, func(w *passageAnalyzer, i int) {
+	if err := parallel(ctx, opts.Workers, len(ix.passages), ix.newPassageAnalyzer, func(w *passageAnalyzer, i int) {
 		an[i] = w.analyze(ix.passages[i])
 	}); err != nil {
 		return nil, err
@@ -245,11 +250,14 @@ func Build(ctx context.Context, docs []*knowledge.Document, opts Options) (*Inde
 	return ix, nil
 }
 
-// parallel runs fn(0..n-1) on GOMAXPROCS goroutines, stopping early when ctx
-// is done.
-func parallel[W any](ctx context.Context, n int, newWorker func() W, fn func(w W, i int)) error {
-	workers := max(1, runtime.GOMAXPROCS(0))
+// parallel runs fn(0..n-1) on workers goroutines (0: GOMAXPROCS), stopping
+// early when ctx is done.
+func parallel[W any](ctx context.Context, workers, n int, newWorker func() W, fn func(w W, i int)) error {
 	const chunk = 256
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = max(1, min(workers, (n+chunk-1)/chunk))
 	var mu sync.Mutex
 	next := 0
 	var wg sync.WaitGroup

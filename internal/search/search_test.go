@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -348,5 +349,48 @@ func TestSpellingTolerance(t *testing.T) {
 	}
 	if hits, _ := ix.Search(context.Background(), "zzzzzzz", 1); len(hits) != 0 {
 		t.Errorf("nonsense corrected: %+v", hits)
+	}
+}
+
+// TestBuildWorkers: Options.Workers caps Build's goroutines and does not
+// change the index.
+func TestBuildWorkers(t *testing.T) {
+	var docs []*knowledge.Document
+	for i := range 40 {
+		paras := make([]string, 30)
+		for j := range paras {
+			paras[j] = fmt.Sprintf("Passage %d of document %d about Albania, Iran and cyberattack number %d.", j, i, i*j)
+		}
+		docs = append(docs, doc(fmt.Sprintf("d%02d.txt", i), fmt.Sprintf("Doc %d", i), paras...))
+	}
+	var want []byte
+	for _, w := range []int{0, 1, 3} {
+		var buf bytes.Buffer
+		if _, err := build(t, docs, Options{Workers: w}).WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if want == nil {
+			want = buf.Bytes()
+		} else if !bytes.Equal(buf.Bytes(), want) {
+			t.Errorf("Workers=%d: the index differs from Workers=0", w)
+		}
+	}
+
+	for _, w := range []int{1, 2} {
+		var mu sync.Mutex
+		running, most := 0, 0
+		err := parallel(context.Background(), w, 5000, func() int { return 0 }, func(_ int, _ int) {
+			mu.Lock()
+			running++
+			most = max(most, running)
+			mu.Unlock()
+			runtime.Gosched()
+			mu.Lock()
+			running--
+			mu.Unlock()
+		})
+		if err != nil || most > w {
+			t.Errorf("workers=%d: %d ran at once (err %v)", w, most, err)
+		}
 	}
 }
