@@ -128,6 +128,10 @@ type Bot struct {
 	parents    map[string]string // channel → parent, for threads seen
 }
 
+// answersKept is how many recent answers keep working buttons ("Show
+// sources", feedback), in memory and in DATA_DIR.
+const answersKept = 2000
+
 // New checks opts and builds a Bot. It does not connect.
 func New(opts Options) (*Bot, error) {
 	if opts.Token == "" {
@@ -156,7 +160,7 @@ func New(opts Options) (*Bot, error) {
 		log:     opts.Log,
 		limiter: NewLimiter(opts.RateLimitPerUser, time.Minute, nil),
 		summ:    opts.Summarizer,
-		answers: newAnswerStore(1000),
+		answers: newAnswerStore(answersKept, opts.DataDir, opts.Log),
 		jobs:    newJobs(),
 		parents: map[string]string{},
 	}

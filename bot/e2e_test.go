@@ -935,3 +935,37 @@ func TestMentionInAnExistingThreadAnswersThere(t *testing.T) {
 		t.Errorf("the limited question reached the pipeline")
 	}
 }
+
+// TestShowSourcesAfterRestart: the buttons of an answer given before a
+// restart still work, because recent answers are saved in DATA_DIR.
+func TestShowSourcesAfterRestart(t *testing.T) {
+	t.Parallel()
+	h := start(t, streamingAsker(0), nil)
+	ask := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "Why did Albania cut ties with Iran?"})
+	id := ask["id"].(string)
+	h.srv.Dispatch(t, "INTERACTION_CREATE", ask)
+	reqs := h.srv.Wait(t, "the final answer", func(r []discordtest.Request) bool {
+		e := originalEdits(r, id)
+		return len(e) > 0 && strings.Contains(content(e[len(e)-1].JSON()), "**Sources**")
+	})
+	edits := originalEdits(reqs, id)
+	final := edits[len(edits)-1].JSON()
+	src := withPrefix(customIDs(final), "src:")
+	if src == "" {
+		t.Fatalf("no Show sources button: %v", customIDs(final))
+	}
+	h.stop()
+	err := <-h.done
+	h.done <- err // for start's cleanup
+
+	h2 := start(t, streamingAsker(0), func(o *bot.Options) { o.DataDir = h.data })
+	press := discordtest.Button(discordtest.Bob, discordtest.ChannelID, "m1", src, content(final))
+	h2.srv.Dispatch(t, "INTERACTION_CREATE", press)
+	cb := waitCallback(t, h2, press["id"].(string))
+	body, _ := json.Marshal(cb)
+	for _, want := range []string{"Microsoft and the FBI helped Albania", "¶11, lines 21-22", storyDoc.Path} {
+		if !bytes.Contains(body, []byte(want)) {
+			t.Errorf("Show sources after a restart lacks %q: %s", want, body)
+		}
+	}
+}

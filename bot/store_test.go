@@ -1,0 +1,113 @@
+package bot
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"storybot/internal/answer"
+)
+
+func testAnswer(i int) storedAnswer {
+	return storedAnswer{
+		Answer: answer.Answer{Question: fmt.Sprintf("question %d", i), Text: "It was the cyberattack [1].", Mode: answer.ModeExtractive,
+			Citations: []answer.Citation{{N: 1, Doc: "story.txt", Title: "Story", Location: "¶2, line 3", Quote: "a quote", PassageID: "p1", Text: fmt.Sprintf("the whole passage %d", i)}}},
+		UserID: "u1", GuildID: "g1", ChannelID: "c1",
+	}
+}
+
+func TestAnswerStoreSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	log := slog.New(slog.DiscardHandler)
+	s := newAnswerStore(3, dir, log)
+	var ids []string
+	for i := range 5 {
+		ids = append(ids, s.put(testAnswer(i)))
+	}
+	r := newAnswerStore(3, dir, log)
+	for i, id := range ids {
+		a, ok := r.get(id)
+		if i < 2 {
+			if ok {
+				t.Errorf("answer %d should have been dropped (only the last 3 are kept)", i)
+			}
+			continue
+		}
+		if !ok {
+			t.Fatalf("answer %d was not reloaded", i)
+		}
+		want := testAnswer(i)
+		if a.Question != want.Question || a.UserID != "u1" || len(a.Citations) != 1 || a.Citations[0].Text != want.Citations[0].Text || a.Citations[0].PassageID != "p1" || a.Mode != answer.ModeExtractive {
+			t.Errorf("answer %d reloaded as %+v", i, a)
+		}
+	}
+	// the reload rewrote the file with only the kept answers
+	if n := lines(t, filepath.Join(dir, answersFile)); n != 3 {
+		t.Errorf("the file has %d lines after reload, want 3", n)
+	}
+}
+
+func TestAnswerStoreFileStaysBounded(t *testing.T) {
+	dir := t.TempDir()
+	s := newAnswerStore(10, dir, slog.New(slog.DiscardHandler))
+	for i := range 95 {
+		s.put(testAnswer(i))
+	}
+	if n := lines(t, filepath.Join(dir, answersFile)); n > 20 {
+		t.Errorf("the file has %d lines for 10 kept answers, want at most 20", n)
+	}
+}
+
+func TestAnswerStoreSkipsBrokenLines(t *testing.T) {
+	dir := t.TempDir()
+	s := newAnswerStore(10, dir, slog.New(slog.DiscardHandler))
+	id := s.put(testAnswer(1))
+	f, err := os.OpenFile(filepath.Join(dir, answersFile), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = f.WriteString("{\"id\": \"trunc\n\x00\x01 not json\n")
+	f.Close()
+	var logs bytes.Buffer
+	r := newAnswerStore(10, dir, slog.New(slog.NewTextHandler(&logs, nil)))
+	if _, ok := r.get(id); !ok {
+		t.Error("the good answer was lost with the broken lines")
+	}
+	if !strings.Contains(logs.String(), "skipped unreadable lines") || !strings.Contains(logs.String(), "lines=2") {
+		t.Errorf("the broken lines were not reported: %s", logs.String())
+	}
+	if n := lines(t, filepath.Join(dir, answersFile)); n != 1 {
+		t.Errorf("the file still has %d lines, want the 1 good one", n)
+	}
+}
+
+func TestAnswerStoreUnwritableKeepsMemory(t *testing.T) {
+	dir := t.TempDir()
+	blocker := filepath.Join(dir, "file")
+	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	s := newAnswerStore(10, filepath.Join(blocker, "data"), slog.New(slog.NewTextHandler(&logs, nil))) // a file where a folder should be
+	id := s.put(testAnswer(1))
+	s.put(testAnswer(2))
+	if _, ok := s.get(id); !ok {
+		t.Error("a failed write lost the answer from memory")
+	}
+	if c := strings.Count(logs.String(), "cannot save answers"); c != 1 {
+		t.Errorf("want one warning for repeated write failures, got %d: %s", c, logs.String())
+	}
+}
+
+func lines(t *testing.T, path string) int {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Count(string(data), "\n")
+}
