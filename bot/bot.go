@@ -182,26 +182,10 @@ func New(opts Options) (*Bot, error) {
 // and the session is closed. It returns nil after a clean shutdown, or an
 // error when it cannot connect (a bad token, an unreachable gateway).
 func (b *Bot) Run(ctx context.Context) error {
-	s, err := discordgo.New("Bot " + b.opts.Token)
+	s, err := newSession(b.opts)
 	if err != nil {
-		return fmt.Errorf("bot: %w", err)
+		return err
 	}
-	client := b.opts.HTTPClient
-	if client == nil {
-		client = &http.Client{Timeout: 30 * time.Second}
-	}
-	c := *client
-	next := client.Transport
-	if next == nil {
-		// Many answers stream at once: keep enough idle connections to the
-		// API host that each edit does not dial anew.
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.MaxIdleConnsPerHost = 64
-		next = t
-	}
-	c.Transport = NewRewriteTransport(b.opts.APIURL, next)
-	s.Client = &c
-	s.UserAgent = "DiscordBot (https://github.com/storybot, 1) storybot"
 	s.Identify.Intents = Intents
 	s.ShouldReconnectOnError = true
 	s.ShouldRetryOnRateLimit = true
@@ -218,7 +202,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	s.AddHandler(b.onChannelDelete)
 
 	if err := s.Open(); err != nil {
-		return fmt.Errorf("bot: connect to Discord at %s: %w (check DISCORD_TOKEN and DISCORD_API_URL)", b.opts.APIURL, err)
+		return connectError(b.opts.APIURL, err)
 	}
 	<-ctx.Done()
 	b.shutdown()

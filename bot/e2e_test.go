@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/bwmarrin/discordgo"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -861,11 +862,76 @@ func TestBadTokenFailsToStart(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	err = b.Run(ctx)
-	if err == nil || !strings.Contains(err.Error(), "DISCORD_TOKEN") {
+	if err == nil || !strings.Contains(err.Error(), "rejected DISCORD_TOKEN") || !strings.Contains(err.Error(), "reset the token") {
 		t.Fatalf("Run with a bad token: %v", err)
 	}
 	if _, err := bot.New(bot.Options{}); err == nil || !strings.Contains(err.Error(), "DISCORD_TOKEN") {
 		t.Fatalf("New without a token: %v", err)
+	}
+}
+
+// TestMessageContentIntentOffFailsClearly: Discord closes the gateway with
+// 4014 when the privileged Message Content intent is not switched on in the
+// developer portal; Run says exactly which switch to turn on.
+func TestMessageContentIntentOffFailsClearly(t *testing.T) {
+	t.Parallel()
+	srv := discordtest.New(t)
+	srv.DisallowIntents(int64(discordgo.IntentsMessageContent))
+	b, err := bot.New(bot.Options{Token: discordtest.Token, APIURL: srv.URL(), Asker: streamingAsker(0), Library: &fakeLibrary{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err = b.Run(ctx)
+	if err == nil || !strings.Contains(err.Error(), "Message Content Intent") || !strings.Contains(err.Error(), "Bot tab") {
+		t.Fatalf("Run with the intent off: %v", err)
+	}
+	if strings.Contains(err.Error(), discordtest.Token) {
+		t.Errorf("the error shows the token: %v", err)
+	}
+}
+
+func TestPreflight(t *testing.T) {
+	t.Parallel()
+	srv := discordtest.New(t)
+	opts := bot.Options{Token: discordtest.Token, APIURL: srv.URL(), GuildID: discordtest.GuildID, AllowedChannelIDs: []string{discordtest.ChannelID}}
+	st, err := bot.Preflight(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.BotName != "storybot" || st.AppID != discordtest.AppID || st.Guild != "Test Server" || !st.MessageContent || len(st.Problems) != 0 {
+		t.Errorf("a good setup: %+v", st)
+	}
+	if !strings.Contains(st.InviteURL, "client_id="+discordtest.AppID) {
+		t.Errorf("invite URL %q", st.InviteURL)
+	}
+
+	// The intent switched off, a server the bot is not in, a channel it cannot see.
+	srv.SetApplicationFlags(0)
+	srv.DeleteChannel("999")
+	opts.GuildID = "123456789012345678"
+	opts.AllowedChannelIDs = []string{discordtest.ChannelID, "999"}
+	st, err = bot.Preflight(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.Join(st.Problems, "\n")
+	for _, want := range []string{"Message Content Intent", "not in the server DISCORD_GUILD_ID=123456789012345678", "client_id=" + discordtest.AppID, "cannot see channel 999"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("problems lack %q:\n%s", want, joined)
+		}
+	}
+	if len(st.Problems) != 3 {
+		t.Errorf("want 3 problems, got %d:\n%s", len(st.Problems), joined)
+	}
+
+	opts.Token = "wrong"
+	if _, err := bot.Preflight(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "rejected DISCORD_TOKEN") || strings.Contains(err.Error(), "wrong") {
+		t.Errorf("a bad token: %v", err)
+	}
+	if _, err := bot.Preflight(context.Background(), bot.Options{Token: discordtest.Token, APIURL: "http://127.0.0.1:1"}); err == nil || !strings.Contains(err.Error(), "DISCORD_API_URL") {
+		t.Errorf("an unreachable Discord: %v", err)
 	}
 }
 

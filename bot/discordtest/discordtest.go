@@ -86,7 +86,32 @@ type Server struct {
 	changed     chan struct{}
 	onCallback  func(r Request)
 	closed      bool
-	StrictPaths bool // fail on unknown routes (default true)
+	appFlags    int   // application flags served by GET /oauth2/applications/@me
+	disallowed  int64 // intents refused at IDENTIFY with close 4014
+	StrictPaths bool  // fail on unknown routes (default true)
+}
+
+// Application flags (https://discord.com/developers/docs/resources/application#application-object-application-flags).
+const (
+	FlagGatewayMessageContent        = 1 << 18 // Message Content intent, verified apps in 100+ servers
+	FlagGatewayMessageContentLimited = 1 << 19 // Message Content intent switched on in the portal
+)
+
+// SetApplicationFlags sets the flags of the bot's application, as the
+// developer portal would (default FlagGatewayMessageContentLimited).
+func (s *Server) SetApplicationFlags(flags int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.appFlags = flags
+}
+
+// DisallowIntents makes IDENTIFY fail with close code 4014 ("Disallowed
+// intent(s)") when it asks for any of these intents, as Discord does for a
+// privileged intent not switched on in the developer portal.
+func (s *Server) DisallowIntents(intents int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.disallowed = intents
 }
 
 type fail struct {
@@ -106,6 +131,7 @@ func New(t testing.TB) *Server {
 		attachments: map[string][]byte{},
 		changed:     make(chan struct{}),
 		nextID:      500000000000000000,
+		appFlags:    FlagGatewayMessageContentLimited,
 		StrictPaths: true,
 	}
 	mux := http.NewServeMux()
@@ -192,6 +218,22 @@ func New(t testing.TB) *Server {
 			return
 		}
 		writeJSON(w, 200, map[string]any{"id": ch, "type": 0, "guild_id": GuildID, "name": "general"})
+	}))
+	mux.HandleFunc("GET "+p+"/users/@me", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
+		writeJSON(w, 200, map[string]any{"id": BotID, "username": "storybot", "discriminator": "0", "bot": true})
+	}))
+	mux.HandleFunc("GET "+p+"/oauth2/applications/@me", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
+		s.mu.Lock()
+		flags := s.appFlags
+		s.mu.Unlock()
+		writeJSON(w, 200, map[string]any{"id": AppID, "name": "storybot", "flags": flags, "bot_public": false})
+	}))
+	mux.HandleFunc("GET "+p+"/guilds/{guild}", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
+		if r.PathValue("guild") != GuildID {
+			writeJSON(w, 404, map[string]any{"message": "Unknown Guild", "code": 10004})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"id": GuildID, "name": "Test Server", "owner_id": "1", "roles": []any{}})
 	}))
 	mux.HandleFunc("GET /attachments/{id}/{name}", func(w http.ResponseWriter, r *http.Request) {
 		s.record(r, nil)

@@ -56,6 +56,13 @@ func (s *Server) gateway(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			s.mu.Lock()
+			refused := id.Intents&s.disallowed != 0
+			s.mu.Unlock()
+			if refused {
+				_ = c.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4014, "Disallowed intent(s)."))
+				return
+			}
+			s.mu.Lock()
 			s.identifies++
 			s.intents = id.Intents
 			s.seq = 0

@@ -61,6 +61,7 @@ func commands() []command {
 		{"summary", "[--doc D] [--length short|medium|long] [--focus TEXT] [--json]", "summarise the knowledge or one document, cited", cmdSummary},
 		{"timeline", "[--doc D] [--json]", "the dated events of the story, in order, cited", cmdTimeline},
 		{"feedback", "[--json]", "print the 👍/👎 feedback recorded from Discord", cmdFeedback},
+		{"check", "[--json]", "check the setup: knowledge, data folder, prompts, model, embeddings, Discord", cmdCheck},
 		{"console", "", "chat with the bot in the terminal (the default without DISCORD_TOKEN)", cmdConsole},
 		{"bot", "", "run the Discord bot (the default with DISCORD_TOKEN)", cmdBot},
 	}

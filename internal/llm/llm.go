@@ -132,6 +132,33 @@ func New(cfg Config, log *slog.Logger) *Client {
 // Model returns the model name the client asks for.
 func (c *Client) Model() string { return c.cfg.Model }
 
+// Host returns the host of the model server, for messages.
+func (c *Client) Host() string { return c.host }
+
+// Models lists the IDs of the models the server offers (GET /models), in
+// the server's order, within one Timeout and without retries. Errors say
+// what to check (OPENAI_API_KEY, OPENAI_BASE_URL) and carry no secret.
+func (c *Client) Models(ctx context.Context) ([]string, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	list, err := c.api.ListModels(ctx)
+	if err != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, fmt.Errorf("no answer from %s within %s (OPENAI_TIMEOUT)", c.host, c.cfg.Timeout)
+		}
+		status, _ := classify(err)
+		if status == http.StatusNotFound {
+			return nil, fmt.Errorf("%s has no /models endpoint (HTTP 404): check that OPENAI_BASE_URL ends with the API's base path, such as /v1", c.host)
+		}
+		return nil, describe(status, err)
+	}
+	ids := make([]string, 0, len(list.Models))
+	for _, m := range list.Models {
+		ids = append(ids, m.ID)
+	}
+	return ids, nil
+}
+
 // Complete sends req to the model. With onDelta non-nil the reply is
 // streamed and onDelta receives each piece of text as it arrives (from the
 // calling goroutine); the returned Response holds the whole text either way.

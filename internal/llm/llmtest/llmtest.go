@@ -103,12 +103,14 @@ type Server struct {
 	onChat   func(Request) Reply
 	onEmb    func(Request) Reply
 	requests []Request
+	models   []string
+	modelsSt int // status for GET /models; 0: 200
 }
 
 // New starts a fake server on 127.0.0.1 and closes it when the test ends.
 func New(t testing.TB) *Server {
 	t.Helper()
-	s := &Server{}
+	s := &Server{models: []string{"gpt-4o-mini", "text-embedding-3-small"}}
 	s.ts = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.ts.Close)
 	return s
@@ -146,6 +148,15 @@ func (s *Server) OnEmbeddings(f func(Request) Reply) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.onEmb = f
+}
+
+// SetModels sets the model IDs that GET /models lists (by default
+// gpt-4o-mini and text-embedding-3-small), or, with status ≥ 400, makes
+// GET /models fail with that status.
+func (s *Server) SetModels(status int, ids ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.models, s.modelsSt = ids, status
 }
 
 // Requests returns a copy of the requests received so far, in order.
@@ -192,6 +203,23 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/models") {
+		s.mu.Lock()
+		s.requests = append(s.requests, req)
+		ids, status := s.models, s.modelsSt
+		s.mu.Unlock()
+		if status >= 400 {
+			writeError(w, status, http.StatusText(status))
+			return
+		}
+		data := []map[string]any{}
+		for _, id := range ids {
+			data = append(data, map[string]any{"id": id, "object": "model", "created": 1700000000, "owned_by": "llmtest"})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"object": "list", "data": data})
+		return
+	}
 	isChat := strings.HasSuffix(r.URL.Path, "/chat/completions")
 	isEmb := strings.HasSuffix(r.URL.Path, "/embeddings")
 	s.mu.Lock()
