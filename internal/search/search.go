@@ -49,9 +49,14 @@ type Options struct {
 	// ProxWeight weighs the proximity of query terms: the IDF share of the
 	// query found within ProxWindow consecutive terms of a passage, for the
 	// best RerankDepth passages. 0 means default, negative means off.
-	ProxWeight  float64
-	ProxWindow  int // 0 means default
-	RerankDepth int // 0 means default
+	ProxWeight float64
+	ProxWindow int // 0 means default
+	// ProxWideWeight and ProxWideWindow add a second, sentence-sized
+	// proximity window on top of the first: terms that share a sentence but
+	// not a phrase. 0 means default, negative weight means off.
+	ProxWideWeight float64
+	ProxWideWindow int // 0 means default
+	RerankDepth    int // 0 means default
 	// PerDoc, when positive, moves passages beyond the first PerDoc of one
 	// document behind those of other documents (diversity); negative: off.
 	PerDoc int
@@ -104,6 +109,8 @@ const (
 	defFeedbackTerms  = 10
 	defFeedbackWeight = 0.3
 	defProxWindow     = 4
+	defProxWideWeight = 0.75
+	defProxWideWindow = 16
 	defRerankDepth    = 100
 )
 
@@ -135,6 +142,10 @@ func (o Options) withDefaults() Options {
 	o.ProxWeight = pick(o.ProxWeight, defProxWeight)
 	if o.ProxWindow <= 0 {
 		o.ProxWindow = defProxWindow
+	}
+	o.ProxWideWeight = pick(o.ProxWideWeight, defProxWideWeight)
+	if o.ProxWideWindow <= 0 {
+		o.ProxWideWindow = defProxWideWindow
 	}
 	if o.RerankDepth <= 0 {
 		o.RerankDepth = defRerankDepth
@@ -735,8 +746,10 @@ func (ix *Index) rank(qs []qterm, k int) []scored {
 	out := h.sorted()
 	if ix.opts.ProxWeight > 0 && len(qs) > 1 {
 		pw := float32(ix.opts.ProxWeight) * maxP
+		ww := float32(ix.opts.ProxWideWeight) * maxP
 		for i := range out {
-			out[i].score += pw * ix.proximity(qs, total, out[i].id)
+			near, wide := ix.proximity(qs, total, out[i].id)
+			out[i].score += pw*near + ww*wide
 		}
 		sort.Slice(out, func(i, j int) bool { return out[j].less(out[i]) })
 	}
@@ -816,25 +829,38 @@ func (ix *Index) String() string {
 }
 
 // proximity returns the largest IDF share of the query's terms that occur
-// together within ProxWindow consecutive body terms of passage id.
-func (ix *Index) proximity(qs []qterm, total float64, id uint32) float32 {
+// together within ProxWindow consecutive body terms of passage id (near),
+// and within ProxWideWindow terms (wide, 0 when ProxWideWeight is off).
+func (ix *Index) proximity(qs []qterm, total float64, id uint32) (near, wide float32) {
 	seq := ix.seq[ix.seqOff[id]:ix.seqOff[id+1]]
-	type at struct {
-		pos int
-		q   int
-	}
-	var hits []at
+	var hits []termAt
 	for pos, t := range seq {
 		for qi := range qs {
 			if qs[qi].known && !qs[qi].expansion && qs[qi].id == t {
-				hits = append(hits, at{pos, qi})
+				hits = append(hits, termAt{pos, qi})
 				break
 			}
 		}
 	}
 	if len(hits) < 2 {
-		return 0
+		return 0, 0
 	}
+	near = float32(bestWindow(qs, hits, ix.opts.ProxWindow) / total)
+	if ix.opts.ProxWideWeight > 0 {
+		wide = float32(bestWindow(qs, hits, ix.opts.ProxWideWindow) / total)
+	}
+	return near, wide
+}
+
+// termAt is a query term (index into qs) found at a position of a passage.
+type termAt struct {
+	pos int
+	q   int
+}
+
+// bestWindow returns the largest IDF sum of distinct query terms among hits
+// (in position order) that lie within window consecutive positions.
+func bestWindow(qs []qterm, hits []termAt, window int) float64 {
 	var counts [64]uint16
 	var cur, best float64
 	lo := 0
@@ -845,7 +871,7 @@ func (ix *Index) proximity(qs []qterm, total float64, id uint32) float32 {
 			}
 			counts[h.q]++
 		}
-		for h.pos-hits[lo].pos >= ix.opts.ProxWindow {
+		for h.pos-hits[lo].pos >= window {
 			l := hits[lo]
 			if l.q < len(counts) {
 				counts[l.q]--
@@ -857,7 +883,7 @@ func (ix *Index) proximity(qs []qterm, total float64, id uint32) float32 {
 		}
 		best = max(best, cur)
 	}
-	return float32(best / total)
+	return best
 }
 
 // diversify keeps the order of out but moves passages beyond the first

@@ -156,6 +156,26 @@ func TestProximity(t *testing.T) {
 	}
 }
 
+// TestProximityWide checks the second, sentence-sized window: terms a
+// clause apart beat terms a paragraph apart, and only because of it.
+func TestProximityWide(t *testing.T) {
+	pad := func(n int) string { return strings.Repeat("word ", n) }
+	// the same terms and length; only the distance between the two differs
+	far := doc("far.txt", "F", "embassy "+pad(30)+"closure "+pad(8))
+	clause := doc("clause.txt", "C", "embassy "+pad(8)+"closure "+pad(30))
+	docs := []*knowledge.Document{far, clause}
+	ix := build(t, docs, Options{DocWeight: -1})
+	hits, _ := ix.Search(context.Background(), "embassy closure", 2)
+	if len(hits) != 2 || hits[0].Passage.Doc != "clause.txt" || hits[0].Score <= hits[1].Score {
+		t.Fatalf("terms within the wide window should rank first: %+v", hits)
+	}
+	off := build(t, docs, Options{DocWeight: -1, ProxWideWeight: -1})
+	hits, _ = off.Search(context.Background(), "embassy closure", 2)
+	if len(hits) != 2 || hits[0].Score != hits[1].Score {
+		t.Fatalf("without the wide window the passages tie: %+v", hits)
+	}
+}
+
 func TestCutQuery(t *testing.T) {
 	q := strings.Repeat("ab ", 1000) // 3000 chars
 	cut, ok := CutQuery(q)
