@@ -105,33 +105,54 @@ func isWord(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
+// isASCIIWord is isWord for an ASCII byte: a letter or a digit.
+func isASCIIWord(c byte) bool {
+	return c-'a' < 26 || c-'A' < 26 || c-'0' < 10
+}
+
 // Tokenize calls fn for every word of text: a run of letters and digits, in
 // which an apostrophe between letters ("Iran’s", "don't") and a comma or
 // period between digits ("3,000", "2.5") do not break the word.
+//
+// ASCII bytes are classified without decoding or Unicode tables; other
+// characters go through utf8 and package unicode.
 func Tokenize(text string, fn func(Token)) {
 	i := 0
 	n := len(text)
 	for i < n {
-		r, size := rune(text[i]), 1
-		if r >= utf8.RuneSelf {
+		var r rune
+		size := 1
+		if c := text[i]; c < utf8.RuneSelf {
+			if !isASCIIWord(c) {
+				i++
+				continue
+			}
+			r = rune(c)
+		} else {
 			r, size = utf8.DecodeRuneInString(text[i:])
-		}
-		if !isWord(r) {
-			i += size
-			continue
+			if !isWord(r) {
+				i += size
+				continue
+			}
 		}
 		start := i
 		prev := r
 		i += size
 		for i < n {
-			r, size = rune(text[i]), 1
-			if r >= utf8.RuneSelf {
+			if c := text[i]; c < utf8.RuneSelf {
+				if isASCIIWord(c) {
+					prev = rune(c)
+					i++
+					continue
+				}
+				r, size = rune(c), 1
+			} else {
 				r, size = utf8.DecodeRuneInString(text[i:])
-			}
-			if isWord(r) {
-				prev = r
-				i += size
-				continue
+				if isWord(r) {
+					prev = r
+					i += size
+					continue
+				}
 			}
 			// a joiner between two word characters of the right kind
 			if i+size < n {

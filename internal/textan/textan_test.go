@@ -1,9 +1,11 @@
 package textan
 
 import (
+	"os"
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestTermsStoryTypography(t *testing.T) {
@@ -103,5 +105,81 @@ func BenchmarkTerms(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		a.Terms(text)
+	}
+}
+
+// tokenizeRef is the tokenizer's rule written plainly, rune by rune, with
+// package unicode only: the reference that Tokenize's ASCII fast path must
+// agree with.
+func tokenizeRef(text string) []Token {
+	var out []Token
+	rs := []rune(text)
+	// byte offset of each rune, as range gives them
+	var offs []int
+	for i := range text {
+		offs = append(offs, i)
+	}
+	offs = append(offs, len(text))
+	for i := 0; i < len(rs); {
+		if !isWord(rs[i]) {
+			i++
+			continue
+		}
+		start := i
+		i++
+		for i < len(rs) {
+			if isWord(rs[i]) {
+				i++
+				continue
+			}
+			if i+1 < len(rs) {
+				prev, r, next := rs[i-1], rs[i], rs[i+1]
+				if isApos(r) && unicode.IsLetter(prev) && unicode.IsLetter(next) {
+					i++
+					continue
+				}
+				if (r == ',' || r == '.') && unicode.IsDigit(prev) && unicode.IsDigit(next) {
+					i++
+					continue
+				}
+			}
+			break
+		}
+		out = append(out, Token{Text: text[offs[start]:offs[i]], Start: offs[start], End: offs[i]})
+	}
+	return out
+}
+
+func FuzzTokenizeMatchesReference(f *testing.F) {
+	for _, s := range []string{"Iran’s July", "3,000.5,", "’’s", "a'b'c", "\xff\xfe", "Durrës", "ǅemal", "x'\xff", "9.\xc3", "Zürich’s 2,5", "a`b´c ‘d", "Ab9 _z@Z[`{"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var got []Token
+		Tokenize(s, func(tok Token) { got = append(got, tok) })
+		if want := tokenizeRef(s); !reflect.DeepEqual(got, want) {
+			t.Fatalf("Tokenize(%q) = %+v, want %+v", s, got, want)
+		}
+	})
+}
+
+func TestTokenizeMatchesReferenceOnStory(t *testing.T) {
+	data, err := os.ReadFile("../../knowledge/Albania-cuts-ties-with-Iran-2022-09-07.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data) + " l’État 1,000,000.5 naïve Ωmega ٣٤ x’ ’y 7,a"
+	var got []Token
+	Tokenize(text, func(tok Token) { got = append(got, tok) })
+	if want := tokenizeRef(text); !reflect.DeepEqual(got, want) {
+		t.Fatalf("Tokenize differs from the reference: %d tokens, want %d", len(got), len(want))
+	}
+}
+
+func BenchmarkTokenize(b *testing.B) {
+	text := strings.Repeat("Iran’s July cyberattack on Albania proved to be the final straw prompting Tirana to sever its diplomatic relations with Teheran, some 3,000 members. ", 8)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		Tokenize(text, func(Token) {})
 	}
 }
