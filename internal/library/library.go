@@ -31,6 +31,7 @@ import (
 
 	"storybot/internal/knowledge"
 	"storybot/internal/search"
+	"storybot/internal/textan"
 )
 
 // Snapshot is one complete, immutable state of the knowledge: the documents,
@@ -207,6 +208,11 @@ func Open(ctx context.Context, opts Options) (*Library, error) {
 	}
 	if opts.Search.Log == nil {
 		opts.Search.Log = opts.Log
+	}
+	if opts.Search.Analyzer == nil {
+		// one analyzer for every segment and refresh, so that its word →
+		// term cache (the stemmer is the slow stage) is filled once
+		opts.Search.Analyzer = textan.English()
 	}
 	l := &Library{opts: opts, log: opts.Log, files: map[string]fileState{}, searchOpts: opts.Search}
 	l.ctx, l.cancel = context.WithCancel(context.WithoutCancel(ctx))

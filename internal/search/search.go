@@ -17,6 +17,7 @@ import (
 	"math"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -215,22 +216,15 @@ func (ix *Index) Stats() Stats {
 // modify them.
 func (ix *Index) Docs() []*knowledge.Document { return ix.docs }
 
-type termFreq struct {
-	term string
-	tf   float32
-}
-
-// analyzed is the terms of one passage with their weighted frequencies.
-type analyzed struct {
-	bodyTF []float32  // body-only frequency of fields[i], for the document level
-	seq    []int32    // body terms in order (indexes into fields), for proximity
-	fields []termFreq // body + weighted section and title
-	blen   float32
-	flen   float32
-}
-
 // Build indexes the passages of docs. It fails only when ctx is done or the
 // Embedder fails.
+//
+// Passages are analyzed in parallel, in chunks: each worker interns the
+// words it meets to worker-local term numbers and writes every passage's
+// terms into flat per-chunk arrays. A serial pass then numbers the terms
+// globally in order of first occurrence (so term IDs, and saved indexes,
+// do not depend on the number of workers), counts the postings, and fills
+// flat postings arrays sized exactly.
 func Build(ctx context.Context, docs []*knowledge.Document, opts Options) (*Index, error) {
 	opts = opts.withDefaults()
 	ix := &Index{opts: opts, docs: docs, terms: map[string]uint32{}}
@@ -240,16 +234,14 @@ func Build(ctx context.Context, docs []*knowledge.Document, opts Options) (*Inde
 			ix.pdoc = append(ix.pdoc, uint32(di))
 		}
 	}
-	an := make([]analyzed, len(ix.passages))
-	if err := parallel(ctx, opts.Workers, len(ix.passages), ix.newPassageAnalyzer, func(w *passageAnalyzer, i int) {
-		an[i] = w.analyze(ix.passages[i])
-	}); err != nil {
+	chunks, workers, err := ix.analyze(ctx)
+	if err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ix.invert(an)
+	ix.invert(chunks, workers)
 	ix.finish()
 	if opts.Embedder != nil {
 		d, err := buildDense(ctx, ix.passages, opts)
@@ -261,10 +253,23 @@ func Build(ctx context.Context, docs []*knowledge.Document, opts Options) (*Inde
 	return ix, nil
 }
 
+// buildChunk is the number of passages a build worker takes at a time.
+const buildChunk = 256
+
 // parallel runs fn(0..n-1) on workers goroutines (0: GOMAXPROCS), stopping
 // early when ctx is done.
 func parallel[W any](ctx context.Context, workers, n int, newWorker func() W, fn func(w W, i int)) error {
-	const chunk = 256
+	return parallelChunks(ctx, workers, n, buildChunk, newWorker, func(w W, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			fn(w, i)
+		}
+	})
+}
+
+// parallelChunks runs fn over [0,n) in chunks [lo,hi) of the given size on
+// workers goroutines (0: GOMAXPROCS), each with its own worker state from
+// newWorker, stopping early when ctx is done.
+func parallelChunks[W any](ctx context.Context, workers, n, chunk int, newWorker func() W, fn func(w W, lo, hi int)) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -285,9 +290,7 @@ func parallel[W any](ctx context.Context, workers, n int, newWorker func() W, fn
 				if lo >= n {
 					return
 				}
-				for i := lo; i < min(n, lo+chunk); i++ {
-					fn(w, i)
-				}
+				fn(w, lo, min(n, lo+chunk))
 			}
 		}()
 	}
@@ -295,60 +298,150 @@ func parallel[W any](ctx context.Context, workers, n int, newWorker func() W, fn
 	return ctx.Err()
 }
 
-// passageAnalyzer analyzes passages for one build worker: it keeps a
-// private word → term cache and reuses its scratch map.
+// chunkTerms holds the analyzed passages of one chunk in flat arrays. The
+// passage at position i of the chunk has nf[i] entries of term, tf and btf
+// (its distinct terms in order of first occurrence: body, then section and
+// title) and ns[i] entries of seq (its body terms in order). Terms are the
+// worker's local numbers until invert renumbers them.
+type chunkTerms struct {
+	w    *passageAnalyzer
+	nf   []uint32
+	ns   []uint32
+	term []uint32
+	tf   []float32 // weighted frequency over body, section and title
+	btf  []float32 // body-only frequency, for the document level
+	seq  []uint32
+	blen []float32 // body length per passage
+}
+
+// passageAnalyzer analyzes passages for one build worker. It interns every
+// word as written to a local term number once, so that a repeated word
+// costs one map lookup, and finds a term's entry in the current passage
+// through an array indexed by that number instead of a map.
 type passageAnalyzer struct {
-	ix    *Index
-	terms map[string]string
-	idx   map[string]int
+	an     *textan.Analyzer
+	sw, tw float32
+	words  map[string]int32 // word as written → local term, -1: dropped
+	byTerm map[string]int32 // term → local term
+	terms  []string         // local term → term
+	slot   []uint32         // local term → its entry in the current passage
+	stamp  []uint32         // local term → the passage slot refers to
+	pass   uint32           // passages analyzed so far (the current stamp)
+	global []int32          // local term → global term ID, -1 until invert numbers it
 }
 
-func (ix *Index) newPassageAnalyzer() *passageAnalyzer {
-	return &passageAnalyzer{ix: ix, terms: map[string]string{}, idx: map[string]int{}}
-}
-
-// analyze returns the terms of p in order of first occurrence, so that
-// term IDs (and saved indexes) are deterministic.
-func (w *passageAnalyzer) analyze(p *knowledge.Passage) analyzed {
-	clear(w.idx)
-	if len(w.terms) > 1<<20 {
-		clear(w.terms)
+// word returns the local term of the word w as written, or -1 when it is
+// dropped (a stop word).
+func (w *passageAnalyzer) word(s string) int32 {
+	if l, ok := w.words[s]; ok {
+		return l
 	}
-	var a analyzed
+	l := int32(-1)
+	if t := w.an.Term(s); t != "" {
+		var ok bool
+		if l, ok = w.byTerm[t]; !ok {
+			l = int32(len(w.terms))
+			w.byTerm[t] = l
+			w.terms = append(w.terms, t)
+			w.slot = append(w.slot, 0)
+			w.stamp = append(w.stamp, 0)
+		}
+	}
+	// a copy: the keys sit together in memory instead of across all the
+	// passages' text, which makes lookups hit the cache more often
+	w.words[strings.Clone(s)] = l
+	return l
+}
+
+// analyze runs the workers over the passages and returns the chunks in
+// passage order and the workers.
+func (ix *Index) analyze(ctx context.Context) ([]*chunkTerms, []*passageAnalyzer, error) {
+	n := len(ix.passages)
+	chunks := make([]*chunkTerms, (n+buildChunk-1)/buildChunk)
+	var mu sync.Mutex
+	var workers []*passageAnalyzer
+	newWorker := func() *passageAnalyzer {
+		w := &passageAnalyzer{an: ix.opts.Analyzer, words: map[string]int32{}, byTerm: map[string]int32{}}
+		if ix.opts.SectionWeight > 0 {
+			w.sw = float32(ix.opts.SectionWeight)
+		}
+		if ix.opts.TitleWeight > 0 {
+			w.tw = float32(ix.opts.TitleWeight)
+		}
+		mu.Lock()
+		workers = append(workers, w)
+		mu.Unlock()
+		return w
+	}
+	ix.pass.length = make([]float32, n)
+	err := parallelChunks(ctx, ix.opts.Workers, n, buildChunk, newWorker, func(w *passageAnalyzer, lo, hi int) {
+		size := 0
+		for _, p := range ix.passages[lo:hi] {
+			size += len(p.Text)
+		}
+		// about one body term in 7 bytes of English, one distinct in 9
+		c := &chunkTerms{
+			w:    w,
+			nf:   make([]uint32, 0, hi-lo),
+			ns:   make([]uint32, 0, hi-lo),
+			term: make([]uint32, 0, size/9),
+			tf:   make([]float32, 0, size/9),
+			btf:  make([]float32, 0, size/9),
+			seq:  make([]uint32, 0, size/7),
+			blen: make([]float32, 0, hi-lo),
+		}
+		for i := lo; i < hi; i++ {
+			ix.pass.length[i] = w.analyze(c, ix.passages[i])
+		}
+		chunks[lo/buildChunk] = c
+	})
+	return chunks, workers, err
+}
+
+// analyze appends the terms of p to c in order of first occurrence, and
+// returns its weighted length.
+func (w *passageAnalyzer) analyze(c *chunkTerms, p *knowledge.Passage) float32 {
+	w.pass++
+	base := len(c.term)
+	nseq := len(c.seq)
+	var flen, blen float32
 	each := func(text string, weight float32, body bool) {
 		textan.Tokenize(text, func(tok textan.Token) {
-			t, ok := w.terms[tok.Text]
-			if !ok {
-				t = w.ix.opts.Analyzer.Term(tok.Text)
-				w.terms[tok.Text] = t
-			}
-			if t == "" {
+			l := w.word(tok.Text)
+			if l < 0 {
 				return
 			}
-			i, ok := w.idx[t]
-			if !ok {
-				i = len(a.fields)
-				w.idx[t] = i
-				a.fields = append(a.fields, termFreq{term: t})
-				a.bodyTF = append(a.bodyTF, 0)
+			var i int
+			if w.stamp[l] != w.pass {
+				w.stamp[l] = w.pass
+				i = len(c.term)
+				w.slot[l] = uint32(i - base)
+				c.term = append(c.term, uint32(l))
+				c.tf = append(c.tf, 0)
+				c.btf = append(c.btf, 0)
+			} else {
+				i = base + int(w.slot[l])
 			}
-			a.fields[i].tf += weight
-			a.flen += weight
+			c.tf[i] += weight
+			flen += weight
 			if body {
-				a.bodyTF[i]++
-				a.blen++
-				a.seq = append(a.seq, int32(i))
+				c.btf[i]++
+				blen++
+				c.seq = append(c.seq, uint32(l))
 			}
 		})
 	}
 	each(p.Text, 1, true)
-	if w.ix.opts.SectionWeight > 0 {
-		each(p.Section, float32(w.ix.opts.SectionWeight), false)
+	if w.sw > 0 {
+		each(p.Section, w.sw, false)
 	}
-	if w.ix.opts.TitleWeight > 0 {
-		each(p.Title, float32(w.ix.opts.TitleWeight), false)
+	if w.tw > 0 {
+		each(p.Title, w.tw, false)
 	}
-	return a
+	c.nf = append(c.nf, uint32(len(c.term)-base))
+	c.ns = append(c.ns, uint32(len(c.seq)-nseq))
+	c.blen = append(c.blen, blen)
+	return flen
 }
 
 // finish sets the values derived from the postings.
@@ -362,109 +455,159 @@ func (ix *Index) finish() {
 	}
 }
 
-// invert turns analyzed passages into the two postings families.
-func (ix *Index) invert(an []analyzed) {
-	type post struct {
-		id uint32
-		tf float32
+// invert turns the analyzed chunks into the two postings families and the
+// proximity sequences. A first pass numbers the terms globally, in order
+// of first occurrence, and counts each term's postings; a second fills the
+// flat arrays, whose sizes are then known.
+func (ix *Index) invert(chunks []*chunkTerms, workers []*passageAnalyzer) {
+	for _, w := range workers {
+		w.global = make([]int32, len(w.terms))
+		for i := range w.global {
+			w.global[i] = -1
+		}
 	}
-	var plists, dlists [][]post
+	var pdf, ddf []uint32 // postings per term, passage and document level
+	var dlast []uint32    // 1 + the last document counted for a term
 	id := func(t string) uint32 {
 		n, ok := ix.terms[t]
 		if !ok {
 			n = uint32(len(ix.terms))
 			ix.terms[t] = n
-			plists = append(plists, nil)
-			dlists = append(dlists, nil)
+			pdf = append(pdf, 0)
+			ddf = append(ddf, 0)
+			dlast = append(dlast, 0)
 		}
 		return n
 	}
-	ix.pass.length = make([]float32, len(an))
-	ix.doc.length = make([]float32, len(ix.docs))
-	// title terms count once per document at the document level
-	titleDone := make([]bool, len(ix.docs))
-	var plen, dlen float64
-	var ids []uint32
-	// size the proximity sequences exactly: grown by append they would keep
-	// up to a quarter more memory than they use for the life of the index
-	nseq := 0
-	for i := range an {
-		nseq += len(an[i].seq)
-	}
-	ix.seq = make([]uint32, 0, nseq)
-	ix.seqOff = make([]uint32, 0, len(an)+1)
-	for pi := range an {
-		a := &an[pi]
-		di := ix.pdoc[pi]
-		ids = ids[:0]
-		for i, f := range a.fields {
-			t := id(f.term)
-			ids = append(ids, t)
-			plists[t] = append(plists[t], post{uint32(pi), f.tf})
-			if btf := a.bodyTF[i]; btf > 0 {
-				l := dlists[t]
-				if n := len(l); n > 0 && l[n-1].id == di {
-					l[n-1].tf += btf
-				} else {
-					l = append(l, post{di, btf})
-				}
-				dlists[t] = l
-			}
+	countDoc := func(t, di uint32) {
+		if dlast[t] != di+1 {
+			dlast[t] = di + 1
+			ddf[t]++
 		}
-		if !titleDone[di] {
-			titleDone[di] = true
-			w := float32(ix.opts.TitleWeight)
-			if w > 0 {
+	}
+	// title terms count once per document at the document level
+	tw := float32(ix.opts.TitleWeight)
+	var titleOff []uint32 // document di's title terms are titles[titleOff[di]:titleOff[di+1]]
+	var titles []uint32
+	if tw > 0 {
+		titleOff = make([]uint32, len(ix.docs)+1)
+	}
+	nseq := 0
+	pi := 0
+	for _, c := range chunks {
+		w := c.w
+		f := 0
+		for k, nf := range c.nf {
+			di := ix.pdoc[pi]
+			for j := f; j < f+int(nf); j++ {
+				l := c.term[j]
+				g := w.global[l]
+				if g < 0 {
+					g = int32(id(w.terms[l]))
+					w.global[l] = g
+				}
+				c.term[j] = uint32(g)
+				pdf[g]++
+				if c.btf[j] > 0 {
+					countDoc(uint32(g), di)
+				}
+			}
+			f += int(nf)
+			if tw > 0 && (pi == 0 || ix.pdoc[pi-1] != di) {
 				ix.opts.Analyzer.Each(ix.docs[di].Title, func(term string, _ textan.Token) {
 					t := id(term)
-					l := dlists[t]
-					if n := len(l); n > 0 && l[n-1].id == di {
-						l[n-1].tf += w
-					} else {
-						l = append(l, post{di, w})
-					}
-					dlists[t] = l
-					ix.doc.length[di] += w
-					dlen += float64(w)
+					titles = append(titles, t)
+					countDoc(t, di)
 				})
+				titleOff[di+1] = uint32(len(titles))
 			}
+			nseq += int(c.ns[k])
+			pi++
 		}
-		ix.pass.length[pi] = a.flen
-		ix.seqOff = append(ix.seqOff, uint32(len(ix.seq)))
-		for _, i := range a.seq {
-			ix.seq = append(ix.seq, ids[i])
+	}
+	if tw > 0 {
+		// documents without passages have no title terms
+		for di := 1; di < len(titleOff); di++ {
+			titleOff[di] = max(titleOff[di], titleOff[di-1])
 		}
-		ix.doc.length[di] += a.blen
-		plen += float64(a.flen)
-		dlen += float64(a.blen)
-		*a = analyzed{} // free as we go
+	}
+
+	ix.pass.off, ix.pass.ids, ix.pass.tf = allocPostings(pdf)
+	ix.doc.off, ix.doc.ids, ix.doc.tf = allocPostings(ddf)
+	pcur, dcur := pdf, ddf // reused as fill cursors: next free entry per term
+	copy(pcur, ix.pass.off)
+	copy(dcur, ix.doc.off)
+	clear(dlast)
+	ix.doc.length = make([]float32, len(ix.docs))
+	ix.seq = make([]uint32, 0, nseq)
+	ix.seqOff = make([]uint32, 0, len(ix.passages)+1)
+	var plen, dlen float64
+	addDoc := func(t, di uint32, v float32) {
+		if dlast[t] != di+1 {
+			dlast[t] = di + 1
+			ix.doc.ids[dcur[t]] = di
+			ix.doc.tf[dcur[t]] = v
+			dcur[t]++
+		} else {
+			ix.doc.tf[dcur[t]-1] += v
+		}
+	}
+	pi = 0
+	for ci, c := range chunks {
+		w := c.w
+		f, s := 0, 0
+		for k, nf := range c.nf {
+			di := ix.pdoc[pi]
+			for j := f; j < f+int(nf); j++ {
+				t := c.term[j]
+				ix.pass.ids[pcur[t]] = uint32(pi)
+				ix.pass.tf[pcur[t]] = c.tf[j]
+				pcur[t]++
+				if btf := c.btf[j]; btf > 0 {
+					addDoc(t, di, btf)
+				}
+			}
+			f += int(nf)
+			if tw > 0 && (pi == 0 || ix.pdoc[pi-1] != di) {
+				for _, t := range titles[titleOff[di]:titleOff[di+1]] {
+					addDoc(t, di, tw)
+					ix.doc.length[di] += tw
+					dlen += float64(tw)
+				}
+			}
+			ix.seqOff = append(ix.seqOff, uint32(len(ix.seq)))
+			for _, l := range c.seq[s : s+int(c.ns[k])] {
+				ix.seq = append(ix.seq, uint32(w.global[l]))
+			}
+			s += int(c.ns[k])
+			blen := c.blen[k]
+			ix.doc.length[di] += blen
+			plen += float64(ix.pass.length[pi])
+			dlen += float64(blen)
+			pi++
+		}
+		chunks[ci] = nil // free as we go
 	}
 	ix.seqOff = append(ix.seqOff, uint32(len(ix.seq)))
-	flat := func(lists [][]post, p *postings) {
-		p.off = make([]uint32, len(lists)+1)
-		total := 0
-		for t, l := range lists {
-			p.off[t] = uint32(total)
-			total += len(l)
-		}
-		p.off[len(lists)] = uint32(total)
-		p.ids = make([]uint32, 0, total)
-		p.tf = make([]float32, 0, total)
-		for _, l := range lists {
-			for _, e := range l {
-				p.ids = append(p.ids, e.id)
-				p.tf = append(p.tf, e.tf)
-			}
-		}
-	}
-	flat(plists, &ix.pass)
-	flat(dlists, &ix.doc)
-	if len(an) > 0 {
-		ix.pass.avg = float32(plen / float64(len(an)))
+	if len(ix.passages) > 0 {
+		ix.pass.avg = float32(plen / float64(len(ix.passages)))
 	}
 	if len(ix.docs) > 0 {
 		ix.doc.avg = float32(dlen / float64(len(ix.docs)))
 	}
+}
+
+// allocPostings returns the offsets for terms with df[t] postings each and
+// the ids and tf arrays sized for all of them.
+func allocPostings(df []uint32) (off, ids []uint32, tf []float32) {
+	off = make([]uint32, len(df)+1)
+	total := uint32(0)
+	for t, n := range df {
+		off[t] = total
+		total += n
+	}
+	off[len(df)] = total
+	return off, make([]uint32, total), make([]float32, total)
 }
 
 // CutQuery returns q cut to MaxQueryChars characters (at a word boundary

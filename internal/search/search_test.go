@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"runtime"
 	"strings"
 	"sync"
 	"testing"
 
 	"storybot/internal/knowledge"
+	"storybot/internal/textan"
 )
 
 const storyFile = "../../knowledge/Albania-cuts-ties-with-Iran-2022-09-07.txt"
@@ -411,6 +413,118 @@ func TestBuildWorkers(t *testing.T) {
 		})
 		if err != nil || most > w {
 			t.Errorf("workers=%d: %d ran at once (err %v)", w, most, err)
+		}
+	}
+}
+
+// TestBuildMatchesReference checks Build's postings, lengths and proximity
+// sequences against a plain map-based inversion of the same passages, on
+// documents with sections, repeated words, stop words, a document without
+// passages and titles that share words with the text.
+func TestBuildMatchesReference(t *testing.T) {
+	docs := storyDocs(t)
+	docs = append(docs, doc("a.txt", "Iran and Albania", "Albania cut ties with Iran; Iran denied it. Albania’s prime minister spoke.", "The the the of and."), &knowledge.Document{Path: "empty.txt", Title: "Nothing here", Hash: "e"})
+	docs = append(docs, doc("b.txt", "Second title title", "Durrës camp near Durres, 3,000 members.", "Members of the MEK; members again."))
+	docs[len(docs)-1].Passages[1].Section = "Members section"
+	for _, opts := range []Options{{}, {TitleWeight: 2.5, SectionWeight: 0.25}, {TitleWeight: -1, SectionWeight: -1}} {
+		ix := build(t, docs, opts)
+		o := ix.opts
+		an := o.Analyzer
+		ids := map[string]uint32{}
+		id := func(t string) uint32 {
+			if n, ok := ids[t]; ok {
+				return n
+			}
+			ids[t] = uint32(len(ids))
+			return ids[t]
+		}
+		type post struct {
+			id uint32
+			tf float32
+		}
+		plists := map[uint32][]post{}
+		dtf := map[uint32]map[uint32]float32{} // term → doc → tf
+		var seq []uint32
+		plen := make([]float32, 0)
+		dlen := make([]float32, len(docs))
+		pi := uint32(0)
+		for di, d := range docs {
+			for k, p := range d.Passages {
+				tf := map[uint32]float32{}
+				var order []uint32
+				var flen float32
+				add := func(text string, w float32, body bool) {
+					an.Each(text, func(term string, _ textan.Token) {
+						n := id(term)
+						if _, ok := tf[n]; !ok {
+							order = append(order, n)
+						}
+						tf[n] += w
+						flen += w
+						if body {
+							seq = append(seq, n)
+							if dtf[n] == nil {
+								dtf[n] = map[uint32]float32{}
+							}
+							dtf[n][uint32(di)]++
+							dlen[di]++
+						}
+					})
+				}
+				add(p.Text, 1, true)
+				if o.SectionWeight > 0 {
+					add(p.Section, float32(o.SectionWeight), false)
+				}
+				if o.TitleWeight > 0 {
+					add(p.Title, float32(o.TitleWeight), false)
+				}
+				for _, n := range order {
+					plists[n] = append(plists[n], post{pi, tf[n]})
+				}
+				if k == 0 && o.TitleWeight > 0 {
+					an.Each(d.Title, func(term string, _ textan.Token) {
+						n := id(term)
+						if dtf[n] == nil {
+							dtf[n] = map[uint32]float32{}
+						}
+						dtf[n][uint32(di)] += float32(o.TitleWeight)
+						dlen[di] += float32(o.TitleWeight)
+					})
+				}
+				plen = append(plen, flen)
+				pi++
+			}
+		}
+		if !reflect.DeepEqual(ix.terms, ids) {
+			t.Fatalf("%+v: term IDs differ from the reference", opts)
+		}
+		for term, n := range ids {
+			var got []post
+			for j := ix.pass.off[n]; j < ix.pass.off[n+1]; j++ {
+				got = append(got, post{ix.pass.ids[j], ix.pass.tf[j]})
+			}
+			if !reflect.DeepEqual(got, plists[n]) {
+				t.Errorf("%+v: passage postings of %q: %v, want %v", opts, term, got, plists[n])
+			}
+			var want []post
+			for di := range docs {
+				if v, ok := dtf[n][uint32(di)]; ok {
+					want = append(want, post{uint32(di), v})
+				}
+			}
+			got = nil
+			for j := ix.doc.off[n]; j < ix.doc.off[n+1]; j++ {
+				got = append(got, post{ix.doc.ids[j], ix.doc.tf[j]})
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%+v: document postings of %q: %v, want %v", opts, term, got, want)
+			}
+		}
+		if !reflect.DeepEqual(ix.pass.length, plen) || !reflect.DeepEqual(ix.doc.length, dlen) {
+			t.Errorf("%+v: lengths differ: %v %v, want %v %v", opts, ix.pass.length, ix.doc.length, plen, dlen)
+		}
+		if !reflect.DeepEqual(ix.seq, seq) || len(ix.seqOff) != len(plen)+1 || int(ix.seqOff[len(plen)]) != len(seq) {
+			t.Errorf("%+v: proximity sequences differ", opts)
 		}
 	}
 }
