@@ -5,8 +5,9 @@
 // package: a Unicode-aware tokenizer (letters and digits; apostrophes inside
 // words, curly ones included, join; "3,000" and "2.5" stay one number),
 // case folding, diacritic folding (Durrës → durres, through
-// golang.org/x/text), possessive removal (Iran’s → iran), stop words and
-// Snowball English stemming (github.com/kljensen/snowball).
+// golang.org/x/text), possessive removal (Iran’s → iran), ordinals written
+// with digits reduced to the number (11th → 11), stop words and Snowball
+// English stemming (github.com/kljensen/snowball).
 //
 // An Analyzer is safe for concurrent use.
 package textan
@@ -49,7 +50,7 @@ const maxCache = 1 << 20
 // diacritic folding, possessives removed, English stop words dropped and
 // Snowball stemming.
 func English() *Analyzer {
-	return New(Possessive, StopWords, Stem)
+	return New(Possessive, Ordinal, StopWords, Stem)
 }
 
 // New returns an analyzer that folds case and diacritics and then applies the
@@ -220,6 +221,29 @@ func Possessive(t string) string {
 	t = strings.TrimSuffix(t, "'s")
 	return strings.ReplaceAll(t, "'", "")
 }
+
+// Ordinal reduces an ordinal number written with digits to the number, so
+// that "March 11th" and "11 March", "the 20th century" and "20 century"
+// meet ("11th" → "11", "1st" → "1"); other words are returned unchanged.
+func Ordinal(t string) string {
+	n := len(t)
+	if n < 3 || !isASCIIDigit(t[0]) || !isASCIIDigit(t[n-3]) {
+		return t
+	}
+	switch t[n-2:] {
+	case "st", "nd", "rd", "th":
+	default:
+		return t
+	}
+	for i := 0; i < n-2; i++ {
+		if !isASCIIDigit(t[i]) {
+			return t
+		}
+	}
+	return t[:n-2]
+}
+
+func isASCIIDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // extraStop are words that carry no topic in questions, on top of Snowball's
 // English list.

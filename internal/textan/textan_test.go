@@ -30,6 +30,10 @@ func TestTermsStoryTypography(t *testing.T) {
 		{"don’t", []string{"dont"}},
 		{"How many members?", []string{"member"}},
 		{"2.5 million", []string{"2.5", "million"}},
+		{"on March 11th, the 20th century’s 1st", []string{"march", "11", "20", "centuri", "1"}},
+		{"the 1970s, 3rd-and-9, 2nd’s", []string{"1970s", "3", "9", "2"}},
+		{"the 4th of July", []string{"4", "juli"}},
+		{"Fifth, in 2nd place; not 2ndary nor th or 22", []string{"fifth", "2", "place", "2ndary", "th", "22"}},
 	}
 	for _, tc := range tests {
 		got := a.Terms(tc.in)
@@ -48,6 +52,8 @@ func TestFoldingMatchesVariants(t *testing.T) {
 		{"cyberattacks", "cyberattack"},
 		{"Tiranë", "tirane"},
 		{"severed", "sever"},
+		{"11th", "11"},
+		{"1ST", "1"},
 	}
 	for _, p := range pairs {
 		if x, y := a.Term(p[0]), a.Term(p[1]); x != y || x == "" {
