@@ -23,6 +23,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -97,6 +98,11 @@ type Options struct {
 	CacheKey string
 	// Debounce is how long Watch waits for the folder to settle; 0 means 500 ms.
 	Debounce time.Duration
+	// Workers caps the goroutines a refresh after Open uses to stat, parse
+	// and index files, so that questions answered meanwhile keep a CPU; 0
+	// means GOMAXPROCS-1 (at least 1). The first build in Open, which no
+	// question waits behind, uses every CPU.
+	Workers int
 	// Log receives warnings and refresh reports; nil discards.
 	Log *slog.Logger
 
@@ -214,6 +220,9 @@ func Open(ctx context.Context, opts Options) (*Library, error) {
 		// term cache (the stemmer is the slow stage) is filled once
 		opts.Search.Analyzer = textan.English()
 	}
+	if opts.Workers <= 0 {
+		opts.Workers = max(1, runtime.GOMAXPROCS(0)-1)
+	}
 	l := &Library{opts: opts, log: opts.Log, files: map[string]fileState{}, searchOpts: opts.Search}
 	l.ctx, l.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	if err := checkRoot(opts.Root); err != nil {
@@ -232,7 +241,7 @@ func Open(ctx context.Context, opts Options) (*Library, error) {
 		l.cur.Store(empty)
 	}
 	l.refMu.Lock()
-	rep, save, err := l.refresh(ctx, !cached)
+	rep, save, err := l.refresh(ctx, !cached, runtime.GOMAXPROCS(0))
 	l.refMu.Unlock()
 	if err != nil {
 		return nil, err
@@ -343,7 +352,7 @@ func (l *Library) loop() {
 		}
 		l.cmu.Unlock()
 		l.refMu.Lock()
-		rep, save, err := l.refresh(l.ctx, false)
+		rep, save, err := l.refresh(l.ctx, false, l.opts.Workers)
 		l.refMu.Unlock()
 		f.rep, f.err = rep, err
 		if err == nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"runtime"
 	"slices"
 	"sort"
 	"sync"
@@ -26,15 +25,16 @@ type result struct {
 // refresh brings the snapshot up to date with the folder; the caller holds
 // refMu. It returns the report, a function that saves the new state (nil
 // when there is nothing to save) and an error that leaves the current
-// snapshot in place. mustSave forces a save (no usable saved index).
-func (l *Library) refresh(ctx context.Context, mustSave bool) (Report, func(), error) {
+// snapshot in place. mustSave forces a save (no usable saved index);
+// workers caps the goroutines it uses.
+func (l *Library) refresh(ctx context.Context, mustSave bool, workers int) (Report, func(), error) {
 	start := time.Now()
 	prev := l.cur.Load()
 	root := l.opts.Root
 	if err := checkRoot(root); err != nil {
 		return emptyReport(), nil, err
 	}
-	entries, walkSkips, err := scan(ctx, root, l.opts.DataDir, l.opts.Knowledge)
+	entries, walkSkips, err := scan(ctx, root, l.opts.DataDir, l.opts.Knowledge, workers)
 	if err != nil {
 		return emptyReport(), nil, err
 	}
@@ -44,7 +44,7 @@ func (l *Library) refresh(ctx context.Context, mustSave bool) (Report, func(), e
 	}
 
 	results := make([]result, len(entries))
-	if err := parallel(ctx, len(entries), func(i int) error {
+	if err := parallel(ctx, workers, len(entries), func(i int) error {
 		results[i] = l.examine(ctx, entries[i], prevDocs)
 		return ctx.Err()
 	}); err != nil {
@@ -91,14 +91,17 @@ func (l *Library) refresh(ctx context.Context, mustSave bool) (Report, func(), e
 	if rep.Any() || len(prev.segs) == 0 {
 		n := chooseSegments(len(prev.segs), idealSegments(docs))
 		changed := slices.Concat(rep.Added, rep.Changed, rep.Removed)
-		segs, built, err := buildSegments(ctx, docs, n, prev.segs, changed, l.searchOpts)
+		sopts := l.searchOpts
+		sopts.Workers = workers
+		segs, built, err := buildSegments(ctx, docs, n, prev.segs, changed, sopts)
 		if err != nil && l.searchOpts.Embedder != nil && ctx.Err() == nil {
 			// The embeddings endpoint failed: answer from the lexical index
 			// rather than not at all; every segment is rebuilt without dense
 			// vectors so that scores stay comparable.
 			l.log.Warn("dense retrieval is off until restart: computing embeddings failed", "err", err)
 			l.searchOpts.Embedder = nil
-			segs, built, err = buildSegments(ctx, docs, n, nil, nil, l.searchOpts)
+			sopts.Embedder = nil
+			segs, built, err = buildSegments(ctx, docs, n, nil, nil, sopts)
 		}
 		if err != nil {
 			return emptyReport(), nil, fmt.Errorf("refresh %s: build index: %w", root, err)
@@ -171,10 +174,10 @@ func cmpString(a, b string) int {
 	return 0
 }
 
-// parallel runs fn(0..n-1) on GOMAXPROCS goroutines and returns the first
-// error; it stops handing out work after an error.
-func parallel(ctx context.Context, n int, fn func(i int) error) error {
-	workers := min(n, max(1, runtime.GOMAXPROCS(0)))
+// parallel runs fn(0..n-1) on up to workers goroutines (at least one) and
+// returns the first error; it stops handing out work after an error.
+func parallel(ctx context.Context, workers, n int, fn func(i int) error) error {
+	workers = min(n, max(1, workers))
 	var (
 		mu    sync.Mutex
 		next  int

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -42,7 +41,7 @@ type pendingFile struct {
 
 // scan lists root. Its error is non-nil only when ctx is done or root
 // cannot be resolved.
-func scan(ctx context.Context, root, exclude string, opts knowledge.Options) ([]entry, []knowledge.Skipped, error) {
+func scan(ctx context.Context, root, exclude string, opts knowledge.Options, workers int) ([]entry, []knowledge.Skipped, error) {
 	real, err := filepath.EvalSymlinks(root)
 	if err != nil {
 		return nil, nil, fmt.Errorf("knowledge folder %q: %w", root, err)
@@ -60,13 +59,10 @@ func scan(ctx context.Context, root, exclude string, opts knowledge.Options) ([]
 		return nil, nil, err
 	}
 	// Reading the size and time of each file is one system call each (most
-	// of an unchanged refresh is spent here). They run on half the CPUs, so
-	// that questions asked during a refresh keep the other half (on two
-	// CPUs that is one goroutine: measured, it halves the p99 of questions
-	// during refreshes at the cost of ~40 ms per 10,000 files).
+	// of an unchanged refresh is spent here); they run on workers goroutines.
 	infos := make([]fs.FileInfo, len(s.pending))
 	errs := make([]error, len(s.pending))
-	parallelN(len(s.pending), max(1, runtime.GOMAXPROCS(0)/2), func(i int) {
+	parallelN(len(s.pending), workers, func(i int) {
 		infos[i], errs[i] = s.pending[i].de.Info()
 	})
 	for i, p := range s.pending {
