@@ -106,8 +106,9 @@ type Options struct {
 	// Log receives warnings and refresh reports; nil discards.
 	Log *slog.Logger
 
-	now       func() time.Time                                                                                 // nil: time.Now
-	parseFile func(ctx context.Context, root, rel string, opts knowledge.Options) (*knowledge.Document, error) // nil: parseFile
+	loadWorkers int                                                                                              // segments read at once by Open; 0: GOMAXPROCS
+	now         func() time.Time                                                                                 // nil: time.Now
+	parseFile   func(ctx context.Context, root, rel string, opts knowledge.Options) (*knowledge.Document, error) // nil: parseFile
 }
 
 // Report says what a refresh changed. Lists are never nil, so they encode
@@ -175,6 +176,7 @@ type Library struct {
 	changeMu sync.Mutex // serializes AddFile, Remove and Restore
 	auditMu  sync.Mutex
 	saveMu   sync.Mutex
+	onDisk   map[string]bool // IDs of the segment files known to be saved; under saveMu (or before Open returns)
 
 	// background saves: the latest state waits in pendingSave; one saver
 	// goroutine runs at a time (saving is true), counted in saves.

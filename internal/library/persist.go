@@ -1,17 +1,22 @@
 package library
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
 	"encoding/gob"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,27 +26,36 @@ import (
 	"storybot/internal/search"
 )
 
-// The saved snapshot, DATA_DIR/index/library.bin:
+// The saved snapshot is a folder, DATA_DIR/index/, of one manifest and
+// one file per index segment:
 //
-//	magic "storybot-library" (16 bytes) | format version uint32 LE
-//	uvarint len | cache key
-//	uvarint len | gob(savedState)
-//	uvarint len | documents (doccodec.go)
-//	per segment (savedState.NSeg): uvarint len | search index (search.Index.WriteTo)
-//	body length uint64 LE | CRC-32C of everything before, uint32 LE
+//	library.bin   magic "storybot-library" (16 bytes) | format version uint32 LE
+//	              | uvarint len | cache key | uvarint len | gob(savedState)
+//	              | body length uint64 LE | CRC-32C of everything before, uint32 LE
+//	seg-<id>.bin  magic "storybot-segment" (16 bytes) | format version uint32 LE
+//	              | uvarint len | cache key | uvarint len | the segment's documents
+//	              (doccodec.go) | uvarint len | its search index (search.Index.WriteTo)
+//	              | body length uint64 LE | CRC-32C, uint32 LE
 //
-// A file with another magic, format version or cache key, a wrong length or
-// checksum, or an index that search.ReadIndex refuses is never served.
+// <id> hashes the cache key, the number of segments and the paths and
+// content hashes of the segment's documents, so a segment that did not
+// change keeps its file: a refresh that changed one file writes one segment
+// file and the manifest, not the whole index. Segment files are written
+// first; renaming the manifest into place commits the save; segment files
+// that the manifest does not name are removed after it. A file with another
+// magic, format version or cache key, a wrong length or checksum, documents
+// that do not belong to it, or an index that search.ReadIndex refuses is
+// never served: the library rebuilds and saves every segment again.
 const (
 	cacheMagic   = "storybot-library"
-	cacheFormat  = 3
+	segMagic     = "storybot-segment"
+	cacheFormat  = 4
 	cacheName    = "library.bin"
 	indexSubdir  = "index"
+	segPrefix    = "seg-"
+	segSuffix    = ".bin"
 	maxCacheSize = 8 << 30
 )
-
-// loadWorkers is how many segments are read at once (0: one per CPU).
-var loadWorkers = 0
 
 var (
 	errNoDataDir   = errors.New("no data folder")
@@ -49,19 +63,22 @@ var (
 	crcTable       = crc32.MakeTable(crc32.Castagnoli)
 )
 
-// savedState is the gob-encoded part of the saved snapshot (the
-// documents follow in their own section, see doccodec.go).
+// savedState is the gob-encoded body of the manifest.
 type savedState struct {
 	Version string
 	Built   time.Time
 	Skipped []knowledge.Skipped
 	Files   map[string]fileState
-	NSeg    int
+	Segs    []string // segment IDs, in segment order
 }
 
 func (l *Library) indexDir() string { return filepath.Join(l.opts.DataDir, indexSubdir) }
 
 func (l *Library) cacheFile() string { return filepath.Join(l.indexDir(), cacheName) }
+
+func (l *Library) segFile(id string) string {
+	return filepath.Join(l.indexDir(), segPrefix+id+segSuffix)
+}
 
 // cacheKey is Options.CacheKey plus the settings that shape documents.
 func (l *Library) cacheKey() string {
@@ -85,55 +102,140 @@ func (l *Library) cacheKey() string {
 	}, ";")
 }
 
-// save writes the snapshot atomically (temporary file, fsync, rename).
-// Failures are logged: the library keeps serving, and the next start
-// rebuilds what it cannot load.
+// segmentID names the file of segment docs (one of n) saved under key.
+func segmentID(key string, n int, docs []*knowledge.Document) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%d\x00%s", key, n, versionOf(docs))
+	return hex.EncodeToString(h.Sum(nil))[:24]
+}
+
+// save writes the snapshot: the segment files it does not have on disk yet,
+// then the manifest, atomically (temporary file, fsync, rename). Failures
+// are logged: the library keeps serving, and the next start rebuilds what
+// it cannot load.
 func (l *Library) save(snap *Snapshot, files map[string]fileState) {
 	l.saveMu.Lock()
 	defer l.saveMu.Unlock()
 	start := time.Now()
-	n, err := l.writeCache(snap, files)
+	n, written, err := l.writeCache(snap, files)
 	if err != nil {
 		l.log.Warn("could not save the index; the next start rebuilds it", "dir", l.indexDir(), "err", err)
 		return
 	}
-	l.log.Debug("index saved", "file", l.cacheFile(), "bytes", n, "ms", time.Since(start).Milliseconds())
+	l.log.Debug("index saved", "dir", l.indexDir(), "bytes", n, "segments written", written, "ms", time.Since(start).Milliseconds())
 }
 
-func (l *Library) writeCache(snap *Snapshot, files map[string]fileState) (int64, error) {
-	var body bytes.Buffer
-	body.WriteString(cacheMagic)
-	binary.Write(&body, binary.LittleEndian, uint32(cacheFormat))
-	putBytes(&body, []byte(l.cacheKey()))
-
-	var state bytes.Buffer
-	if err := gob.NewEncoder(&state).Encode(savedState{Version: snap.Version, Built: snap.Built, Skipped: snap.Skipped, Files: files, NSeg: len(snap.segs)}); err != nil {
-		return 0, fmt.Errorf("encode state: %w", err)
-	}
-	putBytes(&body, state.Bytes())
-	var docs bytes.Buffer
-	encodeDocs(&docs, snap.Docs)
-	putBytes(&body, docs.Bytes())
-	for _, seg := range snap.segs {
-		var ix bytes.Buffer
-		if _, err := seg.WriteTo(&ix); err != nil {
-			return 0, err
+// writeCache writes the segment files missing from l.onDisk and the
+// manifest, then removes the segment files the manifest does not name. It
+// returns the bytes and the segment files written. The caller holds saveMu.
+func (l *Library) writeCache(snap *Snapshot, files map[string]fileState) (int64, int, error) {
+	key := l.cacheKey()
+	parts := partition(snap.Docs, len(snap.segs))
+	ids := make([]string, len(parts))
+	var total int64
+	written := 0
+	var sec bytes.Buffer // one section at a time, reused
+	for i, part := range parts {
+		ids[i] = segmentID(key, len(parts), part)
+		if l.onDisk[ids[i]] {
+			continue
 		}
-		putBytes(&body, ix.Bytes())
+		sec.Reset()
+		encodeDocs(&sec, part)
+		docLen := sec.Len()
+		if _, err := snap.segs[i].WriteTo(&sec); err != nil {
+			return 0, 0, fmt.Errorf("encode segment %d: %w", i, err)
+		}
+		n, err := writeFramed(l.segFile(ids[i]), func(w io.Writer) {
+			writeHeader(w, segMagic, key)
+			writeSection(w, sec.Bytes()[:docLen])
+			writeSection(w, sec.Bytes()[docLen:])
+		})
+		if err != nil {
+			return 0, 0, err
+		}
+		total += n
+		written++
 	}
-	var tail [12]byte
-	binary.LittleEndian.PutUint64(tail[:8], uint64(body.Len()))
-	binary.LittleEndian.PutUint32(tail[8:], crc32.Checksum(body.Bytes(), crcTable))
-	body.Write(tail[:])
-	if err := writeFileAtomic(l.cacheFile(), body.Bytes()); err != nil {
-		return 0, err
+	var state bytes.Buffer
+	if err := gob.NewEncoder(&state).Encode(savedState{Version: snap.Version, Built: snap.Built, Skipped: snap.Skipped, Files: files, Segs: ids}); err != nil {
+		return 0, 0, fmt.Errorf("encode state: %w", err)
 	}
-	return int64(body.Len()), nil
+	n, err := writeFramed(l.cacheFile(), func(w io.Writer) {
+		writeHeader(w, cacheMagic, key)
+		writeSection(w, state.Bytes())
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	total += n
+	l.onDisk = map[string]bool{}
+	for _, id := range ids {
+		l.onDisk[id] = true
+	}
+	l.removeStaleSegments()
+	return total, written, nil
 }
 
-// loadCache reads the saved snapshot. It returns an error wrapping
-// fs.ErrNotExist when there is none, errNoDataDir without a data folder,
-// and another error (to be logged) when it cannot be used.
+// removeStaleSegments removes the segment files the manifest does not name.
+func (l *Library) removeStaleSegments() {
+	entries, err := os.ReadDir(l.indexDir())
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		id, ok := strings.CutPrefix(name, segPrefix)
+		if !ok || !strings.HasSuffix(id, segSuffix) || l.onDisk[strings.TrimSuffix(id, segSuffix)] {
+			continue
+		}
+		if err := os.Remove(filepath.Join(l.indexDir(), name)); err != nil {
+			l.log.Debug("could not remove an old index segment", "file", name, "err", err)
+		}
+	}
+}
+
+func writeHeader(w io.Writer, magic, key string) {
+	var head [20]byte
+	copy(head[:16], magic)
+	binary.LittleEndian.PutUint32(head[16:], cacheFormat)
+	w.Write(head[:])
+	writeSection(w, []byte(key))
+}
+
+func writeSection(w io.Writer, p []byte) {
+	w.Write(binary.AppendUvarint(nil, uint64(len(p))))
+	w.Write(p)
+}
+
+// openFile checks the framing of a saved file (magic, format, length,
+// checksum, cache key) and returns its body after the key.
+func openFile(data []byte, magic, key string) ([]byte, error) {
+	if len(data) < len(magic)+4+12 || string(data[:len(magic)]) != magic {
+		return nil, errCacheFormat
+	}
+	body, tail := data[:len(data)-12], data[len(data)-12:]
+	if binary.LittleEndian.Uint64(tail[:8]) != uint64(len(body)) || binary.LittleEndian.Uint32(tail[8:]) != crc32.Checksum(body, crcTable) {
+		return nil, fmt.Errorf("%w: checksum mismatch", errCacheFormat)
+	}
+	rest := body[len(magic):]
+	if v := binary.LittleEndian.Uint32(rest[:4]); v != cacheFormat {
+		return nil, fmt.Errorf("%w: format %d, want %d", errCacheFormat, v, cacheFormat)
+	}
+	got, rest, ok := getBytes(rest[4:])
+	if !ok {
+		return nil, errCacheFormat
+	}
+	if string(got) != key {
+		return nil, errors.New("saved index was built by another storybot version or with other settings")
+	}
+	return rest, nil
+}
+
+// loadCache reads the saved snapshot, its segments in parallel (reading
+// them is most of a restart). It returns an error wrapping fs.ErrNotExist
+// when there is none, errNoDataDir without a data folder, and another error
+// (to be logged) when it cannot be used.
 func (l *Library) loadCache(ctx context.Context) (*Snapshot, map[string]fileState, error) {
 	if l.opts.DataDir == "" {
 		return nil, nil, errNoDataDir
@@ -142,82 +244,90 @@ func (l *Library) loadCache(ctx context.Context) (*Snapshot, map[string]fileStat
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(data) < len(cacheMagic)+4+12 || string(data[:len(cacheMagic)]) != cacheMagic {
-		return nil, nil, errCacheFormat
-	}
-	body, tail := data[:len(data)-12], data[len(data)-12:]
-	if binary.LittleEndian.Uint64(tail[:8]) != uint64(len(body)) || binary.LittleEndian.Uint32(tail[8:]) != crc32.Checksum(body, crcTable) {
-		return nil, nil, fmt.Errorf("%w: checksum mismatch", errCacheFormat)
-	}
-	rest := body[len(cacheMagic):]
-	if v := binary.LittleEndian.Uint32(rest[:4]); v != cacheFormat {
-		return nil, nil, fmt.Errorf("%w: format %d, want %d", errCacheFormat, v, cacheFormat)
-	}
-	rest = rest[4:]
-	key, rest, ok := getBytes(rest)
-	if !ok {
-		return nil, nil, errCacheFormat
-	}
-	if string(key) != l.cacheKey() {
-		return nil, nil, errors.New("saved index was built by another storybot version or with other settings")
+	key := l.cacheKey()
+	rest, err := openFile(data, cacheMagic, key)
+	if err != nil {
+		return nil, nil, err
 	}
 	stateBytes, rest, ok := getBytes(rest)
-	if !ok {
-		return nil, nil, errCacheFormat
-	}
-	docBytes, rest, ok := getBytes(rest)
-	if !ok {
+	if !ok || len(rest) != 0 {
 		return nil, nil, errCacheFormat
 	}
 	var st savedState
 	if err := gob.NewDecoder(bytes.NewReader(stateBytes)).Decode(&st); err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", errCacheFormat, err)
 	}
-	docs, err := decodeDocs(docBytes)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", errCacheFormat, err)
+	n := len(st.Segs)
+	if n < 1 || n > maxSegments {
+		return nil, nil, fmt.Errorf("%w: %d segments", errCacheFormat, n)
 	}
-	if st.Version != versionOf(docs) {
-		return nil, nil, fmt.Errorf("%w: version does not match the documents", errCacheFormat)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, nil, err
-	}
-	if st.NSeg < 1 || st.NSeg > maxSegments {
-		return nil, nil, fmt.Errorf("%w: %d segments", errCacheFormat, st.NSeg)
-	}
-	parts := partition(docs, st.NSeg)
-	segBytes := make([][]byte, st.NSeg)
-	for i := range segBytes {
-		if segBytes[i], rest, ok = getBytes(rest); !ok {
-			return nil, nil, errCacheFormat
+	segs := make([]*search.Index, n)
+	parts := make([][]*knowledge.Document, n)
+	errs := make([]error, n)
+	parallelN(n, cmp.Or(l.opts.loadWorkers, runtime.GOMAXPROCS(0)), func(i int) {
+		if ctx.Err() != nil {
+			errs[i] = ctx.Err()
+			return
 		}
-	}
-	// Segments are read in parallel: reading the index is most of a restart.
-	segs := make([]*search.Index, st.NSeg)
-	errs := make([]error, st.NSeg)
-	parallelN(st.NSeg, cmp.Or(loadWorkers, runtime.GOMAXPROCS(0)), func(i int) {
-		segs[i], errs[i] = search.ReadIndex(bytes.NewReader(segBytes[i]), parts[i], l.searchOpts)
+		parts[i], segs[i], errs[i] = l.loadSegment(st.Segs[i], i, n, key)
 	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, nil, err
 	}
-	if len(rest) != 0 {
-		return nil, nil, errCacheFormat
+	docs := slices.Concat(parts...)
+	slices.SortFunc(docs, func(a, b *knowledge.Document) int { return cmpString(a.Path, b.Path) })
+	if st.Version != versionOf(docs) {
+		return nil, nil, fmt.Errorf("%w: version does not match the documents", errCacheFormat)
 	}
 	if st.Files == nil {
 		st.Files = map[string]fileState{}
 	}
+	l.onDisk = map[string]bool{}
+	for _, id := range st.Segs {
+		l.onDisk[id] = true
+	}
 	snap := &Snapshot{Version: st.Version, Docs: docs, Skipped: st.Skipped, Built: st.Built, segs: segs}
-	if len(segs) == 1 {
+	if n == 1 {
 		snap.Index = segs[0]
 	}
 	return snap, st.Files, nil
 }
 
-func putBytes(b *bytes.Buffer, p []byte) {
-	b.Write(binary.AppendUvarint(nil, uint64(len(p))))
-	b.Write(p)
+// loadSegment reads segment i of n from the file of id.
+func (l *Library) loadSegment(id string, i, n int, key string) ([]*knowledge.Document, *search.Index, error) {
+	data, err := os.ReadFile(l.segFile(id))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: segment %d: %v", errCacheFormat, i, err)
+	}
+	rest, err := openFile(data, segMagic, key)
+	if err != nil {
+		return nil, nil, fmt.Errorf("segment %d: %w", i, err)
+	}
+	docBytes, rest, ok := getBytes(rest)
+	if !ok {
+		return nil, nil, errCacheFormat
+	}
+	ixBytes, rest, ok := getBytes(rest)
+	if !ok || len(rest) != 0 {
+		return nil, nil, errCacheFormat
+	}
+	docs, err := decodeDocs(docBytes)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", errCacheFormat, err)
+	}
+	for j, d := range docs {
+		if segmentOf(d.Path, n) != i || (j > 0 && docs[j-1].Path >= d.Path) {
+			return nil, nil, fmt.Errorf("%w: segment %d holds %q", errCacheFormat, i, d.Path)
+		}
+	}
+	if segmentID(key, n, docs) != id {
+		return nil, nil, fmt.Errorf("%w: segment %d does not match its name", errCacheFormat, i)
+	}
+	ix, err := search.ReadIndex(bytes.NewReader(ixBytes), docs, l.searchOpts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return docs, ix, nil
 }
 
 func getBytes(b []byte) (p, rest []byte, ok bool) {
@@ -231,6 +341,15 @@ func getBytes(b []byte) (p, rest []byte, ok bool) {
 // writeFileAtomic writes data to path through a temporary file in the same
 // folder, synced and renamed, so readers see the old file or the new one.
 func writeFileAtomic(path string, data []byte) error {
+	return writeFileAtomicFunc(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeFileAtomicFunc is writeFileAtomic for the bytes that write produces
+// (buffered).
+func writeFileAtomicFunc(path string, write func(w io.Writer) error) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -240,7 +359,11 @@ func writeFileAtomic(path string, data []byte) error {
 		return err
 	}
 	tmp := f.Name()
-	_, err = f.Write(data)
+	bw := bufio.NewWriterSize(f, 256<<10)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
 	if err == nil {
 		err = f.Sync()
 	}
@@ -255,4 +378,45 @@ func writeFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// writeFramed writes a saved index file atomically: the body that write
+// produces, then its length (uint64 LE) and CRC-32C (uint32 LE). It
+// returns the size of the file.
+func writeFramed(path string, write func(w io.Writer)) (int64, error) {
+	var size int64
+	err := writeFileAtomicFunc(path, func(w io.Writer) error {
+		cw := &crcWriter{w: w}
+		write(cw)
+		if cw.err != nil {
+			return cw.err
+		}
+		var tail [12]byte
+		binary.LittleEndian.PutUint64(tail[:8], uint64(cw.n))
+		binary.LittleEndian.PutUint32(tail[8:], cw.crc)
+		_, err := w.Write(tail[:])
+		size = cw.n + int64(len(tail))
+		return err
+	})
+	return size, err
+}
+
+// crcWriter counts and checksums what it passes on, and keeps the first
+// error (later writes are dropped).
+type crcWriter struct {
+	w   io.Writer
+	n   int64
+	crc uint32
+	err error
+}
+
+func (c *crcWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	c.crc = crc32.Update(c.crc, crcTable, p[:n])
+	c.err = err
+	return n, err
 }

@@ -3,6 +3,7 @@ package library
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -78,37 +79,49 @@ func TestBadSavedIndexIsRebuiltNeverServed(t *testing.T) {
 		"other version": func(b []byte) []byte { b[len(cacheMagic)] = 99; return b },
 	}
 	for name, damage := range cases {
-		t.Run(name, func(t *testing.T) {
-			f := newFixture(t)
-			f.write("a.md", storyA)
-			f.open().Close()
-			path := f.data + "/index/library.bin"
-			b, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, damage(b), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			f.parsed.take()
-			l := f.open()
-			if got := f.parsed.take(); !slices.Equal(got, []string{"a.md"}) {
-				t.Errorf("parsed %v, want a rebuild", got)
-			}
-			if !strings.Contains(f.logs.String(), "saved index not used") {
-				t.Errorf("no warning logged:\n%s", f.logs.String())
-			}
-			if hits := searchDocs(t, l, "Edi Rama"); len(hits) == 0 {
-				t.Error("rebuilt index finds nothing")
-			}
-			// The rebuilt index was saved again and is used next time.
-			l.Close()
-			f.parsed.take()
-			f.open()
-			if got := f.parsed.take(); len(got) != 0 {
-				t.Errorf("second restart parsed %v", got)
-			}
-		})
+		for _, file := range []string{"library.bin", "seg-*.bin"} {
+			t.Run(name+"/"+file, func(t *testing.T) {
+				testBadSavedFile(t, file, damage)
+			})
+		}
+	}
+}
+
+// testBadSavedFile damages the saved file that matches pattern and checks
+// that the next start rebuilds and saves again.
+func testBadSavedFile(t *testing.T, pattern string, damage func([]byte) []byte) {
+	f := newFixture(t)
+	f.write("a.md", storyA)
+	f.open().Close()
+	paths, _ := filepath.Glob(filepath.Join(f.data, "index", pattern))
+	if len(paths) != 1 {
+		t.Fatalf("saved files %q: %v", pattern, paths)
+	}
+	path := paths[0]
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, damage(b), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f.parsed.take()
+	l := f.open()
+	if got := f.parsed.take(); !slices.Equal(got, []string{"a.md"}) {
+		t.Errorf("parsed %v, want a rebuild", got)
+	}
+	if !strings.Contains(f.logs.String(), "saved index not used") {
+		t.Errorf("no warning logged:\n%s", f.logs.String())
+	}
+	if hits := searchDocs(t, l, "Edi Rama"); len(hits) == 0 {
+		t.Error("rebuilt index finds nothing")
+	}
+	// The rebuilt index was saved again and is used next time.
+	l.Close()
+	f.parsed.take()
+	f.open()
+	if got := f.parsed.take(); len(got) != 0 {
+		t.Errorf("second restart parsed %v", got)
 	}
 }
 

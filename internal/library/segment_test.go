@@ -35,6 +35,14 @@ func TestLargeFolderIsIndexedInSegments(t *testing.T) {
 
 	// One changed file rebuilds one segment; the others are reused.
 	before := s
+	segFiles := func() []string {
+		names, _ := filepath.Glob(filepath.Join(f.data, "index", "seg-*.bin"))
+		return names
+	}
+	savedBefore := segFiles()
+	if len(savedBefore) != s.Segments() {
+		t.Errorf("%d segment files saved for %d segments", len(savedBefore), s.Segments())
+	}
 	f.write("d00/needle.md", "# Needle\n\nThe zqxthread appears only here now.\n")
 	r := refresh(t, l)
 	if !slices.Equal(r.Changed, []string{"d00/needle.md"}) {
@@ -57,8 +65,17 @@ func TestLargeFolderIsIndexedInSegments(t *testing.T) {
 		t.Error("old text still found")
 	}
 
-	// The segments are saved and loaded again.
+	// Only the changed segment is saved again; its old file is removed.
 	l.Close()
+	savedAfter := segFiles()
+	if len(savedAfter) != after.Segments() {
+		t.Errorf("%d segment files saved for %d segments", len(savedAfter), after.Segments())
+	}
+	if n := len(slices.DeleteFunc(slices.Clone(savedAfter), func(p string) bool { return slices.Contains(savedBefore, p) })); n != 1 {
+		t.Errorf("%d segment files written for one changed file, want 1", n)
+	}
+
+	// The segments are loaded again.
 	f.parsed.take()
 	l2, err := Open(context.Background(), opts)
 	if err != nil {
