@@ -15,9 +15,15 @@ import (
 )
 
 // The index file: magic, format version, body, CRC-32C of the body.
+//
+// Version 2 lays the body out close to the index in memory, so that
+// reading it is mostly copying arrays: the term dictionary as one string
+// with the terms' lengths and their sorted order, passage term
+// frequencies as uint16, the proximity sequences as their varint bytes.
+// Files of version 1 are refused (ErrCorrupt) and rebuilt by the caller.
 const (
 	indexMagic   = "STORYBOT-INDEX\n\x00"
-	indexVersion = 1
+	indexVersion = 2
 )
 
 // ErrCorrupt is returned by ReadIndex for a file that is not a storybot
@@ -44,15 +50,36 @@ func (e *encoder) f64(f float64) {
 	binary.LittleEndian.PutUint64(e.tmp[:8], math.Float64bits(f))
 	e.buf.Write(e.tmp[:8])
 }
-func (e *encoder) f32s(fs []float32) {
-	e.uvarint(uint64(len(fs)))
-	b := make([]byte, 4*len(fs))
-	for i, f := range fs {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(f))
+
+// raw writes the count of vs and then each in little-endian order.
+func raw[T uint16 | uint32 | float32](e *encoder, vs []T) {
+	e.uvarint(uint64(len(vs)))
+	var size int
+	switch any(vs).(type) {
+	case []uint16:
+		size = 2
+	default:
+		size = 4
+	}
+	b := make([]byte, size*len(vs))
+	switch vs := any(vs).(type) {
+	case []uint16:
+		for i, v := range vs {
+			binary.LittleEndian.PutUint16(b[2*i:], v)
+		}
+	case []uint32:
+		for i, v := range vs {
+			binary.LittleEndian.PutUint32(b[4*i:], v)
+		}
+	case []float32:
+		for i, v := range vs {
+			binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
+		}
 	}
 	e.buf.Write(b)
 }
-func (e *encoder) postings(p *postings) {
+
+func encodePostings[T uint16 | float32](e *encoder, p *postings[T]) {
 	e.uvarint(uint64(len(p.off)))
 	prev := uint32(0)
 	for _, o := range p.off {
@@ -67,8 +94,8 @@ func (e *encoder) postings(p *postings) {
 			last = id
 		}
 	}
-	e.f32s(p.tf)
-	e.f32s(p.length)
+	raw(e, p.tf)
+	raw(e, p.length)
 	e.f64(float64(p.avg))
 }
 
@@ -89,38 +116,29 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 			e.str(p.ID)
 		}
 	}
-	terms := make([]string, len(ix.terms))
-	for t, id := range ix.terms {
-		terms[id] = t
+	// the dictionary: the terms by ID in one string, their lengths, their
+	// sorted order
+	e.uvarint(uint64(ix.terms.len()))
+	e.str(ix.terms.blob)
+	for t := 1; t < len(ix.terms.off); t++ {
+		e.uvarint(uint64(ix.terms.off[t] - ix.terms.off[t-1]))
 	}
-	e.uvarint(uint64(len(terms)))
-	for _, t := range terms {
-		e.str(t)
-	}
-	e.postings(&ix.pass)
-	e.postings(&ix.doc)
-	// the passages' term sequences, for proximity
-	e.uvarint(uint64(len(ix.seq)))
+	raw(&e, ix.terms.sorted)
+	encodePostings(&e, &ix.pass)
+	encodePostings(&e, &ix.doc)
+	// the passages' term sequences, for proximity: byte lengths, then bytes
 	for p := range ix.passages {
-		seq := ix.seq[ix.seqOff[p]:ix.seqOff[p+1]]
-		e.uvarint(uint64(len(seq)))
-		for _, t := range seq {
-			e.uvarint(uint64(t))
-		}
+		e.uvarint(uint64(ix.seqOff[p+1] - ix.seqOff[p]))
 	}
+	e.str(string(ix.seq))
 	if ix.dense != nil {
 		e.uvarint(uint64(ix.dense.dim))
-		e.f32s(ix.dense.vecs)
+		raw(&e, ix.dense.vecs)
 	} else {
 		e.uvarint(0)
 	}
 	body := e.buf.Bytes()
-	var head [20]byte
-	copy(head[:16], indexMagic)
-	binary.LittleEndian.PutUint32(head[16:], indexVersion)
-	var tail [12]byte
-	binary.LittleEndian.PutUint64(tail[:8], uint64(len(body)))
-	binary.LittleEndian.PutUint32(tail[8:], crc32.Checksum(body, castagnoli))
+	head, tail := frame(body)
 	var n int64
 	for _, b := range [][]byte{head[:], body, tail[:]} {
 		m, err := w.Write(b)
@@ -130,6 +148,16 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 		}
 	}
 	return n, nil
+}
+
+// frame returns the header and the trailer of the file that holds body:
+// magic and version; body length and checksum.
+func frame(body []byte) (head [20]byte, tail [12]byte) {
+	copy(head[:16], indexMagic)
+	binary.LittleEndian.PutUint32(head[16:], indexVersion)
+	binary.LittleEndian.PutUint64(tail[:8], uint64(len(body)))
+	binary.LittleEndian.PutUint32(tail[8:], crc32.Checksum(body, castagnoli))
+	return head, tail
 }
 
 type decoder struct {
@@ -165,45 +193,65 @@ func (d *decoder) count(min int) int {
 	return int(v)
 }
 
+// bytes returns the next n bytes of the input, not copied.
+func (d *decoder) bytes(n int) []byte {
+	if d.err != nil || n > len(d.b) {
+		d.fail()
+		return nil
+	}
+	b := d.b[:n]
+	d.b = d.b[n:]
+	return b
+}
+
 func (d *decoder) str() string {
 	n := d.count(1)
-	if d.err != nil {
-		return ""
-	}
-	if n == 0 {
+	if d.err != nil || n == 0 {
 		return ""
 	}
 	// Copied, not shared with the body: a shared string would keep the whole
 	// file's bytes alive for the life of the index.
-	s := string(d.b[:n])
-	d.b = d.b[n:]
-	return s
+	return string(d.bytes(n))
 }
 
 func (d *decoder) f64() float64 {
-	if len(d.b) < 8 {
-		d.fail()
+	b := d.bytes(8)
+	if b == nil {
 		return 0
 	}
-	v := math.Float64frombits(binary.LittleEndian.Uint64(d.b))
-	d.b = d.b[8:]
-	return v
+	return math.Float64frombits(binary.LittleEndian.Uint64(b))
 }
 
-func (d *decoder) f32s() []float32 {
-	n := d.count(4)
+// readRaw reads what raw wrote.
+func readRaw[T uint16 | uint32 | float32](d *decoder) []T {
+	size := 4
+	if _, ok := any([]T(nil)).([]uint16); ok {
+		size = 2
+	}
+	n := d.count(size)
+	b := d.bytes(size * n)
 	if d.err != nil {
 		return nil
 	}
-	out := make([]float32, n)
-	for i := range out {
-		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(d.b[4*i:]))
+	out := make([]T, n)
+	switch out := any(out).(type) {
+	case []uint16:
+		for i := range out {
+			out[i] = binary.LittleEndian.Uint16(b[2*i:])
+		}
+	case []uint32:
+		for i := range out {
+			out[i] = binary.LittleEndian.Uint32(b[4*i:])
+		}
+	case []float32:
+		for i := range out {
+			out[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+		}
 	}
-	d.b = d.b[4*n:]
 	return out
 }
 
-func (d *decoder) postings(p *postings, nterms, nids int) {
+func decodePostings[T uint16 | float32](d *decoder, p *postings[T], nterms, nids int) {
 	n := d.count(1)
 	if n != nterms+1 {
 		d.fail()
@@ -229,10 +277,22 @@ func (d *decoder) postings(p *postings, nterms, nids int) {
 		return
 	}
 	p.ids = make([]uint32, total)
+	b := d.b
 	for t := 0; t+1 < n; t++ {
 		last := uint64(0)
 		for j := p.off[t]; j < p.off[t+1]; j++ {
-			last += d.uvarint()
+			var v uint64
+			if len(b) > 0 && b[0] < 0x80 { // most gaps take one byte
+				v, b = uint64(b[0]), b[1:]
+			} else {
+				var k int
+				if v, k = binary.Uvarint(b); k <= 0 {
+					d.fail()
+					return
+				}
+				b = b[k:]
+			}
+			last += v
 			if last >= uint64(nids) {
 				d.fail()
 				return
@@ -240,11 +300,85 @@ func (d *decoder) postings(p *postings, nterms, nids int) {
 			p.ids[j] = uint32(last)
 		}
 	}
-	p.tf = d.f32s()
-	p.length = d.f32s()
+	d.b = b
+	p.tf = readRaw[T](d)
+	p.length = readRaw[float32](d)
 	p.avg = float32(d.f64())
 	if len(p.tf) != total || len(p.length) != nids {
 		d.fail()
+	}
+}
+
+// decodeDict reads the dictionary of nt terms and checks it: non-empty
+// terms, their order strictly increasing (so distinct, and sorted a
+// permutation of the IDs).
+func decodeDict(d *decoder, nt int) dict {
+	t := dict{blob: d.str(), off: make([]uint32, 0, nt+1)}
+	t.off = append(t.off, 0)
+	for i := 0; i < nt && d.err == nil; i++ {
+		n := d.uvarint()
+		end := uint64(t.off[i]) + n
+		if n == 0 || end > uint64(len(t.blob)) {
+			d.fail()
+			break
+		}
+		t.off = append(t.off, uint32(end))
+	}
+	t.sorted = readRaw[uint32](d)
+	if d.err != nil || len(t.off) != nt+1 || int(t.off[nt]) != len(t.blob) || len(t.sorted) != nt {
+		d.fail()
+		return dict{}
+	}
+	for i, id := range t.sorted {
+		if id >= uint32(nt) || (i > 0 && t.term(t.sorted[i-1]) >= t.term(id)) {
+			d.fail()
+			return dict{}
+		}
+	}
+	return t
+}
+
+// decodeSeq reads the proximity sequences of np passages and checks that
+// each holds whole varints of term IDs below nt.
+func decodeSeq(d *decoder, ix *Index, np, nt int) {
+	ix.seqOff = make([]uint32, np+1)
+	for p := 0; p < np && d.err == nil; p++ {
+		n := d.uvarint()
+		if end := uint64(ix.seqOff[p]) + n; end <= math.MaxUint32 {
+			ix.seqOff[p+1] = uint32(end)
+		} else {
+			d.fail()
+		}
+	}
+	n := d.count(1)
+	if d.err != nil || int(ix.seqOff[np]) != n {
+		d.fail()
+		return
+	}
+	ix.seq = bytes.Clone(d.bytes(n))
+	for p := range np {
+		b := ix.seq[ix.seqOff[p]:ix.seqOff[p+1]]
+		if len(b) > 0 && b[len(b)-1] >= 0x80 {
+			d.fail() // the last varint runs into the next passage
+			return
+		}
+		var v uint64
+		var shift uint
+		for _, c := range b {
+			v |= uint64(c&0x7f) << shift
+			if c >= 0x80 {
+				if shift += 7; shift > 28 {
+					d.fail()
+					return
+				}
+				continue
+			}
+			if v >= uint64(nt) {
+				d.fail()
+				return
+			}
+			v, shift = 0, 0
+		}
 	}
 }
 
@@ -290,6 +424,12 @@ func ReadIndex(r io.Reader, docs []*knowledge.Document, opts Options) (*Index, e
 	if d.err == nil && nd != len(docs) {
 		return nil, fmt.Errorf("%w: %d documents saved, %d given", ErrStale, nd, len(docs))
 	}
+	np := 0
+	for _, doc := range docs {
+		np += len(doc.Passages)
+	}
+	ix.passages = make([]*knowledge.Passage, 0, np)
+	ix.pdoc = make([]uint32, 0, np)
 	for di := 0; di < nd && d.err == nil; di++ {
 		path, hash := d.str(), d.str()
 		np := d.count(1)
@@ -298,40 +438,24 @@ func ReadIndex(r io.Reader, docs []*knowledge.Document, opts Options) (*Index, e
 			return nil, fmt.Errorf("%w: %s changed", ErrStale, doc.Path)
 		}
 		for pi := 0; pi < np && d.err == nil; pi++ {
-			if id := d.str(); d.err == nil && id != doc.Passages[pi].ID {
+			n := d.count(1)
+			if id := d.bytes(n); d.err == nil && string(id) != doc.Passages[pi].ID {
 				return nil, fmt.Errorf("%w: %s changed", ErrStale, doc.Path)
 			}
 			ix.passages = append(ix.passages, &doc.Passages[pi])
 			ix.pdoc = append(ix.pdoc, uint32(di))
 		}
 	}
+	if d.err != nil {
+		return nil, d.err
+	}
 	nt := d.count(1)
-	ix.terms = make(map[string]uint32, nt)
-	for t := 0; t < nt && d.err == nil; t++ {
-		ix.terms[d.str()] = uint32(t)
-	}
-	if d.err == nil && len(ix.terms) != nt {
-		return nil, ErrCorrupt
-	}
-	d.postings(&ix.pass, nt, len(ix.passages))
-	d.postings(&ix.doc, nt, len(ix.docs))
-	ix.seqOff = make([]uint32, 0, len(ix.passages)+1)
-	ix.seq = make([]uint32, 0, d.count(1))
-	for p := 0; p < len(ix.passages) && d.err == nil; p++ {
-		ix.seqOff = append(ix.seqOff, uint32(len(ix.seq)))
-		n := d.count(1)
-		for j := 0; j < n && d.err == nil; j++ {
-			t := d.uvarint()
-			if t >= uint64(nt) {
-				d.fail()
-				break
-			}
-			ix.seq = append(ix.seq, uint32(t))
-		}
-	}
-	ix.seqOff = append(ix.seqOff, uint32(len(ix.seq)))
+	ix.terms = decodeDict(d, nt)
+	decodePostings(d, &ix.pass, nt, len(ix.passages))
+	decodePostings(d, &ix.doc, nt, len(ix.docs))
+	decodeSeq(d, ix, len(ix.passages), nt)
 	if dim := d.count(1); dim > 0 && d.err == nil {
-		vecs := d.f32s()
+		vecs := readRaw[float32](d)
 		if d.err == nil && len(vecs) != dim*len(ix.passages) {
 			return nil, ErrCorrupt
 		}

@@ -264,7 +264,7 @@ func (ix *Index) matchOf(qs []qterm, p *knowledge.Passage) float64 {
 	present := map[uint32]bool{}
 	for _, text := range []string{p.Text, p.Section, p.Title} {
 		ix.opts.Analyzer.Each(text, func(t string, _ textan.Token) {
-			if id, ok := ix.terms[t]; ok {
+			if id, ok := ix.terms.lookup(t); ok {
 				present[id] = true
 			}
 		})

@@ -11,28 +11,12 @@ const fuzzyMinLen = 5
 // fuzzyDiscount weighs a corrected term below an exact one.
 const fuzzyDiscount = 0.8
 
-// buildFuzzy groups the indexed terms by first byte for correction.
-func (ix *Index) buildFuzzy() {
-	ix.byFirst = map[byte][]uint32{}
-	for t, id := range ix.terms {
-		if len(t) >= fuzzyMinLen-1 && !isDigit(t[0]) {
-			ix.byFirst[t[0]] = append(ix.byFirst[t[0]], id)
-		}
-	}
-	if ix.termOf == nil {
-		ix.termOf = make([]string, len(ix.terms))
-		for t, id := range ix.terms {
-			ix.termOf[id] = t
-		}
-	}
-}
-
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // correct returns the indexed term closest to t (edit distance 1, or 2 for
 // terms of 8 bytes or more), preferring the most frequent, or false.
 func (ix *Index) correct(t string) (uint32, bool) {
-	if len(t) < fuzzyMinLen || isDigit(t[0]) || ix.byFirst == nil {
+	if len(t) < fuzzyMinLen || isDigit(t[0]) {
 		return 0, false
 	}
 	maxD := 1
@@ -40,8 +24,10 @@ func (ix *Index) correct(t string) (uint32, bool) {
 		maxD = 2
 	}
 	best, bestD, bestDF := uint32(0), maxD+1, -1
-	for _, id := range ix.byFirst[t[0]] {
-		c := ix.termOf[id]
+	// the candidates share t's first byte; those too short or too long
+	// for maxD are skipped by the length test
+	for _, id := range ix.terms.withFirst(t[0]) {
+		c := ix.terms.term(id)
 		if d := len(c) - len(t); d > maxD || -d > maxD {
 			continue
 		}
@@ -50,7 +36,7 @@ func (ix *Index) correct(t string) (uint32, bool) {
 			continue
 		}
 		df := ix.pass.df(id)
-		if d < bestD || (d == bestD && (df > bestDF || (df == bestDF && c < ix.termOf[best]))) {
+		if d < bestD || (d == bestD && (df > bestDF || (df == bestDF && c < ix.terms.term(best)))) {
 			best, bestD, bestDF = id, d, df
 		}
 	}

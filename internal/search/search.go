@@ -163,18 +163,6 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// postings is one inverted list family: for term t, entries
-// off[t]..off[t+1] of ids and tf.
-type postings struct {
-	off    []uint32  // len(terms)+1
-	ids    []uint32  // passage or document ordinal
-	tf     []float32 // weighted term frequency
-	length []float32 // weighted length per passage or document
-	avg    float32   // average length
-}
-
-func (p *postings) df(t uint32) int { return int(p.off[t+1] - p.off[t]) }
-
 // Index is a search index over the passages of a set of documents. It is
 // immutable and safe for concurrent use.
 type Index struct {
@@ -182,16 +170,14 @@ type Index struct {
 	docs     []*knowledge.Document
 	passages []*knowledge.Passage
 	pdoc     []uint32 // passage ordinal → document ordinal
-	terms    map[string]uint32
-	pass     postings // passage level (BM25F over body, section, title)
-	seqOff   []uint32 // passage p's body terms in order are seq[seqOff[p]:seqOff[p+1]]
-	seq      []uint32
-	doc      postings // document level (body of all passages + title)
+	terms    dict
+	pass     postings[uint16] // passage level (BM25F over body, section, title)
+	seqOff   []uint32         // passage p's body terms in order are encoded in seq[seqOff[p]:seqOff[p+1]] (see seqOf)
+	seq      []byte
+	doc      postings[float32] // document level (body of all passages + title)
 	dense    *denseIndex
-	idfScale float64           // mean passage IDF / mean document IDF, to mix them on one scale
-	byFirst  map[byte][]uint32 // term IDs by first byte, for spelling correction
-	termOf   []string          // term ID → term
-	pool     sync.Pool         // *scratch
+	idfScale float64   // mean passage IDF / mean document IDF, to mix them on one scale
+	pool     sync.Pool // *scratch
 }
 
 // Stats describes an index.
@@ -205,7 +191,7 @@ type Stats struct {
 
 // Stats returns the size of the index.
 func (ix *Index) Stats() Stats {
-	s := Stats{Docs: len(ix.docs), Passages: len(ix.passages), Terms: len(ix.terms), Dense: ix.dense != nil}
+	s := Stats{Docs: len(ix.docs), Passages: len(ix.passages), Terms: ix.terms.len(), Dense: ix.dense != nil}
 	for _, p := range ix.passages {
 		s.TextBytes += int64(len(p.Text))
 	}
@@ -227,7 +213,7 @@ func (ix *Index) Docs() []*knowledge.Document { return ix.docs }
 // flat postings arrays sized exactly.
 func Build(ctx context.Context, docs []*knowledge.Document, opts Options) (*Index, error) {
 	opts = opts.withDefaults()
-	ix := &Index{opts: opts, docs: docs, terms: map[string]uint32{}}
+	ix := &Index{opts: opts, docs: docs}
 	for di, d := range docs {
 		for pi := range d.Passages {
 			ix.passages = append(ix.passages, &d.Passages[pi])
@@ -446,9 +432,6 @@ func (w *passageAnalyzer) analyze(c *chunkTerms, p *knowledge.Passage) float32 {
 
 // finish sets the values derived from the postings.
 func (ix *Index) finish() {
-	if ix.opts.Fuzzy >= 0 {
-		ix.buildFuzzy()
-	}
 	ix.idfScale = 1
 	if len(ix.docs) > 1 {
 		ix.idfScale = idf(len(ix.passages), 1) / idf(len(ix.docs), 1)
@@ -468,11 +451,14 @@ func (ix *Index) invert(chunks []*chunkTerms, workers []*passageAnalyzer) {
 	}
 	var pdf, ddf []uint32 // postings per term, passage and document level
 	var dlast []uint32    // 1 + the last document counted for a term
+	ids := map[string]uint32{}
+	var terms []string // by ID
 	id := func(t string) uint32 {
-		n, ok := ix.terms[t]
+		n, ok := ids[t]
 		if !ok {
-			n = uint32(len(ix.terms))
-			ix.terms[t] = n
+			n = uint32(len(terms))
+			ids[t] = n
+			terms = append(terms, t)
 			pdf = append(pdf, 0)
 			ddf = append(ddf, 0)
 			dlast = append(dlast, 0)
@@ -492,12 +478,11 @@ func (ix *Index) invert(chunks []*chunkTerms, workers []*passageAnalyzer) {
 	if tw > 0 {
 		titleOff = make([]uint32, len(ix.docs)+1)
 	}
-	nseq := 0
 	pi := 0
 	for _, c := range chunks {
 		w := c.w
 		f := 0
-		for k, nf := range c.nf {
+		for _, nf := range c.nf {
 			di := ix.pdoc[pi]
 			for j := f; j < f+int(nf); j++ {
 				l := c.term[j]
@@ -521,7 +506,6 @@ func (ix *Index) invert(chunks []*chunkTerms, workers []*passageAnalyzer) {
 				})
 				titleOff[di+1] = uint32(len(titles))
 			}
-			nseq += int(c.ns[k])
 			pi++
 		}
 	}
@@ -532,14 +516,22 @@ func (ix *Index) invert(chunks []*chunkTerms, workers []*passageAnalyzer) {
 		}
 	}
 
-	ix.pass.off, ix.pass.ids, ix.pass.tf = allocPostings(pdf)
-	ix.doc.off, ix.doc.ids, ix.doc.tf = allocPostings(ddf)
+	allocPostings(&ix.pass, pdf)
+	allocPostings(&ix.doc, ddf)
 	pcur, dcur := pdf, ddf // reused as fill cursors: next free entry per term
 	copy(pcur, ix.pass.off)
 	copy(dcur, ix.doc.off)
 	clear(dlast)
 	ix.doc.length = make([]float32, len(ix.docs))
-	ix.seq = make([]uint32, 0, nseq)
+	ix.terms = newDict(terms)
+	ids, terms = nil, nil
+	seqBytes := 0
+	for _, c := range chunks {
+		for _, l := range c.seq {
+			seqBytes += seqSize(uint32(c.w.global[l]))
+		}
+	}
+	ix.seq = make([]byte, 0, seqBytes)
 	ix.seqOff = make([]uint32, 0, len(ix.passages)+1)
 	var plen, dlen float64
 	addDoc := func(t, di uint32, v float32) {
@@ -561,7 +553,7 @@ func (ix *Index) invert(chunks []*chunkTerms, workers []*passageAnalyzer) {
 			for j := f; j < f+int(nf); j++ {
 				t := c.term[j]
 				ix.pass.ids[pcur[t]] = uint32(pi)
-				ix.pass.tf[pcur[t]] = c.tf[j]
+				ix.pass.tf[pcur[t]] = quantizeTF(c.tf[j])
 				pcur[t]++
 				if btf := c.btf[j]; btf > 0 {
 					addDoc(t, di, btf)
@@ -577,7 +569,7 @@ func (ix *Index) invert(chunks []*chunkTerms, workers []*passageAnalyzer) {
 			}
 			ix.seqOff = append(ix.seqOff, uint32(len(ix.seq)))
 			for _, l := range c.seq[s : s+int(c.ns[k])] {
-				ix.seq = append(ix.seq, uint32(w.global[l]))
+				ix.seq = appendSeq(ix.seq, uint32(w.global[l]))
 			}
 			s += int(c.ns[k])
 			blen := c.blen[k]
@@ -597,17 +589,16 @@ func (ix *Index) invert(chunks []*chunkTerms, workers []*passageAnalyzer) {
 	}
 }
 
-// allocPostings returns the offsets for terms with df[t] postings each and
-// the ids and tf arrays sized for all of them.
-func allocPostings(df []uint32) (off, ids []uint32, tf []float32) {
-	off = make([]uint32, len(df)+1)
+// allocPostings sizes p for terms with df[t] postings each.
+func allocPostings[T uint16 | float32](p *postings[T], df []uint32) {
+	p.off = make([]uint32, len(df)+1)
 	total := uint32(0)
 	for t, n := range df {
-		off[t] = total
+		p.off[t] = total
 		total += n
 	}
-	off[len(df)] = total
-	return off, make([]uint32, total), make([]float32, total)
+	p.off[len(df)] = total
+	p.ids, p.tf = make([]uint32, total), make([]T, total)
 }
 
 // CutQuery returns q cut to MaxQueryChars characters (at a word boundary
@@ -718,7 +709,7 @@ func (ix *Index) queryTerms(query string) []qterm {
 			return
 		}
 		pos[t] = len(qs)
-		id, known := ix.terms[t]
+		id, known := ix.terms.lookup(t)
 		w := 1.0
 		if !known && ix.opts.Fuzzy >= 0 {
 			if id, known = ix.correct(t); known {
@@ -763,12 +754,12 @@ func (ix *Index) expand(qs []qterm, first []scored) []qterm {
 	n := len(ix.passages)
 	weight := map[uint32]float64{}
 	for _, f := range first {
-		seq := ix.seq[ix.seqOff[f.id]:ix.seqOff[f.id+1]]
-		if len(seq) == 0 {
+		terms := ix.seqLen(f.id)
+		if terms == 0 {
 			continue
 		}
-		inv := 1 / float64(len(seq))
-		for _, t := range seq {
+		inv := 1 / float64(terms)
+		for _, t := range ix.seqOf(f.id) {
 			if !in[t] {
 				weight[t] += inv
 			}
@@ -833,7 +824,7 @@ func (ix *Index) rank(qs []qterm, k int) []scored {
 		per := k1 * b / p.avg
 		for j := lo; j < hi; j++ {
 			id := p.ids[j]
-			tf := p.tf[j]
+			tf := float32(p.tf[j]) * tfUnit
 			s.acc[id] += w * tf * (k1 + 1) / (tf + norm + per*p.length[id])
 			s.match[id] += mw
 			if !s.seen[id] {
@@ -975,9 +966,8 @@ func (ix *Index) String() string {
 // together within ProxWindow consecutive body terms of passage id (near),
 // and within ProxWideWindow terms (wide, 0 when ProxWideWeight is off).
 func (ix *Index) proximity(qs []qterm, total float64, id uint32) (near, wide float32) {
-	seq := ix.seq[ix.seqOff[id]:ix.seqOff[id+1]]
 	var hits []termAt
-	for pos, t := range seq {
+	for pos, t := range ix.seqOf(id) {
 		for qi := range qs {
 			if qs[qi].known && !qs[qi].expansion && qs[qi].id == t {
 				hits = append(hits, termAt{pos, qi})

@@ -247,6 +247,19 @@ func TestIndexRoundTrip(t *testing.T) {
 	if ix.Stats() != back.Stats() {
 		t.Errorf("stats %+v vs %+v", ix.Stats(), back.Stats())
 	}
+	// the reloaded index holds exactly what was built
+	for name, pair := range map[string][2]any{
+		"terms":  {ix.terms, back.terms},
+		"pass":   {ix.pass, back.pass},
+		"doc":    {ix.doc, back.doc},
+		"seq":    {ix.seq, back.seq},
+		"seqOff": {ix.seqOff, back.seqOff},
+		"pdoc":   {ix.pdoc, back.pdoc},
+	} {
+		if !reflect.DeepEqual(pair[0], pair[1]) {
+			t.Errorf("%s differs after reload", name)
+		}
+	}
 
 	// every damaged or foreign file is refused
 	bad := map[string][]byte{
@@ -279,6 +292,20 @@ func flip(b []byte, i int) []byte {
 	return c
 }
 
+// TestReadIndexVersion1: a file saved by the first format (terms as
+// strings, tf as float32, sequences as varints per term) is refused, so the
+// library rebuilds it instead of misreading it.
+func TestReadIndexVersion1(t *testing.T) {
+	data, err := os.ReadFile("testdata/index-v1.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ReadIndex(bytes.NewReader(data), storyDocs(t), Options{})
+	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "format version 1") {
+		t.Fatalf("err %v, want ErrCorrupt naming format version 1", err)
+	}
+}
+
 func FuzzReadIndex(f *testing.F) {
 	docs := []*knowledge.Document{doc("a.txt", "A", "Albania cut ties with Iran.", "The MEK settled near Durres.")}
 	ix, err := Build(context.Background(), docs, Options{})
@@ -289,14 +316,26 @@ func FuzzReadIndex(f *testing.F) {
 	ix.WriteTo(&buf)
 	f.Add(buf.Bytes())
 	f.Add([]byte(indexMagic))
+	f.Add(buf.Bytes()[20 : buf.Len()-12]) // a body, framed below
 	f.Fuzz(func(t *testing.T, data []byte) {
-		back, err := ReadIndex(bytes.NewReader(data), docs, Options{})
-		if err != nil {
-			return
+		// as a file, and as a body framed with a valid header and
+		// checksum, so that mutations reach the structure's checks
+		for _, file := range [][]byte{data, framed(data)} {
+			back, err := ReadIndex(bytes.NewReader(file), docs, Options{})
+			if err != nil {
+				continue
+			}
+			// whatever loads must be searchable without panics
+			back.Search(context.Background(), "Albania MEK Durres", 3)
+			back.Search(context.Background(), "Albanai settld", 3)
 		}
-		// whatever loads must be searchable without panics
-		back.Search(context.Background(), "Albania MEK Durres", 3)
 	})
+}
+
+// framed wraps body in the index file's header and checksum.
+func framed(body []byte) []byte {
+	head, tail := frame(body)
+	return append(append(head[:], body...), tail[:]...)
 }
 
 func FuzzSearch(f *testing.F) {
@@ -495,13 +534,18 @@ func TestBuildMatchesReference(t *testing.T) {
 				pi++
 			}
 		}
-		if !reflect.DeepEqual(ix.terms, ids) {
-			t.Fatalf("%+v: term IDs differ from the reference", opts)
+		if ix.terms.len() != len(ids) {
+			t.Fatalf("%+v: %d terms, want %d", opts, ix.terms.len(), len(ids))
+		}
+		for term, n := range ids {
+			if got, ok := ix.terms.lookup(term); !ok || got != n || ix.terms.term(n) != term {
+				t.Fatalf("%+v: term %q has ID %d (%v), want %d", opts, term, got, ok, n)
+			}
 		}
 		for term, n := range ids {
 			var got []post
 			for j := ix.pass.off[n]; j < ix.pass.off[n+1]; j++ {
-				got = append(got, post{ix.pass.ids[j], ix.pass.tf[j]})
+				got = append(got, post{ix.pass.ids[j], float32(ix.pass.tf[j]) * tfUnit})
 			}
 			if !reflect.DeepEqual(got, plists[n]) {
 				t.Errorf("%+v: passage postings of %q: %v, want %v", opts, term, got, plists[n])
@@ -523,7 +567,13 @@ func TestBuildMatchesReference(t *testing.T) {
 		if !reflect.DeepEqual(ix.pass.length, plen) || !reflect.DeepEqual(ix.doc.length, dlen) {
 			t.Errorf("%+v: lengths differ: %v %v, want %v %v", opts, ix.pass.length, ix.doc.length, plen, dlen)
 		}
-		if !reflect.DeepEqual(ix.seq, seq) || len(ix.seqOff) != len(plen)+1 || int(ix.seqOff[len(plen)]) != len(seq) {
+		var gotSeq []uint32
+		for p := range ix.passages {
+			for _, t := range ix.seqOf(uint32(p)) {
+				gotSeq = append(gotSeq, t)
+			}
+		}
+		if !reflect.DeepEqual(gotSeq, seq) {
 			t.Errorf("%+v: proximity sequences differ", opts)
 		}
 	}
