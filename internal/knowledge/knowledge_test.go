@@ -5,8 +5,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func loadStory(t *testing.T) *Document {
@@ -334,5 +336,61 @@ func BenchmarkParseStory(b *testing.B) {
 		if _, err := Parse(context.Background(), "story.txt", data, Options{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestWalk: the files Load would read, each with its size and time (a
+// symlink's from its target); hidden entries ignored; the excluded folder
+// not walked; a folder reached twice walked once.
+func TestWalk(t *testing.T) {
+	root := t.TempDir()
+	write := func(name, text string, mtime time.Time) {
+		t.Helper()
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t1 := time.Unix(1700000000, 123456789)
+	t2 := time.Unix(1700000100, 0)
+	write("a.md", "alpha", t1)
+	write("sub/b.txt", "bravo!", t2)
+	write(".hidden/c.md", "hidden", t1)
+	write(".d.md", "hidden", t1)
+	write("data/index/x.md", "the data folder", t1)
+	write("img.png", "png", t1)
+	if err := os.Symlink("sub", filepath.Join(root, "zz-again")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("a.md", filepath.Join(root, "link.md")); err != nil {
+		t.Fatal(err)
+	}
+	files, skipped, err := Walk(context.Background(), root, Options{}, filepath.Join(root, "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []File{
+		{Path: "a.md", Size: 5, ModTime: t1.UnixNano()},
+		{Path: "link.md", Size: 5, ModTime: t1.UnixNano()},
+		{Path: "sub/b.txt", Size: 6, ModTime: t2.UnixNano()},
+	}
+	if !slices.Equal(files, want) {
+		t.Errorf("files\n%+v\nwant\n%+v", files, want)
+	}
+	reasons := map[string]string{}
+	for _, s := range skipped {
+		reasons[s.Path] = s.Reason
+	}
+	if len(skipped) != 2 || !strings.Contains(reasons["img.png"], "unsupported") || !strings.Contains(reasons["zz-again"], "loop") {
+		t.Errorf("skipped %+v", skipped)
+	}
+	if _, _, err := Walk(context.Background(), filepath.Join(root, "missing"), Options{}, ""); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("missing root: %v", err)
 	}
 }

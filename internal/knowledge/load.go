@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -66,6 +67,31 @@ func (o Options) Supported(name string) bool {
 	return ok
 }
 
+// CheckRoot returns an error that names root and KNOWLEDGE_DIR and says how
+// to fix it when root is missing, not a folder or unreadable; nil when it
+// can be used as the knowledge folder.
+func CheckRoot(root string) error {
+	info, err := os.Stat(root)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("knowledge folder %q does not exist: create it or set KNOWLEDGE_DIR (or --knowledge) to the folder that holds your documents", root)
+		}
+		return fmt.Errorf("knowledge folder %q: %w (check KNOWLEDGE_DIR)", root, err)
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("knowledge folder %q is not a folder: set KNOWLEDGE_DIR (or --knowledge) to a folder", root)
+	}
+	f, err := os.Open(root)
+	if err == nil {
+		_, err = f.Readdirnames(1)
+		f.Close()
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("knowledge folder %q cannot be read: %w (check its permissions)", root, err)
+	}
+	return nil
+}
+
 // Load reads every supported file under root, recursively, and returns the
 // documents sorted by path and the files it skipped, each with a reason.
 // Hidden files and folders (".git") are ignored; files of unsupported types are
@@ -73,33 +99,16 @@ func (o Options) Supported(name string) bool {
 // The error is non-nil only when root itself cannot be used (missing, not a
 // folder, unreadable) or ctx is done.
 func Load(ctx context.Context, root string, opts Options) ([]*Document, []Skipped, error) {
-	info, err := os.Stat(root)
+	if err := CheckRoot(root); err != nil {
+		return nil, nil, err
+	}
+	files, walkSkipped, err := Walk(ctx, root, opts, "")
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, fmt.Errorf("knowledge folder %q does not exist: create it or set KNOWLEDGE_DIR (or --knowledge) to the folder that holds your documents", root)
-		}
-		return nil, nil, fmt.Errorf("knowledge folder %q: %w (check KNOWLEDGE_DIR)", root, err)
-	}
-	if !info.IsDir() {
-		return nil, nil, fmt.Errorf("knowledge folder %q is not a folder: set KNOWLEDGE_DIR (or --knowledge) to a folder", root)
-	}
-	realRoot, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return nil, nil, fmt.Errorf("knowledge folder %q: %w", root, err)
-	}
-	realRoot, _ = filepath.Abs(realRoot)
-	if _, err := os.ReadDir(root); err != nil {
-		return nil, nil, fmt.Errorf("knowledge folder %q cannot be read: %w (check its permissions)", root, err)
-	}
-
-	w := walker{root: root, realRoot: realRoot, opts: opts, visited: map[string]bool{realRoot: true}}
-	w.walk(ctx, root, "")
-	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
 
-	docs := make([]*Document, len(w.files))
-	errs := make([]error, len(w.files))
+	docs := make([]*Document, len(files))
+	errs := make([]error, len(files))
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range max(1, runtime.GOMAXPROCS(0)) {
@@ -107,11 +116,11 @@ func Load(ctx context.Context, root string, opts Options) ([]*Document, []Skippe
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				docs[i], errs[i] = ParseFile(ctx, root, w.files[i], opts)
+				docs[i], errs[i] = ParseFile(ctx, root, files[i].Path, opts)
 			}
 		}()
 	}
-	for i := range w.files {
+	for i := range files {
 		next <- i
 	}
 	close(next)
@@ -120,10 +129,10 @@ func Load(ctx context.Context, root string, opts Options) ([]*Document, []Skippe
 		return nil, nil, err
 	}
 	out := docs[:0]
-	skipped := w.skipped
+	skipped := walkSkipped
 	for i, d := range docs {
 		if errs[i] != nil {
-			skipped = append(skipped, Skipped{Path: w.files[i], Reason: reason(errs[i])})
+			skipped = append(skipped, Skipped{Path: files[i].Path, Reason: reason(errs[i])})
 			continue
 		}
 		out = append(out, d)
@@ -142,83 +151,6 @@ func reason(err error) string {
 		return "unreadable: permission denied"
 	}
 	return "unreadable: " + err.Error()
-}
-
-type walker struct {
-	root, realRoot string
-	opts           Options
-	visited        map[string]bool // real paths of folders already walked (symlink loops)
-	files          []string        // rel paths to parse
-	skipped        []Skipped
-}
-
-// walk lists dir (a path on disk) whose path relative to root is rel.
-func (w *walker) walk(ctx context.Context, dir, rel string) {
-	if ctx.Err() != nil {
-		return
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		w.skipped = append(w.skipped, Skipped{Path: relOrDot(rel), Reason: reason(err)})
-		return
-	}
-	for _, e := range entries {
-		name := e.Name()
-		if strings.HasPrefix(name, ".") {
-			continue
-		}
-		p := filepath.Join(dir, name)
-		r := pathJoin(rel, name)
-		mode := e.Type()
-		if mode&fs.ModeSymlink != 0 {
-			target, err := filepath.EvalSymlinks(p)
-			if err != nil {
-				w.skipped = append(w.skipped, Skipped{Path: r, Reason: "broken symlink or symlink loop"})
-				continue
-			}
-			target, _ = filepath.Abs(target)
-			if !inside(w.realRoot, target) {
-				w.skipped = append(w.skipped, Skipped{Path: r, Reason: "symlink leads outside the knowledge folder"})
-				continue
-			}
-			st, err := os.Stat(target)
-			if err != nil {
-				w.skipped = append(w.skipped, Skipped{Path: r, Reason: reason(err)})
-				continue
-			}
-			if st.IsDir() {
-				if w.visited[target] {
-					w.skipped = append(w.skipped, Skipped{Path: r, Reason: "symlink loop"})
-					continue
-				}
-				w.visited[target] = true
-				w.walk(ctx, p, r)
-				continue
-			}
-			mode = st.Mode().Type()
-		}
-		if mode.IsDir() {
-			real, err := filepath.EvalSymlinks(p)
-			if err == nil {
-				real, _ = filepath.Abs(real)
-				if w.visited[real] {
-					continue
-				}
-				w.visited[real] = true
-			}
-			w.walk(ctx, p, r)
-			continue
-		}
-		if !mode.IsRegular() {
-			w.skipped = append(w.skipped, Skipped{Path: r, Reason: "not a regular file"})
-			continue
-		}
-		if !w.opts.Supported(name) {
-			w.skipped = append(w.skipped, Skipped{Path: r, Reason: fmt.Sprintf("unsupported file type %q", strings.ToLower(filepath.Ext(name)))})
-			continue
-		}
-		w.files = append(w.files, r)
-	}
 }
 
 func relOrDot(rel string) string {

@@ -18,11 +18,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
-	"os"
 	"runtime"
 	"sort"
 	"strings"
@@ -227,7 +225,7 @@ func Open(ctx context.Context, opts Options) (*Library, error) {
 	}
 	l := &Library{opts: opts, log: opts.Log, files: map[string]fileState{}, searchOpts: opts.Search}
 	l.ctx, l.cancel = context.WithCancel(context.WithoutCancel(ctx))
-	if err := checkRoot(opts.Root); err != nil {
+	if err := knowledge.CheckRoot(opts.Root); err != nil {
 		return nil, err
 	}
 	empty := &Snapshot{Version: versionOf(nil), Built: opts.now()}
@@ -369,24 +367,6 @@ func (l *Library) loop() {
 
 func emptyReport() Report {
 	return Report{Added: []string{}, Changed: []string{}, Removed: []string{}, Skipped: []SkipReport{}}
-}
-
-// checkRoot returns a clear error when the knowledge folder is unusable.
-func checkRoot(root string) error {
-	info, err := os.Stat(root)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("knowledge folder %q does not exist: create it or set KNOWLEDGE_DIR (or --knowledge) to the folder that holds your documents", root)
-		}
-		return fmt.Errorf("knowledge folder %q: %w (check KNOWLEDGE_DIR)", root, err)
-	}
-	if !info.IsDir() {
-		return fmt.Errorf("knowledge folder %q is not a folder: set KNOWLEDGE_DIR (or --knowledge) to a folder", root)
-	}
-	if _, err := os.ReadDir(root); err != nil {
-		return fmt.Errorf("knowledge folder %q cannot be read: %w (check its permissions)", root, err)
-	}
-	return nil
 }
 
 // versionOf hashes the documents' paths and content hashes (docs sorted by path).

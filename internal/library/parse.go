@@ -12,9 +12,9 @@ import (
 	"storybot/internal/knowledge"
 )
 
-// parseFile reads and parses one file found by scan. It is
+// parseFile reads and parses one file found by knowledge.Walk. It is
 // knowledge.ParseFile without resolving the folder's symlinks again for
-// every file (scan has checked where each path leads; that was a third of
+// every file (Walk has checked where each path leads; that was a third of
 // the time of a full build): a file whose last path element is a symlink
 // still goes through knowledge.ParseFile and its checks.
 func parseFile(ctx context.Context, root, rel string, opts knowledge.Options) (*knowledge.Document, error) {

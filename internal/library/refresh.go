@@ -9,12 +9,13 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"storybot/internal/knowledge"
 )
 
-// result is what became of one scanned file.
+// result is what became of one file that Walk found.
 type result struct {
 	doc  *knowledge.Document // nil when skipped or gone
 	skip string              // reason, when skipped
@@ -31,10 +32,10 @@ func (l *Library) refresh(ctx context.Context, mustSave bool, workers int) (Repo
 	start := time.Now()
 	prev := l.cur.Load()
 	root := l.opts.Root
-	if err := checkRoot(root); err != nil {
+	if err := knowledge.CheckRoot(root); err != nil {
 		return emptyReport(), nil, err
 	}
-	entries, walkSkips, err := scan(ctx, root, l.opts.DataDir, l.opts.Knowledge, workers)
+	entries, walkSkips, err := knowledge.Walk(ctx, root, l.opts.Knowledge, l.opts.DataDir)
 	if err != nil {
 		return emptyReport(), nil, err
 	}
@@ -57,7 +58,7 @@ func (l *Library) refresh(ctx context.Context, mustSave bool, workers int) (Repo
 	var skipped []knowledge.Skipped
 	skipped = append(skipped, walkSkips...)
 	for i, r := range results {
-		rel := entries[i].rel
+		rel := entries[i].Path
 		if r.keep {
 			files[rel] = r.st
 		}
@@ -133,28 +134,28 @@ func (l *Library) refresh(ctx context.Context, mustSave bool, workers int) (Repo
 
 // examine decides whether one file is unchanged (reuse its document or its
 // skip reason) or must be parsed again.
-func (l *Library) examine(ctx context.Context, e entry, prevDocs map[string]*knowledge.Document) result {
-	if st, ok := l.files[e.rel]; ok && st.Size == e.size && st.ModTime == e.mtime {
+func (l *Library) examine(ctx context.Context, e knowledge.File, prevDocs map[string]*knowledge.Document) result {
+	if st, ok := l.files[e.Path]; ok && st.Size == e.Size && st.ModTime == e.ModTime {
 		if st.Reason != "" {
 			return result{skip: st.Reason, st: st, keep: true}
 		}
-		if d := prevDocs[e.rel]; d != nil && d.Hash == st.Hash {
+		if d := prevDocs[e.Path]; d != nil && d.Hash == st.Hash {
 			return result{doc: d, st: st, keep: true}
 		}
 	}
-	d, err := l.opts.parseFile(ctx, l.opts.Root, e.rel, l.opts.Knowledge)
+	d, err := l.opts.parseFile(ctx, l.opts.Root, e.Path, l.opts.Knowledge)
 	var se *knowledge.SkipError
 	switch {
 	case err == nil:
 		st := fileState{Size: d.Size, ModTime: d.ModTime.UnixNano(), Hash: d.Hash}
-		if p := prevDocs[e.rel]; p != nil && p.Hash == d.Hash {
+		if p := prevDocs[e.Path]; p != nil && p.Hash == d.Hash {
 			d = p // unchanged content (touched): keep the indexed document
 		}
 		return result{doc: d, st: st, keep: true}
 	case ctx.Err() != nil:
 		return result{}
 	case errors.As(err, &se):
-		return result{skip: se.Reason, st: fileState{Size: e.size, ModTime: e.mtime, Reason: se.Reason}, keep: true}
+		return result{skip: se.Reason, st: fileState{Size: e.Size, ModTime: e.ModTime, Reason: se.Reason}, keep: true}
 	case errors.Is(err, fs.ErrNotExist):
 		return result{} // removed during the refresh: it is simply not there
 	default:
@@ -210,4 +211,31 @@ func parallel(ctx context.Context, workers, n int, fn func(i int) error) error {
 	}
 	wg.Wait()
 	return first
+}
+
+// parallelN runs fn(0..n-1) on up to workers goroutines (at least one).
+func parallelN(n, workers int, fn func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(n, max(1, workers)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func readReason(err error) string {
+	if errors.Is(err, fs.ErrPermission) {
+		return "unreadable: permission denied"
+	}
+	return "unreadable: " + err.Error()
 }
