@@ -5,9 +5,10 @@
 // package: a Unicode-aware tokenizer (letters and digits; apostrophes inside
 // words, curly ones included, join; "3,000" and "2.5" stay one number),
 // case folding, diacritic folding (Durrës → durres, through
-// golang.org/x/text), possessive removal (Iran’s → iran), ordinals written
-// with digits reduced to the number (11th → 11), stop words and Snowball
-// English stemming (github.com/kljensen/snowball).
+// golang.org/x/text), Greek letters spelt out (TNF-α → tnf alpha),
+// possessive removal (Iran’s → iran), ordinals written with digits reduced
+// to the number (11th → 11), stop words and Snowball English stemming
+// (github.com/kljensen/snowball).
 //
 // An Analyzer is safe for concurrent use.
 package textan
@@ -50,7 +51,7 @@ const maxCache = 1 << 20
 // diacritic folding, possessives removed, English stop words dropped and
 // Snowball stemming.
 func English() *Analyzer {
-	return New(Possessive, Ordinal, StopWords, Stem)
+	return New(Greek, Possessive, Ordinal, StopWords, Stem)
 }
 
 // New returns an analyzer that folds case and diacritics and then applies the
@@ -220,6 +221,43 @@ func Possessive(t string) string {
 	}
 	t = strings.TrimSuffix(t, "'s")
 	return strings.ReplaceAll(t, "'", "")
+}
+
+// greekNames are the English names of the lower-case Greek letters but mu,
+// which is mostly the micro sign of units (μg, μl).
+var greekNames = map[rune]string{
+	'α': "alpha", 'β': "beta", 'γ': "gamma", 'δ': "delta", 'ε': "epsilon",
+	'ζ': "zeta", 'η': "eta", 'θ': "theta", 'ι': "iota", 'κ': "kappa",
+	'λ': "lambda", 'ν': "nu", 'ξ': "xi", 'ο': "omicron", 'π': "pi",
+	'ρ': "rho", 'σ': "sigma", 'ς': "sigma", 'τ': "tau", 'υ': "upsilon",
+	'φ': "phi", 'χ': "chi", 'ψ': "psi", 'ω': "omega",
+}
+
+// Greek spells out the Greek letters of a folded word in English, as
+// scientific text writes them either way: TNF-α and TNF-alpha, IL-1β and
+// IL-1beta ("α" → "alpha", "1β" → "1beta"). Mu is left alone.
+func Greek(t string) string {
+	i := 0
+	for i < len(t) && t[i] < utf8.RuneSelf {
+		i++
+	}
+	if i == len(t) {
+		return t
+	}
+	var b strings.Builder
+	changed := false
+	for _, r := range t {
+		if name, ok := greekNames[r]; ok {
+			b.WriteString(name)
+			changed = true
+			continue
+		}
+		b.WriteRune(r)
+	}
+	if !changed {
+		return t
+	}
+	return b.String()
 }
 
 // Ordinal reduces an ordinal number written with digits to the number, so

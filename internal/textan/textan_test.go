@@ -33,6 +33,7 @@ func TestTermsStoryTypography(t *testing.T) {
 		{"on March 11th, the 20th century’s 1st", []string{"march", "11", "20", "centuri", "1"}},
 		{"the 1970s, 3rd-and-9, 2nd’s", []string{"1970s", "3", "9", "2"}},
 		{"the 4th of July", []string{"4", "juli"}},
+		{"TNF-α, IL-1β and IFN-γ; 5 μg", []string{"tnf", "alpha", "il", "1beta", "ifn", "gamma", "5", "μg"}},
 		{"Fifth, in 2nd place; not 2ndary nor th or 22", []string{"fifth", "2", "place", "2ndary", "th", "22"}},
 	}
 	for _, tc := range tests {
@@ -53,6 +54,9 @@ func TestFoldingMatchesVariants(t *testing.T) {
 		{"Tiranë", "tirane"},
 		{"severed", "sever"},
 		{"11th", "11"},
+		{"α", "alpha"},
+		{"1β", "1Beta"},
+		{"Κ", "kappa"},
 		{"1ST", "1"},
 	}
 	for _, p := range pairs {
