@@ -39,8 +39,7 @@ type Filter func(term string) string
 // English or New.
 type Analyzer struct {
 	filters []Filter
-	cache   sync.Map // word → term, for the stemmer, which is the slow stage
-	cached  atomic.Int64
+	cache   termCache
 }
 
 // maxCache bounds the term cache so that endless distinct queries cannot grow
@@ -81,8 +80,8 @@ func (a *Analyzer) Each(text string, fn func(term string, tok Token)) {
 // Term analyzes one word as written and returns its term, or "" when the
 // word is dropped.
 func (a *Analyzer) Term(word string) string {
-	if v, ok := a.cache.Load(word); ok {
-		return v.(string)
+	if t, ok := a.cache.get(word); ok {
+		return t
 	}
 	t := Fold(word)
 	for _, f := range a.filters {
@@ -91,10 +90,61 @@ func (a *Analyzer) Term(word string) string {
 		}
 		t = f(t)
 	}
-	if a.cached.Add(1) < maxCache {
-		a.cache.Store(strings.Clone(word), t)
-	}
+	a.cache.put(word, t)
 	return t
+}
+
+// termCache maps words as written to their terms for an Analyzer. Reads,
+// by far the most common, look in an immutable map published through an
+// atomic pointer: a plain map lookup, without locks or the interface
+// hashing of sync.Map. New words wait in a small map under a mutex and
+// are merged into a new snapshot once they reach a quarter of it, so the
+// copying stays proportional to the number of words cached. It holds at
+// most maxCache words.
+type termCache struct {
+	snap    atomic.Pointer[map[string]string]
+	mu      sync.Mutex
+	pending map[string]string
+}
+
+func (c *termCache) get(word string) (string, bool) {
+	if m := c.snap.Load(); m != nil {
+		if t, ok := (*m)[word]; ok {
+			return t, true
+		}
+	}
+	c.mu.Lock()
+	t, ok := c.pending[word]
+	c.mu.Unlock()
+	return t, ok
+}
+
+func (c *termCache) put(word, term string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var snap map[string]string
+	if m := c.snap.Load(); m != nil {
+		snap = *m
+	}
+	if len(snap)+len(c.pending) >= maxCache {
+		return
+	}
+	if c.pending == nil {
+		c.pending = map[string]string{}
+	}
+	c.pending[strings.Clone(word)] = term
+	if len(c.pending) < max(64, len(snap)/4) {
+		return
+	}
+	next := make(map[string]string, len(snap)+len(c.pending))
+	for w, t := range snap {
+		next[w] = t
+	}
+	for w, t := range c.pending {
+		next[w] = t
+	}
+	c.snap.Store(&next)
+	clear(c.pending)
 }
 
 // isApos reports whether r is an apostrophe: ASCII, right single quotation

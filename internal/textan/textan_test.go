@@ -1,9 +1,11 @@
 package textan
 
 import (
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"unicode"
 )
@@ -191,5 +193,36 @@ func BenchmarkTokenize(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		Tokenize(text, func(Token) {})
+	}
+}
+
+// TestTermCacheConcurrent: words analyzed from many goroutines at once,
+// while the cache publishes new snapshots, all get their terms.
+func TestTermCacheConcurrent(t *testing.T) {
+	a := English()
+	want := New(Possessive, StopWords, Stem) // a second analyzer, used alone
+	words := make([]string, 5000)
+	for i := range words {
+		words[i] = fmt.Sprintf("Cyberattacks%d’s", i%2500) + strings.Repeat("ing", i%3)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range words {
+				w := words[(i*7+g*1000)%len(words)]
+				if got := a.Term(w); got != want.Term(w) {
+					t.Errorf("Term(%q) = %q, want %q", w, got, want.Term(w))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, w := range words {
+		if _, ok := a.cache.get(w); !ok {
+			t.Fatalf("%q not cached", w)
+		}
 	}
 }
