@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"runtime"
 	"sort"
@@ -186,6 +187,23 @@ func BenchmarkReadIndex(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(buf.Len())/1e6, "file-MB")
+		})
+	}
+}
+
+// BenchmarkWriteTo measures saving an index.
+func BenchmarkWriteTo(b *testing.B) {
+	for _, n := range sizes(b) {
+		b.Run(fmt.Sprintf("passages=%d", n), func(b *testing.B) {
+			_, ix := benchIndex(b, n)
+			var size int64
+			for b.Loop() {
+				var err error
+				if size, err = ix.WriteTo(io.Discard); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.SetBytes(size)
 		})
 	}
 }

@@ -36,47 +36,66 @@ var ErrStale = errors.New("search: index file does not match the documents")
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
+// bodyWriter passes the body on to w, counting its bytes and computing
+// its checksum as it goes, so that the file is written without holding
+// the body in memory.
+type bodyWriter struct {
+	w   io.Writer
+	n   int64
+	crc uint32
+}
+
+func (b *bodyWriter) Write(p []byte) (int, error) {
+	n, err := b.w.Write(p)
+	b.n += int64(n)
+	b.crc = crc32.Update(b.crc, castagnoli, p[:n])
+	return n, err
+}
+
+// encoder writes the body through a buffer; the buffer keeps the first
+// write error, which WriteTo reports.
 type encoder struct {
-	buf bytes.Buffer
+	w   *bufio.Writer
 	tmp [binary.MaxVarintLen64]byte
 }
 
 func (e *encoder) uvarint(v uint64) {
-	n := binary.PutUvarint(e.tmp[:], v)
-	e.buf.Write(e.tmp[:n])
+	e.w.Write(binary.AppendUvarint(e.tmp[:0], v))
 }
-func (e *encoder) str(s string) { e.uvarint(uint64(len(s))); e.buf.WriteString(s) }
+func (e *encoder) str(s string) { e.uvarint(uint64(len(s))); e.w.WriteString(s) }
 func (e *encoder) f64(f float64) {
 	binary.LittleEndian.PutUint64(e.tmp[:8], math.Float64bits(f))
-	e.buf.Write(e.tmp[:8])
+	e.w.Write(e.tmp[:8])
 }
 
 // raw writes the count of vs and then each in little-endian order.
 func raw[T uint16 | uint32 | float32](e *encoder, vs []T) {
 	e.uvarint(uint64(len(vs)))
-	var size int
-	switch any(vs).(type) {
-	case []uint16:
-		size = 2
-	default:
-		size = 4
+	var b [4096]byte
+	for len(vs) > 0 {
+		n := 0
+		switch vs := any(vs).(type) {
+		case []uint16:
+			n = min(len(vs), len(b)/2)
+			for i, v := range vs[:n] {
+				binary.LittleEndian.PutUint16(b[2*i:], v)
+			}
+			e.w.Write(b[:2*n])
+		case []uint32:
+			n = min(len(vs), len(b)/4)
+			for i, v := range vs[:n] {
+				binary.LittleEndian.PutUint32(b[4*i:], v)
+			}
+			e.w.Write(b[:4*n])
+		case []float32:
+			n = min(len(vs), len(b)/4)
+			for i, v := range vs[:n] {
+				binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
+			}
+			e.w.Write(b[:4*n])
+		}
+		vs = vs[n:]
 	}
-	b := make([]byte, size*len(vs))
-	switch vs := any(vs).(type) {
-	case []uint16:
-		for i, v := range vs {
-			binary.LittleEndian.PutUint16(b[2*i:], v)
-		}
-	case []uint32:
-		for i, v := range vs {
-			binary.LittleEndian.PutUint32(b[4*i:], v)
-		}
-	case []float32:
-		for i, v := range vs {
-			binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
-		}
-	}
-	e.buf.Write(b)
 }
 
 func encodePostings[T uint16 | float32](e *encoder, p *postings[T]) {
@@ -102,7 +121,13 @@ func encodePostings[T uint16 | float32](e *encoder, p *postings[T]) {
 // WriteTo writes the index in storybot's versioned binary format. The
 // documents' text is not included: ReadIndex takes the documents again.
 func (ix *Index) WriteTo(w io.Writer) (int64, error) {
-	var e encoder
+	head := header()
+	n, err := w.Write(head[:])
+	if err != nil {
+		return int64(n), fmt.Errorf("write index: %w", err)
+	}
+	body := &bodyWriter{w: w}
+	e := encoder{w: bufio.NewWriterSize(body, 1<<16)}
 	o := ix.opts
 	for _, f := range []float64{o.K1, o.B, o.TitleWeight, o.SectionWeight, o.DocWeight} {
 		e.f64(f)
@@ -137,27 +162,31 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 	} else {
 		e.uvarint(0)
 	}
-	body := e.buf.Bytes()
-	head, tail := frame(body)
-	var n int64
-	for _, b := range [][]byte{head[:], body, tail[:]} {
-		m, err := w.Write(b)
-		n += int64(m)
-		if err != nil {
-			return n, fmt.Errorf("write index: %w", err)
-		}
+	if err := e.w.Flush(); err != nil {
+		return int64(len(head)) + body.n, fmt.Errorf("write index: %w", err)
 	}
-	return n, nil
+	tail := trailer(uint64(body.n), body.crc)
+	m, err := w.Write(tail[:])
+	total := int64(len(head)) + body.n + int64(m)
+	if err != nil {
+		return total, fmt.Errorf("write index: %w", err)
+	}
+	return total, nil
 }
 
-// frame returns the header and the trailer of the file that holds body:
-// magic and version; body length and checksum.
-func frame(body []byte) (head [20]byte, tail [12]byte) {
+// header returns the start of an index file: magic and version.
+func header() (head [20]byte) {
 	copy(head[:16], indexMagic)
 	binary.LittleEndian.PutUint32(head[16:], indexVersion)
-	binary.LittleEndian.PutUint64(tail[:8], uint64(len(body)))
-	binary.LittleEndian.PutUint32(tail[8:], crc32.Checksum(body, castagnoli))
-	return head, tail
+	return head
+}
+
+// trailer returns the end of an index file: the body's length and
+// CRC-32C.
+func trailer(n uint64, crc uint32) (tail [12]byte) {
+	binary.LittleEndian.PutUint64(tail[:8], n)
+	binary.LittleEndian.PutUint32(tail[8:], crc)
+	return tail
 }
 
 type decoder struct {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"reflect"
 	"runtime"
@@ -334,7 +335,7 @@ func FuzzReadIndex(f *testing.F) {
 
 // framed wraps body in the index file's header and checksum.
 func framed(body []byte) []byte {
-	head, tail := frame(body)
+	head, tail := header(), trailer(uint64(len(body)), crc32.Checksum(body, castagnoli))
 	return append(append(head[:], body...), tail[:]...)
 }
 
@@ -575,6 +576,36 @@ func TestBuildMatchesReference(t *testing.T) {
 		}
 		if !reflect.DeepEqual(gotSeq, seq) {
 			t.Errorf("%+v: proximity sequences differ", opts)
+		}
+	}
+}
+
+// failingWriter accepts limit bytes, then fails.
+type failingWriter struct{ limit int }
+
+func (f *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > f.limit {
+		n := f.limit
+		f.limit = 0
+		return n, errors.New("disk full")
+	}
+	f.limit -= len(p)
+	return len(p), nil
+}
+
+// TestWriteToFails: a write error anywhere in the file is returned, with
+// the count of bytes written before it.
+func TestWriteToFails(t *testing.T) {
+	ix := build(t, storyDocs(t), Options{})
+	var buf bytes.Buffer
+	size, err := ix.WriteTo(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, limit := range []int{0, 10, 100, int(size) / 2, int(size) - 1} {
+		n, err := ix.WriteTo(&failingWriter{limit: limit})
+		if err == nil || !strings.Contains(err.Error(), "disk full") || n != int64(limit) {
+			t.Errorf("limit %d: wrote %d, err %v", limit, n, err)
 		}
 	}
 }
