@@ -57,7 +57,12 @@ type Options struct {
 	// not a phrase. 0 means default, negative weight means off.
 	ProxWideWeight float64
 	ProxWideWindow int // 0 means default
-	RerankDepth    int // 0 means default
+	// PhraseWeight weighs the query's phrases: the IDF share of its
+	// consecutive term pairs (stop words aside) found next to each other in
+	// the same order in a passage, for the best RerankDepth passages.
+	// 0 means default, negative means off.
+	PhraseWeight float64
+	RerankDepth  int // 0 means default
 	// PerDoc, when positive, moves passages beyond the first PerDoc of one
 	// document behind those of other documents (diversity); negative: off.
 	PerDoc int
@@ -103,7 +108,7 @@ const (
 	defTitleWeight    = 1
 	defSectionWeight  = 0.5
 	defDocWeight      = 0.5
-	defProxWeight     = 2
+	defProxWeight     = 1.5
 	defNeighborWeight = -1
 	defDocIDF         = -1
 	defFeedbackDocs   = -1
@@ -111,6 +116,7 @@ const (
 	defFeedbackWeight = 0.3
 	defProxWindow     = 4
 	defProxWideWeight = 0.75
+	defPhraseWeight   = 0.75
 	defProxWideWindow = 16
 	defRerankDepth    = 100
 )
@@ -145,6 +151,7 @@ func (o Options) withDefaults() Options {
 		o.ProxWindow = defProxWindow
 	}
 	o.ProxWideWeight = pick(o.ProxWideWeight, defProxWideWeight)
+	o.PhraseWeight = pick(o.PhraseWeight, defPhraseWeight)
 	if o.ProxWideWindow <= 0 {
 		o.ProxWideWindow = defProxWideWindow
 	}
@@ -857,7 +864,7 @@ func (ix *Index) rank(qs []qterm, k int) []scored {
 		dw = float32(ix.opts.DocWeight) * maxP / maxD
 	}
 	depth := k
-	if ix.opts.ProxWeight > 0 || ix.opts.PerDoc > 0 {
+	if ix.reranks() || ix.opts.PerDoc > 0 {
 		depth = max(k, ix.opts.RerankDepth)
 	}
 	h := topK{k: depth}
@@ -878,12 +885,13 @@ func (ix *Index) rank(qs []qterm, k int) []scored {
 		h.push(scored{id: id, score: sc, match: s.match[id]})
 	}
 	out := h.sorted()
-	if ix.opts.ProxWeight > 0 && len(qs) > 1 {
+	if ix.reranks() && len(qs) > 1 {
 		pw := float32(ix.opts.ProxWeight) * maxP
 		ww := float32(ix.opts.ProxWideWeight) * maxP
+		phw := float32(ix.opts.PhraseWeight) * maxP
 		for i := range out {
-			near, wide := ix.proximity(qs, total, out[i].id)
-			out[i].score += pw*near + ww*wide
+			near, wide, phrase := ix.proximity(qs, total, out[i].id)
+			out[i].score += pw*near + ww*wide + phw*phrase
 		}
 		sort.Slice(out, func(i, j int) bool { return out[j].less(out[i]) })
 	}
@@ -962,10 +970,18 @@ func (ix *Index) String() string {
 	return fmt.Sprintf("index{docs=%d passages=%d terms=%d}", st.Docs, st.Passages, st.Terms)
 }
 
-// proximity returns the largest IDF share of the query's terms that occur
-// together within ProxWindow consecutive body terms of passage id (near),
-// and within ProxWideWindow terms (wide, 0 when ProxWideWeight is off).
-func (ix *Index) proximity(qs []qterm, total float64, id uint32) (near, wide float32) {
+// reranks reports whether the best RerankDepth passages are rescored by
+// the positions of the query's terms.
+func (ix *Index) reranks() bool {
+	return ix.opts.ProxWeight > 0 || ix.opts.ProxWideWeight > 0 || ix.opts.PhraseWeight > 0
+}
+
+// proximity scores the positions of the query's terms in passage id: near
+// and wide are the largest IDF shares of the query found within ProxWindow
+// and ProxWideWindow consecutive body terms, phrase the IDF share of the
+// query's consecutive term pairs found next to each other in order (each
+// 0 when its weight is off).
+func (ix *Index) proximity(qs []qterm, total float64, id uint32) (near, wide, phrase float32) {
 	var hits []termAt
 	for pos, t := range ix.seqOf(id) {
 		for qi := range qs {
@@ -976,13 +992,41 @@ func (ix *Index) proximity(qs []qterm, total float64, id uint32) (near, wide flo
 		}
 	}
 	if len(hits) < 2 {
-		return 0, 0
+		return 0, 0, 0
 	}
-	near = float32(bestWindow(qs, hits, ix.opts.ProxWindow) / total)
+	if ix.opts.ProxWeight > 0 {
+		near = float32(bestWindow(qs, hits, ix.opts.ProxWindow) / total)
+	}
 	if ix.opts.ProxWideWeight > 0 {
 		wide = float32(bestWindow(qs, hits, ix.opts.ProxWideWindow) / total)
 	}
-	return near, wide
+	if ix.opts.PhraseWeight > 0 {
+		phrase = float32(phrases(qs, hits))
+	}
+	return near, wide, phrase
+}
+
+// phrases returns the share of the query's consecutive term pairs, each
+// weighed by the smaller IDF of its two terms, that hits (in position
+// order) holds next to each other and in the query's order.
+func phrases(qs []qterm, hits []termAt) float64 {
+	var all float64
+	for i := 1; i < len(qs) && !qs[i].expansion; i++ {
+		all += min(qs[i-1].idf, qs[i].idf)
+	}
+	if all == 0 {
+		return 0
+	}
+	var found [64]bool
+	var got float64
+	for i := 1; i < len(hits); i++ {
+		a, b := hits[i-1], hits[i]
+		if b.pos == a.pos+1 && b.q == a.q+1 && b.q < len(found) && !found[b.q] {
+			found[b.q] = true
+			got += min(qs[a.q].idf, qs[b.q].idf)
+		}
+	}
+	return got / all
 }
 
 // termAt is a query term (index into qs) found at a position of a passage.

@@ -179,6 +179,24 @@ func TestProximityWide(t *testing.T) {
 	}
 }
 
+// TestPhrase checks the phrase feature: the query's words next to each other
+// in its order beat the same words reversed, and only because of it.
+func TestPhrase(t *testing.T) {
+	ordered := doc("ordered.txt", "O", "They cut diplomatic relations with Iran on Wednesday.")
+	reversed := doc("reversed.txt", "R", "They cut relations diplomatic with Iran on Wednesday.")
+	docs := []*knowledge.Document{reversed, ordered}
+	ix := build(t, docs, Options{DocWeight: -1})
+	hits, _ := ix.Search(context.Background(), "diplomatic relations", 2)
+	if len(hits) != 2 || hits[0].Passage.Doc != "ordered.txt" || hits[0].Score <= hits[1].Score {
+		t.Fatalf("the phrase in order should rank first: %+v", hits)
+	}
+	off := build(t, docs, Options{DocWeight: -1, PhraseWeight: -1})
+	hits, _ = off.Search(context.Background(), "diplomatic relations", 2)
+	if len(hits) != 2 || hits[0].Score != hits[1].Score {
+		t.Fatalf("without the phrase weight the passages tie: %+v", hits)
+	}
+}
+
 func TestCutQuery(t *testing.T) {
 	q := strings.Repeat("ab ", 1000) // 3000 chars
 	cut, ok := CutQuery(q)
