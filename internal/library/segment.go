@@ -3,6 +3,7 @@ package library
 import (
 	"context"
 	"hash/fnv"
+	"runtime"
 	"sort"
 
 	"storybot/internal/knowledge"
@@ -62,7 +63,10 @@ func partition(docs []*knowledge.Document, n int) [][]*knowledge.Document {
 
 // buildSegments indexes docs in n segments, reusing the segments of prev
 // that hold none of the changed paths when the count is unchanged. It
-// returns the segments and how many were built.
+// returns the segments and how many were built. Several segments are built
+// at once, one goroutine each (up to opts.Workers, 0: GOMAXPROCS), so that
+// the serial stages of search.Build run in parallel; a lone segment gets
+// every worker.
 func buildSegments(ctx context.Context, docs []*knowledge.Document, n int, prev []*search.Index, changed []string, opts search.Options) ([]*search.Index, int, error) {
 	touched := make([]bool, n)
 	for _, p := range changed {
@@ -70,20 +74,32 @@ func buildSegments(ctx context.Context, docs []*knowledge.Document, n int, prev 
 	}
 	reuse := len(prev) == n
 	segs := make([]*search.Index, n)
-	built := 0
-	for i, part := range partition(docs, n) {
+	parts := partition(docs, n)
+	var todo []int
+	for i := range parts {
 		if reuse && !touched[i] && prev[i] != nil {
 			segs[i] = prev[i]
 			continue
 		}
-		ix, err := search.Build(ctx, part, opts)
-		if err != nil {
-			return nil, 0, err
-		}
-		segs[i] = ix
-		built++
+		todo = append(todo, i)
 	}
-	return segs, built, nil
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if len(todo) > 1 && workers > 1 {
+		opts.Workers = 1
+	}
+	err := parallel(ctx, workers, len(todo), func(j int) error {
+		i := todo[j]
+		ix, err := search.Build(ctx, parts[i], opts)
+		segs[i] = ix
+		return err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return segs, len(todo), nil
 }
 
 // Search returns up to k passages of the snapshot that best match q, best
