@@ -394,3 +394,15 @@ func TestWalk(t *testing.T) {
 		t.Errorf("missing root: %v", err)
 	}
 }
+
+// mayBeHeading only skips lines that the heading expression cannot match.
+func FuzzMayBeHeading(f *testing.F) {
+	for _, s := range []string{"# Title", "   ## x", "    # code", "\t#x", "text # not", "", "#", " \f\r#"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, l string) {
+		if !mayBeHeading(l) && mdHeading.MatchString(l) {
+			t.Errorf("mayBeHeading(%q) = false, but the expression matches", l)
+		}
+	})
+}

@@ -220,7 +220,7 @@ func paragraphs(lines []string, from int, markdown bool) []*para {
 		}
 		// Markdown headings; in plain text too ("# Title" lines), when they
 		// start a paragraph
-		if markdown || cur == nil {
+		if (markdown || cur == nil) && mayBeHeading(l) {
 			if m := mdHeading.FindStringSubmatch(l); m != nil && m[2] != "" && utf8.RuneCountInString(m[2]) <= 160 {
 				flush()
 				n++
@@ -244,6 +244,22 @@ func paragraphs(lines []string, from int, markdown bool) []*para {
 		}
 	}
 	return out
+}
+
+// mayBeHeading reports whether mdHeading can match l: a '#' after at most
+// three of its \s characters (most lines are not headings; the regular
+// expression is the slow way to say so).
+func mayBeHeading(l string) bool {
+	for i := 0; i < len(l) && i <= 3; i++ {
+		switch l[i] {
+		case '#':
+			return true
+		case ' ', '\t', '\n', '\f', '\r':
+			continue
+		}
+		return false
+	}
+	return false
 }
 
 // titleLike reports whether a one-line paragraph reads as a heading: short,
