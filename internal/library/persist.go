@@ -323,7 +323,7 @@ func (l *Library) loadSegment(id string, i, n int, key string) ([]*knowledge.Doc
 	if segmentID(key, n, docs) != id {
 		return nil, nil, fmt.Errorf("%w: segment %d does not match its name", errCacheFormat, i)
 	}
-	ix, err := search.ReadIndex(bytes.NewReader(ixBytes), docs, l.searchOpts)
+	ix, err := search.DecodeIndex(ixBytes, docs, l.searchOpts)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -307,29 +307,33 @@ func decodePostings[T uint16 | float32](d *decoder, p *postings[T], nterms, nids
 	}
 	p.ids = make([]uint32, total)
 	b := d.b
+	i := 0
 	for t := 0; t+1 < n; t++ {
 		last := uint64(0)
-		for j := p.off[t]; j < p.off[t+1]; j++ {
-			var v uint64
-			if len(b) > 0 && b[0] < 0x80 { // most gaps take one byte
-				v, b = uint64(b[0]), b[1:]
+		ids := p.ids[p.off[t]:p.off[t+1]]
+		for j := range ids {
+			// most gaps take one byte
+			if i < len(b) && b[i] < 0x80 {
+				last += uint64(b[i])
+				i++
 			} else {
-				var k int
-				if v, k = binary.Uvarint(b); k <= 0 {
+				v, k := binary.Uvarint(b[i:])
+				if k <= 0 || v > math.MaxUint32 {
 					d.fail()
 					return
 				}
-				b = b[k:]
+				last += v
+				i += k
 			}
-			last += v
-			if last >= uint64(nids) {
-				d.fail()
-				return
-			}
-			p.ids[j] = uint32(last)
+			ids[j] = uint32(last)
+		}
+		// ascending: the last is the largest
+		if last >= uint64(nids) {
+			d.fail()
+			return
 		}
 	}
-	d.b = b
+	d.b = b[i:]
 	p.tf = readRaw[T](d)
 	p.length = readRaw[float32](d)
 	p.avg = float32(d.f64())
@@ -423,16 +427,40 @@ func ReadIndex(r io.Reader, docs []*knowledge.Document, opts Options) (*Index, e
 	if _, err := io.ReadFull(br, head[:]); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
-	if string(head[:16]) != indexMagic {
-		return nil, ErrCorrupt
-	}
-	if v := binary.LittleEndian.Uint32(head[16:]); v != indexVersion {
-		return nil, fmt.Errorf("%w: format version %d, want %d", ErrCorrupt, v, indexVersion)
+	if err := checkHeader(head[:]); err != nil {
+		return nil, err
 	}
 	rest, err := readRest(br, r)
 	if err != nil {
 		return nil, fmt.Errorf("read index: %w", err)
 	}
+	return decode(rest, docs, opts)
+}
+
+// DecodeIndex is ReadIndex for a file already in memory: it decodes data
+// without copying it first, and keeps no reference to it.
+func DecodeIndex(data []byte, docs []*knowledge.Document, opts Options) (*Index, error) {
+	if len(data) < 20 {
+		return nil, ErrCorrupt
+	}
+	if err := checkHeader(data[:20]); err != nil {
+		return nil, err
+	}
+	return decode(data[20:], docs, opts)
+}
+
+func checkHeader(head []byte) error {
+	if string(head[:16]) != indexMagic {
+		return ErrCorrupt
+	}
+	if v := binary.LittleEndian.Uint32(head[16:]); v != indexVersion {
+		return fmt.Errorf("%w: format version %d, want %d", ErrCorrupt, v, indexVersion)
+	}
+	return nil
+}
+
+// decode decodes what follows an index file's header: body and trailer.
+func decode(rest []byte, docs []*knowledge.Document, opts Options) (*Index, error) {
 	if len(rest) < 12 {
 		return nil, ErrCorrupt
 	}

@@ -293,6 +293,17 @@ func TestIndexRoundTrip(t *testing.T) {
 		if _, err := ReadIndex(bytes.NewReader(data), docs, Options{}); !errors.Is(err, ErrCorrupt) {
 			t.Errorf("%s: err %v, want ErrCorrupt", name, err)
 		}
+		if _, err := DecodeIndex(data, docs, Options{}); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%s: DecodeIndex: err %v, want ErrCorrupt", name, err)
+		}
+	}
+	// DecodeIndex reads the same index from memory
+	mem, err := DecodeIndex(saved, docs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(mem.terms, back.terms) || !reflect.DeepEqual(mem.pass, back.pass) || !reflect.DeepEqual(mem.seq, back.seq) {
+		t.Error("DecodeIndex and ReadIndex differ")
 	}
 	// an index over other documents is stale
 	other := append(storyDocs(t), doc("b.txt", "Other", "Football results.", "Iran beat England."))
@@ -341,6 +352,10 @@ func FuzzReadIndex(f *testing.F) {
 		// checksum, so that mutations reach the structure's checks
 		for _, file := range [][]byte{data, framed(data)} {
 			back, err := ReadIndex(bytes.NewReader(file), docs, Options{})
+			mem, merr := DecodeIndex(file, docs, Options{})
+			if (err == nil) != (merr == nil) || (err == nil && !reflect.DeepEqual(back.terms, mem.terms)) {
+				t.Fatalf("ReadIndex (%v) and DecodeIndex (%v) disagree", err, merr)
+			}
 			if err != nil {
 				continue
 			}
