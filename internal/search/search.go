@@ -63,6 +63,12 @@ type Options struct {
 	// 0 means default, negative means off.
 	PhraseWeight float64
 	RerankDepth  int // 0 means default
+	// DocDecay (0..1) multiplies a passage's score once for each better
+	// passage of its document ranked before it, so that the best passages
+	// of more documents reach the top k while a document's passages that
+	// score nearly as well as its best keep their place. 0 means default,
+	// negative (or 1) means off.
+	DocDecay float64
 	// PerDoc, when positive, moves passages beyond the first PerDoc of one
 	// document behind those of other documents (diversity); negative: off.
 	PerDoc int
@@ -117,6 +123,7 @@ const (
 	defProxWindow     = 4
 	defProxWideWeight = 0.75
 	defPhraseWeight   = 0.75
+	defDocDecay       = 0.97
 	defProxWideWindow = 16
 	defRerankDepth    = 100
 )
@@ -152,6 +159,7 @@ func (o Options) withDefaults() Options {
 	}
 	o.ProxWideWeight = pick(o.ProxWideWeight, defProxWideWeight)
 	o.PhraseWeight = pick(o.PhraseWeight, defPhraseWeight)
+	o.DocDecay = pick(o.DocDecay, defDocDecay)
 	if o.ProxWideWindow <= 0 {
 		o.ProxWideWindow = defProxWideWindow
 	}
@@ -864,7 +872,7 @@ func (ix *Index) rank(qs []qterm, k int) []scored {
 		dw = float32(ix.opts.DocWeight) * maxP / maxD
 	}
 	depth := k
-	if ix.reranks() || ix.opts.PerDoc > 0 {
+	if ix.reranks() || ix.decays() || ix.opts.PerDoc > 0 {
 		depth = max(k, ix.opts.RerankDepth)
 	}
 	h := topK{k: depth}
@@ -895,10 +903,33 @@ func (ix *Index) rank(qs []qterm, k int) []scored {
 		}
 		sort.Slice(out, func(i, j int) bool { return out[j].less(out[i]) })
 	}
+	if ix.decays() {
+		out = ix.decay(out)
+	}
 	if ix.opts.PerDoc > 0 {
 		out = ix.diversify(out)
 	}
 	return out[:min(k, len(out))]
+}
+
+// decays reports whether DocDecay is on.
+func (ix *Index) decays() bool { return ix.opts.DocDecay > 0 && ix.opts.DocDecay < 1 }
+
+// decay multiplies the score of each passage of out (best first) by
+// DocDecay once for every passage of its document before it, and sorts out
+// again. A document's passages keep their order among themselves.
+func (ix *Index) decay(out []scored) []scored {
+	seen := make(map[uint32]int, len(out))
+	d := float32(ix.opts.DocDecay)
+	for i := range out {
+		doc := ix.pdoc[out[i].id]
+		for range seen[doc] {
+			out[i].score *= d
+		}
+		seen[doc]++
+	}
+	sort.Slice(out, func(i, j int) bool { return out[j].less(out[i]) })
+	return out
 }
 
 func round(f float64) float64 { return math.Round(f*1e4) / 1e4 }

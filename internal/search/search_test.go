@@ -197,6 +197,44 @@ func TestPhrase(t *testing.T) {
 	}
 }
 
+// TestDocDecay checks that further passages of one document give way to
+// another document's best passage once their decayed score falls below it.
+func TestDocDecay(t *testing.T) {
+	a := doc("a.txt", "A", "The embassy closure was announced today.", "The embassy closure was reported later.", "The embassy closure was confirmed at noon.")
+	b := doc("b.txt", "B", "The closure of the building on Wednesday.")
+	docs := []*knowledge.Document{a, b}
+	ctx := context.Background()
+	off := build(t, docs, Options{DocWeight: -1, DocDecay: -1})
+	hits, _ := off.Search(ctx, "embassy closure", 2)
+	if len(hits) != 2 || hits[1].Passage.Doc != "a.txt" {
+		t.Fatalf("without decay the second passage of a.txt is second: %+v", hits)
+	}
+	order := func(hits []Hit) []int {
+		var ps []int
+		for _, h := range hits {
+			if h.Passage.Doc == "a.txt" {
+				ps = append(ps, h.Passage.ParaStart)
+			}
+		}
+		return ps
+	}
+	plain := build(t, docs, Options{DocWeight: -1, DocDecay: -1, ProxWeight: -1, ProxWideWeight: -1, PhraseWeight: -1})
+	before, _ := plain.Search(ctx, "embassy closure", 4)
+	strong := build(t, docs, Options{DocWeight: -1, DocDecay: 0.2, ProxWeight: -1, ProxWideWeight: -1, PhraseWeight: -1})
+	hits, _ = strong.Search(ctx, "embassy closure", 4)
+	if len(hits) != 4 || hits[0].Passage.Doc != "a.txt" || hits[1].Passage.Doc != "b.txt" {
+		t.Fatalf("with decay b.txt's passage should come second: %+v", hits)
+	}
+	if a, b := order(before), order(hits); !reflect.DeepEqual(a, b) {
+		t.Fatalf("a.txt's passages in order %v without decay, %v with it", a, b)
+	}
+	for i := 1; i < len(hits); i++ {
+		if hits[i].Score > hits[i-1].Score {
+			t.Fatalf("hits not in score order: %+v", hits)
+		}
+	}
+}
+
 func TestCutQuery(t *testing.T) {
 	q := strings.Repeat("ab ", 1000) // 3000 chars
 	cut, ok := CutQuery(q)
