@@ -222,6 +222,7 @@ func BenchmarkRestart(b *testing.B) {
 	root, _ := folder10k(b)
 	data := b.TempDir()
 	openBench(b, benchOptions(root, data)).Close()
+	cpu0 := cpuTime()
 	for b.Loop() {
 		l, err := Open(context.Background(), benchOptions(root, data))
 		if err != nil || l.LastReport().Any() {
@@ -229,6 +230,7 @@ func BenchmarkRestart(b *testing.B) {
 		}
 		l.Close()
 	}
+	b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 }
 
 // BenchmarkRestart100k: a restart over an unchanged folder of about
@@ -257,6 +259,7 @@ func BenchmarkRestart100k(b *testing.B) {
 	restart := func(b *testing.B, workers int) {
 		opts := benchOptions(root, data)
 		opts.loadWorkers = workers
+		cpu0 := cpuTime()
 		for b.Loop() {
 			l, err := Open(context.Background(), opts)
 			if err != nil || l.LastReport().Any() {
@@ -264,6 +267,7 @@ func BenchmarkRestart100k(b *testing.B) {
 			}
 			l.Close()
 		}
+		b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 	}
 	for round := range 2 {
 		for _, w := range []int{1, 0} {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"time"
+	"unsafe"
 
 	"storybot/internal/knowledge"
 )
@@ -134,7 +135,19 @@ func (r *docReader) count() int {
 
 // decodeDocs reads what encodeDocs wrote; it never panics on bad input.
 func decodeDocs(data []byte) ([]*knowledge.Document, error) {
-	r := &docReader{s: string(data)}
+	return decodeDocsString(string(data))
+}
+
+// decodeDocsOwned is decodeDocs without copying data: the documents' texts
+// are slices of it, so the caller must never change or reuse data (a
+// restart reads each segment's documents into a buffer of their own for
+// this, and so holds one copy of the text).
+func decodeDocsOwned(data []byte) ([]*knowledge.Document, error) {
+	return decodeDocsString(unsafe.String(unsafe.SliceData(data), len(data)))
+}
+
+func decodeDocsString(s string) ([]*knowledge.Document, error) {
+	r := &docReader{s: s}
 	n := r.count()
 	docs := make([]*knowledge.Document, 0, n)
 	for range n {

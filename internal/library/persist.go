@@ -295,23 +295,11 @@ func (l *Library) loadCache(ctx context.Context) (*Snapshot, map[string]fileStat
 
 // loadSegment reads segment i of n from the file of id.
 func (l *Library) loadSegment(id string, i, n int, key string) ([]*knowledge.Document, *search.Index, error) {
-	data, err := os.ReadFile(l.segFile(id))
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w: segment %d: %v", errCacheFormat, i, err)
-	}
-	rest, err := openFile(data, segMagic, key)
+	docBytes, ixBytes, err := readSegmentFile(l.segFile(id), key)
 	if err != nil {
 		return nil, nil, fmt.Errorf("segment %d: %w", i, err)
 	}
-	docBytes, rest, ok := getBytes(rest)
-	if !ok {
-		return nil, nil, errCacheFormat
-	}
-	ixBytes, rest, ok := getBytes(rest)
-	if !ok || len(rest) != 0 {
-		return nil, nil, errCacheFormat
-	}
-	docs, err := decodeDocs(docBytes)
+	docs, err := decodeDocsOwned(docBytes)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", errCacheFormat, err)
 	}
@@ -326,6 +314,72 @@ func (l *Library) loadSegment(id string, i, n int, key string) ([]*knowledge.Doc
 	ix, err := search.DecodeIndex(ixBytes, docs, l.searchOpts)
 	if err != nil {
 		return nil, nil, err
+	}
+	return docs, ix, nil
+}
+
+// segHeadMax bounds the bytes before a segment's documents (magic, format,
+// cache key, a length).
+const segHeadMax = 64 << 10
+
+// readSegmentFile reads and checks a segment file (framing, cache key,
+// length, checksum) and returns its documents section, in a buffer of its
+// own that decodeDocsOwned may keep, and its index section.
+func readSegmentFile(path, key string) (docs, ix []byte, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", errCacheFormat, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	size := st.Size()
+	if size < int64(len(segMagic))+4+12 || size > maxCacheSize {
+		return nil, nil, errCacheFormat
+	}
+	head := make([]byte, min(size, segHeadMax))
+	if _, err := f.ReadAt(head, 0); err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", errCacheFormat, err)
+	}
+	if string(head[:len(segMagic)]) != segMagic {
+		return nil, nil, errCacheFormat
+	}
+	if v := binary.LittleEndian.Uint32(head[len(segMagic):]); v != cacheFormat {
+		return nil, nil, fmt.Errorf("%w: format %d, want %d", errCacheFormat, v, cacheFormat)
+	}
+	afterKey := head[len(segMagic)+4:]
+	got, afterKey, ok := getBytes(afterKey)
+	if !ok {
+		return nil, nil, errCacheFormat
+	}
+	docLen, k := binary.Uvarint(afterKey)
+	docStart := int64(len(head) - len(afterKey) + k)
+	if k <= 0 || docLen > uint64(size-12-docStart) {
+		return nil, nil, errCacheFormat
+	}
+	docs = make([]byte, docLen)
+	rest := make([]byte, size-docStart-int64(docLen))
+	if _, err := f.ReadAt(docs, docStart); err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", errCacheFormat, err)
+	}
+	if _, err := f.ReadAt(rest, docStart+int64(docLen)); err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", errCacheFormat, err)
+	}
+	body, tail := rest[:len(rest)-12], rest[len(rest)-12:]
+	crc := crc32.Update(0, crcTable, head[:docStart])
+	crc = crc32.Update(crc, crcTable, docs)
+	crc = crc32.Update(crc, crcTable, body)
+	if binary.LittleEndian.Uint64(tail[:8]) != uint64(size-12) || binary.LittleEndian.Uint32(tail[8:]) != crc {
+		return nil, nil, fmt.Errorf("%w: checksum mismatch", errCacheFormat)
+	}
+	if string(got) != key {
+		return nil, nil, errors.New("saved index was built by another storybot version or with other settings")
+	}
+	ix, rest, ok = getBytes(body)
+	if !ok || len(rest) != 0 {
+		return nil, nil, errCacheFormat
 	}
 	return docs, ix, nil
 }
