@@ -228,6 +228,13 @@ func Open(ctx context.Context, opts Options) (*Library, error) {
 	if err := knowledge.CheckRoot(opts.Root); err != nil {
 		return nil, err
 	}
+	// The folder is walked while the saved index loads: a restart needs both.
+	walk := make(chan walked, 1)
+	go func() {
+		var w walked
+		w.files, w.skipped, w.err = knowledge.Walk(ctx, opts.Root, opts.Knowledge, opts.DataDir)
+		walk <- w
+	}()
 	empty := &Snapshot{Version: versionOf(nil), Built: opts.now()}
 	cached := false
 	if snap, files, err := l.loadCache(ctx); err == nil {
@@ -240,8 +247,9 @@ func Open(ctx context.Context, opts Options) (*Library, error) {
 		}
 		l.cur.Store(empty)
 	}
+	w := <-walk
 	l.refMu.Lock()
-	rep, save, err := l.refresh(ctx, !cached, runtime.GOMAXPROCS(0))
+	rep, save, err := l.refresh(ctx, !cached, runtime.GOMAXPROCS(0), &w)
 	l.refMu.Unlock()
 	if err != nil {
 		return nil, err
@@ -352,7 +360,7 @@ func (l *Library) loop() {
 		}
 		l.cmu.Unlock()
 		l.refMu.Lock()
-		rep, save, err := l.refresh(l.ctx, false, l.opts.Workers)
+		rep, save, err := l.refresh(l.ctx, false, l.opts.Workers, nil)
 		l.refMu.Unlock()
 		f.rep, f.err = rep, err
 		if err == nil {

@@ -15,6 +15,13 @@ import (
 	"storybot/internal/knowledge"
 )
 
+// walked is the result of knowledge.Walk.
+type walked struct {
+	files   []knowledge.File
+	skipped []knowledge.Skipped
+	err     error
+}
+
 // result is what became of one file that Walk found.
 type result struct {
 	doc  *knowledge.Document // nil when skipped or gone
@@ -27,15 +34,21 @@ type result struct {
 // refMu. It returns the report, a function that saves the new state (nil
 // when there is nothing to save) and an error that leaves the current
 // snapshot in place. mustSave forces a save (no usable saved index);
-// workers caps the goroutines it uses.
-func (l *Library) refresh(ctx context.Context, mustSave bool, workers int) (Report, func(), error) {
+// workers caps the goroutines it uses; pre, when not nil, is the walk of
+// the folder that Open made while it loaded the saved index.
+func (l *Library) refresh(ctx context.Context, mustSave bool, workers int, pre *walked) (Report, func(), error) {
 	start := time.Now()
 	prev := l.cur.Load()
 	root := l.opts.Root
 	if err := knowledge.CheckRoot(root); err != nil {
 		return emptyReport(), nil, err
 	}
-	entries, walkSkips, err := knowledge.Walk(ctx, root, l.opts.Knowledge, l.opts.DataDir)
+	if pre == nil {
+		var w walked
+		w.files, w.skipped, w.err = knowledge.Walk(ctx, root, l.opts.Knowledge, l.opts.DataDir)
+		pre = &w
+	}
+	entries, walkSkips, err := pre.files, pre.skipped, pre.err
 	if err != nil {
 		return emptyReport(), nil, err
 	}
