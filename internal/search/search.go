@@ -257,16 +257,6 @@ func Build(ctx context.Context, docs []*knowledge.Document, opts Options) (*Inde
 // buildChunk is the number of passages a build worker takes at a time.
 const buildChunk = 256
 
-// parallel runs fn(0..n-1) on workers goroutines (0: GOMAXPROCS), stopping
-// early when ctx is done.
-func parallel[W any](ctx context.Context, workers, n int, newWorker func() W, fn func(w W, i int)) error {
-	return parallelChunks(ctx, workers, n, buildChunk, newWorker, func(w W, lo, hi int) {
-		for i := lo; i < hi; i++ {
-			fn(w, i)
-		}
-	})
-}
-
 // parallelChunks runs fn over [0,n) in chunks [lo,hi) of the given size on
 // workers goroutines (0: GOMAXPROCS), each with its own worker state from
 // newWorker, stopping early when ctx is done.

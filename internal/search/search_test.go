@@ -512,7 +512,7 @@ func TestBuildWorkers(t *testing.T) {
 	for _, w := range []int{1, 2} {
 		var mu sync.Mutex
 		running, most := 0, 0
-		err := parallel(context.Background(), w, 5000, func() int { return 0 }, func(_ int, _ int) {
+		err := parallelChunks(context.Background(), w, 5000, 16, func() int { return 0 }, func(_ int, _, _ int) {
 			mu.Lock()
 			running++
 			most = max(most, running)
