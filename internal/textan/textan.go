@@ -3,7 +3,8 @@
 //
 // The pipeline is a chain of small stages, in the spirit of bleve's analysis
 // package: a Unicode-aware tokenizer (letters and digits; apostrophes inside
-// words, curly ones included, join; "3,000" and "2.5" stay one number),
+// words, curly ones included, join; "3,000" and "2.5" stay one number;
+// "co-infection" and "coinfection" are one word),
 // case folding, diacritic folding (Durrës → durres, through
 // golang.org/x/text), Greek letters spelt out (TNF-α → tnf alpha),
 // possessive removal (Iran’s → iran), ordinals written with digits reduced
@@ -163,8 +164,9 @@ func isASCIIWord(c byte) bool {
 }
 
 // Tokenize calls fn for every word of text: a run of letters and digits, in
-// which an apostrophe between letters ("Iran’s", "don't") and a comma or
-// period between digits ("3,000", "2.5") do not break the word.
+// which an apostrophe between letters ("Iran’s", "don't"), a comma or
+// period between digits ("3,000", "2.5") and the hyphen after one of
+// prefixes ("co-infection") do not break the word.
 //
 // ASCII bytes are classified without decoding or Unicode tables; other
 // characters go through utf8 and package unicode.
@@ -209,6 +211,11 @@ func Tokenize(text string, fn func(Token)) {
 			// a joiner between two word characters of the right kind
 			if i+size < n {
 				next, _ := utf8.DecodeRuneInString(text[i+size:])
+				if r == '-' && i-start <= maxPrefix && unicode.IsLetter(next) && prefixes[strings.ToLower(text[start:i])] {
+					prev = r
+					i += size
+					continue
+				}
 				if isApos(r) && unicode.IsLetter(prev) && unicode.IsLetter(next) {
 					prev = r
 					i += size
@@ -226,9 +233,24 @@ func Tokenize(text string, fn func(Token)) {
 	}
 }
 
+// prefixes are the English prefixes that are written with or without a
+// hyphen ("co-infection", "coinfection"): the tokenizer joins such a prefix
+// to the word after its hyphen, and Fold drops the hyphen, so both spellings
+// give one term. Other hyphens separate words ("SARS-CoV", "pro-democratic").
+var prefixes = map[string]bool{
+	"anti": true, "co": true, "counter": true, "extra": true, "hyper": true,
+	"hypo": true, "inter": true, "intra": true, "macro": true, "micro": true,
+	"multi": true, "non": true, "post": true, "pre": true, "pseudo": true,
+	"re": true, "semi": true, "sub": true, "super": true, "trans": true,
+	"ultra": true,
+}
+
+// maxPrefix is the length of the longest of prefixes.
+const maxPrefix = len("counter")
+
 // Fold lower-cases word, removes diacritics (Durrës → durres), normalizes
-// apostrophes to ASCII and drops the thousands separators of numbers
-// ("3,000" → "3000").
+// apostrophes to ASCII and drops hyphens ("co-infection" → "coinfection")
+// and the thousands separators of numbers ("3,000" → "3000").
 func Fold(word string) string {
 	ascii := true
 	for i := 0; i < len(word); i++ {
@@ -236,6 +258,9 @@ func Fold(word string) string {
 			ascii = false
 			break
 		}
+	}
+	if strings.IndexByte(word, '-') >= 0 {
+		word = strings.ReplaceAll(word, "-", "")
 	}
 	if ascii {
 		if strings.IndexByte(word, ',') >= 0 {
