@@ -283,6 +283,7 @@ func (l *Library) scheduleSave(save func()) {
 	l.saves.Add(1)
 	go func() {
 		defer l.saves.Done()
+		lowerPriority()
 		for {
 			l.smu.Lock()
 			job := l.pendingSave
@@ -346,9 +347,11 @@ func (l *Library) Refresh(ctx context.Context) (Report, error) {
 	}
 }
 
-// loop runs queued flights one after the other.
+// loop runs queued flights one after the other, at a lower scheduling
+// priority than questions (lowerPriority).
 func (l *Library) loop() {
 	defer l.loops.Done()
+	lowerPriority()
 	for {
 		l.cmu.Lock()
 		f := l.next

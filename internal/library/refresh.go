@@ -188,39 +188,43 @@ func cmpString(a, b string) int {
 	return 0
 }
 
-// parallel runs fn(0..n-1) on up to workers goroutines (at least one) and
-// returns the first error; it stops handing out work after an error.
+// parallel runs fn(0..n-1) on up to workers goroutines (at least one; one
+// is the caller's own) and returns the first error; it stops handing out
+// work after an error.
 func parallel(ctx context.Context, workers, n int, fn func(i int) error) error {
 	workers = min(n, max(1, workers))
 	var (
 		mu    sync.Mutex
 		next  int
 		first error
-		wg    sync.WaitGroup
 	)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				if first != nil || next >= n {
-					mu.Unlock()
-					return
-				}
-				i := next
-				next++
+	work := func() {
+		for {
+			mu.Lock()
+			if first != nil || next >= n {
 				mu.Unlock()
-				if err := fn(i); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-					}
-					mu.Unlock()
-					return
-				}
+				return
 			}
-		}()
+			i := next
+			next++
+			mu.Unlock()
+			if err := fn(i); err != nil {
+				mu.Lock()
+				if first == nil {
+					first = err
+				}
+				mu.Unlock()
+				return
+			}
+		}
+	}
+	if workers <= 1 {
+		work()
+		return first
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(work)
 	}
 	wg.Wait()
 	return first

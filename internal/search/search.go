@@ -267,23 +267,28 @@ func parallelChunks[W any](ctx context.Context, workers, n, chunk int, newWorker
 	workers = max(1, min(workers, (n+chunk-1)/chunk))
 	var mu sync.Mutex
 	next := 0
+	work := func() {
+		w := newWorker()
+		for ctx.Err() == nil {
+			mu.Lock()
+			lo := next
+			next += chunk
+			mu.Unlock()
+			if lo >= n {
+				return
+			}
+			fn(w, lo, min(n, lo+chunk))
+		}
+	}
+	if workers == 1 {
+		// on the caller's goroutine (and thread: a background refresh
+		// runs on a thread of lower priority)
+		work()
+		return ctx.Err()
+	}
 	var wg sync.WaitGroup
 	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w := newWorker()
-			for ctx.Err() == nil {
-				mu.Lock()
-				lo := next
-				next += chunk
-				mu.Unlock()
-				if lo >= n {
-					return
-				}
-				fn(w, lo, min(n, lo+chunk))
-			}
-		}()
+		wg.Go(work)
 	}
 	wg.Wait()
 	return ctx.Err()
