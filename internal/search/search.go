@@ -324,6 +324,20 @@ type passageAnalyzer struct {
 	stamp  []uint32         // local term → the passage slot refers to
 	pass   uint32           // passages analyzed so far (the current stamp)
 	global []int32          // local term → global term ID, -1 until invert numbers it
+
+	bytes, fields, tokens int // text analyzed so far, its term entries and body terms
+}
+
+// estimate returns capacities for the term entries and the body terms of
+// a chunk of size bytes of text: from the worker's own ratios so far, with
+// a little to spare, else about one body term in 7 bytes of English and one
+// distinct term of a passage in 9. Capacities close to the need keep the
+// chunk arrays from growing by doubling and copying.
+func (w *passageAnalyzer) estimate(size int) (fields, tokens int) {
+	if w.bytes < 1<<16 {
+		return size / 9, size / 7
+	}
+	return size*w.fields/w.bytes + size*w.fields/w.bytes/16, size*w.tokens/w.bytes + size*w.tokens/w.bytes/16
 }
 
 // word returns the local term of the word w as written, or -1 when it is
@@ -375,20 +389,23 @@ func (ix *Index) analyze(ctx context.Context) ([]*chunkTerms, []*passageAnalyzer
 		for _, p := range ix.passages[lo:hi] {
 			size += len(p.Text)
 		}
-		// about one body term in 7 bytes of English, one distinct in 9
+		nf, ns := w.estimate(size)
 		c := &chunkTerms{
 			w:    w,
 			nf:   make([]uint32, 0, hi-lo),
 			ns:   make([]uint32, 0, hi-lo),
-			term: make([]uint32, 0, size/9),
-			tf:   make([]float32, 0, size/9),
-			btf:  make([]float32, 0, size/9),
-			seq:  make([]uint32, 0, size/7),
+			term: make([]uint32, 0, nf),
+			tf:   make([]float32, 0, nf),
+			btf:  make([]float32, 0, nf),
+			seq:  make([]uint32, 0, ns),
 			blen: make([]float32, 0, hi-lo),
 		}
 		for i := lo; i < hi; i++ {
 			ix.pass.length[i] = w.analyze(c, ix.passages[i])
 		}
+		w.bytes += size
+		w.fields += len(c.term)
+		w.tokens += len(c.seq)
 		chunks[lo/buildChunk] = c
 	})
 	return chunks, workers, err
