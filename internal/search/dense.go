@@ -261,10 +261,18 @@ func (ix *Index) fuse(ctx context.Context, query string, qs []qterm, _ []Hit, k 
 
 // matchOf computes Hit.Match for one passage directly from its text.
 func (ix *Index) matchOf(qs []qterm, p *knowledge.Passage) float64 {
+	// only the query's terms matter: look the passage's terms up among
+	// them rather than in the whole dictionary
+	want := map[string]uint32{}
+	for _, q := range qs {
+		if q.known {
+			want[ix.terms.term(q.id)] = q.id
+		}
+	}
 	present := map[uint32]bool{}
 	for _, text := range []string{p.Text, p.Section, p.Title} {
 		ix.opts.Analyzer.Each(text, func(t string, _ textan.Token) {
-			if id, ok := ix.terms.lookup(t); ok {
+			if id, ok := want[t]; ok {
 				present[id] = true
 			}
 		})

@@ -124,3 +124,22 @@ func TestDenseErrors(t *testing.T) {
 		t.Fatalf("stop words: %v %v", hits, err)
 	}
 }
+
+// TestMatchOfAgreesWithPostings: Hit.Match computed from a passage's text
+// (for passages found only by dense retrieval) equals the one the lexical
+// ranking computes from the postings, misspelt query words included.
+func TestMatchOfAgreesWithPostings(t *testing.T) {
+	ix := build(t, storyDocs(t), Options{FeedbackDocs: -1})
+	for _, q := range []string{"Where did the MEK members settle in Albania?", "Edi Rama diplomatic relations", "cyberatack Tirana", "Durrës camp 1981 protests"} {
+		hits, err := ix.Search(context.Background(), q, 10)
+		if err != nil || len(hits) == 0 {
+			t.Fatalf("%q: %v %v", q, hits, err)
+		}
+		qs := ix.queryTerms(q)
+		for _, h := range hits {
+			if got := ix.matchOf(qs, h.Passage); got != h.Match {
+				t.Errorf("%q, passage %s: matchOf %v, postings %v", q, h.Passage.ID, got, h.Match)
+			}
+		}
+	}
+}
