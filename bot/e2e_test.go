@@ -322,8 +322,11 @@ func TestAskEndToEnd(t *testing.T) {
 		if withPrefix(customIDs(e.JSON()), "cancel:") == "" {
 			t.Errorf("progress edit %d has no Cancel button: %s", i, e.Body)
 		}
-		if i > 0 && e.Time.Sub(edits[i-1].Time) < 50*time.Millisecond {
-			t.Errorf("edits %d and %d are %v apart, want ≥ the edit interval", i-1, i, e.Time.Sub(edits[i-1].Time))
+		// The spacing itself is TestThrottleSpacesEdits' job, measured where
+		// the edits are made; here the arrival times at the fake also carry
+		// the network's jitter, so only a gross violation fails.
+		if i > 0 && e.Time.Sub(edits[i-1].Time) < 25*time.Millisecond {
+			t.Errorf("edits %d and %d arrived %v apart; the edit interval is 50 ms", i-1, i, e.Time.Sub(edits[i-1].Time))
 		}
 	}
 	final := edits[len(edits)-1].JSON()

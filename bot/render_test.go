@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -272,6 +273,55 @@ func TestThrottleCoalesces(t *testing.T) {
 	defer mu.Unlock()
 	if strings.Join(sent, ",") != "1" {
 		t.Errorf("sent %v; want only the first (the rest coalesced, then stopped)", sent)
+	}
+}
+
+// TestThrottleSpacesEdits streams progress every millisecond and checks
+// that the throttle lets edits go at least the interval apart (it stamps
+// each edit when its timer fires, and Go timers never fire early, so this
+// holds on any machine, however loaded) and that updates were coalesced
+// rather than queued.
+func TestThrottleSpacesEdits(t *testing.T) {
+	const interval = 40 * time.Millisecond
+	var mu sync.Mutex
+	var at []time.Time
+	var sent []string
+	var th *throttle
+	th = &throttle{interval: interval, log: discardLog(), start: time.Now(), edit: func(ctx context.Context, m Message) error {
+		th.mu.Lock()
+		stamp := th.last // when the throttle let this edit go
+		th.mu.Unlock()
+		mu.Lock()
+		at = append(at, stamp)
+		sent = append(sent, m.Content)
+		mu.Unlock()
+		return nil
+	}}
+	ctx := context.Background()
+	begin := time.Now()
+	n := 0
+	for time.Since(begin) < 6*interval {
+		n++
+		th.progress(ctx, Message{Content: fmt.Sprint(n)})
+		time.Sleep(time.Millisecond)
+	}
+	th.stop()
+	elapsed := time.Since(begin)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(at) < 2 {
+		t.Fatalf("want several progress edits over %v, got %d", elapsed, len(at))
+	}
+	for i := 1; i < len(at); i++ {
+		if gap := at[i].Sub(at[i-1]); gap < interval {
+			t.Errorf("edits %d and %d were made %v apart, want ≥ %v", i-1, i, gap, interval)
+		}
+	}
+	if max := int(elapsed/interval) + 1; len(at) > max {
+		t.Errorf("%d edits in %v; want at most %d", len(at), elapsed, max)
+	}
+	if len(sent) >= n {
+		t.Errorf("%d updates gave %d edits: not coalesced", n, len(sent))
 	}
 }
 
