@@ -138,7 +138,12 @@ func (l *Library) writeCache(snap *Snapshot, files map[string]fileState) (int64,
 	for i, part := range parts {
 		ids[i] = segmentID(key, len(parts), part)
 		if l.onDisk[ids[i]] {
-			continue
+			// Saved before; checked because another process with the same
+			// DATA_DIR (storybot refresh while the bot runs) may have
+			// removed it as stale.
+			if _, err := os.Stat(l.segFile(ids[i])); err == nil {
+				continue
+			}
 		}
 		sec.Reset()
 		encodeDocs(&sec, part)

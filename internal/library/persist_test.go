@@ -180,3 +180,27 @@ func TestSavedIndexOfAnotherFolderIsNotUsed(t *testing.T) {
 		t.Errorf("parsed %v: the saved index of another folder was used", got)
 	}
 }
+
+// Two libraries share a DATA_DIR (storybot refresh while the bot runs):
+// each save writes the segment files it needs even when the other removed
+// them, so the next start loads the saved index.
+func TestSharedDataDirSavesStayLoadable(t *testing.T) {
+	f := newFixture(t)
+	f.write("a.md", storyA)
+	bot := f.open()
+	cli := f.open()
+	f.write("a.md", storyA+"\nA change the command-line refresh saves.\n")
+	refresh(t, cli) // saves a new segment, removes the bot's as stale
+	cli.Close()
+	f.write("a.md", storyA)
+	refresh(t, bot) // back to the bot's first segment
+	bot.Close()
+	f.parsed.take()
+	l := f.open()
+	if got := f.parsed.take(); len(got) != 0 {
+		t.Errorf("restart parsed %v: the saved index was not loadable\n%s", got, f.logs.String())
+	}
+	if hits := searchDocs(t, l, "Edi Rama"); len(hits) == 0 {
+		t.Error("restarted index finds nothing")
+	}
+}
