@@ -174,7 +174,13 @@ type Library struct {
 	changeMu sync.Mutex // serializes AddFile, Remove and Restore
 	auditMu  sync.Mutex
 	saveMu   sync.Mutex
-	onDisk   map[string]bool // IDs of the segment files known to be saved; under saveMu (or before Open returns)
+	// bgMu keeps a background refresh and a background save from running
+	// at once, so that together they hold at most Options.Workers of the
+	// Go scheduler's Ps: on two CPUs, a question always finds one free
+	// (without it, questions waited up to a 10 ms scheduling quantum
+	// behind the two).
+	bgMu   sync.Mutex
+	onDisk map[string]bool // IDs of the segment files known to be saved; under saveMu (or before Open returns)
 
 	// background saves: the latest state waits in pendingSave; one saver
 	// goroutine runs at a time (saving is true), counted in saves.
@@ -294,7 +300,9 @@ func (l *Library) scheduleSave(save func()) {
 				return
 			}
 			l.smu.Unlock()
+			l.bgMu.Lock()
 			job()
+			l.bgMu.Unlock()
 		}
 	}()
 }
@@ -363,7 +371,9 @@ func (l *Library) loop() {
 		}
 		l.cmu.Unlock()
 		l.refMu.Lock()
+		l.bgMu.Lock()
 		rep, save, err := l.refresh(l.ctx, false, l.opts.Workers, nil)
+		l.bgMu.Unlock()
 		l.refMu.Unlock()
 		f.rep, f.err = rep, err
 		if err == nil {
