@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -666,6 +667,11 @@ type scratch struct {
 	seen    []bool
 	touched []uint32
 	dacc    []float32
+	// reused per query, so that a search allocates little (allocation
+	// during a garbage collection costs a question assist work)
+	top  []scored          // the heap of the best RerankDepth
+	hits []termAt          // one passage's query-term positions
+	docN map[uint32]uint16 // passages seen per document, for decay
 }
 
 func (ix *Index) getScratch() *scratch {
@@ -887,7 +893,8 @@ func (ix *Index) rank(qs []qterm, k int) []scored {
 	if ix.reranks() || ix.decays() || ix.opts.PerDoc > 0 {
 		depth = max(k, ix.opts.RerankDepth)
 	}
-	h := topK{k: depth}
+	h := topK{k: depth, h: s.top[:0]}
+	defer func() { s.top = h.h[:0] }()
 	nw := float32(ix.opts.NeighborWeight)
 	last := uint32(len(ix.passages) - 1)
 	for _, id := range s.touched {
@@ -910,18 +917,23 @@ func (ix *Index) rank(qs []qterm, k int) []scored {
 		ww := float32(ix.opts.ProxWideWeight) * maxP
 		phw := float32(ix.opts.PhraseWeight) * maxP
 		for i := range out {
-			near, wide, phrase := ix.proximity(qs, total, out[i].id)
+			var near, wide, phrase float32
+			near, wide, phrase, s.hits = ix.proximity(qs, total, out[i].id, s.hits[:0])
 			out[i].score += pw*near + ww*wide + phw*phrase
 		}
 		sort.Slice(out, func(i, j int) bool { return out[j].less(out[i]) })
 	}
 	if ix.decays() {
-		out = ix.decay(out)
+		if s.docN == nil {
+			s.docN = map[uint32]uint16{}
+		}
+		out = ix.decay(out, s.docN)
 	}
 	if ix.opts.PerDoc > 0 {
 		out = ix.diversify(out)
 	}
-	return out[:min(k, len(out))]
+	// out shares the scratch, which goes back to the pool: copy the k kept
+	return slices.Clone(out[:min(k, len(out))])
 }
 
 // decays reports whether DocDecay is on.
@@ -929,9 +941,10 @@ func (ix *Index) decays() bool { return ix.opts.DocDecay > 0 && ix.opts.DocDecay
 
 // decay multiplies the score of each passage of out (best first) by
 // DocDecay once for every passage of its document before it, and sorts out
-// again. A document's passages keep their order among themselves.
-func (ix *Index) decay(out []scored) []scored {
-	seen := make(map[uint32]int, len(out))
+// again. A document's passages keep their order among themselves. seen is
+// cleared and used to count passages per document.
+func (ix *Index) decay(out []scored, seen map[uint32]uint16) []scored {
+	clear(seen)
 	d := float32(ix.opts.DocDecay)
 	for i := range out {
 		doc := ix.pdoc[out[i].id]
@@ -1024,8 +1037,8 @@ func (ix *Index) reranks() bool {
 // and ProxWideWindow consecutive body terms, phrase the IDF share of the
 // query's consecutive term pairs found next to each other in order (each
 // 0 when its weight is off).
-func (ix *Index) proximity(qs []qterm, total float64, id uint32) (near, wide, phrase float32) {
-	var hits []termAt
+// hits is a buffer to reuse; it is returned, grown, for the next call.
+func (ix *Index) proximity(qs []qterm, total float64, id uint32, hits []termAt) (near, wide, phrase float32, buf []termAt) {
 	for pos, t := range ix.seqOf(id) {
 		for qi := range qs {
 			if qs[qi].known && !qs[qi].expansion && qs[qi].id == t {
@@ -1035,7 +1048,7 @@ func (ix *Index) proximity(qs []qterm, total float64, id uint32) (near, wide, ph
 		}
 	}
 	if len(hits) < 2 {
-		return 0, 0, 0
+		return 0, 0, 0, hits
 	}
 	if ix.opts.ProxWeight > 0 {
 		near = float32(bestWindow(qs, hits, ix.opts.ProxWindow) / total)
@@ -1046,7 +1059,7 @@ func (ix *Index) proximity(qs []qterm, total float64, id uint32) (near, wide, ph
 	if ix.opts.PhraseWeight > 0 {
 		phrase = float32(phrases(qs, hits))
 	}
-	return near, wide, phrase
+	return near, wide, phrase, hits
 }
 
 // phrases returns the share of the query's consecutive term pairs, each
