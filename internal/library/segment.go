@@ -4,7 +4,6 @@ import (
 	"context"
 	"hash/fnv"
 	"runtime"
-	"sort"
 
 	"storybot/internal/knowledge"
 	"storybot/internal/search"
@@ -13,8 +12,10 @@ import (
 // Large folders are indexed in segments so that a change re-indexes only
 // the segment that holds the changed document. Documents are assigned to
 // segments by a hash of their path, so each segment is a random sample of
-// the folder and BM25 statistics (IDF, average length) are close across
-// segments; hits are merged by score. A folder with less than segmentBytes
+// the folder and average lengths are close across segments; a query is
+// scored with IDF counted across all segments and one scale for document
+// evidence and proximity (search.SearchSegments), so hits merge by score as
+// if from one index. A folder with less than segmentBytes
 // of text is one segment, indexed exactly as search.Build does.
 const (
 	segmentBytes = 1 << 20
@@ -103,33 +104,14 @@ func buildSegments(ctx context.Context, docs []*knowledge.Document, n int, prev 
 }
 
 // Search returns up to k passages of the snapshot that best match q, best
-// first: the hits of every segment merged by score. With no documents it
-// returns no hits and no error. Safe for concurrent use.
+// first, scored across every segment as one index would (see
+// search.SearchSegments). With no documents it returns no hits and no
+// error. Safe for concurrent use.
 func (s *Snapshot) Search(ctx context.Context, q string, k int) ([]search.Hit, error) {
-	switch len(s.segs) {
-	case 0:
+	if len(s.segs) == 0 {
 		return nil, nil
-	case 1:
-		return s.segs[0].Search(ctx, q, k)
 	}
-	var all []search.Hit
-	for _, ix := range s.segs {
-		hits, err := ix.Search(ctx, q, k)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, hits...)
-	}
-	sort.SliceStable(all, func(i, j int) bool {
-		if all[i].Score != all[j].Score {
-			return all[i].Score > all[j].Score
-		}
-		return all[i].Passage.ID < all[j].Passage.ID
-	})
-	if k >= 0 && len(all) > k {
-		all = all[:k]
-	}
-	return all, nil
+	return search.SearchSegments(ctx, s.segs, q, k)
 }
 
 // Segments returns the number of index segments (1 for small folders).

@@ -656,6 +656,7 @@ type qterm struct {
 	known bool
 	w     float64 // query term frequency
 	idf   float64 // passage-level IDF
+	didf  float64 // document-level IDF
 	// expansion marks a term added by feedback: it scores but counts for
 	// neither Match nor proximity.
 	expansion bool
@@ -751,14 +752,21 @@ func (ix *Index) queryTerms(query string) []qterm {
 		}
 		q := qterm{id: id, known: known, w: w, idf: idf(n, 0)}
 		if known {
-			q.idf = idf(n, ix.pass.df(id))
-			if m := ix.opts.DocIDF; m > 0 && len(ix.docs) > 1 {
-				q.idf = (1-m)*q.idf + m*idf(len(ix.docs), ix.doc.df(id))*ix.idfScale
-			}
+			ix.setIDF(&q, n, len(ix.docs), ix.pass.df(id), ix.doc.df(id), ix.idfScale)
 		}
 		qs = append(qs, q)
 	})
 	return qs
+}
+
+// setIDF sets q's passage- and document-level IDF from n passages and nd
+// documents of which df and ddf hold the term.
+func (ix *Index) setIDF(q *qterm, n, nd, df, ddf int, idfScale float64) {
+	q.idf = idf(n, df)
+	q.didf = idf(nd, ddf)
+	if m := ix.opts.DocIDF; m > 0 && nd > 1 {
+		q.idf = (1-m)*q.idf + m*q.didf*idfScale
+	}
 }
 
 // lexical ranks passages by BM25F plus weighted document-level BM25.
@@ -832,14 +840,17 @@ func (ix *Index) expand(qs []qterm, first []scored) []qterm {
 func (ix *Index) rank(qs []qterm, k int) []scored {
 	s := ix.getScratch()
 	defer ix.putScratch(s)
+	maxP, maxD := ix.accumulate(qs, s)
+	return ix.rankFinish(qs, s, k, maxP, maxD)
+}
+
+// accumulate adds the BM25F scores of qs into s (passages and documents)
+// and returns the best passage and document scores, which finish uses to
+// put document evidence and proximity on the passages' scale.
+func (ix *Index) accumulate(qs []qterm, s *scratch) (maxP, maxD float32) {
 	k1 := float32(ix.opts.K1)
 	b := float32(ix.opts.B)
-	var total float64
-	for _, q := range qs {
-		if !q.expansion {
-			total += q.idf * q.w
-		}
-	}
+	total := queryTotal(qs)
 	nd := len(ix.docs)
 	for _, q := range qs {
 		if !q.known {
@@ -868,7 +879,7 @@ func (ix *Index) rank(qs []qterm, k int) []scored {
 		// document level
 		if ix.opts.DocWeight > 0 && nd > 1 {
 			d := &ix.doc
-			dw := float32(idf(nd, d.df(q.id)) * q.w)
+			dw := float32(q.didf * q.w)
 			lo, hi := d.off[q.id], d.off[q.id+1]
 			per := k1 * b / d.avg
 			for j := lo; j < hi; j++ {
@@ -878,13 +889,31 @@ func (ix *Index) rank(qs []qterm, k int) []scored {
 			}
 		}
 	}
-	var maxP, maxD float32
 	for _, id := range s.touched {
 		maxP = max(maxP, s.acc[id])
 	}
 	for _, v := range s.dacc {
 		maxD = max(maxD, v)
 	}
+	return maxP, maxD
+}
+
+// queryTotal is the IDF mass of the query's own terms (not feedback
+// expansions), the denominator of Match and of the proximity shares.
+func queryTotal(qs []qterm) float64 {
+	var total float64
+	for _, q := range qs {
+		if !q.expansion {
+			total += q.idf * q.w
+		}
+	}
+	return total
+}
+
+// rankFinish combines the scores accumulate left in s with document evidence
+// and proximity, scaled by maxP and maxD, and returns the best k.
+func (ix *Index) rankFinish(qs []qterm, s *scratch, k int, maxP, maxD float32) []scored {
+	total := queryTotal(qs)
 	dw := float32(0)
 	if maxD > 0 {
 		dw = float32(ix.opts.DocWeight) * maxP / maxD

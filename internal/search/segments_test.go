@@ -1,0 +1,105 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"storybot/internal/knowledge"
+)
+
+// segmentCorpus is 30 one-passage documents of exactly eight words each and
+// same-length titles, so every passage and document has the same length
+// and a segmented collection must score exactly as one index does.
+func segmentCorpus() []*knowledge.Document {
+	vocab := strings.Fields("albania iran cyberattack embassy sanctions hackers tirana microsoft diplomats server ransomware nato statement police archive minister")
+	r := rand.New(rand.NewPCG(7, 11))
+	var docs []*knowledge.Document
+	for i := range 30 {
+		words := make([]string, 8)
+		for j := range words {
+			// skewed: early words are common, late ones rare
+			words[j] = vocab[int(float64(len(vocab))*r.Float64()*r.Float64())]
+		}
+		docs = append(docs, doc(fmt.Sprintf("d%02d.md", i), fmt.Sprintf("Note %02d", i), strings.Join(words, " ")+"."))
+	}
+	return docs
+}
+
+func TestSearchSegmentsScoresLikeOneIndex(t *testing.T) {
+	docs := segmentCorpus()
+	one := build(t, docs, Options{})
+	var segs []*Index
+	for s := range 3 {
+		var part []*knowledge.Document
+		for i, d := range docs {
+			if i%3 == s {
+				part = append(part, d)
+			}
+		}
+		segs = append(segs, build(t, part, Options{}))
+	}
+	ctx := context.Background()
+	merged := 0
+	for _, q := range []string{"embassy sanctions", "police archive", "minister statement nato", "iran hackers server", "ransomware", "tirana diplomats embassy"} {
+		want, err := one.Search(ctx, q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := SearchSegments(ctx, segs, q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := describe(got), describe(want); a != b {
+			t.Errorf("%q: segments gave\n%s\none index gives\n%s", q, a, b)
+		}
+		old, _ := mergeSearches(ctx, segs, q, 5)
+		if describe(old) != describe(want) {
+			merged++
+		}
+	}
+	// the test is only meaningful if merging per-segment scores goes wrong
+	if merged == 0 {
+		t.Error("merging each segment's own scores matched one index on every query: the corpus does not exercise SearchSegments")
+	}
+}
+
+func describe(hits []Hit) string {
+	var b strings.Builder
+	for _, h := range hits {
+		fmt.Fprintf(&b, "%s %.4f %.4f\n", h.Passage.ID, h.Score, h.Match)
+	}
+	return b.String()
+}
+
+func TestSearchSegmentsEdges(t *testing.T) {
+	ctx := context.Background()
+	docs := storyDocs(t)
+	ix := build(t, docs, Options{})
+	if hits, err := SearchSegments(ctx, nil, "iran", 3); err != nil || len(hits) != 0 || hits == nil {
+		t.Errorf("no segments: %v %v", hits, err)
+	}
+	a, _ := SearchSegments(ctx, []*Index{ix}, "Why did Albania cut ties with Iran?", 3)
+	b, _ := ix.Search(ctx, "Why did Albania cut ties with Iran?", 3)
+	if describe(a) != describe(b) {
+		t.Errorf("one segment differs from Search:\n%s\n%s", describe(a), describe(b))
+	}
+	empty := build(t, nil, Options{})
+	if hits, err := SearchSegments(ctx, []*Index{ix, empty}, "the of and", 3); err != nil || len(hits) != 0 {
+		t.Errorf("stop words only: %v %v", hits, err)
+	}
+	if hits, err := SearchSegments(ctx, []*Index{ix, empty}, "Albania Iran", 0); err != nil || len(hits) != 0 {
+		t.Errorf("k=0: %v %v", hits, err)
+	}
+	hits, err := SearchSegments(ctx, []*Index{empty, ix}, "Albania Iran", 3)
+	if err != nil || len(hits) != 3 {
+		t.Errorf("an empty segment beside a full one: %v %v", hits, err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := SearchSegments(cctx, []*Index{ix, empty}, "iran", 3); err == nil {
+		t.Error("a cancelled context should fail")
+	}
+}
