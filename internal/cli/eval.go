@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"storybot/internal/answer"
 	"storybot/internal/eval"
 	"storybot/internal/knowledge"
 	"storybot/internal/search"
@@ -23,6 +24,7 @@ type evalFlags struct {
 	answers   bool // --answers: also measure the answer pipeline (see evalSections)
 	load      knowledge.Options
 	search    search.Options
+	segments  int // --segments: split the index by document, as the library does for large folders
 }
 
 // dirList collects a repeated --knowledge flag.
@@ -42,8 +44,38 @@ type evalRun struct {
 	flags     evalFlags
 	questions []eval.Question
 	docs      []*knowledge.Document
-	index     *search.Index
+	index     answer.Retriever // one *search.Index, or segments searched together
 	report    *evalReport
+}
+
+// segmented is an index split by document into segments, searched as the
+// library searches a large folder (search.SearchSegments).
+type segmented []*search.Index
+
+func (s segmented) Search(ctx context.Context, q string, k int) ([]search.Hit, error) {
+	return search.SearchSegments(ctx, s, q, k)
+}
+
+// buildSegments indexes docs in n segments, each document in one, assigned
+// in turn (the library assigns them by a hash of the path; either way each
+// segment is a sample of the collection).
+func buildSegments(ctx context.Context, docs []*knowledge.Document, n int, opts search.Options) (segmented, search.Stats, error) {
+	parts := make([][]*knowledge.Document, n)
+	for i, d := range docs {
+		parts[i%n] = append(parts[i%n], d)
+	}
+	var st search.Stats
+	segs := make(segmented, n)
+	for i, part := range parts {
+		ix, err := search.Build(ctx, part, opts)
+		if err != nil {
+			return nil, st, err
+		}
+		segs[i] = ix
+		s := ix.Stats()
+		st.Docs, st.Passages, st.Terms, st.TextBytes = st.Docs+s.Docs, st.Passages+s.Passages, st.Terms+s.Terms, st.TextBytes+s.TextBytes
+	}
+	return segs, st, nil
 }
 
 // evalIndexStats are the "index" numbers of the eval report.
@@ -120,6 +152,7 @@ func cmdEval(ctx context.Context, e *Env, args []string) error {
 	fs.BoolVar(&fl.answers, "answers", false, "also measure the answers (needs the answer pipeline)")
 	// tuning knobs, for measuring alternatives; 0 keeps the built-in default
 	fs.IntVar(&fl.load.PassageChars, "passage-chars", 0, "tuning: target passage size in characters (0: default)")
+	fs.IntVar(&fl.segments, "segments", 0, "split the index into this many segments by document and search them together, as the bot's library does for folders over 1 MB (0 or 1: one index)")
 	fs.Float64Var(&fl.search.K1, "k1", 0, "tuning: BM25 k1 (0: default)")
 	fs.Float64Var(&fl.search.B, "b", 0, "tuning: BM25 b (0: default, <0: none)")
 	fs.Float64Var(&fl.search.TitleWeight, "title-weight", 0, "tuning: title field weight (0: default, <0: none)")
@@ -188,10 +221,20 @@ func cmdEval(ctx context.Context, e *Env, args []string) error {
 	searchOpts := fl.search
 	searchOpts.Log = e.Log
 	start = time.Now()
-	if r.index, err = search.Build(ctx, r.docs, searchOpts); err != nil {
+	var st search.Stats
+	if fl.segments > 1 {
+		r.index, st, err = buildSegments(ctx, r.docs, fl.segments, searchOpts)
+	} else {
+		var ix *search.Index
+		ix, err = search.Build(ctx, r.docs, searchOpts)
+		r.index = ix
+		if err == nil {
+			st = ix.Stats()
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("eval: build index: %w", err)
 	}
-	st := r.index.Stats()
 	r.report.Index.BuildMS = time.Since(start).Milliseconds()
 	r.report.Index.Docs, r.report.Index.Passages, r.report.Index.Bytes = st.Docs, st.Passages, st.TextBytes
 

@@ -42,6 +42,41 @@ func TestEvalJSON(t *testing.T) {
 	}
 }
 
+// TestEvalSegments: --segments splits the index by document (as the library
+// does for large folders) and must find the same documents on the small set,
+// with the same index totals.
+func TestEvalSegments(t *testing.T) {
+	args := []string{"eval", "--questions", "testdata/search_eval/questions.jsonl",
+		"--knowledge", storyDir, "--knowledge", "testdata/search_eval/distractors", "--k", "1,3", "--json"}
+	one, _, err := runCLI(t, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, _, err := runCLI(t, append(args, "--segments", "2")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type rep struct {
+		Recall map[string]float64 `json:"recall"`
+		Index  map[string]float64 `json:"index"`
+	}
+	var a, b rep
+	if err := json.Unmarshal([]byte(one), &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(two), &b); err != nil {
+		t.Fatal(err)
+	}
+	if a.Recall["1"] != b.Recall["1"] || a.Recall["3"] != b.Recall["3"] {
+		t.Errorf("recall: one index %v, two segments %v", a.Recall, b.Recall)
+	}
+	for _, k := range []string{"docs", "passages", "bytes"} {
+		if a.Index[k] != b.Index[k] {
+			t.Errorf("index %s: one index %v, two segments %v", k, a.Index[k], b.Index[k])
+		}
+	}
+}
+
 func TestEvalText(t *testing.T) {
 	out, _, err := runCLI(t, "eval", "--questions", "testdata/search_eval/questions.jsonl", "--knowledge", storyDir)
 	if err != nil {
