@@ -6,13 +6,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"storybot/bot/discordtest"
 	"storybot/internal/llm/llmtest"
+	"storybot/internal/syncbuf"
 )
 
 // buildBinary compiles this module's storybot command once per test run.
@@ -28,24 +28,6 @@ func buildBinary(t *testing.T) string {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
-}
-
-// syncBuffer is an io.Writer safe to read while the process writes to it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestSIGTERMStopsTheBotGracefully runs the built binary against a fake
@@ -77,7 +59,7 @@ func TestSIGTERMStopsTheBotGracefully(t *testing.T) {
 		"OPENAI_BASE_URL=" + model.URL(), "OPENAI_API_KEY=sk-secret-test-key",
 		"SHUTDOWN_TIMEOUT=1s", "LOG_LEVEL=debug",
 	}
-	var stderr syncBuffer
+	var stderr syncbuf.Buffer
 	cmd.Stdout, cmd.Stderr = &stderr, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 	"storybot/internal/answer"
 	"storybot/internal/feedback"
 	"storybot/internal/knowledge"
+	"storybot/internal/syncbuf"
 )
 
 // fakeAsker is a hand-written Asker.
@@ -110,26 +111,9 @@ type harness struct {
 	lib   *fakeLibrary
 	asker *fakeAsker
 	data  string
-	logs  *syncBuffer
+	logs  *syncbuf.Buffer
 	stop  context.CancelFunc
 	done  chan error
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // start runs a real bot against a fake Discord and waits for it to be ready
@@ -138,7 +122,7 @@ func (s *syncBuffer) String() string {
 func start(t testing.TB, asker *fakeAsker, tweak func(*bot.Options)) *harness {
 	t.Helper()
 	h := &harness{srv: discordtest.New(t), lib: &fakeLibrary{cat: bot.Catalog{Docs: []*knowledge.Document{storyDoc}, Refreshed: time.Date(2026, 11, 25, 21, 0, 0, 0, time.UTC)}},
-		asker: asker, data: t.TempDir(), logs: &syncBuffer{}, done: make(chan error, 1)}
+		asker: asker, data: t.TempDir(), logs: &syncbuf.Buffer{}, done: make(chan error, 1)}
 	opts := bot.Options{
 		Token: discordtest.Token, APIURL: h.srv.URL(), GuildID: discordtest.GuildID,
 		Asker: asker, Library: h.lib, Feedback: feedback.Open(h.data), DataDir: h.data,

@@ -50,18 +50,23 @@ func connectError(apiURL string, err error) error {
 	if errors.As(err, &ce) {
 		switch ce.Code {
 		case 4004:
-			return fmt.Errorf("bot: Discord rejected DISCORD_TOKEN (gateway close 4004, authentication failed): reset the token on the Bot tab of %s and put the new one in .env", portal)
+			return tokenRejected("gateway close 4004, authentication failed")
 		case 4014:
 			return fmt.Errorf("bot: Discord refused the Message Content intent (gateway close 4014): on the Bot tab of %s, under Privileged Gateway Intents, turn on Message Content Intent, save, and start storybot again", portal)
 		case 4013:
 			return fmt.Errorf("bot: Discord refused the gateway intents (close 4013, invalid intents): %w", err)
 		}
 	}
-	var re *discordgo.RESTError
-	if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized {
-		return fmt.Errorf("bot: Discord rejected DISCORD_TOKEN (HTTP 401): reset the token on the Bot tab of %s and put the new one in .env", portal)
+	if isStatus(err, http.StatusUnauthorized) {
+		return tokenRejected("HTTP 401")
 	}
 	return fmt.Errorf("bot: connect to Discord at %s: %w (check DISCORD_TOKEN, DISCORD_API_URL and the network)", apiURL, err)
+}
+
+// tokenRejected says what to do when Discord refuses DISCORD_TOKEN; how
+// names the refusal ("HTTP 401", a gateway close code).
+func tokenRejected(how string) error {
+	return fmt.Errorf("bot: Discord rejected DISCORD_TOKEN (%s): reset the token on the Bot tab of %s and put the new one in .env", how, portal)
 }
 
 // Setup is what Discord's REST API says about the bot, for a preflight
@@ -170,7 +175,7 @@ func isStatus(err error, codes ...int) bool {
 
 func restError(apiURL, what string, err error) error {
 	if isStatus(err, http.StatusUnauthorized) {
-		return fmt.Errorf("bot: Discord rejected DISCORD_TOKEN (HTTP 401): reset the token on the Bot tab of %s and put the new one in .env", portal)
+		return tokenRejected("HTTP 401")
 	}
 	var re *discordgo.RESTError
 	if errors.As(err, &re) && re.Response != nil {

@@ -6,38 +6,21 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"storybot/bot/discordtest"
 	"storybot/internal/llm/llmtest"
+	"storybot/internal/syncbuf"
 )
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // runBot starts `storybot` (no command: DISCORD_TOKEN picks the bot) against
 // a fake Discord and a fake model, over the repository's knowledge folder.
-func runBot(t *testing.T, model *llmtest.Server) (*discordtest.Server, *lockedBuffer) {
+func runBot(t *testing.T, model *llmtest.Server) (*discordtest.Server, *syncbuf.Buffer) {
 	return runBotIn(t, model, "../../knowledge")
 }
 
-func runBotIn(t *testing.T, model *llmtest.Server, knowledgeDir string) (*discordtest.Server, *lockedBuffer) {
+func runBotIn(t *testing.T, model *llmtest.Server, knowledgeDir string) (*discordtest.Server, *syncbuf.Buffer) {
 	t.Helper()
 	dc := discordtest.New(t)
 	env := map[string]string{
@@ -47,7 +30,7 @@ func runBotIn(t *testing.T, model *llmtest.Server, knowledgeDir string) (*discor
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	logs := &lockedBuffer{}
+	logs := &syncbuf.Buffer{}
 	go func() {
 		done <- run(ctx, []string{"--env-file", "/nonexistent"}, strings.NewReader(""), &bytes.Buffer{}, logs, func(k string) string { return env[k] })
 	}()

@@ -230,7 +230,7 @@ func (e *Env) checkEmbeddings(ctx context.Context, docs []*knowledge.Document) c
 			break
 		}
 	}
-	emb := e.libraryOptions().Search.Embedder
+	emb := e.embedder()
 	ctx, cancel := context.WithTimeout(ctx, checkTimeout)
 	defer cancel()
 	vecs, err := emb(ctx, []string{text})

@@ -42,16 +42,26 @@ func (e *Env) libraryOptions() library.Options {
 		CacheKey:       executableHash(),
 		Log:            e.Log,
 	}
-	if m := e.Config.OpenAIEmbeddingModel; m != "" && e.Config.LLMEnabled() {
-		oc := openai.DefaultConfig(e.Config.OpenAIAPIKey)
-		if e.Config.OpenAIBaseURL != "" {
-			oc.BaseURL = e.Config.OpenAIBaseURL
-		}
-		oc.HTTPClient = &http.Client{Timeout: e.Config.OpenAITimeout}
-		opts.Search.Embedder = llm.NewEmbedder(openai.NewClientWithConfig(oc), m, 0)
+	if emb := e.embedder(); emb != nil {
+		opts.Search.Embedder = emb
 		opts.Search.EmbedCache = search.NewEmbedCache(filepath.Join(e.Config.DataDir, "embeddings"))
 	}
 	return opts
+}
+
+// embedder returns the OPENAI_EMBEDDING_MODEL embedder, or nil when no
+// embeddings model (or no model server) is configured.
+func (e *Env) embedder() search.Embedder {
+	m := e.Config.OpenAIEmbeddingModel
+	if m == "" || !e.Config.LLMEnabled() {
+		return nil
+	}
+	oc := openai.DefaultConfig(e.Config.OpenAIAPIKey)
+	if e.Config.OpenAIBaseURL != "" {
+		oc.BaseURL = e.Config.OpenAIBaseURL
+	}
+	oc.HTTPClient = &http.Client{Timeout: e.Config.OpenAITimeout}
+	return llm.NewEmbedder(openai.NewClientWithConfig(oc), m, 0)
 }
 
 // openLibrary opens the knowledge library (loading the saved index from

@@ -1,7 +1,6 @@
 package library
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"os"
@@ -13,32 +12,15 @@ import (
 
 	"storybot/internal/extract"
 	"storybot/internal/knowledge"
+	"storybot/internal/syncbuf"
 )
-
-// logBuf is a concurrency-safe log sink for tests.
-type logBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // fixture is a knowledge folder and a data folder in t.TempDir.
 type fixture struct {
 	t      testing.TB
 	root   string
 	data   string
-	logs   *logBuf
+	logs   *syncbuf.Buffer
 	parsed *parseCounter
 	hook   func(rel string) error // called before each parse; an error is returned as the parse error
 	after  func(rel string)       // called after each parse
@@ -65,7 +47,7 @@ func (c *parseCounter) take() []string {
 
 func newFixture(t testing.TB) *fixture {
 	d := t.TempDir()
-	f := &fixture{t: t, root: filepath.Join(d, "knowledge"), data: filepath.Join(d, "data"), logs: &logBuf{}, parsed: &parseCounter{}}
+	f := &fixture{t: t, root: filepath.Join(d, "knowledge"), data: filepath.Join(d, "data"), logs: &syncbuf.Buffer{}, parsed: &parseCounter{}}
 	if err := os.MkdirAll(f.root, 0o755); err != nil {
 		t.Fatal(err)
 	}

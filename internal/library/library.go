@@ -402,16 +402,6 @@ func versionOf(docs []*knowledge.Document) string {
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-// sortedKeys returns the keys of m in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 func lowerExt(name string) string {
 	i := strings.LastIndexByte(name, '.')
 	if i < 0 || strings.ContainsRune(name[i:], '/') {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -63,16 +64,12 @@ func parseDoc(text, rel string) *knowledge.Document {
 		}
 		para++
 		d.Passages = append(d.Passages, knowledge.Passage{
-			ID: rel + "#" + itoa(para), Doc: rel, Title: d.Title, ParaStart: para, ParaEnd: para,
+			ID: rel + "#" + strconv.Itoa(para), Doc: rel, Title: d.Title, ParaStart: para, ParaEnd: para,
 			StartLine: i + 1, EndLine: j + 1, Text: strings.Join(lines[i:j+1], "\n"),
 		})
 		i = j
 	}
 	return d
-}
-
-func itoa(n int) string {
-	return strings.TrimLeft(strings.Replace(string(rune('0'+n/100))+string(rune('0'+n/10%10))+string(rune('0'+n%10)), "0", " ", 0), "0")
 }
 
 const storyPath = "testdata/Albania-cuts-ties-with-Iran-2022-09-07.txt"

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -52,8 +51,6 @@ func TestStorySummaryGolden(t *testing.T) {
 		golden(t, "story_summary_"+string(l)+".json", jsonOf(t, summaryJSON(sum)))
 	}
 }
-
-var markerAtEnd = regexp.MustCompile(`(\[\d+\])+$`)
 
 // assertAllCited checks that every sentence of text ends with a marker that
 // names one of cites, and that cites are numbered 1..n by first use.
