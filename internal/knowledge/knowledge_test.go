@@ -303,6 +303,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("---\ntitle: x\ndate: 2020-01-01\n---\n# H\n\ntext. More text.\n"))
 	f.Add([]byte(" date 2022-09-07 text\r\n\r\nHeading Line\r\n\r\nbody"))
 	f.Add([]byte(strings.Repeat("word ", 500)))
+	f.Add([]byte("A wrapped title of non-\nsense, with a subtitle\nhttps://example.com\nAuthors: A. B.\n\nBody text."))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, ext := range []string{".txt", ".md"} {
 			d, err := Parse(context.Background(), "f"+ext, data, Options{PassageChars: 200})
@@ -405,4 +406,53 @@ func FuzzMayBeHeading(f *testing.F) {
 			t.Errorf("mayBeHeading(%q) = false, but the expression matches", l)
 		}
 	})
+}
+
+// TestPlainTextTitles: the title of a plain text file comes from the leading
+// lines of its first paragraph when they read as a title; the lines after
+// them (links, authors) stay text, and prose never becomes a title.
+func TestPlainTextTitles(t *testing.T) {
+	docs, skipped, err := Load(context.Background(), "testdata/titles", Options{})
+	if err != nil || len(skipped) != 0 {
+		t.Fatal(err, skipped)
+	}
+	want := map[string]struct {
+		title     string
+		firstLine int    // of the first passage
+		firstText string // its first line
+	}{
+		"wrapped.txt":         {"Estimating the number of infections and the impact of non-pharmaceutical interventions on COVID-19 in 11 European countries", 4, "On 30 March 2020, the Imperial College COVID-19 Response Team reported."},
+		"comma-link.txt":      {"CDC Summary 21 MAR 2020", 2, "https://www.cdc.gov/coronavirus/2019-ncov/cases-updates/summary.html"},
+		"subtitle-link.txt":   {"Preparation for Possible Sustained Transmission of 2019 Novel Coronavirus Lessons From Previous Epidemics", 3, "https://jamanetwork.com/journals/jama/fullarticle/2761285"},
+		"colon.txt":           {"Chikungunya: A Potentially Emerging Epidemic?", 3, "Authors: Someone, A."},
+		"initials.txt":        {"C. difficile Spo0A Regulates Sporulation in ovine Eimeria spp.", 3, "Text."},
+		"quoted.txt":          {"‘Tiny Iceland’ preparing for Ebola in a globalized world", 3, "Text."},
+		"lowercase-start.txt": {"iNR-Drug: Predicting the Interaction of Drugs with Nuclear Receptors", 3, "Text."},
+		"title-field.txt":     {"The Talks in Tirana", 2, "Author: A. Reporter"},
+		"meta-lines.txt":      {"Albania and Iran", 2, "Authors: A. Reporter"},
+		"prose.txt":           {"Prose", 1, "The ministers met on Thursday. They talked for two hours."},
+		"wrapped-prose.txt":   {"Wrapped prose", 1, "The ministers met on Thursday and talked"},
+		"dated.txt":           {"Dated", 1, "The ministers met on Thursday."},
+	}
+	if len(docs) != len(want) {
+		t.Fatalf("%d docs, want %d", len(docs), len(want))
+	}
+	for _, d := range docs {
+		w, ok := want[d.Path]
+		if !ok {
+			t.Errorf("unexpected doc %s", d.Path)
+			continue
+		}
+		if d.Title != w.title {
+			t.Errorf("%s: title %q, want %q", d.Path, d.Title, w.title)
+		}
+		p := d.Passages[0]
+		first, _, _ := strings.Cut(p.Text, "\n")
+		if p.StartLine != w.firstLine || first != w.firstText || p.Section != "" {
+			t.Errorf("%s: first passage at line %d section %q starts %q, want line %d %q", d.Path, p.StartLine, p.Section, first, w.firstLine, w.firstText)
+		}
+		if p.Title != d.Title {
+			t.Errorf("%s: passage title %q", d.Path, p.Title)
+		}
+	}
 }
