@@ -37,7 +37,7 @@ func TestCheckAllGood(t *testing.T) {
 		t.Fatalf("check failed: %v\n%s", err, out)
 	}
 	for _, want := range []string{
-		"✓ knowledge  1 document(s)", "✓ data", "✓ prompts    ../../prompts: answer.tmpl",
+		"✓ knowledge  1 document, 7 passages", "✓ data", "✓ prompts    ../../prompts: answer.tmpl",
 		"✓ model      gpt-4o-mini at 127.0.0.1", "✓ embeddings text-embedding-3-small returns",
 		"✓ discord    logged in as storybot (application " + discordtest.AppID + "), Message Content intent on, in the server \"Test Server\"",
 		"client_id=" + discordtest.AppID, "All set.",

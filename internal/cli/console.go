@@ -17,8 +17,9 @@ import (
 const consoleHistory = 6
 
 // cmdConsole chats with the bot in the terminal: one question a line,
-// answers streamed with their sources, history kept for follow-ups. It ends
-// at end of input, on "/quit", or when ctx ends.
+// answers streamed with their sources, history kept for follow-ups, and the
+// commands of consoleHelp (the Discord slash commands' counterparts). It
+// ends at end of input, on "/quit", or when ctx ends.
 func cmdConsole(ctx context.Context, e *Env, args []string) error {
 	fs := e.newFlagSet("console")
 	pos, err := e.parseFlags(fs, args)
@@ -33,7 +34,7 @@ func cmdConsole(ctx context.Context, e *Env, args []string) error {
 	}
 	ctx, cancel := context.WithCancel(ctx) // stops the folder watcher on return
 	defer cancel()
-	ret, ndocs, closeFn, err := e.retriever(ctx, true)
+	lib, ndocs, closeFn, err := e.retriever(ctx, true)
 	if ctx.Err() != nil {
 		return nil // interrupted while starting: end quietly
 	}
@@ -41,11 +42,16 @@ func cmdConsole(ctx context.Context, e *Env, args []string) error {
 		return fmt.Errorf("console: %w", err)
 	}
 	defer closeFn()
-	p, err := e.newPipeline(ctx, ret)
+	p, err := e.newPipeline(ctx, lib)
 	if err != nil {
 		return fmt.Errorf("console: %w", err)
 	}
-	return runConsole(ctx, e, p, consoleInfo{docs: ndocs, dir: e.Config.KnowledgeDir, online: p.Online(), model: e.Config.OpenAIModel})
+	sum, err := e.summarizerOver(lib)
+	if err != nil {
+		return fmt.Errorf("console: %w", err)
+	}
+	tools := consoleTools{lib: lib, sum: sum}
+	return runConsole(ctx, e, p, tools, consoleInfo{docs: ndocs, dir: e.Config.KnowledgeDir, online: p.Online(), model: e.Config.OpenAIModel})
 }
 
 // consoleInfo is what the console's greeting says.
@@ -59,18 +65,18 @@ type consoleInfo struct {
 func (c consoleInfo) greeting() string {
 	var b strings.Builder
 	b.WriteString("storybot is running in the terminal. To connect it to Discord, set DISCORD_TOKEN in .env (see .env.example) and run storybot again.\n")
-	fmt.Fprintf(&b, "Knowledge: %d document(s) in %s.\n", c.docs, c.dir)
+	fmt.Fprintf(&b, "Knowledge: %s in %s.\n", refreshPlural(c.docs, "document"), c.dir)
 	if c.online {
 		fmt.Fprintf(&b, "Answers are written by the model %s and cite the documents.\n", c.model)
 	} else {
 		b.WriteString("No language model is configured, so answers quote the documents directly (set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server, in .env for written answers).\n")
 	}
-	b.WriteString("Type a question and press Enter. Follow-up questions are understood. End with Ctrl-D or /quit.\n")
+	b.WriteString("Type a question and press Enter. Follow-up questions are understood. /help lists the commands (/summary, /timeline, /sources, /refresh). End with Ctrl-D or /quit.\n")
 	return b.String()
 }
 
 // runConsole is the console loop over p; it is cmdConsole after setup.
-func runConsole(ctx context.Context, e *Env, p asker, info consoleInfo) error {
+func runConsole(ctx context.Context, e *Env, p asker, tools consoleTools, info consoleInfo) error {
 	out := e.Stdout
 	io.WriteString(out, info.greeting())
 	echo := !isTerminal(e.Stdin)
@@ -115,12 +121,15 @@ func runConsole(ctx context.Context, e *Env, p asker, info consoleInfo) error {
 		if q == "" {
 			continue
 		}
-		if q == "/quit" || q == "/exit" {
-			io.WriteString(out, "Bye.\n")
-			return nil
-		}
 		if echo { // so that a transcript of piped input reads well
 			fmt.Fprintf(out, "%s\n", shortLine(q, 120))
+		}
+		if strings.HasPrefix(q, "/") {
+			if tools.command(ctx, e, out, q) {
+				io.WriteString(out, "Bye.\n")
+				return nil
+			}
+			continue
 		}
 		var streamed strings.Builder
 		a, err := p.Ask(ctx, answer.Request{Question: q, History: history}, func(ev answer.Event) {

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"storybot/internal/answer"
+	"storybot/internal/library"
 	"storybot/internal/prompt"
 	"storybot/prompts"
 )
@@ -61,7 +62,7 @@ func (e *Env) answerPrompts() (*prompt.Set, error) {
 // WATCH_KNOWLEDGE on, the folder is re-indexed when it changes until ctx
 // ends. It returns the library, its number of documents and a function that
 // closes it.
-func (e *Env) retriever(ctx context.Context, watch bool) (answer.Retriever, int, func(), error) {
+func (e *Env) retriever(ctx context.Context, watch bool) (*library.Library, int, func(), error) {
 	lib, err := e.openLibrary(ctx)
 	if err != nil {
 		return nil, 0, nil, err

@@ -1,0 +1,141 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"storybot/internal/library"
+	"storybot/internal/summary"
+)
+
+// consoleHelp lists the console's commands, the terminal's counterparts of
+// the Discord slash commands.
+const consoleHelp = `Type a question and press Enter; follow-up questions are understood. Commands:
+  /summary [short|medium|long] [document]   a cited summary of the knowledge, or of one document
+  /timeline [document]                      the dated events, in order, cited
+  /sources                                  the documents I answer from
+  /refresh                                  re-read the knowledge folder now
+  /help                                     this list
+  /quit                                     end (or Ctrl-D)
+`
+
+// consoleTools is what the console's commands work on; a nil field turns
+// its commands off with a message.
+type consoleTools struct {
+	lib *library.Library
+	sum *summary.Summarizer
+}
+
+// command runs a console line that starts with "/" and reports whether the
+// console should end. Its output, and any error a user can fix, goes to
+// out; internal errors are logged and shown as a short apology.
+func (c consoleTools) command(ctx context.Context, e *Env, out io.Writer, line string) (quit bool) {
+	f := strings.Fields(strings.TrimPrefix(line, "/"))
+	if len(f) == 0 {
+		io.WriteString(out, consoleHelp)
+		return false
+	}
+	name, args := strings.ToLower(f[0]), f[1:]
+	switch name {
+	case "quit", "exit", "q":
+		return true
+	case "help", "?", "h":
+		io.WriteString(out, consoleHelp)
+	case "summary", "summarize", "summarise":
+		if c.sum == nil {
+			io.WriteString(out, "Summaries are not available here.\n")
+			return false
+		}
+		length := summary.Medium
+		if len(args) > 0 {
+			if l, err := summary.ParseLength(args[0]); err == nil {
+				length, args = l, args[1:]
+			}
+		}
+		s, err := c.sum.Summary(ctx, summary.SummaryRequest{Doc: strings.Join(args, " "), Length: length}, nil)
+		if c.failed(ctx, e, out, "summary", err) {
+			return false
+		}
+		io.WriteString(out, summary.FormatSummary(s))
+	case "timeline":
+		if c.sum == nil {
+			io.WriteString(out, "The timeline is not available here.\n")
+			return false
+		}
+		tl, err := c.sum.Timeline(ctx, summary.TimelineRequest{Doc: strings.Join(args, " ")})
+		if c.failed(ctx, e, out, "timeline", err) {
+			return false
+		}
+		io.WriteString(out, summary.FormatTimeline(tl))
+	case "sources", "docs", "documents":
+		if c.lib == nil {
+			io.WriteString(out, "The list of documents is not available here.\n")
+			return false
+		}
+		io.WriteString(out, consoleCatalog(c.lib.Current(), e.Config.KnowledgeDir))
+	case "refresh":
+		if c.lib == nil {
+			io.WriteString(out, "Refreshing is not available here.\n")
+			return false
+		}
+		rep, err := c.lib.Refresh(ctx)
+		if c.failed(ctx, e, out, "refresh", err) {
+			return false
+		}
+		writeRefreshReport(out, rep, e.Config.KnowledgeDir, len(c.lib.Current().Docs))
+	default:
+		fmt.Fprintf(out, "There is no command /%s. Type /help for the commands, or ask a question without the leading /.\n", name)
+	}
+	return false
+}
+
+// failed reports whether err ended a command, after telling the user: a
+// summary.Error (an unknown document) is shown as it is; anything else is
+// logged and shown as an apology. A cancelled ctx is not reported.
+func (c consoleTools) failed(ctx context.Context, e *Env, out io.Writer, what string, err error) bool {
+	if err == nil {
+		return false
+	}
+	if ctx.Err() != nil {
+		return true
+	}
+	var ue *summary.Error
+	if errors.As(err, &ue) {
+		fmt.Fprintf(out, "%s Type /sources for the documents.\n", ue.Msg)
+		return true
+	}
+	e.Log.Error(what+" failed", "err", err)
+	fmt.Fprintf(out, "Sorry, the %s failed. The details are in the log.\n", what)
+	return true
+}
+
+// consoleCatalog lists the documents of snap: title, date, passages and
+// path, sorted by path, and when the index was built.
+func consoleCatalog(snap *library.Snapshot, dir string) string {
+	var b strings.Builder
+	docs := append(snap.Docs[:0:0], snap.Docs...)
+	sort.Slice(docs, func(i, j int) bool { return docs[i].Path < docs[j].Path })
+	fmt.Fprintf(&b, "Knowledge: %s in %s", refreshPlural(len(docs), "document"), dir)
+	if !snap.Built.IsZero() {
+		fmt.Fprintf(&b, ", indexed %s", snap.Built.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	b.WriteString(".\n")
+	for _, d := range docs {
+		date := d.Date
+		if date == "" {
+			date = "undated"
+		}
+		fmt.Fprintf(&b, "  • %s — %s — %s — %s\n", shortLine(d.Title, 100), date, refreshPlural(len(d.Passages), "passage"), d.Path)
+	}
+	if len(snap.Skipped) > 0 {
+		fmt.Fprintf(&b, "Skipped: %s (see the log, or run storybot check).\n", refreshPlural(len(snap.Skipped), "file"))
+	}
+	if len(docs) == 0 {
+		b.WriteString("The folder has no documents: add .md, .txt, .html or .pdf files and type /refresh.\n")
+	}
+	return b.String()
+}
