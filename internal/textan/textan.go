@@ -238,7 +238,7 @@ func Tokenize(text string, fn func(Token)) {
 // to the word after its hyphen, and Fold drops the hyphen, so both spellings
 // give one term. Other hyphens separate words ("SARS-CoV", "pro-democratic").
 var prefixes = map[string]bool{
-	"anti": true, "co": true, "counter": true, "extra": true, "hyper": true,
+	"anti": true, "co": true, "counter": true, "cyber": true, "extra": true, "hyper": true,
 	"hypo": true, "inter": true, "intra": true, "macro": true, "micro": true,
 	"multi": true, "non": true, "post": true, "pre": true, "pseudo": true,
 	"re": true, "semi": true, "sub": true, "super": true, "trans": true,

@@ -36,6 +36,7 @@ func TestTermsStoryTypography(t *testing.T) {
 		{"the 1970s, 3rd-and-9, 2nd’s", []string{"1970s", "3", "9", "2"}},
 		{"the 4th of July", []string{"4", "juli"}},
 		{"co-infection, coinfection; Pre-existing anti-HIV", []string{"coinfect", "coinfect", "preexist", "antihiv"}},
+		{"the cyber-attack, a cyberattack", []string{"cyberattack", "cyberattack"}},
 		{"pro-democratic Mujahideen-e-Khalq co- co-2 x-ray", []string{"pro", "democrat", "mujahideen", "e", "khalq", "co", "co", "2", "x", "ray"}},
 		{"TNF-α, IL-1β and IFN-γ; 5 μg", []string{"tnf", "alpha", "il", "1beta", "ifn", "gamma", "5", "μg"}},
 		{"Fifth, in 2nd place; not 2ndary nor th or 22", []string{"fifth", "2", "place", "2ndary", "th", "22"}},
