@@ -78,7 +78,7 @@ func looksLikeFollowUp(an *textan.Analyzer, q string) bool {
 // "it", "that"..., or has two content words or fewer), the content words of
 // the last user question that q lacks are appended to it, so "and who helped
 // them recover?" after a question about the cyberattack on Albania searches
-// for "and who helped them recover? cyberattack Albania". Otherwise q is
+// for "and who helped them recover? cyber attack Albania". Otherwise q is
 // returned as it is.
 func CondenseOffline(an *textan.Analyzer, q string, history []chat.Message) string {
 	if !looksLikeFollowUp(an, q) {

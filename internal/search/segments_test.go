@@ -14,7 +14,7 @@ import (
 // same-length titles, so every passage and document has the same length
 // and a segmented collection must score exactly as one index does.
 func segmentCorpus() []*knowledge.Document {
-	vocab := strings.Fields("albania iran cyberattack embassy sanctions hackers tirana microsoft diplomats server ransomware nato statement police archive minister")
+	vocab := strings.Fields("albania iran malware embassy sanctions hackers tirana microsoft diplomats server ransomware nato statement police archive minister")
 	r := rand.New(rand.NewPCG(7, 11))
 	var docs []*knowledge.Document
 	for i := range 30 {

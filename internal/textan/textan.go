@@ -229,16 +229,43 @@ func Tokenize(text string, fn func(Token)) {
 			}
 			break
 		}
+		if n := separablePrefix(text[start:i]); n > 0 {
+			fn(Token{Text: text[start : start+n], Start: start, End: start + n})
+			start += n
+		}
 		fn(Token{Text: text[start:i], Start: start, End: i})
 	}
 }
+
+// separable are combining forms written closed, hyphenated or open alike
+// ("cyberattack", "cyber-attack", "cyber attack"): the tokenizer splits
+// them from the word they start, so that all three spellings give the same
+// two terms and "attack" finds "cyberattack".
+var separable = []string{"cyber"}
+
+// minSeparated is the shortest rest of a word that a separable combining
+// form is split from ("cyberattack", but not "cybers").
+const minSeparated = 4
+
+// separablePrefix returns the length of the separable combining form that
+// word starts with (ASCII, any case), or 0.
+func separablePrefix(word string) int {
+	for _, p := range separable {
+		if len(word) >= len(p)+minSeparated && strings.EqualFold(word[:len(p)], p) && isASCIIWord(word[len(p)]) && !isDigitByte(word[len(p)]) {
+			return len(p)
+		}
+	}
+	return 0
+}
+
+func isDigitByte(c byte) bool { return c-'0' < 10 }
 
 // prefixes are the English prefixes that are written with or without a
 // hyphen ("co-infection", "coinfection"): the tokenizer joins such a prefix
 // to the word after its hyphen, and Fold drops the hyphen, so both spellings
 // give one term. Other hyphens separate words ("SARS-CoV", "pro-democratic").
 var prefixes = map[string]bool{
-	"anti": true, "co": true, "counter": true, "cyber": true, "extra": true, "hyper": true,
+	"anti": true, "co": true, "counter": true, "extra": true, "hyper": true,
 	"hypo": true, "inter": true, "intra": true, "macro": true, "micro": true,
 	"multi": true, "non": true, "post": true, "pre": true, "pseudo": true,
 	"re": true, "semi": true, "sub": true, "super": true, "trans": true,
