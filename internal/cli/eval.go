@@ -163,6 +163,7 @@ func cmdEval(ctx context.Context, e *Env, args []string) error {
 	fs.IntVar(&fl.search.ProxWideWindow, "prox-wide-window", 0, "tuning: second proximity window in terms (0: default)")
 	fs.Float64Var(&fl.search.PhraseWeight, "phrase-weight", 0, "tuning: weight of the query's term pairs found as phrases (0: default, <0: none)")
 	fs.Float64Var(&fl.search.DocDecay, "doc-decay", 0, "tuning: score factor for each further passage of one document (0: default, <0: none)")
+	fs.IntVar(&fl.search.DiverseAfter, "diverse-after", 0, "tuning: after this many passages, further documents' best passages first (0: default, <0: off)")
 	fs.IntVar(&fl.search.PerDoc, "per-doc", 0, "tuning: passages of one document before others' (0: default, <0: off)")
 	fs.Float64Var(&fl.search.NeighborWeight, "neighbor-weight", 0, "tuning: neighbouring passage evidence (0: default, <0: none)")
 	fs.IntVar(&fl.search.FeedbackDocs, "fb-docs", 0, "tuning: pseudo-relevance feedback passages (0: default, <0: off)")

@@ -680,3 +680,38 @@ func TestWriteToFails(t *testing.T) {
 		}
 	}
 }
+
+// TestDiverseAfter checks that after the first DiverseAfter passages,
+// another document's best passage comes before further passages of a
+// document already shown, and that the passages before it keep their place.
+func TestDiverseAfter(t *testing.T) {
+	a := doc("a.txt", "A", "The embassy closure was announced today.", "The embassy closure was reported later.", "The embassy closure was confirmed at noon.")
+	b := doc("b.txt", "B", "The closure of the building on Wednesday.")
+	docs := []*knowledge.Document{a, b}
+	ctx := context.Background()
+	opts := Options{DocWeight: -1, DocDecay: -1, ProxWeight: -1, ProxWideWeight: -1, PhraseWeight: -1}
+	docsOf := func(hits []Hit) string {
+		var s []string
+		for _, h := range hits {
+			s = append(s, h.Passage.Doc)
+		}
+		return strings.Join(s, " ")
+	}
+	opts.DiverseAfter = -1
+	off, _ := build(t, docs, opts).Search(ctx, "embassy closure", 4)
+	if got := docsOf(off); got != "a.txt a.txt a.txt b.txt" {
+		t.Fatalf("without diversity BM25 orders a.txt's three passages first: %s", got)
+	}
+	for n, want := range map[int]string{1: "a.txt b.txt a.txt a.txt", 2: "a.txt a.txt b.txt a.txt", 3: "a.txt a.txt a.txt b.txt"} {
+		opts.DiverseAfter = n
+		hits, _ := build(t, docs, opts).Search(ctx, "embassy closure", 4)
+		if got := docsOf(hits); got != want {
+			t.Errorf("DiverseAfter %d: %s, want %s", n, got, want)
+		}
+		for i := range n {
+			if hits[i].Passage != off[i].Passage {
+				t.Errorf("DiverseAfter %d moved rank %d", n, i+1)
+			}
+		}
+	}
+}

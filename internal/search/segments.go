@@ -84,16 +84,20 @@ func SearchSegments(ctx context.Context, segs []*Index, query string, k int) ([]
 		p, d := ix.accumulate(qss[i], scr[i])
 		maxP, maxD = max(maxP, p), max(maxD, d)
 	}
-	// second pass: each segment's best k on the collection's scale
-	var all []Hit
+	// second pass: the collection's candidates ranked together
+	parts := make([]part, len(segs))
 	for i, ix := range segs {
-		out := ix.rankFinish(qss[i], scr[i], k, maxP, maxD)
-		ix.putScratch(scr[i])
-		for _, o := range out {
-			all = append(all, Hit{Passage: ix.passages[o.id], Score: round(float64(o.score)), Match: math.Min(1, round(float64(o.match)))})
-		}
+		parts[i] = part{ix: ix, qs: qss[i], s: scr[i]}
 	}
-	return topHits(all, k), nil
+	out := finish(parts, k, maxP, maxD)
+	hits := make([]Hit, len(out))
+	for i, o := range out {
+		hits[i] = Hit{Passage: segs[o.seg].passages[o.id], Score: round(float64(o.score)), Match: math.Min(1, round(float64(o.match)))}
+	}
+	for i, ix := range segs {
+		ix.putScratch(scr[i])
+	}
+	return hits, nil
 }
 
 // mergeSearches searches each segment on its own and merges by score.

@@ -103,3 +103,46 @@ func TestSearchSegmentsEdges(t *testing.T) {
 		t.Error("a cancelled context should fail")
 	}
 }
+
+// TestSearchSegmentsDiverseAfter checks that the diversity of the tail
+// sees the whole collection: after the first DiverseAfter passages, every
+// document not shown yet, whichever segment holds it, comes before further
+// passages of documents already shown.
+func TestSearchSegmentsDiverseAfter(t *testing.T) {
+	a := doc("a.txt", "A", "The embassy closure was announced today.", "The embassy closure was reported later.", "The embassy closure was confirmed at noon.")
+	b := doc("b.txt", "B", "The embassy staff left after the closure.", "The closure of the embassy was final.")
+	c := doc("c.txt", "C", "The closure of the building on Wednesday.")
+	d := doc("d.txt", "D", "An embassy in Tirana.", "Another embassy closure was feared.")
+	ctx := context.Background()
+	tailOK := func(hits []Hit, n int) bool {
+		shown := map[string]bool{}
+		repeated := false
+		for i, h := range hits {
+			if i < n {
+				shown[h.Passage.Doc] = true
+				continue
+			}
+			if shown[h.Passage.Doc] {
+				repeated = true
+			} else if repeated {
+				return false // a new document after a repeated one
+			}
+			shown[h.Passage.Doc] = true
+		}
+		return true
+	}
+	for _, n := range []int{-1, 1, 2} {
+		opts := Options{DiverseAfter: n, DocDecay: -1}
+		segs := []*Index{build(t, []*knowledge.Document{a, c}, opts), build(t, []*knowledge.Document{b, d}, opts)}
+		hits, err := SearchSegments(ctx, segs, "embassy closure", 8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) != 8 {
+			t.Fatalf("%d hits, want all 8 passages", len(hits))
+		}
+		if ok := tailOK(hits, max(n, 0)); ok != (n > 0) {
+			t.Errorf("DiverseAfter %d: tail diverse %v, want %v: %s", n, ok, n > 0, describe(hits))
+		}
+	}
+}
