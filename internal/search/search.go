@@ -10,12 +10,14 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -692,9 +694,10 @@ type scratch struct {
 	dacc    []float32
 	// reused per query, so that a search allocates little (allocation
 	// during a garbage collection costs a question assist work)
-	top  []scored          // the heap of the best RerankDepth
-	hits []termAt          // one passage's query-term positions
-	docN map[uint64]uint16 // passages seen per document, for decay and diversity
+	top   []scored          // the heap of the best RerankDepth
+	hits  []termAt          // one passage's query-term positions
+	docN  map[uint64]uint16 // passages seen per document, for decay
+	cands []cand            // the candidates being ranked
 }
 
 func (ix *Index) getScratch() *scratch {
@@ -953,27 +956,32 @@ type cand struct {
 // index over the same documents in path order would).
 func sortCands(parts []part, cs []cand) {
 	if len(parts) == 1 {
-		sort.Slice(cs, func(i, j int) bool {
-			if cs[i].score != cs[j].score {
-				return cs[i].score > cs[j].score
+		slices.SortFunc(cs, func(a, b cand) int {
+			if a.score != b.score {
+				if a.score > b.score {
+					return -1
+				}
+				return 1
 			}
-			return cs[i].id < cs[j].id
+			return cmp.Compare(a.id, b.id)
 		})
 		return
 	}
-	sort.Slice(cs, func(i, j int) bool {
-		a, b := cs[i], cs[j]
+	slices.SortFunc(cs, func(a, b cand) int {
 		if a.score != b.score {
-			return a.score > b.score
+			if a.score > b.score {
+				return -1
+			}
+			return 1
 		}
 		pa, pb := parts[a.seg].ix.passages[a.id].ID, parts[b.seg].ix.passages[b.id].ID
-		if pa != pb {
-			return pa < pb
+		if c := strings.Compare(pa, pb); c != 0 {
+			return c
 		}
-		if a.seg != b.seg {
-			return a.seg < b.seg
+		if c := cmp.Compare(a.seg, b.seg); c != 0 {
+			return c
 		}
-		return a.id < b.id
+		return cmp.Compare(a.id, b.id)
 	})
 }
 
@@ -997,21 +1005,18 @@ func finish(parts []part, k int, maxP, maxD float32) []cand {
 	if ix.reranks() || ix.decays() || o.PerDoc > 0 || o.DiverseAfter > 0 {
 		depth = max(k, o.RerankDepth)
 	}
-	var cs []cand
+	s := parts[0].s
+	cs := s.cands[:0]
 	for si, p := range parts {
-		first := p.ix.firstStage(p.s, depth, maxP, maxD)
-		if cs == nil {
-			cs = make([]cand, 0, len(first)*len(parts))
-		}
-		for _, f := range first {
+		for _, f := range p.ix.firstStage(p.s, depth, maxP, maxD) {
 			cs = append(cs, cand{scored: f, seg: uint32(si)})
 		}
 	}
+	defer func() { s.cands = cs[:0] }()
 	if len(parts) > 1 {
 		sortCands(parts, cs)
 		cs = cs[:min(depth, len(cs))]
 	}
-	s := parts[0].s
 	switch {
 	case ix.reranks() && len(parts[0].qs) > 1:
 		pw := float32(o.ProxWeight) * maxP
@@ -1032,16 +1037,21 @@ func finish(parts []part, k int, maxP, maxD float32) []cand {
 		}
 		decay(parts, cs, float32(o.DocDecay), s.docN)
 	}
-	if o.DiverseAfter > 0 {
-		if s.docN == nil {
-			s.docN = map[uint64]uint16{}
+	var out []cand
+	switch {
+	case o.PerDoc > 0:
+		if o.DiverseAfter > 0 {
+			out = diverseAfter(parts, cs, o.DiverseAfter, len(cs))
+			copy(cs, out)
 		}
-		cs = diverseAfter(parts, cs, o.DiverseAfter, s.docN)
+		out = diversify(parts, cs, o.PerDoc)
+	case o.DiverseAfter > 0:
+		out = diverseAfter(parts, cs, o.DiverseAfter, k)
+	default:
+		out = slices.Clone(cs[:min(k, len(cs))])
 	}
-	if o.PerDoc > 0 {
-		cs = diversify(parts, cs, o.PerDoc)
-	}
-	return cs[:min(k, len(cs))]
+	// out is the caller's: cs goes back to the scratch
+	return out[:min(k, len(out))]
 }
 
 // firstStage returns the best depth passages by BM25F plus weighted
@@ -1091,30 +1101,36 @@ func decay(parts []part, cs []cand, d float32, seen map[uint64]uint16) {
 	sortCands(parts, cs)
 }
 
-// diverseAfter keeps the first n candidates of cs in place and moves the
-// best candidate of each document not among them before the others, so
-// that the ranks after n show further documents (each document's best
-// passage, in their order) before more passages of documents already
-// shown. seen is cleared and used to mark documents shown.
-func diverseAfter(parts []part, cs []cand, n int, seen map[uint64]uint16) []cand {
-	if len(cs) <= n {
-		return cs
+// diverseAfter returns the first k of cs (best first) reordered so that
+// the first n keep their place and the ranks after them show the best
+// candidate of each further document, in their order, before more
+// candidates of documents already shown. It allocates the result.
+func diverseAfter(parts []part, cs []cand, n, k int) []cand {
+	k = min(k, len(cs))
+	out := make([]cand, 0, k)
+	out = append(out, cs[:min(n, k)]...)
+	if len(out) == k {
+		return out
 	}
-	clear(seen)
-	for _, c := range cs[:n] {
-		seen[c.doc(parts)] = 1
+	// docs holds the documents of out; k is small (the answer's passages)
+	docs := make([]uint64, 0, k)
+	for _, c := range out {
+		docs = append(docs, c.doc(parts))
 	}
-	rest := make([]cand, 0, len(cs)-n)
-	out := cs[:n]
-	for _, c := range cs[n:] {
-		if d := c.doc(parts); seen[d] == 0 {
-			seen[d] = 1
-			out = append(out, c)
-		} else {
-			rest = append(rest, c)
+	picked := make([]bool, len(cs))
+	for i := len(out); i < len(cs) && len(out) < k; i++ {
+		if d := cs[i].doc(parts); !slices.Contains(docs, d) {
+			docs = append(docs, d)
+			out = append(out, cs[i])
+			picked[i] = true
 		}
 	}
-	return append(out, rest...)
+	for i := len(cs[:min(n, k)]); i < len(cs) && len(out) < k; i++ {
+		if !picked[i] {
+			out = append(out, cs[i])
+		}
+	}
+	return out
 }
 
 func round(f float64) float64 { return math.Round(f*1e4) / 1e4 }
