@@ -34,19 +34,20 @@ import (
 // even (held-out) halves; the ranking it simulates is finish's, and the
 // eval command gives the same numbers once the weights are the defaults.
 var (
-	learnDir      = flag.String("learn", "", "eval folder (../shared/eval) to learn the reranker's weights from; empty: skip")
-	learnDepth    = flag.Int("learn-depth", 0, "candidates per question (0: RerankDepth)")
-	learnA        = flag.Float64("learn-a", 0.5, "weight of answer-in-passages@5 in the objective")
-	learnM        = flag.Float64("learn-m", 0.5, "weight of MRR in the objective")
-	learnR1       = flag.Float64("learn-r1", 0, "weight of recall@1 in the objective")
-	learnAFloor   = flag.Float64("learn-afloor", 0, "answer-in-passages@5 floor per set, as a drop from the start (0: none)")
-	learnR1Floor  = flag.Float64("learn-r1floor", 0, "recall@1 floor per set, as a drop from the start (0: none)")
-	learnGap      = flag.Float64("learn-gap", 1e9, "diversify the tail only when the gap between the two best documents' scores, over the best, is below this")
-	learnTail     = flag.Int("learn-tail", defDiverseAfter, "DiverseAfter: after this many passages, further documents first (0: off)")
-	learnDecay    = flag.Float64("learn-decay", defDocDecay, "the decay to start from")
-	learnFixDecay = flag.Bool("learn-fix-decay", false, "keep the decay at its default")
-	learnFromHand = flag.Bool("learn-from-hand", false, "start from the hand-tuned weights of before the trainer (ProxWeight 1.5, ProxWideWeight and PhraseWeight 0.75, DocDecay 0.97), not from today's defaults")
-	learnOnly     = flag.String("learn-feats", "", "comma-separated features to learn (empty: all)")
+	learnDir       = flag.String("learn", "", "eval folder (../shared/eval) to learn the reranker's weights from; empty: skip")
+	learnDepth     = flag.Int("learn-depth", 0, "candidates per question (0: RerankDepth)")
+	learnA         = flag.Float64("learn-a", 0.5, "weight of answer-in-passages@5 in the objective")
+	learnM         = flag.Float64("learn-m", 0.5, "weight of MRR in the objective")
+	learnR1        = flag.Float64("learn-r1", 0, "weight of recall@1 in the objective")
+	learnAFloor    = flag.Float64("learn-afloor", 0, "answer-in-passages@5 floor per set, as a drop from the start (0: none)")
+	learnR1Floor   = flag.Float64("learn-r1floor", 0, "recall@1 floor per set, as a drop from the start (0: none)")
+	learnGap       = flag.Float64("learn-gap", 1e9, "diversify the tail only when the gap between the two best documents' scores, over the best, is below this")
+	learnTail      = flag.Int("learn-tail", defDiverseAfter, "DiverseAfter: after this many passages, further documents first (0: off)")
+	learnDecay     = flag.Float64("learn-decay", defDocDecay, "the decay to start from")
+	learnFixDecay  = flag.Bool("learn-fix-decay", false, "keep the decay at its default")
+	learnFromHand  = flag.Bool("learn-from-hand", false, "start from the hand-tuned weights of before the trainer (ProxWeight 1.5, ProxWideWeight and PhraseWeight 0.75, DocDecay 0.97), not from today's defaults")
+	learnDocWeight = flag.Float64("learn-docweight", 0, "DocWeight of the first stage (0: default)")
+	learnOnly      = flag.String("learn-feats", "", "comma-separated features to learn (empty: all)")
 )
 
 // docMatch returns the IDF share of the query's terms that each document
@@ -242,6 +243,9 @@ func TestLearnRerank(t *testing.T) {
 		w = weights{fPass: 1, fDoc: defDocWeight, fNear: 1.5, fWide: 0.75, fPhrase: 0.75}
 		decay = 0.97
 	}
+	if *learnDocWeight > 0 {
+		w[fDoc] = float32(*learnDocWeight)
+	}
 	report := func(label string) {
 		tr, te := evalL(train, &w, decay, len(sets)), evalL(test, &w, decay, len(sets))
 		for si, set := range sets {
@@ -329,7 +333,7 @@ func learnData(t *testing.T) (train, test []lquery) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ix, err := Build(ctx, docs, Options{})
+		ix, err := Build(ctx, docs, Options{DocWeight: *learnDocWeight})
 		if err != nil {
 			t.Fatal(err)
 		}
