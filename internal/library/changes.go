@@ -158,9 +158,13 @@ func (l *Library) Restore(ctx context.Context, name, who string) (Report, error)
 	}
 	l.changeMu.Lock()
 	defer l.changeMu.Unlock()
-	item, ok := parseTrashName(name)
 	src := filepath.Join(l.trashDir(), name)
-	if _, err := os.Lstat(src); !ok || err != nil {
+	st, err := os.Lstat(src)
+	if err != nil || !st.Mode().IsRegular() {
+		return emptyReport(), userErrorf("%q is not in the trash (see the trash list)", name)
+	}
+	item, ok := l.trashItem(name)
+	if !ok {
 		return emptyReport(), userErrorf("%q is not in the trash (see the trash list)", name)
 	}
 	rel, err := cleanRel(item.Doc)
@@ -176,6 +180,9 @@ func (l *Library) Restore(ctx context.Context, name, who string) (Report, error)
 	}
 	if err := moveFile(src, dst); err != nil {
 		return emptyReport(), fmt.Errorf("restore %s: %w", rel, err)
+	}
+	if err := os.Remove(filepath.Join(l.trashDir(), trashPathsDir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		l.log.Warn("could not remove a restored entry's path record", "entry", name, "err", err)
 	}
 	l.audit(auditEntry{Who: who, Action: "restore", Doc: rel, Trash: name})
 	return l.Refresh(ctx)
@@ -195,7 +202,10 @@ func (l *Library) Trash() ([]TrashItem, error) {
 	}
 	items := []TrashItem{}
 	for _, e := range entries {
-		it, ok := parseTrashName(e.Name())
+		if !e.Type().IsRegular() {
+			continue
+		}
+		it, ok := l.trashItem(e.Name())
 		if !ok {
 			continue
 		}
@@ -219,30 +229,110 @@ func (l *Library) needDataDir() error {
 
 const trashTimeLayout = "20060102T150405.000000000Z"
 
-// toTrash moves the file rel to the trash as "<UTC time>-<escaped rel>"
-// and returns that name.
+// maxTrashName is the longest trash entry name: Discord's limit for an
+// autocomplete value (the entry /knowledge restore sends back), and well
+// under the 255 bytes a file name may have.
+const maxTrashName = 100
+
+// trashReadable is how many bytes of the document's name a hashed trash
+// entry keeps, so the folder stays readable.
+const trashReadable = maxTrashName - len(trashTimeLayout) - 2 - 8
+
+// trashPathsDir is the folder inside the trash that records, for each
+// hashed entry, the document path it had (a JSON file of the same name).
+const trashPathsDir = ".paths"
+
+// trashPath is the content of a file in trash/.paths.
+type trashPath struct {
+	Doc string `json:"doc"`
+}
+
+// trashEntryName returns the trash entry name for rel removed at t. While it
+// fits in maxTrashName bytes it is "<UTC time>-<url.PathEscape(rel)>", which
+// holds the whole path. Longer paths (deep folders, non-ASCII names, whose
+// escaped form can exceed the file system's 255 bytes) get
+// "<UTC time>_<8 hex digits of SHA-256(rel)>_<the start of the file name>",
+// and hashed reports that the path must be recorded in trash/.paths.
+func trashEntryName(rel string, t time.Time) (name string, hashed bool) {
+	ts := t.UTC().Format(trashTimeLayout)
+	if name := ts + "-" + url.PathEscape(rel); len(name) <= maxTrashName {
+		return name, false
+	}
+	var sb strings.Builder
+	for _, r := range path.Base(rel) {
+		if r == '%' || r == '\\' || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.IsSpace(r) {
+			r = '_'
+		}
+		if sb.Len()+utf8.RuneLen(r) > trashReadable {
+			break
+		}
+		sb.WriteRune(r)
+	}
+	return ts + "_" + sha256Hex([]byte(rel))[:8] + "_" + sb.String(), true
+}
+
+// toTrash moves the file rel to the trash under trashEntryName and returns that
+// name. A hashed name gets its path recorded first, so an entry is never
+// without its path.
 func (l *Library) toTrash(rel string) (string, error) {
 	if err := os.MkdirAll(l.trashDir(), 0o755); err != nil {
 		return "", err
 	}
-	name := l.opts.now().UTC().Format(trashTimeLayout) + "-" + url.PathEscape(rel)
+	name, hashed := trashEntryName(rel, l.opts.now())
+	var record string
+	if hashed {
+		record = filepath.Join(l.trashDir(), trashPathsDir, name)
+		if err := os.MkdirAll(filepath.Dir(record), 0o755); err != nil {
+			return "", err
+		}
+		b, _ := json.Marshal(trashPath{Doc: rel})
+		if err := writeFileAtomic(record, b); err != nil {
+			return "", err
+		}
+	}
 	if err := moveFile(filepath.Join(l.opts.Root, filepath.FromSlash(rel)), filepath.Join(l.trashDir(), name)); err != nil {
+		if record != "" {
+			os.Remove(record)
+		}
 		return "", err
 	}
 	return name, nil
 }
 
-func parseTrashName(name string) (TrashItem, bool) {
-	ts, esc, ok := strings.Cut(name, "-")
-	if !ok {
+// trashItem reads the trash entry name: its time, and the path it had
+// (from the name itself, or for a hashed name from trash/.paths). ok is
+// false for anything else, including a hashed entry whose record is missing
+// or damaged (the file stays in the trash folder and a warning is logged).
+func (l *Library) trashItem(name string) (TrashItem, bool) {
+	if len(name) <= len(trashTimeLayout) {
 		return TrashItem{}, false
 	}
-	t, err := time.Parse(trashTimeLayout, ts)
+	t, err := time.Parse(trashTimeLayout, name[:len(trashTimeLayout)])
 	if err != nil {
 		return TrashItem{}, false
 	}
-	doc, err := url.PathUnescape(esc)
-	if err != nil || doc == "" {
+	var doc string
+	switch rest := name[len(trashTimeLayout):]; rest[0] {
+	case '-':
+		if doc, err = url.PathUnescape(rest[1:]); err != nil {
+			return TrashItem{}, false
+		}
+	case '_':
+		record := filepath.Join(l.trashDir(), trashPathsDir, name)
+		b, err := os.ReadFile(record)
+		var tp trashPath
+		if err == nil {
+			err = json.Unmarshal(b, &tp)
+		}
+		if err != nil {
+			l.log.Warn("a trash entry has no readable record of its path; it is not listed", "entry", name, "record", record, "err", err)
+			return TrashItem{}, false
+		}
+		doc = tp.Doc
+	default:
+		return TrashItem{}, false
+	}
+	if doc == "" {
 		return TrashItem{}, false
 	}
 	return TrashItem{Name: name, Doc: doc, Removed: t}, true

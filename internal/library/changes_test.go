@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func isUserError(err error) (string, bool) {
@@ -273,4 +275,107 @@ func FuzzCheckName(f *testing.F) {
 			t.Fatalf("name changes under Base/Clean: %q", name)
 		}
 	})
+}
+
+// A long non-ASCII name fits CheckName but not, escaped, in a file name: its
+// trash entry is hashed, its path recorded, and it lists and restores.
+func TestTrashLongUnicodeName(t *testing.T) {
+	f := newFixture(t)
+	name := strings.Repeat("Кибератака", 7) + ".md" // 143 bytes; escaped, 416
+	if CheckName(name) != nil {
+		t.Fatal("the test name should be valid")
+	}
+	f.write("sub/"+name, storyA)
+	f.write(name, storyB)
+	l := f.open()
+	l.opts.now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC) }
+	ctx := context.Background()
+	if _, err := l.Remove(ctx, "sub/"+name, "mod"); err != nil {
+		t.Fatalf("remove: %v", err)
+	}
+	l.opts.now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 6, 0, time.UTC) }
+	if _, err := l.AddFile(ctx, name, []byte(storyC), true, "mod"); err != nil {
+		t.Fatalf("replace: %v", err)
+	}
+	items, err := l.Trash()
+	if err != nil || len(items) != 2 {
+		t.Fatalf("trash: %v %+v", err, items)
+	}
+	for i, want := range []string{name, "sub/" + name} {
+		it := items[i]
+		if it.Doc != want || len(it.Name) > maxTrashName || !strings.HasPrefix(it.Name, "20260102T03040") || !strings.Contains(it.Name, "_Кибератака") {
+			t.Errorf("item %d: %+v (name %d bytes), want doc %q", i, it, len(it.Name), want)
+		}
+	}
+	if items[0].Size != int64(len(storyB)) {
+		t.Errorf("size %d", items[0].Size)
+	}
+	if _, err := l.Restore(ctx, items[1].Name, "mod"); err != nil {
+		t.Fatalf("restore: %v", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(f.root, "sub", name)); err != nil || string(b) != storyA {
+		t.Fatalf("restored: %v %q", err, b)
+	}
+	if items, _ := l.Trash(); len(items) != 1 || items[0].Doc != name {
+		t.Fatalf("trash after restore: %+v", items)
+	}
+	if recs, _ := os.ReadDir(filepath.Join(f.data, "trash", trashPathsDir)); len(recs) != 1 {
+		t.Errorf("%d path records left, want 1 (the entry still in the trash)", len(recs))
+	}
+	if got := docPaths(l.Current()); !strings.Contains(got, "sub/"+name) {
+		t.Errorf("docs %s", got)
+	}
+}
+
+// Entries written before hashed names existed ("<time>-<escaped path>", up
+// to 255 bytes) still list and restore; a hashed entry that lost its path
+// record is left alone and not listed.
+func TestTrashOldEntriesAndLostRecords(t *testing.T) {
+	f := newFixture(t)
+	l := f.open()
+	doc := "reports/" + strings.Repeat("é", 30) + ".md" // escaped: 193 bytes
+	old := "20251231T235959.000000000Z-" + url.PathEscape(doc)
+	orphan := "20251231T235958.000000000Z_0123abcd_orphan.md"
+	if err := os.MkdirAll(filepath.Join(f.data, "trash"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{old, orphan} {
+		if err := os.WriteFile(filepath.Join(f.data, "trash", n), []byte(storyA), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	items, err := l.Trash()
+	if err != nil || len(items) != 1 || items[0].Name != old || items[0].Doc != doc {
+		t.Fatalf("trash: %v %+v", err, items)
+	}
+	if !strings.Contains(f.logs.String(), "no readable record") {
+		t.Errorf("no warning for the orphan entry:\n%s", f.logs)
+	}
+	if _, err := l.Restore(context.Background(), orphan, "mod"); err == nil {
+		t.Error("an entry without its path was restored")
+	}
+	if _, err := l.Restore(context.Background(), old, "mod"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(f.root, filepath.FromSlash(doc))); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTrashEntryName(t *testing.T) {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 6, time.FixedZone("CET", 3600))
+	for _, tc := range []struct {
+		rel, want string
+		hashed    bool
+	}{
+		{"a b.md", "20260102T020405.000000006Z-a%20b.md", false},
+		{"dir/" + strings.Repeat("x", 60) + ".md", "20260102T020405.000000006Z-dir%2F" + strings.Repeat("x", 60) + ".md", false},
+		{"dir/" + strings.Repeat("x", 70) + ".md", "20260102T020405.000000006Z_" + sha256Hex([]byte("dir/" + strings.Repeat("x", 70) + ".md"))[:8] + "_" + strings.Repeat("x", 64), true},
+		{"Déclaration 100% «finale» " + strings.Repeat("ü", 30) + ".md", "20260102T020405.000000006Z_" + sha256Hex([]byte("Déclaration 100% «finale» " + strings.Repeat("ü", 30) + ".md"))[:8] + "_Déclaration_100__«finale»_" + strings.Repeat("ü", 17), true},
+	} {
+		got, hashed := trashEntryName(tc.rel, at)
+		if got != tc.want || hashed != tc.hashed || len(got) > maxTrashName || !utf8.ValidString(got) {
+			t.Errorf("trashEntryName(%q):\n got %s %v (%d bytes)\nwant %s %v", tc.rel, got, hashed, len(got), tc.want, tc.hashed)
+		}
+	}
 }
