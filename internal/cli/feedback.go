@@ -7,14 +7,26 @@ import (
 	"fmt"
 	"strings"
 
+	"storybot/internal/answer"
 	"storybot/internal/feedback"
 )
 
+// feedbackJSON is `storybot feedback --json`: one document, lists never null.
+type feedbackJSON struct {
+	File    string             `json:"file"`
+	Votes   int                `json:"votes"`
+	Up      int                `json:"up"`
+	Down    int                `json:"down"`
+	Records []feedback.Record  `json:"records"`
+	Skipped []feedback.Skipped `json:"skipped"`
+}
+
 // cmdFeedback prints the 👍/👎 feedback recorded from Discord, oldest first:
-// a readable list, or JSON lines with --json.
+// a readable list, or one JSON document with --json. Lines of the file that
+// are not records are skipped, each named on stderr.
 func cmdFeedback(ctx context.Context, e *Env, args []string) error {
 	fs := e.newFlagSet("feedback")
-	asJSON := fs.Bool("json", false, "print one JSON record a line")
+	asJSON := fs.Bool("json", false, `print one JSON document: {"file", "votes", "up", "down", "records": [...], "skipped": [{"line", "reason"}]}`)
 	pos, err := e.parseFlags(fs, args)
 	if errors.Is(err, errHelp) {
 		return nil
@@ -26,28 +38,36 @@ func cmdFeedback(ctx context.Context, e *Env, args []string) error {
 		return usageErrorf("feedback: unexpected argument %q (see 'storybot feedback --help')", pos[0])
 	}
 	store := feedback.Open(e.Config.DataDir)
-	recs, err := store.List(ctx)
+	recs, skipped, err := store.List(ctx)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		enc := json.NewEncoder(e.Stdout)
-		for _, r := range recs {
-			if err := enc.Encode(r); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	if len(recs) == 0 {
-		fmt.Fprintf(e.Stdout, "No feedback yet (%s).\n", store.Path())
-		return nil
+	for _, s := range skipped {
+		fmt.Fprintf(e.Stderr, "storybot: feedback: %s line %d skipped: %s\n", store.Path(), s.Line, s.Reason)
 	}
 	up := 0
-	for _, r := range recs {
+	for i, r := range recs {
 		if r.Vote == feedback.Up {
 			up++
 		}
+		if r.Citations == nil {
+			recs[i].Citations = []answer.Citation{}
+		}
+	}
+	if *asJSON {
+		doc := feedbackJSON{File: store.Path(), Votes: len(recs), Up: up, Down: len(recs) - up,
+			Records: append([]feedback.Record{}, recs...), Skipped: append([]feedback.Skipped{}, skipped...)}
+		enc := json.NewEncoder(e.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(doc)
+	}
+	if len(recs) == 0 {
+		if len(skipped) > 0 {
+			fmt.Fprintf(e.Stdout, "No readable feedback (%s: %d lines skipped).\n", store.Path(), len(skipped))
+			return nil
+		}
+		fmt.Fprintf(e.Stdout, "No feedback yet (%s).\n", store.Path())
+		return nil
 	}
 	fmt.Fprintf(e.Stdout, "%d votes: %d 👍, %d 👎 (%s)\n", len(recs), up, len(recs)-up, store.Path())
 	for _, r := range recs {

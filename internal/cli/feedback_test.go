@@ -3,6 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,5 +58,65 @@ func TestFeedbackCommandEmptyAndBadArgs(t *testing.T) {
 	err := run(ctx, []string{"--env-file", "/nonexistent", "feedback", "extra"}, nil, &out, &errb, func(string) string { return "" })
 	if ExitCode(err) != 2 {
 		t.Fatalf("want a usage error, got %v", err)
+	}
+}
+
+// --json is one document even with no votes, lists [] (README: JSON output).
+func TestFeedbackJSONEmpty(t *testing.T) {
+	var out, errb bytes.Buffer
+	data := t.TempDir()
+	if err := run(context.Background(), []string{"--env-file", "/nonexistent", "--data", data, "feedback", "--json"}, nil, &out, &errb, func(string) string { return "" }); err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("not one JSON document: %v\n%s", err, out.String())
+	}
+	for _, k := range []string{"records", "skipped"} {
+		if l, ok := doc[k].([]any); !ok || len(l) != 0 {
+			t.Errorf("%s = %#v, want []", k, doc[k])
+		}
+	}
+	if doc["votes"] != 0.0 || errb.Len() != 0 {
+		t.Errorf("votes %v, stderr %q", doc["votes"], errb.String())
+	}
+}
+
+// A truncated last line hides no vote: the others are shown, the bad line is
+// named on stderr, the exit code is 0, and --json counts it.
+func TestFeedbackBadLine(t *testing.T) {
+	data := t.TempDir()
+	store := feedback.Open(data)
+	ctx := context.Background()
+	for _, v := range []string{feedback.Up, feedback.Down} {
+		if err := store.Add(ctx, feedback.Record{Vote: v, UserID: "1", Question: "Q " + v}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := os.OpenFile(store.Path(), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(`{"vote":"up","us`)
+	f.Close()
+	var out, errb bytes.Buffer
+	if err := run(ctx, []string{"--env-file", "/nonexistent", "--data", data, "feedback"}, nil, &out, &errb, func(string) string { return "" }); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if !strings.Contains(out.String(), "2 votes: 1 👍, 1 👎") || !strings.Contains(errb.String(), "feedback.jsonl line 3 skipped: unexpected end of JSON input") {
+		t.Fatalf("stdout:\n%s\nstderr:\n%s", out.String(), errb.String())
+	}
+	out.Reset()
+	errb.Reset()
+	if err := run(ctx, []string{"--env-file", "/nonexistent", "--data", data, "feedback", "--json"}, nil, &out, &errb, func(string) string { return "" }); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	var doc struct {
+		Votes   int
+		Records []feedback.Record
+		Skipped []feedback.Skipped
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil || doc.Votes != 2 || len(doc.Records) != 2 || len(doc.Skipped) != 1 || doc.Skipped[0].Line != 3 {
+		t.Fatalf("%v %+v\n%s", err, doc, out.String())
 	}
 }

@@ -4,7 +4,6 @@
 package feedback
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -58,8 +57,10 @@ func Open(dataDir string) *Store {
 // Path is the feedback file's path.
 func (s *Store) Path() string { return s.path }
 
-// Add appends rec, creating the data folder and the file when needed. It
-// returns an error when the file cannot be written or ctx is done.
+// Add appends rec, creating the data folder and the file when needed; when
+// the file does not end with a newline (a write cut short), the record starts
+// a new line so it is not lost with the broken one. It returns an error when
+// the file cannot be written or ctx is done.
 func (s *Store) Add(ctx context.Context, rec Record) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -80,9 +81,15 @@ func (s *Store) Add(ctx context.Context, rec Record) error {
 	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
 		return fmt.Errorf("feedback: %w", err)
 	}
-	f, err := os.OpenFile(s.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(s.path, os.O_APPEND|os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return fmt.Errorf("feedback: %w", err)
+	}
+	if open, err := unterminated(f); err != nil {
+		f.Close()
+		return fmt.Errorf("feedback: read %s: %w", s.path, err)
+	} else if open {
+		line = append([]byte{'\n'}, line...)
 	}
 	if _, err := f.Write(line); err != nil {
 		f.Close()
@@ -94,37 +101,58 @@ func (s *Store) Add(ctx context.Context, rec Record) error {
 	return nil
 }
 
+// unterminated reports whether f is not empty and its last byte is not a
+// newline.
+func unterminated(f *os.File) (bool, error) {
+	st, err := f.Stat()
+	if err != nil || st.Size() == 0 {
+		return false, err
+	}
+	var last [1]byte
+	if _, err := f.ReadAt(last[:], st.Size()-1); err != nil {
+		return false, err
+	}
+	return last[0] != '\n', nil
+}
+
+// Skipped is a line of the feedback file that is not a record.
+type Skipped struct {
+	Line   int    `json:"line"`   // 1-based
+	Reason string `json:"reason"` // why it could not be read
+}
+
 // List reads every record, oldest first. A missing file is no records and no
-// error; a line that is not a record is an error naming the line.
-func (s *Store) List(ctx context.Context) ([]Record, error) {
+// error. Lines that are not records (a write cut short, an edit by hand) are
+// skipped and returned in skipped, so one bad line hides no vote; the error
+// is for a file that cannot be read. Safe for concurrent use with Add.
+func (s *Store) List(ctx context.Context) (recs []Record, skipped []Skipped, err error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s.mu.Lock()
 	data, err := os.ReadFile(s.path)
 	s.mu.Unlock()
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("feedback: %w", err)
+		return nil, nil, fmt.Errorf("feedback: %w", err)
 	}
-	var out []Record
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := bytes.TrimSpace(sc.Bytes())
+	for n, line := range bytes.Split(data, []byte("\n")) {
+		line = bytes.TrimSpace(line)
 		if len(line) == 0 {
 			continue
 		}
 		var r Record
 		if err := json.Unmarshal(line, &r); err != nil {
-			return out, fmt.Errorf("feedback: %s line %d: %w", s.path, n, err)
+			skipped = append(skipped, Skipped{Line: n + 1, Reason: err.Error()})
+			continue
 		}
-		out = append(out, r)
+		if r.Vote != Up && r.Vote != Down {
+			skipped = append(skipped, Skipped{Line: n + 1, Reason: fmt.Sprintf("vote %q is neither %q nor %q", r.Vote, Up, Down)})
+			continue
+		}
+		recs = append(recs, r)
 	}
-	if err := sc.Err(); err != nil {
-		return out, fmt.Errorf("feedback: read %s: %w", s.path, err)
-	}
-	return out, nil
+	return recs, skipped, nil
 }

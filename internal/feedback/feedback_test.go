@@ -14,8 +14,8 @@ import (
 func TestAddAndList(t *testing.T) {
 	ctx := context.Background()
 	s := Open(t.TempDir() + "/data")
-	if recs, err := s.List(ctx); err != nil || len(recs) != 0 {
-		t.Fatalf("empty store: %v %v", recs, err)
+	if recs, skipped, err := s.List(ctx); err != nil || len(recs) != 0 || len(skipped) != 0 {
+		t.Fatalf("empty store: %v %v %v", recs, skipped, err)
 	}
 	when := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	in := Record{Time: when, Vote: Up, UserID: "u1", Question: "Why?", Answer: "Because [1].",
@@ -29,9 +29,9 @@ func TestAddAndList(t *testing.T) {
 		go func() { defer wg.Done(); _ = s.Add(ctx, Record{Vote: Down, UserID: "u2"}) }()
 	}
 	wg.Wait()
-	recs, err := s.List(ctx)
-	if err != nil {
-		t.Fatal(err)
+	recs, skipped, err := s.List(ctx)
+	if err != nil || len(skipped) != 0 {
+		t.Fatal(err, skipped)
 	}
 	if len(recs) != 21 {
 		t.Fatalf("got %d records, want 21", len(recs))
@@ -47,14 +47,44 @@ func TestAddRejectsBadVote(t *testing.T) {
 	}
 }
 
+// A bad line is skipped and named; the records around it are kept.
 func TestListNamesBadLine(t *testing.T) {
 	dir := t.TempDir()
 	s := Open(dir)
-	if err := os.WriteFile(s.Path(), []byte("{\"vote\":\"up\"}\nnot json\n"), 0o644); err != nil {
+	if err := os.WriteFile(s.Path(), []byte("{\"vote\":\"up\"}\nnot json\n{\"vote\":\"meh\"}\n{\"vote\":\"down\"}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := s.List(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "line 2") {
-		t.Fatalf("want an error naming line 2, got %v", err)
+	recs, skipped, err := s.List(context.Background())
+	if err != nil || len(recs) != 2 || recs[0].Vote != Up || recs[1].Vote != Down {
+		t.Fatalf("records %+v, err %v", recs, err)
+	}
+	if len(skipped) != 2 || skipped[0].Line != 2 || !strings.Contains(skipped[0].Reason, "invalid character") || skipped[1].Line != 3 || !strings.Contains(skipped[1].Reason, `"meh"`) {
+		t.Fatalf("want lines 2 and 3 named, got %+v", skipped)
+	}
+}
+
+// A write cut short leaves a last line without its newline: it is skipped,
+// and the next vote starts a line of its own instead of joining it.
+func TestAddAfterTruncatedLine(t *testing.T) {
+	ctx := context.Background()
+	s := Open(t.TempDir())
+	if err := s.Add(ctx, Record{Vote: Up, UserID: "u1"}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(s.Path(), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(`{"vote":"up","us`)
+	f.Close()
+	if err := s.Add(ctx, Record{Vote: Down, UserID: "u2"}); err != nil {
+		t.Fatal(err)
+	}
+	recs, skipped, err := s.List(ctx)
+	if err != nil || len(recs) != 2 || recs[0].UserID != "u1" || recs[1].UserID != "u2" {
+		t.Fatalf("records %+v, err %v", recs, err)
+	}
+	if len(skipped) != 1 || skipped[0].Line != 2 || !strings.Contains(skipped[0].Reason, "unexpected end of JSON input") {
+		t.Fatalf("skipped %+v", skipped)
 	}
 }
