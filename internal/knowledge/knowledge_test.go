@@ -1,10 +1,13 @@
 package knowledge
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -297,6 +300,88 @@ func TestLongParagraphSplitAtSentences(t *testing.T) {
 	}
 }
 
+// manyLines is a paragraph of n short lines and no blank line, as .txt
+// files often have: "line 0 about something\nline 1 about something\n…".
+func manyLines(n int) []byte {
+	var b bytes.Buffer
+	for i := range n {
+		fmt.Fprintf(&b, "line %d about something\n", i)
+	}
+	return b.Bytes()
+}
+
+// TestManyLinesOneParagraph: a paragraph of 20,000 lines is parsed in
+// memory linear in its size (building it line by line used to copy it once
+// per line: gigabytes and seconds here, minutes for a few megabytes), and
+// its passages still cover every line in order with the right line numbers.
+func TestManyLinesOneParagraph(t *testing.T) {
+	const n = 20000
+	data := manyLines(n)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	d, err := Parse(context.Background(), "m.md", data, Options{})
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alloc := after.TotalAlloc - before.TotalAlloc
+	t.Logf("%d bytes allocated, %.1f times the input", alloc, float64(alloc)/float64(len(data)))
+	if alloc > 30*uint64(len(data)) {
+		t.Errorf("parsing %d bytes allocated %d bytes (%.0f times the input); want linear", len(data), alloc, float64(alloc)/float64(len(data)))
+	}
+	// the passages are the file's text in order, cut at spaces or line ends,
+	// each with the lines it spans
+	text, pos, line := string(data), 0, 1 // line is the line at pos
+	for _, p := range d.Passages {
+		at := strings.Index(text[pos:], p.Text)
+		if at < 0 || strings.TrimSpace(text[pos:pos+at]) != "" {
+			t.Fatalf("passage %s is not the text after the previous one: %.40q…", p.Location(), p.Text)
+		}
+		line += strings.Count(text[pos:pos+at], "\n")
+		end := line + strings.Count(p.Text, "\n")
+		if p.StartLine != line || p.EndLine != end || p.ParaStart != 1 || p.ParaEnd != 1 || len(p.Text) > 2*DefaultPassageChars {
+			t.Fatalf("passage %s of %d bytes, want lines %d-%d of ¶1", p.Location(), len(p.Text), line, end)
+		}
+		pos, line = pos+at+len(p.Text), end
+	}
+	if strings.TrimSpace(text[pos:]) != "" || line != n {
+		t.Fatalf("passages end at line %d, want %d", line, n)
+	}
+}
+
+// cancelAfter is a context that is cancelled from the (n+1)th call of Err:
+// a shutdown that arrives while a file is being parsed.
+type cancelAfter struct {
+	context.Context
+	n int
+}
+
+func (c *cancelAfter) Err() error {
+	if c.n > 0 {
+		c.n--
+		return nil
+	}
+	return context.Canceled
+}
+
+// TestParseStopsWhenCancelled: Parse checks its context while it reads a
+// long file, not only before it starts, so SIGTERM stops a refresh promptly.
+func TestParseStopsWhenCancelled(t *testing.T) {
+	data := manyLines(20000)
+	for _, ext := range []string{".md", ".txt"} {
+		ctx := &cancelAfter{Context: context.Background(), n: 1}
+		d, err := Parse(ctx, "m"+ext, data, Options{})
+		if !errors.Is(err, context.Canceled) || d != nil {
+			t.Errorf("%s: Parse cancelled during the file returned a document: %t, error %v; want context.Canceled and no document", ext, d != nil, err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Parse(ctx, "story.txt", []byte("A short file."), Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Parse with a cancelled context = %v, want context.Canceled", err)
+	}
+}
+
 func FuzzParse(f *testing.F) {
 	story, _ := os.ReadFile("testdata/story.txt")
 	f.Add(story)
@@ -325,6 +410,23 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkParseOneParagraph parses one paragraph of short lines and no
+// blank line, at three sizes: MB/s stays the same when the parse is linear.
+func BenchmarkParseOneParagraph(b *testing.B) {
+	for _, n := range []int{5000, 20000, 80000} { // 129 KB, 529 KB, 2.2 MB
+		data := manyLines(n)
+		b.Run(fmt.Sprintf("lines=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Parse(context.Background(), "m.md", data, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
 
 func BenchmarkParseStory(b *testing.B) {

@@ -270,7 +270,10 @@ func Parse(ctx context.Context, rel string, data []byte, opts Options) (*Documen
 			pages[i] = strings.ToValidUTF8(strings.ReplaceAll(pages[i], "\x00", ""), "\uFFFD")
 		}
 	}
-	doc := build(rel, ext, pages, opts.passageChars())
+	doc, err := build(ctx, rel, ext, pages, opts.passageChars())
+	if err != nil {
+		return nil, err
+	}
 	if len(doc.Passages) == 0 {
 		return nil, skipf("no text")
 	}

@@ -1,10 +1,12 @@
 package knowledge
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"path"
 	"regexp"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -37,14 +39,14 @@ type para struct {
 
 // lineAt returns the line number of byte offset off of p.text.
 func (p *para) lineAt(off int) int {
-	l := 0
-	for i, s := range p.starts {
-		if s <= off {
-			l = i
-		}
-	}
-	return p.line + l
+	// the last line that starts at or before off; starts[0] is 0
+	l := sort.Search(len(p.starts), func(i int) bool { return p.starts[i] > off }) - 1
+	return p.line + max(l, 0)
 }
+
+// ctxEvery is how many lines the parser reads between checks of its
+// context, so that a huge file stops promptly on shutdown.
+const ctxEvery = 4096
 
 var (
 	datePrefix = regexp.MustCompile(`^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*`)
@@ -52,13 +54,17 @@ var (
 	metaLine   = regexp.MustCompile(`^[\p{L}][\p{L} ]{0,20}:\s`)
 )
 
-// build parses the pages of a document named rel.
-func build(rel, ext string, pages []string, chars int) *Document {
+// build parses the pages of a document named rel. Its error is ctx's, when
+// ctx is done before it ends (checked per page and every ctxEvery lines).
+func build(ctx context.Context, rel, ext string, pages []string, chars int) (*Document, error) {
 	doc := &Document{Path: rel}
 	markdown := ext == ".md" || ext == ".markdown"
 	var firstHeading string
 	seen := map[string]int{}
 	for pi, page := range pages {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		page = strings.TrimPrefix(page, "\uFEFF")
 		lines := strings.Split(strings.ReplaceAll(page, "\r\n", "\n"), "\n")
 		startLine := 0 // index of the first line that is text
@@ -103,7 +109,10 @@ func build(rel, ext string, pages []string, chars int) *Document {
 				break
 			}
 		}
-		paras := paragraphs(lines, startLine, markdown)
+		paras, err := paragraphs(ctx, lines, startLine, markdown)
+		if err != nil {
+			return nil, err
+		}
 		page := 0
 		if len(pages) > 1 {
 			page = pi + 1
@@ -156,7 +165,7 @@ func build(rel, ext string, pages []string, chars int) *Document {
 	for i := range doc.Passages {
 		doc.Passages[i].Title = doc.Title
 	}
-	return doc
+	return doc, nil
 }
 
 func itoa(n int) string {
@@ -201,18 +210,29 @@ func readableName(rel string) string {
 }
 
 // paragraphs splits lines (from index from) into paragraphs: blocks of
-// non-blank lines. Line numbers are 1-based indexes into lines.
-func paragraphs(lines []string, from int, markdown bool) []*para {
+// non-blank lines. Line numbers are 1-based indexes into lines. A
+// paragraph's lines are joined once it ends, so the cost is linear in its
+// size however many lines it has. The error is ctx's, checked every
+// ctxEvery lines.
+func paragraphs(ctx context.Context, lines []string, from int, markdown bool) ([]*para, error) {
 	var out []*para
 	var cur *para
+	var buf []string // the lines of cur
+	size := 0        // len of buf joined with "\n"
 	n := 0
 	flush := func() {
 		if cur != nil {
+			cur.text = strings.Join(buf, "\n")
 			out = append(out, cur)
-			cur = nil
+			cur, buf = nil, buf[:0]
 		}
 	}
 	for i := from; i < len(lines); i++ {
+		if (i-from)%ctxEvery == ctxEvery-1 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		l := strings.TrimRight(lines[i], " \t\r")
 		if strings.TrimSpace(l) == "" {
 			flush()
@@ -231,11 +251,13 @@ func paragraphs(lines []string, from int, markdown bool) []*para {
 		if cur == nil {
 			n++
 			cur = &para{n: n, line: i + 1}
+			size = 0
 		} else {
-			cur.text += "\n"
+			size++ // the "\n" before l
 		}
-		cur.starts = append(cur.starts, len(cur.text))
-		cur.text += l
+		cur.starts = append(cur.starts, size)
+		size += len(l)
+		buf = append(buf, l)
 	}
 	flush()
 	for _, p := range out {
@@ -243,7 +265,7 @@ func paragraphs(lines []string, from int, markdown bool) []*para {
 			p.heading = strings.TrimSpace(p.text)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // mayBeHeading reports whether mdHeading can match l: a '#' after at most
@@ -429,8 +451,10 @@ type piece struct {
 func group(paras []*para, chars int) []piece {
 	var out []piece
 	var cur *Passage
+	var text strings.Builder // cur's text
 	flush := func() {
 		if cur != nil {
+			cur.Text = text.String()
 			out = append(out, piece{p: *cur})
 			cur = nil
 		}
@@ -452,14 +476,16 @@ func group(paras []*para, chars int) []piece {
 			}
 			continue
 		}
-		if cur != nil && (len(cur.Text)+2+len(p.text) > chars || len(cur.Text) >= chars*minShare/100) {
+		if cur != nil && (text.Len()+2+len(p.text) > chars || text.Len() >= chars*minShare/100) {
 			flush()
 		}
 		if cur == nil {
-			cur = &Passage{ParaStart: p.n, StartLine: p.line, Text: p.text}
+			cur = &Passage{ParaStart: p.n, StartLine: p.line}
+			text = strings.Builder{}
 		} else {
-			cur.Text += "\n\n" + p.text
+			text.WriteString("\n\n")
 		}
+		text.WriteString(p.text)
 		cur.ParaEnd = p.n
 		cur.EndLine = p.line + len(p.starts) - 1
 	}
@@ -468,22 +494,24 @@ func group(paras []*para, chars int) []piece {
 }
 
 // sentenceChunks cuts text into [start,end) byte ranges of about chars
-// characters, ending at sentence boundaries where it can.
+// characters, ending at sentence boundaries where it can. It reads each
+// sentence end a bounded number of times, so it is linear in len(text).
 func sentenceChunks(text string, chars int) [][2]int {
 	ends := sentenceEnds(text)
 	var out [][2]int
 	start := 0
+	next := 0 // the first of ends after start
 	for start < len(text) {
 		limit := start + chars
 		if limit >= len(text) || len(text)-start < chars+chars/3 {
 			out = append(out, [2]int{start, len(text)})
 			break
 		}
+		for next < len(ends) && ends[next] <= start {
+			next++
+		}
 		cut := -1
-		for _, e := range ends {
-			if e <= start {
-				continue
-			}
+		for _, e := range ends[next:] {
 			if e > limit && cut != -1 {
 				break
 			}
