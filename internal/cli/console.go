@@ -80,31 +80,38 @@ func runConsole(ctx context.Context, e *Env, p asker, tools consoleTools, info c
 	out := e.Stdout
 	io.WriteString(out, info.greeting())
 	echo := !isTerminal(e.Stdin)
-	lines := make(chan string)
+	lines := make(chan inputLine)
 	readErr := make(chan error, 1)
 	go func() {
 		defer close(lines)
-		sc := bufio.NewScanner(e.Stdin)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			case <-ctx.Done():
+		br := bufio.NewReaderSize(e.Stdin, 64<<10)
+		for {
+			l, err := readInputLine(br, maxConsoleLine)
+			if err == nil || l.runes > 0 { // a line; at the end, a last one without a newline
+				select {
+				case lines <- l:
+				case <-ctx.Done():
+					return
+				}
+			}
+			if err != nil {
+				if err != io.EOF {
+					readErr <- err
+				}
 				return
 			}
 		}
-		readErr <- sc.Err()
 	}()
 	var history []chat.Message
 	for {
 		io.WriteString(out, "\n» ")
-		var line string
+		var in inputLine
 		var ok bool
 		select {
 		case <-ctx.Done():
 			io.WriteString(out, "\nBye.\n")
 			return nil
-		case line, ok = <-lines:
+		case in, ok = <-lines:
 		}
 		if !ok {
 			io.WriteString(out, "\nBye.\n")
@@ -116,6 +123,14 @@ func runConsole(ctx context.Context, e *Env, p asker, tools consoleTools, info c
 			default:
 			}
 			return nil
+		}
+		line := in.text
+		if in.cut {
+			if echo {
+				fmt.Fprintf(out, "%s\n", shortLine(strings.TrimSpace(line), 120))
+			}
+			fmt.Fprintf(out, "Your question is %d characters long; please keep it under %d characters.\n", in.runes, answer.MaxQuestionChars)
+			continue
 		}
 		q := strings.TrimSpace(line)
 		if q == "" {
@@ -173,6 +188,58 @@ func runConsole(ctx context.Context, e *Env, p asker, tools consoleTools, info c
 		if len(history) > consoleHistory {
 			history = history[len(history)-consoleHistory:]
 		}
+	}
+}
+
+// maxConsoleLine is the longest line the console keeps, in bytes; the rest
+// of a longer line is read and discarded (the pipeline refuses questions
+// over answer.MaxQuestionChars characters anyway).
+const maxConsoleLine = 1 << 20
+
+// inputLine is one line of console input, without its line ending.
+type inputLine struct {
+	text  string // the line, or its first maxConsoleLine bytes when cut
+	runes int    // the whole line's length in characters
+	cut   bool   // the line was longer than maxConsoleLine bytes
+}
+
+// readInputLine reads one line from br, keeping at most max bytes of it and
+// discarding the rest, so a pasted megabyte ends no session. err is io.EOF
+// at the end of input (l then holds a last line without a newline, if any)
+// or the read error.
+func readInputLine(br *bufio.Reader, max int) (l inputLine, err error) {
+	var kept []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		for _, b := range chunk {
+			if b&0xC0 != 0x80 { // not a UTF-8 continuation byte
+				l.runes++
+			}
+		}
+		if room := max - len(kept); len(chunk) > room {
+			kept = append(kept, chunk[:room]...)
+			l.cut = true
+		} else {
+			kept = append(kept, chunk...)
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		end := 0 // the line ending: "\n" or "\r\n"
+		if n := len(chunk); n > 0 && chunk[n-1] == '\n' {
+			end = 1
+			if n > 1 && chunk[n-2] == '\r' {
+				end = 2
+			}
+		}
+		l.runes -= end
+		if l.cut {
+			kept = []byte(strings.ToValidUTF8(string(kept), ""))
+		} else {
+			kept = kept[:len(kept)-end]
+		}
+		l.text = string(kept)
+		return l, err
 	}
 }
 

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -67,5 +69,56 @@ func TestConsoleCommands(t *testing.T) {
 	golden(t, filepath.Join("ask", "console_commands.golden"), got)
 	if strings.Contains(got, "never asked") {
 		t.Error("the console went on after /quit")
+	}
+}
+
+// A pasted line over the console's limit is refused like any over-long
+// question, and the session goes on to answer the next one.
+func TestConsoleOverlongLine(t *testing.T) {
+	in := strings.NewReader(strings.Repeat("a", 2_000_000) + "\nWho helped Albania recover from the attack?\n")
+	var out, errb bytes.Buffer
+	args := []string{"--env-file", "/nonexistent", "--knowledge", askStory, "--data", t.TempDir(), "console"}
+	env := map[string]string{"WATCH_KNOWLEDGE": "false"}
+	if err := run(context.Background(), args, in, &out, &errb, func(k string) string { return env[k] }); err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"» " + strings.Repeat("a", 120) + "…\nYour question is 2000000 characters long; please keep it under 1000 characters.\n",
+		"» Who helped Albania recover from the attack?\nQuoted from the sources:",
+		"The US and private sector representatives helped Albania recover",
+		"\nBye.\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%.2000s", want, got)
+		}
+	}
+}
+
+func TestReadInputLine(t *testing.T) {
+	const max = 16
+	in := "short\r\n" + "exactly fifteen\n" + strings.Repeat("é", 20) + "\n" + strings.Repeat("x", 100) + "\r\n\n" + "last"
+	br := bufio.NewReaderSize(strings.NewReader(in), 16) // the smallest buffer: long lines come in pieces
+	var got []string
+	for {
+		l, err := readInputLine(br, max)
+		got = append(got, fmt.Sprintf("%q %d %v", l.text, l.runes, l.cut))
+		if err != nil {
+			if err != io.EOF {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	want := []string{
+		`"short" 5 false`,
+		`"exactly fifteen" 15 false`,
+		`"éééééééé" 20 true`, // 16 bytes kept: 8 letters
+		`"xxxxxxxxxxxxxxxx" 100 true`,
+		`"" 0 false`,
+		`"last" 4 false`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
