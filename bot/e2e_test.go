@@ -349,9 +349,9 @@ func TestAskEndToEnd(t *testing.T) {
 	if !strings.Contains(content(cb), "recorded") || flags(cb)&64 == 0 {
 		t.Errorf("vote reply: %v", cb)
 	}
-	recs, err := feedback.Open(h.data).List(context.Background())
-	if err != nil || len(recs) != 1 {
-		t.Fatalf("feedback records: %v %v", recs, err)
+	recs, skipped, err := feedback.Open(h.data).List(context.Background())
+	if err != nil || len(recs) != 1 || len(skipped) != 0 {
+		t.Fatalf("feedback records: %v %v %v", recs, skipped, err)
 	}
 	if r := recs[0]; r.Vote != "up" || r.UserID != discordtest.Bob.UserID || r.Question != "Why did Albania cut ties with Iran?" || len(r.Citations) != 2 || !strings.Contains(r.Answer, "[1]") {
 		t.Errorf("feedback record: %+v", r)
