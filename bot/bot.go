@@ -64,11 +64,24 @@ type SummaryRequest struct {
 	Focus  string // only what concerns this topic; "" for everything
 }
 
+// TimelineRequest asks for the dated events of one document ("" for all).
+type TimelineRequest struct {
+	Doc string
+	Max int // at most this many events, chosen by the summarizer; 0 for all
+}
+
+// Timeline is a timeline as an answer (one cited line per event), and how
+// many events TimelineRequest.Max left out.
+type Timeline struct {
+	answer.Answer
+	Omitted int
+}
+
 // Summarizer writes cited summaries and timelines. The result is an answer
 // (text with [n] markers and its citations) so it renders like one.
 type Summarizer interface {
 	Summary(ctx context.Context, req SummaryRequest, onDelta func(string)) (answer.Answer, error)
-	Timeline(ctx context.Context, doc string) (answer.Answer, error)
+	Timeline(ctx context.Context, req TimelineRequest) (Timeline, error)
 }
 
 // FeedbackStore records votes; *feedback.Store implements it.

@@ -204,14 +204,36 @@ func (b *Bot) handleTimeline(ctx context.Context, r *Request) (*Response, error)
 		return nil, err
 	}
 	return &Response{Deferred: func(ctx context.Context, out Output) error {
-		a, err := b.summ.Timeline(ctx, doc)
+		tl, err := b.summ.Timeline(ctx, TimelineRequest{Doc: doc, Max: TimelineMax})
 		if err != nil {
 			return err
 		}
+		a := tl.Answer
 		a.Question = "timeline " + doc
 		id := b.answers.put(storedAnswer{Answer: a, UserID: r.UserID, GuildID: r.GuildID, ChannelID: r.ChannelID})
-		return out.Final(ctx, RenderAnswer(a, id, MaxMessageLen))
+		return out.Final(ctx, renderAnswer(a, timelineNotes(tl.Omitted, doc), id, MaxMessageLen))
 	}}, nil
+}
+
+// TimelineMax is the most events /timeline shows. A folder can hold
+// thousands (covidqa's: about 2,650); 20 lines of about 180 characters (their
+// mean there) and their sources fit the MaxReplyParts messages of a reply.
+const TimelineMax = 20
+
+// timelineNotes says how many events a capped timeline left out, and where
+// to see more.
+func timelineNotes(omitted int, doc string) []string {
+	if omitted <= 0 {
+		return nil
+	}
+	more := fmt.Sprintf("… and %d more event", omitted)
+	if omitted > 1 {
+		more += "s"
+	}
+	if doc == "" {
+		return []string{more + "; use /timeline document:<name> for one document."}
+	}
+	return []string{more + " in this document, not shown."}
 }
 
 // resolveDoc maps a document option (a path, or a title typed by hand) to a
@@ -304,11 +326,7 @@ func (b *Bot) handleRefresh(ctx context.Context, r *Request) (*Response, error) 
 			return err
 		}
 		b.log.Info("knowledge refreshed by a moderator", "user", r.UserID, "added", len(rep.Added), "changed", len(rep.Changed), "removed", len(rep.Removed), "skipped", len(rep.Skipped))
-		var parts []Message
-		for _, c := range Split(RenderRefresh(rep), MaxMessageLen) {
-			parts = append(parts, Message{Content: c})
-		}
-		return out.Final(ctx, parts)
+		return out.Final(ctx, textParts(RenderRefresh(rep)))
 	}}, nil
 }
 

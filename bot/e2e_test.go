@@ -558,7 +558,9 @@ func TestLongAnswerIsSplit(t *testing.T) {
 	t.Parallel()
 	long := &fakeAsker{askFn: func(ctx context.Context, req answer.Request, on func(answer.Event)) (answer.Answer, error) {
 		a := citedAnswer(req.Question)
-		a.Text = strings.Repeat("The attack on Albania's systems was severe [1]. Microsoft helped [2]. ", 70) + "\n\n" + strings.Repeat("More detail [1]. ", 100)
+		// Long enough for three messages, the most a reply posts (longer
+		// ones are cut: TestRenderAnswerCutToThreeMessages).
+		a.Text = strings.Repeat("The attack on Albania's systems was severe [1]. Microsoft helped [2]. ", 55) + "\n\n" + strings.Repeat("More detail [1]. ", 100)
 		return a, nil
 	}}
 	h := start(t, long, nil)
@@ -581,7 +583,7 @@ func TestLongAnswerIsSplit(t *testing.T) {
 		}
 		all.WriteString(c)
 	}
-	if got, want := strings.Count(all.String(), "[1]")+strings.Count(all.String(), "[2]"), 70*2+100+2; got != want {
+	if got, want := strings.Count(all.String(), "[1]")+strings.Count(all.String(), "[2]"), 55*2+100+2; got != want {
 		t.Errorf("citation markers across the messages: %d, want %d (one was cut)", got, want)
 	}
 }

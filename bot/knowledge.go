@@ -58,11 +58,7 @@ func (b *Bot) handleKnowledge(ctx context.Context, r *Request) (*Response, error
 			if err != nil {
 				return err
 			}
-			var parts []Message
-			for _, c := range Split(RenderRefresh(rep), MaxMessageLen) {
-				parts = append(parts, Message{Content: c})
-			}
-			return out.Final(ctx, parts)
+			return out.Final(ctx, textParts(RenderRefresh(rep)))
 		}}
 	}
 	switch r.Sub {

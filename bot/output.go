@@ -142,7 +142,8 @@ func (o *interactionOutput) editOriginal(ctx context.Context, m Message) error {
 func (o *interactionOutput) Progress(ctx context.Context, m Message) { o.th.progress(ctx, m) }
 
 // Final edits the original response with parts[0] and sends the rest as
-// follow-ups; after the token expired, to the channel (public answers only).
+// follow-ups (at most MaxReplyParts in all); after the token expired, to the
+// channel (public answers only).
 func (o *interactionOutput) Final(ctx context.Context, parts []Message) error {
 	if wait := o.th.stop(); wait > 0 {
 		select {
@@ -153,6 +154,7 @@ func (o *interactionOutput) Final(ctx context.Context, parts []Message) error {
 	if len(parts) == 0 {
 		parts = []Message{{Content: "(no answer)"}}
 	}
+	parts = capParts(parts, o.log)
 	if o.expired() {
 		if o.ephemeral {
 			o.log.Warn("private answer dropped: the interaction token expired", "interaction", o.i.ID)
@@ -175,6 +177,26 @@ func (o *interactionOutput) Final(ctx context.Context, parts []Message) error {
 		}
 	}
 	return nil
+}
+
+// capParts keeps at most MaxReplyParts messages of a reply. The renderers
+// stay within it (fitReply); this guards the channel against one that does
+// not: the last message kept says how many were dropped and carries the
+// buttons of the last one.
+func capParts(parts []Message, log *slog.Logger) []Message {
+	if len(parts) <= MaxReplyParts {
+		return parts
+	}
+	log.Warn("reply cut to the most messages a reply may post", "parts", len(parts), "kept", MaxReplyParts)
+	out := append([]Message(nil), parts[:MaxReplyParts]...)
+	last := &out[MaxReplyParts-1]
+	note := fmt.Sprintf("-# ✂️ Cut here: %d more messages do not fit in a reply.", len(parts)-MaxReplyParts)
+	if kept := Split(last.Content, MaxMessageLen-len(note)-1); len(kept) > 0 {
+		note = kept[0] + "\n" + note
+	}
+	last.Content = note
+	last.Components = parts[len(parts)-1].Components
+	return out
 }
 
 // sendChannel posts parts as new messages in a channel.
@@ -246,7 +268,8 @@ func (o *channelOutput) upsert(ctx context.Context, m Message) error {
 // Progress creates, then edits, the progress message.
 func (o *channelOutput) Progress(ctx context.Context, m Message) { o.th.progress(ctx, m) }
 
-// Final replaces the progress message with parts[0] and sends the rest.
+// Final replaces the progress message with parts[0] and sends the rest (at
+// most MaxReplyParts in all).
 func (o *channelOutput) Final(ctx context.Context, parts []Message) error {
 	if wait := o.th.stop(); wait > 0 {
 		select {
@@ -254,6 +277,7 @@ func (o *channelOutput) Final(ctx context.Context, parts []Message) error {
 		case <-ctx.Done():
 		}
 	}
+	parts = capParts(parts, o.log)
 	for i, p := range parts {
 		if i > 0 {
 			o.mu.Lock()

@@ -22,31 +22,47 @@ func suppressLinks(s string) string {
 	return bareURL.ReplaceAllString(s, "$1<$2>")
 }
 
+// MaxReplyParts is the most messages one reply posts. Discord shows each
+// as a message of its own, so a longer reply would flood the channel: it is
+// cut (at a paragraph, line or sentence) with a note saying so.
+const MaxReplyParts = 3
+
 // RenderAnswer turns an answer into the messages that carry it: the text with
 // its inline [n] markers, a compact sources block (title and location, no
 // links) and, on the last message, the buttons. Long answers are split at
-// paragraph or sentence boundaries into several messages of at most limit
-// characters. id names the stored answer the buttons refer to.
+// paragraph or sentence boundaries into at most MaxReplyParts messages of
+// at most limit characters; text beyond them is cut with a note (the
+// sources block is kept). id names the stored answer the buttons refer to.
 func RenderAnswer(a answer.Answer, id string, limit int) []Message {
-	var b strings.Builder
+	return renderAnswer(a, nil, id, limit)
+}
+
+// renderAnswer is RenderAnswer with notes: short lines shown under the text
+// in small print, kept when the text is cut.
+func renderAnswer(a answer.Answer, notes []string, id string, limit int) []Message {
 	text := strings.TrimSpace(suppressLinks(a.Text))
 	if text == "" {
 		text = "I could not find an answer in the knowledge folder."
 	}
-	b.WriteString(text)
 	if a.Mode == answer.ModeExtractive && !a.Refused && len(a.Citations) > 0 {
-		b.WriteString("\n\n-# Quoted from the sources (no language model was used for this answer).")
+		notes = append(notes, "Quoted from the sources (no language model was used for this answer).")
+	}
+	var tail []string
+	if len(notes) > 0 {
+		tail = append(tail, "-# "+strings.Join(notes, "\n-# "))
 	}
 	if len(a.Citations) > 0 {
-		b.WriteString("\n\n" + sourcesHeader)
+		var b strings.Builder
+		b.WriteString(sourcesHeader)
 		for _, c := range a.Citations {
 			fmt.Fprintf(&b, "\n[%d] %s — %s", c.N, oneLine(c.Title, 80), c.Location)
 			if c.Flagged != "" {
 				b.WriteString(" ⚠️")
 			}
 		}
+		tail = append(tail, b.String())
 	}
-	chunks := Split(b.String(), limit)
+	chunks := fitReply(text, strings.Join(tail, "\n\n"), limit, MaxReplyParts)
 	parts := make([]Message, len(chunks))
 	for i, c := range chunks {
 		parts[i] = Message{Content: c}
@@ -55,6 +71,58 @@ func RenderAnswer(a answer.Answer, id string, limit int) []Message {
 		parts = []Message{{Content: text}}
 	}
 	parts[len(parts)-1].Components = answerButtons(id, len(a.Citations) > 0)
+	return parts
+}
+
+// fitReply splits body, then tail, after a blank line, into at most
+// maxParts chunks of at most limit characters (see Split). When they need
+// more, body is cut at the last paragraph, line or sentence end that lets
+// everything fit, followed by a note saying how much was left out; tail is
+// kept whole. Only a tail too long by itself is cut too, after maxParts
+// chunks.
+func fitReply(body, tail string, limit, maxParts int) []string {
+	join := func(b string) string {
+		switch {
+		case tail == "":
+			return b
+		case b == "":
+			return tail
+		}
+		return b + "\n\n" + tail
+	}
+	chunks := Split(join(body), limit)
+	if len(chunks) <= maxParts {
+		return chunks
+	}
+	total := utf8.RuneCountInString(strings.TrimSpace(body))
+	cut := func(left int) string {
+		return fmt.Sprintf("-# ✂️ Cut here: %d more characters do not fit in a reply of %d messages.", left, maxParts)
+	}
+	for budget := maxParts*limit - utf8.RuneCountInString(tail) - 200; budget >= 200; budget = budget * 9 / 10 {
+		kept := Split(body, budget)
+		if len(kept) == 0 {
+			break
+		}
+		left := total - utf8.RuneCountInString(kept[0])
+		if c := Split(join(kept[0]+"\n\n"+cut(left)), limit); len(c) <= maxParts {
+			return c
+		}
+	}
+	// The tail alone needs (nearly) every part: keep the first parts.
+	chunks = chunks[:maxParts]
+	chunks[maxParts-1] = Split(chunks[maxParts-1], limit-100)[0]
+	left := utf8.RuneCountInString(join(body)) - utf8.RuneCountInString(strings.Join(chunks, "")) // give or take the spaces at the cuts
+	chunks[maxParts-1] += "\n" + cut(left)
+	return chunks
+}
+
+// textParts splits a plain reply (a refresh report) into at most
+// MaxReplyParts messages, cut with a note when it is longer.
+func textParts(text string) []Message {
+	var parts []Message
+	for _, c := range fitReply(text, "", MaxMessageLen, MaxReplyParts) {
+		parts = append(parts, Message{Content: c})
+	}
 	return parts
 }
 

@@ -100,6 +100,35 @@ func TestRenderLongAnswerSplitsWithButtonsLast(t *testing.T) {
 	}
 }
 
+func TestRenderAnswerCutToThreeMessages(t *testing.T) {
+	a := goldenAnswer
+	var b strings.Builder
+	for i := 1; i <= 40; i++ {
+		fmt.Fprintf(&b, "Paragraph %d says the attack was severe [1] and Microsoft helped [2].\n\n", i)
+	}
+	a.Text = b.String()
+	// A small limit keeps the golden file short; the cut is the same at 2,000.
+	parts := RenderAnswer(a, "ID", 400)
+	golden(t, "answer_cut.golden", renderMessages(parts))
+	if len(parts) != MaxReplyParts {
+		t.Fatalf("%d messages, want %d", len(parts), MaxReplyParts)
+	}
+	last := parts[len(parts)-1].Content
+	if !strings.Contains(last, "✂️ Cut here") || !strings.HasSuffix(last, "[2] Albania cuts ties with Iran over cyberattack — ¶11, lines 21-22 ⚠️") {
+		t.Errorf("the last message must say where the answer was cut and keep the sources: %q", last)
+	}
+	for i, p := range parts {
+		if n := len([]rune(p.Content)); n > 400 {
+			t.Errorf("part %d: %d characters", i, n)
+		}
+	}
+	long := []Message{{Content: "a"}, {Content: "b"}, {Content: "c"}, {Content: "d"}, {Content: "e", Components: answerButtons("ID", true)}}
+	capped := capParts(long, discardLog())
+	if len(capped) != MaxReplyParts || capped[2].Content != "c\n-# ✂️ Cut here: 2 more messages do not fit in a reply." || capped[2].Components == nil {
+		t.Errorf("capParts: %+v", capped)
+	}
+}
+
 func TestRenderSourcesGolden(t *testing.T) {
 	golden(t, "sources_quotes.golden", renderMessages([]Message{{Content: "The passages cited:", Embeds: RenderSources(goldenAnswer.Citations)}}))
 	long := []answer.Citation{{N: 1, Title: "T", Doc: "d", Location: "¶1", Text: strings.Repeat("word ", 2000)}}

@@ -88,32 +88,36 @@ func (e ExtractiveSummarizer) Summary(ctx context.Context, req SummaryRequest, o
 }
 
 // Timeline lists the sentences that carry a date, in document order, each
-// cited (at most 15).
-func (e ExtractiveSummarizer) Timeline(ctx context.Context, doc string) (answer.Answer, error) {
-	docs, err := e.docs(doc)
+// cited: the first req.Max of them (all when it is 0).
+func (e ExtractiveSummarizer) Timeline(ctx context.Context, req TimelineRequest) (Timeline, error) {
+	docs, err := e.docs(req.Doc)
 	if err != nil {
-		return answer.Answer{}, err
+		return Timeline{}, err
 	}
-	a := answer.Answer{Mode: answer.ModeExtractive}
+	tl := Timeline{Answer: answer.Answer{Mode: answer.ModeExtractive}}
 	var lines []string
 	for _, d := range docs {
 		for _, p := range d.Passages {
 			s := firstSentence(p.Text)
-			if !dateRE.MatchString(s) || len(lines) >= 15 {
+			if !dateRE.MatchString(s) {
 				continue
 			}
-			c := cite(p, len(a.Citations)+1, s)
-			a.Citations = append(a.Citations, c)
+			if req.Max > 0 && len(lines) >= req.Max {
+				tl.Omitted++
+				continue
+			}
+			c := cite(p, len(tl.Citations)+1, s)
+			tl.Citations = append(tl.Citations, c)
 			lines = append(lines, "• "+s+" ["+itoa(c.N)+"]")
 		}
 	}
 	if len(lines) == 0 {
-		a.Refused = true
-		a.Text = "I found no dated events in the knowledge folder."
-		return a, nil
+		tl.Refused = true
+		tl.Text = "I found no dated events in the knowledge folder."
+		return tl, nil
 	}
-	a.Text = strings.Join(lines, "\n")
-	return a, ctx.Err()
+	tl.Text = strings.Join(lines, "\n")
+	return tl, ctx.Err()
 }
 
 func itoa(n int) string {

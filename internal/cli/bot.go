@@ -155,10 +155,10 @@ func (a summarizerAdapter) Summary(ctx context.Context, req bot.SummaryRequest, 
 	return sum.Answer(), nil
 }
 
-func (a summarizerAdapter) Timeline(ctx context.Context, doc string) (answer.Answer, error) {
-	t, err := a.s.Timeline(ctx, summary.TimelineRequest{Doc: doc})
+func (a summarizerAdapter) Timeline(ctx context.Context, req bot.TimelineRequest) (bot.Timeline, error) {
+	t, err := a.s.Timeline(ctx, summary.TimelineRequest{Doc: req.Doc, Max: req.Max})
 	if err != nil {
-		return answer.Answer{}, err
+		return bot.Timeline{}, err
 	}
-	return t.Answer(), nil
+	return bot.Timeline{Answer: t.Answer(), Omitted: t.Omitted}, nil
 }

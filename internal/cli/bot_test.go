@@ -5,10 +5,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"storybot/bot"
 	"storybot/bot/discordtest"
 	"storybot/internal/llm/llmtest"
 	"storybot/internal/syncbuf"
@@ -246,5 +248,46 @@ func TestBotThreadFollowUpFindsThePassage(t *testing.T) {
 	})
 	if !strings.Contains(answer, "helped Albania recover") {
 		t.Errorf("the follow-up did not find the passage on who helped:\n%s", answer)
+	}
+}
+
+// TestBotTimelineOfALargeFolder runs /timeline over xquad_en's 48 documents
+// (about 400 dated events): the reply shows bot.TimelineMax of them in at
+// most three messages, and says how many more there are.
+func TestBotTimelineOfALargeFolder(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	dir := filepath.Join("..", "..", "..", "shared", "eval", "xquad_en", "docs")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("no xquad docs: %v", err)
+	}
+	model := llmtest.New(t)
+	model.OnChat(func(r llmtest.Request) llmtest.Reply { return llmtest.Reply{Status: 401} })
+	dc, _ := runBotIn(t, model, dir)
+	cmd := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "timeline")
+	token := "/webhooks/" + discordtest.AppID + "/itok-" + cmd["id"].(string)
+	dc.Dispatch(t, "INTERACTION_CREATE", cmd)
+	var parts []string
+	dc.Wait(t, "the timeline", func(reqs []discordtest.Request) bool {
+		var original string
+		var followUps []string
+		for _, r := range reqs {
+			switch c, _ := r.JSON()["content"].(string); {
+			case r.Method == "PATCH" && r.Path == token+"/messages/@original":
+				original = c // the last edit is the reply's first message
+			case r.Method == "POST" && r.Path == token:
+				followUps = append(followUps, c)
+			}
+		}
+		parts = append([]string{original}, followUps...)
+		return strings.Contains(parts[len(parts)-1], "**Sources**")
+	})
+	all := strings.Join(parts, "\n")
+	if len(parts) > bot.MaxReplyParts || !strings.Contains(all, " more events; use /timeline document:<name> for one document.") {
+		t.Errorf("/timeline: %d messages:\n%s", len(parts), all)
+	}
+	if n := len(regexp.MustCompile(`(?m)^(\d{4}|\?).* — .*\[\d+\]$`).FindAllString(all, -1)); n != bot.TimelineMax {
+		t.Errorf("%d events shown, want %d:\n%s", n, bot.TimelineMax, all)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -157,6 +158,23 @@ func TestTimelineCommand(t *testing.T) {
 	text, _, err := runSummaryCLI(t, kdir, nil, "timeline")
 	if err != nil || !strings.Contains(text, "2022-07-15 (July 15) — ") {
 		t.Errorf("text timeline: %v\n%s", err, text)
+	}
+
+	// --max keeps that many events, in order, and says how many were left out
+	capped, _, err := runSummaryCLI(t, kdir, nil, "timeline", "--max", "3", "--json")
+	var c struct {
+		Events  []struct{ Date string } `json:"events"`
+		Omitted int                     `json:"omitted"`
+	}
+	if err != nil || json.Unmarshal([]byte(capped), &c) != nil || len(c.Events) != 3 || c.Omitted != len(got.Events)-3 {
+		t.Errorf("timeline --max 3 --json: %v\n%s", err, capped)
+	}
+	text, _, err = runSummaryCLI(t, kdir, nil, "timeline", "--max", "3")
+	if n := strings.Count(text, " — "); err != nil || n != 3 || !strings.Contains(text, fmt.Sprintf("… and %d more events.", len(got.Events)-3)) {
+		t.Errorf("timeline --max 3: %d event lines, %v\n%s", n, err, text)
+	}
+	if _, _, err := runSummaryCLI(t, kdir, nil, "timeline", "--max", "-1"); ExitCode(err) != 2 {
+		t.Errorf("timeline --max -1: err = %v, want a usage error", err)
 	}
 
 	// a folder without dates

@@ -9,11 +9,13 @@ import (
 )
 
 // cmdTimeline prints the dated events of the knowledge (or of one
-// document) in chronological order, each cited.
+// document) in chronological order, each cited: all of them, as a file
+// would, unless --max caps them.
 func cmdTimeline(ctx context.Context, e *Env, args []string) error {
 	fs := e.newFlagSet("timeline")
 	doc := fs.String("doc", "", "only this document (path or title, case-insensitive)")
 	asJSON := fs.Bool("json", false, "print JSON: {events: [{date, date_text, event, citations}]}")
+	maxEvents := fs.Int("max", 0, "list at most N events, the most precisely dated, spread over the timeline (0: all)")
 	pos, err := e.parseFlags(fs, args)
 	if errors.Is(err, errHelp) {
 		return nil
@@ -24,12 +26,15 @@ func cmdTimeline(ctx context.Context, e *Env, args []string) error {
 	if err := docArg(fs.Name(), doc, pos); err != nil {
 		return err
 	}
+	if *maxEvents < 0 {
+		return usageErrorf("timeline: --max must be 0 (all) or more, not %d", *maxEvents)
+	}
 	s, closeFn, err := e.newSummarizer(ctx)
 	if err != nil {
 		return err
 	}
 	defer closeFn()
-	tl, err := s.Timeline(ctx, summary.TimelineRequest{Doc: *doc})
+	tl, err := s.Timeline(ctx, summary.TimelineRequest{Doc: *doc, Max: *maxEvents})
 	if err != nil {
 		return summaryError("timeline", err)
 	}
@@ -41,9 +46,10 @@ func cmdTimeline(ctx context.Context, e *Env, args []string) error {
 			tl.Events[i].Citations = summaryCitations(tl.Events[i].Citations)
 		}
 		out := struct {
-			Events []summary.Event `json:"events"`
-			Note   string          `json:"note,omitempty"`
-		}{tl.Events, tl.Note}
+			Events  []summary.Event `json:"events"`
+			Note    string          `json:"note,omitempty"`
+			Omitted int             `json:"omitted,omitempty"` // events left out by --max
+		}{tl.Events, tl.Note, tl.Omitted}
 		if out.Events == nil {
 			out.Events = []summary.Event{}
 		}

@@ -38,6 +38,13 @@ func FormatTimeline(t Timeline) string {
 		b.WriteString(EventLine(e))
 		b.WriteString("\n")
 	}
+	if t.Omitted > 0 {
+		more := "events"
+		if t.Omitted == 1 {
+			more = "event"
+		}
+		fmt.Fprintf(&b, "… and %d more %s.\n", t.Omitted, more)
+	}
 	for _, w := range t.Warnings {
 		fmt.Fprintf(&b, "\n(%s)", w)
 	}
@@ -105,7 +112,8 @@ func (s Summary) Answer() answer.Answer {
 
 // Answer returns the timeline as an answer.Answer: one line per event
 // (EventLine) and the citations in order of first use. An empty timeline's
-// text is its Note.
+// text is its Note. Events left out by TimelineRequest.Max are not
+// mentioned: the caller words that (see Omitted).
 func (t Timeline) Answer() answer.Answer {
 	a := answer.Answer{Mode: t.Mode, Citations: []answer.Citation{}, Warnings: append([]string{}, t.Warnings...), Usage: t.Usage}
 	if len(t.Events) == 0 {

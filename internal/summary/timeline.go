@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -16,6 +17,9 @@ import (
 // TimelineRequest asks for a timeline.
 type TimelineRequest struct {
 	Doc string // a document's path or title (case-insensitive); "" for the whole folder
+	// Max, when above 0, keeps at most this many events (see selectEvents):
+	// a chat message cannot show a folder's thousands. 0 keeps them all.
+	Max int
 }
 
 // Event is one dated line of a timeline.
@@ -37,7 +41,8 @@ type Timeline struct {
 	Events   []Event     `json:"events"`
 	Mode     answer.Mode `json:"mode"`
 	Scope    string      `json:"scope"`
-	Note     string      `json:"note,omitempty"` // set when there are no events, saying so
+	Note     string      `json:"note,omitempty"`    // set when there are no events, saying so
+	Omitted  int         `json:"omitted,omitempty"` // events found but left out by TimelineRequest.Max
 	Warnings []string    `json:"warnings"`
 	Calls    int         `json:"calls"`
 	Usage    chat.Usage  `json:"usage"`
@@ -48,8 +53,9 @@ type Timeline struct {
 // Timeline returns the dated events of the scope that req names, in
 // chronological order, each cited. Dates whose year cannot be determined
 // are kept as written, marked Unresolved and listed after the others. A
-// scope without dates gives an empty timeline whose Note says so. It
-// returns an *Error for an unknown document and the context's error when it
+// scope without dates gives an empty timeline whose Note says so. With
+// req.Max, at most that many events are kept (selectEvents) and Omitted
+// counts the rest; only the kept events are sent to the model. It returns an *Error for an unknown document and the context's error when it
 // is cancelled; a failing model is not an error: the lines stay the
 // sentences themselves, with a warning.
 func (s *Summarizer) Timeline(ctx context.Context, req TimelineRequest) (Timeline, error) {
@@ -58,7 +64,7 @@ func (s *Summarizer) Timeline(ctx context.Context, req TimelineRequest) (Timelin
 	if err != nil {
 		return Timeline{}, err
 	}
-	key := docKey(scopeDocs, req.Doc)
+	key := docKey(scopeDocs, req.Doc) + "\x00" + strconv.Itoa(max(0, req.Max))
 	s.mu.Lock()
 	s.checkVersion(version)
 	tl, ok := s.timelines[key]
@@ -68,7 +74,9 @@ func (s *Summarizer) Timeline(ctx context.Context, req TimelineRequest) (Timelin
 		tl.Cached, tl.Calls, tl.Usage = true, 0, chat.Usage{}
 		return tl, nil
 	}
-	tl = Timeline{Events: extractEvents(scopeDocs), Mode: answer.ModeExtractive, Scope: scope, Version: version, Warnings: []string{}}
+	all := extractEvents(scopeDocs)
+	tl = Timeline{Events: selectEvents(all, req.Max), Mode: answer.ModeExtractive, Scope: scope, Version: version, Warnings: []string{}}
+	tl.Omitted = len(all) - len(tl.Events)
 	if len(tl.Events) == 0 {
 		tl.Note = fmt.Sprintf("No dated events were found in %s.", scope)
 	}
@@ -150,6 +158,56 @@ func extractEvents(docs []*knowledge.Document) []Event {
 		return evs[i].order < evs[j].order
 	})
 	return evs
+}
+
+// selectEvents keeps at most n events (all when n <= 0), in the order
+// given (chronological), so that a long timeline still reads as one:
+//   - dated events only, when there are enough of them: an event whose year
+//     is unknown says least;
+//   - spread evenly: the events are cut into n runs of equal length, in
+//     order, and each run gives one event, so every stretch of the timeline
+//     is shown in proportion to how much happened in it;
+//   - within a run, the most important event: the most precise date (a day
+//     over a month over a year), then one from a document not yet shown,
+//     then the first.
+//
+// The events kept stay in their order; the choice is deterministic.
+func selectEvents(evs []Event, n int) []Event {
+	if n <= 0 || len(evs) <= n {
+		return evs
+	}
+	pool := make([]Event, 0, len(evs))
+	for _, e := range evs {
+		if !e.Unresolved {
+			pool = append(pool, e)
+		}
+	}
+	if len(pool) < n {
+		pool = evs
+	}
+	shown := map[string]bool{}
+	score := func(e Event) int {
+		sc := 2 * e.key.precision()
+		if e.p != nil && !shown[e.p.Doc] {
+			sc++
+		}
+		return sc
+	}
+	out := make([]Event, 0, n)
+	for i := 0; i < n; i++ {
+		lo, hi := i*len(pool)/n, (i+1)*len(pool)/n
+		best := lo
+		for j := lo + 1; j < hi; j++ {
+			if score(pool[j]) > score(pool[best]) {
+				best = j
+			}
+		}
+		out = append(out, pool[best])
+		if p := pool[best].p; p != nil {
+			shown[p.Doc] = true
+		}
+	}
+	return out
 }
 
 // sentenceEvents turns one sentence into events: one for each clause that
