@@ -382,6 +382,113 @@ func TestParseStopsWhenCancelled(t *testing.T) {
 	}
 }
 
+// TestMarkdownStructure: in Markdown, fenced code is never a heading and
+// stays whole in one passage when it fits (a longer one is cut at line
+// ends); a leading "---" is front matter only when it is closed and holds
+// "key: value" lines, else a thematic break; setext headings (=== and ---
+// underlines) are headings, but not under a list item or a quote, nor
+// under a paragraph of more than three lines. Each passage is "section | location | text".
+func TestMarkdownStructure(t *testing.T) {
+	docs, skipped, err := Load(context.Background(), "testdata/markdown", Options{})
+	if err != nil || len(skipped) != 0 {
+		t.Fatal(err, skipped)
+	}
+	fence := func(name string) string { // the file's code fence, markers included
+		data, err := os.ReadFile("testdata/markdown/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(data)
+		i := strings.Index(s, "```")
+		j := strings.LastIndex(s, "```")
+		return s[i : j+3]
+	}
+	tests := map[string]struct {
+		title, date string
+		passages    []string // nil: not checked here
+	}{
+		"code.md": {"Real heading", "", []string{
+			" | ¶1, lines 1-4 | ```\n# not a heading\ncode about rockets\n```",
+			" | ¶3, line 8 | Text about the real heading.",
+		}},
+		"tilde.md": {"Tilde fences", "", []string{
+			" | ¶2-4, lines 3-10 | Before the code:\n\n~~~~ python\ndef f():\n\n## not a section\n    return \"```\"\n~~~~\n\nAfter the code.",
+			"Usage | ¶6, line 14 | Call f.",
+		}},
+		"unclosed-fence.md": {"Unclosed fence", "", []string{
+			" | ¶2-3, lines 3-8 | Text.\n\n```sh\nmake all\n\n# not a heading either",
+		}},
+		"hr.md": {"Hr", "", []string{
+			" | ¶1-2, lines 2-5 | Some intro text.\n\nTitle: not a title\ndate: 2001-01-01 weird",
+		}},
+		"front-unclosed.md": {"Real title", "", []string{
+			" | ¶1, lines 2-3 | title: Never closed\ndate: 2001-01-01",
+			" | ¶3, line 7 | Body.",
+		}},
+		"front-list.md": {"Listed front matter", "2022-09-10", []string{
+			" | ¶1, line 9 | Body text.",
+		}},
+		"setext.md": {"Setext Title", "", []string{
+			" | ¶2, line 4 | Intro paragraph.",
+			"Second section | ¶4-9, lines 9-26 | Text of the second section.\nA longer paragraph that is\nthree lines long and four\nlines before its rule\n\nAfter the rule.\n\nOne\ntwo\nthree\nfour lines, then equals\n=====\n\n- a list item\n\n> a quote\n\nLast words.",
+		}},
+		"fence-whole.md": {"Launch checks", "", []string{
+			" | ¶2, line 3 | " + strings.TrimSpace(strings.Repeat("The launch team met on Monday to review the rocket's fuel lines, and every valve was checked twice. ", 6)),
+			" | ¶3, lines 5-45 | " + fence("fence-whole.md"),
+			" | ¶4, line 47 | The count resumed after the checks.",
+		}},
+		"long-fence.md": {"Valve table", "", nil},
+	}
+	if len(docs) != len(tests) {
+		t.Errorf("%d documents, want %d", len(docs), len(tests))
+	}
+	for _, d := range docs {
+		tc, ok := tests[d.Path]
+		if !ok {
+			t.Errorf("unexpected document %s", d.Path)
+			continue
+		}
+		if d.Title != tc.title || d.Date != tc.date {
+			t.Errorf("%s: title %q date %q, want %q %q", d.Path, d.Title, d.Date, tc.title, tc.date)
+		}
+		if tc.passages == nil {
+			continue
+		}
+		var got []string
+		for _, p := range d.Passages {
+			got = append(got, p.Section+" | "+p.Location()+" | "+p.Text)
+		}
+		if !slices.Equal(got, tc.passages) {
+			t.Errorf("%s: passages\n%s\nwant\n%s", d.Path, strings.Join(got, "\n"), strings.Join(tc.passages, "\n"))
+		}
+	}
+}
+
+// TestLongFenceCutAtLineEnds: a code block too long for one passage is cut
+// between its lines, and the passages together are the whole block.
+func TestLongFenceCutAtLineEnds(t *testing.T) {
+	data, err := os.ReadFile("testdata/markdown/long-fence.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Parse(context.Background(), "long-fence.md", data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	var texts []string
+	for _, p := range d.Passages {
+		pl := strings.Split(p.Text, "\n")
+		if want := lines[p.StartLine-1 : p.EndLine]; !slices.Equal(pl, want) {
+			t.Errorf("passage %s is not whole lines %d-%d:\n%.80q…\nwant\n%.80q…", p.Location(), p.StartLine, p.EndLine, p.Text, strings.Join(want, "\n"))
+		}
+		texts = append(texts, p.Text)
+	}
+	if len(d.Passages) < 3 || strings.Join(texts, "\n") != strings.Join(lines[2:len(lines)-1], "\n") {
+		t.Errorf("%d passages do not make the code block", len(d.Passages))
+	}
+}
+
 func FuzzParse(f *testing.F) {
 	story, _ := os.ReadFile("testdata/story.txt")
 	f.Add(story)
@@ -389,6 +496,12 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(" date 2022-09-07 text\r\n\r\nHeading Line\r\n\r\nbody"))
 	f.Add([]byte(strings.Repeat("word ", 500)))
 	f.Add([]byte("A wrapped title of non-\nsense, with a subtitle\nhttps://example.com\nAuthors: A. B.\n\nBody text."))
+	for _, name := range []string{"code.md", "tilde.md", "unclosed-fence.md", "hr.md", "front-unclosed.md", "front-list.md", "setext.md"} {
+		data, _ := os.ReadFile("testdata/markdown/" + name)
+		f.Add(data)
+	}
+	f.Add([]byte("Title\n===\n---\n***\n- - -\ntext\n---\n```\n\n\n"))
+	f.Add([]byte("---\nkey: value\n  - item\n...\n~~~\n~~\n```\n~~~~~\nafter"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, ext := range []string{".txt", ".md"} {
 			d, err := Parse(context.Background(), "f"+ext, data, Options{PassageChars: 200})

@@ -28,13 +28,15 @@ func hashHex(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
-// para is one paragraph of a page: a block of non-blank lines.
+// para is one paragraph of a page: a block of non-blank lines, or a
+// Markdown fenced code block with its fences (blank lines included).
 type para struct {
 	n       int    // 1-based paragraph number within the page
 	line    int    // first line, 1-based
 	text    string // lines joined with "\n"
 	heading string // non-empty when the paragraph is a heading (its text)
 	starts  []int  // byte offset in text where each line starts
+	code    bool   // a fenced code block: cut at line ends, never a heading
 }
 
 // lineAt returns the line number of byte offset off of p.text.
@@ -69,15 +71,9 @@ func build(ctx context.Context, rel, ext string, pages []string, chars int) (*Do
 		lines := strings.Split(strings.ReplaceAll(page, "\r\n", "\n"), "\n")
 		startLine := 0 // index of the first line that is text
 		if pi == 0 {
-			// front matter
-			if len(lines) > 0 && strings.TrimSpace(lines[0]) == "---" {
-				for i := 1; i < len(lines); i++ {
-					l := strings.TrimSpace(lines[i])
-					if l == "---" || l == "..." {
-						startLine = i + 1
-						break
-					}
-					k, v, ok := strings.Cut(l, ":")
+			if end := frontMatter(lines); end > 0 {
+				for _, l := range lines[1:end] {
+					k, v, ok := strings.Cut(strings.TrimSpace(l), ":")
 					if !ok {
 						continue
 					}
@@ -91,6 +87,7 @@ func build(ctx context.Context, rel, ext string, pages []string, chars int) (*Do
 						}
 					}
 				}
+				startLine = end + 1
 			}
 			// a leading "date YYYY-MM-DD" line prefix
 			for i := startLine; i < len(lines); i++ {
@@ -214,40 +211,36 @@ func readableName(rel string) string {
 // paragraph's lines are joined once it ends, so the cost is linear in its
 // size however many lines it has. The error is ctx's, checked every
 // ctxEvery lines.
+//
+// In Markdown, a fenced code block (``` or ~~~, to its closing fence or
+// the end of the page) is one paragraph, fences and blank lines included,
+// and none of its lines is a heading; a short paragraph underlined with
+// === or --- is a (setext) heading; other thematic breaks (---, ***, ___)
+// end a paragraph and are not text. A "# Title" line is a heading in
+// Markdown, and in plain text when it starts a paragraph.
 func paragraphs(ctx context.Context, lines []string, from int, markdown bool) ([]*para, error) {
 	var out []*para
 	var cur *para
 	var buf []string // the lines of cur
 	size := 0        // len of buf joined with "\n"
 	n := 0
+	fence := "" // the opening fence's marker ("```", "~~~~") while in a code block
 	flush := func() {
-		if cur != nil {
-			cur.text = strings.Join(buf, "\n")
-			out = append(out, cur)
-			cur, buf = nil, buf[:0]
+		if cur == nil {
+			return
 		}
+		if cur.code { // an unclosed fence's trailing blank lines are not its text
+			k := len(buf)
+			for k > 1 && buf[k-1] == "" {
+				k--
+			}
+			buf, cur.starts = buf[:k], cur.starts[:k]
+		}
+		cur.text = strings.Join(buf, "\n")
+		out = append(out, cur)
+		cur, buf = nil, buf[:0]
 	}
-	for i := from; i < len(lines); i++ {
-		if (i-from)%ctxEvery == ctxEvery-1 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		l := strings.TrimRight(lines[i], " \t\r")
-		if strings.TrimSpace(l) == "" {
-			flush()
-			continue
-		}
-		// Markdown headings; in plain text too ("# Title" lines), when they
-		// start a paragraph
-		if (markdown || cur == nil) && mayBeHeading(l) {
-			if m := mdHeading.FindStringSubmatch(l); m != nil && m[2] != "" && utf8.RuneCountInString(m[2]) <= 160 {
-				flush()
-				n++
-				out = append(out, &para{n: n, line: i + 1, text: m[2], heading: m[2], starts: []int{0}})
-				continue
-			}
-		}
+	add := func(i int, l string) {
 		if cur == nil {
 			n++
 			cur = &para{n: n, line: i + 1}
@@ -259,13 +252,182 @@ func paragraphs(ctx context.Context, lines []string, from int, markdown bool) ([
 		size += len(l)
 		buf = append(buf, l)
 	}
+	for i := from; i < len(lines); i++ {
+		if (i-from)%ctxEvery == ctxEvery-1 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		l := strings.TrimRight(lines[i], " \t\r")
+		if fence != "" {
+			add(i, l)
+			if closesFence(l, fence) {
+				fence = ""
+				flush()
+			}
+			continue
+		}
+		if markdown {
+			if f := openFence(l); f != "" {
+				flush()
+				fence = f
+				add(i, l)
+				cur.code = true
+				continue
+			}
+		}
+		if strings.TrimSpace(l) == "" {
+			flush()
+			continue
+		}
+		if markdown {
+			if cur != nil && setextUnderline(l) {
+				if h := setextHeading(buf); h != "" {
+					cur.text, cur.heading, cur.starts = h, h, []int{0}
+					out = append(out, cur)
+					cur, buf = nil, buf[:0]
+					continue
+				}
+			}
+			if thematicBreak(l) {
+				flush()
+				continue
+			}
+		}
+		if (markdown || cur == nil) && mayBeHeading(l) {
+			if m := mdHeading.FindStringSubmatch(l); m != nil && m[2] != "" && utf8.RuneCountInString(m[2]) <= 160 {
+				flush()
+				n++
+				out = append(out, &para{n: n, line: i + 1, text: m[2], heading: m[2], starts: []int{0}})
+				continue
+			}
+		}
+		add(i, l)
+	}
 	flush()
 	for _, p := range out {
-		if p.heading == "" && len(p.starts) == 1 && titleLike(p.text) {
+		if p.heading == "" && !p.code && len(p.starts) == 1 && titleLike(p.text) {
 			p.heading = strings.TrimSpace(p.text)
 		}
 	}
 	return out, nil
+}
+
+// maxFrontMatterLines is how far the closing line of front matter may be
+// from its opening "---".
+const maxFrontMatterLines = 100
+
+// frontKey is a front matter line "key: value" (or "key:" before a list).
+var frontKey = regexp.MustCompile(`^[\p{L}\p{N}_][\p{L}\p{N}_ .-]{0,40}:(\s|$)`)
+
+// frontMatter returns the index of the line that closes the front matter
+// at the top of lines, or 0 when there is none. Front matter opens with a
+// "---" first line, closes with "---" or "..." within maxFrontMatterLines,
+// and between them has "key: value" lines, at least one, and otherwise
+// only blank lines, comments and indented or "- " list lines. Anything else
+// is text: a leading "---" is then a thematic break.
+func frontMatter(lines []string) int {
+	if len(lines) == 0 || strings.TrimSpace(lines[0]) != "---" {
+		return 0
+	}
+	keys := false
+	for i := 1; i < len(lines) && i <= maxFrontMatterLines; i++ {
+		raw := lines[i]
+		l := strings.TrimSpace(raw)
+		switch {
+		case l == "---" || l == "...":
+			if keys {
+				return i
+			}
+			return 0
+		case l == "" || strings.HasPrefix(l, "#") || raw[0] == ' ' || raw[0] == '\t' || strings.HasPrefix(l, "- "):
+			// blank, a comment, an indented value or a list item
+		case frontKey.MatchString(l):
+			keys = true
+		default:
+			return 0
+		}
+	}
+	return 0
+}
+
+// openFence returns the marker of a Markdown code fence that l opens (a run
+// of three or more ` or ~ after at most three spaces; a ` fence's info
+// string has no `), or "".
+func openFence(l string) string {
+	t := strings.TrimLeft(l, " ")
+	if len(l)-len(t) > 3 || len(t) < 3 || (t[0] != '`' && t[0] != '~') {
+		return ""
+	}
+	k := 0
+	for k < len(t) && t[k] == t[0] {
+		k++
+	}
+	if k < 3 || (t[0] == '`' && strings.IndexByte(t[k:], '`') >= 0) {
+		return ""
+	}
+	return t[:k]
+}
+
+// closesFence reports whether l closes the code block opened by fence: the
+// same character, at least as many, after at most three spaces, and nothing
+// after them.
+func closesFence(l, fence string) bool {
+	t := strings.TrimLeft(l, " ")
+	if len(l)-len(t) > 3 || len(t) < len(fence) {
+		return false
+	}
+	return strings.Trim(t, fence[:1]) == ""
+}
+
+// setextUnderline reports whether l can underline a setext heading: three
+// or more = or three or more -, after at most three spaces.
+func setextUnderline(l string) bool {
+	t := strings.TrimLeft(l, " ")
+	return len(l)-len(t) <= 3 && len(t) >= 3 && (t[0] == '=' || t[0] == '-') && strings.Trim(t, t[:1]) == ""
+}
+
+// maxSetextLines is how many lines a paragraph may have and still be a
+// heading when it is underlined; a longer one keeps its underline as a
+// thematic break ("---") or as text ("===").
+const maxSetextLines = 3
+
+// listOrQuote matches a Markdown list item or block quote line, which an
+// underline does not make a heading.
+var listOrQuote = regexp.MustCompile(`^\s{0,3}([-*+]\s|\d{1,9}[.)](\s|$)|>)`)
+
+// setextHeading returns the heading that the paragraph lines make when they
+// are underlined, or "" when they are too long to be one or are a list item
+// or a quote.
+func setextHeading(lines []string) string {
+	if len(lines) > maxSetextLines || listOrQuote.MatchString(lines[0]) {
+		return ""
+	}
+	h := strings.Join(strings.Fields(strings.Join(lines, " ")), " ")
+	if utf8.RuneCountInString(h) > 160 {
+		return ""
+	}
+	return h
+}
+
+// thematicBreak reports whether l is a Markdown thematic break: three or
+// more of one of - * _ after at most three spaces, spaces between allowed.
+func thematicBreak(l string) bool {
+	t := strings.TrimLeft(l, " ")
+	if len(l)-len(t) > 3 || len(t) < 3 || (t[0] != '-' && t[0] != '*' && t[0] != '_') {
+		return false
+	}
+	k := 0
+	for i := 0; i < len(t); i++ {
+		switch t[i] {
+		case t[0]:
+			k++
+		case ' ', '\t':
+		default:
+			return false
+		}
+	}
+	return k >= 3
 }
 
 // mayBeHeading reports whether mdHeading can match l: a '#' after at most
@@ -467,7 +629,11 @@ func group(paras []*para, chars int) []piece {
 		}
 		if len(p.text) > chars+chars/2 {
 			flush()
-			for _, s := range sentenceChunks(p.text, chars) {
+			ends := sentenceEnds(p.text)
+			if p.code {
+				ends = lineEnds(p.text)
+			}
+			for _, s := range chunks(p.text, ends, chars) {
 				out = append(out, piece{p: Passage{
 					ParaStart: p.n, ParaEnd: p.n,
 					StartLine: p.lineAt(s[0]), EndLine: p.lineAt(max(s[0], s[1]-1)),
@@ -493,11 +659,11 @@ func group(paras []*para, chars int) []piece {
 	return out
 }
 
-// sentenceChunks cuts text into [start,end) byte ranges of about chars
-// characters, ending at sentence boundaries where it can. It reads each
-// sentence end a bounded number of times, so it is linear in len(text).
-func sentenceChunks(text string, chars int) [][2]int {
-	ends := sentenceEnds(text)
+// chunks cuts text into [start,end) byte ranges of about chars characters,
+// ending at one of ends (sentence ends, or line ends for code; ascending
+// offsets) where it can. It reads each end a bounded number of times, so it
+// is linear in len(text).
+func chunks(text string, ends []int, chars int) [][2]int {
 	var out [][2]int
 	start := 0
 	next := 0 // the first of ends after start
@@ -539,6 +705,17 @@ func sentenceChunks(text string, chars int) [][2]int {
 		}
 	}
 	return out
+}
+
+// lineEnds returns the offsets of the line breaks of text.
+func lineEnds(text string) []int {
+	var ends []int
+	for i := 0; i < len(text); i++ {
+		if text[i] == '\n' {
+			ends = append(ends, i)
+		}
+	}
+	return ends
 }
 
 var abbrev = map[string]bool{"mr": true, "mrs": true, "ms": true, "dr": true, "st": true, "vs": true, "fig": true, "no": true, "al": true, "e.g": true, "i.e": true, "etc": true, "approx": true, "jr": true, "sr": true, "prof": true, "inc": true, "co": true}
