@@ -360,10 +360,12 @@ func (b *Bot) handleShowSources(ctx context.Context, r *Request) (*Response, err
 	if len(sa.Citations) == 0 {
 		return ephemeral("This answer cites no sources."), nil
 	}
-	return &Response{Ephemeral: true, Message: Message{
-		Content: fmt.Sprintf("The passages cited in the answer to “%s”:", oneLine(sa.Question, 150)),
-		Embeds:  RenderSources(sa.Citations),
-	}}, nil
+	embeds, more := RenderSources(sa.Citations)
+	text := fmt.Sprintf("The passages cited in the answer to “%s”:", oneLine(sa.Question, 150))
+	if more > 0 {
+		text += fmt.Sprintf("\n-# … and %d more, which do not fit in one message; the answer lists them all.", more)
+	}
+	return &Response{Ephemeral: true, Message: Message{Content: text, Embeds: embeds}}, nil
 }
 
 func (b *Bot) handleFeedback(ctx context.Context, r *Request) (*Response, error) {

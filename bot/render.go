@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -146,34 +147,88 @@ func cancelButton(id string) []discordgo.MessageComponent {
 	}}}
 }
 
-// RenderSources quotes each cited passage with its location, as embeds whose
-// descriptions stay within Discord's 4,096 characters (at most 10 embeds).
-func RenderSources(cites []answer.Citation) []*discordgo.MessageEmbed {
-	var embeds []*discordgo.MessageEmbed
+const (
+	// sourcesBudget is what RenderSources fills of MaxEmbedTotal: the rest
+	// is a margin should Discord count a character outside the Basic
+	// Multilingual Plane (an emoji) as two.
+	sourcesBudget = MaxEmbedTotal - 100
+	minQuote      = 300 // the shortest quote worth an embed: a sentence or two
+)
+
+// RenderSources quotes the cited passages, one embed each with the title,
+// the quote and the document and location, within Discord's limits for one
+// message: at most MaxEmbeds embeds, each description within 4,096
+// characters, and all their text within MaxEmbedTotal. The room is shared
+// fairly: quotes shorter than their share are whole, longer ones are cut at
+// a sentence or word with "…". Citations that do not fit with a quote of at
+// least minQuote characters are left out; more says how many.
+func RenderSources(cites []answer.Citation) (embeds []*discordgo.MessageEmbed, more int) {
+	type source struct {
+		title, footer, quote string
+		fixed, want          int
+	}
+	var srcs []source
+	reserved, fixed := 0, 0
 	for _, c := range cites {
+		if len(srcs) == MaxEmbeds {
+			break
+		}
 		text := c.Text
 		if text == "" {
 			text = c.Quote
 		}
-		quote := "> " + strings.ReplaceAll(strings.TrimSpace(suppressLinks(text)), "\n", "\n> ")
-		chunks := Split(quote, MaxEmbedDescLen-8)
-		desc := ""
-		if len(chunks) > 0 {
-			desc = chunks[0]
-			if len(chunks) > 1 {
-				desc += "\n> …"
-			}
+		sr := source{
+			title:  truncate(fmt.Sprintf("[%d] %s", c.N, oneLine(c.Title, 200)), 256),
+			footer: truncate(c.Doc+" · "+c.Location, 300),
+			quote:  "> " + strings.ReplaceAll(strings.TrimSpace(suppressLinks(text)), "\n", "\n> "),
 		}
-		embeds = append(embeds, &discordgo.MessageEmbed{
-			Title:       truncate(fmt.Sprintf("[%d] %s", c.N, c.Title), 256),
-			Description: desc,
-			Footer:      &discordgo.MessageEmbedFooter{Text: truncate(c.Doc+" · "+c.Location, 2048)},
-		})
-		if len(embeds) == 10 {
+		sr.fixed = utf8.RuneCountInString(sr.title) + utf8.RuneCountInString(sr.footer)
+		sr.want = min(utf8.RuneCountInString(sr.quote), MaxEmbedDescLen)
+		if reserved+sr.fixed+min(sr.want, minQuote) > sourcesBudget {
 			break
 		}
+		reserved += sr.fixed + min(sr.want, minQuote)
+		fixed += sr.fixed
+		srcs = append(srcs, sr)
 	}
-	return embeds
+	// Share the room left among the quotes: the shortest take what they
+	// need, the rest split what remains (each at least minQuote, as
+	// reserved).
+	room := sourcesBudget - fixed
+	order := make([]int, len(srcs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return srcs[order[a]].want < srcs[order[b]].want })
+	allot := make([]int, len(srcs))
+	for k, i := range order {
+		share := room / (len(srcs) - k)
+		allot[i] = min(srcs[i].want, share)
+		room -= allot[i]
+	}
+	for i, sr := range srcs {
+		embeds = append(embeds, &discordgo.MessageEmbed{
+			Title:       sr.title,
+			Description: shortenQuote(sr.quote, allot[i]),
+			Footer:      &discordgo.MessageEmbedFooter{Text: sr.footer},
+		})
+	}
+	return embeds, len(cites) - len(embeds)
+}
+
+// shortenQuote returns quote if it has at most max characters, else its
+// beginning cut at a paragraph, sentence or word, followed by "…" on a
+// quoted line, within max.
+func shortenQuote(quote string, max int) string {
+	if utf8.RuneCountInString(quote) <= max {
+		return quote
+	}
+	const ellipsis = "\n> …"
+	chunks := Split(quote, max-utf8.RuneCountInString(ellipsis))
+	if len(chunks) == 0 {
+		return ""
+	}
+	return chunks[0] + ellipsis
 }
 
 // progressText shows streamed text while it grows, within one message.

@@ -14,6 +14,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
 
 	"storybot/internal/answer"
 	"storybot/internal/knowledge"
@@ -130,10 +133,78 @@ func TestRenderAnswerCutToThreeMessages(t *testing.T) {
 }
 
 func TestRenderSourcesGolden(t *testing.T) {
-	golden(t, "sources_quotes.golden", renderMessages([]Message{{Content: "The passages cited:", Embeds: RenderSources(goldenAnswer.Citations)}}))
+	embeds, more := RenderSources(goldenAnswer.Citations)
+	golden(t, "sources_quotes.golden", renderMessages([]Message{{Content: "The passages cited:", Embeds: embeds}}))
+	if more != 0 {
+		t.Errorf("%d sources left out of 2 short ones", more)
+	}
 	long := []answer.Citation{{N: 1, Title: "T", Doc: "d", Location: "¶1", Text: strings.Repeat("word ", 2000)}}
-	if d := RenderSources(long)[0].Description; len([]rune(d)) > MaxEmbedDescLen {
-		t.Errorf("embed description has %d characters", len([]rune(d)))
+	if embeds, _ := RenderSources(long); len([]rune(embeds[0].Description)) > MaxEmbedDescLen {
+		t.Errorf("embed description has %d characters", len([]rune(embeds[0].Description)))
+	}
+}
+
+// embedTotal counts the characters Discord limits to MaxEmbedTotal.
+func embedTotal(embeds []*discordgo.MessageEmbed) int {
+	n := 0
+	for _, e := range embeds {
+		n += utf8.RuneCountInString(e.Title) + utf8.RuneCountInString(e.Description)
+		if e.Footer != nil {
+			n += utf8.RuneCountInString(e.Footer.Text)
+		}
+		if e.Author != nil {
+			n += utf8.RuneCountInString(e.Author.Name)
+		}
+		for _, f := range e.Fields {
+			n += utf8.RuneCountInString(f.Name) + utf8.RuneCountInString(f.Value)
+		}
+	}
+	return n
+}
+
+func TestRenderSourcesStayWithinOneMessage(t *testing.T) {
+	passage := func(n, chars int) answer.Citation {
+		var b strings.Builder
+		for b.Len() < chars {
+			fmt.Fprintf(&b, "Sentence %d of a passage about the outbreak in the region. ", b.Len()/60+1)
+		}
+		return answer.Citation{N: n, Doc: fmt.Sprintf("papers/outbreak-%02d.txt", n), Title: fmt.Sprintf("Transmission of the outbreak in region %d", n),
+			Location: "¶3-5, lines 5-17", Text: b.String()}
+	}
+	for _, tc := range []struct {
+		name              string
+		cites, chars      int
+		embeds, more      int
+		wholeQuotesAtMost int // quotes under this length are not cut
+	}{
+		{"3 short", 3, 400, 3, 0, 1000},
+		{"6 of 1,000 characters (covidqa medium summary)", 6, 1000, 6, 0, 0},
+		{"12 of 1,000 characters (covidqa long summary)", 12, 1000, 10, 2, 0},
+		{"20 of 4,000 characters", 20, 4000, 10, 10, 0},
+	} {
+		var cites []answer.Citation
+		for i := 1; i <= tc.cites; i++ {
+			cites = append(cites, passage(i, tc.chars))
+		}
+		embeds, more := RenderSources(cites)
+		if len(embeds) > tc.embeds || len(embeds) < min(tc.embeds, 5) || more != tc.cites-len(embeds) {
+			t.Errorf("%s: %d embeds, %d more; want about %d and %d", tc.name, len(embeds), more, tc.embeds, tc.more)
+		}
+		if n := embedTotal(embeds); n > MaxEmbedTotal {
+			t.Errorf("%s: %d characters in the embeds, over Discord's %d", tc.name, n, MaxEmbedTotal)
+		}
+		for i, e := range embeds {
+			d := e.Description
+			if n := utf8.RuneCountInString(d); n > MaxEmbedDescLen || n < minQuote-10 && !strings.HasSuffix(d, ".") {
+				t.Errorf("%s: embed %d description of %d characters", tc.name, i, n)
+			}
+			if cut := strings.HasSuffix(d, "\n> …"); cut == (tc.chars < tc.wholeQuotesAtMost) {
+				t.Errorf("%s: embed %d cut=%v: %q", tc.name, i, cut, d[max(0, len(d)-60):])
+			}
+			if !strings.HasPrefix(e.Title, fmt.Sprintf("[%d] ", i+1)) {
+				t.Errorf("%s: embed %d titled %q", tc.name, i, e.Title)
+			}
+		}
 	}
 }
 

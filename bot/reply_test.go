@@ -15,10 +15,12 @@ import (
 
 // eventsSummarizer is a Summarizer whose timeline has n events, each from a
 // passage of its own and about as long as covidqa's (180 characters). It
-// keeps TimelineRequest.Max events unless ignoreMax is set.
+// keeps TimelineRequest.Max events unless ignoreMax is set. Its summary is
+// sum, or a short cited answer.
 type eventsSummarizer struct {
 	n         int
 	ignoreMax bool
+	sum       *answer.Answer
 
 	mu   sync.Mutex
 	reqs []bot.TimelineRequest
@@ -27,6 +29,9 @@ type eventsSummarizer struct {
 var _ bot.Summarizer = (*eventsSummarizer)(nil)
 
 func (s *eventsSummarizer) Summary(ctx context.Context, req bot.SummaryRequest, onDelta func(string)) (answer.Answer, error) {
+	if s.sum != nil {
+		return *s.sum, nil
+	}
 	return citedAnswer("summary"), nil
 }
 
@@ -140,5 +145,43 @@ func TestReplyNeverPostsMoreThanThreeMessages(t *testing.T) {
 	checkParts(t, "/refresh of 400 files", parts)
 	if !strings.Contains(parts[0], "400 added") {
 		t.Errorf("the report's summary line is missing: %q", parts[0])
+	}
+}
+
+func TestShowSourcesFitsOneMessage(t *testing.T) {
+	t.Parallel()
+	// A long summary of covidqa cites 12 passages of about 1,000 characters:
+	// 12 embeds of whole quotes would be 10,900 characters, and Discord
+	// refuses more than 10 embeds or 6,000 characters in one message (the
+	// fake Discord fails the test on either).
+	sum := answer.Answer{Mode: answer.ModeExtractive}
+	for i := 1; i <= 12; i++ {
+		sum.Text += fmt.Sprintf("Finding %d of the review [%d]. ", i, i)
+		sum.Citations = append(sum.Citations, answer.Citation{N: i, Doc: fmt.Sprintf("papers/outbreak-%02d.txt", i),
+			Title: fmt.Sprintf("Transmission of the outbreak in region %d", i), Location: "¶3-5, lines 5-17",
+			Text: strings.Repeat("The number of confirmed cases in the region rose sharply after the first cluster. ", 12)})
+	}
+	h := start(t, streamingAsker(0), func(o *bot.Options) { o.Summarizer = &eventsSummarizer{sum: &sum} })
+	cmd := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "summary", discordtest.Opt{Name: "length", Type: 3, Value: "long"})
+	h.srv.Dispatch(t, "INTERACTION_CREATE", cmd)
+	var src string
+	replyOf(t, h, cmd["id"].(string), func([]string) bool {
+		for _, e := range originalEdits(h.srv.Requests(), cmd["id"].(string)) {
+			src = withPrefix(customIDs(e.JSON()), "src:")
+		}
+		return src != ""
+	})
+	press := discordtest.Button(discordtest.Bob, discordtest.ChannelID, "m1", src, "x")
+	h.srv.Dispatch(t, "INTERACTION_CREATE", press)
+	cb := waitCallback(t, h, press["id"].(string))
+	if rej := h.srv.Rejected(); len(rej) > 0 {
+		t.Fatalf("Discord refused %d messages: %s", len(rej), discordtest.Dump(rej))
+	}
+	embeds, _ := cb["data"].(map[string]any)["embeds"].([]any)
+	if len(embeds) < 5 || len(embeds) > 10 {
+		t.Errorf("%d embeds for 12 sources", len(embeds))
+	}
+	if more := fmt.Sprintf("… and %d more, which do not fit in one message", 12-len(embeds)); !strings.Contains(content(cb), more) {
+		t.Errorf("Show sources does not say %q: %q", more, content(cb))
 	}
 }

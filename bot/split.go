@@ -11,6 +11,8 @@ import (
 const (
 	MaxMessageLen    = 2000 // message content
 	MaxEmbedDescLen  = 4096 // embed description
+	MaxEmbeds        = 10   // embeds in one message
+	MaxEmbedTotal    = 6000 // titles, descriptions, footers, fields and authors of all the embeds of one message
 	maxThreadNameLen = 100
 )
 

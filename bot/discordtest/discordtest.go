@@ -8,7 +8,10 @@
 // with Dispatch. REST routes cover gateway discovery, the bulk command
 // overwrite, interaction callbacks, edits of @original, follow-ups, channel
 // messages, threads, typing and channel reads; any other route fails the
-// test. Every REST request is recorded for assertions.
+// test. Message bodies are checked against Discord's limits (content,
+// embeds and their 6,000-character total, components, autocomplete choices,
+// thread names: limits.go) and refused with Discord's 400 when they break
+// one. Every REST request is recorded for assertions.
 //
 // Point the bot's DISCORD_API_URL at URL(). A Server is safe for concurrent
 // use and is closed by t.Cleanup.
@@ -88,7 +91,12 @@ type Server struct {
 	closed      bool
 	appFlags    int   // application flags served by GET /oauth2/applications/@me
 	disallowed  int64 // intents refused at IDENTIFY with close 4014
-	StrictPaths bool  // fail on unknown routes (default true)
+	rejected    []Request
+	StrictPaths bool // fail on unknown routes (default true)
+	// StrictLimits fails the test when a message, an autocomplete reply or a
+	// thread name breaks one of Discord's limits (limits.go); the request is
+	// answered 400 either way, as Discord would. Default true.
+	StrictLimits bool
 }
 
 // Application flags (https://discord.com/developers/docs/resources/application#application-object-application-flags).
@@ -123,16 +131,17 @@ type fail struct {
 // New starts a fake Discord for the test.
 func New(t testing.TB) *Server {
 	s := &Server{
-		t:           t,
-		dispatched:  map[string]time.Time{},
-		messages:    map[string][]map[string]any{},
-		threads:     map[string]string{ThreadID: ChannelID},
-		deleted:     map[string]bool{},
-		attachments: map[string][]byte{},
-		changed:     make(chan struct{}),
-		nextID:      500000000000000000,
-		appFlags:    FlagGatewayMessageContentLimited,
-		StrictPaths: true,
+		t:            t,
+		dispatched:   map[string]time.Time{},
+		messages:     map[string][]map[string]any{},
+		threads:      map[string]string{ThreadID: ChannelID},
+		deleted:      map[string]bool{},
+		attachments:  map[string][]byte{},
+		changed:      make(chan struct{}),
+		nextID:       500000000000000000,
+		appFlags:     FlagGatewayMessageContentLimited,
+		StrictPaths:  true,
+		StrictLimits: true,
 	}
 	mux := http.NewServeMux()
 	p := APIPrefix
@@ -147,28 +156,28 @@ func New(t testing.TB) *Server {
 	}))
 	mux.HandleFunc("PUT "+p+"/applications/{app}/commands", s.rest(s.overwrite))
 	mux.HandleFunc("PUT "+p+"/applications/{app}/guilds/{guild}/commands", s.rest(s.overwrite))
-	mux.HandleFunc("POST "+p+"/interactions/{id}/{token}/callback", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
+	mux.HandleFunc("POST "+p+"/interactions/{id}/{token}/callback", s.rest(s.limited("callback", func(w http.ResponseWriter, r *http.Request, rec Request) {
 		if s.onCallback != nil {
 			s.onCallback(rec)
 		}
 		w.WriteHeader(http.StatusNoContent)
-	}))
-	mux.HandleFunc("PATCH "+p+"/webhooks/{app}/{token}/messages/{msg}", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
+	})))
+	mux.HandleFunc("PATCH "+p+"/webhooks/{app}/{token}/messages/{msg}", s.rest(s.limited("message", func(w http.ResponseWriter, r *http.Request, rec Request) {
 		s.checkApp(r)
 		writeJSON(w, 200, s.message(ChannelID, rec.JSON(), r.PathValue("msg")))
-	}))
-	mux.HandleFunc("POST "+p+"/webhooks/{app}/{token}", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
+	})))
+	mux.HandleFunc("POST "+p+"/webhooks/{app}/{token}", s.rest(s.limited("message", func(w http.ResponseWriter, r *http.Request, rec Request) {
 		s.checkApp(r)
 		writeJSON(w, 200, s.message(ChannelID, rec.JSON(), ""))
-	}))
-	mux.HandleFunc("POST "+p+"/channels/{ch}/messages", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
+	})))
+	mux.HandleFunc("POST "+p+"/channels/{ch}/messages", s.rest(s.limited("message", func(w http.ResponseWriter, r *http.Request, rec Request) {
 		m := s.message(r.PathValue("ch"), rec.JSON(), "")
 		s.mu.Lock()
 		s.messages[r.PathValue("ch")] = append(s.messages[r.PathValue("ch")], m)
 		s.mu.Unlock()
 		writeJSON(w, 200, m)
-	}))
-	mux.HandleFunc("PATCH "+p+"/channels/{ch}/messages/{msg}", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
+	})))
+	mux.HandleFunc("PATCH "+p+"/channels/{ch}/messages/{msg}", s.rest(s.limited("message", func(w http.ResponseWriter, r *http.Request, rec Request) {
 		ch, id := r.PathValue("ch"), r.PathValue("msg")
 		m := s.message(ch, rec.JSON(), id)
 		s.mu.Lock()
@@ -179,7 +188,7 @@ func New(t testing.TB) *Server {
 		}
 		s.mu.Unlock()
 		writeJSON(w, 200, m)
-	}))
+	})))
 	mux.HandleFunc("GET "+p+"/channels/{ch}/messages", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
 		s.mu.Lock()
 		ms := s.messages[r.PathValue("ch")]
@@ -197,14 +206,14 @@ func New(t testing.TB) *Server {
 		}
 		writeJSON(w, 200, out)
 	}))
-	mux.HandleFunc("POST "+p+"/channels/{ch}/messages/{msg}/threads", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
+	mux.HandleFunc("POST "+p+"/channels/{ch}/messages/{msg}/threads", s.rest(s.limited("thread", func(w http.ResponseWriter, r *http.Request, rec Request) {
 		id := s.newID()
 		name, _ := rec.JSON()["name"].(string)
 		s.mu.Lock()
 		s.threads[id] = r.PathValue("ch")
 		s.mu.Unlock()
 		writeJSON(w, 201, map[string]any{"id": id, "type": 11, "guild_id": GuildID, "parent_id": r.PathValue("ch"), "name": name})
-	}))
+	})))
 	mux.HandleFunc("POST "+p+"/channels/{ch}/typing", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
 		w.WriteHeader(http.StatusNoContent)
 	}))

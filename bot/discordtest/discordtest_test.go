@@ -142,3 +142,74 @@ func errorsAs(err error, target **websocket.CloseError) bool {
 	}
 	return ok
 }
+
+func TestLimitsAnswer400LikeDiscord(t *testing.T) {
+	rec := &recordingTB{TB: t}
+	s := New(rec)
+	post := func(path string, body any) (int, map[string]any) {
+		t.Helper()
+		b, _ := json.Marshal(body)
+		req, _ := http.NewRequest("POST", s.URL()+APIPrefix+path, strings.NewReader(string(b)))
+		req.Header.Set("Authorization", "Bot "+Token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		json.NewDecoder(resp.Body).Decode(&out)
+		return resp.StatusCode, out
+	}
+	embed := func(desc int) map[string]any {
+		return map[string]any{"title": "[1] T", "description": strings.Repeat("é", desc), "footer": map[string]any{"text": "doc · ¶1"}}
+	}
+	// Two embeds of 3,000 characters of description each: each within 4,096,
+	// but with titles and footers over 6,000 in all.
+	status, body := post("/interactions/1/tok/callback", map[string]any{"type": 4, "data": map[string]any{"content": "x", "embeds": []any{embed(3000), embed(3000)}}})
+	want := `{"code":50035,"errors":{"data":{"embeds":{"_errors":[{"code":"MAX_EMBED_SIZE_EXCEEDED","message":"Embed size exceeds maximum size of 6000"}]}}},"message":"Invalid Form Body"}`
+	if got, _ := json.Marshal(body); status != 400 || string(got) != want {
+		t.Errorf("embeds over 6,000 in all: %d %s\nwant 400 %s", status, got, want)
+	}
+	// Exactly at the limits: accepted.
+	if status, _ := post("/channels/"+ChannelID+"/messages", map[string]any{"content": strings.Repeat("a", MaxContent), "embeds": []any{embed(2987), embed(2987)}}); status != 200 { // 2 × (5 + 2,987 + 8) = 6,000
+		t.Errorf("a message at the limits: status %d", status)
+	}
+	// Content, embed count, title and choices.
+	eleven := make([]any, 11)
+	for i := range eleven {
+		eleven[i] = map[string]any{"title": strings.Repeat("t", 257)}
+	}
+	status, body = post("/webhooks/"+AppID+"/tok", map[string]any{"content": strings.Repeat("a", MaxContent+1), "embeds": eleven})
+	errs, _ := json.Marshal(body["errors"])
+	for _, part := range []string{`"content":{"_errors":[{"code":"BASE_TYPE_MAX_LENGTH","message":"Must be 2000 or fewer in length."}]}`, `"10":{"title":{"_errors"`, `"embeds":{"0":`, `"message":"Must be 10 or fewer in length."`} {
+		if status != 400 || !strings.Contains(string(errs), part) {
+			t.Errorf("follow-up over the limits: %d %s lacks %s", status, errs, part)
+		}
+	}
+	choices := make([]any, 26)
+	for i := range choices {
+		choices[i] = map[string]any{"name": "n", "value": "v"}
+	}
+	if status, _ := post("/interactions/2/tok/callback", map[string]any{"type": 8, "data": map[string]any{"choices": choices}}); status != 400 {
+		t.Errorf("26 choices: status %d", status)
+	}
+	rec.mu.Lock()
+	failed := len(rec.errs)
+	rec.mu.Unlock()
+	if failed != 3 || len(s.Rejected()) != 3 {
+		t.Errorf("%d test failures and %d rejected requests, want 3 (one each)", failed, len(s.Rejected()))
+	}
+
+	// With StrictLimits off, a test may check how the bot takes the 400.
+	lax := New(rec)
+	lax.StrictLimits = false
+	s = lax
+	if status, _ := post("/channels/"+ChannelID+"/messages", map[string]any{"content": strings.Repeat("a", MaxContent+1)}); status != 400 {
+		t.Errorf("lax: status %d", status)
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.errs) != failed {
+		t.Errorf("StrictLimits off still failed the test")
+	}
+}
