@@ -32,6 +32,10 @@ type Env struct {
 	Log    *slog.Logger
 	Getenv func(string) string
 
+	// envFile, knowledgeFlag and dataFlag are the global flags given so
+	// far (before or after the command); loadConfig applies them.
+	envFile, knowledgeFlag, dataFlag string
+
 	modelOnce sync.Once
 	model     *llm.Client
 }
@@ -99,11 +103,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	e := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv}
 	global := flag.NewFlagSet("storybot", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
-	var envFile, knowledge, data string
 	var help bool
-	global.StringVar(&envFile, "env-file", ".env", "read settings from this file when it exists")
-	global.StringVar(&knowledge, "knowledge", "", "knowledge folder (env KNOWLEDGE_DIR, default ./knowledge)")
-	global.StringVar(&data, "data", "", "data folder for caches, feedback and logs (env DATA_DIR, default ./data)")
+	global.StringVar(&e.envFile, "env-file", ".env", "read settings from this file when it exists")
+	global.StringVar(&e.knowledgeFlag, "knowledge", "", "knowledge folder (env KNOWLEDGE_DIR, default ./knowledge)")
+	global.StringVar(&e.dataFlag, "data", "", "data folder for caches, feedback and logs (env DATA_DIR, default ./data)")
 	global.BoolVar(&help, "help", false, "show help")
 	global.BoolVar(&help, "h", false, "show help")
 	if err := global.Parse(args); err != nil {
@@ -113,18 +116,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprint(stdout, mainUsage())
 		return nil
 	}
-	cfg, err := config.Load(envFile, getenv)
-	if err != nil {
-		return usageErrorf("configuration: %v", err)
+	if err := e.loadConfig(); err != nil {
+		return err
 	}
-	if knowledge != "" {
-		cfg.KnowledgeDir = knowledge
-	}
-	if data != "" {
-		cfg.DataDir = data
-	}
-	e.Config = cfg
-	e.Log = newLogger(stderr, cfg.LogLevel)
 
 	rest := global.Args()
 	name := ""
@@ -132,7 +126,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		name, rest = rest[0], rest[1:]
 	}
 	if name == "" {
-		if cfg.DiscordToken != "" {
+		if e.Config.DiscordToken != "" {
 			return cmdBot(ctx, e, nil)
 		}
 		return cmdConsole(ctx, e, nil)
@@ -150,6 +144,25 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	}
 	return usageErrorf("unknown command %q\n\n%s", name, mainUsage())
+}
+
+// loadConfig loads e.Config from e.envFile and the environment, applies the
+// --knowledge and --data flags, and makes e.Log at the configured level. A bad
+// value is a usage error naming the variable.
+func (e *Env) loadConfig() error {
+	cfg, err := config.Load(e.envFile, e.Getenv)
+	if err != nil {
+		return usageErrorf("configuration: %v", err)
+	}
+	if e.knowledgeFlag != "" {
+		cfg.KnowledgeDir = e.knowledgeFlag
+	}
+	if e.dataFlag != "" {
+		cfg.DataDir = e.dataFlag
+	}
+	e.Config = cfg
+	e.Log = newLogger(e.Stderr, cfg.LogLevel)
+	return nil
 }
 
 func mainUsage() string {
@@ -176,21 +189,44 @@ Run 'storybot COMMAND --help' for a command's flags. Configuration: see .env.exa
 	return b.String()
 }
 
-// newFlagSet returns a FlagSet for a command with the global --knowledge and
-// --data flags bound to e.Config, and a usage text built from the command
-// table.
+// envFileFlag is the name of the global flag that names the settings file;
+// parseFlags reloads the configuration when a command is given it.
+const envFileFlag = "env-file"
+
+// newFlagSet returns a FlagSet for a command with the global flags:
+// --knowledge and --data bound to e.Config, and --env-file, after which
+// parseFlags loads the configuration again from that file. Its usage text is
+// built from the command table.
 func (e *Env) newFlagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.Func("knowledge", "knowledge folder (env KNOWLEDGE_DIR)", func(s string) error { e.Config.KnowledgeDir = s; return nil })
-	fs.Func("data", "data folder (env DATA_DIR)", func(s string) error { e.Config.DataDir = s; return nil })
+	fs.Func("knowledge", "knowledge folder (env KNOWLEDGE_DIR)", func(s string) error { e.knowledgeFlag, e.Config.KnowledgeDir = s, s; return nil })
+	fs.Func("data", "data folder (env DATA_DIR)", func(s string) error { e.dataFlag, e.Config.DataDir = s, s; return nil })
+	fs.Func(envFileFlag, "settings file read when it exists (default .env; the environment wins)", func(s string) error { e.envFile = s; return nil })
 	return fs
 }
 
 // parseFlags parses args with fs, allowing flags and positional arguments to
 // be mixed ("search why --k 3" works) and "--" to end the flags. It prints the
-// command's help and returns errHelp for --help.
+// command's help and returns errHelp for --help. When --env-file was among
+// args, the configuration is loaded again from that file (the global
+// --knowledge and --data flags still apply).
 func (e *Env) parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	pos, err := e.parseArgs(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == envFileFlag })
+	if given {
+		if err := e.loadConfig(); err != nil {
+			return nil, err
+		}
+	}
+	return pos, nil
+}
+
+func (e *Env) parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {

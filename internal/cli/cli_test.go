@@ -1,0 +1,58 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The global flags work after the command too (README, --help): a settings
+// file named after the command is the one the configuration comes from, and
+// --knowledge and --data still win over it.
+func TestGlobalFlagsAfterCommand(t *testing.T) {
+	dir := t.TempDir()
+	notes, other := filepath.Join(dir, "notes"), filepath.Join(dir, "other")
+	for d, text := range map[string]string{notes: "# Notes\n\nThe ferry to Durrës leaves at noon.\n", other: "# Other\n\nNothing about boats here.\n"} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "doc.md"), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	good := filepath.Join(dir, "good.env")
+	bad := filepath.Join(dir, "bad.env")
+	os.WriteFile(good, []byte("KNOWLEDGE_DIR="+notes+"\nDATA_DIR="+filepath.Join(dir, "data")+"\nWATCH_KNOWLEDGE=false\n"), 0o644)
+	os.WriteFile(bad, []byte("RATE_LIMIT_PER_USER=many\n"), 0o644)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string // in stdout, or in the error for a usage error
+		code int
+	}{
+		{"before", []string{"--env-file", good, "search", "ferry"}, "The ferry to Durrës", 0},
+		{"after", []string{"search", "--env-file", good, "ferry"}, "The ferry to Durrës", 0},
+		{"after, =", []string{"search", "ferry", "--env-file=" + good}, "The ferry to Durrës", 0},
+		{"after, knowledge flag wins", []string{"--knowledge", other, "search", "--env-file", good, "ferry", "--json"}, `"passages": []`, 0},
+		{"after, bad value", []string{"check", "--env-file", bad}, "RATE_LIMIT_PER_USER", 2},
+		{"after the command, later file wins", []string{"--env-file", good, "search", "--env-file", bad, "ferry"}, "RATE_LIMIT_PER_USER", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			err := run(context.Background(), tc.args, strings.NewReader(""), &out, &errb, func(string) string { return "" })
+			if ExitCode(err) != tc.code {
+				t.Fatalf("exit %d (%v), want %d\n%s", ExitCode(err), err, tc.code, errb.String())
+			}
+			got := out.String()
+			if err != nil {
+				got = err.Error()
+			}
+			if !strings.Contains(got, tc.want) {
+				t.Errorf("want %q in:\n%s", tc.want, got)
+			}
+		})
+	}
+}
