@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -90,7 +91,8 @@ type Setup struct {
 // set up as the bot needs: the Message Content intent, membership of
 // opts.GuildID, and visibility of each of opts.AllowedChannelIDs. What it
 // finds wrong goes into Setup.Problems; the error is for a token Discord
-// rejects or a Discord it cannot reach, and says what to do.
+// rejects or a Discord it cannot reach, and says what to do. IDs are escaped
+// as path segments, so a malformed one is asked about, not another path.
 func Preflight(ctx context.Context, opts Options) (Setup, error) {
 	if opts.Token == "" {
 		return Setup{}, errors.New("bot: DISCORD_TOKEN is empty: set it to the bot token from the Bot tab of " + portal)
@@ -123,7 +125,7 @@ func Preflight(ctx context.Context, opts Options) (Setup, error) {
 		st.Problems = append(st.Problems, "the Message Content intent is off, so Discord will refuse the connection: on the Bot tab of "+portal+", under Privileged Gateway Intents, turn on Message Content Intent and save")
 	}
 	if opts.GuildID != "" {
-		g, err := s.Guild(opts.GuildID, req)
+		g, err := s.Guild(url.PathEscape(opts.GuildID), req)
 		switch {
 		case err == nil:
 			st.Guild = g.Name
@@ -134,7 +136,7 @@ func Preflight(ctx context.Context, opts Options) (Setup, error) {
 		}
 	}
 	for _, id := range opts.AllowedChannelIDs {
-		_, err := s.Channel(id, req)
+		_, err := s.Channel(url.PathEscape(id), req)
 		switch {
 		case err == nil:
 		case isStatus(err, http.StatusNotFound, http.StatusForbidden):

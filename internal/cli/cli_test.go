@@ -56,3 +56,21 @@ func TestGlobalFlagsAfterCommand(t *testing.T) {
 		})
 	}
 }
+
+// Values that cannot work stop every command before it starts, naming each
+// variable (config.Load's table tests have the cases).
+func TestBadIDsStopStartUp(t *testing.T) {
+	env := map[string]string{"DISCORD_TOKEN": "x", "DISCORD_GUILD_ID": "my server", "ALLOWED_CHANNEL_IDS": "#general", "MODERATOR_ROLE_IDS": "Moderators", "MAX_FILE_BYTES": "18014398509481985K"}
+	for _, args := range [][]string{{"check"}, {"bot"}, {}} {
+		var out, errb bytes.Buffer
+		err := run(context.Background(), append([]string{"--env-file", "/nonexistent"}, args...), strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
+		if ExitCode(err) != 2 {
+			t.Fatalf("%v: exit %d (%v), want 2", args, ExitCode(err), err)
+		}
+		for k := range env {
+			if k != "DISCORD_TOKEN" && !strings.Contains(err.Error(), k+"=") {
+				t.Errorf("%v: the error does not name %s:\n%v", args, k, err)
+			}
+		}
+	}
+}

@@ -7,6 +7,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -165,8 +166,21 @@ func Load(envFile string, getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("DISCORD_API_URL=%q: want an http:// or https:// URL such as https://discord.com", c.DiscordAPIURL))
 	}
 	str("DISCORD_GUILD_ID", &c.DiscordGuildID)
+	ids := func(k, what string, vals []string) {
+		for _, v := range vals {
+			if !IsSnowflake(v) {
+				errs = append(errs, fmt.Errorf("%s=%q: %q is not a Discord ID (a number of up to 20 digits, such as 1012345678901234567): in Discord turn on Developer Mode (User Settings → Advanced), then %s", k, get(k), v, what))
+				return
+			}
+		}
+	}
+	if c.DiscordGuildID != "" {
+		ids("DISCORD_GUILD_ID", "right-click the server icon and choose Copy Server ID", []string{c.DiscordGuildID})
+	}
 	c.ModeratorRoleIDs = list(get("MODERATOR_ROLE_IDS"))
+	ids("MODERATOR_ROLE_IDS", "open Server Settings → Roles, right-click the role and choose Copy Role ID", c.ModeratorRoleIDs)
 	c.AllowedChannelIDs = list(get("ALLOWED_CHANNEL_IDS"))
+	ids("ALLOWED_CHANNEL_IDS", "right-click the channel and choose Copy Channel ID", c.AllowedChannelIDs)
 	num("RATE_LIMIT_PER_USER", &c.RateLimitPerUser, 0)
 	size("MAX_UPLOAD_BYTES", &c.MaxUploadBytes)
 	duration("SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
@@ -186,7 +200,20 @@ func list(v string) []string {
 	return out
 }
 
-// ParseBytes parses a size such as "10485760", "10MB", "512KB" or "1GiB".
+// IsSnowflake reports whether s is a Discord ID: 1 to 20 ASCII digits that
+// fit in 64 bits.
+func IsSnowflake(s string) bool {
+	if s == "" || len(s) > 20 || strings.Trim(s, "0123456789") != "" {
+		return false
+	}
+	_, err := strconv.ParseUint(s, 10, 64)
+	return err == nil
+}
+
+// ParseBytes parses a size such as "10485760", "10MB", "512KB" or "1GiB"
+// (KB, MB and GB are powers of 1,024, as are KiB, MiB and GiB). It returns
+// an error for anything else, zero, a negative size, or a size over
+// math.MaxInt64 bytes.
 func ParseBytes(s string) (int64, error) {
 	s = strings.TrimSpace(strings.ToUpper(s))
 	mult := int64(1)
@@ -201,7 +228,13 @@ func ParseBytes(s string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n <= 0 {
+		if errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(s, "-") {
+			return 0, errors.New("too large: want a size such as 10MB or 10485760")
+		}
 		return 0, errors.New("want a positive size such as 10MB or 10485760")
+	}
+	if n > math.MaxInt64/mult {
+		return 0, errors.New("too large: want a size such as 10MB or 10485760")
 	}
 	return n * mult, nil
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,6 +72,58 @@ func TestParseBytes(t *testing.T) {
 	for _, in := range []string{"", "0", "-5MB", "ten"} {
 		if _, err := ParseBytes(in); err == nil {
 			t.Errorf("ParseBytes(%q): want an error", in)
+		}
+	}
+	// Sizes that overflow int64 are refused, not wrapped around.
+	for _, in := range []string{"18014398509481985K", "9223372036854775807KB", "8589934592GiB", "9223372036854775808", "99999999999999999999MB"} {
+		if n, err := ParseBytes(in); err == nil || !strings.Contains(err.Error(), "too large") {
+			t.Errorf("ParseBytes(%q) = %d, %v; want a too-large error", in, n, err)
+		}
+	}
+	if n, err := ParseBytes("9223372036854775807"); err != nil || n != math.MaxInt64 {
+		t.Errorf("the largest size: %d, %v", n, err)
+	}
+	if n, err := ParseBytes("8589934591GiB"); err != nil || n != 8589934591<<30 {
+		t.Errorf("the largest GiB: %d, %v", n, err)
+	}
+}
+
+func TestSizeOverflowStopsStartUp(t *testing.T) {
+	for _, k := range []string{"MAX_FILE_BYTES", "MAX_UPLOAD_BYTES"} {
+		_, err := Load(filepath.Join(t.TempDir(), "none"), env(map[string]string{k: "18014398509481985K"}))
+		if err == nil || !strings.Contains(err.Error(), k+`="18014398509481985K": too large`) {
+			t.Errorf("%s: %v", k, err)
+		}
+	}
+}
+
+// Discord IDs are snowflakes; a name or a #channel stops start-up with a
+// message that says how to copy the ID.
+func TestDiscordIDs(t *testing.T) {
+	for _, tc := range []struct {
+		key, val, want string // want: "" for valid, else part of the error
+	}{
+		{"DISCORD_GUILD_ID", "800000000000000001", ""},
+		{"DISCORD_GUILD_ID", "my server", "Copy Server ID"},
+		{"DISCORD_GUILD_ID", "1,2", "Copy Server ID"},
+		{"DISCORD_GUILD_ID", "<#700000000000000001>", "Copy Server ID"},
+		{"ALLOWED_CHANNEL_IDS", "700000000000000001, 700000000000000002", ""},
+		{"ALLOWED_CHANNEL_IDS", "#general", "Copy Channel ID"},
+		{"ALLOWED_CHANNEL_IDS", "700000000000000001,general", "Copy Channel ID"},
+		{"ALLOWED_CHANNEL_IDS", "123456789012345678901", "Copy Channel ID"}, // 21 digits
+		{"ALLOWED_CHANNEL_IDS", "18446744073709551616", "Copy Channel ID"},  // 2^64
+		{"MODERATOR_ROLE_IDS", "18446744073709551615", ""},
+		{"MODERATOR_ROLE_IDS", "Moderators", "Copy Role ID"},
+		{"MODERATOR_ROLE_IDS", "-1", "Copy Role ID"},
+		{"MODERATOR_ROLE_IDS", "+5", "Copy Role ID"},
+		{"MODERATOR_ROLE_IDS", "１２３", "Copy Role ID"}, // full-width digits
+	} {
+		_, err := Load(filepath.Join(t.TempDir(), "none"), env(map[string]string{tc.key: tc.val}))
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s=%q: %v", tc.key, tc.val, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.key+"=") || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "Developer Mode")):
+			t.Errorf("%s=%q: error %v should name the variable and say how to copy the ID (%s)", tc.key, tc.val, err, tc.want)
 		}
 	}
 }
