@@ -199,6 +199,9 @@ func cmdEval(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return usageErrorf("eval: %s: %v", fl.questions, err)
 	}
+	if len(qs) == 0 {
+		return usageErrorf("eval: %s has no questions (want one JSON object a line: question, answers, gold_doc or gold_docs)", fl.questions)
+	}
 
 	r := &evalRun{flags: fl, questions: qs, report: &evalReport{Extra: map[string]any{}}}
 	loadOpts := fl.load
@@ -277,6 +280,15 @@ func runRetrieval(ctx context.Context, e *Env, r *evalRun, w io.Writer) error {
 	return nil
 }
 
+// ratioText prints a share of n things, or n/a when there were none (JSON
+// then has 0 beside its count of 0).
+func ratioText(v float64, n int) string {
+	if n == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.4f", v)
+}
+
 func writeRetrievalText(w io.Writer, rep *evalReport, ks []int) {
 	m := rep.Metrics
 	ix := rep.Index
@@ -288,9 +300,13 @@ func writeRetrievalText(w io.Writer, rep *evalReport, ks []int) {
 	fmt.Fprintf(w, "\n%-6s %8s %8s\n", "k", "recall", "answer")
 	for _, k := range ks {
 		key := fmt.Sprint(k)
-		fmt.Fprintf(w, "%-6d %8.4f %8.4f\n", k, m.Recall[key], m.AnswerInPassages[key])
+		fmt.Fprintf(w, "%-6d %8s %8s\n", k, ratioText(m.Recall[key], m.Questions), ratioText(m.AnswerInPassages[key], m.Questions))
 	}
-	fmt.Fprintf(w, "\nMRR         %.4f\nlatency     p50 %.3f ms, p99 %.3f ms\n", m.MRR, m.Latency.P50, m.Latency.P99)
+	fmt.Fprintf(w, "\nMRR         %s\nlatency     p50 %.3f ms, p99 %.3f ms\n", ratioText(m.MRR, m.Questions), m.Latency.P50, m.Latency.P99)
+	if m.Questions == 0 {
+		fmt.Fprintf(w, "\nno question is scored (a question needs a gold_doc or gold_docs and must not be in_scope: false), so the ratios are n/a\n")
+		return
+	}
 	if len(m.Misses) == 0 {
 		fmt.Fprintf(w, "\nno misses at k=%d\n", m.MissK)
 		return

@@ -47,18 +47,13 @@ func writeAnswersText(w io.Writer, m eval.AnswerMetrics, online bool) {
 	if online {
 		mode = "with the model"
 	}
-	pct := func(v *float64) string {
-		if v == nil {
-			return "n/a"
-		}
-		return fmt.Sprintf("%.4f", *v)
-	}
+	pct := func(v float64, of int) string { return ratioText(v, of) }
 	fmt.Fprintf(w, "\nanswers     %s: %d in scope, %d out of scope\n", mode, m.InScope, m.OutOfScope)
-	fmt.Fprintf(w, "containment          %s\n", pct(m.Containment))
-	fmt.Fprintf(w, "cited                %s (markers that name a listed source)\n", pct(m.Cited))
-	fmt.Fprintf(w, "with citation        %s (answers with a valid marker)\n", pct(m.WithCitation))
-	fmt.Fprintf(w, "answered in scope    %s\n", pct(m.AnsweredInScope))
-	fmt.Fprintf(w, "refused out of scope %s\n", pct(m.RefusedOutOfScope))
+	fmt.Fprintf(w, "containment          %s\n", pct(m.Containment, m.WithAnswers))
+	fmt.Fprintf(w, "cited                %s (markers that name a listed source)\n", pct(m.Cited, m.Markers))
+	fmt.Fprintf(w, "with citation        %s (answers with a valid marker)\n", pct(m.WithCitation, m.Answered))
+	fmt.Fprintf(w, "answered in scope    %s\n", pct(m.AnsweredInScope, m.InScope))
+	fmt.Fprintf(w, "refused out of scope %s\n", pct(m.RefusedOutOfScope, m.OutOfScope))
 	fmt.Fprintf(w, "answer latency       p50 %.3f ms, p99 %.3f ms\n", m.Latency.P50, m.Latency.P99)
 	if len(m.Misses) > 0 {
 		fmt.Fprintf(w, "answer misses (%d):\n", len(m.Misses))

@@ -101,3 +101,58 @@ func TestEvalErrors(t *testing.T) {
 		}
 	}
 }
+
+// A set with nothing to score: the ratios are n/a in text; JSON keeps every
+// key, with "questions": 0 beside them, and the answer shares are numbers
+// beside their counts of 0 (never null).
+func TestEvalNothingScored(t *testing.T) {
+	args := []string{"eval", "--questions", "testdata/search_eval/out_of_scope.jsonl", "--knowledge", storyDir, "--k", "1,3", "--answers"}
+	out, _, err := runCLI(t, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"questions   0 scored (2 out of scope, not scored)",
+		"1           n/a      n/a\n3           n/a      n/a\n",
+		"MRR         n/a\n",
+		"no question is scored",
+		"containment          n/a\n", "cited                n/a (", "with citation        n/a (", "answered in scope    n/a\n",
+		"refused out of scope 1.0000\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "0.0000") {
+		t.Errorf("a ratio of nothing printed as a number:\n%s", out)
+	}
+	out, _, err = runCLI(t, append(args, "--json")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep map[string]any
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep["questions"] != 0.0 || rep["mrr"] != 0.0 || rep["out_of_scope"] != 2.0 {
+		t.Errorf("questions %v mrr %v out_of_scope %v", rep["questions"], rep["mrr"], rep["out_of_scope"])
+	}
+	for _, k := range []string{"recall", "answer_in_passages"} {
+		if m, _ := rep[k].(map[string]any); m["1"] != 0.0 || m["3"] != 0.0 {
+			t.Errorf("%s = %v, want both keys, 0", k, rep[k])
+		}
+	}
+	ans, _ := rep["answers"].(map[string]any)
+	for k, want := range map[string]float64{"containment": 0, "cited": 0, "with_citation": 0, "answered_in_scope": 0, "refused_out_of_scope": 1, "in_scope": 0, "with_answers": 0, "answered": 0, "markers": 0, "out_of_scope": 2} {
+		if got, ok := ans[k].(float64); !ok || got != want {
+			t.Errorf("answers.%s = %v, want %v", k, ans[k], want)
+		}
+	}
+}
+
+func TestEvalEmptyQuestionsFile(t *testing.T) {
+	_, _, err := runCLI(t, "eval", "--questions", "testdata/search_eval/empty.jsonl", "--knowledge", storyDir)
+	if ExitCode(err) != 2 || !strings.Contains(err.Error(), "testdata/search_eval/empty.jsonl has no questions") {
+		t.Fatalf("want a usage error naming the file, got %v", err)
+	}
+}

@@ -16,25 +16,31 @@ type AnswerOutcome struct {
 	Latency   time.Duration
 }
 
-// AnswerMetrics are the "answers" block of storybot eval --answers. A share
-// whose denominator is zero (no in-scope questions, no markers...) is nil and
-// prints as null.
+// AnswerMetrics are the "answers" block of storybot eval --answers. Every
+// share is a number, as the retrieval metrics are, and its denominator is
+// reported beside it: a share whose denominator is zero (no out-of-scope
+// questions, no markers...) is 0, and the text output prints it as n/a.
 type AnswerMetrics struct {
-	// Containment: share of in-scope questions with expected answers whose
-	// answer text contains one of them (case-insensitive).
-	Containment *float64 `json:"containment"`
-	// Cited: share of the [n] markers in answers that name a listed citation.
-	Cited *float64 `json:"cited"`
-	// RefusedOutOfScope: share of in_scope:false questions that were refused.
-	RefusedOutOfScope *float64 `json:"refused_out_of_scope"`
-	// AnsweredInScope: share of in-scope questions that were answered.
-	AnsweredInScope *float64 `json:"answered_in_scope"`
-	// WithCitation: share of answered questions with at least one valid
+	// Containment: share of the WithAnswers in-scope questions with expected
+	// answers whose answer text contains one of them (case-insensitive).
+	Containment float64 `json:"containment"`
+	// Cited: share of the Markers [n] markers in answers that name a listed
+	// citation.
+	Cited float64 `json:"cited"`
+	// RefusedOutOfScope: share of the OutOfScope in_scope:false questions
+	// that were refused.
+	RefusedOutOfScope float64 `json:"refused_out_of_scope"`
+	// AnsweredInScope: share of the InScope questions that were answered.
+	AnsweredInScope float64 `json:"answered_in_scope"`
+	// WithCitation: share of the Answered questions with at least one valid
 	// citation marker.
-	WithCitation *float64 `json:"with_citation"`
-	InScope      int      `json:"in_scope"`
-	OutOfScope   int      `json:"out_of_scope"`
-	Latency      Latency  `json:"latency_ms"`
+	WithCitation float64 `json:"with_citation"`
+	InScope      int     `json:"in_scope"`
+	OutOfScope   int     `json:"out_of_scope"`
+	WithAnswers  int     `json:"with_answers"` // in-scope questions with expected answers
+	Answered     int     `json:"answered"`     // in-scope questions answered (not refused)
+	Markers      int     `json:"markers"`      // [n] markers in the answers
+	Latency      Latency `json:"latency_ms"`
 	// Misses lists in-scope questions whose answer lacks the expected text.
 	Misses []AnswerMiss `json:"misses"`
 }
@@ -109,19 +115,12 @@ func ComputeAnswers(outs []AnswerOutcome) AnswerMetrics {
 			m.Misses = append(m.Misses, AnswerMiss{ID: o.Question.ID, Question: o.Question.Question, Want: o.Question.Answers, Refused: o.Refused, Answer: o.Text})
 		}
 	}
-	m.Containment = share(contained, withAnswers)
-	m.Cited = share(valid, markers)
-	m.RefusedOutOfScope = share(refusedOOS, m.OutOfScope)
-	m.AnsweredInScope = share(answered, m.InScope)
-	m.WithCitation = share(withCite, answered)
+	m.WithAnswers, m.Answered, m.Markers = withAnswers, answered, markers
+	m.Containment = ratio(contained, withAnswers)
+	m.Cited = ratio(valid, markers)
+	m.RefusedOutOfScope = ratio(refusedOOS, m.OutOfScope)
+	m.AnsweredInScope = ratio(answered, m.InScope)
+	m.WithCitation = ratio(withCite, answered)
 	m.Latency = Latency{P50: round4(Percentile(lat, 50)), P99: round4(Percentile(lat, 99))}
 	return m
-}
-
-func share(a, b int) *float64 {
-	if b == 0 {
-		return nil
-	}
-	v := ratio(a, b)
-	return &v
 }

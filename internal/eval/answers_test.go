@@ -17,8 +17,8 @@ func TestComputeAnswers(t *testing.T) {
 		{Question: Question{ID: "e", InScope: &no}, Text: "Something [1].", Citations: 1},
 	}
 	m := ComputeAnswers(outs)
-	check := func(name string, got *float64, want float64) {
-		if got == nil || *got != want {
+	check := func(name string, got float64, want float64) {
+		if got != want {
 			t.Errorf("%s = %v, want %v", name, got, want)
 		}
 	}
@@ -27,11 +27,13 @@ func TestComputeAnswers(t *testing.T) {
 	check("refused_out_of_scope", m.RefusedOutOfScope, 0.5)
 	check("answered_in_scope", m.AnsweredInScope, 0.6667)
 	check("with_citation", m.WithCitation, 1)
-	if m.InScope != 3 || m.OutOfScope != 2 || len(m.Misses) != 2 || m.Misses[0].ID != "b" {
+	if m.InScope != 3 || m.OutOfScope != 2 || m.WithAnswers != 3 || m.Answered != 2 || m.Markers != 4 || len(m.Misses) != 2 || m.Misses[0].ID != "b" {
 		t.Errorf("%+v", m)
 	}
+	// Nothing to count: every share is 0 (a number, as in the retrieval
+	// metrics, never null) beside a denominator of 0.
 	b, _ := json.Marshal(ComputeAnswers(nil))
-	for _, k := range []string{`"containment":null`, `"cited":null`, `"refused_out_of_scope":null`, `"answered_in_scope":null`, `"misses":[]`} {
+	for _, k := range []string{`"containment":0,`, `"cited":0,`, `"refused_out_of_scope":0,`, `"answered_in_scope":0,`, `"with_citation":0,`, `"in_scope":0,`, `"out_of_scope":0,`, `"with_answers":0,`, `"answered":0,`, `"markers":0,`, `"misses":[]`} {
 		if !strings.Contains(string(b), k) {
 			t.Errorf("empty metrics JSON lacks %s: %s", k, b)
 		}
