@@ -39,11 +39,24 @@ func cmdSummary(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return usageErrorf("summary: %v", err)
 	}
-	s, closeFn, err := e.newSummarizer(ctx)
+	s, ndocs, closeFn, err := e.newSummarizer(ctx)
 	if err != nil {
 		return err
 	}
 	defer closeFn()
+	if ndocs == 0 {
+		note := e.emptyKnowledgeNote()
+		if *asJSON {
+			return writeSummaryJSON(e.Stdout, struct {
+				Summary   string            `json:"summary"`
+				Mode      answer.Mode       `json:"mode"`
+				Citations []answer.Citation `json:"citations"`
+				Note      string            `json:"note"`
+			}{"", answer.ModeExtractive, []answer.Citation{}, note})
+		}
+		_, err := fmt.Fprintln(e.Stdout, note)
+		return err
+	}
 	sum, err := s.Summary(ctx, summary.SummaryRequest{Doc: *doc, Length: l, Focus: *focus}, nil)
 	if err != nil {
 		return summaryError("summary", err)
@@ -87,18 +100,26 @@ func writeSummaryJSON(w io.Writer, v any) error {
 }
 
 // newSummarizer opens the knowledge library and builds a Summarizer over
-// it. The returned function closes the library.
-func (e *Env) newSummarizer(ctx context.Context) (*summary.Summarizer, func(), error) {
+// it; ndocs is how many documents the library holds. The returned function
+// closes the library.
+func (e *Env) newSummarizer(ctx context.Context) (s *summary.Summarizer, ndocs int, closeFn func(), err error) {
 	lib, err := e.openLibrary(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, 0, nil, err
 	}
-	s, err := e.summarizerOver(lib)
+	s, err = e.summarizerOver(lib)
 	if err != nil {
 		lib.Close()
-		return nil, nil, err
+		return nil, 0, nil, err
 	}
-	return s, func() { lib.Close() }, nil
+	return s, len(lib.Current().Docs), func() { lib.Close() }, nil
+}
+
+// emptyKnowledgeNote is what summary and timeline say, with exit code 0 as
+// search, when the knowledge folder has no documents: there is nothing to
+// summarise, which is not a mistake in how storybot was called.
+func (e *Env) emptyKnowledgeNote() string {
+	return fmt.Sprintf("The knowledge folder %s has no documents: add .md, .txt, .html or .pdf files to it.", e.Config.KnowledgeDir)
 }
 
 // summarizerOver builds a Summarizer over lib's current snapshot, with the

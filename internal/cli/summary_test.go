@@ -227,3 +227,33 @@ func TestSummaryCommandWithModel(t *testing.T) {
 		t.Errorf("model timeline:\n%s", out)
 	}
 }
+
+// An empty knowledge folder is nothing to summarise, not a usage error:
+// summary and timeline say so and exit 0, as search does, and --json is the
+// usual document with an empty summary or events [] and a note.
+func TestSummaryAndTimelineEmptyFolder(t *testing.T) {
+	empty := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"summary", "--json"}, `"summary": "",`},
+		{[]string{"timeline", "--json"}, `"events": [],`},
+		{[]string{"summary", "--length", "short"}, "has no documents"},
+		{[]string{"timeline"}, "has no documents"},
+	} {
+		out, errs, err := runSummaryCLI(t, empty, nil, tc.args...)
+		if err != nil {
+			t.Fatalf("%v: exit %d (%v)\n%s", tc.args, ExitCode(err), err, errs)
+		}
+		if !strings.Contains(out, tc.want) || !strings.Contains(out, "The knowledge folder "+empty+" has no documents") {
+			t.Errorf("%v: want %q and the note:\n%s", tc.args, tc.want, out)
+		}
+		if tc.args[len(tc.args)-1] == "--json" {
+			m := summaryJSONKeys(t, []byte(out))
+			if tc.args[0] == "summary" && (string(m["citations"]) != "[]" || string(m["mode"]) != `"extractive"`) {
+				t.Errorf("summary JSON: %s", out)
+			}
+		}
+	}
+}

@@ -29,13 +29,15 @@ func cmdTimeline(ctx context.Context, e *Env, args []string) error {
 	if *maxEvents < 0 {
 		return usageErrorf("timeline: --max must be 0 (all) or more, not %d", *maxEvents)
 	}
-	s, closeFn, err := e.newSummarizer(ctx)
+	s, ndocs, closeFn, err := e.newSummarizer(ctx)
 	if err != nil {
 		return err
 	}
 	defer closeFn()
-	tl, err := s.Timeline(ctx, summary.TimelineRequest{Doc: *doc, Max: *maxEvents})
-	if err != nil {
+	var tl summary.Timeline
+	if ndocs == 0 {
+		tl.Note = e.emptyKnowledgeNote()
+	} else if tl, err = s.Timeline(ctx, summary.TimelineRequest{Doc: *doc, Max: *maxEvents}); err != nil {
 		return summaryError("timeline", err)
 	}
 	if tl.Calls > 0 {
