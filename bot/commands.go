@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -168,7 +169,7 @@ func (b *Bot) handleSummary(ctx context.Context, r *Request) (*Response, error) 
 	if err := checkOptions(r, "document", "length", "focus"); err != nil {
 		return nil, err
 	}
-	doc, err := b.resolveDoc(r.String("document"))
+	doc, err := b.resolveDoc(r.String("document"), false)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +200,7 @@ func (b *Bot) handleTimeline(ctx context.Context, r *Request) (*Response, error)
 	if err := checkOptions(r, "document"); err != nil {
 		return nil, err
 	}
-	doc, err := b.resolveDoc(r.String("document"))
+	doc, err := b.resolveDoc(r.String("document"), false)
 	if err != nil {
 		return nil, err
 	}
@@ -236,9 +237,14 @@ func timelineNotes(omitted int, doc string) []string {
 	return []string{more + " in this document, not shown."}
 }
 
-// resolveDoc maps a document option (a path, or a title typed by hand) to a
-// document path; "" stays "" (all documents).
-func (b *Bot) resolveDoc(v string) (string, error) {
+// resolveDoc maps a document option (a path from the autocomplete, or a
+// title typed by hand) to a document path; "" stays "" (all documents). It
+// takes an exact path, then an exact title (case-insensitive). When exact
+// is false (commands that only read: /summary, /timeline) it then takes the
+// one document whose path or title contains v. Otherwise, or when several
+// documents match, it returns a UserError that lists the candidates' paths:
+// a command that removes a document must never guess which.
+func (b *Bot) resolveDoc(v string, exact bool) (string, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return "", nil
@@ -249,12 +255,44 @@ func (b *Bot) resolveDoc(v string) (string, error) {
 			return d.Path, nil
 		}
 	}
+	var titled, loose []string
+	low := strings.ToLower(v)
 	for _, d := range docs {
-		if strings.EqualFold(d.Title, v) || strings.Contains(strings.ToLower(d.Path), strings.ToLower(v)) {
-			return d.Path, nil
+		switch {
+		case strings.EqualFold(d.Title, v):
+			titled = append(titled, d.Path)
+		case strings.Contains(strings.ToLower(d.Path), low) || strings.Contains(strings.ToLower(d.Title), low):
+			loose = append(loose, d.Path)
 		}
 	}
-	return "", userErrorf("I have no document %q. Pick one from the list, or see /sources.", v)
+	switch {
+	case len(titled) == 1:
+		return titled[0], nil
+	case len(titled) > 1:
+		return "", userErrorf("%d documents are titled “%s”; pick one by its path: %s.", len(titled), oneLine(v, 100), listPaths(titled))
+	case len(loose) == 1 && !exact:
+		return loose[0], nil
+	case len(loose) > 0:
+		return "", userErrorf("No document has the path or title “%s”. Did you mean %s? Pick one from the list.", oneLine(v, 100), listPaths(loose))
+	}
+	return "", userErrorf("I have no document “%s”. Pick one from the list, or see /sources.", oneLine(v, 100))
+}
+
+// listPaths shows up to 10 paths, sorted, as code.
+func listPaths(paths []string) string {
+	paths = slices.Sorted(slices.Values(paths))
+	var b strings.Builder
+	for i, p := range paths {
+		if i == 10 {
+			fmt.Fprintf(&b, " and %d more", len(paths)-10)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("`" + oneLine(p, 150) + "`")
+	}
+	return b.String()
 }
 
 func (b *Bot) handleDocAutocomplete(ctx context.Context, r *Request) (*Response, error) {

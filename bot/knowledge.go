@@ -86,9 +86,12 @@ func (b *Bot) handleKnowledge(ctx context.Context, r *Request) (*Response, error
 		if err := checkOptions(r, "document"); err != nil {
 			return nil, err
 		}
-		doc, err := b.resolveDoc(r.String("document"))
-		if err != nil || doc == "" {
-			return nil, userErrorf("I have no document %q; see /sources.", r.String("document"))
+		doc, err := b.resolveDoc(r.String("document"), true)
+		if err != nil {
+			return nil, err
+		}
+		if doc == "" {
+			return nil, userErrorf("Pick the document to remove (see /sources).")
 		}
 		return report(func(ctx context.Context) (RefreshReport, error) {
 			b.log.Info("knowledge remove", "who", who, "doc", doc)

@@ -9,6 +9,7 @@ import (
 
 	"storybot/bot"
 	"storybot/bot/discordtest"
+	"storybot/internal/knowledge"
 )
 
 // fakeEditor is a hand-written KnowledgeEditor.
@@ -104,5 +105,78 @@ func TestKnowledgeCommands(t *testing.T) {
 	h.srv.Dispatch(t, "INTERACTION_CREATE", list)
 	if cb := waitCallback(t, h, list["id"].(string)); !strings.Contains(content(cb), "**Trash**") || !strings.Contains(content(cb), "old.md") {
 		t.Errorf("list: %v", cb)
+	}
+}
+
+func TestKnowledgeRemoveTakesOnlyAnExactName(t *testing.T) {
+	t.Parallel()
+	iran := &knowledge.Document{Path: "iran.md", Title: "Iran"}
+	ed := &fakeEditor{}
+	summ := &eventsSummarizer{n: 3}
+	lib := &fakeLibrary{cat: bot.Catalog{Docs: []*knowledge.Document{storyDoc, iran}}}
+	h := start(t, streamingAsker(0), func(o *bot.Options) { o.Editor = ed; o.Library = lib; o.Summarizer = summ })
+	remove := func(typed string) string {
+		t.Helper()
+		rm := discordtest.SlashSub(discordtest.Mod, discordtest.ChannelID, "knowledge", "remove", nil, discordtest.Opt{Name: "document", Type: 3, Value: typed})
+		id := rm["id"].(string)
+		h.srv.Dispatch(t, "INTERACTION_CREATE", rm)
+		var reply string
+		h.srv.Wait(t, "the reply to remove "+typed, func(r []discordtest.Request) bool {
+			if cb, ok := callbackOf(r, id); ok && cb["type"] == float64(4) {
+				reply = content(cb) // refused at once
+				return true
+			}
+			if e := originalEdits(r, id); len(e) > 0 {
+				reply = content(e[0].JSON())
+				return true
+			}
+			return false
+		})
+		return reply
+	}
+	calls := func() []string {
+		ed.mu.Lock()
+		defer ed.mu.Unlock()
+		return append([]string(nil), ed.calls...)
+	}
+
+	// The title of iran.md, in any case; before, the Albania file (whose path
+	// contains "Iran" and comes first) was removed.
+	for _, typed := range []string{"Iran", "iran", " IRAN "} {
+		if reply := remove(typed); !strings.Contains(reply, "1 removed") || !strings.Contains(reply, "iran.md") {
+			t.Errorf("remove %q: %q", typed, reply)
+		}
+	}
+	// A part of a path or title: refused, with the candidates.
+	reply := remove("cuts-ties")
+	if !strings.Contains(reply, "No document has the path or title “cuts-ties”") || !strings.Contains(reply, "`"+storyDoc.Path+"`") {
+		t.Errorf("remove by a part of the path: %q", reply)
+	}
+	if reply := remove("ira"); !strings.Contains(reply, "`"+storyDoc.Path+"`, `iran.md`") {
+		t.Errorf("remove of a part matching two documents: %q", reply)
+	}
+	if reply := remove("the moon"); !strings.Contains(reply, "I have no document “the moon”") {
+		t.Errorf("remove of nothing: %q", reply)
+	}
+	if got := calls(); strings.Join(got, ",") != "remove iran.md,remove iran.md,remove iran.md" {
+		t.Errorf("the editor was asked %v", got)
+	}
+	// /timeline (and /summary) may be loose, but an exact title comes first.
+	for typed, want := range map[string]string{"Iran": "iran.md", "cuts ties": storyDoc.Path, storyDoc.Path: storyDoc.Path} {
+		sum := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "timeline", discordtest.Opt{Name: "document", Type: 3, Value: typed})
+		h.srv.Dispatch(t, "INTERACTION_CREATE", sum)
+		replyOf(t, h, sum["id"].(string), func(p []string) bool { return strings.Contains(p[len(p)-1], "**Sources**") })
+		if reqs := summ.requests(); reqs[len(reqs)-1].Doc != want {
+			t.Errorf("/timeline document:%q went to %q, want %q", typed, reqs[len(reqs)-1].Doc, want)
+		}
+	}
+
+	// Two documents with the same title: only their paths will do.
+	lib.cat.Docs = append(lib.cat.Docs, &knowledge.Document{Path: "notes/iran.md", Title: "Iran"})
+	if reply := remove("Iran"); !strings.Contains(reply, "2 documents are titled “Iran”; pick one by its path: `iran.md`, `notes/iran.md`.") {
+		t.Errorf("remove of a shared title: %q", reply)
+	}
+	if reply := remove("notes/iran.md"); !strings.Contains(reply, "1 removed") || calls()[3] != "remove notes/iran.md" {
+		t.Errorf("remove by path: %q, %v", reply, calls())
 	}
 }
