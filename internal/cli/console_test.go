@@ -122,3 +122,50 @@ func TestReadInputLine(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// Whatever the input, lines come back in order, none longer than the limit,
+// and joined they give the input back when none was cut.
+func FuzzReadInputLine(f *testing.F) {
+	for _, s := range []string{"", "a\nb", "short\r\n", strings.Repeat("é", 30) + "\nnext\n", "\n\n\n", "x\xff\xfey\n"} {
+		f.Add(s, 16)
+	}
+	f.Fuzz(func(t *testing.T, in string, max int) {
+		max = 1 + abs(max)%64
+		br := bufio.NewReaderSize(strings.NewReader(in), 16)
+		var texts []string
+		cut := false
+		for i := 0; ; i++ {
+			if i > len(in)+1 {
+				t.Fatal("more lines than bytes")
+			}
+			l, err := readInputLine(br, max)
+			if len(l.text) > max || l.runes < 0 {
+				t.Fatalf("line %q (%d runes) over %d bytes", l.text, l.runes, max)
+			}
+			cut = cut || l.cut
+			if err == io.EOF {
+				if l.text != "" || l.runes > 0 {
+					texts = append(texts, l.text)
+				}
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			texts = append(texts, l.text)
+		}
+		if !cut {
+			want := strings.TrimSuffix(strings.ReplaceAll(in, "\r\n", "\n"), "\n")
+			if got := strings.Join(texts, "\n"); got != want && !strings.Contains(in, "\r") {
+				t.Fatalf("lines %q do not give back %q", texts, in)
+			}
+		}
+	})
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}

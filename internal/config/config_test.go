@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -126,4 +127,36 @@ func TestDiscordIDs(t *testing.T) {
 			t.Errorf("%s=%q: error %v should name the variable and say how to copy the ID (%s)", tc.key, tc.val, err, tc.want)
 		}
 	}
+}
+
+func FuzzParseBytes(f *testing.F) {
+	for _, s := range []string{"10MB", "512kb", "1GiB", "18014398509481985K", "9223372036854775807", "-5MB", "0", " 7 k ", "1e3", "8589934592GiB"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := ParseBytes(s)
+		if err != nil {
+			return
+		}
+		if n <= 0 {
+			t.Fatalf("ParseBytes(%q) = %d with no error", s, n)
+		}
+		if d, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64); err == nil && d != n {
+			t.Fatalf("ParseBytes(%q) = %d, want %d", s, n, d)
+		}
+	})
+}
+
+func FuzzIsSnowflake(f *testing.F) {
+	for _, s := range []string{"800000000000000001", "#general", "18446744073709551615", "18446744073709551616", "", "+1", "１"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !IsSnowflake(s) {
+			return
+		}
+		if _, err := strconv.ParseUint(s, 10, 64); err != nil || len(s) > 20 || strings.Trim(s, "0123456789") != "" {
+			t.Fatalf("IsSnowflake(%q) but it is not 1-20 decimal digits within 64 bits", s)
+		}
+	})
 }

@@ -88,3 +88,39 @@ func TestAddAfterTruncatedLine(t *testing.T) {
 		t.Fatalf("skipped %+v", skipped)
 	}
 }
+
+// Whatever the file holds, List returns without error, every non-blank line
+// is either a record or named as skipped, and Add then appends a record that
+// the next List returns last.
+func FuzzListAndAdd(f *testing.F) {
+	for _, s := range []string{"", "{\"vote\":\"up\"}\n", "{\"vote\":\"up\",\"us", "not json\n\n{\"vote\":\"down\"}", "{\"vote\":\"meh\"}\r\n", "\x00\xff\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, content string) {
+		ctx := context.Background()
+		s := Open(t.TempDir())
+		if err := os.WriteFile(s.Path(), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		recs, skipped, err := s.List(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := 0
+		for _, l := range strings.Split(content, "\n") {
+			if strings.TrimSpace(l) != "" {
+				lines++
+			}
+		}
+		if len(recs)+len(skipped) != lines {
+			t.Fatalf("%d records + %d skipped for %d lines", len(recs), len(skipped), lines)
+		}
+		if err := s.Add(ctx, Record{Vote: Down, UserID: "fuzz"}); err != nil {
+			t.Fatal(err)
+		}
+		after, _, err := s.List(ctx)
+		if err != nil || len(after) != len(recs)+1 || after[len(after)-1].UserID != "fuzz" {
+			t.Fatalf("after Add: %d records (had %d), err %v", len(after), len(recs), err)
+		}
+	})
+}
