@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"storybot/internal/answer"
+	"storybot/internal/jsonl"
 )
 
 // FileName is the name of the feedback file inside DATA_DIR.
@@ -75,44 +76,12 @@ func (s *Store) Add(ctx context.Context, rec Record) error {
 	if err != nil {
 		return fmt.Errorf("feedback: encode: %w", err)
 	}
-	line = append(line, '\n')
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
+	if err := jsonl.Append(s.path, line, 0o644); err != nil {
 		return fmt.Errorf("feedback: %w", err)
-	}
-	f, err := os.OpenFile(s.path, os.O_APPEND|os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return fmt.Errorf("feedback: %w", err)
-	}
-	if open, err := unterminated(f); err != nil {
-		f.Close()
-		return fmt.Errorf("feedback: read %s: %w", s.path, err)
-	} else if open {
-		line = append([]byte{'\n'}, line...)
-	}
-	if _, err := f.Write(line); err != nil {
-		f.Close()
-		return fmt.Errorf("feedback: write %s: %w", s.path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("feedback: close %s: %w", s.path, err)
 	}
 	return nil
-}
-
-// unterminated reports whether f is not empty and its last byte is not a
-// newline.
-func unterminated(f *os.File) (bool, error) {
-	st, err := f.Stat()
-	if err != nil || st.Size() == 0 {
-		return false, err
-	}
-	var last [1]byte
-	if _, err := f.ReadAt(last[:], st.Size()-1); err != nil {
-		return false, err
-	}
-	return last[0] != '\n', nil
 }
 
 // Skipped is a line of the feedback file that is not a record.

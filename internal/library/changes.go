@@ -20,6 +20,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"storybot/internal/jsonl"
 	"storybot/internal/knowledge"
 )
 
@@ -359,22 +360,15 @@ func moveFile(src, dst string) error {
 	return os.Remove(src)
 }
 
-// audit appends one JSON line to DATA_DIR/audit.log; failures are logged.
+// audit appends one JSON line to DATA_DIR/audit.log (after a line cut
+// short, on a line of its own); failures are logged.
 func (l *Library) audit(e auditEntry) {
 	l.auditMu.Lock()
 	defer l.auditMu.Unlock()
 	e.Time = l.opts.now().UTC()
 	line, _ := json.Marshal(e)
-	line = append(line, '\n')
 	path := filepath.Join(l.opts.DataDir, "audit.log")
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-	if err == nil {
-		_, err = f.Write(line)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}
-	if err != nil {
+	if err := jsonl.Append(path, line, 0o644); err != nil {
 		l.log.Error("could not write the audit log", "file", path, "err", err)
 	}
 }

@@ -379,3 +379,24 @@ func TestTrashEntryName(t *testing.T) {
 		}
 	}
 }
+
+// An audit line cut short (a crash mid-write) does not swallow the next one.
+func TestAuditAfterCutLine(t *testing.T) {
+	f := newFixture(t)
+	l := f.open()
+	if err := os.MkdirAll(f.data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(f.data, "audit.log"), []byte(`{"time":"2026-01-01T00:00:00Z","who":"mod","act`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.AddFile(context.Background(), "notes.md", []byte(storyC), false, "mod#9"); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(f.data, "audit.log"))
+	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	var e auditEntry
+	if len(lines) != 2 || json.Unmarshal([]byte(lines[1]), &e) != nil || e.Who != "mod#9" || e.Action != "add" {
+		t.Fatalf("audit log:\n%s", b)
+	}
+}
