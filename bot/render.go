@@ -3,8 +3,10 @@ package bot
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
@@ -29,8 +31,9 @@ func suppressLinks(s string) string {
 const MaxReplyParts = 3
 
 // RenderAnswer turns an answer into the messages that carry it: the text with
-// its inline [n] markers, a compact sources block (title and location, no
-// links) and, on the last message, the buttons. Long answers are split at
+// its inline [n] markers, small-print notes (answerNotes: a quoted answer
+// says so and why, and the warnings are shown), a compact sources block
+// (title and location, no links) and, on the last message, the buttons. Long answers are split at
 // paragraph or sentence boundaries into at most MaxReplyParts messages of
 // at most limit characters; text beyond them is cut with a note (the
 // sources block is kept). id names the stored answer the buttons refer to.
@@ -45,9 +48,7 @@ func renderAnswer(a answer.Answer, notes []string, id string, limit int) []Messa
 	if text == "" {
 		text = "I could not find an answer in the knowledge folder."
 	}
-	if a.Mode == answer.ModeExtractive && !a.Refused && len(a.Citations) > 0 {
-		notes = append(notes, "Quoted from the sources (no language model was used for this answer).")
-	}
+	notes = append(answerNotes(a), notes...)
 	var tail []string
 	if len(notes) > 0 {
 		tail = append(tail, "-# "+strings.Join(notes, "\n-# "))
@@ -73,6 +74,58 @@ func renderAnswer(a answer.Answer, notes []string, id string, limit int) []Messa
 	}
 	parts[len(parts)-1].Components = answerButtons(id, len(a.Citations) > 0)
 	return parts
+}
+
+// maxWarnings is how many of an answer's warnings are shown.
+const maxWarnings = 3
+
+// quotedBecause words the answer pipeline's fallback warnings as the cause
+// in the note under a quoted answer.
+var quotedBecause = map[string]string{
+	answer.WarnUnavailable: "the language model was unavailable",
+	answer.WarnEmpty:       "the language model returned an empty answer",
+	answer.WarnUncited:     "the language model's answer cited no passage",
+}
+
+// answerNotes are the small-print lines under an answer: when it quotes the
+// sources, that it does and why (no model configured, or the model failed:
+// then with ⚠️), and its other warnings, each on one short line with ⚠️.
+func answerNotes(a answer.Answer) []string {
+	var notes []string
+	warnings := a.Warnings
+	if a.Mode == answer.ModeExtractive && !a.Refused && len(a.Citations) > 0 {
+		i := slices.IndexFunc(warnings, func(w string) bool { return quotedBecause[w] != "" })
+		switch {
+		case i >= 0:
+			notes = append(notes, "⚠️ Quoted from the sources: "+quotedBecause[warnings[i]]+".")
+			warnings = slices.Delete(slices.Clone(warnings), i, i+1)
+		case len(warnings) > 0: // a summary or timeline whose model failed: the warning says how
+			notes = append(notes, "Quoted from the sources (the language model's answer could not be used).")
+		default:
+			notes = append(notes, "Quoted from the sources (no language model was used for this answer).")
+		}
+	}
+	var seen []string
+	for _, w := range warnings {
+		w = oneLine(w, 200)
+		if w == "" || slices.Contains(seen, w) {
+			continue
+		}
+		seen = append(seen, w)
+	}
+	for i, w := range seen {
+		if i == maxWarnings {
+			notes = append(notes, fmt.Sprintf("⚠️ … and %d more warnings.", len(seen)-maxWarnings))
+			break
+		}
+		r, n := utf8.DecodeRuneInString(w)
+		w = string(unicode.ToUpper(r)) + w[n:]
+		if !strings.HasSuffix(w, ".") && !strings.HasSuffix(w, "…") {
+			w += "."
+		}
+		notes = append(notes, "⚠️ "+w)
+	}
+	return notes
 }
 
 // fitReply splits body, then tail, after a blank line, into at most

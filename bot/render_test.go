@@ -86,6 +86,36 @@ func TestRenderAnswerGolden(t *testing.T) {
 	golden(t, "answer_refused.golden", renderMessages(RenderAnswer(refused, "ID", MaxMessageLen)))
 }
 
+func TestRenderAnswerWarningsGolden(t *testing.T) {
+	// The model failed: the quoted answer says so, and why.
+	down := goldenAnswer
+	down.Mode = answer.ModeExtractive
+	down.Citations = goldenAnswer.Citations[:1]
+	down.Text = "Quoted from the sources:\n> Albania cut diplomatic ties with Iran on September 7, 2022. [1]"
+	down.Warnings = []string{answer.WarnUnavailable}
+	// The model answered without a citation (and nothing could be quoted).
+	uncited := answer.Answer{Mode: answer.ModeLLM, Text: "Albania cut ties with Iran in September 2022.", Warnings: []string{answer.WarnNoSources}}
+	// A doubtful citation, a repeated warning and more than maxWarnings.
+	many := goldenAnswer
+	many.Warnings = []string{"[2]: quote not found", "[2]: quote not found", "first", "second", "third", "fourth"}
+	// A summary whose model failed: its own warning says how.
+	summary := down
+	summary.Text = "Albania cut diplomatic ties with Iran on September 7, 2022. [1]"
+	summary.Warnings = []string{"The language model could not write this summary; it is made of quoted sentences instead."}
+	var out strings.Builder
+	for _, a := range []answer.Answer{down, uncited, many, summary} {
+		out.WriteString(renderMessages(RenderAnswer(a, "ID", MaxMessageLen)))
+		out.WriteString("\n################\n\n")
+	}
+	golden(t, "answer_warnings.golden", out.String())
+	if text := RenderAnswer(down, "ID", MaxMessageLen)[0].Content; strings.Contains(text, "no language model was used") || !strings.Contains(text, "-# ⚠️ Quoted from the sources: the language model was unavailable.") {
+		t.Errorf("a quoted answer after the model failed must say so, not that no model was used:\n%s", text)
+	}
+	if text := RenderAnswer(uncited, "ID", MaxMessageLen)[0].Content; !strings.Contains(text, "-# ⚠️ No sources cited.") {
+		t.Errorf("an uncited model answer must warn:\n%s", text)
+	}
+}
+
 func TestRenderLongAnswerSplitsWithButtonsLast(t *testing.T) {
 	a := goldenAnswer
 	a.Text = strings.Repeat("The attack was severe [1]. ", 150)

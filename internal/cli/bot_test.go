@@ -291,3 +291,31 @@ func TestBotTimelineOfALargeFolder(t *testing.T) {
 		t.Errorf("%d events shown, want %d:\n%s", n, bot.TimelineMax, all)
 	}
 }
+
+// TestBotSaysWhyTheAnswerIsQuoted: when the model fails or cites nothing,
+// the Discord answer says so, instead of claiming that no model was used.
+func TestBotSaysWhyTheAnswerIsQuoted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	model := llmtest.New(t)
+	model.OnChat(func(r llmtest.Request) llmtest.Reply {
+		if strings.Contains(r.Messages[len(r.Messages)-1].Content, "Who helped Albania") {
+			return llmtest.Reply{Text: "The United States and private companies helped Albania recover."} // no [n]
+		}
+		return llmtest.Reply{Text: "Albania cut ties [1]. It did so because of the July cyberattack [1].",
+			Chunks: []string{"Albania cut ", "ties [1]. It ", "did so because", " of the July cyberattack [1]."}, BreakAfter: 2}
+	})
+	dc, logs := runBot(t, model)
+	final := askAndWait(t, dc, "Why did Albania cut ties with Iran?")
+	if !strings.Contains(logs.String(), "model stream broke mid-answer") {
+		t.Fatalf("the stream did not break as planned; log:\n%s", logs.String())
+	}
+	if !strings.Contains(final, "-# ⚠️ Quoted from the sources: the language model was unavailable.") || strings.Contains(final, "no language model was used") {
+		t.Errorf("after the stream broke:\n%s", final)
+	}
+	final = askAndWait(t, dc, "Who helped Albania recover from the attack?")
+	if !strings.Contains(final, "-# ⚠️ Quoted from the sources: the language model's answer cited no passage.") || strings.Contains(final, "no language model was used") {
+		t.Errorf("after an answer without citations:\n%s", final)
+	}
+}
