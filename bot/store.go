@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 
 	"storybot/internal/answer"
+	"storybot/internal/jsonl"
 )
 
 func newID() string {
@@ -160,28 +161,13 @@ func (s *answerStore) put(a storedAnswer) string {
 	}
 	line, err := json.Marshal(saveForm(id, a))
 	if err == nil {
-		err = appendLine(s.path, line)
+		err = jsonl.Append(s.path, line, 0o600)
 	}
 	s.noteLocked(err)
 	if err == nil {
 		s.lines++
 	}
 	return id
-}
-
-func appendLine(path string, line []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(append(line, '\n'))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // rewriteLocked replaces the file with the kept answers, atomically.

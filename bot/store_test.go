@@ -85,6 +85,25 @@ func TestAnswerStoreSkipsBrokenLines(t *testing.T) {
 	}
 }
 
+// TestAnswerStoreAfterCutLine: a last line cut short (a write that failed
+// half-way) must not swallow the next answer saved.
+func TestAnswerStoreAfterCutLine(t *testing.T) {
+	dir := t.TempDir()
+	s := newAnswerStore(10, dir, slog.New(slog.DiscardHandler))
+	s.put(testAnswer(1))
+	f, err := os.OpenFile(filepath.Join(dir, answersFile), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = f.WriteString(`{"id": "cut`) // no newline: a write cut short
+	f.Close()
+	id := s.put(testAnswer(2))
+	again := newAnswerStore(10, dir, slog.New(slog.DiscardHandler))
+	if _, ok := again.get(id); !ok {
+		t.Error("the answer saved after a cut line was lost")
+	}
+}
+
 func TestAnswerStoreUnwritableKeepsMemory(t *testing.T) {
 	dir := t.TempDir()
 	blocker := filepath.Join(dir, "file")
