@@ -164,9 +164,15 @@ func fitReply(body, tail string, limit, maxParts int) []string {
 	}
 	// The tail alone needs (nearly) every part: keep the first parts.
 	chunks = chunks[:maxParts]
-	chunks[maxParts-1] = Split(chunks[maxParts-1], limit-100)[0]
-	left := utf8.RuneCountInString(join(body)) - utf8.RuneCountInString(strings.Join(chunks, "")) // give or take the spaces at the cuts
-	chunks[maxParts-1] += "\n" + cut(left)
+	// The counts are give or take the spaces at the cuts; 20 leaves room
+	// for the count to grow as the last chunk shrinks. A limit too small
+	// for the note gets none.
+	note := cut(utf8.RuneCountInString(join(body)) - utf8.RuneCountInString(strings.Join(chunks, "")))
+	if room := limit - utf8.RuneCountInString(note) - 20; room >= 16 {
+		last := Split(chunks[maxParts-1], room)[0]
+		note = cut(utf8.RuneCountInString(join(body)) - utf8.RuneCountInString(strings.Join(chunks[:maxParts-1], "")+last))
+		chunks[maxParts-1] = last + "\n" + note
+	}
 	return chunks
 }
 

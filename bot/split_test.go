@@ -128,6 +128,35 @@ func FuzzSplit(f *testing.F) {
 	})
 }
 
+// FuzzFitReply: a reply is at most maxParts chunks of at most limit
+// characters, and a short tail (the sources block) survives the cut whole
+// when the limit leaves room for the cut note.
+func FuzzFitReply(f *testing.F) {
+	f.Add(strings.Repeat("The attack was severe [1]. ", 200), "-# note\n\n**Sources**\n[1] Story — ¶1", 200, 3)
+	f.Add("short", "", 100, 1)
+	f.Add(strings.Repeat("word ", 50), strings.Repeat("[9] a source line\n", 80), 120, 3)
+	f.Add(strings.Repeat("é", 900), "tail", 16, 2)
+	f.Fuzz(func(t *testing.T, body, tail string, limit, maxParts int) {
+		if !utf8.ValidString(body) || !utf8.ValidString(tail) || limit < 16 || limit > 3000 || maxParts < 1 || maxParts > 5 {
+			t.Skip()
+		}
+		got := fitReply(body, tail, limit, maxParts)
+		if len(got) > maxParts {
+			t.Fatalf("%d chunks, want at most %d", len(got), maxParts)
+		}
+		for i, c := range got {
+			if n := utf8.RuneCountInString(c); n > limit {
+				t.Fatalf("chunk %d has %d characters, limit %d", i, n, limit)
+			}
+		}
+		all := strings.Join(got, "\n")
+		tail = strings.TrimSpace(tail)
+		if tail != "" && utf8.RuneCountInString(tail) < limit/2 && limit >= 200 && maxParts > 1 && !strings.Contains(all, tail) && !strings.Contains(all, "Cut here") {
+			t.Fatalf("the tail %q was lost without a cut note:\n%s", tail, all)
+		}
+	})
+}
+
 func BenchmarkSplit(b *testing.B) {
 	in := strings.Repeat("The attack hit government systems [1]. Albania cut ties [2].\n\n", 300)
 	b.ReportAllocs()
