@@ -30,13 +30,14 @@ func suppressLinks(s string) string {
 // cut (at a paragraph, line or sentence) with a note saying so.
 const MaxReplyParts = 3
 
-// RenderAnswer turns an answer into the messages that carry it: the text with
-// its inline [n] markers, small-print notes (answerNotes: a quoted answer
-// says so and why, and the warnings are shown), a compact sources block
-// (title and location, no links) and, on the last message, the buttons. Long answers are split at
-// paragraph or sentence boundaries into at most MaxReplyParts messages of
-// at most limit characters; text beyond them is cut with a note (the
-// sources block is kept). id names the stored answer the buttons refer to.
+// RenderAnswer turns an answer into the messages that carry it: the text
+// with its inline [n] markers, small-print notes (answerNotes: a quoted
+// answer says so and why, and the warnings are shown), a compact sources
+// block (title and location, no links) and, on the last message, the
+// buttons. Long answers are split at paragraph or sentence boundaries into
+// at most MaxReplyParts messages of at most limit characters; text beyond
+// them is cut with a note (the notes and sources block are kept). id names
+// the stored answer the buttons refer to.
 func RenderAnswer(a answer.Answer, id string, limit int) []Message {
 	return renderAnswer(a, nil, id, limit)
 }
@@ -130,10 +131,10 @@ func answerNotes(a answer.Answer) []string {
 
 // fitReply splits body, then tail, after a blank line, into at most
 // maxParts chunks of at most limit characters (see Split). When they need
-// more, body is cut at the last paragraph, line or sentence end that lets
-// everything fit, followed by a note saying how much was left out; tail is
-// kept whole. Only a tail too long by itself is cut too, after maxParts
-// chunks.
+// more, body is cut at a paragraph, line or sentence end (its first Split
+// chunk for a budget that shrinks by a tenth until everything fits),
+// followed by a note saying how much was left out; tail is kept whole. Only
+// a tail too long by itself is cut too, after maxParts chunks.
 func fitReply(body, tail string, limit, maxParts int) []string {
 	join := func(b string) string {
 		switch {
