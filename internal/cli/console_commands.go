@@ -16,12 +16,16 @@ import (
 // the Discord slash commands.
 const consoleHelp = `Type a question and press Enter; follow-up questions are understood. Commands:
   /summary [short|medium|long] [document]   a cited summary of the knowledge, or of one document
-  /timeline [document]                      the dated events, in order, cited
+  /timeline [document]                      the dated events (at most 20), in order, cited
   /sources                                  the documents I answer from
   /refresh                                  re-read the knowledge folder now
   /help                                     this list
   /quit                                     end (or Ctrl-D)
 `
+
+// consoleTimelineMax is how many events /timeline shows, spread over the
+// whole period, as in Discord; storybot timeline prints them all.
+const consoleTimelineMax = 20
 
 // consoleTools is what the console's commands work on; a nil field turns
 // its commands off with a message.
@@ -66,11 +70,15 @@ func (c consoleTools) command(ctx context.Context, e *Env, out io.Writer, line s
 			io.WriteString(out, "The timeline is not available here.\n")
 			return false
 		}
-		tl, err := c.sum.Timeline(ctx, summary.TimelineRequest{Doc: strings.Join(args, " ")})
+		doc := strings.Join(args, " ")
+		tl, err := c.sum.Timeline(ctx, summary.TimelineRequest{Doc: doc, Max: consoleTimelineMax})
 		if c.failed(ctx, e, out, "timeline", err) {
 			return false
 		}
 		io.WriteString(out, summary.FormatTimeline(tl))
+		if tl.Omitted > 0 && doc == "" {
+			io.WriteString(out, "Type /timeline DOCUMENT for one document's events, or run storybot timeline for all of them.\n")
+		}
 	case "sources", "docs", "documents":
 		if c.lib == nil {
 			io.WriteString(out, "The list of documents is not available here.\n")

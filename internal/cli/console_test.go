@@ -169,3 +169,32 @@ func abs(n int) int {
 	}
 	return n
 }
+
+// TestConsoleTimelineIsCapped: /timeline in the console shows at most
+// consoleTimelineMax events and says how to see the rest.
+func TestConsoleTimelineIsCapped(t *testing.T) {
+	kdir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("# Chronicle\n\n")
+	for y := 1950; y < 1990; y++ {
+		fmt.Fprintf(&b, "In %d the council of Tirana met for the %d time.\n\n", y, y-1949)
+	}
+	if err := os.WriteFile(filepath.Join(kdir, "chronicle.md"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	args := []string{"--env-file", "/nonexistent", "--knowledge", kdir, "--data", t.TempDir(), "console"}
+	in := &linesReader{lines: []string{"/timeline", "/quit"}}
+	env := map[string]string{"WATCH_KNOWLEDGE": "false"}
+	if err := run(context.Background(), args, in, &out, &errb, func(k string) string { return env[k] }); err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	got := out.String()
+	events := regexp.MustCompile(`(?m)^19\d\d — `).FindAllString(got, -1)
+	if len(events) != consoleTimelineMax {
+		t.Errorf("%d events shown, want %d:\n%s", len(events), consoleTimelineMax, got)
+	}
+	if !strings.Contains(got, "… and 20 more events.") || !strings.Contains(got, "/timeline DOCUMENT") {
+		t.Errorf("no note on the events left out:\n%s", got)
+	}
+}
