@@ -613,10 +613,14 @@ type piece struct {
 func group(paras []*para, chars int) []piece {
 	var out []piece
 	var cur *Passage
-	var text strings.Builder // cur's text
+	// cur's paragraphs, joined once at flush: the text is then allocated at
+	// its exact size (a strings.Builder's String would keep its spare
+	// capacity in memory as long as the passage lives)
+	var texts []string
+	size := 0 // the length of cur's text so far
 	flush := func() {
 		if cur != nil {
-			cur.Text = text.String()
+			cur.Text = strings.Join(texts, "\n\n")
 			out = append(out, piece{p: *cur})
 			cur = nil
 		}
@@ -642,16 +646,17 @@ func group(paras []*para, chars int) []piece {
 			}
 			continue
 		}
-		if cur != nil && (text.Len()+2+len(p.text) > chars || text.Len() >= chars*minShare/100) {
+		if cur != nil && (size+2+len(p.text) > chars || size >= chars*minShare/100) {
 			flush()
 		}
 		if cur == nil {
 			cur = &Passage{ParaStart: p.n, StartLine: p.line}
-			text = strings.Builder{}
+			texts, size = texts[:0], 0
 		} else {
-			text.WriteString("\n\n")
+			size += 2
 		}
-		text.WriteString(p.text)
+		texts = append(texts, p.text)
+		size += len(p.text)
 		cur.ParaEnd = p.n
 		cur.EndLine = p.line + len(p.starts) - 1
 	}
