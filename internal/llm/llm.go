@@ -246,12 +246,17 @@ func (c *Client) once(ctx context.Context, oreq openai.ChatCompletionRequest) (c
 	if err != nil {
 		return chat.Response{}, err
 	}
-	out := chat.Response{Usage: chat.Usage{PromptTokens: r.Usage.PromptTokens, CompletionTokens: r.Usage.CompletionTokens}}
-	if len(r.Choices) > 0 {
-		out.Text = r.Choices[0].Message.Content
-		out.FinishReason = string(r.Choices[0].FinishReason)
+	if len(r.Choices) == 0 {
+		// A 200 whose body is not a completion, such as {"error": {...}}
+		// from a proxy or an overloaded local server: a server failure,
+		// not an empty answer.
+		return chat.Response{}, errNoAnswer
 	}
-	return out, nil
+	return chat.Response{
+		Text:         r.Choices[0].Message.Content,
+		FinishReason: string(r.Choices[0].FinishReason),
+		Usage:        chat.Usage{PromptTokens: r.Usage.PromptTokens, CompletionTokens: r.Usage.CompletionTokens},
+	}, nil
 }
 
 // stream reports streamed=true when text had reached onDelta before an error.
@@ -290,9 +295,18 @@ func (c *Client) stream(ctx context.Context, oreq openai.ChatCompletionRequest, 
 			}
 		}
 	}
+	if b.Len() == 0 && resp.FinishReason == "" {
+		// The body ended without a single completion chunk (a 200 with an
+		// error JSON body, or a connection closed at once).
+		return chat.Response{}, false, errNoAnswer
+	}
 	resp.Text = b.String()
 	return resp, false, nil
 }
+
+// errNoAnswer is a 200 reply that held no completion; it is retried like a
+// server failure.
+var errNoAnswer = errors.New("the model server replied 200 without a completion (no choices)")
 
 // backoff is the wait after the given failed try: BaseBackoff·2^(try-1),
 // with jitter in [½, 1], raised to Retry-After when the server asked for

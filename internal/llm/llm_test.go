@@ -266,3 +266,30 @@ func TestEmptyReplyIsNotAnError(t *testing.T) {
 		t.Errorf("resp %+v err %v; the caller decides what an empty answer means", resp, err)
 	}
 }
+
+// A 200 whose body is an error object (a proxy, an overloaded local server)
+// or holds no choices is a server failure, retried, not an empty answer;
+// streamed or not.
+func TestOKWithErrorBodyIsUnavailable(t *testing.T) {
+	for _, stream := range []bool{false, true} {
+		h := newHarness(t, nil)
+		body := `{"error":{"message":"model is overloaded","type":"server_error"}}`
+		h.srv.Enqueue(llmtest.Reply{Body: body}, llmtest.Reply{Body: `{"choices":[]}`}, llmtest.Reply{Text: "Because [1]."})
+		var onDelta func(string)
+		if stream {
+			onDelta = func(string) {}
+		}
+		resp, err := h.client.Complete(context.Background(), req, onDelta)
+		if err != nil || resp.Text != "Because [1]." {
+			t.Errorf("stream=%v: resp %+v err %v, want the third try's answer", stream, resp, err)
+		}
+		if n := len(h.srv.ChatRequests()); n != 3 {
+			t.Errorf("stream=%v: %d tries, want 3", stream, n)
+		}
+		h = newHarness(t, nil)
+		h.srv.Enqueue(llmtest.Reply{Body: body}, llmtest.Reply{Body: body}, llmtest.Reply{Body: body})
+		if _, err := h.client.Complete(context.Background(), req, onDelta); !errors.Is(err, chat.ErrUnavailable) {
+			t.Errorf("stream=%v: err = %v, want ErrUnavailable", stream, err)
+		}
+	}
+}
