@@ -18,6 +18,7 @@ var quoteRe = regexp.MustCompile(`(?s)(?:"([^"\n]{3,400})"|“([^”\n]{3,400})�
 // were sent: markers naming no passage are removed, the rest are renumbered
 // in order of first use, and each becomes a Citation with its quote checked.
 func (p *Pipeline) resolveCitations(text string, passages []*sourcePassage) (string, []Citation) {
+	text = unmaskLinks(text)
 	byN := map[int]*sourcePassage{}
 	for _, sp := range passages {
 		byN[sp.N] = sp
@@ -91,6 +92,24 @@ func (p *Pipeline) resolveCitations(text string, passages []*sourcePassage) (str
 		cites = append(cites, c)
 	}
 	return out, cites
+}
+
+// maskedLinkRe matches a Markdown link, [text](url), which Discord renders
+// as text linking to url.
+var maskedLinkRe = regexp.MustCompile(`\[([^\[\]\n]{1,300})\]\(\s*<?((?:https?|ftp)://[^\s()<>]+|www\.[^\s()<>]+)>?\s*\)`)
+
+// unmaskLinks undoes Markdown links in a model's reply, so that no text
+// (least of all a citation marker, which readers trust) leads somewhere
+// other than it says: a marker linked to a URL, [1](https://...), keeps the
+// marker and loses the URL; any other link becomes "text (url)".
+func unmaskLinks(text string) string {
+	return maskedLinkRe.ReplaceAllStringFunc(text, func(m string) string {
+		sm := maskedLinkRe.FindStringSubmatch(m)
+		if mk := "[" + sm[1] + "]"; markerRe.FindString(mk) == mk {
+			return mk
+		}
+		return sm[1] + " (" + sm[2] + ")"
+	})
 }
 
 func markerNumbers(mk string) []int {

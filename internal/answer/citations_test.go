@@ -29,6 +29,12 @@ func TestResolveCitations(t *testing.T) {
 		{"None [0] [99].", "None."},
 		{"Not a marker [a] or [].", "Not a marker [a] or []."},
 		{"Named [Passage 2] and [sources 1, 3].", "Named [1] and [2][3]."},
+		// A marker made a Markdown link would point the trusted "[1]" at
+		// any URL (a document's injected text can ask for it): the URL goes.
+		{"Linked [2](https://evil.example/login) and [1](<http://x.example>).", "Linked [1] and [2]."},
+		{"Named [source 3](https://e.example) [7](https://e.example).", "Named [1]."},
+		// Any other masked link shows its URL.
+		{"See [the report](https://evil.example/a?b=1) [1].", "See the report (https://evil.example/a?b=1) [1]."},
 	} {
 		got, cites := p.resolveCitations(c.in, testPassages(3))
 		if got != c.want {
