@@ -145,6 +145,7 @@ const (
 	WarnUnavailable   = "The language model was unavailable, so this answer quotes the sources directly."
 	WarnEmpty         = "The language model returned an empty answer, so this answer quotes the sources directly."
 	WarnUncited       = "no sources cited: the language model's answer named no passage, so this answer quotes the sources directly."
+	WarnCut           = "The language model stopped at its length limit, so this answer may be cut short."
 	extractiveLabel   = "Quoted from the sources:"
 	msgEmptyQuestion  = "Please type a question, for example: Why did Albania cut ties with Iran?"
 	msgLongQuestionFm = "Your question is %d characters long; please keep it under %d characters."
@@ -300,6 +301,9 @@ func (p *Pipeline) generate(ctx context.Context, question, focus string, passage
 		return ans, nil
 	}
 	ans.Text, ans.Citations = text, cites
+	if resp.FinishReason == "length" {
+		ans.Warnings = append(ans.Warnings, WarnCut)
+	}
 	for _, c := range cites {
 		if c.Flagged != "" {
 			ans.Warnings = append(ans.Warnings, fmt.Sprintf("[%d]: %s", c.N, c.Flagged))

@@ -241,6 +241,23 @@ func TestModelFailuresFallBackToExtractive(t *testing.T) {
 	}
 }
 
+// A reply the model stopped at its token limit (finish_reason "length",
+// as OpenAI, Ollama and vLLM send it) is kept, with a warning that it may be
+// cut short.
+func TestAnswerCutAtLengthLimitIsWarned(t *testing.T) {
+	m := &fakeModel{complete: func(context.Context, chat.Request, func(string)) (chat.Response, error) {
+		return chat.Response{Text: "Albania cut ties after the July cyberattack [1]. It also", FinishReason: "length"}, nil
+	}}
+	p := answer.New(answer.Options{Retriever: story(t), Model: m})
+	a, err := p.Ask(context.Background(), answer.Request{Question: whyQ}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Mode != answer.ModeLLM || len(a.Citations) != 1 || len(a.Warnings) != 1 || a.Warnings[0] != answer.WarnCut {
+		t.Errorf("answer = %+v, want the model's answer with warning %q", a, answer.WarnCut)
+	}
+}
+
 func TestCallerCancelIsAnError(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &fakeModel{complete: func(ctx context.Context, _ chat.Request, _ func(string)) (chat.Response, error) {
