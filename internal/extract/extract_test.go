@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -93,7 +94,7 @@ func renderPages(pages []string) string {
 }
 
 func TestHTMLGolden(t *testing.T) {
-	for _, name := range []string{"article.html", "no-main.html", "windows-1252.html"} {
+	for _, name := range []string{"article.html", "no-main.html", "windows-1252.html", "br-paragraphs.html"} {
 		t.Run(name, func(t *testing.T) {
 			pages, err := HTML(context.Background(), read(t, name))
 			if err != nil {
@@ -122,6 +123,27 @@ func TestHTMLDropsFurniture(t *testing.T) {
 		if !strings.Contains(text, good) {
 			t.Errorf("extracted text lacks %q:\n%s", good, text)
 		}
+	}
+}
+
+// TestHTMLBrParagraphs: pages whose paragraphs are separated by <br><br>
+// rather than <p> elements keep one paragraph per block (so passages and
+// citations follow the author's paragraphs), while a single <br> only breaks
+// a line inside its paragraph.
+func TestHTMLBrParagraphs(t *testing.T) {
+	pages, err := HTML(context.Background(), read(t, "br-paragraphs.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"# Old-style page",
+		"Tirana, 7 September 2022.",
+		"Albania cut diplomatic ties with Iran on Wednesday. The prime minister said so in a video statement.",
+		"Iranian diplomats were given 24 hours to leave.",
+		"Reaction: the White House backed the decision.",
+	}
+	if got := strings.Split(strings.TrimSpace(pages[0]), "\n\n"); !slices.Equal(got, want) {
+		t.Errorf("paragraphs:\n%q\nwant:\n%q", got, want)
 	}
 }
 

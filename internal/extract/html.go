@@ -43,7 +43,7 @@ func HTML(ctx context.Context, data []byte) (pages []string, err error) {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	root := mainElement(doc)
-	w := &htmlWriter{}
+	w := &htmlWriter{afterBr: -1}
 	w.walk(root, root.DataAtom == atom.Article)
 	w.flush()
 	paras := w.paras
@@ -112,11 +112,16 @@ type htmlWriter struct {
 	cur   strings.Builder
 	pre   int
 	hasH1 bool
+	// afterBr is the length of cur just after the last <br> outside <pre>,
+	// or -1. A second <br> with only white space since the first ends the
+	// paragraph: old-style pages separate paragraphs with <br><br>.
+	afterBr int
 }
 
 func (w *htmlWriter) flush() {
 	s := w.cur.String()
 	w.cur.Reset()
+	w.afterBr = -1
 	if w.pre == 0 {
 		s = collapse(s)
 	} else {
@@ -154,9 +159,14 @@ func (w *htmlWriter) walk(n *html.Node, inArticle bool) {
 		case atom.Br:
 			if w.pre > 0 {
 				w.cur.WriteString("\n")
-			} else {
-				w.cur.WriteString(" ")
+				return
 			}
+			if w.afterBr >= 0 && strings.TrimSpace(w.cur.String()[w.afterBr:]) == "" {
+				w.flush()
+				return
+			}
+			w.cur.WriteString(" ")
+			w.afterBr = w.cur.Len()
 			return
 		case atom.Img:
 			return
