@@ -147,6 +147,24 @@ func TestHTMLBrParagraphs(t *testing.T) {
 	}
 }
 
+// TestHTMLByteOrderMark: a file saved with a byte order mark (UTF-8 from
+// Windows editors, or UTF-16) reads like the same file without one; the mark
+// is not a paragraph of its own.
+func TestHTMLByteOrderMark(t *testing.T) {
+	want := "# Saved by Notepad\n\nAlbania cut diplomatic ties with Iran.\n"
+	for _, name := range []string{"bom-utf8.html", "bom-utf16le.html"} {
+		t.Run(name, func(t *testing.T) {
+			pages, err := HTML(context.Background(), read(t, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pages[0] != want {
+				t.Errorf("got %q, want %q", pages[0], want)
+			}
+		})
+	}
+}
+
 func TestHTMLDecodesDeclaredCharset(t *testing.T) {
 	pages, err := HTML(context.Background(), read(t, "windows-1252.html"))
 	if err != nil {

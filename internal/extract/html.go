@@ -38,6 +38,10 @@ func HTML(ctx context.Context, data []byte) (pages []string, err error) {
 			}
 		}
 	}
+	// A byte order mark (common in files saved by Windows editors, and kept
+	// by the UTF-16 decoder) is not text: the parser would make it a
+	// paragraph of its own.
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	doc, err := html.Parse(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
