@@ -40,6 +40,9 @@ func TestGenerateTestdata(t *testing.T) {
 		"scanned.pdf":   buildPDF([]testPage{{image: true}, {image: true}}, pdfOptions{}),
 		"encrypted.pdf": buildPDF([]testPage{paragraphs([]string{"Secret text."})}, pdfOptions{encrypt: true}),
 		"truncated.pdf": stmt[:len(stmt)/2],
+		"ligatures.pdf": buildPDF([]testPage{paragraphs(
+			[]string{"The \x01nal \x02ight of the o\x03cial delegation left Tirana; its ef-", "\x01ciency was noted."},
+		)}, pdfOptions{ligatures: true}),
 		"blank-page.pdf": buildPDF([]testPage{
 			paragraphs([]string{"Text on the first page."}),
 			{},
@@ -223,6 +226,20 @@ func TestPDFPagesAndParagraphs(t *testing.T) {
 	}
 	if got := strings.Count(pages[1], "\n\n"); got != 1 {
 		t.Errorf("page 2 has %d paragraph breaks, want 1: %q", got, pages[1])
+	}
+}
+
+// TestPDFLigatures: typeset PDFs draw "fi", "fl", "ffi" as one ligature
+// glyph; the text keeps the letters, so "final" finds the word and a word
+// hyphenated before a ligature is joined.
+func TestPDFLigatures(t *testing.T) {
+	pages, err := PDF(context.Background(), read(t, "ligatures.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"The final flight of the official delegation left Tirana; its efficiency was noted."}
+	if !slices.Equal(pages, want) {
+		t.Errorf("got %q, want %q", pages, want)
 	}
 }
 

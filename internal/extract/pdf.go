@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ledongthuc/pdf"
+	"golang.org/x/text/unicode/norm"
 )
 
 // PDF extracts the text layer of a PDF, one string per page (pages without
@@ -104,6 +105,7 @@ func pageText(p pdf.Page) string {
 		if g.S == "\u00a0" {
 			g.S = " "
 		}
+		g.S = unligature(g.S)
 		cur.text.WriteString(g.S)
 		lastX, lastEnd = g.X, g.X+g.W
 	}
@@ -156,6 +158,27 @@ func pageText(p pdf.Page) string {
 	endPara()
 	return strings.Join(paras, "\n\n")
 }
+
+// unligature spells out the Latin ligature glyphs (U+FB00-U+FB06: ff, fi,
+// fl, ffi, ffl, ſt, st) that typeset PDFs draw for letter pairs, so that
+// "final" matches the word drawn as "ﬁnal". Other compatibility characters
+// are kept as they are.
+func unligature(s string) string {
+	if !strings.ContainsFunc(s, isLigature) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if isLigature(r) {
+			b.WriteString(norm.NFKC.String(string(r)))
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func isLigature(r rune) bool { return r >= 0xFB00 && r <= 0xFB06 }
 
 func endsSpace(s string) bool {
 	r, _ := utf8.DecodeLastRuneInString(s)

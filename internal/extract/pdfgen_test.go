@@ -48,6 +48,10 @@ func pdfEscape(s string) string {
 
 type pdfOptions struct {
 	encrypt bool // add a Standard security handler whose password is not empty
+	// ligatures: the font's /Differences map codes 1, 2 and 3 to the glyphs
+	// /fi, /fl and /ffi, as typesetters (TeX, Word) emit them; the text layer
+	// then holds U+FB01, U+FB02 and U+FB03.
+	ligatures bool
 }
 
 func buildPDF(pages []testPage, opt pdfOptions) []byte {
@@ -55,7 +59,11 @@ func buildPDF(pages []testPage, opt pdfOptions) []byte {
 	add := func(s string) int { objs = append(objs, s); return len(objs) }
 	catalog := add("") // filled later
 	pagesObj := add("")
-	font := add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+	encoding := "/WinAnsiEncoding"
+	if opt.ligatures {
+		encoding = "<< /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [1 /fi /fl /ffi] >>"
+	}
+	font := add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding " + encoding + " >>")
 	img := add("<< /Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length 4 >>\nstream\n\x80\x40\x40\x80\nendstream")
 	var kids []string
 	for _, pg := range pages {
