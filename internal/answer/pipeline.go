@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -125,9 +126,56 @@ func New(opts Options) *Pipeline {
 	return &Pipeline{opts: opts, an: textan.English()}
 }
 
-// Check reports whether the prompt set has every template the pipeline
-// renders.
-func (p *Pipeline) Check() error { return p.opts.Prompts.Require("system", "answer", "condense") }
+// Check reports whether the pipeline's prompt set is usable: see
+// CheckPrompts.
+func (p *Pipeline) Check() error { return CheckPrompts(p.opts.Prompts) }
+
+// CheckPrompts reports whether ps has every template the pipeline renders
+// (system, answer, condense), and renders each with sample data, so that a template naming a
+// field that does not exist ({{.Questoin}}) or leaving out what the model
+// must see (the question, the passages' text, the conversation) is found at
+// start-up rather than failing or misleading every question. The error names
+// the template and what is wrong.
+func CheckPrompts(ps *prompt.Set) error {
+	if err := ps.Require("system", "answer", "condense"); err != nil {
+		return err
+	}
+	if _, err := ps.Render("system", nil); err != nil {
+		return err
+	}
+	const (
+		q    = "Sample question 7Q?"
+		text = "Sample passage text 7P."
+		said = "Sample earlier turn 7H."
+	)
+	ans, err := ps.Render("answer", AnswerData{Question: q, Passages: []PromptPassage{{N: 1, Title: "T", Doc: "d.txt", Location: "¶1, line 1", Text: text}}})
+	if err != nil {
+		return err
+	}
+	if err := shows(ans, "answer", map[string]string{".Question": q, ".Passages' .Text": text}); err != nil {
+		return err
+	}
+	con, err := ps.Render("condense", CondenseData{History: []chat.Message{{Role: chat.RoleUser, Content: said}}, Question: q})
+	if err != nil {
+		return err
+	}
+	return shows(con, "condense", map[string]string{".Question": q, ".History's .Content": said})
+}
+
+// shows checks that the rendered template name holds every sample value.
+func shows(rendered, name string, want map[string]string) error {
+	var missing []string
+	for field, v := range want {
+		if !strings.Contains(rendered, v) {
+			missing = append(missing, field)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	sort.Strings(missing)
+	return fmt.Errorf("%s.tmpl never shows %s, so the model would not see it: add it to the template (see the built-in prompts/%s.tmpl)", name, strings.Join(missing, " or "), name)
+}
 
 // Online reports whether the pipeline has a model.
 func (p *Pipeline) Online() bool { return p.opts.Model != nil }

@@ -128,6 +128,30 @@ func TestAskBrokenPromptsFolder(t *testing.T) {
 	}
 }
 
+// A prompts folder whose templates parse but cannot serve a question (a
+// misspelt field; an answer template that never shows the question, so the
+// model would answer blind) stops start-up, and `check`, with a message
+// naming the template, instead of failing or misleading every question.
+func TestAskPromptsThatCannotRender(t *testing.T) {
+	for dir, want := range map[string]string{
+		"testdata/prompts_typo":       "answer.tmpl:24",
+		"testdata/prompts_noquestion": "answer.tmpl never shows .Question",
+	} {
+		srv := llmtest.New(t)
+		_, _, err := runAskCLI(t, "", map[string]string{"PROMPTS_DIR": dir, "OPENAI_BASE_URL": srv.URL()}, "ask", "Why did Albania sever diplomatic relations with Iran?")
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "PROMPTS_DIR") {
+			t.Errorf("%s: err = %v, want %q and PROMPTS_DIR", dir, err, want)
+		}
+		if n := len(srv.ChatRequests()); n != 0 {
+			t.Errorf("%s: the model was called %d times", dir, n)
+		}
+		out, _, err := runAskCLI(t, "", map[string]string{"PROMPTS_DIR": dir}, "check")
+		if err == nil || !strings.Contains(out, "✗ prompts") || !strings.Contains(out, want) {
+			t.Errorf("%s: check: err %v, output:\n%s", dir, err, out)
+		}
+	}
+}
+
 func TestConsoleGolden(t *testing.T) {
 	in := strings.Join([]string{
 		"What happened in the cyberattack on Albania?",

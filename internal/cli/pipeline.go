@@ -51,7 +51,7 @@ func (e *Env) answerPrompts() (*prompt.Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prompts: %w", err)
 	}
-	if err := set.Require("system", "answer", "condense"); err != nil {
+	if err := answer.CheckPrompts(set); err != nil {
 		return nil, fmt.Errorf("prompts: %w (PROMPTS_DIR)", err)
 	}
 	return set, nil
