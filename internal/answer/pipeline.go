@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -212,7 +213,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (A
 		onEvent = func(Event) {}
 	}
 	start := p.opts.Now()
-	q := strings.TrimSpace(req.Question)
+	q := dropMentions(req.Question)
 	if q == "" {
 		return Answer{}, &UserError{Msg: msgEmptyQuestion}
 	}
@@ -503,6 +504,20 @@ func answerData(q string, passages []*sourcePassage) AnswerData {
 		d.Passages = append(d.Passages, PromptPassage{N: sp.N, Title: ps.Title, Doc: ps.Doc, Location: ps.Location(), Text: SourceRefs(ps.Text)})
 	}
 	return d
+}
+
+// discordMentionRe matches Discord mention syntax: users, roles, channels,
+// @everyone and @here.
+var discordMentionRe = regexp.MustCompile(`<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b`)
+
+// dropMentions removes Discord mentions from a question and trims it. They
+// name no topic, yet as words they lowered the question's coverage, so that
+// "<@123> why did Albania cut ties with Iran?" was refused as not covered.
+func dropMentions(q string) string {
+	if strings.ContainsAny(q, "@#") {
+		q = strings.Join(strings.Fields(discordMentionRe.ReplaceAllString(q, " ")), " ")
+	}
+	return strings.TrimSpace(q)
 }
 
 func trimFor(s string, n int) string {

@@ -297,6 +297,38 @@ func TestMentionsNeutralised(t *testing.T) {
 	}
 }
 
+// Mentions in a question (a /ask that names someone, @everyone typed in
+// the console) name no topic: they are dropped before retrieval, so the
+// question is answered as it would be without them, not refused as not
+// covered; a question of mentions alone is empty.
+func TestMentionsInQuestionIgnored(t *testing.T) {
+	ret := &fakeRetriever{search: story(t).Search}
+	p := answer.New(answer.Options{Retriever: ret})
+	for _, q := range []string{
+		"<@123456789012345678> " + whyQ,
+		whyQ + " @everyone",
+		"<@!12> <@&34> " + whyQ + " <#56> @here",
+	} {
+		a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Refused || len(a.Citations) == 0 || a.Question != whyQ {
+			t.Errorf("%q: refused %v, %d citations, question %q", q, a.Refused, len(a.Citations), a.Question)
+		}
+	}
+	for _, q := range ret.qs {
+		if q != whyQ {
+			t.Errorf("retrieved for %q, want %q", q, whyQ)
+		}
+	}
+	_, err := p.Ask(context.Background(), answer.Request{Question: "<@123> @here"}, nil)
+	var ue *answer.UserError
+	if !errors.As(err, &ue) {
+		t.Errorf("mentions alone: err = %v, want a UserError", err)
+	}
+}
+
 func TestOfflineFollowUp(t *testing.T) {
 	ret := &fakeRetriever{search: story(t).Search}
 	p := answer.New(answer.Options{Retriever: ret})
