@@ -70,8 +70,11 @@ type Options struct {
 	// Prompts holds the system, answer and condense templates; nil means the
 	// embedded defaults (storybot/prompts).
 	Prompts *prompt.Set
-	// MaxContextTokens is the budget for the passages sent to the model;
-	// passages are packed best first (estimated at 4 characters a token).
+	// MaxContextTokens is the budget of a model call: the prompt (system
+	// and answer templates, question, passages) and the reply
+	// (MaxAnswerTokens), estimated at 4 characters a token. Passages are
+	// packed best first into what is left, and at least one is always sent.
+	// Offline, the passages alone are packed into it.
 	MaxContextTokens int
 	// K is the number of passages retrieved when a Request says 0.
 	K int
@@ -250,7 +253,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (A
 		p.opts.Log.Debug("question not covered", "question_chars", len(q), "hits", len(hits), "best_match", bestMatch(hits))
 		return ans, nil
 	}
-	passages := p.pack(hits)
+	passages := p.pack(hits, p.passageBudget(standalone))
 	onEvent(Event{Kind: EventRetrieved})
 
 	if p.opts.Model == nil {
@@ -452,10 +455,33 @@ type sourcePassage struct {
 	Score float64
 }
 
+// passageBudget is the tokens left for passages. Offline it is
+// MaxContextTokens. With a model, the rest of the prompt (the system and
+// answer templates with the question) and the reply (MaxAnswerTokens) come
+// out of MaxContextTokens first, as the summaries count it: a budget set to
+// a local model's context window (Ollama's num_ctx) was overrun by them, and
+// such servers silently drop the start of the prompt, which holds the rules.
+// It may be 0 or less: pack still sends one passage.
+func (p *Pipeline) passageBudget(question string) int {
+	if p.opts.Model == nil {
+		return p.opts.MaxContextTokens
+	}
+	sys, err1 := p.opts.Prompts.Render("system", nil)
+	user, err2 := p.opts.Prompts.Render("answer", AnswerData{Question: question})
+	if err1 != nil || err2 != nil {
+		return p.opts.MaxContextTokens // generate reports the error
+	}
+	b := p.opts.MaxContextTokens - EstimateTokens(sys) - EstimateTokens(user) - p.opts.MaxAnswerTokens
+	if b <= 0 {
+		p.opts.Log.Warn("OPENAI_MAX_CONTEXT_TOKENS leaves no room for passages; sending the best one anyway",
+			"max_context_tokens", p.opts.MaxContextTokens, "reply_tokens", p.opts.MaxAnswerTokens)
+	}
+	return b
+}
+
 // pack keeps the hits, best first, that fit the token budget (always at
 // least one).
-func (p *Pipeline) pack(hits []search.Hit) []*sourcePassage {
-	budget := p.opts.MaxContextTokens
+func (p *Pipeline) pack(hits []search.Hit, budget int) []*sourcePassage {
 	var out []*sourcePassage
 	used := 0
 	for _, h := range hits {

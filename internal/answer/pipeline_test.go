@@ -404,6 +404,24 @@ func TestPackRespectsBudget(t *testing.T) {
 	}
 }
 
+// With a model, the budget covers the whole call: the system and answer
+// prompts, the question, the passages and the reply (MaxAnswerTokens), as a
+// local server's context window (Ollama's num_ctx) must; before, the
+// passages alone filled it and the call overran it by the rest.
+func TestPackCountsWholePrompt(t *testing.T) {
+	const budget, reply = 1500, 500
+	m := replying("Because of a cyberattack [1].")
+	p := answer.New(answer.Options{Retriever: story(t), Model: m, MaxContextTokens: budget, MaxAnswerTokens: reply, K: 8})
+	if _, err := p.Ask(context.Background(), answer.Request{Question: "Albania Iran MEK cyberattack Rama"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	msgs := m.calls[0].Messages
+	used := answer.EstimateTokens(msgs[0].Content) + answer.EstimateTokens(msgs[1].Content) + m.calls[0].MaxTokens
+	if n := strings.Count(msgs[1].Content, "<<<PASSAGE "); n < 1 || used > budget*105/100 {
+		t.Errorf("%d passages, about %d tokens with the reply, budget %d", n, used, budget)
+	}
+}
+
 func TestExtractiveAnswer(t *testing.T) {
 	p := answer.New(answer.Options{Retriever: story(t)})
 	a, err := p.Ask(context.Background(), answer.Request{Question: "How many members of the MEK did Albania welcome in 2014?"}, nil)
