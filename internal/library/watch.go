@@ -24,7 +24,16 @@ func (l *Library) Watch(ctx context.Context) error {
 		return fmt.Errorf("watch %s: %w", l.opts.Root, err)
 	}
 	defer w.Close()
-	if err := l.addTree(w, l.opts.Root); err != nil {
+	// A knowledge folder that is a symlink (to a volume, a release folder)
+	// is watched through its target: filepath.WalkDir does not follow a
+	// symlinked root and would watch nothing. Symlinked subfolders need no
+	// watch of their own: knowledge.Walk follows only those that lead inside
+	// the folder, whose real folders are watched (unless hidden).
+	root := l.opts.Root
+	if real, err := filepath.EvalSymlinks(root); err == nil {
+		root = real
+	}
+	if err := l.addTree(w, root); err != nil {
 		return fmt.Errorf("watch %s: %w", l.opts.Root, err)
 	}
 	l.log.Info("watching the knowledge folder", "dir", l.opts.Root, "debounce", l.opts.Debounce)

@@ -76,3 +76,29 @@ func TestWatchDebouncesBursts(t *testing.T) {
 		t.Errorf("%d refreshes for one burst of 20 writes", n)
 	}
 }
+
+// TestWatchSymlinkedRoot: a knowledge folder that is itself a symlink (to a
+// mounted volume, or a release folder) is watched like any other: files
+// created in it and in its subfolders are indexed.
+func TestWatchSymlinkedRoot(t *testing.T) {
+	f := newFixture(t)
+	real := f.root + "-real"
+	if err := os.Rename(f.root, real); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, f.root); err != nil {
+		t.Skipf("symlinks not available: %v", err)
+	}
+	f.write("a.md", storyA)
+	os.MkdirAll(filepath.Join(real, "follow-ups"), 0o755)
+	l := f.open()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go l.Watch(ctx)
+	waitFor(t, "the watcher to start", func() bool { return strings.Contains(f.logs.String(), "watching the knowledge folder") })
+
+	f.write("b.md", storyB)
+	waitFor(t, "b.md to be indexed", func() bool { return l.Current().Doc("b.md") != nil })
+	f.write("follow-ups/c.md", storyC)
+	waitFor(t, "follow-ups/c.md to be indexed", func() bool { return l.Current().Doc("follow-ups/c.md") != nil })
+}
