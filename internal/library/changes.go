@@ -67,7 +67,8 @@ type auditEntry struct {
 // text layer), within MaxUploadBytes, with a safe name (no path separators,
 // no "..", no control characters, at most MaxNameBytes bytes); an existing
 // document is replaced only when replace is true, and the old file then goes
-// to the trash. who is recorded in the audit log. Refusals are *UserError.
+// to the trash; a name taken by a folder is refused. who is recorded in the
+// audit log. Refusals are *UserError.
 func (l *Library) AddFile(ctx context.Context, name string, data []byte, replace bool, who string) (Report, error) {
 	if err := l.needDataDir(); err != nil {
 		return emptyReport(), err
@@ -102,7 +103,12 @@ func (l *Library) AddFile(ctx context.Context, name string, data []byte, replace
 	dst := filepath.Join(l.opts.Root, name)
 	action := "add"
 	trashName := ""
-	if _, err := os.Lstat(dst); err == nil {
+	if st, err := os.Lstat(dst); err == nil {
+		if st.IsDir() {
+			// Replacing would move the whole folder, and the documents in
+			// it, to the trash as one entry that cannot be restored.
+			return emptyReport(), userErrorf("%q is a folder in the knowledge folder, not a document; add the file under another name", name)
+		}
 		if !replace {
 			return emptyReport(), userErrorf("a document named %q already exists; add it again with replace:true to overwrite it (the old one goes to the trash)", name)
 		}

@@ -218,6 +218,31 @@ func TestUploadsAreCheckedByContent(t *testing.T) {
 	}
 }
 
+// TestUploadNamedLikeAFolderIsRefused: an upload whose name is that of a
+// folder in the knowledge folder (a file once replaced by a folder of the
+// same name) is refused, even with replace: the folder and its documents
+// stay where they are, nothing goes to the trash.
+func TestUploadNamedLikeAFolderIsRefused(t *testing.T) {
+	f := newFixture(t)
+	f.write("notes.md/inside.md", storyA)
+	l := f.open()
+	for _, replace := range []bool{false, true} {
+		_, err := l.AddFile(context.Background(), "notes.md", []byte(storyB), replace, "mod")
+		if msg, ok := isUserError(err); !ok || !strings.Contains(msg, "folder") {
+			t.Errorf("replace=%v: err %v, want a UserError saying notes.md is a folder", replace, err)
+		}
+	}
+	if got := docPaths(l.Current()); got != "notes.md/inside.md" {
+		t.Errorf("docs %s, want the folder's document kept", got)
+	}
+	if items, err := l.Trash(); err != nil || len(items) != 0 {
+		t.Errorf("trash %v, %v; want it empty", items, err)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(f.data, "trash")); len(entries) != 0 {
+		t.Errorf("trash folder holds %d entries", len(entries))
+	}
+}
+
 func TestUploadAcceptsEachType(t *testing.T) {
 	f := newFixture(t)
 	l := f.open()
