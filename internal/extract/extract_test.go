@@ -97,7 +97,7 @@ func renderPages(pages []string) string {
 }
 
 func TestHTMLGolden(t *testing.T) {
-	for _, name := range []string{"article.html", "no-main.html", "windows-1252.html", "br-paragraphs.html"} {
+	for _, name := range []string{"article.html", "no-main.html", "windows-1252.html", "br-paragraphs.html", "main-header.html"} {
 		t.Run(name, func(t *testing.T) {
 			pages, err := HTML(context.Background(), read(t, name))
 			if err != nil {
@@ -165,6 +165,26 @@ func TestHTMLByteOrderMark(t *testing.T) {
 				t.Errorf("got %q, want %q", pages[0], want)
 			}
 		})
+	}
+}
+
+// TestHTMLMainHeaderKept: the <header> of the <main> element holds the
+// story's headline and byline (with its date); only the site's header
+// outside it is furniture.
+func TestHTMLMainHeaderKept(t *testing.T) {
+	pages, err := HTML(context.Background(), read(t, "main-header.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, good := range []string{"# Albania cuts diplomatic ties with Iran", "By A. Reporter, 7 September 2022"} {
+		if !strings.Contains(pages[0], good) {
+			t.Errorf("extracted text lacks %q:\n%s", good, pages[0])
+		}
+	}
+	for _, bad := range []string{"The Daily Example", "World | Politics", "Share this article"} {
+		if strings.Contains(pages[0], bad) {
+			t.Errorf("extracted text contains furniture %q:\n%s", bad, pages[0])
+		}
 	}
 }
 

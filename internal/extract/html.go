@@ -15,8 +15,9 @@ import (
 
 // HTML extracts the main text of an HTML document as one page. The main
 // element is <main>, else the longest <article>, else an element with
-// role="main", else <body>. Scripts, styles, navigation, headers and footers
-// outside the article, asides, forms and hidden elements are dropped.
+// role="main", else <body>. Scripts, styles, navigation, footers, headers
+// outside the main element or an article, asides, forms and hidden elements
+// are dropped.
 // Headings become Markdown headings and the page starts with "# <title>"
 // when the content has no <h1>. It returns ErrNoText when nothing readable
 // remains, and ctx.Err() when ctx is done. Non-UTF-8 input is decoded from
@@ -48,7 +49,9 @@ func HTML(ctx context.Context, data []byte) (pages []string, err error) {
 	}
 	root := mainElement(doc)
 	w := &htmlWriter{afterBr: -1}
-	w.walk(root, root.DataAtom == atom.Article)
+	// Inside the main element (not the <body> fallback), a <header> is the
+	// story's own: its headline and byline are kept.
+	w.walk(root, root.Type == html.ElementNode && root.DataAtom != atom.Body)
 	w.flush()
 	paras := w.paras
 	if !w.hasH1 {
