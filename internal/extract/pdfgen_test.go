@@ -52,6 +52,13 @@ type pdfOptions struct {
 	// /fi, /fl and /ffi, as typesetters (TeX, Word) emit them; the text layer
 	// then holds U+FB01, U+FB02 and U+FB03.
 	ligatures bool
+	// group > 0 puts the pages in intermediate /Pages nodes of group pages
+	// each (a balanced page tree, as Acrobat and Word write it); 0 is one
+	// flat /Kids array (as LibreOffice writes it).
+	group int
+	// selfKid makes the root /Pages node its own first kid: a damaged tree
+	// whose /Kids loop back.
+	selfKid bool
 }
 
 func buildPDF(pages []testPage, opt pdfOptions) []byte {
@@ -78,8 +85,22 @@ func buildPDF(pages []testPage, opt pdfOptions) []byte {
 		page := add(fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 %d 0 R >> /XObject << /Im1 %d 0 R >> >> /Contents %d 0 R >>", pagesObj, font, img, content))
 		kids = append(kids, fmt.Sprintf("%d 0 R", page))
 	}
+	count := len(kids)
+	if opt.group > 0 {
+		var nodes []string
+		for len(kids) > 0 {
+			n := min(opt.group, len(kids))
+			node := add(fmt.Sprintf("<< /Type /Pages /Parent %d 0 R /Kids [%s] /Count %d >>", pagesObj, strings.Join(kids[:n], " "), n))
+			nodes = append(nodes, fmt.Sprintf("%d 0 R", node))
+			kids = kids[n:]
+		}
+		kids = nodes
+	}
+	if opt.selfKid {
+		kids = append([]string{fmt.Sprintf("%d 0 R", pagesObj)}, kids...)
+	}
 	objs[catalog-1] = fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R >>", pagesObj)
-	objs[pagesObj-1] = fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(kids))
+	objs[pagesObj-1] = fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), count)
 
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
