@@ -4,7 +4,9 @@
 //
 // A Client streams by default, bounds the number of calls in flight
 // (MaxConcurrency, telling a waiting caller through chat.NotifyQueued), gives
-// each try a timeout, and retries 429, 5xx and broken connections with
+// each try a timeout (for the whole reply; when streamed, for the first chunk
+// and then between chunks, so a slow but steady stream is never cut), and
+// retries 429, 5xx and broken connections with
 // exponential backoff and jitter, honouring Retry-After, at most MaxTries
 // times. When the model still cannot answer, the error wraps
 // chat.ErrUnavailable so that callers can fall back to extractive answers.
@@ -39,7 +41,7 @@ type Config struct {
 	APIKey         string        // sent as a bearer token; may be empty for local servers
 	BaseURL        string        // default https://api.openai.com/v1
 	Model          string        // default DefaultModel
-	Timeout        time.Duration // per try, default 60s
+	Timeout        time.Duration // per try, default 60s: for a reply, or, streamed, for its first chunk and between chunks
 	MaxConcurrency int           // calls in flight, default 4
 	MaxTries       int           // default 3
 	MaxTokens      int           // default answer length when a request says 0; 0: the server's default
@@ -196,18 +198,24 @@ func (c *Client) Complete(ctx context.Context, req chat.Request, onDelta func(st
 	var lastErr error
 	for try := 1; ; try++ {
 		hint := &retryHint{}
-		tctx, cancel := context.WithTimeout(context.WithValue(ctx, hintKey{}, hint), c.cfg.Timeout)
+		tctx, cancel := context.WithCancelCause(context.WithValue(ctx, hintKey{}, hint))
+		// The try ends when no byte of the answer has come for Timeout:
+		// the whole reply when it is not streamed; the first chunk, then
+		// each next one, when it is, so that a slow but steady local model
+		// is not cut off mid-answer while a stalled stream still is.
+		idle := time.AfterFunc(c.cfg.Timeout, func() { cancel(errIdle) })
 		start := time.Now()
 		var resp chat.Response
 		var streamed bool
 		var err error
 		if onDelta != nil {
-			resp, streamed, err = c.stream(tctx, oreq, onDelta)
+			resp, streamed, err = c.stream(tctx, oreq, onDelta, func() { idle.Reset(c.cfg.Timeout) })
 		} else {
 			resp, err = c.once(tctx, oreq)
 		}
-		timedOut := errors.Is(tctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
-		cancel()
+		idle.Stop()
+		timedOut := errors.Is(context.Cause(tctx), errIdle) && ctx.Err() == nil
+		cancel(nil)
 		if err == nil {
 			c.log.Debug("model answered", "try", try, "ms", time.Since(start).Milliseconds(),
 				"prompt_tokens", resp.Usage.PromptTokens, "completion_tokens", resp.Usage.CompletionTokens)
@@ -259,8 +267,12 @@ func (c *Client) once(ctx context.Context, oreq openai.ChatCompletionRequest) (c
 	}, nil
 }
 
+// errIdle ends a try that received nothing for Timeout.
+var errIdle = errors.New("no answer within the timeout")
+
 // stream reports streamed=true when text had reached onDelta before an error.
-func (c *Client) stream(ctx context.Context, oreq openai.ChatCompletionRequest, onDelta func(string)) (resp chat.Response, streamed bool, err error) {
+// It calls alive after each chunk received.
+func (c *Client) stream(ctx context.Context, oreq openai.ChatCompletionRequest, onDelta func(string), alive func()) (resp chat.Response, streamed bool, err error) {
 	oreq.Stream = true
 	if c.cfg.BaseURL == "" || strings.Contains(c.host, "openai.com") {
 		oreq.StreamOptions = &openai.StreamOptions{IncludeUsage: true}
@@ -279,6 +291,7 @@ func (c *Client) stream(ctx context.Context, oreq openai.ChatCompletionRequest, 
 		if err != nil {
 			return chat.Response{}, b.Len() > 0, err
 		}
+		alive()
 		if chunk.Usage != nil {
 			resp.Usage = chat.Usage{PromptTokens: chunk.Usage.PromptTokens, CompletionTokens: chunk.Usage.CompletionTokens}
 		}

@@ -293,3 +293,25 @@ func TestOKWithErrorBodyIsUnavailable(t *testing.T) {
 		}
 	}
 }
+
+// OPENAI_TIMEOUT bounds a streamed try's silence, not its length: a slow
+// but steady stream (a local model writing a long answer) that takes longer
+// than the timeout in all is kept; a stream that stalls mid-answer for
+// longer than it ends the try.
+func TestStreamTimeoutIsBetweenChunks(t *testing.T) {
+	const timeout = 400 * time.Millisecond
+	h := newHarness(t, func(c *llm.Config) { c.Timeout = timeout })
+	chunks := strings.Split(strings.Repeat("word ", 12), " ")[:12]
+	h.srv.Enqueue(llmtest.Reply{Chunks: chunks, ChunkDelay: timeout / 6})
+	resp, err := h.client.Complete(context.Background(), req, func(string) {})
+	if err != nil || resp.Text != strings.Join(chunks, "") {
+		t.Fatalf("steady stream of 12 chunks, %s apart, timeout %s: resp %+v err %v", timeout/6, timeout, resp, err)
+	}
+
+	h = newHarness(t, func(c *llm.Config) { c.Timeout = timeout })
+	h.srv.Enqueue(llmtest.Reply{Chunks: []string{"Albania ", "cut"}, ChunkDelay: time.Minute})
+	_, err = h.client.Complete(context.Background(), req, func(string) {})
+	if !errors.Is(err, chat.ErrUnavailable) || !strings.Contains(err.Error(), "OPENAI_TIMEOUT") {
+		t.Fatalf("stalled stream: err = %v, want ErrUnavailable naming OPENAI_TIMEOUT", err)
+	}
+}

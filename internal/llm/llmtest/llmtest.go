@@ -22,6 +22,7 @@
 package llmtest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -68,6 +69,10 @@ type Reply struct {
 	BreakAfter int
 	// Delay waits this long before answering (or until the client gives up).
 	Delay time.Duration
+	// ChunkDelay, for a streamed request, waits this long before each
+	// chunk after the first (or until the client gives up): a slow model,
+	// or with a long delay a stalled stream.
+	ChunkDelay time.Duration
 	// FinishReason defaults to "stop".
 	FinishReason string
 	// Usage is reported in the reply (and in the last streamed chunk).
@@ -283,7 +288,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.Stream {
-		writeStream(w, req, reply)
+		writeStream(r.Context(), w, req, reply)
 		return
 	}
 	writeCompletion(w, req, reply)
@@ -345,7 +350,7 @@ func SplitWords(text string) []string {
 	return out
 }
 
-func writeStream(w http.ResponseWriter, req Request, r Reply) {
+func writeStream(ctx context.Context, w http.ResponseWriter, req Request, r Reply) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
@@ -369,6 +374,13 @@ func writeStream(w http.ResponseWriter, req Request, r Reply) {
 	}
 	event(chunk(map[string]any{"role": "assistant", "content": ""}, nil))
 	for i, c := range chunks {
+		if i > 0 && r.ChunkDelay > 0 {
+			select {
+			case <-time.After(r.ChunkDelay):
+			case <-ctx.Done():
+				return
+			}
+		}
 		if r.BreakAfter > 0 && i == r.BreakAfter {
 			breakConn(w)
 			return
