@@ -115,7 +115,7 @@ func (l *Library) AddFile(ctx context.Context, name string, data []byte, replace
 		action = "replace"
 		var err error
 		if trashName, err = l.toTrash(name); err != nil {
-			return emptyReport(), fmt.Errorf("replace %s: %w", name, err)
+			return emptyReport(), trashError(name, "replaced", err)
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return emptyReport(), fmt.Errorf("add %s: %w", name, err)
@@ -147,7 +147,7 @@ func (l *Library) Remove(ctx context.Context, doc, who string) (Report, error) {
 	}
 	trashName, err := l.toTrash(rel)
 	if err != nil {
-		return emptyReport(), fmt.Errorf("remove %s: %w", rel, err)
+		return emptyReport(), trashError(rel, "removed", err)
 	}
 	l.audit(auditEntry{Who: who, Action: "remove", Doc: rel, Bytes: st.Size(), Trash: trashName})
 	return l.Refresh(ctx)
@@ -232,6 +232,26 @@ func (l *Library) needDataDir() error {
 		return errors.New("library: no data folder configured (DATA_DIR): changes need a trash and an audit log")
 	}
 	return nil
+}
+
+// trashError is the error of a change whose document could not be moved to
+// the trash: a *UserError that says what to do (the moderator who asked is
+// usually the one who can free space or fix DATA_DIR), joined with the
+// cause for the log. The document is where it was.
+func trashError(doc, verb string, err error) error {
+	ue := userErrorf("%q was not %s: the old copy could not be moved to the trash in DATA_DIR (%s); nothing was changed", doc, verb, storageHint(err))
+	return fmt.Errorf("%w: %w", ue, err)
+}
+
+// storageHint says what to do about an error writing in DATA_DIR.
+func storageHint(err error) string {
+	switch {
+	case errors.Is(err, syscall.ENOSPC):
+		return "the disk that holds DATA_DIR is full: free some space"
+	case errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS):
+		return "DATA_DIR is not writable: fix its permissions, or set DATA_DIR to a writable folder"
+	}
+	return "check that DATA_DIR is a writable folder with free space"
 }
 
 const trashTimeLayout = "20060102T150405.000000000Z"

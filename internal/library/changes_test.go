@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -240,6 +242,50 @@ func TestUploadNamedLikeAFolderIsRefused(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(filepath.Join(f.data, "trash")); len(entries) != 0 {
 		t.Errorf("trash folder holds %d entries", len(entries))
+	}
+}
+
+// TestChangesWhenTrashUnwritable: when the trash in DATA_DIR cannot be
+// written (full disk, read-only folder; here a file where the trash folder
+// should be), a replace or a remove is refused with a message that says what
+// to do, and the document stays as it was.
+func TestChangesWhenTrashUnwritable(t *testing.T) {
+	f := newFixture(t)
+	f.write("a.md", storyA)
+	l := f.open()
+	if err := os.WriteFile(filepath.Join(f.data, "trash"), []byte("not a folder"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	_, err := l.AddFile(ctx, "a.md", []byte(storyB), true, "mod")
+	if msg, ok := isUserError(err); !ok || !strings.Contains(msg, "nothing was changed") || !strings.Contains(msg, "DATA_DIR") {
+		t.Errorf("replace: err %v, want a UserError saying what to do", err)
+	}
+	_, err = l.Remove(ctx, "a.md", "mod")
+	if msg, ok := isUserError(err); !ok || !strings.Contains(msg, "nothing was changed") {
+		t.Errorf("remove: err %v, want a UserError saying what to do", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(f.root, "a.md")); string(b) != storyA {
+		t.Errorf("a.md changed: %q", b)
+	}
+	if got := docPaths(l.Current()); got != "a.md" {
+		t.Errorf("docs %s", got)
+	}
+}
+
+func TestStorageHint(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&fs.PathError{Op: "write", Path: "x", Err: syscall.ENOSPC}, "full: free some space"},
+		{&fs.PathError{Op: "mkdir", Path: "x", Err: syscall.EACCES}, "not writable"},
+		{&fs.PathError{Op: "open", Path: "x", Err: syscall.EROFS}, "not writable"},
+		{&fs.PathError{Op: "mkdir", Path: "x", Err: syscall.ENOTDIR}, "writable folder with free space"},
+	} {
+		if got := storageHint(fmt.Errorf("save: %w", tc.err)); !strings.Contains(got, tc.want) {
+			t.Errorf("storageHint(%v) = %q, want it to mention %q", tc.err, got, tc.want)
+		}
 	}
 }
 

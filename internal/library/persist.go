@@ -119,7 +119,7 @@ func (l *Library) save(snap *Snapshot, files map[string]fileState) {
 	start := time.Now()
 	n, written, err := l.writeCache(snap, files)
 	if err != nil {
-		l.log.Warn("could not save the index; the next start rebuilds it", "dir", l.indexDir(), "err", err)
+		l.log.Warn("could not save the index; the next start rebuilds it", "dir", l.indexDir(), "err", err, "fix", storageHint(err))
 		return
 	}
 	l.log.Debug("index saved", "dir", l.indexDir(), "bytes", n, "segments written", written, "ms", time.Since(start).Milliseconds())
