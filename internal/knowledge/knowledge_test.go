@@ -611,6 +611,34 @@ func TestWalk(t *testing.T) {
 	}
 }
 
+// TestWalkPrefersRealFolder: a folder reached both directly and through a
+// symlink that sorts before it is listed under its real path, whatever the
+// names, so citations name the real file; the symlink is skipped.
+func TestWalkPrefersRealFolder(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "reports", "2022"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "reports", "2022", "x.md"), []byte("# X\n\ntext\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for link, target := range map[string]string{"archive": "reports", "a-latest": "reports/2022"} {
+		if err := os.Symlink(target, filepath.Join(root, link)); err != nil {
+			t.Skipf("symlinks not available: %v", err)
+		}
+	}
+	files, skipped, err := Walk(context.Background(), root, Options{}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 1 || files[0].Path != "reports/2022/x.md" {
+		t.Errorf("files %+v, want reports/2022/x.md only", files)
+	}
+	if len(skipped) != 2 {
+		t.Errorf("skipped %+v, want the two symlinks", skipped)
+	}
+}
+
 // mayBeHeading only skips lines that the heading expression cannot match.
 func FuzzMayBeHeading(f *testing.F) {
 	for _, s := range []string{"# Title", "   ## x", "    # code", "\t#x", "text # not", "", "#", " \f\r#"} {

@@ -22,7 +22,8 @@ type File struct {
 // modification time, and the files it skips, each with its reason (in no
 // particular order). Hidden files and folders (".git") are ignored; symlinks
 // are followed while they stay inside root (one that leads out of it, a
-// broken one or a loop is skipped); files that are not regular or of an
+// broken one or a loop is skipped; a symlinked folder is walked after the
+// real ones, so a file reached both ways is listed under its real path); files that are not regular or of an
 // unsupported type (opts.Supported) are skipped; a file removed during the
 // walk is simply not there. exclude, when not "", is a folder that is not
 // walked (the data folder, when it lies inside root). Each entry costs one
@@ -43,6 +44,19 @@ func Walk(ctx context.Context, root string, opts Options, exclude string) ([]Fil
 		}
 	}
 	w.walk(ctx, root, real, "")
+	// Symlinked folders are walked after every real folder, so that a
+	// document reached both ways keeps its real path ("reports/x.md", not
+	// "archive/x.md" through a link archive -> reports that sorts first).
+	for len(w.links) > 0 && ctx.Err() == nil {
+		l := w.links[0]
+		w.links = w.links[1:]
+		if w.visited[l.real] {
+			w.skip(l.rel, "symlink loop")
+			continue
+		}
+		w.visited[l.real] = true
+		w.walk(ctx, l.dir, l.real, l.rel)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -56,6 +70,13 @@ type walker struct {
 	visited  map[string]bool // real paths of folders already walked (symlink loops)
 	files    []File
 	skipped  []Skipped
+	links    []dirLink // symlinked folders still to walk
+}
+
+// dirLink is a symlink to a folder: its path on disk, the real path of its
+// target and its path relative to root.
+type dirLink struct {
+	dir, real, rel string
 }
 
 func (w *walker) skip(rel, reason string) {
@@ -118,8 +139,7 @@ func (w *walker) walk(ctx context.Context, dir, real, rel string) {
 					w.skip(r, "symlink loop")
 					continue
 				}
-				w.visited[target] = true
-				w.walk(ctx, p, target, r)
+				w.links = append(w.links, dirLink{dir: p, real: target, rel: r})
 				continue
 			}
 			st = stat{mode: info.Mode().Type(), size: info.Size(), mtime: info.ModTime().UnixNano()}
