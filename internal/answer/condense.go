@@ -3,6 +3,7 @@ package answer
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 
 	"storybot/internal/chat"
@@ -42,10 +43,21 @@ func (p *Pipeline) condense(ctx context.Context, q string, history []chat.Messag
 	out := strings.TrimSpace(resp.Text)
 	out = strings.TrimPrefix(out, "Standalone question:")
 	out = strings.Trim(strings.TrimSpace(out), "\"“”")
-	if out == "" || len(out) > MaxQuestionChars || strings.Count(out, "\n") > 2 {
+	if out == "" || len(out) > MaxQuestionChars || strings.Count(out, "\n") > 2 || declines(out) {
 		return offline, false
 	}
 	return out, false
+}
+
+// declineRe recognises a model declining instead of rewriting.
+var declineRe = regexp.MustCompile(`(?i)^\W*(?:i'?m sorry|sorry|i apologi[sz]e|unfortunately|as an ai|i (?:can(?:no|')t|cannot|am unable|'m unable|won't|will not))\b`)
+
+// declines reports whether a condense reply is no question but the model
+// declining ("I'm sorry, but I can't help with that.") or saying it cannot
+// tell: searched, it would make the follow-up look not covered.
+func declines(out string) bool {
+	t := strings.NewReplacer("’", "'", "‘", "'").Replace(out)
+	return declineRe.MatchString(t) || IsRefusal(t)
 }
 
 // referring words make a question depend on the conversation.

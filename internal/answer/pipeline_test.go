@@ -376,6 +376,32 @@ func TestModelCondensesFollowUp(t *testing.T) {
 	}
 }
 
+// A condense reply that is no question (the model declines, or answers
+// instead) is not searched: the offline rule is used, so the follow-up is
+// still answered rather than refused as not covered.
+func TestCondenseReplyThatIsNoQuestion(t *testing.T) {
+	for _, reply := range []string{
+		"I'm sorry, but I can't help with that.",
+		"I cannot determine the standalone question from this conversation.",
+	} {
+		m := &fakeModel{complete: func(_ context.Context, req chat.Request, _ func(string)) (chat.Response, error) {
+			if strings.Contains(req.Messages[0].Content, "<<<FOLLOW-UP>>>") {
+				return chat.Response{Text: reply}, nil
+			}
+			return chat.Response{Text: "The US and private sector representatives helped [1]."}, nil
+		}}
+		ret := &fakeRetriever{search: story(t).Search}
+		p := answer.New(answer.Options{Retriever: ret, Model: m})
+		a, err := p.Ask(context.Background(), answer.Request{Question: "and who helped them recover?", History: []chat.Message{{Role: chat.RoleUser, Content: "What happened after the cyberattack on Albania?"}}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q := ret.qs[0]; q == reply || !strings.Contains(q, "recover") || a.Refused {
+			t.Errorf("condense reply %q: searched %q, refused %v", reply, q, a.Refused)
+		}
+	}
+}
+
 func TestQueuedEvent(t *testing.T) {
 	m := &fakeModel{complete: func(ctx context.Context, _ chat.Request, _ func(string)) (chat.Response, error) {
 		chat.NotifyQueued(ctx)
