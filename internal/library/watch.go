@@ -15,7 +15,8 @@ import (
 
 // Watch re-indexes the knowledge folder when it changes: it watches the
 // folder and its subfolders (new subfolders included), waits until events
-// stop for Options.Debounce, then calls Refresh and logs the report. Changes
+// stop for Options.Debounce (at most ten times that while they go on), then
+// calls Refresh and logs the report. Changes
 // to hidden files (".name", temporary uploads) are ignored. It returns nil
 // when ctx is done, and an error when the watcher cannot start.
 func (l *Library) Watch(ctx context.Context) error {
@@ -40,6 +41,17 @@ func (l *Library) Watch(ctx context.Context) error {
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	pending := false
+	// A file written without pause (a sync client, a log) must not put
+	// the refresh off for ever: it runs at the latest maxWait after the
+	// first change it has not seen.
+	maxWait := 10 * l.opts.Debounce
+	var since time.Time // the first change not refreshed yet
+	changed := func() {
+		if !pending {
+			pending, since = true, time.Now()
+		}
+		timer.Reset(max(0, min(l.opts.Debounce, maxWait-time.Since(since))))
+	}
 	warned := map[SkipReport]bool{} // skipped files already logged
 	for _, s := range l.LastReport().Skipped {
 		warned[s] = true
@@ -64,16 +76,14 @@ func (l *Library) Watch(ctx context.Context) error {
 				}
 			}
 			l.log.Debug("knowledge folder changed", "file", ev.Name, "op", ev.Op.String())
-			pending = true
-			timer.Reset(l.opts.Debounce)
+			changed()
 		case err, ok := <-w.Errors:
 			if !ok {
 				return nil
 			}
 			l.log.Warn("watching the knowledge folder", "err", err)
 			// Events may have been lost (queue overflow): refresh to be sure.
-			pending = true
-			timer.Reset(l.opts.Debounce)
+			changed()
 		case <-timer.C:
 			if !pending {
 				continue

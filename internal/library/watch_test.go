@@ -2,6 +2,7 @@ package library
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,4 +102,33 @@ func TestWatchSymlinkedRoot(t *testing.T) {
 	waitFor(t, "b.md to be indexed", func() bool { return l.Current().Doc("b.md") != nil })
 	f.write("follow-ups/c.md", storyC)
 	waitFor(t, "follow-ups/c.md to be indexed", func() bool { return l.Current().Doc("follow-ups/c.md") != nil })
+}
+
+// TestWatchRefreshesDuringNonstopWrites: a file rewritten without pause
+// (shorter gaps than the debounce) does not hold back the refresh for
+// ever: a document added meanwhile is indexed while the writes go on.
+func TestWatchRefreshesDuringNonstopWrites(t *testing.T) {
+	f := newFixture(t)
+	l := f.open()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go l.Watch(ctx)
+	waitFor(t, "the watcher to start", func() bool { return strings.Contains(f.logs.String(), "watching the knowledge folder") })
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Millisecond):
+			}
+			os.WriteFile(filepath.Join(f.root, "busy.md"), []byte(fmt.Sprintf("# Busy\n\nWrite %d.\n", i)), 0o644)
+		}
+	}()
+	f.write("b.md", storyB)
+	waitFor(t, "b.md to be indexed while busy.md is rewritten", func() bool { return l.Current().Doc("b.md") != nil })
+	close(stop)
+	<-done
 }
