@@ -152,7 +152,7 @@ func (c *Client) Models(ctx context.Context) ([]string, error) {
 		if status == http.StatusNotFound {
 			return nil, fmt.Errorf("%s has no /models endpoint (HTTP 404): check that OPENAI_BASE_URL ends with the API's base path, such as /v1", c.host)
 		}
-		return nil, describe(status, err)
+		return nil, describe(status, err, c.cfg.APIKey)
 	}
 	ids := make([]string, 0, len(list.Models))
 	for _, m := range list.Models {
@@ -229,7 +229,7 @@ func (c *Client) Complete(ctx context.Context, req chat.Request, onDelta func(st
 			return chat.Response{}, fmt.Errorf("%w: no answer from %s within %s (OPENAI_TIMEOUT)", chat.ErrUnavailable, c.host, c.cfg.Timeout)
 		}
 		status, retryable := classify(err)
-		lastErr = describe(status, err)
+		lastErr = describe(status, err, c.cfg.APIKey)
 		if streamed {
 			c.log.Warn("model stream broke mid-answer", "try", try, "err", lastErr)
 			return chat.Response{}, fmt.Errorf("%w: the answer stream broke: %v", chat.ErrUnavailable, lastErr)
@@ -358,8 +358,10 @@ func classify(err error) (int, bool) {
 func retryStatus(code int) bool { return code == http.StatusTooManyRequests || code >= 500 }
 
 // describe turns err into a short message for logs and wrapped errors. It
-// never includes request headers, so the key cannot leak.
-func describe(status int, err error) error {
+// never includes request headers, and blanks out key where the server's
+// error message, which it quotes, echoes it (some servers and proxies quote
+// the Authorization header).
+func describe(status int, err error, key string) error {
 	switch {
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		return fmt.Errorf("the model server refused the credentials (HTTP %d): check OPENAI_API_KEY", status)
@@ -368,10 +370,17 @@ func describe(status int, err error) error {
 	case status == http.StatusTooManyRequests:
 		return fmt.Errorf("rate limited (HTTP 429)")
 	case status > 0:
-		return fmt.Errorf("HTTP %d: %s", status, trim(err.Error(), 200))
+		return fmt.Errorf("HTTP %d: %s", status, trim(redact(err.Error(), key), 200))
 	default:
-		return errors.New(trim(err.Error(), 200))
+		return errors.New(trim(redact(err.Error(), key), 200))
 	}
+}
+
+func redact(s, key string) string {
+	if key == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, key, "[OPENAI_API_KEY]")
 }
 
 func trim(s string, n int) string {

@@ -315,3 +315,21 @@ func TestStreamTimeoutIsBetweenChunks(t *testing.T) {
 		t.Fatalf("stalled stream: err = %v, want ErrUnavailable naming OPENAI_TIMEOUT", err)
 	}
 }
+
+// A server that echoes the key in an error body (a proxy, a misconfigured
+// gateway) must not put it in the error or the logs.
+func TestKeyEchoedInErrorBodyIsRedacted(t *testing.T) {
+	for _, status := range []int{400, 500, 422} {
+		h := newHarness(t, nil)
+		body := `{"error":{"message":"invalid header Authorization: Bearer ` + secret + `","type":"invalid_request_error"}}`
+		for i := 0; i < 6; i++ {
+			h.srv.Enqueue(llmtest.Reply{Status: status, Body: body})
+		}
+		for _, on := range []func(string){nil, func(string) {}} {
+			_, err := h.client.Complete(context.Background(), req, on)
+			if err == nil || strings.Contains(err.Error(), secret) {
+				t.Errorf("HTTP %d: err = %v", status, err)
+			}
+		}
+	}
+}
