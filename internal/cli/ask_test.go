@@ -237,3 +237,38 @@ func TestEvalAnswers(t *testing.T) {
 		t.Errorf("text report: %v\n%s", err, text)
 	}
 }
+
+// TestAskPartialPromptsFolder: a PROMPTS_DIR that overrides only
+// answer.tmpl uses it, and the built-in copies of the other templates.
+func TestAskPartialPromptsFolder(t *testing.T) {
+	dir := t.TempDir()
+	own := "OPERATOR-TEMPLATE: answer {{fence .Question}} from\n{{range .Passages}}<<<PASSAGE {{.N}}>>>\n{{fence .Text}}\n<<<END PASSAGE {{.N}}>>>\n{{end}}"
+	if err := os.WriteFile(filepath.Join(dir, "answer.tmpl"), []byte(own), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv := llmtest.New(t)
+	srv.Enqueue(llmtest.Reply{Text: "The US and private sector representatives helped [1]."})
+	_, errs, err := runAskCLI(t, "", map[string]string{"OPENAI_BASE_URL": srv.URL(), "PROMPTS_DIR": dir}, "ask", "Who helped Albania recover from the attack?")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errs)
+	}
+	reqs := srv.ChatRequests()
+	if len(reqs) != 1 {
+		t.Fatalf("%d model calls", len(reqs))
+	}
+	var system, user string
+	for _, m := range reqs[0].Messages {
+		switch m.Role {
+		case "system":
+			system += m.Content
+		case "user":
+			user += m.Content
+		}
+	}
+	if !strings.Contains(user, "OPERATOR-TEMPLATE") {
+		t.Errorf("the folder's answer.tmpl was not used:\n%s", user)
+	}
+	if strings.TrimSpace(system) == "" {
+		t.Error("no system prompt: the built-in system.tmpl was not filled in")
+	}
+}

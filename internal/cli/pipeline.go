@@ -51,6 +51,9 @@ func (e *Env) answerPrompts() (*prompt.Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prompts: %w", err)
 	}
+	if err := fillPrompts(e, set); err != nil {
+		return nil, err
+	}
 	if err := answer.CheckPrompts(set); err != nil {
 		return nil, fmt.Errorf("prompts: %w (PROMPTS_DIR)", err)
 	}
@@ -79,4 +82,18 @@ func (e *Env) retriever(ctx context.Context, watch bool) (*library.Library, int,
 		}
 	}()
 	return lib, len(lib.Current().Docs), func() { stop(); <-done; lib.Close() }, nil
+}
+
+// fillPrompts completes set, loaded from PROMPTS_DIR, with the built-in
+// copies of the templates it lacks, so that a folder may override only
+// some of them; it logs which ones are built-in.
+func fillPrompts(e *Env, set *prompt.Set) error {
+	builtin, err := prompt.LoadFS(prompts.FS, "built-in prompts")
+	if err != nil {
+		return fmt.Errorf("built-in prompts: %w", err)
+	}
+	if filled := set.Fill(builtin); len(filled) > 0 {
+		e.Log.Debug("prompts folder lacks some templates; using the built-in ones", "dir", e.Config.PromptsDir, "templates", filled)
+	}
+	return nil
 }

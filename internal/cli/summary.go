@@ -145,8 +145,9 @@ func (e *Env) summarizerOver(lib *library.Library) (*summary.Summarizer, error) 
 	return summary.New(opts), nil
 }
 
-// summaryPrompts loads the prompt templates from PROMPTS_DIR when that
-// folder holds the summary templates, and the built-in ones otherwise.
+// summaryPrompts loads the prompt templates from PROMPTS_DIR, with the
+// built-in copies of those it lacks, or the built-in ones when there is no
+// such folder.
 func summaryPrompts(e *Env) (*prompt.Set, error) {
 	dir := e.Config.PromptsDir
 	if st, err := os.Stat(dir); err == nil && st.IsDir() {
@@ -154,11 +155,10 @@ func summaryPrompts(e *Env) (*prompt.Set, error) {
 		if err != nil {
 			return nil, fmt.Errorf("prompts: %w", err)
 		}
-		if err := set.Require(summary.TemplateNames...); err == nil {
-			return set, nil
-		} else {
-			e.Log.Warn("using the built-in summary prompts", "reason", err)
+		if err := fillPrompts(e, set); err != nil {
+			return nil, err
 		}
+		return set, nil
 	}
 	set, err := prompt.LoadFS(prompts.FS, "built-in prompts")
 	if err != nil {

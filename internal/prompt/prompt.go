@@ -117,6 +117,21 @@ func (s *Set) Names() []string {
 	return out
 }
 
+// Fill adds to s every template of defaults that s lacks (an operator's
+// prompts folder that overrides only some files) and returns their names,
+// sorted. Call it before s is shared.
+func (s *Set) Fill(defaults *Set) []string {
+	var filled []string
+	for n, t := range defaults.tmpls {
+		if _, ok := s.tmpls[n]; !ok {
+			s.tmpls[n] = t
+			filled = append(filled, n)
+		}
+	}
+	sort.Strings(filled)
+	return filled
+}
+
 // Has reports whether the template name is loaded.
 func (s *Set) Has(name string) bool { _, ok := s.tmpls[name]; return ok }
 

@@ -4,9 +4,11 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"storybot/internal/chat"
 	"storybot/internal/prompt"
@@ -227,4 +229,24 @@ func FuzzFence(f *testing.F) {
 			t.Errorf("Fence(%q) = %q changed more than spacing", s, got)
 		}
 	})
+}
+
+func TestFill(t *testing.T) {
+	own, err := prompt.LoadFS(fstest.MapFS{"answer.tmpl": {Data: []byte("mine {{.}}")}}, "own")
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, err := prompt.LoadFS(fstest.MapFS{"answer.tmpl": {Data: []byte("default {{.}}")}, "system.tmpl": {Data: []byte("rules")}, "condense.tmpl": {Data: []byte("c")}}, "defaults")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := own.Fill(def); !reflect.DeepEqual(got, []string{"condense", "system"}) {
+		t.Errorf("filled %q", got)
+	}
+	if got, _ := own.Render("answer", "x"); got != "mine x" {
+		t.Errorf("answer = %q: the folder's own template must win", got)
+	}
+	if got, _ := own.Render("system", nil); got != "rules" {
+		t.Errorf("system = %q", got)
+	}
 }
