@@ -74,14 +74,7 @@ func TestSIGTERMStopsTheBotGracefully(t *testing.T) {
 	})
 
 	dc.WaitConnected(t, 1)
-	dc.Wait(t, "command registration", func(reqs []discordtest.Request) bool {
-		for _, r := range reqs {
-			if r.Method == "PUT" && strings.HasSuffix(r.Path, "/commands") {
-				return true
-			}
-		}
-		return false
-	})
+	dc.WaitCommandsRegistered(t)
 	ask := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "Why did Albania cut ties with Iran?"})
 	orig := "/webhooks/" + discordtest.AppID + "/itok-" + ask["id"].(string) + "/messages/@original"
 	dc.Dispatch(t, "INTERACTION_CREATE", ask)

@@ -463,6 +463,20 @@ func (s *Server) Wait(t testing.TB, what string, cond func([]Request) bool) []Re
 	}
 }
 
+// WaitCommandsRegistered blocks until the bot has registered its slash
+// commands (a PUT to .../commands), the sign that it is ready.
+func (s *Server) WaitCommandsRegistered(t testing.TB) {
+	t.Helper()
+	s.Wait(t, "command registration", func(reqs []Request) bool {
+		for _, r := range reqs {
+			if r.Method == "PUT" && strings.HasSuffix(r.Path, "/commands") {
+				return true
+			}
+		}
+		return false
+	})
+}
+
 // Dump renders requests for failure messages.
 func Dump(reqs []Request) string {
 	var b strings.Builder

@@ -51,14 +51,7 @@ func runBotIn(t *testing.T, model *llmtest.Server, knowledgeDir string) (*discor
 		}
 	})
 	dc.WaitConnected(t, 1)
-	dc.Wait(t, "command registration", func(reqs []discordtest.Request) bool {
-		for _, r := range reqs {
-			if r.Method == "PUT" && strings.HasSuffix(r.Path, "/commands") {
-				return true
-			}
-		}
-		return false
-	})
+	dc.WaitCommandsRegistered(t)
 	return dc, logs
 }
 

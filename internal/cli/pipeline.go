@@ -39,19 +39,11 @@ func (e *Env) newPipeline(ctx context.Context, lib answer.Retriever) (*answer.Pi
 	return p, nil
 }
 
-// answerPrompts loads PROMPTS_DIR when it exists and the built-in prompts
-// otherwise.
+// answerPrompts loads the prompts (see promptSet) and checks that the
+// answer templates render.
 func (e *Env) answerPrompts() (*prompt.Set, error) {
-	dir := e.Config.PromptsDir
-	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		e.Log.Debug("prompts folder not found; using the built-in prompts", "dir", dir)
-		return prompt.LoadFS(prompts.FS, "built-in prompts")
-	}
-	set, err := prompt.Load(dir)
+	set, err := e.promptSet()
 	if err != nil {
-		return nil, fmt.Errorf("prompts: %w", err)
-	}
-	if err := fillPrompts(e, set); err != nil {
 		return nil, err
 	}
 	if err := answer.CheckPrompts(set); err != nil {
@@ -84,16 +76,25 @@ func (e *Env) retriever(ctx context.Context, watch bool) (*library.Library, int,
 	return lib, len(lib.Current().Docs), func() { stop(); <-done; lib.Close() }, nil
 }
 
-// fillPrompts completes set, loaded from PROMPTS_DIR, with the built-in
-// copies of the templates it lacks, so that a folder may override only
-// some of them; it logs which ones are built-in.
-func fillPrompts(e *Env, set *prompt.Set) error {
+// promptSet loads PROMPTS_DIR, completed with the built-in copies of the
+// templates it lacks (a folder may override only some of them), or the
+// built-in prompts when there is no such folder.
+func (e *Env) promptSet() (*prompt.Set, error) {
+	dir := e.Config.PromptsDir
 	builtin, err := prompt.LoadFS(prompts.FS, "built-in prompts")
 	if err != nil {
-		return fmt.Errorf("built-in prompts: %w", err)
+		return nil, fmt.Errorf("built-in prompts: %w", err)
+	}
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		e.Log.Debug("prompts folder not found; using the built-in prompts", "dir", dir)
+		return builtin, nil
+	}
+	set, err := prompt.Load(dir)
+	if err != nil {
+		return nil, fmt.Errorf("prompts: %w", err)
 	}
 	if filled := set.Fill(builtin); len(filled) > 0 {
-		e.Log.Debug("prompts folder lacks some templates; using the built-in ones", "dir", e.Config.PromptsDir, "templates", filled)
+		e.Log.Debug("prompts folder lacks some templates; using the built-in ones", "dir", dir, "templates", filled)
 	}
-	return nil
+	return set, nil
 }

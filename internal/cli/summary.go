@@ -151,14 +151,7 @@ func (e *Env) summarizerOver(lib *library.Library) (*summary.Summarizer, error) 
 func summaryPrompts(e *Env) (*prompt.Set, error) {
 	dir := e.Config.PromptsDir
 	if st, err := os.Stat(dir); err == nil && st.IsDir() {
-		set, err := prompt.Load(dir)
-		if err != nil {
-			return nil, fmt.Errorf("prompts: %w", err)
-		}
-		if err := fillPrompts(e, set); err != nil {
-			return nil, err
-		}
-		return set, nil
+		return e.promptSet()
 	}
 	set, err := prompt.LoadFS(prompts.FS, "built-in prompts")
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"path"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -73,12 +74,11 @@ func build(ctx context.Context, rel, ext string, pages []string, chars int) (*Do
 		if pi == 0 {
 			if end := frontMatter(lines); end > 0 {
 				for _, l := range lines[1:end] {
-					k, v, ok := strings.Cut(strings.TrimSpace(l), ":")
+					k, v, ok := field(l)
 					if !ok {
 						continue
 					}
-					v = strings.Trim(strings.TrimSpace(v), `"'`)
-					switch strings.ToLower(strings.TrimSpace(k)) {
+					switch k {
 					case "title":
 						doc.Title = v
 					case "date":
@@ -145,7 +145,7 @@ func build(ctx context.Context, rel, ext string, pages []string, chars int) (*Do
 			id := hashHex([]byte(rel + "\x00" + ps.p.Text))[:16]
 			if n := seen[id]; n > 0 {
 				seen[id] = n + 1
-				id = id + "-" + itoa(n)
+				id = id + "-" + strconv.Itoa(n)
 			} else {
 				seen[id] = 1
 			}
@@ -163,19 +163,6 @@ func build(ctx context.Context, rel, ext string, pages []string, chars int) (*Do
 		doc.Passages[i].Title = doc.Title
 	}
 	return doc, nil
-}
-
-func itoa(n int) string {
-	var b [20]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			return string(b[i:])
-		}
-	}
 }
 
 func isDate(s string) bool {
@@ -533,14 +520,20 @@ func withTitle(paras []*para, title string, n int) []*para {
 	return append([]*para{head, rest}, paras[1:]...)
 }
 
+// field splits a "Key: value" line into its key, lower-cased, and its
+// value, unquoted; ok is false without a colon.
+func field(l string) (key, value string, ok bool) {
+	k, v, ok := strings.Cut(strings.TrimSpace(l), ":")
+	if !ok {
+		return "", "", false
+	}
+	return strings.ToLower(strings.TrimSpace(k)), strings.Trim(strings.TrimSpace(v), `"'`), true
+}
+
 // titleField returns the value of a "Title: value" line.
 func titleField(l string) (string, bool) {
-	k, v, ok := strings.Cut(l, ":")
-	if !ok || !strings.EqualFold(strings.TrimSpace(k), "title") {
-		return "", false
-	}
-	v = strings.Trim(strings.TrimSpace(v), `"'`)
-	return v, v != ""
+	k, v, ok := field(l)
+	return v, ok && k == "title" && v != ""
 }
 
 // metaKeys are the keys of "Key: value" lines that describe a document
