@@ -113,6 +113,25 @@ type Options struct {
 	HTTPClient      *http.Client  // its Transport is wrapped to reach APIURL; default a new client
 	// OnReady, when set, is called after commands are registered on READY.
 	OnReady func(appID, botUserID string)
+	// Observer is told about the gateway and the work in flight, for
+	// metrics and readiness.
+	Observer Observer
+}
+
+// Observer is told what the bot does; every field may be nil. Its
+// functions are called from discordgo's and the bot's goroutines and must
+// be safe for concurrent use.
+type Observer struct {
+	// Connected is called when the gateway connects (reconnect: not the
+	// first time) and, with up false, when it disconnects.
+	Connected func(up, reconnect bool)
+	// Resumed is called when a gateway session is resumed.
+	Resumed func()
+	// InFlight is called with +1 when an interaction's or a message's work
+	// starts in the background and -1 when it ends.
+	InFlight func(delta int)
+	// RateLimited is called for each question refused by the rate limit.
+	RateLimited func()
 }
 
 // Bot is a running Discord bot. Create it with New and run it with Run.
@@ -171,7 +190,7 @@ func New(opts Options) (*Bot, error) {
 	b := &Bot{
 		opts:    opts,
 		log:     opts.Log,
-		limiter: NewLimiter(opts.RateLimitPerUser, time.Minute, nil),
+		limiter: NewLimiter(opts.RateLimitPerUser, time.Minute, nil).onDeny(opts.Observer.RateLimited),
 		summ:    opts.Summarizer,
 		answers: newAnswerStore(answersKept, opts.DataDir, opts.Log),
 		jobs:    newJobs(),
@@ -208,7 +227,23 @@ func (b *Bot) Run(ctx context.Context) error {
 	defer b.stopWork()
 
 	s.AddHandler(b.onReady)
-	s.AddHandler(func(s *discordgo.Session, r *discordgo.Resumed) { b.log.Info("gateway session resumed") })
+	var connects atomic.Int64
+	s.AddHandler(func(s *discordgo.Session, _ *discordgo.Connect) {
+		if f := b.opts.Observer.Connected; f != nil {
+			f(true, connects.Add(1) > 1)
+		}
+	})
+	s.AddHandler(func(s *discordgo.Session, _ *discordgo.Disconnect) {
+		if f := b.opts.Observer.Connected; f != nil {
+			f(false, false)
+		}
+	})
+	s.AddHandler(func(s *discordgo.Session, r *discordgo.Resumed) {
+		b.log.Info("gateway session resumed")
+		if f := b.opts.Observer.Resumed; f != nil {
+			f()
+		}
+	})
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(b.onMessage)
 	s.AddHandler(b.onThreadDelete)
@@ -395,8 +430,15 @@ func (b *Bot) goWork(name string, f func(ctx context.Context)) bool {
 		return false
 	}
 	b.wg.Add(1)
+	inFlight := b.opts.Observer.InFlight
+	if inFlight != nil {
+		inFlight(1)
+	}
 	go func() {
 		defer b.wg.Done()
+		if inFlight != nil {
+			defer inFlight(-1)
+		}
 		defer func() {
 			if p := recover(); p != nil {
 				b.log.Error("background work panicked", "work", name, "panic", fmt.Sprint(p))

@@ -148,7 +148,7 @@ func (b *Bot) answerInto(ctx context.Context, j askJob, out Output) error {
 			out.Progress(ctx, Message{Content: progressText(streamed.String()), Components: buttons})
 		}
 	}
-	a, err := b.opts.Asker.Ask(ctx, answer.Request{Question: j.question, History: j.history}, onEvent)
+	a, err := b.opts.Asker.Ask(ctx, answer.Request{Question: j.question, History: j.history, GuildID: j.guildID, UserID: j.userID}, onEvent)
 	fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer fcancel()
 	switch {

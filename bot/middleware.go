@@ -177,6 +177,14 @@ type Limiter struct {
 	now    func() time.Time
 	mu     sync.Mutex
 	seen   map[string][]time.Time
+	denied func() // called for each refusal; nil: nothing
+}
+
+// onDeny makes l call f (when not nil) for each event it refuses, and
+// returns l.
+func (l *Limiter) onDeny(f func()) *Limiter {
+	l.denied = f
+	return l
 }
 
 // NewLimiter allows n events per user in each window; n ≤ 0 allows all. now
@@ -206,6 +214,9 @@ func (l *Limiter) Allow(user string) (bool, time.Duration) {
 	}
 	if len(keep) >= l.n {
 		l.seen[user] = keep
+		if l.denied != nil {
+			l.denied()
+		}
 		return false, l.window - now.Sub(keep[0])
 	}
 	l.seen[user] = append(keep, now)

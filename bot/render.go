@@ -96,10 +96,14 @@ func answerNotes(a answer.Answer) []string {
 	warnings := a.Warnings
 	if a.Mode == answer.ModeExtractive && !a.Refused && len(a.Citations) > 0 {
 		i := slices.IndexFunc(warnings, func(w string) bool { return quotedBecause[w] != "" })
+		j := slices.IndexFunc(warnings, func(w string) bool { return strings.HasPrefix(w, answer.WarnNoModel) })
 		switch {
 		case i >= 0:
 			notes = append(notes, "⚠️ Quoted from the sources: "+quotedBecause[warnings[i]]+".")
 			warnings = slices.Delete(slices.Clone(warnings), i, i+1)
+		case j >= 0: // kept from the model on purpose (a spent token budget): the reason follows the prefix
+			notes = append(notes, "⚠️ Quoted from the sources: "+strings.TrimSuffix(strings.TrimPrefix(warnings[j], answer.WarnNoModel), ".")+".")
+			warnings = slices.Delete(slices.Clone(warnings), j, j+1)
 		case len(warnings) > 0: // a summary or timeline whose model failed: the warning says how
 			notes = append(notes, "Quoted from the sources (the language model's answer could not be used).")
 		default:

@@ -24,6 +24,13 @@ type Request struct {
 	Question string
 	History  []chat.Message // earlier turns of the conversation, oldest first; may be empty
 	K        int            // passages to retrieve; 0 means the pipeline's default
+	// GuildID and UserID say who asks in Discord ("" elsewhere), for the
+	// adapters around the pipeline (token budgets); the pipeline ignores them.
+	GuildID, UserID string
+	// NoModel, when not "", answers without the model (quoting the
+	// sources, as offline) and adds it to the answer's warnings: the
+	// reason, such as a spent token budget.
+	NoModel string
 }
 
 // Citation is one numbered source of an answer, resolved to a passage a

@@ -215,6 +215,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (A
 	if onEvent == nil {
 		onEvent = func(Event) {}
 	}
+	if req.NoModel != "" && p.opts.Model != nil {
+		return p.askWithoutModel(ctx, req, onEvent)
+	}
 	start := p.opts.Now()
 	q := dropMentions(req.Question)
 	if q == "" {

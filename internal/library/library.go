@@ -103,6 +103,10 @@ type Options struct {
 	Workers int
 	// Log receives warnings and refresh reports; nil discards.
 	Log *slog.Logger
+	// OnRefresh, when set, is called with the report of every refresh that
+	// succeeded, the first build in Open included (for metrics). It must
+	// not block.
+	OnRefresh func(Report)
 
 	loadWorkers int                                                                                              // segments read at once by Open; 0: GOMAXPROCS
 	now         func() time.Time                                                                                 // nil: time.Now
@@ -264,6 +268,7 @@ func Open(ctx context.Context, opts Options) (*Library, error) {
 		save()
 	}
 	l.last.Store(&rep)
+	l.refreshed(rep)
 	return l, nil
 }
 
@@ -378,11 +383,19 @@ func (l *Library) loop() {
 		f.rep, f.err = rep, err
 		if err == nil {
 			l.last.Store(&rep)
+			l.refreshed(rep)
 		}
 		if save != nil {
 			l.scheduleSave(save)
 		}
 		close(f.done)
+	}
+}
+
+// refreshed tells Options.OnRefresh about rep.
+func (l *Library) refreshed(rep Report) {
+	if l.opts.OnRefresh != nil {
+		l.opts.OnRefresh(rep)
 	}
 }
 

@@ -59,6 +59,52 @@ type Config struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Jitter returns a number in [0, 1); default math/rand/v2.
 	Jitter func() float64
+	// Observer receives what the client sees of the model, for metrics.
+	Observer Observer
+}
+
+// Observer is told about model calls; every field may be nil. Its
+// functions are called from the goroutine making the call and must be safe
+// for concurrent use.
+type Observer struct {
+	// Error is called for each failed try with its class: "429", "5xx",
+	// "timeout", "broken_stream" or "other".
+	Error func(class string)
+	// Retry is called before each try after the first.
+	Retry func()
+	// Usage is called with the tokens a successful call reported.
+	Usage func(chat.Usage)
+	// FirstToken is called with the time from a streamed try's start to its
+	// first text.
+	FirstToken func(time.Duration)
+}
+
+// Error classes given to Observer.Error.
+const (
+	ClassRateLimited  = "429"
+	ClassServer       = "5xx"
+	ClassTimeout      = "timeout"
+	ClassBrokenStream = "broken_stream"
+	ClassOther        = "other"
+)
+
+func (o Observer) error(class string) {
+	if o.Error != nil {
+		o.Error(class)
+	}
+}
+
+// errorClass names the class of a failed try with the given HTTP status
+// (0: none; the connection failed or the reply was not a completion).
+func errorClass(status int) string {
+	switch {
+	case status == http.StatusTooManyRequests:
+		return ClassRateLimited
+	case status >= 500 || status == 0:
+		return ClassServer
+	default:
+		return ClassOther
+	}
 }
 
 // FromConfig maps storybot's configuration to a Config.
@@ -209,7 +255,14 @@ func (c *Client) Complete(ctx context.Context, req chat.Request, onDelta func(st
 		var streamed bool
 		var err error
 		if onDelta != nil {
-			resp, streamed, err = c.stream(tctx, oreq, onDelta, func() { idle.Reset(c.cfg.Timeout) })
+			first := true
+			resp, streamed, err = c.stream(tctx, oreq, func(d string) {
+				if first && c.cfg.Observer.FirstToken != nil {
+					c.cfg.Observer.FirstToken(time.Since(start))
+				}
+				first = false
+				onDelta(d)
+			}, func() { idle.Reset(c.cfg.Timeout) })
 		} else {
 			resp, err = c.once(tctx, oreq)
 		}
@@ -219,18 +272,26 @@ func (c *Client) Complete(ctx context.Context, req chat.Request, onDelta func(st
 		if err == nil {
 			c.log.Debug("model answered", "try", try, "ms", time.Since(start).Milliseconds(),
 				"prompt_tokens", resp.Usage.PromptTokens, "completion_tokens", resp.Usage.CompletionTokens)
+			if c.cfg.Observer.Usage != nil {
+				c.cfg.Observer.Usage(resp.Usage)
+			}
 			return resp, nil
 		}
 		if ctx.Err() != nil {
 			return chat.Response{}, ctx.Err()
 		}
 		if timedOut {
+			c.cfg.Observer.error(ClassTimeout)
 			c.log.Warn("model timed out", "try", try, "timeout", c.cfg.Timeout)
 			return chat.Response{}, fmt.Errorf("%w: no answer from %s within %s (OPENAI_TIMEOUT)", chat.ErrUnavailable, c.host, c.cfg.Timeout)
 		}
 		status, retryable := classify(err)
 		lastErr = describe(status, err, c.cfg.APIKey)
+		if !streamed {
+			c.cfg.Observer.error(errorClass(status))
+		}
 		if streamed {
+			c.cfg.Observer.error(ClassBrokenStream)
 			c.log.Warn("model stream broke mid-answer", "try", try, "err", lastErr)
 			return chat.Response{}, fmt.Errorf("%w: the answer stream broke: %v", chat.ErrUnavailable, lastErr)
 		}
@@ -245,6 +306,9 @@ func (c *Client) Complete(ctx context.Context, req chat.Request, onDelta func(st
 		c.log.Info("model call failed, retrying", "try", try, "status", status, "wait", wait, "err", lastErr)
 		if err := c.cfg.Sleep(ctx, wait); err != nil {
 			return chat.Response{}, err
+		}
+		if c.cfg.Observer.Retry != nil {
+			c.cfg.Observer.Retry()
 		}
 	}
 }
