@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"storybot/internal/answer"
+	"storybot/internal/metrics"
 )
 
 // asker is what ask and the console need from the answer pipeline.
@@ -57,7 +58,7 @@ func cmdAsk(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("ask: %w", err)
 	}
-	return runAsk(ctx, e, p, q, *k, *asJSON)
+	return runAsk(ctx, e, e.asker(p, metrics.SourceCLI), q, *k, *asJSON)
 }
 
 // runAsk asks and prints; it is cmdAsk after setup.

@@ -10,6 +10,7 @@ import (
 	"storybot/internal/answer"
 	"storybot/internal/feedback"
 	"storybot/internal/library"
+	"storybot/internal/metrics"
 	"storybot/internal/summary"
 )
 
@@ -32,11 +33,19 @@ func cmdBot(ctx context.Context, e *Env, args []string) error {
 	if e.Config.DiscordToken == "" {
 		return usageErrorf("bot: DISCORD_TOKEN is not set: put your bot's token (developer portal, Bot tab) in .env, or run 'storybot console' to chat in the terminal")
 	}
+	ready := &readiness{needGateway: true}
+	stopOps, err := e.serveOps(ctx, ready)
+	if err != nil {
+		return fmt.Errorf("bot: %w", err)
+	}
+	defer stopOps()
 	lib, err := e.openLibrary(ctx)
 	if err != nil {
 		return fmt.Errorf("bot: %w", err)
 	}
 	defer lib.Close()
+	e.observeLibrary(lib)
+	ready.knowledge.Store(true)
 	if e.Config.Watch {
 		go func() {
 			if err := lib.Watch(ctx); err != nil {
@@ -52,8 +61,9 @@ func cmdBot(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("bot: %w", err)
 	}
-	opts := e.botOptions(p, libraryCatalog{lib}, summ)
+	opts := e.botOptions(e.asker(p, metrics.SourceDiscord), libraryCatalog{lib}, summ)
 	opts.Editor = libraryCatalog{lib}
+	opts.Observer = e.botObserver(ready)
 	b, err := bot.New(opts)
 	if err != nil {
 		return err

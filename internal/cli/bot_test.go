@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -24,12 +25,19 @@ func runBot(t *testing.T, model *llmtest.Server) (*discordtest.Server, *syncbuf.
 
 func runBotIn(t *testing.T, model *llmtest.Server, knowledgeDir string) (*discordtest.Server, *syncbuf.Buffer) {
 	t.Helper()
+	return runBotEnv(t, model, knowledgeDir, nil)
+}
+
+// runBotEnv is runBotIn with more settings (extra wins).
+func runBotEnv(t *testing.T, model *llmtest.Server, knowledgeDir string, extra map[string]string) (*discordtest.Server, *syncbuf.Buffer) {
+	t.Helper()
 	dc := discordtest.New(t)
 	env := map[string]string{
 		"DISCORD_TOKEN": discordtest.Token, "DISCORD_API_URL": dc.URL(), "DISCORD_GUILD_ID": discordtest.GuildID,
 		"KNOWLEDGE_DIR": knowledgeDir, "DATA_DIR": t.TempDir(), "PROMPTS_DIR": t.TempDir() + "/none",
 		"WATCH_KNOWLEDGE": "false", "OPENAI_BASE_URL": model.URL(), "OPENAI_API_KEY": "sk-test", "LOG_LEVEL": "debug",
 	}
+	maps.Copy(env, extra)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	logs := &syncbuf.Buffer{}

@@ -20,6 +20,7 @@ import (
 
 	"storybot/internal/config"
 	"storybot/internal/llm"
+	"storybot/internal/metrics"
 )
 
 // Env is what a command runs with: its streams, the configuration and a
@@ -38,13 +39,20 @@ type Env struct {
 
 	modelOnce sync.Once
 	model     *llm.Client
+
+	metricsOnce sync.Once
+	metr        *metrics.Metrics
 }
 
 // modelClient returns the one language-model client of this run, so that
 // OPENAI_MAX_CONCURRENCY caps every model call (answers and summaries alike).
 // Call it only when e.Config.LLMEnabled(). Safe for concurrent use.
 func (e *Env) modelClient() *llm.Client {
-	e.modelOnce.Do(func() { e.model = llm.New(llm.FromConfig(e.Config), e.Log) })
+	e.modelOnce.Do(func() {
+		cfg := llm.FromConfig(e.Config)
+		cfg.Observer = e.llmObserver()
+		e.model = llm.New(cfg, e.Log)
+	})
 	return e.model
 }
 
@@ -66,6 +74,8 @@ func commands() []command {
 		{"timeline", "[--doc D] [--json]", "the dated events of the story, in order, cited", cmdTimeline},
 		{"feedback", "[--json]", "print the 👍/👎 feedback recorded from Discord", cmdFeedback},
 		{"check", "[--json]", "check the setup: knowledge, data folder, prompts, model, embeddings, Discord", cmdCheck},
+		{"usage", "[--json]", "the model tokens used per server and day (token budgets)", cmdUsage},
+		{"healthcheck", "", "exit 0 when the running storybot's /healthz (METRICS_ADDR) answers", cmdHealthcheck},
 		{"console", "", "chat with the bot in the terminal (the default without DISCORD_TOKEN)", cmdConsole},
 		{"bot", "", "run the Discord bot (the default with DISCORD_TOKEN)", cmdBot},
 	}
@@ -161,7 +171,7 @@ func (e *Env) loadConfig() error {
 		cfg.DataDir = e.dataFlag
 	}
 	e.Config = cfg
-	e.Log = newLogger(e.Stderr, cfg.LogLevel)
+	e.Log = newLogger(e.Stderr, cfg.LogLevel, cfg.LogFormat)
 	return nil
 }
 
@@ -280,8 +290,14 @@ func upperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-func newLogger(w io.Writer, level string) *slog.Logger {
+// newLogger logs at level to w, as text or, with format "json", one JSON
+// object a line (LOG_FORMAT).
+func newLogger(w io.Writer, level, format string) *slog.Logger {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(level))
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+	opts := &slog.HandlerOptions{Level: l}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }

@@ -11,6 +11,7 @@ import (
 
 	"storybot/internal/answer"
 	"storybot/internal/chat"
+	"storybot/internal/metrics"
 )
 
 // consoleHistory is how many earlier messages follow-ups can refer to.
@@ -34,6 +35,12 @@ func cmdConsole(ctx context.Context, e *Env, args []string) error {
 	}
 	ctx, cancel := context.WithCancel(ctx) // stops the folder watcher on return
 	defer cancel()
+	ready := &readiness{}
+	stopOps, err := e.serveOps(ctx, ready)
+	if err != nil {
+		return fmt.Errorf("console: %w", err)
+	}
+	defer stopOps()
 	lib, ndocs, closeFn, err := e.retriever(ctx, true)
 	if ctx.Err() != nil {
 		return nil // interrupted while starting: end quietly
@@ -42,6 +49,8 @@ func cmdConsole(ctx context.Context, e *Env, args []string) error {
 		return fmt.Errorf("console: %w", err)
 	}
 	defer closeFn()
+	e.observeLibrary(lib)
+	ready.knowledge.Store(true)
 	p, err := e.newPipeline(ctx, lib)
 	if err != nil {
 		return fmt.Errorf("console: %w", err)
@@ -51,7 +60,7 @@ func cmdConsole(ctx context.Context, e *Env, args []string) error {
 		return fmt.Errorf("console: %w", err)
 	}
 	tools := consoleTools{lib: lib, sum: sum}
-	return runConsole(ctx, e, p, tools, consoleInfo{docs: ndocs, dir: e.Config.KnowledgeDir, online: p.Online(), model: e.Config.OpenAIModel})
+	return runConsole(ctx, e, e.asker(p, metrics.SourceConsole), tools, consoleInfo{docs: ndocs, dir: e.Config.KnowledgeDir, online: p.Online(), model: e.Config.OpenAIModel})
 }
 
 // consoleInfo is what the console's greeting says.

@@ -41,6 +41,7 @@ func (e *Env) libraryOptions() library.Options {
 		MaxUploadBytes: e.Config.MaxUploadBytes,
 		CacheKey:       executableHash(),
 		Log:            e.Log,
+		OnRefresh:      e.onRefresh,
 	}
 	if emb := e.embedder(); emb != nil {
 		opts.Search.Embedder = emb

@@ -24,7 +24,7 @@ func (e *Env) newPipeline(ctx context.Context, lib answer.Retriever) (*answer.Pi
 		return nil, err
 	}
 	opts := answer.Options{
-		Retriever:        lib,
+		Retriever:        timedRetriever{next: lib, m: e.metrics()},
 		Prompts:          set,
 		MaxContextTokens: e.Config.OpenAIMaxContextTokens,
 		Log:              e.Log,

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -24,7 +25,11 @@ type Config struct {
 	PromptsDir   string // PROMPTS_DIR, default ./prompts
 	MaxFileBytes int64  // MAX_FILE_BYTES, default 10 MB: larger knowledge files are skipped
 	LogLevel     string // LOG_LEVEL: debug, info (default), warn, error
-	Watch        bool   // WATCH_KNOWLEDGE, default true: re-index when the folder changes
+	LogFormat    string // LOG_FORMAT: text (default) or json (one JSON object a line, for log collectors)
+	// MetricsAddr (METRICS_ADDR, off when empty), such as 127.0.0.1:9091,
+	// is where /metrics, /healthz and /readyz are served.
+	MetricsAddr string
+	Watch       bool // WATCH_KNOWLEDGE, default true: re-index when the folder changes
 
 	OpenAIAPIKey           string        // OPENAI_API_KEY (secret)
 	OpenAIBaseURL          string        // OPENAI_BASE_URL, for Ollama, vLLM, LM Studio, OpenRouter
@@ -33,6 +38,12 @@ type Config struct {
 	OpenAIMaxConcurrency   int           // OPENAI_MAX_CONCURRENCY, default 4
 	OpenAIMaxContextTokens int           // OPENAI_MAX_CONTEXT_TOKENS, default 6000
 	OpenAIEmbeddingModel   string        // OPENAI_EMBEDDING_MODEL: enables dense retrieval when set
+	// DailyTokensPerServer and DailyTokensPerMember
+	// (MODEL_DAILY_TOKENS_PER_SERVER, MODEL_DAILY_TOKENS_PER_MEMBER; 0, the
+	// default, is no limit) cap the model tokens a Discord server and one
+	// member may spend a day (UTC); past them, answers quote the sources.
+	DailyTokensPerServer int
+	DailyTokensPerMember int
 
 	DiscordToken      string   // DISCORD_TOKEN (secret): without it the bot runs in the terminal
 	DiscordAPIURL     string   // DISCORD_API_URL, default https://discord.com
@@ -54,6 +65,7 @@ func Default() Config {
 		PromptsDir:             "./prompts",
 		MaxFileBytes:           10 << 20,
 		LogLevel:               "info",
+		LogFormat:              "text",
 		Watch:                  true,
 		OpenAIModel:            "gpt-4o-mini",
 		OpenAITimeout:          60 * time.Second,
@@ -145,6 +157,17 @@ func Load(envFile string, getenv func(string) string) (Config, error) {
 	default:
 		errs = append(errs, fmt.Errorf("LOG_LEVEL=%q: want debug, info, warn or error", c.LogLevel))
 	}
+	str("LOG_FORMAT", &c.LogFormat)
+	c.LogFormat = strings.ToLower(c.LogFormat)
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("LOG_FORMAT=%q: want text or json", c.LogFormat))
+	}
+	str("METRICS_ADDR", &c.MetricsAddr)
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
+			errs = append(errs, fmt.Errorf("METRICS_ADDR=%q: want host:port such as 127.0.0.1:9091 (or :9091 for every interface)", c.MetricsAddr))
+		}
+	}
 	if v := strings.TrimSpace(get("WATCH_KNOWLEDGE")); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -159,6 +182,8 @@ func Load(envFile string, getenv func(string) string) (Config, error) {
 	num("OPENAI_MAX_CONCURRENCY", &c.OpenAIMaxConcurrency, 1)
 	num("OPENAI_MAX_CONTEXT_TOKENS", &c.OpenAIMaxContextTokens, 500)
 	str("OPENAI_EMBEDDING_MODEL", &c.OpenAIEmbeddingModel)
+	num("MODEL_DAILY_TOKENS_PER_SERVER", &c.DailyTokensPerServer, 0)
+	num("MODEL_DAILY_TOKENS_PER_MEMBER", &c.DailyTokensPerMember, 0)
 	str("DISCORD_TOKEN", &c.DiscordToken)
 	str("DISCORD_API_URL", &c.DiscordAPIURL)
 	c.DiscordAPIURL = strings.TrimRight(c.DiscordAPIURL, "/")

@@ -45,17 +45,33 @@ func TestEnvironmentWinsOverFile(t *testing.T) {
 	}
 }
 
+func TestOpsSettings(t *testing.T) {
+	c, err := Load(filepath.Join(t.TempDir(), "none"), env(nil))
+	if err != nil || c.MetricsAddr != "" || c.LogFormat != "text" || c.DailyTokensPerServer != 0 || c.DailyTokensPerMember != 0 {
+		t.Fatalf("defaults: %+v %v", c, err)
+	}
+	c, err = Load(filepath.Join(t.TempDir(), "none"), env(map[string]string{"METRICS_ADDR": ":9091", "LOG_FORMAT": "JSON",
+		"MODEL_DAILY_TOKENS_PER_SERVER": "200000", "MODEL_DAILY_TOKENS_PER_MEMBER": "20000"}))
+	if err != nil || c.MetricsAddr != ":9091" || c.LogFormat != "json" || c.DailyTokensPerServer != 200000 || c.DailyTokensPerMember != 20000 {
+		t.Errorf("set: %+v %v", c, err)
+	}
+}
+
 func TestInvalidValuesNameTheVariable(t *testing.T) {
 	for k, v := range map[string]string{
-		"OPENAI_TIMEOUT":         "soon",
-		"SHUTDOWN_TIMEOUT":       "-5s",
-		"RATE_LIMIT_PER_USER":    "-1",
-		"OPENAI_MAX_CONCURRENCY": "0",
-		"MAX_FILE_BYTES":         "lots",
-		"DISCORD_API_URL":        "discord.com",
-		"LOG_LEVEL":              "loud",
-		"WATCH_KNOWLEDGE":        "maybe",
-		"OPENAI_BASE_URL":        "localhost:11434",
+		"OPENAI_TIMEOUT":                "soon",
+		"SHUTDOWN_TIMEOUT":              "-5s",
+		"RATE_LIMIT_PER_USER":           "-1",
+		"OPENAI_MAX_CONCURRENCY":        "0",
+		"MAX_FILE_BYTES":                "lots",
+		"DISCORD_API_URL":               "discord.com",
+		"LOG_LEVEL":                     "loud",
+		"WATCH_KNOWLEDGE":               "maybe",
+		"OPENAI_BASE_URL":               "localhost:11434",
+		"LOG_FORMAT":                    "xml",
+		"METRICS_ADDR":                  "9091",
+		"MODEL_DAILY_TOKENS_PER_SERVER": "-1",
+		"MODEL_DAILY_TOKENS_PER_MEMBER": "lots",
 	} {
 		_, err := Load(filepath.Join(t.TempDir(), "none"), env(map[string]string{k: v}))
 		if err == nil || !strings.Contains(err.Error(), k) {

@@ -1,0 +1,296 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"storybot/bot/discordtest"
+	"storybot/internal/budget"
+	"storybot/internal/chat"
+	"storybot/internal/llm/llmtest"
+	"storybot/internal/syncbuf"
+)
+
+// waitFor polls cond until it holds, failing the test after 30 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+var metricsAddrRe = regexp.MustCompile(`serving metrics and health checks" addr=(\S+)`)
+
+// opsAddr waits for the log line that gives the metrics server's address.
+func opsAddr(t *testing.T, logs fmt.Stringer) string {
+	t.Helper()
+	var addr string
+	waitFor(t, "the metrics server", func() bool {
+		m := metricsAddrRe.FindStringSubmatch(logs.String())
+		if m != nil {
+			addr = m[1]
+		}
+		return m != nil
+	})
+	return addr
+}
+
+func httpGet(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
+}
+
+// scrape reads /metrics into "name{labels}" → value.
+func scrape(t *testing.T, addr string) map[string]float64 {
+	t.Helper()
+	code, body := httpGet(t, "http://"+addr+"/metrics")
+	if code != 200 {
+		t.Fatalf("/metrics: %d", code)
+	}
+	out := map[string]float64{}
+	sc := bufio.NewScanner(strings.NewReader(body))
+	for sc.Scan() {
+		l := sc.Text()
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		i := strings.LastIndexByte(l, ' ')
+		v, err := strconv.ParseFloat(l[i+1:], 64)
+		if err != nil {
+			t.Fatalf("line %q: %v", l, err)
+		}
+		out[l[:i]] = v
+	}
+	return out
+}
+
+// expect checks metrics against want, naming every difference.
+func expect(t *testing.T, got map[string]float64, want map[string]float64) {
+	t.Helper()
+	for k, v := range want {
+		g, ok := got[k]
+		switch {
+		case !ok:
+			t.Errorf("%s is missing", k)
+		case g != v:
+			t.Errorf("%s = %v, want %v", k, g, v)
+		}
+	}
+}
+
+// A scripted console run with METRICS_ADDR: a question the model answers
+// after a 429, one the knowledge does not cover, one whose stream breaks
+// (answered by quoting), and a /refresh that adds a document and skips a
+// binary file. Every counter moves by what happened, and no more.
+func TestMetricsAfterScriptedConsoleRun(t *testing.T) {
+	kdir := t.TempDir()
+	story, err := os.ReadFile(filepath.Join(askStory, "Albania-cuts-ties-with-Iran-2022-09-07.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(kdir, "Albania-cuts-ties-with-Iran-2022-09-07.txt"), story, 0o644)
+
+	model := llmtest.New(t)
+	var mu sync.Mutex
+	tries := map[string]int{}
+	model.OnChat(func(r llmtest.Request) llmtest.Reply {
+		last := r.Messages[len(r.Messages)-1].Content
+		if mt, _ := r.Body["max_tokens"].(float64); mt == 120 { // the condense step: the question stands alone
+			return llmtest.Reply{Text: "Why did Albania cut ties with Iran?"}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case strings.Contains(last, "Who helped Albania"):
+			tries["who"]++
+			if tries["who"] == 1 {
+				return llmtest.Reply{Status: 429}
+			}
+			return llmtest.Reply{Text: "The US and private sector representatives helped Albania recover [1].", Usage: chat.Usage{PromptTokens: 100, CompletionTokens: 20}}
+		default:
+			return llmtest.Reply{Text: "Albania cut ties because of the attack [1] and", BreakAfter: 2}
+		}
+	})
+	env := map[string]string{"KNOWLEDGE_DIR": kdir, "DATA_DIR": t.TempDir(), "PROMPTS_DIR": t.TempDir() + "/none", "WATCH_KNOWLEDGE": "false",
+		"OPENAI_BASE_URL": model.URL(), "METRICS_ADDR": "127.0.0.1:0", "LOG_FORMAT": "json"}
+	inR, inW := io.Pipe()
+	out, logs := &syncbuf.Buffer{}, &syncbuf.Buffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(context.Background(), []string{"--env-file", "/nonexistent", "console"}, inR, out, logs, func(k string) string { return env[k] })
+	}()
+	addr := opsAddr(t, &syncbufJSON{logs})
+	prompts := func() int { return strings.Count(out.String(), "\n» ") }
+	waitFor(t, "the console", func() bool { return prompts() == 1 })
+	for i, line := range []string{"Who helped Albania recover from the attack?", "Why did Albania cut ties with Iran?", "What is the tallest mountain in Africa?", "/refresh"} {
+		if line == "/refresh" {
+			os.WriteFile(filepath.Join(kdir, "talks.md"), []byte("# Talks\n\nThe foreign ministers met in Tirana.\n"), 0o644)
+			os.WriteFile(filepath.Join(kdir, "blob.txt"), []byte("\x00\x01\x02\x03 binary"), 0o644)
+		}
+		io.WriteString(inW, line+"\n")
+		waitFor(t, "an answer to "+line, func() bool { return prompts() == i+2 })
+	}
+	if code, body := httpGet(t, "http://"+addr+"/readyz"); code != 200 {
+		t.Errorf("/readyz: %d %s", code, body)
+	}
+	m := scrape(t, addr)
+	expect(t, m, map[string]float64{
+		`storybot_questions_total{mode="llm",refused="false",source="console"}`:        1,
+		`storybot_questions_total{mode="llm",refused="true",source="console"}`:         1,
+		`storybot_questions_total{mode="extractive",refused="false",source="console"}`: 1,
+		`storybot_questions_total{mode="llm",refused="false",source="discord"}`:        0,
+		`storybot_answer_duration_seconds_count{source="console"}`:                     3,
+		`storybot_retrieval_duration_seconds_count`:                                    3,
+		`storybot_model_first_token_seconds_count`:                                     2,
+		`storybot_model_errors_total{class="429"}`:                                     1,
+		`storybot_model_errors_total{class="broken_stream"}`:                           1,
+		`storybot_model_errors_total{class="5xx"}`:                                     0,
+		`storybot_model_errors_total{class="timeout"}`:                                 0,
+		`storybot_model_retries_total`:                                                 1,
+		`storybot_model_tokens_total{kind="prompt"}`:                                   100,
+		`storybot_model_tokens_total{kind="completion"}`:                               20,
+		`storybot_rate_limited_questions_total`:                                        0,
+		`storybot_interactions_in_flight`:                                              0,
+		`storybot_refresh_duration_seconds_count`:                                      2,
+		`storybot_refresh_skipped_files`:                                               1,
+		`storybot_knowledge_documents`:                                                 2,
+		`storybot_gateway_connected`:                                                   0,
+	})
+	if m[`storybot_knowledge_passages`] < 2 {
+		t.Errorf("passages %v", m[`storybot_knowledge_passages`])
+	}
+	inW.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if t.Failed() {
+		for _, r := range model.ChatRequests() {
+			t.Logf("model request: %s", r.Raw)
+		}
+		t.Logf("output:\n%s\nlog:\n%s", out.String(), logs.String())
+	}
+}
+
+// syncbufJSON shows a JSON log as the text log's addr= form, so opsAddr
+// reads both (LOG_FORMAT=json is on in the console test).
+type syncbufJSON struct{ b *syncbuf.Buffer }
+
+func (s *syncbufJSON) String() string {
+	var out strings.Builder
+	sc := bufio.NewScanner(strings.NewReader(s.b.String()))
+	for sc.Scan() {
+		var rec map[string]any
+		if json.Unmarshal(sc.Bytes(), &rec) != nil {
+			continue
+		}
+		if rec["msg"] == "serving metrics and health checks" {
+			out.WriteString(`serving metrics and health checks" addr=` + rec["addr"].(string) + "\n")
+		}
+	}
+	return out.String()
+}
+
+// The bot with METRICS_ADDR, a member budget and a rate limit: /readyz
+// waits for the gateway; a model answer spends Alice's budget, so her next
+// question is quoted with a note saying until when; her third is rate
+// limited; a dropped connection is resumed. The metrics, the usage file and
+// `storybot usage --json` agree.
+func TestBotMetricsReadinessAndTokenBudget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	model := llmtest.New(t)
+	model.OnChat(func(r llmtest.Request) llmtest.Reply {
+		return llmtest.Reply{Text: "Albania cut ties with Iran over the cyberattack [1].", Usage: chat.Usage{PromptTokens: 40, CompletionTokens: 20}}
+	})
+	data := t.TempDir()
+	dc, logs := runBotEnv(t, model, "../../knowledge", map[string]string{
+		"METRICS_ADDR": "127.0.0.1:0", "DATA_DIR": data, "MODEL_DAILY_TOKENS_PER_MEMBER": "50", "RATE_LIMIT_PER_USER": "2",
+	})
+	addr := opsAddr(t, logs)
+	if code, body := httpGet(t, "http://"+addr+"/readyz"); code != 200 {
+		t.Errorf("/readyz once connected: %d %s", code, body)
+	}
+	if code, _ := httpGet(t, "http://"+addr+"/healthz"); code != 200 {
+		t.Errorf("/healthz: %d", code)
+	}
+	first := askAndWait(t, dc, "Why did Albania cut ties with Iran?")
+	if strings.Contains(first, "budget") {
+		t.Errorf("the first answer is within the budget: %s", first)
+	}
+	second := askAndWait(t, dc, "Who helped Albania recover from the attack?")
+	if !strings.Contains(second, "Quoted from the sources: your daily model budget (50 tokens) is used up until ") || !strings.Contains(second, " 00:00 UTC") {
+		t.Errorf("the second answer should say the budget is spent:\n%s", second)
+	}
+	if n := len(model.ChatRequests()); n != 1 {
+		t.Errorf("%d model calls, want 1", n)
+	}
+	ask := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "And a third?"})
+	cb := "/interactions/" + ask["id"].(string) + "/itok-" + ask["id"].(string) + "/callback"
+	dc.Dispatch(t, "INTERACTION_CREATE", ask)
+	dc.Wait(t, "the rate-limit reply", func(reqs []discordtest.Request) bool {
+		for _, r := range reqs {
+			if r.Path == cb {
+				return true
+			}
+		}
+		return false
+	})
+	dc.Drop()
+	dc.WaitConnected(t, 2)
+	var m map[string]float64
+	waitFor(t, "the work to end and the resume to count", func() bool {
+		m = scrape(t, addr)
+		return m[`storybot_interactions_in_flight`] == 0 && m[`storybot_gateway_resumes_total`] == 1
+	})
+	expect(t, m, map[string]float64{
+		`storybot_questions_total{mode="llm",refused="false",source="discord"}`:        1,
+		`storybot_questions_total{mode="extractive",refused="false",source="discord"}`: 1,
+		`storybot_answer_duration_seconds_count{source="discord"}`:                     2,
+		`storybot_budget_exhausted_questions_total{scope="member"}`:                    1,
+		`storybot_budget_exhausted_questions_total{scope="server"}`:                    0,
+		`storybot_rate_limited_questions_total`:                                        1,
+		`storybot_model_tokens_total{kind="prompt"}`:                                   40,
+		`storybot_model_tokens_total{kind="completion"}`:                               20,
+		`storybot_gateway_connected`:                                                   1,
+		`storybot_gateway_reconnects_total`:                                            1,
+		`storybot_knowledge_documents`:                                                 1,
+	})
+
+	var out, errb strings.Builder
+	if err := run(context.Background(), []string{"--env-file", "/nonexistent", "--data", data, "usage", "--json"}, strings.NewReader(""), &out, &errb, func(string) string { return "" }); err != nil {
+		t.Fatalf("usage: %v %s", err, errb.String())
+	}
+	var doc usageJSON
+	if err := json.Unmarshal([]byte(out.String()), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Days) != 1 || doc.Days[0] != (budget.Total{Day: budget.Day(time.Now()), GuildID: discordtest.GuildID, PromptTokens: 40, CompletionTokens: 20, Tokens: 60, Members: 1, Answers: 1}) {
+		t.Errorf("usage --json: %s", out.String())
+	}
+}

@@ -1,0 +1,166 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"storybot/bot"
+	"storybot/internal/answer"
+	"storybot/internal/budget"
+	"storybot/internal/chat"
+	"storybot/internal/library"
+	"storybot/internal/llm"
+	"storybot/internal/metrics"
+	"storybot/internal/search"
+)
+
+// metrics returns this run's metrics: one registry, created on first use,
+// which every component reports to. Safe for concurrent use.
+func (e *Env) metrics() *metrics.Metrics {
+	e.metricsOnce.Do(func() { e.metr = metrics.New() })
+	return e.metr
+}
+
+// llmObserver reports the model client's errors, retries, tokens and first
+// tokens to the metrics.
+func (e *Env) llmObserver() llm.Observer {
+	m := e.metrics()
+	return llm.Observer{
+		Error:      m.ModelError,
+		Retry:      m.ModelRetry,
+		Usage:      func(u chat.Usage) { m.Tokens(u.PromptTokens, u.CompletionTokens) },
+		FirstToken: m.FirstToken,
+	}
+}
+
+// botObserver reports the gateway and the bot's work to the metrics and to
+// ready.
+func (e *Env) botObserver(ready *readiness) bot.Observer {
+	m := e.metrics()
+	return bot.Observer{
+		Connected: func(up, reconnect bool) {
+			ready.gateway.Store(up)
+			m.GatewayConnected(up, reconnect)
+		},
+		Resumed:     m.GatewayResumed,
+		InFlight:    m.InFlight,
+		RateLimited: m.RateLimited,
+	}
+}
+
+// onRefresh reports a knowledge refresh to the metrics.
+func (e *Env) onRefresh(r library.Report) {
+	e.metrics().Refresh(time.Duration(r.MS)*time.Millisecond, len(r.Skipped))
+}
+
+// observeLibrary makes the knowledge gauges read lib's current snapshot.
+func (e *Env) observeLibrary(lib *library.Library) {
+	e.metrics().Knowledge(func() (int, int) {
+		s := lib.Current()
+		return len(s.Docs), s.Passages()
+	})
+}
+
+// readiness is what /readyz checks: the knowledge is loaded and, when the
+// gateway is needed (bot mode), it is connected.
+type readiness struct {
+	needGateway bool
+	knowledge   atomic.Bool
+	gateway     atomic.Bool
+}
+
+func (r *readiness) check() error {
+	if !r.knowledge.Load() {
+		return errors.New("the knowledge is loading")
+	}
+	if r.needGateway && !r.gateway.Load() {
+		return errors.New("the Discord gateway is not connected")
+	}
+	return nil
+}
+
+// serveOps serves /metrics, /healthz and /readyz on METRICS_ADDR until ctx
+// ends; stop ends it sooner and waits. Without METRICS_ADDR it does
+// nothing. The error names METRICS_ADDR when the address cannot be used.
+func (e *Env) serveOps(ctx context.Context, ready *readiness) (stop func(), err error) {
+	if e.Config.MetricsAddr == "" {
+		return func() {}, nil
+	}
+	_, stop, err = metrics.Serve(ctx, e.Config.MetricsAddr, e.metrics().Handler(ready.check), e.Log)
+	return stop, err
+}
+
+// asker wraps the pipeline for one source of questions (metrics.SourceDiscord,
+// SourceConsole, SourceCLI): questions are counted and timed, and, with a
+// token budget set, Discord questions are checked against it.
+func (e *Env) asker(p *answer.Pipeline, source string) asker {
+	var a asker = p
+	if lim := (budget.Limits{PerServer: e.Config.DailyTokensPerServer, PerMember: e.Config.DailyTokensPerMember}); lim.On() {
+		a = budgetAsker{next: a, b: budget.New(budget.OpenFile(e.Config.DataDir), lim, nil), m: e.metrics(), log: e.Log}
+	}
+	return observedAsker{next: a, m: e.metrics(), source: source}
+}
+
+// timedRetriever times each retrieval.
+type timedRetriever struct {
+	next answer.Retriever
+	m    *metrics.Metrics
+}
+
+func (t timedRetriever) Search(ctx context.Context, q string, k int) ([]search.Hit, error) {
+	start := time.Now()
+	hits, err := t.next.Search(ctx, q, k)
+	t.m.Retrieval(time.Since(start))
+	return hits, err
+}
+
+// observedAsker counts and times the questions of one source.
+type observedAsker struct {
+	next   asker
+	m      *metrics.Metrics
+	source string
+}
+
+func (o observedAsker) Ask(ctx context.Context, req answer.Request, onEvent func(answer.Event)) (answer.Answer, error) {
+	start := time.Now()
+	a, err := o.next.Ask(ctx, req, onEvent)
+	if err == nil {
+		o.m.Question(o.source, string(a.Mode), a.Refused, time.Since(start))
+	}
+	return a, err
+}
+
+// budgetAsker keeps the model from Discord questions whose server or member
+// has spent its daily token budget (they are answered by quoting, saying
+// until when) and records the tokens of the others.
+type budgetAsker struct {
+	next asker
+	b    *budget.Budget
+	m    *metrics.Metrics
+	log  *slog.Logger
+}
+
+func (a budgetAsker) Ask(ctx context.Context, req answer.Request, onEvent func(answer.Event)) (answer.Answer, error) {
+	if req.GuildID == "" && req.UserID == "" {
+		return a.next.Ask(ctx, req, onEvent)
+	}
+	d, err := a.b.Check(ctx, req.GuildID, req.UserID)
+	if err != nil {
+		a.log.Warn("token budget unknown; answering with the model", "err", err)
+	}
+	if d.Reason != "" {
+		req.NoModel = d.Reason
+		a.m.BudgetExhausted(d.Scope)
+		a.log.Info("token budget spent; quoting", "scope", d.Scope, "guild", req.GuildID, "user", req.UserID, "until", d.Until)
+	}
+	ans, err := a.next.Ask(ctx, req, onEvent)
+	if err == nil {
+		if err := a.b.Record(context.WithoutCancel(ctx), req.GuildID, req.UserID, ans.Usage.PromptTokens, ans.Usage.CompletionTokens); err != nil {
+			a.log.Warn("recording model usage failed", "err", err)
+		}
+	}
+	return ans, err
+}
