@@ -97,7 +97,13 @@ type Options struct {
 	ModeratorRoleIDs  []string // roles that may run moderator commands
 	AllowedChannelIDs []string // where the bot answers; empty: everywhere
 	RateLimitPerUser  int      // questions a minute per user; 0 turns the limit off
-	DataDir           string   // followed threads are kept here ("" keeps them in memory)
+	// ShardID and ShardCount make this process one shard of several
+	// (SHARD_ID, SHARD_COUNT): Discord sends it the events of the servers
+	// with (guild_id >> 22) % ShardCount == ShardID, and only shard 0
+	// registers the commands. ShardCount 0 or 1: one shard; AutoShards:
+	// the count Discord recommends (GET /gateway/bot).
+	ShardID, ShardCount int
+	DataDir             string // followed threads are kept here ("" keeps them in memory)
 
 	Asker      Asker
 	Library    Library
@@ -133,6 +139,9 @@ type Observer struct {
 	// RateLimited is called for each question refused by the rate limit.
 	RateLimited func()
 }
+
+// AutoShards as Options.ShardCount asks Discord how many shards to run.
+const AutoShards = -1
 
 // Bot is a running Discord bot. Create it with New and run it with Run.
 type Bot struct {
@@ -219,6 +228,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		return err
 	}
 	s.Identify.Intents = Intents
+	if err := b.shard(ctx, s); err != nil {
+		return err
+	}
 	s.ShouldReconnectOnError = true
 	s.ShouldRetryOnRateLimit = true
 	s.StateEnabled = true
@@ -313,7 +325,7 @@ func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
 		b.selfID = r.User.ID
 	}
 	b.appID = appID
-	first := !b.registered
+	first := !b.registered && b.opts.ShardID == 0 // one shard registers for all
 	b.registered = true
 	b.mu.Unlock()
 	b.log.Info("connected to Discord", "user", userName(r.User), "application", appID, "guilds", len(r.Guilds), "invite", InviteURL(appID))
@@ -341,6 +353,30 @@ func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
 	if b.opts.OnReady != nil {
 		b.opts.OnReady(appID, b.self())
 	}
+}
+
+// shard sets the session's shard from ShardID and ShardCount, asking
+// Discord for the count with AutoShards. Errors: the count could not be
+// had, or ShardID is not below it (naming SHARD_ID and SHARD_COUNT).
+func (b *Bot) shard(ctx context.Context, s *discordgo.Session) error {
+	count := b.opts.ShardCount
+	if count == AutoShards {
+		gb, err := s.GatewayBot(discordgo.WithContext(ctx))
+		if err != nil {
+			return fmt.Errorf("bot: SHARD_COUNT=auto: asking Discord for the shard count (GET /gateway/bot): %w", err)
+		}
+		count = max(gb.Shards, 1)
+		b.log.Info("Discord recommends shards", "count", count)
+	}
+	count = max(count, 1)
+	if b.opts.ShardID < 0 || b.opts.ShardID >= count {
+		return fmt.Errorf("bot: SHARD_ID=%d must be below SHARD_COUNT (%d): run one process per shard, with SHARD_ID 0 to %d", b.opts.ShardID, count, count-1)
+	}
+	s.ShardID, s.ShardCount = b.opts.ShardID, count
+	if count > 1 {
+		b.log = b.log.With("shard", b.opts.ShardID, "shards", count)
+	}
+	return nil
 }
 
 func userName(u *discordgo.User) string {

@@ -72,7 +72,10 @@ type Server struct {
 
 	mu          sync.Mutex
 	reqs        []Request
-	conn        *websocket.Conn
+	conns       map[int]*websocket.Conn // shard → its gateway connection
+	shardCount  int                     // learned from IDENTIFY; 1 without sharding
+	identified  [][2]int                // [shard, count] of each IDENTIFY
+	gwShards    int                     // the shards GET /gateway/bot recommends
 	writeMu     sync.Mutex
 	seq         int64
 	identifies  int
@@ -133,6 +136,8 @@ func New(t testing.TB) *Server {
 	s := &Server{
 		t:            t,
 		dispatched:   map[string]time.Time{},
+		conns:        map[int]*websocket.Conn{},
+		shardCount:   1,
 		messages:     map[string][]map[string]any{},
 		threads:      map[string]string{ThreadID: ChannelID},
 		deleted:      map[string]bool{},
@@ -151,7 +156,10 @@ func New(t testing.TB) *Server {
 		writeJSON(w, 200, map[string]any{"url": s.wsURL()})
 	}))
 	mux.HandleFunc("GET "+p+"/gateway/bot", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
-		writeJSON(w, 200, map[string]any{"url": s.wsURL(), "shards": 1,
+		s.mu.Lock()
+		shards := max(s.gwShards, 1)
+		s.mu.Unlock()
+		writeJSON(w, 200, map[string]any{"url": s.wsURL(), "shards": shards,
 			"session_start_limit": map[string]any{"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
 	}))
 	mux.HandleFunc("PUT "+p+"/applications/{app}/commands", s.rest(s.overwrite))
@@ -281,9 +289,10 @@ func (s *Server) Close() {
 		return
 	}
 	s.closed = true
-	c := s.conn
+	conns := s.conns
+	s.conns = map[int]*websocket.Conn{}
 	s.mu.Unlock()
-	if c != nil {
+	for _, c := range conns {
 		c.Close()
 	}
 	s.srv.CloseClientConnections()

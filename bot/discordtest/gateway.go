@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,6 +21,9 @@ type frame struct {
 
 // gateway serves one websocket connection: HELLO, then IDENTIFY (READY and
 // GUILD_CREATE) or RESUME (RESUMED), then heartbeats until the socket closes.
+// The connection is one shard's: IDENTIFY's shard field ([id, count]; none:
+// [0, 1]) or the session RESUME names says which, and the server's guild
+// is given only to the shard Discord would give it (ShardOf).
 func (s *Server) gateway(w http.ResponseWriter, r *http.Request) {
 	c, err := s.up.Upgrade(w, r, nil)
 	if err != nil {
@@ -28,12 +32,16 @@ func (s *Server) gateway(w http.ResponseWriter, r *http.Request) {
 	}
 	defer c.Close()
 	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
 		return
 	}
-	s.conn = c
-	s.mu.Unlock()
+	attach := func(shard int) {
+		s.mu.Lock()
+		s.conns[shard] = c
+		s.mu.Unlock()
+	}
 	if err := s.write(c, frame{Op: 10, D: raw(map[string]any{"heartbeat_interval": 41250})}); err != nil {
 		return
 	}
@@ -47,8 +55,9 @@ func (s *Server) gateway(w http.ResponseWriter, r *http.Request) {
 			_ = s.write(c, frame{Op: 11})
 		case 2: // identify
 			var id struct {
-				Token   string `json:"token"`
-				Intents int64  `json:"intents"`
+				Token   string  `json:"token"`
+				Intents int64   `json:"intents"`
+				Shard   *[2]int `json:"shard"`
 			}
 			_ = json.Unmarshal(f.D, &id)
 			if id.Token != "Bot "+Token && id.Token != Token {
@@ -62,19 +71,45 @@ func (s *Server) gateway(w http.ResponseWriter, r *http.Request) {
 				_ = c.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4014, "Disallowed intent(s)."))
 				return
 			}
+			shard := [2]int{0, 1}
+			if id.Shard != nil {
+				shard = *id.Shard
+			}
+			if shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1] {
+				_ = c.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4010, "Invalid shard."))
+				return
+			}
 			s.mu.Lock()
+			if len(s.identified) > 0 && s.shardCount != shard[1] {
+				s.mu.Unlock()
+				_ = c.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4011, "Sharding required: shard counts differ."))
+				return
+			}
 			s.identifies++
 			s.intents = id.Intents
 			s.seq = 0
+			s.shardCount = shard[1]
+			s.identified = append(s.identified, shard)
 			s.mu.Unlock()
+			attach(shard[0])
+			guilds := []any{}
+			mine := ShardOf(GuildID, shard[1]) == shard[0]
+			if mine {
+				guilds = append(guilds, map[string]any{"id": GuildID, "unavailable": true})
+			}
 			s.dispatchOn(c, "READY", map[string]any{
 				"v":                  9,
 				"user":               map[string]any{"id": BotID, "username": "storybot", "discriminator": "0", "bot": true},
 				"application":        map[string]any{"id": AppID, "flags": 0},
-				"session_id":         SessionID,
+				"session_id":         sessionOf(shard[0]),
 				"resume_gateway_url": s.wsURL(),
-				"guilds":             []any{map[string]any{"id": GuildID, "unavailable": true}},
+				"guilds":             guilds,
+				"shard":              shard,
 			})
+			if !mine {
+				s.connectedOne()
+				continue
+			}
 			s.dispatchOn(c, "GUILD_CREATE", map[string]any{
 				"id": GuildID, "name": "Test Server", "owner_id": "1", "roles": []any{}, "members": []any{},
 				"channels": []any{
@@ -90,10 +125,12 @@ func (s *Server) gateway(w http.ResponseWriter, r *http.Request) {
 				Seq       int64  `json:"seq"`
 			}
 			_ = json.Unmarshal(f.D, &rs)
-			if rs.SessionID != SessionID {
+			shard, ok := shardOfSession(rs.SessionID)
+			if !ok {
 				_ = s.write(c, frame{Op: 9, D: raw(false)})
 				continue
 			}
+			attach(shard)
 			s.mu.Lock()
 			s.resumes++
 			s.mu.Unlock()
@@ -101,6 +138,48 @@ func (s *Server) gateway(w http.ResponseWriter, r *http.Request) {
 			s.connectedOne()
 		}
 	}
+}
+
+// ShardOf is the shard that receives guildID's events when the bot runs
+// count shards: (guild_id >> 22) % count, as Discord computes it.
+func ShardOf(guildID string, count int) int {
+	id, err := strconv.ParseUint(guildID, 10, 64)
+	if err != nil || count < 2 {
+		return 0
+	}
+	return int((id >> 22) % uint64(count))
+}
+
+// sessionOf is shard's session ID: SessionID for shard 0.
+func sessionOf(shard int) string {
+	if shard == 0 {
+		return SessionID
+	}
+	return SessionID + "-shard-" + strconv.Itoa(shard)
+}
+
+// shardOfSession is the shard of a session ID from sessionOf.
+func shardOfSession(id string) (int, bool) {
+	if id == SessionID {
+		return 0, true
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(id, SessionID+"-shard-"))
+	return n, err == nil && n > 0 && strings.HasPrefix(id, SessionID+"-shard-")
+}
+
+// Identified returns the [shard, count] of every IDENTIFY received, in order.
+func (s *Server) Identified() [][2]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([][2]int(nil), s.identified...)
+}
+
+// SetRecommendedShards sets the shard count GET /gateway/bot recommends
+// (default 1).
+func (s *Server) SetRecommendedShards(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.gwShards = n
 }
 
 func (s *Server) connectedOne() {
@@ -132,12 +211,17 @@ func (s *Server) dispatchOn(c *websocket.Conn, typ string, d any) error {
 	return s.write(c, frame{Op: 0, T: typ, S: &seq, D: raw(d)})
 }
 
-// Dispatch sends an event to the connected bot. For INTERACTION_CREATE it
-// remembers when, for latency measurements.
+// Dispatch sends an event to the connected bot: to the shard of the
+// event's guild_id (ShardOf; shard 0 when it has none). For
+// INTERACTION_CREATE it remembers when, for latency measurements.
 func (s *Server) Dispatch(t testing.TB, typ string, d any) {
 	t.Helper()
+	guild := ""
+	if m, ok := d.(map[string]any); ok {
+		guild, _ = m["guild_id"].(string)
+	}
 	s.mu.Lock()
-	c := s.conn
+	c := s.conns[ShardOf(guild, s.shardCount)]
 	if typ == "INTERACTION_CREATE" {
 		if m, ok := d.(map[string]any); ok {
 			if id, ok := m["id"].(string); ok {
@@ -154,14 +238,14 @@ func (s *Server) Dispatch(t testing.TB, typ string, d any) {
 	}
 }
 
-// Drop cuts the gateway connection without a close frame, as a network
-// failure would; a good client reconnects and resumes.
+// Drop cuts the gateway connections (every shard's) without a close frame,
+// as a network failure would; a good client reconnects and resumes.
 func (s *Server) Drop() {
 	s.mu.Lock()
-	c := s.conn
-	s.conn = nil
+	conns := s.conns
+	s.conns = map[int]*websocket.Conn{}
 	s.mu.Unlock()
-	if c != nil {
+	for _, c := range conns {
 		c.UnderlyingConn().Close()
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"storybot/bot"
 	"storybot/internal/answer"
+	"storybot/internal/config"
 	"storybot/internal/feedback"
 	"storybot/internal/library"
 	"storybot/internal/metrics"
@@ -81,6 +82,8 @@ func (e *Env) botOptions(asker bot.Asker, lib bot.Library, summ bot.Summarizer) 
 		ModeratorRoleIDs:  c.ModeratorRoleIDs,
 		AllowedChannelIDs: c.AllowedChannelIDs,
 		RateLimitPerUser:  c.RateLimitPerUser,
+		ShardID:           c.ShardID,
+		ShardCount:        shardCount(c.ShardCount),
 		DataDir:           c.DataDir,
 		Asker:             asker,
 		Library:           lib,
@@ -90,6 +93,14 @@ func (e *Env) botOptions(asker bot.Asker, lib bot.Library, summ bot.Summarizer) 
 		ShutdownTimeout:   c.ShutdownTimeout,
 		Log:               e.Log.With("component", "discord"),
 	}
+}
+
+// shardCount maps SHARD_COUNT to the bot's option.
+func shardCount(n int) int {
+	if n == config.AutoShards {
+		return bot.AutoShards
+	}
+	return n
 }
 
 // botSummarizer builds the summarizer over the bot's library, shown to the bot.

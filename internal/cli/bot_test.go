@@ -32,6 +32,16 @@ func runBotIn(t *testing.T, model *llmtest.Server, knowledgeDir string) (*discor
 func runBotEnv(t *testing.T, model *llmtest.Server, knowledgeDir string, extra map[string]string) (*discordtest.Server, *syncbuf.Buffer) {
 	t.Helper()
 	dc := discordtest.New(t)
+	logs := startBot(t, dc, model, knowledgeDir, extra)
+	dc.WaitConnected(t, 1)
+	dc.WaitCommandsRegistered(t)
+	return dc, logs
+}
+
+// startBot runs `storybot` against dc until the test ends and returns its
+// log; it does not wait for the bot to connect.
+func startBot(t *testing.T, dc *discordtest.Server, model *llmtest.Server, knowledgeDir string, extra map[string]string) *syncbuf.Buffer {
+	t.Helper()
 	env := map[string]string{
 		"DISCORD_TOKEN": discordtest.Token, "DISCORD_API_URL": dc.URL(), "DISCORD_GUILD_ID": discordtest.GuildID,
 		"KNOWLEDGE_DIR": knowledgeDir, "DATA_DIR": t.TempDir(), "PROMPTS_DIR": t.TempDir() + "/none",
@@ -58,9 +68,7 @@ func runBotEnv(t *testing.T, model *llmtest.Server, knowledgeDir string, extra m
 			t.Logf("log:\n%s", logs.String())
 		}
 	})
-	dc.WaitConnected(t, 1)
-	dc.WaitCommandsRegistered(t)
-	return dc, logs
+	return logs
 }
 
 func askAndWait(t *testing.T, dc *discordtest.Server, q string) string {

@@ -51,11 +51,20 @@ type Config struct {
 	ModeratorRoleIDs  []string // MODERATOR_ROLE_IDS, comma-separated
 	AllowedChannelIDs []string // ALLOWED_CHANNEL_IDS, comma-separated; empty: everywhere
 	RateLimitPerUser  int      // RATE_LIMIT_PER_USER questions a minute, default 5
-	MaxUploadBytes    int64    // MAX_UPLOAD_BYTES for /knowledge add, default 10 MB
+	// ShardCount (SHARD_COUNT, default 1; AutoShards for "auto": as Discord
+	// recommends) and ShardID (SHARD_ID, default 0, below ShardCount) make
+	// this process one shard of the bot.
+	ShardCount     int
+	ShardID        int
+	MaxUploadBytes int64 // MAX_UPLOAD_BYTES for /knowledge add, default 10 MB
 	// ShutdownTimeout (SHUTDOWN_TIMEOUT, default 10s) is how long answers in
 	// flight may run on after SIGINT or SIGTERM before they are cancelled.
 	ShutdownTimeout time.Duration
 }
+
+// AutoShards is Config.ShardCount for SHARD_COUNT=auto: the bot asks
+// Discord how many shards to run.
+const AutoShards = -1
 
 // Default returns the configuration with every default and no secrets.
 func Default() Config {
@@ -73,6 +82,7 @@ func Default() Config {
 		OpenAIMaxContextTokens: 6000,
 		DiscordAPIURL:          "https://discord.com",
 		RateLimitPerUser:       5,
+		ShardCount:             1,
 		MaxUploadBytes:         10 << 20,
 		ShutdownTimeout:        10 * time.Second,
 	}
@@ -207,6 +217,15 @@ func Load(envFile string, getenv func(string) string) (Config, error) {
 	c.AllowedChannelIDs = list(get("ALLOWED_CHANNEL_IDS"))
 	ids("ALLOWED_CHANNEL_IDS", "right-click the channel and choose Copy Channel ID", c.AllowedChannelIDs)
 	num("RATE_LIMIT_PER_USER", &c.RateLimitPerUser, 0)
+	if v := strings.TrimSpace(get("SHARD_COUNT")); strings.EqualFold(v, "auto") {
+		c.ShardCount = AutoShards
+	} else {
+		num("SHARD_COUNT", &c.ShardCount, 1)
+	}
+	num("SHARD_ID", &c.ShardID, 0)
+	if c.ShardCount != AutoShards && c.ShardID >= c.ShardCount {
+		errs = append(errs, fmt.Errorf("SHARD_ID=%d: want a shard below SHARD_COUNT=%d (0 to %d), one process per shard", c.ShardID, c.ShardCount, c.ShardCount-1))
+	}
 	size("MAX_UPLOAD_BYTES", &c.MaxUploadBytes)
 	duration("SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
 	if c.OpenAIBaseURL != "" && !strings.HasPrefix(c.OpenAIBaseURL, "http://") && !strings.HasPrefix(c.OpenAIBaseURL, "https://") {

@@ -45,6 +45,33 @@ func TestEnvironmentWinsOverFile(t *testing.T) {
 	}
 }
 
+func TestShardSettings(t *testing.T) {
+	for _, tc := range []struct {
+		count, id  string
+		wantCount  int
+		wantID     int
+		wantErrKey string
+	}{
+		{"", "", 1, 0, ""},
+		{"2", "1", 2, 1, ""},
+		{"auto", "3", AutoShards, 3, ""},
+		{"AUTO", "", AutoShards, 0, ""},
+		{"2", "2", 0, 0, "SHARD_ID"},
+		{"", "1", 0, 0, "SHARD_ID"},
+		{"some", "", 0, 0, "SHARD_COUNT"},
+	} {
+		c, err := Load(filepath.Join(t.TempDir(), "none"), env(map[string]string{"SHARD_COUNT": tc.count, "SHARD_ID": tc.id}))
+		switch {
+		case tc.wantErrKey != "":
+			if err == nil || !strings.Contains(err.Error(), tc.wantErrKey+"=") {
+				t.Errorf("SHARD_COUNT=%q SHARD_ID=%q: error %v should name %s", tc.count, tc.id, err, tc.wantErrKey)
+			}
+		case err != nil || c.ShardCount != tc.wantCount || c.ShardID != tc.wantID:
+			t.Errorf("SHARD_COUNT=%q SHARD_ID=%q: %d, %d, %v", tc.count, tc.id, c.ShardCount, c.ShardID, err)
+		}
+	}
+}
+
 func TestOpsSettings(t *testing.T) {
 	c, err := Load(filepath.Join(t.TempDir(), "none"), env(nil))
 	if err != nil || c.MetricsAddr != "" || c.LogFormat != "text" || c.DailyTokensPerServer != 0 || c.DailyTokensPerMember != 0 {
@@ -72,6 +99,8 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"METRICS_ADDR":                  "9091",
 		"MODEL_DAILY_TOKENS_PER_SERVER": "-1",
 		"MODEL_DAILY_TOKENS_PER_MEMBER": "lots",
+		"SHARD_COUNT":                   "0",
+		"SHARD_ID":                      "-1",
 	} {
 		_, err := Load(filepath.Join(t.TempDir(), "none"), env(map[string]string{k: v}))
 		if err == nil || !strings.Contains(err.Error(), k) {
