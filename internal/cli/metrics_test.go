@@ -264,9 +264,12 @@ func TestBotMetricsReadinessAndTokenBudget(t *testing.T) {
 	dc.Drop()
 	dc.WaitConnected(t, 2)
 	var m map[string]float64
-	waitFor(t, "the work to end and the resume to count", func() bool {
+	// discordgo runs its event handlers concurrently: the Connect and
+	// Resumed events of the reconnection may be handled in either order.
+	waitFor(t, "the work to end and the reconnection to count", func() bool {
 		m = scrape(t, addr)
-		return m[`storybot_interactions_in_flight`] == 0 && m[`storybot_gateway_resumes_total`] == 1
+		return m[`storybot_interactions_in_flight`] == 0 && m[`storybot_gateway_resumes_total`] == 1 &&
+			m[`storybot_gateway_reconnects_total`] == 1 && m[`storybot_gateway_connected`] == 1
 	})
 	expect(t, m, map[string]float64{
 		`storybot_questions_total{mode="llm",refused="false",source="discord"}`:        1,
