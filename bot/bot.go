@@ -62,12 +62,16 @@ type SummaryRequest struct {
 	Doc    string
 	Length string // "short", "medium" or "long"
 	Focus  string // only what concerns this topic; "" for everything
+	// GuildID and UserID say who asks, for token budgets.
+	GuildID, UserID string
 }
 
 // TimelineRequest asks for the dated events of one document ("" for all).
 type TimelineRequest struct {
 	Doc string
 	Max int // at most this many events, chosen by the summarizer; 0 for all
+	// GuildID and UserID say who asks, for token budgets.
+	GuildID, UserID string
 }
 
 // Timeline is a timeline as an answer (one cited line per event), and how

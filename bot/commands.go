@@ -183,7 +183,7 @@ func (b *Bot) handleSummary(ctx context.Context, r *Request) (*Response, error) 
 	}
 	return &Response{Deferred: func(ctx context.Context, out Output) error {
 		var streamed strings.Builder
-		a, err := b.summ.Summary(ctx, SummaryRequest{Doc: doc, Length: length, Focus: strings.TrimSpace(r.String("focus"))}, func(d string) {
+		a, err := b.summ.Summary(ctx, SummaryRequest{Doc: doc, Length: length, Focus: strings.TrimSpace(r.String("focus")), GuildID: r.GuildID, UserID: r.UserID}, func(d string) {
 			streamed.WriteString(d)
 			out.Progress(ctx, Message{Content: progressText(streamed.String())})
 		})
@@ -205,7 +205,7 @@ func (b *Bot) handleTimeline(ctx context.Context, r *Request) (*Response, error)
 		return nil, err
 	}
 	return &Response{Deferred: func(ctx context.Context, out Output) error {
-		tl, err := b.summ.Timeline(ctx, TimelineRequest{Doc: doc, Max: TimelineMax})
+		tl, err := b.summ.Timeline(ctx, TimelineRequest{Doc: doc, Max: TimelineMax, GuildID: r.GuildID, UserID: r.UserID})
 		if err != nil {
 			return err
 		}

@@ -103,13 +103,24 @@ func shardCount(n int) int {
 	return n
 }
 
-// botSummarizer builds the summarizer over the bot's library, shown to the bot.
+// botSummarizer builds the summarizer over the bot's library, shown to the
+// bot. With a token budget set, a second summarizer without the model
+// serves the members and servers that have spent theirs.
 func (e *Env) botSummarizer(lib *library.Library) (bot.Summarizer, error) {
 	s, err := e.summarizerOver(lib)
 	if err != nil {
 		return nil, err
 	}
-	return summarizerAdapter{s}, nil
+	a := summarizerAdapter{s: s, offline: s}
+	if g := e.budgetGate(); g != nil && e.Config.LLMEnabled() {
+		a.gate = g
+		a.offline = summary.New(summary.Options{
+			Source:           snapshotSource(lib),
+			Log:              e.Log,
+			MaxContextTokens: e.Config.OpenAIMaxContextTokens,
+		})
+	}
+	return a, nil
 }
 
 // libraryCatalog shows a *library.Library to the bot.
@@ -165,21 +176,55 @@ func botReport(rep library.Report, err error) (bot.RefreshReport, error) {
 	return out, nil
 }
 
-// summarizerAdapter shows a *summary.Summarizer to the bot.
-type summarizerAdapter struct{ s *summary.Summarizer }
+// summarizerAdapter shows a *summary.Summarizer to the bot. With a token
+// budget (gate), a member or server that has spent it gets the offline
+// summarizer's quoted summary, with the reason among the warnings, and the
+// model's usage is recorded for the others.
+type summarizerAdapter struct {
+	s, offline *summary.Summarizer
+	gate       *budgetGate // nil: no budget
+}
+
+// pick chooses the summarizer for who asks, and the reason the model is
+// not used ("" when it is).
+func (a summarizerAdapter) pick(ctx context.Context, guildID, userID string) (*summary.Summarizer, string) {
+	if a.gate == nil {
+		return a.s, ""
+	}
+	if reason := a.gate.check(ctx, guildID, userID); reason != "" {
+		return a.offline, reason
+	}
+	return a.s, ""
+}
+
+// settle records the usage of a, or adds the reason the model was not used.
+func (a summarizerAdapter) settle(ctx context.Context, guildID, userID, reason string, ans *answer.Answer) {
+	switch {
+	case reason != "":
+		ans.Warnings = append(ans.Warnings, answer.WarnNoModel+reason)
+	case a.gate != nil:
+		a.gate.record(ctx, guildID, userID, ans.Usage)
+	}
+}
 
 func (a summarizerAdapter) Summary(ctx context.Context, req bot.SummaryRequest, onDelta func(string)) (answer.Answer, error) {
-	sum, err := a.s.Summary(ctx, summary.SummaryRequest{Doc: req.Doc, Length: summary.Length(req.Length), Focus: req.Focus}, onDelta)
+	s, reason := a.pick(ctx, req.GuildID, req.UserID)
+	sum, err := s.Summary(ctx, summary.SummaryRequest{Doc: req.Doc, Length: summary.Length(req.Length), Focus: req.Focus}, onDelta)
 	if err != nil {
 		return answer.Answer{}, err
 	}
-	return sum.Answer(), nil
+	ans := sum.Answer()
+	a.settle(ctx, req.GuildID, req.UserID, reason, &ans)
+	return ans, nil
 }
 
 func (a summarizerAdapter) Timeline(ctx context.Context, req bot.TimelineRequest) (bot.Timeline, error) {
-	t, err := a.s.Timeline(ctx, summary.TimelineRequest{Doc: req.Doc, Max: req.Max})
+	s, reason := a.pick(ctx, req.GuildID, req.UserID)
+	t, err := s.Timeline(ctx, summary.TimelineRequest{Doc: req.Doc, Max: req.Max})
 	if err != nil {
 		return bot.Timeline{}, err
 	}
-	return bot.Timeline{Answer: t.Answer(), Omitted: t.Omitted}, nil
+	ans := t.Answer()
+	a.settle(ctx, req.GuildID, req.UserID, reason, &ans)
+	return bot.Timeline{Answer: ans, Omitted: t.Omitted}, nil
 }

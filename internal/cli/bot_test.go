@@ -73,7 +73,14 @@ func startBot(t *testing.T, dc *discordtest.Server, model *llmtest.Server, knowl
 
 func askAndWait(t *testing.T, dc *discordtest.Server, q string) string {
 	t.Helper()
-	ask := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: q})
+	return slashAndWait(t, dc, discordtest.Alice, "ask", discordtest.Opt{Name: "question", Type: 3, Value: q})
+}
+
+// slashAndWait runs a slash command as who and returns its final reply:
+// the first edit with sources, or an apology.
+func slashAndWait(t *testing.T, dc *discordtest.Server, who discordtest.Member, name string, opts ...discordtest.Opt) string {
+	t.Helper()
+	ask := discordtest.Slash(who, discordtest.ChannelID, name, opts...)
 	orig := "/webhooks/" + discordtest.AppID + "/itok-" + ask["id"].(string) + "/messages/@original"
 	dc.Dispatch(t, "INTERACTION_CREATE", ask)
 	var final string

@@ -42,6 +42,9 @@ type Env struct {
 
 	metricsOnce sync.Once
 	metr        *metrics.Metrics
+
+	budgetOnce sync.Once
+	budget     *budgetGate // nil: no token budget
 }
 
 // modelClient returns the one language-model client of this run, so that

@@ -23,6 +23,16 @@ import (
 	"storybot/internal/syncbuf"
 )
 
+// usageModel is a fake model whose every reply cites [1] and reports 40
+// prompt and 20 completion tokens.
+func usageModel(t *testing.T) *llmtest.Server {
+	model := llmtest.New(t)
+	model.OnChat(func(llmtest.Request) llmtest.Reply {
+		return llmtest.Reply{Text: "Albania cut ties with Iran over the cyberattack [1].", Usage: chat.Usage{PromptTokens: 40, CompletionTokens: 20}}
+	})
+	return model
+}
+
 // waitFor polls cond until it holds, failing the test after 30 s.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
@@ -224,10 +234,7 @@ func TestBotMetricsReadinessAndTokenBudget(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end to end")
 	}
-	model := llmtest.New(t)
-	model.OnChat(func(r llmtest.Request) llmtest.Reply {
-		return llmtest.Reply{Text: "Albania cut ties with Iran over the cyberattack [1].", Usage: chat.Usage{PromptTokens: 40, CompletionTokens: 20}}
-	})
+	model := usageModel(t)
 	data := t.TempDir()
 	dc, logs := runBotEnv(t, model, "../../knowledge", map[string]string{
 		"METRICS_ADDR": "127.0.0.1:0", "DATA_DIR": data, "MODEL_DAILY_TOKENS_PER_MEMBER": "50", "RATE_LIMIT_PER_USER": "2",
@@ -295,5 +302,38 @@ func TestBotMetricsReadinessAndTokenBudget(t *testing.T) {
 	}
 	if len(doc.Days) != 1 || doc.Days[0] != (budget.Total{Day: budget.Day(time.Now()), GuildID: discordtest.GuildID, PromptTokens: 40, CompletionTokens: 20, Tokens: 60, Members: 1, Answers: 1}) {
 		t.Errorf("usage --json: %s", out.String())
+	}
+}
+
+// Summaries count against the token budgets too: a /summary by one member
+// spends the server's budget, after which another member's question and a
+// second /summary are quoted, saying why, without calling the model.
+func TestSummariesSpendAndRespectTheServerBudget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	model := usageModel(t)
+	data := t.TempDir()
+	dc, _ := runBotEnv(t, model, "../../knowledge", map[string]string{"MODEL_DAILY_TOKENS_PER_SERVER": "50", "DATA_DIR": data})
+	if sum := slashAndWait(t, dc, discordtest.Bob, "summary"); strings.Contains(sum, "budget") {
+		t.Errorf("the first summary is within the budget:\n%s", sum)
+	}
+	calls := len(model.ChatRequests())
+	if calls == 0 {
+		t.Fatal("the first summary did not use the model")
+	}
+	const note = "Quoted from the sources: this server's daily model budget (50 tokens) is used up until "
+	if a := askAndWait(t, dc, "Why did Albania cut ties with Iran?"); !strings.Contains(a, note) {
+		t.Errorf("the question after the summary should be quoted:\n%s", a)
+	}
+	if sum := slashAndWait(t, dc, discordtest.Alice, "summary", discordtest.Opt{Name: "length", Type: 3, Value: "short"}); !strings.Contains(sum, note) {
+		t.Errorf("the second summary should be quoted:\n%s", sum)
+	}
+	if n := len(model.ChatRequests()); n != calls {
+		t.Errorf("%d model calls after the budget was spent", n-calls)
+	}
+	tot, err := budget.OpenFile(data).Totals(context.Background())
+	if err != nil || len(tot) != 1 || tot[0].Tokens != 60*calls {
+		t.Errorf("usage %+v %v, want %d tokens", tot, err, 60*calls)
 	}
 }

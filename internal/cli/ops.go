@@ -98,10 +98,59 @@ func (e *Env) serveOps(ctx context.Context, ready *readiness) (stop func(), err 
 // token budget set, Discord questions are checked against it.
 func (e *Env) asker(p *answer.Pipeline, source string) asker {
 	var a asker = p
-	if lim := (budget.Limits{PerServer: e.Config.DailyTokensPerServer, PerMember: e.Config.DailyTokensPerMember}); lim.On() {
-		a = budgetAsker{next: a, b: budget.New(budget.OpenFile(e.Config.DataDir), lim, nil), m: e.metrics(), log: e.Log}
+	if g := e.budgetGate(); g != nil {
+		a = budgetAsker{next: a, gate: g}
 	}
 	return observedAsker{next: a, m: e.metrics(), source: source}
+}
+
+// budgetGate returns this run's token budgets (one store, so that answers
+// and summaries count against the same usage), or nil when no budget is
+// set (MODEL_DAILY_TOKENS_PER_SERVER, MODEL_DAILY_TOKENS_PER_MEMBER).
+func (e *Env) budgetGate() *budgetGate {
+	e.budgetOnce.Do(func() {
+		lim := budget.Limits{PerServer: e.Config.DailyTokensPerServer, PerMember: e.Config.DailyTokensPerMember}
+		if lim.On() {
+			e.budget = &budgetGate{b: budget.New(budget.OpenFile(e.Config.DataDir), lim, nil), m: e.metrics(), log: e.Log}
+		}
+	})
+	return e.budget
+}
+
+// budgetGate checks Discord requests against the token budgets and records
+// what the model used. Safe for concurrent use.
+type budgetGate struct {
+	b   *budget.Budget
+	m   *metrics.Metrics
+	log *slog.Logger
+}
+
+// check returns why the model must not be used for this member in this
+// server ("" when it may). Outside Discord (no IDs) it is always "". A store
+// that cannot be read lets the model answer, with a warning in the log.
+func (g *budgetGate) check(ctx context.Context, guildID, userID string) string {
+	if guildID == "" && userID == "" {
+		return ""
+	}
+	d, err := g.b.Check(ctx, guildID, userID)
+	if err != nil {
+		g.log.Warn("token budget unknown; answering with the model", "err", err)
+	}
+	if d.Reason != "" {
+		g.m.BudgetExhausted(d.Scope)
+		g.log.Info("token budget spent; quoting", "scope", d.Scope, "guild", guildID, "user", userID, "until", d.Until)
+	}
+	return d.Reason
+}
+
+// record adds usage to the member's and the server's day.
+func (g *budgetGate) record(ctx context.Context, guildID, userID string, u chat.Usage) {
+	if guildID == "" && userID == "" {
+		return
+	}
+	if err := g.b.Record(context.WithoutCancel(ctx), guildID, userID, u.PromptTokens, u.CompletionTokens); err != nil {
+		g.log.Warn("recording model usage failed", "err", err)
+	}
 }
 
 // timedRetriever times each retrieval.
@@ -138,29 +187,14 @@ func (o observedAsker) Ask(ctx context.Context, req answer.Request, onEvent func
 // until when) and records the tokens of the others.
 type budgetAsker struct {
 	next asker
-	b    *budget.Budget
-	m    *metrics.Metrics
-	log  *slog.Logger
+	gate *budgetGate
 }
 
 func (a budgetAsker) Ask(ctx context.Context, req answer.Request, onEvent func(answer.Event)) (answer.Answer, error) {
-	if req.GuildID == "" && req.UserID == "" {
-		return a.next.Ask(ctx, req, onEvent)
-	}
-	d, err := a.b.Check(ctx, req.GuildID, req.UserID)
-	if err != nil {
-		a.log.Warn("token budget unknown; answering with the model", "err", err)
-	}
-	if d.Reason != "" {
-		req.NoModel = d.Reason
-		a.m.BudgetExhausted(d.Scope)
-		a.log.Info("token budget spent; quoting", "scope", d.Scope, "guild", req.GuildID, "user", req.UserID, "until", d.Until)
-	}
+	req.NoModel = a.gate.check(ctx, req.GuildID, req.UserID)
 	ans, err := a.next.Ask(ctx, req, onEvent)
 	if err == nil {
-		if err := a.b.Record(context.WithoutCancel(ctx), req.GuildID, req.UserID, ans.Usage.PromptTokens, ans.Usage.CompletionTokens); err != nil {
-			a.log.Warn("recording model usage failed", "err", err)
-		}
+		a.gate.record(ctx, req.GuildID, req.UserID, ans.Usage)
 	}
 	return ans, err
 }

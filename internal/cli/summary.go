@@ -126,10 +126,7 @@ func (e *Env) emptyKnowledgeNote() string {
 // model when one is configured. The CLI commands and the bot share it.
 func (e *Env) summarizerOver(lib *library.Library) (*summary.Summarizer, error) {
 	opts := summary.Options{
-		Source: func() (string, []*knowledge.Document) {
-			c := lib.Current()
-			return c.Version, c.Docs
-		},
+		Source:           snapshotSource(lib),
 		Log:              e.Log,
 		MaxContextTokens: e.Config.OpenAIMaxContextTokens,
 		Concurrency:      e.Config.OpenAIMaxConcurrency,
@@ -143,6 +140,15 @@ func (e *Env) summarizerOver(lib *library.Library) (*summary.Summarizer, error) 
 		opts.Prompts = set
 	}
 	return summary.New(opts), nil
+}
+
+// snapshotSource is a summary.Options.Source that reads lib's current
+// snapshot.
+func snapshotSource(lib *library.Library) func() (string, []*knowledge.Document) {
+	return func() (string, []*knowledge.Document) {
+		c := lib.Current()
+		return c.Version, c.Docs
+	}
 }
 
 // summaryPrompts loads the prompt templates from PROMPTS_DIR, with the
