@@ -34,6 +34,11 @@ func cmdBot(ctx context.Context, e *Env, args []string) error {
 	if e.Config.DiscordToken == "" {
 		return usageErrorf("bot: DISCORD_TOKEN is not set: put your bot's token (developer portal, Bot tab) in .env, or run 'storybot console' to chat in the terminal")
 	}
+	if e.Config.DatabaseURL != "" { // found unreachable now, not at the first question
+		if _, err := e.database(ctx); err != nil {
+			return fmt.Errorf("bot: %w", err)
+		}
+	}
 	ready := &readiness{needGateway: true}
 	stopOps, err := e.serveOps(ctx, ready)
 	if err != nil {
@@ -56,6 +61,9 @@ func cmdBot(ctx context.Context, e *Env, args []string) error {
 	}
 	p, err := e.newPipeline(ctx, lib)
 	if err != nil {
+		return fmt.Errorf("bot: %w", err)
+	}
+	if err := e.openBudget(ctx); err != nil {
 		return fmt.Errorf("bot: %w", err)
 	}
 	summ, err := e.botSummarizer(lib)

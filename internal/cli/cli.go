@@ -21,6 +21,7 @@ import (
 	"storybot/internal/config"
 	"storybot/internal/llm"
 	"storybot/internal/metrics"
+	"storybot/internal/pgstore"
 )
 
 // Env is what a command runs with: its streams, the configuration and a
@@ -43,8 +44,10 @@ type Env struct {
 	metricsOnce sync.Once
 	metr        *metrics.Metrics
 
-	budgetOnce sync.Once
-	budget     *budgetGate // nil: no token budget
+	budget *budgetGate // nil: no token budget (see openBudget)
+
+	dbMu sync.Mutex
+	db   *pgstore.DB // DATABASE_URL, opened on first use
 }
 
 // modelClient returns the one language-model client of this run, so that
@@ -114,6 +117,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	e := &Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: getenv}
+	defer e.closeDatabase()
 	global := flag.NewFlagSet("storybot", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
 	var help bool

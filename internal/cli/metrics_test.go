@@ -20,6 +20,7 @@ import (
 	"storybot/internal/budget"
 	"storybot/internal/chat"
 	"storybot/internal/llm/llmtest"
+	"storybot/internal/pgstore/pgtest"
 	"storybot/internal/syncbuf"
 )
 
@@ -335,5 +336,34 @@ func TestSummariesSpendAndRespectTheServerBudget(t *testing.T) {
 	tot, err := budget.OpenFile(data).Totals(context.Background())
 	if err != nil || len(tot) != 1 || tot[0].Tokens != 60*calls {
 		t.Errorf("usage %+v %v, want %d tokens", tot, err, 60*calls)
+	}
+}
+
+// With DATABASE_URL the token usage lives in PostgreSQL: a second bot
+// process (another shard, or a restart elsewhere) sees the member's budget
+// spent by the first, and `storybot usage` reads it there, whatever
+// DATA_DIR is.
+func TestPostgresBudgetIsSharedBetweenProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	db := pgtest.URL(t)
+	model := usageModel(t)
+	extra := map[string]string{"DATABASE_URL": db, "MODEL_DAILY_TOKENS_PER_MEMBER": "50"}
+	dc1, _ := runBotEnv(t, model, "../../knowledge", extra)
+	if a := askAndWait(t, dc1, "Why did Albania cut ties with Iran?"); strings.Contains(a, "budget") {
+		t.Fatalf("the first answer is within the budget:\n%s", a)
+	}
+	dc2, _ := runBotEnv(t, model, "../../knowledge", extra) // its own DATA_DIR
+	if a := askAndWait(t, dc2, "Who helped Albania recover from the attack?"); !strings.Contains(a, "your daily model budget (50 tokens) is used up") {
+		t.Errorf("the second process should see the budget spent:\n%s", a)
+	}
+	if n := len(model.ChatRequests()); n != 1 {
+		t.Errorf("%d model calls, want 1", n)
+	}
+	out, _, err := runWith(t, map[string]string{"DATABASE_URL": db}, "--data", t.TempDir(), "usage", "--json")
+	var doc usageJSON
+	if err != nil || json.Unmarshal([]byte(out), &doc) != nil || len(doc.Days) != 1 || doc.Days[0].Tokens != 60 || !strings.Contains(doc.File, "PostgreSQL") {
+		t.Errorf("usage --json from PostgreSQL: %s %v", out, err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"storybot/internal/library"
 	"storybot/internal/llm"
 	"storybot/internal/metrics"
+	"storybot/internal/pgstore"
 	"storybot/internal/search"
 )
 
@@ -104,17 +105,61 @@ func (e *Env) asker(p *answer.Pipeline, source string) asker {
 	return observedAsker{next: a, m: e.metrics(), source: source}
 }
 
-// budgetGate returns this run's token budgets (one store, so that answers
-// and summaries count against the same usage), or nil when no budget is
-// set (MODEL_DAILY_TOKENS_PER_SERVER, MODEL_DAILY_TOKENS_PER_MEMBER).
-func (e *Env) budgetGate() *budgetGate {
-	e.budgetOnce.Do(func() {
-		lim := budget.Limits{PerServer: e.Config.DailyTokensPerServer, PerMember: e.Config.DailyTokensPerMember}
-		if lim.On() {
-			e.budget = &budgetGate{b: budget.New(budget.OpenFile(e.Config.DataDir), lim, nil), m: e.metrics(), log: e.Log}
+// openBudget sets up this run's token budgets, when one is set
+// (MODEL_DAILY_TOKENS_PER_SERVER, MODEL_DAILY_TOKENS_PER_MEMBER): one
+// usage store (see usageStore), so that answers and summaries count against
+// the same usage. Call it before asker and botSummarizer.
+func (e *Env) openBudget(ctx context.Context) error {
+	lim := budget.Limits{PerServer: e.Config.DailyTokensPerServer, PerMember: e.Config.DailyTokensPerMember}
+	if !lim.On() {
+		return nil
+	}
+	store, err := e.usageStore(ctx)
+	if err != nil {
+		return err
+	}
+	e.budget = &budgetGate{b: budget.New(store, lim, nil), m: e.metrics(), log: e.Log}
+	return nil
+}
+
+// budgetGate returns the token budgets openBudget set up, or nil.
+func (e *Env) budgetGate() *budgetGate { return e.budget }
+
+// usageStore is where token usage is kept: PostgreSQL with DATABASE_URL
+// (shared by every shard), else DATA_DIR/model-usage.jsonl.
+func (e *Env) usageStore(ctx context.Context) (budget.Store, error) {
+	if e.Config.DatabaseURL == "" {
+		return budget.OpenFile(e.Config.DataDir), nil
+	}
+	db, err := e.database(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return db.Usage(), nil
+}
+
+// database opens DATABASE_URL once a run (Run closes it at the end).
+func (e *Env) database(ctx context.Context) (*pgstore.DB, error) {
+	e.dbMu.Lock()
+	defer e.dbMu.Unlock()
+	if e.db == nil {
+		db, err := pgstore.Open(ctx, e.Config.DatabaseURL, e.Log)
+		if err != nil {
+			return nil, err
 		}
-	})
-	return e.budget
+		e.db = db
+	}
+	return e.db, nil
+}
+
+// closeDatabase closes what database opened.
+func (e *Env) closeDatabase() {
+	e.dbMu.Lock()
+	defer e.dbMu.Unlock()
+	if e.db != nil {
+		e.db.Close()
+		e.db = nil
+	}
 }
 
 // budgetGate checks Discord requests against the token budgets and records

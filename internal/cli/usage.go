@@ -30,13 +30,19 @@ func cmdUsage(ctx context.Context, e *Env, args []string) error {
 	if done, err := e.flagsOnly(fs, args); done {
 		return err
 	}
-	store := budget.OpenFile(e.Config.DataDir)
+	store, err := e.usageStore(ctx)
+	if err != nil {
+		return fmt.Errorf("usage: %w", err)
+	}
 	totals, err := store.Totals(ctx)
 	if err != nil {
 		return fmt.Errorf("usage: %w", err)
 	}
-	doc := usageJSON{File: store.Path(), PerServer: e.Config.DailyTokensPerServer, PerMember: e.Config.DailyTokensPerMember,
-		Days: append([]budget.Total{}, totals...), Skipped: store.Skipped()}
+	doc := usageJSON{File: "PostgreSQL (DATABASE_URL)", PerServer: e.Config.DailyTokensPerServer, PerMember: e.Config.DailyTokensPerMember,
+		Days: append([]budget.Total{}, totals...)}
+	if f, ok := store.(*budget.FileStore); ok {
+		doc.File, doc.Skipped = f.Path(), f.Skipped()
+	}
 	if *asJSON {
 		enc := json.NewEncoder(e.Stdout)
 		enc.SetIndent("", "  ")

@@ -61,3 +61,12 @@ func TestUsageText(t *testing.T) {
 		t.Errorf("usage:\n%s\nwant a line\n%s (%v)", out, want, err)
 	}
 }
+
+// PostgreSQL down at start-up: the bot stops with an error naming
+// DATABASE_URL (and not its password).
+func TestPostgresDownStopsTheBotAtStartUp(t *testing.T) {
+	_, _, err := runWith(t, map[string]string{"DISCORD_TOKEN": "x", "DATABASE_URL": "postgres://storybot:pw-s3cret@127.0.0.1:1/storybot?connect_timeout=2"}, "bot")
+	if err == nil || !strings.Contains(err.Error(), "DATABASE_URL") || strings.Contains(err.Error(), "pw-s3cret") {
+		t.Errorf("PostgreSQL down: %v", err)
+	}
+}

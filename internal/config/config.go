@@ -29,6 +29,11 @@ type Config struct {
 	// MetricsAddr (METRICS_ADDR, off when empty), such as 127.0.0.1:9091,
 	// is where /metrics, /healthz and /readyz are served.
 	MetricsAddr string
+	// DatabaseURL (DATABASE_URL, secret: it holds the password), such as
+	// postgres://storybot:pw@localhost:5432/storybot, keeps the shared state
+	// in PostgreSQL (so far the token usage of the budgets); empty: files
+	// in DataDir.
+	DatabaseURL string
 	Watch       bool // WATCH_KNOWLEDGE, default true: re-index when the folder changes
 
 	OpenAIAPIKey           string        // OPENAI_API_KEY (secret)
@@ -173,6 +178,10 @@ func Load(envFile string, getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("LOG_FORMAT=%q: want text or json", c.LogFormat))
 	}
 	str("METRICS_ADDR", &c.MetricsAddr)
+	str("DATABASE_URL", &c.DatabaseURL)
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, errors.New("DATABASE_URL: want a PostgreSQL URL such as postgres://storybot:password@localhost:5432/storybot"))
+	}
 	if c.MetricsAddr != "" {
 		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
 			errs = append(errs, fmt.Errorf("METRICS_ADDR=%q: want host:port such as 127.0.0.1:9091 (or :9091 for every interface)", c.MetricsAddr))

@@ -100,6 +100,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"MODEL_DAILY_TOKENS_PER_SERVER": "-1",
 		"MODEL_DAILY_TOKENS_PER_MEMBER": "lots",
 		"SHARD_COUNT":                   "0",
+		"DATABASE_URL":                  "mysql://root@localhost/db",
 		"SHARD_ID":                      "-1",
 	} {
 		_, err := Load(filepath.Join(t.TempDir(), "none"), env(map[string]string{k: v}))

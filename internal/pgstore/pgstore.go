@@ -1,0 +1,121 @@
+// Package pgstore keeps storybot's shared state in PostgreSQL (DATABASE_URL),
+// so that several bot processes (shards) see the same state. Open connects
+// and brings the schema up to date with versioned migrations, which several
+// processes may run at once: a transaction-scoped advisory lock lets one
+// apply them while the others wait and then find nothing left to do.
+//
+// So far it holds the model token usage of the budgets (UsageStore, a
+// budget.Store); the rest of issue 13's shared state (votes, followed
+// threads, saved answers, rate limits, the audit log) is still to come.
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// DB is a connection pool with the schema migrated. Safe for concurrent use.
+type DB struct {
+	pool *pgxpool.Pool
+	log  *slog.Logger
+}
+
+// migration is one versioned step of the schema; versions only grow, and a
+// released step is never edited (add a new one).
+type migration struct {
+	version int
+	sql     string
+}
+
+// migrations is the schema, in order.
+var migrations = []migration{
+	{1, `CREATE TABLE model_usage (
+		id                bigserial PRIMARY KEY,
+		day               date        NOT NULL,
+		guild_id          text        NOT NULL,
+		user_id           text        NOT NULL,
+		prompt_tokens     bigint      NOT NULL,
+		completion_tokens bigint      NOT NULL,
+		at                timestamptz NOT NULL DEFAULT now()
+	);
+	CREATE INDEX model_usage_day_guild ON model_usage (day, guild_id);
+	CREATE INDEX model_usage_day_user ON model_usage (day, user_id);`},
+}
+
+// migrateLock is the advisory lock key of the migrations ("storybot" in
+// ASCII, as a number).
+const migrateLock = 0x73746f7279626f74
+
+// Open connects to url (DATABASE_URL), checks the server answers within
+// 10 s and migrates the schema. Errors name DATABASE_URL and never contain
+// the password.
+func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, errors.New("DATABASE_URL: not a PostgreSQL URL such as postgres://user:password@host:5432/storybot")
+	}
+	where := fmt.Sprintf("%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %s: %w", where, err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := pool.Ping(pctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("DATABASE_URL: cannot reach PostgreSQL at %s (is it running, and are the user and password right?): %w", where, err)
+	}
+	db := &DB{pool: pool, log: log}
+	if err := db.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("DATABASE_URL: migrating the schema at %s: %w", where, err)
+	}
+	return db, nil
+}
+
+// Close closes the pool.
+func (db *DB) Close() { db.pool.Close() }
+
+// migrate applies the migrations not yet applied, in one transaction under
+// the advisory lock, and records each version in schema_migrations.
+func (db *DB) migrate(ctx context.Context) error {
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrateLock)); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version    integer PRIMARY KEY,
+			applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+			return err
+		}
+		var current int
+		if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+			return err
+		}
+		if latest := migrations[len(migrations)-1].version; current > latest {
+			return fmt.Errorf("the schema is at version %d, newer than this storybot knows (%d): run a newer storybot", current, latest)
+		}
+		for _, m := range migrations {
+			if m.version <= current {
+				continue
+			}
+			if _, err := tx.Exec(ctx, m.sql); err != nil {
+				return fmt.Errorf("migration %d: %w", m.version, err)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, m.version); err != nil {
+				return err
+			}
+			db.log.Info("database schema migrated", "version", m.version)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,84 @@
+package pgstore
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"storybot/internal/budget"
+	"storybot/internal/budget/budgettest"
+	"storybot/internal/pgstore/pgtest"
+)
+
+func open(t *testing.T, url string) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	return db
+}
+
+func TestPostgresUsageStore(t *testing.T) {
+	url := pgtest.URL(t)
+	budgettest.Run(t, func(t *testing.T) budget.Store { return open(t, url).Usage() })
+}
+
+// Several processes starting at once all migrate: one applies each
+// version, the others wait on the advisory lock and find it done.
+func TestPostgresMigratesConcurrently(t *testing.T) {
+	url := pgtest.URL(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 6)
+	for range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			db, err := Open(context.Background(), url, nil)
+			if err != nil {
+				errs <- err
+				return
+			}
+			db.Close()
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	db := open(t, url)
+	var n, v int
+	if err := db.pool.QueryRow(context.Background(), `SELECT count(*), max(version) FROM schema_migrations`).Scan(&n, &v); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(migrations) || v != migrations[len(migrations)-1].version {
+		t.Errorf("schema_migrations: %d rows, version %d", n, v)
+	}
+}
+
+// A schema newer than the code is refused, not used.
+func TestPostgresRefusesANewerSchema(t *testing.T) {
+	url := pgtest.URL(t)
+	db := open(t, url)
+	if _, err := db.pool.Exec(context.Background(), `INSERT INTO schema_migrations (version) VALUES (999)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(context.Background(), url, nil); err == nil || !strings.Contains(err.Error(), "version 999") {
+		t.Errorf("a newer schema: %v", err)
+	}
+}
+
+// A server that is not there: the error names DATABASE_URL and never the
+// password.
+func TestPostgresDownNamesTheSetting(t *testing.T) {
+	_, err := Open(context.Background(), "postgres://storybot:s3cret-pw@127.0.0.1:1/storybot?connect_timeout=2", nil)
+	if err == nil || !strings.Contains(err.Error(), "DATABASE_URL") || strings.Contains(err.Error(), "s3cret-pw") {
+		t.Errorf("PostgreSQL down: %v", err)
+	}
+	if _, err := Open(context.Background(), "mysql://x", nil); err == nil || !strings.Contains(err.Error(), "DATABASE_URL") {
+		t.Errorf("not a PostgreSQL URL: %v", err)
+	}
+}

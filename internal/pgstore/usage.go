@@ -1,0 +1,63 @@
+package pgstore
+
+import (
+	"context"
+	"fmt"
+
+	"storybot/internal/budget"
+)
+
+// UsageStore is a budget.Store in PostgreSQL: every shard counts against
+// the same budgets. Safe for concurrent use.
+type UsageStore struct{ db *DB }
+
+var _ budget.Store = (*UsageStore)(nil)
+
+// Usage returns the token usage store.
+func (db *DB) Usage() *UsageStore { return &UsageStore{db: db} }
+
+// Add records r.
+func (s *UsageStore) Add(ctx context.Context, r budget.Record) error {
+	_, err := s.db.pool.Exec(ctx, `INSERT INTO model_usage (day, guild_id, user_id, prompt_tokens, completion_tokens)
+		VALUES ($1::date, $2, $3, $4, $5)`, r.Day, r.GuildID, r.UserID, r.PromptTokens, r.CompletionTokens)
+	if err != nil {
+		return fmt.Errorf("record model usage: %w", err)
+	}
+	return nil
+}
+
+// Used returns the day's tokens of the server and of the member.
+func (s *UsageStore) Used(ctx context.Context, day, guildID, userID string) (guild, member int, err error) {
+	err = s.db.pool.QueryRow(ctx, `SELECT
+			coalesce(sum(prompt_tokens + completion_tokens) FILTER (WHERE guild_id = $2), 0),
+			coalesce(sum(prompt_tokens + completion_tokens) FILTER (WHERE user_id = $3), 0)
+		FROM model_usage WHERE day = $1::date AND (guild_id = $2 OR user_id = $3)`, day, guildID, userID).Scan(&guild, &member)
+	if err != nil {
+		return 0, 0, fmt.Errorf("read model usage: %w", err)
+	}
+	return guild, member, nil
+}
+
+// Totals sums the usage per day and server, by day then server.
+func (s *UsageStore) Totals(ctx context.Context) ([]budget.Total, error) {
+	rows, err := s.db.pool.Query(ctx, `SELECT to_char(day, 'YYYY-MM-DD'), guild_id,
+			sum(prompt_tokens), sum(completion_tokens), count(DISTINCT user_id), count(*)
+		FROM model_usage GROUP BY day, guild_id ORDER BY day, guild_id`)
+	if err != nil {
+		return nil, fmt.Errorf("read model usage: %w", err)
+	}
+	defer rows.Close()
+	var out []budget.Total
+	for rows.Next() {
+		var t budget.Total
+		if err := rows.Scan(&t.Day, &t.GuildID, &t.PromptTokens, &t.CompletionTokens, &t.Members, &t.Answers); err != nil {
+			return nil, fmt.Errorf("read model usage: %w", err)
+		}
+		t.Tokens = t.PromptTokens + t.CompletionTokens
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read model usage: %w", err)
+	}
+	return out, nil
+}
