@@ -73,6 +73,9 @@ func cmdBot(ctx context.Context, e *Env, args []string) error {
 	opts := e.botOptions(e.asker(p, metrics.SourceDiscord), libraryCatalog{lib}, summ)
 	opts.Editor = libraryCatalog{lib}
 	opts.Observer = e.botObserver(ready)
+	if opts.Feedback, err = e.feedbackStore(ctx); err != nil {
+		return fmt.Errorf("bot: %w", err)
+	}
 	b, err := bot.New(opts)
 	if err != nil {
 		return err

@@ -37,13 +37,16 @@ func cmdFeedback(ctx context.Context, e *Env, args []string) error {
 	if len(pos) > 0 {
 		return usageErrorf("feedback: unexpected argument %q (see 'storybot feedback --help')", pos[0])
 	}
-	store := feedback.Open(e.Config.DataDir)
+	store, err := e.feedbackStore(ctx)
+	if err != nil {
+		return fmt.Errorf("feedback: %w", err)
+	}
 	recs, skipped, err := store.List(ctx)
 	if err != nil {
 		return err
 	}
 	for _, s := range skipped {
-		fmt.Fprintf(e.Stderr, "storybot: feedback: %s line %d skipped: %s\n", store.Path(), s.Line, s.Reason)
+		fmt.Fprintf(e.Stderr, "storybot: feedback: %s line %d skipped: %s\n", store.Where(), s.Line, s.Reason)
 	}
 	up := 0
 	for i, r := range recs {
@@ -55,7 +58,7 @@ func cmdFeedback(ctx context.Context, e *Env, args []string) error {
 		}
 	}
 	if *asJSON {
-		doc := feedbackJSON{File: store.Path(), Votes: len(recs), Up: up, Down: len(recs) - up,
+		doc := feedbackJSON{File: store.Where(), Votes: len(recs), Up: up, Down: len(recs) - up,
 			Records: append([]feedback.Record{}, recs...), Skipped: append([]feedback.Skipped{}, skipped...)}
 		enc := json.NewEncoder(e.Stdout)
 		enc.SetIndent("", "  ")
@@ -63,13 +66,13 @@ func cmdFeedback(ctx context.Context, e *Env, args []string) error {
 	}
 	if len(recs) == 0 {
 		if len(skipped) > 0 {
-			fmt.Fprintf(e.Stdout, "No readable feedback (%s: %d lines skipped).\n", store.Path(), len(skipped))
+			fmt.Fprintf(e.Stdout, "No readable feedback (%s: %d lines skipped).\n", store.Where(), len(skipped))
 			return nil
 		}
-		fmt.Fprintf(e.Stdout, "No feedback yet (%s).\n", store.Path())
+		fmt.Fprintf(e.Stdout, "No feedback yet (%s).\n", store.Where())
 		return nil
 	}
-	fmt.Fprintf(e.Stdout, "%d votes: %d 👍, %d 👎 (%s)\n", len(recs), up, len(recs)-up, store.Path())
+	fmt.Fprintf(e.Stdout, "%d votes: %d 👍, %d 👎 (%s)\n", len(recs), up, len(recs)-up, store.Where())
 	for _, r := range recs {
 		mark := "👍"
 		if r.Vote == feedback.Down {

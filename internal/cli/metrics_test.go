@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -366,4 +367,45 @@ func TestPostgresBudgetIsSharedBetweenProcesses(t *testing.T) {
 	if err != nil || json.Unmarshal([]byte(out), &doc) != nil || len(doc.Days) != 1 || doc.Days[0].Tokens != 60 || !strings.Contains(doc.File, "PostgreSQL") {
 		t.Errorf("usage --json from PostgreSQL: %s %v", out, err)
 	}
+
+	// A 👍 through the first process is in PostgreSQL: `storybot feedback`
+	// reads it there, whatever DATA_DIR is.
+	up := ""
+	for _, r := range dc1.Requests() {
+		if r.Method == "PATCH" {
+			if id := buttonWithPrefix(r.JSON(), "fb:up:"); id != "" {
+				up = id
+			}
+		}
+	}
+	if up == "" {
+		t.Fatal("no 👍 button on the answer")
+	}
+	vote := discordtest.Button(discordtest.Bob, discordtest.ChannelID, "m1", up, "")
+	dc1.Dispatch(t, "INTERACTION_CREATE", vote)
+	cb := "/interactions/" + vote["id"].(string) + "/itok-" + vote["id"].(string) + "/callback"
+	dc1.Wait(t, "the vote's reply", func(reqs []discordtest.Request) bool {
+		return slices.ContainsFunc(reqs, func(r discordtest.Request) bool { return r.Path == cb })
+	})
+	out, _, err = runWith(t, map[string]string{"DATABASE_URL": db}, "--data", t.TempDir(), "feedback", "--json")
+	var fb feedbackJSON
+	if err != nil || json.Unmarshal([]byte(out), &fb) != nil || fb.Votes != 1 || fb.Up != 1 || fb.Records[0].Question != "Why did Albania cut ties with Iran?" {
+		t.Errorf("feedback --json from PostgreSQL: %s %v", out, err)
+	}
+}
+
+// buttonWithPrefix returns the custom ID of the first button in a message
+// body whose ID starts with prefix.
+func buttonWithPrefix(m map[string]any, prefix string) string {
+	rows, _ := m["components"].([]any)
+	for _, r := range rows {
+		row, _ := r.(map[string]any)
+		comps, _ := row["components"].([]any)
+		for _, c := range comps {
+			if id, _ := c.(map[string]any)["custom_id"].(string); strings.HasPrefix(id, prefix) {
+				return id
+			}
+		}
+	}
+	return ""
 }

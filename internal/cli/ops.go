@@ -11,6 +11,7 @@ import (
 	"storybot/internal/answer"
 	"storybot/internal/budget"
 	"storybot/internal/chat"
+	"storybot/internal/feedback"
 	"storybot/internal/library"
 	"storybot/internal/llm"
 	"storybot/internal/metrics"
@@ -136,6 +137,19 @@ func (e *Env) usageStore(ctx context.Context) (budget.Store, error) {
 		return nil, err
 	}
 	return db.Usage(), nil
+}
+
+// feedbackStore is where votes are kept: PostgreSQL with DATABASE_URL
+// (every shard's votes in one place), else DATA_DIR/feedback.jsonl.
+func (e *Env) feedbackStore(ctx context.Context) (feedback.Keeper, error) {
+	if e.Config.DatabaseURL == "" {
+		return feedback.Open(e.Config.DataDir), nil
+	}
+	db, err := e.database(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return db.Feedback(), nil
 }
 
 // database opens DATABASE_URL once a run (Run closes it at the end).

@@ -42,6 +42,32 @@ type Record struct {
 	Citations []answer.Citation `json:"citations"`
 }
 
+// Keeper keeps votes: Store in DATA_DIR, or a shared store (PostgreSQL,
+// internal/pgstore) behind the same methods. Implementations are safe for
+// concurrent use.
+type Keeper interface {
+	// Add records a vote (Up or Down; Time now when zero).
+	Add(ctx context.Context, rec Record) error
+	// List returns every vote, oldest first, and what could not be read.
+	List(ctx context.Context) ([]Record, []Skipped, error)
+	// Where names the store for people: a file's path, or the database.
+	Where() string
+}
+
+var _ Keeper = (*Store)(nil)
+
+// Check validates rec's vote and fills in a zero Time with now (UTC); the
+// stores call it in Add.
+func Check(rec *Record) error {
+	if rec.Vote != Up && rec.Vote != Down {
+		return fmt.Errorf("feedback: vote %q: want %q or %q", rec.Vote, Up, Down)
+	}
+	if rec.Time.IsZero() {
+		rec.Time = time.Now().UTC()
+	}
+	return nil
+}
+
 // Store appends records to one JSON-lines file. It is safe for concurrent use
 // within one process.
 type Store struct {
@@ -58,6 +84,9 @@ func Open(dataDir string) *Store {
 // Path is the feedback file's path.
 func (s *Store) Path() string { return s.path }
 
+// Where is the feedback file's path.
+func (s *Store) Where() string { return s.path }
+
 // Add appends rec, creating the data folder and the file when needed; when
 // the file does not end with a newline (a write cut short), the record starts
 // a new line so it is not lost with the broken one. It returns an error when
@@ -66,11 +95,8 @@ func (s *Store) Add(ctx context.Context, rec Record) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if rec.Vote != Up && rec.Vote != Down {
-		return fmt.Errorf("feedback: vote %q: want %q or %q", rec.Vote, Up, Down)
-	}
-	if rec.Time.IsZero() {
-		rec.Time = time.Now().UTC()
+	if err := Check(&rec); err != nil {
+		return err
 	}
 	line, err := json.Marshal(rec)
 	if err != nil {

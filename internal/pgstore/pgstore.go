@@ -5,8 +5,9 @@
 // apply them while the others wait and then find nothing left to do.
 //
 // So far it holds the model token usage of the budgets (UsageStore, a
-// budget.Store); the rest of issue 13's shared state (votes, followed
-// threads, saved answers, rate limits, the audit log) is still to come.
+// budget.Store) and the votes (FeedbackStore, a feedback.Keeper); the rest
+// of issue 13's shared state (followed threads, saved answers, rate limits,
+// the audit log) is still to come.
 package pgstore
 
 import (
@@ -46,6 +47,19 @@ var migrations = []migration{
 	);
 	CREATE INDEX model_usage_day_guild ON model_usage (day, guild_id);
 	CREATE INDEX model_usage_day_user ON model_usage (day, user_id);`},
+	{2, `CREATE TABLE feedback (
+		id         bigserial PRIMARY KEY,
+		at         timestamptz NOT NULL,
+		vote       text        NOT NULL CHECK (vote IN ('up', 'down')),
+		user_id    text        NOT NULL,
+		guild_id   text        NOT NULL DEFAULT '',
+		channel_id text        NOT NULL DEFAULT '',
+		message_id text        NOT NULL DEFAULT '',
+		question   text        NOT NULL,
+		answer     text        NOT NULL,
+		mode       text        NOT NULL DEFAULT '',
+		citations  jsonb       NOT NULL DEFAULT '[]'
+	);`},
 }
 
 // migrateLock is the advisory lock key of the migrations ("storybot" in

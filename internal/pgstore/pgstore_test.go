@@ -8,6 +8,8 @@ import (
 
 	"storybot/internal/budget"
 	"storybot/internal/budget/budgettest"
+	"storybot/internal/feedback"
+	"storybot/internal/feedback/feedbacktest"
 	"storybot/internal/pgstore/pgtest"
 )
 
@@ -81,4 +83,9 @@ func TestPostgresDownNamesTheSetting(t *testing.T) {
 	if _, err := Open(context.Background(), "mysql://x", nil); err == nil || !strings.Contains(err.Error(), "DATABASE_URL") {
 		t.Errorf("not a PostgreSQL URL: %v", err)
 	}
+}
+
+func TestPostgresFeedbackStore(t *testing.T) {
+	url := pgtest.URL(t)
+	feedbacktest.Run(t, func(t *testing.T) feedback.Keeper { return open(t, url).Feedback() })
 }
