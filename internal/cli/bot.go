@@ -70,8 +70,14 @@ func cmdBot(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("bot: %w", err)
 	}
-	opts := e.botOptions(e.asker(p, metrics.SourceDiscord), libraryCatalog{lib}, summ)
-	opts.Editor = libraryCatalog{lib}
+	catalog := libraryCatalog{lib: lib}
+	if e.Config.DatabaseURL != "" {
+		var stop func()
+		catalog.announce, stop = e.shareKnowledgeChanges(ctx, lib)
+		defer stop() // before the library and the database close
+	}
+	opts := e.botOptions(e.asker(p, metrics.SourceDiscord), catalog, summ)
+	opts.Editor = catalog
 	opts.Observer = e.botObserver(ready)
 	if opts.Feedback, err = e.feedbackStore(ctx); err != nil {
 		return fmt.Errorf("bot: %w", err)
@@ -134,8 +140,50 @@ func (e *Env) botSummarizer(lib *library.Library) (bot.Summarizer, error) {
 	return a, nil
 }
 
-// libraryCatalog shows a *library.Library to the bot.
-type libraryCatalog struct{ lib *library.Library }
+// libraryCatalog shows a *library.Library to the bot. announce, when set,
+// is called after each moderator's change that succeeded (/refresh,
+// /knowledge add|remove|restore), to tell the other processes.
+type libraryCatalog struct {
+	lib      *library.Library
+	announce func(context.Context)
+}
+
+// done announces a change that succeeded and converts its report.
+func (l libraryCatalog) done(ctx context.Context, rep library.Report, err error) (bot.RefreshReport, error) {
+	if err == nil && l.announce != nil {
+		l.announce(ctx)
+	}
+	return botReport(rep, err)
+}
+
+// shareKnowledgeChanges makes moderators' knowledge changes reach the
+// other processes on DATABASE_URL (LISTEN/NOTIFY): until ctx ends, each
+// change another process announces makes lib re-read the shared folder.
+// It returns the function that announces this process's changes (a failed
+// announcement is logged; the others catch up through their watchers or
+// their next refresh) and stop, which ends the listening and waits.
+func (e *Env) shareKnowledgeChanges(ctx context.Context, lib *library.Library) (announce func(context.Context), stop func()) {
+	db, err := e.database(ctx)
+	if err != nil { // opened at start-up; cannot fail here
+		return nil, func() {}
+	}
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		db.WatchKnowledgeChanges(wctx, func() {
+			if _, err := lib.Refresh(wctx); err != nil && wctx.Err() == nil {
+				e.Log.Warn("re-reading the knowledge after another process's change failed", "err", err)
+			}
+		}, nil)
+	}()
+	announce = func(ctx context.Context) {
+		if err := db.AnnounceKnowledgeChange(context.WithoutCancel(ctx)); err != nil {
+			e.Log.Warn("telling the other processes about a knowledge change failed", "err", err)
+		}
+	}
+	return announce, func() { cancel(); <-done }
+}
 
 func (l libraryCatalog) Catalog() bot.Catalog {
 	s := l.lib.Current()
@@ -143,19 +191,23 @@ func (l libraryCatalog) Catalog() bot.Catalog {
 }
 
 func (l libraryCatalog) Refresh(ctx context.Context) (bot.RefreshReport, error) {
-	return botReport(l.lib.Refresh(ctx))
+	rep, err := l.lib.Refresh(ctx)
+	return l.done(ctx, rep, err)
 }
 
 func (l libraryCatalog) AddFile(ctx context.Context, name string, data []byte, replace bool, who string) (bot.RefreshReport, error) {
-	return botReport(l.lib.AddFile(ctx, name, data, replace, who))
+	rep, err := l.lib.AddFile(ctx, name, data, replace, who)
+	return l.done(ctx, rep, err)
 }
 
 func (l libraryCatalog) Remove(ctx context.Context, doc, who string) (bot.RefreshReport, error) {
-	return botReport(l.lib.Remove(ctx, doc, who))
+	rep, err := l.lib.Remove(ctx, doc, who)
+	return l.done(ctx, rep, err)
 }
 
 func (l libraryCatalog) Restore(ctx context.Context, name, who string) (bot.RefreshReport, error) {
-	return botReport(l.lib.Restore(ctx, name, who))
+	rep, err := l.lib.Restore(ctx, name, who)
+	return l.done(ctx, rep, err)
 }
 
 func (l libraryCatalog) Trash(ctx context.Context) ([]bot.TrashItem, error) {

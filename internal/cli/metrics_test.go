@@ -409,3 +409,31 @@ func buttonWithPrefix(m map[string]any, prefix string) string {
 	}
 	return ""
 }
+
+// A moderator's /refresh in one process reaches another on the same
+// DATABASE_URL (LISTEN/NOTIFY): it re-reads the shared knowledge folder,
+// without a watcher, and answers from the new document.
+func TestPostgresRefreshReachesTheOtherProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	db := pgtest.URL(t)
+	kdir := t.TempDir()
+	story, err := os.ReadFile(filepath.Join(askStory, "Albania-cuts-ties-with-Iran-2022-09-07.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(kdir, "Albania-cuts-ties-with-Iran-2022-09-07.txt"), story, 0o644)
+	model := usageModel(t)
+	dcA, _ := runBotEnv(t, model, kdir, map[string]string{"DATABASE_URL": db})
+	dcB, logsB := runBotEnv(t, model, kdir, map[string]string{"DATABASE_URL": db, "METRICS_ADDR": "127.0.0.1:0"})
+	addrB := opsAddr(t, logsB)
+	waitFor(t, "B to listen", func() bool { return strings.Contains(logsB.String(), "listening for knowledge changes") })
+
+	os.WriteFile(filepath.Join(kdir, "talks.md"), []byte("# Talks in Tirana\n\nThe foreign ministers of Albania and Greece met in Tirana on 9 September 2022 to discuss the cyberattack.\n"), 0o644)
+	dcA.Dispatch(t, "INTERACTION_CREATE", discordtest.Slash(discordtest.Mod, discordtest.ChannelID, "refresh"))
+	waitFor(t, "B to re-read the folder", func() bool { return scrape(t, addrB)[`storybot_knowledge_documents`] == 2 })
+	if a := askAndWait(t, dcB, "When did the foreign ministers of Albania and Greece meet in Tirana?"); !strings.Contains(a, "Talks in Tirana") {
+		t.Errorf("B should answer from the new document:\n%s", a)
+	}
+}

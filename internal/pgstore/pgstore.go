@@ -5,7 +5,9 @@
 // apply them while the others wait and then find nothing left to do.
 //
 // So far it holds the model token usage of the budgets (UsageStore, a
-// budget.Store) and the votes (FeedbackStore, a feedback.Keeper); the rest
+// budget.Store) and the votes (FeedbackStore, a feedback.Keeper), and
+// carries moderators' knowledge changes to the other processes
+// (LISTEN/NOTIFY: AnnounceKnowledgeChange, WatchKnowledgeChanges); the rest
 // of issue 13's shared state (followed threads, saved answers, rate limits,
 // the audit log) is still to come.
 package pgstore
@@ -25,6 +27,11 @@ import (
 type DB struct {
 	pool *pgxpool.Pool
 	log  *slog.Logger
+	id   string // this process, in its knowledge-change announcements
+	// channel is the LISTEN/NOTIFY channel of knowledge changes, one per
+	// schema (channels are database-wide), so deployments in other
+	// schemas do not hear each other.
+	channel string
 }
 
 // migration is one versioned step of the schema; versions only grow, and a
@@ -88,7 +95,13 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("DATABASE_URL: cannot reach PostgreSQL at %s (is it running, and are the user and password right?): %w", where, err)
 	}
-	db := &DB{pool: pool, log: log}
+	db := &DB{pool: pool, log: log, id: newProcessID()}
+	var schema string
+	if err := pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("DATABASE_URL: %s: %w", where, err)
+	}
+	db.channel = "storybot_knowledge_" + schema
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("DATABASE_URL: migrating the schema at %s: %w", where, err)

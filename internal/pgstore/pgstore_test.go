@@ -89,3 +89,42 @@ func TestPostgresFeedbackStore(t *testing.T) {
 	url := pgtest.URL(t)
 	feedbacktest.Run(t, func(t *testing.T) feedback.Keeper { return open(t, url).Feedback() })
 }
+
+// A knowledge change announced by one process reaches the others, not
+// itself.
+func TestPostgresKnowledgeChangesReachOtherProcesses(t *testing.T) {
+	url := pgtest.URL(t)
+	a, b := open(t, url), open(t, url)
+	ctx, cancel := context.WithCancel(context.Background())
+	changes := make(chan string, 10)
+	ready := make(chan struct{}, 2)
+	done := make(chan struct{}, 2)
+	for name, db := range map[string]*DB{"a": a, "b": b} {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			db.WatchKnowledgeChanges(ctx, func() { changes <- name }, func() { ready <- struct{}{} })
+		}()
+	}
+	<-ready
+	<-ready
+	if err := a.AnnounceKnowledgeChange(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-changes; got != "b" {
+		t.Errorf("%s heard a's change", got)
+	}
+	if err := b.AnnounceKnowledgeChange(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-changes; got != "a" {
+		t.Errorf("%s heard b's change", got)
+	}
+	cancel()
+	<-done
+	<-done
+	select {
+	case got := <-changes:
+		t.Errorf("%s heard its own change", got)
+	default:
+	}
+}
