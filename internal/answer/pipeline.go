@@ -93,7 +93,8 @@ type Options struct {
 // use.
 type Pipeline struct {
 	opts Options
-	an   *textan.Analyzer
+	an   *textan.Analyzer // the index's analysis
+	lem  *textan.Analyzer // the same, irregular verbs at their base form: for choosing sentences
 }
 
 // New returns a Pipeline. It panics when opts.Retriever is nil (a
@@ -127,7 +128,8 @@ func New(opts Options) *Pipeline {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Pipeline{opts: opts, an: textan.English()}
+	lem := textan.New(textan.Greek, textan.Possessive, textan.Ordinal, textan.StopWords, textan.Irregular(), textan.Stem)
+	return &Pipeline{opts: opts, an: textan.English(), lem: lem}
 }
 
 // Check reports whether the pipeline's prompt set is usable: see
@@ -336,7 +338,7 @@ func (p *Pipeline) generate(ctx context.Context, question, focus string, passage
 	// A refusal: the model says the passages do not hold the answer, and
 	// either cites nothing or says nothing else (one sentence). It is shown
 	// without sources.
-	if IsRefusal(text) && (len(cites) == 0 || len(splitSentences(text)) == 1) {
+	if IsRefusal(text) && (len(cites) == 0 || len(textan.Sentences(text)) == 1) {
 		ans.Refused = true
 		ans.Text = strings.TrimSpace(markerRe.ReplaceAllString(text, ""))
 		ans.Text = tidySpaces(ans.Text)

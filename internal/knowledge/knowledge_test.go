@@ -729,3 +729,28 @@ func TestPassageLinesMatchSource(t *testing.T) {
 		}
 	}
 }
+
+func TestPassageSpan(t *testing.T) {
+	p := Passage{ID: "x", Doc: "d.txt", ParaStart: 4, ParaEnd: 6, StartLine: 10, EndLine: 17,
+		Text: "First para line one\nline two.\n\nSecond para.\n\n\nThird para\non two lines."}
+	cases := []struct {
+		part string
+		want string
+	}{
+		{"First para line one\nline two.", "¶4, lines 10-11"},
+		{"line two.", "¶4, line 11"},
+		{"Second para.", "¶5, line 13"},
+		{"Third para\non two lines.", "¶6, lines 16-17"},
+		{"Second para.\n\n\nThird para", "¶5-6, lines 13-16"},
+	}
+	for _, c := range cases {
+		i := strings.Index(p.Text, c.part)
+		s := p.Span(i, i+len(c.part))
+		if s.Location() != c.want || s.Text != c.part || s.ID != "x" || s.Doc != "d.txt" {
+			t.Errorf("Span(%q) = %s %q, want %s", c.part, s.Location(), s.Text, c.want)
+		}
+	}
+	if s := p.Span(-5, 1000); s.Location() != "¶4-6, lines 10-17" {
+		t.Errorf("clamped span %s", s.Location())
+	}
+}

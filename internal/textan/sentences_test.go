@@ -33,6 +33,8 @@ func TestSentences(t *testing.T) {
 		{"dash at line end", "He ran--\nand ran. Then—\nstopped.", []string{"He ran--and ran.|0-1", "Then—stopped.|1-2"}},
 		{"list items", "Things to bring\n- a lamp\n- a rope\n1. first\n2) second", []string{"Things to bring|0-0", "- a lamp|1-1", "- a rope|2-2", "1. first|3-3", "2) second|4-4"}},
 		{"indented lines", "   Indented text\n      goes on here.  \n", []string{"Indented text goes on here.|0-1"}},
+		{"news", "Mr. Rama spoke on Sept. 7 about the U.S. statement. It was “reckless.” Then J. Smith left!\nNew line here? Yes 3.5 percent.",
+			[]string{"Mr. Rama spoke on Sept. 7 about the U.S. statement.|0-0", "It was “reckless.”|0-0", "Then J. Smith left!|0-0", "New line here?|1-1", "Yes 3.5 percent.|1-1"}},
 		{"lower case after stop", "It cost 3.5 dollars, e.g. a lot. Really.", []string{"It cost 3.5 dollars, e.g. a lot.|0-0", "Really.|0-0"}},
 	}
 	for _, c := range cases {
