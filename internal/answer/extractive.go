@@ -20,9 +20,9 @@ const (
 	maxSentences    = 3    // sentences quoted at most
 	candPassages    = 5    // passages whose sentences are candidates
 	weightProximity = 0.25 // question words found side by side
-	weightCue       = 0.3  // the sentence holds what the question asks for
+	weightCue       = 0.4  // the sentence holds what the question asks for
 	weightFrame     = 0.3  // weight of a framing word ("happen", "say") against a topic word
-	rankDecay       = 0.06 // each lower retrieval rank scores this much less
+	rankDecay       = 0.03 // each lower retrieval rank scores this much less
 	otherDocFactor  = 0.7  // a sentence outside the best sentence's document
 	shortFactor     = 0.6  // a sentence under 4 words
 	longFactor      = 0.85 // a sentence over 70 words

@@ -531,7 +531,7 @@ func holdsAll(terms, want []string) bool {
 
 // definedRe matches a question that asks who or what something is:
 // "Who is the foreign minister of Iran?", "What was the MEK?".
-var definedRe = regexp.MustCompile(`(?i)^\s*(?:who|what)(?:'s|\s+(?:is|are|was|were))\s+(.+?)\s*[?.!]*\s*$`)
+var definedRe = regexp.MustCompile(`(?i)^\s*(?:who|what)(?:'s|\s+(?:is|are))\s+(.+?)\s*[?.!]*\s*$`)
 
 // definedSubject returns what a who-is or what-is question asks about, or
 // "" for other questions. A subject with a verb after its first word
