@@ -2,12 +2,14 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -91,7 +93,7 @@ func newLineReader(in io.Reader, scr *screen) lineReader {
 		return &ttyLines{fd: int(inF.Fd()), outFd: int(outF.Fd()), t: term.NewTerminal(struct {
 			io.Reader
 			io.Writer
-		}{inF, outF}, ""), scr: scr}
+		}{keys{inF}, outF}, ""), scr: scr}
 	}
 	return &plainLines{br: bufio.NewReaderSize(in, 64<<10), scr: scr}
 }
@@ -154,6 +156,32 @@ func (r *ttyLines) close() {
 		term.Restore(r.fd, r.saved)
 		r.saved = nil
 	}
+}
+
+// keyAliases rewrites the keys that term.Terminal does not know into the
+// ones it does: Home and End as tmux, screen, rxvt and the Linux console
+// send them (ESC [1~, ESC [4~...) and in application mode (ESC OH), the
+// arrows in application mode (ESC OA), and Ctrl-Left/Right (a word left or
+// right, as Alt-Left/Right). No replacement is longer than what it
+// replaces.
+var keyAliases = strings.NewReplacer(
+	"\x1b[1~", "\x1b[H", "\x1b[7~", "\x1b[H", "\x1bOH", "\x1b[H",
+	"\x1b[4~", "\x1b[F", "\x1b[8~", "\x1b[F", "\x1bOF", "\x1b[F",
+	"\x1bOA", "\x1b[A", "\x1bOB", "\x1b[B", "\x1bOC", "\x1b[C", "\x1bOD", "\x1b[D",
+	"\x1b[1;5C", "\x1b[1;3C", "\x1b[1;5D", "\x1b[1;3D",
+)
+
+// keys reads keystrokes from a terminal, rewritten by keyAliases. A
+// sequence split over two reads is left as it is (the terminal sends a
+// key's bytes at once).
+type keys struct{ r io.Reader }
+
+func (k keys) Read(p []byte) (int, error) {
+	n, err := k.r.Read(p)
+	if n > 0 && bytes.IndexByte(p[:n], 0x1b) >= 0 {
+		n = copy(p, keyAliases.Replace(string(p[:n])))
+	}
+	return n, err
 }
 
 // consoleLogger returns the console's logger: records at the configured
