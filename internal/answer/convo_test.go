@@ -115,8 +115,8 @@ func TestEmojiOnlyQuestion(t *testing.T) {
 	p := answer.New(answer.Options{Retriever: story(t)})
 	for _, q := range []string{"🤔", "🔥🔥🔥", "???", "<@123> 🤔"} {
 		_, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
-		var ue *answer.UserError
-		if !errors.As(err, &ue) || !strings.Contains(ue.Msg, "in words") {
+		var um interface{ UserMessage() string }
+		if !errors.As(err, &um) || !strings.Contains(um.UserMessage(), "in words") {
 			t.Errorf("%q: err = %v, want a UserError asking for words", q, err)
 		}
 	}

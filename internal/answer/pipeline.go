@@ -195,6 +195,11 @@ type UserError struct{ Msg string }
 
 func (e *UserError) Error() string { return e.Msg }
 
+// UserMessage returns Msg: the adapters show any error with this method to
+// the user as it is (the bot's userMessage), so an emoji-only question gets
+// its message in Discord too, not an apology.
+func (e *UserError) UserMessage() string { return e.Msg }
+
 // Messages shown to users.
 const (
 	NotCoveredText    = "The knowledge folder does not cover this question, so I can't answer it from the documents. Try asking about something the documents describe, or add a document that covers it."
