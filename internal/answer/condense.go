@@ -123,7 +123,8 @@ var beforeDemonstrative = setOf(`what why when where who whom whose how which is
 
 // expletiveAfterIt are words after which "it" points at nothing ("is it
 // true that...").
-var expletiveAfterIt = setOf("true possible likely unlikely known clear said reported believed thought important necessary right correct fair the")
+var expletiveAfterIt = setOf(`true possible impossible likely unlikely known clear said reported believed thought important
+	necessary right correct fair hard easy difficult strange good bad better worse more less seem seems seemed the`)
 
 // beVerbs make "there" existential ("is there a list?").
 var beVerbs = setOf("is are was were be been being isn't aren't wasn't weren't 's")
@@ -132,7 +133,7 @@ var beVerbs = setOf("is are was were be been being isn't aren't wasn't weren't '
 // conversation before it: it starts like a continuation ("and ...", "what
 // about ...", "how about ..."), it starts or ends with an ellipsis, it is
 // very short (three words or fewer) and names no topic (a capitalised name,
-// an acronym or a number), or it has a pronoun or demonstrative ("they",
+// an acronym or a number; "what is X?" names X), or it has a pronoun or demonstrative ("they",
 // "it", "that", "there"...) with nothing before it in the question to point
 // at. "What is the MEK?" and "When did the MEK arrive in Albania?" are
 // standalone; "why?", "How many died?" and "Why did they do it?" are not.
@@ -153,7 +154,7 @@ func needsContext(q string) bool {
 	if len(words) == 0 {
 		return false
 	}
-	if len(words) <= 3 && !namesTopic(words) {
+	if len(words) <= 3 && !namesTopic(words) && !asksWhatIs(words) {
 		return true
 	}
 	return refersOut(words)
@@ -172,6 +173,14 @@ func questionWords(q string) []string {
 	return strings.FieldsFunc(q, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’'
 	})
+}
+
+// asksWhatIs reports whether the words of a short question ask what
+// something is: "What is sporulation?", "Who was Skanderbeg?" (but not
+// "What is it?").
+func asksWhatIs(words []string) bool {
+	last := strings.ToLower(words[len(words)-1])
+	return len(words) == 3 && beVerbs[strings.ToLower(words[1])] && !referring[last] && !beforeDemonstrative[last]
 }
 
 // namesTopic reports whether words name something: a capitalised word that
@@ -202,8 +211,8 @@ func isName(w string, i int) bool {
 }
 
 // refersOut reports whether a pronoun or demonstrative in words points
-// outside the question: no name comes before it in the question, and it is
-// not "that" joining a clause, "it" in "is it true", or "there" in "is
+// outside the question: no name and no noun after "the", "a" or "an" comes
+// before it in the question, and it is not "that" joining a clause, "it" in "is it true", or "there" in "is
 // there".
 func refersOut(words []string) bool {
 	for i, w := range words {
@@ -211,8 +220,8 @@ func refersOut(words []string) bool {
 		if !referring[lw] {
 			continue
 		}
-		if namesTopic(words[:i]) {
-			return false // "Who attacked Albania and why did they do it?"
+		if namesTopic(words[:i]) || hasNounPhrase(words[:i]) {
+			return false // "Who attacked Albania and why did they do it?", "Why did the king hide his sons?"
 		}
 		prev, next := "", ""
 		if i > 0 {
@@ -236,6 +245,20 @@ func refersOut(words []string) bool {
 			}
 		}
 		return true
+	}
+	return false
+}
+
+// hasNounPhrase reports whether words hold "the", "a" or "an" followed by
+// a word that is no pronoun or function word ("the king", "an attack").
+func hasNounPhrase(words []string) bool {
+	for i := 0; i+1 < len(words); i++ {
+		switch strings.ToLower(words[i]) {
+		case "the", "a", "an":
+			if next := strings.ToLower(words[i+1]); !referring[next] && !beforeDemonstrative[next] {
+				return true
+			}
+		}
 	}
 	return false
 }
