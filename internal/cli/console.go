@@ -39,7 +39,7 @@ func cmdConsole(ctx context.Context, e *Env, args []string) error {
 	defer closeLog()
 	e.Log = log
 	if err != nil {
-		e.Log.Warn("logging to the screen", "err", err)
+		e.Log.Warn("cannot open the console's log file; logging to the screen", "err", err)
 	}
 	lib, ndocs, closeFn, err := e.retriever(ctx, true)
 	if ctx.Err() != nil {
