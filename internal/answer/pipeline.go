@@ -108,6 +108,11 @@ type Options struct {
 	Log *slog.Logger
 	// Now is the clock for timings; nil means time.Now.
 	Now func() time.Time
+	// About names what the knowledge is about ("“Albania cuts ties with
+	// Iran”") in the replies to small talk; nil or "" means "the documents
+	// in my knowledge folder". It is called for each such reply, so it may
+	// follow a refreshed folder; it must be safe for concurrent use.
+	About func() string
 }
 
 // Pipeline answers questions. Create it with New; it is safe for concurrent
@@ -213,6 +218,11 @@ type UserError struct{ Msg string }
 
 func (e *UserError) Error() string { return e.Msg }
 
+// UserMessage returns Msg: the adapters show any error with this method to
+// the user as it is (the bot's userMessage), so an emoji-only question gets
+// its message in Discord too, not an apology.
+func (e *UserError) UserMessage() string { return e.Msg }
+
 // Messages shown to users.
 const (
 	NotCoveredText    = "The knowledge folder does not cover this question, so I can't answer it from the documents. Try asking about something the documents describe, or add a document that covers it."
@@ -230,8 +240,12 @@ const (
 // once the passages are found, EventQueued when the model is busy, and
 // EventDelta with streamed model text; it is called from Ask's goroutine.
 //
+// Small talk ("hi", "thanks!") gets a one-line reply with SmallTalk set, and
+// offline, a question not in English a note saying so (Refused set), both
+// without retrieval (see shortcut).
+//
 // Errors: a *UserError for a question that cannot be asked (empty, too
-// long); ctx's error when ctx ends; any other error (the retriever failed)
+// long, no words but emoji); ctx's error when ctx ends; any other error (the retriever failed)
 // is internal. A model failure is not an error: the answer falls back to
 // quoting the sources, with a warning.
 func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (Answer, error) {
@@ -245,6 +259,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (A
 	}
 	if n := utf8.RuneCountInString(q); n > MaxQuestionChars {
 		return Answer{}, &UserError{Msg: fmt.Sprintf(msgLongQuestionFm, n, MaxQuestionChars)}
+	}
+	if a, ok, err := p.shortcut(q); ok || err != nil { // small talk, a question with no words, offline non-English
+		return a, err
 	}
 	ans := Answer{Question: q, Mode: ModeExtractive, Citations: []Citation{}, Warnings: []string{}}
 	if p.opts.Model != nil {

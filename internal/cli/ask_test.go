@@ -165,7 +165,7 @@ func TestConsoleGolden(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errs)
 	}
-	golden(t, filepath.Join("ask", "console"+".golden"), out)
+	golden(t, filepath.Join("ask", "console"+".golden"), logPathsHidden(out))
 	// With no command and no DISCORD_TOKEN, storybot runs the console.
 	out2, _, err := runAskCLI(t, "", nil)
 	if err != nil || !strings.HasPrefix(out2, "storybot is running in the terminal") {
@@ -180,7 +180,7 @@ func TestConsoleStreamsWithModel(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errs)
 	}
-	golden(t, filepath.Join("ask", "console_model"+".golden"), out)
+	golden(t, filepath.Join("ask", "console_model"+".golden"), logPathsHidden(out))
 	if n := len(srv.ChatRequests()); n != 1 {
 		t.Errorf("%d model calls", n)
 	}
