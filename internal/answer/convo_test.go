@@ -141,7 +141,7 @@ func TestNonEnglishOffline(t *testing.T) {
 		t.Errorf("searched %q offline", ret.qs)
 	}
 	m := replying("Albania rompió relaciones por el ciberataque [1].")
-	if a, err := answer.New(answer.Options{Retriever: ret, Model: m, MinMatch: -1}).Ask(context.Background(), answer.Request{Question: qs[0]}, nil); err != nil || a.Text == answer.MsgOfflineEnglish || m.n() != 1 {
+	if a, err := answer.New(answer.Options{Retriever: ret, Model: m, MinCoverage: -1}).Ask(context.Background(), answer.Request{Question: qs[0]}, nil); err != nil || a.Text == answer.MsgOfflineEnglish || m.n() != 1 {
 		t.Errorf("with a model: %+v, %v, %d calls", a, err, m.n())
 	}
 }

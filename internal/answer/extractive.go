@@ -28,6 +28,7 @@ const (
 	longFactor      = 0.85 // a sentence over 70 words
 	followFactor    = 0.5  // a follow-up's sentence without any of its own words
 	keepRatio       = 0.55 // further sentences must score this share of the best
+	factoidKeep     = 0.8  // the same when the best holds the date, number, name or place asked for
 	rescueRatio     = 0.25 // a sentence with the cue the best lacks must score this share
 )
 
@@ -158,8 +159,12 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	if extra := p.companion(q, best, cands, ranked); extra != nil && !has(extra) {
 		out = append(out, extra)
 	}
+	keep := keepRatio
+	if factoid(q.qt) && cue(q.qt, best.sent.Text, q.words) == 1 {
+		keep = factoidKeep
+	}
 	for _, c := range ranked[1:] {
-		if len(out) == maxSentences || c.score < keepRatio*best.score {
+		if len(out) == maxSentences || c.score < keep*best.score {
 			break
 		}
 		if !has(c) {
@@ -169,6 +174,16 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	rest := out[1:]
 	sort.SliceStable(rest, func(i, j int) bool { return before(rest[i], rest[j]) })
 	return out
+}
+
+// factoid reports whether qt asks for one fact (a name, date, number,
+// place or definition) that a single sentence can give.
+func factoid(qt qtype) bool {
+	switch qt {
+	case qWho, qWhen, qHowMany, qWhere, qDefine:
+		return true
+	}
+	return false
 }
 
 // before reports whether a stands before b in the text: by document, then
@@ -225,8 +240,10 @@ func (p *Pipeline) score(q questionTerms, cands []*candidate, df map[string]int,
 			continue
 		}
 		var got float64
-		for t := range c.terms {
-			got += weight(t)
+		for _, t := range q.list { // in a fixed order: a float sum in map order varies
+			if c.terms[t] {
+				got += weight(t)
+			}
 		}
 		s := got / total
 		s += weightProximity * proximity(p.lem, c.sent.Text, q.prior)
