@@ -15,4 +15,7 @@ require (
 	golang.org/x/text v0.44.0
 )
 
-require golang.org/x/crypto v0.58.0 // indirect
+require (
+	golang.org/x/crypto v0.58.0 // indirect
+	golang.org/x/sync v0.25.0 // indirect
+)
