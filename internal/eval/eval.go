@@ -165,10 +165,10 @@ func overlapsAny(first, last int, ranges [][2]int) bool {
 }
 
 // AnswerRank returns the 1-based rank of the first passage that contains one
-// of the answers (see Contains), or 0.
+// of the answers (Question.AnswerIn), or 0.
 func (o Outcome) AnswerRank() int {
 	for i, r := range o.Retrieved {
-		if Contains(r.Text, o.Question.Answers) {
+		if o.Question.AnswerIn(r.Text) {
 			return i + 1
 		}
 	}
