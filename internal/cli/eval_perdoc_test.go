@@ -1,0 +1,152 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+const storiesDir = "testdata/stories"
+
+// timings masks the run's times, which vary, in eval's text output.
+var timings = regexp.MustCompile(`\d+(\.\d+)? ms`)
+
+// TestEvalPerDocText: two hard-wrapped stories, each indexed alone, asked
+// their own questions, and three out-of-scope questions asked of both.
+func TestEvalPerDocText(t *testing.T) {
+	out, _, err := runCLI(t, "eval", "--questions", storiesDir+"/questions.jsonl", "--knowledge", storiesDir+"/docs",
+		"--per-doc", "--out-of-scope", storiesDir+"/out-of-scope.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "eval_perdoc.golden", timings.ReplaceAllString(out, "X ms"))
+}
+
+// TestEvalPerDocJSON checks the new keys: passage_recall with its count,
+// the answers block's explicit handling and in-scope refusals, and the
+// out_of_scope_set block (every question asked of every story: the set is
+// small).
+func TestEvalPerDocJSON(t *testing.T) {
+	out, _, err := runCLI(t, "eval", "--questions", storiesDir+"/questions.jsonl", "--knowledge", storiesDir+"/docs",
+		"--per-doc", "--answers", "--out-of-scope", storiesDir+"/out-of-scope.jsonl", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Questions        int                `json:"questions"`
+		PassageRecall    map[string]float64 `json:"passage_recall"`
+		PassageQuestions int                `json:"passage_questions"`
+		Implicit         int                `json:"implicit"`
+		Index            map[string]float64 `json:"index"`
+		Answers          map[string]any     `json:"answers"`
+		OutOfScopeSet    map[string]any     `json:"out_of_scope_set"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("not one JSON document: %v\n%s", err, out)
+	}
+	if rep.Questions != 9 || rep.PassageQuestions != 9 || rep.Implicit != 2 || len(rep.PassageRecall) != 4 {
+		t.Errorf("questions %d passage_questions %d implicit %d passage_recall %v", rep.Questions, rep.PassageQuestions, rep.Implicit, rep.PassageRecall)
+	}
+	if rep.Index["indexes"] != 2 || rep.Index["docs"] != 2 {
+		t.Errorf("index %v, want 2 indexes of one document each", rep.Index)
+	}
+	for k, want := range map[string]float64{"in_scope": 9, "with_answers": 7, "implicit": 2} {
+		if rep.Answers[k] != want {
+			t.Errorf("answers.%s = %v, want %v", k, rep.Answers[k], want)
+		}
+	}
+	for _, k := range []string{"refused_in_scope", "refused", "containment", "answered_in_scope"} {
+		if _, ok := rep.Answers[k].(float64); !ok {
+			t.Errorf("answers.%s = %v, want a number", k, rep.Answers[k])
+		}
+	}
+	for k, want := range map[string]any{"questions": 3.0, "asked": 6.0, "file": storiesDir + "/out-of-scope.jsonl"} {
+		if rep.OutOfScopeSet[k] != want {
+			t.Errorf("out_of_scope_set.%s = %v, want %v", k, rep.OutOfScopeSet[k], want)
+		}
+	}
+	if _, ok := rep.OutOfScopeSet["refused"].(float64); !ok {
+		t.Errorf("out_of_scope_set.refused = %v", rep.OutOfScopeSet["refused"])
+	}
+}
+
+// Without --per-doc the stories share one index: passage_recall is still
+// reported, and the out-of-scope questions are asked once each.
+func TestEvalStoriesOneIndex(t *testing.T) {
+	out, _, err := runCLI(t, "eval", "--questions", storiesDir+"/questions.jsonl", "--knowledge", storiesDir+"/docs",
+		"--out-of-scope", storiesDir+"/out-of-scope.jsonl", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep map[string]any
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := rep["passage_recall"].(map[string]any); !ok {
+		t.Errorf("passage_recall = %v", rep["passage_recall"])
+	}
+	if idx := rep["index"].(map[string]any); idx["indexes"] != nil || idx["docs"] != 2.0 {
+		t.Errorf("index %v: want one index of two documents", idx)
+	}
+	if oos := rep["out_of_scope_set"].(map[string]any); oos["asked"] != 3.0 {
+		t.Errorf("out_of_scope_set %v: want 3 asked", oos)
+	}
+}
+
+func TestEvalPerDocErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--questions", storiesDir + "/nogold.jsonl", "--per-doc"}, "question x-2 has no gold_doc"},
+		{[]string{"--questions", "testdata/search_eval/out_of_scope.jsonl", "--per-doc"}, "--per-doc needs questions with a gold_doc"},
+		{[]string{"--questions", storiesDir + "/questions.jsonl", "--per-doc", "--segments", "2"}, "--segments"},
+		{[]string{"--questions", storiesDir + "/questions.jsonl", "--out-of-scope", "testdata/none.jsonl"}, "--out-of-scope: cannot open"},
+		{[]string{"--questions", storiesDir + "/questions.jsonl", "--out-of-scope", "testdata/search_eval/empty.jsonl"}, "has no questions"},
+	} {
+		args := append([]string{"eval", "--knowledge", storiesDir + "/docs"}, c.args...)
+		_, _, err := runCLI(t, args...)
+		if ExitCode(err) != 2 || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want a usage error with %q", c.args, err, c.want)
+		}
+	}
+}
+
+// TestEvalFairytaleQA runs the whole shared FairytaleQA set as the README
+// does, each story alone, and checks that every question is scored with
+// passage recall and that the out-of-scope sample has the size documented
+// (each of 400 questions asked of 10 stories).
+func TestEvalFairytaleQA(t *testing.T) {
+	set := filepath.Join("..", "..", "..", "shared", "eval", "fairytaleqa")
+	if _, err := os.Stat(set); err != nil {
+		t.Skipf("../shared/eval/fairytaleqa absent: %v", err)
+	}
+	if testing.Short() {
+		t.Skip("8,548 questions")
+	}
+	out, _, err := runCLI(t, "eval", "--questions", filepath.Join(set, "questions.jsonl"), "--knowledge", filepath.Join(set, "docs"),
+		"--per-doc", "--out-of-scope", filepath.Join(set, "out-of-scope.jsonl"), "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Questions        int                `json:"questions"`
+		PassageQuestions int                `json:"passage_questions"`
+		PassageRecall    map[string]float64 `json:"passage_recall"`
+		Index            map[string]float64 `json:"index"`
+		OutOfScopeSet    map[string]any     `json:"out_of_scope_set"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Questions != 8548 || rep.PassageQuestions != 8548 || rep.Index["indexes"] != 232 {
+		t.Errorf("questions %d passage_questions %d index %v", rep.Questions, rep.PassageQuestions, rep.Index)
+	}
+	if rep.OutOfScopeSet["asked"] != 4000.0 {
+		t.Errorf("out_of_scope_set.asked = %v, want 4000", rep.OutOfScopeSet["asked"])
+	}
+	t.Logf("passage recall %v", rep.PassageRecall)
+}
