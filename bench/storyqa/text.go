@@ -69,7 +69,8 @@ func Passages(paras []Chunk, size int) []Chunk {
 
 // Sentences splits each paragraph into sentences: a sentence ends at ., !
 // or ? (and any closing quotes or brackets after them) followed by white
-// space. It is deliberately plain (no abbreviation list).
+// space and a word that does not start in lower case ("Go!" he said. is one
+// sentence). It is deliberately plain (no abbreviation list).
 func Sentences(paras []Chunk) []string {
 	var out []string
 	for _, p := range paras {
@@ -90,7 +91,7 @@ func splitSentences(s string) []string {
 		for j < len(rs) && (strings.ContainsRune(".!?", rs[j]) || strings.ContainsRune("\"'”’)]", rs[j])) {
 			j++
 		}
-		if j < len(rs) && unicode.IsSpace(rs[j]) {
+		if j < len(rs) && unicode.IsSpace(rs[j]) && !lowerNext(rs[j:]) {
 			if t := strings.TrimSpace(string(rs[start:j])); t != "" {
 				out = append(out, t)
 			}
@@ -101,4 +102,15 @@ func splitSentences(s string) []string {
 		out = append(out, t)
 	}
 	return out
+}
+
+// lowerNext reports whether the first non-space rune of rs is a lower-case
+// letter.
+func lowerNext(rs []rune) bool {
+	for _, r := range rs {
+		if !unicode.IsSpace(r) {
+			return unicode.IsLower(r)
+		}
+	}
+	return false
 }
