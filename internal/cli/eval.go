@@ -141,9 +141,9 @@ func (r *evalReport) MarshalJSON() ([]byte, error) {
 // lines to w.
 type evalSection func(ctx context.Context, e *Env, r *evalRun, w io.Writer) error
 
-// evalSections returns the blocks that eval runs, in order. Retrieval always
-// runs; the answer pipeline's block (--answers) is added here as
-// runAnswers when it exists.
+// evalSections returns the blocks that eval runs, in order: retrieval
+// always, then the answer pipeline's block (--answers) and the
+// out-of-scope block (--out-of-scope).
 func evalSections(fl evalFlags) []evalSection {
 	s := []evalSection{runRetrieval}
 	if fl.answers {
@@ -287,7 +287,7 @@ func (r *evalRun) load(ctx context.Context, e *Env) error {
 	for _, dir := range r.flags.dirs {
 		docs, skipped, err := knowledge.Load(ctx, dir, loadOpts)
 		if err != nil {
-			return err
+			return fmt.Errorf("eval: load %s: %w", dir, err)
 		}
 		for _, s := range skipped {
 			e.Log.Warn("skipped file", "dir", dir, "file", s.Path, "reason", s.Reason)

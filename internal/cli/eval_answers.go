@@ -44,10 +44,7 @@ func runOutOfScope(ctx context.Context, e *Env, r *evalRun, w io.Writer) error {
 	outs := make([][]eval.AnswerOutcome, len(r.units))
 	err := eachUnit(ctx, r.units, func(ctx context.Context, ui int, u *evalUnit) error {
 		for _, qi := range u.oos {
-			q := r.oos[qi]
-			no := false
-			q.InScope = &no
-			o, err := r.ask(ctx, e, u, q)
+			o, err := r.ask(ctx, e, u, r.oos[qi])
 			if err != nil {
 				return fmt.Errorf("eval --out-of-scope: %w", err)
 			}
