@@ -150,3 +150,45 @@ func TestEvalFairytaleQA(t *testing.T) {
 	}
 	t.Logf("passage recall %v", rep.PassageRecall)
 }
+
+// A gold document that is not in the folder gets an empty index of its own:
+// its questions miss (as without --per-doc), with a warning, and the other
+// questions are scored as usual; an in_scope: false question in the file is
+// asked of one of the stories.
+func TestEvalPerDocMissingGold(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "q.jsonl")
+	lines := `{"id": "m-1", "question": "What did the miller plant beside the spring?", "answers": ["three white rose bushes"], "gold_doc": "miller.txt", "gold_lines": [[34, 36]]}
+{"id": "g-1", "question": "Who guarded the gate?", "answers": ["a giant"], "gold_doc": "giant.txt", "gold_lines": [[3, 4]]}
+{"id": "o-1", "question": "What is the capital of Mars?", "in_scope": false}
+`
+	if err := os.WriteFile(file, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, err := runCLI(t, "eval", "--questions", file, "--knowledge", storiesDir+"/docs", "--per-doc", "--answers", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Questions     int                `json:"questions"`
+		OutOfScope    int                `json:"out_of_scope"`
+		Recall        map[string]float64 `json:"recall"`
+		PassageRecall map[string]float64 `json:"passage_recall"`
+		Index         map[string]float64 `json:"index"`
+		Answers       map[string]any     `json:"answers"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Questions != 2 || rep.OutOfScope != 1 || rep.Recall["1"] != 0.5 || rep.PassageRecall["10"] != 0.5 {
+		t.Errorf("questions %d out of scope %d recall %v passage recall %v", rep.Questions, rep.OutOfScope, rep.Recall, rep.PassageRecall)
+	}
+	if rep.Index["indexes"] != 2 || rep.Index["docs"] != 1 {
+		t.Errorf("index %v: want 2 indexes, 1 document", rep.Index)
+	}
+	if rep.Answers["out_of_scope"] != 1.0 || rep.Answers["in_scope"] != 2.0 {
+		t.Errorf("answers %v", rep.Answers)
+	}
+	if !strings.Contains(stderr, "giant.txt") {
+		t.Errorf("no warning naming the missing gold document:\n%s", stderr)
+	}
+}
