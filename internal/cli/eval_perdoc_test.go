@@ -14,6 +14,34 @@ const storiesDir = "testdata/stories"
 // timings masks the run's times, which vary, in eval's text output.
 var timings = regexp.MustCompile(`\d+(\.\d+)? ms`)
 
+// storyReport is the part of eval's JSON that the story tests read.
+type storyReport struct {
+	Questions        int                `json:"questions"`
+	OutOfScope       int                `json:"out_of_scope"`
+	Recall           map[string]float64 `json:"recall"`
+	PassageRecall    map[string]float64 `json:"passage_recall"`
+	PassageQuestions int                `json:"passage_questions"`
+	Implicit         int                `json:"implicit"`
+	Index            map[string]float64 `json:"index"`
+	Answers          map[string]any     `json:"answers"`
+	OutOfScopeSet    map[string]any     `json:"out_of_scope_set"`
+}
+
+// evalJSON runs storybot eval ARGS --json and decodes its report; it
+// returns stderr too.
+func evalJSON(t *testing.T, args ...string) (storyReport, string) {
+	t.Helper()
+	out, stderr, err := runCLI(t, append(append([]string{"eval"}, args...), "--json")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep storyReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("not one JSON document: %v\n%s", err, out)
+	}
+	return rep, stderr
+}
+
 // TestEvalPerDocText: two hard-wrapped stories, each indexed alone, asked
 // their own questions, and three out-of-scope questions asked of both.
 func TestEvalPerDocText(t *testing.T) {
@@ -30,23 +58,8 @@ func TestEvalPerDocText(t *testing.T) {
 // out_of_scope_set block (every question asked of every story: the set is
 // small).
 func TestEvalPerDocJSON(t *testing.T) {
-	out, _, err := runCLI(t, "eval", "--questions", storiesDir+"/questions.jsonl", "--knowledge", storiesDir+"/docs",
-		"--per-doc", "--answers", "--out-of-scope", storiesDir+"/out-of-scope.jsonl", "--json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rep struct {
-		Questions        int                `json:"questions"`
-		PassageRecall    map[string]float64 `json:"passage_recall"`
-		PassageQuestions int                `json:"passage_questions"`
-		Implicit         int                `json:"implicit"`
-		Index            map[string]float64 `json:"index"`
-		Answers          map[string]any     `json:"answers"`
-		OutOfScopeSet    map[string]any     `json:"out_of_scope_set"`
-	}
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatalf("not one JSON document: %v\n%s", err, out)
-	}
+	rep, _ := evalJSON(t, "--questions", storiesDir+"/questions.jsonl", "--knowledge", storiesDir+"/docs",
+		"--per-doc", "--answers", "--out-of-scope", storiesDir+"/out-of-scope.jsonl")
 	if rep.Questions != 9 || rep.PassageQuestions != 9 || rep.Implicit != 2 || len(rep.PassageRecall) != 4 {
 		t.Errorf("questions %d passage_questions %d implicit %d passage_recall %v", rep.Questions, rep.PassageQuestions, rep.Implicit, rep.PassageRecall)
 	}
@@ -76,23 +89,16 @@ func TestEvalPerDocJSON(t *testing.T) {
 // Without --per-doc the stories share one index: passage_recall is still
 // reported, and the out-of-scope questions are asked once each.
 func TestEvalStoriesOneIndex(t *testing.T) {
-	out, _, err := runCLI(t, "eval", "--questions", storiesDir+"/questions.jsonl", "--knowledge", storiesDir+"/docs",
-		"--out-of-scope", storiesDir+"/out-of-scope.jsonl", "--json")
-	if err != nil {
-		t.Fatal(err)
+	rep, _ := evalJSON(t, "--questions", storiesDir+"/questions.jsonl", "--knowledge", storiesDir+"/docs",
+		"--out-of-scope", storiesDir+"/out-of-scope.jsonl")
+	if len(rep.PassageRecall) != 4 {
+		t.Errorf("passage_recall = %v", rep.PassageRecall)
 	}
-	var rep map[string]any
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatal(err)
+	if _, ok := rep.Index["indexes"]; ok || rep.Index["docs"] != 2 {
+		t.Errorf("index %v: want one index of two documents", rep.Index)
 	}
-	if _, ok := rep["passage_recall"].(map[string]any); !ok {
-		t.Errorf("passage_recall = %v", rep["passage_recall"])
-	}
-	if idx := rep["index"].(map[string]any); idx["indexes"] != nil || idx["docs"] != 2.0 {
-		t.Errorf("index %v: want one index of two documents", idx)
-	}
-	if oos := rep["out_of_scope_set"].(map[string]any); oos["asked"] != 3.0 {
-		t.Errorf("out_of_scope_set %v: want 3 asked", oos)
+	if rep.OutOfScopeSet["asked"] != 3.0 {
+		t.Errorf("out_of_scope_set %v: want 3 asked", rep.OutOfScopeSet)
 	}
 }
 
@@ -127,21 +133,8 @@ func TestEvalFairytaleQA(t *testing.T) {
 	if testing.Short() {
 		t.Skip("8,548 questions")
 	}
-	out, _, err := runCLI(t, "eval", "--questions", filepath.Join(set, "questions.jsonl"), "--knowledge", filepath.Join(set, "docs"),
-		"--per-doc", "--out-of-scope", filepath.Join(set, "out-of-scope.jsonl"), "--json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rep struct {
-		Questions        int                `json:"questions"`
-		PassageQuestions int                `json:"passage_questions"`
-		PassageRecall    map[string]float64 `json:"passage_recall"`
-		Index            map[string]float64 `json:"index"`
-		OutOfScopeSet    map[string]any     `json:"out_of_scope_set"`
-	}
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep, _ := evalJSON(t, "--questions", filepath.Join(set, "questions.jsonl"), "--knowledge", filepath.Join(set, "docs"),
+		"--per-doc", "--out-of-scope", filepath.Join(set, "out-of-scope.jsonl"))
 	if rep.Questions != 8548 || rep.PassageQuestions != 8548 || rep.Index["indexes"] != 232 {
 		t.Errorf("questions %d passage_questions %d index %v", rep.Questions, rep.PassageQuestions, rep.Index)
 	}
@@ -164,21 +157,7 @@ func TestEvalPerDocMissingGold(t *testing.T) {
 	if err := os.WriteFile(file, []byte(lines), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, stderr, err := runCLI(t, "eval", "--questions", file, "--knowledge", storiesDir+"/docs", "--per-doc", "--answers", "--json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rep struct {
-		Questions     int                `json:"questions"`
-		OutOfScope    int                `json:"out_of_scope"`
-		Recall        map[string]float64 `json:"recall"`
-		PassageRecall map[string]float64 `json:"passage_recall"`
-		Index         map[string]float64 `json:"index"`
-		Answers       map[string]any     `json:"answers"`
-	}
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep, stderr := evalJSON(t, "--questions", file, "--knowledge", storiesDir+"/docs", "--per-doc", "--answers")
 	if rep.Questions != 2 || rep.OutOfScope != 1 || rep.Recall["1"] != 0.5 || rep.PassageRecall["10"] != 0.5 {
 		t.Errorf("questions %d out of scope %d recall %v passage recall %v", rep.Questions, rep.OutOfScope, rep.Recall, rep.PassageRecall)
 	}
