@@ -128,7 +128,7 @@ func Measure(ctx context.Context, dir string, qs []eval.Question, opts Options) 
 			}
 			res.Explicit++
 			sentHits += b2i(o.sentence)
-			inStory += b2i(eval.ContainsCollapsed(s.text, q.Answers))
+			inStory += b2i(eval.ContainsNormalized(s.text, q.Answers))
 		}
 	}
 	res.Questions = len(bm)
@@ -208,7 +208,7 @@ func (s *story) ask(ctx context.Context, q eval.Question, opts Options) (outcome
 	for _, i := range s.sentBM25.Top(q.Question, opts.Sentences) {
 		best = append(best, s.sentences[i])
 	}
-	o.sentence = eval.ContainsCollapsed(strings.Join(best, " "), q.Answers)
+	o.sentence = eval.ContainsNormalized(strings.Join(best, " "), q.Answers)
 	return o, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // AnswerOutcome is what the answer pipeline returned for one question.
@@ -85,19 +86,23 @@ func Contains(text string, answers []string) bool {
 	return containsNorm(strings.ToLower, text, answers)
 }
 
-// ContainsCollapsed is Contains with every run of white space taken as one
-// space: in hard-wrapped text an answer may run over a line break.
-func ContainsCollapsed(text string, answers []string) bool {
-	return containsNorm(collapse, text, answers)
+// ContainsNormalized is Contains after SQuAD's answer normalisation of both
+// sides (lower case, punctuation and the articles a, an, the removed, white
+// space collapsed): in hard-wrapped text an answer may run over a line
+// break, and an expert's answer written as a sentence ("He did much good on
+// earth.") is still found where the story's sentence goes on past it ("He
+// did much good on earth, and ever since...").
+func ContainsNormalized(text string, answers []string) bool {
+	return containsNorm(normalize, text, answers)
 }
 
-// AnswerIn reports whether text contains one of q's answers: with white
-// space collapsed when q says whether it is explicit (FairytaleQA, whose
+// AnswerIn reports whether text contains one of q's answers: normalised
+// (ContainsNormalized) when q says whether it is explicit (FairytaleQA, whose
 // stories are hard-wrapped), else as Contains (xquad_en, covidqa and the
 // story set, whose recorded numbers were measured so).
 func (q Question) AnswerIn(text string) bool {
 	if q.Explicit != nil {
-		return ContainsCollapsed(text, q.Answers)
+		return ContainsNormalized(text, q.Answers)
 	}
 	return Contains(text, q.Answers)
 }
@@ -112,8 +117,28 @@ func containsNorm(norm func(string) string, text string, answers []string) bool 
 	return false
 }
 
-// collapse lower-cases s and collapses its white space to single spaces.
-func collapse(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+// normalize is SQuAD's answer normalisation: lower case, punctuation
+// removed, the articles a, an and the removed, white space collapsed.
+func normalize(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsPunct(r) || unicode.IsSymbol(r) {
+			return ' '
+		}
+		return unicode.ToLower(r)
+	}, s)
+	f := strings.Fields(s)
+	out := f[:0]
+	for _, w := range f {
+		if w != "a" && w != "an" && w != "the" {
+			out = append(out, w)
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	// padded, so that an answer matches whole words only
+	return " " + strings.Join(out, " ") + " "
+}
 
 // ComputeAnswers turns answer outcomes into AnswerMetrics.
 func ComputeAnswers(outs []AnswerOutcome) AnswerMetrics {

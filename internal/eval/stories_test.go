@@ -71,7 +71,7 @@ func TestComputePassageRecall(t *testing.T) {
 	}
 }
 
-// TestAnswerIn: white space is collapsed only for questions that say
+// TestAnswerIn: answers are normalised (SQuAD) only for questions that say
 // whether they are explicit (FairytaleQA); the shared sets keep the plain
 // case-insensitive comparison their recorded numbers were measured with.
 func TestAnswerIn(t *testing.T) {
@@ -88,6 +88,9 @@ func TestAnswerIn(t *testing.T) {
 		{nil, "owls and\nLITTLE boats", true},
 		{boolp(true), "  ", false},
 		{boolp(true), "a fox", false},
+		{boolp(true), "Owls and little boats.", true},     // an answer written as a sentence
+		{boolp(true), "owls, and the little boats", true}, // punctuation and articles aside
+		{boolp(true), "owl", false},                       // whole words only
 	} {
 		q := Question{Explicit: c.explicit, Answers: []string{c.answer}}
 		if got := q.AnswerIn(text); got != c.want {
@@ -100,7 +103,7 @@ func TestAnswerIn(t *testing.T) {
 // only; implicit ones count for refusals; in-scope refusals are reported.
 func TestComputeAnswersExplicit(t *testing.T) {
 	outs := []AnswerOutcome{
-		{Question: Question{ID: "a", Explicit: boolp(true), Answers: []string{"the full moon rose"}}, Text: "> and the full\n> moon rose [1]"},
+		{Question: Question{ID: "a", Explicit: boolp(true), Answers: []string{"the full moon rose"}}, Text: "> and the full [1]\n> moon rose [2]"},
 		{Question: Question{ID: "b", Explicit: boolp(true), Answers: []string{"the sun"}}, Text: "> a cold night [1]", Citations: 1},
 		{Question: Question{ID: "c", Explicit: boolp(false), Answers: []string{"he was sad"}}, Text: "not covered", Refused: true},
 		{Question: Question{ID: "d", Answers: []string{"Durres"}}, Text: "near Durres [1]", Citations: 1},
@@ -109,7 +112,7 @@ func TestComputeAnswersExplicit(t *testing.T) {
 	if m.WithAnswers != 3 || m.Implicit != 1 || m.InScope != 4 || m.Refused != 1 {
 		t.Fatalf("with answers %d implicit %d in scope %d refused %d", m.WithAnswers, m.Implicit, m.InScope, m.Refused)
 	}
-	// a's answer runs over "\n> ", which is not white space alone: a miss
+	// a's answer runs over two quoted sentences, split by a marker: a miss
 	if m.Containment != 0.3333 || m.RefusedInScope != 0.25 || m.AnsweredInScope != 0.75 {
 		t.Errorf("containment %v refused in scope %v answered %v", m.Containment, m.RefusedInScope, m.AnsweredInScope)
 	}
