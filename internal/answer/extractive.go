@@ -100,7 +100,7 @@ type questionTerms struct {
 
 func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	q := questionTerms{prior: map[string]float64{}, focus: map[string]bool{}, words: map[string]bool{}, qt: questionType(question)}
-	for _, t := range p.lemmas(question) {
+	for _, t := range p.an.Terms(question) {
 		if _, dup := q.prior[t]; dup {
 			continue
 		}
@@ -113,7 +113,7 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 		}
 	}
 	if focus != question {
-		for _, t := range p.lemmas(focus) {
+		for _, t := range p.an.Terms(focus) {
 			q.focus[t] = true
 			if _, ok := q.prior[t]; ok {
 				q.prior[t] *= 3
@@ -124,9 +124,6 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	return q
 }
 
-// lemmas are the terms of text with irregular verbs at their base form, so
-// that "did the prince go" finds "the prince went".
-func (p *Pipeline) lemmas(text string) []string { return p.lem.Terms(text) }
 
 // chooseSentences scores every sentence of the best passages and returns
 // up to three: the best, the sentence that holds what the question asks for
@@ -211,7 +208,7 @@ func (p *Pipeline) candidates(q questionTerms, passages []*sourcePassage) ([]*ca
 		}
 		for i, s := range textan.Sentences(sp.Hit.Passage.Text) {
 			c := &candidate{sp: sp, rank: rank, sent: s, idx: i, terms: map[string]bool{}}
-			for _, t := range p.lemmas(s.Text) {
+			for _, t := range p.an.Terms(s.Text) {
 				if _, ok := q.prior[t]; ok && !c.terms[t] {
 					c.terms[t] = true
 					df[t]++
@@ -246,7 +243,7 @@ func (p *Pipeline) score(q questionTerms, cands []*candidate, df map[string]int,
 			}
 		}
 		s := got / total
-		s += weightProximity * proximity(p.lem, c.sent.Text, q.prior)
+		s += weightProximity * proximity(p.an, c.sent.Text, q.prior)
 		s += weightCue * cue(q.qt, c.sent.Text, q.words)
 		if len(q.focus) == 0 {
 			rel := 1.0

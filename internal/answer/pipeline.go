@@ -119,8 +119,7 @@ type Options struct {
 // use.
 type Pipeline struct {
 	opts Options
-	an   *textan.Analyzer // the index's analysis
-	lem  *textan.Analyzer // the same, irregular verbs at their base form: for choosing sentences
+	an   *textan.Analyzer // the index's analysis, for coverage and choosing sentences
 }
 
 // New returns a Pipeline. It panics when opts.Retriever is nil (a
@@ -154,8 +153,7 @@ func New(opts Options) *Pipeline {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	lem := textan.New(textan.Greek, textan.Possessive, textan.Ordinal, textan.StopWords, textan.Irregular(), textan.Stem)
-	return &Pipeline{opts: opts, an: textan.English(), lem: lem}
+	return &Pipeline{opts: opts, an: textan.English()}
 }
 
 // Check reports whether the pipeline's prompt set is usable: see
@@ -443,12 +441,12 @@ func (p *Pipeline) Covered(q string, hits []search.Hit) bool {
 	if subject == "" {
 		return true
 	}
-	want := p.lem.Terms(subject)
+	want := p.an.Terms(subject)
 	for i, h := range hits {
 		if i == candPassages || h.Passage == nil {
 			break
 		}
-		if holdsAll(p.lem.Terms(h.Passage.Title+"\n"+h.Passage.Text), want) {
+		if holdsAll(p.an.Terms(h.Passage.Title+"\n"+h.Passage.Text), want) {
 			return true
 		}
 	}
@@ -460,7 +458,7 @@ func (p *Pipeline) Covered(q string, hits []search.Hit) bool {
 // whether the passages answer ("The documents do not say.").
 func (p *Pipeline) SharesTopic(q string, hits []search.Hit) bool {
 	topics := map[string]bool{}
-	for _, t := range p.lem.Terms(q) {
+	for _, t := range p.an.Terms(q) {
 		if !frameTerms[t] {
 			topics[t] = true
 		}
@@ -469,7 +467,7 @@ func (p *Pipeline) SharesTopic(q string, hits []search.Hit) bool {
 		if h.Passage == nil {
 			continue
 		}
-		for _, t := range p.lem.Terms(h.Passage.Title + "\n" + h.Passage.Section + "\n" + h.Passage.Text) {
+		for _, t := range p.an.Terms(h.Passage.Title + "\n" + h.Passage.Section + "\n" + h.Passage.Text) {
 			if topics[t] {
 				return true
 			}
@@ -494,14 +492,14 @@ func (p *Pipeline) coverage(q string, hits []search.Hit) float64 {
 		if h.Passage.Doc != doc {
 			continue
 		}
-		for _, t := range p.lem.Terms(h.Passage.Title + "\n" + h.Passage.Section + "\n" + h.Passage.Text) {
+		for _, t := range p.an.Terms(h.Passage.Title + "\n" + h.Passage.Section + "\n" + h.Passage.Text) {
 			have[t] = true
 		}
 	}
 	seen := map[string]bool{}
 	var n, got float64
 	first := true
-	p.lem.Each(q, func(t string, tok textan.Token) {
+	p.an.Each(q, func(t string, tok textan.Token) {
 		name := !first && startsUpper(tok.Text)
 		first = false
 		if frameTerms[t] || seen[t] {
