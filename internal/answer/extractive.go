@@ -124,7 +124,6 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	return q
 }
 
-
 // chooseSentences scores every sentence of the best passages and returns
 // up to three: the best, the sentence that holds what the question asks for
 // when the best does not (or that goes on from it, for why, feeling and
