@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"storybot/internal/cite"
 	"storybot/internal/textan"
 )
 
@@ -348,11 +349,4 @@ func proximity(an *textan.Analyzer, s string, qterms map[string]float64) float64
 // SourceRefs rewrites bracketed numbers that a document carries itself
 // (reference marks such as "[12]" or "[3, 4]" in scientific articles) as
 // "(12)", so they cannot pass for the answer's citation markers.
-func SourceRefs(text string) string {
-	if !strings.Contains(text, "[") {
-		return text
-	}
-	return markerRe.ReplaceAllStringFunc(text, func(m string) string {
-		return "(" + strings.TrimSpace(m[1:len(m)-1]) + ")"
-	})
-}
+func SourceRefs(text string) string { return cite.Neutral(text) }

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"storybot/internal/chat"
+	"storybot/internal/cite"
 	"storybot/internal/prompt"
 	"storybot/internal/search"
 	"storybot/internal/textan"
@@ -386,7 +387,7 @@ func (p *Pipeline) generate(ctx context.Context, question, focus string, passage
 	// without sources.
 	if IsRefusal(text) && (len(cites) == 0 || len(textan.Sentences(text)) == 1) {
 		ans.Refused = true
-		ans.Text = strings.TrimSpace(markerRe.ReplaceAllString(text, ""))
+		ans.Text = strings.TrimSpace(cite.Strip(text))
 		ans.Text = tidySpaces(ans.Text)
 		return ans, nil
 	}

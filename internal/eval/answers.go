@@ -1,8 +1,7 @@
 package eval
 
 import (
-	"regexp"
-	"strconv"
+	"storybot/internal/cite"
 	"strings"
 	"time"
 	"unicode"
@@ -67,14 +66,13 @@ type AnswerMiss struct {
 	Answer   string   `json:"answer"`
 }
 
-var markerRe = regexp.MustCompile(`\[(\d+)\]`)
-
-// CountMarkers counts the [n] markers of text and how many name one of the
-// ncites citations (1..ncites).
+// CountMarkers counts the passage numbers that the citation markers of
+// text name (cite's grammar: "[2, 3]" counts two) and how many name one of
+// the ncites citations (1..ncites).
 func CountMarkers(text string, ncites int) (markers, valid int) {
-	for _, m := range markerRe.FindAllStringSubmatch(text, -1) {
+	for _, n := range cite.All(text) {
 		markers++
-		if n, err := strconv.Atoi(m[1]); err == nil && n >= 1 && n <= ncites {
+		if n >= 1 && n <= ncites {
 			valid++
 		}
 	}
