@@ -224,13 +224,16 @@ func (e *UserError) UserMessage() string { return e.Msg }
 
 // Messages shown to users.
 const (
-	NotCoveredText    = "The knowledge folder does not cover this question, so I can't answer it from the documents. Try asking about something the documents describe, or add a document that covers it."
-	WarnNoSources     = "no sources cited"
-	WarnUnavailable   = "The language model was unavailable, so this answer quotes the sources directly."
-	WarnEmpty         = "The language model returned an empty answer, so this answer quotes the sources directly."
-	WarnUncited       = "no sources cited: the language model's answer named no passage, so this answer quotes the sources directly."
-	WarnCut           = "The language model stopped at its length limit, so this answer may be cut short."
-	extractiveLabel   = "Quoted from the sources:"
+	NotCoveredText  = "The knowledge folder does not cover this question, so I can't answer it from the documents. Try asking about something the documents describe, or add a document that covers it."
+	WarnNoSources   = "no sources cited"
+	WarnUnavailable = "The language model was unavailable, so this answer quotes the sources directly."
+	WarnEmpty       = "The language model returned an empty answer, so this answer quotes the sources directly."
+	WarnUncited     = "no sources cited: the language model's answer named no passage, so this answer quotes the sources directly."
+	WarnCut         = "The language model stopped at its length limit, so this answer may be cut short."
+	extractiveLabel = "Quoted from the sources:"
+	// MsgNoTopic answers a question with no word to look up ("What
+	// happened?", "Tell me more") that the conversation does not complete.
+	MsgNoTopic        = "That question names nothing I can look up. Ask about a person, a place or an event in the documents, or use /summary for an overview of them."
 	msgEmptyQuestion  = "Please type a question, for example: Why did Albania cut ties with Iran?"
 	msgLongQuestionFm = "Your question is %d characters long; please keep it under %d characters."
 )
@@ -274,6 +277,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (A
 		if err := ctx.Err(); err != nil {
 			return Answer{}, err
 		}
+	}
+	if !p.hasTopic(standalone) {
+		return Answer{}, &UserError{Msg: MsgNoTopic}
 	}
 	k := req.K
 	if k <= 0 {
@@ -448,6 +454,17 @@ func (p *Pipeline) Covered(q string, hits []search.Hit) bool {
 			break
 		}
 		if holdsAll(p.an.Terms(h.Passage.Title+"\n"+h.Passage.Text), want) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasTopic reports whether q has a topic word: a term that is not a
+// framing word ("happen", "tell", "name").
+func (p *Pipeline) hasTopic(q string) bool {
+	for _, t := range p.an.Terms(q) {
+		if !frameTerms[t] {
 			return true
 		}
 	}
