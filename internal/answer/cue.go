@@ -87,6 +87,35 @@ var (
 // (a name for who, a date for when, a number for how many, a place for
 // where, a reason for why, a feeling for how-did-X-feel) that is not
 // already in the question; 0.5 for a weaker sign; else 0.
+func (p *Pipeline) cue(q questionTerms, s string) float64 {
+	if q.qt == qHowMany {
+		return p.countCue(q, s)
+	}
+	return cue(q.qt, s, q.words)
+}
+
+// countCue is the cue of a how-many question: 1 for a number the question
+// does not hold that counts one of its words ("How many people died?":
+// "50 deaths"), 0.5 for any other such number.
+func (p *Pipeline) countCue(q questionTerms, s string) float64 {
+	var toks []textan.Token
+	textan.Tokenize(s, func(t textan.Token) { toks = append(toks, t) })
+	best := 0.0
+	for i, t := range toks {
+		if !numberRe.MatchString(t.Text) || numberRe.FindString(t.Text) != t.Text || q.words[strings.ToLower(t.Text)] {
+			continue
+		}
+		best = 0.5
+		for _, n := range toks[i+1 : min(i+3, len(toks))] {
+			if _, ok := q.prior[p.an.Term(n.Text)]; ok && !numberRe.MatchString(n.Text) {
+				return 1
+			}
+		}
+	}
+	return best
+}
+
+// cue is Pipeline.cue for every question type but how many.
 func cue(qt qtype, s string, qwords map[string]bool) float64 {
 	fresh := func(matches []string) bool {
 		for _, m := range matches {

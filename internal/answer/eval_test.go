@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"testing"
 
 	"storybot/internal/answer"
+	"storybot/internal/chat"
 	"storybot/internal/knowledge"
 	"storybot/internal/search"
 )
@@ -277,4 +279,66 @@ func TestCalibrate(t *testing.T) {
 		oa := sort.SearchFloat64s(out, th)
 		t.Logf("threshold %.2f: in-scope answered %.3f, out-of-scope refused %d/%d", th, 1-float64(ia)/float64(len(in)), oa, len(out))
 	}
+}
+
+// naturalQuestion is one line of testdata/natural.jsonl: a question as
+// people ask it about the story, and what a right offline answer holds (any
+// of want; "@refused", "@notopic" and "@smalltalk" name the right kind of
+// reply instead).
+type naturalQuestion struct {
+	Q       string   `json:"q"`
+	History []string `json:"history"`
+	Want    []string `json:"want"`
+}
+
+// TestNaturalQuestions asks the story, offline, what people ask in their
+// own words (paraphrases, who/when/why/how many, a follow-up, thanks,
+// questions it does not cover). Each line is logged; the floor is what the
+// bot answers right today, so that a change that answers fewer fails.
+func TestNaturalQuestions(t *testing.T) {
+	p := answer.New(answer.Options{Retriever: story(t)})
+	right := 0
+	qs := readJSONL[naturalQuestion](t, "testdata/natural.jsonl")
+	for _, q := range qs {
+		var hist []chat.Message
+		for _, h := range q.History {
+			hist = append(hist, chat.Message{Role: chat.RoleUser, Content: h}, chat.Message{Role: chat.RoleAssistant, Content: "…"})
+		}
+		a, err := p.Ask(context.Background(), answer.Request{Question: q.Q, History: hist}, nil)
+		ok := false
+		for _, w := range q.Want {
+			switch w {
+			case "@refused":
+				ok = ok || err == nil && a.Refused && len(a.Citations) == 0
+			case "@notopic":
+				var ue *answer.UserError
+				ok = ok || errors.As(err, &ue) && ue.Msg == answer.MsgNoTopic
+			case "@smalltalk":
+				ok = ok || err == nil && a.SmallTalk
+			default:
+				ok = ok || err == nil && !a.Refused && strings.Contains(a.Text, w)
+			}
+		}
+		if ok {
+			right++
+		}
+		t.Logf("%-5v %q -> %s", ok, q.Q, strings.ReplaceAll(firstLine(a.Text, err), "\n", " "))
+	}
+	t.Logf("right: %d of %d", right, len(qs))
+	if right < naturalFloor {
+		t.Errorf("%d of %d natural questions answered right, want at least %d", right, len(qs), naturalFloor)
+	}
+}
+
+// naturalFloor is how many of testdata/natural.jsonl the bot answers right.
+const naturalFloor = 22
+
+func firstLine(text string, err error) string {
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	if len(text) > 160 {
+		return text[:160] + "…"
+	}
+	return text
 }

@@ -157,7 +157,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		out = append(out, extra)
 	}
 	keep := keepRatio
-	if factoid(q.qt) && cue(q.qt, best.sent.Text, q.words) == 1 {
+	if factoid(q.qt) && p.cue(q, best.sent.Text) == 1 {
 		keep = factoidKeep
 	}
 	for _, c := range ranked[1:] {
@@ -244,7 +244,7 @@ func (p *Pipeline) score(q questionTerms, cands []*candidate, df map[string]int,
 		}
 		s := got / total
 		s += weightProximity * proximity(p.an, c.sent.Text, q.prior)
-		s += weightCue * cue(q.qt, c.sent.Text, q.words)
+		s += weightCue * p.cue(q, c.sent.Text)
 		if len(q.focus) == 0 {
 			rel := 1.0
 			if topScore > 0 {
@@ -293,10 +293,10 @@ func anyOf(have, want map[string]bool) bool {
 // reason, the feeling or the outcome.
 func (p *Pipeline) companion(q questionTerms, best *candidate, cands, ranked []*candidate) *candidate {
 	next := neighbour(cands, best, 1)
-	if q.qt != qOther && cue(q.qt, best.sent.Text, q.words) < 1 {
+	if q.qt != qOther && p.cue(q, best.sent.Text) < 1 {
 		prev := neighbour(cands, best, -1)
 		for _, c := range []*candidate{next, prev} {
-			if c != nil && cue(q.qt, c.sent.Text, q.words) == 1 {
+			if c != nil && p.cue(q, c.sent.Text) == 1 {
 				return c
 			}
 		}
@@ -304,7 +304,7 @@ func (p *Pipeline) companion(q questionTerms, best *candidate, cands, ranked []*
 			if c.score < rescueRatio*best.score {
 				break
 			}
-			if cue(q.qt, c.sent.Text, q.words) == 1 {
+			if p.cue(q, c.sent.Text) == 1 {
 				return c
 			}
 		}

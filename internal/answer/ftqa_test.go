@@ -3,6 +3,7 @@ package answer_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -114,6 +115,10 @@ func TestFairytaleOffline(t *testing.T) {
 			continue
 		}
 		a, err := p.Ask(ctx, answer.Request{Question: q.Question}, nil)
+		var ue *answer.UserError
+		if errors.As(err, &ue) {
+			a, err = answer.Answer{Refused: true, Text: ue.Msg}, nil
+		}
 		if err != nil {
 			t.Fatalf("%s: %v", q.ID, err)
 		}
@@ -155,6 +160,10 @@ func TestFairytaleOffline(t *testing.T) {
 	var oosAnswered []string
 	for i, q := range oos {
 		a, err := ps[stories[i%len(stories)]].Ask(ctx, answer.Request{Question: q.Question}, nil)
+		var ue *answer.UserError
+		if errors.As(err, &ue) {
+			a, err = answer.Answer{Refused: true, Text: ue.Msg}, nil
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

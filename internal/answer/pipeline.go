@@ -119,8 +119,9 @@ type Options struct {
 // Pipeline answers questions. Create it with New; it is safe for concurrent
 // use.
 type Pipeline struct {
-	opts Options
-	an   *textan.Analyzer // the index's analysis, for coverage and choosing sentences
+	opts  Options
+	an    *textan.Analyzer // the index's analysis, for coverage and choosing sentences
+	vague map[string]bool  // the terms of vagueWords
 }
 
 // New returns a Pipeline. It panics when opts.Retriever is nil (a
@@ -154,7 +155,12 @@ func New(opts Options) *Pipeline {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Pipeline{opts: opts, an: textan.English()}
+	an := textan.English()
+	vague := map[string]bool{}
+	for _, t := range an.Terms(vagueWords) {
+		vague[t] = true
+	}
+	return &Pipeline{opts: opts, an: an, vague: vague}
 }
 
 // Check reports whether the pipeline's prompt set is usable: see
@@ -460,16 +466,22 @@ func (p *Pipeline) Covered(q string, hits []search.Hit) bool {
 	return false
 }
 
-// hasTopic reports whether q has a topic word: a term that is not a
-// framing word ("happen", "tell", "name").
+// hasTopic reports whether q has a word to look up: a term that is not
+// one of vagueTerms.
 func (p *Pipeline) hasTopic(q string) bool {
 	for _, t := range p.an.Terms(q) {
-		if !frameTerms[t] {
+		if !p.vague[t] {
 			return true
 		}
 	}
 	return false
 }
+
+// vagueWords ask about everything and nothing: a question of them alone
+// ("What happened?", "Tell me more", "What is the story about?") names
+// nothing to look up.
+const vagueWords = `happen happened tell told more know explain describe mean say said talk thing things something
+anything everything stuff story stories document documents text article about again please summary summarize`
 
 // SharesTopic reports whether any hit holds one of q's topic words: with a
 // model, that is all it takes to ask the model, which decides itself
