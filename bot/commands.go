@@ -15,6 +15,7 @@ import (
 	"storybot/internal/answer"
 	"storybot/internal/chat"
 	"storybot/internal/feedback"
+	"storybot/internal/usererr"
 )
 
 // MaxQuestionLen is the longest question accepted, in characters.
@@ -157,8 +158,12 @@ func (b *Bot) answerInto(ctx context.Context, j askJob, out Output) error {
 	case err != nil && b.workCtx.Err() != nil:
 		return out.Final(fctx, []Message{{Content: "⏹ I am restarting, so I stopped before finishing. Please ask again in a minute."}})
 	case err != nil:
+		if msg, ok := usererr.Message(err); ok {
+			b.log.Info("question refused", "user", j.userID, "reason", msg)
+			return out.Final(fctx, []Message{{Content: msg}})
+		}
 		b.log.Error("answering failed", "user", j.userID, "err", err)
-		return out.Final(fctx, []Message{{Content: userMessage(err)}})
+		return out.Final(fctx, []Message{{Content: Apology}})
 	}
 	aid := b.answers.put(storedAnswer{Answer: a, UserID: j.userID, GuildID: j.guildID, ChannelID: j.channelID})
 	b.log.Info("answered", "user", j.userID, "mode", a.Mode, "refused", a.Refused, "citations", len(a.Citations))

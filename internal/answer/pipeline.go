@@ -15,6 +15,7 @@ import (
 	"storybot/internal/prompt"
 	"storybot/internal/search"
 	"storybot/internal/textan"
+	"storybot/internal/usererr"
 	"storybot/prompts"
 )
 
@@ -185,10 +186,8 @@ func shows(rendered, name string, want map[string]string) error {
 func (p *Pipeline) Online() bool { return p.opts.Model != nil }
 
 // UserError is a problem with the question itself; Msg is safe to show the
-// user and says what to do.
-type UserError struct{ Msg string }
-
-func (e *UserError) Error() string { return e.Msg }
+// user and says what to do (usererr.Message finds it).
+type UserError = usererr.Error
 
 // Messages shown to users.
 const (

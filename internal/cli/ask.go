@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"storybot/internal/answer"
+	"storybot/internal/usererr"
 )
 
 // asker is what ask and the console need from the answer pipeline.
@@ -63,9 +64,8 @@ func cmdAsk(ctx context.Context, e *Env, args []string) error {
 // runAsk asks and prints; it is cmdAsk after setup.
 func runAsk(ctx context.Context, e *Env, p asker, q string, k int, asJSON bool) error {
 	a, err := p.Ask(ctx, answer.Request{Question: q, K: k}, nil)
-	var ue *answer.UserError
-	if errors.As(err, &ue) {
-		return usageErrorf("ask: %s", ue.Msg)
+	if msg, ok := usererr.Message(err); ok {
+		return usageErrorf("ask: %s", msg)
 	}
 	if err != nil {
 		return fmt.Errorf("ask: %w", err)

@@ -127,13 +127,9 @@ func (l libraryCatalog) Trash(ctx context.Context) ([]bot.TrashItem, error) {
 	return out, nil
 }
 
-// botReport converts a library report; the library's refusals become
-// messages the bot may show.
+// botReport converts a library report; the library's refusals carry their
+// user message through (usererr).
 func botReport(rep library.Report, err error) (bot.RefreshReport, error) {
-	var ue *library.UserError
-	if errors.As(err, &ue) {
-		return bot.RefreshReport{}, &bot.UserError{Msg: ue.Msg}
-	}
 	if err != nil {
 		return bot.RefreshReport{}, err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"storybot/internal/answer"
 	"storybot/internal/chat"
+	"storybot/internal/usererr"
 )
 
 // consoleHistory is how many earlier messages follow-ups can refer to.
@@ -160,9 +161,8 @@ func runConsole(ctx context.Context, e *Env, p asker, tools consoleTools, info c
 			io.WriteString(out, "\nBye.\n")
 			return nil
 		}
-		var ue *answer.UserError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(out, "%s\n", ue.Msg)
+		if msg, ok := usererr.Message(err); ok {
+			fmt.Fprintf(out, "%s\n", msg)
 			continue
 		}
 		if err != nil {

@@ -2,13 +2,13 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"storybot/internal/answer"
 	"storybot/internal/eval"
+	"storybot/internal/usererr"
 )
 
 // runAnswers is the --answers block of storybot eval: every question goes
@@ -25,9 +25,8 @@ func runAnswers(ctx context.Context, e *Env, r *evalRun, w io.Writer) error {
 		start := time.Now()
 		a, err := p.Ask(ctx, answer.Request{Question: q.Question}, nil)
 		lat := time.Since(start)
-		var ue *answer.UserError
-		if errors.As(err, &ue) {
-			e.Log.Warn("question rejected", "id", q.ID, "reason", ue.Msg)
+		if msg, ok := usererr.Message(err); ok {
+			e.Log.Warn("question rejected", "id", q.ID, "reason", msg)
 			outs = append(outs, eval.AnswerOutcome{Question: q, Refused: true, Latency: lat})
 			continue
 		}

@@ -14,6 +14,7 @@ import (
 	"storybot/internal/library"
 	"storybot/internal/prompt"
 	"storybot/internal/summary"
+	"storybot/internal/usererr"
 	"storybot/prompts"
 )
 
@@ -78,9 +79,8 @@ func cmdSummary(ctx context.Context, e *Env, args []string) error {
 // summaryError turns a user's mistake (an unknown document) into a usage
 // error and wraps everything else.
 func summaryError(cmd string, err error) error {
-	var ue *summary.Error
-	if errors.As(err, &ue) {
-		return usageErrorf("%s: %s", cmd, ue.Msg)
+	if msg, ok := usererr.Message(err); ok {
+		return usageErrorf("%s: %s", cmd, msg)
 	}
 	return fmt.Errorf("%s: %w", cmd, err)
 }
