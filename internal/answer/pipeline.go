@@ -209,8 +209,9 @@ const (
 // Errors: a *UserError for a question that cannot be asked (empty, too
 // long); ctx's error when ctx ends; any other error (the retriever failed)
 // is internal. A model failure is not an error: the answer falls back to
-// quoting the sources, with a warning.
-func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (Answer, error) {
+// quoting the sources, with a warning; nor is a failed query embedding: the
+// passages are then ranked by keywords alone, with WarnKeywordsOnly.
+func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (res Answer, err error) {
 	if onEvent == nil {
 		onEvent = func(Event) {}
 	}
@@ -240,6 +241,14 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (A
 		k = p.opts.K
 	}
 	hits, err := p.opts.Retriever.Search(ctx, standalone, k)
+	if errors.Is(err, search.ErrKeywordsOnly) {
+		defer func() {
+			if err == nil {
+				res.Warnings = append(res.Warnings, WarnKeywordsOnly)
+			}
+		}()
+		err = nil
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return Answer{}, ctx.Err()

@@ -166,10 +166,7 @@ func (e *Env) checkModel(ctx context.Context) checkResult {
 	if !c.LLMEnabled() {
 		return checkResult{"model", checkOff, "no model configured: answers quote the passages, cited. For written answers set OPENAI_API_KEY (OpenAI, OpenRouter) or OPENAI_BASE_URL (Ollama, LM Studio, vLLM) in .env"}
 	}
-	cfg := llm.FromConfig(c)
-	cfg.MaxTries = 1
-	cfg.Timeout = min(cfg.Timeout, checkTimeout)
-	client := llm.New(cfg, e.Log)
+	client := e.checkClient()
 	note := ""
 	models, err := client.Models(ctx)
 	switch {
@@ -191,6 +188,15 @@ func (e *Env) checkModel(ctx context.Context) checkResult {
 		status = checkWarn
 	}
 	return checkResult{"model", status, fmt.Sprintf("%s at %s answered in %d ms%s", c.OpenAIModel, client.Host(), time.Since(start).Milliseconds(), note)}
+}
+
+// checkClient is a model client for the checks: one try per call, within
+// checkTimeout.
+func (e *Env) checkClient() *llm.Client {
+	cfg := llm.FromConfig(e.Config)
+	cfg.MaxTries = 1
+	cfg.Timeout = min(cfg.Timeout, checkTimeout)
+	return llm.New(cfg, e.Log)
 }
 
 // hasModel reports whether want is among ids, allowing Ollama's implicit
@@ -230,7 +236,7 @@ func (e *Env) checkEmbeddings(ctx context.Context, docs []*knowledge.Document) c
 			break
 		}
 	}
-	emb := e.embedder()
+	emb := e.checkClient().Embedder(m, 0)
 	ctx, cancel := context.WithTimeout(ctx, checkTimeout)
 	defer cancel()
 	vecs, err := emb(ctx, []string{text})

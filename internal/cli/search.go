@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -72,7 +73,7 @@ func runSearch(ctx context.Context, e *Env, s passageSearcher, query string, k i
 		e.Log.Warn(fmt.Sprintf("the query is longer than %d characters; only its beginning is used for retrieval", search.MaxQueryChars))
 	}
 	hits, err := s.Search(ctx, query, k)
-	if err != nil {
+	if err != nil && !errors.Is(err, search.ErrKeywordsOnly) { // keyword hits: the search logged why
 		return fmt.Errorf("search: %w", err)
 	}
 	res := searchResult{Query: query, Truncated: cut, Passages: []searchPassage{}}

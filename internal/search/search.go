@@ -731,7 +731,8 @@ var ErrNoIndex = errors.New("search: no index")
 // Search returns up to k passages that best match query, best first. A query
 // of only stop words or punctuation returns no hits and no error; a query
 // longer than MaxQueryChars is cut first. It is safe for concurrent use; the
-// error is non-nil only when ctx is done or the Embedder fails.
+// error is non-nil only when ctx is done or the Embedder fails, and then it
+// wraps ErrKeywordsOnly and comes with the keyword ranking.
 func (ix *Index) Search(ctx context.Context, query string, k int) ([]Hit, error) {
 	if ix == nil {
 		return nil, ErrNoIndex
@@ -752,7 +753,7 @@ func (ix *Index) Search(ctx context.Context, query string, k int) ([]Hit, error)
 		var err error
 		hits, err = ix.fuse(ctx, query, qs, hits, k)
 		if err != nil {
-			return nil, err
+			return hits, err // the keyword ranking with ErrKeywordsOnly, or none
 		}
 	}
 	return hits, nil
