@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"storybot/internal/textan"
 )
 
 // markerRe matches citation markers: [1], [2, 3], [1; 4], [Passage 2],
@@ -135,9 +137,9 @@ func tidySpaces(s string) string {
 func sentencesCiting(text string, n int) string {
 	mk := "[" + strconv.Itoa(n) + "]"
 	var b strings.Builder
-	for _, s := range splitSentences(text) {
-		if strings.Contains(s.text, mk) {
-			b.WriteString(s.text)
+	for _, s := range textan.Sentences(text) {
+		if strings.Contains(s.Text, mk) {
+			b.WriteString(s.Text)
 			b.WriteByte(' ')
 		}
 	}
@@ -154,17 +156,17 @@ func (p *Pipeline) bestQuote(passage, citing string) string {
 		want[t] = true
 	}
 	best, bestScore := "", -1
-	for _, s := range splitSentences(passage) {
+	for _, s := range textan.Sentences(passage) {
 		score := 0
 		seen := map[string]bool{}
-		for _, t := range p.an.Terms(s.text) {
+		for _, t := range p.an.Terms(s.Text) {
 			if want[t] && !seen[t] {
 				score++
 				seen[t] = true
 			}
 		}
 		if score > bestScore {
-			best, bestScore = s.text, score
+			best, bestScore = s.Text, score
 		}
 	}
 	return shorten(best, maxQuote)

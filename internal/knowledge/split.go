@@ -11,7 +11,15 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"storybot/internal/textan"
 )
+
+// SplitVersion changes whenever the same file gives other passages (their
+// text, lines or numbering), so that a saved index of an older version is
+// parsed again instead of served. 2: passages keep the source's blank lines
+// between paragraphs; long paragraphs are cut at textan.Sentences ends.
+const SplitVersion = 2
 
 // DefaultPassageChars is the passage size used when Options.PassageChars is
 // 0, chosen by measurement on the eval sets (see README).
@@ -606,14 +614,15 @@ type piece struct {
 func group(paras []*para, chars int) []piece {
 	var out []piece
 	var cur *Passage
-	// cur's paragraphs, joined once at flush: the text is then allocated at
-	// its exact size (a strings.Builder's String would keep its spare
-	// capacity in memory as long as the passage lives)
+	// cur's paragraphs and the line breaks between them, joined once at
+	// flush: the text is then allocated at its exact size (a
+	// strings.Builder's String would keep its spare capacity in memory as
+	// long as the passage lives)
 	var texts []string
 	size := 0 // the length of cur's text so far
 	flush := func() {
 		if cur != nil {
-			cur.Text = strings.Join(texts, "\n\n")
+			cur.Text = strings.Join(texts, "")
 			out = append(out, piece{p: *cur})
 			cur = nil
 		}
@@ -639,14 +648,18 @@ func group(paras []*para, chars int) []piece {
 			}
 			continue
 		}
-		if cur != nil && (size+2+len(p.text) > chars || size >= chars*minShare/100) {
+		if cur != nil && (size+len(paraBreak(p.line-cur.EndLine))+len(p.text) > chars || size >= chars*minShare/100) {
 			flush()
 		}
 		if cur == nil {
 			cur = &Passage{ParaStart: p.n, StartLine: p.line}
 			texts, size = texts[:0], 0
 		} else {
-			size += 2
+			// the source's line breaks, so that a sentence can be cited
+			// by its own lines
+			sep := paraBreak(p.line - cur.EndLine)
+			texts = append(texts, sep)
+			size += len(sep)
 		}
 		texts = append(texts, p.text)
 		size += len(p.text)
@@ -716,43 +729,26 @@ func lineEnds(text string) []int {
 	return ends
 }
 
-var abbrev = map[string]bool{"mr": true, "mrs": true, "ms": true, "dr": true, "st": true, "vs": true, "fig": true, "no": true, "al": true, "e.g": true, "i.e": true, "etc": true, "approx": true, "jr": true, "sr": true, "prof": true, "inc": true, "co": true}
-
-// sentenceEnds returns the byte offsets just after each sentence-ending
-// punctuation (and closing quotes) that is followed by a space.
+// sentenceEnds returns the byte offsets just past each sentence of text
+// (textan.Sentences), where a long paragraph may be cut.
 func sentenceEnds(text string) []int {
 	var ends []int
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		if c != '.' && c != '!' && c != '?' {
-			continue
-		}
-		j := i + 1
-		for j < len(text) {
-			r, n := utf8.DecodeRuneInString(text[j:])
-			if r == '"' || r == '”' || r == '’' || r == ')' || r == '\'' {
-				j += n
-				continue
-			}
-			break
-		}
-		if j >= len(text) || (text[j] != ' ' && text[j] != '\n') {
-			continue
-		}
-		if c == '.' {
-			// the word before the period
-			k := i
-			for k > 0 && text[k-1] != ' ' && text[k-1] != '\n' {
-				k--
-			}
-			w := strings.ToLower(text[k:i])
-			if abbrev[w] || utf8.RuneCountInString(w) == 1 || strings.Contains(w, ".") {
-				continue
-			}
-		}
-		ends = append(ends, j)
+	for _, s := range textan.Sentences(text) {
+		ends = append(ends, s.End)
 	}
 	return ends
+}
+
+// paraBreak is the text between two paragraphs of a passage that stand
+// gap lines apart in the source: as many line breaks, so that line k of the
+// passage's text is line StartLine+k of the source (a blank line, "\n\n",
+// in the usual case; one "\n" after a Markdown code fence).
+func paraBreak(gap int) string {
+	const breaks = "\n\n\n\n\n\n\n\n"
+	if gap <= len(breaks) {
+		return breaks[:max(gap, 1)]
+	}
+	return strings.Repeat("\n", gap)
 }
 
 // minShare is the share (in percent) of the passage size above which a

@@ -97,6 +97,7 @@ func (l *Library) cacheKey() string {
 		"root=" + root,
 		"max=" + strconv.FormatInt(k.MaxFileBytes, 10),
 		"chars=" + strconv.Itoa(k.PassageChars),
+		"split=" + strconv.Itoa(knowledge.SplitVersion),
 		"ext=" + strings.Join(exts, ","),
 		"embed=" + l.opts.Search.EmbedModel,
 	}, ";")
