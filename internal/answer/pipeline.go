@@ -355,10 +355,10 @@ func (p *Pipeline) generate(ctx context.Context, question, focus string, passage
 	if err != nil {
 		return Answer{}, fmt.Errorf("prompt: %w", err)
 	}
-	mctx := chat.WithQueuedNotify(ctx, func() { onEvent(Event{Kind: EventQueued}) })
-	resp, err := p.opts.Model.Complete(mctx, chat.Request{
+	resp, err := p.opts.Model.Complete(ctx, chat.Request{
 		Messages:  []chat.Message{{Role: chat.RoleSystem, Content: sys}, {Role: chat.RoleUser, Content: user}},
 		MaxTokens: p.opts.MaxAnswerTokens,
+		OnQueued:  func() { onEvent(Event{Kind: EventQueued}) },
 	}, func(d string) { onEvent(Event{Kind: EventDelta, Delta: d}) })
 	if err != nil {
 		if ctx.Err() != nil {

@@ -52,7 +52,7 @@ func (c *Client) embed(ctx context.Context, model string, texts []string) ([][]f
 			in[i] = " " // the API refuses empty inputs
 		}
 	}
-	release, err := c.acquire(ctx, func() {})
+	release, err := c.acquire(ctx, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,7 @@
 // (Client.Embedder) share the chat calls' slots, retries and redaction.
 //
 // A Client streams by default, bounds the number of calls in flight
-// (MaxConcurrency, telling a waiting caller through chat.NotifyQueued), gives
+// (MaxConcurrency, telling a waiting caller through chat.Request.OnQueued), gives
 // each try a timeout (for the whole reply; when streamed, for the first chunk
 // and then between chunks, so a slow but steady stream is never cut), and
 // retries 429, 5xx and broken connections with
@@ -166,13 +166,13 @@ func (c *Client) Models(ctx context.Context) ([]string, error) {
 // streamed and onDelta receives each piece of text as it arrives (from the
 // calling goroutine); the returned Response holds the whole text either way.
 //
-// When all slots are busy Complete calls chat.NotifyQueued(ctx) once and
+// When all slots are busy Complete calls req.OnQueued (when set) once and
 // waits. Errors: ctx's error when ctx ends; otherwise, when the model cannot
 // answer (after retries for 429, 5xx and broken connections; at once for a
 // timeout, a stream broken after text was streamed, or another 4xx), an error
 // wrapping chat.ErrUnavailable that says what happened, without secrets.
 func (c *Client) Complete(ctx context.Context, req chat.Request, onDelta func(string)) (chat.Response, error) {
-	release, err := c.acquire(ctx, func() { chat.NotifyQueued(ctx) })
+	release, err := c.acquire(ctx, req.OnQueued)
 	if err != nil {
 		return chat.Response{}, err
 	}
@@ -235,14 +235,16 @@ func (c *Client) Complete(ctx context.Context, req chat.Request, onDelta func(st
 	return resp, nil
 }
 
-// acquire takes one of the MaxConcurrency slots, calling onQueued once
-// when it must wait. It returns the function that gives the slot back, or
+// acquire takes one of the MaxConcurrency slots, calling onQueued (when not
+// nil) once when it must wait. It returns the function that gives the slot back, or
 // ctx's error when ctx ends first.
 func (c *Client) acquire(ctx context.Context, onQueued func()) (release func(), err error) {
 	select {
 	case c.slots <- struct{}{}:
 	default:
-		onQueued()
+		if onQueued != nil {
+			onQueued()
+		}
 		select {
 		case c.slots <- struct{}{}:
 		case <-ctx.Done():
