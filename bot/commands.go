@@ -15,6 +15,9 @@ import (
 	"storybot/internal/answer"
 	"storybot/internal/chat"
 	"storybot/internal/feedback"
+	"storybot/internal/knowledge"
+	"storybot/internal/library"
+	"storybot/internal/summary"
 	"storybot/internal/usererr"
 )
 
@@ -188,13 +191,14 @@ func (b *Bot) handleSummary(ctx context.Context, r *Request) (*Response, error) 
 	}
 	return &Response{Deferred: func(ctx context.Context, out Output) error {
 		var streamed strings.Builder
-		a, err := b.summ.Summary(ctx, SummaryRequest{Doc: doc, Length: length, Focus: strings.TrimSpace(r.String("focus"))}, func(d string) {
+		sum, err := b.summ.Summary(ctx, summary.SummaryRequest{Doc: doc, Length: summary.Length(length), Focus: strings.TrimSpace(r.String("focus"))}, func(d string) {
 			streamed.WriteString(d)
 			out.Progress(ctx, Message{Content: progressText(streamed.String())})
 		})
 		if err != nil {
 			return err
 		}
+		a := sum.Answer()
 		a.Question = "summary " + doc
 		id := b.answers.put(storedAnswer{Answer: a, UserID: r.UserID, GuildID: r.GuildID, ChannelID: r.ChannelID})
 		return out.Final(ctx, RenderAnswer(a, id, MaxMessageLen))
@@ -210,11 +214,11 @@ func (b *Bot) handleTimeline(ctx context.Context, r *Request) (*Response, error)
 		return nil, err
 	}
 	return &Response{Deferred: func(ctx context.Context, out Output) error {
-		tl, err := b.summ.Timeline(ctx, TimelineRequest{Doc: doc, Max: TimelineMax})
+		tl, err := b.summ.Timeline(ctx, summary.TimelineRequest{Doc: doc, Max: TimelineMax})
 		if err != nil {
 			return err
 		}
-		a := tl.Answer
+		a := tl.Answer()
 		a.Question = "timeline " + doc
 		id := b.answers.put(storedAnswer{Answer: a, UserID: r.UserID, GuildID: r.GuildID, ChannelID: r.ChannelID})
 		return out.Final(ctx, renderAnswer(a, timelineNotes(tl.Omitted, doc), id, MaxMessageLen))
@@ -254,7 +258,7 @@ func (b *Bot) resolveDoc(v string, exact bool) (string, error) {
 	if v == "" {
 		return "", nil
 	}
-	docs := b.opts.Library.Catalog().Docs
+	docs := b.opts.Library.Current().Docs
 	for _, d := range docs {
 		if d.Path == v {
 			return d.Path, nil
@@ -306,7 +310,7 @@ func (b *Bot) handleDocAutocomplete(ctx context.Context, r *Request) (*Response,
 	if r.Focused != "document" {
 		return &Response{Choices: choices}, nil
 	}
-	for _, d := range b.opts.Library.Catalog().Docs {
+	for _, d := range b.opts.Library.Current().Docs {
 		if typed != "" && !strings.Contains(strings.ToLower(d.Title+" "+d.Path), typed) {
 			continue
 		}
@@ -322,21 +326,26 @@ func (b *Bot) handleDocAutocomplete(ctx context.Context, r *Request) (*Response,
 }
 
 func (b *Bot) handleSources(ctx context.Context, r *Request) (*Response, error) {
-	return ephemeral(RenderCatalog(b.opts.Library.Catalog())), nil
+	return ephemeral(RenderCatalog(b.opts.Library.Current())), nil
 }
 
-// RenderCatalog is /sources' reply: each document with title, date and
-// passage count, and the time of the last refresh.
-func RenderCatalog(c Catalog) string {
+// RenderCatalog is /sources' reply: each document of the snapshot (nil:
+// none) with title, date and passage count, and the time of the last
+// refresh.
+func RenderCatalog(snap *library.Snapshot) string {
+	var docs []*knowledge.Document
+	var built time.Time
+	if snap != nil {
+		docs, built = append(snap.Docs[:0:0], snap.Docs...), snap.Built
+	}
 	var sb strings.Builder
-	docs := append(c.Docs[:0:0], c.Docs...)
 	sort.Slice(docs, func(i, j int) bool { return docs[i].Path < docs[j].Path })
 	fmt.Fprintf(&sb, "**Knowledge**: %d document", len(docs))
 	if len(docs) != 1 {
 		sb.WriteString("s")
 	}
-	if !c.Refreshed.IsZero() {
-		fmt.Fprintf(&sb, ", last refreshed %s (<t:%d:R>)", c.Refreshed.UTC().Format("2006-01-02 15:04 UTC"), c.Refreshed.Unix())
+	if !built.IsZero() {
+		fmt.Fprintf(&sb, ", last refreshed %s (<t:%d:R>)", built.UTC().Format("2006-01-02 15:04 UTC"), built.Unix())
 	}
 	sb.WriteString("\n")
 	for _, d := range docs {
@@ -374,10 +383,10 @@ func (b *Bot) handleRefresh(ctx context.Context, r *Request) (*Response, error) 
 }
 
 // RenderRefresh is /refresh's report.
-func RenderRefresh(rep RefreshReport) string {
+func RenderRefresh(rep library.Report) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "🔄 Refreshed in %s: %d added, %d changed, %d removed, %d skipped.",
-		rep.Took.Round(time.Millisecond), len(rep.Added), len(rep.Changed), len(rep.Removed), len(rep.Skipped))
+		time.Duration(rep.MS)*time.Millisecond, len(rep.Added), len(rep.Changed), len(rep.Removed), len(rep.Skipped))
 	list := func(label string, paths []string) {
 		for _, p := range paths {
 			fmt.Fprintf(&sb, "\n• %s `%s`", label, p)

@@ -20,6 +20,7 @@ import (
 
 	"storybot/internal/answer"
 	"storybot/internal/knowledge"
+	"storybot/internal/library"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -240,16 +241,19 @@ func TestRenderSourcesStayWithinOneMessage(t *testing.T) {
 
 func TestHelpAndCatalogAndRefreshGolden(t *testing.T) {
 	golden(t, "help.golden", helpText+"\n")
-	cat := Catalog{Refreshed: time.Date(2026, 11, 25, 21, 0, 0, 0, time.UTC), Docs: []*knowledge.Document{
+	cat := &library.Snapshot{Built: time.Date(2026, 11, 25, 21, 0, 0, 0, time.UTC), Docs: []*knowledge.Document{
 		{Path: "b.md", Title: "Second", Passages: make([]knowledge.Passage, 3)},
 		{Path: "albania.txt", Title: "Albania cuts ties with Iran", Date: "2022-09-07", Passages: make([]knowledge.Passage, 14)},
 	}}
 	golden(t, "sources.golden", RenderCatalog(cat)+"\n")
-	golden(t, "sources_empty.golden", RenderCatalog(Catalog{})+"\n")
-	rep := RefreshReport{Added: []string{"new.md"}, Changed: []string{"albania.txt"}, Removed: []string{"old.md"},
-		Skipped: []Skipped{{Path: "scan.pdf", Reason: "no text layer"}}, Took: 1234 * time.Millisecond}
+	golden(t, "sources_empty.golden", RenderCatalog(&library.Snapshot{})+"\n")
+	if RenderCatalog(nil) != RenderCatalog(&library.Snapshot{}) {
+		t.Error("RenderCatalog(nil) differs from an empty snapshot's")
+	}
+	rep := library.Report{Added: []string{"new.md"}, Changed: []string{"albania.txt"}, Removed: []string{"old.md"},
+		Skipped: []library.SkipReport{{Path: "scan.pdf", Reason: "no text layer"}}, MS: 1234}
 	golden(t, "refresh.golden", RenderRefresh(rep)+"\n")
-	golden(t, "refresh_nothing.golden", RenderRefresh(RefreshReport{Took: 3 * time.Millisecond})+"\n")
+	golden(t, "refresh_nothing.golden", RenderRefresh(library.Report{MS: 3})+"\n")
 }
 
 func TestInviteURL(t *testing.T) {

@@ -188,8 +188,12 @@ func (l *Library) Restore(ctx context.Context, name, who string) (Report, error)
 	return l.Refresh(ctx)
 }
 
-// Trash lists the removed documents, newest first.
-func (l *Library) Trash() ([]TrashItem, error) {
+// Trash lists the removed documents, newest first. It returns ctx's error
+// when ctx has ended.
+func (l *Library) Trash(ctx context.Context) ([]TrashItem, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := l.needDataDir(); err != nil {
 		return nil, err
 	}
