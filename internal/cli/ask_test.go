@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"storybot/internal/golden"
 	"storybot/internal/llm/llmtest"
 )
 
@@ -37,7 +38,7 @@ func TestAskGoldenOffline(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v\n%s", err, errs)
 			}
-			golden(t, filepath.Join("ask", name+".golden"), out)
+			golden.Check(t, filepath.Join("testdata", "ask", name+".golden"), out)
 		})
 	}
 }
@@ -166,7 +167,7 @@ func TestConsoleGolden(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errs)
 	}
-	golden(t, filepath.Join("ask", "console"+".golden"), out)
+	golden.Check(t, "testdata/ask/console.golden", out)
 	// With no command and no DISCORD_TOKEN, storybot runs the console.
 	out2, _, err := runAskCLI(t, "", nil)
 	if err != nil || !strings.HasPrefix(out2, "storybot is running in the terminal") {
@@ -181,7 +182,7 @@ func TestConsoleStreamsWithModel(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errs)
 	}
-	golden(t, filepath.Join("ask", "console_model"+".golden"), out)
+	golden.Check(t, "testdata/ask/console_model.golden", out)
 	if n := len(srv.ChatRequests()); n != 1 {
 		t.Errorf("%d model calls", n)
 	}
