@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -36,9 +35,6 @@ func cmdAsk(ctx context.Context, e *Env, args []string) error {
 	k := fs.Int("k", answer.DefaultK, "number of passages to retrieve")
 	asJSON := fs.Bool("json", false, "print one JSON document")
 	pos, err := e.parseFlags(fs, args)
-	if errors.Is(err, errHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"storybot/bot"
@@ -15,15 +14,8 @@ import (
 // It returns nil after a graceful shutdown.
 func cmdBot(ctx context.Context, e *Env, args []string) error {
 	fs := e.newFlagSet("bot")
-	pos, err := e.parseFlags(fs, args)
-	if errors.Is(err, errHelp) {
-		return nil
-	}
-	if err != nil {
+	if err := e.parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usageErrorf("bot: unexpected argument %q (see 'storybot bot --help')", pos[0])
 	}
 	if e.Config.DiscordToken == "" {
 		return usageErrorf("bot: DISCORD_TOKEN is not set: put your bot's token (developer portal, Bot tab) in .env, or run 'storybot console' to chat in the terminal")

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -44,15 +43,8 @@ const checkTimeout = 20 * time.Second
 func cmdCheck(ctx context.Context, e *Env, args []string) error {
 	flags := e.newFlagSet("check")
 	asJSON := flags.Bool("json", false, "print one JSON document")
-	pos, err := e.parseFlags(flags, args)
-	if errors.Is(err, errHelp) {
-		return nil
-	}
-	if err != nil {
+	if err := e.parseNoArgs(flags, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usageErrorf("check: unexpected argument %q (see 'storybot check --help')", pos[0])
 	}
 	var results []checkResult
 	add := func(r checkResult) {

@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -24,9 +23,6 @@ const consoleHistory = 6
 func cmdConsole(ctx context.Context, e *Env, args []string) error {
 	fs := e.newFlagSet("console")
 	pos, err := e.parseFlags(fs, args)
-	if errors.Is(err, errHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}

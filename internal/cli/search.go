@@ -45,9 +45,6 @@ func cmdSearch(ctx context.Context, e *Env, args []string) error {
 	k := fs.Int("k", 5, "number of passages to show")
 	asJSON := fs.Bool("json", false, "print one JSON document")
 	pos, err := e.parseFlags(fs, args)
-	if err == errHelp {
-		return nil
-	}
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,9 +26,6 @@ func cmdSummary(ctx context.Context, e *Env, args []string) error {
 	focus := fs.String("focus", "", "summarise only what concerns this, e.g. \"the MEK\"")
 	asJSON := fs.Bool("json", false, "print JSON: {summary, mode, citations}")
 	pos, err := e.parseFlags(fs, args)
-	if errors.Is(err, errHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
