@@ -270,14 +270,14 @@ func (l *Library) loadCache(ctx context.Context) (*Snapshot, map[string]fileStat
 	segs := make([]*search.Index, n)
 	parts := make([][]*knowledge.Document, n)
 	errs := make([]error, n)
-	parallelN(n, cmp.Or(l.opts.loadWorkers, runtime.GOMAXPROCS(0)), func(i int) {
-		if ctx.Err() != nil {
-			errs[i] = ctx.Err()
-			return
+	err = parallel(ctx, cmp.Or(l.opts.loadWorkers, runtime.GOMAXPROCS(0)), n, func(i int) error {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 		parts[i], segs[i], errs[i] = l.loadSegment(st.Segs[i], i, n, key)
+		return nil // every segment is tried; their errors are joined below
 	})
-	if err := errors.Join(errs...); err != nil {
+	if err := cmp.Or(err, errors.Join(errs...)); err != nil {
 		return nil, nil, err
 	}
 	docs := slices.Concat(parts...)
