@@ -286,7 +286,7 @@ func (c *Client) retry(ctx context.Context, what string, try func(ctx context.Co
 		err = describe(status, err, c.cfg.APIKey)
 		if !retryable || n >= c.cfg.MaxTries {
 			c.log.Warn(what+" failed", "try", n, "status", status, "retryable", retryable, "err", err)
-			if retryable {
+			if retryable && n > 1 {
 				return fmt.Errorf("%d tries failed, last: %v", n, err)
 			}
 			return err
