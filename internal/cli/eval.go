@@ -127,7 +127,7 @@ type evalSection func(ctx context.Context, e *Env, r *evalRun, w io.Writer) erro
 // runs; the answer pipeline's block (--answers) is added here as
 // runAnswers when it exists.
 func evalSections(fl evalFlags) []evalSection {
-	s := []evalSection{runRetrieval}
+	s := []evalSection{noteMissingGold, runRetrieval}
 	if fl.answers {
 		s = append(s, runAnswersHook)
 	}
