@@ -92,7 +92,7 @@ func checkOptions(r *Request, known ...string) error {
 			found = found || k == name
 		}
 		if !found {
-			return userErrorf("/%s has no option %q: the command list may be out of date. Try again in a minute, or see /help.", r.Name, name)
+			return usererr.Errorf("/%s has no option %q: the command list may be out of date. Try again in a minute, or see /help.", r.Name, name)
 		}
 	}
 	return nil
@@ -102,10 +102,10 @@ func checkOptions(r *Request, known ...string) error {
 func validQuestion(q string) (string, error) {
 	q = strings.TrimSpace(q)
 	if q == "" {
-		return "", userErrorf("Please ask a question, for example: why did Albania cut ties with Iran?")
+		return "", usererr.Errorf("Please ask a question, for example: why did Albania cut ties with Iran?")
 	}
 	if n := utf8.RuneCountInString(q); n > MaxQuestionLen {
-		return "", userErrorf("That question is %d characters long; please keep it under %d.", n, MaxQuestionLen)
+		return "", usererr.Errorf("That question is %d characters long; please keep it under %d.", n, MaxQuestionLen)
 	}
 	return q, nil
 }
@@ -187,7 +187,7 @@ func (b *Bot) handleSummary(ctx context.Context, r *Request) (*Response, error) 
 		length = "medium"
 	case "short", "medium", "long":
 	default:
-		return nil, userErrorf("Length %q: choose short, medium or long.", length)
+		return nil, usererr.Errorf("Length %q: choose short, medium or long.", length)
 	}
 	return &Response{Deferred: func(ctx context.Context, out Output) error {
 		var streamed strings.Builder
@@ -278,13 +278,13 @@ func (b *Bot) resolveDoc(v string, exact bool) (string, error) {
 	case len(titled) == 1:
 		return titled[0], nil
 	case len(titled) > 1:
-		return "", userErrorf("%d documents are titled “%s”; pick one by its path: %s.", len(titled), oneLine(v, 100), listPaths(titled))
+		return "", usererr.Errorf("%d documents are titled “%s”; pick one by its path: %s.", len(titled), oneLine(v, 100), listPaths(titled))
 	case len(loose) == 1 && !exact:
 		return loose[0], nil
 	case len(loose) > 0:
-		return "", userErrorf("No document has the path or title “%s”. Did you mean %s? Pick one from the list.", oneLine(v, 100), listPaths(loose))
+		return "", usererr.Errorf("No document has the path or title “%s”. Did you mean %s? Pick one from the list.", oneLine(v, 100), listPaths(loose))
 	}
-	return "", userErrorf("I have no document “%s”. Pick one from the list, or see /sources.", oneLine(v, 100))
+	return "", usererr.Errorf("I have no document “%s”. Pick one from the list, or see /sources.", oneLine(v, 100))
 }
 
 // listPaths shows up to 10 paths, sorted, as code.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"storybot/internal/library"
+	"storybot/internal/usererr"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -62,10 +63,10 @@ func (b *Bot) handleKnowledge(ctx context.Context, r *Request) (*Response, error
 		}
 		att := r.Attachment("file")
 		if att == nil {
-			return nil, userErrorf("Attach the file to add.")
+			return nil, usererr.Errorf("Attach the file to add.")
 		}
 		if b.opts.MaxUploadBytes > 0 && int64(att.Size) > b.opts.MaxUploadBytes {
-			return nil, userErrorf("%s is %d bytes; the limit is %d (MAX_UPLOAD_BYTES).", att.Filename, att.Size, b.opts.MaxUploadBytes)
+			return nil, usererr.Errorf("%s is %d bytes; the limit is %d (MAX_UPLOAD_BYTES).", att.Filename, att.Size, b.opts.MaxUploadBytes)
 		}
 		replace := r.Bool("replace")
 		return report(func(ctx context.Context) (library.Report, error) {
@@ -85,7 +86,7 @@ func (b *Bot) handleKnowledge(ctx context.Context, r *Request) (*Response, error
 			return nil, err
 		}
 		if doc == "" {
-			return nil, userErrorf("Pick the document to remove (see /sources).")
+			return nil, usererr.Errorf("Pick the document to remove (see /sources).")
 		}
 		return report(func(ctx context.Context) (library.Report, error) {
 			b.log.Info("knowledge remove", "who", who, "doc", doc)
@@ -97,7 +98,7 @@ func (b *Bot) handleKnowledge(ctx context.Context, r *Request) (*Response, error
 		}
 		item := strings.TrimSpace(r.String("item"))
 		if item == "" {
-			return nil, userErrorf("Pick an entry of the trash (see /knowledge list).")
+			return nil, usererr.Errorf("Pick an entry of the trash (see /knowledge list).")
 		}
 		return report(func(ctx context.Context) (library.Report, error) {
 			b.log.Info("knowledge restore", "who", who, "item", item)
@@ -119,7 +120,7 @@ func (b *Bot) handleKnowledge(ctx context.Context, r *Request) (*Response, error
 		}
 		return ephemeral(Split(text, MaxMessageLen)[0]), nil
 	}
-	return nil, userErrorf("/knowledge needs a subcommand: add, remove, restore or list.")
+	return nil, usererr.Errorf("/knowledge needs a subcommand: add, remove, restore or list.")
 }
 
 func (b *Bot) handleKnowledgeAutocomplete(ctx context.Context, r *Request) (*Response, error) {
@@ -165,7 +166,7 @@ func (b *Bot) download(ctx context.Context, url string) ([]byte, error) {
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		b.log.Warn("downloading an attachment failed", "status", resp.StatusCode)
-		return nil, userErrorf("I could not download the file (HTTP %d). Please upload it again.", resp.StatusCode)
+		return nil, usererr.Errorf("I could not download the file (HTTP %d). Please upload it again.", resp.StatusCode)
 	}
 	limit := b.opts.MaxUploadBytes
 	if limit <= 0 {
@@ -176,7 +177,7 @@ func (b *Bot) download(ctx context.Context, url string) ([]byte, error) {
 		return nil, fmt.Errorf("download attachment: %w", err)
 	}
 	if int64(len(data)) > limit {
-		return nil, userErrorf("The file is larger than %d bytes (MAX_UPLOAD_BYTES).", limit)
+		return nil, usererr.Errorf("The file is larger than %d bytes (MAX_UPLOAD_BYTES).", limit)
 	}
 	return data, nil
 }

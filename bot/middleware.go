@@ -16,10 +16,6 @@ import (
 	"storybot/internal/usererr"
 )
 
-// userErrorf returns an error whose message is shown to the user as it is
-// (the one contract: internal/usererr).
-func userErrorf(format string, a ...any) error { return usererr.Errorf(format, a...) }
-
 // Apology is what a user sees when something failed that they cannot fix.
 const Apology = "Sorry, something went wrong on my side. Please try again in a moment."
 

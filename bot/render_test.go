@@ -21,6 +21,7 @@ import (
 	"storybot/internal/golden"
 	"storybot/internal/knowledge"
 	"storybot/internal/library"
+	"storybot/internal/usererr"
 )
 
 // renderMessages shows messages as a user would see them: content, then
@@ -323,7 +324,7 @@ func TestRecoverMiddleware(t *testing.T) {
 	if userMessage(errPanic) != Apology {
 		t.Error("a panic must be shown as the apology")
 	}
-	if got := userMessage(userErrorf("Pick a document.")); got != "Pick a document." {
+	if got := userMessage(usererr.Errorf("Pick a document.")); got != "Pick a document." {
 		t.Errorf("user error shown as %q", got)
 	}
 }
