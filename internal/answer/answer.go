@@ -49,7 +49,8 @@ type Answer struct {
 	Question  string     `json:"question"`
 	Text      string     `json:"answer"`
 	Mode      Mode       `json:"mode"`
-	Refused   bool       `json:"refused"` // the knowledge does not cover the question
+	Refused   bool       `json:"refused"`              // the knowledge does not cover the question (or, offline, it is not in English)
+	SmallTalk bool       `json:"small_talk,omitempty"` // "hi", "thanks"...: a friendly reply, no retrieval, no sources
 	Citations []Citation `json:"citations"`
 	Warnings  []string   `json:"warnings"`
 	Usage     chat.Usage `json:"usage"`

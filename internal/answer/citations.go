@@ -6,12 +6,9 @@ import (
 	"strings"
 	"unicode"
 
+	"storybot/internal/cite"
 	"storybot/internal/textan"
 )
-
-// markerRe matches citation markers: [1], [2, 3], [1; 4], [Passage 2],
-// [source 3]; [1-2] is not a range (it is read as 1 and 2).
-var markerRe = regexp.MustCompile(`\[\s*(?:(?i:passages?|sources?)\s*)?(\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*)\s*\]`)
 
 // quoteRe matches a quotation followed by its citation: "..." [2] or “...” [2].
 var quoteRe = regexp.MustCompile(`(?s)(?:"([^"\n]{3,400})"|“([^”\n]{3,400})”)[\s,.;:]*((?:\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\])+)`)
@@ -32,16 +29,16 @@ func (p *Pipeline) resolveCitations(text string, passages []*sourcePassage) (str
 		if q == "" {
 			q = m[2]
 		}
-		for _, n := range markerNumbers(m[3]) {
+		for _, n := range cite.All(m[3]) {
 			quotes[n] = append(quotes[n], q)
 		}
 	}
 
 	renum := map[int]int{}
 	var order []int
-	out := markerRe.ReplaceAllStringFunc(text, func(mk string) string {
+	out := cite.Replace(text, func(_ string, nums []int) string {
 		var b strings.Builder
-		for _, n := range markerNumbers(mk) {
+		for _, n := range nums {
 			if byN[n] == nil {
 				continue
 			}
@@ -107,21 +104,11 @@ var maskedLinkRe = regexp.MustCompile(`\[([^\[\]\n]{1,300})\]\(\s*<?((?:https?|f
 func unmaskLinks(text string) string {
 	return maskedLinkRe.ReplaceAllStringFunc(text, func(m string) string {
 		sm := maskedLinkRe.FindStringSubmatch(m)
-		if mk := "[" + sm[1] + "]"; markerRe.FindString(mk) == mk {
+		if mk := "[" + sm[1] + "]"; cite.Is(mk) {
 			return mk
 		}
 		return sm[1] + " (" + sm[2] + ")"
 	})
-}
-
-func markerNumbers(mk string) []int {
-	var ns []int
-	for _, f := range strings.FieldsFunc(mk, func(r rune) bool { return r < '0' || r > '9' }) {
-		if n, err := strconv.Atoi(f); err == nil {
-			ns = append(ns, n)
-		}
-	}
-	return ns
 }
 
 var spaceBeforePunct = regexp.MustCompile(`[ \t]+([.,;:!?)])`)

@@ -48,6 +48,8 @@ func questionType(q string) qtype {
 	switch {
 	case has("stand for", "acronym", "abbreviation") || (starts("what does") && strings.HasSuffix(strings.TrimRight(lq, "?. "), " mean")):
 		return qDefine
+	case starts("what is ", "what are ", "what's ") && len(strings.Fields(lq)) <= 5:
+		return qDefine
 	case has(" feel", "feeling", "emotion", " felt", "mood"):
 		return qFeel
 	case has("describe", " call ", " dub", "characteri", " label"):
@@ -71,11 +73,12 @@ func questionType(q string) qtype {
 var (
 	numberRe   = regexp.MustCompile(`\b\d[\d,.]*\b|\b(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half|several|many|few)\b`)
 	dateRe     = regexp.MustCompile(`\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b\d{4}-\d{2}-\d{2}\b|\b(?i:century|morning|evening|night|midnight|noon|dawn|sunrise|sunset|spring|summer|autumn|winter|yesterday|tomorrow|o'clock|hours?|days?|weeks?|months?|years?|ago|until|till|after|before|when|once|while|as soon as)\b`)
-	whyRe      = regexp.MustCompile(`(?i)\b(because|due to|prompt\w*|reasons?|caused?|led to|result|in response|so that|in order|since|therefore|for fear|wanted|wished|hoped|so as to|that was why|that is why|for he|for she|for they|for it)\b`)
+	whyRe      = regexp.MustCompile(`(?i)\b(because|due to|prompt\w*|reasons?|caused?|led to|result|in response|so that|in order|therefore|for fear|so as to|that was why|that is why|for he|for she|for they|for it|for this)\b`)
+	weakWhyRe  = regexp.MustCompile(`(?i)\b(since|wanted|wished|hoped|thought|thinking|meant)\b`)
 	fullDateRe = regexp.MustCompile(`\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2}\b|\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|\b\d{4}-\d{2}-\d{2}\b`)
 	defineRe   = regexp.MustCompile(`\([A-Z][A-Za-z]{1,9}\)|\b(?:also known as|known by|stands for|short for|refers to|is called|abbreviated)\b`)
 	describeRe = regexp.MustCompile(`[“"][^”"]{3,60}[”"]|\b(?:dubbed|called|described (?:it )?as|termed|labell?ed|branded)\b`)
-	placeRe    = regexp.MustCompile(`\b(?:in|at|near|from|to|into|under|over|on|inside|behind|beside)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+)?[\p{L}]+`)
+	placeRe    = regexp.MustCompile(`\b(?:in|at|near|from|to|into|under|over|on|inside|behind|beside|across|through)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?(?:\p{Lu}\p{L}+|(?i:forest|woods?|castle|palace|house|hut|cottage|village|town|city|sea|river|stream|lake|pond|pool|well|mountains?|hills?|valley|garden|field|meadow|cave|island|tower|church|kingdom|country|land|shore|beach|road|path|room|kitchen|cellar|stable|barn|court|hall|camp|port|capital|home|world|sky|heaven|earth|ground|water|ship|boat|bed|door|window|gate|bridge|market|inn|mill|farm|tree|bush|nest|hole|den)\b)`)
 	feelRe     = regexp.MustCompile(`(?i)\b(?:happ(?:y|ier|iness|ily)|glad|gladly|sad|sadly|sadness|sorrow\w*|angry|angrily|anger|furious|fury|rage|afraid|fear\w*|frighten\w*|terrif\w*|scared|joy\w*|delight\w*|pleased|pleasure|surpris\w*|astonish\w*|amaz\w*|ashamed|shame|proud|pride|jealous\w*|envious|envy|lonely|worried|worry|anxious|anxiety|grateful|thankful|miserable|unhappy|grief|griev\w*|merry|cheerful|wept|weep\w*|cried|cry\w*|tears|laugh\w*|smil\w*|love[ds]?|hate[ds]?|content\w*|curious|sorry|distress\w*|vexed|annoyed|disappoint\w*|excit\w*|horrif\w*|embarrass\w*|nervous|uneasy|relieved|relief|hope\w*|despair\w*|eager\w*|displeased|upset|shock\w*|troubled|comfort\w*|peaceful|calm|lonel\w*|gloomy|mournful|bitter\w*|heavy heart|in high spirits|rejoic\w*|triumph\w*|satisf\w*|indignant|indignation|offended|alarm\w*|dread\w*|panic\w*|longing|homesick|sulk\w*|weary|tired|bored)\b`)
 	personRe   = regexp.MustCompile(`(?i)\b(?:king|queen|prince|princess|emperor|empress|lord|lady|knight|soldier|man|men|woman|women|boy|girl|child|children|baby|father|mother|son|daughter|brother|sister|wife|husband|uncle|aunt|grandmother|grandfather|old|giant|witch|wizard|fairy|fairies|dwarf|dwarfs|elf|troll|goblin|servant|maid|peasant|farmer|shepherd|fisherman|merchant|tailor|miller|hunter|huntsman|cook|priest|people|folk|friend|stranger|neighbour|neighbor|wolf|fox|bear|bird|cat|dog|horse|mouse|frog|hare|rabbit|duck|goose|hen|cock|lion|crow|raven|owl|pig|goat|sheep|cow|ox)s?\b`)
 )
@@ -130,6 +133,9 @@ func cue(qt qtype, s string, qwords map[string]bool) float64 {
 	case qWhy:
 		if whyRe.MatchString(s) {
 			return 1
+		}
+		if weakWhyRe.MatchString(s) {
+			return 0.5
 		}
 	case qFeel:
 		if fresh(feelRe.FindAllString(s, -1)) {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"storybot/internal/cite"
 	"storybot/internal/textan"
 )
 
@@ -20,14 +21,15 @@ const (
 	maxSentences    = 3    // sentences quoted at most
 	candPassages    = 5    // passages whose sentences are candidates
 	weightProximity = 0.25 // question words found side by side
-	weightCue       = 0.3  // the sentence holds what the question asks for
+	weightCue       = 0.4  // the sentence holds what the question asks for
 	weightFrame     = 0.3  // weight of a framing word ("happen", "say") against a topic word
-	rankDecay       = 0.06 // each lower retrieval rank scores this much less
+	rankDecay       = 0.03 // each lower retrieval rank scores this much less
 	otherDocFactor  = 0.7  // a sentence outside the best sentence's document
 	shortFactor     = 0.6  // a sentence under 4 words
 	longFactor      = 0.85 // a sentence over 70 words
 	followFactor    = 0.5  // a follow-up's sentence without any of its own words
 	keepRatio       = 0.55 // further sentences must score this share of the best
+	factoidKeep     = 0.8  // the same when the best holds the date, number, name or place asked for
 	rescueRatio     = 0.25 // a sentence with the cue the best lacks must score this share
 )
 
@@ -99,7 +101,7 @@ type questionTerms struct {
 
 func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	q := questionTerms{prior: map[string]float64{}, focus: map[string]bool{}, words: map[string]bool{}, qt: questionType(question)}
-	for _, t := range p.lemmas(question) {
+	for _, t := range p.an.Terms(question) {
 		if _, dup := q.prior[t]; dup {
 			continue
 		}
@@ -112,7 +114,7 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 		}
 	}
 	if focus != question {
-		for _, t := range p.lemmas(focus) {
+		for _, t := range p.an.Terms(focus) {
 			q.focus[t] = true
 			if _, ok := q.prior[t]; ok {
 				q.prior[t] *= 3
@@ -122,10 +124,6 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	textan.Tokenize(question, func(t textan.Token) { q.words[strings.ToLower(t.Text)] = true })
 	return q
 }
-
-// lemmas are the terms of text with irregular verbs at their base form, so
-// that "did the prince go" finds "the prince went".
-func (p *Pipeline) lemmas(text string) []string { return p.lem.Terms(text) }
 
 // chooseSentences scores every sentence of the best passages and returns
 // up to three: the best, the sentence that holds what the question asks for
@@ -158,8 +156,12 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	if extra := p.companion(q, best, cands, ranked); extra != nil && !has(extra) {
 		out = append(out, extra)
 	}
+	keep := keepRatio
+	if factoid(q.qt) && cue(q.qt, best.sent.Text, q.words) == 1 {
+		keep = factoidKeep
+	}
 	for _, c := range ranked[1:] {
-		if len(out) == maxSentences || c.score < keepRatio*best.score {
+		if len(out) == maxSentences || c.score < keep*best.score {
 			break
 		}
 		if !has(c) {
@@ -169,6 +171,16 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	rest := out[1:]
 	sort.SliceStable(rest, func(i, j int) bool { return before(rest[i], rest[j]) })
 	return out
+}
+
+// factoid reports whether qt asks for one fact (a name, date, number,
+// place or definition) that a single sentence can give.
+func factoid(qt qtype) bool {
+	switch qt {
+	case qWho, qWhen, qHowMany, qWhere, qDefine:
+		return true
+	}
+	return false
 }
 
 // before reports whether a stands before b in the text: by document, then
@@ -196,7 +208,7 @@ func (p *Pipeline) candidates(q questionTerms, passages []*sourcePassage) ([]*ca
 		}
 		for i, s := range textan.Sentences(sp.Hit.Passage.Text) {
 			c := &candidate{sp: sp, rank: rank, sent: s, idx: i, terms: map[string]bool{}}
-			for _, t := range p.lemmas(s.Text) {
+			for _, t := range p.an.Terms(s.Text) {
 				if _, ok := q.prior[t]; ok && !c.terms[t] {
 					c.terms[t] = true
 					df[t]++
@@ -225,11 +237,13 @@ func (p *Pipeline) score(q questionTerms, cands []*candidate, df map[string]int,
 			continue
 		}
 		var got float64
-		for t := range c.terms {
-			got += weight(t)
+		for _, t := range q.list { // in a fixed order: a float sum in map order varies
+			if c.terms[t] {
+				got += weight(t)
+			}
 		}
 		s := got / total
-		s += weightProximity * proximity(p.lem, c.sent.Text, q.prior)
+		s += weightProximity * proximity(p.an, c.sent.Text, q.prior)
 		s += weightCue * cue(q.qt, c.sent.Text, q.words)
 		if len(q.focus) == 0 {
 			rel := 1.0
@@ -335,11 +349,4 @@ func proximity(an *textan.Analyzer, s string, qterms map[string]float64) float64
 // SourceRefs rewrites bracketed numbers that a document carries itself
 // (reference marks such as "[12]" or "[3, 4]" in scientific articles) as
 // "(12)", so they cannot pass for the answer's citation markers.
-func SourceRefs(text string) string {
-	if !strings.Contains(text, "[") {
-		return text
-	}
-	return markerRe.ReplaceAllStringFunc(text, func(m string) string {
-		return "(" + strings.TrimSpace(m[1:len(m)-1]) + ")"
-	})
-}
+func SourceRefs(text string) string { return cite.Neutral(text) }

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"storybot/internal/chat"
+	"storybot/internal/cite"
 	"storybot/internal/prompt"
 	"storybot/internal/search"
 	"storybot/internal/textan"
@@ -109,14 +110,18 @@ type Options struct {
 	Log *slog.Logger
 	// Now is the clock for timings; nil means time.Now.
 	Now func() time.Time
+	// About names what the knowledge is about ("“Albania cuts ties with
+	// Iran”") in the replies to small talk; nil or "" means "the documents
+	// in my knowledge folder". It is called for each such reply, so it may
+	// follow a refreshed folder; it must be safe for concurrent use.
+	About func() string
 }
 
 // Pipeline answers questions. Create it with New; it is safe for concurrent
 // use.
 type Pipeline struct {
 	opts Options
-	an   *textan.Analyzer // the index's analysis
-	lem  *textan.Analyzer // the same, irregular verbs at their base form: for choosing sentences
+	an   *textan.Analyzer // the index's analysis, for coverage and choosing sentences
 }
 
 // New returns a Pipeline. It panics when opts.Retriever is nil (a
@@ -150,8 +155,7 @@ func New(opts Options) *Pipeline {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	lem := textan.New(textan.Greek, textan.Possessive, textan.Ordinal, textan.StopWords, textan.Irregular(), textan.Stem)
-	return &Pipeline{opts: opts, an: textan.English(), lem: lem}
+	return &Pipeline{opts: opts, an: textan.English()}
 }
 
 // Check reports whether the pipeline's prompt set is usable: see
@@ -209,18 +213,23 @@ func shows(rendered, name string, want map[string]string) error {
 func (p *Pipeline) Online() bool { return p.opts.Model != nil }
 
 // UserError is a problem with the question itself; Msg is safe to show the
-// user and says what to do (usererr.Message finds it).
+// user and says what to do. It is usererr.Error, whose UserMessage the
+// adapters show as it is (usererr.Message), so an emoji-only question gets
+// its message in Discord too, not an apology.
 type UserError = usererr.Error
 
 // Messages shown to users.
 const (
-	NotCoveredText    = "The knowledge folder does not cover this question, so I can't answer it from the documents. Try asking about something the documents describe, or add a document that covers it."
-	WarnNoSources     = "no sources cited"
-	WarnUnavailable   = "The language model was unavailable, so this answer quotes the sources directly."
-	WarnEmpty         = "The language model returned an empty answer, so this answer quotes the sources directly."
-	WarnUncited       = "no sources cited: the language model's answer named no passage, so this answer quotes the sources directly."
-	WarnCut           = "The language model stopped at its length limit, so this answer may be cut short."
-	extractiveLabel   = "Quoted from the sources:"
+	NotCoveredText  = "The knowledge folder does not cover this question, so I can't answer it from the documents. Try asking about something the documents describe, or add a document that covers it."
+	WarnNoSources   = "no sources cited"
+	WarnUnavailable = "The language model was unavailable, so this answer quotes the sources directly."
+	WarnEmpty       = "The language model returned an empty answer, so this answer quotes the sources directly."
+	WarnUncited     = "no sources cited: the language model's answer named no passage, so this answer quotes the sources directly."
+	WarnCut         = "The language model stopped at its length limit, so this answer may be cut short."
+	extractiveLabel = "Quoted from the sources:"
+	// MsgNoTopic answers a question with no word to look up ("What
+	// happened?", "Tell me more") that the conversation does not complete.
+	MsgNoTopic        = "That question names nothing I can look up. Ask about a person, a place or an event in the documents, or use /summary for an overview of them."
 	msgEmptyQuestion  = "Please type a question, for example: Why did Albania cut ties with Iran?"
 	msgLongQuestionFm = "Your question is %d characters long; please keep it under %d characters."
 )
@@ -229,8 +238,12 @@ const (
 // once the passages are found, EventQueued when the model is busy, and
 // EventDelta with streamed model text; it is called from Ask's goroutine.
 //
+// Small talk ("hi", "thanks!") gets a one-line reply with SmallTalk set, and
+// offline, a question not in English a note saying so (Refused set), both
+// without retrieval (see shortcut).
+//
 // Errors: a *UserError for a question that cannot be asked (empty, too
-// long); ctx's error when ctx ends; any other error (the retriever failed)
+// long, no words but emoji); ctx's error when ctx ends; any other error (the retriever failed)
 // is internal. A model failure is not an error: the answer falls back to
 // quoting the sources, with a warning; nor is a failed query embedding: the
 // passages are then ranked by keywords alone, with WarnKeywordsOnly.
@@ -246,6 +259,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if n := utf8.RuneCountInString(q); n > MaxQuestionChars {
 		return Answer{}, &UserError{Msg: fmt.Sprintf(msgLongQuestionFm, n, MaxQuestionChars)}
 	}
+	if a, ok, err := p.shortcut(q); ok || err != nil { // small talk, a question with no words, offline non-English
+		return a, err
+	}
 	ans := Answer{Question: q, Mode: ModeExtractive, Citations: []Citation{}, Warnings: []string{}}
 	if p.opts.Model != nil {
 		ans.Mode = ModeLLM
@@ -258,6 +274,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		if err := ctx.Err(); err != nil {
 			return Answer{}, err
 		}
+	}
+	if !p.hasTopic(standalone) {
+		return Answer{}, &UserError{Msg: MsgNoTopic}
 	}
 	k := req.K
 	if k <= 0 {
@@ -379,7 +398,7 @@ func (p *Pipeline) generate(ctx context.Context, question, focus string, passage
 	// without sources.
 	if IsRefusal(text) && (len(cites) == 0 || len(textan.Sentences(text)) == 1) {
 		ans.Refused = true
-		ans.Text = strings.TrimSpace(markerRe.ReplaceAllString(text, ""))
+		ans.Text = strings.TrimSpace(cite.Strip(text))
 		ans.Text = tidySpaces(ans.Text)
 		return ans, nil
 	}
@@ -434,12 +453,23 @@ func (p *Pipeline) Covered(q string, hits []search.Hit) bool {
 	if subject == "" {
 		return true
 	}
-	want := p.lem.Terms(subject)
+	want := p.an.Terms(subject)
 	for i, h := range hits {
 		if i == candPassages || h.Passage == nil {
 			break
 		}
-		if holdsAll(p.lem.Terms(h.Passage.Title+"\n"+h.Passage.Text), want) {
+		if holdsAll(p.an.Terms(h.Passage.Title+"\n"+h.Passage.Text), want) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasTopic reports whether q has a topic word: a term that is not a
+// framing word ("happen", "tell", "name").
+func (p *Pipeline) hasTopic(q string) bool {
+	for _, t := range p.an.Terms(q) {
+		if !frameTerms[t] {
 			return true
 		}
 	}
@@ -451,7 +481,7 @@ func (p *Pipeline) Covered(q string, hits []search.Hit) bool {
 // whether the passages answer ("The documents do not say.").
 func (p *Pipeline) SharesTopic(q string, hits []search.Hit) bool {
 	topics := map[string]bool{}
-	for _, t := range p.lem.Terms(q) {
+	for _, t := range p.an.Terms(q) {
 		if !frameTerms[t] {
 			topics[t] = true
 		}
@@ -460,7 +490,7 @@ func (p *Pipeline) SharesTopic(q string, hits []search.Hit) bool {
 		if h.Passage == nil {
 			continue
 		}
-		for _, t := range p.lem.Terms(h.Passage.Title + "\n" + h.Passage.Section + "\n" + h.Passage.Text) {
+		for _, t := range p.an.Terms(h.Passage.Title + "\n" + h.Passage.Section + "\n" + h.Passage.Text) {
 			if topics[t] {
 				return true
 			}
@@ -485,14 +515,14 @@ func (p *Pipeline) coverage(q string, hits []search.Hit) float64 {
 		if h.Passage.Doc != doc {
 			continue
 		}
-		for _, t := range p.lem.Terms(h.Passage.Title + "\n" + h.Passage.Section + "\n" + h.Passage.Text) {
+		for _, t := range p.an.Terms(h.Passage.Title + "\n" + h.Passage.Section + "\n" + h.Passage.Text) {
 			have[t] = true
 		}
 	}
 	seen := map[string]bool{}
 	var n, got float64
 	first := true
-	p.lem.Each(q, func(t string, tok textan.Token) {
+	p.an.Each(q, func(t string, tok textan.Token) {
 		name := !first && startsUpper(tok.Text)
 		first = false
 		if frameTerms[t] || seen[t] {
@@ -539,7 +569,7 @@ func holdsAll(terms, want []string) bool {
 
 // definedRe matches a question that asks who or what something is:
 // "Who is the foreign minister of Iran?", "What was the MEK?".
-var definedRe = regexp.MustCompile(`(?i)^\s*(?:who|what)(?:'s|\s+(?:is|are|was|were))\s+(.+?)\s*[?.!]*\s*$`)
+var definedRe = regexp.MustCompile(`(?i)^\s*(?:who|what)(?:'s|\s+(?:is|are))\s+(.+?)\s*[?.!]*\s*$`)
 
 // definedSubject returns what a who-is or what-is question asks about, or
 // "" for other questions. A subject with a verb after its first word

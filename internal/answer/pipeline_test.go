@@ -105,7 +105,7 @@ func TestBadQuestions(t *testing.T) {
 func TestNotCoveredCallsNoModel(t *testing.T) {
 	m := replying("x [1]")
 	p := answer.New(answer.Options{Retriever: story(t), Model: m})
-	for _, q := range []string{"What is the tallest mountain in Africa?", "How do I bake chocolate chip cookies?", "the and of"} {
+	for _, q := range []string{"What is the tallest mountain in Africa?", "How do I bake chocolate chip cookies?"} {
 		a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -597,5 +597,24 @@ func TestModelDownAtCondenseSkipsSecondCall(t *testing.T) {
 	}
 	if m.n() != 1 || a.Mode != answer.ModeExtractive || len(a.Warnings) != 1 || a.Warnings[0] != answer.WarnUnavailable || !strings.Contains(a.Text, "private sector") {
 		t.Errorf("%d calls, answer %+v", m.n(), a)
+	}
+}
+
+// TestNoTopicQuestion: a question with no word to look up gets a message
+// that says what to ask, not "not covered", with or without a model.
+func TestNoTopicQuestion(t *testing.T) {
+	for _, m := range []answer.Model{nil, replying("x [1]")} {
+		p := answer.New(answer.Options{Retriever: story(t), Model: m})
+		for _, q := range []string{"What happened?", "Tell me more.", "Who?", "the and of"} {
+			_, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
+			var ue *answer.UserError
+			if !errors.As(err, &ue) || ue.Msg != answer.MsgNoTopic {
+				t.Errorf("%q: %v, want answer.MsgNoTopic", q, err)
+			}
+		}
+	}
+	a, err := answer.New(answer.Options{Retriever: story(t)}).Ask(context.Background(), answer.Request{Question: "What happened in 2014?"}, nil)
+	if err != nil || a.Refused {
+		t.Errorf("a question with a topic: %+v, %v", a, err)
 	}
 }

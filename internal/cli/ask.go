@@ -26,6 +26,7 @@ type askJSON struct {
 	Refused   bool              `json:"refused"`
 	Citations []answer.Citation `json:"citations"`
 	Warnings  []string          `json:"warnings"`
+	SmallTalk bool              `json:"small_talk,omitempty"`
 }
 
 // cmdAsk answers one question with citations:
@@ -70,7 +71,7 @@ func runAsk(ctx context.Context, e *Env, p asker, q string, k int, asJSON bool) 
 		enc := json.NewEncoder(e.Stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		return enc.Encode(askJSON{Question: a.Question, Answer: a.Text, Mode: a.Mode, Refused: a.Refused, Citations: nonNil(a.Citations), Warnings: nonNilS(a.Warnings)})
+		return enc.Encode(askJSON{Question: a.Question, Answer: a.Text, Mode: a.Mode, Refused: a.Refused, Citations: nonNil(a.Citations), Warnings: nonNilS(a.Warnings), SmallTalk: a.SmallTalk})
 	}
 	_, err = io.WriteString(e.Stdout, formatAnswer(a))
 	return err

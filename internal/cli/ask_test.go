@@ -167,7 +167,7 @@ func TestConsoleGolden(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errs)
 	}
-	golden.Check(t, "testdata/ask/console.golden", out)
+	golden.Check(t, "testdata/ask/console.golden", logPathsHidden(out))
 	// With no command and no DISCORD_TOKEN, storybot runs the console.
 	out2, _, err := runAskCLI(t, "", nil)
 	if err != nil || !strings.HasPrefix(out2, "storybot is running in the terminal") {
@@ -182,7 +182,7 @@ func TestConsoleStreamsWithModel(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errs)
 	}
-	golden.Check(t, "testdata/ask/console_model.golden", out)
+	golden.Check(t, "testdata/ask/console_model.golden", logPathsHidden(out))
 	if n := len(srv.ChatRequests()); n != 1 {
 		t.Errorf("%d model calls", n)
 	}

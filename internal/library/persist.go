@@ -24,6 +24,7 @@ import (
 
 	"storybot/internal/knowledge"
 	"storybot/internal/search"
+	"storybot/internal/textan"
 )
 
 // The saved snapshot is a folder per knowledge folder,
@@ -163,6 +164,7 @@ func (l *Library) cacheKey() string {
 		"max=" + strconv.FormatInt(k.MaxFileBytes, 10),
 		"chars=" + strconv.Itoa(k.PassageChars),
 		"split=" + strconv.Itoa(knowledge.SplitVersion),
+		"terms=" + strconv.Itoa(textan.Version),
 		"ext=" + strings.Join(exts, ","),
 		"embed=" + l.opts.Search.EmbedModel,
 	}, ";")

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"storybot/internal/cite"
+	"storybot/internal/textan"
 	"strconv"
 	"strings"
 	"sync"
@@ -217,7 +219,7 @@ func (s *Summarizer) mapReduceWith(ctx context.Context, r *runner, passages []*k
 		if err != nil {
 			return res, err
 		}
-		return finish(out, func(n int) bool { return byN[n] != nil }, byN)
+		return finish(s.an, out, func(n int) bool { return byN[n] != nil }, byN)
 	}
 
 	// Map: split passages too long for one prompt, then batch.
@@ -305,7 +307,7 @@ func (s *Summarizer) mapReduceWith(ctx context.Context, r *runner, passages []*k
 		return res, err
 	}
 	in := citedIn(notes)
-	res, err = finish(out, func(n int) bool { return in[n] }, byN)
+	res, err = finish(s.an, out, func(n int) bool { return in[n] }, byN)
 	if warn.markers+warn.sentences > 0 {
 		s.log.Debug("summary: notes checked", "markers_removed", warn.markers, "sentences_dropped", warn.sentences)
 	}
@@ -313,7 +315,7 @@ func (s *Summarizer) mapReduceWith(ctx context.Context, r *runner, passages []*k
 }
 
 // finish checks the final text's citations and renumbers them.
-func finish(out string, allowed func(int) bool, byN map[int]*knowledge.Passage) (mrResult, error) {
+func finish(an *textan.Analyzer, out string, allowed func(int) bool, byN map[int]*knowledge.Passage) (mrResult, error) {
 	var res mrResult
 	kept, st := checkCited(parseCited(out), func(n int) bool { return allowed(n) && byN[n] != nil })
 	if st.markers > 0 {
@@ -322,14 +324,14 @@ func finish(out string, allowed func(int) bool, byN map[int]*knowledge.Passage) 
 	if st.sentences > 0 {
 		res.warnings = append(res.warnings, fmt.Sprintf("%d sentence(s) without a valid citation were removed.", st.sentences))
 	}
-	res.text, res.citations = renumber(kept, byN)
+	res.text, res.citations = renumber(an, kept, byN)
 	return res, nil
 }
 
 // neutralBrackets rewrites the document's own bracketed reference numbers
 // ("[10]") as "(10)", so the model cannot confuse them with the passage
 // numbers it cites.
-func neutralBrackets(s string) string { return markerRe.ReplaceAllString(s, "($1)") }
+func neutralBrackets(s string) string { return cite.Neutral(s) }
 
 func noteWords(tokens int) int { return tokens * 2 / 5 }
 
@@ -347,10 +349,8 @@ func nonEmpty(ss []string) []string {
 func citedIn(notes []string) map[int]bool {
 	in := map[int]bool{}
 	for _, n := range notes {
-		for _, m := range markerRe.FindAllStringSubmatch(n, -1) {
-			for _, x := range appendNums(nil, m[1]) {
-				in[x] = true
-			}
+		for _, x := range cite.All(n) {
+			in[x] = true
 		}
 	}
 	return in
@@ -475,7 +475,7 @@ func (s *Summarizer) rewriteEvents(ctx context.Context, evs []Event) (int, int, 
 			}
 			n, _ := strconv.Atoi(m[1])
 			if in[n] {
-				lines[n] = cleanSpaces(stripMarkers(m[2]))
+				lines[n] = cleanSpaces(cite.Strip(m[2]))
 			}
 		}
 		return nil

@@ -12,6 +12,7 @@ import (
 
 	"storybot/internal/answer"
 	"storybot/internal/chat"
+	"storybot/internal/cite"
 	"storybot/internal/golden"
 	"storybot/internal/knowledge"
 )
@@ -65,8 +66,8 @@ func assertAllCited(t *testing.T, text string, cites []answer.Citation) {
 		ns[c.N] = true
 	}
 	next := 1
-	for _, m := range markerRe.FindAllStringSubmatch(text, -1) {
-		for _, n := range appendNums(nil, m[1]) {
+	for _, n := range cite.All(text) {
+		{
 			if !ns[n] {
 				t.Errorf("marker [%d] names no citation", n)
 			}
@@ -179,7 +180,7 @@ func TestFocus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !none.NotCovered || len(none.Citations) != 0 || !strings.Contains(none.Text, "Moon landing") || markerRe.MatchString(none.Text) {
+	if !none.NotCovered || len(none.Citations) != 0 || !strings.Contains(none.Text, "Moon landing") || len(cite.Find(none.Text)) > 0 {
 		t.Errorf("a focus that matches nothing must say so without a summary: %+v", none)
 	}
 	if none.Citations == nil {

@@ -29,13 +29,23 @@ wake woke woken|wear wore worn|weave wove woven|weep wept wept|win won won|wind 
 write wrote written|overcome overcame overcome|undertake undertook undertaken|withdraw withdrew withdrawn|
 mistake mistook mistaken|foresee foresaw foreseen|befall befell befallen|behold beheld beheld|forsake forsook forsaken`
 
+// derivedPairs lists nouns and adjectives that questions and stories use
+// for the same event as a verb: "How many died?" and "50 deaths".
+const derivedPairs = `die death deaths dead|arrive arrival|marry marriage|decide decision|choose choice|believe belief|
+lose loss|fail failure|depart departure|refuse refusal|approve approval|survive survival|deny denial|bury burial|
+propose proposal|succeed success|kill killing|injure injury injuries|
+steal theft|flee flight|punish punishment|please pleasure|
+fear afraid|anger angry|marry wedding|advise advice|invite invitation|
+enter entrance|protect protection|destroy destruction|explain explanation|inform information|describe description`
+
 // Irregular returns a filter that maps the past and participle forms of
 // common English irregular verbs to their base form ("went" → "go",
-// "caught" → "catch"); other words pass unchanged. Use it before Stem. It
+// "caught" → "catch"), and a few nouns to the verb of the same event
+// ("deaths" → "die"); other words pass unchanged. Use it before Stem. It
 // is safe for concurrent use.
 func Irregular() Filter {
 	forms := map[string]string{}
-	for _, entry := range strings.Split(irregularPairs, "|") {
+	for _, entry := range strings.Split(irregularPairs+"|"+derivedPairs, "|") {
 		f := strings.Fields(entry)
 		if len(f) < 2 {
 			continue
