@@ -10,6 +10,10 @@ package answer
 
 import "storybot/internal/chat"
 
+// WarnKeywordsOnly is the warning of an answer whose passages were ranked
+// by keywords alone because the query's embedding failed.
+const WarnKeywordsOnly = "The embeddings model was unavailable, so the passages were found by keywords alone."
+
 // Mode says how an answer was produced.
 type Mode string
 

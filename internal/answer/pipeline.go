@@ -17,6 +17,7 @@ import (
 	"storybot/internal/prompt"
 	"storybot/internal/search"
 	"storybot/internal/textan"
+	"storybot/internal/usererr"
 	"storybot/prompts"
 )
 
@@ -206,15 +207,10 @@ func shows(rendered, name string, want map[string]string) error {
 func (p *Pipeline) Online() bool { return p.opts.Model != nil }
 
 // UserError is a problem with the question itself; Msg is safe to show the
-// user and says what to do.
-type UserError struct{ Msg string }
-
-func (e *UserError) Error() string { return e.Msg }
-
-// UserMessage returns Msg: the adapters show any error with this method to
-// the user as it is (the bot's userMessage), so an emoji-only question gets
+// user and says what to do. It is usererr.Error, whose UserMessage the
+// adapters show as it is (usererr.Message), so an emoji-only question gets
 // its message in Discord too, not an apology.
-func (e *UserError) UserMessage() string { return e.Msg }
+type UserError = usererr.Error
 
 // Messages shown to users.
 const (
@@ -243,8 +239,9 @@ const (
 // Errors: a *UserError for a question that cannot be asked (empty, too
 // long, no words but emoji); ctx's error when ctx ends; any other error (the retriever failed)
 // is internal. A model failure is not an error: the answer falls back to
-// quoting the sources, with a warning.
-func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (Answer, error) {
+// quoting the sources, with a warning; nor is a failed query embedding: the
+// passages are then ranked by keywords alone, with WarnKeywordsOnly.
+func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (res Answer, err error) {
 	if onEvent == nil {
 		onEvent = func(Event) {}
 	}
@@ -280,6 +277,14 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (A
 		k = p.opts.K
 	}
 	hits, err := p.opts.Retriever.Search(ctx, standalone, k)
+	if errors.Is(err, search.ErrKeywordsOnly) {
+		defer func() {
+			if err == nil {
+				res.Warnings = append(res.Warnings, WarnKeywordsOnly)
+			}
+		}()
+		err = nil
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return Answer{}, ctx.Err()
@@ -363,10 +368,10 @@ func (p *Pipeline) generate(ctx context.Context, question, focus string, passage
 	if err != nil {
 		return Answer{}, fmt.Errorf("prompt: %w", err)
 	}
-	mctx := chat.WithQueuedNotify(ctx, func() { onEvent(Event{Kind: EventQueued}) })
-	resp, err := p.opts.Model.Complete(mctx, chat.Request{
+	resp, err := p.opts.Model.Complete(ctx, chat.Request{
 		Messages:  []chat.Message{{Role: chat.RoleSystem, Content: sys}, {Role: chat.RoleUser, Content: user}},
 		MaxTokens: p.opts.MaxAnswerTokens,
+		OnQueued:  func() { onEvent(Event{Kind: EventQueued}) },
 	}, func(d string) { onEvent(Event{Kind: EventDelta, Delta: d}) })
 	if err != nil {
 		if ctx.Err() != nil {

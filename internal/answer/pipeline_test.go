@@ -403,8 +403,8 @@ func TestCondenseReplyThatIsNoQuestion(t *testing.T) {
 }
 
 func TestQueuedEvent(t *testing.T) {
-	m := &fakeModel{complete: func(ctx context.Context, _ chat.Request, _ func(string)) (chat.Response, error) {
-		chat.NotifyQueued(ctx)
+	m := &fakeModel{complete: func(ctx context.Context, req chat.Request, _ func(string)) (chat.Response, error) {
+		req.OnQueued()
 		return chat.Response{Text: "Because of a cyberattack [1]."}, nil
 	}}
 	p := answer.New(answer.Options{Retriever: story(t), Model: m})

@@ -140,7 +140,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	for _, c := range commands() {
 		if c.name == name {
-			return c.run(ctx, e, rest)
+			if err := c.run(ctx, e, rest); !errors.Is(err, errHelp) {
+				return err
+			}
+			return nil
 		}
 	}
 	return usageErrorf("unknown command %q\n\n%s", name, mainUsage())
@@ -226,6 +229,16 @@ func (e *Env) parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	return pos, nil
 }
 
+// parseNoArgs is parseFlags for a command that takes no positional
+// argument: one is a usage error.
+func (e *Env) parseNoArgs(fs *flag.FlagSet, args []string) error {
+	pos, err := e.parseFlags(fs, args)
+	if err == nil && len(pos) > 0 {
+		err = usageErrorf("%s: unexpected argument %q (see 'storybot %s --help')", fs.Name(), pos[0], fs.Name())
+	}
+	return err
+}
+
 func (e *Env) parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
@@ -250,7 +263,8 @@ func (e *Env) parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// errHelp is returned by parseFlags after printing help; commands return nil for it.
+// errHelp is returned by parseFlags after printing help; commands pass it
+// on and run returns nil for it.
 var errHelp = errors.New("help shown")
 
 func (e *Env) printCommandHelp(fs *flag.FlagSet) {

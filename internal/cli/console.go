@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +10,7 @@ import (
 
 	"storybot/internal/answer"
 	"storybot/internal/chat"
+	"storybot/internal/usererr"
 )
 
 // consoleHistory is how many earlier messages follow-ups can refer to.
@@ -23,9 +23,6 @@ const consoleHistory = 6
 func cmdConsole(ctx context.Context, e *Env, args []string) error {
 	fs := e.newFlagSet("console")
 	pos, err := e.parseFlags(fs, args)
-	if errors.Is(err, errHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -148,9 +145,8 @@ func runConsole(ctx context.Context, e *Env, scr *screen, p asker, tools console
 			io.WriteString(out, "\nBye.\n")
 			return nil
 		}
-		var ue *answer.UserError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(out, "%s\n", ue.Msg)
+		if msg, ok := usererr.Message(err); ok {
+			fmt.Fprintf(out, "%s\n", msg)
 			continue
 		}
 		if err != nil {

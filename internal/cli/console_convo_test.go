@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"storybot/internal/golden"
 )
 
 // consoleSession runs the console offline over the story with lines as
@@ -40,7 +42,7 @@ func logPathsHidden(out string) string {
 func TestConsoleConversation(t *testing.T) {
 	got, stderr, ddir := consoleSession(t, "hi", "Who helped Albania recover from the attack?", "What is the MEK?",
 		"and how many members does it have?", "thanks!", "🤔", "¿Por qué Albania rompió relaciones con Irán?")
-	golden(t, filepath.Join("ask", "console_conversation.golden"), got)
+	golden.Check(t, "testdata/ask/console_conversation.golden", got)
 	if strings.Contains(got, "Sources:\n") && strings.Contains(got[:strings.Index(got, "» Who")], "Sources:") {
 		t.Error("the greeting reply lists sources")
 	}

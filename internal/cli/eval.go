@@ -145,7 +145,7 @@ type evalSection func(ctx context.Context, e *Env, r *evalRun, w io.Writer) erro
 // always, then the answer pipeline's block (--answers) and the
 // out-of-scope block (--out-of-scope).
 func evalSections(fl evalFlags) []evalSection {
-	s := []evalSection{runRetrieval}
+	s := []evalSection{noteMissingGold, runRetrieval}
 	if fl.answers {
 		s = append(s, runAnswersHook)
 	}

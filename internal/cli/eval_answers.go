@@ -2,13 +2,13 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"storybot/internal/answer"
 	"storybot/internal/eval"
+	"storybot/internal/usererr"
 )
 
 // runAnswers is the --answers block of storybot eval: every question goes
@@ -66,7 +66,7 @@ func runOutOfScope(ctx context.Context, e *Env, r *evalRun, w io.Writer) error {
 }
 
 // ask puts q to u's answer pipeline. A question the pipeline rejects (a
-// *answer.UserError: empty, too long) counts as refused, with a warning.
+// user error: empty, too long) counts as refused, with a warning.
 func (r *evalRun) ask(ctx context.Context, e *Env, u *evalUnit, q eval.Question) (eval.AnswerOutcome, error) {
 	p, err := r.pipeline(ctx, e, u)
 	if err != nil {
@@ -75,9 +75,8 @@ func (r *evalRun) ask(ctx context.Context, e *Env, u *evalUnit, q eval.Question)
 	start := time.Now()
 	a, err := p.Ask(ctx, answer.Request{Question: q.Question}, nil)
 	lat := time.Since(start)
-	var ue *answer.UserError
-	if errors.As(err, &ue) {
-		e.Log.Warn("question rejected", "id", q.ID, "reason", ue.Msg)
+	if msg, ok := usererr.Message(err); ok {
+		e.Log.Warn("question rejected", "id", q.ID, "reason", msg)
 		return eval.AnswerOutcome{Question: q, Refused: true, Latency: lat, Doc: u.name}, nil
 	}
 	if err != nil {

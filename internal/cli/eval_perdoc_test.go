@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"storybot/internal/golden"
 )
 
 const storiesDir = "testdata/stories"
@@ -50,7 +52,7 @@ func TestEvalPerDocText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "eval_perdoc.golden", timings.ReplaceAllString(out, "X ms"))
+	golden.Check(t, "testdata/eval_perdoc.golden", timings.ReplaceAllString(out, "X ms"))
 }
 
 // TestEvalPerDocJSON checks the new keys: passage_recall with its count,

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 
+	"golang.org/x/sync/errgroup"
+
 	"storybot/internal/answer"
 	"storybot/internal/chat"
 	"storybot/internal/knowledge"
@@ -153,35 +155,18 @@ func pack[T any](r *runner, items []T, system, user string, maxTokens int, build
 }
 
 // parallel runs f for every index below n, at most limit at once, and
-// returns the first error (cancelling the others).
+// returns the first error (cancelling the ctx of the others), or ctx's
+// error when it ended first.
 func parallel(ctx context.Context, n, limit int, f func(ctx context.Context, i int) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	sem := make(chan struct{}, limit)
-	var wg sync.WaitGroup
-	var once sync.Once
-	var first error
-	for i := 0; i < n; i++ {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-			wg.Wait()
-			if first != nil {
-				return first
-			}
-			return ctx.Err()
-		}
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if err := f(ctx, i); err != nil {
-				once.Do(func() { first = err; cancel() })
-			}
-		}(i)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(limit)
+	for i := 0; i < n && gctx.Err() == nil; i++ {
+		g.Go(func() error { return f(gctx, i) })
 	}
-	wg.Wait()
-	return first
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return ctx.Err()
 }
 
 // outputTokens is the reply budget of the final summary of each length.

@@ -13,6 +13,7 @@ import (
 	"storybot/internal/answer"
 	"storybot/internal/chat"
 	"storybot/internal/cite"
+	"storybot/internal/golden"
 	"storybot/internal/knowledge"
 )
 
@@ -48,8 +49,8 @@ func TestStorySummaryGolden(t *testing.T) {
 		if sum.Mode != answer.ModeExtractive || sum.Calls != 0 {
 			t.Errorf("%s: mode %s, %d calls; want extractive, 0", l, sum.Mode, sum.Calls)
 		}
-		golden(t, "story_summary_"+string(l)+".txt", FormatSummary(sum))
-		golden(t, "story_summary_"+string(l)+".json", jsonOf(t, summaryJSON(sum)))
+		golden.Check(t, filepath.Join("testdata", "story_summary_"+string(l)+".txt"), FormatSummary(sum))
+		golden.Check(t, filepath.Join("testdata", "story_summary_"+string(l)+".json"), jsonOf(t, summaryJSON(sum)))
 	}
 }
 
@@ -229,8 +230,8 @@ func TestStoryTimeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "story_timeline.txt", FormatTimeline(tl))
-	golden(t, "story_timeline.json", jsonOf(t, struct {
+	golden.Check(t, "testdata/story_timeline.txt", FormatTimeline(tl))
+	golden.Check(t, "testdata/story_timeline.json", jsonOf(t, struct {
 		Events []Event `json:"events"`
 	}{tl.Events}))
 
@@ -276,7 +277,7 @@ func TestTimelineWithoutDates(t *testing.T) {
 	if tl.Events == nil || len(tl.Events) != 0 || !strings.Contains(tl.Note, "No dated events") {
 		t.Errorf("want an empty timeline that says so, got %+v", tl)
 	}
-	golden(t, "nodates_timeline.txt", FormatTimeline(tl))
+	golden.Check(t, "testdata/nodates_timeline.txt", FormatTimeline(tl))
 }
 
 func TestTimelineUnresolvedDates(t *testing.T) {
@@ -298,8 +299,8 @@ func TestTimelineUnresolvedDates(t *testing.T) {
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("events = %v, want %v (resolved first, then by what is known)", got, want)
 	}
-	golden(t, "undated_timeline.txt", FormatTimeline(tl))
-	golden(t, "undated_timeline.json", jsonOf(t, struct {
+	golden.Check(t, "testdata/undated_timeline.txt", FormatTimeline(tl))
+	golden.Check(t, "testdata/undated_timeline.json", jsonOf(t, struct {
 		Events []Event `json:"events"`
 	}{tl.Events}))
 }
@@ -364,7 +365,7 @@ func TestModelSummaryCitationsChecked(t *testing.T) {
 	if !strings.Contains(streamed.String(), "The weather was fine") {
 		t.Errorf("final step not streamed: %q", streamed.String())
 	}
-	golden(t, "prompt_summary_direct.txt", renderRequest(m.requests()[0]))
+	golden.Check(t, "testdata/prompt_summary_direct.txt", renderRequest(m.requests()[0]))
 }
 
 func renderRequest(r chat.Request) string {
@@ -423,7 +424,7 @@ func TestModelTimeline(t *testing.T) {
 			t.Errorf("event %d: line not rewritten: %q", i, e.Text)
 		}
 	}
-	golden(t, "prompt_timeline.txt", renderRequest(m.requests()[0]))
+	golden.Check(t, "testdata/prompt_timeline.txt", renderRequest(m.requests()[0]))
 }
 
 // xquadDocs loads ../shared/eval/xquad_en/docs, or skips.
