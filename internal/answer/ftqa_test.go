@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"storybot/internal/answer"
+	"storybot/internal/eval"
 	"storybot/internal/knowledge"
 	"storybot/internal/search"
 )
@@ -61,12 +62,6 @@ func storyPipelines(t *testing.T, dir string, names []string) map[string]*answer
 	}
 	wg.Wait()
 	return out
-}
-
-// collapse folds s for containment: case, runs of white space, and the
-// full stop or comma that ends an expert's answer written as a sentence.
-func collapse(s string) string {
-	return strings.TrimRight(strings.ToLower(strings.Join(strings.Fields(s), " ")), ".,;!")
 }
 
 // TestFairytaleOffline measures, with each story alone in its index, the
@@ -139,12 +134,7 @@ func TestFairytaleOffline(t *testing.T) {
 		if !q.Explicit {
 			continue
 		}
-		hit := false
-		for _, s := range q.Answers {
-			if strings.Contains(collapse(a.Text), collapse(s)) {
-				hit = true
-			}
-		}
+		hit := eval.ContainsNormalized(a.Text, q.Answers) // as storybot eval counts it
 		for _, tl := range []*tally{&all, at} {
 			tl.explicit++
 			if hit {
