@@ -618,3 +618,26 @@ func TestNoTopicQuestion(t *testing.T) {
 		t.Errorf("a question with a topic: %+v, %v", a, err)
 	}
 }
+
+// TestModelDecidesCoverage: with a model, a question that shares a topic
+// word with a passage goes to the model even when the offline rule would
+// refuse it, and the model's "The documents do not say." is a refusal with
+// no citations.
+func TestModelDecidesCoverage(t *testing.T) {
+	q := "How did Iran react?" // offline: not covered ("react" is nowhere in the story)
+	if a, err := answer.New(answer.Options{Retriever: story(t)}).Ask(context.Background(), answer.Request{Question: q}, nil); err != nil || !a.Refused {
+		t.Fatalf("offline: %+v, %v; the test needs a question the offline rule refuses", a, err)
+	}
+	m := replying("The Iranian Embassy in Tirana did not comment on the move right away [1].")
+	a, err := answer.New(answer.Options{Retriever: story(t), Model: m}).Ask(context.Background(), answer.Request{Question: q}, nil)
+	if err != nil || a.Refused || m.n() != 1 || len(a.Citations) != 1 {
+		t.Errorf("with a model: %+v, %v, %d calls", a, err, m.n())
+	}
+	for _, reply := range []string{"The documents do not say.", "The provided passages don't mention how Iran reacted.", "I cannot answer that from the sources."} {
+		m := replying(reply)
+		a, err := answer.New(answer.Options{Retriever: story(t), Model: m}).Ask(context.Background(), answer.Request{Question: q}, nil)
+		if err != nil || !a.Refused || len(a.Citations) != 0 || m.n() != 1 {
+			t.Errorf("%q: %+v, %v", reply, a, err)
+		}
+	}
+}
