@@ -143,6 +143,9 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	if len(ranked) == 0 || ranked[0].score <= 0 {
 		return nil
 	}
+	if !p.anyCue(q, ranked) {
+		return nil
+	}
 	best := ranked[0]
 	out := []*candidate{best}
 	has := func(c *candidate) bool {
@@ -171,6 +174,34 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	rest := out[1:]
 	sort.SliceStable(rest, func(i, j int) bool { return before(rest[i], rest[j]) })
 	return out
+}
+
+// cueWindow is how many of the best sentences anyCue looks at.
+const cueWindow = 5
+
+// anyCue reports whether one of the cueWindow best sentences of a how-many
+// question holds a number it does not hold itself. When none does, no
+// sentence plausibly answers ("How many daughters did the king have?" of a
+// story that never counts them) and quoting one would be beside the point.
+// The same rule for who (a name or a person), when (a date or a time) and
+// where (a place) refused 2-11% of FairytaleQA's in-scope character and
+// setting questions, whose answers are often "the sun" or "after supper":
+// not kept.
+func (p *Pipeline) anyCue(q questionTerms, ranked []*candidate) bool {
+	switch q.qt {
+	case qHowMany:
+	default:
+		return true
+	}
+	for i, c := range ranked {
+		if i == cueWindow || c.score <= 0 {
+			break
+		}
+		if p.cue(q, c.sent.Text) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // factoid reports whether qt asks for one fact (a name, date, number,

@@ -641,3 +641,28 @@ func TestModelDecidesCoverage(t *testing.T) {
 		}
 	}
 }
+
+// TestHowManyWithoutANumberIsRefused: offline, a how-many question whose
+// best sentences hold no number is refused rather than answered beside the
+// point; with a number, the sentence that counts the question's word leads.
+func TestHowManyWithoutANumberIsRefused(t *testing.T) {
+	ask := func(text, q string) answer.Answer {
+		t.Helper()
+		ret := &fakeRetriever{search: func(context.Context, string, int) ([]search.Hit, error) {
+			return []search.Hit{{Score: 1, Match: 0.8, Passage: &knowledge.Passage{ID: "p", Doc: "king.txt", Title: "The king", ParaStart: 1, ParaEnd: 1, StartLine: 1, EndLine: 2, Text: text}}}, nil
+		}}
+		a, err := answer.New(answer.Options{Retriever: ret}).Ask(context.Background(), answer.Request{Question: q}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	q := "How many daughters did the king have?"
+	if a := ask("The king lived in a castle by the sea.\nHe loved his daughters dearly.", q); !a.Refused {
+		t.Errorf("no number: %q", a.Text)
+	}
+	a := ask("The king lived in a castle by the sea in 1805.\nThe king had three daughters.", q)
+	if a.Refused || !strings.HasPrefix(a.Text, "Quoted from the sources:\n> The king had three daughters. [1]") || a.Citations[0].Location != "¶1, line 2" {
+		t.Errorf("with a number: %q %+v", a.Text, a.Citations)
+	}
+}
