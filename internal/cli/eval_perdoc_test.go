@@ -132,8 +132,8 @@ func TestEvalFairytaleQA(t *testing.T) {
 	if _, err := os.Stat(set); err != nil {
 		t.Skipf("../shared/eval/fairytaleqa absent: %v", err)
 	}
-	if testing.Short() {
-		t.Skip("8,548 questions")
+	if testing.Short() || raceDetector {
+		t.Skip("8,548 questions: not with -short or -race (.ci/run runs it without -race)")
 	}
 	rep, _ := evalJSON(t, "--questions", filepath.Join(set, "questions.jsonl"), "--knowledge", filepath.Join(set, "docs"),
 		"--per-doc", "--out-of-scope", filepath.Join(set, "out-of-scope.jsonl"))
