@@ -63,7 +63,7 @@ func commands() []command {
 		{"eval", "--questions FILE.jsonl [--knowledge DIR]... [--k 1,3,5,10] [--per-doc] [--answers] [--out-of-scope FILE.jsonl] [--json]", "measure retrieval (and answers) on a question set", cmdEval},
 		{"refresh", "[--json]", "re-index the knowledge folder and report what changed", cmdRefresh},
 		{"summary", "[--doc D] [--length short|medium|long] [--focus TEXT] [--json]", "summarise the knowledge or one document, cited", cmdSummary},
-		{"timeline", "[--doc D] [--json]", "the dated events of the story, in order, cited", cmdTimeline},
+		{"timeline", "[--doc D] [--max N] [--json]", "the dated events of the story, in order, cited", cmdTimeline},
 		{"feedback", "[--json]", "print the 👍/👎 feedback recorded from Discord", cmdFeedback},
 		{"check", "[--json]", "check the setup: knowledge, data folder, prompts, model, embeddings, Discord", cmdCheck},
 		{"console", "", "chat with the bot in the terminal (the default without DISCORD_TOKEN)", cmdConsole},

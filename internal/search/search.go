@@ -51,7 +51,7 @@ type Hit struct {
 // chosen by measurement on the eval sets.
 type Options struct {
 	K1            float64 // BM25 term-frequency saturation; 0 means 1.2
-	B             float64 // BM25 length normalization; 0 means 0.75, negative means 0
+	B             float64 // BM25 length normalization; 0 means 0.5 (defB), negative means 0
 	TitleWeight   float64 // weight of title terms relative to body terms; 0 means default, negative means 0
 	SectionWeight float64 // weight of section-heading terms; 0 means default, negative means 0
 	DocWeight     float64 // weight of document-level evidence; 0 means default, negative means 0
