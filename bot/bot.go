@@ -26,7 +26,8 @@ import (
 
 	"storybot/internal/answer"
 	"storybot/internal/feedback"
-	"storybot/internal/knowledge"
+	"storybot/internal/library"
+	"storybot/internal/summary"
 )
 
 // Asker answers questions; *answer.Pipeline implements it.
@@ -34,58 +35,20 @@ type Asker interface {
 	Ask(ctx context.Context, req answer.Request, onEvent func(answer.Event)) (answer.Answer, error)
 }
 
-// Catalog is what the knowledge folder holds now.
-type Catalog struct {
-	Docs      []*knowledge.Document
-	Refreshed time.Time // when the index was last built
-}
-
-// RefreshReport says what a refresh changed.
-type RefreshReport struct {
-	Added, Changed, Removed []string
-	Skipped                 []Skipped
-	Took                    time.Duration
-}
-
-// Skipped is a file a refresh did not index, and why.
-type Skipped struct{ Path, Reason string }
-
 // Library is the knowledge source: the documents for /sources and
-// autocomplete, and /refresh.
+// autocomplete (the current snapshot), and /refresh; *library.Library
+// implements it.
 type Library interface {
-	Catalog() Catalog
-	Refresh(ctx context.Context) (RefreshReport, error)
+	Current() *library.Snapshot
+	Refresh(ctx context.Context) (library.Report, error)
 }
 
-// SummaryRequest asks for a summary of one document ("" for all).
-type SummaryRequest struct {
-	Doc    string
-	Length string // "short", "medium" or "long"
-	Focus  string // only what concerns this topic; "" for everything
-	// GuildID and UserID say who asks, for token budgets.
-	GuildID, UserID string
-}
-
-// TimelineRequest asks for the dated events of one document ("" for all).
-type TimelineRequest struct {
-	Doc string
-	Max int // at most this many events, chosen by the summarizer; 0 for all
-	// GuildID and UserID say who asks, for token budgets.
-	GuildID, UserID string
-}
-
-// Timeline is a timeline as an answer (one cited line per event), and how
-// many events TimelineRequest.Max left out.
-type Timeline struct {
-	answer.Answer
-	Omitted int
-}
-
-// Summarizer writes cited summaries and timelines. The result is an answer
-// (text with [n] markers and its citations) so it renders like one.
+// Summarizer writes cited summaries and timelines, which render like
+// answers (Summary.Answer, Timeline.Answer); *summary.Summarizer implements
+// it.
 type Summarizer interface {
-	Summary(ctx context.Context, req SummaryRequest, onDelta func(string)) (answer.Answer, error)
-	Timeline(ctx context.Context, req TimelineRequest) (Timeline, error)
+	Summary(ctx context.Context, req summary.SummaryRequest, onDelta func(string)) (summary.Summary, error)
+	Timeline(ctx context.Context, req summary.TimelineRequest) (summary.Timeline, error)
 }
 
 // FeedbackStore records votes; *feedback.Store implements it.
@@ -93,7 +56,8 @@ type FeedbackStore interface {
 	Add(ctx context.Context, rec feedback.Record) error
 }
 
-// Options configure a Bot. Token, Asker and Library are required.
+// Options configure a Bot. Token, Asker, Library and Summarizer are
+// required.
 type Options struct {
 	Token             string
 	APIURL            string   // base for REST and gateway discovery; default https://discord.com
@@ -111,7 +75,7 @@ type Options struct {
 
 	Asker      Asker
 	Library    Library
-	Summarizer Summarizer    // nil: an extractive summarizer over Library
+	Summarizer Summarizer
 	Feedback   FeedbackStore // nil: votes are only logged
 	// Editor, when set, enables /knowledge add|remove|restore|list.
 	Editor         KnowledgeEditor
@@ -182,8 +146,8 @@ func New(opts Options) (*Bot, error) {
 	if opts.Token == "" {
 		return nil, errors.New("bot: DISCORD_TOKEN is empty: set it to the bot token from the developer portal")
 	}
-	if opts.Asker == nil || opts.Library == nil {
-		return nil, errors.New("bot: Asker and Library are required")
+	if opts.Asker == nil || opts.Library == nil || opts.Summarizer == nil {
+		return nil, errors.New("bot: Asker, Library and Summarizer are required")
 	}
 	if opts.APIURL == "" {
 		opts.APIURL = "https://discord.com"
@@ -208,9 +172,6 @@ func New(opts Options) (*Bot, error) {
 		answers: newAnswerStore(answersKept, opts.DataDir, opts.Log),
 		jobs:    newJobs(),
 		parents: map[string]string{},
-	}
-	if b.summ == nil {
-		b.summ = ExtractiveSummarizer{Library: opts.Library}
 	}
 	f, err := loadFollowed(opts.DataDir)
 	if err != nil {

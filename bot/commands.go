@@ -15,6 +15,10 @@ import (
 	"storybot/internal/answer"
 	"storybot/internal/chat"
 	"storybot/internal/feedback"
+	"storybot/internal/knowledge"
+	"storybot/internal/library"
+	"storybot/internal/summary"
+	"storybot/internal/usererr"
 )
 
 // MaxQuestionLen is the longest question accepted, in characters.
@@ -88,7 +92,7 @@ func checkOptions(r *Request, known ...string) error {
 			found = found || k == name
 		}
 		if !found {
-			return userErrorf("/%s has no option %q: the command list may be out of date. Try again in a minute, or see /help.", r.Name, name)
+			return usererr.Errorf("/%s has no option %q: the command list may be out of date. Try again in a minute, or see /help.", r.Name, name)
 		}
 	}
 	return nil
@@ -98,10 +102,10 @@ func checkOptions(r *Request, known ...string) error {
 func validQuestion(q string) (string, error) {
 	q = strings.TrimSpace(q)
 	if q == "" {
-		return "", userErrorf("Please ask a question, for example: why did Albania cut ties with Iran?")
+		return "", usererr.Errorf("Please ask a question, for example: why did Albania cut ties with Iran?")
 	}
 	if n := utf8.RuneCountInString(q); n > MaxQuestionLen {
-		return "", userErrorf("That question is %d characters long; please keep it under %d.", n, MaxQuestionLen)
+		return "", usererr.Errorf("That question is %d characters long; please keep it under %d.", n, MaxQuestionLen)
 	}
 	return q, nil
 }
@@ -157,8 +161,12 @@ func (b *Bot) answerInto(ctx context.Context, j askJob, out Output) error {
 	case err != nil && b.workCtx.Err() != nil:
 		return out.Final(fctx, []Message{{Content: "⏹ I am restarting, so I stopped before finishing. Please ask again in a minute."}})
 	case err != nil:
+		if msg, ok := usererr.Message(err); ok {
+			b.log.Info("question refused", "user", j.userID, "reason", msg)
+			return out.Final(fctx, []Message{{Content: msg}})
+		}
 		b.log.Error("answering failed", "user", j.userID, "err", err)
-		return out.Final(fctx, []Message{{Content: userMessage(err)}})
+		return out.Final(fctx, []Message{{Content: Apology}})
 	}
 	aid := b.answers.put(storedAnswer{Answer: a, UserID: j.userID, GuildID: j.guildID, ChannelID: j.channelID})
 	b.log.Info("answered", "user", j.userID, "mode", a.Mode, "refused", a.Refused, "citations", len(a.Citations))
@@ -179,17 +187,18 @@ func (b *Bot) handleSummary(ctx context.Context, r *Request) (*Response, error) 
 		length = "medium"
 	case "short", "medium", "long":
 	default:
-		return nil, userErrorf("Length %q: choose short, medium or long.", length)
+		return nil, usererr.Errorf("Length %q: choose short, medium or long.", length)
 	}
 	return &Response{Deferred: func(ctx context.Context, out Output) error {
 		var streamed strings.Builder
-		a, err := b.summ.Summary(ctx, SummaryRequest{Doc: doc, Length: length, Focus: strings.TrimSpace(r.String("focus")), GuildID: r.GuildID, UserID: r.UserID}, func(d string) {
+		sum, err := b.summ.Summary(ctx, summary.SummaryRequest{Doc: doc, Length: summary.Length(length), Focus: strings.TrimSpace(r.String("focus")), GuildID: r.GuildID, UserID: r.UserID}, func(d string) {
 			streamed.WriteString(d)
 			out.Progress(ctx, Message{Content: progressText(streamed.String())})
 		})
 		if err != nil {
 			return err
 		}
+		a := sum.Answer()
 		a.Question = "summary " + doc
 		id := b.answers.put(storedAnswer{Answer: a, UserID: r.UserID, GuildID: r.GuildID, ChannelID: r.ChannelID})
 		return out.Final(ctx, RenderAnswer(a, id, MaxMessageLen))
@@ -205,11 +214,11 @@ func (b *Bot) handleTimeline(ctx context.Context, r *Request) (*Response, error)
 		return nil, err
 	}
 	return &Response{Deferred: func(ctx context.Context, out Output) error {
-		tl, err := b.summ.Timeline(ctx, TimelineRequest{Doc: doc, Max: TimelineMax, GuildID: r.GuildID, UserID: r.UserID})
+		tl, err := b.summ.Timeline(ctx, summary.TimelineRequest{Doc: doc, Max: TimelineMax, GuildID: r.GuildID, UserID: r.UserID})
 		if err != nil {
 			return err
 		}
-		a := tl.Answer
+		a := tl.Answer()
 		a.Question = "timeline " + doc
 		id := b.answers.put(storedAnswer{Answer: a, UserID: r.UserID, GuildID: r.GuildID, ChannelID: r.ChannelID})
 		return out.Final(ctx, renderAnswer(a, timelineNotes(tl.Omitted, doc), id, MaxMessageLen))
@@ -249,7 +258,7 @@ func (b *Bot) resolveDoc(v string, exact bool) (string, error) {
 	if v == "" {
 		return "", nil
 	}
-	docs := b.opts.Library.Catalog().Docs
+	docs := b.opts.Library.Current().Docs
 	for _, d := range docs {
 		if d.Path == v {
 			return d.Path, nil
@@ -269,13 +278,13 @@ func (b *Bot) resolveDoc(v string, exact bool) (string, error) {
 	case len(titled) == 1:
 		return titled[0], nil
 	case len(titled) > 1:
-		return "", userErrorf("%d documents are titled “%s”; pick one by its path: %s.", len(titled), oneLine(v, 100), listPaths(titled))
+		return "", usererr.Errorf("%d documents are titled “%s”; pick one by its path: %s.", len(titled), oneLine(v, 100), listPaths(titled))
 	case len(loose) == 1 && !exact:
 		return loose[0], nil
 	case len(loose) > 0:
-		return "", userErrorf("No document has the path or title “%s”. Did you mean %s? Pick one from the list.", oneLine(v, 100), listPaths(loose))
+		return "", usererr.Errorf("No document has the path or title “%s”. Did you mean %s? Pick one from the list.", oneLine(v, 100), listPaths(loose))
 	}
-	return "", userErrorf("I have no document “%s”. Pick one from the list, or see /sources.", oneLine(v, 100))
+	return "", usererr.Errorf("I have no document “%s”. Pick one from the list, or see /sources.", oneLine(v, 100))
 }
 
 // listPaths shows up to 10 paths, sorted, as code.
@@ -301,7 +310,7 @@ func (b *Bot) handleDocAutocomplete(ctx context.Context, r *Request) (*Response,
 	if r.Focused != "document" {
 		return &Response{Choices: choices}, nil
 	}
-	for _, d := range b.opts.Library.Catalog().Docs {
+	for _, d := range b.opts.Library.Current().Docs {
 		if typed != "" && !strings.Contains(strings.ToLower(d.Title+" "+d.Path), typed) {
 			continue
 		}
@@ -317,21 +326,26 @@ func (b *Bot) handleDocAutocomplete(ctx context.Context, r *Request) (*Response,
 }
 
 func (b *Bot) handleSources(ctx context.Context, r *Request) (*Response, error) {
-	return ephemeral(RenderCatalog(b.opts.Library.Catalog())), nil
+	return ephemeral(RenderCatalog(b.opts.Library.Current())), nil
 }
 
-// RenderCatalog is /sources' reply: each document with title, date and
-// passage count, and the time of the last refresh.
-func RenderCatalog(c Catalog) string {
+// RenderCatalog is /sources' reply: each document of the snapshot (nil:
+// none) with title, date and passage count, and the time of the last
+// refresh.
+func RenderCatalog(snap *library.Snapshot) string {
+	var docs []*knowledge.Document
+	var built time.Time
+	if snap != nil {
+		docs, built = append(snap.Docs[:0:0], snap.Docs...), snap.Built
+	}
 	var sb strings.Builder
-	docs := append(c.Docs[:0:0], c.Docs...)
 	sort.Slice(docs, func(i, j int) bool { return docs[i].Path < docs[j].Path })
 	fmt.Fprintf(&sb, "**Knowledge**: %d document", len(docs))
 	if len(docs) != 1 {
 		sb.WriteString("s")
 	}
-	if !c.Refreshed.IsZero() {
-		fmt.Fprintf(&sb, ", last refreshed %s (<t:%d:R>)", c.Refreshed.UTC().Format("2006-01-02 15:04 UTC"), c.Refreshed.Unix())
+	if !built.IsZero() {
+		fmt.Fprintf(&sb, ", last refreshed %s (<t:%d:R>)", built.UTC().Format("2006-01-02 15:04 UTC"), built.Unix())
 	}
 	sb.WriteString("\n")
 	for _, d := range docs {
@@ -369,10 +383,10 @@ func (b *Bot) handleRefresh(ctx context.Context, r *Request) (*Response, error) 
 }
 
 // RenderRefresh is /refresh's report.
-func RenderRefresh(rep RefreshReport) string {
+func RenderRefresh(rep library.Report) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "🔄 Refreshed in %s: %d added, %d changed, %d removed, %d skipped.",
-		rep.Took.Round(time.Millisecond), len(rep.Added), len(rep.Changed), len(rep.Removed), len(rep.Skipped))
+		time.Duration(rep.MS)*time.Millisecond, len(rep.Added), len(rep.Changed), len(rep.Removed), len(rep.Skipped))
 	list := func(label string, paths []string) {
 		for _, p := range paths {
 			fmt.Fprintf(&sb, "\n• %s `%s`", label, p)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/bwmarrin/discordgo"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -14,11 +13,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
+
 	"storybot/bot"
 	"storybot/bot/discordtest"
 	"storybot/internal/answer"
 	"storybot/internal/feedback"
 	"storybot/internal/knowledge"
+	"storybot/internal/library"
+	"storybot/internal/summary"
 	"storybot/internal/syncbuf"
 )
 
@@ -46,17 +49,31 @@ func (f *fakeAsker) requests() []answer.Request {
 
 // fakeLibrary is a hand-written Library.
 type fakeLibrary struct {
-	cat       bot.Catalog
+	snap      *library.Snapshot
 	refreshes atomic.Int32
-	report    bot.RefreshReport
+	report    library.Report
 }
 
 var _ bot.Library = (*fakeLibrary)(nil)
 
-func (f *fakeLibrary) Catalog() bot.Catalog { return f.cat }
-func (f *fakeLibrary) Refresh(ctx context.Context) (bot.RefreshReport, error) {
+func (f *fakeLibrary) Current() *library.Snapshot {
+	if f.snap == nil {
+		return &library.Snapshot{}
+	}
+	return f.snap
+}
+
+func (f *fakeLibrary) Refresh(ctx context.Context) (library.Report, error) {
 	f.refreshes.Add(1)
 	return f.report, nil
+}
+
+// summarizerOver is the real summarizer (offline) over lib's documents.
+func summarizerOver(lib bot.Library) *summary.Summarizer {
+	return summary.New(summary.Options{Source: func() (string, []*knowledge.Document) {
+		s := lib.Current()
+		return s.Version, s.Docs
+	}})
 }
 
 var storyDoc = &knowledge.Document{
@@ -121,11 +138,11 @@ type harness struct {
 // every message sent set allowed_mentions to parse nothing.
 func start(t testing.TB, asker *fakeAsker, tweak func(*bot.Options)) *harness {
 	t.Helper()
-	h := &harness{srv: discordtest.New(t), lib: &fakeLibrary{cat: bot.Catalog{Docs: []*knowledge.Document{storyDoc}, Refreshed: time.Date(2026, 11, 25, 21, 0, 0, 0, time.UTC)}},
+	h := &harness{srv: discordtest.New(t), lib: &fakeLibrary{snap: &library.Snapshot{Docs: []*knowledge.Document{storyDoc}, Built: time.Date(2026, 11, 25, 21, 0, 0, 0, time.UTC)}},
 		asker: asker, data: t.TempDir(), logs: &syncbuf.Buffer{}, done: make(chan error, 1)}
 	opts := bot.Options{
 		Token: discordtest.Token, APIURL: h.srv.URL(), GuildID: discordtest.GuildID,
-		Asker: asker, Library: h.lib, Feedback: feedback.Open(h.data), DataDir: h.data,
+		Asker: asker, Library: h.lib, Summarizer: summarizerOver(h.lib), Feedback: feedback.Open(h.data), DataDir: h.data,
 		RateLimitPerUser: 100, EditInterval: 50 * time.Millisecond, ShutdownTimeout: 2 * time.Second,
 		Log: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
@@ -506,7 +523,7 @@ func TestFollowedThreadsSurviveRestart(t *testing.T) {
 func TestRefreshModeratorsOnly(t *testing.T) {
 	t.Parallel()
 	h := start(t, streamingAsker(0), nil)
-	h.lib.report = bot.RefreshReport{Added: []string{"new.md"}, Skipped: []bot.Skipped{{Path: "big.pdf", Reason: "larger than MAX_FILE_BYTES"}}}
+	h.lib.report = library.Report{Added: []string{"new.md"}, Skipped: []library.SkipReport{{Path: "big.pdf", Reason: "larger than MAX_FILE_BYTES"}}}
 	member := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "refresh")
 	h.srv.Dispatch(t, "INTERACTION_CREATE", member)
 	cb := waitCallback(t, h, member["id"].(string))
@@ -844,7 +861,7 @@ func TestSourcesSummaryTimelineAutocomplete(t *testing.T) {
 func TestBadTokenFailsToStart(t *testing.T) {
 	t.Parallel()
 	srv := discordtest.New(t)
-	b, err := bot.New(bot.Options{Token: "wrong", APIURL: srv.URL(), Asker: streamingAsker(0), Library: &fakeLibrary{}})
+	b, err := bot.New(bot.Options{Token: "wrong", APIURL: srv.URL(), Asker: streamingAsker(0), Library: &fakeLibrary{}, Summarizer: summarizerOver(&fakeLibrary{})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -866,7 +883,7 @@ func TestMessageContentIntentOffFailsClearly(t *testing.T) {
 	t.Parallel()
 	srv := discordtest.New(t)
 	srv.DisallowIntents(int64(discordgo.IntentsMessageContent))
-	b, err := bot.New(bot.Options{Token: discordtest.Token, APIURL: srv.URL(), Asker: streamingAsker(0), Library: &fakeLibrary{}})
+	b, err := bot.New(bot.Options{Token: discordtest.Token, APIURL: srv.URL(), Asker: streamingAsker(0), Library: &fakeLibrary{}, Summarizer: summarizerOver(&fakeLibrary{})})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,9 +12,10 @@ import (
 	"storybot/internal/feedback"
 )
 
-// A bot is built from the answer pipeline and the knowledge library (here
-// hand-written fakes) and runs until a signal arrives.
+// A bot is built from the answer pipeline, the knowledge library (here
+// hand-written fakes) and the summarizer, and runs until a signal arrives.
 func ExampleNew() {
+	lib := &fakeLibrary{}
 	b, err := bot.New(bot.Options{
 		Token:            os.Getenv("DISCORD_TOKEN"),
 		APIURL:           "https://discord.com",
@@ -22,7 +23,8 @@ func ExampleNew() {
 		RateLimitPerUser: 5,
 		DataDir:          "./data",
 		Asker:            streamingAsker(0),
-		Library:          &fakeLibrary{},
+		Library:          lib,
+		Summarizer:       summarizerOver(lib),
 		Feedback:         feedback.Open("./data"),
 		Log:              slog.Default(),
 	})

@@ -11,6 +11,9 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"storybot/internal/answer"
+	"storybot/internal/knowledge"
+	"storybot/internal/library"
+	"storybot/internal/summary"
 )
 
 type nopAsker struct{}
@@ -21,9 +24,9 @@ func (nopAsker) Ask(ctx context.Context, req answer.Request, on func(answer.Even
 
 type nopLibrary struct{}
 
-func (nopLibrary) Catalog() Catalog { return Catalog{} }
-func (nopLibrary) Refresh(ctx context.Context) (RefreshReport, error) {
-	return RefreshReport{}, nil
+func (nopLibrary) Current() *library.Snapshot { return &library.Snapshot{} }
+func (nopLibrary) Refresh(ctx context.Context) (library.Report, error) {
+	return library.Report{}, nil
 }
 
 // FuzzInteraction feeds arbitrary interaction payloads through decoding and
@@ -39,7 +42,8 @@ func FuzzInteraction(f *testing.F) {
 	f.Add([]byte(`{"type":2,"data":{"name":"ask","options":[{"name":"question","type":5,"value":true}]},"member":{"user":{"id":"1"},"permissions":"0"},"guild_id":"1"}`))
 	f.Add([]byte(`{"type":2,"data":{"name":"knowledge","options":[{"name":"add","type":1,"options":[{"name":"file","type":11,"value":"9"}]}]},"member":{"user":{"id":"1"},"permissions":"32"},"guild_id":"1"}`))
 	f.Add([]byte(`{"type":3,"data":{"custom_id":"fb:"},"member":{"user":{"id":"1"}},"guild_id":"1"}`))
-	b, err := New(Options{Token: "t", Asker: nopAsker{}, Library: nopLibrary{}, Editor: nopEditor{}, RateLimitPerUser: 0})
+	summ := summary.New(summary.Options{Source: func() (string, []*knowledge.Document) { return "", nil }})
+	b, err := New(Options{Token: "t", Asker: nopAsker{}, Library: nopLibrary{}, Summarizer: summ, Editor: nopEditor{}, RateLimitPerUser: 0})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -61,15 +65,15 @@ func FuzzInteraction(f *testing.F) {
 
 type nopEditor struct{}
 
-func (nopEditor) AddFile(ctx context.Context, name string, data []byte, replace bool, who string) (RefreshReport, error) {
-	return RefreshReport{}, nil
+func (nopEditor) AddFile(ctx context.Context, name string, data []byte, replace bool, who string) (library.Report, error) {
+	return library.Report{}, nil
 }
-func (nopEditor) Remove(ctx context.Context, doc, who string) (RefreshReport, error) {
-	return RefreshReport{}, nil
+func (nopEditor) Remove(ctx context.Context, doc, who string) (library.Report, error) {
+	return library.Report{}, nil
 }
-func (nopEditor) Restore(ctx context.Context, name, who string) (RefreshReport, error) {
-	return RefreshReport{}, nil
+func (nopEditor) Restore(ctx context.Context, name, who string) (library.Report, error) {
+	return library.Report{}, nil
 }
-func (nopEditor) Trash(ctx context.Context) ([]TrashItem, error) {
-	return []TrashItem{{Name: "x", Doc: "x", Removed: time.Now()}}, nil
+func (nopEditor) Trash(ctx context.Context) ([]library.TrashItem, error) {
+	return []library.TrashItem{{Name: "x", Doc: "x", Removed: time.Now()}}, nil
 }

@@ -6,26 +6,21 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"time"
+
+	"storybot/internal/library"
+	"storybot/internal/usererr"
 
 	"github.com/bwmarrin/discordgo"
 )
 
-// TrashItem is a removed document that can be restored.
-type TrashItem struct {
-	Name    string // the trash entry, for Restore
-	Doc     string // the path it had
-	Removed time.Time
-}
-
 // KnowledgeEditor changes the knowledge folder from Discord (/knowledge);
-// *library.Library fits through a small adapter. Refusals should carry a
-// user message (see UserError).
+// *library.Library implements it. Refusals carry a user message
+// (internal/usererr), which the moderator sees.
 type KnowledgeEditor interface {
-	AddFile(ctx context.Context, name string, data []byte, replace bool, who string) (RefreshReport, error)
-	Remove(ctx context.Context, doc, who string) (RefreshReport, error)
-	Restore(ctx context.Context, name, who string) (RefreshReport, error)
-	Trash(ctx context.Context) ([]TrashItem, error)
+	AddFile(ctx context.Context, name string, data []byte, replace bool, who string) (library.Report, error)
+	Remove(ctx context.Context, doc, who string) (library.Report, error)
+	Restore(ctx context.Context, name, who string) (library.Report, error)
+	Trash(ctx context.Context) ([]library.TrashItem, error)
 }
 
 // knowledgeCommand is /knowledge, for moderators.
@@ -52,7 +47,7 @@ func knowledgeCommand() *discordgo.ApplicationCommand {
 func (b *Bot) handleKnowledge(ctx context.Context, r *Request) (*Response, error) {
 	ed := b.opts.Editor
 	who := r.UserName + " (" + r.UserID + ")"
-	report := func(f func(ctx context.Context) (RefreshReport, error)) *Response {
+	report := func(f func(ctx context.Context) (library.Report, error)) *Response {
 		return &Response{Ephemeral: true, Deferred: func(ctx context.Context, out Output) error {
 			rep, err := f(ctx)
 			if err != nil {
@@ -68,16 +63,16 @@ func (b *Bot) handleKnowledge(ctx context.Context, r *Request) (*Response, error
 		}
 		att := r.Attachment("file")
 		if att == nil {
-			return nil, userErrorf("Attach the file to add.")
+			return nil, usererr.Errorf("Attach the file to add.")
 		}
 		if b.opts.MaxUploadBytes > 0 && int64(att.Size) > b.opts.MaxUploadBytes {
-			return nil, userErrorf("%s is %d bytes; the limit is %d (MAX_UPLOAD_BYTES).", att.Filename, att.Size, b.opts.MaxUploadBytes)
+			return nil, usererr.Errorf("%s is %d bytes; the limit is %d (MAX_UPLOAD_BYTES).", att.Filename, att.Size, b.opts.MaxUploadBytes)
 		}
 		replace := r.Bool("replace")
-		return report(func(ctx context.Context) (RefreshReport, error) {
+		return report(func(ctx context.Context) (library.Report, error) {
 			data, err := b.download(ctx, att.URL)
 			if err != nil {
-				return RefreshReport{}, err
+				return library.Report{}, err
 			}
 			b.log.Info("knowledge add", "who", who, "file", att.Filename, "bytes", len(data), "replace", replace)
 			return ed.AddFile(ctx, att.Filename, data, replace, who)
@@ -91,9 +86,9 @@ func (b *Bot) handleKnowledge(ctx context.Context, r *Request) (*Response, error
 			return nil, err
 		}
 		if doc == "" {
-			return nil, userErrorf("Pick the document to remove (see /sources).")
+			return nil, usererr.Errorf("Pick the document to remove (see /sources).")
 		}
-		return report(func(ctx context.Context) (RefreshReport, error) {
+		return report(func(ctx context.Context) (library.Report, error) {
 			b.log.Info("knowledge remove", "who", who, "doc", doc)
 			return ed.Remove(ctx, doc, who)
 		}), nil
@@ -103,9 +98,9 @@ func (b *Bot) handleKnowledge(ctx context.Context, r *Request) (*Response, error
 		}
 		item := strings.TrimSpace(r.String("item"))
 		if item == "" {
-			return nil, userErrorf("Pick an entry of the trash (see /knowledge list).")
+			return nil, usererr.Errorf("Pick an entry of the trash (see /knowledge list).")
 		}
-		return report(func(ctx context.Context) (RefreshReport, error) {
+		return report(func(ctx context.Context) (library.Report, error) {
 			b.log.Info("knowledge restore", "who", who, "item", item)
 			return ed.Restore(ctx, item, who)
 		}), nil
@@ -114,7 +109,7 @@ func (b *Bot) handleKnowledge(ctx context.Context, r *Request) (*Response, error
 		if err != nil {
 			return nil, err
 		}
-		text := RenderCatalog(b.opts.Library.Catalog())
+		text := RenderCatalog(b.opts.Library.Current())
 		if len(trash) > 0 {
 			var sb strings.Builder
 			sb.WriteString("\n\n**Trash** (restore with /knowledge restore)")
@@ -125,7 +120,7 @@ func (b *Bot) handleKnowledge(ctx context.Context, r *Request) (*Response, error
 		}
 		return ephemeral(Split(text, MaxMessageLen)[0]), nil
 	}
-	return nil, userErrorf("/knowledge needs a subcommand: add, remove, restore or list.")
+	return nil, usererr.Errorf("/knowledge needs a subcommand: add, remove, restore or list.")
 }
 
 func (b *Bot) handleKnowledgeAutocomplete(ctx context.Context, r *Request) (*Response, error) {
@@ -171,7 +166,7 @@ func (b *Bot) download(ctx context.Context, url string) ([]byte, error) {
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		b.log.Warn("downloading an attachment failed", "status", resp.StatusCode)
-		return nil, userErrorf("I could not download the file (HTTP %d). Please upload it again.", resp.StatusCode)
+		return nil, usererr.Errorf("I could not download the file (HTTP %d). Please upload it again.", resp.StatusCode)
 	}
 	limit := b.opts.MaxUploadBytes
 	if limit <= 0 {
@@ -182,7 +177,7 @@ func (b *Bot) download(ctx context.Context, url string) ([]byte, error) {
 		return nil, fmt.Errorf("download attachment: %w", err)
 	}
 	if int64(len(data)) > limit {
-		return nil, userErrorf("The file is larger than %d bytes (MAX_UPLOAD_BYTES).", limit)
+		return nil, usererr.Errorf("The file is larger than %d bytes (MAX_UPLOAD_BYTES).", limit)
 	}
 	return data, nil
 }

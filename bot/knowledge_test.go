@@ -10,6 +10,7 @@ import (
 	"storybot/bot"
 	"storybot/bot/discordtest"
 	"storybot/internal/knowledge"
+	"storybot/internal/library"
 )
 
 // fakeEditor is a hand-written KnowledgeEditor.
@@ -27,26 +28,26 @@ func (f *fakeEditor) record(s string) {
 	f.calls = append(f.calls, s)
 }
 
-func (f *fakeEditor) AddFile(ctx context.Context, name string, data []byte, replace bool, who string) (bot.RefreshReport, error) {
+func (f *fakeEditor) AddFile(ctx context.Context, name string, data []byte, replace bool, who string) (library.Report, error) {
 	f.record("add " + name + " " + who)
 	f.mu.Lock()
 	f.data = data
 	f.mu.Unlock()
-	return bot.RefreshReport{Added: []string{name}}, nil
+	return library.Report{Added: []string{name}}, nil
 }
 
-func (f *fakeEditor) Remove(ctx context.Context, doc, who string) (bot.RefreshReport, error) {
+func (f *fakeEditor) Remove(ctx context.Context, doc, who string) (library.Report, error) {
 	f.record("remove " + doc)
-	return bot.RefreshReport{Removed: []string{doc}}, nil
+	return library.Report{Removed: []string{doc}}, nil
 }
 
-func (f *fakeEditor) Restore(ctx context.Context, name, who string) (bot.RefreshReport, error) {
+func (f *fakeEditor) Restore(ctx context.Context, name, who string) (library.Report, error) {
 	f.record("restore " + name)
-	return bot.RefreshReport{Added: []string{"restored.md"}}, nil
+	return library.Report{Added: []string{"restored.md"}}, nil
 }
 
-func (f *fakeEditor) Trash(ctx context.Context) ([]bot.TrashItem, error) {
-	return []bot.TrashItem{{Name: "20261125-old.md", Doc: "old.md", Removed: time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC)}}, nil
+func (f *fakeEditor) Trash(ctx context.Context) ([]library.TrashItem, error) {
+	return []library.TrashItem{{Name: "20261125-old.md", Doc: "old.md", Removed: time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC)}}, nil
 }
 
 func TestKnowledgeCommands(t *testing.T) {
@@ -113,7 +114,7 @@ func TestKnowledgeRemoveTakesOnlyAnExactName(t *testing.T) {
 	iran := &knowledge.Document{Path: "iran.md", Title: "Iran"}
 	ed := &fakeEditor{}
 	summ := &eventsSummarizer{n: 3}
-	lib := &fakeLibrary{cat: bot.Catalog{Docs: []*knowledge.Document{storyDoc, iran}}}
+	lib := &fakeLibrary{snap: &library.Snapshot{Docs: []*knowledge.Document{storyDoc, iran}}}
 	h := start(t, streamingAsker(0), func(o *bot.Options) { o.Editor = ed; o.Library = lib; o.Summarizer = summ })
 	remove := func(typed string) string {
 		t.Helper()
@@ -172,7 +173,7 @@ func TestKnowledgeRemoveTakesOnlyAnExactName(t *testing.T) {
 	}
 
 	// Two documents with the same title: only their paths will do.
-	lib.cat.Docs = append(lib.cat.Docs, &knowledge.Document{Path: "notes/iran.md", Title: "Iran"})
+	lib.snap.Docs = append(lib.snap.Docs, &knowledge.Document{Path: "notes/iran.md", Title: "Iran"})
 	if reply := remove("Iran"); !strings.Contains(reply, "2 documents are titled “Iran”; pick one by its path: `iran.md`, `notes/iran.md`.") {
 		t.Errorf("remove of a shared title: %q", reply)
 	}

@@ -12,30 +12,18 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"storybot/internal/usererr"
 )
-
-// UserError is an error whose message is safe to show the person who asked.
-// Any error in a chain that has a method UserMessage() string is shown that
-// way (the answer and library packages may define their own).
-type UserError struct{ Msg string }
-
-// Error returns the message.
-func (e *UserError) Error() string { return e.Msg }
-
-// UserMessage returns the message to show.
-func (e *UserError) UserMessage() string { return e.Msg }
-
-func userErrorf(format string, a ...any) error { return &UserError{Msg: fmt.Sprintf(format, a...)} }
 
 // Apology is what a user sees when something failed that they cannot fix.
 const Apology = "Sorry, something went wrong on my side. Please try again in a moment."
 
 // userMessage returns what to show a user for err: its user message when it
-// carries one, else the apology.
+// carries one (usererr.Message), else the apology.
 func userMessage(err error) string {
-	var um interface{ UserMessage() string }
-	if errors.As(err, &um) {
-		return um.UserMessage()
+	if msg, ok := usererr.Message(err); ok {
+		return msg
 	}
 	return Apology
 }

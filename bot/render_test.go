@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -19,31 +18,11 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"storybot/internal/answer"
+	"storybot/internal/golden"
 	"storybot/internal/knowledge"
+	"storybot/internal/library"
+	"storybot/internal/usererr"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-// golden compares got with testdata/name, rewriting it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./bot -run %s -update)", err, t.Name())
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file; got:\n%s", path, got)
-	}
-}
 
 // renderMessages shows messages as a user would see them: content, then
 // embeds and buttons.
@@ -78,12 +57,12 @@ var goldenAnswer = answer.Answer{
 }
 
 func TestRenderAnswerGolden(t *testing.T) {
-	golden(t, "answer.golden", renderMessages(RenderAnswer(goldenAnswer, "ID", MaxMessageLen)))
+	golden.Check(t, "testdata/answer.golden", renderMessages(RenderAnswer(goldenAnswer, "ID", MaxMessageLen)))
 	ex := goldenAnswer
 	ex.Mode = answer.ModeExtractive
-	golden(t, "answer_extractive.golden", renderMessages(RenderAnswer(ex, "ID", MaxMessageLen)))
+	golden.Check(t, "testdata/answer_extractive.golden", renderMessages(RenderAnswer(ex, "ID", MaxMessageLen)))
 	refused := answer.Answer{Text: "The knowledge folder does not cover that.", Refused: true}
-	golden(t, "answer_refused.golden", renderMessages(RenderAnswer(refused, "ID", MaxMessageLen)))
+	golden.Check(t, "testdata/answer_refused.golden", renderMessages(RenderAnswer(refused, "ID", MaxMessageLen)))
 }
 
 func TestRenderAnswerWarningsGolden(t *testing.T) {
@@ -107,7 +86,7 @@ func TestRenderAnswerWarningsGolden(t *testing.T) {
 		out.WriteString(renderMessages(RenderAnswer(a, "ID", MaxMessageLen)))
 		out.WriteString("\n################\n\n")
 	}
-	golden(t, "answer_warnings.golden", out.String())
+	golden.Check(t, "testdata/answer_warnings.golden", out.String())
 	if text := RenderAnswer(down, "ID", MaxMessageLen)[0].Content; strings.Contains(text, "no language model was used") || !strings.Contains(text, "-# ⚠️ Quoted from the sources: the language model was unavailable.") {
 		t.Errorf("a quoted answer after the model failed must say so, not that no model was used:\n%s", text)
 	}
@@ -142,7 +121,7 @@ func TestRenderAnswerCutToThreeMessages(t *testing.T) {
 	a.Text = b.String()
 	// A small limit keeps the golden file short; the cut is the same at 2,000.
 	parts := RenderAnswer(a, "ID", 400)
-	golden(t, "answer_cut.golden", renderMessages(parts))
+	golden.Check(t, "testdata/answer_cut.golden", renderMessages(parts))
 	if len(parts) != MaxReplyParts {
 		t.Fatalf("%d messages, want %d", len(parts), MaxReplyParts)
 	}
@@ -164,7 +143,7 @@ func TestRenderAnswerCutToThreeMessages(t *testing.T) {
 
 func TestRenderSourcesGolden(t *testing.T) {
 	embeds, more := RenderSources(goldenAnswer.Citations)
-	golden(t, "sources_quotes.golden", renderMessages([]Message{{Content: "The passages cited:", Embeds: embeds}}))
+	golden.Check(t, "testdata/sources_quotes.golden", renderMessages([]Message{{Content: "The passages cited:", Embeds: embeds}}))
 	if more != 0 {
 		t.Errorf("%d sources left out of 2 short ones", more)
 	}
@@ -239,17 +218,20 @@ func TestRenderSourcesStayWithinOneMessage(t *testing.T) {
 }
 
 func TestHelpAndCatalogAndRefreshGolden(t *testing.T) {
-	golden(t, "help.golden", helpText+"\n")
-	cat := Catalog{Refreshed: time.Date(2026, 11, 25, 21, 0, 0, 0, time.UTC), Docs: []*knowledge.Document{
+	golden.Check(t, "testdata/help.golden", helpText+"\n")
+	cat := &library.Snapshot{Built: time.Date(2026, 11, 25, 21, 0, 0, 0, time.UTC), Docs: []*knowledge.Document{
 		{Path: "b.md", Title: "Second", Passages: make([]knowledge.Passage, 3)},
 		{Path: "albania.txt", Title: "Albania cuts ties with Iran", Date: "2022-09-07", Passages: make([]knowledge.Passage, 14)},
 	}}
-	golden(t, "sources.golden", RenderCatalog(cat)+"\n")
-	golden(t, "sources_empty.golden", RenderCatalog(Catalog{})+"\n")
-	rep := RefreshReport{Added: []string{"new.md"}, Changed: []string{"albania.txt"}, Removed: []string{"old.md"},
-		Skipped: []Skipped{{Path: "scan.pdf", Reason: "no text layer"}}, Took: 1234 * time.Millisecond}
-	golden(t, "refresh.golden", RenderRefresh(rep)+"\n")
-	golden(t, "refresh_nothing.golden", RenderRefresh(RefreshReport{Took: 3 * time.Millisecond})+"\n")
+	golden.Check(t, "testdata/sources.golden", RenderCatalog(cat)+"\n")
+	golden.Check(t, "testdata/sources_empty.golden", RenderCatalog(&library.Snapshot{})+"\n")
+	if RenderCatalog(nil) != RenderCatalog(&library.Snapshot{}) {
+		t.Error("RenderCatalog(nil) differs from an empty snapshot's")
+	}
+	rep := library.Report{Added: []string{"new.md"}, Changed: []string{"albania.txt"}, Removed: []string{"old.md"},
+		Skipped: []library.SkipReport{{Path: "scan.pdf", Reason: "no text layer"}}, MS: 1234}
+	golden.Check(t, "testdata/refresh.golden", RenderRefresh(rep)+"\n")
+	golden.Check(t, "testdata/refresh_nothing.golden", RenderRefresh(library.Report{MS: 3})+"\n")
 }
 
 func TestInviteURL(t *testing.T) {
@@ -342,7 +324,7 @@ func TestRecoverMiddleware(t *testing.T) {
 	if userMessage(errPanic) != Apology {
 		t.Error("a panic must be shown as the apology")
 	}
-	if got := userMessage(userErrorf("Pick a document.")); got != "Pick a document." {
+	if got := userMessage(usererr.Errorf("Pick a document.")); got != "Pick a document." {
 		t.Errorf("user error shown as %q", got)
 	}
 }

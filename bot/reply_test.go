@@ -11,6 +11,7 @@ import (
 	"storybot/bot"
 	"storybot/bot/discordtest"
 	"storybot/internal/answer"
+	"storybot/internal/summary"
 )
 
 // eventsSummarizer is a Summarizer whose timeline has n events, each from a
@@ -23,19 +24,20 @@ type eventsSummarizer struct {
 	sum       *answer.Answer
 
 	mu   sync.Mutex
-	reqs []bot.TimelineRequest
+	reqs []summary.TimelineRequest
 }
 
 var _ bot.Summarizer = (*eventsSummarizer)(nil)
 
-func (s *eventsSummarizer) Summary(ctx context.Context, req bot.SummaryRequest, onDelta func(string)) (answer.Answer, error) {
+func (s *eventsSummarizer) Summary(ctx context.Context, req summary.SummaryRequest, onDelta func(string)) (summary.Summary, error) {
+	a := citedAnswer("summary")
 	if s.sum != nil {
-		return *s.sum, nil
+		a = *s.sum
 	}
-	return citedAnswer("summary"), nil
+	return summary.Summary{Text: a.Text, Mode: a.Mode, Citations: a.Citations}, nil
 }
 
-func (s *eventsSummarizer) Timeline(ctx context.Context, req bot.TimelineRequest) (bot.Timeline, error) {
+func (s *eventsSummarizer) Timeline(ctx context.Context, req summary.TimelineRequest) (summary.Timeline, error) {
 	s.mu.Lock()
 	s.reqs = append(s.reqs, req)
 	s.mu.Unlock()
@@ -43,22 +45,20 @@ func (s *eventsSummarizer) Timeline(ctx context.Context, req bot.TimelineRequest
 	if req.Max > 0 && !s.ignoreMax {
 		keep = min(keep, req.Max)
 	}
-	tl := bot.Timeline{Answer: answer.Answer{Mode: answer.ModeExtractive}, Omitted: s.n - keep}
-	var lines []string
+	tl := summary.Timeline{Mode: answer.ModeExtractive, Omitted: s.n - keep}
 	for i := range keep {
 		c := answer.Citation{N: i + 1, Doc: fmt.Sprintf("papers/outbreak-%03d.txt", i), Title: fmt.Sprintf("Transmission of the outbreak in region %d", i),
 			Location: "¶3, lines 5-7", Quote: "cases rose", Text: "In March 2020 the cases rose."}
-		tl.Citations = append(tl.Citations, c)
-		lines = append(lines, fmt.Sprintf("2020-03-%02d (March %d) — The number of confirmed cases in the region rose sharply after the first cluster was found, and the authorities closed schools and markets for two weeks. [%d]", i%28+1, i%28+1, c.N))
+		tl.Events = append(tl.Events, summary.Event{Date: fmt.Sprintf("2020-03-%02d", i%28+1), DateText: fmt.Sprintf("March %d", i%28+1),
+			Text: "The number of confirmed cases in the region rose sharply after the first cluster was found, and the authorities closed schools and markets for two weeks.", Citations: []answer.Citation{c}})
 	}
-	tl.Text = strings.Join(lines, "\n")
 	return tl, nil
 }
 
-func (s *eventsSummarizer) requests() []bot.TimelineRequest {
+func (s *eventsSummarizer) requests() []summary.TimelineRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]bot.TimelineRequest(nil), s.reqs...)
+	return append([]summary.TimelineRequest(nil), s.reqs...)
 }
 
 // replyOf waits for the reply to an interaction to be complete (done says

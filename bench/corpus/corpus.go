@@ -16,9 +16,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"storybot/internal/textan"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -121,76 +121,21 @@ func isText(p string) bool {
 	return false
 }
 
-// SplitSentences splits text into sentences: paragraphs at blank lines,
-// lines inside a paragraph joined with spaces, then a cut after '.', '!' or
-// '?' (optionally followed by closing quotes or brackets) when whitespace and
-// an upper-case letter, digit or opening quote follow. Headings ("# ..."),
-// bare URLs and lines without sentence punctuation are dropped.
+// SplitSentences splits text into sentences with storybot's own splitter
+// (textan.Sentences: a paragraph's lines joined, titles and initials
+// respected), dropping headings ("# ..."), bare URLs and pieces without
+// sentence punctuation at their end.
 func SplitSentences(text string) []string {
 	var out []string
-	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
-		var lines []string
-		for _, l := range strings.Split(para, "\n") {
-			l = strings.TrimSpace(l)
-			if l == "" || strings.HasPrefix(l, "#") || strings.HasPrefix(l, "http") {
-				continue
-			}
-			lines = append(lines, l)
+	for _, s := range textan.Sentences(text) {
+		if strings.HasPrefix(s.Text, "#") || strings.HasPrefix(s.Text, "http") {
+			continue
 		}
-		p := strings.Join(strings.Fields(strings.Join(lines, " ")), " ")
-		for _, s := range cut(p) {
-			if last, _ := utf8.DecodeLastRuneInString(s); strings.ContainsRune(".!?\"”’)", last) {
-				out = append(out, s)
-			}
+		if last, _ := utf8.DecodeLastRuneInString(s.Text); strings.ContainsRune(".!?\"”’)", last) {
+			out = append(out, s.Text)
 		}
 	}
 	return out
-}
-
-func cut(p string) []string {
-	var out []string
-	start := 0
-	rs := []rune(p)
-	for i := 0; i < len(rs); i++ {
-		if rs[i] != '.' && rs[i] != '!' && rs[i] != '?' {
-			continue
-		}
-		j := i + 1
-		for j < len(rs) && strings.ContainsRune("\"”’')]", rs[j]) {
-			j++
-		}
-		if j+1 >= len(rs) || rs[j] != ' ' {
-			continue
-		}
-		next := rs[j+1]
-		if !unicode.IsUpper(next) && !unicode.IsDigit(next) && next != '“' && next != '"' {
-			continue
-		}
-		if rs[i] == '.' && abbrev(rs[start:i]) {
-			continue
-		}
-		out = append(out, strings.TrimSpace(string(rs[start:j])))
-		start = j + 1
-	}
-	if rest := strings.TrimSpace(string(rs[start:])); rest != "" {
-		out = append(out, rest)
-	}
-	return out
-}
-
-// abbrev reports whether the word before a full stop is a short
-// abbreviation such as "Mr", "Dr", "U.S" or a single initial.
-func abbrev(before []rune) bool {
-	k := len(before)
-	for k > 0 && before[k-1] != ' ' {
-		k--
-	}
-	w := string(before[k:])
-	switch w {
-	case "Mr", "Mrs", "Ms", "Dr", "St", "Prof", "Gen", "Sen", "Rep", "Gov", "Jr", "Sr", "vs", "etc", "al", "Fig", "No", "e.g", "i.e":
-		return true
-	}
-	return utf8.RuneCountInString(w) == 1 || strings.Contains(w, ".")
 }
 
 // Generate writes spec.Passages paragraphs into dir as files

@@ -10,6 +10,10 @@ package answer
 
 import "storybot/internal/chat"
 
+// WarnKeywordsOnly is the warning of an answer whose passages were ranked
+// by keywords alone because the query's embedding failed.
+const WarnKeywordsOnly = "The embeddings model was unavailable, so the passages were found by keywords alone."
+
 // Mode says how an answer was produced.
 type Mode string
 
@@ -52,7 +56,8 @@ type Answer struct {
 	Question  string     `json:"question"`
 	Text      string     `json:"answer"`
 	Mode      Mode       `json:"mode"`
-	Refused   bool       `json:"refused"` // the knowledge does not cover the question
+	Refused   bool       `json:"refused"`              // the knowledge does not cover the question (or, offline, it is not in English)
+	SmallTalk bool       `json:"small_talk,omitempty"` // "hi", "thanks"...: a friendly reply, no retrieval, no sources
 	Citations []Citation `json:"citations"`
 	Warnings  []string   `json:"warnings"`
 	Usage     chat.Usage `json:"usage"`

@@ -5,11 +5,10 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-)
 
-// markerRe matches citation markers: [1], [2, 3], [1; 4], [Passage 2],
-// [source 3]; [1-2] is not a range (it is read as 1 and 2).
-var markerRe = regexp.MustCompile(`\[\s*(?:(?i:passages?|sources?)\s*)?(\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*)\s*\]`)
+	"storybot/internal/cite"
+	"storybot/internal/textan"
+)
 
 // quoteRe matches a quotation followed by its citation: "..." [2] or “...” [2].
 var quoteRe = regexp.MustCompile(`(?s)(?:"([^"\n]{3,400})"|“([^”\n]{3,400})”)[\s,.;:]*((?:\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\])+)`)
@@ -30,16 +29,16 @@ func (p *Pipeline) resolveCitations(text string, passages []*sourcePassage) (str
 		if q == "" {
 			q = m[2]
 		}
-		for _, n := range markerNumbers(m[3]) {
+		for _, n := range cite.All(m[3]) {
 			quotes[n] = append(quotes[n], q)
 		}
 	}
 
 	renum := map[int]int{}
 	var order []int
-	out := markerRe.ReplaceAllStringFunc(text, func(mk string) string {
+	out := cite.Replace(text, func(_ string, nums []int) string {
 		var b strings.Builder
-		for _, n := range markerNumbers(mk) {
+		for _, n := range nums {
 			if byN[n] == nil {
 				continue
 			}
@@ -105,21 +104,11 @@ var maskedLinkRe = regexp.MustCompile(`\[([^\[\]\n]{1,300})\]\(\s*<?((?:https?|f
 func unmaskLinks(text string) string {
 	return maskedLinkRe.ReplaceAllStringFunc(text, func(m string) string {
 		sm := maskedLinkRe.FindStringSubmatch(m)
-		if mk := "[" + sm[1] + "]"; markerRe.FindString(mk) == mk {
+		if mk := "[" + sm[1] + "]"; cite.Is(mk) {
 			return mk
 		}
 		return sm[1] + " (" + sm[2] + ")"
 	})
-}
-
-func markerNumbers(mk string) []int {
-	var ns []int
-	for _, f := range strings.FieldsFunc(mk, func(r rune) bool { return r < '0' || r > '9' }) {
-		if n, err := strconv.Atoi(f); err == nil {
-			ns = append(ns, n)
-		}
-	}
-	return ns
 }
 
 var spaceBeforePunct = regexp.MustCompile(`[ \t]+([.,;:!?)])`)
@@ -135,9 +124,9 @@ func tidySpaces(s string) string {
 func sentencesCiting(text string, n int) string {
 	mk := "[" + strconv.Itoa(n) + "]"
 	var b strings.Builder
-	for _, s := range splitSentences(text) {
-		if strings.Contains(s.text, mk) {
-			b.WriteString(s.text)
+	for _, s := range textan.Sentences(text) {
+		if strings.Contains(s.Text, mk) {
+			b.WriteString(s.Text)
 			b.WriteByte(' ')
 		}
 	}
@@ -154,17 +143,17 @@ func (p *Pipeline) bestQuote(passage, citing string) string {
 		want[t] = true
 	}
 	best, bestScore := "", -1
-	for _, s := range splitSentences(passage) {
+	for _, s := range textan.Sentences(passage) {
 		score := 0
 		seen := map[string]bool{}
-		for _, t := range p.an.Terms(s.text) {
+		for _, t := range p.an.Terms(s.Text) {
 			if want[t] && !seen[t] {
 				score++
 				seen[t] = true
 			}
 		}
 		if score > bestScore {
-			best, bestScore = s.text, score
+			best, bestScore = s.Text, score
 		}
 	}
 	return shorten(best, maxQuote)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"storybot/internal/chat"
 	"storybot/internal/textan"
@@ -13,16 +15,20 @@ import (
 // maxHistory is how many earlier turns the condense step looks at.
 const maxHistory = 6
 
-// condense turns a follow-up into a standalone question: through the model
-// when there is one (falling back to the offline rule when it fails), else by
+// condense turns a follow-up into a standalone question. A question that
+// does not need the conversation (see needsContext) is returned as it is,
+// with no model call. A follow-up goes through the model when there is one (falling back to the offline rule when it fails), else by
 // the offline rule (see CondenseOffline). down reports that the model was
 // unavailable (an error wrapping chat.ErrUnavailable).
 func (p *Pipeline) condense(ctx context.Context, q string, history []chat.Message, usage *chat.Usage) (standalone string, down bool) {
+	if !needsContext(q) {
+		return q, false
+	}
 	if len(history) > maxHistory {
 		history = history[len(history)-maxHistory:]
 	}
 	offline := CondenseOffline(p.an, q, history)
-	if p.opts.Model == nil || offline == q && !looksLikeFollowUp(p.an, q) {
+	if p.opts.Model == nil {
 		return offline, false
 	}
 	msg, err := p.opts.Prompts.Render("condense", CondenseData{History: history, Question: q})
@@ -60,45 +66,21 @@ func declines(out string) bool {
 	return declineRe.MatchString(t) || IsRefusal(t)
 }
 
-// referring words make a question depend on the conversation.
-var referring = map[string]bool{
-	"it": true, "its": true, "they": true, "them": true, "their": true, "theirs": true,
-	"he": true, "him": true, "his": true, "she": true, "her": true, "this": true, "that": true,
-	"these": true, "those": true, "there": true, "then": true,
-}
-
-var followUpStarts = []string{"and ", "but ", "so ", "what about", "how about", "also ", "then ", "why?", "when?", "where?", "how?", "who?"}
-
-func looksLikeFollowUp(an *textan.Analyzer, q string) bool {
-	lq := strings.ToLower(strings.TrimSpace(q))
-	for _, s := range followUpStarts {
-		if strings.HasPrefix(lq, s) {
-			return true
-		}
-	}
-	refers := false
-	textan.Tokenize(lq, func(t textan.Token) {
-		if referring[t.Text] {
-			refers = true
-		}
-	})
-	return refers || len(an.Terms(q)) <= 2
-}
-
-// CondenseOffline is the rule used without a model: when q looks like a
-// follow-up (it starts with "and", "what about"..., refers back with "they",
-// "it", "that"..., or has two content words or fewer), the content words of
-// the last user question that q lacks are appended to it, so "and who helped
+// CondenseOffline is the rule used without a model: when q needs the
+// conversation (see needsContext: it starts with "and", "what about"...,
+// refers back with "they", "it", "that"... to nothing in q, or is very
+// short), the content words of the last user question that q lacks (small
+// talk such as "thanks" is passed over) are appended to it, so "and who helped
 // them recover?" after a question about the cyberattack on Albania searches
 // for "and who helped them recover? cyber attack Albania". Otherwise q is
 // returned as it is.
 func CondenseOffline(an *textan.Analyzer, q string, history []chat.Message) string {
-	if !looksLikeFollowUp(an, q) {
+	if !needsContext(q) {
 		return q
 	}
 	var last string
 	for i := len(history) - 1; i >= 0; i-- {
-		if history[i].Role == chat.RoleUser && strings.TrimSpace(history[i].Content) != "" {
+		if c := history[i].Content; history[i].Role == chat.RoleUser && strings.TrimSpace(c) != "" && smallTalkKind(c) == "" {
 			last = history[i].Content
 			break
 		}
@@ -121,4 +103,171 @@ func CondenseOffline(an *textan.Analyzer, q string, history []chat.Message) stri
 		return q
 	}
 	return q + " " + strings.Join(add, " ")
+}
+
+// followUpOpeners start a question that continues the conversation ("and
+// who was behind it?", "what about the US?").
+var followUpOpeners = []string{"and ", "and?", "but ", "so ", "also ", "or ", "plus ", "then ", "what about", "how about", "what else", "anything else"}
+
+// referring words point at something said before, unless the question
+// names that something first (see refersOut).
+var referring = setOf("he him his she her it its they them their theirs this that these those there then")
+
+// beforeDemonstrative are the words after which "this", "that", "these" and
+// "those" point at something ("what does that mean?", "after that", "why
+// did this attack happen?"); after other words "that" joins a clause ("the
+// group that lives in Albania", "said that Iran did it").
+var beforeDemonstrative = setOf(`what why when where who whom whose how which is was are were be been do does did has have had
+	can could will would should may might after before about of with by from like on in at to for during behind since because
+	despite against over under into than and or but`)
+
+// expletiveAfterIt are words after which "it" points at nothing ("is it
+// true that...").
+var expletiveAfterIt = setOf(`true possible impossible likely unlikely known clear said reported believed thought important
+	necessary right correct fair hard easy difficult strange good bad better worse more less seem seems seemed the`)
+
+// beVerbs make "there" existential ("is there a list?").
+var beVerbs = setOf("is are was were be been being isn't aren't wasn't weren't 's")
+
+// needsContext reports whether q can only be understood with the
+// conversation before it: it starts like a continuation ("and ...", "what
+// about ...", "how about ..."), it starts or ends with an ellipsis, it is
+// very short (three words or fewer) and names no topic (a capitalised name,
+// an acronym or a number; "what is X?" names X), or it has a pronoun or demonstrative ("they",
+// "it", "that", "there"...) with nothing before it in the question to point
+// at. "What is the MEK?" and "When did the MEK arrive in Albania?" are
+// standalone; "why?", "How many died?" and "Why did they do it?" are not.
+// It is a heuristic that errs towards standalone questions for questions
+// that name their topic.
+func needsContext(q string) bool {
+	q = strings.TrimSpace(q)
+	lq := strings.ToLower(q)
+	for _, o := range followUpOpeners {
+		if strings.HasPrefix(lq, o) || lq+" " == o {
+			return true
+		}
+	}
+	if hasEllipsis(q) {
+		return true
+	}
+	words := questionWords(q)
+	if len(words) == 0 {
+		return false
+	}
+	if len(words) <= 3 && !namesTopic(words) && !asksWhatIs(words) {
+		return true
+	}
+	return refersOut(words)
+}
+
+// hasEllipsis reports whether q starts or ends (before its question mark)
+// with "..." or "…".
+func hasEllipsis(q string) bool {
+	end := strings.TrimRight(q, "?! ")
+	return strings.HasPrefix(q, "...") || strings.HasPrefix(q, "…") || strings.HasSuffix(end, "...") || strings.HasSuffix(end, "…")
+}
+
+// questionWords splits q into words (letters, digits and inner
+// apostrophes), keeping their case.
+func questionWords(q string) []string {
+	return strings.FieldsFunc(q, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’'
+	})
+}
+
+// asksWhatIs reports whether the words of a short question ask what
+// something is: "What is sporulation?", "Who was Skanderbeg?" (but not
+// "What is it?").
+func asksWhatIs(words []string) bool {
+	last := strings.ToLower(words[len(words)-1])
+	return len(words) == 3 && beVerbs[strings.ToLower(words[1])] && !referring[last] && !beforeDemonstrative[last]
+}
+
+// namesTopic reports whether words name something: a capitalised word that
+// does not start the question, an acronym ("MEK", "US") or a number of two
+// digits or more ("1981").
+func namesTopic(words []string) bool {
+	for i, w := range words {
+		if isName(w, i) {
+			return true
+		}
+	}
+	return false
+}
+
+// isName reports whether w, the i-th word of a question, names something
+// (see namesTopic).
+func isName(w string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	switch {
+	case unicode.IsDigit(r):
+		return utf8.RuneCountInString(w) >= 2
+	case !unicode.IsUpper(r):
+		return false
+	case i > 0 && w != "I":
+		return true
+	}
+	return utf8.RuneCountInString(w) >= 2 && strings.ToUpper(w) == w // an acronym at the start
+}
+
+// refersOut reports whether a pronoun or demonstrative in words points
+// outside the question: no name and no noun after "the", "a" or "an" comes
+// before it in the question, and it is not "that" joining a clause, "it" in "is it true", or "there" in "is
+// there".
+func refersOut(words []string) bool {
+	for i, w := range words {
+		lw := strings.ToLower(w)
+		if !referring[lw] {
+			continue
+		}
+		if namesTopic(words[:i]) || hasNounPhrase(words[:i]) {
+			return false // "Who attacked Albania and why did they do it?", "Why did the king hide his sons?"
+		}
+		prev, next := "", ""
+		if i > 0 {
+			prev = strings.ToLower(words[i-1])
+		}
+		if i+1 < len(words) {
+			next = strings.ToLower(words[i+1])
+		}
+		switch lw {
+		case "this", "that", "these", "those":
+			if prev != "" && next != "" && !beforeDemonstrative[prev] {
+				continue
+			}
+		case "it":
+			if expletiveAfterIt[next] {
+				continue
+			}
+		case "there":
+			if beVerbs[prev] || beVerbs[next] {
+				continue
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// hasNounPhrase reports whether words hold "the", "a" or "an" followed by
+// a word that is no pronoun or function word ("the king", "an attack").
+func hasNounPhrase(words []string) bool {
+	for i := 0; i+1 < len(words); i++ {
+		switch strings.ToLower(words[i]) {
+		case "the", "a", "an":
+			if next := strings.ToLower(words[i+1]); !referring[next] && !beforeDemonstrative[next] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// setOf returns the space-separated words of s as a set.
+func setOf(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
 }

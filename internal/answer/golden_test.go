@@ -2,33 +2,12 @@ package answer_test
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"storybot/internal/answer"
+	"storybot/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs (run go test -update and review the diff):\n%s", path, got)
-	}
-}
 
 // TestGoldenModelMessages records exactly what the model receives for a
 // story question (system rules, numbered and fenced passages, question) and
@@ -41,7 +20,7 @@ func TestGoldenModelMessages(t *testing.T) {
 		t.Fatal(err)
 	}
 	msgs := m.calls[0].Messages
-	golden(t, "model_messages", "=== system\n"+msgs[0].Content+"\n=== user\n"+msgs[1].Content+"\n")
+	golden.Check(t, "testdata/model_messages.golden", "=== system\n"+msgs[0].Content+"\n=== user\n"+msgs[1].Content+"\n")
 	var out string
 	out += a.Text + "\n"
 	for _, c := range a.Citations {
@@ -54,5 +33,5 @@ func TestGoldenModelMessages(t *testing.T) {
 	for _, w := range a.Warnings {
 		out += "warning: " + w + "\n"
 	}
-	golden(t, "model_answer", out)
+	golden.Check(t, "testdata/model_answer.golden", out)
 }

@@ -4,10 +4,7 @@
 // summaries and the model adapter (internal/llm) can all speak it.
 package chat
 
-import (
-	"context"
-	"errors"
-)
+import "errors"
 
 // Roles of a Message.
 const (
@@ -27,6 +24,10 @@ type Request struct {
 	Messages    []Message
 	MaxTokens   int     // 0: the adapter's default
 	Temperature float32 // 0 is a valid (deterministic) choice
+	// OnQueued, when set, is called once when the request must wait for a
+	// free model slot, so a caller can tell its user "waiting for the
+	// model". It may be called from another goroutine.
+	OnQueued func()
 }
 
 // Usage counts tokens as the model reported them (zero when it did not).
@@ -45,20 +46,3 @@ type Response struct {
 // ErrUnavailable is wrapped by adapters when the model could not be reached or
 // kept failing after retries; consumers fall back to extractive answers.
 var ErrUnavailable = errors.New("language model unavailable")
-
-type queuedKey struct{}
-
-// WithQueuedNotify returns a context that carries f, which a model adapter
-// calls (through NotifyQueued) when a request must wait for a free model slot,
-// so a caller can tell its user "waiting for the model". f must be safe to
-// call from another goroutine.
-func WithQueuedNotify(ctx context.Context, f func()) context.Context {
-	return context.WithValue(ctx, queuedKey{}, f)
-}
-
-// NotifyQueued calls the function set by WithQueuedNotify, if any.
-func NotifyQueued(ctx context.Context) {
-	if f, ok := ctx.Value(queuedKey{}).(func()); ok && f != nil {
-		f()
-	}
-}

@@ -3,13 +3,13 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"storybot/internal/answer"
 	"storybot/internal/metrics"
+	"storybot/internal/usererr"
 )
 
 // asker is what ask and the console need from the answer pipeline.
@@ -27,6 +27,7 @@ type askJSON struct {
 	Refused   bool              `json:"refused"`
 	Citations []answer.Citation `json:"citations"`
 	Warnings  []string          `json:"warnings"`
+	SmallTalk bool              `json:"small_talk,omitempty"`
 }
 
 // cmdAsk answers one question with citations:
@@ -36,9 +37,6 @@ func cmdAsk(ctx context.Context, e *Env, args []string) error {
 	k := fs.Int("k", answer.DefaultK, "number of passages to retrieve")
 	asJSON := fs.Bool("json", false, "print one JSON document")
 	pos, err := e.parseFlags(fs, args)
-	if errors.Is(err, errHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -64,9 +62,8 @@ func cmdAsk(ctx context.Context, e *Env, args []string) error {
 // runAsk asks and prints; it is cmdAsk after setup.
 func runAsk(ctx context.Context, e *Env, p asker, q string, k int, asJSON bool) error {
 	a, err := p.Ask(ctx, answer.Request{Question: q, K: k}, nil)
-	var ue *answer.UserError
-	if errors.As(err, &ue) {
-		return usageErrorf("ask: %s", ue.Msg)
+	if msg, ok := usererr.Message(err); ok {
+		return usageErrorf("ask: %s", msg)
 	}
 	if err != nil {
 		return fmt.Errorf("ask: %w", err)
@@ -75,7 +72,7 @@ func runAsk(ctx context.Context, e *Env, p asker, q string, k int, asJSON bool) 
 		enc := json.NewEncoder(e.Stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		return enc.Encode(askJSON{Question: a.Question, Answer: a.Text, Mode: a.Mode, Refused: a.Refused, Citations: nonNil(a.Citations), Warnings: nonNilS(a.Warnings)})
+		return enc.Encode(askJSON{Question: a.Question, Answer: a.Text, Mode: a.Mode, Refused: a.Refused, Citations: nonNil(a.Citations), Warnings: nonNilS(a.Warnings), SmallTalk: a.SmallTalk})
 	}
 	_, err = io.WriteString(e.Stdout, formatAnswer(a))
 	return err

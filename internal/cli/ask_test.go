@@ -9,8 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"storybot/internal/golden"
 	"storybot/internal/llm/llmtest"
 )
 
@@ -36,7 +38,7 @@ func TestAskGoldenOffline(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v\n%s", err, errs)
 			}
-			golden(t, filepath.Join("ask", name+".golden"), out)
+			golden.Check(t, filepath.Join("testdata", "ask", name+".golden"), out)
 		})
 	}
 }
@@ -165,7 +167,7 @@ func TestConsoleGolden(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errs)
 	}
-	golden(t, filepath.Join("ask", "console"+".golden"), out)
+	golden.Check(t, "testdata/ask/console.golden", logPathsHidden(out))
 	// With no command and no DISCORD_TOKEN, storybot runs the console.
 	out2, _, err := runAskCLI(t, "", nil)
 	if err != nil || !strings.HasPrefix(out2, "storybot is running in the terminal") {
@@ -180,7 +182,7 @@ func TestConsoleStreamsWithModel(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errs)
 	}
-	golden(t, filepath.Join("ask", "console_model"+".golden"), out)
+	golden.Check(t, "testdata/ask/console_model.golden", logPathsHidden(out))
 	if n := len(srv.ChatRequests()); n != 1 {
 		t.Errorf("%d model calls", n)
 	}
@@ -270,5 +272,53 @@ func TestAskPartialPromptsFolder(t *testing.T) {
 	}
 	if strings.TrimSpace(system) == "" {
 		t.Error("no system prompt: the built-in system.tmpl was not filled in")
+	}
+}
+
+// TestAskWhenTheQueryEmbeddingFails: the passages were embedded, but the
+// question's embedding fails (503, then 429 with Retry-After, then 503). The
+// embeddings go through the model client, so the query is tried three
+// times; then the question is answered from the keyword ranking, and the
+// answer's warnings and the log say so.
+func TestAskWhenTheQueryEmbeddingFails(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the retries' backoff")
+	}
+	const q = "Who helped Albania recover from the attack?"
+	srv := llmtest.New(t)
+	var queryTries atomic.Int32
+	srv.OnEmbeddings(func(r llmtest.Request) llmtest.Reply {
+		if len(r.Input) != 1 || r.Input[0] != q {
+			return llmtest.Reply{} // the passages: deterministic vectors
+		}
+		if queryTries.Add(1) == 2 {
+			return llmtest.Reply{Status: 429, RetryAfter: "1"}
+		}
+		return llmtest.Reply{Status: 503}
+	})
+	srv.OnChat(func(llmtest.Request) llmtest.Reply {
+		return llmtest.Reply{Text: "The US and private sector representatives helped Albania recover [1]."}
+	})
+	env := map[string]string{"OPENAI_BASE_URL": srv.URL(), "OPENAI_API_KEY": "sk-test-secret", "OPENAI_EMBEDDING_MODEL": "embed-test"}
+	out, errs, err := runAskCLI(t, "", env, "ask", "--json", q)
+	if err != nil {
+		t.Fatalf("the question failed with its embedding: %v\n%s", err, errs)
+	}
+	var a struct {
+		Answer    string
+		Citations []map[string]any
+		Warnings  []string
+	}
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatal(err)
+	}
+	if n := queryTries.Load(); n != 3 {
+		t.Errorf("the query embedding was tried %d times, want 3", n)
+	}
+	if len(a.Citations) == 0 || !strings.Contains(strings.Join(a.Warnings, "\n"), "keywords alone") {
+		t.Errorf("answer %q, %d citations, warnings %q: want a cited answer warning that it is ranked by keywords alone", a.Answer, len(a.Citations), a.Warnings)
+	}
+	if !strings.Contains(errs, "ranking by keywords alone") || strings.Contains(errs, "sk-test-secret") {
+		t.Errorf("log:\n%s", errs)
 	}
 }

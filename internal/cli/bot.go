@@ -2,12 +2,12 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"time"
+	"slices"
 
 	"storybot/bot"
 	"storybot/internal/answer"
+	"storybot/internal/chat"
 	"storybot/internal/config"
 	"storybot/internal/feedback"
 	"storybot/internal/library"
@@ -21,15 +21,8 @@ import (
 // It returns nil after a graceful shutdown.
 func cmdBot(ctx context.Context, e *Env, args []string) error {
 	fs := e.newFlagSet("bot")
-	pos, err := e.parseFlags(fs, args)
-	if errors.Is(err, errHelp) {
-		return nil
-	}
-	if err != nil {
+	if err := e.parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usageErrorf("bot: unexpected argument %q (see 'storybot bot --help')", pos[0])
 	}
 	if e.Config.DiscordToken == "" {
 		return usageErrorf("bot: DISCORD_TOKEN is not set: put your bot's token (developer portal, Bot tab) in .env, or run 'storybot console' to chat in the terminal")
@@ -70,7 +63,7 @@ func cmdBot(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("bot: %w", err)
 	}
-	catalog := libraryCatalog{lib: lib}
+	catalog := libraryCatalog{Library: lib}
 	if e.Config.DatabaseURL != "" {
 		var stop func()
 		catalog.announce, stop = e.shareKnowledgeChanges(ctx, lib)
@@ -120,40 +113,60 @@ func shardCount(n int) int {
 	return n
 }
 
-// botSummarizer builds the summarizer over the bot's library, shown to the
-// bot. With a token budget set, a second summarizer without the model
-// serves the members and servers that have spent theirs.
+// botSummarizer builds the summarizer over the bot's library. With a token
+// budget set, a second summarizer without the model serves the members and
+// servers that have spent theirs.
 func (e *Env) botSummarizer(lib *library.Library) (bot.Summarizer, error) {
 	s, err := e.summarizerOver(lib)
 	if err != nil {
 		return nil, err
 	}
-	a := summarizerAdapter{s: s, offline: s}
-	if g := e.budgetGate(); g != nil && e.Config.LLMEnabled() {
-		a.gate = g
-		a.offline = summary.New(summary.Options{
-			Source:           snapshotSource(lib),
-			Log:              e.Log,
-			MaxContextTokens: e.Config.OpenAIMaxContextTokens,
-		})
+	g := e.budgetGate()
+	if g == nil || !e.Config.LLMEnabled() {
+		return s, nil
 	}
-	return a, nil
+	return budgetedSummarizer{s: s, gate: g, offline: summary.New(summary.Options{
+		Source:           snapshotSource(lib),
+		Log:              e.Log,
+		MaxContextTokens: e.Config.OpenAIMaxContextTokens,
+	})}, nil
 }
 
-// libraryCatalog shows a *library.Library to the bot. announce, when set,
-// is called after each moderator's change that succeeded (/refresh,
-// /knowledge add|remove|restore), to tell the other processes.
+// libraryCatalog is the bot's library and knowledge editor: the
+// *library.Library itself, except that announce, when set, is called after
+// each moderator's change that succeeded (/refresh, /knowledge
+// add|remove|restore), to tell the other processes.
 type libraryCatalog struct {
-	lib      *library.Library
+	*library.Library
 	announce func(context.Context)
 }
 
-// done announces a change that succeeded and converts its report.
-func (l libraryCatalog) done(ctx context.Context, rep library.Report, err error) (bot.RefreshReport, error) {
+// done announces a change that succeeded.
+func (l libraryCatalog) done(ctx context.Context, rep library.Report, err error) (library.Report, error) {
 	if err == nil && l.announce != nil {
 		l.announce(ctx)
 	}
-	return botReport(rep, err)
+	return rep, err
+}
+
+func (l libraryCatalog) Refresh(ctx context.Context) (library.Report, error) {
+	rep, err := l.Library.Refresh(ctx)
+	return l.done(ctx, rep, err)
+}
+
+func (l libraryCatalog) AddFile(ctx context.Context, name string, data []byte, replace bool, who string) (library.Report, error) {
+	rep, err := l.Library.AddFile(ctx, name, data, replace, who)
+	return l.done(ctx, rep, err)
+}
+
+func (l libraryCatalog) Remove(ctx context.Context, doc, who string) (library.Report, error) {
+	rep, err := l.Library.Remove(ctx, doc, who)
+	return l.done(ctx, rep, err)
+}
+
+func (l libraryCatalog) Restore(ctx context.Context, name, who string) (library.Report, error) {
+	rep, err := l.Library.Restore(ctx, name, who)
+	return l.done(ctx, rep, err)
 }
 
 // shareKnowledgeChanges makes moderators' knowledge changes reach the
@@ -185,109 +198,51 @@ func (e *Env) shareKnowledgeChanges(ctx context.Context, lib *library.Library) (
 	return announce, func() { cancel(); <-done }
 }
 
-func (l libraryCatalog) Catalog() bot.Catalog {
-	s := l.lib.Current()
-	return bot.Catalog{Docs: s.Docs, Refreshed: s.Built}
-}
-
-func (l libraryCatalog) Refresh(ctx context.Context) (bot.RefreshReport, error) {
-	rep, err := l.lib.Refresh(ctx)
-	return l.done(ctx, rep, err)
-}
-
-func (l libraryCatalog) AddFile(ctx context.Context, name string, data []byte, replace bool, who string) (bot.RefreshReport, error) {
-	rep, err := l.lib.AddFile(ctx, name, data, replace, who)
-	return l.done(ctx, rep, err)
-}
-
-func (l libraryCatalog) Remove(ctx context.Context, doc, who string) (bot.RefreshReport, error) {
-	rep, err := l.lib.Remove(ctx, doc, who)
-	return l.done(ctx, rep, err)
-}
-
-func (l libraryCatalog) Restore(ctx context.Context, name, who string) (bot.RefreshReport, error) {
-	rep, err := l.lib.Restore(ctx, name, who)
-	return l.done(ctx, rep, err)
-}
-
-func (l libraryCatalog) Trash(ctx context.Context) ([]bot.TrashItem, error) {
-	items, err := l.lib.Trash()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]bot.TrashItem, len(items))
-	for i, t := range items {
-		out[i] = bot.TrashItem{Name: t.Name, Doc: t.Doc, Removed: t.Removed}
-	}
-	return out, nil
-}
-
-// botReport converts a library report; the library's refusals become
-// messages the bot may show.
-func botReport(rep library.Report, err error) (bot.RefreshReport, error) {
-	var ue *library.UserError
-	if errors.As(err, &ue) {
-		return bot.RefreshReport{}, &bot.UserError{Msg: ue.Msg}
-	}
-	if err != nil {
-		return bot.RefreshReport{}, err
-	}
-	out := bot.RefreshReport{Added: rep.Added, Changed: rep.Changed, Removed: rep.Removed, Took: time.Duration(rep.MS) * time.Millisecond}
-	for _, s := range rep.Skipped {
-		out.Skipped = append(out.Skipped, bot.Skipped{Path: s.Path, Reason: s.Reason})
-	}
-	return out, nil
-}
-
-// summarizerAdapter shows a *summary.Summarizer to the bot. With a token
-// budget (gate), a member or server that has spent it gets the offline
-// summarizer's quoted summary, with the reason among the warnings, and the
-// model's usage is recorded for the others.
-type summarizerAdapter struct {
+// budgetedSummarizer is the bot's summarizer under a token budget (gate):
+// a member or server that has spent it gets the offline summarizer's
+// quoted summary, with the reason among the warnings, and the model's
+// usage is recorded for the others (SummaryRequest and TimelineRequest say
+// who asks).
+type budgetedSummarizer struct {
 	s, offline *summary.Summarizer
-	gate       *budgetGate // nil: no budget
+	gate       *budgetGate
 }
 
 // pick chooses the summarizer for who asks, and the reason the model is
 // not used ("" when it is).
-func (a summarizerAdapter) pick(ctx context.Context, guildID, userID string) (*summary.Summarizer, string) {
-	if a.gate == nil {
-		return a.s, ""
-	}
+func (a budgetedSummarizer) pick(ctx context.Context, guildID, userID string) (*summary.Summarizer, string) {
 	if reason := a.gate.check(ctx, guildID, userID); reason != "" {
 		return a.offline, reason
 	}
 	return a.s, ""
 }
 
-// settle records the usage of a, or adds the reason the model was not used.
-func (a summarizerAdapter) settle(ctx context.Context, guildID, userID, reason string, ans *answer.Answer) {
-	switch {
-	case reason != "":
-		ans.Warnings = append(ans.Warnings, answer.WarnNoModel+reason)
-	case a.gate != nil:
-		a.gate.record(ctx, guildID, userID, ans.Usage)
+// settle records usage, or adds the reason the model was not used to
+// warnings.
+func (a budgetedSummarizer) settle(ctx context.Context, guildID, userID, reason string, warnings *[]string, usage chat.Usage) {
+	if reason != "" {
+		*warnings = append(slices.Clip(*warnings), answer.WarnNoModel+reason) // never into a cached summary's array
+		return
 	}
+	a.gate.record(ctx, guildID, userID, usage)
 }
 
-func (a summarizerAdapter) Summary(ctx context.Context, req bot.SummaryRequest, onDelta func(string)) (answer.Answer, error) {
+func (a budgetedSummarizer) Summary(ctx context.Context, req summary.SummaryRequest, onDelta func(string)) (summary.Summary, error) {
 	s, reason := a.pick(ctx, req.GuildID, req.UserID)
-	sum, err := s.Summary(ctx, summary.SummaryRequest{Doc: req.Doc, Length: summary.Length(req.Length), Focus: req.Focus}, onDelta)
+	sum, err := s.Summary(ctx, req, onDelta)
 	if err != nil {
-		return answer.Answer{}, err
+		return summary.Summary{}, err
 	}
-	ans := sum.Answer()
-	a.settle(ctx, req.GuildID, req.UserID, reason, &ans)
-	return ans, nil
+	a.settle(ctx, req.GuildID, req.UserID, reason, &sum.Warnings, sum.Usage)
+	return sum, nil
 }
 
-func (a summarizerAdapter) Timeline(ctx context.Context, req bot.TimelineRequest) (bot.Timeline, error) {
+func (a budgetedSummarizer) Timeline(ctx context.Context, req summary.TimelineRequest) (summary.Timeline, error) {
 	s, reason := a.pick(ctx, req.GuildID, req.UserID)
-	t, err := s.Timeline(ctx, summary.TimelineRequest{Doc: req.Doc, Max: req.Max})
+	t, err := s.Timeline(ctx, req)
 	if err != nil {
-		return bot.Timeline{}, err
+		return summary.Timeline{}, err
 	}
-	ans := t.Answer()
-	a.settle(ctx, req.GuildID, req.UserID, reason, &ans)
-	return bot.Timeline{Answer: ans, Omitted: t.Omitted}, nil
+	a.settle(ctx, req.GuildID, req.UserID, reason, &t.Warnings, t.Usage)
+	return t, nil
 }

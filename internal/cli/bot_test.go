@@ -80,22 +80,30 @@ func askAndWait(t *testing.T, dc *discordtest.Server, q string) string {
 // the first edit with sources, or an apology.
 func slashAndWait(t *testing.T, dc *discordtest.Server, who discordtest.Member, name string, opts ...discordtest.Opt) string {
 	t.Helper()
-	ask := discordtest.Slash(who, discordtest.ChannelID, name, opts...)
-	orig := "/webhooks/" + discordtest.AppID + "/itok-" + ask["id"].(string) + "/messages/@original"
-	dc.Dispatch(t, "INTERACTION_CREATE", ask)
-	var final string
-	dc.Wait(t, "the final answer", func(reqs []discordtest.Request) bool {
+	return dispatchEdit(t, dc, "the final answer", discordtest.Slash(who, discordtest.ChannelID, name, opts...), func(c string) bool {
+		return strings.Contains(c, "**Sources**") || strings.Contains(c, "Sorry")
+	})
+}
+
+// dispatchEdit dispatches the interaction cmd and returns the content of the
+// first edit of its deferred reply for which done holds (nil: any edit).
+func dispatchEdit(t *testing.T, dc *discordtest.Server, what string, cmd map[string]any, done func(string) bool) string {
+	t.Helper()
+	orig := "/webhooks/" + discordtest.AppID + "/itok-" + cmd["id"].(string) + "/messages/@original"
+	dc.Dispatch(t, "INTERACTION_CREATE", cmd)
+	var content string
+	dc.Wait(t, what, func(reqs []discordtest.Request) bool {
 		for _, r := range reqs {
 			if r.Method == "PATCH" && r.Path == orig {
-				if c, _ := r.JSON()["content"].(string); strings.Contains(c, "**Sources**") || strings.Contains(c, "Sorry") {
-					final = c
+				content, _ = r.JSON()["content"].(string)
+				if done == nil || done(content) {
 					return true
 				}
 			}
 		}
 		return false
 	})
-	return final
+	return content
 }
 
 func TestBotEndToEndWithModel(t *testing.T) {
@@ -133,19 +141,7 @@ func TestBotModelDownAnswersExtractively(t *testing.T) {
 	}
 	// /summary and /timeline go through internal/summary, falling back too.
 	for _, name := range []string{"summary", "timeline"} {
-		cmd := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, name)
-		orig := "/webhooks/" + discordtest.AppID + "/itok-" + cmd["id"].(string) + "/messages/@original"
-		dc.Dispatch(t, "INTERACTION_CREATE", cmd)
-		var text string
-		dc.Wait(t, name, func(reqs []discordtest.Request) bool {
-			for _, r := range reqs {
-				if r.Method == "PATCH" && r.Path == orig {
-					text, _ = r.JSON()["content"].(string)
-					return !strings.HasSuffix(text, "▌")
-				}
-			}
-			return false
-		})
+		text := dispatchEdit(t, dc, name, discordtest.Slash(discordtest.Alice, discordtest.ChannelID, name), func(c string) bool { return !strings.HasSuffix(c, "▌") })
 		if !strings.Contains(text, "[1]") || !strings.Contains(text, "**Sources**") {
 			t.Errorf("/%s: %q", name, text)
 		}
@@ -171,19 +167,7 @@ func TestBotKnowledgeAddAndRefreshThroughTheLibrary(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "albania.txt"), src, 0o644)
 	dc, _ := runBotIn(t, llmtest.New(t), dir)
 	att := dc.AddAttachment("recovery.md", []byte("# Recovery\n\nMicrosoft's incident response team helped Albania restore its systems in 2022.\n"))
-	add := discordtest.SlashSub(discordtest.Mod, discordtest.ChannelID, "knowledge", "add", []map[string]any{att})
-	orig := "/webhooks/" + discordtest.AppID + "/itok-" + add["id"].(string) + "/messages/@original"
-	dc.Dispatch(t, "INTERACTION_CREATE", add)
-	var report string
-	dc.Wait(t, "the add report", func(reqs []discordtest.Request) bool {
-		for _, r := range reqs {
-			if r.Method == "PATCH" && r.Path == orig {
-				report, _ = r.JSON()["content"].(string)
-				return true
-			}
-		}
-		return false
-	})
+	report := dispatchEdit(t, dc, "the add report", discordtest.SlashSub(discordtest.Mod, discordtest.ChannelID, "knowledge", "add", []map[string]any{att}), nil)
 	if !strings.Contains(report, "1 added") || !strings.Contains(report, "recovery.md") {
 		t.Fatalf("add report: %q", report)
 	}
@@ -192,37 +176,15 @@ func TestBotKnowledgeAddAndRefreshThroughTheLibrary(t *testing.T) {
 	}
 	// /refresh after a file changed on disk reports it.
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("Notes about the attack.\n"), 0o644)
-	ref := discordtest.Slash(discordtest.Mod, discordtest.ChannelID, "refresh")
-	refOrig := "/webhooks/" + discordtest.AppID + "/itok-" + ref["id"].(string) + "/messages/@original"
-	dc.Dispatch(t, "INTERACTION_CREATE", ref)
-	dc.Wait(t, "the refresh report", func(reqs []discordtest.Request) bool {
-		for _, r := range reqs {
-			if r.Method == "PATCH" && r.Path == refOrig {
-				if c, _ := r.JSON()["content"].(string); !strings.Contains(c, "1 added") || !strings.Contains(c, "notes.txt") {
-					t.Errorf("refresh report: %q", c)
-				}
-				return true
-			}
-		}
-		return false
-	})
+	if c := dispatchEdit(t, dc, "the refresh report", discordtest.Slash(discordtest.Mod, discordtest.ChannelID, "refresh"), nil); !strings.Contains(c, "1 added") || !strings.Contains(c, "notes.txt") {
+		t.Errorf("refresh report: %q", c)
+	}
 	// A bad upload is refused with the library's message.
 	bad := dc.AddAttachment("notes.exe", []byte("MZ\x90\x00"))
-	badAdd := discordtest.SlashSub(discordtest.Mod, discordtest.ChannelID, "knowledge", "add", []map[string]any{bad})
-	badOrig := "/webhooks/" + discordtest.AppID + "/itok-" + badAdd["id"].(string) + "/messages/@original"
-	dc.Dispatch(t, "INTERACTION_CREATE", badAdd)
-	dc.Wait(t, "the refusal", func(reqs []discordtest.Request) bool {
-		for _, r := range reqs {
-			if r.Method == "PATCH" && r.Path == badOrig {
-				c, _ := r.JSON()["content"].(string)
-				if strings.Contains(c, "Sorry") || !strings.Contains(c, "notes.exe") && !strings.Contains(c, ".exe") {
-					t.Errorf("a refused upload got the apology, not the reason: %q", c)
-				}
-				return true
-			}
-		}
-		return false
-	})
+	c := dispatchEdit(t, dc, "the refusal", discordtest.SlashSub(discordtest.Mod, discordtest.ChannelID, "knowledge", "add", []map[string]any{bad}), nil)
+	if strings.Contains(c, "Sorry") || !strings.Contains(c, "notes.exe") && !strings.Contains(c, ".exe") {
+		t.Errorf("a refused upload got the apology, not the reason: %q", c)
+	}
 }
 
 func TestBotThreadFollowUpFindsThePassage(t *testing.T) {
@@ -333,5 +295,23 @@ func TestBotSaysWhyTheAnswerIsQuoted(t *testing.T) {
 	final = askAndWait(t, dc, "Who helped Albania recover from the attack?")
 	if !strings.Contains(final, "-# ⚠️ Quoted from the sources: the language model's answer cited no passage.") || strings.Contains(final, "no language model was used") {
 		t.Errorf("after an answer without citations:\n%s", final)
+	}
+}
+
+// TestBotAskMentionsOnlyShowsThePipelinesMessage: /ask with nothing but
+// mentions passes the bot's check; the real pipeline strips the mentions and
+// refuses the empty question. The member sees the pipeline's message (not
+// the apology), and no ERROR is logged.
+func TestBotAskMentionsOnlyShowsThePipelinesMessage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	dc, logs := runBot(t, llmtest.New(t))
+	final := dispatchEdit(t, dc, "the reply", discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "<@123> @everyone"}), nil)
+	if strings.Contains(final, "Sorry") || !strings.Contains(final, "Please type a question") {
+		t.Errorf("reply to a question of mentions only: %q", final)
+	}
+	if strings.Contains(logs.String(), "level=ERROR") {
+		t.Errorf("a user's mistake was logged as an error:\n%s", logs.String())
 	}
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -44,15 +43,8 @@ const checkTimeout = 20 * time.Second
 func cmdCheck(ctx context.Context, e *Env, args []string) error {
 	flags := e.newFlagSet("check")
 	asJSON := flags.Bool("json", false, "print one JSON document")
-	pos, err := e.parseFlags(flags, args)
-	if errors.Is(err, errHelp) {
-		return nil
-	}
-	if err != nil {
+	if err := e.parseNoArgs(flags, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usageErrorf("check: unexpected argument %q (see 'storybot check --help')", pos[0])
 	}
 	var results []checkResult
 	add := func(r checkResult) {
@@ -166,10 +158,7 @@ func (e *Env) checkModel(ctx context.Context) checkResult {
 	if !c.LLMEnabled() {
 		return checkResult{"model", checkOff, "no model configured: answers quote the passages, cited. For written answers set OPENAI_API_KEY (OpenAI, OpenRouter) or OPENAI_BASE_URL (Ollama, LM Studio, vLLM) in .env"}
 	}
-	cfg := llm.FromConfig(c)
-	cfg.MaxTries = 1
-	cfg.Timeout = min(cfg.Timeout, checkTimeout)
-	client := llm.New(cfg, e.Log)
+	client := e.checkClient()
 	note := ""
 	models, err := client.Models(ctx)
 	switch {
@@ -191,6 +180,15 @@ func (e *Env) checkModel(ctx context.Context) checkResult {
 		status = checkWarn
 	}
 	return checkResult{"model", status, fmt.Sprintf("%s at %s answered in %d ms%s", c.OpenAIModel, client.Host(), time.Since(start).Milliseconds(), note)}
+}
+
+// checkClient is a model client for the checks: one try per call, within
+// checkTimeout.
+func (e *Env) checkClient() *llm.Client {
+	cfg := llm.FromConfig(e.Config)
+	cfg.MaxTries = 1
+	cfg.Timeout = min(cfg.Timeout, checkTimeout)
+	return llm.New(cfg, e.Log)
 }
 
 // hasModel reports whether want is among ids, allowing Ollama's implicit
@@ -230,7 +228,7 @@ func (e *Env) checkEmbeddings(ctx context.Context, docs []*knowledge.Document) c
 			break
 		}
 	}
-	emb := e.embedder()
+	emb := e.checkClient().Embedder(m, 0)
 	ctx, cancel := context.WithTimeout(ctx, checkTimeout)
 	defer cancel()
 	vecs, err := emb(ctx, []string{text})

@@ -149,3 +149,14 @@ func TestCheckModelNames(t *testing.T) {
 		t.Errorf("nothing listening: %v\n%s", err, out)
 	}
 }
+
+// TestCheckModelServerError: check tries the model once, and says what
+// failed without "1 tries failed".
+func TestCheckModelServerError(t *testing.T) {
+	model := llmtest.New(t)
+	model.Enqueue(llmtest.Reply{Status: 503})
+	out, err := runCheck(t, map[string]string{"OPENAI_BASE_URL": model.URL(), "OPENAI_API_KEY": "sk-check-secret"})
+	if err == nil || !strings.Contains(out, "✗ model") || !strings.Contains(out, "HTTP 503") || strings.Contains(out, "tries") {
+		t.Errorf("check with the model answering 503: %v\n%s", err, out)
+	}
+}

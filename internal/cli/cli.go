@@ -74,10 +74,10 @@ func commands() []command {
 	return []command{
 		{"search", "[--k N] [--json] QUERY...", "show the passages that best match a query", cmdSearch},
 		{"ask", "[--k N] [--json] QUESTION...", "answer a question, with citations", cmdAsk},
-		{"eval", "--questions FILE.jsonl [--knowledge DIR]... [--k 1,3,5,10] [--answers] [--json]", "measure retrieval (and answers) on a question set", cmdEval},
+		{"eval", "--questions FILE.jsonl [--knowledge DIR]... [--k 1,3,5,10] [--per-doc] [--answers] [--out-of-scope FILE.jsonl] [--json]", "measure retrieval (and answers) on a question set", cmdEval},
 		{"refresh", "[--json]", "re-index the knowledge folder and report what changed", cmdRefresh},
 		{"summary", "[--doc D] [--length short|medium|long] [--focus TEXT] [--json]", "summarise the knowledge or one document, cited", cmdSummary},
-		{"timeline", "[--doc D] [--json]", "the dated events of the story, in order, cited", cmdTimeline},
+		{"timeline", "[--doc D] [--max N] [--json]", "the dated events of the story, in order, cited", cmdTimeline},
 		{"feedback", "[--json]", "print the 👍/👎 feedback recorded from Discord", cmdFeedback},
 		{"check", "[--json]", "check the setup: knowledge, data folder, prompts, model, embeddings, Discord", cmdCheck},
 		{"usage", "[--json]", "the model tokens used per server and day (token budgets)", cmdUsage},
@@ -157,7 +157,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	for _, c := range commands() {
 		if c.name == name {
-			return c.run(ctx, e, rest)
+			if err := c.run(ctx, e, rest); !errors.Is(err, errHelp) {
+				return err
+			}
+			return nil
 		}
 	}
 	return usageErrorf("unknown command %q\n\n%s", name, mainUsage())
@@ -243,6 +246,16 @@ func (e *Env) parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	return pos, nil
 }
 
+// parseNoArgs is parseFlags for a command that takes no positional
+// argument: one is a usage error.
+func (e *Env) parseNoArgs(fs *flag.FlagSet, args []string) error {
+	pos, err := e.parseFlags(fs, args)
+	if err == nil && len(pos) > 0 {
+		err = usageErrorf("%s: unexpected argument %q (see 'storybot %s --help')", fs.Name(), pos[0], fs.Name())
+	}
+	return err
+}
+
 func (e *Env) parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
@@ -267,7 +280,8 @@ func (e *Env) parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// errHelp is returned by parseFlags after printing help; commands return nil for it.
+// errHelp is returned by parseFlags after printing help; commands pass it
+// on and run returns nil for it.
 var errHelp = errors.New("help shown")
 
 func (e *Env) printCommandHelp(fs *flag.FlagSet) {

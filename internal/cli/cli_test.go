@@ -74,3 +74,25 @@ func TestBadIDsStopStartUp(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryCommandsHelpAndArguments: every command prints its help for
+// --help and succeeds; the commands that take no argument refuse one with a
+// usage error that names it (one flag prologue for all: parseFlags,
+// parseNoArgs).
+func TestEveryCommandsHelpAndArguments(t *testing.T) {
+	noArgs := map[string]bool{"bot": true, "check": true, "console": true, "eval": true, "feedback": true, "refresh": true}
+	for _, c := range commands() {
+		var out bytes.Buffer
+		err := run(context.Background(), []string{"--env-file", "/nonexistent", c.name, "--help"}, strings.NewReader(""), &out, &bytes.Buffer{}, func(string) string { return "" })
+		if err != nil || !strings.HasPrefix(out.String(), "Usage: storybot "+c.name) {
+			t.Errorf("%s --help: %v\n%s", c.name, err, out.String())
+		}
+		if !noArgs[c.name] {
+			continue
+		}
+		err = run(context.Background(), []string{"--env-file", "/nonexistent", "--data", t.TempDir(), c.name, "surplus"}, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}, func(string) string { return "" })
+		if ExitCode(err) != 2 || !strings.Contains(err.Error(), `"surplus"`) {
+			t.Errorf("%s surplus: %v, want a usage error naming the argument", c.name, err)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"storybot/internal/answer"
 	"storybot/internal/chat"
 	"storybot/internal/metrics"
+	"storybot/internal/usererr"
 )
 
 // consoleHistory is how many earlier messages follow-ups can refer to.
@@ -24,9 +24,6 @@ const consoleHistory = 6
 func cmdConsole(ctx context.Context, e *Env, args []string) error {
 	fs := e.newFlagSet("console")
 	pos, err := e.parseFlags(fs, args)
-	if errors.Is(err, errHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -35,6 +32,13 @@ func cmdConsole(ctx context.Context, e *Env, args []string) error {
 	}
 	ctx, cancel := context.WithCancel(ctx) // stops the folder watcher on return
 	defer cancel()
+	scr := &screen{out: e.Stdout, errw: e.Stderr}
+	log, logPath, closeLog, err := e.consoleLogger(scr)
+	defer closeLog()
+	e.Log = log
+	if err != nil {
+		e.Log.Warn("cannot open the console's log file; logging to the screen", "err", err)
+	}
 	ready := &readiness{}
 	stopOps, err := e.serveOps(ctx, ready)
 	if err != nil {
@@ -60,7 +64,7 @@ func cmdConsole(ctx context.Context, e *Env, args []string) error {
 		return fmt.Errorf("console: %w", err)
 	}
 	tools := consoleTools{lib: lib, sum: sum}
-	return runConsole(ctx, e, e.asker(p, metrics.SourceConsole), tools, consoleInfo{docs: ndocs, dir: e.Config.KnowledgeDir, online: p.Online(), model: e.Config.OpenAIModel})
+	return runConsole(ctx, e, scr, e.asker(p, metrics.SourceConsole), tools, consoleInfo{docs: ndocs, dir: e.Config.KnowledgeDir, online: p.Online(), model: e.Config.OpenAIModel, log: logPath})
 }
 
 // consoleInfo is what the console's greeting says.
@@ -69,6 +73,7 @@ type consoleInfo struct {
 	dir    string
 	online bool
 	model  string
+	log    string // the log file, "" when logs go to the screen
 }
 
 func (c consoleInfo) greeting() string {
@@ -80,65 +85,45 @@ func (c consoleInfo) greeting() string {
 	} else {
 		b.WriteString("No language model is configured, so answers quote the documents directly (set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server, in .env for written answers).\n")
 	}
+	if c.log != "" {
+		fmt.Fprintf(&b, "Log: %s (warnings and errors also show here).\n", c.log)
+	}
 	b.WriteString("Type a question and press Enter. Follow-up questions are understood. /help lists the commands (/summary, /timeline, /sources, /refresh). End with Ctrl-D or /quit.\n")
 	return b.String()
 }
 
 // runConsole is the console loop over p; it is cmdConsole after setup.
-func runConsole(ctx context.Context, e *Env, p asker, tools consoleTools, info consoleInfo) error {
-	out := e.Stdout
+// Its output goes through scr.
+func runConsole(ctx context.Context, e *Env, scr *screen, p asker, tools consoleTools, info consoleInfo) error {
+	out := io.Writer(scr)
 	io.WriteString(out, info.greeting())
 	echo := !isTerminal(e.Stdin)
-	lines := make(chan inputLine)
-	readErr := make(chan error, 1)
-	go func() {
-		defer close(lines)
-		br := bufio.NewReaderSize(e.Stdin, 64<<10)
-		for {
-			l, err := readInputLine(br, maxConsoleLine)
-			if err == nil || l.runes > 0 { // a line; at the end, a last one without a newline
-				select {
-				case lines <- l:
-				case <-ctx.Done():
-					return
-				}
-			}
-			if err != nil {
-				if err != io.EOF {
-					readErr <- err
-				}
-				return
-			}
-		}
-	}()
+	lr := newLineReader(e.Stdin, scr)
+	defer lr.close()
+	next := readLines(ctx, lr)
 	var history []chat.Message
 	for {
-		io.WriteString(out, "\n» ")
-		var in inputLine
-		var ok bool
+		io.WriteString(out, "\n")
+		var in lineResult
 		select {
 		case <-ctx.Done():
 			io.WriteString(out, "\nBye.\n")
 			return nil
-		case in, ok = <-lines:
+		case in = <-next():
 		}
-		if !ok {
+		if in.err != nil && in.l.runes == 0 && !in.l.cut { // the end of input, or a read error (after a last line without a newline, the next read ends it)
 			io.WriteString(out, "\nBye.\n")
-			select {
-			case err := <-readErr:
-				if err != nil {
-					return fmt.Errorf("console: read input: %w", err)
-				}
-			default:
+			if in.err != io.EOF {
+				return fmt.Errorf("console: read input: %w", in.err)
 			}
 			return nil
 		}
-		line := in.text
-		if in.cut {
+		line := in.l.text
+		if in.l.cut {
 			if echo {
 				fmt.Fprintf(out, "%s\n", shortLine(strings.TrimSpace(line), 120))
 			}
-			fmt.Fprintf(out, "Your question is %d characters long; please keep it under %d characters.\n", in.runes, answer.MaxQuestionChars)
+			fmt.Fprintf(out, "Your question is %d characters long; please keep it under %d characters.\n", in.l.runes, answer.MaxQuestionChars)
 			continue
 		}
 		q := strings.TrimSpace(line)
@@ -169,9 +154,8 @@ func runConsole(ctx context.Context, e *Env, p asker, tools consoleTools, info c
 			io.WriteString(out, "\nBye.\n")
 			return nil
 		}
-		var ue *answer.UserError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(out, "%s\n", ue.Msg)
+		if msg, ok := usererr.Message(err); ok {
+			fmt.Fprintf(out, "%s\n", msg)
 			continue
 		}
 		if err != nil {
@@ -193,10 +177,48 @@ func runConsole(ctx context.Context, e *Env, p asker, tools consoleTools, info c
 		} else {
 			io.WriteString(out, formatAnswer(a))
 		}
+		if a.SmallTalk {
+			continue // "thanks" is nothing a follow-up refers to
+		}
 		history = append(history, chat.Message{Role: chat.RoleUser, Content: q}, chat.Message{Role: chat.RoleAssistant, Content: a.Text})
 		if len(history) > consoleHistory {
 			history = history[len(history)-consoleHistory:]
 		}
+	}
+}
+
+// lineResult is one line read by readLines, or the error that ended the
+// input.
+type lineResult struct {
+	l   inputLine
+	err error
+}
+
+// readLines reads lines from lr in a goroutine of its own, one each time
+// the function it returns is called, so that the prompt shows only when
+// the console waits for a question and ctx can end the wait. The channel
+// that function returns yields the line.
+func readLines(ctx context.Context, lr lineReader) func() <-chan lineResult {
+	want := make(chan chan lineResult)
+	go func() {
+		for {
+			var c chan lineResult
+			select {
+			case c = <-want:
+			case <-ctx.Done():
+				return
+			}
+			l, err := lr.readLine("» ")
+			c <- lineResult{l, err} // buffered: never blocks
+		}
+	}()
+	return func() <-chan lineResult {
+		c := make(chan lineResult, 1)
+		select {
+		case want <- c:
+		case <-ctx.Done():
+		}
+		return c
 	}
 }
 

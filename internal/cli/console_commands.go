@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -10,6 +9,7 @@ import (
 
 	"storybot/internal/library"
 	"storybot/internal/summary"
+	"storybot/internal/usererr"
 )
 
 // consoleHelp lists the console's commands, the terminal's counterparts of
@@ -102,7 +102,7 @@ func (c consoleTools) command(ctx context.Context, e *Env, out io.Writer, line s
 }
 
 // failed reports whether err ended a command, after telling the user: a
-// summary.Error (an unknown document) is shown as it is; anything else is
+// user error (an unknown document) is shown as it is; anything else is
 // logged and shown as an apology. A cancelled ctx is not reported.
 func (c consoleTools) failed(ctx context.Context, e *Env, out io.Writer, what string, err error) bool {
 	if err == nil {
@@ -111,9 +111,8 @@ func (c consoleTools) failed(ctx context.Context, e *Env, out io.Writer, what st
 	if ctx.Err() != nil {
 		return true
 	}
-	var ue *summary.Error
-	if errors.As(err, &ue) {
-		fmt.Fprintf(out, "%s Type /sources for the documents.\n", ue.Msg)
+	if msg, ok := usererr.Message(err); ok {
+		fmt.Fprintf(out, "%s Type /sources for the documents.\n", msg)
 		return true
 	}
 	e.Log.Error(what+" failed", "err", err)

@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"storybot/internal/golden"
 )
 
 // linesReader hands out one line per Read and runs before[line] just before
@@ -63,10 +65,10 @@ func TestConsoleCommands(t *testing.T) {
 	if err := run(context.Background(), args, in, &out, &errb, func(k string) string { return env[k] }); err != nil {
 		t.Fatalf("%v\n%s", err, errb.String())
 	}
-	got := strings.ReplaceAll(out.String(), kdir, "KNOWLEDGE")
+	got := logPathsHidden(strings.ReplaceAll(out.String(), kdir, "KNOWLEDGE"))
 	got = regexp.MustCompile(`indexed \d{4}-\d\d-\d\d \d\d:\d\d UTC`).ReplaceAllString(got, "indexed TIME")
 	got = regexp.MustCompile(`in \d+ ms`).ReplaceAllString(got, "in N ms")
-	golden(t, filepath.Join("ask", "console_commands.golden"), got)
+	golden.Check(t, "testdata/ask/console_commands.golden", got)
 	if strings.Contains(got, "never asked") {
 		t.Error("the console went on after /quit")
 	}

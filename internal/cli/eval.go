@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -24,7 +25,9 @@ type evalFlags struct {
 	answers   bool // --answers: also measure the answer pipeline (see evalSections)
 	load      knowledge.Options
 	search    search.Options
-	segments  int // --segments: split the index by document, as the library does for large folders
+	segments  int    // --segments: split the index by document, as the library does for large folders
+	perDoc    bool   // --per-doc: one index per gold document, each question asked of its own (see eval_perdoc.go)
+	oos       string // --out-of-scope FILE: questions to ask that the right reply refuses
 }
 
 // dirList collects a repeated --knowledge flag.
@@ -39,13 +42,27 @@ func (d dirList) String() string {
 func (d dirList) Set(s string) error { *d.dirs = append(*d.dirs, s); return nil }
 
 // evalRun is what every metric block of eval works with: the questions, the
-// index over all the --knowledge folders, and the JSON report being built.
+// indexes they are asked of, and the JSON report being built.
 type evalRun struct {
 	flags     evalFlags
 	questions []eval.Question
+	oos       []eval.Question // the --out-of-scope file's questions
 	docs      []*knowledge.Document
-	index     answer.Retriever // one *search.Index, or segments searched together
-	report    *evalReport
+	// units are the indexes and the questions asked of each: one over all
+	// the --knowledge folders, or one per gold document with --per-doc.
+	units  []*evalUnit
+	report *evalReport
+}
+
+// evalUnit is one index and the questions asked of it.
+type evalUnit struct {
+	name      string                // the gold document's file name with --per-doc, else ""
+	docs      []*knowledge.Document // what index holds
+	index     answer.Retriever      // one *search.Index, or segments searched together
+	stats     search.Stats
+	questions []int            // positions in evalRun.questions
+	oos       []int            // positions in evalRun.oos
+	pipe      *answer.Pipeline // made by the answer blocks on first use (evalRun.pipeline)
 }
 
 // segmented is an index split by document into segments, searched as the
@@ -82,10 +99,11 @@ func buildSegments(ctx context.Context, docs []*knowledge.Document, n int, opts 
 type evalIndexStats struct {
 	Docs     int   `json:"docs"`
 	Passages int   `json:"passages"`
-	Bytes    int64 `json:"bytes"`    // passage text
-	BuildMS  int64 `json:"build_ms"` // search.Build
-	LoadMS   int64 `json:"load_ms"`  // knowledge.Load of every folder
-	Skipped  int   `json:"skipped"`  // files skipped by the loader
+	Bytes    int64 `json:"bytes"`             // passage text
+	BuildMS  int64 `json:"build_ms"`          // search.Build
+	LoadMS   int64 `json:"load_ms"`           // knowledge.Load of every folder
+	Skipped  int   `json:"skipped"`           // files skipped by the loader
+	Indexes  int   `json:"indexes,omitempty"` // with --per-doc: the indexes built, one per gold document
 }
 
 // evalReport is the JSON document of storybot eval: the retrieval metrics at
@@ -123,13 +141,16 @@ func (r *evalReport) MarshalJSON() ([]byte, error) {
 // lines to w.
 type evalSection func(ctx context.Context, e *Env, r *evalRun, w io.Writer) error
 
-// evalSections returns the blocks that eval runs, in order. Retrieval always
-// runs; the answer pipeline's block (--answers) is added here as
-// runAnswers when it exists.
+// evalSections returns the blocks that eval runs, in order: retrieval
+// always, then the answer pipeline's block (--answers) and the
+// out-of-scope block (--out-of-scope).
 func evalSections(fl evalFlags) []evalSection {
-	s := []evalSection{runRetrieval}
+	s := []evalSection{noteMissingGold, runRetrieval}
 	if fl.answers {
 		s = append(s, runAnswersHook)
+	}
+	if fl.oos != "" {
+		s = append(s, runOutOfScope)
 	}
 	return s
 }
@@ -140,108 +161,31 @@ func runAnswersHook(ctx context.Context, e *Env, r *evalRun, w io.Writer) error 
 }
 
 // cmdEval measures retrieval on a question set:
-// storybot eval --questions FILE.jsonl [--knowledge DIR]... [--k 1,3,5,10] [--json].
+// storybot eval --questions FILE.jsonl [--knowledge DIR]... [--k 1,3,5,10]
+// [--per-doc] [--answers] [--out-of-scope FILE] [--json].
 func cmdEval(ctx context.Context, e *Env, args []string) error {
-	var fl evalFlags
-	fs := e.newFlagSet("eval")
-	fs.Lookup("knowledge").Value = dirList{&fl.dirs}
-	fs.Lookup("knowledge").Usage = "knowledge folder to index; repeat to add folders (distractors); default KNOWLEDGE_DIR"
-	fs.StringVar(&fl.questions, "questions", "", "questions file (JSONL: question, answers, gold_doc or gold_docs)")
-	kList := fs.String("k", "1,3,5,10", "cut-offs for recall@k and answer-in-passages@k")
-	fs.BoolVar(&fl.json, "json", false, "print one JSON document")
-	fs.BoolVar(&fl.answers, "answers", false, "also measure the answers (needs the answer pipeline)")
-	// tuning knobs, for measuring alternatives; 0 keeps the built-in default
-	fs.IntVar(&fl.load.PassageChars, "passage-chars", 0, "tuning: target passage size in characters (0: default)")
-	fs.IntVar(&fl.segments, "segments", 0, "split the index into this many segments by document and search them together, as the bot's library does for folders over 1 MB (0 or 1: one index)")
-	fs.Float64Var(&fl.search.K1, "k1", 0, "tuning: BM25 k1 (0: default)")
-	fs.Float64Var(&fl.search.B, "b", 0, "tuning: BM25 b (0: default, <0: none)")
-	fs.Float64Var(&fl.search.TitleWeight, "title-weight", 0, "tuning: title field weight (0: default, <0: none)")
-	fs.Float64Var(&fl.search.SectionWeight, "section-weight", 0, "tuning: section heading weight (0: default, <0: none)")
-	fs.Float64Var(&fl.search.ProxWeight, "prox-weight", 0, "tuning: proximity weight (0: default, <0: none)")
-	fs.IntVar(&fl.search.ProxWindow, "prox-window", 0, "tuning: proximity window in terms (0: default)")
-	fs.Float64Var(&fl.search.ProxWideWeight, "prox-wide-weight", 0, "tuning: weight of the second, sentence-sized proximity window (0: default, <0: none)")
-	fs.IntVar(&fl.search.ProxWideWindow, "prox-wide-window", 0, "tuning: second proximity window in terms (0: default)")
-	fs.Float64Var(&fl.search.PhraseWeight, "phrase-weight", 0, "tuning: weight of the query's term pairs found as phrases (0: default, <0: none)")
-	fs.Float64Var(&fl.search.DocDecay, "doc-decay", 0, "tuning: score factor for each further passage of one document (0: default, <0: none)")
-	fs.IntVar(&fl.search.DiverseAfter, "diverse-after", 0, "tuning: after this many passages, further documents' best passages first (0: default, <0: off)")
-	fs.IntVar(&fl.search.PerDoc, "per-doc", 0, "tuning: passages of one document before others' (0: default, <0: off)")
-	fs.Float64Var(&fl.search.NeighborWeight, "neighbor-weight", 0, "tuning: neighbouring passage evidence (0: default, <0: none)")
-	fs.IntVar(&fl.search.FeedbackDocs, "fb-docs", 0, "tuning: pseudo-relevance feedback passages (0: default, <0: off)")
-	fs.IntVar(&fl.search.FeedbackTerms, "fb-terms", 0, "tuning: feedback terms (0: default)")
-	fs.Float64Var(&fl.search.FeedbackWeight, "fb-weight", 0, "tuning: feedback term weight (0: default)")
-	fs.Float64Var(&fl.search.DocIDF, "doc-idf", 0, "tuning: share of document-level IDF in term weights (0: default, <0: none)")
-	fs.Float64Var(&fl.search.DocWeight, "doc-weight", 0, "tuning: document-level evidence weight (0: default, <0: none)")
-	pos, err := e.parseFlags(fs, args)
+	fl, err := parseEvalFlags(e, args)
 	if err == errHelp {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usageErrorf("eval: unexpected argument %q (see 'storybot eval --help')", pos[0])
+	r := &evalRun{flags: fl, report: &evalReport{Extra: map[string]any{}}}
+	if r.questions, err = readQuestionsFile(fl.questions, "--questions"); err != nil {
+		return err
 	}
-	if fl.questions == "" {
-		return usageErrorf("eval: --questions FILE.jsonl is required (see 'storybot eval --help')")
-	}
-	if fl.ks, err = eval.ParseKs(*kList); err != nil {
-		return usageErrorf("eval: --k: %v", err)
-	}
-	if len(fl.dirs) == 0 {
-		fl.dirs = []string{e.Config.KnowledgeDir}
-	}
-	f, err := os.Open(fl.questions)
-	if err != nil {
-		return usageErrorf("eval: cannot open the questions file: %v", err)
-	}
-	qs, err := eval.ReadQuestions(f)
-	f.Close()
-	if err != nil {
-		return usageErrorf("eval: %s: %v", fl.questions, err)
-	}
-	if len(qs) == 0 {
-		return usageErrorf("eval: %s has no questions (want one JSON object a line: question, answers, gold_doc or gold_docs)", fl.questions)
-	}
-
-	r := &evalRun{flags: fl, questions: qs, report: &evalReport{Extra: map[string]any{}}}
-	loadOpts := fl.load
-	loadOpts.MaxFileBytes = e.Config.MaxFileBytes
-	start := time.Now()
-	for _, dir := range fl.dirs {
-		docs, skipped, err := knowledge.Load(ctx, dir, loadOpts)
-		if err != nil {
+	if fl.oos != "" {
+		if r.oos, err = readQuestionsFile(fl.oos, "--out-of-scope"); err != nil {
 			return err
 		}
-		for _, s := range skipped {
-			e.Log.Warn("skipped file", "dir", dir, "file", s.Path, "reason", s.Reason)
-		}
-		r.report.Index.Skipped += len(skipped)
-		r.docs = append(r.docs, docs...)
 	}
-	r.report.Index.LoadMS = time.Since(start).Milliseconds()
-	if len(r.docs) == 0 {
-		e.Log.Warn("no documents to index", "dirs", strings.Join(fl.dirs, ", "))
+	if err := r.load(ctx, e); err != nil {
+		return err
 	}
-	searchOpts := fl.search
-	searchOpts.Log = e.Log
-	start = time.Now()
-	var st search.Stats
-	if fl.segments > 1 {
-		r.index, st, err = buildSegments(ctx, r.docs, fl.segments, searchOpts)
-	} else {
-		var ix *search.Index
-		ix, err = search.Build(ctx, r.docs, searchOpts)
-		r.index = ix
-		if err == nil {
-			st = ix.Stats()
-		}
+	if err := r.buildUnits(ctx, e); err != nil {
+		return err
 	}
-	if err != nil {
-		return fmt.Errorf("eval: build index: %w", err)
-	}
-	r.report.Index.BuildMS = time.Since(start).Milliseconds()
-	r.report.Index.Docs, r.report.Index.Passages, r.report.Index.Bytes = st.Docs, st.Passages, st.TextBytes
-
 	var text strings.Builder
 	for _, sec := range evalSections(fl) {
 		if err := sec(ctx, e, r, &text); err != nil {
@@ -257,27 +201,187 @@ func cmdEval(ctx context.Context, e *Env, args []string) error {
 	return err
 }
 
-// runRetrieval runs every question through the index at the deepest k and
-// fills the retrieval metrics.
+// parseEvalFlags parses eval's arguments; usage errors exit 2.
+func parseEvalFlags(e *Env, args []string) (evalFlags, error) {
+	var fl evalFlags
+	fs := e.newFlagSet("eval")
+	fs.Lookup("knowledge").Value = dirList{&fl.dirs}
+	fs.Lookup("knowledge").Usage = "knowledge folder to index; repeat to add folders (distractors); default KNOWLEDGE_DIR"
+	fs.StringVar(&fl.questions, "questions", "", "questions file (JSONL: question, answers, gold_doc or gold_docs; optional gold_lines, explicit, in_scope)")
+	kList := fs.String("k", "1,3,5,10", "cut-offs for recall@k and answer-in-passages@k")
+	fs.BoolVar(&fl.json, "json", false, "print one JSON document")
+	fs.BoolVar(&fl.answers, "answers", false, "also measure the answers (needs the answer pipeline)")
+	fs.BoolVar(&fl.perDoc, "per-doc", false, "index each gold document alone and ask each question only of its own document's index (the bot of one story)")
+	fs.StringVar(&fl.oos, "out-of-scope", "", "also ask these questions (JSONL), which no document answers, and report the share refused; with --per-doc each is asked of a sample of the documents")
+	addTuningFlags(fs, &fl)
+	pos, err := e.parseFlags(fs, args)
+	if err != nil {
+		return fl, err
+	}
+	if len(pos) > 0 {
+		return fl, usageErrorf("eval: unexpected argument %q (see 'storybot eval --help')", pos[0])
+	}
+	if fl.questions == "" {
+		return fl, usageErrorf("eval: --questions FILE.jsonl is required (see 'storybot eval --help')")
+	}
+	if fl.perDoc && fl.segments > 1 {
+		return fl, usageErrorf("eval: --per-doc indexes one document at a time, so --segments cannot split it")
+	}
+	if fl.ks, err = eval.ParseKs(*kList); err != nil {
+		return fl, usageErrorf("eval: --k: %v", err)
+	}
+	if len(fl.dirs) == 0 {
+		fl.dirs = []string{e.Config.KnowledgeDir}
+	}
+	return fl, nil
+}
+
+// addTuningFlags adds the index's tuning knobs, for measuring alternatives;
+// 0 keeps the built-in default.
+func addTuningFlags(fs *flag.FlagSet, fl *evalFlags) {
+	fs.IntVar(&fl.load.PassageChars, "passage-chars", 0, "tuning: target passage size in characters (0: default)")
+	fs.IntVar(&fl.segments, "segments", 0, "split the index into this many segments by document and search them together, as the bot's library does for folders over 1 MB (0 or 1: one index)")
+	fs.Float64Var(&fl.search.K1, "k1", 0, "tuning: BM25 k1 (0: default)")
+	fs.Float64Var(&fl.search.B, "b", 0, "tuning: BM25 b (0: default, <0: none)")
+	fs.Float64Var(&fl.search.TitleWeight, "title-weight", 0, "tuning: title field weight (0: default, <0: none)")
+	fs.Float64Var(&fl.search.SectionWeight, "section-weight", 0, "tuning: section heading weight (0: default, <0: none)")
+	fs.Float64Var(&fl.search.ProxWeight, "prox-weight", 0, "tuning: proximity weight (0: default, <0: none)")
+	fs.IntVar(&fl.search.ProxWindow, "prox-window", 0, "tuning: proximity window in terms (0: default)")
+	fs.Float64Var(&fl.search.ProxWideWeight, "prox-wide-weight", 0, "tuning: weight of the second, sentence-sized proximity window (0: default, <0: none)")
+	fs.IntVar(&fl.search.ProxWideWindow, "prox-wide-window", 0, "tuning: second proximity window in terms (0: default)")
+	fs.Float64Var(&fl.search.PhraseWeight, "phrase-weight", 0, "tuning: weight of the query's term pairs found as phrases (0: default, <0: none)")
+	fs.Float64Var(&fl.search.DocDecay, "doc-decay", 0, "tuning: score factor for each further passage of one document (0: default, <0: none)")
+	fs.IntVar(&fl.search.DiverseAfter, "diverse-after", 0, "tuning: after this many passages, further documents' best passages first (0: default, <0: off)")
+	fs.IntVar(&fl.search.PerDoc, "doc-cap", 0, "tuning: passages of one document before others' (0: default, <0: off)")
+	fs.Float64Var(&fl.search.NeighborWeight, "neighbor-weight", 0, "tuning: neighbouring passage evidence (0: default, <0: none)")
+	fs.IntVar(&fl.search.FeedbackDocs, "fb-docs", 0, "tuning: pseudo-relevance feedback passages (0: default, <0: off)")
+	fs.IntVar(&fl.search.FeedbackTerms, "fb-terms", 0, "tuning: feedback terms (0: default)")
+	fs.Float64Var(&fl.search.FeedbackWeight, "fb-weight", 0, "tuning: feedback term weight (0: default)")
+	fs.Float64Var(&fl.search.DocIDF, "doc-idf", 0, "tuning: share of document-level IDF in term weights (0: default, <0: none)")
+	fs.Float64Var(&fl.search.DocWeight, "doc-weight", 0, "tuning: document-level evidence weight (0: default, <0: none)")
+}
+
+// readQuestionsFile reads a JSONL questions file named by flag; a file that
+// cannot be read or parsed, or holds no question, is a usage error.
+func readQuestionsFile(file, flag string) ([]eval.Question, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, usageErrorf("eval: %s: cannot open the questions file: %v", flag, err)
+	}
+	defer f.Close()
+	qs, err := eval.ReadQuestions(f)
+	if err != nil {
+		return nil, usageErrorf("eval: %s: %v", file, err)
+	}
+	if len(qs) == 0 {
+		return nil, usageErrorf("eval: %s has no questions (want one JSON object a line: question, answers, gold_doc or gold_docs)", file)
+	}
+	return qs, nil
+}
+
+// load reads every --knowledge folder into r.docs.
+func (r *evalRun) load(ctx context.Context, e *Env) error {
+	loadOpts := r.flags.load
+	loadOpts.MaxFileBytes = e.Config.MaxFileBytes
+	start := time.Now()
+	for _, dir := range r.flags.dirs {
+		docs, skipped, err := knowledge.Load(ctx, dir, loadOpts)
+		if err != nil {
+			return fmt.Errorf("eval: load %s: %w", dir, err)
+		}
+		for _, s := range skipped {
+			e.Log.Warn("skipped file", "dir", dir, "file", s.Path, "reason", s.Reason)
+		}
+		r.report.Index.Skipped += len(skipped)
+		r.docs = append(r.docs, docs...)
+	}
+	r.report.Index.LoadMS = time.Since(start).Milliseconds()
+	if len(r.docs) == 0 {
+		e.Log.Warn("no documents to index", "dirs", strings.Join(r.flags.dirs, ", "))
+	}
+	return nil
+}
+
+// buildUnits makes the indexes the questions are asked of (one over every
+// document, or with --per-doc one per gold document, built in parallel)
+// and fills the "index" block of the report.
+func (r *evalRun) buildUnits(ctx context.Context, e *Env) error {
+	if r.flags.perDoc {
+		units, err := perDocUnits(e, r.questions, len(r.oos), r.docs)
+		if err != nil {
+			return err
+		}
+		r.units = units
+		r.report.Index.Indexes = len(units)
+	} else {
+		r.units = []*evalUnit{wholeUnit(r.docs, len(r.questions), len(r.oos))}
+	}
+	opts := r.flags.search
+	opts.Log = e.Log
+	start := time.Now()
+	err := eachUnit(ctx, r.units, func(ctx context.Context, _ int, u *evalUnit) error {
+		return u.build(ctx, r.flags.segments, opts)
+	})
+	if err != nil {
+		return fmt.Errorf("eval: build index: %w", err)
+	}
+	r.report.Index.BuildMS = time.Since(start).Milliseconds()
+	for _, u := range r.units {
+		ix := &r.report.Index
+		ix.Docs, ix.Passages, ix.Bytes = ix.Docs+u.stats.Docs, ix.Passages+u.stats.Passages, ix.Bytes+u.stats.TextBytes
+	}
+	return nil
+}
+
+// build indexes u.docs: one index, or segments when segments > 1.
+func (u *evalUnit) build(ctx context.Context, segments int, opts search.Options) error {
+	docs := u.docs
+	if segments > 1 {
+		segs, st, err := buildSegments(ctx, docs, segments, opts)
+		u.index, u.stats = segs, st
+		return err
+	}
+	ix, err := search.Build(ctx, docs, opts)
+	if err != nil {
+		return err
+	}
+	u.index, u.stats = ix, ix.Stats()
+	return nil
+}
+
+// runRetrieval runs every question through its unit's index at the deepest
+// k and fills the retrieval metrics.
 func runRetrieval(ctx context.Context, e *Env, r *evalRun, w io.Writer) error {
 	depth := r.flags.ks[len(r.flags.ks)-1]
-	outcomes := make([]eval.Outcome, 0, len(r.questions))
-	for _, q := range r.questions {
-		start := time.Now()
-		hits, err := r.index.Search(ctx, q.Question, depth)
-		lat := time.Since(start)
-		if err != nil {
-			return fmt.Errorf("eval: question %s: %w", q.ID, err)
+	outcomes := make([]eval.Outcome, len(r.questions))
+	err := eachUnit(ctx, r.units, func(ctx context.Context, _ int, u *evalUnit) error {
+		for _, qi := range u.questions {
+			q := r.questions[qi]
+			start := time.Now()
+			hits, err := u.index.Search(ctx, q.Question, depth)
+			if err != nil {
+				return fmt.Errorf("eval: question %s: %w", q.ID, err)
+			}
+			outcomes[qi] = eval.Outcome{Question: q, Latency: time.Since(start), Retrieved: retrieved(hits)}
 		}
-		o := eval.Outcome{Question: q, Latency: lat}
-		for _, h := range hits {
-			o.Retrieved = append(o.Retrieved, eval.Retrieved{Doc: h.Passage.Doc, Location: h.Passage.Location(), Text: h.Passage.Text})
-		}
-		outcomes = append(outcomes, o)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	r.report.Metrics = eval.Compute(outcomes, r.flags.ks, 0)
 	writeRetrievalText(w, r.report, r.flags.ks)
 	return nil
+}
+
+// retrieved turns search hits into what eval scores.
+func retrieved(hits []search.Hit) []eval.Retrieved {
+	out := make([]eval.Retrieved, len(hits))
+	for i, h := range hits {
+		p := h.Passage
+		out[i] = eval.Retrieved{Doc: p.Doc, Location: p.Location(), Text: p.Text, StartLine: p.StartLine, EndLine: p.EndLine}
+	}
+	return out
 }
 
 // ratioText prints a share of n things, or n/a when there were none (JSON
@@ -289,6 +393,31 @@ func ratioText(v float64, n int) string {
 	return fmt.Sprintf("%.4f", v)
 }
 
+// writeRecallTable prints recall, answer in passages and, when the
+// questions have gold_lines, passage recall, one row per k.
+func writeRecallTable(w io.Writer, m eval.Metrics, ks []int) {
+	passage := m.PassageRecall != nil
+	fmt.Fprintf(w, "\n%-6s %8s %8s", "k", "recall", "answer")
+	if passage {
+		fmt.Fprintf(w, " %8s", "passage")
+	}
+	fmt.Fprintln(w)
+	for _, k := range ks {
+		key := fmt.Sprint(k)
+		fmt.Fprintf(w, "%-6d %8s %8s", k, ratioText(m.Recall[key], m.Questions), ratioText(m.AnswerInPassages[key], m.Questions-m.Implicit))
+		if passage {
+			fmt.Fprintf(w, " %8s", ratioText(m.PassageRecall[key], m.PassageQuestions))
+		}
+		fmt.Fprintln(w)
+	}
+	if m.Implicit > 0 {
+		fmt.Fprintf(w, "(answer: over the %d explicit questions; %d marked explicit: false are left out)\n", m.Questions-m.Implicit, m.Implicit)
+	}
+	if passage {
+		fmt.Fprintf(w, "(passage: a top-k passage of a gold document overlaps its gold_lines; %d questions have them)\n", m.PassageQuestions)
+	}
+}
+
 func writeRetrievalText(w io.Writer, rep *evalReport, ks []int) {
 	m := rep.Metrics
 	ix := rep.Index
@@ -296,12 +425,12 @@ func writeRetrievalText(w io.Writer, rep *evalReport, ks []int) {
 	if m.OutOfScope > 0 {
 		fmt.Fprintf(w, " (%d out of scope, not scored)", m.OutOfScope)
 	}
-	fmt.Fprintf(w, "\nindex       %d docs, %d passages, %d bytes of text; loaded in %d ms, built in %d ms\n", ix.Docs, ix.Passages, ix.Bytes, ix.LoadMS, ix.BuildMS)
-	fmt.Fprintf(w, "\n%-6s %8s %8s\n", "k", "recall", "answer")
-	for _, k := range ks {
-		key := fmt.Sprint(k)
-		fmt.Fprintf(w, "%-6d %8s %8s\n", k, ratioText(m.Recall[key], m.Questions), ratioText(m.AnswerInPassages[key], m.Questions))
+	fmt.Fprintf(w, "\nindex       ")
+	if ix.Indexes > 0 {
+		fmt.Fprintf(w, "%d indexes, one per gold document (--per-doc): ", ix.Indexes)
 	}
+	fmt.Fprintf(w, "%d docs, %d passages, %d bytes of text; loaded in %d ms, built in %d ms\n", ix.Docs, ix.Passages, ix.Bytes, ix.LoadMS, ix.BuildMS)
+	writeRecallTable(w, m, ks)
 	fmt.Fprintf(w, "\nMRR         %s\nlatency     p50 %.3f ms, p99 %.3f ms\n", ratioText(m.MRR, m.Questions), m.Latency.P50, m.Latency.P99)
 	if m.Questions == 0 {
 		fmt.Fprintf(w, "\nno question is scored (a question needs a gold_doc or gold_docs and must not be in_scope: false), so the ratios are n/a\n")

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -27,15 +26,8 @@ type feedbackJSON struct {
 func cmdFeedback(ctx context.Context, e *Env, args []string) error {
 	fs := e.newFlagSet("feedback")
 	asJSON := fs.Bool("json", false, `print one JSON document: {"file", "votes", "up", "down", "records": [...], "skipped": [{"line", "reason"}]}`)
-	pos, err := e.parseFlags(fs, args)
-	if errors.Is(err, errHelp) {
-		return nil
-	}
-	if err != nil {
+	if err := e.parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usageErrorf("feedback: unexpected argument %q (see 'storybot feedback --help')", pos[0])
 	}
 	store, err := e.feedbackStore(ctx)
 	if err != nil {

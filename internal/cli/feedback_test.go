@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"storybot/internal/answer"
 	"storybot/internal/feedback"
+	"storybot/internal/golden"
 )
 
 func TestFeedbackCommand(t *testing.T) {
@@ -41,7 +43,7 @@ func TestFeedbackCommand(t *testing.T) {
 				t.Fatalf("run: %v\n%s", err, errb.String())
 			}
 			got := bytes.ReplaceAll(out.Bytes(), []byte(data), []byte("DATA"))
-			golden(t, tc.golden, string(got))
+			golden.Check(t, filepath.Join("testdata", tc.golden), string(got))
 		})
 	}
 }

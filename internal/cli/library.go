@@ -5,16 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
-
-	openai "github.com/sashabaranov/go-openai"
 
 	"storybot/internal/extract"
 	"storybot/internal/knowledge"
 	"storybot/internal/library"
-	"storybot/internal/llm"
 	"storybot/internal/search"
 )
 
@@ -51,18 +47,15 @@ func (e *Env) libraryOptions() library.Options {
 }
 
 // embedder returns the OPENAI_EMBEDDING_MODEL embedder, or nil when no
-// embeddings model (or no model server) is configured.
+// embeddings model (or no model server) is configured. It goes through the
+// run's one model client (modelClient): its retries, Retry-After, key
+// redaction and OPENAI_MAX_CONCURRENCY cover embeddings too.
 func (e *Env) embedder() search.Embedder {
 	m := e.Config.OpenAIEmbeddingModel
 	if m == "" || !e.Config.LLMEnabled() {
 		return nil
 	}
-	oc := openai.DefaultConfig(e.Config.OpenAIAPIKey)
-	if e.Config.OpenAIBaseURL != "" {
-		oc.BaseURL = e.Config.OpenAIBaseURL
-	}
-	oc.HTTPClient = &http.Client{Timeout: e.Config.OpenAITimeout}
-	return llm.NewEmbedder(openai.NewClientWithConfig(oc), m, 0)
+	return e.modelClient().Embedder(m, 0)
 }
 
 // openLibrary opens the knowledge library (loading the saved index from

@@ -148,7 +148,8 @@ func TestMetricsAfterScriptedConsoleRun(t *testing.T) {
 			return llmtest.Reply{Text: "Albania cut ties because of the attack [1] and", BreakAfter: 2}
 		}
 	})
-	env := map[string]string{"KNOWLEDGE_DIR": kdir, "DATA_DIR": t.TempDir(), "PROMPTS_DIR": t.TempDir() + "/none", "WATCH_KNOWLEDGE": "false",
+	data := t.TempDir()
+	env := map[string]string{"KNOWLEDGE_DIR": kdir, "DATA_DIR": data, "PROMPTS_DIR": t.TempDir() + "/none", "WATCH_KNOWLEDGE": "false",
 		"OPENAI_BASE_URL": model.URL(), "METRICS_ADDR": "127.0.0.1:0", "LOG_FORMAT": "json"}
 	inR, inW := io.Pipe()
 	out, logs := &syncbuf.Buffer{}, &syncbuf.Buffer{}
@@ -156,7 +157,7 @@ func TestMetricsAfterScriptedConsoleRun(t *testing.T) {
 	go func() {
 		done <- run(context.Background(), []string{"--env-file", "/nonexistent", "console"}, inR, out, logs, func(k string) string { return env[k] })
 	}()
-	addr := opsAddr(t, &syncbufJSON{logs})
+	addr := opsAddr(t, &jsonLog{logFile(filepath.Join(data, consoleLogName))}) // the console logs to DATA_DIR
 	prompts := func() int { return strings.Count(out.String(), "\n» ") }
 	waitFor(t, "the console", func() bool { return prompts() == 1 })
 	for i, line := range []string{"Who helped Albania recover from the attack?", "Why did Albania cut ties with Iran?", "What is the tallest mountain in Africa?", "/refresh"} {
@@ -204,17 +205,17 @@ func TestMetricsAfterScriptedConsoleRun(t *testing.T) {
 		for _, r := range model.ChatRequests() {
 			t.Logf("model request: %s", r.Raw)
 		}
-		t.Logf("output:\n%s\nlog:\n%s", out.String(), logs.String())
+		t.Logf("output:\n%s\nstderr:\n%s\nlog:\n%s", out.String(), logs.String(), logFile(filepath.Join(data, consoleLogName)))
 	}
 }
 
-// syncbufJSON shows a JSON log as the text log's addr= form, so opsAddr
+// jsonLog shows a JSON log as the text log's addr= form, so opsAddr
 // reads both (LOG_FORMAT=json is on in the console test).
-type syncbufJSON struct{ b *syncbuf.Buffer }
+type jsonLog struct{ log fmt.Stringer }
 
-func (s *syncbufJSON) String() string {
+func (s *jsonLog) String() string {
 	var out strings.Builder
-	sc := bufio.NewScanner(strings.NewReader(s.b.String()))
+	sc := bufio.NewScanner(strings.NewReader(s.log.String()))
 	for sc.Scan() {
 		var rec map[string]any
 		if json.Unmarshal(sc.Bytes(), &rec) != nil {
@@ -225,6 +226,14 @@ func (s *syncbufJSON) String() string {
 		}
 	}
 	return out.String()
+}
+
+// logFile is a log file's current text ("" while it does not exist).
+type logFile string
+
+func (f logFile) String() string {
+	b, _ := os.ReadFile(string(f))
+	return string(b)
 }
 
 // The bot with METRICS_ADDR, a member budget and a rate limit: /readyz

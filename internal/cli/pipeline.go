@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 
 	"storybot/internal/answer"
 	"storybot/internal/library"
@@ -32,11 +33,23 @@ func (e *Env) newPipeline(ctx context.Context, lib answer.Retriever) (*answer.Pi
 	if e.Config.LLMEnabled() {
 		opts.Model = e.modelClient()
 	}
+	if l, ok := lib.(*library.Library); ok {
+		opts.About = func() string { return knowledgeAbout(l.Current()) }
+	}
 	p := answer.New(opts)
 	if err := p.Check(); err != nil {
 		return nil, fmt.Errorf("prompts: %w", err)
 	}
 	return p, nil
+}
+
+// knowledgeAbout names what snap is about in the replies to small talk:
+// the title of its one document, else "" (the pipeline's default).
+func knowledgeAbout(snap *library.Snapshot) string {
+	if snap == nil || len(snap.Docs) != 1 || strings.TrimSpace(snap.Docs[0].Title) == "" {
+		return ""
+	}
+	return "“" + shortLine(strings.TrimSpace(snap.Docs[0].Title), 100) + "”"
 }
 
 // answerPrompts loads the prompts (see promptSet) and checks that the

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -20,15 +19,8 @@ import (
 func cmdRefresh(ctx context.Context, e *Env, args []string) error {
 	fs := e.newFlagSet("refresh")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	pos, err := e.parseFlags(fs, args)
-	if errors.Is(err, errHelp) {
-		return nil
-	}
-	if err != nil {
+	if err := e.parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usageErrorf("refresh takes no arguments, got %q (see 'storybot refresh --help')", strings.Join(pos, " "))
 	}
 	lib, err := e.openLibrary(ctx)
 	if err != nil {

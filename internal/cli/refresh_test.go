@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"storybot/internal/golden"
 	"storybot/internal/library"
 	"storybot/internal/llm/llmtest"
 )
@@ -26,12 +27,12 @@ func TestRefreshReportText(t *testing.T) {
 	if err := writeRefreshReport(&b, rep, "./knowledge", 3); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "refresh.golden", b.String())
+	golden.Check(t, "testdata/refresh.golden", b.String())
 
 	b.Reset()
 	same := library.Report{Added: []string{}, Changed: []string{}, Removed: []string{}, Skipped: []library.SkipReport{}, Passages: library.Counts{Before: 14, After: 14}, MS: 3}
 	writeRefreshReport(&b, same, "./knowledge", 1)
-	golden(t, "refresh_unchanged.golden", b.String())
+	golden.Check(t, "testdata/refresh_unchanged.golden", b.String())
 }
 
 func runRefreshCLI(t *testing.T, args ...string) (string, string, error) {

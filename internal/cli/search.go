@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -44,9 +45,6 @@ func cmdSearch(ctx context.Context, e *Env, args []string) error {
 	k := fs.Int("k", 5, "number of passages to show")
 	asJSON := fs.Bool("json", false, "print one JSON document")
 	pos, err := e.parseFlags(fs, args)
-	if err == errHelp {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -72,7 +70,7 @@ func runSearch(ctx context.Context, e *Env, s passageSearcher, query string, k i
 		e.Log.Warn(fmt.Sprintf("the query is longer than %d characters; only its beginning is used for retrieval", search.MaxQueryChars))
 	}
 	hits, err := s.Search(ctx, query, k)
-	if err != nil {
+	if err != nil && !errors.Is(err, search.ErrKeywordsOnly) { // keyword hits: the search logged why
 		return fmt.Errorf("search: %w", err)
 	}
 	res := searchResult{Query: query, Truncated: cut, Passages: []searchPassage{}}

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"storybot/internal/golden"
 )
 
 const storyDir = "../../knowledge"
@@ -24,7 +26,7 @@ func TestSearchText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "search_story.golden", out)
+	golden.Check(t, "testdata/search_story.golden", out)
 	if !strings.Contains(out, "¶11, line 21") {
 		t.Error("the MEK passage is not shown with its location")
 	}
@@ -32,7 +34,7 @@ func TestSearchText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "search_none.golden", out)
+	golden.Check(t, "testdata/search_none.golden", out)
 }
 
 func TestSearchJSON(t *testing.T) {

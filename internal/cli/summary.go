@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"storybot/internal/library"
 	"storybot/internal/prompt"
 	"storybot/internal/summary"
+	"storybot/internal/usererr"
 	"storybot/prompts"
 )
 
@@ -26,9 +26,6 @@ func cmdSummary(ctx context.Context, e *Env, args []string) error {
 	focus := fs.String("focus", "", "summarise only what concerns this, e.g. \"the MEK\"")
 	asJSON := fs.Bool("json", false, "print JSON: {summary, mode, citations}")
 	pos, err := e.parseFlags(fs, args)
-	if errors.Is(err, errHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -78,9 +75,8 @@ func cmdSummary(ctx context.Context, e *Env, args []string) error {
 // summaryError turns a user's mistake (an unknown document) into a usage
 // error and wraps everything else.
 func summaryError(cmd string, err error) error {
-	var ue *summary.Error
-	if errors.As(err, &ue) {
-		return usageErrorf("%s: %s", cmd, ue.Msg)
+	if msg, ok := usererr.Message(err); ok {
+		return usageErrorf("%s: %s", cmd, msg)
 	}
 	return fmt.Errorf("%s: %w", cmd, err)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"storybot/internal/golden"
 	"storybot/internal/llm/llmtest"
 )
 
@@ -107,7 +108,7 @@ func TestSummaryCommandErrors(t *testing.T) {
 	if ExitCode(err) != 2 {
 		t.Fatalf("unknown document: exit %d (%v), want 2", ExitCode(err), err)
 	}
-	golden(t, "summary_unknown_doc.golden", err.Error()+"\n")
+	golden.Check(t, "testdata/summary_unknown_doc.golden", err.Error()+"\n")
 	_, _, err = runSummaryCLI(t, kdir, nil, "summary", "--length", "huge")
 	if ExitCode(err) != 2 || !strings.Contains(err.Error(), "short, medium or long") {
 		t.Errorf("bad length: %v", err)
@@ -184,7 +185,7 @@ func TestTimelineCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "timeline_nodates.golden", text)
+	golden.Check(t, "testdata/timeline_nodates.golden", text)
 	js, _, _ := runSummaryCLI(t, empty, nil, "timeline", "--json")
 	if !strings.Contains(js, `"events": []`) {
 		t.Errorf("empty timeline JSON must hold events: []:\n%s", js)

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"io"
 
 	"storybot/internal/summary"
@@ -17,9 +16,6 @@ func cmdTimeline(ctx context.Context, e *Env, args []string) error {
 	asJSON := fs.Bool("json", false, "print JSON: {events: [{date, date_text, event, citations}]}")
 	maxEvents := fs.Int("max", 0, "list at most N events, the most precisely dated, spread over the timeline (0: all)")
 	pos, err := e.parseFlags(fs, args)
-	if errors.Is(err, errHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,32 @@ type Question struct {
 	GoldDoc  string   `json:"gold_doc"`
 	GoldDocs []string `json:"gold_docs"`
 	InScope  *bool    `json:"in_scope"` // nil means true
+	// GoldLines are the [first, last] 1-based line ranges of the gold
+	// document that hold the answer (FairytaleQA's sections); with them,
+	// Compute reports passage recall.
+	GoldLines [][2]int `json:"gold_lines"`
+	// Explicit false marks answers that are paraphrases of the text: they
+	// count for refusals but not for containment. nil means true.
+	Explicit *bool `json:"explicit"`
+}
+
+// OutOfScope reports whether the question is marked in_scope: false.
+func (q Question) OutOfScope() bool { return q.InScope != nil && !*q.InScope }
+
+// Implicit reports whether the question is marked explicit: false (its
+// answers are paraphrases, not text of the document).
+func (q Question) Implicit() bool { return q.Explicit != nil && !*q.Explicit }
+
+// gold reports whether doc (a path; only its file name is compared) is one
+// of the question's gold documents.
+func (q Question) gold(doc string) bool {
+	name := path.Base(doc)
+	for _, g := range q.Golds() {
+		if name == path.Base(g) {
+			return true
+		}
+	}
+	return false
 }
 
 // Golds returns the file names of the question's gold documents.
@@ -40,7 +66,18 @@ func (q Question) Golds() []string {
 // Scored reports whether the question counts for retrieval metrics: it is in
 // scope and names a gold document.
 func (q Question) Scored() bool {
-	return (q.InScope == nil || *q.InScope) && len(q.Golds()) > 0
+	return !q.OutOfScope() && len(q.Golds()) > 0
+}
+
+// checkLines reports a gold_lines range that is not [first, last] with
+// 1 <= first <= last.
+func checkLines(q Question) error {
+	for _, r := range q.GoldLines {
+		if r[0] < 1 || r[1] < r[0] {
+			return fmt.Errorf("gold_lines %v: want [first, last] line numbers, 1 <= first <= last", r)
+		}
+	}
+	return nil
 }
 
 // ReadQuestions reads JSONL questions; blank lines are ignored. Errors name
@@ -63,6 +100,9 @@ func ReadQuestions(r io.Reader) ([]Question, error) {
 		if strings.TrimSpace(q.Question) == "" {
 			return nil, fmt.Errorf("line %d: no \"question\"", line)
 		}
+		if err := checkLines(q); err != nil {
+			return nil, fmt.Errorf("line %d: %v", line, err)
+		}
 		if q.ID == "" {
 			q.ID = strconv.Itoa(line)
 		}
@@ -76,9 +116,11 @@ func ReadQuestions(r io.Reader) ([]Question, error) {
 
 // Retrieved is one passage a retriever returned, in rank order.
 type Retrieved struct {
-	Doc      string // document path (only its file name is compared with gold_doc)
-	Location string
-	Text     string
+	Doc       string // document path (only its file name is compared with gold_doc)
+	Location  string
+	Text      string
+	StartLine int // 1-based line range of the passage in its document
+	EndLine   int
 }
 
 // Outcome is what the retriever returned for one question.
@@ -91,27 +133,43 @@ type Outcome struct {
 // Rank returns the 1-based rank of the first passage from a gold document, or
 // 0 when none was returned.
 func (o Outcome) Rank() int {
-	golds := o.Question.Golds()
 	for i, r := range o.Retrieved {
-		name := path.Base(r.Doc)
-		for _, g := range golds {
-			if name == path.Base(g) {
-				return i + 1
-			}
+		if o.Question.gold(r.Doc) {
+			return i + 1
 		}
 	}
 	return 0
 }
 
+// PassageRank returns the 1-based rank of the first passage from a gold
+// document whose lines overlap one of the question's gold_lines ranges, or
+// 0 when none was returned (or the question has no gold_lines).
+func (o Outcome) PassageRank() int {
+	for i, r := range o.Retrieved {
+		if o.Question.gold(r.Doc) && overlapsAny(r.StartLine, r.EndLine, o.Question.GoldLines) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// overlapsAny reports whether lines first..last share a line with one of
+// ranges.
+func overlapsAny(first, last int, ranges [][2]int) bool {
+	for _, g := range ranges {
+		if first <= g[1] && g[0] <= last {
+			return true
+		}
+	}
+	return false
+}
+
 // AnswerRank returns the 1-based rank of the first passage that contains one
-// of the answers (case-insensitively), or 0.
+// of the answers (Question.AnswerIn), or 0.
 func (o Outcome) AnswerRank() int {
 	for i, r := range o.Retrieved {
-		text := strings.ToLower(r.Text)
-		for _, a := range o.Question.Answers {
-			if a = strings.ToLower(strings.TrimSpace(a)); a != "" && strings.Contains(text, a) {
-				return i + 1
-			}
+		if o.Question.AnswerIn(r.Text) {
+			return i + 1
 		}
 	}
 	return 0
@@ -135,20 +193,30 @@ type Latency struct {
 
 // Metrics are the retrieval numbers of a run.
 type Metrics struct {
-	Questions        int                `json:"questions"`    // scored questions
-	OutOfScope       int                `json:"out_of_scope"` // questions not scored (in_scope false or no gold)
-	Recall           map[string]float64 `json:"recall"`       // by k
-	MRR              float64            `json:"mrr"`          // over the deepest k
-	AnswerInPassages map[string]float64 `json:"answer_in_passages"`
+	Questions        int                `json:"questions"`          // scored questions
+	OutOfScope       int                `json:"out_of_scope"`       // questions not scored (in_scope false or no gold)
+	Recall           map[string]float64 `json:"recall"`             // by k
+	MRR              float64            `json:"mrr"`                // over the deepest k
+	AnswerInPassages map[string]float64 `json:"answer_in_passages"` // over the scored questions but the Implicit
 	Latency          Latency            `json:"latency_ms"`
 	Misses           []Miss             `json:"misses"` // scored questions with no gold passage in the top MissK
 	MissK            int                `json:"miss_k"`
+	// PassageRecall by k: the share of the PassageQuestions (scored
+	// questions with gold_lines) with a top-k passage of a gold document
+	// whose lines overlap a gold range. Absent when no question has
+	// gold_lines.
+	PassageRecall    map[string]float64 `json:"passage_recall,omitempty"`
+	PassageQuestions int                `json:"passage_questions,omitempty"`
+	// Implicit counts the scored questions marked explicit: false, whose
+	// answers are paraphrases: they are left out of AnswerInPassages.
+	Implicit int `json:"implicit,omitempty"`
 }
 
 // Compute returns the metrics of outcomes at each k in ks. Misses are the
 // scored questions whose gold document is not within the top missK (0 means
 // the smallest k). MRR counts ranks as deep as the outcomes go. Latency
-// covers every outcome, scored or not.
+// covers every outcome, scored or not. Passage recall is computed over the
+// scored questions that have gold_lines, when there are any.
 func Compute(outcomes []Outcome, ks []int, missK int) Metrics {
 	ks = append([]int(nil), ks...)
 	sort.Ints(ks)
@@ -156,8 +224,7 @@ func Compute(outcomes []Outcome, ks []int, missK int) Metrics {
 		missK = ks[0]
 	}
 	m := Metrics{Recall: map[string]float64{}, AnswerInPassages: map[string]float64{}, Misses: []Miss{}, MissK: missK}
-	hits := make([]int, len(ks))
-	ans := make([]int, len(ks))
+	hits, ans, passage := newAtK(ks), newAtK(ks), newAtK(ks)
 	var rr float64
 	var lat []float64
 	for _, o := range outcomes {
@@ -167,36 +234,69 @@ func Compute(outcomes []Outcome, ks []int, missK int) Metrics {
 			continue
 		}
 		m.Questions++
-		r, a := o.Rank(), o.AnswerRank()
+		r := o.Rank()
 		if r > 0 {
 			rr += 1 / float64(r)
 		}
-		for i, k := range ks {
-			if r > 0 && r <= k {
-				hits[i]++
-			}
-			if a > 0 && a <= k {
-				ans[i]++
-			}
+		hits.add(r)
+		if o.Question.Implicit() {
+			m.Implicit++
+		} else {
+			ans.add(o.AnswerRank())
+		}
+		if len(o.Question.GoldLines) > 0 {
+			m.PassageQuestions++
+			passage.add(o.PassageRank())
 		}
 		if r == 0 || r > missK {
-			miss := Miss{ID: o.Question.ID, Question: o.Question.Question, Gold: strings.Join(o.Question.Golds(), ", "), Rank: r}
-			if len(o.Retrieved) > 0 {
-				miss.Top, miss.TopAt = o.Retrieved[0].Doc, o.Retrieved[0].Location
-			}
-			m.Misses = append(m.Misses, miss)
+			m.Misses = append(m.Misses, missOf(o, r))
 		}
 	}
-	for i, k := range ks {
-		key := strconv.Itoa(k)
-		m.Recall[key] = ratio(hits[i], m.Questions)
-		m.AnswerInPassages[key] = ratio(ans[i], m.Questions)
+	m.Recall, m.AnswerInPassages = hits.ratios(m.Questions), ans.ratios(m.Questions-m.Implicit)
+	if m.PassageQuestions > 0 {
+		m.PassageRecall = passage.ratios(m.PassageQuestions)
 	}
 	if m.Questions > 0 {
 		m.MRR = round4(rr / float64(m.Questions))
 	}
-	m.Latency = Latency{P50: round4(Percentile(lat, 50)), P99: round4(Percentile(lat, 99))}
+	m.Latency = latencyOf(lat)
 	return m
+}
+
+// atK counts the questions with a hit within each of the cut-offs ks.
+type atK struct {
+	ks   []int
+	hits []int
+}
+
+func newAtK(ks []int) *atK { return &atK{ks: ks, hits: make([]int, len(ks))} }
+
+// add counts a question whose first hit is at the 1-based rank (0: none).
+func (a *atK) add(rank int) {
+	for i, k := range a.ks {
+		if rank > 0 && rank <= k {
+			a.hits[i]++
+		}
+	}
+}
+
+// ratios returns the share of n questions with a hit, by k.
+func (a *atK) ratios(n int) map[string]float64 {
+	out := make(map[string]float64, len(a.ks))
+	for i, k := range a.ks {
+		out[strconv.Itoa(k)] = ratio(a.hits[i], n)
+	}
+	return out
+}
+
+// missOf describes a scored question whose gold document ranked r (0: not
+// found).
+func missOf(o Outcome, r int) Miss {
+	miss := Miss{ID: o.Question.ID, Question: o.Question.Question, Gold: strings.Join(o.Question.Golds(), ", "), Rank: r}
+	if len(o.Retrieved) > 0 {
+		miss.Top, miss.TopAt = o.Retrieved[0].Doc, o.Retrieved[0].Location
+	}
+	return miss
 }
 
 func ratio(a, b int) float64 {
@@ -207,6 +307,11 @@ func ratio(a, b int) float64 {
 }
 
 func round4(f float64) float64 { return math.Round(f*1e4) / 1e4 }
+
+// latencyOf returns the p50 and p99 of latencies in milliseconds.
+func latencyOf(ms []float64) Latency {
+	return Latency{P50: round4(Percentile(ms, 50)), P99: round4(Percentile(ms, 99))}
+}
 
 // Percentile returns the p-th percentile (nearest rank) of xs, 0 for none.
 func Percentile(xs []float64, p float64) float64 {

@@ -3,16 +3,15 @@ package extract
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the generated PDFs and the golden files in testdata")
+	"storybot/internal/golden"
+)
 
 // statementPDF is a two-page statement with a heading, paragraphs, a word
 // hyphenated at a line end and a WinAnsi right single quote (0x92).
@@ -32,7 +31,7 @@ func statementPDF() []byte {
 
 // TestGenerateTestdata writes the PDFs used by the other tests (run with -update).
 func TestGenerateTestdata(t *testing.T) {
-	if !*update {
+	if !golden.Update() {
 		t.Skip("run with -update to regenerate the PDFs in testdata")
 	}
 	stmt := statementPDF()
@@ -66,25 +65,6 @@ func read(t *testing.T, name string) []byte {
 	return b
 }
 
-// golden compares got with testdata/name.golden, rewriting it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s: output differs from %s\n--- got ---\n%s\n--- want ---\n%s", name, path, got, want)
-	}
-}
-
 func renderPages(pages []string) string {
 	var b strings.Builder
 	for i, p := range pages {
@@ -107,7 +87,7 @@ func TestHTMLGolden(t *testing.T) {
 			if len(pages) != 1 {
 				t.Fatalf("got %d pages, want 1", len(pages))
 			}
-			golden(t, name, pages[0])
+			golden.Check(t, filepath.Join("testdata", name+".golden"), pages[0])
 		})
 	}
 }
@@ -223,7 +203,7 @@ func TestPDFGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, name, renderPages(pages))
+			golden.Check(t, filepath.Join("testdata", name+".golden"), renderPages(pages))
 		})
 	}
 }

@@ -8,6 +8,7 @@ package knowledge
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -53,4 +54,37 @@ func (p Passage) Location() string {
 		return fmt.Sprintf("%s, line %d", para, p.StartLine)
 	}
 	return fmt.Sprintf("%s, lines %d-%d", para, p.StartLine, p.EndLine)
+}
+
+// Span returns the part text[start:end] of the passage's text as a passage
+// of its own, for citing one sentence: its paragraph numbers and lines are
+// those the part stands on (line k of Text is line StartLine+k, and a blank
+// line separates paragraphs). ID, Doc, Title, Section and Page are kept.
+// Offsets out of range are clamped.
+func (p Passage) Span(start, end int) Passage {
+	start = min(max(start, 0), len(p.Text))
+	end = min(max(end, start), len(p.Text))
+	before := p.Text[:start]
+	part := p.Text[start:end]
+	q := p
+	q.Text = part
+	q.StartLine = p.StartLine + strings.Count(before, "\n")
+	q.EndLine = q.StartLine + strings.Count(strings.TrimRight(part, "\n"), "\n")
+	q.ParaStart = p.ParaStart + paraBreaks(before)
+	q.ParaEnd = q.ParaStart + paraBreaks(part)
+	if q.ParaEnd > p.ParaEnd && p.ParaEnd >= p.ParaStart {
+		q.ParaEnd = p.ParaEnd
+	}
+	return q
+}
+
+// paraBreaks counts the blank lines that separate paragraphs in s (a run of
+// blank lines counts once).
+func paraBreaks(s string) int {
+	n := 0
+	for i := strings.Index(s, "\n\n"); i >= 0; i = strings.Index(s, "\n\n") {
+		n++
+		s = strings.TrimLeft(s[i:], "\n")
+	}
+	return n
 }

@@ -412,7 +412,7 @@ func TestMarkdownStructure(t *testing.T) {
 			" | ¶3, line 8 | Text about the real heading.",
 		}},
 		"tilde.md": {"Tilde fences", "", []string{
-			" | ¶2-4, lines 3-10 | Before the code:\n\n~~~~ python\ndef f():\n\n## not a section\n    return \"```\"\n~~~~\n\nAfter the code.",
+			" | ¶2-4, lines 3-10 | Before the code:\n~~~~ python\ndef f():\n\n## not a section\n    return \"```\"\n~~~~\nAfter the code.",
 			"Usage | ¶6, line 14 | Call f.",
 		}},
 		"unclosed-fence.md": {"Unclosed fence", "", []string{
@@ -697,5 +697,60 @@ func TestPlainTextTitles(t *testing.T) {
 		if p.Title != d.Title {
 			t.Errorf("%s: passage title %q", d.Path, p.Title)
 		}
+	}
+}
+
+// TestPassageLinesMatchSource: line k of a passage's text is line
+// StartLine+k of its file, blank lines between paragraphs included, so that
+// a sentence of the passage can be cited by its own lines.
+func TestPassageLinesMatchSource(t *testing.T) {
+	files := []string{"story.txt", "hardwrap.txt", "markdown/tilde.md", "markdown/setext.md", "markdown/hr.md", "markdown/code.md"}
+	for _, name := range files {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+		doc, err := Parse(context.Background(), name, data, Options{PassageChars: 300})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range doc.Passages {
+			lines := strings.Split(p.Text, "\n")
+			if p.StartLine+len(lines)-1 != p.EndLine {
+				t.Errorf("%s %s: %d lines of text for lines %d-%d", name, p.Location(), len(lines), p.StartLine, p.EndLine)
+			}
+			for k, l := range lines {
+				got := strings.TrimSpace(src[p.StartLine-1+k])
+				if l = strings.TrimSpace(l); !strings.Contains(got, l) {
+					t.Errorf("%s %s: text line %d %q, source line %d %q", name, p.Location(), k, l, p.StartLine+k, got)
+				}
+			}
+		}
+	}
+}
+
+func TestPassageSpan(t *testing.T) {
+	p := Passage{ID: "x", Doc: "d.txt", ParaStart: 4, ParaEnd: 6, StartLine: 10, EndLine: 17,
+		Text: "First para line one\nline two.\n\nSecond para.\n\n\nThird para\non two lines."}
+	cases := []struct {
+		part string
+		want string
+	}{
+		{"First para line one\nline two.", "¶4, lines 10-11"},
+		{"line two.", "¶4, line 11"},
+		{"Second para.", "¶5, line 13"},
+		{"Third para\non two lines.", "¶6, lines 16-17"},
+		{"Second para.\n\n\nThird para", "¶5-6, lines 13-16"},
+	}
+	for _, c := range cases {
+		i := strings.Index(p.Text, c.part)
+		s := p.Span(i, i+len(c.part))
+		if s.Location() != c.want || s.Text != c.part || s.ID != "x" || s.Doc != "d.txt" {
+			t.Errorf("Span(%q) = %s %q, want %s", c.part, s.Location(), s.Text, c.want)
+		}
+	}
+	if s := p.Span(-5, 1000); s.Location() != "¶4-6, lines 10-17" {
+		t.Errorf("clamped span %s", s.Location())
 	}
 }

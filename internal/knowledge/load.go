@@ -12,8 +12,9 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"unicode/utf8"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // DefaultMaxFileBytes is the size limit used when Options.MaxFileBytes is 0.
@@ -109,22 +110,15 @@ func Load(ctx context.Context, root string, opts Options) ([]*Document, []Skippe
 
 	docs := make([]*Document, len(files))
 	errs := make([]error, len(files))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range max(1, runtime.GOMAXPROCS(0)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				docs[i], errs[i] = ParseFile(ctx, root, files[i].Path, opts)
-			}
-		}()
-	}
+	var g errgroup.Group
+	g.SetLimit(max(1, runtime.GOMAXPROCS(0)))
 	for i := range files {
-		next <- i
+		g.Go(func() error {
+			docs[i], errs[i] = ParseFile(ctx, root, files[i].Path, opts)
+			return nil // a file that fails is skipped, with its reason
+		})
 	}
-	close(next)
-	wg.Wait()
+	g.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}

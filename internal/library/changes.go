@@ -22,19 +22,12 @@ import (
 
 	"storybot/internal/jsonl"
 	"storybot/internal/knowledge"
+	"storybot/internal/usererr"
 )
 
 // UserError is a refusal whose message is safe to show the user who asked
-// for the change (check with errors.As). Other errors are internal.
-type UserError struct{ Msg string }
-
-func (e *UserError) Error() string { return e.Msg }
-
-// UserMessage returns the message to show; the bot shows any error in a
-// chain that has this method.
-func (e *UserError) UserMessage() string { return e.Msg }
-
-func userErrorf(format string, a ...any) error { return &UserError{Msg: fmt.Sprintf(format, a...)} }
+// for the change (usererr.Message finds it). Other errors are internal.
+type UserError = usererr.Error
 
 // MaxNameBytes is the longest file name AddFile accepts.
 const MaxNameBytes = 200
@@ -79,13 +72,13 @@ func (l *Library) AddFile(ctx context.Context, name string, data []byte, replace
 	ext := lowerExt(name)
 	kind, ok := uploadTypes[ext]
 	if !ok {
-		return emptyReport(), userErrorf("%q: only .md, .markdown, .txt, .html, .htm and .pdf files can be added", name)
+		return emptyReport(), usererr.Errorf("%q: only .md, .markdown, .txt, .html, .htm and .pdf files can be added", name)
 	}
 	if int64(len(data)) > l.opts.MaxUploadBytes {
-		return emptyReport(), userErrorf("%q is %s; the limit is %s (MAX_UPLOAD_BYTES)", name, knowledge.HumanBytes(int64(len(data))), knowledge.HumanBytes(l.opts.MaxUploadBytes))
+		return emptyReport(), usererr.Errorf("%q is %s; the limit is %s (MAX_UPLOAD_BYTES)", name, knowledge.HumanBytes(int64(len(data))), knowledge.HumanBytes(l.opts.MaxUploadBytes))
 	}
 	if lim := l.opts.Knowledge.MaxFileBytes; lim > 0 && int64(len(data)) > lim {
-		return emptyReport(), userErrorf("%q is %s; documents larger than %s are not indexed (MAX_FILE_BYTES)", name, knowledge.HumanBytes(int64(len(data))), knowledge.HumanBytes(lim))
+		return emptyReport(), usererr.Errorf("%q is %s; documents larger than %s are not indexed (MAX_FILE_BYTES)", name, knowledge.HumanBytes(int64(len(data))), knowledge.HumanBytes(lim))
 	}
 	if err := sniff(name, kind, data); err != nil {
 		return emptyReport(), err
@@ -94,7 +87,7 @@ func (l *Library) AddFile(ctx context.Context, name string, data []byte, replace
 	if _, err := knowledge.Parse(ctx, name, data, l.opts.Knowledge); err != nil {
 		var se *knowledge.SkipError
 		if errors.As(err, &se) {
-			return emptyReport(), userErrorf("%q cannot be used: %s", name, se.Reason)
+			return emptyReport(), usererr.Errorf("%q cannot be used: %s", name, se.Reason)
 		}
 		return emptyReport(), fmt.Errorf("add %s: %w", name, err)
 	}
@@ -107,10 +100,10 @@ func (l *Library) AddFile(ctx context.Context, name string, data []byte, replace
 		if st.IsDir() {
 			// Replacing would move the whole folder, and the documents in
 			// it, to the trash as one entry that cannot be restored.
-			return emptyReport(), userErrorf("%q is a folder in the knowledge folder, not a document; add the file under another name", name)
+			return emptyReport(), usererr.Errorf("%q is a folder in the knowledge folder, not a document; add the file under another name", name)
 		}
 		if !replace {
-			return emptyReport(), userErrorf("a document named %q already exists; add it again with replace:true to overwrite it (the old one goes to the trash)", name)
+			return emptyReport(), usererr.Errorf("a document named %q already exists; add it again with replace:true to overwrite it (the old one goes to the trash)", name)
 		}
 		action = "replace"
 		var err error
@@ -143,7 +136,7 @@ func (l *Library) Remove(ctx context.Context, doc, who string) (Report, error) {
 	defer l.changeMu.Unlock()
 	st, err := os.Lstat(filepath.Join(l.opts.Root, filepath.FromSlash(rel)))
 	if err != nil || st.IsDir() {
-		return emptyReport(), userErrorf("there is no document %q (see /knowledge list)", doc)
+		return emptyReport(), usererr.Errorf("there is no document %q (see /knowledge list)", doc)
 	}
 	trashName, err := l.toTrash(rel)
 	if err != nil {
@@ -161,18 +154,18 @@ func (l *Library) Restore(ctx context.Context, name, who string) (Report, error)
 		return emptyReport(), err
 	}
 	if name == "" || strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
-		return emptyReport(), userErrorf("%q is not an entry of the trash (see the trash list)", name)
+		return emptyReport(), usererr.Errorf("%q is not an entry of the trash (see the trash list)", name)
 	}
 	l.changeMu.Lock()
 	defer l.changeMu.Unlock()
 	src := filepath.Join(l.trashDir(), name)
 	st, err := os.Lstat(src)
 	if err != nil || !st.Mode().IsRegular() {
-		return emptyReport(), userErrorf("%q is not in the trash (see the trash list)", name)
+		return emptyReport(), usererr.Errorf("%q is not in the trash (see the trash list)", name)
 	}
 	item, ok := l.trashItem(name)
 	if !ok {
-		return emptyReport(), userErrorf("%q is not in the trash (see the trash list)", name)
+		return emptyReport(), usererr.Errorf("%q is not in the trash (see the trash list)", name)
 	}
 	rel, err := cleanRel(item.Doc)
 	if err != nil {
@@ -180,7 +173,7 @@ func (l *Library) Restore(ctx context.Context, name, who string) (Report, error)
 	}
 	dst := filepath.Join(l.opts.Root, filepath.FromSlash(rel))
 	if _, err := os.Lstat(dst); err == nil {
-		return emptyReport(), userErrorf("a document %q exists again; remove it first or add the file under another name", rel)
+		return emptyReport(), usererr.Errorf("a document %q exists again; remove it first or add the file under another name", rel)
 	}
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return emptyReport(), fmt.Errorf("restore %s: %w", rel, err)
@@ -195,8 +188,12 @@ func (l *Library) Restore(ctx context.Context, name, who string) (Report, error)
 	return l.Refresh(ctx)
 }
 
-// Trash lists the removed documents, newest first.
-func (l *Library) Trash() ([]TrashItem, error) {
+// Trash lists the removed documents, newest first. It returns ctx's error
+// when ctx has ended.
+func (l *Library) Trash(ctx context.Context) ([]TrashItem, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := l.needDataDir(); err != nil {
 		return nil, err
 	}
@@ -239,7 +236,7 @@ func (l *Library) needDataDir() error {
 // usually the one who can free space or fix DATA_DIR), joined with the
 // cause for the log. The document is where it was.
 func trashError(doc, verb string, err error) error {
-	ue := userErrorf("%q was not %s: the old copy could not be moved to the trash in DATA_DIR (%s); nothing was changed", doc, verb, storageHint(err))
+	ue := usererr.Errorf("%q was not %s: the old copy could not be moved to the trash in DATA_DIR (%s); nothing was changed", doc, verb, storageHint(err))
 	return fmt.Errorf("%w: %w", ue, err)
 }
 
@@ -406,23 +403,23 @@ func (l *Library) audit(e auditEntry) {
 func CheckName(name string) error {
 	switch {
 	case name == "":
-		return userErrorf("the file has no name")
+		return usererr.Errorf("the file has no name")
 	case !utf8.ValidString(name):
-		return userErrorf("the file name is not valid UTF-8; rename the file")
+		return usererr.Errorf("the file name is not valid UTF-8; rename the file")
 	case len(name) > MaxNameBytes:
-		return userErrorf("the file name is %d bytes long; the limit is %d: rename the file", len(name), MaxNameBytes)
+		return usererr.Errorf("the file name is %d bytes long; the limit is %d: rename the file", len(name), MaxNameBytes)
 	case strings.ContainsAny(name, `/\`):
-		return userErrorf("the file name %q contains a path separator; use a plain file name", name)
+		return usererr.Errorf("the file name %q contains a path separator; use a plain file name", name)
 	case strings.Contains(name, ".."):
-		return userErrorf("the file name %q contains \"..\"; use a plain file name", name)
+		return usererr.Errorf("the file name %q contains \"..\"; use a plain file name", name)
 	case strings.HasPrefix(name, ".") || strings.HasPrefix(name, "-"):
-		return userErrorf("the file name %q starts with %q; start it with a letter or digit", name, name[:1])
+		return usererr.Errorf("the file name %q starts with %q; start it with a letter or digit", name, name[:1])
 	case strings.TrimSpace(name) != name:
-		return userErrorf("the file name %q starts or ends with a space", name)
+		return usererr.Errorf("the file name %q starts or ends with a space", name)
 	}
 	for _, r := range name {
 		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-			return userErrorf("the file name %q contains a control character; rename the file", name)
+			return usererr.Errorf("the file name %q contains a control character; rename the file", name)
 		}
 	}
 	return nil
@@ -432,15 +429,15 @@ func CheckName(name string) error {
 // inside the folder.
 func cleanRel(doc string) (string, error) {
 	if doc == "" || strings.ContainsRune(doc, '\\') || strings.HasPrefix(doc, "/") || !utf8.ValidString(doc) {
-		return "", userErrorf("%q is not a document path (see /knowledge list)", doc)
+		return "", usererr.Errorf("%q is not a document path (see /knowledge list)", doc)
 	}
 	c := path.Clean(doc)
 	if c != doc || c == "." || c == ".." || strings.HasPrefix(c, "../") {
-		return "", userErrorf("%q is not a document path (see /knowledge list)", doc)
+		return "", usererr.Errorf("%q is not a document path (see /knowledge list)", doc)
 	}
 	for _, r := range doc {
 		if unicode.IsControl(r) {
-			return "", userErrorf("%q is not a document path (see /knowledge list)", doc)
+			return "", usererr.Errorf("%q is not a document path (see /knowledge list)", doc)
 		}
 	}
 	return c, nil
@@ -449,26 +446,26 @@ func cleanRel(doc string) (string, error) {
 // sniff checks that data is what its extension says, by content.
 func sniff(name, kind string, data []byte) error {
 	if len(bytes.TrimSpace(data)) == 0 {
-		return userErrorf("%q is empty", name)
+		return usererr.Errorf("%q is empty", name)
 	}
 	if what := binaryKind(data); what != "" && !(kind == "pdf" && what == "PDF") {
-		return userErrorf("%q is %s, not a %s file; only text, HTML and PDF documents can be added", name, what, lowerExt(name))
+		return usererr.Errorf("%q is %s, not a %s file; only text, HTML and PDF documents can be added", name, what, lowerExt(name))
 	}
 	switch kind {
 	case "pdf":
 		if !bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-")) {
-			return userErrorf("%q is not a PDF (it does not start with %%PDF-)", name)
+			return usererr.Errorf("%q is not a PDF (it does not start with %%PDF-)", name)
 		}
 	case "html", "text":
 		head := data[:min(len(data), 8000)]
 		if bytes.IndexByte(head, 0) >= 0 {
-			return userErrorf("%q is a binary file, not %s text", name, lowerExt(name))
+			return usererr.Errorf("%q is a binary file, not %s text", name, lowerExt(name))
 		}
 		if kind == "text" && !utf8.Valid(data) {
-			return userErrorf("%q is not UTF-8 text; save it as UTF-8 and add it again", name)
+			return usererr.Errorf("%q is not UTF-8 text; save it as UTF-8 and add it again", name)
 		}
 		if kind == "html" && !bytes.Contains(head, []byte("<")) {
-			return userErrorf("%q does not look like HTML (no tags)", name)
+			return usererr.Errorf("%q does not look like HTML (no tags)", name)
 		}
 	}
 	return nil

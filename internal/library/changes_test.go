@@ -69,7 +69,7 @@ func TestAddReplaceRemoveRestore(t *testing.T) {
 	if err != nil || len(r.Changed) != 1 {
 		t.Fatalf("replace: %v %+v", err, r)
 	}
-	trash, _ := l.Trash()
+	trash, _ := l.Trash(context.Background())
 	if len(trash) != 1 || trash[0].Doc != "reactions.md" {
 		t.Fatalf("replaced file not in the trash: %+v", trash)
 	}
@@ -81,7 +81,7 @@ func TestAddReplaceRemoveRestore(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(f.root, "a.md")); !os.IsNotExist(err) {
 		t.Error("removed file still in the folder")
 	}
-	trash, _ = l.Trash()
+	trash, _ = l.Trash(context.Background())
 	if len(trash) != 2 || trash[0].Doc != "a.md" || trash[0].Size != int64(len(storyA)) {
 		t.Fatalf("trash %+v", trash)
 	}
@@ -237,7 +237,7 @@ func TestUploadNamedLikeAFolderIsRefused(t *testing.T) {
 	if got := docPaths(l.Current()); got != "notes.md/inside.md" {
 		t.Errorf("docs %s, want the folder's document kept", got)
 	}
-	if items, err := l.Trash(); err != nil || len(items) != 0 {
+	if items, err := l.Trash(context.Background()); err != nil || len(items) != 0 {
 		t.Errorf("trash %v, %v; want it empty", items, err)
 	}
 	if entries, _ := os.ReadDir(filepath.Join(f.data, "trash")); len(entries) != 0 {
@@ -319,7 +319,7 @@ func TestTrashNamesRoundTrip(t *testing.T) {
 	if _, err := l.Remove(context.Background(), "sub dir/a b.md", "mod"); err != nil {
 		t.Fatal(err)
 	}
-	items, _ := l.Trash()
+	items, _ := l.Trash(context.Background())
 	if len(items) != 1 || items[0].Doc != "sub dir/a b.md" || items[0].Name != "20260102T030405.000000006Z-sub%20dir%2Fa%20b.md" {
 		t.Fatalf("%+v", items)
 	}
@@ -368,7 +368,7 @@ func TestTrashLongUnicodeName(t *testing.T) {
 	if _, err := l.AddFile(ctx, name, []byte(storyC), true, "mod"); err != nil {
 		t.Fatalf("replace: %v", err)
 	}
-	items, err := l.Trash()
+	items, err := l.Trash(context.Background())
 	if err != nil || len(items) != 2 {
 		t.Fatalf("trash: %v %+v", err, items)
 	}
@@ -387,7 +387,7 @@ func TestTrashLongUnicodeName(t *testing.T) {
 	if b, err := os.ReadFile(filepath.Join(f.root, "sub", name)); err != nil || string(b) != storyA {
 		t.Fatalf("restored: %v %q", err, b)
 	}
-	if items, _ := l.Trash(); len(items) != 1 || items[0].Doc != name {
+	if items, _ := l.Trash(context.Background()); len(items) != 1 || items[0].Doc != name {
 		t.Fatalf("trash after restore: %+v", items)
 	}
 	if recs, _ := os.ReadDir(filepath.Join(f.data, "trash", trashPathsDir)); len(recs) != 1 {
@@ -415,7 +415,7 @@ func TestTrashOldEntriesAndLostRecords(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	items, err := l.Trash()
+	items, err := l.Trash(context.Background())
 	if err != nil || len(items) != 1 || items[0].Name != old || items[0].Doc != doc {
 		t.Fatalf("trash: %v %+v", err, items)
 	}

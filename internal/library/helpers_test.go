@@ -54,6 +54,9 @@ func newFixture(t testing.TB) *fixture {
 	return f
 }
 
+// indexDir is where the fixture's folder's index is saved.
+func (f *fixture) indexDir() string { return filepath.Join(f.data, "index", folderID(f.root)) }
+
 func (f *fixture) options() Options {
 	return Options{
 		Root:    f.root,

@@ -5,8 +5,9 @@
 // builds the new snapshot fully and then swaps it in; a refresh that fails
 // keeps the previous snapshot. Concurrent Refresh calls are coalesced.
 //
-// The snapshot is saved in DATA_DIR/index/ (versioned, checksummed, written
-// atomically) and reused on Open while the folder is unchanged. Watch
+// The snapshot is saved in DATA_DIR/index/<folder ID>/, one per knowledge
+// folder (versioned, checksummed, written atomically), and reused on Open
+// while the folder is unchanged. Watch
 // re-indexes on file system events. AddFile, Remove and Restore change the
 // folder on behalf of moderators: uploads are checked by content, removed
 // files go to DATA_DIR/trash/, and every change is appended to
@@ -80,7 +81,8 @@ func (s *Snapshot) Doc(path string) *knowledge.Document {
 type Options struct {
 	// Root is the knowledge folder (KNOWLEDGE_DIR).
 	Root string
-	// DataDir holds the saved index (index/), the trash (trash/) and the
+	// DataDir holds the saved indexes (index/, one folder per knowledge
+	// folder), the trash (trash/) and the
 	// audit log (audit.log). "" disables persistence and folder changes.
 	DataDir string
 	// Knowledge is passed to knowledge.ParseFile (MaxFileBytes, Extractors).
@@ -247,6 +249,9 @@ func Open(ctx context.Context, opts Options) (*Library, error) {
 	}()
 	empty := &Snapshot{Version: versionOf(nil), Built: opts.now()}
 	cached := false
+	if opts.DataDir != "" {
+		l.migrateLegacyIndex()
+	}
 	if snap, files, err := l.loadCache(ctx); err == nil {
 		l.files = files
 		l.cur.Store(snap)

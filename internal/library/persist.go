@@ -24,10 +24,12 @@ import (
 
 	"storybot/internal/knowledge"
 	"storybot/internal/search"
+	"storybot/internal/textan"
 )
 
-// The saved snapshot is a folder, DATA_DIR/index/, of one manifest and
-// one file per index segment:
+// The saved snapshot is a folder per knowledge folder,
+// DATA_DIR/index/<folder ID>/ (see indexDir), of one manifest and one file
+// per index segment:
 //
 //	library.bin   magic "storybot-library" (16 bytes) | format version uint32 LE
 //	              | uvarint len | cache key | uvarint len | gob(savedState)
@@ -72,7 +74,71 @@ type savedState struct {
 	Segs    []string // segment IDs, in segment order
 }
 
-func (l *Library) indexDir() string { return filepath.Join(l.opts.DataDir, indexSubdir) }
+// indexDir is the knowledge folder's own index folder,
+// DATA_DIR/index/<folder ID>, so that switching KNOWLEDGE_DIR with one
+// DATA_DIR keeps each folder's saved index.
+func (l *Library) indexDir() string {
+	return filepath.Join(l.opts.DataDir, indexSubdir, folderID(l.opts.Root))
+}
+
+// folderID names the index folder of the knowledge folder root: a hash of
+// its absolute path.
+func folderID(root string) string {
+	if abs, err := filepath.Abs(root); err == nil {
+		root = abs
+	}
+	h := sha256.Sum256([]byte(root))
+	return hex.EncodeToString(h[:8])
+}
+
+// migrateLegacyIndex handles a saved index of the old layout, whose files
+// lay in DATA_DIR/index itself (one index for whichever folder was opened
+// last). Saved for this folder (same build and settings), it is moved into
+// the folder's own index folder; otherwise it can serve no folder that
+// asks, and is removed.
+func (l *Library) migrateLegacyIndex() {
+	legacy := filepath.Join(l.opts.DataDir, indexSubdir)
+	data, err := os.ReadFile(filepath.Join(legacy, cacheName))
+	if err != nil {
+		return // none
+	}
+	var segs []string
+	entries, _ := os.ReadDir(legacy)
+	for _, e := range entries {
+		if name := e.Name(); e.Type().IsRegular() && strings.HasPrefix(name, segPrefix) && strings.HasSuffix(name, segSuffix) {
+			segs = append(segs, name)
+		}
+	}
+	if err := l.adoptLegacy(data, legacy, segs); err != nil {
+		for _, name := range append(segs, cacheName) {
+			os.Remove(filepath.Join(legacy, name))
+		}
+		l.log.Debug("removed a saved index of the old layout", "dir", legacy, "reason", err)
+		return
+	}
+	l.log.Info("moved the saved index into the knowledge folder's own index folder", "dir", l.indexDir())
+}
+
+// adoptLegacy moves the old layout's segment files, then its manifest
+// (data), into the folder's index folder, when the manifest was saved for
+// this folder and the folder has no saved index of its own.
+func (l *Library) adoptLegacy(data []byte, legacy string, segs []string) error {
+	if _, err := openFile(data, cacheMagic, l.cacheKey()); err != nil {
+		return err
+	}
+	if _, err := os.Stat(l.cacheFile()); err == nil {
+		return errors.New("the folder has a saved index of its own")
+	}
+	if err := os.MkdirAll(l.indexDir(), 0o755); err != nil {
+		return err
+	}
+	for _, name := range append(segs, cacheName) { // the manifest last: it commits the move
+		if err := os.Rename(filepath.Join(legacy, name), filepath.Join(l.indexDir(), name)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 func (l *Library) cacheFile() string { return filepath.Join(l.indexDir(), cacheName) }
 
@@ -97,6 +163,8 @@ func (l *Library) cacheKey() string {
 		"root=" + root,
 		"max=" + strconv.FormatInt(k.MaxFileBytes, 10),
 		"chars=" + strconv.Itoa(k.PassageChars),
+		"split=" + strconv.Itoa(knowledge.SplitVersion),
+		"terms=" + strconv.Itoa(textan.Version),
 		"ext=" + strings.Join(exts, ","),
 		"embed=" + l.opts.Search.EmbedModel,
 	}, ";")
@@ -269,14 +337,14 @@ func (l *Library) loadCache(ctx context.Context) (*Snapshot, map[string]fileStat
 	segs := make([]*search.Index, n)
 	parts := make([][]*knowledge.Document, n)
 	errs := make([]error, n)
-	parallelN(n, cmp.Or(l.opts.loadWorkers, runtime.GOMAXPROCS(0)), func(i int) {
-		if ctx.Err() != nil {
-			errs[i] = ctx.Err()
-			return
+	err = parallel(ctx, cmp.Or(l.opts.loadWorkers, runtime.GOMAXPROCS(0)), n, func(i int) error {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 		parts[i], segs[i], errs[i] = l.loadSegment(st.Segs[i], i, n, key)
+		return nil // every segment is tried; their errors are joined below
 	})
-	if err := errors.Join(errs...); err != nil {
+	if err := cmp.Or(err, errors.Join(errs...)); err != nil {
 		return nil, nil, err
 	}
 	docs := slices.Concat(parts...)

@@ -30,7 +30,7 @@ func TestRestartReusesSavedIndex(t *testing.T) {
 	want := searchDocs(t, l1, "Iran cyberattack diplomats")
 	v := l1.Current().Version
 	l1.Close()
-	if _, err := os.Stat(f.data + "/index/library.bin"); err != nil {
+	if _, err := os.Stat(filepath.Join(f.indexDir(), "library.bin")); err != nil {
 		t.Fatalf("no saved index: %v", err)
 	}
 	f.parsed.take()
@@ -93,7 +93,7 @@ func testBadSavedFile(t *testing.T, pattern string, damage func([]byte) []byte) 
 	f := newFixture(t)
 	f.write("a.md", storyA)
 	f.open().Close()
-	paths, _ := filepath.Glob(filepath.Join(f.data, "index", pattern))
+	paths, _ := filepath.Glob(filepath.Join(f.indexDir(), pattern))
 	if len(paths) != 1 {
 		t.Fatalf("saved files %q: %v", pattern, paths)
 	}
@@ -202,5 +202,78 @@ func TestSharedDataDirSavesStayLoadable(t *testing.T) {
 	}
 	if hits := searchDocs(t, l, "Edi Rama"); len(hits) == 0 {
 		t.Error("restarted index finds nothing")
+	}
+}
+
+// TestSwitchingFoldersKeepsEachSavedIndex: two knowledge folders used in
+// turn with one DATA_DIR (storybot --knowledge A, then B, then A) each keep
+// their saved index: going back parses nothing and warns about nothing.
+func TestSwitchingFoldersKeepsEachSavedIndex(t *testing.T) {
+	a := newFixture(t)
+	a.write("a.md", storyA)
+	b := newFixture(t)
+	b.data = a.data
+	b.write("b.md", storyB)
+	a.open().Close()
+	b.open().Close()
+	a.parsed.take()
+	b.parsed.take()
+	for _, f := range []*fixture{a, b, a} {
+		f.open().Close()
+		if got := f.parsed.take(); len(got) != 0 {
+			t.Errorf("reopening %s parsed %v: its saved index was not kept", f.root, got)
+		}
+	}
+	for _, f := range []*fixture{a, b} {
+		if strings.Contains(f.logs.String(), "saved index not used") {
+			t.Errorf("a warning on switching folders:\n%s", f.logs.String())
+		}
+	}
+}
+
+// TestLegacyIndexLayout: a saved index of the old layout (files directly in
+// DATA_DIR/index) is moved into its folder's own index folder when it was
+// saved for the folder being opened, and removed otherwise.
+func TestLegacyIndexLayout(t *testing.T) {
+	toLegacy := func(f *fixture) {
+		t.Helper()
+		names, _ := filepath.Glob(filepath.Join(f.indexDir(), "*.bin"))
+		if len(names) < 2 {
+			t.Fatalf("saved files: %v", names)
+		}
+		for _, n := range names {
+			if err := os.Rename(n, filepath.Join(f.data, "index", filepath.Base(n))); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	a := newFixture(t)
+	a.write("a.md", storyA)
+	a.open().Close()
+	toLegacy(a)
+	a.parsed.take()
+	a.open().Close()
+	if got := a.parsed.take(); len(got) != 0 {
+		t.Errorf("the folder's index in the old layout was not used: parsed %v\n%s", got, a.logs.String())
+	}
+	if old, _ := filepath.Glob(filepath.Join(a.data, "index", "*.bin")); len(old) != 0 {
+		t.Errorf("old layout files left: %v", old)
+	}
+	if _, err := os.Stat(filepath.Join(a.indexDir(), "library.bin")); err != nil {
+		t.Errorf("not moved: %v", err)
+	}
+
+	// Another folder's index in the old layout: removed, without a warning.
+	b := newFixture(t)
+	b.data = a.data
+	b.write("b.md", storyB)
+	a.open().Close()
+	toLegacy(a)
+	b.open().Close()
+	if old, _ := filepath.Glob(filepath.Join(a.data, "index", "*.bin")); len(old) != 0 {
+		t.Errorf("another folder's old layout files left: %v", old)
+	}
+	if strings.Contains(b.logs.String(), "saved index not used") {
+		t.Errorf("a warning:\n%s", b.logs.String())
 	}
 }

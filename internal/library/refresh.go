@@ -8,9 +8,9 @@ import (
 	"maps"
 	"slices"
 	"sort"
-	"sync"
-	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"storybot/internal/knowledge"
 )
@@ -188,66 +188,28 @@ func cmpString(a, b string) int {
 	return 0
 }
 
-// parallel runs fn(0..n-1) on up to workers goroutines (at least one; one
-// is the caller's own) and returns the first error; it stops handing out
-// work after an error.
+// parallel runs fn(0..n-1), at most workers at once, and returns the
+// first error, handing out no more work after it (or after ctx ends: then
+// ctx's error). With one worker (or one item) everything runs on the
+// caller's goroutine, so on the caller's thread (see lowerPriority).
 func parallel(ctx context.Context, workers, n int, fn func(i int) error) error {
-	workers = min(n, max(1, workers))
-	var (
-		mu    sync.Mutex
-		next  int
-		first error
-	)
-	work := func() {
-		for {
-			mu.Lock()
-			if first != nil || next >= n {
-				mu.Unlock()
-				return
-			}
-			i := next
-			next++
-			mu.Unlock()
+	if min(n, workers) <= 1 {
+		for i := range n {
 			if err := fn(i); err != nil {
-				mu.Lock()
-				if first == nil {
-					first = err
-				}
-				mu.Unlock()
-				return
+				return err
 			}
 		}
+		return nil
 	}
-	if workers <= 1 {
-		work()
-		return first
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for i := 0; i < n && gctx.Err() == nil; i++ {
+		g.Go(func() error { return fn(i) })
 	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(work)
+	if err := g.Wait(); err != nil {
+		return err
 	}
-	wg.Wait()
-	return first
-}
-
-// parallelN runs fn(0..n-1) on up to workers goroutines (at least one).
-func parallelN(n, workers int, fn func(i int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(n, max(1, workers)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				fn(i)
-			}
-		}()
-	}
-	wg.Wait()
+	return ctx.Err()
 }
 
 func readReason(err error) string {

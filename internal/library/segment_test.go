@@ -36,7 +36,7 @@ func TestLargeFolderIsIndexedInSegments(t *testing.T) {
 	// One changed file rebuilds one segment; the others are reused.
 	before := s
 	segFiles := func() []string {
-		names, _ := filepath.Glob(filepath.Join(f.data, "index", "seg-*.bin"))
+		names, _ := filepath.Glob(filepath.Join(f.indexDir(), "seg-*.bin"))
 		return names
 	}
 	savedBefore := segFiles()

@@ -1,9 +1,10 @@
 // Package llm is the adapter between storybot and any OpenAI-compatible chat
-// completions API (OpenAI, OpenRouter, Ollama, vLLM, LM Studio), built on
-// github.com/sashabaranov/go-openai.
+// completions and embeddings API (OpenAI, OpenRouter, Ollama, vLLM, LM
+// Studio), built on github.com/sashabaranov/go-openai. Embeddings
+// (Client.Embedder) share the chat calls' slots, retries and redaction.
 //
 // A Client streams by default, bounds the number of calls in flight
-// (MaxConcurrency, telling a waiting caller through chat.NotifyQueued), gives
+// (MaxConcurrency, telling a waiting caller through chat.Request.OnQueued), gives
 // each try a timeout (for the whole reply; when streamed, for the first chunk
 // and then between chunks, so a slow but steady stream is never cut), and
 // retries 429, 5xx and broken connections with
@@ -65,14 +66,15 @@ type Config struct {
 
 // Observer is told about model calls; every field may be nil. Its
 // functions are called from the goroutine making the call and must be safe
-// for concurrent use.
+// for concurrent use. Error and Retry come from the one retry loop, so they
+// count embeddings requests (Client.Embedder) as well as chat calls.
 type Observer struct {
 	// Error is called for each failed try with its class: "429", "5xx",
 	// "timeout", "broken_stream" or "other".
 	Error func(class string)
 	// Retry is called before each try after the first.
 	Retry func()
-	// Usage is called with the tokens a successful call reported.
+	// Usage is called with the tokens a successful chat call reported.
 	Usage func(chat.Usage)
 	// FirstToken is called with the time from a streamed try's start to its
 	// first text.
@@ -211,23 +213,17 @@ func (c *Client) Models(ctx context.Context) ([]string, error) {
 // streamed and onDelta receives each piece of text as it arrives (from the
 // calling goroutine); the returned Response holds the whole text either way.
 //
-// When all slots are busy Complete calls chat.NotifyQueued(ctx) once and
+// When all slots are busy Complete calls req.OnQueued (when set) once and
 // waits. Errors: ctx's error when ctx ends; otherwise, when the model cannot
 // answer (after retries for 429, 5xx and broken connections; at once for a
 // timeout, a stream broken after text was streamed, or another 4xx), an error
 // wrapping chat.ErrUnavailable that says what happened, without secrets.
 func (c *Client) Complete(ctx context.Context, req chat.Request, onDelta func(string)) (chat.Response, error) {
-	select {
-	case c.slots <- struct{}{}:
-	default:
-		chat.NotifyQueued(ctx)
-		select {
-		case c.slots <- struct{}{}:
-		case <-ctx.Done():
-			return chat.Response{}, ctx.Err()
-		}
+	release, err := c.acquire(ctx, req.OnQueued)
+	if err != nil {
+		return chat.Response{}, err
 	}
-	defer func() { <-c.slots }()
+	defer release()
 
 	oreq := openai.ChatCompletionRequest{
 		Model:       c.cfg.Model,
@@ -241,17 +237,16 @@ func (c *Client) Complete(ctx context.Context, req chat.Request, onDelta func(st
 		oreq.Messages = append(oreq.Messages, openai.ChatCompletionMessage{Role: m.Role, Content: m.Content})
 	}
 
-	var lastErr error
-	for try := 1; ; try++ {
-		hint := &retryHint{}
-		tctx, cancel := context.WithCancelCause(context.WithValue(ctx, hintKey{}, hint))
+	var resp chat.Response
+	err = c.retry(ctx, "model", func(ctx context.Context, try int) error {
+		tctx, cancel := context.WithCancelCause(ctx)
+		defer cancel(nil)
 		// The try ends when no byte of the answer has come for Timeout:
 		// the whole reply when it is not streamed; the first chunk, then
 		// each next one, when it is, so that a slow but steady local model
 		// is not cut off mid-answer while a stalled stream still is.
 		idle := time.AfterFunc(c.cfg.Timeout, func() { cancel(errIdle) })
 		start := time.Now()
-		var resp chat.Response
 		var streamed bool
 		var err error
 		if onDelta != nil {
@@ -267,45 +262,99 @@ func (c *Client) Complete(ctx context.Context, req chat.Request, onDelta func(st
 			resp, err = c.once(tctx, oreq)
 		}
 		idle.Stop()
-		timedOut := errors.Is(context.Cause(tctx), errIdle) && ctx.Err() == nil
-		cancel(nil)
-		if err == nil {
+		switch {
+		case err == nil:
 			c.log.Debug("model answered", "try", try, "ms", time.Since(start).Milliseconds(),
 				"prompt_tokens", resp.Usage.PromptTokens, "completion_tokens", resp.Usage.CompletionTokens)
 			if c.cfg.Observer.Usage != nil {
 				c.cfg.Observer.Usage(resp.Usage)
 			}
-			return resp, nil
+			return nil
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case errors.Is(context.Cause(tctx), errIdle):
+			c.cfg.Observer.error(ClassTimeout)
+			c.log.Warn("model timed out", "try", try, "timeout", c.cfg.Timeout)
+			return final(fmt.Errorf("no answer from %s within %s (OPENAI_TIMEOUT)", c.host, c.cfg.Timeout))
+		case streamed:
+			status, _ := classify(err)
+			derr := describe(status, err, c.cfg.APIKey)
+			c.cfg.Observer.error(ClassBrokenStream)
+			c.log.Warn("model stream broke mid-answer", "try", try, "err", derr)
+			return final(fmt.Errorf("the answer stream broke: %v", derr))
 		}
+		return err
+	})
+	if err != nil {
 		if ctx.Err() != nil {
 			return chat.Response{}, ctx.Err()
 		}
-		if timedOut {
-			c.cfg.Observer.error(ClassTimeout)
-			c.log.Warn("model timed out", "try", try, "timeout", c.cfg.Timeout)
-			return chat.Response{}, fmt.Errorf("%w: no answer from %s within %s (OPENAI_TIMEOUT)", chat.ErrUnavailable, c.host, c.cfg.Timeout)
+		return chat.Response{}, fmt.Errorf("%w: %v", chat.ErrUnavailable, err)
+	}
+	return resp, nil
+}
+
+// acquire takes one of the MaxConcurrency slots, calling onQueued (when not
+// nil) once when it must wait. It returns the function that gives the slot back, or
+// ctx's error when ctx ends first.
+func (c *Client) acquire(ctx context.Context, onQueued func()) (release func(), err error) {
+	select {
+	case c.slots <- struct{}{}:
+	default:
+		if onQueued != nil {
+			onQueued()
+		}
+		select {
+		case c.slots <- struct{}{}:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return func() { <-c.slots }, nil
+}
+
+// finalError ends retry at once with its error, already described.
+type finalError struct{ err error }
+
+func (e finalError) Error() string { return e.err.Error() }
+
+// final marks err as not worth another try (see retry).
+func final(err error) error { return finalError{err} }
+
+// retry calls try (numbered from 1) until it succeeds, at most MaxTries
+// times: it waits and tries again after 429, 5xx and broken connections
+// (backoff with jitter, Retry-After honoured), and stops at once on another
+// status, on an error marked final, and when ctx ends (returning ctx's
+// error). Other errors say what happened without secrets (see describe);
+// what names the call in the log ("model", "embeddings").
+func (c *Client) retry(ctx context.Context, what string, try func(ctx context.Context, try int) error) error {
+	for n := 1; ; n++ {
+		hint := &retryHint{}
+		err := try(context.WithValue(ctx, hintKey{}, hint), n)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		var fe finalError
+		if errors.As(err, &fe) {
+			return fe.err
 		}
 		status, retryable := classify(err)
-		lastErr = describe(status, err, c.cfg.APIKey)
-		if !streamed {
-			c.cfg.Observer.error(errorClass(status))
-		}
-		if streamed {
-			c.cfg.Observer.error(ClassBrokenStream)
-			c.log.Warn("model stream broke mid-answer", "try", try, "err", lastErr)
-			return chat.Response{}, fmt.Errorf("%w: the answer stream broke: %v", chat.ErrUnavailable, lastErr)
-		}
-		if !retryable || try >= c.cfg.MaxTries {
-			c.log.Warn("model failed", "try", try, "status", status, "retryable", retryable, "err", lastErr)
-			if retryable {
-				return chat.Response{}, fmt.Errorf("%w: %d tries failed, last: %v", chat.ErrUnavailable, try, lastErr)
+		err = describe(status, err, c.cfg.APIKey)
+		c.cfg.Observer.error(errorClass(status))
+		if !retryable || n >= c.cfg.MaxTries {
+			c.log.Warn(what+" failed", "try", n, "status", status, "retryable", retryable, "err", err)
+			if retryable && n > 1 {
+				return fmt.Errorf("%d tries failed, last: %v", n, err)
 			}
-			return chat.Response{}, fmt.Errorf("%w: %v", chat.ErrUnavailable, lastErr)
+			return err
 		}
-		wait := c.backoff(try, hint.retryAfter)
-		c.log.Info("model call failed, retrying", "try", try, "status", status, "wait", wait, "err", lastErr)
+		wait := c.backoff(n, hint.retryAfter)
+		c.log.Info(what+" call failed, retrying", "try", n, "status", status, "wait", wait, "err", err)
 		if err := c.cfg.Sleep(ctx, wait); err != nil {
-			return chat.Response{}, err
+			return err
 		}
 		if c.cfg.Observer.Retry != nil {
 			c.cfg.Observer.Retry()

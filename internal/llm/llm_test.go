@@ -223,8 +223,9 @@ func TestQueuedWhenSlotsBusy(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	queued := make(chan struct{})
-	ctx := chat.WithQueuedNotify(context.Background(), func() { close(queued) })
-	go func() { _, err := h.client.Complete(ctx, req, nil); done <- err }()
+	second := req
+	second.OnQueued = func() { close(queued) }
+	go func() { _, err := h.client.Complete(context.Background(), second, nil); done <- err }()
 	<-queued
 	close(release)
 	for range 2 {

@@ -85,3 +85,30 @@ func TestObserverSeesTimeouts(t *testing.T) {
 		t.Errorf("errors %q", rec.errors)
 	}
 }
+
+// Embeddings go through the same retry loop, so the observer hears their
+// failed tries, retries and timeouts too (no usage or first token).
+func TestObserverSeesEmbeddingsErrorsAndRetries(t *testing.T) {
+	rec := &recorder{}
+	h := newHarness(t, func(c *llm.Config) { c.Observer = rec.observer(); c.Timeout = 50 * time.Millisecond })
+	h.srv.EnqueueEmbeddings(llmtest.Reply{Status: 503}, llmtest.Reply{Status: 429})
+	embed := h.client.Embedder("m", 0)
+	if _, err := embed(context.Background(), []string{"Albania"}); err != nil {
+		t.Fatal(err)
+	}
+	h.srv.EnqueueEmbeddings(llmtest.Reply{Delay: 5 * time.Second})
+	if _, err := embed(context.Background(), []string{"Albania"}); err == nil {
+		t.Fatal("want a timeout")
+	}
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if want := []string{"5xx", "429", "timeout"}; !slices.Equal(rec.errors, want) {
+		t.Errorf("errors %q, want %q", rec.errors, want)
+	}
+	if rec.retries != 2 {
+		t.Errorf("retries %d, want 2", rec.retries)
+	}
+	if rec.usage != (chat.Usage{}) || rec.first != 0 {
+		t.Errorf("usage %+v, first tokens %d: want none for embeddings", rec.usage, rec.first)
+	}
+}

@@ -71,11 +71,11 @@ func New() *Metrics {
 	}, []string{"source"})
 	m.modelErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "storybot_model_errors_total",
-		Help: "Failed model calls (each try), by class: 429, 5xx, timeout, broken_stream, other.",
+		Help: "Failed model calls (each try, chat and embeddings alike), by class: 429, 5xx, timeout, broken_stream, other.",
 	}, []string{"class"})
 	m.modelRetries = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "storybot_model_retries_total",
-		Help: "Model calls tried again after a 429, a 5xx or a broken connection.",
+		Help: "Model calls (chat and embeddings) tried again after a 429, a 5xx or a broken connection.",
 	})
 	m.tokens = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "storybot_model_tokens_total",

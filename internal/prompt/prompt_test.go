@@ -1,7 +1,6 @@
 package prompt_test
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -11,11 +10,10 @@ import (
 	"testing/fstest"
 
 	"storybot/internal/chat"
+	"storybot/internal/golden"
 	"storybot/internal/prompt"
 	"storybot/prompts"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 type passage struct {
 	N                          int
@@ -46,24 +44,6 @@ func repoPrompts(t *testing.T) *prompt.Set {
 	return s
 }
 
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from %s (run go test -update and review the diff):\n%s", name, path, got)
-	}
-}
-
 func TestGoldenPrompts(t *testing.T) {
 	s := repoPrompts(t)
 	ad := answerData{
@@ -88,7 +68,7 @@ func TestGoldenPrompts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		golden(t, c.name, got+"\n")
+		golden.Check(t, filepath.Join("testdata", c.name+".golden"), got+"\n")
 	}
 }
 

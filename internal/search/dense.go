@@ -201,18 +201,29 @@ func buildDense(ctx context.Context, passages []*knowledge.Passage, opts Options
 	return d, nil
 }
 
+// ErrKeywordsOnly is wrapped by the error of a search whose query could not
+// be embedded (after the Embedder's retries): the search still returns the
+// keyword ranking, and callers say that it is by keywords alone.
+var ErrKeywordsOnly = errors.New("the query embedding failed, so the passages are ranked by keywords alone")
+
 // fuse ranks by reciprocal rank fusion of the lexical ranking and the
-// passages nearest to the query's embedding.
-func (ix *Index) fuse(ctx context.Context, query string, qs []qterm, _ []Hit, k int) ([]Hit, error) {
+// passages nearest to the query's embedding. When the query cannot be
+// embedded it logs a warning and returns keyword, the lexical top k, with
+// an error wrapping ErrKeywordsOnly (ctx's error when ctx ended).
+func (ix *Index) fuse(ctx context.Context, query string, qs []qterm, keyword []Hit, k int) ([]Hit, error) {
 	depth := max(k, 50)
-	lex := ix.lexical(qs, depth)
 	vs, err := ix.opts.Embedder(ctx, []string{query})
+	if err == nil && (len(vs) != 1 || len(vs[0]) != ix.dense.dim) {
+		err = fmt.Errorf("got %d vectors, want one of size %d", len(vs), ix.dense.dim)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("embed query: %w", err)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		ix.opts.Log.Warn("the query embedding failed; ranking by keywords alone", "err", err)
+		return keyword, fmt.Errorf("%w: embed query: %w", ErrKeywordsOnly, err)
 	}
-	if len(vs) != 1 || len(vs[0]) != ix.dense.dim {
-		return nil, fmt.Errorf("embed query: got %d vectors, want one of size %d", len(vs), ix.dense.dim)
-	}
+	lex := ix.lexical(qs, depth)
 	q := append([]float32(nil), vs[0]...)
 	normalize(q)
 	h := topK{k: depth}

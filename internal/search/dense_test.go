@@ -116,13 +116,76 @@ func TestDenseErrors(t *testing.T) {
 	g := &fakeEmbedder{}
 	ix := build(t, denseDocs(), Options{Embedder: g.embed})
 	g.fail = errors.New("model down")
-	if _, err := ix.Search(context.Background(), "cyber", 3); err == nil {
-		t.Fatal("search with a failing embedder: no error")
+	if _, err := ix.Search(context.Background(), "cyber", 3); !errors.Is(err, ErrKeywordsOnly) || !strings.Contains(err.Error(), "model down") {
+		t.Fatalf("search with a failing embedder: err = %v, want ErrKeywordsOnly", err)
 	}
 	// stop words only: no call, no hits
 	if hits, err := ix.Search(context.Background(), "the of", 3); err != nil || len(hits) != 0 {
 		t.Fatalf("stop words: %v %v", hits, err)
 	}
+}
+
+// TestQueryEmbeddingFailureRanksByKeywords: when the query cannot be
+// embedded, Search and SearchSegments return the keyword ranking (as
+// without dense retrieval) with ErrKeywordsOnly, and the segments ask the
+// embedder once, not once each.
+func TestQueryEmbeddingFailureRanksByKeywords(t *testing.T) {
+	docs := denseDocs()
+	plain := build(t, docs, Options{})
+	f := &fakeEmbedder{}
+	ix := build(t, docs, Options{Embedder: f.embed})
+	var segs []*Index
+	for _, d := range docs {
+		segs = append(segs, build(t, []*knowledge.Document{d}, Options{Embedder: f.embed}))
+	}
+	var plainSegs []*Index
+	for _, d := range docs {
+		plainSegs = append(plainSegs, build(t, []*knowledge.Document{d}, Options{}))
+	}
+	f.fail = errors.New("HTTP 503")
+	for _, q := range []string{"cyber report", "late goal fans", "cold weather"} {
+		want, _ := plain.Search(context.Background(), q, 3)
+		got, err := ix.Search(context.Background(), q, 3)
+		if !errors.Is(err, ErrKeywordsOnly) || !sameHits(got, want) {
+			t.Errorf("Search(%q) = %v, %v; want the keyword ranking %v with ErrKeywordsOnly", q, got, err, want)
+		}
+		calls := 0
+		counting := func(ctx context.Context, texts []string) ([][]float32, error) { calls++; return f.embed(ctx, texts) }
+		for _, s := range segs {
+			s.opts.Embedder = counting
+		}
+		want = mergeKeyword(plainSegs, q, 3)
+		got, err = SearchSegments(context.Background(), segs, q, 3)
+		if !errors.Is(err, ErrKeywordsOnly) || !sameHits(got, want) || calls != 1 {
+			t.Errorf("SearchSegments(%q) = %v, %v after %d embedder calls; want the keyword ranking %v with ErrKeywordsOnly after 1", q, got, err, calls, want)
+		}
+	}
+	cctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if hits, err := ix.fuse(cctx, "cyber", ix.queryTerms("cyber"), nil, 3); !errors.Is(err, context.Canceled) || hits != nil {
+		t.Errorf("cancelled: %v, %v", hits, err)
+	}
+}
+
+func mergeKeyword(segs []*Index, q string, k int) []Hit {
+	var all []Hit
+	for _, s := range segs {
+		hits, _ := s.Search(context.Background(), q, k)
+		all = append(all, hits...)
+	}
+	return topHits(all, k)
+}
+
+func sameHits(a, b []Hit) bool {
+	if len(a) != len(b) || len(a) == 0 {
+		return false
+	}
+	for i := range a {
+		if a[i].Passage != b[i].Passage || a[i].Score != b[i].Score {
+			return false
+		}
+	}
+	return true
 }
 
 // TestMatchOfAgreesWithPostings: Hit.Match computed from a passage's text

@@ -23,6 +23,8 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"golang.org/x/sync/errgroup"
+
 	"storybot/internal/knowledge"
 	"storybot/internal/textan"
 )
@@ -49,7 +51,7 @@ type Hit struct {
 // chosen by measurement on the eval sets.
 type Options struct {
 	K1            float64 // BM25 term-frequency saturation; 0 means 1.2
-	B             float64 // BM25 length normalization; 0 means 0.75, negative means 0
+	B             float64 // BM25 length normalization; 0 means 0.5 (defB), negative means 0
 	TitleWeight   float64 // weight of title terms relative to body terms; 0 means default, negative means 0
 	SectionWeight float64 // weight of section-heading terms; 0 means default, negative means 0
 	DocWeight     float64 // weight of document-level evidence; 0 means default, negative means 0
@@ -290,32 +292,34 @@ func parallelChunks[W any](ctx context.Context, workers, n, chunk int, newWorker
 		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = max(1, min(workers, (n+chunk-1)/chunk))
-	var mu sync.Mutex
-	next := 0
-	work := func() {
-		w := newWorker()
-		for ctx.Err() == nil {
-			mu.Lock()
-			lo := next
-			next += chunk
-			mu.Unlock()
-			if lo >= n {
-				return
-			}
-			fn(w, lo, min(n, lo+chunk))
-		}
-	}
 	if workers == 1 {
 		// on the caller's goroutine (and thread: a background refresh
 		// runs on a thread of lower priority)
-		work()
+		w := newWorker()
+		for lo := 0; lo < n && ctx.Err() == nil; lo += chunk {
+			fn(w, lo, min(n, lo+chunk))
+		}
 		return ctx.Err()
 	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(work)
+	// At most workers chunks run at once, so at most workers states exist;
+	// a finished chunk hands its state to the next.
+	states := make(chan W, workers)
+	var g errgroup.Group
+	g.SetLimit(workers)
+	for lo := 0; lo < n && ctx.Err() == nil; lo += chunk {
+		g.Go(func() error {
+			var w W
+			select {
+			case w = <-states:
+			default:
+				w = newWorker()
+			}
+			fn(w, lo, min(n, lo+chunk))
+			states <- w
+			return nil
+		})
 	}
-	wg.Wait()
+	g.Wait()
 	return ctx.Err()
 }
 
@@ -731,7 +735,8 @@ var ErrNoIndex = errors.New("search: no index")
 // Search returns up to k passages that best match query, best first. A query
 // of only stop words or punctuation returns no hits and no error; a query
 // longer than MaxQueryChars is cut first. It is safe for concurrent use; the
-// error is non-nil only when ctx is done or the Embedder fails.
+// error is non-nil only when ctx is done or the Embedder fails, and then it
+// wraps ErrKeywordsOnly and comes with the keyword ranking.
 func (ix *Index) Search(ctx context.Context, query string, k int) ([]Hit, error) {
 	if ix == nil {
 		return nil, ErrNoIndex
@@ -752,7 +757,7 @@ func (ix *Index) Search(ctx context.Context, query string, k int) ([]Hit, error)
 		var err error
 		hits, err = ix.fuse(ctx, query, qs, hits, k)
 		if err != nil {
-			return nil, err
+			return hits, err // the keyword ranking with ErrKeywordsOnly, or none
 		}
 	}
 	return hits, nil

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"math"
 	"sort"
 )
@@ -101,16 +102,41 @@ func SearchSegments(ctx context.Context, segs []*Index, query string, k int) ([]
 }
 
 // mergeSearches searches each segment on its own and merges by score.
+//
+// When the query embedding fails (ErrKeywordsOnly), every segment is ranked
+// by keywords alone, so that the scores compare, and the embedder is not
+// asked again; the error wraps ErrKeywordsOnly.
 func mergeSearches(ctx context.Context, segs []*Index, query string, k int) ([]Hit, error) {
 	var all []Hit
-	for _, ix := range segs {
+	var keywordsOnly error
+	for i, ix := range segs {
+		if keywordsOnly != nil {
+			all = append(all, ix.keywordSearch(query, k)...)
+			continue
+		}
 		hits, err := ix.Search(ctx, query, k)
-		if err != nil {
+		if errors.Is(err, ErrKeywordsOnly) {
+			keywordsOnly = err
+			all = all[:0]
+			for _, prev := range segs[:i] {
+				all = append(all, prev.keywordSearch(query, k)...)
+			}
+		} else if err != nil {
 			return nil, err
 		}
 		all = append(all, hits...)
 	}
-	return topHits(all, k), nil
+	return topHits(all, k), keywordsOnly
+}
+
+// keywordSearch is Search without dense retrieval.
+func (ix *Index) keywordSearch(query string, k int) []Hit {
+	query, _ = CutQuery(query)
+	qs := ix.queryTerms(query)
+	if len(qs) == 0 || len(ix.passages) == 0 {
+		return nil
+	}
+	return ix.lexical(qs, k)
 }
 
 // topHits sorts hits by score, best first (ties by passage ID, for stable

@@ -2,16 +2,14 @@ package summary
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
+	"slices"
+	"storybot/internal/cite"
+	"storybot/internal/textan"
 	"strings"
 
 	"storybot/internal/answer"
 	"storybot/internal/knowledge"
 )
-
-// markerRe matches citation markers: [3], [2, 5], [2; 5].
-var markerRe = regexp.MustCompile(`\[\s*(\d{1,4}(?:\s*[,;]\s*\d{1,4})*)\s*\]`)
 
 // citedSentence is one sentence of model output with its citation numbers.
 type citedSentence struct {
@@ -24,26 +22,24 @@ type citedSentence struct {
 // the one before ("... in July. [2] Then ...").
 func parseCited(text string) [][]citedSentence {
 	var out [][]citedSentence
-	for _, para := range splitParagraphs(text) {
+	for _, para := range sentencesByParagraph(text) {
 		var ss []citedSentence
-		for _, s := range splitParagraph(para) {
+		for _, s := range para {
 			// leading markers go to the previous sentence
 			for {
-				loc := markerRe.FindStringSubmatchIndex(s)
-				if loc == nil || strings.TrimSpace(s[:loc[0]]) != "" || len(ss) == 0 {
+				locs := cite.Find(s)
+				if len(locs) == 0 || strings.TrimSpace(s[:locs[0][0]]) != "" || len(ss) == 0 {
 					break
 				}
-				ss[len(ss)-1].cites = appendNums(ss[len(ss)-1].cites, s[loc[2]:loc[3]])
-				s = strings.TrimSpace(s[loc[1]:])
+				ss[len(ss)-1].cites = appendNew(ss[len(ss)-1].cites, cite.Numbers(s[locs[0][0]:locs[0][1]]))
+				s = strings.TrimSpace(s[locs[0][1]:])
 			}
 			if s == "" {
 				continue
 			}
 			var cs citedSentence
-			for _, m := range markerRe.FindAllStringSubmatch(s, -1) {
-				cs.cites = appendNums(cs.cites, m[1])
-			}
-			cs.text = cleanSpaces(stripMarkers(s))
+			cs.cites = appendNew(cs.cites, cite.All(s))
+			cs.text = cleanSpaces(cite.Strip(s))
 			if cs.text == "" {
 				if len(ss) > 0 {
 					ss[len(ss)-1].cites = append(ss[len(ss)-1].cites, cs.cites...)
@@ -59,26 +55,26 @@ func parseCited(text string) [][]citedSentence {
 	return out
 }
 
-// stripMarkers removes every citation marker from s, including those that
-// removing another one brings together ("[0[1]]").
-func stripMarkers(s string) string {
-	for markerRe.MatchString(s) {
-		s = markerRe.ReplaceAllString(s, "")
+// sentencesByParagraph returns the sentences of text (textan.Sentences),
+// grouped by the blank-line paragraphs they stand in.
+func sentencesByParagraph(text string) [][]string {
+	var out [][]string
+	prev := 0
+	for _, s := range textan.Sentences(text) {
+		// two line breaks between sentences leave a line without text
+		if len(out) == 0 || strings.Count(text[prev:s.Start], "\n") >= 2 {
+			out = append(out, nil)
+		}
+		out[len(out)-1] = append(out[len(out)-1], s.Text)
+		prev = s.End
 	}
-	return s
+	return out
 }
 
-func appendNums(dst []int, list string) []int {
-	for _, f := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
-		n, err := strconv.Atoi(f)
-		if err != nil {
-			continue
-		}
-		dup := false
-		for _, d := range dst {
-			dup = dup || d == n
-		}
-		if !dup {
+// appendNew appends the numbers of ns that dst does not hold yet.
+func appendNew(dst, ns []int) []int {
+	for _, n := range ns {
+		if !slices.Contains(dst, n) {
 			dst = append(dst, n)
 		}
 	}
@@ -155,8 +151,8 @@ func formatCited(paras [][]citedSentence) string {
 // resolved to passages; byN maps the numbers the model saw to passages. A
 // citation whose passage shares almost no words with the sentence is
 // flagged.
-func renumber(paras [][]citedSentence, byN map[int]*knowledge.Passage) (string, []answer.Citation) {
-	var c citer
+func renumber(an *textan.Analyzer, paras [][]citedSentence, byN map[int]*knowledge.Passage) (string, []answer.Citation) {
+	c := citer{an: an}
 	var b strings.Builder
 	for i, ss := range paras {
 		if i > 0 {
@@ -170,7 +166,7 @@ func renumber(paras [][]citedSentence, byN map[int]*knowledge.Passage) (string, 
 			for _, g := range s.cites {
 				p := byN[g]
 				n := c.cite(p, s.text)
-				if f := support(s.text, p); f != "" && c.cites[n-1].Flagged == "" {
+				if f := support(an, s.text, p); f != "" && c.cites[n-1].Flagged == "" {
 					c.cites[n-1].Flagged = f
 				}
 				fmt.Fprintf(&b, " [%d]", n)
@@ -182,13 +178,13 @@ func renumber(paras [][]citedSentence, byN map[int]*knowledge.Passage) (string, 
 
 // support returns why passage p looks unlikely to support sentence s, or ""
 // when at least a fifth of the sentence's content words are in it.
-func support(s string, p *knowledge.Passage) string {
-	st := terms(s)
+func support(an *textan.Analyzer, s string, p *knowledge.Passage) string {
+	st := an.Terms(s)
 	if len(st) < 3 {
 		return ""
 	}
 	pt := map[string]bool{}
-	for _, t := range terms(p.Text) {
+	for _, t := range an.Terms(p.Text) {
 		pt[t] = true
 	}
 	in := 0

@@ -9,14 +9,16 @@ import (
 
 	"storybot/internal/answer"
 	"storybot/internal/knowledge"
+	"storybot/internal/textan"
 )
 
 // sentence is one sentence of a passage in scope.
 type sentence struct {
 	text  string
 	p     *knowledge.Passage
-	order int // position in the scope: documents by path, then passages, then sentences
-	pos   int // index of the sentence in its document
+	span  [2]int // byte offsets in p.Text
+	order int    // position in the scope: documents by path, then passages, then sentences
+	pos   int    // index of the sentence in its document
 	terms map[string]bool
 	words int
 }
@@ -42,22 +44,23 @@ func allPassages(docs []*knowledge.Document) []*knowledge.Passage {
 
 // sentencesOf splits every passage of docs into sentences, leaving out
 // fragments too short to stand alone (headings, captions).
-func sentencesOf(docs []*knowledge.Document) []sentence {
+func sentencesOf(an *textan.Analyzer, docs []*knowledge.Document) []sentence {
 	var out []sentence
 	for _, d := range sortedDocs(docs) {
 		pos := 0
 		for i := range d.Passages {
 			p := &d.Passages[i]
-			for _, s := range splitSentences(p.Text) {
+			for _, sp := range sentenceSpans(p.Text) {
+				s := sp.text
 				w := len(strings.Fields(s))
 				if w < 5 || w < 8 && !endsSentence(s) {
 					continue
 				}
 				set := map[string]bool{}
-				for _, t := range terms(s) {
+				for _, t := range an.Terms(s) {
 					set[t] = true
 				}
-				out = append(out, sentence{text: s, p: p, order: len(out), pos: pos, terms: set, words: w})
+				out = append(out, sentence{text: s, p: p, span: [2]int{sp.start, sp.end}, order: len(out), pos: pos, terms: set, words: w})
 				pos++
 			}
 		}
@@ -92,7 +95,7 @@ func lengthBudget(l Length) (sentences, chars int) {
 // sentences are chosen greedily by the weight of the terms they add that the
 // summary does not cover yet, which also keeps near-duplicates out. Focus
 // terms, when given, weigh extra.
-func extractive(items []sentence, length Length, focus []string) (string, []answer.Citation) {
+func extractive(an *textan.Analyzer, items []sentence, length Length, focus []string) (string, []answer.Citation) {
 	maxN, maxChars := lengthBudget(length)
 	df := map[string]int{}
 	for _, s := range items {
@@ -147,13 +150,13 @@ func extractive(items []sentence, length Length, focus []string) (string, []answ
 		}
 	}
 	sort.Slice(chosen, func(i, j int) bool { return chosen[i].order < chosen[j].order })
-	var c citer
+	c := citer{an: an}
 	var b strings.Builder
 	for i, s := range chosen {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		n := c.cite(s.p, s.text)
+		n := c.citeSpan(s.p, s.span, s.text)
 		fmt.Fprintf(&b, "%s [%d]", s.text, n)
 	}
 	return b.String(), c.list()
@@ -177,26 +180,48 @@ func nearDuplicate(s sentence, chosen []sentence) bool {
 	return false
 }
 
-// citer numbers passages by first use.
+// citer numbers sources by first use: whole passages (a model's summary
+// cites the passages it was shown) or the sentences of one (an extractive
+// summary and the timeline quote sentences, and cite their own lines).
 type citer struct {
-	n     map[*knowledge.Passage]int
+	an    *textan.Analyzer
+	n     map[citeKey]int
 	cites []answer.Citation
+}
+
+// citeKey is a passage, or the lines of it that a span stands on
+// (sentences on the same lines share a number).
+type citeKey struct {
+	p     *knowledge.Passage
+	lines string // "" for the whole passage
 }
 
 // cite returns the number of p, giving it the next one on first use; quote
 // is the text the citation supports, from which its Quote is taken.
 func (c *citer) cite(p *knowledge.Passage, quote string) int {
+	return c.add(citeKey{p: p}, *p, shorten(bestQuote(c.an, p, quote), 160))
+}
+
+// citeSpan returns the number of the sentence p.Text[span[0]:span[1]],
+// whose text is quote, cited by its own paragraph and lines; the first
+// sentence cited on those lines gives the quote.
+func (c *citer) citeSpan(p *knowledge.Passage, span [2]int, quote string) int {
+	at := p.Span(span[0], span[1])
+	return c.add(citeKey{p: p, lines: at.Location()}, at, shorten(quote, 160))
+}
+
+func (c *citer) add(k citeKey, at knowledge.Passage, quote string) int {
 	if c.n == nil {
-		c.n = map[*knowledge.Passage]int{}
+		c.n = map[citeKey]int{}
 	}
-	if n, ok := c.n[p]; ok {
+	if n, ok := c.n[k]; ok {
 		return n
 	}
 	n := len(c.cites) + 1
-	c.n[p] = n
+	c.n[k] = n
 	c.cites = append(c.cites, answer.Citation{
-		N: n, Doc: p.Doc, Title: p.Title, Location: p.Location(),
-		Quote: shorten(bestQuote(p, quote), 160), PassageID: p.ID, Text: p.Text,
+		N: n, Doc: at.Doc, Title: at.Title, Location: at.Location(),
+		Quote: quote, PassageID: k.p.ID, Text: k.p.Text,
 	})
 	return n
 }
@@ -210,15 +235,15 @@ func (c *citer) list() []answer.Citation {
 }
 
 // bestQuote returns the sentence of p that shares most terms with text.
-func bestQuote(p *knowledge.Passage, text string) string {
+func bestQuote(an *textan.Analyzer, p *knowledge.Passage, text string) string {
 	want := map[string]bool{}
-	for _, t := range terms(text) {
+	for _, t := range an.Terms(text) {
 		want[t] = true
 	}
 	best, bestN := "", -1
 	for _, s := range splitSentences(p.Text) {
 		n := 0
-		for _, t := range terms(s) {
+		for _, t := range an.Terms(s) {
 			if want[t] {
 				n++
 			}
@@ -247,21 +272,21 @@ func shorten(s string, max int) string {
 
 // focusTerms returns the content terms of a focus ("the MEK" → mek), or its
 // plain words when it has no content words.
-func focusTerms(focus string) []string {
+func focusTerms(an *textan.Analyzer, focus string) []string {
 	if strings.TrimSpace(focus) == "" {
 		return nil
 	}
-	if t := terms(focus); len(t) > 0 {
+	if t := an.Terms(focus); len(t) > 0 {
 		return t
 	}
-	return words(focus)
+	return strings.Fields(strings.ToLower(focus))
 }
 
 // matchPassages returns the passages that contain at least one focus term.
-func matchPassages(ps []*knowledge.Passage, focus []string) []*knowledge.Passage {
+func matchPassages(an *textan.Analyzer, ps []*knowledge.Passage, focus []string) []*knowledge.Passage {
 	var out []*knowledge.Passage
 	for _, p := range ps {
-		if containsAny(terms(p.Text), focus) {
+		if containsAny(an.Terms(p.Text), focus) {
 			out = append(out, p)
 		}
 	}

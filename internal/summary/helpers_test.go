@@ -1,7 +1,6 @@
 package summary
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,27 +10,6 @@ import (
 
 	"storybot/internal/knowledge"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file (run go test -update and review the diff):\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
 
 var datePrefix = regexp.MustCompile(`^\s*date (\d{4}-\d{2}-\d{2}) `)
 

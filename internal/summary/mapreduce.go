@@ -5,9 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"storybot/internal/cite"
+	"storybot/internal/textan"
 	"strconv"
 	"strings"
 	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"storybot/internal/answer"
 	"storybot/internal/chat"
@@ -151,35 +155,18 @@ func pack[T any](r *runner, items []T, system, user string, maxTokens int, build
 }
 
 // parallel runs f for every index below n, at most limit at once, and
-// returns the first error (cancelling the others).
+// returns the first error (cancelling the ctx of the others), or ctx's
+// error when it ended first.
 func parallel(ctx context.Context, n, limit int, f func(ctx context.Context, i int) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	sem := make(chan struct{}, limit)
-	var wg sync.WaitGroup
-	var once sync.Once
-	var first error
-	for i := 0; i < n; i++ {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-			wg.Wait()
-			if first != nil {
-				return first
-			}
-			return ctx.Err()
-		}
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if err := f(ctx, i); err != nil {
-				once.Do(func() { first = err; cancel() })
-			}
-		}(i)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(limit)
+	for i := 0; i < n && gctx.Err() == nil; i++ {
+		g.Go(func() error { return f(gctx, i) })
 	}
-	wg.Wait()
-	return first
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return ctx.Err()
 }
 
 // outputTokens is the reply budget of the final summary of each length.
@@ -232,7 +219,7 @@ func (s *Summarizer) mapReduceWith(ctx context.Context, r *runner, passages []*k
 		if err != nil {
 			return res, err
 		}
-		return finish(out, func(n int) bool { return byN[n] != nil }, byN)
+		return finish(s.an, out, func(n int) bool { return byN[n] != nil }, byN)
 	}
 
 	// Map: split passages too long for one prompt, then batch.
@@ -320,7 +307,7 @@ func (s *Summarizer) mapReduceWith(ctx context.Context, r *runner, passages []*k
 		return res, err
 	}
 	in := citedIn(notes)
-	res, err = finish(out, func(n int) bool { return in[n] }, byN)
+	res, err = finish(s.an, out, func(n int) bool { return in[n] }, byN)
 	if warn.markers+warn.sentences > 0 {
 		s.log.Debug("summary: notes checked", "markers_removed", warn.markers, "sentences_dropped", warn.sentences)
 	}
@@ -328,7 +315,7 @@ func (s *Summarizer) mapReduceWith(ctx context.Context, r *runner, passages []*k
 }
 
 // finish checks the final text's citations and renumbers them.
-func finish(out string, allowed func(int) bool, byN map[int]*knowledge.Passage) (mrResult, error) {
+func finish(an *textan.Analyzer, out string, allowed func(int) bool, byN map[int]*knowledge.Passage) (mrResult, error) {
 	var res mrResult
 	kept, st := checkCited(parseCited(out), func(n int) bool { return allowed(n) && byN[n] != nil })
 	if st.markers > 0 {
@@ -337,14 +324,14 @@ func finish(out string, allowed func(int) bool, byN map[int]*knowledge.Passage) 
 	if st.sentences > 0 {
 		res.warnings = append(res.warnings, fmt.Sprintf("%d sentence(s) without a valid citation were removed.", st.sentences))
 	}
-	res.text, res.citations = renumber(kept, byN)
+	res.text, res.citations = renumber(an, kept, byN)
 	return res, nil
 }
 
 // neutralBrackets rewrites the document's own bracketed reference numbers
 // ("[10]") as "(10)", so the model cannot confuse them with the passage
 // numbers it cites.
-func neutralBrackets(s string) string { return markerRe.ReplaceAllString(s, "($1)") }
+func neutralBrackets(s string) string { return cite.Neutral(s) }
 
 func noteWords(tokens int) int { return tokens * 2 / 5 }
 
@@ -362,10 +349,8 @@ func nonEmpty(ss []string) []string {
 func citedIn(notes []string) map[int]bool {
 	in := map[int]bool{}
 	for _, n := range notes {
-		for _, m := range markerRe.FindAllStringSubmatch(n, -1) {
-			for _, x := range appendNums(nil, m[1]) {
-				in[x] = true
-			}
+		for _, x := range cite.All(n) {
+			in[x] = true
 		}
 	}
 	return in
@@ -490,7 +475,7 @@ func (s *Summarizer) rewriteEvents(ctx context.Context, evs []Event) (int, int, 
 			}
 			n, _ := strconv.Atoi(m[1])
 			if in[n] {
-				lines[n] = cleanSpaces(stripMarkers(m[2]))
+				lines[n] = cleanSpaces(cite.Strip(m[2]))
 			}
 		}
 		return nil

@@ -33,6 +33,7 @@ import (
 	"storybot/internal/answer"
 	"storybot/internal/chat"
 	"storybot/internal/knowledge"
+	"storybot/internal/textan"
 )
 
 // Source returns the current knowledge: a version that changes whenever the
@@ -92,6 +93,7 @@ type Options struct {
 type Summarizer struct {
 	opts Options
 	log  *slog.Logger
+	an   *textan.Analyzer // for matching sentences, quotes and focus terms
 
 	mu        sync.Mutex
 	version   string
@@ -128,7 +130,7 @@ func New(opts Options) *Summarizer {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Summarizer{opts: opts, log: log}
+	return &Summarizer{opts: opts, log: log, an: textan.English()}
 }
 
 // SummaryRequest asks for a summary.
@@ -136,6 +138,9 @@ type SummaryRequest struct {
 	Doc    string // a document's path or title (case-insensitive); "" for the whole folder
 	Length Length // "" means Medium
 	Focus  string // optional: summarise only what concerns this ("the MEK")
+	// GuildID and UserID say who asks (Discord's server and member), for
+	// the token budgets checked around the summarizer; it ignores them.
+	GuildID, UserID string
 }
 
 // Summary is a cited summary. Text carries inline markers [1]..[n] that
@@ -193,7 +198,7 @@ func (s *Summarizer) Summary(ctx context.Context, req SummaryRequest, onDelta fu
 	}
 	return s.share(ctx, version, key, func() (Summary, error) {
 		sum := Summary{Mode: answer.ModeExtractive, Scope: scope, Focus: focus, Length: length, Version: version, Citations: []answer.Citation{}, Warnings: []string{}}
-		items := sentencesOf(scopeDocs)
+		items := sentencesOf(s.an, scopeDocs)
 		if len(items) == 0 {
 			sum.Text = fmt.Sprintf("There is nothing to summarise in %s.", scope)
 			sum.NotCovered = true
@@ -201,8 +206,8 @@ func (s *Summarizer) Summary(ctx context.Context, req SummaryRequest, onDelta fu
 		}
 		passages := allPassages(scopeDocs)
 		if focus != "" {
-			ft := focusTerms(focus)
-			passages = matchPassages(passages, ft)
+			ft := focusTerms(s.an, focus)
+			passages = matchPassages(s.an, passages, ft)
 			items = matchSentences(items, passages, ft)
 			if len(items) == 0 {
 				sum.Text = fmt.Sprintf("Nothing in %s mentions “%s”, so there is no summary of it.", scope, focus)
@@ -230,7 +235,7 @@ func (s *Summarizer) Summary(ctx context.Context, req SummaryRequest, onDelta fu
 			}
 		}
 		if sum.Mode != answer.ModeLLM {
-			sum.Text, sum.Citations = extractive(items, length, focusTerms(focus))
+			sum.Text, sum.Citations = extractive(s.an, items, length, focusTerms(s.an, focus))
 		}
 		s.log.Debug("summary", "scope", scope, "length", length, "focus", focus, "mode", sum.Mode, "calls", sum.Calls, "citations", len(sum.Citations))
 		if !degraded {

@@ -12,6 +12,8 @@ import (
 
 	"storybot/internal/answer"
 	"storybot/internal/chat"
+	"storybot/internal/cite"
+	"storybot/internal/golden"
 	"storybot/internal/knowledge"
 )
 
@@ -47,8 +49,8 @@ func TestStorySummaryGolden(t *testing.T) {
 		if sum.Mode != answer.ModeExtractive || sum.Calls != 0 {
 			t.Errorf("%s: mode %s, %d calls; want extractive, 0", l, sum.Mode, sum.Calls)
 		}
-		golden(t, "story_summary_"+string(l)+".txt", FormatSummary(sum))
-		golden(t, "story_summary_"+string(l)+".json", jsonOf(t, summaryJSON(sum)))
+		golden.Check(t, filepath.Join("testdata", "story_summary_"+string(l)+".txt"), FormatSummary(sum))
+		golden.Check(t, filepath.Join("testdata", "story_summary_"+string(l)+".json"), jsonOf(t, summaryJSON(sum)))
 	}
 }
 
@@ -64,8 +66,8 @@ func assertAllCited(t *testing.T, text string, cites []answer.Citation) {
 		ns[c.N] = true
 	}
 	next := 1
-	for _, m := range markerRe.FindAllStringSubmatch(text, -1) {
-		for _, n := range appendNums(nil, m[1]) {
+	for _, n := range cite.All(text) {
+		{
 			if !ns[n] {
 				t.Errorf("marker [%d] names no citation", n)
 			}
@@ -178,7 +180,7 @@ func TestFocus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !none.NotCovered || len(none.Citations) != 0 || !strings.Contains(none.Text, "Moon landing") || markerRe.MatchString(none.Text) {
+	if !none.NotCovered || len(none.Citations) != 0 || !strings.Contains(none.Text, "Moon landing") || len(cite.Find(none.Text)) > 0 {
 		t.Errorf("a focus that matches nothing must say so without a summary: %+v", none)
 	}
 	if none.Citations == nil {
@@ -228,8 +230,8 @@ func TestStoryTimeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "story_timeline.txt", FormatTimeline(tl))
-	golden(t, "story_timeline.json", jsonOf(t, struct {
+	golden.Check(t, "testdata/story_timeline.txt", FormatTimeline(tl))
+	golden.Check(t, "testdata/story_timeline.json", jsonOf(t, struct {
 		Events []Event `json:"events"`
 	}{tl.Events}))
 
@@ -275,7 +277,7 @@ func TestTimelineWithoutDates(t *testing.T) {
 	if tl.Events == nil || len(tl.Events) != 0 || !strings.Contains(tl.Note, "No dated events") {
 		t.Errorf("want an empty timeline that says so, got %+v", tl)
 	}
-	golden(t, "nodates_timeline.txt", FormatTimeline(tl))
+	golden.Check(t, "testdata/nodates_timeline.txt", FormatTimeline(tl))
 }
 
 func TestTimelineUnresolvedDates(t *testing.T) {
@@ -297,8 +299,8 @@ func TestTimelineUnresolvedDates(t *testing.T) {
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("events = %v, want %v (resolved first, then by what is known)", got, want)
 	}
-	golden(t, "undated_timeline.txt", FormatTimeline(tl))
-	golden(t, "undated_timeline.json", jsonOf(t, struct {
+	golden.Check(t, "testdata/undated_timeline.txt", FormatTimeline(tl))
+	golden.Check(t, "testdata/undated_timeline.json", jsonOf(t, struct {
 		Events []Event `json:"events"`
 	}{tl.Events}))
 }
@@ -363,7 +365,7 @@ func TestModelSummaryCitationsChecked(t *testing.T) {
 	if !strings.Contains(streamed.String(), "The weather was fine") {
 		t.Errorf("final step not streamed: %q", streamed.String())
 	}
-	golden(t, "prompt_summary_direct.txt", renderRequest(m.requests()[0]))
+	golden.Check(t, "testdata/prompt_summary_direct.txt", renderRequest(m.requests()[0]))
 }
 
 func renderRequest(r chat.Request) string {
@@ -422,7 +424,7 @@ func TestModelTimeline(t *testing.T) {
 			t.Errorf("event %d: line not rewritten: %q", i, e.Text)
 		}
 	}
-	golden(t, "prompt_timeline.txt", renderRequest(m.requests()[0]))
+	golden.Check(t, "testdata/prompt_timeline.txt", renderRequest(m.requests()[0]))
 }
 
 // xquadDocs loads ../shared/eval/xquad_en/docs, or skips.

@@ -12,6 +12,7 @@ import (
 	"storybot/internal/answer"
 	"storybot/internal/chat"
 	"storybot/internal/knowledge"
+	"storybot/internal/textan"
 )
 
 // TimelineRequest asks for a timeline.
@@ -20,6 +21,9 @@ type TimelineRequest struct {
 	// Max, when above 0, keeps at most this many events (see selectEvents):
 	// a chat message cannot show a folder's thousands. 0 keeps them all.
 	Max int
+	// GuildID and UserID say who asks (Discord's server and member), for
+	// the token budgets checked around the summarizer; it ignores them.
+	GuildID, UserID string
 }
 
 // Event is one dated line of a timeline.
@@ -34,6 +38,7 @@ type Event struct {
 	order int
 	p     *knowledge.Passage
 	src   string // the whole sentence, for the model
+	span  [2]int // the sentence's byte offsets in p.Text, for its citation
 }
 
 // Timeline is the dated events of a scope in chronological order.
@@ -96,7 +101,7 @@ func (s *Summarizer) Timeline(ctx context.Context, req TimelineRequest) (Timelin
 			tl.Mode = answer.ModeLLM
 		}
 	}
-	numberEvents(tl.Events)
+	numberEvents(s.an, tl.Events)
 	if !degraded {
 		s.mu.Lock()
 		s.checkVersion(version)
@@ -116,10 +121,10 @@ func cloneTimeline(t Timeline) Timeline {
 
 // numberEvents gives each event's passage a citation, numbered by first use
 // in timeline order.
-func numberEvents(evs []Event) {
-	var c citer
+func numberEvents(an *textan.Analyzer, evs []Event) {
+	c := citer{an: an}
 	for i := range evs {
-		n := c.cite(evs[i].p, evs[i].src)
+		n := c.citeSpan(evs[i].p, evs[i].span, evs[i].src)
 		evs[i].Citations = []answer.Citation{c.cites[n-1]}
 	}
 }
@@ -134,7 +139,8 @@ func extractEvents(docs []*knowledge.Document) []Event {
 		ref, _ := parseISODate(d.Date)
 		for i := range d.Passages {
 			p := &d.Passages[i]
-			for _, s := range splitSentences(p.Text) {
+			for _, sp := range sentenceSpans(p.Text) {
+				s := sp.text
 				if len(strings.Fields(s)) < 3 {
 					continue
 				}
@@ -144,7 +150,7 @@ func extractEvents(docs []*knowledge.Document) []Event {
 						continue
 					}
 					seen[k] = true
-					e.p, e.src, e.order = p, s, order
+					e.p, e.src, e.span, e.order = p, s, [2]int{sp.start, sp.end}, order
 					order++
 					evs = append(evs, e)
 				}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"storybot/internal/golden"
 	"storybot/internal/knowledge"
 )
 
@@ -70,7 +71,7 @@ func TestTimelineMaxSpreadsTheDatedEvents(t *testing.T) {
 	if got := strings.Join(dates, ","); got != want {
 		t.Errorf("kept %s\nwant %s", got, want)
 	}
-	golden(t, "council_timeline_max10.txt", FormatTimeline(tl))
+	golden.Check(t, "testdata/council_timeline_max10.txt", FormatTimeline(tl))
 
 	for _, n := range []int{0, -1, 43, 100} {
 		got, _ := s.Timeline(context.Background(), TimelineRequest{Max: n})

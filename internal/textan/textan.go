@@ -47,11 +47,17 @@ type Analyzer struct {
 // it without limit.
 const maxCache = 1 << 20
 
+// Version changes whenever English gives other terms for the same text, so
+// that an index saved by an older version is rebuilt instead of served.
+// 2: irregular verbs at their base form (Irregular).
+const Version = 2
+
 // English returns the analyzer storybot indexes with: lower-case and
-// diacritic folding, possessives removed, English stop words dropped and
-// Snowball stemming.
+// diacritic folding, possessives removed, English stop words dropped,
+// irregular verbs and a few derived nouns at their base form ("went" → "go",
+// "deaths" → "die") and Snowball stemming.
 func English() *Analyzer {
-	return New(Greek, Possessive, Ordinal, StopWords, Stem)
+	return New(Greek, Possessive, Ordinal, StopWords, Irregular(), Stem)
 }
 
 // New returns an analyzer that folds case and diacritics and then applies the

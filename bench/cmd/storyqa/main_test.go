@@ -1,0 +1,30 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestRunSmallSet(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"--set", "../../../internal/cli/testdata/stories"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"2 stories, each alone; 9 questions (7 explicit)", "| passage hit @1 / @3 / @5 / @10 |", "| top 3 BM25 sentences contain the answer (explicit) |"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestRunMissingSet(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"--shared", t.TempDir()}, &out); err == nil {
+		t.Fatal("a folder without eval/fairytaleqa gave no error")
+	}
+	if out.Len() != 0 {
+		t.Errorf("printed %q before failing", out.String())
+	}
+}

@@ -1,0 +1,147 @@
+package answer_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"storybot/internal/answer"
+	"storybot/internal/chat"
+)
+
+// condenseCalls counts the model calls that rendered the condense prompt.
+func condenseCalls(m *fakeModel) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for _, r := range m.calls {
+		if strings.Contains(r.Messages[0].Content, "<<<FOLLOW-UP>>>") {
+			n++
+		}
+	}
+	return n
+}
+
+// storyHistory is a conversation about the cyberattack.
+var storyHistory = []chat.Message{
+	{Role: chat.RoleUser, Content: "Who helped Albania recover from the attack?"},
+	{Role: chat.RoleAssistant, Content: "The US and private sector representatives helped [1]."},
+}
+
+// TestStandaloneQuestionWithHistoryIsNotCondensed: with a conversation
+// behind it, a question that names its topic is searched as it is, with no
+// condense call to the model and no terms of the earlier question mixed in
+// offline; a follow-up still is condensed.
+func TestStandaloneQuestionWithHistoryIsNotCondensed(t *testing.T) {
+	for _, online := range []bool{false, true} {
+		m := replying("The MEK is an exiled opposition group [1].")
+		opts := answer.Options{Retriever: &fakeRetriever{search: story(t).Search}}
+		if online {
+			opts.Model = m
+		}
+		ret := opts.Retriever.(*fakeRetriever)
+		p := answer.New(opts)
+		for _, q := range []string{"What is the MEK?", "When did the MEK arrive in Albania?"} {
+			if _, err := p.Ask(context.Background(), answer.Request{Question: q, History: storyHistory}, nil); err != nil {
+				t.Fatal(err)
+			}
+			if got := ret.qs[len(ret.qs)-1]; got != q {
+				t.Errorf("online %v: %q searched as %q", online, q, got)
+			}
+		}
+		if n := condenseCalls(m); n != 0 {
+			t.Errorf("online %v: %d condense calls for standalone questions", online, n)
+		}
+		if _, err := p.Ask(context.Background(), answer.Request{Question: "and who was behind it?", History: storyHistory}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if online && condenseCalls(m) != 1 {
+			t.Errorf("the follow-up was not condensed by the model: %d calls", condenseCalls(m))
+		}
+		if got := ret.qs[len(ret.qs)-1]; !online && !strings.Contains(got, "Albania") {
+			t.Errorf("offline follow-up searched as %q", got)
+		}
+	}
+}
+
+// TestShortFollowUpTakesTheEarlierTopic: "How many died?" after a question
+// about the 1981 protests is searched with them, offline.
+func TestShortFollowUpTakesTheEarlierTopic(t *testing.T) {
+	ret := &fakeRetriever{search: story(t).Search}
+	p := answer.New(answer.Options{Retriever: ret})
+	hist := []chat.Message{
+		{Role: chat.RoleUser, Content: "What happened in the 1981 protests?"},
+		{Role: chat.RoleAssistant, Content: "…"},
+		{Role: chat.RoleUser, Content: "thanks!"}, // small talk is passed over
+		{Role: chat.RoleAssistant, Content: "You're welcome!"},
+	}
+	if _, err := p.Ask(context.Background(), answer.Request{Question: "How many died?", History: hist}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if q := ret.qs[0]; !strings.Contains(q, "1981") || !strings.Contains(q, "protests") {
+		t.Errorf("searched %q", q)
+	}
+}
+
+// TestSmallTalk: greetings and thanks get a one-line reply saying what the
+// bot can do, with no retrieval, no model call, no citations, not refused.
+func TestSmallTalk(t *testing.T) {
+	m := replying("x [1]")
+	ret := &fakeRetriever{search: story(t).Search}
+	p := answer.New(answer.Options{Retriever: ret, Model: m, About: func() string { return "“Albania cuts ties with Iran”" }})
+	for _, q := range []string{"hi", "Hello!", "hey there", "thanks!", "thank you", "thx", "ok", "cool", "bye", "good morning", "👍", "<@123> thanks"} {
+		a, err := p.Ask(context.Background(), answer.Request{Question: q, History: storyHistory}, nil)
+		if err != nil {
+			t.Fatalf("%q: %v", q, err)
+		}
+		if !a.SmallTalk || a.Refused || len(a.Citations) != 0 || a.Citations == nil || a.Warnings == nil ||
+			!strings.Contains(a.Text, "“Albania cuts ties with Iran”") || strings.Contains(a.Text, "\n") {
+			t.Errorf("%q: %+v", q, a)
+		}
+	}
+	if m.n() != 0 || len(ret.qs) != 0 {
+		t.Errorf("%d model calls, searched %q", m.n(), ret.qs)
+	}
+	a, err := answer.New(answer.Options{Retriever: ret}).Ask(context.Background(), answer.Request{Question: "hi"}, nil)
+	if err != nil || !strings.HasPrefix(a.Text, "Hi! Ask me anything about the documents") {
+		t.Errorf("without About: %q, %v", a.Text, err)
+	}
+}
+
+// TestEmojiOnlyQuestion: a question of emoji (other than a thumbs-up and the
+// like) or punctuation only gets a clear message.
+func TestEmojiOnlyQuestion(t *testing.T) {
+	p := answer.New(answer.Options{Retriever: story(t)})
+	for _, q := range []string{"🤔", "🔥🔥🔥", "???", "<@123> 🤔"} {
+		_, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
+		var um interface{ UserMessage() string }
+		if !errors.As(err, &um) || !strings.Contains(um.UserMessage(), "in words") {
+			t.Errorf("%q: err = %v, want a UserError asking for words", q, err)
+		}
+	}
+}
+
+// TestNonEnglishOffline: offline, a question in another language is told
+// that offline answers understand English, without retrieval; with a model
+// it is answered.
+func TestNonEnglishOffline(t *testing.T) {
+	ret := &fakeRetriever{search: story(t).Search}
+	qs := []string{"¿Por qué Albania rompió relaciones con Irán?", "Warum hat Albanien die Beziehungen zum Iran abgebrochen?", "Pourquoi l'Albanie a-t-elle rompu ses relations avec l'Iran ?"}
+	for _, q := range qs {
+		a, err := answer.New(answer.Options{Retriever: ret}).Ask(context.Background(), answer.Request{Question: q}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Text != answer.MsgOfflineEnglish || !a.Refused || len(a.Citations) != 0 {
+			t.Errorf("%q: %+v", q, a)
+		}
+	}
+	if len(ret.qs) != 0 {
+		t.Errorf("searched %q offline", ret.qs)
+	}
+	m := replying("Albania rompió relaciones por el ciberataque [1].")
+	if a, err := answer.New(answer.Options{Retriever: ret, Model: m, MinCoverage: -1}).Ask(context.Background(), answer.Request{Question: qs[0]}, nil); err != nil || a.Text == answer.MsgOfflineEnglish || m.n() != 1 {
+		t.Errorf("with a model: %+v, %v, %d calls", a, err, m.n())
+	}
+}

@@ -1,0 +1,192 @@
+package answer
+
+import (
+	"math"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"storybot/internal/textan"
+)
+
+// qtype is what a question asks for, recognised from its words.
+type qtype int
+
+const (
+	qOther    qtype = iota
+	qWho            // a person or group
+	qWhen           // a date or time
+	qHowMany        // a number
+	qWhere          // a place
+	qWhy            // a cause
+	qFeel           // a feeling: "how did the queen feel"
+	qOutcome        // what happened (after), what did X do
+	qDefine         // what does X stand for / mean
+	qDescribe       // how did X describe / call Y
+)
+
+// questionType returns what q asks for.
+func questionType(q string) qtype {
+	lq := strings.ToLower(strings.TrimSpace(q))
+	has := func(subs ...string) bool {
+		for _, s := range subs {
+			if strings.Contains(lq, s) {
+				return true
+			}
+		}
+		return false
+	}
+	starts := func(prefixes ...string) bool {
+		for _, s := range prefixes {
+			if strings.HasPrefix(lq, s) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("stand for", "acronym", "abbreviation") || (starts("what does") && strings.HasSuffix(strings.TrimRight(lq, "?. "), " mean")):
+		return qDefine
+	case starts("what is ", "what are ", "what's ") && len(strings.Fields(lq)) <= 5:
+		return qDefine
+	case has(" feel", "feeling", "emotion", " felt", "mood"):
+		return qFeel
+	case has("describe", " call ", " dub", "characteri", " label"):
+		return qDescribe
+	case has("how many", "how much", "what percentage", "how long", "how old", "what number"):
+		return qHowMany
+	case starts("when") || has("what year", "what date", "which year", "what day", "what time", "what century", "what season"):
+		return qWhen
+	case starts("who", "whom", "whose") || has(" who ", "which person", "what person", "which character", "what was the name", "what is the name"):
+		return qWho
+	case starts("where") || has(" where ", "what city", "what country", "what place", "which place"):
+		return qWhere
+	case starts("why") || has(" why ", "what caused", "what made", "for what reason", "what was the reason", "what is the reason"):
+		return qWhy
+	case has("what happened", "what will happen", "what happens", "what would happen", "what did", "what does", "what do", "what will", "what would", "how did", "how does", "how do", "how will"):
+		return qOutcome
+	}
+	return qOther
+}
+
+var (
+	numberRe   = regexp.MustCompile(`\b\d[\d,.]*\b|\b(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half|several|many|few)\b`)
+	dateRe     = regexp.MustCompile(`\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b\d{4}-\d{2}-\d{2}\b|\b(?i:century|morning|evening|night|midnight|noon|dawn|sunrise|sunset|spring|summer|autumn|winter|yesterday|tomorrow|o'clock|hours?|days?|weeks?|months?|years?|ago|until|till|after|before|when|once|while|as soon as)\b`)
+	whyRe      = regexp.MustCompile(`(?i)\b(because|due to|prompt\w*|reasons?|caused?|led to|result|in response|so that|in order|therefore|for fear|so as to|that was why|that is why|for he|for she|for they|for it|for this)\b`)
+	weakWhyRe  = regexp.MustCompile(`(?i)\b(since|wanted|wished|hoped|thought|thinking|meant)\b`)
+	fullDateRe = regexp.MustCompile(`\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2}\b|\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|\b\d{4}-\d{2}-\d{2}\b`)
+	defineRe   = regexp.MustCompile(`\([A-Z][A-Za-z]{1,9}\)|\b(?:also known as|known by|stands for|short for|refers to|is called|abbreviated)\b`)
+	describeRe = regexp.MustCompile(`[“"][^”"]{3,60}[”"]|\b(?:dubbed|called|described (?:it )?as|termed|labell?ed|branded)\b`)
+	placeRe    = regexp.MustCompile(`\b(?:in|at|near|from|to|into|under|over|on|inside|behind|beside|across|through)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?(?:\p{Lu}\p{L}+|(?i:forest|woods?|castle|palace|house|hut|cottage|village|town|city|sea|river|stream|lake|pond|pool|well|mountains?|hills?|valley|garden|field|meadow|cave|island|tower|church|kingdom|country|land|shore|beach|road|path|room|kitchen|cellar|stable|barn|court|hall|camp|port|capital|home|world|sky|heaven|earth|ground|water|ship|boat|bed|door|window|gate|bridge|market|inn|mill|farm|tree|bush|nest|hole|den)\b)`)
+	feelRe     = regexp.MustCompile(`(?i)\b(?:happ(?:y|ier|iness|ily)|glad|gladly|sad|sadly|sadness|sorrow\w*|angry|angrily|anger|furious|fury|rage|afraid|fear\w*|frighten\w*|terrif\w*|scared|joy\w*|delight\w*|pleased|pleasure|surpris\w*|astonish\w*|amaz\w*|ashamed|shame|proud|pride|jealous\w*|envious|envy|lonely|worried|worry|anxious|anxiety|grateful|thankful|miserable|unhappy|grief|griev\w*|merry|cheerful|wept|weep\w*|cried|cry\w*|tears|laugh\w*|smil\w*|love[ds]?|hate[ds]?|content\w*|curious|sorry|distress\w*|vexed|annoyed|disappoint\w*|excit\w*|horrif\w*|embarrass\w*|nervous|uneasy|relieved|relief|hope\w*|despair\w*|eager\w*|displeased|upset|shock\w*|troubled|comfort\w*|peaceful|calm|lonel\w*|gloomy|mournful|bitter\w*|heavy heart|in high spirits|rejoic\w*|triumph\w*|satisf\w*|indignant|indignation|offended|alarm\w*|dread\w*|panic\w*|longing|homesick|sulk\w*|weary|tired|bored)\b`)
+	personRe   = regexp.MustCompile(`(?i)\b(?:king|queen|prince|princess|emperor|empress|lord|lady|knight|soldier|man|men|woman|women|boy|girl|child|children|baby|father|mother|son|daughter|brother|sister|wife|husband|uncle|aunt|grandmother|grandfather|old|giant|witch|wizard|fairy|fairies|dwarf|dwarfs|elf|troll|goblin|servant|maid|peasant|farmer|shepherd|fisherman|merchant|tailor|miller|hunter|huntsman|cook|priest|people|folk|friend|stranger|neighbour|neighbor|wolf|fox|bear|bird|cat|dog|horse|mouse|frog|hare|rabbit|duck|goose|hen|cock|lion|crow|raven|owl|pig|goat|sheep|cow|ox)s?\b`)
+)
+
+// cue is 1 when the sentence holds the kind of thing the question asks for
+// (a name for who, a date for when, a number for how many, a place for
+// where, a reason for why, a feeling for how-did-X-feel) that is not
+// already in the question; 0.5 for a weaker sign; else 0.
+func (p *Pipeline) cue(q questionTerms, s string) float64 {
+	if q.qt == qHowMany {
+		return p.countCue(q, s)
+	}
+	return cue(q.qt, s, q.words)
+}
+
+// countCue is the cue of a how-many question: 1 for a number the question
+// does not hold that counts one of its words ("How many people died?":
+// "50 deaths"), 0.5 for any other such number.
+func (p *Pipeline) countCue(q questionTerms, s string) float64 {
+	var toks []textan.Token
+	textan.Tokenize(s, func(t textan.Token) { toks = append(toks, t) })
+	best := 0.0
+	for i, t := range toks {
+		if !numberRe.MatchString(t.Text) || numberRe.FindString(t.Text) != t.Text || q.words[strings.ToLower(t.Text)] {
+			continue
+		}
+		best = 0.5
+		for _, n := range toks[i+1 : min(i+3, len(toks))] {
+			if _, ok := q.prior[p.an.Term(n.Text)]; ok && !numberRe.MatchString(n.Text) {
+				return 1
+			}
+		}
+	}
+	return best
+}
+
+// cue is Pipeline.cue for every question type but how many.
+func cue(qt qtype, s string, qwords map[string]bool) float64 {
+	fresh := func(matches []string) bool {
+		for _, m := range matches {
+			if !qwords[strings.ToLower(strings.Trim(m, " ,."))] {
+				return true
+			}
+		}
+		return false
+	}
+	switch qt {
+	case qHowMany:
+		if fresh(numberRe.FindAllString(s, -1)) {
+			return 1
+		}
+	case qWhen:
+		if fresh(fullDateRe.FindAllString(s, -1)) {
+			return 1
+		}
+		if fresh(dateRe.FindAllString(s, -1)) {
+			return 0.5
+		}
+	case qDefine:
+		if defineRe.MatchString(s) {
+			return 1
+		}
+	case qDescribe:
+		if describeRe.MatchString(s) {
+			return 1
+		}
+	case qWho:
+		if namesSomeone(s, qwords) {
+			return 1
+		}
+		if fresh(personRe.FindAllString(s, -1)) {
+			return 0.5
+		}
+	case qWhere:
+		for _, m := range placeRe.FindAllString(s, -1) {
+			f := strings.Fields(m)
+			if !qwords[strings.ToLower(f[len(f)-1])] {
+				return 1
+			}
+		}
+	case qWhy:
+		if whyRe.MatchString(s) {
+			return 1
+		}
+		if weakWhyRe.MatchString(s) {
+			return 0.5
+		}
+	case qFeel:
+		if fresh(feelRe.FindAllString(s, -1)) {
+			return 1
+		}
+	}
+	return 0
+}
+
+// namesSomeone reports whether s has a capitalised word, not its first,
+// that the question does not have.
+func namesSomeone(s string, qwords map[string]bool) bool {
+	first := true
+	found := false
+	textan.Tokenize(s, func(t textan.Token) {
+		r, _ := utf8.DecodeRuneInString(t.Text)
+		if !first && unicode.IsUpper(r) && t.Text != "I" && !qwords[strings.ToLower(t.Text)] {
+			found = true
+		}
+		first = false
+	})
+	return found
+}
+
+func logf(x float64) float64 { return math.Log(x) }

@@ -1,0 +1,184 @@
+package answer
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// Kinds of small talk (smallTalkKind).
+const (
+	talkGreeting = "greeting"
+	talkThanks   = "thanks"
+	talkAck      = "ack"
+	talkBye      = "bye"
+)
+
+// smallTalkPhrases maps each phrase, in lower case, that makes up small
+// talk to its kind.
+var smallTalkPhrases = phrasesByKind(map[string]string{
+	talkGreeting: `hi|hello|hey|heya|hiya|howdy|yo|greetings|good morning|good afternoon|good evening|good day|morning|
+		what's up|whats up|sup|how are you|how are you doing|how's it going|hows it going|nice to meet you`,
+	talkThanks: `thanks|thank you|thank u|thx|tnx|ty|tysm|many thanks|cheers|much appreciated|appreciated|
+		thank you very much|great thanks`,
+	talkAck: `ok|okay|k|kk|cool|nice|great|awesome|perfect|got it|i see|alright|all right|sounds good|good|fine|wow|
+		interesting|makes sense|good to know|understood|noted|yes|yeah|yep|sure|lol|haha`,
+	talkBye: `bye|goodbye|good bye|bye bye|see you|see ya|see you later|cya|good night|later|farewell|ciao`,
+})
+
+// phrasesByKind turns lists of "|"-separated phrases by kind into a map
+// from phrase to kind.
+func phrasesByKind(lists map[string]string) map[string]string {
+	m := map[string]string{}
+	for kind, list := range lists {
+		for _, ph := range strings.Split(list, "|") {
+			m[strings.Join(strings.Fields(ph), " ")] = kind
+		}
+	}
+	return m
+}
+
+// smallTalkFillers may stand anywhere in small talk without changing it
+// ("thanks a lot", "hi there", "hello bot").
+var smallTalkFillers = setOf("bot storybot there everyone all so much very a lot again guys folks friend mate buddy oh ah well")
+
+// smallTalkEmoji are the emoji that alone are small talk, by kind; any
+// other question without words is refused with msgNoWords.
+var smallTalkEmoji = map[rune]string{
+	'👋': talkGreeting, '🙏': talkThanks, '❤': talkThanks, '💙': talkThanks, '🙌': talkThanks,
+	'👍': talkAck, '👌': talkAck, '😊': talkAck, '🙂': talkAck, '😀': talkAck, '😄': talkAck, '🎉': talkAck, '✅': talkAck,
+}
+
+// maxPhraseWords is the length of the longest phrase of smallTalkPhrases.
+const maxPhraseWords = 4
+
+// smallTalkKind reports what kind of small talk q is (talkGreeting,
+// talkThanks, talkAck, talkBye), or "" when q is not small talk: it must be
+// made only of small-talk phrases, fillers, punctuation and emoticons, or
+// only of the emoji of smallTalkEmoji. "ok, thanks!" is thanks; "Hi, why did
+// Albania cut ties with Iran?" is a question.
+func smallTalkKind(q string) string {
+	if !hasWords(q) {
+		return emojiTalk(q)
+	}
+	words := strings.Fields(strings.Map(func(r rune) rune {
+		switch {
+		case r == '’':
+			return '\''
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'':
+			return unicode.ToLower(r)
+		}
+		return ' '
+	}, q))
+	kind := ""
+	for i := 0; i < len(words); {
+		if smallTalkFillers[words[i]] {
+			i++
+			continue
+		}
+		n, k := longestPhrase(words[i:])
+		if n == 0 {
+			return ""
+		}
+		if kind == "" || k != talkAck { // "ok thanks" is thanks, "thanks, ok" too
+			kind = k
+		}
+		i += n
+	}
+	return kind
+}
+
+// longestPhrase returns the number of words of the longest small-talk
+// phrase that words starts with, and its kind; 0 when there is none.
+func longestPhrase(words []string) (n int, kind string) {
+	for n = min(len(words), maxPhraseWords); n > 0; n-- {
+		if k := smallTalkPhrases[strings.Join(words[:n], " ")]; k != "" {
+			return n, k
+		}
+	}
+	return 0, ""
+}
+
+// emojiTalk is the kind of small talk of q, which has no words: the kind
+// of its emoji of smallTalkEmoji when it has nothing else but spaces,
+// punctuation and emoji modifiers, else "".
+func emojiTalk(q string) string {
+	kind := ""
+	for _, r := range q {
+		switch k := smallTalkEmoji[r]; {
+		case k != "":
+			kind = k
+		case unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.Is(unicode.Mn, r) || r == '\u200d' ||
+			r >= 0xFE00 && r <= 0xFE0F || r >= 0x1F3FB && r <= 0x1F3FF: // variation selectors, skin tones
+		default:
+			return ""
+		}
+	}
+	return kind
+}
+
+// hasWords reports whether q holds a letter or a digit.
+func hasWords(q string) bool {
+	return strings.IndexFunc(q, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
+}
+
+// smallTalkReply is the one-line answer to small talk of kind, saying what
+// the bot can do; about names what the knowledge is about.
+func smallTalkReply(kind, about string) string {
+	switch kind {
+	case talkGreeting:
+		return fmt.Sprintf("Hi! Ask me anything about %s; every answer cites its sources. Try /help for the commands.", about)
+	case talkThanks:
+		return fmt.Sprintf("You're welcome! Ask me anything else about %s; every answer cites its sources.", about)
+	case talkBye:
+		return fmt.Sprintf("Bye! Come back with any question about %s; every answer cites its sources.", about)
+	}
+	return fmt.Sprintf("Sure. Ask me anything about %s; every answer cites its sources.", about)
+}
+
+// defaultAbout names the knowledge in small-talk replies when
+// Options.About is nil or says nothing.
+const defaultAbout = "the documents in my knowledge folder"
+
+// about names what the knowledge is about, for small-talk replies.
+func (p *Pipeline) about() string {
+	if p.opts.About != nil {
+		if s := strings.TrimSpace(p.opts.About()); s != "" {
+			return s
+		}
+	}
+	return defaultAbout
+}
+
+// Messages of shortcut.
+const (
+	msgNoWords        = "Please type your question in words, for example: Why did Albania cut ties with Iran?"
+	MsgOfflineEnglish = "Without a language model I understand questions in English only: please ask in English. (For answers in other languages, the bot's operator can connect a language model: OPENAI_API_KEY, or OPENAI_BASE_URL for a local server.)"
+)
+
+// shortcut answers what needs no retrieval: small talk gets a one-line
+// reply (SmallTalk set, no citations), and, with no model, a question that
+// is clearly not in English gets MsgOfflineEnglish (Refused set). ok is
+// false for a question to answer the usual way. err is a *UserError for a
+// question without words (only emoji other than smallTalkEmoji's, or only
+// punctuation).
+func (p *Pipeline) shortcut(q string) (a Answer, ok bool, err error) {
+	kind := smallTalkKind(q)
+	if kind == "" && !hasWords(q) {
+		return Answer{}, false, &UserError{Msg: msgNoWords}
+	}
+	a = Answer{Mode: ModeExtractive}
+	if p.opts.Model != nil {
+		a.Mode = ModeLLM
+	}
+	switch {
+	case kind != "":
+		a.Text, a.SmallTalk = smallTalkReply(kind, p.about()), true
+	case p.opts.Model == nil && notEnglish(q):
+		a.Text, a.Refused = MsgOfflineEnglish, true
+	default:
+		return Answer{}, false, nil
+	}
+	p.finish(&a, q)
+	return a, true, nil
+}

@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"storybot/internal/golden"
+)
+
+// consoleSession runs the console offline over the story with lines as
+// input and returns what it printed (see logPathsHidden), what it logged
+// on stderr, and the data folder.
+func consoleSession(t *testing.T, lines ...string) (out, stderr, ddir string) {
+	t.Helper()
+	var o, errb bytes.Buffer
+	ddir = t.TempDir()
+	args := []string{"--env-file", "/nonexistent", "--knowledge", askStory, "--data", ddir, "console"}
+	env := map[string]string{"WATCH_KNOWLEDGE": "false", "LOG_LEVEL": "debug"}
+	if err := run(context.Background(), args, &linesReader{lines: lines}, &o, &errb, func(k string) string { return env[k] }); err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	return logPathsHidden(o.String()), errb.String(), ddir
+}
+
+// logPathsHidden writes the console's log file as DATA/storybot.log in
+// its greeting.
+func logPathsHidden(out string) string {
+	return regexp.MustCompile(`(?m)^Log: .*storybot\.log `).ReplaceAllString(out, "Log: DATA/storybot.log ")
+}
+
+// TestConsoleConversation: "hi" gets a friendly line, a question its cited
+// answer, "What is the MEK?" after it is asked on its own, a follow-up takes
+// the conversation, "thanks" a friendly line; an emoji-only question and a
+// Spanish question (offline) get clear messages. INFO logs go to
+// DATA_DIR/storybot.log (here at LOG_LEVEL=debug), not to the screen, and
+// the greeting says where.
+func TestConsoleConversation(t *testing.T) {
+	got, stderr, ddir := consoleSession(t, "hi", "Who helped Albania recover from the attack?", "What is the MEK?",
+		"and how many members does it have?", "thanks!", "🤔", "¿Por qué Albania rompió relaciones con Irán?")
+	golden.Check(t, "testdata/ask/console_conversation.golden", got)
+	if strings.Contains(got, "Sources:\n") && strings.Contains(got[:strings.Index(got, "» Who")], "Sources:") {
+		t.Error("the greeting reply lists sources")
+	}
+	if strings.Contains(stderr, "level=INFO") || strings.Contains(stderr, "level=DEBUG") {
+		t.Errorf("INFO logs on the screen:\n%s", stderr)
+	}
+	log, err := os.ReadFile(filepath.Join(ddir, consoleLogName))
+	if err != nil || !strings.Contains(string(log), "level=DEBUG") {
+		t.Errorf("log file: %v\n%s", err, log)
+	}
+}
+
+// A warning logged while the prompt waits starts on a line of its own on a
+// terminal, and goes through the line editor while a line is typed.
+func TestScreenLogLineOnItsOwnLine(t *testing.T) {
+	var out, errw bytes.Buffer
+	scr := &screen{out: &out, errw: &errw, tty: true}
+	scr.Write([]byte("\n» "))
+	scr.logWriter().Write([]byte("level=WARN msg=x\n"))
+	if out.String() != "\n» \n" || errw.String() != "level=WARN msg=x\n" {
+		t.Errorf("out %q, err %q", out.String(), errw.String())
+	}
+	scr.Write([]byte("answer\n"))
+	scr.logWriter().Write([]byte("level=WARN msg=y\n"))
+	if out.String() != "\n» \nanswer\n" {
+		t.Errorf("a newline added after a whole line: %q", out.String())
+	}
+}

@@ -1,0 +1,141 @@
+package textan
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// sentenceCase is text and the sentences it must give, each as
+// "text|line-endline" (0-based lines).
+type sentenceCase struct {
+	name string
+	text string
+	want []string
+}
+
+func TestSentences(t *testing.T) {
+	cases := []sentenceCase{
+		{"hard-wrapped", "Once upon a time there was a queen\nwho was so beautiful that no one was like\nher in the world. She lived in a castle.\n",
+			[]string{"Once upon a time there was a queen who was so beautiful that no one was like her in the world.|0-2", "She lived in a castle.|2-2"}},
+		{"blank lines end paragraphs", "First line\n\n\nSecond one. Third.", []string{"First line|0-0", "Second one.|3-3", "Third.|3-3"}},
+		{"empty paragraphs", "\n\n   \n\t\n", nil},
+		{"windows line endings", "One sentence\r\nover two lines. Another.\r\n\r\nNext para.\r\n",
+			[]string{"One sentence over two lines.|0-1", "Another.|1-1", "Next para.|3-3"}},
+		{"titles and numbers", "Mr. Smith met Dr. Jones at St. Paul's. He lives at No. 5 Main Street. She said no. Then left.",
+			[]string{"Mr. Smith met Dr. Jones at St. Paul's.|0-0", "He lives at No. 5 Main Street.|0-0", "She said no.|0-0", "Then left.|0-0"}},
+		{"initials", "J. R. R. Tolkien wrote it. The U.S. Army came.", []string{"J. R. R. Tolkien wrote it.|0-0", "The U.S. Army came.|0-0"}},
+		{"ellipsis", "He waited... Then he left. Nothing happened…\nAnd then?", []string{"He waited...|0-0", "Then he left.|0-0", "Nothing happened…|0-0", "And then?|1-1"}},
+		{"quote ends sentence", "'You shall marry the queen.' So messengers\nwere sent. 'Who is there?' asked the king.",
+			[]string{"'You shall marry the queen.'|0-0", "So messengers were sent.|0-1", "'Who is there?' asked the king.|1-1"}},
+		{"hyphenated at line end", "The govern-\nment decided. A well-\nKnown man.", []string{"The government decided.|0-1", "A well- Known man.|1-2"}},
+		{"dash at line end", "He ran--\nand ran. Then—\nstopped.", []string{"He ran--and ran.|0-1", "Then—stopped.|1-2"}},
+		{"list items", "Things to bring\n- a lamp\n- a rope\n1. first\n2) second", []string{"Things to bring|0-0", "- a lamp|1-1", "- a rope|2-2", "1. first|3-3", "2) second|4-4"}},
+		{"indented lines", "   Indented text\n      goes on here.  \n", []string{"Indented text goes on here.|0-1"}},
+		{"news", "Mr. Rama spoke on Sept. 7 about the U.S. statement. It was “reckless.” Then J. Smith left!\nNew line here? Yes 3.5 percent.",
+			[]string{"Mr. Rama spoke on Sept. 7 about the U.S. statement.|0-0", "It was “reckless.”|0-0", "Then J. Smith left!|0-0", "New line here?|1-1", "Yes 3.5 percent.|1-1"}},
+		{"lower case after stop", "It cost 3.5 dollars, e.g. a lot. Really.", []string{"It cost 3.5 dollars, e.g. a lot.|0-0", "Really.|0-0"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := Sentences(c.text)
+			var gs []string
+			for _, s := range got {
+				gs = append(gs, s.Text+"|"+strconv.Itoa(s.Line)+"-"+strconv.Itoa(s.EndLine))
+				checkSpan(t, c.text, s)
+			}
+			if strings.Join(gs, "\n") != strings.Join(c.want, "\n") {
+				t.Errorf("Sentences(%q)\n got: %q\nwant: %q", c.text, gs, c.want)
+			}
+		})
+	}
+}
+
+// checkSpan checks that s.Text is what text[s.Start:s.End] says on one line.
+func checkSpan(t *testing.T, text string, s Sentence) {
+	t.Helper()
+	if s.Start < 0 || s.End > len(text) || s.Start >= s.End {
+		t.Fatalf("span %d-%d out of %d bytes", s.Start, s.End, len(text))
+	}
+	raw := text[s.Start:s.End]
+	if flat(raw) != flat(s.Text) {
+		t.Errorf("text[%d:%d] = %q does not read as %q", s.Start, s.End, raw, s.Text)
+	}
+	if got := strings.Count(text[:s.Start], "\n"); got != s.Line {
+		t.Errorf("%q: Line %d, want %d", s.Text, s.Line, got)
+	}
+	if got := strings.Count(text[:s.End-1], "\n"); got != s.EndLine {
+		t.Errorf("%q: EndLine %d, want %d", s.Text, s.EndLine, got)
+	}
+}
+
+// flat removes all white space and hyphens, which joining lines may remove.
+func flat(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\n' || r == '\r' || r == '\t' || r == '-' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func TestSentencesLongLine(t *testing.T) {
+	text := strings.Repeat("and the wind blew over the hills ", 600) // ~20,000 bytes, no full stop
+	got := Sentences(text)
+	if len(got) < 40 {
+		t.Fatalf("%d sentences from a 20,000-byte line, want it cut", len(got))
+	}
+	total := 0
+	for _, s := range got {
+		if len(s.Text) > MaxSentenceBytes {
+			t.Errorf("sentence of %d bytes > %d", len(s.Text), MaxSentenceBytes)
+		}
+		checkSpan(t, text, s)
+		total += len(strings.Fields(s.Text))
+	}
+	if total != len(strings.Fields(text)) {
+		t.Errorf("%d words in sentences, %d in text", total, len(strings.Fields(text)))
+	}
+}
+
+func TestSentencesVerse(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 40; i++ {
+		b.WriteString("Over the hills and far away\n")
+	}
+	got := Sentences(b.String())
+	for _, s := range got {
+		if len(s.Text) > MaxSentenceBytes {
+			t.Errorf("verse sentence of %d bytes", len(s.Text))
+		}
+		checkSpan(t, b.String(), s)
+	}
+}
+
+func FuzzSentences(f *testing.F) {
+	for _, s := range []string{"Mr. A. Smith went.\nTo the\nshop. Then-\nafter.", "a\r\n\r\nb. C", "…", "- x\n- y", strings.Repeat("x", 1000), "'Hi.' So\n\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if !utf8.ValidString(text) {
+			return
+		}
+		prev := 0
+		for _, s := range Sentences(text) {
+			if s.Start < prev || s.End <= s.Start || s.End > len(text) {
+				t.Fatalf("span %d-%d after %d in %d bytes", s.Start, s.End, prev, len(text))
+			}
+			prev = s.End
+			if s.Text == "" || strings.TrimSpace(s.Text) != s.Text {
+				t.Fatalf("sentence text %q", s.Text)
+			}
+			if s.Line > s.EndLine || s.Line != strings.Count(text[:s.Start], "\n") {
+				t.Fatalf("lines %d-%d for %q", s.Line, s.EndLine, s.Text)
+			}
+			if !utf8.ValidString(s.Text) || len(s.Text) > MaxSentenceBytes+8 {
+				t.Fatalf("bad sentence %q", s.Text)
+			}
+		}
+	})
+}
