@@ -12,7 +12,8 @@ import (
 // The offline answer quotes up to three sentences of the retrieved passages
 // (textan.Sentences, so hard-wrapped text gives whole sentences), each cited
 // by its own paragraph and lines. A sentence scores by the share of the
-// question's words it holds, each weighed by how rare it is among the
+// question's words it holds (a word it says otherwise, a WordNet synonym,
+// counting weightSynonym of it), each weighed by how rare it is among the
 // candidate sentences, by how close together they stand, and by whether it
 // holds what the question asks for (a name for who, a date for when...: see
 // cue). The weights below were tuned on the odd-numbered FairytaleQA stories
@@ -23,6 +24,7 @@ const (
 	weightProximity = 0.25 // question words found side by side
 	weightCue       = 0.4  // the sentence holds what the question asks for
 	weightFrame     = 0.3  // weight of a framing word ("happen", "say") against a topic word
+	weightSynonym   = 0.8  // a question word the sentence says otherwise (a WordNet synonym: "foiled" for "thwarted")
 	rankDecay       = 0.03 // each lower retrieval rank scores this much less
 	otherDocFactor  = 0.7  // a sentence outside the best sentence's document
 	shortFactor     = 0.6  // a sentence under 4 words
@@ -40,6 +42,7 @@ type candidate struct {
 	sent  textan.Sentence // offsets and lines within the passage's text
 	idx   int             // position in its passage
 	terms map[string]bool // question terms the sentence holds
+	syns  map[string]bool // question terms it does not hold but has a synonym of
 	score float64
 }
 
@@ -239,10 +242,20 @@ func (p *Pipeline) candidates(q questionTerms, passages []*sourcePassage) ([]*ca
 		}
 		for i, s := range textan.Sentences(sp.Hit.Passage.Text) {
 			c := &candidate{sp: sp, rank: rank, sent: s, idx: i, terms: map[string]bool{}}
+			all := map[string]bool{}
 			for _, t := range p.an.Terms(s.Text) {
+				all[t] = true
 				if _, ok := q.prior[t]; ok && !c.terms[t] {
 					c.terms[t] = true
 					df[t]++
+				}
+			}
+			for _, t := range q.list {
+				if !c.terms[t] && p.hasSynonym(t, all) {
+					if c.syns == nil {
+						c.syns = map[string]bool{}
+					}
+					c.syns[t] = true
 				}
 			}
 			cands = append(cands, c)
@@ -264,13 +277,15 @@ func (p *Pipeline) score(q questionTerms, cands []*candidate, df map[string]int,
 		topDoc = cands[0].sp.Hit.Passage.Doc
 	}
 	for _, c := range cands {
-		if len(c.terms) == 0 {
+		if len(c.terms) == 0 && len(c.syns) == 0 {
 			continue
 		}
 		var got float64
 		for _, t := range q.list { // in a fixed order: a float sum in map order varies
 			if c.terms[t] {
 				got += weight(t)
+			} else if c.syns[t] {
+				got += weightSynonym * weight(t)
 			}
 		}
 		s := got / total

@@ -110,6 +110,7 @@ type Options struct {
 type Pipeline struct {
 	opts  Options
 	an    *textan.Analyzer // the index's analysis, for coverage and choosing sentences
+	syn   *textan.Synonyms // WordNet, for the words a story says otherwise ("foiled" for "thwarted")
 	vague map[string]bool  // the terms of vagueWords
 }
 
@@ -149,7 +150,7 @@ func New(opts Options) *Pipeline {
 	for _, t := range an.Terms(vagueWords) {
 		vague[t] = true
 	}
-	return &Pipeline{opts: opts, an: an, vague: vague}
+	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: vague}
 }
 
 // Check reports whether the pipeline's prompt set is usable: see
@@ -529,7 +530,8 @@ func (p *Pipeline) SharesTopic(q string, hits []search.Hit) bool {
 
 // coverage is the share of q's topic words that the passages of the best
 // hit's document among the first candPassages hits hold between them,
-// names weighing nameWeight.
+// names weighing nameWeight. A word counts as held when a WordNet synonym
+// of it is ("plots" and "planned attacks").
 func (p *Pipeline) coverage(q string, hits []search.Hit) float64 {
 	have := map[string]bool{}
 	var doc string
@@ -562,7 +564,7 @@ func (p *Pipeline) coverage(q string, hits []search.Hit) float64 {
 			w = nameWeight
 		}
 		n += w
-		if have[t] {
+		if have[t] || p.hasSynonym(t, have) {
 			got += w
 		}
 	})
@@ -570,6 +572,16 @@ func (p *Pipeline) coverage(q string, hits []search.Hit) float64 {
 		return 0
 	}
 	return got / n
+}
+
+// hasSynonym reports whether have holds a synonym of the term t.
+func (p *Pipeline) hasSynonym(t string, have map[string]bool) bool {
+	for _, s := range p.syn.Lookup(t) {
+		if have[s] {
+			return true
+		}
+	}
+	return false
 }
 
 // nameWeight is the weight in coverage of a word the question writes with a

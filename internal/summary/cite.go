@@ -1,7 +1,6 @@
 package summary
 
 import (
-	"fmt"
 	"slices"
 	"storybot/internal/cite"
 	"storybot/internal/textan"
@@ -129,22 +128,7 @@ func checkCited(paras [][]citedSentence, allowed func(int) bool) ([][]citedSente
 // formatCited writes sentences back with their markers as they are (used
 // for notes, which keep the global passage numbers).
 func formatCited(paras [][]citedSentence) string {
-	var b strings.Builder
-	for i, ss := range paras {
-		if i > 0 {
-			b.WriteString("\n\n")
-		}
-		for j, s := range ss {
-			if j > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(s.text)
-			for _, n := range s.cites {
-				fmt.Fprintf(&b, " [%d]", n)
-			}
-		}
-	}
-	return b.String()
+	return writeCited(paras, func(_ citedSentence, g int) int { return g })
 }
 
 // renumber writes the final text with citations renumbered by first use and
@@ -153,6 +137,20 @@ func formatCited(paras [][]citedSentence) string {
 // flagged.
 func renumber(an *textan.Analyzer, paras [][]citedSentence, byN map[int]*knowledge.Passage) (string, []answer.Citation) {
 	c := citer{an: an}
+	text := writeCited(paras, func(s citedSentence, g int) int {
+		p := byN[g]
+		n := c.cite(p, s.text)
+		if f := support(an, s.text, p); f != "" && c.cites[n-1].Flagged == "" {
+			c.cites[n-1].Flagged = f
+		}
+		return n
+	})
+	return text, c.list()
+}
+
+// writeCited writes paragraphs of sentences, each followed by the markers
+// that number returns for its citations.
+func writeCited(paras [][]citedSentence, number func(s citedSentence, g int) int) string {
 	var b strings.Builder
 	for i, ss := range paras {
 		if i > 0 {
@@ -164,16 +162,11 @@ func renumber(an *textan.Analyzer, paras [][]citedSentence, byN map[int]*knowled
 			}
 			b.WriteString(s.text)
 			for _, g := range s.cites {
-				p := byN[g]
-				n := c.cite(p, s.text)
-				if f := support(an, s.text, p); f != "" && c.cites[n-1].Flagged == "" {
-					c.cites[n-1].Flagged = f
-				}
-				fmt.Fprintf(&b, " [%d]", n)
+				b.WriteString(" " + cite.Format(number(s, g)))
 			}
 		}
 	}
-	return b.String(), c.list()
+	return b.String()
 }
 
 // support returns why passage p looks unlikely to support sentence s, or ""

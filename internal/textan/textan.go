@@ -11,6 +11,9 @@
 // to the number (11th → 11), stop words and Snowball English stemming
 // (github.com/kljensen/snowball).
 //
+// WordNet gives synonyms of its terms (synonyms.go), which the offline
+// answer reads; the index does not.
+//
 // An Analyzer is safe for concurrent use.
 package textan
 
