@@ -247,6 +247,17 @@ func (ix *Index) Stats() Stats {
 // modify them.
 func (ix *Index) Docs() []*knowledge.Document { return ix.docs }
 
+// ForCollection returns o for building the segments of a collection of n
+// documents, so that each segment indexes titles as one index over the
+// whole collection would: a segment that holds one document of several
+// keeps the title field that Build leaves out of an index of one document.
+func (o Options) ForCollection(n int) Options {
+	if o.TitleWeight == 0 && n > 1 {
+		o.TitleWeight = defTitleWeight
+	}
+	return o
+}
+
 // Build indexes the passages of docs. It fails only when ctx is done or the
 // Embedder fails.
 //
@@ -263,7 +274,8 @@ func Build(ctx context.Context, docs []*knowledge.Document, opts Options) (*Inde
 		// (a story's hero, named in its title) to nearly 0. FairytaleQA,
 		// each story alone: passage hit@1/@3/@5 +.005/+.004/+.004 on the
 		// odd-numbered stories, +.005/+.003/+.002 on the even
-		// (bench/README.md).
+		// (bench/README.md). The segments of a larger collection keep
+		// the field: see ForCollection.
 		opts.TitleWeight = -1
 	}
 	opts = opts.withDefaults()
