@@ -334,9 +334,11 @@ func anyOf(have, want map[string]bool) bool {
 // companion returns the sentence to quote with the best one, or nil: for a
 // question whose best sentence lacks what it asks for (a date for when, a
 // name for who...), the best sentence that has it, next to the best or
-// scoring at least rescueRatio of it; for why, feeling and what-happened
-// questions, the sentence after the best, which so often goes on with the
-// reason, the feeling or the outcome.
+// scoring at least rescueRatio of it; for why, feeling, what-happened and
+// other open questions, the sentence after the best, which so often goes on
+// with the reason, the feeling or the outcome; for a who question whose
+// best sentence starts with a pronoun, the sentence before, which names
+// whom it stands for.
 func (p *Pipeline) companion(q questionTerms, best *candidate, cands, ranked []*candidate) *candidate {
 	next := neighbour(cands, best, 1)
 	if q.qt != qOther && p.cue(q, best.sent.Text) < 1 {
@@ -356,10 +358,28 @@ func (p *Pipeline) companion(q questionTerms, best *candidate, cands, ranked []*
 		}
 	}
 	switch q.qt {
-	case qWhy, qFeel, qOutcome:
+	case qWhy, qFeel, qOutcome, qOther:
 		return next
+	case qWho:
+		if prev := neighbour(cands, best, -1); prev != nil && startsWithPronoun(best.sent.Text) {
+			return prev
+		}
 	}
 	return nil
+}
+
+// startsWithPronoun reports whether s opens with a personal or
+// demonstrative pronoun ("He is skilled in magic...").
+func startsWithPronoun(s string) bool {
+	f := strings.Fields(strings.ToLower(strings.TrimLeft(s, "\"'“‘ ")))
+	if len(f) == 0 {
+		return false
+	}
+	switch f[0] {
+	case "he", "she", "they", "it", "his", "her", "their", "this", "these", "those":
+		return true
+	}
+	return false
 }
 
 // neighbour returns the sentence d places from c in its passage, or nil.

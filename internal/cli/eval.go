@@ -83,6 +83,7 @@ func buildSegments(ctx context.Context, docs []*knowledge.Document, n int, opts 
 	}
 	var st search.Stats
 	segs := make(segmented, n)
+	opts = opts.ForCollection(len(docs))
 	for i, part := range parts {
 		ix, err := search.Build(ctx, part, opts)
 		if err != nil {

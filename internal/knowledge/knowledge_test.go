@@ -754,3 +754,51 @@ func TestPassageSpan(t *testing.T) {
 		t.Errorf("clamped span %s", s.Location())
 	}
 }
+
+// TestNarrativeFillsPassages: in a story told with dialogue (short
+// paragraphs that open with a quotation mark), a passage takes whole
+// paragraphs up to the full size; elsewhere it takes no further paragraph
+// once it reaches half of it (minShare), and long quotations, as a news
+// article's, do not make a text narrative.
+func TestNarrativeFillsPassages(t *testing.T) {
+	para := func(i int, quote bool, size int) string {
+		s := fmt.Sprintf("Paragraph %d goes on about the miller and his daughter", i)
+		for len(s) < size {
+			s += " and the king"
+		}
+		if quote {
+			return "'" + s + ",' said he."
+		}
+		return s + "."
+	}
+	text := func(quote bool, size int) string {
+		var ps []string
+		for i := range 12 {
+			ps = append(ps, para(i, quote && i%2 == 1, size))
+		}
+		return "The Miller\n\n" + strings.Join(ps, "\n\n") + "\n"
+	}
+	cases := []struct {
+		name  string
+		quote bool
+		size  int
+		want  []int // paragraphs per passage
+	}{
+		{"dialogue", true, 110, []int{7, 5}},
+		{"no dialogue", false, 110, []int{5, 5, 2}},
+		{"long quotations", true, 200, []int{3, 3, 3, 3}},
+	}
+	for _, c := range cases {
+		doc, err := Parse(context.Background(), "miller.txt", []byte(text(c.quote, c.size)), Options{PassageChars: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int
+		for _, p := range doc.Passages {
+			got = append(got, p.ParaEnd-p.ParaStart+1)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: paragraphs per passage %v, want %v", c.name, got, c.want)
+		}
+	}
+}

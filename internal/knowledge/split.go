@@ -14,7 +14,10 @@ import (
 // text, lines or numbering), so that a saved index of an older version is
 // parsed again instead of served. 2: passages keep the source's blank lines
 // between paragraphs; long paragraphs are cut at textan.Sentences ends.
-const SplitVersion = 2
+// 3: narrative passages fill up to the full size (see narrative), and a
+// one-document index has no title field (search.Build), so saved indexes
+// are rebuilt.
+const SplitVersion = 3
 
 // DefaultPassageChars is the passage size used when Options.PassageChars is
 // 0, chosen by measurement on the eval sets (see README).

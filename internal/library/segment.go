@@ -69,6 +69,7 @@ func partition(docs []*knowledge.Document, n int) [][]*knowledge.Document {
 // the serial stages of search.Build run in parallel; a lone segment gets
 // every worker.
 func buildSegments(ctx context.Context, docs []*knowledge.Document, n int, prev []*search.Index, changed []string, opts search.Options) ([]*search.Index, int, error) {
+	opts = opts.ForCollection(len(docs))
 	touched := make([]bool, n)
 	for _, p := range changed {
 		touched[segmentOf(p, n)] = true

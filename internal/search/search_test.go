@@ -715,3 +715,42 @@ func TestDiverseAfter(t *testing.T) {
 		}
 	}
 }
+
+// TestOneDocumentNoTitleField: in an index of one document, whose title is
+// in every passage, the title is no field: the hero it names keeps the IDF
+// of the passages that mention them ("Maisie wheel" finds the passage where
+// Maisie is at the wheel, not the one that says "wheel" twice). With more
+// documents the title still counts, and an explicit TitleWeight is kept.
+func TestOneDocumentNoTitleField(t *testing.T) {
+	story := doc("maisie.txt", "Maisie the Spinner",
+		"The wheel stood in the kitchen by the fire, and the wheel was old.",
+		"Maisie sat down by the fire and looked at the wheel.",
+		"Her mother went to the market to sell the eggs.",
+		"The old women sang as they span in the glen.",
+		"A young laird rode by on his horse.")
+	ctx := context.Background()
+	top := func(ix *Index, q string) string {
+		t.Helper()
+		hits, err := ix.Search(ctx, q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) == 0 {
+			return ""
+		}
+		return hits[0].Passage.Text
+	}
+	if got := top(build(t, []*knowledge.Document{story}, Options{}), "Maisie wheel"); !strings.HasPrefix(got, "Maisie sat") {
+		t.Errorf("one document: top passage %q, want Maisie's", got)
+	}
+	if got := top(build(t, []*knowledge.Document{story}, Options{TitleWeight: 1}), "spinner"); got == "" {
+		t.Error("one document, TitleWeight 1: the title word matched no passage")
+	}
+	if got := top(build(t, []*knowledge.Document{story}, Options{}), "spinner"); got != "" {
+		t.Errorf("one document: the title word matched %q", got)
+	}
+	other := doc("other.txt", "The Miller", "The miller ground the corn by the river.")
+	if got := top(build(t, []*knowledge.Document{story, other}, Options{}), "spinner"); got == "" {
+		t.Error("two documents: the title word matched no passage")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -44,14 +45,7 @@ func TestSearchSegmentsScoresLikeOneIndex(t *testing.T) {
 	ctx := context.Background()
 	merged := 0
 	for _, q := range []string{"embassy sanctions", "police archive", "minister statement nato", "iran hackers server", "ransomware", "tirana diplomats embassy"} {
-		want, err := one.Search(ctx, q, 5)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := SearchSegments(ctx, segs, q, 5)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got, want := searchBoth(t, one, segs, q)
 		if a, b := describe(got), describe(want); a != b {
 			t.Errorf("%q: segments gave\n%s\none index gives\n%s", q, a, b)
 		}
@@ -145,4 +139,55 @@ func TestSearchSegmentsDiverseAfter(t *testing.T) {
 			t.Errorf("DiverseAfter %d: tail diverse %v, want %v: %s", n, ok, n > 0, describe(hits))
 		}
 	}
+}
+
+// TestSegmentOfOneDocumentKeepsTitles: a segment that holds one document of
+// a larger collection, built with Options.ForCollection, indexes titles as
+// one index over the collection does (Build alone leaves them out of an
+// index of one document).
+func TestSegmentOfOneDocumentKeepsTitles(t *testing.T) {
+	docs := []*knowledge.Document{
+		doc("a.md", "The Lantern Maker", "Wenna painted foxes on the glass."),
+		doc("b.md", "The Miller", "The miller gave the old woman the larger half."),
+	}
+	one := build(t, docs, Options{})
+	opts := Options{}.ForCollection(len(docs))
+	segs := []*Index{build(t, docs[:1], opts), build(t, docs[1:], opts)}
+	for _, q := range []string{"lantern", "miller lantern"} {
+		got, want := searchBoth(t, one, segs, q)
+		// the same passages in the same order (scores differ a little:
+		// average lengths are per segment)
+		if g, w := hitIDs(got), hitIDs(want); len(w) == 0 || !slices.Equal(g, w) {
+			t.Errorf("%q: segments %v, one index %v", q, g, w)
+		}
+	}
+	if o := (Options{}).ForCollection(1); o.TitleWeight != 0 {
+		t.Errorf("ForCollection(1) set TitleWeight %v", o.TitleWeight)
+	}
+	if o := (Options{TitleWeight: 0.25}).ForCollection(3); o.TitleWeight != 0.25 {
+		t.Errorf("ForCollection changed an explicit TitleWeight to %v", o.TitleWeight)
+	}
+}
+
+// searchBoth asks q of the segments and of one index over the same
+// documents, for the best 5.
+func searchBoth(t *testing.T, one *Index, segs []*Index, q string) (got, want []Hit) {
+	t.Helper()
+	ctx := context.Background()
+	want, err := one.Search(ctx, q, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err = SearchSegments(ctx, segs, q, 5); err != nil {
+		t.Fatal(err)
+	}
+	return got, want
+}
+
+func hitIDs(hs []Hit) []string {
+	var out []string
+	for _, h := range hs {
+		out = append(out, h.Passage.ID)
+	}
+	return out
 }

@@ -5,7 +5,7 @@
 // explicit answers found in the top 5 passages, the three best BM25
 // sentences' containment and the share of answers that occur in the story.
 //
-//	cd bench && go run ./cmd/storyqa [--shared ../../shared] [--json]
+//	cd bench && go run ./cmd/storyqa [--shared ../../shared] [--stories odd|even] [--json]
 package main
 
 import (
@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path"
 	"path/filepath"
 	"time"
 
@@ -38,6 +39,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	shared := fs.String("shared", "../../shared", "the shared folder with eval/fairytaleqa")
 	set := fs.String("set", "", "a folder with questions.jsonl and docs/ (default SHARED/eval/fairytaleqa)")
 	chars := fs.Int("passage-chars", 1000, "target size of the plain BM25's passages")
+	half := fs.String("stories", "", "odd or even: only the questions about the stories at odd (1, 3, 5, ...) or even (0, 2, 4, ...) positions of the sorted file names, the halves that tuning fits and checks on")
 	asJSON := fs.Bool("json", false, "print one JSON document")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -48,6 +50,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	qs, err := readQuestions(filepath.Join(*set, "questions.jsonl"))
 	if err != nil {
 		return err
+	}
+	if *half != "" {
+		if qs, err = storyHalf(filepath.Join(*set, "docs"), qs, *half); err != nil {
+			return err
+		}
 	}
 	start := time.Now()
 	res, err := storyqa.Measure(ctx, filepath.Join(*set, "docs"), qs, storyqa.Options{PassageChars: *chars})
@@ -61,6 +68,29 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	writeTable(stdout, res, time.Since(start))
 	return nil
+}
+
+// storyHalf keeps the questions whose gold story stands at an odd or even
+// position (0-based) among the sorted file names of dir.
+func storyHalf(dir string, qs []eval.Question, half string) ([]eval.Question, error) {
+	if half != "odd" && half != "even" {
+		return nil, fmt.Errorf("--stories %q: want odd or even", half)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	keep := map[string]bool{}
+	for i, e := range entries { // sorted by file name
+		keep[e.Name()] = (i%2 == 1) == (half == "odd")
+	}
+	var out []eval.Question
+	for _, q := range qs {
+		if keep[path.Base(q.GoldDoc)] {
+			out = append(out, q)
+		}
+	}
+	return out, nil
 }
 
 func readQuestions(file string) ([]eval.Question, error) {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 )
@@ -16,6 +17,23 @@ func TestRunSmallSet(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// TestRunHalves: --stories odd keeps the questions about miller.txt (the
+// second of the sorted names), even those about lantern.txt.
+func TestRunHalves(t *testing.T) {
+	for half, want := range map[string]string{"odd": "1 stories, each alone; 5 questions", "even": "1 stories, each alone; 4 questions"} {
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"--set", "../../../internal/cli/testdata/stories", "--stories", half}, &out); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("--stories %s: output lacks %q:\n%s", half, want, out.String())
+		}
+	}
+	if err := run(context.Background(), []string{"--set", "../../../internal/cli/testdata/stories", "--stories", "first"}, io.Discard); err == nil {
+		t.Error("--stories first gave no error")
 	}
 }
 
