@@ -254,11 +254,6 @@ func addTuningFlags(fs *flag.FlagSet, fl *evalFlags) {
 	fs.Float64Var(&fl.search.DocDecay, "doc-decay", 0, "tuning: score factor for each further passage of one document (0: default, <0: none)")
 	fs.IntVar(&fl.search.DiverseAfter, "diverse-after", 0, "tuning: after this many passages, further documents' best passages first (0: default, <0: off)")
 	fs.IntVar(&fl.search.PerDoc, "doc-cap", 0, "tuning: passages of one document before others' (0: default, <0: off)")
-	fs.Float64Var(&fl.search.NeighborWeight, "neighbor-weight", 0, "tuning: neighbouring passage evidence (0: default, <0: none)")
-	fs.IntVar(&fl.search.FeedbackDocs, "fb-docs", 0, "tuning: pseudo-relevance feedback passages (0: default, <0: off)")
-	fs.IntVar(&fl.search.FeedbackTerms, "fb-terms", 0, "tuning: feedback terms (0: default)")
-	fs.Float64Var(&fl.search.FeedbackWeight, "fb-weight", 0, "tuning: feedback term weight (0: default)")
-	fs.Float64Var(&fl.search.DocIDF, "doc-idf", 0, "tuning: share of document-level IDF in term weights (0: default, <0: none)")
 	fs.Float64Var(&fl.search.DocWeight, "doc-weight", 0, "tuning: document-level evidence weight (0: default, <0: none)")
 }
 

@@ -527,7 +527,6 @@ func decode(rest []byte, docs []*knowledge.Document, opts Options) (*Index, erro
 	if len(d.b) != 0 {
 		return nil, ErrCorrupt
 	}
-	ix.finish()
 	return ix, nil
 }
 

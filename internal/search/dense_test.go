@@ -192,7 +192,7 @@ func sameHits(a, b []Hit) bool {
 // (for passages found only by dense retrieval) equals the one the lexical
 // ranking computes from the postings, misspelt query words included.
 func TestMatchOfAgreesWithPostings(t *testing.T) {
-	ix := build(t, storyDocs(t), Options{FeedbackDocs: -1})
+	ix := build(t, storyDocs(t), Options{})
 	for _, q := range []string{"Where did the MEK members settle in Albania?", "Edi Rama diplomatic relations", "cyberatack Tirana", "Durrës camp 1981 protests"} {
 		hits, err := ix.Search(context.Background(), q, 10)
 		if err != nil || len(hits) == 0 {

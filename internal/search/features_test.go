@@ -120,7 +120,7 @@ func (ix *Index) queryShare(qs []qterm, text string) float32 {
 			return
 		}
 		for qi := range qs {
-			if qi < len(seen) && qs[qi].known && !qs[qi].expansion && qs[qi].id == id && !seen[qi] {
+			if qi < len(seen) && qs[qi].known && qs[qi].id == id && !seen[qi] {
 				seen[qi] = true
 				got += qs[qi].idf * qs[qi].w
 			}

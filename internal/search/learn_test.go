@@ -56,7 +56,7 @@ func (ix *Index) docMatch(qs []qterm) []float32 {
 	m := make([]float32, len(ix.docs))
 	total := queryTotal(qs)
 	for _, q := range qs {
-		if !q.known || q.expansion {
+		if !q.known {
 			continue
 		}
 		for j := ix.doc.off[q.id]; j < ix.doc.off[q.id+1]; j++ {

@@ -36,7 +36,7 @@ func SearchSegments(ctx context.Context, segs []*Index, query string, k int) ([]
 		if ix == nil {
 			return nil, ErrNoIndex
 		}
-		if ix.dense != nil || (ix.opts.FeedbackDocs > 0 && ix.opts.FeedbackTerms > 0) {
+		if ix.dense != nil {
 			return mergeSearches(ctx, segs, query, k)
 		}
 	}
@@ -67,13 +67,9 @@ func SearchSegments(ctx context.Context, segs []*Index, query string, k int) ([]
 			}
 		}
 	}
-	idfScale := 1.0
-	if nd > 1 {
-		idfScale = idf(n, 1) / idf(nd, 1)
-	}
 	for i, ix := range segs {
 		for j := range qss[i] {
-			ix.setIDF(&qss[i][j], n, nd, df[j], ddf[j], idfScale)
+			ix.setIDF(&qss[i][j], n, nd, df[j], ddf[j])
 		}
 	}
 
