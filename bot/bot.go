@@ -27,6 +27,7 @@ import (
 	"storybot/internal/answer"
 	"storybot/internal/feedback"
 	"storybot/internal/library"
+	"storybot/internal/state"
 	"storybot/internal/summary"
 )
 
@@ -71,7 +72,16 @@ type Options struct {
 	// registers the commands. ShardCount 0 or 1: one shard; AutoShards:
 	// the count Discord recommends (GET /gateway/bot).
 	ShardID, ShardCount int
-	DataDir             string // followed threads are kept here ("" keeps them in memory)
+	DataDir             string // followed threads and saved answers are kept here ("" keeps them in memory)
+	// Answers, Threads and Rates, when set, keep the saved answers, the
+	// followed threads and the rate-limit windows in a store shared by the
+	// shards (PostgreSQL) instead of DataDir and memory. Writes to Answers
+	// and Threads, and votes to Feedback, are retried in the background
+	// when they fail, then logged; a failing Rates lets the question
+	// through. nil: DataDir and memory.
+	Answers state.AnswerStore
+	Threads state.ThreadStore
+	Rates   state.RateStore
 
 	Asker      Asker
 	Library    Library
@@ -121,6 +131,7 @@ type Bot struct {
 	answers *answerStore
 	jobs    *jobs
 	follow  *followed
+	persist *persister
 
 	sess     *discordgo.Session
 	closing  atomic.Bool
@@ -164,16 +175,20 @@ func New(opts Options) (*Bot, error) {
 	if opts.ShutdownTimeout <= 0 {
 		opts.ShutdownTimeout = 10 * time.Second
 	}
+	p := &persister{log: opts.Log}
 	b := &Bot{
 		opts:    opts,
 		log:     opts.Log,
-		limiter: NewLimiter(opts.RateLimitPerUser, time.Minute, nil).onDeny(opts.Observer.RateLimited),
+		limiter: NewLimiter(opts.RateLimitPerUser, time.Minute, nil).onDeny(opts.Observer.RateLimited).sharedIn(opts.Rates, opts.Log),
 		summ:    opts.Summarizer,
-		answers: newAnswerStore(answersKept, opts.DataDir, opts.Log),
+		answers: newAnswerStore(answersKept, opts.DataDir, opts.Answers, p, opts.Log),
 		jobs:    newJobs(),
+		persist: p,
 		parents: map[string]string{},
 	}
-	f, err := loadFollowed(opts.DataDir)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	f, err := loadFollowed(ctx, opts.DataDir, opts.Threads, p, opts.Log)
 	if err != nil {
 		return nil, err
 	}
@@ -231,6 +246,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	<-ctx.Done()
 	b.shutdown()
+	b.persist.wait(2 * persistTries * persistTimeout)
 	if err := s.Close(); err != nil {
 		b.log.Warn("closing the Discord session", "err", err)
 	}

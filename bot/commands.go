@@ -405,7 +405,7 @@ func RenderRefresh(rep library.Report) string {
 }
 
 func (b *Bot) handleShowSources(ctx context.Context, r *Request) (*Response, error) {
-	sa, ok := b.answers.get(r.Arg)
+	sa, ok := b.answers.get(ctx, r.Arg)
 	if !ok {
 		return ephemeral("I no longer have the sources of this answer (I may have restarted). Ask again to see them."), nil
 	}
@@ -429,14 +429,19 @@ func (b *Bot) handleFeedback(ctx context.Context, r *Request) (*Response, error)
 	if r.Message != nil {
 		rec.MessageID = r.Message.ID
 	}
-	if sa, ok := b.answers.get(id); ok {
+	if sa, ok := b.answers.get(ctx, id); ok {
 		rec.Question, rec.Answer, rec.Mode, rec.Citations = sa.Question, sa.Text, string(sa.Mode), sa.Citations
 	} else if r.Message != nil {
 		rec.Answer = r.Message.Content // after a restart, the message is all we have
 	}
 	if b.opts.Feedback != nil {
-		if err := b.opts.Feedback.Add(ctx, rec); err != nil {
-			return nil, fmt.Errorf("record feedback: %w", err)
+		add := func(ctx context.Context) error { return b.opts.Feedback.Add(ctx, rec) }
+		fctx, cancel := context.WithTimeout(ctx, persistTimeout)
+		err := add(fctx)
+		cancel()
+		if err != nil { // retried in the background; the member is thanked all the same
+			b.log.Warn("recording a vote failed; retrying", "err", err)
+			b.persist.save("vote", add)
 		}
 	}
 	b.log.Info("feedback", "vote", vote, "user", r.UserID, "answer", id)

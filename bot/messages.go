@@ -68,7 +68,7 @@ func (b *Bot) answerMessage(ctx context.Context, m *discordgo.Message, mentioned
 		return
 	}
 	q, qerr := validQuestion(cleanQuestion(m.Content))
-	if ok, wait := b.limiter.Allow(m.Author.ID); !ok && qerr == nil {
+	if ok, wait := b.limiter.Allow(rctx, m.Author.ID); !ok && qerr == nil {
 		b.reply(rctx, m.ChannelID, m.ID, b.limiter.Message(wait))
 		return
 	}

@@ -8,11 +8,11 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
+	"storybot/internal/state"
 	"storybot/internal/usererr"
 )
 
@@ -149,7 +149,7 @@ func RateLimit(lim *Limiter) Middleware {
 			if r.Kind == KindAutocomplete {
 				return next(ctx, r)
 			}
-			if ok, wait := lim.Allow(r.UserID); !ok {
+			if ok, wait := lim.Allow(ctx, r.UserID); !ok {
 				return ephemeral(lim.Message(wait)), nil
 			}
 			return next(ctx, r)
@@ -157,14 +157,16 @@ func RateLimit(lim *Limiter) Middleware {
 	}
 }
 
-// Limiter is a per-user sliding-window rate limit. The zero value is not
-// usable; see NewLimiter. It is safe for concurrent use.
+// Limiter is a per-user sliding-window rate limit, its windows in memory
+// or in a store shared by the shards. The zero value is not usable; see
+// NewLimiter. It is safe for concurrent use.
 type Limiter struct {
 	n      int
 	window time.Duration
 	now    func() time.Time
-	mu     sync.Mutex
-	seen   map[string][]time.Time
+	store  state.RateStore
+	shared bool
+	log    *slog.Logger
 	denied func() // called for each refusal; nil: nothing
 }
 
@@ -175,47 +177,45 @@ func (l *Limiter) onDeny(f func()) *Limiter {
 	return l
 }
 
+// sharedIn keeps l's windows in store (nil: memory) and returns l; a
+// store that fails lets the event through and logs a warning.
+func (l *Limiter) sharedIn(store state.RateStore, log *slog.Logger) *Limiter {
+	if store != nil {
+		l.store, l.shared, l.log = store, true, log
+	}
+	return l
+}
+
 // NewLimiter allows n events per user in each window; n ≤ 0 allows all. now
 // is the clock (time.Now when nil).
 func NewLimiter(n int, window time.Duration, now func() time.Time) *Limiter {
 	if now == nil {
 		now = time.Now
 	}
-	return &Limiter{n: n, window: window, now: now, seen: map[string][]time.Time{}}
+	return &Limiter{n: n, window: window, now: now, store: state.NewRateMemory()}
 }
 
 // Allow records an event for user and reports whether it is within the
-// limit; when not, it says how long until the next one is.
-func (l *Limiter) Allow(user string) (bool, time.Duration) {
+// limit; when not, it says how long until the next one is. When the shared
+// store cannot be reached within persistTimeout the event is allowed.
+func (l *Limiter) Allow(ctx context.Context, user string) (bool, time.Duration) {
 	if l == nil || l.n <= 0 {
 		return true, 0
 	}
-	now := l.now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	ts := l.seen[user]
-	keep := ts[:0]
-	for _, t := range ts {
-		if now.Sub(t) < l.window {
-			keep = append(keep, t)
-		}
+	if l.shared {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, persistTimeout)
+		defer cancel()
 	}
-	if len(keep) >= l.n {
-		l.seen[user] = keep
-		if l.denied != nil {
-			l.denied()
-		}
-		return false, l.window - now.Sub(keep[0])
+	ok, wait, err := l.store.Take(ctx, user, l.n, l.window, l.now())
+	if err != nil {
+		l.log.Warn("the shared rate limit is unreachable; letting the question through", "user", user, "err", err)
+		return true, 0
 	}
-	l.seen[user] = append(keep, now)
-	if len(l.seen) > 10000 { // forget idle users
-		for u, ts := range l.seen {
-			if len(ts) == 0 || now.Sub(ts[len(ts)-1]) >= l.window {
-				delete(l.seen, u)
-			}
-		}
+	if !ok && l.denied != nil {
+		l.denied()
 	}
-	return true, 0
+	return ok, wait
 }
 
 // Message is the user-facing text for a refusal that must wait d.

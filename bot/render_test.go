@@ -21,6 +21,7 @@ import (
 	"storybot/internal/golden"
 	"storybot/internal/knowledge"
 	"storybot/internal/library"
+	"storybot/internal/state"
 	"storybot/internal/usererr"
 )
 
@@ -246,26 +247,26 @@ func TestLimiter(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	l := NewLimiter(2, time.Minute, func() time.Time { return now })
 	for i := 0; i < 2; i++ {
-		if ok, _ := l.Allow("a"); !ok {
+		if ok, _ := l.Allow(context.Background(), "a"); !ok {
 			t.Fatalf("event %d refused", i)
 		}
 	}
 	now = now.Add(20 * time.Second)
-	ok, wait := l.Allow("a")
+	ok, wait := l.Allow(context.Background(), "a")
 	if ok || wait != 40*time.Second {
 		t.Fatalf("third event: ok=%v wait=%v, want refused for 40s", ok, wait)
 	}
 	if msg := l.Message(wait); !strings.Contains(msg, "try again in 40 s") {
 		t.Errorf("message: %q", msg)
 	}
-	if ok, _ := l.Allow("b"); !ok {
+	if ok, _ := l.Allow(context.Background(), "b"); !ok {
 		t.Error("another user was limited")
 	}
 	now = now.Add(41 * time.Second)
-	if ok, _ := l.Allow("a"); !ok {
+	if ok, _ := l.Allow(context.Background(), "a"); !ok {
 		t.Error("still limited after the window")
 	}
-	if ok, _ := NewLimiter(0, time.Minute, nil).Allow("a"); !ok {
+	if ok, _ := NewLimiter(0, time.Minute, nil).Allow(context.Background(), "a"); !ok {
 		t.Error("a zero limit must allow everything")
 	}
 }
@@ -439,14 +440,14 @@ func TestThrottleSpacesEdits(t *testing.T) {
 
 func TestFollowedPersists(t *testing.T) {
 	dir := t.TempDir()
-	f, err := loadFollowed(dir)
+	f, err := loadFollowed(context.Background(), dir, nil, &persister{}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := f.add("t1", followedThread{Parent: "c1", Question: "q"}); err != nil {
 		t.Fatal(err)
 	}
-	g, err := loadFollowed(dir)
+	g, err := loadFollowed(context.Background(), dir, nil, &persister{}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -456,8 +457,8 @@ func TestFollowedPersists(t *testing.T) {
 	if !g.remove("t1") || g.remove("t1") {
 		t.Error("remove should report whether the thread was followed")
 	}
-	os.WriteFile(filepath.Join(dir, followFile), []byte("garbage"), 0o644)
-	if _, err := loadFollowed(dir); err == nil || !strings.Contains(err.Error(), "delete it") {
+	os.WriteFile(filepath.Join(dir, state.ThreadsFile), []byte("garbage"), 0o644)
+	if _, err := loadFollowed(context.Background(), dir, nil, &persister{}, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "delete it") {
 		t.Errorf("a corrupt file: %v", err)
 	}
 }

@@ -1,23 +1,16 @@
 package bot
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
-	"os"
-	"path/filepath"
+	"storybot/internal/state"
 	"sync"
 	"sync/atomic"
-
-	"storybot/internal/answer"
-	"storybot/internal/jsonl"
+	"time"
 )
 
 func newID() string {
@@ -27,187 +20,108 @@ func newID() string {
 }
 
 // storedAnswer is an answer kept for its buttons.
-type storedAnswer struct {
-	answer.Answer
-	UserID, GuildID, ChannelID string
+type storedAnswer = state.Answer
+
+// followedThread is a thread the bot answers in without a mention.
+type followedThread = state.Thread
+
+// Saving to a shared store (PostgreSQL) is tried persistTries times, each
+// within persistTimeout, with growing pauses from persistPause; then a
+// warning is logged and the bot goes on.
+const (
+	persistTries   = 3
+	persistTimeout = 2 * time.Second
+	persistPause   = 200 * time.Millisecond
+)
+
+// persister runs saves to a shared store in the background, retrying, so
+// that answers go on while the store is unreachable. Safe for concurrent
+// use.
+type persister struct {
+	log *slog.Logger
+	wg  sync.WaitGroup
 }
 
-// answersFile is the name, in DATA_DIR, of the log of recent answers that
-// lets "Show sources" and the feedback buttons work after a restart.
-const answersFile = "discord-answers.jsonl"
-
-// savedAnswer is one line of answersFile. It keeps what the buttons need,
-// including each cited passage's whole text (which answer.Citation leaves
-// out of its JSON).
-type savedAnswer struct {
-	ID        string          `json:"id"`
-	Question  string          `json:"question"`
-	Text      string          `json:"answer"`
-	Mode      answer.Mode     `json:"mode"`
-	Refused   bool            `json:"refused,omitempty"`
-	UserID    string          `json:"user"`
-	GuildID   string          `json:"guild,omitempty"`
-	ChannelID string          `json:"channel,omitempty"`
-	Citations []savedCitation `json:"citations"`
+// save runs fn (what names it in the log) in the background until it
+// succeeds or has been tried persistTries times.
+func (p *persister) save(what string, fn func(ctx context.Context) error) {
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		p.try(what, fn)
+	}()
 }
 
-type savedCitation struct {
-	answer.Citation
-	PassageID string `json:"passage_id,omitempty"`
-	Text      string `json:"text"`
-}
-
-func saveForm(id string, a storedAnswer) savedAnswer {
-	sa := savedAnswer{ID: id, Question: a.Question, Text: a.Text, Mode: a.Mode, Refused: a.Refused,
-		UserID: a.UserID, GuildID: a.GuildID, ChannelID: a.ChannelID, Citations: []savedCitation{}}
-	for _, c := range a.Citations {
-		sa.Citations = append(sa.Citations, savedCitation{Citation: c, PassageID: c.PassageID, Text: c.Text})
+// try runs fn until it succeeds or has been tried persistTries times, and
+// reports whether it succeeded.
+func (p *persister) try(what string, fn func(ctx context.Context) error) bool {
+	pause := persistPause
+	var err error
+	for i := range persistTries {
+		if i > 0 {
+			time.Sleep(pause)
+			pause *= 2
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), persistTimeout)
+		err = fn(ctx)
+		cancel()
+		if err == nil {
+			return true
+		}
 	}
-	return sa
+	p.log.Warn("could not save to the shared store; going on without it", "what", what, "tries", persistTries, "err", err)
+	return false
 }
 
-func (sa savedAnswer) stored() storedAnswer {
-	a := storedAnswer{Answer: answer.Answer{Question: sa.Question, Text: sa.Text, Mode: sa.Mode, Refused: sa.Refused},
-		UserID: sa.UserID, GuildID: sa.GuildID, ChannelID: sa.ChannelID}
-	for _, c := range sa.Citations {
-		cit := c.Citation
-		cit.PassageID, cit.Text = c.PassageID, c.Text
-		a.Citations = append(a.Citations, cit)
+// wait waits up to d for the saves in flight.
+func (p *persister) wait(d time.Duration) {
+	done := make(chan struct{})
+	go func() { p.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(d):
+		p.log.Warn("saves to the shared store still in flight at shutdown")
 	}
-	return a
 }
 
 // answerStore keeps the most recent answers, for "Show sources" and the
-// feedback buttons. With a path it also appends each answer to that file and
-// reloads the newest ones at start, so buttons keep working across restarts;
-// the file is rewritten with only the kept answers when it grows to twice
-// their number. A failure to write is logged, never fatal: the answer is
-// still kept in memory. It is safe for concurrent use.
+// feedback buttons: local in memory (and, without a shared store, in
+// DATA_DIR), and with a shared store also there (saved in the background
+// with retries), where the other shards and a restarted process find them.
+// Safe for concurrent use.
 type answerStore struct {
-	mu     sync.Mutex
-	max    int
-	order  []string
-	m      map[string]storedAnswer
-	path   string // "" keeps answers in memory only
-	lines  int    // lines in the file since it was last rewritten
+	local  *state.AnswerFile
+	shared state.AnswerStore // nil: local only
+	p      *persister
 	log    *slog.Logger
-	warned bool // a write failure was logged
 }
 
-// newAnswerStore keeps the last max answers, loading those saved in
-// dataDir ("" for memory only). Lines it cannot read are skipped and
-// counted in the log; the store then starts with what it could read.
-func newAnswerStore(max int, dataDir string, log *slog.Logger) *answerStore {
-	s := &answerStore{max: max, m: map[string]storedAnswer{}, log: log}
-	if dataDir == "" {
-		return s
+func newAnswerStore(max int, dataDir string, shared state.AnswerStore, p *persister, log *slog.Logger) *answerStore {
+	if shared != nil {
+		dataDir = "" // the shared store keeps them; memory is a cache
 	}
-	s.path = filepath.Join(dataDir, answersFile)
-	f, err := os.Open(s.path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return s
-	}
-	if err != nil {
-		log.Warn("cannot read the saved answers; buttons of earlier answers will ask to ask again", "path", s.path, "err", err)
-		return s
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
-	bad := 0
-	for sc.Scan() {
-		var sa savedAnswer
-		if err := json.Unmarshal(sc.Bytes(), &sa); err != nil || sa.ID == "" {
-			bad++
-			continue
-		}
-		s.keepLocked(sa.ID, sa.stored())
-		s.lines++
-	}
-	if err := sc.Err(); err != nil {
-		bad++
-	}
-	if bad > 0 {
-		log.Warn("skipped unreadable lines in the saved answers", "path", s.path, "lines", bad)
-	}
-	if bad > 0 || s.lines > len(s.order) {
-		s.rewriteLocked()
-	}
-	return s
-}
-
-func (s *answerStore) keepLocked(id string, a storedAnswer) {
-	if _, ok := s.m[id]; !ok {
-		s.order = append(s.order, id)
-	}
-	s.m[id] = a
-	for len(s.order) > s.max {
-		delete(s.m, s.order[0])
-		s.order = s.order[1:]
-	}
+	return &answerStore{local: state.OpenAnswerFile(max, dataDir, log), shared: shared, p: p, log: log}
 }
 
 func (s *answerStore) put(a storedAnswer) string {
 	id := newID()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.keepLocked(id, a)
-	if s.path == "" {
-		return id
-	}
-	if s.lines >= 2*s.max {
-		s.rewriteLocked()
-		return id
-	}
-	line, err := json.Marshal(saveForm(id, a))
-	if err == nil {
-		err = jsonl.Append(s.path, line, 0o600)
-	}
-	s.noteLocked(err)
-	if err == nil {
-		s.lines++
+	_ = s.local.Save(context.Background(), id, a) // never fails
+	if s.shared != nil {
+		s.p.save("answer", func(ctx context.Context) error { return s.shared.Save(ctx, id, a) })
 	}
 	return id
 }
 
-// rewriteLocked replaces the file with the kept answers, atomically.
-func (s *answerStore) rewriteLocked() {
-	var buf bytes.Buffer
-	for _, id := range s.order {
-		line, err := json.Marshal(saveForm(id, s.m[id]))
-		if err != nil {
-			continue
-		}
-		buf.Write(line)
-		buf.WriteByte('\n')
+func (s *answerStore) get(ctx context.Context, id string) (storedAnswer, bool) {
+	if a, ok, _ := s.local.Load(ctx, id); ok || s.shared == nil {
+		return a, ok
 	}
-	err := os.MkdirAll(filepath.Dir(s.path), 0o755)
-	if err == nil {
-		tmp := s.path + ".tmp"
-		if err = os.WriteFile(tmp, buf.Bytes(), 0o600); err == nil {
-			err = os.Rename(tmp, s.path)
-		}
+	ctx, cancel := context.WithTimeout(ctx, persistTimeout)
+	defer cancel()
+	a, ok, err := s.shared.Load(ctx, id)
+	if err != nil {
+		s.log.Warn("could not read a saved answer from the shared store", "answer", id, "err", err)
 	}
-	s.noteLocked(err)
-	if err == nil {
-		s.lines = len(s.order)
-	}
-}
-
-func (s *answerStore) noteLocked(err error) {
-	if err != nil && !s.warned {
-		s.warned = true
-		s.log.Warn("cannot save answers for their buttons; they work until the bot restarts", "path", s.path, "err", err)
-	}
-	if err == nil {
-		s.warned = false
-	}
-}
-
-func (s *answerStore) get(id string) (storedAnswer, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a, ok := s.m[id]
 	return a, ok
 }
 
@@ -267,42 +181,34 @@ func (j *jobs) cancel(id, user string) error {
 	return nil
 }
 
-// followedThread is a thread the bot answers in without a mention.
-type followedThread struct {
-	Parent   string `json:"parent"`             // the channel the thread is in
-	Question string `json:"question,omitempty"` // the question that opened it
-}
-
-// followed is the set of threads the bot follows, saved as JSON in the data
-// folder so a restart remembers them. It is safe for concurrent use.
+// followed is the set of threads the bot follows, in memory, read from its
+// store at start and written through to it (a shared store in the
+// background, with retries). Safe for concurrent use.
 type followed struct {
-	path string // "" keeps the set in memory only
-	mu   sync.Mutex
-	m    map[string]followedThread
+	store  state.ThreadStore
+	shared bool
+	p      *persister
+	log    *slog.Logger
+	mu     sync.Mutex
+	m      map[string]followedThread
 }
 
-// followFile is the name of the followed-threads file in DATA_DIR.
-const followFile = "discord-threads.json"
-
-func loadFollowed(dataDir string) (*followed, error) {
-	f := &followed{m: map[string]followedThread{}}
-	if dataDir == "" {
-		return f, nil
+// loadFollowed reads the followed threads from store; nil store: the file
+// in dataDir.
+func loadFollowed(ctx context.Context, dataDir string, store state.ThreadStore, p *persister, log *slog.Logger) (*followed, error) {
+	f := &followed{store: store, shared: store != nil, p: p, log: log}
+	if store == nil {
+		fs, err := state.OpenThreadFile(dataDir)
+		if err != nil {
+			return nil, fmt.Errorf("bot: %w", err)
+		}
+		f.store = fs
 	}
-	f.path = filepath.Join(dataDir, followFile)
-	data, err := os.ReadFile(f.path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return f, nil
-	}
+	m, err := f.store.All(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("bot: read followed threads: %w", err)
+		return nil, fmt.Errorf("bot: %w", err)
 	}
-	if err := json.Unmarshal(data, &f.m); err != nil {
-		return nil, fmt.Errorf("bot: %s is not a followed-threads file (%v): fix or delete it", f.path, err)
-	}
-	if f.m == nil {
-		f.m = map[string]followedThread{}
-	}
+	f.m = m
 	return f, nil
 }
 
@@ -320,39 +226,27 @@ func (f *followed) parent(id string) string {
 
 func (f *followed) add(id string, t followedThread) error {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	f.m[id] = t
-	return f.saveLocked()
+	f.mu.Unlock()
+	if f.shared {
+		f.p.save("followed thread", func(ctx context.Context) error { return f.store.Follow(ctx, id, t) })
+		return nil
+	}
+	return f.store.Follow(context.Background(), id, t)
 }
 
 func (f *followed) remove(id string) bool {
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	if _, ok := f.m[id]; !ok {
+	_, ok := f.m[id]
+	delete(f.m, id)
+	f.mu.Unlock()
+	if !ok {
 		return false
 	}
-	delete(f.m, id)
-	_ = f.saveLocked()
+	if f.shared {
+		f.p.save("unfollowed thread", func(ctx context.Context) error { return f.store.Unfollow(ctx, id) })
+	} else if err := f.store.Unfollow(context.Background(), id); err != nil {
+		f.log.Warn("saving followed threads failed", "err", err)
+	}
 	return true
-}
-
-func (f *followed) saveLocked() error {
-	if f.path == "" {
-		return nil
-	}
-	data, err := json.MarshalIndent(f.m, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(f.path), 0o755); err != nil {
-		return fmt.Errorf("bot: save followed threads: %w", err)
-	}
-	tmp := f.path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return fmt.Errorf("bot: save followed threads: %w", err)
-	}
-	if err := os.Rename(tmp, f.path); err != nil {
-		return fmt.Errorf("bot: save followed threads: %w", err)
-	}
-	return nil
 }

@@ -75,6 +75,9 @@ func cmdBot(ctx context.Context, e *Env, args []string) error {
 	if opts.Feedback, err = e.feedbackStore(ctx); err != nil {
 		return fmt.Errorf("bot: %w", err)
 	}
+	if db := e.openedDatabase(); db != nil { // shared by the shards
+		opts.Answers, opts.Threads, opts.Rates = db.Answers(), db.Threads(), db.Rates()
+	}
 	b, err := bot.New(opts)
 	if err != nil {
 		return err

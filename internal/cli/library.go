@@ -39,6 +39,9 @@ func (e *Env) libraryOptions() library.Options {
 		Log:            e.Log,
 		OnRefresh:      e.onRefresh,
 	}
+	if db := e.openedDatabase(); db != nil {
+		opts.Audit = db.Audit() // moderators' changes, from every shard
+	}
 	if emb := e.embedder(); emb != nil {
 		opts.Search.Embedder = emb
 		opts.Search.EmbedCache = search.NewEmbedCache(filepath.Join(e.Config.DataDir, "embeddings"))

@@ -166,6 +166,14 @@ func (e *Env) database(ctx context.Context) (*pgstore.DB, error) {
 	return e.db, nil
 }
 
+// openedDatabase is the database when this run has opened it (the bot
+// opens it at start-up), or nil.
+func (e *Env) openedDatabase() *pgstore.DB {
+	e.dbMu.Lock()
+	defer e.dbMu.Unlock()
+	return e.db
+}
+
 // closeDatabase closes what database opened.
 func (e *Env) closeDatabase() {
 	e.dbMu.Lock()

@@ -20,8 +20,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"storybot/internal/jsonl"
 	"storybot/internal/knowledge"
+	"storybot/internal/state"
 	"storybot/internal/usererr"
 )
 
@@ -43,16 +43,9 @@ type TrashItem struct {
 	Size    int64     `json:"size"`
 }
 
-// auditEntry is one line of DATA_DIR/audit.log.
-type auditEntry struct {
-	Time   time.Time `json:"time"`
-	Who    string    `json:"who"`
-	Action string    `json:"action"` // add, replace, remove, restore
-	Doc    string    `json:"doc"`
-	Bytes  int64     `json:"bytes,omitempty"`
-	SHA256 string    `json:"sha256,omitempty"`
-	Trash  string    `json:"trash,omitempty"`
-}
+// auditEntry is one entry of the audit log (DATA_DIR/audit.log, or
+// Options.Audit).
+type auditEntry = state.AuditEntry
 
 // AddFile stores an uploaded file in the knowledge folder under name and
 // refreshes. The file must be of an accepted type by its content (.md,
@@ -117,7 +110,7 @@ func (l *Library) AddFile(ctx context.Context, name string, data []byte, replace
 		return emptyReport(), fmt.Errorf("add %s: %w", name, err)
 	}
 	os.Chmod(dst, 0o644)
-	l.audit(auditEntry{Who: who, Action: action, Doc: name, Bytes: int64(len(data)), SHA256: sha256Hex(data), Trash: trashName})
+	l.audit(ctx, auditEntry{Who: who, Action: action, Doc: name, Bytes: int64(len(data)), SHA256: sha256Hex(data), Trash: trashName})
 	return l.Refresh(ctx)
 }
 
@@ -142,7 +135,7 @@ func (l *Library) Remove(ctx context.Context, doc, who string) (Report, error) {
 	if err != nil {
 		return emptyReport(), trashError(rel, "removed", err)
 	}
-	l.audit(auditEntry{Who: who, Action: "remove", Doc: rel, Bytes: st.Size(), Trash: trashName})
+	l.audit(ctx, auditEntry{Who: who, Action: "remove", Doc: rel, Bytes: st.Size(), Trash: trashName})
 	return l.Refresh(ctx)
 }
 
@@ -184,7 +177,7 @@ func (l *Library) Restore(ctx context.Context, name, who string) (Report, error)
 	if err := os.Remove(filepath.Join(l.trashDir(), trashPathsDir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		l.log.Warn("could not remove a restored entry's path record", "entry", name, "err", err)
 	}
-	l.audit(auditEntry{Who: who, Action: "restore", Doc: rel, Trash: name})
+	l.audit(ctx, auditEntry{Who: who, Action: "restore", Doc: rel, Trash: name})
 	return l.Refresh(ctx)
 }
 
@@ -383,16 +376,20 @@ func moveFile(src, dst string) error {
 	return os.Remove(src)
 }
 
-// audit appends one JSON line to DATA_DIR/audit.log (after a line cut
-// short, on a line of its own); failures are logged.
-func (l *Library) audit(e auditEntry) {
+// audit records e in the audit log (Options.Audit, or DATA_DIR/audit.log:
+// after a line cut short, on a line of its own); failures are logged.
+func (l *Library) audit(ctx context.Context, e auditEntry) {
 	l.auditMu.Lock()
 	defer l.auditMu.Unlock()
 	e.Time = l.opts.now().UTC()
-	line, _ := json.Marshal(e)
-	path := filepath.Join(l.opts.DataDir, "audit.log")
-	if err := jsonl.Append(path, line, 0o644); err != nil {
-		l.log.Error("could not write the audit log", "file", path, "err", err)
+	log := l.opts.Audit
+	if log == nil {
+		log = state.OpenAuditFile(l.opts.DataDir)
+	}
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := log.Add(actx, e); err != nil {
+		l.log.Error("could not write the audit log", "err", err, "who", e.Who, "action", e.Action, "doc", e.Doc)
 	}
 }
 

@@ -31,6 +31,7 @@ import (
 
 	"storybot/internal/knowledge"
 	"storybot/internal/search"
+	"storybot/internal/state"
 	"storybot/internal/textan"
 )
 
@@ -85,6 +86,9 @@ type Options struct {
 	// folder), the trash (trash/) and the
 	// audit log (audit.log). "" disables persistence and folder changes.
 	DataDir string
+	// Audit, when set, records moderators' changes instead of
+	// DataDir/audit.log (a store shared by the shards: PostgreSQL).
+	Audit state.AuditLog
 	// Knowledge is passed to knowledge.ParseFile (MaxFileBytes, Extractors).
 	Knowledge knowledge.Options
 	// Search is passed to search.Build and search.ReadIndex.

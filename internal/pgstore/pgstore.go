@@ -4,12 +4,13 @@
 // processes may run at once: a transaction-scoped advisory lock lets one
 // apply them while the others wait and then find nothing left to do.
 //
-// So far it holds the model token usage of the budgets (UsageStore, a
-// budget.Store) and the votes (FeedbackStore, a feedback.Keeper), and
+// It holds the model token usage of the budgets (UsageStore, a
+// budget.Store), the votes (FeedbackStore, a feedback.Keeper), the saved
+// answers (AnswerStore), the followed threads (ThreadStore), the
+// per-member rate-limit windows (RateStore) and the moderators' audit log
+// (AuditLog), the last four behind package state's interfaces, and
 // carries moderators' knowledge changes to the other processes
-// (LISTEN/NOTIFY: AnnounceKnowledgeChange, WatchKnowledgeChanges); the rest
-// of issue 13's shared state (followed threads, saved answers, rate limits,
-// the audit log) is still to come.
+// (LISTEN/NOTIFY: AnnounceKnowledgeChange, WatchKnowledgeChanges).
 package pgstore
 
 import (
@@ -66,6 +67,32 @@ var migrations = []migration{
 		answer     text        NOT NULL,
 		mode       text        NOT NULL DEFAULT '',
 		citations  jsonb       NOT NULL DEFAULT '[]'
+	);`},
+	{3, `CREATE TABLE saved_answers (
+		id       text        PRIMARY KEY,
+		seq      bigserial   NOT NULL,
+		saved_at timestamptz NOT NULL DEFAULT now(),
+		body     jsonb       NOT NULL
+	);
+	CREATE INDEX saved_answers_seq ON saved_answers (seq);
+	CREATE TABLE followed_threads (
+		id       text PRIMARY KEY,
+		parent   text NOT NULL,
+		question text NOT NULL DEFAULT ''
+	);
+	CREATE TABLE rate_windows (
+		key   text          PRIMARY KEY,
+		times timestamptz[] NOT NULL
+	);
+	CREATE TABLE audit_log (
+		id     bigserial   PRIMARY KEY,
+		at     timestamptz NOT NULL,
+		who    text        NOT NULL,
+		action text        NOT NULL,
+		doc    text        NOT NULL,
+		bytes  bigint      NOT NULL DEFAULT 0,
+		sha256 text        NOT NULL DEFAULT '',
+		trash  text        NOT NULL DEFAULT ''
 	);`},
 }
 

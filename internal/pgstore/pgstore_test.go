@@ -11,6 +11,8 @@ import (
 	"storybot/internal/feedback"
 	"storybot/internal/feedback/feedbacktest"
 	"storybot/internal/pgstore/pgtest"
+	"storybot/internal/state"
+	"storybot/internal/state/statetest"
 )
 
 func open(t *testing.T, url string) *DB {
@@ -127,4 +129,24 @@ func TestPostgresKnowledgeChangesReachOtherProcesses(t *testing.T) {
 		t.Errorf("%s heard its own change", got)
 	default:
 	}
+}
+
+func TestPostgresAnswerStore(t *testing.T) {
+	url := pgtest.URL(t)
+	statetest.Answers(t, func(t *testing.T) state.AnswerStore { return open(t, url).Answers() })
+}
+
+func TestPostgresThreadStore(t *testing.T) {
+	url := pgtest.URL(t)
+	statetest.Threads(t, func(t *testing.T) state.ThreadStore { return open(t, url).Threads() })
+}
+
+func TestPostgresRateStore(t *testing.T) {
+	url := pgtest.URL(t)
+	statetest.Rate(t, func(t *testing.T) state.RateStore { return open(t, url).Rates() })
+}
+
+func TestPostgresAuditLog(t *testing.T) {
+	url := pgtest.URL(t)
+	statetest.Audit(t, func(t *testing.T) state.AuditLog { return open(t, url).Audit() })
 }

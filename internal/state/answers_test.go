@@ -1,7 +1,8 @@
-package bot
+package state
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -12,8 +13,8 @@ import (
 	"storybot/internal/answer"
 )
 
-func testAnswer(i int) storedAnswer {
-	return storedAnswer{
+func testAnswer(i int) Answer {
+	return Answer{
 		Answer: answer.Answer{Question: fmt.Sprintf("question %d", i), Text: "It was the cyberattack [1].", Mode: answer.ModeExtractive,
 			Citations: []answer.Citation{{N: 1, Doc: "story.txt", Title: "Story", Location: "¶2, line 3", Quote: "a quote", PassageID: "p1", Text: fmt.Sprintf("the whole passage %d", i)}}},
 		UserID: "u1", GuildID: "g1", ChannelID: "c1",
@@ -23,14 +24,14 @@ func testAnswer(i int) storedAnswer {
 func TestAnswerStoreSurvivesRestart(t *testing.T) {
 	dir := t.TempDir()
 	log := slog.New(slog.DiscardHandler)
-	s := newAnswerStore(3, dir, log)
+	s := OpenAnswerFile(3, dir, log)
 	var ids []string
 	for i := range 5 {
-		ids = append(ids, s.put(testAnswer(i)))
+		ids = append(ids, put(s, testAnswer(i)))
 	}
-	r := newAnswerStore(3, dir, log)
+	r := OpenAnswerFile(3, dir, log)
 	for i, id := range ids {
-		a, ok := r.get(id)
+		a, ok := get(r, id)
 		if i < 2 {
 			if ok {
 				t.Errorf("answer %d should have been dropped (only the last 3 are kept)", i)
@@ -46,41 +47,41 @@ func TestAnswerStoreSurvivesRestart(t *testing.T) {
 		}
 	}
 	// the reload rewrote the file with only the kept answers
-	if n := lines(t, filepath.Join(dir, answersFile)); n != 3 {
+	if n := lines(t, filepath.Join(dir, AnswersFile)); n != 3 {
 		t.Errorf("the file has %d lines after reload, want 3", n)
 	}
 }
 
 func TestAnswerStoreFileStaysBounded(t *testing.T) {
 	dir := t.TempDir()
-	s := newAnswerStore(10, dir, slog.New(slog.DiscardHandler))
+	s := OpenAnswerFile(10, dir, slog.New(slog.DiscardHandler))
 	for i := range 95 {
-		s.put(testAnswer(i))
+		put(s, testAnswer(i))
 	}
-	if n := lines(t, filepath.Join(dir, answersFile)); n > 20 {
+	if n := lines(t, filepath.Join(dir, AnswersFile)); n > 20 {
 		t.Errorf("the file has %d lines for 10 kept answers, want at most 20", n)
 	}
 }
 
 func TestAnswerStoreSkipsBrokenLines(t *testing.T) {
 	dir := t.TempDir()
-	s := newAnswerStore(10, dir, slog.New(slog.DiscardHandler))
-	id := s.put(testAnswer(1))
-	f, err := os.OpenFile(filepath.Join(dir, answersFile), os.O_APPEND|os.O_WRONLY, 0)
+	s := OpenAnswerFile(10, dir, slog.New(slog.DiscardHandler))
+	id := put(s, testAnswer(1))
+	f, err := os.OpenFile(filepath.Join(dir, AnswersFile), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, _ = f.WriteString("{\"id\": \"trunc\n\x00\x01 not json\n")
 	f.Close()
 	var logs bytes.Buffer
-	r := newAnswerStore(10, dir, slog.New(slog.NewTextHandler(&logs, nil)))
-	if _, ok := r.get(id); !ok {
+	r := OpenAnswerFile(10, dir, slog.New(slog.NewTextHandler(&logs, nil)))
+	if _, ok := get(r, id); !ok {
 		t.Error("the good answer was lost with the broken lines")
 	}
 	if !strings.Contains(logs.String(), "skipped unreadable lines") || !strings.Contains(logs.String(), "lines=2") {
 		t.Errorf("the broken lines were not reported: %s", logs.String())
 	}
-	if n := lines(t, filepath.Join(dir, answersFile)); n != 1 {
+	if n := lines(t, filepath.Join(dir, AnswersFile)); n != 1 {
 		t.Errorf("the file still has %d lines, want the 1 good one", n)
 	}
 }
@@ -89,17 +90,17 @@ func TestAnswerStoreSkipsBrokenLines(t *testing.T) {
 // half-way) must not swallow the next answer saved.
 func TestAnswerStoreAfterCutLine(t *testing.T) {
 	dir := t.TempDir()
-	s := newAnswerStore(10, dir, slog.New(slog.DiscardHandler))
-	s.put(testAnswer(1))
-	f, err := os.OpenFile(filepath.Join(dir, answersFile), os.O_APPEND|os.O_WRONLY, 0)
+	s := OpenAnswerFile(10, dir, slog.New(slog.DiscardHandler))
+	put(s, testAnswer(1))
+	f, err := os.OpenFile(filepath.Join(dir, AnswersFile), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, _ = f.WriteString(`{"id": "cut`) // no newline: a write cut short
 	f.Close()
-	id := s.put(testAnswer(2))
-	again := newAnswerStore(10, dir, slog.New(slog.DiscardHandler))
-	if _, ok := again.get(id); !ok {
+	id := put(s, testAnswer(2))
+	again := OpenAnswerFile(10, dir, slog.New(slog.DiscardHandler))
+	if _, ok := get(again, id); !ok {
 		t.Error("the answer saved after a cut line was lost")
 	}
 }
@@ -111,10 +112,10 @@ func TestAnswerStoreUnwritableKeepsMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	var logs bytes.Buffer
-	s := newAnswerStore(10, filepath.Join(blocker, "data"), slog.New(slog.NewTextHandler(&logs, nil))) // a file where a folder should be
-	id := s.put(testAnswer(1))
-	s.put(testAnswer(2))
-	if _, ok := s.get(id); !ok {
+	s := OpenAnswerFile(10, filepath.Join(blocker, "data"), slog.New(slog.NewTextHandler(&logs, nil))) // a file where a folder should be
+	id := put(s, testAnswer(1))
+	put(s, testAnswer(2))
+	if _, ok := get(s, id); !ok {
 		t.Error("a failed write lost the answer from memory")
 	}
 	if c := strings.Count(logs.String(), "cannot save answers"); c != 1 {
@@ -129,4 +130,18 @@ func lines(t *testing.T, path string) int {
 		t.Fatal(err)
 	}
 	return strings.Count(string(data), "\n")
+}
+
+var ids int
+
+func put(s *AnswerFile, a Answer) string {
+	ids++
+	id := fmt.Sprintf("a%d", ids)
+	_ = s.Save(context.Background(), id, a)
+	return id
+}
+
+func get(s *AnswerFile, id string) (Answer, bool) {
+	a, ok, _ := s.Load(context.Background(), id)
+	return a, ok
 }

@@ -1,0 +1,199 @@
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"storybot/internal/state"
+)
+
+// AnswerStore is a state.AnswerStore in PostgreSQL: an answer saved by one
+// shard works for the buttons on every shard and after restarts. It keeps
+// about the newest AnswersKept answers. Safe for concurrent use.
+type AnswerStore struct {
+	db    *DB
+	saves atomic.Int64
+}
+
+var _ state.AnswerStore = (*AnswerStore)(nil)
+
+// AnswersKept is about how many answers the shared store keeps (older ones
+// are deleted now and then as new ones are saved).
+const AnswersKept = 50000
+
+// pruneEvery is how many saves of a process go between two prunings.
+const pruneEvery = 500
+
+// Answers returns the saved answers store.
+func (db *DB) Answers() *AnswerStore { return &AnswerStore{db: db} }
+
+// Save keeps a under id.
+func (s *AnswerStore) Save(ctx context.Context, id string, a state.Answer) error {
+	body, err := state.EncodeAnswer(id, a)
+	if err != nil {
+		return fmt.Errorf("save an answer: %w", err)
+	}
+	if _, err := s.db.pool.Exec(ctx, `INSERT INTO saved_answers (id, body) VALUES ($1, $2)
+		ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body, saved_at = now()`, id, body); err != nil {
+		return fmt.Errorf("save an answer: %w", err)
+	}
+	if s.saves.Add(1)%pruneEvery == 0 {
+		if _, err := s.db.pool.Exec(ctx, `DELETE FROM saved_answers WHERE seq <= (SELECT max(seq) FROM saved_answers) - $1`, AnswersKept); err != nil {
+			s.db.log.Warn("deleting old saved answers failed", "err", err)
+		}
+	}
+	return nil
+}
+
+// Load returns the answer saved under id.
+func (s *AnswerStore) Load(ctx context.Context, id string) (state.Answer, bool, error) {
+	var body []byte
+	err := s.db.pool.QueryRow(ctx, `SELECT body FROM saved_answers WHERE id = $1`, id).Scan(&body)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return state.Answer{}, false, nil
+	}
+	if err != nil {
+		return state.Answer{}, false, fmt.Errorf("load a saved answer: %w", err)
+	}
+	_, a, err := state.DecodeAnswer(body)
+	if err != nil {
+		return state.Answer{}, false, fmt.Errorf("load a saved answer %s: %w", id, err)
+	}
+	return a, true, nil
+}
+
+// ThreadStore is a state.ThreadStore in PostgreSQL. Safe for concurrent use.
+type ThreadStore struct{ db *DB }
+
+var _ state.ThreadStore = (*ThreadStore)(nil)
+
+// Threads returns the followed threads store.
+func (db *DB) Threads() *ThreadStore { return &ThreadStore{db: db} }
+
+// All returns every followed thread.
+func (s *ThreadStore) All(ctx context.Context) (map[string]state.Thread, error) {
+	rows, err := s.db.pool.Query(ctx, `SELECT id, parent, question FROM followed_threads`)
+	if err != nil {
+		return nil, fmt.Errorf("read followed threads: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]state.Thread{}
+	for rows.Next() {
+		var id string
+		var t state.Thread
+		if err := rows.Scan(&id, &t.Parent, &t.Question); err != nil {
+			return nil, fmt.Errorf("read followed threads: %w", err)
+		}
+		out[id] = t
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read followed threads: %w", err)
+	}
+	return out, nil
+}
+
+// Follow adds or replaces a thread.
+func (s *ThreadStore) Follow(ctx context.Context, id string, t state.Thread) error {
+	if _, err := s.db.pool.Exec(ctx, `INSERT INTO followed_threads (id, parent, question) VALUES ($1, $2, $3)
+		ON CONFLICT (id) DO UPDATE SET parent = EXCLUDED.parent, question = EXCLUDED.question`, id, t.Parent, t.Question); err != nil {
+		return fmt.Errorf("follow a thread: %w", err)
+	}
+	return nil
+}
+
+// Unfollow removes a thread.
+func (s *ThreadStore) Unfollow(ctx context.Context, id string) error {
+	if _, err := s.db.pool.Exec(ctx, `DELETE FROM followed_threads WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("unfollow a thread: %w", err)
+	}
+	return nil
+}
+
+// RateStore is a state.RateStore in PostgreSQL: a member's questions
+// through every shard count against one limit. Each Take locks the
+// member's row in a transaction, so concurrent takes are exact. Times are
+// the callers' clocks (keep the shards' clocks in sync, as NTP does).
+// Safe for concurrent use.
+type RateStore struct{ db *DB }
+
+var _ state.RateStore = (*RateStore)(nil)
+
+// Rates returns the rate-limit store.
+func (db *DB) Rates() *RateStore { return &RateStore{db: db} }
+
+// Take records an event for key at now when fewer than n happened in the
+// window before it.
+func (s *RateStore) Take(ctx context.Context, key string, n int, window time.Duration, now time.Time) (ok bool, wait time.Duration, err error) {
+	err = pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
+		var times []time.Time
+		// The upsert locks the member's row (created empty the first time)
+		// until the transaction ends.
+		if err := tx.QueryRow(ctx, `INSERT INTO rate_windows (key, times) VALUES ($1, '{}')
+			ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key RETURNING times`, key).Scan(&times); err != nil {
+			return err
+		}
+		keep := state.Window(times, window, now)
+		if len(keep) >= n {
+			ok, wait = false, state.Wait(keep, window, now)
+		} else {
+			ok, keep = true, append(keep, now)
+		}
+		if ok || len(keep) != len(times) {
+			_, err := tx.Exec(ctx, `UPDATE rate_windows SET times = $2 WHERE key = $1`, key, keep)
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return false, 0, fmt.Errorf("rate limit: %w", err)
+	}
+	return ok, wait, nil
+}
+
+// AuditLog is a state.AuditLog in PostgreSQL: the changes of every shard's
+// moderators in one table. Safe for concurrent use.
+type AuditLog struct{ db *DB }
+
+var _ state.AuditLog = (*AuditLog)(nil)
+
+// Audit returns the audit log.
+func (db *DB) Audit() *AuditLog { return &AuditLog{db: db} }
+
+// Add records e.
+func (s *AuditLog) Add(ctx context.Context, e state.AuditEntry) error {
+	if e.Time.IsZero() {
+		e.Time = time.Now()
+	}
+	if _, err := s.db.pool.Exec(ctx, `INSERT INTO audit_log (at, who, action, doc, bytes, sha256, trash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.Time.UTC(), e.Who, e.Action, e.Doc, e.Bytes, e.SHA256, e.Trash); err != nil {
+		return fmt.Errorf("audit log: %w", err)
+	}
+	return nil
+}
+
+// List returns every entry, in the order they were added.
+func (s *AuditLog) List(ctx context.Context) ([]state.AuditEntry, error) {
+	rows, err := s.db.pool.Query(ctx, `SELECT at, who, action, doc, bytes, sha256, trash FROM audit_log ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	defer rows.Close()
+	var out []state.AuditEntry
+	for rows.Next() {
+		var e state.AuditEntry
+		if err := rows.Scan(&e.Time, &e.Who, &e.Action, &e.Doc, &e.Bytes, &e.SHA256, &e.Trash); err != nil {
+			return nil, fmt.Errorf("audit log: %w", err)
+		}
+		e.Time = e.Time.UTC()
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	return out, nil
+}
