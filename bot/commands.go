@@ -436,7 +436,7 @@ func (b *Bot) handleFeedback(ctx context.Context, r *Request) (*Response, error)
 	}
 	if b.opts.Feedback != nil {
 		add := func(ctx context.Context) error { return b.opts.Feedback.Add(ctx, rec) }
-		fctx, cancel := context.WithTimeout(ctx, persistTimeout)
+		fctx, cancel := context.WithTimeout(ctx, voteTimeout) // Discord waits 3 s for the reply
 		err := add(fctx)
 		cancel()
 		if err != nil { // retried in the background; the member is thanked all the same

@@ -32,6 +32,9 @@ const (
 	persistTries   = 3
 	persistTimeout = 2 * time.Second
 	persistPause   = 200 * time.Millisecond
+	// voteTimeout bounds a vote's first try, made before the reply (which
+	// Discord wants within 3 s); the retries go on in the background.
+	voteTimeout = time.Second
 )
 
 // persister runs saves to a shared store in the background, retrying, so

@@ -120,12 +120,7 @@ func expect(t *testing.T, got map[string]float64, want map[string]float64) {
 // (answered by quoting), and a /refresh that adds a document and skips a
 // binary file. Every counter moves by what happened, and no more.
 func TestMetricsAfterScriptedConsoleRun(t *testing.T) {
-	kdir := t.TempDir()
-	story, err := os.ReadFile(filepath.Join(askStory, "Albania-cuts-ties-with-Iran-2022-09-07.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(kdir, "Albania-cuts-ties-with-Iran-2022-09-07.txt"), story, 0o644)
+	kdir := oneStoryFolder(t)
 
 	model := llmtest.New(t)
 	var mu sync.Mutex
@@ -427,12 +422,7 @@ func TestPostgresRefreshReachesTheOtherProcess(t *testing.T) {
 		t.Skip("end to end")
 	}
 	db := pgtest.URL(t)
-	kdir := t.TempDir()
-	story, err := os.ReadFile(filepath.Join(askStory, "Albania-cuts-ties-with-Iran-2022-09-07.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(kdir, "Albania-cuts-ties-with-Iran-2022-09-07.txt"), story, 0o644)
+	kdir := oneStoryFolder(t)
 	model := usageModel(t)
 	dcA, _ := runBotEnv(t, model, kdir, map[string]string{"DATABASE_URL": db})
 	dcB, logsB := runBotEnv(t, model, kdir, map[string]string{"DATABASE_URL": db, "METRICS_ADDR": "127.0.0.1:0"})

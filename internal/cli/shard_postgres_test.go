@@ -1,0 +1,168 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"storybot/bot/discordtest"
+	"storybot/internal/pgstore/pgtest"
+)
+
+// guild0 is a server of shard 0 of 2 (discordtest.GuildID is shard 1's).
+const guild0 = "800000000004194305"
+
+// oneStoryFolder is a new knowledge folder holding one story.
+func oneStoryFolder(t *testing.T) string {
+	t.Helper()
+	kdir := t.TempDir()
+	story, err := os.ReadFile(filepath.Join(askStory, "Albania-cuts-ties-with-Iran-2022-09-07.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(kdir, "Albania-cuts-ties-with-Iran-2022-09-07.txt"), story, 0o644)
+	return kdir
+}
+
+// inGuild moves an interaction payload to another server.
+func inGuild(p map[string]any, guild string) map[string]any {
+	p["guild_id"] = guild
+	return p
+}
+
+// interact dispatches p and returns the content of its callback (an
+// immediate reply) or of the first edit of its deferred reply for which
+// done holds.
+func interact(t *testing.T, dc *discordtest.Server, what string, p map[string]any, done func(string) bool) string {
+	t.Helper()
+	id := p["id"].(string)
+	cb := "/interactions/" + id + "/itok-" + id + "/callback"
+	orig := "/webhooks/" + discordtest.AppID + "/itok-" + id + "/messages/@original"
+	dc.Dispatch(t, "INTERACTION_CREATE", p)
+	var content string
+	dc.Wait(t, what, func(reqs []discordtest.Request) bool {
+		for _, r := range reqs {
+			switch {
+			case r.Path == cb:
+				data, _ := r.JSON()["data"].(map[string]any)
+				if c, _ := data["content"].(string); c != "" {
+					content = c
+					return true
+				}
+			case r.Method == "PATCH" && r.Path == orig:
+				content, _ = r.JSON()["content"].(string)
+				if done == nil || done(content) {
+					return true
+				}
+			}
+		}
+		return false
+	})
+	return content
+}
+
+func answered(c string) bool {
+	return strings.Contains(c, "**Sources**") || strings.Contains(c, "Sorry")
+}
+
+// finalButtons returns the buttons of the last edit of p's reply.
+func finalButton(dc *discordtest.Server, p map[string]any, prefix string) string {
+	orig := "/webhooks/" + discordtest.AppID + "/itok-" + p["id"].(string) + "/messages/@original"
+	id := ""
+	for _, r := range dc.Requests() {
+		if r.Method == "PATCH" && r.Path == orig {
+			if b := buttonWithPrefix(r.JSON(), prefix); b != "" {
+				id = b
+			}
+		}
+	}
+	return id
+}
+
+// Two bot processes, shards 0 and 1 of 2, one fake Discord, one
+// PostgreSQL: a vote through shard 0 shows in `storybot feedback` and its
+// answer's sources show through shard 1; a member's questions through both
+// shards count against one rate limit; /knowledge add on shard 1 makes
+// shard 0 answer from the new document within 2 s.
+func TestPostgresShardsShareVotesAnswersLimitsAndKnowledge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	db := pgtest.URL(t)
+	kdir := oneStoryFolder(t)
+	model := usageModel(t)
+	dc := discordtest.New(t)
+	env := func(id string) map[string]string {
+		return map[string]string{"DATABASE_URL": db, "SHARD_COUNT": "2", "SHARD_ID": id, "RATE_LIMIT_PER_USER": "3", "METRICS_ADDR": "127.0.0.1:0"}
+	}
+	logs0 := startBot(t, dc, model, kdir, env("0"))
+	logs1 := startBot(t, dc, model, kdir, env("1"))
+	dc.WaitConnected(t, 2)
+	dc.WaitCommandsRegistered(t)
+	addr0 := opsAddr(t, logs0)
+	waitFor(t, "both shards to listen", func() bool {
+		return strings.Contains(logs0.String(), "listening for knowledge changes") && strings.Contains(logs1.String(), "listening for knowledge changes")
+	})
+	if discordtest.ShardOf(guild0, 2) != 0 || discordtest.ShardOf(discordtest.GuildID, 2) != 1 {
+		t.Fatal("the test servers should be one on each shard")
+	}
+
+	// A vote through shard 0.
+	q := "Why did Albania cut ties with Iran?"
+	ask := inGuild(discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: q}), guild0)
+	if a := interact(t, dc, "shard 0's answer", ask, answered); !strings.Contains(a, "**Sources**") {
+		t.Fatalf("shard 0's answer: %s", a)
+	}
+	if !strings.Contains(logs0.String(), "msg=answered") {
+		t.Fatal("shard 0 should have answered")
+	}
+	up, src := finalButton(dc, ask, "fb:up:"), finalButton(dc, ask, "src:")
+	if up == "" || src == "" {
+		t.Fatal("no 👍 or Show sources button on the answer")
+	}
+	if c := interact(t, dc, "the vote's reply", inGuild(discordtest.Button(discordtest.Bob, discordtest.ChannelID, "m1", up, ""), guild0), nil); !strings.Contains(c, "Thanks") {
+		t.Errorf("the vote's reply: %q", c)
+	}
+	out, _, err := runWith(t, map[string]string{"DATABASE_URL": db}, "--data", t.TempDir(), "feedback", "--json")
+	var fb feedbackJSON
+	if err != nil || json.Unmarshal([]byte(out), &fb) != nil || fb.Votes != 1 || fb.Up != 1 || fb.Records[0].Question != q || len(fb.Records[0].Citations) == 0 {
+		t.Errorf("feedback --json after a vote through shard 0: %s %v", out, err)
+	}
+	// The answer was saved in PostgreSQL: its sources show through shard 1.
+	if c := interact(t, dc, "Show sources through shard 1", discordtest.Button(discordtest.Bob, discordtest.ChannelID, "m1", src, ""), nil); !strings.Contains(c, "The passages cited") {
+		t.Errorf("Show sources through shard 1 of shard 0's answer: %q", c)
+	}
+
+	// Alice has asked once (shard 0); two more through shard 1 and shard 0
+	// reach the limit of 3; the fourth, through shard 1, is refused.
+	guilds := []string{discordtest.GuildID, guild0, discordtest.GuildID}
+	for i, g := range guilds {
+		p := inGuild(discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: q}), g)
+		c := interact(t, dc, "an answer", p, answered)
+		if i < 2 && !strings.Contains(c, "**Sources**") {
+			t.Errorf("question %d of 3 (guild %s): %q", i+2, g, c)
+		}
+		if i == 2 && !strings.Contains(c, "You have asked 3 questions in the last minute") {
+			t.Errorf("the fourth question through the other shard was not limited: %q", c)
+		}
+	}
+
+	// /knowledge add on shard 1; shard 0 re-reads the shared folder.
+	att := dc.AddAttachment("talks.md", []byte("# Talks in Tirana\n\nThe foreign ministers of Albania and Greece met in Tirana on 9 September 2022 to discuss the cyberattack.\n"))
+	report := interact(t, dc, "the add report", discordtest.SlashSub(discordtest.Mod, discordtest.ChannelID, "knowledge", "add", []map[string]any{att}), nil)
+	if !strings.Contains(report, "1 added") {
+		t.Fatalf("add report on shard 1: %q", report)
+	}
+	added := time.Now()
+	waitFor(t, "shard 0 to re-read the folder", func() bool { return scrape(t, addr0)[`storybot_knowledge_documents`] == 2 })
+	if d := time.Since(added); d > 2*time.Second {
+		t.Errorf("shard 0 had the new document %v after the add, want within 2 s", d)
+	}
+	p := inGuild(discordtest.Slash(discordtest.Bob, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "When did the foreign ministers of Albania and Greece meet in Tirana?"}), guild0)
+	if a := interact(t, dc, "shard 0's answer from the new document", p, answered); !strings.Contains(a, "Talks in Tirana") {
+		t.Errorf("shard 0 should answer from the new document:\n%s", a)
+	}
+}
