@@ -72,7 +72,7 @@ var migrations = []migration{
 		id       text        PRIMARY KEY,
 		seq      bigserial   NOT NULL,
 		saved_at timestamptz NOT NULL DEFAULT now(),
-		body     jsonb       NOT NULL
+		body     text        NOT NULL -- state.EncodeAnswer's JSON; not jsonb, which refuses the \u0000 a passage may hold
 	);
 	CREATE INDEX saved_answers_seq ON saved_answers (seq);
 	CREATE TABLE followed_threads (

@@ -15,7 +15,7 @@ import (
 	"storybot/internal/state/statetest"
 )
 
-func open(t *testing.T, url string) *DB {
+func open(t testing.TB, url string) *DB {
 	t.Helper()
 	db, err := Open(context.Background(), url, nil)
 	if err != nil {

@@ -18,7 +18,7 @@ import (
 func testAnswer(i int) state.Answer {
 	return state.Answer{
 		Answer: answer.Answer{Question: fmt.Sprintf("question %d", i), Text: "It was the cyberattack [1].", Mode: answer.ModeExtractive,
-			Citations: []answer.Citation{{N: 1, Doc: "story.txt", Title: "Story", Location: "¶2, line 3", Quote: "a quote", PassageID: "p1", Text: fmt.Sprintf("the whole passage %d", i)}}},
+			Citations: []answer.Citation{{N: 1, Doc: "story.txt", Title: "Story", Location: "¶2, line 3", Quote: "a quote", PassageID: "p1", Text: fmt.Sprintf("the whole passage %d (a NUL: \x00)", i)}}},
 		UserID: "u1", GuildID: "g1", ChannelID: "c1",
 	}
 }
