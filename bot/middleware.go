@@ -197,14 +197,14 @@ func NewLimiter(n int, window time.Duration, now func() time.Time) *Limiter {
 
 // Allow records an event for user and reports whether it is within the
 // limit; when not, it says how long until the next one is. When the shared
-// store cannot be reached within persistTimeout the event is allowed.
+// store does not answer within rateTimeout the event is allowed.
 func (l *Limiter) Allow(ctx context.Context, user string) (bool, time.Duration) {
 	if l == nil || l.n <= 0 {
 		return true, 0
 	}
 	if l.shared {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, persistTimeout)
+		ctx, cancel = context.WithTimeout(ctx, rateTimeout)
 		defer cancel()
 	}
 	ok, wait, err := l.store.Take(ctx, user, l.n, l.window, l.now())

@@ -1,11 +1,11 @@
 package cli
 
 import (
-	"io"
 	"net"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"storybot/bot/discordtest"
@@ -13,11 +13,16 @@ import (
 )
 
 // pgProxy forwards TCP connections to PostgreSQL until Cut, which closes
-// them all and refuses new ones: the database lost while the bot runs.
+// them all and refuses new ones (the database lost), or Freeze, after
+// which nothing more goes through either way (a database or network that
+// hangs) until the test ends.
 type pgProxy struct {
-	ln    net.Listener
-	mu    sync.Mutex
-	conns []net.Conn
+	ln       net.Listener
+	mu       sync.Mutex
+	conns    []net.Conn
+	frozen   atomic.Bool
+	released chan struct{} // closed at the end: frozen pipes give up
+	once     sync.Once
 }
 
 // newPGProxy starts a proxy to the server of dbURL and returns the URL
@@ -32,7 +37,7 @@ func newPGProxy(t *testing.T, dbURL string) (*pgProxy, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &pgProxy{ln: ln}
+	p := &pgProxy{ln: ln, released: make(chan struct{})}
 	upstream := u.Host
 	go func() {
 		for {
@@ -48,8 +53,8 @@ func newPGProxy(t *testing.T, dbURL string) (*pgProxy, string) {
 			p.mu.Lock()
 			p.conns = append(p.conns, c, s)
 			p.mu.Unlock()
-			go func() { io.Copy(s, c); s.Close() }()
-			go func() { io.Copy(c, s); c.Close() }()
+			go p.pipe(s, c)
+			go p.pipe(c, s)
 		}
 	}()
 	t.Cleanup(p.Cut)
@@ -57,8 +62,34 @@ func newPGProxy(t *testing.T, dbURL string) (*pgProxy, string) {
 	return p, u.String()
 }
 
+// pipe copies src to dst; while frozen, what it reads is held back.
+func (p *pgProxy) pipe(dst, src net.Conn) {
+	defer dst.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			if p.frozen.Load() {
+				<-p.released
+				return
+			}
+			if _, err := dst.Write(buf[:n]); err != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// Freeze stops every byte from going through, on the connections open and
+// new ones, without closing any.
+func (p *pgProxy) Freeze() { p.frozen.Store(true) }
+
 // Cut closes every connection and the listener.
 func (p *pgProxy) Cut() {
+	p.once.Do(func() { close(p.released) })
 	p.ln.Close()
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -68,14 +99,20 @@ func (p *pgProxy) Cut() {
 	p.conns = nil
 }
 
-// PostgreSQL lost while the bot runs: questions are still answered (the
-// rate limit lets them through), the answer's buttons work on this shard,
-// a vote is thanked, and the saves are retried and then logged as a
-// warning; the bot stops cleanly at the end (startBot checks).
+// PostgreSQL lost while the bot runs, its connections cut or hanging:
+// questions are still answered (the rate limit lets them through), the
+// answer's buttons work on this shard, a vote is thanked, and the saves
+// are retried and then logged as a warning; the bot stops cleanly at the
+// end (startBot checks).
 func TestPostgresLostWhileRunningAnswersGoOn(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end to end")
 	}
+	t.Run("cut", func(t *testing.T) { postgresLost(t, (*pgProxy).Cut) })
+	t.Run("hanging", func(t *testing.T) { postgresLost(t, (*pgProxy).Freeze) })
+}
+
+func postgresLost(t *testing.T, lose func(*pgProxy)) {
 	proxy, db := newPGProxy(t, pgtest.URL(t))
 	model := usageModel(t)
 	dc, logs := runBotEnv(t, model, "../../knowledge", map[string]string{"DATABASE_URL": db, "RATE_LIMIT_PER_USER": "3"})
@@ -84,7 +121,7 @@ func TestPostgresLostWhileRunningAnswersGoOn(t *testing.T) {
 		t.Fatalf("the answer with PostgreSQL up: %s", a)
 	}
 
-	proxy.Cut()
+	lose(proxy)
 	ask := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "Who helped Albania recover from the attack?"})
 	if a := interact(t, dc, "the answer with PostgreSQL lost", ask, answered); !strings.Contains(a, "**Sources**") {
 		t.Fatalf("the answer with PostgreSQL lost: %s", a)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"storybot/bot/discordtest"
+	"storybot/internal/pgstore"
 	"storybot/internal/pgstore/pgtest"
 )
 
@@ -85,8 +87,9 @@ func finalButton(dc *discordtest.Server, p map[string]any, prefix string) string
 // Two bot processes, shards 0 and 1 of 2, one fake Discord, one
 // PostgreSQL: a vote through shard 0 shows in `storybot feedback` and its
 // answer's sources show through shard 1; a member's questions through both
-// shards count against one rate limit; /knowledge add on shard 1 makes
-// shard 0 answer from the new document within 2 s.
+// shards count against one rate limit; /knowledge add on shard 1 is in the
+// shared audit log and makes shard 0 answer from the new document within
+// 2 s.
 func TestPostgresShardsShareVotesAnswersLimitsAndKnowledge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end to end")
@@ -160,6 +163,15 @@ func TestPostgresShardsShareVotesAnswersLimitsAndKnowledge(t *testing.T) {
 	waitFor(t, "shard 0 to re-read the folder", func() bool { return scrape(t, addr0)[`storybot_knowledge_documents`] == 2 })
 	if d := time.Since(added); d > 2*time.Second {
 		t.Errorf("shard 0 had the new document %v after the add, want within 2 s", d)
+	}
+	// The moderator's change is in the shared audit log.
+	store, err := pgstore.Open(context.Background(), db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if log, err := store.Audit().List(context.Background()); err != nil || len(log) != 1 || log[0].Action != "add" || log[0].Doc != "talks.md" || log[0].Who == "" {
+		t.Errorf("the audit log in PostgreSQL: %+v %v", log, err)
 	}
 	p := inGuild(discordtest.Slash(discordtest.Bob, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "When did the foreign ministers of Albania and Greece meet in Tirana?"}), guild0)
 	if a := interact(t, dc, "shard 0's answer from the new document", p, answered); !strings.Contains(a, "Talks in Tirana") {

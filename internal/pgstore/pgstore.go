@@ -96,6 +96,10 @@ var migrations = []migration{
 	);`},
 }
 
+// connectTimeout bounds making a connection when DATABASE_URL sets no
+// connect_timeout.
+const connectTimeout = 10 * time.Second
+
 // migrateLock is the advisory lock key of the migrations ("storybot" in
 // ASCII, as a number).
 const migrateLock = 0x73746f7279626f74
@@ -112,6 +116,11 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 		return nil, errors.New("DATABASE_URL: not a PostgreSQL URL such as postgres://user:password@host:5432/storybot")
 	}
 	where := fmt.Sprintf("%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		// Without one, a connection being made to a server that stopped
+		// answering waits forever, and so does Close.
+		cfg.ConnConfig.ConnectTimeout = connectTimeout
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %s: %w", where, err)
@@ -136,8 +145,25 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 	return db, nil
 }
 
-// Close closes the pool.
-func (db *DB) Close() { db.pool.Close() }
+// closeTimeout bounds Close.
+const closeTimeout = 3 * time.Second
+
+// Close closes the pool, waiting at most closeTimeout: a server that
+// stopped answering would otherwise hold it up to 15 s a connection
+// (pgx's cancel requests and goodbyes), and the connections are dropped
+// with the process anyway.
+func (db *DB) Close() {
+	done := make(chan struct{})
+	go func() {
+		db.pool.Close()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(closeTimeout):
+		db.log.Warn("PostgreSQL did not answer while closing the connections; not waiting for it")
+	}
+}
 
 // migrate applies the migrations not yet applied, in one transaction under
 // the advisory lock, and records each version in schema_migrations.
