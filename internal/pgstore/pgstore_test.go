@@ -2,9 +2,12 @@ package pgstore
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"storybot/internal/budget"
 	"storybot/internal/budget/budgettest"
@@ -13,6 +16,8 @@ import (
 	"storybot/internal/pgstore/pgtest"
 	"storybot/internal/state"
 	"storybot/internal/state/statetest"
+
+	"github.com/jackc/pgx/v5"
 )
 
 func open(t testing.TB, url string) *DB {
@@ -149,4 +154,41 @@ func TestPostgresRateStore(t *testing.T) {
 func TestPostgresAuditLog(t *testing.T) {
 	url := pgtest.URL(t)
 	statetest.Audit(t, func(t *testing.T) state.AuditLog { return open(t, url).Audit() })
+}
+
+// The shared stores forget what is no longer needed: the answers beyond
+// the newest kept, and the rate-limit rows of members idle for a window.
+func TestPostgresStoresPruneOldRows(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, pgtest.URL(t))
+	a := db.Answers()
+	a.keep, a.every = 3, 5
+	for i := range 10 {
+		if err := a.Save(ctx, fmt.Sprint("a", i), state.Answer{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM saved_answers`).Scan(&n); err != nil || n != 3 {
+		t.Errorf("%d saved answers after 10 saves keeping 3: %v", n, err)
+	}
+	if _, ok, _ := a.Load(ctx, "a9"); !ok {
+		t.Error("the newest answer was deleted")
+	}
+	r := db.Rates()
+	r.every = 4
+	now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	for i, take := range []struct {
+		key string
+		at  time.Duration
+	}{{"idle", 0}, {"idle", time.Second}, {"busy", 50 * time.Second}, {"busy", 70 * time.Second}} {
+		if _, _, err := r.Take(ctx, take.key, 5, time.Minute, now.Add(take.at)); err != nil {
+			t.Fatal(i, err)
+		}
+	}
+	rows, _ := db.pool.Query(ctx, `SELECT key FROM rate_windows`)
+	keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil || !slices.Equal(keys, []string{"busy"}) {
+		t.Errorf("rate-limit rows after pruning: %v %v; want only busy", keys, err)
+	}
 }

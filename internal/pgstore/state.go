@@ -18,6 +18,8 @@ import (
 type AnswerStore struct {
 	db    *DB
 	saves atomic.Int64
+	keep  int64 // about how many answers to keep: AnswersKept
+	every int64 // saves between two prunings: pruneEvery
 }
 
 var _ state.AnswerStore = (*AnswerStore)(nil)
@@ -30,7 +32,9 @@ const AnswersKept = 50000
 const pruneEvery = 500
 
 // Answers returns the saved answers store.
-func (db *DB) Answers() *AnswerStore { return &AnswerStore{db: db} }
+func (db *DB) Answers() *AnswerStore {
+	return &AnswerStore{db: db, keep: AnswersKept, every: pruneEvery}
+}
 
 // Save keeps a under id.
 func (s *AnswerStore) Save(ctx context.Context, id string, a state.Answer) error {
@@ -42,8 +46,8 @@ func (s *AnswerStore) Save(ctx context.Context, id string, a state.Answer) error
 		ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body, saved_at = now()`, id, body); err != nil {
 		return fmt.Errorf("save an answer: %w", err)
 	}
-	if s.saves.Add(1)%pruneEvery == 0 {
-		if _, err := s.db.pool.Exec(ctx, `DELETE FROM saved_answers WHERE seq <= (SELECT max(seq) FROM saved_answers) - $1`, AnswersKept); err != nil {
+	if s.saves.Add(1)%s.every == 0 {
+		if _, err := s.db.pool.Exec(ctx, `DELETE FROM saved_answers WHERE seq <= (SELECT max(seq) FROM saved_answers) - $1`, s.keep); err != nil {
 			s.db.log.Warn("deleting old saved answers failed", "err", err)
 		}
 	}
@@ -119,12 +123,16 @@ func (s *ThreadStore) Unfollow(ctx context.Context, id string) error {
 // member's row in a transaction, so concurrent takes are exact. Times are
 // the callers' clocks (keep the shards' clocks in sync, as NTP does).
 // Safe for concurrent use.
-type RateStore struct{ db *DB }
+type RateStore struct {
+	db    *DB
+	takes atomic.Int64
+	every int64 // takes between two deletions of idle members' rows: pruneEvery
+}
 
 var _ state.RateStore = (*RateStore)(nil)
 
 // Rates returns the rate-limit store.
-func (db *DB) Rates() *RateStore { return &RateStore{db: db} }
+func (db *DB) Rates() *RateStore { return &RateStore{db: db, every: pruneEvery} }
 
 // Take records an event for key at now when fewer than n happened in the
 // window before it.
@@ -151,6 +159,11 @@ func (s *RateStore) Take(ctx context.Context, key string, n int, window time.Dur
 	})
 	if err != nil {
 		return false, 0, fmt.Errorf("rate limit: %w", err)
+	}
+	if s.takes.Add(1)%s.every == 0 { // forget the members idle for a window
+		if _, err := s.db.pool.Exec(ctx, `DELETE FROM rate_windows WHERE coalesce((SELECT max(t) FROM unnest(times) t), '-infinity') <= $1`, now.Add(-window)); err != nil {
+			s.db.log.Warn("deleting idle rate-limit windows failed", "err", err)
+		}
 	}
 	return ok, wait, nil
 }
