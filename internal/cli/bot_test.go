@@ -40,7 +40,7 @@ func runBotEnv(t *testing.T, model *llmtest.Server, knowledgeDir string, extra m
 
 // startBot runs `storybot` against dc until the test ends and returns its
 // log; it does not wait for the bot to connect.
-func startBot(t *testing.T, dc *discordtest.Server, model *llmtest.Server, knowledgeDir string, extra map[string]string) *syncbuf.Buffer {
+func startBot(t testing.TB, dc *discordtest.Server, model *llmtest.Server, knowledgeDir string, extra map[string]string) *syncbuf.Buffer {
 	t.Helper()
 	env := map[string]string{
 		"DISCORD_TOKEN": discordtest.Token, "DISCORD_API_URL": dc.URL(), "DISCORD_GUILD_ID": discordtest.GuildID,

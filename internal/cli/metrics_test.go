@@ -27,7 +27,7 @@ import (
 
 // usageModel is a fake model whose every reply cites [1] and reports 40
 // prompt and 20 completion tokens.
-func usageModel(t *testing.T) *llmtest.Server {
+func usageModel(t testing.TB) *llmtest.Server {
 	model := llmtest.New(t)
 	model.OnChat(func(llmtest.Request) llmtest.Reply {
 		return llmtest.Reply{Text: "Albania cut ties with Iran over the cyberattack [1].", Usage: chat.Usage{PromptTokens: 40, CompletionTokens: 20}}

@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +21,7 @@ import (
 const guild0 = "800000000004194305"
 
 // oneStoryFolder is a new knowledge folder holding one story.
-func oneStoryFolder(t *testing.T) string {
+func oneStoryFolder(t testing.TB) string {
 	t.Helper()
 	kdir := t.TempDir()
 	story, err := os.ReadFile(filepath.Join(askStory, "Albania-cuts-ties-with-Iran-2022-09-07.txt"))
@@ -177,4 +180,114 @@ func TestPostgresShardsShareVotesAnswersLimitsAndKnowledge(t *testing.T) {
 	if a := interact(t, dc, "shard 0's answer from the new document", p, answered); !strings.Contains(a, "Talks in Tirana") {
 		t.Errorf("shard 0 should answer from the new document:\n%s", a)
 	}
+}
+
+// BenchmarkPostgresShards runs shards 0 and 1 of 2 on one fake Discord and
+// one PostgreSQL, with RATE_LIMIT_PER_USER=1, and dispatches 100 /ask to
+// each at once: 100 members, each asking through both shards. It reports
+// the acknowledgement latency (dispatch to the interaction's callback) and
+// fails unless exactly one question of each member is answered (the rate
+// limit is exact across shards), every answered question's saved answer
+// is in PostgreSQL, and a 👍 on each is in `storybot feedback`.
+//
+//	STORYBOT_TEST_DATABASE_URL=... go test ./internal/cli -run '^$' -bench PostgresShards -benchtime 3x
+func BenchmarkPostgresShards(b *testing.B) {
+	db := pgtest.URL(b)
+	model := usageModel(b)
+	dc := discordtest.New(b)
+	for _, id := range []string{"0", "1"} {
+		startBot(b, dc, model, oneStoryFolder(b), map[string]string{"DATABASE_URL": db, "SHARD_COUNT": "2", "SHARD_ID": id, "RATE_LIMIT_PER_USER": "1", "LOG_LEVEL": "warn"})
+	}
+	dc.WaitConnected(b, 2)
+	dc.WaitCommandsRegistered(b)
+	store, err := pgstore.Open(context.Background(), db, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	const members = 100
+	var acks []time.Duration
+	votes := 0
+	// round asks 200 questions and checks what was kept; the first round,
+	// which also opens the pools' connections, is not measured.
+	round := func(n int, measure bool) {
+		var asks []map[string]any
+		for i := range members {
+			who := discordtest.Member{UserID: fmt.Sprint(300000000000000000 + n*1000 + i), Name: "m"}
+			for _, g := range []string{guild0, discordtest.GuildID} {
+				p := inGuild(discordtest.Slash(who, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "Why did Albania cut ties with Iran?"}), g)
+				asks = append(asks, p)
+				dc.Dispatch(b, "INTERACTION_CREATE", p)
+			}
+		}
+		// Every question is acknowledged (deferred, or refused by the rate
+		// limit); the answered ones get their final edit.
+		var src, up []string
+		reqs := dc.Wait(b, "200 acknowledgements and 100 answers", func(reqs []discordtest.Request) bool {
+			cb := map[string]bool{}
+			final := map[string]discordtest.Request{}
+			for _, r := range reqs {
+				if strings.HasSuffix(r.Path, "/callback") {
+					cb[r.Path] = true
+				} else if r.Method == "PATCH" && bytes.Contains(r.Body, []byte("**Sources**")) {
+					final[r.Path] = r
+				}
+			}
+			src, up = src[:0], up[:0]
+			for _, p := range asks {
+				id := p["id"].(string)
+				if !cb["/interactions/"+id+"/itok-"+id+"/callback"] {
+					return false
+				}
+				if r, ok := final["/webhooks/"+discordtest.AppID+"/itok-"+id+"/messages/@original"]; ok {
+					src, up = append(src, buttonWithPrefix(r.JSON(), "src:")), append(up, buttonWithPrefix(r.JSON(), "fb:up:"))
+				}
+			}
+			return len(src) >= members
+		})
+		b.StopTimer()
+		defer b.StartTimer()
+		if len(src) != members {
+			b.Fatalf("%d of %d members' questions answered; want exactly one each", len(src), members)
+		}
+		for _, p := range asks {
+			id := p["id"].(string)
+			for _, r := range reqs {
+				if measure && r.Path == "/interactions/"+id+"/itok-"+id+"/callback" {
+					acks = append(acks, r.Time.Sub(dc.Dispatched(id)))
+				}
+			}
+		}
+		for i, id := range up {
+			dc.Dispatch(b, "INTERACTION_CREATE", discordtest.Button(discordtest.Bob, discordtest.ChannelID, fmt.Sprint("m", i), id, ""))
+		}
+		votes += len(up)
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			recs, _, err := store.Feedback().List(context.Background())
+			if err == nil && len(recs) == votes {
+				break
+			}
+			if time.Now().After(deadline) {
+				b.Fatalf("%d votes in PostgreSQL, want %d (%v)", len(recs), votes, err)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		for _, s := range src {
+			if _, ok, err := store.Answers().Load(context.Background(), strings.TrimPrefix(s, "src:")); !ok || err != nil {
+				b.Fatalf("saved answer %s not in PostgreSQL: %v", s, err)
+			}
+		}
+	}
+	round(0, false)
+	n := 0
+	for b.Loop() {
+		n++
+		round(n, true)
+	}
+	slices.Sort(acks)
+	ms := func(q float64) float64 { return float64(acks[int(q*float64(len(acks)-1))]) / float64(time.Millisecond) }
+	b.ReportMetric(ms(0.50), "p50-ack-ms")
+	b.ReportMetric(ms(0.99), "p99-ack-ms")
+	b.ReportMetric(ms(1), "max-ack-ms")
 }

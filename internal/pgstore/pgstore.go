@@ -84,6 +84,29 @@ var migrations = []migration{
 		key   text          PRIMARY KEY,
 		times timestamptz[] NOT NULL
 	);
+	-- One round trip a question: lock the member's row (created empty the
+	-- first time), keep the times in the window, add this one when fewer
+	-- than n; ok says whether it was added, oldest is the window's first.
+	-- Its commit does not wait for the disk (a window lost in a crash only
+	-- lets a member ask a little more), so the check before an interaction's
+	-- acknowledgement stays short.
+	CREATE FUNCTION rate_take(k text, n integer, win_us bigint, at timestamptz, OUT ok boolean, OUT oldest timestamptz)
+	LANGUAGE plpgsql AS $$
+	DECLARE
+		ts timestamptz[];
+	BEGIN
+		PERFORM set_config('synchronous_commit', 'off', true);
+		INSERT INTO rate_windows AS w (key, times) VALUES (k, '{}')
+			ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key
+			RETURNING w.times INTO ts;
+		ts := ARRAY(SELECT t FROM unnest(ts) t WHERE t > at - win_us * interval '1 microsecond' ORDER BY t);
+		ok := cardinality(ts) < n;
+		IF ok THEN
+			ts := ts || at;
+		END IF;
+		oldest := ts[1];
+		UPDATE rate_windows SET times = ts WHERE key = k;
+	END $$;
 	CREATE TABLE audit_log (
 		id     bigserial   PRIMARY KEY,
 		at     timestamptz NOT NULL,

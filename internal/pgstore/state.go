@@ -120,7 +120,8 @@ func (s *ThreadStore) Unfollow(ctx context.Context, id string) error {
 
 // RateStore is a state.RateStore in PostgreSQL: a member's questions
 // through every shard count against one limit. Each Take locks the
-// member's row in a transaction, so concurrent takes are exact. Times are
+// member's row (in one call of the function rate_take, one round trip), so
+// concurrent takes are exact. Times are
 // the callers' clocks (keep the shards' clocks in sync, as NTP does).
 // Safe for concurrent use.
 type RateStore struct {
@@ -137,26 +138,8 @@ func (db *DB) Rates() *RateStore { return &RateStore{db: db, every: pruneEvery} 
 // Take records an event for key at now when fewer than n happened in the
 // window before it.
 func (s *RateStore) Take(ctx context.Context, key string, n int, window time.Duration, now time.Time) (ok bool, wait time.Duration, err error) {
-	err = pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
-		var times []time.Time
-		// The upsert locks the member's row (created empty the first time)
-		// until the transaction ends.
-		if err := tx.QueryRow(ctx, `INSERT INTO rate_windows (key, times) VALUES ($1, '{}')
-			ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key RETURNING times`, key).Scan(&times); err != nil {
-			return err
-		}
-		keep := state.Window(times, window, now)
-		if len(keep) >= n {
-			ok, wait = false, state.Wait(keep, window, now)
-		} else {
-			ok, keep = true, append(keep, now)
-		}
-		if ok || len(keep) != len(times) {
-			_, err := tx.Exec(ctx, `UPDATE rate_windows SET times = $2 WHERE key = $1`, key, keep)
-			return err
-		}
-		return nil
-	})
+	var oldest time.Time
+	err = s.db.pool.QueryRow(ctx, `SELECT ok, oldest FROM rate_take($1, $2, $3, $4)`, key, n, window.Microseconds(), now).Scan(&ok, &oldest)
 	if err != nil {
 		return false, 0, fmt.Errorf("rate limit: %w", err)
 	}
@@ -164,6 +147,9 @@ func (s *RateStore) Take(ctx context.Context, key string, n int, window time.Dur
 		if _, err := s.db.pool.Exec(ctx, `DELETE FROM rate_windows WHERE coalesce((SELECT max(t) FROM unnest(times) t), '-infinity') <= $1`, now.Add(-window)); err != nil {
 			s.db.log.Warn("deleting idle rate-limit windows failed", "err", err)
 		}
+	}
+	if !ok {
+		wait = window - now.Sub(oldest)
 	}
 	return ok, wait, nil
 }
