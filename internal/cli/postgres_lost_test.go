@@ -108,12 +108,13 @@ func TestPostgresLostWhileRunningAnswersGoOn(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end to end")
 	}
-	t.Run("cut", func(t *testing.T) { postgresLost(t, (*pgProxy).Cut) })
-	t.Run("hanging", func(t *testing.T) { postgresLost(t, (*pgProxy).Freeze) })
+	db := pgtest.URL(t) // skips without PostgreSQL
+	t.Run("cut", func(t *testing.T) { postgresLost(t, db, (*pgProxy).Cut) })
+	t.Run("hanging", func(t *testing.T) { postgresLost(t, db, (*pgProxy).Freeze) })
 }
 
-func postgresLost(t *testing.T, lose func(*pgProxy)) {
-	proxy, db := newPGProxy(t, pgtest.URL(t))
+func postgresLost(t *testing.T, dbURL string, lose func(*pgProxy)) {
+	proxy, db := newPGProxy(t, dbURL)
 	model := usageModel(t)
 	dc, logs := runBotEnv(t, model, "../../knowledge", map[string]string{"DATABASE_URL": db, "RATE_LIMIT_PER_USER": "3"})
 	waitFor(t, "the bot to listen", func() bool { return strings.Contains(logs.String(), "listening for knowledge changes") })
