@@ -135,7 +135,7 @@ func TestFairytaleOffline(t *testing.T) {
 			continue
 		}
 		hit := eval.ContainsNormalized(a.Text, q.Answers) // as storybot eval counts it
-		strict := false // white space collapsed only, as issue 11's figures were measured
+		strict := false                                   // white space collapsed only, as issue 11's figures were measured
 		for _, x := range q.Answers {
 			if c := strings.Join(strings.Fields(strings.ToLower(x)), " "); c != "" && strings.Contains(strings.Join(strings.Fields(strings.ToLower(a.Text)), " "), c) {
 				strict = true
