@@ -81,7 +81,9 @@ func CondenseOffline(an *textan.Analyzer, q string, history []chat.Message) stri
 	var last string
 	for i := len(history) - 1; i >= 0; i-- {
 		if c := history[i].Content; history[i].Role == chat.RoleUser && strings.TrimSpace(c) != "" && smallTalkKind(c) == "" {
-			last = history[i].Content
+			// the earlier question as it was understood: a follow-up
+			// itself ("and how many came?") takes its own context first
+			last = CondenseOffline(an, c, history[:i])
 			break
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"storybot/internal/answer"
 	"storybot/internal/chat"
+	"storybot/internal/textan"
 )
 
 // condenseCalls counts the model calls that rendered the condense prompt.
@@ -143,5 +144,21 @@ func TestNonEnglishOffline(t *testing.T) {
 	m := replying("Albania rompió relaciones por el ciberataque [1].")
 	if a, err := answer.New(answer.Options{Retriever: ret, Model: m, MinCoverage: -1}).Ask(context.Background(), answer.Request{Question: qs[0]}, nil); err != nil || a.Text == answer.MsgOfflineEnglish || m.n() != 1 {
 		t.Errorf("with a model: %+v, %v, %d calls", a, err, m.n())
+	}
+}
+
+// TestFollowUpOfAFollowUp: offline, a follow-up of a follow-up takes the
+// context of the question the first one followed.
+func TestFollowUpOfAFollowUp(t *testing.T) {
+	an := textan.English()
+	hist := []chat.Message{
+		{Role: chat.RoleUser, Content: "When did the MEK arrive in Albania?"}, {Role: chat.RoleAssistant, Content: "…"},
+		{Role: chat.RoleUser, Content: "and how many came?"}, {Role: chat.RoleAssistant, Content: "…"},
+	}
+	got := answer.CondenseOffline(an, "why?", hist)
+	for _, w := range []string{"MEK", "Albania"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("CondenseOffline(why?) = %q, want %q from two questions back", got, w)
+		}
 	}
 }

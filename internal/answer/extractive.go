@@ -64,30 +64,55 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 		ans.Text = NotCoveredText
 		return ans
 	}
+	// Sentences of one paragraph share a citation: its location spans
+	// their lines, its text (what Show sources quotes) is the paragraph,
+	// its quote the first of them quoted.
+	type para struct {
+		n          int
+		start, end int // the span of its quoted sentences in the passage's text
+	}
+	paras := map[string]*para{}
 	var b strings.Builder
 	b.WriteString(extractiveLabel)
 	for _, c := range chosen {
 		ps := c.sp.Hit.Passage
-		at := ps.Span(c.sent.Start, c.sent.End)
-		n := 0
-		for _, prev := range ans.Citations { // sentences on the same lines share a number
-			if prev.Doc == ps.Doc && prev.Location == at.Location() {
-				n = prev.N
-			}
-		}
-		if n == 0 {
-			n = len(ans.Citations) + 1
+		lo, hi := paragraphAround(ps.Text, c.sent.Start, c.sent.End)
+		key := ps.ID + "\x00" + strconv.Itoa(lo)
+		pa := paras[key]
+		if pa == nil {
+			pa = &para{n: len(ans.Citations) + 1, start: c.sent.Start, end: c.sent.End}
+			paras[key] = pa
 			ans.Citations = append(ans.Citations, Citation{
-				N: n, Doc: ps.Doc, Title: ps.Title, Location: at.Location(), PassageID: ps.ID, Text: ps.Text,
+				N: pa.n, Doc: ps.Doc, Title: ps.Title, PassageID: ps.ID, Text: ps.Text[lo:hi],
 				Quote: shorten(c.text(), maxQuote),
 			})
 		}
+		pa.start, pa.end = min(pa.start, c.sent.Start), max(pa.end, c.sent.End)
+		ans.Citations[pa.n-1].Location = ps.Span(pa.start, pa.end).Location()
 		b.WriteString("\n> ")
 		b.WriteString(c.text())
-		b.WriteString(" [" + strconv.Itoa(n) + "]")
+		b.WriteString(" " + cite.Format(pa.n))
 	}
 	ans.Text = b.String()
 	return ans
+}
+
+// paragraphAround returns the bounds of the paragraph of text (lines
+// between blank lines) that holds text[start:end].
+func paragraphAround(text string, start, end int) (lo, hi int) {
+	lo = strings.LastIndex(text[:start], "\n\n")
+	if lo < 0 {
+		lo = 0
+	} else {
+		lo += 2
+	}
+	hi = strings.Index(text[end:], "\n\n")
+	if hi < 0 {
+		hi = len(text)
+	} else {
+		hi += end
+	}
+	return lo, hi
 }
 
 // questionTerms are a question's analyzed terms, each with its weight

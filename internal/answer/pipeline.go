@@ -41,21 +41,12 @@ const (
 	MaxQuestionChars        = 1000
 )
 
-// DefaultMinCoverage is the offline coverage threshold: see Covered.
-//
-// Calibration (go test ./internal/answer -run TestCalibrate -calibrate -v),
-// in-scope and out-of-scope questions measured together. Fitted on
-// FairytaleQA's odd-numbered stories, each alone in its index: 4,111
-// in-scope questions, and its 400 out-of-scope questions (Wikipedia and
-// medical) asked of them in turn. The share of topic words that the best
-// document's top passages hold is at least 0.60 for 97% of the in-scope
-// questions and at least 0.50 for 99%; for the out-of-scope ones it is at
-// most 0.43 for 97% and 0.50 for 99%. In a folder of many documents (the
-// story among the xquad_en and covidqa documents) the rule alone answered
-// 92% of xquad's questions; with strongMatch and the every-topic-word rule
-// beside it, 98.6% of all, refusing 23 of 33 out-of-scope questions (the
-// older rule, Match >= 0.36 or every topic word: 99.0% and 19). The README
-// gives the rates on both halves and among distractors.
+// DefaultMinCoverage is the offline coverage threshold: see Covered. It and
+// the constants below were calibrated on in-scope and out-of-scope
+// questions together, fitted on FairytaleQA's odd-numbered stories and
+// checked on the even ones and on the story among distractors (go test
+// ./internal/answer -run TestCalibrate -calibrate -v; the rates are in the
+// README, "Not covered", and how they were chosen in bench/README.md).
 const DefaultMinCoverage = 0.5
 
 // Below fullCoverage of the topic words, the best passage must also hold

@@ -693,3 +693,24 @@ func indexText(t *testing.T, name, text string) *search.Index {
 	}
 	return ix
 }
+
+// TestExtractiveCitesParagraphs: offline, the quoted sentences of one
+// paragraph share a citation whose location spans their lines and whose
+// text (what Show sources quotes) is that paragraph, not the passage.
+func TestExtractiveCitesParagraphs(t *testing.T) {
+	text := "The fox lived in the wood.\n\nThe king had three daughters.\nThe king loved\nthem all.\n\nThe end came in winter."
+	ret := &fakeRetriever{search: func(context.Context, string, int) ([]search.Hit, error) {
+		return []search.Hit{{Score: 1, Match: 0.8, Passage: &knowledge.Passage{ID: "p", Doc: "king.txt", Title: "The king", ParaStart: 4, ParaEnd: 6, StartLine: 10, EndLine: 16, Text: text}}}, nil
+	}}
+	a, err := answer.New(answer.Options{Retriever: ret}).Ask(context.Background(), answer.Request{Question: "Did the king love his daughters?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Citations) == 0 {
+		t.Fatalf("no citations: %q", a.Text)
+	}
+	c := a.Citations[0]
+	if c.Location != "¶5, lines 12-14" || c.Text != "The king had three daughters.\nThe king loved\nthem all." || strings.Count(a.Text, "[1]") != 2 {
+		t.Errorf("citation %+v for %q", c, a.Text)
+	}
+}

@@ -16,8 +16,9 @@ import (
 // between paragraphs; long paragraphs are cut at textan.Sentences ends.
 // 3: narrative passages fill up to the full size (see narrative), and a
 // one-document index has no title field (search.Build), so saved indexes
-// are rebuilt.
-const SplitVersion = 3
+// are rebuilt. 4: a sentence may end before two spaces (Gutenberg texts), so
+// long paragraphs are cut there too.
+const SplitVersion = 4
 
 // DefaultPassageChars is the passage size used when Options.PassageChars is
 // 0, chosen by measurement on the eval sets (see README).

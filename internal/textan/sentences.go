@@ -277,8 +277,12 @@ func sentenceEnds(p string) []int {
 			}
 			break
 		}
-		if end+1 < len(p) && p[end] == ' ' {
-			next, _ := utf8.DecodeRuneInString(p[end+1:])
+		k := end
+		for k < len(p) && p[k] == ' ' { // one space or more: Gutenberg texts put two after a full stop
+			k++
+		}
+		if k > end && k < len(p) {
+			next, _ := utf8.DecodeRuneInString(p[k:])
 			if (unicode.IsUpper(next) || unicode.IsDigit(next) || isOpener(next)) && !(r == '.' && abbreviated(p[:i], next)) {
 				ends = append(ends, end)
 			}

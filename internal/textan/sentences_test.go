@@ -32,6 +32,8 @@ func TestSentences(t *testing.T) {
 		{"hyphenated at line end", "The govern-\nment decided. A well-\nKnown man.", []string{"The government decided.|0-1", "A well- Known man.|1-2"}},
 		{"dash at line end", "He ran--\nand ran. Then—\nstopped.", []string{"He ran--and ran.|0-1", "Then—stopped.|1-2"}},
 		{"list items", "Things to bring\n- a lamp\n- a rope\n1. first\n2) second", []string{"Things to bring|0-0", "- a lamp|1-1", "- a rope|2-2", "1. first|3-3", "2) second|4-4"}},
+		{"two spaces after a stop", "He was waiting to receive her.  He had violet eyes.   Then he knelt.",
+			[]string{"He was waiting to receive her.|0-0", "He had violet eyes.|0-0", "Then he knelt.|0-0"}},
 		{"indented lines", "   Indented text\n      goes on here.  \n", []string{"Indented text goes on here.|0-1"}},
 		{"news", "Mr. Rama spoke on Sept. 7 about the U.S. statement. It was “reckless.” Then J. Smith left!\nNew line here? Yes 3.5 percent.",
 			[]string{"Mr. Rama spoke on Sept. 7 about the U.S. statement.|0-0", "It was “reckless.”|0-0", "Then J. Smith left!|0-0", "New line here?|1-1", "Yes 3.5 percent.|1-1"}},
