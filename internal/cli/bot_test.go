@@ -42,6 +42,14 @@ func runBotEnv(t *testing.T, model *llmtest.Server, knowledgeDir string, extra m
 // log; it does not wait for the bot to connect.
 func startBot(t testing.TB, dc *discordtest.Server, model *llmtest.Server, knowledgeDir string, extra map[string]string) *syncbuf.Buffer {
 	t.Helper()
+	logs, _ := startStoppableBot(t, dc, model, knowledgeDir, extra)
+	return logs
+}
+
+// startStoppableBot is startBot that also returns the function that stops
+// the bot before the test ends (SIGTERM's path: a graceful shutdown).
+func startStoppableBot(t testing.TB, dc *discordtest.Server, model *llmtest.Server, knowledgeDir string, extra map[string]string) (*syncbuf.Buffer, context.CancelFunc) {
+	t.Helper()
 	env := map[string]string{
 		"DISCORD_TOKEN": discordtest.Token, "DISCORD_API_URL": dc.URL(), "DISCORD_GUILD_ID": discordtest.GuildID,
 		"KNOWLEDGE_DIR": knowledgeDir, "DATA_DIR": t.TempDir(), "PROMPTS_DIR": t.TempDir() + "/none",
@@ -68,7 +76,7 @@ func startBot(t testing.TB, dc *discordtest.Server, model *llmtest.Server, knowl
 			t.Logf("log:\n%s", logs.String())
 		}
 	})
-	return logs
+	return logs, cancel
 }
 
 func askAndWait(t *testing.T, dc *discordtest.Server, q string) string {

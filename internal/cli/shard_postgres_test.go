@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"storybot/bot/discordtest"
+	"storybot/internal/chat"
+	"storybot/internal/llm/llmtest"
 	"storybot/internal/pgstore"
 	"storybot/internal/pgstore/pgtest"
 )
@@ -290,4 +292,70 @@ func BenchmarkPostgresShards(b *testing.B) {
 	b.ReportMetric(ms(0.50), "p50-ack-ms")
 	b.ReportMetric(ms(0.99), "p99-ack-ms")
 	b.ReportMetric(ms(1), "max-ack-ms")
+}
+
+// Shard 1 stopped in the middle of an answer (its shutdown cancels the
+// answer): shard 0 goes on answering, and its saved answers and votes,
+// made before and after, are all in PostgreSQL.
+func TestPostgresShardStoppedMidAnswerLosesNothingOfTheOther(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	db := pgtest.URL(t)
+	model := llmtest.New(t)
+	model.OnChat(func(r llmtest.Request) llmtest.Reply {
+		if strings.Contains(string(r.Raw), "Who helped Albania") {
+			time.Sleep(3 * time.Second) // shard 1's answer, in flight when it stops
+		}
+		return llmtest.Reply{Text: "Albania cut ties with Iran over the cyberattack [1].", Usage: chat.Usage{PromptTokens: 40, CompletionTokens: 20}}
+	})
+	dc := discordtest.New(t)
+	kdir := oneStoryFolder(t)
+	env := func(id string) map[string]string {
+		return map[string]string{"DATABASE_URL": db, "SHARD_COUNT": "2", "SHARD_ID": id, "SHUTDOWN_TIMEOUT": "500ms"}
+	}
+	startBot(t, dc, model, kdir, env("0"))
+	_, stop1 := startStoppableBot(t, dc, model, kdir, env("1"))
+	dc.WaitConnected(t, 2)
+	dc.WaitCommandsRegistered(t)
+	store, err := pgstore.Open(context.Background(), db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+
+	// shard0 asks through shard 0 and votes 👍; it returns the answer's ID.
+	shard0 := func(q string) string {
+		t.Helper()
+		ask := inGuild(discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: q}), guild0)
+		if a := interact(t, dc, "shard 0's answer", ask, answered); !strings.Contains(a, "**Sources**") {
+			t.Fatalf("shard 0's answer: %s", a)
+		}
+		if c := interact(t, dc, "the vote", inGuild(discordtest.Button(discordtest.Bob, discordtest.ChannelID, "m", finalButton(dc, ask, "fb:up:"), ""), guild0), nil); !strings.Contains(c, "Thanks") {
+			t.Fatalf("the vote: %q", c)
+		}
+		return strings.TrimPrefix(finalButton(dc, ask, "src:"), "src:")
+	}
+	ids := []string{shard0("Why did Albania cut ties with Iran?")}
+	slow := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "Who helped Albania recover?"})
+	dc.Dispatch(t, "INTERACTION_CREATE", slow) // to shard 1
+	waitFor(t, "the model to be asked", func() bool {
+		return slices.ContainsFunc(model.ChatRequests(), func(r llmtest.Request) bool { return strings.Contains(string(r.Raw), "Who helped Albania") })
+	})
+	ids = append(ids, shard0("What did Albania do about the Iranian diplomats?"))
+	stop1()
+	if c := interact(t, dc, "shard 1's cut answer", slow, func(c string) bool { return strings.Contains(c, "restarting") }); !strings.Contains(c, "restarting") {
+		t.Errorf("shard 1's answer in flight when it stopped: %q", c)
+	}
+	ids = append(ids, shard0("When did Albania cut ties with Iran?"))
+
+	for _, id := range ids {
+		if _, ok, err := store.Answers().Load(context.Background(), id); !ok || err != nil {
+			t.Errorf("shard 0's saved answer %s: %v %v", id, ok, err)
+		}
+	}
+	waitFor(t, "the votes", func() bool {
+		recs, _, err := store.Feedback().List(context.Background())
+		return err == nil && len(recs) == len(ids)
+	})
 }
