@@ -366,9 +366,13 @@ func anyOf(have, want map[string]bool) bool {
 // whom it stands for.
 func (p *Pipeline) companion(q questionTerms, best *candidate, cands, ranked []*candidate) *candidate {
 	next := neighbour(cands, best, 1)
+	prev := neighbour(cands, best, -1)
 	if q.qt != qOther && p.cue(q, best.sent.Text) < 1 {
-		prev := neighbour(cands, best, -1)
-		for _, c := range []*candidate{next, prev} {
+		near := []*candidate{next, prev}
+		if q.qt == qWho && startsWithPronoun(best.sent.Text) {
+			near = []*candidate{prev, next} // whom the pronoun stands for is said before
+		}
+		for _, c := range near {
 			if c != nil && p.cue(q, c.sent.Text) == 1 {
 				return c
 			}
@@ -386,7 +390,7 @@ func (p *Pipeline) companion(q questionTerms, best *candidate, cands, ranked []*
 	case qWhy, qFeel, qOutcome, qOther:
 		return next
 	case qWho:
-		if prev := neighbour(cands, best, -1); prev != nil && startsWithPronoun(best.sent.Text) {
+		if prev != nil && startsWithPronoun(best.sent.Text) {
 			return prev
 		}
 	}
