@@ -34,7 +34,6 @@ func ExamplePipeline_Ask() {
 	}
 	// Output:
 	// Quoted from the sources:
-	// > Albania cut diplomatic ties with Iran on 7 September 2022. [1]
-	// > The government blamed Iran for a cyberattack in July. [1]
+	// > Albania cut diplomatic ties with Iran on 7 September 2022. The government blamed Iran for a cyberattack in July. [1]
 	// [1] Albania cuts ties with Iran — ¶2, line 3
 }

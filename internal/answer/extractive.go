@@ -72,8 +72,7 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 		start, end int // the span of its quoted sentences in the passage's text
 	}
 	paras := map[string]*para{}
-	var b strings.Builder
-	b.WriteString(extractiveLabel)
+	var lines []quoteLine
 	for _, c := range chosen {
 		ps := c.sp.Hit.Passage
 		lo, hi := paragraphAround(ps.Text, c.sent.Start, c.sent.End)
@@ -89,12 +88,48 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 		}
 		pa.start, pa.end = min(pa.start, c.sent.Start), max(pa.end, c.sent.End)
 		ans.Citations[pa.n-1].Location = ps.Span(pa.start, pa.end).Location()
-		b.WriteString("\n> ")
-		b.WriteString(c.text())
-		b.WriteString(" " + cite.Format(pa.n))
+		lines = joinQuote(lines, c, pa.n)
+	}
+	var b strings.Builder
+	b.WriteString(extractiveLabel)
+	for _, l := range lines {
+		texts := make([]string, len(l.sents))
+		for i, c := range l.sents {
+			texts[i] = c.text()
+		}
+		b.WriteString("\n> " + strings.Join(texts, " ") + " " + cite.Format(l.n))
 	}
 	ans.Text = b.String()
 	return ans
+}
+
+// quoteLine is one quoted line of an offline answer: sentences that follow
+// each other in the text, and their citation number.
+type quoteLine struct {
+	sents []*candidate
+	n     int
+}
+
+// joinQuote adds c, cited n, to lines: to the line of the same citation (the
+// same paragraph) whose sentences it directly follows or precedes, so that
+// it reads as the text does
+// ("The king had three daughters. He loved them all. [1]"), else as a line
+// of its own.
+func joinQuote(lines []quoteLine, c *candidate, n int) []quoteLine {
+	for i, l := range lines {
+		first, last := l.sents[0], l.sents[len(l.sents)-1]
+		switch {
+		case l.n != n:
+			continue
+		case last.sp == c.sp && last.idx+1 == c.idx:
+			lines[i].sents = append(l.sents, c)
+			return lines
+		case first.sp == c.sp && first.idx == c.idx+1:
+			lines[i].sents = append([]*candidate{c}, l.sents...)
+			return lines
+		}
+	}
+	return append(lines, quoteLine{sents: []*candidate{c}, n: n})
 }
 
 // paragraphAround returns the bounds of the paragraph of text (lines
