@@ -1,6 +1,7 @@
 package library
 
 import (
+	"cmp"
 	"context"
 	"os"
 	"path/filepath"
@@ -29,7 +30,7 @@ func TestLargeFolderIsIndexedInSegments(t *testing.T) {
 		t.Fatalf("merged search: %v %+v", err, hits)
 	}
 	hits, _ = l.Search(context.Background(), "Albania report", 7)
-	if len(hits) != 7 || !slices.IsSortedFunc(hits, func(a, b searchHit) int { return cmpFloat(b.Score, a.Score) }) {
+	if len(hits) != 7 || !slices.IsSortedFunc(hits, func(a, b searchHit) int { return cmp.Compare(b.Score, a.Score) }) {
 		t.Fatalf("merged hits not k or not sorted: %d", len(hits))
 	}
 
