@@ -278,6 +278,16 @@ func originalEdits(reqs []discordtest.Request, interactionID string) []discordte
 	return find(reqs, "PATCH", "/webhooks/"+discordtest.AppID+"/itok-"+interactionID+"/messages/@original")
 }
 
+// waitLastEdit waits (naming what) until the last edit of interactionID's
+// original response contains want, and returns the requests then.
+func waitLastEdit(t testing.TB, h *harness, what, interactionID, want string) []discordtest.Request {
+	t.Helper()
+	return h.srv.Wait(t, what, func(r []discordtest.Request) bool {
+		e := originalEdits(r, interactionID)
+		return len(e) > 0 && strings.Contains(content(e[len(e)-1].JSON()), want)
+	})
+}
+
 func TestAskEndToEnd(t *testing.T) {
 	t.Parallel()
 	h := start(t, streamingAsker(80*time.Millisecond), nil)
@@ -311,10 +321,7 @@ func TestAskEndToEnd(t *testing.T) {
 	if cb["type"] != float64(5) || flags(cb)&64 != 0 {
 		t.Fatalf("want a public deferred response (type 5), got %v", cb)
 	}
-	reqs := h.srv.Wait(t, "the final answer", func(r []discordtest.Request) bool {
-		e := originalEdits(r, id)
-		return len(e) > 0 && strings.Contains(content(e[len(e)-1].JSON()), "**Sources**")
-	})
+	reqs := waitLastEdit(t, h, "the final answer", id, "**Sources**")
 	edits := originalEdits(reqs, id)
 	if len(edits) < 2 {
 		t.Fatalf("want streamed edits before the final one, got %d", len(edits))
@@ -442,10 +449,7 @@ func TestCancelOnlyByAsker(t *testing.T) {
 	alice := discordtest.Button(discordtest.Alice, discordtest.ChannelID, "m", cancelID, "")
 	h.srv.Dispatch(t, "INTERACTION_CREATE", alice)
 	waitCallback(t, h, alice["id"].(string))
-	h.srv.Wait(t, "the cancelled message", func(r []discordtest.Request) bool {
-		e := originalEdits(r, id)
-		return len(e) > 0 && strings.Contains(content(e[len(e)-1].JSON()), "Cancelled")
-	})
+	waitLastEdit(t, h, "the cancelled message", id, "Cancelled")
 }
 
 func TestMentionStartsThreadAndFollowsIt(t *testing.T) {
@@ -1016,10 +1020,7 @@ func TestShowSourcesAfterRestart(t *testing.T) {
 	ask := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "Why did Albania cut ties with Iran?"})
 	id := ask["id"].(string)
 	h.srv.Dispatch(t, "INTERACTION_CREATE", ask)
-	reqs := h.srv.Wait(t, "the final answer", func(r []discordtest.Request) bool {
-		e := originalEdits(r, id)
-		return len(e) > 0 && strings.Contains(content(e[len(e)-1].JSON()), "**Sources**")
-	})
+	reqs := waitLastEdit(t, h, "the final answer", id, "**Sources**")
 	edits := originalEdits(reqs, id)
 	final := edits[len(edits)-1].JSON()
 	src := withPrefix(customIDs(final), "src:")
