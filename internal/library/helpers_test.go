@@ -21,33 +21,35 @@ type fixture struct {
 	root   string
 	data   string
 	logs   *syncbuf.Buffer
-	parsed *parseCounter
+	parsed *recorder              // the files parsed
 	hook   func(rel string) error // called before each parse; an error is returned as the parse error
 	after  func(rel string)       // called after each parse
 }
 
-type parseCounter struct {
+// recorder is a list of strings that goroutines add to and the test takes.
+type recorder struct {
 	mu   sync.Mutex
-	rels []string
+	list []string
 }
 
-func (c *parseCounter) add(rel string) {
-	c.mu.Lock()
-	c.rels = append(c.rels, rel)
-	c.mu.Unlock()
+func (r *recorder) add(s ...string) {
+	r.mu.Lock()
+	r.list = append(r.list, s...)
+	r.mu.Unlock()
 }
 
-func (c *parseCounter) take() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := c.rels
-	c.rels = nil
+// take returns what was added since the last take.
+func (r *recorder) take() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := r.list
+	r.list = nil
 	return out
 }
 
 func newFixture(t testing.TB) *fixture {
 	d := t.TempDir()
-	f := &fixture{t: t, root: filepath.Join(d, "knowledge"), data: filepath.Join(d, "data"), logs: &syncbuf.Buffer{}, parsed: &parseCounter{}}
+	f := &fixture{t: t, root: filepath.Join(d, "knowledge"), data: filepath.Join(d, "data"), logs: &syncbuf.Buffer{}, parsed: &recorder{}}
 	if err := os.MkdirAll(f.root, 0o755); err != nil {
 		t.Fatal(err)
 	}
