@@ -862,16 +862,22 @@ func TestSourcesSummaryTimelineAutocomplete(t *testing.T) {
 	}
 }
 
-func TestBadTokenFailsToStart(t *testing.T) {
-	t.Parallel()
-	srv := discordtest.New(t)
-	b, err := bot.New(bot.Options{Token: "wrong", APIURL: srv.URL(), Asker: streamingAsker(0), Library: &fakeLibrary{}, Summarizer: summarizerOver(&fakeLibrary{})})
+// runForError runs a bot with token against srv, for at most 10 s, and
+// returns Run's error.
+func runForError(t *testing.T, srv *discordtest.Server, token string) error {
+	t.Helper()
+	b, err := bot.New(bot.Options{Token: token, APIURL: srv.URL(), Asker: streamingAsker(0), Library: &fakeLibrary{}, Summarizer: summarizerOver(&fakeLibrary{})})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err = b.Run(ctx)
+	return b.Run(ctx)
+}
+
+func TestBadTokenFailsToStart(t *testing.T) {
+	t.Parallel()
+	err := runForError(t, discordtest.New(t), "wrong")
 	if err == nil || !strings.Contains(err.Error(), "rejected DISCORD_TOKEN") || !strings.Contains(err.Error(), "reset the token") {
 		t.Fatalf("Run with a bad token: %v", err)
 	}
@@ -887,13 +893,7 @@ func TestMessageContentIntentOffFailsClearly(t *testing.T) {
 	t.Parallel()
 	srv := discordtest.New(t)
 	srv.DisallowIntents(int64(discordgo.IntentsMessageContent))
-	b, err := bot.New(bot.Options{Token: discordtest.Token, APIURL: srv.URL(), Asker: streamingAsker(0), Library: &fakeLibrary{}, Summarizer: summarizerOver(&fakeLibrary{})})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	err = b.Run(ctx)
+	err := runForError(t, srv, discordtest.Token)
 	if err == nil || !strings.Contains(err.Error(), "Message Content Intent") || !strings.Contains(err.Error(), "Bot tab") {
 		t.Fatalf("Run with the intent off: %v", err)
 	}
