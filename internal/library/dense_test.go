@@ -39,11 +39,7 @@ func TestOnlyChangedPassagesAreEmbeddedAgain(t *testing.T) {
 	emb := &fakeEmbedder{}
 	opts := f.options()
 	opts.Search = search.Options{Embedder: emb.embed, EmbedModel: "fake-1", EmbedCache: search.NewEmbedCache(filepath.Join(f.data, "embeddings"))}
-	l, err := Open(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := openLib(t, opts)
 	if n := len(emb.take()); n != l.Current().Passages() {
 		t.Fatalf("first build embedded %d texts for %d passages", n, l.Current().Passages())
 	}

@@ -89,11 +89,18 @@ func (f *fixture) options() Options {
 
 func (f *fixture) open() *Library {
 	f.t.Helper()
-	l, err := Open(context.Background(), f.options())
+	return openLib(f.t, f.options())
+}
+
+// openLib opens a library with opts, failing t when it cannot, and closes
+// it when the test ends.
+func openLib(t testing.TB, opts Options) *Library {
+	t.Helper()
+	l, err := Open(context.Background(), opts)
 	if err != nil {
-		f.t.Fatal(err)
+		t.Fatal(err)
 	}
-	f.t.Cleanup(func() { l.Close() })
+	t.Cleanup(func() { l.Close() })
 	return l
 }
 

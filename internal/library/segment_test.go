@@ -16,11 +16,7 @@ func TestLargeFolderIsIndexedInSegments(t *testing.T) {
 	f.write("d00/needle.md", "# Needle\n\nThe zqxneedle appears only here, next to Albania.\n")
 	opts := f.options()
 	opts.Knowledge.MaxFileBytes = 0
-	l, err := Open(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := openLib(t, opts)
 	s := l.Current()
 	if s.Segments() < 2 || s.Index != nil {
 		t.Fatalf("segments = %d, Index set = %v", s.Segments(), s.Index != nil)
