@@ -136,6 +136,15 @@ func refresh(t testing.TB, l *Library) Report {
 	return r
 }
 
+// wantDocs checks that l's current snapshot holds the documents want
+// (their paths, comma-separated, in order).
+func wantDocs(t *testing.T, l *Library, want string) {
+	t.Helper()
+	if got := docPaths(l.Current()); got != want {
+		t.Errorf("docs %s", got)
+	}
+}
+
 func docPaths(s *Snapshot) string {
 	var p []string
 	for _, d := range s.Docs {
