@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -92,10 +91,7 @@ func BenchmarkStreamedAnswer2s(b *testing.B) {
 		ask := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "Why?"})
 		id := ask["id"].(string)
 		h.srv.Dispatch(b, "INTERACTION_CREATE", ask)
-		reqs := h.srv.Wait(b, "the final edit", func(r []discordtest.Request) bool {
-			e := originalEdits(r, id)
-			return len(e) > 0 && strings.Contains(content(e[len(e)-1].JSON()), "**Sources**")
-		})
+		reqs := waitLastEdit(b, h, "the final edit", id, "**Sources**")
 		e := originalEdits(reqs, id)
 		mu.Lock()
 		final = append(final, e[len(e)-1].Time.Sub(h.srv.Dispatched(id)))

@@ -278,6 +278,16 @@ func originalEdits(reqs []discordtest.Request, interactionID string) []discordte
 	return find(reqs, "PATCH", "/webhooks/"+discordtest.AppID+"/itok-"+interactionID+"/messages/@original")
 }
 
+// waitLastEdit waits (naming what) until the last edit of interactionID's
+// original response contains want, and returns the requests then.
+func waitLastEdit(t testing.TB, h *harness, what, interactionID, want string) []discordtest.Request {
+	t.Helper()
+	return h.srv.Wait(t, what, func(r []discordtest.Request) bool {
+		e := originalEdits(r, interactionID)
+		return len(e) > 0 && strings.Contains(content(e[len(e)-1].JSON()), want)
+	})
+}
+
 func TestAskEndToEnd(t *testing.T) {
 	t.Parallel()
 	h := start(t, streamingAsker(80*time.Millisecond), nil)
@@ -311,10 +321,7 @@ func TestAskEndToEnd(t *testing.T) {
 	if cb["type"] != float64(5) || flags(cb)&64 != 0 {
 		t.Fatalf("want a public deferred response (type 5), got %v", cb)
 	}
-	reqs := h.srv.Wait(t, "the final answer", func(r []discordtest.Request) bool {
-		e := originalEdits(r, id)
-		return len(e) > 0 && strings.Contains(content(e[len(e)-1].JSON()), "**Sources**")
-	})
+	reqs := waitLastEdit(t, h, "the final answer", id, "**Sources**")
 	edits := originalEdits(reqs, id)
 	if len(edits) < 2 {
 		t.Fatalf("want streamed edits before the final one, got %d", len(edits))
@@ -442,10 +449,7 @@ func TestCancelOnlyByAsker(t *testing.T) {
 	alice := discordtest.Button(discordtest.Alice, discordtest.ChannelID, "m", cancelID, "")
 	h.srv.Dispatch(t, "INTERACTION_CREATE", alice)
 	waitCallback(t, h, alice["id"].(string))
-	h.srv.Wait(t, "the cancelled message", func(r []discordtest.Request) bool {
-		e := originalEdits(r, id)
-		return len(e) > 0 && strings.Contains(content(e[len(e)-1].JSON()), "Cancelled")
-	})
+	waitLastEdit(t, h, "the cancelled message", id, "Cancelled")
 }
 
 func TestMentionStartsThreadAndFollowsIt(t *testing.T) {
@@ -858,16 +862,22 @@ func TestSourcesSummaryTimelineAutocomplete(t *testing.T) {
 	}
 }
 
-func TestBadTokenFailsToStart(t *testing.T) {
-	t.Parallel()
-	srv := discordtest.New(t)
-	b, err := bot.New(bot.Options{Token: "wrong", APIURL: srv.URL(), Asker: streamingAsker(0), Library: &fakeLibrary{}, Summarizer: summarizerOver(&fakeLibrary{})})
+// runForError runs a bot with token against srv, for at most 10 s, and
+// returns Run's error.
+func runForError(t *testing.T, srv *discordtest.Server, token string) error {
+	t.Helper()
+	b, err := bot.New(bot.Options{Token: token, APIURL: srv.URL(), Asker: streamingAsker(0), Library: &fakeLibrary{}, Summarizer: summarizerOver(&fakeLibrary{})})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err = b.Run(ctx)
+	return b.Run(ctx)
+}
+
+func TestBadTokenFailsToStart(t *testing.T) {
+	t.Parallel()
+	err := runForError(t, discordtest.New(t), "wrong")
 	if err == nil || !strings.Contains(err.Error(), "rejected DISCORD_TOKEN") || !strings.Contains(err.Error(), "reset the token") {
 		t.Fatalf("Run with a bad token: %v", err)
 	}
@@ -883,13 +893,7 @@ func TestMessageContentIntentOffFailsClearly(t *testing.T) {
 	t.Parallel()
 	srv := discordtest.New(t)
 	srv.DisallowIntents(int64(discordgo.IntentsMessageContent))
-	b, err := bot.New(bot.Options{Token: discordtest.Token, APIURL: srv.URL(), Asker: streamingAsker(0), Library: &fakeLibrary{}, Summarizer: summarizerOver(&fakeLibrary{})})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	err = b.Run(ctx)
+	err := runForError(t, srv, discordtest.Token)
 	if err == nil || !strings.Contains(err.Error(), "Message Content Intent") || !strings.Contains(err.Error(), "Bot tab") {
 		t.Fatalf("Run with the intent off: %v", err)
 	}
@@ -1016,10 +1020,7 @@ func TestShowSourcesAfterRestart(t *testing.T) {
 	ask := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "Why did Albania cut ties with Iran?"})
 	id := ask["id"].(string)
 	h.srv.Dispatch(t, "INTERACTION_CREATE", ask)
-	reqs := h.srv.Wait(t, "the final answer", func(r []discordtest.Request) bool {
-		e := originalEdits(r, id)
-		return len(e) > 0 && strings.Contains(content(e[len(e)-1].JSON()), "**Sources**")
-	})
+	reqs := waitLastEdit(t, h, "the final answer", id, "**Sources**")
 	edits := originalEdits(reqs, id)
 	final := edits[len(edits)-1].JSON()
 	src := withPrefix(customIDs(final), "src:")

@@ -76,6 +76,17 @@ func (t *throttle) flush(ctx context.Context) {
 	}
 }
 
+// stopAndWait stops (see stop) and then waits the time stop returns, or
+// until ctx is done: what an output does before its final edit.
+func (t *throttle) stopAndWait(ctx context.Context) {
+	if wait := t.stop(); wait > 0 {
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+		}
+	}
+}
+
 // stop cancels pending progress and waits for an edit on the wire, so the
 // final message cannot be overwritten by a late progress edit. It returns
 // how long to wait before the final edit (a quarter of the interval after
@@ -145,12 +156,7 @@ func (o *interactionOutput) Progress(ctx context.Context, m Message) { o.th.prog
 // follow-ups (at most MaxReplyParts in all); after the token expired, to the
 // channel (public answers only).
 func (o *interactionOutput) Final(ctx context.Context, parts []Message) error {
-	if wait := o.th.stop(); wait > 0 {
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
-		}
-	}
+	o.th.stopAndWait(ctx)
 	if len(parts) == 0 {
 		parts = []Message{{Content: "(no answer)"}}
 	}
@@ -271,12 +277,7 @@ func (o *channelOutput) Progress(ctx context.Context, m Message) { o.th.progress
 // Final replaces the progress message with parts[0] and sends the rest (at
 // most MaxReplyParts in all).
 func (o *channelOutput) Final(ctx context.Context, parts []Message) error {
-	if wait := o.th.stop(); wait > 0 {
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
-		}
-	}
+	o.th.stopAndWait(ctx)
 	parts = capParts(parts, o.log)
 	for i, p := range parts {
 		if i > 0 {

@@ -12,6 +12,7 @@ import (
 	"storybot/bot/discordtest"
 	"storybot/internal/answer"
 	"storybot/internal/state"
+	"storybot/internal/waitfor"
 )
 
 // flakyAnswers is a shared answer store that fails while down is set.
@@ -124,13 +125,9 @@ func TestSharedStoresDownAnswersGoOn(t *testing.T) {
 	}
 }
 
+// waitUntil polls cond until it holds, failing the test after 10 s (see
+// waitfor.Until).
 func waitUntil(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitfor.Until(t, what, 10*time.Second, cond)
 }

@@ -17,7 +17,7 @@ func condenseCalls(m *fakeModel) int {
 	defer m.mu.Unlock()
 	n := 0
 	for _, r := range m.calls {
-		if strings.Contains(r.Messages[0].Content, "<<<FOLLOW-UP>>>") {
+		if isCondense(r) {
 			n++
 		}
 	}

@@ -358,13 +358,24 @@ func TestOfflineFollowUp(t *testing.T) {
 	}
 }
 
-func TestModelCondensesFollowUp(t *testing.T) {
-	m := &fakeModel{complete: func(_ context.Context, req chat.Request, _ func(string)) (chat.Response, error) {
-		if strings.Contains(req.Messages[0].Content, "<<<FOLLOW-UP>>>") {
-			return chat.Response{Text: "Who helped Albania recover from the July cyberattack?"}, nil
+// condensingModel replies condensed to the condense prompt and a cited
+// answer to any other.
+func condensingModel(condensed string) *fakeModel {
+	return &fakeModel{complete: func(_ context.Context, req chat.Request, _ func(string)) (chat.Response, error) {
+		if isCondense(req) {
+			return chat.Response{Text: condensed}, nil
 		}
 		return chat.Response{Text: "The US and private sector representatives helped [1]."}, nil
 	}}
+}
+
+// isCondense reports whether req rendered the condense prompt.
+func isCondense(req chat.Request) bool {
+	return strings.Contains(req.Messages[0].Content, "<<<FOLLOW-UP>>>")
+}
+
+func TestModelCondensesFollowUp(t *testing.T) {
+	m := condensingModel("Who helped Albania recover from the July cyberattack?")
 	ret := &fakeRetriever{search: story(t).Search}
 	p := answer.New(answer.Options{Retriever: ret, Model: m})
 	a, err := p.Ask(context.Background(), answer.Request{Question: "and who helped them?", History: []chat.Message{{Role: chat.RoleUser, Content: "What happened in July?"}}}, nil)
@@ -384,12 +395,7 @@ func TestCondenseReplyThatIsNoQuestion(t *testing.T) {
 		"I'm sorry, but I can't help with that.",
 		"I cannot determine the standalone question from this conversation.",
 	} {
-		m := &fakeModel{complete: func(_ context.Context, req chat.Request, _ func(string)) (chat.Response, error) {
-			if strings.Contains(req.Messages[0].Content, "<<<FOLLOW-UP>>>") {
-				return chat.Response{Text: reply}, nil
-			}
-			return chat.Response{Text: "The US and private sector representatives helped [1]."}, nil
-		}}
+		m := condensingModel(reply)
 		ret := &fakeRetriever{search: story(t).Search}
 		p := answer.New(answer.Options{Retriever: ret, Model: m})
 		a, err := p.Ask(context.Background(), answer.Request{Question: "and who helped them recover?", History: []chat.Message{{Role: chat.RoleUser, Content: "What happened after the cyberattack on Albania?"}}}, nil)

@@ -1,13 +1,9 @@
 package budget
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -60,7 +56,7 @@ const FileName = "model-usage.jsonl"
 // restart. Lines that do not parse are skipped. Safe for concurrent use
 // within one process.
 type FileStore struct {
-	path string
+	file *jsonl.File
 
 	mu      sync.Mutex
 	loaded  bool
@@ -74,11 +70,11 @@ var _ Store = (*FileStore)(nil)
 
 // OpenFile returns the store of dataDir/FileName. It reads nothing yet.
 func OpenFile(dataDir string) *FileStore {
-	return &FileStore{path: filepath.Join(dataDir, FileName)}
+	return &FileStore{file: jsonl.NewFile(filepath.Join(dataDir, FileName), 0o600)}
 }
 
 // Path is the file's path.
-func (s *FileStore) Path() string { return s.path }
+func (s *FileStore) Path() string { return s.file.Path() }
 
 // Skipped is how many lines of the file did not parse (after a read).
 func (s *FileStore) Skipped() int {
@@ -93,30 +89,19 @@ func (s *FileStore) load() error {
 		return nil
 	}
 	s.guild, s.member = map[[2]string]int{}, map[[2]string]int{}
-	f, err := os.Open(s.path)
-	if errors.Is(err, fs.ErrNotExist) {
-		s.loaded = true
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("read %s: %w", s.path, err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
+	err := s.file.Each(1<<20, func(_ int, line []byte) {
 		var r Record
-		if len(sc.Bytes()) == 0 {
-			continue
+		if len(line) == 0 {
+			return
 		}
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil || r.Day == "" {
+		if err := json.Unmarshal(line, &r); err != nil || r.Day == "" {
 			s.skipped++
-			continue
+			return
 		}
 		s.count(r)
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read %s: %w", s.path, err)
+	})
+	if err != nil {
+		return fmt.Errorf("read %s: %w", s.file.Path(), err)
 	}
 	s.loaded = true
 	return nil
@@ -133,16 +118,12 @@ func (s *FileStore) Add(ctx context.Context, r Record) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	line, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.load(); err != nil {
 		return err
 	}
-	if err := jsonl.Append(s.path, line, 0o600); err != nil {
+	if err := s.file.Add(r); err != nil {
 		return fmt.Errorf("record model usage: %w", err)
 	}
 	s.count(r)

@@ -136,13 +136,19 @@ func TestBotEndToEndWithModel(t *testing.T) {
 	}
 }
 
+// modelDown is a fake model that refuses every chat completion (401), so
+// the bot answers by quoting.
+func modelDown(t *testing.T) *llmtest.Server {
+	model := llmtest.New(t)
+	model.OnChat(func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Status: 401} })
+	return model
+}
+
 func TestBotModelDownAnswersExtractively(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end to end")
 	}
-	model := llmtest.New(t)
-	model.OnChat(func(r llmtest.Request) llmtest.Reply { return llmtest.Reply{Status: 401} })
-	dc, _ := runBot(t, model)
+	dc, _ := runBot(t, modelDown(t))
 	final := askAndWait(t, dc, "Why did Albania cut ties with Iran?")
 	if !strings.Contains(final, "[1]") || !strings.Contains(final, "Quoted from the sources") {
 		t.Fatalf("with the model down: %q", final)
@@ -199,9 +205,7 @@ func TestBotThreadFollowUpFindsThePassage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end to end")
 	}
-	model := llmtest.New(t)
-	model.OnChat(func(r llmtest.Request) llmtest.Reply { return llmtest.Reply{Status: 401} })
-	dc, _ := runBot(t, model)
+	dc, _ := runBot(t, modelDown(t))
 	dc.Dispatch(t, "MESSAGE_CREATE", discordtest.Message(discordtest.Alice, discordtest.ChannelID, "What happened in the July cyberattack on Albania?", true))
 	var thread string
 	dc.Wait(t, "the thread's first answer", func(reqs []discordtest.Request) bool {
@@ -248,9 +252,7 @@ func TestBotTimelineOfALargeFolder(t *testing.T) {
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("no xquad docs: %v", err)
 	}
-	model := llmtest.New(t)
-	model.OnChat(func(r llmtest.Request) llmtest.Reply { return llmtest.Reply{Status: 401} })
-	dc, _ := runBotIn(t, model, dir)
+	dc, _ := runBotIn(t, modelDown(t), dir)
 	cmd := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "timeline")
 	token := "/webhooks/" + discordtest.AppID + "/itok-" + cmd["id"].(string)
 	dc.Dispatch(t, "INTERACTION_CREATE", cmd)

@@ -23,6 +23,7 @@ import (
 	"storybot/internal/llm/llmtest"
 	"storybot/internal/pgstore/pgtest"
 	"storybot/internal/syncbuf"
+	"storybot/internal/waitfor"
 )
 
 // usageModel is a fake model whose every reply cites [1] and reports 40
@@ -35,16 +36,11 @@ func usageModel(t testing.TB) *llmtest.Server {
 	return model
 }
 
-// waitFor polls cond until it holds, failing the test after 30 s.
+// waitFor polls cond until it holds, failing the test after 30 s (see
+// waitfor.Until).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitfor.Until(t, what, 30*time.Second, cond)
 }
 
 var metricsAddrRe = regexp.MustCompile(`serving metrics and health checks" addr=(\S+)`)

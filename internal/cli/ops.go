@@ -129,27 +129,31 @@ func (e *Env) budgetGate() *budgetGate { return e.budget }
 // usageStore is where token usage is kept: PostgreSQL with DATABASE_URL
 // (shared by every shard), else DATA_DIR/model-usage.jsonl.
 func (e *Env) usageStore(ctx context.Context) (budget.Store, error) {
-	if e.Config.DatabaseURL == "" {
-		return budget.OpenFile(e.Config.DataDir), nil
-	}
-	db, err := e.database(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return db.Usage(), nil
+	return storeFor(ctx, e,
+		func(dataDir string) budget.Store { return budget.OpenFile(dataDir) },
+		func(db *pgstore.DB) budget.Store { return db.Usage() })
 }
 
 // feedbackStore is where votes are kept: PostgreSQL with DATABASE_URL
 // (every shard's votes in one place), else DATA_DIR/feedback.jsonl.
 func (e *Env) feedbackStore(ctx context.Context) (feedback.Keeper, error) {
+	return storeFor(ctx, e,
+		func(dataDir string) feedback.Keeper { return feedback.Open(dataDir) },
+		func(db *pgstore.DB) feedback.Keeper { return db.Feedback() })
+}
+
+// storeFor is the store in PostgreSQL (inDB of DATABASE_URL's database)
+// when DATABASE_URL is set, else the one in DATA_DIR (inDataDir).
+func storeFor[T any](ctx context.Context, e *Env, inDataDir func(dataDir string) T, inDB func(*pgstore.DB) T) (T, error) {
 	if e.Config.DatabaseURL == "" {
-		return feedback.Open(e.Config.DataDir), nil
+		return inDataDir(e.Config.DataDir), nil
 	}
 	db, err := e.database(ctx)
 	if err != nil {
-		return nil, err
+		var none T
+		return none, err
 	}
-	return db.Feedback(), nil
+	return inDB(db), nil
 }
 
 // database opens DATABASE_URL once a run (Run closes it at the end).

@@ -22,6 +22,18 @@ import (
 // guild0 is a server of shard 0 of 2 (discordtest.GuildID is shard 1's).
 const guild0 = "800000000004194305"
 
+// openStore opens the database at url as the bots do, and closes it when
+// the test ends.
+func openStore(t testing.TB, url string) *pgstore.DB {
+	t.Helper()
+	store, err := pgstore.Open(context.Background(), url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(store.Close)
+	return store
+}
+
 // oneStoryFolder is a new knowledge folder holding one story.
 func oneStoryFolder(t testing.TB) string {
 	t.Helper()
@@ -170,11 +182,7 @@ func TestPostgresShardsShareVotesAnswersLimitsAndKnowledge(t *testing.T) {
 		t.Errorf("shard 0 had the new document %v after the add, want within 2 s", d)
 	}
 	// The moderator's change is in the shared audit log.
-	store, err := pgstore.Open(context.Background(), db, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := openStore(t, db)
 	if log, err := store.Audit().List(context.Background()); err != nil || len(log) != 1 || log[0].Action != "add" || log[0].Doc != "talks.md" || log[0].Who == "" {
 		t.Errorf("the audit log in PostgreSQL: %+v %v", log, err)
 	}
@@ -202,11 +210,7 @@ func BenchmarkPostgresShards(b *testing.B) {
 	}
 	dc.WaitConnected(b, 2)
 	dc.WaitCommandsRegistered(b)
-	store, err := pgstore.Open(context.Background(), db, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
+	store := openStore(b, db)
 	const members = 100
 	var acks []time.Duration
 	votes := 0
@@ -318,11 +322,7 @@ func TestPostgresShardStoppedMidAnswerLosesNothingOfTheOther(t *testing.T) {
 	_, stop1 := startStoppableBot(t, dc, model, kdir, env("1"))
 	dc.WaitConnected(t, 2)
 	dc.WaitCommandsRegistered(t)
-	store, err := pgstore.Open(context.Background(), db, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := openStore(t, db)
 
 	// shard0 asks through shard 0 and votes 👍; it returns the answer's ID.
 	shard0 := func(q string) string {

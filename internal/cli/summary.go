@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -25,11 +26,7 @@ func cmdSummary(ctx context.Context, e *Env, args []string) error {
 	length := fs.String("length", "medium", "short, medium or long")
 	focus := fs.String("focus", "", "summarise only what concerns this, e.g. \"the MEK\"")
 	asJSON := fs.Bool("json", false, "print JSON: {summary, mode, citations}")
-	pos, err := e.parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := docArg(fs.Name(), doc, pos); err != nil {
+	if err := e.parseDocFlags(fs, doc, args); err != nil {
 		return err
 	}
 	l, err := summary.ParseLength(*length)
@@ -160,6 +157,16 @@ func summaryPrompts(e *Env) (*prompt.Set, error) {
 		return nil, fmt.Errorf("built-in prompts: %w", err)
 	}
 	return set, nil
+}
+
+// parseDocFlags parses args with fs (see parseFlags) and then lets the
+// positional words name the document (docArg).
+func (e *Env) parseDocFlags(fs *flag.FlagSet, doc *string, args []string) error {
+	pos, err := e.parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	return docArg(fs.Name(), doc, pos)
 }
 
 // docArg lets the document be named without --doc ("storybot timeline

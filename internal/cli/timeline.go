@@ -15,11 +15,7 @@ func cmdTimeline(ctx context.Context, e *Env, args []string) error {
 	doc := fs.String("doc", "", "only this document (path or title, case-insensitive)")
 	asJSON := fs.Bool("json", false, "print JSON: {events: [{date, date_text, event, citations}]}")
 	maxEvents := fs.Int("max", 0, "list at most N events, the most precisely dated, spread over the timeline (0: all)")
-	pos, err := e.parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := docArg(fs.Name(), doc, pos); err != nil {
+	if err := e.parseDocFlags(fs, doc, args); err != nil {
 		return err
 	}
 	if *maxEvents < 0 {

@@ -56,6 +56,17 @@ func TestGenerateTestdata(t *testing.T) {
 	}
 }
 
+// extracted is what extract (PDF or HTML) makes of testdata/name; an error
+// fails t.
+func extracted(t *testing.T, extract func(context.Context, []byte) ([]string, error), name string) []string {
+	t.Helper()
+	pages, err := extract(context.Background(), read(t, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pages
+}
+
 func read(t *testing.T, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
@@ -80,10 +91,7 @@ func renderPages(pages []string) string {
 func TestHTMLGolden(t *testing.T) {
 	for _, name := range []string{"article.html", "no-main.html", "windows-1252.html", "br-paragraphs.html", "main-header.html"} {
 		t.Run(name, func(t *testing.T) {
-			pages, err := HTML(context.Background(), read(t, name))
-			if err != nil {
-				t.Fatal(err)
-			}
+			pages := extracted(t, HTML, name)
 			if len(pages) != 1 {
 				t.Fatalf("got %d pages, want 1", len(pages))
 			}
@@ -93,10 +101,7 @@ func TestHTMLGolden(t *testing.T) {
 }
 
 func TestHTMLDropsFurniture(t *testing.T) {
-	pages, err := HTML(context.Background(), read(t, "article.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := extracted(t, HTML, "article.html")
 	text := pages[0]
 	for _, bad := range []string{"tracking code", "injected", "Sign in", "Accept all", "Hidden text", "Most read", "All rights reserved", "Iran nuclear talks", "font-family"} {
 		if strings.Contains(text, bad) {
@@ -115,10 +120,7 @@ func TestHTMLDropsFurniture(t *testing.T) {
 // citations follow the author's paragraphs), while a single <br> only breaks
 // a line inside its paragraph.
 func TestHTMLBrParagraphs(t *testing.T) {
-	pages, err := HTML(context.Background(), read(t, "br-paragraphs.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := extracted(t, HTML, "br-paragraphs.html")
 	want := []string{
 		"# Old-style page",
 		"Tirana, 7 September 2022.",
@@ -138,10 +140,7 @@ func TestHTMLByteOrderMark(t *testing.T) {
 	want := "# Saved by Notepad\n\nAlbania cut diplomatic ties with Iran.\n"
 	for _, name := range []string{"bom-utf8.html", "bom-utf16le.html"} {
 		t.Run(name, func(t *testing.T) {
-			pages, err := HTML(context.Background(), read(t, name))
-			if err != nil {
-				t.Fatal(err)
-			}
+			pages := extracted(t, HTML, name)
 			if pages[0] != want {
 				t.Errorf("got %q, want %q", pages[0], want)
 			}
@@ -153,10 +152,7 @@ func TestHTMLByteOrderMark(t *testing.T) {
 // story's headline and byline (with its date); only the site's header
 // outside it is furniture.
 func TestHTMLMainHeaderKept(t *testing.T) {
-	pages, err := HTML(context.Background(), read(t, "main-header.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := extracted(t, HTML, "main-header.html")
 	for _, good := range []string{"# Albania cuts diplomatic ties with Iran", "By A. Reporter, 7 September 2022"} {
 		if !strings.Contains(pages[0], good) {
 			t.Errorf("extracted text lacks %q:\n%s", good, pages[0])
@@ -170,10 +166,7 @@ func TestHTMLMainHeaderKept(t *testing.T) {
 }
 
 func TestHTMLDecodesDeclaredCharset(t *testing.T) {
-	pages, err := HTML(context.Background(), read(t, "windows-1252.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := extracted(t, HTML, "windows-1252.html")
 	if !strings.Contains(pages[0], "Durrës is Albania’s largest") {
 		t.Errorf("charset not decoded: %q", pages[0])
 	}
@@ -199,20 +192,14 @@ func TestHTMLNoText(t *testing.T) {
 func TestPDFGolden(t *testing.T) {
 	for _, name := range []string{"statement.pdf", "blank-page.pdf"} {
 		t.Run(name, func(t *testing.T) {
-			pages, err := PDF(context.Background(), read(t, name))
-			if err != nil {
-				t.Fatal(err)
-			}
+			pages := extracted(t, PDF, name)
 			golden.Check(t, filepath.Join("testdata", name+".golden"), renderPages(pages))
 		})
 	}
 }
 
 func TestPDFPagesAndParagraphs(t *testing.T) {
-	pages, err := PDF(context.Background(), read(t, "statement.pdf"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := extracted(t, PDF, "statement.pdf")
 	if len(pages) != 2 {
 		t.Fatalf("got %d pages, want 2", len(pages))
 	}
@@ -234,10 +221,7 @@ func TestPDFPagesAndParagraphs(t *testing.T) {
 // glyph; the text keeps the letters, so "final" finds the word and a word
 // hyphenated before a ligature is joined.
 func TestPDFLigatures(t *testing.T) {
-	pages, err := PDF(context.Background(), read(t, "ligatures.pdf"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := extracted(t, PDF, "ligatures.pdf")
 	want := []string{"The final flight of the official delegation left Tirana; its efficiency was noted."}
 	if !slices.Equal(pages, want) {
 		t.Errorf("got %q, want %q", pages, want)
@@ -245,10 +229,7 @@ func TestPDFLigatures(t *testing.T) {
 }
 
 func TestPDFBlankPageKeepsNumbering(t *testing.T) {
-	pages, err := PDF(context.Background(), read(t, "blank-page.pdf"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	pages := extracted(t, PDF, "blank-page.pdf")
 	if len(pages) != 3 || pages[1] != "" || !strings.Contains(pages[2], "third page") {
 		t.Fatalf("pages = %q, want 3 with an empty second page", pages)
 	}

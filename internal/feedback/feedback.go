@@ -7,12 +7,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"storybot/internal/answer"
@@ -71,21 +67,20 @@ func Check(rec *Record) error {
 // Store appends records to one JSON-lines file. It is safe for concurrent use
 // within one process.
 type Store struct {
-	path string
-	mu   sync.Mutex
+	file *jsonl.File
 }
 
 // Open returns the store of the feedback file in dataDir. It creates nothing
 // until the first Add.
 func Open(dataDir string) *Store {
-	return &Store{path: filepath.Join(dataDir, FileName)}
+	return &Store{file: jsonl.NewFile(filepath.Join(dataDir, FileName), 0o644)}
 }
 
 // Path is the feedback file's path.
-func (s *Store) Path() string { return s.path }
+func (s *Store) Path() string { return s.file.Path() }
 
 // Where is the feedback file's path.
-func (s *Store) Where() string { return s.path }
+func (s *Store) Where() string { return s.file.Path() }
 
 // Add appends rec, creating the data folder and the file when needed; when
 // the file does not end with a newline (a write cut short), the record starts
@@ -98,13 +93,7 @@ func (s *Store) Add(ctx context.Context, rec Record) error {
 	if err := Check(&rec); err != nil {
 		return err
 	}
-	line, err := json.Marshal(rec)
-	if err != nil {
-		return fmt.Errorf("feedback: encode: %w", err)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := jsonl.Append(s.path, line, 0o644); err != nil {
+	if err := s.file.Add(rec); err != nil {
 		return fmt.Errorf("feedback: %w", err)
 	}
 	return nil
@@ -124,30 +113,24 @@ func (s *Store) List(ctx context.Context) (recs []Record, skipped []Skipped, err
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	s.mu.Lock()
-	data, err := os.ReadFile(s.path)
-	s.mu.Unlock()
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("feedback: %w", err)
-	}
-	for n, line := range bytes.Split(data, []byte("\n")) {
+	err = s.file.Each(0, func(n int, line []byte) {
 		line = bytes.TrimSpace(line)
 		if len(line) == 0 {
-			continue
+			return
 		}
 		var r Record
 		if err := json.Unmarshal(line, &r); err != nil {
-			skipped = append(skipped, Skipped{Line: n + 1, Reason: err.Error()})
-			continue
+			skipped = append(skipped, Skipped{Line: n, Reason: err.Error()})
+			return
 		}
 		if r.Vote != Up && r.Vote != Down {
-			skipped = append(skipped, Skipped{Line: n + 1, Reason: fmt.Sprintf("vote %q is neither %q nor %q", r.Vote, Up, Down)})
-			continue
+			skipped = append(skipped, Skipped{Line: n, Reason: fmt.Sprintf("vote %q is neither %q nor %q", r.Vote, Up, Down)})
+			return
 		}
 		recs = append(recs, r)
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("feedback: %w", err)
 	}
 	return recs, skipped, nil
 }

@@ -1,6 +1,8 @@
 // Package jsonl appends records to JSON-lines files (one JSON document a
 // line) so that a line cut short, by a crash or a full disk, costs only
-// itself: the next record starts a line of its own instead of joining it.
+// itself: the next record starts a line of its own instead of joining it;
+// File also reads the lines back, for the stores in DATA_DIR (votes, model
+// usage, the audit log).
 package jsonl
 
 import (

@@ -1,8 +1,12 @@
 package jsonl
 
 import (
+	"bufio"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -35,5 +39,38 @@ func TestAppend(t *testing.T) {
 	}
 	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o600 {
 		t.Errorf("mode %v, %v", st.Mode(), err)
+	}
+}
+
+func TestFileAddEach(t *testing.T) {
+	f := NewFile(filepath.Join(t.TempDir(), "sub", "log.jsonl"), 0o600)
+	var got []string
+	collect := func(n int, line []byte) { got = append(got, fmt.Sprintf("%d:%s", n, line)) }
+	if err := f.Each(0, collect); err != nil || got != nil {
+		t.Fatalf("missing file: %v, %q", err, got)
+	}
+	if err := f.Add(map[string]int{"a": 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Add(func() {}); err == nil || !strings.HasPrefix(err.Error(), "encode: ") {
+		t.Fatalf("Add(func) = %v, want an encode error", err)
+	}
+	if err := os.WriteFile(f.Path(), []byte("{\"a\":1}\n\n{\"b\":2}\r\n"+strings.Repeat("x", 100)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Each(0, collect); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`1:{"a":1}`, "2:", "3:{\"b\":2}\r", "4:" + strings.Repeat("x", 100)}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("Each = %q, want %q", got, want)
+	}
+	long := strings.Repeat("x", 70<<10)
+	if err := os.WriteFile(f.Path(), []byte("{}\n"+long+"\n{}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got = nil
+	if err := f.Each(64<<10, collect); !errors.Is(err, bufio.ErrTooLong) || len(got) != 1 {
+		t.Fatalf("Each(64 KiB) = %v after %d lines, want ErrTooLong after 1", err, len(got))
 	}
 }

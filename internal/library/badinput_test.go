@@ -94,9 +94,7 @@ func TestPermissionDenied(t *testing.T) {
 	if got := skipReason(r, "secret.md"); got != "unreadable: permission denied" {
 		t.Errorf("reason %q", got)
 	}
-	if got := docPaths(l.Current()); got != "a.md" {
-		t.Errorf("docs %s", got)
-	}
+	wantDocs(t, l, "a.md")
 	// Not remembered: once readable, the next refresh picks it up.
 	denied = false
 	r = refresh(t, l)
@@ -134,9 +132,7 @@ func TestFileRemovedDuringRefresh(t *testing.T) {
 	if r.Any() || len(r.Skipped) != 0 {
 		t.Errorf("report %+v", r)
 	}
-	if got := docPaths(l.Current()); got != "a.md" {
-		t.Errorf("docs %s", got)
-	}
+	wantDocs(t, l, "a.md")
 }
 
 func TestFileRewrittenDuringRefresh(t *testing.T) {

@@ -126,21 +126,11 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func openBench(b *testing.B, opts Options) *Library {
-	b.Helper()
-	l, err := Open(context.Background(), opts)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { l.Close() })
-	return l
-}
-
 // BenchmarkRefreshUnchanged: a refresh of an unchanged folder of 10,000
 // files (target: under 1 s).
 func BenchmarkRefreshUnchanged(b *testing.B) {
 	root, _ := folder10k(b)
-	l := openBench(b, benchOptions(root, ""))
+	l := openLib(b, benchOptions(root, ""))
 	cpu0 := cpuTime()
 	for b.Loop() {
 		r, err := l.Refresh(context.Background())
@@ -163,7 +153,7 @@ func BenchmarkRefreshOneChanged(b *testing.B) {
 			if persist {
 				data = b.TempDir()
 			}
-			l := openBench(b, benchOptions(root, data))
+			l := openLib(b, benchOptions(root, data))
 			path := filepath.Join(root, "d07", "f00007.md")
 			orig, _ := os.ReadFile(path)
 			b.Cleanup(func() { os.WriteFile(path, orig, 0o644); l.Refresh(context.Background()) })
@@ -227,7 +217,7 @@ func cpuTime() time.Duration {
 func BenchmarkRestart(b *testing.B) {
 	root, _ := folder10k(b)
 	data := b.TempDir()
-	openBench(b, benchOptions(root, data)).Close()
+	openLib(b, benchOptions(root, data)).Close()
 	cpu0 := cpuTime()
 	for b.Loop() {
 		l, err := Open(context.Background(), benchOptions(root, data))
@@ -250,7 +240,7 @@ func BenchmarkRestart100k(b *testing.B) {
 	size := genFolder(b, root, 20000, 5000)
 	data := filepath.Join(dir, "data")
 	start := time.Now()
-	l := openBench(b, benchOptions(root, data))
+	l := openLib(b, benchOptions(root, data))
 	firstMS := float64(time.Since(start).Milliseconds())
 	passages := float64(l.Current().Passages())
 	l.Close()
@@ -292,7 +282,7 @@ func BenchmarkRestart100k(b *testing.B) {
 // starts after the last save has finished.
 func BenchmarkSearchDuringRefresh(b *testing.B) {
 	root, _ := folder10k(b)
-	l := openBench(b, benchOptions(root, b.TempDir()))
+	l := openLib(b, benchOptions(root, b.TempDir()))
 	queries := []string{"Albania cut diplomatic ties with Iran", "Microsoft investigation hackers", "NATO allies sanctions statement", "embassy Tirana prime minister", "ransomware wiper July"}
 	measure := func(n int) []time.Duration {
 		out := make([]time.Duration, 0, n)

@@ -137,9 +137,7 @@ func TestRemoveRestoreRefusals(t *testing.T) {
 			t.Errorf("Restore(%q): %v is not a UserError", name, err)
 		}
 	}
-	if got := docPaths(l.Current()); got != "a.md" {
-		t.Errorf("docs %s", got)
-	}
+	wantDocs(t, l, "a.md")
 }
 
 func TestUploadsAreCheckedByContent(t *testing.T) {
@@ -212,9 +210,7 @@ func TestUploadsAreCheckedByContent(t *testing.T) {
 		}
 		t.Errorf("refused uploads left files behind: %v", names)
 	}
-	if got := docPaths(l.Current()); got != "a.md" {
-		t.Errorf("docs %s", got)
-	}
+	wantDocs(t, l, "a.md")
 	if _, err := os.Stat(filepath.Join(f.data, "audit.log")); !os.IsNotExist(err) {
 		t.Error("refusals were written to the audit log")
 	}
@@ -268,9 +264,7 @@ func TestChangesWhenTrashUnwritable(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(f.root, "a.md")); string(b) != storyA {
 		t.Errorf("a.md changed: %q", b)
 	}
-	if got := docPaths(l.Current()); got != "a.md" {
-		t.Errorf("docs %s", got)
-	}
+	wantDocs(t, l, "a.md")
 }
 
 func TestStorageHint(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"storybot/internal/search"
@@ -13,18 +12,15 @@ import (
 
 // fakeEmbedder is a deterministic Embedder that records what it embeds.
 type fakeEmbedder struct {
-	mu    sync.Mutex
-	texts []string
-	fail  bool
+	recorder // the texts embedded
+	fail     bool
 }
 
 func (e *fakeEmbedder) embed(ctx context.Context, texts []string) ([][]float32, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	if e.fail {
 		return nil, errors.New("503 from the embeddings endpoint")
 	}
-	e.texts = append(e.texts, texts...)
+	e.add(texts...)
 	out := make([][]float32, len(texts))
 	for i, t := range texts {
 		v := make([]float32, 8)
@@ -36,14 +32,6 @@ func (e *fakeEmbedder) embed(ctx context.Context, texts []string) ([][]float32, 
 	return out, nil
 }
 
-func (e *fakeEmbedder) take() []string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	t := e.texts
-	e.texts = nil
-	return t
-}
-
 func TestOnlyChangedPassagesAreEmbeddedAgain(t *testing.T) {
 	f := newFixture(t)
 	f.write("a.md", storyA)
@@ -51,11 +39,7 @@ func TestOnlyChangedPassagesAreEmbeddedAgain(t *testing.T) {
 	emb := &fakeEmbedder{}
 	opts := f.options()
 	opts.Search = search.Options{Embedder: emb.embed, EmbedModel: "fake-1", EmbedCache: search.NewEmbedCache(filepath.Join(f.data, "embeddings"))}
-	l, err := Open(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := openLib(t, opts)
 	if n := len(emb.take()); n != l.Current().Passages() {
 		t.Fatalf("first build embedded %d texts for %d passages", n, l.Current().Passages())
 	}

@@ -21,33 +21,35 @@ type fixture struct {
 	root   string
 	data   string
 	logs   *syncbuf.Buffer
-	parsed *parseCounter
+	parsed *recorder              // the files parsed
 	hook   func(rel string) error // called before each parse; an error is returned as the parse error
 	after  func(rel string)       // called after each parse
 }
 
-type parseCounter struct {
+// recorder is a list of strings that goroutines add to and the test takes.
+type recorder struct {
 	mu   sync.Mutex
-	rels []string
+	list []string
 }
 
-func (c *parseCounter) add(rel string) {
-	c.mu.Lock()
-	c.rels = append(c.rels, rel)
-	c.mu.Unlock()
+func (r *recorder) add(s ...string) {
+	r.mu.Lock()
+	r.list = append(r.list, s...)
+	r.mu.Unlock()
 }
 
-func (c *parseCounter) take() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := c.rels
-	c.rels = nil
+// take returns what was added since the last take.
+func (r *recorder) take() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := r.list
+	r.list = nil
 	return out
 }
 
 func newFixture(t testing.TB) *fixture {
 	d := t.TempDir()
-	f := &fixture{t: t, root: filepath.Join(d, "knowledge"), data: filepath.Join(d, "data"), logs: &syncbuf.Buffer{}, parsed: &parseCounter{}}
+	f := &fixture{t: t, root: filepath.Join(d, "knowledge"), data: filepath.Join(d, "data"), logs: &syncbuf.Buffer{}, parsed: &recorder{}}
 	if err := os.MkdirAll(f.root, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -87,11 +89,18 @@ func (f *fixture) options() Options {
 
 func (f *fixture) open() *Library {
 	f.t.Helper()
-	l, err := Open(context.Background(), f.options())
+	return openLib(f.t, f.options())
+}
+
+// openLib opens a library with opts, failing t when it cannot, and closes
+// it when the test ends.
+func openLib(t testing.TB, opts Options) *Library {
+	t.Helper()
+	l, err := Open(context.Background(), opts)
 	if err != nil {
-		f.t.Fatal(err)
+		t.Fatal(err)
 	}
-	f.t.Cleanup(func() { l.Close() })
+	t.Cleanup(func() { l.Close() })
 	return l
 }
 
@@ -125,6 +134,15 @@ func refresh(t testing.TB, l *Library) Report {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// wantDocs checks that l's current snapshot holds the documents want
+// (their paths, comma-separated, in order).
+func wantDocs(t *testing.T, l *Library, want string) {
+	t.Helper()
+	if got := docPaths(l.Current()); got != want {
+		t.Errorf("docs %s", got)
+	}
 }
 
 func docPaths(s *Snapshot) string {

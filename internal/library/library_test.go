@@ -94,9 +94,7 @@ func TestRefreshIsIncremental(t *testing.T) {
 	if !slices.Equal(r.Added, []string{"d.md"}) || !slices.Equal(r.Removed, []string{"c.md"}) {
 		t.Errorf("report %+v", r)
 	}
-	if got := docPaths(l.Current()); got != "a.md,b.md,d.md" {
-		t.Errorf("docs %s", got)
-	}
+	wantDocs(t, l, "a.md,b.md,d.md")
 }
 
 func TestTouchedFileIsNotChanged(t *testing.T) {

@@ -1,7 +1,6 @@
 package library
 
 import (
-	"context"
 	"slices"
 	"sync"
 	"testing"
@@ -16,11 +15,7 @@ func TestOnRefreshHearsEveryRefresh(t *testing.T) {
 	var reps []Report
 	opts := f.options()
 	opts.OnRefresh = func(r Report) { mu.Lock(); reps = append(reps, r); mu.Unlock() }
-	l, err := Open(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := openLib(t, opts)
 	f.write("b.md", storyB)
 	f.write("bin.txt", "\x00\x01\x02 binary")
 	refresh(t, l)

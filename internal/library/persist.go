@@ -348,7 +348,7 @@ func (l *Library) loadCache(ctx context.Context) (*Snapshot, map[string]fileStat
 		return nil, nil, err
 	}
 	docs := slices.Concat(parts...)
-	slices.SortFunc(docs, func(a, b *knowledge.Document) int { return cmpString(a.Path, b.Path) })
+	slices.SortFunc(docs, func(a, b *knowledge.Document) int { return cmp.Compare(a.Path, b.Path) })
 	if st.Version != versionOf(docs) {
 		return nil, nil, fmt.Errorf("%w: version does not match the documents", errCacheFormat)
 	}

@@ -132,11 +132,7 @@ func TestSavedIndexFromOtherSettingsIsRebuilt(t *testing.T) {
 	opts := f.options()
 	opts.CacheKey = "another build"
 	f.parsed.take()
-	l, err := Open(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	openLib(t, opts)
 	if got := f.parsed.take(); len(got) != 1 {
 		t.Errorf("parsed %v, want a rebuild", got)
 	}
@@ -150,11 +146,7 @@ func TestNoDataDirMeansNoPersistence(t *testing.T) {
 	f.write("a.md", storyA)
 	opts := f.options()
 	opts.DataDir = ""
-	l, err := Open(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := openLib(t, opts)
 	if _, err := os.Stat(f.data); !os.IsNotExist(err) {
 		t.Errorf("data folder created: %v", err)
 	}
@@ -171,11 +163,7 @@ func TestSavedIndexOfAnotherFolderIsNotUsed(t *testing.T) {
 	other.write("a.md", storyA)
 	opts := other.options()
 	opts.DataDir = f.data
-	l, err := Open(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	openLib(t, opts)
 	if got := other.parsed.take(); len(got) != 1 {
 		t.Errorf("parsed %v: the saved index of another folder was used", got)
 	}

@@ -1,6 +1,7 @@
 package library
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -90,7 +91,7 @@ func (l *Library) refresh(ctx context.Context, mustSave bool, workers int, pre *
 	sort.Slice(docs, func(i, j int) bool { return docs[i].Path < docs[j].Path })
 	sort.Slice(skipped, func(i, j int) bool { return skipped[i].Path < skipped[j].Path })
 	for _, d := range prev.Docs {
-		if i, ok := slices.BinarySearchFunc(docs, d.Path, func(d *knowledge.Document, p string) int { return cmpString(d.Path, p) }); !ok || docs[i].Path != d.Path {
+		if i, ok := slices.BinarySearchFunc(docs, d.Path, func(d *knowledge.Document, p string) int { return cmp.Compare(d.Path, p) }); !ok || docs[i].Path != d.Path {
 			rep.Removed = append(rep.Removed, d.Path)
 		}
 	}
@@ -176,16 +177,6 @@ func (l *Library) examine(ctx context.Context, e knowledge.File, prevDocs map[st
 		// it is tried again on the next refresh.
 		return result{skip: readReason(err)}
 	}
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // parallel runs fn(0..n-1), at most workers at once, and returns the

@@ -23,16 +23,6 @@ func runtimeGosched() { runtime.Gosched() }
 
 type searchHit = search.Hit
 
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 var knowledgeParseFile = knowledge.ParseFile
 
 func readReasonOrSkip(err error) string {

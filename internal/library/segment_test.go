@@ -1,6 +1,7 @@
 package library
 
 import (
+	"cmp"
 	"context"
 	"os"
 	"path/filepath"
@@ -15,11 +16,7 @@ func TestLargeFolderIsIndexedInSegments(t *testing.T) {
 	f.write("d00/needle.md", "# Needle\n\nThe zqxneedle appears only here, next to Albania.\n")
 	opts := f.options()
 	opts.Knowledge.MaxFileBytes = 0
-	l, err := Open(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := openLib(t, opts)
 	s := l.Current()
 	if s.Segments() < 2 || s.Index != nil {
 		t.Fatalf("segments = %d, Index set = %v", s.Segments(), s.Index != nil)
@@ -29,7 +26,7 @@ func TestLargeFolderIsIndexedInSegments(t *testing.T) {
 		t.Fatalf("merged search: %v %+v", err, hits)
 	}
 	hits, _ = l.Search(context.Background(), "Albania report", 7)
-	if len(hits) != 7 || !slices.IsSortedFunc(hits, func(a, b searchHit) int { return cmpFloat(b.Score, a.Score) }) {
+	if len(hits) != 7 || !slices.IsSortedFunc(hits, func(a, b searchHit) int { return cmp.Compare(b.Score, a.Score) }) {
 		t.Fatalf("merged hits not k or not sorted: %d", len(hits))
 	}
 

@@ -7,6 +7,8 @@ import (
 
 	"storybot/internal/answer"
 	"storybot/internal/feedback"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // FeedbackStore is a feedback.Keeper in PostgreSQL: the votes of every
@@ -45,27 +47,21 @@ func (s *FeedbackStore) Add(ctx context.Context, rec feedback.Record) error {
 
 // List returns every vote, oldest first; nothing is ever skipped.
 func (s *FeedbackStore) List(ctx context.Context) ([]feedback.Record, []feedback.Skipped, error) {
-	rows, err := s.db.pool.Query(ctx, `SELECT at, vote, user_id, guild_id, channel_id, message_id, question, answer, mode, citations
-		FROM feedback ORDER BY at, id`)
-	if err != nil {
-		return nil, nil, fmt.Errorf("feedback: %w", err)
-	}
-	defer rows.Close()
-	var out []feedback.Record
-	for rows.Next() {
+	out, err := queryAll(ctx, s.db, "feedback", `SELECT at, vote, user_id, guild_id, channel_id, message_id, question, answer, mode, citations
+		FROM feedback ORDER BY at, id`, func(row pgx.CollectableRow) (feedback.Record, error) {
 		var r feedback.Record
 		var cj []byte
-		if err := rows.Scan(&r.Time, &r.Vote, &r.UserID, &r.GuildID, &r.ChannelID, &r.MessageID, &r.Question, &r.Answer, &r.Mode, &cj); err != nil {
-			return nil, nil, fmt.Errorf("feedback: %w", err)
+		if err := row.Scan(&r.Time, &r.Vote, &r.UserID, &r.GuildID, &r.ChannelID, &r.MessageID, &r.Question, &r.Answer, &r.Mode, &cj); err != nil {
+			return r, err
 		}
 		if err := json.Unmarshal(cj, &r.Citations); err != nil {
-			return nil, nil, fmt.Errorf("feedback: citations of a vote: %w", err)
+			return r, fmt.Errorf("citations of a vote: %w", err)
 		}
 		r.Time = r.Time.UTC()
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("feedback: %w", err)
+		return r, nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return out, nil, nil
 }

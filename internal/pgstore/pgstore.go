@@ -233,3 +233,18 @@ func (db *DB) migrate(ctx context.Context) error {
 		return nil
 	})
 }
+
+// queryAll runs sql with args and returns fn's value of each row, in order
+// (nil for no rows). An error of the query, of a row or of fn is returned
+// as "what: err".
+func queryAll[T any](ctx context.Context, db *DB, what, sql string, fn pgx.RowToFunc[T], args ...any) ([]T, error) {
+	rows, err := db.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	out, err := pgx.AppendRows([]T(nil), rows, fn)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}

@@ -177,22 +177,11 @@ func (s *AuditLog) Add(ctx context.Context, e state.AuditEntry) error {
 
 // List returns every entry, in the order they were added.
 func (s *AuditLog) List(ctx context.Context) ([]state.AuditEntry, error) {
-	rows, err := s.db.pool.Query(ctx, `SELECT at, who, action, doc, bytes, sha256, trash FROM audit_log ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("audit log: %w", err)
-	}
-	defer rows.Close()
-	var out []state.AuditEntry
-	for rows.Next() {
-		var e state.AuditEntry
-		if err := rows.Scan(&e.Time, &e.Who, &e.Action, &e.Doc, &e.Bytes, &e.SHA256, &e.Trash); err != nil {
-			return nil, fmt.Errorf("audit log: %w", err)
-		}
-		e.Time = e.Time.UTC()
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("audit log: %w", err)
-	}
-	return out, nil
+	return queryAll(ctx, s.db, "audit log", `SELECT at, who, action, doc, bytes, sha256, trash FROM audit_log ORDER BY id`,
+		func(row pgx.CollectableRow) (state.AuditEntry, error) {
+			var e state.AuditEntry
+			err := row.Scan(&e.Time, &e.Who, &e.Action, &e.Doc, &e.Bytes, &e.SHA256, &e.Trash)
+			e.Time = e.Time.UTC()
+			return e, err
+		})
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"storybot/internal/budget"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // UsageStore is a budget.Store in PostgreSQL: every shard counts against
@@ -40,24 +42,12 @@ func (s *UsageStore) Used(ctx context.Context, day, guildID, userID string) (gui
 
 // Totals sums the usage per day and server, by day then server.
 func (s *UsageStore) Totals(ctx context.Context) ([]budget.Total, error) {
-	rows, err := s.db.pool.Query(ctx, `SELECT to_char(day, 'YYYY-MM-DD'), guild_id,
+	return queryAll(ctx, s.db, "read model usage", `SELECT to_char(day, 'YYYY-MM-DD'), guild_id,
 			sum(prompt_tokens), sum(completion_tokens), count(DISTINCT user_id), count(*)
-		FROM model_usage GROUP BY day, guild_id ORDER BY day, guild_id`)
-	if err != nil {
-		return nil, fmt.Errorf("read model usage: %w", err)
-	}
-	defer rows.Close()
-	var out []budget.Total
-	for rows.Next() {
+		FROM model_usage GROUP BY day, guild_id ORDER BY day, guild_id`, func(row pgx.CollectableRow) (budget.Total, error) {
 		var t budget.Total
-		if err := rows.Scan(&t.Day, &t.GuildID, &t.PromptTokens, &t.CompletionTokens, &t.Members, &t.Answers); err != nil {
-			return nil, fmt.Errorf("read model usage: %w", err)
-		}
+		err := row.Scan(&t.Day, &t.GuildID, &t.PromptTokens, &t.CompletionTokens, &t.Members, &t.Answers)
 		t.Tokens = t.PromptTokens + t.CompletionTokens
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read model usage: %w", err)
-	}
-	return out, nil
+		return t, err
+	})
 }

@@ -166,17 +166,8 @@ func TestProximityWide(t *testing.T) {
 	// the same terms and length; only the distance between the two differs
 	far := doc("far.txt", "F", "embassy "+pad(30)+"closure "+pad(8))
 	clause := doc("clause.txt", "C", "embassy "+pad(8)+"closure "+pad(30))
-	docs := []*knowledge.Document{far, clause}
-	ix := build(t, docs, Options{DocWeight: -1})
-	hits, _ := ix.Search(context.Background(), "embassy closure", 2)
-	if len(hits) != 2 || hits[0].Passage.Doc != "clause.txt" || hits[0].Score <= hits[1].Score {
-		t.Fatalf("terms within the wide window should rank first: %+v", hits)
-	}
-	off := build(t, docs, Options{DocWeight: -1, ProxWideWeight: -1})
-	hits, _ = off.Search(context.Background(), "embassy closure", 2)
-	if len(hits) != 2 || hits[0].Score != hits[1].Score {
-		t.Fatalf("without the wide window the passages tie: %+v", hits)
-	}
+	rankedFirstOnlyBecauseOf(t, []*knowledge.Document{far, clause}, "embassy closure", "clause.txt",
+		Options{DocWeight: -1}, Options{DocWeight: -1, ProxWideWeight: -1}, "terms within the wide window", "the wide window")
 }
 
 // TestPhrase checks the phrase feature: the query's words next to each other
@@ -184,16 +175,22 @@ func TestProximityWide(t *testing.T) {
 func TestPhrase(t *testing.T) {
 	ordered := doc("ordered.txt", "O", "They cut diplomatic relations with Iran on Wednesday.")
 	reversed := doc("reversed.txt", "R", "They cut relations diplomatic with Iran on Wednesday.")
-	docs := []*knowledge.Document{reversed, ordered}
-	ix := build(t, docs, Options{DocWeight: -1})
-	hits, _ := ix.Search(context.Background(), "diplomatic relations", 2)
-	if len(hits) != 2 || hits[0].Passage.Doc != "ordered.txt" || hits[0].Score <= hits[1].Score {
-		t.Fatalf("the phrase in order should rank first: %+v", hits)
+	rankedFirstOnlyBecauseOf(t, []*knowledge.Document{reversed, ordered}, "diplomatic relations", "ordered.txt",
+		Options{DocWeight: -1}, Options{DocWeight: -1, PhraseWeight: -1}, "the phrase in order", "the phrase weight")
+}
+
+// rankedFirstOnlyBecauseOf checks that, of two passages, query ranks
+// first's above the other's with the options on (why names what puts it
+// first) and that the two tie with off (without names what off leaves out).
+func rankedFirstOnlyBecauseOf(t *testing.T, docs []*knowledge.Document, query, first string, on, off Options, why, without string) {
+	t.Helper()
+	hits, _ := build(t, docs, on).Search(context.Background(), query, 2)
+	if len(hits) != 2 || hits[0].Passage.Doc != first || hits[0].Score <= hits[1].Score {
+		t.Fatalf("%s should rank first: %+v", why, hits)
 	}
-	off := build(t, docs, Options{DocWeight: -1, PhraseWeight: -1})
-	hits, _ = off.Search(context.Background(), "diplomatic relations", 2)
+	hits, _ = build(t, docs, off).Search(context.Background(), query, 2)
 	if len(hits) != 2 || hits[0].Score != hits[1].Score {
-		t.Fatalf("without the phrase weight the passages tie: %+v", hits)
+		t.Fatalf("without %s the passages tie: %+v", without, hits)
 	}
 }
 

@@ -1,15 +1,10 @@
 package state
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"storybot/internal/jsonl"
@@ -42,8 +37,7 @@ const AuditFileName = "audit.log"
 // short, the next starts on a line of its own). Safe for concurrent use
 // within one process.
 type AuditFile struct {
-	path string
-	mu   sync.Mutex
+	file *jsonl.File
 }
 
 var _ AuditLog = (*AuditFile)(nil)
@@ -51,11 +45,11 @@ var _ AuditLog = (*AuditFile)(nil)
 // OpenAuditFile returns the audit log in dataDir; it creates nothing until
 // the first Add.
 func OpenAuditFile(dataDir string) *AuditFile {
-	return &AuditFile{path: filepath.Join(dataDir, AuditFileName)}
+	return &AuditFile{file: jsonl.NewFile(filepath.Join(dataDir, AuditFileName), 0o644)}
 }
 
 // Where is the file's path.
-func (f *AuditFile) Where() string { return f.path }
+func (f *AuditFile) Where() string { return f.file.Path() }
 
 // Add appends e as one line.
 func (f *AuditFile) Add(_ context.Context, e AuditEntry) error {
@@ -63,13 +57,7 @@ func (f *AuditFile) Add(_ context.Context, e AuditEntry) error {
 		e.Time = time.Now()
 	}
 	e.Time = e.Time.UTC()
-	line, err := json.Marshal(e)
-	if err != nil {
-		return fmt.Errorf("audit log: %w", err)
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := jsonl.Append(f.path, line, 0o644); err != nil {
+	if err := f.file.Add(e); err != nil {
 		return fmt.Errorf("audit log: %w", err)
 	}
 	return nil
@@ -77,24 +65,14 @@ func (f *AuditFile) Add(_ context.Context, e AuditEntry) error {
 
 // List reads the entries; lines it cannot read (cut short) are skipped.
 func (f *AuditFile) List(context.Context) ([]AuditEntry, error) {
-	file, err := os.Open(f.path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("audit log: %w", err)
-	}
-	defer file.Close()
 	var out []AuditEntry
-	sc := bufio.NewScanner(file)
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for sc.Scan() {
+	err := f.file.Each(1<<20, func(_ int, line []byte) {
 		var e AuditEntry
-		if json.Unmarshal(sc.Bytes(), &e) == nil && e.Action != "" {
+		if json.Unmarshal(line, &e) == nil && e.Action != "" {
 			out = append(out, e)
 		}
-	}
-	if err := sc.Err(); err != nil {
+	})
+	if err != nil {
 		return out, fmt.Errorf("audit log: %w", err)
 	}
 	return out, nil

@@ -5,40 +5,45 @@ import (
 	"testing"
 )
 
-// BenchmarkSummaryStory measures an uncached offline medium summary of the
-// story.
-func BenchmarkSummaryStory(b *testing.B) {
-	docs := storyDocs(b)
+// uncached runs do on a new summarizer with opts (so nothing is cached)
+// each iteration.
+func uncached(b *testing.B, opts Options, do func(*Summarizer) error) {
+	b.Helper()
 	for i := 0; i < b.N; i++ {
-		s := New(Options{Source: staticSource("v", docs)})
-		if _, err := s.Summary(context.Background(), SummaryRequest{}, nil); err != nil {
+		if err := do(New(opts)); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// summaryOf writes s's medium summary of all the documents.
+func summaryOf(s *Summarizer) error {
+	_, err := s.Summary(context.Background(), SummaryRequest{}, nil)
+	return err
+}
+
+// timelineOf writes s's timeline of all the documents.
+func timelineOf(s *Summarizer) error {
+	_, err := s.Timeline(context.Background(), TimelineRequest{})
+	return err
+}
+
+// BenchmarkSummaryStory measures an uncached offline medium summary of the
+// story.
+func BenchmarkSummaryStory(b *testing.B) {
+	uncached(b, Options{Source: staticSource("v", storyDocs(b))}, summaryOf)
 }
 
 // BenchmarkSummaryXquad measures an uncached offline medium summary of the
 // 240 xquad_en documents.
 func BenchmarkSummaryXquad(b *testing.B) {
-	docs := xquadDocs(b)
-	for i := 0; i < b.N; i++ {
-		s := New(Options{Source: staticSource("v", docs)})
-		if _, err := s.Summary(context.Background(), SummaryRequest{}, nil); err != nil {
-			b.Fatal(err)
-		}
-	}
+	uncached(b, Options{Source: staticSource("v", xquadDocs(b))}, summaryOf)
 }
 
 // BenchmarkTimelineXquad measures an uncached offline timeline of the 240
 // xquad_en documents.
 func BenchmarkTimelineXquad(b *testing.B) {
-	docs := xquadDocs(b)
-	for i := 0; i < b.N; i++ {
-		s := New(Options{Source: staticSource("v", docs)})
-		if _, err := s.Timeline(context.Background(), TimelineRequest{}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	uncached(b, Options{Source: staticSource("v", xquadDocs(b))}, timelineOf)
 }
 
 // BenchmarkMapReduceXquad measures the map-reduce bookkeeping (packing,
@@ -47,8 +52,8 @@ func BenchmarkMapReduceXquad(b *testing.B) {
 	docs := xquadDocs(b)
 	p := defaultPrompts()
 	for i := 0; i < b.N; i++ {
-		s := New(Options{Source: staticSource("v", docs), Model: &fakeModel{complete: echoModel}, Prompts: p})
-		if _, err := s.Summary(context.Background(), SummaryRequest{}, nil); err != nil {
+		s := New(Options{Source: staticSource("v", docs), Model: &fakeModel{complete: echoModel}, Prompts: p}) // a new model each time
+		if err := summaryOf(s); err != nil {
 			b.Fatal(err)
 		}
 	}

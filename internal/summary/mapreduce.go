@@ -235,6 +235,17 @@ func (s *Summarizer) mapReduceWith(ctx context.Context, r *runner, passages []*k
 	}
 	notes := make([]string, len(batches))
 	var mu sync.Mutex
+	// checked is a note as the model wrote it, with the citations of
+	// passages not in its prompt (in) checked away; what it removed counts
+	// in warn.
+	checked := func(out string, in map[int]bool) string {
+		kept, st := checkCited(parseCited(out), func(n int) bool { return in[n] })
+		mu.Lock()
+		warn.markers += st.markers
+		warn.sentences += st.sentences
+		mu.Unlock()
+		return formatCited(kept)
+	}
 	err = parallel(ctx, len(batches), s.opts.Concurrency, func(ctx context.Context, i int) error {
 		b := batches[i]
 		out, err := r.call(ctx, TmplSummarySystem, TmplSummaryMap, mapData{Focus: focus, Words: noteWords(noteOut), Passages: b}, noteOut, nil)
@@ -245,12 +256,7 @@ func (s *Summarizer) mapReduceWith(ctx context.Context, r *runner, passages []*k
 		for _, it := range b {
 			in[it.N] = true
 		}
-		kept, st := checkCited(parseCited(out), func(n int) bool { return in[n] })
-		mu.Lock()
-		warn.markers += st.markers
-		warn.sentences += st.sentences
-		mu.Unlock()
-		notes[i] = formatCited(kept)
+		notes[i] = checked(out, in)
 		return nil
 	})
 	if err != nil {
@@ -289,12 +295,7 @@ func (s *Summarizer) mapReduceWith(ctx context.Context, r *runner, passages []*k
 				return err
 			}
 			in := citedIn(groups[i])
-			kept, st := checkCited(parseCited(out), func(n int) bool { return in[n] })
-			mu.Lock()
-			warn.markers += st.markers
-			warn.sentences += st.sentences
-			mu.Unlock()
-			next[i] = formatCited(kept)
+			next[i] = checked(out, in)
 			return nil
 		})
 		if err != nil {

@@ -103,13 +103,35 @@ type Server struct {
 	ts *httptest.Server
 
 	mu       sync.Mutex
-	chatQ    []Reply
-	embQ     []Reply
-	onChat   func(Request) Reply
-	onEmb    func(Request) Reply
+	chat     script // chat completions
+	emb      script // embeddings
 	requests []Request
 	models   []string
 	modelsSt int // status for GET /models; 0: 200
+}
+
+// script is how one endpoint answers: its queued replies first, then its
+// handler, then a default.
+type script struct {
+	queue []Reply
+	on    func(Request) Reply
+}
+
+// next takes the reply to req from sc, or def when sc has none. s.mu is
+// held on entry and on return; it is released while the handler runs.
+func (s *Server) next(sc *script, req Request, def Reply) Reply {
+	if len(sc.queue) > 0 {
+		reply := sc.queue[0]
+		sc.queue = sc.queue[1:]
+		return reply
+	}
+	if f := sc.on; f != nil {
+		s.mu.Unlock()
+		reply := f(req)
+		s.mu.Lock()
+		return reply
+	}
+	return def
 }
 
 // New starts a fake server on 127.0.0.1 and closes it when the test ends.
@@ -128,14 +150,14 @@ func (s *Server) URL() string { return s.ts.URL + "/v1" }
 func (s *Server) Enqueue(replies ...Reply) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.chatQ = append(s.chatQ, replies...)
+	s.chat.queue = append(s.chat.queue, replies...)
 }
 
 // EnqueueEmbeddings appends replies for the next embeddings requests.
 func (s *Server) EnqueueEmbeddings(replies ...Reply) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.embQ = append(s.embQ, replies...)
+	s.emb.queue = append(s.emb.queue, replies...)
 }
 
 // OnChat sets the handler that answers chat completions when the queue is
@@ -144,7 +166,7 @@ func (s *Server) EnqueueEmbeddings(replies ...Reply) {
 func (s *Server) OnChat(f func(Request) Reply) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.onChat = f
+	s.chat.on = f
 }
 
 // OnEmbeddings sets the handler that answers embeddings requests when their
@@ -152,7 +174,7 @@ func (s *Server) OnChat(f func(Request) Reply) {
 func (s *Server) OnEmbeddings(f func(Request) Reply) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.onEmb = f
+	s.emb.on = f
 }
 
 // SetModels sets the model IDs that GET /models lists (by default
@@ -231,23 +253,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.requests = append(s.requests, req)
 	var reply Reply
 	switch {
-	case isChat && len(s.chatQ) > 0:
-		reply, s.chatQ = s.chatQ[0], s.chatQ[1:]
-	case isChat && s.onChat != nil:
-		f := s.onChat
-		s.mu.Unlock()
-		reply = f(req)
-		s.mu.Lock()
 	case isChat:
-		reply = Default
-	case isEmb && len(s.embQ) > 0:
-		reply, s.embQ = s.embQ[0], s.embQ[1:]
-	case isEmb && s.onEmb != nil:
-		f := s.onEmb
-		s.mu.Unlock()
-		reply = f(req)
-		s.mu.Lock()
+		reply = s.next(&s.chat, req, Default)
 	case isEmb:
+		reply = s.next(&s.emb, req, Reply{})
 	default:
 		s.mu.Unlock()
 		writeError(w, http.StatusNotFound, "unknown path "+r.URL.Path)
