@@ -79,6 +79,7 @@ func commands() []command {
 		{"summary", "[--doc D] [--length short|medium|long] [--focus TEXT] [--json]", "summarise the knowledge or one document, cited", cmdSummary},
 		{"timeline", "[--doc D] [--max N] [--json]", "the dated events of the story, in order, cited", cmdTimeline},
 		{"feedback", "[--json]", "print the 👍/👎 feedback recorded from Discord", cmdFeedback},
+		{"audit", "[--json]", "print the moderators' changes of the knowledge folder", cmdAudit},
 		{"check", "[--json]", "check the setup: knowledge, data folder, prompts, model, embeddings, Discord", cmdCheck},
 		{"usage", "[--json]", "the model tokens used per server and day (token budgets)", cmdUsage},
 		{"healthcheck", "", "exit 0 when the running storybot's /healthz (METRICS_ADDR) answers", cmdHealthcheck},

@@ -1,0 +1,53 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"storybot/internal/golden"
+	"storybot/internal/state"
+)
+
+// TestAuditCommand: storybot audit lists the moderators' changes from the
+// DATA_DIR audit log (as text and as JSON), says when there are none, and
+// refuses an argument.
+func TestAuditCommand(t *testing.T) {
+	data := t.TempDir()
+	log := state.OpenAuditFile(data)
+	ctx := context.Background()
+	when := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	for _, a := range []state.AuditEntry{
+		{Time: when, Who: "111", Action: "add", Doc: "reports/new.txt", Bytes: 1200, SHA256: "ab12"},
+		{Time: when.Add(time.Hour), Who: "222", Action: "remove", Doc: "old.txt", Trash: "20261125T130000-old.txt"},
+	} {
+		if err := log.Add(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name, golden string
+		args         []string
+	}{
+		{"text", "audit.golden", []string{"audit"}},
+		{"json", "audit_json.golden", []string{"audit", "--json"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			args := append([]string{"--env-file", "/nonexistent", "--data", data}, tc.args...)
+			if err := run(ctx, args, nil, &out, &errb, func(string) string { return "" }); err != nil {
+				t.Fatalf("run: %v\n%s", err, errb.String())
+			}
+			golden.Check(t, filepath.Join("testdata", tc.golden), string(bytes.ReplaceAll(out.Bytes(), []byte(data), []byte("DATA"))))
+		})
+	}
+	var out, errb bytes.Buffer
+	if err := run(ctx, []string{"--env-file", "/nonexistent", "--data", t.TempDir(), "audit"}, nil, &out, &errb, func(string) string { return "" }); err != nil || !bytes.Contains(out.Bytes(), []byte("No changes by moderators yet")) {
+		t.Errorf("empty: %v %q", err, out.String())
+	}
+	if err := run(ctx, []string{"--env-file", "/nonexistent", "audit", "extra"}, nil, &out, &errb, func(string) string { return "" }); err == nil {
+		t.Error("an argument must be refused")
+	}
+}
