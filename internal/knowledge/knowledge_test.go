@@ -517,6 +517,9 @@ func FuzzParse(f *testing.F) {
 				if strings.TrimSpace(p.Text) == "" {
 					t.Fatalf("empty passage %+v", p)
 				}
+				if n := strings.Count(p.Text, "\n"); n != p.EndLine-p.StartLine {
+					t.Fatalf("%d line breaks in a passage of lines %d-%d: %q", n, p.StartLine, p.EndLine, p.Text)
+				}
 				if p.StartLine < 1 || p.EndLine < p.StartLine || p.EndLine > lines || p.ParaStart < 1 || p.ParaEnd < p.ParaStart {
 					t.Fatalf("bad range %+v (lines %d)", p, lines)
 				}
