@@ -78,6 +78,8 @@ var (
 	fullDateRe = regexp.MustCompile(`\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2}\b|\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|\b\d{4}-\d{2}-\d{2}\b`)
 	defineRe   = regexp.MustCompile(`\([A-Z][A-Za-z]{1,9}\)|\b(?:also known as|known by|stands for|short for|refers to|is called|abbreviated)\b`)
 	describeRe = regexp.MustCompile(`[“"][^”"]{3,60}[”"]|\b(?:dubbed|called|described (?:it )?as|termed|labell?ed|branded)\b`)
+	monthRe    = regexp.MustCompile(`^(?:January|February|March|April|May|June|July|August|September|October|November|December)$`)
+	yearRe     = regexp.MustCompile(`^(?:1[0-9]{3}|20[0-9]{2})$`)
 	placeRe    = regexp.MustCompile(`\b(?:in|at|near|from|to|into|under|over|on|inside|behind|beside|across|through)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?(?:\p{Lu}\p{L}+|(?i:forest|woods?|castle|palace|house|hut|cottage|village|town|city|sea|river|stream|lake|pond|pool|well|mountains?|hills?|valley|garden|field|meadow|cave|island|tower|church|kingdom|country|land|shore|beach|road|path|room|kitchen|cellar|stable|barn|court|hall|camp|port|capital|home|world|sky|heaven|earth|ground|water|ship|boat|bed|door|window|gate|bridge|market|inn|mill|farm|tree|bush|nest|hole|den)\b)`)
 	feelRe     = regexp.MustCompile(`(?i)\b(?:happ(?:y|ier|iness|ily)|glad|gladly|sad|sadly|sadness|sorrow\w*|angry|angrily|anger|furious|fury|rage|afraid|fear\w*|frighten\w*|terrif\w*|scared|joy\w*|delight\w*|pleased|pleasure|surpris\w*|astonish\w*|amaz\w*|ashamed|shame|proud|pride|jealous\w*|envious|envy|lonely|worried|worry|anxious|anxiety|grateful|thankful|miserable|unhappy|grief|griev\w*|merry|cheerful|wept|weep\w*|cried|cry\w*|tears|laugh\w*|smil\w*|love[ds]?|hate[ds]?|content\w*|curious|sorry|distress\w*|vexed|annoyed|disappoint\w*|excit\w*|horrif\w*|embarrass\w*|nervous|uneasy|relieved|relief|hope\w*|despair\w*|eager\w*|displeased|upset|shock\w*|troubled|comfort\w*|peaceful|calm|lonel\w*|gloomy|mournful|bitter\w*|heavy heart|in high spirits|rejoic\w*|triumph\w*|satisf\w*|indignant|indignation|offended|alarm\w*|dread\w*|panic\w*|longing|homesick|sulk\w*|weary|tired|bored)\b`)
 	personRe   = regexp.MustCompile(`(?i)\b(?:king|queen|prince|princess|emperor|empress|lord|lady|knight|soldier|man|men|woman|women|boy|girl|child|children|baby|father|mother|son|daughter|brother|sister|wife|husband|uncle|aunt|grandmother|grandfather|old|giant|witch|wizard|fairy|fairies|dwarf|dwarfs|elf|troll|goblin|servant|maid|peasant|farmer|shepherd|fisherman|merchant|tailor|miller|hunter|huntsman|cook|priest|people|folk|friend|stranger|neighbour|neighbor|wolf|fox|bear|bird|cat|dog|horse|mouse|frog|hare|rabbit|duck|goose|hen|cock|lion|crow|raven|owl|pig|goat|sheep|cow|ox)s?\b`)
@@ -102,7 +104,7 @@ func (p *Pipeline) countCue(q questionTerms, s string) float64 {
 	textan.Tokenize(s, func(t textan.Token) { toks = append(toks, t) })
 	best := 0.0
 	for i, t := range toks {
-		if !numberRe.MatchString(t.Text) || numberRe.FindString(t.Text) != t.Text || q.words[strings.ToLower(t.Text)] {
+		if !numberRe.MatchString(t.Text) || numberRe.FindString(t.Text) != t.Text || q.words[strings.ToLower(t.Text)] || inDate(toks, i) {
 			continue
 		}
 		best = 0.5
@@ -113,6 +115,13 @@ func (p *Pipeline) countCue(q questionTerms, s string) float64 {
 		}
 	}
 	return best
+}
+
+// inDate reports whether the number toks[i] is part of a date, not a
+// count: a day beside its month ("July 15", "20 June") or a year.
+func inDate(toks []textan.Token, i int) bool {
+	month := func(j int) bool { return j >= 0 && j < len(toks) && monthRe.MatchString(toks[j].Text) }
+	return month(i-1) || month(i+1) || yearRe.MatchString(toks[i].Text)
 }
 
 // cue is Pipeline.cue for every question type but how many.

@@ -722,3 +722,16 @@ func TestExtractiveCitesParagraphs(t *testing.T) {
 		t.Errorf("citation %+v for %q", c, a.Text)
 	}
 }
+
+// TestHowManyCountsNotDates: a day or a year is no count: "How many groups
+// were involved in the cyberattack?" leads with "four groups", not with
+// the sentence whose "July 15" stands before "cyberattack".
+func TestHowManyCountsNotDates(t *testing.T) {
+	a, err := answer.New(answer.Options{Retriever: story(t)}).Ask(context.Background(), answer.Request{Question: "How many groups were involved in the cyberattack?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first, _, _ := strings.Cut(strings.TrimPrefix(a.Text, "Quoted from the sources:\n"), "\n"); !strings.Contains(first, "four groups") {
+		t.Errorf("the answer should lead with the four groups: %q", a.Text)
+	}
+}
