@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"regexp"
 	"sort"
 	"strings"
@@ -438,41 +439,56 @@ func (p *Pipeline) Covered(q string, hits []search.Hit) bool {
 	if p.opts.MinCoverage < 0 {
 		return true
 	}
-	c := p.coverage(q, hits)
+	sets := p.hitTerms(hits, candPassages)
+	c := p.coverage(q, hits, sets)
 	story := c >= p.opts.MinCoverage && (c >= fullCoverage || bestMatch(hits) >= weakMatch)
-	if !story && bestMatch(hits) < strongMatch && !p.oneHoldsAll(q, hits) {
+	if !story && bestMatch(hits) < strongMatch && !anyHoldsAll(sets[:min(3, len(sets))], p.topicTerms(q)) {
 		return false
 	}
 	subject := definedSubject(q)
-	if subject == "" {
-		return true
-	}
-	want := p.an.Terms(subject)
-	for i, h := range hits {
-		if i == candPassages || h.Passage == nil {
-			break
-		}
-		if holdsAll(p.an.Terms(h.Passage.Title+"\n"+h.Passage.Text), want) {
-			return true
-		}
-	}
-	return false
+	return subject == "" || anyHoldsAll(sets, p.an.Terms(subject))
 }
 
-// oneHoldsAll reports whether one of the top three passages holds every
-// topic word of q.
-func (p *Pipeline) oneHoldsAll(q string, hits []search.Hit) bool {
-	var topics []string
-	for _, t := range p.an.Terms(q) {
-		if !frameTerms[t] {
-			topics = append(topics, t)
+// hitTerms returns the terms (title, section heading and text) of the
+// first n hits' passages, each analyzed once; nil for a hit without one.
+func (p *Pipeline) hitTerms(hits []search.Hit, n int) []map[string]bool {
+	sets := make([]map[string]bool, min(n, len(hits)))
+	for i := range sets {
+		if ps := hits[i].Passage; ps != nil {
+			sets[i] = map[string]bool{}
+			for _, t := range p.an.Terms(ps.Title + "\n" + ps.Section + "\n" + ps.Text) {
+				sets[i][t] = true
+			}
 		}
 	}
-	for i, h := range hits {
-		if i == 3 {
-			break
+	return sets
+}
+
+// topicTerms returns q's terms, framing words aside, each once.
+func (p *Pipeline) topicTerms(q string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range p.an.Terms(q) {
+		if !frameTerms[t] && !seen[t] {
+			seen[t] = true
+			out = append(out, t)
 		}
-		if h.Passage != nil && holdsAll(p.an.Terms(h.Passage.Title+"\n"+h.Passage.Section+"\n"+h.Passage.Text), topics) {
+	}
+	return out
+}
+
+// anyHoldsAll reports whether one of sets holds every term of want (and
+// want is not empty).
+func anyHoldsAll(sets []map[string]bool, want []string) bool {
+	if len(want) == 0 {
+		return false
+	}
+	for _, set := range sets {
+		all := set != nil
+		for _, t := range want {
+			all = all && set[t]
+		}
+		if all {
 			return true
 		}
 	}
@@ -500,18 +516,10 @@ anything everything stuff story stories document documents text article about ag
 // model, that is all it takes to ask the model, which decides itself
 // whether the passages answer ("The documents do not say.").
 func (p *Pipeline) SharesTopic(q string, hits []search.Hit) bool {
-	topics := map[string]bool{}
-	for _, t := range p.an.Terms(q) {
-		if !frameTerms[t] {
-			topics[t] = true
-		}
-	}
-	for _, h := range hits {
-		if h.Passage == nil {
-			continue
-		}
-		for _, t := range p.an.Terms(h.Passage.Title + "\n" + h.Passage.Section + "\n" + h.Passage.Text) {
-			if topics[t] {
+	topics := p.topicTerms(q)
+	for _, set := range p.hitTerms(hits, len(hits)) {
+		for _, t := range topics {
+			if set[t] {
 				return true
 			}
 		}
@@ -520,24 +528,22 @@ func (p *Pipeline) SharesTopic(q string, hits []search.Hit) bool {
 }
 
 // coverage is the share of q's topic words that the passages of the best
-// hit's document among the first candPassages hits hold between them,
+// hit's document among the first candPassages hits (their terms in sets)
+// hold between them,
 // names weighing nameWeight. A word counts as held when a WordNet synonym
 // of it is ("plots" and "planned attacks").
-func (p *Pipeline) coverage(q string, hits []search.Hit) float64 {
+func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool) float64 {
 	have := map[string]bool{}
-	var doc string
-	for i, h := range hits {
-		if i == candPassages || h.Passage == nil {
-			break
-		}
-		if doc == "" {
-			doc = h.Passage.Doc
-		}
-		if h.Passage.Doc != doc {
+	doc := ""
+	for i, set := range sets {
+		if set == nil {
 			continue
 		}
-		for _, t := range p.an.Terms(h.Passage.Title + "\n" + h.Passage.Section + "\n" + h.Passage.Text) {
-			have[t] = true
+		if doc == "" {
+			doc = hits[i].Passage.Doc
+		}
+		if hits[i].Passage.Doc == doc {
+			maps.Copy(have, set)
 		}
 	}
 	seen := map[string]bool{}
@@ -583,19 +589,6 @@ const nameWeight = 2
 func startsUpper(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
 	return unicode.IsUpper(r)
-}
-
-func holdsAll(terms, want []string) bool {
-	have := make(map[string]bool, len(terms))
-	for _, t := range terms {
-		have[t] = true
-	}
-	for _, t := range want {
-		if !have[t] {
-			return false
-		}
-	}
-	return len(want) > 0
 }
 
 // definedRe matches a question that asks who holds a role or name, in the
