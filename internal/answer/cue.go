@@ -1,7 +1,6 @@
 package answer
 
 import (
-	"math"
 	"regexp"
 	"strings"
 	"unicode"
@@ -197,5 +196,3 @@ func namesSomeone(s string, qwords map[string]bool) bool {
 	})
 	return found
 }
-
-func logf(x float64) float64 { return math.Log(x) }

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -379,7 +380,7 @@ func rarity(n float64, df int) float64 {
 	if df == 0 {
 		df = 1 // a term no candidate holds weighs as the rarest
 	}
-	return 1 + logf(n/float64(df))
+	return 1 + math.Log(n/float64(df))
 }
 
 func anyOf(have, want map[string]bool) bool {
