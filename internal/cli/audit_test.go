@@ -3,11 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"storybot/internal/golden"
 	"storybot/internal/state"
 )
 
@@ -27,22 +25,7 @@ func TestAuditCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, tc := range []struct {
-		name, golden string
-		args         []string
-	}{
-		{"text", "audit.golden", []string{"audit"}},
-		{"json", "audit_json.golden", []string{"audit", "--json"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var out, errb bytes.Buffer
-			args := append([]string{"--env-file", "/nonexistent", "--data", data}, tc.args...)
-			if err := run(ctx, args, nil, &out, &errb, func(string) string { return "" }); err != nil {
-				t.Fatalf("run: %v\n%s", err, errb.String())
-			}
-			golden.Check(t, filepath.Join("testdata", tc.golden), string(bytes.ReplaceAll(out.Bytes(), []byte(data), []byte("DATA"))))
-		})
-	}
+	checkTextAndJSON(t, data, "audit")
 	var out, errb bytes.Buffer
 	if err := run(ctx, []string{"--env-file", "/nonexistent", "--data", t.TempDir(), "audit"}, nil, &out, &errb, func(string) string { return "" }); err != nil || !bytes.Contains(out.Bytes(), []byte("No changes by moderators yet")) {
 		t.Errorf("empty: %v %q", err, out.String())

@@ -29,21 +29,28 @@ func TestFeedbackCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	checkTextAndJSON(t, data, "feedback")
+}
+
+// checkTextAndJSON runs `storybot --data DATA CMD` and `... CMD --json`
+// and checks each output (DATA for the folder) against testdata/CMD.golden
+// and testdata/CMD_json.golden.
+func checkTextAndJSON(t *testing.T, data, cmd string) {
+	t.Helper()
 	for _, tc := range []struct {
 		name, golden string
 		args         []string
 	}{
-		{"text", "feedback.golden", []string{"feedback"}},
-		{"json", "feedback_json.golden", []string{"feedback", "--json"}},
+		{"text", cmd + ".golden", []string{cmd}},
+		{"json", cmd + "_json.golden", []string{cmd, "--json"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
 			args := append([]string{"--env-file", "/nonexistent", "--data", data}, tc.args...)
-			if err := run(ctx, args, nil, &out, &errb, func(string) string { return "" }); err != nil {
+			if err := run(context.Background(), args, nil, &out, &errb, func(string) string { return "" }); err != nil {
 				t.Fatalf("run: %v\n%s", err, errb.String())
 			}
-			got := bytes.ReplaceAll(out.Bytes(), []byte(data), []byte("DATA"))
-			golden.Check(t, filepath.Join("testdata", tc.golden), string(got))
+			golden.Check(t, filepath.Join("testdata", tc.golden), string(bytes.ReplaceAll(out.Bytes(), []byte(data), []byte("DATA"))))
 		})
 	}
 }
