@@ -23,6 +23,7 @@ const (
 	qOutcome        // what happened (after), what did X do
 	qDefine         // what does X stand for / mean
 	qDescribe       // how did X describe / call Y
+	nQtypes
 )
 
 // questionType returns what q asks for.
@@ -96,8 +97,9 @@ func (p *Pipeline) cue(q questionTerms, s string) float64 {
 }
 
 // countCue is the cue of a how-many question: 1 for a number the question
-// does not hold that counts one of its words ("How many people died?":
-// "50 deaths"), 0.5 for any other such number.
+// does not hold that counts what it asks about ("How many groups...?":
+// "four groups"), 0.75 for one that counts another of its words ("How many
+// people died?": "50 deaths"), 0.5 for any other such number.
 func (p *Pipeline) countCue(q questionTerms, s string) float64 {
 	var toks []textan.Token
 	textan.Tokenize(s, func(t textan.Token) { toks = append(toks, t) })
@@ -106,10 +108,14 @@ func (p *Pipeline) countCue(q questionTerms, s string) float64 {
 		if !numberRe.MatchString(t.Text) || numberRe.FindString(t.Text) != t.Text || q.words[strings.ToLower(t.Text)] || inDate(toks, i) {
 			continue
 		}
-		best = 0.5
+		best = max(best, 0.5)
 		for _, n := range toks[i+1 : min(i+3, len(toks))] {
-			if _, ok := q.prior[p.an.Term(n.Text)]; ok && !numberRe.MatchString(n.Text) {
-				return 1
+			t := p.an.Term(n.Text)
+			if _, ok := q.prior[t]; ok && !numberRe.MatchString(n.Text) {
+				if t == q.counts {
+					return 1
+				}
+				best = 0.75
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package answer
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,7 +19,10 @@ import (
 // candidate sentences, by how close together they stand, and by whether it
 // holds what the question asks for (a name for who, a date for when...: see
 // cue). The weights below were tuned on the odd-numbered FairytaleQA stories
-// and checked on the even ones (README, "Offline answers").
+// and checked on the even ones (README, "Offline answers"). This hand-made
+// score decides whether any sentence answers; which sentences are quoted,
+// the learned ranking decides (rank.go), with the score as one of its
+// features.
 const (
 	maxSentences    = 3    // sentences quoted at most
 	candPassages    = 5    // passages whose sentences are candidates
@@ -31,20 +35,19 @@ const (
 	shortFactor     = 0.6  // a sentence under 4 words
 	longFactor      = 0.85 // a sentence over 70 words
 	followFactor    = 0.5  // a follow-up's sentence without any of its own words
-	keepRatio       = 0.55 // further sentences must score this share of the best
-	factoidKeep     = 0.8  // the same when the best holds the date, number, name or place asked for
-	rescueRatio     = 0.25 // a sentence with the cue the best lacks must score this share
 )
 
 // candidate is a sentence of a retrieved passage, scored for a question.
 type candidate struct {
-	sp    *sourcePassage
-	rank  int             // the passage's rank
-	sent  textan.Sentence // offsets and lines within the passage's text
-	idx   int             // position in its passage
-	terms map[string]bool // question terms the sentence holds
-	syns  map[string]bool // question terms it does not hold but has a synonym of
-	score float64
+	sp       *sourcePassage
+	rank     int             // the passage's rank
+	sent     textan.Sentence // offsets and lines within the passage's text
+	idx      int             // position in its passage
+	terms    map[string]bool // question terms the sentence holds
+	syns     map[string]bool // question terms it does not hold but has a synonym of
+	score    float64         // the hand-made score
+	coverage float64         // share of the question's words it holds, each weighed by rarity
+	z        float64         // the learned ranking score (rankScore)
 }
 
 // text is the sentence on one line, document reference marks neutralised.
@@ -159,6 +162,7 @@ type questionTerms struct {
 	prior  map[string]float64
 	focus  map[string]bool // a follow-up's own terms; empty for a question asked alone
 	words  map[string]bool // the question's words, lower-cased, for cues
+	counts string          // what a how-many question counts: the term after "how many" ("groups")
 	qt     qtype
 	topics int // terms that are not framing words
 }
@@ -185,59 +189,77 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 			}
 		}
 	}
-	textan.Tokenize(question, func(t textan.Token) { q.words[strings.ToLower(t.Text)] = true })
+	var prev string
+	textan.Tokenize(question, func(t textan.Token) {
+		w := strings.ToLower(t.Text)
+		if (prev == "many" || prev == "much") && q.counts == "" {
+			q.counts = p.an.Term(w)
+		}
+		q.words[w] = true
+		prev = w
+	})
 	return q
 }
 
 // chooseSentences scores every sentence of the best passages and returns
-// up to three: the best, the sentence that holds what the question asks for
-// when the best does not (or that goes on from it, for why, feeling and
-// what-happened questions), then others that score at least keepRatio of
-// the best. The best comes first, the others in the order of the text.
+// up to three, or none when no sentence plausibly answers: the one the
+// learned ranking puts first, then others it finds at least keepProb as
+// likely (rankScore). The best comes first, the others in the order of the
+// text.
 func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePassage) []*candidate {
-	q := p.analyzeQuestion(question, focus)
-	if len(q.list) == 0 || len(passages) == 0 {
+	q, cands, ok := p.scored(question, focus, passages)
+	if !ok {
 		return nil
 	}
-	cands, df := p.candidates(q, passages)
-	p.score(q, cands, df, passages[0].Score)
+	p.rankScore(q, cands, passages[0].Score)
 	ranked := make([]*candidate, len(cands))
 	copy(ranked, cands)
-	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].score > ranked[j].score })
-	if len(ranked) == 0 || ranked[0].score <= 0 {
-		return nil
-	}
-	if !p.anyCue(q, ranked) {
-		return nil
-	}
+	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].z > ranked[j].z })
 	best := ranked[0]
 	out := []*candidate{best}
-	has := func(c *candidate) bool {
-		for _, o := range out {
-			if o.sent.Text == c.sent.Text {
-				return true
+	if factoid(q.qt) && p.cue(q, best.sent.Text) < 1 {
+		for _, c := range ranked[1:] {
+			if math.Exp(c.z-best.z) < rescueProb {
+				break
+			}
+			if p.cue(q, c.sent.Text) == 1 {
+				out = []*candidate{c, best}
+				break
 			}
 		}
-		return false
-	}
-	if extra := p.companion(q, best, cands, ranked); extra != nil && !has(extra) {
-		out = append(out, extra)
-	}
-	keep := keepRatio
-	if factoid(q.qt) && p.cue(q, best.sent.Text) == 1 {
-		keep = factoidKeep
 	}
 	for _, c := range ranked[1:] {
-		if len(out) == maxSentences || c.score < keep*best.score {
+		if slices.Contains(out, c) {
+			continue
+		}
+		if len(out) == maxSentences || math.Exp(c.z-best.z) < keepProb {
 			break
 		}
-		if !has(c) {
-			out = append(out, c)
-		}
+		out = append(out, c)
 	}
 	rest := out[1:]
 	sort.SliceStable(rest, func(i, j int) bool { return before(rest[i], rest[j]) })
 	return out
+}
+
+// scored analyses the question, splits the passages into candidate
+// sentences and gives each its hand-made score. ok is false when none
+// plausibly answers: no sentence holds a word of the question, or, for how
+// many, none of the best holds a number (anyCue).
+func (p *Pipeline) scored(question, focus string, passages []*sourcePassage) (q questionTerms, cands []*candidate, ok bool) {
+	q = p.analyzeQuestion(question, focus)
+	if len(q.list) == 0 || len(passages) == 0 {
+		return q, nil, false
+	}
+	cands, df := p.candidates(q, passages)
+	p.score(q, cands, df, passages[0].Score)
+	byScore := make([]*candidate, len(cands))
+	copy(byScore, cands)
+	sort.SliceStable(byScore, func(i, j int) bool { return byScore[i].score > byScore[j].score })
+	if len(byScore) == 0 || byScore[0].score <= 0 || !p.anyCue(q, byScore) {
+		return q, nil, false
+	}
+	return q, cands, true
 }
 
 // cueWindow is how many of the best sentences anyCue looks at.
@@ -349,7 +371,8 @@ func (p *Pipeline) score(q questionTerms, cands []*candidate, df map[string]int,
 				got += weightSynonym * weight(t)
 			}
 		}
-		s := got / total
+		c.coverage = got / total
+		s := c.coverage
 		s += weightProximity * proximity(p.an, c.sent.Text, q.prior)
 		s += weightCue * p.cue(q, c.sent.Text)
 		if len(q.focus) == 0 {
@@ -392,47 +415,6 @@ func anyOf(have, want map[string]bool) bool {
 	return false
 }
 
-// companion returns the sentence to quote with the best one, or nil: for a
-// question whose best sentence lacks what it asks for (a date for when, a
-// name for who...), the best sentence that has it, next to the best or
-// scoring at least rescueRatio of it; for why, feeling, what-happened and
-// other open questions, the sentence after the best, which so often goes on
-// with the reason, the feeling or the outcome; for a who question whose
-// best sentence starts with a pronoun, the sentence before, which names
-// whom it stands for.
-func (p *Pipeline) companion(q questionTerms, best *candidate, cands, ranked []*candidate) *candidate {
-	next := neighbour(cands, best, 1)
-	prev := neighbour(cands, best, -1)
-	if q.qt != qOther && p.cue(q, best.sent.Text) < 1 {
-		near := []*candidate{next, prev}
-		if q.qt == qWho && startsWithPronoun(best.sent.Text) {
-			near = []*candidate{prev, next} // whom the pronoun stands for is said before
-		}
-		for _, c := range near {
-			if c != nil && p.cue(q, c.sent.Text) == 1 {
-				return c
-			}
-		}
-		for _, c := range ranked[1:] {
-			if c.score < rescueRatio*best.score {
-				break
-			}
-			if p.cue(q, c.sent.Text) == 1 {
-				return c
-			}
-		}
-	}
-	switch q.qt {
-	case qWhy, qFeel, qOutcome, qOther:
-		return next
-	case qWho:
-		if prev != nil && startsWithPronoun(best.sent.Text) {
-			return prev
-		}
-	}
-	return nil
-}
-
 // startsWithPronoun reports whether s opens with a personal or
 // demonstrative pronoun ("He is skilled in magic...").
 func startsWithPronoun(s string) bool {
@@ -445,16 +427,6 @@ func startsWithPronoun(s string) bool {
 		return true
 	}
 	return false
-}
-
-// neighbour returns the sentence d places from c in its passage, or nil.
-func neighbour(cands []*candidate, c *candidate, d int) *candidate {
-	for _, o := range cands {
-		if o.sp == c.sp && o.idx == c.idx+d {
-			return o
-		}
-	}
-	return nil
 }
 
 // proximity is 1 when the question terms found in the sentence stand next
