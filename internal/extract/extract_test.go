@@ -354,3 +354,16 @@ func FuzzHTML(f *testing.F) {
 		}
 	})
 }
+
+// A panic inside a parsing library comes back as no pages and an error
+// wrapping ErrMalformed that names the library.
+func TestRecoverMalformed(t *testing.T) {
+	pages, err := func() (pages []string, err error) {
+		defer recoverMalformed("test parser", &pages, &err)
+		pages = []string{"partial"}
+		panic("index out of range")
+	}()
+	if pages != nil || !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "test parser failed: index out of range") {
+		t.Errorf("got %q, %v", pages, err)
+	}
+}
