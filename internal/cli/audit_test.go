@@ -1,8 +1,7 @@
 package cli
 
 import (
-	"bytes"
-	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,23 +13,16 @@ import (
 // refuses an argument.
 func TestAuditCommand(t *testing.T) {
 	data := t.TempDir()
-	log := state.OpenAuditFile(data)
-	ctx := context.Background()
 	when := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	for _, a := range []state.AuditEntry{
+	addAll(t, state.OpenAuditFile(data).Add, []state.AuditEntry{
 		{Time: when, Who: "111", Action: "add", Doc: "reports/new.txt", Bytes: 1200, SHA256: "ab12"},
 		{Time: when.Add(time.Hour), Who: "222", Action: "remove", Doc: "old.txt", Trash: "20261125T130000-old.txt"},
-	} {
-		if err := log.Add(ctx, a); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	checkTextAndJSON(t, data, "audit")
-	var out, errb bytes.Buffer
-	if err := run(ctx, []string{"--env-file", "/nonexistent", "--data", t.TempDir(), "audit"}, nil, &out, &errb, func(string) string { return "" }); err != nil || !bytes.Contains(out.Bytes(), []byte("No changes by moderators yet")) {
-		t.Errorf("empty: %v %q", err, out.String())
+	if out, _, err := runCLI(t, "audit"); err != nil || !strings.Contains(out, "No changes by moderators yet") {
+		t.Errorf("empty: %v %q", err, out)
 	}
-	if err := run(ctx, []string{"--env-file", "/nonexistent", "audit", "extra"}, nil, &out, &errb, func(string) string { return "" }); err == nil {
+	if _, _, err := runCLI(t, "audit", "extra"); err == nil {
 		t.Error("an argument must be refused")
 	}
 }

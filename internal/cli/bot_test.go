@@ -17,6 +17,14 @@ import (
 	"storybot/internal/syncbuf"
 )
 
+// endToEnd skips t under -short: it runs the whole bot.
+func endToEnd(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+}
+
 // runBot starts `storybot` (no command: DISCORD_TOKEN picks the bot) against
 // a fake Discord and a fake model, over the repository's knowledge folder.
 func runBot(t *testing.T, model *llmtest.Server) (*discordtest.Server, *syncbuf.Buffer) {
@@ -115,9 +123,7 @@ func dispatchEdit(t *testing.T, dc *discordtest.Server, what string, cmd map[str
 }
 
 func TestBotEndToEndWithModel(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end to end")
-	}
+	endToEnd(t)
 	model := llmtest.New(t)
 	model.OnChat(func(r llmtest.Request) llmtest.Reply {
 		return llmtest.Reply{Text: "Albania cut diplomatic ties with Iran over the July cyberattack on its government systems [1].",
@@ -145,9 +151,7 @@ func modelDown(t *testing.T) *llmtest.Server {
 }
 
 func TestBotModelDownAnswersExtractively(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end to end")
-	}
+	endToEnd(t)
 	dc, _ := runBot(t, modelDown(t))
 	final := askAndWait(t, dc, "Why did Albania cut ties with Iran?")
 	if !strings.Contains(final, "[1]") || !strings.Contains(final, "Quoted from the sources") {
@@ -170,9 +174,7 @@ func TestBotWithoutToken(t *testing.T) {
 }
 
 func TestBotKnowledgeAddAndRefreshThroughTheLibrary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end to end")
-	}
+	endToEnd(t)
 	dir := t.TempDir()
 	src, err := os.ReadFile("../../knowledge/Albania-cuts-ties-with-Iran-2022-09-07.txt")
 	if err != nil {
@@ -202,9 +204,7 @@ func TestBotKnowledgeAddAndRefreshThroughTheLibrary(t *testing.T) {
 }
 
 func TestBotThreadFollowUpFindsThePassage(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end to end")
-	}
+	endToEnd(t)
 	dc, _ := runBot(t, modelDown(t))
 	dc.Dispatch(t, "MESSAGE_CREATE", discordtest.Message(discordtest.Alice, discordtest.ChannelID, "What happened in the July cyberattack on Albania?", true))
 	var thread string
@@ -245,9 +245,7 @@ func TestBotThreadFollowUpFindsThePassage(t *testing.T) {
 // (about 400 dated events): the reply shows bot.TimelineMax of them in at
 // most three messages, and says how many more there are.
 func TestBotTimelineOfALargeFolder(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end to end")
-	}
+	endToEnd(t)
 	dir := filepath.Join("..", "..", "..", "shared", "eval", "xquad_en", "docs")
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("no xquad docs: %v", err)
@@ -283,9 +281,7 @@ func TestBotTimelineOfALargeFolder(t *testing.T) {
 // TestBotSaysWhyTheAnswerIsQuoted: when the model fails or cites nothing,
 // the Discord answer says so, instead of claiming that no model was used.
 func TestBotSaysWhyTheAnswerIsQuoted(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end to end")
-	}
+	endToEnd(t)
 	model := llmtest.New(t)
 	model.OnChat(func(r llmtest.Request) llmtest.Reply {
 		if strings.Contains(r.Messages[len(r.Messages)-1].Content, "Who helped Albania") {
@@ -313,9 +309,7 @@ func TestBotSaysWhyTheAnswerIsQuoted(t *testing.T) {
 // refuses the empty question. The member sees the pipeline's message (not
 // the apology), and no ERROR is logged.
 func TestBotAskMentionsOnlyShowsThePipelinesMessage(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end to end")
-	}
+	endToEnd(t)
 	dc, logs := runBot(t, llmtest.New(t))
 	final := dispatchEdit(t, dc, "the reply", discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "<@123> @everyone"}), nil)
 	if strings.Contains(final, "Sorry") || !strings.Contains(final, "Please type a question") {

@@ -17,19 +17,24 @@ import (
 
 func TestFeedbackCommand(t *testing.T) {
 	data := t.TempDir()
-	store := feedback.Open(data)
-	ctx := context.Background()
 	when := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	for _, r := range []feedback.Record{
+	addAll(t, feedback.Open(data).Add, []feedback.Record{
 		{Time: when, Vote: feedback.Up, UserID: "111", Question: "Why did Albania cut ties with Iran?", Answer: "Because of the July cyberattack [1].",
 			Citations: []answer.Citation{{N: 1, Doc: "albania.txt", Title: "Albania cuts ties with Iran", Location: "¶1, lines 1-3"}}},
 		{Time: when.Add(time.Minute), Vote: feedback.Down, UserID: "222", Question: "Who helped?", Answer: "Microsoft [1]."},
-	} {
-		if err := store.Add(ctx, r); err != nil {
+	})
+	checkTextAndJSON(t, data, "feedback")
+}
+
+// addAll adds each item with add (a store's Add), failing the test on an
+// error.
+func addAll[T any](t *testing.T, add func(context.Context, T) error, items []T) {
+	t.Helper()
+	for _, it := range items {
+		if err := add(context.Background(), it); err != nil {
 			t.Fatal(err)
 		}
 	}
-	checkTextAndJSON(t, data, "feedback")
 }
 
 // checkTextAndJSON runs `storybot --data DATA CMD` and `... CMD --json`
@@ -97,11 +102,10 @@ func TestFeedbackBadLine(t *testing.T) {
 	data := t.TempDir()
 	store := feedback.Open(data)
 	ctx := context.Background()
-	for _, v := range []string{feedback.Up, feedback.Down} {
-		if err := store.Add(ctx, feedback.Record{Vote: v, UserID: "1", Question: "Q " + v}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	addAll(t, store.Add, []feedback.Record{
+		{Vote: feedback.Up, UserID: "1", Question: "Q " + feedback.Up},
+		{Vote: feedback.Down, UserID: "1", Question: "Q " + feedback.Down},
+	})
 	f, err := os.OpenFile(store.Path(), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)

@@ -233,9 +233,7 @@ func (f logFile) String() string {
 // limited; a dropped connection is resumed. The metrics, the usage file and
 // `storybot usage --json` agree.
 func TestBotMetricsReadinessAndTokenBudget(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end to end")
-	}
+	endToEnd(t)
 	model := usageModel(t)
 	data := t.TempDir()
 	dc, logs := runBotEnv(t, model, "../../knowledge", map[string]string{
@@ -311,9 +309,7 @@ func TestBotMetricsReadinessAndTokenBudget(t *testing.T) {
 // spends the server's budget, after which another member's question and a
 // second /summary are quoted, saying why, without calling the model.
 func TestSummariesSpendAndRespectTheServerBudget(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end to end")
-	}
+	endToEnd(t)
 	model := usageModel(t)
 	data := t.TempDir()
 	dc, _ := runBotEnv(t, model, "../../knowledge", map[string]string{"MODEL_DAILY_TOKENS_PER_SERVER": "50", "DATA_DIR": data})
@@ -345,9 +341,7 @@ func TestSummariesSpendAndRespectTheServerBudget(t *testing.T) {
 // spent by the first, and `storybot usage` reads it there, whatever
 // DATA_DIR is.
 func TestPostgresBudgetIsSharedBetweenProcesses(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end to end")
-	}
+	endToEnd(t)
 	db := pgtest.URL(t)
 	model := usageModel(t)
 	extra := map[string]string{"DATABASE_URL": db, "MODEL_DAILY_TOKENS_PER_MEMBER": "50"}
@@ -414,9 +408,7 @@ func buttonWithPrefix(m map[string]any, prefix string) string {
 // DATABASE_URL (LISTEN/NOTIFY): it re-reads the shared knowledge folder,
 // without a watcher, and answers from the new document.
 func TestPostgresRefreshReachesTheOtherProcess(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end to end")
-	}
+	endToEnd(t)
 	db := pgtest.URL(t)
 	kdir := oneStoryFolder(t)
 	model := usageModel(t)

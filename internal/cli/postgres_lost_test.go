@@ -105,9 +105,7 @@ func (p *pgProxy) Cut() {
 // are retried and then logged as a warning; the bot stops cleanly at the
 // end (startBot checks).
 func TestPostgresLostWhileRunningAnswersGoOn(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end to end")
-	}
+	endToEnd(t)
 	db := pgtest.URL(t) // skips without PostgreSQL
 	t.Run("cut", func(t *testing.T) { postgresLost(t, db, (*pgProxy).Cut) })
 	t.Run("hanging", func(t *testing.T) { postgresLost(t, db, (*pgProxy).Freeze) })

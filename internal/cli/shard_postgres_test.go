@@ -108,9 +108,7 @@ func finalButton(dc *discordtest.Server, p map[string]any, prefix string) string
 // shared audit log and makes shard 0 answer from the new document within
 // 2 s.
 func TestPostgresShardsShareVotesAnswersLimitsAndKnowledge(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end to end")
-	}
+	endToEnd(t)
 	db := pgtest.URL(t)
 	kdir := oneStoryFolder(t)
 	model := usageModel(t)
@@ -302,9 +300,7 @@ func BenchmarkPostgresShards(b *testing.B) {
 // answer): shard 0 goes on answering, and its saved answers and votes,
 // made before and after, are all in PostgreSQL.
 func TestPostgresShardStoppedMidAnswerLosesNothingOfTheOther(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end to end")
-	}
+	endToEnd(t)
 	db := pgtest.URL(t)
 	model := llmtest.New(t)
 	model.OnChat(func(r llmtest.Request) llmtest.Reply {

@@ -27,9 +27,7 @@ func commandRegistrations(dc *discordtest.Server) int {
 // server's questions reach the shard Discord routes them to,
 // (guild_id >> 22) % 2 = 1, which answers them.
 func TestShardsSplitTheServersAndRegisterOnce(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end to end")
-	}
+	endToEnd(t)
 	model := llmtest.New(t)
 	model.OnChat(func(llmtest.Request) llmtest.Reply {
 		return llmtest.Reply{Text: "Albania cut ties with Iran over the cyberattack [1].", Usage: chat.Usage{PromptTokens: 10, CompletionTokens: 5}}
@@ -67,9 +65,7 @@ func TestShardsSplitTheServersAndRegisterOnce(t *testing.T) {
 // SHARD_COUNT=auto takes the count from GET /gateway/bot; a SHARD_ID
 // beyond it stops start-up naming the variables.
 func TestShardCountAuto(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end to end")
-	}
+	endToEnd(t)
 	model := llmtest.New(t)
 	dc := discordtest.New(t)
 	dc.SetRecommendedShards(3)

@@ -14,7 +14,10 @@
 // concurrent use.
 package extract
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Errors returned by the extractors, checked with errors.Is. Their messages
 // are written to be shown as the reason a file was skipped.
@@ -30,3 +33,11 @@ var (
 	// ErrMalformed: a file that is damaged or is not the format its name says.
 	ErrMalformed = errors.New("malformed file")
 )
+
+// recoverMalformed, deferred by an extractor, turns a panic inside lib (the
+// parsing library) into no pages and an error wrapping ErrMalformed.
+func recoverMalformed(lib string, pages *[]string, err *error) {
+	if r := recover(); r != nil {
+		*pages, *err = nil, fmt.Errorf("%w: %s failed: %v", ErrMalformed, lib, r)
+	}
+}

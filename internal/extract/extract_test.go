@@ -67,7 +67,8 @@ func extracted(t *testing.T, extract func(context.Context, []byte) ([]string, er
 	return pages
 }
 
-func read(t *testing.T, name string) []byte {
+// read returns the bytes of testdata/name.
+func read(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
@@ -330,11 +331,7 @@ func TestCancelled(t *testing.T) {
 
 func FuzzPDF(f *testing.F) {
 	for _, name := range []string{"statement.pdf", "scanned.pdf", "encrypted.pdf", "truncated.pdf", "blank-page.pdf"} {
-		b, err := os.ReadFile(filepath.Join("testdata", name))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
+		f.Add(read(f, name))
 	}
 	f.Add([]byte("%PDF-1.4\n1 0 obj << /Length 99999999 >> stream\nendstream endobj\nxref\n0 1\ntrailer << /Root 1 0 R >>\nstartxref\n9\n%%EOF\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -347,11 +344,7 @@ func FuzzPDF(f *testing.F) {
 
 func FuzzHTML(f *testing.F) {
 	for _, name := range []string{"article.html", "no-main.html", "scripts-only.html", "windows-1252.html"} {
-		b, err := os.ReadFile(filepath.Join("testdata", name))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
+		f.Add(read(f, name))
 	}
 	f.Add([]byte("<p>unclosed <b>tags <i>everywhere"))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -360,4 +353,17 @@ func FuzzHTML(f *testing.F) {
 			t.Fatalf("no error but pages = %q", pages)
 		}
 	})
+}
+
+// A panic inside a parsing library comes back as no pages and an error
+// wrapping ErrMalformed that names the library.
+func TestRecoverMalformed(t *testing.T) {
+	pages, err := func() (pages []string, err error) {
+		defer recoverMalformed("test parser", &pages, &err)
+		pages = []string{"partial"}
+		panic("index out of range")
+	}()
+	if pages != nil || !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "test parser failed: index out of range") {
+		t.Errorf("got %q, %v", pages, err)
+	}
 }

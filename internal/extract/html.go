@@ -23,11 +23,7 @@ import (
 // remains, and ctx.Err() when ctx is done. Non-UTF-8 input is decoded from
 // the charset the document declares (or sniffs).
 func HTML(ctx context.Context, data []byte) (pages []string, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			pages, err = nil, fmt.Errorf("%w: HTML parser failed: %v", ErrMalformed, r)
-		}
-	}()
+	defer recoverMalformed("HTML parser", &pages, &err)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -25,11 +25,7 @@ import (
 // cause) for damaged files or a panic inside the PDF library, and ctx.Err()
 // when ctx is done between pages.
 func PDF(ctx context.Context, data []byte) (pages []string, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			pages, err = nil, fmt.Errorf("%w: PDF reader failed: %v", ErrMalformed, r)
-		}
-	}()
+	defer recoverMalformed("PDF reader", &pages, &err)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

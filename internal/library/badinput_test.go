@@ -118,9 +118,7 @@ func TestPermissionDeniedOnDisk(t *testing.T) {
 }
 
 func TestFileRemovedDuringRefresh(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
-	l := f.open()
+	f, l := oneStory(t)
 	f.write("b.md", storyB)
 	f.hook = func(rel string) error {
 		if rel == "b.md" {
@@ -136,9 +134,7 @@ func TestFileRemovedDuringRefresh(t *testing.T) {
 }
 
 func TestFileRewrittenDuringRefresh(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
-	l := f.open()
+	f, l := oneStory(t)
 	f.write("a.md", storyA+"\nVersion two.\n")
 	// A writer replaces the file right after the refresh read it: the
 	// refresh indexes what it read, remembers the stat it read at, and the

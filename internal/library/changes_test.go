@@ -48,9 +48,7 @@ func auditLines(t *testing.T, f *fixture) []auditEntry {
 }
 
 func TestAddReplaceRemoveRestore(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
-	l := f.open()
+	f, l := oneStory(t)
 	ctx := context.Background()
 
 	r, err := l.AddFile(ctx, "reactions.md", []byte(storyC), false, "mod#1")
@@ -119,9 +117,7 @@ func TestAddReplaceRemoveRestore(t *testing.T) {
 }
 
 func TestRemoveRestoreRefusals(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
-	l := f.open()
+	_, l := oneStory(t)
 	ctx := context.Background()
 	for _, doc := range []string{"missing.md", "../a.md", "/etc/passwd", "sub/../a.md", "", ".", "a.md\x00"} {
 		if _, err := l.Remove(ctx, doc, "mod"); err == nil {
@@ -141,9 +137,7 @@ func TestRemoveRestoreRefusals(t *testing.T) {
 }
 
 func TestUploadsAreCheckedByContent(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
-	l := f.open()
+	f, l := oneStory(t)
 	ctx := context.Background()
 	elf := append([]byte("\x7fELF\x02\x01\x01"), make([]byte, 100)...)
 	pe := make([]byte, 256)
@@ -246,9 +240,7 @@ func TestUploadNamedLikeAFolderIsRefused(t *testing.T) {
 // should be), a replace or a remove is refused with a message that says what
 // to do, and the document stays as it was.
 func TestChangesWhenTrashUnwritable(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
-	l := f.open()
+	f, l := oneStory(t)
 	if err := os.WriteFile(filepath.Join(f.data, "trash"), []byte("not a folder"), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -87,6 +87,15 @@ func (f *fixture) options() Options {
 	}
 }
 
+// oneStory returns a fixture whose folder holds a.md (storyA) and the
+// library open over it.
+func oneStory(t testing.TB) (*fixture, *Library) {
+	t.Helper()
+	f := newFixture(t)
+	f.write("a.md", storyA)
+	return f, f.open()
+}
+
 func (f *fixture) open() *Library {
 	f.t.Helper()
 	return openLib(f.t, f.options())

@@ -98,9 +98,7 @@ func TestRefreshIsIncremental(t *testing.T) {
 }
 
 func TestTouchedFileIsNotChanged(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
-	l := f.open()
+	f, l := oneStory(t)
 	v := l.Current().Version
 	f.write("a.md", storyA) // same bytes, new mtime
 	r := refresh(t, l)
@@ -123,9 +121,7 @@ func TestReportJSONListsAreNeverNull(t *testing.T) {
 	if string(b) != want {
 		t.Fatalf("got %s\nwant %s", b, want)
 	}
-	f := newFixture(t)
-	f.write("a.md", storyA)
-	l := f.open()
+	_, l := oneStory(t)
 	b, _ = json.Marshal(refresh(t, l))
 	if strings.Contains(string(b), "null") {
 		t.Fatalf("null in %s", b)
@@ -133,9 +129,7 @@ func TestReportJSONListsAreNeverNull(t *testing.T) {
 }
 
 func TestFailedRefreshKeepsSnapshot(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
-	l := f.open()
+	f, l := oneStory(t)
 	before := l.Current()
 	moved := f.root + ".moved"
 	if err := os.Rename(f.root, moved); err != nil {
@@ -158,9 +152,7 @@ func TestFailedRefreshKeepsSnapshot(t *testing.T) {
 }
 
 func TestConcurrentRefreshesAreCoalesced(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
-	l := f.open()
+	f, l := oneStory(t)
 	release := make(chan struct{})
 	started := make(chan struct{}, 100)
 	f.hook = func(rel string) error {
@@ -202,9 +194,7 @@ func TestConcurrentRefreshesAreCoalesced(t *testing.T) {
 }
 
 func TestRefreshCallerContext(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
-	l := f.open()
+	_, l := oneStory(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := l.Refresh(ctx); !errors.Is(err, context.Canceled) {

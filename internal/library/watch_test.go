@@ -19,9 +19,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 func TestWatchReindexesChanges(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
-	l := f.open()
+	f, l := oneStory(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- l.Watch(ctx) }()

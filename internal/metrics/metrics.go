@@ -49,71 +49,49 @@ var answerBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 
 // New registers every collector, with the Go runtime and process
 // collectors, on a new registry.
 func New() *Metrics {
-	m := &Metrics{reg: prometheus.NewRegistry()}
-	m.questions = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "storybot_questions_total",
-		Help: "Questions answered, by source (discord, console, cli), mode (llm, extractive) and whether they were refused as not covered.",
-	}, []string{"source", "mode", "refused"})
-	m.retrieval = prometheus.NewHistogram(prometheus.HistogramOpts{
-		Name:    "storybot_retrieval_duration_seconds",
-		Help:    "Time to retrieve the passages for a question.",
-		Buckets: []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1},
-	})
-	m.firstToken = prometheus.NewHistogram(prometheus.HistogramOpts{
-		Name:    "storybot_model_first_token_seconds",
-		Help:    "Time from a streamed model call's start to its first token.",
-		Buckets: answerBuckets,
-	})
-	m.answer = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name:    "storybot_answer_duration_seconds",
-		Help:    "Time to produce a whole answer, by source.",
-		Buckets: answerBuckets,
-	}, []string{"source"})
-	m.modelErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "storybot_model_errors_total",
-		Help: "Failed model calls (each try, chat and embeddings alike), by class: 429, 5xx, timeout, broken_stream, other.",
-	}, []string{"class"})
-	m.modelRetries = prometheus.NewCounter(prometheus.CounterOpts{
-		Name: "storybot_model_retries_total",
-		Help: "Model calls (chat and embeddings) tried again after a 429, a 5xx or a broken connection.",
-	})
-	m.tokens = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "storybot_model_tokens_total",
-		Help: "Tokens the model reported using, by kind (prompt, completion).",
-	}, []string{"kind"})
-	m.rateLimited = prometheus.NewCounter(prometheus.CounterOpts{
-		Name: "storybot_rate_limited_questions_total",
-		Help: "Questions refused by the per-member rate limit (RATE_LIMIT_PER_USER).",
-	})
-	m.budgetRefused = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "storybot_budget_exhausted_questions_total",
-		Help: "Questions answered by quoting because a daily model token budget was spent, by scope (server, member).",
-	}, []string{"scope"})
-	m.inFlight = prometheus.NewGauge(prometheus.GaugeOpts{
-		Name: "storybot_interactions_in_flight",
-		Help: "Discord interactions and messages being answered now.",
-	})
-	m.refresh = prometheus.NewHistogram(prometheus.HistogramOpts{
-		Name:    "storybot_refresh_duration_seconds",
-		Help:    "Time to refresh the knowledge index.",
-		Buckets: []float64{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60},
-	})
-	m.refreshSkipped = prometheus.NewGauge(prometheus.GaugeOpts{
-		Name: "storybot_refresh_skipped_files",
-		Help: "Knowledge files the last refresh skipped (binary, too large, unreadable...).",
-	})
-	m.connected = prometheus.NewGauge(prometheus.GaugeOpts{
-		Name: "storybot_gateway_connected",
-		Help: "1 while the Discord gateway is connected.",
-	})
-	m.reconnects = prometheus.NewCounter(prometheus.CounterOpts{
-		Name: "storybot_gateway_reconnects_total",
-		Help: "Discord gateway connections made after the first.",
-	})
-	m.resumes = prometheus.NewCounter(prometheus.CounterOpts{
-		Name: "storybot_gateway_resumes_total",
-		Help: "Discord gateway sessions resumed after a reconnect.",
-	})
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		questions: counterVec("storybot_questions_total",
+			"Questions answered, by source (discord, console, cli), mode (llm, extractive) and whether they were refused as not covered.",
+			"source", "mode", "refused"),
+		retrieval: histogram("storybot_retrieval_duration_seconds",
+			"Time to retrieve the passages for a question.",
+			[]float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1}),
+		firstToken: histogram("storybot_model_first_token_seconds",
+			"Time from a streamed model call's start to its first token.",
+			answerBuckets),
+		answer: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "storybot_answer_duration_seconds",
+			Help:    "Time to produce a whole answer, by source.",
+			Buckets: answerBuckets,
+		}, []string{"source"}),
+		modelErrors: counterVec("storybot_model_errors_total",
+			"Failed model calls (each try, chat and embeddings alike), by class: 429, 5xx, timeout, broken_stream, other.",
+			"class"),
+		modelRetries: counter("storybot_model_retries_total",
+			"Model calls (chat and embeddings) tried again after a 429, a 5xx or a broken connection."),
+		tokens: counterVec("storybot_model_tokens_total",
+			"Tokens the model reported using, by kind (prompt, completion).",
+			"kind"),
+		rateLimited: counter("storybot_rate_limited_questions_total",
+			"Questions refused by the per-member rate limit (RATE_LIMIT_PER_USER)."),
+		budgetRefused: counterVec("storybot_budget_exhausted_questions_total",
+			"Questions answered by quoting because a daily model token budget was spent, by scope (server, member).",
+			"scope"),
+		inFlight: gauge("storybot_interactions_in_flight",
+			"Discord interactions and messages being answered now."),
+		refresh: histogram("storybot_refresh_duration_seconds",
+			"Time to refresh the knowledge index.",
+			[]float64{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60}),
+		refreshSkipped: gauge("storybot_refresh_skipped_files",
+			"Knowledge files the last refresh skipped (binary, too large, unreadable...)."),
+		connected: gauge("storybot_gateway_connected",
+			"1 while the Discord gateway is connected."),
+		reconnects: counter("storybot_gateway_reconnects_total",
+			"Discord gateway connections made after the first."),
+		resumes: counter("storybot_gateway_resumes_total",
+			"Discord gateway sessions resumed after a reconnect."),
+	}
 	m.reg.MustRegister(m.questions, m.retrieval, m.firstToken, m.answer, m.modelErrors, m.modelRetries,
 		m.tokens, m.rateLimited, m.budgetRefused, m.inFlight, m.refresh, m.refreshSkipped, m.connected,
 		m.reconnects, m.resumes,
@@ -134,6 +112,24 @@ func New() *Metrics {
 	m.budgetRefused.WithLabelValues("server")
 	m.budgetRefused.WithLabelValues("member")
 	return m
+}
+
+// counter, counterVec, gauge and histogram make the collectors New
+// registers, each from its name and help (and labels or buckets).
+func counter(name, help string) prometheus.Counter {
+	return prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
+}
+
+func counterVec(name, help string, labels ...string) *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
+}
+
+func gauge(name, help string) prometheus.Gauge {
+	return prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help})
+}
+
+func histogram(name, help string, buckets []float64) prometheus.Histogram {
+	return prometheus.NewHistogram(prometheus.HistogramOpts{Name: name, Help: help, Buckets: buckets})
 }
 
 // Registry is the registry the collectors are on (for tests and the

@@ -30,9 +30,22 @@ func open(t testing.TB, url string) *DB {
 	return db
 }
 
-func TestPostgresUsageStore(t *testing.T) {
+// Each PostgreSQL store passes the cases every store of its kind must
+// (the file stores run them too).
+func TestPostgresStoresConformance(t *testing.T) {
 	url := pgtest.URL(t)
-	budgettest.Run(t, func(t *testing.T) budget.Store { return open(t, url).Usage() })
+	usage := func(t *testing.T) budget.Store { return open(t, url).Usage() }
+	votes := func(t *testing.T) feedback.Keeper { return open(t, url).Feedback() }
+	answers := func(t *testing.T) state.AnswerStore { return open(t, url).Answers() }
+	threads := func(t *testing.T) state.ThreadStore { return open(t, url).Threads() }
+	rates := func(t *testing.T) state.RateStore { return open(t, url).Rates() }
+	audit := func(t *testing.T) state.AuditLog { return open(t, url).Audit() }
+	t.Run("usage", func(t *testing.T) { budgettest.Run(t, usage) })
+	t.Run("feedback", func(t *testing.T) { feedbacktest.Run(t, votes) })
+	t.Run("answers", func(t *testing.T) { statetest.Answers(t, answers) })
+	t.Run("threads", func(t *testing.T) { statetest.Threads(t, threads) })
+	t.Run("rates", func(t *testing.T) { statetest.Rate(t, rates) })
+	t.Run("audit", func(t *testing.T) { statetest.Audit(t, audit) })
 }
 
 // Several processes starting at once all migrate: one applies each
@@ -92,11 +105,6 @@ func TestPostgresDownNamesTheSetting(t *testing.T) {
 	}
 }
 
-func TestPostgresFeedbackStore(t *testing.T) {
-	url := pgtest.URL(t)
-	feedbacktest.Run(t, func(t *testing.T) feedback.Keeper { return open(t, url).Feedback() })
-}
-
 // A knowledge change announced by one process reaches the others, not
 // itself.
 func TestPostgresKnowledgeChangesReachOtherProcesses(t *testing.T) {
@@ -134,26 +142,6 @@ func TestPostgresKnowledgeChangesReachOtherProcesses(t *testing.T) {
 		t.Errorf("%s heard its own change", got)
 	default:
 	}
-}
-
-func TestPostgresAnswerStore(t *testing.T) {
-	url := pgtest.URL(t)
-	statetest.Answers(t, func(t *testing.T) state.AnswerStore { return open(t, url).Answers() })
-}
-
-func TestPostgresThreadStore(t *testing.T) {
-	url := pgtest.URL(t)
-	statetest.Threads(t, func(t *testing.T) state.ThreadStore { return open(t, url).Threads() })
-}
-
-func TestPostgresRateStore(t *testing.T) {
-	url := pgtest.URL(t)
-	statetest.Rate(t, func(t *testing.T) state.RateStore { return open(t, url).Rates() })
-}
-
-func TestPostgresAuditLog(t *testing.T) {
-	url := pgtest.URL(t)
-	statetest.Audit(t, func(t *testing.T) state.AuditLog { return open(t, url).Audit() })
 }
 
 // The shared stores forget what is no longer needed: the answers beyond

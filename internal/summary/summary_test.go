@@ -267,13 +267,20 @@ func TestStoryTimeline(t *testing.T) {
 	}
 }
 
-func TestTimelineWithoutDates(t *testing.T) {
-	d := parseDoc("The embassy did not comment on the move right away.\n\nThe statement further read that the government was responsible.\n", "nodates.txt")
-	s := New(Options{Source: staticSource("v", []*knowledge.Document{d})})
+// offlineTimeline returns the timeline, without a model, of one document
+// made of text.
+func offlineTimeline(t *testing.T, text, rel string) Timeline {
+	t.Helper()
+	s := New(Options{Source: staticSource("v", []*knowledge.Document{parseDoc(text, rel)})})
 	tl, err := s.Timeline(context.Background(), TimelineRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return tl
+}
+
+func TestTimelineWithoutDates(t *testing.T) {
+	tl := offlineTimeline(t, "The embassy did not comment on the move right away.\n\nThe statement further read that the government was responsible.\n", "nodates.txt")
 	if tl.Events == nil || len(tl.Events) != 0 || !strings.Contains(tl.Note, "No dated events") {
 		t.Errorf("want an empty timeline that says so, got %+v", tl)
 	}
@@ -282,12 +289,7 @@ func TestTimelineWithoutDates(t *testing.T) {
 
 func TestTimelineUnresolvedDates(t *testing.T) {
 	// no document date: "July 15" and "on Friday" cannot be normalised
-	d := parseDoc("The attack came on July 15 and hit the ministries.\n\nThe group arrived in 2014 and settled near Durres.\n\nThe ministers met on Friday to decide.\n\nIn March the talks resumed.\n", "undated.txt")
-	s := New(Options{Source: staticSource("v", []*knowledge.Document{d})})
-	tl, err := s.Timeline(context.Background(), TimelineRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tl := offlineTimeline(t, "The attack came on July 15 and hit the ministries.\n\nThe group arrived in 2014 and settled near Durres.\n\nThe ministers met on Friday to decide.\n\nIn March the talks resumed.\n", "undated.txt")
 	var got []string
 	for _, e := range tl.Events {
 		got = append(got, e.Date+"|"+e.DateText)
