@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"storybot/internal/chat"
+	"storybot/internal/cite"
 	"storybot/internal/textan"
 )
 
@@ -87,7 +88,10 @@ func CondenseOffline(an *textan.Analyzer, q string, history []chat.Message) stri
 			break
 		}
 	}
-	if last == "" {
+	if pointsAtAnswer(q) {
+		last += " " + lastQuote(history)
+	}
+	if strings.TrimSpace(last) == "" {
 		return q
 	}
 	have := map[string]bool{}
@@ -105,6 +109,48 @@ func CondenseOffline(an *textan.Analyzer, q string, history []chat.Message) stri
 		return q
 	}
 	return q + " " + strings.Join(add, " ")
+}
+
+// pointsAtAnswer reports whether q points back with "that" or "this" at
+// something said before: most often the answer just given ("who said
+// that?", "when was that?", "why did this happen?"). "it", "they" and the
+// like point more often at a thing or a person the question before named
+// ("and how many members does it have?").
+func pointsAtAnswer(q string) bool {
+	words := questionWords(q)
+	for i, w := range words {
+		switch strings.ToLower(w) {
+		case "that", "this":
+			if refersOut(words[:i+1]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lastQuote returns the first sentence the last answer in history quoted
+// (of its first "> " line, citation markers removed), or "".
+func lastQuote(history []chat.Message) string {
+	for i := len(history) - 1; i >= 0; i-- {
+		m := history[i]
+		if m.Role == chat.RoleUser {
+			return ""
+		}
+		if m.Role != chat.RoleAssistant {
+			continue
+		}
+		for _, l := range strings.Split(m.Content, "\n") {
+			if l, ok := strings.CutPrefix(strings.TrimSpace(l), "> "); ok {
+				if ss := textan.Sentences(cite.Strip(l)); len(ss) > 0 {
+					return ss[0].Text
+				}
+				return ""
+			}
+		}
+		return ""
+	}
+	return ""
 }
 
 // followUpOpeners start a question that continues the conversation ("and

@@ -162,3 +162,34 @@ func TestFollowUpOfAFollowUp(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowUpPointsAtTheAnswer: offline, "who said that?" after an answer
+// takes the words of the sentence it quoted, so the answer is the sentence
+// that says who said it, not another sentence with "said" in it.
+func TestFollowUpPointsAtTheAnswer(t *testing.T) {
+	p := answer.New(answer.Options{Retriever: story(t)})
+	ctx := context.Background()
+	first, err := p.Ask(ctx, answer.Request{Question: "What did the US call the attack?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(first.Text, "unprecedented") {
+		t.Fatalf("first answer: %q", first.Text)
+	}
+	hist := []chat.Message{
+		{Role: chat.RoleUser, Content: "What did the US call the attack?"},
+		{Role: chat.RoleAssistant, Content: first.Text},
+	}
+	a, err := p.Ask(ctx, answer.Request{Question: "who said that?", History: hist}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lead, _, _ := strings.Cut(strings.TrimPrefix(a.Text, "Quoted from the sources:\n"), "\n")
+	if !strings.Contains(lead, "The US called the attack unprecedented") {
+		t.Errorf("who said that? should lead with the quoted sentence, which names the US: %q", a.Text)
+	}
+	// A follow-up about a person ("they") takes the question's words only.
+	if got := answer.CondenseOffline(textan.New(), "and what did they do?", hist); strings.Contains(got, "unprecedented") {
+		t.Errorf("a follow-up with they took the answer's words: %q", got)
+	}
+}
