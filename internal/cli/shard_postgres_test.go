@@ -296,62 +296,87 @@ func BenchmarkPostgresShards(b *testing.B) {
 	b.ReportMetric(ms(1), "max-ack-ms")
 }
 
-// Shard 1 stopped in the middle of an answer (its shutdown cancels the
-// answer): shard 0 goes on answering, and its saved answers and votes,
-// made before and after, are all in PostgreSQL.
-func TestPostgresShardStoppedMidAnswerLosesNothingOfTheOther(t *testing.T) {
+// Shard 1, a process of its own, killed (SIGKILL) in the middle of an
+// answer while shard 0 has one in flight too: shard 0 goes on answering,
+// and its saved answers and votes, made before, across and after the
+// kill, are all in PostgreSQL.
+func TestPostgresShardKilledMidAnswerLosesNothingOfTheOther(t *testing.T) {
 	endToEnd(t)
 	db := pgtest.URL(t)
 	model := llmtest.New(t)
 	model.OnChat(func(r llmtest.Request) llmtest.Reply {
-		if strings.Contains(string(r.Raw), "Who helped Albania") {
-			time.Sleep(3 * time.Second) // shard 1's answer, in flight when it stops
+		reply := llmtest.Reply{Text: "Albania cut ties with Iran over the cyberattack [1].", Usage: chat.Usage{PromptTokens: 40, CompletionTokens: 20}}
+		switch {
+		case strings.Contains(string(r.Raw), "Who helped Albania"):
+			reply.Delay = time.Minute // shard 1's answer: in flight when it is killed
+		case strings.Contains(string(r.Raw), "Iranian diplomats"):
+			reply.Delay = time.Second // shard 0's, in flight across the kill
 		}
-		return llmtest.Reply{Text: "Albania cut ties with Iran over the cyberattack [1].", Usage: chat.Usage{PromptTokens: 40, CompletionTokens: 20}}
+		return reply
 	})
 	dc := discordtest.New(t)
 	kdir := oneStoryFolder(t)
 	env := func(id string) map[string]string {
-		return map[string]string{"DATABASE_URL": db, "SHARD_COUNT": "2", "SHARD_ID": id, "SHUTDOWN_TIMEOUT": "500ms"}
+		return map[string]string{"DATABASE_URL": db, "SHARD_COUNT": "2", "SHARD_ID": id}
 	}
 	startBot(t, dc, model, kdir, env("0"))
-	_, stop1 := startStoppableBot(t, dc, model, kdir, env("1"))
+	shard1 := startBotProcess(t, botEnv(t, dc, model, kdir, env("1")))
 	dc.WaitConnected(t, 2)
 	dc.WaitCommandsRegistered(t)
 	store := openStore(t, db)
 
-	// shard0 asks through shard 0 and votes 👍; it returns the answer's ID.
-	shard0 := func(q string) string {
+	ask := func(q, guild string) map[string]any {
+		p := inGuild(discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: q}), guild)
+		dc.Dispatch(t, "INTERACTION_CREATE", p)
+		return p
+	}
+	// answerAndVote waits for shard 0's answer to ask, votes 👍 on it and
+	// returns the answer's ID.
+	answerAndVote := func(ask map[string]any) string {
 		t.Helper()
-		ask := inGuild(discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: q}), guild0)
-		if a := interact(t, dc, "shard 0's answer", ask, answered); !strings.Contains(a, "**Sources**") {
-			t.Fatalf("shard 0's answer: %s", a)
-		}
+		orig := "/webhooks/" + discordtest.AppID + "/itok-" + ask["id"].(string) + "/messages/@original"
+		dc.Wait(t, "shard 0's answer", func(reqs []discordtest.Request) bool {
+			return slices.ContainsFunc(reqs, func(r discordtest.Request) bool {
+				return r.Method == "PATCH" && r.Path == orig && bytes.Contains(r.Body, []byte("**Sources**"))
+			})
+		})
 		if c := interact(t, dc, "the vote", inGuild(discordtest.Button(discordtest.Bob, discordtest.ChannelID, "m", finalButton(dc, ask, "fb:up:"), ""), guild0), nil); !strings.Contains(c, "Thanks") {
 			t.Fatalf("the vote: %q", c)
 		}
 		return strings.TrimPrefix(finalButton(dc, ask, "src:"), "src:")
 	}
-	ids := []string{shard0("Why did Albania cut ties with Iran?")}
-	slow := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "Who helped Albania recover?"})
-	dc.Dispatch(t, "INTERACTION_CREATE", slow) // to shard 1
-	waitFor(t, "the model to be asked", func() bool {
-		return slices.ContainsFunc(model.ChatRequests(), func(r llmtest.Request) bool { return strings.Contains(string(r.Raw), "Who helped Albania") })
+	ids := []string{answerAndVote(ask("Why did Albania cut ties with Iran?", guild0))}
+	slow := ask("Who helped Albania recover?", discordtest.GuildID) // shard 1's
+	held := ask("What did Albania do about the Iranian diplomats?", guild0)
+	waitFor(t, "both answers to be in flight at the model", func() bool {
+		n := 0
+		for _, r := range model.ChatRequests() {
+			if strings.Contains(string(r.Raw), "Who helped Albania") || strings.Contains(string(r.Raw), "Iranian diplomats") {
+				n++
+			}
+		}
+		return n >= 2
 	})
-	ids = append(ids, shard0("What did Albania do about the Iranian diplomats?"))
-	stop1()
-	if c := interact(t, dc, "shard 1's cut answer", slow, func(c string) bool { return strings.Contains(c, "restarting") }); !strings.Contains(c, "restarting") {
-		t.Errorf("shard 1's answer in flight when it stopped: %q", c)
+	if err := shard1.kill(t); err == nil || err.Error() != "signal: killed" {
+		t.Fatalf("shard 1's process: %v, want killed", err)
 	}
-	ids = append(ids, shard0("When did Albania cut ties with Iran?"))
+	ids = append(ids, answerAndVote(held))
+	ids = append(ids, answerAndVote(ask("When did Albania cut ties with Iran?", guild0)))
 
 	for _, id := range ids {
 		if _, ok, err := store.Answers().Load(context.Background(), id); !ok || err != nil {
 			t.Errorf("shard 0's saved answer %s: %v %v", id, ok, err)
 		}
 	}
-	waitFor(t, "the votes", func() bool {
+	waitFor(t, "shard 0's votes in PostgreSQL", func() bool {
 		recs, _, err := store.Feedback().List(context.Background())
 		return err == nil && len(recs) == len(ids)
 	})
+	// Killed, shard 1 said nothing more: its answer was never finished.
+	slowOrig := "/webhooks/" + discordtest.AppID + "/itok-" + slow["id"].(string) + "/messages/@original"
+	for _, r := range dc.Requests() {
+		if r.Path == slowOrig && (bytes.Contains(r.Body, []byte("**Sources**")) || bytes.Contains(r.Body, []byte("restarting"))) {
+			t.Errorf("shard 1 finished its answer although killed: %s", r.Body)
+		}
+	}
 }
