@@ -17,6 +17,8 @@ import (
 	"storybot/internal/llm/llmtest"
 	"storybot/internal/pgstore"
 	"storybot/internal/pgstore/pgtest"
+	"storybot/internal/state"
+	"storybot/internal/waitfor"
 )
 
 // guild0 is a server of shard 0 of 2 (discordtest.GuildID is shard 1's).
@@ -379,4 +381,44 @@ func TestPostgresShardKilledMidAnswerLosesNothingOfTheOther(t *testing.T) {
 			t.Errorf("shard 1 finished its answer although killed: %s", r.Body)
 		}
 	}
+}
+
+// A thread another process follows after this shard started (as after a
+// resharding, when a server's threads may have been started by the
+// process that had the server before) is followed here too: a message in
+// it, without a mention, is answered; and left when the other leaves it.
+func TestPostgresShardFollowsAThreadAnotherProcessStarted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	db := pgtest.URL(t)
+	dc := discordtest.New(t)
+	logs := startBot(t, dc, usageModel(t), oneStoryFolder(t), map[string]string{"DATABASE_URL": db, "SHARD_COUNT": "2", "SHARD_ID": "1"})
+	dc.WaitConnected(t, 1)
+	waitFor(t, "shard 1 to start", func() bool {
+		return strings.Contains(logs.String(), "connected to Discord") && strings.Contains(logs.String(), "listening for followed threads")
+	})
+
+	// Another process follows the thread (its own pool: another process ID).
+	other := openStore(t, db)
+	if err := other.Threads().Follow(context.Background(), discordtest.ThreadID, state.Thread{Parent: discordtest.ChannelID, Question: "Why did Albania cut ties with Iran?"}); err != nil {
+		t.Fatal(err)
+	}
+	waitfor.Until(t, "shard 1 to follow the thread another process started", 5*time.Second, func() bool {
+		return strings.Contains(logs.String(), "following a thread another process started")
+	})
+	n := len(dc.Requests())
+	dc.Dispatch(t, "MESSAGE_CREATE", discordtest.Message(discordtest.Alice, discordtest.ThreadID, "and when did it happen?", false))
+	dc.Wait(t, "the answer in the thread", func(reqs []discordtest.Request) bool {
+		return slices.ContainsFunc(reqs[min(n, len(reqs)):], func(r discordtest.Request) bool {
+			return r.Method == "POST" && r.Path == "/channels/"+discordtest.ThreadID+"/messages" && bytes.Contains(r.Body, []byte("**Sources**"))
+		})
+	})
+	// The other process leaves it: so does shard 1.
+	if err := other.Threads().Unfollow(context.Background(), discordtest.ThreadID); err != nil {
+		t.Fatal(err)
+	}
+	waitfor.Until(t, "shard 1 to leave the thread", 5*time.Second, func() bool {
+		return strings.Contains(logs.String(), "stopped following a thread another process left")
+	})
 }

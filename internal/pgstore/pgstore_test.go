@@ -180,3 +180,51 @@ func TestPostgresStoresPruneOldRows(t *testing.T) {
 		t.Errorf("rate-limit rows after pruning: %v %v; want only busy", keys, err)
 	}
 }
+
+// A thread one process follows or leaves reaches the others, once, with
+// the thread; not the process itself.
+func TestPostgresThreadsFollowedReachOtherProcesses(t *testing.T) {
+	url := pgtest.URL(t)
+	a, b := open(t, url), open(t, url)
+	ctx, cancel := context.WithCancel(context.Background())
+	type change struct {
+		who, id string
+		t       state.Thread
+		on      bool
+	}
+	changes := make(chan change, 10)
+	ready := make(chan struct{}, 2)
+	done := make(chan struct{}, 2)
+	for name, db := range map[string]*DB{"a": a, "b": b} {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			db.Threads().WatchThreads(ctx, func(id string, t state.Thread, on bool) { changes <- change{name, id, t, on} }, func() { ready <- struct{}{} })
+		}()
+	}
+	<-ready
+	<-ready
+	th := state.Thread{Parent: "c1", Question: strings.Repeat("why? ", 2000)} // longer than a notification may be
+	if err := a.Threads().Follow(ctx, "t1", th); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-changes; got != (change{"b", "t1", th, true}) {
+		t.Errorf("after a follows t1: %+v", got)
+	}
+	if err := b.Threads().Unfollow(ctx, "t1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-changes; got != (change{"a", "t1", state.Thread{}, false}) {
+		t.Errorf("after b leaves t1: %+v", got)
+	}
+	if err := b.Threads().Unfollow(ctx, "t1"); err != nil { // not followed: nothing to tell
+		t.Fatal(err)
+	}
+	cancel()
+	<-done
+	<-done
+	select {
+	case got := <-changes:
+		t.Errorf("heard more: %+v", got)
+	default:
+	}
+}
