@@ -35,8 +35,9 @@ const (
 	// voteTimeout bounds a vote's first try, made before the reply (which
 	// Discord wants within 3 s); the retries go on in the background.
 	voteTimeout = time.Second
-	// rateTimeout bounds a shared rate-limit check, made before the
-	// interaction is acknowledged; past it the question goes through.
+	// rateTimeout bounds a shared rate-limit check, made after the
+	// interaction is acknowledged and before the work; past it the
+	// question goes through.
 	rateTimeout = 500 * time.Millisecond
 )
 

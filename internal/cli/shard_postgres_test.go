@@ -55,8 +55,8 @@ func inGuild(p map[string]any, guild string) map[string]any {
 }
 
 // interact dispatches p and returns the content of its callback (an
-// immediate reply) or of the first edit of its deferred reply for which
-// done holds.
+// immediate reply), of the first edit of its deferred reply for which done
+// holds, or of the private reply that took the deferred reply's place.
 func interact(t *testing.T, dc *discordtest.Server, what string, p map[string]any, done func(string) bool) string {
 	t.Helper()
 	id := p["id"].(string)
@@ -65,6 +65,10 @@ func interact(t *testing.T, dc *discordtest.Server, what string, p map[string]an
 	dc.Dispatch(t, "INTERACTION_CREATE", p)
 	var content string
 	dc.Wait(t, what, func(reqs []discordtest.Request) bool {
+		if c, ok := discordtest.PrivateReply(reqs, id); ok {
+			content = c
+			return true
+		}
 		for _, r := range reqs {
 			switch {
 			case r.Path == cb:
@@ -196,9 +200,10 @@ func TestPostgresShardsShareVotesAnswersLimitsAndKnowledge(t *testing.T) {
 // one PostgreSQL, with RATE_LIMIT_PER_USER=1, and dispatches 100 /ask to
 // each at once: 100 members, each asking through both shards. It reports
 // the acknowledgement latency (dispatch to the interaction's callback) and
-// fails unless exactly one question of each member is answered (the rate
-// limit is exact across shards), every answered question's saved answer
-// is in PostgreSQL, and a 👍 on each is in `storybot feedback`.
+// fails unless exactly one question of each member is answered and the
+// other refused (the rate limit is exact across shards), every answered
+// question's saved answer is in PostgreSQL, and a 👍 on each is in
+// `storybot feedback`.
 //
 //	STORYBOT_TEST_DATABASE_URL=... go test ./internal/cli -run '^$' -bench PostgresShards -benchtime 3x
 func BenchmarkPostgresShards(b *testing.B) {
@@ -218,6 +223,7 @@ func BenchmarkPostgresShards(b *testing.B) {
 	// which also opens the pools' connections, is not measured.
 	round := func(n int, measure bool) {
 		var asks []map[string]any
+		start := len(dc.Requests())
 		for i := range members {
 			who := discordtest.Member{UserID: fmt.Sprint(300000000000000000 + n*1000 + i), Name: "m"}
 			for _, g := range []string{guild0, discordtest.GuildID} {
@@ -226,39 +232,49 @@ func BenchmarkPostgresShards(b *testing.B) {
 				dc.Dispatch(b, "INTERACTION_CREATE", p)
 			}
 		}
-		// Every question is acknowledged (deferred, or refused by the rate
-		// limit); the answered ones get their final edit.
+		// Every question is acknowledged (deferred); then either answered
+		// (the final edit) or refused by the rate limit (the deferred
+		// response deleted, the refusal an ephemeral follow-up).
 		var src, up []string
-		reqs := dc.Wait(b, "200 acknowledgements and 100 answers", func(reqs []discordtest.Request) bool {
-			cb := map[string]bool{}
+		refused := 0
+		reqs := dc.Wait(b, "200 acknowledgements, 100 answers and 100 refusals", func(reqs []discordtest.Request) bool {
+			cb, deleted, private := map[string]bool{}, map[string]bool{}, map[string]bool{}
 			final := map[string]discordtest.Request{}
-			for _, r := range reqs {
-				if strings.HasSuffix(r.Path, "/callback") {
+			for _, r := range reqs[start:] {
+				switch {
+				case strings.HasSuffix(r.Path, "/callback"):
 					cb[r.Path] = true
-				} else if r.Method == "PATCH" && bytes.Contains(r.Body, []byte("**Sources**")) {
+				case r.Method == "PATCH" && bytes.Contains(r.Body, []byte("**Sources**")):
 					final[r.Path] = r
+				case r.Method == "DELETE":
+					deleted[strings.TrimSuffix(r.Path, "/messages/@original")] = true
+				case r.Method == "POST" && strings.HasPrefix(r.Path, "/webhooks/") && bytes.Contains(r.Body, []byte("You have asked 1 questions")):
+					private[r.Path] = deleted[r.Path]
 				}
 			}
-			src, up = src[:0], up[:0]
+			src, up, refused = src[:0], up[:0], 0
 			for _, p := range asks {
 				id := p["id"].(string)
+				hook := "/webhooks/" + discordtest.AppID + "/itok-" + id
 				if !cb["/interactions/"+id+"/itok-"+id+"/callback"] {
 					return false
 				}
-				if r, ok := final["/webhooks/"+discordtest.AppID+"/itok-"+id+"/messages/@original"]; ok {
+				if r, ok := final[hook+"/messages/@original"]; ok {
 					src, up = append(src, buttonWithPrefix(r.JSON(), "src:")), append(up, buttonWithPrefix(r.JSON(), "fb:up:"))
+				} else if private[hook] {
+					refused++
 				}
 			}
-			return len(src) >= members
+			return len(src)+refused == len(asks)
 		})
 		b.StopTimer()
 		defer b.StartTimer()
-		if len(src) != members {
-			b.Fatalf("%d of %d members' questions answered; want exactly one each", len(src), members)
+		if len(src) != members || refused != members {
+			b.Fatalf("%d of %d members' questions answered and %d refused; want exactly one of each a member", len(src), members, refused)
 		}
 		for _, p := range asks {
 			id := p["id"].(string)
-			for _, r := range reqs {
+			for _, r := range reqs[start:] {
 				if measure && r.Path == "/interactions/"+id+"/itok-"+id+"/callback" {
 					acks = append(acks, r.Time.Sub(dc.Dispatched(id)))
 				}
