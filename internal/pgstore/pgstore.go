@@ -123,8 +123,9 @@ var migrations = []migration{
 }
 
 // defaultMaxConns is the pool's size when DATABASE_URL sets no
-// pool_max_conns (BenchmarkPostgresShards: acknowledgement p99 under 100 ms
-// with 10, over it with 4).
+// pool_max_conns; two of them listen (knowledge changes, followed
+// threads). BenchmarkPostgresShards, when the rate-limit check still came
+// before the acknowledgement: p99 under 100 ms with 10, over it with 4.
 const defaultMaxConns = 10
 
 // connectTimeout bounds making a connection when DATABASE_URL sets no
