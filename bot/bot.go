@@ -217,6 +217,13 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.sess = s
 	b.workCtx, b.stopWork = context.WithCancel(context.WithoutCancel(ctx))
 	defer b.stopWork()
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		b.follow.watch(watchCtx)
+	}()
+	defer func() { stopWatch(); <-watched }()
 
 	s.AddHandler(b.onReady)
 	var connects atomic.Int64

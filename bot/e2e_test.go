@@ -556,17 +556,35 @@ func TestRefreshModeratorsOnly(t *testing.T) {
 	}
 }
 
+// The third question of a member in a minute, with a limit of 2, is
+// acknowledged like the others (the limit is checked after) and then
+// refused: its public "thinking…" is deleted and the refusal is an
+// ephemeral follow-up; the model is asked twice.
 func TestPerUserRateLimit(t *testing.T) {
 	t.Parallel()
 	h := start(t, streamingAsker(0), func(o *bot.Options) { o.RateLimitPerUser = 2 })
-	var last map[string]any
+	var ask map[string]any
 	for i := 0; i < 3; i++ {
-		ask := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "Why?"})
+		ask = discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "Why?"})
 		h.srv.Dispatch(t, "INTERACTION_CREATE", ask)
-		last = waitCallback(t, h, ask["id"].(string))
+		if cb := waitCallback(t, h, ask["id"].(string)); cb["type"] != float64(5) || flags(cb)&64 != 0 {
+			t.Fatalf("question %d acknowledged with %v, want a public deferred response", i+1, cb)
+		}
 	}
-	if last["type"] != float64(4) || flags(last)&64 == 0 || !strings.Contains(content(last), "try again in") {
-		t.Fatalf("third question in a minute: %v", last)
+	var refusal string
+	reqs := h.srv.Wait(t, "the refusal", func(r []discordtest.Request) bool {
+		var ok bool
+		refusal, ok = discordtest.PrivateReply(r, ask["id"].(string))
+		return ok
+	})
+	if !strings.Contains(refusal, "You have asked 2 questions in the last minute. Please try again in") {
+		t.Errorf("third question in a minute: %q", refusal)
+	}
+	if e := originalEdits(reqs, ask["id"].(string)); len(e) != 0 {
+		t.Errorf("the refused question's response was edited: %s", discordtest.Dump(e))
+	}
+	if n := len(h.asker.requests()); n != 2 {
+		t.Errorf("the model was asked %d times, want 2", n)
 	}
 	other := discordtest.Slash(discordtest.Bob, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "Why?"})
 	h.srv.Dispatch(t, "INTERACTION_CREATE", other)

@@ -141,18 +141,28 @@ func ModeratorOnly(roleIDs []string) Middleware {
 	}
 }
 
-// RateLimit lets each user through at most lim.Allow times a window; others
-// get an ephemeral "try again in N s".
+// RateLimit lets each user through at most lim.Allow times a window. It
+// limits the work a handler defers (a question): the interaction is
+// acknowledged first and the limit checked after, so that a shared store's
+// round trip does not hold up the acknowledgement; a member over the limit
+// then gets "try again in N s" instead of the answer, seen only by them
+// (Output.Private). What a handler answers at once (a refusal, a
+// validation error) is not counted.
 func RateLimit(lim *Limiter) Middleware {
 	return func(next Handler) Handler {
 		return func(ctx context.Context, r *Request) (*Response, error) {
-			if r.Kind == KindAutocomplete {
-				return next(ctx, r)
+			resp, err := next(ctx, r)
+			if err != nil || resp == nil || resp.Deferred == nil {
+				return resp, err
 			}
-			if ok, wait := lim.Allow(ctx, r.UserID); !ok {
-				return ephemeral(lim.Message(wait)), nil
+			work := resp.Deferred
+			resp.Deferred = func(ctx context.Context, out Output) error {
+				if ok, wait := lim.Allow(ctx, r.UserID); !ok {
+					return out.Private(ctx, Message{Content: lim.Message(wait)})
+				}
+				return work(ctx, out)
 			}
-			return next(ctx, r)
+			return resp, nil
 		}
 	}
 }

@@ -185,6 +185,24 @@ func (o *interactionOutput) Final(ctx context.Context, parts []Message) error {
 	return nil
 }
 
+// Private replaces the deferred response with m, seen only by the asker:
+// it deletes the response and sends m as an ephemeral follow-up. The
+// deletion comes first: the first follow-up of a deferred response would
+// replace it instead, public when the deferral was.
+func (o *interactionOutput) Private(ctx context.Context, m Message) error {
+	o.th.stopAndWait(ctx)
+	if err := o.s.InteractionResponseDelete(o.i, discordgo.WithContext(ctx)); err != nil {
+		return fmt.Errorf("delete the deferred response: %w", err)
+	}
+	if _, err := o.s.FollowupMessageCreate(o.i, true, &discordgo.WebhookParams{
+		Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: noMentions(),
+		Flags: discordgo.MessageFlagsEphemeral | discordgo.MessageFlagsSuppressEmbeds,
+	}, discordgo.WithContext(ctx)); err != nil {
+		return fmt.Errorf("send an ephemeral follow-up: %w", err)
+	}
+	return nil
+}
+
 // capParts keeps at most MaxReplyParts messages of a reply. The renderers
 // stay within it (fitReply); this guards the channel against one that does
 // not: the last message kept says how many were dropped and carries the
@@ -291,6 +309,12 @@ func (o *channelOutput) Final(ctx context.Context, parts []Message) error {
 		}
 	}
 	return nil
+}
+
+// Private is Final with m alone: a channel has no messages only one
+// member sees.
+func (o *channelOutput) Private(ctx context.Context, m Message) error {
+	return o.Final(ctx, []Message{m})
 }
 
 // restStatus returns the HTTP status of a failed Discord REST call, 0 when

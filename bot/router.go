@@ -100,6 +100,10 @@ type Output interface {
 	// Final replaces the progress with parts[0] and sends the other parts
 	// after it. It returns the error of the first failed REST call.
 	Final(ctx context.Context, parts []Message) error
+	// Private replaces the progress with m, seen only by the asker where
+	// the output can show it so (an interaction's), and returns the error
+	// of the first failed REST call.
+	Private(ctx context.Context, m Message) error
 }
 
 // Response is what a handler returns; the adapter sends it.

@@ -39,7 +39,7 @@ func (failingRates) Take(context.Context, string, int, time.Duration, time.Time)
 	return false, 0, errors.New("connection refused")
 }
 
-func askFor(t *testing.T, h *harness, who discordtest.Member) (final map[string]any, callback string) {
+func askFor(t *testing.T, h *harness, who discordtest.Member) (final map[string]any, refusal string) {
 	t.Helper()
 	ask := discordtest.Slash(who, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "Why did Albania cut ties?"})
 	id := ask["id"].(string)
@@ -49,15 +49,11 @@ func askFor(t *testing.T, h *harness, who discordtest.Member) (final map[string]
 			final = e[len(e)-1].JSON()
 			return true
 		}
-		for _, c := range find(r, "POST", "/interactions/"+id+"/") {
-			d, _ := c.JSON()["data"].(map[string]any)
-			if callback, _ = d["content"].(string); callback != "" {
-				return true
-			}
-		}
-		return false
+		var ok bool
+		refusal, ok = discordtest.PrivateReply(r, id)
+		return ok
 	})
-	return final, callback
+	return final, refusal
 }
 
 func press(t *testing.T, h *harness, customID string) string {

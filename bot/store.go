@@ -35,8 +35,9 @@ const (
 	// voteTimeout bounds a vote's first try, made before the reply (which
 	// Discord wants within 3 s); the retries go on in the background.
 	voteTimeout = time.Second
-	// rateTimeout bounds a shared rate-limit check, made before the
-	// interaction is acknowledged; past it the question goes through.
+	// rateTimeout bounds a shared rate-limit check, made after the
+	// interaction is acknowledged and before the work; past it the
+	// question goes through.
 	rateTimeout = 500 * time.Millisecond
 )
 
@@ -189,7 +190,9 @@ func (j *jobs) cancel(id, user string) error {
 
 // followed is the set of threads the bot follows, in memory, read from its
 // store at start and written through to it (a shared store in the
-// background, with retries). Safe for concurrent use.
+// background, with retries); a shared store that tells of the threads the
+// other processes follow and leave (state.ThreadWatcher) keeps it up to
+// date with them (watch). Safe for concurrent use.
 type followed struct {
 	store  state.ThreadStore
 	shared bool
@@ -255,4 +258,43 @@ func (f *followed) remove(id string) bool {
 		f.log.Warn("saving followed threads failed", "err", err)
 	}
 	return true
+}
+
+// watch keeps f up to date with the threads other processes follow and
+// leave, until ctx ends, when its store tells of them. Each time it starts
+// listening it re-reads the store and adds what it missed (it removes
+// nothing then: a thread left meanwhile is only followed until a message
+// in it finds it gone).
+func (f *followed) watch(ctx context.Context) {
+	w, ok := f.store.(state.ThreadWatcher)
+	if !ok {
+		return
+	}
+	w.WatchThreads(ctx, func(id string, t followedThread, on bool) {
+		f.mu.Lock()
+		if on {
+			f.m[id] = t
+		} else {
+			delete(f.m, id)
+		}
+		f.mu.Unlock()
+		if on {
+			f.log.Info("following a thread another process started", "thread", id)
+		} else {
+			f.log.Info("stopped following a thread another process left", "thread", id)
+		}
+	}, func() {
+		rctx, cancel := context.WithTimeout(ctx, persistTimeout)
+		defer cancel()
+		all, err := f.store.All(rctx)
+		if err != nil {
+			f.log.Warn("re-reading the followed threads failed", "err", err)
+			return
+		}
+		f.mu.Lock()
+		for id, t := range all {
+			f.m[id] = t
+		}
+		f.mu.Unlock()
+	})
 }

@@ -6,9 +6,11 @@
 // application, session_id and resume_gateway_url) and GUILD_CREATE, RESUME
 // with RESUMED, heartbeats with ACKs, and dispatches the events a test sends
 // with Dispatch. REST routes cover gateway discovery, the bulk command
-// overwrite, interaction callbacks, edits of @original, follow-ups, channel
-// messages, threads, typing and channel reads; any other route fails the
-// test. Message bodies are checked against Discord's limits (content,
+// overwrite, interaction callbacks, edits and deletions of @original,
+// follow-ups (an ephemeral one while a public deferred response still
+// shows fails the test: Discord would make it replace that response,
+// public), channel messages, threads, typing and channel reads; any other
+// route fails the test. Message bodies are checked against Discord's limits (content,
 // embeds and their 6,000-character total, components, autocomplete choices,
 // thread names: limits.go) and refused with Discord's 400 when they break
 // one. Every REST request is recorded for assertions.
@@ -87,6 +89,7 @@ type Server struct {
 	dispatched  map[string]time.Time // interaction ID → when dispatched
 	messages    map[string][]map[string]any
 	threads     map[string]string // thread → parent
+	thinking    map[string]bool   // tokens of public deferred responses not yet edited or deleted
 	deleted     map[string]bool   // channels that return 404
 	attachments map[string][]byte
 	changed     chan struct{}
@@ -140,6 +143,7 @@ func New(t testing.TB) *Server {
 		shardCount:   1,
 		messages:     map[string][]map[string]any{},
 		threads:      map[string]string{ThreadID: ChannelID},
+		thinking:     map[string]bool{},
 		deleted:      map[string]bool{},
 		attachments:  map[string][]byte{},
 		changed:      make(chan struct{}),
@@ -168,14 +172,37 @@ func New(t testing.TB) *Server {
 		if s.onCallback != nil {
 			s.onCallback(rec)
 		}
+		body := rec.JSON()
+		data, _ := body["data"].(map[string]any)
+		if typ, _ := body["type"].(float64); typ == 5 && flagsOf(data)&flagEphemeral == 0 {
+			s.setThinking(r.PathValue("token"), true)
+		}
 		w.WriteHeader(http.StatusNoContent)
 	})))
 	mux.HandleFunc("PATCH "+p+"/webhooks/{app}/{token}/messages/{msg}", s.rest(s.limited("message", func(w http.ResponseWriter, r *http.Request, rec Request) {
 		s.checkApp(r)
+		if r.PathValue("msg") == "@original" {
+			s.setThinking(r.PathValue("token"), false)
+		}
 		writeJSON(w, 200, s.message(ChannelID, rec.JSON(), r.PathValue("msg")))
 	})))
+	mux.HandleFunc("DELETE "+p+"/webhooks/{app}/{token}/messages/{msg}", s.rest(func(w http.ResponseWriter, r *http.Request, rec Request) {
+		s.checkApp(r)
+		if r.PathValue("msg") == "@original" {
+			s.setThinking(r.PathValue("token"), false)
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
 	mux.HandleFunc("POST "+p+"/webhooks/{app}/{token}", s.rest(s.limited("message", func(w http.ResponseWriter, r *http.Request, rec Request) {
 		s.checkApp(r)
+		s.mu.Lock()
+		thinking := s.thinking[r.PathValue("token")]
+		s.mu.Unlock()
+		if thinking && flagsOf(rec.JSON())&flagEphemeral != 0 {
+			// Discord makes the first follow-up of a deferred response
+			// replace it, public as the deferral was.
+			s.t.Errorf("discordtest: an ephemeral follow-up while the public deferred response still shows would replace it, public: delete or edit @original first")
+		}
 		writeJSON(w, 200, s.message(ChannelID, rec.JSON(), ""))
 	})))
 	mux.HandleFunc("POST "+p+"/channels/{ch}/messages", s.rest(s.limited("message", func(w http.ResponseWriter, r *http.Request, rec Request) {
@@ -372,6 +399,26 @@ func (s *Server) rest(h func(w http.ResponseWriter, r *http.Request, rec Request
 	}
 }
 
+// flagEphemeral is the message flag of a message only its interaction's
+// member sees.
+const flagEphemeral = 1 << 6
+
+// flagsOf returns the message flags in a message body (nil: 0).
+func flagsOf(m map[string]any) int {
+	f, _ := m["flags"].(float64)
+	return int(f)
+}
+
+func (s *Server) setThinking(token string, on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if on {
+		s.thinking[token] = true
+	} else {
+		delete(s.thinking, token)
+	}
+}
+
 func (s *Server) checkApp(r *http.Request) {
 	if app := r.PathValue("app"); app != AppID {
 		s.t.Errorf("discordtest: webhook call under application %q, want %q (the application ID from READY)", app, AppID)
@@ -517,4 +564,23 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// PrivateReply returns the content of the ephemeral follow-up that took
+// the place of an interaction's deleted deferred response (how a bot that
+// acknowledged first tells the asker alone, for example that they are
+// over a rate limit), and whether reqs hold one.
+func PrivateReply(reqs []Request, interactionID string) (string, bool) {
+	hook := "/webhooks/" + AppID + "/itok-" + interactionID
+	deleted := false
+	for _, r := range reqs {
+		switch {
+		case r.Method == "DELETE" && r.Path == hook+"/messages/@original":
+			deleted = true
+		case r.Method == "POST" && r.Path == hook && deleted && flagsOf(r.JSON())&flagEphemeral != 0:
+			c, _ := r.JSON()["content"].(string)
+			return c, true
+		}
+	}
+	return "", false
 }

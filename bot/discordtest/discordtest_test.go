@@ -213,3 +213,37 @@ func TestLimitsAnswer400LikeDiscord(t *testing.T) {
 		t.Errorf("StrictLimits off still failed the test")
 	}
 }
+
+// An ephemeral follow-up while the public deferred response still shows
+// fails the test (Discord would make it that response, public); after
+// @original is deleted it is the private reply PrivateReply finds.
+func TestEphemeralFollowUpNeedsTheDeferredResponseGone(t *testing.T) {
+	rec := &recordingTB{TB: t}
+	s := New(rec)
+	call := func(method, path string, body any) {
+		t.Helper()
+		data, _ := json.Marshal(body)
+		req, _ := http.NewRequest(method, s.URL()+APIPrefix+path, strings.NewReader(string(data)))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	hook := "/webhooks/" + AppID + "/itok-1"
+	private := map[string]any{"content": "only you", "flags": 64}
+	call("POST", "/interactions/1/itok-1/callback", map[string]any{"type": 5, "data": map[string]any{}})
+	call("POST", hook, private)
+	if len(rec.errs) != 1 || !strings.Contains(rec.errs[0], "would replace it, public") {
+		t.Fatalf("errors %v", rec.errs)
+	}
+	if _, ok := PrivateReply(s.Requests(), "1"); ok {
+		t.Error("a follow-up that replaced the deferred response counted as a private reply")
+	}
+	call("DELETE", hook+"/messages/@original", nil)
+	call("POST", hook, private)
+	if c, ok := PrivateReply(s.Requests(), "1"); len(rec.errs) != 1 || !ok || c != "only you" {
+		t.Errorf("after the deletion: %q %v, errors %v", c, ok, rec.errs)
+	}
+}

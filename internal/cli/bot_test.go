@@ -50,20 +50,7 @@ func runBotEnv(t *testing.T, model *llmtest.Server, knowledgeDir string, extra m
 // log; it does not wait for the bot to connect.
 func startBot(t testing.TB, dc *discordtest.Server, model *llmtest.Server, knowledgeDir string, extra map[string]string) *syncbuf.Buffer {
 	t.Helper()
-	logs, _ := startStoppableBot(t, dc, model, knowledgeDir, extra)
-	return logs
-}
-
-// startStoppableBot is startBot that also returns the function that stops
-// the bot before the test ends (SIGTERM's path: a graceful shutdown).
-func startStoppableBot(t testing.TB, dc *discordtest.Server, model *llmtest.Server, knowledgeDir string, extra map[string]string) (*syncbuf.Buffer, context.CancelFunc) {
-	t.Helper()
-	env := map[string]string{
-		"DISCORD_TOKEN": discordtest.Token, "DISCORD_API_URL": dc.URL(), "DISCORD_GUILD_ID": discordtest.GuildID,
-		"KNOWLEDGE_DIR": knowledgeDir, "DATA_DIR": t.TempDir(), "PROMPTS_DIR": t.TempDir() + "/none",
-		"WATCH_KNOWLEDGE": "false", "OPENAI_BASE_URL": model.URL(), "OPENAI_API_KEY": "sk-test", "LOG_LEVEL": "debug",
-	}
-	maps.Copy(env, extra)
+	env := botEnv(t, dc, model, knowledgeDir, extra)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	logs := &syncbuf.Buffer{}
@@ -84,7 +71,19 @@ func startStoppableBot(t testing.TB, dc *discordtest.Server, model *llmtest.Serv
 			t.Logf("log:\n%s", logs.String())
 		}
 	})
-	return logs, cancel
+	return logs
+}
+
+// botEnv is the environment of a bot against dc and model over
+// knowledgeDir, with a data folder of its own (extra wins).
+func botEnv(t testing.TB, dc *discordtest.Server, model *llmtest.Server, knowledgeDir string, extra map[string]string) map[string]string {
+	env := map[string]string{
+		"DISCORD_TOKEN": discordtest.Token, "DISCORD_API_URL": dc.URL(), "DISCORD_GUILD_ID": discordtest.GuildID,
+		"KNOWLEDGE_DIR": knowledgeDir, "DATA_DIR": t.TempDir(), "PROMPTS_DIR": t.TempDir() + "/none",
+		"WATCH_KNOWLEDGE": "false", "OPENAI_BASE_URL": model.URL(), "OPENAI_API_KEY": "sk-test", "LOG_LEVEL": "debug",
+	}
+	maps.Copy(env, extra)
+	return env
 }
 
 func askAndWait(t *testing.T, dc *discordtest.Server, q string) string {

@@ -17,6 +17,8 @@ import (
 	"storybot/internal/llm/llmtest"
 	"storybot/internal/pgstore"
 	"storybot/internal/pgstore/pgtest"
+	"storybot/internal/state"
+	"storybot/internal/waitfor"
 )
 
 // guild0 is a server of shard 0 of 2 (discordtest.GuildID is shard 1's).
@@ -53,8 +55,8 @@ func inGuild(p map[string]any, guild string) map[string]any {
 }
 
 // interact dispatches p and returns the content of its callback (an
-// immediate reply) or of the first edit of its deferred reply for which
-// done holds.
+// immediate reply), of the first edit of its deferred reply for which done
+// holds, or of the private reply that took the deferred reply's place.
 func interact(t *testing.T, dc *discordtest.Server, what string, p map[string]any, done func(string) bool) string {
 	t.Helper()
 	id := p["id"].(string)
@@ -63,6 +65,10 @@ func interact(t *testing.T, dc *discordtest.Server, what string, p map[string]an
 	dc.Dispatch(t, "INTERACTION_CREATE", p)
 	var content string
 	dc.Wait(t, what, func(reqs []discordtest.Request) bool {
+		if c, ok := discordtest.PrivateReply(reqs, id); ok {
+			content = c
+			return true
+		}
 		for _, r := range reqs {
 			switch {
 			case r.Path == cb:
@@ -194,9 +200,10 @@ func TestPostgresShardsShareVotesAnswersLimitsAndKnowledge(t *testing.T) {
 // one PostgreSQL, with RATE_LIMIT_PER_USER=1, and dispatches 100 /ask to
 // each at once: 100 members, each asking through both shards. It reports
 // the acknowledgement latency (dispatch to the interaction's callback) and
-// fails unless exactly one question of each member is answered (the rate
-// limit is exact across shards), every answered question's saved answer
-// is in PostgreSQL, and a 👍 on each is in `storybot feedback`.
+// fails unless exactly one question of each member is answered and the
+// other refused (the rate limit is exact across shards), every answered
+// question's saved answer is in PostgreSQL, and a 👍 on each is in
+// `storybot feedback`.
 //
 //	STORYBOT_TEST_DATABASE_URL=... go test ./internal/cli -run '^$' -bench PostgresShards -benchtime 3x
 func BenchmarkPostgresShards(b *testing.B) {
@@ -216,6 +223,7 @@ func BenchmarkPostgresShards(b *testing.B) {
 	// which also opens the pools' connections, is not measured.
 	round := func(n int, measure bool) {
 		var asks []map[string]any
+		start := len(dc.Requests())
 		for i := range members {
 			who := discordtest.Member{UserID: fmt.Sprint(300000000000000000 + n*1000 + i), Name: "m"}
 			for _, g := range []string{guild0, discordtest.GuildID} {
@@ -224,39 +232,56 @@ func BenchmarkPostgresShards(b *testing.B) {
 				dc.Dispatch(b, "INTERACTION_CREATE", p)
 			}
 		}
-		// Every question is acknowledged (deferred, or refused by the rate
-		// limit); the answered ones get their final edit.
-		var src, up []string
-		reqs := dc.Wait(b, "200 acknowledgements and 100 answers", func(reqs []discordtest.Request) bool {
-			cb := map[string]bool{}
-			final := map[string]discordtest.Request{}
-			for _, r := range reqs {
-				if strings.HasSuffix(r.Path, "/callback") {
+		// Every question is acknowledged (deferred); then either answered
+		// (the final edit) or refused by the rate limit (the deferred
+		// response deleted, the refusal an ephemeral follow-up).
+		// outcomes sorts the requests since the round began: the final
+		// edit of each answered question (by its hook), and how many were
+		// acknowledged and refused. It decodes no body: it runs on every
+		// request, on the machine that runs the shards.
+		outcomes := func(reqs []discordtest.Request) (final map[string]discordtest.Request, acked, refused int) {
+			cb, deleted, private := map[string]bool{}, map[string]bool{}, map[string]bool{}
+			final = map[string]discordtest.Request{}
+			for _, r := range reqs[start:] {
+				switch {
+				case strings.HasSuffix(r.Path, "/callback"):
 					cb[r.Path] = true
-				} else if r.Method == "PATCH" && bytes.Contains(r.Body, []byte("**Sources**")) {
-					final[r.Path] = r
+				case r.Method == "PATCH" && bytes.Contains(r.Body, []byte("**Sources**")):
+					final[strings.TrimSuffix(r.Path, "/messages/@original")] = r
+				case r.Method == "DELETE":
+					deleted[strings.TrimSuffix(r.Path, "/messages/@original")] = true
+				case r.Method == "POST" && deleted[r.Path] && bytes.Contains(r.Body, []byte("You have asked 1 questions")):
+					private[r.Path] = true
 				}
 			}
-			src, up = src[:0], up[:0]
 			for _, p := range asks {
 				id := p["id"].(string)
-				if !cb["/interactions/"+id+"/itok-"+id+"/callback"] {
-					return false
+				if cb["/interactions/"+id+"/itok-"+id+"/callback"] {
+					acked++
 				}
-				if r, ok := final["/webhooks/"+discordtest.AppID+"/itok-"+id+"/messages/@original"]; ok {
-					src, up = append(src, buttonWithPrefix(r.JSON(), "src:")), append(up, buttonWithPrefix(r.JSON(), "fb:up:"))
+				if private["/webhooks/"+discordtest.AppID+"/itok-"+id] {
+					refused++
 				}
 			}
-			return len(src) >= members
+			return final, acked, refused
+		}
+		reqs := dc.Wait(b, "200 acknowledgements, 100 answers and 100 refusals", func(reqs []discordtest.Request) bool {
+			final, acked, refused := outcomes(reqs)
+			return acked == len(asks) && len(final)+refused == len(asks)
 		})
+		final, _, refused := outcomes(reqs)
+		var src, up []string
+		for _, r := range final {
+			src, up = append(src, buttonWithPrefix(r.JSON(), "src:")), append(up, buttonWithPrefix(r.JSON(), "fb:up:"))
+		}
 		b.StopTimer()
 		defer b.StartTimer()
-		if len(src) != members {
-			b.Fatalf("%d of %d members' questions answered; want exactly one each", len(src), members)
+		if len(src) != members || refused != members {
+			b.Fatalf("%d of %d members' questions answered and %d refused; want exactly one of each a member", len(src), members, refused)
 		}
 		for _, p := range asks {
 			id := p["id"].(string)
-			for _, r := range reqs {
+			for _, r := range reqs[start:] {
 				if measure && r.Path == "/interactions/"+id+"/itok-"+id+"/callback" {
 					acks = append(acks, r.Time.Sub(dc.Dispatched(id)))
 				}
@@ -296,62 +321,127 @@ func BenchmarkPostgresShards(b *testing.B) {
 	b.ReportMetric(ms(1), "max-ack-ms")
 }
 
-// Shard 1 stopped in the middle of an answer (its shutdown cancels the
-// answer): shard 0 goes on answering, and its saved answers and votes,
-// made before and after, are all in PostgreSQL.
-func TestPostgresShardStoppedMidAnswerLosesNothingOfTheOther(t *testing.T) {
+// Shard 1, a process of its own, killed (SIGKILL) in the middle of an
+// answer while shard 0 has one in flight too: shard 0 goes on answering,
+// and its saved answers and votes, made before, across and after the
+// kill, are all in PostgreSQL.
+func TestPostgresShardKilledMidAnswerLosesNothingOfTheOther(t *testing.T) {
 	endToEnd(t)
 	db := pgtest.URL(t)
 	model := llmtest.New(t)
 	model.OnChat(func(r llmtest.Request) llmtest.Reply {
-		if strings.Contains(string(r.Raw), "Who helped Albania") {
-			time.Sleep(3 * time.Second) // shard 1's answer, in flight when it stops
+		reply := llmtest.Reply{Text: "Albania cut ties with Iran over the cyberattack [1].", Usage: chat.Usage{PromptTokens: 40, CompletionTokens: 20}}
+		switch {
+		case strings.Contains(string(r.Raw), "Who helped Albania"):
+			reply.Delay = time.Minute // shard 1's answer: in flight when it is killed
+		case strings.Contains(string(r.Raw), "Iranian diplomats"):
+			reply.Delay = time.Second // shard 0's, in flight across the kill
 		}
-		return llmtest.Reply{Text: "Albania cut ties with Iran over the cyberattack [1].", Usage: chat.Usage{PromptTokens: 40, CompletionTokens: 20}}
+		return reply
 	})
 	dc := discordtest.New(t)
 	kdir := oneStoryFolder(t)
 	env := func(id string) map[string]string {
-		return map[string]string{"DATABASE_URL": db, "SHARD_COUNT": "2", "SHARD_ID": id, "SHUTDOWN_TIMEOUT": "500ms"}
+		return map[string]string{"DATABASE_URL": db, "SHARD_COUNT": "2", "SHARD_ID": id}
 	}
 	startBot(t, dc, model, kdir, env("0"))
-	_, stop1 := startStoppableBot(t, dc, model, kdir, env("1"))
+	shard1 := startBotProcess(t, botEnv(t, dc, model, kdir, env("1")))
 	dc.WaitConnected(t, 2)
 	dc.WaitCommandsRegistered(t)
 	store := openStore(t, db)
 
-	// shard0 asks through shard 0 and votes 👍; it returns the answer's ID.
-	shard0 := func(q string) string {
+	ask := func(q, guild string) map[string]any {
+		p := inGuild(discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: q}), guild)
+		dc.Dispatch(t, "INTERACTION_CREATE", p)
+		return p
+	}
+	// answerAndVote waits for shard 0's answer to ask, votes 👍 on it and
+	// returns the answer's ID.
+	answerAndVote := func(ask map[string]any) string {
 		t.Helper()
-		ask := inGuild(discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: q}), guild0)
-		if a := interact(t, dc, "shard 0's answer", ask, answered); !strings.Contains(a, "**Sources**") {
-			t.Fatalf("shard 0's answer: %s", a)
-		}
+		orig := "/webhooks/" + discordtest.AppID + "/itok-" + ask["id"].(string) + "/messages/@original"
+		dc.Wait(t, "shard 0's answer", func(reqs []discordtest.Request) bool {
+			return slices.ContainsFunc(reqs, func(r discordtest.Request) bool {
+				return r.Method == "PATCH" && r.Path == orig && bytes.Contains(r.Body, []byte("**Sources**"))
+			})
+		})
 		if c := interact(t, dc, "the vote", inGuild(discordtest.Button(discordtest.Bob, discordtest.ChannelID, "m", finalButton(dc, ask, "fb:up:"), ""), guild0), nil); !strings.Contains(c, "Thanks") {
 			t.Fatalf("the vote: %q", c)
 		}
 		return strings.TrimPrefix(finalButton(dc, ask, "src:"), "src:")
 	}
-	ids := []string{shard0("Why did Albania cut ties with Iran?")}
-	slow := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "Who helped Albania recover?"})
-	dc.Dispatch(t, "INTERACTION_CREATE", slow) // to shard 1
-	waitFor(t, "the model to be asked", func() bool {
-		return slices.ContainsFunc(model.ChatRequests(), func(r llmtest.Request) bool { return strings.Contains(string(r.Raw), "Who helped Albania") })
+	ids := []string{answerAndVote(ask("Why did Albania cut ties with Iran?", guild0))}
+	slow := ask("Who helped Albania recover?", discordtest.GuildID) // shard 1's
+	held := ask("What did Albania do about the Iranian diplomats?", guild0)
+	waitFor(t, "both answers to be in flight at the model", func() bool {
+		n := 0
+		for _, r := range model.ChatRequests() {
+			if strings.Contains(string(r.Raw), "Who helped Albania") || strings.Contains(string(r.Raw), "Iranian diplomats") {
+				n++
+			}
+		}
+		return n >= 2
 	})
-	ids = append(ids, shard0("What did Albania do about the Iranian diplomats?"))
-	stop1()
-	if c := interact(t, dc, "shard 1's cut answer", slow, func(c string) bool { return strings.Contains(c, "restarting") }); !strings.Contains(c, "restarting") {
-		t.Errorf("shard 1's answer in flight when it stopped: %q", c)
+	if err := shard1.kill(t); err == nil || err.Error() != "signal: killed" {
+		t.Fatalf("shard 1's process: %v, want killed", err)
 	}
-	ids = append(ids, shard0("When did Albania cut ties with Iran?"))
+	ids = append(ids, answerAndVote(held))
+	ids = append(ids, answerAndVote(ask("When did Albania cut ties with Iran?", guild0)))
 
 	for _, id := range ids {
 		if _, ok, err := store.Answers().Load(context.Background(), id); !ok || err != nil {
 			t.Errorf("shard 0's saved answer %s: %v %v", id, ok, err)
 		}
 	}
-	waitFor(t, "the votes", func() bool {
+	waitFor(t, "shard 0's votes in PostgreSQL", func() bool {
 		recs, _, err := store.Feedback().List(context.Background())
 		return err == nil && len(recs) == len(ids)
+	})
+	// Killed, shard 1 said nothing more: its answer was never finished.
+	slowOrig := "/webhooks/" + discordtest.AppID + "/itok-" + slow["id"].(string) + "/messages/@original"
+	for _, r := range dc.Requests() {
+		if r.Path == slowOrig && (bytes.Contains(r.Body, []byte("**Sources**")) || bytes.Contains(r.Body, []byte("restarting"))) {
+			t.Errorf("shard 1 finished its answer although killed: %s", r.Body)
+		}
+	}
+}
+
+// A thread another process follows after this shard started (as after a
+// resharding, when a server's threads may have been started by the
+// process that had the server before) is followed here too: a message in
+// it, without a mention, is answered; and left when the other leaves it.
+func TestPostgresShardFollowsAThreadAnotherProcessStarted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end to end")
+	}
+	db := pgtest.URL(t)
+	dc := discordtest.New(t)
+	logs := startBot(t, dc, usageModel(t), oneStoryFolder(t), map[string]string{"DATABASE_URL": db, "SHARD_COUNT": "2", "SHARD_ID": "1"})
+	dc.WaitConnected(t, 1)
+	waitFor(t, "shard 1 to start", func() bool {
+		return strings.Contains(logs.String(), "connected to Discord") && strings.Contains(logs.String(), "listening for followed threads")
+	})
+
+	// Another process follows the thread (its own pool: another process ID).
+	other := openStore(t, db)
+	if err := other.Threads().Follow(context.Background(), discordtest.ThreadID, state.Thread{Parent: discordtest.ChannelID, Question: "Why did Albania cut ties with Iran?"}); err != nil {
+		t.Fatal(err)
+	}
+	waitfor.Until(t, "shard 1 to follow the thread another process started", 5*time.Second, func() bool {
+		return strings.Contains(logs.String(), "following a thread another process started")
+	})
+	n := len(dc.Requests())
+	dc.Dispatch(t, "MESSAGE_CREATE", discordtest.Message(discordtest.Alice, discordtest.ThreadID, "and when did it happen?", false))
+	dc.Wait(t, "the answer in the thread", func(reqs []discordtest.Request) bool {
+		return slices.ContainsFunc(reqs[min(n, len(reqs)):], func(r discordtest.Request) bool {
+			return r.Method == "POST" && r.Path == "/channels/"+discordtest.ThreadID+"/messages" && bytes.Contains(r.Body, []byte("**Sources**"))
+		})
+	})
+	// The other process leaves it: so does shard 1.
+	if err := other.Threads().Unfollow(context.Background(), discordtest.ThreadID); err != nil {
+		t.Fatal(err)
+	}
+	waitfor.Until(t, "shard 1 to leave the thread", 5*time.Second, func() bool {
+		return strings.Contains(logs.String(), "stopped following a thread another process left")
 	})
 }

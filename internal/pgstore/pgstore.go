@@ -9,8 +9,9 @@
 // answers (AnswerStore), the followed threads (ThreadStore), the
 // per-member rate-limit windows (RateStore) and the moderators' audit log
 // (AuditLog), the last four behind package state's interfaces, and
-// carries moderators' knowledge changes to the other processes
-// (LISTEN/NOTIFY: AnnounceKnowledgeChange, WatchKnowledgeChanges).
+// carries moderators' knowledge changes and the threads followed to the
+// other processes (LISTEN/NOTIFY: AnnounceKnowledgeChange,
+// WatchKnowledgeChanges, ThreadStore.WatchThreads).
 package pgstore
 
 import (
@@ -30,10 +31,11 @@ type DB struct {
 	pool *pgxpool.Pool
 	log  *slog.Logger
 	id   string // this process, in its knowledge-change announcements
-	// channel is the LISTEN/NOTIFY channel of knowledge changes, one per
-	// schema (channels are database-wide), so deployments in other
-	// schemas do not hear each other.
-	channel string
+	// channel and threadsChannel are the LISTEN/NOTIFY channels of
+	// knowledge changes and of followed threads, one per schema (channels
+	// are database-wide), so deployments in other schemas do not hear
+	// each other.
+	channel, threadsChannel string
 }
 
 // migration is one versioned step of the schema; versions only grow, and a
@@ -121,8 +123,9 @@ var migrations = []migration{
 }
 
 // defaultMaxConns is the pool's size when DATABASE_URL sets no
-// pool_max_conns (BenchmarkPostgresShards: acknowledgement p99 under 100 ms
-// with 10, over it with 4).
+// pool_max_conns; two of them listen (knowledge changes, followed
+// threads). BenchmarkPostgresShards, when the rate-limit check still came
+// before the acknowledgement: p99 under 100 ms with 10, over it with 4.
 const defaultMaxConns = 10
 
 // connectTimeout bounds making a connection when DATABASE_URL sets no
@@ -172,6 +175,7 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 		return nil, fmt.Errorf("DATABASE_URL: %s: %w", where, err)
 	}
 	db.channel = "storybot_knowledge_" + schema
+	db.threadsChannel = "storybot_threads_" + schema
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("DATABASE_URL: migrating the schema at %s: %w", where, err)

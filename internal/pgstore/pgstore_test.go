@@ -105,23 +105,39 @@ func TestPostgresDownNamesTheSetting(t *testing.T) {
 	}
 }
 
-// A knowledge change announced by one process reaches the others, not
-// itself.
-func TestPostgresKnowledgeChangesReachOtherProcesses(t *testing.T) {
-	url := pgtest.URL(t)
-	a, b := open(t, url), open(t, url)
+// watchTwo runs watch for the processes a and b (named "a" and "b"), and
+// returns once both listen (watch calls ready) the function that stops
+// them and waits for both.
+func watchTwo(a, b *DB, watch func(ctx context.Context, name string, db *DB, ready func())) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
-	changes := make(chan string, 10)
 	ready := make(chan struct{}, 2)
 	done := make(chan struct{}, 2)
 	for name, db := range map[string]*DB{"a": a, "b": b} {
 		go func() {
 			defer func() { done <- struct{}{} }()
-			db.WatchKnowledgeChanges(ctx, func() { changes <- name }, func() { ready <- struct{}{} })
+			watch(ctx, name, db, func() {
+				select {
+				case ready <- struct{}{}:
+				default: // listening again
+				}
+			})
 		}()
 	}
 	<-ready
 	<-ready
+	return func() { cancel(); <-done; <-done }
+}
+
+// A knowledge change announced by one process reaches the others, not
+// itself.
+func TestPostgresKnowledgeChangesReachOtherProcesses(t *testing.T) {
+	url := pgtest.URL(t)
+	a, b := open(t, url), open(t, url)
+	ctx := context.Background()
+	changes := make(chan string, 10)
+	stop := watchTwo(a, b, func(ctx context.Context, name string, db *DB, ready func()) {
+		db.WatchKnowledgeChanges(ctx, func() { changes <- name }, ready)
+	})
 	if err := a.AnnounceKnowledgeChange(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -134,9 +150,7 @@ func TestPostgresKnowledgeChangesReachOtherProcesses(t *testing.T) {
 	if got := <-changes; got != "a" {
 		t.Errorf("%s heard b's change", got)
 	}
-	cancel()
-	<-done
-	<-done
+	stop()
 	select {
 	case got := <-changes:
 		t.Errorf("%s heard its own change", got)
@@ -178,5 +192,44 @@ func TestPostgresStoresPruneOldRows(t *testing.T) {
 	keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil || !slices.Equal(keys, []string{"busy"}) {
 		t.Errorf("rate-limit rows after pruning: %v %v; want only busy", keys, err)
+	}
+}
+
+// A thread one process follows or leaves reaches the others, once, with
+// the thread; not the process itself.
+func TestPostgresThreadsFollowedReachOtherProcesses(t *testing.T) {
+	url := pgtest.URL(t)
+	a, b := open(t, url), open(t, url)
+	ctx := context.Background()
+	type change struct {
+		who, id string
+		t       state.Thread
+		on      bool
+	}
+	changes := make(chan change, 10)
+	stop := watchTwo(a, b, func(ctx context.Context, name string, db *DB, ready func()) {
+		db.Threads().WatchThreads(ctx, func(id string, t state.Thread, on bool) { changes <- change{name, id, t, on} }, ready)
+	})
+	th := state.Thread{Parent: "c1", Question: strings.Repeat("why? ", 2000)} // longer than a notification may be
+	if err := a.Threads().Follow(ctx, "t1", th); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-changes; got != (change{"b", "t1", th, true}) {
+		t.Errorf("after a follows t1: %+v", got)
+	}
+	if err := b.Threads().Unfollow(ctx, "t1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-changes; got != (change{"a", "t1", state.Thread{}, false}) {
+		t.Errorf("after b leaves t1: %+v", got)
+	}
+	if err := b.Threads().Unfollow(ctx, "t1"); err != nil { // not followed: nothing to tell
+		t.Fatal(err)
+	}
+	stop()
+	select {
+	case got := <-changes:
+		t.Errorf("heard more: %+v", got)
+	default:
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -71,10 +72,13 @@ func (s *AnswerStore) Load(ctx context.Context, id string) (state.Answer, bool, 
 	return a, true, nil
 }
 
-// ThreadStore is a state.ThreadStore in PostgreSQL. Safe for concurrent use.
+// ThreadStore is a state.ThreadWatcher in PostgreSQL: each follow and
+// unfollow is announced to the other processes (NOTIFY, with the row's
+// change, so that they hear it once it is committed). Safe for concurrent
+// use.
 type ThreadStore struct{ db *DB }
 
-var _ state.ThreadStore = (*ThreadStore)(nil)
+var _ state.ThreadWatcher = (*ThreadStore)(nil)
 
 // Threads returns the followed threads store.
 func (db *DB) Threads() *ThreadStore { return &ThreadStore{db: db} }
@@ -101,21 +105,55 @@ func (s *ThreadStore) All(ctx context.Context) (map[string]state.Thread, error) 
 	return out, nil
 }
 
-// Follow adds or replaces a thread.
+// Follow adds or replaces a thread and announces it.
 func (s *ThreadStore) Follow(ctx context.Context, id string, t state.Thread) error {
-	if _, err := s.db.pool.Exec(ctx, `INSERT INTO followed_threads (id, parent, question) VALUES ($1, $2, $3)
-		ON CONFLICT (id) DO UPDATE SET parent = EXCLUDED.parent, question = EXCLUDED.question`, id, t.Parent, t.Question); err != nil {
+	if _, err := s.db.pool.Exec(ctx, `WITH f AS (
+		INSERT INTO followed_threads (id, parent, question) VALUES ($1, $2, $3)
+		ON CONFLICT (id) DO UPDATE SET parent = EXCLUDED.parent, question = EXCLUDED.question RETURNING id)
+		SELECT pg_notify($4, $5) FROM f`, id, t.Parent, t.Question, s.db.threadsChannel, s.payload(id)); err != nil {
 		return fmt.Errorf("follow a thread: %w", err)
 	}
 	return nil
 }
 
-// Unfollow removes a thread.
+// Unfollow removes a thread and announces it.
 func (s *ThreadStore) Unfollow(ctx context.Context, id string) error {
-	if _, err := s.db.pool.Exec(ctx, `DELETE FROM followed_threads WHERE id = $1`, id); err != nil {
+	if _, err := s.db.pool.Exec(ctx, `WITH d AS (DELETE FROM followed_threads WHERE id = $1 RETURNING id)
+		SELECT pg_notify($2, $3) FROM d`, id, s.db.threadsChannel, s.payload(id)); err != nil {
 		return fmt.Errorf("unfollow a thread: %w", err)
 	}
 	return nil
+}
+
+// payload is the announcement of a change of thread id: this process's
+// ID and the thread's (the others read the row: a question may be longer
+// than a notification).
+func (s *ThreadStore) payload(id string) string { return s.db.id + " " + id }
+
+// WatchThreads calls changed (from its own goroutine, one call at a time)
+// for each thread another process follows (followed true, with the
+// thread) or stops following, until ctx ends; resync is called each time
+// it starts listening, the first time and after a lost connection (changes
+// may have been missed meanwhile: re-read All).
+func (s *ThreadStore) WatchThreads(ctx context.Context, changed func(id string, t state.Thread, followed bool), resync func()) {
+	s.db.watch(ctx, s.db.threadsChannel, "followed threads", func(payload string) {
+		from, id, ok := strings.Cut(payload, " ")
+		if !ok || from == s.db.id {
+			return
+		}
+		var t state.Thread
+		err := s.db.pool.QueryRow(ctx, `SELECT parent, question FROM followed_threads WHERE id = $1`, id).Scan(&t.Parent, &t.Question)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			changed(id, state.Thread{}, false)
+		case err != nil:
+			if ctx.Err() == nil {
+				s.db.log.Warn("reading a thread another process followed failed", "thread", id, "err", err)
+			}
+		default:
+			changed(id, t, true)
+		}
+	}, func(bool) { resync() })
 }
 
 // RateStore is a state.RateStore in PostgreSQL: a member's questions

@@ -29,6 +29,18 @@ type ThreadStore interface {
 	Unfollow(ctx context.Context, id string) error
 }
 
+// ThreadWatcher is a ThreadStore shared by several processes that tells
+// each of the threads the others follow and leave.
+type ThreadWatcher interface {
+	ThreadStore
+	// WatchThreads calls changed (one call at a time) for each thread
+	// another process follows (followed true, with the thread) or stops
+	// following, until ctx ends; resync is called each time it starts
+	// listening, the first time and after a lost connection, when changes
+	// may have been missed (re-read All).
+	WatchThreads(ctx context.Context, changed func(id string, t Thread, followed bool), resync func())
+}
+
 // ThreadsFile is the name of the followed-threads file in DATA_DIR.
 const ThreadsFile = "discord-threads.json"
 
