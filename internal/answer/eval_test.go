@@ -310,7 +310,8 @@ type naturalQuestion struct {
 // questions it does not cover). Each line is logged; the floor is what the
 // bot answers right today, so that a change that answers fewer fails.
 func TestNaturalQuestions(t *testing.T) {
-	p := answer.New(answer.Options{Retriever: story(t)})
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
 	right := 0
 	qs := readJSONL[naturalQuestion](t, "testdata/natural.jsonl")
 	for _, q := range qs {

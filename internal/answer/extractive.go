@@ -66,6 +66,9 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 	if len(chosen) == 0 {
 		ans.Refused = true
 		ans.Text = NotCoveredText
+		if !p.hasTopic(question) { // an overview whose openings were all quoted before
+			ans.Text = MsgOverviewDone
+		}
 		return ans
 	}
 	// Sentences of one paragraph share a citation: its location spans
@@ -207,6 +210,9 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 // likely (rankScore). The best comes first, the others in the order of the
 // text.
 func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePassage) []*candidate {
+	if !p.hasTopic(question) {
+		return openingSentences(passages)
+	}
 	q, cands, ok := p.scored(question, focus, passages)
 	if !ok {
 		return nil
@@ -239,6 +245,38 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	}
 	rest := out[1:]
 	sort.SliceStable(rest, func(i, j int) bool { return before(rest[i], rest[j]) })
+	return out
+}
+
+// openingSentences answers an overview question (see Pipeline.openings)
+// from the documents' opening passages: the first two sentences of a
+// single document, or the first sentence of each of several, passing over
+// the sentences the answer before quoted.
+func openingSentences(passages []*sourcePassage) []*candidate {
+	docs := map[string]int{}
+	for _, sp := range passages {
+		docs[sp.Hit.Passage.Doc]++
+	}
+	per := 1
+	if len(docs) == 1 {
+		per = 2
+	}
+	taken := map[string]int{}
+	var out []*candidate
+	for rank, sp := range passages {
+		said := strings.Join(strings.Fields(sp.said), " ")
+		for i, s := range textan.Sentences(sp.Hit.Passage.Text) {
+			doc := sp.Hit.Passage.Doc
+			if taken[doc] == per {
+				break
+			}
+			if said != "" && strings.Contains(said, strings.Join(strings.Fields(SourceRefs(s.Text)), " ")) {
+				continue
+			}
+			taken[doc]++
+			out = append(out, &candidate{sp: sp, rank: rank, sent: s, idx: i})
+		}
+	}
 	return out
 }
 

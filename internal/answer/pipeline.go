@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 
 	"storybot/internal/chat"
 	"storybot/internal/cite"
+	"storybot/internal/knowledge"
 	"storybot/internal/prompt"
 	"storybot/internal/search"
 	"storybot/internal/textan"
@@ -95,15 +97,21 @@ type Options struct {
 	// in my knowledge folder". It is called for each such reply, so it may
 	// follow a refreshed folder; it must be safe for concurrent use.
 	About func() string
+	// Documents returns the documents of the knowledge folder, for the
+	// answer to a question that asks what they are about ("What
+	// happened?"), which quotes their openings. nil means such questions get
+	// MsgNoTopic. It must be safe for concurrent use.
+	Documents func() []*knowledge.Document
 }
 
 // Pipeline answers questions. Create it with New; it is safe for concurrent
 // use.
 type Pipeline struct {
-	opts  Options
-	an    *textan.Analyzer // the index's analysis, for coverage and choosing sentences
-	syn   *textan.Synonyms // WordNet, for the words a story says otherwise ("foiled" for "thwarted")
-	vague map[string]bool  // the terms of vagueWords
+	opts     Options
+	an       *textan.Analyzer // the index's analysis, for coverage and choosing sentences
+	syn      *textan.Synonyms // WordNet, for the words a story says otherwise ("foiled" for "thwarted")
+	vague    map[string]bool  // the terms of vagueWords
+	overview map[string]bool  // the terms of overviewWords
 }
 
 // New returns a Pipeline. It panics when opts.Retriever is nil (a
@@ -138,11 +146,14 @@ func New(opts Options) *Pipeline {
 		opts.Now = time.Now
 	}
 	an := textan.English()
-	vague := map[string]bool{}
-	for _, t := range an.Terms(vagueWords) {
-		vague[t] = true
+	terms := func(words string) map[string]bool {
+		set := map[string]bool{}
+		for _, t := range an.Terms(words) {
+			set[t] = true
+		}
+		return set
 	}
-	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: vague}
+	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: terms(vagueWords), overview: terms(overviewWords)}
 }
 
 // Check reports whether the pipeline's prompt set is usable: see
@@ -216,6 +227,9 @@ const (
 	extractiveLabel = "Quoted from the sources:"
 	// MsgNoTopic answers a question with no word to look up ("What
 	// happened?", "Tell me more") that the conversation does not complete.
+	// MsgOverviewDone answers "Tell me more" offline once the documents'
+	// openings have all been quoted in the conversation.
+	MsgOverviewDone   = "That is all I quote of the documents' openings. Ask about a person, a place or an event in them, or use /summary for an overview."
 	MsgNoTopic        = "That question names nothing I can look up. Ask about a person, a place or an event in the documents, or use /summary for an overview of them."
 	msgEmptyQuestion  = "Please type a question, for example: Why did Albania cut ties with Iran?"
 	msgLongQuestionFm = "Your question is %d characters long; please keep it under %d characters."
@@ -266,7 +280,15 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		}
 	}
 	if !p.hasTopic(standalone) {
-		return Answer{}, &UserError{Msg: MsgNoTopic}
+		hits := p.openings(q) // as typed: "Who?" after "What happened?" asks no overview
+		if len(hits) == 0 {
+			return Answer{}, &UserError{Msg: MsgNoTopic}
+		}
+		passages := p.pack(hits, p.passageBudget(standalone))
+		for _, sp := range passages {
+			sp.said = answersIn(req.History)
+		}
+		return p.answerFrom(ctx, start, q, standalone, passages, modelDown, ans, onEvent)
 	}
 	k := req.K
 	if k <= 0 {
@@ -293,7 +315,12 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		p.opts.Log.Debug("question not covered", "question_chars", len(q), "hits", len(hits), "best_match", bestMatch(hits))
 		return ans, nil
 	}
-	passages := p.pack(hits, p.passageBudget(standalone))
+	return p.answerFrom(ctx, start, q, standalone, p.pack(hits, p.passageBudget(standalone)), modelDown, ans, onEvent)
+}
+
+// answerFrom answers the question q, understood as standalone, from
+// passages: with the model, or offline by quoting them.
+func (p *Pipeline) answerFrom(ctx context.Context, start time.Time, q, standalone string, passages []*sourcePassage, modelDown bool, ans Answer, onEvent func(Event)) (Answer, error) {
 	onEvent(Event{Kind: EventRetrieved})
 
 	if p.opts.Model == nil {
@@ -506,6 +533,51 @@ func (p *Pipeline) hasTopic(q string) bool {
 	return false
 }
 
+// maxOpenings is how many documents' openings answer an overview question.
+const maxOpenings = 3
+
+// answersIn returns the text of the answers in history, one a line.
+func answersIn(history []chat.Message) string {
+	var b strings.Builder
+	for _, m := range history {
+		if m.Role == chat.RoleAssistant {
+			b.WriteString(m.Content + "\n")
+		}
+	}
+	return b.String()
+}
+
+// openings returns, for a question with no topic that asks what the
+// documents are about ("What happened?", "What is the story about?",
+// "Tell me more"), the opening passage of each of the first maxOpenings
+// documents (the first maxOpenings of a single document, so that "Tell me
+// more" can go on); else none. A news report's opening says what happened; a
+// story's, whom it is about.
+func (p *Pipeline) openings(q string) []search.Hit {
+	if p.opts.Documents == nil || !slices.ContainsFunc(p.an.Terms(q), func(t string) bool { return p.overview[t] }) {
+		return nil
+	}
+	docs := p.opts.Documents()
+	per := 1
+	if len(docs) == 1 {
+		per = maxOpenings
+	}
+	var hits []search.Hit
+	for _, d := range docs {
+		if len(hits) >= maxOpenings {
+			break
+		}
+		for i := range min(per, len(d.Passages)) {
+			hits = append(hits, search.Hit{Passage: &d.Passages[i], Score: 1, Match: 1})
+		}
+	}
+	return hits
+}
+
+// overviewWords ask what the documents are about (see openings).
+const overviewWords = `happen happened story stories about summary summarize tell explain describe document documents
+article text more`
+
 // vagueWords ask about everything and nothing: a question of them alone
 // ("What happened?", "Tell me more", "What is the story about?") names
 // nothing to look up.
@@ -646,6 +718,10 @@ type sourcePassage struct {
 	N     int
 	Hit   search.Hit
 	Score float64
+	// said is, for an overview (see openings), the answers given before in
+	// the conversation: their sentences are not quoted again ("Tell me
+	// more").
+	said string
 }
 
 // passageBudget is the tokens left for passages. Offline it is

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -596,7 +597,9 @@ func TestModelDownAtCondenseSkipsSecondCall(t *testing.T) {
 }
 
 // TestNoTopicQuestion: a question with no word to look up gets a message
-// that says what to ask, not "not covered", with or without a model.
+// that says what to ask, not "not covered", with or without a model; one
+// that asks what the documents are about ("What happened?") is answered
+// from their openings, cited, when the pipeline has the documents.
 func TestNoTopicQuestion(t *testing.T) {
 	for _, m := range []answer.Model{nil, replying("x [1]")} {
 		p := answer.New(answer.Options{Retriever: story(t), Model: m})
@@ -606,6 +609,58 @@ func TestNoTopicQuestion(t *testing.T) {
 			if !errors.As(err, &ue) || ue.Msg != answer.MsgNoTopic {
 				t.Errorf("%q: %v, want answer.MsgNoTopic", q, err)
 			}
+		}
+	}
+	ix := story(t)
+	for _, online := range []bool{false, true} {
+		m := replying("Albania cut its ties with Iran after the cyberattack [1].")
+		opts := answer.Options{Retriever: ix, Documents: ix.Docs}
+		if online {
+			opts.Model = m
+		}
+		p := answer.New(opts)
+		for _, q := range []string{"What happened?", "What is the story about?", "Tell me more."} {
+			a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
+			if err != nil || a.Refused || len(a.Citations) == 0 || !strings.HasPrefix(a.Citations[0].Location, "¶1") {
+				t.Fatalf("online %v, %q: %+v, %v", online, q, a, err)
+			}
+			if !online && !strings.Contains(a.Text, "final straw") || online && !strings.Contains(a.Text, "after the cyberattack [1]") {
+				t.Errorf("online %v, %q: %q", online, q, a.Text)
+			}
+		}
+		if !online { // "Tell me more" goes on where the answer before stopped, till the openings end
+			hist := []chat.Message{{Role: chat.RoleUser, Content: "What happened?"}}
+			var said []string
+			done := false
+			for i := range 8 {
+				prev, err := p.Ask(context.Background(), answer.Request{Question: "Tell me more", History: hist}, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if prev.Refused {
+					if prev.Text != answer.MsgOverviewDone || i < 2 {
+						t.Errorf("after %d: %q", i, prev.Text)
+					}
+					done = true
+					break
+				}
+				for _, c := range prev.Citations {
+					if slices.Contains(said, c.Quote) {
+						t.Errorf("%q quoted again", c.Quote)
+					}
+					said = append(said, c.Quote)
+				}
+				hist = append(hist, chat.Message{Role: chat.RoleAssistant, Content: prev.Text}, chat.Message{Role: chat.RoleUser, Content: "Tell me more"})
+			}
+			if !done {
+				t.Errorf("eight times Tell me more never came to the end of the openings (%d quotes)", len(said))
+			}
+		}
+		if _, err := p.Ask(context.Background(), answer.Request{Question: "Who?"}, nil); err == nil {
+			t.Errorf("online %v: \"Who?\" was answered", online)
+		}
+		if online && m.n() != 3 {
+			t.Errorf("%d model calls for 3 overview questions", m.n())
 		}
 	}
 	a, err := answer.New(answer.Options{Retriever: story(t)}).Ask(context.Background(), answer.Request{Question: "What happened in 2014?"}, nil)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"storybot/internal/answer"
+	"storybot/internal/knowledge"
 	"storybot/internal/library"
 	"storybot/internal/prompt"
 	"storybot/prompts"
@@ -35,6 +36,12 @@ func (e *Env) newPipeline(ctx context.Context, lib answer.Retriever) (*answer.Pi
 	}
 	if l, ok := lib.(*library.Library); ok {
 		opts.About = func() string { return knowledgeAbout(l.Current()) }
+		opts.Documents = func() []*knowledge.Document {
+			if snap := l.Current(); snap != nil {
+				return snap.Docs
+			}
+			return nil
+		}
 	}
 	p := answer.New(opts)
 	if err := p.Check(); err != nil {
