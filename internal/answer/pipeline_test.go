@@ -674,7 +674,7 @@ func TestNoTopicQuestion(t *testing.T) {
 // refuse it, and the model's "The documents do not say." is a refusal with
 // no citations.
 func TestModelDecidesCoverage(t *testing.T) {
-	q := "How did Iran react?" // offline: not covered ("react" is nowhere in the story)
+	q := "What was Iran's official reaction?" // offline: not covered ("official", "reaction" are nowhere in the story)
 	if a, err := answer.New(answer.Options{Retriever: story(t)}).Ask(context.Background(), answer.Request{Question: q}, nil); err != nil || !a.Refused {
 		t.Fatalf("offline: %+v, %v; the test needs a question the offline rule refuses", a, err)
 	}

@@ -53,14 +53,16 @@ const maxCache = 1 << 20
 // Version changes whenever English gives other terms for the same text, so
 // that an index saved by an older version is rebuilt instead of served.
 // 2: irregular verbs at their base form (Irregular).
-const Version = 2
+// 3: adjectives of places at their place (Demonym).
+const Version = 3
 
 // English returns the analyzer storybot indexes with: lower-case and
 // diacritic folding, possessives removed, English stop words dropped,
 // irregular verbs and a few derived nouns at their base form ("went" → "go",
-// "deaths" → "die") and Snowball stemming.
+// "deaths" → "die"), Snowball stemming, and adjectives of places at their
+// place ("Iranian" → "iran").
 func English() *Analyzer {
-	return New(Greek, Possessive, Ordinal, StopWords, Irregular(), Stem)
+	return New(Greek, Possessive, Ordinal, StopWords, Irregular(), Stem, Demonym())
 }
 
 // New returns an analyzer that folds case and diacritics and then applies the

@@ -255,3 +255,22 @@ func TestIrregular(t *testing.T) {
 		t.Error(`"ground" is a noun far more often than "grind"'s past`)
 	}
 }
+
+// TestDemonyms: an adjective of a place is taken to its place, so that a
+// question about Iran finds "Iranian agents"; a word that is also a common
+// word in lower case is not ("attic", "turkey").
+func TestDemonyms(t *testing.T) {
+	an := English()
+	for _, c := range []struct{ a, b string }{
+		{"Iranian", "Iran"}, {"Iranians", "Iran"}, {"Albanian", "Albania"}, {"French", "France"}, {"Norwegian", "Norway"},
+	} {
+		if x, y := an.Terms(c.a), an.Terms(c.b); len(x) != 1 || len(y) != 1 || x[0] != y[0] {
+			t.Errorf("%s → %v, %s → %v: want one term", c.a, x, c.b, y)
+		}
+	}
+	for _, w := range []string{"attic", "Turkish", "china", "Chinese"} {
+		if got := an.Terms(w); len(got) != 1 || got[0] != Stem(Fold(w)) {
+			t.Errorf("%s → %v, want %q", w, got, Stem(Fold(w)))
+		}
+	}
+}

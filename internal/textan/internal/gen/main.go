@@ -1,4 +1,5 @@
-// Command gen writes textan's synonym table (synonyms.txt.gz) from the
+// Command gen writes textan's synonym table (synonyms.txt.gz), or with
+// -demonyms its table of adjectives of places (demonyms.txt), from the
 // WordNet 3.0 database (Debian's wordnet-base, /usr/share/wordnet). It is
 // run by hand, never in CI:
 //
@@ -37,7 +38,15 @@ func main() {
 	nounSenses := flag.Int("noun-senses", 3, "nouns with more senses than this are left out")
 	pos := flag.String("pos", "verb,adj,adv,noun", "parts of speech")
 	similar := flag.Bool("similar", false, "add the adjectives similar to (&) an adjective's first senses")
+	demonyms := flag.String("demonyms", "", "write the table of adjectives of places (\"iranian iran\") to this file instead")
 	flag.Parse()
+	if *demonyms != "" {
+		if err := writeDemonyms(*dir, *demonyms); err != nil {
+			fmt.Fprintln(os.Stderr, "gen:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*dir, *out, *senses, *nounSenses, strings.Split(*pos, ","), *similar); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)

@@ -1,0 +1,33 @@
+package textan
+
+import (
+	_ "embed"
+	"strings"
+)
+
+//go:generate go run ./internal/gen -wordnet /usr/share/wordnet -demonyms demonyms.txt
+
+// demonymTable is WordNet's adjectives of places with their places, one
+// "adjective place" a line, lower-cased. internal/gen writes it.
+//
+//go:embed demonyms.txt
+var demonymTable string
+
+// Demonym returns a filter that takes the stemmed adjective of a place to
+// the stemmed place ("iranian" → "iran", "albanian" → "albania"), so that
+// "Iranian agents" answers a question about Iran; other terms pass
+// unchanged. Use it after Stem. It is safe for concurrent use.
+func Demonym() Filter {
+	m := map[string]string{}
+	for line := range strings.Lines(demonymTable) {
+		if f := strings.Fields(line); len(f) == 2 && !strings.HasPrefix(line, "#") {
+			m[Stem(f[0])] = Stem(f[1])
+		}
+	}
+	return func(t string) string {
+		if p, ok := m[t]; ok {
+			return p
+		}
+		return t
+	}
+}
