@@ -17,7 +17,7 @@ import (
 // one whose place is such a word ("Turkish": a turkey) or one that pertains
 // to more than one place.
 func writeDemonyms(dir, out string) error {
-	lower := map[string]bool{} // lemmas written in lower case, any part of speech
+	lower := map[string]bool{}      // lemmas written in lower case, any part of speech
 	places := map[string][]string{} // a place's synset: its lemmas
 	for _, p := range []string{"noun", "verb", "adj", "adv"} {
 		err := eachLine(filepath.Join(dir, "data."+p), func(f []string) error {
