@@ -66,25 +66,6 @@ func TestStandaloneQuestionWithHistoryIsNotCondensed(t *testing.T) {
 	}
 }
 
-// TestShortFollowUpTakesTheEarlierTopic: "How many died?" after a question
-// about the 1981 protests is searched with them, offline.
-func TestShortFollowUpTakesTheEarlierTopic(t *testing.T) {
-	ret := &fakeRetriever{search: story(t).Search}
-	p := answer.New(answer.Options{Retriever: ret})
-	hist := []chat.Message{
-		{Role: chat.RoleUser, Content: "What happened in the 1981 protests?"},
-		{Role: chat.RoleAssistant, Content: "…"},
-		{Role: chat.RoleUser, Content: "thanks!"}, // small talk is passed over
-		{Role: chat.RoleAssistant, Content: "You're welcome!"},
-	}
-	if _, err := p.Ask(context.Background(), answer.Request{Question: "How many died?", History: hist}, nil); err != nil {
-		t.Fatal(err)
-	}
-	if q := ret.qs[0]; !strings.Contains(q, "1981") || !strings.Contains(q, "protests") {
-		t.Errorf("searched %q", q)
-	}
-}
-
 // TestSmallTalk: greetings and thanks get a one-line reply saying what the
 // bot can do, with no retrieval, no model call, no citations, not refused.
 func TestSmallTalk(t *testing.T) {

@@ -330,6 +330,8 @@ func TestMentionsInQuestionIgnored(t *testing.T) {
 	}
 }
 
+// TestOfflineFollowUp: offline, a follow-up is searched with the words of
+// the question before; a standalone question as it is.
 func TestOfflineFollowUp(t *testing.T) {
 	ret := &fakeRetriever{search: story(t).Search}
 	p := answer.New(answer.Options{Retriever: ret})
@@ -356,6 +358,20 @@ func TestOfflineFollowUp(t *testing.T) {
 	}
 	if ret.qs[1] != whyQ {
 		t.Errorf("standalone searched as %q", ret.qs[1])
+	}
+	// A short follow-up takes the topic of the question before, small talk
+	// passed over: "How many died?" after the 1981 protests.
+	hist = []chat.Message{
+		{Role: chat.RoleUser, Content: "What happened in the 1981 protests?"},
+		{Role: chat.RoleAssistant, Content: "…"},
+		{Role: chat.RoleUser, Content: "thanks!"},
+		{Role: chat.RoleAssistant, Content: "You're welcome!"},
+	}
+	if _, err := p.Ask(context.Background(), answer.Request{Question: "How many died?", History: hist}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if q := ret.qs[2]; !strings.Contains(q, "1981") || !strings.Contains(q, "protests") {
+		t.Errorf("How many died? searched as %q", q)
 	}
 }
 
