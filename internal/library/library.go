@@ -261,7 +261,11 @@ func Open(ctx context.Context, opts Options) (*Library, error) {
 		l.cur.Store(snap)
 		cached = true
 	} else {
-		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, errNoDataDir) {
+		switch {
+		case errors.Is(err, fs.ErrNotExist) || errors.Is(err, errNoDataDir):
+		case errors.Is(err, errCacheStale):
+			l.log.Info("saved index is from another build or other settings; rebuilding", "file", l.cacheFile())
+		default:
 			l.log.Warn("saved index not used; rebuilding", "file", l.cacheFile(), "reason", err.Error())
 		}
 		l.cur.Store(empty)

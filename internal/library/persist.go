@@ -62,7 +62,11 @@ const (
 var (
 	errNoDataDir   = errors.New("no data folder")
 	errCacheFormat = errors.New("saved index is corrupt or from another storybot version")
-	crcTable       = crc32.MakeTable(crc32.Castagnoli)
+	// errCacheStale: the saved index was built by another build of
+	// storybot (an upgrade, or go run after a built binary) or with other
+	// settings. Rebuilding it is expected, not a warning.
+	errCacheStale = errors.New("saved index was built by another storybot build or with other settings")
+	crcTable      = crc32.MakeTable(crc32.Castagnoli)
 )
 
 // savedState is the gob-encoded body of the manifest.
@@ -300,7 +304,7 @@ func openFile(data []byte, magic, key string) ([]byte, error) {
 		return nil, errCacheFormat
 	}
 	if string(got) != key {
-		return nil, errors.New("saved index was built by another storybot version or with other settings")
+		return nil, errCacheStale
 	}
 	return rest, nil
 }
@@ -448,7 +452,7 @@ func readSegmentFile(path, key string) (docs, ix []byte, err error) {
 		return nil, nil, fmt.Errorf("%w: checksum mismatch", errCacheFormat)
 	}
 	if string(got) != key {
-		return nil, nil, errors.New("saved index was built by another storybot version or with other settings")
+		return nil, nil, errCacheStale
 	}
 	ix, rest, ok = getBytes(body)
 	if !ok || len(rest) != 0 {
