@@ -111,7 +111,7 @@ type Pipeline struct {
 	an       *textan.Analyzer // the index's analysis, for coverage and choosing sentences
 	syn      *textan.Synonyms // WordNet, for the words a story says otherwise ("foiled" for "thwarted")
 	vague    map[string]bool  // the terms of vagueWords
-	overview map[string]bool  // the terms of overviewWords
+	overview map[string]bool  // overviewWords
 }
 
 // New returns a Pipeline. It panics when opts.Retriever is nil (a
@@ -153,7 +153,7 @@ func New(opts Options) *Pipeline {
 		}
 		return set
 	}
-	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: terms(vagueWords), overview: terms(overviewWords)}
+	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: terms(vagueWords), overview: setOf(overviewWords)}
 }
 
 // Check reports whether the pipeline's prompt set is usable: see
@@ -554,7 +554,8 @@ func answersIn(history []chat.Message) string {
 // more" can go on); else none. A news report's opening says what happened; a
 // story's, whom it is about.
 func (p *Pipeline) openings(q string) []search.Hit {
-	if p.opts.Documents == nil || !slices.ContainsFunc(p.an.Terms(q), func(t string) bool { return p.overview[t] }) {
+	asks := slices.ContainsFunc(questionWords(q), func(w string) bool { return p.overview[strings.ToLower(w)] })
+	if p.opts.Documents == nil || !asks {
 		return nil
 	}
 	docs := p.opts.Documents()
@@ -574,15 +575,17 @@ func (p *Pipeline) openings(q string) []search.Hit {
 	return hits
 }
 
-// overviewWords ask what the documents are about (see openings).
-const overviewWords = `happen happened story stories about summary summarize tell explain describe document documents
-article text more`
+// overviewWords ask what the documents are about (see openings), as
+// written, lower-cased ("about" is a stop word, so no term).
+const overviewWords = `happen happened happens happening story stories about summary summarize summarise overview gist
+tell explain describe document documents article text news going more`
 
 // vagueWords ask about everything and nothing: a question of them alone
 // ("What happened?", "Tell me more", "What is the story about?") names
 // nothing to look up.
 const vagueWords = `happen happened tell told more know explain describe mean say said talk thing things something
-anything everything stuff story stories document documents text article about again please summary summarize`
+anything everything stuff story stories document documents text article about again please summary summarize summarise
+overview gist news give show going`
 
 // SharesTopic reports whether any hit holds one of q's topic words: with a
 // model, that is all it takes to ask the model, which decides itself
