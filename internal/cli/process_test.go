@@ -42,8 +42,9 @@ type botProcess struct {
 }
 
 // startBotProcess runs storybot (this test binary, as the child of
-// TestMain) with only env as its environment, until it is killed or the
-// test ends; its output is logged when the test fails.
+// TestMain) with only env as its environment, until it is stopped or
+// killed, or the test ends (killed then); its output is logged when the
+// test fails.
 func startBotProcess(t testing.TB, env map[string]string) *botProcess {
 	t.Helper()
 	exe, err := os.Executable()
@@ -65,7 +66,7 @@ func startBotProcess(t testing.TB, env map[string]string) *botProcess {
 	t.Cleanup(func() {
 		p.kill(t)
 		if t.Failed() {
-			t.Logf("the storybot process's output:\n%s", p.out.String())
+			t.Logf("the storybot process's output (SHARD_ID=%s):\n%s", env["SHARD_ID"], p.out.String())
 		}
 	})
 	return p
@@ -75,14 +76,42 @@ func startBotProcess(t testing.TB, env map[string]string) *botProcess {
 // how it exited.
 func (p *botProcess) kill(t testing.TB) error {
 	t.Helper()
+	p.signal(os.Kill)
+	return p.wait(t)
+}
+
+// stopAll asks the processes to stop (SIGTERM, as a service manager does),
+// all at once, and returns how each exited: nil when it shut down cleanly
+// (and, under -race, found no race).
+func stopAll(t testing.TB, ps ...*botProcess) []error {
+	t.Helper()
+	for _, p := range ps {
+		p.signal(syscall.SIGTERM)
+	}
+	errs := make([]error, len(ps))
+	for i, p := range ps {
+		errs[i] = p.wait(t)
+	}
+	return errs
+}
+
+// signal sends sig to the process unless it has been waited for.
+func (p *botProcess) signal(sig os.Signal) {
+	if !p.done {
+		_ = p.cmd.Process.Signal(sig)
+	}
+}
+
+// wait waits for the process to exit and returns how it did.
+func (p *botProcess) wait(t testing.TB) error {
+	t.Helper()
 	if p.done {
 		return p.err
 	}
-	_ = p.cmd.Process.Kill()
 	select {
 	case p.err = <-p.exited:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the killed storybot process did not exit")
+	case <-time.After(20 * time.Second):
+		t.Fatal("the storybot process did not exit")
 	}
 	p.done = true
 	return p.err
