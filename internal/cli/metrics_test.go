@@ -240,9 +240,12 @@ func TestBotMetricsReadinessAndTokenBudget(t *testing.T) {
 		"METRICS_ADDR": "127.0.0.1:0", "DATA_DIR": data, "MODEL_DAILY_TOKENS_PER_MEMBER": "50", "RATE_LIMIT_PER_USER": "2",
 	})
 	addr := opsAddr(t, logs)
-	if code, body := httpGet(t, "http://"+addr+"/readyz"); code != 200 {
-		t.Errorf("/readyz once connected: %d %s", code, body)
-	}
+	// The fake Discord counts the gateway connected when it has sent READY;
+	// the bot, once it has handled it: /readyz turns 200 then.
+	waitFor(t, "/readyz once connected", func() bool {
+		code, _ := httpGet(t, "http://"+addr+"/readyz")
+		return code == 200
+	})
 	if code, _ := httpGet(t, "http://"+addr+"/healthz"); code != 200 {
 		t.Errorf("/healthz: %d", code)
 	}
