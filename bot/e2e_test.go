@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -567,8 +568,12 @@ func TestPerUserRateLimit(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		ask = discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "Why?"})
 		h.srv.Dispatch(t, "INTERACTION_CREATE", ask)
-		if cb := waitCallback(t, h, ask["id"].(string)); cb["type"] != float64(5) || flags(cb)&64 != 0 {
+		id := ask["id"].(string)
+		if cb := waitCallback(t, h, id); cb["type"] != float64(5) || flags(cb)&64 != 0 {
 			t.Fatalf("question %d acknowledged with %v, want a public deferred response", i+1, cb)
+		}
+		if i < 2 { // the limit is checked after the acknowledgement: let it pass before the next question
+			h.srv.Wait(t, fmt.Sprintf("question %d's answer", i+1), func(r []discordtest.Request) bool { return len(originalEdits(r, id)) > 0 })
 		}
 	}
 	var refusal string
