@@ -43,21 +43,24 @@ const (
 // rankFeatures is a candidate sentence's features.
 type rankFeatures [nFeatures]float64
 
-// rankWeights is the learned weight of each feature (TestLearnRanker).
-var rankWeights = rankFeatures{
-	// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-	1.2906, 2.0362, 1.0634, -0.1135, 1.1919, 2.8406, -0.1083, 0.9550, -0.4207, 0.1379, -0.0614, -0.0140, 1.7167, 0.4736, -0.5124, 0.2255, -0.0181,
-	// by question type: cue, previous sentence's coverage, next sentence's coverage
-	0.0000, 0.1061, 0.0093, // other
-	0.6758, -0.0555, 0.5000, // who
-	-0.0549, 0.0772, -0.0379, // when
-	0.3990, 0.0694, -0.0581, // how many
-	-0.2115, -0.2770, -0.3484, // where
-	-0.0546, 0.6657, 0.9262, // why
-	0.9739, 0.3805, -0.1156, // feel
-	0.0000, 0.6414, -0.2928, // outcome
-	0.0000, 0.0068, -0.0040, // define
-	-0.5358, 0.1020, -0.1051, // describe
+// rankWeights returns the learned weight of each feature (TestLearnRanker
+// prints the table): a function, so that no one can change it.
+func rankWeights() rankFeatures {
+	return rankFeatures{
+		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
+		1.2906, 2.0362, 1.0634, -0.1135, 1.1919, 2.8406, -0.1083, 0.9550, -0.4207, 0.1379, -0.0614, -0.0140, 1.7167, 0.4736, -0.5124, 0.2255, -0.0181,
+		// by question type: cue, previous sentence's coverage, next sentence's coverage
+		0.0000, 0.1061, 0.0093, // other
+		0.6758, -0.0555, 0.5000, // who
+		-0.0549, 0.0772, -0.0379, // when
+		0.3990, 0.0694, -0.0581, // how many
+		-0.2115, -0.2770, -0.3484, // where
+		-0.0546, 0.6657, 0.9262, // why
+		0.9739, 0.3805, -0.1156, // feel
+		0.0000, 0.6414, -0.2928, // outcome
+		0.0000, 0.0068, -0.0040, // define
+		-0.5358, 0.1020, -0.1051, // describe
+	}
 }
 
 // keepProb is how likely, against the best, a further sentence must be to
@@ -90,11 +93,12 @@ func (p *Pipeline) rankScore(q questionTerms, cands []*candidate, topScore float
 	if len(cands) > 0 {
 		topDoc = cands[0].sp.Hit.Passage.Doc
 	}
+	w := rankWeights()
 	for i, c := range cands {
 		f := p.rankFeatures(q, cands, i, topScore)
 		var z float64
 		for j, v := range f {
-			z += rankWeights[j] * v
+			z += w[j] * v
 		}
 		if len(q.focus) > 0 && !anyOf(c.terms, q.focus) {
 			z -= followPenalty
