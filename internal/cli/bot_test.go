@@ -318,3 +318,22 @@ func TestBotAskMentionsOnlyShowsThePipelinesMessage(t *testing.T) {
 		t.Errorf("a user's mistake was logged as an error:\n%s", logs.String())
 	}
 }
+
+// TestBotWhatHappenedAnswersFromTheOpening: "What happened?" through /ask
+// is answered from the story's opening, which the pipeline gets from the
+// library (answer.Options.Documents), cited; not "names nothing".
+func TestBotWhatHappenedAnswersFromTheOpening(t *testing.T) {
+	endToEnd(t)
+	model := llmtest.New(t)
+	model.OnChat(func(r llmtest.Request) llmtest.Reply {
+		if !strings.Contains(r.Messages[len(r.Messages)-1].Content, "final straw") {
+			return llmtest.Reply{Text: "The documents do not say."}
+		}
+		return llmtest.Reply{Text: "Albania cut its diplomatic ties with Iran after Iran's July cyberattack [1]."}
+	})
+	dc, _ := runBot(t, model)
+	final := askAndWait(t, dc, "What happened?")
+	if !strings.Contains(final, "after Iran's July cyberattack [1]") || !strings.Contains(final, "¶1") {
+		t.Errorf("What happened?:\n%s", final)
+	}
+}
