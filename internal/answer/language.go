@@ -5,8 +5,9 @@ import (
 	"unicode"
 )
 
-// englishWords are common English function words.
-var englishWords = setOf(`the a an is are was were be been did do does what who whom whose why when where how which
+// englishWords are common English function words ("was" is left out: it is
+// German too, "Was ist passiert?").
+var englishWords = setOf(`the a an is are were be been did do does what who whom whose why when where how which
 	of to in on for with and or by from about after before it they he she this that these those have has had can could
 	will would not there their many much i you we my your our`)
 
