@@ -20,6 +20,8 @@ import (
 	"storybot/internal/eval"
 	"storybot/internal/knowledge"
 	"storybot/internal/search"
+
+	"golang.org/x/sync/errgroup"
 )
 
 var (
@@ -41,30 +43,27 @@ type ftqaQuestion struct {
 func storyPipelines(t *testing.T, dir string, names []string) map[string]*answer.Pipeline {
 	out := make(map[string]*answer.Pipeline, len(names))
 	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 2)
+	var g errgroup.Group
+	g.SetLimit(2)
 	for _, name := range names {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
+		g.Go(func() error {
 			doc, err := knowledge.ParseFile(context.Background(), dir, name, knowledge.Options{})
 			if err != nil {
-				t.Error(err)
-				return
+				return err
 			}
 			ix, err := search.Build(context.Background(), []*knowledge.Document{doc}, search.Options{})
 			if err != nil {
-				t.Error(err)
-				return
+				return err
 			}
 			mu.Lock()
 			out[name] = answer.New(answer.Options{Retriever: ix})
 			mu.Unlock()
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
+	}
 	return out
 }
 
