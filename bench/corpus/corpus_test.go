@@ -3,16 +3,15 @@ package corpus
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files")
+	"storybot/internal/golden"
+)
 
 func TestSplitSentences(t *testing.T) {
 	tests := []struct {
@@ -111,19 +110,7 @@ func TestGenerateGolden(t *testing.T) {
 		all.WriteString("== " + name + "\n")
 		all.Write(b)
 	}
-	golden := filepath.Join("testdata", "generate.golden")
-	if *update {
-		if err := os.WriteFile(golden, all.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(all.Bytes(), want) {
-		t.Errorf("generated corpus differs from %s (run go test -update if intended):\n%s", golden, all.String())
-	}
+	golden.Check(t, filepath.Join("testdata", "generate.golden"), all.String())
 }
 
 func TestGenerateShape(t *testing.T) {
