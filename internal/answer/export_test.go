@@ -6,6 +6,12 @@ import "context"
 // type.
 const RankBaseFeatures = fByType
 
+// RankWeights returns rank.go's table of learned weights.
+func RankWeights() []float64 {
+	w := rankWeights()
+	return w[:]
+}
+
 // RankExamples returns, for a question asked offline of p as Ask would
 // answer it, the features of each candidate sentence and whether it holds
 // the answer (holds): the examples TestLearnRanker fits rankWeights to. It
