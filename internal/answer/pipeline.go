@@ -294,7 +294,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if k <= 0 {
 		k = p.opts.K
 	}
-	hits, err := p.opts.Retriever.Search(ctx, standalone, k)
+	hits, err := p.opts.Retriever.Search(ctx, withoutAskersTime(standalone), k)
 	if errors.Is(err, search.ErrKeywordsOnly) {
 		defer func() {
 			if err == nil {
@@ -585,7 +585,7 @@ tell explain describe document documents article text news going more`
 // nothing to look up.
 const vagueWords = `happen happened tell told more know explain describe mean say said talk thing things something
 anything everything stuff story stories document documents text article about again please summary summarize summarise
-overview gist news give show going`
+overview gist news give show going today currently nowadays presently`
 
 // SharesTopic reports whether any hit holds one of q's topic words: with a
 // model, that is all it takes to ask the model, which decides itself
@@ -689,6 +689,27 @@ func definedSubject(q string) string {
 		}
 	}
 	return subject
+}
+
+// askersTime are words that place a question in the asker's time ("What
+// does the MEK want today?"): a document written before never says them of
+// its subject, so searched for they only lower the passages' Match and make
+// a covered question look uncovered.
+var askersTime = setOf("today currently nowadays presently")
+
+// withoutAskersTime returns q without its askersTime words, for searching;
+// q itself when nothing else would be left.
+func withoutAskersTime(q string) string {
+	var keep []string
+	for _, w := range strings.Fields(q) {
+		if !askersTime[strings.ToLower(strings.Trim(w, "?!.,;:"))] {
+			keep = append(keep, w)
+		}
+	}
+	if len(keep) == 0 {
+		return q
+	}
+	return strings.Join(keep, " ")
 }
 
 // frameTerms are the analyzed forms of words that frame a question (what
