@@ -394,11 +394,16 @@ func TestPostgresShardKilledMidAnswerLosesNothingOfTheOther(t *testing.T) {
 	ids = append(ids, answerAndVote(held))
 	ids = append(ids, answerAndVote(ask("When did Albania cut ties with Iran?", guild0)))
 
-	for _, id := range ids {
-		if _, ok, err := store.Answers().Load(context.Background(), id); !ok || err != nil {
-			t.Errorf("shard 0's saved answer %s: %v %v", id, ok, err)
+	// Answers are saved beside the reply, not before it: wait for them as
+	// for the votes.
+	waitFor(t, "shard 0's saved answers in PostgreSQL", func() bool {
+		for _, id := range ids {
+			if _, ok, err := store.Answers().Load(context.Background(), id); !ok || err != nil {
+				return false
+			}
 		}
-	}
+		return true
+	})
 	waitFor(t, "shard 0's votes in PostgreSQL", func() bool {
 		recs, _, err := store.Feedback().List(context.Background())
 		return err == nil && len(recs) == len(ids)
