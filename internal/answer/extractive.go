@@ -47,6 +47,8 @@ type candidate struct {
 	syns     map[string]bool // question terms it does not hold but has a synonym of
 	score    float64         // the hand-made score
 	coverage float64         // share of the question's words it holds, each weighed by rarity
+	cue      float64         // whether it holds what the question asks for (Pipeline.cue)
+	prox     float64         // how close together the question's words stand in it (proximity)
 	z        float64         // the learned ranking score (rankScore)
 }
 
@@ -223,12 +225,12 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].z > ranked[j].z })
 	best := ranked[0]
 	out := []*candidate{best}
-	if factoid(q.qt) && p.cue(q, best.sent.Text) < 1 {
+	if factoid(q.qt) && best.cue < 1 {
 		for _, c := range ranked[1:] {
 			if math.Exp(c.z-best.z) < rescueProb {
 				break
 			}
-			if p.cue(q, c.sent.Text) == 1 {
+			if c.cue == 1 {
 				out = []*candidate{c, best}
 				break
 			}
@@ -261,10 +263,13 @@ func openingSentences(passages []*sourcePassage) []*candidate {
 	if len(docs) == 1 {
 		per = 2
 	}
+	var said string // the same on every passage
+	if len(passages) > 0 {
+		said = strings.Join(strings.Fields(passages[0].said), " ")
+	}
 	taken := map[string]int{}
 	var out []*candidate
 	for rank, sp := range passages {
-		said := strings.Join(strings.Fields(sp.said), " ")
 		for i, s := range textan.Sentences(sp.Hit.Passage.Text) {
 			doc := sp.Hit.Passage.Doc
 			if taken[doc] == per {
@@ -321,7 +326,7 @@ func (p *Pipeline) anyCue(q questionTerms, ranked []*candidate) bool {
 		if i == cueWindow || c.score <= 0 {
 			break
 		}
-		if p.cue(q, c.sent.Text) > 0 {
+		if c.cue > 0 {
 			return true
 		}
 	}
@@ -398,6 +403,7 @@ func (p *Pipeline) score(q questionTerms, cands []*candidate, df map[string]int,
 		topDoc = cands[0].sp.Hit.Passage.Doc
 	}
 	for _, c := range cands {
+		c.cue = p.cue(q, c.sent.Text)
 		if len(c.terms) == 0 && len(c.syns) == 0 {
 			continue
 		}
@@ -411,8 +417,9 @@ func (p *Pipeline) score(q questionTerms, cands []*candidate, df map[string]int,
 		}
 		c.coverage = got / total
 		s := c.coverage
-		s += weightProximity * proximity(p.an, c.sent.Text, q.prior)
-		s += weightCue * p.cue(q, c.sent.Text)
+		c.prox = proximity(p.an, c.sent.Text, q.prior)
+		s += weightProximity * c.prox
+		s += weightCue * c.cue
 		if len(q.focus) == 0 {
 			rel := 1.0
 			if topScore > 0 {

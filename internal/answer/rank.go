@@ -110,8 +110,8 @@ func (p *Pipeline) rankScore(q questionTerms, cands []*candidate, topScore float
 	}
 }
 
-// rankFeatures returns the features of cands[i], whose coverage and score
-// score has set.
+// rankFeatures returns the features of cands[i], whose score, coverage, cue
+// and proximity score has set.
 func (p *Pipeline) rankFeatures(q questionTerms, cands []*candidate, i int, topScore float64) rankFeatures {
 	c := cands[i]
 	var f rankFeatures
@@ -120,7 +120,6 @@ func (p *Pipeline) rankFeatures(q questionTerms, cands []*candidate, i int, topS
 	if topScore > 0 {
 		rel = c.sp.Score / topScore
 	}
-	cue := p.cue(q, c.sent.Text)
 	prev, next := 0.0, 0.0
 	if n := adjacent(cands, i, -1); n != nil {
 		prev = n.coverage
@@ -131,8 +130,8 @@ func (p *Pipeline) rankFeatures(q questionTerms, cands []*candidate, i int, topS
 	f[fScore] = c.score
 	f[fCoverage] = c.coverage
 	f[fCoverage2] = c.coverage * c.coverage
-	f[fProximity] = proximity(p.an, c.sent.Text, q.prior)
-	f[fCue] = cue
+	f[fProximity] = c.prox
+	f[fCue] = c.cue
 	f[fPassageScore] = rel
 	f[fRank] = float64(c.rank) / 5
 	f[fLength] = math.Log(float64(words)+1) / 4
@@ -146,7 +145,7 @@ func (p *Pipeline) rankFeatures(q questionTerms, cands []*candidate, i int, topS
 	f[fPronoun] = b2f(startsWithPronoun(c.sent.Text))
 	f[fFirst] = b2f(c.idx == 0)
 	t := fByType + 3*int(q.qt)
-	f[t], f[t+1], f[t+2] = cue, prev, next
+	f[t], f[t+1], f[t+2] = c.cue, prev, next
 	return f
 }
 

@@ -3,6 +3,7 @@ package textan
 import (
 	_ "embed"
 	"strings"
+	"sync"
 )
 
 //go:generate go run ./internal/gen -wordnet /usr/share/wordnet -demonyms demonyms.txt
@@ -18,12 +19,7 @@ var demonymTable string
 // "Iranian agents" answers a question about Iran; other terms pass
 // unchanged. Use it after Stem. It is safe for concurrent use.
 func Demonym() Filter {
-	m := map[string]string{}
-	for line := range strings.Lines(demonymTable) {
-		if f := strings.Fields(line); len(f) == 2 && !strings.HasPrefix(line, "#") {
-			m[Stem(f[0])] = Stem(f[1])
-		}
-	}
+	m := demonyms()
 	return func(t string) string {
 		if p, ok := m[t]; ok {
 			return p
@@ -31,3 +27,15 @@ func Demonym() Filter {
 		return t
 	}
 }
+
+// demonyms is demonymTable as stemmed adjective → stemmed place, read on
+// first use (English is called for every analyzer).
+var demonyms = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for line := range strings.Lines(demonymTable) {
+		if f := strings.Fields(line); len(f) == 2 && !strings.HasPrefix(line, "#") {
+			m[Stem(f[0])] = Stem(f[1])
+		}
+	}
+	return m
+})
