@@ -20,9 +20,13 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 	talkGreeting: `hi|hello|hey|heya|hiya|howdy|yo|greetings|good morning|good afternoon|good evening|good day|morning|
 		what's up|whats up|sup|how are you|how are you doing|how's it going|hows it going|nice to meet you`,
 	talkThanks: `thanks|thank you|thank u|thx|tnx|ty|tysm|many thanks|cheers|much appreciated|appreciated|
-		thank you very much|great thanks`,
+		thank you very much|great thanks|that helps|that helped|that's helpful|thats helpful|that is helpful|helpful|
+		very helpful|that's useful|useful|good answer|great answer|nice answer|good bot|great job|well done|you're the best|
+		for the help|for your help|for that|for this|for the answer|for the info|for the information|for explaining`,
 	talkAck: `ok|okay|k|kk|cool|nice|great|awesome|perfect|got it|i see|alright|all right|sounds good|good|fine|wow|
-		interesting|makes sense|good to know|understood|noted|yes|yeah|yep|sure|lol|haha`,
+		interesting|makes sense|good to know|understood|noted|yes|yeah|yep|sure|lol|haha|right|fair enough|i understand|
+		that makes sense|that explains it|that's clear|that's it|that is it|that's all|that is all|that's great|
+		that's interesting|that's cool|that's nice|no more questions|that's what i needed|that's all i needed`,
 	talkBye: `bye|goodbye|good bye|bye bye|see you|see ya|see you later|cya|good night|later|farewell|ciao`,
 })
 
@@ -38,6 +42,9 @@ func phrasesByKind(lists map[string]string) map[string]string {
 	return m
 }
 
+// longestSmallTalk is the number of words of smallTalkPhrases' longest phrase.
+var longestSmallTalk = maxPhraseWords(smallTalkPhrases)
+
 // smallTalkFillers may stand anywhere in small talk without changing it
 // ("thanks a lot", "hi there", "hello bot").
 var smallTalkFillers = setOf("bot storybot there everyone all so much very a lot again guys folks friend mate buddy oh ah well")
@@ -48,9 +55,6 @@ var smallTalkEmoji = map[rune]string{
 	'👋': talkGreeting, '🙏': talkThanks, '❤': talkThanks, '💙': talkThanks, '🙌': talkThanks,
 	'👍': talkAck, '👌': talkAck, '😊': talkAck, '🙂': talkAck, '😀': talkAck, '😄': talkAck, '🎉': talkAck, '✅': talkAck,
 }
-
-// maxPhraseWords is the length of the longest phrase of smallTalkPhrases.
-const maxPhraseWords = 4
 
 // smallTalkKind reports what kind of small talk q is (talkGreeting,
 // talkThanks, talkAck, talkBye), or "" when q is not small talk: it must be
@@ -91,12 +95,21 @@ func smallTalkKind(q string) string {
 // longestPhrase returns the number of words of the longest small-talk
 // phrase that words starts with, and its kind; 0 when there is none.
 func longestPhrase(words []string) (n int, kind string) {
-	for n = min(len(words), maxPhraseWords); n > 0; n-- {
+	for n = min(len(words), longestSmallTalk); n > 0; n-- {
 		if k := smallTalkPhrases[strings.Join(words[:n], " ")]; k != "" {
 			return n, k
 		}
 	}
 	return 0, ""
+}
+
+// maxPhraseWords is the number of words of the longest phrase of phrases.
+func maxPhraseWords(phrases map[string]string) int {
+	n := 0
+	for ph := range phrases {
+		n = max(n, strings.Count(ph, " ")+1)
+	}
+	return n
 }
 
 // emojiTalk is the kind of small talk of q, which has no words: the kind

@@ -54,15 +54,17 @@ const maxCache = 1 << 20
 // that an index saved by an older version is rebuilt instead of served.
 // 2: irregular verbs at their base form (Irregular).
 // 3: adjectives of places at their place (Demonym).
-const Version = 3
+// 4: nouns of people who do a verb at the verb (Agent).
+const Version = 4
 
 // English returns the analyzer storybot indexes with: lower-case and
 // diacritic folding, possessives removed, English stop words dropped,
 // irregular verbs and a few derived nouns at their base form ("went" → "go",
-// "deaths" → "die"), Snowball stemming, and adjectives of places at their
-// place ("Iranian" → "iran").
+// "deaths" → "die"), Snowball stemming, adjectives of places at their
+// place ("Iranian" → "iran") and nouns of people who do a verb at the verb
+// ("hackers" → "hack").
 func English() *Analyzer {
-	return New(Greek, Possessive, Ordinal, StopWords, Irregular(), Stem, Demonym())
+	return New(Greek, Possessive, Ordinal, StopWords, Irregular(), Stem, Demonym(), Agent())
 }
 
 // New returns an analyzer that folds case and diacritics and then applies the
