@@ -36,16 +36,9 @@ func cmdAsk(ctx context.Context, e *Env, args []string) error {
 	fs := e.newFlagSet("ask")
 	k := fs.Int("k", answer.DefaultK, "number of passages to retrieve")
 	asJSON := fs.Bool("json", false, "print one JSON document")
-	pos, err := e.parseFlags(fs, args)
+	q, err := e.parseQuery(fs, args, k, 50, "question", "Why did Albania cut ties with Iran?")
 	if err != nil {
 		return err
-	}
-	q := strings.TrimSpace(strings.Join(pos, " "))
-	if q == "" {
-		return usageErrorf("ask: give a question, e.g. storybot ask \"Why did Albania cut ties with Iran?\"")
-	}
-	if *k < 1 || *k > 50 {
-		return usageErrorf("ask: --k must be from 1 to 50, not %d", *k)
 	}
 	ret, _, closeFn, err := e.retriever(ctx, false) // openLibrary warns when the folder is empty
 	if err != nil {

@@ -257,6 +257,24 @@ func (e *Env) parseNoArgs(fs *flag.FlagSet, args []string) error {
 	return err
 }
 
+// parseQuery is parseFlags for ask and search, which take a text and --k:
+// the positional words, joined, are the text (what: "question" or "query"),
+// which must be given (example shows one), and k must be from 1 to maxK.
+func (e *Env) parseQuery(fs *flag.FlagSet, args []string, k *int, maxK int, what, example string) (string, error) {
+	pos, err := e.parseFlags(fs, args)
+	if err != nil {
+		return "", err
+	}
+	text := strings.TrimSpace(strings.Join(pos, " "))
+	if text == "" {
+		return "", usageErrorf("%s: give a %s, e.g. storybot %s %q", fs.Name(), what, fs.Name(), example)
+	}
+	if *k < 1 || *k > maxK {
+		return "", usageErrorf("%s: --k must be from 1 to %d, not %d", fs.Name(), maxK, *k)
+	}
+	return text, nil
+}
+
 func (e *Env) parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {

@@ -61,16 +61,10 @@ func checkTextAndJSON(t *testing.T, data, cmd string) {
 }
 
 func TestFeedbackCommandEmptyAndBadArgs(t *testing.T) {
-	var out, errb bytes.Buffer
-	ctx := context.Background()
-	if err := run(ctx, []string{"--env-file", "/nonexistent", "--data", t.TempDir(), "feedback"}, nil, &out, &errb, func(string) string { return "" }); err != nil {
-		t.Fatal(err)
+	if out, _, err := runCLI(t, "feedback"); err != nil || !strings.Contains(out, "No feedback yet") {
+		t.Fatalf("empty: %v %q", err, out)
 	}
-	if !bytes.Contains(out.Bytes(), []byte("No feedback yet")) {
-		t.Fatalf("got %q", out.String())
-	}
-	err := run(ctx, []string{"--env-file", "/nonexistent", "feedback", "extra"}, nil, &out, &errb, func(string) string { return "" })
-	if ExitCode(err) != 2 {
+	if _, _, err := runCLI(t, "feedback", "extra"); ExitCode(err) != 2 {
 		t.Fatalf("want a usage error, got %v", err)
 	}
 }

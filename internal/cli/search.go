@@ -44,16 +44,9 @@ func cmdSearch(ctx context.Context, e *Env, args []string) error {
 	fs := e.newFlagSet("search")
 	k := fs.Int("k", 5, "number of passages to show")
 	asJSON := fs.Bool("json", false, "print one JSON document")
-	pos, err := e.parseFlags(fs, args)
+	query, err := e.parseQuery(fs, args, k, 100, "query", "why did Albania cut ties with Iran")
 	if err != nil {
 		return err
-	}
-	query := strings.TrimSpace(strings.Join(pos, " "))
-	if query == "" {
-		return usageErrorf("search: give a query, e.g. storybot search \"why did Albania cut ties with Iran\"")
-	}
-	if *k < 1 || *k > 100 {
-		return usageErrorf("search: --k must be from 1 to 100, not %d", *k)
 	}
 	lib, err := e.openLibrary(ctx) // warns about skipped files and an empty folder
 	if err != nil {
