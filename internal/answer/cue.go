@@ -78,6 +78,7 @@ var (
 	fullDateRe = regexp.MustCompile(`\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2}\b|\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|\b\d{4}-\d{2}-\d{2}\b`)
 	defineRe   = regexp.MustCompile(`\([A-Z][A-Za-z]{1,9}\)|\b(?:also known as|known by|stands for|short for|refers to|is called|abbreviated)\b`)
 	describeRe = regexp.MustCompile(`[“"][^”"]{3,60}[”"]|\b(?:dubbed|called|described (?:it )?as|termed|labell?ed|branded)\b`)
+	durationRe = regexp.MustCompile(`(?i)\b(?:(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|many|several|few|some|a|an|whole|long|full|entire)\s+(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|century|ages|lifetime)\b|(?:ever|long)\s+since\b|since\s+(?:1[0-9]{3}|20[0-9]{2})\b|\w+-long\b|(?:years|months|weeks|days|decades)\s+of\b)`)
 	monthRe    = regexp.MustCompile(`^(?:January|February|March|April|May|June|July|August|September|October|November|December)$`)
 	yearRe     = regexp.MustCompile(`^(?:1[0-9]{3}|20[0-9]{2})$`)
 	placeRe    = regexp.MustCompile(`\b(?:in|at|near|from|to|into|under|over|on|inside|behind|beside|across|through)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?(?:\p{Lu}\p{L}+|(?i:forest|woods?|castle|palace|house|hut|cottage|village|town|city|sea|river|stream|lake|pond|pool|well|mountains?|hills?|valley|garden|field|meadow|cave|island|tower|church|kingdom|country|land|shore|beach|road|path|room|kitchen|cellar|stable|barn|court|hall|camp|port|capital|home|world|sky|heaven|earth|ground|water|ship|boat|bed|door|window|gate|bridge|market|inn|mill|farm|tree|bush|nest|hole|den)\b)`)
@@ -96,11 +97,15 @@ func (p *Pipeline) cue(q questionTerms, s string) float64 {
 	return cue(q.qt, s, q.words)
 }
 
-// countCue is the cue of a how-many question: 1 for a number the question
+// countCue is the cue of a how-many question: for a how-long question, 1
+// for a duration ("seven years", "ever since 2014"); else 1 for a number the question
 // does not hold that counts what it asks about ("How many groups...?":
 // "four groups"), 0.75 for one that counts another of its words ("How many
 // people died?": "50 deaths"), 0.5 for any other such number.
 func (p *Pipeline) countCue(q questionTerms, s string) float64 {
+	if q.howLong && durationRe.MatchString(s) {
+		return 1
+	}
 	var toks []textan.Token
 	textan.Tokenize(s, func(t textan.Token) { toks = append(toks, t) })
 	best := 0.0

@@ -163,18 +163,20 @@ func paragraphAround(text string, start, end int) (lo, hi int) {
 // before rarity: framing words count less than topic words, and a
 // follow-up's own words triple.
 type questionTerms struct {
-	list   []string
-	prior  map[string]float64
-	focus  map[string]bool // a follow-up's own terms; empty for a question asked alone
-	words  map[string]bool // the question's words, lower-cased, for cues
-	counts string          // what a how-many question counts: the term after "how many" ("groups")
-	qt     qtype
-	topics int // terms that are not framing words
+	list    []string
+	prior   map[string]float64
+	focus   map[string]bool // a follow-up's own terms; empty for a question asked alone
+	words   map[string]bool // the question's words, lower-cased, for cues
+	counts  string          // what a how-many question counts: the term after "how many" ("groups")
+	howLong bool            // a how-long question: it asks for a duration
+	qt      qtype
+	topics  int // terms that are not framing words
 }
 
 func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
-	q := questionTerms{prior: map[string]float64{}, focus: map[string]bool{}, words: map[string]bool{}, qt: questionType(question)}
-	for _, t := range p.an.Terms(question) {
+	q := questionTerms{prior: map[string]float64{}, focus: map[string]bool{}, words: map[string]bool{}, qt: questionType(question),
+		howLong: howLongRe.MatchString(question)}
+	for _, t := range p.an.Terms(searchText(question)) {
 		if _, dup := q.prior[t]; dup {
 			continue
 		}

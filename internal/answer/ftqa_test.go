@@ -27,6 +27,7 @@ import (
 var (
 	evalFTQA = flag.String("ftqa", "", "run the offline FairytaleQA answer evaluation on the stories of one half: odd, even or all (slow)")
 	ftqaShow = flag.Int("ftqa-show", 0, "print this many misses and wrong refusals")
+	ftqaLow  = flag.Bool("ftqa-lower", false, "ask every question in lower case, as people often type in chat")
 	learnOn  = flag.String("learn-ranker", "", "fit the offline answer's ranking weights on the FairytaleQA stories of one half (odd or even) and print them")
 )
 
@@ -67,6 +68,14 @@ func storyPipelines(t *testing.T, dir string, names []string) map[string]*answer
 	return out
 }
 
+// asTyped is q as the evaluation asks it: in lower case with -ftqa-lower.
+func asTyped(q string) string {
+	if *ftqaLow {
+		return strings.ToLower(q)
+	}
+	return q
+}
+
 // TestFairytaleOffline measures, with each story alone in its index, the
 // offline answers' containment of the expert's answer (explicit questions),
 // the in-scope questions refused, and the out-of-scope questions refused
@@ -88,7 +97,7 @@ func TestFairytaleOffline(t *testing.T) {
 		if p == nil {
 			continue
 		}
-		a, err := p.Ask(ctx, answer.Request{Question: q.Question}, nil)
+		a, err := p.Ask(ctx, answer.Request{Question: asTyped(q.Question)}, nil)
 		var ue *answer.UserError
 		if errors.As(err, &ue) {
 			a, err = answer.Answer{Refused: true, Text: ue.Msg}, nil
@@ -135,7 +144,7 @@ func TestFairytaleOffline(t *testing.T) {
 	oosRefused := 0
 	var oosAnswered []string
 	for i, q := range oos {
-		a, err := ps[stories[i%len(stories)]].Ask(ctx, answer.Request{Question: q.Question}, nil)
+		a, err := ps[stories[i%len(stories)]].Ask(ctx, answer.Request{Question: asTyped(q.Question)}, nil)
 		var ue *answer.UserError
 		if errors.As(err, &ue) {
 			a, err = answer.Answer{Refused: true, Text: ue.Msg}, nil

@@ -294,7 +294,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if k <= 0 {
 		k = p.opts.K
 	}
-	hits, err := p.opts.Retriever.Search(ctx, withoutAskersTime(standalone), k)
+	hits, err := p.opts.Retriever.Search(ctx, searchText(standalone), k)
 	if errors.Is(err, search.ErrKeywordsOnly) {
 		defer func() {
 			if err == nil {
@@ -495,7 +495,7 @@ func (p *Pipeline) hitTerms(hits []search.Hit, n int) []map[string]bool {
 func (p *Pipeline) topicTerms(q string) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, t := range p.an.Terms(q) {
+	for _, t := range p.an.Terms(searchText(q)) {
 		if !frameTerms[t] && !seen[t] {
 			seen[t] = true
 			out = append(out, t)
@@ -604,11 +604,13 @@ func (p *Pipeline) SharesTopic(q string, hits []search.Hit) bool {
 
 // coverage is the share of q's topic words that the passages of the best
 // hit's document among the first candPassages hits (their terms in sets)
-// hold between them,
-// names weighing nameWeight. A word counts as held when a WordNet synonym
-// of it is ("plots" and "planned attacks").
+// hold between them, names weighing nameWeight: words the question writes
+// with a capital (not its first) and words the passages write so (namesIn).
+// A word counts as held when a WordNet synonym of it is ("plots" and
+// "planned attacks").
 func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool) float64 {
 	have := map[string]bool{}
+	names := map[string]bool{} // the names the passages write
 	doc := ""
 	for i, set := range sets {
 		if set == nil {
@@ -619,13 +621,14 @@ func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool)
 		}
 		if hits[i].Passage.Doc == doc {
 			maps.Copy(have, set)
+			p.namesIn(hits[i].Passage.Text, names)
 		}
 	}
 	seen := map[string]bool{}
 	var n, got float64
 	first := true
-	p.an.Each(q, func(t string, tok textan.Token) {
-		name := !first && startsUpper(tok.Text)
+	p.an.Each(searchText(q), func(t string, tok textan.Token) {
+		name := !first && startsUpper(tok.Text) || names[t]
 		first = false
 		if frameTerms[t] || seen[t] {
 			return
@@ -644,6 +647,23 @@ func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool)
 		return 0
 	}
 	return got / n
+}
+
+// namesIn adds to names the terms of the words that text writes with a
+// capital inside a sentence ("Albania" in "a cyberattack on Albania"): a
+// question that writes them in lower case, as people type in chat ("how
+// long have albania and iran been enemies?"), names them all the same.
+func (p *Pipeline) namesIn(text string, names map[string]bool) {
+	prev := 0
+	textan.Tokenize(text, func(tok textan.Token) {
+		inside := prev > 0 && !strings.ContainsAny(text[prev:tok.Start], ".!?:;\n“”\"")
+		prev = tok.End
+		if inside && startsUpper(tok.Text) {
+			if t := p.an.Term(tok.Text); t != "" {
+				names[t] = true
+			}
+		}
+	})
 }
 
 // hasSynonym reports whether have holds a synonym of the term t.
@@ -697,14 +717,23 @@ func definedSubject(q string) string {
 // a covered question look uncovered.
 var askersTime = setOf("today currently nowadays presently")
 
-// withoutAskersTime returns q without its askersTime words, for searching;
-// q itself when nothing else would be left.
-func withoutAskersTime(q string) string {
+// howLongRe matches a question that asks how long something lasted. Its
+// "long" frames the question and is not searched for: "How long has there
+// been tension?" found "pro-democratic longings".
+var howLongRe = regexp.MustCompile(`(?i)\bhow\s+long\b`)
+
+// searchText returns q as it is searched for: without its askersTime words
+// and without the "long" of "how long"; q itself when nothing else would
+// be left.
+func searchText(q string) string {
 	var keep []string
+	prev := ""
 	for _, w := range strings.Fields(q) {
-		if !askersTime[strings.ToLower(strings.Trim(w, "?!.,;:"))] {
+		lw := strings.ToLower(strings.Trim(w, "?!.,;:"))
+		if !askersTime[lw] && !(lw == "long" && prev == "how") {
 			keep = append(keep, w)
 		}
+		prev = lw
 	}
 	if len(keep) == 0 {
 		return q

@@ -386,7 +386,7 @@ func writeAgents(dir, out string) error {
 			other[w] = true
 		}
 	}
-	person := map[string]bool{} // the noun.person synsets
+	person := map[string]bool{}    // the noun.person synsets
 	verbs := map[string][]string{} // a verb synset's lemmas
 	err = eachLine(filepath.Join(dir, "data.verb"), func(f []string) error {
 		n, err := strconv.ParseInt(f[3], 16, 0)
