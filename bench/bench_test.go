@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"storybot/bench/corpus"
+	"storybot/internal/eval"
 	"storybot/internal/knowledge"
 	"storybot/internal/search"
 )
@@ -96,8 +97,8 @@ func BenchmarkQuery(b *testing.B) {
 				lat = append(lat, time.Since(start))
 				i++
 			}
-			b.ReportMetric(float64(Percentile(lat, 0.5).Nanoseconds()), "p50-ns")
-			b.ReportMetric(float64(Percentile(lat, 0.99).Nanoseconds()), "p99-ns")
+			b.ReportMetric(float64(eval.Percentile(lat, 50).Nanoseconds()), "p50-ns")
+			b.ReportMetric(float64(eval.Percentile(lat, 99).Nanoseconds()), "p99-ns")
 		})
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"storybot/internal/knowledge"
 	"storybot/internal/search"
@@ -118,22 +117,6 @@ func TestReadQuestionsSkipsOutOfScope(t *testing.T) {
 	writeFile(t, file, "{\"id\":\"a\"}\n{broken\n")
 	if _, err := ReadQuestions(file); err == nil || !strings.Contains(err.Error(), "q.jsonl:2") {
 		t.Errorf("broken line gave %v, want an error naming q.jsonl:2", err)
-	}
-}
-
-func TestPercentile(t *testing.T) {
-	ds := []time.Duration{5, 1, 4, 2, 3, 6, 7, 8, 9, 10}
-	if got := Percentile(ds, 0.5); got != 5 {
-		t.Errorf("p50 = %v, want 5", got)
-	}
-	if got := Percentile(ds, 0.99); got != 10 {
-		t.Errorf("p99 = %v, want 10", got)
-	}
-	if got := Percentile(nil, 0.5); got != 0 {
-		t.Errorf("p50 of nothing = %v, want 0", got)
-	}
-	if ds[0] != 5 {
-		t.Error("Percentile sorted its argument")
 	}
 }
 

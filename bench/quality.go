@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"storybot/internal/eval"
 	"storybot/internal/knowledge"
 )
 
@@ -124,7 +125,7 @@ func Evaluate(ctx context.Context, ix Index, qs []Question) (Metrics, error) {
 	}
 	m.MRR /= n
 	m.AnswerAt5 = float64(answered) / n
-	m.P50, m.P99 = Percentile(lat, 0.50), Percentile(lat, 0.99)
+	m.P50, m.P99 = eval.Percentile(lat, 50), eval.Percentile(lat, 99)
 	return m, nil
 }
 
@@ -138,18 +139,6 @@ func answerIn(answers []string, ps []*knowledge.Passage) bool {
 		}
 	}
 	return false
-}
-
-// Percentile returns the q-quantile (0..1) of ds by the nearest-rank
-// method, or 0 for an empty slice. ds is not modified.
-func Percentile(ds []time.Duration, q float64) time.Duration {
-	if len(ds) == 0 {
-		return 0
-	}
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	i := int(q*float64(len(s))+0.999999) - 1
-	return s[max(0, min(i, len(s)-1))]
 }
 
 // Set is a question set and the folders indexed for it.

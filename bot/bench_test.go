@@ -3,7 +3,6 @@ package bot_test
 import (
 	"context"
 	"fmt"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -11,17 +10,8 @@ import (
 	"storybot/bot"
 	"storybot/bot/discordtest"
 	"storybot/internal/answer"
+	"storybot/internal/eval"
 )
-
-func percentile(ds []time.Duration, p float64) time.Duration {
-	if len(ds) == 0 {
-		return 0
-	}
-	s := append([]time.Duration(nil), ds...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	i := int(float64(len(s))*p+0.999999) - 1
-	return s[max(0, min(i, len(s)-1))]
-}
 
 // BenchmarkDeferredAck50 dispatches 50 /ask at once over the fake gateway
 // and measures, per interaction, the time from dispatch to the deferred
@@ -59,9 +49,9 @@ func BenchmarkDeferredAck50(b *testing.B) {
 			}
 		}
 	}
-	b.ReportMetric(float64(percentile(lat, 0.50).Microseconds())/1000, "p50-ack-ms")
-	b.ReportMetric(float64(percentile(lat, 0.99).Microseconds())/1000, "p99-ack-ms")
-	b.ReportMetric(float64(percentile(lat, 1).Microseconds())/1000, "max-ack-ms")
+	b.ReportMetric(float64(eval.Percentile(lat, 50).Microseconds())/1000, "p50-ack-ms")
+	b.ReportMetric(float64(eval.Percentile(lat, 99).Microseconds())/1000, "p99-ack-ms")
+	b.ReportMetric(float64(eval.Percentile(lat, 100).Microseconds())/1000, "max-ack-ms")
 }
 
 // BenchmarkStreamedAnswer2s answers with a model that streams for 2 s, with
@@ -98,7 +88,7 @@ func BenchmarkStreamedAnswer2s(b *testing.B) {
 		calls = append(calls, len(reqs)-n0)
 		mu.Unlock()
 	}
-	b.ReportMetric(float64(percentile(final, 1).Milliseconds()), "max-final-edit-ms")
+	b.ReportMetric(float64(eval.Percentile(final, 100).Milliseconds()), "max-final-edit-ms")
 	total := 0
 	for _, c := range calls {
 		total += c

@@ -6,13 +6,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"storybot/internal/answer"
 	"storybot/internal/chat"
+	"storybot/internal/eval"
 	"storybot/internal/knowledge"
 	"storybot/internal/search"
 )
@@ -129,9 +129,8 @@ func BenchmarkAsk(b *testing.B) {
 				lat = append(lat, time.Since(start))
 			}
 			b.StopTimer()
-			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-			p99 := lat[min(len(lat)-1, len(lat)*99/100)]
-			p50 := lat[len(lat)/2]
+			p99 := eval.Percentile(lat, 99)
+			p50 := eval.Percentile(lat, 50)
 			b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
 			b.ReportMetric(float64(p50.Microseconds())/1000, "p50-ms")
 		})

@@ -14,6 +14,7 @@ import (
 
 	"storybot/bot/discordtest"
 	"storybot/internal/chat"
+	"storybot/internal/eval"
 	"storybot/internal/llm/llmtest"
 	"storybot/internal/pgstore"
 	"storybot/internal/pgstore/pgtest"
@@ -320,11 +321,10 @@ func BenchmarkPostgresShards(b *testing.B) {
 		n++
 		round(n, true)
 	}
-	slices.Sort(acks)
-	ms := func(q float64) float64 { return float64(acks[int(q*float64(len(acks)-1))]) / float64(time.Millisecond) }
-	b.ReportMetric(ms(0.50), "p50-ack-ms")
-	b.ReportMetric(ms(0.99), "p99-ack-ms")
-	b.ReportMetric(ms(1), "max-ack-ms")
+	ms := func(p float64) float64 { return float64(eval.Percentile(acks, p)) / float64(time.Millisecond) }
+	b.ReportMetric(ms(50), "p50-ack-ms")
+	b.ReportMetric(ms(99), "p99-ack-ms")
+	b.ReportMetric(ms(100), "max-ack-ms")
 }
 
 // Shard 1, a process of its own, killed (SIGKILL) in the middle of an

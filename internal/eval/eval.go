@@ -7,11 +7,13 @@ package eval
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -313,14 +315,20 @@ func latencyOf(ms []float64) Latency {
 	return Latency{P50: round4(Percentile(ms, 50)), P99: round4(Percentile(ms, 99))}
 }
 
-// Percentile returns the p-th percentile (nearest rank) of xs, 0 for none.
-func Percentile(xs []float64, p float64) float64 {
+// Percentile returns the p-th percentile (p in 0..100) of xs by the nearest
+// rank method: the value at rank ceil(p/100·n) of the n values sorted
+// ascending (rank 1 for p = 0, the largest for p = 100), or the zero value
+// for no values. xs is not modified. It is the one percentile of the
+// project: the evaluation, the benchmarks and bench/ all use it, on
+// milliseconds and on time.Durations alike.
+func Percentile[T cmp.Ordered](xs []T, p float64) T {
 	if len(xs) == 0 {
-		return 0
+		var zero T
+		return zero
 	}
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	i := int(math.Ceil(p/100*float64(len(s)))) - 1
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	i := int(math.Ceil(p*float64(len(s))/100)) - 1
 	return s[min(max(i, 0), len(s)-1)]
 }
 

@@ -89,8 +89,37 @@ func TestPercentile(t *testing.T) {
 			t.Errorf("p%v = %v, want %v", p, got, want)
 		}
 	}
-	if Percentile(nil, 50) != 0 {
+	if Percentile([]float64(nil), 50) != 0 {
 		t.Error("empty")
+	}
+	if xs[0] != 5 {
+		t.Error("Percentile sorted its argument")
+	}
+
+	// Durations, as the benchmarks give them (these were bench's cases).
+	ds := []time.Duration{5, 1, 4, 2, 3, 6, 7, 8, 9, 10}
+	for p, want := range map[float64]time.Duration{50: 5, 99: 10, 100: 10, 0: 1, 10: 1, 11: 2, 90: 9, 91: 10} {
+		if got := Percentile(ds, p); got != want {
+			t.Errorf("durations p%v = %v, want %v", p, got, want)
+		}
+	}
+	if got := Percentile([]time.Duration(nil), 50); got != 0 {
+		t.Errorf("p50 of no durations = %v, want 0", got)
+	}
+	if ds[0] != 5 {
+		t.Error("Percentile sorted its argument")
+	}
+	// Nearest rank where p/100·n is a whole number: p50 of 500 values is
+	// the 250th, p99 of 100 values the 99th.
+	many := make([]time.Duration, 500)
+	for i := range many {
+		many[i] = time.Duration(500 - i)
+	}
+	if got := Percentile(many, 50); got != 250 {
+		t.Errorf("p50 of 1..500 = %v, want 250", got)
+	}
+	if got := Percentile(many[:100], 99); got != 499 {
+		t.Errorf("p99 of 401..500 = %v, want 499", got)
 	}
 }
 

@@ -3,12 +3,12 @@ package pgstore
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"storybot/internal/answer"
+	"storybot/internal/eval"
 	"storybot/internal/feedback"
 	"storybot/internal/pgstore/pgtest"
 	"storybot/internal/state"
@@ -28,10 +28,9 @@ func benchLatency(b *testing.B, op func(ctx context.Context, i int) error) {
 		took = append(took, time.Since(start))
 	}
 	b.StopTimer()
-	slices.Sort(took)
-	ms := func(q float64) float64 { return float64(took[int(q*float64(len(took)-1))]) / float64(time.Millisecond) }
-	b.ReportMetric(ms(0.50), "p50-ms")
-	b.ReportMetric(ms(0.99), "p99-ms")
+	ms := func(p float64) float64 { return float64(eval.Percentile(took, p)) / float64(time.Millisecond) }
+	b.ReportMetric(ms(50), "p50-ms")
+	b.ReportMetric(ms(99), "p99-ms")
 }
 
 func benchAnswer() state.Answer {

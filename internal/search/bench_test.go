@@ -7,12 +7,12 @@ import (
 	"io"
 	"math/rand/v2"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"storybot/internal/eval"
 	"storybot/internal/knowledge"
 )
 
@@ -130,12 +130,8 @@ func BenchmarkSearch(b *testing.B) {
 				lat = append(lat, time.Since(start))
 				i++
 			}
-			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-			pct := func(p float64) float64 {
-				return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))]) / 1e6
-			}
-			b.ReportMetric(pct(0.50), "p50-ms")
-			b.ReportMetric(pct(0.99), "p99-ms")
+			b.ReportMetric(float64(eval.Percentile(lat, 50))/1e6, "p50-ms")
+			b.ReportMetric(float64(eval.Percentile(lat, 99))/1e6, "p99-ms")
 		})
 	}
 }

@@ -29,6 +29,7 @@ import (
 	"storybot/bench"
 	"storybot/bench/bleveidx"
 	"storybot/bench/corpus"
+	"storybot/internal/eval"
 	"storybot/internal/knowledge"
 	"storybot/internal/library"
 	"storybot/internal/search"
@@ -190,7 +191,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	for i, r := range rows {
-		r.p50, r.p99, r.mean = bench.Percentile(lats[i], 0.5), bench.Percentile(lats[i], 0.99), mean(lats[i])
+		r.p50, r.p99, r.mean = eval.Percentile(lats[i], 50), eval.Percentile(lats[i], 99), mean(lats[i])
 		fmt.Fprintf(stderr, "%s: query p50 %v p99 %v\n", r.engine, r.p50, r.p99)
 	}
 
