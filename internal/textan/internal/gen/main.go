@@ -207,12 +207,41 @@ func readIndex(path string) (map[string][]string, error) {
 
 // readData reads a data.* file: each synset's lemmas, lower-cased as the
 // index writes them, proper names kept capitalised, adjective markers
-// ("(p)") dropped.
+// ("(p)") dropped; and the synsets similar (&) to each.
 func readData(path string) (map[string][]string, map[string][]string, error) {
 	out := map[string][]string{}
 	sim := map[string][]string{}
-	err := eachLine(path, func(f []string) error {
-		// synset_offset lex_filenum ss_type w_cnt word lex_id [word lex_id...] ...
+	err := eachSynset(path, func(ss synset) error {
+		out[ss.offset] = ss.words
+		for _, ptr := range ss.ptrs {
+			if ptr.symbol == "&" {
+				sim[ss.offset] = append(sim[ss.offset], ptr.offset)
+			}
+		}
+		return nil
+	})
+	return out, sim, err
+}
+
+// synset is one line of a data.* file.
+type synset struct {
+	offset, lexFile string
+	words           []string // lemmas, adjective markers dropped
+	ptrs            []pointer
+}
+
+// pointer is a synset's link to another: its symbol ("&" similar, "\\"
+// pertainym, "+" derivationally related), the other synset's offset and
+// part of speech, and the words it links (1-based; 0 for the whole synset).
+type pointer struct {
+	symbol, offset, pos string
+	src, tgt            int
+}
+
+// eachSynset calls fn with every synset of a data.* file.
+func eachSynset(path string, fn func(synset) error) error {
+	return eachLine(path, func(f []string) error {
+		// synset_offset lex_filenum ss_type w_cnt word lex_id [word lex_id...] p_cnt [ptr...] ...
 		if len(f) < 4 {
 			return fmt.Errorf("short line")
 		}
@@ -220,30 +249,24 @@ func readData(path string) (map[string][]string, map[string][]string, error) {
 		if err != nil {
 			return err
 		}
+		ss := synset{offset: f[0], lexFile: f[1]}
 		for i := 0; i < int(n) && 5+2*i < len(f); i++ {
-			w := f[4+2*i]
-			if j := strings.IndexByte(w, '('); j > 0 {
-				w = w[:j]
+			ss.words = append(ss.words, lemma(f[4+2*i]))
+		}
+		if i := 4 + 2*int(n); i < len(f) {
+			np, err := strconv.Atoi(f[i])
+			if err != nil {
+				return err
 			}
-			out[f[0]] = append(out[f[0]], w)
-		}
-		i := 4 + 2*int(n)
-		if i >= len(f) {
-			return nil
-		}
-		np, err := strconv.Atoi(f[i])
-		if err != nil {
-			return err
-		}
-		for k := 0; k < np && i+4+4*k < len(f); k++ {
-			ptr := f[i+1+4*k : i+5+4*k]
-			if ptr[0] == "&" {
-				sim[f[0]] = append(sim[f[0]], ptr[1])
+			for k := 0; k < np && i+4+4*k < len(f); k++ {
+				ptr := f[i+1+4*k : i+5+4*k]
+				src, _ := strconv.ParseInt(ptr[3][:2], 16, 0)
+				tgt, _ := strconv.ParseInt(ptr[3][2:], 16, 0)
+				ss.ptrs = append(ss.ptrs, pointer{symbol: ptr[0], offset: ptr[1], pos: ptr[2], src: int(src), tgt: int(tgt)})
 			}
 		}
-		return nil
+		return fn(ss)
 	})
-	return out, sim, err
 }
 
 // eachLine calls fn with the fields of every line of path but the licence
@@ -279,19 +302,14 @@ func writeDemonyms(dir, out string) error {
 	lower := map[string]bool{}      // lemmas written in lower case, any part of speech
 	places := map[string][]string{} // a place's synset: its lemmas
 	for _, p := range []string{"noun", "verb", "adj", "adv"} {
-		err := eachLine(filepath.Join(dir, "data."+p), func(f []string) error {
-			n, err := strconv.ParseInt(f[3], 16, 0)
-			if err != nil {
-				return err
-			}
-			for i := 0; i < int(n) && 5+2*i < len(f); i++ {
-				w := lemma(f[4+2*i])
+		err := eachSynset(filepath.Join(dir, "data."+p), func(ss synset) error {
+			for _, w := range ss.words {
 				if w == strings.ToLower(w) {
 					lower[w] = true
 				}
-				if p == "noun" && f[1] == "15" { // noun.location
-					places[f[0]] = append(places[f[0]], w)
-				}
+			}
+			if p == "noun" && ss.lexFile == "15" { // noun.location
+				places[ss.offset] = ss.words
 			}
 			return nil
 		})
@@ -299,67 +317,19 @@ func writeDemonyms(dir, out string) error {
 			return err
 		}
 	}
-	of := map[string]map[string]bool{}
-	err := eachLine(filepath.Join(dir, "data.adj"), func(f []string) error {
-		n, err := strconv.ParseInt(f[3], 16, 0)
-		if err != nil {
-			return err
-		}
-		var words []string
-		for i := 0; i < int(n) && 5+2*i < len(f); i++ {
-			words = append(words, lemma(f[4+2*i]))
-		}
-		i := 4 + 2*int(n)
-		np, err := strconv.Atoi(f[i])
-		if err != nil {
-			return err
-		}
-		for k := 0; k < np && i+4+4*k < len(f); k++ {
-			ptr := f[i+1+4*k : i+5+4*k]
-			if ptr[0] != `\` || ptr[2] != "n" {
-				continue
+	of := pairs{}
+	err := eachSynset(filepath.Join(dir, "data.adj"), func(ss synset) error {
+		ss.linked(`\`, "n", places, func(adj, place string) {
+			if oneCapitalWord(adj) && oneCapitalWord(place) && !lower[strings.ToLower(adj)] && !lower[strings.ToLower(place)] {
+				of.add(strings.ToLower(adj), strings.ToLower(place))
 			}
-			src, _ := strconv.ParseInt(ptr[3][:2], 16, 0)
-			tgt, _ := strconv.ParseInt(ptr[3][2:], 16, 0)
-			lemmas, ok := places[ptr[1]]
-			if !ok || src < 1 || int(src) > len(words) || tgt < 1 || int(tgt) > len(lemmas) {
-				continue
-			}
-			adj, place := words[src-1], lemmas[tgt-1]
-			if !oneCapitalWord(adj) || !oneCapitalWord(place) || lower[strings.ToLower(adj)] || lower[strings.ToLower(place)] {
-				continue
-			}
-			a := strings.ToLower(adj)
-			if of[a] == nil {
-				of[a] = map[string]bool{}
-			}
-			of[a][strings.ToLower(place)] = true
-		}
+		})
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	var lines []string
-	for a, ps := range of {
-		if len(ps) != 1 {
-			continue
-		}
-		for p := range ps {
-			if p != a {
-				lines = append(lines, a+" "+p)
-			}
-		}
-	}
-	sort.Strings(lines)
-	txt := "# WordNet 3.0 adjectives of places and their places (\"iranian iran\"), lower-cased.\n" +
-		"# Generated by internal/textan/internal/gen from Debian's wordnet-base; WordNet 3.0 Copyright 2006 by Princeton University (licence: README, Dependencies).\n" +
-		strings.Join(lines, "\n") + "\n"
-	if err := os.WriteFile(out, []byte(txt), 0o644); err != nil {
-		return err
-	}
-	fmt.Fprintf(os.Stderr, "gen: %d adjectives of places -> %s\n", len(lines), out)
-	return nil
+	return of.write(out, "adjectives of places and their places (\"iranian iran\"), lower-cased", nil)
 }
 
 // writeAgents writes the table of nouns that name a person by what they do
@@ -386,82 +356,78 @@ func writeAgents(dir, out string) error {
 			other[w] = true
 		}
 	}
-	person := map[string]bool{}    // the noun.person synsets
-	verbs := map[string][]string{} // a verb synset's lemmas
-	err = eachLine(filepath.Join(dir, "data.verb"), func(f []string) error {
-		n, err := strconv.ParseInt(f[3], 16, 0)
-		if err != nil {
-			return err
-		}
-		for i := 0; i < int(n) && 5+2*i < len(f); i++ {
-			verbs[f[0]] = append(verbs[f[0]], lemma(f[4+2*i]))
-		}
-		return nil
-	})
+	verbs, _, err := readData(filepath.Join(dir, "data.verb"))
 	if err != nil {
 		return err
 	}
-	of := map[string]map[string]bool{}
-	err = eachLine(filepath.Join(dir, "data.noun"), func(f []string) error {
-		if f[1] != "18" { // noun.person
+	person := map[string]bool{} // the noun.person synsets
+	of := pairs{}
+	err = eachSynset(filepath.Join(dir, "data.noun"), func(ss synset) error {
+		if ss.lexFile != "18" { // noun.person
 			return nil
 		}
-		person[f[0]] = true
-		n, err := strconv.ParseInt(f[3], 16, 0)
-		if err != nil {
-			return err
-		}
-		var words []string
-		for i := 0; i < int(n) && 5+2*i < len(f); i++ {
-			words = append(words, lemma(f[4+2*i]))
-		}
-		i := 4 + 2*int(n)
-		np, err := strconv.Atoi(f[i])
-		if err != nil {
-			return err
-		}
-		for k := 0; k < np && i+4+4*k < len(f); k++ {
-			ptr := f[i+1+4*k : i+5+4*k]
-			if ptr[0] != "+" || ptr[2] != "v" {
-				continue
+		person[ss.offset] = true
+		ss.linked("+", "v", verbs, func(noun, verb string) {
+			if oneLowerWord(noun) && oneLowerWord(verb) && agentOf(noun, verb) && textan.Stem(noun) != textan.Stem(verb) {
+				of.add(noun, verb)
 			}
-			src, _ := strconv.ParseInt(ptr[3][:2], 16, 0)
-			tgt, _ := strconv.ParseInt(ptr[3][2:], 16, 0)
-			lemmas := verbs[ptr[1]]
-			if src < 1 || int(src) > len(words) || tgt < 1 || int(tgt) > len(lemmas) {
-				continue
-			}
-			noun, verb := words[src-1], lemmas[tgt-1]
-			if !oneLowerWord(noun) || !oneLowerWord(verb) || !agentOf(noun, verb) || textan.Stem(noun) == textan.Stem(verb) {
-				continue
-			}
-			if of[noun] == nil {
-				of[noun] = map[string]bool{}
-			}
-			of[noun][verb] = true
-		}
+		})
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	var lines []string
-	for noun, vs := range of {
-		if len(vs) != 1 || other[noun] || len(nouns[noun]) == 0 || !person[nouns[noun][0]] {
+	return of.write(out, "nouns of people who do a verb and the verb (\"hacker hack\")", func(noun string) bool {
+		return !other[noun] && len(nouns[noun]) > 0 && person[nouns[noun][0]]
+	})
+}
+
+// linked calls fn with each word of ss and the word of another synset
+// (its lemmas in words, by offset) that a pointer of symbol to part of
+// speech pos links it to.
+func (ss synset) linked(symbol, pos string, words map[string][]string, fn func(word, other string)) {
+	for _, ptr := range ss.ptrs {
+		lemmas := words[ptr.offset]
+		if ptr.symbol != symbol || ptr.pos != pos || ptr.src < 1 || ptr.src > len(ss.words) || ptr.tgt < 1 || ptr.tgt > len(lemmas) {
 			continue
 		}
-		for v := range vs {
-			lines = append(lines, noun+" "+v)
+		fn(ss.words[ptr.src-1], lemmas[ptr.tgt-1])
+	}
+}
+
+// pairs maps a word to the words it is linked to.
+type pairs map[string]map[string]bool
+
+func (ps pairs) add(word, base string) {
+	if ps[word] == nil {
+		ps[word] = map[string]bool{}
+	}
+	ps[word][base] = true
+}
+
+// write writes the table of the words linked to one other word (and
+// passing keep, when not nil) as "word base" lines, sorted, under a header
+// that says what they are and where they come from.
+func (ps pairs) write(out, what string, keep func(string) bool) error {
+	var lines []string
+	for w, bases := range ps {
+		if len(bases) != 1 || keep != nil && !keep(w) {
+			continue
+		}
+		for b := range bases {
+			if b != w {
+				lines = append(lines, w+" "+b)
+			}
 		}
 	}
 	sort.Strings(lines)
-	txt := "# WordNet 3.0 nouns of people who do a verb and the verb (\"hacker hack\").\n" +
+	txt := "# WordNet 3.0 " + what + ".\n" +
 		"# Generated by internal/textan/internal/gen from Debian's wordnet-base; WordNet 3.0 Copyright 2006 by Princeton University (licence: README, Dependencies).\n" +
 		strings.Join(lines, "\n") + "\n"
 	if err := os.WriteFile(out, []byte(txt), 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "gen: %d nouns of people who do a verb -> %s\n", len(lines), out)
+	fmt.Fprintf(os.Stderr, "gen: %d %s -> %s\n", len(lines), what, out)
 	return nil
 }
 
