@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		1.3427, 2.0802, 1.1543, -0.0456, 1.2227, 2.8121, -0.0821, 0.9700, -0.4189, 0.1733, -0.0099, -0.0083, 1.6354, 0.5067, -0.4320, 0.2709, -0.0356,
+		1.3425, 2.0578, 1.1277, -0.0649, 1.2569, 2.8317, -0.0541, 0.9843, -0.4252, 0.1387, 0.0117, -0.0212, 1.6849, 0.4066, -0.5260, 0.2728, 0.0108,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0000, 0.0755, 0.0520, // other
-		0.6181, -0.0912, 0.5159, // who
-		-0.0503, 0.0759, -0.0343, // when
-		0.6162, 0.0755, -0.0559, // how many
-		-0.2491, -0.2942, -0.2770, // where
-		-0.0872, 0.6283, 0.8793, // why
-		0.9260, 0.4013, -0.1419, // feel
-		0.0000, 0.6509, -0.3226, // outcome
-		0.0000, 0.0073, -0.0037, // define
-		-0.5509, 0.1060, -0.1051, // describe
+		0.0000, 0.0735, 0.0179, // other
+		0.6264, -0.0624, 0.4967, // who
+		-0.0544, 0.0784, -0.0364, // when
+		0.5975, 0.0887, -0.0575, // how many
+		-0.2038, -0.3130, -0.3115, // where
+		-0.0766, 0.6496, 0.8805, // why
+		0.9146, 0.3907, -0.1327, // feel
+		0.0000, 0.6598, -0.3429, // outcome
+		0.0000, 0.0039, -0.0062, // define
+		-0.5467, 0.1157, -0.1014, // describe
 	}
 }
 

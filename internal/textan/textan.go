@@ -55,7 +55,8 @@ const maxCache = 1 << 20
 // 2: irregular verbs at their base form (Irregular).
 // 3: adjectives of places at their place (Demonym).
 // 4: nouns of people who do a verb at the verb (Agent).
-const Version = 4
+// 5: contractions without their apostrophe are stop words ("whats", "dont").
+const Version = 5
 
 // English returns the analyzer storybot indexes with: lower-case and
 // diacritic folding, possessives removed, English stop words dropped,
@@ -400,12 +401,25 @@ func isASCIIDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // extraStop are words that carry no topic in questions, on top of Snowball's
 // English list.
-var extraStop = map[string]bool{
-	"would": true, "could": true, "also": true, "may": true, "might": true,
-	"must": true, "shall": true, "whose": true, "yet": true,
-	"upon": true, "within": true, "among": true, "s": true,
-	"many": true, "much": true, // the frame of "how many", "how much" questions
-}
+var extraStop = func() map[string]bool {
+	m := map[string]bool{
+		"would": true, "could": true, "also": true, "may": true, "might": true,
+		"must": true, "shall": true, "whose": true, "yet": true,
+		"upon": true, "within": true, "among": true, "s": true,
+		"many": true, "much": true, // the frame of "how many", "how much" questions
+	}
+	for _, w := range strings.Fields(contractions) {
+		m[w] = true
+	}
+	return m
+}()
+
+// contractions are the stop words that chat writes without their
+// apostrophe ("whats this story about", "dont"), and the contractions whose
+// apostrophe folding removes ("don't" → "dont"): without it they were topic
+// words no document holds.
+const contractions = `whats thats whos wheres hows whens whys heres theres dont doesnt didnt isnt arent wasnt werent
+cant couldnt wouldnt shouldnt wont havent hasnt hadnt im ive youre youve theyre theyve weve hes shes itll thatll`
 
 // IsStop reports whether the folded word t is an English stop word.
 func IsStop(t string) bool {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -30,7 +31,7 @@ func TestTermsStoryTypography(t *testing.T) {
 		{"ÉCOLE Zürich", []string{"ecol", "zurich"}},
 		{"the of and, to!", nil},
 		{"", nil},
-		{"don’t", []string{"dont"}},
+		{"don’t", nil}, // one word, "dont", a stop word (contractions)
 		{"How many members?", []string{"member"}},
 		{"2.5 million", []string{"2.5", "million"}},
 		{"on March 11th, the 20th century’s 1st", []string{"march", "11", "20", "centuri", "1"}},
@@ -292,6 +293,19 @@ func TestAgents(t *testing.T) {
 	for _, w := range []string{"better", "letter", "drawer", "counter", "butter", "liver", "longer"} {
 		if got := an.Terms(w); len(got) != 1 || got[0] != Stem(Fold(w)) {
 			t.Errorf("%s → %v, want %q", w, got, Stem(Fold(w)))
+		}
+	}
+}
+
+// TestContractions: contractions written without their apostrophe, as chat
+// writes them, and those whose apostrophe folding removes are stop words:
+// "whats this story about" has one topic word, as "what's this story about".
+func TestContractions(t *testing.T) {
+	an := English()
+	story := an.Terms("story")
+	for _, q := range []string{"whats this story about", "what's this story about", "dont story", "don't story", "whos story", "cant story", "can't story", "theyre story"} {
+		if got := an.Terms(q); !slices.Equal(got, story) {
+			t.Errorf("%q → %v, want %v", q, got, story)
 		}
 	}
 }
