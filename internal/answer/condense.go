@@ -99,8 +99,9 @@ func CondenseOffline(an *textan.Analyzer, q string, history []chat.Message) stri
 		have[t] = true
 	}
 	var add []string
+	define := questionType(last) == qDefine // its "stand" ("what does MEK stand for?") is no topic
 	an.Each(last, func(term string, tok textan.Token) {
-		if !have[term] {
+		if !have[term] && !(define && frameTerms[term]) {
 			have[term] = true
 			add = append(add, tok.Text)
 		}

@@ -142,6 +142,12 @@ func TestFollowUpOfAFollowUp(t *testing.T) {
 			t.Errorf("CondenseOffline(why?) = %q, want %q from two questions back", got, w)
 		}
 	}
+	// The frame of a what-does-it-stand-for question is not its topic: "stand"
+	// searched found "The MEK would not stand with arms folded".
+	define := []chat.Message{{Role: chat.RoleUser, Content: "what does mek stand for"}, {Role: chat.RoleAssistant, Content: "…"}}
+	if got := answer.CondenseOffline(an, "where are they based", define); got != "where are they based mek" {
+		t.Errorf("CondenseOffline(where are they based) = %q, want the MEK without stand", got)
+	}
 }
 
 // TestFollowUpPointsAtTheAnswer: offline, "who said that?" after an answer

@@ -2,6 +2,7 @@ package answer
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -75,7 +76,7 @@ var (
 	dateRe     = regexp.MustCompile(`\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b\d{4}-\d{2}-\d{2}\b|\b(?i:century|morning|evening|night|midnight|noon|dawn|sunrise|sunset|spring|summer|autumn|winter|yesterday|tomorrow|o'clock|hours?|days?|weeks?|months?|years?|ago|until|till|after|before|when|once|while|as soon as)\b`)
 	whyRe      = regexp.MustCompile(`(?i)\b(because|due to|prompt\w*|reasons?|caused?|led to|result|in response|so that|in order|therefore|for fear|so as to|that was why|that is why|for he|for she|for they|for it|for this)\b`)
 	weakWhyRe  = regexp.MustCompile(`(?i)\b(since|wanted|wished|hoped|thought|thinking|meant)\b`)
-	fullDateRe = regexp.MustCompile(`\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2}\b|\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|\b\d{4}-\d{2}-\d{2}\b`)
+	fullDateRe = regexp.MustCompile(`\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2}\b|\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:January|February|March|April|June|July|August|September|October|November|December)\b`)
 	defineRe   = regexp.MustCompile(`\([A-Z][A-Za-z]{1,9}\)|\b(?:also known as|known by|stands for|short for|refers to|is called|abbreviated)\b`)
 	describeRe = regexp.MustCompile(`[“"][^”"]{3,60}[”"]|\b(?:dubbed|called|described (?:it )?as|termed|labell?ed|branded)\b`)
 	durationRe = regexp.MustCompile(`(?i)\b(?:(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|many|several|few|some|a|an|whole|long|full|entire)\s+(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|century|ages|lifetime)\b|(?:ever|long)\s+since\b|since\s+(?:1[0-9]{3}|20[0-9]{2})\b|\w+-long\b|(?:years|months|weeks|days|decades)\s+of\b)`)
@@ -150,7 +151,11 @@ func cue(qt qtype, s string, qwords map[string]bool) float64 {
 			return 1
 		}
 	case qWhen:
-		if fresh(fullDateRe.FindAllString(s, -1)) {
+		full := fullDateRe.FindAllString(s, -1)
+		if qwords["date"] || qwords["day"] { // "On what date...?": a month alone is not the answer
+			full = slices.DeleteFunc(full, monthRe.MatchString)
+		}
+		if fresh(full) {
 			return 1
 		}
 		if fresh(dateRe.FindAllString(s, -1)) {

@@ -1,0 +1,33 @@
+package answer
+
+import "testing"
+
+// TestCue: what each kind of question takes for the fact it asks for.
+func TestCue(t *testing.T) {
+	p := New(Options{Retriever: nopRetriever{}})
+	for _, c := range []struct {
+		q, s string
+		want float64
+	}{
+		// a month is a date ("When was Albania attacked?": "Iran's July cyberattack")
+		{"When was Albania attacked?", "Iran’s July cyberattack on Albania proved to be the final straw.", 1},
+		{"When was Albania attacked?", "In 2022, Albania previously said it had thwarted several planned attacks.", 1},
+		{"When was Albania attacked?", "They met on Wednesday.", 0.5},
+		{"On what date did the cyberattack take place?", "Iran’s July cyberattack on Albania.", 0.5}, // a date wants its day
+		{"On what date did the cyberattack take place?", "the July 15 cyberattack", 1},
+		{"When did it happen?", "May I come in?", 0.5}, // a month or a modal: only a weak sign
+		// how long: a duration, not any number
+		{"How long had Hans served his master?", "He had served him seven years.", 1},
+		{"How long has there been tension?", "Sparks have been flying ever since 2014 when Albania welcomed 3,000 members.", 1},
+		{"How long did the investigation take?", "In light of a weeks-long US investigation, Washington concluded.", 1},
+		{"How long has there been tension?", "Albania welcomed 3,000 members.", 0.5},
+		// how many: the number that counts what is asked about
+		{"How many groups carried out the attack?", "through the engagement of four groups", 1},
+		{"How many groups carried out the attack?", "in June 1981 organized the protests", 0},
+	} {
+		q := p.analyzeQuestion(c.q, c.q)
+		if got := p.cue(q, c.s); got != c.want {
+			t.Errorf("cue(%q, %q) = %v, want %v", c.q, c.s, got, c.want)
+		}
+	}
+}
