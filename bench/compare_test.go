@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"storybot/internal/eval"
 	"storybot/internal/knowledge"
 	"storybot/internal/search"
 )
@@ -74,7 +75,7 @@ func TestEvaluateMetrics(t *testing.T) {
 		}
 		return []*knowledge.Passage{b}
 	})
-	qs := []Question{
+	qs := []eval.Question{
 		{ID: "1", Question: "q1", GoldDoc: "a.txt", Answers: []string{"edi rama"}},
 		{ID: "2", Question: "q2", GoldDocs: []string{"x.txt", "a.txt"}, Answers: []string{"absent"}},
 		{ID: "3", Question: "q3", GoldDoc: "a.txt"},
@@ -114,7 +115,7 @@ func TestReadQuestionsSkipsOutOfScope(t *testing.T) {
 	if len(qs) != 2 || qs[0].ID != "a" || qs[1].ID != "c" {
 		t.Fatalf("questions %+v, want a and c", qs)
 	}
-	writeFile(t, file, "{\"id\":\"a\"}\n{broken\n")
+	writeFile(t, file, "{\"id\":\"a\",\"question\":\"Why?\"}\n{broken\n")
 	if _, err := ReadQuestions(file); err == nil || !strings.Contains(err.Error(), "q.jsonl:2") {
 		t.Errorf("broken line gave %v, want an error naming q.jsonl:2", err)
 	}

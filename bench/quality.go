@@ -1,12 +1,10 @@
 package bench
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,52 +14,24 @@ import (
 	"storybot/internal/knowledge"
 )
 
-// Question is one line of a question set (../shared/eval/*/questions.jsonl).
-type Question struct {
-	ID       string   `json:"id"`
-	Question string   `json:"question"`
-	Answers  []string `json:"answers"`
-	GoldDoc  string   `json:"gold_doc"`
-	GoldDocs []string `json:"gold_docs"`
-	InScope  *bool    `json:"in_scope"`
-}
-
-// Gold reports whether a passage of document doc (a path relative to its
-// knowledge folder) answers q: its file name is gold_doc or one of gold_docs.
-func (q Question) Gold(doc string) bool {
-	name := path.Base(doc)
-	return name == q.GoldDoc || slices.Contains(q.GoldDocs, name)
-}
-
-// ReadQuestions reads a JSONL question file, leaving out questions marked
-// in_scope: false and questions without a gold document. Errors name the
-// file and line.
-func ReadQuestions(file string) ([]Question, error) {
+// ReadQuestions reads a JSONL question file (../shared/eval/*/questions.jsonl)
+// with eval.ReadQuestions, leaving out the questions that are not scored:
+// those marked in_scope: false and those without a gold document. Errors
+// name the file and line.
+func ReadQuestions(file string) ([]eval.Question, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, fmt.Errorf("read questions: %w", err)
 	}
 	defer f.Close()
-	var out []Question
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for line := 1; sc.Scan(); line++ {
-		if strings.TrimSpace(sc.Text()) == "" {
-			continue
-		}
-		var q Question
-		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", file, line, err)
-		}
-		if (q.InScope != nil && !*q.InScope) || (q.GoldDoc == "" && len(q.GoldDocs) == 0) {
-			continue
-		}
-		out = append(out, q)
+	qs, err := eval.ReadQuestions(f)
+	if le := (*eval.LineError)(nil); errors.As(err, &le) {
+		return nil, fmt.Errorf("%s:%d: %w", file, le.Line, le.Err)
 	}
-	if err := sc.Err(); err != nil {
+	if err != nil {
 		return nil, fmt.Errorf("read questions %s: %w", file, err)
 	}
-	return out, nil
+	return slices.DeleteFunc(qs, func(q eval.Question) bool { return !q.Scored() }), nil
 }
 
 // Ks are the cut-offs recall is reported at.
@@ -79,7 +49,7 @@ type Metrics struct {
 
 // Evaluate runs every question against ix (top max(Ks) passages) and
 // computes the metrics. It fails on the first search error.
-func Evaluate(ctx context.Context, ix Index, qs []Question) (Metrics, error) {
+func Evaluate(ctx context.Context, ix Index, qs []eval.Question) (Metrics, error) {
 	maxK := slices.Max(Ks)
 	m := Metrics{Questions: len(qs), Recall: make(map[int]float64)}
 	if len(qs) == 0 {

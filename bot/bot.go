@@ -453,13 +453,11 @@ func (b *Bot) goWork(name string, f func(ctx context.Context)) bool {
 	if b.stopped {
 		return false
 	}
-	b.wg.Add(1)
 	inFlight := b.opts.Observer.InFlight
 	if inFlight != nil {
 		inFlight(1)
 	}
-	go func() {
-		defer b.wg.Done()
+	b.wg.Go(func() {
 		if inFlight != nil {
 			defer inFlight(-1)
 		}
@@ -469,7 +467,7 @@ func (b *Bot) goWork(name string, f func(ctx context.Context)) bool {
 			}
 		}()
 		f(b.workCtx)
-	}()
+	})
 	return true
 }
 

@@ -52,11 +52,9 @@ type persister struct {
 // save runs fn (what names it in the log) in the background until it
 // succeeds or has been tried persistTries times.
 func (p *persister) save(what string, fn func(ctx context.Context) error) {
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
+	p.wg.Go(func() {
 		p.try(what, fn)
-	}()
+	})
 }
 
 // try runs fn until it succeeds or has been tried persistTries times, and

@@ -583,9 +583,7 @@ func TestConcurrentAsks(t *testing.T) {
 	p := answer.New(answer.Options{Retriever: story(t), Model: replying("Because of the cyberattack [1].")})
 	var wg sync.WaitGroup
 	for i := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			q := whyQ
 			if i%2 == 1 {
 				q = "Who helped Albania recover from the attack?"
@@ -593,7 +591,7 @@ func TestConcurrentAsks(t *testing.T) {
 			if _, err := p.Ask(context.Background(), answer.Request{Question: q}, nil); err != nil {
 				t.Error(err)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 }

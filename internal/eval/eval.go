@@ -9,6 +9,7 @@ import (
 	"bufio"
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -44,9 +45,9 @@ func (q Question) OutOfScope() bool { return q.InScope != nil && !*q.InScope }
 // answers are paraphrases, not text of the document).
 func (q Question) Implicit() bool { return q.Explicit != nil && !*q.Explicit }
 
-// gold reports whether doc (a path; only its file name is compared) is one
-// of the question's gold documents.
-func (q Question) gold(doc string) bool {
+// Gold reports whether doc (a path; only its file name is compared) is one
+// of the question's gold documents: a gold_doc is matched by file name.
+func (q Question) Gold(doc string) bool {
 	name := path.Base(doc)
 	for _, g := range q.Golds() {
 		if name == path.Base(g) {
@@ -82,8 +83,18 @@ func checkLines(q Question) error {
 	return nil
 }
 
-// ReadQuestions reads JSONL questions; blank lines are ignored. Errors name
-// the line.
+// LineError is an error ReadQuestions met on a line of its input.
+type LineError struct {
+	Line int // 1-based
+	Err  error
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+
+func (e *LineError) Unwrap() error { return e.Err }
+
+// ReadQuestions reads JSONL questions; blank lines are ignored. Errors are
+// *LineError and name the line.
 func ReadQuestions(r io.Reader) ([]Question, error) {
 	var out []Question
 	sc := bufio.NewScanner(r)
@@ -97,13 +108,13 @@ func ReadQuestions(r io.Reader) ([]Question, error) {
 		}
 		var q Question
 		if err := json.Unmarshal([]byte(b), &q); err != nil {
-			return nil, fmt.Errorf("line %d: %v", line, err)
+			return nil, &LineError{line, err}
 		}
 		if strings.TrimSpace(q.Question) == "" {
-			return nil, fmt.Errorf("line %d: no \"question\"", line)
+			return nil, &LineError{line, errors.New("no \"question\"")}
 		}
 		if err := checkLines(q); err != nil {
-			return nil, fmt.Errorf("line %d: %v", line, err)
+			return nil, &LineError{line, err}
 		}
 		if q.ID == "" {
 			q.ID = strconv.Itoa(line)
@@ -111,7 +122,7 @@ func ReadQuestions(r io.Reader) ([]Question, error) {
 		out = append(out, q)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("line %d: %v", line+1, err)
+		return nil, &LineError{line + 1, err}
 	}
 	return out, nil
 }
@@ -136,7 +147,7 @@ type Outcome struct {
 // 0 when none was returned.
 func (o Outcome) Rank() int {
 	for i, r := range o.Retrieved {
-		if o.Question.gold(r.Doc) {
+		if o.Question.Gold(r.Doc) {
 			return i + 1
 		}
 	}
@@ -148,7 +159,7 @@ func (o Outcome) Rank() int {
 // 0 when none was returned (or the question has no gold_lines).
 func (o Outcome) PassageRank() int {
 	for i, r := range o.Retrieved {
-		if o.Question.gold(r.Doc) && overlapsAny(r.StartLine, r.EndLine, o.Question.GoldLines) {
+		if o.Question.Gold(r.Doc) && overlapsAny(r.StartLine, r.EndLine, o.Question.GoldLines) {
 			return i + 1
 		}
 	}

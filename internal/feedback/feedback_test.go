@@ -25,8 +25,7 @@ func TestAddAndList(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	for i := 0; i < 20; i++ {
-		wg.Add(1)
-		go func() { defer wg.Done(); _ = s.Add(ctx, Record{Vote: Down, UserID: "u2"}) }()
+		wg.Go(func() { _ = s.Add(ctx, Record{Vote: Down, UserID: "u2"}) })
 	}
 	wg.Wait()
 	recs, skipped, err := s.List(ctx)

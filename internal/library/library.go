@@ -304,9 +304,7 @@ func (l *Library) scheduleSave(save func()) {
 		return
 	}
 	l.saving = true
-	l.saves.Add(1)
-	go func() {
-		defer l.saves.Done()
+	l.saves.Go(func() {
 		lowerPriority()
 		for {
 			l.smu.Lock()
@@ -322,7 +320,7 @@ func (l *Library) scheduleSave(save func()) {
 			job()
 			l.bgMu.Unlock()
 		}
-	}()
+	})
 }
 
 // Current returns the current snapshot; it never returns nil and the
@@ -361,8 +359,7 @@ func (l *Library) Refresh(ctx context.Context) (Report, error) {
 	f.waiters++
 	if !l.running {
 		l.running = true
-		l.loops.Add(1)
-		go l.loop()
+		l.loops.Go(l.loop)
 	}
 	l.cmu.Unlock()
 	select {
@@ -374,9 +371,8 @@ func (l *Library) Refresh(ctx context.Context) (Report, error) {
 }
 
 // loop runs queued flights one after the other, at a lower scheduling
-// priority than questions (lowerPriority).
+// priority than questions (lowerPriority). It runs in l.loops.
 func (l *Library) loop() {
-	defer l.loops.Done()
 	lowerPriority()
 	for {
 		l.cmu.Lock()

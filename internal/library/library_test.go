@@ -170,8 +170,7 @@ func TestConcurrentRefreshesAreCoalesced(t *testing.T) {
 	var wg sync.WaitGroup
 	reports := make([]Report, n)
 	for i := range n {
-		wg.Add(1)
-		go func() { defer wg.Done(); reports[i], _ = l.Refresh(context.Background()) }()
+		wg.Go(func() { reports[i], _ = l.Refresh(context.Background()) })
 	}
 	// Let every waiter queue up behind the running refresh, then release.
 	for l.waiting() < n {
@@ -211,9 +210,7 @@ func TestSearchesDuringRefreshesSeeCompleteSnapshots(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, 100)
 	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for ctx.Err() == nil {
 				s := l.Current()
 				if st := s.Index.Stats(); s.Segments() != 1 || st.Passages != s.Passages() || st.Docs != len(s.Docs) {
@@ -225,7 +222,7 @@ func TestSearchesDuringRefreshesSeeCompleteSnapshots(t *testing.T) {
 					return
 				}
 			}
-		}()
+		})
 	}
 	for i := range 20 {
 		if i%2 == 0 {

@@ -55,16 +55,14 @@ func TestPostgresMigratesConcurrently(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, 6)
 	for range 6 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			db, err := Open(context.Background(), url, nil)
 			if err != nil {
 				errs <- err
 				return
 			}
 			db.Close()
-		}()
+		})
 	}
 	wg.Wait()
 	close(errs)

@@ -262,9 +262,7 @@ func TestConcurrentSearch(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	for g := 0; g < 8; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := 0; i < 50; i++ {
 				q := queries[(g+i)%len(queries)]
 				hits, err := ix.Search(context.Background(), q, 3)
@@ -273,7 +271,7 @@ func TestConcurrentSearch(t *testing.T) {
 					return
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 }

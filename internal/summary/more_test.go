@@ -97,9 +97,7 @@ func TestConcurrentUse(t *testing.T) {
 	s := New(Options{Source: staticSource("v", storyDocs(t)), Model: m, Prompts: defaultPrompts()})
 	var wg sync.WaitGroup
 	for i := 0; i < 8; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
+		wg.Go(func() {
 			l := []Length{Short, Medium, Long}[i%3]
 			if _, err := s.Summary(context.Background(), SummaryRequest{Length: l}, nil); err != nil {
 				t.Error(err)
@@ -107,7 +105,7 @@ func TestConcurrentUse(t *testing.T) {
 			if _, err := s.Timeline(context.Background(), TimelineRequest{}); err != nil {
 				t.Error(err)
 			}
-		}(i)
+		})
 	}
 	wg.Wait()
 }
@@ -178,15 +176,13 @@ func TestConcurrentIdenticalRequestsShareOneSummary(t *testing.T) {
 	var wg sync.WaitGroup
 	results := make([]Summary, 5)
 	for i := range results {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
+		wg.Go(func() {
 			sum, err := s.Summary(context.Background(), SummaryRequest{Length: Short}, nil)
 			if err != nil {
 				t.Error(err)
 			}
 			results[i] = sum
-		}(i)
+		})
 		if i == 0 {
 			<-called // the first request is with the model
 		}

@@ -225,9 +225,7 @@ func TestTermCacheConcurrent(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	for g := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := range words {
 				w := words[(i*7+g*1000)%len(words)]
 				if got := a.Term(w); got != want.Term(w) {
@@ -235,7 +233,7 @@ func TestTermCacheConcurrent(t *testing.T) {
 					return
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	for _, w := range words {

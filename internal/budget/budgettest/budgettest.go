@@ -61,13 +61,11 @@ func Run(t *testing.T, open func(t *testing.T) budget.Store) {
 	// Concurrent adds, one token each, from another member.
 	var wg sync.WaitGroup
 	for i := range 20 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			if err := s.Add(ctx, budget.Record{Day: "2026-12-06", GuildID: "g1", UserID: "carol", PromptTokens: 1}); err != nil {
 				t.Errorf("add %d: %v", i, err)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	if g, _, err := s.Used(ctx, "2026-12-06", "g1", "carol"); err != nil || g != 95 {

@@ -58,13 +58,11 @@ func Answers(t *testing.T, open func(t *testing.T) state.AnswerStore) {
 	check(r, 1) // reopened: kept
 	var wg sync.WaitGroup
 	for i := range 20 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			if err := s.Save(ctx, fmt.Sprintf("c%d", i), testAnswer(i)); err != nil {
 				t.Errorf("save %d: %v", i, err)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	for i := range 20 {
@@ -136,9 +134,7 @@ func Rate(t *testing.T, open func(t *testing.T) state.RateStore) {
 	var wg sync.WaitGroup
 	later := now.Add(time.Hour)
 	for i := range 40 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			ok, _, err := stores[i%2].Take(ctx, "c", 7, time.Minute, later.Add(time.Duration(i)*time.Millisecond))
 			if err != nil {
 				t.Errorf("take %d: %v", i, err)
@@ -146,7 +142,7 @@ func Rate(t *testing.T, open func(t *testing.T) state.RateStore) {
 			if ok {
 				passed.Add(1)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	if n := passed.Load(); n != 7 {
