@@ -61,7 +61,7 @@ func questionType(q string) qtype {
 		return qWhen
 	case starts("who", "whom", "whose") || has(" who ", "which person", "what person", "which character", "what was the name", "what is the name"):
 		return qWho
-	case starts("where") || has(" where ", "what city", "what country", "what place", "which place"):
+	case starts("where") || has(" where ", "what city", "what country", "what place", "which place", "which city", "which country", "what town", "which town"):
 		return qWhere
 	case starts("why") || has(" why ", "what caused", "what made", "for what reason", "what was the reason", "what is the reason"):
 		return qWhy

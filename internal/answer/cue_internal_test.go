@@ -21,6 +21,9 @@ func TestCue(t *testing.T) {
 		{"How long has there been tension?", "Sparks have been flying ever since 2014 when Albania welcomed 3,000 members.", 1},
 		{"How long did the investigation take?", "In light of a weeks-long US investigation, Washington concluded.", 1},
 		{"How long has there been tension?", "Albania welcomed 3,000 members.", 0.5},
+		// which country: a place the question does not name
+		{"Which country investigated the attack?", "a weeks-long US investigation, investigating on the ground", 1},
+		{"Which country investigated the attack?", "the cyberattack against our country", 0},
 		// how many: the number that counts what is asked about
 		{"How many groups carried out the attack?", "through the engagement of four groups", 1},
 		{"How many groups carried out the attack?", "in June 1981 organized the protests", 0},
