@@ -88,11 +88,15 @@ var quotedBecause = map[string]string{
 	answer.WarnUncited:     "the language model's answer cited no passage",
 }
 
-// answerNotes are the small-print lines under an answer: when it quotes the
+// answerNotes are the small-print lines under an answer: how misspelt words
+// of the question were read (🔤), when it quotes the
 // sources, that it does and why (no model configured, or the model failed:
 // then with ⚠️), and its other warnings, each on one short line with ⚠️.
 func answerNotes(a answer.Answer) []string {
 	var notes []string
+	if note := a.SpellingNote(); note != "" {
+		notes = append(notes, "🔤 "+note)
+	}
 	warnings := a.Warnings
 	if a.Mode == answer.ModeExtractive && !a.Refused && len(a.Citations) > 0 {
 		i := slices.IndexFunc(warnings, func(w string) bool { return quotedBecause[w] != "" })

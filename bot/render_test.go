@@ -21,6 +21,7 @@ import (
 	"storybot/internal/golden"
 	"storybot/internal/knowledge"
 	"storybot/internal/library"
+	"storybot/internal/spell"
 	"storybot/internal/state"
 	"storybot/internal/usererr"
 )
@@ -64,6 +65,15 @@ func TestRenderAnswerGolden(t *testing.T) {
 	golden.Check(t, "testdata/answer_extractive.golden", renderMessages(RenderAnswer(ex, "ID", MaxMessageLen)))
 	refused := answer.Answer{Text: "The knowledge folder does not cover that.", Refused: true}
 	golden.Check(t, "testdata/answer_refused.golden", renderMessages(RenderAnswer(refused, "ID", MaxMessageLen)))
+	// A misspelt question: the small print says how it was read, and the
+	// answer still says it quotes because no model was used.
+	misspelt := ex
+	misspelt.Spelling = []spell.Fix{{From: "albnia", To: "albania"}, {From: "iarn", To: "iran"}}
+	text := renderMessages(RenderAnswer(misspelt, "ID", MaxMessageLen))
+	golden.Check(t, "testdata/answer_misspelt.golden", text)
+	if !strings.Contains(text, "-# 🔤 Read “albnia” as “albania”, “iarn” as “iran”.") || !strings.Contains(text, "no language model was used") {
+		t.Errorf("a misspelt question's answer:\n%s", text)
+	}
 }
 
 func TestRenderAnswerWarningsGolden(t *testing.T) {

@@ -8,7 +8,12 @@
 // The CLI, the terminal console and the Discord adapter all call Pipeline.Ask.
 package answer
 
-import "storybot/internal/chat"
+import (
+	"strings"
+
+	"storybot/internal/chat"
+	"storybot/internal/spell"
+)
 
 // WarnKeywordsOnly is the warning of an answer whose passages were ranked
 // by keywords alone because the query's embedding failed.
@@ -53,14 +58,29 @@ type Citation struct {
 // Answer is the pipeline's result. Text carries inline markers [1]..[n] that
 // match Citations[i].N.
 type Answer struct {
-	Question  string     `json:"question"`
-	Text      string     `json:"answer"`
-	Mode      Mode       `json:"mode"`
-	Refused   bool       `json:"refused"`              // the knowledge does not cover the question (or, offline, it is not in English)
-	SmallTalk bool       `json:"small_talk,omitempty"` // "hi", "thanks"...: a friendly reply, no retrieval, no sources
-	Citations []Citation `json:"citations"`
-	Warnings  []string   `json:"warnings"`
-	Usage     chat.Usage `json:"usage"`
+	Question  string      `json:"question"`
+	Text      string      `json:"answer"`
+	Mode      Mode        `json:"mode"`
+	Refused   bool        `json:"refused"`              // the knowledge does not cover the question (or, offline, it is not in English)
+	SmallTalk bool        `json:"small_talk,omitempty"` // "hi", "thanks"...: a friendly reply, no retrieval, no sources
+	Citations []Citation  `json:"citations"`
+	Warnings  []string    `json:"warnings"`
+	Spelling  []spell.Fix `json:"spelling,omitempty"` // misspelt words of the question, as they were read (Options.Speller)
+	Usage     chat.Usage  `json:"usage"`
+}
+
+// SpellingNote says how the question's misspelt words were read ("Read
+// “albnia” as “albania”."), for the line above or under an answer; "" when
+// none was.
+func (a Answer) SpellingNote() string {
+	if len(a.Spelling) == 0 {
+		return ""
+	}
+	parts := make([]string, len(a.Spelling))
+	for i, f := range a.Spelling {
+		parts[i] = "“" + f.From + "” as “" + f.To + "”"
+	}
+	return "Read " + strings.Join(parts, ", ") + "."
 }
 
 // Event is progress reported while an answer is produced.

@@ -15,11 +15,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 
 	"storybot/internal/answer"
 	"storybot/internal/eval"
 	"storybot/internal/knowledge"
 	"storybot/internal/search"
+	"storybot/internal/spell"
+	"storybot/internal/textan"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -28,6 +31,8 @@ var (
 	evalFTQA = flag.String("ftqa", "", "run the offline FairytaleQA answer evaluation on the stories of one half: odd, even or all (slow)")
 	ftqaShow = flag.Int("ftqa-show", 0, "print this many misses and wrong refusals")
 	ftqaLow  = flag.Bool("ftqa-lower", false, "ask every question in lower case, as people often type in chat")
+	ftqaTypo = flag.Bool("ftqa-typos", false, "misspell one word of every question (its longest word of six letters or more, two middle letters swapped)")
+	ftqaSpel = flag.Bool("ftqa-spell", true, "correct misspelt words to the story's (Options.Speller), as the bot does")
 	learnOn  = flag.String("learn-ranker", "", "fit the offline answer's ranking weights on the FairytaleQA stories of one half (odd or even) and print them")
 )
 
@@ -56,8 +61,12 @@ func storyPipelines(t *testing.T, dir string, names []string) map[string]*answer
 			if err != nil {
 				return err
 			}
+			opts := answer.Options{Retriever: ix}
+			if *ftqaSpel {
+				opts.Speller = spell.New([]*knowledge.Document{doc})
+			}
 			mu.Lock()
-			out[name] = answer.New(answer.Options{Retriever: ix})
+			out[name] = answer.New(opts)
 			mu.Unlock()
 			return nil
 		})
@@ -68,12 +77,35 @@ func storyPipelines(t *testing.T, dir string, names []string) map[string]*answer
 	return out
 }
 
-// asTyped is q as the evaluation asks it: in lower case with -ftqa-lower.
+// asTyped is q as the evaluation asks it: in lower case with -ftqa-lower,
+// with a typo with -ftqa-typos.
 func asTyped(q string) string {
 	if *ftqaLow {
-		return strings.ToLower(q)
+		q = strings.ToLower(q)
+	}
+	if *ftqaTypo {
+		q = misspell(q)
 	}
 	return q
+}
+
+// misspell swaps the two middle letters of q's longest word of six letters
+// or more (the first of the longest), as a hurried typist does: "Albania"
+// → "Albnaia".
+func misspell(q string) string {
+	var at, end int
+	textan.Tokenize(q, func(t textan.Token) {
+		if n := len(t.Text); n >= 6 && n > end-at && strings.IndexFunc(t.Text, func(r rune) bool { return r >= 0x80 || !unicode.IsLetter(r) }) < 0 {
+			at, end = t.Start, t.End
+		}
+	})
+	if end == 0 {
+		return q
+	}
+	b := []byte(q)
+	m := at + (end-at)/2
+	b[m-1], b[m] = b[m], b[m-1]
+	return string(b)
 }
 
 // TestFairytaleOffline measures, with each story alone in its index, the

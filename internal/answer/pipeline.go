@@ -19,6 +19,7 @@ import (
 	"storybot/internal/knowledge"
 	"storybot/internal/prompt"
 	"storybot/internal/search"
+	"storybot/internal/spell"
 	"storybot/internal/textan"
 	"storybot/internal/usererr"
 	"storybot/prompts"
@@ -102,6 +103,16 @@ type Options struct {
 	// happened?"), which quotes their openings. nil means such questions get
 	// MsgNoTopic. It must be safe for concurrent use.
 	Documents func() []*knowledge.Document
+	// Speller corrects the misspelt words of a question before it is
+	// answered ("albnia" → "albania"; internal/spell's *Cache does it for
+	// the current documents), and the answer says so (Answer.Spelling).
+	// nil: questions are taken as typed. It must be safe for concurrent use.
+	Speller Speller
+}
+
+// Speller corrects misspelt words (see Options.Speller).
+type Speller interface {
+	Correct(q string) (string, []spell.Fix)
 }
 
 // Pipeline answers questions. Create it with New; it is safe for concurrent
@@ -265,6 +276,16 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	}
 	if a, ok, err := p.shortcut(q); ok || err != nil { // small talk, a question with no words, offline non-English
 		return a, err
+	}
+	if p.opts.Speller != nil {
+		var fixes []spell.Fix
+		if q, fixes = p.opts.Speller.Correct(q); len(fixes) > 0 {
+			defer func() {
+				if err == nil {
+					res.Spelling = fixes
+				}
+			}()
+		}
 	}
 	ans := Answer{Question: q, Mode: ModeExtractive, Citations: []Citation{}, Warnings: []string{}}
 	if p.opts.Model != nil {

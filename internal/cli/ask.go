@@ -9,6 +9,7 @@ import (
 
 	"storybot/internal/answer"
 	"storybot/internal/metrics"
+	"storybot/internal/spell"
 	"storybot/internal/usererr"
 )
 
@@ -27,6 +28,7 @@ type askJSON struct {
 	Refused   bool              `json:"refused"`
 	Citations []answer.Citation `json:"citations"`
 	Warnings  []string          `json:"warnings"`
+	Spelling  []spell.Fix       `json:"spelling,omitempty"`
 	SmallTalk bool              `json:"small_talk,omitempty"`
 }
 
@@ -65,7 +67,7 @@ func runAsk(ctx context.Context, e *Env, p asker, q string, k int, asJSON bool) 
 		enc := json.NewEncoder(e.Stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		return enc.Encode(askJSON{Question: a.Question, Answer: a.Text, Mode: a.Mode, Refused: a.Refused, Citations: nonNil(a.Citations), Warnings: nonNilS(a.Warnings), SmallTalk: a.SmallTalk})
+		return enc.Encode(askJSON{Question: a.Question, Answer: a.Text, Mode: a.Mode, Refused: a.Refused, Citations: nonNil(a.Citations), Warnings: nonNilS(a.Warnings), Spelling: a.Spelling, SmallTalk: a.SmallTalk})
 	}
 	_, err = io.WriteString(e.Stdout, formatAnswer(a))
 	return err
@@ -85,10 +87,14 @@ func nonNilS(s []string) []string {
 	return s
 }
 
-// formatAnswer renders an answer for the terminal: the text, its warnings,
-// then a Sources list with "[n] title — location" and the quote.
+// formatAnswer renders an answer for the terminal: how misspelt words were
+// read, the text, its warnings, then a Sources list with "[n] title —
+// location" and the quote.
 func formatAnswer(a answer.Answer) string {
 	var b strings.Builder
+	if note := a.SpellingNote(); note != "" {
+		fmt.Fprintf(&b, "(%s)\n", note)
+	}
 	b.WriteString(strings.TrimSpace(a.Text))
 	b.WriteString("\n")
 	for _, w := range a.Warnings {

@@ -32,6 +32,7 @@ func TestAskGoldenOffline(t *testing.T) {
 		"who_helped":  "Who helped Albania recover from the attack?",
 		"how_many":    "How many members of the MEK did Albania welcome in 2014?",
 		"not_covered": "What is the tallest mountain in Africa?",
+		"misspelt":    "why did albnia cut ties with iarn?", // read as Albania and Iran, and says so
 	} {
 		t.Run(name, func(t *testing.T) {
 			out, errs, err := runAskCLI(t, "", nil, "ask", q)
@@ -77,6 +78,19 @@ func TestAskJSON(t *testing.T) {
 	}
 	if string(m["warnings"]) != "[]" {
 		t.Errorf("warnings = %s, want []", m["warnings"])
+	}
+	// A misspelt word: "spelling" says how it was read.
+	out, _, err = runAskCLI(t, "", nil, "ask", "--json", "who is edi rmaa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sp struct {
+		Answer   string
+		Spelling []map[string]string
+	}
+	json.Unmarshal([]byte(out), &sp)
+	if len(sp.Spelling) != 1 || sp.Spelling[0]["from"] != "rmaa" || sp.Spelling[0]["to"] != "rama" || !strings.Contains(sp.Answer, "Edi Rama") {
+		t.Errorf("misspelt question: %s", out)
 	}
 	// A refusal: citations [] not null.
 	out, _, err = runAskCLI(t, "", nil, "ask", "--json", "How do I bake chocolate chip cookies?")

@@ -169,6 +169,9 @@ func runConsole(ctx context.Context, e *Env, scr *screen, p asker, tools console
 				io.WriteString(out, "\nChecked answer:\n")
 				io.WriteString(out, formatAnswer(a))
 			} else {
+				if note := a.SpellingNote(); note != "" {
+					fmt.Fprintf(out, "(%s)\n", note)
+				}
 				for _, w := range a.Warnings {
 					fmt.Fprintf(out, "⚠ %s\n", w)
 				}

@@ -12,6 +12,7 @@ import (
 	"storybot/internal/knowledge"
 	"storybot/internal/library"
 	"storybot/internal/prompt"
+	"storybot/internal/spell"
 	"storybot/prompts"
 )
 
@@ -34,7 +35,8 @@ func (e *Env) newPipeline(ctx context.Context, lib answer.Retriever) (*answer.Pi
 	if e.Config.LLMEnabled() {
 		opts.Model = e.modelClient()
 	}
-	if l, ok := lib.(*library.Library); ok {
+	switch l := lib.(type) {
+	case *library.Library:
 		opts.About = func() string { return knowledgeAbout(l.Current()) }
 		opts.Documents = func() []*knowledge.Document {
 			if snap := l.Current(); snap != nil {
@@ -42,6 +44,11 @@ func (e *Env) newPipeline(ctx context.Context, lib answer.Retriever) (*answer.Pi
 			}
 			return nil
 		}
+	case interface{ Docs() []*knowledge.Document }: // one index (ask over --knowledge, eval)
+		opts.Documents = l.Docs
+	}
+	if opts.Documents != nil {
+		opts.Speller = spell.NewCache(opts.Documents)
 	}
 	p := answer.New(opts)
 	if err := p.Check(); err != nil {

@@ -1,8 +1,14 @@
 package search
 
+import "storybot/internal/spell"
+
 // Spelling tolerance: a query term that is not in the index (a typo such as
 // "Maastrich" or "Ghandi") is replaced by the most frequent indexed term
-// within a small edit distance that starts with the same letter.
+// within a small edit distance (spell.Distance) that starts with the same
+// letter. This serves every search (storybot search, eval's retrieval); the
+// answer pipeline corrects the question itself first (internal/spell), so
+// that its coverage rule and sentence choice read the corrected words too
+// and the answer can say how it read them.
 
 // fuzzyMinLen is the shortest term that is corrected; shorter words are too
 // ambiguous.
@@ -31,7 +37,7 @@ func (ix *Index) correct(t string) (uint32, bool) {
 		if d := len(c) - len(t); d > maxD || -d > maxD {
 			continue
 		}
-		d := editDistance(t, c, maxD)
+		d := spell.Distance(t, c, maxD)
 		if d > maxD {
 			continue
 		}
@@ -41,41 +47,4 @@ func (ix *Index) correct(t string) (uint32, bool) {
 		}
 	}
 	return best, bestD <= maxD
-}
-
-// editDistance is the optimal string alignment distance between a and b
-// (insertions, deletions, substitutions and adjacent transpositions of
-// bytes), or max+1 as soon as it must exceed max.
-func editDistance(a, b string, max int) int {
-	if a == b {
-		return 0
-	}
-	n, m := len(a), len(b)
-	prev2 := make([]int, m+1)
-	prev := make([]int, m+1)
-	cur := make([]int, m+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= n; i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= m; j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				v = min(v, prev2[j-2]+1)
-			}
-			cur[j] = v
-			rowMin = min(rowMin, v)
-		}
-		if rowMin > max {
-			return max + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[m]
 }

@@ -438,27 +438,6 @@ func FuzzSearch(f *testing.F) {
 	})
 }
 
-func TestEditDistance(t *testing.T) {
-	tests := []struct {
-		a, b string
-		max  int
-		want int
-	}{
-		{"maastricht", "maastricht", 2, 0},
-		{"maastrich", "maastricht", 2, 1},
-		{"ghandi", "gandhi", 2, 2}, // a moved letter is two edits
-		{"ctenphor", "ctenophor", 2, 1},
-		{"kitten", "sitting", 5, 3},
-		{"kitten", "sitting", 1, 2}, // capped at max+1
-		{"", "abc", 5, 3},
-	}
-	for _, tc := range tests {
-		if got := editDistance(tc.a, tc.b, tc.max); got != tc.want {
-			t.Errorf("editDistance(%q, %q, %d) = %d, want %d", tc.a, tc.b, tc.max, got, tc.want)
-		}
-	}
-}
-
 func TestSpellingTolerance(t *testing.T) {
 	docs := []*knowledge.Document{
 		doc("eu.txt", "EU", "The Maastricht Treaty was signed in 1992.", "Mahatma Gandhi led a campaign of civil disobedience."),

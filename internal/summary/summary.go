@@ -33,6 +33,7 @@ import (
 	"storybot/internal/answer"
 	"storybot/internal/chat"
 	"storybot/internal/knowledge"
+	"storybot/internal/spell"
 	"storybot/internal/textan"
 )
 
@@ -422,7 +423,7 @@ func closestDocs(docs []*knowledge.Document, name string, n int) []string {
 	for _, d := range docs {
 		best := -1
 		for _, dn := range docNames(d) {
-			if dist := editDistance(dn, name); best < 0 || dist < best {
+			if dist := spell.Distance(dn, name, len(dn)+len(name)); best < 0 || dist < best {
 				best = dist
 			}
 		}
@@ -439,26 +440,4 @@ func closestDocs(docs []*knowledge.Document, name string, n int) []string {
 		out = append(out, cs[i].path)
 	}
 	return out
-}
-
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			c := prev[j-1]
-			if ra[i-1] != rb[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

@@ -51,14 +51,18 @@ func ParseSynonyms(text string) *Synonyms {
 
 // WordNet returns the synonyms of English terms taken from WordNet 3.0
 // (internal/gen says which), read from the embedded table on first use.
-var WordNet = sync.OnceValue(func() *Synonyms {
-	r, err := gzip.NewReader(bytes.NewReader(synonymsGz))
+var WordNet = sync.OnceValue(func() *Synonyms { return ParseSynonyms(gunzip("synonyms", synonymsGz)) })
+
+// gunzip returns the text of an embedded gzipped table; the table is part
+// of the build, so a broken one is a programming error.
+func gunzip(name string, gz []byte) string {
+	r, err := gzip.NewReader(bytes.NewReader(gz))
 	if err != nil {
-		panic("textan: embedded synonyms: " + err.Error())
+		panic("textan: embedded " + name + ": " + err.Error())
 	}
 	b, err := io.ReadAll(r)
 	if err != nil {
-		panic("textan: embedded synonyms: " + err.Error())
+		panic("textan: embedded " + name + ": " + err.Error())
 	}
-	return ParseSynonyms(string(b))
-})
+	return string(b)
+}

@@ -49,3 +49,16 @@ func TestParseSynonyms(t *testing.T) {
 		t.Errorf("comment read as a term: %v", got)
 	}
 }
+
+// TestIsEnglish: the words WordNet knows, in any inflection, are English;
+// misspellings are not (names WordNet has, "Albania", are English too).
+func TestIsEnglish(t *testing.T) {
+	for w, want := range map[string]bool{
+		"attacked": true, "geese": true, "went": true, "Albania": true, "the": true, "ideology": true, "people": true,
+		"albnia": false, "ideolgy": false, "poeple": false, "atack": false, "cyberatack": false,
+	} {
+		if got := IsEnglish(w); got != want {
+			t.Errorf("IsEnglish(%q) = %v, want %v", w, got, want)
+		}
+	}
+}

@@ -1,0 +1,243 @@
+// Package spell corrects the misspelt words of a question to the words of
+// the knowledge folder: "why did albnia cut ties" is asked as "why did
+// albania cut ties". A word is corrected only when neither the documents nor
+// English (textan.IsEnglish) know it, and a document word is one edit away
+// (a letter added, dropped, changed, or two swapped; two edits for words of
+// eight letters or more; for words of four letters only a swap). Shorter
+// words, acronyms and words with capitals inside ("COPD", "HAdV") are left
+// as they are, and a name the question writes with a capital is read only
+// as a name the documents write with one ("Albnia" as "Albania", not
+// "Tran" as "than"). Distance, the edit distance, is the project's one: the
+// search index's term correction and the summaries' "closest document
+// names" use it too.
+package spell
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"storybot/internal/knowledge"
+	"storybot/internal/textan"
+)
+
+// minLetters is the length of the shortest word corrected.
+const minLetters = 4
+
+// Fix is one corrected word: as the question wrote it and as it was read.
+type Fix struct {
+	From string `json:"from"` // as the question wrote it
+	To   string `json:"to"`   // the documents' word it was read as
+}
+
+// Speller holds the words of a set of documents. It is safe for concurrent
+// use.
+type Speller struct {
+	count map[string]int   // folded word → occurrences
+	byLen map[int][]string // the words by their length in runes
+	names map[string]bool  // folded words written with a capital inside a sentence
+}
+
+// New returns a Speller of the words of docs (titles, headings and text).
+func New(docs []*knowledge.Document) *Speller {
+	s := &Speller{count: map[string]int{}, byLen: map[int][]string{}, names: map[string]bool{}}
+	add := func(text string) {
+		prev := 0
+		textan.Tokenize(text, func(t textan.Token) {
+			inside := prev > 0 && !strings.ContainsAny(text[prev:t.Start], ".!?:;\n“”\"")
+			prev = t.End
+			w := textan.Fold(t.Text)
+			if !plainWord(w) {
+				return
+			}
+			if inside && capitalized(t.Text) {
+				s.names[w] = true
+			}
+			if s.count[w] == 0 {
+				n := utf8.RuneCountInString(w)
+				s.byLen[n] = append(s.byLen[n], w)
+			}
+			s.count[w]++
+		})
+	}
+	for _, d := range docs {
+		add(d.Title)
+		for _, p := range d.Passages {
+			add(p.Section)
+			add(p.Text)
+		}
+	}
+	return s
+}
+
+// capitalized reports whether w starts with a capital.
+func capitalized(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
+}
+
+// capitalsInside reports whether w has a capital after its first letter
+// ("COPD", "HAdV", "McDonald").
+func capitalsInside(w string) bool {
+	_, n := utf8.DecodeRuneInString(w)
+	return strings.IndexFunc(w[n:], unicode.IsUpper) >= 0
+}
+
+// plainWord reports whether w is made of letters only.
+func plainWord(w string) bool {
+	return w != "" && strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) }) < 0
+}
+
+// Correct returns q with its misspelt words replaced by the documents'
+// words nearest to them, and what it replaced; q itself and nil when
+// nothing is misspelt.
+func (s *Speller) Correct(q string) (string, []Fix) {
+	var b strings.Builder
+	var fixes []Fix
+	last := 0
+	first := true
+	textan.Tokenize(q, func(t textan.Token) {
+		name := !first && capitalized(t.Text)
+		first = false
+		to := s.nearest(t.Text, name)
+		if to == "" {
+			return
+		}
+		if capitalized(t.Text) {
+			tr, n := utf8.DecodeRuneInString(to)
+			to = string(unicode.ToUpper(tr)) + to[n:]
+		}
+		b.WriteString(q[last:t.Start])
+		b.WriteString(to)
+		last = t.End
+		fixes = append(fixes, Fix{From: t.Text, To: to})
+	})
+	if len(fixes) == 0 {
+		return q, nil
+	}
+	b.WriteString(q[last:])
+	return b.String(), fixes
+}
+
+// nearest returns the documents' word that word misspells, or "" when
+// word is no misspelling (the documents or English know it, or it is
+// short, an acronym or not a plain word) or when no word is near enough;
+// a name (written with a capital, not first) is read only as a name. Of
+// the nearest, the most frequent wins, then the first in alphabetical
+// order.
+func (s *Speller) nearest(word string, name bool) string {
+	w := textan.Fold(word)
+	n := utf8.RuneCountInString(w)
+	if n < minLetters || !plainWord(w) || capitalsInside(word) || s.count[w] > 0 || textan.IsEnglish(w) {
+		return ""
+	}
+	maxEdits := 1
+	if n >= 8 {
+		maxEdits = 2
+	}
+	best, bestEdits := "", maxEdits+1
+	for l := n - maxEdits; l <= n+maxEdits; l++ {
+		for _, c := range s.byLen[l] {
+			if name && !s.names[c] || n == minLetters && !swapped(w, c) {
+				continue
+			}
+			d := Distance(w, c, min(bestEdits, maxEdits)) // exact up to the best so far
+			if d <= maxEdits && (d < bestEdits || d == bestEdits && (s.count[c] > s.count[best] || s.count[c] == s.count[best] && c < best)) {
+				best, bestEdits = c, d
+			}
+		}
+	}
+	if bestEdits > maxEdits {
+		return ""
+	}
+	return best
+}
+
+// swapped reports whether b is a with two neighbouring letters swapped.
+func swapped(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) != len(rb) {
+		return false
+	}
+	i := 0
+	for i < len(ra) && ra[i] == rb[i] {
+		i++
+	}
+	return i+1 < len(ra) && ra[i] == rb[i+1] && ra[i+1] == rb[i] && string(ra[i+2:]) == string(rb[i+2:])
+}
+
+// Distance is the optimal string alignment distance of a and b in runes
+// (insertions, deletions, substitutions and swaps of two neighbours), or
+// max+1 as soon as it must exceed max.
+func Distance(a, b string, max int) int {
+	if a == b {
+		return 0
+	}
+	ra, rb := []rune(a), []rune(b)
+	if abs(len(ra)-len(rb)) > max {
+		return max + 1
+	}
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		low := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+			low = min(low, cur[j])
+		}
+		if low > max {
+			return max + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return min(prev[len(rb)], max+1)
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// Cache keeps one Speller for the documents that docs returns, built again
+// when they change (a refreshed knowledge folder returns a new slice). It
+// is safe for concurrent use.
+type Cache struct {
+	docs func() []*knowledge.Document
+	mu   sync.Mutex
+	key  **knowledge.Document // the documents' slice: a refresh makes a new one
+	n    int
+	s    *Speller
+}
+
+// NewCache returns a Cache of the documents docs returns.
+func NewCache(docs func() []*knowledge.Document) *Cache { return &Cache{docs: docs} }
+
+// Correct is Speller.Correct with the Speller of the current documents.
+func (c *Cache) Correct(q string) (string, []Fix) {
+	docs := c.docs()
+	if len(docs) == 0 {
+		return q, nil
+	}
+	c.mu.Lock()
+	if c.s == nil || c.key != &docs[0] || c.n != len(docs) {
+		c.s, c.key, c.n = New(docs), &docs[0], len(docs)
+	}
+	s := c.s
+	c.mu.Unlock()
+	return s.Correct(q)
+}

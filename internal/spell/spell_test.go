@@ -1,0 +1,110 @@
+package spell
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"storybot/internal/knowledge"
+)
+
+func story() []*knowledge.Document {
+	return []*knowledge.Document{{Title: "Albania cuts ties with Iran", Passages: []knowledge.Passage{
+		{Text: "Iran’s July cyberattack on Albania proved to be the final straw prompting Tirana to sever its diplomatic relations."},
+		{Section: "Revolutionaries against the Islamic Revolution", Text: "Against all odds, against the odds. " + "The modern-day ideology of the MEK can be subsumed in seeking regime change. Prime Minister Edi Rama said so. Mujahideen-e-Khalq members settled near Durrës."},
+	}}}
+}
+
+// TestCorrect: misspelt words are read as the documents' nearest words;
+// English words, names the documents hold and short words are left alone.
+func TestCorrect(t *testing.T) {
+	s := New(story())
+	for _, c := range []struct{ q, want string }{
+		{"why did albnia cut ties with iran", "why did albania cut ties with iran"},
+		{"Why did Albnia cut ties?", "Why did Albania cut ties?"},
+		{"what is the mek's ideolgy", "what is the mek's ideology"},
+		{"who are the mujahiden", "who are the mujahideen"},
+		{"who are the mujahedin", "who are the mujahedin"}, // a spelling WordNet knows: English, left alone
+		{"where is durres", "where is durres"},
+		{"when was the cyberatack", "when was the cyberattack"},
+		{"who is edi rma", "who is edi rma"},                               // three letters: left alone
+		{"what is the capital of france", "what is the capital of france"}, // English words: left alone
+		{"how many people died", "how many people died"},
+		{"what did the revolutonaries want", "what did the revolutionaries want"}, // two edits in a long word
+		{"zzzzzz", "zzzzzz"},
+		{"where is Iarn", "where is Iran"},                                        // four letters: a swap
+		{"where is irn", "where is irn"},                                          // three: left alone
+		{"what is the mkes", "what is the mkes"},                                  // four letters, not a swap
+		{"Who defeated the Tran?", "Who defeated the Tran?"},                      // a name is read only as a name ("than" is none)
+		{"What does COPD do to the Albnia?", "What does COPD do to the Albania?"}, // acronyms left alone
+	} {
+		got, fixes := s.Correct(c.q)
+		if got != c.want {
+			t.Errorf("Correct(%q) = %q, want %q", c.q, got, c.want)
+		}
+		if (got != c.q) != (len(fixes) > 0) {
+			t.Errorf("Correct(%q): fixes %v for %q", c.q, fixes, got)
+		}
+	}
+	if _, fixes := s.Correct("why did albnia"); len(fixes) != 1 || fixes[0] != (Fix{From: "albnia", To: "albania"}) {
+		t.Errorf("fixes = %v", fixes)
+	}
+}
+
+func TestDistance(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		max  int
+		want int
+	}{
+		{"albnia", "albania", 2, 1}, {"poeple", "people", 2, 1}, {"ideolgy", "ideology", 2, 1}, {"abc", "abc", 0, 0},
+		{"kitten", "sitting", 5, 3}, {"kitten", "sitting", 1, 2}, {"ca", "abc", 5, 3}, {"durrës", "durres", 2, 1},
+		{"iarn", "iran", 2, 1}, {"than", "tran", 2, 1}, {"", "abc", 5, 3},
+		{"maastricht", "maastricht", 2, 0}, {"maastrich", "maastricht", 2, 1}, {"ctenphor", "ctenophor", 2, 1},
+		{"ghandi", "gandhi", 2, 2}, // a moved letter is two edits
+	} {
+		if got := Distance(c.a, c.b, c.max); got != c.want {
+			t.Errorf("Distance(%q, %q, %d) = %d, want %d", c.a, c.b, c.max, got, c.want)
+		}
+	}
+}
+
+// TestCache: a new set of documents (a refresh) gets a new Speller.
+func TestCache(t *testing.T) {
+	docs := story()
+	c := NewCache(func() []*knowledge.Document { return docs })
+	if got, _ := c.Correct("albnia"); got != "albania" {
+		t.Fatalf("Correct(albnia) = %q", got)
+	}
+	docs = []*knowledge.Document{{Passages: []knowledge.Passage{{Text: "The Balkans and Albnian history."}}}}
+	if got, _ := c.Correct("albnia"); got != "albnian" {
+		t.Errorf("after a refresh, Correct(albnia) = %q, want the new documents' word", got)
+	}
+	empty := NewCache(func() []*knowledge.Document { return nil })
+	if got, fixes := empty.Correct("albnia"); got != "albnia" || fixes != nil {
+		t.Errorf("no documents: %q %v", got, fixes)
+	}
+}
+
+// FuzzCorrect: any question comes back valid UTF-8, with one fix for each
+// word that changed and the rest of the text as it was.
+func FuzzCorrect(f *testing.F) {
+	for _, q := range []string{"why did albnia cut ties", "ÉCOLE Zürich", "a\u0301lbnia", "", "’’’", "albnia albnia ALBNIA"} {
+		f.Add(q)
+	}
+	s := New(story())
+	f.Fuzz(func(t *testing.T, q string) {
+		got, fixes := s.Correct(q)
+		if utf8.ValidString(q) && !utf8.ValidString(got) {
+			t.Fatalf("Correct(%q) = %q: not UTF-8", q, got)
+		}
+		if len(fixes) == 0 && got != q {
+			t.Fatalf("Correct(%q) = %q with no fixes", q, got)
+		}
+		for _, fx := range fixes {
+			if !strings.Contains(q, fx.From) || !strings.Contains(got, fx.To) {
+				t.Fatalf("Correct(%q) = %q: fix %v", q, got, fx)
+			}
+		}
+	})
+}
