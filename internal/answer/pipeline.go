@@ -299,6 +299,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		if err := ctx.Err(); err != nil {
 			return Answer{}, err
 		}
+		if p.opts.Speller != nil { // the words taken from earlier questions, as typed
+			standalone, _ = p.opts.Speller.Correct(standalone)
+		}
 	}
 	if !p.hasTopic(standalone) {
 		hits := p.openings(q) // as typed: "Who?" after "What happened?" asks no overview
