@@ -520,7 +520,7 @@ func (p *Pipeline) topicTerms(q string) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, t := range p.an.Terms(searchText(q)) {
-		if !frameTerms[t] && !seen[t] {
+		if !frameTerms[t] && !p.vague[t] && !seen[t] {
 			seen[t] = true
 			out = append(out, t)
 		}
@@ -609,7 +609,8 @@ tell explain describe document documents article text news going more`
 // nothing to look up.
 const vagueWords = `happen happened tell told more know explain describe mean say said talk thing things something
 anything everything stuff story stories document documents text article about again please summary summarize summarise
-overview gist news give show going today currently nowadays presently`
+overview gist news give show going today currently nowadays presently wonder wondering curious sentence sentences
+paragraph paragraphs brief briefly short quick quickly simple simply one`
 
 // SharesTopic reports whether any hit holds one of q's topic words: with a
 // model, that is all it takes to ask the model, which decides itself
@@ -654,7 +655,7 @@ func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool)
 	p.an.Each(searchText(q), func(t string, tok textan.Token) {
 		name := !first && startsUpper(tok.Text) || names[t]
 		first = false
-		if frameTerms[t] || seen[t] {
+		if frameTerms[t] || p.vague[t] || seen[t] {
 			return
 		}
 		seen[t] = true

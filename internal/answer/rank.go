@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8595, 1.3085, 0.7737, -0.0418, 0.7564, 1.8079, 0.0323, 0.6728, -0.2735, 0.0998, -0.0630, -0.0049, 1.0695, 0.3191, -0.2874, 0.1711, 0.0001,
+		0.8660, 1.3153, 0.7751, -0.0405, 0.7505, 1.7999, 0.0248, 0.6769, -0.2690, 0.1024, -0.0744, 0.0001, 1.0730, 0.3221, -0.2833, 0.1724, 0.0028,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0000, 0.0418, 0.0293, // other
-		0.4270, -0.0496, 0.3489, // who
-		-0.0308, 0.0449, -0.0206, // when
-		0.3625, 0.0521, -0.0334, // how many
-		-0.1874, -0.1947, -0.1949, // where
-		-0.0880, 0.4401, 0.5772, // why
-		0.6085, 0.2605, -0.0854, // feel
-		0.0000, 0.4035, -0.2417, // outcome
-		0.0000, 0.0015, -0.0040, // define
-		-0.3355, 0.0694, -0.0563, // describe
+		0.0000, 0.0383, 0.0322, // other
+		0.4302, -0.0609, 0.3495, // who
+		-0.0322, 0.0461, -0.0218, // when
+		0.3631, 0.0524, -0.0360, // how many
+		-0.1844, -0.1826, -0.1841, // where
+		-0.0890, 0.4392, 0.5870, // why
+		0.6156, 0.2637, -0.0922, // feel
+		0.0000, 0.4075, -0.2489, // outcome
+		0.0000, 0.0039, -0.0021, // define
+		-0.3527, 0.0655, -0.0616, // describe
 	}
 }
 

@@ -7,7 +7,7 @@ import (
 )
 
 //go:generate go run ./internal/gen -wordnet /usr/share/wordnet -demonyms demonyms.txt
-//go:generate go run ./internal/gen -wordnet /usr/share/wordnet -agents agents.txt
+//go:generate go run ./internal/gen -wordnet /usr/share/wordnet -derived derived.txt
 
 // demonymTable is WordNet's adjectives of places with their places, one
 // "adjective place" a line, lower-cased. internal/gen writes it.
@@ -15,11 +15,12 @@ import (
 //go:embed demonyms.txt
 var demonymTable string
 
-// agentTable is WordNet's nouns of people who do a verb with the verb, one
-// "noun verb" a line ("hacker hack"). internal/gen writes it.
+// derivedTable is WordNet's nouns made from a shorter word with the word,
+// one "noun word" a line ("hacker hack", "relationship relation").
+// internal/gen writes it.
 //
-//go:embed agents.txt
-var agentTable string
+//go:embed derived.txt
+var derivedTable string
 
 // Demonym returns a filter that takes the stemmed adjective of a place to
 // the stemmed place ("iranian" → "iran", "albanian" → "albania"), so that
@@ -27,13 +28,14 @@ var agentTable string
 // unchanged. Use it after Stem. It is safe for concurrent use.
 func Demonym() Filter { return mapFilter(demonyms()) }
 
-// Agent returns a filter that takes the stemmed noun of a person who does
-// something to the stemmed verb ("hacker" → "hack", "killer" → "kill"),
-// so that "What did the hackers do?" finds "hack into state records"; other
-// terms pass unchanged. Snowball already stems most such nouns with their
-// verb ("attacker"); these are the short verbs it does not. Use it after
-// Stem. It is safe for concurrent use.
-func Agent() Filter { return mapFilter(agents()) }
+// Derived returns a filter that takes the stemmed noun made from a shorter
+// word to that word's stem: a person who does something to the verb
+// ("hacker" → "hack", "killer" → "kill"), so that "What did the hackers
+// do?" finds "hack into state records", and a noun of -ship to its noun
+// ("relationship" → "relation"). Snowball already stems most agents with
+// their verb ("attacker"); these are the ones it does not. Other terms pass
+// unchanged. Use it after Stem. It is safe for concurrent use.
+func Derived() Filter { return mapFilter(derivedNouns()) }
 
 // mapFilter is the filter that takes the keys of m to their values.
 func mapFilter(m map[string]string) Filter {
@@ -45,11 +47,11 @@ func mapFilter(m map[string]string) Filter {
 	}
 }
 
-// demonyms and agents are their tables as stemmed word → stemmed base,
+// demonyms and derivedNouns are their tables as stemmed word → stemmed base,
 // read on first use (English is called for every analyzer).
 var (
-	demonyms = sync.OnceValue(func() map[string]string { return stemPairs(demonymTable) })
-	agents   = sync.OnceValue(func() map[string]string { return stemPairs(agentTable) })
+	demonyms     = sync.OnceValue(func() map[string]string { return stemPairs(demonymTable) })
+	derivedNouns = sync.OnceValue(func() map[string]string { return stemPairs(derivedTable) })
 )
 
 // stemPairs reads a table of "word base" lines (# starts a comment) as

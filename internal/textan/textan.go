@@ -56,7 +56,8 @@ const maxCache = 1 << 20
 // 3: adjectives of places at their place (Demonym).
 // 4: nouns of people who do a verb at the verb (Agent).
 // 5: contractions without their apostrophe are stop words ("whats", "dont").
-const Version = 5
+// 6: nouns of -ship at their noun (Derived: "relationship" → "relation").
+const Version = 6
 
 // English returns the analyzer storybot indexes with: lower-case and
 // diacritic folding, possessives removed, English stop words dropped,
@@ -65,7 +66,7 @@ const Version = 5
 // place ("Iranian" → "iran") and nouns of people who do a verb at the verb
 // ("hackers" → "hack").
 func English() *Analyzer {
-	return New(Greek, Possessive, Ordinal, StopWords, Irregular(), Stem, Demonym(), Agent())
+	return New(Greek, Possessive, Ordinal, StopWords, Irregular(), Stem, Demonym(), Derived())
 }
 
 // New returns an analyzer that folds case and diacritics and then applies the

@@ -274,21 +274,23 @@ func TestDemonyms(t *testing.T) {
 	}
 }
 
-// TestAgents: a noun of a person who does something is taken to the verb,
-// so that a question about the hackers finds "hack into state records"; a
-// noun that is mostly something else ("letter", "drawer") or also an
-// adjective ("better") is not.
-func TestAgents(t *testing.T) {
+// TestDerived: a noun of a person who does something is taken to the verb,
+// so that a question about the hackers finds "hack into state records", and
+// a noun of -ship to its noun ("relationship", "relations"); a noun that is
+// mostly something else ("letter", "drawer", "battleship") or also an
+// adjective ("better", "hardship") is not.
+func TestDerived(t *testing.T) {
 	an := English()
 	for _, c := range []struct{ a, b string }{
 		{"hackers", "hacked"}, {"hacker", "hack"}, {"killer", "killed"}, {"leaders", "lead"}, {"robbers", "robbed"},
 		{"carrier", "carry"}, {"writer", "wrote"}, {"attackers", "attacked"},
+		{"relationship", "relations"}, {"friendships", "friend"}, {"leadership", "led"},
 	} {
 		if x, y := an.Terms(c.a), an.Terms(c.b); len(x) != 1 || len(y) != 1 || x[0] != y[0] {
 			t.Errorf("%s → %v, %s → %v: want one term", c.a, x, c.b, y)
 		}
 	}
-	for _, w := range []string{"better", "letter", "drawer", "counter", "butter", "liver", "longer"} {
+	for _, w := range []string{"better", "letter", "drawer", "counter", "butter", "liver", "longer", "battleship", "hardship"} {
 		if got := an.Terms(w); len(got) != 1 || got[0] != Stem(Fold(w)) {
 			t.Errorf("%s → %v, want %q", w, got, Stem(Fold(w)))
 		}

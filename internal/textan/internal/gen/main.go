@@ -39,7 +39,7 @@ func main() {
 	pos := flag.String("pos", "verb,adj,adv,noun", "parts of speech")
 	similar := flag.Bool("similar", false, "add the adjectives similar to (&) an adjective's first senses")
 	demonyms := flag.String("demonyms", "", "write the table of adjectives of places (\"iranian iran\") to this file instead")
-	agents := flag.String("agents", "", "write the table of nouns of people who do a verb (\"hacker hack\") to this file instead")
+	derived := flag.String("derived", "", "write the table of nouns made from a shorter word (\"hacker hack\", \"relationship relation\") to this file instead")
 	words := flag.String("words", "", "write the gzipped list of the stems of English words to this file instead")
 	flag.Parse()
 	if *words != "" {
@@ -49,8 +49,8 @@ func main() {
 		}
 		return
 	}
-	if *agents != "" {
-		if err := writeAgents(*dir, *agents); err != nil {
+	if *derived != "" {
+		if err := writeDerived(*dir, *derived); err != nil {
 			fmt.Fprintln(os.Stderr, "gen:", err)
 			os.Exit(1)
 		}
@@ -76,8 +76,8 @@ type sense struct {
 	rank   int
 }
 
-// agent is textan.Agent's filter.
-var agent = textan.Agent()
+// derived is textan.Derived's filter.
+var derived = textan.Derived()
 
 func run(dir, out string, senses, nounSenses int, poses []string, similar bool) error {
 	an := textan.English()
@@ -178,9 +178,9 @@ func term(an *textan.Analyzer, lemma string) string {
 		return ""
 	}
 	// a form that textan.Irregular takes to a verb ("gone" → "go", "found"
-	// → "find") is another word than the lemma; a noun of a person that
-	// textan.Agent takes to its verb ("hacker" → "hack") is the same
-	if ts[0] != textan.Stem(lemma) && ts[0] != agent(textan.Stem(lemma)) {
+	// → "find") is another word than the lemma; a noun that textan.Derived
+	// takes to its word ("hacker" → "hack") is the same
+	if ts[0] != textan.Stem(lemma) && ts[0] != derived(textan.Stem(lemma)) {
 		return ""
 	}
 	return ts[0]
@@ -335,16 +335,22 @@ func writeDemonyms(dir, out string) error {
 	return of.write(out, "adjectives of places and their places (\"iranian iran\"), lower-cased", nil)
 }
 
-// writeAgents writes the table of nouns that name a person by what they do
-// ("hacker") with the verb ("hack"): WordNet nouns of people (the
-// noun.person file) with a derivationally related verb (+) of which they are
-// the verb and -er, -r, -or or -ar (a doubled last letter or y → i
-// allowed: "robber", "carrier"), one word each, written in lower case.
-// A noun whose most frequent sense is not a person ("letter", "drawer")
-// or that is also an adjective or an adverb ("better") is left out, and so
-// is one related so to more than one verb; so are pairs that Snowball
-// already stems alike ("attacker", "attack").
-func writeAgents(dir, out string) error {
+// writeDerived writes the table of nouns made from a shorter word, with
+// that word:
+//   - nouns that name a person by what they do ("hacker") with the verb
+//     ("hack"): WordNet nouns of people (the noun.person file) with a
+//     derivationally related verb (+) of which they are the verb and -er,
+//     -r, -or or -ar (a doubled last letter or y → i allowed: "robber",
+//     "carrier"). A noun whose most frequent sense is not a person
+//     ("letter", "drawer"), one that is also an adjective or an adverb
+//     ("better") and one related so to more than one verb are left out.
+//   - nouns of -ship whose stem is a noun ("relationship" → "relation",
+//     "leadership" → "leader" → "lead"), not an adjective or an adverb
+//     ("hardship"), unless they are most often a thing ("battleship").
+//
+// One word each, written in lower case; pairs that Snowball already stems
+// alike ("attacker", "attack") are left out.
+func writeDerived(dir, out string) error {
 	nouns, err := readIndex(filepath.Join(dir, "index.noun"))
 	if err != nil {
 		return err
@@ -363,9 +369,11 @@ func writeAgents(dir, out string) error {
 	if err != nil {
 		return err
 	}
-	person := map[string]bool{} // the noun.person synsets
+	person := map[string]bool{}   // the noun.person synsets
+	artifact := map[string]bool{} // the noun.artifact synsets ("battleship")
 	of := pairs{}
 	err = eachSynset(filepath.Join(dir, "data.noun"), func(ss synset) error {
+		artifact[ss.offset] = ss.lexFile == "06"
 		if ss.lexFile != "18" { // noun.person
 			return nil
 		}
@@ -380,9 +388,24 @@ func writeAgents(dir, out string) error {
 	if err != nil {
 		return err
 	}
-	return of.write(out, "nouns of people who do a verb and the verb (\"hacker hack\")", func(noun string) bool {
-		return !other[noun] && len(nouns[noun]) > 0 && person[nouns[noun][0]]
-	})
+	for noun, vs := range of { // the agents as the table keeps them
+		if other[noun] || len(nouns[noun]) == 0 || !person[nouns[noun][0]] || len(vs) != 1 {
+			delete(of, noun)
+		}
+	}
+	for noun := range nouns {
+		base, ok := strings.CutSuffix(noun, "ship")
+		if !ok || len(base) < 3 || !oneLowerWord(noun) || nouns[base] == nil || other[base] || artifact[nouns[noun][0]] {
+			continue
+		}
+		for v := range of[base] { // "leadership" → "leader" → "lead"
+			base = v
+		}
+		if textan.Stem(noun) != textan.Stem(base) {
+			of.add(noun, base)
+		}
+	}
+	return of.write(out, "nouns made from a shorter word, and the word (\"hacker hack\", \"relationship relation\")", nil)
 }
 
 // linked calls fn with each word of ss and the word of another synset
