@@ -122,6 +122,8 @@ type Pipeline struct {
 	an       *textan.Analyzer // the index's analysis, for coverage and choosing sentences
 	syn      *textan.Synonyms // WordNet, for the words a story says otherwise ("foiled" for "thwarted")
 	vague    map[string]bool  // the terms of vagueWords
+	docWords map[string]bool  // the terms of documentWords
+	ageWords map[string]bool  // the terms of ageWords
 	overview map[string]bool  // overviewWords
 }
 
@@ -164,7 +166,8 @@ func New(opts Options) *Pipeline {
 		}
 		return set
 	}
-	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: terms(vagueWords), overview: setOf(overviewWords)}
+	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: terms(vagueWords), overview: setOf(overviewWords),
+		docWords: terms(documentWords), ageWords: terms(ageWords)}
 }
 
 // Check reports whether the pipeline's prompt set is usable: see
@@ -302,6 +305,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		if p.opts.Speller != nil { // the words taken from earlier questions, as typed
 			standalone, _ = p.opts.Speller.Correct(standalone)
 		}
+	}
+	if p.asksDocumentDate(standalone) {
+		return p.documentDate(q), nil
 	}
 	if !p.hasTopic(standalone) {
 		hits := p.openings(q) // as typed: "Who?" after "What happened?" asks no overview

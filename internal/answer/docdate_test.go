@@ -1,0 +1,54 @@
+package answer_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"storybot/internal/answer"
+	"storybot/internal/knowledge"
+)
+
+// TestDocumentDate: "When was this written?" is answered from the
+// documents' dates, each cited by its opening, with or without a model
+// (the model is not asked); a question about an event is not.
+func TestDocumentDate(t *testing.T) {
+	ix := story(t)
+	m := replying("The cyberattack came in July [1].")
+	for _, model := range []answer.Model{nil, m} {
+		p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Model: model})
+		for _, q := range []string{"what's the date of the article", "When was this written?", "when was the story published", "How old is this news?"} {
+			a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
+			if err != nil || a.Refused || a.Text != "“Albania cuts ties with Iran” is dated 2022-09-07. [1]" || len(a.Citations) != 1 || a.Citations[0].Location != "¶1, line 1" {
+				t.Errorf("%q: %+v, %v", q, a, err)
+			}
+		}
+		for _, q := range []string{"When did the MEK come to Albania?", "When did it happen?", "When was the cyberattack?"} {
+			if a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil); err != nil || strings.Contains(a.Text, "is dated") {
+				t.Errorf("%q is no question about the document's date: %+v, %v", q, a, err)
+			}
+		}
+	}
+	if m.n() != 3 {
+		t.Errorf("the model was called %d times, want once for each question about an event", m.n())
+	}
+
+	// Many documents: the first maxDated, then how many more; none dated.
+	var docs []*knowledge.Document
+	for i := range 7 {
+		docs = append(docs, &knowledge.Document{Path: fmt.Sprintf("d%d.md", i), Title: fmt.Sprintf("Report %d", i), Date: fmt.Sprintf("2024-01-0%d", i+1),
+			Passages: []knowledge.Passage{{ID: fmt.Sprint(i), Doc: fmt.Sprintf("d%d.md", i), Title: fmt.Sprintf("Report %d", i), ParaStart: 1, ParaEnd: 1, StartLine: 1, EndLine: 1, Text: "Text."}}})
+	}
+	p := answer.New(answer.Options{Retriever: ix, Documents: func() []*knowledge.Document { return docs }})
+	a, err := p.Ask(context.Background(), answer.Request{Question: "When were the reports published?"}, nil)
+	if err != nil || len(a.Citations) != 5 || !strings.HasSuffix(a.Text, "2 more documents are dated too.") || !strings.HasPrefix(a.Text, "“Report 0” is dated 2024-01-01. [1]\n") {
+		t.Errorf("seven dated documents: %q, %v", a.Text, err)
+	}
+	for _, d := range docs {
+		d.Date = ""
+	}
+	if a, err := p.Ask(context.Background(), answer.Request{Question: "When was the article written?"}, nil); err != nil || !a.Refused || a.Text != answer.MsgNoDates {
+		t.Errorf("no dated document: %+v, %v", a, err)
+	}
+}
