@@ -339,7 +339,16 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		}
 		return Answer{}, fmt.Errorf("retrieve %q: %w", trimFor(standalone, 80), err)
 	}
-	if !p.answerable(standalone, hits) {
+	// A follow-up is covered when the question it stands for is, or when
+	// its own words are: the words it takes from the conversation help find
+	// the passages but are not all needed ("what did they do in 1981?"
+	// after three questions about the camp near Durres). But one that
+	// brings two topic words of its own or more, none of them in the
+	// passages, asks about something else ("what about the capital of
+	// France?" after "Who is Edi Rama?").
+	followUp := standalone != q
+	covered := p.answerable(standalone, hits) || followUp && p.hasTopic(q) && p.answerable(q, hits)
+	if !covered || followUp && p.newTopic(q, hits) {
 		ans.Refused = true
 		ans.Text = NotCoveredText
 		p.opts.Log.Debug("question not covered", "question_chars", len(q), "hits", len(hits), "best_match", bestMatch(hits))
@@ -532,6 +541,25 @@ func (p *Pipeline) topicTerms(q string) []string {
 		}
 	}
 	return out
+}
+
+// newTopic reports whether q has two topic words or more and the first
+// candPassages hits hold none of them, nor a synonym of one.
+func (p *Pipeline) newTopic(q string, hits []search.Hit) bool {
+	topics := p.topicTerms(q)
+	if len(topics) < 2 {
+		return false
+	}
+	have := map[string]bool{}
+	for _, set := range p.hitTerms(hits, candPassages) {
+		maps.Copy(have, set)
+	}
+	for _, t := range topics {
+		if have[t] || p.hasSynonym(t, have) {
+			return false
+		}
+	}
+	return true
 }
 
 // anyHoldsAll reports whether one of sets holds every term of want (and
