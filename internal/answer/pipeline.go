@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"storybot/internal/chat"
@@ -687,7 +686,7 @@ func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool)
 	var n, got float64
 	first := true
 	p.an.Each(searchText(q), func(t string, tok textan.Token) {
-		name := !first && startsUpper(tok.Text) || names[t]
+		name := !first && textan.Capitalized(tok.Text) || names[t]
 		first = false
 		if frameTerms[t] || p.vague[t] || seen[t] {
 			return
@@ -713,14 +712,9 @@ func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool)
 // question that writes them in lower case, as people type in chat ("how
 // long have albania and iran been enemies?"), names them all the same.
 func (p *Pipeline) namesIn(text string, names map[string]bool) {
-	prev := 0
-	textan.Tokenize(text, func(tok textan.Token) {
-		inside := prev > 0 && !strings.ContainsAny(text[prev:tok.Start], ".!?:;\n“”\"")
-		prev = tok.End
-		if inside && startsUpper(tok.Text) {
-			if t := p.an.Term(tok.Text); t != "" {
-				names[t] = true
-			}
+	textan.Names(text, func(tok textan.Token, name bool) {
+		if t := p.an.Term(tok.Text); name && t != "" {
+			names[t] = true
 		}
 	})
 }
@@ -739,11 +733,6 @@ func (p *Pipeline) hasSynonym(t string, have map[string]bool) bool {
 // capital (not its first): a name the documents never mention ("Who wrote
 // Moby-Dick?") says more than a common word they happen to hold.
 const nameWeight = 2
-
-func startsUpper(w string) bool {
-	r, _ := utf8.DecodeRuneInString(w)
-	return unicode.IsUpper(r)
-}
 
 // definedRe matches a question that asks who holds a role or name, in the
 // present: "Who is the foreign minister of Iran?". (What-is questions and

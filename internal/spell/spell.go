@@ -43,15 +43,12 @@ type Speller struct {
 func New(docs []*knowledge.Document) *Speller {
 	s := &Speller{count: map[string]int{}, byLen: map[int][]string{}, names: map[string]bool{}}
 	add := func(text string) {
-		prev := 0
-		textan.Tokenize(text, func(t textan.Token) {
-			inside := prev > 0 && !strings.ContainsAny(text[prev:t.Start], ".!?:;\n“”\"")
-			prev = t.End
+		textan.Names(text, func(t textan.Token, name bool) {
 			w := textan.Fold(t.Text)
 			if !plainWord(w) {
 				return
 			}
-			if inside && capitalized(t.Text) {
+			if name {
 				s.names[w] = true
 			}
 			if s.count[w] == 0 {
@@ -69,12 +66,6 @@ func New(docs []*knowledge.Document) *Speller {
 		}
 	}
 	return s
-}
-
-// capitalized reports whether w starts with a capital.
-func capitalized(w string) bool {
-	r, _ := utf8.DecodeRuneInString(w)
-	return unicode.IsUpper(r)
 }
 
 // capitalsInside reports whether w has a capital after its first letter
@@ -98,13 +89,13 @@ func (s *Speller) Correct(q string) (string, []Fix) {
 	last := 0
 	first := true
 	textan.Tokenize(q, func(t textan.Token) {
-		name := !first && capitalized(t.Text)
+		name := !first && textan.Capitalized(t.Text)
 		first = false
 		to := s.nearest(t.Text, name)
 		if to == "" {
 			return
 		}
-		if capitalized(t.Text) {
+		if textan.Capitalized(t.Text) {
 			tr, n := utf8.DecodeRuneInString(to)
 			to = string(unicode.ToUpper(tr)) + to[n:]
 		}

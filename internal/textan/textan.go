@@ -446,3 +446,22 @@ func Stem(t string) string {
 	}
 	return english.Stem(t, true)
 }
+
+// Names calls fn with each word of text (Tokenize) and whether it is a
+// name: written with a capital inside a sentence ("Albania" in "a
+// cyberattack on Albania"), not after a sentence's end, a colon or a quote
+// mark, where any word takes one.
+func Names(text string, fn func(t Token, name bool)) {
+	prev := 0
+	Tokenize(text, func(t Token) {
+		inside := prev > 0 && !strings.ContainsAny(text[prev:t.Start], ".!?:;\n“”\"")
+		prev = t.End
+		fn(t, inside && Capitalized(t.Text))
+	})
+}
+
+// Capitalized reports whether w starts with a capital letter.
+func Capitalized(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
+}

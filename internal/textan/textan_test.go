@@ -309,3 +309,17 @@ func TestContractions(t *testing.T) {
 		}
 	}
 }
+
+// TestNames: a word written with a capital inside a sentence is a name; one
+// that opens a sentence or follows a colon or a quote mark is not.
+func TestNames(t *testing.T) {
+	var names []string
+	Names("Iran’s July cyberattack on Albania. The US said: “We know.” Then Edi Rama spoke", func(tok Token, name bool) {
+		if name {
+			names = append(names, tok.Text)
+		}
+	})
+	if want := []string{"July", "Albania", "US", "Edi", "Rama"}; !slices.Equal(names, want) {
+		t.Errorf("names %q, want %q", names, want)
+	}
+}
