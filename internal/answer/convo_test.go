@@ -180,3 +180,19 @@ func TestFollowUpPointsAtTheAnswer(t *testing.T) {
 		t.Errorf("a follow-up with they took the answer's words: %q", got)
 	}
 }
+
+// TestTimelineQuestion: asking for the timeline points to /timeline; a
+// question about the timeline of something is answered from the passages.
+func TestTimelineQuestion(t *testing.T) {
+	p := answer.New(answer.Options{Retriever: story(t)})
+	for _, q := range []string{"give me the timeline", "Show me the chronology of events", "timeline?"} {
+		_, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
+		var ue *answer.UserError
+		if !errors.As(err, &ue) || ue.Msg != answer.MsgTimeline {
+			t.Errorf("%q: %v, want the pointer to /timeline", q, err)
+		}
+	}
+	if a, err := p.Ask(context.Background(), answer.Request{Question: "What is the timeline of the MEK?"}, nil); err != nil || a.Refused {
+		t.Errorf("a question about the timeline of the MEK: %+v, %v", a, err)
+	}
+}

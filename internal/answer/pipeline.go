@@ -123,6 +123,8 @@ type Pipeline struct {
 	vague    map[string]bool  // the terms of vagueWords
 	docWords map[string]bool  // the terms of documentWords
 	ageWords map[string]bool  // the terms of ageWords
+	timeline map[string]bool  // the terms of timelineWords
+	events   map[string]bool  // the terms of eventWords
 	overview map[string]bool  // overviewWords
 }
 
@@ -166,7 +168,7 @@ func New(opts Options) *Pipeline {
 		return set
 	}
 	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: terms(vagueWords), overview: setOf(overviewWords),
-		docWords: terms(documentWords), ageWords: terms(ageWords)}
+		docWords: terms(documentWords), ageWords: terms(ageWords), timeline: terms(timelineWords), events: terms(eventWords)}
 }
 
 // Check reports whether the pipeline's prompt set is usable: see
@@ -244,6 +246,7 @@ const (
 	// openings have all been quoted in the conversation.
 	MsgOverviewDone   = "That is all I quote of the documents' openings. Ask about a person, a place or an event in them, or use /summary for an overview."
 	MsgNoTopic        = "That question names nothing I can look up. Ask about a person, a place or an event in the documents, or use /summary for an overview of them."
+	MsgTimeline       = "For the dated events of the documents in order, use /timeline (storybot timeline on the command line)."
 	msgEmptyQuestion  = "Please type a question, for example: Why did Albania cut ties with Iran?"
 	msgLongQuestionFm = "Your question is %d characters long; please keep it under %d characters."
 )
@@ -307,6 +310,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	}
 	if p.asksDocumentDate(standalone) {
 		return p.documentDate(q), nil
+	}
+	if p.asksTimeline(q) {
+		return Answer{}, &UserError{Msg: MsgTimeline}
 	}
 	if !p.hasTopic(standalone) {
 		hits := p.openings(q) // as typed: "Who?" after "What happened?" asks no overview
@@ -540,6 +546,28 @@ func (p *Pipeline) topicTerms(q string) []string {
 		}
 	}
 	return out
+}
+
+// timelineWords ask for the events in order ("give me the timeline"), and
+// eventWords may go with them ("the chronology of events").
+const (
+	timelineWords = "timeline timelines chronology chronological"
+	eventWords    = "event events order dates"
+)
+
+// asksTimeline reports whether q asks for the timeline and for nothing
+// else ("What is the timeline of the MEK?" is answered from the passages).
+func (p *Pipeline) asksTimeline(q string) bool {
+	asks := false
+	for _, t := range p.topicTerms(q) {
+		switch {
+		case p.timeline[t]:
+			asks = true
+		case !p.events[t]:
+			return false
+		}
+	}
+	return asks
 }
 
 // newTopic reports whether q has two topic words or more and the first
