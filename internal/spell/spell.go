@@ -13,6 +13,7 @@
 package spell
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -34,14 +35,14 @@ type Fix struct {
 // Speller holds the words of a set of documents. It is safe for concurrent
 // use.
 type Speller struct {
-	count map[string]int   // folded word → occurrences
-	byLen map[int][]string // the words by their length in runes
-	names map[string]bool  // folded words written with a capital inside a sentence
+	count map[string]int  // folded word → occurrences
+	byLen map[int][]word  // the words by their length in runes
+	names map[string]bool // folded words written with a capital inside a sentence
 }
 
 // New returns a Speller of the words of docs (titles, headings and text).
 func New(docs []*knowledge.Document) *Speller {
-	s := &Speller{count: map[string]int{}, byLen: map[int][]string{}, names: map[string]bool{}}
+	s := &Speller{count: map[string]int{}, byLen: map[int][]word{}, names: map[string]bool{}}
 	add := func(text string) {
 		textan.Names(text, func(t textan.Token, name bool) {
 			w := textan.Fold(t.Text)
@@ -53,7 +54,7 @@ func New(docs []*knowledge.Document) *Speller {
 			}
 			if s.count[w] == 0 {
 				n := utf8.RuneCountInString(w)
-				s.byLen[n] = append(s.byLen[n], w)
+				s.byLen[n] = append(s.byLen[n], word{w, []rune(w)})
 			}
 			s.count[w]++
 		})
@@ -73,6 +74,12 @@ func New(docs []*knowledge.Document) *Speller {
 func capitalsInside(w string) bool {
 	_, n := utf8.DecodeRuneInString(w)
 	return strings.IndexFunc(w[n:], unicode.IsUpper) >= 0
+}
+
+// word is a word of the documents, also as runes.
+type word struct {
+	s string
+	r []rune
 }
 
 // plainWord reports whether w is made of letters only.
@@ -127,15 +134,18 @@ func (s *Speller) nearest(word string, name bool) string {
 	if n >= 8 {
 		maxEdits = 2
 	}
+	wr := []rune(w)
 	best, bestEdits := "", maxEdits+1
 	for l := n - maxEdits; l <= n+maxEdits; l++ {
 		for _, c := range s.byLen[l] {
-			if name && !s.names[c] || n == minLetters && !swapped(w, c) {
+			// a typo keeps one of the first two letters near the start
+			if !slices.Contains(wr[:2], c.r[0]) && !slices.Contains(wr[:2], c.r[1]) ||
+				name && !s.names[c.s] || n == minLetters && !swapped(wr, c.r) {
 				continue
 			}
-			d := Distance(w, c, min(bestEdits, maxEdits)) // exact up to the best so far
-			if d <= maxEdits && (d < bestEdits || d == bestEdits && (s.count[c] > s.count[best] || s.count[c] == s.count[best] && c < best)) {
-				best, bestEdits = c, d
+			d := distance(wr, c.r, min(bestEdits, maxEdits)) // exact up to the best so far
+			if d <= maxEdits && (d < bestEdits || d == bestEdits && (s.count[c.s] > s.count[best] || s.count[c.s] == s.count[best] && c.s < best)) {
+				best, bestEdits = c.s, d
 			}
 		}
 	}
@@ -146,16 +156,15 @@ func (s *Speller) nearest(word string, name bool) string {
 }
 
 // swapped reports whether b is a with two neighbouring letters swapped.
-func swapped(a, b string) bool {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) != len(rb) {
+func swapped(a, b []rune) bool {
+	if len(a) != len(b) {
 		return false
 	}
 	i := 0
-	for i < len(ra) && ra[i] == rb[i] {
+	for i < len(a) && a[i] == b[i] {
 		i++
 	}
-	return i+1 < len(ra) && ra[i] == rb[i+1] && ra[i+1] == rb[i] && string(ra[i+2:]) == string(rb[i+2:])
+	return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && slices.Equal(a[i+2:], b[i+2:])
 }
 
 // Distance is the optimal string alignment distance of a and b in runes
@@ -165,26 +174,36 @@ func Distance(a, b string, max int) int {
 	if a == b {
 		return 0
 	}
-	ra, rb := []rune(a), []rune(b)
-	if abs(len(ra)-len(rb)) > max {
+	if ascii(a) && ascii(b) {
+		return distance([]byte(a), []byte(b), max)
+	}
+	return distance([]rune(a), []rune(b), max)
+}
+
+// distance is Distance over bytes or runes. Words up to 31 letters use rows
+// on the stack: the speller calls it for many candidates a question.
+func distance[T byte | rune](a, b []T, max int) int {
+	if abs(len(a)-len(b)) > max {
 		return max + 1
 	}
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
+	var buf [3][32]int
+	prev2, prev, cur := buf[0][:], buf[1][:], buf[2][:]
+	if len(b) >= 32 {
+		prev2, prev, cur = make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
+	}
+	for j := 0; j <= len(b); j++ {
 		prev[j] = j
 	}
-	for i := 1; i <= len(ra); i++ {
+	for i := 1; i <= len(a); i++ {
 		cur[0] = i
 		low := cur[0]
-		for j := 1; j <= len(rb); j++ {
+		for j := 1; j <= len(b); j++ {
 			cost := 1
-			if ra[i-1] == rb[j-1] {
+			if a[i-1] == b[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
 				cur[j] = min(cur[j], prev2[j-2]+1)
 			}
 			low = min(low, cur[j])
@@ -194,7 +213,17 @@ func Distance(a, b string, max int) int {
 		}
 		prev2, prev, cur = prev, cur, prev2
 	}
-	return min(prev[len(rb)], max+1)
+	return min(prev[len(b)], max+1)
+}
+
+// ascii reports whether s is all ASCII.
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func abs(x int) int {
