@@ -8,6 +8,7 @@ import (
 
 	"storybot/internal/answer"
 	"storybot/internal/chat"
+	"storybot/internal/spell"
 	"storybot/internal/textan"
 )
 
@@ -194,5 +195,23 @@ func TestTimelineQuestion(t *testing.T) {
 	}
 	if a, err := p.Ask(context.Background(), answer.Request{Question: "What is the timeline of the MEK?"}, nil); err != nil || a.Refused {
 		t.Errorf("a question about the timeline of the MEK: %+v, %v", a, err)
+	}
+}
+
+// TestSpellingCorrection: a misspelt question is answered as the words it
+// misspells and says how it read them; a question in another language is
+// not corrected (the model answers it in its language).
+func TestSpellingCorrection(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Speller: spell.New(ix.Docs())})
+	a, err := p.Ask(context.Background(), answer.Request{Question: "Why did Albnia cut ties with Iarn?"}, nil)
+	if err != nil || a.Refused || !strings.Contains(a.Text, "final straw") || a.SpellingNote() != "Read “Albnia” as “Albania”, “Iarn” as “Iran”." {
+		t.Errorf("misspelt: %+v, %v", a, err)
+	}
+	m := replying("Albanien brach die Beziehungen ab [1].")
+	p = answer.New(answer.Options{Retriever: ix, Speller: spell.New(ix.Docs()), Model: m, MinCoverage: -1})
+	a, err = p.Ask(context.Background(), answer.Request{Question: "Warum hat Albanien die Beziehungen zum Iran abgebrochen?"}, nil)
+	if err != nil || len(a.Spelling) != 0 {
+		t.Errorf("German: %+v, %v", a, err)
 	}
 }

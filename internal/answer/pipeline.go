@@ -282,7 +282,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if a, ok, err := p.shortcut(q); ok || err != nil { // small talk, a question with no words, offline non-English
 		return a, err
 	}
-	if p.opts.Speller != nil {
+	if p.opts.Speller != nil && !notEnglish(q) { // another language's words are no typos of the documents'
 		var fixes []spell.Fix
 		if q, fixes = p.opts.Speller.Correct(q); len(fixes) > 0 {
 			defer func() {
