@@ -45,7 +45,7 @@ func New(docs []*knowledge.Document) *Speller {
 	s := &Speller{count: map[string]int{}, byLen: map[int][]word{}, names: map[string]bool{}}
 	add := func(text string) {
 		textan.Names(text, func(t textan.Token, name bool) {
-			w := textan.Fold(t.Text)
+			w := textan.Possessive(textan.Fold(t.Text)) // "People’s" is "people"
 			if !plainWord(w) {
 				return
 			}
@@ -98,24 +98,36 @@ func (s *Speller) Correct(q string) (string, []Fix) {
 	textan.Tokenize(q, func(t textan.Token) {
 		name := !first && textan.Capitalized(t.Text)
 		first = false
-		to := s.nearest(t.Text, name)
+		from, end := possessive(t.Text) // "Albnia’s": "Albnia", then "’s"
+		to := s.nearest(from, name)
 		if to == "" {
 			return
 		}
-		if textan.Capitalized(t.Text) {
+		if textan.Capitalized(from) {
 			tr, n := utf8.DecodeRuneInString(to)
 			to = string(unicode.ToUpper(tr)) + to[n:]
 		}
 		b.WriteString(q[last:t.Start])
-		b.WriteString(to)
+		b.WriteString(to + end)
 		last = t.End
-		fixes = append(fixes, Fix{From: t.Text, To: to})
+		fixes = append(fixes, Fix{From: from, To: to})
 	})
 	if len(fixes) == 0 {
 		return q, nil
 	}
 	b.WriteString(q[last:])
 	return b.String(), fixes
+}
+
+// possessive splits a word into its stem and its possessive ending ("'s",
+// "’s"), if any.
+func possessive(w string) (string, string) {
+	for _, end := range []string{"'s", "’s", "'S", "’S"} {
+		if base, ok := strings.CutSuffix(w, end); ok && base != "" {
+			return base, end
+		}
+	}
+	return w, ""
 }
 
 // nearest returns the documents' word that word misspells, or "" when

@@ -12,7 +12,7 @@ import (
 func story() []*knowledge.Document {
 	return []*knowledge.Document{{Title: "Albania cuts ties with Iran", Passages: []knowledge.Passage{
 		{Text: "Iran’s July cyberattack on Albania proved to be the final straw prompting Tirana to sever its diplomatic relations."},
-		{Section: "Revolutionaries against the Islamic Revolution", Text: "Against all odds, against the odds. " + "The modern-day ideology of the MEK can be subsumed in seeking regime change. Prime Minister Edi Rama said so. Mujahideen-e-Khalq members settled near Durrës."},
+		{Section: "Revolutionaries against the Islamic Revolution", Text: "Against all odds, against the odds. People’s Mujahideen. " + "The modern-day ideology of the MEK can be subsumed in seeking regime change. Prime Minister Edi Rama said so. Mujahideen-e-Khalq members settled near Durrës."},
 	}}}
 }
 
@@ -38,6 +38,9 @@ func TestCorrect(t *testing.T) {
 		{"what is the mkes", "what is the mkes"},                                  // four letters, not a swap
 		{"Who defeated the Tran?", "Who defeated the Tran?"},                      // a name is read only as a name ("than" is none)
 		{"What does COPD do to the Albnia?", "What does COPD do to the Albania?"}, // acronyms left alone
+		{"where do the mujahidden live", "where do the mujahideen live"},          // the documents write "Mujahideen-e-Khalq"
+		{"the peple's group", "the people's group"},                               // "People’s": the word without its possessive
+		{"Albnia’s ties", "Albania’s ties"},
 	} {
 		got, fixes := s.Correct(c.q)
 		if got != c.want {
