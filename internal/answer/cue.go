@@ -29,7 +29,7 @@ const (
 
 // questionType returns what q asks for.
 func questionType(q string) qtype {
-	lq := strings.ToLower(strings.TrimSpace(q))
+	lq := strings.ToLower(strings.TrimLeftFunc(q, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })) // `"what is the MEK?"`
 	has := func(subs ...string) bool {
 		for _, s := range subs {
 			if strings.Contains(lq, s) {

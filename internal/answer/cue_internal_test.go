@@ -2,6 +2,18 @@ package answer
 
 import "testing"
 
+// TestQuestionType: quotes or a dash before a question do not hide its kind.
+func TestQuestionType(t *testing.T) {
+	for q, want := range map[string]qtype{
+		"What is the MEK?": qDefine, `"what is the MEK?"`: qDefine, "“What is the MEK?”": qDefine, "- who is Edi Rama": qWho,
+		"When was the attack?": qWhen, "How many died?": qHowMany, "Which country investigated?": qWhere,
+	} {
+		if got := questionType(q); got != want {
+			t.Errorf("questionType(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
+
 // TestCue: what each kind of question takes for the fact it asks for.
 func TestCue(t *testing.T) {
 	p := New(Options{Retriever: nopRetriever{}})
