@@ -8,6 +8,7 @@ import (
 
 	"storybot/internal/answer"
 	"storybot/internal/chat"
+	"storybot/internal/cite"
 	"storybot/internal/spell"
 	"storybot/internal/textan"
 )
@@ -213,5 +214,47 @@ func TestSpellingCorrection(t *testing.T) {
 	a, err = p.Ask(context.Background(), answer.Request{Question: "Warum hat Albanien die Beziehungen zum Iran abgebrochen?"}, nil)
 	if err != nil || len(a.Spelling) != 0 {
 		t.Errorf("German: %+v, %v", a, err)
+	}
+}
+
+// TestCompoundQuestion: offline, a message of two or three questions gets
+// an answer to each, headed by its question, its citations numbered through
+// and every marker naming one; a message whose questions are all out of
+// scope is refused; one question with many question marks is one question.
+func TestCompoundQuestion(t *testing.T) {
+	p := answer.New(answer.Options{Retriever: story(t)})
+	ask := func(q string) answer.Answer {
+		t.Helper()
+		a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
+		if err != nil {
+			t.Fatalf("%q: %v", q, err)
+		}
+		return a
+	}
+	a := ask("who is edi rama? also when was the attack?")
+	if a.Refused || strings.Count(a.Text, "\nOn “") != 2 || !strings.Contains(a.Text, "On “When was the attack?”:\n> Iran’s July cyberattack") {
+		t.Errorf("two questions: %q", a.Text)
+	}
+	for _, n := range cite.All(a.Text) {
+		if n < 1 || n > len(a.Citations) || a.Citations[n-1].N != n {
+			t.Errorf("marker [%d] names no citation of %d: %q", n, len(a.Citations), a.Text)
+		}
+	}
+	if a := ask("Who is Edi Rama? What did he say?"); !strings.Contains(a.Text, "On “What did he say?”:\n> “This extreme response") {
+		t.Errorf("a second question that points back: %q", a.Text)
+	}
+	if a := ask("what is the MEK? and who won the world cup?"); a.Refused || !strings.Contains(a.Text, "opposition group") || !strings.Contains(a.Text, answer.NotCoveredText) {
+		t.Errorf("one in scope, one not: %+v", a)
+	}
+	if a := ask("who won the world cup? and the super bowl?"); !a.Refused || a.Text != answer.NotCoveredText || len(a.Citations) != 0 {
+		t.Errorf("both out of scope: %+v", a)
+	}
+	if a := ask("why did albania cut ties with iran??? 🤔"); strings.Contains(a.Text, "On “") || !strings.Contains(a.Text, "final straw") {
+		t.Errorf("one question: %q", a.Text)
+	}
+	m := replying("Edi Rama is the prime minister [1]; the attack was in July [2].")
+	pm := answer.New(answer.Options{Retriever: story(t), Model: m})
+	if a, err := pm.Ask(context.Background(), answer.Request{Question: "who is edi rama? also when was the attack?"}, nil); err != nil || m.n() != 1 || strings.Contains(a.Text, "On “") {
+		t.Errorf("with a model, one call answers both: %+v, %v, %d calls", a, err, m.n())
 	}
 }

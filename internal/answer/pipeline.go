@@ -292,6 +292,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 			}()
 		}
 	}
+	if parts := p.splitQuestions(q); parts != nil && p.opts.Model == nil { // a model answers them together
+		return p.askEach(ctx, req, q, parts, onEvent)
+	}
 	ans := Answer{Question: q, Mode: ModeExtractive, Citations: []Citation{}, Warnings: []string{}}
 	if p.opts.Model != nil {
 		ans.Mode = ModeLLM

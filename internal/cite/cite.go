@@ -81,3 +81,12 @@ func Neutral(text string) string {
 
 // Format writes the marker of passage n: "[n]".
 func Format(n int) string { return "[" + strconv.Itoa(n) + "]" }
+
+// FormatAll writes the marker of passages ns: "[1]", "[1, 3]".
+func FormatAll(ns []int) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = strconv.Itoa(n)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}

@@ -51,3 +51,14 @@ func FuzzMarkers(f *testing.F) {
 		}
 	})
 }
+
+func TestFormatAll(t *testing.T) {
+	for want, ns := range map[string][]int{"[1]": {1}, "[1, 3]": {1, 3}, "[]": nil} {
+		if got := FormatAll(ns); got != want {
+			t.Errorf("FormatAll(%v) = %q, want %q", ns, got, want)
+		}
+		if got := All(FormatAll(ns)); len(ns) > 0 && !slices.Equal(got, ns) {
+			t.Errorf("All(FormatAll(%v)) = %v", ns, got)
+		}
+	}
+}

@@ -1,0 +1,110 @@
+package answer
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"slices"
+	"strings"
+
+	"storybot/internal/chat"
+	"storybot/internal/cite"
+)
+
+// maxParts is how many questions of one message are answered one by one.
+const maxParts = 3
+
+// splitQuestions returns the questions of q when it asks two or three, each
+// ending with a question mark and naming something to look up ("Who is Edi
+// Rama? And when was the attack?"); nil otherwise.
+func (p *Pipeline) splitQuestions(q string) []string {
+	var parts []string
+	for _, part := range strings.SplitAfter(q, "?") {
+		part = strings.TrimSpace(part)
+		if !strings.HasSuffix(part, "?") {
+			if hasWords(part) {
+				return nil // words after the last question mark: one question with a "?" inside
+			}
+			continue
+		}
+		if hasWords(part) {
+			if len(parts) > 0 {
+				part = withoutConnective(part) // "also when was the attack?" asks on its own
+			}
+			parts = append(parts, part)
+		}
+	}
+	if len(parts) < 2 || len(parts) > maxParts {
+		return nil
+	}
+	for i, part := range parts {
+		// each names something, or (after the first) points back: "What did he say?"
+		if len(strings.Fields(part)) < 2 || !p.hasTopic(part) && (i == 0 || !needsContext(part)) {
+			return nil
+		}
+	}
+	return parts
+}
+
+// connectiveRe matches the word that joins a second question to the first.
+var connectiveRe = regexp.MustCompile(`(?i)^(?:and\s+also|and|also|plus|then)\b[\s,]*`)
+
+// withoutConnective returns a question without the "and" or "also" that
+// joined it to the one before; the question itself when nothing would be
+// left but its question mark.
+func withoutConnective(q string) string {
+	if rest := connectiveRe.ReplaceAllString(q, ""); len(strings.Fields(rest)) > 1 {
+		return strings.ToUpper(rest[:1]) + rest[1:]
+	}
+	return q
+}
+
+// askEach answers offline a message of several questions (splitQuestions)
+// one by one, each after the ones before as a conversation (so that "What
+// did he say?" after "Who is Edi Rama?" is his), under one label, each
+// part headed by its question, the citations numbered through.
+func (p *Pipeline) askEach(ctx context.Context, req Request, q string, parts []string, onEvent func(Event)) (Answer, error) {
+	out := Answer{Question: q, Mode: ModeExtractive, Citations: []Citation{}, Warnings: []string{}}
+	hist := slices.Clone(req.History)
+	var b strings.Builder
+	b.WriteString(extractiveLabel)
+	refused := 0
+	for _, part := range parts {
+		a, err := p.Ask(ctx, Request{Question: part, History: hist, K: req.K}, onEvent)
+		var ue *UserError
+		switch {
+		case errors.As(err, &ue):
+			a = Answer{Refused: true, Text: ue.Msg}
+		case err != nil:
+			return Answer{}, err
+		}
+		text := strings.TrimSpace(strings.TrimPrefix(a.Text, extractiveLabel))
+		if a.Refused {
+			refused++
+		}
+		offset := len(out.Citations)
+		text = cite.Replace(text, func(_ string, nums []int) string {
+			for i := range nums {
+				nums[i] += offset
+			}
+			return cite.FormatAll(nums)
+		})
+		for _, c := range a.Citations {
+			c.N += offset
+			out.Citations = append(out.Citations, c)
+		}
+		for _, w := range a.Warnings {
+			if !slices.Contains(out.Warnings, w) {
+				out.Warnings = append(out.Warnings, w)
+			}
+		}
+		b.WriteString("\nOn “" + part + "”:\n" + text)
+		hist = append(hist, chat.Message{Role: chat.RoleUser, Content: part}, chat.Message{Role: chat.RoleAssistant, Content: a.Text})
+	}
+	if refused == len(parts) {
+		out.Refused, out.Text, out.Citations = true, NotCoveredText, []Citation{}
+		return out, nil
+	}
+	out.Text = b.String()
+	return out, nil
+}
