@@ -15,14 +15,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"unicode"
 
 	"storybot/internal/answer"
 	"storybot/internal/eval"
 	"storybot/internal/knowledge"
 	"storybot/internal/search"
 	"storybot/internal/spell"
-	"storybot/internal/textan"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -78,34 +76,9 @@ func storyPipelines(t *testing.T, dir string, names []string) map[string]*answer
 }
 
 // asTyped is q as the evaluation asks it: in lower case with -ftqa-lower,
-// with a typo with -ftqa-typos.
+// with a typo with -ftqa-typos (as storybot eval --lower --typos asks).
 func asTyped(q string) string {
-	if *ftqaLow {
-		q = strings.ToLower(q)
-	}
-	if *ftqaTypo {
-		q = misspell(q)
-	}
-	return q
-}
-
-// misspell swaps the two middle letters of q's longest word of six letters
-// or more (the first of the longest), as a hurried typist does: "Albania"
-// → "Albnaia".
-func misspell(q string) string {
-	var at, end int
-	textan.Tokenize(q, func(t textan.Token) {
-		if n := len(t.Text); n >= 6 && n > end-at && strings.IndexFunc(t.Text, func(r rune) bool { return r >= 0x80 || !unicode.IsLetter(r) }) < 0 {
-			at, end = t.Start, t.End
-		}
-	})
-	if end == 0 {
-		return q
-	}
-	b := []byte(q)
-	m := at + (end-at)/2
-	b[m-1], b[m] = b[m], b[m-1]
-	return string(b)
+	return eval.Typing{Lower: *ftqaLow, Typos: *ftqaTypo}.Apply(q)
 }
 
 // TestFairytaleOffline measures, with each story alone in its index, the

@@ -252,6 +252,17 @@ func TestEvalAnswers(t *testing.T) {
 	if err != nil || !strings.Contains(text, "refused out of scope 1.0000") {
 		t.Errorf("text report: %v\n%s", err, text)
 	}
+	// Asked as people type (lower case, the longest word's middle letters
+	// swapped: "diploamtic", "mebmers"), the answers still hold "Edi Rama"
+	// and "3,000".
+	out, errs, err = runAskCLI(t, "", nil, "eval", "--questions", path, "--answers", "--lower", "--typos", "--json")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errs)
+	}
+	rep.Answers = nil
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Answers["containment"] != 1.0 {
+		t.Errorf("--lower --typos: %v %s", err, out)
+	}
 }
 
 // TestAskPartialPromptsFolder: a PROMPTS_DIR that overrides only

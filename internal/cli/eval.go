@@ -28,6 +28,7 @@ type evalFlags struct {
 	segments  int    // --segments: split the index by document, as the library does for large folders
 	perDoc    bool   // --per-doc: one index per gold document, each question asked of its own (see eval_perdoc.go)
 	oos       string // --out-of-scope FILE: questions to ask that the right reply refuses
+	typed     eval.Typing // --lower, --typos: every question as people type in chat
 }
 
 // dirList collects a repeated --knowledge flag.
@@ -181,6 +182,11 @@ func cmdEval(ctx context.Context, e *Env, args []string) error {
 			return err
 		}
 	}
+	for _, qs := range [][]eval.Question{r.questions, r.oos} {
+		for i := range qs {
+			qs[i].Question = fl.typed.Apply(qs[i].Question)
+		}
+	}
 	if err := r.load(ctx, e); err != nil {
 		return err
 	}
@@ -214,6 +220,8 @@ func parseEvalFlags(e *Env, args []string) (evalFlags, error) {
 	fs.BoolVar(&fl.answers, "answers", false, "also measure the answers (needs the answer pipeline)")
 	fs.BoolVar(&fl.perDoc, "per-doc", false, "index each gold document alone and ask each question only of its own document's index (the bot of one story)")
 	fs.StringVar(&fl.oos, "out-of-scope", "", "also ask these questions (JSONL), which no document answers, and report the share refused; with --per-doc each is asked of a sample of the documents")
+	fs.BoolVar(&fl.typed.Lower, "lower", false, "ask every question in lower case, as people often type in chat")
+	fs.BoolVar(&fl.typed.Typos, "typos", false, "ask every question with one typo: the middle letters of its longest word of six letters or more swapped")
 	addTuningFlags(fs, &fl)
 	pos, err := e.parseFlags(fs, args)
 	if err != nil {

@@ -367,3 +367,50 @@ func ParseKs(s string) ([]int, error) {
 	sort.Ints(out)
 	return out, nil
 }
+
+// Typing is how an evaluation asks its questions: as written, or as people
+// type them in chat, in lower case or with a typo.
+type Typing struct {
+	Lower bool // in lower case
+	Typos bool // with one typo each (Misspell)
+}
+
+// Apply returns q as t types it.
+func (t Typing) Apply(q string) string {
+	if t.Lower {
+		q = strings.ToLower(q)
+	}
+	if t.Typos {
+		q = Misspell(q)
+	}
+	return q
+}
+
+// Misspell swaps the two middle letters of q's longest word of six ASCII
+// letters or more (the first of the longest), as a hurried typist does:
+// "Albania" → "Albnaia". A question without such a word is returned as it
+// is.
+func Misspell(q string) string {
+	var at, end int
+	start := -1
+	for i := 0; i <= len(q); i++ {
+		letter := i < len(q) && (q[i]|0x20 >= 'a' && q[i]|0x20 <= 'z')
+		switch {
+		case letter && start < 0:
+			start = i
+		case !letter && start >= 0:
+			wordEnds := i == len(q) || q[i] < 0x80 // a word of ASCII letters only
+			if wordEnds && i-start >= 6 && i-start > end-at {
+				at, end = start, i
+			}
+			start = -1
+		}
+	}
+	if end == 0 {
+		return q
+	}
+	b := []byte(q)
+	m := at + (end-at)/2
+	b[m-1], b[m] = b[m], b[m-1]
+	return string(b)
+}
