@@ -25,9 +25,9 @@ type evalFlags struct {
 	answers   bool // --answers: also measure the answer pipeline (see evalSections)
 	load      knowledge.Options
 	search    search.Options
-	segments  int    // --segments: split the index by document, as the library does for large folders
-	perDoc    bool   // --per-doc: one index per gold document, each question asked of its own (see eval_perdoc.go)
-	oos       string // --out-of-scope FILE: questions to ask that the right reply refuses
+	segments  int         // --segments: split the index by document, as the library does for large folders
+	perDoc    bool        // --per-doc: one index per gold document, each question asked of its own (see eval_perdoc.go)
+	oos       string      // --out-of-scope FILE: questions to ask that the right reply refuses
 	typed     eval.Typing // --lower, --typos: every question as people type in chat
 }
 
