@@ -260,7 +260,7 @@ func TestEvalAnswers(t *testing.T) {
 		t.Fatalf("%v\n%s", err, errs)
 	}
 	rep.Answers = nil
-	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Answers["containment"] != 1.0 {
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Answers["containment"] != 1.0 || !strings.Contains(out, `"asked": "in lower case, with one typo each (--typos)"`) {
 		t.Errorf("--lower --typos: %v %s", err, out)
 	}
 }

@@ -374,6 +374,10 @@ func runRetrieval(ctx context.Context, e *Env, r *evalRun, w io.Writer) error {
 		return err
 	}
 	r.report.Metrics = eval.Compute(outcomes, r.flags.ks, 0)
+	if t := r.flags.typed; t.Lower || t.Typos {
+		fmt.Fprintf(w, "asked       %s\n", t)
+		r.report.Extra["asked"] = t.String()
+	}
 	writeRetrievalText(w, r.report, r.flags.ks)
 	return nil
 }

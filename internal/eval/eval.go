@@ -375,6 +375,21 @@ type Typing struct {
 	Typos bool // with one typo each (Misspell)
 }
 
+// String says how t types ("in lower case, with one typo each").
+func (t Typing) String() string {
+	var how []string
+	if t.Lower {
+		how = append(how, "in lower case")
+	}
+	if t.Typos {
+		how = append(how, "with one typo each (--typos)")
+	}
+	if len(how) == 0 {
+		return "written"
+	}
+	return strings.Join(how, ", ")
+}
+
 // Apply returns q as t types it.
 func (t Typing) Apply(q string) string {
 	if t.Lower {
