@@ -123,6 +123,7 @@ type Pipeline struct {
 	vague    map[string]bool  // the terms of vagueWords
 	docWords map[string]bool  // the terms of documentWords
 	ageWords map[string]bool  // the terms of ageWords
+	srcWords map[string]bool  // the terms of sourceWords
 	timeline map[string]bool  // the terms of timelineWords
 	events   map[string]bool  // the terms of eventWords
 	overview map[string]bool  // overviewWords
@@ -168,7 +169,8 @@ func New(opts Options) *Pipeline {
 		return set
 	}
 	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: terms(vagueWords), overview: setOf(overviewWords),
-		docWords: terms(documentWords), ageWords: terms(ageWords), timeline: terms(timelineWords), events: terms(eventWords)}
+		docWords: terms(documentWords), ageWords: terms(ageWords), timeline: terms(timelineWords), events: terms(eventWords),
+		srcWords: terms(sourceWords)}
 }
 
 // Check reports whether the pipeline's prompt set is usable: see
@@ -313,6 +315,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	}
 	if p.asksDocumentDate(standalone) {
 		return p.documentDate(q), nil
+	}
+	if p.asksSources(standalone) {
+		return p.documentSources(q), nil
 	}
 	if p.asksTimeline(q) {
 		return Answer{}, &UserError{Msg: MsgTimeline}

@@ -52,3 +52,23 @@ func TestDocumentDate(t *testing.T) {
 		t.Errorf("no dated document: %+v, %v", a, err)
 	}
 }
+
+// TestDocumentSources: "What are your sources?" and "Is this story true?"
+// are answered with where the answers come from, the documents listed and
+// cited; a question about the source of something in the story is not.
+func TestDocumentSources(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	for _, q := range []string{"what's your source?", "What are your sources?", "is this story true?", "Where does this come from?", "are the documents accurate?"} {
+		a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
+		if err != nil || a.Refused || !strings.HasPrefix(a.Text, "I answer only from the documents") ||
+			!strings.HasSuffix(a.Text, "“Albania cuts ties with Iran”, dated 2022-09-07. [1]") || len(a.Citations) != 1 {
+			t.Errorf("%q: %+v, %v", q, a, err)
+		}
+	}
+	for _, q := range []string{"What is the source of the attack?", "Is the MEK violent?"} {
+		if a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil); err != nil || strings.HasPrefix(a.Text, "I answer only") {
+			t.Errorf("%q is about the story: %+v, %v", q, a, err)
+		}
+	}
+}

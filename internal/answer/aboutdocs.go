@@ -1,0 +1,150 @@
+package answer
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"storybot/internal/cite"
+	"storybot/internal/knowledge"
+)
+
+// A question about the documents themselves is answered from what the
+// folder knows of them, each cited by its document's opening: no sentence
+// says when the text itself was written, or where the bot's answers come
+// from.
+//   - "What's the date of the article?", "When was this written?": their
+//     dates (knowledge.Document.Date: front matter, or a first line "date
+//     YYYY-MM-DD");
+//   - "What are your sources?", "Is this story true?": their titles, and
+//     that the bot answers only from them.
+
+// dateAskRe matches a question that asks when.
+var dateAskRe = regexp.MustCompile(`(?i)\b(?:when|dated?|how\s+(?:old|recent|new)|what\s+(?:day|year))\b`)
+
+// documentWords name a document or its writing, and ageWords its age: a
+// question about a document's date holds one of documentWords and no
+// other topic word but ageWords.
+const (
+	documentWords = `article articles story stories report reports document documents news piece text written write wrote
+publish published posted post`
+	ageWords = `dated date old recent new`
+)
+
+// sourcesAskRe matches a question about where the bot's answers come from
+// or whether they are true; it must name nothing else (asksSources).
+var sourcesAskRe = regexp.MustCompile(`(?i)\b(?:your\s+(?:sources?|documents?|information|info|knowledge|data)|sources?\s+(?:do\s+you|are\s+you)|where\s+(?:does|do)\s+(?:this|that|it|your\s+\w+)\s+come\s+from|(?:is|are)\s+(?:this|that|it|the)\s*(?:story|article|report|news|information|info|documents?)?\s+(?:true|real|accurate|reliable|correct|fake|trustworthy))\b`)
+
+// sourceWords may stand beside sourcesAskRe's words.
+const sourceWords = `source sources document documents information info knowledge data use using come true real accurate
+reliable correct fake trustworthy story article report news`
+
+// maxDated is how many documents one answer lists.
+const maxDated = 5
+
+// MsgNoDates answers a question about the documents' date when none has one.
+const MsgNoDates = "The documents in the knowledge folder carry no date."
+
+// asksDocumentDate reports whether q asks when the documents were written:
+// it asks when, names a document ("article", "written"...), and names
+// nothing else that is not a framing or a vague word.
+func (p *Pipeline) asksDocumentDate(q string) bool {
+	if p.opts.Documents == nil || !dateAskRe.MatchString(q) {
+		return false
+	}
+	names := false
+	for _, t := range p.an.Terms(q) {
+		switch {
+		case p.docWords[t]:
+			names = true
+		case p.ageWords[t] || frameTerms[t] || p.vague[t]:
+		default:
+			return false
+		}
+	}
+	return names
+}
+
+// documentDate answers a question about the documents' dates: the dated
+// documents in folder order (maxDated at most), each cited by its opening
+// paragraph.
+func (p *Pipeline) documentDate(q string) Answer {
+	ans := p.documentList(q, func(d *knowledge.Document) string {
+		if d.Date == "" {
+			return ""
+		}
+		return fmt.Sprintf("“%s” is dated %s.", d.Title, d.Date)
+	}, "%d more documents are dated too.")
+	if len(ans.Citations) == 0 {
+		ans.Refused, ans.Text = true, MsgNoDates
+	}
+	return ans
+}
+
+// asksSources reports whether q asks where the answers come from or
+// whether they are true, and names nothing else.
+func (p *Pipeline) asksSources(q string) bool {
+	if p.opts.Documents == nil || !sourcesAskRe.MatchString(q) {
+		return false
+	}
+	for _, t := range p.topicTerms(q) {
+		if !p.srcWords[t] {
+			return false
+		}
+	}
+	return true
+}
+
+// msgSources heads the answer to asksSources.
+const msgSources = "I answer only from the documents in my knowledge folder, and cite them, so you can check each answer there; I cannot tell whether they are true."
+
+// documentSources answers a question about where the answers come from:
+// that they come only from the documents, and the documents (maxDated at
+// most), each cited by its opening.
+func (p *Pipeline) documentSources(q string) Answer {
+	ans := p.documentList(q, func(d *knowledge.Document) string {
+		if d.Date != "" {
+			return fmt.Sprintf("“%s”, dated %s.", d.Title, d.Date)
+		}
+		return fmt.Sprintf("“%s”.", d.Title)
+	}, "%d more documents (/sources lists them all).")
+	if len(ans.Citations) == 0 {
+		ans.Text = msgSources
+		return ans
+	}
+	ans.Text = msgSources + " They are:\n" + ans.Text
+	return ans
+}
+
+// documentList answers with a line for each document that line gives one
+// for ("" leaves a document out), in folder order, maxDated at most and
+// then more (a format with the count of the others), each line cited by
+// its document's opening paragraph.
+func (p *Pipeline) documentList(q string, line func(*knowledge.Document) string, more string) Answer {
+	ans := Answer{Question: q, Mode: ModeExtractive, Citations: []Citation{}, Warnings: []string{}}
+	var lines []string
+	listed := 0
+	for _, d := range p.opts.Documents() {
+		l := line(d)
+		if l == "" || len(d.Passages) == 0 {
+			continue
+		}
+		listed++
+		if len(ans.Citations) == maxDated {
+			continue
+		}
+		ps := d.Passages[0]
+		lo, hi := paragraphAround(ps.Text, 0, 0)
+		n := len(ans.Citations) + 1
+		ans.Citations = append(ans.Citations, Citation{
+			N: n, Doc: ps.Doc, Title: ps.Title, PassageID: ps.ID, Text: ps.Text[lo:hi],
+			Location: ps.Span(lo, hi).Location(), Quote: shorten(SourceRefs(strings.TrimSpace(ps.Text[lo:hi])), maxQuote),
+		})
+		lines = append(lines, l+" "+cite.Format(n))
+	}
+	if listed > maxDated {
+		lines = append(lines, fmt.Sprintf(more, listed-maxDated))
+	}
+	ans.Text = strings.Join(lines, "\n")
+	return ans
+}
