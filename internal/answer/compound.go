@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"storybot/internal/chat"
 	"storybot/internal/cite"
@@ -54,7 +56,8 @@ var connectiveRe = regexp.MustCompile(`(?i)^(?:and\s+also|and|also|plus|then)\b[
 // left but its question mark.
 func withoutConnective(q string) string {
 	if rest := connectiveRe.ReplaceAllString(q, ""); len(strings.Fields(rest)) > 1 {
-		return strings.ToUpper(rest[:1]) + rest[1:]
+		r, n := utf8.DecodeRuneInString(rest)
+		return string(unicode.ToUpper(r)) + rest[n:]
 	}
 	return q
 }

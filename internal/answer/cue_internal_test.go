@@ -1,6 +1,10 @@
 package answer
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
 
 // TestQuestionType: quotes or a dash before a question do not hide its kind.
 func TestQuestionType(t *testing.T) {
@@ -45,4 +49,24 @@ func TestCue(t *testing.T) {
 			t.Errorf("cue(%q, %q) = %v, want %v", c.q, c.s, got, c.want)
 		}
 	}
+}
+
+// FuzzSplitQuestions: any message splits into valid UTF-8 questions, each
+// ending with a question mark, two or three of them, or none.
+func FuzzSplitQuestions(f *testing.F) {
+	for _, q := range []string{"who is edi rama? also when was the attack?", "and ¿qué? and ¿quién fue?", "a? b? c? d?", "why??? 🤔", "Who is Edi Rama? What did he say?"} {
+		f.Add(q)
+	}
+	p := New(Options{Retriever: nopRetriever{}})
+	f.Fuzz(func(t *testing.T, q string) {
+		parts := p.splitQuestions(q)
+		if len(parts) == 1 || len(parts) > maxParts {
+			t.Fatalf("splitQuestions(%q) = %q", q, parts)
+		}
+		for _, part := range parts {
+			if utf8.ValidString(q) && !utf8.ValidString(part) || !strings.HasSuffix(part, "?") {
+				t.Fatalf("splitQuestions(%q): part %q", q, part)
+			}
+		}
+	})
 }

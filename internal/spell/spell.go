@@ -3,7 +3,9 @@
 // albania cut ties". A word is corrected only when neither the documents nor
 // English (textan.IsEnglish) know it, and a document word is one edit away
 // (a letter added, dropped, changed, or two swapped; two edits for words of
-// eight letters or more; for words of four letters only a swap). Shorter
+// eight letters or more; for words of four letters only a swap), and one of
+// the word's first two letters stands first or second in it (a typo seldom
+// hits both, and the check spares most comparisons). Shorter
 // words, acronyms and words with capitals inside ("COPD", "HAdV") are left
 // as they are, and a name the question writes with a capital is read only
 // as a name the documents write with one ("Albnia" as "Albania", not
