@@ -39,8 +39,8 @@ var sourcesAskRe = regexp.MustCompile(`(?i)\b(?:your\s+(?:sources?|documents?|in
 const sourceWords = `source sources document documents information info knowledge data use using come true real accurate
 reliable correct fake trustworthy story article report news`
 
-// maxDated is how many documents one answer lists.
-const maxDated = 5
+// maxListed is how many documents one answer about them lists.
+const maxListed = 5
 
 // MsgNoDates answers a question about the documents' date when none has one.
 const MsgNoDates = "The documents in the knowledge folder carry no date."
@@ -66,7 +66,7 @@ func (p *Pipeline) asksDocumentDate(q string) bool {
 }
 
 // documentDate answers a question about the documents' dates: the dated
-// documents in folder order (maxDated at most), each cited by its opening
+// documents in folder order (maxListed at most), each cited by its opening
 // paragraph.
 func (p *Pipeline) documentDate(q string) Answer {
 	ans := p.documentList(q, func(d *knowledge.Document) string {
@@ -99,7 +99,7 @@ func (p *Pipeline) asksSources(q string) bool {
 const msgSources = "I answer only from the documents in my knowledge folder, and cite them, so you can check each answer there; I cannot tell whether they are true."
 
 // documentSources answers a question about where the answers come from:
-// that they come only from the documents, and the documents (maxDated at
+// that they come only from the documents, and the documents (maxListed at
 // most), each cited by its opening.
 func (p *Pipeline) documentSources(q string) Answer {
 	ans := p.documentList(q, func(d *knowledge.Document) string {
@@ -117,7 +117,7 @@ func (p *Pipeline) documentSources(q string) Answer {
 }
 
 // documentList answers with a line for each document that line gives one
-// for ("" leaves a document out), in folder order, maxDated at most and
+// for ("" leaves a document out), in folder order, maxListed at most and
 // then more (a format with the count of the others), each line cited by
 // its document's opening paragraph.
 func (p *Pipeline) documentList(q string, line func(*knowledge.Document) string, more string) Answer {
@@ -130,7 +130,7 @@ func (p *Pipeline) documentList(q string, line func(*knowledge.Document) string,
 			continue
 		}
 		listed++
-		if len(ans.Citations) == maxDated {
+		if len(ans.Citations) == maxListed {
 			continue
 		}
 		ps := d.Passages[0]
@@ -142,8 +142,8 @@ func (p *Pipeline) documentList(q string, line func(*knowledge.Document) string,
 		})
 		lines = append(lines, l+" "+cite.Format(n))
 	}
-	if listed > maxDated {
-		lines = append(lines, fmt.Sprintf(more, listed-maxDated))
+	if listed > maxListed {
+		lines = append(lines, fmt.Sprintf(more, listed-maxListed))
 	}
 	ans.Text = strings.Join(lines, "\n")
 	return ans

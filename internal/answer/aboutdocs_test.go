@@ -34,7 +34,7 @@ func TestDocumentDate(t *testing.T) {
 		t.Errorf("the model was called %d times, want once for each question about an event", m.n())
 	}
 
-	// Many documents: the first maxDated, then how many more; none dated.
+	// Many documents: the first maxListed, then how many more; none dated.
 	var docs []*knowledge.Document
 	for i := range 7 {
 		docs = append(docs, &knowledge.Document{Path: fmt.Sprintf("d%d.md", i), Title: fmt.Sprintf("Report %d", i), Date: fmt.Sprintf("2024-01-0%d", i+1),
