@@ -22,7 +22,7 @@ const maxHistory = 6
 // the offline rule (see CondenseOffline). down reports that the model was
 // unavailable (an error wrapping chat.ErrUnavailable).
 func (p *Pipeline) condense(ctx context.Context, q string, history []chat.Message, usage *chat.Usage) (standalone string, down bool) {
-	if !needsContext(q) {
+	if !needsContext(p.withNames(q)) {
 		return q, false
 	}
 	if len(history) > maxHistory {
@@ -54,6 +54,28 @@ func (p *Pipeline) condense(ctx context.Context, q string, history []chat.Messag
 		return offline, false
 	}
 	return out, false
+}
+
+// withNames returns q with the words the documents write as names
+// capitalised, so that a short question typed in lower case that names
+// something ("who attacked albania?") is asked on its own, as "who
+// attacked Albania?" is (needsContext), not taken for a follow-up.
+func (p *Pipeline) withNames(q string) string {
+	if p.opts.Speller == nil {
+		return q
+	}
+	var b strings.Builder
+	last := 0
+	textan.Tokenize(q, func(t textan.Token) {
+		if !textan.Capitalized(t.Text) && p.opts.Speller.IsName(t.Text) {
+			r, n := utf8.DecodeRuneInString(t.Text)
+			b.WriteString(q[last:t.Start])
+			b.WriteString(string(unicode.ToUpper(r)) + t.Text[n:])
+			last = t.End
+		}
+	})
+	b.WriteString(q[last:])
+	return b.String()
 }
 
 // declineRe recognises a model declining instead of rewriting.

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"storybot/internal/knowledge"
+	"storybot/internal/spell"
 	"strings"
 	"testing"
 )
@@ -195,4 +197,23 @@ func readQuestions(t *testing.T, path string) []string {
 		qs = append(qs, q.Question)
 	}
 	return qs
+}
+
+// TestWithNames: a short question typed in lower case that names what the
+// documents name is asked on its own, not taken for a follow-up.
+func TestWithNames(t *testing.T) {
+	docs := []*knowledge.Document{{Passages: []knowledge.Passage{{Text: "It was a cyberattack on Albania by Iran’s agents."}}}}
+	p := New(Options{Retriever: nopRetriever{}, Speller: spell.New(docs)})
+	for q, want := range map[string]string{
+		"who attacked albania?": "who attacked Albania?",
+		"and iran?":             "and Iran?",
+		"how many died?":        "how many died?",
+	} {
+		if got := p.withNames(q); got != want {
+			t.Errorf("withNames(%q) = %q, want %q", q, got, want)
+		}
+	}
+	if needsContext(p.withNames("who attacked albania?")) || !needsContext(p.withNames("and iran?")) || !needsContext(p.withNames("how many died?")) {
+		t.Error("a question that names Albania in lower case is a follow-up, or a follow-up is not")
+	}
 }

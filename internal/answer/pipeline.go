@@ -109,9 +109,12 @@ type Options struct {
 	Speller Speller
 }
 
-// Speller corrects misspelt words (see Options.Speller).
+// Speller corrects misspelt words (see Options.Speller) and knows the
+// documents' names.
 type Speller interface {
 	Correct(q string) (string, []spell.Fix)
+	// IsName reports whether the documents write word as a name.
+	IsName(word string) bool
 }
 
 // Pipeline answers questions. Create it with New; it is safe for concurrent

@@ -121,6 +121,12 @@ func (s *Speller) Correct(q string) (string, []Fix) {
 	return b.String(), fixes
 }
 
+// IsName reports whether the documents write word with a capital inside a
+// sentence ("albania": "a cyberattack on Albania"), in any case.
+func (s *Speller) IsName(word string) bool {
+	return s.names[textan.Possessive(textan.Fold(word))]
+}
+
 // possessive splits a word into its stem and its possessive ending ("'s",
 // "’s"), if any.
 func possessive(w string) (string, string) {
@@ -263,15 +269,30 @@ func NewCache(docs func() []*knowledge.Document) *Cache { return &Cache{docs: do
 
 // Correct is Speller.Correct with the Speller of the current documents.
 func (c *Cache) Correct(q string) (string, []Fix) {
-	docs := c.docs()
-	if len(docs) == 0 {
+	s := c.current()
+	if s == nil {
 		return q, nil
 	}
+	return s.Correct(q)
+}
+
+// IsName is Speller.IsName with the Speller of the current documents.
+func (c *Cache) IsName(word string) bool {
+	s := c.current()
+	return s != nil && s.IsName(word)
+}
+
+// current returns the Speller of the current documents, built when they
+// changed; nil when there are none.
+func (c *Cache) current() *Speller {
+	docs := c.docs()
+	if len(docs) == 0 {
+		return nil
+	}
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.s == nil || c.key != &docs[0] || c.n != len(docs) {
 		c.s, c.key, c.n = New(docs), &docs[0], len(docs)
 	}
-	s := c.s
-	c.mu.Unlock()
-	return s.Correct(q)
+	return c.s
 }
