@@ -134,20 +134,3 @@ func TestParseKs(t *testing.T) {
 		}
 	}
 }
-
-func TestMisspell(t *testing.T) {
-	for q, want := range map[string]string{
-		"Why did Albania cut ties with Iran?": "Why did Alabnia cut ties with Iran?",
-		"How long did the scuffle last?":      "How long did the scfufle last?",
-		"Where is Durrës, the port?":          "Where is Durrës, the port?",
-		"Who is he?":                          "Who is he?",
-		"What did the hackers' leader say?":   "What did the hakcers' leader say?",
-	} {
-		if got := Misspell(q); got != want {
-			t.Errorf("Misspell(%q) = %q, want %q", q, got, want)
-		}
-	}
-	if got := (Typing{Lower: true, Typos: true}).Apply("Why did Albania cut ties?"); got != "why did alabnia cut ties?" {
-		t.Errorf("Apply = %q", got)
-	}
-}
