@@ -46,8 +46,8 @@ func phrasesByKind(lists map[string]string) map[string]string {
 var longestSmallTalk = maxPhraseWords(smallTalkPhrases)
 
 // smallTalkFillers may stand anywhere in small talk without changing it
-// ("thanks a lot", "hi there", "hello bot").
-var smallTalkFillers = setOf("bot storybot there everyone all so much very a lot again guys folks friend mate buddy oh ah well")
+// ("thanks a lot", "hi there", "hello bot", "that was useful").
+var smallTalkFillers = setOf("bot storybot there everyone all so much very a lot again guys folks friend mate buddy oh ah well that this it was is really")
 
 // smallTalkEmoji are the emoji that alone are small talk, by kind; any
 // other question without words is refused with msgNoWords.
@@ -76,13 +76,13 @@ func smallTalkKind(q string) string {
 	}, q))
 	kind := ""
 	for i := 0; i < len(words); {
-		if smallTalkFillers[words[i]] {
+		n, k := longestPhrase(words[i:]) // a phrase first: "that helps" is one
+		if n == 0 {
+			if !smallTalkFillers[words[i]] {
+				return ""
+			}
 			i++
 			continue
-		}
-		n, k := longestPhrase(words[i:])
-		if n == 0 {
-			return ""
 		}
 		if kind == "" || k != talkAck { // "ok thanks" is thanks, "thanks, ok" too
 			kind = k
