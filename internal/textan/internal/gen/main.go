@@ -332,7 +332,7 @@ func writeDemonyms(dir, out string) error {
 	if err != nil {
 		return err
 	}
-	return of.write(out, "adjectives of places and their places (\"iranian iran\"), lower-cased", nil)
+	return of.write(out, "adjectives of places and their places (\"iranian iran\"), lower-cased")
 }
 
 // writeDerived writes the table of nouns made from a shorter word, with
@@ -405,7 +405,7 @@ func writeDerived(dir, out string) error {
 			of.add(noun, base)
 		}
 	}
-	return of.write(out, "nouns made from a shorter word, and the word (\"hacker hack\", \"relationship relation\")", nil)
+	return of.write(out, "nouns made from a shorter word, and the word (\"hacker hack\", \"relationship relation\")")
 }
 
 // linked calls fn with each word of ss and the word of another synset
@@ -431,13 +431,13 @@ func (ps pairs) add(word, base string) {
 	ps[word][base] = true
 }
 
-// write writes the table of the words linked to one other word (and
-// passing keep, when not nil) as "word base" lines, sorted, under a header
-// that says what they are and where they come from.
-func (ps pairs) write(out, what string, keep func(string) bool) error {
+// write writes the table of the words linked to one other word as "word
+// base" lines, sorted, under a header that says what they are and where
+// they come from.
+func (ps pairs) write(out, what string) error {
 	var lines []string
 	for w, bases := range ps {
-		if len(bases) != 1 || keep != nil && !keep(w) {
+		if len(bases) != 1 {
 			continue
 		}
 		for b := range bases {
