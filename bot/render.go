@@ -6,12 +6,12 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
 	"storybot/internal/answer"
+	"storybot/internal/textan"
 )
 
 // sourcesHeader starts the sources block of an answer; history building cuts
@@ -127,8 +127,7 @@ func answerNotes(a answer.Answer) []string {
 			notes = append(notes, fmt.Sprintf("⚠️ … and %d more warnings.", len(seen)-maxWarnings))
 			break
 		}
-		r, n := utf8.DecodeRuneInString(w)
-		w = string(unicode.ToUpper(r)) + w[n:]
+		w = textan.Capitalize(w)
 		if !strings.HasSuffix(w, ".") && !strings.HasSuffix(w, "…") {
 			w += "."
 		}

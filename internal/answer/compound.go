@@ -6,11 +6,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"storybot/internal/chat"
 	"storybot/internal/cite"
+	"storybot/internal/textan"
 )
 
 // maxParts is how many questions of one message are answered one by one.
@@ -56,8 +55,7 @@ var connectiveRe = regexp.MustCompile(`(?i)^(?:and\s+also|and|also|plus|then)\b[
 // left but its question mark.
 func withoutConnective(q string) string {
 	if rest := connectiveRe.ReplaceAllString(q, ""); len(strings.Fields(rest)) > 1 {
-		r, n := utf8.DecodeRuneInString(rest)
-		return string(unicode.ToUpper(r)) + rest[n:]
+		return textan.Capitalize(rest)
 	}
 	return q
 }

@@ -68,9 +68,8 @@ func (p *Pipeline) withNames(q string) string {
 	last := 0
 	textan.Tokenize(q, func(t textan.Token) {
 		if !textan.Capitalized(t.Text) && p.opts.Speller.IsName(t.Text) {
-			r, n := utf8.DecodeRuneInString(t.Text)
 			b.WriteString(q[last:t.Start])
-			b.WriteString(string(unicode.ToUpper(r)) + t.Text[n:])
+			b.WriteString(textan.Capitalize(t.Text))
 			last = t.End
 		}
 	})

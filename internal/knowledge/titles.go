@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"path"
+	"storybot/internal/textan"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -22,8 +23,7 @@ func readableName(rel string) string {
 	if s == "" {
 		return base
 	}
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToUpper(r)) + s[n:]
+	return textan.Capitalize(s)
 }
 
 // titleLike reports whether a one-line paragraph reads as a heading: short,

@@ -106,8 +106,7 @@ func (s *Speller) Correct(q string) (string, []Fix) {
 			return
 		}
 		if textan.Capitalized(from) {
-			tr, n := utf8.DecodeRuneInString(to)
-			to = string(unicode.ToUpper(tr)) + to[n:]
+			to = textan.Capitalize(to)
 		}
 		b.WriteString(q[last:t.Start])
 		b.WriteString(to + end)

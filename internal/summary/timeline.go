@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"storybot/internal/answer"
@@ -320,8 +319,7 @@ func tidyClause(c string) string {
 	if c == "" {
 		return c
 	}
-	r, n := utf8.DecodeRuneInString(c)
-	c = string(unicode.ToUpper(r)) + c[n:]
+	c = textan.Capitalize(c)
 	if !endsSentence(c) {
 		c += "."
 	}

@@ -460,6 +460,12 @@ func Names(text string, fn func(t Token, name bool)) {
 	})
 }
 
+// Capitalize returns w with its first letter a capital.
+func Capitalize(w string) string {
+	r, n := utf8.DecodeRuneInString(w)
+	return string(unicode.ToUpper(r)) + w[n:]
+}
+
 // Capitalized reports whether w starts with a capital letter.
 func Capitalized(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
