@@ -215,7 +215,7 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 // text.
 func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePassage) []*candidate {
 	if !p.hasTopic(question) {
-		return openingSentences(passages)
+		return openingSentences(passages, p.asksEnding(focus)) // as typed, like Pipeline.openings
 	}
 	q, cands, ok := p.scored(question, focus, passages)
 	if !ok {
@@ -255,8 +255,10 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 // openingSentences answers an overview question (see Pipeline.openings)
 // from the documents' opening passages: the first two sentences of a
 // single document, or the first sentence of each of several, passing over
-// the sentences the answer before quoted.
-func openingSentences(passages []*sourcePassage) []*candidate {
+// the sentences the answer before quoted. For a question about the ending
+// the passages are the closing ones, and the sentences are the last two
+// (or the last of each document), in the order of the text.
+func openingSentences(passages []*sourcePassage, ending bool) []*candidate {
 	docs := map[string]int{}
 	for _, sp := range passages {
 		docs[sp.Hit.Passage.Doc]++
@@ -269,20 +271,28 @@ func openingSentences(passages []*sourcePassage) []*candidate {
 	if len(passages) > 0 {
 		said = strings.Join(strings.Fields(passages[0].said), " ")
 	}
-	taken := map[string]int{}
-	var out []*candidate
+	var all []*candidate // every sentence not said before, in order
 	for rank, sp := range passages {
 		for i, s := range textan.Sentences(sp.Hit.Passage.Text) {
-			doc := sp.Hit.Passage.Doc
-			if taken[doc] == per {
-				break
-			}
 			if said != "" && strings.Contains(said, strings.Join(strings.Fields(SourceRefs(s.Text)), " ")) {
 				continue
 			}
-			taken[doc]++
-			out = append(out, &candidate{sp: sp, rank: rank, sent: s, idx: i})
+			all = append(all, &candidate{sp: sp, rank: rank, sent: s, idx: i})
 		}
+	}
+	if ending {
+		slices.Reverse(all)
+	}
+	taken := map[string]int{}
+	var out []*candidate
+	for _, c := range all {
+		if doc := c.sp.Hit.Passage.Doc; taken[doc] < per {
+			taken[doc]++
+			out = append(out, c)
+		}
+	}
+	if ending {
+		slices.Reverse(out)
 	}
 	return out
 }

@@ -130,6 +130,7 @@ type Pipeline struct {
 	timeline map[string]bool  // the terms of timelineWords
 	events   map[string]bool  // the terms of eventWords
 	overview map[string]bool  // overviewWords
+	ending   map[string]bool  // endingWords
 }
 
 // New returns a Pipeline. It panics when opts.Retriever is nil (a
@@ -171,7 +172,7 @@ func New(opts Options) *Pipeline {
 		}
 		return set
 	}
-	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: terms(vagueWords), overview: setOf(overviewWords),
+	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: terms(vagueWords), overview: setOf(overviewWords), ending: setOf(endingWords),
 		docWords: terms(documentWords), ageWords: terms(ageWords), timeline: terms(timelineWords), events: terms(eventWords),
 		srcWords: terms(sourceWords)}
 }
@@ -648,7 +649,9 @@ func answersIn(history []chat.Message) string {
 // "Tell me more"), the opening passage of each of the first maxOpenings
 // documents (the first maxOpenings of a single document, so that "Tell me
 // more" can go on); else none. A news report's opening says what happened; a
-// story's, whom it is about.
+// story's, whom it is about. A question about the ending ("How does the
+// story end?", see asksEnding) gets the closing passages instead, in the
+// order of the text.
 func (p *Pipeline) openings(q string) []search.Hit {
 	asks := slices.ContainsFunc(questionWords(q), func(w string) bool { return p.overview[strings.ToLower(w)] })
 	if p.opts.Documents == nil || !asks {
@@ -659,22 +662,37 @@ func (p *Pipeline) openings(q string) []search.Hit {
 	if len(docs) == 1 {
 		per = maxOpenings
 	}
+	ending := p.asksEnding(q)
 	var hits []search.Hit
 	for _, d := range docs {
 		if len(hits) >= maxOpenings {
 			break
 		}
-		for i := range min(per, len(d.Passages)) {
+		from := 0
+		if ending {
+			from = max(0, len(d.Passages)-per)
+		}
+		for i := from; i < min(from+per, len(d.Passages)); i++ {
 			hits = append(hits, search.Hit{Passage: &d.Passages[i], Score: 1, Match: 1})
 		}
 	}
 	return hits
 }
 
+// asksEnding reports whether a question with no topic asks how the
+// documents end ("How does the story end?", "What happens at the end?").
+func (p *Pipeline) asksEnding(q string) bool {
+	return slices.ContainsFunc(questionWords(q), func(w string) bool { return p.ending[strings.ToLower(w)] })
+}
+
+// endingWords ask about the end of a story (see asksEnding); they are
+// overview words.
+const endingWords = `end ends ending ended finish finishes conclusion conclude concludes`
+
 // overviewWords ask what the documents are about (see openings), as
 // written, lower-cased ("about" is a stop word, so no term).
 const overviewWords = `happen happened happens happening story stories about summary summarize summarise overview gist
-tell explain describe document documents article text news going more`
+tell explain describe document documents article text news going more begin begins beginning start ` + endingWords
 
 // vagueWords ask about everything and nothing: a question of them alone
 // ("What happened?", "Tell me more", "What is the story about?") names
@@ -682,7 +700,7 @@ tell explain describe document documents article text news going more`
 const vagueWords = `happen happened tell told more know explain describe mean say said talk thing things something
 anything everything stuff story stories document documents text article about again please summary summarize summarise
 overview gist news give show going today currently nowadays presently wonder wondering curious sentence sentences
-paragraph paragraphs brief briefly short quick quickly simple simply one`
+paragraph paragraphs brief briefly short quick quickly simple simply one begin begins beginning start ` + endingWords
 
 // SharesTopic reports whether any hit holds one of q's topic words: with a
 // model, that is all it takes to ask the model, which decides itself

@@ -670,11 +670,24 @@ func TestNoTopicQuestion(t *testing.T) {
 				t.Errorf("eight times Tell me more never came to the end of the openings (%d quotes)", len(said))
 			}
 		}
+		for _, q := range []string{"How does the story end?", "What happens at the end?", "how does the article finish"} { // the closing passages
+			a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
+			last := "¶15" // offline the last sentence; the fake model cites the first closing passage
+			if online {
+				last = "¶12"
+			}
+			if err != nil || a.Refused || len(a.Citations) == 0 || !strings.HasPrefix(a.Citations[len(a.Citations)-1].Location, last) {
+				t.Fatalf("online %v, %q: %+v, %v", online, q, a, err)
+			}
+			if !online && !strings.Contains(a.Text, "four groups") || strings.Contains(a.Text, "final straw") {
+				t.Errorf("online %v, %q: %q", online, q, a.Text)
+			}
+		}
 		if _, err := p.Ask(context.Background(), answer.Request{Question: "Who?"}, nil); err == nil {
 			t.Errorf("online %v: \"Who?\" was answered", online)
 		}
-		if online && m.n() != 6 {
-			t.Errorf("%d model calls for 6 overview questions", m.n())
+		if online && m.n() != 9 {
+			t.Errorf("%d model calls for 9 overview questions", m.n())
 		}
 	}
 	a, err := answer.New(answer.Options{Retriever: story(t)}).Ask(context.Background(), answer.Request{Question: "What happened in 2014?"}, nil)
