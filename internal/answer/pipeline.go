@@ -131,6 +131,7 @@ type Pipeline struct {
 	events   map[string]bool  // the terms of eventWords
 	overview map[string]bool  // overviewWords
 	ending   map[string]bool  // endingWords
+	part     map[string]bool  // partWords and endingWords
 }
 
 // New returns a Pipeline. It panics when opts.Retriever is nil (a
@@ -172,7 +173,7 @@ func New(opts Options) *Pipeline {
 		}
 		return set
 	}
-	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: terms(vagueWords), overview: setOf(overviewWords), ending: setOf(endingWords),
+	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: terms(vagueWords), overview: setOf(overviewWords), ending: setOf(endingWords), part: setOf(partWords + " " + endingWords),
 		docWords: terms(documentWords), ageWords: terms(ageWords), timeline: terms(timelineWords), events: terms(eventWords),
 		srcWords: terms(sourceWords)}
 }
@@ -308,7 +309,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 
 	standalone := q
 	modelDown := false
-	if len(req.History) > 0 {
+	if len(req.History) > 0 && !p.asksPart(q) {
 		standalone, modelDown = p.condense(ctx, q, req.History, &ans.Usage)
 		if err := ctx.Err(); err != nil {
 			return Answer{}, err
@@ -685,14 +686,25 @@ func (p *Pipeline) asksEnding(q string) bool {
 	return slices.ContainsFunc(questionWords(q), func(w string) bool { return p.ending[strings.ToLower(w)] })
 }
 
-// endingWords ask about the end of a story (see asksEnding); they are
-// overview words.
-const endingWords = `end ends ending ended finish finishes conclusion conclude concludes`
+// endingWords ask about the end of a story (see asksEnding), partWords
+// about its start or its people; all are overview words.
+const (
+	endingWords = `end ends ending ended finish finishes conclusion conclude concludes`
+	partWords   = `begin begins beginning start character characters protagonist protagonists main`
+)
+
+// asksPart reports whether q, as typed, asks about no topic but about a
+// part of the documents ("How does it end?", "Who is the main
+// character?"): it asks about the documents even as a follow-up, whose
+// "it" would otherwise take the words of the question before.
+func (p *Pipeline) asksPart(q string) bool {
+	return !p.hasTopic(q) && slices.ContainsFunc(questionWords(q), func(w string) bool { return p.part[strings.ToLower(w)] })
+}
 
 // overviewWords ask what the documents are about (see openings), as
 // written, lower-cased ("about" is a stop word, so no term).
 const overviewWords = `happen happened happens happening story stories about summary summarize summarise overview gist
-tell explain describe document documents article text news going more begin begins beginning start ` + endingWords
+tell explain describe document documents article text news going more ` + partWords + " " + endingWords
 
 // vagueWords ask about everything and nothing: a question of them alone
 // ("What happened?", "Tell me more", "What is the story about?") names
@@ -700,7 +712,7 @@ tell explain describe document documents article text news going more begin begi
 const vagueWords = `happen happened tell told more know explain describe mean say said talk thing things something
 anything everything stuff story stories document documents text article about again please summary summarize summarise
 overview gist news give show going today currently nowadays presently wonder wondering curious sentence sentences
-paragraph paragraphs brief briefly short quick quickly simple simply one begin begins beginning start ` + endingWords
+paragraph paragraphs brief briefly short quick quickly simple simply one ` + partWords + " " + endingWords
 
 // SharesTopic reports whether any hit holds one of q's topic words: with a
 // model, that is all it takes to ask the model, which decides itself
