@@ -217,6 +217,11 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	if !p.hasTopic(question) {
 		return openingSentences(passages, p.asksEnding(focus)) // as typed, like Pipeline.openings
 	}
+	if name := p.whoIsName(focus); name != nil {
+		if c := introSentences(name, passages); len(c) > 0 {
+			return c
+		}
+	}
 	q, cands, ok := p.scored(question, focus, passages)
 	if !ok {
 		return nil

@@ -372,6 +372,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		p.opts.Log.Debug("question not covered", "question_chars", len(q), "hits", len(hits), "best_match", bestMatch(hits))
 		return ans, nil
 	}
+	if name := p.whoIsName(q); name != nil {
+		hits = p.introductions(name, hits)
+	}
 	return p.answerFrom(ctx, start, q, standalone, p.pack(hits, p.passageBudget(standalone)), modelDown, ans, onEvent)
 }
 

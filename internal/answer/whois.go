@@ -1,0 +1,243 @@
+package answer
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"storybot/internal/knowledge"
+	"storybot/internal/search"
+	"storybot/internal/textan"
+)
+
+// "Who is Finn?" asks for a description of someone (or something) the
+// documents name, not for any sentence that holds the name: the passages
+// that hold it most are often dialogue ("Well Hans, what are you doing on
+// foot?"). Such a question is answered from the sentence that introduces
+// the name (its first mention) and the one that describes it best
+// ("Durres, the country’s main port"; "a giant, named Far Rua"), passing
+// over sentences that only speak to the person ("Musha, Finn, avick").
+
+// whoIsName returns the name a "Who is X?" or "What is X?" question asks
+// about, as typed ("Finn", "edi rama"), or nil when q is no such question:
+// X must be one to three words, none of them a stop word or a pronoun
+// ("Who is he?", "What is the story?" are not). Whether the documents
+// write X as a name is for namePattern's matches to tell.
+func (p *Pipeline) whoIsName(q string) []string {
+	words := questionWords(q)
+	if len(words) < 3 || len(words) > 5 {
+		return nil
+	}
+	if w := strings.ToLower(words[0]); w != "who" && w != "what" || !beVerbs[strings.ToLower(words[1])] {
+		return nil
+	}
+	name := words[2:]
+	for _, w := range name {
+		lw := strings.ToLower(w)
+		if referring[lw] || beforeDemonstrative[lw] || len(p.an.Terms(w)) == 0 || p.vague[p.an.Term(w)] {
+			return nil
+		}
+	}
+	return name
+}
+
+// namePattern matches the name's words as the documents write a name:
+// whole words, any case in the pattern, checked for a capital by
+// nameMatches.
+func namePattern(name []string) *regexp.Regexp {
+	quoted := make([]string, len(name))
+	for i, w := range name {
+		quoted[i] = regexp.QuoteMeta(w)
+	}
+	return regexp.MustCompile(`(?i)\b` + strings.Join(quoted, `\s+`) + `\b`)
+}
+
+// nameMatches returns the [start, end) offsets in s where the name stands
+// written with a capital.
+func nameMatches(re *regexp.Regexp, s string) [][]int {
+	var out [][]int
+	for _, m := range re.FindAllStringIndex(s, -1) {
+		if r, _ := utf8.DecodeRuneInString(s[m[0]:]); unicode.IsUpper(r) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+var (
+	// describedAfter follows a name that a sentence describes: an
+	// apposition or relative clause ("Durres, the country’s main port",
+	// "Finn, who was very fond of his wife") or a copula ("Hans was a
+	// lad").
+	describedAfter = regexp.MustCompile(`^(?:’s|'s)?(?:,\s*(?:a|an|the|who|whose|which|one|his|her|their|our|my)\b|\s+(?:is|was|were|are|had been|has been|became|seemed)\s+(?:a|an|the|one|very|so|called|named|known|once|no|not|as)\b)`)
+	// describedBefore comes before a name that a sentence introduces
+	// ("a giant, named Far Rua", "known as Mujahideen").
+	describedBefore = regexp.MustCompile(`(?i)(?:named|called|name was|name is|known as|by the name of)\s*,?\s*$`)
+	// describedNext starts the sentence after a name's that goes on to
+	// describe it ("She was the daughter of the famous captain").
+	describedNext = regexp.MustCompile(`^(?:He|She|It|They)\s+(?:is|was|were|are|had been|has been)\s+(?:a|an|the|one|very|so|called|named|known|once|as)\b`)
+	// spokenTo is a name addressed in dialogue: set off by a comma or an
+	// opening quote before it and a comma, "!" or "?" after it.
+	spokenToBefore = regexp.MustCompile(`(?:[“"‘']|,)\s*$`)
+	spokenToAfter  = regexp.MustCompile(`^\s*[,!?]`)
+)
+
+// introScore scores a sentence that holds the name at the offsets ms: 2
+// when it describes or introduces the name, 0.5 more when it starts with
+// it, 1 less when it quotes speech, 3 less when it only speaks to it.
+func introScore(s string, ms [][]int) float64 {
+	score := 0.0
+	spoken := true
+	for _, m := range ms {
+		if describedAfter.MatchString(s[m[1]:]) || describedBefore.MatchString(s[:m[0]]) {
+			score = 2
+		}
+		if !(spokenToBefore.MatchString(s[:m[0]]) && spokenToAfter.MatchString(s[m[1]:])) {
+			spoken = false
+		}
+	}
+	if ms[0][0] == 0 {
+		score += 0.5
+	}
+	if strings.ContainsAny(s, `“”"`) {
+		score--
+	}
+	if spoken {
+		score -= 3
+	}
+	return score
+}
+
+// firstMentionBonus is what the name's first mention in a document adds
+// to its introScore: a story introduces its people where they first appear.
+const firstMentionBonus = 1.5
+
+// introductions puts first, for a "Who is X?" question, the passages of
+// the document where the first hit holding X stands that hold X's first
+// mention and its best description (introScore), before the other hits.
+// Without the documents, or when no hit holds X as a name, it returns hits.
+func (p *Pipeline) introductions(name []string, hits []search.Hit) []search.Hit {
+	if p.opts.Documents == nil {
+		return hits
+	}
+	re := namePattern(name)
+	i := slices.IndexFunc(hits, func(h search.Hit) bool { return len(nameMatches(re, h.Passage.Text)) > 0 })
+	if i < 0 {
+		return hits
+	}
+	var doc *knowledge.Document
+	for _, d := range p.opts.Documents() {
+		if d.Path == hits[i].Passage.Doc {
+			doc = d
+		}
+	}
+	if doc == nil {
+		return hits
+	}
+	type scored struct {
+		passage *knowledge.Passage
+		score   float64
+	}
+	var all []scored
+	for j := range doc.Passages {
+		ps := &doc.Passages[j]
+		for _, s := range textan.Sentences(ps.Text) {
+			if ms := nameMatches(re, s.Text); len(ms) > 0 {
+				sc := introScore(s.Text, ms)
+				if len(all) == 0 {
+					sc += firstMentionBonus
+				}
+				all = append(all, scored{ps, sc})
+			}
+		}
+	}
+	if len(all) == 0 {
+		return hits
+	}
+	first := all[0].passage
+	best := slices.MaxFunc(all, func(a, b scored) int { // the earliest of the best
+		switch {
+		case a.score < b.score:
+			return -1
+		case a.score > b.score:
+			return 1
+		}
+		return 0
+	}).passage
+	out := []search.Hit{{Passage: first, Score: hits[i].Score, Match: hits[i].Match}}
+	if best != first {
+		out = append(out, search.Hit{Passage: best, Score: hits[i].Score, Match: hits[i].Match})
+	}
+	for _, h := range hits {
+		if h.Passage.ID != first.ID && h.Passage.ID != best.ID {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// introSentences answers a "Who is X?" question offline (see
+// introductions): of the sentences of passages that hold X as a name (and
+// those after them that go on to describe X, describedNext), the best by
+// introScore (the earliest of the document's counting as its first
+// mention), and the next best when it also introduces or describes X, in
+// the order of the text. None when no sentence holds X as a name.
+func introSentences(name []string, passages []*sourcePassage) []*candidate {
+	re := namePattern(name)
+	var cands []*candidate
+	var scores []float64
+	for rank, sp := range passages {
+		sents := textan.Sentences(sp.Hit.Passage.Text)
+		for i, s := range sents {
+			ms := nameMatches(re, s.Text)
+			if len(ms) == 0 {
+				continue
+			}
+			cands = append(cands, &candidate{sp: sp, rank: rank, sent: s, idx: i})
+			scores = append(scores, introScore(s.Text, ms))
+			if i+1 < len(sents) && describedNext.MatchString(sents[i+1].Text) { // "… Margaret Barnekow. She was the daughter of …"
+				cands = append(cands, &candidate{sp: sp, rank: rank, sent: sents[i+1], idx: i + 1})
+				scores = append(scores, 1.75)
+			}
+		}
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	first := 0
+	for i, c := range cands {
+		if c.sp.Hit.Passage.Doc == cands[0].sp.Hit.Passage.Doc && before(c, cands[first]) {
+			first = i
+		}
+	}
+	scores[first] += firstMentionBonus
+	order := make([]int, len(cands))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		switch {
+		case scores[a] > scores[b]:
+			return -1
+		case scores[a] < scores[b]:
+			return 1
+		}
+		if before(cands[a], cands[b]) {
+			return -1
+		}
+		return 1
+	})
+	out := []*candidate{cands[order[0]]}
+	if len(order) > 1 && scores[order[1]] >= 1 {
+		out = append(out, cands[order[1]])
+	}
+	slices.SortStableFunc(out, func(a, b *candidate) int {
+		if before(a, b) {
+			return -1
+		}
+		return 1
+	})
+	return out
+}

@@ -1,0 +1,63 @@
+package answer_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"storybot/internal/answer"
+	"storybot/internal/knowledge"
+	"storybot/internal/search"
+)
+
+// TestWhoIs: "Who is X?" is answered, offline, from the sentence that
+// introduces X and the one that describes X best, not from the dialogue
+// that names X most ("Musha, Finn, avick"); with a model, those passages
+// come first.
+func TestWhoIs(t *testing.T) {
+	ctx := context.Background()
+	docs, _, err := knowledge.Load(ctx, "testdata/tale", knowledge.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tale, err := search.Build(ctx, docs, search.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := story(t)
+	for _, c := range []struct {
+		ix        *search.Index
+		q         string
+		want, not []string
+	}{
+		{tale, "Who is Finn?", []string{"It so happened that Finn and his gigantic relatives", "Finn, who was very fond of his wife"}, []string{"Musha"}},
+		{tale, "who was far rua?", []string{"another giant, named Far Rua"}, nil},
+		{ix, "What is Durres?", []string{"Durres, the country’s main port"}, nil},
+		{ix, "Who is Edi Rama?", []string{"Albanian Prime Minister Edi Rama declared"}, nil},
+	} {
+		p := answer.New(answer.Options{Retriever: c.ix, Documents: c.ix.Docs})
+		a, err := p.Ask(ctx, answer.Request{Question: c.q}, nil)
+		if err != nil || a.Refused {
+			t.Fatalf("%q: %+v, %v", c.q, a, err)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(a.Text, w) {
+				t.Errorf("%q: %q lacks %q", c.q, a.Text, w)
+			}
+		}
+		for _, w := range c.not {
+			if strings.Contains(a.Text, w) {
+				t.Errorf("%q: %q has %q", c.q, a.Text, w)
+			}
+		}
+	}
+	m := replying("Finn is a giant [1].")
+	p := answer.New(answer.Options{Retriever: tale, Documents: tale.Docs, Model: m})
+	if _, err := p.Ask(ctx, answer.Request{Question: "Who is Finn?"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	user := m.calls[0].Messages[1].Content
+	if i := strings.Index(user, "It so happened that Finn"); i < 0 || i > strings.Index(user, "<<<PASSAGE 2>>>") {
+		t.Errorf("the model's first passage is not Finn's first mention:\n%s", user)
+	}
+}
