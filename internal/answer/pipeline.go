@@ -624,14 +624,14 @@ func anyHoldsAll(sets []map[string]bool, want []string) bool {
 }
 
 // hasTopic reports whether q has a word to look up: a term that is not
-// one of vagueWords.
+// one of vagueWords, nor "us" in lower case (the analyzer keeps "us" for
+// "US"; "what does the story teach us?" names nothing).
 func (p *Pipeline) hasTopic(q string) bool {
-	for _, t := range p.an.Terms(q) {
-		if !p.vague[t] {
-			return true
-		}
-	}
-	return false
+	has := false
+	p.an.Each(q, func(t string, tok textan.Token) {
+		has = has || !p.vague[t] && tok.Text != "us"
+	})
+	return has
 }
 
 // maxOpenings is how many documents' openings answer an overview question.
@@ -689,10 +689,12 @@ func (p *Pipeline) asksEnding(q string) bool {
 	return slices.ContainsFunc(questionWords(q), func(w string) bool { return p.ending[strings.ToLower(w)] })
 }
 
-// endingWords ask about the end of a story (see asksEnding), partWords
-// about its start or its people; all are overview words.
+// endingWords ask about the end of a story (see asksEnding), or about
+// its moral, which a fable states at its end (with a model, the model
+// draws it from the closing passages); partWords about its start or its
+// people; all are overview words.
 const (
-	endingWords = `end ends ending ended finish finishes conclusion conclude concludes`
+	endingWords = `end ends ending ended finish finishes conclusion conclude concludes moral morals lesson lessons teach teaches taught`
 	partWords   = `begin begins beginning start character characters protagonist protagonists main`
 )
 
