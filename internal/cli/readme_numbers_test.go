@@ -49,7 +49,7 @@ func TestREADMENumbers(t *testing.T) {
 				{"answer_in_passages.5", 0.992, false}, {"answers.containment", 0.918, false}, {"answers.answered_in_scope", 0.981, false}}},
 		{"covidqa", []string{"--questions", set("covidqa/questions.jsonl"), "--knowledge", set("covidqa/docs"), "--answers"},
 			[]floor{{"recall.1", 0.805, false}, {"recall.3", 0.877, false}, {"recall.5", 0.913, false}, {"recall.10", 0.941, false},
-				{"mrr", 0.849, false}, {"answer_in_passages.5", 0.807, false}, {"answers.containment", 0.589, false}}},
+				{"mrr", 0.849, false}, {"answer_in_passages.5", 0.807, false}, {"answers.containment", 0.596, false}}},
 		{"fairytaleqa per story", []string{"--questions", set("fairytaleqa/questions.jsonl"), "--knowledge", set("fairytaleqa/docs"),
 			"--per-doc", "--answers", "--out-of-scope", set("fairytaleqa/out-of-scope.jsonl")},
 			[]floor{{"passage_recall.1", 0.755, false}, {"passage_recall.3", 0.906, false}, {"passage_recall.5", 0.950, false},
