@@ -56,6 +56,17 @@ func (b *Bot) handleKnowledge(ctx context.Context, r *Request) (*Response, error
 			return out.Final(ctx, textParts(RenderRefresh(rep)))
 		}}
 	}
+	// move is remove and restore: it moves name (logged as key) with do,
+	// or asks for a name.
+	move := func(key, name, ask string, do func(ctx context.Context, name, who string) (library.Report, error)) (*Response, error) {
+		if name == "" {
+			return nil, usererr.Errorf("%s", ask)
+		}
+		return report(func(ctx context.Context) (library.Report, error) {
+			b.log.Info("knowledge "+r.Sub, "who", who, key, name)
+			return do(ctx, name, who)
+		}), nil
+	}
 	switch r.Sub {
 	case "add":
 		if err := checkOptions(r, "file", "replace"); err != nil {
@@ -85,25 +96,12 @@ func (b *Bot) handleKnowledge(ctx context.Context, r *Request) (*Response, error
 		if err != nil {
 			return nil, err
 		}
-		if doc == "" {
-			return nil, usererr.Errorf("Pick the document to remove (see /sources).")
-		}
-		return report(func(ctx context.Context) (library.Report, error) {
-			b.log.Info("knowledge remove", "who", who, "doc", doc)
-			return ed.Remove(ctx, doc, who)
-		}), nil
+		return move("doc", doc, "Pick the document to remove (see /sources).", ed.Remove)
 	case "restore":
 		if err := checkOptions(r, "item"); err != nil {
 			return nil, err
 		}
-		item := strings.TrimSpace(r.String("item"))
-		if item == "" {
-			return nil, usererr.Errorf("Pick an entry of the trash (see /knowledge list).")
-		}
-		return report(func(ctx context.Context) (library.Report, error) {
-			b.log.Info("knowledge restore", "who", who, "item", item)
-			return ed.Restore(ctx, item, who)
-		}), nil
+		return move("item", strings.TrimSpace(r.String("item")), "Pick an entry of the trash (see /knowledge list).", ed.Restore)
 	case "list":
 		trash, err := ed.Trash(ctx)
 		if err != nil {

@@ -15,6 +15,7 @@
 package extract
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -34,10 +35,17 @@ var (
 	ErrMalformed = errors.New("malformed file")
 )
 
-// recoverMalformed, deferred by an extractor, turns a panic inside lib (the
-// parsing library) into no pages and an error wrapping ErrMalformed.
-func recoverMalformed(lib string, pages *[]string, err *error) {
-	if r := recover(); r != nil {
-		*pages, *err = nil, fmt.Errorf("%w: %s failed: %v", ErrMalformed, lib, r)
+// guarded runs an extractor's pages: it returns ctx.Err() without calling
+// pages when ctx is done, and turns a panic inside lib (the parsing library)
+// into no pages and an error wrapping ErrMalformed.
+func guarded(ctx context.Context, lib string, pages func() ([]string, error)) (out []string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("%w: %s failed: %v", ErrMalformed, lib, r)
+		}
+	}()
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
+	return pages()
 }

@@ -356,14 +356,22 @@ func FuzzHTML(f *testing.F) {
 }
 
 // A panic inside a parsing library comes back as no pages and an error
-// wrapping ErrMalformed that names the library.
-func TestRecoverMalformed(t *testing.T) {
-	pages, err := func() (pages []string, err error) {
-		defer recoverMalformed("test parser", &pages, &err)
-		pages = []string{"partial"}
+// wrapping ErrMalformed that names the library; a done context is returned
+// before the library is called.
+func TestGuarded(t *testing.T) {
+	pages, err := guarded(context.Background(), "test parser", func() ([]string, error) {
 		panic("index out of range")
-	}()
+	})
 	if pages != nil || !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "test parser failed: index out of range") {
 		t.Errorf("got %q, %v", pages, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	pages, err = guarded(ctx, "test parser", func() ([]string, error) {
+		t.Error("called with a done context")
+		return []string{"text"}, nil
+	})
+	if pages != nil || !errors.Is(err, context.Canceled) {
+		t.Errorf("done context: got %q, %v", pages, err)
 	}
 }

@@ -22,11 +22,12 @@ import (
 // when the content has no <h1>. It returns ErrNoText when nothing readable
 // remains, and ctx.Err() when ctx is done. Non-UTF-8 input is decoded from
 // the charset the document declares (or sniffs).
-func HTML(ctx context.Context, data []byte) (pages []string, err error) {
-	defer recoverMalformed("HTML parser", &pages, &err)
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+func HTML(ctx context.Context, data []byte) ([]string, error) {
+	return guarded(ctx, "HTML parser", func() ([]string, error) { return htmlPages(ctx, data) })
+}
+
+// htmlPages is HTML, run guarded.
+func htmlPages(ctx context.Context, data []byte) ([]string, error) {
 	if !utf8.Valid(data) {
 		if r, err := charset.NewReader(bytes.NewReader(data), ""); err == nil {
 			var buf bytes.Buffer

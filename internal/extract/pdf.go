@@ -24,11 +24,12 @@ import (
 // page has any text (a scanned document), ErrMalformed (wrapped, with the
 // cause) for damaged files or a panic inside the PDF library, and ctx.Err()
 // when ctx is done between pages.
-func PDF(ctx context.Context, data []byte) (pages []string, err error) {
-	defer recoverMalformed("PDF reader", &pages, &err)
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+func PDF(ctx context.Context, data []byte) ([]string, error) {
+	return guarded(ctx, "PDF reader", func() ([]string, error) { return pdfPages(ctx, data) })
+}
+
+// pdfPages is PDF, run guarded.
+func pdfPages(ctx context.Context, data []byte) ([]string, error) {
 	start := bytes.Index(data[:min(len(data), 1024)], []byte("%PDF-"))
 	if start < 0 {
 		return nil, fmt.Errorf("%w: not a PDF (no %%PDF- header)", ErrMalformed)
@@ -54,6 +55,7 @@ func PDF(ctx context.Context, data []byte) (pages []string, err error) {
 		return nil, fmt.Errorf("%w: %d pages (more than %d)", ErrMalformed, n, maxPages)
 	}
 	list := pageList(r, n)
+	var pages []string
 	any := false
 	for i := range n {
 		if err := ctx.Err(); err != nil {

@@ -168,3 +168,22 @@ type stat struct {
 	size  int64
 	mtime int64 // Unix nanoseconds
 }
+
+// dirHandle is an open folder; entryStat (one per platform) stats its
+// entries.
+type dirHandle struct {
+	f *os.File
+	entryStat
+}
+
+func openDir(path string) (*dirHandle, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return &dirHandle{f: f, entryStat: newEntryStat(f, path)}, nil
+}
+
+func (d *dirHandle) names() ([]string, error) { return d.f.Readdirnames(-1) }
+
+func (d *dirHandle) close() { d.f.Close() }

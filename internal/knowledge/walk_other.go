@@ -7,26 +7,13 @@ import (
 	"path/filepath"
 )
 
-// dirHandle is an open folder whose entries are stat'ed by path.
-type dirHandle struct {
-	f    *os.File
-	path string
-}
+// entryStat stats a folder's entries by path.
+type entryStat struct{ path string }
 
-func openDir(path string) (*dirHandle, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	return &dirHandle{f: f, path: path}, nil
-}
-
-func (d *dirHandle) names() ([]string, error) { return d.f.Readdirnames(-1) }
-
-func (d *dirHandle) close() { d.f.Close() }
+func newEntryStat(_ *os.File, path string) entryStat { return entryStat{path: path} }
 
 // lstat stats the entry name without following a symlink.
-func (d *dirHandle) lstat(name string) (stat, error) {
+func (d entryStat) lstat(name string) (stat, error) {
 	info, err := os.Lstat(filepath.Join(d.path, name))
 	if err != nil {
 		return stat{}, err

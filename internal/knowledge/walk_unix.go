@@ -9,27 +9,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// dirHandle is an open folder whose entries are stat'ed relative to it
-// (fstatat), without resolving the folder's path again for every entry.
-type dirHandle struct {
-	f  *os.File
-	fd int
-}
+// entryStat stats a folder's entries relative to it (fstatat), without
+// resolving the folder's path again for every entry.
+type entryStat struct{ fd int }
 
-func openDir(path string) (*dirHandle, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	return &dirHandle{f: f, fd: int(f.Fd())}, nil
-}
-
-func (d *dirHandle) names() ([]string, error) { return d.f.Readdirnames(-1) }
-
-func (d *dirHandle) close() { d.f.Close() }
+func newEntryStat(f *os.File, _ string) entryStat { return entryStat{fd: int(f.Fd())} }
 
 // lstat stats the entry name without following a symlink.
-func (d *dirHandle) lstat(name string) (stat, error) {
+func (d entryStat) lstat(name string) (stat, error) {
 	var st unix.Stat_t
 	for {
 		err := unix.Fstatat(d.fd, name, &st, unix.AT_SYMLINK_NOFOLLOW)

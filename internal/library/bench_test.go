@@ -162,7 +162,7 @@ func BenchmarkRefreshOneChanged(b *testing.B) {
 			var cpu time.Duration
 			for b.Loop() {
 				b.StopTimer()
-				l.saves.Wait() // the previous save runs in the background; do not count it
+				l.saves.wg.Wait() // the previous save runs in the background; do not count it
 				cpu0 := cpuTime()
 				b.StartTimer()
 				i++
@@ -306,7 +306,7 @@ func BenchmarkSearchDuringRefresh(b *testing.B) {
 	edits, refreshes := 0, 0
 	for b.Loop() {
 		for range 5 {
-			l.saves.Wait()
+			l.saves.wg.Wait()
 			idle = append(idle, measure(100)...)
 			stop := make(chan struct{})
 			done := make(chan int)

@@ -174,12 +174,9 @@ type Library struct {
 	files      map[string]fileState
 	searchOpts search.Options // Options.Search, without the Embedder once it has failed
 
-	// coalescing: next is the flight that callers join; running is true
-	// while the loop goroutine runs.
-	cmu     sync.Mutex
-	running bool
-	next    *flight
-	loops   sync.WaitGroup
+	// coalescing: the waiting flight is the one that callers join; it runs
+	// (runFlight) when the running one ends.
+	refreshes background[*flight]
 
 	changeMu sync.Mutex // serializes AddFile, Remove and Restore
 	auditMu  sync.Mutex
@@ -192,12 +189,8 @@ type Library struct {
 	bgMu   sync.Mutex
 	onDisk map[string]bool // IDs of the segment files known to be saved; under saveMu (or before Open returns)
 
-	// background saves: the latest state waits in pendingSave; one saver
-	// goroutine runs at a time (saving is true), counted in saves.
-	smu         sync.Mutex
-	pendingSave func()
-	saving      bool
-	saves       sync.WaitGroup
+	// background saves: only the latest state waits to be saved (runSave).
+	saves background[func()]
 }
 
 type flight struct {
@@ -240,6 +233,8 @@ func Open(ctx context.Context, opts Options) (*Library, error) {
 		opts.Workers = max(1, runtime.GOMAXPROCS(0)-1)
 	}
 	l := &Library{opts: opts, log: opts.Log, files: map[string]fileState{}, searchOpts: opts.Search}
+	l.refreshes.run = l.runFlight
+	l.saves.run = l.runSave
 	l.ctx, l.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	if err := knowledge.CheckRoot(opts.Root); err != nil {
 		return nil, err
@@ -289,38 +284,22 @@ func Open(ctx context.Context, opts Options) (*Library, error) {
 // keeps serving its current snapshot.
 func (l *Library) Close() error {
 	l.cancel()
-	l.loops.Wait()
-	l.saves.Wait()
+	l.refreshes.wg.Wait()
+	l.saves.wg.Wait()
 	return nil
 }
 
 // scheduleSave saves in the background, after the refresh has been served;
 // when saves queue up only the latest one runs.
 func (l *Library) scheduleSave(save func()) {
-	l.smu.Lock()
-	defer l.smu.Unlock()
-	l.pendingSave = save
-	if l.saving {
-		return
-	}
-	l.saving = true
-	l.saves.Go(func() {
-		lowerPriority()
-		for {
-			l.smu.Lock()
-			job := l.pendingSave
-			l.pendingSave = nil
-			if job == nil {
-				l.saving = false
-				l.smu.Unlock()
-				return
-			}
-			l.smu.Unlock()
-			l.bgMu.Lock()
-			job()
-			l.bgMu.Unlock()
-		}
-	})
+	l.saves.queue(func(func(), bool) func() { return save })
+}
+
+// runSave runs one save in l.saves, never beside a background refresh.
+func (l *Library) runSave(save func()) {
+	l.bgMu.Lock()
+	save()
+	l.bgMu.Unlock()
 }
 
 // Current returns the current snapshot; it never returns nil and the
@@ -351,17 +330,13 @@ func (l *Library) Refresh(ctx context.Context) (Report, error) {
 	if err := ctx.Err(); err != nil {
 		return emptyReport(), err
 	}
-	l.cmu.Lock()
-	if l.next == nil {
-		l.next = &flight{done: make(chan struct{})}
-	}
-	f := l.next
-	f.waiters++
-	if !l.running {
-		l.running = true
-		l.loops.Go(l.loop)
-	}
-	l.cmu.Unlock()
+	f := l.refreshes.queue(func(f *flight, queued bool) *flight {
+		if !queued {
+			f = &flight{done: make(chan struct{})}
+		}
+		f.waiters++
+		return f
+	})
 	select {
 	case <-f.done:
 		return f.rep, f.err
@@ -370,35 +345,23 @@ func (l *Library) Refresh(ctx context.Context) (Report, error) {
 	}
 }
 
-// loop runs queued flights one after the other, at a lower scheduling
-// priority than questions (lowerPriority). It runs in l.loops.
-func (l *Library) loop() {
-	lowerPriority()
-	for {
-		l.cmu.Lock()
-		f := l.next
-		l.next = nil
-		if f == nil {
-			l.running = false
-			l.cmu.Unlock()
-			return
-		}
-		l.cmu.Unlock()
-		l.refMu.Lock()
-		l.bgMu.Lock()
-		rep, save, err := l.refresh(l.ctx, false, l.opts.Workers, nil)
-		l.bgMu.Unlock()
-		l.refMu.Unlock()
-		f.rep, f.err = rep, err
-		if err == nil {
-			l.last.Store(&rep)
-			l.refreshed(rep)
-		}
-		if save != nil {
-			l.scheduleSave(save)
-		}
-		close(f.done)
+// runFlight runs one queued flight in l.refreshes, at a lower scheduling
+// priority than questions (lowerPriority).
+func (l *Library) runFlight(f *flight) {
+	l.refMu.Lock()
+	l.bgMu.Lock()
+	rep, save, err := l.refresh(l.ctx, false, l.opts.Workers, nil)
+	l.bgMu.Unlock()
+	l.refMu.Unlock()
+	f.rep, f.err = rep, err
+	if err == nil {
+		l.last.Store(&rep)
+		l.refreshed(rep)
 	}
+	if save != nil {
+		l.scheduleSave(save)
+	}
+	close(f.done)
 }
 
 // refreshed tells Options.OnRefresh about rep.

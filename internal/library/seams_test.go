@@ -11,12 +11,12 @@ import (
 
 // waiting returns how many refresh calls wait for the next flight (tests only).
 func (l *Library) waiting() int {
-	l.cmu.Lock()
-	defer l.cmu.Unlock()
-	if l.next == nil {
+	l.refreshes.mu.Lock()
+	defer l.refreshes.mu.Unlock()
+	if !l.refreshes.queued {
 		return 0
 	}
-	return l.next.waiters
+	return l.refreshes.waiting.waiters
 }
 
 func runtimeGosched() { runtime.Gosched() }

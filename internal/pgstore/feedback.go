@@ -36,13 +36,9 @@ func (s *FeedbackStore) Add(ctx context.Context, rec feedback.Record) error {
 	if err != nil {
 		return fmt.Errorf("feedback: encode: %w", err)
 	}
-	_, err = s.db.pool.Exec(ctx, `INSERT INTO feedback (at, vote, user_id, guild_id, channel_id, message_id, question, answer, mode, citations)
+	return s.db.exec(ctx, "feedback", `INSERT INTO feedback (at, vote, user_id, guild_id, channel_id, message_id, question, answer, mode, citations)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		rec.Time, rec.Vote, rec.UserID, rec.GuildID, rec.ChannelID, rec.MessageID, rec.Question, rec.Answer, rec.Mode, cj)
-	if err != nil {
-		return fmt.Errorf("feedback: %w", err)
-	}
-	return nil
 }
 
 // List returns every vote, oldest first; nothing is ever skipped.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -21,10 +20,7 @@ func newProcessID() string {
 // a moderator changed the shared knowledge folder (/refresh, /knowledge
 // add|remove|restore), so that they re-read it.
 func (db *DB) AnnounceKnowledgeChange(ctx context.Context) error {
-	if _, err := db.pool.Exec(ctx, `SELECT pg_notify($1, $2)`, db.channel, db.id); err != nil {
-		return fmt.Errorf("announce a knowledge change: %w", err)
-	}
-	return nil
+	return db.exec(ctx, "announce a knowledge change", `SELECT pg_notify($1, $2)`, db.channel, db.id)
 }
 
 // WatchKnowledgeChanges calls changed (from its own goroutine, one call at

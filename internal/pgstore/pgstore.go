@@ -238,6 +238,14 @@ func (db *DB) migrate(ctx context.Context) error {
 	})
 }
 
+// exec runs sql with args; its error is returned as "what: err".
+func (db *DB) exec(ctx context.Context, what, sql string, args ...any) error {
+	if _, err := db.pool.Exec(ctx, sql, args...); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
 // queryAll runs sql with args and returns fn's value of each row, in order
 // (nil for no rows). An error of the query, of a row or of fn is returned
 // as "what: err".

@@ -43,9 +43,9 @@ func (s *AnswerStore) Save(ctx context.Context, id string, a state.Answer) error
 	if err != nil {
 		return fmt.Errorf("save an answer: %w", err)
 	}
-	if _, err := s.db.pool.Exec(ctx, `INSERT INTO saved_answers (id, body) VALUES ($1, $2)
+	if err := s.db.exec(ctx, "save an answer", `INSERT INTO saved_answers (id, body) VALUES ($1, $2)
 		ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body, saved_at = now()`, id, body); err != nil {
-		return fmt.Errorf("save an answer: %w", err)
+		return err
 	}
 	if s.saves.Add(1)%s.every == 0 {
 		if _, err := s.db.pool.Exec(ctx, `DELETE FROM saved_answers WHERE seq <= (SELECT max(seq) FROM saved_answers) - $1`, s.keep); err != nil {
@@ -107,22 +107,16 @@ func (s *ThreadStore) All(ctx context.Context) (map[string]state.Thread, error) 
 
 // Follow adds or replaces a thread and announces it.
 func (s *ThreadStore) Follow(ctx context.Context, id string, t state.Thread) error {
-	if _, err := s.db.pool.Exec(ctx, `WITH f AS (
+	return s.db.exec(ctx, "follow a thread", `WITH f AS (
 		INSERT INTO followed_threads (id, parent, question) VALUES ($1, $2, $3)
 		ON CONFLICT (id) DO UPDATE SET parent = EXCLUDED.parent, question = EXCLUDED.question RETURNING id)
-		SELECT pg_notify($4, $5) FROM f`, id, t.Parent, t.Question, s.db.threadsChannel, s.payload(id)); err != nil {
-		return fmt.Errorf("follow a thread: %w", err)
-	}
-	return nil
+		SELECT pg_notify($4, $5) FROM f`, id, t.Parent, t.Question, s.db.threadsChannel, s.payload(id))
 }
 
 // Unfollow removes a thread and announces it.
 func (s *ThreadStore) Unfollow(ctx context.Context, id string) error {
-	if _, err := s.db.pool.Exec(ctx, `WITH d AS (DELETE FROM followed_threads WHERE id = $1 RETURNING id)
-		SELECT pg_notify($2, $3) FROM d`, id, s.db.threadsChannel, s.payload(id)); err != nil {
-		return fmt.Errorf("unfollow a thread: %w", err)
-	}
-	return nil
+	return s.db.exec(ctx, "unfollow a thread", `WITH d AS (DELETE FROM followed_threads WHERE id = $1 RETURNING id)
+		SELECT pg_notify($2, $3) FROM d`, id, s.db.threadsChannel, s.payload(id))
 }
 
 // payload is the announcement of a change of thread id: this process's
@@ -206,11 +200,8 @@ func (s *AuditLog) Add(ctx context.Context, e state.AuditEntry) error {
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
-	if _, err := s.db.pool.Exec(ctx, `INSERT INTO audit_log (at, who, action, doc, bytes, sha256, trash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.Time.UTC(), e.Who, e.Action, e.Doc, e.Bytes, e.SHA256, e.Trash); err != nil {
-		return fmt.Errorf("audit log: %w", err)
-	}
-	return nil
+	return s.db.exec(ctx, "audit log", `INSERT INTO audit_log (at, who, action, doc, bytes, sha256, trash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.Time.UTC(), e.Who, e.Action, e.Doc, e.Bytes, e.SHA256, e.Trash)
 }
 
 // List returns every entry, in the order they were added.

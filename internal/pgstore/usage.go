@@ -20,12 +20,8 @@ func (db *DB) Usage() *UsageStore { return &UsageStore{db: db} }
 
 // Add records r.
 func (s *UsageStore) Add(ctx context.Context, r budget.Record) error {
-	_, err := s.db.pool.Exec(ctx, `INSERT INTO model_usage (day, guild_id, user_id, prompt_tokens, completion_tokens)
+	return s.db.exec(ctx, "record model usage", `INSERT INTO model_usage (day, guild_id, user_id, prompt_tokens, completion_tokens)
 		VALUES ($1::date, $2, $3, $4, $5)`, r.Day, r.GuildID, r.UserID, r.PromptTokens, r.CompletionTokens)
-	if err != nil {
-		return fmt.Errorf("record model usage: %w", err)
-	}
-	return nil
 }
 
 // Used returns the day's tokens of the server and of the member.

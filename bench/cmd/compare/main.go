@@ -11,22 +11,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 
 	"storybot/bench"
 	"storybot/internal/knowledge"
 	"storybot/internal/search"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := run(ctx, os.Args[1:], os.Stdout)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "compare:", err)
-		os.Exit(1)
-	}
-}
+func main() { bench.Main("compare", run) }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)

@@ -15,24 +15,16 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path"
 	"path/filepath"
 	"time"
 
+	"storybot/bench"
 	"storybot/bench/storyqa"
 	"storybot/internal/eval"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := run(ctx, os.Args[1:], os.Stdout)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "storyqa:", err)
-		os.Exit(1)
-	}
-}
+func main() { bench.Main("storyqa", run) }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("storyqa", flag.ContinueOnError)
@@ -47,7 +39,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if *set == "" {
 		*set = filepath.Join(*shared, "eval", "fairytaleqa")
 	}
-	qs, err := readQuestions(filepath.Join(*set, "questions.jsonl"))
+	qs, err := bench.ReadQuestions(filepath.Join(*set, "questions.jsonl"))
 	if err != nil {
 		return err
 	}
@@ -91,19 +83,6 @@ func storyHalf(dir string, qs []eval.Question, half string) ([]eval.Question, er
 		}
 	}
 	return out, nil
-}
-
-func readQuestions(file string) ([]eval.Question, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, fmt.Errorf("questions: %w", err)
-	}
-	defer f.Close()
-	qs, err := eval.ReadQuestions(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
-	}
-	return qs, nil
 }
 
 func writeTable(w io.Writer, r storyqa.Result, took time.Duration) {
