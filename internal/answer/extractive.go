@@ -67,9 +67,15 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 	chosen := p.chooseSentences(question, focus, passages)
 	if len(chosen) == 0 {
 		ans.Refused = true
-		ans.Text = NotCoveredText
-		if !p.hasTopic(question) { // an overview whose openings were all quoted before
+		switch {
+		case len(passages) > 0 && passages[0].after != "": // "And then?" after a document's last sentence
+			ans.Text = MsgNextDone
+		case !p.hasTopic(question): // an overview whose openings were all quoted before
 			ans.Text = MsgOverviewDone
+		case len(passages) > 0 && passages[0].said != "": // "Tell me more" with all quoted before
+			ans.Text = MsgMoreDone
+		default:
+			ans.Text = NotCoveredText
 		}
 		return ans
 	}
@@ -214,6 +220,9 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 // likely (rankScore). The best comes first, the others in the order of the
 // text.
 func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePassage) []*candidate {
+	if len(passages) > 0 && passages[0].after != "" {
+		return nextSentences(passages)
+	}
 	if !p.hasTopic(question) {
 		return openingSentences(passages, p.asksEnding(focus)) // as typed, like Pipeline.openings
 	}
@@ -230,6 +239,10 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	ranked := make([]*candidate, len(cands))
 	copy(ranked, cands)
 	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].z > ranked[j].z })
+	ranked = slices.DeleteFunc(ranked, func(c *candidate) bool { return saidBefore(c.sp.said, c.sent) }) // "Tell me more"
+	if len(ranked) == 0 {
+		return nil
+	}
 	best := ranked[0]
 	out := []*candidate{best}
 	if factoid(q.qt) && best.cue < 1 {
@@ -272,14 +285,10 @@ func openingSentences(passages []*sourcePassage, ending bool) []*candidate {
 	if len(docs) == 1 {
 		per = 2
 	}
-	var said string // the same on every passage
-	if len(passages) > 0 {
-		said = strings.Join(strings.Fields(passages[0].said), " ")
-	}
 	var all []*candidate // every sentence not said before, in order
 	for rank, sp := range passages {
 		for i, s := range textan.Sentences(sp.Hit.Passage.Text) {
-			if said != "" && strings.Contains(said, strings.Join(strings.Fields(SourceRefs(s.Text)), " ")) {
+			if saidBefore(sp.said, s) {
 				continue
 			}
 			all = append(all, &candidate{sp: sp, rank: rank, sent: s, idx: i})

@@ -132,6 +132,8 @@ type Pipeline struct {
 	overview map[string]bool  // overviewWords
 	ending   map[string]bool  // endingWords
 	part     map[string]bool  // partWords and endingWords
+	more     map[string]bool  // moreWords
+	next     map[string]bool  // nextWords
 }
 
 // New returns a Pipeline. It panics when opts.Retriever is nil (a
@@ -173,7 +175,7 @@ func New(opts Options) *Pipeline {
 		}
 		return set
 	}
-	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: terms(vagueWords), overview: setOf(overviewWords), ending: setOf(endingWords), part: setOf(partWords + " " + endingWords),
+	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: terms(vagueWords), overview: setOf(overviewWords), ending: setOf(endingWords), part: setOf(partWords + " " + endingWords), more: setOf(moreWords), next: setOf(nextWords),
 		docWords: terms(documentWords), ageWords: terms(ageWords), timeline: terms(timelineWords), events: terms(eventWords),
 		srcWords: terms(sourceWords)}
 }
@@ -327,6 +329,15 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if p.asksTimeline(q) {
 		return Answer{}, &UserError{Msg: MsgTimeline}
 	}
+	if len(req.History) > 0 && p.asksOn(q, p.next) {
+		if hits, lead := p.continuation(req.History); len(hits) > 0 {
+			passages := p.pack(hits, p.passageBudget(standalone))
+			for _, sp := range passages { // not the last answer again; what was said before may come again in order
+				sp.said, sp.after = answersIn(req.History[len(req.History)-1:]), lead
+			}
+			return p.answerFrom(ctx, start, q, standalone, passages, modelDown, ans, onEvent)
+		}
+	}
 	if !p.hasTopic(standalone) {
 		hits := p.openings(q) // as typed: "Who?" after "What happened?" asks no overview
 		if len(hits) == 0 {
@@ -375,7 +386,13 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if name := p.whoIsName(q); name != nil {
 		hits = p.introductions(name, hits)
 	}
-	return p.answerFrom(ctx, start, q, standalone, p.pack(hits, p.passageBudget(standalone)), modelDown, ans, onEvent)
+	passages := p.pack(hits, p.passageBudget(standalone))
+	if followUp && p.asksOn(q, p.more) { // "Tell me more": not the last answer again
+		for _, sp := range passages {
+			sp.said = answersIn(req.History)
+		}
+	}
+	return p.answerFrom(ctx, start, q, standalone, passages, modelDown, ans, onEvent)
 }
 
 // answerFrom answers the question q, understood as standalone, from
@@ -694,7 +711,7 @@ func (p *Pipeline) asksEnding(q string) bool {
 // draws it from the closing passages); partWords about its start or its
 // people; all are overview words.
 const (
-	endingWords = `end ends ending ended finish finishes conclusion conclude concludes moral morals lesson lessons teach teaches taught`
+	endingWords = `end ends ending ended finish finishes conclusion conclude concludes moral morals lesson lessons`
 	partWords   = `begin begins beginning start character characters protagonist protagonists main`
 )
 
@@ -717,7 +734,7 @@ tell explain describe document documents article text news going more ` + partWo
 const vagueWords = `happen happened tell told more know explain describe mean say said talk thing things something
 anything everything stuff story stories document documents text article about again please summary summarize summarise
 overview gist news give show going today currently nowadays presently wonder wondering curious sentence sentences
-paragraph paragraphs brief briefly short quick quickly simple simply one ` + partWords + " " + endingWords
+paragraph paragraphs brief briefly short quick quickly simple simply one ` + partWords + " " + endingWords + " " + moreWords + " " + nextWords
 
 // SharesTopic reports whether any hit holds one of q's topic words: with a
 // model, that is all it takes to ask the model, which decides itself
@@ -893,10 +910,13 @@ type sourcePassage struct {
 	N     int
 	Hit   search.Hit
 	Score float64
-	// said is, for an overview (see openings), the answers given before in
-	// the conversation: their sentences are not quoted again ("Tell me
-	// more").
+	// said is, for an overview (see openings) and for "Tell me more" and
+	// "And then?" (more.go), the answers given before in the conversation:
+	// their sentences are not quoted again.
 	said string
+	// after is, for "And then?" (continuation), the sentence the last
+	// answer led with: the answer goes on after it.
+	after string
 }
 
 // passageBudget is the tokens left for passages. Offline it is

@@ -670,7 +670,7 @@ func TestNoTopicQuestion(t *testing.T) {
 				t.Errorf("eight times Tell me more never came to the end of the openings (%d quotes)", len(said))
 			}
 		}
-		for _, q := range []string{"How does the story end?", "What happens at the end?", "how does the article finish", "What is the moral of the story?", "what does the story teach us?"} { // the closing passages
+		for _, q := range []string{"How does the story end?", "What happens at the end?", "how does the article finish", "What is the moral of the story?", "what's the lesson here?"} { // the closing passages
 			a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
 			last := "¶15" // offline the last sentence; the fake model cites the first closing passage
 			if online {

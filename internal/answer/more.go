@@ -1,0 +1,89 @@
+package answer
+
+import (
+	"slices"
+	"strings"
+
+	"storybot/internal/chat"
+	"storybot/internal/search"
+	"storybot/internal/textan"
+)
+
+// Follow-ups that name nothing but ask the bot to go on:
+//   - "Tell me more", "anything else?", "go on" (moreWords) go on with the
+//     last question's topic, passing over the sentences already quoted, so
+//     the answer is not the last one again;
+//   - "And then?", "What happened next?", "what happened after that?"
+//     (nextWords) go on with the story: offline, the sentences that follow
+//     the last answer's first quote in the text.
+
+// moreWords and nextWords, as typed, lower-cased.
+const (
+	moreWords = `more else continue elaborate expand detail details further`
+	nextWords = `then next after afterwards afterward later`
+)
+
+// asksOn reports whether q, as typed, names nothing and holds one of words.
+func (p *Pipeline) asksOn(q string, words map[string]bool) bool {
+	return !p.hasTopic(q) && slices.ContainsFunc(questionWords(q), func(w string) bool { return words[strings.ToLower(w)] })
+}
+
+// MsgMoreDone answers "Tell me more" offline once the passages about the
+// topic have all been quoted; MsgNextDone answers "And then?" after the
+// last sentence of a document.
+const (
+	MsgMoreDone = "That is all I can quote about it. Ask about something else, or use /summary for an overview."
+	MsgNextDone = "That is where the document ends: nothing comes after the last answer's quote."
+)
+
+// continuation returns, for "And then?" after an answer that quoted a
+// document (lastQuote), the passage that holds the quote and the two after
+// it; none when no document holds it (a model's answer in its own words).
+func (p *Pipeline) continuation(history []chat.Message) (hits []search.Hit, lead string) {
+	lead = lastQuote(history)
+	if lead == "" || p.opts.Documents == nil {
+		return nil, ""
+	}
+	want := oneLine(lead)
+	for _, d := range p.opts.Documents() {
+		for i := range d.Passages {
+			if !strings.Contains(oneLine(SourceRefs(d.Passages[i].Text)), want) {
+				continue
+			}
+			for j := i; j < min(i+3, len(d.Passages)); j++ {
+				hits = append(hits, search.Hit{Passage: &d.Passages[j], Score: 1, Match: 1})
+			}
+			return hits, lead
+		}
+	}
+	return nil, ""
+}
+
+// oneLine is s with its runs of white space made one space.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// saidBefore reports whether the sentence s was quoted in said (the
+// answers before, see sourcePassage.said).
+func saidBefore(said string, s textan.Sentence) bool {
+	return said != "" && strings.Contains(oneLine(said), oneLine(SourceRefs(s.Text)))
+}
+
+// nextSentences answers "And then?" offline (see continuation): the first
+// two sentences after the one the last answer led with (passages[0].after)
+// that the last answer did not quote, in the order of the text.
+func nextSentences(passages []*sourcePassage) []*candidate {
+	lead := oneLine(passages[0].after)
+	var out []*candidate
+	past := false
+	for rank, sp := range passages {
+		for i, s := range textan.Sentences(sp.Hit.Passage.Text) {
+			switch {
+			case !past:
+				past = strings.Contains(oneLine(SourceRefs(s.Text)), lead) || strings.Contains(lead, oneLine(SourceRefs(s.Text)))
+			case len(out) < 2 && !saidBefore(sp.said, s):
+				out = append(out, &candidate{sp: sp, rank: rank, sent: s, idx: i})
+			}
+		}
+	}
+	return out
+}
