@@ -44,7 +44,7 @@ func TestGoOn(t *testing.T) {
 		hist = h
 	}
 
-	_, hist = ask("Who is Edi Rama?", nil) // ¶2
+	_, hist = ask("Who is Edi Rama?", nil)                                                 // ¶2
 	want := []string{"This extreme response", "In light of a weeks-long US investigation"} // each answer two paragraphs on
 	for i, q := range []string{"and then?", "what happened next?"} {
 		var a answer.Answer
