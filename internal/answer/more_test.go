@@ -53,6 +53,15 @@ func TestGoOn(t *testing.T) {
 			t.Errorf("%q: %q, want %q first", q, a.Text, want[i])
 		}
 	}
+	m := replying("Then Rama explained the response [1].") // with a model: the passage of the last quote and those after it
+	online := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Model: m})
+	history := []chat.Message{{Role: chat.RoleUser, Content: "Who is Edi Rama?"}, {Role: chat.RoleAssistant, Content: "Quoted from the sources:\n> “The government has decided with immediate effect to end diplomatic relations with the Islamic Republic of Iran,” Albanian Prime Minister Edi Rama declared in a video statement. [1]"}}
+	if _, err := online.Ask(ctx, answer.Request{Question: "and then?", History: history}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if user := m.calls[len(m.calls)-1].Messages[1].Content; !strings.Contains(user, "This extreme response") || strings.Index(user, "Edi Rama declared") > strings.Index(user, "<<<PASSAGE 2>>>") {
+		t.Errorf("the model's passages do not start at the last quote:\n%s", user)
+	}
 	_, hist = ask("How many groups carried out the attack?", nil) // the last paragraph
 	if a, _ := ask("and then?", hist); !a.Refused || a.Text != answer.MsgNextDone {
 		t.Errorf("after the last paragraph: %+v", a)
