@@ -337,6 +337,10 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 			}
 			return p.answerFrom(ctx, start, q, standalone, passages, modelDown, ans, onEvent)
 		}
+		if last := req.History[len(req.History)-1]; last.Role == chat.RoleAssistant && last.Content == MsgNextDone { // "And then?" again
+			ans.Refused, ans.Text = true, MsgNextDone
+			return ans, nil
+		}
 	}
 	if !p.hasTopic(standalone) {
 		hits := p.openings(q) // as typed: "Who?" after "What happened?" asks no overview
