@@ -333,7 +333,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		if hits, lead := p.continuation(req.History); len(hits) > 0 {
 			passages := p.pack(hits, p.passageBudget(standalone))
 			for _, sp := range passages { // not the last answer again; what was said before may come again in order
-				sp.said, sp.after = answersIn(req.History[len(req.History)-1:]), lead
+				sp.said, sp.after = answersIn(lastTurn(req.History)), lead
 			}
 			return p.answerFrom(ctx, start, q, standalone, passages, modelDown, ans, onEvent)
 		}
@@ -347,9 +347,15 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		if len(hits) == 0 {
 			return Answer{}, &UserError{Msg: MsgNoTopic}
 		}
+		// "Tell me more" passes over all that was quoted before; another
+		// overview ("How does it end?") is answered as asked.
+		said := ""
+		if p.asksOn(q, p.more) {
+			said = answersIn(req.History)
+		}
 		passages := p.pack(hits, p.passageBudget(standalone))
 		for _, sp := range passages {
-			sp.said = answersIn(req.History)
+			sp.said = said
 		}
 		return p.answerFrom(ctx, start, q, standalone, passages, modelDown, ans, onEvent)
 	}
@@ -658,6 +664,9 @@ func (p *Pipeline) hasTopic(q string) bool {
 // maxOpenings is how many documents' openings answer an overview question.
 const maxOpenings = 3
 
+// lastTurn returns the last message of history (none when it is empty).
+func lastTurn(history []chat.Message) []chat.Message { return history[max(0, len(history)-1):] }
+
 // answersIn returns the text of the answers in history, one a line.
 func answersIn(history []chat.Message) string {
 	var b strings.Builder
@@ -738,7 +747,7 @@ tell explain describe document documents article text news going more ` + partWo
 const vagueWords = `happen happened tell told more know explain describe mean say said talk thing things something
 anything everything stuff story stories document documents text article about again please summary summarize summarise
 overview gist news give show going today currently nowadays presently wonder wondering curious sentence sentences
-paragraph paragraphs brief briefly short quick quickly simple simply one ` + partWords + " " + endingWords + " " + moreWords + " " + nextWords
+paragraph paragraphs brief briefly short quick quickly simple simply one mostly mainly chiefly largely primarily ` + partWords + " " + endingWords + " " + moreWords + " " + nextWords
 
 // SharesTopic reports whether any hit holds one of q's topic words: with a
 // model, that is all it takes to ask the model, which decides itself
