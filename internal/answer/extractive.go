@@ -224,7 +224,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		return nextSentences(passages)
 	}
 	if !p.hasTopic(question) {
-		return openingSentences(passages, p.asksEnding(focus)) // as typed, like Pipeline.openings
+		return openingSentences(passages, holdsWord(focus, p.ending)) // as typed, like Pipeline.openings
 	}
 	if name := p.whoIsName(focus); name != nil {
 		if c := introSentences(name, passages); len(c) > 0 {

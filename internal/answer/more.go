@@ -1,7 +1,6 @@
 package answer
 
 import (
-	"slices"
 	"strings"
 
 	"storybot/internal/chat"
@@ -25,7 +24,7 @@ const (
 
 // asksOn reports whether q, as typed, names nothing and holds one of words.
 func (p *Pipeline) asksOn(q string, words map[string]bool) bool {
-	return !p.hasTopic(q) && slices.ContainsFunc(questionWords(q), func(w string) bool { return words[strings.ToLower(w)] })
+	return !p.hasTopic(q) && holdsWord(q, words)
 }
 
 // MsgMoreDone answers "Tell me more" offline once the passages about the

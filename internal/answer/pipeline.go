@@ -311,7 +311,10 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 
 	standalone := q
 	modelDown := false
-	if len(req.History) > 0 && !p.asksPart(q) {
+	// A question about a part of the documents ("How does it end?", "Who
+	// is the main character?") asks about them even as a follow-up, whose
+	// "it" would otherwise take the words of the question before.
+	if len(req.History) > 0 && !p.asksOn(q, p.part) {
 		standalone, modelDown = p.condense(ctx, q, req.History, &ans.Usage)
 		if err := ctx.Err(); err != nil {
 			return Answer{}, err
@@ -332,9 +335,8 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if len(req.History) > 0 && p.asksOn(q, p.next) {
 		if hits, lead := p.continuation(req.History); len(hits) > 0 {
 			passages := p.pack(hits, p.passageBudget(standalone))
-			for _, sp := range passages { // not the last answer again; what was said before may come again in order
-				sp.said, sp.after = answersIn(lastTurn(req.History)), lead
-			}
+			// not the last answer again; what was said before may come again in order
+			goOn(passages, answersIn(lastTurn(req.History)), lead)
 			return p.answerFrom(ctx, start, q, standalone, passages, modelDown, ans, onEvent)
 		}
 		if last := req.History[len(req.History)-1]; last.Role == chat.RoleAssistant && last.Content == MsgNextDone { // "And then?" again
@@ -354,9 +356,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 			said = answersIn(req.History)
 		}
 		passages := p.pack(hits, p.passageBudget(standalone))
-		for _, sp := range passages {
-			sp.said = said
-		}
+		goOn(passages, said, "")
 		return p.answerFrom(ctx, start, q, standalone, passages, modelDown, ans, onEvent)
 	}
 	k := req.K
@@ -398,9 +398,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	}
 	passages := p.pack(hits, p.passageBudget(standalone))
 	if followUp && p.asksOn(q, p.more) { // "Tell me more": not the last answer again
-		for _, sp := range passages {
-			sp.said = answersIn(req.History)
-		}
+		goOn(passages, answersIn(req.History), "")
 	}
 	return p.answerFrom(ctx, start, q, standalone, passages, modelDown, ans, onEvent)
 }
@@ -664,6 +662,14 @@ func (p *Pipeline) hasTopic(q string) bool {
 // maxOpenings is how many documents' openings answer an overview question.
 const maxOpenings = 3
 
+// goOn sets what every passage's answer passes over and goes on after
+// (sourcePassage.said, .after).
+func goOn(passages []*sourcePassage, said, after string) {
+	for _, sp := range passages {
+		sp.said, sp.after = said, after
+	}
+}
+
 // lastTurn returns the last message of history (none when it is empty).
 func lastTurn(history []chat.Message) []chat.Message { return history[max(0, len(history)-1):] }
 
@@ -684,11 +690,10 @@ func answersIn(history []chat.Message) string {
 // documents (the first maxOpenings of a single document, so that "Tell me
 // more" can go on); else none. A news report's opening says what happened; a
 // story's, whom it is about. A question about the ending ("How does the
-// story end?", see asksEnding) gets the closing passages instead, in the
+// story end?", endingWords) gets the closing passages instead, in the
 // order of the text.
 func (p *Pipeline) openings(q string) []search.Hit {
-	asks := slices.ContainsFunc(questionWords(q), func(w string) bool { return p.overview[strings.ToLower(w)] })
-	if p.opts.Documents == nil || !asks {
+	if p.opts.Documents == nil || !holdsWord(q, p.overview) {
 		return nil
 	}
 	docs := p.opts.Documents()
@@ -696,7 +701,7 @@ func (p *Pipeline) openings(q string) []search.Hit {
 	if len(docs) == 1 {
 		per = maxOpenings
 	}
-	ending := p.asksEnding(q)
+	ending := holdsWord(q, p.ending)
 	var hits []search.Hit
 	for _, d := range docs {
 		if len(hits) >= maxOpenings {
@@ -713,13 +718,12 @@ func (p *Pipeline) openings(q string) []search.Hit {
 	return hits
 }
 
-// asksEnding reports whether a question with no topic asks how the
-// documents end ("How does the story end?", "What happens at the end?").
-func (p *Pipeline) asksEnding(q string) bool {
-	return slices.ContainsFunc(questionWords(q), func(w string) bool { return p.ending[strings.ToLower(w)] })
+// holdsWord reports whether q, as typed, holds one of words (lower-cased).
+func holdsWord(q string, words map[string]bool) bool {
+	return slices.ContainsFunc(questionWords(q), func(w string) bool { return words[strings.ToLower(w)] })
 }
 
-// endingWords ask about the end of a story (see asksEnding), or about
+// endingWords ask about the end of a story (see openings), or about
 // its moral, which a fable states at its end (with a model, the model
 // draws it from the closing passages); partWords about its start or its
 // people; all are overview words.
@@ -727,14 +731,6 @@ const (
 	endingWords = `end ends ending ended finish finishes conclusion conclude concludes moral morals lesson lessons`
 	partWords   = `begin begins beginning start character characters protagonist protagonists main`
 )
-
-// asksPart reports whether q, as typed, asks about no topic but about a
-// part of the documents ("How does it end?", "Who is the main
-// character?"): it asks about the documents even as a follow-up, whose
-// "it" would otherwise take the words of the question before.
-func (p *Pipeline) asksPart(q string) bool {
-	return !p.hasTopic(q) && slices.ContainsFunc(questionWords(q), func(w string) bool { return p.part[strings.ToLower(w)] })
-}
 
 // overviewWords ask what the documents are about (see openings), as
 // written, lower-cased ("about" is a stop word, so no term).

@@ -116,7 +116,8 @@ const firstMentionBonus = 1.5
 
 // introductions puts first, for a "Who is X?" question, the passages of
 // the document where the first hit holding X stands that hold X's first
-// mention and its best description (introScore), before the other hits.
+// mention and the sentences introSentences picks from the whole document,
+// before the other hits.
 // Without the documents, or when no hit holds X as a name, it returns hits.
 func (p *Pipeline) introductions(name []string, hits []search.Hit) []search.Hit {
 	if p.opts.Documents == nil {
@@ -136,42 +137,25 @@ func (p *Pipeline) introductions(name []string, hits []search.Hit) []search.Hit 
 	if doc == nil {
 		return hits
 	}
-	type scored struct {
-		passage *knowledge.Passage
-		score   float64
-	}
-	var all []scored
-	for j := range doc.Passages {
-		ps := &doc.Passages[j]
-		for _, s := range textan.Sentences(ps.Text) {
-			if ms := nameMatches(re, s.Text); len(ms) > 0 {
-				sc := introScore(s.Text, ms)
-				if len(all) == 0 {
-					sc += firstMentionBonus
-				}
-				all = append(all, scored{ps, sc})
-			}
-		}
-	}
-	if len(all) == 0 {
+	first := slices.IndexFunc(doc.Passages, func(ps knowledge.Passage) bool { return len(nameMatches(re, ps.Text)) > 0 })
+	if first < 0 {
 		return hits
 	}
-	first := all[0].passage
-	best := slices.MaxFunc(all, func(a, b scored) int { // the earliest of the best
-		switch {
-		case a.score < b.score:
-			return -1
-		case a.score > b.score:
-			return 1
+	all := make([]*sourcePassage, len(doc.Passages))
+	for j := range doc.Passages {
+		all[j] = &sourcePassage{Hit: search.Hit{Passage: &doc.Passages[j], Score: hits[i].Score, Match: hits[i].Match}}
+	}
+	out := []search.Hit{all[first].Hit}
+	has := func(h search.Hit) bool {
+		return slices.ContainsFunc(out, func(o search.Hit) bool { return o.Passage.ID == h.Passage.ID })
+	}
+	for _, c := range introSentences(name, all) { // the offline answer, asked of the whole document
+		if !has(c.sp.Hit) {
+			out = append(out, c.sp.Hit)
 		}
-		return 0
-	}).passage
-	out := []search.Hit{{Passage: first, Score: hits[i].Score, Match: hits[i].Match}}
-	if best != first {
-		out = append(out, search.Hit{Passage: best, Score: hits[i].Score, Match: hits[i].Match})
 	}
 	for _, h := range hits {
-		if h.Passage.ID != first.ID && h.Passage.ID != best.ID {
+		if !has(h) {
 			out = append(out, h)
 		}
 	}
