@@ -242,6 +242,7 @@ type UserError = usererr.Error
 
 // Messages shown to users.
 const (
+	MsgNearest      = "I found no sentence in the documents that clearly answers this. The nearest I found:"
 	NotCoveredText  = "The knowledge folder does not cover this question, so I can't answer it from the documents. Try asking about something the documents describe, or add a document that covers it."
 	WarnNoSources   = "no sources cited"
 	WarnUnavailable = "The language model was unavailable, so this answer quotes the sources directly."

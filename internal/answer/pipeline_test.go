@@ -770,6 +770,12 @@ func indexText(t *testing.T, name, text string) *search.Index {
 	if err := writeFile(dir+"/"+name, text); err != nil {
 		t.Fatal(err)
 	}
+	return indexDir(t, dir)
+}
+
+// indexDir indexes the knowledge folder dir.
+func indexDir(t testing.TB, dir string) *search.Index {
+	t.Helper()
 	ctx := context.Background()
 	docs, _, err := knowledge.Load(ctx, dir, knowledge.Options{})
 	if err != nil {

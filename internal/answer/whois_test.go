@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"storybot/internal/answer"
-	"storybot/internal/knowledge"
 	"storybot/internal/search"
 )
 
@@ -16,14 +15,7 @@ import (
 // come first.
 func TestWhoIs(t *testing.T) {
 	ctx := context.Background()
-	docs, _, err := knowledge.Load(ctx, "testdata/tale", knowledge.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tale, err := search.Build(ctx, docs, search.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tale := tale(t)
 	ix := story(t)
 	for _, c := range []struct {
 		ix        *search.Index
@@ -61,3 +53,7 @@ func TestWhoIs(t *testing.T) {
 		t.Errorf("the model's first passage is not Finn's first mention:\n%s", user)
 	}
 }
+
+// tale indexes testdata/tale: the first 60 lines of FairytaleQA's "A
+// Legend of Knockmany", a real hard-wrapped Gutenberg story.
+func tale(t testing.TB) *search.Index { return indexDir(t, "testdata/tale") }

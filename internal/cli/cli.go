@@ -74,7 +74,7 @@ func commands() []command {
 	return []command{
 		{"search", "[--k N] [--json] QUERY...", "show the passages that best match a query", cmdSearch},
 		{"ask", "[--k N] [--json] QUESTION...", "answer a question, with citations", cmdAsk},
-		{"eval", "--questions FILE.jsonl [--knowledge DIR]... [--k 1,3,5,10] [--per-doc] [--answers] [--out-of-scope FILE.jsonl] [--lower] [--typos] [--json]", "measure retrieval (and answers) on a question set", cmdEval},
+		{"eval", "--questions FILE.jsonl [--knowledge DIR]... [--k 1,3,5,10] [--per-doc] [--answers] [--out-of-scope FILE.jsonl] [--held-out] [--lower] [--typos] [--json]", "measure retrieval (and answers) on a question set", cmdEval},
 		{"refresh", "[--json]", "re-index the knowledge folder and report what changed", cmdRefresh},
 		{"summary", "[--doc D] [--length short|medium|long] [--focus TEXT] [--json]", "summarise the knowledge or one document, cited", cmdSummary},
 		{"timeline", "[--doc D] [--max N] [--json]", "the dated events of the story, in order, cited", cmdTimeline},

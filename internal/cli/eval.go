@@ -28,6 +28,7 @@ type evalFlags struct {
 	segments  int         // --segments: split the index by document, as the library does for large folders
 	perDoc    bool        // --per-doc: one index per gold document, each question asked of its own (see eval_perdoc.go)
 	oos       string      // --out-of-scope FILE: questions to ask that the right reply refuses
+	heldOut   bool        // --held-out: ask each question of its document without its gold lines (eval_heldout.go)
 	typed     eval.Typing // --lower, --typos: every question as people type in chat
 }
 
@@ -64,6 +65,7 @@ type evalUnit struct {
 	questions []int            // positions in evalRun.questions
 	oos       []int            // positions in evalRun.oos
 	pipe      *answer.Pipeline // made by the answer blocks on first use (evalRun.pipeline)
+	once      bool             // made for one block (--held-out): its index is freed after it
 }
 
 // segmented is an index split by document into segments, searched as the
@@ -154,6 +156,9 @@ func evalSections(fl evalFlags) []evalSection {
 	if fl.oos != "" {
 		s = append(s, runOutOfScope)
 	}
+	if fl.heldOut {
+		s = append(s, runHeldOut)
+	}
 	return s
 }
 
@@ -164,7 +169,7 @@ func runAnswersHook(ctx context.Context, e *Env, r *evalRun, w io.Writer) error 
 
 // cmdEval measures retrieval on a question set:
 // storybot eval --questions FILE.jsonl [--knowledge DIR]... [--k 1,3,5,10]
-// [--per-doc] [--answers] [--out-of-scope FILE] [--json].
+// [--per-doc] [--answers] [--out-of-scope FILE] [--held-out] [--json].
 func cmdEval(ctx context.Context, e *Env, args []string) error {
 	fl, err := parseEvalFlags(e, args)
 	if err == errHelp {
@@ -220,6 +225,7 @@ func parseEvalFlags(e *Env, args []string) (evalFlags, error) {
 	fs.BoolVar(&fl.answers, "answers", false, "also measure the answers (needs the answer pipeline)")
 	fs.BoolVar(&fl.perDoc, "per-doc", false, "index each gold document alone and ask each question only of its own document's index (the bot of one story)")
 	fs.StringVar(&fl.oos, "out-of-scope", "", "also ask these questions (JSONL), which no document answers, and report the share refused; with --per-doc each is asked of a sample of the documents")
+	fs.BoolVar(&fl.heldOut, "held-out", false, "with --per-doc: also ask each explicit question with gold_lines of its document with those lines blanked, where the right reply is a refusal (questions about the story that it does not answer)")
 	fs.BoolVar(&fl.typed.Lower, "lower", false, "ask every question in lower case, as people often type in chat")
 	fs.BoolVar(&fl.typed.Typos, "typos", false, "ask every question with one typo: the middle letters of its longest word of six letters or more swapped")
 	addTuningFlags(fs, &fl)
@@ -232,6 +238,9 @@ func parseEvalFlags(e *Env, args []string) (evalFlags, error) {
 	}
 	if fl.questions == "" {
 		return fl, usageErrorf("eval: --questions FILE.jsonl is required (see 'storybot eval --help')")
+	}
+	if fl.heldOut && !fl.perDoc {
+		return fl, usageErrorf("eval: --held-out asks each question of its own document, so it needs --per-doc")
 	}
 	if fl.perDoc && fl.segments > 1 {
 		return fl, usageErrorf("eval: --per-doc indexes one document at a time, so --segments cannot split it")

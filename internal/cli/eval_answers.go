@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"storybot/internal/answer"
@@ -41,28 +42,36 @@ func runAnswers(ctx context.Context, e *Env, r *evalRun, w io.Writer) error {
 // or with --per-doc a sample: see spreadOutOfScope), and the report gets
 // "out_of_scope_set": {"questions", "asked", "refused", ...}.
 func runOutOfScope(ctx context.Context, e *Env, r *evalRun, w io.Writer) error {
-	outs := make([][]eval.AnswerOutcome, len(r.units))
-	err := eachUnit(ctx, r.units, func(ctx context.Context, ui int, u *evalUnit) error {
-		for _, qi := range u.oos {
-			o, err := r.ask(ctx, e, u, r.oos[qi])
-			if err != nil {
-				return fmt.Errorf("eval --out-of-scope: %w", err)
-			}
-			outs[ui] = append(outs[ui], o)
-		}
-		return nil
-	})
+	all, err := r.askUnits(ctx, e, r.units, "--out-of-scope", func(u *evalUnit) []int { return u.oos }, r.oos)
 	if err != nil {
 		return err
-	}
-	var all []eval.AnswerOutcome
-	for _, o := range outs {
-		all = append(all, o...)
 	}
 	m := eval.ComputeOutOfScope(r.flags.oos, len(r.oos), all)
 	r.report.Extra["out_of_scope_set"] = m
 	writeOutOfScopeText(w, m, len(r.units), r.flags.perDoc)
 	return nil
+}
+
+// askUnits asks each unit the questions of qs at the positions which(u)
+// gives, the units in parallel (eachUnit), and returns the outcomes in the
+// order of the units, freeing the index of a unit made for this block
+// alone (once). what names the block in errors.
+func (r *evalRun) askUnits(ctx context.Context, e *Env, units []*evalUnit, what string, which func(u *evalUnit) []int, qs []eval.Question) ([]eval.AnswerOutcome, error) {
+	outs := make([][]eval.AnswerOutcome, len(units))
+	err := eachUnit(ctx, units, func(ctx context.Context, i int, u *evalUnit) error {
+		for _, qi := range which(u) {
+			o, err := r.ask(ctx, e, u, qs[qi])
+			if err != nil {
+				return fmt.Errorf("eval %s: %w", what, err)
+			}
+			outs[i] = append(outs[i], o)
+		}
+		if u.once {
+			u.index, u.pipe = nil, nil
+		}
+		return nil
+	})
+	return slices.Concat(outs...), err
 }
 
 // ask puts q to u's answer pipeline. A question the pipeline rejects (a
@@ -85,9 +94,17 @@ func (r *evalRun) ask(ctx context.Context, e *Env, u *evalUnit, q eval.Question)
 	return eval.AnswerOutcome{Question: q, Text: a.Text, Refused: a.Refused, Citations: len(a.Citations), Latency: lat, Doc: u.name}, nil
 }
 
-// pipeline returns u's answer pipeline, made on first use. Each unit is
-// handled by one goroutine at a time (eachUnit), so no lock is needed.
+// pipeline returns u's answer pipeline, made on first use, with u's index
+// when it has none yet (--held-out's units). Each unit is handled by one
+// goroutine at a time (eachUnit), so no lock is needed.
 func (r *evalRun) pipeline(ctx context.Context, e *Env, u *evalUnit) (*answer.Pipeline, error) {
+	if u.index == nil {
+		opts := r.flags.search
+		opts.Log = e.Log
+		if err := u.build(ctx, 0, opts); err != nil {
+			return nil, fmt.Errorf("build index: %w", err)
+		}
+	}
 	if u.pipe == nil {
 		p, err := e.newPipeline(ctx, u.index)
 		if err != nil {

@@ -55,6 +55,19 @@ func TestEvalPerDocText(t *testing.T) {
 	golden.Check(t, "testdata/eval_perdoc.golden", timings.ReplaceAllString(out, "X ms"))
 }
 
+// TestEvalHeldOut: --held-out asks each explicit question of its story
+// with its gold lines blanked, passing over the two whose answers the story
+// says again elsewhere ("a purse of silver", "flour") and the implicit
+// ones; the reply it wants is a refusal.
+func TestEvalHeldOut(t *testing.T) {
+	out, _, err := runCLI(t, "eval", "--questions", storiesDir+"/questions.jsonl", "--knowledge", storiesDir+"/docs",
+		"--per-doc", "--held-out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "testdata/eval_heldout.golden", timings.ReplaceAllString(out, "X ms"))
+}
+
 // TestEvalPerDocJSON checks the new keys: passage_recall with its count,
 // the answers block's explicit handling and in-scope refusals, and the
 // out_of_scope_set block (every question asked of every story: the set is
@@ -112,6 +125,8 @@ func TestEvalPerDocErrors(t *testing.T) {
 		{[]string{"--questions", storiesDir + "/nogold.jsonl", "--per-doc"}, "question x-2 has no gold_doc"},
 		{[]string{"--questions", "testdata/search_eval/out_of_scope.jsonl", "--per-doc"}, "--per-doc needs questions with a gold_doc"},
 		{[]string{"--questions", storiesDir + "/questions.jsonl", "--per-doc", "--segments", "2"}, "--segments"},
+		{[]string{"--questions", storiesDir + "/questions.jsonl", "--held-out"}, "--held-out asks each question of its own document, so it needs --per-doc"},
+		{[]string{"--questions", "testdata/search_eval/questions.jsonl", "--per-doc", "--held-out"}, "--held-out needs explicit questions with gold_lines"},
 		{[]string{"--questions", storiesDir + "/questions.jsonl", "--out-of-scope", "testdata/none.jsonl"}, "--out-of-scope: cannot open"},
 		{[]string{"--questions", storiesDir + "/questions.jsonl", "--out-of-scope", "testdata/search_eval/empty.jsonl"}, "has no questions"},
 	} {

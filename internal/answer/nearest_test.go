@@ -1,0 +1,53 @@
+package answer_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"storybot/internal/answer"
+	"storybot/internal/cite"
+	"storybot/internal/search"
+)
+
+// TestNearest: offline, a question that no sentence seems to answer gets
+// "I found no sentence ... clearly answers this", counted as refused, with
+// the nearest sentences still quoted and cited; a question the text
+// answers is answered as before. The unanswered ones are FairytaleQA's own
+// questions about the part of the story that testdata/tale leaves out;
+// the answered ones are about the part it holds.
+func TestNearest(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		ix      *search.Index
+		q       string
+		nearest bool
+	}{
+		{tale(t), "What happened after Oonagh threw the miscaun?", true},
+		{tale(t), "Why did Far Rua thank his stars that he missed meeting Finn?", true},
+		{tale(t), "How did Far Rua know he was invited to the top of Cullamore?", true},
+		{tale(t), "Why was Far Rua coming to Causeway?", false},
+		{tale(t), "How did Finn's wife feel being alone?", false},
+		{tale(t), "What did Finn do to avoid Far Rua?", false},
+		// "cut ties" is the title's, not a sentence's: the story answers
+		{story(t), "when did albania cut ties?", false},
+	} {
+		p := answer.New(answer.Options{Retriever: c.ix, Documents: c.ix.Docs})
+		a, err := p.Ask(ctx, answer.Request{Question: c.q}, nil)
+		if err != nil {
+			t.Fatalf("%q: %v", c.q, err)
+		}
+		got := strings.HasPrefix(a.Text, answer.MsgNearest)
+		if got != c.nearest || a.Refused != c.nearest {
+			t.Errorf("%q: nearest %v, refused %v, want %v:\n%s", c.q, got, a.Refused, c.nearest, a.Text)
+		}
+		if len(a.Citations) == 0 {
+			t.Errorf("%q: no citations:\n%s", c.q, a.Text)
+		}
+		for _, n := range cite.All(a.Text) {
+			if n < 1 || n > len(a.Citations) {
+				t.Errorf("%q: marker [%d] of %d citations", c.q, n, len(a.Citations))
+			}
+		}
+	}
+}
