@@ -131,7 +131,7 @@ type Pipeline struct {
 	events   map[string]bool  // the terms of eventWords
 	overview map[string]bool  // overviewWords
 	ending   map[string]bool  // endingWords
-	part     map[string]bool  // partWords and endingWords
+	part     map[string]bool  // partWords, endingWords and wholeWords
 	more     map[string]bool  // moreWords
 	next     map[string]bool  // nextWords
 }
@@ -175,7 +175,7 @@ func New(opts Options) *Pipeline {
 		}
 		return set
 	}
-	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: terms(vagueWords), overview: setOf(overviewWords), ending: setOf(endingWords), part: setOf(partWords + " " + endingWords), more: setOf(moreWords), next: setOf(nextWords),
+	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: terms(vagueWords), overview: setOf(overviewWords), ending: setOf(endingWords), part: setOf(partWords + " " + endingWords + " " + wholeWords), more: setOf(moreWords), next: setOf(nextWords),
 		docWords: terms(documentWords), ageWords: terms(ageWords), timeline: terms(timelineWords), events: terms(eventWords),
 		srcWords: terms(sourceWords)}
 }
@@ -727,22 +727,26 @@ func holdsWord(q string, words map[string]bool) bool {
 // endingWords ask about the end of a story (see openings), or about
 // its moral, which a fable states at its end (with a model, the model
 // draws it from the closing passages); partWords about its start or its
-// people; all are overview words.
+// people; wholeWords for all of it ("summary pls", "tl;dr"); all are
+// overview words, and, with no topic, about the documents even as a
+// follow-up (p.part).
 const (
 	endingWords = `end ends ending ended finish finishes conclusion conclude concludes moral morals lesson lessons`
 	partWords   = `begin begins beginning start character characters protagonist protagonists main`
+	wholeWords  = `summary summarize summarise overview gist tldr tl dr eli5 recap rundown synopsis`
 )
 
 // overviewWords ask what the documents are about (see openings), as
 // written, lower-cased ("about" is a stop word, so no term).
-const overviewWords = `happen happened happens happening story stories about summary summarize summarise overview gist
-tell explain describe document documents article text news going more ` + partWords + " " + endingWords
+const overviewWords = `happen happened happens happening story stories about tell explain describe document documents
+article text news going more ` + partWords + " " + endingWords + " " + wholeWords
 
 // vagueWords ask about everything and nothing: a question of them alone
 // ("What happened?", "Tell me more", "What is the story about?") names
 // nothing to look up.
 const vagueWords = `happen happened tell told more know explain describe mean say said talk thing things something
-anything everything stuff story stories document documents text article about again please summary summarize summarise
+anything everything stuff story stories document documents text article about again please pls plz summary summarize summarise
+tldr tl dr eli5 recap rundown synopsis
 overview gist news give show going today currently nowadays presently wonder wondering curious sentence sentences
 paragraph paragraphs brief briefly short quick quickly simple simply one mostly mainly chiefly largely primarily ` + partWords + " " + endingWords + " " + moreWords + " " + nextWords
 
