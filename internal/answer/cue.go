@@ -68,6 +68,30 @@ func questionType(q string) qtype {
 	case has("what happened", "what will happen", "what happens", "what would happen", "what did", "what does", "what do", "what will", "what would", "how did", "how does", "how do", "how will"):
 		return qOutcome
 	}
+	return keywordType(lq)
+}
+
+// keywordTypes are what a query of keywords asks for by its last word, as
+// chat types a search: "cyberattack date", "mek location", "protests why".
+var keywordTypes = map[string]qtype{"date": qWhen, "dates": qWhen, "when": qWhen, "year": qWhen,
+	"where": qWhere, "location": qWhere, "who": qWho, "why": qWhy, "reason": qWhy}
+
+// keywordType is the type of lq (lower-cased) when it is a query of
+// keywords: no question word but its last, which keywordTypes names.
+func keywordType(lq string) qtype {
+	words := strings.FieldsFunc(lq, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' })
+	if len(words) < 2 {
+		return qOther
+	}
+	for _, w := range words[:len(words)-1] {
+		switch w {
+		case "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are", "was", "were", "did", "does", "do", "can", "could", "will", "would", "should", "has", "have", "had":
+			return qOther
+		}
+	}
+	if t, ok := keywordTypes[words[len(words)-1]]; ok {
+		return t
+	}
 	return qOther
 }
 
