@@ -65,6 +65,12 @@ func TestRenderAnswerGolden(t *testing.T) {
 	golden.Check(t, "testdata/answer_extractive.golden", renderMessages(RenderAnswer(ex, "ID", MaxMessageLen)))
 	refused := answer.Answer{Text: "The knowledge folder does not cover that.", Refused: true}
 	golden.Check(t, "testdata/answer_refused.golden", renderMessages(RenderAnswer(refused, "ID", MaxMessageLen)))
+	// Offline, no sentence clearly answers: a refusal that still shows the
+	// nearest quote and its source, without the "Quoted from" note.
+	nearest := ex
+	nearest.Refused, nearest.Citations = true, goldenAnswer.Citations[:1]
+	nearest.Text = answer.MsgNearest + "\n> Albania cut diplomatic ties with Iran on September 7, 2022. [1]"
+	golden.Check(t, "testdata/answer_nearest.golden", renderMessages(RenderAnswer(nearest, "ID", MaxMessageLen)))
 	// A misspelt question: the small print says how it was read, and the
 	// answer still says it quotes because no model was used.
 	misspelt := ex
