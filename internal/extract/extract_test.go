@@ -29,6 +29,74 @@ func statementPDF() []byte {
 	}, pdfOptions{})
 }
 
+// storyPDF is four pages of a short story printed as a book: a title on
+// page 1, a running head on the other pages, the page number at the foot of
+// every page, a sentence running from page 1 on to page 2 and a word
+// hyphenated across the break from page 2 to page 3.
+func storyPDF() []byte {
+	const head = "THE LANTERN OF GULL ROCK"
+	return buildPDF([]testPage{
+		paragraphs(
+			[]string{"# The Lantern of Gull Rock"},
+			[]string{
+				"Mara Quill kept the lantern on Gull Rock for eleven years, and in",
+				"all that time no ship was lost on the reef below the tower. She",
+				"had come to the island as a girl of nineteen, when her uncle grew",
+				"too old to climb the stairs.",
+			},
+			[]string{
+				"She lived alone with a grey cat called Pepper and a shelf of books",
+				"that the supply boat brought her twice a year. In the long winter",
+				"evenings she read them aloud to the cat.",
+			},
+			[]string{
+				"Every evening at dusk Mara climbed the ninety-one steps of the",
+				"tower, trimmed the wick and polished the great glass until",
+			},
+			[]string{"1"},
+		),
+		paragraphs(
+			[]string{head},
+			[]string{
+				"it shone like a second moon over the harbour. The fishermen of",
+				"Saltwick said they could set their clocks by it, and the children",
+				"of the town waved to it from the quay before they went to bed.",
+			},
+			[]string{
+				"One winter night a storm came in from the west, and the supply",
+				"boat did not come. The oil in the store ran low, and Mara began to",
+				"worry about the ships that would pass in the dark. On the third",
+				"night she saw a small boat fighting the waves near the reef, and in",
+				"it was the harbour master's young ap-",
+			},
+			[]string{"2"},
+		),
+		paragraphs(
+			[]string{head},
+			[]string{
+				"prentice, Tobias, who had rowed out alone with two barrels of oil",
+				"lashed to the stern. He was soaked to the skin and his hands were",
+				"raw from the oars.",
+			},
+			[]string{
+				"Mara ran down to the landing and threw him a rope. Together they",
+				"hauled the barrels up the steps, and the lantern burned all night",
+				"while the storm blew itself out over the sea.",
+			},
+			[]string{"3"},
+		),
+		paragraphs(
+			[]string{head},
+			[]string{
+				"In the spring the town gave Tobias a silver medal, and Mara gave",
+				"him the key to the tower, for she had decided to sail south and see",
+				"the cities in her books. She took Pepper with her in a basket.",
+			},
+			[]string{"4"},
+		),
+	}, pdfOptions{})
+}
+
 // TestGenerateTestdata writes the PDFs used by the other tests (run with -update).
 func TestGenerateTestdata(t *testing.T) {
 	if !golden.Update() {
@@ -37,6 +105,7 @@ func TestGenerateTestdata(t *testing.T) {
 	stmt := statementPDF()
 	files := map[string][]byte{
 		"statement.pdf": stmt,
+		"story.pdf":     storyPDF(),
 		"scanned.pdf":   buildPDF([]testPage{{image: true}, {image: true}}, pdfOptions{}),
 		"encrypted.pdf": buildPDF([]testPage{paragraphs([]string{"Secret text."})}, pdfOptions{encrypt: true}),
 		"truncated.pdf": stmt[:len(stmt)/2],
@@ -191,7 +260,7 @@ func TestHTMLNoText(t *testing.T) {
 }
 
 func TestPDFGolden(t *testing.T) {
-	for _, name := range []string{"statement.pdf", "blank-page.pdf"} {
+	for _, name := range []string{"statement.pdf", "blank-page.pdf", "story.pdf"} {
 		t.Run(name, func(t *testing.T) {
 			pages := extracted(t, PDF, name)
 			golden.Check(t, filepath.Join("testdata", name+".golden"), renderPages(pages))
@@ -330,7 +399,7 @@ func TestCancelled(t *testing.T) {
 }
 
 func FuzzPDF(f *testing.F) {
-	for _, name := range []string{"statement.pdf", "scanned.pdf", "encrypted.pdf", "truncated.pdf", "blank-page.pdf"} {
+	for _, name := range []string{"statement.pdf", "scanned.pdf", "encrypted.pdf", "truncated.pdf", "blank-page.pdf", "story.pdf"} {
 		f.Add(read(f, name))
 	}
 	f.Add([]byte("%PDF-1.4\n1 0 obj << /Length 99999999 >> stream\nendstream endobj\nxref\n0 1\ntrailer << /Root 1 0 R >>\nstartxref\n9\n%%EOF\n"))

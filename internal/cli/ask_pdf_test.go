@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestAskPDFSentenceAcrossPages: testdata/pdfstory/story.pdf is a story
+// printed as a book (a copy of internal/extract/testdata/story.pdf): a
+// running head and a page number on every page, a sentence running from
+// page 1 on to page 2 and a word hyphenated from page 2 to page 3. Offline,
+// the bot quotes those sentences whole, cited on the page where they start,
+// and quotes no page furniture.
+func TestAskPDFSentenceAcrossPages(t *testing.T) {
+	copied, err := os.ReadFile("testdata/pdfstory/story.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if orig, err := os.ReadFile("../extract/testdata/story.pdf"); err != nil || !bytes.Equal(copied, orig) {
+		t.Fatalf("testdata/pdfstory/story.pdf is not a copy of ../extract/testdata/story.pdf (%v): copy it again", err)
+	}
+	for _, tc := range []struct {
+		question, start, end, page string
+	}{
+		{"What did Mara polish every evening at dusk?", "Every evening at dusk Mara", "a second moon over the harbour.", "p. 1,"},
+		{"Who rowed out to Gull Rock with the oil?", "On the third night", "young apprentice, Tobias, who had rowed out alone with two barrels of oil lashed to the stern.", "p. 2,"},
+	} {
+		t.Run(tc.question, func(t *testing.T) {
+			out, errs, err := runCLI(t, "--knowledge", "testdata/pdfstory", "ask", "--json", tc.question)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, errs)
+			}
+			var a askJSON
+			if err := json.Unmarshal([]byte(out), &a); err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			n := -1 // the citation number of the quote line with the whole sentence
+			for _, line := range strings.Split(a.Answer, "\n") {
+				if strings.HasPrefix(line, "> ") && strings.Contains(line, tc.start) && strings.Contains(line, tc.end) {
+					for _, c := range a.Citations {
+						if strings.HasSuffix(line, " ["+strconv.Itoa(c.N)+"]") {
+							n = c.N
+							if !strings.HasPrefix(c.Location, tc.page) {
+								t.Errorf("cited at %q, want %q", c.Location, tc.page)
+							}
+						}
+					}
+				}
+			}
+			if n < 0 {
+				t.Errorf("no cited quote holds the sentence %q ... %q whole:\n%s", tc.start, tc.end, out)
+			}
+			for _, bad := range []string{"GULL ROCK", " 1 ", " 2 "} {
+				if strings.Contains(a.Answer, bad) {
+					t.Errorf("the answer quotes page furniture %q:\n%s", bad, a.Answer)
+				}
+			}
+		})
+	}
+}
