@@ -22,9 +22,9 @@ const heldOutFile = "held out: each question asked of its document without its g
 
 // runHeldOut is the --held-out block: the near out-of-scope questions
 // that people ask most (about the story's own people and things, but
-// something it does not say). Each explicit question with gold_lines is
-// asked of its document with those lines blanked, when none of its answers
-// occurs in what is left; the right reply is then a refusal. (The rest of
+// something it does not say). Each explicit question is asked of its
+// document with its gold_lines blanked (without them: the lines that hold
+// one of its answers), when none of its answers occurs in what is left; the right reply is then a refusal. (The rest of
 // the story may still say it in other words, so a few answers are right:
 // the number compares variants, it is not a verdict on each reply.)
 // Questions that share a document and gold lines share one index. The
@@ -52,7 +52,7 @@ func runHeldOut(ctx context.Context, e *Env, r *evalRun, w io.Writer) error {
 	return nil
 }
 
-// heldOutUnits makes one unit per document and set of gold lines: the
+// heldOutUnits makes one unit per document and set of blanked lines: the
 // document's file with those lines blanked (so that the other lines keep
 // their numbers), and the questions whose answers no longer occur in it.
 func (r *evalRun) heldOutUnits(ctx context.Context) ([]*evalUnit, error) {
@@ -61,35 +61,37 @@ func (r *evalRun) heldOutUnits(ctx context.Context) ([]*evalUnit, error) {
 	raw := map[string][]string{} // a document's lines, by file name
 	for qi, q := range r.questions {
 		golds := goldNames(q)
-		if q.OutOfScope() || q.Implicit() || len(q.GoldLines) == 0 || len(q.Answers) == 0 || len(golds) != 1 {
+		if q.OutOfScope() || q.Implicit() || len(q.Answers) == 0 || len(golds) != 1 {
 			continue
 		}
-		key := golds[0] + fmt.Sprint(q.GoldLines)
-		u, seen := byKey[key]
-		if !seen {
-			docs := docsNamed(r.docs, golds)
-			if len(docs) != 1 {
-				byKey[key] = nil
-				continue
-			}
-			lines, ok := raw[golds[0]]
-			if !ok {
-				text, err := r.readDoc(docs[0].Path)
-				if err != nil {
-					return nil, err
-				}
-				lines = strings.Split(text, "\n")
-				raw[golds[0]] = lines
-			}
-			held := withoutLines(lines, q.GoldLines)
-			d, err := knowledge.Parse(ctx, docs[0].Path, []byte(held), r.flags.load)
+		docs := docsNamed(r.docs, golds)
+		if len(docs) != 1 {
+			continue
+		}
+		lines, ok := raw[golds[0]]
+		if !ok {
+			text, err := r.readDoc(docs[0].Path)
 			if err != nil {
-				return nil, fmt.Errorf("eval --held-out: %s without lines %v: %w", docs[0].Path, q.GoldLines, err)
+				return nil, err
 			}
-			u = &evalUnit{name: docs[0].Path + " without lines " + spans(q.GoldLines), docs: []*knowledge.Document{d}, once: true}
+			lines = strings.Split(text, "\n")
+			raw[golds[0]] = lines
+		}
+		held := q.GoldLines
+		if len(held) == 0 {
+			held = answerLines(lines, q)
+		}
+		key := golds[0] + fmt.Sprint(held)
+		u := byKey[key]
+		if u == nil && len(held) > 0 {
+			d, err := knowledge.Parse(ctx, docs[0].Path, []byte(withoutLines(lines, held)), r.flags.load)
+			if err != nil {
+				return nil, fmt.Errorf("eval --held-out: %s without lines %v: %w", docs[0].Path, held, err)
+			}
+			u = &evalUnit{name: docs[0].Path + " without lines " + spans(held), docs: []*knowledge.Document{d}, once: true}
 			byKey[key] = u
 		}
-		if u == nil || eval.ContainsNormalized(passagesText(u.docs[0]), q.Answers) {
+		if u == nil || eval.ContainsNormalized(passagesText(u.docs[0]), q.Answers) { // across line breaks too
 			continue
 		}
 		if len(u.questions) == 0 {
@@ -98,7 +100,7 @@ func (r *evalRun) heldOutUnits(ctx context.Context) ([]*evalUnit, error) {
 		u.questions = append(u.questions, qi)
 	}
 	if len(units) == 0 {
-		return nil, usageErrorf("eval: --held-out needs explicit questions with gold_lines whose answers occur only there (FairytaleQA's)")
+		return nil, usageErrorf("eval: --held-out needs explicit questions whose answers occur in their gold document, and only in the lines it blanks")
 	}
 	return units, nil
 }
@@ -117,6 +119,18 @@ func (r *evalRun) readDoc(rel string) (string, error) {
 		return string(b), nil
 	}
 	return "", fmt.Errorf("eval --held-out: %s is in none of the --knowledge folders", rel)
+}
+
+// answerLines returns, for a question without gold_lines, the lines of its
+// document that hold one of its answers, each as a range.
+func answerLines(lines []string, q eval.Question) [][2]int {
+	var out [][2]int
+	for i, l := range lines {
+		if q.AnswerIn(l) {
+			out = append(out, [2]int{i + 1, i + 1})
+		}
+	}
+	return out
 }
 
 // withoutLines returns lines joined with the 1-based ranges blanked.
