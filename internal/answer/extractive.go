@@ -395,11 +395,14 @@ func factoid(qt qtype) bool {
 }
 
 // before reports whether a stands before b in the text: by document, then
-// line, then position.
+// page, line and position.
 func before(a, b *candidate) bool {
 	pa, pb := a.sp.Hit.Passage, b.sp.Hit.Passage
 	if pa.Doc != pb.Doc {
 		return a.rank < b.rank
+	}
+	if pa.Page != pb.Page { // a PDF's lines are numbered on each page
+		return pa.Page < pb.Page
 	}
 	la, lb := pa.StartLine+a.sent.Line, pb.StartLine+b.sent.Line
 	if la != lb || pa.ID != pb.ID {

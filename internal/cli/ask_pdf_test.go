@@ -14,7 +14,8 @@ import (
 // running head and a page number on every page, a sentence running from
 // page 1 on to page 2 and a word hyphenated from page 2 to page 3. Offline,
 // the bot quotes those sentences whole, cited on the page where they start,
-// and quotes no page furniture.
+// and quotes no page furniture; "Who is Mara?" finds her first mention by
+// page, then line (each page numbers its own lines).
 func TestAskPDFSentenceAcrossPages(t *testing.T) {
 	copied, err := os.ReadFile("testdata/pdfstory/story.pdf")
 	if err != nil {
@@ -28,6 +29,8 @@ func TestAskPDFSentenceAcrossPages(t *testing.T) {
 	}{
 		{"What did Mara polish every evening at dusk?", "Every evening at dusk Mara", "a second moon over the harbour.", "p. 1,"},
 		{"Who rowed out to Gull Rock with the oil?", "On the third night", "young apprentice, Tobias, who had rowed out alone with two barrels of oil lashed to the stern.", "p. 2,"},
+		// her first mention, on page 1, not the first line number of another page
+		{"Who is Mara?", "Mara Quill kept the lantern", "below the tower.", "p. 1,"},
 	} {
 		t.Run(tc.question, func(t *testing.T) {
 			out, errs, err := runCLI(t, "--knowledge", "testdata/pdfstory", "ask", "--json", tc.question)
