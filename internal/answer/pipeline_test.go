@@ -212,6 +212,22 @@ func TestModelRefusalRecognised(t *testing.T) {
 	}
 }
 
+// TestModelPartialAnswerKept: the system prompt asks the model to answer
+// the part of a question the passages answer and say what they do not;
+// such a reply, cited and of more than one sentence, is an answer, not a
+// refusal.
+func TestModelPartialAnswerKept(t *testing.T) {
+	reply := "Albania decided to end diplomatic relations with Iran [1]. The documents do not say how many Iranian diplomats had to leave."
+	p := answer.New(answer.Options{Retriever: story(t), Model: replying(reply)})
+	a, err := p.Ask(context.Background(), answer.Request{Question: "How many Iranian diplomats had to leave Albania?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Refused || a.Mode != answer.ModeLLM || len(a.Citations) != 1 || !strings.Contains(a.Text, "do not say how many") {
+		t.Errorf("a partial answer: %+v", a)
+	}
+}
+
 func TestModelFailuresFallBackToExtractive(t *testing.T) {
 	cases := []struct {
 		name    string
