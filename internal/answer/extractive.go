@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"storybot/internal/cite"
+	"storybot/internal/knowledge"
 	"storybot/internal/textan"
 )
 
@@ -47,7 +48,7 @@ type candidate struct {
 	syns     map[string]bool // question terms it does not hold but has a synonym of
 	score    float64         // the hand-made score
 	coverage float64         // share of the question's words it holds, each weighed by rarity
-	reach    float64         // coverage, counting the words of its document's title as held (unsure)
+	reach    float64         // coverage, counting the words of its document's title as held (unsure; the coverage of the document's first sentence)
 	cue      float64         // whether it holds what the question asks for (Pipeline.cue)
 	prox     float64         // how close together the question's words stand in it (proximity)
 	z        float64         // the learned ranking score (rankScore)
@@ -479,6 +480,9 @@ func (p *Pipeline) score(q questionTerms, cands []*candidate, df map[string]int,
 		}
 		c.coverage = got / total
 		c.reach = (got + titled) / total
+		if c.idx == 0 && p.opensDoc(ps) { // the lede takes up the title's words ("cuts ties": "sever its diplomatic relations")
+			c.coverage = c.reach
+		}
 		s := c.coverage
 		c.prox = proximity(p.an, c.sent.Text, q.prior)
 		s += weightProximity * c.prox
@@ -503,6 +507,19 @@ func (p *Pipeline) score(q questionTerms, cands []*candidate, df map[string]int,
 		}
 		c.score = s
 	}
+}
+
+// opensDoc reports whether ps is its document's first passage.
+func (p *Pipeline) opensDoc(ps *knowledge.Passage) bool {
+	if p.opts.Documents == nil {
+		return ps.StartLine <= 1 && ps.Page <= 1
+	}
+	for _, d := range p.opts.Documents() {
+		if d.Path == ps.Doc {
+			return len(d.Passages) > 0 && d.Passages[0].ID == ps.ID
+		}
+	}
+	return false
 }
 
 // rarity is the weight of a term held by df of n sentences: a word every

@@ -59,7 +59,7 @@ func storyPipelines(t *testing.T, dir string, names []string) map[string]*answer
 			if err != nil {
 				return err
 			}
-			opts := answer.Options{Retriever: ix}
+			opts := answer.Options{Retriever: ix, Documents: ix.Docs} // as the bot and storybot eval have them
 			if *ftqaSpel {
 				opts.Speller = spell.New([]*knowledge.Document{doc})
 			}

@@ -51,3 +51,21 @@ func TestNearest(t *testing.T) {
 		}
 	}
 }
+
+// TestLedeTakesTheTitle: a document's first sentence holds its title's
+// words too, as a news report's lede takes up its headline: "when did
+// albania cut ties?" of "Albania cuts ties with Iran" leads with the lede's
+// "sever its diplomatic relations … on Wednesday", not with the 2014
+// sentence that says "Albania" and a year.
+func TestLedeTakesTheTitle(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	a, err := p.Ask(context.Background(), answer.Request{Question: "when did albania cut ties?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(a.Text, "\n")
+	if a.Refused || len(lines) < 2 || !strings.Contains(lines[1], "on Wednesday") {
+		t.Errorf("want the lede first:\n%s", a.Text)
+	}
+}

@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8660, 1.3153, 0.7751, -0.0405, 0.7505, 1.7999, 0.0248, 0.6769, -0.2690, 0.1024, -0.0744, 0.0001, 1.0730, 0.3221, -0.2833, 0.1724, 0.0028,
+		0.8639, 1.3062, 0.7725, -0.0382, 0.7501, 1.8016, 0.0224, 0.6808, -0.2687, 0.1020, -0.0659, 0.0034, 1.0698, 0.3219, -0.2826, 0.1726, -0.0020,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0000, 0.0383, 0.0322, // other
-		0.4302, -0.0609, 0.3495, // who
-		-0.0322, 0.0461, -0.0218, // when
-		0.3631, 0.0524, -0.0360, // how many
-		-0.1844, -0.1826, -0.1841, // where
-		-0.0890, 0.4392, 0.5870, // why
-		0.6156, 0.2637, -0.0922, // feel
-		0.0000, 0.4075, -0.2489, // outcome
+		0.0000, 0.0375, 0.0319, // other
+		0.4314, -0.0618, 0.3489, // who
+		-0.0321, 0.0459, -0.0217, // when
+		0.3636, 0.0521, -0.0360, // how many
+		-0.1815, -0.1810, -0.1827, // where
+		-0.0876, 0.4383, 0.5871, // why
+		0.6165, 0.2634, -0.0920, // feel
+		0.0000, 0.4055, -0.2507, // outcome
 		0.0000, 0.0039, -0.0021, // define
-		-0.3527, 0.0655, -0.0616, // describe
+		-0.3602, 0.0660, -0.0607, // describe
 	}
 }
 
