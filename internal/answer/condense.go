@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -104,8 +105,14 @@ func CondenseOffline(an *textan.Analyzer, q string, history []chat.Message) stri
 	for i := len(history) - 1; i >= 0; i-- {
 		if c := history[i].Content; history[i].Role == chat.RoleUser && strings.TrimSpace(c) != "" && smallTalkKind(c) == "" {
 			// the earlier question as it was understood: a follow-up
-			// itself ("and how many came?") takes its own context first
-			last = CondenseOffline(an, c, history[:i])
+			// with no topic of its own ("and how many came?") takes its
+			// own context first; one with a topic ("what happened to her
+			// children?") stands for itself, so the words of older
+			// questions do not pile up over a thread
+			last = c
+			if !ownTopic(an, c) {
+				last = CondenseOffline(an, c, history[:i])
+			}
 			break
 		}
 	}
@@ -341,3 +348,24 @@ func setOf(s string) map[string]bool {
 	}
 	return m
 }
+
+// ownTopic reports whether q has a term of its own besides framing words
+// and light verbs ("what happened to her children?": "children"; "and how
+// many came?" has none).
+func ownTopic(an *textan.Analyzer, q string) bool {
+	return slices.ContainsFunc(an.Terms(q), func(t string) bool { return !frameTerms[t] && !lightVerbs[t] })
+}
+
+// lightVerbs are the terms of verbs that say little on their own: what
+// they are about is in the conversation ("how many came?", "what did they
+// do?").
+var lightVerbs = func() map[string]bool {
+	an := textan.English()
+	m := map[string]bool{}
+	for _, w := range strings.Fields("come came go went get got do did make made have had give gave take took put see saw look seem become keep let begin began want wanted") {
+		if t := an.Term(w); t != "" {
+			m[t] = true
+		}
+	}
+	return m
+}()

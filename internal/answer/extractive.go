@@ -176,14 +176,15 @@ func paragraphAround(text string, start, end int) (lo, hi int) {
 // before rarity: framing words count less than topic words, and a
 // follow-up's own words triple.
 type questionTerms struct {
-	list    []string
-	prior   map[string]float64
-	focus   map[string]bool // a follow-up's own terms; empty for a question asked alone
-	words   map[string]bool // the question's words, lower-cased, for cues
-	counts  string          // what a how-many question counts: the term after "how many" ("groups")
-	howLong bool            // a how-long question: it asks for a duration
-	qt      qtype
-	topics  int // terms that are not framing words
+	list     []string
+	prior    map[string]float64
+	focus    map[string]bool // a follow-up's own terms; empty for a question asked alone
+	followUp bool            // a follow-up, completed with words of the conversation
+	words    map[string]bool // the question's words, lower-cased, for cues
+	counts   string          // what a how-many question counts: the term after "how many" ("groups")
+	howLong  bool            // a how-long question: it asks for a duration
+	qt       qtype
+	topics   int // terms that are not framing words
 }
 
 func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
@@ -202,7 +203,11 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 		}
 	}
 	if focus != question {
+		q.followUp = true
 		for _, t := range p.an.Terms(focus) {
+			if frameTerms[t] || p.vague[t] {
+				continue // "what happened to her children?": its own topic is "children", not "happen"
+			}
 			q.focus[t] = true
 			if _, ok := q.prior[t]; ok {
 				q.prior[t] *= 3
@@ -252,7 +257,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		return nil, false
 	}
 	best := ranked[0]
-	nearest = len(q.focus) == 0 && unsure(cands)
+	nearest = !q.followUp && unsure(cands)
 	out := []*candidate{best}
 	if factoid(q.qt) && best.cue < 1 {
 		for _, c := range ranked[1:] {
@@ -487,13 +492,13 @@ func (p *Pipeline) score(q questionTerms, cands []*candidate, df map[string]int,
 		c.prox = proximity(p.an, c.sent.Text, q.prior)
 		s += weightProximity * c.prox
 		s += weightCue * c.cue
-		if len(q.focus) == 0 {
+		if !q.followUp {
 			rel := 1.0
 			if topScore > 0 {
 				rel = c.sp.Score / topScore
 			}
 			s *= (0.75 + 0.25*rel) / (1 + rankDecay*float64(c.rank))
-		} else if !anyOf(c.terms, q.focus) {
+		} else if len(q.focus) > 0 && !anyOf(c.terms, q.focus) {
 			s *= followFactor
 		}
 		if c.sp.Hit.Passage.Doc != topDoc {

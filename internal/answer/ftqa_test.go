@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"storybot/internal/answer"
+	"storybot/internal/chat"
 	"storybot/internal/eval"
 	"storybot/internal/knowledge"
 	"storybot/internal/search"
@@ -31,6 +32,7 @@ var (
 	ftqaLow  = flag.Bool("ftqa-lower", false, "ask every question in lower case, as people often type in chat")
 	ftqaTypo = flag.Bool("ftqa-typos", false, "misspell one word of every question (its longest word of six letters or more, two middle letters swapped)")
 	ftqaSpel = flag.Bool("ftqa-spell", true, "correct misspelt words to the story's (Options.Speller), as the bot does")
+	ftqaConv = flag.Bool("ftqa-convo", false, "ask each story's questions in order as one conversation, each after the answers before it, as people ask in a thread")
 	learnOn  = flag.String("learn-ranker", "", "fit the offline answer's ranking weights on the FairytaleQA stories of one half (odd or even) and print them")
 )
 
@@ -97,18 +99,27 @@ func TestFairytaleOffline(t *testing.T) {
 	byAttr := map[string]*tally{}
 	var all tally
 	var misses, wrongRefusals []string
+	history := map[string][]chat.Message{} // with -ftqa-convo: each story's conversation so far
 	for _, q := range qs {
 		p := ps[q.GoldDoc]
 		if p == nil {
 			continue
 		}
-		a, err := p.Ask(ctx, answer.Request{Question: asTyped(q.Question)}, nil)
+		req := answer.Request{Question: asTyped(q.Question)}
+		if *ftqaConv {
+			req.History = history[q.GoldDoc]
+		}
+		a, err := p.Ask(ctx, req, nil)
 		var ue *answer.UserError
 		if errors.As(err, &ue) {
 			a, err = answer.Answer{Refused: true, Text: ue.Msg}, nil
 		}
 		if err != nil {
 			t.Fatalf("%s: %v", q.ID, err)
+		}
+		if *ftqaConv {
+			h := append(history[q.GoldDoc], chat.Message{Role: chat.RoleUser, Content: req.Question}, chat.Message{Role: chat.RoleAssistant, Content: a.Text})
+			history[q.GoldDoc] = h[max(0, len(h)-6):]
 		}
 		at := byAttr[q.Attribute]
 		if at == nil {

@@ -1,0 +1,37 @@
+package answer_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"storybot/internal/answer"
+	"storybot/internal/chat"
+)
+
+// TestThreadOfQuestions asks a story, offline, what a reader asks in one
+// thread (testdata/thread: FairytaleQA's "Child of Mary", a Gutenberg
+// story), each question after the answers before it. A question with a
+// pronoun but a topic of its own ("what happened to her children?") leads
+// with its own topic, not with the words of the questions two and three
+// turns back, which used to pile up in the question searched.
+func TestThreadOfQuestions(t *testing.T) {
+	ix := indexDir(t, "testdata/thread")
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	var hist []chat.Message
+	for _, c := range []struct{ q, lead string }{
+		{"why could the girl not speak?", ""},
+		{"why did the servant girls stop fetching water?", ""},
+		{"what happened to her children?", "appeared with all three children"},
+		{"why did they want to burn the queen?", "wanted to have her burned"},
+	} {
+		a, err := p.Ask(context.Background(), answer.Request{Question: c.q, History: hist}, nil)
+		if err != nil {
+			t.Fatalf("%q: %v", c.q, err)
+		}
+		if lines := strings.Split(a.Text, "\n"); c.lead != "" && (a.Refused || len(lines) < 2 || !strings.Contains(lines[1], c.lead)) {
+			t.Errorf("%q: want %q first:\n%s", c.q, c.lead, a.Text)
+		}
+		hist = append(hist, chat.Message{Role: chat.RoleUser, Content: c.q}, chat.Message{Role: chat.RoleAssistant, Content: a.Text})
+	}
+}
