@@ -559,7 +559,7 @@ func (p *Pipeline) Covered(q string, hits []search.Hit) bool {
 		return false
 	}
 	subject := definedSubject(q)
-	return subject == "" || anyHoldsAll(sets, p.an.Terms(subject))
+	return subject == "" || anyHoldsAll(sets, slices.DeleteFunc(p.an.Terms(subject), func(t string) bool { return p.vague[t] || frameTerms[t] }))
 }
 
 // hitTerms returns the terms (title, section heading and text) of the
@@ -746,6 +746,7 @@ article text news going more ` + partWords + " " + endingWords + " " + wholeWord
 // nothing to look up.
 const vagueWords = `happen happened tell told more know explain describe mean say said talk thing things something
 anything everything stuff story stories document documents text article about again please pls plz summary summarize summarise
+really actually exactly truly anyway
 tldr tl dr eli5 recap rundown synopsis
 overview gist news give show going today currently nowadays presently wonder wondering curious sentence sentences
 paragraph paragraphs brief briefly short quick quickly simple simply one mostly mainly chiefly largely primarily ` + partWords + " " + endingWords + " " + moreWords + " " + nextWords
