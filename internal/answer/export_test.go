@@ -35,3 +35,7 @@ func (p *Pipeline) RankExamples(ctx context.Context, question string, holds func
 	}
 	return xs, ys, nil
 }
+
+// AsksAtTheEnd reports whether q asks about a story's end with a topic of
+// its own (atTheEndRe).
+func AsksAtTheEnd(q string) bool { return atTheEndRe.MatchString(q) }

@@ -397,6 +397,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if name := p.whoIsName(q); name != nil {
 		hits = p.introductions(name, hits)
 	}
+	if atTheEndRe.MatchString(q) {
+		hits = p.closing(q, hits)
+	}
 	passages := p.pack(hits, p.passageBudget(standalone))
 	if followUp && p.asksOn(q, p.more) { // "Tell me more": not the last answer again
 		goOn(passages, answersIn(req.History), "")
@@ -717,6 +720,32 @@ func (p *Pipeline) openings(q string) []search.Hit {
 		}
 	}
 	return hits
+}
+
+// atTheEndRe matches a question about a story's end that has a topic of its
+// own: "where did Mara go at the end?", "what happened to the queen in the
+// end of the story?" (not "at the end of the year", a time in the story).
+var atTheEndRe = regexp.MustCompile(`(?i)\b(?:at|in)\s+the\s+(?:very\s+)?end(?:\s+of\s+(?:the\s+|this\s+)?(?:story|tale|book|article|text))?\s*[?.!]*\s*$`)
+
+// closing returns the last two passages of the document of the best hit
+// when one of them holds a topic word of q; else hits.
+func (p *Pipeline) closing(q string, hits []search.Hit) []search.Hit {
+	if p.opts.Documents == nil || len(hits) == 0 {
+		return hits
+	}
+	var out []search.Hit
+	for _, d := range p.opts.Documents() {
+		if d.Path != hits[0].Passage.Doc {
+			continue
+		}
+		for i := max(0, len(d.Passages)-2); i < len(d.Passages); i++ {
+			out = append(out, search.Hit{Passage: &d.Passages[i], Score: hits[0].Score, Match: hits[0].Match})
+		}
+	}
+	if !p.SharesTopic(q, out) {
+		return hits
+	}
+	return out
 }
 
 // holdsWord reports whether q, as typed, holds one of words (lower-cased).

@@ -35,3 +35,27 @@ func TestThreadOfQuestions(t *testing.T) {
 		hist = append(hist, chat.Message{Role: chat.RoleUser, Content: c.q}, chat.Message{Role: chat.RoleAssistant, Content: a.Text})
 	}
 }
+
+// TestAtTheEnd: "… at the end?" or "… in the end?" with a topic of its own
+// is answered from the closing passages of the story ("Child of Mary" ends
+// with the children given back), when they hold one of its words; "at the
+// end of the year" is a time in the story, not its end.
+func TestAtTheEnd(t *testing.T) {
+	ix := indexDir(t, "testdata/thread")
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	a, err := p.Ask(context.Background(), answer.Request{Question: "what happened to the queen in the end?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Refused || !strings.Contains(a.Text, "Here are your children") && !strings.Contains(a.Text, "ever after") {
+		t.Errorf("want the story's end:\n%s", a.Text)
+	}
+	for q, want := range map[string]bool{
+		"where did Mara go at the end?": true, "what happened to the queen in the end of the story?": true,
+		"What did the prince do at the end of the seventh day?": false, "how does it end?": false,
+	} {
+		if got := answer.AsksAtTheEnd(q); got != want {
+			t.Errorf("AsksAtTheEnd(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
