@@ -65,7 +65,7 @@ func (r *evalRun) heldOutUnits(ctx context.Context) ([]*evalUnit, error) {
 			continue
 		}
 		docs := docsNamed(r.docs, golds)
-		if len(docs) != 1 {
+		if len(docs) != 1 || !knowledge.PlainText(docs[0].Path) { // a PDF's or a web page's lines are not the file's
 			continue
 		}
 		lines, ok := raw[golds[0]]

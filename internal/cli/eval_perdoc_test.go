@@ -135,6 +135,8 @@ func TestEvalPerDocErrors(t *testing.T) {
 		{[]string{"--questions", storiesDir + "/questions.jsonl", "--per-doc", "--segments", "2"}, "--segments"},
 		{[]string{"--questions", storiesDir + "/questions.jsonl", "--held-out"}, "--held-out asks each question of its own document, so it needs --per-doc"},
 		{[]string{"--questions", "testdata/search_eval/questions.jsonl", "--per-doc", "--held-out"}, "--held-out needs explicit questions whose answers occur in their gold document"},
+		// a PDF's lines are not the file's: nothing to blank
+		{[]string{"--questions", "testdata/pdfstory_questions.jsonl", "--knowledge", "testdata/pdfstory", "--per-doc", "--held-out"}, "--held-out needs explicit questions whose answers occur in their gold document"},
 		{[]string{"--questions", storiesDir + "/questions.jsonl", "--out-of-scope", "testdata/none.jsonl"}, "--out-of-scope: cannot open"},
 		{[]string{"--questions", storiesDir + "/questions.jsonl", "--out-of-scope", "testdata/search_eval/empty.jsonl"}, "has no questions"},
 	} {

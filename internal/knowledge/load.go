@@ -50,6 +50,11 @@ func skipf(format string, a ...any) error { return &SkipError{Reason: fmt.Sprint
 // builtin reports whether ext is read without an Extractor.
 func builtin(ext string) bool { return ext == ".md" || ext == ".markdown" || ext == ".txt" }
 
+// PlainText reports whether the file at path is read as it is, line for
+// line (Markdown or plain text), not through an Extractor, so that its
+// passages' lines are the file's.
+func PlainText(path string) bool { return builtin(strings.ToLower(filepath.Ext(path))) }
+
 func (o Options) maxBytes() int64 {
 	if o.MaxFileBytes > 0 {
 		return o.MaxFileBytes
