@@ -107,11 +107,13 @@ func CondenseOffline(an *textan.Analyzer, q string, history []chat.Message) stri
 			// the earlier question as it was understood: a follow-up
 			// with no topic of its own ("and how many came?") takes its
 			// own context first; one with a topic ("what happened to her
-			// children?") stands for itself, so the words of older
-			// questions do not pile up over a thread
-			last = c
-			if !ownTopic(an, c) {
-				last = CondenseOffline(an, c, history[:i])
+			// children?") stands for itself with only the names of its
+			// context ("how many died?" after a question about the MEK
+			// keeps "MEK"), so the words of older questions do not pile
+			// up over a thread
+			last = CondenseOffline(an, c, history[:i])
+			if ownTopic(an, c) && last != c {
+				last = c + " " + strings.Join(names(strings.TrimPrefix(last, c)), " ")
 			}
 			break
 		}
@@ -369,3 +371,15 @@ var lightVerbs = func() map[string]bool {
 	}
 	return m
 }()
+
+// names returns the words of s written with a capital or as an acronym
+// ("MEK", "Albania").
+func names(s string) []string {
+	var out []string
+	for _, w := range questionWords(s) {
+		if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) {
+			out = append(out, w)
+		}
+	}
+	return out
+}

@@ -150,6 +150,16 @@ func TestFollowUpOfAFollowUp(t *testing.T) {
 	if got := answer.CondenseOffline(an, "where are they based", define); got != "where are they based mek" {
 		t.Errorf("CondenseOffline(where are they based) = %q, want the MEK without stand", got)
 	}
+	// A follow-up with a topic of its own passes on only the names of its
+	// context: after "how many died?", "where are they now?" takes "MEK"
+	// but not the 1981 of the question before.
+	var thread []chat.Message
+	for _, q := range []string{"What is the MEK?", "what happened to them in 1981?", "how many died?"} {
+		thread = append(thread, chat.Message{Role: chat.RoleUser, Content: q}, chat.Message{Role: chat.RoleAssistant, Content: "…"})
+	}
+	if got := answer.CondenseOffline(an, "where are they now?", thread); !strings.Contains(got, "MEK") || strings.Contains(got, "1981") {
+		t.Errorf("CondenseOffline(where are they now?) = %q, want MEK without 1981", got)
+	}
 }
 
 // TestFollowUpPointsAtTheAnswer: offline, "who said that?" after an answer
