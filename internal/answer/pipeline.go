@@ -615,11 +615,12 @@ func (p *Pipeline) asksTimeline(q string) bool {
 	return asks
 }
 
-// newTopic reports whether q has two topic words or more and the first
-// candPassages hits hold none of them, nor a synonym of one.
+// newTopic reports whether q has two topic words or more, or one that is
+// a name (written with a capital, or no English word: "and microsoft?"),
+// and the first candPassages hits hold none of them, nor a synonym of one.
 func (p *Pipeline) newTopic(q string, hits []search.Hit) bool {
 	topics := p.topicTerms(q)
-	if len(topics) < 2 {
+	if len(topics) == 0 || len(topics) == 1 && !p.namesSomething(q) {
 		return false
 	}
 	have := map[string]bool{}
@@ -632,6 +633,19 @@ func (p *Pipeline) newTopic(q string, hits []search.Hit) bool {
 		}
 	}
 	return true
+}
+
+// namesSomething reports whether q writes a name: a word with a capital
+// that does not start it, or a word that is no English word.
+func (p *Pipeline) namesSomething(q string) bool {
+	first, found := true, false
+	p.an.Each(q, func(t string, tok textan.Token) {
+		if !frameTerms[t] && !p.vague[t] && (!first && textan.Capitalized(tok.Text) || !textan.IsEnglish(tok.Text)) {
+			found = true
+		}
+		first = false
+	})
+	return found
 }
 
 // anyHoldsAll reports whether one of sets holds every term of want (and
