@@ -327,7 +327,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if p.asksDocumentDate(standalone) {
 		return p.documentDate(q), nil
 	}
-	if p.asksSources(standalone) {
+	if p.asksSources(q) || p.asksSources(standalone) { // "is that true?" after an answer: as typed
 		return p.documentSources(q), nil
 	}
 	if p.asksTimeline(q) {
