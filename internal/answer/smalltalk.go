@@ -12,6 +12,7 @@ const (
 	talkThanks   = "thanks"
 	talkAck      = "ack"
 	talkBye      = "bye"
+	talkHelp     = "help"
 )
 
 // smallTalkPhrases maps each phrase, in lower case, that makes up small
@@ -28,6 +29,10 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 		that makes sense|that explains it|that's clear|that's it|that is it|that's all|that is all|that's great|
 		that's interesting|that's cool|that's nice|no more questions|that's what i needed|that's all i needed`,
 	talkBye: `bye|goodbye|good bye|bye bye|see you|see ya|see you later|cya|good night|later|farewell|ciao`,
+	talkHelp: `help|help me|help please|please help|what can you do|what do you do|what are you|who are you|what is this|
+		how does this work|how do you work|how do i use this|how do i use you|how do i ask|what should i ask|what can i ask|
+		what can i ask you|what should i ask you|what questions can i ask|what do you know|what can you tell me|
+		tell me about yourself|introduce yourself|what are your commands|commands|instructions|usage|how to use`,
 })
 
 // phrasesByKind turns lists of "|"-separated phrases by kind into a map
@@ -57,7 +62,7 @@ var smallTalkEmoji = map[rune]string{
 }
 
 // smallTalkKind reports what kind of small talk q is (talkGreeting,
-// talkThanks, talkAck, talkBye), or "" when q is not small talk: it must be
+// talkThanks, talkAck, talkBye, talkHelp), or "" when q is not small talk: it must be
 // made only of small-talk phrases, fillers, punctuation and emoticons, or
 // only of the emoji of smallTalkEmoji. "ok, thanks!" is thanks; "Hi, why did
 // Albania cut ties with Iran?" is a question.
@@ -145,6 +150,10 @@ func smallTalkReply(kind, about string) string {
 		return fmt.Sprintf("You're welcome! Ask me anything else about %s; every answer cites its sources.", about)
 	case talkBye:
 		return fmt.Sprintf("Bye! Come back with any question about %s; every answer cites its sources.", about)
+	case talkHelp:
+		return fmt.Sprintf("I answer questions about %s from my documents, and every answer cites its sources by number, so you can check it. "+
+			"Ask in your own words about a person, a place or an event (“What happened?”, “Who is …?”, “Why …?”), and ask follow-ups after an answer. "+
+			"/summary gives an overview, /timeline the dated events, /sources the documents, /help the commands.", about)
 	}
 	return fmt.Sprintf("Sure. Ask me anything about %s; every answer cites its sources.", about)
 }
