@@ -32,7 +32,9 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 	talkHelp: `help|help me|help please|please help|what can you do|what do you do|what are you|who are you|what is this|
 		how does this work|how do you work|how do i use this|how do i use you|how do i ask|what should i ask|what can i ask|
 		what can i ask you|what should i ask you|what questions can i ask|what do you know|what can you tell me|
-		tell me about yourself|introduce yourself|what are your commands|commands|instructions|usage|how to use`,
+		tell me about yourself|introduce yourself|what are your commands|commands|instructions|usage|how to use|
+		give me an example|give me an example question|give me some examples|example question|example questions|examples|
+		any examples|any suggestions|suggestions|what do i ask|where do i start|how do i start`,
 })
 
 // phrasesByKind turns lists of "|"-separated phrases by kind into a map
