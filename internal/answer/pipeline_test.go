@@ -769,12 +769,7 @@ func TestSynonymSentenceFound(t *testing.T) {
 		"At last the young guards foiled the bandits at the old bridge.\n"+
 		"The bandits were never seen in the valley again.\n")
 	p := answer.New(answer.Options{Retriever: ix})
-	a, err := p.Ask(context.Background(), answer.Request{Question: "Who thwarted the bandits?"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(a.Text, "\n")
-	if a.Refused || len(lines) < 2 || !strings.Contains(lines[1], "foiled the bandits") {
+	if lead, a := firstQuote(t, p, "Who thwarted the bandits?"); !strings.Contains(lead, "foiled the bandits") {
 		t.Errorf("want the foiled sentence first, got %q", a.Text)
 	}
 }
