@@ -32,36 +32,50 @@ func TestAskPDFSentenceAcrossPages(t *testing.T) {
 		// her first mention, on page 1, not the first line number of another page
 		{"Who is Mara?", "Mara Quill kept the lantern", "below the tower.", "p. 1,"},
 	} {
-		t.Run(tc.question, func(t *testing.T) {
-			out, errs, err := runCLI(t, "--knowledge", "testdata/pdfstory", "ask", "--json", tc.question)
-			if err != nil {
-				t.Fatalf("%v\n%s", err, errs)
-			}
-			var a askJSON
-			if err := json.Unmarshal([]byte(out), &a); err != nil {
-				t.Fatalf("%v\n%s", err, out)
-			}
-			n := -1 // the citation number of the quote line with the whole sentence
-			for _, line := range strings.Split(a.Answer, "\n") {
-				if strings.HasPrefix(line, "> ") && strings.Contains(line, tc.start) && strings.Contains(line, tc.end) {
-					for _, c := range a.Citations {
-						if strings.HasSuffix(line, " ["+strconv.Itoa(c.N)+"]") {
-							n = c.N
-							if !strings.HasPrefix(c.Location, tc.page) {
-								t.Errorf("cited at %q, want %q", c.Location, tc.page)
-							}
-						}
+		t.Run(tc.question, func(t *testing.T) { askQuotesWhole(t, "testdata/pdfstory", tc.question, tc.start, tc.end, tc.page) })
+	}
+}
+
+// TestAskPagedTextSentenceAcrossPages: the same for a text file whose pages a
+// form feed separates, as pdftotext writes a PDF's text
+// (testdata/pdftext/lantern.txt: a running head and a page number on each
+// page, a sentence cut by a page break).
+func TestAskPagedTextSentenceAcrossPages(t *testing.T) {
+	askQuotesWhole(t, "testdata/pdftext", "What did Mara polish every evening at dusk?", "Every evening at dusk Mara", "a second moon over the harbour.", "p. 1,")
+}
+
+// askQuotesWhole asks question offline of the folder dir and checks that a
+// quote line holds the sentence from start to end whole, cited at page
+// (a Location prefix), and that no page furniture is quoted.
+func askQuotesWhole(t *testing.T, dir, question, start, end, page string) {
+	t.Helper()
+	out, errs, err := runCLI(t, "--knowledge", dir, "ask", "--json", question)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errs)
+	}
+	var a askJSON
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	n := -1 // the citation number of the quote line with the whole sentence
+	for _, line := range strings.Split(a.Answer, "\n") {
+		if strings.HasPrefix(line, "> ") && strings.Contains(line, start) && strings.Contains(line, end) {
+			for _, c := range a.Citations {
+				if strings.HasSuffix(line, " ["+strconv.Itoa(c.N)+"]") {
+					n = c.N
+					if !strings.HasPrefix(c.Location, page) {
+						t.Errorf("cited at %q, want %q", c.Location, page)
 					}
 				}
 			}
-			if n < 0 {
-				t.Errorf("no cited quote holds the sentence %q ... %q whole:\n%s", tc.start, tc.end, out)
-			}
-			for _, bad := range []string{"GULL ROCK", " 1 ", " 2 "} {
-				if strings.Contains(a.Answer, bad) {
-					t.Errorf("the answer quotes page furniture %q:\n%s", bad, a.Answer)
-				}
-			}
-		})
+		}
+	}
+	if n < 0 {
+		t.Errorf("no cited quote holds the sentence %q ... %q whole:\n%s", start, end, out)
+	}
+	for _, bad := range []string{"GULL ROCK", " 1 ", " 2 "} {
+		if strings.Contains(a.Answer, bad) {
+			t.Errorf("the answer quotes page furniture %q:\n%s", bad, a.Answer)
+		}
 	}
 }

@@ -7,9 +7,9 @@
 // <article> element when there is one), without navigation, scripts, styles,
 // forms or page furniture, with headings kept as Markdown headings ("## ...")
 // and paragraphs separated by blank lines. PDF yields one page per PDF page,
-// from the text layer, with paragraphs separated by blank lines, without page
-// numbers and running heads, and with a paragraph cut by a page break joined
-// on the page where it starts.
+// from the text layer, with paragraphs separated by blank lines (the
+// knowledge package drops page furniture and joins a paragraph cut by a page
+// break).
 //
 // Extractors never panic: a panic inside a parsing library is recovered and
 // returned as an error wrapping ErrMalformed. All functions are safe for

@@ -20,11 +20,8 @@ import (
 // line end are joined, and a vertical gap wider than the usual line spacing
 // or a change of font size starts a new paragraph (a blank line).
 //
-// Pages are then tidied for passages of whole sentences: page numbers and
-// running heads or feet (short lines repeated at the top or foot of many
-// pages) are dropped, and a paragraph cut by a page break (a sentence
-// running on to the next page) is joined whole onto the page where it
-// starts. The page count never changes, so "p. N" stays the printed page.
+// The pages are as printed, page numbers and running heads included:
+// knowledge tidies any document of several pages (knowledge.Parse).
 //
 // Errors: ErrEncrypted for a password-protected file, ErrNoTextLayer when no
 // page has any text (a scanned document), ErrMalformed (wrapped, with the
@@ -80,7 +77,7 @@ func pdfPages(ctx context.Context, data []byte) ([]string, error) {
 	if !any {
 		return nil, ErrNoTextLayer
 	}
-	return tidyPages(pages), nil
+	return pages, nil
 }
 
 // pageList returns up to limit pages of r in document order, walking the

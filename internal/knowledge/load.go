@@ -251,7 +251,8 @@ func Parse(ctx context.Context, rel string, data []byte, opts Options) (*Documen
 		if !utf8.Valid(data) {
 			return nil, skipf("not UTF-8 text (save it as UTF-8)")
 		}
-		pages = []string{string(data)}
+		// a form feed separates pages, as pdftotext writes them
+		pages = strings.Split(string(data), "\f")
 	} else {
 		x, ok := opts.Extractors[ext]
 		if !ok {
@@ -268,6 +269,9 @@ func Parse(ctx context.Context, rel string, data []byte, opts Options) (*Documen
 		for i := range pages {
 			pages[i] = strings.ToValidUTF8(strings.ReplaceAll(pages[i], "\x00", ""), "\uFFFD")
 		}
+	}
+	if len(pages) > 1 {
+		pages = tidyPages(pages)
 	}
 	doc, err := build(ctx, rel, ext, pages, opts.passageChars())
 	if err != nil {

@@ -1,8 +1,12 @@
-package extract
+package knowledge
 
 import (
 	"bytes"
+	"context"
+	"os"
 	"slices"
+	"storybot/internal/extract"
+	"storybot/internal/textan"
 	"strings"
 	"testing"
 	"unicode"
@@ -199,12 +203,31 @@ func TestTidyPages(t *testing.T) {
 			if want == nil {
 				want = tc.pages
 			}
-			got := tidyPages(slices.Clone(tc.pages))
+			got := read(tidyPages(slices.Clone(tc.pages)))
 			if !slices.Equal(got, want) {
 				t.Errorf("tidyPages(%q)\n got %q\nwant %q", tc.pages, got, want)
 			}
 		})
 	}
+}
+
+// read is pages as the bot reads them: each paragraph's sentences
+// (textan.Sentences: hard-wrapped lines joined, a word hyphenated at a line
+// end whole), one after another.
+func read(pages []string) []string {
+	out := make([]string, len(pages))
+	for i, p := range pages {
+		var paras []string
+		for _, para := range strings.Split(p, "\n\n") {
+			var sents []string
+			for _, s := range textan.Sentences(para) {
+				sents = append(sents, s.Text)
+			}
+			paras = append(paras, strings.Join(sents, " "))
+		}
+		out[i] = strings.Join(paras, "\n\n")
+	}
+	return out
 }
 
 // TestTidyPagesNoSentenceEnds: in a document without sentence ends (a
@@ -230,11 +253,20 @@ func TestTidyPagesNoSentenceEnds(t *testing.T) {
 	}
 }
 
-// TestPDFStory: a story printed as a book reads as its text, without
-// running heads or page numbers, with the sentence and the word cut by page
-// breaks whole on the page where they start (golden: story.pdf.golden).
+// TestPDFStory: a story printed as a book (extract's testdata/story.pdf)
+// reads as its text, without running heads or page numbers, with the
+// sentence and the word cut by page breaks whole on the page where they
+// start.
 func TestPDFStory(t *testing.T) {
-	pages := extracted(t, PDF, "story.pdf")
+	data, err := os.ReadFile("../extract/testdata/story.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := extract.PDF(context.Background(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := read(tidyPages(raw))
 	if len(pages) != 4 {
 		t.Fatalf("got %d pages, want 4", len(pages))
 	}

@@ -1,4 +1,4 @@
-package extract
+package knowledge
 
 import (
 	"regexp"
@@ -7,7 +7,8 @@ import (
 	"unicode/utf8"
 )
 
-// This file tidies the pages of a printed book or report read from a PDF:
+// This file tidies the pages of a printed book or report (a PDF's, or a
+// text file's whose pages a form feed separates, as pdftotext writes them):
 // it drops page furniture (page numbers, running heads and feet) and mends
 // the paragraphs that a page break cut in two, so that passages hold whole
 // sentences. Pages keep their count and numbering, as citations say "p. N".
@@ -211,15 +212,11 @@ func joinSplitParagraphs(paras [][]string) {
 	}
 }
 
-// joinAcross joins the two halves of a paragraph cut by a page break as
-// pageText joins lines: a word hyphenated at the break ("gar-" + "den")
-// loses its hyphen, otherwise the halves are joined with a space.
-func joinAcross(a, b string) string {
-	if strings.HasSuffix(a, "-") && len(a) > 1 && isLetterBefore(a) && startsLower(b) {
-		return strings.TrimSuffix(a, "-") + b
-	}
-	return a + " " + b
-}
+// joinAcross joins the two halves of a paragraph cut by a page break on a
+// new line, as a hard-wrapped paragraph's lines: textan.Sentences reads
+// the sentence whole and joins a word hyphenated at the break ("gar-" +
+// "den").
+func joinAcross(a, b string) string { return a + "\n" + b }
 
 // endsSentence reports whether p ends a sentence or a clause that may end
 // a paragraph: its last rune, closing quotes and brackets aside, is one of
