@@ -252,7 +252,7 @@ func Parse(ctx context.Context, rel string, data []byte, opts Options) (*Documen
 			return nil, skipf("not UTF-8 text (save it as UTF-8)")
 		}
 		// a form feed separates pages, as pdftotext writes them
-		pages = strings.Split(string(data), "\f")
+		pages = strings.Split(gutenberg(string(data)), "\f")
 	} else {
 		x, ok := opts.Extractors[ext]
 		if !ok {

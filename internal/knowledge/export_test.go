@@ -1,0 +1,4 @@
+package knowledge
+
+// Gutenberg is gutenberg, for the external tests.
+var Gutenberg = gutenberg

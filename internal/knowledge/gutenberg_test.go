@@ -1,0 +1,57 @@
+package knowledge_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"storybot/internal/knowledge"
+)
+
+// TestGutenbergFile: a Project Gutenberg text file as downloaded
+// (testdata/gutenberg: its header, the story, then the licence) is indexed
+// as the story alone, titled by its Title: line, with the file's line
+// numbers; the header answered "What is this story about?" and the licence
+// "How does it end?".
+func TestGutenbergFile(t *testing.T) {
+	docs, skipped, err := knowledge.Load(context.Background(), "testdata/gutenberg", knowledge.Options{})
+	if err != nil || len(skipped) != 0 || len(docs) != 1 {
+		t.Fatalf("%d docs, skipped %v, %v", len(docs), skipped, err)
+	}
+	d := docs[0]
+	if d.Title != "The Tale of Tom Kitten" {
+		t.Errorf("title %q", d.Title)
+	}
+	var text strings.Builder
+	for _, p := range d.Passages {
+		text.WriteString(p.Text + "\n")
+		if strings.Contains(p.Text, "Once upon a time") && p.StartLine != 27 {
+			t.Errorf("the story's first line is cited at line %d, want 27 (the file's)", p.StartLine)
+		}
+	}
+	for _, bad := range []string{"Gutenberg", "ebook", "copyright", "Release date", "Author:"} {
+		if strings.Contains(strings.ToLower(text.String()), strings.ToLower(bad)) {
+			t.Errorf("indexed %q:\n%s", bad, text.String())
+		}
+	}
+	for _, want := range []string{"Once upon a time there were three little kittens", "several buttons burst off"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("the story lacks %q:\n%s", want, text.String())
+		}
+	}
+}
+
+// TestGutenbergMarkers: text without the start marker is kept as it is;
+// an older footer ("End of the Project Gutenberg EBook of …", no stars)
+// ends the story too; blanked lines stay, empty.
+func TestGutenbergMarkers(t *testing.T) {
+	plain := "The story.\n\nEnd of the Project Gutenberg EBook of it, mentioned in a story.\n"
+	if got := knowledge.Gutenberg(plain); got != plain {
+		t.Errorf("no start marker: %q", got)
+	}
+	old := "Title: A Tale\nAuthor: Someone\n*** START OF THIS PROJECT GUTENBERG EBOOK A TALE ***\nThe story.\nEnd of the Project Gutenberg EBook of A Tale\nThe licence.\n"
+	want := "Title: A Tale\n\n\nThe story.\n\n\n"
+	if got := knowledge.Gutenberg(old); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
