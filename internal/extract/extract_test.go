@@ -159,7 +159,7 @@ func renderPages(pages []string) string {
 }
 
 func TestHTMLGolden(t *testing.T) {
-	for _, name := range []string{"article.html", "no-main.html", "windows-1252.html", "br-paragraphs.html", "main-header.html"} {
+	for _, name := range []string{"article.html", "no-main.html", "windows-1252.html", "br-paragraphs.html", "main-header.html", "gutenberg.html"} {
 		t.Run(name, func(t *testing.T) {
 			pages := extracted(t, HTML, name)
 			if len(pages) != 1 {

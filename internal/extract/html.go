@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -105,6 +106,9 @@ func skipped(n *html.Node) bool {
 	}
 	switch attr(n, "role") {
 	case "navigation", "banner", "contentinfo", "complementary", "search", "menu", "dialog":
+		return true
+	}
+	if slices.Contains(strings.Fields(attr(n, "class")), "pg-boilerplate") { // a Project Gutenberg book's header and licence
 		return true
 	}
 	return strings.Contains(strings.ReplaceAll(attr(n, "style"), " ", ""), "display:none")

@@ -55,3 +55,20 @@ func TestGutenbergMarkers(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestGutenbergExtracted: an extracted page (an older Gutenberg web page,
+// whose header and licence are plain text in <pre>) is cut to its story
+// too.
+func TestGutenbergExtracted(t *testing.T) {
+	page := "The Project Gutenberg EBook of A Tale\n\nTitle: A Tale\n\n*** START OF THIS PROJECT GUTENBERG EBOOK A TALE ***\n\nThe kittens played in the dust.\n\n*** END OF THIS PROJECT GUTENBERG EBOOK A TALE ***\n\nThe Project Gutenberg License applies."
+	opts := knowledge.Options{Extractors: map[string]knowledge.Extractor{
+		".html": func(context.Context, []byte) ([]string, error) { return []string{page}, nil },
+	}}
+	d, err := knowledge.Parse(context.Background(), "tale.html", []byte("<html>…</html>"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Title != "A Tale" || len(d.Passages) != 1 || d.Passages[0].Text != "The kittens played in the dust." {
+		t.Errorf("title %q, passages %+v", d.Title, d.Passages)
+	}
+}

@@ -269,6 +269,9 @@ func Parse(ctx context.Context, rel string, data []byte, opts Options) (*Documen
 		for i := range pages {
 			pages[i] = strings.ToValidUTF8(strings.ReplaceAll(pages[i], "\x00", ""), "\uFFFD")
 		}
+		if len(pages) == 1 { // an older Gutenberg web page keeps its header and licence as text
+			pages[0] = gutenberg(pages[0])
+		}
 	}
 	if len(pages) > 1 {
 		pages = tidyPages(pages)
