@@ -1,5 +1,5 @@
-// Package extract turns HTML and PDF files into plain text pages for the
-// knowledge loader. Each extractor has the shape of knowledge.Extractor:
+// Package extract turns HTML, PDF and EPUB files into plain text pages for
+// the knowledge loader. Each extractor has the shape of knowledge.Extractor:
 //
 //	func(ctx context.Context, data []byte) (pages []string, err error)
 //
@@ -9,7 +9,9 @@
 // and paragraphs separated by blank lines. PDF yields one page per PDF page,
 // from the text layer, with paragraphs separated by blank lines (the
 // knowledge package drops page furniture and joins a paragraph cut by a page
-// break).
+// break). EPUB yields one page too, as an e-book has no printed pages: its
+// chapters in reading order, each read as HTML reads a web page, within
+// limits on what the archive may inflate to.
 //
 // Extractors never panic: a panic inside a parsing library is recovered and
 // returned as an error wrapping ErrMalformed. All functions are safe for
@@ -31,8 +33,10 @@ var (
 	// ErrNoTextLayer: a PDF whose pages carry no text layer, such as a
 	// scanned document; it needs OCR before it can be indexed.
 	ErrNoTextLayer = errors.New("PDF has no text layer (scanned? run OCR first)")
-	// ErrEncrypted: a PDF protected by a password.
-	ErrEncrypted = errors.New("PDF is encrypted (password protected): save an unprotected copy")
+	// ErrEncrypted: a PDF protected by a password, or an EPUB protected by
+	// DRM. The extractors wrap it in a message that says which and what to
+	// do ("PDF is encrypted (password protected): save an unprotected copy").
+	ErrEncrypted = errors.New("encrypted")
 	// ErrMalformed: a file that is damaged or is not the format its name says.
 	ErrMalformed = errors.New("malformed file")
 )

@@ -97,10 +97,11 @@ func storyPDF() []byte {
 	}, pdfOptions{})
 }
 
-// TestGenerateTestdata writes the PDFs used by the other tests (run with -update).
+// TestGenerateTestdata writes the PDFs and EPUBs used by the other tests
+// (run with -update).
 func TestGenerateTestdata(t *testing.T) {
 	if !golden.Update() {
-		t.Skip("run with -update to regenerate the PDFs in testdata")
+		t.Skip("run with -update to regenerate the PDFs and EPUBs in testdata")
 	}
 	stmt := statementPDF()
 	files := map[string][]byte{
@@ -117,6 +118,10 @@ func TestGenerateTestdata(t *testing.T) {
 			{},
 			paragraphs([]string{"Text on the third page."}),
 		}, pdfOptions{}),
+		"story.epub": storyEPUB(),
+		"epub2.epub": epub2EPUB(),
+		"drm.epub":   drmEPUB(),
+		"bomb.epub":  bombEPUB(),
 	}
 	for name, data := range files {
 		if err := os.WriteFile(filepath.Join("testdata", name), data, 0o644); err != nil {

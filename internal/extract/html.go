@@ -29,6 +29,24 @@ func HTML(ctx context.Context, data []byte) ([]string, error) {
 
 // htmlPages is HTML, run guarded.
 func htmlPages(ctx context.Context, data []byte) ([]string, error) {
+	paras, hasH1, title, err := htmlText(data)
+	if err != nil {
+		return nil, err
+	}
+	if !hasH1 && title != "" && len(paras) > 0 {
+		paras = append([]string{"# " + title}, paras...)
+	}
+	if len(paras) == 0 || !hasLetters(paras) {
+		return nil, ErrNoText
+	}
+	return []string{strings.Join(paras, "\n\n") + "\n"}, nil
+}
+
+// htmlText is the text of an HTML document as paragraphs (headings as
+// Markdown headings), whether one of them is an <h1>, and the document's
+// <title> (white space collapsed). HTML and EPUB (for each chapter) put
+// these together.
+func htmlText(data []byte) (paras []string, hasH1 bool, title string, err error) {
 	if !utf8.Valid(data) {
 		if r, err := charset.NewReader(bytes.NewReader(data), ""); err == nil {
 			var buf bytes.Buffer
@@ -43,7 +61,7 @@ func htmlPages(ctx context.Context, data []byte) ([]string, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	doc, err := html.Parse(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		return nil, false, "", fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	root := mainElement(doc)
 	w := &htmlWriter{afterBr: -1}
@@ -51,16 +69,8 @@ func htmlPages(ctx context.Context, data []byte) ([]string, error) {
 	// story's own: its headline and byline are kept.
 	w.walk(root, root.Type == html.ElementNode && root.DataAtom != atom.Body)
 	w.flush()
-	paras := w.paras
-	if !w.hasH1 {
-		if t := collapse(textOf(find(doc, func(n *html.Node) bool { return n.DataAtom == atom.Title }))); t != "" && len(paras) > 0 {
-			paras = append([]string{"# " + t}, paras...)
-		}
-	}
-	if len(paras) == 0 || !hasLetters(paras) {
-		return nil, ErrNoText
-	}
-	return []string{strings.Join(paras, "\n\n") + "\n"}, nil
+	title = collapse(textOf(find(doc, func(n *html.Node) bool { return n.DataAtom == atom.Title })))
+	return w.paras, w.hasH1, title, nil
 }
 
 // mainElement picks the element that holds the document's main text.

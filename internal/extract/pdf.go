@@ -45,7 +45,7 @@ func pdfPages(ctx context.Context, data []byte) ([]string, error) {
 	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		if errors.Is(err, pdf.ErrInvalidPassword) || bytes.Contains(data, []byte("/Encrypt")) {
-			return nil, ErrEncrypted
+			return nil, fmt.Errorf("PDF is %w (password protected): save an unprotected copy", ErrEncrypted)
 		}
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}

@@ -1,0 +1,318 @@
+package extract
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"golang.org/x/net/html/charset"
+)
+
+// Limits on what EPUB reads from an archive, against zip bombs and damaged
+// files: the number of members read (container, package document,
+// encryption list and chapters), the uncompressed size of one member, and
+// the uncompressed size of all of them together. A book beyond them is
+// reported as malformed.
+const (
+	epubMaxFiles      = 2000
+	epubMaxFileBytes  = 20 << 20
+	epubMaxTotalBytes = 100 << 20
+)
+
+// EPUB extracts the text of an EPUB book (EPUB 2 or 3) as one page: the
+// chapters of the spine in reading order, each read as HTML reads a web
+// page (headings kept as "## ...", page furniture and Project Gutenberg's
+// header and licence dropped), separated by blank lines. An EPUB has no
+// printed pages, so citations give paragraphs and lines, not "p. N". The
+// page starts with "# <book title>" unless the first chapter starts with
+// that heading. Items the spine marks linear="no" (notes, pop-ups), the
+// navigation document and items that are not XHTML are left out.
+//
+// Errors: ErrEncrypted for a book whose chapters are DRM protected (font
+// obfuscation is no obstacle), ErrNoText when no chapter has readable text,
+// ErrMalformed (wrapped, with the cause) for a file that is not an EPUB, is
+// damaged, or goes beyond the size limits, and ctx.Err() when ctx is done
+// between chapters.
+func EPUB(ctx context.Context, data []byte) ([]string, error) {
+	return guarded(ctx, "EPUB reader", func() ([]string, error) { return epubPages(ctx, data) })
+}
+
+// epubPages is EPUB, run guarded.
+func epubPages(ctx context.Context, data []byte) ([]string, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	// ErrInsecurePath (a member named "../x", when GODEBUG asks for the
+	// check) is no risk here: members are looked up by name, never written.
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+		return nil, fmt.Errorf("%w: not an EPUB (not a zip archive: %v)", ErrMalformed, err)
+	}
+	b := &epubArchive{files: map[string]*zip.File{}}
+	for _, f := range zr.File {
+		if _, dup := b.files[f.Name]; !dup {
+			b.files[f.Name] = f
+		}
+	}
+
+	// META-INF/container.xml names the package document (OPF).
+	if b.files[epubContainer] == nil {
+		return nil, fmt.Errorf("%w: not an EPUB (no %s)", ErrMalformed, epubContainer)
+	}
+	var container struct {
+		Rootfiles []struct {
+			FullPath  string `xml:"full-path,attr"`
+			MediaType string `xml:"media-type,attr"`
+		} `xml:"rootfiles>rootfile"`
+	}
+	if err := b.decode(epubContainer, &container); err != nil {
+		return nil, err
+	}
+	opfPath := ""
+	for _, r := range container.Rootfiles {
+		if r.FullPath != "" && (opfPath == "" || r.MediaType == "application/oebps-package+xml") {
+			opfPath = strings.TrimPrefix(r.FullPath, "/")
+			if r.MediaType == "application/oebps-package+xml" {
+				break
+			}
+		}
+	}
+	if opfPath == "" {
+		return nil, fmt.Errorf("%w: EPUB %s names no package document (rootfile)", ErrMalformed, epubContainer)
+	}
+	if b.files[opfPath] == nil {
+		return nil, fmt.Errorf("%w: EPUB package document %s is missing", ErrMalformed, opfPath)
+	}
+
+	// META-INF/encryption.xml lists the encrypted members.
+	encrypted := map[string]bool{}
+	if b.files[epubEncryption] != nil {
+		if encrypted, err = b.encrypted(); err != nil {
+			return nil, err
+		}
+	}
+	if encrypted[opfPath] {
+		return nil, fmt.Errorf("EPUB is %w (DRM protected): save a DRM-free copy", ErrEncrypted)
+	}
+
+	// The package document: the title, the manifest (id → file) and the
+	// spine (the reading order, by manifest id).
+	var pkg struct {
+		Titles   []string `xml:"metadata>title"`
+		Manifest []struct {
+			ID         string `xml:"id,attr"`
+			Href       string `xml:"href,attr"`
+			MediaType  string `xml:"media-type,attr"`
+			Properties string `xml:"properties,attr"`
+		} `xml:"manifest>item"`
+		Spine []struct {
+			IDRef  string `xml:"idref,attr"`
+			Linear string `xml:"linear,attr"`
+		} `xml:"spine>itemref"`
+	}
+	if err := b.decode(opfPath, &pkg); err != nil {
+		return nil, err
+	}
+	if len(pkg.Spine) == 0 {
+		return nil, fmt.Errorf("%w: EPUB spine lists no chapters", ErrMalformed)
+	}
+	type item struct{ path, mediaType, properties string }
+	manifest := map[string]item{}
+	for _, it := range pkg.Manifest {
+		manifest[it.ID] = item{epubHref(path.Dir(opfPath), it.Href), strings.ToLower(strings.TrimSpace(it.MediaType)), it.Properties}
+	}
+	var chapters []string
+	for _, ref := range pkg.Spine {
+		it, ok := manifest[ref.IDRef]
+		switch {
+		case !ok || strings.EqualFold(strings.TrimSpace(ref.Linear), "no"):
+			continue // an id missing from the manifest, or outside the reading order
+		case it.mediaType != "application/xhtml+xml" && it.mediaType != "text/html":
+			continue // an image or an SVG page: no text to read
+		case slices.Contains(strings.Fields(it.properties), "nav"):
+			continue // the table of contents
+		case slices.Contains(chapters, it.path):
+			continue // read once
+		}
+		if encrypted[it.path] {
+			return nil, fmt.Errorf("EPUB is %w (DRM protected): save a DRM-free copy", ErrEncrypted)
+		}
+		chapters = append(chapters, it.path)
+	}
+
+	// A book beyond the limits fails before any chapter is inflated, by the
+	// sizes the archive declares (archive/zip reads no more than those).
+	if b.nread+len(chapters) > epubMaxFiles {
+		return nil, fmt.Errorf("%w: EPUB has more than %d files to read", ErrMalformed, epubMaxFiles)
+	}
+	size := uint64(b.total)
+	for _, name := range chapters {
+		if f := b.files[name]; f != nil {
+			size += f.UncompressedSize64
+		}
+	}
+	if size > epubMaxTotalBytes {
+		return nil, fmt.Errorf("%w: EPUB inflates to more than %d MB", ErrMalformed, epubMaxTotalBytes>>20)
+	}
+
+	var paras []string
+	title := epubTitle(pkg.Titles)
+	for _, name := range chapters {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		doc, err := b.read(name)
+		if err != nil {
+			return nil, err
+		}
+		ps, _, docTitle, err := htmlText(selfClosingRaw.ReplaceAll(doc, []byte("<$1$2></$1>")))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if title == "" {
+			title = docTitle
+		}
+		paras = append(paras, ps...)
+	}
+	if len(paras) == 0 || !hasLetters(paras) {
+		return nil, ErrNoText
+	}
+	// The book's title heads the page, as a web page's does, unless the
+	// first chapter opens with it (a title page).
+	if title != "" && !strings.EqualFold(strings.TrimLeft(paras[0], "# "), title) {
+		paras = append([]string{"# " + title}, paras...)
+	}
+	return []string{strings.Join(paras, "\n\n") + "\n"}, nil
+}
+
+// Members of an EPUB archive at fixed places.
+const (
+	epubContainer  = "META-INF/container.xml"
+	epubEncryption = "META-INF/encryption.xml"
+)
+
+// selfClosingRaw matches an XHTML self-closing element that an HTML parser
+// takes for an opening tag whose content runs to its end tag, such as
+// <title/>: the rest of the chapter would be lost as its text.
+var selfClosingRaw = regexp.MustCompile(`(?i)<(title|script|style|textarea|iframe|noscript|noembed|noframes|xmp)(\s[^<>]*)?/>`)
+
+// epubArchive is an EPUB's members by name, and how much of it has been
+// read, for the limits.
+type epubArchive struct {
+	files map[string]*zip.File
+	nread int   // members read
+	total int64 // uncompressed bytes read
+}
+
+// read returns the uncompressed bytes of the member name, an error wrapping
+// ErrMalformed when it is missing, damaged or goes beyond the limits.
+func (b *epubArchive) read(name string) ([]byte, error) {
+	f := b.files[name]
+	if f == nil {
+		return nil, fmt.Errorf("%w: EPUB member %s is missing", ErrMalformed, name)
+	}
+	if b.nread++; b.nread > epubMaxFiles {
+		return nil, fmt.Errorf("%w: EPUB has more than %d files to read", ErrMalformed, epubMaxFiles)
+	}
+	limit := min(epubMaxFileBytes, epubMaxTotalBytes-b.total)
+	tooLarge := func() error {
+		if limit < epubMaxFileBytes {
+			return fmt.Errorf("%w: EPUB inflates to more than %d MB", ErrMalformed, epubMaxTotalBytes>>20)
+		}
+		return fmt.Errorf("%w: EPUB member %s inflates to more than %d MB", ErrMalformed, name, epubMaxFileBytes>>20)
+	}
+	// The size the archive declares is checked first (archive/zip reads no
+	// more than that), and what is read is limited too.
+	if f.UncompressedSize64 > uint64(limit) {
+		return nil, tooLarge()
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("%w: EPUB member %s: %v", ErrMalformed, name, err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	b.total += int64(len(data))
+	if err != nil {
+		return nil, fmt.Errorf("%w: EPUB member %s: %v", ErrMalformed, name, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, tooLarge()
+	}
+	return data, nil
+}
+
+// decode reads the XML member name into v. It is lenient as e-book readers
+// are (HTML entities, any declared charset) and returns an error wrapping
+// ErrMalformed when the member cannot be read or parsed.
+func (b *epubArchive) decode(name string, v any) error {
+	data, err := b.read(name)
+	if err != nil {
+		return err
+	}
+	d := xml.NewDecoder(bytes.NewReader(data))
+	d.CharsetReader = charset.NewReaderLabel
+	d.Strict = false
+	d.Entity = xml.HTMLEntity
+	if err := d.Decode(v); err != nil {
+		return fmt.Errorf("%w: EPUB %s: %v", ErrMalformed, name, err)
+	}
+	return nil
+}
+
+// encrypted returns the members that META-INF/encryption.xml lists as
+// encrypted, other than fonts obfuscated as EPUB allows (the text of such
+// a book is readable).
+func (b *epubArchive) encrypted() (map[string]bool, error) {
+	var enc struct {
+		Data []struct {
+			Method struct {
+				Algorithm string `xml:"Algorithm,attr"`
+			} `xml:"EncryptionMethod"`
+			Ref struct {
+				URI string `xml:"URI,attr"`
+			} `xml:"CipherData>CipherReference"`
+		} `xml:"EncryptedData"`
+	}
+	if err := b.decode(epubEncryption, &enc); err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, d := range enc.Data {
+		switch strings.TrimSpace(d.Method.Algorithm) {
+		case "http://www.idpf.org/2008/embedding", "http://ns.adobe.com/pdf/enc#RC": // font obfuscation
+			continue
+		}
+		out[epubHref("", d.Ref.URI)] = true // relative to the archive's root
+	}
+	return out, nil
+}
+
+// epubHref resolves a manifest href (a URL relative to the folder dir of
+// the package document) to the name of an archive member.
+func epubHref(dir, href string) string {
+	href, _, _ = strings.Cut(strings.TrimSpace(href), "#")
+	if u, err := url.PathUnescape(href); err == nil {
+		href = u
+	}
+	if strings.HasPrefix(href, "/") {
+		return path.Clean(strings.TrimPrefix(href, "/"))
+	}
+	return path.Join(dir, href)
+}
+
+// epubTitle is the first non-empty dc:title, white space collapsed.
+func epubTitle(titles []string) string {
+	for _, t := range titles {
+		if t = collapse(t); t != "" {
+			return t
+		}
+	}
+	return ""
+}
