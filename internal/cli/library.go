@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"storybot/internal/extract"
 	"storybot/internal/knowledge"
 	"storybot/internal/library"
 	"storybot/internal/search"
@@ -16,7 +15,7 @@ import (
 
 // libraryOptions builds the library's options from the configuration:
 // KNOWLEDGE_DIR, DATA_DIR (saved index, trash, audit log), MAX_FILE_BYTES,
-// MAX_UPLOAD_BYTES, the HTML and PDF extractors, and a cache key that
+// MAX_UPLOAD_BYTES, the HTML, PDF and EPUB extractors, and a cache key that
 // changes with the executable and the embedding model, so a saved index
 // from another build or model is rebuilt. With OPENAI_EMBEDDING_MODEL (and
 // a model endpoint) it adds dense retrieval, with embeddings cached in
@@ -27,11 +26,7 @@ func (e *Env) libraryOptions() library.Options {
 		DataDir: e.Config.DataDir,
 		Knowledge: knowledge.Options{
 			MaxFileBytes: e.Config.MaxFileBytes,
-			Extractors: map[string]knowledge.Extractor{
-				".html": extract.HTML,
-				".htm":  extract.HTML,
-				".pdf":  extract.PDF,
-			},
+			Extractors:   library.Extractors(),
 		},
 		Search:         search.Options{Log: e.Log, EmbedModel: e.Config.OpenAIEmbeddingModel},
 		MaxUploadBytes: e.Config.MaxUploadBytes,
@@ -75,7 +70,7 @@ func (e *Env) openLibrary(ctx context.Context) (*library.Library, error) {
 		e.Log.Warn("skipped file", "file", s.Path, "reason", s.Reason)
 	}
 	if len(snap.Docs) == 0 {
-		e.Log.Warn("the knowledge folder has no documents; add .md, .txt, .html or .pdf files", "dir", e.Config.KnowledgeDir)
+		e.Log.Warn("the knowledge folder has no documents; add .md, .txt, .html, .pdf or .epub files", "dir", e.Config.KnowledgeDir)
 	}
 	return lib, nil
 }

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"storybot/internal/eval"
-	"storybot/internal/extract"
 	"storybot/internal/knowledge"
 )
 
@@ -94,7 +93,7 @@ func benchOptions(root, data string) Options {
 	return Options{
 		Root:      root,
 		DataDir:   data,
-		Knowledge: knowledge.Options{Extractors: map[string]knowledge.Extractor{".html": extract.HTML, ".pdf": extract.PDF}},
+		Knowledge: knowledge.Options{Extractors: Extractors()},
 		CacheKey:  "bench",
 		Log:       slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}

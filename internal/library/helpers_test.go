@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"storybot/internal/extract"
 	"storybot/internal/knowledge"
 	"storybot/internal/syncbuf"
 )
@@ -65,7 +64,7 @@ func (f *fixture) options() Options {
 		DataDir: f.data,
 		Knowledge: knowledge.Options{
 			MaxFileBytes: 64 << 10,
-			Extractors:   map[string]knowledge.Extractor{".html": extract.HTML, ".htm": extract.HTML, ".pdf": extract.PDF},
+			Extractors:   Extractors(),
 		},
 		MaxUploadBytes: 64 << 10,
 		CacheKey:       "test",
