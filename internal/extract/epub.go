@@ -60,90 +60,9 @@ func epubPages(ctx context.Context, data []byte) ([]string, error) {
 			b.files[f.Name] = f
 		}
 	}
-
-	// META-INF/container.xml names the package document (OPF).
-	if b.files[epubContainer] == nil {
-		return nil, fmt.Errorf("%w: not an EPUB (no %s)", ErrMalformed, epubContainer)
-	}
-	var container struct {
-		Rootfiles []struct {
-			FullPath  string `xml:"full-path,attr"`
-			MediaType string `xml:"media-type,attr"`
-		} `xml:"rootfiles>rootfile"`
-	}
-	if err := b.decode(epubContainer, &container); err != nil {
+	title, chapters, err := b.contents()
+	if err != nil {
 		return nil, err
-	}
-	opfPath := ""
-	for _, r := range container.Rootfiles {
-		if r.FullPath != "" && (opfPath == "" || r.MediaType == "application/oebps-package+xml") {
-			opfPath = strings.TrimPrefix(r.FullPath, "/")
-			if r.MediaType == "application/oebps-package+xml" {
-				break
-			}
-		}
-	}
-	if opfPath == "" {
-		return nil, fmt.Errorf("%w: EPUB %s names no package document (rootfile)", ErrMalformed, epubContainer)
-	}
-	if b.files[opfPath] == nil {
-		return nil, fmt.Errorf("%w: EPUB package document %s is missing", ErrMalformed, opfPath)
-	}
-
-	// META-INF/encryption.xml lists the encrypted members.
-	encrypted := map[string]bool{}
-	if b.files[epubEncryption] != nil {
-		if encrypted, err = b.encrypted(); err != nil {
-			return nil, err
-		}
-	}
-	if encrypted[opfPath] {
-		return nil, fmt.Errorf("EPUB is %w (DRM protected): save a DRM-free copy", ErrEncrypted)
-	}
-
-	// The package document: the title, the manifest (id → file) and the
-	// spine (the reading order, by manifest id).
-	var pkg struct {
-		Titles   []string `xml:"metadata>title"`
-		Manifest []struct {
-			ID         string `xml:"id,attr"`
-			Href       string `xml:"href,attr"`
-			MediaType  string `xml:"media-type,attr"`
-			Properties string `xml:"properties,attr"`
-		} `xml:"manifest>item"`
-		Spine []struct {
-			IDRef  string `xml:"idref,attr"`
-			Linear string `xml:"linear,attr"`
-		} `xml:"spine>itemref"`
-	}
-	if err := b.decode(opfPath, &pkg); err != nil {
-		return nil, err
-	}
-	if len(pkg.Spine) == 0 {
-		return nil, fmt.Errorf("%w: EPUB spine lists no chapters", ErrMalformed)
-	}
-	type item struct{ path, mediaType, properties string }
-	manifest := map[string]item{}
-	for _, it := range pkg.Manifest {
-		manifest[it.ID] = item{epubHref(path.Dir(opfPath), it.Href), strings.ToLower(strings.TrimSpace(it.MediaType)), it.Properties}
-	}
-	var chapters []string
-	for _, ref := range pkg.Spine {
-		it, ok := manifest[ref.IDRef]
-		switch {
-		case !ok || strings.EqualFold(strings.TrimSpace(ref.Linear), "no"):
-			continue // an id missing from the manifest, or outside the reading order
-		case it.mediaType != "application/xhtml+xml" && it.mediaType != "text/html":
-			continue // an image or an SVG page: no text to read
-		case slices.Contains(strings.Fields(it.properties), "nav"):
-			continue // the table of contents
-		case slices.Contains(chapters, it.path):
-			continue // read once
-		}
-		if encrypted[it.path] {
-			return nil, fmt.Errorf("EPUB is %w (DRM protected): save a DRM-free copy", ErrEncrypted)
-		}
-		chapters = append(chapters, it.path)
 	}
 
 	// A book beyond the limits fails before any chapter is inflated, by the
@@ -162,7 +81,6 @@ func epubPages(ctx context.Context, data []byte) ([]string, error) {
 	}
 
 	var paras []string
-	title := epubTitle(pkg.Titles)
 	for _, name := range chapters {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -175,8 +93,8 @@ func epubPages(ctx context.Context, data []byte) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		if title == "" {
-			title = docTitle
+		if title == "" && len(ps) > 0 {
+			title = docTitle // a book without dc:title: its first chapter's
 		}
 		paras = append(paras, ps...)
 	}
@@ -189,6 +107,99 @@ func epubPages(ctx context.Context, data []byte) ([]string, error) {
 		paras = append([]string{"# " + title}, paras...)
 	}
 	return []string{strings.Join(paras, "\n\n") + "\n"}, nil
+}
+
+// contents reads the book's container, encryption list and package
+// document, and returns the book's title (dc:title) and the members to read
+// as chapters, in reading order. It returns ErrEncrypted when one of them is
+// encrypted.
+func (b *epubArchive) contents() (title string, chapters []string, err error) {
+	// META-INF/container.xml names the package document (OPF).
+	if b.files[epubContainer] == nil {
+		return "", nil, fmt.Errorf("%w: not an EPUB (no %s)", ErrMalformed, epubContainer)
+	}
+	var container struct {
+		Rootfiles []struct {
+			FullPath  string `xml:"full-path,attr"`
+			MediaType string `xml:"media-type,attr"`
+		} `xml:"rootfiles>rootfile"`
+	}
+	if err := b.decode(epubContainer, &container); err != nil {
+		return "", nil, err
+	}
+	opfPath := ""
+	for _, r := range container.Rootfiles {
+		if r.FullPath != "" && (opfPath == "" || r.MediaType == "application/oebps-package+xml") {
+			opfPath = strings.TrimPrefix(r.FullPath, "/")
+			if r.MediaType == "application/oebps-package+xml" {
+				break
+			}
+		}
+	}
+	if opfPath == "" {
+		return "", nil, fmt.Errorf("%w: EPUB %s names no package document (rootfile)", ErrMalformed, epubContainer)
+	}
+	if b.files[opfPath] == nil {
+		return "", nil, fmt.Errorf("%w: EPUB package document %s is missing", ErrMalformed, opfPath)
+	}
+
+	// META-INF/encryption.xml lists the encrypted members.
+	encrypted := map[string]bool{}
+	if b.files[epubEncryption] != nil {
+		if encrypted, err = b.encrypted(); err != nil {
+			return "", nil, err
+		}
+	}
+	drm := fmt.Errorf("EPUB is %w (DRM protected): save a DRM-free copy", ErrEncrypted)
+	if encrypted[opfPath] {
+		return "", nil, drm
+	}
+
+	// The package document: the title, the manifest (id → file) and the
+	// spine (the reading order, by manifest id).
+	var pkg struct {
+		Titles   []string `xml:"metadata>title"`
+		Manifest []struct {
+			ID         string `xml:"id,attr"`
+			Href       string `xml:"href,attr"`
+			MediaType  string `xml:"media-type,attr"`
+			Properties string `xml:"properties,attr"`
+		} `xml:"manifest>item"`
+		Spine []struct {
+			IDRef  string `xml:"idref,attr"`
+			Linear string `xml:"linear,attr"`
+		} `xml:"spine>itemref"`
+	}
+	if err := b.decode(opfPath, &pkg); err != nil {
+		return "", nil, err
+	}
+	if len(pkg.Spine) == 0 {
+		return "", nil, fmt.Errorf("%w: EPUB spine lists no chapters", ErrMalformed)
+	}
+	type item struct{ path, mediaType, properties string }
+	manifest := map[string]item{}
+	for _, it := range pkg.Manifest {
+		manifest[it.ID] = item{epubHref(path.Dir(opfPath), it.Href), strings.ToLower(strings.TrimSpace(it.MediaType)), it.Properties}
+	}
+	seen := map[string]bool{}
+	for _, ref := range pkg.Spine {
+		it, ok := manifest[ref.IDRef]
+		switch {
+		case !ok || strings.EqualFold(strings.TrimSpace(ref.Linear), "no"):
+			continue // an id missing from the manifest, or outside the reading order
+		case it.mediaType != "application/xhtml+xml" && it.mediaType != "text/html":
+			continue // an image or an SVG page: no text to read
+		case slices.Contains(strings.Fields(it.properties), "nav"):
+			continue // the table of contents
+		case seen[it.path]:
+			continue // read once
+		case encrypted[it.path]:
+			return "", nil, drm
+		}
+		seen[it.path] = true
+		chapters = append(chapters, it.path)
+	}
+	return epubTitle(pkg.Titles), chapters, nil
 }
 
 // Members of an EPUB archive at fixed places.
