@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 )
@@ -16,13 +14,7 @@ import (
 // pages), under the book's title; the Gutenberg header and licence are
 // never quoted.
 func TestAskEPUB(t *testing.T) {
-	copied, err := os.ReadFile("testdata/epubstory/story.epub")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if orig, err := os.ReadFile("../extract/testdata/story.epub"); err != nil || !bytes.Equal(copied, orig) {
-		t.Fatalf("testdata/epubstory/story.epub is not a copy of ../extract/testdata/story.epub (%v): copy it again", err)
-	}
+	sameFile(t, "testdata/epubstory/story.epub", "../extract/testdata/story.epub")
 	const question = "Who carried the miller's children across to the high meadow?"
 	askQuotesWhole(t, "testdata/epubstory", question, "When the water reached the church steps, Ilse untied the ferry", "across to the high meadow, one boatload at a time.", "¶")
 

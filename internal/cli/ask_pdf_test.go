@@ -17,13 +17,7 @@ import (
 // and quotes no page furniture; "Who is Mara?" finds her first mention by
 // page, then line (each page numbers its own lines).
 func TestAskPDFSentenceAcrossPages(t *testing.T) {
-	copied, err := os.ReadFile("testdata/pdfstory/story.pdf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if orig, err := os.ReadFile("../extract/testdata/story.pdf"); err != nil || !bytes.Equal(copied, orig) {
-		t.Fatalf("testdata/pdfstory/story.pdf is not a copy of ../extract/testdata/story.pdf (%v): copy it again", err)
-	}
+	sameFile(t, "testdata/pdfstory/story.pdf", "../extract/testdata/story.pdf")
 	for _, tc := range []struct {
 		question, start, end, page string
 	}{
@@ -42,6 +36,18 @@ func TestAskPDFSentenceAcrossPages(t *testing.T) {
 // page, a sentence cut by a page break).
 func TestAskPagedTextSentenceAcrossPages(t *testing.T) {
 	askQuotesWhole(t, "testdata/pdftext", "What did Mara polish every evening at dusk?", "Every evening at dusk Mara", "a second moon over the harbour.", "p. 1,")
+}
+
+// sameFile fails t unless the test's copy holds the same bytes as orig.
+func sameFile(t *testing.T, copy, orig string) {
+	t.Helper()
+	a, err := os.ReadFile(copy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(orig); err != nil || !bytes.Equal(a, b) {
+		t.Fatalf("%s is not a copy of %s (%v): copy it again", copy, orig, err)
+	}
 }
 
 // askQuotesWhole asks question offline of the folder dir and checks that a

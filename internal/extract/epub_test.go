@@ -3,26 +3,9 @@ package extract
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"storybot/internal/golden"
 )
-
-// TestEPUBGolden: a book is one page holding its chapters in the spine's
-// order under their headings.
-func TestEPUBGolden(t *testing.T) {
-	for _, name := range []string{"story.epub", "epub2.epub"} {
-		t.Run(name, func(t *testing.T) {
-			pages := extracted(t, EPUB, name)
-			if len(pages) != 1 {
-				t.Fatalf("got %d pages, want 1", len(pages))
-			}
-			golden.Check(t, filepath.Join("testdata", name+".golden"), pages[0])
-		})
-	}
-}
 
 // TestEPUBReadingOrder: story.epub's chapters come in the spine's order,
 // each once, under the book's title; the navigation document, the notes

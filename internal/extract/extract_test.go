@@ -163,15 +163,25 @@ func renderPages(pages []string) string {
 	return b.String()
 }
 
-func TestHTMLGolden(t *testing.T) {
-	for _, name := range []string{"article.html", "no-main.html", "windows-1252.html", "br-paragraphs.html", "main-header.html", "gutenberg.html"} {
-		t.Run(name, func(t *testing.T) {
-			pages := extracted(t, HTML, name)
-			if len(pages) != 1 {
-				t.Fatalf("got %d pages, want 1", len(pages))
-			}
-			golden.Check(t, filepath.Join("testdata", name+".golden"), pages[0])
-		})
+// TestOnePageGolden: a web page, or an e-book (its chapters in the spine's
+// order under their headings), is one page of text.
+func TestOnePageGolden(t *testing.T) {
+	for _, c := range []struct {
+		extract func(context.Context, []byte) ([]string, error)
+		names   []string
+	}{
+		{HTML, []string{"article.html", "no-main.html", "windows-1252.html", "br-paragraphs.html", "main-header.html", "gutenberg.html"}},
+		{EPUB, []string{"story.epub", "epub2.epub"}},
+	} {
+		for _, name := range c.names {
+			t.Run(name, func(t *testing.T) {
+				pages := extracted(t, c.extract, name)
+				if len(pages) != 1 {
+					t.Fatalf("got %d pages, want 1", len(pages))
+				}
+				golden.Check(t, filepath.Join("testdata", name+".golden"), pages[0])
+			})
+		}
 	}
 }
 
