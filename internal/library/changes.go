@@ -33,7 +33,7 @@ type UserError = usererr.Error
 const MaxNameBytes = 200
 
 // uploadTypes are the extensions AddFile accepts.
-var uploadTypes = map[string]string{".md": "text", ".markdown": "text", ".txt": "text", ".html": "html", ".htm": "html", ".pdf": "pdf"}
+var uploadTypes = map[string]string{".md": "text", ".markdown": "text", ".txt": "text", ".html": "html", ".htm": "html", ".pdf": "pdf", ".epub": "epub"}
 
 // TrashItem is a document removed to the trash.
 type TrashItem struct {
@@ -65,7 +65,7 @@ func (l *Library) AddFile(ctx context.Context, name string, data []byte, replace
 	ext := lowerExt(name)
 	kind, ok := uploadTypes[ext]
 	if !ok {
-		return emptyReport(), usererr.Errorf("%q: only .md, .markdown, .txt, .html, .htm and .pdf files can be added", name)
+		return emptyReport(), usererr.Errorf("%q: only .md, .markdown, .txt, .html, .htm, .pdf and .epub files can be added", name)
 	}
 	if int64(len(data)) > l.opts.MaxUploadBytes {
 		return emptyReport(), usererr.Errorf("%q is %s; the limit is %s (MAX_UPLOAD_BYTES)", name, knowledge.HumanBytes(int64(len(data))), knowledge.HumanBytes(l.opts.MaxUploadBytes))
@@ -445,10 +445,14 @@ func sniff(name, kind string, data []byte) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return usererr.Errorf("%q is empty", name)
 	}
-	if what := binaryKind(data); what != "" && !(kind == "pdf" && what == "PDF") {
-		return usererr.Errorf("%q is %s, not a %s file; only text, HTML and PDF documents can be added", name, what, lowerExt(name))
+	if what := binaryKind(data); what != "" && !(kind == "pdf" && what == "PDF") && !(kind == "epub" && what == "a ZIP archive") {
+		return usererr.Errorf("%q is %s, not a %s file; only text, HTML, PDF and EPUB documents can be added", name, what, lowerExt(name))
 	}
 	switch kind {
+	case "epub": // an e-book is a ZIP archive; Parse reads the rest
+		if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+			return usererr.Errorf("%q is not an EPUB (an e-book is a ZIP archive)", name)
+		}
 	case "pdf":
 		if !bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-")) {
 			return usererr.Errorf("%q is not a PDF (it does not start with %%PDF-)", name)

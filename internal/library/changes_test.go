@@ -47,6 +47,22 @@ func auditLines(t *testing.T, f *fixture) []auditEntry {
 	return out
 }
 
+// TestAddEPUB: a moderator can add an e-book; it is searchable at once.
+func TestAddEPUB(t *testing.T) {
+	_, l := oneStory(t)
+	data, err := os.ReadFile(extractTestdata + "story.epub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := l.AddFile(context.Background(), "ferry.epub", data, false, "mod")
+	if err != nil || len(r.Added) != 1 {
+		t.Fatalf("add: %v %+v", err, r)
+	}
+	if hits, _ := l.Search(context.Background(), "ferry high meadow boatload", 1); len(hits) == 0 || hits[0].Passage.Doc != "ferry.epub" {
+		t.Fatalf("added e-book not searchable: %+v", hits)
+	}
+}
+
 func TestAddReplaceRemoveRestore(t *testing.T) {
 	f, l := oneStory(t)
 	ctx := context.Background()
@@ -170,7 +186,9 @@ func TestUploadsAreCheckedByContent(t *testing.T) {
 		{"blank.md", []byte(" \n "), "empty"},
 		{"page.html", []byte("plain words without tags"), "does not look like HTML"},
 		{"scanned.pdf", scanned, "no text layer"},
-		{"program.exe", []byte("hello"), "only .md, .markdown, .txt, .html, .htm and .pdf"},
+		{"program.exe", []byte("hello"), "only .md, .markdown, .txt, .html, .htm, .pdf and .epub"},
+		{"book.epub", []byte("plain words, not an e-book"), "not an EPUB"},
+		{"book.epub", []byte("PK\x03\x04\x14\x00\x08\x00zip bytes"), "cannot extract text"},
 		{"big.txt", bytes.Repeat([]byte("a"), 2<<20), "the limit is 1 MB"},
 		{"../escape.md", []byte(storyA), "path separator"},
 		{"..evil.md", []byte(storyA), `".."`},
