@@ -178,8 +178,10 @@ func docxBody(d *xml.Decoder, styles map[string]string, p *textParas) error {
 				p.write("\n")
 			case "noBreakHyphen":
 				p.write("-")
-			case "del", "moveFrom", "delText", "instrText":
-				// deleted (or moved away) text, and field codes
+			case "del", "moveFrom":
+				// deleted (or moved away) runs, whatever they hold; their
+				// text is w:delText, and a field code w:instrText, which
+				// are never read, as only w:t is
 				if err := d.Skip(); err != nil {
 					return err
 				}

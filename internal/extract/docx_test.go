@@ -78,6 +78,7 @@ func TestDOCXBadInput(t *testing.T) {
 		{"bomb", bomb, ErrMalformed, "DOCX member word/document.xml inflates to more than 20 MB"},
 		{"no paragraphs", docxFile(wp("")+wp("Heading1"), ""), ErrNoText, "no readable text"},
 		{"deleted text only", docxFile(wp("", `<w:del w:id="1" w:author="A"><w:r><w:delText>Gone.</w:delText></w:r></w:del>`), ""), ErrNoText, "no readable text"},
+		{"deleted w:t only", docxFile(wp("", `<w:del w:id="1" w:author="A"><w:r><w:t>Gone.</w:t></w:r></w:del><w:moveFrom w:id="2" w:author="A"><w:r><w:t>Moved.</w:t></w:r></w:moveFrom>`), ""), ErrNoText, "no readable text"},
 		{"field code only", docxFile(wp("", `<w:r><w:instrText> PAGE </w:instrText></w:r>`), ""), ErrNoText, "no readable text"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
