@@ -33,7 +33,7 @@ func knowledgeCommand() *discordgo.ApplicationCommand {
 	return &discordgo.ApplicationCommand{Name: "knowledge", Description: "Moderators: change the knowledge folder", DMPermission: &no,
 		Contexts: &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}, DefaultMemberPermissions: &mod,
 		Options: []*discordgo.ApplicationCommandOption{
-			sub("add", "Add a document (.md .txt .html .pdf .epub)",
+			sub("add", "Add a document (.md .txt .html .pdf .epub .docx .odt)",
 				&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "The document", Required: true},
 				&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionBoolean, Name: "replace", Description: "Replace a document of the same name"}),
 			sub("remove", "Move a document to the trash",

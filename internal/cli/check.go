@@ -106,7 +106,7 @@ func (e *Env) checkKnowledge(ctx context.Context, add func(checkResult)) []*know
 	defer lib.Close()
 	snap := lib.Current()
 	if len(snap.Docs) == 0 {
-		add(checkResult{"knowledge", checkWarn, fmt.Sprintf("%s has no documents: add .md, .txt, .html, .pdf or .epub files (the bot runs, but can only say it does not know)", e.Config.KnowledgeDir)})
+		add(checkResult{"knowledge", checkWarn, fmt.Sprintf("%s has no documents: add .md, .txt, .html, .pdf, .epub, .docx or .odt files (the bot runs, but can only say it does not know)", e.Config.KnowledgeDir)})
 	} else {
 		add(checkResult{"knowledge", checkOK, fmt.Sprintf("%s, %s in %s", refreshPlural(len(snap.Docs), "document"), refreshPlural(snap.Passages(), "passage"), e.Config.KnowledgeDir)})
 	}

@@ -142,7 +142,7 @@ func consoleCatalog(snap *library.Snapshot, dir string) string {
 		fmt.Fprintf(&b, "Skipped: %s (see the log, or run storybot check).\n", refreshPlural(len(snap.Skipped), "file"))
 	}
 	if len(docs) == 0 {
-		b.WriteString("The folder has no documents: add .md, .txt, .html, .pdf or .epub files and type /refresh.\n")
+		b.WriteString("The folder has no documents: add .md, .txt, .html, .pdf, .epub, .docx or .odt files and type /refresh.\n")
 	}
 	return b.String()
 }

@@ -15,9 +15,9 @@ import (
 
 // libraryOptions builds the library's options from the configuration:
 // KNOWLEDGE_DIR, DATA_DIR (saved index, trash, audit log), MAX_FILE_BYTES,
-// MAX_UPLOAD_BYTES, the HTML, PDF and EPUB extractors, and a cache key that
-// changes with the executable and the embedding model, so a saved index
-// from another build or model is rebuilt. With OPENAI_EMBEDDING_MODEL (and
+// MAX_UPLOAD_BYTES, the HTML, PDF, EPUB, DOCX and ODT extractors, and a
+// cache key that changes with the executable and the embedding model, so a
+// saved index from another build or model is rebuilt. With OPENAI_EMBEDDING_MODEL (and
 // a model endpoint) it adds dense retrieval, with embeddings cached in
 // DATA_DIR/embeddings so that only changed passages are embedded again.
 func (e *Env) libraryOptions() library.Options {
@@ -70,7 +70,7 @@ func (e *Env) openLibrary(ctx context.Context) (*library.Library, error) {
 		e.Log.Warn("skipped file", "file", s.Path, "reason", s.Reason)
 	}
 	if len(snap.Docs) == 0 {
-		e.Log.Warn("the knowledge folder has no documents; add .md, .txt, .html, .pdf or .epub files", "dir", e.Config.KnowledgeDir)
+		e.Log.Warn("the knowledge folder has no documents; add .md, .txt, .html, .pdf, .epub, .docx or .odt files", "dir", e.Config.KnowledgeDir)
 	}
 	return lib, nil
 }

@@ -112,7 +112,7 @@ func (e *Env) newSummarizer(ctx context.Context) (s *summary.Summarizer, ndocs i
 // search, when the knowledge folder has no documents: there is nothing to
 // summarise, which is not a mistake in how storybot was called.
 func (e *Env) emptyKnowledgeNote() string {
-	return fmt.Sprintf("The knowledge folder %s has no documents: add .md, .txt, .html, .pdf or .epub files to it.", e.Config.KnowledgeDir)
+	return fmt.Sprintf("The knowledge folder %s has no documents: add .md, .txt, .html, .pdf, .epub, .docx or .odt files to it.", e.Config.KnowledgeDir)
 }
 
 // summarizerOver builds a Summarizer over lib's current snapshot, with the

@@ -1,31 +1,13 @@
 package extract
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
-	"encoding/xml"
-	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"path"
 	"regexp"
 	"slices"
 	"strings"
-
-	"golang.org/x/net/html/charset"
-)
-
-// Limits on what EPUB reads from an archive, against zip bombs and damaged
-// files: the number of members read (container, package document,
-// encryption list and chapters), the uncompressed size of one member, and
-// the uncompressed size of all of them together. A book beyond them is
-// reported as malformed.
-const (
-	epubMaxFiles      = 2000
-	epubMaxFileBytes  = 20 << 20
-	epubMaxTotalBytes = 100 << 20
 )
 
 // EPUB extracts the text of an EPUB book (EPUB 2 or 3) as one page: the
@@ -48,36 +30,18 @@ func EPUB(ctx context.Context, data []byte) ([]string, error) {
 
 // epubPages is EPUB, run guarded.
 func epubPages(ctx context.Context, data []byte) ([]string, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	// ErrInsecurePath (a member named "../x", when GODEBUG asks for the
-	// check) is no risk here: members are looked up by name, never written.
-	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		return nil, fmt.Errorf("%w: not an EPUB (not a zip archive: %v)", ErrMalformed, err)
+	b, err := openZip("EPUB", "an EPUB", data)
+	if err != nil {
+		return nil, err
 	}
-	b := &epubArchive{files: map[string]*zip.File{}}
-	for _, f := range zr.File {
-		if _, dup := b.files[f.Name]; !dup {
-			b.files[f.Name] = f
-		}
-	}
-	title, chapters, err := b.contents()
+	title, chapters, err := epubContents(b)
 	if err != nil {
 		return nil, err
 	}
 
-	// A book beyond the limits fails before any chapter is inflated, by the
-	// sizes the archive declares (archive/zip reads no more than those).
-	if b.nread+len(chapters) > epubMaxFiles {
-		return nil, fmt.Errorf("%w: EPUB has more than %d files to read", ErrMalformed, epubMaxFiles)
-	}
-	size := uint64(b.total)
-	for _, name := range chapters {
-		if f := b.files[name]; f != nil {
-			size += f.UncompressedSize64
-		}
-	}
-	if size > epubMaxTotalBytes {
-		return nil, fmt.Errorf("%w: EPUB inflates to more than %d MB", ErrMalformed, epubMaxTotalBytes>>20)
+	// A book beyond the limits fails before any chapter is inflated.
+	if err := b.fits(chapters); err != nil {
+		return nil, err
 	}
 
 	var paras []string
@@ -109,11 +73,11 @@ func epubPages(ctx context.Context, data []byte) ([]string, error) {
 	return []string{strings.Join(paras, "\n\n") + "\n"}, nil
 }
 
-// contents reads the book's container, encryption list and package
+// epubContents reads the book's container, encryption list and package
 // document, and returns the book's title (dc:title) and the members to read
 // as chapters, in reading order. It returns ErrEncrypted when one of them is
 // encrypted.
-func (b *epubArchive) contents() (title string, chapters []string, err error) {
+func epubContents(b *zipArchive) (title string, chapters []string, err error) {
 	// META-INF/container.xml names the package document (OPF).
 	if b.files[epubContainer] == nil {
 		return "", nil, fmt.Errorf("%w: not an EPUB (no %s)", ErrMalformed, epubContainer)
@@ -146,7 +110,7 @@ func (b *epubArchive) contents() (title string, chapters []string, err error) {
 	// META-INF/encryption.xml lists the encrypted members.
 	encrypted := map[string]bool{}
 	if b.files[epubEncryption] != nil {
-		if encrypted, err = b.encrypted(); err != nil {
+		if encrypted, err = epubEncrypted(b); err != nil {
 			return "", nil, err
 		}
 	}
@@ -213,74 +177,10 @@ const (
 // <title/>: the rest of the chapter would be lost as its text.
 var selfClosingRaw = regexp.MustCompile(`(?i)<(title|script|style|textarea|iframe|noscript|noembed|noframes|xmp)(\s[^<>]*)?/>`)
 
-// epubArchive is an EPUB's members by name, and how much of it has been
-// read, for the limits.
-type epubArchive struct {
-	files map[string]*zip.File
-	nread int   // members read
-	total int64 // uncompressed bytes read
-}
-
-// read returns the uncompressed bytes of the member name, an error wrapping
-// ErrMalformed when it is missing, damaged or goes beyond the limits.
-func (b *epubArchive) read(name string) ([]byte, error) {
-	f := b.files[name]
-	if f == nil {
-		return nil, fmt.Errorf("%w: EPUB member %s is missing", ErrMalformed, name)
-	}
-	if b.nread++; b.nread > epubMaxFiles {
-		return nil, fmt.Errorf("%w: EPUB has more than %d files to read", ErrMalformed, epubMaxFiles)
-	}
-	limit := min(epubMaxFileBytes, epubMaxTotalBytes-b.total)
-	tooLarge := func() error {
-		if limit < epubMaxFileBytes {
-			return fmt.Errorf("%w: EPUB inflates to more than %d MB", ErrMalformed, epubMaxTotalBytes>>20)
-		}
-		return fmt.Errorf("%w: EPUB member %s inflates to more than %d MB", ErrMalformed, name, epubMaxFileBytes>>20)
-	}
-	// The size the archive declares is checked first (archive/zip reads no
-	// more than that), and what is read is limited too.
-	if f.UncompressedSize64 > uint64(limit) {
-		return nil, tooLarge()
-	}
-	rc, err := f.Open()
-	if err != nil {
-		return nil, fmt.Errorf("%w: EPUB member %s: %v", ErrMalformed, name, err)
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
-	b.total += int64(len(data))
-	if err != nil {
-		return nil, fmt.Errorf("%w: EPUB member %s: %v", ErrMalformed, name, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, tooLarge()
-	}
-	return data, nil
-}
-
-// decode reads the XML member name into v. It is lenient as e-book readers
-// are (HTML entities, any declared charset) and returns an error wrapping
-// ErrMalformed when the member cannot be read or parsed.
-func (b *epubArchive) decode(name string, v any) error {
-	data, err := b.read(name)
-	if err != nil {
-		return err
-	}
-	d := xml.NewDecoder(bytes.NewReader(data))
-	d.CharsetReader = charset.NewReaderLabel
-	d.Strict = false
-	d.Entity = xml.HTMLEntity
-	if err := d.Decode(v); err != nil {
-		return fmt.Errorf("%w: EPUB %s: %v", ErrMalformed, name, err)
-	}
-	return nil
-}
-
-// encrypted returns the members that META-INF/encryption.xml lists as
+// epubEncrypted returns the members that META-INF/encryption.xml lists as
 // encrypted, other than fonts obfuscated as EPUB allows (the text of such
 // a book is readable).
-func (b *epubArchive) encrypted() (map[string]bool, error) {
+func epubEncrypted(b *zipArchive) (map[string]bool, error) {
 	var enc struct {
 		Data []struct {
 			Method struct {

@@ -89,7 +89,7 @@ func TestEPUBBadInput(t *testing.T) {
 }
 
 // TestEPUBLimits: the limits on the whole book: its chapters together
-// inflate to no more than epubMaxTotalBytes, and no more than epubMaxFiles
+// inflate to no more than zipMaxTotalBytes, and no more than zipMaxFiles
 // members are read.
 func TestEPUBLimits(t *testing.T) {
 	for _, tc := range []struct {
@@ -97,8 +97,8 @@ func TestEPUBLimits(t *testing.T) {
 		data []byte
 		msg  string
 	}{
-		{"total size", manyChaptersEPUB(epubMaxTotalBytes/(epubMaxFileBytes-1<<20)+1, epubMaxFileBytes-1<<20), "EPUB inflates to more than 100 MB"},
-		{"files", manyChaptersEPUB(epubMaxFiles, 100), "more than 2000 files to read"},
+		{"total size", manyChaptersEPUB(zipMaxTotalBytes/(zipMaxFileBytes-1<<20)+1, zipMaxFileBytes-1<<20), "EPUB inflates to more than 100 MB"},
+		{"files", manyChaptersEPUB(zipMaxFiles, 100), "more than 2000 files to read"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			pages, err := EPUB(context.Background(), tc.data)
@@ -109,8 +109,8 @@ func TestEPUBLimits(t *testing.T) {
 	}
 	// just within the limit on files: the container and the package
 	// document are read too
-	if _, err := EPUB(context.Background(), manyChaptersEPUB(epubMaxFiles-2, 100)); err != nil {
-		t.Errorf("%d chapters: %v", epubMaxFiles-2, err)
+	if _, err := EPUB(context.Background(), manyChaptersEPUB(zipMaxFiles-2, 100)); err != nil {
+		t.Errorf("%d chapters: %v", zipMaxFiles-2, err)
 	}
 }
 

@@ -247,10 +247,10 @@ func oneChapterEPUB(body string) []byte {
 }
 
 // bombEPUB is a book whose one chapter inflates to one byte more than
-// epubMaxFileBytes (from a few KB: a zip bomb).
+// zipMaxFileBytes (from a few KB: a zip bomb).
 func bombEPUB() []byte {
 	head := xhtml("Bomb", "<p>")
-	return oneChapterEPUB(head + strings.Repeat("a", epubMaxFileBytes+1-len(head)))
+	return oneChapterEPUB(head + strings.Repeat("a", zipMaxFileBytes+1-len(head)))
 }
 
 // manyChaptersEPUB is a book of n chapters of size bytes each: the same

@@ -1,5 +1,6 @@
-// Package extract turns HTML, PDF and EPUB files into plain text pages for
-// the knowledge loader. Each extractor has the shape of knowledge.Extractor:
+// Package extract turns HTML, PDF, EPUB, Word (.docx) and OpenDocument
+// text (.odt) files into plain text pages for the knowledge loader. Each
+// extractor has the shape of knowledge.Extractor:
 //
 //	func(ctx context.Context, data []byte) (pages []string, err error)
 //
@@ -10,8 +11,13 @@
 // from the text layer, with paragraphs separated by blank lines (the
 // knowledge package drops page furniture and joins a paragraph cut by a page
 // break). EPUB yields one page too, as an e-book has no printed pages: its
-// chapters in reading order, each read as HTML reads a web page, within
-// limits on what the archive may inflate to.
+// chapters in reading order, each read as HTML reads a web page. DOCX and
+// ODT yield one page as well (a word processor's pages depend on the
+// printer): the paragraphs of the body, headings (by their styles or
+// outline levels) as Markdown headings, without what a reader does not see
+// (deleted text of tracked changes, field codes, notes, comments). EPUB,
+// DOCX and ODT files are zip archives; they are read within the same limits
+// on what an archive may inflate to (zip.go).
 //
 // Extractors never panic: a panic inside a parsing library is recovered and
 // returned as an error wrapping ErrMalformed. All functions are safe for
@@ -27,15 +33,17 @@ import (
 // Errors returned by the extractors, checked with errors.Is. Their messages
 // are written to be shown as the reason a file was skipped.
 var (
-	// ErrNoText: an HTML document without readable text (only scripts,
-	// styles, navigation or nothing at all).
+	// ErrNoText: a document without readable text (an HTML page of only
+	// scripts, styles or navigation, a book or document of only images, or
+	// nothing at all).
 	ErrNoText = errors.New("no readable text")
 	// ErrNoTextLayer: a PDF whose pages carry no text layer, such as a
 	// scanned document; it needs OCR before it can be indexed.
 	ErrNoTextLayer = errors.New("PDF has no text layer (scanned? run OCR first)")
-	// ErrEncrypted: a PDF protected by a password, or an EPUB protected by
-	// DRM. The extractors wrap it in a message that says which and what to
-	// do ("PDF is encrypted (password protected): save an unprotected copy").
+	// ErrEncrypted: a PDF, .docx or .odt protected by a password, or an
+	// EPUB protected by DRM. The extractors wrap it in a message that says
+	// which and what to do ("PDF is encrypted (password protected): save an
+	// unprotected copy").
 	ErrEncrypted = errors.New("encrypted")
 	// ErrMalformed: a file that is damaged or is not the format its name says.
 	ErrMalformed = errors.New("malformed file")

@@ -97,11 +97,11 @@ func storyPDF() []byte {
 	}, pdfOptions{})
 }
 
-// TestGenerateTestdata writes the PDFs and EPUBs used by the other tests
-// (run with -update).
+// TestGenerateTestdata writes the PDFs, EPUBs, Word and OpenDocument files
+// used by the other tests (run with -update).
 func TestGenerateTestdata(t *testing.T) {
 	if !golden.Update() {
-		t.Skip("run with -update to regenerate the PDFs and EPUBs in testdata")
+		t.Skip("run with -update to regenerate the PDFs, EPUBs, .docx and .odt files in testdata")
 	}
 	stmt := statementPDF()
 	files := map[string][]byte{
@@ -118,10 +118,14 @@ func TestGenerateTestdata(t *testing.T) {
 			{},
 			paragraphs([]string{"Text on the third page."}),
 		}, pdfOptions{}),
-		"story.epub": storyEPUB(),
-		"epub2.epub": epub2EPUB(),
-		"drm.epub":   drmEPUB(),
-		"bomb.epub":  bombEPUB(),
+		"story.epub":    storyEPUB(),
+		"epub2.epub":    epub2EPUB(),
+		"drm.epub":      drmEPUB(),
+		"bomb.epub":     bombEPUB(),
+		"story.docx":    storyDOCX(),
+		"locked.docx":   lockedDOCX(),
+		"story.odt":     storyODT(),
+		"encrypted.odt": encryptedODT(),
 	}
 	for name, data := range files {
 		if err := os.WriteFile(filepath.Join("testdata", name), data, 0o644); err != nil {
@@ -163,8 +167,9 @@ func renderPages(pages []string) string {
 	return b.String()
 }
 
-// TestOnePageGolden: a web page, or an e-book (its chapters in the spine's
-// order under their headings), is one page of text.
+// TestOnePageGolden: a web page, an e-book (its chapters in the spine's
+// order under their headings) or a word processor's document (.docx, .odt)
+// is one page of text.
 func TestOnePageGolden(t *testing.T) {
 	for _, c := range []struct {
 		extract func(context.Context, []byte) ([]string, error)
@@ -172,6 +177,8 @@ func TestOnePageGolden(t *testing.T) {
 	}{
 		{HTML, []string{"article.html", "no-main.html", "windows-1252.html", "br-paragraphs.html", "main-header.html", "gutenberg.html"}},
 		{EPUB, []string{"story.epub", "epub2.epub"}},
+		{DOCX, []string{"story.docx"}},
+		{ODT, []string{"story.odt"}},
 	} {
 		for _, name := range c.names {
 			t.Run(name, func(t *testing.T) {
@@ -410,6 +417,12 @@ func TestCancelled(t *testing.T) {
 	}
 	if _, err := HTML(ctx, read(t, "article.html")); !errors.Is(err, context.Canceled) {
 		t.Errorf("HTML: err = %v, want context.Canceled", err)
+	}
+	if _, err := DOCX(ctx, read(t, "story.docx")); !errors.Is(err, context.Canceled) {
+		t.Errorf("DOCX: err = %v, want context.Canceled", err)
+	}
+	if _, err := ODT(ctx, read(t, "story.odt")); !errors.Is(err, context.Canceled) {
+		t.Errorf("ODT: err = %v, want context.Canceled", err)
 	}
 }
 

@@ -24,6 +24,8 @@ func TestBadFilesAreSkippedWithAReason(t *testing.T) {
 	f.copyFrom(extractTestdata+"encrypted.pdf", "encrypted.pdf")
 	f.copyFrom(extractTestdata+"truncated.pdf", "truncated.pdf")
 	f.copyFrom(extractTestdata+"scripts-only.html", "scripts-only.html")
+	f.copyFrom(extractTestdata+"locked.docx", "locked.docx")
+	f.copyFrom(extractTestdata+"encrypted.odt", "encrypted.odt")
 	f.write("huge.txt", strings.Repeat("Albania and Iran. ", 5000)) // 90 KB > 64 KB limit
 	f.write("binary.txt", "ELF\x00\x01\x02 binary bytes")
 	f.write("latin1.txt", "Durr\xebs")
@@ -42,6 +44,8 @@ func TestBadFilesAreSkippedWithAReason(t *testing.T) {
 		"encrypted.pdf":     "encrypted",
 		"truncated.pdf":     "malformed",
 		"scripts-only.html": "no readable text",
+		"locked.docx":       "save it without a password",
+		"encrypted.odt":     "save it without a password",
 		"huge.txt":          "larger than the 64 KB limit",
 		"binary.txt":        "binary file",
 		"latin1.txt":        "not UTF-8",

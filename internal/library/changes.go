@@ -33,7 +33,7 @@ type UserError = usererr.Error
 const MaxNameBytes = 200
 
 // uploadTypes are the extensions AddFile accepts.
-var uploadTypes = map[string]string{".md": "text", ".markdown": "text", ".txt": "text", ".html": "html", ".htm": "html", ".pdf": "pdf", ".epub": "epub"}
+var uploadTypes = map[string]string{".md": "text", ".markdown": "text", ".txt": "text", ".html": "html", ".htm": "html", ".pdf": "pdf", ".epub": "epub", ".docx": "docx", ".odt": "odt"}
 
 // TrashItem is a document removed to the trash.
 type TrashItem struct {
@@ -50,7 +50,8 @@ type auditEntry = state.AuditEntry
 // AddFile stores an uploaded file in the knowledge folder under name and
 // refreshes. The file must be of an accepted type by its content (.md,
 // .markdown and .txt: UTF-8 text; .html and .htm: HTML; .pdf: a PDF with a
-// text layer), within MaxUploadBytes, with a safe name (no path separators,
+// text layer; .epub, .docx and .odt: a ZIP archive with readable text),
+// within MaxUploadBytes, with a safe name (no path separators,
 // no "..", no control characters, at most MaxNameBytes bytes); an existing
 // document is replaced only when replace is true, and the old file then goes
 // to the trash; a name taken by a folder is refused. who is recorded in the
@@ -65,7 +66,7 @@ func (l *Library) AddFile(ctx context.Context, name string, data []byte, replace
 	ext := lowerExt(name)
 	kind, ok := uploadTypes[ext]
 	if !ok {
-		return emptyReport(), usererr.Errorf("%q: only .md, .markdown, .txt, .html, .htm, .pdf and .epub files can be added", name)
+		return emptyReport(), usererr.Errorf("%q: only .md, .markdown, .txt, .html, .htm, .pdf, .epub, .docx and .odt files can be added", name)
 	}
 	if int64(len(data)) > l.opts.MaxUploadBytes {
 		return emptyReport(), usererr.Errorf("%q is %s; the limit is %s (MAX_UPLOAD_BYTES)", name, knowledge.HumanBytes(int64(len(data))), knowledge.HumanBytes(l.opts.MaxUploadBytes))
@@ -445,13 +446,22 @@ func sniff(name, kind string, data []byte) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return usererr.Errorf("%q is empty", name)
 	}
-	if what := binaryKind(data); what != "" && !(kind == "pdf" && what == "PDF") && !(kind == "epub" && what == "a ZIP archive") {
-		return usererr.Errorf("%q is %s, not a %s file; only text, HTML, PDF and EPUB documents can be added", name, what, lowerExt(name))
+	if what := binaryKind(data); what != "" && !binaryAllowed(kind, what) {
+		return usererr.Errorf("%q is %s, not a %s file; only text, HTML, PDF, EPUB, Word (.docx) and OpenDocument (.odt) documents can be added", name, what, lowerExt(name))
 	}
+	zipped := bytes.HasPrefix(data, []byte("PK\x03\x04"))
 	switch kind {
 	case "epub": // an e-book is a ZIP archive; Parse reads the rest
-		if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		if !zipped {
 			return usererr.Errorf("%q is not an EPUB (an e-book is a ZIP archive)", name)
+		}
+	case "docx": // a ZIP archive; or, saved with a password, an OLE file that Parse explains
+		if !zipped && binaryKind(data) != oleDocument {
+			return usererr.Errorf("%q is not a Word document (a .docx file is a ZIP archive)", name)
+		}
+	case "odt":
+		if !zipped {
+			return usererr.Errorf("%q is not an OpenDocument text (an .odt file is a ZIP archive)", name)
 		}
 	case "pdf":
 		if !bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-")) {
@@ -470,6 +480,27 @@ func sniff(name, kind string, data []byte) error {
 		}
 	}
 	return nil
+}
+
+// oleDocument is what binaryKind calls an OLE compound file: an Office
+// 97-2003 document, or a .docx saved with a password.
+const oleDocument = "an Office document (OLE)"
+
+// binaryAllowed reports whether a file of the upload kind may be of the
+// binary format what (binaryKind): a PDF for .pdf; a ZIP archive for the
+// formats that are one (.epub, .docx, .odt); an OLE file for .docx, which
+// is what Word writes when it saves with a password (Parse then says to
+// save it without one).
+func binaryAllowed(kind, what string) bool {
+	switch what {
+	case "PDF":
+		return kind == "pdf"
+	case "a ZIP archive":
+		return kind == "epub" || kind == "docx" || kind == "odt"
+	case oleDocument:
+		return kind == "docx"
+	}
+	return false
 }
 
 // binaryKind names the format of data when it is an executable, an
@@ -502,7 +533,7 @@ func binaryKind(data []byte) string {
 		{"MM\x00*", "an image (TIFF)"},
 		{"\x00\x00\x01\x00", "an image (icon)"},
 		{"%PDF-", "PDF"},
-		{"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Office document (OLE)"},
+		{"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", oleDocument},
 	}
 	for _, s := range sigs {
 		if s.what != "" && bytes.HasPrefix(data, []byte(s.prefix)) {

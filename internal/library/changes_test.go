@@ -63,6 +63,31 @@ func TestAddEPUB(t *testing.T) {
 	}
 }
 
+// TestAddDOCX: a moderator can add a Word document or an OpenDocument
+// text; it is searchable at once, with its headings as sections.
+func TestAddDOCX(t *testing.T) {
+	for _, tc := range []struct{ file, name, query, section string }{
+		{"story.docx", "clockmaker.docx", "tower clock stopped storm lantern", "The Storm"},
+		{"story.odt", "salt road.odt", "river rose mules stone bridge", "The Ford"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, l := oneStory(t)
+			data, err := os.ReadFile(extractTestdata + tc.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := l.AddFile(context.Background(), tc.name, data, false, "mod")
+			if err != nil || len(r.Added) != 1 {
+				t.Fatalf("add: %v %+v", err, r)
+			}
+			hits, _ := l.Search(context.Background(), tc.query, 1)
+			if len(hits) == 0 || hits[0].Passage.Doc != tc.name || !strings.Contains(hits[0].Passage.Section, tc.section) {
+				t.Fatalf("added document not searchable under %q: %+v", tc.section, hits)
+			}
+		})
+	}
+}
+
 func TestAddReplaceRemoveRestore(t *testing.T) {
 	f, l := oneStory(t)
 	ctx := context.Background()
@@ -167,6 +192,9 @@ func TestUploadsAreCheckedByContent(t *testing.T) {
 	if err != nil {
 		t.Skip(err)
 	}
+	locked, _ := os.ReadFile(extractTestdata + "locked.docx")
+	encrypted, _ := os.ReadFile(extractTestdata + "encrypted.odt")
+	odt, _ := os.ReadFile(extractTestdata + "story.odt")
 	cases := []struct {
 		name string
 		data []byte
@@ -186,7 +214,14 @@ func TestUploadsAreCheckedByContent(t *testing.T) {
 		{"blank.md", []byte(" \n "), "empty"},
 		{"page.html", []byte("plain words without tags"), "does not look like HTML"},
 		{"scanned.pdf", scanned, "no text layer"},
-		{"program.exe", []byte("hello"), "only .md, .markdown, .txt, .html, .htm, .pdf and .epub"},
+		{"program.exe", []byte("hello"), "only .md, .markdown, .txt, .html, .htm, .pdf, .epub, .docx and .odt"},
+		{"story.doc", locked, "only .md, .markdown, .txt, .html, .htm, .pdf, .epub, .docx and .odt"},
+		{"story.docx", []byte("plain words, not a Word document"), "not a Word document"},
+		{"story.docx", locked, "Word document is encrypted (password protected): save it without a password"},
+		{"story.docx", odt, "cannot extract text"},
+		{"story.odt", []byte("plain words, not a document"), "not an OpenDocument text"},
+		{"story.odt", locked, "Office document (OLE), not a .odt file"},
+		{"story.odt", encrypted, "save it without a password"},
 		{"book.epub", []byte("plain words, not an e-book"), "not an EPUB"},
 		{"book.epub", []byte("PK\x03\x04\x14\x00\x08\x00zip bytes"), "cannot extract text"},
 		{"big.txt", bytes.Repeat([]byte("a"), 2<<20), "the limit is 1 MB"},

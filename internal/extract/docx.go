@@ -1,0 +1,310 @@
+package extract
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+)
+
+// DOCX extracts the text of a Word document (.docx, Office Open XML) as one
+// page: the paragraphs of the body (word/document.xml) in order, table
+// cells' paragraphs as paragraphs, separated by blank lines. A paragraph
+// styled Title or Heading 1 to 9 becomes a Markdown heading ("# " for Title
+// and Heading 1, "## " for Heading 2...), found by the style's id or, as
+// Word names its built-in styles in English whatever the language of its
+// ids, by its name in word/styles.xml. A tab is a space and a line break
+// (Shift+Enter) a new line in the paragraph. What a reader does not see is
+// left out: deleted text of tracked changes, field codes (the field's
+// result is kept), the fallback copy of a text box, and the entries of a
+// table of contents. Headers, footers, footnotes and comments are not read.
+//
+// Errors: ErrEncrypted for a document saved with a password (Word then
+// writes an OLE compound file, not a zip archive), ErrNoText when the body
+// has no readable text, ErrMalformed (wrapped, with the cause) for a file
+// that is not a .docx, is damaged or goes beyond the limits on what the
+// archive may inflate to (the same as EPUB's), and ctx.Err() when ctx is
+// done before it is read.
+func DOCX(ctx context.Context, data []byte) ([]string, error) {
+	return guarded(ctx, "DOCX reader", func() ([]string, error) { return docxPages(data) })
+}
+
+// The namespaces of WordprocessingML elements: transitional (what Word
+// writes) and strict.
+const (
+	docxNS       = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+	docxStrictNS = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+	docxMCNS     = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+)
+
+// oleMagic starts an OLE compound file: a .doc of Word 97-2003, or a .docx
+// saved with a password (the encrypted package inside an OLE file).
+var oleMagic = []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+// docxPages is DOCX, run guarded.
+func docxPages(data []byte) ([]string, error) {
+	if bytes.HasPrefix(data, oleMagic) {
+		// An old .doc renamed .docx has a WordDocument stream, whose name
+		// the OLE directory holds in UTF-16.
+		if bytes.Contains(data, utf16LE("WordDocument")) {
+			return nil, fmt.Errorf("%w: a Word 97-2003 document (.doc), not a .docx: save it as .docx", ErrMalformed)
+		}
+		return nil, fmt.Errorf("Word document is %w (password protected): save it without a password", ErrEncrypted)
+	}
+	z, err := openZip("DOCX", "a Word document", data)
+	if err != nil {
+		return nil, err
+	}
+	main, err := docxMainPart(z)
+	if err != nil {
+		return nil, err
+	}
+	styles, err := docxStyleNames(z, path.Join(path.Dir(main), "styles.xml"))
+	if err != nil {
+		return nil, err
+	}
+	d, err := z.decoder(main)
+	if err != nil {
+		return nil, err
+	}
+	var p textParas
+	if err := docxBody(d, styles, &p); err != nil {
+		return nil, z.malformed(main, err)
+	}
+	return p.page()
+}
+
+// docxMainPart is the name of the document's body: the officeDocument that
+// _rels/.rels names (Word Online may write word/document2.xml), else
+// word/document.xml.
+func docxMainPart(z *zipArchive) (string, error) {
+	const rels, fallback = "_rels/.rels", "word/document.xml"
+	if z.files[rels] != nil {
+		var r struct {
+			Rels []struct {
+				Type   string `xml:"Type,attr"`
+				Target string `xml:"Target,attr"`
+			} `xml:"Relationship"`
+		}
+		if err := z.decode(rels, &r); err != nil {
+			return "", err
+		}
+		for _, rel := range r.Rels {
+			if strings.HasSuffix(rel.Type, "/officeDocument") {
+				name := epubHref("", rel.Target) // a URL relative to the root
+				if z.files[name] != nil {
+					return name, nil
+				}
+			}
+		}
+	}
+	if z.files[fallback] == nil {
+		return "", fmt.Errorf("%w: not a Word document (no %s)", ErrMalformed, fallback)
+	}
+	return fallback, nil
+}
+
+// docxStyleNames maps the ids of the paragraph styles in the member name
+// (word/styles.xml) to their names; none when there is no such member.
+func docxStyleNames(z *zipArchive, name string) (map[string]string, error) {
+	if z.files[name] == nil {
+		return nil, nil
+	}
+	var s struct {
+		Styles []struct {
+			ID   string `xml:"styleId,attr"`
+			Name struct {
+				Val string `xml:"val,attr"`
+			} `xml:"name"`
+		} `xml:"style"`
+	}
+	if err := z.decode(name, &s); err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, st := range s.Styles {
+		names[st.ID] = st.Name.Val
+	}
+	return names, nil
+}
+
+// docxBody reads the tokens of the document's body into p. styles maps
+// style ids to names (docxStyleNames).
+func docxBody(d *xml.Decoder, styles map[string]string, p *textParas) error {
+	inText := false // in a w:t, whose character data is text
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Space == docxMCNS && t.Name.Local == "Fallback" {
+				// the same text box again, for readers older than Word 2010
+				if err := d.Skip(); err != nil {
+					return err
+				}
+				continue
+			}
+			if t.Name.Space != docxNS && t.Name.Space != docxStrictNS {
+				continue
+			}
+			switch t.Name.Local {
+			case "p":
+				p.start(0)
+			case "pPr": // the paragraph's properties: its style
+				var pPr struct {
+					Style struct {
+						Val string `xml:"val,attr"`
+					} `xml:"pStyle"`
+				}
+				if err := d.DecodeElement(&pPr, &t); err != nil {
+					return err
+				}
+				p.style(docxHeading(pPr.Style.Val, styles))
+			case "t":
+				inText = true
+			case "tab", "ptab":
+				p.write(" ")
+			case "br", "cr":
+				p.write("\n")
+			case "noBreakHyphen":
+				p.write("-")
+			case "del", "moveFrom":
+				// deleted (or moved away) runs, whatever they hold; their
+				// text is w:delText, and a field code w:instrText, which
+				// are never read, as only w:t is
+				if err := d.Skip(); err != nil {
+					return err
+				}
+			}
+		case xml.EndElement:
+			if t.Name.Space != docxNS && t.Name.Space != docxStrictNS {
+				continue
+			}
+			switch t.Name.Local {
+			case "p":
+				p.end()
+			case "t":
+				inText = false
+			}
+		case xml.CharData:
+			if inText {
+				p.write(string(t))
+			}
+		}
+	}
+}
+
+// docxHeading is the heading level of a paragraph of the style id: 1 for
+// Title and Heading 1, n for Heading n (6 for Heading 7 to 9: Markdown has
+// six levels), 0 for other styles. The id
+// or the style's name (in styles) is compared, without case or spaces. A
+// table of contents entry (TOC 1...) is tocEntry.
+func docxHeading(id string, styles map[string]string) int {
+	for _, s := range []string{id, styles[id]} {
+		s = strings.ToLower(strings.ReplaceAll(s, " ", ""))
+		switch {
+		case s == "title":
+			return 1
+		case strings.HasPrefix(s, "heading"):
+			if n, err := strconv.Atoi(s[len("heading"):]); err == nil && n >= 1 {
+				return min(n, 6)
+			}
+		case strings.HasPrefix(s, "toc"):
+			if _, err := strconv.Atoi(s[len("toc"):]); err == nil || s == "tocheading" {
+				return tocEntry
+			}
+		}
+	}
+	return 0
+}
+
+// utf16LE is s in UTF-16, little-endian, as OLE names its streams.
+func utf16LE(s string) []byte {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return b
+}
+
+// tocEntry is the level textParas gives a paragraph to drop: an entry of a
+// table of contents, which repeats the headings.
+const tocEntry = -1
+
+// textParas collects the paragraphs of a word processor's document (DOCX,
+// ODT) as it is read. A paragraph can start inside another (a text box
+// anchored in a paragraph), so the open ones are a stack; a paragraph is
+// done, and put after those done before it, at its end.
+type textParas struct {
+	open []*textPara
+	done []string
+}
+
+// textPara is an open paragraph.
+type textPara struct {
+	text  strings.Builder
+	level int // heading level; 0 for body text, tocEntry to drop
+}
+
+// start opens a paragraph: a heading of level, or body text (0).
+func (p *textParas) start(level int) { p.open = append(p.open, &textPara{level: level}) }
+
+// style sets the heading level of the innermost open paragraph.
+func (p *textParas) style(level int) {
+	if n := len(p.open); n > 0 {
+		p.open[n-1].level = level
+	}
+}
+
+// write adds s to the innermost open paragraph; "\n" is a line break.
+// Text outside paragraphs is dropped.
+func (p *textParas) write(s string) {
+	if n := len(p.open); n > 0 {
+		p.open[n-1].text.WriteString(s)
+	}
+}
+
+// end closes the innermost open paragraph: its lines with white space
+// collapsed, without empty ones; a heading on one line after its "#"s.
+func (p *textParas) end() {
+	n := len(p.open)
+	if n == 0 {
+		return // an end without a start, in a damaged file
+	}
+	para := p.open[n-1]
+	p.open = p.open[:n-1]
+	var lines []string
+	for _, line := range strings.Split(para.text.String(), "\n") {
+		if line = collapse(line); line != "" {
+			lines = append(lines, line)
+		}
+	}
+	switch {
+	case len(lines) == 0 || para.level == tocEntry:
+	case para.level > 0:
+		p.done = append(p.done, strings.Repeat("#", para.level)+" "+strings.Join(lines, " "))
+	default:
+		p.done = append(p.done, strings.Join(lines, "\n"))
+	}
+}
+
+// page is the document's one page, ErrNoText when it has no readable text.
+func (p *textParas) page() ([]string, error) {
+	for len(p.open) > 0 { // paragraphs a damaged file did not close
+		p.end()
+	}
+	if len(p.done) == 0 || !hasLetters(p.done) {
+		return nil, ErrNoText
+	}
+	return []string{strings.Join(p.done, "\n\n") + "\n"}, nil
+}

@@ -1,0 +1,113 @@
+package extract
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestDOCXStory: story.docx reads as a reader of it sees it: headings from
+// the Title and Heading styles, a word split across runs joined, a tab as a
+// space, line breaks kept inside their paragraph, table cells as
+// paragraphs, the text box once; the deleted text, the field codes and the
+// table of contents are not there.
+func TestDOCXStory(t *testing.T) {
+	text := extracted(t, DOCX, "story.docx")[0]
+	if !strings.HasPrefix(text, "# The Clockmaker of Vell\n\n# Part One\n\n## The Shop\n\nAnselm Roth mended clocks in a narrow shop") {
+		t.Errorf("the page does not open with the title, the headings and the first paragraph:\n%s", text)
+	}
+	for _, want := range []string{
+		"\n\nOpening hours: nine to six, except on market days.\n\n",
+		"\n\nThe sign over the door said:\nClocks mended\nBells tuned\n\n",
+		"He kept his accounts in the guild register, which the mayor read every spring.",
+		"\n\nThe tower clock\n\nThe town council\n\n## The Storm\n\n",
+		"harbour-master",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the text lacks %q:\n%s", want, text)
+		}
+	}
+	for _, bad := range []string{"dusty", "HYPERLINK", "example.org", "TOC", "Contents", "\\o", "Part One 1"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("the text holds %q:\n%s", bad, text)
+		}
+	}
+	if n := strings.Count(text, "never oil the escapement"); n != 1 {
+		t.Errorf("the text box is there %d times, want once:\n%s", n, text)
+	}
+}
+
+// TestDOCXStyleNames: headings are found by the names of their styles in
+// styles.xml when the ids are not English (German Word's "berschrift1"
+// for Heading 1); a body named by _rels/.rels other than
+// word/document.xml is read.
+func TestDOCXStyleNames(t *testing.T) {
+	body := wp("Titel", wr("Die Uhr")) + wp("berschrift1", wr("Erster Teil")) + wp("berschrift7", wr("Tief")) + wp("Standard", wr("Der Uhrmacher wohnte auf der Brücke."))
+	styles := wStyle("Titel", "Title") + wStyle("berschrift1", "heading 1") + wStyle("berschrift7", "heading 7") + wStyle("Standard", "Body Text")
+	data := buildZip([]zipMember{
+		{"_rels/.rels", docxRels("/word/document2.xml")},
+		{"word/document2.xml", docxDocument(body)},
+		{"word/styles.xml", `<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">` + styles + `</w:styles>`},
+	})
+	pages, err := DOCX(context.Background(), data)
+	want := "# Die Uhr\n\n# Erster Teil\n\n###### Tief\n\nDer Uhrmacher wohnte auf der Brücke.\n"
+	if err != nil || len(pages) != 1 || pages[0] != want {
+		t.Errorf("got %q, %v; want %q", pages, err, want)
+	}
+}
+
+func TestDOCXBadInput(t *testing.T) {
+	story := read(t, "story.docx")
+	bomb := docxFile(wp("", wr(strings.Repeat("tick ", zipMaxFileBytes/5+1))), "")
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want error
+		msg  string // in the error's message
+	}{
+		{"not a zip", []byte("Plain text renamed .docx"), ErrMalformed, "not a Word document (not a zip archive"},
+		{"empty", nil, ErrMalformed, "not a zip archive"},
+		{"truncated", story[:len(story)/2], ErrMalformed, "not a zip archive"},
+		{"no document.xml", buildZip([]zipMember{{"[Content_Types].xml", "<Types/>"}}), ErrMalformed, "not a Word document (no word/document.xml)"},
+		{"an .odt renamed .docx", read(t, "story.odt"), ErrMalformed, "no word/document.xml"},
+		{"locked.docx", read(t, "locked.docx"), ErrEncrypted, "Word document is encrypted (password protected): save it without a password"},
+		{"a .doc renamed .docx", oleFile("WordDocument", "1Table", "\x05SummaryInformation"), ErrMalformed, "Word 97-2003 document (.doc)"},
+		{"damaged XML", buildZip([]zipMember{{"word/document.xml", docxDocument(wp("", wr("Unclosed")))[:300]}}), ErrMalformed, "DOCX word/document.xml"},
+		{"damaged styles", docxFile(wp("", wr("Text.")), "<w:style"), ErrMalformed, "DOCX word/styles.xml"},
+		{"bomb", bomb, ErrMalformed, "DOCX member word/document.xml inflates to more than 20 MB"},
+		{"no paragraphs", docxFile(wp("")+wp("Heading1"), ""), ErrNoText, "no readable text"},
+		{"deleted text only", docxFile(wp("", `<w:del w:id="1" w:author="A"><w:r><w:delText>Gone.</w:delText></w:r></w:del>`), ""), ErrNoText, "no readable text"},
+		{"deleted w:t only", docxFile(wp("", `<w:del w:id="1" w:author="A"><w:r><w:t>Gone.</w:t></w:r></w:del><w:moveFrom w:id="2" w:author="A"><w:r><w:t>Moved.</w:t></w:r></w:moveFrom>`), ""), ErrNoText, "no readable text"},
+		{"field code only", docxFile(wp("", `<w:r><w:instrText> PAGE </w:instrText></w:r>`), ""), ErrNoText, "no readable text"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pages, err := DOCX(context.Background(), tc.data)
+			if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.msg) {
+				t.Fatalf("err = %v, want %v with %q", err, tc.want, tc.msg)
+			}
+			if pages != nil {
+				t.Errorf("pages = %q, want none", pages)
+			}
+		})
+	}
+}
+
+// FuzzDOCX runs the reader unguarded, so that a panic in it is found, not
+// recovered: it returns one page with text or one of the documented errors.
+func FuzzDOCX(f *testing.F) {
+	for _, name := range []string{"story.docx", "locked.docx"} {
+		f.Add(read(f, name))
+	}
+	f.Add(docxFile(wp("Heading3", wr("unclosed <w:p> inside"), "<w:p><w:r><w:t>nested"), ""))
+	f.Add([]byte(docxDocument(wp("Title", wr("the body, not zipped")))))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		pages, err := docxPages(data)
+		switch {
+		case err == nil && (len(pages) != 1 || strings.TrimSpace(pages[0]) == ""):
+			t.Fatalf("no error but pages = %q", pages)
+		case err != nil && !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrEncrypted) && !errors.Is(err, ErrNoText):
+			t.Fatalf("undocumented error %v", err)
+		}
+	})
+}

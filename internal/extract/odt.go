@@ -1,0 +1,142 @@
+package extract
+
+import (
+	"context"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// ODT extracts the text of an OpenDocument text (.odt, as LibreOffice and
+// other office suites save it) as one page: the paragraphs of content.xml
+// in order, table cells' paragraphs as paragraphs, separated by blank
+// lines. A heading (text:h) becomes a Markdown heading of its outline
+// level ("# " for level 1, "## " for level 2, up to 6). Spaces (text:s) and
+// tabs are a space, a line break a new line in the paragraph. What a
+// reader does not see in the text is left out: footnotes and endnotes,
+// comments, the deleted text of tracked changes, a table of contents or
+// another index (it repeats the document), and images' titles and
+// descriptions. Headers and footers (in styles.xml) are not read.
+//
+// Errors: ErrEncrypted for a document saved with a password (its manifest
+// lists encryption data), ErrNoText when it has no readable text,
+// ErrMalformed (wrapped, with the cause) for a file that is not an .odt, is
+// damaged or goes beyond the limits on what the archive may inflate to (the
+// same as EPUB's), and ctx.Err() when ctx is done before it is read.
+func ODT(ctx context.Context, data []byte) ([]string, error) {
+	return guarded(ctx, "ODT reader", func() ([]string, error) { return odtPages(data) })
+}
+
+// The namespaces of the OpenDocument elements ODT reads or skips.
+const (
+	odtTextNS   = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+	odtOfficeNS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+	odtSVGNS    = "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+)
+
+// odtPages is ODT, run guarded.
+func odtPages(data []byte) ([]string, error) {
+	const manifest, content = "META-INF/manifest.xml", "content.xml"
+	z, err := openZip("ODT", "an OpenDocument text", data)
+	if err != nil {
+		return nil, err
+	}
+	// A document saved with a password has its members encrypted, and
+	// the manifest says how (manifest:encryption-data).
+	if z.files[manifest] != nil {
+		var m struct {
+			Files []struct {
+				Encryption *struct{} `xml:"encryption-data"`
+			} `xml:"file-entry"`
+		}
+		if err := z.decode(manifest, &m); err != nil {
+			return nil, err
+		}
+		for _, f := range m.Files {
+			if f.Encryption != nil {
+				return nil, fmt.Errorf("OpenDocument text is %w (password protected): save it without a password", ErrEncrypted)
+			}
+		}
+	}
+	if z.files[content] == nil {
+		return nil, fmt.Errorf("%w: not an OpenDocument text (no %s)", ErrMalformed, content)
+	}
+	d, err := z.decoder(content)
+	if err != nil {
+		return nil, err
+	}
+	var p textParas
+	if err := odtBody(d, &p); err != nil {
+		return nil, z.malformed(content, err)
+	}
+	return p.page()
+}
+
+// odtBody reads the tokens of content.xml into p.
+func odtBody(d *xml.Decoder, p *textParas) error {
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name {
+			case xml.Name{Space: odtTextNS, Local: "p"}:
+				p.start(0)
+			case xml.Name{Space: odtTextNS, Local: "h"}:
+				p.start(odtLevel(t.Attr))
+			case xml.Name{Space: odtTextNS, Local: "s"}, xml.Name{Space: odtTextNS, Local: "tab"}:
+				p.write(" ")
+			case xml.Name{Space: odtTextNS, Local: "line-break"}:
+				p.write("\n")
+			case xml.Name{Space: odtTextNS, Local: "note"},
+				xml.Name{Space: odtTextNS, Local: "tracked-changes"},
+				xml.Name{Space: odtTextNS, Local: "table-of-content"},
+				xml.Name{Space: odtTextNS, Local: "alphabetical-index"},
+				xml.Name{Space: odtTextNS, Local: "illustration-index"},
+				xml.Name{Space: odtTextNS, Local: "table-index"},
+				xml.Name{Space: odtTextNS, Local: "object-index"},
+				xml.Name{Space: odtTextNS, Local: "user-index"},
+				xml.Name{Space: odtTextNS, Local: "bibliography"},
+				xml.Name{Space: odtOfficeNS, Local: "annotation"},
+				xml.Name{Space: odtSVGNS, Local: "title"},
+				xml.Name{Space: odtSVGNS, Local: "desc"}:
+				if err := d.Skip(); err != nil {
+					return err
+				}
+			}
+		case xml.EndElement:
+			if t.Name.Space == odtTextNS && (t.Name.Local == "p" || t.Name.Local == "h") {
+				p.end()
+			}
+		case xml.CharData:
+			// White space in the text is collapsed, as in HTML; only
+			// text:line-break breaks a line.
+			p.write(strings.Map(func(r rune) rune {
+				if r == '\n' || r == '\r' || r == '\t' {
+					return ' '
+				}
+				return r
+			}, string(t)))
+		}
+	}
+}
+
+// odtLevel is the heading level of a text:h with the attributes attrs: its
+// text:outline-level (1 when there is none), at most 6.
+func odtLevel(attrs []xml.Attr) int {
+	for _, a := range attrs {
+		if a.Name.Space == odtTextNS && a.Name.Local == "outline-level" {
+			if n, err := strconv.Atoi(strings.TrimSpace(a.Value)); err == nil && n >= 1 {
+				return min(n, 6)
+			}
+		}
+	}
+	return 1
+}

@@ -1,0 +1,98 @@
+package extract
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestODTStory: story.odt reads as a reader of it sees it: headings of
+// their outline level, spans inside their paragraph, runs of spaces and
+// tabs as one space, line breaks kept inside their paragraph, table cells
+// and list items as paragraphs; the table of contents, the footnote, the
+// comment, the deleted text and the image's title and description are not
+// there.
+func TestODTStory(t *testing.T) {
+	text := extracted(t, ODT, "story.odt")[0]
+	if !strings.HasPrefix(text, "# The Salt Road\n\nEvery spring the salt carts left Harrow for the coast, and Mira Vance walked beside the lead mule from the first milestone to the last.\n\n## The Ford\n\n") {
+		t.Errorf("the page does not open with the heading and the first paragraph:\n%s", text)
+	}
+	for _, want := range []string{
+		"\n\nThe notice at the ford read:\nRoad closed\nFord impassable\n\n",
+		"\n\nWhen the river rose in the night, Mira led",
+		"\n\nToll: two pennies a cart.\n\n",
+		"\n\nThe first cart\n\nTwelve sacks\n\nRope\n\nLantern\n\n",
+		"\n\nThe bridge still stands.\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the text lacks %q:\n%s", want, text)
+		}
+	}
+	for _, bad := range []string{"Contents", "fictional", "spelling", "brother", "Photo", "stone bridge over", "last.1"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("the text holds %q:\n%s", bad, text)
+		}
+	}
+}
+
+// TestODTHeadingLevels: a heading without text:outline-level is of level 1;
+// levels beyond 6 are level 6, as Markdown has six.
+func TestODTHeadingLevels(t *testing.T) {
+	data := odtFile(`<text:h>One</text:h><text:h text:outline-level="3">Three</text:h><text:h text:outline-level="8">Eight</text:h><text:p>Text.</text:p>`)
+	pages, err := ODT(context.Background(), data)
+	want := "# One\n\n### Three\n\n###### Eight\n\nText.\n"
+	if err != nil || len(pages) != 1 || pages[0] != want {
+		t.Errorf("got %q, %v; want %q", pages, err, want)
+	}
+}
+
+func TestODTBadInput(t *testing.T) {
+	story := read(t, "story.odt")
+	content := odtContent("<text:p>Cut off in the middle of a paragraph.</text:p>")
+	cut := odtFile("", zipMember{"content.xml", content[:strings.Index(content, "middle")]})
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want error
+		msg  string // in the error's message
+	}{
+		{"not a zip", []byte("Plain text renamed .odt"), ErrMalformed, "not an OpenDocument text (not a zip archive"},
+		{"empty", nil, ErrMalformed, "not a zip archive"},
+		{"truncated", story[:len(story)/2], ErrMalformed, "not a zip archive"},
+		{"a .docx renamed .odt", read(t, "story.docx"), ErrMalformed, "not an OpenDocument text (no content.xml)"},
+		{"encrypted.odt", read(t, "encrypted.odt"), ErrEncrypted, "OpenDocument text is encrypted (password protected): save it without a password"},
+		{"damaged manifest", odtFile("<text:p>Text.</text:p>", zipMember{"META-INF/manifest.xml", "<manifest:manifest"}), ErrMalformed, "ODT META-INF/manifest.xml"},
+		{"damaged XML", cut, ErrMalformed, "ODT content.xml"},
+		{"image only", odtFile(`<text:p><draw:frame><draw:image xlink:href="Pictures/a.png"/><svg:desc>A picture</svg:desc></draw:frame></text:p>`), ErrNoText, "no readable text"},
+		{"footnote only", odtFile(`<text:p><text:note><text:note-citation>1</text:note-citation><text:note-body><text:p>Note.</text:p></text:note-body></text:note></text:p>`), ErrNoText, "no readable text"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pages, err := ODT(context.Background(), tc.data)
+			if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.msg) {
+				t.Fatalf("err = %v, want %v with %q", err, tc.want, tc.msg)
+			}
+			if pages != nil {
+				t.Errorf("pages = %q, want none", pages)
+			}
+		})
+	}
+}
+
+// FuzzODT runs the reader unguarded, so that a panic in it is found, not
+// recovered: it returns one page with text or one of the documented errors.
+func FuzzODT(f *testing.F) {
+	for _, name := range []string{"story.odt", "encrypted.odt"} {
+		f.Add(read(f, name))
+	}
+	f.Add(odtFile(`<text:h text:outline-level="-3">unclosed <text:p>nested<text:s text:c="99999999"/>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		pages, err := odtPages(data)
+		switch {
+		case err == nil && (len(pages) != 1 || strings.TrimSpace(pages[0]) == ""):
+			t.Fatalf("no error but pages = %q", pages)
+		case err != nil && !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrEncrypted) && !errors.Is(err, ErrNoText):
+			t.Fatalf("undocumented error %v", err)
+		}
+	})
+}
