@@ -82,13 +82,17 @@ func (r *evalRun) heldOutUnits(ctx context.Context) ([]*evalUnit, error) {
 			held = answerLines(lines, q)
 		}
 		key := golds[0] + fmt.Sprint(held)
-		u := byKey[key]
-		if u == nil && len(held) > 0 {
+		u, made := byKey[key]
+		if !made && len(held) > 0 {
 			d, err := knowledge.Parse(ctx, docs[0].Path, []byte(withoutLines(lines, held)), r.flags.load)
-			if err != nil {
+			var skip *knowledge.SkipError
+			switch {
+			case errors.As(err, &skip): // nothing left to index: no question to ask of it
+			case err != nil:
 				return nil, fmt.Errorf("eval --held-out: %s without lines %v: %w", docs[0].Path, held, err)
+			default:
+				u = &evalUnit{name: docs[0].Path + " without lines " + spans(held), docs: []*knowledge.Document{d}, once: true}
 			}
-			u = &evalUnit{name: docs[0].Path + " without lines " + spans(held), docs: []*knowledge.Document{d}, once: true}
 			byKey[key] = u
 		}
 		if u == nil || eval.ContainsNormalized(passagesText(u.docs[0]), q.Answers) { // across line breaks too

@@ -74,6 +74,15 @@ func TestEvalHeldOut(t *testing.T) {
 		}
 		golden.Check(t, c.golden, timings.ReplaceAllString(out, "X ms"))
 	}
+	// gold lines that are the whole story leave nothing to ask of: passed over
+	out, _, err := runCLI(t, "eval", "--questions", storiesDir+"/questions_whole.jsonl", "--knowledge", storiesDir+"/docs",
+		"--per-doc", "--held-out", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if asked, _ := jsonNumber(decodeJSON(t, out), "held_out.asked"); asked != 1 {
+		t.Errorf("held_out.asked = %v, want 1 (the whole story blanked is passed over)", asked)
+	}
 }
 
 // TestEvalPerDocJSON checks the new keys: passage_recall with its count,
