@@ -596,8 +596,8 @@ func (p *Pipeline) topicTerms(q string) []string {
 // timelineWords ask for the events in order ("give me the timeline"), and
 // eventWords may go with them ("the chronology of events").
 const (
-	timelineWords = "timeline timelines chronology chronological"
-	eventWords    = "event events order dates"
+	timelineWords = "timeline timelines chronology chronological event events"
+	eventWords    = "order dates key main important major list biggest"
 )
 
 // asksTimeline reports whether q asks for the timeline and for nothing
@@ -671,7 +671,7 @@ func anyHoldsAll(sets []map[string]bool, want []string) bool {
 // "US"; "what does the story teach us?" names nothing).
 func (p *Pipeline) hasTopic(q string) bool {
 	has := false
-	p.an.Each(q, func(t string, tok textan.Token) {
+	p.an.Each(lengthAsked.ReplaceAllString(q, " "), func(t string, tok textan.Token) {
 		has = has || !p.vague[t] && tok.Text != "us"
 	})
 	return has
@@ -776,7 +776,7 @@ func holdsWord(q string, words map[string]bool) bool {
 const (
 	endingWords = `end ends ending ended finish finishes conclusion conclude concludes moral morals lesson lessons`
 	partWords   = `begin begins beginning start character characters protagonist protagonists main`
-	wholeWords  = `summary summarize summarise overview gist tldr tl dr eli5 recap rundown synopsis`
+	wholeWords  = `summary summarize summarise overview gist tldr tl dr eli5 recap rundown synopsis actor actors`
 )
 
 // overviewWords ask what the documents are about (see openings), as
@@ -789,7 +789,7 @@ article text news going more ` + partWords + " " + endingWords + " " + wholeWord
 // nothing to look up.
 const vagueWords = `happen happened tell told more know explain describe mean say said talk thing things something
 anything everything stuff story stories document documents text article about again please pls plz summary summarize summarise
-really actually exactly truly anyway
+really actually exactly truly anyway point points bullet bullets actor actors
 tldr tl dr eli5 recap rundown synopsis
 overview gist news give show going today currently nowadays presently wonder wondering curious sentence sentences
 paragraph paragraphs brief briefly short quick quickly simple simply one mostly mainly chiefly largely primarily ` + partWords + " " + endingWords + " " + moreWords + " " + nextWords
@@ -923,6 +923,7 @@ var howLongRe = regexp.MustCompile(`(?i)\bhow\s+long\b`)
 // and without the "long" of "how long"; q itself when nothing else would
 // be left.
 func searchText(q string) string {
+	q = lengthAsked.ReplaceAllString(q, " ")
 	var keep []string
 	prev := ""
 	for _, w := range strings.Fields(q) {
@@ -937,6 +938,10 @@ func searchText(q string) string {
 	}
 	return strings.Join(keep, " ")
 }
+
+// lengthAsked is how long the asker wants the answer ("in 3 points", "in
+// two sentences"): it says nothing of the topic.
+var lengthAsked = regexp.MustCompile(`(?i)\b(?:in|into|with|using)\s+(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a few|few)\s+(?:short\s+)?(?:points?|bullets?|bullet points?|sentences?|lines?|words?|paragraphs?)\b`)
 
 // frameTerms are the analyzed forms of words that frame a question (what
 // kind of answer it wants) rather than name its topic.
