@@ -72,3 +72,17 @@ func TestGutenbergExtracted(t *testing.T) {
 		t.Errorf("title %q, passages %+v", d.Title, d.Passages)
 	}
 }
+
+// TestStrayFormFeed: a text file that ends with a form feed is one page,
+// cited by paragraph and line, not "p. 1".
+func TestStrayFormFeed(t *testing.T) {
+	d, err := knowledge.Parse(context.Background(), "tale.txt", []byte("The kittens played in the dust.\n\nTheir mother was cross.\n\f"), knowledge.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range d.Passages {
+		if p.Page != 0 || strings.HasPrefix(p.Location(), "p.") {
+			t.Errorf("passage on page %d, cited %q", p.Page, p.Location())
+		}
+	}
+}

@@ -251,8 +251,7 @@ func Parse(ctx context.Context, rel string, data []byte, opts Options) (*Documen
 		if !utf8.Valid(data) {
 			return nil, skipf("not UTF-8 text (save it as UTF-8)")
 		}
-		// a form feed separates pages, as pdftotext writes them
-		pages = strings.Split(gutenberg(string(data)), "\f")
+		pages = textPages(gutenberg(string(data)))
 	} else {
 		x, ok := opts.Extractors[ext]
 		if !ok {
@@ -286,6 +285,24 @@ func Parse(ctx context.Context, rel string, data []byte, opts Options) (*Documen
 	doc.Hash = hashHex(data)
 	doc.Size = int64(len(data))
 	return doc, nil
+}
+
+// textPages splits text into the pages a form feed separates, as pdftotext
+// writes a PDF's text; text with fewer than two pages that hold text (a
+// stray form feed at its end) is one page, a form feed a space (so lines
+// keep their numbers).
+func textPages(text string) []string {
+	pages := strings.Split(text, "\f")
+	withText := 0
+	for _, p := range pages {
+		if strings.TrimSpace(p) != "" {
+			withText++
+		}
+	}
+	if withText < 2 {
+		return []string{strings.ReplaceAll(text, "\f", " ")}
+	}
+	return pages
 }
 
 // HumanBytes renders a size for messages: "10 MB", "1.5 MB", "512 KB", "300 bytes".
