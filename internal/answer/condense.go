@@ -377,7 +377,7 @@ var lightVerbs = func() map[string]bool {
 func names(s string) []string {
 	var out []string
 	for _, w := range questionWords(s) {
-		if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) {
+		if textan.Capitalized(w) {
 			out = append(out, w)
 		}
 	}

@@ -514,17 +514,14 @@ func (p *Pipeline) score(q questionTerms, cands []*candidate, df map[string]int,
 	}
 }
 
-// opensDoc reports whether ps is its document's first passage.
+// opensDoc reports whether ps is its document's first passage (without the
+// documents: whether it starts the text's first line).
 func (p *Pipeline) opensDoc(ps *knowledge.Passage) bool {
 	if p.opts.Documents == nil {
 		return ps.StartLine <= 1 && ps.Page <= 1
 	}
-	for _, d := range p.opts.Documents() {
-		if d.Path == ps.Doc {
-			return len(d.Passages) > 0 && d.Passages[0].ID == ps.ID
-		}
-	}
-	return false
+	d := p.document(ps.Doc)
+	return d != nil && len(d.Passages) > 0 && d.Passages[0].ID == ps.ID
 }
 
 // rarity is the weight of a term held by df of n sentences: a word every

@@ -744,22 +744,35 @@ var atTheEndRe = regexp.MustCompile(`(?i)\b(?:at|in)\s+the\s+(?:very\s+)?end(?:\
 // closing returns the last two passages of the document of the best hit
 // when one of them holds a topic word of q; else hits.
 func (p *Pipeline) closing(q string, hits []search.Hit) []search.Hit {
-	if p.opts.Documents == nil || len(hits) == 0 {
+	if len(hits) == 0 {
+		return hits
+	}
+	d := p.document(hits[0].Passage.Doc)
+	if d == nil {
 		return hits
 	}
 	var out []search.Hit
-	for _, d := range p.opts.Documents() {
-		if d.Path != hits[0].Passage.Doc {
-			continue
-		}
-		for i := max(0, len(d.Passages)-2); i < len(d.Passages); i++ {
-			out = append(out, search.Hit{Passage: &d.Passages[i], Score: hits[0].Score, Match: hits[0].Match})
-		}
+	for i := max(0, len(d.Passages)-2); i < len(d.Passages); i++ {
+		out = append(out, search.Hit{Passage: &d.Passages[i], Score: hits[0].Score, Match: hits[0].Match})
 	}
 	if !p.SharesTopic(q, out) {
 		return hits
 	}
 	return out
+}
+
+// document returns the document at path, or nil when there is none or the
+// pipeline has no documents (Options.Documents).
+func (p *Pipeline) document(path string) *knowledge.Document {
+	if p.opts.Documents == nil {
+		return nil
+	}
+	for _, d := range p.opts.Documents() {
+		if d.Path == path {
+			return d
+		}
+	}
+	return nil
 }
 
 // holdsWord reports whether q, as typed, holds one of words (lower-cased).

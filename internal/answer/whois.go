@@ -128,12 +128,7 @@ func (p *Pipeline) introductions(name []string, hits []search.Hit) []search.Hit 
 	if i < 0 {
 		return hits
 	}
-	var doc *knowledge.Document
-	for _, d := range p.opts.Documents() {
-		if d.Path == hits[i].Passage.Doc {
-			doc = d
-		}
-	}
+	doc := p.document(hits[i].Passage.Doc)
 	if doc == nil {
 		return hits
 	}
