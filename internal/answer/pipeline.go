@@ -282,7 +282,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		return p.askWithoutModel(ctx, req, onEvent)
 	}
 	start := p.opts.Now()
-	q := dropMentions(req.Question)
+	q := theUS(dropMentions(req.Question))
 	if q == "" {
 		return Answer{}, &UserError{Msg: msgEmptyQuestion}
 	}
@@ -636,16 +636,23 @@ func (p *Pipeline) newTopic(q string, hits []search.Hit) bool {
 }
 
 // namesSomething reports whether q writes a name: a word with a capital
-// that does not start it, or a word that is no English word.
+// that does not start it, or a typedName.
 func (p *Pipeline) namesSomething(q string) bool {
 	first, found := true, false
 	p.an.Each(q, func(t string, tok textan.Token) {
-		if !frameTerms[t] && !p.vague[t] && (!first && textan.Capitalized(tok.Text) || !textan.IsEnglish(tok.Text)) {
+		if !frameTerms[t] && !p.vague[t] && (!first && textan.Capitalized(tok.Text) || typedName(tok.Text)) {
 			found = true
 		}
 		first = false
 	})
 	return found
+}
+
+// typedName reports whether word, however written, is a name: no English
+// word, or a name WordNet knows ("microsoft", "nato" in "is nato
+// involved?": chat types names in lower case).
+func typedName(word string) bool {
+	return !textan.IsEnglish(word) || textan.IsName(word)
 }
 
 // anyHoldsAll reports whether one of sets holds every term of want (and
@@ -825,7 +832,8 @@ func (p *Pipeline) SharesTopic(q string, hits []search.Hit) bool {
 // coverage is the share of q's topic words that the passages of the best
 // hit's document among the first candPassages hits (their terms in sets)
 // hold between them, names weighing nameWeight: words the question writes
-// with a capital (not its first) and words the passages write so (namesIn).
+// with a capital (not its first), names WordNet knows however typed ("is
+// nato involved?") and words the passages write so (namesIn).
 // A word counts as held when a WordNet synonym of it is ("plots" and
 // "planned attacks").
 func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool) float64 {
@@ -848,7 +856,7 @@ func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool)
 	var n, got float64
 	first := true
 	p.an.Each(searchText(q), func(t string, tok textan.Token) {
-		name := !first && textan.Capitalized(tok.Text) || names[t]
+		name := !first && textan.Capitalized(tok.Text) || names[t] || textan.IsName(tok.Text)
 		first = false
 		if frameTerms[t] || p.vague[t] || seen[t] {
 			return
@@ -1084,6 +1092,16 @@ func dropMentions(q string) string {
 		q = strings.Join(strings.Fields(discordMentionRe.ReplaceAllString(q, " ")), " ")
 	}
 	return strings.TrimSpace(q)
+}
+
+// theUSRe matches "the us" as chat types "the US".
+var theUSRe = regexp.MustCompile(`\b([Tt]he) us\b`)
+
+// theUS writes "the us" as "the US": after "the", "us" is no pronoun, and
+// in lower case the pipeline takes it for one ("what did the us say?" was
+// told it names nothing).
+func theUS(q string) string {
+	return theUSRe.ReplaceAllString(q, "${1} US")
 }
 
 func trimFor(s string, n int) string {

@@ -62,3 +62,14 @@ func TestIsEnglish(t *testing.T) {
 		}
 	}
 }
+
+func TestIsName(t *testing.T) {
+	for w, want := range map[string]bool{
+		"nato": true, "NATO": true, "tirana": true, "Albania": true, "iranian": true, "tehran": true,
+		"us": false, "john": false, "bill": false, "march": false, "attack": false, "the": false, "microsoft": false,
+	} {
+		if got := IsName(w); got != want {
+			t.Errorf("IsName(%q) = %v, want %v", w, got, want)
+		}
+	}
+}

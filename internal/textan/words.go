@@ -7,23 +7,35 @@ import (
 )
 
 //go:generate go run ./internal/gen -wordnet /usr/share/wordnet -words words.txt.gz
+//go:generate go run ./internal/gen -wordnet /usr/share/wordnet -names names.txt.gz
 
 // wordsGz is the Snowball stems of WordNet 3.0's one-word lemmas and their
-// irregular forms, one a line. internal/gen writes it.
-//
-//go:embed words.txt.gz
-var wordsGz []byte
+// irregular forms, one a line; namesGz those of the lemmas it writes only
+// with a capital. internal/gen writes them.
+var (
+	//go:embed words.txt.gz
+	wordsGz []byte
+	//go:embed names.txt.gz
+	namesGz []byte
+)
 
-// englishStems is wordsGz as a set, read on first use.
-var englishStems = sync.OnceValue(func() map[string]bool {
+// englishStems and nameStems are wordsGz and namesGz as sets, read on
+// first use.
+var (
+	englishStems = sync.OnceValue(func() map[string]bool { return lineSet("words", wordsGz) })
+	nameStems    = sync.OnceValue(func() map[string]bool { return lineSet("names", namesGz) })
+)
+
+// lineSet returns the lines of the gzipped list gz, "#" comments aside.
+func lineSet(name string, gz []byte) map[string]bool {
 	m := map[string]bool{}
-	for line := range strings.Lines(gunzip("words", wordsGz)) {
+	for line := range strings.Lines(gunzip(name, gz)) {
 		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
 			m[line] = true
 		}
 	}
 	return m
-})
+}
 
 // IsEnglish reports whether word is an English word that WordNet knows, in
 // any inflection ("geese", "attacked", "cyberattack"), or a stop word. It
@@ -31,4 +43,12 @@ var englishStems = sync.OnceValue(func() map[string]bool {
 func IsEnglish(word string) bool {
 	f := Fold(word)
 	return IsStop(f) || englishStems()[Stem(f)]
+}
+
+// IsName reports whether word is a name that WordNet knows, one it writes
+// only with a capital ("nato", "tirana", "john"; not "bill" nor "march"),
+// however word is written: chat types names in lower case. It is safe for
+// concurrent use.
+func IsName(word string) bool {
+	return nameStems()[Stem(Fold(word))]
 }
