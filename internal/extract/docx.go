@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
-	"io"
 	"path"
 	"strconv"
 	"strings"
@@ -68,15 +67,7 @@ func docxPages(data []byte) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := z.decoder(main)
-	if err != nil {
-		return nil, err
-	}
-	var p textParas
-	if err := docxBody(d, styles, &p); err != nil {
-		return nil, z.malformed(main, err)
-	}
-	return p.page()
+	return bodyPage(z, main, func(d *xml.Decoder, p *textParas) error { return docxBody(d, styles, p) })
 }
 
 // docxMainPart is the name of the document's body: the officeDocument that
@@ -137,25 +128,15 @@ func docxStyleNames(z *zipArchive, name string) (map[string]string, error) {
 // style ids to names (docxStyleNames).
 func docxBody(d *xml.Decoder, styles map[string]string, p *textParas) error {
 	inText := false // in a w:t, whose character data is text
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
+	return eachToken(d, func(tok xml.Token) error {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			if t.Name.Space == docxMCNS && t.Name.Local == "Fallback" {
 				// the same text box again, for readers older than Word 2010
-				if err := d.Skip(); err != nil {
-					return err
-				}
-				continue
+				return d.Skip()
 			}
 			if t.Name.Space != docxNS && t.Name.Space != docxStrictNS {
-				continue
+				return nil
 			}
 			switch t.Name.Local {
 			case "p":
@@ -182,13 +163,11 @@ func docxBody(d *xml.Decoder, styles map[string]string, p *textParas) error {
 				// deleted (or moved away) runs, whatever they hold; their
 				// text is w:delText, and a field code w:instrText, which
 				// are never read, as only w:t is
-				if err := d.Skip(); err != nil {
-					return err
-				}
+				return d.Skip()
 			}
 		case xml.EndElement:
 			if t.Name.Space != docxNS && t.Name.Space != docxStrictNS {
-				continue
+				return nil
 			}
 			switch t.Name.Local {
 			case "p":
@@ -201,7 +180,8 @@ func docxBody(d *xml.Decoder, styles map[string]string, p *textParas) error {
 				p.write(string(t))
 			}
 		}
-	}
+		return nil
+	})
 }
 
 // docxHeading is the heading level of a paragraph of the style id: 1 for
@@ -235,76 +215,4 @@ func utf16LE(s string) []byte {
 		b = append(b, byte(u), byte(u>>8))
 	}
 	return b
-}
-
-// tocEntry is the level textParas gives a paragraph to drop: an entry of a
-// table of contents, which repeats the headings.
-const tocEntry = -1
-
-// textParas collects the paragraphs of a word processor's document (DOCX,
-// ODT) as it is read. A paragraph can start inside another (a text box
-// anchored in a paragraph), so the open ones are a stack; a paragraph is
-// done, and put after those done before it, at its end.
-type textParas struct {
-	open []*textPara
-	done []string
-}
-
-// textPara is an open paragraph.
-type textPara struct {
-	text  strings.Builder
-	level int // heading level; 0 for body text, tocEntry to drop
-}
-
-// start opens a paragraph: a heading of level, or body text (0).
-func (p *textParas) start(level int) { p.open = append(p.open, &textPara{level: level}) }
-
-// style sets the heading level of the innermost open paragraph.
-func (p *textParas) style(level int) {
-	if n := len(p.open); n > 0 {
-		p.open[n-1].level = level
-	}
-}
-
-// write adds s to the innermost open paragraph; "\n" is a line break.
-// Text outside paragraphs is dropped.
-func (p *textParas) write(s string) {
-	if n := len(p.open); n > 0 {
-		p.open[n-1].text.WriteString(s)
-	}
-}
-
-// end closes the innermost open paragraph: its lines with white space
-// collapsed, without empty ones; a heading on one line after its "#"s.
-func (p *textParas) end() {
-	n := len(p.open)
-	if n == 0 {
-		return // an end without a start, in a damaged file
-	}
-	para := p.open[n-1]
-	p.open = p.open[:n-1]
-	var lines []string
-	for _, line := range strings.Split(para.text.String(), "\n") {
-		if line = collapse(line); line != "" {
-			lines = append(lines, line)
-		}
-	}
-	switch {
-	case len(lines) == 0 || para.level == tocEntry:
-	case para.level > 0:
-		p.done = append(p.done, strings.Repeat("#", para.level)+" "+strings.Join(lines, " "))
-	default:
-		p.done = append(p.done, strings.Join(lines, "\n"))
-	}
-}
-
-// page is the document's one page, ErrNoText when it has no readable text.
-func (p *textParas) page() ([]string, error) {
-	for len(p.open) > 0 { // paragraphs a damaged file did not close
-		p.end()
-	}
-	if len(p.done) == 0 || !hasLetters(p.done) {
-		return nil, ErrNoText
-	}
-	return []string{strings.Join(p.done, "\n\n") + "\n"}, nil
 }

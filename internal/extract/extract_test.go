@@ -145,6 +145,60 @@ func extracted(t *testing.T, extract func(context.Context, []byte) ([]string, er
 	return pages
 }
 
+// holds checks that text holds each of want and none of bad.
+func holds(t *testing.T, text string, want, bad []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("the text lacks %q:\n%s", w, text)
+		}
+	}
+	for _, b := range bad {
+		if strings.Contains(text, b) {
+			t.Errorf("the text holds %q:\n%s", b, text)
+		}
+	}
+}
+
+// badInput is a file an extractor refuses: the error it returns wraps want
+// and its message holds msg.
+type badInput struct {
+	name string
+	data []byte
+	want error
+	msg  string // in the error's message; "" for any
+}
+
+// refuses checks, a subtest a case, that extract returns no pages and the
+// case's error for each of cases.
+func refuses(t *testing.T, extract func(context.Context, []byte) ([]string, error), cases []badInput) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			pages, err := extract(context.Background(), tc.data)
+			if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.msg) {
+				t.Fatalf("err = %v, want %v with %q", err, tc.want, tc.msg)
+			}
+			if pages != nil {
+				t.Errorf("pages = %q, want none", pages)
+			}
+		})
+	}
+}
+
+// onePageOrDocumented fails t unless what a one-page reader (DOCX, ODT,
+// EPUB) returned, run unguarded by a fuzzer, is one page with text or one
+// of the errors it documents.
+func onePageOrDocumented(t *testing.T, pages []string, err error) {
+	t.Helper()
+	switch {
+	case err == nil && (len(pages) != 1 || strings.TrimSpace(pages[0]) == ""):
+		t.Fatalf("no error but pages = %q", pages)
+	case err != nil && !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrEncrypted) && !errors.Is(err, ErrNoText):
+		t.Fatalf("undocumented error %v", err)
+	}
+}
+
 // read returns the bytes of testdata/name.
 func read(t testing.TB, name string) []byte {
 	t.Helper()
@@ -195,16 +249,9 @@ func TestOnePageGolden(t *testing.T) {
 func TestHTMLDropsFurniture(t *testing.T) {
 	pages := extracted(t, HTML, "article.html")
 	text := pages[0]
-	for _, bad := range []string{"tracking code", "injected", "Sign in", "Accept all", "Hidden text", "Most read", "All rights reserved", "Iran nuclear talks", "font-family"} {
-		if strings.Contains(text, bad) {
-			t.Errorf("extracted text contains furniture %q:\n%s", bad, text)
-		}
-	}
-	for _, good := range []string{"# Albania cuts diplomatic ties with Iran over cyberattack", "## What happened in July", "“paralyse public services”", "e-Albania portal taken offline", "government websites"} {
-		if !strings.Contains(text, good) {
-			t.Errorf("extracted text lacks %q:\n%s", good, text)
-		}
-	}
+	holds(t, text,
+		[]string{"# Albania cuts diplomatic ties with Iran over cyberattack", "## What happened in July", "“paralyse public services”", "e-Albania portal taken offline", "government websites"},
+		[]string{"tracking code", "injected", "Sign in", "Accept all", "Hidden text", "Most read", "All rights reserved", "Iran nuclear talks", "font-family"})
 }
 
 // TestHTMLBrParagraphs: pages whose paragraphs are separated by <br><br>
@@ -245,16 +292,7 @@ func TestHTMLByteOrderMark(t *testing.T) {
 // outside it is furniture.
 func TestHTMLMainHeaderKept(t *testing.T) {
 	pages := extracted(t, HTML, "main-header.html")
-	for _, good := range []string{"# Albania cuts diplomatic ties with Iran", "By A. Reporter, 7 September 2022"} {
-		if !strings.Contains(pages[0], good) {
-			t.Errorf("extracted text lacks %q:\n%s", good, pages[0])
-		}
-	}
-	for _, bad := range []string{"The Daily Example", "World | Politics", "Share this article"} {
-		if strings.Contains(pages[0], bad) {
-			t.Errorf("extracted text contains furniture %q:\n%s", bad, pages[0])
-		}
-	}
+	holds(t, pages[0], []string{"# Albania cuts diplomatic ties with Iran", "By A. Reporter, 7 September 2022"}, []string{"The Daily Example", "World | Politics", "Share this article"})
 }
 
 func TestHTMLDecodesDeclaredCharset(t *testing.T) {
@@ -328,29 +366,15 @@ func TestPDFBlankPageKeepsNumbering(t *testing.T) {
 }
 
 func TestPDFBadInput(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		data []byte
-		want error
-	}{
-		{"scanned.pdf", read(t, "scanned.pdf"), ErrNoTextLayer},
-		{"encrypted.pdf", read(t, "encrypted.pdf"), ErrEncrypted},
-		{"truncated.pdf", read(t, "truncated.pdf"), ErrMalformed},
-		{"zip renamed .pdf", []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00rest of a zip"), ErrMalformed},
-		{"empty", nil, ErrMalformed},
-		{"header only", []byte("%PDF-1.4\n"), ErrMalformed},
-		{"garbage after header", []byte("%PDF-1.7\n" + strings.Repeat("\x00\xff garbage ", 50) + "\nstartxref\n9\n%%EOF\n"), ErrMalformed},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			pages, err := PDF(context.Background(), tc.data)
-			if !errors.Is(err, tc.want) {
-				t.Fatalf("err = %v, want %v", err, tc.want)
-			}
-			if pages != nil {
-				t.Errorf("pages = %q, want none", pages)
-			}
-		})
-	}
+	refuses(t, PDF, []badInput{
+		{"scanned.pdf", read(t, "scanned.pdf"), ErrNoTextLayer, ""},
+		{"encrypted.pdf", read(t, "encrypted.pdf"), ErrEncrypted, ""},
+		{"truncated.pdf", read(t, "truncated.pdf"), ErrMalformed, ""},
+		{"zip renamed .pdf", []byte("PK\x03\x04\x14\x00\x00\x00\x08\x00rest of a zip"), ErrMalformed, ""},
+		{"empty", nil, ErrMalformed, ""},
+		{"header only", []byte("%PDF-1.4\n"), ErrMalformed, ""},
+		{"garbage after header", []byte("%PDF-1.7\n" + strings.Repeat("\x00\xff garbage ", 50) + "\nstartxref\n9\n%%EOF\n"), ErrMalformed, ""},
+	})
 }
 
 // numberedPages is n pages whose text is "Page i of the statement." (from 1).

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 )
@@ -63,27 +62,12 @@ func odtPages(data []byte) ([]string, error) {
 	if z.files[content] == nil {
 		return nil, fmt.Errorf("%w: not an OpenDocument text (no %s)", ErrMalformed, content)
 	}
-	d, err := z.decoder(content)
-	if err != nil {
-		return nil, err
-	}
-	var p textParas
-	if err := odtBody(d, &p); err != nil {
-		return nil, z.malformed(content, err)
-	}
-	return p.page()
+	return bodyPage(z, content, odtBody)
 }
 
 // odtBody reads the tokens of content.xml into p.
 func odtBody(d *xml.Decoder, p *textParas) error {
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
+	return eachToken(d, func(tok xml.Token) error {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name {
@@ -107,9 +91,7 @@ func odtBody(d *xml.Decoder, p *textParas) error {
 				xml.Name{Space: odtOfficeNS, Local: "annotation"},
 				xml.Name{Space: odtSVGNS, Local: "title"},
 				xml.Name{Space: odtSVGNS, Local: "desc"}:
-				if err := d.Skip(); err != nil {
-					return err
-				}
+				return d.Skip()
 			}
 		case xml.EndElement:
 			if t.Name.Space == odtTextNS && (t.Name.Local == "p" || t.Name.Local == "h") {
@@ -125,7 +107,8 @@ func odtBody(d *xml.Decoder, p *textParas) error {
 				return r
 			}, string(t)))
 		}
-	}
+		return nil
+	})
 }
 
 // odtLevel is the heading level of a text:h with the attributes attrs: its
