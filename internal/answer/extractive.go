@@ -239,6 +239,9 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	if !p.hasTopic(question) {
 		return openingSentences(passages, holdsWord(focus, p.ending)), false // as typed, like Pipeline.openings
 	}
+	if p.endAsked(focus) { // the closing passages (Pipeline.closing)
+		return openingSentences(passages, true), false
+	}
 	if name := p.whoIsName(focus); name != nil {
 		if c := introSentences(name, passages); len(c) > 0 {
 			return c, false
@@ -259,7 +262,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	best := ranked[0]
 	nearest = !q.followUp && unsure(cands)
 	out := []*candidate{best}
-	if factoid(q.qt) && best.cue < 1 {
+	if (factoid(q.qt) || asksColour(q.words)) && best.cue < 1 {
 		for _, c := range ranked[1:] {
 			if math.Exp(c.z-best.z) < rescueProb {
 				break

@@ -748,8 +748,17 @@ func (p *Pipeline) openings(q string) []search.Hit {
 // end of the story?" (not "at the end of the year", a time in the story).
 var atTheEndRe = regexp.MustCompile(`(?i)\b(?:at|in)\s+the\s+(?:very\s+)?end(?:\s+of\s+(?:the\s+|this\s+)?(?:story|tale|book|article|text))?\s*[?.!]*\s*$`)
 
+// endAsked reports whether q asks what a story's end tells with no word
+// of its own but light verbs: "what did he get at the end?", "where did
+// she go in the end?" (its "get" is no topic to look for: the closing
+// passage's "Get up behind me" was quoted, not the bag of gold).
+func (p *Pipeline) endAsked(q string) bool {
+	return atTheEndRe.MatchString(q) && !slices.ContainsFunc(p.topicTerms(q), func(t string) bool { return !lightVerbs[t] })
+}
+
 // closing returns the last two passages of the document of the best hit
-// when one of them holds a topic word of q; else hits.
+// when one of them holds a topic word of q, or when q is endAsked; else
+// hits.
 func (p *Pipeline) closing(q string, hits []search.Hit) []search.Hit {
 	if len(hits) == 0 {
 		return hits
@@ -762,7 +771,7 @@ func (p *Pipeline) closing(q string, hits []search.Hit) []search.Hit {
 	for i := max(0, len(d.Passages)-2); i < len(d.Passages); i++ {
 		out = append(out, search.Hit{Passage: &d.Passages[i], Score: hits[0].Score, Match: hits[0].Match})
 	}
-	if !p.SharesTopic(q, out) {
+	if !p.endAsked(q) && !p.SharesTopic(q, out) {
 		return hits
 	}
 	return out
@@ -971,7 +980,7 @@ var frameTerms = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`date day year time take place happen happened name named call called say said says
 		tell told mean means meaning stand describe described kind type number many much today currently now known term
-		example purpose reason according`) {
+		example purpose reason according color colour colors colours`) {
 		if t := an.Term(w); t != "" {
 			m[t] = true
 		}

@@ -81,7 +81,7 @@ const keepProb = 0.26
 const followPenalty = 2.0
 
 // rescueProb: when the best sentence of a question that asks for one fact
-// (a name, date, number, place or definition) lacks it (cue), the best
+// (a name, date, number, place, definition or colour) lacks it (cue), the best
 // sentence that holds it leads instead, if at least this likely against
 // the best; the best follows. FairytaleQA: +5 odd, +3 even (held out).
 const rescueProb = 0.05

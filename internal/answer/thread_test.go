@@ -50,6 +50,15 @@ func TestAtTheEnd(t *testing.T) {
 	if a.Refused || !strings.Contains(a.Text, "Here are your children") && !strings.Contains(a.Text, "ever after") {
 		t.Errorf("want the story's end:\n%s", a.Text)
 	}
+	// a question about the end whose only words are light verbs is
+	// answered by the end, not by a sentence that holds "get"
+	a, err = p.Ask(context.Background(), answer.Request{Question: "what did she get at the end?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Refused || !strings.Contains(a.Text, "ever after") || strings.Contains(a.Text, "to get water") {
+		t.Errorf("what did she get at the end? want the last sentences:\n%s", a.Text)
+	}
 	for q, want := range map[string]bool{
 		"where did Mara go at the end?": true, "what happened to the queen in the end of the story?": true,
 		"What did the prince do at the end of the seventh day?": false, "how does it end?": false,
