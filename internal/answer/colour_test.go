@@ -3,8 +3,6 @@ package answer_test
 import (
 	"strings"
 	"testing"
-
-	"storybot/internal/answer"
 )
 
 // TestWhatColour: "what color was X?" leads with the sentence that gives
@@ -12,8 +10,7 @@ import (
 // FairytaleQA's "The Seal Catcher and the Merman", a Gutenberg text, hard
 // wrapped).
 func TestWhatColour(t *testing.T) {
-	ix := indexDir(t, "testdata/seal")
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	p := dirPipeline(t, "testdata/seal")
 	for q, want := range map[string]string{
 		"what color was the horse?": "great black horse",
 		"What colour was the seal?": "great brown seal",

@@ -785,6 +785,14 @@ func indexText(t *testing.T, name, text string) *search.Index {
 }
 
 // indexDir indexes the knowledge folder dir.
+// dirPipeline is an offline pipeline over the documents of dir, as the
+// bot builds it (with Documents).
+func dirPipeline(t testing.TB, dir string) *answer.Pipeline {
+	t.Helper()
+	ix := indexDir(t, dir)
+	return answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+}
+
 func indexDir(t testing.TB, dir string) *search.Index {
 	t.Helper()
 	ctx := context.Background()

@@ -16,8 +16,7 @@ import (
 // with its own topic, not with the words of the questions two and three
 // turns back, which used to pile up in the question searched.
 func TestThreadOfQuestions(t *testing.T) {
-	ix := indexDir(t, "testdata/thread")
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	p := dirPipeline(t, "testdata/thread")
 	var hist []chat.Message
 	for _, c := range []struct{ q, lead string }{
 		{"why could the girl not speak?", ""},
@@ -41,8 +40,7 @@ func TestThreadOfQuestions(t *testing.T) {
 // with the children given back), when they hold one of its words; "at the
 // end of the year" is a time in the story, not its end.
 func TestAtTheEnd(t *testing.T) {
-	ix := indexDir(t, "testdata/thread")
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	p := dirPipeline(t, "testdata/thread")
 	a, err := p.Ask(context.Background(), answer.Request{Question: "what happened to the queen in the end?"}, nil)
 	if err != nil {
 		t.Fatal(err)
