@@ -37,9 +37,11 @@ type Fix struct {
 // Speller holds the words of a set of documents. It is safe for concurrent
 // use.
 type Speller struct {
-	count map[string]int  // folded word → occurrences
-	byLen map[int][]word  // the words by their length in runes
-	names map[string]bool // folded words written with a capital inside a sentence
+	count  map[string]int    // folded word → occurrences
+	byLen  map[int][]word    // the words by their length in runes
+	names  map[string]bool   // folded words written with a capital inside a sentence
+	stems  map[int][]word    // the words' Snowball stems by their length in runes
+	formOf map[string]string // a stem → its most frequent word
 }
 
 // New returns a Speller of the words of docs (titles, headings and text).
@@ -66,6 +68,17 @@ func New(docs []*knowledge.Document) *Speller {
 		for _, p := range d.Passages {
 			add(p.Section)
 			add(p.Text)
+		}
+	}
+	s.stems, s.formOf = map[int][]word{}, map[string]string{}
+	for w, n := range s.count {
+		st := textan.Stem(w)
+		f, ok := s.formOf[st]
+		if !ok {
+			s.stems[utf8.RuneCountInString(st)] = append(s.stems[utf8.RuneCountInString(st)], word{st, []rune(st)})
+		}
+		if !ok || n > s.count[f] || n == s.count[f] && w < f {
+			s.formOf[st] = w
 		}
 	}
 	return s
@@ -153,23 +166,41 @@ func (s *Speller) nearest(word string, name bool) string {
 	if n >= 8 {
 		maxEdits = 2
 	}
+	if best := s.closest(w, s.byLen, maxEdits, name, false, func(c string) string { return c }); best != "" || n == minLetters {
+		return best
+	}
+	// Near no word of the documents, the word may be one edit from another
+	// form of one, as their stems are: "beleve" ("belev") and "believed"
+	// ("believ"), with the same first letter. Two edits between stems
+	// joined "everyone" to "everything", another first letter "didthe" to
+	// "width".
+	return s.closest(textan.Stem(w), s.stems, 1, name, true, func(st string) string { return s.formOf[st] })
+}
+
+// closest returns the word of words (by length in runes) at most maxEdits
+// from w, as form gives it, or "": a name (see nearest) only among names,
+// with w's first letter when sameFirst; of the nearest, the most frequent,
+// then the first in alphabetical order.
+func (s *Speller) closest(w string, words map[int][]word, maxEdits int, name, sameFirst bool, form func(string) string) string {
 	wr := []rune(w)
+	n := len(wr)
+	if n < minLetters {
+		return ""
+	}
 	best, bestEdits := "", maxEdits+1
 	for l := n - maxEdits; l <= n+maxEdits; l++ {
-		for _, c := range s.byLen[l] {
+		for _, c := range words[l] {
 			// a typo keeps one of the first two letters near the start
 			if !slices.Contains(wr[:2], c.r[0]) && !slices.Contains(wr[:2], c.r[1]) ||
-				name && !s.names[c.s] || n == minLetters && !swapped(wr, c.r) {
+				name && !s.names[form(c.s)] || n == minLetters && !swapped(wr, c.r) || sameFirst && c.r[0] != wr[0] {
 				continue
 			}
+			f := form(c.s)
 			d := distance(wr, c.r, min(bestEdits, maxEdits)) // exact up to the best so far
-			if d <= maxEdits && (d < bestEdits || d == bestEdits && (s.count[c.s] > s.count[best] || s.count[c.s] == s.count[best] && c.s < best)) {
-				best, bestEdits = c.s, d
+			if d <= maxEdits && (d < bestEdits || d == bestEdits && (s.count[f] > s.count[best] || s.count[f] == s.count[best] && f < best)) {
+				best, bestEdits = f, d
 			}
 		}
-	}
-	if bestEdits > maxEdits {
-		return ""
 	}
 	return best
 }

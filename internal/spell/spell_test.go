@@ -41,6 +41,7 @@ func TestCorrect(t *testing.T) {
 		{"where do the mujahidden live", "where do the mujahideen live"},          // the documents write "Mujahideen-e-Khalq"
 		{"the peple's group", "the people's group"},                               // "People’s": the word without its possessive
 		{"Albnia’s ties", "Albania’s ties"},
+		{"why was it promting", "why was it prompting"},
 	} {
 		got, fixes := s.Correct(c.q)
 		if got != c.want {
@@ -52,6 +53,23 @@ func TestCorrect(t *testing.T) {
 	}
 	if _, fixes := s.Correct("why did albnia"); len(fixes) != 1 || fixes[0] != (Fix{From: "albnia", To: "albania"}) {
 		t.Errorf("fixes = %v", fixes)
+	}
+}
+
+// TestCorrectByStem: a word near no word of the documents is read as one
+// whose stem is one edit from its own, with the same first letter; not two
+// edits ("everyone" is no "everything"), nor another first letter.
+func TestCorrectByStem(t *testing.T) {
+	s := New([]*knowledge.Document{{Title: "T", Passages: []knowledge.Passage{{Text: "She believed everything. The width of the river. He requested a horse."}}}})
+	for q, want := range map[string]string{
+		"why did she beleve it":   "why did she believed it",
+		"what did he requst":      "what did he requested",
+		"did everyone leave":      "did everyone leave",
+		"when didthe river flood": "when didthe river flood",
+	} {
+		if got, _ := s.Correct(q); got != want {
+			t.Errorf("Correct(%q) = %q, want %q", q, got, want)
+		}
 	}
 }
 
