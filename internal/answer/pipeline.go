@@ -675,10 +675,11 @@ func anyHoldsAll(sets []map[string]bool, want []string) bool {
 
 // hasTopic reports whether q has a word to look up: a term that is not
 // one of vagueWords, nor "us" in lower case (the analyzer keeps "us" for
-// "US"; "what does the story teach us?" names nothing).
+// "US"; "what does the story teach us?" names nothing), outside the
+// phrases lengthAsked and takesPlace.
 func (p *Pipeline) hasTopic(q string) bool {
 	has := false
-	p.an.Each(lengthAsked.ReplaceAllString(q, " "), func(t string, tok textan.Token) {
+	p.an.Each(takesPlace.ReplaceAllString(lengthAsked.ReplaceAllString(q, " "), " "), func(t string, tok textan.Token) {
 		has = has || !p.vague[t] && tok.Text != "us"
 	})
 	return has
@@ -811,7 +812,7 @@ const (
 // overviewWords ask what the documents are about (see openings), as
 // written, lower-cased ("about" is a stop word, so no term).
 const overviewWords = `happen happened happens happening story stories about tell explain describe document documents
-article text news going more ` + partWords + " " + endingWords + " " + wholeWords
+article text news going more setting ` + partWords + " " + endingWords + " " + wholeWords
 
 // vagueWords ask about everything and nothing: a question of them alone
 // ("What happened?", "Tell me more", "What is the story about?") names
@@ -968,6 +969,12 @@ func searchText(q string) string {
 	}
 	return strings.Join(keep, " ")
 }
+
+// takesPlace frames a question about where or when something happens
+// ("where does the story take place?", "what is the setting?": the
+// story's setting, from its opening); it names no topic. ("Who was
+// setting?" asks about the sun.)
+var takesPlace = regexp.MustCompile(`(?i)\b(?:(?:take|takes|took|taking)\s+place|the\s+setting)\b`)
 
 // lengthAsked is how long the asker wants the answer ("in 3 points", "in
 // two sentences"): it says nothing of the topic.
