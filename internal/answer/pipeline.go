@@ -676,10 +676,10 @@ func anyHoldsAll(sets []map[string]bool, want []string) bool {
 // hasTopic reports whether q has a word to look up: a term that is not
 // one of vagueWords, nor "us" in lower case (the analyzer keeps "us" for
 // "US"; "what does the story teach us?" names nothing), outside the
-// phrases lengthAsked and takesPlace.
+// phrases framePhrases.
 func (p *Pipeline) hasTopic(q string) bool {
 	has := false
-	p.an.Each(takesPlace.ReplaceAllString(lengthAsked.ReplaceAllString(q, " "), " "), func(t string, tok textan.Token) {
+	p.an.Each(framePhrases.ReplaceAllString(q, " "), func(t string, tok textan.Token) {
 		has = has || !p.vague[t] && tok.Text != "us"
 	})
 	return has
@@ -806,20 +806,20 @@ func holdsWord(q string, words map[string]bool) bool {
 const (
 	endingWords = `end ends ending ended finish finishes conclusion conclude concludes moral morals lesson lessons`
 	partWords   = `begin begins beginning start character characters protagonist protagonists main`
-	wholeWords  = `summary summarize summarise overview gist tldr tl dr eli5 recap rundown synopsis actor actors`
+	wholeWords  = `summary summarize summarise overview gist tldr tl dr eli5 recap rundown synopsis actor actors facts highlights takeaways`
 )
 
 // overviewWords ask what the documents are about (see openings), as
 // written, lower-cased ("about" is a stop word, so no term).
 const overviewWords = `happen happened happens happening story stories about tell explain describe document documents
-article text news going more setting ` + partWords + " " + endingWords + " " + wholeWords
+article text news going more setting points ` + partWords + " " + endingWords + " " + wholeWords
 
 // vagueWords ask about everything and nothing: a question of them alone
 // ("What happened?", "Tell me more", "What is the story about?") names
 // nothing to look up.
 const vagueWords = `happen happened tell told more know explain describe mean say said talk thing things something
 anything everything stuff story stories document documents text article about again please pls plz summary summarize summarise
-really actually exactly truly anyway point points bullet bullets actor actors
+really actually exactly truly anyway point points bullet bullets actor actors facts highlights takeaways
 tldr tl dr eli5 recap rundown synopsis
 overview gist news give show going today currently nowadays presently wonder wondering curious sentence sentences
 paragraph paragraphs brief briefly short quick quickly simple simply one mostly mainly chiefly largely primarily ` + partWords + " " + endingWords + " " + moreWords + " " + nextWords
@@ -970,11 +970,13 @@ func searchText(q string) string {
 	return strings.Join(keep, " ")
 }
 
-// takesPlace frames a question about where or when something happens
-// ("where does the story take place?", "what is the setting?": the
-// story's setting, from its opening); it names no topic. ("Who was
-// setting?" asks about the sun.)
-var takesPlace = regexp.MustCompile(`(?i)\b(?:(?:take|takes|took|taking)\s+place|the\s+setting)\b`)
+// framePhrases name no topic: how long the asker wants the answer
+// (lengthAsked); "take place" and "the setting" ("where does the story
+// take place?", "what is the setting?": the story's setting, from its
+// opening; "Who was setting?" asks about the sun); "key facts" and the
+// like ("give me the key facts": an overview; "what did the key open?"
+// asks about a key).
+var framePhrases = regexp.MustCompile(lengthAsked.String() + `|(?i)\b(?:(?:take|takes|took|taking)\s+place|the\s+setting|key\s+(?:facts?|points?|takeaways?|details|things|info|information))\b`)
 
 // lengthAsked is how long the asker wants the answer ("in 3 points", "in
 // two sentences"): it says nothing of the topic.

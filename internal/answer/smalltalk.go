@@ -13,6 +13,7 @@ const (
 	talkAck      = "ack"
 	talkBye      = "bye"
 	talkHelp     = "help"
+	talkOpinion  = "opinion"
 )
 
 // smallTalkPhrases maps each phrase, in lower case, that makes up small
@@ -35,6 +36,12 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 		tell me about yourself|introduce yourself|what are your commands|commands|instructions|usage|how to use|
 		give me an example|give me an example question|give me some examples|example question|example questions|examples|
 		any examples|any suggestions|suggestions|what do i ask|where do i start|how do i start`,
+	talkOpinion: `what do you think|what do you think about|what do you think of|what do you make of|your opinion|
+		what's your opinion|whats your opinion|what is your opinion|your opinion on|your thoughts|any thoughts|thoughts|
+		what are your thoughts|your thoughts on|your view|what's your view|what is your view|your take|what's your take|
+		whats your take|do you agree|do you like|who is right|who's right|whos right|who was right|who is wrong|
+		who was wrong|good or bad|right or wrong|is it good|is it bad|was it right|was it wrong|was it justified|
+		is it justified|was it fair|is it fair|whose side are you on|which side are you on|are you for or against`,
 })
 
 // phrasesByKind turns lists of "|"-separated phrases by kind into a map
@@ -64,7 +71,8 @@ var smallTalkEmoji = map[rune]string{
 }
 
 // smallTalkKind reports what kind of small talk q is (talkGreeting,
-// talkThanks, talkAck, talkBye, talkHelp), or "" when q is not small talk: it must be
+// talkThanks, talkAck, talkBye, talkHelp, talkOpinion: "what do you think
+// about this?", "who is right?"), or "" when q is not small talk: it must be
 // made only of small-talk phrases, fillers, punctuation and emoticons, or
 // only of the emoji of smallTalkEmoji. "ok, thanks!" is thanks; "Hi, why did
 // Albania cut ties with Iran?" is a question.
@@ -152,6 +160,9 @@ func smallTalkReply(kind, about string) string {
 		return fmt.Sprintf("You're welcome! Ask me anything else about %s; every answer cites its sources.", about)
 	case talkBye:
 		return fmt.Sprintf("Bye! Come back with any question about %s; every answer cites its sources.", about)
+	case talkOpinion:
+		return fmt.Sprintf("I don't give opinions: I answer from my documents about %s and quote them, so you can judge for yourself. "+
+			"Ask what someone in them said or did, or why (“What did … say?”, “Why did …?”).", about)
 	case talkHelp:
 		return fmt.Sprintf("I answer questions about %s from my documents, and every answer cites its sources by number, so you can check it. "+
 			"Ask in your own words about a person, a place or an event (“What happened?”, “Who is …?”, “Why …?”), and ask follow-ups after an answer. "+
