@@ -282,7 +282,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		return p.askWithoutModel(ctx, req, onEvent)
 	}
 	start := p.opts.Now()
-	q := theUS(dropMentions(req.Question))
+	q := cleanQuestion(req.Question)
 	if q == "" {
 		return Answer{}, &UserError{Msg: msgEmptyQuestion}
 	}
@@ -1110,6 +1110,24 @@ func dropMentions(q string) string {
 		q = strings.Join(strings.Fields(discordMentionRe.ReplaceAllString(q, " ")), " ")
 	}
 	return strings.TrimSpace(q)
+}
+
+// cleanQuestion is the question as it is asked: without Discord's
+// mentions and Markdown marks, and with "the us" as "the US", trimmed.
+func cleanQuestion(q string) string {
+	return theUS(dropMarkup(dropMentions(q)))
+}
+
+// markupRe matches what Discord's Markdown wraps a question in: bold,
+// italics, strike-through, spoiler and code marks, a quote's leading ">",
+// and links, which name a page the bot cannot read.
+var markupRe = regexp.MustCompile("\\*+|`+|~~|\\|\\||(?:^|\n)\\s*>{1,3}\\s|<?\\bhttps?://[^\\s>]+>?|\\bwww\\.[^\\s]+|(?:^|\\s)__?|__?(?:\\s|$)")
+
+// dropMarkup removes markupRe's marks from a question and trims it:
+// "`what is the MEK`" is asked as "what is the MEK", and a link's words
+// ("https", "com") are no topic the documents must hold.
+func dropMarkup(q string) string {
+	return strings.Join(strings.Fields(markupRe.ReplaceAllString(q, " ")), " ")
 }
 
 // theUSRe matches "the us" as chat types "the US".

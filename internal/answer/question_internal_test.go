@@ -1,0 +1,53 @@
+package answer
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// TestCleanQuestion: a question is asked without Discord's mentions,
+// Markdown marks and links, and "the us" is the US.
+func TestCleanQuestion(t *testing.T) {
+	for in, want := range map[string]string{
+		"<@123> why did Albania cut ties?":                      "why did Albania cut ties?",
+		"`what is the MEK`":                                     "what is the MEK",
+		"**who is edi rama**":                                   "who is edi rama",
+		"||who is edi rama||":                                   "who is edi rama",
+		"_who is edi rama_":                                     "who is edi rama",
+		"~~who~~ what is the MEK?":                              "who what is the MEK?",
+		"> who is edi rama":                                     "who is edi rama",
+		">>> who is edi rama":                                   "who is edi rama",
+		"https://example.com/article why did albania cut ties?": "why did albania cut ties?",
+		"see <https://example.com/a?b=c> what is the MEK?":      "see what is the MEK?",
+		"what did the us say?":                                  "what did the US say?",
+		"what did they tell us?":                                "what did they tell us?",
+		"what is the mek_ideology":                              "what is the mek_ideology",
+		"is 3 > 2?":                                             "is 3 > 2?",
+		"why did Albania (and not Greece) cut ties?":            "why did Albania (and not Greece) cut ties?",
+	} {
+		if got := cleanQuestion(in); got != want {
+			t.Errorf("%q: got %q, want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzCleanQuestion: the cleaned question keeps no code, bold or spoiler
+// marks, is trimmed, valid UTF-8 when the question is, and never longer.
+func FuzzCleanQuestion(f *testing.F) {
+	for _, s := range []string{"`what is the MEK`", "**who** is ||edi|| rama?", "> https://x.y/z why?", "the us", "<@1> @everyone hi", "__a__ _b_ c_d"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		got := cleanQuestion(q)
+		if strings.ContainsAny(got, "`") || strings.Contains(got, "**") || strings.Contains(got, "||") {
+			t.Errorf("%q: marks left in %q", q, got)
+		}
+		if got != strings.TrimSpace(got) || len(got) > len(q) {
+			t.Errorf("%q: %q is not trimmed or is longer", q, got)
+		}
+		if utf8.ValidString(q) && !utf8.ValidString(got) {
+			t.Errorf("%q: %q is not valid UTF-8", q, got)
+		}
+	})
+}
