@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8639, 1.3062, 0.7725, -0.0382, 0.7501, 1.8016, 0.0224, 0.6808, -0.2687, 0.1020, -0.0659, 0.0034, 1.0698, 0.3219, -0.2826, 0.1726, -0.0020,
+		0.8657, 1.3044, 0.7722, -0.0381, 0.7558, 1.8019, 0.0233, 0.6783, -0.2684, 0.1024, -0.0662, 0.0045, 1.0689, 0.3225, -0.2825, 0.1719, -0.0024,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0000, 0.0375, 0.0319, // other
-		0.4314, -0.0618, 0.3489, // who
-		-0.0321, 0.0459, -0.0217, // when
-		0.3636, 0.0521, -0.0360, // how many
-		-0.1815, -0.1810, -0.1827, // where
-		-0.0876, 0.4383, 0.5871, // why
-		0.6165, 0.2634, -0.0920, // feel
-		0.0000, 0.4055, -0.2507, // outcome
+		0.0296, 0.0341, 0.0340, // other
+		0.4264, -0.0611, 0.3484, // who
+		-0.0322, 0.0460, -0.0218, // when
+		0.3623, 0.0521, -0.0359, // how many
+		-0.1869, -0.1805, -0.1829, // where
+		-0.0925, 0.4387, 0.5868, // why
+		0.6112, 0.2633, -0.0920, // feel
+		-0.0005, 0.4062, -0.2512, // outcome
 		0.0000, 0.0039, -0.0021, // define
-		-0.3602, 0.0660, -0.0607, // describe
+		-0.3616, 0.0661, -0.0608, // describe
 	}
 }
 
