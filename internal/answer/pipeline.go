@@ -333,6 +333,12 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if p.asksTimeline(q) {
 		return Answer{}, &UserError{Msg: MsgTimeline}
 	}
+	if kind := listAsked(q); kind != "" && p.opts.Model == nil && p.opts.Documents != nil { // "which countries are involved?"
+		if a, ok := namesAnswer(kind, p.opts.Documents()); ok {
+			p.finish(&a, q)
+			return a, nil
+		}
+	}
 	if len(req.History) > 0 && p.asksOn(q, p.next) {
 		if hits, lead := p.continuation(req.History); len(hits) > 0 {
 			passages := p.pack(hits, p.passageBudget(standalone))

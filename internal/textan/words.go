@@ -23,8 +23,20 @@ var (
 // first use.
 var (
 	englishStems = sync.OnceValue(func() map[string]bool { return lineSet("words", wordsGz) })
-	nameStems    = sync.OnceValue(func() map[string]bool { return lineSet("names", namesGz) })
+	nameStems    = sync.OnceValue(func() map[string]string { return kindSet("names", namesGz) })
 )
+
+// kindSet returns the lines of the gzipped list gz, "#" comments aside,
+// each a word, a tab and its kind.
+func kindSet(name string, gz []byte) map[string]string {
+	m := map[string]string{}
+	for line := range strings.Lines(gunzip(name, gz)) {
+		if w, kind, ok := strings.Cut(strings.TrimSpace(line), "\t"); ok && !strings.HasPrefix(w, "#") {
+			m[w] = kind
+		}
+	}
+	return m
+}
 
 // lineSet returns the lines of the gzipped list gz, "#" comments aside.
 func lineSet(name string, gz []byte) map[string]bool {
@@ -50,5 +62,20 @@ func IsEnglish(word string) bool {
 // however word is written: chat types names in lower case. It is safe for
 // concurrent use.
 func IsName(word string) bool {
+	return nameStems()[Stem(Fold(word))] != ""
+}
+
+// Kinds of names (NameKind).
+const (
+	NamePlace  = "l" // a place: "Albania", "Tirana", "Washington"
+	NamePerson = "p" // a person: "Khomeini"
+	NameGroup  = "g" // a group: "NATO"
+	NameOther  = "o" // another name WordNet knows
+)
+
+// NameKind returns the kind of the name word (NamePlace, NamePerson,
+// NameGroup, NameOther) as WordNet knows it, or "" when word is no IsName.
+// It is safe for concurrent use.
+func NameKind(word string) string {
 	return nameStems()[Stem(Fold(word))]
 }

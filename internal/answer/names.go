@@ -1,0 +1,323 @@
+package answer
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"storybot/internal/cite"
+	"storybot/internal/knowledge"
+	"storybot/internal/textan"
+)
+
+// "Which countries are involved?", "list the people mentioned": a question
+// that asks for the names of a kind the documents mention is answered,
+// offline, by those names, most mentioned first, each cited where it is
+// first mentioned. No sentence answers it: the names are spread over the
+// text. What kind a name is, WordNet says for the names it knows
+// (textan.NameKind: "Albania" a place, "Khomeini" a person, "NATO" a
+// group); a title before a name makes it a person ("Prime Minister Edi
+// Rama", "president Abolhassan Banisadr"), a word such as "Council" or
+// "Embassy" at its end an organisation ("the White House", "the Iranian
+// Embassy").
+
+// listRe matches a question that asks for the names of a kind, the kind's
+// word in its first group and what follows in its second.
+var listRe = regexp.MustCompile(`(?i)^\W*(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(?:(?:list|name|give\s+me|tell\s+me|show\s+me|show)\s+(?:me\s+)?(?:all\s+)?(?:of\s+)?(?:the\s+)?|(?:who|what|which)\s+(?:are|were)\s+(?:all\s+)?(?:the\s+)?|(?:which|what)\s+)(?:main\s+|key\s+|other\s+|different\s+|important\s+)?(people|persons|individuals|figures|countries|nations|places|locations|cities|organi[sz]ations|groups|institutions|names)\b(.*)$`)
+
+// listRest are the words that may follow the kind's word in such a
+// question: "which countries are involved?", "who are the people in the
+// story?"; any other word asks something else ("which countries did the MEK
+// attack?").
+var listRest = setOf("are were is was mentioned named involved in the story article text document documents report it this there appear appears appeared does do did mention mentions talked about discussed featured of these here")
+
+// Kinds of names a question asks to list (listAsked).
+const (
+	listPeople = "people"
+	listPlaces = "places"
+	listGroups = "groups"
+	listNames  = "names"
+)
+
+// listAsked returns the kind of names q asks to list, or "".
+func listAsked(q string) string {
+	m := listRe.FindStringSubmatch(strings.TrimSpace(q))
+	if m == nil {
+		return ""
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(m[2]), func(r rune) bool { return r != '\'' && !('a' <= r && r <= 'z') }) {
+		if !listRest[w] {
+			return ""
+		}
+	}
+	switch w := strings.ToLower(m[1]); {
+	case w == "names":
+		return listNames
+	case w == "people" || w == "persons" || w == "individuals" || w == "figures":
+		return listPeople
+	case w == "organizations" || w == "organisations" || w == "groups" || w == "institutions":
+		return listGroups
+	}
+	return listPlaces
+}
+
+// namedThing is a name the documents mention: as shown, its kind
+// (textan.NamePlace, NamePerson, NameGroup, NameOther), how often and
+// where first.
+type namedThing struct {
+	name  string
+	kind  string
+	count int
+	ps    *knowledge.Passage
+	sent  textan.Sentence
+	order int // the order of its first mention among all names
+}
+
+// maxNames is how many names a list shows.
+const maxNames = 10
+
+// titleWords stand before a person's name ("Prime Minister Edi Rama",
+// "Ayatollah Khomeini", "president Abolhassan Banisadr").
+var titleWords = setOf("prime minister pm president ayatollah king queen prince princess mr mrs ms dr sir lady lord general chancellor pope emperor empress sultan senator governor mayor captain colonel judge professor prof sheikh imam rabbi father brother sister")
+
+// groupWords make a name an organisation's or a group's, at its end or
+// before its "of" ("the White House", "People’s Mujahideen Organization of
+// Iran"); placeWords a place's ("the Islamic Republic of Iran", "the
+// United States", "Knockmany Hill").
+var (
+	groupWords = setOf("council organization organisation house guards guard embassy government party ministry army agency company corporation group union committee department office bank university court parliament assembly association society church navy force forces police institute foundation brigade brigades league movement front alliance network")
+	placeWords = setOf("republic kingdom states empire emirates hill hills mountain mountains river lake sea island islands castle city town village forest wood woods valley bay mount street square bridge delta")
+	// placeStarts begin a place's name ("San Diego", "New York", "St Johns River")
+	placeStarts = setOf("san santa los las el la le port fort saint st mount lake cape north south east west new upper lower great")
+)
+
+// placeAcronyms are the acronyms of countries, which WordNet does not hold
+// as names in capitals ("US" is "us").
+var placeAcronyms = setOf("us usa uk uae ussr")
+
+// namedThings returns the names the documents mention, by first mention.
+func namedThings(docs []*knowledge.Document) []*namedThing {
+	inside := map[string]bool{} // the words written with a capital inside a sentence
+	for _, d := range docs {
+		for _, ps := range d.Passages {
+			textan.Names(ps.Text, func(t textan.Token, name bool) {
+				if name {
+					inside[trimPossessive(t.Text)] = true
+				}
+			})
+		}
+	}
+	var out []*namedThing
+	byName := map[string]*namedThing{}
+	for _, d := range docs {
+		for i := range d.Passages {
+			ps := &d.Passages[i]
+			for _, s := range textan.Sentences(ps.Text) {
+				for _, n := range nameRuns(s.Text, inside) {
+					key := strings.ToLower(n.name)
+					if t := byName[key]; t != nil {
+						t.count++
+						continue
+					}
+					t := &namedThing{name: n.name, kind: n.kind, count: 1, ps: ps, sent: s, order: len(out)}
+					byName[key] = t
+					out = append(out, t)
+				}
+			}
+		}
+	}
+	// "Rama" after "Edi Rama" is Edi Rama, "Finn" Finn M'Coul; "the
+	// Islamic Republic", the Islamic Republic of Iran
+	fuller := map[string]*namedThing{} // a short form → the name it stands for
+	for _, t := range out {
+		if ws := strings.Fields(t.name); t.kind == textan.NamePerson && len(ws) > 1 {
+			fuller[ws[0]], fuller[ws[len(ws)-1]] = t, t
+		}
+		if head, _, ok := strings.Cut(t.name, " of "); ok {
+			fuller[head] = t
+		}
+	}
+	for _, t := range out {
+		if full := fuller[t.name]; full != nil && full != t && (full.kind != textan.NamePerson || !strings.Contains(t.name, " ")) {
+			full.count += t.count
+			if t.order < full.order { // cited where either is first mentioned
+				full.ps, full.sent, full.order = t.ps, t.sent, t.order
+			}
+			t.count = 0
+		}
+	}
+	return slices.DeleteFunc(out, func(t *namedThing) bool { return t.count == 0 })
+}
+
+// nameRun is one name in a sentence and its kind.
+type nameRun struct{ name, kind string }
+
+// nameRuns returns the names of sentence s: runs of words written with a
+// capital (the sentence's first word only when the documents write it so
+// inside a sentence too: inside), "of" joining two ("Islamic Republic of
+// Iran"), possessives dropped.
+func nameRuns(s string, inside map[string]bool) []nameRun {
+	var toks []textan.Token
+	textan.Tokenize(s, func(t textan.Token) { toks = append(toks, t) })
+	var out []nameRun
+	for i := 0; i < len(toks); {
+		if w := toks[i].Text; !textan.Capitalized(w) || w == "I" || i == 0 && !inside[trimPossessive(w)] {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(toks) && joined(s, toks[j-1], toks[j]) && !possessive(toks[j-1].Text) {
+			if textan.Capitalized(toks[j].Text) {
+				j++
+			} else if toks[j].Text == "of" && j+1 < len(toks) && joined(s, toks[j], toks[j+1]) && textan.Capitalized(toks[j+1].Text) {
+				j += 2
+			} else {
+				break
+			}
+		}
+		// a lower-case title just before ("president Abolhassan Banisadr")
+		titled := i > 0 && titleWords[strings.ToLower(toks[i-1].Text)]
+		// a lower-case word just after: the name may be a modifier ("the
+		// Islamist rule", "its Farsi name")
+		modifies := j < len(toks) && joined(s, toks[j-1], toks[j]) && !possessive(toks[j-1].Text) && !textan.Capitalized(toks[j].Text)
+		if n, ok := classify(toks[i:j], titled, modifies); ok {
+			out = append(out, n)
+		}
+		i = j
+	}
+	return out
+}
+
+// joined reports whether only spaces stand between a and b in s.
+func joined(s string, a, b textan.Token) bool {
+	return strings.TrimSpace(s[a.End:b.Start]) == ""
+}
+
+// possessive reports whether w ends with "'s" or "’s".
+func possessive(w string) bool {
+	return strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s")
+}
+
+// trimPossessive returns w without its "'s".
+func trimPossessive(w string) string {
+	return strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+}
+
+// classify returns the name that words make and its kind; ok is false
+// for what is no name to list: an adjective of a place alone ("Iranian"),
+// a title or a word of groupWords alone ("the Government"), one word that
+// modifies the next ("the Islamist rule") unless it is a place or a group.
+func classify(words []textan.Token, titled, modifies bool) (nameRun, bool) {
+	ws := make([]string, len(words))
+	for i, t := range words {
+		ws[i] = trimPossessive(t.Text)
+	}
+	// not "The" of "The Judgement of Martin Luther", nor the initial of "Thomas S."
+	for len(ws) > 0 && textan.IsStop(strings.ToLower(ws[0])) {
+		ws = ws[1:]
+	}
+	for len(ws) > 1 && len([]rune(ws[len(ws)-1])) == 1 {
+		ws = ws[:len(ws)-1]
+	}
+	if len(ws) == 0 || isDemonym(ws[len(ws)-1]) { // "South African" is no name but an adjective's
+		return nameRun{}, false
+	}
+	// a title makes what follows it a person ("Albanian Prime Minister Edi Rama")
+	for i := len(ws) - 1; i >= 0; i-- {
+		if titleWords[strings.ToLower(ws[i])] {
+			if i == len(ws)-1 {
+				return nameRun{}, false
+			}
+			ws, titled = ws[i+1:], true
+			break
+		}
+	}
+	name := strings.Join(ws, " ")
+	head := ws // the words before "of"
+	if k := slices.Index(ws, "of"); k > 0 {
+		head = ws[:k]
+	}
+	last := strings.ToLower(head[len(head)-1])
+	switch {
+	case titled:
+		return nameRun{name, textan.NamePerson}, true
+	case len(ws) == 1 && (groupWords[last] || placeWords[last]):
+		return nameRun{}, false
+	case groupWords[last]:
+		return nameRun{name, textan.NameGroup}, true
+	case placeWords[last] || len(ws) > 1 && placeStarts[strings.ToLower(ws[0])]:
+		return nameRun{name, textan.NamePlace}, true
+	case len(ws) == 1 && len(ws[0]) > 1 && strings.ToUpper(ws[0]) == ws[0]: // an acronym: "US", "MEK", "NATO"
+		if placeAcronyms[last] {
+			return nameRun{name, textan.NamePlace}, true
+		}
+		return nameRun{name, textan.NameGroup}, true // not WordNet's "CT" (Connecticut) for a CT scan
+	}
+	kind := textan.NameKind(ws[len(ws)-1])
+	if len(head) < len(ws) { // "The Judgement of Martin Luther" is no person
+		return nameRun{name, textan.NameOther}, true
+	}
+	first := textan.NameKind(ws[0])
+	lastNamed := textan.IsName(ws[len(ws)-1]) || !textan.IsEnglish(ws[len(ws)-1]) // not "Bible" of "Luther Bible"
+	if len(ws) > 1 && first == textan.NamePerson && kind != textan.NamePlace && !isDemonym(ws[0]) && lastNamed ||
+		len(ws) == 2 && !textan.IsEnglish(ws[0]) && first != textan.NamePlace && first != textan.NameGroup && !isDemonym(ws[0]) &&
+			(kind == textan.NamePerson || !textan.IsEnglish(ws[1])) {
+		kind = textan.NamePerson // "Edi Rama", "Abolhassan Banisadr": a first name no dictionary knows, and a last
+	}
+	if kind == "" {
+		kind = textan.NameOther
+	}
+	if len(ws) == 1 && modifies && kind != textan.NamePlace && kind != textan.NameGroup {
+		return nameRun{}, false
+	}
+	return nameRun{name, kind}, true
+}
+
+// demonym is textan's filter from the adjective of a place to the place.
+var demonym = textan.Demonym()
+
+// isDemonym reports whether w is the adjective of a place ("Iranian").
+func isDemonym(w string) bool {
+	t := textan.Stem(textan.Fold(w))
+	return demonym(t) != t
+}
+
+// namesAnswer answers a question that asks for the names of kind (see
+// listAsked) from docs: ok is false when the documents name none.
+func namesAnswer(kind string, docs []*knowledge.Document) (Answer, bool) {
+	var list []*namedThing
+	for _, t := range namedThings(docs) {
+		if kind == listNames && t.kind != textan.NameOther ||
+			kind == listPeople && t.kind == textan.NamePerson ||
+			kind == listPlaces && t.kind == textan.NamePlace ||
+			kind == listGroups && t.kind == textan.NameGroup {
+			list = append(list, t)
+		}
+	}
+	if len(list) == 0 {
+		return Answer{}, false
+	}
+	slices.SortStableFunc(list, func(a, b *namedThing) int { return b.count - a.count })
+	list = list[:min(len(list), maxNames)]
+	ans := Answer{Mode: ModeExtractive, Citations: []Citation{}, Warnings: []string{}}
+	cited := map[string]int{}
+	items := make([]string, len(list))
+	for i, t := range list {
+		key := fmt.Sprintf("%s\x00%d", t.ps.ID, t.sent.Start)
+		n := cited[key]
+		if n == 0 {
+			n = len(ans.Citations) + 1
+			cited[key] = n
+			lo, hi := paragraphAround(t.ps.Text, t.sent.Start, t.sent.End)
+			ans.Citations = append(ans.Citations, Citation{
+				N: n, Doc: t.ps.Doc, Title: t.ps.Title, PassageID: t.ps.ID, Text: t.ps.Text[lo:hi],
+				Quote: shorten(SourceRefs(t.sent.Text), maxQuote), Location: t.ps.Span(t.sent.Start, t.sent.End).Location(),
+			})
+		}
+		items[i] = t.name + " " + cite.Format(n)
+	}
+	what := map[string]string{listPeople: "people", listPlaces: "countries and places", listGroups: "groups and organisations", listNames: "names"}[kind]
+	ans.Text = fmt.Sprintf("The %s the documents mention, most mentioned first, each cited where it first appears:\n%s", what, strings.Join(items, ", "))
+	return ans, true
+}

@@ -1,0 +1,55 @@
+package answer
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestListAsked: which questions ask for a list of names, and of what kind.
+func TestListAsked(t *testing.T) {
+	for q, want := range map[string]string{
+		"which countries are involved?":                    listPlaces,
+		"What countries are mentioned in the article?":     listPlaces,
+		"list all the people mentioned":                    listPeople,
+		"who are the people in the story?":                 listPeople,
+		"can you list the organizations involved?":         listGroups,
+		"name the places":                                  listPlaces,
+		"list the names":                                   listNames,
+		"which countries did the MEK attack?":              "",
+		"who are the people who attacked Albania?":         "",
+		"what groups did Iran engage in the cyberattack?":  "",
+		"who are the characters?":                          "",
+		"Why did the people of the town leave?":            "",
+		"which people were killed in the 1981 protests?":   "",
+		"what places did the prince visit on his journey?": "",
+	} {
+		if got := listAsked(q); got != want {
+			t.Errorf("listAsked(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
+
+// FuzzNameRuns: any sentence's names are made of its own words, none
+// empty.
+func FuzzNameRuns(f *testing.F) {
+	for _, s := range []string{
+		"Albanian Prime Minister Edi Rama declared in a video statement.",
+		"the Government of the Islamic Republic of Iran and People’s Mujahideen Organization of Iran",
+		"Thomas S. Kuhn met Mr. and Mrs. O'Neil of Dublin's Trinity College.",
+		"Of Of of The The", "É Ü ÿ", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, n := range nameRuns(s, map[string]bool{}) {
+			if strings.TrimSpace(n.name) == "" || n.kind == "" {
+				t.Fatalf("%q: empty name or kind %+v", s, n)
+			}
+			for _, w := range strings.Fields(n.name) {
+				if !strings.Contains(s, w) {
+					t.Fatalf("%q: name %q holds %q, not in the sentence", s, n.name, w)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,56 @@
+package answer_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"storybot/internal/answer"
+)
+
+// TestListNames: "which countries are involved?" is answered offline by
+// the names of that kind the documents mention, most mentioned first, each
+// cited where it first appears; a question about one of them is not.
+func TestListNames(t *testing.T) {
+	story := dirPipeline(t, "../../knowledge")
+	tale := dirPipeline(t, "testdata/tale")
+	for _, c := range []struct {
+		p        *answer.Pipeline
+		q        string
+		want     []string // in this order
+		dontWant []string
+	}{
+		{story, "which countries are involved?", []string{"Iran [1]", "Albania [1]", "Tirana", "Durres"}, []string{"Rama", "MEK", "Embassy"}},
+		{story, "list all the people mentioned", []string{"Edi Rama [1]", "Khomeini", "Abolhassan Banisadr"}, []string{"Iran", "Farsi", "Islamist", "United States"}},
+		{story, "What organizations are mentioned in the article?", []string{"MEK", "Iranian Embassy", "White House"}, []string{"Edi Rama", "Government [", "Albania"}},
+		{tale, "who are the people in the story?", []string{"Finn M'Coul [1]"}, []string{"Knockmany", "Scotland"}},
+		{tale, "what places are mentioned?", []string{"Scotland", "Knockmany Hill"}, []string{"Finn"}},
+	} {
+		a, err := c.p.Ask(context.Background(), answer.Request{Question: c.q}, nil)
+		if err != nil {
+			t.Fatalf("%q: %v", c.q, err)
+		}
+		at := 0
+		for _, w := range c.want {
+			i := strings.Index(a.Text[at:], w)
+			if i < 0 {
+				t.Errorf("%q: want %q after offset %d:\n%s", c.q, w, at, a.Text)
+				break
+			}
+			at += i
+		}
+		for _, w := range c.dontWant {
+			if strings.Contains(a.Text, w) {
+				t.Errorf("%q: %q listed:\n%s", c.q, w, a.Text)
+			}
+		}
+		if a.Refused || len(a.Citations) == 0 || a.Citations[0].Location == "" || !strings.Contains(a.Citations[0].Text, strings.Fields(c.want[0])[0]) {
+			t.Errorf("%q: want cited first mentions: %+v", c.q, a.Citations)
+		}
+	}
+	// a question about the names asks something else
+	a, err := story.Ask(context.Background(), answer.Request{Question: "which countries did the MEK attack?"}, nil)
+	if err != nil || strings.Contains(a.Text, "most mentioned first") {
+		t.Errorf("which countries did the MEK attack? answered with a list: %v\n%s", err, a.Text)
+	}
+}
