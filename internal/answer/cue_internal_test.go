@@ -73,3 +73,25 @@ func FuzzSplitQuestions(f *testing.F) {
 		}
 	})
 }
+
+// TestReactionOf: a question about how someone reacted names its subject,
+// whose sentence leads when the ranking holds it close to the best.
+func TestReactionOf(t *testing.T) {
+	p := New(Options{Retriever: nopRetriever{}})
+	for q, want := range map[string]string{
+		"How did Iran react?":       "iran",
+		"what was Jegu's reaction?": "jegu",
+		"how did the husband respond to the dog rescuing the child?": "husband",
+		"What was the Iranian Embassy’s response?":                   "iran embassi",
+		"why did iran react?":                                        "",
+		"how did the attack happen?":                                 "",
+	} {
+		if got := strings.Join(p.reactionOf(q), " "); got != want {
+			t.Errorf("reactionOf(%q) = %q, want %q", q, got, want)
+		}
+	}
+	if s := []string{"iran"}; !p.startsWith("The Iranian Embassy in Tirana did not comment on the move right away.", s) ||
+		p.startsWith("The MEK responded by declaring war against the Government of the Islamic Republic of Iran.", s) {
+		t.Error("startsWith: want the embassy's sentence to start with Iran, not the MEK's")
+	}
+}

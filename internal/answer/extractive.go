@@ -2,6 +2,7 @@ package answer
 
 import (
 	"math"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -262,12 +263,18 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	best := ranked[0]
 	nearest = !q.followUp && unsure(cands)
 	out := []*candidate{best}
-	if (factoid(q.qt) || asksColour(q.words)) && best.cue < 1 {
+	leads := func(c *candidate) bool { return c.cue == 1 } // what the question asks for
+	if subject := p.reactionOf(question); subject != nil {
+		leads = func(c *candidate) bool { return p.startsWith(c.text(), subject) }
+	} else if !factoid(q.qt) && !asksColour(q.words) {
+		leads = nil
+	}
+	if leads != nil && !leads(best) {
 		for _, c := range ranked[1:] {
 			if math.Exp(c.z-best.z) < rescueProb {
 				break
 			}
-			if c.cue == 1 {
+			if leads(c) {
 				out = []*candidate{c, best}
 				break
 			}
@@ -583,3 +590,44 @@ func proximity(an *textan.Analyzer, s string, qterms map[string]float64) float64
 // (reference marks such as "[12]" or "[3, 4]" in scientific articles) as
 // "(12)", so they cannot pass for the answer's citation markers.
 func SourceRefs(text string) string { return cite.Neutral(text) }
+
+// reactionRe matches a question about how someone reacted, its subject in
+// a group: "How did Iran react?", "how did the husband respond to …?",
+// "What was Jegu's reaction?".
+var reactionRe = regexp.MustCompile(`(?i)^\W*(?:how\s+(?:did|does|do|will|would)\s+(.{1,40}?)\s+(?:react|respond|reply|answer|take\s+(?:it|this|that|the\s+news))\b|what\s+(?:was|is|were)\s+(.{1,40}?)(?:'s|’s)\s+(?:reaction|response|reply|answer)\b)`)
+
+// reactionOf returns the terms of the subject of a question about how
+// someone reacted ("iran"), or nil for any other question.
+func (p *Pipeline) reactionOf(q string) []string {
+	m := reactionRe.FindStringSubmatch(q)
+	if m == nil {
+		return nil
+	}
+	subject := m[1] + m[2]
+	if ts := p.an.Terms(subject); len(ts) > 0 {
+		return ts
+	}
+	return nil
+}
+
+// subjectWords is how many words of a sentence's start its subject is
+// looked for in.
+const subjectWords = 4
+
+// startsWith reports whether the first subjectWords words of sentence s
+// hold every term of subject, as the subject of a reaction does: "The
+// Iranian Embassy in Tirana did not comment" for Iran, not "The MEK
+// responded by declaring war against … Iran".
+func (p *Pipeline) startsWith(s string, subject []string) bool {
+	var words []string
+	textan.Tokenize(s, func(t textan.Token) {
+		if len(words) < subjectWords {
+			words = append(words, t.Text)
+		}
+	})
+	have := map[string]bool{}
+	for _, t := range p.an.Terms(strings.Join(words, " ")) {
+		have[t] = true
+	}
+	return !slices.ContainsFunc(subject, func(t string) bool { return !have[t] })
+}

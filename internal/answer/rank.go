@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8657, 1.3044, 0.7722, -0.0381, 0.7558, 1.8019, 0.0233, 0.6783, -0.2684, 0.1024, -0.0662, 0.0045, 1.0689, 0.3225, -0.2825, 0.1719, -0.0024,
+		0.8652, 1.3054, 0.7729, -0.0386, 0.7563, 1.8024, 0.0234, 0.6779, -0.2685, 0.1024, -0.0675, 0.0073, 1.0682, 0.3221, -0.2825, 0.1720, -0.0030,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0296, 0.0341, 0.0340, // other
-		0.4264, -0.0611, 0.3484, // who
+		0.0296, 0.0341, 0.0341, // other
+		0.4280, -0.0593, 0.3478, // who
 		-0.0322, 0.0460, -0.0218, // when
 		0.3623, 0.0521, -0.0359, // how many
-		-0.1869, -0.1805, -0.1829, // where
-		-0.0925, 0.4387, 0.5868, // why
-		0.6112, 0.2633, -0.0920, // feel
-		-0.0005, 0.4062, -0.2512, // outcome
+		-0.1873, -0.1805, -0.1829, // where
+		-0.0929, 0.4387, 0.5867, // why
+		0.6109, 0.2633, -0.0920, // feel
+		-0.0005, 0.4039, -0.2510, // outcome
 		0.0000, 0.0039, -0.0021, // define
-		-0.3616, 0.0661, -0.0608, // describe
+		-0.3617, 0.0661, -0.0608, // describe
 	}
 }
 
