@@ -79,7 +79,10 @@ const maxNames = 10
 
 // titleWords stand before a person's name ("Prime Minister Edi Rama",
 // "Ayatollah Khomeini", "president Abolhassan Banisadr").
-var titleWords = setOf("prime minister pm president ayatollah king queen prince princess mr mrs ms dr sir lady lord general chancellor pope emperor empress sultan senator governor mayor captain colonel judge professor prof sheikh imam rabbi father brother sister")
+var titleWords = setOf("prime minister pm president ayatollah king queen prince princess mr mrs ms dr sir lady lord general chancellor pope emperor empress sultan senator governor mayor captain colonel majesty highness lordship ladyship judge professor prof sheikh imam rabbi father brother sister")
+
+// speechVerbs stand beside a person's name ("said Ivan", "Marie replied").
+var speechVerbs = setOf("said says asked asks replied replies answered answers cried cries exclaimed shouted called calls whispered declared added continued thought")
 
 // groupWords make a name an organisation's or a group's, at its end or
 // before its "of" ("the White House", "People’s Mujahideen Organization of
@@ -118,6 +121,9 @@ func namedThings(docs []*knowledge.Document) []*namedThing {
 					key := strings.ToLower(n.name)
 					if t := byName[key]; t != nil {
 						t.count++
+						if n.kind == textan.NamePerson && t.kind == textan.NameOther { // "said Ivan" later
+							t.kind = n.kind
+						}
 						continue
 					}
 					t := &namedThing{name: n.name, kind: n.kind, count: 1, ps: ps, sent: s, order: len(out)}
@@ -162,7 +168,10 @@ func nameRuns(s string, inside map[string]bool) []nameRun {
 	textan.Tokenize(s, func(t textan.Token) { toks = append(toks, t) })
 	var out []nameRun
 	for i := 0; i < len(toks); {
-		if w := toks[i].Text; !textan.Capitalized(w) || w == "I" || i == 0 && !inside[trimPossessive(w)] {
+		// where any word takes a capital (a sentence's or a quote's start),
+		// only a word the documents write so inside a sentence too
+		start := i == 0 || strings.ContainsAny(s[toks[i-1].End:toks[i].Start], ".!?:;\"“”'‘")
+		if w := toks[i].Text; !textan.Capitalized(w) || w == "I" || start && !inside[trimPossessive(w)] {
 			i++
 			continue
 		}
@@ -180,8 +189,14 @@ func nameRuns(s string, inside map[string]bool) []nameRun {
 		titled := i > 0 && titleWords[strings.ToLower(toks[i-1].Text)]
 		// a lower-case word just after: the name may be a modifier ("the
 		// Islamist rule", "its Farsi name")
-		modifies := j < len(toks) && joined(s, toks[j-1], toks[j]) && !possessive(toks[j-1].Text) && !textan.Capitalized(toks[j].Text)
+		// a verb of speech just before or after: a person ("said Ivan",
+		// "Marie replied")
+		speaks := i > 0 && speechVerbs[toks[i-1].Text] || j < len(toks) && speechVerbs[toks[j].Text]
+		modifies := !speaks && j < len(toks) && joined(s, toks[j-1], toks[j]) && !possessive(toks[j-1].Text) && !textan.Capitalized(toks[j].Text)
 		if n, ok := classify(toks[i:j], titled, modifies); ok {
+			if speaks && (n.kind == textan.NameOther || n.kind == textan.NamePerson) {
+				n.kind = textan.NamePerson
+			}
 			out = append(out, n)
 		}
 		i = j

@@ -14,6 +14,7 @@ import (
 func TestListNames(t *testing.T) {
 	story := dirPipeline(t, "../../knowledge")
 	tale := dirPipeline(t, "testdata/tale")
+	thread := dirPipeline(t, "testdata/thread")
 	for _, c := range []struct {
 		p        *answer.Pipeline
 		q        string
@@ -25,6 +26,7 @@ func TestListNames(t *testing.T) {
 		{story, "What organizations are mentioned in the article?", []string{"MEK", "Iranian Embassy", "White House"}, []string{"Edi Rama", "Government [", "Albania"}},
 		{tale, "who are the people in the story?", []string{"Finn M'Coul [1]"}, []string{"Knockmany", "Scotland"}},
 		{tale, "what places are mentioned?", []string{"Scotland", "Knockmany Hill"}, []string{"Finn"}},
+		{thread, "list the people mentioned", []string{"Virgin Mary"}, []string{"Now [", "Here ["}},
 	} {
 		a, err := c.p.Ask(context.Background(), answer.Request{Question: c.q}, nil)
 		if err != nil {
