@@ -24,7 +24,7 @@ import (
 
 // listRe matches a question that asks for the names of a kind, the kind's
 // word in its first group and what follows in its second.
-var listRe = regexp.MustCompile(`(?i)^\W*(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(?:(?:list|name|give\s+me|tell\s+me|show\s+me|show)\s+(?:me\s+)?(?:all\s+)?(?:of\s+)?(?:the\s+)?|(?:who|what|which)\s+(?:are|were)\s+(?:all\s+)?(?:the\s+)?|(?:which|what)\s+)(?:main\s+|key\s+|other\s+|different\s+|important\s+)?(people|persons|individuals|figures|countries|nations|places|locations|cities|organi[sz]ations|groups|institutions|names)\b(.*)$`)
+var listRe = regexp.MustCompile(`(?i)^\W*(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(?:(?:list|name|give\s+me|tell\s+me|show\s+me|show)\s+(?:me\s+)?(?:all\s+)?(?:of\s+)?(?:the\s+)?|(?:who|what|which)\s+(?:are|were)\s+(?:all\s+)?(?:the\s+)?|(?:which|what)\s+)(?:main\s+|key\s+|other\s+|different\s+|important\s+)?(people|persons|individuals|figures|characters|countries|nations|places|locations|cities|organi[sz]ations|groups|institutions|names)\b(.*)$`)
 
 // listRest are the words that may follow the kind's word in such a
 // question: "which countries are involved?", "who are the people in the
@@ -34,10 +34,11 @@ var listRest = setOf("are were is was mentioned named involved in the story arti
 
 // Kinds of names a question asks to list (listAsked).
 const (
-	listPeople = "people"
-	listPlaces = "places"
-	listGroups = "groups"
-	listNames  = "names"
+	listCharacters = "characters" // people, when the documents name two or more; else the openings answer
+	listPeople     = "people"
+	listPlaces     = "places"
+	listGroups     = "groups"
+	listNames      = "names"
 )
 
 // listAsked returns the kind of names q asks to list, or "".
@@ -54,6 +55,8 @@ func listAsked(q string) string {
 	switch w := strings.ToLower(m[1]); {
 	case w == "names":
 		return listNames
+	case w == "characters":
+		return listCharacters
 	case w == "people" || w == "persons" || w == "individuals" || w == "figures":
 		return listPeople
 	case w == "organizations" || w == "organisations" || w == "groups" || w == "institutions":
@@ -304,13 +307,13 @@ func namesAnswer(kind string, docs []*knowledge.Document) (Answer, bool) {
 	var list []*namedThing
 	for _, t := range namedThings(docs) {
 		if kind == listNames && t.kind != textan.NameOther ||
-			kind == listPeople && t.kind == textan.NamePerson ||
+			(kind == listPeople || kind == listCharacters) && t.kind == textan.NamePerson ||
 			kind == listPlaces && t.kind == textan.NamePlace ||
 			kind == listGroups && t.kind == textan.NameGroup {
 			list = append(list, t)
 		}
 	}
-	if len(list) == 0 {
+	if len(list) == 0 || kind == listCharacters && len(list) < 2 {
 		return Answer{}, false
 	}
 	slices.SortStableFunc(list, func(a, b *namedThing) int { return b.count - a.count })
@@ -332,7 +335,7 @@ func namesAnswer(kind string, docs []*knowledge.Document) (Answer, bool) {
 		}
 		items[i] = t.name + " " + cite.Format(n)
 	}
-	what := map[string]string{listPeople: "people", listPlaces: "countries and places", listGroups: "groups and organisations", listNames: "names"}[kind]
+	what := map[string]string{listCharacters: "characters", listPeople: "people", listPlaces: "countries and places", listGroups: "groups and organisations", listNames: "names"}[kind]
 	ans.Text = fmt.Sprintf("The %s the documents mention, most mentioned first, each cited where it first appears:\n%s", what, strings.Join(items, ", "))
 	return ans, true
 }
