@@ -112,6 +112,7 @@ var (
 	describeRe = regexp.MustCompile(`[“"][^”"]{3,60}[”"]|\b(?:dubbed|called|described (?:it )?as|termed|labell?ed|branded)\b`)
 	durationRe = regexp.MustCompile(`(?i)\b(?:(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|many|several|few|some|a|an|whole|long|full|entire)\s+(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|century|ages|lifetime)\b|(?:ever|long)\s+since\b|since\s+(?:1[0-9]{3}|20[0-9]{2})\b|\w+-long\b|(?:years|months|weeks|days|decades)\s+of\b)`)
 	monthRe    = regexp.MustCompile(`^(?:` + months + `)$`)
+	timeNameRe = regexp.MustCompile(`^(?:` + months + `|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Christmas|Easter)$`)
 	yearRe     = regexp.MustCompile(`^(?:1[0-9]{3}|20[0-9]{2})$`)
 	placeRe    = regexp.MustCompile(`\b(?:in|at|near|from|to|into|under|over|on|inside|behind|beside|across|through)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?(?:\p{Lu}\p{L}+|(?i:forest|woods?|castle|palace|house|hut|cottage|village|town|city|sea|river|stream|lake|pond|pool|well|mountains?|hills?|valley|garden|field|meadow|cave|island|tower|church|kingdom|country|land|shore|beach|road|path|room|kitchen|cellar|stable|barn|court|hall|camp|port|capital|home|world|sky|heaven|earth|ground|water|ship|boat|bed|door|window|gate|bridge|market|inn|mill|farm|tree|bush|nest|hole|den)\b)`)
 	feelRe     = regexp.MustCompile(`(?i)\b(?:happ(?:y|ier|iness|ily)|glad|gladly|sad|sadly|sadness|sorrow\w*|angry|angrily|anger|furious|fury|rage|afraid|fear\w*|frighten\w*|terrif\w*|scared|joy\w*|delight\w*|pleased|pleasure|surpris\w*|astonish\w*|amaz\w*|ashamed|shame|proud|pride|jealous\w*|envious|envy|lonely|worried|worry|anxious|anxiety|grateful|thankful|miserable|unhappy|grief|griev\w*|merry|cheerful|wept|weep\w*|cried|cry\w*|tears|laugh\w*|smil\w*|love[ds]?|hate[ds]?|content\w*|curious|sorry|distress\w*|vexed|annoyed|disappoint\w*|excit\w*|horrif\w*|embarrass\w*|nervous|uneasy|relieved|relief|hope\w*|despair\w*|eager\w*|displeased|upset|shock\w*|troubled|comfort\w*|peaceful|calm|lonel\w*|gloomy|mournful|bitter\w*|heavy heart|in high spirits|rejoic\w*|triumph\w*|satisf\w*|indignant|indignation|offended|alarm\w*|dread\w*|panic\w*|longing|homesick|sulk\w*|weary|tired|bored)\b`)
@@ -217,7 +218,7 @@ func cue(qt qtype, s string, qwords map[string]bool) float64 {
 	case qWhere:
 		for _, m := range placeRe.FindAllString(s, -1) {
 			f := strings.Fields(m)
-			if !qwords[strings.ToLower(f[len(f)-1])] {
+			if w := f[len(f)-1]; !qwords[strings.ToLower(w)] && !timeNameRe.MatchString(w) { // not "in June"
 				return 1
 			}
 		}

@@ -43,6 +43,10 @@ func TestCue(t *testing.T) {
 		// which country: a place the question does not name
 		{"Which country investigated the attack?", "a weeks-long US investigation, investigating on the ground", 1},
 		{"Which country investigated the attack?", "the cyberattack against our country", 0},
+		// where: a place, not a month or a day ("in June 1981")
+		{"Where do MEK members live?", "who settled in a camp near Durres, the country’s main port", 1},
+		{"Where do MEK members live?", "The MEK would not stand with arms folded and in June 1981 organized protests.", 0},
+		{"Where did they meet?", "They met on Wednesday.", 0},
 		// how many: the number that counts what is asked about
 		{"How many groups carried out the attack?", "through the engagement of four groups", 1},
 		{"How many groups carried out the attack?", "in June 1981 organized the protests", 0},

@@ -48,16 +48,16 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8652, 1.3054, 0.7729, -0.0386, 0.7563, 1.8024, 0.0234, 0.6779, -0.2685, 0.1024, -0.0675, 0.0073, 1.0682, 0.3221, -0.2825, 0.1720, -0.0030,
+		0.8648, 1.3058, 0.7727, -0.0386, 0.7567, 1.8023, 0.0233, 0.6781, -0.2685, 0.1024, -0.0673, 0.0074, 1.0680, 0.3223, -0.2826, 0.1719, -0.0031,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0296, 0.0341, 0.0341, // other
-		0.4280, -0.0593, 0.3478, // who
+		0.0296, 0.0341, 0.0339, // other
+		0.4277, -0.0593, 0.3475, // who
 		-0.0322, 0.0460, -0.0218, // when
-		0.3623, 0.0521, -0.0359, // how many
-		-0.1873, -0.1805, -0.1829, // where
-		-0.0929, 0.4387, 0.5867, // why
-		0.6109, 0.2633, -0.0920, // feel
-		-0.0005, 0.4039, -0.2510, // outcome
+		0.3622, 0.0521, -0.0359, // how many
+		-0.1860, -0.1808, -0.1815, // where
+		-0.0931, 0.4387, 0.5864, // why
+		0.6107, 0.2634, -0.0921, // feel
+		-0.0005, 0.4038, -0.2513, // outcome
 		0.0000, 0.0039, -0.0021, // define
 		-0.3617, 0.0661, -0.0608, // describe
 	}
