@@ -306,55 +306,80 @@ type naturalQuestion struct {
 	Want    []string `json:"want"`
 }
 
-// TestNaturalQuestions asks the story, offline, what people ask in their
-// own words (paraphrases, who/when/why/how many, a follow-up, thanks,
-// questions it does not cover). Each line is logged; the floor is what the
-// bot answers right today, so that a change that answers fewer fails.
+// TestNaturalQuestions asks a story, offline, what people ask in their
+// own words (paraphrases, who/when/why/how many, follow-ups, thanks,
+// questions it does not cover): the news story (testdata/natural.jsonl)
+// and a fairy tale (testdata/seal, testdata/natural_seal.jsonl). Each line
+// is logged; the floor is what the bot answers right today, so that a
+// change that answers fewer fails.
 func TestNaturalQuestions(t *testing.T) {
-	ix := story(t)
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Speller: spell.New(ix.Docs())}) // as the bot does
-	right := 0
-	qs := readJSONL[naturalQuestion](t, "testdata/natural.jsonl")
-	for _, q := range qs {
-		var hist []chat.Message
-		for _, h := range q.History { // asked in turn, each answer as the bot gave it
-			prev, err := p.Ask(context.Background(), answer.Request{Question: h, History: hist}, nil)
-			if err != nil {
-				t.Fatalf("%q: %v", h, err)
+	for _, c := range []struct {
+		name, file string
+		index      *search.Index
+		floor      int
+	}{
+		{"story", "testdata/natural.jsonl", story(t), naturalFloor},
+		{"seal", "testdata/natural_seal.jsonl", indexDir(t, "testdata/seal"), naturalSealFloor},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ix := c.index
+			p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Speller: spell.New(ix.Docs())}) // as the bot does
+			qs := readJSONL[naturalQuestion](t, c.file)
+			right := 0
+			for _, q := range qs {
+				ok := askNatural(t, p, q)
+				if ok {
+					right++
+				}
 			}
-			hist = append(hist, chat.Message{Role: chat.RoleUser, Content: h}, chat.Message{Role: chat.RoleAssistant, Content: prev.Text})
-		}
-		a, err := p.Ask(context.Background(), answer.Request{Question: q.Q, History: hist}, nil)
-		ok := false
-		for _, w := range q.Want {
-			switch w {
-			case "@refused":
-				ok = ok || err == nil && a.Refused && len(a.Citations) == 0
-			case "@notopic":
-				var ue *answer.UserError
-				ok = ok || errors.As(err, &ue) && ue.Msg == answer.MsgNoTopic
-			case "@smalltalk":
-				ok = ok || err == nil && a.SmallTalk
-			case "@timeline":
-				var ue *answer.UserError
-				ok = ok || errors.As(err, &ue) && ue.Msg == answer.MsgTimeline
-			default:
-				ok = ok || err == nil && !a.Refused && strings.Contains(a.Text, w)
+			t.Logf("right: %d of %d", right, len(qs))
+			if right < c.floor {
+				t.Errorf("%d of %d natural questions answered right, want at least %d", right, len(qs), c.floor)
 			}
-		}
-		if ok {
-			right++
-		}
-		t.Logf("%-5v %q -> %s", ok, q.Q, strings.ReplaceAll(firstLine(a.Text, err), "\n", " "))
-	}
-	t.Logf("right: %d of %d", right, len(qs))
-	if right < naturalFloor {
-		t.Errorf("%d of %d natural questions answered right, want at least %d", right, len(qs), naturalFloor)
+		})
 	}
 }
 
-// naturalFloor is how many of testdata/natural.jsonl the bot answers right.
-const naturalFloor = 114
+// askNatural asks p q's history in turn, each answer as the bot gave it,
+// then q, logs the answer and reports whether it is right.
+func askNatural(t *testing.T, p *answer.Pipeline, q naturalQuestion) bool {
+	t.Helper()
+	var hist []chat.Message
+	for _, h := range q.History {
+		prev, err := p.Ask(context.Background(), answer.Request{Question: h, History: hist}, nil)
+		if err != nil {
+			t.Fatalf("%q: %v", h, err)
+		}
+		hist = append(hist, chat.Message{Role: chat.RoleUser, Content: h}, chat.Message{Role: chat.RoleAssistant, Content: prev.Text})
+	}
+	a, err := p.Ask(context.Background(), answer.Request{Question: q.Q, History: hist}, nil)
+	ok := false
+	for _, w := range q.Want {
+		switch w {
+		case "@refused":
+			ok = ok || err == nil && a.Refused && len(a.Citations) == 0
+		case "@notopic":
+			var ue *answer.UserError
+			ok = ok || errors.As(err, &ue) && ue.Msg == answer.MsgNoTopic
+		case "@smalltalk":
+			ok = ok || err == nil && a.SmallTalk
+		case "@timeline":
+			var ue *answer.UserError
+			ok = ok || errors.As(err, &ue) && ue.Msg == answer.MsgTimeline
+		default:
+			ok = ok || err == nil && !a.Refused && strings.Contains(a.Text, w)
+		}
+	}
+	t.Logf("%-5v %q -> %s", ok, q.Q, strings.ReplaceAll(firstLine(a.Text, err), "\n", " "))
+	return ok
+}
+
+// naturalFloor and naturalSealFloor are how many of testdata/natural.jsonl
+// and testdata/natural_seal.jsonl the bot answers right.
+const (
+	naturalFloor     = 114
+	naturalSealFloor = 14
+)
 
 func firstLine(text string, err error) string {
 	if err != nil {
