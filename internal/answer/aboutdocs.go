@@ -133,13 +133,10 @@ func (p *Pipeline) documentList(q string, line func(*knowledge.Document) string,
 		if len(ans.Citations) == maxListed {
 			continue
 		}
-		ps := d.Passages[0]
+		ps := &d.Passages[0]
 		lo, hi := paragraphAround(ps.Text, 0, 0)
 		n := len(ans.Citations) + 1
-		ans.Citations = append(ans.Citations, Citation{
-			N: n, Doc: ps.Doc, Title: ps.Title, PassageID: ps.ID, Text: ps.Text[lo:hi],
-			Location: ps.Span(lo, hi).Location(), Quote: shorten(SourceRefs(strings.TrimSpace(ps.Text[lo:hi])), maxQuote),
-		})
+		ans.Citations = append(ans.Citations, spanCitation(n, ps, lo, hi, strings.TrimSpace(ps.Text[lo:hi])))
 		lines = append(lines, l+" "+cite.Format(n))
 	}
 	if listed > maxListed {

@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"storybot/internal/cite"
+	"storybot/internal/knowledge"
 	"storybot/internal/textan"
 )
 
@@ -262,4 +263,15 @@ func Neutralize(s string) string {
 		return s
 	}
 	return mentionFix.Replace(s)
+}
+
+// spanCitation cites ps.Text[start:end], which says quote, as citation n:
+// its location spans those bytes, its text (what Show sources quotes) is
+// the paragraph around them, its quote quote, shortened.
+func spanCitation(n int, ps *knowledge.Passage, start, end int, quote string) Citation {
+	lo, hi := paragraphAround(ps.Text, start, end)
+	return Citation{
+		N: n, Doc: ps.Doc, Title: ps.Title, PassageID: ps.ID, Text: ps.Text[lo:hi],
+		Location: ps.Span(start, end).Location(), Quote: shorten(SourceRefs(quote), maxQuote),
+	}
 }

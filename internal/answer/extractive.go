@@ -93,16 +93,13 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 	var lines []quoteLine
 	for _, c := range chosen {
 		ps := c.sp.Hit.Passage
-		lo, hi := paragraphAround(ps.Text, c.sent.Start, c.sent.End)
+		lo, _ := paragraphAround(ps.Text, c.sent.Start, c.sent.End)
 		key := ps.ID + "\x00" + strconv.Itoa(lo)
 		pa := paras[key]
 		if pa == nil {
 			pa = &para{n: len(ans.Citations) + 1, start: c.sent.Start, end: c.sent.End}
 			paras[key] = pa
-			ans.Citations = append(ans.Citations, Citation{
-				N: pa.n, Doc: ps.Doc, Title: ps.Title, PassageID: ps.ID, Text: ps.Text[lo:hi],
-				Quote: shorten(c.text(), maxQuote),
-			})
+			ans.Citations = append(ans.Citations, spanCitation(pa.n, ps, c.sent.Start, c.sent.End, c.sent.Text))
 		}
 		pa.start, pa.end = min(pa.start, c.sent.Start), max(pa.end, c.sent.End)
 		ans.Citations[pa.n-1].Location = ps.Span(pa.start, pa.end).Location()

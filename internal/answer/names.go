@@ -327,11 +327,7 @@ func namesAnswer(kind string, docs []*knowledge.Document) (Answer, bool) {
 		if n == 0 {
 			n = len(ans.Citations) + 1
 			cited[key] = n
-			lo, hi := paragraphAround(t.ps.Text, t.sent.Start, t.sent.End)
-			ans.Citations = append(ans.Citations, Citation{
-				N: n, Doc: t.ps.Doc, Title: t.ps.Title, PassageID: t.ps.ID, Text: t.ps.Text[lo:hi],
-				Quote: shorten(SourceRefs(t.sent.Text), maxQuote), Location: t.ps.Span(t.sent.Start, t.sent.End).Location(),
-			})
+			ans.Citations = append(ans.Citations, spanCitation(n, t.ps, t.sent.Start, t.sent.End, t.sent.Text))
 		}
 		items[i] = t.name + " " + cite.Format(n)
 	}
