@@ -190,11 +190,11 @@ func nameRuns(s string, inside map[string]bool) []nameRun {
 		}
 		// a lower-case title just before ("president Abolhassan Banisadr")
 		titled := i > 0 && titleWords[strings.ToLower(toks[i-1].Text)]
-		// a lower-case word just after: the name may be a modifier ("the
-		// Islamist rule", "its Farsi name")
 		// a verb of speech just before or after: a person ("said Ivan",
 		// "Marie replied")
 		speaks := i > 0 && speechVerbs[toks[i-1].Text] || j < len(toks) && speechVerbs[toks[j].Text]
+		// else a lower-case word just after: the name may be a modifier
+		// ("the Islamist rule", "its Farsi name")
 		modifies := !speaks && j < len(toks) && joined(s, toks[j-1], toks[j]) && !possessive(toks[j-1].Text) && !textan.Capitalized(toks[j].Text)
 		if n, ok := classify(toks[i:j], titled, modifies); ok {
 			if speaks && (n.kind == textan.NameOther || n.kind == textan.NamePerson) {
