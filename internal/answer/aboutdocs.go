@@ -17,7 +17,9 @@ import (
 //     dates (knowledge.Document.Date: front matter, or a first line "date
 //     YYYY-MM-DD");
 //   - "What are your sources?", "Is this story true?": their titles, and
-//     that the bot answers only from them.
+//     that the bot answers only from them;
+//   - "Who wrote this article?": the author a document's opening names ("By
+//     Jane Doe"), or that none does.
 
 // dateAskRe matches a question that asks when.
 var dateAskRe = regexp.MustCompile(`(?i)\b(?:when|dated?|how\s+(?:old|recent|new)|what\s+(?:day|year))\b`)
@@ -38,6 +40,60 @@ var sourcesAskRe = regexp.MustCompile(`(?i)\b(?:your\s+(?:sources?|documents?|in
 // sourceWords may stand beside sourcesAskRe's words.
 const sourceWords = `source sources document documents information info knowledge data use using come true real accurate
 reliable correct fake trustworthy story article report news sure know`
+
+// authorAskRe matches a question about who wrote the documents; it must
+// name nothing else (asksAuthor).
+var authorAskRe = regexp.MustCompile(`(?i)\bwho\s+(?:wrote|writes|has\s+written|authored|penned|published|reported)\b|\bwho(?:'s|’s|\s+is|\s+was)\s+(?:the\s+|its\s+)?(?:author|writer|journalist|reporter|publisher)\b|\b(?:author|writer|byline)\s+(?:of|is)\b|^\W*(?:the\s+)?(?:author|writer|byline)\W*$`)
+
+// authorWords may stand beside authorAskRe's words.
+const authorWords = `author authors writer journalist reporter publisher byline wrote write writes written authored penned published publish reported`
+
+// bylineRe finds the author a document's opening names: a line "By Jane
+// Doe", "Written by Jane Doe" or "Author: Jane Doe".
+var bylineRe = regexp.MustCompile(`(?im)^[ \t*_#>]*(?:by|written\s+by|author\s*:)\s+(\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|de|van|von|da|di|le|la|of)){0,4})[ \t*_,.]*$`)
+
+// bylineLines is how many lines of a document's opening passage a byline
+// is looked for in.
+const bylineLines = 8
+
+// MsgNoAuthor answers a question about the documents' author when none
+// names one.
+const MsgNoAuthor = "The documents in the knowledge folder do not say who wrote them."
+
+// asksAuthor reports whether q asks who wrote the documents, and names
+// nothing else.
+func (p *Pipeline) asksAuthor(q string) bool {
+	if p.opts.Documents == nil || !authorAskRe.MatchString(q) {
+		return false
+	}
+	for _, t := range p.topicTerms(q) {
+		if !p.docWords[t] && !p.authorWords[t] {
+			return false
+		}
+	}
+	return true
+}
+
+// documentAuthor answers a question about who wrote the documents: the
+// authors their openings name, each cited by its opening paragraph.
+func (p *Pipeline) documentAuthor(q string) Answer {
+	ans := p.documentList(q, func(d *knowledge.Document) string {
+		if len(d.Passages) == 0 {
+			return ""
+		}
+		ps := d.Passages[0]
+		lines := strings.SplitN(ps.Section+"\n"+ps.Text, "\n", bylineLines+1) // a short line may be taken for a heading
+		head := strings.Join(lines[:min(bylineLines, len(lines))], "\n")
+		if m := bylineRe.FindStringSubmatch(head); m != nil {
+			return fmt.Sprintf("“%s” is by %s.", d.Title, m[1])
+		}
+		return ""
+	}, "%d more documents name their authors too.")
+	if len(ans.Citations) == 0 {
+		ans.Refused, ans.Text = true, MsgNoAuthor
+	}
+	return ans
+}
 
 // maxListed is how many documents one answer about them lists.
 const maxListed = 5

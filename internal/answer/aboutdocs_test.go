@@ -72,3 +72,32 @@ func TestDocumentSources(t *testing.T) {
 		}
 	}
 }
+
+// TestDocumentAuthor: "Who wrote this?" is answered by the author a
+// document's opening names ("By Jane Doe"), cited, or by that none does;
+// a question about who wrote something in the story is asked as any.
+func TestDocumentAuthor(t *testing.T) {
+	byline := dirPipeline(t, "testdata/byline")
+	ix := story(t)
+	news := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	for _, c := range []struct {
+		p       *answer.Pipeline
+		q, want string
+		refused bool
+	}{
+		{byline, "who wrote this story?", "“The Fox” is by Jane Doe. [1]", false},
+		{byline, "Who is the author?", "“The Fox” is by Jane Doe. [1]", false},
+		{news, "who wrote the article", answer.MsgNoAuthor, true},
+		{news, "author?", answer.MsgNoAuthor, true},
+	} {
+		a, err := c.p.Ask(context.Background(), answer.Request{Question: c.q}, nil)
+		if err != nil || a.Text != c.want || a.Refused != c.refused || !c.refused && len(a.Citations) != 1 {
+			t.Errorf("%q: %+v, %v; want %q", c.q, a, err, c.want)
+		}
+	}
+	for q, p := range map[string]*answer.Pipeline{"who wrote the statement?": news, "who wrote poems?": byline} {
+		if a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil); err != nil || a.Text == answer.MsgNoAuthor || strings.Contains(a.Text, "is by") {
+			t.Errorf("%q is no question about the documents' author: %+v, %v", q, a, err)
+		}
+	}
+}

@@ -120,20 +120,21 @@ type Speller interface {
 // Pipeline answers questions. Create it with New; it is safe for concurrent
 // use.
 type Pipeline struct {
-	opts     Options
-	an       *textan.Analyzer // the index's analysis, for coverage and choosing sentences
-	syn      *textan.Synonyms // WordNet, for the words a story says otherwise ("foiled" for "thwarted")
-	vague    map[string]bool  // the terms of vagueWords
-	docWords map[string]bool  // the terms of documentWords
-	ageWords map[string]bool  // the terms of ageWords
-	srcWords map[string]bool  // the terms of sourceWords
-	timeline map[string]bool  // the terms of timelineWords
-	events   map[string]bool  // the terms of eventWords
-	overview map[string]bool  // overviewWords
-	ending   map[string]bool  // endingWords
-	part     map[string]bool  // partWords, endingWords and wholeWords
-	more     map[string]bool  // moreWords
-	next     map[string]bool  // nextWords
+	opts        Options
+	an          *textan.Analyzer // the index's analysis, for coverage and choosing sentences
+	syn         *textan.Synonyms // WordNet, for the words a story says otherwise ("foiled" for "thwarted")
+	vague       map[string]bool  // the terms of vagueWords
+	docWords    map[string]bool  // the terms of documentWords
+	ageWords    map[string]bool  // the terms of ageWords
+	srcWords    map[string]bool  // the terms of sourceWords
+	authorWords map[string]bool  // the terms of authorWords
+	timeline    map[string]bool  // the terms of timelineWords
+	events      map[string]bool  // the terms of eventWords
+	overview    map[string]bool  // overviewWords
+	ending      map[string]bool  // endingWords
+	part        map[string]bool  // partWords, endingWords and wholeWords
+	more        map[string]bool  // moreWords
+	next        map[string]bool  // nextWords
 }
 
 // New returns a Pipeline. It panics when opts.Retriever is nil (a
@@ -177,7 +178,7 @@ func New(opts Options) *Pipeline {
 	}
 	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: terms(vagueWords), overview: setOf(overviewWords), ending: setOf(endingWords), part: setOf(partWords + " " + endingWords + " " + wholeWords), more: setOf(moreWords), next: setOf(nextWords),
 		docWords: terms(documentWords), ageWords: terms(ageWords), timeline: terms(timelineWords), events: terms(eventWords),
-		srcWords: terms(sourceWords)}
+		srcWords: terms(sourceWords), authorWords: terms(authorWords)}
 }
 
 // Check reports whether the pipeline's prompt set is usable: see
@@ -326,6 +327,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	}
 	if p.asksDocumentDate(standalone) {
 		return p.documentDate(q), nil
+	}
+	if p.asksAuthor(q) {
+		return p.documentAuthor(q), nil
 	}
 	if p.asksSources(q) || p.asksSources(standalone) { // "is that true?" after an answer: as typed
 		return p.documentSources(q), nil
