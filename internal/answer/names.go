@@ -8,6 +8,7 @@ import (
 
 	"storybot/internal/cite"
 	"storybot/internal/knowledge"
+	"storybot/internal/search"
 	"storybot/internal/textan"
 )
 
@@ -302,8 +303,10 @@ func isDemonym(w string) bool {
 }
 
 // namesAnswer answers a question that asks for the names of kind (see
-// listAsked) from docs: ok is false when the documents name none.
-func namesAnswer(kind string, docs []*knowledge.Document) (Answer, bool) {
+// listAsked) from docs, offline; hits are the passages of their first
+// mentions, in the list's order, for a model to answer from. ok is false
+// when the documents name none.
+func namesAnswer(kind string, docs []*knowledge.Document) (ans Answer, hits []search.Hit, ok bool) {
 	var list []*namedThing
 	for _, t := range namedThings(docs) {
 		if kind == listNames && t.kind != textan.NameOther ||
@@ -314,11 +317,11 @@ func namesAnswer(kind string, docs []*knowledge.Document) (Answer, bool) {
 		}
 	}
 	if len(list) == 0 || kind == listCharacters && len(list) < 2 {
-		return Answer{}, false
+		return Answer{}, nil, false
 	}
 	slices.SortStableFunc(list, func(a, b *namedThing) int { return b.count - a.count })
 	list = list[:min(len(list), maxNames)]
-	ans := Answer{Mode: ModeExtractive, Citations: []Citation{}, Warnings: []string{}}
+	ans = Answer{Mode: ModeExtractive, Citations: []Citation{}, Warnings: []string{}}
 	cited := map[string]int{}
 	items := make([]string, len(list))
 	for i, t := range list {
@@ -328,10 +331,13 @@ func namesAnswer(kind string, docs []*knowledge.Document) (Answer, bool) {
 			n = len(ans.Citations) + 1
 			cited[key] = n
 			ans.Citations = append(ans.Citations, spanCitation(n, t.ps, t.sent.Start, t.sent.End, t.sent.Text))
+			if !slices.ContainsFunc(hits, func(h search.Hit) bool { return h.Passage == t.ps }) {
+				hits = append(hits, search.Hit{Passage: t.ps, Score: 1, Match: 1})
+			}
 		}
 		items[i] = t.name + " " + cite.Format(n)
 	}
 	what := map[string]string{listCharacters: "characters", listPeople: "people", listPlaces: "countries and places", listGroups: "groups and organisations", listNames: "names"}[kind]
 	ans.Text = fmt.Sprintf("The %s the documents mention, most mentioned first, each cited where it first appears:\n%s", what, strings.Join(items, ", "))
-	return ans, true
+	return ans, hits, true
 }

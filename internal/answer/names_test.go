@@ -56,3 +56,28 @@ func TestListNames(t *testing.T) {
 		t.Errorf("which countries did the MEK attack? answered with a list: %v\n%s", err, a.Text)
 	}
 }
+
+// TestListNamesModel: with a model, a question for a list of names is
+// answered by the model from the passages where they are first mentioned,
+// which a search for "people mentioned" would not find.
+func TestListNamesModel(t *testing.T) {
+	ix := story(t)
+	m := replying("The people named are Edi Rama [1], Khomeini [2] and Abolhassan Banisadr [3].")
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Model: m})
+	a, err := p.Ask(context.Background(), answer.Request{Question: "list all the people mentioned"}, nil)
+	if err != nil || a.Refused || a.Mode != answer.ModeLLM {
+		t.Fatalf("%+v, %v", a, err)
+	}
+	if m.n() != 1 {
+		t.Fatalf("the model was called %d times, want once", m.n())
+	}
+	var prompt strings.Builder
+	for _, msg := range m.calls[0].Messages {
+		prompt.WriteString(msg.Content)
+	}
+	for _, w := range []string{"Edi Rama", "Ayatollah Khomeini", "Abolhassan Banisadr"} {
+		if !strings.Contains(prompt.String(), w) {
+			t.Errorf("the model's passages lack %q", w)
+		}
+	}
+}

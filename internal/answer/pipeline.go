@@ -337,10 +337,14 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if p.asksTimeline(q) {
 		return Answer{}, &UserError{Msg: MsgTimeline}
 	}
-	if kind := listAsked(q); kind != "" && p.opts.Model == nil && p.opts.Documents != nil { // "which countries are involved?"
-		if a, ok := namesAnswer(kind, p.opts.Documents()); ok {
-			p.finish(&a, q)
-			return a, nil
+	if kind := listAsked(q); kind != "" && p.opts.Documents != nil { // "which countries are involved?"
+		if a, hits, ok := namesAnswer(kind, p.opts.Documents()); ok {
+			if p.opts.Model == nil {
+				p.finish(&a, q)
+				return a, nil
+			}
+			// the model lists them from the passages of their first mentions
+			return p.answerFrom(ctx, start, q, standalone, p.pack(hits, p.passageBudget(standalone)), modelDown, ans, onEvent)
 		}
 	}
 	if len(req.History) > 0 && p.asksOn(q, p.next) {
