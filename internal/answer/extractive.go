@@ -60,12 +60,18 @@ func (c *candidate) text() string { return SourceRefs(c.sent.Text) }
 
 // extractive builds the offline answer: the one to three sentences of the
 // passages that best answer the question, best first, each cited by its
-// own lines.
+// own lines; for a question that asks for a list of names, the list
+// (namesAnswer).
 //
 // focus is the question as the user typed it: when it differs from question
 // (a follow-up completed with words of the conversation), its own words
 // weigh triple and sentences without any of them count half.
 func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage) Answer {
+	if kind := listAsked(focus); kind != "" && p.opts.Documents != nil { // "which countries are involved?": no sentence answers
+		if a, _, ok := namesAnswer(kind, p.opts.Documents()); ok {
+			return a
+		}
+	}
 	ans := Answer{Mode: ModeExtractive, Citations: []Citation{}, Warnings: []string{}}
 	chosen, nearest := p.chooseSentences(question, focus, passages)
 	if len(chosen) == 0 {

@@ -2,10 +2,13 @@ package answer_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"storybot/internal/answer"
+	"storybot/internal/chat"
 )
 
 // TestListNames: "which countries are involved?" is answered offline by
@@ -79,5 +82,19 @@ func TestListNamesModel(t *testing.T) {
 		if !strings.Contains(prompt.String(), w) {
 			t.Errorf("the model's passages lack %q", w)
 		}
+	}
+}
+
+// TestListNamesModelDown: when the model fails, the list is the offline
+// one, with the warning.
+func TestListNamesModelDown(t *testing.T) {
+	ix := story(t)
+	m := &fakeModel{complete: func(context.Context, chat.Request, func(string)) (chat.Response, error) {
+		return chat.Response{}, fmt.Errorf("503: %w", chat.ErrUnavailable)
+	}}
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Model: m})
+	a, err := p.Ask(context.Background(), answer.Request{Question: "which countries are involved?"}, nil)
+	if err != nil || !strings.Contains(a.Text, "Iran [1], Albania [1]") || !slices.Contains(a.Warnings, answer.WarnUnavailable) {
+		t.Errorf("%+v, %v", a, err)
 	}
 }

@@ -338,12 +338,8 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		return Answer{}, &UserError{Msg: MsgTimeline}
 	}
 	if kind := listAsked(q); kind != "" && p.opts.Documents != nil { // "which countries are involved?"
-		if a, hits, ok := namesAnswer(kind, p.opts.Documents()); ok {
-			if p.opts.Model == nil {
-				p.finish(&a, q)
-				return a, nil
-			}
-			// the model lists them from the passages of their first mentions
+		if _, hits, ok := namesAnswer(kind, p.opts.Documents()); ok { // offline, extractive lists them
+			// a model lists them from the passages of their first mentions
 			return p.answerFrom(ctx, start, q, standalone, p.pack(hits, p.passageBudget(standalone)), modelDown, ans, onEvent)
 		}
 	}
