@@ -20,20 +20,31 @@ import (
 // ("Durres, the country’s main port"; "a giant, named Far Rua"), passing
 // over sentences that only speak to the person ("Musha, Finn, avick").
 
-// whoIsName returns the name a "Who is X?" or "What is X?" question asks
-// about, as typed ("Finn", "edi rama"), or nil when q is no such question:
+// describedAskRe matches a question that asks how the documents describe
+// someone or something, X in its group: "How does the story describe
+// Lucie?", "describe Finn", "tell me about Edi Rama".
+var describedAskRe = regexp.MustCompile(`(?i)^\W*(?:how\s+(?:does|did|do)\s+(?:the\s+)?(?:story|text|tale|author|narrator|book|article|writer|document)\s+describe|(?:please\s+)?(?:describe|tell\s+me\s+(?:more\s+)?about))\s+(.+?)\W*$`)
+
+// whoIsName returns the name a "Who is X?", "What is X?" or "How does the
+// story describe X?" (describedAskRe) question asks about, as typed ("Finn",
+// "edi rama"), or nil when q is no such question:
 // X must be one to three words, none of them a stop word or a pronoun
 // ("Who is he?", "What is the story?" are not). Whether the documents
 // write X as a name is for namePattern's matches to tell.
 func (p *Pipeline) whoIsName(q string) []string {
 	words := questionWords(q)
-	if len(words) < 3 || len(words) > 5 {
+	var name []string
+	if m := describedAskRe.FindStringSubmatch(q); m != nil { // "How does the story describe Lucie?"
+		name = questionWords(m[1])
+		if len(name) > 1 && (strings.EqualFold(name[0], "the") || strings.EqualFold(name[0], "a")) { // "describe the MEK"
+			name = name[1:]
+		}
+	} else if len(words) >= 3 && len(words) <= 5 && (strings.EqualFold(words[0], "who") || strings.EqualFold(words[0], "what")) && beVerbs[strings.ToLower(words[1])] {
+		name = words[2:]
+	}
+	if len(name) == 0 || len(name) > 3 {
 		return nil
 	}
-	if w := strings.ToLower(words[0]); w != "who" && w != "what" || !beVerbs[strings.ToLower(words[1])] {
-		return nil
-	}
-	name := words[2:]
 	for _, w := range name {
 		lw := strings.ToLower(w)
 		if referring[lw] || beforeDemonstrative[lw] || len(p.an.Terms(w)) == 0 || p.vague[p.an.Term(w)] {
