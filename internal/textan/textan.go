@@ -420,7 +420,8 @@ var extraStop = func() map[string]bool {
 // apostrophe folding removes ("don't" → "dont"): without it they were topic
 // words no document holds.
 const contractions = `whats thats whos wheres hows whens whys heres theres dont doesnt didnt isnt arent wasnt werent
-cant couldnt wouldnt shouldnt wont havent hasnt hadnt im ive youre youve theyre theyve weve hes shes itll thatll`
+cant couldnt wouldnt shouldnt wont havent hasnt hadnt im ive youre youve theyre theyve weve hes shes itll thatll
+whyd howd whod whatd whered whend whatre whove`
 
 // IsStop reports whether the folded word t is an English stop word.
 func IsStop(t string) bool {
