@@ -23,7 +23,7 @@ import (
 // describedAskRe matches a question that asks how the documents describe
 // someone or something, X in its group: "How does the story describe
 // Lucie?", "describe Finn", "tell me about Edi Rama".
-var describedAskRe = regexp.MustCompile(`(?i)^\W*(?:how\s+(?:does|did|do)\s+(?:the\s+)?(?:story|text|tale|author|narrator|book|article|writer|document)\s+describe|(?:please\s+)?(?:describe|tell\s+me\s+(?:more\s+)?about))\s+(.+?)\W*$`)
+var describedAskRe = regexp.MustCompile(`(?i)^\W*(?:how\s+(?:does|did|do)\s+(?:the\s+)?(?:story|text|tale|author|narrator|book|article|writer|document)\s+describe|(?:please\s+)?(?:describe|tell\s+me\s+about))\s+(.+?)\W*$`)
 
 // whoIsName returns the name a "Who is X?", "What is X?" or "How does the
 // story describe X?" (describedAskRe) question asks about, as typed ("Finn",
