@@ -26,8 +26,9 @@ import (
 var describedAskRe = regexp.MustCompile(`(?i)^\W*(?:how\s+(?:does|did|do)\s+(?:the\s+)?(?:story|text|tale|author|narrator|book|article|writer|document)\s+describe|(?:please\s+)?(?:describe|tell\s+me\s+about))\s+(.+?)\W*$`)
 
 // whoIsName returns the name a "Who is X?", "What is X?" or "How does the
-// story describe X?" (describedAskRe) question asks about, as typed ("Finn",
-// "edi rama"), or nil when q is no such question:
+// story describe X?" (describedAskRe) question, or a name of one or two
+// words asked alone ("MEK?"), asks about, as typed ("Finn", "edi rama"),
+// or nil when q is no such question:
 // X must be one to three words, none of them a stop word or a pronoun
 // ("Who is he?", "What is the story?" are not). Whether the documents
 // write X as a name is for namePattern's matches to tell.
@@ -41,6 +42,8 @@ func (p *Pipeline) whoIsName(q string) []string {
 		}
 	} else if len(words) >= 3 && len(words) <= 5 && (strings.EqualFold(words[0], "who") || strings.EqualFold(words[0], "what")) && beVerbs[strings.ToLower(words[1])] {
 		name = words[2:]
+	} else if len(words) <= 2 { // a name alone, as chat asks: "MEK?", "edi rama"
+		name = words
 	}
 	if len(name) == 0 || len(name) > 3 {
 		return nil
