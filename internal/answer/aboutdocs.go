@@ -103,22 +103,26 @@ const MsgNoDates = "The documents in the knowledge folder carry no date."
 
 // asksDocumentDate reports whether q asks when the documents were written:
 // it asks when, names a document ("article", "written"...), and names
-// nothing else that is not a framing or a vague word.
+// nothing else that is not a framing or a vague word; or it is "date?"
+// (three words at most, "the date?"), which a follow-up is not (its
+// standalone form holds the words before).
 func (p *Pipeline) asksDocumentDate(q string) bool {
 	if p.opts.Documents == nil || !dateAskRe.MatchString(q) {
 		return false
 	}
-	names := false
+	names, dated := false, false
 	for _, t := range p.an.Terms(q) {
 		switch {
 		case p.docWords[t]:
 			names = true
+		case t == p.an.Term("date"): // "date?" asked alone asks the documents'
+			dated = true
 		case p.ageWords[t] || frameTerms[t] || p.vague[t]:
 		default:
 			return false
 		}
 	}
-	return names
+	return names || dated && len(questionWords(q)) <= 3
 }
 
 // documentDate answers a question about the documents' dates: the dated
