@@ -1125,8 +1125,21 @@ func dropMentions(q string) string {
 // cleanQuestion is the question as it is asked: without Discord's
 // mentions and Markdown marks, and with "the us" as "the US", trimmed.
 func cleanQuestion(q string) string {
-	return theUS(dropMarkup(dropMentions(q)))
+	q = theUS(dropMarkup(dropMentions(q)))
+	if m := preambleRe.FindStringSubmatchIndex(q); m != nil && !whWordRe.MatchString(q[:m[2]]) { // not "who can tell me why?"
+		q = q[m[2]:]
+	}
+	return q
 }
+
+// whWordRe matches a question word.
+var whWordRe = regexp.MustCompile(`(?i)\b(?:why|who|whom|whose|what|when|where|how|which)\b`)
+
+// preambleRe matches a question after chat's preamble ("hey so I was
+// reading about this and I wanted to know, like, why did Albania cut
+// ties?"), the question in its group: the preamble's words are no topic,
+// and they made it look not covered.
+var preambleRe = regexp.MustCompile(`(?is)^.{0,160}?\b(?:wanted to know|want to know|wondering|curious|could you tell me|can you tell me|would you tell me|tell me|i'd like to know|i would like to know|need to know|my question is)\b[,:]?\s*(?:if\s+you\s+(?:could|can)\s+tell\s+me\s+)?(?:like,?\s+)?((?:why|who|whom|whose|what|when|where|how|which)\b.+)$`)
 
 // markupRe matches what Discord's Markdown wraps a question in: bold,
 // italics, strike-through, spoiler and code marks, a quote's leading ">",

@@ -25,6 +25,13 @@ func TestCleanQuestion(t *testing.T) {
 		"what is the mek_ideology":                              "what is the mek_ideology",
 		"is 3 > 2?":                                             "is 3 > 2?",
 		"why did Albania (and not Greece) cut ties?":            "why did Albania (and not Greece) cut ties?",
+		// chat's preamble before the question
+		"hey so I was reading about this and I wanted to know, like, why did albania cut ties?": "why did albania cut ties?",
+		"I was wondering if you could tell me why the relationship broke down":                  "why the relationship broke down",
+		"can you tell me who edi rama is?":                                                      "who edi rama is?",
+		"tell me what happened":                                                                 "what happened",
+		"tell me about the MEK":                                                                 "tell me about the MEK",
+		"who can tell me why?":                                                                  "who can tell me why?",
 	} {
 		if got := cleanQuestion(in); got != want {
 			t.Errorf("%q: got %q, want %q", in, got, want)

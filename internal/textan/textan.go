@@ -416,12 +416,13 @@ var extraStop = func() map[string]bool {
 }()
 
 // contractions are the stop words that chat writes without their
-// apostrophe ("whats this story about", "dont"), and the contractions whose
-// apostrophe folding removes ("don't" → "dont"): without it they were topic
-// words no document holds.
+// apostrophe ("whats this story about", "dont"), the contractions whose
+// apostrophe folding removes ("don't" → "dont") and chat's spellings ("can
+// u explain"): without it they were topic words no document holds.
 const contractions = `whats thats whos wheres hows whens whys heres theres dont doesnt didnt isnt arent wasnt werent
 cant couldnt wouldnt shouldnt wont havent hasnt hadnt im ive youre youve theyre theyve weve hes shes itll thatll
-whyd howd whod whatd whered whend whatre whove`
+whyd howd whod whatd whered whend whatre whove
+u ur ya yall gonna wanna gotta kinda sorta lemme gimme dunno`
 
 // IsStop reports whether the folded word t is an English stop word.
 func IsStop(t string) bool {
