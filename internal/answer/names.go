@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"storybot/internal/cite"
 	"storybot/internal/knowledge"
@@ -160,6 +161,30 @@ func namedThings(docs []*knowledge.Document) []*namedThing {
 	return slices.DeleteFunc(out, func(t *namedThing) bool { return t.count == 0 })
 }
 
+// namesCache keeps the names of the current documents, found again when
+// they change (a refreshed knowledge folder is a new slice). It is safe for
+// concurrent use.
+type namesCache struct {
+	mu    sync.Mutex
+	key   **knowledge.Document // the documents' slice
+	n     int
+	names []*namedThing
+}
+
+// of returns the names docs mention (namedThings), from the cache when
+// docs is the slice of the last call.
+func (c *namesCache) of(docs []*knowledge.Document) []*namedThing {
+	if len(docs) == 0 {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.key != &docs[0] || c.n != len(docs) {
+		c.names, c.key, c.n = namedThings(docs), &docs[0], len(docs)
+	}
+	return c.names
+}
+
 // nameRun is one name in a sentence and its kind.
 type nameRun struct{ name, kind string }
 
@@ -303,12 +328,12 @@ func isDemonym(w string) bool {
 }
 
 // namesAnswer answers a question that asks for the names of kind (see
-// listAsked) from docs, offline; hits are the passages of their first
+// listAsked) from the names the documents mention, offline; hits are the passages of their first
 // mentions, in the list's order, for a model to answer from. ok is false
 // when the documents name none.
-func namesAnswer(kind string, docs []*knowledge.Document) (ans Answer, hits []search.Hit, ok bool) {
+func namesAnswer(kind string, names []*namedThing) (ans Answer, hits []search.Hit, ok bool) {
 	var list []*namedThing
-	for _, t := range namedThings(docs) {
+	for _, t := range names {
 		if kind == listNames && t.kind != textan.NameOther ||
 			(kind == listPeople || kind == listCharacters) && t.kind == textan.NamePerson ||
 			kind == listPlaces && t.kind == textan.NamePlace ||

@@ -135,6 +135,7 @@ type Pipeline struct {
 	part        map[string]bool  // partWords, endingWords and wholeWords
 	more        map[string]bool  // moreWords
 	next        map[string]bool  // nextWords
+	names       *namesCache      // the names the current documents mention (lists of names), shared by copies
 }
 
 // New returns a Pipeline. It panics when opts.Retriever is nil (a
@@ -178,7 +179,7 @@ func New(opts Options) *Pipeline {
 	}
 	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: terms(vagueWords), overview: setOf(overviewWords), ending: setOf(endingWords), part: setOf(partWords + " " + endingWords + " " + wholeWords), more: setOf(moreWords), next: setOf(nextWords),
 		docWords: terms(documentWords), ageWords: terms(ageWords), timeline: terms(timelineWords), events: terms(eventWords),
-		srcWords: terms(sourceWords), authorWords: terms(authorWords)}
+		srcWords: terms(sourceWords), authorWords: terms(authorWords), names: &namesCache{}}
 }
 
 // Check reports whether the pipeline's prompt set is usable: see
@@ -338,7 +339,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		return Answer{}, &UserError{Msg: MsgTimeline}
 	}
 	if kind := listAsked(q); kind != "" && p.opts.Documents != nil { // "which countries are involved?"
-		if _, hits, ok := namesAnswer(kind, p.opts.Documents()); ok { // offline, extractive lists them
+		if _, hits, ok := namesAnswer(kind, p.names.of(p.opts.Documents())); ok { // offline, extractive lists them
 			// a model lists them from the passages of their first mentions
 			return p.answerFrom(ctx, start, q, standalone, p.pack(hits, p.passageBudget(standalone)), modelDown, ans, onEvent)
 		}
