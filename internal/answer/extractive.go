@@ -68,7 +68,7 @@ func (c *candidate) text() string { return SourceRefs(c.sent.Text) }
 // weigh triple and sentences without any of them count half.
 func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage) Answer {
 	if kind := listAsked(focus); kind != "" && p.opts.Documents != nil { // "which countries are involved?": no sentence answers
-		if a, _, ok := namesAnswer(kind, p.names.of(p.opts.Documents())); ok {
+		if a, _, ok := namesAnswer(kind, p.names.Of(p.opts.Documents(), namedThings)); ok {
 			return a
 		}
 	}

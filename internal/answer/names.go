@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 
 	"storybot/internal/cite"
 	"storybot/internal/knowledge"
@@ -159,30 +158,6 @@ func namedThings(docs []*knowledge.Document) []*namedThing {
 		}
 	}
 	return slices.DeleteFunc(out, func(t *namedThing) bool { return t.count == 0 })
-}
-
-// namesCache keeps the names of the current documents, found again when
-// they change (a refreshed knowledge folder is a new slice). It is safe for
-// concurrent use.
-type namesCache struct {
-	mu    sync.Mutex
-	key   **knowledge.Document // the documents' slice
-	n     int
-	names []*namedThing
-}
-
-// of returns the names docs mention (namedThings), from the cache when
-// docs is the slice of the last call.
-func (c *namesCache) of(docs []*knowledge.Document) []*namedThing {
-	if len(docs) == 0 {
-		return nil
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.key != &docs[0] || c.n != len(docs) {
-		c.names, c.key, c.n = namedThings(docs), &docs[0], len(docs)
-	}
-	return c.names
 }
 
 // nameRun is one name in a sentence and its kind.

@@ -1,9 +1,7 @@
 package answer
 
 import (
-	"storybot/internal/knowledge"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -55,28 +53,4 @@ func FuzzNameRuns(f *testing.F) {
 			}
 		}
 	})
-}
-
-// TestNamesCache: the names are found once for a slice of documents, and
-// again for a new slice (a refresh), also when asked concurrently.
-func TestNamesCache(t *testing.T) {
-	doc := func(text string) *knowledge.Document {
-		return &knowledge.Document{Path: "a.txt", Title: "A", Passages: []knowledge.Passage{{Doc: "a.txt", Text: text}}}
-	}
-	var c namesCache
-	docs := []*knowledge.Document{doc("Then Edi Rama spoke to Marie in Tirana.")}
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Add(1)
-		go func() { defer wg.Done(); c.of(docs) }()
-	}
-	wg.Wait()
-	first := c.of(docs)
-	if len(first) == 0 || &c.of(docs)[0] != &first[0] {
-		t.Fatalf("the names of the same documents were found again: %v", first)
-	}
-	again := c.of([]*knowledge.Document{doc("Then Hans met Gretel.")})
-	if len(again) == 0 || again[0].name == first[0].name {
-		t.Errorf("a new slice kept the old names: %v", again)
-	}
 }

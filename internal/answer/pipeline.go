@@ -121,21 +121,21 @@ type Speller interface {
 // use.
 type Pipeline struct {
 	opts        Options
-	an          *textan.Analyzer // the index's analysis, for coverage and choosing sentences
-	syn         *textan.Synonyms // WordNet, for the words a story says otherwise ("foiled" for "thwarted")
-	vague       map[string]bool  // the terms of vagueWords
-	docWords    map[string]bool  // the terms of documentWords
-	ageWords    map[string]bool  // the terms of ageWords
-	srcWords    map[string]bool  // the terms of sourceWords
-	authorWords map[string]bool  // the terms of authorWords
-	timeline    map[string]bool  // the terms of timelineWords
-	events      map[string]bool  // the terms of eventWords
-	overview    map[string]bool  // overviewWords
-	ending      map[string]bool  // endingWords
-	part        map[string]bool  // partWords, endingWords and wholeWords
-	more        map[string]bool  // moreWords
-	next        map[string]bool  // nextWords
-	names       *namesCache      // the names the current documents mention (lists of names), shared by copies
+	an          *textan.Analyzer               // the index's analysis, for coverage and choosing sentences
+	syn         *textan.Synonyms               // WordNet, for the words a story says otherwise ("foiled" for "thwarted")
+	vague       map[string]bool                // the terms of vagueWords
+	docWords    map[string]bool                // the terms of documentWords
+	ageWords    map[string]bool                // the terms of ageWords
+	srcWords    map[string]bool                // the terms of sourceWords
+	authorWords map[string]bool                // the terms of authorWords
+	timeline    map[string]bool                // the terms of timelineWords
+	events      map[string]bool                // the terms of eventWords
+	overview    map[string]bool                // overviewWords
+	ending      map[string]bool                // endingWords
+	part        map[string]bool                // partWords, endingWords and wholeWords
+	more        map[string]bool                // moreWords
+	next        map[string]bool                // nextWords
+	names       *knowledge.Memo[[]*namedThing] // the names the current documents mention (lists of names), shared by copies
 }
 
 // New returns a Pipeline. It panics when opts.Retriever is nil (a
@@ -179,7 +179,7 @@ func New(opts Options) *Pipeline {
 	}
 	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: terms(vagueWords), overview: setOf(overviewWords), ending: setOf(endingWords), part: setOf(partWords + " " + endingWords + " " + wholeWords), more: setOf(moreWords), next: setOf(nextWords),
 		docWords: terms(documentWords), ageWords: terms(ageWords), timeline: terms(timelineWords), events: terms(eventWords),
-		srcWords: terms(sourceWords), authorWords: terms(authorWords), names: &namesCache{}}
+		srcWords: terms(sourceWords), authorWords: terms(authorWords), names: &knowledge.Memo[[]*namedThing]{}}
 }
 
 // Check reports whether the pipeline's prompt set is usable: see
@@ -339,7 +339,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		return Answer{}, &UserError{Msg: MsgTimeline}
 	}
 	if kind := listAsked(q); kind != "" && p.opts.Documents != nil { // "which countries are involved?"
-		if _, hits, ok := namesAnswer(kind, p.names.of(p.opts.Documents())); ok { // offline, extractive lists them
+		if _, hits, ok := namesAnswer(kind, p.names.Of(p.opts.Documents(), namedThings)); ok { // offline, extractive lists them
 			// a model lists them from the passages of their first mentions
 			return p.answerFrom(ctx, start, q, standalone, p.pack(hits, p.passageBudget(standalone)), modelDown, ans, onEvent)
 		}

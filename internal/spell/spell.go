@@ -17,7 +17,6 @@ package spell
 import (
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -288,10 +287,7 @@ func abs(x int) int {
 // is safe for concurrent use.
 type Cache struct {
 	docs func() []*knowledge.Document
-	mu   sync.Mutex
-	key  **knowledge.Document // the documents' slice: a refresh makes a new one
-	n    int
-	s    *Speller
+	memo knowledge.Memo[*Speller]
 }
 
 // NewCache returns a Cache of the documents docs returns.
@@ -315,14 +311,5 @@ func (c *Cache) IsName(word string) bool {
 // current returns the Speller of the current documents, built when they
 // changed; nil when there are none.
 func (c *Cache) current() *Speller {
-	docs := c.docs()
-	if len(docs) == 0 {
-		return nil
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.s == nil || c.key != &docs[0] || c.n != len(docs) {
-		c.s, c.key, c.n = New(docs), &docs[0], len(docs)
-	}
-	return c.s
+	return c.memo.Of(c.docs(), New)
 }
