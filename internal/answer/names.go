@@ -85,6 +85,11 @@ const maxNames = 10
 // "Ayatollah Khomeini", "president Abolhassan Banisadr").
 var titleWords = setOf("prime minister pm president ayatollah king queen prince princess mr mrs ms dr sir lady lord general chancellor pope emperor empress sultan senator governor mayor captain colonel majesty highness lordship ladyship judge professor prof sheikh imam rabbi father brother sister")
 
+// storyTitles are the titles that a tale writes with a capital for its
+// characters ("the King said", "the Princess"), which stand for a person
+// alone.
+var storyTitles = setOf("king queen prince princess emperor empress sultan")
+
 // speechVerbs stand beside a person's name ("said Ivan", "Marie replied").
 var speechVerbs = setOf("said says asked asks replied replies answered answers cried cries exclaimed shouted called calls whispered declared added continued thought")
 
@@ -245,7 +250,10 @@ func classify(words []textan.Token, titled, modifies bool) (nameRun, bool) {
 	// a title makes what follows it a person ("Albanian Prime Minister Edi Rama")
 	for i := len(ws) - 1; i >= 0; i-- {
 		if titleWords[strings.ToLower(ws[i])] {
-			if i == len(ws)-1 {
+			if i == len(ws)-1 { // a title alone: "the King" of a tale is a character
+				if len(ws) == 1 && storyTitles[strings.ToLower(ws[0])] {
+					return nameRun{"the " + ws[0], textan.NamePerson}, true
+				}
 				return nameRun{}, false
 			}
 			ws, titled = ws[i+1:], true
