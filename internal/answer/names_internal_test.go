@@ -54,3 +54,24 @@ func FuzzNameRuns(f *testing.F) {
 		}
 	})
 }
+
+// TestNameRuns: the names of a sentence and their kinds.
+func TestNameRuns(t *testing.T) {
+	inside := map[string]bool{} // no sentence's first word is a name here
+	for s, want := range map[string]string{
+		"Albanian Prime Minister Edi Rama declared in a video statement.":         "Edi Rama/p",
+		"Then the King said that the Princess must marry.":                        "the King/p the Princess/p",
+		"Because of the group’s critical approach to the Islamist rule, he left.": "",
+		"They rose in support of president Abolhassan Banisadr, claiming a coup.": "Abolhassan Banisadr/p",
+		"We have concluded that the Government of Iran conducted it.":             "Government of Iran/g",
+		"The US and the White House said so, and Tirana agreed.":                  "US/l White House/g Tirana/l",
+	} {
+		var got []string
+		for _, n := range nameRuns(s, inside) {
+			got = append(got, n.name+"/"+n.kind)
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("nameRuns(%q) = %q, want %q", s, strings.Join(got, " "), want)
+		}
+	}
+}
