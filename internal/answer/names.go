@@ -25,7 +25,7 @@ import (
 
 // listRe matches a question that asks for the names of a kind, the kind's
 // word in its first group and what follows in its second.
-var listRe = regexp.MustCompile(`(?i)^\W*(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(?:(?:list|name|give\s+me|tell\s+me|show\s+me|show)\s+(?:me\s+)?(?:all\s+)?(?:of\s+)?(?:the\s+)?|(?:who|what|which)\s+(?:are|were)\s+(?:all\s+)?(?:the\s+)?|(?:which|what)\s+)(?:main\s+|key\s+|other\s+|different\s+|important\s+)?(people|persons|individuals|figures|characters|countries|nations|places|locations|cities|organi[sz]ations|groups|institutions|names)\b(.*)$`)
+var listRe = regexp.MustCompile(`(?i)^\W*(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(?:(?:list|name|give\s+me|tell\s+me|show\s+me|show)\s+(?:me\s+)?(?:all\s+)?(?:of\s+)?(?:the\s+)?|(?:who|what|which)\s+(?:are|were)\s+(?:all\s+)?(?:the\s+)?|(?:which|what)\s+)(?:main\s+|key\s+|other\s+|different\s+|important\s+)?(people|persons|individuals|figures|characters|countries|nations|places|locations|cities|organi[sz]ations|groups|institutions|names|actors|parties|players|sides|stakeholders)\b(.*)$`)
 
 // listRest are the words that may follow the kind's word in such a
 // question: "which countries are involved?", "who are the people in the
@@ -54,7 +54,7 @@ func listAsked(q string) string {
 		}
 	}
 	switch w := strings.ToLower(m[1]); {
-	case w == "names":
+	case w == "names" || w == "actors" || w == "parties" || w == "players" || w == "sides" || w == "stakeholders": // "who are the main actors?": every kind
 		return listNames
 	case w == "characters":
 		return listCharacters
@@ -345,7 +345,7 @@ func namesAnswer(kind string, names []*namedThing) (ans Answer, hits []search.Hi
 		}
 		items[i] = t.name + " " + cite.Format(n)
 	}
-	what := map[string]string{listCharacters: "characters", listPeople: "people", listPlaces: "countries and places", listGroups: "groups and organisations", listNames: "names"}[kind]
+	what := map[string]string{listCharacters: "characters", listPeople: "people", listPlaces: "countries and places", listGroups: "groups and organisations", listNames: "people, places and groups"}[kind]
 	ans.Text = fmt.Sprintf("The %s the documents mention, most mentioned first, each cited where it first appears:\n%s", what, strings.Join(items, ", "))
 	return ans, hits, true
 }

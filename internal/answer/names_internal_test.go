@@ -15,6 +15,8 @@ func TestListAsked(t *testing.T) {
 		"can you list the organizations involved?":         listGroups,
 		"name the places":                                  listPlaces,
 		"list the names":                                   listNames,
+		"who are the main actors?":                         listNames,
+		"who are the parties involved?":                    listNames,
 		"which countries did the MEK attack?":              "",
 		"who are the people who attacked Albania?":         "",
 		"what groups did Iran engage in the cyberattack?":  "",
