@@ -823,7 +823,7 @@ const (
 // overviewWords ask what the documents are about (see openings), as
 // written, lower-cased ("about" is a stop word, so no term).
 const overviewWords = `happen happened happens happening story stories about tell explain describe document documents
-article text news going more setting points ` + partWords + " " + endingWords + " " + wholeWords
+article text news going more setting points deal ` + partWords + " " + endingWords + " " + wholeWords
 
 // vagueWords ask about everything and nothing: a question of them alone
 // ("What happened?", "Tell me more", "What is the story about?") names
@@ -832,7 +832,7 @@ const vagueWords = `happen happened tell told more know explain describe mean sa
 anything everything stuff story stories document documents text article about again please pls plz summary summarize summarise
 really actually exactly truly anyway point points bullet bullets actor actors facts highlights takeaways
 tldr tl dr eli5 recap rundown synopsis
-overview gist news give show going today currently nowadays presently wonder wondering curious sentence sentences
+overview gist news deal give show going today currently nowadays presently wonder wondering curious sentence sentences
 paragraph paragraphs brief briefly short quick quickly simple simply one mostly mainly chiefly largely primarily ` + partWords + " " + endingWords + " " + moreWords + " " + nextWords
 
 // SharesTopic reports whether any hit holds one of q's topic words: with a
@@ -987,7 +987,7 @@ func searchText(q string) string {
 // opening; "Who was setting?" asks about the sun); "key facts" and the
 // like ("give me the key facts": an overview; "what did the key open?"
 // asks about a key).
-var framePhrases = regexp.MustCompile(lengthAsked.String() + `|(?i)\b(?:(?:take|takes|took|taking)\s+place|the\s+setting|key\s+(?:facts?|points?|takeaways?|details|things|info|information))\b`)
+var framePhrases = regexp.MustCompile(lengthAsked.String() + `|(?i)\b(?:(?:take|takes|took|taking)\s+place|the\s+setting|key\s+(?:facts?|points?|takeaways?|details|things|info|information)|big\s+deal)\b`)
 
 // lengthAsked is how long the asker wants the answer ("in 3 points", "in
 // two sentences"): it says nothing of the topic.
