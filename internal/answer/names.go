@@ -220,12 +220,14 @@ func joined(s string, a, b textan.Token) bool {
 
 // possessive reports whether w ends with "'s" or "’s".
 func possessive(w string) bool {
-	return strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s")
+	_, end := textan.CutPossessive(w)
+	return end != ""
 }
 
 // trimPossessive returns w without its "'s".
 func trimPossessive(w string) string {
-	return strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+	base, _ := textan.CutPossessive(w)
+	return base
 }
 
 // classify returns the name that words make and its kind; ok is false

@@ -112,7 +112,7 @@ func (s *Speller) Correct(q string) (string, []Fix) {
 	textan.Tokenize(q, func(t textan.Token) {
 		name := !first && textan.Capitalized(t.Text)
 		first = false
-		from, end := possessive(t.Text) // "Albnia’s": "Albnia", then "’s"
+		from, end := textan.CutPossessive(t.Text) // "Albnia’s": "Albnia", then "’s"
 		to := s.nearest(from, name)
 		if to == "" {
 			return
@@ -136,17 +136,6 @@ func (s *Speller) Correct(q string) (string, []Fix) {
 // sentence ("albania": "a cyberattack on Albania"), in any case.
 func (s *Speller) IsName(word string) bool {
 	return s.names[textan.Possessive(textan.Fold(word))]
-}
-
-// possessive splits a word into its stem and its possessive ending ("'s",
-// "’s"), if any.
-func possessive(w string) (string, string) {
-	for _, end := range []string{"'s", "’s", "'S", "’S"} {
-		if base, ok := strings.CutSuffix(w, end); ok && base != "" {
-			return base, end
-		}
-	}
-	return w, ""
 }
 
 // nearest returns the documents' word that word misspells, or "" when

@@ -330,6 +330,17 @@ func Fold(word string) string {
 	return norm.NFC.String(b.String())
 }
 
+// CutPossessive splits a word as written into its base and its possessive
+// ending ("Albnia’s": "Albnia", "’s"), if it has one; else w and "".
+func CutPossessive(w string) (base, end string) {
+	for _, end := range []string{"'s", "’s", "'S", "’S"} {
+		if base, ok := strings.CutSuffix(w, end); ok && base != "" {
+			return base, end
+		}
+	}
+	return w, ""
+}
+
 // Possessive removes a trailing "'s" or "'" and the apostrophes left inside
 // a word ("iran's" → "iran", "don't" → "dont").
 func Possessive(t string) string {

@@ -58,11 +58,11 @@ func IsEnglish(word string) bool {
 }
 
 // IsName reports whether word is a name that WordNet knows, one it writes
-// only with a capital ("nato", "tirana", "john"; not "bill" nor "march"),
-// however word is written: chat types names in lower case. It is safe for
-// concurrent use.
+// only with a capital ("nato", "tirana", "tehran"; not "john", "bill" nor
+// "march", which it also writes in lower case), however word is written:
+// chat types names in lower case. It is safe for concurrent use.
 func IsName(word string) bool {
-	return nameStems()[Stem(Fold(word))] != ""
+	return NameKind(word) != ""
 }
 
 // Kinds of names (NameKind).
