@@ -829,11 +829,10 @@ article text news going more setting points deal ` + partWords + " " + endingWor
 // ("What happened?", "Tell me more", "What is the story about?") names
 // nothing to look up.
 const vagueWords = `happen happened tell told more know explain describe mean say said talk thing things something
-anything everything stuff story stories document documents text article about again please pls plz summary summarize summarise
-really actually exactly truly anyway point points bullet bullets actor actors facts highlights takeaways
-tldr tl dr eli5 recap rundown synopsis
-overview gist news deal give show going today currently nowadays presently wonder wondering curious sentence sentences
-paragraph paragraphs brief briefly short quick quickly simple simply one mostly mainly chiefly largely primarily ` + partWords + " " + endingWords + " " + moreWords + " " + nextWords
+anything everything stuff story stories document documents text article about again please pls plz
+really actually exactly truly anyway point points bullet bullets
+news deal give show going today currently nowadays presently wonder wondering curious sentence sentences
+paragraph paragraphs brief briefly short quick quickly simple simply one mostly mainly chiefly largely primarily ` + partWords + " " + endingWords + " " + wholeWords + " " + moreWords + " " + nextWords
 
 // SharesTopic reports whether any hit holds one of q's topic words: with a
 // model, that is all it takes to ask the model, which decides itself
@@ -1124,7 +1123,8 @@ func dropMentions(q string) string {
 }
 
 // cleanQuestion is the question as it is asked: without Discord's
-// mentions and Markdown marks, and with "the us" as "the US", trimmed.
+// mentions and Markdown marks, with "the us" as "the US", without chat's
+// preamble (preambleRe), trimmed.
 func cleanQuestion(q string) string {
 	q = theUS(dropMarkup(dropMentions(q)))
 	if m := preambleRe.FindStringSubmatchIndex(q); m != nil && !whWordRe.MatchString(q[:m[2]]) { // not "who can tell me why?"
