@@ -98,4 +98,7 @@ func TestReactionOf(t *testing.T) {
 		p.startsWith("The MEK responded by declaring war against the Government of the Islamic Republic of Iran.", s) {
 		t.Error("startsWith: want the embassy's sentence to start with Iran, not the MEK's")
 	}
+	if p.startsWith("Iran’s July cyberattack on Albania proved to be the final straw.", []string{"iran"}) {
+		t.Error("startsWith: a possessive is not the subject (Iran’s cyberattack is not Iran's reaction)")
+	}
 }

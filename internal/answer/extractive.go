@@ -267,17 +267,19 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	nearest = !q.followUp && unsure(cands)
 	out := []*candidate{best}
 	leads := func(c *candidate) bool { return c.cue == 1 } // what the question asks for
+	floor := rescueProb
 	if subject := p.reactionOf(question); subject != nil {
 		leads = func(c *candidate) bool { return p.startsWith(c.text(), subject) }
+		floor = reactionRescueProb
 	} else if !factoid(q.qt) && !asksColour(q.words) {
 		leads = nil
 	}
 	if leads != nil && !leads(best) {
 		for _, c := range ranked[1:] {
-			if math.Exp(c.z-best.z) < rescueProb {
+			if math.Exp(c.z-best.z) < floor {
 				break
 			}
-			if leads(c) {
+			if leads(c) && (q.qt != qDefine || c.coverage >= defineRescueCoverage*best.coverage) {
 				out = []*candidate{c, best}
 				break
 			}
@@ -620,12 +622,17 @@ const subjectWords = 4
 // startsWith reports whether the first subjectWords words of sentence s
 // hold every term of subject, as the subject of a reaction does: "The
 // Iranian Embassy in Tirana did not comment" for Iran, not "The MEK
-// responded by declaring war against … Iran".
+// responded by declaring war against … Iran". A possessive is not the
+// subject: "Iran’s July cyberattack on Albania proved …" is not Iran's
+// reaction.
 func (p *Pipeline) startsWith(s string, subject []string) bool {
 	var words []string
+	n := 0
 	textan.Tokenize(s, func(t textan.Token) {
-		if len(words) < subjectWords {
-			words = append(words, t.Text)
+		if n++; n <= subjectWords {
+			if _, end := textan.CutPossessive(t.Text); end == "" {
+				words = append(words, t.Text)
+			}
 		}
 	})
 	have := map[string]bool{}

@@ -36,7 +36,8 @@ lose loss|fail failure|depart departure|refuse refusal|approve approval|survive 
 propose proposal|succeed success|kill killing|injure injury injuries|
 steal theft|flee flight|punish punishment|please pleasure|
 fear afraid|anger angry|marry wedding|advise advice|invite invitation|
-enter entrance|protect protection|destroy destruction|explain explanation|inform information|describe description`
+enter entrance|protect protection|destroy destruction|explain explanation|inform information|describe description|
+respond response|react reaction|conclude conclusion`
 
 // Irregular returns a filter that maps the past and participle forms of
 // common English irregular verbs to their base form ("went" → "go",

@@ -26,7 +26,7 @@ func TestTermsStoryTypography(t *testing.T) {
 		{"a camp near Durrës", []string{"camp", "near", "durr"}},
 		{"some 3,000 members", []string{"3000", "member"}},
 		{"20 June 1981", []string{"20", "june", "1981"}},
-		{"This extreme response…", []string{"extrem", "respons"}},
+		{"This extreme response…", []string{"extrem", "respond"}},
 		{"the country’s main port.", []string{"countri", "main", "port"}},
 		{"ÉCOLE Zürich", []string{"ecol", "zurich"}},
 		{"the of and, to!", nil},
