@@ -102,3 +102,26 @@ func TestReactionOf(t *testing.T) {
 		t.Error("startsWith: a possessive is not the subject (Iran’s cyberattack is not Iran's reaction)")
 	}
 }
+
+// TestIntroScore: a sentence that describes a name scores 2, one that only
+// speaks to it less than nothing; a comma and a clause after the name is
+// no apposition, a possessive's noun and a comma before it is one.
+func TestIntroScore(t *testing.T) {
+	for s, want := range map[string]float64{
+		"This man's name was Ko-ko, the Owl; and he boasted.":                                   2,
+		"Durres, the country’s main port, lies on the coast.":                                   2.5,
+		"the young man and his dog, Spirit-Iron, blowing a strong breath, won.":                 2,
+		"allowing no more than five more blows upon Ko-ko, the moccasins were taking him past.": 0,
+		"Go home, Finn, now.": -3,
+	} {
+		name := "Ko-ko"
+		for _, n := range []string{"Durres", "Spirit-Iron", "Finn"} {
+			if strings.Contains(s, n) {
+				name = n
+			}
+		}
+		if got := introScore(s, nameMatches(namePattern(questionWords(name)), s)); got != want {
+			t.Errorf("introScore(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -58,14 +58,14 @@ func (p *Pipeline) whoIsName(q string) []string {
 }
 
 // namePattern matches the name's words as the documents write a name:
-// whole words, any case in the pattern, checked for a capital by
-// nameMatches.
+// whole words, apart or hyphenated ("Ko-ko"), any case in the pattern,
+// checked for a capital by nameMatches.
 func namePattern(name []string) *regexp.Regexp {
 	quoted := make([]string, len(name))
 	for i, w := range name {
 		quoted[i] = regexp.QuoteMeta(w)
 	}
-	return regexp.MustCompile(`(?i)\b` + strings.Join(quoted, `\s+`) + `\b`)
+	return regexp.MustCompile(`(?i)\b` + strings.Join(quoted, `(?:\s+|-)`) + `\b`) // "Ko-ko" is asked as "Ko ko" (questionWords)
 }
 
 // nameMatches returns the [start, end) offsets in s where the name stands
@@ -86,9 +86,13 @@ var (
 	// "Finn, who was very fond of his wife") or a copula ("Hans was a
 	// lad").
 	describedAfter = regexp.MustCompile(`^(?:’s|'s)?(?:,\s*(?:a|an|the|who|whose|which|one|his|her|their|our|my)\b|\s+(?:is|was|were|are|had been|has been|became|seemed)\s+(?:a|an|the|one|very|so|called|named|known|once|no|not|as)\b)`)
+	// clauseAfter is a comma and a subject with its verb after a name,
+	// which describedAfter's apposition would take for one: "blows upon
+	// Ko-ko, the moccasins were taking him past".
+	clauseAfter = regexp.MustCompile(`^,\s*(?:a|an|the|his|her|their|our|my)\s+(?:[\pL’'-]+\s+){0,3}?(?:was|were|is|are|had|has|have|did|would|could|will)\b`)
 	// describedBefore comes before a name that a sentence introduces
-	// ("a giant, named Far Rua", "known as Mujahideen").
-	describedBefore = regexp.MustCompile(`(?i)(?:named|called|name was|name is|known as|by the name of)\s*,?\s*$`)
+	// ("a giant, named Far Rua", "known as Mujahideen", "his dog, Spirit-Iron").
+	describedBefore = regexp.MustCompile(`(?i)(?:named|called|name was|name is|known as|by the name of|\b(?:his|her|their|my|our)\s+[\pL]+,)\s*,?\s*$`)
 	// describedNext starts the sentence after a name's that goes on to
 	// describe it ("She was the daughter of the famous captain").
 	describedNext = regexp.MustCompile(`^(?:He|She|It|They)\s+(?:is|was|were|are|had been|has been)\s+(?:a|an|the|one|very|so|called|named|known|once|as)\b`)
@@ -105,10 +109,11 @@ func introScore(s string, ms [][]int) float64 {
 	score := 0.0
 	spoken := true
 	for _, m := range ms {
-		if describedAfter.MatchString(s[m[1]:]) || describedBefore.MatchString(s[:m[0]]) {
+		described := describedBefore.MatchString(s[:m[0]])
+		if described || describedAfter.MatchString(s[m[1]:]) && !clauseAfter.MatchString(s[m[1]:]) {
 			score = 2
 		}
-		if !(spokenToBefore.MatchString(s[:m[0]]) && spokenToAfter.MatchString(s[m[1]:])) {
+		if described || !(spokenToBefore.MatchString(s[:m[0]]) && spokenToAfter.MatchString(s[m[1]:])) { // "his dog, Spirit-Iron, blowing" is not spoken to
 			spoken = false
 		}
 	}

@@ -31,6 +31,11 @@ func TestWhoIs(t *testing.T) {
 		{tale, "tell me about far rua", []string{"another giant, named Far Rua"}, nil},
 		{ix, "describe the MEK", []string{"also known by its Farsi name Mujahideen-e-Khalq (MEK)"}, nil},
 		{indexDir(t, "testdata/lucie"), "How does the story describe Lucie?", []string{"She was a good little girl"}, []string{"I found no sentence"}},
+		// a hyphenated name, asked as the question's words split it; an
+		// apposition before it ("his dog, Spirit-Iron,") is no address, and
+		// a clause after a comma ("Ko-ko, the moccasins were …") no apposition
+		{indexDir(t, "testdata/toad"), "Who was Spirit-Iron?", []string{"his dog, Spirit-Iron"}, []string{"These directions the young woman followed"}},
+		{indexDir(t, "testdata/owl"), "who is Ko-ko?", []string{"This man's name was Ko-ko, the Owl"}, []string{"five-and-twenty", "Onwee Bahmondang, he said"}},
 	} {
 		p := answer.New(answer.Options{Retriever: c.ix, Documents: c.ix.Docs})
 		a, err := p.Ask(ctx, answer.Request{Question: c.q}, nil)
