@@ -14,9 +14,7 @@ import (
 // whose href is "Text/chapter%202.xhtml" is read.
 func TestEPUBReadingOrder(t *testing.T) {
 	text := extracted(t, EPUB, "story.epub")[0]
-	if !strings.HasPrefix(text, "# The Ferryman’s Daughter\n\n## Chapter I. The River\n\n") {
-		t.Errorf("the page does not open with the title and chapter I:\n%s", text)
-	}
+	opens(t, text, "# The Ferryman’s Daughter\n\n## Chapter I. The River\n\n")
 	last := -1
 	for _, h := range []string{"## Chapter I. The River", "## Chapter II. The Flood", "## Chapter III. The Bell"} {
 		i := strings.Index(text, h)
@@ -107,10 +105,7 @@ func TestEPUBFontObfuscation(t *testing.T) {
 		{"content.opf", epubOPF("2.0", "Fonts", `<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>`, `<itemref idref="c"/>`)},
 		{"c.xhtml", xhtml("Fonts", "<p>The text is plain.</p>")},
 	})
-	pages, err := EPUB(context.Background(), data)
-	if err != nil || len(pages) != 1 || pages[0] != "# Fonts\n\nThe text is plain.\n" {
-		t.Errorf("got %q, %v", pages, err)
-	}
+	readsAs(t, EPUB, data, "# Fonts\n\nThe text is plain.\n")
 }
 
 // TestEPUBCancelledBetweenChapters: a context done while the book is read
@@ -126,15 +121,10 @@ func TestEPUBCancelledBetweenChapters(t *testing.T) {
 	}
 }
 
-// FuzzEPUB runs the reader unguarded, so that a panic in it is found, not
-// recovered: it returns one page with text or one of the documented errors.
+// FuzzEPUB: the reader, unguarded, returns one page with text or one of
+// the documented errors (fuzzOnePage).
 func FuzzEPUB(f *testing.F) {
-	for _, name := range []string{"story.epub", "epub2.epub", "drm.epub", "bomb.epub"} {
-		f.Add(read(f, name))
-	}
-	f.Add(oneChapterEPUB("<p>unclosed <b>tags <title/>everywhere"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		pages, err := epubPages(context.Background(), data)
-		onePageOrDocumented(t, pages, err)
-	})
+	pages := func(data []byte) ([]string, error) { return epubPages(context.Background(), data) }
+	fuzzOnePage(f, pages, []string{"story.epub", "epub2.epub", "drm.epub", "bomb.epub"},
+		oneChapterEPUB("<p>unclosed <b>tags <title/>everywhere"))
 }
