@@ -43,15 +43,9 @@ func TestEPUBBadInput(t *testing.T) {
 	noContainer := buildZip([]zipMember{{"mimetype", "application/epub+zip"}, {"OEBPS/content.opf", epubOPF("3.0", "X", "", "")}})
 	noRootfile := buildZip([]zipMember{{"META-INF/container.xml", `<container><rootfiles></rootfiles></container>`}})
 	noOPF := buildZip([]zipMember{{"META-INF/container.xml", epubContainerXML("OEBPS/content.opf")}})
-	emptySpine := buildZip([]zipMember{
-		{"META-INF/container.xml", epubContainerXML("content.opf")},
-		{"content.opf", epubOPF("3.0", "Empty", `<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>`, "")},
-		{"c.xhtml", xhtml("C", "<p>Text no spine lists.</p>")},
-	})
-	missingChapter := buildZip([]zipMember{
-		{"META-INF/container.xml", epubContainerXML("content.opf")},
-		{"content.opf", epubOPF("3.0", "Missing", `<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>`, `<itemref idref="c"/>`)},
-	})
+	emptySpine := epubZip("content.opf", epubOPF("3.0", "Empty", `<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>`, ""),
+		zipMember{"c.xhtml", xhtml("C", "<p>Text no spine lists.</p>")})
+	missingChapter := epubZip("content.opf", epubOPF("3.0", "Missing", `<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>`, `<itemref idref="c"/>`))
 	refuses(t, EPUB, []badInput{
 		{"not a zip", []byte("<html><body><p>A web page renamed .epub</p></body></html>"), ErrMalformed, "not a zip archive"},
 		{"empty", nil, ErrMalformed, "not a zip archive"},
@@ -96,15 +90,12 @@ func TestEPUBLimits(t *testing.T) {
 // TestEPUBFontObfuscation: fonts obfuscated as EPUB allows (listed in
 // encryption.xml) do not make a book unreadable.
 func TestEPUBFontObfuscation(t *testing.T) {
-	data := buildZip([]zipMember{
-		{"META-INF/container.xml", epubContainerXML("content.opf")},
-		{"META-INF/encryption.xml", `<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" xmlns:enc="http://www.w3.org/2001/04/xmlenc#">
+	data := epubZip("content.opf", epubOPF("2.0", "Fonts", `<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>`, `<itemref idref="c"/>`),
+		zipMember{"META-INF/encryption.xml", `<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" xmlns:enc="http://www.w3.org/2001/04/xmlenc#">
 <enc:EncryptedData><enc:EncryptionMethod Algorithm="http://www.idpf.org/2008/embedding"/><enc:CipherData><enc:CipherReference URI="fonts/a.otf"/></enc:CipherData></enc:EncryptedData>
 <enc:EncryptedData><enc:EncryptionMethod Algorithm="http://ns.adobe.com/pdf/enc#RC"/><enc:CipherData><enc:CipherReference URI="c.xhtml"/></enc:CipherData></enc:EncryptedData>
 </encryption>`},
-		{"content.opf", epubOPF("2.0", "Fonts", `<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>`, `<itemref idref="c"/>`)},
-		{"c.xhtml", xhtml("Fonts", "<p>The text is plain.</p>")},
-	})
+		zipMember{"c.xhtml", xhtml("Fonts", "<p>The text is plain.</p>")})
 	readsAs(t, EPUB, data, "# Fonts\n\nThe text is plain.\n")
 }
 
