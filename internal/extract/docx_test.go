@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"context"
 	"strings"
 	"testing"
 )
@@ -13,9 +12,7 @@ import (
 // table of contents are not there.
 func TestDOCXStory(t *testing.T) {
 	text := extracted(t, DOCX, "story.docx")[0]
-	if !strings.HasPrefix(text, "# The Clockmaker of Vell\n\n# Part One\n\n## The Shop\n\nAnselm Roth mended clocks in a narrow shop") {
-		t.Errorf("the page does not open with the title, the headings and the first paragraph:\n%s", text)
-	}
+	opens(t, text, "# The Clockmaker of Vell\n\n# Part One\n\n## The Shop\n\nAnselm Roth mended clocks in a narrow shop")
 	holds(t, text, []string{
 		"\n\nOpening hours: nine to six, except on market days.\n\n",
 		"\n\nThe sign over the door said:\nClocks mended\nBells tuned\n\n",
@@ -40,11 +37,7 @@ func TestDOCXStyleNames(t *testing.T) {
 		{"word/document2.xml", docxDocument(body)},
 		{"word/styles.xml", `<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">` + styles + `</w:styles>`},
 	})
-	pages, err := DOCX(context.Background(), data)
-	want := "# Die Uhr\n\n# Erster Teil\n\n###### Tief\n\nDer Uhrmacher wohnte auf der Brücke.\n"
-	if err != nil || len(pages) != 1 || pages[0] != want {
-		t.Errorf("got %q, %v; want %q", pages, err, want)
-	}
+	readsAs(t, DOCX, data, "# Die Uhr\n\n# Erster Teil\n\n###### Tief\n\nDer Uhrmacher wohnte auf der Brücke.\n")
 }
 
 func TestDOCXBadInput(t *testing.T) {
@@ -68,16 +61,10 @@ func TestDOCXBadInput(t *testing.T) {
 	})
 }
 
-// FuzzDOCX runs the reader unguarded, so that a panic in it is found, not
-// recovered: it returns one page with text or one of the documented errors.
+// FuzzDOCX: the reader, unguarded, returns one page with text or one of
+// the documented errors (fuzzOnePage).
 func FuzzDOCX(f *testing.F) {
-	for _, name := range []string{"story.docx", "locked.docx"} {
-		f.Add(read(f, name))
-	}
-	f.Add(docxFile(wp("Heading3", wr("unclosed <w:p> inside"), "<w:p><w:r><w:t>nested"), ""))
-	f.Add([]byte(docxDocument(wp("Title", wr("the body, not zipped")))))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		pages, err := docxPages(data)
-		onePageOrDocumented(t, pages, err)
-	})
+	fuzzOnePage(f, docxPages, []string{"story.docx", "locked.docx"},
+		docxFile(wp("Heading3", wr("unclosed <w:p> inside"), "<w:p><w:r><w:t>nested"), ""),
+		[]byte(docxDocument(wp("Title", wr("the body, not zipped")))))
 }

@@ -14,9 +14,7 @@ import (
 // whose href is "Text/chapter%202.xhtml" is read.
 func TestEPUBReadingOrder(t *testing.T) {
 	text := extracted(t, EPUB, "story.epub")[0]
-	if !strings.HasPrefix(text, "# The Ferryman’s Daughter\n\n## Chapter I. The River\n\n") {
-		t.Errorf("the page does not open with the title and chapter I:\n%s", text)
-	}
+	opens(t, text, "# The Ferryman’s Daughter\n\n## Chapter I. The River\n\n")
 	last := -1
 	for _, h := range []string{"## Chapter I. The River", "## Chapter II. The Flood", "## Chapter III. The Bell"} {
 		i := strings.Index(text, h)
@@ -45,15 +43,9 @@ func TestEPUBBadInput(t *testing.T) {
 	noContainer := buildZip([]zipMember{{"mimetype", "application/epub+zip"}, {"OEBPS/content.opf", epubOPF("3.0", "X", "", "")}})
 	noRootfile := buildZip([]zipMember{{"META-INF/container.xml", `<container><rootfiles></rootfiles></container>`}})
 	noOPF := buildZip([]zipMember{{"META-INF/container.xml", epubContainerXML("OEBPS/content.opf")}})
-	emptySpine := buildZip([]zipMember{
-		{"META-INF/container.xml", epubContainerXML("content.opf")},
-		{"content.opf", epubOPF("3.0", "Empty", `<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>`, "")},
-		{"c.xhtml", xhtml("C", "<p>Text no spine lists.</p>")},
-	})
-	missingChapter := buildZip([]zipMember{
-		{"META-INF/container.xml", epubContainerXML("content.opf")},
-		{"content.opf", epubOPF("3.0", "Missing", `<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>`, `<itemref idref="c"/>`)},
-	})
+	emptySpine := epubZip("content.opf", epubOPF("3.0", "Empty", `<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>`, ""),
+		zipMember{"c.xhtml", xhtml("C", "<p>Text no spine lists.</p>")})
+	missingChapter := epubZip("content.opf", epubOPF("3.0", "Missing", `<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>`, `<itemref idref="c"/>`))
 	refuses(t, EPUB, []badInput{
 		{"not a zip", []byte("<html><body><p>A web page renamed .epub</p></body></html>"), ErrMalformed, "not a zip archive"},
 		{"empty", nil, ErrMalformed, "not a zip archive"},
@@ -98,19 +90,13 @@ func TestEPUBLimits(t *testing.T) {
 // TestEPUBFontObfuscation: fonts obfuscated as EPUB allows (listed in
 // encryption.xml) do not make a book unreadable.
 func TestEPUBFontObfuscation(t *testing.T) {
-	data := buildZip([]zipMember{
-		{"META-INF/container.xml", epubContainerXML("content.opf")},
-		{"META-INF/encryption.xml", `<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" xmlns:enc="http://www.w3.org/2001/04/xmlenc#">
+	data := epubZip("content.opf", epubOPF("2.0", "Fonts", `<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>`, `<itemref idref="c"/>`),
+		zipMember{"META-INF/encryption.xml", `<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" xmlns:enc="http://www.w3.org/2001/04/xmlenc#">
 <enc:EncryptedData><enc:EncryptionMethod Algorithm="http://www.idpf.org/2008/embedding"/><enc:CipherData><enc:CipherReference URI="fonts/a.otf"/></enc:CipherData></enc:EncryptedData>
 <enc:EncryptedData><enc:EncryptionMethod Algorithm="http://ns.adobe.com/pdf/enc#RC"/><enc:CipherData><enc:CipherReference URI="c.xhtml"/></enc:CipherData></enc:EncryptedData>
 </encryption>`},
-		{"content.opf", epubOPF("2.0", "Fonts", `<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>`, `<itemref idref="c"/>`)},
-		{"c.xhtml", xhtml("Fonts", "<p>The text is plain.</p>")},
-	})
-	pages, err := EPUB(context.Background(), data)
-	if err != nil || len(pages) != 1 || pages[0] != "# Fonts\n\nThe text is plain.\n" {
-		t.Errorf("got %q, %v", pages, err)
-	}
+		zipMember{"c.xhtml", xhtml("Fonts", "<p>The text is plain.</p>")})
+	readsAs(t, EPUB, data, "# Fonts\n\nThe text is plain.\n")
 }
 
 // TestEPUBCancelledBetweenChapters: a context done while the book is read
@@ -126,15 +112,10 @@ func TestEPUBCancelledBetweenChapters(t *testing.T) {
 	}
 }
 
-// FuzzEPUB runs the reader unguarded, so that a panic in it is found, not
-// recovered: it returns one page with text or one of the documented errors.
+// FuzzEPUB: the reader, unguarded, returns one page with text or one of
+// the documented errors (fuzzOnePage).
 func FuzzEPUB(f *testing.F) {
-	for _, name := range []string{"story.epub", "epub2.epub", "drm.epub", "bomb.epub"} {
-		f.Add(read(f, name))
-	}
-	f.Add(oneChapterEPUB("<p>unclosed <b>tags <title/>everywhere"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		pages, err := epubPages(context.Background(), data)
-		onePageOrDocumented(t, pages, err)
-	})
+	pages := func(data []byte) ([]string, error) { return epubPages(context.Background(), data) }
+	fuzzOnePage(f, pages, []string{"story.epub", "epub2.epub", "drm.epub", "bomb.epub"},
+		oneChapterEPUB("<p>unclosed <b>tags <title/>everywhere"))
 }

@@ -49,6 +49,16 @@ func epubContainerXML(opf string) string {
 `
 }
 
+// epubZip is an EPUB: the mimetype, a container naming the package document
+// opfPath, the package document opf, then the others in order.
+func epubZip(opfPath, opf string, others ...zipMember) []byte {
+	return buildZip(append([]zipMember{
+		{"mimetype", "application/epub+zip"},
+		{"META-INF/container.xml", epubContainerXML(opfPath)},
+		{opfPath, opf},
+	}, others...))
+}
+
 // xhtml is an XHTML content document with this head title and body.
 func xhtml(title, body string) string {
 	return `<?xml version="1.0" encoding="utf-8"?>
@@ -145,17 +155,14 @@ func storyEPUB() []byte {
     <itemref idref="notes" linear="no"/>
     <itemref idref="ch2"/>
     <itemref idref="ch3" linear="yes"/>`)
-	return buildZip([]zipMember{
-		{"mimetype", "application/epub+zip"},
-		{"META-INF/container.xml", epubContainerXML("OEBPS/content.opf")},
-		{"OEBPS/content.opf", opf},
-		{"OEBPS/nav.xhtml", nav},
-		{"OEBPS/Styles/style.css", "body { font-family: serif; }\nh2 { text-align: center; }\n"},
-		{"OEBPS/Text/chapter1.xhtml", ch1},
-		{"OEBPS/Text/chapter 2.xhtml", ch2},
-		{"OEBPS/Text/chapter3.xhtml", ch3},
-		{"OEBPS/Text/notes.xhtml", notes},
-	})
+	return epubZip("OEBPS/content.opf", opf,
+		zipMember{"OEBPS/nav.xhtml", nav},
+		zipMember{"OEBPS/Styles/style.css", "body { font-family: serif; }\nh2 { text-align: center; }\n"},
+		zipMember{"OEBPS/Text/chapter1.xhtml", ch1},
+		zipMember{"OEBPS/Text/chapter 2.xhtml", ch2},
+		zipMember{"OEBPS/Text/chapter3.xhtml", ch3},
+		zipMember{"OEBPS/Text/notes.xhtml", notes},
+	)
 }
 
 // epub2EPUB is an EPUB 2 book with an NCX table of contents, its package
@@ -190,21 +197,18 @@ func epub2EPUB() []byte {
 		`    <itemref idref="cover"/>
     <itemref idref="p1"/>
     <itemref idref="p2"/>`)
-	return buildZip([]zipMember{
-		{"mimetype", "application/epub+zip"},
-		{"META-INF/container.xml", epubContainerXML("content.opf")},
-		{"content.opf", opf},
-		{"toc.ncx", ncx},
-		{"cover.jpg", "\xff\xd8\xff\xe0 not really a JPEG"},
-		{"part1.html", chapter("<title>"+title+"</title>", `
+	return epubZip("content.opf", opf,
+		zipMember{"toc.ncx", ncx},
+		zipMember{"cover.jpg", "\xff\xd8\xff\xe0 not really a JPEG"},
+		zipMember{"part1.html", chapter("<title>"+title+"</title>", `
 <h1>I. The Mill</h1>
 <p>There was once a miller whose mill stood by a stream so slow that the wheel turned only on Sundays.</p>
 <p>An owl lived in the loft above the grindstones and ate the mice that ate the miller&apos;s flour.</p>`)},
-		{"part2.html", chapter("<title/>", `
+		zipMember{"part2.html", chapter("<title/>", `
 <h1>II. The Bargain</h1>
 <p>One night the owl said to the miller: &#8220;Give me the loft for as long as I live, and I will keep your flour.&#8221;</p>
 <p>The miller agreed, and the mill prospered for thirty years.</p>`)},
-	})
+	)
 }
 
 // drmEPUB is a book whose chapter META-INF/encryption.xml lists as
@@ -225,25 +229,18 @@ func drmEPUB() []byte {
 `
 	opf := epubOPF("3.0", "Locked", `    <item id="font" href="font.otf" media-type="font/otf"/>
     <item id="ch1" href="chapter1.xhtml" media-type="application/xhtml+xml"/>`, `    <itemref idref="ch1"/>`)
-	return buildZip([]zipMember{
-		{"mimetype", "application/epub+zip"},
-		{"META-INF/container.xml", epubContainerXML("OEBPS/content.opf")},
-		{"META-INF/encryption.xml", enc},
-		{"META-INF/rights.xml", "<adept:rights xmlns:adept=\"http://ns.adobe.com/adept\"/>"},
-		{"OEBPS/content.opf", opf},
-		{"OEBPS/font.otf", "\x8a\x91\x13\x07 obfuscated font"},
-		{"OEBPS/chapter1.xhtml", "\x17\xe3\x9c\x01\xfa\x88 ciphertext \x00\x9d\x4e"},
-	})
+	return epubZip("OEBPS/content.opf", opf,
+		zipMember{"META-INF/encryption.xml", enc},
+		zipMember{"META-INF/rights.xml", "<adept:rights xmlns:adept=\"http://ns.adobe.com/adept\"/>"},
+		zipMember{"OEBPS/font.otf", "\x8a\x91\x13\x07 obfuscated font"},
+		zipMember{"OEBPS/chapter1.xhtml", "\x17\xe3\x9c\x01\xfa\x88 ciphertext \x00\x9d\x4e"},
+	)
 }
 
 // oneChapterEPUB is a book of one chapter, OEBPS/chapter.xhtml, holding body.
 func oneChapterEPUB(body string) []byte {
-	return buildZip([]zipMember{
-		{"mimetype", "application/epub+zip"},
-		{"META-INF/container.xml", epubContainerXML("OEBPS/content.opf")},
-		{"OEBPS/content.opf", epubOPF("3.0", "One Chapter", `    <item id="ch" href="chapter.xhtml" media-type="application/xhtml+xml"/>`, `    <itemref idref="ch"/>`)},
-		{"OEBPS/chapter.xhtml", body},
-	})
+	opf := epubOPF("3.0", "One Chapter", `    <item id="ch" href="chapter.xhtml" media-type="application/xhtml+xml"/>`, `    <itemref idref="ch"/>`)
+	return epubZip("OEBPS/content.opf", opf, zipMember{"OEBPS/chapter.xhtml", body})
 }
 
 // bombEPUB is a book whose one chapter inflates to one byte more than

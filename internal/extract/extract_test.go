@@ -145,6 +145,23 @@ func extracted(t *testing.T, extract func(context.Context, []byte) ([]string, er
 	return pages
 }
 
+// opens checks that text starts with opening.
+func opens(t *testing.T, text, opening string) {
+	t.Helper()
+	if !strings.HasPrefix(text, opening) {
+		t.Errorf("the page does not open with %q:\n%s", opening, text)
+	}
+}
+
+// readsAs checks that extract makes one page, want, of data.
+func readsAs(t *testing.T, extract func(context.Context, []byte) ([]string, error), data []byte, want string) {
+	t.Helper()
+	pages, err := extract(context.Background(), data)
+	if err != nil || len(pages) != 1 || pages[0] != want {
+		t.Errorf("got %q, %v; want %q", pages, err, want)
+	}
+}
+
 // holds checks that text holds each of want and none of bad.
 func holds(t *testing.T, text string, want, bad []string) {
 	t.Helper()
@@ -186,17 +203,26 @@ func refuses(t *testing.T, extract func(context.Context, []byte) ([]string, erro
 	}
 }
 
-// onePageOrDocumented fails t unless what a one-page reader (DOCX, ODT,
-// EPUB) returned, run unguarded by a fuzzer, is one page with text or one
-// of the errors it documents.
-func onePageOrDocumented(t *testing.T, pages []string, err error) {
-	t.Helper()
-	switch {
-	case err == nil && (len(pages) != 1 || strings.TrimSpace(pages[0]) == ""):
-		t.Fatalf("no error but pages = %q", pages)
-	case err != nil && !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrEncrypted) && !errors.Is(err, ErrNoText):
-		t.Fatalf("undocumented error %v", err)
+// fuzzOnePage fuzzes pages, a one-page reader (DOCX, ODT, EPUB) run
+// unguarded so that a panic in it is found, not recovered: whatever the
+// input, it returns one page with text or one of the errors it documents.
+// The seeds are the testdata files named and more.
+func fuzzOnePage(f *testing.F, pages func([]byte) ([]string, error), files []string, more ...[]byte) {
+	for _, name := range files {
+		f.Add(read(f, name))
 	}
+	for _, data := range more {
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := pages(data)
+		switch {
+		case err == nil && (len(got) != 1 || strings.TrimSpace(got[0]) == ""):
+			t.Fatalf("no error but pages = %q", got)
+		case err != nil && !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrEncrypted) && !errors.Is(err, ErrNoText):
+			t.Fatalf("undocumented error %v", err)
+		}
+	})
 }
 
 // read returns the bytes of testdata/name.

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"context"
 	"strings"
 	"testing"
 )
@@ -14,9 +13,7 @@ import (
 // there.
 func TestODTStory(t *testing.T) {
 	text := extracted(t, ODT, "story.odt")[0]
-	if !strings.HasPrefix(text, "# The Salt Road\n\nEvery spring the salt carts left Harrow for the coast, and Mira Vance walked beside the lead mule from the first milestone to the last.\n\n## The Ford\n\n") {
-		t.Errorf("the page does not open with the heading and the first paragraph:\n%s", text)
-	}
+	opens(t, text, "# The Salt Road\n\nEvery spring the salt carts left Harrow for the coast, and Mira Vance walked beside the lead mule from the first milestone to the last.\n\n## The Ford\n\n")
 	holds(t, text, []string{
 		"\n\nThe notice at the ford read:\nRoad closed\nFord impassable\n\n",
 		"\n\nWhen the river rose in the night, Mira led",
@@ -30,11 +27,7 @@ func TestODTStory(t *testing.T) {
 // levels beyond 6 are level 6, as Markdown has six.
 func TestODTHeadingLevels(t *testing.T) {
 	data := odtFile(`<text:h>One</text:h><text:h text:outline-level="3">Three</text:h><text:h text:outline-level="8">Eight</text:h><text:p>Text.</text:p>`)
-	pages, err := ODT(context.Background(), data)
-	want := "# One\n\n### Three\n\n###### Eight\n\nText.\n"
-	if err != nil || len(pages) != 1 || pages[0] != want {
-		t.Errorf("got %q, %v; want %q", pages, err, want)
-	}
+	readsAs(t, ODT, data, "# One\n\n### Three\n\n###### Eight\n\nText.\n")
 }
 
 func TestODTBadInput(t *testing.T) {
@@ -54,15 +47,9 @@ func TestODTBadInput(t *testing.T) {
 	})
 }
 
-// FuzzODT runs the reader unguarded, so that a panic in it is found, not
-// recovered: it returns one page with text or one of the documented errors.
+// FuzzODT: the reader, unguarded, returns one page with text or one of the
+// documented errors (fuzzOnePage).
 func FuzzODT(f *testing.F) {
-	for _, name := range []string{"story.odt", "encrypted.odt"} {
-		f.Add(read(f, name))
-	}
-	f.Add(odtFile(`<text:h text:outline-level="-3">unclosed <text:p>nested<text:s text:c="99999999"/>`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		pages, err := odtPages(data)
-		onePageOrDocumented(t, pages, err)
-	})
+	fuzzOnePage(f, odtPages, []string{"story.odt", "encrypted.odt"},
+		odtFile(`<text:h text:outline-level="-3">unclosed <text:p>nested<text:s text:c="99999999"/>`))
 }

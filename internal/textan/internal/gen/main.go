@@ -43,35 +43,20 @@ func main() {
 	words := flag.String("words", "", "write the gzipped list of the stems of English words to this file instead")
 	names := flag.String("names", "", "write the gzipped list of the stems of names (words WordNet writes only with a capital) to this file instead")
 	flag.Parse()
-	if *names != "" {
-		if err := writeNames(*dir, *names); err != nil {
-			fmt.Fprintln(os.Stderr, "gen:", err)
-			os.Exit(1)
-		}
-		return
+	var err error
+	switch {
+	case *names != "":
+		err = writeNames(*dir, *names)
+	case *words != "":
+		err = writeWords(*dir, *words)
+	case *derived != "":
+		err = writeDerived(*dir, *derived)
+	case *demonyms != "":
+		err = writeDemonyms(*dir, *demonyms)
+	default:
+		err = run(*dir, *out, *senses, *nounSenses, strings.Split(*pos, ","), *similar)
 	}
-	if *words != "" {
-		if err := writeWords(*dir, *words); err != nil {
-			fmt.Fprintln(os.Stderr, "gen:", err)
-			os.Exit(1)
-		}
-		return
-	}
-	if *derived != "" {
-		if err := writeDerived(*dir, *derived); err != nil {
-			fmt.Fprintln(os.Stderr, "gen:", err)
-			os.Exit(1)
-		}
-		return
-	}
-	if *demonyms != "" {
-		if err := writeDemonyms(*dir, *demonyms); err != nil {
-			fmt.Fprintln(os.Stderr, "gen:", err)
-			os.Exit(1)
-		}
-		return
-	}
-	if err := run(*dir, *out, *senses, *nounSenses, strings.Split(*pos, ","), *similar); err != nil {
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
