@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8660, 1.3064, 0.7719, -0.0388, 0.7560, 1.8020, 0.0234, 0.6781, -0.2685, 0.1025, -0.0682, 0.0066, 1.0678, 0.3226, -0.2825, 0.1719, -0.0033,
+		0.8664, 1.3058, 0.7716, -0.0391, 0.7560, 1.8029, 0.0236, 0.6765, -0.2685, 0.1026, -0.0680, 0.0018, 1.0675, 0.3224, -0.2825, 0.1719, -0.0036,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0296, 0.0344, 0.0339, // other
-		0.4260, -0.0608, 0.3481, // who
-		-0.0322, 0.0460, -0.0218, // when
-		0.3623, 0.0522, -0.0359, // how many
-		-0.1857, -0.1805, -0.1815, // where
-		-0.0928, 0.4389, 0.5864, // why
-		0.6110, 0.2634, -0.0921, // feel
-		-0.0005, 0.4042, -0.2515, // outcome
+		0.0296, 0.0342, 0.0338, // other
+		0.4260, -0.0609, 0.3481, // who
+		-0.0321, 0.0460, -0.0218, // when
+		0.3623, 0.0521, -0.0359, // how many
+		-0.1857, -0.1807, -0.1816, // where
+		-0.0928, 0.4387, 0.5864, // why
+		0.6109, 0.2633, -0.0921, // feel
+		-0.0005, 0.4048, -0.2516, // outcome
 		0.0000, 0.0039, -0.0021, // define
-		-0.3617, 0.0662, -0.0608, // describe
+		-0.3617, 0.0661, -0.0608, // describe
 	}
 }
 

@@ -37,7 +37,7 @@ propose proposal|succeed success|kill killing|injure injury injuries|
 steal theft|flee flight|punish punishment|please pleasure|
 fear afraid|anger angry|marry wedding|advise advice|invite invitation|
 enter entrance|protect protection|destroy destruction|explain explanation|inform information|describe description|
-respond response|react reaction|conclude conclusion`
+respond response|react reaction|conclude conclusion|pursue pursuit`
 
 // Irregular returns a filter that maps the past and participle forms of
 // common English irregular verbs to their base form ("went" → "go",

@@ -245,7 +245,7 @@ func TestTermCacheConcurrent(t *testing.T) {
 
 func TestIrregular(t *testing.T) {
 	an := New(Possessive, StopWords, Irregular(), Stem)
-	for _, pair := range [][2]string{{"went", "go"}, {"gone", "go"}, {"caught", "catching"}, {"thought", "thinks"}, {"saw", "seeing"}, {"told", "tell"}} {
+	for _, pair := range [][2]string{{"went", "go"}, {"gone", "go"}, {"caught", "catching"}, {"thought", "thinks"}, {"saw", "seeing"}, {"told", "tell"}, {"deaths", "died"}, {"pursuit", "pursued"}, {"response", "responded"}, {"reaction", "react"}} {
 		if a, b := an.Term(pair[0]), an.Term(pair[1]); a != b {
 			t.Errorf("%s → %q, %s → %q: want the same term", pair[0], a, pair[1], b)
 		}
