@@ -42,6 +42,9 @@ func (p *Pipeline) whoIsName(q string) []string {
 		}
 	} else if len(words) >= 3 && len(words) <= 5 && (strings.EqualFold(words[0], "who") || strings.EqualFold(words[0], "what")) && beVerbs[strings.ToLower(words[1])] {
 		name = words[2:]
+		if len(name) > 1 && strings.EqualFold(name[0], "the") && name[1] != strings.ToLower(name[1]) { // "Who is the MEK?", not "the king's son"
+			name = name[1:]
+		}
 	} else if len(words) <= 2 { // a name alone, as chat asks: "MEK?", "edi rama"
 		name = words
 	}
