@@ -121,7 +121,7 @@ func extractive(an *textan.Analyzer, items []sentence, length Length, focus []st
 	for len(chosen) < maxN {
 		best, bestScore := -1, 0.0
 		for i, s := range items {
-			if used[i] || s.words > 70 || chars+len(s.text) > maxChars {
+			if used[i] || s.words > 70 || chars+len(s.text) > maxChars || onlySpeech(s.text) {
 				continue
 			}
 			gain := 0.0
@@ -316,4 +316,18 @@ func containsAny(ts, want []string) bool {
 		}
 	}
 	return false
+}
+
+// onlySpeech reports whether s is a character's words alone, in quotes
+// with nothing of the narration: "Must I then go back?" tells a reader of
+// a summary nothing of who says it or why.
+func onlySpeech(s string) bool {
+	s = strings.TrimSpace(s)
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if !strings.ContainsRune("\"“‘'", first) || !strings.ContainsRune("\"”’'", last) {
+		return false
+	}
+	inner := s[utf8.RuneLen(first) : len(s)-utf8.RuneLen(last)]
+	return !strings.ContainsAny(inner, "\"“”")
 }
