@@ -82,7 +82,7 @@ func TestQuoteIn(t *testing.T) {
 }
 
 func TestIsRefusal(t *testing.T) {
-	for s, want := range map[string]bool{
+	expect(t, "IsRefusal", IsRefusal, map[string]bool{
 		"The documents do not say.":                          true,
 		"The passages don’t mention who paid.":               true,
 		"The provided sources do not contain that.":          true,
@@ -92,11 +92,7 @@ func TestIsRefusal(t *testing.T) {
 		"Albania cut ties because of a cyberattack [1].":     false,
 		"The documents say Albania cut ties [1].":            false,
 		"Rama said the government does not tolerate it [2].": false,
-	} {
-		if got := IsRefusal(s); got != want {
-			t.Errorf("IsRefusal(%q) = %v, want %v", s, got, want)
-		}
-	}
+	})
 }
 
 func TestNeutralize(t *testing.T) {

@@ -78,7 +78,7 @@ func TestNeedsContext(t *testing.T) {
 // TestSmallTalkKind: greetings, thanks, acknowledgements and farewells are
 // small talk; questions, even ones that start with "hi", are not.
 func TestSmallTalkKind(t *testing.T) {
-	for q, want := range map[string]string{
+	expect(t, "smallTalkKind", smallTalkKind, map[string]string{
 		"hi":                               talkGreeting,
 		"help":                             talkHelp,
 		"What can you do?":                 talkHelp,
@@ -133,18 +133,14 @@ func TestSmallTalkKind(t *testing.T) {
 		"ok 1981":                                 "",
 		"that helps Iran":                         "",
 		"for the MEK?":                            "",
-	} {
-		if got := smallTalkKind(q); got != want {
-			t.Errorf("smallTalkKind(%q) = %q, want %q", q, got, want)
-		}
-	}
+	})
 }
 
 // TestNotEnglish: questions in other scripts or with mostly foreign
 // function words are recognised; English ones that quote foreign names are
 // not.
 func TestNotEnglish(t *testing.T) {
-	for q, want := range map[string]bool{
+	expect(t, "notEnglish", notEnglish, map[string]bool{
 		"¿Por qué Albania rompió relaciones con Irán?":                            true,
 		"Por qué Albania rompió relaciones con Irán":                              true,
 		"Warum hat Albanien die diplomatischen Beziehungen zum Iran abgebrochen?": true,
@@ -162,11 +158,7 @@ func TestNotEnglish(t *testing.T) {
 		"I'd like to know who attacked Albania":     false,
 		"Wer steckt hinter dem Angriff?":            true,
 		"MEK?":                                      false,
-	} {
-		if got := notEnglish(q); got != want {
-			t.Errorf("notEnglish(%q) = %v, want %v", q, got, want)
-		}
-	}
+	})
 }
 
 // TestEvalQuestionsStandAlone: the eval sets' questions (../shared/eval,
@@ -220,15 +212,11 @@ func readQuestions(t *testing.T, path string) []string {
 func TestWithNames(t *testing.T) {
 	docs := []*knowledge.Document{{Passages: []knowledge.Passage{{Text: "It was a cyberattack on Albania by Iran’s agents."}}}}
 	p := New(Options{Retriever: nopRetriever{}, Speller: spell.New(docs)})
-	for q, want := range map[string]string{
+	expect(t, "withNames", p.withNames, map[string]string{
 		"who attacked albania?": "who attacked Albania?",
 		"and iran?":             "and Iran?",
 		"how many died?":        "how many died?",
-	} {
-		if got := p.withNames(q); got != want {
-			t.Errorf("withNames(%q) = %q, want %q", q, got, want)
-		}
-	}
+	})
 	if needsContext(p.withNames("who attacked albania?")) || !needsContext(p.withNames("and iran?")) || !needsContext(p.withNames("how many died?")) {
 		t.Error("a question that names Albania in lower case is a follow-up, or a follow-up is not")
 	}

@@ -9,16 +9,12 @@ import (
 // TestQuestionType: quotes or a dash before a question do not hide its
 // kind; a query of keywords takes it from its last word, and only then.
 func TestQuestionType(t *testing.T) {
-	for q, want := range map[string]qtype{
+	expect(t, "questionType", questionType, map[string]qtype{
 		"What is the MEK?": qDefine, `"what is the MEK?"`: qDefine, "“What is the MEK?”": qDefine, "- who is Edi Rama": qWho,
 		"When was the attack?": qWhen, "How many died?": qHowMany, "Which country investigated?": qWhere,
 		"cyberattack date": qWhen, "mek camp location?": qWhere, "albania cut ties why": qWhy, "date": qOther,
 		"What report had the correct date?": qOther, "Did they set a date?": qOther,
-	} {
-		if got := questionType(q); got != want {
-			t.Errorf("questionType(%q) = %v, want %v", q, got, want)
-		}
-	}
+	})
 }
 
 // TestCue: what each kind of question takes for the fact it asks for.

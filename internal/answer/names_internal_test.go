@@ -7,7 +7,7 @@ import (
 
 // TestListAsked: which questions ask for a list of names, and of what kind.
 func TestListAsked(t *testing.T) {
-	for q, want := range map[string]string{
+	expect(t, "listAsked", listAsked, map[string]string{
 		"which countries are involved?":                    listPlaces,
 		"What countries are mentioned in the article?":     listPlaces,
 		"list all the people mentioned":                    listPeople,
@@ -25,11 +25,7 @@ func TestListAsked(t *testing.T) {
 		"Why did the people of the town leave?":            "",
 		"which people were killed in the 1981 protests?":   "",
 		"what places did the prince visit on his journey?": "",
-	} {
-		if got := listAsked(q); got != want {
-			t.Errorf("listAsked(%q) = %q, want %q", q, got, want)
-		}
-	}
+	})
 }
 
 // FuzzNameRuns: any sentence's names are made of its own words, none

@@ -9,7 +9,7 @@ import (
 // TestCleanQuestion: a question is asked without Discord's mentions,
 // Markdown marks and links, and "the us" is the US.
 func TestCleanQuestion(t *testing.T) {
-	for in, want := range map[string]string{
+	expect(t, "cleanQuestion", cleanQuestion, map[string]string{
 		"<@123> why did Albania cut ties?":                      "why did Albania cut ties?",
 		"`what is the MEK`":                                     "what is the MEK",
 		"**who is edi rama**":                                   "who is edi rama",
@@ -32,11 +32,7 @@ func TestCleanQuestion(t *testing.T) {
 		"tell me what happened":                                                                 "what happened",
 		"tell me about the MEK":                                                                 "tell me about the MEK",
 		"who can tell me why?":                                                                  "who can tell me why?",
-	} {
-		if got := cleanQuestion(in); got != want {
-			t.Errorf("%q: got %q, want %q", in, got, want)
-		}
-	}
+	})
 }
 
 // FuzzCleanQuestion: the cleaned question keeps no code, bold or spoiler
