@@ -71,3 +71,32 @@ func TestScreenLogLineOnItsOwnLine(t *testing.T) {
 		t.Errorf("a newline added after a whole line: %q", out.String())
 	}
 }
+
+// TestREADMETranscript: the terminal session the README shows is what the
+// console prints today, from the first question on: a change to the
+// answers shows up here and in the README together.
+func TestREADMETranscript(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	start := strings.Index(readme, "$ go run .\n")
+	end := strings.Index(readme[max(start, 0):], "\n…\n```")
+	if start < 0 || end < 0 {
+		t.Fatal("README.md: no terminal session between \"$ go run .\" and \"…\"")
+	}
+	session := readme[start : start+end]
+	session = session[strings.Index(session, "» "):]
+	var questions []string
+	for _, line := range strings.Split(session, "\n") {
+		if q, ok := strings.CutPrefix(line, "» "); ok {
+			questions = append(questions, q)
+		}
+	}
+	got, _, _ := consoleSession(t, questions...)
+	got = strings.TrimSuffix(strings.TrimSpace(got[strings.Index(got, "» "):]), "» \nBye.")
+	if strings.TrimSpace(got) != strings.TrimSpace(session) {
+		t.Errorf("README.md's terminal session differs from the console's; paste this into it:\n%s", got)
+	}
+}
