@@ -121,3 +121,23 @@ func TestIntroScore(t *testing.T) {
 		}
 	}
 }
+
+// TestNameMatches: a name asked about is found where the text writes it as
+// a name: its first and last words with a capital, hyphenated or not, or
+// at the start of a sentence; a title ("the King's son") is no name.
+func TestNameMatches(t *testing.T) {
+	for _, c := range []struct {
+		name, s string
+		want    int
+	}{
+		{"toad woman", "he had been stolen by the old Toad-Woman, who was a witch.", 1},
+		{"Ko ko", "This man's name was Ko-ko, the Owl; and Ko-ko put on a big look.", 2},
+		{"king's son", "\"The King's son.\" The King's son was going to be married.", 0},
+		{"microtubule severing enzymes", "Microtubule severing enzymes are a family. \"Microtubule severing enzymes cut.\"", 2},
+		{"edi rama", "Prime Minister Edi Rama declared; edi rama in lower case is no name.", 1},
+	} {
+		if got := len(nameMatches(namePattern(questionWords(c.name)), c.s)); got != c.want {
+			t.Errorf("nameMatches(%q, %q): %d matches, want %d", c.name, c.s, got, c.want)
+		}
+	}
+}

@@ -42,7 +42,7 @@ func (p *Pipeline) whoIsName(q string) []string {
 		}
 	} else if len(words) >= 3 && len(words) <= 5 && (strings.EqualFold(words[0], "who") || strings.EqualFold(words[0], "what")) && beVerbs[strings.ToLower(words[1])] {
 		name = words[2:]
-		if len(name) > 1 && strings.EqualFold(name[0], "the") && name[1] != strings.ToLower(name[1]) { // "Who is the MEK?", not "the king's son"
+		if len(name) > 1 && strings.EqualFold(name[0], "the") { // "Who is the MEK?"
 			name = name[1:]
 		}
 	} else if len(words) <= 2 { // a name alone, as chat asks: "MEK?", "edi rama"
@@ -72,15 +72,28 @@ func namePattern(name []string) *regexp.Regexp {
 }
 
 // nameMatches returns the [start, end) offsets in s where the name stands
-// written with a capital.
+// written as a name: its first and last words with a capital ("Edi Rama",
+// "Ko-ko", "Mujahideen-e-Khalq"; not "the King's son", a title), or, where
+// it starts a sentence, its first ("Microtubule severing enzymes are …").
 func nameMatches(re *regexp.Regexp, s string) [][]int {
 	var out [][]int
 	for _, m := range re.FindAllStringIndex(s, -1) {
-		if r, _ := utf8.DecodeRuneInString(s[m[0]:]); unicode.IsUpper(r) {
+		last := m[0] + strings.LastIndexAny(s[m[0]:m[1]], " \t\n") + 1
+		first, _ := utf8.DecodeRuneInString(s[m[0]:])
+		lastFirst, _ := utf8.DecodeRuneInString(s[last:])
+		if unicode.IsUpper(first) && (unicode.IsUpper(lastFirst) || startsSentence(s[:m[0]])) {
 			out = append(out, m)
 		}
 	}
 	return out
+}
+
+// startsSentence reports whether what comes before a word ends a sentence,
+// or is nothing but an opening quote or bracket.
+func startsSentence(before string) bool {
+	before = strings.TrimRight(before, " \t\n\"'“‘([")
+	r, _ := utf8.DecodeLastRuneInString(before)
+	return before == "" || strings.ContainsRune(".!?:", r)
 }
 
 var (

@@ -35,6 +35,7 @@ func TestWhoIs(t *testing.T) {
 		// apposition before it ("his dog, Spirit-Iron,") is no address, and
 		// a clause after a comma ("Ko-ko, the moccasins were …") no apposition
 		{indexDir(t, "testdata/toad"), "Who was Spirit-Iron?", []string{"his dog, Spirit-Iron"}, []string{"These directions the young woman followed"}},
+		{indexDir(t, "testdata/toad"), "who is the toad woman?", []string{"the old Toad-Woman, who was a child-thief and a witch"}, nil},
 		{indexDir(t, "testdata/owl"), "who is Ko-ko?", []string{"This man's name was Ko-ko, the Owl"}, []string{"five-and-twenty", "Onwee Bahmondang, he said"}},
 	} {
 		p := answer.New(answer.Options{Retriever: c.ix, Documents: c.ix.Docs})
