@@ -15,7 +15,9 @@ import (
 // consoleHelp lists the console's commands, the terminal's counterparts of
 // the Discord slash commands.
 const consoleHelp = `Type a question and press Enter; follow-up questions are understood. Commands:
-  /summary [short|medium|long] [document]   a cited summary of the knowledge, or of one document
+  /summary [short|medium|long] [document] [about TOPIC]
+                                            a cited summary of the knowledge, or of one document
+                                            (about TOPIC: only what concerns it)
   /timeline [document]                      the dated events (at most 20), in order, cited
   /sources                                  the documents I answer from
   /refresh                                  re-read the knowledge folder now
@@ -54,13 +56,7 @@ func (c consoleTools) command(ctx context.Context, e *Env, out io.Writer, line s
 			io.WriteString(out, "Summaries are not available here.\n")
 			return false
 		}
-		length := summary.Medium
-		if len(args) > 0 {
-			if l, err := summary.ParseLength(args[0]); err == nil {
-				length, args = l, args[1:]
-			}
-		}
-		s, err := c.sum.Summary(ctx, summary.SummaryRequest{Doc: strings.Join(args, " "), Length: length}, nil)
+		s, err := c.sum.Summary(ctx, summaryRequest(args), nil)
 		if c.failed(ctx, e, out, "summary", err) {
 			return false
 		}
@@ -99,6 +95,44 @@ func (c consoleTools) command(ctx context.Context, e *Env, out io.Writer, line s
 		fmt.Fprintf(out, "There is no command /%s. Type /help for the commands, or ask a question without the leading /.\n", name)
 	}
 	return false
+}
+
+// summaryRequest reads /summary's words as Discord's options: a length
+// anywhere ("short", "--length long"), a topic after "about", "focus
+// on", "regarding" or "--focus" (the rest of the line; not after a bare
+// "on", which a title may hold), and the document ("--doc" is optional).
+func summaryRequest(args []string) summary.SummaryRequest {
+	var req summary.SummaryRequest
+	var doc []string
+	for i := 0; i < len(args); i++ {
+		w := strings.ToLower(strings.TrimLeft(args[i], "-"))
+		switch {
+		case (w == "length" || w == "l") && i+1 < len(args):
+			if l, err := summary.ParseLength(args[i+1]); err == nil {
+				req.Length = l
+				i++
+				continue
+			}
+		case w == "short" || w == "medium" || w == "long":
+			req.Length, _ = summary.ParseLength(w)
+			continue
+		case w == "doc" || w == "document":
+			continue
+		case w == "about" || w == "focus" || w == "regarding":
+			rest := args[i+1:]
+			if len(rest) > 0 && strings.EqualFold(rest[0], "on") {
+				rest = rest[1:]
+			}
+			if len(rest) > 0 {
+				req.Focus = strings.Join(rest, " ")
+				i = len(args)
+				continue
+			}
+		}
+		doc = append(doc, args[i])
+	}
+	req.Doc = strings.Join(doc, " ")
+	return req
 }
 
 // failed reports whether err ended a command, after telling the user: a
