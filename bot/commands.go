@@ -160,6 +160,8 @@ func (b *Bot) answerInto(ctx context.Context, j askJob, out Output) error {
 		return out.Final(fctx, []Message{{Content: "⏹ Cancelled."}})
 	case err != nil && b.workCtx.Err() != nil:
 		return out.Final(fctx, []Message{{Content: "⏹ I am restarting, so I stopped before finishing. Please ask again in a minute."}})
+	case errors.As(err, &answer.TimelineAsked{}) && b.summ != nil: // "give me the timeline": here it is
+		return b.timelineInto(ctx, timelineJob{userID: j.userID, guildID: j.guildID, channelID: j.channelID}, out)
 	case err != nil:
 		if msg, ok := usererr.Message(err); ok {
 			b.log.Info("question refused", "user", j.userID, "reason", msg)
@@ -213,16 +215,28 @@ func (b *Bot) handleTimeline(ctx context.Context, r *Request) (*Response, error)
 	if err != nil {
 		return nil, err
 	}
-	return &Response{Deferred: func(ctx context.Context, out Output) error {
-		tl, err := b.summ.Timeline(ctx, summary.TimelineRequest{Doc: doc, Max: TimelineMax, GuildID: r.GuildID, UserID: r.UserID})
-		if err != nil {
-			return err
-		}
-		a := tl.Answer()
-		a.Question = "timeline " + doc
-		id := b.answers.put(storedAnswer{Answer: a, UserID: r.UserID, GuildID: r.GuildID, ChannelID: r.ChannelID})
-		return out.Final(ctx, renderAnswer(a, timelineNotes(tl.Omitted, doc), id, MaxMessageLen))
-	}}, nil
+	j := timelineJob{doc: doc, userID: r.UserID, guildID: r.GuildID, channelID: r.ChannelID}
+	return &Response{Deferred: func(ctx context.Context, out Output) error { return b.timelineInto(ctx, j, out) }}, nil
+}
+
+// timelineJob is one timeline to show, from /timeline or a question that
+// asks for it.
+type timelineJob struct {
+	doc                        string // "" for the whole folder
+	userID, guildID, channelID string
+}
+
+// timelineInto shows j's timeline, at most TimelineMax events, with its
+// sources and buttons.
+func (b *Bot) timelineInto(ctx context.Context, j timelineJob, out Output) error {
+	tl, err := b.summ.Timeline(ctx, summary.TimelineRequest{Doc: j.doc, Max: TimelineMax, GuildID: j.guildID, UserID: j.userID})
+	if err != nil {
+		return err
+	}
+	a := tl.Answer()
+	a.Question = "timeline " + j.doc
+	id := b.answers.put(storedAnswer{Answer: a, UserID: j.userID, GuildID: j.guildID, ChannelID: j.channelID})
+	return out.Final(ctx, renderAnswer(a, timelineNotes(tl.Omitted, j.doc), id, MaxMessageLen))
 }
 
 // TimelineMax is the most events /timeline shows. A folder can hold

@@ -11,6 +11,7 @@ import (
 	"storybot/internal/cite"
 	"storybot/internal/spell"
 	"storybot/internal/textan"
+	"storybot/internal/usererr"
 )
 
 // condenseCalls counts the model calls that rendered the condense prompt.
@@ -193,14 +194,14 @@ func TestFollowUpPointsAtTheAnswer(t *testing.T) {
 	}
 }
 
-// TestTimelineQuestion: asking for the timeline points to /timeline; a
+// TestTimelineQuestion: asking for the timeline, or the dates, is
+// TimelineAsked (the adapters show it; its message points to /timeline); a
 // question about the timeline of something is answered from the passages.
 func TestTimelineQuestion(t *testing.T) {
 	p := answer.New(answer.Options{Retriever: story(t)})
-	for _, q := range []string{"give me the timeline", "Show me the chronology of events", "timeline?"} {
+	for _, q := range []string{"give me the timeline", "Show me the chronology of events", "timeline?", "list the dates", "what are the key dates?"} {
 		_, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
-		var ue *answer.UserError
-		if !errors.As(err, &ue) || ue.Msg != answer.MsgTimeline {
+		if msg, _ := usererr.Message(err); !errors.As(err, &answer.TimelineAsked{}) || msg != answer.MsgTimeline {
 			t.Errorf("%q: %v, want the pointer to /timeline", q, err)
 		}
 	}

@@ -369,8 +369,7 @@ func askNatural(t *testing.T, p *answer.Pipeline, q naturalQuestion) bool {
 		case "@smalltalk":
 			ok = ok || err == nil && a.SmallTalk
 		case "@timeline":
-			var ue *answer.UserError
-			ok = ok || errors.As(err, &ue) && ue.Msg == answer.MsgTimeline
+			ok = ok || errors.As(err, &answer.TimelineAsked{})
 		default:
 			ok = ok || err == nil && !a.Refused && strings.Contains(text, w)
 		}

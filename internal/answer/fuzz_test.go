@@ -2,7 +2,6 @@ package answer_test
 
 import (
 	"context"
-	"errors"
 	"regexp"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"storybot/internal/answer"
 	"storybot/internal/chat"
 	"storybot/internal/spell"
+	"storybot/internal/usererr"
 )
 
 // FuzzAsk asks the story, offline and as the bot does (with the speller),
@@ -39,8 +39,7 @@ func FuzzAsk(f *testing.F) {
 		}
 		a, err := p.Ask(context.Background(), answer.Request{Question: q, History: hist}, nil)
 		if err != nil {
-			var ue *answer.UserError
-			if !errors.As(err, &ue) || ue.Msg == "" {
+			if msg, ok := usererr.Message(err); !ok || msg == "" {
 				t.Fatalf("%q: an error with no message for the user: %v", q, err)
 			}
 			return

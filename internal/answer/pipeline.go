@@ -242,6 +242,16 @@ func (p *Pipeline) Online() bool { return p.opts.Model != nil }
 // its message in Discord too, not an apology.
 type UserError = usererr.Error
 
+// TimelineAsked is what Ask returns for a question that asks for the
+// timeline and nothing else ("give me the timeline", "list the dates"): the
+// adapters, which hold the summarizer, show the timeline itself. An
+// adapter that does not shows its message (MsgTimeline), as any
+// UserError's.
+type TimelineAsked struct{}
+
+func (TimelineAsked) Error() string       { return MsgTimeline }
+func (TimelineAsked) UserMessage() string { return MsgTimeline }
+
 // Messages shown to users.
 const (
 	MsgNearest      = "I found no sentence in the documents that clearly answers this. The nearest I found:"
@@ -336,7 +346,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		return p.documentSources(q), nil
 	}
 	if p.asksTimeline(q) {
-		return Answer{}, &UserError{Msg: MsgTimeline}
+		return Answer{}, TimelineAsked{}
 	}
 	if kind := listAsked(q); kind != "" && p.opts.Documents != nil { // "which countries are involved?"
 		if _, hits, ok := namesAnswer(kind, p.names.Of(p.opts.Documents(), namedThings)); ok { // offline, extractive lists them
@@ -604,6 +614,9 @@ func (p *Pipeline) topicTerms(q string) []string {
 	return out
 }
 
+// datesRe is the dates, in the plural.
+var datesRe = regexp.MustCompile(`(?i)\bdates\b`)
+
 // timelineWords ask for the events in order ("give me the timeline"), and
 // eventWords may go with them ("the chronology of events").
 const (
@@ -613,8 +626,10 @@ const (
 
 // asksTimeline reports whether q asks for the timeline and for nothing
 // else ("What is the timeline of the MEK?" is answered from the passages).
+// The dates, in the plural, ask for it too ("list the dates", "what are
+// the key dates?"; "date" is a framing word, no topic).
 func (p *Pipeline) asksTimeline(q string) bool {
-	asks := false
+	asks := datesRe.MatchString(q)
 	for _, t := range p.topicTerms(q) {
 		switch {
 		case p.timeline[t]:

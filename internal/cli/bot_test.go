@@ -156,6 +156,10 @@ func TestBotModelDownAnswersExtractively(t *testing.T) {
 	if !strings.Contains(final, "[1]") || !strings.Contains(final, "Quoted from the sources") {
 		t.Fatalf("with the model down: %q", final)
 	}
+	// A question that asks for the timeline gets it, not a pointer to /timeline.
+	if text := askAndWait(t, dc, "give me the timeline"); !strings.Contains(text, "2022-07-15 (July 15)") || strings.Contains(text, "use /timeline") {
+		t.Errorf("give me the timeline: %q", text)
+	}
 	// /summary and /timeline go through internal/summary, falling back too.
 	for _, name := range []string{"summary", "timeline"} {
 		text := dispatchEdit(t, dc, name, discordtest.Slash(discordtest.Alice, discordtest.ChannelID, name), func(c string) bool { return !strings.HasSuffix(c, "▌") })

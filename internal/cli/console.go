@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -153,6 +154,10 @@ func runConsole(ctx context.Context, e *Env, scr *screen, p asker, tools console
 		if ctx.Err() != nil {
 			io.WriteString(out, "\nBye.\n")
 			return nil
+		}
+		if errors.As(err, &answer.TimelineAsked{}) && tools.sum != nil { // "give me the timeline": here it is
+			tools.command(ctx, e, out, "/timeline")
+			continue
 		}
 		if msg, ok := usererr.Message(err); ok {
 			fmt.Fprintf(out, "%s\n", msg)
