@@ -153,6 +153,7 @@ func (b *Bot) answerInto(ctx context.Context, j askJob, out Output) error {
 		}
 	}
 	a, err := b.opts.Asker.Ask(ctx, answer.Request{Question: j.question, History: j.history, GuildID: j.guildID, UserID: j.userID}, onEvent)
+	var asked answer.SummaryAsked
 	fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer fcancel()
 	switch {
@@ -162,6 +163,8 @@ func (b *Bot) answerInto(ctx context.Context, j askJob, out Output) error {
 		return out.Final(fctx, []Message{{Content: "⏹ I am restarting, so I stopped before finishing. Please ask again in a minute."}})
 	case errors.As(err, &answer.TimelineAsked{}) && b.summ != nil: // "give me the timeline": here it is
 		return b.timelineInto(ctx, timelineJob{userID: j.userID, guildID: j.guildID, channelID: j.channelID}, out)
+	case errors.As(err, &asked) && b.summ != nil: // "summarize the MEK"
+		return b.summaryInto(ctx, summaryJob{req: summary.SummaryRequest{Focus: asked.Focus, GuildID: j.guildID, UserID: j.userID}, channelID: j.channelID}, out)
 	case err != nil:
 		if msg, ok := usererr.Message(err); ok {
 			b.log.Info("question refused", "user", j.userID, "reason", msg)
@@ -191,20 +194,32 @@ func (b *Bot) handleSummary(ctx context.Context, r *Request) (*Response, error) 
 	default:
 		return nil, usererr.Errorf("Length %q: choose short, medium or long.", length)
 	}
-	return &Response{Deferred: func(ctx context.Context, out Output) error {
-		var streamed strings.Builder
-		sum, err := b.summ.Summary(ctx, summary.SummaryRequest{Doc: doc, Length: summary.Length(length), Focus: strings.TrimSpace(r.String("focus")), GuildID: r.GuildID, UserID: r.UserID}, func(d string) {
-			streamed.WriteString(d)
-			out.Progress(ctx, Message{Content: progressText(streamed.String())})
-		})
-		if err != nil {
-			return err
-		}
-		a := sum.Answer()
-		a.Question = "summary " + doc
-		id := b.answers.put(storedAnswer{Answer: a, UserID: r.UserID, GuildID: r.GuildID, ChannelID: r.ChannelID})
-		return out.Final(ctx, RenderAnswer(a, id, MaxMessageLen))
-	}}, nil
+	j := summaryJob{req: summary.SummaryRequest{Doc: doc, Length: summary.Length(length), Focus: strings.TrimSpace(r.String("focus")), GuildID: r.GuildID, UserID: r.UserID}, channelID: r.ChannelID}
+	return &Response{Deferred: func(ctx context.Context, out Output) error { return b.summaryInto(ctx, j, out) }}, nil
+}
+
+// summaryJob is one summary to write, from /summary or a question that
+// asks for one ("summarize the MEK").
+type summaryJob struct {
+	req       summary.SummaryRequest
+	channelID string
+}
+
+// summaryInto writes j's summary, streaming a model's, with its sources
+// and buttons.
+func (b *Bot) summaryInto(ctx context.Context, j summaryJob, out Output) error {
+	var streamed strings.Builder
+	sum, err := b.summ.Summary(ctx, j.req, func(d string) {
+		streamed.WriteString(d)
+		out.Progress(ctx, Message{Content: progressText(streamed.String())})
+	})
+	if err != nil {
+		return err
+	}
+	a := sum.Answer()
+	a.Question = strings.TrimSpace("summary " + j.req.Doc + " " + j.req.Focus)
+	id := b.answers.put(storedAnswer{Answer: a, UserID: j.req.UserID, GuildID: j.req.GuildID, ChannelID: j.channelID})
+	return out.Final(ctx, RenderAnswer(a, id, MaxMessageLen))
 }
 
 func (b *Bot) handleTimeline(ctx context.Context, r *Request) (*Response, error) {

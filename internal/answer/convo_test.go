@@ -269,3 +269,34 @@ func TestCompoundQuestion(t *testing.T) {
 		t.Errorf("with a model, one call answers both: %+v, %v, %d calls", a, err, m.n())
 	}
 }
+
+// TestSummaryAsked: with Options.Summaries, a request for a summary about
+// something is SummaryAsked with its topic (the adapters show the
+// summary); a summary of the documents themselves is an overview, and
+// without Summaries the request is answered by quoting.
+func TestSummaryAsked(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Summaries: true})
+	for q, want := range map[string]string{
+		"summarize the MEK":                                 "the MEK",
+		"give me a summary about the MEK":                   "the MEK",
+		"Can you summarise the cyberattack, please?":        "the cyberattack",
+		"sum up what the story says about the cyberattack": "the cyberattack",
+		"summary of edi rama's statement":                   "edi rama's statement",
+		"summarize the article in one sentence":             "",
+		"summary pls":                                       "",
+		"summarize in 3 points":                             "",
+		"summarize":                                         "",
+		"what is the summary of the MEK's ideology?":        "",
+	} {
+		_, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
+		var got answer.SummaryAsked
+		if errors.As(err, &got); got.Focus != want {
+			t.Errorf("%q: focus %q, want %q (%v)", q, got.Focus, want, err)
+		}
+	}
+	offline := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	if a, err := offline.Ask(context.Background(), answer.Request{Question: "summarize the MEK"}, nil); err != nil || a.Refused || !strings.Contains(a.Text, "MEK") {
+		t.Errorf("without Summaries: %+v, %v", a, err)
+	}
+}

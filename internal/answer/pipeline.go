@@ -70,6 +70,10 @@ const strongMatch = 0.5
 // defaults.
 type Options struct {
 	Retriever Retriever
+	// Summaries says the caller shows a summary about a topic when Ask
+	// returns SummaryAsked ("summarize the MEK"); without it such a request
+	// is answered as a question, by quoting the passages.
+	Summaries bool
 	// Model writes answers; nil means offline: every answer is extractive.
 	Model Model
 	// Prompts holds the system, answer and condense templates; nil means the
@@ -252,6 +256,45 @@ type TimelineAsked struct{}
 func (TimelineAsked) Error() string       { return MsgTimeline }
 func (TimelineAsked) UserMessage() string { return MsgTimeline }
 
+// SummaryAsked is what Ask returns, when Options.Summaries says the
+// adapter can show one, for a question that asks for a summary about
+// something ("summarize the MEK", "give me a summary of the cyberattack"):
+// the adapter shows the summary of the knowledge that Focus concerns.
+type SummaryAsked struct{ Focus string }
+
+func (s SummaryAsked) Error() string { return "a summary about " + s.Focus }
+func (s SummaryAsked) UserMessage() string {
+	return "For a summary about " + s.Focus + ", use /summary focus:" + s.Focus + "."
+}
+
+// summaryRe is a request for a summary about something, the topic in a
+// group: "summarize the MEK", "give me a summary of the cyberattack", "sum
+// up what the story says about the MEK".
+var summaryRe = regexp.MustCompile(`(?i)^\W*(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:(?:give|write|show|make)\s+(?:me\s+)?(?:a\s+)?(?:short\s+|brief\s+|quick\s+)?summary\s+(?:of|about|on)|(?:a\s+)?summary\s+(?:of|about|on)|summari[sz]e|sum\s+up)\s+(?:what\s+(?:the\s+)?(?:story|article|report|text|documents?)\s+says?\s+(?:about|of|on)\s+|everything\s+about\s+|(?:all\s+)?about\s+)?(.+?)[\s?.!]*$`)
+
+// summaryFocus returns what a request for a summary is about ("the MEK"),
+// or "" for any other question and for a summary of the documents
+// themselves ("summarize the article in one sentence", "summary pls").
+func (p *Pipeline) summaryFocus(q string) string {
+	m := summaryRe.FindStringSubmatch(q)
+	if m == nil {
+		return ""
+	}
+	topic := false
+	textan.Tokenize(framePhrases.ReplaceAllString(m[1], " "), func(tok textan.Token) {
+		w := strings.ToLower(tok.Text)
+		t := p.an.Term(w)
+		topic = topic || t != "" && !p.overview[w] && !p.vague[t] && !p.docWords[t] && !frameTerms[t]
+	})
+	if !topic {
+		return ""
+	}
+	return strings.TrimSpace(politeTail.ReplaceAllString(m[1], ""))
+}
+
+// politeTail is a "please" or "thanks" after a request.
+var politeTail = regexp.MustCompile(`(?i)[\s,]+(?:please|pls|plz|thanks|thank you|thx)$`)
+
 // Messages shown to users.
 const (
 	MsgNearest      = "I found no sentence in the documents that clearly answers this. The nearest I found:"
@@ -347,6 +390,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	}
 	if p.asksTimeline(q) {
 		return Answer{}, TimelineAsked{}
+	}
+	if focus := p.summaryFocus(q); focus != "" && p.opts.Summaries {
+		return Answer{}, SummaryAsked{Focus: focus}
 	}
 	if kind := listAsked(q); kind != "" && p.opts.Documents != nil { // "which countries are involved?"
 		if _, hits, ok := namesAnswer(kind, p.names.Of(p.opts.Documents(), namedThings)); ok { // offline, extractive lists them

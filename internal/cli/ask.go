@@ -47,7 +47,7 @@ func cmdAsk(ctx context.Context, e *Env, args []string) error {
 		return fmt.Errorf("ask: %w", err)
 	}
 	defer closeFn()
-	p, err := e.newPipeline(ctx, ret)
+	p, err := e.newPipeline(ctx, ret, false)
 	if err != nil {
 		return fmt.Errorf("ask: %w", err)
 	}

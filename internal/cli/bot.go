@@ -52,7 +52,7 @@ func cmdBot(ctx context.Context, e *Env, args []string) error {
 			}
 		}()
 	}
-	p, err := e.newPipeline(ctx, lib)
+	p, err := e.newPipeline(ctx, lib, true)
 	if err != nil {
 		return fmt.Errorf("bot: %w", err)
 	}

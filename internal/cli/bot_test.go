@@ -160,6 +160,10 @@ func TestBotModelDownAnswersExtractively(t *testing.T) {
 	if text := askAndWait(t, dc, "give me the timeline"); !strings.Contains(text, "2022-07-15 (July 15)") || strings.Contains(text, "use /timeline") {
 		t.Errorf("give me the timeline: %q", text)
 	}
+	// A question that asks for a summary about something gets that summary.
+	if text := askAndWait(t, dc, "summarize the MEK"); !strings.Contains(text, "Mujahideen-e-Khalq") || !strings.Contains(text, "The MEK would not stand") {
+		t.Errorf("summarize the MEK: %q", text)
+	}
 	// /summary and /timeline go through internal/summary, falling back too.
 	for _, name := range []string{"summary", "timeline"} {
 		text := dispatchEdit(t, dc, name, discordtest.Slash(discordtest.Alice, discordtest.ChannelID, name), func(c string) bool { return !strings.HasSuffix(c, "▌") })

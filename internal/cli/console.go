@@ -12,6 +12,7 @@ import (
 	"storybot/internal/answer"
 	"storybot/internal/chat"
 	"storybot/internal/metrics"
+	"storybot/internal/summary"
 	"storybot/internal/usererr"
 )
 
@@ -56,7 +57,7 @@ func cmdConsole(ctx context.Context, e *Env, args []string) error {
 	defer closeFn()
 	e.observeLibrary(lib)
 	ready.knowledge.Store(true)
-	p, err := e.newPipeline(ctx, lib)
+	p, err := e.newPipeline(ctx, lib, true)
 	if err != nil {
 		return fmt.Errorf("console: %w", err)
 	}
@@ -157,6 +158,10 @@ func runConsole(ctx context.Context, e *Env, scr *screen, p asker, tools console
 		}
 		if errors.As(err, &answer.TimelineAsked{}) && tools.sum != nil { // "give me the timeline": here it is
 			tools.command(ctx, e, out, "/timeline")
+			continue
+		}
+		if sa := (answer.SummaryAsked{}); errors.As(err, &sa) && tools.sum != nil { // "summarize the MEK"
+			tools.summary(ctx, e, out, summary.SummaryRequest{Focus: sa.Focus})
 			continue
 		}
 		if msg, ok := usererr.Message(err); ok {

@@ -56,11 +56,7 @@ func (c consoleTools) command(ctx context.Context, e *Env, out io.Writer, line s
 			io.WriteString(out, "Summaries are not available here.\n")
 			return false
 		}
-		s, err := c.sum.Summary(ctx, summaryRequest(args), nil)
-		if c.failed(ctx, e, out, "summary", err) {
-			return false
-		}
-		io.WriteString(out, summary.FormatSummary(s))
+		c.summary(ctx, e, out, summaryRequest(args))
 	case "timeline":
 		if c.sum == nil {
 			io.WriteString(out, "The timeline is not available here.\n")
@@ -95,6 +91,15 @@ func (c consoleTools) command(ctx context.Context, e *Env, out io.Writer, line s
 		fmt.Fprintf(out, "There is no command /%s. Type /help for the commands, or ask a question without the leading /.\n", name)
 	}
 	return false
+}
+
+// summary writes the summary req asks for, or what went wrong.
+func (c consoleTools) summary(ctx context.Context, e *Env, out io.Writer, req summary.SummaryRequest) {
+	s, err := c.sum.Summary(ctx, req, nil)
+	if c.failed(ctx, e, out, "summary", err) {
+		return
+	}
+	io.WriteString(out, summary.FormatSummary(s))
 }
 
 // summaryRequest reads /summary's words as Discord's options: a length

@@ -51,7 +51,7 @@ func TestConsoleCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := &linesReader{
-		lines: []string{"/help", "/sources", "/summary short", "/timeline", "/summary the moon landing", "/bogus", "/refresh", "/sources", "/summary short talks", "list the dates", "/quit", "never asked"},
+		lines: []string{"/help", "/sources", "/summary short", "/timeline", "/summary the moon landing", "/bogus", "/refresh", "/sources", "/summary short talks", "list the dates", "summarize the MEK", "/quit", "never asked"},
 		before: map[string]func(){"/refresh": func() {
 			note := "# Talks in Tirana\n\nThe foreign ministers of Albania and Greece met in Tirana on 9 September 2022 to discuss the cyberattack.\n"
 			if err := os.WriteFile(filepath.Join(kdir, "talks.md"), []byte(note), 0o644); err != nil {

@@ -106,7 +106,7 @@ func (r *evalRun) pipeline(ctx context.Context, e *Env, u *evalUnit) (*answer.Pi
 		}
 	}
 	if u.pipe == nil {
-		p, err := e.newPipeline(ctx, u.index)
+		p, err := e.newPipeline(ctx, u.index, false)
 		if err != nil {
 			return nil, err
 		}

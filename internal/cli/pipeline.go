@@ -19,9 +19,11 @@ import (
 // newPipeline builds the answer pipeline over lib (the library, or an index
 // in tests), with the model when one is configured (OPENAI_API_KEY or
 // OPENAI_BASE_URL) and offline otherwise. The bot, the console and ask share
-// it. Errors: a prompts folder that exists but does not parse (the message
+// it; summaries says the caller shows a summary about a topic asked for
+// ("summarize the MEK": answer.SummaryAsked), as the bot and the console
+// do. Errors: a prompts folder that exists but does not parse (the message
 // names the file and line) or lacks a template.
-func (e *Env) newPipeline(ctx context.Context, lib answer.Retriever) (*answer.Pipeline, error) {
+func (e *Env) newPipeline(ctx context.Context, lib answer.Retriever, summaries bool) (*answer.Pipeline, error) {
 	set, err := e.answerPrompts()
 	if err != nil {
 		return nil, err
@@ -31,6 +33,7 @@ func (e *Env) newPipeline(ctx context.Context, lib answer.Retriever) (*answer.Pi
 		Prompts:          set,
 		MaxContextTokens: e.Config.OpenAIMaxContextTokens,
 		Log:              e.Log,
+		Summaries:        summaries,
 	}
 	if e.Config.LLMEnabled() {
 		opts.Model = e.modelClient()
