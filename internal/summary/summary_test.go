@@ -136,19 +136,25 @@ func TestShortFitsOneDiscordMessage(t *testing.T) {
 	}
 }
 
-// TestNoBareSpeech: a summary tells the story in the narrator's words; a
-// line of dialogue alone ("Must I then go back?") says nothing of who
-// speaks or why, while a quote with its speaker ("…," Rama said) stays.
-func TestNoBareSpeech(t *testing.T) {
-	d := parseDoc("The angry brother followed the tracks of the enchanted moccasins to the end of the earth.\n\n"+
-		"\"Must I then go back to the lodge of my father without any blood upon my hands?\"\n\n"+
-		"\"I will pursue the wearer of the ball and have my revenge,\" said the angry brother to his father.\n\n"+
-		"The old man changed himself into a moose and the brother passed by the skeleton of the moose.\n", "tale.txt")
-	s := New(Options{Source: staticSource("v", []*knowledge.Document{d})})
+// longSummaryOf is the long offline summary of one document of text.
+func longSummaryOf(t *testing.T, text, rel string) Summary {
+	t.Helper()
+	s := New(Options{Source: staticSource("v", []*knowledge.Document{parseDoc(text, rel)})})
 	sum, err := s.Summary(context.Background(), SummaryRequest{Length: Long}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return sum
+}
+
+// TestNoBareSpeech: a summary tells the story in the narrator's words; a
+// line of dialogue alone ("Must I then go back?") says nothing of who
+// speaks or why, while a quote with its speaker ("…," Rama said) stays.
+func TestNoBareSpeech(t *testing.T) {
+	sum := longSummaryOf(t, "The angry brother followed the tracks of the enchanted moccasins to the end of the earth.\n\n"+
+		"\"Must I then go back to the lodge of my father without any blood upon my hands?\"\n\n"+
+		"\"I will pursue the wearer of the ball and have my revenge,\" said the angry brother to his father.\n\n"+
+		"The old man changed himself into a moose and the brother passed by the skeleton of the moose.\n", "tale.txt")
 	if strings.Contains(sum.Text, "Must I then go back") || !strings.Contains(sum.Text, "said the angry brother") {
 		t.Errorf("want the quote with its speaker and not the bare line of dialogue:\n%s", sum.Text)
 	}
@@ -160,15 +166,10 @@ func TestNoBareSpeech(t *testing.T) {
 }
 
 func TestNoNearDuplicates(t *testing.T) {
-	d := parseDoc("date 2022-09-07 Albania cut diplomatic ties with Iran after the July cyberattack on its government.\n\n"+
+	sum := longSummaryOf(t, "date 2022-09-07 Albania cut diplomatic ties with Iran after the July cyberattack on its government.\n\n"+
 		"Albania cut diplomatic ties with Iran after the July cyberattack on its government systems.\n\n"+
 		"The MEK settled in a camp near Durres in 2014 with some 3,000 members.\n\n"+
 		"Edi Rama announced the decision in a video statement on Wednesday.\n", "dup.txt")
-	s := New(Options{Source: staticSource("v", []*knowledge.Document{d})})
-	sum, err := s.Summary(context.Background(), SummaryRequest{Length: Long}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if strings.Count(sum.Text, "Albania cut diplomatic ties") != 1 {
 		t.Errorf("near-duplicate sentences both kept:\n%s", sum.Text)
 	}
