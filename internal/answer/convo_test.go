@@ -271,9 +271,10 @@ func TestCompoundQuestion(t *testing.T) {
 }
 
 // TestSummaryAsked: with Options.Summaries, a request for a summary about
-// something is SummaryAsked with its topic (the adapters show the
-// summary); a summary of the documents themselves is an overview, and
-// without Summaries the request is answered by quoting.
+// something is SummaryAsked with its topic, or with the document its title
+// names (the adapters show the summary); a summary of the documents
+// themselves is an overview, and without Summaries the request is answered
+// by quoting.
 func TestSummaryAsked(t *testing.T) {
 	ix := story(t)
 	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Summaries: true})
@@ -294,6 +295,10 @@ func TestSummaryAsked(t *testing.T) {
 		if errors.As(err, &got); got.Focus != want {
 			t.Errorf("%q: focus %q, want %q (%v)", q, got.Focus, want, err)
 		}
+	}
+	var doc answer.SummaryAsked
+	if _, err := p.Ask(context.Background(), answer.Request{Question: "summarize the Albania cuts ties with Iran article"}, nil); !errors.As(err, &doc) || doc.Doc != ix.Docs()[0].Path || doc.Focus != "" {
+		t.Errorf("a summary of a document named by its title: %+v (%v)", doc, err)
 	}
 	offline := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
 	if a, err := offline.Ask(context.Background(), answer.Request{Question: "summarize the MEK"}, nil); err != nil || a.Refused || !strings.Contains(a.Text, "MEK") {

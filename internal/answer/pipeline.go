@@ -259,12 +259,42 @@ func (TimelineAsked) UserMessage() string { return MsgTimeline }
 // SummaryAsked is what Ask returns, when Options.Summaries says the
 // adapter can show one, for a question that asks for a summary about
 // something ("summarize the MEK", "give me a summary of the cyberattack"):
-// the adapter shows the summary of the knowledge that Focus concerns.
-type SummaryAsked struct{ Focus string }
+// the adapter shows the summary of the knowledge that Focus concerns, or,
+// when the request names a document by its title ("summarize the toad
+// woman story"), the summary of Doc (and Focus is empty).
+type SummaryAsked struct{ Focus, Doc string }
 
-func (s SummaryAsked) Error() string { return "a summary about " + s.Focus }
+func (s SummaryAsked) Error() string { return "a summary of " + s.Doc + s.Focus }
 func (s SummaryAsked) UserMessage() string {
+	if s.Doc != "" {
+		return "For a summary of " + s.Doc + ", use /summary document:" + s.Doc + "."
+	}
 	return "For a summary about " + s.Focus + ", use /summary focus:" + s.Focus + "."
+}
+
+// summaryAsked is the SummaryAsked of a request about focus: of the
+// document whose title's words are focus's, the words that name a
+// document ("story", "article") aside; else about focus.
+func (p *Pipeline) summaryAsked(focus string) SummaryAsked {
+	if p.opts.Documents == nil {
+		return SummaryAsked{Focus: focus}
+	}
+	words := func(s string) map[string]bool {
+		m := map[string]bool{}
+		for _, t := range p.an.Terms(s) {
+			if !p.docWords[t] {
+				m[t] = true
+			}
+		}
+		return m
+	}
+	want := words(focus)
+	for _, d := range p.opts.Documents() {
+		if title := words(d.Title); len(title) > 0 && maps.Equal(title, want) {
+			return SummaryAsked{Doc: d.Path}
+		}
+	}
+	return SummaryAsked{Focus: focus}
 }
 
 // summaryRe is a request for a summary about something, the topic in a
@@ -392,7 +422,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		return Answer{}, TimelineAsked{}
 	}
 	if focus := p.summaryFocus(q); focus != "" && p.opts.Summaries {
-		return Answer{}, SummaryAsked{Focus: focus}
+		return Answer{}, p.summaryAsked(focus)
 	}
 	if kind := listAsked(q); kind != "" && p.opts.Documents != nil { // "which countries are involved?"
 		if _, hits, ok := namesAnswer(kind, p.names.Of(p.opts.Documents(), namedThings)); ok { // offline, extractive lists them
