@@ -279,16 +279,16 @@ func TestSummaryAsked(t *testing.T) {
 	ix := story(t)
 	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Summaries: true})
 	for q, want := range map[string]string{
-		"summarize the MEK":                                 "the MEK",
-		"give me a summary about the MEK":                   "the MEK",
-		"Can you summarise the cyberattack, please?":        "the cyberattack",
+		"summarize the MEK":                                "the MEK",
+		"give me a summary about the MEK":                  "the MEK",
+		"Can you summarise the cyberattack, please?":       "the cyberattack",
 		"sum up what the story says about the cyberattack": "the cyberattack",
-		"summary of edi rama's statement":                   "edi rama's statement",
-		"summarize the article in one sentence":             "",
-		"summary pls":                                       "",
-		"summarize in 3 points":                             "",
-		"summarize":                                         "",
-		"what is the summary of the MEK's ideology?":        "",
+		"summary of edi rama's statement":                  "edi rama's statement",
+		"summarize the article in one sentence":            "",
+		"summary pls":                                      "",
+		"summarize in 3 points":                            "",
+		"summarize":                                        "",
+		"what is the summary of the MEK's ideology?":       "",
 	} {
 		_, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
 		var got answer.SummaryAsked
