@@ -117,7 +117,7 @@ func (p *Pipeline) asksDocumentDate(q string) bool {
 			names = true
 		case t == p.an.Term("date"): // "date?" asked alone asks the documents'
 			dated = true
-		case p.ageWords[t] || frameTerms[t] || p.vague[t]:
+		case p.ageWords[t] || frameTerms()[t] || p.vague[t]:
 		default:
 			return false
 		}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -131,7 +132,7 @@ func CondenseOffline(an *textan.Analyzer, q string, history []chat.Message) stri
 	var add []string
 	define := questionType(last) == qDefine // its "stand" ("what does MEK stand for?") is no topic
 	an.Each(last, func(term string, tok textan.Token) {
-		if !have[term] && !(define && frameTerms[term]) {
+		if !have[term] && !(define && frameTerms()[term]) {
 			have[term] = true
 			add = append(add, tok.Text)
 		}
@@ -355,13 +356,13 @@ func setOf(s string) map[string]bool {
 // and light verbs ("what happened to her children?": "children"; "and how
 // many came?" has none).
 func ownTopic(an *textan.Analyzer, q string) bool {
-	return slices.ContainsFunc(an.Terms(q), func(t string) bool { return !frameTerms[t] && !lightVerbs[t] })
+	return slices.ContainsFunc(an.Terms(q), func(t string) bool { return !frameTerms()[t] && !lightVerbs()[t] })
 }
 
-// lightVerbs are the terms of verbs that say little on their own: what
+// lightVerbs returns the terms of verbs that say little on their own: what
 // they are about is in the conversation ("how many came?", "what did they
-// do?").
-var lightVerbs = func() map[string]bool {
+// do?"); made on first use.
+var lightVerbs = sync.OnceValue(func() map[string]bool {
 	an := textan.English()
 	m := map[string]bool{}
 	for _, w := range strings.Fields("come came go went get got do did make made have had give gave take took put see saw look seem become keep let begin began want wanted") {
@@ -370,7 +371,7 @@ var lightVerbs = func() map[string]bool {
 		}
 	}
 	return m
-}()
+})
 
 // names returns the words of s written with a capital or as an acronym
 // ("MEK", "Albania").

@@ -200,7 +200,7 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 		}
 		q.list = append(q.list, t)
 		q.prior[t] = 1
-		if frameTerms[t] {
+		if frameTerms()[t] {
 			q.prior[t] = weightFrame
 		} else {
 			q.topics++
@@ -209,7 +209,7 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	if focus != question {
 		q.followUp = true
 		for _, t := range p.an.Terms(focus) {
-			if frameTerms[t] || p.vague[t] {
+			if frameTerms()[t] || p.vague[t] {
 				continue // "what happened to her children?": its own topic is "children", not "happen"
 			}
 			q.focus[t] = true

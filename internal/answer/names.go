@@ -303,13 +303,11 @@ func classify(words []textan.Token, titled, modifies bool) (nameRun, bool) {
 	return nameRun{name, kind}, true
 }
 
-// demonym is textan's filter from the adjective of a place to the place.
-var demonym = textan.Demonym()
-
-// isDemonym reports whether w is the adjective of a place ("Iranian").
+// isDemonym reports whether w is the adjective of a place ("Iranian"),
+// by textan's filter from the adjective to the place.
 func isDemonym(w string) bool {
 	t := textan.Stem(textan.Fold(w))
-	return demonym(t) != t
+	return textan.Demonym()(t) != t
 }
 
 // namesAnswer answers a question that asks for the names of kind (see

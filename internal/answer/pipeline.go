@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -314,7 +315,7 @@ func (p *Pipeline) summaryFocus(q string) string {
 	textan.Tokenize(framePhrases.ReplaceAllString(m[1], " "), func(tok textan.Token) {
 		w := strings.ToLower(tok.Text)
 		t := p.an.Term(w)
-		topic = topic || t != "" && !p.overview[w] && !p.vague[t] && !p.docWords[t] && !frameTerms[t]
+		topic = topic || t != "" && !p.overview[w] && !p.vague[t] && !p.docWords[t] && !frameTerms()[t]
 	})
 	if !topic {
 		return ""
@@ -659,7 +660,7 @@ func (p *Pipeline) Covered(q string, hits []search.Hit) bool {
 		return false
 	}
 	subject := definedSubject(q)
-	return subject == "" || anyHoldsAll(sets, slices.DeleteFunc(p.an.Terms(subject), func(t string) bool { return p.vague[t] || frameTerms[t] }))
+	return subject == "" || anyHoldsAll(sets, slices.DeleteFunc(p.an.Terms(subject), func(t string) bool { return p.vague[t] || frameTerms()[t] }))
 }
 
 // hitTerms returns the terms (title, section heading and text) of the
@@ -682,7 +683,7 @@ func (p *Pipeline) topicTerms(q string) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, t := range p.an.Terms(searchText(q)) {
-		if !frameTerms[t] && !p.vague[t] && !seen[t] {
+		if !frameTerms()[t] && !p.vague[t] && !seen[t] {
 			seen[t] = true
 			out = append(out, t)
 		}
@@ -742,7 +743,7 @@ func (p *Pipeline) newTopic(q string, hits []search.Hit) bool {
 func (p *Pipeline) namesSomething(q string) bool {
 	first, found := true, false
 	p.an.Each(q, func(t string, tok textan.Token) {
-		if !frameTerms[t] && !p.vague[t] && (!first && textan.Capitalized(tok.Text) || typedName(tok.Text)) {
+		if !frameTerms()[t] && !p.vague[t] && (!first && textan.Capitalized(tok.Text) || typedName(tok.Text)) {
 			found = true
 		}
 		first = false
@@ -856,7 +857,7 @@ var atTheEndRe = regexp.MustCompile(`(?i)\b(?:at|in)\s+the\s+(?:very\s+)?end(?:\
 // she go in the end?" (its "get" is no topic to look for: the closing
 // passage's "Get up behind me" was quoted, not the bag of gold).
 func (p *Pipeline) endAsked(q string) bool {
-	return atTheEndRe.MatchString(q) && !slices.ContainsFunc(p.topicTerms(q), func(t string) bool { return !lightVerbs[t] })
+	return atTheEndRe.MatchString(q) && !slices.ContainsFunc(p.topicTerms(q), func(t string) bool { return !lightVerbs()[t] })
 }
 
 // closing returns the last two passages of the document of the best hit
@@ -969,7 +970,7 @@ func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool)
 	p.an.Each(searchText(q), func(t string, tok textan.Token) {
 		name := !first && textan.Capitalized(tok.Text) || names[t] || textan.IsName(tok.Text)
 		first = false
-		if frameTerms[t] || p.vague[t] || seen[t] {
+		if frameTerms()[t] || p.vague[t] || seen[t] {
 			return
 		}
 		seen[t] = true
@@ -1083,9 +1084,10 @@ var framePhrases = regexp.MustCompile(lengthAsked.String() + `|(?i)\b(?:(?:take|
 // two sentences"): it says nothing of the topic.
 var lengthAsked = regexp.MustCompile(`(?i)\b(?:in|into|with|using)\s+(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a few|few)\s+(?:short\s+)?(?:points?|bullets?|bullet points?|sentences?|lines?|words?|paragraphs?)\b`)
 
-// frameTerms are the analyzed forms of words that frame a question (what
-// kind of answer it wants) rather than name its topic.
-var frameTerms = func() map[string]bool {
+// frameTerms returns the analyzed forms of words that frame a question
+// (what kind of answer it wants) rather than name its topic; made on first
+// use, not at start-up.
+var frameTerms = sync.OnceValue(func() map[string]bool {
 	an := textan.English()
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`date day year time take place happen happened name named call called say said says
@@ -1096,7 +1098,7 @@ var frameTerms = func() map[string]bool {
 		}
 	}
 	return m
-}()
+})
 
 func bestMatch(hits []search.Hit) float64 {
 	m := 0.0
