@@ -15,6 +15,7 @@
 package spell
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -41,12 +42,20 @@ type Speller struct {
 	names  map[string]bool   // folded words written with a capital inside a sentence
 	stems  map[int][]word    // the words' Snowball stems by their length in runes
 	formOf map[string]string // a stem → its most frequent word
+	joined map[string]string // a hyphenated word without its hyphens → the word ("koko" → "ko-ko")
 }
+
+// hyphenated is a word of letters joined by hyphens ("Ko-ko", "Toad-Woman").
+var hyphenated = regexp.MustCompile(`\pL+(?:-\pL+)+`)
 
 // New returns a Speller of the words of docs (titles, headings and text).
 func New(docs []*knowledge.Document) *Speller {
-	s := &Speller{count: map[string]int{}, byLen: map[int][]word{}, names: map[string]bool{}}
+	s := &Speller{count: map[string]int{}, byLen: map[int][]word{}, names: map[string]bool{}, joined: map[string]string{}}
 	add := func(text string) {
+		for _, h := range hyphenated.FindAllString(text, -1) {
+			h = strings.ToLower(h) // Fold would join it
+			s.joined[textan.Fold(strings.ReplaceAll(h, "-", ""))] = h
+		}
 		textan.Names(text, func(t textan.Token, name bool) {
 			w := textan.Possessive(textan.Fold(t.Text)) // "People’s" is "people"
 			if !plainWord(w) {
@@ -149,6 +158,9 @@ func (s *Speller) nearest(word string, name bool) string {
 	n := utf8.RuneCountInString(w)
 	if n < minLetters || !plainWord(w) || capitalsInside(word) || s.count[w] > 0 || textan.IsEnglish(w) {
 		return ""
+	}
+	if h, ok := s.joined[w]; ok { // "koko" for the story's "Ko-ko" (not "today" for an old "to-day")
+		return h
 	}
 	maxEdits := 1
 	if n >= 8 {

@@ -38,8 +38,11 @@ func TestCorrect(t *testing.T) {
 		{"what is the mkes", "what is the mkes"},                                  // four letters, not a swap
 		{"Who defeated the Tran?", "Who defeated the Tran?"},                      // a name is read only as a name ("than" is none)
 		{"What does COPD do to the Albnia?", "What does COPD do to the Albania?"}, // acronyms left alone
-		{"where do the mujahidden live", "where do the mujahideen live"},          // the documents write "Mujahideen-e-Khalq"
-		{"the peple's group", "the people's group"},                               // "People’s": the word without its possessive
+		{"what is mujahideenekhalq", "what is mujahideen-e-khalq"},                // a hyphenated word, typed whole
+		{"Mujahideenekhalq?", "Mujahideen-e-khalq?"},
+		{"what is the modern day ideology", "what is the modern day ideology"}, // English words: left alone
+		{"where do the mujahidden live", "where do the mujahideen live"},       // the documents write "Mujahideen-e-Khalq"
+		{"the peple's group", "the people's group"},                            // "People’s": the word without its possessive
 		{"Albnia’s ties", "Albania’s ties"},
 		{"why was it promting", "why was it prompting"},
 	} {
