@@ -296,8 +296,26 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	}
 	rest := out[1:]
 	sort.SliceStable(rest, func(i, j int) bool { return before(rest[i], rest[j]) })
+	if expansionAsked.MatchString(question) && !spelledOut(out[0].text()) { // "What does MEK stand for?" and no sentence spells it out
+		nearest = true
+	}
 	return out, nearest
 }
+
+// expansionAsked is a question about what an abbreviation stands for,
+// whose answer spells it out ("Mujahideen-e-Khalq (MEK)"); a sentence
+// without a definition's cue does not ("The MEK would not stand with arms
+// folded").
+var expansionAsked = regexp.MustCompile(`(?i)\bstands?\s+for\b|\babbreviat|\bshort\s+for\b|\bacronym\b`)
+
+// spelledOut reports whether s spells out an abbreviation, or abbreviates
+// a name: "Mujahideen-e-Khalq (MEK)", "often abbreviated as ctDNA".
+func spelledOut(s string) bool {
+	return defineRe.MatchString(s) || abbreviationRe.MatchString(s)
+}
+
+// abbreviationRe is an abbreviation in brackets, or said to be one.
+var abbreviationRe = regexp.MustCompile(`\([\pL][\pL\d-]{1,11}\)|(?i)\babbreviat\w*|\bshort\s+for\b|\binitials\b`)
 
 // unsureCoverage: when no sentence holds this much of a question's words,
 // weighed by rarity (candidate.coverage), no sentence seems to answer it.

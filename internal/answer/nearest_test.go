@@ -2,6 +2,8 @@ package answer_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -77,4 +79,35 @@ func firstQuote(t *testing.T, p *answer.Pipeline, q string) (string, answer.Answ
 		return lines[1], a
 	}
 	return "", a
+}
+
+// TestExpansionAsked: "What does MEK stand for?" is answered by the
+// sentence that spells the MEK out; where the story lacks that sentence,
+// the one that holds "stand" ("would not stand with arms folded") is only
+// the nearest, hedged.
+func TestExpansionAsked(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	if lead, a := firstQuote(t, p, "What does MEK stand for?"); !strings.Contains(lead, "Mujahideen-e-Khalq (MEK)") || a.Refused {
+		t.Errorf("with the sentence that spells it out: %q", a.Text)
+	}
+	dir := t.TempDir()
+	story, err := os.ReadFile("../../knowledge/Albania-cuts-ties-with-Iran-2022-09-07.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for _, para := range strings.Split(string(story), "\n\n") {
+		if !strings.Contains(para, "(MEK)") {
+			kept = append(kept, para)
+		}
+	}
+	if err := writeFile(filepath.Join(dir, "story.txt"), strings.Join(kept, "\n\n")); err != nil {
+		t.Fatal(err)
+	}
+	without := indexDir(t, dir)
+	p = answer.New(answer.Options{Retriever: without, Documents: without.Docs})
+	if a, err := p.Ask(context.Background(), answer.Request{Question: "What does MEK stand for?"}, nil); err != nil || !strings.HasPrefix(a.Text, answer.MsgNearest) {
+		t.Errorf("without it: %q, %v", a.Text, err)
+	}
 }
