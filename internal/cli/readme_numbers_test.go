@@ -40,7 +40,7 @@ func TestREADMENumbers(t *testing.T) {
 		{"story", []string{"--questions", set("story/questions.jsonl"), "--knowledge", filepath.Join(shared, "seed"), "--answers"},
 			[]floor{{"recall.1", 1, false}, {"recall.3", 1, false}, {"answer_in_passages.5", 1, false}, {"answers.containment", 1, false}}},
 		{"story held out", []string{"--questions", set("story/questions.jsonl"), "--knowledge", filepath.Join(shared, "seed"), "--per-doc", "--held-out"},
-			[]floor{{"held_out.refused", 0.2, false}}},
+			[]floor{{"held_out.refused", 0.267, false}}},
 		{"story out of scope", []string{"--questions", set("story/out-of-scope.jsonl"), "--knowledge", filepath.Join(shared, "seed"), "--answers"},
 			[]floor{{"answers.refused_out_of_scope", 1, false}}},
 		{"story among distractors", []string{"--questions", set("story/questions.jsonl"), "--knowledge", filepath.Join(shared, "seed"),
