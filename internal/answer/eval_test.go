@@ -310,7 +310,8 @@ type naturalQuestion struct {
 // TestNaturalQuestions asks a story, offline, what people ask in their
 // own words (paraphrases, who/when/why/how many, follow-ups, thanks,
 // questions it does not cover): the news story (testdata/natural.jsonl)
-// and a fairy tale (testdata/seal, testdata/natural_seal.jsonl). Each line
+// and two fairy tales (testdata/seal, testdata/natural_seal.jsonl;
+// testdata/bunny, testdata/natural_bunny.jsonl). Each line
 // is logged; the floor is what the bot answers right today, so that a
 // change that answers fewer fails.
 func TestNaturalQuestions(t *testing.T) {
@@ -321,6 +322,7 @@ func TestNaturalQuestions(t *testing.T) {
 	}{
 		{"story", "testdata/natural.jsonl", story(t), naturalFloor},
 		{"seal", "testdata/natural_seal.jsonl", indexDir(t, "testdata/seal"), naturalSealFloor},
+		{"bunny", "testdata/natural_bunny.jsonl", indexDir(t, "testdata/bunny"), naturalBunnyFloor},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ix := c.index
@@ -378,11 +380,13 @@ func askNatural(t *testing.T, p *answer.Pipeline, q naturalQuestion) bool {
 	return ok
 }
 
-// naturalFloor and naturalSealFloor are how many of testdata/natural.jsonl
-// and testdata/natural_seal.jsonl the bot answers right.
+// naturalFloor, naturalSealFloor and naturalBunnyFloor are how many of
+// testdata/natural.jsonl, natural_seal.jsonl and natural_bunny.jsonl the
+// bot answers right.
 const (
-	naturalFloor     = 142
-	naturalSealFloor = 14
+	naturalFloor      = 142
+	naturalSealFloor  = 14
+	naturalBunnyFloor = 14
 )
 
 func firstLine(text string, err error) string {
