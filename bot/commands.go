@@ -218,6 +218,9 @@ func (b *Bot) summaryInto(ctx context.Context, j summaryJob, out Output) error {
 	}
 	a := sum.Answer()
 	a.Question = strings.TrimSpace("summary " + j.req.Doc + " " + j.req.Focus)
+	if h := sum.Heading(); h != "" {
+		a.Text = "**" + h + "**\n" + a.Text
+	}
 	id := b.answers.put(storedAnswer{Answer: a, UserID: j.req.UserID, GuildID: j.req.GuildID, ChannelID: j.channelID})
 	return out.Final(ctx, RenderAnswer(a, id, MaxMessageLen))
 }

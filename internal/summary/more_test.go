@@ -205,3 +205,21 @@ func TestConcurrentIdenticalRequestsShareOneSummary(t *testing.T) {
 		t.Errorf("%d results marked fresh, want 1", fresh)
 	}
 }
+
+// TestHeading: a summary says what it covers, as a timeline's first line
+// does; one that found nothing has no heading (its text says so).
+func TestHeading(t *testing.T) {
+	for _, c := range []struct {
+		s    Summary
+		want string
+	}{
+		{Summary{Scope: "the knowledge folder"}, "Summary of the knowledge folder"},
+		{Summary{Scope: "The Toad Woman"}, "Summary of “The Toad Woman”"},
+		{Summary{Scope: "the knowledge folder", Focus: "the MEK"}, "Summary of the knowledge folder, about “the MEK”"},
+		{Summary{Scope: "the knowledge folder", Focus: "the moon", NotCovered: true}, ""},
+	} {
+		if got := c.s.Heading(); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.s, got, c.want)
+		}
+	}
+}

@@ -8,9 +8,12 @@ import (
 )
 
 // FormatSummary renders a summary as plain text for a terminal or a chat
-// message: the text, any warnings, then one line per source.
+// message: its heading, the text, any warnings, then one line per source.
 func FormatSummary(s Summary) string {
 	var b strings.Builder
+	if h := s.Heading(); h != "" {
+		b.WriteString(h + ":\n")
+	}
 	b.WriteString(s.Text)
 	b.WriteString("\n")
 	for _, w := range s.Warnings {
@@ -21,6 +24,24 @@ func FormatSummary(s Summary) string {
 	}
 	writeSources(&b, s.Citations)
 	return b.String()
+}
+
+// Heading names what the summary covers, as a timeline's first line does:
+// "Summary of the knowledge folder", "Summary of “The Toad Woman”, about
+// “the dog”"; "" for one that found nothing to summarise (its text says
+// so).
+func (s Summary) Heading() string {
+	if s.NotCovered || s.Scope == "" {
+		return ""
+	}
+	h := "Summary of " + s.Scope
+	if s.Scope != "the knowledge folder" {
+		h = "Summary of “" + s.Scope + "”"
+	}
+	if s.Focus != "" {
+		h += ", about “" + s.Focus + "”"
+	}
+	return h
 }
 
 // FormatTimeline renders a timeline as plain text: one line per event,
