@@ -217,7 +217,7 @@ func (b *Bot) summaryInto(ctx context.Context, j summaryJob, out Output) error {
 		return err
 	}
 	a := sum.Answer()
-	a.Question = strings.TrimSpace("summary " + j.req.Doc + " " + j.req.Focus)
+	a.Question = strings.Join(strings.Fields("summary "+j.req.Doc+" "+j.req.Focus), " ")
 	if h := sum.Heading(); h != "" {
 		a.Text = "**" + h + "**\n" + a.Text
 	}
