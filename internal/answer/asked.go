@@ -1,0 +1,120 @@
+package answer
+
+import (
+	"maps"
+	"regexp"
+	"strings"
+
+	"storybot/internal/textan"
+)
+
+// Questions that ask for what a command shows: the timeline ("give me the
+// timeline", "list the dates") and a summary about something ("summarize
+// the MEK"). Ask returns TimelineAsked or SummaryAsked for them, and the
+// adapters, which hold the summarizer, show it.
+
+// datesRe is the dates, in the plural.
+var datesRe = regexp.MustCompile(`(?i)\bdates\b`)
+
+// timelineWords ask for the events in order ("give me the timeline"), and
+// eventWords may go with them ("the chronology of events").
+const (
+	timelineWords = "timeline timelines chronology chronological event events"
+	eventWords    = "order dates key main important major list biggest"
+)
+
+// asksTimeline reports whether q asks for the timeline and for nothing
+// else ("What is the timeline of the MEK?" is answered from the passages).
+// The dates, in the plural, ask for it too ("list the dates", "what are
+// the key dates?"; "date" is a framing word, no topic).
+func (p *Pipeline) asksTimeline(q string) bool {
+	asks := datesRe.MatchString(q)
+	for _, t := range p.topicTerms(q) {
+		switch {
+		case p.timeline[t]:
+			asks = true
+		case !p.events[t]:
+			return false
+		}
+	}
+	return asks
+}
+
+// TimelineAsked is what Ask returns for a question that asks for the
+// timeline and nothing else ("give me the timeline", "list the dates"): the
+// adapters, which hold the summarizer, show the timeline itself. An
+// adapter that does not shows its message (MsgTimeline), as any
+// UserError's.
+type TimelineAsked struct{}
+
+func (TimelineAsked) Error() string       { return MsgTimeline }
+func (TimelineAsked) UserMessage() string { return MsgTimeline }
+
+// SummaryAsked is what Ask returns, when Options.Summaries says the
+// adapter can show one, for a question that asks for a summary about
+// something ("summarize the MEK", "give me a summary of the cyberattack"):
+// the adapter shows the summary of the knowledge that Focus concerns, or,
+// when the request names a document by its title ("summarize the toad
+// woman story"), the summary of Doc (and Focus is empty).
+type SummaryAsked struct{ Focus, Doc string }
+
+func (s SummaryAsked) Error() string { return "a summary of " + s.Doc + s.Focus }
+func (s SummaryAsked) UserMessage() string {
+	if s.Doc != "" {
+		return "For a summary of " + s.Doc + ", use /summary document:" + s.Doc + "."
+	}
+	return "For a summary about " + s.Focus + ", use /summary focus:" + s.Focus + "."
+}
+
+// summaryAsked is the SummaryAsked of a request about focus: of the
+// document whose title's words are focus's, the words that name a
+// document ("story", "article") aside; else about focus.
+func (p *Pipeline) summaryAsked(focus string) SummaryAsked {
+	if p.opts.Documents == nil {
+		return SummaryAsked{Focus: focus}
+	}
+	words := func(s string) map[string]bool {
+		m := map[string]bool{}
+		for _, t := range p.an.Terms(s) {
+			if !p.docWords[t] {
+				m[t] = true
+			}
+		}
+		return m
+	}
+	want := words(focus)
+	for _, d := range p.opts.Documents() {
+		if title := words(d.Title); len(title) > 0 && maps.Equal(title, want) {
+			return SummaryAsked{Doc: d.Path}
+		}
+	}
+	return SummaryAsked{Focus: focus}
+}
+
+// summaryRe is a request for a summary about something, the topic in a
+// group: "summarize the MEK", "give me a summary of the cyberattack", "sum
+// up what the story says about the MEK".
+var summaryRe = regexp.MustCompile(`(?i)^\W*(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:(?:give|write|show|make)\s+(?:me\s+)?(?:a\s+)?(?:short\s+|brief\s+|quick\s+)?summary\s+(?:of|about|on)|(?:a\s+)?summary\s+(?:of|about|on)|summari[sz]e|sum\s+up)\s+(?:what\s+(?:the\s+)?(?:story|article|report|text|documents?)\s+says?\s+(?:about|of|on)\s+|everything\s+about\s+|(?:all\s+)?about\s+)?(.+?)[\s?.!]*$`)
+
+// summaryFocus returns what a request for a summary is about ("the MEK"),
+// or "" for any other question and for a summary of the documents
+// themselves ("summarize the article in one sentence", "summary pls").
+func (p *Pipeline) summaryFocus(q string) string {
+	m := summaryRe.FindStringSubmatch(q)
+	if m == nil {
+		return ""
+	}
+	topic := false
+	textan.Tokenize(framePhrases.ReplaceAllString(m[1], " "), func(tok textan.Token) {
+		w := strings.ToLower(tok.Text)
+		t := p.an.Term(w)
+		topic = topic || t != "" && !p.overview[w] && !p.vague[t] && !p.docWords[t] && !frameTerms()[t]
+	})
+	if !topic {
+		return ""
+	}
+	return strings.TrimSpace(politeTail.ReplaceAllString(m[1], ""))
+}
+
+// politeTail is a "please" or "thanks" after a request.
+var politeTail = regexp.MustCompile(`(?i)[\s,]+(?:please|pls|plz|thanks|thank you|thx)$`)
