@@ -108,13 +108,22 @@ func (p *Pipeline) summaryFocus(q string) string {
 	textan.Tokenize(framePhrases.ReplaceAllString(m[1], " "), func(tok textan.Token) {
 		w := strings.ToLower(tok.Text)
 		t := p.an.Term(w)
-		topic = topic || t != "" && !p.overview[w] && !p.vague[t] && !p.docWords[t] && !frameTerms()[t]
+		topic = topic || t != "" && !p.overview[w] && !p.vague[t] && !p.docWords[t] && !frameTerms()[t] && !textStructure[w] && !isNumber(w)
 	})
 	if !topic {
 		return ""
 	}
 	return strings.TrimSpace(politeTail.ReplaceAllString(m[1], ""))
 }
+
+// textStructure names parts of a text, no topic: "summarize the first
+// paragraph" is an overview, answered from the opening.
+var textStructure = map[string]bool{"paragraph": true, "paragraphs": true, "section": true, "sections": true,
+	"chapter": true, "chapters": true, "part": true, "parts": true, "page": true, "pages": true, "line": true, "lines": true,
+	"first": true, "last": true, "second": true, "third": true, "next": true, "previous": true, "whole": true, "entire": true}
+
+// isNumber reports whether w is written in digits ("chapter 3").
+func isNumber(w string) bool { return w != "" && strings.Trim(w, "0123456789") == "" }
 
 // politeTail is a "please" or "thanks" after a request.
 var politeTail = regexp.MustCompile(`(?i)[\s,]+(?:please|pls|plz|thanks|thank you|thx)$`)

@@ -287,6 +287,8 @@ func TestSummaryAsked(t *testing.T) {
 		"summarize the article in one sentence":            "",
 		"summary pls":                                      "",
 		"summarize in 3 points":                            "",
+		"summarize the first paragraph":                    "",
+		"summarize chapter 3":                              "",
 		"summarize":                                        "",
 		"what is the summary of the MEK's ideology?":       "",
 	} {
