@@ -108,7 +108,7 @@ func (p *Pipeline) summaryFocus(q string) string {
 	textan.Tokenize(framePhrases.ReplaceAllString(m[1], " "), func(tok textan.Token) {
 		w := strings.ToLower(tok.Text)
 		t := p.an.Term(w)
-		topic = topic || t != "" && !p.overview[w] && !p.vague[t] && !p.docWords[t] && !frameTerms()[t] && !textStructure[w] && !isNumber(w)
+		topic = topic || t != "" && !p.overview[w] && !p.vague[t] && !p.docWords[t] && !frameTerms()[t] && !p.structure[w] && !isNumber(w)
 	})
 	if !topic {
 		return ""
@@ -116,11 +116,10 @@ func (p *Pipeline) summaryFocus(q string) string {
 	return strings.TrimSpace(politeTail.ReplaceAllString(m[1], ""))
 }
 
-// textStructure names parts of a text, no topic: "summarize the first
+// structureWords name parts of a text, no topic: "summarize the first
 // paragraph" is an overview, answered from the opening.
-var textStructure = map[string]bool{"paragraph": true, "paragraphs": true, "section": true, "sections": true,
-	"chapter": true, "chapters": true, "part": true, "parts": true, "page": true, "pages": true, "line": true, "lines": true,
-	"first": true, "last": true, "second": true, "third": true, "next": true, "previous": true, "whole": true, "entire": true}
+const structureWords = `paragraph paragraphs section sections chapter chapters part parts page pages line lines
+first last second third next previous whole entire`
 
 // isNumber reports whether w is written in digits ("chapter 3").
 func isNumber(w string) bool { return w != "" && strings.Trim(w, "0123456789") == "" }

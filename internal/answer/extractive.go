@@ -314,8 +314,9 @@ func spelledOut(s string) bool {
 	return defineRe.MatchString(s) || abbreviationRe.MatchString(s)
 }
 
-// abbreviationRe is an abbreviation in brackets, or said to be one.
-var abbreviationRe = regexp.MustCompile(`\([\pL][\pL\d-]{1,11}\)|(?i)\babbreviat\w*|\bshort\s+for\b|\binitials\b`)
+// abbreviationRe is what defineRe leaves out: an abbreviation in
+// brackets that starts in lower case ("(ctDNA)"), or one said to be one.
+var abbreviationRe = regexp.MustCompile(`\([\pL][\pL\d-]{1,11}\)|(?i)\babbreviat\w*|\binitials\b`)
 
 // unsureCoverage: when no sentence holds this much of a question's words,
 // weighed by rarity (candidate.coverage), no sentence seems to answer it.

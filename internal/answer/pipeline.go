@@ -140,6 +140,7 @@ type Pipeline struct {
 	part        map[string]bool                // partWords, endingWords and wholeWords
 	more        map[string]bool                // moreWords
 	next        map[string]bool                // nextWords
+	structure   map[string]bool                // structureWords
 	names       *knowledge.Memo[[]*namedThing] // the names the current documents mention (lists of names), shared by copies
 }
 
@@ -184,7 +185,7 @@ func New(opts Options) *Pipeline {
 	}
 	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: terms(vagueWords), overview: setOf(overviewWords), ending: setOf(endingWords), part: setOf(partWords + " " + endingWords + " " + wholeWords), more: setOf(moreWords), next: setOf(nextWords),
 		docWords: terms(documentWords), ageWords: terms(ageWords), timeline: terms(timelineWords), events: terms(eventWords),
-		srcWords: terms(sourceWords), authorWords: terms(authorWords), names: &knowledge.Memo[[]*namedThing]{}}
+		srcWords: terms(sourceWords), authorWords: terms(authorWords), structure: setOf(structureWords), names: &knowledge.Memo[[]*namedThing]{}}
 }
 
 // Check reports whether the pipeline's prompt set is usable: see

@@ -35,7 +35,7 @@ func (s Summary) Heading() string {
 		return ""
 	}
 	h := "Summary of " + s.Scope
-	if s.Scope != "the knowledge folder" {
+	if s.Scope != folderScope {
 		h = "Summary of “" + s.Scope + "”"
 	}
 	if s.Focus != "" {

@@ -150,7 +150,7 @@ type Summary struct {
 	Text       string            `json:"summary"`
 	Mode       answer.Mode       `json:"mode"`
 	Citations  []answer.Citation `json:"citations"`
-	Scope      string            `json:"scope"`       // "the knowledge folder" or the document's title
+	Scope      string            `json:"scope"`       // folderScope or the document's title
 	Focus      string            `json:"focus"`       // as asked
 	Length     Length            `json:"length"`      // as produced
 	NotCovered bool              `json:"not_covered"` // the focus matches nothing; Text says so
@@ -160,6 +160,10 @@ type Summary struct {
 	Cached     bool              `json:"cached"`
 	Version    string            `json:"version"` // knowledge version summarised
 }
+
+// folderScope is a Summary's or Timeline's Scope when it covers the whole
+// knowledge folder, not one document.
+const folderScope = "the knowledge folder"
 
 // Error is a mistake in a request, with a message safe to show a user: an
 // unknown document, an unknown length, an empty knowledge folder.
@@ -353,7 +357,7 @@ func resolveDoc(docs []*knowledge.Document, name string) ([]*knowledge.Document,
 		if len(docs) == 0 {
 			return nil, "", &Error{Msg: "The knowledge folder is empty: add documents to it first."}
 		}
-		return docs, "the knowledge folder", nil
+		return docs, folderScope, nil
 	}
 	low := strings.ToLower(name)
 	for _, d := range docs {
