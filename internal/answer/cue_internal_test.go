@@ -84,6 +84,9 @@ func TestReactionOf(t *testing.T) {
 		"how did the husband respond to the dog rescuing the child?": "husband",
 		"What was the Iranian Embassy’s response?":                   "iran embassi",
 		"why did iran react?":                                        "",
+		"what did Iran say?":                                         "iran",
+		"and what did the US say about it?":                          "us",
+		"What did Jamie say he would do when his mother asked?":      "",
 		"how did the attack happen?":                                 "",
 	} {
 		if got := strings.Join(p.reactionOf(q), " "); got != want {

@@ -615,10 +615,12 @@ func proximity(an *textan.Analyzer, s string, qterms map[string]float64) float64
 // "(12)", so they cannot pass for the answer's citation markers.
 func SourceRefs(text string) string { return cite.Neutral(text) }
 
-// reactionRe matches a question about how someone reacted, its subject in
-// a group: "How did Iran react?", "how did the husband respond to …?",
-// "What was Jegu's reaction?".
-var reactionRe = regexp.MustCompile(`(?i)^\W*(?:how\s+(?:did|does|do|will|would)\s+(.{1,40}?)\s+(?:react|respond|reply|answer|take\s+(?:it|this|that|the\s+news))\b|what\s+(?:was|is|were)\s+(.{1,40}?)(?:'s|’s)\s+(?:reaction|response|reply|answer)\b)`)
+// reactionRe matches a question about how someone reacted, or what they
+// said, its subject in a group: "How did Iran react?", "how did the
+// husband respond to …?", "What was Jegu's reaction?", "what did Iran
+// say?" (not "What did Jamie say he would do …?", which asks what was
+// said).
+var reactionRe = regexp.MustCompile(`(?i)^\W*(?:and\s+)?(?:how\s+(?:did|does|do|will|would)\s+(.{1,40}?)\s+(?:react|respond|reply|answer|take\s+(?:it|this|that|the\s+news))\b|what\s+(?:was|is|were)\s+(.{1,40}?)(?:'s|’s)\s+(?:reaction|response|reply|answer)\b|what\s+(?:did|does|do|has|have)\s+(.{1,40}?)\s+(?:say|said|reply|answer)(?:\s+(?:about|to)\s+(?:it|this|that|them))?\s*[?.!]*$)`)
 
 // reactionOf returns the terms of the subject of a question about how
 // someone reacted ("iran"), or nil for any other question.
@@ -627,7 +629,7 @@ func (p *Pipeline) reactionOf(q string) []string {
 	if m == nil {
 		return nil
 	}
-	subject := m[1] + m[2]
+	subject := m[1] + m[2] + m[3]
 	if ts := p.an.Terms(subject); len(ts) > 0 {
 		return ts
 	}
