@@ -88,6 +88,13 @@ func TestReactionOf(t *testing.T) {
 		"and what did the US say about it?":                          "us",
 		"What did Jamie say he would do when his mother asked?":      "",
 		"how did the attack happen?":                                 "",
+		"what was the reaction from iran":                            "iran",
+		"what was the iranian reaction":                              "iran",
+		"what did the iranian side say":                              "iran",
+		"did iran admit to the attack?":                              "iran",
+		"did Iran deny it?":                                          "iran",
+		"what was the response to the attack?":                       "",
+		"what is the answer to the riddle?":                          "",
 	} {
 		if got := strings.Join(p.reactionOf(q), " "); got != want {
 			t.Errorf("reactionOf(%q) = %q, want %q", q, got, want)
@@ -96,6 +103,10 @@ func TestReactionOf(t *testing.T) {
 	if s := []string{"iran"}; !p.startsWith("The Iranian Embassy in Tirana did not comment on the move right away.", s) ||
 		p.startsWith("The MEK responded by declaring war against the Government of the Islamic Republic of Iran.", s) {
 		t.Error("startsWith: want the embassy's sentence to start with Iran, not the MEK's")
+	}
+	if s := []string{"albania"}; !p.startsWith("“The government has decided with immediate effect to end diplomatic relations,” Albanian Prime Minister Edi Rama declared in a video statement.", s) ||
+		p.startsWith("“The government has decided,” said the prime minister of Albania.", s) {
+		t.Error("startsWith: want a quotation's speaker, its first words after the quote, as its subject")
 	}
 	if p.startsWith("Iran’s July cyberattack on Albania proved to be the final straw.", []string{"iran"}) {
 		t.Error("startsWith: a possessive is not the subject (Iran’s cyberattack is not Iran's reaction)")

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"storybot/internal/cite"
 	"storybot/internal/knowledge"
@@ -617,10 +618,20 @@ func SourceRefs(text string) string { return cite.Neutral(text) }
 
 // reactionRe matches a question about how someone reacted, or what they
 // said, its subject in a group: "How did Iran react?", "how did the
-// husband respond to …?", "What was Jegu's reaction?", "what did Iran
-// say?" (not "What did Jamie say he would do …?", which asks what was
-// said).
-var reactionRe = regexp.MustCompile(`(?i)^\W*(?:and\s+)?(?:how\s+(?:did|does|do|will|would)\s+(.{1,40}?)\s+(?:react|respond|reply|answer|take\s+(?:it|this|that|the\s+news))\b|what\s+(?:was|is|were)\s+(.{1,40}?)(?:'s|’s)\s+(?:reaction|response|reply|answer)\b|what\s+(?:did|does|do|has|have)\s+(.{1,40}?)\s+(?:say|said|reply|answer)(?:\s+(?:about|to)\s+(?:it|this|that|them))?\s*[?.!]*$)`)
+// husband respond to …?", "What was Jegu's reaction?", "what was the
+// reaction from Iran?", "what was the Iranian response?", "what did Iran
+// say?", "did Iran deny it?" (not "What did Jamie say he would do …?",
+// which asks what was said).
+var reactionRe = regexp.MustCompile(`(?i)^\W*(?:and\s+)?(?:` +
+	`how\s+(?:did|does|do|will|would)\s+(.{1,40}?)\s+(?:react|respond|reply|answer|take\s+(?:it|this|that|the\s+news))\b|` +
+	`what\s+(?:was|is|were)\s+the\s+(?:reaction|response|reply|answer)\s+(?:from|of)\s+(.{1,40}?)\s*[?.!]*$|` +
+	`what\s+(?:was|is|were)\s+(.{1,40}?)(?:'s|’s)?\s+(?:reaction|response|reply|answer)\b|` +
+	`what\s+(?:did|does|do|has|have)\s+(.{1,40}?)\s+(?:say|said|reply|answer)(?:\s+(?:about|to)\s+(?:it|this|that|them))?\s*[?.!]*$|` +
+	`(?:did|does|has|have)\s+(.{1,40}?)\s+(?:admit|deny|denied|confirm|comment|react|respond|reply|answer)(?:ed)?\b)`)
+
+// reactionSide is a word that names a party's side, not the party: "the
+// Iranian side".
+var reactionSide = map[string]bool{"side": true, "sides": true}
 
 // reactionOf returns the terms of the subject of a question about how
 // someone reacted ("iran"), or nil for any other question.
@@ -629,8 +640,10 @@ func (p *Pipeline) reactionOf(q string) []string {
 	if m == nil {
 		return nil
 	}
-	subject := m[1] + m[2] + m[3]
-	if ts := p.an.Terms(subject); len(ts) > 0 {
+	subject := strings.Join(m[1:], "")
+	words := strings.Fields(subject)
+	words = slices.DeleteFunc(words, func(w string) bool { return reactionSide[strings.ToLower(w)] })
+	if ts := p.an.Terms(strings.Join(words, " ")); len(ts) > 0 {
 		return ts
 	}
 	return nil
@@ -645,8 +658,25 @@ const subjectWords = 4
 // Iranian Embassy in Tirana did not comment" for Iran, not "The MEK
 // responded by declaring war against … Iran". A possessive is not the
 // subject: "Iran’s July cyberattack on Albania proved …" is not Iran's
-// reaction.
+// reaction. A quotation's subject is its speaker, after it: "“The
+// government has decided …,” Albanian Prime Minister Edi Rama declared"
+// for Albania.
 func (p *Pipeline) startsWith(s string, subject []string) bool {
+	if p.leadsWith(s, subject) {
+		return true
+	}
+	if q, size := utf8.DecodeRuneInString(strings.TrimSpace(s)); q == '“' || q == '"' {
+		if i := strings.LastIndexAny(s, "”\""); i > size {
+			_, n := utf8.DecodeRuneInString(s[i:])
+			return p.leadsWith(s[i+n:], subject)
+		}
+	}
+	return false
+}
+
+// leadsWith reports whether the first subjectWords words of s, less
+// possessives, hold every term of subject.
+func (p *Pipeline) leadsWith(s string, subject []string) bool {
 	var words []string
 	n := 0
 	textan.Tokenize(s, func(t textan.Token) {

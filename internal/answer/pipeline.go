@@ -947,16 +947,27 @@ var askersTime = setOf("today currently nowadays presently")
 // been tension?" found "pro-democratic longings".
 var howLongRe = regexp.MustCompile(`(?i)\bhow\s+long\b`)
 
-// searchText returns q as it is searched for: without its askersTime words
-// and without the "long" of "how long"; q itself when nothing else would
-// be left.
+// partySide reports whether the word w, after prev (both lower-cased),
+// is the "side" of a party, which names the party and no topic of its own:
+// "the Iranian side", "Albania's side".
+func partySide(prev, w string) bool {
+	if w != "side" && w != "sides" {
+		return false
+	}
+	_, possessive := textan.CutPossessive(prev)
+	return possessive != "" || isDemonym(prev)
+}
+
+// searchText returns q as it is searched for: without its askersTime words,
+// the "long" of "how long" and the "side" of a party (partySide); q itself
+// when nothing else would be left.
 func searchText(q string) string {
 	q = lengthAsked.ReplaceAllString(q, " ")
 	var keep []string
 	prev := ""
 	for _, w := range strings.Fields(q) {
 		lw := strings.ToLower(strings.Trim(w, "?!.,;:"))
-		if !askersTime[lw] && !(lw == "long" && prev == "how") {
+		if !askersTime[lw] && !(lw == "long" && prev == "how") && !partySide(prev, lw) {
 			keep = append(keep, w)
 		}
 		prev = lw
@@ -987,7 +998,7 @@ var frameTerms = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`date day year time take place happen happened name named call called say said says
 		tell told mean means meaning stand describe described kind type number many much today currently now known term
-		example purpose reason according color colour colors colours react reaction respond response`) {
+		example purpose reason according color colour colors colours react reaction respond response deny admit confirm`) {
 		if t := an.Term(w); t != "" {
 			m[t] = true
 		}

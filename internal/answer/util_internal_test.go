@@ -20,3 +20,16 @@ func expect[In, Out comparable](t *testing.T, name string, fn func(In) Out, case
 		}
 	}
 }
+
+// TestSearchText: words that frame a question or name the asker's time are
+// not searched for, and a party's "side" names the party.
+func TestSearchText(t *testing.T) {
+	expect(t, "searchText", searchText, map[string]string{
+		"What does the MEK want today?":              "What does the MEK want",
+		"How long has there been tension?":           "How has there been tension?",
+		"what did the iranian side say":              "what did the iranian say",
+		"what was the reaction from Albania's side?": "what was the reaction from Albania's",
+		"which side of the river was the castle on?": "which side of the river was the castle on?",
+		"summarize in 3 points":                      "summarize",
+	})
+}
