@@ -286,6 +286,11 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 			}
 		}
 	}
+	if q.qt == qWhy && consequenceRe.MatchString(best.text()) { // "So he ran away": the reason is told before
+		if prev := adjacent(cands, slices.Index(cands, best), -1); prev != nil && !slices.Contains(out, prev) {
+			out = append(out, prev)
+		}
+	}
 	for _, c := range ranked[1:] {
 		if slices.Contains(out, c) {
 			continue
@@ -302,6 +307,11 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	}
 	return out, nearest
 }
+
+// consequenceRe matches a sentence that opens with what follows from the
+// one before it ("So he ran away, and flew over the fence."): it answers a
+// why question together with that one.
+var consequenceRe = regexp.MustCompile(`^\W*(?:(?:And|and)\s+)?(?:So|Therefore|Thus|Hence|Accordingly|Consequently|That\s+is\s+why|That's\s+why|That’s\s+why|This\s+is\s+why|For\s+this\s+reason|Because\s+of\s+this|On\s+this\s+account)\b`)
 
 // expansionAsked is a question about what an abbreviation stands for,
 // whose answer spells it out ("Mujahideen-e-Khalq (MEK)"); a sentence

@@ -774,6 +774,23 @@ func TestSynonymSentenceFound(t *testing.T) {
 	}
 }
 
+// TestWhyBeforeConsequence: a why question whose best sentence tells what
+// followed ("So he ran away, and flew over the fence.") is answered with
+// the sentence before it too, which tells why (a slice of FairytaleQA's
+// "The Ugly Duckling").
+func TestWhyBeforeConsequence(t *testing.T) {
+	p := dirPipeline(t, "testdata/duckling")
+	for _, q := range []string{"why did he run away?", "Why did the duckling run away?"} {
+		a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(a.Text, "the ducks bit him and the hens pecked him") {
+			t.Errorf("%q: want the reason told before \"So he ran away\", got %q", q, a.Text)
+		}
+	}
+}
+
 // indexText indexes one document, name holding text, alone.
 func indexText(t *testing.T, name, text string) *search.Index {
 	t.Helper()

@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8664, 1.3058, 0.7716, -0.0391, 0.7560, 1.8029, 0.0236, 0.6765, -0.2685, 0.1026, -0.0680, 0.0018, 1.0675, 0.3224, -0.2825, 0.1719, -0.0036,
+		0.8654, 1.3036, 0.7730, -0.0384, 0.7562, 1.8036, 0.0233, 0.6770, -0.2686, 0.1026, -0.0679, 0.0022, 1.0643, 0.3202, -0.2824, 0.1721, -0.0042,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0296, 0.0342, 0.0338, // other
-		0.4260, -0.0609, 0.3481, // who
-		-0.0321, 0.0460, -0.0218, // when
-		0.3623, 0.0521, -0.0359, // how many
-		-0.1857, -0.1807, -0.1816, // where
-		-0.0928, 0.4387, 0.5864, // why
-		0.6109, 0.2633, -0.0921, // feel
-		-0.0005, 0.4048, -0.2516, // outcome
+		0.0297, 0.0242, 0.0287, // other
+		0.4260, -0.0596, 0.3486, // who
+		-0.0322, 0.0460, -0.0218, // when
+		0.3624, 0.0523, -0.0359, // how many
+		-0.1857, -0.1795, -0.1811, // where
+		-0.0927, 0.4400, 0.5869, // why
+		0.6110, 0.2640, -0.0918, // feel
+		-0.0005, 0.4067, -0.2505, // outcome
 		0.0000, 0.0039, -0.0021, // define
-		-0.3617, 0.0661, -0.0608, // describe
+		-0.3616, 0.0662, -0.0608, // describe
 	}
 }
 
