@@ -21,7 +21,8 @@ import (
 // and none of its lines is a heading; a short paragraph underlined with
 // === or --- is a (setext) heading; other thematic breaks (---, ***, ___)
 // end a paragraph and are not text. A "# Title" line is a heading in
-// Markdown, and in plain text when it starts a paragraph.
+// Markdown, and in plain text when it starts a paragraph or follows a line
+// that ends a sentence (not a hard-wrapped line that goes on "# 5 …").
 func paragraphs(ctx context.Context, lines []string, from int, markdown bool) ([]*para, error) {
 	var out []*para
 	var cur *para
@@ -98,7 +99,7 @@ func paragraphs(ctx context.Context, lines []string, from int, markdown bool) ([
 				continue
 			}
 		}
-		if (markdown || cur == nil) && mayBeHeading(l) {
+		if (markdown || cur == nil || endsSentence(buf[len(buf)-1])) && mayBeHeading(l) {
 			if m := mdHeading.FindStringSubmatch(l); m != nil && m[2] != "" && utf8.RuneCountInString(m[2]) <= 160 {
 				flush()
 				n++

@@ -808,3 +808,30 @@ func TestNarrativeFillsPassages(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainTextHeadingAfterSentence: in plain text, a "# Heading" line
+// right after a line that ends a sentence is a heading (notes written
+// without a blank line before it); after a hard-wrapped line that goes
+// on, it is the rest of the sentence ("rose by\n# 5 percent").
+func TestPlainTextHeadingAfterSentence(t *testing.T) {
+	data, err := os.ReadFile("testdata/headings/notes.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Parse(context.Background(), "notes.txt", data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sections, texts []string
+	for _, p := range doc.Passages {
+		sections = append(sections, p.Section)
+		texts = append(texts, p.Text)
+	}
+	all := strings.Join(texts, "\n")
+	if strings.Contains(all, "The embargo\n") || !slices.Contains(sections, "The embargo") {
+		t.Errorf("want \"# The embargo\" as a section heading, got sections %q, text %q", sections, all)
+	}
+	if !strings.Contains(all, "Prices rose by\n# 5 percent in a week") {
+		t.Errorf("want the hard-wrapped \"# 5 percent\" line kept in its sentence, got %q", all)
+	}
+}
