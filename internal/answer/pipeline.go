@@ -183,7 +183,7 @@ func New(opts Options) *Pipeline {
 		}
 		return set
 	}
-	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: terms(vagueWords), overview: setOf(overviewWords), ending: setOf(endingWords), part: setOf(partWords + " " + endingWords + " " + wholeWords), more: setOf(moreWords), next: setOf(nextWords),
+	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: terms(vagueWords), overview: setOf(overviewWords), ending: setOf(endingWords + " " + lessonWords), part: setOf(partWords + " " + endingWords + " " + wholeWords), more: setOf(moreWords), next: setOf(nextWords),
 		docWords: terms(documentWords), ageWords: terms(ageWords), timeline: terms(timelineWords), events: terms(eventWords),
 		srcWords: terms(sourceWords), authorWords: terms(authorWords), structure: setOf(structureWords), names: &knowledge.Memo[[]*namedThing]{}}
 }
@@ -672,13 +672,11 @@ func anyHoldsAll(sets []map[string]bool, want []string) bool {
 }
 
 // hasTopic reports whether q has a word to look up: a term that is not
-// one of vagueWords, nor "us" in lower case (the analyzer keeps "us" for
-// "US"; "what does the story teach us?" names nothing), outside the
-// phrases framePhrases.
+// one of vagueWords, outside the phrases framePhrases.
 func (p *Pipeline) hasTopic(q string) bool {
 	has := false
-	p.an.Each(framePhrases.ReplaceAllString(q, " "), func(t string, tok textan.Token) {
-		has = has || !p.vague[t] && tok.Text != "us"
+	p.an.Each(framePhrases.ReplaceAllString(q, " "), func(t string, _ textan.Token) {
+		has = has || !p.vague[t]
 	})
 	return has
 }
@@ -806,6 +804,10 @@ const (
 	partWords   = `begin begins beginning start character characters protagonist protagonists main`
 	wholeWords  = `summary summarize summarise overview gist tldr tl dr eli5 recap rundown synopsis actor actors facts highlights takeaways`
 )
+
+// lessonWords ask, after a story's name, for its moral ("what does the
+// story teach us?"), which its end tells (storyTeaches).
+const lessonWords = `teach teaches taught`
 
 // overviewWords ask what the documents are about (see openings), as
 // written, lower-cased ("about" is a stop word, so no term).
@@ -979,12 +981,17 @@ func searchText(q string) string {
 }
 
 // framePhrases name no topic: how long the asker wants the answer
-// (lengthAsked); "take place" and "the setting" ("where does the story
+// (lengthAsked); what a story teaches (storyTeaches); "take place" and "the setting" ("where does the story
 // take place?", "what is the setting?": the story's setting, from its
 // opening; "Who was setting?" asks about the sun); "key facts" and the
 // like ("give me the key facts": an overview; "what did the key open?"
 // asks about a key).
-var framePhrases = regexp.MustCompile(lengthAsked.String() + `|(?i)\b(?:(?:take|takes|took|taking)\s+place|the\s+setting|key\s+(?:facts?|points?|takeaways?|details|things|info|information)|big\s+deal)\b`)
+var framePhrases = regexp.MustCompile(lengthAsked.String() + "|" + storyTeaches + `|(?i)\b(?:(?:take|takes|took|taking)\s+place|the\s+setting|key\s+(?:facts?|points?|takeaways?|details|things|info|information)|big\s+deal)\b`)
+
+// storyTeaches is what a story teaches, its moral ("what does the story
+// teach us?"): no topic to look up ("What is a teaching certificate good
+// for?" has one).
+const storyTeaches = `(?i)\b(?:story|tale|fable|book|article|text|it)\s+(?:teach|teaches|taught)\b`
 
 // lengthAsked is how long the asker wants the answer ("in 3 points", "in
 // two sentences"): it says nothing of the topic.

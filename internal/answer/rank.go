@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8654, 1.3036, 0.7730, -0.0384, 0.7562, 1.8036, 0.0233, 0.6770, -0.2686, 0.1026, -0.0679, 0.0022, 1.0643, 0.3202, -0.2824, 0.1721, -0.0042,
+		0.8668, 1.3024, 0.7723, -0.0383, 0.7558, 1.8033, 0.0231, 0.6782, -0.2687, 0.1026, -0.0681, 0.0023, 1.0644, 0.3203, -0.2826, 0.1722, -0.0036,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0297, 0.0242, 0.0287, // other
-		0.4260, -0.0596, 0.3486, // who
+		0.0297, 0.0243, 0.0287, // other
+		0.4257, -0.0596, 0.3489, // who
 		-0.0322, 0.0460, -0.0218, // when
-		0.3624, 0.0523, -0.0359, // how many
-		-0.1857, -0.1795, -0.1811, // where
-		-0.0927, 0.4400, 0.5869, // why
-		0.6110, 0.2640, -0.0918, // feel
-		-0.0005, 0.4067, -0.2505, // outcome
+		0.3623, 0.0523, -0.0359, // how many
+		-0.1857, -0.1795, -0.1812, // where
+		-0.0927, 0.4400, 0.5867, // why
+		0.6110, 0.2642, -0.0919, // feel
+		-0.0005, 0.4067, -0.2504, // outcome
 		0.0000, 0.0039, -0.0021, // define
-		-0.3616, 0.0662, -0.0608, // describe
+		-0.3617, 0.0662, -0.0608, // describe
 	}
 }
 

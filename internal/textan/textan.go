@@ -43,6 +43,7 @@ type Filter func(term string) string
 // English or New.
 type Analyzer struct {
 	filters []Filter
+	drop    func(word string) bool // a word, as written, that gives no term
 	cache   termCache
 }
 
@@ -57,17 +58,24 @@ const maxCache = 1 << 20
 // 4: nouns of people who do a verb at the verb (Agent).
 // 5: contractions without their apostrophe are stop words ("whats", "dont").
 // 6: nouns of -ship at their noun (Derived: "relationship" → "relation").
-const Version = 6
+// 7: "us" written in lower case is the pronoun, a stop word ("US" is kept).
+const Version = 7
 
 // English returns the analyzer storybot indexes with: lower-case and
 // diacritic folding, possessives removed, English stop words dropped,
 // irregular verbs and a few derived nouns at their base form ("went" → "go",
 // "deaths" → "die"), Snowball stemming, adjectives of places at their
 // place ("Iranian" → "iran") and nouns of people who do a verb at the verb
-// ("hackers" → "hack").
+// ("hackers" → "hack"). "us" is the pronoun, a stop word, unless written
+// in capitals: "sell it back to us" does not name the US.
 func English() *Analyzer {
-	return New(Greek, Possessive, Ordinal, StopWords, Irregular(), Stem, Demonym(), Derived())
+	a := New(Greek, Possessive, Ordinal, StopWords, Irregular(), Stem, Demonym(), Derived())
+	a.drop = pronounUs
+	return a
 }
+
+// pronounUs reports whether word is "us" written as the pronoun.
+func pronounUs(word string) bool { return word == "us" || word == "Us" }
 
 // New returns an analyzer that folds case and diacritics and then applies the
 // given filters in order.
@@ -100,6 +108,9 @@ func (a *Analyzer) Term(word string) string {
 		return t
 	}
 	t := Fold(word)
+	if a.drop != nil && a.drop(word) {
+		t = ""
+	}
 	for _, f := range a.filters {
 		if t == "" {
 			break

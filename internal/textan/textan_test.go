@@ -98,6 +98,15 @@ func TestStopWordsAndNoStem(t *testing.T) {
 	}
 }
 
+// TestPronounUs: "us" in lower case is the pronoun and gives no term; the
+// US keeps its name.
+func TestPronounUs(t *testing.T) {
+	got := English().Terms("Sell it back to us, Us and them, a US ally")
+	if want := []string{"sell", "back", "us", "alli"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
 func FuzzTerms(f *testing.F) {
 	for _, s := range []string{"Iran’s July", "3,000.5,", "’’s", "a'b'c", "\xff\xfe", "Durrës", "ǅemal"} {
 		f.Add(s)
