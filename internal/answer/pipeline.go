@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"storybot/internal/chat"
@@ -1132,11 +1134,73 @@ func dropMentions(q string) string {
 // mentions and Markdown marks, with "the us" as "the US", without chat's
 // preamble (preambleRe), trimmed.
 func cleanQuestion(q string) string {
-	q = theUS(dropMarkup(dropMentions(q)))
+	q = dropChatOpener(theUS(dropMarkup(dropMentions(q))))
 	if m := preambleRe.FindStringSubmatchIndex(q); m != nil && !whWordRe.MatchString(q[:m[2]]) { // not "who can tell me why?"
 		q = q[m[2]:]
 	}
 	return q
+}
+
+// Chat's opening words before a question: a greeting, thanks or an
+// acknowledgement ("ok and what happened in 1981?", "thanks! who is Edi
+// Rama?"). They are no topic: "ok" made "what happened in 1981?" look half
+// covered, and "ok, who is Edi Rama?" was no who-is question.
+var (
+	// openerRe matches one opening phrase of smallTalkPhrases, with the
+	// fillers that may follow it ("hi there", "thanks a lot").
+	openerRe = regexp.MustCompile(`(?i)^(?:` + chatOpeners() + `)(?:\s+(?:there|everyone|all|guys|folks|bot|storybot|again|so much|very much|a lot))*\b`)
+	// openerGapRe is what stands between opening phrases, or after them.
+	openerGapRe = regexp.MustCompile(`^[\s,.!:;-]*`)
+	// openerJoinRe joins the question to what opened it ("ok and what …").
+	openerJoinRe = regexp.MustCompile(`(?i)^(?:and|so|but|then)\s+`)
+	// questionStartRe is how a question after an opener starts: a question
+	// word, or after punctuation a verb ("ok, is it true?", "thanks. tell
+	// me more"); "Nice is a city?" opens with no small talk.
+	questionStartRe = regexp.MustCompile(`(?i)^(?:why|who|whom|whose|what|what's|whats|when|where|how|which)\b`)
+	verbStartRe     = regexp.MustCompile(`(?i)^(?:is|are|was|were|did|do|does|can|could|will|would|has|have|had|should|tell|explain|describe|summari[sz]e|list|give)\b`)
+)
+
+// chatOpeners are the greetings, thanks and acknowledgements of
+// smallTalkPhrases, longest first, as alternatives of a regular expression.
+func chatOpeners() string {
+	var phrases []string
+	for ph, kind := range smallTalkPhrases {
+		if kind == talkGreeting || kind == talkThanks || kind == talkAck {
+			phrases = append(phrases, regexp.QuoteMeta(ph))
+		}
+	}
+	slices.SortFunc(phrases, func(a, b string) int { return cmp.Or(len(b)-len(a), strings.Compare(a, b)) })
+	return strings.Join(phrases, "|")
+}
+
+// dropChatOpener returns q without chat's opening words; q when it has
+// none, when no question follows them, or when only small talk would be
+// left.
+func dropChatOpener(q string) string {
+	rest := strings.TrimLeftFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	opened, apart := false, false
+	for {
+		m := openerRe.FindStringIndex(rest)
+		if m == nil {
+			break
+		}
+		gap := openerGapRe.FindString(rest[m[1]:])
+		if gap == "" && m[1] < len(rest) { // "hiking", not "hi"
+			break
+		}
+		opened, apart = true, strings.TrimSpace(gap) != ""
+		rest = rest[m[1]+len(gap):]
+	}
+	if !opened {
+		return q
+	}
+	if j := openerJoinRe.FindString(rest); j != "" {
+		rest, apart = rest[len(j):], true
+	}
+	if !questionStartRe.MatchString(rest) && !(apart && verbStartRe.MatchString(rest)) || smallTalkKind(rest) != "" {
+		return q
+	}
+	return rest
 }
 
 // whWordRe matches a question word.

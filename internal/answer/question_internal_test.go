@@ -32,6 +32,17 @@ func TestCleanQuestion(t *testing.T) {
 		"tell me what happened":                                                                 "what happened",
 		"tell me about the MEK":                                                                 "tell me about the MEK",
 		"who can tell me why?":                                                                  "who can tell me why?",
+		// chat's opening words before the question
+		"ok and what happened in 1981?": "what happened in 1981?",
+		"thanks! and who is edi rama?":  "who is edi rama?",
+		"ok, who is Edi Rama?":          "who is Edi Rama?",
+		"cool. so why did iran do it?":  "why did iran do it?",
+		"hi there, what is the MEK?":    "what is the MEK?",
+		"right to vote?":                "right to vote?",
+		"Great Britain is involved?":    "Great Britain is involved?",
+		"ok thanks":                     "ok thanks",
+		"good, what can you do?":        "good, what can you do?",
+		"Nice is a city?":               "Nice is a city?",
 	})
 }
 
