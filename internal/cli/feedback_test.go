@@ -13,17 +13,44 @@ import (
 	"storybot/internal/answer"
 	"storybot/internal/feedback"
 	"storybot/internal/golden"
+	"storybot/internal/state"
 )
 
-func TestFeedbackCommand(t *testing.T) {
-	data := t.TempDir()
+// TestRecordCommands: audit and feedback list what their DATA_DIR store
+// holds (the moderators' changes, the votes), as text and as JSON, say when
+// it holds nothing, and refuse an argument as a usage error.
+func TestRecordCommands(t *testing.T) {
 	when := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	addAll(t, feedback.Open(data).Add, []feedback.Record{
-		{Time: when, Vote: feedback.Up, UserID: "111", Question: "Why did Albania cut ties with Iran?", Answer: "Because of the July cyberattack [1].",
-			Citations: []answer.Citation{{N: 1, Doc: "albania.txt", Title: "Albania cuts ties with Iran", Location: "¶1, lines 1-3"}}},
-		{Time: when.Add(time.Minute), Vote: feedback.Down, UserID: "222", Question: "Who helped?", Answer: "Microsoft [1]."},
-	})
-	checkTextAndJSON(t, data, "feedback")
+	for _, tc := range []struct {
+		cmd, empty string
+		fill       func(t *testing.T, data string)
+	}{
+		{"audit", "No changes by moderators yet", func(t *testing.T, data string) {
+			addAll(t, state.OpenAuditFile(data).Add, []state.AuditEntry{
+				{Time: when, Who: "111", Action: "add", Doc: "reports/new.txt", Bytes: 1200, SHA256: "ab12"},
+				{Time: when.Add(time.Hour), Who: "222", Action: "remove", Doc: "old.txt", Trash: "20261125T130000-old.txt"},
+			})
+		}},
+		{"feedback", "No feedback yet", func(t *testing.T, data string) {
+			addAll(t, feedback.Open(data).Add, []feedback.Record{
+				{Time: when, Vote: feedback.Up, UserID: "111", Question: "Why did Albania cut ties with Iran?", Answer: "Because of the July cyberattack [1].",
+					Citations: []answer.Citation{{N: 1, Doc: "albania.txt", Title: "Albania cuts ties with Iran", Location: "¶1, lines 1-3"}}},
+				{Time: when.Add(time.Minute), Vote: feedback.Down, UserID: "222", Question: "Who helped?", Answer: "Microsoft [1]."},
+			})
+		}},
+	} {
+		t.Run(tc.cmd, func(t *testing.T) {
+			data := t.TempDir()
+			tc.fill(t, data)
+			checkTextAndJSON(t, data, tc.cmd)
+			if out, _, err := runCLI(t, tc.cmd); err != nil || !strings.Contains(out, tc.empty) {
+				t.Errorf("empty: %v %q", err, out)
+			}
+			if _, _, err := runCLI(t, tc.cmd, "extra"); ExitCode(err) != 2 {
+				t.Errorf("an argument: want a usage error, got %v", err)
+			}
+		})
+	}
 }
 
 // addAll adds each item with add (a store's Add), failing the test on an
@@ -57,15 +84,6 @@ func checkTextAndJSON(t *testing.T, data, cmd string) {
 			}
 			golden.Check(t, filepath.Join("testdata", tc.golden), string(bytes.ReplaceAll(out.Bytes(), []byte(data), []byte("DATA"))))
 		})
-	}
-}
-
-func TestFeedbackCommandEmptyAndBadArgs(t *testing.T) {
-	if out, _, err := runCLI(t, "feedback"); err != nil || !strings.Contains(out, "No feedback yet") {
-		t.Fatalf("empty: %v %q", err, out)
-	}
-	if _, _, err := runCLI(t, "feedback", "extra"); ExitCode(err) != 2 {
-		t.Fatalf("want a usage error, got %v", err)
 	}
 }
 
