@@ -16,15 +16,23 @@ import (
 
 func loadStory(t *testing.T) *Document {
 	t.Helper()
-	data, err := os.ReadFile("testdata/story.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := Parse(context.Background(), "Albania-cuts-ties-with-Iran-2022-09-07.txt", data, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, _ := parseTestdata(t, "story.txt", "Albania-cuts-ties-with-Iran-2022-09-07.txt", Options{})
 	return d
+}
+
+// parseTestdata parses testdata/file as the document named name and
+// returns it with the file's bytes; a file it cannot read or parse fails t.
+func parseTestdata(t *testing.T, file, name string, opts Options) (*Document, []byte) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Parse(context.Background(), name, data, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, data
 }
 
 func TestStoryDocument(t *testing.T) {
@@ -467,14 +475,7 @@ func TestMarkdownStructure(t *testing.T) {
 // TestLongFenceCutAtLineEnds: a code block too long for one passage is cut
 // between its lines, and the passages together are the whole block.
 func TestLongFenceCutAtLineEnds(t *testing.T) {
-	data, err := os.ReadFile("testdata/markdown/long-fence.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := Parse(context.Background(), "long-fence.md", data, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, data := parseTestdata(t, "markdown/long-fence.md", "long-fence.md", Options{})
 	lines := strings.Split(string(data), "\n")
 	var texts []string
 	for _, p := range d.Passages {
@@ -712,15 +713,8 @@ func TestPlainTextTitles(t *testing.T) {
 func TestPassageLinesMatchSource(t *testing.T) {
 	files := []string{"story.txt", "hardwrap.txt", "markdown/tilde.md", "markdown/setext.md", "markdown/hr.md", "markdown/code.md"}
 	for _, name := range files {
-		data, err := os.ReadFile(filepath.Join("testdata", name))
-		if err != nil {
-			t.Fatal(err)
-		}
+		doc, data := parseTestdata(t, name, name, Options{PassageChars: 300})
 		src := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
-		doc, err := Parse(context.Background(), name, data, Options{PassageChars: 300})
-		if err != nil {
-			t.Fatal(err)
-		}
 		for _, p := range doc.Passages {
 			lines := strings.Split(p.Text, "\n")
 			if p.StartLine+len(lines)-1 != p.EndLine {
@@ -814,14 +808,7 @@ func TestNarrativeFillsPassages(t *testing.T) {
 // without a blank line before it); after a hard-wrapped line that goes
 // on, it is the rest of the sentence ("rose by\n# 5 percent").
 func TestPlainTextHeadingAfterSentence(t *testing.T) {
-	data, err := os.ReadFile("testdata/headings/notes.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := Parse(context.Background(), "notes.txt", data, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc, _ := parseTestdata(t, "headings/notes.txt", "notes.txt", Options{})
 	var sections, texts []string
 	for _, p := range doc.Passages {
 		sections = append(sections, p.Section)
