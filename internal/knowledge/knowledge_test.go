@@ -397,10 +397,6 @@ func TestParseStopsWhenCancelled(t *testing.T) {
 // underlines) are headings, but not under a list item or a quote, nor
 // under a paragraph of more than three lines. Each passage is "section | location | text".
 func TestMarkdownStructure(t *testing.T) {
-	docs, skipped, err := Load(context.Background(), "testdata/markdown", Options{})
-	if err != nil || len(skipped) != 0 {
-		t.Fatal(err, skipped)
-	}
 	fence := func(name string) string { // the file's code fence, markers included
 		data, err := os.ReadFile("testdata/markdown/" + name)
 		if err != nil {
@@ -411,10 +407,11 @@ func TestMarkdownStructure(t *testing.T) {
 		j := strings.LastIndex(s, "```")
 		return s[i : j+3]
 	}
-	tests := map[string]struct {
+	type expected struct {
 		title, date string
 		passages    []string // nil: not checked here
-	}{
+	}
+	tests := map[string]expected{
 		"code.md": {"Real heading", "", []string{
 			" | ¶1, lines 1-4 | ```\n# not a heading\ncode about rockets\n```",
 			" | ¶3, line 8 | Text about the real heading.",
@@ -447,20 +444,12 @@ func TestMarkdownStructure(t *testing.T) {
 		}},
 		"long-fence.md": {"Valve table", "", nil},
 	}
-	if len(docs) != len(tests) {
-		t.Errorf("%d documents, want %d", len(docs), len(tests))
-	}
-	for _, d := range docs {
-		tc, ok := tests[d.Path]
-		if !ok {
-			t.Errorf("unexpected document %s", d.Path)
-			continue
-		}
+	loadEach(t, "testdata/markdown", tests, func(d *Document, tc expected) {
 		if d.Title != tc.title || d.Date != tc.date {
 			t.Errorf("%s: title %q date %q, want %q %q", d.Path, d.Title, d.Date, tc.title, tc.date)
 		}
 		if tc.passages == nil {
-			continue
+			return
 		}
 		var got []string
 		for _, p := range d.Passages {
@@ -469,6 +458,28 @@ func TestMarkdownStructure(t *testing.T) {
 		if !slices.Equal(got, tc.passages) {
 			t.Errorf("%s: passages\n%s\nwant\n%s", d.Path, strings.Join(got, "\n"), strings.Join(tc.passages, "\n"))
 		}
+	})
+}
+
+// loadEach loads the folder dir and calls check with each document and
+// its entry in want, by path. A document want has no entry for, or a
+// number of documents other than want's, fails t.
+func loadEach[W any](t *testing.T, dir string, want map[string]W, check func(d *Document, w W)) {
+	t.Helper()
+	docs, skipped, err := Load(context.Background(), dir, Options{})
+	if err != nil || len(skipped) != 0 {
+		t.Fatal(err, skipped)
+	}
+	if len(docs) != len(want) {
+		t.Errorf("%d documents, want %d", len(docs), len(want))
+	}
+	for _, d := range docs {
+		w, ok := want[d.Path]
+		if !ok {
+			t.Errorf("unexpected document %s", d.Path)
+			continue
+		}
+		check(d, w)
 	}
 }
 
@@ -662,15 +673,12 @@ func FuzzMayBeHeading(f *testing.F) {
 // lines of its first paragraph when they read as a title; the lines after
 // them (links, authors) stay text, and prose never becomes a title.
 func TestPlainTextTitles(t *testing.T) {
-	docs, skipped, err := Load(context.Background(), "testdata/titles", Options{})
-	if err != nil || len(skipped) != 0 {
-		t.Fatal(err, skipped)
-	}
-	want := map[string]struct {
+	type expected struct {
 		title     string
 		firstLine int    // of the first passage
 		firstText string // its first line
-	}{
+	}
+	want := map[string]expected{
 		"wrapped.txt":         {"Estimating the number of infections and the impact of non-pharmaceutical interventions on COVID-19 in 11 European countries", 4, "On 30 March 2020, the Imperial College COVID-19 Response Team reported."},
 		"comma-link.txt":      {"CDC Summary 21 MAR 2020", 2, "https://www.cdc.gov/coronavirus/2019-ncov/cases-updates/summary.html"},
 		"subtitle-link.txt":   {"Preparation for Possible Sustained Transmission of 2019 Novel Coronavirus Lessons From Previous Epidemics", 3, "https://jamanetwork.com/journals/jama/fullarticle/2761285"},
@@ -684,15 +692,7 @@ func TestPlainTextTitles(t *testing.T) {
 		"wrapped-prose.txt":   {"Wrapped prose", 1, "The ministers met on Thursday and talked"},
 		"dated.txt":           {"Dated", 1, "The ministers met on Thursday."},
 	}
-	if len(docs) != len(want) {
-		t.Fatalf("%d docs, want %d", len(docs), len(want))
-	}
-	for _, d := range docs {
-		w, ok := want[d.Path]
-		if !ok {
-			t.Errorf("unexpected doc %s", d.Path)
-			continue
-		}
+	loadEach(t, "testdata/titles", want, func(d *Document, w expected) {
 		if d.Title != w.title {
 			t.Errorf("%s: title %q, want %q", d.Path, d.Title, w.title)
 		}
@@ -704,7 +704,7 @@ func TestPlainTextTitles(t *testing.T) {
 		if p.Title != d.Title {
 			t.Errorf("%s: passage title %q", d.Path, p.Title)
 		}
-	}
+	})
 }
 
 // TestPassageLinesMatchSource: line k of a passage's text is line
