@@ -16,15 +16,23 @@ import (
 
 func loadStory(t *testing.T) *Document {
 	t.Helper()
-	data, err := os.ReadFile("testdata/story.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := Parse(context.Background(), "Albania-cuts-ties-with-Iran-2022-09-07.txt", data, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, _ := parseTestdata(t, "story.txt", "Albania-cuts-ties-with-Iran-2022-09-07.txt", Options{})
 	return d
+}
+
+// parseTestdata parses testdata/file as the document named name and
+// returns it with the file's bytes; a file it cannot read or parse fails t.
+func parseTestdata(t *testing.T, file, name string, opts Options) (*Document, []byte) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Parse(context.Background(), name, data, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, data
 }
 
 func TestStoryDocument(t *testing.T) {
@@ -389,10 +397,6 @@ func TestParseStopsWhenCancelled(t *testing.T) {
 // underlines) are headings, but not under a list item or a quote, nor
 // under a paragraph of more than three lines. Each passage is "section | location | text".
 func TestMarkdownStructure(t *testing.T) {
-	docs, skipped, err := Load(context.Background(), "testdata/markdown", Options{})
-	if err != nil || len(skipped) != 0 {
-		t.Fatal(err, skipped)
-	}
 	fence := func(name string) string { // the file's code fence, markers included
 		data, err := os.ReadFile("testdata/markdown/" + name)
 		if err != nil {
@@ -403,10 +407,11 @@ func TestMarkdownStructure(t *testing.T) {
 		j := strings.LastIndex(s, "```")
 		return s[i : j+3]
 	}
-	tests := map[string]struct {
+	type expected struct {
 		title, date string
 		passages    []string // nil: not checked here
-	}{
+	}
+	tests := map[string]expected{
 		"code.md": {"Real heading", "", []string{
 			" | ¶1, lines 1-4 | ```\n# not a heading\ncode about rockets\n```",
 			" | ¶3, line 8 | Text about the real heading.",
@@ -439,20 +444,12 @@ func TestMarkdownStructure(t *testing.T) {
 		}},
 		"long-fence.md": {"Valve table", "", nil},
 	}
-	if len(docs) != len(tests) {
-		t.Errorf("%d documents, want %d", len(docs), len(tests))
-	}
-	for _, d := range docs {
-		tc, ok := tests[d.Path]
-		if !ok {
-			t.Errorf("unexpected document %s", d.Path)
-			continue
-		}
+	loadEach(t, "testdata/markdown", tests, func(d *Document, tc expected) {
 		if d.Title != tc.title || d.Date != tc.date {
 			t.Errorf("%s: title %q date %q, want %q %q", d.Path, d.Title, d.Date, tc.title, tc.date)
 		}
 		if tc.passages == nil {
-			continue
+			return
 		}
 		var got []string
 		for _, p := range d.Passages {
@@ -461,20 +458,35 @@ func TestMarkdownStructure(t *testing.T) {
 		if !slices.Equal(got, tc.passages) {
 			t.Errorf("%s: passages\n%s\nwant\n%s", d.Path, strings.Join(got, "\n"), strings.Join(tc.passages, "\n"))
 		}
+	})
+}
+
+// loadEach loads the folder dir and calls check with each document and
+// its entry in want, by path. A document want has no entry for, or a
+// number of documents other than want's, fails t.
+func loadEach[W any](t *testing.T, dir string, want map[string]W, check func(d *Document, w W)) {
+	t.Helper()
+	docs, skipped, err := Load(context.Background(), dir, Options{})
+	if err != nil || len(skipped) != 0 {
+		t.Fatal(err, skipped)
+	}
+	if len(docs) != len(want) {
+		t.Errorf("%d documents, want %d", len(docs), len(want))
+	}
+	for _, d := range docs {
+		w, ok := want[d.Path]
+		if !ok {
+			t.Errorf("unexpected document %s", d.Path)
+			continue
+		}
+		check(d, w)
 	}
 }
 
 // TestLongFenceCutAtLineEnds: a code block too long for one passage is cut
 // between its lines, and the passages together are the whole block.
 func TestLongFenceCutAtLineEnds(t *testing.T) {
-	data, err := os.ReadFile("testdata/markdown/long-fence.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := Parse(context.Background(), "long-fence.md", data, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, data := parseTestdata(t, "markdown/long-fence.md", "long-fence.md", Options{})
 	lines := strings.Split(string(data), "\n")
 	var texts []string
 	for _, p := range d.Passages {
@@ -661,15 +673,12 @@ func FuzzMayBeHeading(f *testing.F) {
 // lines of its first paragraph when they read as a title; the lines after
 // them (links, authors) stay text, and prose never becomes a title.
 func TestPlainTextTitles(t *testing.T) {
-	docs, skipped, err := Load(context.Background(), "testdata/titles", Options{})
-	if err != nil || len(skipped) != 0 {
-		t.Fatal(err, skipped)
-	}
-	want := map[string]struct {
+	type expected struct {
 		title     string
 		firstLine int    // of the first passage
 		firstText string // its first line
-	}{
+	}
+	want := map[string]expected{
 		"wrapped.txt":         {"Estimating the number of infections and the impact of non-pharmaceutical interventions on COVID-19 in 11 European countries", 4, "On 30 March 2020, the Imperial College COVID-19 Response Team reported."},
 		"comma-link.txt":      {"CDC Summary 21 MAR 2020", 2, "https://www.cdc.gov/coronavirus/2019-ncov/cases-updates/summary.html"},
 		"subtitle-link.txt":   {"Preparation for Possible Sustained Transmission of 2019 Novel Coronavirus Lessons From Previous Epidemics", 3, "https://jamanetwork.com/journals/jama/fullarticle/2761285"},
@@ -683,15 +692,7 @@ func TestPlainTextTitles(t *testing.T) {
 		"wrapped-prose.txt":   {"Wrapped prose", 1, "The ministers met on Thursday and talked"},
 		"dated.txt":           {"Dated", 1, "The ministers met on Thursday."},
 	}
-	if len(docs) != len(want) {
-		t.Fatalf("%d docs, want %d", len(docs), len(want))
-	}
-	for _, d := range docs {
-		w, ok := want[d.Path]
-		if !ok {
-			t.Errorf("unexpected doc %s", d.Path)
-			continue
-		}
+	loadEach(t, "testdata/titles", want, func(d *Document, w expected) {
 		if d.Title != w.title {
 			t.Errorf("%s: title %q, want %q", d.Path, d.Title, w.title)
 		}
@@ -703,7 +704,7 @@ func TestPlainTextTitles(t *testing.T) {
 		if p.Title != d.Title {
 			t.Errorf("%s: passage title %q", d.Path, p.Title)
 		}
-	}
+	})
 }
 
 // TestPassageLinesMatchSource: line k of a passage's text is line
@@ -712,15 +713,8 @@ func TestPlainTextTitles(t *testing.T) {
 func TestPassageLinesMatchSource(t *testing.T) {
 	files := []string{"story.txt", "hardwrap.txt", "markdown/tilde.md", "markdown/setext.md", "markdown/hr.md", "markdown/code.md"}
 	for _, name := range files {
-		data, err := os.ReadFile(filepath.Join("testdata", name))
-		if err != nil {
-			t.Fatal(err)
-		}
+		doc, data := parseTestdata(t, name, name, Options{PassageChars: 300})
 		src := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
-		doc, err := Parse(context.Background(), name, data, Options{PassageChars: 300})
-		if err != nil {
-			t.Fatal(err)
-		}
 		for _, p := range doc.Passages {
 			lines := strings.Split(p.Text, "\n")
 			if p.StartLine+len(lines)-1 != p.EndLine {
@@ -814,14 +808,7 @@ func TestNarrativeFillsPassages(t *testing.T) {
 // without a blank line before it); after a hard-wrapped line that goes
 // on, it is the rest of the sentence ("rose by\n# 5 percent").
 func TestPlainTextHeadingAfterSentence(t *testing.T) {
-	data, err := os.ReadFile("testdata/headings/notes.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := Parse(context.Background(), "notes.txt", data, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc, _ := parseTestdata(t, "headings/notes.txt", "notes.txt", Options{})
 	var sections, texts []string
 	for _, p := range doc.Passages {
 		sections = append(sections, p.Section)
