@@ -29,7 +29,7 @@ var dateAskRe = regexp.MustCompile(`(?i)\b(?:when|dated?|how\s+(?:old|recent|new
 // other topic word but ageWords.
 const (
 	documentWords = `article articles story stories report reports document documents news piece text written write wrote
-publish published posted post`
+publish published posted post paper papers study book essay`
 	ageWords = `dated date old recent new`
 )
 
@@ -52,9 +52,47 @@ const authorWords = `author authors writer journalist reporter publisher byline 
 // Doe", "Written by Jane Doe" or "Author: Jane Doe".
 var bylineRe = regexp.MustCompile(`(?im)^[ \t*_#>]*(?:by|written\s+by|author\s*:)\s+(\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|de|van|von|da|di|le|la|of)){0,4})[ \t*_,.]*$`)
 
+// authorsLineRe finds the authors a paper's metadata lists: "Authors:
+// Zhang, Wei; Du, Rong-Hui; …".
+var authorsLineRe = regexp.MustCompile(`(?im)^[ \t*_#>]*authors?\s*:\s*(\S.*?)\s*$`)
+
 // bylineLines is how many lines of a document's opening passage a byline
 // is looked for in.
 const bylineLines = 8
+
+// maxAuthors is how many of a list's authors an answer names before "and
+// N others".
+const maxAuthors = 3
+
+// authorList writes a metadata line's authors as a reader names them:
+// "Wei Zhang, Rong-Hui Du, Bei Li and 8 others" for "Zhang, Wei; Du,
+// Rong-Hui; …" (a list that separates its authors with semicolons puts
+// each one's last name first); the line as written when it is no such
+// list.
+func authorList(line string) string {
+	if !strings.Contains(line, ";") {
+		return strings.TrimRight(line, " .;,")
+	}
+	var names []string
+	for _, a := range strings.Split(line, ";") {
+		a = strings.TrimSpace(a)
+		if last, first, ok := strings.Cut(a, ","); ok && !strings.Contains(first, ",") {
+			a = strings.TrimSpace(first) + " " + strings.TrimSpace(last)
+		}
+		if a != "" {
+			names = append(names, a)
+		}
+	}
+	switch n := len(names); {
+	case n > maxAuthors+1:
+		return strings.Join(names[:maxAuthors], ", ") + fmt.Sprintf(" and %d others", n-maxAuthors)
+	case n > 1:
+		return strings.Join(names[:n-1], ", ") + " and " + names[n-1]
+	case n == 1:
+		return names[0]
+	}
+	return line
+}
 
 // MsgNoAuthor answers a question about the documents' author when none
 // names one.
@@ -77,17 +115,21 @@ func (p *Pipeline) asksAuthor(q string) bool {
 // documentAuthor answers a question about who wrote the documents: the
 // authors their openings name, each cited by its opening paragraph.
 func (p *Pipeline) documentAuthor(q string) Answer {
-	ans := p.documentList(q, func(d *knowledge.Document) string {
+	ans := p.documentList(q, func(d *knowledge.Document) (string, int) {
 		if len(d.Passages) == 0 {
-			return ""
+			return "", 0
 		}
 		ps := d.Passages[0]
 		lines := strings.SplitN(ps.Section+"\n"+ps.Text, "\n", bylineLines+1) // a short line may be taken for a heading
 		head := strings.Join(lines[:min(bylineLines, len(lines))], "\n")
-		if m := bylineRe.FindStringSubmatch(head); m != nil {
-			return fmt.Sprintf("“%s” is by %s.", d.Title, m[1])
+		at := func(m []int) int { return max(0, m[0]-len(ps.Section)-1) } // where in the passage's text
+		if m := bylineRe.FindStringSubmatchIndex(head); m != nil {
+			return fmt.Sprintf("“%s” is by %s.", d.Title, head[m[2]:m[3]]), at(m)
 		}
-		return ""
+		if m := authorsLineRe.FindStringSubmatchIndex(head); m != nil {
+			return fmt.Sprintf("“%s” is by %s.", d.Title, authorList(head[m[2]:m[3]])), at(m)
+		}
+		return "", 0
 	}, "%d more documents name their authors too.")
 	if len(ans.Citations) == 0 {
 		ans.Refused, ans.Text = true, MsgNoAuthor
@@ -129,11 +171,11 @@ func (p *Pipeline) asksDocumentDate(q string) bool {
 // documents in folder order (maxListed at most), each cited by its opening
 // paragraph.
 func (p *Pipeline) documentDate(q string) Answer {
-	ans := p.documentList(q, func(d *knowledge.Document) string {
+	ans := p.documentList(q, func(d *knowledge.Document) (string, int) {
 		if d.Date == "" {
-			return ""
+			return "", 0
 		}
-		return fmt.Sprintf("“%s” is dated %s.", d.Title, d.Date)
+		return fmt.Sprintf("“%s” is dated %s.", d.Title, d.Date), metaDateAt(d)
 	}, "%d more documents are dated too.")
 	if len(ans.Citations) == 0 {
 		ans.Refused, ans.Text = true, MsgNoDates
@@ -162,11 +204,11 @@ const msgSources = "I answer only from the documents in my knowledge folder, and
 // that they come only from the documents, and the documents (maxListed at
 // most), each cited by its opening.
 func (p *Pipeline) documentSources(q string) Answer {
-	ans := p.documentList(q, func(d *knowledge.Document) string {
+	ans := p.documentList(q, func(d *knowledge.Document) (string, int) {
 		if d.Date != "" {
-			return fmt.Sprintf("“%s”, dated %s.", d.Title, d.Date)
+			return fmt.Sprintf("“%s”, dated %s.", d.Title, d.Date), metaDateAt(d)
 		}
-		return fmt.Sprintf("“%s”.", d.Title)
+		return fmt.Sprintf("“%s”.", d.Title), 0
 	}, "%d more documents (/sources lists them all).")
 	if len(ans.Citations) == 0 {
 		ans.Text = msgSources
@@ -176,16 +218,27 @@ func (p *Pipeline) documentSources(q string) Answer {
 	return ans
 }
 
+// metaDateAt is where in d's opening passage the metadata line that
+// dates it stands (knowledge.DateLine), 0 when none does (front matter,
+// "date 2022-09-07" on the first line).
+func metaDateAt(d *knowledge.Document) int {
+	if len(d.Passages) == 0 {
+		return 0
+	}
+	return max(0, knowledge.DateLine(d.Passages[0].Text))
+}
+
 // documentList answers with a line for each document that line gives one
 // for ("" leaves a document out), in folder order, maxListed at most and
 // then more (a format with the count of the others), each line cited by
-// its document's opening paragraph.
-func (p *Pipeline) documentList(q string, line func(*knowledge.Document) string, more string) Answer {
+// the paragraph of its document's opening passage that holds the offset
+// line gives with it (0: the opening paragraph).
+func (p *Pipeline) documentList(q string, line func(*knowledge.Document) (string, int), more string) Answer {
 	ans := Answer{Question: q, Mode: ModeExtractive, Citations: []Citation{}, Warnings: []string{}}
 	var lines []string
 	listed := 0
 	for _, d := range p.opts.Documents() {
-		l := line(d)
+		l, at := line(d)
 		if l == "" || len(d.Passages) == 0 {
 			continue
 		}
@@ -194,7 +247,8 @@ func (p *Pipeline) documentList(q string, line func(*knowledge.Document) string,
 			continue
 		}
 		ps := &d.Passages[0]
-		lo, hi := paragraphAround(ps.Text, 0, 0)
+		at = min(max(at, 0), len(ps.Text))
+		lo, hi := paragraphAround(ps.Text, at, at)
 		n := len(ans.Citations) + 1
 		ans.Citations = append(ans.Citations, spanCitation(n, ps, lo, hi, strings.TrimSpace(ps.Text[lo:hi])))
 		lines = append(lines, l+" "+cite.Format(n))

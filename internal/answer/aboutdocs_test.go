@@ -101,3 +101,26 @@ func TestDocumentAuthor(t *testing.T) {
 		}
 	}
 }
+
+// TestPaperMetadata: a paper that opens with metadata lines (covidqa's, as
+// PubMed Central exports them) is dated by its "Date:" line and authored
+// by its "Authors:" list, each cited by the paragraph that holds the line;
+// "what is this paper about?" quotes its abstract, not its link or hash.
+func TestPaperMetadata(t *testing.T) {
+	p := dirPipeline(t, "testdata/paper")
+	title := "“Molecular and serological investigation of 2019-nCoV infected patients: implication of multiple shedding routes”"
+	for q, want := range map[string]string{
+		"who wrote this paper?":       title + " is by Wei Zhang, Rong-Hui Du, Bei Li and 8 others. [1]",
+		"when was it published?":      title + " is dated 2020-02-17. [1]",
+		"when was the paper written?": title + " is dated 2020-02-17. [1]",
+	} {
+		a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
+		if err != nil || a.Text != want || len(a.Citations) != 1 || !strings.HasPrefix(a.Citations[0].Quote, "Authors: Zhang, Wei;") {
+			t.Errorf("%q: %q %+v, %v; want %q citing the metadata lines", q, a.Text, a.Citations, err, want)
+		}
+	}
+	a, err := p.Ask(context.Background(), answer.Request{Question: "what is this paper about?"}, nil)
+	if err != nil || a.Refused || !strings.Contains(a.Text, "> Abstract: In December 2019") || strings.Contains(a.Text, "SHA:") || strings.Contains(a.Text, "https://") {
+		t.Errorf("what is this paper about?: %q, %v; want its abstract", a.Text, err)
+	}
+}

@@ -364,7 +364,7 @@ func openingSentences(passages []*sourcePassage, ending bool) []*candidate {
 	var all []*candidate // every sentence not said before, in order
 	for rank, sp := range passages {
 		for i, s := range textan.Sentences(sp.Hit.Passage.Text) {
-			if saidBefore(sp.said, s) {
+			if saidBefore(sp.said, s) || knowledge.IsMetadata(s.Text) { // a paper's "SHA: …" tells nothing of it
 				continue
 			}
 			all = append(all, &candidate{sp: sp, rank: rank, sent: s, idx: i})

@@ -814,13 +814,13 @@ const lessonWords = `teach teaches taught`
 // overviewWords ask what the documents are about (see openings), as
 // written, lower-cased ("about" is a stop word, so no term).
 const overviewWords = `happen happened happens happening story stories about tell explain describe document documents
-article text news going more setting points deal ` + partWords + " " + endingWords + " " + wholeWords
+article text paper news going more setting points deal ` + partWords + " " + endingWords + " " + wholeWords
 
 // vagueWords ask about everything and nothing: a question of them alone
 // ("What happened?", "Tell me more", "What is the story about?") names
 // nothing to look up.
 const vagueWords = `happen happened tell told more know explain describe mean say said talk thing things something
-anything everything stuff story stories document documents text article about again please pls plz
+anything everything stuff story stories document documents text article paper about again please pls plz
 really actually exactly truly anyway point points bullet bullets
 news deal give show going today currently nowadays presently wonder wondering curious sentence sentences
 paragraph paragraphs brief briefly short quick quickly simple simply one mostly mainly chiefly largely primarily ` + partWords + " " + endingWords + " " + wholeWords + " " + moreWords + " " + nextWords

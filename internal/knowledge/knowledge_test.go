@@ -822,3 +822,42 @@ func TestPlainTextHeadingAfterSentence(t *testing.T) {
 		t.Errorf("want the hard-wrapped \"# 5 percent\" line kept in its sentence, got %q", all)
 	}
 }
+
+// TestMetadataDate: a paper or report that opens with a metadata line
+// ("Date: 2020-02-17", "Published: 3 March 2021") is dated by it; a
+// sentence that starts "Date:" is no metadata.
+func TestMetadataDate(t *testing.T) {
+	docs, skipped, err := Load(context.Background(), "testdata/meta", Options{})
+	if err != nil || len(skipped) != 0 {
+		t.Fatal(err, skipped)
+	}
+	want := map[string]string{"paper.txt": "2020-02-17", "report.txt": "2021-03-03", "late.txt": ""}
+	for _, d := range docs {
+		if w, ok := want[d.Path]; !ok || d.Date != w {
+			t.Errorf("%s: date %q, want %q", d.Path, d.Date, w)
+		}
+	}
+	if len(docs) != len(want) {
+		t.Errorf("%d documents, want %d", len(docs), len(want))
+	}
+}
+
+// TestIsMetadata: a paper's metadata lines and bare links are no text to
+// quote; its abstract and sentences that hold a link or a colon are.
+func TestIsMetadata(t *testing.T) {
+	for s, want := range map[string]bool{
+		"https://www.ncbi.nlm.nih.gov/pmc/articles/PMC7048229/":      true,
+		"SHA: da81f0d3a12ab7faa09148acb6564271474e9e02":              true,
+		"Authors: Zhang, Wei; Du, Rong-Hui":                          true,
+		"Date: 2020-02-17":                                           true,
+		"Title: The Fox":                                             true,
+		"Abstract: In December 2019, a novel coronavirus caused it.": false,
+		"See https://example.com for the full report.":               false,
+		"The minister said: we will act.":                            false,
+		"Warning: the bridge is closed.":                             false,
+	} {
+		if got := IsMetadata(s); got != want {
+			t.Errorf("IsMetadata(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // SplitVersion changes whenever the same file gives other passages (their
@@ -17,8 +18,10 @@ import (
 // 3: narrative passages fill up to the full size (see narrative), and a
 // one-document index has no title field (search.Build), so saved indexes
 // are rebuilt. 4: a sentence may end before two spaces (Gutenberg texts), so
-// long paragraphs are cut there too.
-const SplitVersion = 4
+// long paragraphs are cut there too. 5: in plain text a "# Heading" line
+// after a sentence's end starts a section, and a "Date: …" metadata line
+// in its opening dates the document.
+const SplitVersion = 5
 
 // DefaultPassageChars is the passage size used when Options.PassageChars is
 // 0, chosen by measurement on the eval sets (see README).
@@ -96,6 +99,9 @@ func build(ctx context.Context, rel, ext string, pages []string, chars int) (*Do
 				}
 				startLine = end + 1
 			}
+			if doc.Date == "" && !markdown { // Markdown dates itself in front matter
+				doc.Date = metaDate(lines[startLine:])
+			}
 			// a leading "date YYYY-MM-DD" line prefix
 			for i := startLine; i < len(lines); i++ {
 				if strings.TrimSpace(lines[i]) == "" {
@@ -170,6 +176,63 @@ func build(ctx context.Context, rel, ext string, pages []string, chars int) (*Do
 		doc.Passages[i].Title = doc.Title
 	}
 	return doc, nil
+}
+
+// metaLines is how many lines of a document's opening a metadata line
+// ("Date: 2020-02-17") is looked for in.
+const metaLines = 20
+
+// metaDateRe matches a metadata line that dates a document, as papers and
+// reports open: "Date: 2020-02-17", "Published: 17 February 2020".
+var metaDateRe = regexp.MustCompile(`(?i)^\s*(?:date|published|publication date|date published|posted|first published)\s*:\s*(.+?)\s*$`)
+
+// dateTimeRest is what may follow an ISO date in a metadata line: a time.
+var dateTimeRest = regexp.MustCompile(`^(?:[T ][0-9:.+Z-]*)?$`)
+
+// dateLayouts are the ways a metadata line writes a date, after ISO's.
+var dateLayouts = []string{"2 January 2006", "January 2, 2006", "January 2 2006", "2 Jan 2006", "Jan 2, 2006", "Jan. 2, 2006", "2006/01/02", "02.01.2006"}
+
+// metaDate returns the date (YYYY-MM-DD) of the first metadata line of
+// lines' first metaLines that dates the document, or "".
+func metaDate(lines []string) string {
+	for _, l := range lines[:min(metaLines, len(lines))] {
+		if d := lineDate(l); d != "" {
+			return d
+		}
+	}
+	return ""
+}
+
+// lineDate returns the date (YYYY-MM-DD) that metadata line l gives the
+// document, or "" when l is no such line.
+func lineDate(l string) string {
+	m := metaDateRe.FindStringSubmatch(l)
+	if m == nil {
+		return ""
+	}
+	if v := m[1]; len(v) >= 10 && isDate(v[:10]) && dateTimeRest.MatchString(v[10:]) {
+		return v[:10]
+	}
+	for _, layout := range dateLayouts {
+		if t, err := time.Parse(layout, m[1]); err == nil {
+			return t.Format(time.DateOnly)
+		}
+	}
+	return ""
+}
+
+// DateLine returns where in text (a document's opening passage) the
+// metadata line that dates the document stands ("Date: 2020-02-17"), or
+// -1 when none does.
+func DateLine(text string) int {
+	at := 0
+	for l := range strings.Lines(text) {
+		if lineDate(strings.TrimRight(l, "\r\n")) != "" {
+			return at
+		}
+		at += len(l)
+	}
+	return -1
 }
 
 func isDate(s string) bool {

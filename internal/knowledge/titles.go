@@ -151,6 +151,22 @@ func linkOrMeta(l string) bool {
 	return false
 }
 
+// IsMetadata reports whether s, a line or sentence of a document, is its
+// metadata rather than its text: a bare link, or a "Key: value" line of
+// metaKeys or "title" ("SHA: …", "Authors: …", "Date: 2020-02-17"), but
+// not an abstract or a summary, which is text.
+func IsMetadata(s string) bool {
+	s = strings.TrimSpace(s)
+	if !strings.ContainsAny(s, " \t") && (strings.Contains(s, "://") || strings.HasPrefix(strings.ToLower(s), "www.")) {
+		return true
+	}
+	if metaLine.FindString(s) == "" {
+		return false
+	}
+	k, _, _ := field(s)
+	return k == "title" || metaKeys[k] && k != "abstract" && k != "summary"
+}
+
 // titleAbbrevs may end a title or sit inside one before ". ".
 var titleAbbrevs = map[string]bool{"spp": true, "sp": true, "ssp": true, "al": true, "etc": true, "vs": true, "var": true, "no": true, "vol": true, "st": true, "dr": true, "mr": true, "mrs": true, "ms": true, "inc": true, "ltd": true, "co": true, "jr": true, "sr": true}
 

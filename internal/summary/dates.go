@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // date is a calendar date known to some precision: Y, M and D are 0 when
@@ -273,7 +275,8 @@ func hasMonth(s string) bool {
 
 func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
 
-// plausibleYear rejects four-digit numbers that are amounts or counts.
+// plausibleYear rejects four-digit numbers that are amounts or counts, or
+// part of a name ("2019-nCoV").
 func plausibleYear(s string, a, b int) bool {
 	if a > 0 && strings.ContainsRune("$£€#", rune(s[a-1])) {
 		return false
@@ -289,6 +292,9 @@ func plausibleYear(s string, a, b int) bool {
 			return false
 		}
 		if notAfterYear.MatchString(s[b:]) {
+			return false
+		}
+		if r, _ := utf8.DecodeRuneInString(s[min(b+1, len(s)):]); s[b] == '-' && unicode.IsLetter(r) { // a name: "2019-nCoV"
 			return false
 		}
 	}

@@ -37,6 +37,7 @@ func TestFindDates(t *testing.T) {
 		{"unresolved weekday", "They met on Friday.", date{}, []want{{"on Friday", ""}}},
 		{"counts are not years", "50 deaths, 200 injured, and 1000 arrested; 1500 troops; $2000; 2014% and 3,2014", story, nil},
 		{"decades are not years", "in the 1990s", story, nil},
+		{"names are not years", "It was believed that 2019-nCoV spread; the 2019-20 season", date{}, []want{{"2019", "2019"}}},
 		{"may the verb", "They may act. It may be March", story, nil},
 		{"may the month", "In May 2020 and in May the talks", date{}, []want{{"May 2020", "2020-05"}, {"May", "2020-05"}}},
 		{"impossible day", "on 31 February 2020", date{}, []want{{"February 2020", "2020-02"}}},
