@@ -1134,7 +1134,7 @@ func dropMentions(q string) string {
 // mentions and Markdown marks, with "the us" as "the US", without chat's
 // preamble (preambleRe), trimmed.
 func cleanQuestion(q string) string {
-	q = dropChatOpener(theUS(dropMarkup(dropMentions(q))))
+	q = dropChatOpener(chatSpelled(theUS(dropMarkup(dropMentions(q)))))
 	if m := preambleRe.FindStringSubmatchIndex(q); m != nil && !whWordRe.MatchString(q[:m[2]]) { // not "who can tell me why?"
 		q = q[m[2]:]
 	}
@@ -1222,6 +1222,40 @@ var markupRe = regexp.MustCompile("\\*+|`+|~~|\\|\\||(?:^|\n)\\s*>{1,3}\\s|<?\\b
 // ("https", "com") are no topic the documents must hold.
 func dropMarkup(q string) string {
 	return strings.Join(strings.Fields(markupRe.ReplaceAllString(q, " ")), " ")
+}
+
+// chatWords are chat's spellings of question words and common words, in
+// lower case, with the word they stand for: "wat happend in july" asked
+// about "wat", a word no document holds, and "y did albania do that" was no
+// why question. ("u", "gonna" and the like are stop words already.)
+var chatWords = map[string]string{
+	"wat": "what", "wut": "what", "wht": "what", "wen": "when", "wher": "where", "hw": "how",
+	"r": "are", "ppl": "people", "bout": "about", "abt": "about", "cuz": "because", "coz": "because",
+	"bc": "because", "bcuz": "because", "thru": "through", "dat": "that", "tho": "though",
+	"smth": "something", "sth": "something", "govt": "government",
+}
+
+// chatWordRe matches a word of chatWords as chat types it (lower case), or
+// "y" opening a question ("y did …").
+var chatWordRe = regexp.MustCompile(`^y\b|\b(?:` + strings.Join(slices.Sorted(maps.Keys(chatWords)), "|") + `)\b`)
+
+// maxChatSpelled is the longest question chatSpelled rewrites: chat's
+// shorthand is typed in short questions, and a rewritten one stays well
+// under MaxQuestionChars (a word grows 2.5 times at most).
+const maxChatSpelled = 300
+
+// chatSpelled writes chat's spellings (chatWords) as the words they stand
+// for, in a question of maxChatSpelled bytes at most.
+func chatSpelled(q string) string {
+	if len(q) > maxChatSpelled {
+		return q
+	}
+	return chatWordRe.ReplaceAllStringFunc(q, func(w string) string {
+		if w == "y" {
+			return "why"
+		}
+		return chatWords[w]
+	})
 }
 
 // theUSRe matches "the us" as chat types "the US".
