@@ -107,8 +107,9 @@ var (
 	// Ko-ko, the moccasins were taking him past".
 	clauseAfter = regexp.MustCompile(`^,\s*(?:a|an|the|his|her|their|our|my)\s+(?:[\pL’'-]+\s+){0,3}?(?:was|were|is|are|had|has|have|did|would|could|will)\b`)
 	// describedBefore comes before a name that a sentence introduces
-	// ("a giant, named Far Rua", "known as Mujahideen", "his dog, Spirit-Iron").
-	describedBefore = regexp.MustCompile(`(?i)(?:named|called|name was|name is|known as|by the name of|\b(?:his|her|their|my|our)\s+[\pL]+,)\s*,?\s*$`)
+	// ("a giant, named Far Rua", "known as Mujahideen", "his dog, Spirit-Iron",
+	// "the youngest … called her Cinderella").
+	describedBefore = regexp.MustCompile(`(?i)(?:named|called|name was|name is|known as|by the name of|\b(?:call|calls|called|name|names|named)\s+(?:him|her|them)|\b(?:his|her|their|my|our)\s+[\pL]+,)\s*,?\s*$`)
 	// describedNext starts the sentence after a name's that goes on to
 	// describe it ("She was the daughter of the famous captain").
 	describedNext = regexp.MustCompile(`^(?:He|She|It|They)\s+(?:is|was|were|are|had been|has been)\s+(?:a|an|the|one|very|so|called|named|known|once|as)\b`)
