@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8668, 1.3024, 0.7723, -0.0383, 0.7558, 1.8033, 0.0231, 0.6782, -0.2687, 0.1026, -0.0681, 0.0023, 1.0644, 0.3203, -0.2826, 0.1722, -0.0036,
+		0.8680, 1.3016, 0.7721, -0.0388, 0.7557, 1.8027, 0.0222, 0.6785, -0.2685, 0.1025, -0.0677, 0.0020, 1.0654, 0.3206, -0.2827, 0.1724, -0.0036,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0297, 0.0243, 0.0287, // other
-		0.4257, -0.0596, 0.3489, // who
+		0.0297, 0.0234, 0.0314, // other
+		0.4262, -0.0556, 0.3469, // who
 		-0.0322, 0.0460, -0.0218, // when
-		0.3623, 0.0523, -0.0359, // how many
-		-0.1857, -0.1795, -0.1812, // where
-		-0.0927, 0.4400, 0.5867, // why
-		0.6110, 0.2642, -0.0919, // feel
-		-0.0005, 0.4067, -0.2504, // outcome
+		0.3623, 0.0522, -0.0359, // how many
+		-0.1859, -0.1799, -0.1812, // where
+		-0.0929, 0.4395, 0.5868, // why
+		0.6108, 0.2639, -0.0920, // feel
+		-0.0005, 0.4058, -0.2507, // outcome
 		0.0000, 0.0039, -0.0021, // define
-		-0.3617, 0.0662, -0.0608, // describe
+		-0.3618, 0.0662, -0.0608, // describe
 	}
 }
 

@@ -59,17 +59,19 @@ const maxCache = 1 << 20
 // 5: contractions without their apostrophe are stop words ("whats", "dont").
 // 6: nouns of -ship at their noun (Derived: "relationship" → "relation").
 // 7: "us" written in lower case is the pronoun, a stop word ("US" is kept).
-const Version = 7
+// 8: relational adjectives at their noun (Pertainym: "economic" → "economy").
+const Version = 8
 
 // English returns the analyzer storybot indexes with: lower-case and
 // diacritic folding, possessives removed, English stop words dropped,
 // irregular verbs and a few derived nouns at their base form ("went" → "go",
 // "deaths" → "die"), Snowball stemming, adjectives of places at their
-// place ("Iranian" → "iran") and nouns of people who do a verb at the verb
-// ("hackers" → "hack"). "us" is the pronoun, a stop word, unless written
+// place ("Iranian" → "iran"), adjectives that pertain to a noun at the
+// noun ("economic" → "economy") and nouns of people who do a verb at the
+// verb ("hackers" → "hack"). "us" is the pronoun, a stop word, unless written
 // in capitals: "sell it back to us" does not name the US.
 func English() *Analyzer {
-	a := New(Greek, Possessive, Ordinal, StopWords, Irregular(), Stem, Demonym(), Derived())
+	a := New(Greek, Possessive, Ordinal, StopWords, Irregular(), Stem, Demonym(), Pertainym(), Derived())
 	a.drop = pronounUs
 	return a
 }

@@ -306,6 +306,29 @@ func TestDerived(t *testing.T) {
 	}
 }
 
+// TestPertainyms: an adjective that pertains to a noun is taken to the
+// noun, so that a question about the economy finds "economic growth"; one
+// whose noun begins otherwise ("dental", "tooth"), or in fewer than four
+// letters alike ("viral", "virus"), and a verb's participle ("growing") are
+// not.
+func TestPertainyms(t *testing.T) {
+	an := English()
+	for _, c := range []struct{ a, b string }{
+		{"economic", "economy"}, {"bacterial", "bacteria"}, {"presidential", "president"}, {"molecular", "molecules"},
+		{"respiratory", "respiration"}, {"environmental", "environment"}, {"faecal", "faeces"}, {"medical", "medicine"},
+		{"suburban", "suburbs"},
+	} {
+		if x, y := an.Terms(c.a), an.Terms(c.b); len(x) != 1 || len(y) != 1 || x[0] != y[0] {
+			t.Errorf("%s → %v, %s → %v: want one term", c.a, x, c.b, y)
+		}
+	}
+	for _, w := range []string{"dental", "viral", "fecal", "nasal", "military", "growing", "national", "human"} {
+		if got := an.Terms(w); len(got) != 1 || got[0] != Stem(Fold(w)) {
+			t.Errorf("%s → %v, want %q", w, got, Stem(Fold(w)))
+		}
+	}
+}
+
 // TestContractions: contractions written without their apostrophe, as chat
 // writes them, and those whose apostrophe folding removes are stop words:
 // "whats this story about" has one topic word, as "what's this story about".

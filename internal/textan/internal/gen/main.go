@@ -40,6 +40,9 @@ func main() {
 	similar := flag.Bool("similar", false, "add the adjectives similar to (&) an adjective's first senses")
 	demonyms := flag.String("demonyms", "", "write the table of adjectives of places (\"iranian iran\") to this file instead")
 	derived := flag.String("derived", "", "write the table of nouns made from a shorter word (\"hacker hack\", \"relationship relation\") to this file instead")
+	pertainyms := flag.String("pertainyms", "", "write the table of adjectives that pertain to a noun (\"economic economy\", \"bacterial bacteria\") to this file instead")
+	prefix := flag.Int("prefix", 4, "with -pertainyms: letters the adjective and its noun must begin alike (0: any)")
+	skipNouns := flag.Bool("skip-nouns", false, "with -pertainyms: leave out adjectives that are also nouns or verbs (\"social\", \"medical\")")
 	words := flag.String("words", "", "write the gzipped list of the stems of English words to this file instead")
 	names := flag.String("names", "", "write the gzipped list of the stems of names (words WordNet writes only with a capital) to this file instead")
 	flag.Parse()
@@ -49,6 +52,8 @@ func main() {
 		err = writeNames(*dir, *names)
 	case *words != "":
 		err = writeWords(*dir, *words)
+	case *pertainyms != "":
+		err = writePertainyms(*dir, *pertainyms, *prefix, *skipNouns)
 	case *derived != "":
 		err = writeDerived(*dir, *derived)
 	case *demonyms != "":
@@ -69,8 +74,8 @@ type sense struct {
 	rank   int
 }
 
-// derived is textan.Derived's filter.
-var derived = textan.Derived()
+// derived and pertainym are textan.Derived's and textan.Pertainym's filters.
+var derived, pertainym = textan.Derived(), textan.Pertainym()
 
 func run(dir, out string, senses, nounSenses int, poses []string, similar bool) error {
 	an := textan.English()
@@ -172,8 +177,9 @@ func term(an *textan.Analyzer, lemma string) string {
 	}
 	// a form that textan.Irregular takes to a verb ("gone" → "go", "found"
 	// → "find") is another word than the lemma; a noun that textan.Derived
-	// takes to its word ("hacker" → "hack") is the same
-	if ts[0] != textan.Stem(lemma) && ts[0] != derived(textan.Stem(lemma)) {
+	// takes to its word ("hacker" → "hack") is the same, and so is an
+	// adjective that textan.Pertainym takes to its noun ("bacterial" → "bacteria")
+	if st := textan.Stem(lemma); ts[0] != st && ts[0] != derived(st) && ts[0] != derived(pertainym(st)) {
 		return ""
 	}
 	return ts[0]
@@ -401,6 +407,104 @@ func writeDerived(dir, out string) error {
 	return of.write(out, "nouns made from a shorter word, and the word (\"hacker hack\", \"relationship relation\")")
 }
 
+// writePertainyms writes the table of relational adjectives with the noun
+// they pertain to ("economic" → "economy", "bacterial" → "bacteria"):
+// WordNet adjectives whose most frequent sense points to a noun as its
+// pertainym (\), or, in an adjective of the adj.pert file that has none
+// ("fecal"), is derivationally related (+) to one. One word each, in lower
+// case. Left out: an adjective that pertains so to more than one noun; one
+// whose noun does not begin with the same prefix letters ("dental",
+// "tooth"; with the default 4 also "viral", "virus": taken together they
+// cost covidqa, whose documents say "virus" everywhere and "viral" where
+// it matters); a verb's participle ("growing"); one that Snowball already
+// stems with its noun ("national", "nation"); and with skipNouns one that
+// WordNet also knows as a noun or a verb ("social", "medical").
+func writePertainyms(dir, out string, prefix int, skipNouns bool) error {
+	adjs, err := readIndex(filepath.Join(dir, "index.adj"))
+	if err != nil {
+		return err
+	}
+	other := map[string]bool{} // nouns and verbs
+	for _, p := range []string{"noun", "verb"} {
+		idx, err := readIndex(filepath.Join(dir, "index."+p))
+		if err != nil {
+			return err
+		}
+		for w := range idx {
+			other[w] = true
+		}
+	}
+	nouns, _, err := readData(filepath.Join(dir, "data.noun"))
+	if err != nil {
+		return err
+	}
+	first := map[string]bool{} // an adjective and its most frequent synset
+	for adj, ss := range adjs {
+		first[adj+" "+ss[0]] = true
+	}
+	verbStems := map[string]bool{} // the stems of verbs ("growing" is "grow")
+	verbs, err := readIndex(filepath.Join(dir, "index.verb"))
+	if err != nil {
+		return err
+	}
+	for v := range verbs {
+		verbStems[textan.Stem(v)] = true
+	}
+	of := pairs{}
+	err = eachSynset(filepath.Join(dir, "data.adj"), func(ss synset) error {
+		pert := map[string]bool{} // the words with a pertainym
+		for _, symbol := range []string{`\`, "+"} {
+			if symbol == "+" && ss.lexFile != "01" { // adj.pert
+				break
+			}
+			for _, ptr := range ss.ptrs {
+				lemmas := nouns[ptr.offset]
+				if ptr.symbol != symbol || ptr.pos != "n" || ptr.src < 1 || ptr.src > len(ss.words) || ptr.tgt < 1 || ptr.tgt > len(lemmas) {
+					continue
+				}
+				adj := ss.words[ptr.src-1]
+				if symbol == `\` {
+					pert[adj] = true
+				} else if pert[adj] {
+					continue
+				}
+				if !first[adj+" "+ss.offset] || !oneLowerWord(adj) || (skipNouns && other[adj]) || participle(adj, verbStems) {
+					continue
+				}
+				// the lemma pointed to, or if it begins otherwise (in fewer
+				// than 3 letters alike) the synset's lemma that begins most
+				// like the adjective: "fecal" → "faeces" is "feces"
+				noun := lemmas[ptr.tgt-1]
+				if !oneLowerWord(noun) || common(adj, noun) < 3 {
+					for _, l := range lemmas {
+						if oneLowerWord(l) && (!oneLowerWord(noun) || common(adj, l) > common(adj, noun)) {
+							noun = l
+						}
+					}
+				}
+				if !oneLowerWord(noun) || common(adj, noun) < prefix || textan.Stem(adj) == textan.Stem(noun) {
+					continue
+				}
+				of.add(adj, noun)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return of.write(out, "adjectives that pertain to a noun, and the noun (\"economic economy\", \"bacterial bacteria\")")
+}
+
+// common is the length of the prefix a and b share.
+func common(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
 // linked calls fn with each word of ss and the word of another synset
 // (its lemmas in words, by offset) that a pointer of symbol to part of
 // speech pos links it to.
@@ -609,4 +713,10 @@ func lemma(w string) string {
 // oneCapitalWord reports whether w is one word written with a capital.
 func oneCapitalWord(w string) bool {
 	return w != "" && w[0] >= 'A' && w[0] <= 'Z' && !strings.ContainsAny(w, "_-.'0123456789")
+}
+
+// participle reports whether adj is a verb's participle ("growing",
+// "asphyxiated"): it ends in -ing or -ed and stems as a verb (verbStems).
+func participle(adj string, verbStems map[string]bool) bool {
+	return (strings.HasSuffix(adj, "ing") || strings.HasSuffix(adj, "ed")) && verbStems[textan.Stem(adj)]
 }
