@@ -55,6 +55,8 @@ func questionType(q string) qtype {
 		return qFeel
 	case has("describe", " call ", " dub", "characteri", " label"):
 		return qDescribe
+	case has("how long ago"):
+		return qWhen
 	case has("how many", "how much", "what percentage", "how long", "how old", "what number"):
 		return qHowMany
 	case starts("when") || has("what year", "what date", "which year", "what day", "what time", "what century", "what season"):

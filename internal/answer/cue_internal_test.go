@@ -12,7 +12,7 @@ func TestQuestionType(t *testing.T) {
 	expect(t, "questionType", questionType, map[string]qtype{
 		"What is the MEK?": qDefine, `"what is the MEK?"`: qDefine, "“What is the MEK?”": qDefine, "- who is Edi Rama": qWho,
 		"When was the attack?": qWhen, "How many died?": qHowMany, "Which country investigated?": qWhere,
-		"cyberattack date": qWhen, "mek camp location?": qWhere, "albania cut ties why": qWhy, "date": qOther,
+		"cyberattack date": qWhen, "how long ago was the revolution?": qWhen, "how long did it last?": qHowMany, "mek camp location?": qWhere, "albania cut ties why": qWhy, "date": qOther,
 		"What report had the correct date?": qOther, "Did they set a date?": qOther,
 	})
 }

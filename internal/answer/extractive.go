@@ -194,7 +194,7 @@ type questionTerms struct {
 
 func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	q := questionTerms{prior: map[string]float64{}, focus: map[string]bool{}, words: map[string]bool{}, qt: questionType(question),
-		howLong: howLongRe.MatchString(question)}
+		howLong: howLongRe.MatchString(question) && !howLongAgoRe.MatchString(question)}
 	for _, t := range p.an.Terms(searchText(atTheEndRe.ReplaceAllString(question, ""))) { // the closing passages say "at the end"
 		if _, dup := q.prior[t]; dup {
 			continue

@@ -951,6 +951,9 @@ var askersTime = setOf("today currently nowadays presently")
 // been tension?" found "pro-democratic longings".
 var howLongRe = regexp.MustCompile(`(?i)\bhow\s+long\b`)
 
+// howLongAgoRe matches "how long ago", which asks when, not how long.
+var howLongAgoRe = regexp.MustCompile(`(?i)\bhow\s+long\s+ago\b`)
+
 // partySide reports whether the word w, after prev (both lower-cased),
 // is the "side" of a party, which names the party and no topic of its own:
 // "the Iranian side", "Albania's side".
@@ -1007,7 +1010,7 @@ var frameTerms = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`date day year time take place happen happened name named call called say said says
 		tell told mean means meaning stand describe described kind type number many much today currently now known term
-		example purpose reason according color colour colors colours react reaction respond response deny admit confirm wrong`) {
+		example purpose reason according color colour colors colours react reaction respond response deny admit confirm wrong ago`) {
 		if t := an.Term(w); t != "" {
 			m[t] = true
 		}

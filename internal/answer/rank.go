@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8680, 1.3016, 0.7721, -0.0388, 0.7557, 1.8027, 0.0222, 0.6785, -0.2685, 0.1025, -0.0677, 0.0020, 1.0654, 0.3206, -0.2827, 0.1724, -0.0036,
+		0.8677, 1.3011, 0.7724, -0.0386, 0.7557, 1.8028, 0.0223, 0.6783, -0.2686, 0.1025, -0.0672, 0.0021, 1.0654, 0.3206, -0.2827, 0.1723, -0.0036,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0297, 0.0234, 0.0314, // other
+		0.0297, 0.0233, 0.0313, // other
 		0.4262, -0.0556, 0.3469, // who
 		-0.0322, 0.0460, -0.0218, // when
 		0.3623, 0.0522, -0.0359, // how many
-		-0.1859, -0.1799, -0.1812, // where
-		-0.0929, 0.4395, 0.5868, // why
+		-0.1860, -0.1800, -0.1813, // where
+		-0.0929, 0.4396, 0.5868, // why
 		0.6108, 0.2639, -0.0920, // feel
-		-0.0005, 0.4058, -0.2507, // outcome
+		-0.0005, 0.4059, -0.2506, // outcome
 		0.0000, 0.0039, -0.0021, // define
-		-0.3618, 0.0662, -0.0608, // describe
+		-0.3617, 0.0662, -0.0608, // describe
 	}
 }
 
