@@ -42,7 +42,6 @@ func main() {
 	derived := flag.String("derived", "", "write the table of nouns made from a shorter word (\"hacker hack\", \"relationship relation\") to this file instead")
 	pertainyms := flag.String("pertainyms", "", "write the table of adjectives that pertain to a noun (\"economic economy\", \"bacterial bacteria\") to this file instead")
 	prefix := flag.Int("prefix", 4, "with -pertainyms: letters the adjective and its noun must begin alike (0: any)")
-	skipNouns := flag.Bool("skip-nouns", false, "with -pertainyms: leave out adjectives that are also nouns or verbs (\"social\", \"medical\")")
 	words := flag.String("words", "", "write the gzipped list of the stems of English words to this file instead")
 	names := flag.String("names", "", "write the gzipped list of the stems of names (words WordNet writes only with a capital) to this file instead")
 	flag.Parse()
@@ -53,7 +52,7 @@ func main() {
 	case *words != "":
 		err = writeWords(*dir, *words)
 	case *pertainyms != "":
-		err = writePertainyms(*dir, *pertainyms, *prefix, *skipNouns)
+		err = writePertainyms(*dir, *pertainyms, *prefix)
 	case *derived != "":
 		err = writeDerived(*dir, *derived)
 	case *demonyms != "":
@@ -183,6 +182,22 @@ func term(an *textan.Analyzer, lemma string) string {
 		return ""
 	}
 	return ts[0]
+}
+
+// lemmasOf returns the lemmas of the index.* files of the parts of speech
+// poses ("adj", "adv").
+func lemmasOf(dir string, poses ...string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for _, p := range poses {
+		idx, err := readIndex(filepath.Join(dir, "index."+p))
+		if err != nil {
+			return nil, err
+		}
+		for w := range idx {
+			out[w] = true
+		}
+	}
+	return out, nil
 }
 
 // readIndex reads an index.* file: each lemma with its synsets, most
@@ -354,15 +369,9 @@ func writeDerived(dir, out string) error {
 	if err != nil {
 		return err
 	}
-	other := map[string]bool{} // adjectives and adverbs
-	for _, p := range []string{"adj", "adv"} {
-		idx, err := readIndex(filepath.Join(dir, "index."+p))
-		if err != nil {
-			return err
-		}
-		for w := range idx {
-			other[w] = true
-		}
+	other, err := lemmasOf(dir, "adj", "adv")
+	if err != nil {
+		return err
 	}
 	verbs, _, err := readData(filepath.Join(dir, "data.verb"))
 	if err != nil {
@@ -417,22 +426,13 @@ func writeDerived(dir, out string) error {
 // "tooth"; with the default 4 also "viral", "virus": taken together they
 // cost covidqa, whose documents say "virus" everywhere and "viral" where
 // it matters); a verb's participle ("growing"); one that Snowball already
-// stems with its noun ("national", "nation"); and with skipNouns one that
-// WordNet also knows as a noun or a verb ("social", "medical").
-func writePertainyms(dir, out string, prefix int, skipNouns bool) error {
+// stems with its noun ("national", "nation"). (Leaving out the adjectives
+// that are also nouns or verbs, "social", "medical", avoided no damage:
+// bench/README.md, session 11.)
+func writePertainyms(dir, out string, prefix int) error {
 	adjs, err := readIndex(filepath.Join(dir, "index.adj"))
 	if err != nil {
 		return err
-	}
-	other := map[string]bool{} // nouns and verbs
-	for _, p := range []string{"noun", "verb"} {
-		idx, err := readIndex(filepath.Join(dir, "index."+p))
-		if err != nil {
-			return err
-		}
-		for w := range idx {
-			other[w] = true
-		}
 	}
 	nouns, _, err := readData(filepath.Join(dir, "data.noun"))
 	if err != nil {
@@ -468,7 +468,7 @@ func writePertainyms(dir, out string, prefix int, skipNouns bool) error {
 				} else if pert[adj] {
 					continue
 				}
-				if !first[adj+" "+ss.offset] || !oneLowerWord(adj) || (skipNouns && other[adj]) || participle(adj, verbStems) {
+				if !first[adj+" "+ss.offset] || !oneLowerWord(adj) || participle(adj, verbStems) {
 					continue
 				}
 				// the lemma pointed to, or if it begins otherwise (in fewer
