@@ -568,8 +568,9 @@ func (p *Pipeline) fallback(question, focus string, passages []*sourcePassage, w
 // reaches strongMatch or one of the top three passages holds every topic
 // word. And a question that asks who holds a role ("Who is the
 // foreign minister of Iran?") needs every topic word of that role in one
-// passage: a story that names a prime minister does not say who the
-// foreign minister is. See DefaultMinCoverage for the calibration.
+// passage, and in one sentence when it is the role of someone named: a
+// story that names a prime minister does not say who the foreign minister
+// is, nor one that names Iran's president Albania's. See DefaultMinCoverage for the calibration.
 func (p *Pipeline) Covered(q string, hits []search.Hit) bool {
 	if len(hits) == 0 {
 		return false
@@ -584,7 +585,41 @@ func (p *Pipeline) Covered(q string, hits []search.Hit) bool {
 		return false
 	}
 	subject := definedSubject(q)
-	return subject == "" || anyHoldsAll(sets, slices.DeleteFunc(p.an.Terms(subject), func(t string) bool { return p.vague[t] || frameTerms()[t] }))
+	if subject == "" {
+		return true
+	}
+	role := slices.DeleteFunc(p.an.Terms(subject), func(t string) bool { return p.vague[t] || frameTerms()[t] })
+	if roleOfName(subject) { // "the president of Albania": in one sentence
+		return anyHoldsAll(p.sentenceTerms(hits, candPassages), role)
+	}
+	return anyHoldsAll(sets, role)
+}
+
+// roleOfNameRe matches a role of someone named: "the president of Albania",
+// "the foreign minister of iran" (its last word the name).
+var roleOfNameRe = regexp.MustCompile(`(?i)^(?:the\s+)?(?:[\pL-]+\s+){1,3}of\s+(?:the\s+)?([\pL-]+)$`)
+
+// roleOfName reports whether subject is a role of someone named, written
+// with a capital or a name WordNet knows ("albania").
+func roleOfName(subject string) bool {
+	m := roleOfNameRe.FindStringSubmatch(subject)
+	return m != nil && (textan.Capitalized(m[1]) || textan.IsName(m[1]))
+}
+
+// sentenceTerms returns the terms of each sentence of the first n hits'
+// passages (not their titles: the story's "Albania cuts ties with Iran"
+// does not make Iran's president Albania's).
+func (p *Pipeline) sentenceTerms(hits []search.Hit, n int) []map[string]bool {
+	var sets []map[string]bool
+	for _, h := range hits[:min(n, len(hits))] {
+		if h.Passage == nil {
+			continue
+		}
+		for _, s := range textan.Sentences(h.Passage.Text) {
+			sets = append(sets, setOf(strings.Join(p.an.Terms(s.Text), " ")))
+		}
+	}
+	return sets
 }
 
 // hitTerms returns the terms (title, section heading and text) of the

@@ -33,3 +33,15 @@ func TestSearchText(t *testing.T) {
 		"summarize in 3 points":                      "summarize",
 	})
 }
+
+// TestRoleOfName: "who is the president of Albania?" asks for a role of
+// someone named, which one sentence must hold whole.
+func TestRoleOfName(t *testing.T) {
+	expect(t, "roleOfName", roleOfName, map[string]bool{
+		"the president of albania":            true,
+		"the foreign minister of Iran":        true,
+		"the English translator of this hymn": false,
+		"the yellow water-lily":               false,
+		"Edi Rama":                            false,
+	})
+}
