@@ -122,6 +122,8 @@ type Speller interface {
 	Correct(q string) (string, []spell.Fix)
 	// IsName reports whether the documents write word as a name.
 	IsName(word string) bool
+	// Mentions reports whether the documents hold word in some form.
+	Mentions(word string) bool
 }
 
 // Pipeline answers questions. Create it with New; it is safe for concurrent
@@ -311,6 +313,13 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 				}
 			}()
 		}
+	}
+	if name := p.unknownName(q); name != "" { // "did russia help iran?": the documents never say Russia; no search, no model call
+		ans := Answer{Question: q, Mode: ModeExtractive, Refused: true, Text: fmt.Sprintf(msgUnknownNameFm, name), Citations: []Citation{}, Warnings: []string{}}
+		if p.opts.Model != nil {
+			ans.Mode = ModeLLM
+		}
+		return ans, nil
 	}
 	if parts := p.splitQuestions(q); parts != nil && p.opts.Model == nil { // a model answers them together
 		return p.askEach(ctx, req, q, parts, onEvent)
@@ -1294,6 +1303,36 @@ func chatSpelled(q string) string {
 		}
 		return chatWords[w]
 	})
+}
+
+// msgUnknownNameFm refuses a question that names what no document
+// mentions (unknownName).
+const msgUnknownNameFm = "The documents do not mention “%s”, so I can't answer this from them. Ask about what they describe, or add a document that covers it."
+
+// notTopicNames are names WordNet knows that say nothing of a question's
+// topic: the bot's and its place's, and units that documents write as
+// symbols ("in degrees Celsius": "°C").
+var notTopicNames = setOf("storybot bot discord celsius fahrenheit kelvin")
+
+// unknownName returns the first name q writes that no document mentions in
+// any form, "" when there is none: a name WordNet knows however typed
+// ("russia", "NATO"; textan.IsName). Such a question asks about something
+// else ("did russia help iran?", "is Albania in NATO?"), and any quote
+// would be beside the point. (Every word with a capital, "R0", "Ad5",
+// "WHat", refused covidqa's questions by the dozen.)
+func (p *Pipeline) unknownName(q string) string {
+	if p.opts.Speller == nil {
+		return ""
+	}
+	found := ""
+	textan.Tokenize(q, func(tok textan.Token) {
+		w, _ := textan.CutPossessive(tok.Text)
+		short := utf8.RuneCountInString(w) < 3 && w != strings.ToUpper(w) // "tl;dr" is no thallium; "EU" is a name
+		if found == "" && !short && textan.IsName(w) && !notTopicNames[strings.ToLower(w)] && !p.vague[p.an.Term(w)] && !p.opts.Speller.Mentions(w) {
+			found = w
+		}
+	})
+	return found
 }
 
 // theUSRe matches "the us" as chat types "the US".

@@ -16,6 +16,7 @@ import (
 	"storybot/internal/llm"
 	"storybot/internal/llm/llmtest"
 	"storybot/internal/search"
+	"storybot/internal/spell"
 )
 
 // storyIndex indexes testdata/knowledge (the story) once.
@@ -787,6 +788,29 @@ func TestWhyBeforeConsequence(t *testing.T) {
 		}
 		if !strings.Contains(a.Text, "the ducks bit him and the hens pecked him") {
 			t.Errorf("%q: want the reason told before \"So he ran away\", got %q", q, a.Text)
+		}
+	}
+}
+
+// TestUnknownName: a question that names what no document mentions in any
+// form ("russia", "NATO") is refused, naming it, with no model call; one
+// whose name the documents spell otherwise ("Tehran", "Teheran") is asked.
+func TestUnknownName(t *testing.T) {
+	ix := story(t)
+	m := replying("The documents do not say.")
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Speller: spell.New(ix.Docs()), Model: m})
+	for q, name := range map[string]string{"did russia help iran?": "russia", "Is Albania in NATO?": "NATO", "what did the EU say?": "EU"} {
+		a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
+		if err != nil || !a.Refused || !strings.Contains(a.Text, "do not mention “"+name+"”") || len(a.Citations) != 0 {
+			t.Errorf("%q: %+v, %v; want refused, naming %q", q, a, err, name)
+		}
+	}
+	if m.n() != 0 {
+		t.Errorf("the model was called %d times for questions about what no document mentions", m.n())
+	}
+	for _, q := range []string{"what did Tehran say?", "tl;dr", "who is Edi Rama?"} {
+		if a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil); err != nil || strings.Contains(a.Text, "do not mention") {
+			t.Errorf("%q names nothing the documents lack: %+v, %v", q, a, err)
 		}
 	}
 }

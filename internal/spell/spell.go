@@ -43,6 +43,8 @@ type Speller struct {
 	stems  map[int][]word    // the words' Snowball stems by their length in runes
 	formOf map[string]string // a stem → its most frequent word
 	joined map[string]string // a hyphenated word without its hyphens → the word ("koko" → "ko-ko")
+	terms  map[string]bool   // the words' textan.English terms ("russian" → "russia")
+	an     *textan.Analyzer
 }
 
 // hyphenated is a word of letters joined by hyphens ("Ko-ko", "Toad-Woman").
@@ -50,13 +52,15 @@ var hyphenated = regexp.MustCompile(`\pL+(?:-\pL+)+`)
 
 // New returns a Speller of the words of docs (titles, headings and text).
 func New(docs []*knowledge.Document) *Speller {
-	s := &Speller{count: map[string]int{}, byLen: map[int][]word{}, names: map[string]bool{}, joined: map[string]string{}}
+	s := &Speller{count: map[string]int{}, byLen: map[int][]word{}, names: map[string]bool{}, joined: map[string]string{},
+		terms: map[string]bool{}, an: textan.English()}
 	add := func(text string) {
 		for _, h := range hyphenated.FindAllString(text, -1) {
 			h = strings.ToLower(h) // Fold would join it
 			s.joined[textan.Fold(strings.ReplaceAll(h, "-", ""))] = h
 		}
 		textan.Names(text, func(t textan.Token, name bool) {
+			s.terms[s.an.Term(t.Text)] = true // as written: "US" is the country, "us" no term
 			w := textan.Possessive(textan.Fold(t.Text)) // "People’s" is "people"
 			if !plainWord(w) {
 				return
@@ -76,6 +80,7 @@ func New(docs []*knowledge.Document) *Speller {
 		for _, p := range d.Passages {
 			add(p.Section)
 			add(p.Text)
+			s.addInitials(p.Text)
 		}
 	}
 	s.stems, s.formOf = map[int][]word{}, map[string]string{}
@@ -90,6 +95,30 @@ func New(docs []*knowledge.Document) *Speller {
 		}
 	}
 	return s
+}
+
+// capitalizedRun is two or more words with a capital in a row, "of" and
+// "the" allowed between them ("United Nations", "Islamic Republic of
+// Iran").
+var capitalizedRun = regexp.MustCompile(`\p{Lu}[\pL’'-]*(?:\s+(?:(?:of|the|and|for)\s+)*\p{Lu}[\pL’'-]*)+`)
+
+// addInitials adds to the terms the initials of the names text writes in
+// words ("un" for "United Nations", "irgc" for "Islamic Revolutionary Guard
+// Corps"), so that a question may name them so.
+func (s *Speller) addInitials(text string) {
+	for _, run := range capitalizedRun.FindAllString(text, -1) {
+		words := strings.Fields(run)
+		for len(words) > 2 && textan.IsStop(strings.ToLower(words[0])) { // "The United Nations"
+			words = words[1:]
+		}
+		var b strings.Builder
+		for _, w := range words {
+			if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) {
+				b.WriteRune(unicode.ToLower(r))
+			}
+		}
+		s.terms[b.String()] = true
+	}
 }
 
 // capitalsInside reports whether w has a capital after its first letter
@@ -140,6 +169,37 @@ func (s *Speller) Correct(q string) (string, []Fix) {
 	b.WriteString(q[last:])
 	return b.String(), fixes
 }
+
+// Mentions reports whether the documents hold word in some form: as the
+// index reads it ("Russia" in "Russian forces"), as the initials of a name
+// they write in words ("UN", "United Nations"), shortened ("Jan." for
+// January, "Yama" for Yamato), or spelt otherwise, as nearest would
+// correct it ("Tehran" for the story's "Teheran", though English knows
+// both); a stop word is held.
+func (s *Speller) Mentions(word string) bool {
+	t := s.an.Term(word)
+	if t == "" || s.terms[t] || s.terms[strings.ToLower(word)] { // the latter: initials ("UN")
+		return true
+	}
+	w := textan.Fold(word)
+	if !plainWord(w) {
+		return false
+	}
+	for c := range s.count { // shortened: "Jan." for January, "Yama" for Yamato
+		if len(c) >= minShort && strings.HasPrefix(w, c) || len(w) >= minShort && strings.HasPrefix(c, w) {
+			return true
+		}
+	}
+	maxEdits := 1
+	if utf8.RuneCountInString(w) >= 8 {
+		maxEdits = 2
+	}
+	return s.closest(w, s.byLen, maxEdits, false, false, func(c string) string { return c }) != ""
+}
+
+// minShort is the length of the shortest word Mentions takes for a name
+// shortened ("Jan").
+const minShort = 3
 
 // IsName reports whether the documents write word with a capital inside a
 // sentence ("albania": "a cyberattack on Albania"), in any case.
@@ -307,6 +367,13 @@ func (c *Cache) Correct(q string) (string, []Fix) {
 func (c *Cache) IsName(word string) bool {
 	s := c.current()
 	return s != nil && s.IsName(word)
+}
+
+// Mentions is Speller.Mentions with the Speller of the current documents;
+// true when there are none.
+func (c *Cache) Mentions(word string) bool {
+	s := c.current()
+	return s == nil || s.Mentions(word)
 }
 
 // current returns the Speller of the current documents, built when they

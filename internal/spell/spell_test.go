@@ -156,3 +156,19 @@ func BenchmarkCorrect(b *testing.B) {
 		s.Correct("why did albnia cut ties with iarn and what about the pandemick")
 	}
 }
+
+// TestMentions: a name is mentioned when the documents hold it in some
+// form: as the index reads it, as initials, shortened or spelt otherwise.
+func TestMentions(t *testing.T) {
+	s := New(append(story(), &knowledge.Document{Title: "Notes", Passages: []knowledge.Passage{
+		{Text: "The United Nations met in Teheran on Jan. 1st. Russian troops and the US were there."},
+	}}))
+	for w, want := range map[string]bool{
+		"Albania": true, "albanian": true, "Russia": true, "UN": true, "January": true, "Tehran": true, "US": true,
+		"the": true, "NATO": false, "EU": false, "China": false, "Moscow": false,
+	} {
+		if got := s.Mentions(w); got != want {
+			t.Errorf("Mentions(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
