@@ -60,7 +60,7 @@ func New(docs []*knowledge.Document) *Speller {
 			s.joined[textan.Fold(strings.ReplaceAll(h, "-", ""))] = h
 		}
 		textan.Names(text, func(t textan.Token, name bool) {
-			s.terms[s.an.Term(t.Text)] = true // as written: "US" is the country, "us" no term
+			s.terms[s.an.Term(t.Text)] = true           // as written: "US" is the country, "us" no term
 			w := textan.Possessive(textan.Fold(t.Text)) // "People’s" is "people"
 			if !plainWord(w) {
 				return
