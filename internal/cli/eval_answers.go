@@ -15,7 +15,7 @@ import (
 // runAnswers is the --answers block of storybot eval: every question goes
 // through the whole answer pipeline (offline, or with the model when one is
 // configured) over its unit's index, and the report gets
-// "answers": {"containment", "cited", "refused_out_of_scope", "answered_in_scope", "refused_in_scope", ...}.
+// "answers": {"containment", "lead", "cited", "refused_out_of_scope", "answered_in_scope", "refused_in_scope", ...}.
 func runAnswers(ctx context.Context, e *Env, r *evalRun, w io.Writer) error {
 	outs := make([]eval.AnswerOutcome, len(r.questions))
 	err := eachUnit(ctx, r.units, func(ctx context.Context, _ int, u *evalUnit) error {
@@ -126,6 +126,7 @@ func writeAnswersText(w io.Writer, m eval.AnswerMetrics, online bool) {
 	if m.Implicit > 0 {
 		fmt.Fprintf(w, " (of %d explicit; %d implicit left out)", m.WithAnswers, m.Implicit)
 	}
+	fmt.Fprintf(w, "\nlead                 %s (the first quote holds the answer)", pct(m.Lead, m.WithAnswers))
 	fmt.Fprintf(w, "\ncited                %s (markers that name a listed source)\n", pct(m.Cited, m.Markers))
 	fmt.Fprintf(w, "with citation        %s (answers with a valid marker)\n", pct(m.WithCitation, m.Answered))
 	fmt.Fprintf(w, "answered in scope    %s\n", pct(m.AnsweredInScope, m.InScope))

@@ -38,7 +38,7 @@ func TestREADMENumbers(t *testing.T) {
 		floors []floor
 	}{
 		{"story", []string{"--questions", set("story/questions.jsonl"), "--knowledge", filepath.Join(shared, "seed"), "--answers"},
-			[]floor{{"recall.1", 1, false}, {"recall.3", 1, false}, {"answer_in_passages.5", 1, false}, {"answers.containment", 1, false}}},
+			[]floor{{"recall.1", 1, false}, {"recall.3", 1, false}, {"answer_in_passages.5", 1, false}, {"answers.containment", 1, false}, {"answers.lead", 0.933, false}}},
 		{"story held out", []string{"--questions", set("story/questions.jsonl"), "--knowledge", filepath.Join(shared, "seed"), "--per-doc", "--held-out"},
 			[]floor{{"held_out.refused", 0.267, false}}},
 		{"story out of scope", []string{"--questions", set("story/out-of-scope.jsonl"), "--knowledge", filepath.Join(shared, "seed"), "--answers"},
@@ -48,14 +48,14 @@ func TestREADMENumbers(t *testing.T) {
 			[]floor{{"recall.1", 1, false}, {"recall.3", 1, false}, {"answer_in_passages.5", 1, false}, {"answers.containment", 1, false}}},
 		{"xquad_en", []string{"--questions", set("xquad_en/questions.jsonl"), "--knowledge", set("xquad_en/docs"), "--answers"},
 			[]floor{{"recall.1", 0.954, false}, {"recall.3", 0.988, false}, {"recall.5", 0.992, false}, {"mrr", 0.971, false},
-				{"answer_in_passages.5", 0.992, false}, {"answers.containment", 0.921, false}, {"answers.answered_in_scope", 0.976, false}}},
+				{"answer_in_passages.5", 0.992, false}, {"answers.containment", 0.921, false}, {"answers.lead", 0.851, false}, {"answers.answered_in_scope", 0.976, false}}},
 		{"covidqa", []string{"--questions", set("covidqa/questions.jsonl"), "--knowledge", set("covidqa/docs"), "--answers"},
 			[]floor{{"recall.1", 0.805, false}, {"recall.3", 0.877, false}, {"recall.5", 0.913, false}, {"recall.10", 0.941, false},
-				{"mrr", 0.849, false}, {"answer_in_passages.5", 0.807, false}, {"answers.containment", 0.599, false}}},
+				{"mrr", 0.849, false}, {"answer_in_passages.5", 0.807, false}, {"answers.containment", 0.599, false}, {"answers.lead", 0.498, false}}},
 		{"fairytaleqa per story", []string{"--questions", set("fairytaleqa/questions.jsonl"), "--knowledge", set("fairytaleqa/docs"),
 			"--per-doc", "--answers", "--out-of-scope", set("fairytaleqa/out-of-scope.jsonl"), "--held-out"},
 			[]floor{{"passage_recall.1", 0.755, false}, {"passage_recall.3", 0.906, false}, {"passage_recall.5", 0.950, false},
-				{"answers.containment", 0.530, false}, {"answers.refused_in_scope", 0.018, true}, {"out_of_scope_set.refused", 0.983, false},
+				{"answers.containment", 0.530, false}, {"answers.lead", 0.431, false}, {"answers.refused_in_scope", 0.018, true}, {"out_of_scope_set.refused", 0.983, false},
 				{"held_out.refused", 0.188, false}}},
 	}
 	for _, c := range cases {

@@ -28,6 +28,10 @@ type AnswerMetrics struct {
 	// answers whose answer text contains one of them (Question.AnswerIn).
 	// Questions marked explicit: false are left out (see Implicit).
 	Containment float64 `json:"containment"`
+	// Lead: the same share for the answer's first quote (Lead), what a
+	// reader meets first: a change that moves the answer from the first
+	// quote to the third keeps Containment and lowers Lead.
+	Lead float64 `json:"lead"`
 	// Cited: share of the Markers [n] markers in answers that name a listed
 	// citation.
 	Cited float64 `json:"cited"`
@@ -138,10 +142,27 @@ func normalize(s string) string {
 	return " " + strings.Join(out, " ") + " "
 }
 
+// Lead returns the first quote of an answer: its first line that opens
+// with "> " (an offline answer quotes so), else its first line that is not
+// blank (a model's answer).
+func Lead(text string) string {
+	first := ""
+	for l := range strings.Lines(text) {
+		l = strings.TrimSpace(l)
+		if q, ok := strings.CutPrefix(l, "> "); ok {
+			return q
+		}
+		if first == "" {
+			first = l
+		}
+	}
+	return first
+}
+
 // ComputeAnswers turns answer outcomes into AnswerMetrics.
 func ComputeAnswers(outs []AnswerOutcome) AnswerMetrics {
 	m := AnswerMetrics{Misses: []AnswerMiss{}}
-	var withAnswers, contained, answered, refusedOOS, markers, valid, withCite int
+	var withAnswers, contained, led, answered, refusedOOS, markers, valid, withCite int
 	var lat []float64
 	for _, o := range outs {
 		lat = append(lat, float64(o.Latency.Microseconds())/1000)
@@ -170,6 +191,9 @@ func ComputeAnswers(outs []AnswerOutcome) AnswerMetrics {
 			continue
 		}
 		withAnswers++
+		if o.Question.AnswerIn(Lead(o.Text)) {
+			led++
+		}
 		if o.Question.AnswerIn(o.Text) {
 			contained++
 		} else {
@@ -178,6 +202,7 @@ func ComputeAnswers(outs []AnswerOutcome) AnswerMetrics {
 	}
 	m.WithAnswers, m.Answered, m.Markers = withAnswers, answered, markers
 	m.Containment = ratio(contained, withAnswers)
+	m.Lead = ratio(led, withAnswers)
 	m.Cited = ratio(valid, markers)
 	m.RefusedOutOfScope = ratio(refusedOOS, m.OutOfScope)
 	m.AnsweredInScope = ratio(answered, m.InScope)
