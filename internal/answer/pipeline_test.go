@@ -808,7 +808,7 @@ func TestUnknownName(t *testing.T) {
 	if m.n() != 0 {
 		t.Errorf("the model was called %d times for questions about what no document mentions", m.n())
 	}
-	for _, q := range []string{"what did Tehran say?", "tl;dr", "who is Edi Rama?"} {
+	for _, q := range []string{"what did Tehran say?", "tl;dr", "who is Edi Rama?", "what did the americans do?", "did persia attack albania?"} {
 		if a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil); err != nil || strings.Contains(a.Text, "do not mention") {
 			t.Errorf("%q names nothing the documents lack: %+v, %v", q, a, err)
 		}

@@ -175,8 +175,46 @@ func (s *Speller) Correct(q string) (string, []Fix) {
 // they write in words ("UN", "United Nations"), shortened ("Jan." for
 // January, "Yama" for Yamato), or spelt otherwise, as nearest would
 // correct it ("Tehran" for the story's "Teheran", though English knows
-// both); a stop word is held.
+// both), or by another name WordNet gives it ("America" in a story of the
+// US, "Persia" in one of Iran); a stop word is held.
 func (s *Speller) Mentions(word string) bool {
+	if s.mentions(word) {
+		return true
+	}
+	aliases := textan.NameAliases(word)
+	if aliases == nil {
+		aliases = textan.NameAliases(s.an.Term(word)) // "Americans": America's
+	}
+	for _, a := range aliases { // "America" for a story of the US
+		if s.mentionsAll(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// mentionsAll reports whether the documents hold every word of name that
+// is no stop word ("united states": "united" and "states"), each in some
+// form, or name's initials.
+func (s *Speller) mentionsAll(name string) bool {
+	if s.terms[strings.ReplaceAll(name, " ", "")] && !strings.Contains(name, " ") {
+		return true
+	}
+	words := 0
+	for _, w := range strings.Fields(name) {
+		if textan.IsStop(w) {
+			continue
+		}
+		words++
+		if !s.mentions(w) {
+			return false
+		}
+	}
+	return words > 0
+}
+
+// mentions is Mentions without the name's aliases.
+func (s *Speller) mentions(word string) bool {
 	t := s.an.Term(word)
 	if t == "" || s.terms[t] || s.terms[strings.ToLower(word)] { // the latter: initials ("UN")
 		return true

@@ -166,6 +166,7 @@ func TestMentions(t *testing.T) {
 	for w, want := range map[string]bool{
 		"Albania": true, "albanian": true, "Russia": true, "UN": true, "January": true, "Tehran": true, "US": true,
 		"the": true, "NATO": false, "EU": false, "China": false, "Moscow": false,
+		"America": true, "americans": true, "Persia": true, // by another name: "the US", "Iran"
 	} {
 		if got := s.Mentions(w); got != want {
 			t.Errorf("Mentions(%q) = %v, want %v", w, got, want)

@@ -8,6 +8,7 @@ import (
 
 //go:generate go run ./internal/gen -wordnet /usr/share/wordnet -words words.txt.gz
 //go:generate go run ./internal/gen -wordnet /usr/share/wordnet -names names.txt.gz
+//go:generate go run ./internal/gen -wordnet /usr/share/wordnet -aliases aliases.txt.gz
 
 // wordsGz is the Snowball stems of WordNet 3.0's one-word lemmas and their
 // irregular forms, one a line; namesGz those of the lemmas it writes only
@@ -17,6 +18,10 @@ var (
 	wordsGz []byte
 	//go:embed names.txt.gz
 	namesGz []byte
+	// aliasesGz is WordNet's one-word names of places, groups and people
+	// with the other names of the same one.
+	//go:embed aliases.txt.gz
+	aliasesGz []byte
 )
 
 // englishStems and nameStems are wordsGz and namesGz as sets, read on
@@ -24,7 +29,19 @@ var (
 var (
 	englishStems = sync.OnceValue(func() map[string]bool { return lineSet("words", wordsGz) })
 	nameStems    = sync.OnceValue(func() map[string]string { return kindSet("names", namesGz) })
+	nameAliases  = sync.OnceValue(func() map[string]string { return kindSet("aliases", aliasesGz) })
 )
+
+// NameAliases returns the other names WordNet gives the place, group or
+// person word names, in lower case ("america": "the states", "united
+// states", "us", …; "persia": "iran", …), or nil. It is safe for
+// concurrent use.
+func NameAliases(word string) []string {
+	if a := nameAliases()[Stem(Fold(word))]; a != "" {
+		return strings.Split(a, "|")
+	}
+	return nil
+}
 
 // kindSet returns the lines of the gzipped list gz, "#" comments aside,
 // each a word, a tab and its kind.

@@ -44,9 +44,12 @@ func main() {
 	prefix := flag.Int("prefix", 4, "with -pertainyms: letters the adjective and its noun must begin alike (0: any)")
 	words := flag.String("words", "", "write the gzipped list of the stems of English words to this file instead")
 	names := flag.String("names", "", "write the gzipped list of the stems of names (words WordNet writes only with a capital) to this file instead")
+	aliases := flag.String("aliases", "", "write the gzipped table of names with the other names of the same place, group or person (\"america\": \"united states\", \"us\") to this file instead")
 	flag.Parse()
 	var err error
 	switch {
+	case *aliases != "":
+		err = writeAliases(*dir, *aliases)
 	case *names != "":
 		err = writeNames(*dir, *names)
 	case *words != "":
@@ -604,6 +607,56 @@ func writeList(out, header string, lines []string, what string) error {
 	}
 	fmt.Fprintf(os.Stderr, "gen: %d %s, %d gzipped -> %s\n", len(lines), what, n, out)
 	return nil
+}
+
+// writeAliases writes the gzipped table of the names of places, groups and
+// people (noun.location, noun.group, noun.person synsets whose lemmas are
+// all written with a capital): a line for each one-word name, its stem
+// ("america"), a tab, and the synset's other names in lower case,
+// separated by "|", dots dropped and underscores as spaces ("united
+// states|united states of america|the states|us|usa").
+func writeAliases(dir, out string) error {
+	alias := map[string]map[string]bool{}
+	err := eachSynset(filepath.Join(dir, "data.noun"), func(ss synset) error {
+		if ss.lexFile != "14" && ss.lexFile != "15" && ss.lexFile != "18" || len(ss.words) < 2 {
+			return nil
+		}
+		var names []string
+		for _, w := range ss.words {
+			if w == strings.ToLower(w) {
+				return nil // a common noun's synset
+			}
+			names = append(names, strings.ToLower(strings.ReplaceAll(strings.ReplaceAll(w, ".", ""), "_", " ")))
+		}
+		for i, n := range names {
+			if strings.Contains(n, " ") {
+				continue
+			}
+			st := textan.Stem(textan.Fold(n))
+			for j, other := range names {
+				if j != i && other != n {
+					if alias[st] == nil {
+						alias[st] = map[string]bool{}
+					}
+					alias[st][other] = true
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var lines []string
+	for st, others := range alias {
+		list := make([]string, 0, len(others))
+		for o := range others {
+			list = append(list, o)
+		}
+		sort.Strings(list)
+		lines = append(lines, st+"\t"+strings.Join(list, "|"))
+	}
+	return writeList(out, "# WordNet 3.0's names of places, groups and people (Snowball stem of a one-word name, a tab, the synset's other names separated by |).\n", lines, "names with their aliases")
 }
 
 // writeNames writes the gzipped list of the stems of the one-word lemmas
