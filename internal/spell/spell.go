@@ -44,6 +44,7 @@ type Speller struct {
 	formOf map[string]string // a stem → its most frequent word
 	joined map[string]string // a hyphenated word without its hyphens → the word ("koko" → "ko-ko")
 	terms  map[string]bool   // the words' textan.English terms ("russian" → "russia")
+	inits  map[string]string // the initials of names written out → the name ("un" → "United Nations")
 	an     *textan.Analyzer
 }
 
@@ -53,7 +54,7 @@ var hyphenated = regexp.MustCompile(`\pL+(?:-\pL+)+`)
 // New returns a Speller of the words of docs (titles, headings and text).
 func New(docs []*knowledge.Document) *Speller {
 	s := &Speller{count: map[string]int{}, byLen: map[int][]word{}, names: map[string]bool{}, joined: map[string]string{},
-		terms: map[string]bool{}, an: textan.English()}
+		terms: map[string]bool{}, inits: map[string]string{}, an: textan.English()}
 	add := func(text string) {
 		for _, h := range hyphenated.FindAllString(text, -1) {
 			h = strings.ToLower(h) // Fold would join it
@@ -102,22 +103,48 @@ func New(docs []*knowledge.Document) *Speller {
 // Iran").
 var capitalizedRun = regexp.MustCompile(`\p{Lu}[\pL’'-]*(?:\s+(?:(?:of|the|and|for)\s+)*\p{Lu}[\pL’'-]*)+`)
 
-// addInitials adds to the terms the initials of the names text writes in
-// words ("un" for "United Nations", "irgc" for "Islamic Revolutionary Guard
-// Corps"), so that a question may name them so.
+// addInitials records the initials of the names text writes in words
+// ("un" for "United Nations", "pmoi" for "People’s Mujahideen Organization
+// of Iran"), and of each run of their words ("nsc" for "White House
+// National Security Council"), so that a question may name them so;
+// initials that two names share ("pm": "Prime Minister", "People’s
+// Mujahideen") expand to neither.
 func (s *Speller) addInitials(text string) {
 	for _, run := range capitalizedRun.FindAllString(text, -1) {
 		words := strings.Fields(run)
 		for len(words) > 2 && textan.IsStop(strings.ToLower(words[0])) { // "The United Nations"
 			words = words[1:]
 		}
-		var b strings.Builder
-		for _, w := range words {
-			if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) {
-				b.WriteRune(unicode.ToLower(r))
+		for i := range words {
+			for j := i + 2; j <= len(words); j++ {
+				s.addInitialsOf(words[i:j])
 			}
 		}
-		s.terms[b.String()] = true
+	}
+}
+
+// addInitialsOf records the initials of the name words write, unless it
+// starts or ends with a stop word ("of Iran").
+func (s *Speller) addInitialsOf(words []string) {
+	if textan.IsStop(strings.ToLower(words[0])) || textan.IsStop(strings.ToLower(words[len(words)-1])) {
+		return
+	}
+	var b strings.Builder
+	for _, w := range words {
+		if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	in, name := b.String(), strings.Join(words, " ")
+	if len(in) < 2 {
+		return
+	}
+	s.terms[in] = true
+	switch have, ok := s.inits[in]; {
+	case !ok:
+		s.inits[in] = name
+	case have != name: // "UN": "United Nations" and "University of Nebraska"
+		s.inits[in] = ""
 	}
 }
 
@@ -254,6 +281,9 @@ func (s *Speller) IsName(word string) bool {
 func (s *Speller) nearest(word string, name bool) string {
 	w := textan.Fold(word)
 	n := utf8.RuneCountInString(w)
+	if word == strings.ToUpper(word) && n >= 2 && s.count[w] == 0 && s.inits[w] != "" { // "PMOI": "People’s Mujahideen Organization of Iran"
+		return s.inits[w]
+	}
 	if n < minLetters || !plainWord(w) || capitalsInside(word) || s.count[w] > 0 || textan.IsEnglish(w) {
 		return ""
 	}

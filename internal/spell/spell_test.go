@@ -38,6 +38,8 @@ func TestCorrect(t *testing.T) {
 		{"what is the mkes", "what is the mkes"},                                  // four letters, not a swap
 		{"Who defeated the Tran?", "Who defeated the Tran?"},                      // a name is read only as a name ("than" is none)
 		{"What does COPD do to the Albnia?", "What does COPD do to the Albania?"}, // acronyms left alone
+		{"what did the PM say?", "what did the PM say?"},                          // "Prime Minister" and "People’s Mujahideen": initials two names share
+		{"what did the MEK do?", "what did the MEK do?"},                          // the documents write the acronym itself
 		{"what is mujahideenekhalq", "what is mujahideen-e-khalq"},                // a hyphenated word, typed whole
 		{"Mujahideenekhalq?", "Mujahideen-e-khalq?"},
 		{"what is the modern day ideology", "what is the modern day ideology"}, // English words: left alone
@@ -154,6 +156,25 @@ func BenchmarkCorrect(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		s.Correct("why did albnia cut ties with iarn and what about the pandemick")
+	}
+}
+
+// TestInitials: a name the documents write out may be asked by its
+// initials, of the whole name or of a run of its words.
+func TestInitials(t *testing.T) {
+	s := New([]*knowledge.Document{{Title: "Notes", Passages: []knowledge.Passage{
+		{Text: "The People’s Mujahideen Organization of Iran met. The White House National Security Council said so."},
+	}}})
+	expect := map[string]string{
+		"what does the PMOI want?": "what does the People’s Mujahideen Organization of Iran want?",
+		"what did the NSC say?":    "what did the National Security Council say?",
+		"what did the WHNSC say?":  "what did the White House National Security Council say?",
+		"what did the pmoi say?":   "what did the pmoi say?", // in lower case, no acronym
+	}
+	for q, want := range expect {
+		if got, _ := s.Correct(q); got != want {
+			t.Errorf("Correct(%q) = %q, want %q", q, got, want)
+		}
 	}
 }
 
