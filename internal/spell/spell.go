@@ -45,6 +45,7 @@ type Speller struct {
 	joined map[string]string // a hyphenated word without its hyphens → the word ("koko" → "ko-ko")
 	terms  map[string]bool   // the words' textan.English terms ("russian" → "russia")
 	inits  map[string]string // the initials of names written out → the name ("un" → "United Nations")
+	named  map[string]string // a folded word the documents write as a name → as written ("us" → "US")
 	an     *textan.Analyzer
 }
 
@@ -54,7 +55,7 @@ var hyphenated = regexp.MustCompile(`\pL+(?:-\pL+)+`)
 // New returns a Speller of the words of docs (titles, headings and text).
 func New(docs []*knowledge.Document) *Speller {
 	s := &Speller{count: map[string]int{}, byLen: map[int][]word{}, names: map[string]bool{}, joined: map[string]string{},
-		terms: map[string]bool{}, inits: map[string]string{}, an: textan.English()}
+		terms: map[string]bool{}, inits: map[string]string{}, named: map[string]string{}, an: textan.English()}
 	add := func(text string) {
 		for _, h := range hyphenated.FindAllString(text, -1) {
 			h = strings.ToLower(h) // Fold would join it
@@ -68,6 +69,9 @@ func New(docs []*knowledge.Document) *Speller {
 			}
 			if name {
 				s.names[w] = true
+				if _, ok := s.named[w]; !ok {
+					s.named[w], _ = textan.CutPossessive(t.Text)
+				}
 			}
 			if s.count[w] == 0 {
 				n := utf8.RuneCountInString(w)
@@ -220,6 +224,46 @@ func (s *Speller) Mentions(word string) bool {
 	return false
 }
 
+// alias returns, for a name WordNet knows that the documents do not
+// mention, the other name of it that they write as a name, as they write
+// it: "United States" for "america", "Iran" for "persia" (a name written
+// out before one word); "" when there is none.
+func (s *Speller) alias(word string) string {
+	if !textan.IsName(word) || s.mentions(word) {
+		return ""
+	}
+	aliases := textan.NameAliases(word)
+	if aliases == nil {
+		aliases = textan.NameAliases(s.an.Term(word)) // "Americans": America's
+	}
+	var one string
+	for _, a := range aliases {
+		words := strings.Fields(a)
+		if len(words) > 1 {
+			var b strings.Builder
+			for _, w := range words {
+				if !textan.IsStop(w) {
+					r, _ := utf8.DecodeRuneInString(w)
+					b.WriteRune(r)
+				}
+			}
+			if name := s.inits[b.String()]; name != "" && strings.EqualFold(strings.Join(stopless(strings.Fields(name)), " "), strings.Join(stopless(words), " ")) {
+				return name
+			}
+			continue
+		}
+		if n := s.named[a]; one == "" && n != "" {
+			one = n
+		}
+	}
+	return one
+}
+
+// stopless returns words without their stop words.
+func stopless(words []string) []string {
+	return slices.DeleteFunc(slices.Clone(words), func(w string) bool { return textan.IsStop(strings.ToLower(w)) })
+}
+
 // mentionsAll reports whether the documents hold every word of name that
 // is no stop word ("united states": "united" and "states"), each in some
 // form, or name's initials.
@@ -283,6 +327,9 @@ func (s *Speller) nearest(word string, name bool) string {
 	n := utf8.RuneCountInString(w)
 	if word == strings.ToUpper(word) && n >= 2 && s.count[w] == 0 && s.inits[w] != "" { // "PMOI": "People’s Mujahideen Organization of Iran"
 		return s.inits[w]
+	}
+	if a := s.alias(word); a != "" { // "america" in a story of the US
+		return a
 	}
 	if n < minLetters || !plainWord(w) || capitalsInside(word) || s.count[w] > 0 || textan.IsEnglish(w) {
 		return ""

@@ -178,6 +178,25 @@ func TestInitials(t *testing.T) {
 	}
 }
 
+// TestAliases: a name WordNet knows that the documents do not mention is
+// read as another name of it that they write: "america" as "United
+// States"; one with no such name is left as it is.
+func TestAliases(t *testing.T) {
+	s := New([]*knowledge.Document{{Title: "Notes", Passages: []knowledge.Passage{
+		{Text: "The United States and the Islamic Republic of Iran met. The US said so."},
+	}}})
+	for q, want := range map[string]string{
+		"what did the americans do?": "what did the United States do?",
+		"did Persia attack?":         "did Islamic Republic of Iran attack?",
+		"what about nato?":           "what about nato?",
+		"what did the US say?":       "what did the US say?",
+	} {
+		if got, _ := s.Correct(q); got != want {
+			t.Errorf("Correct(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
+
 // TestMentions: a name is mentioned when the documents hold it in some
 // form: as the index reads it, as initials, shortened or spelt otherwise.
 func TestMentions(t *testing.T) {
