@@ -104,7 +104,7 @@ func CondenseOffline(an *textan.Analyzer, q string, history []chat.Message) stri
 	}
 	var last string
 	for i := len(history) - 1; i >= 0; i-- {
-		if c := history[i].Content; history[i].Role == chat.RoleUser && strings.TrimSpace(c) != "" && smallTalkKind(c) == "" {
+		if c := cleanQuestion(history[i].Content); history[i].Role == chat.RoleUser && c != "" && smallTalkKind(c) == "" { // as it was asked: "ok, what is the MEK?" asked about the MEK
 			// the earlier question as it was understood: a follow-up
 			// with no topic of its own ("and how many came?") takes its
 			// own context first; one with a topic ("what happened to her
