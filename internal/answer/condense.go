@@ -119,7 +119,7 @@ func CondenseOffline(an *textan.Analyzer, q string, history []chat.Message) stri
 			break
 		}
 	}
-	if pointsAtAnswer(q) {
+	if pointsAtAnswer(q) || hasPronoun(q) && strings.TrimSpace(last) != "" && !ownTopic(an, last) { // "who did it?" after "what happened?": the answer is its topic
 		last += " " + lastQuote(history)
 	}
 	if strings.TrimSpace(last) == "" {
@@ -141,6 +141,14 @@ func CondenseOffline(an *textan.Analyzer, q string, history []chat.Message) stri
 		return q
 	}
 	return q + " " + strings.Join(add, " ")
+}
+
+// pronouns point at someone or something named before.
+var pronouns = setOf("it its they them their he him his she her")
+
+// hasPronoun reports whether q holds one of pronouns.
+func hasPronoun(q string) bool {
+	return slices.ContainsFunc(questionWords(q), func(w string) bool { return pronouns[strings.ToLower(w)] })
 }
 
 // pointsAtAnswer reports whether q points back with "that" or "this" at
