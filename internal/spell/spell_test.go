@@ -61,19 +61,45 @@ func TestCorrect(t *testing.T) {
 	}
 }
 
-// TestCorrectByStem: a word near no word of the documents is read as one
-// whose stem is one edit from its own, with the same first letter; not two
-// edits ("everyone" is no "everything"), nor another first letter.
-func TestCorrectByStem(t *testing.T) {
-	s := New([]*knowledge.Document{{Title: "T", Passages: []knowledge.Passage{{Text: "She believed everything. The width of the river. He requested a horse."}}}})
-	for q, want := range map[string]string{
-		"why did she beleve it":   "why did she believed it",
-		"what did he requst":      "what did he requested",
-		"did everyone leave":      "did everyone leave",
-		"when didthe river flood": "when didthe river flood",
+// TestCorrectFrom: a word is read as what the documents write, beyond a
+// typo of one of their words:
+//   - a word near none of them, as one whose stem is one edit from its
+//     own, with the same first letter (not two edits: "everyone" is no
+//     "everything"; nor another first letter);
+//   - an acronym they do not write, as the name they write out with those
+//     initials, of the whole name or of a run of its words;
+//   - a name WordNet knows that they do not mention, as another name of it
+//     they write ("america" as "United States"); one with no such name is
+//     left as it is.
+func TestCorrectFrom(t *testing.T) {
+	for _, c := range []struct {
+		text  string
+		cases map[string]string
+	}{
+		{"She believed everything. The width of the river. He requested a horse.", map[string]string{
+			"why did she beleve it":   "why did she believed it",
+			"what did he requst":      "what did he requested",
+			"did everyone leave":      "did everyone leave",
+			"when didthe river flood": "when didthe river flood",
+		}},
+		{"The People’s Mujahideen Organization of Iran met. The White House National Security Council said so.", map[string]string{
+			"what does the PMOI want?": "what does the People’s Mujahideen Organization of Iran want?",
+			"what did the NSC say?":    "what did the National Security Council say?",
+			"what did the WHNSC say?":  "what did the White House National Security Council say?",
+			"what did the pmoi say?":   "what did the pmoi say?", // in lower case, no acronym
+		}},
+		{"The United States and the Islamic Republic of Iran met. The US said so.", map[string]string{
+			"what did the americans do?": "what did the United States do?",
+			"did Persia attack?":         "did Islamic Republic of Iran attack?",
+			"what about nato?":           "what about nato?",
+			"what did the US say?":       "what did the US say?",
+		}},
 	} {
-		if got, _ := s.Correct(q); got != want {
-			t.Errorf("Correct(%q) = %q, want %q", q, got, want)
+		s := New([]*knowledge.Document{{Title: "Notes", Passages: []knowledge.Passage{{Text: c.text}}}})
+		for q, want := range c.cases {
+			if got, _ := s.Correct(q); got != want {
+				t.Errorf("Correct(%q) = %q, want %q", q, got, want)
+			}
 		}
 	}
 }
@@ -156,44 +182,6 @@ func BenchmarkCorrect(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		s.Correct("why did albnia cut ties with iarn and what about the pandemick")
-	}
-}
-
-// TestInitials: a name the documents write out may be asked by its
-// initials, of the whole name or of a run of its words.
-func TestInitials(t *testing.T) {
-	s := New([]*knowledge.Document{{Title: "Notes", Passages: []knowledge.Passage{
-		{Text: "The People’s Mujahideen Organization of Iran met. The White House National Security Council said so."},
-	}}})
-	expect := map[string]string{
-		"what does the PMOI want?": "what does the People’s Mujahideen Organization of Iran want?",
-		"what did the NSC say?":    "what did the National Security Council say?",
-		"what did the WHNSC say?":  "what did the White House National Security Council say?",
-		"what did the pmoi say?":   "what did the pmoi say?", // in lower case, no acronym
-	}
-	for q, want := range expect {
-		if got, _ := s.Correct(q); got != want {
-			t.Errorf("Correct(%q) = %q, want %q", q, got, want)
-		}
-	}
-}
-
-// TestAliases: a name WordNet knows that the documents do not mention is
-// read as another name of it that they write: "america" as "United
-// States"; one with no such name is left as it is.
-func TestAliases(t *testing.T) {
-	s := New([]*knowledge.Document{{Title: "Notes", Passages: []knowledge.Passage{
-		{Text: "The United States and the Islamic Republic of Iran met. The US said so."},
-	}}})
-	for q, want := range map[string]string{
-		"what did the americans do?": "what did the United States do?",
-		"did Persia attack?":         "did Islamic Republic of Iran attack?",
-		"what about nato?":           "what about nato?",
-		"what did the US say?":       "what did the US say?",
-	} {
-		if got, _ := s.Correct(q); got != want {
-			t.Errorf("Correct(%q) = %q, want %q", q, got, want)
-		}
 	}
 }
 
