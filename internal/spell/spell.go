@@ -56,13 +56,17 @@ var hyphenated = regexp.MustCompile(`\pL+(?:-\pL+)+`)
 func New(docs []*knowledge.Document) *Speller {
 	s := &Speller{count: map[string]int{}, byLen: map[int][]word{}, names: map[string]bool{}, joined: map[string]string{},
 		terms: map[string]bool{}, inits: map[string]string{}, named: map[string]string{}, an: textan.English()}
+	written := map[string]bool{} // the words as written whose terms are in terms
 	add := func(text string) {
 		for _, h := range hyphenated.FindAllString(text, -1) {
 			h = strings.ToLower(h) // Fold would join it
 			s.joined[textan.Fold(strings.ReplaceAll(h, "-", ""))] = h
 		}
 		textan.Names(text, func(t textan.Token, name bool) {
-			s.terms[s.an.Term(t.Text)] = true           // as written: "US" is the country, "us" no term
+			if !written[t.Text] { // as written: "US" is the country, "us" no term
+				written[t.Text] = true
+				s.terms[s.an.Term(t.Text)] = true
+			}
 			w := textan.Possessive(textan.Fold(t.Text)) // "People’s" is "people"
 			if !plainWord(w) {
 				return
@@ -102,29 +106,45 @@ func New(docs []*knowledge.Document) *Speller {
 	return s
 }
 
-// capitalizedRun is two or more words with a capital in a row, "of" and
-// "the" allowed between them ("United Nations", "Islamic Republic of
+// runJoiners may stand between the words of a name ("Islamic Republic of
 // Iran").
-var capitalizedRun = regexp.MustCompile(`\p{Lu}[\pL’'-]*(?:\s+(?:(?:of|the|and|for)\s+)*\p{Lu}[\pL’'-]*)+`)
+var runJoiners = map[string]bool{"of": true, "the": true, "and": true, "for": true}
 
 // addInitials records the initials of the names text writes in words
 // ("un" for "United Nations", "pmoi" for "People’s Mujahideen Organization
 // of Iran"), and of each run of their words ("nsc" for "White House
 // National Security Council"), so that a question may name them so;
 // initials that two names share ("pm": "Prime Minister", "People’s
-// Mujahideen") expand to neither.
+// Mujahideen") expand to neither. A name is words with a capital with
+// only white space between them, runJoiners allowed.
 func (s *Speller) addInitials(text string) {
-	for _, run := range capitalizedRun.FindAllString(text, -1) {
-		words := strings.Fields(run)
-		for len(words) > 2 && textan.IsStop(strings.ToLower(words[0])) { // "The United Nations"
-			words = words[1:]
-		}
-		for i := range words {
-			for j := i + 2; j <= len(words); j++ {
-				s.addInitialsOf(words[i:j])
+	var run []string
+	last := -1 // where the previous word ended
+	flush := func() {
+		for i := range run {
+			for j := i + 2; j <= len(run); j++ {
+				s.addInitialsOf(run[i:j])
 			}
 		}
+		run = run[:0]
 	}
+	textan.Tokenize(text, func(t textan.Token) {
+		next := last >= 0 && strings.TrimSpace(text[last:t.Start]) == ""
+		r, _ := utf8.DecodeRuneInString(t.Text)
+		switch {
+		case unicode.IsUpper(r) && (next || len(run) == 0):
+			run = append(run, t.Text)
+		case next && len(run) > 0 && runJoiners[t.Text]:
+			run = append(run, t.Text)
+		default:
+			flush()
+			if unicode.IsUpper(r) {
+				run = append(run, t.Text)
+			}
+		}
+		last = t.End
+	})
+	flush()
 }
 
 // addInitialsOf records the initials of the name words write, unless it
