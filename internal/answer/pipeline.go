@@ -1054,7 +1054,7 @@ var frameTerms = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`date day year time take place happen happened name named call called say said says
 		tell told mean means meaning stand describe described kind type number many much today currently now known term
-		example purpose reason according color colour colors colours react reaction respond response deny admit confirm wrong ago`) {
+		example purpose reason according color colour colors colours react reaction respond response deny admit confirm wrong ago narrator narrators`) {
 		if t := an.Term(w); t != "" {
 			m[t] = true
 		}
