@@ -153,13 +153,7 @@ func (s *Speller) addInitialsOf(words []string) {
 	if textan.IsStop(strings.ToLower(words[0])) || textan.IsStop(strings.ToLower(words[len(words)-1])) {
 		return
 	}
-	var b strings.Builder
-	for _, w := range words {
-		if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) {
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	in, name := b.String(), strings.Join(words, " ")
+	in, name := initials(words), strings.Join(words, " ")
 	if len(in) < 2 {
 		return
 	}
@@ -170,6 +164,20 @@ func (s *Speller) addInitialsOf(words []string) {
 	case have != name: // "UN": "United Nations" and "University of Nebraska"
 		s.inits[in] = ""
 	}
+}
+
+// initials returns the first letters, in lower case, of the words of a
+// name that are no stop words: "pmoi" for "People’s Mujahideen
+// Organization of Iran".
+func initials(words []string) string {
+	var b strings.Builder
+	for _, w := range words {
+		if !textan.IsStop(strings.ToLower(w)) {
+			r, _ := utf8.DecodeRuneInString(w)
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
 }
 
 // capitalsInside reports whether w has a capital after its first letter
@@ -229,19 +237,16 @@ func (s *Speller) Correct(q string) (string, []Fix) {
 // both), or by another name WordNet gives it ("America" in a story of the
 // US, "Persia" in one of Iran); a stop word is held.
 func (s *Speller) Mentions(word string) bool {
-	if s.mentions(word) {
-		return true
+	return s.mentions(word) || slices.ContainsFunc(s.aliasesOf(word), s.mentionsAll)
+}
+
+// aliasesOf returns the other names WordNet gives the name word, or those
+// of its term ("Americans": America's).
+func (s *Speller) aliasesOf(word string) []string {
+	if a := textan.NameAliases(word); a != nil {
+		return a
 	}
-	aliases := textan.NameAliases(word)
-	if aliases == nil {
-		aliases = textan.NameAliases(s.an.Term(word)) // "Americans": America's
-	}
-	for _, a := range aliases { // "America" for a story of the US
-		if s.mentionsAll(a) {
-			return true
-		}
-	}
-	return false
+	return textan.NameAliases(s.an.Term(word))
 }
 
 // alias returns, for a name WordNet knows that the documents do not
@@ -252,22 +257,11 @@ func (s *Speller) alias(word string) string {
 	if !textan.IsName(word) || s.mentions(word) {
 		return ""
 	}
-	aliases := textan.NameAliases(word)
-	if aliases == nil {
-		aliases = textan.NameAliases(s.an.Term(word)) // "Americans": America's
-	}
 	var one string
-	for _, a := range aliases {
+	for _, a := range s.aliasesOf(word) {
 		words := strings.Fields(a)
 		if len(words) > 1 {
-			var b strings.Builder
-			for _, w := range words {
-				if !textan.IsStop(w) {
-					r, _ := utf8.DecodeRuneInString(w)
-					b.WriteRune(r)
-				}
-			}
-			if name := s.inits[b.String()]; name != "" && strings.EqualFold(strings.Join(stopless(strings.Fields(name)), " "), strings.Join(stopless(words), " ")) {
+			if name := s.inits[initials(words)]; name != "" && strings.EqualFold(strings.Join(stopless(strings.Fields(name)), " "), strings.Join(stopless(words), " ")) {
 				return name
 			}
 			continue
@@ -286,11 +280,8 @@ func stopless(words []string) []string {
 
 // mentionsAll reports whether the documents hold every word of name that
 // is no stop word ("united states": "united" and "states"), each in some
-// form, or name's initials.
+// form.
 func (s *Speller) mentionsAll(name string) bool {
-	if s.terms[strings.ReplaceAll(name, " ", "")] && !strings.Contains(name, " ") {
-		return true
-	}
 	words := 0
 	for _, w := range strings.Fields(name) {
 		if textan.IsStop(w) {
