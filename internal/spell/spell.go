@@ -12,6 +12,12 @@
 // "Tran" as "than"). Distance, the edit distance, is the project's one: the
 // search index's term correction and the summaries' "closest document
 // names" use it too.
+//
+// Beyond typos, a word is read as what the documents write for it: an
+// acronym they do not write as the name they write out with its initials
+// ("PMOI"), a name WordNet knows that they do not mention as another name
+// of it they write ("america" as "United States"). Mentions tells whether
+// they mention a name in any of these forms.
 package spell
 
 import (
