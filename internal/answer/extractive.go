@@ -639,10 +639,6 @@ var reactionRe = regexp.MustCompile(`(?i)^\W*(?:and\s+)?(?:` +
 	`what\s+(?:did|does|do|has|have)\s+(.{1,40}?)\s+(?:say|said|reply|answer)(?:\s+(?:about|to)\s+(?:it|this|that|them))?\s*[?.!]*$|` +
 	`(?:did|does|has|have)\s+(.{1,40}?)\s+(?:admit|deny|denied|confirm|comment|react|respond|reply|answer)(?:ed)?\b)`)
 
-// reactionSide is a word that names a party's side, not the party: "the
-// Iranian side".
-var reactionSide = map[string]bool{"side": true, "sides": true}
-
 // reactionOf returns the terms of the subject of a question about how
 // someone reacted ("iran"), or nil for any other question.
 func (p *Pipeline) reactionOf(q string) []string {
@@ -650,9 +646,14 @@ func (p *Pipeline) reactionOf(q string) []string {
 	if m == nil {
 		return nil
 	}
-	subject := strings.Join(m[1:], "")
-	words := strings.Fields(subject)
-	words = slices.DeleteFunc(words, func(w string) bool { return reactionSide[strings.ToLower(w)] })
+	var words []string
+	prev := ""
+	for _, w := range strings.Fields(strings.Join(m[1:], "")) {
+		if lw := strings.ToLower(w); !partySide(prev, lw) { // "the Iranian side" is Iran
+			words = append(words, w)
+			prev = lw
+		}
+	}
 	if ts := p.an.Terms(strings.Join(words, " ")); len(ts) > 0 {
 		return ts
 	}

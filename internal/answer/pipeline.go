@@ -314,19 +314,16 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 			}()
 		}
 	}
-	if name := p.unknownName(q); name != "" { // "did russia help iran?": the documents never say Russia; no search, no model call
-		ans := Answer{Question: q, Mode: ModeExtractive, Refused: true, Text: fmt.Sprintf(msgUnknownNameFm, name), Citations: []Citation{}, Warnings: []string{}}
-		if p.opts.Model != nil {
-			ans.Mode = ModeLLM
-		}
-		return ans, nil
-	}
 	if parts := p.splitQuestions(q); parts != nil && p.opts.Model == nil { // a model answers them together
 		return p.askEach(ctx, req, q, parts, onEvent)
 	}
 	ans := Answer{Question: q, Mode: ModeExtractive, Citations: []Citation{}, Warnings: []string{}}
 	if p.opts.Model != nil {
 		ans.Mode = ModeLLM
+	}
+	if name := p.unknownName(q); name != "" { // "did russia help iran?": the documents never say Russia; no search, no model call
+		ans.Refused, ans.Text = true, fmt.Sprintf(msgUnknownNameFm, name)
+		return ans, nil
 	}
 
 	standalone := q
@@ -579,7 +576,8 @@ func (p *Pipeline) fallback(question, focus string, passages []*sourcePassage, w
 // foreign minister of Iran?") needs every topic word of that role in one
 // passage, and in one sentence when it is the role of someone named: a
 // story that names a prime minister does not say who the foreign minister
-// is, nor one that names Iran's president Albania's. See DefaultMinCoverage for the calibration.
+// is, nor one that names Iran's president Albania's. See
+// DefaultMinCoverage for the calibration.
 func (p *Pipeline) Covered(q string, hits []search.Hit) bool {
 	if len(hits) == 0 {
 		return false
@@ -1030,11 +1028,11 @@ func searchText(q string) string {
 }
 
 // framePhrases name no topic: how long the asker wants the answer
-// (lengthAsked); what a story teaches (storyTeaches); "take place" and "the setting" ("where does the story
-// take place?", "what is the setting?": the story's setting, from its
-// opening; "Who was setting?" asks about the sun); "key facts" and the
-// like ("give me the key facts": an overview; "what did the key open?"
-// asks about a key).
+// (lengthAsked); what a story teaches (storyTeaches); "take place" and
+// "the setting" ("where does the story take place?", "what is the
+// setting?": the story's setting, from its opening; "Who was setting?"
+// asks about the sun); "key facts" and the like ("give me the key facts":
+// an overview; "what did the key open?" asks about a key).
 var framePhrases = regexp.MustCompile(lengthAsked.String() + "|" + storyTeaches + `|(?i)\b(?:(?:take|takes|took|taking)\s+place|the\s+setting|key\s+(?:facts?|points?|takeaways?|details|things|info|information)|big\s+deal)\b`)
 
 // storyTeaches is what a story teaches, its moral ("what does the story
@@ -1203,7 +1201,7 @@ var (
 	// questionStartRe is how a question after an opener starts: a question
 	// word, or after punctuation a verb ("ok, is it true?", "thanks. tell
 	// me more"); "Nice is a city?" opens with no small talk.
-	questionStartRe = regexp.MustCompile(`(?i)^(?:why|who|whom|whose|what|what's|whats|when|where|how|which)\b`)
+	questionStartRe = regexp.MustCompile(`(?i)^(?:whats|` + whWords + `)\b`)
 	verbStartRe     = regexp.MustCompile(`(?i)^(?:is|are|was|were|did|do|does|can|could|will|would|has|have|had|should|tell|explain|describe|summari[sz]e|list|give)\b`)
 )
 
@@ -1250,14 +1248,17 @@ func dropChatOpener(q string) string {
 	return rest
 }
 
+// whWords are the question words, as alternatives of a regular expression.
+const whWords = `why|who|whom|whose|what|when|where|how|which`
+
 // whWordRe matches a question word.
-var whWordRe = regexp.MustCompile(`(?i)\b(?:why|who|whom|whose|what|when|where|how|which)\b`)
+var whWordRe = regexp.MustCompile(`(?i)\b(?:` + whWords + `)\b`)
 
 // preambleRe matches a question after chat's preamble ("hey so I was
 // reading about this and I wanted to know, like, why did Albania cut
 // ties?"), the question in its group: the preamble's words are no topic,
 // and they made it look not covered.
-var preambleRe = regexp.MustCompile(`(?is)^.{0,160}?\b(?:wanted to know|want to know|wondering|curious|could you tell me|can you tell me|would you tell me|tell me|i'd like to know|i would like to know|need to know|my question is)\b[,:]?\s*(?:if\s+you\s+(?:could|can)\s+tell\s+me\s+)?(?:like,?\s+)?((?:why|who|whom|whose|what|when|where|how|which)\b.+)$`)
+var preambleRe = regexp.MustCompile(`(?is)^.{0,160}?\b(?:wanted to know|want to know|wondering|curious|could you tell me|can you tell me|would you tell me|tell me|i'd like to know|i would like to know|need to know|my question is)\b[,:]?\s*(?:if\s+you\s+(?:could|can)\s+tell\s+me\s+)?(?:like,?\s+)?((?:` + whWords + `)\b.+)$`)
 
 // markupRe matches what Discord's Markdown wraps a question in: bold,
 // italics, strike-through, spoiler and code marks, a quote's leading ">",
