@@ -510,10 +510,10 @@ func (p *Pipeline) score(q questionTerms, cands []*candidate, df map[string]int,
 	titles := map[string]map[string]bool{} // a document's title terms
 	for _, c := range cands {
 		c.cue = p.cue(q, c.sent.Text)
-		if len(c.terms) == 0 && len(c.syns) == 0 {
+		ps := c.sp.Hit.Passage
+		if len(c.terms) == 0 && len(c.syns) == 0 && !(c.idx == 0 && p.opensDoc(ps)) { // the lede may hold the question's words by its title's
 			continue
 		}
-		ps := c.sp.Hit.Passage
 		if titles[ps.Doc] == nil {
 			titles[ps.Doc] = setOf(strings.Join(p.an.Terms(ps.Title), " "))
 		}

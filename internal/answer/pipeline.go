@@ -407,6 +407,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		}
 		return Answer{}, fmt.Errorf("retrieve %q: %w", trimFor(standalone, 80), err)
 	}
+	if len(hits) == 0 {
+		hits = p.titled(standalone)
+	}
 	// A follow-up is covered when the question it stands for is, or when
 	// its own words are: the words it takes from the conversation help find
 	// the passages but are not all needed ("what did they do in 1981?"
@@ -611,6 +614,24 @@ var roleOfNameRe = regexp.MustCompile(`(?i)^(?:the\s+)?(?:[\pL-]+\s+){1,3}of\s+(
 func roleOfName(subject string) bool {
 	m := roleOfNameRe.FindStringSubmatch(subject)
 	return m != nil && (textan.Capitalized(m[1]) || textan.IsName(m[1]))
+}
+
+// titled returns the opening passage of the first document whose title
+// holds every topic word of q, as a hit, or nil: a question in the
+// headline's words ("who cut ties?" of "Albania cuts ties with Iran")
+// finds no passage when no passage repeats them (an index of one document
+// has no title field), and the opening tells what the title sums up.
+func (p *Pipeline) titled(q string) []search.Hit {
+	topics := p.topicTerms(q)
+	if p.opts.Documents == nil || len(topics) == 0 {
+		return nil
+	}
+	for _, d := range p.opts.Documents() {
+		if len(d.Passages) > 0 && anyHoldsAll([]map[string]bool{setOf(strings.Join(p.an.Terms(d.Title), " "))}, topics) {
+			return []search.Hit{{Passage: &d.Passages[0], Score: 1, Match: 1}}
+		}
+	}
+	return nil
 }
 
 // sentenceTerms returns the terms of each sentence of the first n hits'

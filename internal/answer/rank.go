@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8677, 1.3011, 0.7724, -0.0386, 0.7557, 1.8028, 0.0223, 0.6783, -0.2686, 0.1025, -0.0672, 0.0021, 1.0654, 0.3206, -0.2827, 0.1723, -0.0036,
+		0.8809, 1.2871, 0.7691, -0.0414, 0.7521, 1.8042, 0.0236, 0.6820, -0.2681, 0.1032, -0.0637, 0.0037, 1.0639, 0.3216, -0.2828, 0.1704, -0.0068,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0297, 0.0233, 0.0313, // other
-		0.4262, -0.0556, 0.3469, // who
-		-0.0322, 0.0460, -0.0218, // when
-		0.3623, 0.0522, -0.0359, // how many
-		-0.1860, -0.1800, -0.1813, // where
-		-0.0929, 0.4396, 0.5868, // why
-		0.6108, 0.2639, -0.0920, // feel
-		-0.0005, 0.4059, -0.2506, // outcome
+		0.0297, 0.0233, 0.0309, // other
+		0.4262, -0.0524, 0.3480, // who
+		-0.0321, 0.0460, -0.0218, // when
+		0.3624, 0.0521, -0.0359, // how many
+		-0.1895, -0.1856, -0.1789, // where
+		-0.0925, 0.4401, 0.5869, // why
+		0.6104, 0.2636, -0.0930, // feel
+		-0.0005, 0.4067, -0.2517, // outcome
 		0.0000, 0.0039, -0.0021, // define
-		-0.3617, 0.0662, -0.0608, // describe
+		-0.3618, 0.0662, -0.0608, // describe
 	}
 }
 
