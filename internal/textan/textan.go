@@ -60,7 +60,8 @@ const maxCache = 1 << 20
 // 6: nouns of -ship at their noun (Derived: "relationship" → "relation").
 // 7: "us" written in lower case is the pronoun, a stop word ("US" is kept).
 // 8: relational adjectives at their noun (Pertainym: "economic" → "economy").
-const Version = 8
+// 9: adjectives made from a noun at the noun too (Pertainym: "famous" → "fame").
+const Version = 9
 
 // English returns the analyzer storybot indexes with: lower-case and
 // diacritic folding, possessives removed, English stop words dropped,

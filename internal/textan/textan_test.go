@@ -306,23 +306,25 @@ func TestDerived(t *testing.T) {
 	}
 }
 
-// TestPertainyms: an adjective that pertains to a noun is taken to the
-// noun, so that a question about the economy finds "economic growth"; one
-// whose noun begins otherwise ("dental", "tooth"), or in fewer than four
-// letters alike ("viral", "virus"), and a verb's participle ("growing") are
-// not.
+// TestPertainyms: an adjective that pertains to a noun, or is made from
+// one, is taken to the noun, so that a question about the economy finds
+// "economic growth" and "what was he famous for?" finds "the fame and name
+// of him"; one whose noun begins otherwise ("dental", "tooth"), or in fewer
+// than four letters alike ("viral", "virus"), a verb's participle
+// ("growing") and one stemmed like another noun ("fatherly", "father";
+// "wicked", "wick") are not.
 func TestPertainyms(t *testing.T) {
 	an := English()
 	for _, c := range []struct{ a, b string }{
 		{"economic", "economy"}, {"bacterial", "bacteria"}, {"presidential", "president"}, {"molecular", "molecules"},
 		{"respiratory", "respiration"}, {"environmental", "environment"}, {"faecal", "faeces"}, {"medical", "medicine"},
-		{"suburban", "suburbs"},
+		{"suburban", "suburbs"}, {"famous", "fame"}, {"violent", "violence"}, {"hungry", "hunger"}, {"curious", "curiosity"},
 	} {
 		if x, y := an.Terms(c.a), an.Terms(c.b); len(x) != 1 || len(y) != 1 || x[0] != y[0] {
 			t.Errorf("%s → %v, %s → %v: want one term", c.a, x, c.b, y)
 		}
 	}
-	for _, w := range []string{"dental", "viral", "fecal", "nasal", "military", "growing", "national", "human"} {
+	for _, w := range []string{"dental", "viral", "fecal", "nasal", "military", "growing", "national", "human", "fatherly", "father", "wicked", "beautiful"} {
 		if got := an.Terms(w); len(got) != 1 || got[0] != Stem(Fold(w)) {
 			t.Errorf("%s → %v, want %q", w, got, Stem(Fold(w)))
 		}

@@ -42,6 +42,7 @@ func main() {
 	derived := flag.String("derived", "", "write the table of nouns made from a shorter word (\"hacker hack\", \"relationship relation\") to this file instead")
 	pertainyms := flag.String("pertainyms", "", "write the table of adjectives that pertain to a noun (\"economic economy\", \"bacterial bacteria\") to this file instead")
 	prefix := flag.Int("prefix", 4, "with -pertainyms: letters the adjective and its noun must begin alike (0: any)")
+	made := flag.Int("made", 3, "with -pertainyms: add the adjectives made from a noun (\"famous fame\") that begin like it in this many letters (0: none)")
 	words := flag.String("words", "", "write the gzipped list of the stems of English words to this file instead")
 	names := flag.String("names", "", "write the gzipped list of the stems of names (words WordNet writes only with a capital) to this file instead")
 	aliases := flag.String("aliases", "", "write the gzipped table of names with the other names of the same place, group or person (\"america\": \"united states\", \"us\") to this file instead")
@@ -55,7 +56,7 @@ func main() {
 	case *words != "":
 		err = writeWords(*dir, *words)
 	case *pertainyms != "":
-		err = writePertainyms(*dir, *pertainyms, *prefix)
+		err = writePertainyms(*dir, *pertainyms, *prefix, *made)
 	case *derived != "":
 		err = writeDerived(*dir, *derived)
 	case *demonyms != "":
@@ -432,7 +433,14 @@ func writeDerived(dir, out string) error {
 // stems with its noun ("national", "nation"). (Leaving out the adjectives
 // that are also nouns or verbs, "social", "medical", avoided no damage:
 // bench/README.md, session 11.)
-func writePertainyms(dir, out string, prefix int) error {
+//
+// With made > 0 it adds the adjectives made from a noun ("famous" →
+// "fame", "violent" → "violence", "hungry" → "hunger"): an adjective of the
+// adj.all file whose most frequent sense is derivationally related (+) to
+// a noun that begins like it in made letters, unless Snowball stems it like
+// a verb or a shorter noun ("fatherly" and "father": every "father" would
+// be read as "fatherliness").
+func writePertainyms(dir, out string, prefix, made int) error {
 	adjs, err := readIndex(filepath.Join(dir, "index.adj"))
 	if err != nil {
 		return err
@@ -452,6 +460,23 @@ func writePertainyms(dir, out string, prefix int) error {
 	}
 	for v := range verbs {
 		verbStems[textan.Stem(v)] = true
+	}
+	nounIdx, err := readIndex(filepath.Join(dir, "index.noun"))
+	if err != nil {
+		return err
+	}
+	// another word that an adjective stems alike: a verb, or a noun no
+	// longer than it ("fatherly" and "father"; "curiousness" is the
+	// adjective's own)
+	other := map[string]int{} // a noun's stem: the shortest noun's length
+	for n := range nounIdx {
+		if st := textan.Stem(n); other[st] == 0 || len(n) < other[st] {
+			other[st] = len(n)
+		}
+	}
+	stemsAnother := func(adj string) bool {
+		n := other[textan.Stem(adj)]
+		return verbStems[textan.Stem(adj)] || n > 0 && n <= len(adj)
 	}
 	of := pairs{}
 	err = eachSynset(filepath.Join(dir, "data.adj"), func(ss synset) error {
@@ -490,6 +515,14 @@ func writePertainyms(dir, out string, prefix int) error {
 				}
 				of.add(adj, noun)
 			}
+		}
+		if ss.lexFile == "00" && made > 0 { // adj.all: adjectives made from a noun
+			ss.linked("+", "n", nouns, func(adj, noun string) {
+				if first[adj+" "+ss.offset] && oneLowerWord(adj) && oneLowerWord(noun) && !stemsAnother(adj) &&
+					common(adj, noun) >= made && textan.Stem(adj) != textan.Stem(noun) {
+					of.add(adj, noun)
+				}
+			})
 		}
 		return nil
 	})
