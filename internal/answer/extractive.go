@@ -298,6 +298,9 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		if len(out) == maxSentences || math.Exp(c.z-best.z) < keepProb {
 			break
 		}
+		if factoid(q.qt) && len(c.terms) == 0 && len(c.syns) == 0 && c.cue == 0 { // beside one fact, a sentence about neither the question nor its kind of answer is noise
+			continue
+		}
 		out = append(out, c)
 	}
 	rest := out[1:]

@@ -9,6 +9,7 @@ import (
 
 	"storybot/internal/answer"
 	"storybot/internal/cite"
+	"storybot/internal/eval"
 	"storybot/internal/search"
 )
 
@@ -109,5 +110,24 @@ func TestExpansionAsked(t *testing.T) {
 	p = answer.New(answer.Options{Retriever: without, Documents: without.Docs})
 	if a, err := p.Ask(context.Background(), answer.Request{Question: "What does MEK stand for?"}, nil); err != nil || !strings.HasPrefix(a.Text, answer.MsgNearest) {
 		t.Errorf("without it: %q, %v", a.Text, err)
+	}
+}
+
+// TestFactoidExtrasHoldTheQuestion: beside the sentence that answers a
+// question for one fact, a further quote must hold one of the question's
+// words or what it asks for: "what year did the revolution happen?" quoted
+// Rama's "This extreme response …", which has neither, third.
+func TestFactoidExtrasHoldTheQuestion(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	a, err := p.Ask(context.Background(), answer.Request{Question: "what year did the revolution happen?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(eval.Lead(a.Text), "1978") {
+		t.Errorf("the first quote does not give the year:\n%s", a.Text)
+	}
+	if strings.Contains(a.Text, "extreme response") {
+		t.Errorf("quotes a sentence with none of the question's words and no date:\n%s", a.Text)
 	}
 }
