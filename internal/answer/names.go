@@ -130,7 +130,7 @@ func namedThings(docs []*knowledge.Document) []*namedThing {
 					key := strings.ToLower(n.name)
 					if t := byName[key]; t != nil {
 						t.count++
-						if n.kind == textan.NamePerson && t.kind == textan.NameOther { // "said Ivan" later
+						if n.kind == textan.NamePerson && (t.kind == textan.NameOther || t.kind == textan.NameGroup) { // "said Ivan" later
 							t.kind = n.kind
 						}
 						continue
@@ -174,18 +174,24 @@ type nameRun struct{ name, kind string }
 // Iran"), possessives dropped.
 func nameRuns(s string, inside map[string]bool) []nameRun {
 	var toks []textan.Token
-	textan.Tokenize(s, func(t textan.Token) { toks = append(toks, t) })
+	textan.Tokenize(s, func(t textan.Token) {
+		if n := len(toks); n > 0 && s[toks[n-1].End:t.Start] == "-" && textan.Capitalized(toks[n-1].Text) && textan.Capitalized(t.Text) { // "Puddle-Duck"
+			toks[n-1] = textan.Token{Text: s[toks[n-1].Start:t.End], Start: toks[n-1].Start, End: t.End}
+			return
+		}
+		toks = append(toks, t)
+	})
 	var out []nameRun
 	for i := 0; i < len(toks); {
 		// where any word takes a capital (a sentence's or a quote's start),
 		// only a word the documents write so inside a sentence too
-		start := i == 0 || strings.ContainsAny(s[toks[i-1].End:toks[i].Start], ".!?:;\"“”'‘")
+		start := i == 0 || strings.ContainsAny(s[toks[i-1].End:toks[i].Start], ".!?:;\"“”'‘") && !afterTitle(s, toks[i-1], toks[i])
 		if w := toks[i].Text; !textan.Capitalized(w) || w == "I" || start && !inside[trimPossessive(w)] {
 			i++
 			continue
 		}
 		j := i + 1
-		for j < len(toks) && joined(s, toks[j-1], toks[j]) && !possessive(toks[j-1].Text) {
+		for j < len(toks) && (joined(s, toks[j-1], toks[j]) || afterTitle(s, toks[j-1], toks[j])) && !possessive(toks[j-1].Text) {
 			if textan.Capitalized(toks[j].Text) {
 				j++
 			} else if toks[j].Text == "of" && j+1 < len(toks) && joined(s, toks[j], toks[j+1]) && textan.Capitalized(toks[j+1].Text) {
@@ -203,7 +209,7 @@ func nameRuns(s string, inside map[string]bool) []nameRun {
 		// ("the Islamist rule", "its Farsi name")
 		modifies := !speaks && j < len(toks) && joined(s, toks[j-1], toks[j]) && !possessive(toks[j-1].Text) && !textan.Capitalized(toks[j].Text)
 		if n, ok := classify(toks[i:j], titled, modifies); ok {
-			if speaks && (n.kind == textan.NameOther || n.kind == textan.NamePerson) {
+			if speaks && (n.kind == textan.NameOther || n.kind == textan.NamePerson || n.kind == textan.NameGroup && !strings.Contains(n.name, " ") && strings.ToUpper(n.name) != n.name) { // "said Hans" (WordNet's Hanse)
 				n.kind = textan.NamePerson
 			}
 			out = append(out, n)
@@ -216,6 +222,12 @@ func nameRuns(s string, inside map[string]bool) []nameRun {
 // joined reports whether only spaces stand between a and b in s.
 func joined(s string, a, b textan.Token) bool {
 	return strings.TrimSpace(s[a.End:b.Start]) == ""
+}
+
+// afterTitle reports whether b follows the abbreviated title a ("Mr.
+// Drake", "Dr. Watson"): its dot ends no sentence.
+func afterTitle(s string, a, b textan.Token) bool {
+	return titleWords[strings.ToLower(a.Text)] && strings.TrimSpace(s[a.End:b.Start]) == "."
 }
 
 // possessive reports whether w ends with "'s" or "’s".
@@ -290,6 +302,7 @@ func classify(words []textan.Token, titled, modifies bool) (nameRun, bool) {
 	first := textan.NameKind(ws[0])
 	lastNamed := textan.IsName(ws[len(ws)-1]) || !textan.IsEnglish(ws[len(ws)-1]) // not "Bible" of "Luther Bible"
 	if len(ws) > 1 && first == textan.NamePerson && kind != textan.NamePlace && !isDemonym(ws[0]) && lastNamed ||
+		len(ws) > 1 && first != textan.NamePlace && first != textan.NameGroup && !isDemonym(ws[0]) && textan.IsCreature(lastPart(ws[len(ws)-1])) || // "Tom Kitten", "Peter Rabbit", "Jemima Puddle-Duck"
 		len(ws) == 2 && !textan.IsEnglish(ws[0]) && first != textan.NamePlace && first != textan.NameGroup && !isDemonym(ws[0]) &&
 			(kind == textan.NamePerson || !textan.IsEnglish(ws[1])) {
 		kind = textan.NamePerson // "Edi Rama", "Abolhassan Banisadr": a first name no dictionary knows, and a last
@@ -301,6 +314,11 @@ func classify(words []textan.Token, titled, modifies bool) (nameRun, bool) {
 		return nameRun{}, false
 	}
 	return nameRun{name, kind}, true
+}
+
+// lastPart is the last part of a hyphenated word ("Duck" of "Puddle-Duck").
+func lastPart(w string) string {
+	return w[strings.LastIndexByte(w, '-')+1:]
 }
 
 // isDemonym reports whether w is the adjective of a place ("Iranian"),

@@ -63,6 +63,12 @@ func TestNameRuns(t *testing.T) {
 		"They rose in support of president Abolhassan Banisadr, claiming a coup.": "Abolhassan Banisadr/p",
 		"We have concluded that the Government of Iran conducted it.":             "Government of Iran/g",
 		"The US and the White House said so, and Tirana agreed.":                  "US/l White House/g Tirana/l",
+		// a tale's characters: named by an animal, hyphenated, after "Mr.",
+		// or speaking though WordNet's "Hans" is the Hanse, a group
+		"Then Tom Kitten met Jemima Puddle-Duck on the road.":     "Tom Kitten/p Jemima Puddle-Duck/p",
+		"“It's a very fine morning!” said Mr. Drake Puddle-Duck.": "Drake Puddle-Duck/p",
+		"“I am glad,” said Hans, and went on.":                    "Hans/p",
+		"Then Tabitha Twitchit-expected friends to tea.":          "Tabitha Twitchit/p",
 	} {
 		var got []string
 		for _, n := range nameRuns(s, inside) {

@@ -9,6 +9,7 @@ import (
 //go:generate go run ./internal/gen -wordnet /usr/share/wordnet -words words.txt.gz
 //go:generate go run ./internal/gen -wordnet /usr/share/wordnet -names names.txt.gz
 //go:generate go run ./internal/gen -wordnet /usr/share/wordnet -aliases aliases.txt.gz
+//go:generate go run ./internal/gen -wordnet /usr/share/wordnet -creatures creatures.txt.gz
 
 // wordsGz is the Snowball stems of WordNet 3.0's one-word lemmas and their
 // irregular forms, one a line; namesGz those of the lemmas it writes only
@@ -22,6 +23,9 @@ var (
 	// with the other names of the same one.
 	//go:embed aliases.txt.gz
 	aliasesGz []byte
+	// creaturesGz is the stems of the nouns of people and animals.
+	//go:embed creatures.txt.gz
+	creaturesGz []byte
 )
 
 // englishStems and nameStems are wordsGz and namesGz as sets, read on
@@ -30,7 +34,16 @@ var (
 	englishStems = sync.OnceValue(func() map[string]bool { return lineSet("words", wordsGz) })
 	nameStems    = sync.OnceValue(func() map[string]string { return kindSet("names", namesGz) })
 	nameAliases  = sync.OnceValue(func() map[string]string { return kindSet("aliases", aliasesGz) })
+	creatures    = sync.OnceValue(func() map[string]bool { return lineSet("creatures", creaturesGz) })
 )
+
+// IsCreature reports whether word is a noun whose most frequent sense in
+// WordNet is a person or an animal ("kitten", "tailors", "Rabbit"), as the
+// names of a tale's characters end ("Tom Kitten", "Peter Rabbit"). It is
+// safe for concurrent use.
+func IsCreature(word string) bool {
+	return creatures()[Stem(Fold(word))]
+}
 
 // NameAliases returns the other names WordNet gives the place, group or
 // person word names, in lower case ("america": "the states", "united

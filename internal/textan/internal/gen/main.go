@@ -45,12 +45,15 @@ func main() {
 	made := flag.Int("made", 3, "with -pertainyms: add the adjectives made from a noun (\"famous fame\") that begin like it in this many letters (0: none)")
 	words := flag.String("words", "", "write the gzipped list of the stems of English words to this file instead")
 	names := flag.String("names", "", "write the gzipped list of the stems of names (words WordNet writes only with a capital) to this file instead")
+	creatures := flag.String("creatures", "", "write the gzipped list of the stems of nouns of people and animals (\"kitten\", \"tailor\") to this file instead")
 	aliases := flag.String("aliases", "", "write the gzipped table of names with the other names of the same place, group or person (\"america\": \"united states\", \"us\") to this file instead")
 	flag.Parse()
 	var err error
 	switch {
 	case *aliases != "":
 		err = writeAliases(*dir, *aliases)
+	case *creatures != "":
+		err = writeCreatures(*dir, *creatures)
 	case *names != "":
 		err = writeNames(*dir, *names)
 	case *words != "":
@@ -640,6 +643,38 @@ func writeList(out, header string, lines []string, what string) error {
 	}
 	fmt.Fprintf(os.Stderr, "gen: %d %s, %d gzipped -> %s\n", len(lines), what, n, out)
 	return nil
+}
+
+// writeCreatures writes the gzipped list of the Snowball stems of the
+// one-word nouns, written in lower case, whose most frequent sense is a
+// person (noun.person: "tailor", "giant") or an animal (noun.animal:
+// "kitten", "rabbit"): a tale's characters are named by them ("Tom
+// Kitten", "Peter Rabbit", "Jemima Puddle-Duck").
+func writeCreatures(dir, out string) error {
+	idx, err := readIndex(filepath.Join(dir, "index.noun"))
+	if err != nil {
+		return err
+	}
+	file := map[string]string{} // a noun synset: its lexicographer file
+	err = eachSynset(filepath.Join(dir, "data.noun"), func(ss synset) error {
+		file[ss.offset] = ss.lexFile
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	var lines []string
+	for lemma, ss := range idx {
+		if f := file[ss[0]]; !oneLowerWord(lemma) || f != "05" && f != "18" {
+			continue
+		}
+		if st := textan.Stem(lemma); !seen[st] {
+			seen[st] = true
+			lines = append(lines, st)
+		}
+	}
+	return writeList(out, "# Snowball stems of the one-word nouns whose most frequent WordNet 3.0 sense is a person (noun.person) or an animal (noun.animal).\n", lines, "stems of nouns of people and animals")
 }
 
 // writeAliases writes the gzipped table of the names of places, groups and
