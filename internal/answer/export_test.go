@@ -23,7 +23,7 @@ func (p *Pipeline) RankExamples(ctx context.Context, question string, holds func
 	}
 	passages := p.pack(hits, p.passageBudget(question))
 	q, cands, ok := p.scored(question, question, passages)
-	if !ok {
+	if !ok || !p.counted(q, cands) {
 		return nil, nil, nil
 	}
 	xs := make([][]float64, len(cands))

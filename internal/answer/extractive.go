@@ -265,7 +265,9 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		return nil, false
 	}
 	best := ranked[0]
-	nearest = !q.followUp && unsure(cands)
+	// a how-many question whose best sentences count nothing ("how many
+	// wolves?" of a story that never counts them) gets the nearest ones
+	nearest = !q.followUp && unsure(cands) || !p.counted(q, cands)
 	out := []*candidate{best}
 	leads := func(c *candidate) bool { return c.cue == 1 } // what the question asks for
 	floor := rescueProb
@@ -401,13 +403,18 @@ func (p *Pipeline) scored(question, focus string, passages []*sourcePassage) (q 
 	}
 	cands, df := p.candidates(q, passages)
 	p.score(q, cands, df, passages[0].Score)
-	byScore := make([]*candidate, len(cands))
-	copy(byScore, cands)
-	sort.SliceStable(byScore, func(i, j int) bool { return byScore[i].score > byScore[j].score })
-	if len(byScore) == 0 || byScore[0].score <= 0 || !p.anyCue(q, byScore) {
+	if !slices.ContainsFunc(cands, func(c *candidate) bool { return c.score > 0 }) {
 		return q, nil, false
 	}
 	return q, cands, true
+}
+
+// counted reports whether a how-many question's best sentences hold a
+// number (anyCue), as any other question's do.
+func (p *Pipeline) counted(q questionTerms, cands []*candidate) bool {
+	byScore := slices.Clone(cands)
+	sort.SliceStable(byScore, func(i, j int) bool { return byScore[i].score > byScore[j].score })
+	return p.anyCue(q, byScore)
 }
 
 // cueWindow is how many of the best sentences anyCue looks at.

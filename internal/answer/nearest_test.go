@@ -15,8 +15,9 @@ import (
 
 // TestNearest: offline, a question that no sentence seems to answer gets
 // "I found no sentence ... clearly answers this", counted as refused, with
-// the nearest sentences still quoted and cited; a question the text
-// answers is answered as before. The unanswered ones are FairytaleQA's own
+// the nearest sentences still quoted and cited (so does a how-many question
+// whose sentences count nothing); a question the text answers is answered
+// as before. The unanswered ones are FairytaleQA's own
 // questions about the part of the story that testdata/tale leaves out;
 // the answered ones are about the part it holds.
 func TestNearest(t *testing.T) {
@@ -32,6 +33,9 @@ func TestNearest(t *testing.T) {
 		{tale(t), "Why was Far Rua coming to Causeway?", false},
 		{tale(t), "How did Finn's wife feel being alone?", false},
 		{tale(t), "What did Finn do to avoid Far Rua?", false},
+		// the tale speaks of giants but never counts them: the nearest
+		// sentences, not "I couldn't find this"
+		{tale(t), "how many giants were there?", true},
 		// "cut ties" is the title's, not a sentence's: the story answers
 		{story(t), "when did albania cut ties?", false},
 	} {
