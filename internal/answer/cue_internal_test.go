@@ -123,10 +123,11 @@ func TestIntroScore(t *testing.T) {
 		"the young man and his dog, Spirit-Iron, blowing a strong breath, won.":                 2,
 		"allowing no more than five more blows upon Ko-ko, the moccasins were taking him past.": 0,
 		"Go home, Finn, now.": -3,
-		"which made her be called Cinderwench; but the youngest called her Cinderella.": 2,
+		"which made her be called Cinderwench; but the youngest called her Cinderella.":          2,
+		"there were three little kittens, and their names were Mittens, Tom Kitten, and Moppet.": 2,
 	} {
 		name := "Ko-ko"
-		for _, n := range []string{"Durres", "Spirit-Iron", "Finn", "Cinderella"} {
+		for _, n := range []string{"Durres", "Spirit-Iron", "Finn", "Cinderella", "Tom Kitten"} {
 			if strings.Contains(s, n) {
 				name = n
 			}

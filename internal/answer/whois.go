@@ -108,8 +108,9 @@ var (
 	clauseAfter = regexp.MustCompile(`^,\s*(?:a|an|the|his|her|their|our|my)\s+(?:[\pL’'-]+\s+){0,3}?(?:was|were|is|are|had|has|have|did|would|could|will)\b`)
 	// describedBefore comes before a name that a sentence introduces
 	// ("a giant, named Far Rua", "known as Mujahideen", "his dog, Spirit-Iron",
-	// "the youngest … called her Cinderella").
-	describedBefore = regexp.MustCompile(`(?i)(?:named|called|name was|name is|known as|by the name of|\b(?:call|calls|called|name|names|named)\s+(?:him|her|them)|\b(?:his|her|their|my|our)\s+[\pL]+,)\s*,?\s*$`)
+	// "the youngest … called her Cinderella"), or names them one of a list
+	// ("their names were Mittens, Tom Kitten, and Moppet").
+	describedBefore = regexp.MustCompile(`(?i)(?:named|called|name was|name is|known as|by the name of|\b(?:call|calls|called|name|names|named)\s+(?:him|her|them)|\b(?:his|her|their|my|our)\s+[\pL]+,|\bnames\s+(?:were|are)\s+(?:[\pL’'-]+(?:\s+[\pL’'-]+){0,2},\s*)*(?:and\s+)?)\s*,?\s*$`)
 	// describedNext starts the sentence after a name's that goes on to
 	// describe it ("She was the daughter of the famous captain").
 	describedNext = regexp.MustCompile(`^(?:He|She|It|They)\s+(?:is|was|were|are|had been|has been)\s+(?:a|an|the|one|very|so|called|named|known|once|as)\b`)
