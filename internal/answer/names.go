@@ -90,6 +90,11 @@ var titleWords = setOf("prime minister pm president ayatollah king queen prince 
 // alone.
 var storyTitles = setOf("king queen prince princess emperor empress sultan")
 
+// personNamed comes before the name of a person or a tale's character
+// that a sentence gives: "his name was", "their names were Mittens, Tom
+// Kitten, and".
+var personNamed = regexp.MustCompile(`(?i)\b(?:his|her|their)\s+names?\s+(?:was|were|is|are)\s+(?:[\pL’'-]+(?:\s+[\pL’'-]+){0,2},\s*)*(?:and\s+)?$`)
+
 // speechVerbs stand beside a person's name ("said Ivan", "Marie replied").
 var speechVerbs = setOf("said says asked asks replied replies answered answers cried cries exclaimed shouted called calls whispered declared added continued thought")
 
@@ -204,7 +209,8 @@ func nameRuns(s string, inside map[string]bool) []nameRun {
 		titled := i > 0 && titleWords[strings.ToLower(toks[i-1].Text)]
 		// a verb of speech just before or after: a person ("said Ivan",
 		// "Marie replied")
-		speaks := i > 0 && speechVerbs[toks[i-1].Text] || j < len(toks) && speechVerbs[toks[j].Text]
+		speaks := i > 0 && speechVerbs[toks[i-1].Text] || j < len(toks) && speechVerbs[toks[j].Text] ||
+			personNamed.MatchString(s[:toks[i].Start]) // "their names were Mittens, Tom Kitten, and Moppet"
 		// else a lower-case word just after: the name may be a modifier
 		// ("the Islamist rule", "its Farsi name")
 		modifies := !speaks && j < len(toks) && joined(s, toks[j-1], toks[j]) && !possessive(toks[j-1].Text) && !textan.Capitalized(toks[j].Text)

@@ -65,10 +65,11 @@ func TestNameRuns(t *testing.T) {
 		"The US and the White House said so, and Tirana agreed.":                  "US/l White House/g Tirana/l",
 		// a tale's characters: named by an animal, hyphenated, after "Mr.",
 		// or speaking though WordNet's "Hans" is the Hanse, a group
-		"Then Tom Kitten met Jemima Puddle-Duck on the road.":     "Tom Kitten/p Jemima Puddle-Duck/p",
-		"“It's a very fine morning!” said Mr. Drake Puddle-Duck.": "Drake Puddle-Duck/p",
-		"“I am glad,” said Hans, and went on.":                    "Hans/p",
-		"Then Tabitha Twitchit-expected friends to tea.":          "Tabitha Twitchit/p",
+		"Then Tom Kitten met Jemima Puddle-Duck on the road.":                             "Tom Kitten/p Jemima Puddle-Duck/p",
+		"“It's a very fine morning!” said Mr. Drake Puddle-Duck.":                         "Drake Puddle-Duck/p",
+		"“I am glad,” said Hans, and went on.":                                            "Hans/p",
+		"Then Tabitha Twitchit-expected friends to tea.":                                  "Tabitha Twitchit/p",
+		"There were three kittens, and their names were Mittens, Tom Kitten, and Moppet.": "Mittens/p Tom Kitten/p Moppet/p",
 	} {
 		var got []string
 		for _, n := range nameRuns(s, inside) {
