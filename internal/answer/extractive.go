@@ -270,12 +270,14 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	nearest = !q.followUp && unsure(cands) || !p.counted(q, cands)
 	out := []*candidate{best}
 	leads := func(c *candidate) bool { return c.cue == 1 } // what the question asks for
-	floor := rescueProb
+	floor, share := rescueProb, rescueCoverage
 	if subject := p.reactionOf(question); subject != nil {
 		leads = func(c *candidate) bool { return p.startsWith(c.text(), subject) }
-		floor = reactionRescueProb
+		floor, share = reactionRescueProb, 0
 	} else if !factoid(q.qt) && !asksColour(q.words) {
 		leads = nil
+	} else if q.qt == qDefine {
+		share = 0 // defineRescueCoverage decides
 	}
 	if leads != nil && !leads(best) {
 		for _, c := range ranked[1:] {
@@ -283,7 +285,11 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 				break
 			}
 			if leads(c) && (q.qt != qDefine || c.coverage >= defineRescueCoverage*best.coverage) {
-				out = []*candidate{c, best}
+				if c.coverage >= share*best.coverage {
+					out = []*candidate{c, best}
+				} else {
+					out = []*candidate{best, c}
+				}
 				break
 			}
 		}

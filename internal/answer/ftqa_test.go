@@ -95,7 +95,7 @@ func TestFairytaleOffline(t *testing.T) {
 	}
 	qs, stories, ps := ftqaHalf(t, *evalFTQA)
 	ctx := context.Background()
-	type tally struct{ n, contained, strict, explicit, refused, words int }
+	type tally struct{ n, contained, led, strict, explicit, refused, words int }
 	byAttr := map[string]*tally{}
 	var all tally
 	var misses, wrongRefusals []string
@@ -142,11 +142,15 @@ func TestFairytaleOffline(t *testing.T) {
 			continue
 		}
 		hit := eval.ContainsNormalized(a.Text, q.Answers) // as storybot eval counts it
+		led := !a.Refused && eval.ContainsNormalized(eval.Lead(a.Text), q.Answers)
 		strict := strictIn(a.Text, q.Answers)
 		for _, tl := range []*tally{&all, at} {
 			tl.explicit++
 			if hit {
 				tl.contained++
+			}
+			if led {
+				tl.led++
 			}
 			if strict {
 				tl.strict++
@@ -174,8 +178,9 @@ func TestFairytaleOffline(t *testing.T) {
 			oosAnswered = append(oosAnswered, fmt.Sprintf("%q -> %s", q.Question, strings.ReplaceAll(a.Text, "\n", " ")))
 		}
 	}
-	t.Logf("stories %d, questions %d: containment %.3f (%d/%d explicit; strict %.3f), %.1f words an answer, in-scope refused %.3f (%d), out-of-scope refused %.3f (%d/%d)",
-		len(stories), all.n, float64(all.contained)/float64(all.explicit), all.contained, all.explicit, float64(all.strict)/float64(all.explicit), float64(all.words)/float64(max(all.n-all.refused, 1)),
+	t.Logf("stories %d, questions %d: containment %.3f (%d/%d explicit; strict %.3f; in the first quote %.4f, %d), %.1f words an answer, in-scope refused %.3f (%d), out-of-scope refused %.3f (%d/%d)",
+		len(stories), all.n, float64(all.contained)/float64(all.explicit), all.contained, all.explicit, float64(all.strict)/float64(all.explicit),
+		float64(all.led)/float64(all.explicit), all.led, float64(all.words)/float64(max(all.n-all.refused, 1)),
 		float64(all.refused)/float64(all.n), all.refused, float64(oosRefused)/float64(len(oos)), oosRefused, len(oos))
 	var attrs []string
 	for k := range byAttr {

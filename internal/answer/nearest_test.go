@@ -135,3 +135,20 @@ func TestFactoidExtrasHoldTheQuestion(t *testing.T) {
 		t.Errorf("quotes a sentence with none of the question's words and no date:\n%s", a.Text)
 	}
 }
+
+// TestRescueLeadsOnlyWithTheQuestion: the sentence that holds what a
+// question for one fact asks (a date) leads over the best sentence only
+// when it holds as much of the question; else it follows it. "When did
+// Europe slowly begin to warm up …?" led with a war that "lasted until
+// 1279" (xquad_en).
+func TestRescueLeadsOnlyWithTheQuestion(t *testing.T) {
+	ix := indexDir(t, "testdata/warming")
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	a, err := p.Ask(context.Background(), answer.Request{Question: "When did Europe slowly begin to warm up from the last Ice Age?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(eval.Lead(a.Text), "22,000 years ago") {
+		t.Errorf("the first quote is not the sentence about Europe:\n%s", a.Text)
+	}
+}
