@@ -117,38 +117,32 @@ func TestExpansionAsked(t *testing.T) {
 	}
 }
 
-// TestFactoidExtrasHoldTheQuestion: beside the sentence that answers a
-// question for one fact, a further quote must hold one of the question's
-// words or what it asks for: "what year did the revolution happen?" quoted
-// Rama's "This extreme response …", which has neither, third.
-func TestFactoidExtrasHoldTheQuestion(t *testing.T) {
-	ix := story(t)
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
-	a, err := p.Ask(context.Background(), answer.Request{Question: "what year did the revolution happen?"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(eval.Lead(a.Text), "1978") {
-		t.Errorf("the first quote does not give the year:\n%s", a.Text)
-	}
-	if strings.Contains(a.Text, "extreme response") {
-		t.Errorf("quotes a sentence with none of the question's words and no date:\n%s", a.Text)
-	}
-}
-
-// TestRescueLeadsOnlyWithTheQuestion: the sentence that holds what a
-// question for one fact asks (a date) leads over the best sentence only
-// when it holds as much of the question; else it follows it. "When did
-// Europe slowly begin to warm up …?" led with a war that "lasted until
-// 1279" (xquad_en).
-func TestRescueLeadsOnlyWithTheQuestion(t *testing.T) {
-	ix := indexDir(t, "testdata/warming")
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
-	a, err := p.Ask(context.Background(), answer.Request{Question: "When did Europe slowly begin to warm up from the last Ice Age?"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(eval.Lead(a.Text), "22,000 years ago") {
-		t.Errorf("the first quote is not the sentence about Europe:\n%s", a.Text)
+// TestFactoidQuotes: for a question for one fact, the sentence that holds
+// what it asks (a date) leads over the best sentence only when it holds as
+// much of the question, else it follows it ("When did Europe slowly begin
+// to warm up …?" led with a war that "lasted until 1279", xquad_en); and a
+// further quote must hold one of the question's words or what it asks for
+// ("what year did the revolution happen?" quoted Rama's "This extreme
+// response …", which has neither, third).
+func TestFactoidQuotes(t *testing.T) {
+	for _, c := range []struct {
+		ix        *search.Index
+		q         string
+		lead, not string
+	}{
+		{story(t), "what year did the revolution happen?", "1978", "extreme response"},
+		{indexDir(t, "testdata/warming"), "When did Europe slowly begin to warm up from the last Ice Age?", "22,000 years ago", ""},
+	} {
+		p := answer.New(answer.Options{Retriever: c.ix, Documents: c.ix.Docs})
+		a, err := p.Ask(context.Background(), answer.Request{Question: c.q}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(eval.Lead(a.Text), c.lead) {
+			t.Errorf("%q: the first quote does not hold %q:\n%s", c.q, c.lead, a.Text)
+		}
+		if c.not != "" && strings.Contains(a.Text, c.not) {
+			t.Errorf("%q: quotes %q, with none of the question's words and no date:\n%s", c.q, c.not, a.Text)
+		}
 	}
 }
