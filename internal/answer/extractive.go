@@ -278,6 +278,8 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		leads = nil
 	} else if q.qt == qDefine {
 		share = 0 // defineRescueCoverage decides
+	} else if q.qt == qHowMany && q.counts != "" {
+		share = countRescueCoverage
 	}
 	if leads != nil && !leads(best) {
 		for _, c := range ranked[1:] {

@@ -97,6 +97,14 @@ const rescueProb = 0.05
 // → .4532, xquad_en .855 → .879, covidqa .498 → .508, containment unchanged.
 const rescueCoverage = 1.0
 
+// countRescueCoverage is rescueCoverage for a how-many question, whose
+// rescuing sentence counts what it asks about ("How many groups were behind
+// the attack?": "the engagement of four groups", holding less of the
+// question than Washington's "Iran was indeed behind … cyberattack").
+// FairytaleQA's lead moves by one question, xquad_en and covidqa by one
+// each against 1 (by four and three with no share).
+const countRescueCoverage = 0.5
+
 // reactionRescueProb is rescueProb for a question about how someone
 // reacted, whose subject's sentence leads ("How did Iran respond?": "The
 // Iranian Embassy in Tirana did not comment…", 0.035 as likely as "The MEK
