@@ -95,6 +95,8 @@ func TestReactionOf(t *testing.T) {
 		"did Iran deny it?":                                          "iran",
 		"what was the response to the attack?":                       "",
 		"what is the answer to the riddle?":                          "",
+		"did iran say anything?":                                     "iran",
+		"Did the king say he would come?":                            "",
 	} {
 		if got := strings.Join(p.reactionOf(q), " "); got != want {
 			t.Errorf("reactionOf(%q) = %q, want %q", q, got, want)
