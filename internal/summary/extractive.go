@@ -3,6 +3,7 @@ package summary
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -135,6 +136,9 @@ func extractive(an *textan.Analyzer, items []sentence, length Length, focus []st
 			}
 			// news puts what matters first: a mild prior for early sentences
 			score := gain / math.Sqrt(float64(len(s.terms)+1)) * (1 + 1/(1+float64(s.pos)))
+			if outOfContext(s.text) {
+				score *= outOfContextFactor
+			}
 			if score > bestScore && !nearDuplicate(s, chosen) {
 				best, bestScore = i, score
 			}
@@ -331,3 +335,25 @@ func onlySpeech(s string) bool {
 	inner := s[utf8.RuneLen(first) : len(s)-utf8.RuneLen(last)]
 	return !strings.ContainsAny(inner, "\"“”")
 }
+
+// outOfContextFactor is what a sentence that leans on the one before it
+// keeps of its score. Chosen on the odd FairytaleQA stories by the expert
+// answers their summaries hold (1: 430, 0.85: 435, 0.7: 444, 0.6: 441,
+// 0.5: 440); on the even ones 454 → 472, while sentences that open with a
+// pronoun fall from 16.5% of the summaries' to 1.6%, and those in the first
+// or second person outside quotes from 17.7% to 3.1%.
+const outOfContextFactor = 0.7
+
+// outOfContext reports whether a sentence leans on the one before it to be
+// understood: it opens with a pronoun ("He did not omit to ask Jonas …")
+// or speaks in the first or second person outside quotation marks ("Now I
+// see quite well that he is frightened.").
+func outOfContext(s string) bool {
+	return pronounOpening.MatchString(s) || personal.MatchString(quoted.ReplaceAllString(s, ""))
+}
+
+var (
+	pronounOpening = regexp.MustCompile(`^[\s"'“‘(]*(?:He|She|It|They|His|Her|Its|Their|Him|Them|This|That|These|Those)\b`)
+	personal       = regexp.MustCompile(`\b(?:I|you|we|my|your|our|me|us)\b`)
+	quoted         = regexp.MustCompile(`[“"][^”"]*[”"]`)
+)

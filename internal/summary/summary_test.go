@@ -158,9 +158,32 @@ func TestNoBareSpeech(t *testing.T) {
 	if strings.Contains(sum.Text, "Must I then go back") || !strings.Contains(sum.Text, "said the angry brother") {
 		t.Errorf("want the quote with its speaker and not the bare line of dialogue:\n%s", sum.Text)
 	}
-	for s, want := range map[string]bool{"\"Must I go back?\"": true, "“Go,” said he.": false, "‘Stop!’": true, "He said \"no\".": false, "\"Yes,\" \"no.\"": false} {
-		if onlySpeech(s) != want {
-			t.Errorf("onlySpeech(%q) = %v, want %v", s, !want, want)
+}
+
+// TestSentenceKinds: a summary leaves out a line of dialogue alone
+// (onlySpeech), and prefers sentences that stand on their own to those
+// that open with a pronoun or speak in the first or second person outside
+// quotes (outOfContext); a quote's own "I" and the US written so do not
+// count.
+func TestSentenceKinds(t *testing.T) {
+	for _, c := range []struct {
+		s                    string
+		speech, outOfContext bool
+	}{
+		{`"Must I go back?"`, true, false},
+		{"‘Stop!’", true, false},
+		{"“Go,” said he.", false, false},
+		{`He said "no".`, false, true},
+		{`"Yes," "no."`, false, false},
+		{"He did not omit to ask Jonas if wolves were afraid of a drum.", false, true},
+		{"Now I see quite well that he is frightened.", false, true},
+		{"“This extreme response… is fully proportional,” PM Rama said.", false, true},
+		{"Walter took his drum and went off alone to the wood to hunt wolves.", false, false},
+		{"“I will have my revenge,” said the angry brother to his father.", false, false},
+		{"The US and private sector representatives helped Albania recover.", false, false},
+	} {
+		if onlySpeech(c.s) != c.speech || outOfContext(c.s) != c.outOfContext {
+			t.Errorf("%q: onlySpeech %v, outOfContext %v; want %v, %v", c.s, onlySpeech(c.s), outOfContext(c.s), c.speech, c.outOfContext)
 		}
 	}
 }
