@@ -189,7 +189,7 @@ func TestFairytaleOffline(t *testing.T) {
 	sort.Strings(attrs)
 	for _, k := range attrs {
 		v := byAttr[k]
-		t.Logf("  %-22s n %4d containment %.3f refused %.3f", k, v.n, float64(v.contained)/float64(max(v.explicit, 1)), float64(v.refused)/float64(v.n))
+		t.Logf("  %-22s n %4d containment %.3f first quote %.3f refused %.3f", k, v.n, float64(v.contained)/float64(max(v.explicit, 1)), float64(v.led)/float64(max(v.explicit, 1)), float64(v.refused)/float64(v.n))
 	}
 	if *ftqaShow > 0 {
 		for _, set := range [][]string{misses, wrongRefusals, oosAnswered} {
