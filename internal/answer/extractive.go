@@ -85,7 +85,7 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 		case len(passages) > 0 && passages[0].said != "": // "Tell me more" with all quoted before
 			ans.Text = MsgMoreDone
 		default:
-			ans.Text = NotCoveredText
+			ans.Text = p.notCovered()
 		}
 		return ans
 	}

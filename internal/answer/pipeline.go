@@ -421,7 +421,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	covered := p.answerable(standalone, hits) || followUp && p.hasTopic(q) && p.answerable(q, hits)
 	if !covered || followUp && p.newTopic(q, hits) {
 		ans.Refused = true
-		ans.Text = NotCoveredText
+		ans.Text = p.notCovered()
 		p.opts.Log.Debug("question not covered", "question_chars", len(q), "hits", len(hits), "best_match", bestMatch(hits))
 		return ans, nil
 	}
@@ -1080,6 +1080,45 @@ var frameTerms = sync.OnceValue(func() map[string]bool {
 	}
 	return m
 })
+
+// notCovered is NotCoveredText with, when the documents name people,
+// places or groups more than once, the ones they name most, so that the asker sees what
+// the bot can answer about: "They are mostly about Iran, Albania, the MEK
+// and Edi Rama."
+func (p *Pipeline) notCovered() string {
+	if p.opts.Documents == nil {
+		return NotCoveredText
+	}
+	names := slices.Clone(p.names.Of(p.opts.Documents(), namedThings))
+	names = slices.DeleteFunc(names, func(t *namedThing) bool { return t.kind == textan.NameOther || t.count < 2 })
+	if len(names) < 2 {
+		return NotCoveredText
+	}
+	slices.SortStableFunc(names, func(a, b *namedThing) int { return b.count - a.count })
+	var list []string
+	for _, t := range names {
+		if len(list) == maxAboutNames {
+			break
+		}
+		if !slices.ContainsFunc(list, func(n string) bool { return sharesWord(n, t.name) }) { // not "Islamic Republic of Iran" after "Iran"
+			list = append(list, t.name)
+		}
+	}
+	if len(list) < 2 {
+		return NotCoveredText
+	}
+	last := len(list) - 1
+	return NotCoveredText + "\nThey are mostly about " + strings.Join(list[:last], ", ") + " and " + list[last] + "."
+}
+
+// sharesWord reports whether names a and b have a word in common.
+func sharesWord(a, b string) bool {
+	words := strings.Fields(strings.ToLower(a))
+	return slices.ContainsFunc(strings.Fields(strings.ToLower(b)), func(w string) bool { return w != "of" && w != "the" && slices.Contains(words, w) })
+}
+
+// maxAboutNames is how many names a refusal offers to ask about.
+const maxAboutNames = 4
 
 func bestMatch(hits []search.Hit) float64 {
 	m := 0.0

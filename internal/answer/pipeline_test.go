@@ -121,6 +121,31 @@ func TestNotCoveredCallsNoModel(t *testing.T) {
 	}
 }
 
+// TestNotCoveredNamesWhatTheDocumentsAreAbout: a refusal says what the
+// documents are mostly about, their most named people, places and groups
+// (one name each: not "Islamic Republic of Iran" after "Iran"), so that the
+// asker knows what to ask; documents that name fewer than two more than
+// once say nothing more.
+func TestNotCoveredNamesWhatTheDocumentsAreAbout(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	a, err := p.Ask(context.Background(), answer.Request{Question: "What is the tallest mountain in Africa?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := answer.NotCoveredText + "\nThey are mostly about Iran, MEK, Albania and US."; !a.Refused || a.Text != want {
+		t.Errorf("got %q, want %q", a.Text, want)
+	}
+	one := indexDir(t, "testdata/warming") // names Europe, BP and Persia once each
+	a, err = answer.New(answer.Options{Retriever: one, Documents: one.Docs}).Ask(context.Background(), answer.Request{Question: "What is the tallest mountain in Africa?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Refused || a.Text != answer.NotCoveredText {
+		t.Errorf("got %q, want the plain refusal", a.Text)
+	}
+}
+
 func TestLLMAnswerCitationsVerified(t *testing.T) {
 	// Passage numbers as sent: [1] is the best hit. The model cites [2]
 	// first, invents [7], and quotes passage 1 exactly (typography aside).
