@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -156,6 +157,17 @@ func TestNameMatches(t *testing.T) {
 	} {
 		if got := len(nameMatches(namePattern(questionWords(c.name)), c.s)); got != c.want {
 			t.Errorf("nameMatches(%q, %q): %d matches, want %d", c.name, c.s, got, c.want)
+		}
+	}
+}
+
+// TestKindOfIsNoWord: "what kind of" asks for a kind; its "kind" is no word
+// a sentence must hold ("responded in kind" answers nothing).
+func TestKindOfIsNoWord(t *testing.T) {
+	p := New(Options{Retriever: nopRetriever{}})
+	for _, q := range []string{"what kind of systems were hit?", "Which types of attack were used?"} {
+		if got := p.analyzeQuestion(q, q).list; slices.ContainsFunc(got, func(t string) bool { return t == "kind" || t == "type" }) {
+			t.Errorf("%q: terms %v", q, got)
 		}
 	}
 }

@@ -195,7 +195,7 @@ type questionTerms struct {
 func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	q := questionTerms{prior: map[string]float64{}, focus: map[string]bool{}, words: map[string]bool{}, qt: questionType(question),
 		howLong: howLongRe.MatchString(question) && !howLongAgoRe.MatchString(question)}
-	for _, t := range p.an.Terms(searchText(atTheEndRe.ReplaceAllString(question, ""))) { // the closing passages say "at the end"
+	for _, t := range p.an.Terms(searchText(kindOf.ReplaceAllString(atTheEndRe.ReplaceAllString(question, ""), "what"))) { // the closing passages say "at the end"; "what kind of" is "what"
 		if _, dup := q.prior[t]; dup {
 			continue
 		}
@@ -230,6 +230,10 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	})
 	return q
 }
+
+// kindOf asks for a kind ("what kind of systems were hit?"): its "kind"
+// is no word to find ("responded in kind").
+var kindOf = regexp.MustCompile(`(?i)\b(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of\b`)
 
 // chooseSentences scores every sentence of the best passages and returns
 // up to three, or none when no sentence plausibly answers: the one the

@@ -1054,7 +1054,7 @@ func searchText(q string) string {
 // setting?": the story's setting, from its opening; "Who was setting?"
 // asks about the sun); "key facts" and the like ("give me the key facts":
 // an overview; "what did the key open?" asks about a key).
-var framePhrases = regexp.MustCompile(lengthAsked.String() + "|" + storyTeaches + `|(?i)\b(?:(?:take|takes|took|taking)\s+place|the\s+setting|key\s+(?:facts?|points?|takeaways?|details|things|info|information)|big\s+deal)\b`)
+var framePhrases = regexp.MustCompile(lengthAsked.String() + "|" + storyTeaches + `|(?i)\b(?:(?:take|takes|took|taking)\s+place|the\s+setting|key\s+(?:facts?|points?|takeaways?|details|things|info|information)|big\s+deal|(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of)\b`)
 
 // storyTeaches is what a story teaches, its moral ("what does the story
 // teach us?"): no topic to look up ("What is a teaching certificate good

@@ -48,16 +48,16 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8738, 1.2842, 0.7729, -0.0405, 0.7572, 1.8067, 0.0233, 0.6848, -0.2713, 0.0970, -0.0595, -0.0013, 1.0594, 0.3201, -0.2832, 0.1688, -0.0078,
+		0.8737, 1.2819, 0.7748, -0.0402, 0.7573, 1.8067, 0.0237, 0.6837, -0.2714, 0.0971, -0.0597, -0.0006, 1.0596, 0.3201, -0.2830, 0.1692, -0.0083,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0295, 0.0210, 0.0251, // other
-		0.4209, -0.0388, 0.3476, // who
+		0.0295, 0.0241, 0.0256, // other
+		0.4209, -0.0393, 0.3475, // who
 		-0.0298, 0.0440, -0.0197, // when
-		0.3640, 0.0509, -0.0351, // how many
-		-0.1906, -0.1946, -0.1890, // where
-		-0.0899, 0.4441, 0.5822, // why
-		0.6072, 0.2600, -0.0784, // feel
-		-0.0006, 0.4054, -0.2480, // outcome
+		0.3641, 0.0508, -0.0351, // how many
+		-0.1906, -0.1952, -0.1891, // where
+		-0.0899, 0.4434, 0.5820, // why
+		0.6072, 0.2596, -0.0784, // feel
+		-0.0006, 0.4047, -0.2483, // outcome
 		0.0000, 0.0012, -0.0040, // define
 		-0.3536, 0.0663, -0.0605, // describe
 	}
