@@ -348,7 +348,13 @@ func (s *Speller) nearest(word string, name bool) string {
 	if a := s.alias(word); a != "" { // "america" in a story of the US
 		return a
 	}
-	if n < minLetters || !plainWord(w) || capitalsInside(word) || s.count[w] > 0 || textan.IsEnglish(w) {
+	if n < minLetters || !plainWord(w) || capitalsInside(word) || s.count[w] > 0 {
+		return ""
+	}
+	if textan.IsEnglish(w) { // a word the documents never use, two letters from theirs swapped: "soliders" (solid) for "soldiers"
+		if n >= minSwapLetters && !s.terms[s.an.Term(w)] {
+			return s.swapOf(w)
+		}
 		return ""
 	}
 	if h, ok := s.joined[w]; ok { // "koko" for the story's "Ko-ko" (not "today" for an old "to-day")
@@ -398,6 +404,23 @@ func (s *Speller) closest(w string, words map[int][]word, maxEdits int, name, sa
 }
 
 // swapped reports whether b is a with two neighbouring letters swapped.
+// minSwapLetters is the length of the shortest English word that swapOf
+// corrects: "from" is no typo of "form".
+const minSwapLetters = 6
+
+// swapOf returns the documents' most frequent word that is w with two
+// neighbouring letters swapped, or "".
+func (s *Speller) swapOf(w string) string {
+	r := []rune(w)
+	best := ""
+	for _, c := range s.byLen[len(r)] {
+		if swapped(r, c.r) && !textan.IsStop(c.s) && (best == "" || s.count[c.s] > s.count[best]) {
+			best = c.s
+		}
+	}
+	return best
+}
+
 func swapped(a, b []rune) bool {
 	if len(a) != len(b) {
 		return false

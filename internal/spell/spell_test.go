@@ -88,6 +88,17 @@ func TestCorrectFrom(t *testing.T) {
 			"what did the WHNSC say?":  "what did the White House National Security Council say?",
 			"what did the pmoi say?":   "what did the pmoi say?", // in lower case, no acronym
 		}},
+		// an English word the documents never use, with two letters of
+		// theirs swapped, is a typo of theirs; a short one is no typo, nor
+		// is a form of a word they use ("solid")
+		{"The soldiers came from the hill. They were solid men.", map[string]string{
+			"how many soliders came?": "how many soliders came?",
+		}},
+		{"The soldiers came from the hill. They were quiet men.", map[string]string{
+			"how many soliders came?":   "how many soldiers came?",
+			"what form did they take?":  "what form did they take?",
+			"were the soldiers silent?": "were the soldiers silent?",
+		}},
 		{"The United States and the Islamic Republic of Iran met. The US said so.", map[string]string{
 			"what did the americans do?": "what did the United States do?",
 			"did Persia attack?":         "did Islamic Republic of Iran attack?",
