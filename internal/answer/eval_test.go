@@ -386,7 +386,7 @@ func askNatural(t *testing.T, p *answer.Pipeline, q naturalQuestion) bool {
 const (
 	naturalFloor      = 184
 	naturalSealFloor  = 14
-	naturalBunnyFloor = 14
+	naturalBunnyFloor = 15
 )
 
 func firstLine(text string, err error) string {

@@ -939,6 +939,8 @@ func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool)
 		w := 1.0
 		if name {
 			w = nameWeight
+		} else if lightVerbs()[t] {
+			w = lightVerbWeight
 		}
 		n += w
 		if have[t] || p.hasSynonym(t, have) {
@@ -950,6 +952,13 @@ func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool)
 	}
 	return got / n
 }
+
+// lightVerbWeight is the weight in coverage of a verb that says little on
+// its own (lightVerbs): "what did they put in the handkerchief?" of a tale
+// that says "fill the pocket-handkerchief with onions" was refused for its
+// "put". FairytaleQA at 1, 0.5 and 0.3: in-scope refused 151, 152, 151,
+// held-out refused .1876, .1883, .1881, out-of-scope .9833 throughout.
+const lightVerbWeight = 0.3
 
 // namesIn adds to names the terms of the words that text writes with a
 // capital inside a sentence ("Albania" in "a cyberattack on Albania"): a
