@@ -535,8 +535,10 @@ func (p *Pipeline) generate(ctx context.Context, question, focus string, passage
 	// without sources.
 	if IsRefusal(text) && (len(cites) == 0 || len(textan.Sentences(text)) == 1) {
 		ans.Refused = true
-		ans.Text = strings.TrimSpace(cite.Strip(text))
-		ans.Text = tidySpaces(ans.Text)
+		ans.Text = tidySpaces(strings.TrimSpace(cite.Strip(text)))
+		if about := p.mostlyAbout(); about != "" {
+			ans.Text += "\n" + about
+		}
 		return ans, nil
 	}
 	if len(cites) == 0 {
@@ -1101,18 +1103,24 @@ var frameTerms = sync.OnceValue(func() map[string]bool {
 })
 
 // notCovered is NotCoveredText with, when the documents name people,
-// places or groups more than once, the ones they name most, so that the asker sees what
-// the bot can answer about: "They are mostly about Iran, Albania, the MEK
-// and Edi Rama."
+// places or groups more than once, the ones they name most (mostlyAbout),
+// so that the asker sees what the bot can answer about.
 func (p *Pipeline) notCovered() string {
+	if about := p.mostlyAbout(); about != "" {
+		return NotCoveredText + "\n" + about
+	}
+	return NotCoveredText
+}
+
+// mostlyAbout names the people, places or groups the documents name most,
+// more than once each and no two sharing a word: "They are mostly about
+// Iran, MEK, Albania and US."; "" when they name fewer than two so.
+func (p *Pipeline) mostlyAbout() string {
 	if p.opts.Documents == nil {
-		return NotCoveredText
+		return ""
 	}
 	names := slices.Clone(p.names.Of(p.opts.Documents(), namedThings))
 	names = slices.DeleteFunc(names, func(t *namedThing) bool { return t.kind == textan.NameOther || t.count < 2 })
-	if len(names) < 2 {
-		return NotCoveredText
-	}
 	slices.SortStableFunc(names, func(a, b *namedThing) int { return b.count - a.count })
 	var list []string
 	for _, t := range names {
@@ -1124,10 +1132,10 @@ func (p *Pipeline) notCovered() string {
 		}
 	}
 	if len(list) < 2 {
-		return NotCoveredText
+		return ""
 	}
 	last := len(list) - 1
-	return NotCoveredText + "\nThey are mostly about " + strings.Join(list[:last], ", ") + " and " + list[last] + "."
+	return "They are mostly about " + strings.Join(list[:last], ", ") + " and " + list[last] + "."
 }
 
 // sharesWord reports whether names a and b have a word in common.

@@ -239,14 +239,18 @@ func TestQuoteNotInPassageIsFlagged(t *testing.T) {
 	}
 }
 
+// TestModelRefusalRecognised: a model's "the documents do not say" is a
+// refusal, shown without sources and, as the offline one, with what the
+// documents are mostly about.
 func TestModelRefusalRecognised(t *testing.T) {
+	ix := story(t)
 	for _, reply := range []string{"The documents do not say.", "The passages don't mention who paid for the recovery [3]."} {
-		p := answer.New(answer.Options{Retriever: story(t), Model: replying(reply)})
+		p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Model: replying(reply)})
 		a, err := p.Ask(context.Background(), answer.Request{Question: "Who helped Albania recover from the attack?"}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !a.Refused || len(a.Citations) != 0 || len(a.Warnings) != 0 {
+		if !a.Refused || len(a.Citations) != 0 || len(a.Warnings) != 0 || !strings.HasSuffix(a.Text, "\nThey are mostly about Iran, MEK, Albania and US.") {
 			t.Errorf("%q: %+v", reply, a)
 		}
 	}
