@@ -424,6 +424,9 @@ func (p *Pipeline) scored(question, focus string, passages []*sourcePassage) (q 
 // counted reports whether a how-many question's best sentences hold a
 // number (anyCue), as any other question's do.
 func (p *Pipeline) counted(q questionTerms, cands []*candidate) bool {
+	if q.qt != qHowMany {
+		return true
+	}
 	byScore := slices.Clone(cands)
 	sort.SliceStable(byScore, func(i, j int) bool { return byScore[i].score > byScore[j].score })
 	return p.anyCue(q, byScore)
