@@ -74,7 +74,7 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 		}
 	}
 	ans := Answer{Mode: ModeExtractive, Citations: []Citation{}, Warnings: []string{}}
-	chosen, nearest := p.chooseSentences(question, focus, passages)
+	chosen, hedge := p.chooseSentences(question, focus, passages)
 	if len(chosen) == 0 {
 		ans.Refused = true
 		switch {
@@ -114,10 +114,10 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 	}
 	var b strings.Builder
 	b.WriteString(extractiveLabel)
-	if nearest {
+	if hedge != "" {
 		ans.Refused = true
 		b.Reset()
-		b.WriteString(MsgNearest)
+		b.WriteString(hedge)
 	}
 	for _, l := range lines {
 		texts := make([]string, len(l.sents))
@@ -239,26 +239,28 @@ var kindOf = regexp.MustCompile(`(?i)\b(?:what|which)\s+(?:kinds?|types?|sorts?)
 // up to three, or none when no sentence plausibly answers: the one the
 // learned ranking puts first, then others it finds at least keepProb as
 // likely (rankScore). The best comes first, the others in the order of the
-// text. nearest reports a question asked alone that no sentence seems to
-// answer (unsure): the sentences are only the nearest.
-func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePassage) (chosen []*candidate, nearest bool) {
+// text. hedge is "" when they answer, else what to say before them, which
+// are only the nearest: MsgNearest for a question asked alone that no
+// sentence seems to answer (unsure), MsgNoCount for a how-many question
+// they count nothing for.
+func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePassage) (chosen []*candidate, hedge string) {
 	if len(passages) > 0 && passages[0].after != "" {
-		return nextSentences(passages), false
+		return nextSentences(passages), ""
 	}
 	if !p.hasTopic(question) {
-		return openingSentences(passages, holdsWord(focus, p.ending)), false // as typed, like Pipeline.openings
+		return openingSentences(passages, holdsWord(focus, p.ending)), "" // as typed, like Pipeline.openings
 	}
 	if p.endAsked(focus) { // the closing passages (Pipeline.closing)
-		return openingSentences(passages, true), false
+		return openingSentences(passages, true), ""
 	}
 	if name := p.whoIsName(focus); name != nil {
 		if c := introSentences(name, passages); len(c) > 0 {
-			return c, false
+			return c, ""
 		}
 	}
 	q, cands, ok := p.scored(question, focus, passages)
 	if !ok {
-		return nil, false
+		return nil, ""
 	}
 	p.rankScore(q, cands, passages[0].Score)
 	ranked := make([]*candidate, len(cands))
@@ -266,12 +268,15 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].z > ranked[j].z })
 	ranked = slices.DeleteFunc(ranked, func(c *candidate) bool { return saidBefore(c.sp.said, c.sent) }) // "Tell me more"
 	if len(ranked) == 0 {
-		return nil, false
+		return nil, ""
 	}
 	best := ranked[0]
-	// a how-many question whose best sentences count nothing ("how many
-	// wolves?" of a story that never counts them) gets the nearest ones
-	nearest = !q.followUp && unsure(cands) || !p.counted(q, cands)
+	switch {
+	case !p.counted(q, cands): // "how many wolves?" of a story that never counts them
+		hedge = MsgNoCount
+	case !q.followUp && unsure(cands):
+		hedge = MsgNearest
+	}
 	out := []*candidate{best}
 	leads := func(c *candidate) bool { return c.cue == 1 } // what the question asks for
 	floor, share := rescueProb, rescueCoverage
@@ -319,10 +324,10 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	}
 	rest := out[1:]
 	sort.SliceStable(rest, func(i, j int) bool { return before(rest[i], rest[j]) })
-	if expansionAsked.MatchString(question) && !spelledOut(out[0].text()) { // "What does MEK stand for?" and no sentence spells it out
-		nearest = true
+	if expansionAsked.MatchString(question) && !spelledOut(out[0].text()) && hedge == "" { // "What does MEK stand for?" and no sentence spells it out
+		hedge = MsgNearest
 	}
-	return out, nearest
+	return out, hedge
 }
 
 // consequenceRe matches a sentence that opens with what follows from the

@@ -255,6 +255,7 @@ type UserError = usererr.Error
 // Messages shown to users.
 const (
 	MsgNearest      = "I found no sentence in the documents that clearly answers this. The nearest I found:"
+	MsgNoCount      = "I found no number for this in the documents. The nearest I found:"
 	NotCoveredText  = "I couldn't find this in the documents, so I can't answer it from them. Try other words, or ask about what they describe (or add a document that covers it)."
 	WarnNoSources   = "no sources cited"
 	WarnUnavailable = "The language model was unavailable, so this answer quotes the sources directly."
