@@ -120,7 +120,7 @@ func CondenseOffline(an *textan.Analyzer, q string, history []chat.Message) stri
 		}
 	}
 	if pointsAtAnswer(q) || hasPronoun(q) && strings.TrimSpace(last) != "" && !ownTopic(an, last) { // "who did it?" after "what happened?": the answer is its topic
-		last += " " + lastQuote(history)
+		last += " " + leadWords(lastQuote(history), quoteContextWords)
 	}
 	if strings.TrimSpace(last) == "" {
 		return q
@@ -167,6 +167,18 @@ func pointsAtAnswer(q string) bool {
 		}
 	}
 	return false
+}
+
+// quoteContextWords is how many words of the last answer's first quote a
+// pronoun stands for: its opening, where a sentence names what it is about
+// ("Iran’s July cyberattack on Albania proved …"), not the rest
+// ("… to sever its diplomatic relations with Teheran").
+const quoteContextWords = 6
+
+// leadWords returns the first n words of s.
+func leadWords(s string, n int) string {
+	f := strings.Fields(s)
+	return strings.Join(f[:min(n, len(f))], " ")
 }
 
 // lastQuote returns the first sentence the last answer in history quoted

@@ -131,6 +131,21 @@ func TestNonEnglishOffline(t *testing.T) {
 	}
 }
 
+// TestPronounTakesTheQuoteOpening: "who did it?" after "what happened?"
+// takes the opening of the answer's first quote, where it names what it is
+// about, not its last words: the lede's "Iran’s July cyberattack", not
+// "Teheran".
+func TestPronounTakesTheQuoteOpening(t *testing.T) {
+	hist := []chat.Message{
+		{Role: chat.RoleUser, Content: "what happened?"},
+		{Role: chat.RoleAssistant, Content: "Quoted from the sources:\n> Iran’s July cyberattack on Albania proved to be the final straw prompting Tirana to sever its diplomatic relations with Teheran on Wednesday after years of political animosity. [1]"},
+	}
+	got := answer.CondenseOffline(textan.English(), "who did it?", hist)
+	if !strings.Contains(got, "July") || !strings.Contains(got, "Albania") || strings.Contains(got, "Teheran") {
+		t.Errorf("CondenseOffline(who did it?) = %q, want the quote's opening only", got)
+	}
+}
+
 // TestFollowUpOfAFollowUp: offline, a follow-up of a follow-up takes the
 // context of the question the first one followed.
 func TestFollowUpOfAFollowUp(t *testing.T) {
