@@ -22,6 +22,10 @@ type sentence struct {
 	pos   int    // index of the sentence in its document
 	terms map[string]bool
 	words int
+	// speech: a character's words alone (onlySpeech), never chosen;
+	// leans: it leans on the sentence before (outOfContext). Both are
+	// read once here, not on each of the greedy choice's rounds.
+	speech, leans bool
 }
 
 // sortedDocs returns docs ordered by path, so output does not depend on the
@@ -61,7 +65,8 @@ func sentencesOf(an *textan.Analyzer, docs []*knowledge.Document) []sentence {
 				for _, t := range an.Terms(s) {
 					set[t] = true
 				}
-				out = append(out, sentence{text: s, p: p, span: [2]int{sp.start, sp.end}, order: len(out), pos: pos, terms: set, words: w})
+				out = append(out, sentence{text: s, p: p, span: [2]int{sp.start, sp.end}, order: len(out), pos: pos, terms: set, words: w,
+					speech: onlySpeech(s), leans: outOfContext(s)})
 				pos++
 			}
 		}
@@ -122,7 +127,7 @@ func extractive(an *textan.Analyzer, items []sentence, length Length, focus []st
 	for len(chosen) < maxN {
 		best, bestScore := -1, 0.0
 		for i, s := range items {
-			if used[i] || s.words > 70 || chars+len(s.text) > maxChars || onlySpeech(s.text) {
+			if used[i] || s.words > 70 || chars+len(s.text) > maxChars || s.speech {
 				continue
 			}
 			gain := 0.0
@@ -136,7 +141,7 @@ func extractive(an *textan.Analyzer, items []sentence, length Length, focus []st
 			}
 			// news puts what matters first: a mild prior for early sentences
 			score := gain / math.Sqrt(float64(len(s.terms)+1)) * (1 + 1/(1+float64(s.pos)))
-			if outOfContext(s.text) {
+			if s.leans {
 				score *= outOfContextFactor
 			}
 			if score > bestScore && !nearDuplicate(s, chosen) {
