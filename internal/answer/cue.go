@@ -116,19 +116,28 @@ var (
 	monthRe    = regexp.MustCompile(`^(?:` + months + `)$`)
 	timeNameRe = regexp.MustCompile(`^(?:` + months + `|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Christmas|Easter)$`)
 	yearRe     = regexp.MustCompile(`^(?:1[0-9]{3}|20[0-9]{2})$`)
-	placeRe    = regexp.MustCompile(`\b(?:in|at|near|from|to|into|under|over|on|inside|behind|beside|across|through)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?(?:\p{Lu}\p{L}+|(?i:forest|woods?|castle|palace|house|hut|cottage|village|town|city|sea|river|stream|lake|pond|pool|well|mountains?|hills?|valley|garden|field|meadow|cave|island|tower|church|kingdom|country|land|shore|beach|road|path|room|kitchen|cellar|stable|barn|court|hall|camp|port|capital|home|world|sky|heaven|earth|ground|water|ship|boat|bed|door|window|gate|bridge|market|inn|mill|farm|tree|bush|nest|hole|den)\b)`)
+	placeRe    = regexp.MustCompile(`\b(?:in|at|near|from|to|into|under|over|on|inside|behind|beside|across|through)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?(?:\p{Lu}\p{L}+|(?i:` + placeNouns + `)\b)`)
 	feelRe     = regexp.MustCompile(`(?i)\b(?:happ(?:y|ier|iness|ily)|glad|gladly|sad|sadly|sadness|sorrow\w*|angry|angrily|anger|furious|fury|rage|afraid|fear\w*|frighten\w*|terrif\w*|scared|joy\w*|delight\w*|pleased|pleasure|surpris\w*|astonish\w*|amaz\w*|ashamed|shame|proud|pride|jealous\w*|envious|envy|lonely|worried|worry|anxious|anxiety|grateful|thankful|miserable|unhappy|grief|griev\w*|merry|cheerful|wept|weep\w*|cried|cry\w*|tears|laugh\w*|smil\w*|love[ds]?|hate[ds]?|content\w*|curious|sorry|distress\w*|vexed|annoyed|disappoint\w*|excit\w*|horrif\w*|embarrass\w*|nervous|uneasy|relieved|relief|hope\w*|despair\w*|eager\w*|displeased|upset|shock\w*|troubled|comfort\w*|peaceful|calm|lonel\w*|gloomy|mournful|bitter\w*|heavy heart|in high spirits|rejoic\w*|triumph\w*|satisf\w*|indignant|indignation|offended|alarm\w*|dread\w*|panic\w*|longing|homesick|sulk\w*|weary|tired|bored)\b`)
 	colourRe   = regexp.MustCompile(`(?i)\b(?:red|orange|yellow|green|blue|purple|violet|pink|brown|black|white|gr[ae]y|golden|gold|silver|scarlet|crimson|azure|emerald|ivory|rosy|tawny|russet|auburn|chestnut|dappled|snow-white|coal-black|blood-red|sky-blue|dark|pale|bright)\b`)
 	personRe   = regexp.MustCompile(`(?i)\b(?:king|queen|prince|princess|emperor|empress|lord|lady|knight|soldier|man|men|woman|women|boy|girl|child|children|baby|father|mother|son|daughter|brother|sister|wife|husband|uncle|aunt|grandmother|grandfather|old|giant|witch|wizard|fairy|fairies|dwarf|dwarfs|elf|troll|goblin|servant|maid|peasant|farmer|shepherd|fisherman|merchant|tailor|miller|hunter|huntsman|cook|priest|people|folk|friend|stranger|neighbour|neighbor|wolf|fox|bear|bird|cat|dog|horse|mouse|frog|hare|rabbit|duck|goose|hen|cock|lion|crow|raven|owl|pig|goat|sheep|cow|ox)s?\b`)
 )
+
+// placeNouns are common nouns of a place, for placeRe and widePlaceRe.
+const placeNouns = `forest|woods?|castle|palace|house|hut|cottage|village|town|city|sea|river|stream|lake|pond|pool|well|mountains?|hills?|valley|garden|field|meadow|cave|island|tower|church|kingdom|country|land|shore|beach|road|path|room|kitchen|cellar|stable|barn|court|hall|camp|port|capital|home|world|sky|heaven|earth|ground|water|ship|boat|bed|door|window|gate|bridge|market|inn|mill|farm|tree|bush|nest|hole|den`
 
 // cue is 1 when the sentence holds the kind of thing the question asks for
 // (a name for who, a date for when, a number for how many, a place for
 // where, a reason for why, a feeling for how-did-X-feel) that is not
 // already in the question; 0.5 for a weaker sign; else 0.
 func (p *Pipeline) cue(q questionTerms, s string) float64 {
-	if q.qt == qHowMany {
+	switch {
+	case q.qt == qHowMany:
 		return p.countCue(q, s)
+	case q.qt == qWho && len(q.leader) > 0: // a leader: a title names one
+		if titleRe.MatchString(s) {
+			return 1
+		}
+		return cue(q.qt, s, q.words) / 2
 	}
 	return cue(q.qt, s, q.words)
 }

@@ -94,6 +94,8 @@ func TestReactionOf(t *testing.T) {
 		"what did the iranian side say":                              "iran",
 		"did iran admit to the attack?":                              "iran",
 		"did Iran deny it?":                                          "iran",
+		"is iran denying it?":                                        "iran",
+		"has Iran admitted it?":                                      "iran",
 		"what was the response to the attack?":                       "",
 		"what is the answer to the riddle?":                          "",
 		"did iran say anything?":                                     "iran",
@@ -168,6 +170,33 @@ func TestKindOfIsNoWord(t *testing.T) {
 	for _, q := range []string{"what kind of systems were hit?", "Which types of attack were used?"} {
 		if got := p.analyzeQuestion(q, q).list; slices.ContainsFunc(got, func(t string) bool { return t == "kind" || t == "type" }) {
 			t.Errorf("%q: terms %v", q, got)
+		}
+	}
+}
+
+// TestLeaderTerms: a leader question's word for leading, which a title
+// holds ("Albanian Prime Minister Edi Rama"); "led" of a statistic or of
+// someone shown the way is no leader's.
+func TestLeaderTerms(t *testing.T) {
+	p := New(Options{Retriever: nopRetriever{}})
+	for q, want := range map[string]string{
+		"who leads albania?":               "lead",
+		"who is the leader of Albania?":    "lead",
+		"who ruled Iran in 1981?":          "rule",
+		"who is in charge of the camp?":    "charg",
+		"who runs the MEK?":                "run",
+		"who led the prince to the hall?":  "",
+		"who led the Panthers in sacks?":   "",
+		"who is the leader?":               "",
+		"what did the leader of Iran say?": "",
+		"who was the king of the country?": "",
+	} {
+		got := ""
+		for term := range p.leaderTerms(q) {
+			got = term
+		}
+		if got != want {
+			t.Errorf("leaderTerms(%q) = %q, want %q", q, got, want)
 		}
 	}
 }

@@ -133,6 +133,10 @@ func TestFactoidQuotes(t *testing.T) {
 	}{
 		{story(t), "what year did the revolution happen?", "1978", "extreme response"},
 		{indexDir(t, "testdata/warming"), "When did Europe slowly begin to warm up from the last Ice Age?", "22,000 years ago", ""},
+		{story(t), "who leads albania?", "Prime Minister Edi Rama", ""},
+		{story(t), "who is the leader of albania?", "Prime Minister Edi Rama", ""},
+		{story(t), "who ruled iran in 1981?", "Ayatollah Khomeini", ""},
+		{indexDir(t, "testdata/flee"), "Where did Dschang Liang go to flee from the Emperor's rage?", "He came to a ruined bridge", ""},
 	} {
 		p := answer.New(answer.Options{Retriever: c.ix, Documents: c.ix.Docs})
 		a, err := p.Ask(context.Background(), answer.Request{Question: c.q}, nil)

@@ -603,7 +603,12 @@ func (p *Pipeline) Covered(q string, hits []search.Hit) bool {
 	}
 	role := slices.DeleteFunc(p.an.Terms(subject), func(t string) bool { return p.vague[t] || frameTerms()[t] })
 	if roleOfName(subject) { // "the president of Albania": in one sentence
-		return anyHoldsAll(p.sentenceTerms(hits, candPassages), role)
+		sets := p.sentenceTerms(hits, candPassages)
+		if leader := p.leaderTerms(q); len(leader) > 0 { // "the leader of Albania": a title of Albania's
+			role = slices.DeleteFunc(role, func(t string) bool { return leader[t] })
+			sets = slices.DeleteFunc(sets, func(set map[string]bool) bool { return !set[titleTerm] })
+		}
+		return anyHoldsAll(sets, role)
 	}
 	return anyHoldsAll(sets, role)
 }
@@ -647,7 +652,11 @@ func (p *Pipeline) sentenceTerms(hits []search.Hit, n int) []map[string]bool {
 			continue
 		}
 		for _, s := range textan.Sentences(h.Passage.Text) {
-			sets = append(sets, setOf(strings.Join(p.an.Terms(s.Text), " ")))
+			set := setOf(strings.Join(p.an.Terms(s.Text), " "))
+			if titleRe.MatchString(s.Text) {
+				set[titleTerm] = true
+			}
+			sets = append(sets, set)
 		}
 	}
 	return sets
@@ -929,6 +938,11 @@ func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool)
 			p.namesIn(hits[i].Passage.Text, names)
 		}
 	}
+	leader := p.leaderTerms(q)
+	titled := false // a passage of the document names a title, which a leader question's "leader" is
+	for i := range sets {
+		titled = titled || sets[i] != nil && hits[i].Passage.Doc == doc && titleRe.MatchString(hits[i].Passage.Text)
+	}
 	seen := map[string]bool{}
 	var n, got float64
 	first := true
@@ -948,7 +962,7 @@ func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool)
 		n += w
 		if have[t] {
 			got += w
-		} else if p.hasSynonym(t, have) {
+		} else if p.hasSynonym(t, have) || leader[t] && titled {
 			got += w * synonymCoverage
 		}
 	})

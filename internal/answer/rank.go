@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8737, 1.2819, 0.7748, -0.0402, 0.7573, 1.8067, 0.0237, 0.6837, -0.2714, 0.0971, -0.0597, -0.0006, 1.0596, 0.3201, -0.2830, 0.1692, -0.0083,
+		0.8725, 1.2827, 0.7744, -0.0403, 0.7582, 1.8069, 0.0233, 0.6834, -0.2715, 0.0971, -0.0589, -0.0008, 1.0601, 0.3206, -0.2831, 0.1696, -0.0079,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0295, 0.0241, 0.0256, // other
-		0.4209, -0.0393, 0.3475, // who
+		0.0294, 0.0237, 0.0254, // other
+		0.4238, -0.0365, 0.3495, // who
 		-0.0298, 0.0440, -0.0197, // when
-		0.3641, 0.0508, -0.0351, // how many
-		-0.1906, -0.1952, -0.1891, // where
-		-0.0899, 0.4434, 0.5820, // why
-		0.6072, 0.2596, -0.0784, // feel
-		-0.0006, 0.4047, -0.2483, // outcome
+		0.3639, 0.0507, -0.0351, // how many
+		-0.1912, -0.1956, -0.1894, // where
+		-0.0904, 0.4429, 0.5817, // why
+		0.6067, 0.2594, -0.0785, // feel
+		-0.0006, 0.4040, -0.2488, // outcome
 		0.0000, 0.0012, -0.0040, // define
-		-0.3536, 0.0663, -0.0605, // describe
+		-0.3537, 0.0663, -0.0605, // describe
 	}
 }
 
