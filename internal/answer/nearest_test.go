@@ -125,8 +125,8 @@ func TestExpansionAsked(t *testing.T) {
 // further quote must hold one of the question's words or what it asks for
 // ("what year did the revolution happen?" quoted Rama's "This extreme
 // response …", which has neither, third). A leader is found by a title;
-// a where- or why-question's best sentence is followed by the next when the
-// story goes on in it with the place or the reason (followOn).
+// a where-, why- or what-happened question's best sentence is followed by
+// the next when the story goes on in it (followOn).
 func TestFactoidQuotes(t *testing.T) {
 	for _, c := range []struct {
 		ix        *search.Index
@@ -140,6 +140,7 @@ func TestFactoidQuotes(t *testing.T) {
 		{story(t), "who ruled iran in 1981?", "Ayatollah Khomeini", ""},
 		{indexDir(t, "testdata/flee"), "Where did Dschang Liang go to flee from the Emperor's rage?", "He came to a ruined bridge", ""},
 		{indexDir(t, "testdata/djulung"), "Why did the fish gobble up the rice greedily?", "He had never tasted anything so nice", ""},
+		{indexDir(t, "testdata/stones"), "What happened to the stones when he stooped to get a drink?", "They both fell into the water", ""},
 	} {
 		p := answer.New(answer.Options{Retriever: c.ix, Documents: c.ix.Docs})
 		a, err := p.Ask(context.Background(), answer.Request{Question: c.q}, nil)
