@@ -355,9 +355,12 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 // into the water with a splash."). It is quoted when there is room, after
 // the sentences the ranking keeps; FairytaleQA +2 for where, +5 for why,
 // +19 for what happened, no set loses (bench/README.md, "Session 13").
+// After a question of what happened when or after something, the next
+// sentence follows whatever it opens with (+10).
 func followOn(q questionTerms, cands []*candidate, best *candidate) *candidate {
 	next := adjacent(cands, slices.Index(cands, best), +1)
-	if next == nil || !continuesRe.MatchString(next.text()) {
+	sequel := q.qt == qOutcome && (q.words["after"] || q.words["when"] || q.words["once"]) // "what happened when …?": what the story tells next
+	if next == nil || !sequel && !continuesRe.MatchString(next.text()) {
 		return nil
 	}
 	switch {
@@ -375,8 +378,9 @@ func followOn(q questionTerms, cands []*candidate, best *candidate) *candidate {
 var widePlaceRe = regexp.MustCompile(`\b(?:in|at|near|to|into|under|inside|behind|beside|across|through)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)(?:[\pL-]+\s+){0,2}(?i:` + placeNouns + `)\b`)
 
 // continuesRe matches a sentence that goes on from the one before: it
-// opens with a pronoun, or "there" or "then", maybe after "And" or "But".
-var continuesRe = regexp.MustCompile(`(?i)^\W*(?:(?:and|but|then|so|there|here|now)\b[\s,]*)?(?:he|she|they|it|we|i|him|her|them|there|then|here|this|that|these|those)\b`)
+// opens with a pronoun, or "there" or "then", maybe after "And" or "But",
+// or with what comes next in time ("Soon a red-hot coal jumped out …").
+var continuesRe = regexp.MustCompile(`(?i)^\W*(?:(?:and|but|then|so|there|here|now)\b[\s,]*)?(?:he|she|they|it|we|i|him|her|them|there|then|here|this|that|these|those)\b|^\W*(?:and\s+)?(?:soon|suddenly|presently|immediately|instantly|at\s+once|at\s+last|at\s+that\s+moment|afterwards|after\s+that|in\s+a\s+moment|all\s+at\s+once|no\s+sooner)\b`)
 
 // consequenceRe matches a sentence that opens with what follows from the
 // one before it ("So he ran away, and flew over the fence."): it answers a

@@ -141,6 +141,7 @@ func TestFactoidQuotes(t *testing.T) {
 		{indexDir(t, "testdata/flee"), "Where did Dschang Liang go to flee from the Emperor's rage?", "He came to a ruined bridge", ""},
 		{indexDir(t, "testdata/djulung"), "Why did the fish gobble up the rice greedily?", "He had never tasted anything so nice", ""},
 		{indexDir(t, "testdata/stones"), "What happened to the stones when he stooped to get a drink?", "They both fell into the water", ""},
+		{indexDir(t, "testdata/bean"), "What happened when one of the beans fell out and lay near the straw?", "Soon a red-hot coal jumped out", ""},
 	} {
 		p := answer.New(answer.Options{Retriever: c.ix, Documents: c.ix.Docs})
 		a, err := p.Ask(context.Background(), answer.Request{Question: c.q}, nil)
