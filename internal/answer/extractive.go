@@ -336,6 +336,11 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	if next := followOn(q, cands, best); next != nil && len(out) < maxSentences && !slices.Contains(out, next) {
 		out = append(out, next)
 	}
+	if textan.LeansBack(best.text()) && len(out) < maxSentences { // "He then mounted the Dragon.": who he is, and why, was told before
+		if prev := adjacent(cands, slices.Index(cands, best), -1); prev != nil && !slices.Contains(out, prev) {
+			out = append(out, prev)
+		}
+	}
 	rest := out[1:]
 	sort.SliceStable(rest, func(i, j int) bool { return before(rest[i], rest[j]) })
 	if expansionAsked.MatchString(question) && !spelledOut(out[0].text()) && hedge == "" { // "What does MEK stand for?" and no sentence spells it out
@@ -345,7 +350,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 }
 
 // followOn returns the sentence after best when the story goes on in it
-// (continuesRe) and it may hold what best lacks: for a where-question a
+// (continues) and it may hold what best lacks: for a where-question a
 // place best does not name ("Dschang Liang was forced to flee from the
 // Emperor's rage." "He came to a ruined bridge."), for a why-question a
 // reason, when best holds no cue of one ("… where the fish gobbled them up
@@ -360,7 +365,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 func followOn(q questionTerms, cands []*candidate, best *candidate) *candidate {
 	next := adjacent(cands, slices.Index(cands, best), +1)
 	sequel := q.qt == qOutcome && (q.words["after"] || q.words["when"] || q.words["once"]) // "what happened when …?": what the story tells next
-	if next == nil || !sequel && !continuesRe.MatchString(next.text()) {
+	if next == nil || !sequel && !continues(next.text()) {
 		return nil
 	}
 	switch {
@@ -377,9 +382,13 @@ func followOn(q questionTerms, cands []*candidate, best *candidate) *candidate {
 // best sentence without one may be followed by the next (followOn).
 var widePlaceRe = regexp.MustCompile(`\b(?:in|at|near|to|into|under|inside|behind|beside|across|through)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)(?:[\pL-]+\s+){0,2}(?i:` + placeNouns + `)\b`)
 
-// continuesRe matches a sentence that goes on from the one before: it
-// opens with a pronoun, or "there" or "then", maybe after "And" or "But",
-// or with what comes next in time ("Soon a red-hot coal jumped out …").
+// continues reports whether sentence s goes on from the one before: it
+// opens with a pronoun, "there" or "then", maybe after "And" or "But", or
+// with what comes next in time ("Soon a red-hot coal jumped out …").
+func continues(s string) bool {
+	return continuesRe.MatchString(s)
+}
+
 var continuesRe = regexp.MustCompile(`(?i)^\W*(?:(?:and|but|then|so|there|here|now)\b[\s,]*)?(?:he|she|they|it|we|i|him|her|them|there|then|here|this|that|these|those)\b|^\W*(?:and\s+)?(?:soon|suddenly|presently|immediately|instantly|at\s+once|at\s+last|at\s+that\s+moment|afterwards|after\s+that|in\s+a\s+moment|all\s+at\s+once|no\s+sooner)\b`)
 
 // consequenceRe matches a sentence that opens with what follows from the

@@ -126,7 +126,9 @@ func TestExpansionAsked(t *testing.T) {
 // ("what year did the revolution happen?" quoted Rama's "This extreme
 // response …", which has neither, third). A leader is found by a title;
 // a where-, why- or what-happened question's best sentence is followed by
-// the next when the story goes on in it (followOn).
+// the next when the story goes on in it (followOn); a best sentence that
+// opens with a pronoun comes with the one before ("He … ran with his house
+// on his back" after "The snail …").
 func TestFactoidQuotes(t *testing.T) {
 	for _, c := range []struct {
 		ix        *search.Index
@@ -141,6 +143,7 @@ func TestFactoidQuotes(t *testing.T) {
 		{indexDir(t, "testdata/flee"), "Where did Dschang Liang go to flee from the Emperor's rage?", "He came to a ruined bridge", ""},
 		{indexDir(t, "testdata/djulung"), "Why did the fish gobble up the rice greedily?", "He had never tasted anything so nice", ""},
 		{indexDir(t, "testdata/stones"), "What happened to the stones when he stooped to get a drink?", "They both fell into the water", ""},
+		{indexDir(t, "testdata/races"), "Who ran with his house on his back?", "The snail certainly took half a year", ""},
 		{indexDir(t, "testdata/bean"), "What happened when one of the beans fell out and lay near the straw?", "Soon a red-hot coal jumped out", ""},
 	} {
 		p := answer.New(answer.Options{Retriever: c.ix, Documents: c.ix.Docs})

@@ -353,11 +353,10 @@ const outOfContextFactor = 0.7
 // or speaks in the first or second person outside quotation marks ("Now I
 // see quite well that he is frightened.").
 func outOfContext(s string) bool {
-	return pronounOpening.MatchString(s) || personal.MatchString(quoted.ReplaceAllString(s, ""))
+	return textan.LeansBack(s) || personal.MatchString(quoted.ReplaceAllString(s, ""))
 }
 
 var (
-	pronounOpening = regexp.MustCompile(`^[\s"'“‘(]*(?:He|She|It|They|His|Her|Its|Their|Him|Them|This|That|These|Those)\b`)
-	personal       = regexp.MustCompile(`\b(?:I|you|we|my|your|our|me|us)\b`)
-	quoted         = regexp.MustCompile(`[“"][^”"]*[”"]`)
+	personal = regexp.MustCompile(`\b(?:I|you|we|my|your|our|me|us)\b`)
+	quoted   = regexp.MustCompile(`[“"][^”"]*[”"]`)
 )
