@@ -83,9 +83,13 @@ func CountMarkers(text string, ncites int) (markers, valid int) {
 	return markers, valid
 }
 
-// Contains reports whether text contains one of answers, case-insensitively.
+// Contains reports whether text contains one of answers, case-insensitively
+// and with white space collapsed: 56 of covidqa's answers run over a line
+// break of the paper they were cut from ("a downward trend in the number
+// of\nconfirmed new cases"), which an answer that joins the lines writes
+// with a space.
 func Contains(text string, answers []string) bool {
-	return containsNorm(strings.ToLower, text, answers)
+	return containsNorm(func(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }, text, answers)
 }
 
 // ContainsNormalized is Contains after SQuAD's answer normalisation of both
@@ -101,7 +105,7 @@ func ContainsNormalized(text string, answers []string) bool {
 // AnswerIn reports whether text contains one of q's answers: normalised
 // (ContainsNormalized) when q says whether it is explicit (FairytaleQA, whose
 // stories are hard-wrapped), else as Contains (xquad_en, covidqa and the
-// story set, whose recorded numbers were measured so).
+// story set: case and white space alone, since session 13).
 func (q Question) AnswerIn(text string) bool {
 	if q.Explicit != nil {
 		return ContainsNormalized(text, q.Answers)
