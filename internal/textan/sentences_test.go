@@ -145,15 +145,10 @@ func FuzzSentences(f *testing.F) {
 // TestLeansBack: a sentence that opens with a pronoun leans on the one
 // before it; one that names its subject, or says "There was", does not.
 func TestLeansBack(t *testing.T) {
-	for s, want := range map[string]bool{
-		"He then mounted the Dragon.":               true,
-		"“They were thirty sisters,” said the bee.": true,
-		"This extreme response… is proportional.":   true,
-		"The snail certainly took half a year.":     false,
-		"There was a princess who was proud.":       false,
-		"Hence the name.":                           false,
-	} {
-		if got := LeansBack(s); got != want {
+	leaning := []string{"He then mounted the Dragon.", "“They were thirty sisters,” said the bee.", "This extreme response… is proportional."}
+	standing := []string{"The snail certainly took half a year.", "There was a princess who was proud.", "Hence the name."}
+	for i, s := range append(leaning, standing...) {
+		if got, want := LeansBack(s), i < len(leaning); got != want {
 			t.Errorf("LeansBack(%q) = %v, want %v", s, got, want)
 		}
 	}
