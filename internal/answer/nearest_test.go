@@ -125,7 +125,8 @@ func TestExpansionAsked(t *testing.T) {
 // further quote must hold one of the question's words or what it asks for
 // ("what year did the revolution happen?" quoted Rama's "This extreme
 // response …", which has neither, third). A leader is found by a title;
-// a where-, why- or what-happened question's best sentence is followed by
+// where someone lives is led by a sentence that says so; a where-, why- or
+// what-happened question's best sentence is followed by
 // the next when the story goes on in it (followOn); a best sentence that
 // opens with a pronoun comes with the one before ("He … ran with his house
 // on his back" after "The snail …").
@@ -140,6 +141,8 @@ func TestFactoidQuotes(t *testing.T) {
 		{story(t), "who leads albania?", "Prime Minister Edi Rama", ""},
 		{story(t), "who is the leader of albania?", "Prime Minister Edi Rama", ""},
 		{story(t), "who ruled iran in 1981?", "Ayatollah Khomeini", ""},
+		{story(t), "where are the MEK based?", "settled in a camp near Durres", ""},
+		{story(t), "where do the MEK live?", "settled in a camp near Durres", ""},
 		{indexDir(t, "testdata/flee"), "Where did Dschang Liang go to flee from the Emperor's rage?", "He came to a ruined bridge", ""},
 		{indexDir(t, "testdata/djulung"), "Why did the fish gobble up the rice greedily?", "He had never tasted anything so nice", ""},
 		{indexDir(t, "testdata/stones"), "What happened to the stones when he stooped to get a drink?", "They both fell into the water", ""},
