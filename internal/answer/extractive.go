@@ -335,14 +335,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		}
 		out = append(out, c)
 	}
-	if next := followOn(q, cands, best); next != nil && len(out) < maxSentences && !slices.Contains(out, next) {
-		out = append(out, next)
-	}
-	if textan.LeansBack(best.text()) && len(out) < maxSentences { // "He then mounted the Dragon.": who he is, and why, was told before
-		if prev := adjacent(cands, slices.Index(cands, best), -1); prev != nil && !slices.Contains(out, prev) {
-			out = append(out, prev)
-		}
-	}
+	out = withNeighbours(q, cands, best, out)
 	rest := out[1:]
 	sort.SliceStable(rest, func(i, j int) bool { return before(rest[i], rest[j]) })
 	if expansionAsked.MatchString(question) && !spelledOut(out[0].text()) && hedge == "" { // "What does MEK stand for?" and no sentence spells it out
@@ -351,23 +344,40 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	return out, hedge
 }
 
+// withNeighbours adds to out, while it holds fewer than maxSentences, the
+// sentence after best when followOn finds it goes on with what best lacks,
+// and the sentence before best when best leans on it (textan.LeansBack: "He
+// then mounted the Dragon." tells neither who he is nor why).
+func withNeighbours(q questionTerms, cands []*candidate, best *candidate, out []*candidate) []*candidate {
+	add := func(c *candidate) {
+		if c != nil && len(out) < maxSentences && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	add(followOn(q, cands, best))
+	if textan.LeansBack(best.text()) {
+		add(adjacent(cands, slices.Index(cands, best), -1))
+	}
+	return out
+}
+
 // followOn returns the sentence after best when the story goes on in it
-// (continues) and it may hold what best lacks: for a where-question a
+// (continuesRe) and it may hold what best lacks: for a where-question a
 // place best does not name ("Dschang Liang was forced to flee from the
 // Emperor's rage." "He came to a ruined bridge."), for a why-question a
 // reason, when best holds no cue of one ("… where the fish gobbled them up
 // greedily." "He had never tasted anything so nice."), for a question of
 // what happened or what someone did what came of it ("… as he stooped to
 // drink, he happened to give the stones a little push." "They both fell
-// into the water with a splash."). It is quoted when there is room, after
-// the sentences the ranking keeps; FairytaleQA +2 for where, +5 for why,
+// into the water with a splash."). withNeighbours quotes it when there is
+// room, after the sentences the ranking keeps; FairytaleQA +2 for where, +5 for why,
 // +19 for what happened, no set loses (bench/README.md, "Session 13").
 // After a question of what happened when or after something, the next
 // sentence follows whatever it opens with (+10).
 func followOn(q questionTerms, cands []*candidate, best *candidate) *candidate {
 	next := adjacent(cands, slices.Index(cands, best), +1)
 	sequel := q.qt == qOutcome && (q.words["after"] || q.words["when"] || q.words["once"]) // "what happened when …?": what the story tells next
-	if next == nil || !sequel && !continues(next.text()) {
+	if next == nil || !sequel && !continuesRe.MatchString(next.text()) {
 		return nil
 	}
 	switch {
@@ -392,13 +402,9 @@ var residesRe = regexp.MustCompile(`(?i)\b(?:liv(?:e|es|ed|ing)|dwel(?:l|ls|led|
 // best sentence without one may be followed by the next (followOn).
 var widePlaceRe = regexp.MustCompile(`\b(?:in|at|near|to|into|under|inside|behind|beside|across|through)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)(?:[\pL-]+\s+){0,2}(?i:` + placeNouns + `)\b`)
 
-// continues reports whether sentence s goes on from the one before: it
+// continuesRe matches a sentence that goes on from the one before: it
 // opens with a pronoun, "there" or "then", maybe after "And" or "But", or
 // with what comes next in time ("Soon a red-hot coal jumped out …").
-func continues(s string) bool {
-	return continuesRe.MatchString(s)
-}
-
 var continuesRe = regexp.MustCompile(`(?i)^\W*(?:(?:and|but|then|so|there|here|now)\b[\s,]*)?(?:he|she|they|it|we|i|him|her|them|there|then|here|this|that|these|those)\b|^\W*(?:and\s+)?(?:soon|suddenly|presently|immediately|instantly|at\s+once|at\s+last|at\s+that\s+moment|afterwards|after\s+that|in\s+a\s+moment|all\s+at\s+once|no\s+sooner)\b`)
 
 // consequenceRe matches a sentence that opens with what follows from the
@@ -732,8 +738,8 @@ func SourceRefs(text string) string { return cite.Neutral(text) }
 // husband respond to …?", "What was Jegu's reaction?", "what was the
 // reaction from Iran?", "what was the Iranian response?", "what did Iran
 // say?", "did Iran deny it?", "is Iran denying it?", "did Iran say
-// anything?" (not "What did
-// Jamie say he would do …?", which asks what was said).
+// anything?" (not "What did Jamie say he would do …?", which asks what was
+// said).
 var reactionRe = regexp.MustCompile(`(?i)^\W*(?:and\s+)?(?:` +
 	`how\s+(?:did|does|do|will|would)\s+(.{1,40}?)\s+(?:react|respond|reply|answer|take\s+(?:it|this|that|the\s+news))\b|` +
 	`what\s+(?:was|is|were)\s+the\s+(?:reaction|response|reply|answer)\s+(?:from|of)\s+(.{1,40}?)\s*[?.!]*$|` +
