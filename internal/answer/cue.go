@@ -133,7 +133,7 @@ func (p *Pipeline) cue(q questionTerms, s string) float64 {
 	switch {
 	case q.qt == qHowMany:
 		return p.countCue(q, s)
-	case q.qt == qWho && len(q.leader) > 0: // a leader: a title names one
+	case q.qt == qWho && q.leader != "": // a leader: a title names one
 		if titleRe.MatchString(s) {
 			return 1
 		}

@@ -1,7 +1,6 @@
 package answer
 
 import (
-	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -175,13 +174,12 @@ func TestKindOfIsNoWord(t *testing.T) {
 	}
 }
 
-// TestLeaderTerms: a leader question's word for leading, which a title
+// TestLeaderTerm: a leader question's word for leading, which a title
 // holds ("Albanian Prime Minister Edi Rama"); "led" of a statistic or of
 // someone shown the way is no leader's.
-func TestLeaderTerms(t *testing.T) {
+func TestLeaderTerm(t *testing.T) {
 	p := New(Options{Retriever: nopRetriever{}})
-	term := func(q string) string { return strings.Join(slices.Collect(maps.Keys(p.leaderTerms(q))), " ") }
-	expect(t, "leaderTerms", term, map[string]string{
+	expect(t, "leaderTerm", p.leaderTerm, map[string]string{
 		"who leads albania?":               "lead",
 		"who is the leader of Albania?":    "lead",
 		"who ruled Iran in 1981?":          "rule",

@@ -188,7 +188,7 @@ type questionTerms struct {
 	words    map[string]bool // the question's words, lower-cased, for cues
 	counts   string          // what a how-many question counts: the term after "how many" ("groups")
 	howLong  bool            // a how-long question: it asks for a duration
-	leader   map[string]bool // a leader question's terms for leading (leaderTerms): a title holds them
+	leader   string          // a leader question's term for leading (leaderTerm): a title holds it
 	placed   string          // a where-question's verb of place ("based"), whose synonyms are no answer's
 	qt       qtype
 	topics   int // terms that are not framing words
@@ -196,7 +196,7 @@ type questionTerms struct {
 
 func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	q := questionTerms{prior: map[string]float64{}, focus: map[string]bool{}, words: map[string]bool{}, qt: questionType(question),
-		howLong: howLongRe.MatchString(question) && !howLongAgoRe.MatchString(question), leader: p.leaderTerms(question)}
+		howLong: howLongRe.MatchString(question) && !howLongAgoRe.MatchString(question), leader: p.leaderTerm(question)}
 	if m := whereFrame.FindStringSubmatch(question); m != nil {
 		q.placed = p.an.Term(m[1])
 	}
@@ -589,7 +589,7 @@ func (p *Pipeline) candidates(q questionTerms, passages []*sourcePassage) ([]*ca
 				}
 			}
 			for _, t := range q.list {
-				if !c.terms[t] && (t != q.placed && p.hasSynonym(t, all) || q.leader[t] && titleRe.MatchString(s.Text)) {
+				if !c.terms[t] && (t != q.placed && p.hasSynonym(t, all) || q.leader == t && titleRe.MatchString(s.Text)) {
 					if c.syns == nil {
 						c.syns = map[string]bool{}
 					}

@@ -33,11 +33,11 @@ const titleTerm = ""
 // not.
 var ledGroup = setOf("country kingdom land nation state city town village army people government tribe group party organisation organization company empire realm island camp band gang rebels movement team church school")
 
-// leaderTerms returns the terms of q that ask for a leader (leading,
-// ruling, "leader", "charge"), or nil when q is no leader question. The
+// leaderTerm returns the term of q that asks for a leader (leading,
+// ruling, "leader", "charge"), or "" when q is no leader question. The
 // thing led must be a name ("albania", "the MEK") or a group (ledGroup),
 // and not led in something ("who led the Panthers in sacks?").
-func (p *Pipeline) leaderTerms(q string) map[string]bool {
+func (p *Pipeline) leaderTerm(q string) string {
 	word := ""
 	if m := leaderNounRe.FindStringSubmatch(q); m != nil {
 		word = m[1]
@@ -46,8 +46,5 @@ func (p *Pipeline) leaderTerms(q string) map[string]bool {
 	} else if m := leaderVerbRe.FindStringSubmatch(q); m != nil && (textan.Capitalized(m[2]) || textan.IsName(m[2]) || ledGroup[strings.ToLower(m[2])]) && !ledInRe.MatchString(q) {
 		word = m[1]
 	}
-	if t := p.an.Term(word); t != "" {
-		return map[string]bool{t: true}
-	}
-	return nil
+	return p.an.Term(word)
 }

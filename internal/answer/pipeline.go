@@ -604,8 +604,8 @@ func (p *Pipeline) Covered(q string, hits []search.Hit) bool {
 	role := slices.DeleteFunc(p.an.Terms(subject), func(t string) bool { return p.vague[t] || frameTerms()[t] })
 	if roleOfName(subject) { // "the president of Albania": in one sentence
 		sets := p.sentenceTerms(hits, candPassages)
-		if leader := p.leaderTerms(q); len(leader) > 0 { // "the leader of Albania": a title of Albania's
-			role = slices.DeleteFunc(role, func(t string) bool { return leader[t] })
+		if leader := p.leaderTerm(q); leader != "" { // "the leader of Albania": a title of Albania's
+			role = slices.DeleteFunc(role, func(t string) bool { return t == leader })
 			sets = slices.DeleteFunc(sets, func(set map[string]bool) bool { return !set[titleTerm] })
 		}
 		return anyHoldsAll(sets, role)
@@ -938,10 +938,10 @@ func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool)
 			p.namesIn(hits[i].Passage.Text, names)
 		}
 	}
-	leader := p.leaderTerms(q)
+	leader := p.leaderTerm(q)
 	titled := false // a passage of the document names a title, which a leader question's "leader" is
 	for i := range sets {
-		titled = titled || sets[i] != nil && hits[i].Passage.Doc == doc && titleRe.MatchString(hits[i].Passage.Text)
+		titled = titled || leader != "" && sets[i] != nil && hits[i].Passage.Doc == doc && titleRe.MatchString(hits[i].Passage.Text)
 	}
 	seen := map[string]bool{}
 	var n, got float64
@@ -962,7 +962,7 @@ func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool)
 		n += w
 		if have[t] {
 			got += w
-		} else if p.hasSynonym(t, have) || leader[t] && titled {
+		} else if p.hasSynonym(t, have) || t == leader && titled {
 			got += w * synonymCoverage
 		}
 	})
