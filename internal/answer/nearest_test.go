@@ -128,8 +128,9 @@ func TestExpansionAsked(t *testing.T) {
 // where someone lives is led by a sentence that says so; a where-, why- or
 // what-happened question's best sentence is followed by
 // the next when the story goes on in it (followOn); a best sentence that
-// opens with a pronoun comes with the one before ("He … ran with his house
-// on his back" after "The snail …").
+// opens with a pronoun, or answers a why-question with no cue of a reason,
+// comes with the one before ("He … ran with his house on his back" after
+// "The snail …").
 func TestFactoidQuotes(t *testing.T) {
 	for _, c := range []struct {
 		ix        *search.Index
@@ -146,6 +147,7 @@ func TestFactoidQuotes(t *testing.T) {
 		{indexDir(t, "testdata/flee"), "Where did Dschang Liang go to flee from the Emperor's rage?", "He came to a ruined bridge", ""},
 		{indexDir(t, "testdata/djulung"), "Why did the fish gobble up the rice greedily?", "He had never tasted anything so nice", ""},
 		{indexDir(t, "testdata/stones"), "What happened to the stones when he stooped to get a drink?", "They both fell into the water", ""},
+		{indexDir(t, "testdata/terrified"), "Why were both girls terrified?", "the king was expected home from the war", ""},
 		{indexDir(t, "testdata/races"), "Who ran with his house on his back?", "The snail certainly took half a year", ""},
 		{indexDir(t, "testdata/bean"), "What happened when one of the beans fell out and lay near the straw?", "Soon a red-hot coal jumped out", ""},
 	} {
