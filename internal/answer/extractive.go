@@ -335,7 +335,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		}
 		out = append(out, c)
 	}
-	out = withNeighbours(q, cands, best, out)
+	out = withNeighbours(q, cands, out[0], out)
 	rest := out[1:]
 	sort.SliceStable(rest, func(i, j int) bool { return before(rest[i], rest[j]) })
 	if expansionAsked.MatchString(question) && !spelledOut(out[0].text()) && hedge == "" { // "What does MEK stand for?" and no sentence spells it out
@@ -345,47 +345,49 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 }
 
 // withNeighbours adds to out, while it holds fewer than maxSentences, the
-// sentence after best when followOn finds it goes on with what best lacks,
-// and the sentence before best when best leans on it (textan.LeansBack: "He
-// then mounted the Dragon." tells neither who he is nor why) or answers a
-// why-question with no cue of a reason (FairytaleQA +9 −0 for the 272
-// questions it is added to, covidqa +1; bench/README.md, "Session 13").
-func withNeighbours(q questionTerms, cands []*candidate, best *candidate, out []*candidate) []*candidate {
+// sentences beside lead, the one quoted first: the one after when followOn
+// finds it goes on with what lead lacks, and the one before when lead
+// leans on it (textan.LeansBack: "He then mounted the Dragon." tells
+// neither who he is nor why) or answers a why-question with no cue of a
+// reason (FairytaleQA +9 −0 for the 272 questions it is added to, covidqa
+// +1; bench/README.md, "Session 13").
+func withNeighbours(q questionTerms, cands []*candidate, lead *candidate, out []*candidate) []*candidate {
 	add := func(c *candidate) {
 		if c != nil && len(out) < maxSentences && !slices.Contains(out, c) {
 			out = append(out, c)
 		}
 	}
-	add(followOn(q, cands, best))
-	if textan.LeansBack(best.text()) || q.qt == qWhy && best.cue == 0 { // a story tells the cause before what it causes
-		add(adjacent(cands, slices.Index(cands, best), -1))
+	add(followOn(q, cands, lead))
+	if textan.LeansBack(lead.text()) || q.qt == qWhy && lead.cue == 0 { // a story tells the cause before what it causes
+		add(adjacent(cands, slices.Index(cands, lead), -1))
 	}
 	return out
 }
 
-// followOn returns the sentence after best when the story goes on in it
-// (continuesRe) and it may hold what best lacks: for a where-question a
-// place best does not name ("Dschang Liang was forced to flee from the
+// followOn returns the sentence after lead when the story goes on in it
+// (continuesRe) and it may hold what lead lacks: for a where-question a
+// place lead does not name ("Dschang Liang was forced to flee from the
 // Emperor's rage." "He came to a ruined bridge."), for a why-question a
-// reason, when best holds no cue of one ("… where the fish gobbled them up
+// reason, when lead holds no cue of one ("… where the fish gobbled them up
 // greedily." "He had never tasted anything so nice."), for a question of
 // what happened or what someone did what came of it ("… as he stooped to
 // drink, he happened to give the stones a little push." "They both fell
-// into the water with a splash."). withNeighbours quotes it when there is
-// room, after the sentences the ranking keeps; FairytaleQA +2 for where, +5 for why,
-// +19 for what happened, no set loses (bench/README.md, "Session 13").
-// After a question of what happened when or after something, the next
-// sentence follows whatever it opens with (+10).
-func followOn(q questionTerms, cands []*candidate, best *candidate) *candidate {
-	next := adjacent(cands, slices.Index(cands, best), +1)
+// into the water with a splash."). After a question of what happened when
+// or after something, the next sentence follows whatever it opens with.
+// withNeighbours quotes it when there is room, after the sentences the
+// ranking keeps. FairytaleQA +2 for where, +5 for why, +19 for what
+// happened, +12 for what happened when or after; no set loses
+// (bench/README.md, "Session 13").
+func followOn(q questionTerms, cands []*candidate, lead *candidate) *candidate {
+	next := adjacent(cands, slices.Index(cands, lead), +1)
 	sequel := q.qt == qOutcome && (q.words["after"] || q.words["when"] || q.words["once"]) // "what happened when …?": what the story tells next
 	if next == nil || !sequel && !continuesRe.MatchString(next.text()) {
 		return nil
 	}
 	switch {
-	case q.qt == qWhere && !widePlaceRe.MatchString(best.text()) && (next.cue == 1 || widePlaceRe.MatchString(next.text())):
+	case q.qt == qWhere && !widePlaceRe.MatchString(lead.text()) && (next.cue == 1 || widePlaceRe.MatchString(next.text())):
 		return next
-	case q.qt == qWhy && best.cue == 0, q.qt == qOutcome:
+	case q.qt == qWhy && lead.cue == 0, q.qt == qOutcome:
 		return next
 	}
 	return nil
