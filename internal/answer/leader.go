@@ -15,7 +15,8 @@ import (
 // leading (its "leader", "leads", "ruled", "charge") is held by a sentence
 // that holds a title (titleRe), as by a synonym, and a who-question's cue
 // is a title; "the clerical leadership" is no longer the best answer for
-// its "lead".
+// its "lead". (titleRe holds the titles of those who lead; names.go's
+// titleWords, the words before a name, also hold "Mr." and "Dr.".)
 var (
 	leaderNounRe   = regexp.MustCompile(`(?i)^\W*(?:and\s+)?who(?:'s|’s|\s+(?:is|was|are|were))\s+(?:(?:the|their|its|his|her)\s+)?(?:(?:current|new|former|then|supreme|top)\s+)?(leader|ruler|head|chief|boss)s?\s+(?:of|in)\s`)
 	leaderVerbRe   = regexp.MustCompile(`(?i)^\W*(?:and\s+)?who\s+(?:(?:is|was|were|are)\s+)?(leads|led|leading|rules|ruled|ruling|governs|governed|governing|reigns|reigned|heads|headed|runs|ran|running|commands|commanded)\s+(?:over\s+)?(?:the\s+|a\s+)?([\pL-]+)`)

@@ -90,10 +90,15 @@ var titleWords = setOf("prime minister pm president ayatollah king queen prince 
 // alone.
 var storyTitles = setOf("king queen prince princess emperor empress sultan")
 
+// namesListed is the names before the last of a list that a sentence
+// gives ("Mittens, Tom Kitten, and "), as a regular expression: up to three
+// words each, a comma after each, "and" before the last.
+const namesListed = `(?:[\pL’'-]+(?:\s+[\pL’'-]+){0,2},\s*)*(?:and\s+)?`
+
 // personNamed comes before the name of a person or a tale's character
 // that a sentence gives: "his name was", "their names were Mittens, Tom
 // Kitten, and".
-var personNamed = regexp.MustCompile(`(?i)\b(?:his|her|their)\s+names?\s+(?:was|were|is|are)\s+(?:[\pL’'-]+(?:\s+[\pL’'-]+){0,2},\s*)*(?:and\s+)?$`)
+var personNamed = regexp.MustCompile(`(?i)\b(?:his|her|their)\s+names?\s+(?:was|were|is|are)\s+` + namesListed + `$`)
 
 // speechVerbs stand beside a person's name ("said Ivan", "Marie replied").
 var speechVerbs = setOf("said says asked asks replied replies answered answers cried cries exclaimed shouted called calls whispered declared added continued thought")

@@ -110,7 +110,7 @@ var (
 	// ("a giant, named Far Rua", "known as Mujahideen", "his dog, Spirit-Iron",
 	// "the youngest … called her Cinderella"), or names them one of a list
 	// ("their names were Mittens, Tom Kitten, and Moppet").
-	describedBefore = regexp.MustCompile(`(?i)(?:named|called|name was|name is|known as|by the name of|\b(?:call|calls|called|name|names|named)\s+(?:him|her|them)|\b(?:his|her|their|my|our)\s+[\pL]+,|\bnames\s+(?:were|are)\s+(?:[\pL’'-]+(?:\s+[\pL’'-]+){0,2},\s*)*(?:and\s+)?)\s*,?\s*$`)
+	describedBefore = regexp.MustCompile(`(?i)(?:named|called|name was|name is|known as|by the name of|\b(?:call|calls|called|name|names|named)\s+(?:him|her|them)|\b(?:his|her|their|my|our)\s+[\pL]+,|\bnames\s+(?:were|are)\s+` + namesListed + `)\s*,?\s*$`)
 	// describedNext starts the sentence after a name's that goes on to
 	// describe it ("She was the daughter of the famous captain").
 	describedNext = regexp.MustCompile(`^(?:He|She|It|They)\s+(?:is|was|were|are|had been|has been)\s+(?:a|an|the|one|very|so|called|named|known|once|as)\b`)

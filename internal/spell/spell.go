@@ -403,7 +403,6 @@ func (s *Speller) closest(w string, words map[int][]word, maxEdits int, name, sa
 	return best
 }
 
-// swapped reports whether b is a with two neighbouring letters swapped.
 // minSwapLetters is the length of the shortest English word that swapOf
 // corrects: "from" is no typo of "form".
 const minSwapLetters = 6
@@ -421,6 +420,7 @@ func (s *Speller) swapOf(w string) string {
 	return best
 }
 
+// swapped reports whether b is a with two neighbouring letters swapped.
 func swapped(a, b []rune) bool {
 	if len(a) != len(b) {
 		return false

@@ -49,11 +49,11 @@ func Derived() Filter { return mapFilter(derivedNouns()) }
 // to a noun to the noun's stem ("economic" → "economy", "bacterial" →
 // "bacteria", "presidential" → "president"), so that "How did the economy
 // grow?" finds "economic growth"; and an adjective made from a noun to the
-// noun ("famous" → "fame", "violent" → "violence"). Only adjectives that begin with the same
-// four letters as their noun are taken (three for one made from it): not
-// "dental" ("tooth"), and not "viral" ("virus"), which cost covidqa more
-// than it found. Other terms pass
-// unchanged. Use it after Stem. It is safe for concurrent use.
+// noun ("famous" → "fame", "violent" → "violence"). Only adjectives that
+// begin with the same four letters as their noun are taken (three for one
+// made from it): not "dental" ("tooth"), and not "viral" ("virus"), which
+// cost covidqa more than it found. Other terms pass unchanged. Use it after
+// Stem. It is safe for concurrent use.
 func Pertainym() Filter { return mapFilter(pertainyms()) }
 
 // mapFilter is the filter that takes the keys of m to their values.
