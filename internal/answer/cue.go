@@ -61,7 +61,7 @@ func questionType(q string) qtype {
 		return qHowMany
 	case starts("when") || has("what year", "what date", "which year", "what day", "what time", "what century", "what season"):
 		return qWhen
-	case starts("who", "whom", "whose") || has(" who ", "which person", "what person", "which character", "what was the name", "what is the name"):
+	case starts("who", "whom", "whose") || has(" who ", "which person", "what person", "which character", "what was the name", "what is the name") || agentPlace(lq) != "":
 		return qWho
 	case starts("where") || has(" where ", "what city", "what country", "what place", "which place", "which city", "which country", "what town", "which town"):
 		return qWhere
@@ -71,6 +71,27 @@ func questionType(q string) qtype {
 		return qOutcome
 	}
 	return keywordType(lq)
+}
+
+// agentPlaceRe is a question whose place does something ("which country
+// attacked Albania?"): it asks who, by a name, not where, and its noun
+// (group 1) is what kind of answer it wants, not its topic. Group 2 is
+// the verb, which agentPlace checks is no auxiliary ("which country was
+// attacked?" asks where).
+var agentPlaceRe = regexp.MustCompile(`^(?:which|what) (country|nation|kingdom|state|city|town|empire|government|army|group)\s+(?:in\s+\d+\s+)?([a-z]+ed|[a-z]+s|sent|sold|won|led|made|took|gave|fought|struck|began|brought|paid|built|declared)\b`)
+
+// agentPlace returns the noun of a question whose place acts (agentPlaceRe),
+// or "".
+func agentPlace(q string) string {
+	m := agentPlaceRe.FindStringSubmatch(strings.ToLower(strings.TrimLeftFunc(q, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })))
+	if m == nil {
+		return ""
+	}
+	switch m[2] {
+	case "is", "was", "has", "does", "needs":
+		return ""
+	}
+	return m[1]
 }
 
 // keywordTypes are what a query of keywords asks for by its last word, as

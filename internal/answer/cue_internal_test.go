@@ -12,7 +12,9 @@ import (
 func TestQuestionType(t *testing.T) {
 	expect(t, "questionType", questionType, map[string]qtype{
 		"What is the MEK?": qDefine, `"what is the MEK?"`: qDefine, "“What is the MEK?”": qDefine, "- who is Edi Rama": qWho,
-		"When was the attack?": qWhen, "How many died?": qHowMany, "Which country investigated?": qWhere,
+		"When was the attack?": qWhen, "How many died?": qHowMany,
+		"Which country investigated?": qWho, "which country attacked albania?": qWho, "Which country in 1985 signed a treaty?": qWho, // a place that acts: by its name
+		"Which country was attacked?": qWhere, "what country is Durres in?": qWhere, "Which country did they flee to?": qWhere,
 		"cyberattack date": qWhen, "how long ago was the revolution?": qWhen, "how long did it last?": qHowMany, "mek camp location?": qWhere, "albania cut ties why": qWhy, "date": qOther,
 		"What report had the correct date?": qOther, "Did they set a date?": qOther,
 	})
@@ -37,7 +39,7 @@ func TestCue(t *testing.T) {
 		{"How long has there been tension?", "Sparks have been flying ever since 2014 when Albania welcomed 3,000 members.", 1},
 		{"How long did the investigation take?", "In light of a weeks-long US investigation, Washington concluded.", 1},
 		{"How long has there been tension?", "Albania welcomed 3,000 members.", 0.5},
-		// which country: a place the question does not name
+		// which country: a name the question does not hold
 		{"Which country investigated the attack?", "a weeks-long US investigation, investigating on the ground", 1},
 		{"Which country investigated the attack?", "the cyberattack against our country", 0},
 		// where: a place, not a month or a day ("in June 1981")

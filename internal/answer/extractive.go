@@ -212,6 +212,12 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 			q.topics++
 		}
 	}
+	if noun := agentPlace(question); noun != "" {
+		if t := p.an.Term(noun); q.prior[t] == 1 {
+			q.prior[t] = weightFrame
+			q.topics--
+		}
+	}
 	if focus != question {
 		q.followUp = true
 		for _, t := range p.an.Terms(focus) {
