@@ -322,3 +322,27 @@ func TestSummaryAsked(t *testing.T) {
 		t.Errorf("without Summaries: %+v, %v", a, err)
 	}
 }
+
+// TestOverviewLength: an overview asked for a number of points or
+// sentences quotes that many of the opening (at most five); asked for
+// none, two.
+func TestOverviewLength(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	for q, want := range map[string]int{
+		"summarize the story in 3 points":       3,
+		"summarize the article in one sentence": 1,
+		"give me the gist in 4 bullet points":   4,
+		"summarize it in 12 points":             5,
+		"summarize the story in 50 words":       2,
+		"what is the story about?":              2,
+	} {
+		a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Count(a.Text, "\n> "); got != want || !strings.Contains(a.Text, "Iran’s July cyberattack on Albania") {
+			t.Errorf("%q: %d quotes, want %d, the first the opening:\n%s", q, got, want, a.Text)
+		}
+	}
+}

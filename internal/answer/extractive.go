@@ -265,10 +265,10 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		return nextSentences(passages), ""
 	}
 	if !p.hasTopic(question) {
-		return openingSentences(passages, holdsWord(focus, p.ending)), "" // as typed, like Pipeline.openings
+		return openingSentences(passages, holdsWord(focus, p.ending), sentencesAsked(focus)), "" // as typed, like Pipeline.openings
 	}
 	if p.endAsked(focus) { // the closing passages (Pipeline.closing)
-		return openingSentences(passages, true), ""
+		return openingSentences(passages, true, sentencesAsked(focus)), ""
 	}
 	if name := p.whoIsName(focus); name != nil {
 		if c := introSentences(name, passages); len(c) > 0 {
@@ -460,14 +460,20 @@ func unsure(cands []*candidate) bool {
 // single document, or the first sentence of each of several, passing over
 // the sentences the answer before quoted. For a question about the ending
 // the passages are the closing ones, and the sentences are the last two
-// (or the last of each document), in the order of the text.
-func openingSentences(passages []*sourcePassage, ending bool) []*candidate {
+// (or the last of each document), in the order of the text. asked, when
+// not 0, is how many sentences the question asks for ("in 3 points"):
+// that many of a single document, or as many of each of several as make
+// it up.
+func openingSentences(passages []*sourcePassage, ending bool, asked int) []*candidate {
 	docs := map[string]int{}
 	for _, sp := range passages {
 		docs[sp.Hit.Passage.Doc]++
 	}
 	per := 1
-	if len(docs) == 1 {
+	switch {
+	case asked > 0:
+		per = (asked + len(docs) - 1) / max(len(docs), 1)
+	case len(docs) == 1:
 		per = 2
 	}
 	var all []*candidate // every sentence not said before, in order
@@ -485,6 +491,9 @@ func openingSentences(passages []*sourcePassage, ending bool) []*candidate {
 	taken := map[string]int{}
 	var out []*candidate
 	for _, c := range all {
+		if asked > 0 && len(out) == asked {
+			break
+		}
 		if doc := c.sp.Hit.Passage.Doc; taken[doc] < per {
 			taken[doc]++
 			out = append(out, c)

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -798,7 +799,7 @@ func (p *Pipeline) openings(q string) []search.Hit {
 	docs := p.opts.Documents()
 	per := 1
 	if len(docs) == 1 {
-		per = maxOpenings
+		per = max(maxOpenings, sentencesAsked(q))
 	}
 	ending := holdsWord(q, p.ending)
 	var hits []search.Hit
@@ -1099,7 +1100,27 @@ const storyTeaches = `(?i)\b(?:story|tale|fable|book|article|text|it)\s+(?:teach
 
 // lengthAsked is how long the asker wants the answer ("in 3 points", "in
 // two sentences"): it says nothing of the topic.
-var lengthAsked = regexp.MustCompile(`(?i)\b(?:in|into|with|using)\s+(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a few|few)\s+(?:short\s+)?(?:points?|bullets?|bullet points?|sentences?|lines?|words?|paragraphs?)\b`)
+// Group 1 is the number, group 2 the unit.
+var lengthAsked = regexp.MustCompile(`(?i)\b(?:in|into|with|using)\s+(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a few|few)\s+(?:short\s+)?(points?|bullets?|bullet points?|sentences?|lines?|words?|paragraphs?)\b`)
+
+// maxAsked is the most sentences an overview quotes when asked for more
+// ("in 10 points"): a longer answer is the summary's (/summary).
+const maxAsked = 5
+
+// sentencesAsked returns how many sentences q asks for ("in 3 points",
+// "in one sentence"), at most maxAsked, or 0 when it asks for no number
+// of them (none, "in 50 words", "in a few points").
+func sentencesAsked(q string) int {
+	m := lengthAsked.FindStringSubmatch(q)
+	if m == nil || strings.HasPrefix(strings.ToLower(m[2]), "word") || strings.HasPrefix(strings.ToLower(m[2]), "paragraph") {
+		return 0
+	}
+	n, err := strconv.Atoi(m[1])
+	if err != nil {
+		n = slices.Index(strings.Fields("zero one two three four five six seven eight nine ten"), strings.ToLower(m[1]))
+	}
+	return min(max(n, 0), maxAsked)
+}
 
 // frameTerms returns the analyzed forms of words that frame a question
 // (what kind of answer it wants) rather than name its topic; made on first
