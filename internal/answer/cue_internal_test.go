@@ -176,6 +176,26 @@ func TestKindOfIsNoWord(t *testing.T) {
 	}
 }
 
+// TestStressIsNoWord: an adverb that stresses a question is no word a
+// sentence must hold; "country" in "which country attacked Albania?" is
+// what it asks for, weighed as a framing word.
+func TestStressIsNoWord(t *testing.T) {
+	p := New(Options{Retriever: nopRetriever{}})
+	for q, want := range map[string][]string{
+		"when was the attack exactly?":   {"attack"},
+		"Who was the woodcutter really?": {"woodcutt"},
+		"what actually happened?":        {"happen"},
+		"what was the exact date?":       {"date"},
+	} {
+		if got := p.analyzeQuestion(q, q).list; !slices.Equal(got, want) {
+			t.Errorf("%q: terms %v, want %v", q, got, want)
+		}
+	}
+	if q := p.analyzeQuestion("which country attacked albania?", "which country attacked albania?"); q.prior["countri"] != weightFrame || q.prior["albania"] != 1 {
+		t.Errorf("which country attacked albania?: weights %v", q.prior)
+	}
+}
+
 // TestLeaderTerm: a leader question's word for leading, which a title
 // holds ("Albanian Prime Minister Edi Rama"); "led" of a statistic or of
 // someone shown the way is no leader's.
