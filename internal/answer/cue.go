@@ -61,7 +61,7 @@ func questionType(q string) qtype {
 		return qHowMany
 	case starts("when") || has("what year", "what date", "which year", "what day", "what time", "what century", "what season"):
 		return qWhen
-	case starts("who", "whom", "whose") || has(" who ", "which person", "what person", "which character", "what was the name", "what is the name") || agentPlace(lq) != "":
+	case starts("who", "whom", "whose") || whoWithin(q, lq) || has("which person", "what person", "which character", "what was the name", "what is the name") || agentPlace(lq) != "":
 		return qWho
 	case starts("where") || has(" where ", "what city", "what country", "what place", "which place", "which city", "which country", "what town", "which town"):
 		return qWhere
@@ -71,6 +71,23 @@ func questionType(q string) qtype {
 		return qOutcome
 	}
 	return keywordType(lq)
+}
+
+// whoWithin reports whether q asks who further in ("and who is he?",
+// "tell me who did it"): a "who" that opens no relative clause of a
+// question another question word opens ("what happened to anyone who
+// failed?" asks what happened), and no abbreviation ("the WHO"). lq is q
+// lower-cased, as questionType trims it.
+func whoWithin(q, lq string) bool {
+	if !strings.Contains(q, " who ") && !strings.Contains(q, " Who ") {
+		return false
+	}
+	for _, w := range []string{"what ", "how ", "why ", "where ", "when ", "which ", "in what ", "in which "} {
+		if strings.HasPrefix(lq, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // agentPlaceRe is a question whose place does something ("which country

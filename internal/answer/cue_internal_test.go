@@ -14,6 +14,8 @@ func TestQuestionType(t *testing.T) {
 		"What is the MEK?": qDefine, `"what is the MEK?"`: qDefine, "“What is the MEK?”": qDefine, "- who is Edi Rama": qWho,
 		"When was the attack?": qWhen, "How many died?": qHowMany,
 		"Which country investigated?": qWho, "which country attacked albania?": qWho, "Which country in 1985 signed a treaty?": qWho, // a place that acts: by its name
+		"what happened to anyone who failed?": qOutcome, "What traits should the new Director General of the WHO have?": qOther, // a relative clause, an abbreviation
+		"and who is he?": qWho, "tell me who did it": qWho,
 		"Which country was attacked?": qWhere, "what country is Durres in?": qWhere, "Which country did they flee to?": qWhere,
 		"cyberattack date": qWhen, "how long ago was the revolution?": qWhen, "how long did it last?": qHowMany, "mek camp location?": qWhere, "albania cut ties why": qWhy, "date": qOther,
 		"What report had the correct date?": qOther, "Did they set a date?": qOther,

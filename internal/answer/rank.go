@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8725, 1.2827, 0.7744, -0.0403, 0.7582, 1.8069, 0.0233, 0.6834, -0.2715, 0.0971, -0.0589, -0.0008, 1.0601, 0.3206, -0.2831, 0.1696, -0.0079,
+		0.8747, 1.2810, 0.7749, -0.0406, 0.7650, 1.8071, 0.0234, 0.6801, -0.2714, 0.0978, -0.0596, 0.0015, 1.0619, 0.3222, -0.2832, 0.1698, -0.0074,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0294, 0.0237, 0.0254, // other
-		0.4238, -0.0365, 0.3495, // who
-		-0.0298, 0.0440, -0.0197, // when
-		0.3639, 0.0507, -0.0351, // how many
-		-0.1912, -0.1956, -0.1894, // where
-		-0.0904, 0.4429, 0.5817, // why
-		0.6067, 0.2594, -0.0785, // feel
-		-0.0006, 0.4040, -0.2488, // outcome
+		0.0293, 0.0245, 0.0216, // other
+		0.4534, -0.0301, 0.3688, // who
+		-0.0298, 0.0441, -0.0198, // when
+		0.3623, 0.0505, -0.0350, // how many
+		-0.1987, -0.1966, -0.1904, // where
+		-0.0958, 0.4420, 0.5795, // why
+		0.6003, 0.2588, -0.0787, // feel
+		-0.0006, 0.4011, -0.2592, // outcome
 		0.0000, 0.0012, -0.0040, // define
-		-0.3537, 0.0663, -0.0605, // describe
+		-0.3553, 0.0664, -0.0606, // describe
 	}
 }
 
