@@ -75,7 +75,8 @@ type namedThing struct {
 	count int
 	ps    *knowledge.Passage
 	sent  textan.Sentence
-	order int // the order of its first mention among all names
+	order int  // the order of its first mention among all names
+	role  bool // a character called by a role, not a name ("the king": roleCharacters)
 }
 
 // maxNames is how many names a list shows.
@@ -132,26 +133,21 @@ func namedThings(docs []*knowledge.Document) []*namedThing {
 	}
 	var out []*namedThing
 	byName := map[string]*namedThing{}
-	for _, d := range docs {
-		for i := range d.Passages {
-			ps := &d.Passages[i]
-			for _, s := range textan.Sentences(ps.Text) {
-				for _, n := range nameRuns(s.Text, inside) {
-					key := strings.ToLower(n.name)
-					if t := byName[key]; t != nil {
-						t.count++
-						if n.kind == textan.NamePerson && (t.kind == textan.NameOther || t.kind == textan.NameGroup) { // "said Ivan" later
-							t.kind = n.kind
-						}
-						continue
-					}
-					t := &namedThing{name: n.name, kind: n.kind, count: 1, ps: ps, sent: s, order: len(out)}
-					byName[key] = t
-					out = append(out, t)
+	eachSentence(docs, func(ps *knowledge.Passage, s textan.Sentence) {
+		for _, n := range nameRuns(s.Text, inside) {
+			key := strings.ToLower(n.name)
+			if t := byName[key]; t != nil {
+				t.count++
+				if n.kind == textan.NamePerson && (t.kind == textan.NameOther || t.kind == textan.NameGroup) { // "said Ivan" later
+					t.kind = n.kind
 				}
+				continue
 			}
+			t := &namedThing{name: n.name, kind: n.kind, count: 1, ps: ps, sent: s, order: len(out)}
+			byName[key] = t
+			out = append(out, t)
 		}
-	}
+	})
 	// "Rama" after "Edi Rama" is Edi Rama, "Finn" Finn M'Coul; "the
 	// Islamic Republic", the Islamic Republic of Iran
 	fuller := map[string]*namedThing{} // a short form → the name it stands for
@@ -172,7 +168,116 @@ func namedThings(docs []*knowledge.Document) []*namedThing {
 			t.count = 0
 		}
 	}
-	return slices.DeleteFunc(out, func(t *namedThing) bool { return t.count == 0 })
+	out = slices.DeleteFunc(out, func(t *namedThing) bool { return t.count == 0 })
+	return append(out, roleCharacters(docs, out)...)
+}
+
+// minRoleMentions is how often a story must call a character by its role
+// ("the king") for roleCharacters to take it.
+const minRoleMentions = 3
+
+// roleCharacters returns the characters a story calls by their role, not
+// a name: "the" and a common noun of a person or an animal in the
+// singular (textan.IsCreature), maybe after one adjective ("the king",
+// "the old woman", "the fox"), mentioned at least minRoleMentions times
+// and not already named (a tale's "the King" is among named). They are
+// people, cited where first mentioned: "who are the characters?" of How
+// Boots Befooled the King is the king, the princess and the
+// high-councillor as much as Boots, Peter and Paul.
+func roleCharacters(docs []*knowledge.Document, named []*namedThing) []*namedThing {
+	have := map[string]bool{}
+	for _, t := range named {
+		have[strings.ToLower(t.name)] = true
+	}
+	spoke := map[string]bool{} // the nouns that speak: "said the councillor", "the goblin replied"
+	for _, d := range docs {
+		for _, ps := range d.Passages {
+			for _, m := range spokeRe.FindAllStringSubmatch(ps.Text, -1) {
+				spoke[m[1]+m[2]] = true
+			}
+		}
+	}
+	var out []*namedThing
+	byRole := map[string]*namedThing{}
+	eachSentence(docs, func(ps *knowledge.Passage, s textan.Sentence) {
+		var toks []string
+		textan.Tokenize(s.Text, func(t textan.Token) {
+			if n := len(toks); n > 0 && strings.HasSuffix(s.Text[:t.Start], toks[n-1]+"-") { // "the high-councillor"
+				toks[n-1] += "-" + t.Text
+				return
+			}
+			toks = append(toks, t.Text)
+		})
+		for i := 0; i+1 < len(toks); i++ {
+			if toks[i] != "the" && toks[i] != "The" {
+				continue
+			}
+			role := creatureAfter(toks[i+1:], spoke)
+			if role == "" || have[role] || have["the "+role] || have[role[strings.LastIndexByte(role, ' ')+1:]] {
+				continue
+			}
+			if t := byRole[role]; t != nil {
+				t.count++
+				continue
+			}
+			t := &namedThing{name: "the " + role, kind: textan.NamePerson, count: 1, ps: ps, sent: s, order: len(named) + len(out), role: true}
+			byRole[role] = t
+			out = append(out, t)
+		}
+	})
+	return slices.DeleteFunc(out, func(t *namedThing) bool { return t.count < minRoleMentions })
+}
+
+// spokeRe matches a common noun that speaks, after its "the": "said the
+// councillor", "the goblin replied"; group 1 or 2 is the noun.
+var spokeRe = regexp.MustCompile(`\b(?:said|cried|replied|asked|answered|exclaimed|shouted)\s+the\s+(?:[a-z]+\s+)?([a-z]+(?:-[a-z]+)?)\b|\b[Tt]he\s+(?:[a-z]+\s+)?([a-z]+(?:-[a-z]+)?)\s+(?:said|cried|replied|asked|answered|exclaimed|shouted)\b`)
+
+// notAdjectives are words after "the" that say which, not what kind ("the
+// other man", "the same fox"): no part of a role.
+var notAdjectives = setOf("other others same first last next second third whole very only one two three")
+
+// notRoles are words of personRe that name no one character: "the old"
+// stands before one, "the people" are many.
+var notRoles = setOf("old people folk men women children")
+
+// creatureAfter returns the role that words, after a "the", name ("king",
+// "old woman"), or "": a common noun of a person or an animal (personRe, or
+// any that WordNet holds as one, textan.IsCreature, when the story gives it
+// speech: spoke), in the singular and in lower case, maybe after one
+// adjective, possessives dropped.
+func creatureAfter(words []string, spoke map[string]bool) string {
+	creature := func(w string) bool {
+		if w == "" || textan.Capitalized(w) || notRoles[w] {
+			return false
+		}
+		if plural := strings.TrimSuffix(w, "s"); plural != w && !strings.HasSuffix(w, "ss") && (personRe.FindString(plural) == plural || textan.IsCreature(plural)) {
+			return false // "the tailors"
+		}
+		return personRe.FindString(w) == w || spoke[w] && textan.IsCreature(w)
+	}
+	first := trimPossessive(words[0])
+	if creature(first) {
+		return first
+	}
+	if len(words) > 1 && !possessive(words[0]) && !textan.Capitalized(first) && !notAdjectives[first] {
+		if second := trimPossessive(words[1]); creature(second) {
+			return first + " " + second
+		}
+	}
+	return ""
+}
+
+// eachSentence calls f with each sentence of the documents' passages, in
+// order.
+func eachSentence(docs []*knowledge.Document, f func(ps *knowledge.Passage, s textan.Sentence)) {
+	for _, d := range docs {
+		for i := range d.Passages {
+			ps := &d.Passages[i]
+			for _, s := range textan.Sentences(ps.Text) {
+				f(ps, s)
+			}
+		}
+	}
 }
 
 // nameRun is one name in a sentence and its kind.
@@ -209,6 +314,10 @@ func nameRuns(s string, inside map[string]bool) []nameRun {
 			} else {
 				break
 			}
+		}
+		if i > 0 && j == i+1 && (toks[i-1].Text == "a" || toks[i-1].Text == "an") && !(j < len(toks) && joined(s, toks[i], toks[j]) && !textan.Capitalized(toks[j].Text)) { // "Here is a Jack": a kind of fellow, no one's name ("a US ally" names the US)
+			i = j
+			continue
 		}
 		// a lower-case title just before ("president Abolhassan Banisadr")
 		titled := i > 0 && titleWords[strings.ToLower(toks[i-1].Text)]

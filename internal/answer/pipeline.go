@@ -1157,7 +1157,15 @@ func (p *Pipeline) mostlyAbout() string {
 	}
 	names := slices.Clone(p.names.Of(p.opts.Documents(), namedThings))
 	names = slices.DeleteFunc(names, func(t *namedThing) bool { return t.kind == textan.NameOther || t.count < 2 })
-	slices.SortStableFunc(names, func(a, b *namedThing) int { return b.count - a.count })
+	slices.SortStableFunc(names, func(a, b *namedThing) int { // names before roles: "ask about Faithful", not "the king"
+		switch {
+		case a.role && !b.role:
+			return 1
+		case b.role && !a.role:
+			return -1
+		}
+		return b.count - a.count
+	})
 	var list []string
 	for _, t := range names {
 		if len(list) == maxAboutNames {
