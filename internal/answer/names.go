@@ -323,7 +323,7 @@ func nameRuns(s string, inside map[string]bool) []nameRun {
 		titled := i > 0 && titleWords[strings.ToLower(toks[i-1].Text)]
 		// a verb of speech just before or after: a person ("said Ivan",
 		// "Marie replied")
-		speaks := i > 0 && speechVerbs[toks[i-1].Text] || j < len(toks) && speechVerbs[toks[j].Text] ||
+		speaks := i > 0 && speechVerbs[toks[i-1].Text] && joined(s, toks[i-1], toks[i]) || j < len(toks) && speechVerbs[toks[j].Text] && joined(s, toks[j-1], toks[j]) || // not "'Well,' said he", "he said, 'Yes'"
 			personNamed.MatchString(s[:toks[i].Start]) // "their names were Mittens, Tom Kitten, and Moppet"
 		// else a lower-case word just after: the name may be a modifier
 		// ("the Islamist rule", "its Farsi name")

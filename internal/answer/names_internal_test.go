@@ -55,8 +55,19 @@ func FuzzNameRuns(f *testing.F) {
 
 // TestNameRuns: the names of a sentence and their kinds.
 func TestNameRuns(t *testing.T) {
-	inside := map[string]bool{} // no sentence's first word is a name here
-	for s, want := range map[string]string{
+	check := func(inside map[string]bool, cases map[string]string) {
+		t.Helper()
+		for s, want := range cases {
+			var got []string
+			for _, n := range nameRuns(s, inside) {
+				got = append(got, n.name+"/"+n.kind)
+			}
+			if strings.Join(got, " ") != want {
+				t.Errorf("nameRuns(%q) = %q, want %q", s, strings.Join(got, " "), want)
+			}
+		}
+	}
+	check(map[string]bool{}, map[string]string{ // no sentence's first word is a name here
 		"Albanian Prime Minister Edi Rama declared in a video statement.":         "Edi Rama/p",
 		"Then the King said that the Princess must marry.":                        "the King/p the Princess/p",
 		"Because of the group’s critical approach to the Islamist rule, he left.": "",
@@ -70,13 +81,14 @@ func TestNameRuns(t *testing.T) {
 		"“I am glad,” said Hans, and went on.":                                            "Hans/p",
 		"Then Tabitha Twitchit-expected friends to tea.":                                  "Tabitha Twitchit/p",
 		"There were three kittens, and their names were Mittens, Tom Kitten, and Moppet.": "Mittens/p Tom Kitten/p Moppet/p",
-	} {
-		var got []string
-		for _, n := range nameRuns(s, inside) {
-			got = append(got, n.name+"/"+n.kind)
-		}
-		if strings.Join(got, " ") != want {
-			t.Errorf("nameRuns(%q) = %q, want %q", s, strings.Join(got, " "), want)
-		}
-	}
+	})
+	// a word that opens a quote is a name when the story writes it so inside
+	// a sentence too, but a verb of speech across a quotation mark makes no
+	// person of it, and "a Jack" names no one
+	check(map[string]bool{"Well": true, "Yes": true, "Jack": true}, map[string]string{
+		"Lastly he said, 'Well, Jack my Hedgehog, and what shall I bring you?'": "Well/o Hedgehog/o",
+		"The King said 'Yes,' and gave Jack a written promise.":                 "the King/p Yes/o",
+		"'Here is a Jack,' said he.":                                            "",
+		"Then said Jack, 'I will go.'":                                          "Jack/p",
+	})
 }
