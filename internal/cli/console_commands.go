@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -17,7 +18,8 @@ import (
 const consoleHelp = `Type a question and press Enter; follow-up questions are understood. Commands:
   /summary [short|medium|long] [document] [about TOPIC]
                                             a cited summary of the knowledge, or of one document
-                                            (about TOPIC: only what concerns it)
+                                            (about TOPIC, or a TOPIC no document is called:
+                                            only what concerns it)
   /timeline [document]                      the dated events (at most 20), in order, cited
   /sources                                  the documents I answer from
   /refresh                                  re-read the knowledge folder now
@@ -93,9 +95,23 @@ func (c consoleTools) command(ctx context.Context, e *Env, out io.Writer, line s
 	return false
 }
 
-// summary writes the summary req asks for, or what went wrong.
+// summary writes the summary req asks for, or what went wrong. A name no
+// document answers to is taken for a topic the documents mention, as if
+// after "about" ("/summary MEK"); when they mention none, the unknown
+// document is what is said.
 func (c consoleTools) summary(ctx context.Context, e *Env, out io.Writer, req summary.SummaryRequest) {
 	s, err := c.sum.Summary(ctx, req, nil)
+	var unknown *summary.Error
+	if errors.As(err, &unknown) && unknown.Unknown && req.Focus == "" {
+		about := req
+		about.Doc, about.Focus = "", req.Doc
+		switch topic, terr := c.sum.Summary(ctx, about, nil); {
+		case terr == nil && !topic.NotCovered:
+			s, err = topic, nil
+		case terr == nil:
+			err = &summary.Error{Msg: unknown.Msg + fmt.Sprintf(" Nor do the documents mention “%s”.", req.Doc), Closest: unknown.Closest, Unknown: true}
+		}
+	}
 	if c.failed(ctx, e, out, "summary", err) {
 		return
 	}

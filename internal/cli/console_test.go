@@ -38,7 +38,8 @@ func (r *linesReader) Read(p []byte) (int, error) {
 
 // TestConsoleCommands runs the console's slash commands (the terminal's
 // counterparts of the Discord ones) through run, offline: help, sources,
-// summary, timeline, an unknown document, an unknown command, and a refresh
+// summary, timeline, an unknown document (a topic when the documents mention
+// it), an unknown command, and a refresh
 // that picks up a file added while the console runs. Timestamps, timings
 // and the temporary folder are normalised in the golden file.
 func TestConsoleCommands(t *testing.T) {
@@ -51,7 +52,7 @@ func TestConsoleCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := &linesReader{
-		lines: []string{"/help", "/sources", "/summary short", "/timeline", "/summary the moon landing", "/bogus", "/refresh", "/sources", "/summary short talks", "list the dates", "summarize the MEK", "/quit", "never asked"},
+		lines: []string{"/help", "/sources", "/summary short", "/timeline", "/summary the moon landing", "/bogus", "/refresh", "/sources", "/summary short talks", "/summary short MEK", "list the dates", "summarize the MEK", "/quit", "never asked"},
 		before: map[string]func(){"/refresh": func() {
 			note := "# Talks in Tirana\n\nThe foreign ministers of Albania and Greece met in Tirana on 9 September 2022 to discuss the cyberattack.\n"
 			if err := os.WriteFile(filepath.Join(kdir, "talks.md"), []byte(note), 0o644); err != nil {

@@ -170,6 +170,7 @@ const folderScope = "the knowledge folder"
 type Error struct {
 	Msg     string
 	Closest []string // for an unknown document: the closest names, best first
+	Unknown bool     // no document answers to the name asked for
 }
 
 func (e *Error) Error() string { return e.Msg }
@@ -397,7 +398,7 @@ func resolveDoc(docs []*knowledge.Document, name string) ([]*knowledge.Document,
 	} else {
 		msg += " The knowledge folder is empty."
 	}
-	return nil, "", &Error{Msg: msg, Closest: closest}
+	return nil, "", &Error{Msg: msg, Closest: closest, Unknown: true}
 }
 
 // docNames are the lower-cased names a document answers to.
