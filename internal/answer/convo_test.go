@@ -3,6 +3,8 @@ package answer_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -344,5 +346,44 @@ func TestOverviewLength(t *testing.T) {
 		if got := strings.Count(a.Text, "\n> "); got != want || !strings.Contains(a.Text, "Iran’s July cyberattack on Albania") {
 			t.Errorf("%q: %d quotes, want %d, the first the opening:\n%s", q, got, want, a.Text)
 		}
+	}
+}
+
+// TestOverviewOfMany: an overview of several documents quotes the opening
+// of each of the first five and says how many more there are; of five or
+// fewer, of each.
+func TestOverviewOfMany(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"boots", "seal", "thread", "tale", "races", "bean"} {
+		files, err := filepath.Glob(filepath.Join("testdata", name, "*"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("testdata/%s: %v", name, err)
+		}
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	many := indexDir(t, dir)
+	if n := len(many.Docs()); n != 6 {
+		t.Fatalf("%d documents, want 6", n)
+	}
+	p := answer.New(answer.Options{Retriever: many, Documents: many.Docs})
+	a, err := p.Ask(context.Background(), answer.Request{Question: "what are the stories about?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(a.Text, "\n> "); got != 5 || !strings.HasSuffix(a.Text, "\nThe knowledge holds 1 more document: /sources lists them all, and a question may name one by its title.") {
+		t.Errorf("6 documents: %d quotes, want 5 and the one more named:\n%s", got, a.Text)
+	}
+	few := story(t)
+	a, err = answer.New(answer.Options{Retriever: few, Documents: few.Docs}).Ask(context.Background(), answer.Request{Question: "what are the stories about?"}, nil)
+	if err != nil || strings.Contains(a.Text, "more document") {
+		t.Errorf("one document: %v\n%s", err, a.Text)
 	}
 }

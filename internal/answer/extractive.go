@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"fmt"
 	"math"
 	"regexp"
 	"slices"
@@ -127,8 +128,37 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 		}
 		b.WriteString("\n> " + strings.Join(texts, " ") + " " + cite.Format(l.n))
 	}
+	if n := p.moreDocuments(question, chosen); n > 0 {
+		b.WriteString("\n" + moreDocumentsText(n))
+	}
 	ans.Text = b.String()
 	return ans
+}
+
+// moreDocumentsText says that an overview leaves n documents out.
+func moreDocumentsText(n int) string {
+	what := "documents"
+	if n == 1 {
+		what = "document"
+	}
+	return fmt.Sprintf("The knowledge holds %d more %s: /sources lists them all, and a question may name one by its title.", n, what)
+}
+
+// moreDocuments returns, for an overview of several documents (an answer
+// of their openings, chosen), how many documents it leaves out, or 0.
+func (p *Pipeline) moreDocuments(question string, chosen []*candidate) int {
+	if p.opts.Documents == nil || p.hasTopic(question) {
+		return 0
+	}
+	n := len(p.opts.Documents())
+	if n <= maxOverviewDocs {
+		return 0
+	}
+	docs := map[string]bool{}
+	for _, c := range chosen {
+		docs[c.sp.Hit.Passage.Doc] = true
+	}
+	return n - len(docs)
 }
 
 // quoteLine is one quoted line of an offline answer: sentences that follow

@@ -759,8 +759,13 @@ func (p *Pipeline) hasTopic(q string) bool {
 	return has
 }
 
-// maxOpenings is how many documents' openings answer an overview question.
-const maxOpenings = 3
+// An overview question is answered by the openings of a single document's
+// first maxOpenings passages, or of the first maxOverviewDocs documents
+// of several (the rest are named by how many: MsgMoreDocuments).
+const (
+	maxOpenings     = 3
+	maxOverviewDocs = 5
+)
 
 // goOn sets what every passage's answer passes over and goes on after
 // (sourcePassage.said, .after).
@@ -786,9 +791,9 @@ func answersIn(history []chat.Message) string {
 
 // openings returns, for a question with no topic that asks what the
 // documents are about ("What happened?", "What is the story about?",
-// "Tell me more"), the opening passage of each of the first maxOpenings
-// documents (the first maxOpenings of a single document, so that "Tell me
-// more" can go on); else none. A news report's opening says what happened; a
+// "Tell me more"), the opening passage of each of the first
+// maxOverviewDocs documents (the first maxOpenings of a single document, so
+// that "Tell me more" can go on); else none. A news report's opening says what happened; a
 // story's, whom it is about. A question about the ending ("How does the
 // story end?", endingWords) gets the closing passages instead, in the
 // order of the text.
@@ -797,14 +802,15 @@ func (p *Pipeline) openings(q string) []search.Hit {
 		return nil
 	}
 	docs := p.opts.Documents()
-	per := 1
+	per, most := 1, maxOverviewDocs
 	if len(docs) == 1 {
 		per = max(maxOpenings, sentencesAsked(q))
+		most = per
 	}
 	ending := holdsWord(q, p.ending)
 	var hits []search.Hit
 	for _, d := range docs {
-		if len(hits) >= maxOpenings {
+		if len(hits) >= most {
 			break
 		}
 		from := 0

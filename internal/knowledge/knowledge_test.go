@@ -691,6 +691,8 @@ func TestPlainTextTitles(t *testing.T) {
 		"prose.txt":           {"Prose", 1, "The ministers met on Thursday. They talked for two hours."},
 		"wrapped-prose.txt":   {"Wrapped prose", 1, "The ministers met on Thursday and talked"},
 		"dated.txt":           {"Dated", 1, "The ministers met on Thursday."},
+		"one-word.txt":        {"Flax", 3, "THE flax was in full bloom. It had pretty little blue flowers."}, // a tale's title may be one word
+		"one-word-prose.txt":  {"One word prose", 1, "Yes."},
 	}
 	loadEach(t, "testdata/titles", want, func(d *Document, w expected) {
 		if d.Title != w.title {

@@ -187,7 +187,7 @@ func readsAsTitle(s string) bool {
 		return false
 	}
 	words := strings.Fields(s)
-	if len(words) < 2 && n < 8 {
+	if len(words) < 2 && !unicode.IsLetter(r) { // "Flax", "Races": a tale's title may be one word
 		return false
 	}
 	for _, w := range words {
