@@ -11,6 +11,7 @@ import (
 	"storybot/internal/answer"
 	"storybot/internal/chat"
 	"storybot/internal/cite"
+	"storybot/internal/search"
 	"storybot/internal/spell"
 	"storybot/internal/textan"
 	"storybot/internal/usererr"
@@ -353,6 +354,25 @@ func TestOverviewLength(t *testing.T) {
 // of each of the first five and says how many more there are; of five or
 // fewer, of each.
 func TestOverviewOfMany(t *testing.T) {
+	many := manyStories(t)
+	p := answer.New(answer.Options{Retriever: many, Documents: many.Docs})
+	a, err := p.Ask(context.Background(), answer.Request{Question: "what are the stories about?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(a.Text, "\n> "); got != 5 || !strings.HasSuffix(a.Text, "\nThe knowledge holds 1 more document: /sources lists them all, and a question may name one by its title.") {
+		t.Errorf("6 documents: %d quotes, want 5 and the one more named:\n%s", got, a.Text)
+	}
+	few := story(t)
+	a, err = answer.New(answer.Options{Retriever: few, Documents: few.Docs}).Ask(context.Background(), answer.Request{Question: "what are the stories about?"}, nil)
+	if err != nil || strings.Contains(a.Text, "more document") {
+		t.Errorf("one document: %v\n%s", err, a.Text)
+	}
+}
+
+// manyStories indexes six of testdata's stories together.
+func manyStories(t *testing.T) *search.Index {
+	t.Helper()
 	dir := t.TempDir()
 	for _, name := range []string{"boots", "seal", "thread", "tale", "races", "bean"} {
 		files, err := filepath.Glob(filepath.Join("testdata", name, "*"))
@@ -369,21 +389,35 @@ func TestOverviewOfMany(t *testing.T) {
 			}
 		}
 	}
-	many := indexDir(t, dir)
-	if n := len(many.Docs()); n != 6 {
+	ix := indexDir(t, dir)
+	if n := len(ix.Docs()); n != 6 {
 		t.Fatalf("%d documents, want 6", n)
 	}
+	return ix
+}
+
+// TestNamedDocumentOverview: of several documents, an overview question
+// that names one by its title, or by two of its title's words in a row,
+// is answered from that document's opening or closing; a question with a
+// topic of its own is searched for as any other.
+func TestNamedDocumentOverview(t *testing.T) {
+	many := manyStories(t)
 	p := answer.New(answer.Options{Retriever: many, Documents: many.Docs})
-	a, err := p.Ask(context.Background(), answer.Request{Question: "what are the stories about?"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := strings.Count(a.Text, "\n> "); got != 5 || !strings.HasSuffix(a.Text, "\nThe knowledge holds 1 more document: /sources lists them all, and a question may name one by its title.") {
-		t.Errorf("6 documents: %d quotes, want 5 and the one more named:\n%s", got, a.Text)
-	}
-	few := story(t)
-	a, err = answer.New(answer.Options{Retriever: few, Documents: few.Docs}).Ask(context.Background(), answer.Request{Question: "what are the stories about?"}, nil)
-	if err != nil || strings.Contains(a.Text, "more document") {
-		t.Errorf("one document: %v\n%s", err, a.Text)
+	for q, want := range map[string]string{
+		"who is the main character in the seal catcher story?": "Once upon a time there was a man who lived not very far from John of",
+		"how does the seal catcher story end?":                 "He would be a rich man for the remainder of his days.",
+		"what is How Boots Befooled King about?":               "Once upon a time there was a king who was the wisest in all of the world.",
+		"what did the seal catcher promise?":                   "",
+	} {
+		a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case want == "" && (strings.Contains(a.Text, "Once upon a time") || strings.Count(a.Text, "\n> ") == 0):
+			t.Errorf("%q: answered as an overview:\n%s", q, a.Text)
+		case want != "" && (!strings.Contains(a.Text, want) || strings.Count(a.Text, "\n> ") > 2 || a.Citations[0].Doc != a.Citations[len(a.Citations)-1].Doc):
+			t.Errorf("%q: want one document's %q:\n%s", q, want, a.Text)
+		}
 	}
 }

@@ -307,7 +307,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	if len(passages) > 0 && passages[0].after != "" {
 		return nextSentences(passages), ""
 	}
-	if !p.hasTopic(question) {
+	if !p.hasTopic(question) || len(passages) > 0 && passages[0].overview {
 		return openingSentences(passages, holdsWord(focus, p.ending), sentencesAsked(focus)), "" // as typed, like Pipeline.openings
 	}
 	if p.endAsked(focus) { // the closing passages (Pipeline.closing)

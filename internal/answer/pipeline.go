@@ -375,6 +375,17 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 			return ans, nil
 		}
 	}
+	if doc, title := p.namedDocument(standalone); doc != nil && !p.hasTopic(title.ReplaceAllString(standalone, " ")) {
+		// "how does the seal catcher story end?", "who is the main character
+		// of Jack my Hedgehog?": an overview of the document it names
+		if hits := p.openingsOf(q, []*knowledge.Document{doc}); len(hits) > 0 {
+			passages := p.pack(hits, p.passageBudget(standalone))
+			for _, sp := range passages {
+				sp.overview = true
+			}
+			return p.answerFrom(ctx, start, q, standalone, passages, modelDown, ans, onEvent)
+		}
+	}
 	if !p.hasTopic(standalone) {
 		hits := p.openings(q) // as typed: "Who?" after "What happened?" asks no overview
 		if len(hits) == 0 {
@@ -798,10 +809,17 @@ func answersIn(history []chat.Message) string {
 // story end?", endingWords) gets the closing passages instead, in the
 // order of the text.
 func (p *Pipeline) openings(q string) []search.Hit {
-	if p.opts.Documents == nil || !holdsWord(q, p.overview) {
+	if p.opts.Documents == nil {
 		return nil
 	}
-	docs := p.opts.Documents()
+	return p.openingsOf(q, p.opts.Documents())
+}
+
+// openingsOf is openings over docs.
+func (p *Pipeline) openingsOf(q string, docs []*knowledge.Document) []search.Hit {
+	if !holdsWord(q, p.overview) {
+		return nil
+	}
 	per, most := 1, maxOverviewDocs
 	if len(docs) == 1 {
 		per = max(maxOpenings, sentencesAsked(q))
@@ -1219,6 +1237,61 @@ type sourcePassage struct {
 	// after is, for "And then?" (continuation), the sentence the last
 	// answer led with: the answer goes on after it.
 	after string
+	// overview says the passage is a document's opening (or closing) that
+	// answers an overview of a document the question names by its title
+	// (namedDocument), although its title's words are a topic.
+	overview bool
+}
+
+// namedDocument returns, when there are several documents, the one q names
+// by its title, or by two or more of its title's words in a row ("the
+// seal catcher story" for "The Seal Catcher and the Merman", "Jack my
+// Hedgehog"), and a pattern of those words in q; or nil. Words of its
+// title that others' titles share too name none.
+func (p *Pipeline) namedDocument(q string) (*knowledge.Document, *regexp.Regexp) {
+	if p.opts.Documents == nil {
+		return nil, nil
+	}
+	docs := p.opts.Documents()
+	if len(docs) < 2 {
+		return nil, nil
+	}
+	var toks []textan.Token
+	var terms []string
+	p.an.Each(q, func(t string, tok textan.Token) {
+		toks = append(toks, tok)
+		terms = append(terms, t)
+	})
+	var best *knowledge.Document
+	bestLen, bestFrom, ties := 0, 0, 0
+	for _, d := range docs {
+		title := p.an.Terms(d.Title)
+		for i := range terms {
+			for j := range title {
+				n := 0
+				for i+n < len(terms) && j+n < len(title) && terms[i+n] == title[j+n] {
+					n++
+				}
+				if n < 2 && !(n == 1 && len(title) == 1) {
+					continue
+				}
+				switch {
+				case n > bestLen:
+					best, bestLen, bestFrom, ties = d, n, i, 0
+				case n == bestLen && d != best:
+					ties++
+				}
+			}
+		}
+	}
+	if best == nil || ties > 0 {
+		return nil, nil
+	}
+	words := make([]string, bestLen)
+	for k := range words {
+		words[k] = regexp.QuoteMeta(toks[bestFrom+k].Text)
+	}
+	return best, regexp.MustCompile(`(?i)\b` + strings.Join(words, `\W+(?:\w+\W+)?`) + `\b`)
 }
 
 // passageBudget is the tokens left for passages. Offline it is
