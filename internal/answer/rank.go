@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8747, 1.2810, 0.7749, -0.0406, 0.7650, 1.8071, 0.0234, 0.6801, -0.2714, 0.0978, -0.0596, 0.0015, 1.0619, 0.3222, -0.2832, 0.1698, -0.0074,
+		0.8755, 1.2814, 0.7746, -0.0408, 0.7646, 1.8131, 0.0346, 0.6782, -0.2677, 0.0969, -0.0595, 0.0017, 1.0625, 0.3230, -0.2833, 0.1696, -0.0082,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0293, 0.0245, 0.0216, // other
-		0.4534, -0.0301, 0.3688, // who
-		-0.0298, 0.0441, -0.0198, // when
+		0.0282, 0.0257, 0.0224, // other
+		0.4535, -0.0303, 0.3690, // who
+		-0.0298, 0.0440, -0.0198, // when
 		0.3623, 0.0505, -0.0350, // how many
-		-0.1987, -0.1966, -0.1904, // where
-		-0.0958, 0.4420, 0.5795, // why
-		0.6003, 0.2588, -0.0787, // feel
-		-0.0006, 0.4011, -0.2592, // outcome
-		0.0000, 0.0012, -0.0040, // define
-		-0.3553, 0.0664, -0.0606, // describe
+		-0.1985, -0.1968, -0.1906, // where
+		-0.0956, 0.4419, 0.5795, // why
+		0.6003, 0.2591, -0.0789, // feel
+		-0.0006, 0.4008, -0.2590, // outcome
+		0.0000, 0.0011, -0.0040, // define
+		-0.3552, 0.0664, -0.0607, // describe
 	}
 }
 
