@@ -398,8 +398,9 @@ func manyStories(t *testing.T) *search.Index {
 
 // TestNamedDocumentOverview: of several documents, an overview question
 // that names one by its title, or by two of its title's words in a row,
-// is answered from that document's opening or closing; a question with a
-// topic of its own is searched for as any other.
+// is answered from that document's opening or closing, and a list of its
+// characters from it alone; a question with a topic of its own is searched
+// for as any other.
 func TestNamedDocumentOverview(t *testing.T) {
 	many := manyStories(t)
 	p := answer.New(answer.Options{Retriever: many, Documents: many.Docs})
@@ -419,5 +420,10 @@ func TestNamedDocumentOverview(t *testing.T) {
 		case want != "" && (!strings.Contains(a.Text, want) || strings.Count(a.Text, "\n> ") > 2 || a.Citations[0].Doc != a.Citations[len(a.Citations)-1].Doc):
 			t.Errorf("%q: want one document's %q:\n%s", q, want, a.Text)
 		}
+	}
+	// a list of the characters of the one it names
+	a, err := p.Ask(context.Background(), answer.Request{Question: "who are the characters in How Boots Befooled King?"}, nil)
+	if err != nil || !strings.HasPrefix(a.Text, "The characters “How Boots Befooled King” mentions") || !strings.Contains(a.Text, "Boots [") || strings.Contains(a.Text, "seal catcher") {
+		t.Errorf("the characters of one document: %v\n%s", err, a.Text)
 	}
 }

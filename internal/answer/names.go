@@ -66,6 +66,29 @@ func listAsked(q string) string {
 	return listPlaces
 }
 
+// listedNames returns the kind of names q asks to list (listAsked), the
+// names of the documents it asks about and what says them (for
+// namesAnswer): all the documents, or, of several, the one it names by its
+// title ("who are the characters in Jack my Hedgehog?", namedDocument); or
+// "" and nil.
+func (p *Pipeline) listedNames(q string) (kind string, names []*namedThing, source string) {
+	if p.opts.Documents == nil {
+		return "", nil, ""
+	}
+	if kind = listAsked(q); kind != "" {
+		return kind, p.names.Of(p.opts.Documents(), namedThings), "the documents mention"
+	}
+	doc, title := p.namedDocument(q)
+	if doc == nil {
+		return "", nil, ""
+	}
+	rest := regexp.MustCompile(`(?i)`+regexp.QuoteMeta(doc.Title)).ReplaceAllString(q, " ") // "How Boots Befooled King" whole, its "How" too
+	if kind = listAsked(title.ReplaceAllString(rest, " ")); kind == "" {
+		return "", nil, ""
+	}
+	return kind, namedThings([]*knowledge.Document{doc}), "“" + doc.Title + "” mentions"
+}
+
 // namedThing is a name the documents mention: as shown, its kind
 // (textan.NamePlace, NamePerson, NameGroup, NameOther), how often and
 // where first.
@@ -449,10 +472,11 @@ func isDemonym(w string) bool {
 }
 
 // namesAnswer answers a question that asks for the names of kind (see
-// listAsked) from the names the documents mention, offline; hits are the passages of their first
-// mentions, in the list's order, for a model to answer from. ok is false
-// when the documents name none.
-func namesAnswer(kind string, names []*namedThing) (ans Answer, hits []search.Hit, ok bool) {
+// listAsked) from the names the documents mention, offline, source saying
+// whose they are ("the documents mention"); hits are the passages of their
+// first mentions, in the list's order, for a model to answer from. ok is
+// false when the documents name none.
+func namesAnswer(kind string, names []*namedThing, source string) (ans Answer, hits []search.Hit, ok bool) {
 	var list []*namedThing
 	for _, t := range names {
 		if kind == listNames && t.kind != textan.NameOther ||
@@ -484,6 +508,6 @@ func namesAnswer(kind string, names []*namedThing) (ans Answer, hits []search.Hi
 		items[i] = t.name + " " + cite.Format(n)
 	}
 	what := map[string]string{listCharacters: "characters", listPeople: "people", listPlaces: "countries and places", listGroups: "groups and organisations", listNames: "people, places and groups"}[kind]
-	ans.Text = fmt.Sprintf("The %s the documents mention, most mentioned first, each cited where it first appears:\n%s", what, strings.Join(items, ", "))
+	ans.Text = fmt.Sprintf("The %s %s, most mentioned first, each cited where it first appears:\n%s", what, source, strings.Join(items, ", "))
 	return ans, hits, true
 }
