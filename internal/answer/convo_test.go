@@ -370,11 +370,15 @@ func TestOverviewOfMany(t *testing.T) {
 	}
 }
 
-// manyStories indexes six of testdata's stories together.
-func manyStories(t *testing.T) *search.Index {
+// manyStories indexes testdata's stories of the folders named together
+// (six when none is named).
+func manyStories(t *testing.T, names ...string) *search.Index {
 	t.Helper()
+	if len(names) == 0 {
+		names = []string{"boots", "seal", "thread", "tale", "races", "bean"}
+	}
 	dir := t.TempDir()
-	for _, name := range []string{"boots", "seal", "thread", "tale", "races", "bean"} {
+	for _, name := range names {
 		files, err := filepath.Glob(filepath.Join("testdata", name, "*"))
 		if err != nil || len(files) == 0 {
 			t.Fatalf("testdata/%s: %v", name, err)
@@ -390,10 +394,30 @@ func manyStories(t *testing.T) *search.Index {
 		}
 	}
 	ix := indexDir(t, dir)
-	if n := len(ix.Docs()); n != 6 {
-		t.Fatalf("%d documents, want 6", n)
+	if n := len(ix.Docs()); n != len(names) {
+		t.Fatalf("%d documents, want %d", n, len(names))
 	}
 	return ix
+}
+
+// TestCharactersByDocument: the characters of two to five documents are
+// listed by document (each tale's king is its own); of more, together.
+func TestCharactersByDocument(t *testing.T) {
+	two := manyStories(t, "boots", "seal")
+	a, err := answer.New(answer.Options{Retriever: two, Documents: two.Docs}).Ask(context.Background(), answer.Request{Question: "who are the characters?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"The characters the documents mention, by document,", "\nHow Boots Befooled King: the king [1], Boots [", "\nThe Seal Catcher and the Merman: the seal catcher ["} {
+		if !strings.Contains(a.Text, want) {
+			t.Errorf("two documents: want %q:\n%s", want, a.Text)
+		}
+	}
+	six := manyStories(t)
+	a, err = answer.New(answer.Options{Retriever: six, Documents: six.Docs}).Ask(context.Background(), answer.Request{Question: "who are the characters?"}, nil)
+	if err != nil || strings.Contains(a.Text, "by document") || strings.Count(a.Text, "\n") != 1 {
+		t.Errorf("six documents: %v\n%s", err, a.Text)
+	}
 }
 
 // TestNamedDocumentOverview: of several documents, an overview question

@@ -70,8 +70,8 @@ func (c *candidate) text() string { return SourceRefs(c.sent.Text) }
 // (a follow-up completed with words of the conversation), its own words
 // weigh triple and sentences without any of them count half.
 func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage) Answer {
-	if kind, names, source := p.listedNames(focus); kind != "" { // "which countries are involved?": no sentence answers
-		if a, _, ok := namesAnswer(kind, names, source); ok {
+	if kind, groups, source := p.listedNames(focus); kind != "" { // "which countries are involved?": no sentence answers
+		if a, _, ok := namesAnswer(kind, groups, source); ok {
 			return a
 		}
 	}

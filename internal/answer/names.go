@@ -70,13 +70,21 @@ func listAsked(q string) string {
 // names of the documents it asks about and what says them (for
 // namesAnswer): all the documents, or, of several, the one it names by its
 // title ("who are the characters in Jack my Hedgehog?", namedDocument); or
-// "" and nil.
-func (p *Pipeline) listedNames(q string) (kind string, names []*namedThing, source string) {
+// "" and nil. The people or characters of two to maxOverviewDocs documents
+// are grouped by document: two tales' kings are two characters.
+func (p *Pipeline) listedNames(q string) (kind string, groups []nameGroup, source string) {
 	if p.opts.Documents == nil {
 		return "", nil, ""
 	}
 	if kind = listAsked(q); kind != "" {
-		return kind, p.names.Of(p.opts.Documents(), namedThings), "the documents mention"
+		docs := p.opts.Documents()
+		if (kind == listCharacters || kind == listPeople) && len(docs) > 1 && len(docs) <= maxOverviewDocs {
+			for _, d := range docs {
+				groups = append(groups, nameGroup{d.Title, namedThings([]*knowledge.Document{d})})
+			}
+			return kind, groups, "the documents mention, by document"
+		}
+		return kind, []nameGroup{{"", p.names.Of(docs, namedThings)}}, "the documents mention"
 	}
 	doc, title := p.namedDocument(q)
 	if doc == nil {
@@ -86,7 +94,13 @@ func (p *Pipeline) listedNames(q string) (kind string, names []*namedThing, sour
 	if kind = listAsked(title.ReplaceAllString(rest, " ")); kind == "" {
 		return "", nil, ""
 	}
-	return kind, namedThings([]*knowledge.Document{doc}), "“" + doc.Title + "” mentions"
+	return kind, []nameGroup{{"", namedThings([]*knowledge.Document{doc})}}, "“" + doc.Title + "” mentions"
+}
+
+// nameGroup is the names of one document, titled, or of all (title "").
+type nameGroup struct {
+	title string
+	names []*namedThing
 }
 
 // namedThing is a name the documents mention: as shown, its kind
@@ -473,41 +487,55 @@ func isDemonym(w string) bool {
 
 // namesAnswer answers a question that asks for the names of kind (see
 // listAsked) from the names the documents mention, offline, source saying
-// whose they are ("the documents mention"); hits are the passages of their
-// first mentions, in the list's order, for a model to answer from. ok is
-// false when the documents name none.
-func namesAnswer(kind string, names []*namedThing, source string) (ans Answer, hits []search.Hit, ok bool) {
-	var list []*namedThing
-	for _, t := range names {
-		if kind == listNames && t.kind != textan.NameOther ||
-			(kind == listPeople || kind == listCharacters) && t.kind == textan.NamePerson ||
-			kind == listPlaces && t.kind == textan.NamePlace ||
-			kind == listGroups && t.kind == textan.NameGroup {
-			list = append(list, t)
-		}
-	}
-	if len(list) == 0 || kind == listCharacters && len(list) < 2 {
-		return Answer{}, nil, false
-	}
-	slices.SortStableFunc(list, func(a, b *namedThing) int { return b.count - a.count })
-	list = list[:min(len(list), maxNames)]
+// whose they are ("the documents mention"): a list of each group (a line
+// for each document, with its title, when there are several); hits are the
+// passages of their first mentions, in the list's order, for a model to
+// answer from. ok is false when the documents name none.
+func namesAnswer(kind string, groups []nameGroup, source string) (ans Answer, hits []search.Hit, ok bool) {
 	ans = Answer{Mode: ModeExtractive, Citations: []Citation{}, Warnings: []string{}}
 	cited := map[string]int{}
-	items := make([]string, len(list))
-	for i, t := range list {
-		key := fmt.Sprintf("%s\x00%d", t.ps.ID, t.sent.Start)
-		n := cited[key]
-		if n == 0 {
-			n = len(ans.Citations) + 1
-			cited[key] = n
-			ans.Citations = append(ans.Citations, spanCitation(n, t.ps, t.sent.Start, t.sent.End, t.sent.Text))
-			if !slices.ContainsFunc(hits, func(h search.Hit) bool { return h.Passage == t.ps }) {
-				hits = append(hits, search.Hit{Passage: t.ps, Score: 1, Match: 1})
+	var lines []string
+	total := 0
+	for _, g := range groups {
+		var list []*namedThing
+		for _, t := range g.names {
+			if kind == listNames && t.kind != textan.NameOther ||
+				(kind == listPeople || kind == listCharacters) && t.kind == textan.NamePerson ||
+				kind == listPlaces && t.kind == textan.NamePlace ||
+				kind == listGroups && t.kind == textan.NameGroup {
+				list = append(list, t)
 			}
 		}
-		items[i] = t.name + " " + cite.Format(n)
+		if len(list) == 0 {
+			continue
+		}
+		total += len(list)
+		slices.SortStableFunc(list, func(a, b *namedThing) int { return b.count - a.count })
+		list = list[:min(len(list), maxNames)]
+		items := make([]string, len(list))
+		for i, t := range list {
+			key := fmt.Sprintf("%s\x00%d", t.ps.ID, t.sent.Start)
+			n := cited[key]
+			if n == 0 {
+				n = len(ans.Citations) + 1
+				cited[key] = n
+				ans.Citations = append(ans.Citations, spanCitation(n, t.ps, t.sent.Start, t.sent.End, t.sent.Text))
+				if !slices.ContainsFunc(hits, func(h search.Hit) bool { return h.Passage == t.ps }) {
+					hits = append(hits, search.Hit{Passage: t.ps, Score: 1, Match: 1})
+				}
+			}
+			items[i] = t.name + " " + cite.Format(n)
+		}
+		line := strings.Join(items, ", ")
+		if g.title != "" {
+			line = g.title + ": " + line
+		}
+		lines = append(lines, line)
+	}
+	if total == 0 || kind == listCharacters && total < 2 {
+		return Answer{}, nil, false
 	}
 	what := map[string]string{listCharacters: "characters", listPeople: "people", listPlaces: "countries and places", listGroups: "groups and organisations", listNames: "people, places and groups"}[kind]
-	ans.Text = fmt.Sprintf("The %s %s, most mentioned first, each cited where it first appears:\n%s", what, source, strings.Join(items, ", "))
+	ans.Text = fmt.Sprintf("The %s %s, most mentioned first, each cited where it first appears:\n%s", what, source, strings.Join(lines, "\n"))
 	return ans, hits, true
 }

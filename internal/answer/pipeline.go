@@ -357,8 +357,8 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if focus := p.summaryFocus(q); focus != "" && p.opts.Summaries {
 		return Answer{}, p.summaryAsked(focus)
 	}
-	if kind, names, source := p.listedNames(q); kind != "" { // "which countries are involved?"
-		if _, hits, ok := namesAnswer(kind, names, source); ok { // offline, extractive lists them
+	if kind, groups, source := p.listedNames(q); kind != "" { // "which countries are involved?"
+		if _, hits, ok := namesAnswer(kind, groups, source); ok { // offline, extractive lists them
 			// a model lists them from the passages of their first mentions
 			return p.answerFrom(ctx, start, q, standalone, p.pack(hits, p.passageBudget(standalone)), modelDown, ans, onEvent)
 		}
