@@ -427,6 +427,9 @@ func classify(words []textan.Token, titled, modifies bool) (nameRun, bool) {
 				}
 				return nameRun{}, false
 			}
+			if ws[i+1] == "of" { // "Prince of Norroway" names a person by a title and a place
+				return nameRun{strings.Join(ws[i:], " "), textan.NamePerson}, true
+			}
 			ws, titled = ws[i+1:], true
 			break
 		}
