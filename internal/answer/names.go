@@ -262,6 +262,27 @@ func roleCharacters(docs []*knowledge.Document, named []*namedThing) []*namedThi
 			out = append(out, t)
 		}
 	})
+	// "the boy" and "the little boy" are one character, "the mother" and
+	// "the mother stork" too, when one longer role holds the shorter
+	for _, t := range out {
+		var longer []*namedThing
+		for _, u := range out {
+			if u != t && t.count > 0 && u.count > 0 && !strings.Contains(t.name[len("the "):], " ") && slices.Contains(strings.Fields(u.name[len("the "):]), t.name[len("the "):]) {
+				longer = append(longer, u)
+			}
+		}
+		if len(longer) == 1 { // one character, named as it is named most
+			l := longer[0]
+			if t.count > l.count {
+				l.name = t.name
+			}
+			l.count += t.count
+			if t.order < l.order {
+				l.ps, l.sent, l.order = t.ps, t.sent, t.order
+			}
+			t.count = 0
+		}
+	}
 	return slices.DeleteFunc(out, func(t *namedThing) bool { return t.count < minRoleMentions })
 }
 
@@ -278,13 +299,13 @@ var notAdjectives = setOf("other others same first last next second third whole 
 var notRoles = setOf("old people folk men women children")
 
 // creatureAfter returns the role that words, after a "the", name ("king",
-// "old woman"), or "": a common noun of a person or an animal (personRe, or
+// "old woman", "mother stork"), or "": a common noun of a person or an animal (personRe, or
 // any that WordNet holds as one, textan.IsCreature, when the story gives it
 // speech: spoke), in the singular and in lower case, maybe after one
 // adjective, possessives dropped.
 func creatureAfter(words []string, spoke map[string]bool) string {
 	creature := func(w string) bool {
-		if w == "" || textan.Capitalized(w) || notRoles[w] {
+		if w == "" || textan.Capitalized(w) || notRoles[w] || notAdjectives[w] { // not "said the second"
 			return false
 		}
 		if plural := strings.TrimSuffix(w, "s"); plural != w && !strings.HasSuffix(w, "ss") && (personRe.FindString(plural) == plural || textan.IsCreature(plural)) {
@@ -294,6 +315,9 @@ func creatureAfter(words []string, spoke map[string]bool) string {
 	}
 	first := trimPossessive(words[0])
 	if creature(first) {
+		if len(words) > 1 && !possessive(words[0]) && creature(trimPossessive(words[1])) { // "the mother stork"
+			return first + " " + trimPossessive(words[1])
+		}
 		return first
 	}
 	if len(words) > 1 && !possessive(words[0]) && !textan.Capitalized(first) && !notAdjectives[first] {
