@@ -433,6 +433,8 @@ func TestNamedDocumentOverview(t *testing.T) {
 		"how does the seal catcher story end?":                 "He would be a rich man for the remainder of his days.",
 		"what is How Boots Befooled King about?":               "Once upon a time there was a king who was the wisest in all of the world.",
 		"what did the seal catcher promise?":                   "",
+		"what did the seal catcher say?":                       "", // the title's words name a character here
+		"what happened to the seal catcher?":                   "",
 	} {
 		a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
 		if err != nil {
