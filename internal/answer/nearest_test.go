@@ -165,3 +165,16 @@ func TestFactoidQuotes(t *testing.T) {
 		}
 	}
 }
+
+// TestCompoundPreposition: the noun of "in exchange for", "in order to" is
+// no word the documents need to hold: "What did the king offer in
+// exchange for the hat?" was refused, as no sentence of How Boots Befooled
+// the King says "exchange".
+func TestCompoundPreposition(t *testing.T) {
+	ix := indexDir(t, "testdata/boots")
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	a, err := p.Ask(context.Background(), answer.Request{Question: "What did the king offer in exchange for the hat?"}, nil)
+	if err != nil || a.Refused || !strings.Contains(a.Text, "bag of gold") {
+		t.Errorf("%+v, %v", a, err)
+	}
+}

@@ -431,7 +431,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	// passages, asks about something else ("what about the capital of
 	// France?" after "Who is Edi Rama?").
 	followUp := standalone != q
-	covered := p.answerable(standalone, hits) || followUp && p.hasTopic(q) && p.answerable(q, hits)
+	covered := p.answerable(standalone, hits) || followUp && p.hasTopic(q) && p.answerable(q, hits) || p.answerableWithout(ctx, standalone, k)
 	if !covered || followUp && p.newTopic(q, hits) {
 		ans.Refused = true
 		ans.Text = p.notCovered()
@@ -494,6 +494,19 @@ func (p *Pipeline) answerable(q string, hits []search.Hit) bool {
 		return len(hits) > 0 && (p.opts.MinCoverage < 0 || p.SharesTopic(q, hits))
 	}
 	return p.Covered(q, hits)
+}
+
+// answerableWithout reports whether q is answerable (answerable) once the
+// nouns of its compound prepositions are left out of the search, when it
+// has any ("in exchange for": a sentence that says "exchange" ranks higher,
+// but none needs to). It searches again only then.
+func (p *Pipeline) answerableWithout(ctx context.Context, q string, k int) bool {
+	text := coverText(q)
+	if text == searchText(q) {
+		return false
+	}
+	hits, err := p.opts.Retriever.Search(ctx, text, k)
+	return (err == nil || errors.Is(err, search.ErrKeywordsOnly)) && p.answerable(q, hits)
 }
 
 // finish sets the question, neutralises mentions and makes the slices
@@ -693,7 +706,7 @@ func (p *Pipeline) hitTerms(hits []search.Hit, n int) []map[string]bool {
 func (p *Pipeline) topicTerms(q string) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, t := range p.an.Terms(searchText(q)) {
+	for _, t := range p.an.Terms(coverText(q)) {
 		if !frameTerms()[t] && !p.vague[t] && !seen[t] {
 			seen[t] = true
 			out = append(out, t)
@@ -971,7 +984,7 @@ func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool)
 	seen := map[string]bool{}
 	var n, got float64
 	first := true
-	p.an.Each(searchText(q), func(t string, tok textan.Token) {
+	p.an.Each(coverText(q), func(t string, tok textan.Token) {
 		name := !first && textan.Capitalized(tok.Text) || names[t] || textan.IsName(tok.Text)
 		first = false
 		if frameTerms()[t] || p.vague[t] || seen[t] {
@@ -1087,6 +1100,20 @@ func partySide(prev, w string) bool {
 	}
 	_, possessive := textan.CutPossessive(prev)
 	return possessive != "" || isDemonym(prev)
+}
+
+// compoundPreposition matches a preposition of several words, whose noun
+// is no word the documents need to hold for a question to be covered
+// ("What did the king offer in exchange for the hat?" was refused: no
+// sentence says "exchange"), though a sentence that holds it ranks higher;
+// group 1 or 2 is the plain preposition it stands for.
+var compoundPreposition = regexp.MustCompile(`(?i)\b(?:in\s+exchange|in\s+return|by\s+way|in\s+search|on\s+behalf|in\s+spite|as\s+a\s+result|by\s+means|in\s+place)\s+(for|of)\b|\b(?:in\s+order|with\s+regard|in\s+addition|according)\s+(to)\b`)
+
+// coverText is searchText without the nouns of compound prepositions:
+// the words the documents must hold for q to be covered (coverage,
+// topicTerms).
+func coverText(q string) string {
+	return compoundPreposition.ReplaceAllString(searchText(q), " ${1}${2} ")
 }
 
 // searchText returns q as it is searched for: without its askersTime words,
