@@ -453,3 +453,16 @@ func TestNamedDocumentOverview(t *testing.T) {
 		t.Errorf("the characters of one document: %v\n%s", err, a.Text)
 	}
 }
+
+// TestHeroAsked: "who is the hero?" asks for the main character, from the
+// story's opening; "the hero" of something named is a topic.
+func TestHeroAsked(t *testing.T) {
+	ix := indexDir(t, "testdata/seal")
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	for _, q := range []string{"who is the hero?", "Who is the hero of the story?"} {
+		a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
+		if err != nil || a.Refused || !strings.Contains(a.Text, "there was a man who lived") {
+			t.Errorf("%q: %+v, %v", q, a, err)
+		}
+	}
+}

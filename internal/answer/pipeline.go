@@ -926,7 +926,7 @@ const lessonWords = `teach teaches taught`
 
 // overviewWords ask what the documents are about (see openings), as
 // written, lower-cased ("about" is a stop word, so no term).
-const overviewWords = `happen happened happens happening story stories about tell explain describe document documents
+const overviewWords = `happen happened happens happening story stories about tell explain describe document documents hero heroine
 article text paper news going more setting points deal ` + partWords + " " + endingWords + " " + wholeWords
 
 // vagueWords ask about everything and nothing: a question of them alone
@@ -1142,7 +1142,7 @@ func searchText(q string) string {
 // setting?": the story's setting, from its opening; "Who was setting?"
 // asks about the sun); "key facts" and the like ("give me the key facts":
 // an overview; "what did the key open?" asks about a key).
-var framePhrases = regexp.MustCompile(lengthAsked.String() + "|" + storyTeaches + `|(?i)\b(?:(?:take|takes|took|taking)\s+place|the\s+setting|key\s+(?:facts?|points?|takeaways?|details|things|info|information)|big\s+deal|(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of)\b`)
+var framePhrases = regexp.MustCompile(lengthAsked.String() + "|" + storyTeaches + `|(?i)\b(?:(?:take|takes|took|taking)\s+place|the\s+setting|key\s+(?:facts?|points?|takeaways?|details|things|info|information)|big\s+deal|(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of|the\s+(?:hero|heroine)(?:\s+of\s+(?:the|this)\s+(?:story|tale))?)\b`)
 
 // storyTeaches is what a story teaches, its moral ("what does the story
 // teach us?"): no topic to look up ("What is a teaching certificate good
