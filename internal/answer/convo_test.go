@@ -466,3 +466,26 @@ func TestHeroAsked(t *testing.T) {
 		}
 	}
 }
+
+// TestMainCharacter: "who is the main character?" quotes the opening and,
+// when the opening does not name them, the sentence that first names the
+// one the story names most (Boots, not the king of its first sentence);
+// a story that names no one that often, its opening alone.
+func TestMainCharacter(t *testing.T) {
+	for dir, want := range map[string][]string{
+		"testdata/boots": {"Once upon a time there was a king", "As for the youngest son, he was named Boots."},
+		"testdata/seal":  {"Once upon a time there was a man who lived"},
+	} {
+		ix := indexDir(t, dir)
+		a, err := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs}).Ask(context.Background(), answer.Request{Question: "who is the main character?"}, nil)
+		if err != nil || strings.Count(a.Text, "\n> ") != len(want) {
+			t.Errorf("%s: %v, want %d quotes:\n%s", dir, err, len(want), a.Text)
+			continue
+		}
+		for _, w := range want {
+			if !strings.Contains(a.Text, w) {
+				t.Errorf("%s: want %q:\n%s", dir, w, a.Text)
+			}
+		}
+	}
+}

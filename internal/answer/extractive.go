@@ -13,6 +13,7 @@ import (
 
 	"storybot/internal/cite"
 	"storybot/internal/knowledge"
+	"storybot/internal/search"
 	"storybot/internal/textan"
 )
 
@@ -308,7 +309,11 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		return nextSentences(passages), ""
 	}
 	if !p.hasTopic(question) || len(passages) > 0 && passages[0].overview {
-		return openingSentences(passages, holdsWord(focus, p.ending), sentencesAsked(focus)), "" // as typed, like Pipeline.openings
+		out := openingSentences(passages, holdsWord(focus, p.ending), sentencesAsked(focus)) // as typed, like Pipeline.openings
+		if mainCharacterRe.MatchString(focus) {
+			out = p.withMainCharacter(out, passages)
+		}
+		return out, ""
 	}
 	if p.endAsked(focus) { // the closing passages (Pipeline.closing)
 		return openingSentences(passages, true, sentencesAsked(focus)), ""
@@ -546,6 +551,56 @@ func openingSentences(passages []*sourcePassage, ending bool, asked int) []*cand
 		slices.Reverse(out)
 	}
 	return out
+}
+
+// mainCharacterRe matches a question about a story's main character.
+var mainCharacterRe = regexp.MustCompile(`(?i)\b(?:main|principal|central|leading)\s+characters?\b|\bprotagonists?\b|\bthe\s+(?:hero|heroine)\b`)
+
+// minMainMentions is how often a story must name someone for him or her
+// to be its main character beside its opening (withMainCharacter), and
+// mainShare how many times as often at most it may call another character
+// by a name or a role ("the Princess" of The Black Bull of Norroway, not
+// its "Evil Spirit").
+const (
+	minMainMentions = 5
+	mainShare       = 3
+)
+
+// withMainCharacter adds to the opening sentences that answer "who is the
+// main character?" of a single document the sentence that first names the
+// person it names most by a name, at least minMainMentions times and a
+// mainShare-th as often as any character, when the opening does not name
+// them: How Boots Befooled the King opens with "a king who
+// was the wisest in all of the world"; "As for the youngest son, he was
+// named Boots." is who it is about.
+func (p *Pipeline) withMainCharacter(out []*candidate, passages []*sourcePassage) []*candidate {
+	if p.opts.Documents == nil || len(out) == 0 || len(out) >= maxSentences {
+		return out
+	}
+	docs := p.opts.Documents()
+	if len(docs) != 1 {
+		return out
+	}
+	var main *namedThing
+	most := 0 // mentions of the character named most, by a name or a role ("the Princess")
+	for _, t := range p.names.Of(docs, namedThings) {
+		if t.kind != textan.NamePerson {
+			continue
+		}
+		most = max(most, t.count)
+		if !t.role && !strings.HasPrefix(t.name, "the ") && t.count >= minMainMentions && (main == nil || t.count > main.count) {
+			main = t
+		}
+	}
+	if main == nil || main.count*mainShare < most || slices.ContainsFunc(out, func(c *candidate) bool { return strings.Contains(c.sent.Text, main.name) }) {
+		return out
+	}
+	sp := &sourcePassage{Hit: search.Hit{Passage: main.ps, Score: 1, Match: 1}}
+	if i := slices.IndexFunc(passages, func(x *sourcePassage) bool { return x.Hit.Passage == main.ps }); i >= 0 {
+		sp = passages[i]
+	}
+	idx := slices.IndexFunc(textan.Sentences(main.ps.Text), func(s textan.Sentence) bool { return s.Start == main.sent.Start })
+	return append(out, &candidate{sp: sp, sent: main.sent, idx: idx})
 }
 
 // scored analyses the question, splits the passages into candidate

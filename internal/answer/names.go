@@ -370,8 +370,9 @@ func nameRuns(s string, inside map[string]bool) []nameRun {
 		for j < len(toks) && (joined(s, toks[j-1], toks[j]) || afterTitle(s, toks[j-1], toks[j])) && !possessive(toks[j-1].Text) {
 			if textan.Capitalized(toks[j].Text) {
 				j++
-			} else if toks[j].Text == "of" && j+1 < len(toks) && joined(s, toks[j], toks[j+1]) && textan.Capitalized(toks[j+1].Text) {
-				j += 2
+			} else if j+1 < len(toks) && (toks[j].Text == "of" || toks[j].Text == "my" || toks[j].Text == "the" && !titleWords[strings.ToLower(trimPossessive(toks[j+1].Text))]) && // not "gave Boots the King's hat"
+				joined(s, toks[j], toks[j+1]) && textan.Capitalized(toks[j+1].Text) {
+				j += 2 // "Islamic Republic of Iran", "Jack my Hedgehog", "Ivan the Fool"
 			} else {
 				break
 			}

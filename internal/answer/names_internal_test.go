@@ -90,7 +90,8 @@ func TestNameRuns(t *testing.T) {
 	// a sentence too, but a verb of speech across a quotation mark makes no
 	// person of it, and "a Jack" names no one
 	check(map[string]bool{"Well": true, "Yes": true, "Jack": true}, map[string]string{
-		"Lastly he said, 'Well, Jack my Hedgehog, and what shall I bring you?'": "Well/o Hedgehog/o",
+		"Lastly he said, 'Well, Jack my Hedgehog, and what shall I bring you?'": "Well/o Jack my Hedgehog/p",
+		"Then Ivan the Fool gave Boots the King's hat.":                         "Ivan the Fool/p the King/p",
 		"The King said 'Yes,' and gave Jack a written promise.":                 "the King/p Yes/o",
 		"'Here is a Jack,' said he.":                                            "",
 		"Then said Jack, 'I will go.'":                                          "Jack/p",
