@@ -567,19 +567,34 @@ const (
 )
 
 // withMainCharacter adds to the opening sentences that answer "who is the
-// main character?" of a single document the sentence that first names the
-// person it names most by a name, at least minMainMentions times and a
-// mainShare-th as often as any character, when the opening does not name
-// them: How Boots Befooled the King opens with "a king who
-// was the wisest in all of the world"; "As for the youngest son, he was
-// named Boots." is who it is about.
+// main character?" of a single document the sentence that first names its
+// main character (mainCharacter), when the opening does not name them: How
+// Boots Befooled the King opens with "a king who was the wisest in all of
+// the world"; "As for the youngest son, he was named Boots." is who it is
+// about.
 func (p *Pipeline) withMainCharacter(out []*candidate, passages []*sourcePassage) []*candidate {
-	if p.opts.Documents == nil || len(out) == 0 || len(out) >= maxSentences {
+	main := p.mainCharacter()
+	if main == nil || len(out) == 0 || len(out) >= maxSentences || slices.ContainsFunc(out, func(c *candidate) bool { return strings.Contains(c.sent.Text, main.name) }) {
 		return out
+	}
+	sp := &sourcePassage{Hit: search.Hit{Passage: main.ps, Score: 1, Match: 1}}
+	if i := slices.IndexFunc(passages, func(x *sourcePassage) bool { return x.Hit.Passage == main.ps }); i >= 0 {
+		sp = passages[i]
+	}
+	idx := slices.IndexFunc(textan.Sentences(main.ps.Text), func(s textan.Sentence) bool { return s.Start == main.sent.Start })
+	return append(out, &candidate{sp: sp, sent: main.sent, idx: idx})
+}
+
+// mainCharacter returns the person a single document names most by a
+// name, at least minMainMentions times and a mainShare-th as often as any
+// character, or nil.
+func (p *Pipeline) mainCharacter() *namedThing {
+	if p.opts.Documents == nil {
+		return nil
 	}
 	docs := p.opts.Documents()
 	if len(docs) != 1 {
-		return out
+		return nil
 	}
 	var main *namedThing
 	most := 0 // mentions of the character named most, by a name or a role ("the Princess")
@@ -592,15 +607,10 @@ func (p *Pipeline) withMainCharacter(out []*candidate, passages []*sourcePassage
 			main = t
 		}
 	}
-	if main == nil || main.count*mainShare < most || slices.ContainsFunc(out, func(c *candidate) bool { return strings.Contains(c.sent.Text, main.name) }) {
-		return out
+	if main == nil || main.count*mainShare < most {
+		return nil
 	}
-	sp := &sourcePassage{Hit: search.Hit{Passage: main.ps, Score: 1, Match: 1}}
-	if i := slices.IndexFunc(passages, func(x *sourcePassage) bool { return x.Hit.Passage == main.ps }); i >= 0 {
-		sp = passages[i]
-	}
-	idx := slices.IndexFunc(textan.Sentences(main.ps.Text), func(s textan.Sentence) bool { return s.Start == main.sent.Start })
-	return append(out, &candidate{sp: sp, sent: main.sent, idx: idx})
+	return main
 }
 
 // scored analyses the question, splits the passages into candidate

@@ -391,6 +391,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		if len(hits) == 0 {
 			return Answer{}, &UserError{Msg: MsgNoTopic}
 		}
+		if main := p.mainCharacter(); main != nil && mainCharacterRe.MatchString(q) && !slices.ContainsFunc(hits, func(h search.Hit) bool { return h.Passage == main.ps }) {
+			hits = append(hits, search.Hit{Passage: main.ps, Score: 1, Match: 1}) // for a model too
+		}
 		// "Tell me more" passes over all that was quoted before; another
 		// overview ("How does it end?") is answered as asked.
 		said := ""
