@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8755, 1.2814, 0.7746, -0.0408, 0.7646, 1.8131, 0.0346, 0.6782, -0.2677, 0.0969, -0.0595, 0.0017, 1.0625, 0.3230, -0.2833, 0.1696, -0.0082,
+		0.8755, 1.2811, 0.7747, -0.0403, 0.7645, 1.8132, 0.0350, 0.6783, -0.2677, 0.0969, -0.0596, 0.0019, 1.0627, 0.3232, -0.2832, 0.1695, -0.0084,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0282, 0.0257, 0.0224, // other
-		0.4535, -0.0303, 0.3690, // who
+		0.0282, 0.0257, 0.0225, // other
+		0.4533, -0.0302, 0.3693, // who
 		-0.0298, 0.0440, -0.0198, // when
 		0.3623, 0.0505, -0.0350, // how many
-		-0.1985, -0.1968, -0.1906, // where
-		-0.0956, 0.4419, 0.5795, // why
-		0.6003, 0.2591, -0.0789, // feel
-		-0.0006, 0.4008, -0.2590, // outcome
+		-0.1987, -0.1967, -0.1904, // where
+		-0.0956, 0.4420, 0.5800, // why
+		0.6004, 0.2591, -0.0789, // feel
+		-0.0006, 0.4007, -0.2598, // outcome
 		0.0000, 0.0011, -0.0040, // define
-		-0.3552, 0.0664, -0.0607, // describe
+		-0.3551, 0.0664, -0.0607, // describe
 	}
 }
 

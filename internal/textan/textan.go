@@ -61,7 +61,8 @@ const maxCache = 1 << 20
 // 7: "us" written in lower case is the pronoun, a stop word ("US" is kept).
 // 8: relational adjectives at their noun (Pertainym: "economic" → "economy").
 // 9: adjectives made from a noun at the noun too (Pertainym: "famous" → "fame").
-const Version = 9
+// 10: old spellings closed ("to-morrow" → "tomorrow", "good-bye" → "goodbye").
+const Version = 10
 
 // English returns the analyzer storybot indexes with: lower-case and
 // diacritic folding, possessives removed, English stop words dropped,
@@ -240,7 +241,7 @@ func Tokenize(text string, fn func(Token)) {
 			// a joiner between two word characters of the right kind
 			if i+size < n {
 				next, _ := utf8.DecodeRuneInString(text[i+size:])
-				if r == '-' && i-start <= maxPrefix && unicode.IsLetter(next) && prefixes[strings.ToLower(text[start:i])] {
+				if r == '-' && i-start <= maxPrefix && unicode.IsLetter(next) && (prefixes[strings.ToLower(text[start:i])] || closedCompound(text[start:], i-start)) {
 					prev = r
 					i += size
 					continue
@@ -299,6 +300,24 @@ var prefixes = map[string]bool{
 	"multi": true, "non": true, "post": true, "pre": true, "pseudo": true,
 	"re": true, "semi": true, "sub": true, "super": true, "trans": true,
 	"ultra": true,
+}
+
+// closedCompounds are the words old texts write with a hyphen that are one
+// word now ("to-morrow", "good-bye") or a greeting ("Good-day", no day).
+var closedCompounds = map[string]bool{
+	"to-day": true, "to-morrow": true, "to-night": true, "good-bye": true, "good-day": true,
+	"good-night": true, "good-morning": true, "good-evening": true,
+}
+
+// closedCompound reports whether text, a word whose hyphen stands at
+// offset hyphen, starts with one of closedCompounds, a whole word: its
+// hyphen joins.
+func closedCompound(text string, hyphen int) bool {
+	end := hyphen + 1
+	for end < len(text) && (text[end] >= 'a' && text[end] <= 'z' || text[end] >= 'A' && text[end] <= 'Z') {
+		end++
+	}
+	return (end == len(text) || !isASCIIWord(text[end])) && closedCompounds[strings.ToLower(text[:end])]
 }
 
 // maxPrefix is the length of the longest of prefixes.

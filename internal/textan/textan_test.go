@@ -65,6 +65,8 @@ func TestFoldingMatchesVariants(t *testing.T) {
 		{"1β", "1Beta"},
 		{"Κ", "kappa"},
 		{"1ST", "1"},
+		{"to-morrow", "tomorrow"}, // old spellings closed
+		{"Good-bye", "goodbye"},
 	}
 	for _, p := range pairs {
 		if x, y := a.Term(p[0]), a.Term(p[1]); x != y || x == "" {
@@ -85,6 +87,17 @@ func TestTokenizeOffsets(t *testing.T) {
 	want := []string{"Iran’s", "cyber", "attack", "on", "3,000", "Durrës"}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("tokens %q, want %q", got, want)
+	}
+}
+
+// TestClosedCompounds: "to-morrow" and "Good-day" are one word each (no
+// "day" to match "what did he do all day?"); other hyphens still part words.
+func TestClosedCompounds(t *testing.T) {
+	var got []string
+	Tokenize("Come to-morrow. Good-day, son! A to-do list, good-natured, to-days.", func(tok Token) { got = append(got, tok.Text) })
+	want := []string{"Come", "to-morrow", "Good-day", "son", "A", "to", "do", "list", "good", "natured", "to", "days"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("tokens %q, want %q", got, want)
 	}
 }
 
