@@ -35,7 +35,8 @@ func TestCue(t *testing.T) {
 		{"When was Albania attacked?", "They met on Wednesday.", 0.5},
 		{"On what date did the cyberattack take place?", "Iran’s July cyberattack on Albania.", 0.5}, // a date wants its day
 		{"On what date did the cyberattack take place?", "the July 15 cyberattack", 1},
-		{"When did it happen?", "May I come in?", 0.5}, // a month or a modal: only a weak sign
+		{"When did it happen?", "May I come in?", 0.5},                    // a month or a modal: only a weak sign
+		{"When will he come back?", "He will come again to-morrow.", 0.5}, // an old spelling of a time
 		// how long: a duration, not any number
 		{"How long had Hans served his master?", "He had served him seven years.", 1},
 		{"How long has there been tension?", "Sparks have been flying ever since 2014 when Albania welcomed 3,000 members.", 1},
