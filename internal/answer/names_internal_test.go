@@ -85,6 +85,7 @@ func TestNameRuns(t *testing.T) {
 		"Then Tabitha Twitchit-expected friends to tea.":                                  "Tabitha Twitchit/p",
 		"There were three kittens, and their names were Mittens, Tom Kitten, and Moppet.": "Mittens/p Tom Kitten/p Moppet/p",
 		"He was the Prince of Norroway, who had vanquished the Evil Spirit.":              "Prince of Norroway/p Evil Spirit/p",
+		"'Done,' says Saint Kavin, and they sailed to Saint Louis.":                       "Saint Kavin/p Saint Louis/l",
 	})
 	// a word that opens a quote is a name when the story writes it so inside
 	// a sentence too, but a verb of speech across a quotation mark makes no
