@@ -257,6 +257,9 @@ func needsContext(q string) bool {
 	if len(words) <= 3 && !namesTopic(words) && !asksWhatIs(words) {
 		return true
 	}
+	if !slices.ContainsFunc(words, func(w string) bool { return !textan.IsStop(strings.ToLower(w)) }) {
+		return true // "how many are there?": no word of its own
+	}
 	return refersOut(words)
 }
 

@@ -24,6 +24,8 @@ func TestNeedsContext(t *testing.T) {
 		{"Who helped Albania recover from the attack?", false},
 		{"How many people died in the 1981 protests?", false},
 		{"and who was behind it?", true},
+		{"how many are there?", true}, // no word of its own
+		{"how many were there in 1981?", false},
 		{"And who was behind it?", true},
 		{"why?", true},
 		{"Why?", true},
