@@ -391,7 +391,8 @@ func nameRuns(s string, inside map[string]bool) []nameRun {
 		// ("the Islamist rule", "its Farsi name")
 		modifies := !speaks && j < len(toks) && joined(s, toks[j-1], toks[j]) && !possessive(toks[j-1].Text) && !textan.Capitalized(toks[j].Text)
 		if n, ok := classify(toks[i:j], titled, modifies); ok {
-			saint := n.kind == textan.NamePlace && (strings.HasPrefix(n.name, "Saint ") || strings.HasPrefix(n.name, "St ") || strings.HasPrefix(n.name, "St. "))                                    // "says Saint Kavin", not Saint Louis
+			// a saint who speaks is a person ("says Saint Kavin"), not Saint Louis
+			saint := n.kind == textan.NamePlace && (strings.HasPrefix(n.name, "Saint ") || strings.HasPrefix(n.name, "St ") || strings.HasPrefix(n.name, "St. "))
 			if speaks && (saint || n.kind == textan.NameOther || n.kind == textan.NamePerson || n.kind == textan.NameGroup && !strings.Contains(n.name, " ") && strings.ToUpper(n.name) != n.name) { // "said Hans" (WordNet's Hanse)
 				n.kind = textan.NamePerson
 			}
