@@ -131,7 +131,11 @@ func CondenseOffline(an *textan.Analyzer, q string, history []chat.Message) stri
 	}
 	var add []string
 	define := questionType(last) == qDefine // its "stand" ("what does MEK stand for?") is no topic
+	now := askedNow.MatchString(q)          // "what do they want today?" after "what happened to them in 1981?"
 	an.Each(last, func(term string, tok textan.Token) {
+		if now && (yearRe.MatchString(tok.Text) || monthRe.MatchString(tok.Text)) {
+			return // not the time the question before asked about
+		}
 		if !have[term] && !(define && frameTerms()[term]) {
 			have[term] = true
 			add = append(add, tok.Text)
@@ -142,6 +146,10 @@ func CondenseOffline(an *textan.Analyzer, q string, history []chat.Message) stri
 	}
 	return q + " " + strings.Join(add, " ")
 }
+
+// askedNow matches a question about the present, which takes no date of
+// the question before it.
+var askedNow = regexp.MustCompile(`(?i)\b(?:today|now|nowadays|currently|these\s+days|at\s+present|presently)\b`)
 
 // pronouns point at someone or something named before.
 var pronouns = setOf("it its they them their he him his she her")

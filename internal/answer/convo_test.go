@@ -171,6 +171,11 @@ func TestFollowUpOfAFollowUp(t *testing.T) {
 	if got := answer.CondenseOffline(an, "where are they based", define); got != "where are they based mek" {
 		t.Errorf("CondenseOffline(where are they based) = %q, want the MEK without stand", got)
 	}
+	// A question about the present takes no date of the question before.
+	past := []chat.Message{{Role: chat.RoleUser, Content: "what happened to the MEK in 1981?"}, {Role: chat.RoleAssistant, Content: "…"}}
+	if got := answer.CondenseOffline(an, "what do they want today?", past); !strings.Contains(got, "MEK") || strings.Contains(got, "1981") {
+		t.Errorf("CondenseOffline(what do they want today?) = %q, want the MEK without 1981", got)
+	}
 	// A follow-up with a topic of its own passes on only the names of its
 	// context: after "how many died?", "where are they now?" takes "MEK"
 	// but not the 1981 of the question before.
