@@ -11,8 +11,6 @@ import (
 	"storybot/internal/answer"
 	"storybot/internal/chat"
 	"storybot/internal/cite"
-	"storybot/internal/llm"
-	"storybot/internal/llm/llmtest"
 	"storybot/internal/search"
 	"storybot/internal/spell"
 	"storybot/internal/textan"
@@ -347,10 +345,7 @@ func TestOverviewLength(t *testing.T) {
 		"summarize the story in 50 words":       2,
 		"what is the story about?":              2,
 	} {
-		a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := ask(t, p, q)
 		if got := strings.Count(a.Text, "\n> "); got != want || !strings.Contains(a.Text, "Iran’s July cyberattack on Albania") {
 			t.Errorf("%q: %d quotes, want %d, the first the opening:\n%s", q, got, want, a.Text)
 		}
@@ -362,18 +357,13 @@ func TestOverviewLength(t *testing.T) {
 // fewer, of each.
 func TestOverviewOfMany(t *testing.T) {
 	many := manyStories(t)
-	p := answer.New(answer.Options{Retriever: many, Documents: many.Docs})
-	a, err := p.Ask(context.Background(), answer.Request{Question: "what are the stories about?"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := ask(t, answer.New(answer.Options{Retriever: many, Documents: many.Docs}), "what are the stories about?")
 	if got := strings.Count(a.Text, "\n> "); got != 5 || !strings.HasSuffix(a.Text, "\nThe knowledge holds 1 more document: /sources lists them all, and a question may name one by its title.") {
 		t.Errorf("6 documents: %d quotes, want 5 and the one more named:\n%s", got, a.Text)
 	}
 	few := story(t)
-	a, err = answer.New(answer.Options{Retriever: few, Documents: few.Docs}).Ask(context.Background(), answer.Request{Question: "what are the stories about?"}, nil)
-	if err != nil || strings.Contains(a.Text, "more document") {
-		t.Errorf("one document: %v\n%s", err, a.Text)
+	if a := ask(t, answer.New(answer.Options{Retriever: few, Documents: few.Docs}), "what are the stories about?"); strings.Contains(a.Text, "more document") {
+		t.Errorf("one document:\n%s", a.Text)
 	}
 }
 
@@ -411,19 +401,15 @@ func manyStories(t *testing.T, names ...string) *search.Index {
 // listed by document (each tale's king is its own); of more, together.
 func TestCharactersByDocument(t *testing.T) {
 	two := manyStories(t, "boots", "seal")
-	a, err := answer.New(answer.Options{Retriever: two, Documents: two.Docs}).Ask(context.Background(), answer.Request{Question: "who are the characters?"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := ask(t, answer.New(answer.Options{Retriever: two, Documents: two.Docs}), "who are the characters?")
 	for _, want := range []string{"The characters the documents mention, by document,", "\nHow Boots Befooled King: the king [1], Boots [", "\nThe Seal Catcher and the Merman: the seal catcher ["} {
 		if !strings.Contains(a.Text, want) {
 			t.Errorf("two documents: want %q:\n%s", want, a.Text)
 		}
 	}
 	six := manyStories(t)
-	a, err = answer.New(answer.Options{Retriever: six, Documents: six.Docs}).Ask(context.Background(), answer.Request{Question: "who are the characters?"}, nil)
-	if err != nil || strings.Contains(a.Text, "by document") || strings.Count(a.Text, "\n") != 1 {
-		t.Errorf("six documents: %v\n%s", err, a.Text)
+	if a := ask(t, answer.New(answer.Options{Retriever: six, Documents: six.Docs}), "who are the characters?"); strings.Contains(a.Text, "by document") || strings.Count(a.Text, "\n") != 1 {
+		t.Errorf("six documents:\n%s", a.Text)
 	}
 }
 
@@ -443,10 +429,7 @@ func TestNamedDocumentOverview(t *testing.T) {
 		"what did the seal catcher say?":                       "", // the title's words name a character here
 		"what happened to the seal catcher?":                   "",
 	} {
-		a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := ask(t, p, q)
 		switch {
 		case want == "" && (strings.Contains(a.Text, "Once upon a time") || strings.Count(a.Text, "\n> ") == 0):
 			t.Errorf("%q: answered as an overview:\n%s", q, a.Text)
@@ -455,9 +438,8 @@ func TestNamedDocumentOverview(t *testing.T) {
 		}
 	}
 	// a list of the characters of the one it names
-	a, err := p.Ask(context.Background(), answer.Request{Question: "who are the characters in How Boots Befooled King?"}, nil)
-	if err != nil || !strings.HasPrefix(a.Text, "The characters “How Boots Befooled King” mentions") || !strings.Contains(a.Text, "Boots [") || strings.Contains(a.Text, "seal catcher") {
-		t.Errorf("the characters of one document: %v\n%s", err, a.Text)
+	if a := ask(t, p, "who are the characters in How Boots Befooled King?"); !strings.HasPrefix(a.Text, "The characters “How Boots Befooled King” mentions") || !strings.Contains(a.Text, "Boots [") || strings.Contains(a.Text, "seal catcher") {
+		t.Errorf("the characters of one document:\n%s", a.Text)
 	}
 }
 
@@ -467,9 +449,8 @@ func TestHeroAsked(t *testing.T) {
 	ix := indexDir(t, "testdata/seal")
 	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
 	for _, q := range []string{"who is the hero?", "Who is the hero of the story?"} {
-		a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
-		if err != nil || a.Refused || !strings.Contains(a.Text, "there was a man who lived") {
-			t.Errorf("%q: %+v, %v", q, a, err)
+		if a := ask(t, p, q); a.Refused || !strings.Contains(a.Text, "there was a man who lived") {
+			t.Errorf("%q: %+v", q, a)
 		}
 	}
 }
@@ -484,9 +465,9 @@ func TestMainCharacter(t *testing.T) {
 		"testdata/seal":  {"Once upon a time there was a man who lived"},
 	} {
 		ix := indexDir(t, dir)
-		a, err := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs}).Ask(context.Background(), answer.Request{Question: "who is the main character?"}, nil)
-		if err != nil || strings.Count(a.Text, "\n> ") != len(want) {
-			t.Errorf("%s: %v, want %d quotes:\n%s", dir, err, len(want), a.Text)
+		a := ask(t, answer.New(answer.Options{Retriever: ix, Documents: ix.Docs}), "who is the main character?")
+		if strings.Count(a.Text, "\n> ") != len(want) {
+			t.Errorf("%s: want %d quotes:\n%s", dir, len(want), a.Text)
 			continue
 		}
 		for _, w := range want {
@@ -495,15 +476,14 @@ func TestMainCharacter(t *testing.T) {
 			}
 		}
 	}
-	// a model reads the passage that names the main character too
-	srv := llmtest.New(t)
-	srv.Enqueue(llmtest.Reply{Text: "The story is about Boots, the youngest son [2]."})
-	ix := indexDir(t, "testdata/boots")
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Model: llm.New(llm.Config{APIKey: "k", BaseURL: srv.URL()}, nil)})
-	if _, err := p.Ask(context.Background(), answer.Request{Question: "who is the main character?"}, nil); err != nil {
-		t.Fatal(err)
+}
+
+// ask asks p the question q alone, failing the test on an error.
+func ask(t *testing.T, p *answer.Pipeline, q string) answer.Answer {
+	t.Helper()
+	a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
+	if err != nil {
+		t.Fatalf("%q: %v", q, err)
 	}
-	if reqs := srv.ChatRequests(); len(reqs) != 1 || !strings.Contains(reqs[0].Messages[len(reqs[0].Messages)-1].Content, "he was named Boots") {
-		t.Errorf("the model was not given the passage that names Boots: %d requests", len(reqs))
-	}
+	return a
 }

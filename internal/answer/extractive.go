@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"storybot/internal/cite"
@@ -273,18 +272,6 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	})
 	return q
 }
-
-// stressTerms are the analysed forms of adverbs that stress a question
-// ("when was the attack exactly?", "who was the woodcutter really?"): no
-// word a sentence that answers it needs to hold.
-var stressTerms = sync.OnceValue(func() map[string]bool {
-	an := textan.English()
-	m := map[string]bool{}
-	for _, w := range strings.Fields("really actually exactly truly precisely") {
-		m[an.Term(w)] = true
-	}
-	return m
-})
 
 // whereFrame matches a where-question's verb that says it asks for a
 // place: "where are the MEK based?". The verb may be the answer's

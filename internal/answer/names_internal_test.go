@@ -3,10 +3,33 @@ package answer
 import (
 	"context"
 	"fmt"
-	"storybot/internal/knowledge"
 	"strings"
 	"testing"
+
+	"storybot/internal/knowledge"
 )
+
+// TestRoleCharacters: a tale's characters by their roles, three mentions
+// or more, one role for the same character with and without its adjective
+// or its kind, named as the tale names it most; no ordinal, no place, no
+// thing that never speaks.
+func TestRoleCharacters(t *testing.T) {
+	text := "The little boy sang. The boy ran to the town. The mother stork sat in the nest. " +
+		"\"Hush,\" said the mother stork. The little boy laughed. The mother fed them. " +
+		"The boy hid in the town. \"No,\" said the second. \"Yes,\" said the second. \"Go,\" said the second. " +
+		"The nest was high. The nest was warm. The king came. The king went. The old king slept. The king woke.\n"
+	doc, err := knowledge.Parse(context.Background(), "storks.txt", []byte(text), knowledge.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range roleCharacters([]*knowledge.Document{doc}, nil) {
+		got = append(got, fmt.Sprintf("%s:%d", r.name, r.count))
+	}
+	if want := "the little boy:4 the mother stork:3 the king:4"; strings.Join(got, " ") != want {
+		t.Errorf("roles %q, want %q", strings.Join(got, " "), want)
+	}
+}
 
 // TestListAsked: which questions ask for a list of names, and of what kind.
 func TestListAsked(t *testing.T) {
@@ -97,26 +120,4 @@ func TestNameRuns(t *testing.T) {
 		"'Here is a Jack,' said he.":                                            "",
 		"Then said Jack, 'I will go.'":                                          "Jack/p",
 	})
-}
-
-// TestRoleCharacters: a tale's characters by their roles, three mentions
-// or more, one role for the same character with and without its adjective
-// or its kind, named as the tale names it most; no ordinal, no place, no
-// thing that never speaks.
-func TestRoleCharacters(t *testing.T) {
-	text := "The little boy sang. The boy ran to the town. The mother stork sat in the nest. " +
-		"\"Hush,\" said the mother stork. The little boy laughed. The mother fed them. " +
-		"The boy hid in the town. \"No,\" said the second. \"Yes,\" said the second. \"Go,\" said the second. " +
-		"The nest was high. The nest was warm. The king came. The king went. The old king slept. The king woke.\n"
-	doc, err := knowledge.Parse(context.Background(), "storks.txt", []byte(text), knowledge.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, r := range roleCharacters([]*knowledge.Document{doc}, nil) {
-		got = append(got, fmt.Sprintf("%s:%d", r.name, r.count))
-	}
-	if want := "the little boy:4 the mother stork:3 the king:4"; strings.Join(got, " ") != want {
-		t.Errorf("roles %q, want %q", strings.Join(got, " "), want)
-	}
 }

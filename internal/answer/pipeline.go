@@ -1176,6 +1176,18 @@ func sentencesAsked(q string) int {
 	return min(max(n, 0), maxAsked)
 }
 
+// stressTerms are the analysed forms of adverbs that stress a question
+// ("when was the attack exactly?", "who was the woodcutter really?"): no
+// word a sentence that answers it needs to hold.
+var stressTerms = sync.OnceValue(func() map[string]bool {
+	an := textan.English()
+	m := map[string]bool{}
+	for _, w := range strings.Fields("really actually exactly truly precisely") {
+		m[an.Term(w)] = true
+	}
+	return m
+})
+
 // frameTerms returns the analyzed forms of words that frame a question
 // (what kind of answer it wants) rather than name its topic; made on first
 // use, not at start-up.

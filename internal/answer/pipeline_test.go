@@ -953,3 +953,18 @@ func TestHowManyCountsNotDates(t *testing.T) {
 		}
 	}
 }
+
+// TestMainCharacterForModel: a model reads the passage that names the main
+// character too (TestMainCharacter), not only the opening.
+func TestMainCharacterForModel(t *testing.T) {
+	srv := llmtest.New(t)
+	srv.Enqueue(llmtest.Reply{Text: "The story is about Boots, the youngest son [2]."})
+	ix := indexDir(t, "testdata/boots")
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Model: llm.New(llm.Config{APIKey: "k", BaseURL: srv.URL()}, nil)})
+	if _, err := p.Ask(context.Background(), answer.Request{Question: "who is the main character?"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if reqs := srv.ChatRequests(); len(reqs) != 1 || !strings.Contains(reqs[0].Messages[len(reqs[0].Messages)-1].Content, "he was named Boots") {
+		t.Errorf("the model was not given the passage that names Boots: %d requests", len(reqs))
+	}
+}
