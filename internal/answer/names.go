@@ -215,12 +215,13 @@ const minRoleMentions = 3
 
 // roleCharacters returns the characters a story calls by their role, not
 // a name: "the" and a common noun of a person or an animal in the
-// singular (textan.IsCreature), maybe after one adjective ("the king",
-// "the old woman", "the fox"), mentioned at least minRoleMentions times
-// and not already named (a tale's "the King" is among named). They are
-// people, cited where first mentioned: "who are the characters?" of How
-// Boots Befooled the King is the king, the princess and the
-// high-councillor as much as Boots, Peter and Paul.
+// singular (creatureAfter), maybe after one adjective ("the king", "the
+// old woman", "the fox"), mentioned at least minRoleMentions times (with
+// its longer or shorter form: mergeRoles) and not already named (a tale's
+// "the King" is among named). They are people, cited where first
+// mentioned: "who are the characters?" of How Boots Befooled the King is
+// the king, the princess and the councillor as much as Boots, Peter and
+// Paul.
 func roleCharacters(docs []*knowledge.Document, named []*namedThing) []*namedThing {
 	have := map[string]bool{}
 	for _, t := range named {
@@ -262,8 +263,15 @@ func roleCharacters(docs []*knowledge.Document, named []*namedThing) []*namedThi
 			out = append(out, t)
 		}
 	})
-	// "the boy" and "the little boy" are one character, "the mother" and
-	// "the mother stork" too, when one longer role holds the shorter
+	mergeRoles(out)
+	return slices.DeleteFunc(out, func(t *namedThing) bool { return t.count < minRoleMentions })
+}
+
+// mergeRoles makes one character of a one-word role and the one longer
+// role that holds it ("the boy" and "the little boy", "the mother" and
+// "the mother stork"), named as the story names it most; the shorter's
+// count falls to 0.
+func mergeRoles(out []*namedThing) {
 	for _, t := range out {
 		var longer []*namedThing
 		for _, u := range out {
@@ -271,7 +279,7 @@ func roleCharacters(docs []*knowledge.Document, named []*namedThing) []*namedThi
 				longer = append(longer, u)
 			}
 		}
-		if len(longer) == 1 { // one character, named as it is named most
+		if len(longer) == 1 {
 			l := longer[0]
 			if t.count > l.count {
 				l.name = t.name
@@ -283,7 +291,6 @@ func roleCharacters(docs []*knowledge.Document, named []*namedThing) []*namedThi
 			t.count = 0
 		}
 	}
-	return slices.DeleteFunc(out, func(t *namedThing) bool { return t.count < minRoleMentions })
 }
 
 // spokeRe matches a common noun that speaks, after its "the": "said the
