@@ -1,7 +1,6 @@
 package answer
 
 import (
-	"fmt"
 	"math"
 	"regexp"
 	"slices"
@@ -12,7 +11,6 @@ import (
 
 	"storybot/internal/cite"
 	"storybot/internal/knowledge"
-	"storybot/internal/search"
 	"storybot/internal/textan"
 )
 
@@ -133,32 +131,6 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 	}
 	ans.Text = b.String()
 	return ans
-}
-
-// moreDocumentsText says that an overview leaves n documents out.
-func moreDocumentsText(n int) string {
-	what := "documents"
-	if n == 1 {
-		what = "document"
-	}
-	return fmt.Sprintf("The knowledge holds %d more %s: /sources lists them all, and a question may name one by its title.", n, what)
-}
-
-// moreDocuments returns, for an overview of several documents (an answer
-// of their openings, chosen), how many documents it leaves out, or 0.
-func (p *Pipeline) moreDocuments(question string, chosen []*candidate) int {
-	if p.opts.Documents == nil || p.hasTopic(question) {
-		return 0
-	}
-	n := len(p.opts.Documents())
-	if n <= maxOverviewDocs {
-		return 0
-	}
-	docs := map[string]bool{}
-	for _, c := range chosen {
-		docs[c.sp.Hit.Passage.Doc] = true
-	}
-	return n - len(docs)
 }
 
 // quoteLine is one quoted line of an offline answer: sentences that follow
@@ -488,116 +460,6 @@ const unsureCoverage = 0.3
 // alone: none holds unsureCoverage of its words.
 func unsure(cands []*candidate) bool {
 	return !slices.ContainsFunc(cands, func(c *candidate) bool { return c.reach >= unsureCoverage })
-}
-
-// openingSentences answers an overview question (see Pipeline.openings)
-// from the documents' opening passages: the first two sentences of a
-// single document, or the first sentence of each of several, passing over
-// the sentences the answer before quoted. For a question about the ending
-// the passages are the closing ones, and the sentences are the last two
-// (or the last of each document), in the order of the text. asked, when
-// not 0, is how many sentences the question asks for ("in 3 points"):
-// that many of a single document, or as many of each of several as make
-// it up.
-func openingSentences(passages []*sourcePassage, ending bool, asked int) []*candidate {
-	docs := map[string]int{}
-	for _, sp := range passages {
-		docs[sp.Hit.Passage.Doc]++
-	}
-	per := 1
-	switch {
-	case asked > 0:
-		per = (asked + len(docs) - 1) / max(len(docs), 1)
-	case len(docs) == 1:
-		per = 2
-	}
-	var all []*candidate // every sentence not said before, in order
-	for rank, sp := range passages {
-		for i, s := range textan.Sentences(sp.Hit.Passage.Text) {
-			if saidBefore(sp.said, s) || knowledge.IsMetadata(s.Text) { // a paper's "SHA: …" tells nothing of it
-				continue
-			}
-			all = append(all, &candidate{sp: sp, rank: rank, sent: s, idx: i})
-		}
-	}
-	if ending {
-		slices.Reverse(all)
-	}
-	taken := map[string]int{}
-	var out []*candidate
-	for _, c := range all {
-		if asked > 0 && len(out) == asked {
-			break
-		}
-		if doc := c.sp.Hit.Passage.Doc; taken[doc] < per {
-			taken[doc]++
-			out = append(out, c)
-		}
-	}
-	if ending {
-		slices.Reverse(out)
-	}
-	return out
-}
-
-// mainCharacterRe matches a question about a story's main character.
-var mainCharacterRe = regexp.MustCompile(`(?i)\b(?:main|principal|central|leading)\s+characters?\b|\bprotagonists?\b|\bthe\s+(?:hero|heroine)\b`)
-
-// minMainMentions is how often a story must name someone for him or her
-// to be its main character beside its opening (withMainCharacter), and
-// mainShare how many times as often at most it may call another character
-// by a name or a role ("the Princess" of The Black Bull of Norroway, not
-// its "Evil Spirit").
-const (
-	minMainMentions = 5
-	mainShare       = 3
-)
-
-// withMainCharacter adds to the opening sentences that answer "who is the
-// main character?" of a single document the sentence that first names its
-// main character (mainCharacter), when the opening does not name them: How
-// Boots Befooled the King opens with "a king who was the wisest in all of
-// the world"; "As for the youngest son, he was named Boots." is who it is
-// about.
-func (p *Pipeline) withMainCharacter(out []*candidate, passages []*sourcePassage) []*candidate {
-	main := p.mainCharacter()
-	if main == nil || len(out) == 0 || len(out) >= maxSentences || slices.ContainsFunc(out, func(c *candidate) bool { return strings.Contains(c.sent.Text, main.name) }) {
-		return out
-	}
-	sp := &sourcePassage{Hit: search.Hit{Passage: main.ps, Score: 1, Match: 1}}
-	if i := slices.IndexFunc(passages, func(x *sourcePassage) bool { return x.Hit.Passage == main.ps }); i >= 0 {
-		sp = passages[i]
-	}
-	idx := slices.IndexFunc(textan.Sentences(main.ps.Text), func(s textan.Sentence) bool { return s.Start == main.sent.Start })
-	return append(out, &candidate{sp: sp, sent: main.sent, idx: idx})
-}
-
-// mainCharacter returns the person a single document names most by a
-// name, at least minMainMentions times and a mainShare-th as often as any
-// character, or nil.
-func (p *Pipeline) mainCharacter() *namedThing {
-	if p.opts.Documents == nil {
-		return nil
-	}
-	docs := p.opts.Documents()
-	if len(docs) != 1 {
-		return nil
-	}
-	var main *namedThing
-	most := 0 // mentions of the character named most, by a name or a role ("the Princess")
-	for _, t := range p.names.Of(docs, namedThings) {
-		if t.kind != textan.NamePerson {
-			continue
-		}
-		most = max(most, t.count)
-		if !t.role && !strings.HasPrefix(t.name, "the ") && t.count >= minMainMentions && (main == nil || t.count > main.count) {
-			main = t
-		}
-	}
-	if main == nil || main.count*mainShare < most {
-		return nil
-	}
-	return main
 }
 
 // scored analyses the question, splits the passages into candidate

@@ -86,3 +86,25 @@ func nextSentences(passages []*sourcePassage) []*candidate {
 	}
 	return out
 }
+
+// goOn sets what every passage's answer passes over and goes on after
+// (sourcePassage.said, .after).
+func goOn(passages []*sourcePassage, said, after string) {
+	for _, sp := range passages {
+		sp.said, sp.after = said, after
+	}
+}
+
+// lastTurn returns the last message of history (none when it is empty).
+func lastTurn(history []chat.Message) []chat.Message { return history[max(0, len(history)-1):] }
+
+// answersIn returns the text of the answers in history, one a line.
+func answersIn(history []chat.Message) string {
+	var b strings.Builder
+	for _, m := range history {
+		if m.Role == chat.RoleAssistant {
+			b.WriteString(m.Content + "\n")
+		}
+	}
+	return b.String()
+}
