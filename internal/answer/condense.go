@@ -394,14 +394,7 @@ func ownTopic(an *textan.Analyzer, q string) bool {
 // they are about is in the conversation ("how many came?", "what did they
 // do?"); made on first use.
 var lightVerbs = sync.OnceValue(func() map[string]bool {
-	an := textan.English()
-	m := map[string]bool{}
-	for _, w := range strings.Fields("come came go went get got do did make made have had give gave take took put see saw look seem become keep let begin began want wanted") {
-		if t := an.Term(w); t != "" {
-			m[t] = true
-		}
-	}
-	return m
+	return termSet("come came go went get got do did make made have had give gave take took put see saw look seem become keep let begin began want wanted")
 })
 
 // names returns the words of s written with a capital or as an acronym

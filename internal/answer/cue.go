@@ -29,7 +29,7 @@ const (
 
 // questionType returns what q asks for.
 func questionType(q string) qtype {
-	lq := strings.ToLower(strings.TrimLeftFunc(q, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })) // `"what is the MEK?"`
+	lq := lowerQuestion(q) // `"what is the MEK?"`
 	has := func(subs ...string) bool {
 		for _, s := range subs {
 			if strings.Contains(lq, s) {
@@ -97,10 +97,16 @@ func whoWithin(q, lq string) bool {
 // attacked?" asks where).
 var agentPlaceRe = regexp.MustCompile(`^(?:which|what) (country|nation|kingdom|state|city|town|empire|government|army|group)\s+(?:in\s+\d+\s+)?([a-z]+ed|[a-z]+s|sent|sold|won|led|made|took|gave|fought|struck|began|brought|paid|built|declared)\b`)
 
+// lowerQuestion is q lower-cased, without the spaces and punctuation
+// before its first word.
+func lowerQuestion(q string) string {
+	return strings.ToLower(strings.TrimLeftFunc(q, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) }))
+}
+
 // agentPlace returns the noun of a question whose place acts (agentPlaceRe),
 // or "".
 func agentPlace(q string) string {
-	m := agentPlaceRe.FindStringSubmatch(strings.ToLower(strings.TrimLeftFunc(q, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })))
+	m := agentPlaceRe.FindStringSubmatch(lowerQuestion(q))
 	if m == nil {
 		return ""
 	}

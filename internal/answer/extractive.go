@@ -269,9 +269,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	}
 	if !p.hasTopic(question) || len(passages) > 0 && passages[0].overview {
 		out := openingSentences(passages, holdsWord(focus, p.ending), sentencesAsked(focus)) // as typed, like Pipeline.openings
-		if mainCharacterRe.MatchString(focus) {
-			out = p.withMainCharacter(out, passages)
-		}
+		out = p.withMainCharacter(focus, out, passages)
 		return out, ""
 	}
 	if p.endAsked(focus) { // the closing passages (Pipeline.closing)

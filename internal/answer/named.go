@@ -86,3 +86,13 @@ func (p *Pipeline) namedDocument(q string) (*knowledge.Document, *regexp.Regexp)
 	}
 	return best, regexp.MustCompile(`(?i)\b` + strings.Join(words, `\W+(?:\w+\W+)?`) + `\b`)
 }
+
+// namedOverview is namedDocument for a question with a word of an overview
+// (holdsWord, p.overview), as typed (q), else nil: only those are answered
+// from a document's opening, and most questions are no overview.
+func (p *Pipeline) namedOverview(q, standalone string) (*knowledge.Document, *regexp.Regexp) {
+	if !holdsWord(q, p.overview) {
+		return nil, nil
+	}
+	return p.namedDocument(standalone)
+}

@@ -86,6 +86,9 @@ func (p *Pipeline) listedNames(q string) (kind string, groups []nameGroup, sourc
 		}
 		return kind, []nameGroup{{"", p.names.Of(docs, namedThings)}}, "the documents mention"
 	}
+	if !listRe.MatchString(strings.TrimSpace(q)) { // no list asked of a document either
+		return "", nil, ""
+	}
 	doc, title := p.namedDocument(q)
 	if doc == nil {
 		return "", nil, ""

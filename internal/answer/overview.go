@@ -191,14 +191,14 @@ const (
 	mainShare       = 3
 )
 
-// withMainCharacter adds to the opening sentences that answer "who is the
-// main character?" of a single document the sentence that first names its
-// main character (mainCharacter), when the opening does not name them: How
+// withMainCharacter adds to the opening sentences that answer q, when q is
+// "who is the main character?" of a single document (mainCharacterAsked),
+// the sentence that first names its main character, when the opening does not name them: How
 // Boots Befooled the King opens with "a king who was the wisest in all of
 // the world"; "As for the youngest son, he was named Boots." is who it is
 // about.
-func (p *Pipeline) withMainCharacter(out []*candidate, passages []*sourcePassage) []*candidate {
-	main := p.mainCharacter()
+func (p *Pipeline) withMainCharacter(q string, out []*candidate, passages []*sourcePassage) []*candidate {
+	main := p.mainCharacterAsked(q)
 	if main == nil || len(out) == 0 || len(out) >= maxSentences || slices.ContainsFunc(out, func(c *candidate) bool { return strings.Contains(c.sent.Text, main.name) }) {
 		return out
 	}
@@ -208,6 +208,15 @@ func (p *Pipeline) withMainCharacter(out []*candidate, passages []*sourcePassage
 	}
 	idx := slices.IndexFunc(textan.Sentences(main.ps.Text), func(s textan.Sentence) bool { return s.Start == main.sent.Start })
 	return append(out, &candidate{sp: sp, sent: main.sent, idx: idx})
+}
+
+// mainCharacterAsked returns mainCharacter for a question about the main
+// character (mainCharacterRe), else nil: only those look for them.
+func (p *Pipeline) mainCharacterAsked(q string) *namedThing {
+	if !mainCharacterRe.MatchString(q) {
+		return nil
+	}
+	return p.mainCharacter()
 }
 
 // mainCharacter returns the person a single document names most by a

@@ -181,16 +181,9 @@ func New(opts Options) *Pipeline {
 		opts.Now = time.Now
 	}
 	an := textan.English()
-	terms := func(words string) map[string]bool {
-		set := map[string]bool{}
-		for _, t := range an.Terms(words) {
-			set[t] = true
-		}
-		return set
-	}
-	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: terms(vagueWords), overview: setOf(overviewWords), ending: setOf(endingWords + " " + lessonWords), part: setOf(partWords + " " + endingWords + " " + wholeWords), more: setOf(moreWords), next: setOf(nextWords),
-		docWords: terms(documentWords), ageWords: terms(ageWords), timeline: terms(timelineWords), events: terms(eventWords),
-		srcWords: terms(sourceWords), authorWords: terms(authorWords), structure: setOf(structureWords), names: &knowledge.Memo[[]*namedThing]{}}
+	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: termSet(vagueWords), overview: setOf(overviewWords), ending: setOf(endingWords + " " + lessonWords), part: setOf(partWords + " " + endingWords + " " + wholeWords), more: setOf(moreWords), next: setOf(nextWords),
+		docWords: termSet(documentWords), ageWords: termSet(ageWords), timeline: termSet(timelineWords), events: termSet(eventWords),
+		srcWords: termSet(sourceWords), authorWords: termSet(authorWords), structure: setOf(structureWords), names: &knowledge.Memo[[]*namedThing]{}}
 }
 
 // Check reports whether the pipeline's prompt set is usable: see
@@ -375,9 +368,10 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 			return ans, nil
 		}
 	}
-	if doc, title := p.namedDocument(standalone); doc != nil && !p.hasTopic(title.ReplaceAllString(standalone, " ")) {
-		// "how does the seal catcher story end?", "who is the main character
-		// of Jack my Hedgehog?": an overview of the document it names
+	// "how does the seal catcher story end?", "who is the main character of
+	// Jack my Hedgehog?": an overview (openingsOf wants one of its words) of
+	// the document it names
+	if doc, title := p.namedOverview(q, standalone); doc != nil && !p.hasTopic(title.ReplaceAllString(standalone, " ")) {
 		if hits := p.openingsOf(q, []*knowledge.Document{doc}); len(hits) > 0 {
 			passages := p.pack(hits, p.passageBudget(standalone))
 			for _, sp := range passages {
@@ -391,7 +385,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		if len(hits) == 0 {
 			return Answer{}, &UserError{Msg: MsgNoTopic}
 		}
-		if main := p.mainCharacter(); main != nil && mainCharacterRe.MatchString(q) && !slices.ContainsFunc(hits, func(h search.Hit) bool { return h.Passage == main.ps }) {
+		if main := p.mainCharacterAsked(q); main != nil && !slices.ContainsFunc(hits, func(h search.Hit) bool { return h.Passage == main.ps }) {
 			hits = append(hits, search.Hit{Passage: main.ps, Score: 1, Match: 1}) // for a model too
 		}
 		// "Tell me more" passes over all that was quoted before; another
@@ -1070,32 +1064,28 @@ func sentencesAsked(q string) int {
 	return min(max(n, 0), maxAsked)
 }
 
+// termSet returns the analysed forms (textan.English) of words, stop words
+// left out.
+func termSet(words string) map[string]bool {
+	set := map[string]bool{}
+	for _, t := range textan.English().Terms(words) {
+		set[t] = true
+	}
+	return set
+}
+
 // stressTerms are the analysed forms of adverbs that stress a question
 // ("when was the attack exactly?", "who was the woodcutter really?"): no
 // word a sentence that answers it needs to hold.
-var stressTerms = sync.OnceValue(func() map[string]bool {
-	an := textan.English()
-	m := map[string]bool{}
-	for _, w := range strings.Fields("really actually exactly truly precisely") {
-		m[an.Term(w)] = true
-	}
-	return m
-})
+var stressTerms = sync.OnceValue(func() map[string]bool { return termSet("really actually exactly truly precisely") })
 
 // frameTerms returns the analyzed forms of words that frame a question
 // (what kind of answer it wants) rather than name its topic; made on first
 // use, not at start-up.
 var frameTerms = sync.OnceValue(func() map[string]bool {
-	an := textan.English()
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`date day year time take place happen happened name named call called say said says
+	return termSet(`date day year time take place happen happened name named call called say said says
 		tell told mean means meaning stand describe described kind type number many much today currently now known term
-		example purpose reason according color colour colors colours react reaction respond response deny admit confirm wrong ago narrator narrators`) {
-		if t := an.Term(w); t != "" {
-			m[t] = true
-		}
-	}
-	return m
+		example purpose reason according color colour colors colours react reaction respond response deny admit confirm wrong ago narrator narrators`)
 })
 
 // notCovered is NotCoveredText with, when the documents name people,
