@@ -199,6 +199,22 @@ func TestStressIsNoWord(t *testing.T) {
 	}
 }
 
+// TestSomeoneIsNoTopic: "anyone", "someone", "everybody" stand for the
+// person asked about, and are no word the documents must hold ("was anyone
+// killed?" has one topic, "kill").
+func TestSomeoneIsNoTopic(t *testing.T) {
+	p := New(Options{Retriever: nopRetriever{}})
+	for q, want := range map[string][]string{
+		"was anyone killed?":          {"kill"},
+		"did somebody plot attacks?":  {"plot", "attack"},
+		"has everyone left the camp?": {"leav", "camp"},
+	} {
+		if got := p.topicTerms(q); !slices.Equal(got, want) {
+			t.Errorf("%q: topic terms %v, want %v", q, got, want)
+		}
+	}
+}
+
 // TestLeaderTerm: a leader question's word for leading, which a title
 // holds ("Albanian Prime Minister Edi Rama"); "led" of a statistic or of
 // someone shown the way is no leader's.
