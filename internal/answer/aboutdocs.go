@@ -167,6 +167,36 @@ func (p *Pipeline) asksDocumentDate(q string) bool {
 	return names || dated && len(questionWords(q)) <= 3
 }
 
+// todayAskRe matches a question about today's date or the time, and
+// nothing else: "what day is it?", "what's today's date?", "what time is
+// it now?". "What day was the attack?" asks the documents.
+var todayAskRe = regexp.MustCompile(`(?i)^\W*(?:(?:what|which)(?:'s|’s|\s+is)?\s+(?:the\s+)?(?:day|date|time|year|month)(?:\s+of\s+the\s+(?:week|month))?(?:\s+is\s+it)?(?:\s+(?:today|now|right\s+now))?|what(?:'s|’s|\s+is)\s+today(?:(?:'s|’s)\s+date)?|today(?:'s|’s)\s+date)\W*$`)
+
+// today answers a question about today's date (the bot's clock, in UTC):
+// the documents cannot, and one about a news story is often asked to know
+// how old the story is, so the answer gives the documents' dates too
+// (documentDate).
+func (p *Pipeline) today(q string) Answer {
+	now := p.opts.Now().UTC()
+	line := "Today is " + now.Format("Monday, 2 January 2006") + " (UTC)."
+	if todayTimeRe.MatchString(q) {
+		line = "It is " + now.Format("15:04") + " UTC on " + now.Format("Monday, 2 January 2006") + "."
+	}
+	ans := Answer{Question: q, Mode: ModeExtractive, Citations: []Citation{}, Warnings: []string{}}
+	if p.opts.Documents != nil {
+		ans = p.documentDate(q)
+	}
+	if ans.Refused || len(ans.Citations) == 0 {
+		ans.Refused, ans.Text = false, line+" "+MsgNoDates
+		return ans
+	}
+	ans.Text = line + "\n" + ans.Text
+	return ans
+}
+
+// todayTimeRe matches a question about the time of day.
+var todayTimeRe = regexp.MustCompile(`(?i)\btime\b`)
+
 // documentDate answers a question about the documents' dates: the dated
 // documents in folder order (maxListed at most), each cited by its opening
 // paragraph.

@@ -249,6 +249,9 @@ func cue(qt qtype, s string, qwords map[string]bool) float64 {
 		if qwords["date"] || qwords["day"] { // "On what date...?": a month alone is not the answer
 			full = slices.DeleteFunc(full, monthRe.MatchString)
 		}
+		if qwords["day"] { // "What day was the attack?": nor a year
+			full = slices.DeleteFunc(full, yearRe.MatchString)
+		}
 		if fresh(full) {
 			return 1
 		}

@@ -335,6 +335,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 			standalone, _ = p.opts.Speller.Correct(standalone)
 		}
 	}
+	if todayAskRe.MatchString(q) { // as typed: "what day is it?" after a question is still today's
+		return p.today(q), nil
+	}
 	if p.asksDocumentDate(standalone) {
 		return p.documentDate(q), nil
 	}
