@@ -149,8 +149,11 @@ const MsgNoDates = "The documents in the knowledge folder carry no date."
 // (three words at most, "the date?"), which a follow-up is not (its
 // standalone form holds the words before).
 func (p *Pipeline) asksDocumentDate(q string) bool {
-	if p.opts.Documents == nil || !dateAskRe.MatchString(q) {
+	if p.opts.Documents == nil || !dateAskRe.MatchString(q) && !thisAgeRe.MatchString(q) {
 		return false
+	}
+	if thisAgeRe.MatchString(q) {
+		return true
 	}
 	names, dated := false, false
 	for _, t := range p.an.Terms(q) {
@@ -166,6 +169,12 @@ func (p *Pipeline) asksDocumentDate(q string) bool {
 	}
 	return names || dated && len(questionWords(q)) <= 3
 }
+
+// thisAgeRe matches a question about the age of "this" and nothing else
+// ("how long ago was this?", "how old is this?"), which, asked first,
+// asks about the documents (a follow-up's standalone form holds the words
+// before, and asks about them).
+var thisAgeRe = regexp.MustCompile(`(?i)^\W*how\s+(?:long\s+ago|old)\s+(?:is|was)\s+(?:this|it)\W*$`)
 
 // todayAskRe matches a question about today's date or the time, and
 // nothing else: "what day is it?", "what's today's date?", "what time is

@@ -18,19 +18,19 @@ func TestDocumentDate(t *testing.T) {
 	m := replying("The cyberattack came in July [1].")
 	for _, model := range []answer.Model{nil, m} {
 		p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Model: model})
-		for _, q := range []string{"what's the date of the article", "When was this written?", "when was the story published", "How old is this news?", "date?", "the date pls"} {
+		for _, q := range []string{"what's the date of the article", "When was this written?", "when was the story published", "How old is this news?", "date?", "the date pls", "how long ago was this?", "How old is it?"} {
 			a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
 			if err != nil || a.Refused || a.Text != "“Albania cuts ties with Iran” is dated 2022-09-07. [1]" || len(a.Citations) != 1 || a.Citations[0].Location != "¶1, line 1" {
 				t.Errorf("%q: %+v, %v", q, a, err)
 			}
 		}
-		for _, q := range []string{"When did the MEK come to Albania?", "When did it happen?", "When was the cyberattack?", "what date did the MEK arrive?"} {
+		for _, q := range []string{"When did the MEK come to Albania?", "When did it happen?", "When was the cyberattack?", "what date did the MEK arrive?", "how long ago was the cyberattack?"} {
 			if a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil); err != nil || strings.Contains(a.Text, "is dated") {
 				t.Errorf("%q is no question about the document's date: %+v, %v", q, a, err)
 			}
 		}
 	}
-	if m.n() != 4 {
+	if m.n() != 5 {
 		t.Errorf("the model was called %d times, want once for each question about an event", m.n())
 	}
 
