@@ -56,15 +56,68 @@ func (TimelineAsked) UserMessage() string { return MsgTimeline }
 // the adapter shows the summary of the knowledge that Focus concerns, or,
 // when the request names a document by its title ("summarize the toad
 // woman story"), the summary of Doc (and Focus is empty).
-type SummaryAsked struct{ Focus, Doc string }
+// A request for a summary of the documents themselves ("summarize the
+// story", "tl;dr") is one too, of the one document or of the folder (Doc
+// and Focus empty). Length is "short", "long" or "" (the summary's
+// default), as the request asks ("briefly", "in 3 points", "in detail").
+type SummaryAsked struct{ Focus, Doc, Length string }
 
 func (s SummaryAsked) Error() string { return "a summary of " + s.Doc + s.Focus }
 func (s SummaryAsked) UserMessage() string {
-	if s.Doc != "" {
+	switch {
+	case s.Doc != "":
 		return "For a summary of " + s.Doc + ", use /summary document:" + s.Doc + "."
+	case s.Focus != "":
+		return "For a summary about " + s.Focus + ", use /summary focus:" + s.Focus + "."
 	}
-	return "For a summary about " + s.Focus + ", use /summary focus:" + s.Focus + "."
+	return "For a summary of the documents, use /summary."
 }
+
+// summaryWordsRe is a request for a summary, as typed: the words of
+// wholeWords that ask for one ("summarize", "tl;dr", "recap"), not those
+// that ask what the documents are about ("overview", "gist"), which the
+// openings answer.
+var summaryWordsRe = regexp.MustCompile(`(?i)\b(?:summar(?:y|ies|i[sz]e[sd]?|i[sz]ing)|sum\s+(?:it\s+|this\s+|that\s+)?up|synopsis|recap|tl;?\s*dr)\b`)
+
+// wholeSummary returns the summary that q asks for when it asks for a
+// summary of the documents themselves, standalone naming nothing else
+// ("summarize the story", "summary pls", "tl;dr"; not "summarize it" after
+// a question about the MEK): of the document when the folder holds one, or
+// the request names one by its title, else of the folder. A summary reads
+// all of a document; the openings tell only how a tale begins.
+func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
+	if !summaryWordsRe.MatchString(q) || p.hasTopic(summaryWordsRe.ReplaceAllString(lengthAsked.ReplaceAllString(standalone, " "), " ")) {
+		if doc, title := p.namedDocument(standalone); doc != nil && summaryWordsRe.MatchString(q) && !p.hasTopic(title.ReplaceAllString(standalone, " ")) {
+			return SummaryAsked{Doc: doc.Path, Length: summaryLength(q)}, true
+		}
+		return SummaryAsked{}, false
+	}
+	asked := SummaryAsked{Length: summaryLength(q)}
+	if p.opts.Documents != nil {
+		if docs := p.opts.Documents(); len(docs) == 1 {
+			asked.Doc = docs[0].Path
+		}
+	}
+	return asked, true
+}
+
+// summaryLength is the length of summary q asks for: "short" for a brief
+// one ("briefly", "tl;dr", "in 3 points" or fewer), "long" for a detailed
+// one, else "" (the default).
+func summaryLength(q string) string {
+	switch n := sentencesAsked(q); {
+	case n > 0 && n <= 3 || briefRe.MatchString(q):
+		return "short"
+	case n > 3 || detailedRe.MatchString(q):
+		return "long"
+	}
+	return ""
+}
+
+var (
+	briefRe    = regexp.MustCompile(`(?i)\b(?:brief|briefly|short|shortly|quick|quickly|tl;?\s*dr|in\s+a\s+(?:nutshell|few\s+(?:words|points|sentences|lines)))\b`)
+	detailedRe = regexp.MustCompile(`(?i)\b(?:detailed|in\s+(?:full\s+)?detail|long|full|complete|thorough|in\s+depth|everything)\b`)
+)
 
 // summaryAsked is the SummaryAsked of a request about focus: of the
 // document whose title's words are focus's, the words that name a

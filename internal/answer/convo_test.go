@@ -11,6 +11,7 @@ import (
 	"storybot/internal/answer"
 	"storybot/internal/chat"
 	"storybot/internal/cite"
+	"storybot/internal/knowledge"
 	"storybot/internal/search"
 	"storybot/internal/spell"
 	"storybot/internal/textan"
@@ -296,30 +297,47 @@ func TestCompoundQuestion(t *testing.T) {
 // TestSummaryAsked: with Options.Summaries, a request for a summary about
 // something is SummaryAsked with its topic, or with the document its title
 // names (the adapters show the summary); a summary of the documents
-// themselves is an overview, and without Summaries the request is answered
-// by quoting.
+// themselves is one of the folder's one document (of the folder when it
+// holds several), as long as the request asks; a part of them ("the first
+// paragraph") is an overview, and without Summaries the request is
+// answered by quoting.
 func TestSummaryAsked(t *testing.T) {
 	ix := story(t)
+	path := ix.Docs()[0].Path
 	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Summaries: true})
-	for q, want := range map[string]string{
-		"summarize the MEK":                                "the MEK",
-		"give me a summary about the MEK":                  "the MEK",
-		"Can you summarise the cyberattack, please?":       "the cyberattack",
-		"sum up what the story says about the cyberattack": "the cyberattack",
-		"summary of edi rama's statement":                  "edi rama's statement",
-		"summarize the article in one sentence":            "",
-		"summary pls":                                      "",
-		"summarize in 3 points":                            "",
-		"summarize the first paragraph":                    "",
-		"summarize chapter 3":                              "",
-		"summarize":                                        "",
-		"what is the summary of the MEK's ideology?":       "",
+	for q, want := range map[string]*answer.SummaryAsked{
+		"summarize the MEK":                                {Focus: "the MEK"},
+		"give me a summary about the MEK":                  {Focus: "the MEK"},
+		"Can you summarise the cyberattack, please?":       {Focus: "the cyberattack"},
+		"sum up what the story says about the cyberattack": {Focus: "the cyberattack"},
+		"summary of edi rama's statement":                  {Focus: "edi rama's statement"},
+		"summarize the article in one sentence":            {Doc: path, Length: "short"},
+		"summary pls":                                      {Doc: path},
+		"tl;dr":                                            {Doc: path, Length: "short"},
+		"summarize in 3 points":                            {Doc: path, Length: "short"},
+		"summarize the story in detail":                    {Doc: path, Length: "long"},
+		"can you sum it up?":                               {Doc: path},
+		"summarize":                                        {Doc: path},
+		"summarize the first paragraph":                    nil,
+		"summarize chapter 3":                              nil,
+		"what is the summary of the MEK's ideology?":       nil,
+		"what is the story about?":                         nil,
+		"give me an overview":                              nil,
 	} {
 		_, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
 		var got answer.SummaryAsked
-		if errors.As(err, &got); got.Focus != want {
-			t.Errorf("%q: focus %q, want %q (%v)", q, got.Focus, want, err)
+		if asked := errors.As(err, &got); asked != (want != nil) || want != nil && got != *want {
+			t.Errorf("%q: %+v (%v), want %+v", q, got, err, want)
 		}
+	}
+	history := []chat.Message{{Role: chat.RoleUser, Content: "who are the MEK?"}, {Role: chat.RoleAssistant, Content: "An exiled opposition group [1]."}}
+	if _, err := p.Ask(context.Background(), answer.Request{Question: "tl;dr pls", History: history}, nil); !errors.As(err, &answer.SummaryAsked{}) {
+		t.Errorf("a summary asked after a question is the story's, as an overview is: %v", err)
+	}
+	two := append(ix.Docs(), &knowledge.Document{Path: "other.txt", Title: "Other"})
+	p2 := answer.New(answer.Options{Retriever: ix, Documents: func() []*knowledge.Document { return two }, Summaries: true})
+	if _, err := p2.Ask(context.Background(), answer.Request{Question: "summarize the stories"}, nil); !errors.As(err, &answer.SummaryAsked{}) || err.(answer.SummaryAsked) != (answer.SummaryAsked{}) {
+		t.Errorf("two documents: %v, want the folder's summary", err)
 	}
 	var doc answer.SummaryAsked
 	if _, err := p.Ask(context.Background(), answer.Request{Question: "summarize the Albania cuts ties with Iran article"}, nil); !errors.As(err, &doc) || doc.Doc != ix.Docs()[0].Path || doc.Focus != "" {

@@ -353,6 +353,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if focus := p.summaryFocus(q); focus != "" && p.opts.Summaries {
 		return Answer{}, p.summaryAsked(focus)
 	}
+	if asked, ok := p.wholeSummary(q, standalone); ok && p.opts.Summaries {
+		return Answer{}, asked
+	}
 	if kind, groups, source := p.listedNames(q); kind != "" { // "which countries are involved?"
 		if _, hits, ok := namesAnswer(kind, groups, source); ok { // offline, extractive lists them
 			// a model lists them from the passages of their first mentions

@@ -164,6 +164,11 @@ func TestBotModelDownAnswersExtractively(t *testing.T) {
 	if text := askAndWait(t, dc, "summarize the MEK"); !strings.Contains(text, "Mujahideen-e-Khalq") || !strings.Contains(text, "The MEK would not stand") {
 		t.Errorf("summarize the MEK: %q", text)
 	}
+	// A summary of the story itself is the story's summary, as long as asked
+	// (short: three sentences), not its opening.
+	if text := slashAndWait(t, dc, discordtest.Bob, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "tl;dr"}); !strings.Contains(text, "[3]") || strings.Contains(text, "[4]") || !strings.Contains(text, "banned the MEK") {
+		t.Errorf("tl;dr: %q", text)
+	}
 	// /summary and /timeline go through internal/summary, falling back too.
 	for _, name := range []string{"summary", "timeline"} {
 		text := dispatchEdit(t, dc, name, discordtest.Slash(discordtest.Alice, discordtest.ChannelID, name), func(c string) bool { return !strings.HasSuffix(c, "▌") })

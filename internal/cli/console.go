@@ -161,7 +161,7 @@ func runConsole(ctx context.Context, e *Env, scr *screen, p asker, tools console
 			continue
 		}
 		if sa := (answer.SummaryAsked{}); errors.As(err, &sa) && tools.sum != nil { // "summarize the MEK"
-			tools.summary(ctx, e, out, summary.SummaryRequest{Doc: sa.Doc, Focus: sa.Focus})
+			tools.summary(ctx, e, out, summary.SummaryRequest{Doc: sa.Doc, Focus: sa.Focus, Length: summary.Length(sa.Length)})
 			continue
 		}
 		if msg, ok := usererr.Message(err); ok {
