@@ -68,7 +68,7 @@ func namePattern(name []string) *regexp.Regexp {
 	for i, w := range name {
 		quoted[i] = regexp.QuoteMeta(w)
 	}
-	return regexp.MustCompile(`(?i)\b` + strings.Join(quoted, `(?:\s+|-)`) + `\b`) // "Ko-ko" is asked as "Ko ko" (questionWords)
+	return regexp.MustCompile(`(?i)\b` + strings.Join(quoted, `\.?(?:\s+|-)`) + `\b`) // "Ko-ko" is asked as "Ko ko" (questionWords), "Mrs. Tabitha" as "mrs tabitha"
 }
 
 // nameMatches returns the [start, end) offsets in s where the name stands
@@ -108,9 +108,10 @@ var (
 	clauseAfter = regexp.MustCompile(`^,\s*(?:a|an|the|his|her|their|our|my)\s+(?:[\pL’'-]+\s+){0,3}?(?:was|were|is|are|had|has|have|did|would|could|will)\b`)
 	// describedBefore comes before a name that a sentence introduces
 	// ("a giant, named Far Rua", "known as Mujahideen", "his dog, Spirit-Iron",
+	// "their mother-Mrs. Tabitha Twitchit-expected friends",
 	// "the youngest … called her Cinderella"), or names them one of a list
 	// ("their names were Mittens, Tom Kitten, and Moppet").
-	describedBefore = regexp.MustCompile(`(?i)(?:named|called|name was|name is|known as|by the name of|\b(?:call|calls|called|name|names|named)\s+(?:him|her|them)|\b(?:his|her|their|my|our)\s+[\pL]+,|\bnames\s+(?:were|are)\s+` + namesListed + `)\s*,?\s*$`)
+	describedBefore = regexp.MustCompile(`(?i)(?:named|called|name was|name is|known as|by the name of|\b(?:call|calls|called|name|names|named)\s+(?:him|her|them)|\b(?:his|her|their|my|our)\s+[\pL]+(?:,|\s*[-–—]+)|\bnames\s+(?:were|are)\s+` + namesListed + `)\s*,?\s*$`)
 	// describedNext starts the sentence after a name's that goes on to
 	// describe it ("She was the daughter of the famous captain").
 	describedNext = regexp.MustCompile(`^(?:He|She|It|They)\s+(?:is|was|were|are|had been|has been)\s+(?:a|an|the|one|very|so|called|named|known|once|as)\b`)

@@ -36,6 +36,9 @@ func TestWhoIs(t *testing.T) {
 		// a clause after a comma ("Ko-ko, the moccasins were …") no apposition
 		{indexDir(t, "testdata/toad"), "Who was Spirit-Iron?", []string{"his dog, Spirit-Iron"}, []string{"These directions the young woman followed"}},
 		{indexDir(t, "testdata/toad"), "who is the toad woman?", []string{"the old Toad-Woman, who was a child-thief and a witch"}, nil},
+		// a title with its period, asked without ("mrs tabitha"); a
+		// dash after "their mother" sets off the name it introduces
+		{indexDir(t, "testdata/tomkitten"), "who is mrs tabitha?", []string{"their mother-Mrs. Tabitha Twitchit-expected friends"}, []string{"dressed Moppet"}},
 		{indexDir(t, "testdata/owl"), "who is Ko-ko?", []string{"This man's name was Ko-ko, the Owl"}, []string{"five-and-twenty", "Onwee Bahmondang, he said"}},
 	} {
 		p := answer.New(answer.Options{Retriever: c.ix, Documents: c.ix.Docs})
