@@ -101,6 +101,35 @@ func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
 	return asked, true
 }
 
+// gistRe asks what a story is about as a whole: "what is this story
+// about?", "what happened?", "give me the gist", "what's the plot?".
+var gistRe = regexp.MustCompile(`(?i)\b(?:what(?:'s|’s|\s+is|\s+was)\s+(?:it|(?:this|that|the)(?:\s+(?:story|tale|article|text|document|book|report|news|file))?)\s+(?:all\s+)?about|what\s+(?:happens|happened)|(?:the|a)\s+gist|overview|synopsis|plot)\b`)
+
+// gist returns, when the adapter shows summaries, the short summary of the
+// folder's one document for a question with no topic (as standalone has
+// it) that asks what it is about as a whole (gistRe), and no part of it (its start, end, people or
+// setting: those are the openings' and closings'). The opening of a news
+// report says what happened, but a tale's is often scenery ("A little back
+// from the high road there stands a house which is called 'Hemgard.'"),
+// and a model given the openings tells only how the story begins; the
+// summary reads it all. Several documents keep their openings, one each
+// (what each is about), as does an adapter without summaries.
+func (p *Pipeline) gist(q, standalone string) (SummaryAsked, bool) {
+	if !p.opts.Summaries || p.opts.Documents == nil || !gistRe.MatchString(q) || holdsWord(q, p.ending) || holdsWord(q, p.partOnly) ||
+		p.hasTopic(gistRe.ReplaceAllString(standalone, " ")) {
+		return SummaryAsked{}, false
+	}
+	docs := p.opts.Documents()
+	if len(docs) != 1 {
+		return SummaryAsked{}, false
+	}
+	length := summaryLength(q)
+	if length == "" {
+		length = "short"
+	}
+	return SummaryAsked{Doc: docs[0].Path, Length: length}, true
+}
+
 // summaryLength is the length of summary q asks for: "short" for a brief
 // one ("briefly", "tl;dr", "in 3 points" or fewer), "long" for a detailed
 // one, else "" (the default).

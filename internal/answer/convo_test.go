@@ -298,9 +298,10 @@ func TestCompoundQuestion(t *testing.T) {
 // something is SummaryAsked with its topic, or with the document its title
 // names (the adapters show the summary); a summary of the documents
 // themselves is one of the folder's one document (of the folder when it
-// holds several), as long as the request asks; a part of them ("the first
-// paragraph") is an overview, and without Summaries the request is
-// answered by quoting.
+// holds several), as long as the request asks, and so, short, is what the
+// one document is about ("what is the story about?"); a part of them ("the
+// first paragraph", its start or end) is an overview, and without
+// Summaries the request is answered by quoting.
 func TestSummaryAsked(t *testing.T) {
 	ix := story(t)
 	path := ix.Docs()[0].Path
@@ -321,8 +322,14 @@ func TestSummaryAsked(t *testing.T) {
 		"summarize the first paragraph":                    nil,
 		"summarize chapter 3":                              nil,
 		"what is the summary of the MEK's ideology?":       nil,
-		"what is the story about?":                         nil,
-		"give me an overview":                              nil,
+		"what is the story about?":                         {Doc: path, Length: "short"},
+		"give me an overview":                              {Doc: path, Length: "short"},
+		"what's the plot?":                                 {Doc: path, Length: "short"},
+		"what happened? in detail please":                  {Doc: path, Length: "long"},
+		"how does it start?":                               nil,
+		"where does the story take place?":                 nil,
+		"how does the story end?":                          nil,
+		"what was the plot against the MEK?":               nil,
 	} {
 		_, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
 		var got answer.SummaryAsked

@@ -143,6 +143,7 @@ type Pipeline struct {
 	overview    map[string]bool                // overviewWords
 	ending      map[string]bool                // endingWords
 	part        map[string]bool                // partWords, endingWords and wholeWords
+	partOnly    map[string]bool                // partWords and "setting": a part of a story, which a gist does not answer
 	more        map[string]bool                // moreWords
 	next        map[string]bool                // nextWords
 	structure   map[string]bool                // structureWords
@@ -181,7 +182,7 @@ func New(opts Options) *Pipeline {
 		opts.Now = time.Now
 	}
 	an := textan.English()
-	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: termSet(vagueWords), overview: setOf(overviewWords), ending: setOf(endingWords + " " + lessonWords), part: setOf(partWords + " " + endingWords + " " + wholeWords), more: setOf(moreWords), next: setOf(nextWords),
+	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: termSet(vagueWords), overview: setOf(overviewWords), ending: setOf(endingWords + " " + lessonWords), part: setOf(partWords + " " + endingWords + " " + wholeWords), partOnly: setOf(partWords + " setting"), more: setOf(moreWords), next: setOf(nextWords),
 		docWords: termSet(documentWords), ageWords: termSet(ageWords), timeline: termSet(timelineWords), events: termSet(eventWords),
 		srcWords: termSet(sourceWords), authorWords: termSet(authorWords), structure: setOf(structureWords), names: &knowledge.Memo[[]*namedThing]{}}
 }
@@ -354,6 +355,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		return Answer{}, p.summaryAsked(focus)
 	}
 	if asked, ok := p.wholeSummary(q, standalone); ok && p.opts.Summaries {
+		return Answer{}, asked
+	}
+	if asked, ok := p.gist(q, standalone); ok {
 		return Answer{}, asked
 	}
 	if kind, groups, source := p.listedNames(q); kind != "" { // "which countries are involved?"

@@ -332,21 +332,22 @@ func TestBotAskMentionsOnlyShowsThePipelinesMessage(t *testing.T) {
 	}
 }
 
-// TestBotWhatHappenedAnswersFromTheOpening: "What happened?" through /ask
-// is answered from the story's opening, which the pipeline gets from the
-// library (answer.Options.Documents), cited; not "names nothing".
-func TestBotWhatHappenedAnswersFromTheOpening(t *testing.T) {
+// TestBotWhatHappenedIsTheSummary: "What happened?" through /ask gets
+// the story's short summary, the model writing it from the whole story
+// (which the summarizer gets from the library), cited; not "names
+// nothing", and not the opening alone.
+func TestBotWhatHappenedIsTheSummary(t *testing.T) {
 	endToEnd(t)
 	model := llmtest.New(t)
 	model.OnChat(func(r llmtest.Request) llmtest.Reply {
-		if !strings.Contains(r.Messages[len(r.Messages)-1].Content, "final straw") {
+		if last := r.Messages[len(r.Messages)-1].Content; !strings.Contains(last, "final straw") || !strings.Contains(last, "Mujahideen") {
 			return llmtest.Reply{Text: "The documents do not say."}
 		}
 		return llmtest.Reply{Text: "Albania cut its diplomatic ties with Iran after Iran's July cyberattack [1]."}
 	})
 	dc, _ := runBot(t, model)
 	final := askAndWait(t, dc, "What happened?")
-	if !strings.Contains(final, "after Iran's July cyberattack [1]") || !strings.Contains(final, "¶1") {
+	if !strings.Contains(final, "Summary of “Albania cuts ties with Iran”") || !strings.Contains(final, "after Iran's July cyberattack. [1]") || !strings.Contains(final, "¶1") {
 		t.Errorf("What happened?:\n%s", final)
 	}
 }
