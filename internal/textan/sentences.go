@@ -42,6 +42,8 @@ const MaxSentenceBytes = 400
 //     opening quote or bracket. Not after a title or an abbreviation ("Mr.",
 //     "St.", "e.g.", "U.S."), an initial ("J. Smith") or "No." before a
 //     number ("No. 5").
+//     Not inside a quotation that a short cry closes before a speech tag
+//     ("'A wolf! A wolf!' cried Walter": cryGoesOn).
 //   - A sentence longer than MaxSentenceBytes is cut (see MaxSentenceBytes).
 //
 // Windows line endings are read as line ends. Sentences is linear in the
@@ -263,6 +265,7 @@ func cutLong(p string, a, limit int) int {
 // each sentence end.
 func sentenceEnds(p string) []int {
 	var ends []int
+	last := 0 // where the sentence being read starts
 	for i := 0; i < len(p); {
 		r, n := utf8.DecodeRuneInString(p[i:])
 		end := i + n
@@ -284,14 +287,60 @@ func sentenceEnds(p string) []int {
 		}
 		if k > end && k < len(p) {
 			next, _ := utf8.DecodeRuneInString(p[k:])
-			if (unicode.IsUpper(next) || unicode.IsDigit(next) || isOpener(next)) && !(r == '.' && abbreviated(p[:i], next)) {
+			if (unicode.IsUpper(next) || unicode.IsDigit(next) || isOpener(next)) && !(r == '.' && abbreviated(p[:i], next)) && !(end == i+n && r != '.' && r != '…' && cryOpens(p[last:i]) && cryGoesOn(p[k:])) {
 				ends = append(ends, end)
+				last = end
 			}
 		}
 		i = end
 	}
 	return ends
 }
+
+// cryGoesOn reports whether rest, what follows a "!" or "?" inside a
+// quotation that a short cry opens (cryOpens), is a short cry that closes the quotation with its own "!" or
+// "?" and a speech tag in lower case: "'A wolf! A wolf!' cried Walter" is
+// one sentence, not "'A wolf!" and "A wolf!' cried Walter" (a quote of the
+// second began with its closing mark).
+func cryGoesOn(rest string) bool {
+	words := 1
+	for j, r := range rest {
+		switch {
+		case j > maxCry:
+			return false
+		case r == ' ':
+			words++
+			if words > maxCryWords {
+				return false
+			}
+		case r == '.' || r == '…' || r == '\n':
+			return false
+		case r == '!' || r == '?':
+			after := rest[j+1:]
+			closer, n := utf8.DecodeRuneInString(after)
+			if !isCloser(closer) || closer == ')' || closer == ']' {
+				return false
+			}
+			tag, _ := utf8.DecodeRuneInString(strings.TrimLeft(after[n:], " "))
+			return strings.HasPrefix(after[n:], " ") && unicode.IsLower(tag)
+		}
+	}
+	return false
+}
+
+// cryOpens reports whether sentence, read up to a "!" or "?", opens a
+// quotation with a short cry ("'A wolf"), which cryGoesOn may go on with.
+func cryOpens(sentence string) bool {
+	sentence = strings.TrimLeft(sentence, " ")
+	r, n := utf8.DecodeRuneInString(sentence)
+	return isOpener(r) && len(sentence) <= maxCry && len(strings.Fields(sentence[n:])) <= maxCryWords
+}
+
+// maxCry and maxCryWords bound what cryGoesOn takes for a short cry.
+const (
+	maxCry      = 40
+	maxCryWords = 4
+)
 
 func isCloser(r rune) bool {
 	switch r {

@@ -37,6 +37,8 @@ func TestSentences(t *testing.T) {
 		{"indented lines", "   Indented text\n      goes on here.  \n", []string{"Indented text goes on here.|0-1"}},
 		{"news", "Mr. Rama spoke on Sept. 7 about the U.S. statement. It was “reckless.” Then J. Smith left!\nNew line here? Yes 3.5 percent.",
 			[]string{"Mr. Rama spoke on Sept. 7 about the U.S. statement.|0-0", "It was “reckless.”|0-0", "Then J. Smith left!|0-0", "New line here?|1-1", "Yes 3.5 percent.|1-1"}},
+		{"a short cry before a speech tag", "'A wolf! A wolf!' cried Walter, and that was all. 'Help! Who is there? Come quick!' she said. 'Stop! The king comes here to-day.' So they ran.",
+			[]string{"'A wolf! A wolf!' cried Walter, and that was all.|0-0", "'Help!|0-0", "Who is there?|0-0", "Come quick!' she said.|0-0", "'Stop!|0-0", "The king comes here to-day.'|0-0", "So they ran.|0-0"}},
 		{"lower case after stop", "It cost 3.5 dollars, e.g. a lot. Really.", []string{"It cost 3.5 dollars, e.g. a lot.|0-0", "Really.|0-0"}},
 	}
 	for _, c := range cases {
