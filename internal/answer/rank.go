@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8755, 1.2811, 0.7747, -0.0403, 0.7645, 1.8132, 0.0350, 0.6783, -0.2677, 0.0969, -0.0596, 0.0019, 1.0627, 0.3232, -0.2832, 0.1695, -0.0084,
+		0.8759, 1.2814, 0.7739, -0.0401, 0.7641, 1.8131, 0.0353, 0.6764, -0.2583, 0.0971, -0.0595, 0.0020, 1.0630, 0.3232, -0.2832, 0.1694, -0.0083,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0282, 0.0257, 0.0225, // other
-		0.4533, -0.0302, 0.3693, // who
-		-0.0298, 0.0440, -0.0198, // when
-		0.3623, 0.0505, -0.0350, // how many
-		-0.1987, -0.1967, -0.1904, // where
-		-0.0956, 0.4420, 0.5800, // why
-		0.6004, 0.2591, -0.0789, // feel
-		-0.0006, 0.4007, -0.2598, // outcome
+		0.0282, 0.0259, 0.0227, // other
+		0.4534, -0.0296, 0.3692, // who
+		-0.0299, 0.0440, -0.0198, // when
+		0.3624, 0.0505, -0.0350, // how many
+		-0.1984, -0.1964, -0.1907, // where
+		-0.0951, 0.4417, 0.5800, // why
+		0.6007, 0.2591, -0.0791, // feel
+		-0.0006, 0.4002, -0.2596, // outcome
 		0.0000, 0.0011, -0.0040, // define
-		-0.3551, 0.0664, -0.0607, // describe
+		-0.3566, 0.0664, -0.0606, // describe
 	}
 }
 
