@@ -16,15 +16,15 @@ import (
 	"storybot/internal/knowledge"
 )
 
-var (
-	ftqaSummary = flag.String("ftqa-summary", "", "summarise each FairytaleQA story of one half (odd, even or all) alone, offline, and report the expert answers the summaries hold")
-	ftqaLength  = flag.String("ftqa-summary-length", "", "with -ftqa-summary: the summaries' length (short, medium, long; default medium)")
-)
+var ftqaSummary = flag.String("ftqa-summary", "", "summarise each FairytaleQA story of one half (odd, even or all) alone, offline, and report the expert answers the summaries hold")
+
+// ftqaLength is the summaries' length; short is what "what is this story
+// about?" gets.
+var ftqaLength = flag.String("ftqa-summary-length", "", "with -ftqa-summary: the summaries' length (short, medium, long; default medium)")
 
 // TestFairytaleSummaries measures the offline summary as session 9 did
 // (bench/README.md): each FairytaleQA story of one half alone, summarised
-// at the default length (or -ftqa-summary-length: short is what "what is
-// this story about?" gets); the share of its explicit expert answers the
+// at the default length (or -ftqa-summary-length); the share of its explicit expert answers the
 // summary holds (normalised as eval's containment is), and the share of
 // the summaries' sentences that lean on the one before (outOfContext):
 //
