@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"cmp"
 	"maps"
 	"regexp"
 	"strings"
@@ -112,23 +113,32 @@ var gistRe = regexp.MustCompile(`(?i)\b(?:what(?:'s|’s|\s+is|\s+was)\s+(?:it|(
 // report says what happened, but a tale's is often scenery ("A little back
 // from the high road there stands a house which is called 'Hemgard.'"),
 // and a model given the openings tells only how the story begins; the
-// summary reads it all. Several documents keep their openings, one each
-// (what each is about), as does an adapter without summaries.
+// summary reads it all. Of several documents, one the question names by
+// its title ("what is Jack my Hedgehog about?") gets its summary too; else
+// they keep their openings, one each (what each is about), as does an
+// adapter without summaries.
 func (p *Pipeline) gist(q, standalone string) (SummaryAsked, bool) {
-	if !p.opts.Summaries || p.opts.Documents == nil || !gistRe.MatchString(q) || holdsWord(q, p.ending) || holdsWord(q, p.partOnly) ||
-		p.hasTopic(gistRe.ReplaceAllString(standalone, " ")) {
+	if !p.opts.Summaries || p.opts.Documents == nil || holdsWord(q, p.ending) || holdsWord(q, p.partOnly) {
 		return SummaryAsked{}, false
 	}
-	docs := p.opts.Documents()
-	if len(docs) != 1 {
+	length := cmp.Or(summaryLength(q), "short")
+	if m := titledGistRe.FindStringSubmatch(q); m != nil { // "what is Jack my Hedgehog about?"
+		if doc, title := p.namedDocument(q); doc != nil && !p.hasTopic(title.ReplaceAllString(m[1], " ")) {
+			return SummaryAsked{Doc: doc.Path, Length: length}, true
+		}
+	}
+	if !gistRe.MatchString(q) || p.hasTopic(gistRe.ReplaceAllString(standalone, " ")) {
 		return SummaryAsked{}, false
 	}
-	length := summaryLength(q)
-	if length == "" {
-		length = "short"
+	if docs := p.opts.Documents(); len(docs) == 1 {
+		return SummaryAsked{Doc: docs[0].Path, Length: length}, true
 	}
-	return SummaryAsked{Doc: docs[0].Path, Length: length}, true
+	return SummaryAsked{}, false
 }
+
+// titledGistRe asks what something is about, group 1 the something: "what
+// is Jack my Hedgehog about?" asks for a summary when it names a document.
+var titledGistRe = regexp.MustCompile(`(?i)^\W*what(?:'s|’s|\s+is|\s+was)\s+(.+?)\s+(?:all\s+)?about\W*$`)
 
 // summaryLength is the length of summary q asks for: "short" for a brief
 // one ("briefly", "tl;dr", "in 3 points" or fewer), "long" for a detailed
@@ -150,7 +160,9 @@ var (
 
 // summaryAsked is the SummaryAsked of a request about focus: of the
 // document whose title's words are focus's, the words that name a
-// document ("story", "article") aside; else about focus.
+// document ("story", "article") aside, or that focus names as
+// namedDocument reads a title ("the tom kitten story" of "Tale of Tom
+// Kitten") with nothing else to look up; else about focus.
 func (p *Pipeline) summaryAsked(focus string) SummaryAsked {
 	if p.opts.Documents == nil {
 		return SummaryAsked{Focus: focus}
@@ -169,6 +181,9 @@ func (p *Pipeline) summaryAsked(focus string) SummaryAsked {
 		if title := words(d.Title); len(title) > 0 && maps.Equal(title, want) {
 			return SummaryAsked{Doc: d.Path}
 		}
+	}
+	if doc, title := p.namedDocument(focus); doc != nil && !p.hasTopic(title.ReplaceAllString(focus, " ")) { // "the tom kitten story"
+		return SummaryAsked{Doc: doc.Path}
 	}
 	return SummaryAsked{Focus: focus}
 }

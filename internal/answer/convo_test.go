@@ -11,6 +11,7 @@ import (
 	"storybot/internal/answer"
 	"storybot/internal/chat"
 	"storybot/internal/cite"
+	"storybot/internal/eval"
 	"storybot/internal/knowledge"
 	"storybot/internal/search"
 	"storybot/internal/spell"
@@ -341,10 +342,21 @@ func TestSummaryAsked(t *testing.T) {
 	if _, err := p.Ask(context.Background(), answer.Request{Question: "tl;dr pls", History: history}, nil); !errors.As(err, &answer.SummaryAsked{}) {
 		t.Errorf("a summary asked after a question is the story's, as an overview is: %v", err)
 	}
-	two := append(ix.Docs(), &knowledge.Document{Path: "other.txt", Title: "Other"})
+	two := append(ix.Docs(), &knowledge.Document{Path: "other.txt", Title: "Tale of Tom Kitten"})
 	p2 := answer.New(answer.Options{Retriever: ix, Documents: func() []*knowledge.Document { return two }, Summaries: true})
-	if _, err := p2.Ask(context.Background(), answer.Request{Question: "summarize the stories"}, nil); !errors.As(err, &answer.SummaryAsked{}) || err.(answer.SummaryAsked) != (answer.SummaryAsked{}) {
-		t.Errorf("two documents: %v, want the folder's summary", err)
+	for q, want := range map[string]*answer.SummaryAsked{
+		"summarize the stories":               {},
+		"summarize the tom kitten story":      {Doc: "other.txt"},
+		"what is tale of tom kitten about?":   {Doc: "other.txt", Length: "short"},
+		"what is the tom kitten story about?": {Doc: "other.txt", Length: "short"},
+		"what are the stories about?":         nil, // an opening each
+		"what is the MEK about?":              nil,
+	} {
+		_, err := p2.Ask(context.Background(), answer.Request{Question: q}, nil)
+		var got answer.SummaryAsked
+		if asked := errors.As(err, &got); asked != (want != nil) || want != nil && got != *want {
+			t.Errorf("two documents, %q: %+v (%v), want %+v", q, got, err, want)
+		}
 	}
 	var doc answer.SummaryAsked
 	if _, err := p.Ask(context.Background(), answer.Request{Question: "summarize the Albania cuts ties with Iran article"}, nil); !errors.As(err, &doc) || doc.Doc != ix.Docs()[0].Path || doc.Focus != "" {
@@ -511,4 +523,17 @@ func ask(t *testing.T, p *answer.Pipeline, q string) answer.Answer {
 		t.Fatalf("%q: %v", q, err)
 	}
 	return a
+}
+
+// TestAllDocumentsAsFollowUp: "what are these stories about?" asks about
+// all the documents even after a question about the MEK: an opening each,
+// not the MEK's passages.
+func TestAllDocumentsAsFollowUp(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	history := []chat.Message{{Role: chat.RoleUser, Content: "who are the MEK?"}, {Role: chat.RoleAssistant, Content: "An exiled opposition group [1]."}}
+	a, err := p.Ask(context.Background(), answer.Request{Question: "what are these stories about?", History: history}, nil)
+	if err != nil || !strings.HasPrefix(eval.Lead(a.Text), "Iran’s July cyberattack on Albania") {
+		t.Errorf("what are these stories about?: %+v, %v", a, err)
+	}
 }

@@ -326,8 +326,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	modelDown := false
 	// A question about a part of the documents ("How does it end?", "Who
 	// is the main character?") asks about them even as a follow-up, whose
-	// "it" would otherwise take the words of the question before.
-	if len(req.History) > 0 && !p.asksOn(q, p.part) {
+	// "it" would otherwise take the words of the question before; so does
+	// one about all of them ("what are these stories about?").
+	if len(req.History) > 0 && !p.asksOn(q, p.part) && !(allDocumentsRe.MatchString(q) && !p.hasTopic(q)) {
 		standalone, modelDown = p.condense(ctx, q, req.History, &ans.Usage)
 		if err := ctx.Err(); err != nil {
 			return Answer{}, err
@@ -1058,6 +1059,10 @@ var lengthAsked = regexp.MustCompile(`(?i)\b(?:in|into|with|using)\s+(\d{1,2}|on
 // maxAsked is the most sentences an overview quotes when asked for more
 // ("in 10 points"): a longer answer is the summary's (/summary).
 const maxAsked = 5
+
+// allDocumentsRe names the documents, all of them: "these stories", "all
+// the articles", "both tales".
+var allDocumentsRe = regexp.MustCompile(`(?i)\b(?:these|those|the|all(?:\s+the)?|both(?:\s+the)?|your|my|its)\s+(?:(?:two|three|four|five|\d+)\s+)?(?:stories|documents|articles|texts|files|tales|reports|papers|books)\b`)
 
 // sentencesAsked returns how many sentences q asks for ("in 3 points",
 // "in one sentence"), at most maxAsked, or 0 when it asks for no number
