@@ -106,7 +106,7 @@ func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
 // about?", "what happened?", "give me the gist", "what's the plot?".
 var gistRe = regexp.MustCompile(`(?i)\b(?:what(?:'s|’s|\s+is|\s+was)\s+(?:it|(?:this|that|the)(?:\s+(?:story|tale|article|text|document|book|report|news|file))?)\s+(?:all\s+)?about|what\s+(?:happens|happened)|(?:the|a)\s+gist|overview|synopsis|plot)\b`)
 
-// gist returns, when the adapter shows summaries, the short summary of the
+// gist returns the short summary of the
 // folder's one document for a question with no topic (as standalone has
 // it) that asks what it is about as a whole (gistRe), and no part of it (its start, end, people or
 // setting: those are the openings' and closings'). The opening of a news
@@ -118,7 +118,7 @@ var gistRe = regexp.MustCompile(`(?i)\b(?:what(?:'s|’s|\s+is|\s+was)\s+(?:it|(
 // they keep their openings, one each (what each is about), as does an
 // adapter without summaries.
 func (p *Pipeline) gist(q, standalone string) (SummaryAsked, bool) {
-	if !p.opts.Summaries || p.opts.Documents == nil || holdsWord(q, p.ending) || holdsWord(q, p.partOnly) {
+	if p.opts.Documents == nil || holdsWord(q, p.ending) || holdsWord(q, p.partOnly) {
 		return SummaryAsked{}, false
 	}
 	length := cmp.Or(summaryLength(q), "short")
@@ -157,6 +157,25 @@ var (
 	briefRe    = regexp.MustCompile(`(?i)\b(?:brief|briefly|short|shortly|quick|quickly|tl;?\s*dr|in\s+a\s+(?:nutshell|few\s+(?:words|points|sentences|lines)))\b`)
 	detailedRe = regexp.MustCompile(`(?i)\b(?:detailed|in\s+(?:full\s+)?detail|long|full|complete|thorough|in\s+depth|everything)\b`)
 )
+
+// summaryRequest returns the summary q (standalone, as a follow-up is
+// understood) asks for, when the adapter shows summaries
+// (Options.Summaries): about a topic ("summarize the MEK": summaryFocus),
+// of the documents themselves ("summarize the story", "tl;dr":
+// wholeSummary), or what one document is about ("what is this story
+// about?": gist).
+func (p *Pipeline) summaryRequest(q, standalone string) (SummaryAsked, bool) {
+	if !p.opts.Summaries {
+		return SummaryAsked{}, false
+	}
+	if focus := p.summaryFocus(q); focus != "" {
+		return p.summaryAsked(focus), true
+	}
+	if asked, ok := p.wholeSummary(q, standalone); ok {
+		return asked, true
+	}
+	return p.gist(q, standalone)
+}
 
 // summaryAsked is the SummaryAsked of a request about focus: of the
 // document whose title's words are focus's, the words that name a

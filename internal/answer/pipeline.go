@@ -352,13 +352,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if p.asksTimeline(q) {
 		return Answer{}, TimelineAsked{}
 	}
-	if focus := p.summaryFocus(q); focus != "" && p.opts.Summaries {
-		return Answer{}, p.summaryAsked(focus)
-	}
-	if asked, ok := p.wholeSummary(q, standalone); ok && p.opts.Summaries {
-		return Answer{}, asked
-	}
-	if asked, ok := p.gist(q, standalone); ok {
+	if asked, ok := p.summaryRequest(q, standalone); ok { // "summarize the MEK", "tl;dr", "what is this story about?"
 		return Answer{}, asked
 	}
 	if kind, groups, source := p.listedNames(q); kind != "" { // "which countries are involved?"
