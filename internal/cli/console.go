@@ -160,8 +160,10 @@ func runConsole(ctx context.Context, e *Env, scr *screen, p asker, tools console
 			tools.command(ctx, e, out, "/timeline")
 			continue
 		}
-		if sa := (answer.SummaryAsked{}); errors.As(err, &sa) && tools.sum != nil { // "summarize the MEK"
-			tools.summary(ctx, e, out, summary.SummaryRequest{Doc: sa.Doc, Focus: sa.Focus, Length: summary.Length(sa.Length)})
+		if sa := (answer.SummaryAsked{}); errors.As(err, &sa) && tools.sum != nil { // "summarize the MEK", "what is this story about?"
+			if text := tools.summary(ctx, e, out, summary.SummaryRequest{Doc: sa.Doc, Focus: sa.Focus, Length: summary.Length(sa.Length)}); text != "" {
+				history = remember(history, q, text) // "tell me more" goes on past what it said
+			}
 			continue
 		}
 		if msg, ok := usererr.Message(err); ok {
@@ -193,11 +195,15 @@ func runConsole(ctx context.Context, e *Env, scr *screen, p asker, tools console
 		if a.SmallTalk {
 			continue // "thanks" is nothing a follow-up refers to
 		}
-		history = append(history, chat.Message{Role: chat.RoleUser, Content: q}, chat.Message{Role: chat.RoleAssistant, Content: a.Text})
-		if len(history) > consoleHistory {
-			history = history[len(history)-consoleHistory:]
-		}
+		history = remember(history, q, a.Text)
 	}
+}
+
+// remember adds a question and its answer to history, keeping the last
+// consoleHistory messages.
+func remember(history []chat.Message, q, answer string) []chat.Message {
+	history = append(history, chat.Message{Role: chat.RoleUser, Content: q}, chat.Message{Role: chat.RoleAssistant, Content: answer})
+	return history[max(0, len(history)-consoleHistory):]
 }
 
 // lineResult is one line read by readLines, or the error that ended the

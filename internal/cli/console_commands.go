@@ -99,7 +99,7 @@ func (c consoleTools) command(ctx context.Context, e *Env, out io.Writer, line s
 // document answers to is taken for a topic the documents mention, as if
 // after "about" ("/summary MEK"); when they mention none, the unknown
 // document is what is said.
-func (c consoleTools) summary(ctx context.Context, e *Env, out io.Writer, req summary.SummaryRequest) {
+func (c consoleTools) summary(ctx context.Context, e *Env, out io.Writer, req summary.SummaryRequest) string {
 	s, err := c.sum.Summary(ctx, req, nil)
 	var unknown *summary.Error
 	if errors.As(err, &unknown) && unknown.Unknown && req.Focus == "" {
@@ -113,9 +113,10 @@ func (c consoleTools) summary(ctx context.Context, e *Env, out io.Writer, req su
 		}
 	}
 	if c.failed(ctx, e, out, "summary", err) {
-		return
+		return ""
 	}
 	io.WriteString(out, summary.FormatSummary(s))
+	return s.Text
 }
 
 // summaryRequest reads /summary's words as Discord's options: a length

@@ -55,6 +55,20 @@ func TestConsoleConversation(t *testing.T) {
 	}
 }
 
+// TestConsoleMoreAfterSummary: "what is this story about?" gets the
+// story's short summary, and "tell me more" after it goes on past what
+// the summary said (the summary is part of the conversation).
+func TestConsoleMoreAfterSummary(t *testing.T) {
+	got, _, _ := consoleSession(t, "what is this story about?", "tell me more")
+	summary, more, ok := strings.Cut(got, "» tell me more")
+	if !ok || !strings.Contains(summary, "Summary of “Albania cuts ties with Iran”") || !strings.Contains(summary, "final straw") {
+		t.Fatalf("no summary first:\n%s", got)
+	}
+	if strings.Contains(more, "final straw") || !strings.Contains(more, "This extreme response") {
+		t.Errorf("tell me more after the summary:\n%s", more)
+	}
+}
+
 // A warning logged while the prompt waits starts on a line of its own on a
 // terminal, and goes through the line editor while a line is typed.
 func TestScreenLogLineOnItsOwnLine(t *testing.T) {
