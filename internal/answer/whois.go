@@ -34,6 +34,11 @@ var describedAskRe = regexp.MustCompile(`(?i)^\W*(?:how\s+(?:does|did|do)\s+(?:t
 // write X as a name is for namePattern's matches to tell.
 func (p *Pipeline) whoIsName(q string) []string {
 	words := questionWords(q)
+	if len(words) > 0 { // "who's Joringel?", "whos jorinde": who is
+		if w, ok := contractedIs[strings.ReplaceAll(strings.ToLower(words[0]), "’", "'")]; ok {
+			words = append([]string{w, "is"}, words[1:]...)
+		}
+	}
 	var name []string
 	if m := describedAskRe.FindStringSubmatch(q); m != nil { // "How does the story describe Lucie?"
 		name = questionWords(m[1])
@@ -59,6 +64,9 @@ func (p *Pipeline) whoIsName(q string) []string {
 	}
 	return name
 }
+
+// contractedIs are "who is" and "what is" as chat contracts them.
+var contractedIs = map[string]string{"who's": "who", "whos": "who", "what's": "what", "whats": "what"}
 
 // namePattern matches the name's words as the documents write a name:
 // whole words, apart or hyphenated ("Ko-ko"), any case in the pattern,

@@ -24,6 +24,8 @@ func TestWhoIs(t *testing.T) {
 	}{
 		{tale, "Who is Finn?", []string{"It so happened that Finn and his gigantic relatives", "Finn, who was very fond of his wife"}, []string{"Musha"}},
 		{tale, "who was far rua?", []string{"another giant, named Far Rua"}, nil},
+		{tale, "whos far rua", []string{"another giant, named Far Rua"}, nil}, // chat's "who's", with or without its apostrophe
+		{tale, "Who’s Finn?", []string{"Finn, who was very fond of his wife"}, []string{"Musha"}},
 		{ix, "What is Durres?", []string{"Durres, the country’s main port"}, nil},
 		{ix, "Who is Edi Rama?", []string{"Albanian Prime Minister Edi Rama declared"}, nil},
 		// how the story describes someone is who they are
