@@ -262,9 +262,13 @@ const (
 	// happened?", "Tell me more") that the conversation does not complete.
 	// MsgOverviewDone answers "Tell me more" offline once the documents'
 	// openings have all been quoted in the conversation.
-	MsgOverviewDone   = "That is all I quote of the documents' openings. Ask about a person, a place or an event in them, or use /summary for an overview."
-	MsgNoTopic        = "That question names nothing I can look up. Ask about a person, a place or an event in the documents, or use /summary for an overview of them."
-	MsgTimeline       = "For the dated events of the documents in order, use /timeline (storybot timeline on the command line)."
+	MsgOverviewDone = "That is all I quote of the documents' openings. Ask about a person, a place or an event in them, or use /summary for an overview."
+	MsgNoTopic      = "That question names nothing I can look up. Ask about a person, a place or an event in the documents, or use /summary for an overview of them."
+	MsgTimeline     = "For the dated events of the documents in order, use /timeline (storybot timeline on the command line)."
+	// MsgNoDocuments answers every question while the knowledge folder
+	// holds no document (small talk aside): "I couldn't find this in the
+	// documents" would blame the question.
+	MsgNoDocuments    = "The knowledge folder is empty, so I have nothing to answer from yet. A moderator can add documents (/knowledge add, or files in the folder and then /refresh)."
 	msgEmptyQuestion  = "Please type a question, for example: Why did Albania cut ties with Iran?"
 	msgLongQuestionFm = "Your question is %d characters long; please keep it under %d characters."
 )
@@ -316,6 +320,10 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	ans := Answer{Question: q, Mode: ModeExtractive, Citations: []Citation{}, Warnings: []string{}}
 	if p.opts.Model != nil {
 		ans.Mode = ModeLLM
+	}
+	if p.opts.Documents != nil && len(p.opts.Documents()) == 0 { // no search, no model call
+		ans.Refused, ans.Text = true, MsgNoDocuments
+		return ans, nil
 	}
 	if name := p.unknownName(q); name != "" { // "did russia help iran?": the documents never say Russia; no search, no model call
 		ans.Refused, ans.Text = true, fmt.Sprintf(msgUnknownNameFm, name)

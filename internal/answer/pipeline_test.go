@@ -104,6 +104,10 @@ func TestBadQuestions(t *testing.T) {
 	}
 }
 
+// TestNotCoveredCallsNoModel: a question no passage covers is refused
+// without a model call; with an empty knowledge folder every question but
+// small talk is told so (not "I couldn't find this in the documents",
+// which blames the question), offline as with a model.
 func TestNotCoveredCallsNoModel(t *testing.T) {
 	m := replying("x [1]")
 	p := answer.New(answer.Options{Retriever: story(t), Model: m})
@@ -114,6 +118,16 @@ func TestNotCoveredCallsNoModel(t *testing.T) {
 		}
 		if !a.Refused || a.Text != answer.NotCoveredText || len(a.Citations) != 0 || a.Citations == nil || a.Warnings == nil {
 			t.Errorf("%q: %+v", q, a)
+		}
+	}
+	none := func() []*knowledge.Document { return nil }
+	for _, model := range []answer.Model{nil, m} {
+		empty := answer.New(answer.Options{Retriever: story(t), Documents: none, Model: model, Summaries: true})
+		for _, q := range []string{"who is edi rama?", "what is this story about?", "tl;dr", "when was this written?", "hi"} {
+			a, err := empty.Ask(context.Background(), answer.Request{Question: q}, nil)
+			if want := q == "hi"; err != nil || a.SmallTalk != want || !want && (!a.Refused || a.Text != answer.MsgNoDocuments) {
+				t.Errorf("empty folder, %q: %+v, %v", q, a, err)
+			}
 		}
 	}
 	if m.n() != 0 {
