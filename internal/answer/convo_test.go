@@ -525,15 +525,20 @@ func ask(t *testing.T, p *answer.Pipeline, q string) answer.Answer {
 	return a
 }
 
-// TestAllDocumentsAsFollowUp: "what are these stories about?" asks about
-// all the documents even after a question about the MEK: an opening each,
-// not the MEK's passages.
-func TestAllDocumentsAsFollowUp(t *testing.T) {
+// TestAboutTheDocumentsAsFollowUp: "what are these stories about?" asks
+// about all the documents, and "where does it take place?", "where is it
+// set?" where they are set, first or after a question about the MEK: the
+// opening, not the MEK's passages (nor "what course he should set").
+func TestAboutTheDocumentsAsFollowUp(t *testing.T) {
 	ix := story(t)
 	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
 	history := []chat.Message{{Role: chat.RoleUser, Content: "who are the MEK?"}, {Role: chat.RoleAssistant, Content: "An exiled opposition group [1]."}}
-	a, err := p.Ask(context.Background(), answer.Request{Question: "what are these stories about?", History: history}, nil)
-	if err != nil || !strings.HasPrefix(eval.Lead(a.Text), "Iran’s July cyberattack on Albania") {
-		t.Errorf("what are these stories about?: %+v, %v", a, err)
+	for _, h := range [][]chat.Message{nil, history} {
+		for _, q := range []string{"what are these stories about?", "where does it take place?", "where is it set?"} {
+			a, err := p.Ask(context.Background(), answer.Request{Question: q, History: h}, nil)
+			if err != nil || !strings.HasPrefix(eval.Lead(a.Text), "Iran’s July cyberattack on Albania") {
+				t.Errorf("%q after %d messages: %+v, %v", q, len(h), a, err)
+			}
+		}
 	}
 }

@@ -43,7 +43,7 @@ func (p *Pipeline) openings(q string) []search.Hit {
 
 // openingsOf is openings over docs.
 func (p *Pipeline) openingsOf(q string, docs []*knowledge.Document) []search.Hit {
-	if !holdsWord(q, p.overview) {
+	if !holdsWord(q, p.overview) && !settingAskRe.MatchString(q) {
 		return nil
 	}
 	per, most := 1, maxOverviewDocs
@@ -67,6 +67,11 @@ func (p *Pipeline) openingsOf(q string, docs []*knowledge.Document) []search.Hit
 	}
 	return hits
 }
+
+// settingAskRe asks where or when a story takes place without naming it:
+// "where does it take place?", "where is it set?" (with "the story", an
+// overview word, openingsOf needs no pattern).
+var settingAskRe = regexp.MustCompile(`(?i)\b(?:(?:take|takes|took|taking)\s+place|` + storySet + `)\b`)
 
 // atTheEndRe matches a question about a story's end that has a topic of its
 // own: "where did Mara go at the end?", "what happened to the queen in the

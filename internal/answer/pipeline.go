@@ -335,8 +335,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	// A question about a part of the documents ("How does it end?", "Who
 	// is the main character?") asks about them even as a follow-up, whose
 	// "it" would otherwise take the words of the question before; so does
-	// one about all of them ("what are these stories about?").
-	if len(req.History) > 0 && !p.asksOn(q, p.part) && !(allDocumentsRe.MatchString(q) && !p.hasTopic(q)) {
+	// one about all of them ("what are these stories about?") or where it
+	// is set ("where does it take place?").
+	if len(req.History) > 0 && !p.asksOn(q, p.part) && !((allDocumentsRe.MatchString(q) || settingAskRe.MatchString(q)) && !p.hasTopic(q)) {
 		standalone, modelDown = p.condense(ctx, q, req.History, &ans.Usage)
 		if err := ctx.Err(); err != nil {
 			return Answer{}, err
@@ -1046,7 +1047,12 @@ func searchText(q string) string {
 // setting?": the story's setting, from its opening; "Who was setting?"
 // asks about the sun); "key facts" and the like ("give me the key facts":
 // an overview; "what did the key open?" asks about a key).
-var framePhrases = regexp.MustCompile(lengthAsked.String() + "|" + storyTeaches + `|(?i)\b(?:(?:take|takes|took|taking)\s+place|the\s+setting|key\s+(?:facts?|points?|takeaways?|details|things|info|information)|big\s+deal|(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of|the\s+(?:hero|heroine)(?:\s+of\s+(?:the|this)\s+(?:story|tale))?)\b`)
+var framePhrases = regexp.MustCompile(lengthAsked.String() + "|" + storyTeaches + `|(?i)\b(?:(?:take|takes|took|taking)\s+place|the\s+setting|` + storySet + `|key\s+(?:facts?|points?|takeaways?|details|things|info|information)|big\s+deal|(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of|the\s+(?:hero|heroine)(?:\s+of\s+(?:the|this)\s+(?:story|tale))?)\b`)
+
+// storySet asks where or when a story is set: "where is it set?", "when
+// is the story set?" (its "set" is no topic: the story's "what course he
+// should set" answered it).
+const storySet = `(?:is|was|are|were)\s+(?:it|this|that|the\s+(?:story|tale|book|novel|article))\s+set`
 
 // storyTeaches is what a story teaches, its moral ("what does the story
 // teach us?"): no topic to look up ("What is a teaching certificate good
