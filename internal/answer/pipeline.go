@@ -1433,15 +1433,31 @@ func (p *Pipeline) unknownName(q string) string {
 	if p.opts.Speller == nil {
 		return ""
 	}
-	found := ""
-	textan.Tokenize(q, func(tok textan.Token) {
+	var toks []textan.Token
+	textan.Tokenize(q, func(tok textan.Token) { toks = append(toks, tok) })
+	for i, tok := range toks {
 		w, _ := textan.CutPossessive(tok.Text)
 		short := utf8.RuneCountInString(w) < 3 && w != strings.ToUpper(w) // "tl;dr" is no thallium; "EU" is a name
-		if found == "" && !short && textan.IsName(w) && !notTopicNames[strings.ToLower(w)] && !p.vague[p.an.Term(w)] && !p.opts.Speller.Mentions(w) {
-			found = w
+		if short || !textan.IsName(w) || notTopicNames[strings.ToLower(w)] || p.vague[p.an.Term(w)] || p.opts.Speller.Mentions(w) {
+			continue
 		}
-	})
-	return found
+		// the whole name, as typed: "edi rama", not "rama"
+		unknown := func(j int) bool {
+			w := toks[j].Text
+			return !textan.IsStop(strings.ToLower(w)) && !p.opts.Speller.Mentions(w) && (textan.Capitalized(w) || !textan.IsEnglish(w)) && !strings.ContainsAny(q[toks[min(i, j)].End:toks[max(i, j)].Start], ",.;:!?")
+		}
+		possessive := func(j int) bool { _, end := textan.CutPossessive(toks[j].Text); return end != "" }
+		from, to := i, i
+		for from > 0 && unknown(from-1) && !possessive(from-1) {
+			from--
+		}
+		for to+1 < len(toks) && !possessive(to) && unknown(to+1) {
+			to++
+		}
+		last, _ := textan.CutPossessive(toks[to].Text) // "Rama's" names Rama
+		return q[toks[from].Start:toks[to].Start] + last
+	}
+	return ""
 }
 
 // theUSRe matches "the us" as chat types "the US".

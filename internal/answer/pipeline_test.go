@@ -872,13 +872,16 @@ func TestWhyBeforeConsequence(t *testing.T) {
 }
 
 // TestUnknownName: a question that names what no document mentions in any
-// form ("russia", "NATO") is refused, naming it, with no model call; one
+// form ("russia", "NATO", "Vladimir Putin": the whole name) is refused,
+// naming it, with no model call; one
 // whose name the documents spell otherwise ("Tehran", "Teheran") is asked.
 func TestUnknownName(t *testing.T) {
 	ix := story(t)
 	m := replying("The documents do not say.")
 	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Speller: spell.New(ix.Docs()), Model: m})
-	for q, name := range map[string]string{"did russia help iran?": "russia", "Is Albania in NATO?": "NATO", "what did the EU say?": "EU"} {
+	for q, name := range map[string]string{"did russia help iran?": "russia", "Is Albania in NATO?": "NATO", "what did the EU say?": "EU",
+		"is Vladimir Putin mentioned?": "Vladimir Putin", "what did putin's army do?": "putin", "did Biden call Rama?": "Biden"} { // the whole name, as typed
+
 		a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
 		if err != nil || !a.Refused || !strings.Contains(a.Text, "do not mention “"+name+"”") || len(a.Citations) != 0 {
 			t.Errorf("%q: %+v, %v; want refused, naming %q", q, a, err, name)
