@@ -76,8 +76,7 @@ func (s SummaryAsked) UserMessage() string {
 
 // summaryWordsRe is a request for a summary, as typed: the words of
 // wholeWords that ask for one ("summarize", "tl;dr", "recap"), not those
-// that ask what the documents are about ("overview", "gist"), which the
-// openings answer.
+// that ask what the documents are about ("overview", "gist": gistRe).
 var summaryWordsRe = regexp.MustCompile(`(?i)\b(?:summar(?:y|ies|i[sz]e[sd]?|i[sz]ing)|sum\s+(?:it\s+|this\s+|that\s+)?up|synopsis|recap|tl;?\s*dr)\b`)
 
 // wholeSummary returns the summary that q asks for when it asks for a
@@ -87,19 +86,24 @@ var summaryWordsRe = regexp.MustCompile(`(?i)\b(?:summar(?:y|ies|i[sz]e[sd]?|i[s
 // the request names one by its title, else of the folder. A summary reads
 // all of a document; the openings tell only how a tale begins.
 func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
-	if !summaryWordsRe.MatchString(q) || p.hasTopic(summaryWordsRe.ReplaceAllString(lengthAsked.ReplaceAllString(standalone, " "), " ")) {
-		if doc, title := p.namedDocument(standalone); doc != nil && summaryWordsRe.MatchString(q) && !p.hasTopic(title.ReplaceAllString(standalone, " ")) {
-			return SummaryAsked{Doc: doc.Path, Length: summaryLength(q)}, true
-		}
+	if !summaryWordsRe.MatchString(q) {
 		return SummaryAsked{}, false
 	}
 	asked := SummaryAsked{Length: summaryLength(q)}
-	if p.opts.Documents != nil {
-		if docs := p.opts.Documents(); len(docs) == 1 {
-			asked.Doc = docs[0].Path
+	rest := summaryWordsRe.ReplaceAllString(lengthAsked.ReplaceAllString(standalone, " "), " ")
+	if !p.hasTopic(rest) {
+		if p.opts.Documents != nil {
+			if docs := p.opts.Documents(); len(docs) == 1 {
+				asked.Doc = docs[0].Path
+			}
 		}
+		return asked, true
 	}
-	return asked, true
+	if doc, title := p.namedDocument(standalone); doc != nil && !p.hasTopic(title.ReplaceAllString(rest, " ")) {
+		asked.Doc = doc.Path
+		return asked, true
+	}
+	return SummaryAsked{}, false
 }
 
 // gistRe asks what a story is about as a whole: "what is this story
@@ -107,9 +111,9 @@ func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
 // "eli5".
 var gistRe = regexp.MustCompile(`(?i)\b(?:what(?:'s|’s|\s+is|\s+was)\s+(?:it|(?:this|that|the)(?:\s+(?:story|tale|article|text|document|book|report|news|file))?)\s+(?:all\s+)?about|what\s+(?:happens|happened)|(?:the|a)\s+gist|overview|synopsis|plot|eli5|explain\s+(?:it\s+|this\s+)?like\s+i'?m\s+(?:5|five))\b`)
 
-// gist returns the short summary of the
-// folder's one document for a question with no topic (as standalone has
-// it) that asks what it is about as a whole (gistRe), and no part of it (its start, end, people or
+// gist returns the short summary of the folder's one document for a
+// question with no topic (as standalone has it) that asks what it is about
+// as a whole (gistRe), and no part of it (its start, end, people or
 // setting: those are the openings' and closings'). The opening of a news
 // report says what happened, but a tale's is often scenery ("A little back
 // from the high road there stands a house which is called 'Hemgard.'"),
