@@ -56,6 +56,10 @@ var bylineRe = regexp.MustCompile(`(?im)^[ \t*_#>]*(?:by|written\s+by|author\s*:
 // Zhang, Wei; Du, Rong-Hui; …".
 var authorsLineRe = regexp.MustCompile(`(?im)^[ \t*_#>]*authors?\s*:\s*(\S.*?)\s*$`)
 
+// noAuthor are what a metadata line writes where it has no author: "Authors:
+// nan" (a table's empty cell, in two of COVID-QA's papers), "n/a", "unknown".
+var noAuthor = setOf("nan none null n/a na unknown anonymous -")
+
 // bylineLines is how many lines of a document's opening passage a byline
 // is looked for in.
 const bylineLines = 8
@@ -126,7 +130,7 @@ func (p *Pipeline) documentAuthor(q string) Answer {
 		if m := bylineRe.FindStringSubmatchIndex(head); m != nil {
 			return fmt.Sprintf("“%s” is by %s.", d.Title, head[m[2]:m[3]]), at(m)
 		}
-		if m := authorsLineRe.FindStringSubmatchIndex(head); m != nil {
+		if m := authorsLineRe.FindStringSubmatchIndex(head); m != nil && !noAuthor[strings.ToLower(strings.Trim(head[m[2]:m[3]], " .;,"))] {
 			return fmt.Sprintf("“%s” is by %s.", d.Title, authorList(head[m[2]:m[3]])), at(m)
 		}
 		return "", 0

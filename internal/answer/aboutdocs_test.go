@@ -80,6 +80,8 @@ func TestDocumentAuthor(t *testing.T) {
 	byline := dirPipeline(t, "testdata/byline")
 	ix := story(t)
 	news := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	nan := indexText(t, "paper.txt", "A Paper\n\nAuthors: nan\nDate: 2016-06-28\n\nText: The committee met twice.\n") // a table's empty cell
+	paper := answer.New(answer.Options{Retriever: nan, Documents: nan.Docs})
 	for _, c := range []struct {
 		p       *answer.Pipeline
 		q, want string
@@ -89,6 +91,7 @@ func TestDocumentAuthor(t *testing.T) {
 		{byline, "Who is the author?", "“The Fox” is by Jane Doe. [1]", false},
 		{news, "who wrote the article", answer.MsgNoAuthor, true},
 		{news, "author?", answer.MsgNoAuthor, true},
+		{paper, "who wrote it?", answer.MsgNoAuthor, true},
 	} {
 		a, err := c.p.Ask(context.Background(), answer.Request{Question: c.q}, nil)
 		if err != nil || a.Text != c.want || a.Refused != c.refused || !c.refused && len(a.Citations) != 1 {

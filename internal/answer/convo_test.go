@@ -327,6 +327,7 @@ func TestSummaryAsked(t *testing.T) {
 		"give me an overview":                              {Doc: path, Length: "short"},
 		"what's the plot?":                                 {Doc: path, Length: "short"},
 		"eli5":                                             {Doc: path, Length: "short"},
+		"what is this paper about?":                        {Doc: path, Length: "short"},
 		"what happened? in detail please":                  {Doc: path, Length: "long"},
 		"how does it start?":                               nil,
 		"where does the story take place?":                 nil,
