@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"storybot/internal/knowledge"
 	"storybot/internal/textan"
 )
 
@@ -121,24 +122,40 @@ var gistRe = regexp.MustCompile(`(?i)\b(?:what(?:'s|’s|\s+is|\s+was)\s+(?:it|(
 // summary reads it all. Of several documents, one the question names by
 // its title ("what is Jack my Hedgehog about?") gets its summary too; else
 // they keep their openings, one each (what each is about), as does an
-// adapter without summaries.
+// adapter without summaries, and so does a paper that opens with its
+// abstract (abstracted).
 func (p *Pipeline) gist(q, standalone string) (SummaryAsked, bool) {
 	if p.opts.Documents == nil || holdsWord(q, p.ending) || holdsWord(q, p.partOnly) {
 		return SummaryAsked{}, false
 	}
 	length := cmp.Or(summaryLength(q), "short")
 	if m := titledGistRe.FindStringSubmatch(q); m != nil { // "what is Jack my Hedgehog about?"
-		if doc, title := p.namedDocument(q); doc != nil && !p.hasTopic(title.ReplaceAllString(m[1], " ")) {
+		if doc, title := p.namedDocument(q); doc != nil && !p.hasTopic(title.ReplaceAllString(m[1], " ")) && !abstracted(doc) {
 			return SummaryAsked{Doc: doc.Path, Length: length}, true
 		}
 	}
 	if !gistRe.MatchString(q) || p.hasTopic(gistRe.ReplaceAllString(standalone, " ")) {
 		return SummaryAsked{}, false
 	}
-	if docs := p.opts.Documents(); len(docs) == 1 {
+	if docs := p.opts.Documents(); len(docs) == 1 && !abstracted(docs[0]) {
 		return SummaryAsked{Doc: docs[0].Path, Length: length}, true
 	}
 	return SummaryAsked{}, false
+}
+
+// abstractRe starts a paper's abstract: a line "Abstract: …" or a heading
+// "Abstract".
+var abstractRe = regexp.MustCompile(`(?im)^[ \t#*_]*abstract\b`)
+
+// abstracted reports whether d opens with an abstract, which says what it is
+// about better than any summary of its sentences: its opening answers.
+func abstracted(d *knowledge.Document) bool {
+	for _, ps := range d.Passages[:min(2, len(d.Passages))] { // after a passage of metadata (a paper's DOI, authors, date)
+		if abstractRe.MatchString(ps.Text) || abstractRe.MatchString(ps.Section) {
+			return true
+		}
+	}
+	return false
 }
 
 // titledGistRe asks what something is about, group 1 the something: "what

@@ -344,6 +344,11 @@ func TestSummaryAsked(t *testing.T) {
 	if _, err := p.Ask(context.Background(), answer.Request{Question: "tl;dr pls", History: history}, nil); !errors.As(err, &answer.SummaryAsked{}) {
 		t.Errorf("a summary asked after a question is the story's, as an overview is: %v", err)
 	}
+	paper := indexDir(t, "testdata/paper") // a paper opens with its abstract, which says what it is about
+	pp := answer.New(answer.Options{Retriever: paper, Documents: paper.Docs, Summaries: true})
+	if a, err := pp.Ask(context.Background(), answer.Request{Question: "what is this paper about?"}, nil); err != nil || !strings.HasPrefix(eval.Lead(a.Text), "Abstract: In December 2019") {
+		t.Errorf("a paper's gist is its abstract: %+v, %v", a, err)
+	}
 	two := append(ix.Docs(), &knowledge.Document{Path: "other.txt", Title: "Tale of Tom Kitten"})
 	p2 := answer.New(answer.Options{Retriever: ix, Documents: func() []*knowledge.Document { return two }, Summaries: true})
 	for q, want := range map[string]*answer.SummaryAsked{

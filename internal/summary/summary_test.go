@@ -147,6 +147,23 @@ func longSummaryOf(t *testing.T, text, rel string) Summary {
 	return sum
 }
 
+// TestPaperLeadsWithItsAbstract: the offline summary of a paper (a
+// COVID-QA article) leads with its abstract, which says what it is about,
+// not with the central sentences of its body.
+func TestPaperLeadsWithItsAbstract(t *testing.T) {
+	text, err := os.ReadFile(filepath.Join("testdata", "paper.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(Options{Source: staticSource("v", []*knowledge.Document{parseDoc(string(text), "paper.txt")})})
+	for _, l := range []Length{Short, Medium} {
+		sum, err := s.Summary(context.Background(), SummaryRequest{Length: l}, nil)
+		if at := strings.Index(sum.Text, "Abstract: In December 2019, a novel coronavirus (2019-nCoV)"); err != nil || at < 0 || at > 150 { // first, or after the title
+			t.Errorf("%s: %v\n%s", l, err, sum.Text)
+		}
+	}
+}
+
 // TestNoBareSpeech: a summary tells the story in the narrator's words; a
 // line of dialogue alone ("Must I then go back?") says nothing of who
 // speaks or why, while a quote with its speaker ("…," Rama said) stays.
