@@ -820,7 +820,7 @@ func holdsWord(q string, words map[string]bool) bool {
 // overview words, and, with no topic, about the documents even as a
 // follow-up (p.part).
 const (
-	endingWords = `end ends ending ended finish finishes conclusion conclude concludes moral morals lesson lessons`
+	endingWords = `end ends ending ended finish finishes conclusion conclusions conclude concludes moral morals lesson lessons`
 	partWords   = `begin begins beginning start character characters protagonist protagonists main`
 	wholeWords  = `summary summarize summarise overview gist tldr tl dr eli5 recap rundown synopsis actor actors facts highlights takeaways`
 )
