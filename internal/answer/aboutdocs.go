@@ -43,7 +43,7 @@ reliable correct fake trustworthy story article report news sure know`
 
 // authorAskRe matches a question about who wrote the documents; it must
 // name nothing else (asksAuthor).
-var authorAskRe = regexp.MustCompile(`(?i)\bwho\s+(?:wrote|writes|has\s+written|authored|penned|published|reported)\b|\bwho(?:'s|’s|\s+is|\s+was)\s+(?:the\s+|its\s+)?(?:author|writer|journalist|reporter|publisher)\b|\b(?:author|writer|byline)\s+(?:of|is)\b|^\W*(?:the\s+)?(?:author|writer|byline)\W*$`)
+var authorAskRe = regexp.MustCompile(`(?i)\bwho\s+(?:wrote|writes|has\s+written|authored|penned|published|reported)\b|\bwho(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+|its\s+|their\s+)?(?:authors?|writers?|journalists?|reporters?|publishers?)\b|\b(?:author|writer|byline)\s+(?:of|is)\b|^\W*(?:the\s+)?(?:author|writer|byline)\W*$`)
 
 // authorWords may stand beside authorAskRe's words.
 const authorWords = `author authors writer journalist reporter publisher byline wrote write writes written authored penned published publish reported`

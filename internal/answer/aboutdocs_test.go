@@ -92,15 +92,16 @@ func TestDocumentAuthor(t *testing.T) {
 		{news, "who wrote the article", answer.MsgNoAuthor, true},
 		{news, "author?", answer.MsgNoAuthor, true},
 		{paper, "who wrote it?", answer.MsgNoAuthor, true},
+		{dirPipeline(t, "testdata/paper"), "who are the authors?", "“Molecular and serological investigation of 2019-nCoV infected patients: implication of multiple shedding routes” is by Wei Zhang, Rong-Hui Du, Bei Li and 8 others. [1]", false},
 	} {
 		a, err := c.p.Ask(context.Background(), answer.Request{Question: c.q}, nil)
 		if err != nil || a.Text != c.want || a.Refused != c.refused || !c.refused && len(a.Citations) != 1 {
 			t.Errorf("%q: %+v, %v; want %q", c.q, a, err, c.want)
 		}
 	}
-	for q, p := range map[string]*answer.Pipeline{"who wrote the statement?": news, "who wrote poems?": byline} {
-		if a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil); err != nil || a.Text == answer.MsgNoAuthor || strings.Contains(a.Text, "is by") {
-			t.Errorf("%q is no question about the documents' author: %+v, %v", q, a, err)
+	for q, p := range map[string]*answer.Pipeline{"who wrote the statement?": news, "who wrote poems?": byline, "what do the authors conclude?": dirPipeline(t, "testdata/paper")} {
+		if a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil); err != nil || a.Text == answer.MsgNoAuthor || strings.Contains(a.Text, "is by") || strings.Contains(a.Text, "Authors:") {
+			t.Errorf("%q is no question about the documents' author (nor answered by the paper's \"Authors:\" line): %+v, %v", q, a, err)
 		}
 	}
 }

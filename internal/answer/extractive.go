@@ -288,7 +288,9 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	ranked := make([]*candidate, len(cands))
 	copy(ranked, cands)
 	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].z > ranked[j].z })
-	ranked = slices.DeleteFunc(ranked, func(c *candidate) bool { return saidBefore(c.sp.said, c.sent) }) // "Tell me more"
+	ranked = slices.DeleteFunc(ranked, func(c *candidate) bool {
+		return saidBefore(c.sp.said, c.sent) || p.metadataAside(q, c.sent.Text) // "Tell me more"
+	})
 	if len(ranked) == 0 {
 		return nil, ""
 	}
@@ -353,6 +355,22 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		hedge = MsgNearest
 	}
 	return out, hedge
+}
+
+// metadataAside reports whether s is a metadata line of a paper
+// (knowledge.IsMetadata: "Authors: …", "DOI: …", "License: cc-by") that q
+// does not ask about by its key: "what do the authors conclude?" quoted a
+// paper's "Authors: … Date: … DOI: …" lines; "what is the license?" is
+// answered by its "License: cc-by" (an "Authors:" line never: asksAuthor
+// answers who wrote it).
+func (p *Pipeline) metadataAside(q questionTerms, s string) bool {
+	if !knowledge.IsMetadata(s) {
+		return false
+	}
+	key, _, _ := strings.Cut(s, ":")
+	t := p.an.Term(strings.TrimSpace(key))
+	_, asked := q.prior[t]
+	return !asked || p.authorWords[t] // who wrote it is documentAuthor's; "the authors conclude" asks what they say
 }
 
 // withNeighbours adds to out, while it holds fewer than maxSentences, the
