@@ -118,7 +118,7 @@ func TestSentencesVerse(t *testing.T) {
 }
 
 func FuzzSentences(f *testing.F) {
-	for _, s := range []string{"Mr. A. Smith went.\nTo the\nshop. Then-\nafter.", "a\r\n\r\nb. C", "…", "- x\n- y", strings.Repeat("x", 1000), "'Hi.' So\n\n"} {
+	for _, s := range []string{"Mr. A. Smith went.\nTo the\nshop. Then-\nafter.", "a\r\n\r\nb. C", "…", "- x\n- y", strings.Repeat("x", 1000), "'Hi.' So\n\n", "'A wolf! A wolf!' cried he. 'Help! Who?' she said"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
