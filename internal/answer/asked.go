@@ -143,15 +143,11 @@ func (p *Pipeline) gist(q, standalone string) (SummaryAsked, bool) {
 	return SummaryAsked{}, false
 }
 
-// abstractRe starts a paper's abstract: a line "Abstract: …" or a heading
-// "Abstract".
-var abstractRe = regexp.MustCompile(`(?im)^[ \t#*_]*abstract\b`)
-
 // abstracted reports whether d opens with an abstract, which says what it is
 // about better than any summary of its sentences: its opening answers.
 func abstracted(d *knowledge.Document) bool {
 	for _, ps := range d.Passages[:min(2, len(d.Passages))] { // after a passage of metadata (a paper's DOI, authors, date)
-		if abstractRe.MatchString(ps.Text) || abstractRe.MatchString(ps.Section) {
+		if knowledge.OpensAbstract(ps.Text) || knowledge.OpensAbstract(ps.Section) {
 			return true
 		}
 	}

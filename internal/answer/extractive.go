@@ -367,8 +367,7 @@ func (p *Pipeline) metadataAside(q questionTerms, s string) bool {
 	if !knowledge.IsMetadata(s) {
 		return false
 	}
-	key, _, _ := strings.Cut(s, ":")
-	t := p.an.Term(strings.TrimSpace(key))
+	t := p.an.Term(knowledge.MetadataKey(s))
 	_, asked := q.prior[t]
 	return !asked || p.authorWords[t] // who wrote it is documentAuthor's; "the authors conclude" asks what they say
 }

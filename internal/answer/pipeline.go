@@ -1446,16 +1446,14 @@ func (p *Pipeline) unknownName(q string) string {
 			w := toks[j].Text
 			return !textan.IsStop(strings.ToLower(w)) && !p.opts.Speller.Mentions(w) && (textan.Capitalized(w) || !textan.IsEnglish(w)) && !strings.ContainsAny(q[toks[min(i, j)].End:toks[max(i, j)].Start], ",.;:!?")
 		}
-		possessive := func(j int) bool { _, end := textan.CutPossessive(toks[j].Text); return end != "" }
 		from, to := i, i
-		for from > 0 && unknown(from-1) && !possessive(from-1) {
+		for from > 0 && unknown(from-1) && !possessive(toks[from-1].Text) {
 			from--
 		}
-		for to+1 < len(toks) && !possessive(to) && unknown(to+1) {
+		for to+1 < len(toks) && !possessive(toks[to].Text) && unknown(to+1) {
 			to++
 		}
-		last, _ := textan.CutPossessive(toks[to].Text) // "Rama's" names Rama
-		return q[toks[from].Start:toks[to].Start] + last
+		return q[toks[from].Start:toks[to].Start] + trimPossessive(toks[to].Text) // "Rama's" names Rama
 	}
 	return ""
 }

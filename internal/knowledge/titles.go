@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"path"
+	"regexp"
 	"storybot/internal/textan"
 	"strings"
 	"unicode"
@@ -166,6 +167,21 @@ func IsMetadata(s string) bool {
 	k, _, _ := field(s)
 	return k == "title" || metaKeys[k] && k != "abstract" && k != "summary"
 }
+
+// MetadataKey returns the key of a "Key: value" line, lower-cased
+// ("authors", "license" of a metadata line: IsMetadata), or "".
+func MetadataKey(s string) string {
+	k, _, _ := field(s)
+	return k
+}
+
+// abstractStart starts a paper's abstract: a line "Abstract: …" or a
+// heading "Abstract".
+var abstractStart = regexp.MustCompile(`(?im)^[ \t#*_]*abstract\b`)
+
+// OpensAbstract reports whether a line of text (a passage, a heading or a
+// sentence) starts a paper's abstract, which says what the paper is about.
+func OpensAbstract(text string) bool { return abstractStart.MatchString(text) }
 
 // titleAbbrevs may end a title or sit inside one before ". ".
 var titleAbbrevs = map[string]bool{"spp": true, "sp": true, "ssp": true, "al": true, "etc": true, "vs": true, "var": true, "no": true, "vol": true, "st": true, "dr": true, "mr": true, "mrs": true, "ms": true, "inc": true, "ltd": true, "co": true, "jr": true, "sr": true}

@@ -62,7 +62,7 @@ func sentencesOf(an *textan.Analyzer, docs []*knowledge.Document) []sentence {
 			for _, sp := range sentenceSpans(p.Text) {
 				s := sp.text
 				switch {
-				case abstractRe.MatchString(s): // "Abstract: …"
+				case knowledge.OpensAbstract(s): // "Abstract: …"
 					abstract = true
 				case strings.Contains(p.Text[last:sp.start], "\n\n"): // a new paragraph
 					abstract = false
@@ -367,9 +367,6 @@ const outOfContextFactor = 0.7
 // paper led with "A new paradigm in malaria vaccine development is also
 // emerging …" from its middle.
 const abstractFactor = 3
-
-// abstractRe starts a paper's abstract.
-var abstractRe = regexp.MustCompile(`(?i)^[\s#*_]*abstract\b`)
 
 // outOfContext reports whether a sentence leans on the one before it to be
 // understood: it opens with a pronoun ("He did not omit to ask Jonas …")
