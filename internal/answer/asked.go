@@ -110,7 +110,14 @@ func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
 // gistRe asks what a story is about as a whole: "what is this story
 // about?", "what happened?", "give me the gist", "what's the plot?",
 // "eli5".
-var gistRe = regexp.MustCompile(`(?i)\b(?:what(?:'s|’s|\s+is|\s+was)\s+(?:it|(?:this|that|the)(?:\s+(?:story|tale|article|text|document|book|report|news|file|paper|essay|piece|post|page))?)\s+(?:all\s+)?about|what\s+(?:happens|happened)|(?:the|a)\s+gist|overview|synopsis|plot|eli5|explain\s+(?:it\s+|this\s+)?like\s+i'?m\s+(?:5|five))\b`)
+var gistRe = regexp.MustCompile(`(?i)\b(?:what(?:'s|’s|\s+is|\s+was)\s+(?:it|(?:this|that|the)(?:\s+` + documentNoun + `)?)\s+(?:all\s+)?about|what\s+(?:happens|happened)|(?:the|a)\s+gist|overview|synopsis|plot|eli5|explain\s+(?:it\s+|this\s+)?like\s+i'?m\s+(?:5|five))\b`)
+
+// documentNoun is a word for a document: "story", "article", "paper".
+const documentNoun = `(?:story|tale|article|text|document|book|report|news|file|paper|essay|piece|post|page)`
+
+// theDocumentRe names the document: "this story", "the article". A
+// question about it is about the document even as a follow-up.
+var theDocumentRe = regexp.MustCompile(`(?i)\b(?:this|that|the)\s+` + documentNoun + `\b`)
 
 // gist returns the short summary of the folder's one document for a
 // question with no topic (as standalone has it) that asks what it is about

@@ -21,19 +21,31 @@ const maxHistory = 6
 // condense turns a follow-up into a standalone question. A question that
 // does not need the conversation (see needsContext) is returned as it is,
 // with no model call. A follow-up goes through the model when there is one (falling back to the offline rule when it fails), else by
-// the offline rule (see CondenseOffline). down reports that the model was
-// unavailable (an error wrapping chat.ErrUnavailable).
-func (p *Pipeline) condense(ctx context.Context, q string, history []chat.Message, usage *chat.Usage) (standalone string, down bool) {
+// the offline rule (see CondenseOffline). resolved is q with its "he" or
+// "she" put as the person it stands for when the offline rule made
+// standalone, else q. down reports that the model was unavailable (an
+// error wrapping chat.ErrUnavailable).
+func (p *Pipeline) condense(ctx context.Context, q string, history []chat.Message, usage *chat.Usage) (standalone, resolved string, down bool) {
 	if !needsContext(p.withNames(q)) {
-		return q, false
+		return q, q, false
 	}
 	if len(history) > maxHistory {
 		history = history[len(history)-maxHistory:]
 	}
-	offline := CondenseOffline(p.an, q, history)
+	offline, resolved := condenseOffline(p.an, q, p.namedHistory(history))
 	if p.opts.Model == nil {
-		return offline, false
+		return offline, resolved, false
 	}
+	standalone, down = p.condenseWithModel(ctx, q, history, offline, usage)
+	if standalone == offline {
+		return offline, resolved, down
+	}
+	return standalone, q, down
+}
+
+// condenseWithModel asks the model for q as a standalone question,
+// returning offline when it fails or declines.
+func (p *Pipeline) condenseWithModel(ctx context.Context, q string, history []chat.Message, offline string, usage *chat.Usage) (standalone string, down bool) {
 	msg, err := p.opts.Prompts.Render("condense", CondenseData{History: history, Question: q})
 	if err != nil {
 		p.opts.Log.Error("render condense prompt", "err", err)
@@ -56,6 +68,19 @@ func (p *Pipeline) condense(ctx context.Context, q string, history []chat.Messag
 		return offline, false
 	}
 	return out, false
+}
+
+// namedHistory returns history with its questions' names capitalised
+// (withNames), so that "he" after "who is edi rama?" stands for "Edi Rama"
+// (antecedent), not for the deity WordNet knows as "rama".
+func (p *Pipeline) namedHistory(history []chat.Message) []chat.Message {
+	out := slices.Clone(history)
+	for i, m := range out {
+		if m.Role == chat.RoleUser {
+			out[i].Content = p.withNames(m.Content)
+		}
+	}
+	return out
 }
 
 // withNames returns q with the words the documents write as names
@@ -96,11 +121,21 @@ func declines(out string) bool {
 // short), the content words of the last user question that q lacks (small
 // talk such as "thanks" is passed over) are appended to it, so "and who helped
 // them recover?" after a question about the cyberattack on Albania searches
-// for "and who helped them recover? cyber attack Albania". Otherwise q is
-// returned as it is.
+// for "and who helped them recover? cyber attack Albania". A "he" or "she"
+// takes the place of the one person that question names first, as a model
+// would write it ("is she dead?" after "why does grandmother cry?" asks "is
+// grandmother dead?": a sentence that says "Grandmother is dead now" holds
+// the question's words in its order). Otherwise q is returned as it is.
 func CondenseOffline(an *textan.Analyzer, q string, history []chat.Message) string {
+	standalone, _ := condenseOffline(an, q, history)
+	return standalone
+}
+
+// condenseOffline is CondenseOffline, and q with its "he" or "she" put as
+// the person it stands for (resolved: q itself when it has none).
+func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (standalone, resolved string) {
 	if !needsContext(q) {
-		return q
+		return q, q
 	}
 	var last string
 	for i := len(history) - 1; i >= 0; i-- {
@@ -112,9 +147,10 @@ func CondenseOffline(an *textan.Analyzer, q string, history []chat.Message) stri
 			// context ("how many died?" after a question about the MEK
 			// keeps "MEK"), so the words of older questions do not pile
 			// up over a thread
-			last = CondenseOffline(an, c, history[:i])
-			if ownTopic(an, c) && last != c {
-				last = c + " " + strings.Join(names(strings.TrimPrefix(last, c)), " ")
+			var resolved string
+			last, resolved = condenseOffline(an, c, history[:i])
+			if ownTopic(an, c) && last != resolved {
+				last = resolved + " " + strings.Join(names(strings.TrimPrefix(last, resolved)), " ")
 			}
 			break
 		}
@@ -123,7 +159,10 @@ func CondenseOffline(an *textan.Analyzer, q string, history []chat.Message) stri
 		last += " " + leadWords(lastQuote(history), quoteContextWords)
 	}
 	if strings.TrimSpace(last) == "" {
-		return q
+		return q, q
+	}
+	if person := antecedent(last); person != "" && (questionType(last) != qWho || whoIsRe.MatchString(last)) { // "is she dead?" after "why does grandmother cry?": "is grandmother dead?"
+		q = ownPronouns(q, person)
 	}
 	have := map[string]bool{}
 	for _, t := range an.Terms(q) {
@@ -142,10 +181,95 @@ func CondenseOffline(an *textan.Analyzer, q string, history []chat.Message) stri
 		}
 	})
 	if len(add) == 0 {
+		return q, q
+	}
+	return q + " " + strings.Join(add, " "), q
+}
+
+// antecedent returns the person a "he" or "she" of the question after q
+// most likely stands for: the first that q names, by a name written with a
+// capital (not q's first word, nor a place, a group or an acronym) or by a
+// word for one person or animal (textan.IsCreature; the daughter of "the
+// king's daughter"), with its article and up to two words between ("the
+// old woman", "the king's daughter"); or "".
+func antecedent(q string) string {
+	words := questionWords(q)
+	for i, w := range words {
+		if run := capitalRun(words[i:]); i > 0 && run > 0 {
+			return strings.Join(words[i:i+run], " ")
+		}
+		lw := strings.ToLower(w)
+		if referring[lw] || textan.IsStop(lw) || plural(lw) || strings.ContainsAny(lw, "'’") || !textan.IsCreature(lw) {
+			continue
+		}
+		from := i
+		for j := i; j > 0 && j > i-3; j-- {
+			prev := strings.ToLower(words[j-1])
+			if articles[prev] {
+				from = j - 1
+				break
+			}
+			if textan.IsStop(prev) {
+				break
+			}
+		}
+		return strings.Join(words[from:i+1], " ")
+	}
+	return ""
+}
+
+// articles stand before a person's noun and go with it ("the king").
+var articles = setOf("the a an this that")
+
+// capitalRun returns how many words open words as one name of a person or
+// a character ("Edi Rama", "Mrs Tabitha"), or 0: each written with a
+// capital and no acronym, the name no place or group WordNet knows.
+func capitalRun(words []string) int {
+	n := 0
+	for n < len(words) && textan.Capitalized(words[n]) && words[n] != strings.ToUpper(words[n]) && !referring[strings.ToLower(words[n])] {
+		n++
+	}
+	for _, w := range words[:n] {
+		if k := textan.NameKind(w); k == textan.NamePlace || k == textan.NameGroup {
+			return 0
+		}
+	}
+	return n
+}
+
+// plural reports whether the lower-cased noun w names more than one ("the
+// children", "wolves"), which "he" or "she" does not stand for.
+func plural(w string) bool {
+	return pluralNouns[w] || strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us")
+}
+
+var pluralNouns = setOf("people men women children folk folks geese mice")
+
+// ownPronouns returns q with its one "he" or "she" put as person. A
+// question with two of them, or one with "him", "his" or "her" too ("what
+// did he give her?") may speak of two people: it is returned as it is; so
+// is one whose "he" or "she" is no subject ("what happened to his
+// clothes?" weighed "Tom Kitten" over the clothes, whom every sentence
+// names).
+func ownPronouns(q, person string) string {
+	var found []textan.Token
+	subject := false
+	textan.Tokenize(q, func(t textan.Token) {
+		switch w := strings.ToLower(t.Text); w {
+		case "he", "she", "him", "his", "her", "hers":
+			found = append(found, t)
+			subject = w == "he" || w == "she"
+		}
+	})
+	if len(found) != 1 || !subject {
 		return q
 	}
-	return q + " " + strings.Join(add, " ")
+	return q[:found[0].Start] + person + q[found[0].End:]
 }
+
+// whoIsRe asks who someone named is ("who is Edi Rama?"): a "he" or "she"
+// after it stands for them, not for the answer as after "who found him?".
+var whoIsRe = regexp.MustCompile(`(?i)^\W*who(?:'s|’s|\s+is|\s+was)\s+\S`)
 
 // askedNow matches a question about the present, which takes no date of
 // the question before it.

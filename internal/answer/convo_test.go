@@ -188,6 +188,47 @@ func TestFollowUpOfAFollowUp(t *testing.T) {
 	}
 }
 
+// TestPronounStandsForThePerson: offline, the "she" of a follow-up is
+// the person the question before named, put in its place, as a model
+// would write it: "is she dead?" after "why does grandmother cry?" leads
+// with "Grandmother is dead now." (it quoted "The dead know more than we
+// do who are living"); the "she" after "who found him?" is the answer,
+// not him.
+func TestPronounStandsForThePerson(t *testing.T) {
+	ix := indexDir(t, "testdata/grandmother")
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Speller: spell.New(ix.Docs())})
+	ctx := context.Background()
+	var history []chat.Message
+	for _, c := range []struct{ q, lead string }{
+		{"why does grandmother cry?", ""},
+		{"is she dead?", "Grandmother is dead now."},
+		{"how did she die?", "Grandmother is dead now."},
+	} {
+		a, err := p.Ask(ctx, answer.Request{Question: c.q, History: history}, nil)
+		if err != nil || !strings.HasPrefix(eval.Lead(a.Text), c.lead) {
+			t.Errorf("%q: %q (%v), want it to lead with %q", c.q, eval.Lead(a.Text), err, c.lead)
+		}
+		history = append(history, chat.Message{Role: chat.RoleUser, Content: c.q}, chat.Message{Role: chat.RoleAssistant, Content: a.Text})
+	}
+	an := textan.English()
+	for _, c := range []struct{ before, q, want string }{
+		{"why does grandmother cry?", "is she dead?", "is grandmother dead? cry"},
+		{"What did the old woman give Jack?", "why did she do it?", "why did the old woman do it? give Jack"},
+		{"What did the king's daughter say?", "where did she go?", "where did the king's daughter go? say"},
+		{"Who is Edi Rama?", "what did he say?", "what did Edi Rama say?"},
+		{"who found him?", "what did she do?", "what did she do? found"},                                // she is the answer
+		{"why does grandmother cry?", "what did he give her?", "what did he give her? grandmother cry"}, // two people
+		{"why does grandmother cry?", "what was in her book?", "what was in her book? grandmother cry"}, // no subject
+		{"Why did Iran attack Albania?", "what did it do?", "what did it do? Iran attack Albania"},      // no person
+		{"where did the children go?", "what did she find?", "what did she find? children go"},          // more than one
+	} {
+		history := []chat.Message{{Role: chat.RoleUser, Content: c.before}, {Role: chat.RoleAssistant, Content: "…"}}
+		if got := answer.CondenseOffline(an, c.q, history); got != c.want {
+			t.Errorf("CondenseOffline(%q) after %q = %q, want %q", c.q, c.before, got, c.want)
+		}
+	}
+}
+
 // TestFollowUpPointsAtTheAnswer: offline, "who said that?" after an answer
 // takes the words of the sentence it quoted, so the answer is the sentence
 // that says who said it, not another sentence with "said" in it.
@@ -343,6 +384,15 @@ func TestSummaryAsked(t *testing.T) {
 	history := []chat.Message{{Role: chat.RoleUser, Content: "who are the MEK?"}, {Role: chat.RoleAssistant, Content: "An exiled opposition group [1]."}}
 	if _, err := p.Ask(context.Background(), answer.Request{Question: "tl;dr pls", History: history}, nil); !errors.As(err, &answer.SummaryAsked{}) {
 		t.Errorf("a summary asked after a question is the story's, as an overview is: %v", err)
+	}
+	author := []chat.Message{{Role: chat.RoleUser, Content: "who is the author?"}, {Role: chat.RoleAssistant, Content: answer.MsgNoAuthor}}
+	for _, h := range [][]chat.Message{history, author} { // the story named is no follow-up's "it"
+		for _, q := range []string{"what is this story about?", "what happened in the story?"} {
+			var got answer.SummaryAsked
+			if _, err := p.Ask(context.Background(), answer.Request{Question: q, History: h}, nil); !errors.As(err, &got) || got.Doc != path {
+				t.Errorf("%q after %q: %+v (%v), want the story's summary", q, h[0].Content, got, err)
+			}
+		}
 	}
 	paper := indexDir(t, "testdata/paper") // a paper opens with its abstract, which says what it is about
 	pp := answer.New(answer.Options{Retriever: paper, Documents: paper.Docs, Summaries: true})

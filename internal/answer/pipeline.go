@@ -335,10 +335,15 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	// A question about a part of the documents ("How does it end?", "Who
 	// is the main character?") asks about them even as a follow-up, whose
 	// "it" would otherwise take the words of the question before; so does
-	// one about all of them ("what are these stories about?") or where it
-	// is set ("where does it take place?").
-	if len(req.History) > 0 && !p.asksOn(q, p.part) && !((allDocumentsRe.MatchString(q) || settingAskRe.MatchString(q)) && !p.hasTopic(q)) {
-		standalone, modelDown = p.condense(ctx, q, req.History, &ans.Usage)
+	// one about all of them ("what are these stories about?"), where it
+	// is set ("where does it take place?") or what the story is about, the
+	// story named ("what is this story about?" after "who is the author?"
+	// took "author" for its topic).
+	aboutTheDocuments := allDocumentsRe.MatchString(q) || settingAskRe.MatchString(q) || gistRe.MatchString(q) && theDocumentRe.MatchString(q)
+	if len(req.History) > 0 && !p.asksOn(q, p.part) && !(aboutTheDocuments && !p.hasTopic(q)) {
+		// offline, its "he" or "she" is the person it stands for from here
+		// on: "is she dead?" weighs "grandmother" as its own word
+		standalone, q, modelDown = p.condense(ctx, q, req.History, &ans.Usage)
 		if err := ctx.Err(); err != nil {
 			return Answer{}, err
 		}
