@@ -161,7 +161,7 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 	if strings.TrimSpace(last) == "" {
 		return q, q
 	}
-	if person := antecedent(last); person != "" && (questionType(last) != qWho || whoIsRe.MatchString(last)) { // "is she dead?" after "why does grandmother cry?": "is grandmother dead?"
+	if person := antecedent(last); person != "" && personAsked(last) { // "is she dead?" after "why does grandmother cry?": "is grandmother dead?"
 		q = ownPronouns(q, person)
 	}
 	have := map[string]bool{}
@@ -265,6 +265,20 @@ func ownPronouns(q, person string) string {
 		return q
 	}
 	return q[:found[0].Start] + person + q[found[0].End:]
+}
+
+// personAsked reports whether the question q names the person a "he" or
+// "she" after it stands for: not when it asks who ("who found him?": the
+// answer is the person) unless it asks who someone named is (whoIsRe),
+// nor when it asks what something is ("what is Hemgard?": a house).
+func personAsked(q string) bool {
+	switch questionType(q) {
+	case qWho:
+		return whoIsRe.MatchString(q)
+	case qDefine:
+		return false
+	}
+	return true
 }
 
 // whoIsRe asks who someone named is ("who is Edi Rama?"): a "he" or "she"

@@ -221,6 +221,7 @@ func TestPronounStandsForThePerson(t *testing.T) {
 		{"why does grandmother cry?", "what was in her book?", "what was in her book? grandmother cry"}, // no subject
 		{"Why did Iran attack Albania?", "what did it do?", "what did it do? Iran attack Albania"},      // no person
 		{"where did the children go?", "what did she find?", "what did she find? children go"},          // more than one
+		{"what is Hemgard?", "was he scared?", "was he scared? Hemgard"},                                // a thing
 	} {
 		history := []chat.Message{{Role: chat.RoleUser, Content: c.before}, {Role: chat.RoleAssistant, Content: "…"}}
 		if got := answer.CondenseOffline(an, c.q, history); got != c.want {

@@ -1052,12 +1052,18 @@ func searchText(q string) string {
 // setting?": the story's setting, from its opening; "Who was setting?"
 // asks about the sun); "key facts" and the like ("give me the key facts":
 // an overview; "what did the key open?" asks about a key).
-var framePhrases = regexp.MustCompile(lengthAsked.String() + "|" + storyTeaches + `|(?i)\b(?:(?:take|takes|took|taking)\s+place|the\s+setting|` + storySet + `|key\s+(?:facts?|points?|takeaways?|details|things|info|information)|big\s+deal|(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of|the\s+(?:hero|heroine)(?:\s+of\s+(?:the|this)\s+(?:story|tale))?)\b`)
+var framePhrases = regexp.MustCompile(lengthAsked.String() + "|" + storyTeaches + "|" + endsHow + `|(?i)\b(?:(?:take|takes|took|taking)\s+place|the\s+setting|` + storySet + `|key\s+(?:facts?|points?|takeaways?|details|things|info|information)|big\s+deal|(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of|the\s+(?:hero|heroine)(?:\s+of\s+(?:the|this)\s+(?:story|tale))?)\b`)
 
 // storySet asks where or when a story is set: "where is it set?", "when
 // is the story set?" (its "set" is no topic: the story's "what course he
 // should set" answered it).
 const storySet = `(?:is|was|are|were)\s+(?:it|this|that|the\s+(?:story|tale|book|novel|article))\s+set`
+
+// endsHow asks how a story ends, well or badly ("does it end well?", "is
+// there a happy ending?"): the closing passages answer (an ending word
+// stays in the question as typed); its "well" or "happy" is no topic ("does
+// the story end happily?" was refused).
+const endsHow = `(?i)\b(?:(?:end|ends|ended|ending|finish|finishes|finished)\s+(?:well|happily|badly|sadly|tragically|happy|sad|good|bad|ok|okay)|(?:happy|sad|good|bad|tragic|unhappy)\s+(?:ending|end))\b`
 
 // storyTeaches is what a story teaches, its moral ("what does the story
 // teach us?"): no topic to look up ("What is a teaching certificate good

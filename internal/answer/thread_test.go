@@ -57,6 +57,14 @@ func TestAtTheEnd(t *testing.T) {
 	if a.Refused || !strings.Contains(a.Text, "ever after") || strings.Contains(a.Text, "to get water") {
 		t.Errorf("what did she get at the end? want the last sentences:\n%s", a.Text)
 	}
+	// how well it ends is its end: "does the story end happily?" was
+	// refused, "does it end well?" quoted a sentence with "well"
+	for _, q := range []string{"does it end well?", "does the story end happily?", "is there a happy ending?"} {
+		a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
+		if err != nil || a.Refused || !strings.Contains(a.Text, "ever after") {
+			t.Errorf("%q: want the last sentences: %q, %v", q, a.Text, err)
+		}
+	}
 	for q, want := range map[string]bool{
 		"where did Mara go at the end?": true, "what happened to the queen in the end of the story?": true,
 		"What did the prince do at the end of the seventh day?": false, "how does it end?": false,
