@@ -132,7 +132,7 @@ var theDocumentRe = regexp.MustCompile(`(?i)\b(?:this|that|the)\s+` + documentNo
 // adapter without summaries, and so does a paper that opens with its
 // abstract (abstracted).
 func (p *Pipeline) gist(q, standalone string) (SummaryAsked, bool) {
-	if p.opts.Documents == nil || holdsWord(q, p.ending) || holdsWord(q, p.partOnly) {
+	if p.opts.Documents == nil || p.asksEnding(q) || holdsWord(q, p.partOnly) {
 		return SummaryAsked{}, false
 	}
 	length := cmp.Or(summaryLength(q), "short")

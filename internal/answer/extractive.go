@@ -268,7 +268,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		return nextSentences(passages), ""
 	}
 	if !p.hasTopic(question) || len(passages) > 0 && passages[0].overview {
-		out := openingSentences(passages, holdsWord(focus, p.ending), sentencesAsked(focus)) // as typed, like Pipeline.openings
+		out := openingSentences(passages, p.asksEnding(focus), sentencesAsked(focus)) // as typed, like Pipeline.openings
 		out = p.withMainCharacter(focus, out, passages)
 		return out, ""
 	}

@@ -144,8 +144,9 @@ func TestFactoidQuotes(t *testing.T) {
 		{story(t), "who ruled iran in 1981?", "Ayatollah Khomeini", ""},
 		{story(t), "where are the MEK based?", "settled in a camp near Durres", ""},
 		{story(t), "where do the MEK live?", "settled in a camp near Durres", ""},
-		{story(t), "what day was the attack?", "July 15 cyberattack", ""},            // a year is no day
-		{story(t), "which country attacked albania?", "Iran’s July cyberattack", ""}, // a place that acts is asked for by its name; "country" is no topic
+		{story(t), "what day was the attack?", "July 15 cyberattack", ""},                                            // a year is no day
+		{story(t), "which country attacked albania?", "Iran’s July cyberattack", ""},                                 // a place that acts is asked for by its name; "country" is no topic
+		{story(t), "how did the mek end up in albania", "settled in a camp near Durres", "end diplomatic relations"}, // "end up" is no end
 		{indexDir(t, "testdata/flee"), "Where did Dschang Liang go to flee from the Emperor's rage?", "He came to a ruined bridge", ""},
 		{indexDir(t, "testdata/djulung"), "Why did the fish gobble up the rice greedily?", "He had never tasted anything so nice", ""},
 		{indexDir(t, "testdata/stones"), "What happened to the stones when he stooped to get a drink?", "They both fell into the water", ""},

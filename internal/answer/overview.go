@@ -51,7 +51,7 @@ func (p *Pipeline) openingsOf(q string, docs []*knowledge.Document) []search.Hit
 		per = max(maxOpenings, sentencesAsked(q))
 		most = per
 	}
-	ending := holdsWord(q, p.ending)
+	ending := p.asksEnding(q)
 	var hits []search.Hit
 	for _, d := range docs {
 		if len(hits) >= most {

@@ -813,6 +813,17 @@ func (p *Pipeline) document(path string) *knowledge.Document {
 	return nil
 }
 
+// asksEnding reports whether q asks about the end of a story (an
+// endingWords word), "end up" aside (endUpRe).
+func (p *Pipeline) asksEnding(q string) bool {
+	return holdsWord(endUpRe.ReplaceAllString(q, " "), p.ending)
+}
+
+// endUpRe is "end up", which says where or how someone came to be, not
+// the end of a story: "how did the mek end up in albania?" quoted "to end
+// diplomatic relations".
+var endUpRe = regexp.MustCompile(`(?i)\b(?:end|ends|ended|ending)\s+up\b`)
+
 // holdsWord reports whether q, as typed, holds one of words (lower-cased).
 func holdsWord(q string, words map[string]bool) bool {
 	return slices.ContainsFunc(questionWords(q), func(w string) bool { return words[strings.ToLower(w)] })
@@ -1027,10 +1038,10 @@ func coverText(q string) string {
 }
 
 // searchText returns q as it is searched for: without its askersTime words,
-// the "long" of "how long" and the "side" of a party (partySide); q itself
-// when nothing else would be left.
+// the "long" of "how long", the "side" of a party (partySide) and "end
+// up" (endUpRe); q itself when nothing else would be left.
 func searchText(q string) string {
-	q = lengthAsked.ReplaceAllString(q, " ")
+	q = endUpRe.ReplaceAllString(lengthAsked.ReplaceAllString(q, " "), " ")
 	var keep []string
 	prev := ""
 	for _, w := range strings.Fields(q) {
