@@ -124,6 +124,12 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 		for i, c := range l.sents {
 			texts[i] = c.text()
 		}
+		if l.sents[0].sent.Resumed { // a piece of a sentence too long to quote whole says so
+			texts[0] = "… " + texts[0]
+		}
+		if l.sents[len(l.sents)-1].sent.Continued {
+			texts[len(texts)-1] += " …"
+		}
 		b.WriteString("\n> " + strings.Join(texts, " ") + " " + cite.Format(l.n))
 	}
 	if n := p.moreDocuments(question, chosen); n > 0 {

@@ -953,6 +953,30 @@ func TestExtractiveCitesParagraphs(t *testing.T) {
 	}
 }
 
+// TestExtractiveMarksPieces: a sentence too long to quote whole
+// (textan.MaxSentenceBytes) is quoted in pieces, each marked "…" where the
+// sentence goes on: the rest of a long sentence was quoted as if whole.
+func TestExtractiveMarksPieces(t *testing.T) {
+	long := "The miller's daughter carried the sack of flour to the mill by the river, " + strings.Repeat("past the orchard and the old stone barn and the fields of barley and rye, ", 6) + "until she came at last to the bridge where the toll-keeper slept in the sun."
+	text := "The mill stood by the river.\n\n" + long
+	ret := &fakeRetriever{search: func(context.Context, string, int) ([]search.Hit, error) {
+		return []search.Hit{{Score: 1, Match: 0.8, Passage: &knowledge.Passage{ID: "p", Doc: "mill.txt", Title: "The mill", StartLine: 1, EndLine: 3, Text: text}}}, nil
+	}}
+	p := answer.New(answer.Options{Retriever: ret})
+	for q, want := range map[string]string{
+		"What did the miller's daughter carry to the mill?": "> The miller's daughter carried the sack of flour",
+		"Where did the toll-keeper sleep?":                  "> … ",
+	} {
+		a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(a.Text, want) || !strings.Contains(a.Text, "…") {
+			t.Errorf("%q: want a piece marked with …, holding %q:\n%s", q, want, a.Text)
+		}
+	}
+}
+
 // TestHowManyCountsNotDates: a day or a year is no count: "How many groups
 // were involved in the cyberattack?" leads with "four groups", not with
 // the sentence whose "July 15" stands before "cyberattack".

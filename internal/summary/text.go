@@ -34,6 +34,12 @@ func sentenceSpans(text string) []srcSentence {
 	for _, s := range textan.Sentences(text) {
 		t := cleanSpaces(cite.Strip(s.Text))
 		if t = refRun.ReplaceAllString(t, "$1"); t != "" {
+			if s.Resumed { // a piece of a sentence too long to quote whole says so
+				t = "… " + t
+			}
+			if s.Continued {
+				t += " …"
+			}
 			out = append(out, srcSentence{text: t, start: s.Start, end: s.End})
 		}
 	}

@@ -20,6 +20,10 @@ type Sentence struct {
 	// Line and EndLine are the 0-based lines of the text that the sentence
 	// starts and ends on (a passage adds its own first line to cite them).
 	Line, EndLine int
+	// Continued reports that the sentence goes on in the next one, and
+	// Resumed that it is the rest of the one before: a sentence longer than
+	// MaxSentenceBytes is cut in pieces, which a quote marks with "…".
+	Continued, Resumed bool
 }
 
 // MaxSentenceBytes bounds a sentence: text with no sentence end for longer
@@ -186,12 +190,17 @@ func (s *splitter) emit(p string, a, b int) {
 	for b > a && p[b-1] == ' ' {
 		b--
 	}
+	resumed := false
 	for a < b {
 		end := b
 		if b-a > MaxSentenceBytes {
 			end = cutLong(p, a, a+MaxSentenceBytes)
 		}
-		s.add(p, a, end)
+		if s.add(p, a, end) {
+			last := &s.out[len(s.out)-1]
+			last.Resumed, last.Continued = resumed, end < b
+			resumed = true
+		}
 		a = end
 		for a < b && p[a] == ' ' {
 			a++
@@ -200,13 +209,13 @@ func (s *splitter) emit(p string, a, b int) {
 }
 
 // add appends the sentence p[a:b] of the joined paragraph, mapped back to
-// the source text.
-func (s *splitter) add(p string, a, b int) {
+// the source text, and reports whether there was one (not only spaces).
+func (s *splitter) add(p string, a, b int) bool {
 	for b > a && p[b-1] == ' ' {
 		b--
 	}
 	if a >= b {
-		return
+		return false
 	}
 	start := s.source(a)
 	end := s.source(b-1) + 1
@@ -220,6 +229,7 @@ func (s *splitter) add(p string, a, b int) {
 		Line:    s.lineOf(start),
 		EndLine: s.lineOf(end - 1),
 	})
+	return true
 }
 
 // source maps an offset of the joined paragraph that is not a joining space

@@ -101,6 +101,15 @@ func TestSentencesLongLine(t *testing.T) {
 	if total != len(strings.Fields(text)) {
 		t.Errorf("%d words in sentences, %d in text", total, len(strings.Fields(text)))
 	}
+	// the pieces say that they are pieces, so that a quote can mark them
+	for i, s := range got {
+		if s.Resumed != (i > 0) || s.Continued != (i < len(got)-1) {
+			t.Errorf("piece %d of %d: Resumed %v, Continued %v", i, len(got), s.Resumed, s.Continued)
+		}
+	}
+	if s := Sentences("A short one. And another."); s[0].Continued || s[1].Resumed {
+		t.Errorf("whole sentences marked as pieces: %+v", s)
+	}
 }
 
 func TestSentencesVerse(t *testing.T) {
