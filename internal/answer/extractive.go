@@ -75,6 +75,7 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 	}
 	ans := Answer{Mode: ModeExtractive, Citations: []Citation{}, Warnings: []string{}}
 	chosen, hedge := p.chooseSentences(question, focus, passages)
+	chosen = withQuotations(chosen)
 	if len(chosen) == 0 {
 		ans.Refused = true
 		switch {
@@ -115,7 +116,7 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 	var b strings.Builder
 	b.WriteString(extractiveLabel)
 	if hedge != "" {
-		ans.Refused = true
+		ans.Refused = hedge != MsgNoMoral // a tale's end is what it teaches, said to state no moral
 		b.Reset()
 		b.WriteString(hedge)
 	}
@@ -137,6 +138,40 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 	}
 	ans.Text = b.String()
 	return ans
+}
+
+// withQuotations returns chosen with each speech tag that ends its
+// paragraph joined with the quotation after it (textan.WithQuotation: "…
+// knocked at the house-door, and cried," said nothing), which is not
+// quoted again on its own.
+func withQuotations(chosen []*candidate) []*candidate {
+	out := slices.Clone(chosen)
+	for i := 0; i < len(out); i++ {
+		c := out[i]
+		text := c.sp.Hit.Passage.Text
+		ss := textan.Sentences(text)
+		k := slices.IndexFunc(ss, func(s textan.Sentence) bool { return s.Start == c.sent.Start })
+		if k < 0 || c.sent.End != ss[k].End {
+			continue // joined already
+		}
+		joined, ok := textan.WithQuotation(text, ss, k)
+		if !ok {
+			continue
+		}
+		m := *c
+		m.sent = joined
+		out[i] = &m
+		if q := slices.IndexFunc(out, func(o *candidate) bool { return o.sp == c.sp && o.sent.Start == ss[k+1].Start }); q >= 0 {
+			if q < i { // the quotation led: the joined sentence takes its place
+				out[q] = &m
+				out = slices.Delete(out, i, i+1)
+				i--
+			} else {
+				out = slices.Delete(out, q, q+1)
+			}
+		}
+	}
+	return out
 }
 
 // quoteLine is one quoted line of an offline answer: sentences that follow
@@ -261,6 +296,16 @@ var whereFrame = regexp.MustCompile(`(?i)^\W*(?:and\s+)?where\b.*?\s(located|sit
 // is no word to find ("responded in kind").
 var kindOf = regexp.MustCompile(`(?i)\b(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of\b`)
 
+// moralAskRe asks for a story's moral; moralStatedRe is a sentence that
+// states one ("The moral of this story is …", "and so he learned his
+// lesson"; not "that is the way we learnt the whole story"). Offline, a moral question is answered by the story's end,
+// which states it in a fable; of a tale that states none, the end is
+// quoted after MsgNoMoral, not as its moral.
+var (
+	moralAskRe    = regexp.MustCompile(`(?i)\b(?:morals?|lessons?|teach(?:es)?|taught)\b`)
+	moralStatedRe = regexp.MustCompile(`(?i)\b(?:morals?|lessons?)\b`)
+)
+
 // chooseSentences scores every sentence of the best passages and returns
 // up to three, or none when no sentence plausibly answers: the one the
 // learned ranking puts first, then others it finds at least keepProb as
@@ -276,6 +321,9 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	if !p.hasTopic(question) || len(passages) > 0 && passages[0].overview {
 		out := openingSentences(passages, p.asksEnding(focus), sentencesAsked(focus)) // as typed, like Pipeline.openings
 		out = p.withMainCharacter(focus, out, passages)
+		if moralAskRe.MatchString(focus) && !slices.ContainsFunc(out, func(c *candidate) bool { return moralStatedRe.MatchString(c.sent.Text) }) {
+			return out, MsgNoMoral // "what's the moral?" of a tale whose end states none
+		}
 		return out, ""
 	}
 	if p.endAsked(focus) { // the closing passages (Pipeline.closing)

@@ -251,6 +251,7 @@ type UserError = usererr.Error
 const (
 	MsgNearest      = "I found no sentence in the documents that clearly answers this. The nearest I found:"
 	MsgNoCount      = "I found no number for this in the documents. The nearest I found:"
+	MsgNoMoral      = "The documents do not state a moral in so many words. This is how the story ends:"
 	NotCoveredText  = "I couldn't find this in the documents, so I can't answer it from them. Try other words, or ask about what they describe (or add a document that covers it)."
 	WarnNoSources   = "no sources cited"
 	WarnUnavailable = "The language model was unavailable, so this answer quotes the sources directly."
@@ -448,6 +449,13 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	// France?" after "Who is Edi Rama?").
 	followUp := standalone != q
 	covered := p.answerable(standalone, hits) || followUp && p.hasTopic(q) && p.answerable(q, hits) || p.answerableWithout(ctx, standalone, k)
+	if !covered && followUp && p.asksOn(q, p.more) { // "tell me more" after the nearest passages: what follows them
+		if hits, lead := p.continuation(req.History); len(hits) > 0 {
+			passages := p.pack(hits, p.passageBudget(standalone))
+			goOn(passages, answersIn(lastTurn(req.History)), lead)
+			return p.answerFrom(ctx, start, q, standalone, passages, modelDown, ans, onEvent)
+		}
+	}
 	if !covered || followUp && p.newTopic(q, hits) {
 		ans.Refused = true
 		ans.Text = p.notCovered()

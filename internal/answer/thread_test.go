@@ -7,6 +7,7 @@ import (
 
 	"storybot/internal/answer"
 	"storybot/internal/chat"
+	"storybot/internal/eval"
 )
 
 // TestThreadOfQuestions asks a story, offline, what a reader asks in one
@@ -72,5 +73,44 @@ func TestAtTheEnd(t *testing.T) {
 		if got := answer.AsksAtTheEnd(q); got != want {
 			t.Errorf("AsksAtTheEnd(%q) = %v, want %v", q, got, want)
 		}
+	}
+}
+
+// TestMoralAsked: "what's the moral?" is answered by the story's end,
+// which a fable states it in; of a tale whose end states none, the end is
+// quoted after MsgNoMoral, not as its moral (each of five tales quoted its
+// last lines as if they were one).
+func TestMoralAsked(t *testing.T) {
+	for dir, hedged := range map[string]bool{"testdata/fable": false, "testdata/thread": true, "testdata/goats": true} {
+		a, err := dirPipeline(t, dir).Ask(context.Background(), answer.Request{Question: "what's the moral?"}, nil)
+		if err != nil || a.Refused || len(a.Citations) == 0 || strings.HasPrefix(a.Text, answer.MsgNoMoral) != hedged {
+			t.Errorf("%s: %q (%v), want the end, said to state no moral: %v", dir, a.Text, err, hedged)
+		}
+	}
+}
+
+// TestQuotationWithItsTag: a speech tag that ends its paragraph is quoted
+// with the quotation that opens the next ("… the kids seeing this, cried
+// out," said nothing).
+func TestQuotationWithItsTag(t *testing.T) {
+	a, err := dirPipeline(t, "testdata/goats").Ask(context.Background(), answer.Request{Question: "what did the kids cry out when they saw his black paws?"}, nil)
+	if err != nil || !strings.Contains(eval.Lead(a.Text), `cried out, "We will not open the door; our mother has no black paws like you`) {
+		t.Errorf("want the tag with its quotation: %q, %v", a.Text, err)
+	}
+}
+
+// TestMoreAfterTheNearest: "tell me more" after an answer that quoted only
+// the nearest sentences goes on after them; it was refused (its topic,
+// taken from the question before, was not covered).
+func TestMoreAfterTheNearest(t *testing.T) {
+	p := dirPipeline(t, "testdata/thumbelina")
+	first, err := p.Ask(context.Background(), answer.Request{Question: "what did she do for the hurt bird"}, nil)
+	if err != nil || !strings.HasPrefix(first.Text, answer.MsgNearest) {
+		t.Fatalf("the question before: %q, %v", first.Text, err)
+	}
+	history := []chat.Message{{Role: chat.RoleUser, Content: "what did she do for the hurt bird"}, {Role: chat.RoleAssistant, Content: first.Text}}
+	a, err := p.Ask(context.Background(), answer.Request{Question: "tell me more", History: history}, nil)
+	if err != nil || a.Refused || len(a.Citations) == 0 {
+		t.Errorf("tell me more: %q, %v", a.Text, err)
 	}
 }

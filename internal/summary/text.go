@@ -31,7 +31,13 @@ func splitSentences(text string) []string {
 // sentenceSpans is splitSentences with each sentence's offsets.
 func sentenceSpans(text string) []srcSentence {
 	var out []srcSentence
-	for _, s := range textan.Sentences(text) {
+	ss := textan.Sentences(text)
+	for i := 0; i < len(ss); i++ {
+		s := ss[i]
+		if joined, ok := textan.WithQuotation(text, ss, i); ok { // "… and cried," with what was cried
+			s = joined
+			i++
+		}
 		t := cleanSpaces(cite.Strip(s.Text))
 		if t = refRun.ReplaceAllString(t, "$1"); t != "" {
 			if s.Resumed { // a piece of a sentence too long to quote whole says so

@@ -437,3 +437,28 @@ func LeansBack(s string) bool {
 }
 
 var leansBackRe = regexp.MustCompile(`^[\s"'“‘(]*(?:He|She|It|They|His|Her|Its|Their|Him|Them|This|That|These|Those)\b`)
+
+// WithQuotation returns ss[i] joined with the sentence after it when ss[i]
+// ends its paragraph as a speech tag (with a comma or a colon: "… knocked
+// at the house-door, and cried,") and that sentence, a paragraph of its
+// own, opens the quotation ("\"Open the door, my dear children …\""): a tag
+// quoted alone says nothing. ok is false, and ss[i] returned, otherwise.
+// text is what ss were split from. (Sentences keeps them apart: joined
+// there, they moved the learned ranking, for no answer gained.)
+func WithQuotation(text string, ss []Sentence, i int) (joined Sentence, ok bool) {
+	s := ss[i]
+	if i+1 >= len(ss) {
+		return s, false
+	}
+	next := ss[i+1]
+	end := strings.TrimRight(s.Text, " ")
+	if end == "" || end[len(end)-1] != ',' && end[len(end)-1] != ':' || !strings.Contains(text[s.End:next.Start], "\n\n") && !strings.Contains(text[s.End:next.Start], "\n\r\n") {
+		return s, false
+	}
+	if r, _ := utf8.DecodeRuneInString(next.Text); r != '"' && r != '“' && r != '\'' && r != '‘' && r != '«' {
+		return s, false
+	}
+	s.Text += " " + next.Text
+	s.End, s.EndLine, s.Continued = next.End, next.EndLine, next.Continued
+	return s, true
+}

@@ -164,3 +164,17 @@ func TestLeansBack(t *testing.T) {
 		}
 	}
 }
+
+func TestWithQuotation(t *testing.T) {
+	text := "And then he knocked at the door, and cried,\n\n\"Open the door, my dear children.\" They did not.\n\nHe said:\n\nNothing more. So, he said, \"no.\""
+	ss := Sentences(text)
+	j, ok := WithQuotation(text, ss, 0)
+	if !ok || j.Text != "And then he knocked at the door, and cried, \"Open the door, my dear children.\"" || text[j.Start:j.End] != "And then he knocked at the door, and cried,\n\n\"Open the door, my dear children.\"" || j.Line != 0 || j.EndLine != 2 {
+		t.Errorf("a tag and its quotation: %+v, %v", j, ok)
+	}
+	for i := 1; i < len(ss); i++ { // no tag; a tag before no quotation; the last
+		if j, ok := WithQuotation(text, ss, i); ok || j != ss[i] {
+			t.Errorf("sentence %d %q joined: %+v", i, ss[i].Text, j)
+		}
+	}
+}
