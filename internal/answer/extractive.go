@@ -326,6 +326,9 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		}
 		return out, ""
 	}
+	if p.villainAsked(focus) { // "who is the bad guy?"
+		return p.villainSentences(passages), ""
+	}
 	if p.endAsked(focus) { // the closing passages (Pipeline.closing)
 		return openingSentences(passages, true, sentencesAsked(focus)), ""
 	}

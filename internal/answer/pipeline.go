@@ -400,6 +400,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 			return p.answerFrom(ctx, start, q, standalone, passages, modelDown, ans, onEvent)
 		}
 	}
+	if p.villainAsked(q) { // "who is the bad guy?"
+		return p.villain(ctx, start, q, cmp.Or(req.K, p.opts.K), modelDown, ans, onEvent)
+	}
 	if !p.hasTopic(standalone) {
 		hits := p.openings(q) // as typed: "Who?" after "What happened?" asks no overview
 		if len(hits) == 0 {
@@ -1488,14 +1491,19 @@ func (p *Pipeline) unknownName(q string) string {
 	return ""
 }
 
-// theUSRe matches "the us" as chat types "the US".
-var theUSRe = regexp.MustCompile(`\b([Tt]he) us\b`)
+// theUSRe matches "the us", "the eu", "the uk" and "the un" as chat types
+// "the US" (group 2 the initials).
+var theUSRe = regexp.MustCompile(`\b([Tt]he) (us|eu|uk|un)\b`)
 
-// theUS writes "the us" as "the US": after "the", "us" is no pronoun, and
-// in lower case the pipeline takes it for one ("what did the us say?" was
-// told it names nothing).
+// theUS writes "the us" as "the US", and "the eu", "the uk", "the un" so
+// too: after "the", "us" is no pronoun, and in lower case the pipeline
+// takes it for one ("what did the us say?" was told it names nothing);
+// "what did the eu say?" quoted the White House, as two lower-case letters
+// are no name.
 func theUS(q string) string {
-	return theUSRe.ReplaceAllString(q, "${1} US")
+	return theUSRe.ReplaceAllStringFunc(q, func(m string) string {
+		return m[:len(m)-2] + strings.ToUpper(m[len(m)-2:])
+	})
 }
 
 func trimFor(s string, n int) string {

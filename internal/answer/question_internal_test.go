@@ -21,6 +21,8 @@ func TestCleanQuestion(t *testing.T) {
 		"https://example.com/article why did albania cut ties?": "why did albania cut ties?",
 		"see <https://example.com/a?b=c> what is the MEK?":      "see what is the MEK?",
 		"what did the us say?":                                  "what did the US say?",
+		"what did the eu say?":                                  "what did the EU say?",
+		"is the un involved? unlike the us":                     "is the UN involved? unlike the US",
 		"what did they tell us?":                                "what did they tell us?",
 		"what is the mek_ideology":                              "what is the mek_ideology",
 		"is 3 > 2?":                                             "is 3 > 2?",

@@ -114,3 +114,23 @@ func TestMoreAfterTheNearest(t *testing.T) {
 		t.Errorf("tell me more: %q, %v", a.Text, err)
 	}
 }
+
+// TestVillainAsked: "who is the bad guy?" quotes what the story calls
+// wicked, a wretch, a foe or a witch (it was refused: the question names
+// none of those words); of a story that calls no one so, it says that.
+func TestVillainAsked(t *testing.T) {
+	goats := dirPipeline(t, "testdata/goats")
+	for _, q := range []string{"who is the bad guy?", "who's the villain", "who is the antagonist of the story?"} {
+		a, err := goats.Ask(context.Background(), answer.Request{Question: q}, nil)
+		if err != nil || a.Refused || !strings.Contains(eval.Lead(a.Text), "The wretch often disguises himself") {
+			t.Errorf("%q: %q, %v", q, a.Text, err)
+		}
+	}
+	a, err := dirPipeline(t, "testdata/grandmother").Ask(context.Background(), answer.Request{Question: "who is the bad guy?"}, nil)
+	if err != nil || !a.Refused || a.Text != answer.MsgNoVillain {
+		t.Errorf("a story with no villain: %q, %v", a.Text, err)
+	}
+	if a, err := goats.Ask(context.Background(), answer.Request{Question: "was the wolf a bad guy to the miller?"}, nil); err != nil || strings.Contains(eval.Lead(a.Text), "The wretch") {
+		t.Errorf("a question with a topic of its own is no villain question: %q, %v", a.Text, err)
+	}
+}

@@ -315,6 +315,9 @@ func (s *Speller) mentions(word string) bool {
 		if len(c) >= minShort && strings.HasPrefix(w, c) || len(w) >= minShort && strings.HasPrefix(c, w) {
 			return true
 		}
+		if len(w) >= minShort && strings.HasSuffix(c, w) && namePrefixes[c[:len(c)-len(w)]] { // "transatlantic" holds the Atlantic
+			return true
+		}
 	}
 	maxEdits := 1
 	if utf8.RuneCountInString(w) >= 8 {
@@ -322,6 +325,11 @@ func (s *Speller) mentions(word string) bool {
 	}
 	return s.closest(w, s.byLen, maxEdits, false, false, func(c string) string { return c }) != ""
 }
+
+// namePrefixes make a word of a name: "transatlantic", "pan-African"
+// written as one word, "antiamerican".
+var namePrefixes = map[string]bool{"trans": true, "pan": true, "anti": true, "pro": true, "non": true, "pre": true, "post": true,
+	"sub": true, "inter": true, "intra": true, "mid": true, "neo": true, "ex": true, "un": true}
 
 // minShort is the length of the shortest word Mentions takes for a name
 // shortened ("Jan").

@@ -200,12 +200,13 @@ func BenchmarkCorrect(b *testing.B) {
 // form: as the index reads it, as initials, shortened or spelt otherwise.
 func TestMentions(t *testing.T) {
 	s := New(append(story(), &knowledge.Document{Title: "Notes", Passages: []knowledge.Passage{
-		{Text: "The United Nations met in Teheran on Jan. 1st. Russian troops and the US were there."},
+		{Text: "The United Nations met in Teheran on Jan. 1st. Russian troops and the US were there. The first transatlantic signal came."},
 	}}))
 	for w, want := range map[string]bool{
 		"Albania": true, "albanian": true, "Russia": true, "UN": true, "January": true, "Tehran": true, "US": true,
 		"the": true, "NATO": false, "EU": false, "China": false, "Moscow": false,
 		"America": true, "americans": true, "Persia": true, // by another name: "the US", "Iran"
+		"Atlantic": true, "Pacific": false, // "transatlantic"
 	} {
 		if got := s.Mentions(w); got != want {
 			t.Errorf("Mentions(%q) = %v, want %v", w, got, want)
