@@ -7,10 +7,11 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"storybot/internal/search"
-	"storybot/internal/textan"
 	"strings"
 	"time"
+
+	"storybot/internal/search"
+	"storybot/internal/textan"
 )
 
 // A question about the story's villain ("who is the bad guy?") is
