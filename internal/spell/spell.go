@@ -205,8 +205,9 @@ func plainWord(w string) bool {
 }
 
 // Correct returns q with its misspelt words replaced by the documents'
-// words nearest to them, and what it replaced; q itself and nil when
-// nothing is misspelt.
+// words nearest to them, and chat's informal words by the documents'
+// words for them ("mom": "mother", formal), and what it replaced; q itself
+// and nil when there is nothing to replace.
 func (s *Speller) Correct(q string) (string, []Fix) {
 	var b strings.Builder
 	var fixes []Fix
@@ -216,7 +217,10 @@ func (s *Speller) Correct(q string) (string, []Fix) {
 		name := !first && textan.Capitalized(t.Text)
 		first = false
 		from, end := textan.CutPossessive(t.Text) // "Albnia’s": "Albnia", then "’s"
-		to := s.nearest(from, name)
+		to := s.formal(from)
+		if to == "" {
+			to = s.nearest(from, name)
+		}
 		if to == "" {
 			return
 		}
@@ -233,6 +237,21 @@ func (s *Speller) Correct(q string) (string, []Fix) {
 	}
 	b.WriteString(q[last:])
 	return b.String(), fixes
+}
+
+// formal returns the documents' word for chat's informal word (a child's
+// "mom" is a tale's "mother": textan.Formal) when they hold it and not the
+// informal word itself, else "".
+func (s *Speller) formal(w string) string {
+	if s.terms[s.an.Term(w)] {
+		return ""
+	}
+	for _, f := range textan.Formal(w) {
+		if s.count[f] > 0 {
+			return f
+		}
+	}
+	return ""
 }
 
 // Mentions reports whether the documents hold word in some form: as the

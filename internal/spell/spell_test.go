@@ -99,6 +99,16 @@ func TestCorrectFrom(t *testing.T) {
 			"what form did they take?":  "what form did they take?",
 			"were the soldiers silent?": "were the soldiers silent?",
 		}},
+		// chat's informal words are the tale's words for them (textan.Formal),
+		// unless the documents write the informal word themselves
+		{"Her mother sang, and her father went to the capital.", map[string]string{
+			"what did mom do?":            "what did mother do?",
+			"where did the dad go?":       "where did the father go?",
+			"where did her daddy go?":     "where did her father go?",
+			"what did the doggie do?":     "what did the doggie do?", // no dog in the text
+			"how much moolah did he get?": "how much moolah did he get?",
+		}},
+		{"My mom sang, and my mother listened.", map[string]string{"what did mom do?": "what did mom do?"}},
 		{"The United States and the Islamic Republic of Iran met. The US said so.", map[string]string{
 			"what did the americans do?": "what did the United States do?",
 			"did Persia attack?":         "did Islamic Republic of Iran attack?",

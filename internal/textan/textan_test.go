@@ -370,3 +370,11 @@ func TestNames(t *testing.T) {
 		t.Errorf("names %q, want %q", names, want)
 	}
 }
+
+func TestFormal(t *testing.T) {
+	for w, want := range map[string]string{"mom": "mother", "Dads": "father", "mommy": "mother", "doggie": "dog", "pooch": "", "eats": "", "altogether": "", "cat": "", "mother": ""} {
+		if got := Formal(w); len(got) == 0 && want != "" || len(got) > 0 && got[0] != want {
+			t.Errorf("Formal(%q) = %v, want %q first", w, got, want)
+		}
+	}
+}

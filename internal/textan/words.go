@@ -10,6 +10,7 @@ import (
 //go:generate go run ./internal/gen -wordnet /usr/share/wordnet -names names.txt.gz
 //go:generate go run ./internal/gen -wordnet /usr/share/wordnet -aliases aliases.txt.gz
 //go:generate go run ./internal/gen -wordnet /usr/share/wordnet -creatures creatures.txt.gz
+//go:generate go run ./internal/gen -wordnet /usr/share/wordnet -informal informal.txt.gz
 
 // wordsGz is the Snowball stems of WordNet 3.0's one-word lemmas and their
 // irregular forms, one a line; namesGz those of the lemmas it writes only
@@ -26,6 +27,9 @@ var (
 	// creaturesGz is the stems of the nouns of people and animals.
 	//go:embed creatures.txt.gz
 	creaturesGz []byte
+	// informalGz is chat's informal nouns with the words they stand for.
+	//go:embed informal.txt.gz
+	informalGz []byte
 )
 
 // englishStems and nameStems are wordsGz and namesGz as sets, read on
@@ -35,6 +39,7 @@ var (
 	nameStems    = sync.OnceValue(func() map[string]string { return kindSet("names", namesGz) })
 	nameAliases  = sync.OnceValue(func() map[string]string { return kindSet("aliases", aliasesGz) })
 	creatures    = sync.OnceValue(func() map[string]bool { return lineSet("creatures", creaturesGz) })
+	informal     = sync.OnceValue(func() map[string][]string { return wordsSet("informal", informalGz) })
 )
 
 // IsCreature reports whether word is a noun whose most frequent sense in
@@ -54,6 +59,26 @@ func NameAliases(word string) []string {
 		return strings.Split(a, "|")
 	}
 	return nil
+}
+
+// Formal returns the words chat's informal noun word stands for, as
+// WordNet glosses it ("mom": "mother"; "dads": "father", "begetter"), or
+// nil: a tale says "mother" where a child types "mom". It is safe for
+// concurrent use.
+func Formal(word string) []string {
+	return informal()[Stem(Fold(word))]
+}
+
+// wordsSet returns the lines of the gzipped table gz, "#" comments aside,
+// each a word and the words it stands for, keyed by the first's stem.
+func wordsSet(name string, gz []byte) map[string][]string {
+	m := map[string][]string{}
+	for line := range strings.Lines(gunzip(name, gz)) {
+		if f := strings.Fields(line); len(f) > 1 && !strings.HasPrefix(f[0], "#") {
+			m[Stem(f[0])] = f[1:]
+		}
+	}
+	return m
 }
 
 // kindSet returns the lines of the gzipped list gz, "#" comments aside,

@@ -24,6 +24,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -46,10 +48,13 @@ func main() {
 	words := flag.String("words", "", "write the gzipped list of the stems of English words to this file instead")
 	names := flag.String("names", "", "write the gzipped list of the stems of names (words WordNet writes only with a capital) to this file instead")
 	creatures := flag.String("creatures", "", "write the gzipped list of the stems of nouns of people and animals (\"kitten\", \"tailor\") to this file instead")
+	informal := flag.String("informal", "", "write the gzipped table of informal nouns with the words they stand for (\"dad father\") to this file instead")
 	aliases := flag.String("aliases", "", "write the gzipped table of names with the other names of the same place, group or person (\"america\": \"united states\", \"us\") to this file instead")
 	flag.Parse()
 	var err error
 	switch {
+	case *informal != "":
+		err = writeInformal(*dir, *informal)
 	case *aliases != "":
 		err = writeAliases(*dir, *aliases)
 	case *creatures != "":
@@ -170,6 +175,64 @@ func run(dir, out string, senses, nounSenses int, poses []string, similar bool) 
 	return nil
 }
 
+// informalGloss matches the gloss of a noun that is an informal word for
+// its hypernym: "an informal term for a father" (dad), "informal terms for
+// a mother" (mom), "(informal) a quick private conference".
+var informalGloss = regexp.MustCompile(`^(?:an? )?(?:\(informal\)|informal (?:terms?|words?|names?) (?:for|referring to))\b`)
+
+// writeInformal writes the table of nouns of one sense, and no other part
+// of speech, that WordNet glosses as an informal word (informalGloss),
+// each with the words
+// of that sense's hypernym: chat's "mom" and "dad" are a tale's "mother"
+// and "father" (their synsets hold neither). Lemmas, one-word, lower case.
+func writeInformal(dir, out string) error {
+	members, _, err := readData(filepath.Join(dir, "data.noun"))
+	if err != nil {
+		return err
+	}
+	idx, err := readIndex(filepath.Join(dir, "index.noun"))
+	if err != nil {
+		return err
+	}
+	others, err := lemmasOf(dir, "verb", "adj", "adv")
+	if err != nil {
+		return err
+	}
+	otherStems := map[string]bool{} // "eats" is the verb's, "altogether" the adverb's
+	for w := range others {
+		otherStems[textan.Stem(w)] = true
+	}
+	var lines []string
+	err = eachSynset(filepath.Join(dir, "data.noun"), func(ss synset) error {
+		var hyper []string
+		for _, p := range ss.ptrs {
+			if p.symbol == "@" {
+				hyper = append(hyper, p.offset)
+			}
+		}
+		if len(hyper) != 1 || !informalGloss.MatchString(ss.gloss) {
+			return nil
+		}
+		var formal []string
+		for _, w := range members[hyper[0]] {
+			if oneLowerWord(w) {
+				formal = append(formal, w)
+			}
+		}
+		for _, w := range ss.words {
+			if oneLowerWord(w) && len(formal) > 0 && len(idx[w]) == 1 && !otherStems[textan.Stem(w)] { // one sense: "kale" is also money, "cat" a man
+				lines = append(lines, w+" "+strings.Join(formal, " "))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	sort.Strings(lines)
+	return writeList(out, "# Nouns of one WordNet 3.0 sense, glossed as an informal word, then the words of its hypernym (\"dad father\").\n", lines, "informal words")
+}
+
 // term is the textan.English term of a one-word lemma, or "" for a phrase,
 // a proper name, a stop word, a number or a word that textan takes to
 // another.
@@ -252,6 +315,7 @@ type synset struct {
 	offset, lexFile string
 	words           []string // lemmas, adjective markers dropped
 	ptrs            []pointer
+	gloss           string // after the "|"
 }
 
 // pointer is a synset's link to another: its symbol ("&" similar, "\\"
@@ -288,6 +352,9 @@ func eachSynset(path string, fn func(synset) error) error {
 				tgt, _ := strconv.ParseInt(ptr[3][2:], 16, 0)
 				ss.ptrs = append(ss.ptrs, pointer{symbol: ptr[0], offset: ptr[1], pos: ptr[2], src: int(src), tgt: int(tgt)})
 			}
+		}
+		if i := slices.Index(f, "|"); i >= 0 {
+			ss.gloss = strings.Join(f[i+1:], " ")
 		}
 		return fn(ss)
 	})
