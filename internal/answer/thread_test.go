@@ -126,6 +126,10 @@ func TestVillainAsked(t *testing.T) {
 			t.Errorf("%q: %q, %v", q, a.Text, err)
 		}
 	}
+	// a news report blames in other words: "reckless", "aggression"
+	if a, err := answer.New(answer.Options{Retriever: story(t), Documents: story(t).Docs}).Ask(context.Background(), answer.Request{Question: "who is the bad guy?"}, nil); err != nil || !strings.Contains(a.Text, "Iran") {
+		t.Errorf("the story's bad guy: %q, %v", a.Text, err)
+	}
 	a, err := dirPipeline(t, "testdata/grandmother").Ask(context.Background(), answer.Request{Question: "who is the bad guy?"}, nil)
 	if err != nil || !a.Refused || a.Text != answer.MsgNoVillain {
 		t.Errorf("a story with no villain: %q, %v", a.Text, err)

@@ -21,13 +21,14 @@ import (
 // "who's the villain?", "the antagonist".
 var villainAskRe = regexp.MustCompile(`(?i)\b(?:bad\s+(?:guys?|ones?|people|person)|baddies?|villains?|antagonists?|evil\s+ones?)\b`)
 
-// villainWords are what a story calls its villain, as an offline answer
-// looks for them (a question of villainAskRe names none of them: "who is
+// villainWords are what a story calls its villain (a news report blames
+// in other words: "reckless", "the culprit"), as an offline answer looks
+// for them (a question of villainAskRe names none of them: "who is
 // the bad guy?" was refused of four tales of five, whose "wretch", "foe"
 // and "witch" it does not say): what says so (villainNames) weighs twice
 // what may be one (villainRoles).
 const (
-	villainNames = "villain villainous wicked evil cruel wretch rogue foe enemy enemies"
+	villainNames = "villain villainous wicked evil cruel wretch rogue foe enemy enemies culprit traitor murderer aggressor perpetrator reckless ruthless brutal"
 	villainRoles = "witch sorcerer sorceress enchantress ogre troll giant dragon devil demon robber robbers thief thieves monster"
 	villainWords = villainNames + " " + villainRoles
 )
