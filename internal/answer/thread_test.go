@@ -138,3 +138,18 @@ func TestVillainAsked(t *testing.T) {
 		t.Errorf("a question with a topic of its own is no villain question: %q, %v", a.Text, err)
 	}
 }
+
+// TestVillainAskedOfAModel: a model gets "who is the bad guy?" as asked,
+// with the passages that call someone a wretch or a rogue.
+func TestVillainAskedOfAModel(t *testing.T) {
+	ix := indexDir(t, "testdata/goats")
+	var prompt string
+	m := &fakeModel{complete: func(_ context.Context, req chat.Request, _ func(string)) (chat.Response, error) {
+		prompt = req.Messages[len(req.Messages)-1].Content
+		return chat.Response{Text: "The wolf [1]."}, nil
+	}}
+	a, err := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Model: m}).Ask(context.Background(), answer.Request{Question: "who is the bad guy?"}, nil)
+	if err != nil || a.Refused || !strings.Contains(prompt, "who is the bad guy?") || !strings.Contains(prompt, "wretch") {
+		t.Errorf("answer %q (%v); prompt:\n%s", a.Text, err, prompt)
+	}
+}
