@@ -3,8 +3,10 @@ package answer
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
+	"storybot/internal/chat"
 	"storybot/internal/cite"
 	"storybot/internal/knowledge"
 )
@@ -96,6 +98,50 @@ func authorList(line string) string {
 		return names[0]
 	}
 	return line
+}
+
+// lengthAskRe asks how long the documents are: "how long is the story?",
+// "how many words is it?"; lengthAskItRe, with "it" or "this", only as the
+// first question ("how long is it?" after one about a river asks of the
+// river).
+var (
+	lengthAskRe   = regexp.MustCompile(`(?i)^\W*(?:how\s+(?:long|big)\s+is\s+the\s+` + documentNoun + `|how\s+many\s+(?:words|paragraphs|pages)\s+(?:is|are\s+(?:there\s+)?in|does|has)\s+the\s+` + documentNoun + `(?:\s+have)?)\W*$`)
+	lengthAskItRe = regexp.MustCompile(`(?i)^\W*(?:how\s+(?:long|big)\s+is\s+(?:it|this)|how\s+many\s+(?:words|paragraphs|pages)\s+(?:is\s+(?:it|this)|are\s+there|does\s+(?:it|this)\s+have))\W*$`)
+)
+
+// asksLength reports whether q asks how long the documents are.
+func (p *Pipeline) asksLength(q string, history []chat.Message) bool {
+	return p.opts.Documents != nil && (lengthAskRe.MatchString(q) || len(history) == 0 && lengthAskItRe.MatchString(q))
+}
+
+// documentLength answers how long the documents are: each one's words,
+// and its paragraphs or, paged, its pages, cited by its opening.
+func (p *Pipeline) documentLength(q string) Answer {
+	ans := p.documentList(q, func(d *knowledge.Document) (string, int) {
+		words, paras, pages := 0, 0, 0
+		for _, ps := range d.Passages {
+			words += len(strings.Fields(ps.Text))
+			paras, pages = max(paras, ps.ParaEnd), max(pages, ps.Page)
+		}
+		if pages > 0 {
+			return fmt.Sprintf("“%s” is %s words long, on %d pages.", d.Title, groupDigits(words), pages), 0
+		}
+		return fmt.Sprintf("“%s” is %s words long, in %d paragraphs.", d.Title, groupDigits(words), paras), 0
+	}, "%d more documents.")
+	if len(ans.Citations) == 0 {
+		ans.Refused, ans.Text = true, MsgNoDocuments
+	}
+	return ans
+}
+
+// groupDigits writes n with a comma between each group of three digits
+// ("1,234").
+func groupDigits(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // MsgNoAuthor answers a question about the documents' author when none

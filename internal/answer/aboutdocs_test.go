@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"storybot/internal/answer"
+	"storybot/internal/chat"
 	"storybot/internal/knowledge"
 )
 
@@ -126,5 +127,21 @@ func TestPaperMetadata(t *testing.T) {
 	a, err := p.Ask(context.Background(), answer.Request{Question: "what is this paper about?"}, nil)
 	if err != nil || a.Refused || !strings.Contains(a.Text, "> Abstract: In December 2019") || strings.Contains(a.Text, "SHA:") || strings.Contains(a.Text, "https://") {
 		t.Errorf("what is this paper about?: %q, %v; want its abstract", a.Text, err)
+	}
+}
+
+// TestDocumentLength: "how long is the story?" is its words and
+// paragraphs (it was refused); "how long is it?" only when asked first.
+func TestDocumentLength(t *testing.T) {
+	p := dirPipeline(t, "testdata/goats")
+	for _, q := range []string{"how long is the story?", "How many words does the story have?", "how long is it?"} {
+		a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
+		if err != nil || a.Text != "“The Wolf and the Seven Little Goats” is 1,043 words long, in 31 paragraphs. [1]" || len(a.Citations) != 1 {
+			t.Errorf("%q: %q, %v", q, a.Text, err)
+		}
+	}
+	history := []chat.Message{{Role: chat.RoleUser, Content: "what did the wolf eat?"}, {Role: chat.RoleAssistant, Content: "…"}}
+	if a, err := p.Ask(context.Background(), answer.Request{Question: "how long is it?", History: history}, nil); err != nil || strings.Contains(a.Text, "words long") {
+		t.Errorf("how long is it? as a follow-up asks of what came before: %q, %v", a.Text, err)
 	}
 }

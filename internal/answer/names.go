@@ -42,8 +42,16 @@ const (
 	listNames      = "names"
 )
 
+// castRe asks for a story's characters in other words: "who is in this
+// story?", "how many characters are there?", "what animals are in the
+// story?" (a tale's animals are most of its characters).
+var castRe = regexp.MustCompile(`(?i)^\W*(?:who(?:'s|’s|\s+is|\s+are)\s+in\s+(?:it|this|the\s+(?:story|tale|book))|how\s+many\s+(?:characters|people)\s+(?:are\s+there|are\s+in\s+(?:it|the\s+(?:story|tale)|this\s+(?:story|tale))|does\s+(?:it|the\s+(?:story|tale))\s+have)|(?:what|which)\s+(?:animals|creatures)\s+(?:are\s+there|are\s+in\s+(?:it|the\s+(?:story|tale)|this\s+(?:story|tale))|appear))(?:\s+(?:story|tale))?\W*$`)
+
 // listAsked returns the kind of names q asks to list, or "".
 func listAsked(q string) string {
+	if castRe.MatchString(q) {
+		return listCharacters
+	}
 	m := listRe.FindStringSubmatch(strings.TrimSpace(q))
 	if m == nil {
 		return ""

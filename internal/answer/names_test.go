@@ -33,6 +33,10 @@ func TestListNames(t *testing.T) {
 		{thread, "list the people mentioned", []string{"the girl [1]", "the prince", "Virgin Mary"}, []string{"Now [", "Here ["}},
 		// a tale's characters by their roles too ("the king"), mentioned three times or more; "Here is a Jack" names no one
 		{boots, "who are the characters?", []string{"the king [1]", "Boots", "the princess", "the councillor", "Peter", "Paul"}, []string{"Jack", "the town", "the hat", "the old woman"}},
+		// the characters asked in other words: the opening answered, or a refusal
+		{boots, "who is in this story?", []string{"the king [1]", "Boots"}, nil},
+		{boots, "how many characters are there?", []string{"the king [1]", "Boots"}, nil},
+		{dirPipeline(t, "testdata/goats"), "what animals are in the story?", []string{"the wolf [1]", "the mother"}, nil},
 	} {
 		a, err := c.p.Ask(context.Background(), answer.Request{Question: c.q}, nil)
 		if err != nil {

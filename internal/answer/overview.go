@@ -69,9 +69,10 @@ func (p *Pipeline) openingsOf(q string, docs []*knowledge.Document) []search.Hit
 }
 
 // settingAskRe asks where or when a story takes place without naming it:
-// "where does it take place?", "where is it set?" (with "the story", an
-// overview word, openingsOf needs no pattern).
-var settingAskRe = regexp.MustCompile(`(?i)\b(?:(?:take|takes|took|taking)\s+place|` + storySet + `)\b`)
+// "where does it take place?", "where is it set?", "when does it happen?"
+// (present: "when did it happen?" asks when something did; with "the
+// story", an overview word, openingsOf needs no pattern).
+var settingAskRe = regexp.MustCompile(`(?i)\b(?:(?:take|takes|took|taking)\s+place|` + storySet + `|(?:when|where)\s+does\s+(?:it|this|the\s+(?:story|tale))\s+happen)\b`)
 
 // atTheEndRe matches a question about a story's end that has a topic of its
 // own: "where did Mara go at the end?", "what happened to the queen in the

@@ -358,6 +358,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if p.asksDocumentDate(standalone) {
 		return p.documentDate(q), nil
 	}
+	if p.asksLength(q, req.History) { // "how long is the story?"
+		return p.documentLength(q), nil
+	}
 	if p.asksAuthor(q) {
 		return p.documentAuthor(q), nil
 	}
