@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"regexp"
 	"strings"
 
 	"storybot/internal/chat"
@@ -21,6 +22,12 @@ const (
 	moreWords = `more else continue elaborate expand detail details further`
 	nextWords = `then next after afterwards afterward later`
 )
+
+// outcomeAskRe asks how what the last answer told turned out: "did it
+// work?", "did he succeed?", "so what came of it?". The story tells it
+// next, as after "and then?" (the plan's words answered "did it work?"
+// after "what was his plan?" with the plan again).
+var outcomeAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+)?(?:(?:did|does|would)\s+(?:it|that|this|the\s+plan|the\s+trick|they|he|she)\s+(?:work|succeed|come\s+off|pay\s+off)|what\s+came\s+of\s+(?:it|that|this))\W*$`)
 
 // asksOn reports whether q, as typed, names nothing and holds one of words.
 func (p *Pipeline) asksOn(q string, words map[string]bool) bool {

@@ -153,3 +153,21 @@ func TestVillainAskedOfAModel(t *testing.T) {
 		t.Errorf("answer %q (%v); prompt:\n%s", a.Text, err, prompt)
 	}
 }
+
+// TestDidItWork: "did it work?" asks how what the last answer told turned
+// out, which the story tells next, as after "and then?" (it quoted the
+// plan again).
+func TestDidItWork(t *testing.T) {
+	p := dirPipeline(t, "testdata/sultan")
+	first, err := p.Ask(context.Background(), answer.Request{Question: "what was his plan?"}, nil)
+	if err != nil || !strings.Contains(first.Text, "The dog was pleased with the plan") {
+		t.Fatalf("the question before: %q, %v", first.Text, err)
+	}
+	history := []chat.Message{{Role: chat.RoleUser, Content: "what was his plan?"}, {Role: chat.RoleAssistant, Content: first.Text}}
+	for _, q := range []string{"did it work?", "so did it work", "what came of it?"} {
+		a, err := p.Ask(context.Background(), answer.Request{Question: q, History: history}, nil)
+		if err != nil || !strings.Contains(eval.Lead(a.Text), "old Sultan brought it back again") {
+			t.Errorf("%q: %q, %v", q, a.Text, err)
+		}
+	}
+}
