@@ -60,7 +60,7 @@ func TestDocumentDate(t *testing.T) {
 func TestDocumentSources(t *testing.T) {
 	ix := story(t)
 	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
-	for _, q := range []string{"what's your source?", "What are your sources?", "is this story true?", "is it a true story?", "Where does this come from?", "are the documents accurate?"} {
+	for _, q := range []string{"what's your source?", "What are your sources?", "is this story true?", "is it a true story?", "Where does this come from?", "are the documents accurate?", "u sure?"} {
 		a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
 		if err != nil || a.Refused || !strings.HasPrefix(a.Text, "I answer only from the documents") ||
 			!strings.HasSuffix(a.Text, "“Albania cuts ties with Iran”, dated 2022-09-07. [1]") || len(a.Citations) != 1 {

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -274,4 +275,10 @@ func spanCitation(n int, ps *knowledge.Passage, start, end int, quote string) Ci
 		N: n, Doc: ps.Doc, Title: ps.Title, PassageID: ps.ID, Text: ps.Text[lo:hi],
 		Location: ps.Span(start, end).Location(), Quote: shorten(SourceRefs(quote), maxQuote),
 	}
+}
+
+// SourceLine is how a citation is listed under an answer, a summary or a
+// timeline in the terminal: "[1] Title — ¶2, line 3 (file.txt)".
+func SourceLine(c Citation) string {
+	return fmt.Sprintf("[%d] %s — %s (%s)", c.N, c.Title, c.Location, c.Doc)
 }

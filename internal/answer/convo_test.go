@@ -80,7 +80,7 @@ func TestSmallTalk(t *testing.T) {
 	m := replying("x [1]")
 	ret := &fakeRetriever{search: story(t).Search}
 	p := answer.New(answer.Options{Retriever: ret, Model: m, About: func() string { return "“Albania cuts ties with Iran”" }})
-	for _, q := range []string{"hi", "Hello!", "hey there", "thanks!", "thank you", "thx", "ok", "cool", "bye", "good morning", "👍", "<@123> thanks"} {
+	for _, q := range []string{"hi", "Hello!", "hey there", "thanks!", "thank you", "thx", "ok", "cool", "bye", "good morning", "👍", "<@123> thanks", "thx bot ur the best 🔥"} {
 		a, err := p.Ask(context.Background(), answer.Request{Question: q, History: storyHistory}, nil)
 		if err != nil {
 			t.Fatalf("%q: %v", q, err)

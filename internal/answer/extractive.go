@@ -92,7 +92,7 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 	}
 	// Sentences of one paragraph share a citation: its location spans
 	// their lines, its text (what Show sources quotes) is the paragraph,
-	// its quote the first of them quoted.
+	// its quote the first of them in the text.
 	type para struct {
 		n          int
 		start, end int // the span of its quoted sentences in the passage's text
@@ -108,6 +108,9 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 			pa = &para{n: len(ans.Citations) + 1, start: c.sent.Start, end: c.sent.End}
 			paras[key] = pa
 			ans.Citations = append(ans.Citations, spanCitation(pa.n, ps, c.sent.Start, c.sent.End, c.sent.Text))
+		}
+		if c.sent.Start < pa.start { // the quote is the first of them in the text, as the line reads
+			ans.Citations[pa.n-1].Quote = spanCitation(pa.n, ps, c.sent.Start, c.sent.End, c.sent.Text).Quote
 		}
 		pa.start, pa.end = min(pa.start, c.sent.Start), max(pa.end, c.sent.End)
 		ans.Citations[pa.n-1].Location = ps.Span(pa.start, pa.end).Location()

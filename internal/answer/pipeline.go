@@ -1424,7 +1424,7 @@ var chatWords = map[string]string{
 	"wat": "what", "wut": "what", "wht": "what", "wen": "when", "wher": "where", "hw": "how",
 	"r": "are", "ppl": "people", "bout": "about", "abt": "about", "cuz": "because", "coz": "because",
 	"bc": "because", "bcuz": "because", "thru": "through", "dat": "that", "tho": "though",
-	"smth": "something", "sth": "something", "govt": "government",
+	"smth": "something", "sth": "something", "govt": "government", "wtf": "what", "wth": "what",
 }
 
 // chatWordRe matches a word of chatWords as chat types it (lower case), or
@@ -1504,10 +1504,16 @@ var theUSRe = regexp.MustCompile(`\b([Tt]he) (us|eu|uk|un)\b`)
 // "what did the eu say?" quoted the White House, as two lower-case letters
 // are no name.
 func theUS(q string) string {
+	q = thePMRe.ReplaceAllString(q, "${1} prime minister")
 	return theUSRe.ReplaceAllStringFunc(q, func(m string) string {
 		return m[:len(m)-2] + strings.ToUpper(m[len(m)-2:])
 	})
 }
+
+// thePMRe matches "the pm" and "albania's pm" as chat types "the prime
+// minister" ("who is the pm of albania" was refused: the story's "PM Rama
+// said" does not say of where); "at 3 pm" is a time.
+var thePMRe = regexp.MustCompile(`(?i)(\bthe|['’]s)\s+pm\b`)
 
 func trimFor(s string, n int) string {
 	if len(s) <= n {

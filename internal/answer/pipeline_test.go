@@ -932,7 +932,8 @@ func indexDir(t testing.TB, dir string) *search.Index {
 
 // TestExtractiveCitesParagraphs: offline, the quoted sentences of one
 // paragraph share a citation whose location spans their lines and whose
-// text (what Show sources quotes) is that paragraph, not the passage; two
+// text (what Show sources quotes) is that paragraph, not the passage, and
+// whose quote is the first of them in the text, as the line reads; two
 // that follow each other are quoted on one line, in the text's order.
 func TestExtractiveCitesParagraphs(t *testing.T) {
 	text := "The fox lived in the wood.\n\nThe king had three daughters.\nThe king loved\nthem all.\n\nThe end came in winter."
@@ -947,7 +948,7 @@ func TestExtractiveCitesParagraphs(t *testing.T) {
 		t.Fatalf("no citations: %q", a.Text)
 	}
 	c := a.Citations[0]
-	if c.Location != "¶5, lines 12-14" || c.Text != "The king had three daughters.\nThe king loved\nthem all." ||
+	if c.Location != "¶5, lines 12-14" || c.Text != "The king had three daughters.\nThe king loved\nthem all." || c.Quote != "The king had three daughters." ||
 		!strings.Contains(a.Text, "\n> The king had three daughters. The king loved them all. [1]") {
 		t.Errorf("citation %+v for %q", c, a.Text)
 	}

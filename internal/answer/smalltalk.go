@@ -25,6 +25,7 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 	talkThanks: `thanks|thank you|thank u|thx|tnx|ty|tysm|many thanks|cheers|much appreciated|appreciated|
 		thank you very much|great thanks|that helps|that helped|that's helpful|thats helpful|that is helpful|helpful|
 		very helpful|that's useful|useful|good answer|great answer|nice answer|good bot|great job|well done|you're the best|
+		you are the best|youre the best|ur the best|ur awesome|you're awesome|you are awesome|you rock|legend|
 		for the help|for your help|for that|for this|for the answer|for the info|for the information|for explaining`,
 	talkAck: `ok|okay|k|kk|cool|nice|great|awesome|perfect|got it|i see|alright|all right|sounds good|good|fine|wow|
 		interesting|makes sense|good to know|understood|noted|yes|yeah|yep|sure|lol|haha|right|fair enough|i understand|

@@ -111,7 +111,7 @@ func formatSources(cites []answer.Citation) string {
 	var b strings.Builder
 	b.WriteString("\nSources:\n")
 	for _, c := range cites {
-		fmt.Fprintf(&b, "[%d] %s — %s (%s)\n", c.N, c.Title, c.Location, c.Doc)
+		b.WriteString(answer.SourceLine(c) + "\n")
 		switch {
 		case strings.HasPrefix(c.Quote, "“") || strings.HasPrefix(c.Quote, "\""):
 			fmt.Fprintf(&b, "    %s\n", c.Quote)

@@ -171,7 +171,7 @@ func TestTimelineCommand(t *testing.T) {
 		t.Errorf("timeline --max 3 --json: %v\n%s", err, capped)
 	}
 	text, _, err = runSummaryCLI(t, kdir, nil, "timeline", "--max", "3")
-	if n := strings.Count(text, " — "); err != nil || n != 3 || !strings.Contains(text, fmt.Sprintf("… and %d more events.", len(got.Events)-3)) {
+	if n := strings.Count(strings.Split(text, "\nSources:")[0], " — "); err != nil || n != 3 || !strings.Contains(text, fmt.Sprintf("… and %d more events.", len(got.Events)-3)) {
 		t.Errorf("timeline --max 3: %d event lines, %v\n%s", n, err, text)
 	}
 	if _, _, err := runSummaryCLI(t, kdir, nil, "timeline", "--max", "-1"); ExitCode(err) != 2 {

@@ -108,7 +108,7 @@ func writeSources(b *strings.Builder, cites []answer.Citation) {
 	}
 	b.WriteString("\nSources:\n")
 	for _, c := range cites {
-		fmt.Fprintf(b, "[%d] %s (%s), %s", c.N, c.Title, c.Doc, c.Location)
+		b.WriteString(answer.SourceLine(c))
 		if c.Flagged != "" {
 			fmt.Fprintf(b, " — doubtful: %s", c.Flagged)
 		}
