@@ -2,8 +2,10 @@ package summary
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -135,6 +137,14 @@ func extractive(an *textan.Analyzer, items []sentence, length Length, focus []st
 	var chosen []sentence
 	used := map[int]bool{}
 	chars := 0
+	if length == Short && len(focus) == 0 {
+		if i := closingSentence(items); i >= 0 { // how the story ends
+			used[i] = true
+			chosen = append(chosen, items[i])
+			chars += len(items[i].text)
+			maps.Copy(covered, items[i].terms)
+		}
+	}
 	for len(chosen) < maxN {
 		best, bestScore := -1, 0.0
 		for i, s := range items {
@@ -183,6 +193,30 @@ func extractive(an *textan.Analyzer, items []sentence, length Length, focus []st
 		fmt.Fprintf(&b, "%s [%d]", s.text, n)
 	}
 	return b.String(), c.list()
+}
+
+// closingSentence returns the index of the sentence of items that a short
+// summary of one document always holds, how it ends: the last of its last
+// three sentences that stands whole (no speech alone, 8 to 70 words, not
+// leaning on the one before); -1 for several documents, a paper that opens
+// with an abstract (its end is references and thanks), or none. Every
+// tale's "what is this story about?" stopped at its set-up (three helper
+// sessions, 17 tales: "no toad, mole, rescue or prince"); with its end,
+// The Wolf and the Seven Little Goats ends "'The wolf is dead, the wolf is
+// dead!' they cried, and … danced with their mother", Jorinde and
+// Joringel "they lived a long and happy life". FairytaleQA's summary
+// measure: 574 answers held instead of 582 (odd +4, even −12), half the
+// sentences that lean on the one before (.013).
+func closingSentence(items []sentence) int {
+	if len(items) == 0 || items[0].p.Doc != items[len(items)-1].p.Doc || slices.ContainsFunc(items, func(s sentence) bool { return s.abstract }) {
+		return -1
+	}
+	for i := len(items) - 1; i >= 0 && i >= len(items)-3; i-- {
+		if s := items[i]; !s.speech && s.words >= 8 && s.words <= 70 && !s.leans {
+			return i
+		}
+	}
+	return -1
 }
 
 // nearDuplicate reports whether s shares most of its terms with a sentence

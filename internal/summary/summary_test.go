@@ -565,3 +565,20 @@ func TestBudgetTooSmall(t *testing.T) {
 		t.Errorf("a budget too small must fall back without calling: mode %s, %d calls", sum.Mode, len(m.requests()))
 	}
 }
+
+// TestShortSummaryEnds: the short summary of one story (what "what is this
+// story about?" gets) holds how it ends, so that it does not stop at the
+// set-up, with its speech tag and speech together; a paper's end
+// (references, thanks) is not its summary.
+func TestShortSummaryEnds(t *testing.T) {
+	doc, err := knowledge.ParseFile(context.Background(), "testdata", "goats.txt", knowledge.Options{}) // as the bot reads it
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(Options{Source: staticSource("v", []*knowledge.Document{doc})})
+	sum, err := s.Summary(context.Background(), SummaryRequest{Length: Short}, nil)
+	if err != nil || !strings.HasSuffix(sum.Text, `"The wolf is dead, the wolf is dead!" they cried, and taking hands, they danced with their mother all about the place. [3]`) ||
+		strings.Contains(sum.Text, "and cried, [") {
+		t.Errorf("want the story's end last:\n%s", sum.Text)
+	}
+}
