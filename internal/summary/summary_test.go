@@ -582,3 +582,16 @@ func TestShortSummaryEnds(t *testing.T) {
 		t.Errorf("want the story's end last:\n%s", sum.Text)
 	}
 }
+
+// TestShortSummaryEndsNotInFurniture: a page's last line about itself
+// ("Copyright 2022 The County Herald, all rights reserved …") is no end of the story.
+func TestShortSummaryEndsNotInFurniture(t *testing.T) {
+	s := New(Options{Source: staticSource("v", []*knowledge.Document{parseDoc("The council voted to close the old harbour bridge after the spring floods damaged its piers.\n\n"+
+		"Repairs will take two years and cost the town most of its reserve fund, the mayor said.\n\n"+
+		"Ferries will carry foot passengers across the river until the bridge opens again next summer.\n\n"+
+		"Copyright 2022 The County Herald, all rights reserved and reproduced with the permission of its editors.\n", "bridge.txt")})})
+	sum, err := s.Summary(context.Background(), SummaryRequest{Length: Short}, nil)
+	if err != nil || strings.Contains(sum.Text, "Copyright") || !strings.Contains(sum.Text, "Ferries will carry") {
+		t.Errorf("want the last sentence of the story, not the page's:\n%s", sum.Text)
+	}
+}
