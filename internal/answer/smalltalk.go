@@ -15,6 +15,7 @@ const (
 	talkBye      = "bye"
 	talkHelp     = "help"
 	talkOpinion  = "opinion"
+	talkAdvice   = "advice"
 )
 
 // smallTalkPhrases maps each phrase, in lower case, that makes up small
@@ -38,6 +39,9 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 		tell me about yourself|introduce yourself|what are your commands|commands|instructions|usage|how to use|
 		give me an example|give me an example question|give me some examples|example question|example questions|examples|
 		any examples|any suggestions|suggestions|what do i ask|where do i start|how do i start`,
+	talkAdvice: `what should i do|what should we do|what do i do|what can i do|should i be worried|should i worry|should we be worried|
+		should i be scared|should i be afraid|is it safe|am i safe|am i at risk|what do you recommend|what do you suggest|
+		any advice|advice|give me advice|your advice|what would you do|what would you advise`,
 	talkOpinion: `what do you think|what do you think about|what do you think of|what do you make of|your opinion|
 		what's your opinion|whats your opinion|what is your opinion|your opinion on|your thoughts|any thoughts|thoughts|
 		what are your thoughts|your thoughts on|your view|what's your view|what is your view|your take|what's your take|
@@ -73,7 +77,8 @@ var smallTalkEmoji = map[rune]string{
 }
 
 // smallTalkKind reports what kind of small talk q is (talkGreeting,
-// talkThanks, talkAck, talkBye, talkHelp, talkOpinion: "what do you think
+// talkThanks, talkAck, talkBye, talkHelp, talkAdvice: "what should I do?",
+// talkOpinion: "what do you think
 // about this?", "who is right?"), or "" when q is not small talk: it must be
 // made only of small-talk phrases, fillers, punctuation and emoticons, or
 // only of the emoji of smallTalkEmoji. "ok, thanks!" is thanks; "Hi, why did
@@ -165,6 +170,9 @@ func smallTalkReply(kind, about string) string {
 	case talkOpinion:
 		return fmt.Sprintf("I don't give opinions: I answer from my documents about %s and quote them, so you can judge for yourself. "+
 			"Ask what someone in them said or did, or why (“What did … say?”, “Why did …?”).", about)
+	case talkAdvice:
+		return fmt.Sprintf("I don't give advice: I answer from my documents about %s and quote them. "+
+			"Ask what they say (“What do they say about …?”); for what to do in your own case, ask someone qualified.", about)
 	case talkHelp:
 		return fmt.Sprintf("I answer questions about %s from my documents, and every answer cites its sources by number, so you can check it. "+
 			"Ask in your own words about a person, a place or an event (“What happened?”, “Who is …?”, “Why …?”), and ask follow-ups after an answer. "+
