@@ -299,16 +299,6 @@ var whereFrame = regexp.MustCompile(`(?i)^\W*(?:and\s+)?where\b.*?\s(located|sit
 // is no word to find ("responded in kind").
 var kindOf = regexp.MustCompile(`(?i)\b(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of\b`)
 
-// moralAskRe asks for a story's moral; moralStatedRe is a sentence that
-// states one ("The moral of this story is …", "and so he learned his
-// lesson"; not "that is the way we learnt the whole story"). Offline, a moral question is answered by the story's end,
-// which states it in a fable; of a tale that states none, the end is
-// quoted after MsgNoMoral, not as its moral.
-var (
-	moralAskRe    = regexp.MustCompile(`(?i)\b(?:morals?|lessons?|teach(?:es)?|taught)\b`)
-	moralStatedRe = regexp.MustCompile(`(?i)\b(?:morals?|lessons?)\b`)
-)
-
 // chooseSentences scores every sentence of the best passages and returns
 // up to three, or none when no sentence plausibly answers: the one the
 // learned ranking puts first, then others it finds at least keepProb as
@@ -324,7 +314,11 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	if !p.hasTopic(question) || len(passages) > 0 && passages[0].overview {
 		out := openingSentences(passages, p.asksEnding(focus), sentencesAsked(focus)) // as typed, like Pipeline.openings
 		out = p.withMainCharacter(focus, out, passages)
-		if moralAskRe.MatchString(focus) && !slices.ContainsFunc(out, func(c *candidate) bool { return moralStatedRe.MatchString(c.sent.Text) }) {
+		// Offline, a moral asked for is the story's end, which states it in a
+		// fable; of a tale whose end states none ("moral", "lesson"; not
+		// "that is the way we learnt the whole story") it is quoted after
+		// MsgNoMoral, not as its moral.
+		if holdsWord(focus, p.moral) && !slices.ContainsFunc(out, func(c *candidate) bool { return holdsWord(c.sent.Text, p.moralSaid) }) {
 			return out, MsgNoMoral // "what's the moral?" of a tale whose end states none
 		}
 		return out, ""

@@ -142,6 +142,8 @@ type Pipeline struct {
 	events      map[string]bool                // the terms of eventWords
 	overview    map[string]bool                // overviewWords
 	ending      map[string]bool                // endingWords
+	moral       map[string]bool                // moralWords and lessonWords: a moral asked for
+	moralSaid   map[string]bool                // moralWords: a moral stated
 	part        map[string]bool                // partWords, endingWords and wholeWords
 	partOnly    map[string]bool                // partWords and "setting": a part of a story, which a gist does not answer
 	more        map[string]bool                // moreWords
@@ -182,7 +184,7 @@ func New(opts Options) *Pipeline {
 		opts.Now = time.Now
 	}
 	an := textan.English()
-	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: termSet(vagueWords), overview: setOf(overviewWords), ending: setOf(endingWords + " " + lessonWords), part: setOf(partWords + " " + endingWords + " " + wholeWords), partOnly: setOf(partWords + " setting"), more: setOf(moreWords), next: setOf(nextWords),
+	return &Pipeline{opts: opts, an: an, syn: textan.WordNet(), vague: termSet(vagueWords), overview: setOf(overviewWords), ending: setOf(endingWords + " " + lessonWords), moral: setOf(moralWords + " " + lessonWords), moralSaid: setOf(moralWords), part: setOf(partWords + " " + endingWords + " " + wholeWords), partOnly: setOf(partWords + " setting"), more: setOf(moreWords), next: setOf(nextWords),
 		docWords: termSet(documentWords), ageWords: termSet(ageWords), timeline: termSet(timelineWords), events: termSet(eventWords),
 		srcWords: termSet(sourceWords), authorWords: termSet(authorWords), structure: setOf(structureWords), names: &knowledge.Memo[[]*namedThing]{}}
 }
@@ -850,7 +852,7 @@ func holdsWord(q string, words map[string]bool) bool {
 // overview words, and, with no topic, about the documents even as a
 // follow-up (p.part).
 const (
-	endingWords = `end ends ending ended finish finishes conclusion conclusions conclude concludes moral morals lesson lessons`
+	endingWords = `end ends ending ended finish finishes conclusion conclusions conclude concludes ` + moralWords
 	partWords   = `begin begins beginning start character characters protagonist protagonists main`
 	wholeWords  = `summary summarize summarise overview gist tldr tl dr eli5 recap rundown synopsis actor actors facts highlights takeaways`
 )
@@ -858,6 +860,10 @@ const (
 // lessonWords ask, after a story's name, for its moral ("what does the
 // story teach us?"), which its end tells (storyTeaches).
 const lessonWords = `teach teaches taught`
+
+// moralWords name a story's moral: asked for, its end answers (endingWords);
+// said by a sentence, that sentence states it (extractive.go's MsgNoMoral).
+const moralWords = `moral morals lesson lessons`
 
 // overviewWords ask what the documents are about (see openings), as
 // written, lower-cased ("about" is a stop word, so no term).

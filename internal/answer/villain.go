@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"storybot/internal/search"
@@ -32,6 +33,12 @@ const (
 	villainRoles = "witch sorcerer sorceress enchantress ogre troll giant dragon devil demon robber robbers thief thieves monster"
 	villainWords = villainNames + " " + villainRoles
 )
+
+// villainTerms returns the terms of villainNames and of villainRoles; made
+// on first use.
+var villainTerms = sync.OnceValues(func() (names, roles map[string]bool) {
+	return termSet(villainNames), termSet(villainRoles)
+})
 
 // MsgNoVillain answers "who is the bad guy?" of documents that call no
 // one wicked, cruel, a villain, an enemy or the like.
@@ -64,7 +71,7 @@ func (p *Pipeline) villain(ctx context.Context, start time.Time, q string, k int
 // that holds most, then one more that holds half as many, in the order of
 // the text. They are who the documents call wicked, cruel or an enemy.
 func (p *Pipeline) villainSentences(passages []*sourcePassage) []*candidate {
-	names, roles := termSet(villainNames), termSet(villainRoles)
+	names, roles := villainTerms()
 	var cands []*candidate
 	for rank, sp := range passages {
 		for i, s := range textan.Sentences(sp.Hit.Passage.Text) {
