@@ -658,7 +658,7 @@ func (p *Pipeline) Covered(q string, hits []search.Hit) bool {
 	if subject == "" {
 		return true
 	}
-	role := slices.DeleteFunc(p.an.Terms(subject), func(t string) bool { return p.vague[t] || frameTerms()[t] })
+	role := slices.DeleteFunc(p.an.Terms(subject), func(t string) bool { return p.vague[t] || frameTerms()[t] || blameTerms()[t] })
 	if roleOfName(subject) { // "the president of Albania": in one sentence
 		sets := p.sentenceTerms(hits, candPassages)
 		if leader := p.leaderTerm(q); leader != "" { // "the leader of Albania": a title of Albania's
@@ -925,10 +925,11 @@ func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool)
 	seen := map[string]bool{}
 	var n, got float64
 	first := true
+	agent := whoAskedRe.MatchString(q)
 	p.an.Each(coverText(q), func(t string, tok textan.Token) {
 		name := !first && textan.Capitalized(tok.Text) || names[t] || textan.IsName(tok.Text)
 		first = false
-		if frameTerms()[t] || p.vague[t] || seen[t] {
+		if frameTerms()[t] || p.vague[t] || seen[t] || agent && blameTerms()[t] {
 			return
 		}
 		seen[t] = true
@@ -1152,6 +1153,18 @@ var frameTerms = sync.OnceValue(func() map[string]bool {
 		tell told mean means meaning stand describe described kind type number many much today currently now known term
 		example purpose reason according color colour colors colours react reaction respond response deny admit confirm wrong ago narrator narrators`)
 })
+
+// blameTerms are the analyzed forms of words that ask who did something
+// ("who is accused of the hack?", "who was blamed for the cyberattack?"):
+// after "who" they frame the question, and a passage that answers says who
+// did it ("the Government of Iran conducted this … cyberattack") with no
+// word of blame (coverage; the role of definedSubject). Asked what or why
+// ("what was the plague blamed on?") they stay topic words.
+var blameTerms = sync.OnceValue(func() map[string]bool { return termSet("accuse accused blame blamed") })
+
+// whoAskedRe matches a question that asks who: its answer is a person or
+// a group, which passages name whatever verb the question uses.
+var whoAskedRe = regexp.MustCompile(`(?i)^\s*who\b`)
 
 // notCovered is NotCoveredText with, when the documents name people,
 // places or groups more than once, the ones they name most (mostlyAbout),

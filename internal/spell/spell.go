@@ -49,6 +49,7 @@ type Speller struct {
 	stems  map[int][]word    // the words' Snowball stems by their length in runes
 	formOf map[string]string // a stem → its most frequent word
 	joined map[string]string // a hyphenated word without its hyphens → the word ("koko" → "ko-ko")
+	spaced map[string]string // an English word that two adjacent words spell → the two words ("snowman" → "Snow Man")
 	terms  map[string]bool   // the words' textan.English terms ("russian" → "russia")
 	inits  map[string]string // the initials of names written out → the name ("un" → "United Nations")
 	named  map[string]string // a folded word the documents write as a name → as written ("us" → "US")
@@ -61,14 +62,17 @@ var hyphenated = regexp.MustCompile(`\pL+(?:-\pL+)+`)
 // New returns a Speller of the words of docs (titles, headings and text).
 func New(docs []*knowledge.Document) *Speller {
 	s := &Speller{count: map[string]int{}, byLen: map[int][]word{}, names: map[string]bool{}, joined: map[string]string{},
-		terms: map[string]bool{}, inits: map[string]string{}, named: map[string]string{}, an: textan.English()}
+		spaced: map[string]string{}, terms: map[string]bool{}, inits: map[string]string{}, named: map[string]string{}, an: textan.English()}
 	written := map[string]bool{} // the words as written whose terms are in terms
 	add := func(text string) {
 		for _, h := range hyphenated.FindAllString(text, -1) {
 			h = strings.ToLower(h) // Fold would join it
 			s.joined[textan.Fold(strings.ReplaceAll(h, "-", ""))] = h
 		}
+		var before textan.Token
 		textan.Names(text, func(t textan.Token, name bool) {
+			s.addSpaced(text, before, t)
+			before = t
 			if !written[t.Text] { // as written: "US" is the country, "us" no term
 				written[t.Text] = true
 				s.terms[s.an.Term(t.Text)] = true
@@ -109,7 +113,36 @@ func New(docs []*knowledge.Document) *Speller {
 			s.formOf[st] = w
 		}
 	}
+	for w := range s.spaced {
+		if s.count[w] > 0 { // the documents write it as one word too
+			delete(s.spaced, w)
+		}
+	}
 	return s
+}
+
+// minSpacedPart is the length of the shortest word of a compound written
+// as two (spaced): "snow man", not "an other" or "to day".
+const minSpacedPart = 3
+
+// addSpaced records the compound that the word a and the word b after it
+// in text spell together ("Snow Man": "snowman"), when only a space stands
+// between them and English (WordNet) knows the compound: a question that
+// writes it as one word ("what happens to the snowman?") is read as the
+// documents write it.
+func (s *Speller) addSpaced(text string, a, b textan.Token) {
+	if a.End == 0 || text[a.End:b.Start] != " " {
+		return
+	}
+	x, y := textan.Fold(a.Text), textan.Fold(b.Text)
+	if utf8.RuneCountInString(x) < minSpacedPart || utf8.RuneCountInString(y) < minSpacedPart || !plainWord(x) || !plainWord(y) {
+		return
+	}
+	if w := x + y; textan.IsEnglish(w) {
+		if _, ok := s.spaced[w]; !ok {
+			s.spaced[w] = a.Text + " " + b.Text
+		}
+	}
 }
 
 // runJoiners may stand between the words of a name ("Islamic Republic of
@@ -377,6 +410,9 @@ func (s *Speller) nearest(word string, name bool) string {
 	}
 	if n < minLetters || !plainWord(w) || capitalsInside(word) || s.count[w] > 0 {
 		return ""
+	}
+	if sp, ok := s.spaced[w]; ok { // "snowman" for the story's "Snow Man"
+		return sp
 	}
 	if textan.IsEnglish(w) { // a word the documents never use, two letters from theirs swapped: "soliders" (solid) for "soldiers"
 		if n >= minSwapLetters && !s.terms[s.an.Term(w)] {

@@ -109,6 +109,10 @@ func TestCorrectFrom(t *testing.T) {
 			"how much moolah did he get?": "how much moolah did he get?",
 		}},
 		{"My mom sang, and my mother listened.", map[string]string{"what did mom do?": "what did mom do?"}},
+		// a compound English knows, written as two words by the documents
+		// and as one by the question; not one they write whole too, nor
+		// one across punctuation
+		{"The Snow Man stood there. A fire, man! The sea horse and the seahorse.", map[string]string{"what happens to the snowman?": "what happens to the Snow Man?", "what is a fireman?": "what is a fireman?", "where is the seahorse?": "where is the seahorse?"}},
 		{"The United States and the Islamic Republic of Iran met. The US said so.", map[string]string{
 			"what did the americans do?": "what did the United States do?",
 			"did Persia attack?":         "did Islamic Republic of Iran attack?",
