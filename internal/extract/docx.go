@@ -2,7 +2,6 @@ package extract
 
 import (
 	"bytes"
-	"context"
 	"encoding/xml"
 	"fmt"
 	"path"
@@ -10,28 +9,6 @@ import (
 	"strings"
 	"unicode/utf16"
 )
-
-// DOCX extracts the text of a Word document (.docx, Office Open XML) as one
-// page: the paragraphs of the body (word/document.xml) in order, table
-// cells' paragraphs as paragraphs, separated by blank lines. A paragraph
-// styled Title or Heading 1 to 9 becomes a Markdown heading ("# " for Title
-// and Heading 1, "## " for Heading 2...), found by the style's id or, as
-// Word names its built-in styles in English whatever the language of its
-// ids, by its name in word/styles.xml. A tab is a space and a line break
-// (Shift+Enter) a new line in the paragraph. What a reader does not see is
-// left out: deleted text of tracked changes, field codes (the field's
-// result is kept), the fallback copy of a text box, and the entries of a
-// table of contents. Headers, footers, footnotes and comments are not read.
-//
-// Errors: ErrEncrypted for a document saved with a password (Word then
-// writes an OLE compound file, not a zip archive), ErrNoText when the body
-// has no readable text, ErrMalformed (wrapped, with the cause) for a file
-// that is not a .docx, is damaged or goes beyond the limits on what the
-// archive may inflate to (the same as EPUB's), and ctx.Err() when ctx is
-// done before it is read.
-func DOCX(ctx context.Context, data []byte) ([]string, error) {
-	return guarded(ctx, "DOCX reader", func() ([]string, error) { return docxPages(data) })
-}
 
 // The namespaces of WordprocessingML elements: transitional (what Word
 // writes) and strict.

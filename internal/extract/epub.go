@@ -10,24 +10,6 @@ import (
 	"strings"
 )
 
-// EPUB extracts the text of an EPUB book (EPUB 2 or 3) as one page: the
-// chapters of the spine in reading order, each read as HTML reads a web
-// page (headings kept as "## ...", page furniture and Project Gutenberg's
-// header and licence dropped), separated by blank lines. An EPUB has no
-// printed pages, so citations give paragraphs and lines, not "p. N". The
-// page starts with "# <book title>" unless the first chapter starts with
-// that heading. Items the spine marks linear="no" (notes, pop-ups), the
-// navigation document and items that are not XHTML are left out.
-//
-// Errors: ErrEncrypted for a book whose chapters are DRM protected (font
-// obfuscation is no obstacle), ErrNoText when no chapter has readable text,
-// ErrMalformed (wrapped, with the cause) for a file that is not an EPUB, is
-// damaged, or goes beyond the size limits, and ctx.Err() when ctx is done
-// between chapters.
-func EPUB(ctx context.Context, data []byte) ([]string, error) {
-	return guarded(ctx, "EPUB reader", func() ([]string, error) { return epubPages(ctx, data) })
-}
-
 // epubPages is EPUB, run guarded.
 func epubPages(ctx context.Context, data []byte) ([]string, error) {
 	b, err := openZip("EPUB", "an EPUB", data)
