@@ -47,6 +47,13 @@ func docxPages(data []byte) ([]string, error) {
 	return bodyPage(z, main, func(d *xml.Decoder, p *textParas) error { return docxBody(d, styles, p) })
 }
 
+// wVal is a WordprocessingML element read for its w:val, the attribute in
+// which Word writes a property's value (a style's name, a paragraph's
+// style).
+type wVal struct {
+	Val string `xml:"val,attr"`
+}
+
 // docxMainPart is the name of the document's body: the officeDocument that
 // _rels/.rels names (Word Online may write word/document2.xml), else
 // word/document.xml.
@@ -54,17 +61,14 @@ func docxMainPart(z *zipArchive) (string, error) {
 	const rels, fallback = "_rels/.rels", "word/document.xml"
 	if z.files[rels] != nil {
 		var r struct {
-			Rels []struct {
-				Type   string `xml:"Type,attr"`
-				Target string `xml:"Target,attr"`
-			} `xml:"Relationship"`
+			Rels []attrs `xml:"Relationship"`
 		}
 		if err := z.decode(rels, &r); err != nil {
 			return "", err
 		}
 		for _, rel := range r.Rels {
-			if strings.HasSuffix(rel.Type, "/officeDocument") {
-				name := epubHref("", rel.Target) // a URL relative to the root
+			if strings.HasSuffix(rel.get("Type"), "/officeDocument") {
+				name := epubHref("", rel.get("Target")) // a URL relative to the root
 				if z.files[name] != nil {
 					return name, nil
 				}
@@ -86,9 +90,7 @@ func docxStyleNames(z *zipArchive, name string) (map[string]string, error) {
 	var s struct {
 		Styles []struct {
 			ID   string `xml:"styleId,attr"`
-			Name struct {
-				Val string `xml:"val,attr"`
-			} `xml:"name"`
+			Name wVal   `xml:"name"`
 		} `xml:"style"`
 	}
 	if err := z.decode(name, &s); err != nil {
@@ -120,9 +122,7 @@ func docxBody(d *xml.Decoder, styles map[string]string, p *textParas) error {
 				p.start(0)
 			case "pPr": // the paragraph's properties: its style
 				var pPr struct {
-					Style struct {
-						Val string `xml:"val,attr"`
-					} `xml:"pStyle"`
+					Style wVal `xml:"pStyle"`
 				}
 				if err := d.DecodeElement(&pPr, &t); err != nil {
 					return err

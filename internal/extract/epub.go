@@ -65,19 +65,17 @@ func epubContents(b *zipArchive) (title string, chapters []string, err error) {
 		return "", nil, fmt.Errorf("%w: not an EPUB (no %s)", ErrMalformed, epubContainer)
 	}
 	var container struct {
-		Rootfiles []struct {
-			FullPath  string `xml:"full-path,attr"`
-			MediaType string `xml:"media-type,attr"`
-		} `xml:"rootfiles>rootfile"`
+		Rootfiles []attrs `xml:"rootfiles>rootfile"`
 	}
 	if err := b.decode(epubContainer, &container); err != nil {
 		return "", nil, err
 	}
 	opfPath := ""
 	for _, r := range container.Rootfiles {
-		if r.FullPath != "" && (opfPath == "" || r.MediaType == "application/oebps-package+xml") {
-			opfPath = strings.TrimPrefix(r.FullPath, "/")
-			if r.MediaType == "application/oebps-package+xml" {
+		fullPath, mediaType := r.get("full-path"), r.get("media-type")
+		if fullPath != "" && (opfPath == "" || mediaType == "application/oebps-package+xml") {
+			opfPath = strings.TrimPrefix(fullPath, "/")
+			if mediaType == "application/oebps-package+xml" {
 				break
 			}
 		}
@@ -105,16 +103,8 @@ func epubContents(b *zipArchive) (title string, chapters []string, err error) {
 	// spine (the reading order, by manifest id).
 	var pkg struct {
 		Titles   []string `xml:"metadata>title"`
-		Manifest []struct {
-			ID         string `xml:"id,attr"`
-			Href       string `xml:"href,attr"`
-			MediaType  string `xml:"media-type,attr"`
-			Properties string `xml:"properties,attr"`
-		} `xml:"manifest>item"`
-		Spine []struct {
-			IDRef  string `xml:"idref,attr"`
-			Linear string `xml:"linear,attr"`
-		} `xml:"spine>itemref"`
+		Manifest []attrs  `xml:"manifest>item"`
+		Spine    []attrs  `xml:"spine>itemref"`
 	}
 	if err := b.decode(opfPath, &pkg); err != nil {
 		return "", nil, err
@@ -125,13 +115,13 @@ func epubContents(b *zipArchive) (title string, chapters []string, err error) {
 	type item struct{ path, mediaType, properties string }
 	manifest := map[string]item{}
 	for _, it := range pkg.Manifest {
-		manifest[it.ID] = item{epubHref(path.Dir(opfPath), it.Href), strings.ToLower(strings.TrimSpace(it.MediaType)), it.Properties}
+		manifest[it.get("id")] = item{epubHref(path.Dir(opfPath), it.get("href")), strings.ToLower(strings.TrimSpace(it.get("media-type"))), it.get("properties")}
 	}
 	seen := map[string]bool{}
 	for _, ref := range pkg.Spine {
-		it, ok := manifest[ref.IDRef]
+		it, ok := manifest[ref.get("idref")]
 		switch {
-		case !ok || strings.EqualFold(strings.TrimSpace(ref.Linear), "no"):
+		case !ok || strings.EqualFold(strings.TrimSpace(ref.get("linear")), "no"):
 			continue // an id missing from the manifest, or outside the reading order
 		case it.mediaType != "application/xhtml+xml" && it.mediaType != "text/html":
 			continue // an image or an SVG page: no text to read
