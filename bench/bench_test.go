@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"storybot/bench/corpus"
-	"storybot/internal/eval"
 	"storybot/internal/knowledge"
+	"storybot/internal/latency"
 	"storybot/internal/search"
 )
 
@@ -87,18 +87,10 @@ func BenchmarkQuery(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer ix.Close()
-			lat := make([]time.Duration, 0, 1024)
-			i := 0
-			for b.Loop() {
-				start := time.Now()
-				if _, err := ix.Search(ctx, queries[i%len(queries)], 10); err != nil {
-					b.Fatal(err)
-				}
-				lat = append(lat, time.Since(start))
-				i++
-			}
-			b.ReportMetric(float64(eval.Percentile(lat, 50).Nanoseconds()), "p50-ns")
-			b.ReportMetric(float64(eval.Percentile(lat, 99).Nanoseconds()), "p99-ns")
+			latency.Bench(b, time.Nanosecond, func(i int) error {
+				_, err := ix.Search(ctx, queries[i%len(queries)], 10)
+				return err
+			})
 		})
 	}
 }

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -20,4 +21,13 @@ func Main(name string, run func(ctx context.Context, args []string, stdout io.Wr
 		fmt.Fprintln(os.Stderr, name+":", err)
 		os.Exit(1)
 	}
+}
+
+// Flags returns the flag set of the command name, whose errors Parse
+// returns for run to report, with the flag every command takes: -shared,
+// the shared folder (with holds, for the help), by default ../../shared as
+// the commands run from bench/.
+func Flags(name, holds string) (fs *flag.FlagSet, shared *string) {
+	fs = flag.NewFlagSet(name, flag.ContinueOnError)
+	return fs, fs.String("shared", "../../shared", "the shared folder with "+holds)
 }

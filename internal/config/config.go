@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/joho/godotenv"
+
+	"storybot/internal/split"
 )
 
 // Config is every setting storybot reads. The zero value is not useful: use
@@ -221,9 +223,9 @@ func Load(envFile string, getenv func(string) string) (Config, error) {
 	if c.DiscordGuildID != "" {
 		ids("DISCORD_GUILD_ID", "right-click the server icon and choose Copy Server ID", []string{c.DiscordGuildID})
 	}
-	c.ModeratorRoleIDs = list(get("MODERATOR_ROLE_IDS"))
+	c.ModeratorRoleIDs = split.Trimmed(get("MODERATOR_ROLE_IDS"), ",")
 	ids("MODERATOR_ROLE_IDS", "open Server Settings → Roles, right-click the role and choose Copy Role ID", c.ModeratorRoleIDs)
-	c.AllowedChannelIDs = list(get("ALLOWED_CHANNEL_IDS"))
+	c.AllowedChannelIDs = split.Trimmed(get("ALLOWED_CHANNEL_IDS"), ",")
 	ids("ALLOWED_CHANNEL_IDS", "right-click the channel and choose Copy Channel ID", c.AllowedChannelIDs)
 	num("RATE_LIMIT_PER_USER", &c.RateLimitPerUser, 0)
 	if v := strings.TrimSpace(get("SHARD_COUNT")); strings.EqualFold(v, "auto") {
@@ -241,16 +243,6 @@ func Load(envFile string, getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("OPENAI_BASE_URL=%q: want an http:// or https:// URL such as http://localhost:11434/v1", c.OpenAIBaseURL))
 	}
 	return c, errors.Join(errs...)
-}
-
-func list(v string) []string {
-	var out []string
-	for _, f := range strings.Split(v, ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
 }
 
 // IsSnowflake reports whether s is a Discord ID: 1 to 20 ASCII digits that

@@ -2,7 +2,6 @@ package extract
 
 import (
 	"bytes"
-	"context"
 	"encoding/xml"
 	"fmt"
 	"path"
@@ -10,28 +9,6 @@ import (
 	"strings"
 	"unicode/utf16"
 )
-
-// DOCX extracts the text of a Word document (.docx, Office Open XML) as one
-// page: the paragraphs of the body (word/document.xml) in order, table
-// cells' paragraphs as paragraphs, separated by blank lines. A paragraph
-// styled Title or Heading 1 to 9 becomes a Markdown heading ("# " for Title
-// and Heading 1, "## " for Heading 2...), found by the style's id or, as
-// Word names its built-in styles in English whatever the language of its
-// ids, by its name in word/styles.xml. A tab is a space and a line break
-// (Shift+Enter) a new line in the paragraph. What a reader does not see is
-// left out: deleted text of tracked changes, field codes (the field's
-// result is kept), the fallback copy of a text box, and the entries of a
-// table of contents. Headers, footers, footnotes and comments are not read.
-//
-// Errors: ErrEncrypted for a document saved with a password (Word then
-// writes an OLE compound file, not a zip archive), ErrNoText when the body
-// has no readable text, ErrMalformed (wrapped, with the cause) for a file
-// that is not a .docx, is damaged or goes beyond the limits on what the
-// archive may inflate to (the same as EPUB's), and ctx.Err() when ctx is
-// done before it is read.
-func DOCX(ctx context.Context, data []byte) ([]string, error) {
-	return guarded(ctx, "DOCX reader", func() ([]string, error) { return docxPages(data) })
-}
 
 // The namespaces of WordprocessingML elements: transitional (what Word
 // writes) and strict.
@@ -70,6 +47,13 @@ func docxPages(data []byte) ([]string, error) {
 	return bodyPage(z, main, func(d *xml.Decoder, p *textParas) error { return docxBody(d, styles, p) })
 }
 
+// wVal is a WordprocessingML element read for its w:val, the attribute in
+// which Word writes a property's value (a style's name, a paragraph's
+// style).
+type wVal struct {
+	Val string `xml:"val,attr"`
+}
+
 // docxMainPart is the name of the document's body: the officeDocument that
 // _rels/.rels names (Word Online may write word/document2.xml), else
 // word/document.xml.
@@ -77,17 +61,14 @@ func docxMainPart(z *zipArchive) (string, error) {
 	const rels, fallback = "_rels/.rels", "word/document.xml"
 	if z.files[rels] != nil {
 		var r struct {
-			Rels []struct {
-				Type   string `xml:"Type,attr"`
-				Target string `xml:"Target,attr"`
-			} `xml:"Relationship"`
+			Rels []attrs `xml:"Relationship"`
 		}
 		if err := z.decode(rels, &r); err != nil {
 			return "", err
 		}
 		for _, rel := range r.Rels {
-			if strings.HasSuffix(rel.Type, "/officeDocument") {
-				name := epubHref("", rel.Target) // a URL relative to the root
+			if strings.HasSuffix(rel.get("Type"), "/officeDocument") {
+				name := epubHref("", rel.get("Target")) // a URL relative to the root
 				if z.files[name] != nil {
 					return name, nil
 				}
@@ -109,9 +90,7 @@ func docxStyleNames(z *zipArchive, name string) (map[string]string, error) {
 	var s struct {
 		Styles []struct {
 			ID   string `xml:"styleId,attr"`
-			Name struct {
-				Val string `xml:"val,attr"`
-			} `xml:"name"`
+			Name wVal   `xml:"name"`
 		} `xml:"style"`
 	}
 	if err := z.decode(name, &s); err != nil {
@@ -143,9 +122,7 @@ func docxBody(d *xml.Decoder, styles map[string]string, p *textParas) error {
 				p.start(0)
 			case "pPr": // the paragraph's properties: its style
 				var pPr struct {
-					Style struct {
-						Val string `xml:"val,attr"`
-					} `xml:"pStyle"`
+					Style wVal `xml:"pStyle"`
 				}
 				if err := d.DecodeElement(&pPr, &t); err != nil {
 					return err

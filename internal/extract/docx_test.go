@@ -5,26 +5,6 @@ import (
 	"testing"
 )
 
-// TestDOCXStory: story.docx reads as a reader of it sees it: headings from
-// the Title and Heading styles, a word split across runs joined, a tab as a
-// space, line breaks kept inside their paragraph, table cells as
-// paragraphs, the text box once; the deleted text, the field codes and the
-// table of contents are not there.
-func TestDOCXStory(t *testing.T) {
-	text := extracted(t, DOCX, "story.docx")[0]
-	opens(t, text, "# The Clockmaker of Vell\n\n# Part One\n\n## The Shop\n\nAnselm Roth mended clocks in a narrow shop")
-	holds(t, text, []string{
-		"\n\nOpening hours: nine to six, except on market days.\n\n",
-		"\n\nThe sign over the door said:\nClocks mended\nBells tuned\n\n",
-		"He kept his accounts in the guild register, which the mayor read every spring.",
-		"\n\nThe tower clock\n\nThe town council\n\n## The Storm\n\n",
-		"harbour-master",
-	}, []string{"dusty", "HYPERLINK", "example.org", "TOC", "Contents", "\\o", "Part One 1"})
-	if n := strings.Count(text, "never oil the escapement"); n != 1 {
-		t.Errorf("the text box is there %d times, want once:\n%s", n, text)
-	}
-}
-
 // TestDOCXStyleNames: headings are found by the names of their styles in
 // styles.xml when the ids are not English (German Word's "berschrift1"
 // for Heading 1); a body named by _rels/.rels other than

@@ -10,24 +10,6 @@ import (
 	"strings"
 )
 
-// EPUB extracts the text of an EPUB book (EPUB 2 or 3) as one page: the
-// chapters of the spine in reading order, each read as HTML reads a web
-// page (headings kept as "## ...", page furniture and Project Gutenberg's
-// header and licence dropped), separated by blank lines. An EPUB has no
-// printed pages, so citations give paragraphs and lines, not "p. N". The
-// page starts with "# <book title>" unless the first chapter starts with
-// that heading. Items the spine marks linear="no" (notes, pop-ups), the
-// navigation document and items that are not XHTML are left out.
-//
-// Errors: ErrEncrypted for a book whose chapters are DRM protected (font
-// obfuscation is no obstacle), ErrNoText when no chapter has readable text,
-// ErrMalformed (wrapped, with the cause) for a file that is not an EPUB, is
-// damaged, or goes beyond the size limits, and ctx.Err() when ctx is done
-// between chapters.
-func EPUB(ctx context.Context, data []byte) ([]string, error) {
-	return guarded(ctx, "EPUB reader", func() ([]string, error) { return epubPages(ctx, data) })
-}
-
 // epubPages is EPUB, run guarded.
 func epubPages(ctx context.Context, data []byte) ([]string, error) {
 	b, err := openZip("EPUB", "an EPUB", data)
@@ -83,19 +65,17 @@ func epubContents(b *zipArchive) (title string, chapters []string, err error) {
 		return "", nil, fmt.Errorf("%w: not an EPUB (no %s)", ErrMalformed, epubContainer)
 	}
 	var container struct {
-		Rootfiles []struct {
-			FullPath  string `xml:"full-path,attr"`
-			MediaType string `xml:"media-type,attr"`
-		} `xml:"rootfiles>rootfile"`
+		Rootfiles []attrs `xml:"rootfiles>rootfile"`
 	}
 	if err := b.decode(epubContainer, &container); err != nil {
 		return "", nil, err
 	}
 	opfPath := ""
 	for _, r := range container.Rootfiles {
-		if r.FullPath != "" && (opfPath == "" || r.MediaType == "application/oebps-package+xml") {
-			opfPath = strings.TrimPrefix(r.FullPath, "/")
-			if r.MediaType == "application/oebps-package+xml" {
+		fullPath, mediaType := r.get("full-path"), r.get("media-type")
+		if fullPath != "" && (opfPath == "" || mediaType == "application/oebps-package+xml") {
+			opfPath = strings.TrimPrefix(fullPath, "/")
+			if mediaType == "application/oebps-package+xml" {
 				break
 			}
 		}
@@ -123,16 +103,8 @@ func epubContents(b *zipArchive) (title string, chapters []string, err error) {
 	// spine (the reading order, by manifest id).
 	var pkg struct {
 		Titles   []string `xml:"metadata>title"`
-		Manifest []struct {
-			ID         string `xml:"id,attr"`
-			Href       string `xml:"href,attr"`
-			MediaType  string `xml:"media-type,attr"`
-			Properties string `xml:"properties,attr"`
-		} `xml:"manifest>item"`
-		Spine []struct {
-			IDRef  string `xml:"idref,attr"`
-			Linear string `xml:"linear,attr"`
-		} `xml:"spine>itemref"`
+		Manifest []attrs  `xml:"manifest>item"`
+		Spine    []attrs  `xml:"spine>itemref"`
 	}
 	if err := b.decode(opfPath, &pkg); err != nil {
 		return "", nil, err
@@ -143,13 +115,13 @@ func epubContents(b *zipArchive) (title string, chapters []string, err error) {
 	type item struct{ path, mediaType, properties string }
 	manifest := map[string]item{}
 	for _, it := range pkg.Manifest {
-		manifest[it.ID] = item{epubHref(path.Dir(opfPath), it.Href), strings.ToLower(strings.TrimSpace(it.MediaType)), it.Properties}
+		manifest[it.get("id")] = item{epubHref(path.Dir(opfPath), it.get("href")), strings.ToLower(strings.TrimSpace(it.get("media-type"))), it.get("properties")}
 	}
 	seen := map[string]bool{}
 	for _, ref := range pkg.Spine {
-		it, ok := manifest[ref.IDRef]
+		it, ok := manifest[ref.get("idref")]
 		switch {
-		case !ok || strings.EqualFold(strings.TrimSpace(ref.Linear), "no"):
+		case !ok || strings.EqualFold(strings.TrimSpace(ref.get("linear")), "no"):
 			continue // an id missing from the manifest, or outside the reading order
 		case it.mediaType != "application/xhtml+xml" && it.mediaType != "text/html":
 			continue // an image or an SVG page: no text to read

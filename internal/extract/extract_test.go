@@ -272,6 +272,59 @@ func TestOnePageGolden(t *testing.T) {
 	}
 }
 
+// TestWordProcessorStory: story.docx and story.odt read as a reader of them
+// sees them: headings (from the Title and Heading styles; of their outline
+// level), a word split across runs or spans joined, tabs and runs of spaces
+// as one space, line breaks kept inside their paragraph, table cells and
+// list items as paragraphs, a text box once; the deleted text, the field
+// codes, the table of contents, the footnote, the comment and the image's
+// title and description are not there.
+func TestWordProcessorStory(t *testing.T) {
+	for _, tc := range []struct {
+		file      string
+		extract   func(context.Context, []byte) ([]string, error)
+		opening   string
+		want, bad []string
+		once      []string // in the text exactly once
+	}{{
+		file:    "story.docx",
+		extract: DOCX,
+		opening: "# The Clockmaker of Vell\n\n# Part One\n\n## The Shop\n\nAnselm Roth mended clocks in a narrow shop",
+		want: []string{
+			"\n\nOpening hours: nine to six, except on market days.\n\n",
+			"\n\nThe sign over the door said:\nClocks mended\nBells tuned\n\n",
+			"He kept his accounts in the guild register, which the mayor read every spring.",
+			"\n\nThe tower clock\n\nThe town council\n\n## The Storm\n\n",
+			"harbour-master",
+		},
+		bad:  []string{"dusty", "HYPERLINK", "example.org", "TOC", "Contents", "\\o", "Part One 1"},
+		once: []string{"never oil the escapement"}, // the text box, not its fallback copy too
+	}, {
+		file:    "story.odt",
+		extract: ODT,
+		opening: "# The Salt Road\n\nEvery spring the salt carts left Harrow for the coast, and Mira Vance walked beside the lead mule from the first milestone to the last.\n\n## The Ford\n\n",
+		want: []string{
+			"\n\nThe notice at the ford read:\nRoad closed\nFord impassable\n\n",
+			"\n\nWhen the river rose in the night, Mira led",
+			"\n\nToll: two pennies a cart.\n\n",
+			"\n\nThe first cart\n\nTwelve sacks\n\nRope\n\nLantern\n\n",
+			"\n\nThe bridge still stands.\n",
+		},
+		bad: []string{"Contents", "fictional", "spelling", "brother", "Photo", "stone bridge over", "last.1"},
+	}} {
+		t.Run(tc.file, func(t *testing.T) {
+			text := extracted(t, tc.extract, tc.file)[0]
+			opens(t, text, tc.opening)
+			holds(t, text, tc.want, tc.bad)
+			for _, s := range tc.once {
+				if n := strings.Count(text, s); n != 1 {
+					t.Errorf("%q is there %d times, want once:\n%s", s, n, text)
+				}
+			}
+		})
+	}
+}
+
 func TestHTMLDropsFurniture(t *testing.T) {
 	pages := extracted(t, HTML, "article.html")
 	text := pages[0]

@@ -14,19 +14,6 @@ import (
 	"golang.org/x/net/html/charset"
 )
 
-// HTML extracts the main text of an HTML document as one page. The main
-// element is <main>, else the longest <article>, else an element with
-// role="main", else <body>. Scripts, styles, navigation, footers, headers
-// outside the main element or an article, asides, forms and hidden elements
-// are dropped.
-// Headings become Markdown headings and the page starts with "# <title>"
-// when the content has no <h1>. It returns ErrNoText when nothing readable
-// remains, and ctx.Err() when ctx is done. Non-UTF-8 input is decoded from
-// the charset the document declares (or sniffs).
-func HTML(ctx context.Context, data []byte) ([]string, error) {
-	return guarded(ctx, "HTML parser", func() ([]string, error) { return htmlPages(ctx, data) })
-}
-
 // htmlPages is HTML, run guarded.
 func htmlPages(ctx context.Context, data []byte) ([]string, error) {
 	paras, hasH1, title, err := htmlText(data)

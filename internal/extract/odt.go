@@ -1,32 +1,11 @@
 package extract
 
 import (
-	"context"
 	"encoding/xml"
 	"fmt"
 	"strconv"
 	"strings"
 )
-
-// ODT extracts the text of an OpenDocument text (.odt, as LibreOffice and
-// other office suites save it) as one page: the paragraphs of content.xml
-// in order, table cells' paragraphs as paragraphs, separated by blank
-// lines. A heading (text:h) becomes a Markdown heading of its outline
-// level ("# " for level 1, "## " for level 2, up to 6). Spaces (text:s) and
-// tabs are a space, a line break a new line in the paragraph. What a
-// reader does not see in the text is left out: footnotes and endnotes,
-// comments, the deleted text of tracked changes, a table of contents or
-// another index (it repeats the document), and images' titles and
-// descriptions. Headers and footers (in styles.xml) are not read.
-//
-// Errors: ErrEncrypted for a document saved with a password (its manifest
-// lists encryption data), ErrNoText when it has no readable text,
-// ErrMalformed (wrapped, with the cause) for a file that is not an .odt, is
-// damaged or goes beyond the limits on what the archive may inflate to (the
-// same as EPUB's), and ctx.Err() when ctx is done before it is read.
-func ODT(ctx context.Context, data []byte) ([]string, error) {
-	return guarded(ctx, "ODT reader", func() ([]string, error) { return odtPages(data) })
-}
 
 // The namespaces of the OpenDocument elements ODT reads or skips.
 const (

@@ -5,24 +5,6 @@ import (
 	"testing"
 )
 
-// TestODTStory: story.odt reads as a reader of it sees it: headings of
-// their outline level, spans inside their paragraph, runs of spaces and
-// tabs as one space, line breaks kept inside their paragraph, table cells
-// and list items as paragraphs; the table of contents, the footnote, the
-// comment, the deleted text and the image's title and description are not
-// there.
-func TestODTStory(t *testing.T) {
-	text := extracted(t, ODT, "story.odt")[0]
-	opens(t, text, "# The Salt Road\n\nEvery spring the salt carts left Harrow for the coast, and Mira Vance walked beside the lead mule from the first milestone to the last.\n\n## The Ford\n\n")
-	holds(t, text, []string{
-		"\n\nThe notice at the ford read:\nRoad closed\nFord impassable\n\n",
-		"\n\nWhen the river rose in the night, Mira led",
-		"\n\nToll: two pennies a cart.\n\n",
-		"\n\nThe first cart\n\nTwelve sacks\n\nRope\n\nLantern\n\n",
-		"\n\nThe bridge still stands.\n",
-	}, []string{"Contents", "fictional", "spelling", "brother", "Photo", "stone bridge over", "last.1"})
-}
-
 // TestODTHeadingLevels: a heading without text:outline-level is of level 1;
 // levels beyond 6 are level 6, as Markdown has six.
 func TestODTHeadingLevels(t *testing.T) {

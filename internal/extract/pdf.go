@@ -15,22 +15,6 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// PDF extracts the text layer of a PDF, one string per page (pages without
-// text are ""). Lines are rebuilt from glyph positions, words hyphenated at a
-// line end are joined, and a vertical gap wider than the usual line spacing
-// or a change of font size starts a new paragraph (a blank line).
-//
-// The pages are as printed, page numbers and running heads included:
-// knowledge tidies any document of several pages (knowledge.Parse).
-//
-// Errors: ErrEncrypted for a password-protected file, ErrNoTextLayer when no
-// page has any text (a scanned document), ErrMalformed (wrapped, with the
-// cause) for damaged files or a panic inside the PDF library, and ctx.Err()
-// when ctx is done between pages.
-func PDF(ctx context.Context, data []byte) ([]string, error) {
-	return guarded(ctx, "PDF reader", func() ([]string, error) { return pdfPages(ctx, data) })
-}
-
 // pdfPages is PDF, run guarded.
 func pdfPages(ctx context.Context, data []byte) ([]string, error) {
 	start := bytes.Index(data[:min(len(data), 1024)], []byte("%PDF-"))

@@ -138,6 +138,26 @@ func (a *zipArchive) decode(name string, v any) error {
 	return nil
 }
 
+// attrs is an element of an archive's XML read for its attributes alone (a
+// relationship, a rootfile, a manifest item, a spine itemref): the field
+// type that stands for such elements in what decode reads into.
+type attrs struct {
+	All []xml.Attr `xml:",any,attr"`
+}
+
+// get is the value of the element's attribute named local, in any
+// namespace (the last one when there are several, as a field tagged
+// "local,attr" would have it), "" when there is none.
+func (a attrs) get(local string) string {
+	v := ""
+	for _, at := range a.All {
+		if at.Name.Local == local {
+			v = at.Value
+		}
+	}
+	return v
+}
+
 // malformed is the error for the member name that could not be parsed.
 func (a *zipArchive) malformed(name string, err error) error {
 	return fmt.Errorf("%w: %s %s: %v", ErrMalformed, a.kind, name, err)

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"storybot/internal/split"
 )
 
 // This file tidies the pages of a printed book or report (a PDF's, or a
@@ -38,7 +40,7 @@ func tidyPages(pages []string) []string {
 	paras := make([][]string, len(pages))
 	withText := 0
 	for i, p := range pages {
-		paras[i] = splitParas(p)
+		paras[i] = split.Trimmed(p, "\n\n") // the non-blank paragraphs, trimmed
 		if len(paras[i]) > 0 {
 			withText++
 		}
@@ -58,17 +60,6 @@ func tidyPages(pages []string) []string {
 		return pages
 	}
 	return out
-}
-
-// splitParas returns the non-blank paragraphs of a page, trimmed.
-func splitParas(page string) []string {
-	var ps []string
-	for _, p := range strings.Split(page, "\n\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			ps = append(ps, p)
-		}
-	}
-	return ps
 }
 
 // dropPageNumbers drops a bare page number that is the first or the last

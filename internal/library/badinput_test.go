@@ -83,8 +83,7 @@ func TestBadFilesAreSkippedWithAReason(t *testing.T) {
 }
 
 func TestPermissionDenied(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
+	f := storyFixture(t)
 	f.write("secret.md", storyB)
 	denied := true
 	f.hook = func(rel string) error {
@@ -111,8 +110,7 @@ func TestPermissionDeniedOnDisk(t *testing.T) {
 	if os.Geteuid() == 0 {
 		t.Skip("running as root: chmod 000 does not stop root (TestPermissionDenied covers this through the parse seam)")
 	}
-	f := newFixture(t)
-	f.write("a.md", storyA)
+	f := storyFixture(t)
 	f.write("secret.md", storyB)
 	os.Chmod(filepath.Join(f.root, "secret.md"), 0)
 	l := f.open()
@@ -165,8 +163,7 @@ func TestFileRewrittenDuringRefresh(t *testing.T) {
 }
 
 func TestParseErrorsOtherThanSkipAreReported(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
+	f := storyFixture(t)
 	f.hook = func(rel string) error { return errors.New("input/output error") }
 	l := f.open()
 	if got := skipReason(l.LastReport(), "a.md"); got != "unreadable: input/output error" {

@@ -33,8 +33,7 @@ func (e *fakeEmbedder) embed(ctx context.Context, texts []string) ([][]float32, 
 }
 
 func TestOnlyChangedPassagesAreEmbeddedAgain(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
+	f := storyFixture(t)
 	f.write("b.md", storyB)
 	emb := &fakeEmbedder{}
 	opts := f.options()
@@ -53,8 +52,7 @@ func TestOnlyChangedPassagesAreEmbeddedAgain(t *testing.T) {
 }
 
 func TestEmbedderFailureFallsBackToLexical(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
+	f := storyFixture(t)
 	emb := &fakeEmbedder{fail: true}
 	opts := f.options()
 	opts.Search = search.Options{Embedder: emb.embed, EmbedModel: "fake-1"}

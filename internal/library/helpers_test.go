@@ -86,12 +86,20 @@ func (f *fixture) options() Options {
 	}
 }
 
+// storyFixture returns a fixture whose folder holds a.md (storyA), where
+// most tests start.
+func storyFixture(t testing.TB) *fixture {
+	t.Helper()
+	f := newFixture(t)
+	f.write("a.md", storyA)
+	return f
+}
+
 // oneStory returns a fixture whose folder holds a.md (storyA) and the
 // library open over it.
 func oneStory(t testing.TB) (*fixture, *Library) {
 	t.Helper()
-	f := newFixture(t)
-	f.write("a.md", storyA)
+	f := storyFixture(t)
 	return f, f.open()
 }
 

@@ -13,8 +13,7 @@ import (
 )
 
 func TestOpenIndexesAndSearches(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
+	f := storyFixture(t)
 	f.write("sub/b.md", storyB)
 	l := f.open()
 	s := l.Current()
@@ -56,8 +55,7 @@ func TestMissingFolder(t *testing.T) {
 }
 
 func TestRefreshIsIncremental(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
+	f := storyFixture(t)
 	f.write("b.md", storyB)
 	f.write("c.md", storyC)
 	l := f.open()
@@ -202,8 +200,7 @@ func TestRefreshCallerContext(t *testing.T) {
 }
 
 func TestSearchesDuringRefreshesSeeCompleteSnapshots(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
+	f := storyFixture(t)
 	f.write("b.md", storyB)
 	l := f.open()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -241,8 +238,7 @@ func TestSearchesDuringRefreshesSeeCompleteSnapshots(t *testing.T) {
 }
 
 func TestDataFolderInsideKnowledgeIsNotIndexed(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
+	f := storyFixture(t)
 	f.data = filepath.Join(f.root, "data")
 	l := f.open()
 	if _, err := l.Remove(context.Background(), "a.md", "mod"); err != nil {

@@ -9,8 +9,7 @@ import (
 // OnRefresh hears the first build and every later refresh, with what each
 // added and skipped.
 func TestOnRefreshHearsEveryRefresh(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
+	f := storyFixture(t)
 	var mu sync.Mutex
 	var reps []Report
 	opts := f.options()

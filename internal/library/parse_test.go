@@ -10,8 +10,7 @@ import (
 
 // parseFile must agree with knowledge.ParseFile, which it short-cuts.
 func TestParseFileAgreesWithKnowledge(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
+	f := storyFixture(t)
 	f.copyFrom("../../knowledge/Albania-cuts-ties-with-Iran-2022-09-07.txt", "story.txt")
 	f.copyFrom(extractTestdata+"statement.pdf", "statement.pdf")
 	f.write("huge.txt", string(make([]byte, 70<<10)))

@@ -23,8 +23,7 @@ func searchDocs(t *testing.T, l *Library, q string) []string {
 }
 
 func TestRestartReusesSavedIndex(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
+	f := storyFixture(t)
 	f.write("b.md", storyB)
 	l1 := f.open()
 	want := searchDocs(t, l1, "Iran cyberattack diplomats")
@@ -51,8 +50,7 @@ func TestRestartReusesSavedIndex(t *testing.T) {
 }
 
 func TestRestartAfterChangeParsesOnlyTheChange(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
+	f := storyFixture(t)
 	f.write("b.md", storyB)
 	f.open().Close()
 	f.write("b.md", storyB+"\nUpdated.\n")
@@ -90,8 +88,7 @@ func TestBadSavedIndexIsRebuiltNeverServed(t *testing.T) {
 // testBadSavedFile damages the saved file that matches pattern and checks
 // that the next start rebuilds and saves again.
 func testBadSavedFile(t *testing.T, pattern string, damage func([]byte) []byte) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
+	f := storyFixture(t)
 	f.open().Close()
 	paths, _ := filepath.Glob(filepath.Join(f.indexDir(), pattern))
 	if len(paths) != 1 {
@@ -128,8 +125,7 @@ func testBadSavedFile(t *testing.T, pattern string, damage func([]byte) []byte) 
 // TestSavedIndexFromOtherSettingsIsRebuilt: a saved index built by another
 // build or with other settings is rebuilt, and that is said at INFO.
 func TestSavedIndexFromOtherSettingsIsRebuilt(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
+	f := storyFixture(t)
 	f.open().Close()
 	opts := f.options()
 	opts.CacheKey = "another build"
@@ -146,8 +142,7 @@ func TestSavedIndexFromOtherSettingsIsRebuilt(t *testing.T) {
 }
 
 func TestNoDataDirMeansNoPersistence(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
+	f := storyFixture(t)
 	opts := f.options()
 	opts.DataDir = ""
 	l := openLib(t, opts)
@@ -160,8 +155,7 @@ func TestNoDataDirMeansNoPersistence(t *testing.T) {
 }
 
 func TestSavedIndexOfAnotherFolderIsNotUsed(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
+	f := storyFixture(t)
 	f.open().Close()
 	other := newFixture(t)
 	other.write("a.md", storyA)
@@ -177,8 +171,7 @@ func TestSavedIndexOfAnotherFolderIsNotUsed(t *testing.T) {
 // each save writes the segment files it needs even when the other removed
 // them, so the next start loads the saved index.
 func TestSharedDataDirSavesStayLoadable(t *testing.T) {
-	f := newFixture(t)
-	f.write("a.md", storyA)
+	f := storyFixture(t)
 	bot := f.open()
 	cli := f.open()
 	f.write("a.md", storyA+"\nA change the command-line refresh saves.\n")

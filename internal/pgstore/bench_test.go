@@ -8,29 +8,18 @@ import (
 	"time"
 
 	"storybot/internal/answer"
-	"storybot/internal/eval"
 	"storybot/internal/feedback"
+	"storybot/internal/latency"
 	"storybot/internal/pgstore/pgtest"
 	"storybot/internal/state"
 )
 
-// benchLatency runs op b.N times, one after another, and reports the 50th
-// and 99th percentiles of one op in milliseconds (p50-ms, p99-ms).
+// benchLatency runs op one call after another, with a context, and reports
+// the 50th and 99th percentiles of one call in milliseconds (p50-ms,
+// p99-ms).
 func benchLatency(b *testing.B, op func(ctx context.Context, i int) error) {
 	ctx := context.Background()
-	took := make([]time.Duration, 0, b.N)
-	b.ResetTimer()
-	for i := range b.N {
-		start := time.Now()
-		if err := op(ctx, i); err != nil {
-			b.Fatal(err)
-		}
-		took = append(took, time.Since(start))
-	}
-	b.StopTimer()
-	ms := func(p float64) float64 { return float64(eval.Percentile(took, p)) / float64(time.Millisecond) }
-	b.ReportMetric(ms(50), "p50-ms")
-	b.ReportMetric(ms(99), "p99-ms")
+	latency.Bench(b, time.Millisecond, func(i int) error { return op(ctx, i) })
 }
 
 func benchAnswer() state.Answer {

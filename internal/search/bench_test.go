@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"storybot/internal/eval"
 	"storybot/internal/knowledge"
+	"storybot/internal/latency"
 )
 
 // synthetic builds a deterministic corpus of n passages of about 1,000
@@ -119,19 +119,10 @@ func BenchmarkSearch(b *testing.B) {
 			s, ix := benchIndex(b, n)
 			qs := s.queries(500)
 			ctx := context.Background()
-			var lat []time.Duration
-			i := 0
-			b.ResetTimer()
-			for b.Loop() {
-				start := time.Now()
-				if _, err := ix.Search(ctx, qs[i%len(qs)], 10); err != nil {
-					b.Fatal(err)
-				}
-				lat = append(lat, time.Since(start))
-				i++
-			}
-			b.ReportMetric(float64(eval.Percentile(lat, 50))/1e6, "p50-ms")
-			b.ReportMetric(float64(eval.Percentile(lat, 99))/1e6, "p99-ms")
+			latency.Bench(b, time.Millisecond, func(i int) error {
+				_, err := ix.Search(ctx, qs[i%len(qs)], 10)
+				return err
+			})
 		})
 	}
 }

@@ -7,7 +7,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -20,8 +19,7 @@ import (
 func main() { bench.Main("compare", run) }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
-	shared := fs.String("shared", "../../shared", "the shared folder with eval/ and seed/")
+	fs, shared := bench.Flags("compare", "eval/ and seed/")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -1,24 +1,15 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"testing"
+
+	"storybot/bench/cmdtest"
 )
 
 func TestRunMissingShared(t *testing.T) {
-	var out bytes.Buffer
-	if err := run(context.Background(), []string{"--shared", t.TempDir()}, &out); err == nil {
-		t.Fatal("a folder without eval/ gave no error")
-	}
-	if out.Len() != 0 {
-		t.Errorf("printed %q before failing", out.String())
-	}
+	cmdtest.FailsQuietly(t, run, "a folder without eval/", "--shared", t.TempDir())
 }
 
 func TestRunBadFlag(t *testing.T) {
-	var out bytes.Buffer
-	if err := run(context.Background(), []string{"--nope"}, &out); err == nil {
-		t.Fatal("an unknown flag gave no error")
-	}
+	cmdtest.FailsQuietly(t, run, "an unknown flag", "--nope")
 }

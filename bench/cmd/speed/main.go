@@ -12,7 +12,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -41,7 +40,7 @@ func main() {
 }
 
 type config struct {
-	shared, cache, tmp        string
+	cache, tmp                string
 	passages, queries, k      int
 	seed                      uint64
 	engines                   string
@@ -84,9 +83,8 @@ func sameAnswers(ctx context.Context, ix bench.Index, queries []string, want [][
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c config
-	fs := flag.NewFlagSet("speed", flag.ContinueOnError)
+	fs, shared := bench.Flags("speed", "eval/ and seed/")
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.shared, "shared", "../../shared", "the shared folder with eval/ and seed/")
 	fs.StringVar(&c.cache, "cache", "testdata/generated", "where generated corpora are kept")
 	fs.StringVar(&c.tmp, "tmp", "", "where indexes are written (default: the system temp folder)")
 	fs.IntVar(&c.passages, "passages", 100000, "paragraphs in the generated corpus (~1,000 characters each)")
@@ -103,7 +101,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	loadAvg := loadavg()
-	sets, err := bench.SharedSets(c.shared)
+	sets, err := bench.SharedSets(*shared)
 	if err != nil {
 		return err
 	}
@@ -111,7 +109,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sources := []string{filepath.Join(c.shared, "seed"), filepath.Join(c.shared, "eval", "xquad_en", "docs"), filepath.Join(c.shared, "eval", "covidqa", "docs")}
+	sources := []string{filepath.Join(*shared, "seed"), filepath.Join(*shared, "eval", "xquad_en", "docs"), filepath.Join(*shared, "eval", "covidqa", "docs")}
 	start := time.Now()
 	dir, cst, err := corpus.Ensure(ctx, c.cache, sources, corpus.Spec{Passages: c.passages, Seed: c.seed})
 	if err != nil {

@@ -11,7 +11,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -27,8 +26,7 @@ import (
 func main() { bench.Main("storyqa", run) }
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("storyqa", flag.ContinueOnError)
-	shared := fs.String("shared", "../../shared", "the shared folder with eval/fairytaleqa")
+	fs, shared := bench.Flags("storyqa", "eval/fairytaleqa")
 	set := fs.String("set", "", "a folder with questions.jsonl and docs/ (default SHARED/eval/fairytaleqa)")
 	chars := fs.Int("passage-chars", 1000, "target size of the plain BM25's passages")
 	half := fs.String("stories", "", "odd or even: only the questions about the stories at odd (1, 3, 5, ...) or even (0, 2, 4, ...) positions of the sorted file names, the halves that tuning fits and checks on")

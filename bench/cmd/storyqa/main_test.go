@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"storybot/bench/cmdtest"
 )
 
 func TestRunSmallSet(t *testing.T) {
@@ -38,11 +40,5 @@ func TestRunHalves(t *testing.T) {
 }
 
 func TestRunMissingSet(t *testing.T) {
-	var out bytes.Buffer
-	if err := run(context.Background(), []string{"--shared", t.TempDir()}, &out); err == nil {
-		t.Fatal("a folder without eval/fairytaleqa gave no error")
-	}
-	if out.Len() != 0 {
-		t.Errorf("printed %q before failing", out.String())
-	}
+	cmdtest.FailsQuietly(t, run, "a folder without eval/fairytaleqa", "--shared", t.TempDir())
 }
