@@ -13,6 +13,7 @@ import (
 	"storybot/bot/discordtest"
 	"storybot/internal/llm/llmtest"
 	"storybot/internal/syncbuf"
+	"storybot/internal/waitfor"
 )
 
 // buildBinary compiles this module's storybot command once per test run.
@@ -78,24 +79,13 @@ func TestSIGTERMStopsTheBotGracefully(t *testing.T) {
 	ask := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "ask", discordtest.Opt{Name: "question", Type: 3, Value: "Why did Albania cut ties with Iran?"})
 	orig := "/webhooks/" + discordtest.AppID + "/itok-" + ask["id"].(string) + "/messages/@original"
 	dc.Dispatch(t, "INTERACTION_CREATE", ask)
-	deadline := time.Now().Add(20 * time.Second)
-	for len(model.ChatRequests()) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("the question never reached the model")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitfor.Until(t, "the question to reach the model", 20*time.Second, func() bool { return len(model.ChatRequests()) > 0 })
 
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("after SIGTERM storybot exited with %v, want status 0", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("storybot did not exit within 30 s of SIGTERM (SHUTDOWN_TIMEOUT=1s)")
+	if err := waitfor.Receive(t, "storybot to exit within 30 s of SIGTERM (SHUTDOWN_TIMEOUT=1s)", 30*time.Second, exited); err != nil {
+		t.Fatalf("after SIGTERM storybot exited with %v, want status 0", err)
 	}
 
 	var told bool

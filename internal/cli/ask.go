@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -34,8 +35,7 @@ type askJSON struct {
 
 // cmdAsk answers one question with citations:
 // storybot ask [--k N] [--json] QUESTION...
-func cmdAsk(ctx context.Context, e *Env, args []string) error {
-	fs := e.newFlagSet("ask")
+func cmdAsk(ctx context.Context, e *Env, fs *flag.FlagSet, args []string) error {
 	k := fs.Int("k", answer.DefaultK, "number of passages to retrieve")
 	asJSON := fs.Bool("json", false, "print one JSON document")
 	q, err := e.parseQuery(fs, args, k, 50, "question", "Why did Albania cut ties with Iran?")

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 
 	"storybot/internal/pgstore"
@@ -19,8 +20,7 @@ type auditJSON struct {
 // /knowledge add, replace, remove and restore did, who did it and when),
 // oldest first, from wherever they are kept: PostgreSQL with DATABASE_URL
 // (every shard's), else DATA_DIR/audit.log.
-func cmdAudit(ctx context.Context, e *Env, args []string) error {
-	fs := e.newFlagSet("audit")
+func cmdAudit(ctx context.Context, e *Env, fs *flag.FlagSet, args []string) error {
 	asJSON := fs.Bool("json", false, `print one JSON document: {"store", "entries": [{"time", "who", "action", "doc", "bytes", "sha256", "trash"}]}`)
 	if err := e.parseNoArgs(fs, args); err != nil {
 		return err

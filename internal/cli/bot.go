@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"slices"
 
@@ -19,8 +20,7 @@ import (
 // knowledge library (watching the folder when WATCH_KNOWLEDGE is on), builds
 // the answer pipeline and the summarizer, and connects with DISCORD_TOKEN.
 // It returns nil after a graceful shutdown.
-func cmdBot(ctx context.Context, e *Env, args []string) error {
-	fs := e.newFlagSet("bot")
+func cmdBot(ctx context.Context, e *Env, fs *flag.FlagSet, args []string) error {
 	if err := e.parseNoArgs(fs, args); err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"storybot/bot/discordtest"
 	"storybot/internal/llm/llmtest"
 	"storybot/internal/syncbuf"
+	"storybot/internal/waitfor"
 )
 
 // endToEnd skips t under -short: it runs the whole bot.
@@ -57,18 +58,15 @@ func startBot(t testing.TB, dc *discordtest.Server, model *llmtest.Server, knowl
 	go func() {
 		done <- run(ctx, []string{"--env-file", "/nonexistent"}, strings.NewReader(""), &bytes.Buffer{}, logs, func(k string) string { return env[k] })
 	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("storybot bot returned %v", err)
-			}
-		case <-time.After(20 * time.Second):
-			t.Error("storybot bot did not stop")
-		}
+	t.Cleanup(func() { // last, after the bot has stopped or was given up on
 		if t.Failed() {
 			t.Logf("log:\n%s", logs.String())
+		}
+	})
+	t.Cleanup(func() {
+		cancel()
+		if err := waitfor.Receive(t, "storybot bot to stop", 20*time.Second, done); err != nil {
+			t.Errorf("storybot bot returned %v", err)
 		}
 	})
 	return logs

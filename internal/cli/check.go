@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -40,10 +41,9 @@ const checkTimeout = 20 * time.Second
 // Content intent, the server and the allowed channels), without connecting
 // to the gateway. It prints one line per check, each failure with what to
 // do, and returns an error (exit 1) when any check fails.
-func cmdCheck(ctx context.Context, e *Env, args []string) error {
-	flags := e.newFlagSet("check")
-	asJSON := flags.Bool("json", false, "print one JSON document")
-	if err := e.parseNoArgs(flags, args); err != nil {
+func cmdCheck(ctx context.Context, e *Env, fs *flag.FlagSet, args []string) error {
+	asJSON := fs.Bool("json", false, "print one JSON document")
+	if err := e.parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	var results []checkResult

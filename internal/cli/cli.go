@@ -62,12 +62,14 @@ func (e *Env) modelClient() *llm.Client {
 	return e.model
 }
 
-// command is one subcommand of storybot.
+// command is one subcommand of storybot. Run calls run with a flag set
+// named after the command and holding the global flags (see newFlagSet),
+// to which run adds its own flags before it parses args.
 type command struct {
 	name    string
 	args    string // usage after the name, e.g. "[--k N] [--json] QUERY..."
 	summary string
-	run     func(ctx context.Context, e *Env, args []string) error
+	run     func(ctx context.Context, e *Env, fs *flag.FlagSet, args []string) error
 }
 
 func commands() []command {
@@ -144,10 +146,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		name, rest = rest[0], rest[1:]
 	}
 	if name == "" {
+		name = "console"
 		if e.Config.DiscordToken != "" {
-			return cmdBot(ctx, e, nil)
+			name = "bot"
 		}
-		return cmdConsole(ctx, e, nil)
 	}
 	if name == "help" {
 		if len(rest) > 0 {
@@ -158,7 +160,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	for _, c := range commands() {
 		if c.name == name {
-			if err := c.run(ctx, e, rest); !errors.Is(err, errHelp) {
+			if err := c.run(ctx, e, e.newFlagSet(c.name), rest); !errors.Is(err, errHelp) {
 				return err
 			}
 			return nil
@@ -214,10 +216,10 @@ Run 'storybot COMMAND --help' for a command's flags. Configuration: see .env.exa
 // parseFlags reloads the configuration when a command is given it.
 const envFileFlag = "env-file"
 
-// newFlagSet returns a FlagSet for a command with the global flags:
-// --knowledge and --data bound to e.Config, and --env-file, after which
-// parseFlags loads the configuration again from that file. Its usage text is
-// built from the command table.
+// newFlagSet returns the FlagSet Run gives a command, with the global
+// flags: --knowledge and --data bound to e.Config, and --env-file, after
+// which parseFlags loads the configuration again from that file. Its usage
+// text is built from the command table.
 func (e *Env) newFlagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)

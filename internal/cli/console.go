@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,8 +24,7 @@ const consoleHistory = 6
 // answers streamed with their sources, history kept for follow-ups, and the
 // commands of consoleHelp (the Discord slash commands' counterparts). It
 // ends at end of input, on "/quit", or when ctx ends.
-func cmdConsole(ctx context.Context, e *Env, args []string) error {
-	fs := e.newFlagSet("console")
+func cmdConsole(ctx context.Context, e *Env, fs *flag.FlagSet, args []string) error {
 	pos, err := e.parseFlags(fs, args)
 	if err != nil {
 		return err

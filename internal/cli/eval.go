@@ -170,11 +170,8 @@ func runAnswersHook(ctx context.Context, e *Env, r *evalRun, w io.Writer) error 
 // cmdEval measures retrieval on a question set:
 // storybot eval --questions FILE.jsonl [--knowledge DIR]... [--k 1,3,5,10]
 // [--per-doc] [--answers] [--out-of-scope FILE] [--held-out] [--json].
-func cmdEval(ctx context.Context, e *Env, args []string) error {
-	fl, err := parseEvalFlags(e, args)
-	if err == errHelp {
-		return nil
-	}
+func cmdEval(ctx context.Context, e *Env, fs *flag.FlagSet, args []string) error {
+	fl, err := parseEvalFlags(e, fs, args)
 	if err != nil {
 		return err
 	}
@@ -213,10 +210,9 @@ func cmdEval(ctx context.Context, e *Env, args []string) error {
 	return err
 }
 
-// parseEvalFlags parses eval's arguments; usage errors exit 2.
-func parseEvalFlags(e *Env, args []string) (evalFlags, error) {
+// parseEvalFlags parses eval's arguments with fs; usage errors exit 2.
+func parseEvalFlags(e *Env, fs *flag.FlagSet, args []string) (evalFlags, error) {
 	var fl evalFlags
-	fs := e.newFlagSet("eval")
 	fs.Lookup("knowledge").Value = dirList{&fl.dirs}
 	fs.Lookup("knowledge").Usage = "knowledge folder to index; repeat to add folders (distractors); default KNOWLEDGE_DIR"
 	fs.StringVar(&fl.questions, "questions", "", "questions file (JSONL: question, answers, gold_doc or gold_docs; optional gold_lines, explicit, in_scope)")

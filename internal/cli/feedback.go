@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"strings"
 
@@ -23,8 +24,7 @@ type feedbackJSON struct {
 // cmdFeedback prints the 👍/👎 feedback recorded from Discord, oldest first:
 // a readable list, or one JSON document with --json. Lines of the file that
 // are not records are skipped, each named on stderr.
-func cmdFeedback(ctx context.Context, e *Env, args []string) error {
-	fs := e.newFlagSet("feedback")
+func cmdFeedback(ctx context.Context, e *Env, fs *flag.FlagSet, args []string) error {
 	asJSON := fs.Bool("json", false, `print one JSON document: {"file", "votes", "up", "down", "records": [...], "skipped": [{"line", "reason"}]}`)
 	if err := e.parseNoArgs(fs, args); err != nil {
 		return err

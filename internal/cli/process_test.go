@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"storybot/internal/syncbuf"
+	"storybot/internal/waitfor"
 )
 
 // childEnv set to "storybot" makes this test binary run storybot, as
@@ -108,11 +109,7 @@ func (p *botProcess) wait(t testing.TB) error {
 	if p.done {
 		return p.err
 	}
-	select {
-	case p.err = <-p.exited:
-	case <-time.After(20 * time.Second):
-		t.Fatal("the storybot process did not exit")
-	}
+	p.err = waitfor.Receive(t, "the storybot process to exit", 20*time.Second, p.exited)
 	p.done = true
 	return p.err
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -16,8 +17,7 @@ import (
 // --json prints {"added": [...], "changed": [...], "removed": [...],
 // "skipped": [{"path": ..., "reason": ...}], "passages": {"before": n,
 // "after": m}, "ms": t}.
-func cmdRefresh(ctx context.Context, e *Env, args []string) error {
-	fs := e.newFlagSet("refresh")
+func cmdRefresh(ctx context.Context, e *Env, fs *flag.FlagSet, args []string) error {
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := e.parseNoArgs(fs, args); err != nil {
 		return err

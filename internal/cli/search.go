@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -40,8 +41,7 @@ type searchResult struct {
 
 // cmdSearch shows the passages that best match a query:
 // storybot search [--k N] [--json] QUERY...
-func cmdSearch(ctx context.Context, e *Env, args []string) error {
-	fs := e.newFlagSet("search")
+func cmdSearch(ctx context.Context, e *Env, fs *flag.FlagSet, args []string) error {
 	k := fs.Int("k", 5, "number of passages to show")
 	asJSON := fs.Bool("json", false, "print one JSON document")
 	query, err := e.parseQuery(fs, args, k, 100, "query", "why did Albania cut ties with Iran")

@@ -20,13 +20,12 @@ import (
 
 // cmdSummary prints a cited summary of the knowledge, of one document or of
 // one focus.
-func cmdSummary(ctx context.Context, e *Env, args []string) error {
-	fs := e.newFlagSet("summary")
-	doc := fs.String("doc", "", "summarise this document only (path or title, case-insensitive)")
+func cmdSummary(ctx context.Context, e *Env, fs *flag.FlagSet, args []string) error {
 	length := fs.String("length", "medium", "short, medium or long")
 	focus := fs.String("focus", "", "summarise only what concerns this, e.g. \"the MEK\"")
 	asJSON := fs.Bool("json", false, "print JSON: {summary, mode, citations}")
-	if err := e.parseDocFlags(fs, doc, args); err != nil {
+	doc, err := e.parseDocFlags(fs, args, "summarise this document only")
+	if err != nil {
 		return err
 	}
 	l, err := summary.ParseLength(*length)
@@ -51,7 +50,7 @@ func cmdSummary(ctx context.Context, e *Env, args []string) error {
 		_, err := fmt.Fprintln(e.Stdout, note)
 		return err
 	}
-	sum, err := s.Summary(ctx, summary.SummaryRequest{Doc: *doc, Length: l, Focus: *focus}, nil)
+	sum, err := s.Summary(ctx, summary.SummaryRequest{Doc: doc, Length: l, Focus: *focus}, nil)
 	if err != nil {
 		return summaryError("summary", err)
 	}
@@ -159,25 +158,21 @@ func summaryPrompts(e *Env) (*prompt.Set, error) {
 	return set, nil
 }
 
-// parseDocFlags parses args with fs (see parseFlags) and then lets the
-// positional words name the document (docArg).
-func (e *Env) parseDocFlags(fs *flag.FlagSet, doc *string, args []string) error {
+// parseDocFlags adds --doc to fs (what: its usage, before "(path or
+// title, case-insensitive)"), parses args (see parseFlags) and returns the
+// document asked for. It can be named without --doc ("storybot timeline
+// albania"): the positional words are its name when --doc is not given.
+func (e *Env) parseDocFlags(fs *flag.FlagSet, args []string, what string) (string, error) {
+	doc := fs.String("doc", "", what+" (path or title, case-insensitive)")
 	pos, err := e.parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	return docArg(fs.Name(), doc, pos)
-}
-
-// docArg lets the document be named without --doc ("storybot timeline
-// albania"): the positional words become the name when --doc is not given.
-func docArg(cmd string, doc *string, pos []string) error {
 	switch {
+	case err != nil:
+		return "", err
 	case len(pos) == 0:
+		return *doc, nil
 	case *doc == "":
-		*doc = strings.Join(pos, " ")
+		return strings.Join(pos, " "), nil
 	default:
-		return usageErrorf("%s: unexpected argument %q (see 'storybot %s --help')", cmd, pos[0], cmd)
+		return "", usageErrorf("%s: unexpected argument %q (see 'storybot %s --help')", fs.Name(), pos[0], fs.Name())
 	}
-	return nil
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"io"
 
 	"storybot/internal/summary"
@@ -10,12 +11,11 @@ import (
 // cmdTimeline prints the dated events of the knowledge (or of one
 // document) in chronological order, each cited: all of them, as a file
 // would, unless --max caps them.
-func cmdTimeline(ctx context.Context, e *Env, args []string) error {
-	fs := e.newFlagSet("timeline")
-	doc := fs.String("doc", "", "only this document (path or title, case-insensitive)")
+func cmdTimeline(ctx context.Context, e *Env, fs *flag.FlagSet, args []string) error {
 	asJSON := fs.Bool("json", false, "print JSON: {events: [{date, date_text, event, citations}]}")
 	maxEvents := fs.Int("max", 0, "list at most N events, the most precisely dated, spread over the timeline (0: all)")
-	if err := e.parseDocFlags(fs, doc, args); err != nil {
+	doc, err := e.parseDocFlags(fs, args, "only this document")
+	if err != nil {
 		return err
 	}
 	if *maxEvents < 0 {
@@ -29,7 +29,7 @@ func cmdTimeline(ctx context.Context, e *Env, args []string) error {
 	var tl summary.Timeline
 	if ndocs == 0 {
 		tl.Note = e.emptyKnowledgeNote()
-	} else if tl, err = s.Timeline(ctx, summary.TimelineRequest{Doc: *doc, Max: *maxEvents}); err != nil {
+	} else if tl, err = s.Timeline(ctx, summary.TimelineRequest{Doc: doc, Max: *maxEvents}); err != nil {
 		return summaryError("timeline", err)
 	}
 	if tl.Calls > 0 {

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -24,10 +23,9 @@ type usageJSON struct {
 
 // cmdUsage prints the model tokens used per server and day (UTC), from the
 // usage file the token budgets keep in DATA_DIR, oldest first.
-func cmdUsage(ctx context.Context, e *Env, args []string) error {
-	fs := e.newFlagSet("usage")
+func cmdUsage(ctx context.Context, e *Env, fs *flag.FlagSet, args []string) error {
 	asJSON := fs.Bool("json", false, `print one JSON document: {"file", "per_server", "per_member", "days": [{"day", "guild_id", "prompt_tokens", "completion_tokens", "tokens", "members", "answers"}], "skipped_lines"}`)
-	if done, err := e.flagsOnly(fs, args); done {
+	if err := e.parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	store, err := e.usageStore(ctx)
@@ -72,9 +70,8 @@ func cmdUsage(ctx context.Context, e *Env, args []string) error {
 // cmdHealthcheck asks the running storybot's /healthz on METRICS_ADDR (the
 // container's HEALTHCHECK: the image has no curl) and returns nil when it
 // answers 200 within 5 s.
-func cmdHealthcheck(ctx context.Context, e *Env, args []string) error {
-	fs := e.newFlagSet("healthcheck")
-	if done, err := e.flagsOnly(fs, args); done {
+func cmdHealthcheck(ctx context.Context, e *Env, fs *flag.FlagSet, args []string) error {
+	if err := e.parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	url, err := healthURL(e.Config.MetricsAddr)
@@ -113,19 +110,4 @@ func healthURL(addr string) (string, error) {
 		host = "127.0.0.1"
 	}
 	return "http://" + net.JoinHostPort(host, port) + "/healthz", nil
-}
-
-// flagsOnly parses the flags of a command that takes no other argument.
-// done is true when the command must return err at once (nil after --help).
-func (e *Env) flagsOnly(fs *flag.FlagSet, args []string) (done bool, err error) {
-	pos, err := e.parseFlags(fs, args)
-	switch {
-	case errors.Is(err, errHelp):
-		return true, nil
-	case err != nil:
-		return true, err
-	case len(pos) > 0:
-		return true, usageErrorf("%s: unexpected argument %q (see 'storybot %s --help')", fs.Name(), pos[0], fs.Name())
-	}
-	return false, nil
 }

@@ -1,6 +1,7 @@
 package waitfor
 
 import (
+	"errors"
 	"testing"
 	"time"
 )
@@ -37,5 +38,21 @@ func TestUntilGivesUp(t *testing.T) {
 	})
 	if r.failed == "" || time.Since(start) < 30*time.Millisecond {
 		t.Fatalf("gave up after %v with %q", time.Since(start), r.failed)
+	}
+}
+
+func TestReceive(t *testing.T) {
+	ch := make(chan error, 1)
+	go func() { ch <- errors.New("stopped") }()
+	if err := Receive(t, "the error", time.Second, ch); err == nil || err.Error() != "stopped" {
+		t.Fatalf("received %v", err)
+	}
+}
+
+func TestReceiveGivesUp(t *testing.T) {
+	r := &recorder{TB: t}
+	start := time.Now()
+	if got := Receive(r, "never", 30*time.Millisecond, make(chan int)); got != 0 || r.failed == "" || time.Since(start) < 30*time.Millisecond {
+		t.Fatalf("gave up after %v with %q, returning %d", time.Since(start), r.failed, got)
 	}
 }
