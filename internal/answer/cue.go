@@ -51,7 +51,7 @@ func questionType(q string) qtype {
 		return qDefine
 	case starts("what is ", "what are ", "what's ") && len(strings.Fields(lq)) <= 5:
 		return qDefine
-	case has(" feel", "feeling", "emotion", " felt", "mood"):
+	case has(" feel", "feeling", "emotion", " felt", "mood") || feelAskRe.MatchString(lq):
 		return qFeel
 	case has("describe", " call ", " dub", "characteri", " label"):
 		return qDescribe
@@ -72,6 +72,17 @@ func questionType(q string) qtype {
 	}
 	return keywordType(lq)
 }
+
+// feelAskRe matches a question whether someone felt a feeling: "was the
+// king happy?", "were they scared of the bull?". Its answer is how they
+// felt, which a tale tells in other words ("he bit his lips with
+// vexation", "in great alarm"); group 1 is the feeling, no word a passage
+// needs to hold (coverage).
+var feelAskRe = regexp.MustCompile(`^(?:and\s+|so\s+)?(?:was|were|is|are|did|does|do|had|has)\s+(?:\S+\s+){1,4}?(?:feel(?:ing)?\s+|get\s+|become\s+|been\s+|so\s+|very\s+|really\s+)?(` + feelAdjectives + `)(?:\s+(?:of|about|with|at|that|when|because|to)\b.*)?[\s?!.]*$`)
+
+// feelAdjectives are the feelings a yes-no question asks about
+// (feelAskRe).
+const feelAdjectives = `happy|sad|scared|afraid|frightened|angry|mad|upset|sorry|jealous|proud|worried|nervous|excited|pleased|surprised|lonely|ashamed|glad|unhappy|annoyed|disappointed|terrified|furious|grateful|thankful|anxious|relieved|embarrassed`
 
 // whoWithin reports whether q asks who further in ("and who is he?",
 // "tell me who did it"): a "who" that opens no relative clause of a
@@ -157,11 +168,12 @@ var (
 	defineRe   = regexp.MustCompile(`\([A-Z][A-Za-z]{1,9}\)|\b(?:also known as|known by|stands for|short for|refers to|is called|abbreviated)\b`)
 	describeRe = regexp.MustCompile(`[“"][^”"]{3,60}[”"]|\b(?:dubbed|called|described (?:it )?as|termed|labell?ed|branded)\b`)
 	durationRe = regexp.MustCompile(`(?i)\b(?:(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|many|several|few|some|a|an|whole|long|full|entire)\s+(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|century|ages|lifetime)\b|(?:ever|long)\s+since\b|since\s+(?:1[0-9]{3}|20[0-9]{2})\b|\w+-long\b|(?:years|months|weeks|days|decades)\s+of\b)`)
+	ageRe      = regexp.MustCompile(`(?i)\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)[\s-]+(?:and[\s-]+\w+[\s-]+|(?:hundred|thousand|million|billion)\s+)?(?:years?|months?|weeks?|days?)[\s-]+(?:old|ago)\b|\b(?:aged?|age\s+of)\s+(?:\d+|[a-z]+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a\s+hundred)\b|\b(?:\d+|[a-z]+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-\w+)?\s+years\s+of\s+age\b|\b(?:his|her|their)\s+(?:\w+)?(?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b`)
 	monthRe    = regexp.MustCompile(`^(?:` + months + `)$`)
 	timeNameRe = regexp.MustCompile(`^(?:` + months + `|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Christmas|Easter)$`)
 	yearRe     = regexp.MustCompile(`^(?:1[0-9]{3}|20[0-9]{2})$`)
 	placeRe    = regexp.MustCompile(`\b(?:in|at|near|from|to|into|under|over|on|inside|behind|beside|across|through)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?(?:\p{Lu}\p{L}+|(?i:` + placeNouns + `)\b)`)
-	feelRe     = regexp.MustCompile(`(?i)\b(?:happ(?:y|ier|iness|ily)|glad|gladly|sad|sadly|sadness|sorrow\w*|angry|angrily|anger|furious|fury|rage|afraid|fear\w*|frighten\w*|terrif\w*|scared|joy\w*|delight\w*|pleased|pleasure|surpris\w*|astonish\w*|amaz\w*|ashamed|shame|proud|pride|jealous\w*|envious|envy|lonely|worried|worry|anxious|anxiety|grateful|thankful|miserable|unhappy|grief|griev\w*|merry|cheerful|wept|weep\w*|cried|cry\w*|tears|laugh\w*|smil\w*|love[ds]?|hate[ds]?|content\w*|curious|sorry|distress\w*|vexed|annoyed|disappoint\w*|excit\w*|horrif\w*|embarrass\w*|nervous|uneasy|relieved|relief|hope\w*|despair\w*|eager\w*|displeased|upset|shock\w*|troubled|comfort\w*|peaceful|calm|lonel\w*|gloomy|mournful|bitter\w*|heavy heart|in high spirits|rejoic\w*|triumph\w*|satisf\w*|indignant|indignation|offended|alarm\w*|dread\w*|panic\w*|longing|homesick|sulk\w*|weary|tired|bored)\b`)
+	feelRe     = regexp.MustCompile(`(?i)\b(?:happ(?:y|ier|iness|ily)|glad|gladly|sad|sadly|sadness|sorrow\w*|angry|angrily|anger|furious|fury|rage|afraid|fear\w*|frighten\w*|terrif\w*|scared|joy\w*|delight\w*|pleased|pleasure|surpris\w*|astonish\w*|amaz\w*|ashamed|shame|proud|pride|jealous\w*|envious|envy|lonely|worried|worry|anxious|anxiety|grateful|thankful|miserable|unhappy|grief|griev\w*|merry|cheerful|wept|weep\w*|cried|cry\w*|tears|laugh\w*|smil\w*|love[ds]?|hate[ds]?|content\w*|curious|sorry|distress\w*|vexed|vexation|annoyed|disappoint\w*|excit\w*|horrif\w*|embarrass\w*|nervous|uneasy|relieved|relief|hope\w*|despair\w*|eager\w*|displeased|upset|shock\w*|troubled|comfort\w*|peaceful|calm|lonel\w*|gloomy|mournful|bitter\w*|heavy heart|in high spirits|rejoic\w*|triumph\w*|satisf\w*|indignant|indignation|offended|alarm\w*|dread\w*|panic\w*|longing|homesick|sulk\w*|weary|tired|bored)\b`)
 	colourRe   = regexp.MustCompile(`(?i)\b(?:red|orange|yellow|green|blue|purple|violet|pink|brown|black|white|gr[ae]y|golden|gold|silver|scarlet|crimson|azure|emerald|ivory|rosy|tawny|russet|auburn|chestnut|dappled|snow-white|coal-black|blood-red|sky-blue|dark|pale|bright)\b`)
 	personRe   = regexp.MustCompile(`(?i)\b(?:king|queen|prince|princess|emperor|empress|lord|lady|knight|soldier|man|men|woman|women|boy|girl|child|children|baby|father|mother|son|daughter|brother|sister|wife|husband|uncle|aunt|grandmother|grandfather|old|giant|witch|wizard|fairy|fairies|dwarf|dwarfs|elf|troll|goblin|servant|maid|peasant|farmer|shepherd|fisherman|merchant|tailor|miller|hunter|huntsman|cook|priest|people|folk|friend|stranger|neighbour|neighbor|wolf|fox|bear|bird|cat|dog|horse|mouse|frog|hare|rabbit|duck|goose|hen|cock|lion|crow|raven|owl|pig|goat|sheep|cow|ox)s?\b`)
 )
@@ -194,6 +206,12 @@ func (p *Pipeline) cue(q questionTerms, s string) float64 {
 func (p *Pipeline) countCue(q questionTerms, s string) float64 {
 	if q.howLong && durationRe.MatchString(s) {
 		return 1
+	}
+	if q.howOld { // an age, not any number: "how old is Ali Baba?" quoted "forty thieves" and "an old tailor"
+		if ageRe.MatchString(s) {
+			return 1
+		}
+		return 0
 	}
 	var toks []textan.Token
 	textan.Tokenize(s, func(t textan.Token) { toks = append(toks, t) })

@@ -235,6 +235,7 @@ type questionTerms struct {
 	words    map[string]bool // the question's words, lower-cased, for cues
 	counts   string          // what a how-many question counts: the term after "how many" ("groups")
 	howLong  bool            // a how-long question: it asks for a duration
+	howOld   bool            // a how-old question: it asks for an age
 	leader   string          // a leader question's term for leading (leaderTerm): a title holds it
 	placed   string          // a where-question's verb of place ("based"), whose synonyms are no answer's
 	qt       qtype
@@ -243,7 +244,7 @@ type questionTerms struct {
 
 func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	q := questionTerms{prior: map[string]float64{}, focus: map[string]bool{}, words: map[string]bool{}, qt: questionType(question),
-		howLong: howLongRe.MatchString(question) && !howLongAgoRe.MatchString(question), leader: p.leaderTerm(question)}
+		howLong: howLongRe.MatchString(question) && !howLongAgoRe.MatchString(question), howOld: howOldRe.MatchString(question), leader: p.leaderTerm(question)}
 	if m := whereFrame.FindStringSubmatch(question); m != nil {
 		q.placed = p.an.Term(m[1])
 	}

@@ -926,10 +926,11 @@ func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool)
 	var n, got float64
 	first := true
 	agent := whoAskedRe.MatchString(q)
+	feeling := p.feelingTerms(q)
 	p.an.Each(coverText(q), func(t string, tok textan.Token) {
 		name := !first && textan.Capitalized(tok.Text) || names[t] || textan.IsName(tok.Text)
 		first = false
-		if frameTerms()[t] || p.vague[t] || seen[t] || agent && blameTerms()[t] {
+		if frameTerms()[t] || p.vague[t] || seen[t] || agent && blameTerms()[t] || feeling[t] {
 			return
 		}
 		seen[t] = true
@@ -1029,6 +1030,10 @@ var askersTime = setOf("today currently nowadays presently")
 // "long" frames the question and is not searched for: "How long has there
 // been tension?" found "pro-democratic longings".
 var howLongRe = regexp.MustCompile(`(?i)\bhow\s+long\b`)
+
+// howOldRe matches a question that asks someone's age: its answer says
+// "six years old", "aged twelve", not any number (countCue).
+var howOldRe = regexp.MustCompile(`(?i)\bhow\s+old\b`)
 
 // howLongAgoRe matches "how long ago", which asks when, not how long.
 var howLongAgoRe = regexp.MustCompile(`(?i)\bhow\s+long\s+ago\b`)
@@ -1161,6 +1166,23 @@ var frameTerms = sync.OnceValue(func() map[string]bool {
 // word of blame (coverage; the role of definedSubject). Asked what or why
 // ("what was the plague blamed on?") they stay topic words.
 var blameTerms = sync.OnceValue(func() map[string]bool { return termSet("accuse accused blame blamed") })
+
+// feelingTerms returns the terms of q that ask how someone felt, when q
+// asks that (qFeel): "feel" and "felt", and the feeling of a yes-no
+// question ("was the king happy?"). A passage that answers tells the
+// feeling in its own words ("he bit his lips with vexation"), so coverage
+// does not look for them: "how did the king feel?" was refused of a tale
+// that never says "feel".
+func (p *Pipeline) feelingTerms(q string) map[string]bool {
+	if questionType(q) != qFeel {
+		return nil
+	}
+	set := termSet("feel feels felt feeling feelings emotion emotions mood")
+	if m := feelAskRe.FindStringSubmatch(lowerQuestion(q)); m != nil {
+		set[p.an.Term(m[1])] = true
+	}
+	return set
+}
 
 // whoAskedRe matches a question that asks who: its answer is a person or
 // a group, which passages name whatever verb the question uses.

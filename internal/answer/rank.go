@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8759, 1.2814, 0.7739, -0.0401, 0.7641, 1.8131, 0.0353, 0.6764, -0.2583, 0.0971, -0.0595, 0.0020, 1.0630, 0.3232, -0.2832, 0.1694, -0.0083,
+		0.8757, 1.2815, 0.7730, -0.0401, 0.7637, 1.8132, 0.0353, 0.6766, -0.2582, 0.0971, -0.0589, 0.0022, 1.0635, 0.3233, -0.2831, 0.1696, -0.0082,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0282, 0.0259, 0.0227, // other
-		0.4534, -0.0296, 0.3692, // who
+		0.0282, 0.0255, 0.0226, // other
+		0.4535, -0.0301, 0.3691, // who
 		-0.0299, 0.0440, -0.0198, // when
-		0.3624, 0.0505, -0.0350, // how many
-		-0.1984, -0.1964, -0.1907, // where
-		-0.0951, 0.4417, 0.5800, // why
-		0.6007, 0.2591, -0.0791, // feel
-		-0.0006, 0.4002, -0.2596, // outcome
+		0.3609, 0.0536, -0.0342, // how many
+		-0.1981, -0.1968, -0.1908, // where
+		-0.0949, 0.4413, 0.5799, // why
+		0.6010, 0.2589, -0.0791, // feel
+		-0.0006, 0.3996, -0.2598, // outcome
 		0.0000, 0.0011, -0.0040, // define
-		-0.3566, 0.0664, -0.0606, // describe
+		-0.3565, 0.0664, -0.0606, // describe
 	}
 }
 

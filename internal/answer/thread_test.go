@@ -171,3 +171,35 @@ func TestDidItWork(t *testing.T) {
 		}
 	}
 }
+
+// TestFeelingAsked: how someone felt is asked of a tale that tells it in
+// other words: "how did the king feel?" and "was the councillor scared?"
+// were refused of a tale that never says "feel" or "scared" (it says "he
+// bit his lips with vexation", "he was not pleased").
+func TestFeelingAsked(t *testing.T) {
+	boots := dirPipeline(t, "testdata/boots")
+	for q, want := range map[string]string{
+		"how did the king feel?":     "he bit his lips with vexation",
+		"was the councillor scared?": "he was not pleased",
+	} {
+		a, err := boots.Ask(context.Background(), answer.Request{Question: q}, nil)
+		if err != nil || strings.HasPrefix(a.Text, answer.NotCoveredText) || !strings.Contains(eval.Lead(a.Text), want) {
+			t.Errorf("%q: %q, %v", q, a.Text, err)
+		}
+	}
+}
+
+// TestAgeAsked: "how old is X?" is answered by an age ("six years old"),
+// not by any number: of a tale that gives Ali Baba none it quoted "forty
+// thieves" and "an old tailor" as if they answered; now it says it found no
+// number.
+func TestAgeAsked(t *testing.T) {
+	a, err := dirPipeline(t, "testdata/alibaba").Ask(context.Background(), answer.Request{Question: "how old is ali baba?"}, nil)
+	if err != nil || !strings.HasPrefix(a.Text, answer.MsgNoCount) {
+		t.Errorf("an age the tale does not give: %q, %v", a.Text, err)
+	}
+	a, err = dirPipeline(t, "testdata/walter").Ask(context.Background(), answer.Request{Question: "how old was Walter?"}, nil)
+	if err != nil || !strings.Contains(eval.Lead(a.Text), "six years old") {
+		t.Errorf("an age the tale gives: %q, %v", a.Text, err)
+	}
+}
