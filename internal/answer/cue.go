@@ -51,8 +51,8 @@ func questionType(q string) qtype {
 		return qDefine
 	case starts("what is ", "what are ", "what's ") && len(strings.Fields(lq)) <= 5:
 		return qDefine
-	case has(" feel", "feeling", "emotion", " felt", "mood") || feelAskRe.MatchString(lq):
-		return qFeel
+	case has(" feel", "feeling", "emotion", " felt", "mood") || feelAskRe.MatchString(lq) || traitAskRe.MatchString(lq):
+		return qFeel // what someone was like is told as a feeling is: in the story's adjectives
 	case has("describe", " call ", " dub", "characteri", " label"):
 		return qDescribe
 	case has("how long ago"):
@@ -174,6 +174,7 @@ var (
 	yearRe     = regexp.MustCompile(`^(?:1[0-9]{3}|20[0-9]{2})$`)
 	placeRe    = regexp.MustCompile(`\b(?:in|at|near|from|to|into|under|over|on|inside|behind|beside|across|through)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?(?:\p{Lu}\p{L}+|(?i:` + placeNouns + `)\b)`)
 	feelRe     = regexp.MustCompile(`(?i)\b(?:happ(?:y|ier|iness|ily)|glad|gladly|sad|sadly|sadness|sorrow\w*|angry|angrily|anger|furious|fury|rage|afraid|fear\w*|frighten\w*|terrif\w*|scared|joy\w*|delight\w*|pleased|pleasure|surpris\w*|astonish\w*|amaz\w*|ashamed|shame|proud|pride|jealous\w*|envious|envy|lonely|worried|worry|anxious|anxiety|grateful|thankful|miserable|unhappy|grief|griev\w*|merry|cheerful|wept|weep\w*|cried|cry\w*|tears|laugh\w*|smil\w*|love[ds]?|hate[ds]?|content\w*|curious|sorry|distress\w*|vexed|vexation|annoyed|disappoint\w*|excit\w*|horrif\w*|embarrass\w*|nervous|uneasy|relieved|relief|hope\w*|despair\w*|eager\w*|displeased|upset|shock\w*|troubled|comfort\w*|peaceful|calm|lonel\w*|gloomy|mournful|bitter\w*|heavy heart|in high spirits|rejoic\w*|triumph\w*|satisf\w*|indignant|indignation|offended|alarm\w*|dread\w*|panic\w*|longing|homesick|sulk\w*|weary|tired|bored)\b`)
+	traitRe    = regexp.MustCompile(`(?i)\b(?:` + traitAdjectives + `|greed\w*|generous|generosity|kindly|kindness|cruelty|wickedness|wisdom|folly|silly|bold|cowardly|coward|idle|industrious|diligent|hard-working|honesty|dishonest|selfishness|vain|vanity|humble|modest|shy|cunning|sly|crafty|faithful|loyal|envious|miserly|miser|stingy|merry|cheerful|wealthy|well-to-do|proud|haughty|gentle|clever|foolish|fool|lovely|ill-natured|good-natured|good-hearted|hard-hearted|tender-hearted|warm-hearted|stubborn|obstinate|patient|careless|careful|quick-witted|dull|famous|powerful|mighty)\b`)
 	colourRe   = regexp.MustCompile(`(?i)\b(?:red|orange|yellow|green|blue|purple|violet|pink|brown|black|white|gr[ae]y|golden|gold|silver|scarlet|crimson|azure|emerald|ivory|rosy|tawny|russet|auburn|chestnut|dappled|snow-white|coal-black|blood-red|sky-blue|dark|pale|bright)\b`)
 	personRe   = regexp.MustCompile(`(?i)\b(?:king|queen|prince|princess|emperor|empress|lord|lady|knight|soldier|man|men|woman|women|boy|girl|child|children|baby|father|mother|son|daughter|brother|sister|wife|husband|uncle|aunt|grandmother|grandfather|old|giant|witch|wizard|fairy|fairies|dwarf|dwarfs|elf|troll|goblin|servant|maid|peasant|farmer|shepherd|fisherman|merchant|tailor|miller|hunter|huntsman|cook|priest|people|folk|friend|stranger|neighbour|neighbor|wolf|fox|bear|bird|cat|dog|horse|mouse|frog|hare|rabbit|duck|goose|hen|cock|lion|crow|raven|owl|pig|goat|sheep|cow|ox)s?\b`)
 )
@@ -189,6 +190,8 @@ func (p *Pipeline) cue(q questionTerms, s string) float64 {
 	switch {
 	case q.qt == qHowMany:
 		return p.countCue(q, s)
+	case q.qt == qFeel && q.trait: // "what was Cassim like?": "the greedy Cassim"
+		return p.traitCue(q, s)
 	case q.qt == qWho && q.leader != "": // a leader: a title names one
 		if titleRe.MatchString(s) {
 			return 1
@@ -228,6 +231,32 @@ func (p *Pipeline) countCue(q questionTerms, s string) float64 {
 					return 1
 				}
 				best = 0.75
+			}
+		}
+	}
+	return best
+}
+
+// traitNear is how many words from the one it describes an adjective of
+// traitRe may stand: "the greedy Cassim", "Cassim, rich and greedy".
+const traitNear = 3
+
+// traitCue is the cue of a question what someone was like: 1 for an
+// adjective of traitRe or a colour within traitNear words of a word of
+// the question ("the greedy Cassim"), 0.5 for one elsewhere in s
+// ("Morgiana, a clever slave-girl in Cassim's household" is Morgiana's).
+func (p *Pipeline) traitCue(q questionTerms, s string) float64 {
+	var toks []textan.Token
+	textan.Tokenize(s, func(t textan.Token) { toks = append(toks, t) })
+	best := 0.0
+	for i, t := range toks {
+		if traitRe.FindString(t.Text) != t.Text && colourRe.FindString(t.Text) != t.Text {
+			continue
+		}
+		best = 0.5
+		for _, n := range toks[max(i-traitNear, 0):min(i+traitNear+1, len(toks))] {
+			if q.prior[p.an.Term(n.Text)] == 1 {
+				return 1
 			}
 		}
 	}

@@ -236,6 +236,7 @@ type questionTerms struct {
 	counts   string          // what a how-many question counts: the term after "how many" ("groups")
 	howLong  bool            // a how-long question: it asks for a duration
 	howOld   bool            // a how-old question: it asks for an age
+	trait    bool            // a question what someone was like (traitAskRe): the story's adjectives answer it
 	leader   string          // a leader question's term for leading (leaderTerm): a title holds it
 	placed   string          // a where-question's verb of place ("based"), whose synonyms are no answer's
 	qt       qtype
@@ -244,7 +245,7 @@ type questionTerms struct {
 
 func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	q := questionTerms{prior: map[string]float64{}, focus: map[string]bool{}, words: map[string]bool{}, qt: questionType(question),
-		howLong: howLongRe.MatchString(question) && !howLongAgoRe.MatchString(question), howOld: howOldRe.MatchString(question), leader: p.leaderTerm(question)}
+		howLong: howLongRe.MatchString(question) && !howLongAgoRe.MatchString(question), howOld: howOldRe.MatchString(question), trait: traitAskRe.MatchString(lowerQuestion(question)), leader: p.leaderTerm(question)}
 	if m := whereFrame.FindStringSubmatch(question); m != nil {
 		q.placed = p.an.Term(m[1])
 	}
@@ -262,6 +263,12 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	}
 	if noun := agentPlace(question); noun != "" {
 		if t := p.an.Term(noun); q.prior[t] == 1 {
+			q.prior[t] = weightFrame
+			q.topics--
+		}
+	}
+	for t := range p.kindTerms(question) { // "like", "nice": what kind of answer, not its topic
+		if q.prior[t] == 1 {
 			q.prior[t] = weightFrame
 			q.topics--
 		}

@@ -926,11 +926,11 @@ func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool)
 	var n, got float64
 	first := true
 	agent := whoAskedRe.MatchString(q)
-	feeling := p.feelingTerms(q)
+	kind := p.kindTerms(q)
 	p.an.Each(coverText(q), func(t string, tok textan.Token) {
 		name := !first && textan.Capitalized(tok.Text) || names[t] || textan.IsName(tok.Text)
 		first = false
-		if frameTerms()[t] || p.vague[t] || seen[t] || agent && blameTerms()[t] || feeling[t] {
+		if frameTerms()[t] || p.vague[t] || seen[t] || agent && blameTerms()[t] || kind[t] {
 			return
 		}
 		seen[t] = true
@@ -1167,22 +1167,38 @@ var frameTerms = sync.OnceValue(func() map[string]bool {
 // ("what was the plague blamed on?") they stay topic words.
 var blameTerms = sync.OnceValue(func() map[string]bool { return termSet("accuse accused blame blamed") })
 
-// feelingTerms returns the terms of q that ask how someone felt, when q
-// asks that (qFeel): "feel" and "felt", and the feeling of a yes-no
-// question ("was the king happy?"). A passage that answers tells the
-// feeling in its own words ("he bit his lips with vexation"), so coverage
-// does not look for them: "how did the king feel?" was refused of a tale
-// that never says "feel".
-func (p *Pipeline) feelingTerms(q string) map[string]bool {
-	if questionType(q) != qFeel {
-		return nil
+// kindTerms returns the terms of q that say what kind of answer it wants
+// and that a passage which answers need not hold (coverage): how someone
+// felt (qFeel: "feel", "felt", and the feeling of a yes-no question, "was
+// the king happy?"), what someone was like (the "like" of "what was Cassim
+// like?", the trait of "was Cassim nice?"). A passage tells a feeling or
+// a trait in its own words ("he bit his lips with vexation", "the greedy
+// Cassim"): "how did the king feel?" was refused of a tale that never says
+// "feel", "what was cassim like?" of one that never says "like".
+func (p *Pipeline) kindTerms(q string) map[string]bool {
+	lq := lowerQuestion(q)
+	set := map[string]bool{}
+	if questionType(q) == qFeel {
+		set = termSet("feel feels felt feeling feelings emotion emotions mood")
+		if m := feelAskRe.FindStringSubmatch(lq); m != nil {
+			set[p.an.Term(m[1])] = true
+		}
 	}
-	set := termSet("feel feels felt feeling feelings emotion emotions mood")
-	if m := feelAskRe.FindStringSubmatch(lowerQuestion(q)); m != nil {
-		set[p.an.Term(m[1])] = true
+	if m := traitAskRe.FindStringSubmatch(lq); m != nil {
+		for _, t := range p.an.Terms(m[1] + " " + m[2]) {
+			set[t] = true
+		}
 	}
 	return set
 }
+
+// traitAskRe matches a question about what someone is like: "what was
+// Cassim like?", "was Cassim nice?", "was he a good person?"; group 1 is
+// or 2 the words that ask it ("like"; "nice", "a good person").
+var traitAskRe = regexp.MustCompile(`^(?:what\s+(?:was|is|were|are)\s+(?:\S+\s+){1,4}?(like)|(?:was|were|is|are)\s+(?:\S+\s+){1,4}?((?:a\s+)?(?:(?:really|very|so)\s+)?(?:` + traitAdjectives + `)(?:\s+(?:person|man|woman|guy|boy|girl|one|people|character))?))[\s?!.]*$`)
+
+// traitAdjectives are what a yes-no question asks someone is (traitAskRe).
+const traitAdjectives = `nice|kind|mean|good|bad|evil|friendly|smart|clever|stupid|dumb|brave|greedy|lazy|honest|selfish|generous|wise|cruel|wicked|foolish|rude|polite|gentle|strong|weak|rich|poor|beautiful|pretty|ugly|handsome|funny`
 
 // whoAskedRe matches a question that asks who: its answer is a person or
 // a group, which passages name whatever verb the question uses.

@@ -172,8 +172,8 @@ func TestDidItWork(t *testing.T) {
 	}
 }
 
-// TestFeelingAsked: how someone felt is asked of a tale that tells it in
-// other words: "how did the king feel?" and "was the councillor scared?"
+// TestFeelingAsked: how someone felt, or what they were like, is asked of
+// a tale that tells it in other words: "how did the king feel?" and "was the councillor scared?"
 // were refused of a tale that never says "feel" or "scared" (it says "he
 // bit his lips with vexation", "he was not pleased").
 func TestFeelingAsked(t *testing.T) {
@@ -184,6 +184,15 @@ func TestFeelingAsked(t *testing.T) {
 	} {
 		a, err := boots.Ask(context.Background(), answer.Request{Question: q}, nil)
 		if err != nil || strings.HasPrefix(a.Text, answer.NotCoveredText) || !strings.Contains(eval.Lead(a.Text), want) {
+			t.Errorf("%q: %q, %v", q, a.Text, err)
+		}
+	}
+	// what someone was like is told by an adjective beside their name
+	// (it was refused, then led with "an old tailor … Cassim's house")
+	alibaba := dirPipeline(t, "testdata/alibaba")
+	for _, q := range []string{"what was cassim like?", "was cassim nice?"} {
+		a, err := alibaba.Ask(context.Background(), answer.Request{Question: q}, nil)
+		if err != nil || a.Refused || !strings.Contains(eval.Lead(a.Text), "the greedy Cassim") {
 			t.Errorf("%q: %q, %v", q, a.Text, err)
 		}
 	}
