@@ -1,10 +1,13 @@
 package answer
 
 import (
+	"cmp"
 	"regexp"
+	"slices"
 	"strings"
 
 	"storybot/internal/chat"
+	"storybot/internal/knowledge"
 	"storybot/internal/search"
 	"storybot/internal/textan"
 )
@@ -63,6 +66,55 @@ func (p *Pipeline) continuation(history []chat.Message) (hits []search.Hit, lead
 		}
 	}
 	return nil, ""
+}
+
+// sequelAskRe is a follow-up with a topic that asks what came after the
+// last answer: "what did Ali Baba do after that?", "where did he go
+// next?", "what did she do then?". (With no topic, "and then?", it is
+// continuation's.)
+var sequelAskRe = regexp.MustCompile(`(?i)\b(?:after\s+(?:that|this)|afterwards?|then|next|later)\W*$`)
+
+// sequelPassages is how many passages after the last answer's lead a
+// sequel question is answered from: the nearest ones ("after that" is
+// soon after; the story's end was quoted).
+const sequelPassages = 2
+
+// sequel keeps, of hits, the passages of the document the last answer
+// quoted (lastQuote) from the one that holds its lead on, the nearest
+// sequelPassages in the order of the text, so that a
+// follow-up asking what came after it ("what did Ali Baba do after
+// that?") is answered from what the story tells later (it quoted the
+// story's opening); before maps the lead's passage to its text up to the
+// lead, which is not quoted again. hits unchanged, and no before, when no
+// passage is left or the last answer quoted none.
+func (p *Pipeline) sequel(history []chat.Message, hits []search.Hit) (later []search.Hit, before map[*knowledge.Passage]string) {
+	from, lead := p.continuation(history)
+	if len(from) == 0 || yearIn(lead) { // a report's dates, not its order, tell what came after: "ever since 2014" is followed by 1981
+		return hits, nil
+	}
+	at := from[0].Passage
+	for _, h := range hits {
+		if h.Passage.Doc == at.Doc && h.Passage.StartLine >= at.StartLine {
+			later = append(later, h)
+		}
+	}
+	if len(later) == 0 {
+		return hits, nil
+	}
+	slices.SortStableFunc(later, func(a, b search.Hit) int { return cmp.Compare(a.Passage.StartLine, b.Passage.StartLine) })
+	later = later[:min(len(later), sequelPassages)] // what comes next, not the end
+	text := SourceRefs(at.Text)
+	if i := strings.Index(oneLine(text), oneLine(lead)); i >= 0 {
+		before = map[*knowledge.Passage]string{at: "\n" + oneLine(text)[:i+len(oneLine(lead))]}
+	}
+	return later, before
+}
+
+// yearIn reports whether s holds a year (1000 to 2099) as a word.
+func yearIn(s string) bool {
+	found := false
+	textan.Tokenize(s, func(t textan.Token) { found = found || yearRe.MatchString(t.Text) })
+	return found
 }
 
 // oneLine is s with its runs of white space made one space.

@@ -476,9 +476,18 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if atTheEndRe.MatchString(q) {
 		hits = p.closing(q, hits)
 	}
+	var before map[*knowledge.Passage]string
+	if len(req.History) > 0 && sequelAskRe.MatchString(q) { // "what did Ali Baba do after that?"
+		hits, before = p.sequel(req.History, hits)
+	}
 	passages := p.pack(hits, p.passageBudget(standalone))
 	if followUp && p.asksOn(q, p.more) { // "Tell me more": not the last answer again
 		goOn(passages, answersIn(req.History), "")
+	}
+	for _, sp := range passages {
+		if b := before[sp.Hit.Passage]; b != "" {
+			sp.said += b
+		}
 	}
 	return p.answerFrom(ctx, start, q, standalone, passages, modelDown, ans, onEvent)
 }

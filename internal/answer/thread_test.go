@@ -2,6 +2,7 @@ package answer_test
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -210,5 +211,31 @@ func TestAgeAsked(t *testing.T) {
 	a, err = dirPipeline(t, "testdata/walter").Ask(context.Background(), answer.Request{Question: "how old was Walter?"}, nil)
 	if err != nil || !strings.Contains(eval.Lead(a.Text), "six years old") {
 		t.Errorf("an age the tale gives: %q, %v", a.Text, err)
+	}
+}
+
+// TestSequelAsked: a follow-up with a topic that asks what came after the
+// last answer ("what did the wolf do next?") is answered from the passages
+// after the last answer's lead, the nearest first (it quoted the wolf's
+// chalk, long before).
+func TestSequelAsked(t *testing.T) {
+	p := dirPipeline(t, "testdata/goats")
+	first, err := p.Ask(context.Background(), answer.Request{Question: "how did the wolf get into the house?"}, nil)
+	if err != nil || !strings.Contains(eval.Lead(first.Text), "he fell asleep") {
+		t.Fatalf("the question before: %q, %v", first.Text, err)
+	}
+	history := []chat.Message{{Role: chat.RoleUser, Content: "how did the wolf get into the house?"}, {Role: chat.RoleAssistant, Content: first.Text}}
+	story, err := os.ReadFile("testdata/goats/the-wolf-and-the-seven-little-goats.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(story)), " ")
+	asleep := strings.Index(text, "he fell asleep")
+	for _, q := range []string{"what did the wolf do next?", "and what did the wolf do after that?"} {
+		a, err := p.Ask(context.Background(), answer.Request{Question: q, History: history}, nil)
+		lead := strings.TrimSuffix(strings.TrimPrefix(eval.Lead(a.Text), "> "), " [1]")
+		if at := strings.Index(text, lead[:min(60, len(lead))]); err != nil || a.Refused || at < asleep {
+			t.Errorf("%q: led at %d, before the last answer's lead at %d: %q, %v", q, at, asleep, a.Text, err)
+		}
 	}
 }
