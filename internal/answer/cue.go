@@ -237,6 +237,34 @@ func (p *Pipeline) countCue(q questionTerms, s string) float64 {
 	return best
 }
 
+// speechAskRe asks what someone said: "what did Peter say to the
+// king?", "what did the goblin tell the tin soldier?"; group 1 is the
+// speaker.
+var speechAskRe = regexp.MustCompile(`^(?:and\s+|so\s+)?what\s+did\s+(.+?)\s+(?:say|tell|ask|reply|answer|shout|cry|call\s+out|whisper|sing|yell|scream)\b`)
+
+// quotationRe is a quotation's mark: what someone said.
+var quotationRe = regexp.MustCompile(`["“”]`)
+
+// pronounTagRe is a speech tag of a pronoun: "said he", "she cried".
+var pronounTagRe = regexp.MustCompile(`(?i)\b(?:(?:said|says|cried|asked|answered|replied|shouted|exclaimed|called|whispered|continued|added|sang|went\s+on)\s+(?:he|she)|(?:he|she)\s+(?:said|says|cried|asked|answered|replied|shouted|exclaimed|called|whispered|continued|added|sang|went\s+on))\b`)
+
+// spokenBy reports whether the sentence s, a quotation tagged with a
+// pronoun ("“Oh, look!” said he"), is said by speaker (terms) because the
+// sentence before names them and s does not name them itself: a story
+// names the speaker once and goes on with "he".
+func (p *Pipeline) spokenBy(speaker []string, s, prev string) bool {
+	if len(speaker) == 0 || !quotationRe.MatchString(s) || !pronounTagRe.MatchString(s) {
+		return false
+	}
+	have := setOf(strings.Join(p.an.Terms(prev), " "))
+	for _, t := range speaker {
+		if !have[t] {
+			return false
+		}
+	}
+	return true
+}
+
 // traitNear is how many words from the one it describes an adjective of
 // traitRe may stand: "the greedy Cassim", "Cassim, rich and greedy".
 const traitNear = 3

@@ -237,6 +237,7 @@ type questionTerms struct {
 	howLong  bool            // a how-long question: it asks for a duration
 	howOld   bool            // a how-old question: it asks for an age
 	trait    bool            // a question what someone was like (traitAskRe): the story's adjectives answer it
+	speaker  []string        // a question what someone said (speechAskRe): their terms ("king")
 	leader   string          // a leader question's term for leading (leaderTerm): a title holds it
 	placed   string          // a where-question's verb of place ("based"), whose synonyms are no answer's
 	qt       qtype
@@ -260,6 +261,9 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 		} else {
 			q.topics++
 		}
+	}
+	if m := speechAskRe.FindStringSubmatch(lowerQuestion(question)); m != nil {
+		q.speaker = slices.DeleteFunc(p.an.Terms(m[1]), func(t string) bool { return frameTerms()[t] || p.vague[t] })
 	}
 	if noun := agentPlace(question); noun != "" {
 		if t := p.an.Term(noun); q.prior[t] == 1 {
@@ -631,7 +635,8 @@ func (p *Pipeline) candidates(q questionTerms, passages []*sourcePassage) ([]*ca
 		if rank == candPassages {
 			break
 		}
-		for i, s := range textan.Sentences(sp.Hit.Passage.Text) {
+		sents := textan.Sentences(sp.Hit.Passage.Text)
+		for i, s := range sents {
 			c := &candidate{sp: sp, rank: rank, sent: s, idx: i, terms: map[string]bool{}}
 			all := map[string]bool{}
 			for _, t := range p.an.Terms(s.Text) {
@@ -639,6 +644,14 @@ func (p *Pipeline) candidates(q questionTerms, passages []*sourcePassage) ([]*ca
 				if _, ok := q.prior[t]; ok && !c.terms[t] {
 					c.terms[t] = true
 					df[t]++
+				}
+			}
+			if i > 0 && p.spokenBy(q.speaker, s.Text, sents[i-1].Text) { // "“Oh, look!” said he" after "So Peter was shown in"
+				for _, t := range q.speaker {
+					if !c.terms[t] {
+						c.terms[t] = true
+						df[t]++
+					}
 				}
 			}
 			for _, t := range q.list {

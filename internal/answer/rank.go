@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8714, 1.2978, 0.7920, -0.0556, 0.7727, 1.8125, 0.0316, 0.6755, -0.2597, 0.0919, -0.0934, -0.0279, 1.0572, 0.3213, -0.2824, 0.1741, -0.0029,
+		0.8705, 1.3029, 0.7943, -0.0563, 0.7731, 1.8090, 0.0287, 0.6748, -0.2594, 0.0920, -0.0954, -0.0291, 1.0605, 0.3231, -0.2834, 0.1740, -0.0016,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0280, -0.0142, -0.0325, // other
-		0.4427, -0.0317, 0.3640, // who
-		-0.0303, 0.0444, -0.0201, // when
-		0.3591, 0.0537, -0.0341, // how many
-		-0.2059, -0.1985, -0.1932, // where
-		-0.1022, 0.4366, 0.5730, // why
-		0.6396, 0.3011, -0.0063, // feel
-		-0.0006, 0.3982, -0.2648, // outcome
+		0.0280, -0.0147, -0.0326, // other
+		0.4433, -0.0320, 0.3640, // who
+		-0.0303, 0.0444, -0.0202, // when
+		0.3589, 0.0537, -0.0341, // how many
+		-0.2058, -0.1988, -0.1934, // where
+		-0.1023, 0.4363, 0.5730, // why
+		0.6398, 0.3004, -0.0067, // feel
+		-0.0006, 0.4035, -0.2621, // outcome
 		0.0000, 0.0012, -0.0040, // define
-		-0.3578, 0.0664, -0.0607, // describe
+		-0.3579, 0.0664, -0.0608, // describe
 	}
 }
 

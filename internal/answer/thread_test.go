@@ -239,3 +239,14 @@ func TestSequelAsked(t *testing.T) {
 		}
 	}
 }
+
+// TestSpeechOfAPronoun: "what did Peter say to the king?" is answered by
+// the quotation a story tags with "said he" after a sentence that names
+// Peter ("So Peter was shown in to the king. “Oh, look!” said he, …"); it
+// quoted only sentences that name him.
+func TestSpeechOfAPronoun(t *testing.T) {
+	a, err := dirPipeline(t, "testdata/boots").Ask(context.Background(), answer.Request{Question: "what did peter say to the king"}, nil)
+	if err != nil || !strings.Contains(a.Text, "yonder are three black geese") {
+		t.Errorf("%q, %v", a.Text, err)
+	}
+}
