@@ -330,6 +330,16 @@ func leadWords(s string, n int) string {
 // lastQuote returns the first sentence the last answer in history quoted
 // (of its first "> " line, citation markers removed), or "".
 func lastQuote(history []chat.Message) string {
+	if ss := textan.Sentences(lastQuoteLine(history)); len(ss) > 0 {
+		return ss[0].Text
+	}
+	return ""
+}
+
+// lastQuoteLine returns the whole first quote of the last answer in
+// history, citation markers stripped: what it led with, a speech tag and
+// its speech together; "" as lastQuote.
+func lastQuoteLine(history []chat.Message) string {
 	for i := len(history) - 1; i >= 0; i-- {
 		m := history[i]
 		if m.Role == chat.RoleUser {
@@ -340,10 +350,7 @@ func lastQuote(history []chat.Message) string {
 		}
 		for _, l := range strings.Split(m.Content, "\n") {
 			if l, ok := strings.CutPrefix(strings.TrimSpace(l), "> "); ok {
-				if ss := textan.Sentences(cite.Strip(l)); len(ss) > 0 {
-					return ss[0].Text
-				}
-				return ""
+				return cite.Strip(l)
 			}
 		}
 		return ""

@@ -311,6 +311,14 @@ var whereFrame = regexp.MustCompile(`(?i)^\W*(?:and\s+)?where\b.*?\s(located|sit
 // is no word to find ("responded in kind").
 var kindOf = regexp.MustCompile(`(?i)\b(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of\b`)
 
+// fateAskRe asks what became of the person the last answer told of:
+// "what happened to her?", "what became of them?". Its answer is news
+// about them, not the last answer again ("who said that?", "where do they
+// live?" are answered by the last answer's own sentences: passing over
+// them for every follow-up failed those and cost FairytaleQA as
+// conversations 3 answers in each half).
+var fateAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|then\s+)?what\s+(?:happened|happens|will\s+happen|became|becomes)\s+(?:to|of)\s+(?:him|her|them)\W*$`)
+
 // chooseSentences scores every sentence of the best passages and returns
 // up to three, or none when no sentence plausibly answers: the one the
 // learned ranking puts first, then others it finds at least keepProb as
@@ -359,6 +367,11 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	})
 	if len(ranked) == 0 {
 		return nil, ""
+	}
+	if fateAskRe.MatchString(focus) { // "what happened to her?": about the last answer's person, something new
+		if fresh := slices.DeleteFunc(slices.Clone(ranked), func(c *candidate) bool { return saidBefore(c.sp.last, c.sent) }); len(fresh) > 0 {
+			ranked = fresh
+		}
 	}
 	best := ranked[0]
 	switch {

@@ -488,6 +488,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		if b := before[sp.Hit.Passage]; b != "" {
 			sp.said += b
 		}
+		if followUp {
+			sp.last = answersIn(lastTurn(req.History))
+		}
 	}
 	return p.answerFrom(ctx, start, q, standalone, passages, modelDown, ans, onEvent)
 }
@@ -1288,6 +1291,11 @@ type sourcePassage struct {
 	// after is, for "And then?" (continuation), the sentence the last
 	// answer led with: the answer goes on after it.
 	after string
+	// last is, for a follow-up (a question read with the conversation's
+	// words), the answer before: "what happened to her?" (fateAskRe) quotes
+	// its sentences again only when nothing else is left (after "what gift
+	// did Iris get?" it repeated that answer word for word).
+	last string
 	// overview says the passage is a document's opening (or closing) that
 	// answers an overview of a document the question names by its title
 	// (namedDocument), although its title's words are a topic.

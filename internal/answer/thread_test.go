@@ -250,3 +250,19 @@ func TestSpeechOfAPronoun(t *testing.T) {
 		t.Errorf("%q, %v", a.Text, err)
 	}
 }
+
+// TestFollowUpSaysSomethingNew: "what happened to her?" after "what gift
+// did Iris get?" asks about her, for something the last answer did not
+// say: it repeated that answer word for word.
+func TestFollowUpSaysSomethingNew(t *testing.T) {
+	p := dirPipeline(t, "testdata/fairygifts")
+	first, err := p.Ask(context.Background(), answer.Request{Question: "what gift did iris get?"}, nil)
+	if err != nil || first.Refused {
+		t.Fatalf("the question before: %q, %v", first.Text, err)
+	}
+	history := []chat.Message{{Role: chat.RoleUser, Content: "what gift did iris get?"}, {Role: chat.RoleAssistant, Content: first.Text}}
+	a, err := p.Ask(context.Background(), answer.Request{Question: "what happened to her?", History: history}, nil)
+	if lead := eval.Lead(a.Text); err != nil || strings.Contains(first.Text, strings.TrimSuffix(strings.TrimPrefix(lead, "> "), " [1]")) || !strings.Contains(lead, "she became seriously ill") {
+		t.Errorf("after %q:\n%q, %v", first.Text, a.Text, err)
+	}
+}
