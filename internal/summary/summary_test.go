@@ -15,6 +15,7 @@ import (
 	"storybot/internal/cite"
 	"storybot/internal/golden"
 	"storybot/internal/knowledge"
+	"storybot/internal/textan"
 )
 
 func offline(t testing.TB) *Summarizer {
@@ -593,5 +594,23 @@ func TestShortSummaryEndsNotInFurniture(t *testing.T) {
 	sum, err := s.Summary(context.Background(), SummaryRequest{Length: Short}, nil)
 	if err != nil || strings.Contains(sum.Text, "Copyright") || !strings.Contains(sum.Text, "Ferries will carry") {
 		t.Errorf("want the last sentence of the story, not the page's:\n%s", sum.Text)
+	}
+}
+
+// TestShortSummaryBegins: the short summary of a tale holds how it begins,
+// the first whole sentence of its first three that names someone (Jack my
+// Hedgehog's began "The King said 'Yes,' and gave Jack a written promise":
+// who the story is about was left out); not a first sentence of scenery.
+func TestShortSummaryBegins(t *testing.T) {
+	doc, err := knowledge.ParseFile(context.Background(), "testdata", "hedgehog.txt", knowledge.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := New(Options{Source: staticSource("v", []*knowledge.Document{doc})}).Summary(context.Background(), SummaryRequest{Length: Short}, nil)
+	if err != nil || !strings.HasPrefix(sum.Text, "There was once a farmer who lived in great comfort. [1]") {
+		t.Errorf("want the tale's premise first:\n%s", sum.Text)
+	}
+	if got := premiseSentence(sentencesOf(textan.English(), []*knowledge.Document{parseDoc("Some twenty miles east of Gingdschou lies the Lake of the Maidens.\n\nThe lake was deep and its shore was cold as ice in winter.\n\nNo road led there from the valley, and the boats went out at dawn.\n\nAnd so it stays to this very day, as the old songs tell us all.\n", "lake.txt")})); got >= 0 {
+		t.Errorf("scenery taken for the premise: sentence %d", got)
 	}
 }
