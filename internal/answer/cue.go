@@ -224,6 +224,9 @@ func (p *Pipeline) countCue(q questionTerms, s string) float64 {
 			continue
 		}
 		best = max(best, 0.5)
+		if q.countsAny && i+1 < len(toks) && !numberRe.MatchString(toks[i+1].Text) && p.an.Term(toks[i+1].Text) != "" {
+			return 1 // "3,000 members" for "how many of them are there?"
+		}
 		for _, n := range toks[i+1 : min(i+3, len(toks))] {
 			t := p.an.Term(n.Text)
 			if _, ok := q.prior[t]; ok && !numberRe.MatchString(n.Text) {

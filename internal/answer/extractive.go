@@ -228,20 +228,21 @@ func paragraphAround(text string, start, end int) (lo, hi int) {
 // before rarity: framing words count less than topic words, and a
 // follow-up's own words triple.
 type questionTerms struct {
-	list     []string
-	prior    map[string]float64
-	focus    map[string]bool // a follow-up's own terms; empty for a question asked alone
-	followUp bool            // a follow-up, completed with words of the conversation
-	words    map[string]bool // the question's words, lower-cased, for cues
-	counts   string          // what a how-many question counts: the term after "how many" ("groups")
-	howLong  bool            // a how-long question: it asks for a duration
-	howOld   bool            // a how-old question: it asks for an age
-	trait    bool            // a question what someone was like (traitAskRe): the story's adjectives answer it
-	speaker  []string        // a question what someone said (speechAskRe): their terms ("king")
-	leader   string          // a leader question's term for leading (leaderTerm): a title holds it
-	placed   string          // a where-question's verb of place ("based"), whose synonyms are no answer's
-	qt       qtype
-	topics   int // terms that are not framing words
+	list      []string
+	prior     map[string]float64
+	focus     map[string]bool // a follow-up's own terms; empty for a question asked alone
+	followUp  bool            // a follow-up, completed with words of the conversation
+	words     map[string]bool // the question's words, lower-cased, for cues
+	counts    string          // what a how-many question counts: the term after "how many" ("groups"; "thieves" of "how many of the thieves")
+	countsAny bool            // a how-many question that counts what a pronoun stands for ("how many of them?"): any count answers
+	howLong   bool            // a how-long question: it asks for a duration
+	howOld    bool            // a how-old question: it asks for an age
+	trait     bool            // a question what someone was like (traitAskRe): the story's adjectives answer it
+	speaker   []string        // a question what someone said (speechAskRe): their terms ("king")
+	leader    string          // a leader question's term for leading (leaderTerm): a title holds it
+	placed    string          // a where-question's verb of place ("based"), whose synonyms are no answer's
+	qt        qtype
+	topics    int // terms that are not framing words
 }
 
 func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
@@ -290,10 +291,20 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 		}
 	}
 	var prev string
+	counting := false // after "how many", before what it counts
 	textan.Tokenize(question, func(t textan.Token) {
 		w := strings.ToLower(t.Text)
-		if (prev == "many" || prev == "much") && q.counts == "" {
-			q.counts = p.an.Term(w)
+		if prev == "many" || prev == "much" {
+			counting = q.counts == "" && !q.countsAny
+		}
+		if counting {
+			switch w {
+			case "of", "the", "his", "her", "their", "its", "our", "my", "your":
+			case "them", "those", "these", "us", "you", "it", "they":
+				q.countsAny, counting = true, false // "how many of them are there?": any count answers
+			default:
+				q.counts, counting = p.an.Term(w), false
+			}
 		}
 		q.words[w] = true
 		prev = w

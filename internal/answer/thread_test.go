@@ -266,3 +266,21 @@ func TestFollowUpSaysSomethingNew(t *testing.T) {
 		t.Errorf("after %q:\n%q, %v", first.Text, a.Text, err)
 	}
 }
+
+// TestHowManyOfThem: "how many of them are there?" after "what's the
+// MEK?" counts what "them" stands for: any count answers ("some 3,000
+// members"), and leads (it led with "The MEK claims …", which counts
+// nothing).
+func TestHowManyOfThem(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	first, err := p.Ask(context.Background(), answer.Request{Question: "what's the mek"}, nil)
+	if err != nil || first.Refused {
+		t.Fatalf("the question before: %q, %v", first.Text, err)
+	}
+	history := []chat.Message{{Role: chat.RoleUser, Content: "what's the mek"}, {Role: chat.RoleAssistant, Content: first.Text}}
+	a, err := p.Ask(context.Background(), answer.Request{Question: "how many of them are there", History: history}, nil)
+	if err != nil || !strings.Contains(eval.Lead(a.Text), "3,000 members") {
+		t.Errorf("%q, %v", a.Text, err)
+	}
+}
