@@ -128,10 +128,11 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 		for i, c := range l.sents {
 			texts[i] = c.text()
 		}
-		if l.sents[0].sent.Resumed { // a piece of a sentence too long to quote whole says so
+		resumes, continues := textan.OpenQuotations(strings.Join(texts, " ")) // half a speech says so, as a piece of a sentence does
+		if l.sents[0].sent.Resumed || resumes {                               // a piece of a sentence too long to quote whole says so
 			texts[0] = "… " + texts[0]
 		}
-		if l.sents[len(l.sents)-1].sent.Continued {
+		if l.sents[len(l.sents)-1].sent.Continued || continues {
 			texts[len(texts)-1] += " …"
 		}
 		b.WriteString("\n> " + strings.Join(texts, " ") + " " + cite.Format(l.n))
@@ -145,8 +146,10 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 
 // withQuotations returns chosen with each speech tag that ends its
 // paragraph joined with the quotation after it (textan.WithQuotation: "…
-// knocked at the house-door, and cried," said nothing), which is not
-// quoted again on its own.
+// knocked at the house-door, and cried," said nothing), and each sentence
+// that opens a quotation with the one or two that close it
+// (textan.WithQuotationEnd: "'That's easy enough to promise." was half the
+// King's thought); what it joined is not quoted again on its own.
 func withQuotations(chosen []*candidate) []*candidate {
 	out := slices.Clone(chosen)
 	for i := 0; i < len(out); i++ {
@@ -159,20 +162,23 @@ func withQuotations(chosen []*candidate) []*candidate {
 		}
 		joined, ok := textan.WithQuotation(text, ss, k)
 		if !ok {
+			joined, ok = textan.WithQuotationEnd(text, ss, k)
+		}
+		if !ok {
 			continue
 		}
 		m := *c
 		m.sent = joined
 		out[i] = &m
-		if q := slices.IndexFunc(out, func(o *candidate) bool { return o.sp == c.sp && o.sent.Start == ss[k+1].Start }); q >= 0 {
-			if q < i { // the quotation led: the joined sentence takes its place
-				out[q] = &m
-				out = slices.Delete(out, i, i+1)
-				i--
-			} else {
-				out = slices.Delete(out, q, q+1)
-			}
+		inside := func(o *candidate) bool {
+			return o != &m && o.sp == c.sp && o.sent.Start > joined.Start && o.sent.Start < joined.End
 		}
+		if q := slices.IndexFunc(out, inside); q >= 0 && q < i { // a sentence it joined led: the joined one takes its place
+			out[q] = &m
+			out = slices.Delete(out, i, i+1)
+			i--
+		}
+		out = slices.DeleteFunc(out, inside) // not quoted twice
 	}
 	return out
 }

@@ -462,3 +462,83 @@ func WithQuotation(text string, ss []Sentence, i int) (joined Sentence, ok bool)
 	s.End, s.EndLine, s.Continued = next.End, next.EndLine, next.Continued
 	return s, true
 }
+
+// OpenQuotations reports whether s, a sentence or a run of them, stands
+// inside a quotation that began before it (resumes: a closing mark with no
+// opening one, "It grieves one to see her so.'") or goes on after it
+// (continues: an opening mark never closed, "The King thought to himself,
+// 'That's easy enough to promise."). An answer marks such a quote "…" on
+// that side, as it marks a piece of a long sentence, so that a reader does
+// not take half a speech for all of it. Double marks (“ ” ") always count;
+// a single one (‘ ’ ') opens only before a letter at the start or after
+// white space or a bracket, and closes only after punctuation, so that
+// "That's" and "the thieves' gold" are no quotation marks.
+func OpenQuotations(s string) (resumes, continues bool) {
+	rs := []rune(s)
+	depth := 0
+	closeOne := func() {
+		if depth > 0 {
+			depth--
+		} else {
+			resumes = true
+		}
+	}
+	for i, r := range rs {
+		before, after := ' ', ' '
+		if i > 0 {
+			before = rs[i-1]
+		}
+		if i+1 < len(rs) {
+			after = rs[i+1]
+		}
+		switch r {
+		case '“':
+			depth++
+		case '”':
+			closeOne()
+		case '"':
+			if unicode.IsSpace(before) || before == '(' || i == 0 {
+				depth++
+			} else {
+				closeOne()
+			}
+		case '‘', '’', '\'':
+			if r == '‘' || (i == 0 || unicode.IsSpace(before) || before == '(') && unicode.IsLetter(after) {
+				depth++
+			} else if r == '’' && !unicode.IsLetter(after) && unicode.IsPunct(before) || r == '\'' && unicode.IsPunct(before) && !unicode.IsLetter(after) {
+				closeOne()
+			}
+		}
+	}
+	return resumes, depth > 0
+}
+
+// maxClosingSentences is how many sentences after one that opens a
+// quotation WithQuotationEnd joins to close it.
+const maxClosingSentences = 2
+
+// WithQuotationEnd returns ss[i] joined with the sentences after it, in
+// the same paragraph, up to the one that closes a quotation ss[i] opens
+// and leaves open (OpenQuotations: "The King thought to himself, 'That's
+// easy enough to promise." and "No one will ever ask for it.'"): half a
+// speech read alone says only half. ok is false, and ss[i] returned, when
+// ss[i] leaves no quotation open or no sentence within
+// maxClosingSentences closes it.
+func WithQuotationEnd(text string, ss []Sentence, i int) (joined Sentence, ok bool) {
+	s := ss[i]
+	if _, open := OpenQuotations(s.Text); !open {
+		return s, false
+	}
+	j := s
+	for k := i + 1; k < len(ss) && k <= i+maxClosingSentences; k++ {
+		if strings.Contains(text[ss[k-1].End:ss[k].Start], "\n\n") {
+			return s, false
+		}
+		j.Text += " " + ss[k].Text
+		j.End, j.EndLine, j.Continued = ss[k].End, ss[k].EndLine, ss[k].Continued
+		if _, open := OpenQuotations(j.Text); !open {
+			return j, true
+		}
+	}
+	return s, false
+}

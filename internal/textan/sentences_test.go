@@ -178,3 +178,58 @@ func TestWithQuotation(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenQuotations: a quote that begins or ends inside a quotation says
+// so; an apostrophe ("That's", "the thieves' gold") is no quotation mark.
+func TestOpenQuotations(t *testing.T) {
+	// each text: whether it resumes a quotation, and whether it leaves one open
+	for s, want := range map[string][2]bool{
+		"The King thought to himself, 'That's easy enough to promise.":         {false, true},
+		"It grieves one to see her so.'":                                       {true, false},
+		"\"Oh, look!\" said he, \"yonder are three black geese\"":              {false, false},
+		"“This extreme response… is fully proportional,” PM Rama said.":        {false, false},
+		"The thieves' gold was hidden, and that's that.":                       {false, false},
+		"He said: “We will come back. We will":                                 {false, true},
+		"we will win.” And they left.":                                         {true, false},
+		"‘Yes,’ said the King, and gave Jack a written promise.":               {false, false},
+		"The King said 'Yes,' and gave Jack a written promise to that effect.": {false, false},
+		"It’s the brothers’ house.":                                            {false, false},
+	} {
+		if r, k := OpenQuotations(s); r != want[0] || k != want[1] {
+			t.Errorf("OpenQuotations(%q) = %v, %v; want %v", s, r, k, want)
+		}
+	}
+}
+
+// FuzzOpenQuotations: any text, however its marks fall, gives an answer
+// without panicking, and text without a quotation mark is in none.
+func FuzzOpenQuotations(f *testing.F) {
+	for _, s := range []string{"'Yes,' he said.", "“a", "”", "x' '", "\"\"\"", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, k := OpenQuotations(s)
+		if !strings.ContainsAny(s, "\"'“”‘’") && (r || k) {
+			t.Errorf("OpenQuotations(%q) = %v, %v with no quotation mark", s, r, k)
+		}
+	})
+}
+
+// TestWithQuotationEnd: a sentence that opens a quotation and leaves it
+// open is joined with the sentence that closes it, in its paragraph and
+// within two sentences; otherwise it stands alone.
+func TestWithQuotationEnd(t *testing.T) {
+	for _, c := range []struct{ text, want string }{
+		{"The King thought to himself, 'That's easy enough to promise. The creature won't understand a word about it.' Then he rode on.",
+			"The King thought to himself, 'That's easy enough to promise. The creature won't understand a word about it.'"},
+		{"He said: “We will come back. We will. We will win. We will stay.” And they left.", "He said: “We will come back."}, // closed too late
+		{"He said: “We will come back.\n\nAnd they left.”", "He said: “We will come back."},                                  // not across a paragraph
+		{"He said: “We will come back.” And they left.", "He said: “We will come back.”"},                                    // closed already
+	} {
+		ss := Sentences(c.text)
+		got, ok := WithQuotationEnd(c.text, ss, 0)
+		if got.Text != c.want || ok != (got.Text != ss[0].Text) || c.text[got.Start:got.End] != strings.TrimSpace(c.text[got.Start:got.End]) {
+			t.Errorf("WithQuotationEnd(%q) = %q, %v; want %q", c.text, got.Text, ok, c.want)
+		}
+	}
+}
