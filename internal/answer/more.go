@@ -29,8 +29,9 @@ const (
 // outcomeAskRe asks how what the last answer told turned out: "did it
 // work?", "did he succeed?", "so what came of it?". The story tells it
 // next, as after "and then?" (the plan's words answered "did it work?"
-// after "what was his plan?" with the plan again).
-var outcomeAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+)?(?:(?:did|does|would)\s+(?:it|that|this|the\s+plan|the\s+trick|they|he|she)\s+(?:work|succeed|come\s+off|pay\s+off)|what\s+came\s+of\s+(?:it|that|this))\W*$`)
+// after "what was his plan?" with the plan again); so do "did she do
+// it?", "did he obey?", "did they agree?" after what someone was told.
+var outcomeAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?(?:(?:did|does|would)\s+(?:it|that|this|the\s+plan|the\s+trick|they|he|she)\s+(?:work|succeed|come\s+off|pay\s+off)|(?:did|does)\s+(?:he|she|they)\s+(?:do\s+(?:it|that|so|as\s+(?:he|she|they)\s+(?:was|were)\s+told)|manage|make\s+it|obey|listen|agree|say\s+yes|go)|what\s+came\s+of\s+(?:it|that|this))\W*$`)
 
 // asksOn reports whether q, as typed, names nothing and holds one of words.
 func (p *Pipeline) asksOn(q string, words map[string]bool) bool {

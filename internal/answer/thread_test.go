@@ -165,7 +165,7 @@ func TestDidItWork(t *testing.T) {
 		t.Fatalf("the question before: %q, %v", first.Text, err)
 	}
 	history := []chat.Message{{Role: chat.RoleUser, Content: "what was his plan?"}, {Role: chat.RoleAssistant, Content: first.Text}}
-	for _, q := range []string{"did it work?", "so did it work", "what came of it?"} {
+	for _, q := range []string{"did it work?", "so did it work", "what came of it?", "and did they do it?"} {
 		a, err := p.Ask(context.Background(), answer.Request{Question: q, History: history}, nil)
 		if err != nil || !strings.Contains(eval.Lead(a.Text), "old Sultan brought it back again") {
 			t.Errorf("%q: %q, %v", q, a.Text, err)
