@@ -24,6 +24,7 @@ import (
 	"storybot/internal/library"
 	"storybot/internal/summary"
 	"storybot/internal/syncbuf"
+	"storybot/internal/waitfor"
 )
 
 // fakeAsker is a hand-written Asker.
@@ -159,19 +160,16 @@ func start(t testing.TB, asker *fakeAsker, tweak func(*bot.Options)) *harness {
 	go func() { h.done <- b.Run(ctx) }()
 	h.srv.WaitConnected(t, 1)
 	h.srv.Wait(t, "command registration", func(r []discordtest.Request) bool { return len(find(r, "PUT", "/commands")) == 1 })
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-h.done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(15 * time.Second):
-			t.Errorf("Run did not return after cancel")
-		}
+	t.Cleanup(func() { // last: after Run returned, or gave up waiting
 		checkNoMentions(t, h.srv.Requests())
 		if t.Failed() {
 			t.Logf("bot log:\n%s", h.logs.String())
+		}
+	})
+	t.Cleanup(func() {
+		cancel()
+		if err := waitfor.Receive(t, "Run to return after cancel", 15*time.Second, h.done); err != nil {
+			t.Errorf("Run: %v", err)
 		}
 	})
 	return h
@@ -690,15 +688,10 @@ func TestShutdownWhileAnswering(t *testing.T) {
 	h.srv.Dispatch(t, "INTERACTION_CREATE", ask)
 	<-started
 	h.stop()
-	select {
-	case err := <-h.done:
-		if err != nil {
-			t.Fatalf("Run after shutdown: %v", err)
-		}
-		h.done <- nil // for the cleanup
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run did not return")
+	if err := waitfor.Receive(t, "Run to return after shutdown", 10*time.Second, h.done); err != nil {
+		t.Fatalf("Run after shutdown: %v", err)
 	}
+	h.done <- nil // for the cleanup
 	edits := originalEdits(h.srv.Requests(), id)
 	if len(edits) == 0 || !strings.Contains(content(edits[len(edits)-1].JSON()), "restarting") {
 		t.Fatalf("the in-flight question was not told about the shutdown:\n%s", discordtest.Dump(h.srv.Requests()))

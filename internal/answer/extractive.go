@@ -392,7 +392,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	}
 	best := ranked[0]
 	switch {
-	case !p.counted(q, cands): // "how many wolves?" of a story that never counts them
+	case !p.counted(q, cands) && !(q.howOld && slices.ContainsFunc(ranked, func(c *candidate) bool { return c.cue == 1 && math.Exp(c.z-ranked[0].z) >= rescueProb })): // "how many wolves?" of a story that never counts them; an age the sentences the rescue below may lead with give ("She was not more than thirteen or fourteen years of age") names no one asked
 		hedge = MsgNoCount
 	case !q.followUp && unsure(cands):
 		hedge = MsgNearest
@@ -407,6 +407,8 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		leads = nil
 	} else if q.qt == qDefine {
 		share = 0 // defineRescueCoverage decides
+	} else if q.howOld {
+		share = 0 // "She was not more than thirteen …" names no one the question does
 	} else if q.qt == qHowMany && q.counts != "" {
 		share = countRescueCoverage
 	} else if q.qt == qWhere && residesRe.MatchString(question) { // "where do the MEK live?": where they settled, not "regime change in Iran"

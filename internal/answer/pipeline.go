@@ -1183,7 +1183,8 @@ var blameTerms = sync.OnceValue(func() map[string]bool { return termSet("accuse 
 // and that a passage which answers need not hold (coverage): how someone
 // felt (qFeel: "feel", "felt", and the feeling of a yes-no question, "was
 // the king happy?"), what someone was like (the "like" of "what was Cassim
-// like?", the trait of "was Cassim nice?"). A passage tells a feeling or
+// like?", the trait of "was Cassim nice?"), an age (the "old" of "how old
+// was she?": "When I was sixteen"). A passage tells a feeling or
 // a trait in its own words ("he bit his lips with vexation", "the greedy
 // Cassim"): "how did the king feel?" was refused of a tale that never says
 // "feel", "what was cassim like?" of one that never says "like".
@@ -1195,6 +1196,9 @@ func (p *Pipeline) kindTerms(q string) map[string]bool {
 		if m := feelAskRe.FindStringSubmatch(lq); m != nil {
 			set[p.an.Term(m[1])] = true
 		}
+	}
+	if howOldRe.MatchString(lq) { // "how old was the princess?": "When I was sixteen"
+		set["old"] = true
 	}
 	if m := traitAskRe.FindStringSubmatch(lq); m != nil {
 		for _, t := range p.an.Terms(m[1] + " " + m[2]) {

@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8705, 1.3029, 0.7943, -0.0563, 0.7731, 1.8090, 0.0287, 0.6748, -0.2594, 0.0920, -0.0954, -0.0291, 1.0605, 0.3231, -0.2834, 0.1740, -0.0016,
+		0.8706, 1.3025, 0.7945, -0.0563, 0.7739, 1.8090, 0.0285, 0.6749, -0.2594, 0.0920, -0.0954, -0.0290, 1.0603, 0.3228, -0.2835, 0.1740, -0.0017,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0280, -0.0147, -0.0326, // other
-		0.4433, -0.0320, 0.3640, // who
+		0.0280, -0.0146, -0.0325, // other
+		0.4428, -0.0319, 0.3641, // who
 		-0.0303, 0.0444, -0.0202, // when
-		0.3589, 0.0537, -0.0341, // how many
-		-0.2058, -0.1988, -0.1934, // where
-		-0.1023, 0.4363, 0.5730, // why
-		0.6398, 0.3004, -0.0067, // feel
-		-0.0006, 0.4035, -0.2621, // outcome
+		0.3621, 0.0528, -0.0353, // how many
+		-0.2065, -0.1987, -0.1933, // where
+		-0.1028, 0.4365, 0.5732, // why
+		0.6392, 0.3005, -0.0066, // feel
+		-0.0006, 0.4037, -0.2618, // outcome
 		0.0000, 0.0012, -0.0040, // define
-		-0.3579, 0.0664, -0.0608, // describe
+		-0.3580, 0.0664, -0.0608, // describe
 	}
 }
 

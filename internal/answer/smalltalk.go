@@ -32,7 +32,7 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 		interesting|makes sense|good to know|understood|noted|yes|yeah|yep|sure|lol|haha|right|fair enough|i understand|
 		that makes sense|that explains it|that's clear|that's it|that is it|that's all|that is all|that's great|
 		that's interesting|that's cool|that's nice|no more questions|that's what i needed|that's all i needed|
-		wait|wait what|hmm|hmmm|hm|um|umm|uh|oh|ohh|ah|ahh|huh|lmao|omg|bruh|whoa`,
+		wait|hmm|hmmm|hm|um|umm|uh|oh|ohh|ah|ahh|huh|lmao|omg|bruh|whoa`,
 	talkBye: `bye|goodbye|good bye|bye bye|see you|see ya|see you later|cya|good night|later|farewell|ciao`,
 	talkHelp: `help|help me|help please|please help|what can you do|what do you do|what are you|who are you|what is this|
 		how does this work|how do you work|how do i use this|how do i use you|how do i ask|what should i ask|what can i ask|
