@@ -53,6 +53,7 @@ func TestCleanQuestion(t *testing.T) {
 		"hi there, what is the MEK?":    "what is the MEK?",
 		"wait who's the king":           "who's the king", // chat's fillers: "wait" was a topic, and refused
 		"hmm, why did iran do it?":      "why did iran do it?",
+		"wait what happened in 1981":    "what happened in 1981",
 		"right to vote?":                "right to vote?",
 		"Great Britain is involved?":    "Great Britain is involved?",
 		"ok thanks":                     "ok thanks",

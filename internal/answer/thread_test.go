@@ -212,6 +212,12 @@ func TestAgeAsked(t *testing.T) {
 	if err != nil || !strings.Contains(eval.Lead(a.Text), "six years old") {
 		t.Errorf("an age the tale gives: %q, %v", a.Text, err)
 	}
+	// an age in words, in a sentence that names her only as "she": it led
+	// third, after "I found no number"
+	a, err = dirPipeline(t, "testdata/giauna").Ask(context.Background(), answer.Request{Question: "how old was giauna"}, nil)
+	if err != nil || a.Refused || !strings.Contains(eval.Lead(a.Text), "thirteen or fourteen years of age") {
+		t.Errorf("an age in words: %q, %v", a.Text, err)
+	}
 }
 
 // TestSequelAsked: a follow-up with a topic that asks what came after the
