@@ -93,6 +93,8 @@ func TestSmallTalkKind(t *testing.T) {
 		"what do you think about this?":    talkOpinion,
 		"Who is right?":                    talkOpinion,
 		"your thoughts?":                   talkOpinion,
+		"was that fair?":                   talkOpinion, // not the tale's "big fair at the market town"
+		"was it good":                      talkOpinion,
 		"what do you think about the MEK?": "",
 		"who is right about the attack?":   "",
 		"what do you know about the MEK?":  "",

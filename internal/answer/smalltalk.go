@@ -47,7 +47,8 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 		what's your opinion|whats your opinion|what is your opinion|your opinion on|your thoughts|any thoughts|thoughts|
 		what are your thoughts|your thoughts on|your view|what's your view|what is your view|your take|what's your take|
 		whats your take|do you agree|do you like|who is right|who's right|whos right|who was right|who is wrong|
-		who was wrong|good or bad|right or wrong|is it good|is it bad|was it right|was it wrong|was it justified|
+		who was wrong|good or bad|right or wrong|is it good|is it bad|was it good|was it bad|was it right|was it wrong|was it justified|
+		is that fair|was that fair|was that right|was that wrong|is that right or wrong|
 		is it justified|was it fair|is it fair|whose side are you on|which side are you on|are you for or against`,
 })
 
