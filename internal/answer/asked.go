@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"storybot/internal/knowledge"
@@ -110,7 +111,7 @@ func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
 // gistRe asks what a story is about as a whole: "what is this story
 // about?", "what happened?", "give me the gist", "what's the plot?",
 // "eli5".
-var gistRe = regexp.MustCompile(`(?i)\b(?:what(?:'s|’s|\s+is|\s+was)\s+(?:it|(?:this|that|the)(?:\s+` + documentNoun + `)?)\s+(?:all\s+)?about|what\s+(?:happens|happened)|(?:the|a)\s+gist|overview|synopsis|plot|eli5|explain\s+(?:it\s+|this\s+)?like\s+i'?m\s+(?:5|five))\b`)
+var gistRe = regexp.MustCompile(`(?i)\b(?:what(?:'s|’s|s|\s+is|\s+was)\s+(?:it|(?:this|that|the)(?:\s+` + documentNoun + `)?)\s+(?:all\s+)?about|what\s+(?:happens|happened)|(?:the|a)\s+gist|overview|synopsis|plot|eli5|explain\s+(?:it\s+|this\s+)?like\s+i'?m\s+(?:5|five))\b`)
 
 // documentNoun is a word for a document: "story", "article", "paper".
 const documentNoun = `(?:story|tale|article|text|document|book|report|news|file|paper|essay|piece|post|page)`
@@ -140,6 +141,9 @@ func (p *Pipeline) gist(q, standalone string) (SummaryAsked, bool) {
 		if doc, title := p.namedDocument(q); doc != nil && !p.hasTopic(title.ReplaceAllString(m[1], " ")) && !abstracted(doc) {
 			return SummaryAsked{Doc: doc.Path, Length: length}, true
 		}
+		if docs := p.opts.Documents(); len(docs) == 1 && !abstracted(docs[0]) && p.titleOf(m[1], docs[0]) { // the folder's one story, by its title
+			return SummaryAsked{Doc: docs[0].Path, Length: length}, true
+		}
 	}
 	if !gistRe.MatchString(q) || p.hasTopic(gistRe.ReplaceAllString(standalone, " ")) {
 		return SummaryAsked{}, false
@@ -148,6 +152,14 @@ func (p *Pipeline) gist(q, standalone string) (SummaryAsked, bool) {
 		return SummaryAsked{Doc: docs[0].Path, Length: length}, true
 	}
 	return SummaryAsked{}, false
+}
+
+// titleOf reports whether words are d's title, or as much of it as
+// names it: every term of words is one of the title's ("jack my hedgehog",
+// "the snow man"), and they are at least half of them.
+func (p *Pipeline) titleOf(words string, d *knowledge.Document) bool {
+	got, title := p.an.Terms(words), setOf(strings.Join(p.an.Terms(d.Title), " "))
+	return len(got) > 0 && 2*len(got) >= len(title) && !slices.ContainsFunc(got, func(t string) bool { return !title[t] })
 }
 
 // abstracted reports whether d opens with an abstract, which says what it is
@@ -163,7 +175,7 @@ func abstracted(d *knowledge.Document) bool {
 
 // titledGistRe asks what something is about, group 1 the something: "what
 // is Jack my Hedgehog about?" asks for a summary when it names a document.
-var titledGistRe = regexp.MustCompile(`(?i)^\W*what(?:'s|’s|\s+is|\s+was)\s+(.+?)\s+(?:all\s+)?about\W*$`)
+var titledGistRe = regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was)\s+(.+?)\s+(?:all\s+)?about\W*$`)
 
 // summaryLength is the length of summary q asks for: "short" for a brief
 // one ("briefly", "tl;dr", "in 3 points" or fewer), "long" for a detailed

@@ -370,6 +370,9 @@ func TestSummaryAsked(t *testing.T) {
 		"what's the plot?":                                 {Doc: path, Length: "short"},
 		"eli5":                                             {Doc: path, Length: "short"},
 		"what is this paper about?":                        {Doc: path, Length: "short"},
+		"whats this story about":                           {Doc: path, Length: "short"}, // chat's "whats" quoted the opening
+		"what is albania cuts ties with iran about?":       {Doc: path, Length: "short"}, // the one story by its title
+		"what is albania about?":                           nil,
 		"what happened? in detail please":                  {Doc: path, Length: "long"},
 		"how does it start?":                               nil,
 		"where does the story take place?":                 nil,
