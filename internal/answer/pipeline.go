@@ -271,9 +271,9 @@ const (
 	// MsgNoDocuments answers every question while the knowledge folder
 	// holds no document (small talk aside): "I couldn't find this in the
 	// documents" would blame the question.
-	MsgNoDocuments    = "The knowledge folder is empty, so I have nothing to answer from yet. A moderator can add documents (/knowledge add, or files in the folder and then /refresh)."
-	msgEmptyQuestion  = "Please type a question, for example: Why did Albania cut ties with Iran?"
-	msgLongQuestionFm = "Your question is %d characters long; please keep it under %d characters."
+	MsgNoDocuments     = "The knowledge folder is empty, so I have nothing to answer from yet. A moderator can add documents (/knowledge add, or files in the folder and then /refresh)."
+	msgEmptyQuestionFm = "Please type a question, for example: %s"
+	msgLongQuestionFm  = "Your question is %d characters long; please keep it under %d characters."
 )
 
 // Ask answers req. onEvent (may be nil) receives progress: EventRetrieved
@@ -299,7 +299,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	start := p.opts.Now()
 	q := cleanQuestion(req.Question)
 	if q == "" {
-		return Answer{}, &UserError{Msg: msgEmptyQuestion}
+		return Answer{}, &UserError{Msg: fmt.Sprintf(msgEmptyQuestionFm, p.example())}
 	}
 	if n := utf8.RuneCountInString(q); n > MaxQuestionChars {
 		return Answer{}, &UserError{Msg: fmt.Sprintf(msgLongQuestionFm, n, MaxQuestionChars)}
@@ -1234,8 +1234,24 @@ func (p *Pipeline) notCovered() string {
 // more than once each and no two sharing a word: "They are mostly about
 // Iran, MEK, Albania and US."; "" when they name fewer than two so.
 func (p *Pipeline) mostlyAbout() string {
-	if p.opts.Documents == nil {
+	var list []string
+	for _, t := range p.mostlyNamed() {
+		list = append(list, t.name)
+	}
+	if len(list) < 2 {
 		return ""
+	}
+	last := len(list) - 1
+	return "They are mostly about " + strings.Join(list[:last], ", ") + " and " + list[last] + "."
+}
+
+// mostlyNamed returns the people, places or groups the documents name
+// most, at most maxAboutNames, names before roles ("Faithful" before "the
+// king"), none that shares a word with one before it ("Islamic Republic of
+// Iran" after "Iran", "Dais-Imid" after "Dais Imid").
+func (p *Pipeline) mostlyNamed() []*namedThing {
+	if p.opts.Documents == nil {
+		return nil
 	}
 	names := slices.Clone(p.names.Of(p.opts.Documents(), namedThings))
 	names = slices.DeleteFunc(names, func(t *namedThing) bool { return t.kind == textan.NameOther || t.count < 2 })
@@ -1248,26 +1264,39 @@ func (p *Pipeline) mostlyAbout() string {
 		}
 		return b.count - a.count
 	})
-	var list []string
+	var list []*namedThing
 	for _, t := range names {
 		if len(list) == maxAboutNames {
 			break
 		}
-		if !slices.ContainsFunc(list, func(n string) bool { return sharesWord(n, t.name) }) { // not "Islamic Republic of Iran" after "Iran"
-			list = append(list, t.name)
+		if !slices.ContainsFunc(list, func(n *namedThing) bool { return sharesWord(n.name, t.name) }) { // not "Islamic Republic of Iran" after "Iran"
+			list = append(list, t)
 		}
 	}
-	if len(list) < 2 {
-		return ""
+	return list
+}
+
+// example returns a question to show as an example, about the documents
+// at hand: "Who is Jack my Hedgehog?" of the one they name most
+// (mostlyNamed), "What does it say about Iran?" of a place or a group,
+// else "What is this story about?". (It was always "Why did
+// Albania cut ties with Iran?", of any story.)
+func (p *Pipeline) example() string {
+	names := p.mostlyNamed()
+	switch {
+	case len(names) == 0:
+		return "What is this story about?"
+	case names[0].kind == textan.NamePlace || names[0].kind == textan.NameGroup:
+		return "What does it say about " + names[0].name + "?"
 	}
-	last := len(list) - 1
-	return "They are mostly about " + strings.Join(list[:last], ", ") + " and " + list[last] + "."
+	return "Who is " + names[0].name + "?"
 }
 
 // sharesWord reports whether names a and b have a word in common.
 func sharesWord(a, b string) bool {
-	words := strings.Fields(strings.ToLower(a))
-	return slices.ContainsFunc(strings.Fields(strings.ToLower(b)), func(w string) bool { return w != "of" && w != "the" && slices.Contains(words, w) })
+	split := func(s string) []string { return strings.Fields(strings.ToLower(strings.ReplaceAll(s, "-", " "))) } // "Dais-Imid" is "Dais Imid"
+	words := split(a)
+	return slices.ContainsFunc(split(b), func(w string) bool { return w != "of" && w != "the" && slices.Contains(words, w) })
 }
 
 // maxAboutNames is how many names a refusal offers to ask about.

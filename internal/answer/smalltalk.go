@@ -72,7 +72,7 @@ var longestSmallTalk = maxPhraseWords(smallTalkPhrases)
 var smallTalkFillers = setOf("bot storybot there everyone all so much very a lot again guys folks friend mate buddy oh ah well that this it was is really")
 
 // smallTalkEmoji are the emoji that alone are small talk, by kind; any
-// other question without words is refused with msgNoWords.
+// other question without words is refused with msgNoWordsFm.
 var smallTalkEmoji = map[rune]string{
 	'👋': talkGreeting, '🙏': talkThanks, '❤': talkThanks, '💙': talkThanks, '🙌': talkThanks,
 	'👍': talkAck, '👌': talkAck, '😊': talkAck, '🙂': talkAck, '😀': talkAck, '😄': talkAck, '🎉': talkAck, '✅': talkAck,
@@ -209,7 +209,7 @@ var asksSecrets = regexp.MustCompile(`(?i)\bsystem\s+prompt\b|` +
 // Messages of shortcut.
 const (
 	msgSecretsFm      = "I answer questions about %s from my documents, with citations. I don't share my instructions, keys or settings, and no message changes them. Ask me about the documents instead."
-	msgNoWords        = "Please type your question in words, for example: Why did Albania cut ties with Iran?"
+	msgNoWordsFm      = "Please type your question in words, for example: %s"
 	MsgOfflineEnglish = "Without a language model I understand questions in English only: please ask in English. (For answers in other languages, the bot's operator can connect a language model: OPENAI_API_KEY, or OPENAI_BASE_URL for a local server.)"
 )
 
@@ -222,7 +222,7 @@ const (
 func (p *Pipeline) shortcut(q string) (a Answer, ok bool, err error) {
 	kind := smallTalkKind(q)
 	if kind == "" && !hasWords(q) {
-		return Answer{}, false, &UserError{Msg: msgNoWords}
+		return Answer{}, false, &UserError{Msg: fmt.Sprintf(msgNoWordsFm, p.example())}
 	}
 	a = Answer{Mode: ModeExtractive}
 	if p.opts.Model != nil {

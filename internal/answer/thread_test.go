@@ -2,6 +2,7 @@ package answer_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -288,5 +289,16 @@ func TestHowManyOfThem(t *testing.T) {
 	a, err := p.Ask(context.Background(), answer.Request{Question: "how many of them are there", History: history}, nil)
 	if err != nil || !strings.Contains(eval.Lead(a.Text), "3,000 members") {
 		t.Errorf("%q, %v", a.Text, err)
+	}
+}
+
+// TestExampleOfTheStory: a question without words is shown an example
+// about the story at hand, not always the news story's "Why did Albania cut
+// ties with Iran?".
+func TestExampleOfTheStory(t *testing.T) {
+	_, err := dirPipeline(t, "testdata/boots").Ask(context.Background(), answer.Request{Question: "???"}, nil)
+	var ue *answer.UserError
+	if !errors.As(err, &ue) || !strings.HasSuffix(ue.Msg, "for example: Who is Boots?") {
+		t.Errorf("want an example about Boots: %v", err)
 	}
 }

@@ -45,3 +45,17 @@ func TestRoleOfName(t *testing.T) {
 		"Edi Rama":                            false,
 	})
 }
+
+// TestSharesWord: names that share a word are one for a refusal's list of
+// what the documents are about, a hyphen as a space ("Dais-Imid" after
+// "Dais Imid"); "of" and "the" are shared by many.
+func TestSharesWord(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{{"Dais Imid", "Dais-Imid", true}, {"Iran", "Islamic Republic of Iran", true}, {"Bank of England", "Isle of Man", false}} {
+		if got := sharesWord(c.a, c.b); got != c.want {
+			t.Errorf("sharesWord(%q, %q) = %v", c.a, c.b, got)
+		}
+	}
+}

@@ -226,6 +226,18 @@ func capitalsInside(w string) bool {
 	return strings.IndexFunc(w[n:], unicode.IsUpper) >= 0
 }
 
+// better reports whether the candidate f is a better reading of a typo
+// than best, at the same distance: one as long as the typo or longer (a
+// letter dropped, the commonest slip: "happend" is "happened", not
+// "happen"), then the one the documents use more, then the first in
+// order.
+func better(f, best string, longer, bestLonger bool, count map[string]int) bool {
+	if longer != bestLonger {
+		return longer
+	}
+	return count[f] > count[best] || count[f] == count[best] && f < best
+}
+
 // word is a word of the documents, also as runes.
 type word struct {
 	s string
@@ -448,7 +460,7 @@ func (s *Speller) closest(w string, words map[int][]word, maxEdits int, name, sa
 	if n < minLetters {
 		return ""
 	}
-	best, bestEdits := "", maxEdits+1
+	best, bestEdits, bestLonger := "", maxEdits+1, false
 	for l := n - maxEdits; l <= n+maxEdits; l++ {
 		for _, c := range words[l] {
 			// a typo keeps one of the first two letters near the start
@@ -458,8 +470,8 @@ func (s *Speller) closest(w string, words map[int][]word, maxEdits int, name, sa
 			}
 			f := form(c.s)
 			d := distance(wr, c.r, min(bestEdits, maxEdits)) // exact up to the best so far
-			if d <= maxEdits && (d < bestEdits || d == bestEdits && (s.count[f] > s.count[best] || s.count[f] == s.count[best] && f < best)) {
-				best, bestEdits = f, d
+			if d <= maxEdits && (d < bestEdits || d == bestEdits && better(f, best, len(c.r) >= n, bestLonger, s.count)) {
+				best, bestEdits, bestLonger = f, d, len(c.r) >= n
 			}
 		}
 	}
