@@ -149,7 +149,9 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 // knocked at the house-door, and cried," said nothing), and each sentence
 // that opens a quotation with the one or two that close it
 // (textan.WithQuotationEnd: "'That's easy enough to promise." was half the
-// King's thought); what it joined is not quoted again on its own.
+// King's thought), and each that closes one with those that open it
+// (textan.WithQuotationStart); what it joined is not quoted again on its
+// own.
 func withQuotations(chosen []*candidate) []*candidate {
 	out := slices.Clone(chosen)
 	for i := 0; i < len(out); i++ {
@@ -165,13 +167,16 @@ func withQuotations(chosen []*candidate) []*candidate {
 			joined, ok = textan.WithQuotationEnd(text, ss, k)
 		}
 		if !ok {
+			joined, ok = textan.WithQuotationStart(text, ss, k)
+		}
+		if !ok {
 			continue
 		}
 		m := *c
 		m.sent = joined
 		out[i] = &m
 		inside := func(o *candidate) bool {
-			return o != &m && o.sp == c.sp && o.sent.Start > joined.Start && o.sent.Start < joined.End
+			return o != &m && o.sp == c.sp && o.sent.Start >= joined.Start && o.sent.Start < joined.End
 		}
 		if q := slices.IndexFunc(out, inside); q >= 0 && q < i { // a sentence it joined led: the joined one takes its place
 			out[q] = &m

@@ -542,3 +542,29 @@ func WithQuotationEnd(text string, ss []Sentence, i int) (joined Sentence, ok bo
 	}
 	return s, false
 }
+
+// WithQuotationStart returns ss[i] joined with the one or two sentences
+// before it, in the same paragraph, from the one that opens a quotation
+// ss[i] closes without opening (OpenQuotations: "Have you had anything to
+// eat yet to-day?" said the moon." after "\"Good morning, cat!"): the
+// other half of WithQuotationEnd. ok is false, and ss[i] returned, when
+// ss[i] resumes no quotation or none within maxClosingSentences before it
+// opens it.
+func WithQuotationStart(text string, ss []Sentence, i int) (joined Sentence, ok bool) {
+	s := ss[i]
+	if resumes, _ := OpenQuotations(s.Text); !resumes {
+		return s, false
+	}
+	j := s
+	for k := i - 1; k >= 0 && k >= i-maxClosingSentences; k-- {
+		if strings.Contains(text[ss[k].End:ss[k+1].Start], "\n\n") {
+			return s, false
+		}
+		j.Text = ss[k].Text + " " + j.Text
+		j.Start, j.Line, j.Resumed = ss[k].Start, ss[k].Line, ss[k].Resumed
+		if resumes, _ := OpenQuotations(j.Text); !resumes {
+			return j, true
+		}
+	}
+	return s, false
+}

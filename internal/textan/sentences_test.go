@@ -233,3 +233,17 @@ func TestWithQuotationEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestWithQuotationStart: a sentence that closes a quotation it did not
+// open is joined with the one before it that opens it, in its paragraph.
+func TestWithQuotationStart(t *testing.T) {
+	text := "The cat went on.\n\n\"Good-day, cat! Have you had anything to eat yet to-day?\" said the moon."
+	ss := Sentences(text)
+	got, ok := WithQuotationStart(text, ss, len(ss)-1)
+	if want := "\"Good-day, cat! Have you had anything to eat yet to-day?\" said the moon."; !ok || got.Text != want || text[got.Start:got.End] != want {
+		t.Errorf("got %q (%v), want %q", got.Text, ok, want)
+	}
+	if _, ok := WithQuotationStart(text, ss, 0); ok {
+		t.Errorf("a sentence outside any quotation was joined")
+	}
+}
