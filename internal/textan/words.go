@@ -66,7 +66,18 @@ func NameAliases(word string) []string {
 // nil: a tale says "mother" where a child types "mom". It is safe for
 // concurrent use.
 func Formal(word string) []string {
+	if f, ok := chatNouns[Fold(word)]; ok {
+		return f
+	}
 	return informal()[Stem(Fold(word))]
+}
+
+// chatNouns are chat's nouns that WordNet glosses as no informal word
+// because they have other senses ("kid" is a young goat too), by the
+// form a question types: "what did the kids do?" was refused of a tale
+// that says "the children".
+var chatNouns = map[string][]string{
+	"kid": {"child"}, "kids": {"children"}, "kiddo": {"child"}, "folks": {"people"},
 }
 
 // wordsSet returns the lines of the gzipped table gz, "#" comments aside,
