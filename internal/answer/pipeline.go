@@ -457,6 +457,11 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	// France?" after "Who is Edi Rama?").
 	followUp := standalone != q
 	covered := p.answerable(standalone, hits) || followUp && p.hasTopic(q) && p.answerable(q, hits) || p.answerableWithout(ctx, standalone, k)
+	if kin := feelingSearch(standalone); !covered && kin != "" { // "why was Maisie worried?" of a tale that says "afraid"
+		if more, err := p.opts.Retriever.Search(ctx, searchText(standalone)+" "+kin, k); err == nil && p.answerable(standalone, more) {
+			hits, covered = more, true
+		}
+	}
 	if !covered && followUp && p.asksOn(q, p.more) { // "tell me more" after the nearest passages: what follows them
 		if hits, lead := p.continuation(req.History); len(hits) > 0 {
 			passages := p.pack(hits, p.passageBudget(standalone))
@@ -992,9 +997,15 @@ func (p *Pipeline) namesIn(text string, names map[string]bool) {
 	})
 }
 
-// hasSynonym reports whether have holds a synonym of the term t.
+// hasSynonym reports whether have holds a synonym of the term t, or a
+// word of its feeling's family (feelingKin).
 func (p *Pipeline) hasSynonym(t string, have map[string]bool) bool {
 	for _, s := range p.syn.Lookup(t) {
+		if have[s] {
+			return true
+		}
+	}
+	for _, s := range feelingKin()[t] { // "worried": "afraid"
 		if have[s] {
 			return true
 		}

@@ -48,16 +48,16 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8706, 1.3025, 0.7945, -0.0563, 0.7739, 1.8090, 0.0285, 0.6749, -0.2594, 0.0920, -0.0954, -0.0290, 1.0603, 0.3228, -0.2835, 0.1740, -0.0017,
+		0.8686, 1.3006, 0.7988, -0.0566, 0.7744, 1.8116, 0.0315, 0.6729, -0.2595, 0.0922, -0.0945, -0.0315, 1.0602, 0.3253, -0.2843, 0.1746, -0.0019,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0280, -0.0146, -0.0325, // other
-		0.4428, -0.0319, 0.3641, // who
+		0.0280, -0.0143, -0.0336, // other
+		0.4430, -0.0317, 0.3629, // who
 		-0.0303, 0.0444, -0.0202, // when
-		0.3621, 0.0528, -0.0353, // how many
-		-0.2065, -0.1987, -0.1933, // where
-		-0.1028, 0.4365, 0.5732, // why
-		0.6392, 0.3005, -0.0066, // feel
-		-0.0006, 0.4037, -0.2618, // outcome
+		0.3622, 0.0528, -0.0354, // how many
+		-0.2062, -0.1986, -0.1943, // where
+		-0.1031, 0.4353, 0.5665, // why
+		0.6395, 0.3009, 0.0084, // feel
+		-0.0006, 0.4038, -0.2641, // outcome
 		0.0000, 0.0012, -0.0040, // define
 		-0.3580, 0.0664, -0.0608, // describe
 	}

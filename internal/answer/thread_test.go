@@ -177,17 +177,23 @@ func TestDidItWork(t *testing.T) {
 // TestFeelingAsked: how someone felt, or what they were like, is asked of
 // a tale that tells it in other words: "how did the king feel?" and "was the councillor scared?"
 // were refused of a tale that never says "feel" or "scared" (it says "he
-// bit his lips with vexation", "he was not pleased").
+// bit his lips with vexation", "he fell to trembling").
 func TestFeelingAsked(t *testing.T) {
 	boots := dirPipeline(t, "testdata/boots")
 	for q, want := range map[string]string{
 		"how did the king feel?":     "he bit his lips with vexation",
-		"was the councillor scared?": "he was not pleased",
+		"was the councillor scared?": "he fell to trembling",
 	} {
 		a, err := boots.Ask(context.Background(), answer.Request{Question: q}, nil)
 		if err != nil || strings.HasPrefix(a.Text, answer.NotCoveredText) || !strings.Contains(eval.Lead(a.Text), want) {
 			t.Errorf("%q: %q, %v", q, a.Text, err)
 		}
+	}
+	// a feeling a tale tells in another word of its family: "afraid" for
+	// "worried" (it was refused)
+	a, err := dirPipeline(t, "testdata/habetrot").Ask(context.Background(), answer.Request{Question: "why was maisie worried"}, nil)
+	if err != nil || a.Refused || !strings.Contains(eval.Lead(a.Text), "She was afraid that she would be expected to spin") {
+		t.Errorf("worried, told as afraid: %q, %v", a.Text, err)
 	}
 	// what someone was like is told by an adjective beside their name
 	// (it was refused, then led with "an old tailor … Cassim's house")
