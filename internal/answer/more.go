@@ -33,6 +33,12 @@ const (
 // it?", "did he obey?", "did they agree?" after what someone was told.
 var outcomeAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?(?:(?:did|does|would)\s+(?:it|that|this|the\s+plan|the\s+trick|they|he|she)\s+(?:work|succeed|come\s+off|pay\s+off)|(?:did|does)\s+(?:he|she|they)\s+(?:do\s+(?:it|that|so|as\s+(?:he|she|they)\s+(?:was|were)\s+told)|manage|make\s+it|obey|listen|agree|say\s+yes|go)|what\s+came\s+of\s+(?:it|that|this))\W*$`)
 
+// whatWereTheyRe asks what the things the last answer told of were: "what
+// were they?", "what was it?". A story says it next ("a whole flock of
+// beautiful great birds rose out of the bushes. … They were swans"), as
+// after "and then?": it quoted the birds' flight again.
+var whatWereTheyRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?what\s+(?:was|were|is|are)\s+(?:it|they|those|these|that)(?:\s+things?)?\W*$`)
+
 // asksOn reports whether q, as typed, names nothing and holds one of words.
 func (p *Pipeline) asksOn(q string, words map[string]bool) bool {
 	return !p.hasTopic(q) && holdsWord(q, words)

@@ -381,7 +381,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 			return p.answerFrom(ctx, start, q, standalone, p.pack(hits, p.passageBudget(standalone)), modelDown, ans, onEvent)
 		}
 	}
-	if len(req.History) > 0 && (p.asksOn(q, p.next) || outcomeAskRe.MatchString(q)) { // "and then?", "did it work?"
+	if len(req.History) > 0 && (p.asksOn(q, p.next) || outcomeAskRe.MatchString(q) || whatWereTheyRe.MatchString(q)) { // "and then?", "did it work?", "what were they?"
 		if hits, lead := p.continuation(req.History); len(hits) > 0 {
 			passages := p.pack(hits, p.passageBudget(standalone))
 			// not the last answer again; what was said before may come again in order

@@ -106,11 +106,7 @@ func TestQuotationWithItsTag(t *testing.T) {
 // taken from the question before, was not covered).
 func TestMoreAfterTheNearest(t *testing.T) {
 	p := dirPipeline(t, "testdata/thumbelina")
-	first, err := p.Ask(context.Background(), answer.Request{Question: "what did she do for the hurt bird"}, nil)
-	if err != nil || !strings.HasPrefix(first.Text, answer.MsgNearest) {
-		t.Fatalf("the question before: %q, %v", first.Text, err)
-	}
-	history := []chat.Message{{Role: chat.RoleUser, Content: "what did she do for the hurt bird"}, {Role: chat.RoleAssistant, Content: first.Text}}
+	_, history := askedBefore(t, p, "what did she do for the hurt bird", answer.MsgNearest)
 	a, err := p.Ask(context.Background(), answer.Request{Question: "tell me more", History: history}, nil)
 	if err != nil || a.Refused || len(a.Citations) == 0 {
 		t.Errorf("tell me more: %q, %v", a.Text, err)
@@ -161,11 +157,7 @@ func TestVillainAskedOfAModel(t *testing.T) {
 // plan again).
 func TestDidItWork(t *testing.T) {
 	p := dirPipeline(t, "testdata/sultan")
-	first, err := p.Ask(context.Background(), answer.Request{Question: "what was his plan?"}, nil)
-	if err != nil || !strings.Contains(first.Text, "The dog was pleased with the plan") {
-		t.Fatalf("the question before: %q, %v", first.Text, err)
-	}
-	history := []chat.Message{{Role: chat.RoleUser, Content: "what was his plan?"}, {Role: chat.RoleAssistant, Content: first.Text}}
+	_, history := askedBefore(t, p, "what was his plan?", "The dog was pleased with the plan")
 	for _, q := range []string{"did it work?", "so did it work", "what came of it?", "and did they do it?"} {
 		a, err := p.Ask(context.Background(), answer.Request{Question: q, History: history}, nil)
 		if err != nil || !strings.Contains(eval.Lead(a.Text), "old Sultan brought it back again") {
@@ -233,11 +225,7 @@ func TestAgeAsked(t *testing.T) {
 // chalk, long before).
 func TestSequelAsked(t *testing.T) {
 	p := dirPipeline(t, "testdata/goats")
-	first, err := p.Ask(context.Background(), answer.Request{Question: "how did the wolf get into the house?"}, nil)
-	if err != nil || !strings.Contains(eval.Lead(first.Text), "he fell asleep") {
-		t.Fatalf("the question before: %q, %v", first.Text, err)
-	}
-	history := []chat.Message{{Role: chat.RoleUser, Content: "how did the wolf get into the house?"}, {Role: chat.RoleAssistant, Content: first.Text}}
+	_, history := askedBefore(t, p, "how did the wolf get into the house?", "he fell asleep")
 	story, err := os.ReadFile("testdata/goats/the-wolf-and-the-seven-little-goats.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -269,11 +257,7 @@ func TestSpeechOfAPronoun(t *testing.T) {
 // say: it repeated that answer word for word.
 func TestFollowUpSaysSomethingNew(t *testing.T) {
 	p := dirPipeline(t, "testdata/fairygifts")
-	first, err := p.Ask(context.Background(), answer.Request{Question: "what gift did iris get?"}, nil)
-	if err != nil || first.Refused {
-		t.Fatalf("the question before: %q, %v", first.Text, err)
-	}
-	history := []chat.Message{{Role: chat.RoleUser, Content: "what gift did iris get?"}, {Role: chat.RoleAssistant, Content: first.Text}}
+	first, history := askedBefore(t, p, "what gift did iris get?", "")
 	a, err := p.Ask(context.Background(), answer.Request{Question: "what happened to her?", History: history}, nil)
 	if lead := eval.Lead(a.Text); err != nil || strings.Contains(first.Text, strings.TrimSuffix(strings.TrimPrefix(lead, "> "), " [1]")) || !strings.Contains(lead, "she became seriously ill") {
 		t.Errorf("after %q:\n%q, %v", first.Text, a.Text, err)
@@ -287,11 +271,7 @@ func TestFollowUpSaysSomethingNew(t *testing.T) {
 func TestHowManyOfThem(t *testing.T) {
 	ix := story(t)
 	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
-	first, err := p.Ask(context.Background(), answer.Request{Question: "what's the mek"}, nil)
-	if err != nil || first.Refused {
-		t.Fatalf("the question before: %q, %v", first.Text, err)
-	}
-	history := []chat.Message{{Role: chat.RoleUser, Content: "what's the mek"}, {Role: chat.RoleAssistant, Content: first.Text}}
+	_, history := askedBefore(t, p, "what's the mek", "")
 	a, err := p.Ask(context.Background(), answer.Request{Question: "how many of them are there", History: history}, nil)
 	if err != nil || !strings.Contains(eval.Lead(a.Text), "3,000 members") {
 		t.Errorf("%q, %v", a.Text, err)
@@ -307,4 +287,27 @@ func TestExampleOfTheStory(t *testing.T) {
 	if !errors.As(err, &ue) || !strings.HasSuffix(ue.Msg, "for example: Who is Boots?") {
 		t.Errorf("want an example about Boots: %v", err)
 	}
+}
+
+// TestWhatWereThey: "what were they?" after an answer that told of things
+// unnamed ("a whole flock of beautiful great birds") is answered by what
+// the story says next ("They were swans"); it quoted the flight again.
+func TestWhatWereThey(t *testing.T) {
+	p := dirPipeline(t, "testdata/swans")
+	_, history := askedBefore(t, p, "what did the duckling see one evening in autumn", "a whole flock of beautiful great birds")
+	if a, err := p.Ask(context.Background(), answer.Request{Question: "what were they", History: history}, nil); err != nil || !strings.Contains(a.Text, "They were swans") {
+		t.Errorf("%q, %v", a.Text, err)
+	}
+}
+
+// askedBefore asks p q, the question before the one a test asks, and
+// returns its answer and the conversation so far; it stops the test
+// unless the answer holds holds (when holds is "", unless it answers).
+func askedBefore(t *testing.T, p *answer.Pipeline, q, holds string) (answer.Answer, []chat.Message) {
+	t.Helper()
+	first, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
+	if err != nil || holds == "" && first.Refused || !strings.Contains(first.Text, holds) {
+		t.Fatalf("the question before, %q: %q, %v", q, first.Text, err)
+	}
+	return first, []chat.Message{{Role: chat.RoleUser, Content: q}, {Role: chat.RoleAssistant, Content: first.Text}}
 }
