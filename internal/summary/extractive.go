@@ -79,7 +79,7 @@ func sentencesOf(an *textan.Analyzer, docs []*knowledge.Document) []sentence {
 					set[t] = true
 				}
 				out = append(out, sentence{text: s, p: p, span: [2]int{sp.start, sp.end}, order: len(out), pos: pos, terms: set, words: w,
-					speech: onlySpeech(s), leans: outOfContext(s), abstract: abstract})
+					speech: onlySpeech(s) || halfSpeech(s), leans: outOfContext(s), abstract: abstract})
 				pos++
 			}
 		}
@@ -434,6 +434,14 @@ func onlySpeech(s string) bool {
 	}
 	inner := s[utf8.RuneLen(first) : len(s)-utf8.RuneLen(last)]
 	return !strings.ContainsAny(inner, "\"“”")
+}
+
+// halfSpeech reports whether s begins or ends inside a quotation
+// (textan.OpenQuotations: "My fast has hardly been broken," said the
+// cat.), which a summary does not quote: half a speech.
+func halfSpeech(s string) bool {
+	resumes, continues := textan.OpenQuotations(s)
+	return resumes || continues
 }
 
 // outOfContextFactor is what a sentence that leans on the one before it

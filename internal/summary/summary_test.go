@@ -614,3 +614,18 @@ func TestShortSummaryBegins(t *testing.T) {
 		t.Errorf("scenery taken for the premise: sentence %d", got)
 	}
 }
+
+// TestHalfSpeech: a sentence that begins or ends inside a quotation is half
+// a speech, which a summary does not quote; a whole one, or none, is not.
+func TestHalfSpeech(t *testing.T) {
+	for s, want := range map[string]bool{
+		`My fast has hardly been broken," said the cat.`:           true,
+		`"Good-day, cat! Have you had anything to eat yet to-day?`: true,
+		`"Good-day, moon in a cloud," said the cat.`:               false,
+		`Once upon a time there was a man who had a cat.`:          false,
+	} {
+		if got := halfSpeech(s); got != want {
+			t.Errorf("halfSpeech(%q) = %v", s, got)
+		}
+	}
+}
