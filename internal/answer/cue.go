@@ -251,6 +251,28 @@ var quotationRe = regexp.MustCompile(`["“”]`)
 // pronounTagRe is a speech tag of a pronoun: "said he", "she cried".
 var pronounTagRe = regexp.MustCompile(`(?i)\b(?:(?:said|says|cried|asked|answered|replied|shouted|exclaimed|called|whispered|continued|added|sang|went\s+on)\s+(?:he|she)|(?:he|she)\s+(?:said|says|cried|asked|answered|replied|shouted|exclaimed|called|whispered|continued|added|sang|went\s+on))\b`)
 
+// saidBy reports whether s is a quotation tagged with speaker (terms) by
+// one of speechVerbs:
+// "“I have had no more than a dish of mush …,” said the cat".
+func (p *Pipeline) saidBy(speaker []string, s string) bool {
+	if len(speaker) == 0 || !quotationRe.MatchString(s) {
+		return false
+	}
+	var toks []string
+	textan.Tokenize(s, func(t textan.Token) { toks = append(toks, t.Text) })
+	for i, w := range toks {
+		if !speechVerbs[strings.ToLower(w)] {
+			continue
+		}
+		for _, n := range toks[max(0, i-3):min(len(toks), i+4)] {
+			if slices.Contains(speaker, p.an.Term(n)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // spokenBy reports whether the sentence s, a quotation tagged with a
 // pronoun ("“Oh, look!” said he"), is said by speaker (terms) because the
 // sentence before names them and s does not name them itself: a story

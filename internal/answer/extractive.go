@@ -399,7 +399,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	switch {
 	case !p.counted(q, cands) && !(q.howOld && slices.ContainsFunc(ranked, func(c *candidate) bool { return c.cue == 1 && math.Exp(c.z-ranked[0].z) >= rescueProb })): // "how many wolves?" of a story that never counts them; an age the sentences the rescue below may lead with give ("She was not more than thirteen or fourteen years of age") names no one asked
 		hedge = MsgNoCount
-	case !q.followUp && unsure(cands):
+	case !q.followUp && unsure(cands) && !p.saidBy(q.speaker, best.text()): // "what did the cat say to everyone?" and the cat's own words lead: they answer
 		hedge = MsgNearest
 	}
 	out := []*candidate{best}

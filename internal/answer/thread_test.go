@@ -95,9 +95,9 @@ func TestMoralAsked(t *testing.T) {
 // with the quotation that opens the next ("… the kids seeing this, cried
 // out," said nothing).
 func TestQuotationWithItsTag(t *testing.T) {
-	a, err := dirPipeline(t, "testdata/goats").Ask(context.Background(), answer.Request{Question: "what did the kids cry out when they saw his black paws?"}, nil)
-	if err != nil || !strings.Contains(eval.Lead(a.Text), `cried out, "We will not open the door; our mother has no black paws like you`) {
-		t.Errorf("want the tag with its quotation: %q, %v", a.Text, err)
+	a := askIn(t, "testdata/goats", "what did the kids cry out when they saw his black paws?")
+	if !strings.Contains(eval.Lead(a.Text), `cried out, "We will not open the door; our mother has no black paws like you`) {
+		t.Errorf("want the tag with its quotation: %q", a.Text)
 	}
 }
 
@@ -128,9 +128,9 @@ func TestVillainAsked(t *testing.T) {
 	if a, err := answer.New(answer.Options{Retriever: story(t), Documents: story(t).Docs}).Ask(context.Background(), answer.Request{Question: "who is the bad guy?"}, nil); err != nil || !strings.Contains(a.Text, "Iran") {
 		t.Errorf("the story's bad guy: %q, %v", a.Text, err)
 	}
-	a, err := dirPipeline(t, "testdata/grandmother").Ask(context.Background(), answer.Request{Question: "who is the bad guy?"}, nil)
-	if err != nil || !a.Refused || a.Text != answer.MsgNoVillain {
-		t.Errorf("a story with no villain: %q, %v", a.Text, err)
+	a := askIn(t, "testdata/grandmother", "who is the bad guy?")
+	if !a.Refused || a.Text != answer.MsgNoVillain {
+		t.Errorf("a story with no villain: %q", a.Text)
 	}
 	if a, err := goats.Ask(context.Background(), answer.Request{Question: "was the wolf a bad guy to the miller?"}, nil); err != nil || strings.Contains(eval.Lead(a.Text), "The wretch") {
 		t.Errorf("a question with a topic of its own is no villain question: %q, %v", a.Text, err)
@@ -183,10 +183,7 @@ func TestFeelingAsked(t *testing.T) {
 	}
 	// a feeling a tale tells in another word of its family: "afraid" for
 	// "worried" (it was refused)
-	a, err := dirPipeline(t, "testdata/habetrot").Ask(context.Background(), answer.Request{Question: "why was maisie worried"}, nil)
-	if err != nil || a.Refused || !strings.Contains(eval.Lead(a.Text), "She was afraid that she would be expected to spin") {
-		t.Errorf("worried, told as afraid: %q, %v", a.Text, err)
-	}
+	leads(t, "testdata/habetrot", "why was maisie worried", "She was afraid that she would be expected to spin")
 	// what someone was like is told by an adjective beside their name
 	// (it was refused, then led with "an old tailor … Cassim's house")
 	alibaba := dirPipeline(t, "testdata/alibaba")
@@ -203,20 +200,14 @@ func TestFeelingAsked(t *testing.T) {
 // thieves" and "an old tailor" as if they answered; now it says it found no
 // number.
 func TestAgeAsked(t *testing.T) {
-	a, err := dirPipeline(t, "testdata/alibaba").Ask(context.Background(), answer.Request{Question: "how old is ali baba?"}, nil)
-	if err != nil || !strings.HasPrefix(a.Text, answer.MsgNoCount) {
-		t.Errorf("an age the tale does not give: %q, %v", a.Text, err)
+	a := askIn(t, "testdata/alibaba", "how old is ali baba?")
+	if !strings.HasPrefix(a.Text, answer.MsgNoCount) {
+		t.Errorf("an age the tale does not give: %q", a.Text)
 	}
-	a, err = dirPipeline(t, "testdata/walter").Ask(context.Background(), answer.Request{Question: "how old was Walter?"}, nil)
-	if err != nil || !strings.Contains(eval.Lead(a.Text), "six years old") {
-		t.Errorf("an age the tale gives: %q, %v", a.Text, err)
-	}
+	leads(t, "testdata/walter", "how old was Walter?", "six years old")
 	// an age in words, in a sentence that names her only as "she": it led
 	// third, after "I found no number"
-	a, err = dirPipeline(t, "testdata/giauna").Ask(context.Background(), answer.Request{Question: "how old was giauna"}, nil)
-	if err != nil || a.Refused || !strings.Contains(eval.Lead(a.Text), "thirteen or fourteen years of age") {
-		t.Errorf("an age in words: %q, %v", a.Text, err)
-	}
+	leads(t, "testdata/giauna", "how old was giauna", "thirteen or fourteen years of age")
 }
 
 // TestSequelAsked: a follow-up with a topic that asks what came after the
@@ -246,10 +237,13 @@ func TestSequelAsked(t *testing.T) {
 // Peter ("So Peter was shown in to the king. “Oh, look!” said he, …"); it
 // quoted only sentences that name him.
 func TestSpeechOfAPronoun(t *testing.T) {
-	a, err := dirPipeline(t, "testdata/boots").Ask(context.Background(), answer.Request{Question: "what did peter say to the king"}, nil)
-	if err != nil || !strings.Contains(a.Text, "yonder are three black geese") {
-		t.Errorf("%q, %v", a.Text, err)
+	a := askIn(t, "testdata/boots", "what did peter say to the king")
+	if !strings.Contains(a.Text, "yonder are three black geese") {
+		t.Errorf("%q", a.Text)
 	}
+	// the speaker's own words, tagged "said the cat", answer without "I
+	// found no sentence that clearly answers this" before them
+	leads(t, "testdata/cat", "what did the cat say to everyone", "said the cat")
 }
 
 // TestFollowUpSaysSomethingNew: "what happened to her?" after "what gift
@@ -310,4 +304,24 @@ func askedBefore(t *testing.T, p *answer.Pipeline, q, holds string) (answer.Answ
 		t.Fatalf("the question before, %q: %q, %v", q, first.Text, err)
 	}
 	return first, []chat.Message{{Role: chat.RoleUser, Content: q}, {Role: chat.RoleAssistant, Content: first.Text}}
+}
+
+// askIn asks the story in the testdata folder dir q, with no conversation
+// before, and returns the answer; it stops the test on an error.
+func askIn(t *testing.T, dir, q string) answer.Answer {
+	t.Helper()
+	a, err := dirPipeline(t, dir).Ask(context.Background(), answer.Request{Question: q}, nil)
+	if err != nil {
+		t.Fatalf("%q: %v", q, err)
+	}
+	return a
+}
+
+// leads asks the story in the testdata folder dir q and fails the test
+// unless the answer's first quote holds want.
+func leads(t *testing.T, dir, q, want string) {
+	t.Helper()
+	if a := askIn(t, dir, q); a.Refused || !strings.Contains(eval.Lead(a.Text), want) {
+		t.Errorf("%q: want %q first, got %q", q, want, a.Text)
+	}
 }
