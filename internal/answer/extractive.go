@@ -333,6 +333,12 @@ var whereFrame = regexp.MustCompile(`(?i)^\W*(?:and\s+)?where\b.*?\s(located|sit
 // is no word to find ("responded in kind").
 var kindOf = regexp.MustCompile(`(?i)\b(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of\b`)
 
+// maximRe is a sentence that states a lesson as a rule, as a tale's last
+// line may: "It is not always the silliest one that sits kicking his feet
+// in the ashes at home.", "a good heart is never puffed up", "Those who …".
+// A moral asked for of an end that holds one is no MsgNoMoral.
+var maximRe = regexp.MustCompile(`(?i)\b(?:it\s+is\s+(?:not\s+)?(?:always|never|better|best|wiser)\b|an?\s+(?:good|kind|true|wise|brave|honest)\s+\w+\s+(?:is|are)\s+(?:never|always)\b|(?:whoever|he\s+who|she\s+who|those\s+who|they\s+who)\s+\w+|(?:one|we|you)\s+(?:should|must)\s+(?:never|always)\b)`)
+
 // fateAskRe asks what became of the person the last answer told of:
 // "what happened to her?", "what became of them?". Its answer is news
 // about them, not the last answer again ("who said that?", "where do they
@@ -360,7 +366,9 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		// fable; of a tale whose end states none ("moral", "lesson"; not
 		// "that is the way we learnt the whole story") it is quoted after
 		// MsgNoMoral, not as its moral.
-		if holdsWord(focus, p.moral) && !slices.ContainsFunc(out, func(c *candidate) bool { return holdsWord(c.sent.Text, p.moralSaid) }) {
+		if holdsWord(focus, p.moral) && !slices.ContainsFunc(out, func(c *candidate) bool {
+			return holdsWord(c.sent.Text, p.moralSaid) || maximRe.MatchString(c.sent.Text)
+		}) {
 			return out, MsgNoMoral // "what's the moral?" of a tale whose end states none
 		}
 		return out, ""
