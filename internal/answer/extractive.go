@@ -333,6 +333,22 @@ var whereFrame = regexp.MustCompile(`(?i)^\W*(?:and\s+)?where\b.*?\s(located|sit
 // is no word to find ("responded in kind").
 var kindOf = regexp.MustCompile(`(?i)\b(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of\b`)
 
+// maximNear returns the last sentence of passages, the closing ones, that
+// states a lesson as a rule (maximRe), or nil: The Ugly Duckling says "He
+// was more than happy, and yet not proud, for a good heart is never puffed
+// up." a paragraph before its last.
+func maximNear(passages []*sourcePassage) *candidate {
+	var found *candidate
+	for rank, sp := range passages {
+		for i, s := range textan.Sentences(sp.Hit.Passage.Text) {
+			if maximRe.MatchString(s.Text) {
+				found = &candidate{sp: sp, rank: rank, sent: s, idx: i}
+			}
+		}
+	}
+	return found
+}
+
 // maximRe is a sentence that states a lesson as a rule, as a tale's last
 // line may: "It is not always the silliest one that sits kicking his feet
 // in the ashes at home.", "a good heart is never puffed up", "Those who …".
@@ -369,6 +385,9 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		if holdsWord(focus, p.moral) && !slices.ContainsFunc(out, func(c *candidate) bool {
 			return holdsWord(c.sent.Text, p.moralSaid) || maximRe.MatchString(c.sent.Text)
 		}) {
+			if m := maximNear(passages); m != nil { // "for a good heart is never puffed up", a paragraph before the last
+				return []*candidate{m}, ""
+			}
 			return out, MsgNoMoral // "what's the moral?" of a tale whose end states none
 		}
 		return out, ""

@@ -84,8 +84,10 @@ func TestAtTheEnd(t *testing.T) {
 // last lines as if they were one).
 func TestMoralAsked(t *testing.T) {
 	// boots ends "It is not always the silliest one that sits kicking his
-	// feet in the ashes at home.": a lesson stated as a rule (maximRe)
-	for dir, hedged := range map[string]bool{"testdata/fable": false, "testdata/thread": true, "testdata/goats": true, "testdata/boots": false} {
+	// feet in the ashes at home.": a lesson stated as a rule (maximRe); The
+	// Ugly Duckling (swans) says "a good heart is never puffed up" a
+	// paragraph before its last
+	for dir, hedged := range map[string]bool{"testdata/fable": false, "testdata/thread": true, "testdata/goats": true, "testdata/boots": false, "testdata/swans": false} {
 		a, err := dirPipeline(t, dir).Ask(context.Background(), answer.Request{Question: "what's the moral?"}, nil)
 		if err != nil || a.Refused || len(a.Citations) == 0 || strings.HasPrefix(a.Text, answer.MsgNoMoral) != hedged {
 			t.Errorf("%s: %q (%v), want the end, said to state no moral: %v", dir, a.Text, err, hedged)
