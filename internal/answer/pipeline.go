@@ -1534,8 +1534,8 @@ func dropMarkup(q string) string {
 	return strings.Join(strings.Fields(markupRe.ReplaceAllString(q, " ")), " ")
 }
 
-// chatWords are chat's spellings of question words and common words, in
-// lower case, with the word they stand for: "wat happend in july" asked
+// chatWords are chat's spellings of question words and common words, and
+// their commonest slips, in lower case, with the word they stand for: "wat happend in july" asked
 // about "wat", a word no document holds, and "y did albania do that" was no
 // why question. ("u", "gonna" and the like are stop words already.)
 var chatWords = map[string]string{
@@ -1543,6 +1543,11 @@ var chatWords = map[string]string{
 	"r": "are", "ppl": "people", "bout": "about", "abt": "about", "cuz": "because", "coz": "because",
 	"bc": "because", "bcuz": "because", "thru": "through", "dat": "that", "tho": "though",
 	"smth": "something", "sth": "something", "govt": "government", "wtf": "what", "wth": "what",
+	// the commonest slips in question words, which a story need not hold to
+	// be corrected to ("what happend to the shoes after?" was refused of a
+	// tale that says neither "happen" nor "happened")
+	"happend": "happened", "hapened": "happened", "happenned": "happened", "becuase": "because",
+	"becasue": "because", "beacuse": "because", "waht": "what", "whta": "what", "wehre": "where", "wich": "which",
 }
 
 // chatWordRe matches a word of chatWords as chat types it (lower case), or

@@ -39,12 +39,13 @@ func TestCleanQuestion(t *testing.T) {
 		"tell me about the MEK":                                                                 "tell me about the MEK",
 		"who can tell me why?":                                                                  "who can tell me why?",
 		// chat's spellings
-		"wat happend in july":             "what happend in july",
+		"wat happend in july":             "what happened in july",
 		"y did albania do that":           "why did albania do that",
 		"how many mek ppl r in albania":   "how many mek people are in albania",
 		"wen did the mek get to albania":  "when did the mek get to albania",
 		"Y is the MEK called that? R2-D2": "Y is the MEK called that? R2-D2",
 		"what is the govt doing bout it":  "what is the government doing about it",
+		"what happend to the shoes":       "what happened to the shoes", // a slip in a question word
 		// chat's opening words before the question
 		"ok and what happened in 1981?": "what happened in 1981?",
 		"thanks! and who is edi rama?":  "who is edi rama?",
