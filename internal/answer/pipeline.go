@@ -489,13 +489,13 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if followUp && p.asksOn(q, p.more) { // "Tell me more": not the last answer again
 		goOn(passages, answersIn(req.History), "")
 	}
+	last := ""
+	if followUp {
+		last = answersIn(lastTurn(req.History))
+	}
 	for _, sp := range passages {
-		if b := before[sp.Hit.Passage]; b != "" {
-			sp.said += b
-		}
-		if followUp {
-			sp.last = answersIn(lastTurn(req.History))
-		}
+		sp.said += before[sp.Hit.Passage]
+		sp.last = last
 	}
 	return p.answerFrom(ctx, start, q, standalone, passages, modelDown, ans, onEvent)
 }
@@ -1203,7 +1203,7 @@ func (p *Pipeline) kindTerms(q string) map[string]bool {
 	lq := lowerQuestion(q)
 	set := map[string]bool{}
 	if questionType(q) == qFeel {
-		set = termSet("feel feels felt feeling feelings emotion emotions mood")
+		maps.Copy(set, feelTerms())
 		if m := feelAskRe.FindStringSubmatch(lq); m != nil {
 			set[p.an.Term(m[1])] = true
 		}
@@ -1218,6 +1218,10 @@ func (p *Pipeline) kindTerms(q string) map[string]bool {
 	}
 	return set
 }
+
+// feelTerms are the analyzed forms of the words that ask how someone felt
+// (kindTerms); made on first use.
+var feelTerms = sync.OnceValue(func() map[string]bool { return termSet("feel feels felt feeling feelings emotion emotions mood") })
 
 // traitAskRe matches a question about what someone is like: "what was
 // Cassim like?", "was Cassim nice?", "was he a good person?"; group 1 is

@@ -114,7 +114,7 @@ func New(docs []*knowledge.Document) *Speller {
 		}
 	}
 	for w := range s.spaced {
-		if s.count[w] > 0 { // the documents write it as one word too
+		if s.count[w] > 0 || !textan.IsEnglish(w) { // the documents write it as one word too, or it is none
 			delete(s.spaced, w)
 		}
 	}
@@ -138,10 +138,8 @@ func (s *Speller) addSpaced(text string, a, b textan.Token) {
 	if utf8.RuneCountInString(x) < minSpacedPart || utf8.RuneCountInString(y) < minSpacedPart || !plainWord(x) || !plainWord(y) {
 		return
 	}
-	if w := x + y; textan.IsEnglish(w) {
-		if _, ok := s.spaced[w]; !ok {
-			s.spaced[w] = a.Text + " " + b.Text
-		}
+	if w := x + y; s.spaced[w] == "" {
+		s.spaced[w] = a.Text + " " + b.Text // kept if English knows w (New: stemmed once for each w)
 	}
 }
 
