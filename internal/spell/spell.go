@@ -113,11 +113,6 @@ func New(docs []*knowledge.Document) *Speller {
 			s.formOf[st] = w
 		}
 	}
-	for w := range s.spaced {
-		if s.count[w] > 0 || !textan.IsEnglish(w) { // the documents write it as one word too, or it is none
-			delete(s.spaced, w)
-		}
-	}
 	return s
 }
 
@@ -139,7 +134,7 @@ func (s *Speller) addSpaced(text string, a, b textan.Token) {
 		return
 	}
 	if w := x + y; s.spaced[w] == "" {
-		s.spaced[w] = a.Text + " " + b.Text // kept if English knows w (New: stemmed once for each w)
+		s.spaced[w] = text[a.Start:b.End] // "Snow Man", as written (a space between: above); read so only if English knows w (nearest: stemmed at question time, not for every pair)
 	}
 }
 
@@ -421,7 +416,7 @@ func (s *Speller) nearest(word string, name bool) string {
 	if n < minLetters || !plainWord(w) || capitalsInside(word) || s.count[w] > 0 {
 		return ""
 	}
-	if sp, ok := s.spaced[w]; ok { // "snowman" for the story's "Snow Man"
+	if sp, ok := s.spaced[w]; ok && textan.IsEnglish(w) { // "snowman" for the story's "Snow Man" (not when the documents write it as one word too: count above)
 		return sp
 	}
 	if textan.IsEnglish(w) { // a word the documents never use, two letters from theirs swapped: "soliders" (solid) for "soldiers"
