@@ -197,13 +197,15 @@ const MsgNoDates = "The documents in the knowledge folder carry no date."
 // it asks when, names a document ("article", "written"...), and names
 // nothing else that is not a framing or a vague word; or it is "date?"
 // (three words at most, "the date?"), which a follow-up is not (its
-// standalone form holds the words before).
-func (p *Pipeline) asksDocumentDate(q string) bool {
+// standalone form holds the words before). With named, q must name a
+// document: "when was this article written?" asks about the documents
+// after any question, "when?" only as it is read with the words before.
+func (p *Pipeline) asksDocumentDate(q string, named bool) bool {
 	if p.opts.Documents == nil || !dateAskRe.MatchString(q) && !thisAgeRe.MatchString(q) {
 		return false
 	}
 	if thisAgeRe.MatchString(q) {
-		return true
+		return !named
 	}
 	names, dated := false, false
 	for _, t := range p.an.Terms(q) {
@@ -217,7 +219,7 @@ func (p *Pipeline) asksDocumentDate(q string) bool {
 			return false
 		}
 	}
-	return names || dated && len(questionWords(q)) <= 3
+	return names || !named && dated && len(questionWords(q)) <= 3
 }
 
 // thisAgeRe matches a question about the age of "this" and nothing else

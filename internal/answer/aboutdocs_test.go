@@ -35,6 +35,17 @@ func TestDocumentDate(t *testing.T) {
 		t.Errorf("the model was called %d times, want once for each question about an event", m.n())
 	}
 
+	// A follow-up that names the article asks about it; "date?" after an
+	// event asks the event's.
+	offline := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	for before, q := range map[string]string{"what is Albania's main port?": "when was this article written", "When was the cyberattack?": "date?"} {
+		_, history := askedBefore(t, offline, before, "")
+		a, err := offline.Ask(context.Background(), answer.Request{Question: q, History: history}, nil)
+		if dated := strings.Contains(a.Text, "is dated"); err != nil || dated != (q != "date?") {
+			t.Errorf("%q after %q: %q, %v", q, before, a.Text, err)
+		}
+	}
+
 	// Many documents: the first maxListed, then how many more; none dated.
 	var docs []*knowledge.Document
 	for i := range 7 {

@@ -357,7 +357,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if todayAskRe.MatchString(q) { // as typed: "what day is it?" after a question is still today's
 		return p.today(q), nil
 	}
-	if p.asksDocumentDate(standalone) {
+	if p.asksDocumentDate(standalone, false) || p.asksDocumentDate(q, true) { // "when was this article written?" after any question
 		return p.documentDate(q), nil
 	}
 	if p.asksLength(q, req.History) { // "how long is the story?"
