@@ -11,6 +11,7 @@ import (
 
 	"storybot/internal/cite"
 	"storybot/internal/knowledge"
+	"storybot/internal/search"
 	"storybot/internal/textan"
 )
 
@@ -481,6 +482,9 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	out = withNeighbours(q, cands, out[0], out)
 	rest := out[1:]
 	sort.SliceStable(rest, func(i, j int) bool { return before(rest[i], rest[j]) })
+	if r := p.reply(cands, out[0]); r != nil { // the answer to a question a speaker asks, right after it
+		out = slices.Insert(slices.DeleteFunc(out, func(c *candidate) bool { return c == r }), 1, r)
+	}
 	if expansionAsked.MatchString(question) && !spelledOut(out[0].text()) && hedge == "" { // "What does MEK stand for?" and no sentence spells it out
 		hedge = MsgNearest
 	}
@@ -521,6 +525,62 @@ func withNeighbours(q questionTerms, cands []*candidate, lead *candidate, out []
 	}
 	return out
 }
+
+// reply returns the sentence after lead when lead is a question someone
+// asks in a quotation and the next sentence opens one: the reply ("'When
+// will you marry me?' says the giant." "'St. Tibb's Eve,' says she."). A
+// question the story's people ask in the question's words leads, and the
+// answer is the reply.
+// The reply may open the passage after lead's ("why was Setanta
+// enraged?": the King's question ends one, the boy's "Because they have
+// not treated me with the respect due to a stranger" opens the next).
+func (p *Pipeline) reply(cands []*candidate, lead *candidate) *candidate {
+	if !askedInSpeechRe.MatchString(lead.text()) {
+		return nil
+	}
+	next := adjacent(cands, slices.Index(cands, lead), +1)
+	if ps := lead.sp.Hit.Passage; next == nil && lead.sent.End >= len(strings.TrimRight(ps.Text, " \n")) {
+		next = p.opening(p.passageAfter(ps), lead.rank)
+	}
+	if next != nil && opensQuotationRe.MatchString(next.text()) {
+		return next
+	}
+	return nil
+}
+
+// passageAfter returns the passage that follows ps in its document, or nil.
+func (p *Pipeline) passageAfter(ps *knowledge.Passage) *knowledge.Passage {
+	d := p.document(ps.Doc)
+	if d == nil {
+		return nil
+	}
+	for i := range d.Passages[:max(0, len(d.Passages)-1)] {
+		if d.Passages[i].ID == ps.ID {
+			return &d.Passages[i+1]
+		}
+	}
+	return nil
+}
+
+// opening returns the first sentence of ps as a candidate of rank, or nil.
+func (p *Pipeline) opening(ps *knowledge.Passage, rank int) *candidate {
+	if ps == nil {
+		return nil
+	}
+	ss := textan.Sentences(ps.Text)
+	if len(ss) == 0 {
+		return nil
+	}
+	return &candidate{sp: &sourcePassage{Hit: search.Hit{Passage: ps}}, rank: rank, sent: ss[0]}
+}
+
+// askedInSpeechRe matches a sentence with a question inside a quotation
+// ("'Why are you so enraged, my boy?' said the King."); opensQuotationRe
+// one that opens with a quotation.
+var (
+	askedInSpeechRe  = regexp.MustCompile(`\?\s*["'”’]`)
+	opensQuotationRe = regexp.MustCompile(`^\s*["“‘']\s*\pL`)
+)
 
 // followOn returns the sentence after lead when the story goes on in it
 // (continuesRe) and it may hold what lead lacks: for a where-question a

@@ -250,6 +250,18 @@ func TestSpeechOfAPronoun(t *testing.T) {
 	leads(t, "testdata/cat", "what did the cat say to everyone", "said the cat")
 }
 
+// TestReplyToASpokenQuestion: a question someone in the story asks, quoted
+// first, comes with the reply after it, in its paragraph or in the next
+// passage ("why was Setanta enraged?" quoted the King's "Why are you so
+// enraged, my boy?" and not the boy's answer).
+func TestReplyToASpokenQuestion(t *testing.T) {
+	a := askIn(t, "testdata/cuchulain", "why was setanta enraged?")
+	lines := strings.Split(a.Text, "\n")
+	if len(lines) < 3 || !strings.Contains(lines[1], "Why are you so enraged") || !strings.Contains(lines[2], "Because they have not treated me with the respect due to a stranger") {
+		t.Errorf("%q", a.Text)
+	}
+}
+
 // TestFollowUpSaysSomethingNew: "what happened to her?" after "what gift
 // did Iris get?" asks about her, for something the last answer did not
 // say: it repeated that answer word for word.
