@@ -200,7 +200,8 @@ func extractive(an *textan.Analyzer, items []sentence, length Length, focus []st
 // closingSentence returns the index of the sentence of items that a short
 // summary of one document always holds, how it ends: the last of its last
 // three sentences that stands whole (no speech alone, 8 to 70 words, not
-// leaning on the one before, no pageFurniture); -1 for several documents, a paper that opens
+// leaning on the one before, ending as a sentence does, not with the colon
+// that brings in a song, no pageFurniture); -1 for several documents, a paper that opens
 // with an abstract (its end is references and thanks), or none. Every
 // tale's "what is this story about?" stopped at its set-up (three helper
 // sessions, 17 tales: "no toad, mole, rescue or prince"); with its end,
@@ -214,7 +215,7 @@ func closingSentence(items []sentence) int {
 		return -1
 	}
 	for i := len(items) - 1; i >= 0 && i >= len(items)-3; i-- {
-		if s := items[i]; !s.speech && s.words >= 8 && s.words <= 70 && !s.leans && !pageFurniture.MatchString(s.text) {
+		if s := items[i]; !s.speech && s.words >= 8 && s.words <= 70 && !s.leans && endsSentence(s.text) && !pageFurniture.MatchString(s.text) {
 			return i
 		}
 	}

@@ -582,6 +582,17 @@ func TestShortSummaryEnds(t *testing.T) {
 		strings.Contains(sum.Text, "and cried, [") {
 		t.Errorf("want the story's end last:\n%s", sum.Text)
 	}
+	// not the line that brings in the dwarfs' song ("… danced round it,
+	// singing:"), but the sentence after the song, though it opens "That
+	// evening"
+	doc, err = knowledge.ParseFile(context.Background(), "testdata", "brownie.txt", knowledge.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err = New(Options{Source: staticSource("v", []*knowledge.Document{doc})}).Summary(context.Background(), SummaryRequest{Length: Short}, nil)
+	if err != nil || !strings.HasSuffix(sum.Text, "while Barbaik was glad to find work in the market of Morlaix. [3]") {
+		t.Errorf("want the tale's last sentence last:\n%s", sum.Text)
+	}
 }
 
 // TestShortSummaryEndsNotInFurniture: a page's last line about itself

@@ -154,10 +154,11 @@ func FuzzSentences(f *testing.F) {
 }
 
 // TestLeansBack: a sentence that opens with a pronoun leans on the one
-// before it; one that names its subject, or says "There was", does not.
+// before it; one that names its subject, says "There was" or moves on in
+// time ("That evening …"), does not.
 func TestLeansBack(t *testing.T) {
 	leaning := []string{"He then mounted the Dragon.", "“They were thirty sisters,” said the bee.", "This extreme response… is proportional."}
-	standing := []string{"The snail certainly took half a year.", "There was a princess who was proud.", "Hence the name."}
+	standing := []string{"The snail certainly took half a year.", "There was a princess who was proud.", "Hence the name.", "That evening they left the country for ever."}
 	for i, s := range append(leaning, standing...) {
 		if got, want := LeansBack(s), i < len(leaning); got != want {
 			t.Errorf("LeansBack(%q) = %v, want %v", s, got, want)
