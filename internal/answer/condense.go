@@ -32,7 +32,7 @@ func (p *Pipeline) condense(ctx context.Context, q string, history []chat.Messag
 	if len(history) > maxHistory {
 		history = history[len(history)-maxHistory:]
 	}
-	offline, resolved := condenseOffline(p.an, q, p.namedHistory(history))
+	offline, resolved, _ := condenseOffline(p.an, q, p.namedHistory(history))
 	if p.opts.Model == nil {
 		return offline, resolved, false
 	}
@@ -127,17 +127,24 @@ func declines(out string) bool {
 // grandmother dead?": a sentence that says "Grandmother is dead now" holds
 // the question's words in its order). Otherwise q is returned as it is.
 func CondenseOffline(an *textan.Analyzer, q string, history []chat.Message) string {
-	standalone, _ := condenseOffline(an, q, history)
+	standalone, _, _ := condenseOffline(an, q, history)
 	return standalone
 }
 
 // condenseOffline is CondenseOffline, and q with its "he" or "she" put as
-// the person it stands for (resolved: q itself when it has none).
-func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (standalone, resolved string) {
+// the person it stands for (resolved: q itself when it has none), and that
+// person when q speaks of one as "he", "him", "she" or "her" (person).
+// A pronoun of the question before of the same gender stood for the same
+// person ("what did he ride on?" after "why do they call him the old
+// child?" after "who is Laotsze?" asks what Laotsze rode, not the old
+// child, whom the question before named first).
+func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (standalone, resolved, person string) {
 	if !needsContext(q) {
-		return q, q
+		return q, q, ""
 	}
-	var last string
+	var last, before string
+	g := pronounGender(q)
+	same := false // the question before speaks of someone as q does ("he" and "him")
 	for i := len(history) - 1; i >= 0; i-- {
 		if c := cleanQuestion(history[i].Content); history[i].Role == chat.RoleUser && c != "" && smallTalkKind(c) == "" { // as it was asked: "ok, what is the MEK?" asked about the MEK
 			// the earlier question as it was understood: a follow-up
@@ -148,7 +155,8 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 			// keeps "MEK"), so the words of older questions do not pile
 			// up over a thread
 			var resolved string
-			last, resolved = condenseOffline(an, c, history[:i])
+			last, resolved, before = condenseOffline(an, c, history[:i])
+			same = g != "" && g == pronounGender(c)
 			if ownTopic(an, c) && last != resolved {
 				last = resolved + " " + strings.Join(names(strings.TrimPrefix(last, resolved)), " ")
 			}
@@ -159,10 +167,25 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 		last += " " + leadWords(lastQuote(history), quoteContextWords)
 	}
 	if strings.TrimSpace(last) == "" {
-		return q, q
+		return q, q, ""
 	}
-	if person := antecedent(last); person != "" && personAsked(last) { // "is she dead?" after "why does grandmother cry?": "is grandmother dead?"
-		q = ownPronouns(q, person)
+	switch {
+	case same && before != "":
+		person = before
+	case personAsked(last):
+		person = antecedent(last) // "is she dead?" after "why does grandmother cry?": "is grandmother dead?"
+	}
+	// q's "he" or "she" put as the person, and a topic of its own ("what did
+	// he ride on?"): it asks about the person, not about what the question
+	// before asked ("what did Laotsze ride on? Old Child" led with "The Old
+	// Child"); "where did she go?", "why did she do it?" take its words
+	named := false
+	if person != "" {
+		r := ownPronouns(q, person)
+		named, q = r != q && ownTopic(an, strings.Replace(r, person, "", 1)), r
+	}
+	if g == "" {
+		person = ""
 	}
 	have := map[string]bool{}
 	for _, t := range an.Terms(q) {
@@ -175,15 +198,36 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 		if now && (yearRe.MatchString(tok.Text) || monthRe.MatchString(tok.Text)) {
 			return // not the time the question before asked about
 		}
-		if !have[term] && !(define && frameTerms()[term]) {
+		if !have[term] && !(define && frameTerms()[term]) && !named {
 			have[term] = true
 			add = append(add, tok.Text)
 		}
 	})
 	if len(add) == 0 {
-		return q, q
+		return q, q, person
 	}
-	return q + " " + strings.Join(add, " "), q
+	return q + " " + strings.Join(add, " "), q, person
+}
+
+// pronounGender returns "m" when q speaks of someone as "he", "him" or
+// "his", "f" as "she" or "her", else "" (both, or neither).
+func pronounGender(q string) string {
+	m, f := false, false
+	for _, w := range questionWords(q) {
+		switch strings.ToLower(w) {
+		case "he", "him", "his", "himself":
+			m = true
+		case "she", "her", "hers", "herself":
+			f = true
+		}
+	}
+	switch {
+	case m && !f:
+		return "m"
+	case f && !m:
+		return "f"
+	}
+	return ""
 }
 
 // antecedent returns the person a "he" or "she" of the question after q
