@@ -463,7 +463,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		}
 	}
 	if q.qt == qWhy && consequenceRe.MatchString(best.text()) { // "So he ran away": the reason is told before
-		if prev := adjacent(cands, slices.Index(cands, best), -1); prev != nil && !slices.Contains(out, prev) {
+		if prev := p.beside(cands, best, -1); prev != nil && !slices.Contains(out, prev) {
 			out = append(out, prev)
 		}
 	}
@@ -479,7 +479,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		}
 		out = append(out, c)
 	}
-	out = withNeighbours(q, cands, out[0], out)
+	out = p.withNeighbours(q, cands, out[0], out)
 	rest := out[1:]
 	sort.SliceStable(rest, func(i, j int) bool { return before(rest[i], rest[j]) })
 	if r := p.reply(cands, out[0]); r != nil { // the answer to a question a speaker asks, right after it
@@ -512,16 +512,17 @@ func (p *Pipeline) metadataAside(q questionTerms, s string) bool {
 // leans on it (textan.LeansBack: "He then mounted the Dragon." tells
 // neither who he is nor why) or answers a why-question with no cue of a
 // reason (FairytaleQA +9 −0 for the 272 questions it is added to, covidqa
-// +1; bench/README.md, "Session 13").
-func withNeighbours(q questionTerms, cands []*candidate, lead *candidate, out []*candidate) []*candidate {
+// +1; bench/README.md, "Session 13"). The sentence beside may stand in the
+// passage beside (beside: FairytaleQA +10 −1, "Session 18").
+func (p *Pipeline) withNeighbours(q questionTerms, cands []*candidate, lead *candidate, out []*candidate) []*candidate {
 	add := func(c *candidate) {
 		if c != nil && len(out) < maxSentences && !slices.Contains(out, c) {
 			out = append(out, c)
 		}
 	}
-	add(followOn(q, cands, lead))
+	add(p.followOn(q, cands, lead))
 	if textan.LeansBack(lead.text()) || q.qt == qWhy && lead.cue == 0 { // a story tells the cause before what it causes
-		add(adjacent(cands, slices.Index(cands, lead), -1))
+		add(p.beside(cands, lead, -1))
 	}
 	return out
 }
@@ -538,40 +539,55 @@ func (p *Pipeline) reply(cands []*candidate, lead *candidate) *candidate {
 	if !askedInSpeechRe.MatchString(lead.text()) {
 		return nil
 	}
-	next := adjacent(cands, slices.Index(cands, lead), +1)
-	if ps := lead.sp.Hit.Passage; next == nil && lead.sent.End >= len(strings.TrimRight(ps.Text, " \n")) {
-		next = p.opening(p.passageAfter(ps), lead.rank)
-	}
-	if next != nil && opensQuotationRe.MatchString(next.text()) {
+	if next := p.beside(cands, lead, +1); next != nil && opensQuotationRe.MatchString(next.text()) {
 		return next
 	}
 	return nil
 }
 
-// passageAfter returns the passage that follows ps in its document, or nil.
-func (p *Pipeline) passageAfter(ps *knowledge.Passage) *knowledge.Passage {
-	d := p.document(ps.Doc)
-	if d == nil {
+// beside returns the sentence before c in its document (d = -1) or after it
+// (d = +1), or nil: in its passage (adjacent), else the last or first of
+// the passage beside, a candidate already when that passage was
+// retrieved too.
+func (p *Pipeline) beside(cands []*candidate, c *candidate, d int) *candidate {
+	if n := adjacent(cands, slices.Index(cands, c), d); n != nil {
+		return n
+	}
+	ps := c.sp.Hit.Passage
+	ss := textan.Sentences(ps.Text)
+	if d > 0 && c.idx != len(ss)-1 || d < 0 && c.idx != 0 {
 		return nil
 	}
-	for i := range d.Passages[:max(0, len(d.Passages)-1)] {
-		if d.Passages[i].ID == ps.ID {
-			return &d.Passages[i+1]
-		}
+	other := p.passageBeside(ps, d)
+	if other == nil {
+		return nil
 	}
-	return nil
+	os := textan.Sentences(other.Text)
+	if len(os) == 0 {
+		return nil
+	}
+	at := 0
+	if d < 0 {
+		at = len(os) - 1
+	}
+	if i := slices.IndexFunc(cands, func(o *candidate) bool { return o.sp.Hit.Passage.ID == other.ID && o.idx == at }); i >= 0 {
+		return cands[i]
+	}
+	return &candidate{sp: &sourcePassage{Hit: search.Hit{Passage: other}}, rank: c.rank, sent: os[at], idx: at}
 }
 
-// opening returns the first sentence of ps as a candidate of rank, or nil.
-func (p *Pipeline) opening(ps *knowledge.Passage, rank int) *candidate {
-	if ps == nil {
+// passageBeside returns the passage before ps in its document (d = -1) or
+// after it (d = +1), or nil.
+func (p *Pipeline) passageBeside(ps *knowledge.Passage, d int) *knowledge.Passage {
+	doc := p.document(ps.Doc)
+	if doc == nil {
 		return nil
 	}
-	ss := textan.Sentences(ps.Text)
-	if len(ss) == 0 {
+	i := slices.IndexFunc(doc.Passages, func(o knowledge.Passage) bool { return o.ID == ps.ID })
+	if i < 0 || i+d < 0 || i+d >= len(doc.Passages) {
 		return nil
 	}
-	return &candidate{sp: &sourcePassage{Hit: search.Hit{Passage: ps}}, rank: rank, sent: ss[0]}
+	return &doc.Passages[i+d]
 }
 
 // askedInSpeechRe matches a sentence with a question inside a quotation
@@ -596,8 +612,8 @@ var (
 // ranking keeps. FairytaleQA +2 for where, +5 for why, +19 for what
 // happened, +12 for what happened when or after; no set loses
 // (bench/README.md, "Session 13").
-func followOn(q questionTerms, cands []*candidate, lead *candidate) *candidate {
-	next := adjacent(cands, slices.Index(cands, lead), +1)
+func (p *Pipeline) followOn(q questionTerms, cands []*candidate, lead *candidate) *candidate {
+	next := p.beside(cands, lead, +1)
 	sequel := q.qt == qOutcome && (q.words["after"] || q.words["when"] || q.words["once"]) // "what happened when …?": what the story tells next
 	if next == nil || !sequel && !continuesRe.MatchString(next.text()) {
 		return nil

@@ -262,6 +262,17 @@ func TestReplyToASpokenQuestion(t *testing.T) {
 	}
 }
 
+// TestNextSentenceInTheNextPassage: what a story tells next is quoted after
+// the lead when it opens the next passage ("he had returned to life
+// again" ends one, "They questioned him and he told them: …" opens the
+// next), as it is within one.
+func TestNextSentenceInTheNextPassage(t *testing.T) {
+	a := askIn(t, "testdata/helpinneed", "What happened the dead general after he returned to life again?")
+	if lines := strings.Split(a.Text, "\n"); len(lines) < 3 || !strings.Contains(lines[1], "he had returned to life again") || !strings.Contains(lines[2], "They questioned him") {
+		t.Errorf("%q", a.Text)
+	}
+}
+
 // TestFollowUpSaysSomethingNew: "what happened to her?" after "what gift
 // did Iris get?" asks about her, for something the last answer did not
 // say: it repeated that answer word for word.
