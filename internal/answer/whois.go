@@ -56,11 +56,16 @@ func (p *Pipeline) whoIsName(q string) []string {
 	if len(name) == 0 || len(name) > 3 {
 		return nil
 	}
+	worded := false // a word of the name is no stop word ("Liu I" is a name, "it" none)
 	for _, w := range name {
 		lw := strings.ToLower(w)
-		if referring[lw] || beforeDemonstrative[lw] || len(p.an.Terms(w)) == 0 || p.vague[p.an.Term(w)] {
+		if referring[lw] || beforeDemonstrative[lw] || p.vague[p.an.Term(w)] {
 			return nil
 		}
+		worded = worded || len(p.an.Terms(w)) > 0
+	}
+	if !worded {
+		return nil
 	}
 	return name
 }
