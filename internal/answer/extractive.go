@@ -364,6 +364,11 @@ var maximRe = regexp.MustCompile(`(?i)\b(?:it\s+is\s+(?:not\s+)?(?:always|never|
 // conversations 3 answers in each half).
 var fateAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|then\s+)?what\s+(?:happened|happens|will\s+happen|became|becomes)\s+(?:to|of)\s+(?:him|her|them)\W*$`)
 
+// whyThatRe matches a question why the last answer is so: "why did they do
+// that?", "why?", "how come?", "why would she do this", "why did that
+// happen?", "and why was that?".
+var whyThatRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+|ok\s+)?(?:why|how\s+come)(?:\s+(?:did|does|do|would|was|is|were|are|had|has)(?:\s+(?:they|he|she|you|we|i)\s+(?:do|did|say|said)\s+(?:that|this|it|so)|\s+(?:that|this|it)(?:\s+(?:happen|be))?))?\W*$`)
+
 // chooseSentences scores every sentence of the best passages and returns
 // up to three, or none when no sentence plausibly answers: the one the
 // learned ranking puts first, then others it finds at least keepProb as
@@ -422,6 +427,9 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		if fresh := slices.DeleteFunc(slices.Clone(ranked), func(c *candidate) bool { return saidBefore(c.sp.last, c.sent) }); len(fresh) > 0 {
 			ranked = fresh
 		}
+	}
+	if fresh := slices.DeleteFunc(slices.Clone(ranked), func(c *candidate) bool { return saidBefore(c.sp.explained, c.sent) }); len(fresh) > 0 {
+		ranked = fresh // "why did they do that?": not what they did
 	}
 	best := ranked[0]
 	switch {

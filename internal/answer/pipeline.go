@@ -489,13 +489,16 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if followUp && p.asksOn(q, p.more) { // "Tell me more": not the last answer again
 		goOn(passages, answersIn(req.History), "")
 	}
-	last := ""
+	last, explained := "", ""
 	if followUp {
 		last = answersIn(lastTurn(req.History))
 	}
+	if whyThatRe.MatchString(q) {
+		explained = lastQuoteLine(req.History)
+	}
 	for _, sp := range passages {
 		sp.said += before[sp.Hit.Passage]
-		sp.last = last
+		sp.last, sp.explained = last, explained
 	}
 	return p.answerFrom(ctx, start, q, standalone, passages, modelDown, ans, onEvent)
 }
@@ -1344,6 +1347,10 @@ type sourcePassage struct {
 	// its sentences again only when nothing else is left (after "what gift
 	// did Iris get?" it repeated that answer word for word).
 	last string
+	// explained is, for a why-question about the last answer ("why did
+	// they do that?", whyThatRe), the sentence it led with: what is asked
+	// is its cause, not it again.
+	explained string
 	// overview says the passage is a document's opening (or closing) that
 	// answers an overview of a document the question names by its title
 	// (namedDocument), although its title's words are a topic.

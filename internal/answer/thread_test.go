@@ -273,6 +273,21 @@ func TestNextSentenceInTheNextPassage(t *testing.T) {
 	}
 }
 
+// TestWhyThat: "why did they do that?" after an answer asks the cause of
+// what it led with, which leads no more ("The government has decided …
+// to end diplomatic relations" led again; the cause is "Iran’s July
+// cyberattack … proved to be the final straw").
+func TestWhyThat(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	_, history := askedBefore(t, p, "what did albania do to iran", "The government has decided")
+	for _, q := range []string{"why did they do that", "why?"} {
+		if a, err := p.Ask(context.Background(), answer.Request{Question: q, History: history}, nil); err != nil || !strings.Contains(eval.Lead(a.Text), "final straw") {
+			t.Errorf("%q: %q, %v", q, a.Text, err)
+		}
+	}
+}
+
 // TestFollowUpSaysSomethingNew: "what happened to her?" after "what gift
 // did Iris get?" asks about her, for something the last answer did not
 // say: it repeated that answer word for word.
