@@ -79,7 +79,7 @@ func sentencesOf(an *textan.Analyzer, docs []*knowledge.Document) []sentence {
 					set[t] = true
 				}
 				out = append(out, sentence{text: s, p: p, span: [2]int{sp.start, sp.end}, order: len(out), pos: pos, terms: set, words: w,
-					speech: onlySpeech(s) || halfSpeech(s), leans: outOfContext(s), abstract: abstract})
+					speech: onlySpeech(s) || halfSpeech(s) || taggedSpeech(s), leans: outOfContext(s), abstract: abstract})
 				pos++
 			}
 		}
@@ -436,6 +436,29 @@ func onlySpeech(s string) bool {
 	inner := s[utf8.RuneLen(first) : len(s)-utf8.RuneLen(last)]
 	return !strings.ContainsAny(inner, "\"“”")
 }
+
+// taggedSpeech reports whether s is a quotation with no more than its
+// speech tag around it ("'You shall be that,' says Seven Inches.", "'The
+// other princes didn't think so,' says he."): a character's words, which
+// tell a reader of a summary as little as onlySpeech's.
+func taggedSpeech(s string) bool {
+	outside := len(strings.Fields(quotedAny.ReplaceAllString(s, " ")))
+	inside := len(strings.Fields(s)) - outside
+	return outside <= maxTagWords && inside > 0 && inside <= maxRemarkWords
+}
+
+// maxTagWords is the longest speech tag taggedSpeech allows ("says Seven
+// Inches", "said the old woman"); maxRemarkWords the longest quotation: a
+// longer one is a statement ("“The in-depth investigation provided us with
+// indisputable evidence …,” PM Rama said." ends the news story's summary).
+const (
+	maxTagWords    = 4
+	maxRemarkWords = 15
+)
+
+// quotedAny matches a quotation in double or single quotation marks (an
+// apostrophe inside a word is none: "didn't").
+var quotedAny = regexp.MustCompile(`[“"][^”"]*[”"]|(?:^|[\s(])[‘'][^’']*(?:[’'][\pL][^’']*)*[’'](?:[\s,.;:!?)]|$)`)
 
 // halfSpeech reports whether s begins or ends inside a quotation
 // (textan.OpenQuotations: "My fast has hardly been broken," said the

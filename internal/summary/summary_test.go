@@ -626,6 +626,26 @@ func TestShortSummaryBegins(t *testing.T) {
 	}
 }
 
+// TestTaggedSpeech: a short quotation with no more than its speech tag
+// ("'You shall be that,' says Seven Inches.") is a character's words, which
+// no summary quotes; a statement quoted at length, or narration around a
+// quotation, is not.
+func TestTaggedSpeech(t *testing.T) {
+	for s, want := range map[string]bool{
+		`'You shall be that,' says Seven Inches.`:       true,
+		`'The other princes didn't think so,' says he.`: true,
+		`"Take me with you," said the cat.`:             true,
+		`“The in-depth investigation provided us with indisputable evidence that the cyberattack against our country was orchestrated,” PM Rama said.`: false,
+		`The princess stood there, blushing, bowed to him and said: "We will probably never see each other again!"`:                                    false,
+		`He said 'no' to the king's men who came.`:       false,
+		`There was once a king who had three daughters.`: false,
+	} {
+		if got := taggedSpeech(s); got != want {
+			t.Errorf("taggedSpeech(%q) = %v", s, got)
+		}
+	}
+}
+
 // TestHalfSpeech: a sentence that begins or ends inside a quotation is half
 // a speech, which a summary does not quote; a whole one, or none, is not.
 func TestHalfSpeech(t *testing.T) {
