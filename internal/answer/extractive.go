@@ -251,6 +251,7 @@ type questionTerms struct {
 	howOld    bool            // a how-old question: it asks for an age
 	trait     bool            // a question what someone was like (traitAskRe): the story's adjectives answer it
 	speaker   []string        // a question what someone said (speechAskRe): their terms ("king")
+	named     string          // a question of someone's name (nameAskRe): their term ("mother")
 	leader    string          // a leader question's term for leading (leaderTerm): a title holds it
 	placed    string          // a where-question's verb of place ("based"), whose synonyms are no answer's
 	qt        qtype
@@ -259,7 +260,8 @@ type questionTerms struct {
 
 func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	q := questionTerms{prior: map[string]float64{}, focus: map[string]bool{}, words: map[string]bool{}, qt: questionType(question),
-		howLong: howLongRe.MatchString(question) && !howLongAgoRe.MatchString(question), howOld: howOldRe.MatchString(question), trait: traitAskRe.MatchString(lowerQuestion(question)), leader: p.leaderTerm(question)}
+		howLong: howLongRe.MatchString(question) && !howLongAgoRe.MatchString(question), howOld: howOldRe.MatchString(question), trait: traitAskRe.MatchString(lowerQuestion(question)), leader: p.leaderTerm(question),
+		named: p.nameAsked(question)}
 	if m := whereFrame.FindStringSubmatch(question); m != nil {
 		q.placed = p.an.Term(m[1])
 	}
@@ -435,6 +437,8 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	switch {
 	case !p.counted(q, cands) && !(q.howOld && slices.ContainsFunc(ranked, func(c *candidate) bool { return c.cue == 1 && math.Exp(c.z-ranked[0].z) >= rescueProb })): // "how many wolves?" of a story that never counts them; an age the sentences the rescue below may lead with give ("She was not more than thirteen or fourteen years of age") names no one asked
 		hedge = MsgNoCount
+	case q.named != "" && !p.nameGiven(q, cands): // "what was the mother's name?" of a tale that never names her
+		hedge = MsgNoName
 	case !q.followUp && unsure(cands) && !p.saidBy(q.speaker, best.text()): // "what did the cat say to everyone?" and the cat's own words lead: they answer
 		hedge = MsgNearest
 	}
@@ -1025,4 +1029,68 @@ func (p *Pipeline) leadsWith(s string, subject []string) bool {
 		have[t] = true
 	}
 	return !slices.ContainsFunc(subject, func(t string) bool { return !have[t] })
+}
+
+// nameAskRes match a question of the name of someone a story speaks of by a
+// common noun: "what was the mother's name?", "whats the dogs name",
+// "what is the name of the fox?", "what was the husband called?". Group 1
+// is the noun.
+var nameAskRes = []*regexp.Regexp{
+	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was|\s+were)\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+)?([\pL-]+?)(?:'s|’s|s'|s’)?\s+(?:real\s+|first\s+|full\s+)?name\W*$`),
+	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was)\s+the\s+name\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?([\pL-]+)\W*$`),
+	regexp.MustCompile(`(?i)^\W*what\s+(?:is|was)\s+(?:the\s+|his\s+|her\s+|their\s+)?([\pL-]+?)(?:'s|’s)?\s+called\W*$`),
+}
+
+// nameAsked returns the term of the noun a question asks the name of
+// (nameAskRes): a person or an animal (textan.IsCreature: "mother",
+// "dog"), not a name ("what is Ali Baba's name?") nor a thing; or "".
+func (p *Pipeline) nameAsked(q string) string {
+	for _, re := range nameAskRes {
+		m := re.FindStringSubmatch(q)
+		if m == nil {
+			continue
+		}
+		w := strings.ToLower(m[1])
+		if !textan.IsCreature(w) && !textan.IsCreature(strings.TrimSuffix(w, "s")) {
+			return ""
+		}
+		return p.an.Term(w)
+	}
+	return ""
+}
+
+// nameGiven reports whether a sentence of cands may give the name a
+// question asks (nameAsked): one with its noun beside a word with a capital
+// that is not the sentence's first nor one of the question's ("his dog,
+// Spirit-Iron"; "the" may stand between: "Fylax the dog"), or "named" or
+// "called" after it before one ("a man named Liu I").
+func (p *Pipeline) nameGiven(q questionTerms, cands []*candidate) bool {
+	for _, c := range cands {
+		var toks []textan.Token
+		textan.Tokenize(c.sent.Text, func(t textan.Token) { toks = append(toks, t) })
+		for i, t := range toks {
+			if p.an.Term(textan.Possessive(t.Text)) != q.named {
+				continue
+			}
+			name := func(j int) bool { // a name, only a space or a comma from its neighbour towards i ("mother said, 'Hush!" names no one)
+				if j <= 0 || j >= len(toks) || !textan.Capitalized(toks[j].Text) || toks[j].Text == "I" || q.words[strings.ToLower(toks[j].Text)] {
+					return false
+				}
+				gap := c.sent.Text[toks[j-1].End:toks[j].Start]
+				if j < i {
+					gap = c.sent.Text[toks[j].End:toks[j+1].Start]
+				}
+				return strings.Trim(gap, " ,") == ""
+			}
+			for j := i + 1; j < min(len(toks), i+4); j++ { // "a man named Liu I", "the dog called Fylax"
+				if lw := strings.ToLower(toks[j].Text); (lw == "named" || lw == "called") && (name(j+1) || name(j+2)) {
+					return true
+				}
+			}
+			if name(i-1) || name(i+1) || name(i-2) && !textan.IsStop(strings.ToLower(toks[i-1].Text)) || name(i+2) && !textan.IsStop(strings.ToLower(toks[i+1].Text)) { // "his dog, Spirit-Iron", "Fylax the dog", not "Letiko home to her mother"
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -253,6 +253,7 @@ type UserError = usererr.Error
 const (
 	MsgNearest      = "I found no sentence in the documents that clearly answers this. The nearest I found:"
 	MsgNoCount      = "I found no number for this in the documents. The nearest I found:"
+	MsgNoName       = "I found no sentence that gives this name. The nearest I found:"
 	MsgNoMoral      = "The documents do not state a moral in so many words. This is how the story ends:"
 	NotCoveredText  = "I couldn't find this in the documents, so I can't answer it from them. Try other words, or ask about what they describe (or add a document that covers it)."
 	WarnNoSources   = "no sources cited"

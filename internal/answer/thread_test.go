@@ -199,6 +199,24 @@ func TestFeelingAsked(t *testing.T) {
 	}
 }
 
+// TestNameAsked: "what was the mother's name?" of a tale that never names
+// her says no sentence gives it before the nearest (it quoted "Will you
+// take Letiko home to her mother?" as if it answered); a dog the tale
+// names ("the dog Spirit-Iron", "his dog, calling out to him,
+// 'Peewaubik--Spirit-Iron'") is answered.
+func TestNameAsked(t *testing.T) {
+	for _, q := range []string{"what was the mothers name?", "what was the name of the mother", "what was the mother called?"} {
+		if a := askIn(t, "testdata/sunchild", q); !strings.HasPrefix(a.Text, answer.MsgNoName) {
+			t.Errorf("%q: %q", q, a.Text)
+		}
+	}
+	for _, q := range []string{"what was the name of his dog?", "what was the dog called?", "whats the dogs name"} {
+		if a := askIn(t, "testdata/toad", q); a.Refused || !strings.Contains(a.Text, "Spirit-Iron") {
+			t.Errorf("%q: %q", q, a.Text)
+		}
+	}
+}
+
 // TestAgeAsked: "how old is X?" is answered by an age ("six years old"),
 // not by any number: of a tale that gives Ali Baba none it quoted "forty
 // thieves" and "an old tailor" as if they answered; now it says it found no
