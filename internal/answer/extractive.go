@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -442,6 +443,13 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	case !q.followUp && unsure(cands) && !p.saidBy(q.speaker, best.text()): // "what did the cat say to everyone?" and the cat's own words lead: they answer
 		hedge = MsgNearest
 	}
+	if atTheEndRe.MatchString(question) { // "what happened to Jegu in the end?": the last sentence of the end that tells of him
+		for _, c := range ranked[1:] {
+			if math.Exp(c.z-ranked[0].z) >= rescueProb && slices.ContainsFunc(slices.Collect(maps.Keys(c.terms)), func(t string) bool { return q.prior[t] >= 1 }) && inTextBefore(best, c) {
+				best = c
+			}
+		}
+	}
 	out := []*candidate{best}
 	leads := func(c *candidate) bool { return c.cue == 1 } // what the question asks for
 	floor, share := rescueProb, rescueCoverage
@@ -537,6 +545,15 @@ func (p *Pipeline) withNeighbours(q questionTerms, cands []*candidate, lead *can
 		add(p.beside(cands, lead, -1))
 	}
 	return out
+}
+
+// inTextBefore reports whether a stands before b in their document.
+func inTextBefore(a, b *candidate) bool {
+	pa, pb := a.sp.Hit.Passage, b.sp.Hit.Passage
+	if pa.ID != pb.ID {
+		return pa.StartLine < pb.StartLine
+	}
+	return a.sent.Start < b.sent.Start
 }
 
 // reply returns the sentence after lead when lead is a question someone

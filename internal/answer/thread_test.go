@@ -199,6 +199,14 @@ func TestFeelingAsked(t *testing.T) {
 	}
 }
 
+// TestInTheEnd: "what happened to Jegu in the end?" leads with the last
+// sentence of the tale's end that tells of him ("… Jegu, without their
+// help, grew poorer and poorer, and at last died of misery"), not with the
+// one of its end that names him most (the dwarfs' fete before).
+func TestInTheEnd(t *testing.T) {
+	leads(t, "testdata/brownie", "what happened to jegu in the end?", "at last died of misery")
+}
+
 // TestNameAsked: "what was the mother's name?" of a tale that never names
 // her says no sentence gives it before the nearest (it quoted "Will you
 // take Letiko home to her mother?" as if it answered); a dog the tale
