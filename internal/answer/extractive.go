@@ -536,7 +536,7 @@ func (p *Pipeline) metadataAside(q questionTerms, s string) bool {
 // passage beside (beside: FairytaleQA +10 −1, "Session 18").
 func (p *Pipeline) withNeighbours(q questionTerms, cands []*candidate, lead *candidate, out []*candidate) []*candidate {
 	add := func(c *candidate) {
-		if c != nil && len(out) < maxSentences && !slices.Contains(out, c) {
+		if c != nil && len(out) < maxSentences && !slices.Contains(out, c) && !saidBefore(c.sp.said, c.sent) { // not what "tell me more" or "what did he do then?" passes over
 			out = append(out, c)
 		}
 	}

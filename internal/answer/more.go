@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"storybot/internal/chat"
-	"storybot/internal/knowledge"
 	"storybot/internal/search"
 	"storybot/internal/textan"
 )
@@ -94,7 +93,7 @@ const sequelPassages = 2
 // story's opening); before maps the lead's passage to its text up to the
 // lead, which is not quoted again. hits unchanged, and no before, when no
 // passage is left or the last answer quoted none.
-func (p *Pipeline) sequel(history []chat.Message, hits []search.Hit) (later []search.Hit, before map[*knowledge.Passage]string) {
+func (p *Pipeline) sequel(history []chat.Message, hits []search.Hit) (later []search.Hit, before map[string]string) {
 	from, lead := p.continuation(history)
 	if len(from) == 0 || yearIn(lead) { // a report's dates, not its order, tell what came after: "ever since 2014" is followed by 1981
 		return hits, nil
@@ -112,7 +111,7 @@ func (p *Pipeline) sequel(history []chat.Message, hits []search.Hit) (later []se
 	later = later[:min(len(later), sequelPassages)] // what comes next, not the end
 	text := SourceRefs(at.Text)
 	if i := strings.Index(oneLine(text), oneLine(lead)); i >= 0 {
-		before = map[*knowledge.Passage]string{at: "\n" + oneLine(text)[:i+len(oneLine(lead))]}
+		before = map[string]string{at.ID: "\n" + oneLine(text)[:i+len(oneLine(lead))]}
 	}
 	return later, before
 }

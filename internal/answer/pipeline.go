@@ -482,7 +482,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if atTheEndRe.MatchString(q) {
 		hits = p.closing(q, hits)
 	}
-	var before map[*knowledge.Passage]string
+	var before map[string]string                            // by passage ID: the index's passages and the documents' are other copies when the index was loaded from DATA_DIR
 	if len(req.History) > 0 && sequelAskRe.MatchString(q) { // "what did Ali Baba do after that?"
 		hits, before = p.sequel(req.History, hits)
 	}
@@ -498,7 +498,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		explained = lastQuoteLine(req.History)
 	}
 	for _, sp := range passages {
-		sp.said += before[sp.Hit.Passage]
+		sp.said += before[sp.Hit.Passage.ID]
 		sp.last, sp.explained = last, explained
 	}
 	return p.answerFrom(ctx, start, q, standalone, passages, modelDown, ans, onEvent)

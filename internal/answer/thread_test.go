@@ -199,6 +199,19 @@ func TestFeelingAsked(t *testing.T) {
 	}
 }
 
+// TestSequelSaysSomethingNew: "what did he do then?" quotes nothing up to
+// the last answer's lead, not even as the sentence a quoted "This boy,"
+// leans on (it repeated "But Aduan had understood everything from the
+// first, …" word for word).
+func TestSequelSaysSomethingNew(t *testing.T) {
+	p := dirPipeline(t, "testdata/rose")
+	_, history := askedBefore(t, p, "what did mother hia tell him", "But Aduan had understood everything")
+	a, err := p.Ask(context.Background(), answer.Request{Question: "what did he do then?", History: history}, nil)
+	if err != nil || a.Refused || strings.Contains(a.Text, "But Aduan had understood everything") {
+		t.Errorf("%q, %v", a.Text, err)
+	}
+}
+
 // TestInTheEnd: "what happened to Jegu in the end?" leads with the last
 // sentence of the tale's end that tells of him ("… Jegu, without their
 // help, grew poorer and poorer, and at last died of misery"), not with the
