@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"storybot/internal/answer"
@@ -79,7 +80,7 @@ func sentencesOf(an *textan.Analyzer, docs []*knowledge.Document) []sentence {
 					set[t] = true
 				}
 				out = append(out, sentence{text: s, p: p, span: [2]int{sp.start, sp.end}, order: len(out), pos: pos, terms: set, words: w,
-					speech: onlySpeech(s) || halfSpeech(s) || taggedSpeech(s), leans: outOfContext(s), abstract: abstract})
+					speech: onlySpeech(s) || halfSpeech(s) || taggedSpeech(s) || fragment(s), leans: outOfContext(s), abstract: abstract})
 				pos++
 			}
 		}
@@ -435,6 +436,21 @@ func onlySpeech(s string) bool {
 	}
 	inner := s[utf8.RuneLen(first) : len(s)-utf8.RuneLen(last)]
 	return !strings.ContainsAny(inner, "\"“”")
+}
+
+// fragment reports whether s opens as no sentence does: with a small
+// letter or a parenthesis ("(Hound of Culain) and thenceforward he went by
+// this name.", the rest of a sentence split after an exclamation in it).
+func fragment(s string) bool {
+	for _, r := range s {
+		switch {
+		case r == '(' || unicode.IsLower(r):
+			return true
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			return false
+		}
+	}
+	return false
 }
 
 // taggedSpeech reports whether s is a quotation with no more than its

@@ -646,6 +646,21 @@ func TestTaggedSpeech(t *testing.T) {
 	}
 }
 
+// TestFragment: what opens with a small letter or a parenthesis is the
+// rest of a sentence split inside it, which no summary quotes.
+func TestFragment(t *testing.T) {
+	for s, want := range map[string]bool{
+		`(Hound of Culain) and thenceforward he went by this name.`: true,
+		`and so they lived happily ever after.`:                     true,
+		`"Do not grieve for thy dog, O Culain," said Setanta.`:      false,
+		`1981 was the year of the protests.`:                        false,
+	} {
+		if got := fragment(s); got != want {
+			t.Errorf("fragment(%q) = %v", s, got)
+		}
+	}
+}
+
 // TestHalfSpeech: a sentence that begins or ends inside a quotation is half
 // a speech, which a summary does not quote; a whole one, or none, is not.
 func TestHalfSpeech(t *testing.T) {
