@@ -94,6 +94,11 @@ func TestSmallTalkKind(t *testing.T) {
 		"Who is right?":                    talkOpinion,
 		"your thoughts?":                   talkOpinion,
 		"was that fair?":                   talkOpinion, // not the tale's "big fair at the market town"
+		"cool story lol":                   talkAck,     // it was refused as a question
+		"this story is cool":               talkAck,
+		"i liked the story!":               talkAck,
+		"is this a sad story?":             "",
+		"nice story, who is the girl?":     "",
 		"was it good":                      talkOpinion,
 		"what do you think about the MEK?": "",
 		"who is right about the attack?":   "",

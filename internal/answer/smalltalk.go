@@ -32,7 +32,11 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 		interesting|makes sense|good to know|understood|noted|yes|yeah|yep|sure|lol|haha|right|fair enough|i understand|
 		that makes sense|that explains it|that's clear|that's it|that is it|that's all|that is all|that's great|
 		that's interesting|that's cool|that's nice|no more questions|that's what i needed|that's all i needed|
-		wait|hmm|hmmm|hm|um|umm|uh|oh|ohh|ah|ahh|huh|lmao|omg|bruh|whoa`,
+		wait|hmm|hmmm|hm|um|umm|uh|oh|ohh|ah|ahh|huh|lmao|omg|bruh|whoa|
+		cool story|nice story|great story|good story|interesting story|lovely story|beautiful story|amazing story|what a story|
+		story is cool|story is nice|story is great|story is good|story is interesting|story was cool|story was nice|story was great|
+		story was good|story was interesting|i like story|i liked story|i love story|i loved story|
+		i like the story|i liked the story|i love the story|i loved the story|loved the story|loved story`,
 	talkBye: `bye|goodbye|good bye|bye bye|see you|see ya|see you later|cya|good night|later|farewell|ciao`,
 	talkHelp: `help|help me|help please|please help|what can you do|what do you do|what are you|who are you|what is this|
 		how does this work|how do you work|how do i use this|how do i use you|how do i ask|what should i ask|what can i ask|

@@ -420,7 +420,7 @@ func (s *Speller) nearest(word string, name bool) string {
 		return sp
 	}
 	if textan.IsEnglish(w) { // a word the documents never use, two letters from theirs swapped: "soliders" (solid) for "soldiers"
-		if n >= minSwapLetters && !s.terms[s.an.Term(w)] {
+		if n >= minSwapLetters && !s.terms[s.an.Term(w)] && !regularForm(w) { // not "scared" for a tale's "sacred"
 			return s.swapOf(w)
 		}
 		return ""
@@ -474,6 +474,19 @@ func (s *Speller) closest(w string, words map[int][]word, maxEdits int, name, sa
 // minSwapLetters is the length of the shortest English word that swapOf
 // corrects: "from" is no typo of "form".
 const minSwapLetters = 6
+
+// regularForm reports whether w is its Snowball stem or the stem with a
+// regular ending ("scared": "scare" + "d"; "walking"), a word English
+// writes so, not a slip that merely stems to one ("soliders": "solid").
+func regularForm(w string) bool {
+	st := textan.Stem(w)
+	for _, end := range []string{"", "s", "es", "d", "ed", "ing", "ly", "y", "e"} {
+		if w == st+end {
+			return true
+		}
+	}
+	return false
+}
 
 // swapOf returns the documents' most frequent word that is w with two
 // neighbouring letters swapped, or "".

@@ -101,6 +101,9 @@ func TestCorrectFrom(t *testing.T) {
 			"what form did they take?":  "what form did they take?",
 			"were the soldiers silent?": "were the soldiers silent?",
 		}},
+		// an English word written as English writes it is no slip, though a
+		// word of the documents is it with two letters swapped
+		{"The grove was sacred to the old gods.", map[string]string{"was he scared?": "was he scared?"}},
 		// chat's informal words are the tale's words for them (textan.Formal),
 		// unless the documents write the informal word themselves
 		{"Her mother sang, her children played, and her father went to the capital.", map[string]string{
