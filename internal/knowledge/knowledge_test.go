@@ -693,6 +693,7 @@ func TestPlainTextTitles(t *testing.T) {
 		"dated.txt":           {"Dated", 1, "The ministers met on Thursday."},
 		"one-word.txt":        {"Flax", 3, "THE flax was in full bloom. It had pretty little blue flowers."}, // a tale's title may be one word
 		"one-word-prose.txt":  {"One word prose", 1, "Yes."},
+		"000_3c22a4c634.txt":  {"The ministers met on Thursday in the capital …", 1, "The ministers met on Thursday in the capital and talked for two hours about the border."}, // a file named by an ID: its opening words
 	}
 	loadEach(t, "testdata/titles", want, func(d *Document, w expected) {
 		if d.Title != w.title {

@@ -21,8 +21,10 @@ import (
 // long paragraphs are cut there too. 5: in plain text a "# Heading" line
 // after a sentence's end starts a section, and a "Date: …" metadata line
 // in its opening dates the document. 6: a short cry in quotes before a
-// speech tag is one sentence ("'A wolf! A wolf!' cried Walter").
-const SplitVersion = 6
+// speech tag is one sentence ("'A wolf! A wolf!' cried Walter"). 7: a
+// file named by an ID ("000_3c22a4c634682dc4.txt") is titled by its
+// opening words.
+const SplitVersion = 7
 
 // DefaultPassageChars is the passage size used when Options.PassageChars is
 // 0, chosen by measurement on the eval sets (see README).
@@ -172,6 +174,9 @@ func build(ctx context.Context, rel, ext string, pages []string, chars int) (*Do
 	}
 	if doc.Title == "" {
 		doc.Title = readableName(rel)
+		if !wordy(doc.Title) && len(doc.Passages) > 0 { // "000_3c22a4c634682dc4.txt": its opening words say more
+			doc.Title = openingWords(doc.Passages[0].Text)
+		}
 	}
 	for i := range doc.Passages {
 		doc.Passages[i].Title = doc.Title

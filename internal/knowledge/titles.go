@@ -27,6 +27,33 @@ func readableName(rel string) string {
 	return textan.Capitalize(s)
 }
 
+// wordy reports whether a file name made readable holds a word, letters
+// without a digit ("Albania cuts ties", "Hr"; not "000 3c22a4c634682dc4",
+// an ID).
+func wordy(name string) bool {
+	for _, w := range strings.Fields(name) {
+		if !strings.ContainsFunc(w, unicode.IsDigit) && strings.ContainsFunc(w, unicode.IsLetter) {
+			return true
+		}
+	}
+	return false
+}
+
+// titleWords is how many opening words openingWords keeps.
+const titleWords = 8
+
+// openingWords is the first titleWords words of text's first line, with
+// "…" when it goes on: the title of a document whose file name is no
+// words ("Iran’s July cyberattack on Albania proved to be the …").
+func openingWords(text string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
+	f := strings.Fields(line)
+	if len(f) <= titleWords {
+		return strings.Join(f, " ")
+	}
+	return strings.Join(f[:titleWords], " ") + " …"
+}
+
 // titleLike reports whether a one-line paragraph reads as a heading: short,
 // starting with a capital letter, several words, no final punctuation, not a
 // "Key: value" line or a link.
