@@ -142,7 +142,7 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 	if !needsContext(q) {
 		return q, q, ""
 	}
-	var last, before string
+	var last, earlier string // earlier: the person the question before's pronoun stood for
 	g := pronounGender(q)
 	same := false // the question before speaks of someone as q does ("he" and "him")
 	for i := len(history) - 1; i >= 0; i-- {
@@ -155,7 +155,7 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 			// keeps "MEK"), so the words of older questions do not pile
 			// up over a thread
 			var resolved string
-			last, resolved, before = condenseOffline(an, c, history[:i])
+			last, resolved, earlier = condenseOffline(an, c, history[:i])
 			same = g != "" && g == pronounGender(c)
 			if ownTopic(an, c) && last != resolved {
 				last = resolved + " " + strings.Join(names(strings.TrimPrefix(last, resolved)), " ")
@@ -170,8 +170,8 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 		return q, q, ""
 	}
 	switch {
-	case same && before != "":
-		person = before
+	case same && earlier != "":
+		person = earlier
 	case personAsked(last):
 		person = antecedent(last) // "is she dead?" after "why does grandmother cry?": "is grandmother dead?"
 	}
@@ -184,7 +184,7 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 		r := ownPronouns(q, person)
 		named, q = r != q && ownTopic(an, strings.Replace(r, person, "", 1)), r
 	}
-	if g == "" {
+	if g == "" { // only a pronoun hands the person on to the question after
 		person = ""
 	}
 	have := map[string]bool{}

@@ -1,7 +1,6 @@
 package answer
 
 import (
-	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -445,7 +444,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	}
 	if atTheEndRe.MatchString(question) { // "what happened to Jegu in the end?": the last sentence of the end that tells of him
 		for _, c := range ranked[1:] {
-			if math.Exp(c.z-ranked[0].z) >= rescueProb && slices.ContainsFunc(slices.Collect(maps.Keys(c.terms)), func(t string) bool { return q.prior[t] >= 1 }) && inTextBefore(best, c) {
+			if math.Exp(c.z-ranked[0].z) >= rescueProb && holdsTopic(q, c) && inTextBefore(best, c) {
 				best = c
 			}
 		}
@@ -547,10 +546,24 @@ func (p *Pipeline) withNeighbours(q questionTerms, cands []*candidate, lead *can
 	return out
 }
 
-// inTextBefore reports whether a stands before b in their document.
+// holdsTopic reports whether c holds a topic word of q, not only its
+// framing ("happen").
+func holdsTopic(q questionTerms, c *candidate) bool {
+	for t := range c.terms {
+		if q.prior[t] >= 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// inTextBefore reports whether a stands before b in the same document.
 func inTextBefore(a, b *candidate) bool {
 	pa, pb := a.sp.Hit.Passage, b.sp.Hit.Passage
-	if pa.ID != pb.ID {
+	switch {
+	case pa.Doc != pb.Doc:
+		return false
+	case pa.ID != pb.ID:
 		return pa.StartLine < pb.StartLine
 	}
 	return a.sent.Start < b.sent.Start
@@ -560,10 +573,9 @@ func inTextBefore(a, b *candidate) bool {
 // asks in a quotation and the next sentence opens one: the reply ("'When
 // will you marry me?' says the giant." "'St. Tibb's Eve,' says she."). A
 // question the story's people ask in the question's words leads, and the
-// answer is the reply.
-// The reply may open the passage after lead's ("why was Setanta
-// enraged?": the King's question ends one, the boy's "Because they have
-// not treated me with the respect due to a stranger" opens the next).
+// answer is the reply, which may open the passage after lead's ("why was
+// Setanta enraged?": the King's question ends one, the boy's "Because they
+// have not treated me with the respect due to a stranger" opens the next).
 func (p *Pipeline) reply(cands []*candidate, lead *candidate) *candidate {
 	if !askedInSpeechRe.MatchString(lead.text()) {
 		return nil

@@ -482,7 +482,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if atTheEndRe.MatchString(q) {
 		hits = p.closing(q, hits)
 	}
-	var before map[string]string                            // by passage ID: the index's passages and the documents' are other copies when the index was loaded from DATA_DIR
+	// what a sequel passes over, by passage ID: the index's passages and the
+	// documents' are other copies when the index was loaded from DATA_DIR
+	var before map[string]string
 	if len(req.History) > 0 && sequelAskRe.MatchString(q) { // "what did Ali Baba do after that?"
 		hits, before = p.sequel(req.History, hits)
 	}
