@@ -142,7 +142,7 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 	if !needsContext(q) {
 		return q, q, ""
 	}
-	var last, earlier string // earlier: the person the question before's pronoun stood for
+	var last, earlier, asked string // earlier: the person the question before's pronoun stood for; asked: that question as it was understood
 	g := pronounGender(q)
 	same := false // the question before speaks of someone as q does ("he" and "him")
 	for i := len(history) - 1; i >= 0; i-- {
@@ -156,6 +156,7 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 			// up over a thread
 			var resolved string
 			last, resolved, earlier = condenseOffline(an, c, history[:i])
+			asked = resolved
 			same = g != "" && g == pronounGender(c)
 			if ownTopic(an, c) && last != resolved {
 				last = resolved + " " + strings.Join(names(strings.TrimPrefix(last, resolved)), " ")
@@ -168,6 +169,12 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 	}
 	if strings.TrimSpace(last) == "" {
 		return q, q, ""
+	}
+	if other := asksAbout(q); other != "" { // "and Barbaik?" after "what happened to Jegu in the end?"
+		if subject := subjectOf(asked); subject != "" {
+			swapped := strings.Replace(asked, subject, other, 1)
+			return swapped, swapped, ""
+		}
 	}
 	switch {
 	case same && earlier != "":
@@ -207,6 +214,50 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 		return q, q, person
 	}
 	return q + " " + strings.Join(add, " "), q, person
+}
+
+// aboutRe matches a follow-up that names only what it now asks about:
+// "and Barbaik?", "what about the queen?", "how about Iran?". Group 1 is
+// what.
+var aboutRe = regexp.MustCompile(`(?i)^\W*(?:and|but|so|what\s+about|how\s+about)\s+((?:the\s+)?[\pL'’-]+(?:\s+[\pL'’-]+){0,2})\W*$`)
+
+// asksAbout returns what a follow-up of aboutRe names ("Barbaik", "the
+// queen"), or "" for another question, or one that names nothing: "and
+// then?", "what about it?", "and why?".
+func asksAbout(q string) string {
+	m := aboutRe.FindStringSubmatch(q)
+	if m == nil {
+		return ""
+	}
+	for _, w := range questionWords(m[1]) {
+		lw := strings.ToLower(w)
+		if referring[lw] || questionWordsSet[lw] || lw != "the" && textan.IsStop(lw) {
+			return ""
+		}
+	}
+	return m[1]
+}
+
+// questionWordsSet are the words that ask: a follow-up of aboutRe made of
+// them asks no one ("and why?").
+var questionWordsSet = setOf("who whom whose what which why when where how else more next again")
+
+// subjectOf returns whom or what the question q is about, to be swapped
+// for the one a follow-up of aboutRe names: the person it names first
+// (antecedent: "Jegu" of "what happened to Jegu in the end?"), else its
+// first name written with a capital that is not its first word ("Iran"
+// of "what did Iran do?"); or "".
+func subjectOf(q string) string {
+	if person := antecedent(q); person != "" && strings.Contains(q, person) {
+		return person
+	}
+	words := questionWords(q)
+	for i, w := range words {
+		if i > 0 && textan.Capitalized(w) && w != strings.ToUpper(w) || i > 0 && len(w) > 1 && w == strings.ToUpper(w) {
+			return w
+		}
+	}
+	return ""
 }
 
 // pronounGender returns "m" when q speaks of someone as "he", "him" or

@@ -380,6 +380,9 @@ var whyThatRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+|ok\s+)?(?:why
 // sentence seems to answer (unsure), MsgNoCount for a how-many question
 // they count nothing for.
 func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePassage) (chosen []*candidate, hedge string) {
+	if len(passages) > 0 && passages[0].reply {
+		return replySentences(passages), ""
+	}
 	if len(passages) > 0 && passages[0].after != "" {
 		return nextSentences(passages), ""
 	}

@@ -36,6 +36,49 @@ var outcomeAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?(?:(?:did
 // were they?", "what was it?". A story says it next ("a whole flock of
 // beautiful great birds rose out of the bushes. … They were swans"), as
 // after "and then?": it quoted the birds' flight again.
+// replyAskRe asks what someone said back to what the last answer quoted:
+// "what did Letiko say back?", "what did she reply?", "and what did he
+// answer?". The reply is the first quotation after the last answer's lead
+// (replySentences).
+var replyAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|then\s+)?what\s+did\s+(?:\S+\s+){1,3}?(?:say\s+back|reply|answer|respond|say\s+to\s+that|say\s+to\s+this)\W*$|^\W*(?:and\s+)?(?:what\s+was\s+)?the\s+(?:reply|answer|response)\W*$`)
+
+// replySentences answers a replyAskRe follow-up offline: the first
+// sentence after the one the last answer led with (passages[0].after) that
+// opens a quotation, and the one after it when it goes on with it (a
+// speech tag: "'Oh! my shoes are much finer than yours.'"); none when no
+// quotation comes within replyWindow sentences.
+func replySentences(passages []*sourcePassage) []*candidate {
+	lead := oneLine(passages[0].after)
+	var out []*candidate
+	past, seen := false, 0
+	for rank, sp := range passages {
+		for i, s := range textan.Sentences(sp.Hit.Passage.Text) {
+			text := oneLine(SourceRefs(s.Text))
+			switch {
+			case !past:
+				past = strings.Contains(text, lead) || strings.Contains(lead, text)
+			case len(out) == 0 && seen < replyWindow:
+				seen++
+				if opensQuotationRe.MatchString(text) {
+					out = append(out, &candidate{sp: sp, rank: rank, sent: s, idx: i})
+				}
+			case len(out) == 1 && continuesRe.MatchString(text):
+				out = append(out, &candidate{sp: sp, rank: rank, sent: s, idx: i})
+				return out
+			default:
+				if len(out) > 0 {
+					return out
+				}
+			}
+		}
+	}
+	return out
+}
+
+// replyWindow is how many sentences after the last answer's lead a reply
+// may stand.
+const replyWindow = 4
+
 var whatWereTheyRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?what\s+(?:was|were|is|are)\s+(?:it|they|those|these|that)(?:\s+things?)?\W*$`)
 
 // asksOn reports whether q, as typed, names nothing and holds one of words.

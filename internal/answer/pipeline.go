@@ -382,6 +382,18 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 			return p.answerFrom(ctx, start, q, standalone, p.pack(hits, p.passageBudget(standalone)), modelDown, ans, onEvent)
 		}
 	}
+	if len(req.History) > 0 && replyAskRe.MatchString(q) { // "what did Letiko say back?": the quotation after the last answer's lead
+		if hits, lead := p.continuation(req.History); len(hits) > 0 {
+			passages := p.pack(hits, p.passageBudget(standalone))
+			goOn(passages, "", lead) // the reply, though the last answer quoted it beside its lead
+			for _, sp := range passages {
+				sp.reply = true
+			}
+			if ex := replySentences(passages); len(ex) > 0 {
+				return p.answerFrom(ctx, start, q, standalone, passages, modelDown, ans, onEvent)
+			}
+		}
+	}
 	if len(req.History) > 0 && (p.asksOn(q, p.next) || outcomeAskRe.MatchString(q) || whatWereTheyRe.MatchString(q)) { // "and then?", "did it work?", "what were they?"
 		if hits, lead := p.continuation(req.History); len(hits) > 0 {
 			passages := p.pack(hits, p.passageBudget(standalone))
@@ -1345,6 +1357,9 @@ type sourcePassage struct {
 	// after is, for "And then?" (continuation), the sentence the last
 	// answer led with: the answer goes on after it.
 	after string
+	// reply says that, after the sentence after names, the answer is the
+	// quotation that replies to it (replyAskRe).
+	reply bool
 	// last is, for a follow-up (a question read with the conversation's
 	// words), the answer before: "what happened to her?" (fateAskRe) quotes
 	// its sentences again only when nothing else is left (after "what gift

@@ -10,6 +10,7 @@ import (
 	"storybot/internal/answer"
 	"storybot/internal/chat"
 	"storybot/internal/eval"
+	"storybot/internal/spell"
 )
 
 // TestThreadOfQuestions asks a story, offline, what a reader asks in one
@@ -218,6 +219,31 @@ func TestSequelSaysSomethingNew(t *testing.T) {
 // one of its end that names him most (the dwarfs' fete before).
 func TestInTheEnd(t *testing.T) {
 	leads(t, "testdata/brownie", "what happened to jegu in the end?", "at last died of misery")
+	// "and Barbaik?" asks the same of her (the speller writes the names
+	// typed in lower case as the tale does, as the bot's does)
+	ix := indexDir(t, "testdata/brownie")
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Speller: spell.New(ix.Docs())})
+	_, history := askedBefore(t, p, "what happened to jegu in the end?", "")
+	if a, err := p.Ask(context.Background(), answer.Request{Question: "and barbaik?", History: history}, nil); err != nil || !strings.Contains(eval.Lead(a.Text), "Barbaik was glad to find work in the market of Morlaix") {
+		t.Errorf("and barbaik? %q, %v", a.Text, err)
+	}
+}
+
+// TestSayBack: "what did Letiko say back?" after the lamia's words is the
+// quotation after them, though the last answer quoted it beside them (it
+// quoted the hares' "Listen, Letiko is calling"); "what did she reply?"
+// again is the next reply.
+func TestSayBack(t *testing.T) {
+	p := dirPipeline(t, "testdata/sunchild")
+	_, history := askedBefore(t, p, "what did the lamia say about her shoes", "see what beautiful shoes I have on")
+	a, err := p.Ask(context.Background(), answer.Request{Question: "what did letiko say back", History: history}, nil)
+	if err != nil || !strings.Contains(eval.Lead(a.Text), "my shoes are much finer than yours") {
+		t.Fatalf("%q, %v", a.Text, err)
+	}
+	history = append(history, chat.Message{Role: chat.RoleUser, Content: "what did letiko say back"}, chat.Message{Role: chat.RoleAssistant, Content: a.Text})
+	if a, err := p.Ask(context.Background(), answer.Request{Question: "what did she reply?", History: history}, nil); err != nil || !strings.Contains(eval.Lead(a.Text), "I am in a hurry") {
+		t.Errorf("%q, %v", a.Text, err)
+	}
 }
 
 // TestNameAsked: "what was the mother's name?" of a tale that never names
