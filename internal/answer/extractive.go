@@ -583,11 +583,16 @@ func (p *Pipeline) reply(cands []*candidate, lead *candidate) *candidate {
 	if !askedInSpeechRe.MatchString(lead.text()) {
 		return nil
 	}
-	if next := p.beside(cands, lead, +1); next != nil && opensQuotationRe.MatchString(next.text()) {
+	if next := p.beside(cands, lead, +1); next != nil && (opensQuotationRe.MatchString(next.text()) || repliesRe.MatchString(next.text())) {
 		return next
 	}
 	return nil
 }
+
+// repliesRe matches a sentence that opens with a speech tag before the
+// quotation: "She answered: 'My slippers are too big …'", "And he replied,
+// “No.”".
+var repliesRe = regexp.MustCompile(`^\s*(?:(?:And|Then|But|So)\s+)?(?:[\pL'’-]+\s+){1,3}(?:answered|replied|said|says|answers|replies|returned|cried|called\s+out)\s*[,:]?\s*["“‘']`)
 
 // beside returns the sentence before c in its document (d = -1) or after it
 // (d = +1), or nil: in its passage (adjacent), else the last or first of

@@ -325,6 +325,12 @@ func TestReplyToASpokenQuestion(t *testing.T) {
 	if len(lines) < 3 || !strings.Contains(lines[1], "Why are you so enraged") || !strings.Contains(lines[2], "Because they have not treated me with the respect due to a stranger") {
 		t.Errorf("%q", a.Text)
 	}
+	// a reply that opens with its speech tag ("She answered: 'My slippers
+	// are too big …'")
+	a = askIn(t, "testdata/sunchild", "why was letiko late getting the straw?")
+	if lines := strings.Split(a.Text, "\n"); len(lines) < 3 || !strings.Contains(lines[2], "She answered: 'My slippers are too big") {
+		t.Errorf("%q", a.Text)
+	}
 }
 
 // TestNextSentenceInTheNextPassage: what a story tells next is quoted after
