@@ -451,6 +451,12 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 				best = c
 			}
 		}
+	} else if passages[0].sequel { // "what did the Sunball do about it?": the nearest sentence after the last answer that tells of it
+		for _, c := range ranked[1:] {
+			if math.Exp(c.z-ranked[0].z) >= rescueProb && holdsTopic(q, c) && inTextBefore(c, best) {
+				best = c
+			}
+		}
 	}
 	out := []*candidate{best}
 	leads := func(c *candidate) bool { return c.cue == 1 } // what the question asks for

@@ -119,9 +119,10 @@ func (p *Pipeline) continuation(history []chat.Message) (hits []search.Hit, lead
 
 // sequelAskRe is a follow-up with a topic that asks what came after the
 // last answer: "what did Ali Baba do after that?", "where did he go
-// next?", "what did she do then?". (With no topic, "and then?", it is
-// continuation's.)
-var sequelAskRe = regexp.MustCompile(`(?i)\b(?:after\s+(?:that|this)|afterwards?|then|next|later)\W*$`)
+// next?", "what did she do then?", and what someone did about what it
+// told ("what did the Sunball do about it?"). (With no topic, "and
+// then?", it is continuation's.)
+var sequelAskRe = regexp.MustCompile(`(?i)\b(?:after\s+(?:that|this)|afterwards?|then|next|later|do\s+about\s+(?:it|that|this))\W*$`)
 
 // sequelPassages is how many passages after the last answer's lead a
 // sequel question is answered from: the nearest ones ("after that" is

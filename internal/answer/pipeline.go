@@ -513,7 +513,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	}
 	for _, sp := range passages {
 		sp.said += before[sp.Hit.Passage.ID]
-		sp.last, sp.explained = last, explained
+		sp.last, sp.explained, sp.sequel = last, explained, before != nil
 	}
 	return p.answerFrom(ctx, start, q, standalone, passages, modelDown, ans, onEvent)
 }
@@ -1357,6 +1357,10 @@ type sourcePassage struct {
 	// after is, for "And then?" (continuation), the sentence the last
 	// answer led with: the answer goes on after it.
 	after string
+	// sequel says that the passages are those after the last answer's lead
+	// (sequelAskRe): what came next is the nearest sentence that tells of
+	// what the question asks about.
+	sequel bool
 	// reply says that, after the sentence after names, the answer is the
 	// quotation that replies to it (replyAskRe).
 	reply bool

@@ -229,6 +229,18 @@ func TestInTheEnd(t *testing.T) {
 	}
 }
 
+// TestDoAboutIt: "what did the Sunball do about it?" is what came after the
+// last answer, the nearest sentence after it that tells of the Sunball
+// ("Then the Sunball made the slippers shorter."; it quoted the keyhole at
+// the tale's start).
+func TestDoAboutIt(t *testing.T) {
+	p := dirPipeline(t, "testdata/sunchild")
+	_, history := askedBefore(t, p, "why was letiko late getting the straw?", "where have you been so long")
+	if a, err := p.Ask(context.Background(), answer.Request{Question: "what did the sunball do about it?", History: history}, nil); err != nil || !strings.Contains(eval.Lead(a.Text), "Then the Sunball made the slippers shorter.") {
+		t.Errorf("%q, %v", a.Text, err)
+	}
+}
+
 // TestSayBack: "what did Letiko say back?" after the lamia's words is the
 // quotation after them, though the last answer quoted it beside them (it
 // quoted the hares' "Listen, Letiko is calling"); "what did she reply?"
