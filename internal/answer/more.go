@@ -59,7 +59,7 @@ func replySentences(passages []*sourcePassage) []*candidate {
 				past = strings.Contains(text, lead) || strings.Contains(lead, text)
 			case len(out) == 0 && seen < replyWindow:
 				seen++
-				if opensQuotationRe.MatchString(text) {
+				if opensQuotationRe.MatchString(text) || repliesRe.MatchString(text) { // "'Oh! my shoes …'", "She answered, "I will tell you my dream.""
 					out = append(out, &candidate{sp: sp, rank: rank, sent: s, idx: i})
 				}
 			case len(out) == 1 && continuesRe.MatchString(text):

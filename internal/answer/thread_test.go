@@ -256,6 +256,11 @@ func TestSayBack(t *testing.T) {
 	if a, err := p.Ask(context.Background(), answer.Request{Question: "what did she reply?", History: history}, nil); err != nil || !strings.Contains(eval.Lead(a.Text), "I am in a hurry") {
 		t.Errorf("%q, %v", a.Text, err)
 	}
+	// a reply that opens with its speech tag
+	_, history = askedBefore(t, p, "why was letiko late getting the straw?", "where have you been so long")
+	if a, err := p.Ask(context.Background(), answer.Request{Question: "what did she say back?", History: history}, nil); err != nil || !strings.Contains(eval.Lead(a.Text), "She answered: 'My slippers are too big") {
+		t.Errorf("%q, %v", a.Text, err)
+	}
 }
 
 // TestNameAsked: "what was the mother's name?" of a tale that never names
