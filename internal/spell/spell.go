@@ -255,7 +255,10 @@ func (s *Speller) Correct(q string) (string, []Fix) {
 		name := !first && textan.Capitalized(t.Text)
 		first = false
 		from, end := textan.CutPossessive(t.Text) // "Albnia’s": "Albnia", then "’s"
-		to := s.formal(from)
+		to := ""
+		if !name { // "Lady Gaga" is a name, not a woman
+			to = s.formal(from)
+		}
 		if to == "" {
 			to = s.nearest(from, name)
 		}

@@ -115,7 +115,8 @@ func TestCorrectFrom(t *testing.T) {
 			"how much moolah did he get?": "how much moolah did he get?",
 		}},
 		{"My mom sang, and my mother listened.", map[string]string{"what did mom do?": "what did mom do?"}},
-		{"It will happen again, as it happened before.", map[string]string{"what happend?": "what happened?"}}, // a dropped letter, not an added one
+		{"The old woman sang.", map[string]string{"what did the old lady do?": "what did the old woman do?", "What did Lady Gaga sing?": "What did Lady Gaga sing?"}}, // a name is no chat word
+		{"It will happen again, as it happened before.", map[string]string{"what happend?": "what happened?"}},                                                        // a dropped letter, not an added one
 		// a compound English knows, written as two words by the documents
 		// and as one by the question; not one they write whole too, nor
 		// one across punctuation

@@ -75,9 +75,14 @@ func Formal(word string) []string {
 // chatNouns are chat's nouns that WordNet glosses as no informal word
 // because they have other senses ("kid" is a young goat too), by the
 // form a question types: "what did the kids do?" was refused of a tale
-// that says "the children".
+// that says "the children", "who is the old lady?" of one that says "the
+// old woman". The speller reads them so only of documents that never
+// write them.
 var chatNouns = map[string][]string{
 	"kid": {"child"}, "kids": {"children"}, "kiddo": {"child"}, "folks": {"people"},
+	// and those a tale says otherwise: "the old lady" is its "old woman"
+	"lady": {"woman"}, "ladies": {"women"}, "guy": {"man"}, "guys": {"men"}, "hubby": {"husband"},
+	"grandma": {"grandmother"}, "granny": {"grandmother"}, "grandpa": {"grandfather"}, "mum": {"mother"}, "mummy": {"mother"},
 }
 
 // wordsSet returns the lines of the gzipped table gz, "#" comments aside,
