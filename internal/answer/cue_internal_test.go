@@ -52,6 +52,9 @@ func TestCue(t *testing.T) {
 		// how many: the number that counts what is asked about
 		{"How many groups carried out the attack?", "through the engagement of four groups", 1},
 		{"How many groups carried out the attack?", "in June 1981 organized the protests", 0},
+		// a feeling, told as a tale tells it ("she felt a chill at her heart")
+		{"How did she feel about the bridegroom?", "As often as she saw him, she felt a chill at her heart.", 1},
+		{"How did she feel about the bridegroom?", "He came and asked her in marriage.", 0},
 	} {
 		q := p.analyzeQuestion(c.q, c.q)
 		if got := p.cue(q, c.s); got != c.want {

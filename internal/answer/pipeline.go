@@ -344,7 +344,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	// story named ("what is this story about?" after "who is the author?"
 	// took "author" for its topic).
 	aboutTheDocuments := allDocumentsRe.MatchString(q) || settingAskRe.MatchString(q) || gistRe.MatchString(q) && theDocumentRe.MatchString(q)
-	if len(req.History) > 0 && !p.asksOn(q, p.part) && !(aboutTheDocuments && !p.hasTopic(q)) {
+	if len(req.History) > 0 && !p.asksOn(endUpRe.ReplaceAllString(q, " "), p.part) && !(aboutTheDocuments && !p.hasTopic(q)) { // "where did they end up?" is no question of the story's end
 		// offline, its "he" or "she" is the person it stands for from here
 		// on: "is she dead?" weighs "grandmother" as its own word
 		standalone, q, modelDown = p.condense(ctx, q, req.History, &ans.Usage)

@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8686, 1.3006, 0.7988, -0.0566, 0.7744, 1.8116, 0.0315, 0.6729, -0.2595, 0.0922, -0.0945, -0.0315, 1.0602, 0.3253, -0.2843, 0.1746, -0.0019,
+		0.8692, 1.2998, 0.7981, -0.0552, 0.7727, 1.8115, 0.0318, 0.6727, -0.2594, 0.0921, -0.0937, -0.0327, 1.0606, 0.3240, -0.2838, 0.1754, -0.0022,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0280, -0.0143, -0.0336, // other
-		0.4430, -0.0317, 0.3629, // who
-		-0.0303, 0.0444, -0.0202, // when
-		0.3622, 0.0528, -0.0354, // how many
-		-0.2062, -0.1986, -0.1943, // where
-		-0.1031, 0.4353, 0.5665, // why
-		0.6395, 0.3009, 0.0084, // feel
-		-0.0006, 0.4038, -0.2641, // outcome
+		0.0281, -0.0145, -0.0330, // other
+		0.4447, -0.0317, 0.3641, // who
+		-0.0303, 0.0444, -0.0201, // when
+		0.3625, 0.0528, -0.0353, // how many
+		-0.2047, -0.1988, -0.1935, // where
+		-0.1019, 0.4353, 0.5676, // why
+		0.6327, 0.3018, 0.0017, // feel
+		-0.0006, 0.4038, -0.2627, // outcome
 		0.0000, 0.0012, -0.0040, // define
-		-0.3580, 0.0664, -0.0608, // describe
+		-0.3576, 0.0663, -0.0608, // describe
 	}
 }
 

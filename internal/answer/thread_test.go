@@ -229,15 +229,22 @@ func TestInTheEnd(t *testing.T) {
 	}
 }
 
+// TestEndUp: "where did they end up?" after an answer is a follow-up about
+// what it told, not a question of the story's end ("end"), which quoted
+// the tale's opening.
+func TestEndUp(t *testing.T) {
+	if a := askAfter(t, dirPipeline(t, "testdata/sunchild"), "who took letiko home?", "where did they end up?"); strings.Contains(eval.Lead(a.Text), "Once there was a woman") {
+		t.Errorf("%q", a.Text)
+	}
+}
+
 // TestDoAboutIt: "what did the Sunball do about it?" is what came after the
 // last answer, the nearest sentence after it that tells of the Sunball
 // ("Then the Sunball made the slippers shorter."; it quoted the keyhole at
 // the tale's start).
 func TestDoAboutIt(t *testing.T) {
-	p := dirPipeline(t, "testdata/sunchild")
-	_, history := askedBefore(t, p, "why was letiko late getting the straw?", "where have you been so long")
-	if a, err := p.Ask(context.Background(), answer.Request{Question: "what did the sunball do about it?", History: history}, nil); err != nil || !strings.Contains(eval.Lead(a.Text), "Then the Sunball made the slippers shorter.") {
-		t.Errorf("%q, %v", a.Text, err)
+	if a := askAfter(t, dirPipeline(t, "testdata/sunchild"), "why was letiko late getting the straw?", "what did the sunball do about it?"); !strings.Contains(eval.Lead(a.Text), "Then the Sunball made the slippers shorter.") {
+		t.Errorf("%q", a.Text)
 	}
 }
 
@@ -434,6 +441,18 @@ func askedBefore(t *testing.T, p *answer.Pipeline, q, holds string) (answer.Answ
 		t.Fatalf("the question before, %q: %q, %v", q, first.Text, err)
 	}
 	return first, []chat.Message{{Role: chat.RoleUser, Content: q}, {Role: chat.RoleAssistant, Content: first.Text}}
+}
+
+// askAfter asks p q after the question before (askedBefore, which must be
+// answered) and returns the answer; it stops the test on an error.
+func askAfter(t *testing.T, p *answer.Pipeline, before, q string) answer.Answer {
+	t.Helper()
+	_, history := askedBefore(t, p, before, "")
+	a, err := p.Ask(context.Background(), answer.Request{Question: q, History: history}, nil)
+	if err != nil {
+		t.Fatalf("%q after %q: %v", q, before, err)
+	}
+	return a
 }
 
 // askIn asks the story in the testdata folder dir q, with no conversation
