@@ -367,9 +367,9 @@ var maximRe = regexp.MustCompile(`(?i)\b(?:it\s+is\s+(?:not\s+)?(?:always|never|
 var fateAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|then\s+)?what\s+(?:happened|happens|will\s+happen|became|becomes)\s+(?:to|of)\s+(?:him|her|them)\W*$`)
 
 // whyThatRe matches a question why the last answer is so: "why did they do
-// that?", "why?", "how come?", "why would she do this", "why did that
-// happen?", "and why was that?".
-var whyThatRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+|ok\s+)?(?:why|how\s+come)(?:\s+(?:did|does|do|would|was|is|were|are|had|has)(?:\s+(?:they|he|she|you|we|i)\s+(?:do|did|say|said)\s+(?:that|this|it|so)|\s+(?:that|this|it)(?:\s+(?:happen|be))?))?\W*$`)
+// that?", "why did the Emperor do that?", "why?", "how come?", "why would
+// she do this", "why did that happen?", "and why was that?".
+var whyThatRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+|ok\s+)?(?:why|how\s+come)(?:\s+(?:did|does|do|would|was|is|were|are|had|has)(?:\s+(?:\S+\s+){1,3}?(?:do|did|say|said)\s+(?:that|this|it|so)|\s+(?:that|this|it)(?:\s+(?:happen|be))?))?\W*$`)
 
 // chooseSentences scores every sentence of the best passages and returns
 // up to three, or none when no sentence plausibly answers: the one the
@@ -544,7 +544,7 @@ func (p *Pipeline) metadataAside(q questionTerms, s string) bool {
 // passage beside (beside: FairytaleQA +10 −1, "Session 18").
 func (p *Pipeline) withNeighbours(q questionTerms, cands []*candidate, lead *candidate, out []*candidate) []*candidate {
 	add := func(c *candidate) {
-		if c != nil && len(out) < maxSentences && !slices.Contains(out, c) && !saidBefore(c.sp.said, c.sent) { // not what "tell me more" or "what did he do then?" passes over
+		if c != nil && len(out) < maxSentences && !slices.Contains(out, c) && !saidBefore(c.sp.said, c.sent) && !saidBefore(c.sp.explained, c.sent) { // not what "tell me more", "what did he do then?" or "why did he do that?" passes over
 			out = append(out, c)
 		}
 	}

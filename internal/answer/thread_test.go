@@ -376,7 +376,7 @@ func TestWhyThat(t *testing.T) {
 	ix := story(t)
 	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
 	_, history := askedBefore(t, p, "what did albania do to iran", "The government has decided")
-	for _, q := range []string{"why did they do that", "why?"} {
+	for _, q := range []string{"why did they do that", "why?", "why did albania do that?"} {
 		if a, err := p.Ask(context.Background(), answer.Request{Question: q, History: history}, nil); err != nil || !strings.Contains(eval.Lead(a.Text), "final straw") {
 			t.Errorf("%q: %q, %v", q, a.Text, err)
 		}
