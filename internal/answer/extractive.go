@@ -1130,7 +1130,7 @@ func (p *Pipeline) nameGiven(q questionTerms, cands []*candidate) bool {
 					return true
 				}
 			}
-			if name(i-1) || name(i+1) || name(i-2) && !textan.IsStop(strings.ToLower(toks[i-1].Text)) || name(i+2) && !textan.IsStop(strings.ToLower(toks[i+1].Text)) { // "his dog, Spirit-Iron", "Fylax the dog", not "Letiko home to her mother"
+			if name(i-1) || name(i+1) || name(i-2) && strings.EqualFold(toks[i-1].Text, "the") { // "his dog, Spirit-Iron", "Fylax the dog"; not "Letiko home to her mother", "the king's astonishment Moti"
 				return true
 			}
 		}
