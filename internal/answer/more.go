@@ -32,10 +32,6 @@ const (
 // it?", "did he obey?", "did they agree?" after what someone was told.
 var outcomeAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?(?:(?:did|does|would)\s+(?:it|that|this|the\s+plan|the\s+trick|they|he|she)\s+(?:work|succeed|come\s+off|pay\s+off)|(?:did|does)\s+(?:he|she|they)\s+(?:do\s+(?:it|that|so|as\s+(?:he|she|they)\s+(?:was|were)\s+told)|manage|make\s+it|obey|listen|agree|say\s+yes|go)|what\s+came\s+of\s+(?:it|that|this))\W*$`)
 
-// whatWereTheyRe asks what the things the last answer told of were: "what
-// were they?", "what was it?". A story says it next ("a whole flock of
-// beautiful great birds rose out of the bushes. … They were swans"), as
-// after "and then?": it quoted the birds' flight again.
 // replyAskRe asks what someone said back to what the last answer quoted:
 // "what did Letiko say back?", "what did she reply?", "and what did he
 // answer?". The reply is the first quotation after the last answer's lead
@@ -43,42 +39,31 @@ var outcomeAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?(?:(?:did
 var replyAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|then\s+)?what\s+did\s+(?:\S+\s+){1,3}?(?:say\s+back|reply|answer|respond|say\s+to\s+that|say\s+to\s+this)\W*$|^\W*(?:and\s+)?(?:what\s+was\s+)?the\s+(?:reply|answer|response)\W*$`)
 
 // replySentences answers a replyAskRe follow-up offline: the first
-// sentence after the one the last answer led with (passages[0].after) that
-// opens a quotation, and the one after it when it goes on with it (a
-// speech tag: "'Oh! my shoes are much finer than yours.'"); none when no
-// quotation comes within replyWindow sentences.
+// sentence after the one the last answer led with (afterLead) that opens a
+// quotation, within replyWindow sentences, and the one after it when it
+// goes on with it (a speech tag: "'Oh! my shoes are much finer than
+// yours.'"); none when no quotation comes so soon.
 func replySentences(passages []*sourcePassage) []*candidate {
-	lead := oneLine(passages[0].after)
-	var out []*candidate
-	past, seen := false, 0
-	for rank, sp := range passages {
-		for i, s := range textan.Sentences(sp.Hit.Passage.Text) {
-			text := oneLine(SourceRefs(s.Text))
-			switch {
-			case !past:
-				past = strings.Contains(text, lead) || strings.Contains(lead, text)
-			case len(out) == 0 && seen < replyWindow:
-				seen++
-				if opensQuotationRe.MatchString(text) || repliesRe.MatchString(text) { // "'Oh! my shoes …'", "She answered, "I will tell you my dream.""
-					out = append(out, &candidate{sp: sp, rank: rank, sent: s, idx: i})
-				}
-			case len(out) == 1 && continuesRe.MatchString(text):
-				out = append(out, &candidate{sp: sp, rank: rank, sent: s, idx: i})
-				return out
-			default:
-				if len(out) > 0 {
-					return out
-				}
+	after := afterLead(passages)
+	for i, c := range after[:min(len(after), replyWindow)] {
+		if text := oneLine(c.text()); opensQuotationRe.MatchString(text) || repliesRe.MatchString(text) { // "'Oh! my shoes …'", "She answered, "I will tell you my dream.""
+			if i+1 < len(after) && continuesRe.MatchString(oneLine(after[i+1].text())) {
+				return after[i : i+2]
 			}
+			return after[i : i+1]
 		}
 	}
-	return out
+	return nil
 }
 
 // replyWindow is how many sentences after the last answer's lead a reply
 // may stand.
 const replyWindow = 4
 
+// whatWereTheyRe asks what the things the last answer told of were: "what
+// were they?", "what was it?". A story says it next ("a whole flock of
+// beautiful great birds rose out of the bushes. … They were swans"), as
+// after "and then?": it quoted the birds' flight again.
 var whatWereTheyRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?what\s+(?:was|were|is|are)\s+(?:it|they|those|these|that)(?:\s+things?)?\W*$`)
 
 // asksOn reports whether q, as typed, names nothing and holds one of words.
@@ -177,19 +162,26 @@ func saidBefore(said string, s textan.Sentence) bool {
 }
 
 // nextSentences answers "And then?" offline (see continuation): the first
-// two sentences after the one the last answer led with (passages[0].after)
-// that the last answer did not quote, in the order of the text.
+// two sentences after the one the last answer led with (afterLead) that
+// the last answer did not quote, in the order of the text.
 func nextSentences(passages []*sourcePassage) []*candidate {
+	after := slices.DeleteFunc(afterLead(passages), func(c *candidate) bool { return saidBefore(c.sp.said, c.sent) })
+	return after[:min(len(after), 2)]
+}
+
+// afterLead returns the sentences of passages after the one the last
+// answer led with (passages[0].after), in the order of the text.
+func afterLead(passages []*sourcePassage) []*candidate {
 	lead := oneLine(passages[0].after)
 	var out []*candidate
 	past := false
 	for rank, sp := range passages {
 		for i, s := range textan.Sentences(sp.Hit.Passage.Text) {
-			switch {
-			case !past:
-				past = strings.Contains(oneLine(SourceRefs(s.Text)), lead) || strings.Contains(lead, oneLine(SourceRefs(s.Text)))
-			case len(out) < 2 && !saidBefore(sp.said, s):
+			if past {
 				out = append(out, &candidate{sp: sp, rank: rank, sent: s, idx: i})
+			} else {
+				text := oneLine(SourceRefs(s.Text))
+				past = strings.Contains(text, lead) || strings.Contains(lead, text)
 			}
 		}
 	}

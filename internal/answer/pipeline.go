@@ -334,7 +334,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		return ans, nil
 	}
 
-	standalone, typed := q, q
+	standalone := q
 	modelDown := false
 	// A question about a part of the documents ("How does it end?", "Who
 	// is the main character?") asks about them even as a follow-up, whose
@@ -508,7 +508,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if followUp {
 		last = answersIn(lastTurn(req.History))
 	}
-	if whyThatRe.MatchString(q) || whyThatRe.MatchString(typed) { // as typed: "why did he do that?" whose "he" became a name
+	if whyThatRe.MatchString(q) { // "why did they do that?", "why did the Emperor do that?" (a "he" put as a name)
 		explained = lastQuoteLine(req.History)
 	}
 	for _, sp := range passages {

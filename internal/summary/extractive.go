@@ -139,7 +139,8 @@ func extractive(an *textan.Analyzer, items []sentence, length Length, focus []st
 	used := map[int]bool{}
 	chars := 0
 	if length == Short && len(focus) == 0 {
-		for _, i := range []int{closingSentence(items), premiseSentence(items)} { // how the story ends, and how it begins
+		end := closingSentence(items)
+		for _, i := range []int{end, premiseSentence(items, end)} { // how the story ends, and how it begins
 			if i >= 0 && !used[i] {
 				used[i] = true
 				chosen = append(chosen, items[i])
@@ -227,13 +228,14 @@ func closingSentence(items []sentence) int {
 // summary of one story holds besides its end (closingSentence): how it
 // begins, the first of its first premiseWindow sentences that stands whole
 // and names someone (namesSomeone: "There was once a farmer who lived in
-// great comfort"); -1 where closingSentence finds no end, or none stands whole.
+// great comfort"); -1 where closingSentence found no end (end < 0), or none
+// stands whole.
 // The two most central sentences alone left out who the story is about
 // (Jack my Hedgehog began "The King said 'Yes,' and gave Jack a written
 // promise"). FairytaleQA's summary measure: 561 answers held instead of
 // 574 (bench/README.md, session 17), kept for who the story is about.
-func premiseSentence(items []sentence) int {
-	if closingSentence(items) < 0 {
+func premiseSentence(items []sentence, end int) int {
+	if end < 0 {
 		return -1
 	}
 	for i := 0; i < len(items) && i < premiseWindow; i++ {
