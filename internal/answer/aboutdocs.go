@@ -23,8 +23,9 @@ import (
 //   - "Who wrote this article?": the author a document's opening names ("By
 //     Jane Doe"), or that none does.
 
-// dateAskRe matches a question that asks when.
-var dateAskRe = regexp.MustCompile(`(?i)\b(?:when|dated?|how\s+(?:old|recent|new)|what\s+(?:day|year))\b`)
+// dateAskRe matches a question that asks when ("whens the article
+// from": chat drops the apostrophe).
+var dateAskRe = regexp.MustCompile(`(?i)\b(?:whens?|dated?|how\s+(?:old|recent|new)|what\s+(?:day|year))\b`)
 
 // documentWords name a document or its writing, and ageWords its age: a
 // question about a document's date holds one of documentWords and no
@@ -230,8 +231,20 @@ var thisAgeRe = regexp.MustCompile(`(?i)^\W*how\s+(?:long\s+ago|old)\s+(?:is|was
 
 // todayAskRe matches a question about today's date or the time, and
 // nothing else: "what day is it?", "what's today's date?", "what time is
-// it now?". "What day was the attack?" asks the documents.
-var todayAskRe = regexp.MustCompile(`(?i)^\W*(?:(?:what|which)(?:'s|’s|\s+is)?\s+(?:the\s+)?(?:day|date|time|year|month)(?:\s+of\s+the\s+(?:week|month))?(?:\s+is\s+it)?(?:\s+(?:today|now|right\s+now))?|what(?:'s|’s|\s+is)\s+today(?:(?:'s|’s)\s+date)?|today(?:'s|’s)\s+date)\W*$`)
+// it now?". "What day was the attack?" asks the documents. todayBareRe
+// is its bare form, "what day of the week?", which only a first question
+// asks of today: after "when did Albania cut ties?" it asks the day of
+// that.
+var (
+	todayAskRe  = regexp.MustCompile(`(?i)^\W*(?:(?:what|which)(?:'s|’s|\s+is)?\s+(?:the\s+)?(?:day|date|time|year|month)(?:\s+of\s+the\s+(?:week|month))?(?:\s+is\s+it)?(?:\s+(?:today|now|right\s+now))?|what(?:'s|’s|\s+is)\s+today(?:(?:'s|’s)\s+date)?|today(?:'s|’s)\s+date)\W*$`)
+	todayBareRe = regexp.MustCompile(`(?i)^\W*(?:what|which)(?:\s+the)?\s+(?:day|date|time|year|month)(?:\s+of\s+the\s+(?:week|month))?\W*$`)
+)
+
+// asksToday reports whether q asks today's date or the time (todayAskRe),
+// read as typed: "what day is it?" after a question is still today's.
+func asksToday(q string, history []chat.Message) bool {
+	return todayAskRe.MatchString(q) && (len(history) == 0 || !todayBareRe.MatchString(q))
+}
 
 // today answers a question about today's date (the bot's clock, in UTC):
 // the documents cannot, and one about a news story is often asked to know

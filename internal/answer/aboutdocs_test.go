@@ -19,7 +19,7 @@ func TestDocumentDate(t *testing.T) {
 	m := replying("The cyberattack came in July [1].")
 	for _, model := range []answer.Model{nil, m} {
 		p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Model: model})
-		for _, q := range []string{"what's the date of the article", "When was this written?", "when was the story published", "How old is this news?", "date?", "the date pls", "how long ago was this?", "How old is it?"} {
+		for _, q := range []string{"what's the date of the article", "When was this written?", "when was the story published", "How old is this news?", "date?", "the date pls", "how long ago was this?", "How old is it?", "whens the article from"} {
 			a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
 			if err != nil || a.Refused || a.Text != "“Albania cuts ties with Iran” is dated 2022-09-07. [1]" || len(a.Citations) != 1 || a.Citations[0].Location != "¶1, line 1" {
 				t.Errorf("%q: %+v, %v", q, a, err)

@@ -164,8 +164,8 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 			break
 		}
 	}
-	if pointsAtAnswer(q) || hasPronoun(q) && strings.TrimSpace(last) != "" && !ownTopic(an, last) { // "who did it?" after "what happened?": the answer is its topic
-		last += " " + leadWords(lastQuote(history), quoteContextWords)
+	if pointsAtAnswer(q) || (hasPronoun(q) || whyThatRe.MatchString(q)) && strings.TrimSpace(last) != "" && !ownTopic(an, last) { // "who did it?", "why?" after "what happened?": the answer is its topic
+		last += " " + leadWords(lastLead(history), quoteContextWords)
 	}
 	if strings.TrimSpace(last) == "" {
 		return q, q, ""
@@ -201,9 +201,10 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 	var add []string
 	define := questionType(last) == qDefine // its "stand" ("what does MEK stand for?") is no topic
 	now := askedNow.MatchString(q)          // "what do they want today?" after "what happened to them in 1981?"
+	kind := whenKind(last)                  // "who announced it?" after "what date did they announce it?" asks no date
 	an.Each(last, func(term string, tok textan.Token) {
-		if now && (yearRe.MatchString(tok.Text) || monthRe.MatchString(tok.Text)) {
-			return // not the time the question before asked about
+		if now && (yearRe.MatchString(tok.Text) || monthRe.MatchString(tok.Text)) || kind[strings.ToLower(tok.Text)] {
+			return // not the time the question before asked about, nor its asking
 		}
 		if !have[term] && !(define && frameTerms()[term]) && !named {
 			have[term] = true
@@ -431,6 +432,24 @@ func lastQuote(history []chat.Message) string {
 	return ""
 }
 
+// lastLead returns what the last answer in history began with: the first
+// sentence it quoted (lastQuote) or, of a summary, the summary's first
+// sentence ("why?" after "what happened?" asks about it), or "".
+func lastLead(history []chat.Message) string {
+	if q := lastQuote(history); q != "" {
+		return q
+	}
+	for i := len(history) - 1; i >= 0 && history[i].Role != chat.RoleUser; i-- {
+		head, text, ok := strings.Cut(history[i].Content, "\n")
+		if ok && strings.HasPrefix(strings.TrimLeft(head, "*"), "Summary of ") { // the console's heading, or the Discord bot's in bold
+			if ss := textan.Sentences(cite.Strip(text)); len(ss) > 0 {
+				return ss[0].Text
+			}
+		}
+	}
+	return ""
+}
+
 // lastQuoteLine returns the whole first quote of the last answer in
 // history, citation markers stripped: what it led with, a speech tag and
 // its speech together; "" as lastQuote.
@@ -495,7 +514,7 @@ func needsContext(q string) bool {
 			return true
 		}
 	}
-	if hasEllipsis(q) {
+	if hasEllipsis(q) || todayBareRe.MatchString(q) { // "what day of the week?" of what was asked before
 		return true
 	}
 	words := questionWords(q)

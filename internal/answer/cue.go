@@ -170,6 +170,7 @@ var (
 	durationRe = regexp.MustCompile(`(?i)\b(?:(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|many|several|few|some|a|an|whole|long|full|entire)\s+(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|century|ages|lifetime)\b|(?:ever|long)\s+since\b|since\s+(?:1[0-9]{3}|20[0-9]{2})\b|\w+-long\b|(?:years|months|weeks|days|decades)\s+of\b)`)
 	ageRe      = regexp.MustCompile(`(?i)\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)[\s-]+(?:and[\s-]+\w+[\s-]+|(?:hundred|thousand|million|billion)\s+)?(?:years?|months?|weeks?|days?)[\s-]+(?:old|ago)\b|\b(?:aged?|age\s+of)\s+(?:\d+|[a-z]+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a\s+hundred)\b|\b(?:\d+|[a-z]+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-\w+)?\s+years\s+of\s+age\b|\b(?:his|her|their)\s+(?:\w+)?(?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b|\b(?:was|is|were|turned|reached|be)\s+(?:just\s+|only\s+|barely\s+|nearly\s+|almost\s+|not\s+more\s+than\s+|about\s+)?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-[a-z]+)?(?:\s*[.,;!?]|\s+(?:when|and|but|or|at|by|(?i:i|he|she|they|we))\b|$)`)
 	monthRe    = regexp.MustCompile(`^(?:` + months + `)$`)
+	weekdayRe  = regexp.MustCompile(`\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b`)
 	timeNameRe = regexp.MustCompile(`^(?:` + months + `|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Christmas|Easter)$`)
 	yearRe     = regexp.MustCompile(`^(?:1[0-9]{3}|20[0-9]{2})$`)
 	placeRe    = regexp.MustCompile(`\b(?:in|at|near|from|to|into|under|over|on|inside|behind|beside|across|through)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?(?:\p{Lu}\p{L}+|(?i:` + placeNouns + `)\b)`)
@@ -345,6 +346,9 @@ func cue(qt qtype, s string, qwords map[string]bool) float64 {
 			return 1
 		}
 	case qWhen:
+		if qwords["week"] { // "what day of the week?": "on Wednesday"
+			return b2f(fresh(weekdayRe.FindAllString(s, -1)))
+		}
 		full := fullDateRe.FindAllString(s, -1)
 		if qwords["date"] || qwords["day"] { // "On what date...?": a month alone is not the answer
 			full = slices.DeleteFunc(full, monthRe.MatchString)

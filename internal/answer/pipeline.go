@@ -355,7 +355,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 			standalone, _ = p.opts.Speller.Correct(standalone)
 		}
 	}
-	if todayAskRe.MatchString(q) { // as typed: "what day is it?" after a question is still today's
+	if asksToday(q, req.History) {
 		return p.today(q), nil
 	}
 	if p.asksDocumentDate(standalone, false) || p.asksDocumentDate(q, true) { // "when was this article written?" after any question
@@ -1229,9 +1229,32 @@ func (p *Pipeline) kindTerms(q string) map[string]bool {
 	if howOldRe.MatchString(lq) { // "how old was the princess?": "When I was sixteen"
 		set["old"] = true
 	}
+	for w := range whenKind(lq) { // "what date did they announce it?": "on Wednesday"
+		set[p.an.Term(w)] = true
+	}
 	if m := traitAskRe.FindStringSubmatch(lq); m != nil {
 		for _, t := range p.an.Terms(m[1] + " " + m[2]) {
 			set[t] = true
+		}
+	}
+	return set
+}
+
+// whenKindRe matches the words that ask which date, day or time: "what
+// date", "which day of the week".
+var whenKindRe = regexp.MustCompile(`(?i)\b(?:what|which)\s+(date|day|year|month|time|season)(?:\s+of\s+the\s+(week|month|year))?\b`)
+
+// whenKind returns the words of q that ask which date or time (whenKindRe),
+// in lower case: a sentence that answers need not hold them, and a
+// follow-up does not take them as its topic ("who announced it?" after
+// "what date did they announce it?").
+func whenKind(q string) map[string]bool {
+	set := map[string]bool{}
+	for _, m := range whenKindRe.FindAllStringSubmatch(q, -1) {
+		for _, w := range m[1:] {
+			if w != "" {
+				set[strings.ToLower(w)] = true
+			}
 		}
 	}
 	return set

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"storybot/internal/answer"
+	"storybot/internal/eval"
 )
 
 // todayAsked are questions about today, each with its answer's first line.
@@ -41,7 +42,16 @@ func TestToday(t *testing.T) {
 	if m.n() != 3 {
 		t.Errorf("the model was called %d times, want once for each question about the documents", m.n())
 	}
-	p := answer.New(answer.Options{Retriever: ix, Now: now}) // no documents to date
+	// after a question, "what day of the week?" asks the day of what it
+	// asked about; "what day is it?" is still today's
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Now: now})
+	if a := askAfter(t, p, "when did albania cut ties?", "what day of the week"); strings.Contains(a.Text, "2026") || !strings.Contains(eval.Lead(a.Text), "on Wednesday") {
+		t.Errorf("what day of the week, after when: %q", a.Text)
+	}
+	if a := askAfter(t, p, "when did albania cut ties?", "what day is it?"); !strings.HasPrefix(a.Text, "Today is Sunday") {
+		t.Errorf("what day is it?, after when: %q", a.Text)
+	}
+	p = answer.New(answer.Options{Retriever: ix, Now: now}) // no documents to date
 	if a, err := p.Ask(context.Background(), answer.Request{Question: "what's the date today?"}, nil); err != nil || a.Text != "Today is Sunday, 6 December 2026 (UTC). "+answer.MsgNoDates {
 		t.Errorf("no documents: %+v, %v", a, err)
 	}

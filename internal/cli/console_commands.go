@@ -116,6 +116,9 @@ func (c consoleTools) summary(ctx context.Context, e *Env, out io.Writer, req su
 		return ""
 	}
 	io.WriteString(out, summary.FormatSummary(s))
+	if h := s.Heading(); h != "" { // as the Discord bot posts it, so that "why?" after it asks about its first sentence
+		return h + ":\n" + s.Text
+	}
 	return s.Text
 }
 
