@@ -158,7 +158,8 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 			last, resolved, earlier = condenseOffline(an, c, history[:i])
 			asked = resolved
 			same = g != "" && g == pronounGender(c)
-			if ownTopic(an, c) && last != resolved {
+			sameIt := hasIt(q) && hasIt(c) // "who announced it?" after "what date did they announce it?": the same "it"
+			if ownTopic(an, c) && last != resolved && !sameIt {
 				last = resolved + " " + strings.Join(names(strings.TrimPrefix(last, resolved)), " ")
 			}
 			break
@@ -391,6 +392,11 @@ var pronouns = setOf("it its they them their he him his she her")
 // hasPronoun reports whether q holds one of pronouns.
 func hasPronoun(q string) bool {
 	return slices.ContainsFunc(questionWords(q), func(w string) bool { return pronouns[strings.ToLower(w)] })
+}
+
+// hasIt reports whether q speaks of something as "it".
+func hasIt(q string) bool {
+	return slices.ContainsFunc(questionWords(q), func(w string) bool { return strings.EqualFold(w, "it") })
 }
 
 // pointsAtAnswer reports whether q points back with "that" or "this" at

@@ -247,6 +247,16 @@ func TestPronounStandsForThePerson(t *testing.T) {
 			t.Errorf("CondenseOffline(%q) after Laotsze and him = %q, want %q", q, got, want)
 		}
 	}
+	// "it" of the question before, a topic of its own, stood for what that
+	// question took from the one before it: so does the "it" after it
+	// ("who announced it?" was asked alone, and refused)
+	history = []chat.Message{{Role: chat.RoleUser, Content: "so albania kicked iran out?"}, {Role: chat.RoleAssistant, Content: "…"},
+		{Role: chat.RoleUser, Content: "what date did they announce it?"}, {Role: chat.RoleAssistant, Content: "…"}}
+	for q, want := range map[string]string{"who announced it?": "who announced it? albania kicked iran", "who announced the cut?": "who announced the cut?"} {
+		if got := answer.CondenseOffline(an, q, history); got != want {
+			t.Errorf("CondenseOffline(%q) after it and it = %q, want %q", q, got, want)
+		}
+	}
 }
 
 // TestFollowUpPointsAtTheAnswer: offline, "who said that?" after an answer
