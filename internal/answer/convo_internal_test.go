@@ -95,6 +95,11 @@ func TestSmallTalkKind(t *testing.T) {
 		"your thoughts?":                   talkOpinion,
 		"was that fair?":                   talkOpinion, // not the tale's "big fair at the market town"
 		"cool story lol":                   talkAck,     // it was refused as a question
+		"ok whatever":                      talkAck,     // refused as a question too
+		"wow he's strong lol":              talkAck,     // a comment: a laugh, and nothing asked
+		"why is he so strong lol":          "",          // a question, laughing
+		"did he really eat it lol":         "",
+		"he ate the pancake lol?":          "",
 		"this story is cool":               talkAck,
 		"i liked the story!":               talkAck,
 		"is this a sad story?":             "",

@@ -32,7 +32,8 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 		interesting|makes sense|good to know|understood|noted|yes|yeah|yep|sure|lol|haha|right|fair enough|i understand|
 		that makes sense|that explains it|that's clear|that's it|that is it|that's all|that is all|that's great|
 		that's interesting|that's cool|that's nice|no more questions|that's what i needed|that's all i needed|
-		wait|hmm|hmmm|hm|um|umm|uh|oh|ohh|ah|ahh|huh|lmao|omg|bruh|whoa|
+		wait|hmm|hmmm|hm|um|umm|uh|oh|ohh|ah|ahh|huh|lmao|omg|bruh|whoa|whatever|nvm|never mind|nevermind|no worries|meh|
+		damn|dang|crazy|wild|insane|sad|so sad|rip|yikes|oof|that's sad|thats sad|that's crazy|thats crazy|that's wild|
 		cool story|nice story|great story|good story|interesting story|lovely story|beautiful story|amazing story|what a story|
 		story is cool|story is nice|story is great|story is good|story is interesting|story was cool|story was nice|story was great|
 		story was good|story was interesting|i like story|i liked story|i love story|i loved story|
@@ -55,6 +56,10 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 		is that fair|was that fair|was that right|was that wrong|is that right or wrong|
 		is it justified|was it fair|is it fair|whose side are you on|which side are you on|are you for or against`,
 })
+
+// laughRe finds a laugh, which makes a message that asks nothing (no
+// question mark, no question word first) a comment.
+var laughRe = regexp.MustCompile(`(?i)\b(?:lol|lmao|lmfao|rofl|haha+|hehe+)\b|😂|🤣`)
 
 // phrasesByKind turns lists of "|"-separated phrases by kind into a map
 // from phrase to kind.
@@ -92,6 +97,9 @@ var smallTalkEmoji = map[rune]string{
 func smallTalkKind(q string) string {
 	if !hasWords(q) {
 		return emojiTalk(q)
+	}
+	if laughRe.MatchString(q) && !strings.Contains(q, "?") && !questionStartRe.MatchString(q) && !verbStartRe.MatchString(q) {
+		return talkAck // "wow he's strong lol": a comment, not a question
 	}
 	words := strings.Fields(strings.Map(func(r rune) rune {
 		switch {
