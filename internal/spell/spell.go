@@ -320,7 +320,7 @@ func (s *Speller) aliasesOf(word string) []string {
 // it: "United States" for "america", "Iran" for "persia" (a name written
 // out before one word); "" when there is none.
 func (s *Speller) alias(word string) string {
-	if !textan.IsName(word) || s.mentions(word) {
+	if !textan.IsName(word) || s.terms[s.an.Term(word)] { // "tehran" for the story's "Teheran", which mentions counts as held
 		return ""
 	}
 	var one string
