@@ -140,9 +140,10 @@ var titleWords = setOf("prime minister pm president ayatollah king queen prince 
 var storyTitles = setOf("king queen prince princess emperor empress sultan")
 
 // namesListed is the names before the last of a list that a sentence
-// gives ("Mittens, Tom Kitten, and "), as a regular expression: up to three
-// words each, a comma after each, "and" before the last.
-const namesListed = `(?:[\pL’'-]+(?:\s+[\pL’'-]+){0,2},\s*)*(?:and\s+)?`
+// gives ("Mittens, Tom Kitten, and ", "Gintscha, Mutscha and "), as a
+// regular expression: up to three words each, a comma after each but the
+// last before "and", which may have one.
+const namesListed = `(?:[\pL’'-]+(?:\s+[\pL’'-]+){0,2},\s*)*(?:(?:[\pL’'-]+(?:\s+[\pL’'-]+){0,2}\s+)?and\s+)?`
 
 // personNamed comes before the name of a person or a tale's character
 // that a sentence gives: "his name was", "their names were Mittens, Tom

@@ -123,8 +123,9 @@ var (
 	// ("a giant, named Far Rua", "known as Mujahideen", "his dog, Spirit-Iron",
 	// "their mother-Mrs. Tabitha Twitchit-expected friends",
 	// "the youngest … called her Cinderella"), or names them one of a list
-	// ("their names were Mittens, Tom Kitten, and Moppet").
-	describedBefore = regexp.MustCompile(`(?i)(?:named|called|name was|name is|known as|by the name of|\b(?:call|calls|called|name|names|named)\s+(?:him|her|them)|\b(?:his|her|their|my|our)\s+[\pL]+(?:,|\s*[-–—]+)|\bnames\s+(?:were|are)\s+` + namesListed + `)\s*,?\s*$`)
+	// ("their names were Mittens, Tom Kitten, and Moppet", "her sons were
+	// named Gintscha, Mutscha and Notscha").
+	describedBefore = regexp.MustCompile(`(?i)(?:named|called|name was|name is|known as|by the name of|\b(?:call|calls|called|name|names|named)\s+(?:him|her|them)|\b(?:his|her|their|my|our)\s+[\pL]+(?:,|\s*[-–—]+)|\b(?:names\s+(?:were|are)|named|called)\s+` + namesListed + `)\s*,?\s*$`)
 	// describedNext starts the sentence after a name's that goes on to
 	// describe it ("She was the daughter of the famous captain").
 	describedNext = regexp.MustCompile(`^(?:He|She|It|They)\s+(?:is|was|were|are|had been|has been)\s+(?:a|an|the|one|very|so|called|named|known|once|as)\b`)

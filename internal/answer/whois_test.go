@@ -43,6 +43,9 @@ func TestWhoIs(t *testing.T) {
 		{indexDir(t, "testdata/tomkitten"), "who is mrs tabitha?", []string{"their mother-Mrs. Tabitha Twitchit-expected friends"}, []string{"dressed Moppet"}},
 		// a name with a word English stops at ("Liu I"): its introduction
 		{indexDir(t, "testdata/disowned"), "who is liu i", []string{"there lived a man named Liu I, who had failed"}, nil},
+		// a list of names after "named" introduces each (an apposition
+		// later, "Notscha, his soul,", led)
+		{indexDir(t, "testdata/notscha"), "who is notscha?", []string{"Her sons were named Gintscha, Mutscha and Notscha."}, nil},
 		{indexDir(t, "testdata/owl"), "who is Ko-ko?", []string{"This man's name was Ko-ko, the Owl"}, []string{"five-and-twenty", "Onwee Bahmondang, he said"}},
 	} {
 		p := answer.New(answer.Options{Retriever: c.ix, Documents: c.ix.Docs})
