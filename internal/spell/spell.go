@@ -416,6 +416,9 @@ func (s *Speller) nearest(word string, name bool) string {
 	if a := s.alias(word); a != "" { // "america" in a story of the US
 		return a
 	}
+	if v := s.variant(w); v != "" && !name { // "axe" for the story's "ax"
+		return v
+	}
 	if n < minLetters || !plainWord(w) || capitalsInside(word) || s.count[w] > 0 {
 		return ""
 	}
@@ -503,6 +506,44 @@ func (s *Speller) swapOf(w string) string {
 	}
 	return best
 }
+
+// variant returns the documents' word for the folded English word w when
+// they write it otherwise: a WordNet synonym spelt within two letters of it
+// and from the same first letter ("ax" for "axe", "gray" for "grey", "plow"
+// for "plough"); "" when they hold w or no such word. The index knows only
+// the documents' spelling.
+func (s *Speller) variant(w string) string {
+	if s.count[w] > 0 || !plainWord(w) || !textan.IsEnglish(w) {
+		return ""
+	}
+	t := s.an.Term(w)
+	if t == "" || s.terms[t] {
+		return ""
+	}
+	for _, syn := range textan.WordNet().Lookup(t) {
+		v := s.formOf[syn]
+		if d := Distance(w, v, maxVariantEdits); v == "" || v[0] != w[0] || d > maxVariantEdits || d == maxVariantEdits && len(w) < minVariantLetters {
+			continue
+		}
+		short, long := min(v, w), max(v, w)
+		if len(short) > len(long) {
+			short, long = long, short
+		}
+		if strings.HasPrefix(long, short) && long != short+"e" { // "woodsy" is no way to spell "wood", "ax" is one of "axe"
+			continue
+		}
+		return v
+	}
+	return ""
+}
+
+// maxVariantEdits is how far a spelling variant may stand from the word
+// (variant): "plough" and "plow" are two apart; minVariantLetters is how
+// long a word must be for that ("male" is not "man").
+const (
+	maxVariantEdits   = 2
+	minVariantLetters = 5
+)
 
 // swapped reports whether b is a with two neighbouring letters swapped.
 func swapped(a, b []rune) bool {
