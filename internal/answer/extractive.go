@@ -445,9 +445,20 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	case !q.followUp && unsure(cands) && !p.saidBy(q.speaker, best.text()): // "what did the cat say to everyone?" and the cat's own words lead: they answer
 		hedge = MsgNearest
 	}
+	order := orderAsked(focus)
+	if order != 0 && orderWordRe.MatchString(best.text()) { // the story says which came first: the ranking found it
+		order = 0
+	}
 	if atTheEndRe.MatchString(question) { // "what happened to Jegu in the end?": the last sentence of the end that tells of him
 		for _, c := range ranked[1:] {
 			if math.Exp(c.z-ranked[0].z) >= rescueProb && holdsTopic(q, c) && inTextBefore(best, c) {
+				best = c
+			}
+		}
+	} else if order != 0 { // "who did the pancake meet first?": the first (or last) in the text of the sentences that tell of it
+		lead := best
+		for _, c := range ranked[1:] {
+			if math.Exp(c.z-ranked[0].z) >= rescueProb && holdsTopic(q, c) && c.coverage >= lead.coverage/2 && (order < 0 && inTextBefore(c, best) || order > 0 && inTextBefore(best, c)) {
 				best = c
 			}
 		}
@@ -475,7 +486,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	} else if q.qt == qWhere && residesRe.MatchString(question) { // "where do the MEK live?": where they settled, not "regime change in Iran"
 		leads = func(c *candidate) bool { return c.cue == 1 && residesRe.MatchString(c.text()) }
 	}
-	if leads != nil && !leads(best) {
+	if leads != nil && !leads(best) && order == 0 { // the order asked decides which of them leads
 		for _, c := range ranked[1:] {
 			if math.Exp(c.z-best.z) < floor {
 				break
@@ -553,6 +564,31 @@ func (p *Pipeline) withNeighbours(q questionTerms, cands []*candidate, lead *can
 		add(p.beside(cands, lead, -1))
 	}
 	return out
+}
+
+// firstAskRe and lastAskRe match a question about the first or the last
+// of what a story tells more than once: "who did the pancake meet
+// first?", "who was the last one it met?", "what came last?". Only an
+// adverb at the question's end or "the first one" asks it: "the first
+// castle", "the first American" name what they ask about.
+var (
+	firstAskRe = regexp.MustCompile(`(?i)(?:\b(?:first|firstly|at\s+first)\s*[?.!]*\s*$|\bthe\s+(?:very\s+)?first\s+(?:one|person|thing|animal|place)\b)`)
+	lastAskRe  = regexp.MustCompile(`(?i)(?:\b(?:last|lastly|at\s+last)\s*[?.!]*\s*$|\bthe\s+(?:very\s+)?last\s+(?:one|person|thing|animal|place)\b)`)
+)
+
+// orderWordRe finds a word of order in a sentence.
+var orderWordRe = regexp.MustCompile(`(?i)\b(?:first|firstly|last|lastly|finally|at\s+length|in\s+the\s+end)\b`)
+
+// orderAsked returns -1 for a question about the first of something
+// (firstAskRe), 1 for one about the last (lastAskRe), else 0.
+func orderAsked(q string) int {
+	switch {
+	case firstAskRe.MatchString(q):
+		return -1
+	case lastAskRe.MatchString(q):
+		return 1
+	}
+	return 0
 }
 
 // holdsTopic reports whether c holds a topic word of q, not only its

@@ -962,6 +962,11 @@ func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool)
 	first := true
 	agent := whoAskedRe.MatchString(q)
 	kind := p.kindTerms(q)
+	if orderAsked(q) != 0 { // "who did the pancake meet first?": "it met a man"; "the last one"
+		for _, w := range []string{"first", "firstly", "last", "lastly", "one", "person", "thing"} {
+			kind[p.an.Term(w)] = true
+		}
+	}
 	p.an.Each(coverText(q), func(t string, tok textan.Token) {
 		name := !first && textan.Capitalized(tok.Text) || names[t] || textan.IsName(tok.Text)
 		first = false

@@ -229,6 +229,14 @@ func TestInTheEnd(t *testing.T) {
 	}
 }
 
+// TestFirstAndLast: "who did the pancake meet first?" is answered by the
+// first in the text of the sentences that tell of the meeting ("first",
+// which no sentence says, made it refused). A sentence that says "first"
+// or "last" is the ranking's to find.
+func TestFirstAndLast(t *testing.T) {
+	leads(t, "testdata/pancake", "who did the pancake meet first?", "After it had rolled a while it met a man.")
+}
+
 // TestEndUp: "where did they end up?" after an answer is a follow-up about
 // what it told, not a question of the story's end ("end"), which quoted
 // the tale's opening.
