@@ -146,6 +146,7 @@ func TestFactoidQuotes(t *testing.T) {
 		{story(t), "where do the MEK live?", "settled in a camp near Durres", ""},
 		{story(t), "what day was the attack?", "July 15 cyberattack", ""},                                            // a year is no day
 		{story(t), "which country attacked albania?", "Iran’s July cyberattack", ""},                                 // a place that acts is asked for by its name; "country" is no topic
+		{story(t), "which country was hit by the cyber attack", "cyberattack on Albania", ""},                        // a place asked for: by its name, not "our country"
 		{story(t), "how did the mek end up in albania", "settled in a camp near Durres", "end diplomatic relations"}, // "end up" is no end
 		{indexDir(t, "testdata/flee"), "Where did Dschang Liang go to flee from the Emperor's rage?", "He came to a ruined bridge", ""},
 		{indexDir(t, "testdata/djulung"), "Why did the fish gobble up the rice greedily?", "He had never tasted anything so nice", ""},

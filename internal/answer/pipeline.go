@@ -1245,11 +1245,12 @@ func (p *Pipeline) kindTerms(q string) map[string]bool {
 	return set
 }
 
-// whenKindRe matches the words that ask which date, day or time: "what
-// date", "which day of the week".
-var whenKindRe = regexp.MustCompile(`(?i)\b(?:what|which)\s+(date|day|year|month|time|season)(?:\s+of\s+the\s+(week|month|year))?\b`)
+// whenKindRe matches the words that ask which date, day or time, or
+// which place: "what date", "which day of the week", "which country" (the
+// answer names one: "a cyberattack on Albania", not "our country").
+var whenKindRe = regexp.MustCompile(`(?i)\b(?:what|which)\s+(date|day|year|month|time|season|country|city|town|village|kingdom|place)(?:\s+of\s+the\s+(week|month|year))?\b`)
 
-// whenKind returns the words of q that ask which date or time (whenKindRe),
+// whenKind returns the words of q that ask which date, time or place (whenKindRe),
 // in lower case: a sentence that answers need not hold them, and a
 // follow-up does not take them as its topic ("who announced it?" after
 // "what date did they announce it?").
