@@ -100,6 +100,7 @@ func TestSmallTalkKind(t *testing.T) {
 		"why is he so strong lol":          "",          // a question, laughing
 		"did he really eat it lol":         "",
 		"he ate the pancake lol?":          "",
+		"lol ok thanks":                    talkThanks, // thanks, laughing
 		"this story is cool":               talkAck,
 		"i liked the story!":               talkAck,
 		"is this a sad story?":             "",

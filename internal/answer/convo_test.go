@@ -624,7 +624,7 @@ func TestAboutTheDocumentsAsFollowUp(t *testing.T) {
 	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
 	history := []chat.Message{{Role: chat.RoleUser, Content: "who are the MEK?"}, {Role: chat.RoleAssistant, Content: "An exiled opposition group [1]."}}
 	for _, h := range [][]chat.Message{nil, history} {
-		for _, q := range []string{"what are these stories about?", "where does it take place?", "where is it set?", "when does it happen?"} {
+		for _, q := range []string{"what are these stories about?", "where does it take place?", "where is it set?", "when does it happen?", "what year was it?"} {
 			a, err := p.Ask(context.Background(), answer.Request{Question: q, History: h}, nil)
 			if err != nil || !strings.HasPrefix(eval.Lead(a.Text), "Iran’s July cyberattack on Albania") {
 				t.Errorf("%q after %d messages: %+v, %v", q, len(h), a, err)

@@ -193,6 +193,8 @@ func (p *Pipeline) cue(q questionTerms, s string) float64 {
 		return p.countCue(q, s)
 	case q.qt == qFeel && q.trait: // "what was Cassim like?": "the greedy Cassim"
 		return p.traitCue(q, s)
+	case (q.qt == qOutcome || q.qt == qOther) && (q.words["will"] || q.words["next"]): // "what happens next?", "what will the US do?": what someone will do
+		return b2f(futureRe.MatchString(s))
 	case q.qt == qWho && q.leader != "": // a leader: a title names one
 		if titleRe.MatchString(s) {
 			return 1
@@ -245,6 +247,10 @@ func (p *Pipeline) countCue(q questionTerms, s string) float64 {
 // king?", "what did the goblin tell the tin soldier?"; group 1 is the
 // speaker.
 var speechAskRe = regexp.MustCompile(`^(?:and\s+|so\s+)?what\s+did\s+(.+?)\s+(?:say|tell|ask|reply|answer|shout|cry|call\s+out|whisper|sing|yell|scream)\b`)
+
+// futureRe finds what a sentence says will come: "The United States will
+// take further action".
+var futureRe = regexp.MustCompile(`(?i)\b(?:will|shall|going\s+to|further)\b|\w'll\b|\w’ll\b`)
 
 // quotationRe is a quotation's mark: what someone said.
 var quotationRe = regexp.MustCompile(`["“”]`)

@@ -37,6 +37,10 @@ func TestCue(t *testing.T) {
 		{"On what date did the cyberattack take place?", "the July 15 cyberattack", 1},
 		{"When did it happen?", "May I come in?", 0.5},                    // a month or a modal: only a weak sign
 		{"When will he come back?", "He will come again to-morrow.", 0.5}, // an old spelling of a time
+		// what will come: what a sentence says will
+		{"What will the US do?", "The United States will take further action to hold Iran accountable.", 1},
+		{"What will the US do?", "The US called the attack unprecedented.", 0},
+		{"what happens to the snow man next?", "\"I'll soon learn that,\" said the Snow Man.", 1},
 		// how long: a duration, not any number
 		{"How long had Hans served his master?", "He had served him seven years.", 1},
 		{"How long has there been tension?", "Sparks have been flying ever since 2014 when Albania welcomed 3,000 members.", 1},

@@ -69,10 +69,11 @@ func (p *Pipeline) openingsOf(q string, docs []*knowledge.Document) []search.Hit
 }
 
 // settingAskRe asks where or when a story takes place without naming it:
-// "where does it take place?", "where is it set?", "when does it happen?"
+// "where does it take place?", "where is it set?", "when does it happen?",
+// "what season was it?"
 // (present: "when did it happen?" asks when something did; with "the
 // story", an overview word, openingsOf needs no pattern).
-var settingAskRe = regexp.MustCompile(`(?i)\b(?:(?:take|takes|took|taking)\s+place|` + storySet + `|(?:when|where)\s+does\s+(?:it|this|the\s+(?:story|tale))\s+happen)\b`)
+var settingAskRe = regexp.MustCompile(`(?i)\b(?:(?:take|takes|took|taking)\s+place|` + storySet + `|(?:when|where)\s+does\s+(?:it|this|the\s+(?:story|tale))\s+happen)\b|(?:what|which)\s+(?:season|year|century|country|land|kingdom|place|city|town)\s+(?:was|is)\s+(?:it|this)\W*$`)
 
 // atTheEndRe matches a question about a story's end that has a topic of its
 // own: "where did Mara go at the end?", "what happened to the queen in the

@@ -844,7 +844,7 @@ func anyHoldsAll(sets []map[string]bool, want []string) bool {
 // one of vagueWords, outside the phrases framePhrases.
 func (p *Pipeline) hasTopic(q string) bool {
 	has := false
-	p.an.Each(framePhrases.ReplaceAllString(q, " "), func(t string, _ textan.Token) {
+	p.an.Each(whenKindRe.ReplaceAllString(framePhrases.ReplaceAllString(q, " "), " "), func(t string, _ textan.Token) { // "what season was it?" asks the opening
 		has = has || !p.vague[t]
 	})
 	return has

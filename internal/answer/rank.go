@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8692, 1.2998, 0.7981, -0.0552, 0.7727, 1.8115, 0.0318, 0.6727, -0.2594, 0.0921, -0.0937, -0.0327, 1.0606, 0.3240, -0.2838, 0.1754, -0.0022,
+		0.8276, 1.3177, 0.8128, -0.0437, 0.7934, 1.8143, 0.0295, 0.6665, -0.2583, 0.0654, -0.0864, -0.0331, 1.0590, 0.3224, -0.2930, 0.1730, -0.0023,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0281, -0.0145, -0.0330, // other
-		0.4447, -0.0317, 0.3641, // who
+		0.0281, -0.0140, -0.0334, // other
+		0.4398, -0.0342, 0.3628, // who
 		-0.0303, 0.0444, -0.0201, // when
-		0.3625, 0.0528, -0.0353, // how many
-		-0.2047, -0.1988, -0.1935, // where
-		-0.1019, 0.4353, 0.5676, // why
-		0.6327, 0.3018, 0.0017, // feel
-		-0.0006, 0.4038, -0.2627, // outcome
+		0.3611, 0.0533, -0.0353, // how many
+		-0.2097, -0.1984, -0.1944, // where
+		-0.1065, 0.4348, 0.5675, // why
+		0.6276, 0.3011, 0.0016, // feel
+		0.0416, 0.4045, -0.2613, // outcome
 		0.0000, 0.0012, -0.0040, // define
-		-0.3576, 0.0663, -0.0608, // describe
+		-0.3582, 0.0663, -0.0611, // describe
 	}
 }
 

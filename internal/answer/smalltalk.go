@@ -57,6 +57,16 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 		is it justified|was it fair|is it fair|whose side are you on|which side are you on|are you for or against`,
 })
 
+// laughed returns talkAck for a message with a laugh that asks nothing
+// (no question mark, no question word or verb first): "wow he's strong
+// lol" is a comment, not a question; else "".
+func laughed(q string) string {
+	if laughRe.MatchString(q) && !strings.Contains(q, "?") && !questionStartRe.MatchString(q) && !verbStartRe.MatchString(q) {
+		return talkAck
+	}
+	return ""
+}
+
 // laughRe finds a laugh, which makes a message that asks nothing (no
 // question mark, no question word first) a comment.
 var laughRe = regexp.MustCompile(`(?i)\b(?:lol|lmao|lmfao|rofl|haha+|hehe+)\b|😂|🤣`)
@@ -98,9 +108,6 @@ func smallTalkKind(q string) string {
 	if !hasWords(q) {
 		return emojiTalk(q)
 	}
-	if laughRe.MatchString(q) && !strings.Contains(q, "?") && !questionStartRe.MatchString(q) && !verbStartRe.MatchString(q) {
-		return talkAck // "wow he's strong lol": a comment, not a question
-	}
 	words := strings.Fields(strings.Map(func(r rune) rune {
 		switch {
 		case r == '’':
@@ -115,7 +122,7 @@ func smallTalkKind(q string) string {
 		n, k := longestPhrase(words[i:]) // a phrase first: "that helps" is one
 		if n == 0 {
 			if !smallTalkFillers[words[i]] {
-				return ""
+				return laughed(q)
 			}
 			i++
 			continue
