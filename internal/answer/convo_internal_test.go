@@ -101,6 +101,8 @@ func TestSmallTalkKind(t *testing.T) {
 		"did he really eat it lol":         "",
 		"he ate the pancake lol?":          "",
 		"lol ok thanks":                    talkThanks, // thanks, laughing
+		"aww":                              talkAck,
+		"smh":                              talkAck, // both were refused as questions
 		"this story is cool":               talkAck,
 		"i liked the story!":               talkAck,
 		"is this a sad story?":             "",

@@ -106,12 +106,13 @@ func TestCorrectFrom(t *testing.T) {
 		{"The grove was sacred to the old gods.", map[string]string{"was he scared?": "was he scared?"}},
 		// chat's informal words are the tale's words for them (textan.Formal),
 		// unless the documents write the informal word themselves
-		{"Her mother sang, her children played, and her father went to the capital.", map[string]string{
+		{"Her mother sang, her children played, her stepmother frowned, and her father went to the capital.", map[string]string{
 			"what did mom do?":            "what did mother do?",
 			"where did the dad go?":       "where did the father go?",
 			"where did her daddy go?":     "where did her father go?",
 			"what did the doggie do?":     "what did the doggie do?", // no dog in the text
 			"what did the kids do?":       "what did the children do?",
+			"was her stepmom mean?":       "was her stepmother mean?",
 			"how much moolah did he get?": "how much moolah did he get?",
 		}},
 		{"My mom sang, and my mother listened.", map[string]string{"what did mom do?": "what did mom do?"}},

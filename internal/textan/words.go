@@ -83,6 +83,7 @@ var chatNouns = map[string][]string{
 	// and those a tale says otherwise: "the old lady" is its "old woman"
 	"lady": {"woman"}, "ladies": {"women"}, "guy": {"man"}, "guys": {"men"}, "hubby": {"husband"},
 	"grandma": {"grandmother"}, "granny": {"grandmother"}, "grandpa": {"grandfather"}, "mum": {"mother"}, "mummy": {"mother"},
+	"stepmom": {"stepmother"}, "stepmum": {"stepmother"}, "stepdad": {"stepfather"}, "bro": {"brother"}, "sis": {"sister"},
 }
 
 // wordsSet returns the lines of the gzipped table gz, "#" comments aside,
