@@ -1117,7 +1117,7 @@ func (p *Pipeline) leadsWith(s string, subject []string) bool {
 var nameAskRes = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was|\s+were)\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+)?([\pL-]+?)(?:'s|’s|s'|s’)?\s+(?:real\s+|first\s+|full\s+)?name\W*$`),
 	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was)\s+the\s+name\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?([\pL-]+)\W*$`),
-	regexp.MustCompile(`(?i)^\W*what\s+(?:is|was)\s+(?:the\s+|his\s+|her\s+|their\s+)?([\pL-]+?)(?:'s|’s)?\s+called\W*$`),
+	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was)\s+(?:the\s+|his\s+|her\s+|their\s+)?([\pL-]+?)(?:'s|’s)?\s+called\W*$`),
 }
 
 // nameAsked returns the term of the noun a question asks the name of

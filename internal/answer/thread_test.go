@@ -284,7 +284,7 @@ func TestSayBack(t *testing.T) {
 // names ("the dog Spirit-Iron", "his dog, calling out to him,
 // 'Peewaubik--Spirit-Iron'") is answered.
 func TestNameAsked(t *testing.T) {
-	for _, c := range [][2]string{{"sunchild", "what was the mothers name?"}, {"sunchild", "what was the name of the mother"}, {"sunchild", "what was the mother called?"},
+	for _, c := range [][2]string{{"sunchild", "what was the mothers name?"}, {"sunchild", "what was the name of the mother"}, {"sunchild", "what was the mother called?"}, {"sunchild", "whats the mother called"},
 		{"moti", "what was the name of the king?"}} { // not "to the king's astonishment Moti chose …"
 		if a := askIn(t, "testdata/"+c[0], c[1]); !strings.HasPrefix(a.Text, answer.MsgNoName) {
 			t.Errorf("%q: %q", c[1], a.Text)
