@@ -37,6 +37,10 @@ func TestCue(t *testing.T) {
 		{"On what date did the cyberattack take place?", "the July 15 cyberattack", 1},
 		{"When did it happen?", "May I come in?", 0.5},                    // a month or a modal: only a weak sign
 		{"When will he come back?", "He will come again to-morrow.", 0.5}, // an old spelling of a time
+		// an age, not the time since something ("He died six months ago");
+		// a thing's age may be so long ago
+		{"how old was the king?", "'He died six months ago,' said the rich brother.", 0},
+		{"How old are the fossils?", "The fossils are from 515 million years ago.", 1},
 		// what will come: what a sentence says will
 		{"What will the US do?", "The United States will take further action to hold Iran accountable.", 1},
 		{"What will the US do?", "The US called the attack unprecedented.", 0},
