@@ -202,7 +202,7 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 	var add []string
 	define := questionType(last) == qDefine // its "stand" ("what does MEK stand for?") is no topic
 	now := askedNow.MatchString(q)          // "what do they want today?" after "what happened to them in 1981?"
-	kind := whenKind(last)                  // "who announced it?" after "what date did they announce it?" asks no date
+	kind := kindNouns(last)                 // "who announced it?" after "what date did they announce it?" asks no date
 	an.Each(last, func(term string, tok textan.Token) {
 		if now && (yearRe.MatchString(tok.Text) || monthRe.MatchString(tok.Text)) || kind[strings.ToLower(tok.Text)] {
 			return // not the time the question before asked about, nor its asking

@@ -844,7 +844,7 @@ func anyHoldsAll(sets []map[string]bool, want []string) bool {
 // one of vagueWords, outside the phrases framePhrases.
 func (p *Pipeline) hasTopic(q string) bool {
 	has := false
-	p.an.Each(whenKindRe.ReplaceAllString(framePhrases.ReplaceAllString(q, " "), " "), func(t string, _ textan.Token) { // "what season was it?" asks the opening
+	p.an.Each(kindNounRe.ReplaceAllString(framePhrases.ReplaceAllString(q, " "), " "), func(t string, _ textan.Token) { // "what season was it?" asks the opening
 		has = has || !p.vague[t]
 	})
 	return has
@@ -962,7 +962,7 @@ func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool)
 	first := true
 	agent := whoAskedRe.MatchString(q)
 	kind := p.kindTerms(q)
-	if orderAsked(q) != 0 { // "who did the pancake meet first?": "it met a man"; "the last one"
+	if orderAsked(q) != 0 { // "who did the pancake meet first?": "it met a man"; "the last one" (not kindTerms: the ranking still weighs a sentence that says "first")
 		for _, w := range []string{"first", "firstly", "last", "lastly", "one", "person", "thing"} {
 			kind[p.an.Term(w)] = true
 		}
@@ -1234,7 +1234,7 @@ func (p *Pipeline) kindTerms(q string) map[string]bool {
 	if howOldRe.MatchString(lq) { // "how old was the princess?": "When I was sixteen"
 		set["old"] = true
 	}
-	for w := range whenKind(lq) { // "what date did they announce it?": "on Wednesday"
+	for w := range kindNouns(lq) { // "what date did they announce it?": "on Wednesday"
 		set[p.an.Term(w)] = true
 	}
 	if m := traitAskRe.FindStringSubmatch(lq); m != nil {
@@ -1245,18 +1245,18 @@ func (p *Pipeline) kindTerms(q string) map[string]bool {
 	return set
 }
 
-// whenKindRe matches the words that ask which date, day or time, or
-// which place: "what date", "which day of the week", "which country" (the
-// answer names one: "a cyberattack on Albania", not "our country").
-var whenKindRe = regexp.MustCompile(`(?i)\b(?:what|which)\s+(date|day|year|month|time|season|country|city|town|village|kingdom|place)(?:\s+of\s+the\s+(week|month|year))?\b`)
+// kindNounRe matches the words that ask which date, day, time or place:
+// "what date", "which day of the week", "which country" (the answer names
+// one: "a cyberattack on Albania", not "our country").
+var kindNounRe = regexp.MustCompile(`(?i)\b(?:what|which)\s+(date|day|year|month|time|season|country|city|town|village|kingdom|place)(?:\s+of\s+the\s+(week|month|year))?\b`)
 
-// whenKind returns the words of q that ask which date, time or place (whenKindRe),
-// in lower case: a sentence that answers need not hold them, and a
-// follow-up does not take them as its topic ("who announced it?" after
-// "what date did they announce it?").
-func whenKind(q string) map[string]bool {
+// kindNouns returns the words of q that ask which date, time or place
+// (kindNounRe), in lower case: a sentence that answers need not hold
+// them, and a follow-up does not take them as its topic ("who announced
+// it?" after "what date did they announce it?").
+func kindNouns(q string) map[string]bool {
 	set := map[string]bool{}
-	for _, m := range whenKindRe.FindAllStringSubmatch(q, -1) {
+	for _, m := range kindNounRe.FindAllStringSubmatch(q, -1) {
 		for _, w := range m[1:] {
 			if w != "" {
 				set[strings.ToLower(w)] = true
