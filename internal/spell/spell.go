@@ -508,10 +508,11 @@ func (s *Speller) swapOf(w string) string {
 }
 
 // variant returns the documents' word for the folded English word w when
-// they write it otherwise: a WordNet synonym spelt within two letters of it
-// and from the same first letter ("ax" for "axe", "gray" for "grey", "plow"
-// for "plough"); "" when they hold w or no such word. The index knows only
-// the documents' spelling.
+// they write it otherwise: a WordNet synonym spelt within one letter of it,
+// or two of a longer word (maxVariantEdits), from the same first letter and
+// not only longer or shorter but for an "e" ("ax" for "axe", "gray" for
+// "grey", "plow" for "plough", "recognised" for "recognize"); "" when they
+// hold w or no such word. The index knows only the documents' spelling.
 func (s *Speller) variant(w string) string {
 	if s.count[w] > 0 || !plainWord(w) || !textan.IsEnglish(w) {
 		return ""
@@ -522,10 +523,13 @@ func (s *Speller) variant(w string) string {
 	}
 	for _, syn := range textan.WordNet().Lookup(t) {
 		v := s.formOf[syn]
-		if d := Distance(w, v, maxVariantEdits); v == "" || v[0] != w[0] || d > maxVariantEdits || d == maxVariantEdits && len(w) < minVariantLetters {
+		if v == "" || v[0] != w[0] {
 			continue
 		}
-		short, long := min(v, w), max(v, w)
+		if d := Distance(w, v, maxVariantEdits); d > maxVariantEdits || d == maxVariantEdits && len(w) < minVariantLetters {
+			continue
+		}
+		short, long := v, w
 		if len(short) > len(long) {
 			short, long = long, short
 		}
