@@ -198,7 +198,7 @@ const (
 	mainShare       = 3
 )
 
-// withMainCharacter adds to the opening sentences that answer q, when q is
+// withMainCharacter puts before the opening sentences that answer q, when q is
 // "who is the main character?" of a single document (mainCharacterAsked),
 // the sentence that first names its main character, when the opening does not name them: How
 // Boots Befooled the King opens with "a king who was the wisest in all of
@@ -214,7 +214,7 @@ func (p *Pipeline) withMainCharacter(q string, out []*candidate, passages []*sou
 		sp = passages[i]
 	}
 	idx := slices.IndexFunc(textan.Sentences(main.ps.Text), func(s textan.Sentence) bool { return s.Start == main.sent.Start })
-	return append(out, &candidate{sp: sp, sent: main.sent, idx: idx})
+	return append([]*candidate{{sp: sp, sent: main.sent, idx: idx}}, out...) // who it is, then how the story opens
 }
 
 // mainCharacterAsked returns mainCharacter for a question about the main
