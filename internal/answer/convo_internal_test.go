@@ -99,6 +99,7 @@ func TestSmallTalkKind(t *testing.T) {
 		"wow he's strong lol":              talkAck,     // a comment: a laugh, and nothing asked
 		"why is he so strong lol":          "",          // a question, laughing
 		"did he really eat it lol":         "",
+		"so who is jack lol":               "",
 		"he ate the pancake lol?":          "",
 		"lol ok thanks":                    talkThanks, // thanks, laughing
 		"aww":                              talkAck,

@@ -59,10 +59,10 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 })
 
 // laughed returns talkAck for a message with a laugh that asks nothing
-// (no question mark, no question word or verb first): "wow he's strong
+// (no question mark, no question word, no verb first): "wow he's strong
 // lol" is a comment, not a question; else "".
 func laughed(q string) string {
-	if laughRe.MatchString(q) && !strings.Contains(q, "?") && !questionStartRe.MatchString(q) && !verbStartRe.MatchString(q) {
+	if laughRe.MatchString(q) && !strings.Contains(q, "?") && !questionStartRe.MatchString(q) && !verbStartRe.MatchString(q) && !whWordRe.MatchString(q) {
 		return talkAck
 	}
 	return ""
