@@ -100,6 +100,11 @@ func TestSmallTalkKind(t *testing.T) {
 		"why is he so strong lol":          "",          // a question, laughing
 		"did he really eat it lol":         "",
 		"so who is jack lol":               "",
+		"that's so sad":                    talkAck,
+		"wow that's a weird story":         talkAck, // it was refused
+		"what a weird story":               talkAck,
+		"what is weird":                    "",
+		"that's weird, why did he go?":     "",
 		"he ate the pancake lol?":          "",
 		"lol ok thanks":                    talkThanks, // thanks, laughing
 		"aww":                              talkAck,

@@ -41,6 +41,7 @@ func TestCue(t *testing.T) {
 		// a thing's age may be so long ago
 		{"how old was the king?", "'He died six months ago,' said the rich brother.", 0},
 		{"How old are the fossils?", "The fossils are from 515 million years ago.", 1},
+		{"how old was the princess?", "When the princess had completed her fifteenth year, the king called her.", 1}, // an age by the year she is in
 		// what will come: what a sentence says will
 		{"What will the US do?", "The United States will take further action to hold Iran accountable.", 1},
 		{"What will the US do?", "The US called the attack unprecedented.", 0},

@@ -1521,7 +1521,7 @@ var (
 	// openerGapRe is what stands between opening phrases, or after them.
 	openerGapRe = regexp.MustCompile(`^[\s,.!:;-]*`)
 	// openerJoinRe joins the question to what opened it ("ok and what …").
-	openerJoinRe = regexp.MustCompile(`(?i)^(?:and|so|but|then)\s+`)
+	openerJoinRe = regexp.MustCompile(`(?i)^(?:and|so|but)\s+`)
 	// questionStartRe is how a question after an opener starts: a question
 	// word, or after punctuation a verb ("ok, is it true?", "thanks. tell
 	// me more"); "Nice is a city?" opens with no small talk.
@@ -1566,11 +1566,24 @@ func dropChatOpener(q string) string {
 	if j := openerJoinRe.FindString(rest); j != "" {
 		rest, apart = rest[len(j):], true
 	}
+	if t := thenNextRe.FindString(rest); t != "" { // "ok and then what happened?" asks what came next
+		return rest
+	}
+	if j := thenRe.FindString(rest); j != "" { // "ok then, who is he?"
+		rest, apart = rest[len(j):], true
+	}
 	if !questionStartRe.MatchString(rest) && !(apart && verbStartRe.MatchString(rest)) || smallTalkKind(rest) != "" {
 		return q
 	}
 	return rest
 }
+
+// thenRe is "then" after an opener ("ok then, who is he?"); thenNextRe,
+// "then what happened?", which asks what came next and keeps its "then".
+var (
+	thenRe     = regexp.MustCompile(`(?i)^then[\s,]+`)
+	thenNextRe = regexp.MustCompile(`(?i)^then\s+what\s+(?:happened|happens|did|does|do)\b`)
+)
 
 // whWords are the question words, as alternatives of a regular expression.
 const whWords = `why|who|whom|whose|what|when|where|how|which`

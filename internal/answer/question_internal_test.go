@@ -48,6 +48,8 @@ func TestCleanQuestion(t *testing.T) {
 		"what happend to the shoes":       "what happened to the shoes", // a slip in a question word
 		// chat's opening words before the question
 		"ok and what happened in 1981?": "what happened in 1981?",
+		"ok and then what happened?":    "then what happened?", // what came next; it was refused
+		"ok then, who is he?":           "who is he?",
 		"thanks! and who is edi rama?":  "who is edi rama?",
 		"ok, who is Edi Rama?":          "who is Edi Rama?",
 		"cool. so why did iran do it?":  "why did iran do it?",
