@@ -48,6 +48,11 @@ reliable correct fake trustworthy story article report news sure know`
 // name nothing else (asksAuthor).
 var authorAskRe = regexp.MustCompile(`(?i)\bwho\s+(?:wrote|writes|has\s+written|authored|penned|published|reported)\b|\bwho(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+|its\s+|their\s+)?(?:authors?|writers?|journalists?|reporters?|publishers?)\b|\b(?:author|writer|byline)\s+(?:of|is)\b|^\W*(?:the\s+)?(?:author|writer|byline)\W*$`)
 
+// namesWrittenRe matches names written in the story ("who wrote their
+// names on it?"): "names", a stop word, left nothing for asksAuthor to
+// tell it from "who wrote this?".
+var namesWrittenRe = regexp.MustCompile(`(?i)\bwr(?:ote|ites?|itten)\s+(?:\S+\s+)?names?\b`)
+
 // authorWords may stand beside authorAskRe's words.
 const authorWords = `author authors writer journalist reporter publisher byline wrote write writes written authored penned published publish reported`
 
@@ -152,7 +157,7 @@ const MsgNoAuthor = "The documents in the knowledge folder do not say who wrote 
 // asksAuthor reports whether q asks who wrote the documents, and names
 // nothing else.
 func (p *Pipeline) asksAuthor(q string) bool {
-	if p.opts.Documents == nil || !authorAskRe.MatchString(q) {
+	if p.opts.Documents == nil || !authorAskRe.MatchString(q) || namesWrittenRe.MatchString(q) {
 		return false
 	}
 	for _, t := range p.topicTerms(q) {

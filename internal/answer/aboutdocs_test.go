@@ -111,7 +111,7 @@ func TestDocumentAuthor(t *testing.T) {
 			t.Errorf("%q: %+v, %v; want %q", c.q, a, err, c.want)
 		}
 	}
-	for q, p := range map[string]*answer.Pipeline{"who wrote the statement?": news, "who wrote poems?": byline, "what do the authors conclude?": dirPipeline(t, "testdata/paper")} {
+	for q, p := range map[string]*answer.Pipeline{"who wrote the statement?": news, "who wrote poems?": byline, "who wrote their names on it?": byline, "what do the authors conclude?": dirPipeline(t, "testdata/paper")} {
 		if a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil); err != nil || a.Text == answer.MsgNoAuthor || strings.Contains(a.Text, "is by") || strings.Contains(a.Text, "Authors:") {
 			t.Errorf("%q is no question about the documents' author (nor answered by the paper's \"Authors:\" line): %+v, %v", q, a, err)
 		}
