@@ -1120,9 +1120,13 @@ var nameAskRes = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was)\s+(?:the\s+|his\s+|her\s+|their\s+)?([\pL-]+?)(?:'s|’s)?\s+called\W*$`),
 }
 
+// namedPlaces are the places a question may ask the name of as it asks a
+// person's: "what was the name of the lake?" of a tale that names none.
+var namedPlaces = setOf("lake river mountain castle village town city kingdom island forest wood sea country land")
+
 // nameAsked returns the term of the noun a question asks the name of
 // (nameAskRes): a person or an animal (textan.IsCreature: "mother",
-// "dog"), not a name ("what is Ali Baba's name?") nor a thing; or "".
+// "dog") or a place (namedPlaces), not a name ("what is Ali Baba's name?") nor a thing; or "".
 func (p *Pipeline) nameAsked(q string) string {
 	for _, re := range nameAskRes {
 		m := re.FindStringSubmatch(q)
@@ -1130,7 +1134,7 @@ func (p *Pipeline) nameAsked(q string) string {
 			continue
 		}
 		w := strings.ToLower(m[1])
-		if !textan.IsCreature(w) && !textan.IsCreature(strings.TrimSuffix(w, "s")) {
+		if !textan.IsCreature(w) && !textan.IsCreature(strings.TrimSuffix(w, "s")) && !namedPlaces[strings.TrimSuffix(w, "s")] {
 			return ""
 		}
 		return p.an.Term(w)
@@ -1167,6 +1171,9 @@ func (p *Pipeline) nameGiven(q questionTerms, cands []*candidate) bool {
 				}
 			}
 			if name(i-1) || name(i+1) || name(i-2) && strings.EqualFold(toks[i-1].Text, "the") { // "his dog, Spirit-Iron", "Fylax the dog"; not "Letiko home to her mother", "the king's astonishment Moti"
+				return true
+			}
+			if namedPlaces[strings.ToLower(t.Text)] && i+2 < len(toks) && strings.EqualFold(toks[i+1].Text, "of") && (name(i+2) || i+3 < len(toks) && strings.EqualFold(toks[i+2].Text, "the") && name(i+3)) { // a place's: "the kingdom of Arabia"
 				return true
 			}
 		}

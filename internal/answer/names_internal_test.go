@@ -121,3 +121,14 @@ func TestNameRuns(t *testing.T) {
 		"Then said Jack, 'I will go.'":                                          "Jack/p",
 	})
 }
+
+// TestNameAskedOf: a question of the name of someone or somewhere a story
+// speaks of by a common noun ("what was the name of the lake?" was quoted
+// as if "Mishosha by name", a magician in the lake, were the lake's).
+func TestNameAskedOf(t *testing.T) {
+	p := New(Options{Retriever: nopRetriever{}})
+	expect(t, "nameAsked", p.nameAsked, map[string]string{
+		"what was the mother's name?": "mother", "what is Ali Baba's name?": "", "what was the name of the song?": "",
+		"what was the name of the lake?": "lake", "whats the lakes name": "lake", "what was the town called?": "town",
+	})
+}
