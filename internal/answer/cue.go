@@ -57,7 +57,7 @@ func questionType(q string) qtype {
 		return qDescribe
 	case has("how long ago"):
 		return qWhen
-	case has("how many", "how much", "what percentage", "how long", "how old", "what number"):
+	case has("how many", "how much", "what percentage", "how long", "how old", "what number") || measureAskRe.MatchString(lq): // "how heavy was the club?": "a club of thirty hundred-weights"
 		return qHowMany
 	case starts("when") || has("what year", "what date", "which year", "what day", "what time", "what century", "what season"):
 		return qWhen
@@ -213,6 +213,9 @@ func (p *Pipeline) countCue(q questionTerms, s string) float64 {
 	if q.howLong && durationRe.MatchString(s) {
 		return 1
 	}
+	if q.measure { // a measure, not any number: "how heavy was the club?" quoted "one mountain-top to another"
+		return b2f(measureRe.MatchString(s))
+	}
 	if q.howOld { // an age, not any number: "how old is Ali Baba?" quoted "forty thieves" and "an old tailor"
 		if ageRe.MatchString(s) {
 			return 1
@@ -247,6 +250,14 @@ func (p *Pipeline) countCue(q questionTerms, s string) float64 {
 // king?", "what did the goblin tell the tin soldier?"; group 1 is the
 // speaker.
 var speechAskRe = regexp.MustCompile(`^(?:and\s+|so\s+)?what\s+did\s+(.+?)\s+(?:say|tell|ask|reply|answer|shout|cry|call\s+out|whisper|sing|yell|scream)\b`)
+
+// measureAskRe asks a size, a weight or a distance, which a number
+// answers; its adjective is no word the answer must hold (kindTerms).
+var measureAskRe = regexp.MustCompile(`(?i)\bhow\s+(big|large|heavy|tall|high|wide|deep|far|thick|small)\b`)
+
+// measureRe finds a measure: a number and a unit ("thirty hundred-weights",
+// "two yards", "ten feet high").
+var measureRe = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|hundred|thousand|several|many|few)[\s-]+(?:\w+[\s-]+)?(?:hundred-?weights?|pounds?|ounces?|tons?|stones?|feet|foot|inch(?:es)?|yards?|ells?|fathoms?|miles?|leagues?|paces?|steps?|metres?|meters?|kilometres?|kilometers?|kilos?|kilograms?|grams?|hands?|spans?|cubits?)\b|\b(?:as|so)\s+(?:big|large|heavy|tall|high|wide|deep|far|thick|small|long)\s+as\b|\b(?:bigger|larger|heavier|taller|higher|wider|deeper|farther|further|thicker|smaller|longer)\s+than\b`)
 
 // futureRe finds what a sentence says will come: "The United States will
 // take further action".

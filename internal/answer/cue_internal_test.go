@@ -42,6 +42,10 @@ func TestCue(t *testing.T) {
 		{"how old was the king?", "'He died six months ago,' said the rich brother.", 0},
 		{"How old are the fossils?", "The fossils are from 515 million years ago.", 1},
 		{"how old was the princess?", "When the princess had completed her fifteenth year, the king called her.", 1}, // an age by the year she is in
+		// a measure: a number and its unit, not any number
+		{"how heavy was the club?", "He forged himself a club of thirty hundred-weights.", 1},
+		{"how heavy was the club?", "Murmur jumped from one mountain-top to another.", 0},
+		{"how tall was Knos?", "At five he was taller than the tallest man.", 1},
 		// what will come: what a sentence says will
 		{"What will the US do?", "The United States will take further action to hold Iran accountable.", 1},
 		{"What will the US do?", "The US called the attack unprecedented.", 0},

@@ -1234,6 +1234,9 @@ func (p *Pipeline) kindTerms(q string) map[string]bool {
 	if howOldRe.MatchString(lq) { // "how old was the princess?": "When I was sixteen"
 		set["old"] = true
 	}
+	if m := measureAskRe.FindStringSubmatch(lq); m != nil { // "how heavy was the club?": "thirty hundred-weights"
+		set[p.an.Term(m[1])] = true
+	}
 	for w := range kindNouns(lq) { // "what date did they announce it?": "on Wednesday"
 		set[p.an.Term(w)] = true
 	}
