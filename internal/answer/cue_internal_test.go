@@ -151,9 +151,11 @@ func TestIntroScore(t *testing.T) {
 		"Go home, Finn, now.": -3,
 		"which made her be called Cinderwench; but the youngest called her Cinderella.":          2,
 		"there were three little kittens, and their names were Mittens, Tom Kitten, and Moppet.": 2,
+		"Now in this lake lived a wicked old Manito, Mishosha by name, who looked at them.":      2, // "by name" introduces him
+		"By speaking that moment to his canoe, Mishosha shot forward.":                           0, // a clause, no apposition
 	} {
 		name := "Ko-ko"
-		for _, n := range []string{"Durres", "Spirit-Iron", "Finn", "Cinderella", "Tom Kitten"} {
+		for _, n := range []string{"Durres", "Spirit-Iron", "Finn", "Cinderella", "Tom Kitten", "Mishosha"} {
 			if strings.Contains(s, n) {
 				name = n
 			}

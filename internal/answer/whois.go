@@ -114,7 +114,7 @@ var (
 	// apposition or relative clause ("Durres, the country’s main port",
 	// "Finn, who was very fond of his wife") or a copula ("Hans was a
 	// lad").
-	describedAfter = regexp.MustCompile(`^(?:’s|'s)?(?:,\s*(?:a|an|the|who|whose|which|one|his|her|their|our|my)\b|\s+(?:is|was|were|are|had been|has been|became|seemed)\s+(?:a|an|the|one|very|so|called|named|known|once|no|not|as)\b)`)
+	describedAfter = regexp.MustCompile(`^(?:’s|'s)?(?:,\s*(?:a|an|the|who|whose|which|one|his|her|their|our|my)\b|\s+(?:is|was|were|are|had been|has been|became|seemed)\s+(?:a|an|the|one|very|so|called|named|known|once|no|not|as)\b|\s+by\s+name\b)`)
 	// clauseAfter is a comma and a subject with its verb after a name,
 	// which describedAfter's apposition would take for one: "blows upon
 	// Ko-ko, the moccasins were taking him past".
@@ -126,6 +126,11 @@ var (
 	// ("their names were Mittens, Tom Kitten, and Moppet", "her sons were
 	// named Gintscha, Mutscha and Notscha").
 	describedBefore = regexp.MustCompile(`(?i)(?:named|called|name was|name is|known as|by the name of|\b(?:call|calls|called|name|names|named)\s+(?:him|her|them)|\b(?:his|her|their|my|our)\s+[\pL]+(?:,|\s*[-–—]+)|\b(?:names\s+(?:were|are)|named|called)\s+` + namesListed + `)\s*,?\s*$`)
+	// possessedBefore is describedBefore's apposition after a possessive
+	// ("his dog, "), which a clause's subject after it is not ("by speaking
+	// to his canoe, Mishosha shot forward": verbAfter).
+	possessedBefore = regexp.MustCompile(`(?i)\b(?:his|her|their|my|our)\s+[\pL]+(?:,|\s*[-–—]+)\s*$`)
+	verbAfter       = regexp.MustCompile(`^\s+(?:[a-z]+ed|[a-z]+s|was|were|had|is|are|did|went|came|ran|saw|took|gave|said|cried|got|made|shot|rose|fell|sat|stood|began|led|left|found|knew|thought|told)\b`)
 	// describedNext starts the sentence after a name's that goes on to
 	// describe it ("She was the daughter of the famous captain").
 	describedNext = regexp.MustCompile(`^(?:He|She|It|They)\s+(?:is|was|were|are|had been|has been)\s+(?:a|an|the|one|very|so|called|named|known|once|as)\b`)
@@ -142,7 +147,7 @@ func introScore(s string, ms [][]int) float64 {
 	score := 0.0
 	spoken := true
 	for _, m := range ms {
-		described := describedBefore.MatchString(s[:m[0]])
+		described := describedBefore.MatchString(s[:m[0]]) && !(possessedBefore.MatchString(s[:m[0]]) && verbAfter.MatchString(s[m[1]:])) // "his dog, Spirit-Iron,", not "to his canoe, Mishosha shot forward"
 		if described || describedAfter.MatchString(s[m[1]:]) && !clauseAfter.MatchString(s[m[1]:]) {
 			score = 2
 		}
