@@ -165,7 +165,18 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 			break
 		}
 	}
-	if pointsAtAnswer(q) || (hasPronoun(q) || whyThatRe.MatchString(q)) && strings.TrimSpace(last) != "" && !ownTopic(an, last) { // "who did it?", "why?" after "what happened?": the answer is its topic
+	if mainCharacterRe.MatchString(last) && hasPronoun(q) { // "why did he go there?" after "who is the main character?": the one the answer named, not "the main character" again
+		last = leadWords(lastLead(history), quoteContextWords)
+		var named []string
+		textan.Names(lastLead(history), func(t textan.Token, name bool) {
+			if name {
+				named = append(named, t.Text)
+			}
+		})
+		if len(named) > 0 {
+			last = strings.Join(named, " ")
+		}
+	} else if pointsAtAnswer(q) || (hasPronoun(q) || whyThatRe.MatchString(q)) && strings.TrimSpace(last) != "" && !ownTopic(an, last) { // "who did it?", "why?" after "what happened?": the answer is its topic
 		last += " " + leadWords(lastLead(history), quoteContextWords)
 	}
 	if strings.TrimSpace(last) == "" {

@@ -247,6 +247,12 @@ func TestPronounStandsForThePerson(t *testing.T) {
 			t.Errorf("CondenseOffline(%q) after Laotsze and him = %q, want %q", q, got, want)
 		}
 	}
+	// "he" after "who is the main character?" is the one the answer named,
+	// not "the main character" again (it asked the overview once more)
+	history = []chat.Message{{Role: chat.RoleUser, Content: "who is the main character?"}, {Role: chat.RoleAssistant, Content: "Quoted from the sources:\n> The second knight, Watanabe, answered him, saying: \"Do not talk such nonsense!\" [1]"}}
+	if got := answer.CondenseOffline(an, "why did he go there?", history); got != "why did he go there? Watanabe" {
+		t.Errorf("CondenseOffline(why did he go there?) after the main character = %q", got)
+	}
 	// "it" of the question before, a topic of its own, stood for what that
 	// question took from the one before it: so does the "it" after it
 	// ("who announced it?" was asked alone, and refused)
