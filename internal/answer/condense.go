@@ -183,6 +183,10 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 		return q, q, ""
 	}
 	if other := asksAbout(q); other != "" { // "and Barbaik?" after "what happened to Jegu in the end?"
+		if o, a := ordinalRe.FindString(other), ordinalRe.FindStringIndex(asked); o != "" && a != nil { // "and the third?" after "what armor did he get the first time?": the third time
+			swapped := asked[:a[0]] + strings.ToLower(o) + asked[a[1]:]
+			return swapped, swapped, ""
+		}
 		if subject := subjectOf(asked); subject != "" {
 			swapped := strings.Replace(asked, subject, other, 1)
 			return swapped, swapped, ""
@@ -228,6 +232,10 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 	}
 	return q + " " + strings.Join(add, " "), q, person
 }
+
+// ordinalRe finds the word that says which of a story's repeated rounds
+// a question asks about ("the first time", "the second night").
+var ordinalRe = regexp.MustCompile(`(?i)\b(?:first|second|third|fourth|fifth|sixth|seventh|last|next)\b`)
 
 // aboutRe matches a follow-up that names only what it now asks about:
 // "and Barbaik?", "what about the queen?", "how about Iran?". Group 1 is
