@@ -259,6 +259,9 @@ func (s *Speller) Correct(q string) (string, []Fix) {
 		if !name { // "Lady Gaga" is a name, not a woman
 			to = s.formal(from)
 		}
+		if o := ordinalWords[from]; to == "" && o != "" && s.count[from] == 0 && s.count[o] > 0 && !monthNear.MatchString(q[:t.Start]+"|"+q[t.End:]) { // "the 2nd time" of a story that says "a second time"; not "5th February"
+			to = o
+		}
 		if to == "" {
 			to = s.nearest(from, name)
 		}
@@ -540,6 +543,14 @@ func (s *Speller) variant(w string) string {
 	}
 	return ""
 }
+
+// monthNear matches a month name just before or after the "|" that stands
+// for an ordinal: a date's day ("5th February", "June 3rd").
+var monthNear = regexp.MustCompile(`(?i)(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s*\|\s*|\|\s*(?:of\s+)?(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b`)
+
+// ordinalWords are chat's ordinals in digits, as a story writes them.
+var ordinalWords = map[string]string{"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth",
+	"6th": "sixth", "7th": "seventh", "8th": "eighth", "9th": "ninth", "10th": "tenth"}
 
 // maxVariantEdits is how far a spelling variant may stand from the word
 // (variant): "plough" and "plow" are two apart; minVariantLetters is how

@@ -129,14 +129,15 @@ func TestCorrectFrom(t *testing.T) {
 			"what did the US say?":       "what did the US say?",
 		}},
 		{"Albania cut its ties with Teheran on Wednesday.", map[string]string{"and tehran's reaction?": "and Teheran's reaction?"}}, // another spelling of a name English knows: the search finds only the story's
+		// an ordinal in digits, of a story that writes it in words (not of
+		// one that writes the digits)
+		{"He came a second time, on the 3rd of June.", map[string]string{"what did he do the 2nd time?": "what did he do the second time?", "what happened on the 3rd?": "what happened on the 3rd?", "what came on the 2nd of June?": "what came on the 2nd of June?"}},
 		// another spelling of a word, WordNet's synonym: the search finds
 		// only the story's; not a synonym two letters off a short word, nor
 		// one that only adds to it
 		{"He took his ax. The sky was grey. The man sang in the woodsy hills.", map[string]string{
-			"how big was his axe?": "how big was his ax?",
-			"was the sky gray?":    "was the sky grey?",
-			"how many were male?":  "how many were male?",
-			"what was the wood?":   "what was the wood?",
+			"how big was his axe?": "how big was his ax?", "was the sky gray?": "was the sky grey?",
+			"how many were male?": "how many were male?", "what was the wood?": "what was the wood?",
 		}},
 	} {
 		s := New([]*knowledge.Document{{Title: "Notes", Passages: []knowledge.Passage{{Text: c.text}}}})
