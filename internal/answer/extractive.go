@@ -266,7 +266,7 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	if m := whereFrame.FindStringSubmatch(question); m != nil {
 		q.placed = p.an.Term(m[1])
 	}
-	for _, t := range p.an.Terms(searchText(kindOf.ReplaceAllString(atTheEndRe.ReplaceAllString(question, ""), "what"))) { // the closing passages say "at the end"; "what kind of" is "what"
+	for _, t := range p.an.Terms(searchText(ofTheWeekRe.ReplaceAllString(kindOf.ReplaceAllString(atTheEndRe.ReplaceAllString(question, ""), "what"), " "))) { // the closing passages say "at the end"; "what kind of" is "what"; "day of the week" is a weekday (cue), no "weeks-long"
 		if _, dup := q.prior[t]; dup || stressTerms()[t] {
 			continue
 		}
@@ -332,6 +332,10 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 // ("NTCP is located in the basolateral membrane"), its WordNet synonyms are
 // not ("base" is also "mean": "through peaceful means").
 var whereFrame = regexp.MustCompile(`(?i)^\W*(?:and\s+)?where\b.*?\s(located|situated|based|headquartered)\b`)
+
+// ofTheWeekRe is the "of the week" of "what day of the week?", which a
+// weekday answers (cue), not a sentence that says "weeks".
+var ofTheWeekRe = regexp.MustCompile(`(?i)\bof\s+the\s+week\b`)
 
 // kindOf asks for a kind ("what kind of systems were hit?"): its "kind"
 // is no word to find ("responded in kind").

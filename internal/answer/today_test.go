@@ -48,6 +48,9 @@ func TestToday(t *testing.T) {
 	if a := askAfter(t, p, "when did albania cut ties?", "what day of the week"); strings.Contains(a.Text, "2026") || !strings.Contains(eval.Lead(a.Text), "on Wednesday") {
 		t.Errorf("what day of the week, after when: %q", a.Text)
 	}
+	if a := askAfter(t, p, "what did albania do?", "what day of the week"); !strings.Contains(eval.Lead(a.Text), "on Wednesday") { // a weekday, not "weeks-long"
+		t.Errorf("what day of the week, after who: %q", a.Text)
+	}
 	if a := askAfter(t, p, "when did albania cut ties?", "what day is it?"); !strings.HasPrefix(a.Text, "Today is Sunday") {
 		t.Errorf("what day is it?, after when: %q", a.Text)
 	}
