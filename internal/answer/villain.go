@@ -20,7 +20,7 @@ import (
 
 // villainAskRe asks who the story's villain is: "who is the bad guy?",
 // "who's the villain?", "the antagonist".
-var villainAskRe = regexp.MustCompile(`(?i)\b(?:bad\s+(?:guys?|ones?|people|person)|baddies?|villains?|antagonists?|evil\s+ones?|culprits?|to\s+blame|blamed|accused|guilty)\b`)
+var villainAskRe = regexp.MustCompile(`(?i)\b(?:bad\s+(?:guys?|ones?|people|person|man|men|woman|women)|baddies?|villains?|antagonists?|evil\s+ones?|culprits?|to\s+blame|blamed|accused|guilty)\b`)
 
 // villainWords are what a story calls its villain (a news report blames
 // in other words: "reckless", "the culprit"), as an offline answer looks
