@@ -166,9 +166,10 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 		}
 	}
 	if mainCharacterRe.MatchString(last) && hasPronoun(q) { // "why did he go there?" after "who is the main character?": the one the answer named, not "the main character" again
-		last = leadWords(lastLead(history), quoteContextWords)
+		lead := lastLead(history)
+		last = leadWords(lead, quoteContextWords)
 		var named []string
-		textan.Names(lastLead(history), func(t textan.Token, name bool) {
+		textan.Names(lead, func(t textan.Token, name bool) {
 			if name {
 				named = append(named, t.Text)
 			}

@@ -454,25 +454,14 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	if order != 0 && orderWordRe.MatchString(best.text()) { // the story says which came first: the ranking found it
 		order = 0
 	}
-	if atTheEndRe.MatchString(question) { // "what happened to Jegu in the end?": the last sentence of the end that tells of him
-		for _, c := range ranked[1:] {
-			if math.Exp(c.z-ranked[0].z) >= rescueProb && holdsTopic(q, c) && inTextBefore(best, c) {
-				best = c
-			}
-		}
-	} else if order != 0 { // "who did the pancake meet first?": the first (or last) in the text of the sentences that tell of it
+	switch {
+	case atTheEndRe.MatchString(question): // "what happened to Jegu in the end?": the last sentence of the end that tells of him
+		best = inTextOrder(q, ranked, true, nil)
+	case order != 0: // "who did the pancake meet first?": the first (or last) in the text of the sentences that tell of it
 		lead := best
-		for _, c := range ranked[1:] {
-			if math.Exp(c.z-ranked[0].z) >= rescueProb && holdsTopic(q, c) && c.coverage >= lead.coverage/2 && (order < 0 && inTextBefore(c, best) || order > 0 && inTextBefore(best, c)) {
-				best = c
-			}
-		}
-	} else if passages[0].sequel { // "what did the Sunball do about it?": the nearest sentence after the last answer that tells of it
-		for _, c := range ranked[1:] {
-			if math.Exp(c.z-ranked[0].z) >= rescueProb && holdsTopic(q, c) && inTextBefore(c, best) {
-				best = c
-			}
-		}
+		best = inTextOrder(q, ranked, order > 0, func(c *candidate) bool { return c.coverage >= lead.coverage/2 })
+	case passages[0].sequel: // "what did the Sunball do about it?": the nearest sentence after the last answer that tells of it
+		best = inTextOrder(q, ranked, false, nil)
 	}
 	out := []*candidate{best}
 	leads := func(c *candidate) bool { return c.cue == 1 } // what the question asks for
@@ -594,6 +583,23 @@ func orderAsked(q string) int {
 		return 1
 	}
 	return 0
+}
+
+// inTextOrder returns, of the ranked sentences at least rescueProb as
+// likely as the best that hold a topic word of q (and pass keep, when not
+// nil), the last in the text (last) or the first; the best when none is
+// later or earlier.
+func inTextOrder(q questionTerms, ranked []*candidate, last bool, keep func(*candidate) bool) *candidate {
+	best := ranked[0]
+	for _, c := range ranked[1:] {
+		if math.Exp(c.z-ranked[0].z) < rescueProb || !holdsTopic(q, c) || keep != nil && !keep(c) {
+			continue
+		}
+		if last && inTextBefore(best, c) || !last && inTextBefore(c, best) {
+			best = c
+		}
+	}
+	return best
 }
 
 // holdsTopic reports whether c holds a topic word of q, not only its

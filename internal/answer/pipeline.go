@@ -1569,7 +1569,7 @@ func dropChatOpener(q string) string {
 	if j := openerJoinRe.FindString(rest); j != "" {
 		rest, apart = rest[len(j):], true
 	}
-	if t := thenNextRe.FindString(rest); t != "" { // "ok and then what happened?" asks what came next
+	if thenNextRe.MatchString(rest) { // "ok and then what happened?" asks what came next
 		return rest
 	}
 	if j := thenRe.FindString(rest); j != "" { // "ok then, who is he?"

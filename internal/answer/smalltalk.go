@@ -33,8 +33,8 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 		that makes sense|that explains it|that's clear|that's it|that is it|that's all|that is all|that's great|
 		that's interesting|that's cool|that's nice|no more questions|that's what i needed|that's all i needed|
 		wait|hmm|hmmm|hm|um|umm|uh|oh|ohh|ah|ahh|huh|lmao|omg|bruh|whoa|whatever|nvm|never mind|nevermind|no worries|meh|
-		damn|dang|crazy|wild|insane|sad|so sad|rip|yikes|oof|that's sad|thats sad|that's crazy|thats crazy|that's wild|
-		aw|aww|awww|smh|ugh|yay|oh no|oh my|oh dear|poor thing|poor guy|weird|so weird|strange|funny|scary|
+		damn|dang|crazy|wild|insane|sad|rip|yikes|oof|aw|aww|awww|smh|ugh|yay|oh no|oh my|oh dear|poor thing|poor guy|
+		weird|strange|funny|scary|
 		weird story|strange story|funny story|scary story|crazy story|wild story|what a weird story|what a strange story|what a sad story|
 		cool story|nice story|great story|good story|interesting story|lovely story|beautiful story|amazing story|what a story|
 		story is cool|story is nice|story is great|story is good|story is interesting|story was cool|story was nice|story was great|
@@ -69,8 +69,8 @@ func laughed(q string) string {
 	return ""
 }
 
-// laughRe finds a laugh, which makes a message that asks nothing (no
-// question mark, no question word first) a comment.
+// laughRe finds a laugh, which makes a message that asks nothing a
+// comment (laughed).
 var laughRe = regexp.MustCompile(`(?i)\b(?:lol|lmao|lmfao|rofl|haha+|hehe+)\b|😂|🤣`)
 
 // phrasesByKind turns lists of "|"-separated phrases by kind into a map

@@ -259,8 +259,8 @@ func (s *Speller) Correct(q string) (string, []Fix) {
 		if !name { // "Lady Gaga" is a name, not a woman
 			to = s.formal(from)
 		}
-		if o := ordinalWords[from]; to == "" && o != "" && s.count[from] == 0 && s.count[o] > 0 && !monthNear.MatchString(q[:t.Start]+"|"+q[t.End:]) { // "the 2nd time" of a story that says "a second time"; not "5th February"
-			to = o
+		if to == "" {
+			to = s.ordinal(from, q[:t.Start], q[t.End:])
 		}
 		if to == "" {
 			to = s.nearest(from, name)
@@ -419,8 +419,10 @@ func (s *Speller) nearest(word string, name bool) string {
 	if a := s.alias(word); a != "" { // "america" in a story of the US
 		return a
 	}
-	if v := s.variant(w); v != "" && !name { // "axe" for the story's "ax"
-		return v
+	if !name { // "axe" for the story's "ax"
+		if v := s.variant(w); v != "" {
+			return v
+		}
 	}
 	if n < minLetters || !plainWord(w) || capitalsInside(word) || s.count[w] > 0 {
 		return ""
@@ -544,9 +546,26 @@ func (s *Speller) variant(w string) string {
 	return ""
 }
 
-// monthNear matches a month name just before or after the "|" that stands
-// for an ordinal: a date's day ("5th February", "June 3rd").
-var monthNear = regexp.MustCompile(`(?i)(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s*\|\s*|\|\s*(?:of\s+)?(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b`)
+// ordinal returns the documents' word for the ordinal w written in digits
+// ("2nd": "second") when they write it so and never as w, and it is no
+// date's day (a month just before or after it: "5th February", "June
+// 3rd"); else "".
+func (s *Speller) ordinal(w, before, after string) string {
+	o := ordinalWords[w]
+	if o == "" || s.count[w] > 0 || s.count[o] == 0 || monthBefore.MatchString(before) || monthAfter.MatchString(after) {
+		return ""
+	}
+	return o
+}
+
+// monthBefore and monthAfter match a month name just before or after a
+// word (ordinal).
+const monthNames = `(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)`
+
+var (
+	monthBefore = regexp.MustCompile(`(?i)\b` + monthNames + `\.?\s*$`)
+	monthAfter  = regexp.MustCompile(`(?i)^\s*(?:of\s+)?` + monthNames + `\b`)
+)
 
 // ordinalWords are chat's ordinals in digits, as a story writes them.
 var ordinalWords = map[string]string{"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth",
