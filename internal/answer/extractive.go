@@ -888,6 +888,12 @@ func (p *Pipeline) candidates(q questionTerms, passages []*sourcePassage) ([]*ca
 					df[t]++
 				}
 			}
+			for _, t := range q.list {
+				if !c.terms[t] && q.prior[t] == 1 && textan.Abbreviates(t, s.Text) { // "pm": "Prime Minister Edi Rama"
+					c.terms[t] = true
+					df[t]++
+				}
+			}
 			if i > 0 && p.spokenBy(q.speaker, s.Text, sents[i-1].Text) { // "“Oh, look!” said he" after "So Peter was shown in"
 				for _, t := range q.speaker {
 					if !c.terms[t] {

@@ -378,3 +378,13 @@ func TestFormal(t *testing.T) {
 		}
 	}
 }
+
+func TestAbbreviates(t *testing.T) {
+	const s = `“The government has decided,” Albanian Prime Minister Edi Rama declared, and the White House National Security Council said so; the People’s Mujahideen Organization of Iran (MEK) settled near Durres.`
+	for abbr, want := range map[string]bool{"pm": true, "PM": true, "nsc": true, "pmoi": true, "wh": true, "pmer": true, "mek": false,
+		"p": false, "ab": false, "pmerd": false, "gd": false, "nscx": false, "m2": false, "ünsc": false, "": false} {
+		if got := Abbreviates(abbr, s); got != want {
+			t.Errorf("Abbreviates(%q) = %v, want %v", abbr, got, want)
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	_ "embed"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 //go:generate go run ./internal/gen -wordnet /usr/share/wordnet -words words.txt.gz
@@ -150,4 +152,50 @@ const (
 // It is safe for concurrent use.
 func NameKind(word string) string {
 	return nameStems()[Stem(Fold(word))]
+}
+
+// Abbreviates reports whether text writes out abbr, an abbreviation of two
+// to six letters, as capitalised words whose initials spell it: "pm" for
+// "Prime Minister", "nsc" for "National Security Council", "pmoi" for
+// "People’s Mujahideen Organization of Iran" (a lower-case "of", "and",
+// "the" or "for" between them is passed over). Chat abbreviates what a
+// story writes out: "who is the albanian pm?" asks for "Albanian Prime
+// Minister Edi Rama".
+func Abbreviates(abbr, text string) bool {
+	if len(abbr) < 2 || len(abbr) > 6 {
+		return false
+	}
+	for _, r := range abbr {
+		if r >= utf8.RuneSelf || !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	var words []string
+	Tokenize(text, func(t Token) { words = append(words, t.Text) })
+	for i := range words {
+		if abbreviatedFrom(abbr, words[i:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// abbreviatedFrom reports whether words start with capitalised words whose
+// initials spell abbr, connectives passed over.
+func abbreviatedFrom(abbr string, words []string) bool {
+	n := 0
+	for _, w := range words {
+		if n == len(abbr) {
+			return true
+		}
+		r, _ := utf8.DecodeRuneInString(w)
+		switch {
+		case unicode.IsUpper(r) && unicode.ToLower(r) == unicode.ToLower(rune(abbr[n])):
+			n++
+		case n > 0 && (w == "of" || w == "and" || w == "the" || w == "for"):
+		default:
+			return false
+		}
+	}
+	return n == len(abbr)
 }
