@@ -69,6 +69,28 @@ func laughed(q string) string {
 	return ""
 }
 
+// comment reports whether rest, the words of q after its thanks, are a
+// comment that asks nothing ("thx, loved it"): no question mark, no
+// question word, no verb or "and" first ("thanks, and the wolf").
+func comment(q string, rest []string) bool {
+	r := strings.Join(rest, " ")
+	return !strings.Contains(q, "?") && !questionStartRe.MatchString(r) && !verbStartRe.MatchString(r) && !whWordRe.MatchString(r) && !followOnRe.MatchString(r)
+}
+
+// thanksWord are the words that open thanks.
+var thanksWord = setOf("thanks thank thx tnx ty tysm cheers")
+
+// saidRe matches a verb of saying or doing after "what a guy".
+var saidRe = regexp.MustCompile(`^(?:said|says|did|does|wanted|wants|got|gets|meant|means|thought|thinks)$`)
+
+// followOnRe starts a follow-up after thanks ("thanks, now the wolf").
+var followOnRe = regexp.MustCompile(`^(?:and|but|now|also|so|then|next|plus)\b`)
+
+// exclaimRe matches an exclamation that asks nothing: "what a guy!",
+// "lol what an ending", "what a nice guy"; its group is the second word,
+// which must be no verb ("what a guy did").
+var exclaimRe = regexp.MustCompile(`(?i)^\W*(?:(?:lol|lmao|wow|omg|haha+|oh|man|welp|well)\W+)*what\s+an?\s+\w+\s*(\w*)\s*(?:lol|lmao|haha+)?[\s!.]*$`)
+
 // laughRe finds a laugh, which makes a message that asks nothing a
 // comment (laughed).
 var laughRe = regexp.MustCompile(`(?i)\b(?:lol|lmao|lmfao|rofl|haha+|hehe+)\b|😂|🤣`)
@@ -110,6 +132,9 @@ func smallTalkKind(q string) string {
 	if !hasWords(q) {
 		return emojiTalk(q)
 	}
+	if m := exclaimRe.FindStringSubmatch(q); m != nil && !verbStartRe.MatchString(m[1]) && !saidRe.MatchString(m[1]) { // "lol what a guy", not "what a guy did"
+		return talkAck
+	}
 	words := strings.Fields(strings.Map(func(r rune) rune {
 		switch {
 		case r == '’':
@@ -124,6 +149,9 @@ func smallTalkKind(q string) string {
 		n, k := longestPhrase(words[i:]) // a phrase first: "that helps" is one
 		if n == 0 {
 			if !smallTalkFillers[words[i]] {
+				if kind == talkThanks && thanksWord[words[0]] && comment(q, words[i:]) { // "thanks, that helps for my essay"; not "that helps Iran"
+					return kind
+				}
 				return laughed(q)
 			}
 			i++

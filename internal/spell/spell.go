@@ -427,6 +427,9 @@ func (s *Speller) nearest(word string, name bool) string {
 	if n < minLetters || !plainWord(w) || capitalsInside(word) || s.count[w] > 0 {
 		return ""
 	}
+	if h, ok := s.joined[w]; ok && !timeWord(w) { // "koko" for the story's "Ko-ko", "fireball" for its "fire-ball" (not "today" for an old "to-day": todayRe reads the word)
+		return h
+	}
 	if sp, ok := s.spaced[w]; ok && textan.IsEnglish(w) { // "snowman" for the story's "Snow Man" (not when the documents write it as one word too: count above)
 		return sp
 	}
@@ -435,9 +438,6 @@ func (s *Speller) nearest(word string, name bool) string {
 			return s.swapOf(w)
 		}
 		return ""
-	}
-	if h, ok := s.joined[w]; ok { // "koko" for the story's "Ko-ko" (not "today" for an old "to-day")
-		return h
 	}
 	maxEdits := 1
 	if n >= 8 {
@@ -452,6 +452,12 @@ func (s *Speller) nearest(word string, name bool) string {
 	// joined "everyone" to "everything", another first letter "didthe" to
 	// "width".
 	return s.closest(textan.Stem(w), s.stems, 1, name, true, func(st string) string { return s.formOf[st] })
+}
+
+// timeWord reports whether w is a word of time that old texts hyphenate
+// ("to-day", "to-morrow"): the question reads it as it is.
+func timeWord(w string) bool {
+	return w == "today" || w == "tomorrow" || w == "tonight"
 }
 
 // closest returns the word of words (by length in runes) at most maxEdits

@@ -124,11 +124,26 @@ func lineSet(name string, gz []byte) map[string]bool {
 }
 
 // IsEnglish reports whether word is an English word that WordNet knows, in
-// any inflection ("geese", "attacked", "cyberattack"), or a stop word. It
-// is safe for concurrent use.
+// any inflection ("geese", "attacked", "cyberattack"), a stop word, or an
+// indefinite pronoun, which WordNet lacks and which are topic words all
+// the same ("anything" was corrected to a tale's "nothing"). It is safe
+// for concurrent use.
 func IsEnglish(word string) bool {
 	f := Fold(word)
-	return IsStop(f) || englishStems()[Stem(f)]
+	return IsStop(f) || englishStems()[Stem(f)] || indefinite(f)
+}
+
+// indefinite reports whether the folded word f is an indefinite pronoun.
+func indefinite(f string) bool {
+	for _, p := range [...]string{"any", "some", "every", "no"} {
+		if rest, ok := strings.CutPrefix(f, p); ok {
+			switch rest {
+			case "thing", "one", "body", "where":
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // IsName reports whether word is a name that WordNet knows, one it writes
