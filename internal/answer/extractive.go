@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -371,6 +372,23 @@ var maximRe = regexp.MustCompile(`(?i)\b(?:it\s+is\s+(?:not\s+)?(?:always|never|
 // conversations 3 answers in each half).
 var fateAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|then\s+)?what\s+(?:happened|happens|will\s+happen|became|becomes)\s+(?:to|of)\s+(?:him|her|them)\W*$`)
 
+// fateOfRe matches a question of what became of someone, named in a word
+// or two and nothing else: "what happened to the courtier?", "what
+// happened to her mom". Their fate is the last the story tells of them,
+// not their first appearance ("Now it happened that the king was very
+// sad").
+var fateOfRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|then\s+|ok\s+)?what\s+(?:ever\s+)?(?:happened|happens|became)\s+(?:to|of)\s+(?:the\s+|his\s+|her\s+|their\s+|poor\s+|that\s+)?([\w'’-]+)(?:\s+[\w'’-]+)?\s*[?.!]*\s*$`)
+
+// fateOf reports whether q asks what became of someone it names
+// (fateOfRe), not of "her" (fateAskRe).
+func fateOf(q string) bool {
+	m := fateOfRe.FindStringSubmatch(q)
+	return m != nil && !objectPronoun[strings.ToLower(m[1])]
+}
+
+// objectPronoun are the pronouns that stand for someone named before.
+var objectPronoun = setOf("him her them it me us you")
+
 // whyThatRe matches a question why the last answer is so: "why did they do
 // that?", "why did the Emperor do that?", "why?", "how come?", "why would
 // she do this", "why did that happen?", "and why was that?".
@@ -457,6 +475,11 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	switch {
 	case atTheEndRe.MatchString(question): // "what happened to Jegu in the end?": the last sentence of the end that tells of him
 		best = inTextOrder(q, ranked, true, nil)
+	case fateOf(focus) && p.undated(best): // "what happened to the courtier?": the last sentence that tells of him as the best does
+		lead := best
+		best = inTextOrder(q, ranked, true, func(c *candidate) bool { // every topic word the best holds, not its "happened"
+			return !slices.ContainsFunc(slices.Collect(maps.Keys(lead.terms)), func(t string) bool { return q.prior[t] >= 1 && !c.terms[t] })
+		})
 	case order != 0: // "who did the pancake meet first?": the first (or last) in the text of the sentences that tell of it
 		lead := best
 		best = inTextOrder(q, ranked, order > 0, func(c *candidate) bool { return c.coverage >= lead.coverage/2 })
@@ -611,6 +634,13 @@ func holdsTopic(q questionTerms, c *candidate) bool {
 		}
 	}
 	return false
+}
+
+// undated reports whether c's document has no date: a tale, which tells
+// in the order things happened, not a dated report.
+func (p *Pipeline) undated(c *candidate) bool {
+	d := p.document(c.sp.Hit.Passage.Doc)
+	return d != nil && d.Date == ""
 }
 
 // inTextBefore reports whether a stands before b in the same document.

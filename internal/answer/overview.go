@@ -109,6 +109,36 @@ func (p *Pipeline) closing(q string, hits []search.Hit) []search.Hit {
 	return out
 }
 
+// lastTelling returns hits with, second, the last passage of the best
+// hit's document that holds the topic words of q, when they lack it: what
+// became of someone (fateOfRe) is the last the story tells of them, and a
+// search ranks it below the passages that name them most ("Unfaithful was
+// banished from the land", the last of many passages naming him).
+func (p *Pipeline) lastTelling(q string, hits []search.Hit) []search.Hit {
+	if len(hits) == 0 {
+		return hits
+	}
+	d := p.document(hits[0].Passage.Doc)
+	if d == nil || d.Date != "" { // a dated report does not tell in the order things happened
+		return hits
+	}
+	topics := p.topicTerms(q)
+	if len(topics) == 0 {
+		return hits
+	}
+	for i := len(d.Passages) - 1; i >= 0; i-- {
+		ps := &d.Passages[i]
+		if has := setOf(strings.Join(p.an.Terms(ps.Text), " ")); slices.ContainsFunc(topics, func(t string) bool { return !has[t] }) {
+			continue // all of them: "peter's clothes" are not Peter
+		}
+		if slices.ContainsFunc(hits, func(h search.Hit) bool { return h.Passage.ID == ps.ID }) {
+			return hits
+		}
+		return slices.Insert(slices.Clone(hits), min(1, len(hits)), search.Hit{Passage: ps, Score: hits[0].Score, Match: hits[0].Match})
+	}
+	return hits
+}
+
 // moreDocumentsText says that an overview leaves n documents out.
 func moreDocumentsText(n int) string {
 	what := "documents"

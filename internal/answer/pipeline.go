@@ -493,6 +493,8 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	}
 	if atTheEndRe.MatchString(q) {
 		hits = p.closing(q, hits)
+	} else if fateOf(q) {
+		hits = p.lastTelling(q, hits)
 	}
 	// what a sequel passes over, by passage ID: the index's passages and the
 	// documents' are other copies when the index was loaded from DATA_DIR
