@@ -268,7 +268,8 @@ var questionWordsSet = setOf("who whom whose what which why when where how else 
 // for the one a follow-up of aboutRe names: the person it names first
 // (antecedent: "Jegu" of "what happened to Jegu in the end?"), else its
 // first name written with a capital that is not its first word ("Iran"
-// of "what did Iran do?"); or "".
+// of "what did Iran do?"), else its last creature after an article, one
+// or many ("the lions"); or "".
 func subjectOf(q string) string {
 	if person := antecedent(q); person != "" && strings.Contains(q, person) {
 		return person
@@ -279,7 +280,24 @@ func subjectOf(q string) string {
 			return w
 		}
 	}
+	for i := len(words) - 1; i > 0; i-- { // "the lions" of "what was attacking the lions?", for "what about the doves?"
+		if lw := strings.ToLower(words[i]); articles[strings.ToLower(words[i-1])] && textan.IsCreature(lw) && !verbForm(lw) {
+			return words[i-1] + " " + words[i]
+		}
+	}
 	return ""
+}
+
+// verbForm reports whether the lower-case w is a verb's -ing or -ed form
+// of an English word ("attacking"), not a noun that ends so ("king",
+// "duckling").
+func verbForm(w string) bool {
+	for _, end := range [...]string{"ing", "ed"} {
+		if base, ok := strings.CutSuffix(w, end); ok && len(base) > 2 && textan.IsEnglish(base) {
+			return true
+		}
+	}
+	return false
 }
 
 // pronounGender returns "m" when q speaks of someone as "he", "him" or
@@ -316,7 +334,7 @@ func antecedent(q string) string {
 			return strings.Join(words[i:i+run], " ")
 		}
 		lw := strings.ToLower(w)
-		if referring[lw] || textan.IsStop(lw) || plural(lw) || strings.ContainsAny(lw, "'’") || !textan.IsCreature(lw) {
+		if referring[lw] || textan.IsStop(lw) || plural(lw) || strings.ContainsAny(lw, "'’") || !textan.IsCreature(lw) || verbForm(lw) {
 			continue
 		}
 		from := i

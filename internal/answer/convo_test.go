@@ -225,13 +225,14 @@ func TestPronounStandsForThePerson(t *testing.T) {
 		// "and Barbaik?", "what about the queen?" ask the question before
 		// about someone else: its subject swapped, not its words added
 		// ("and barbaik? happened Jegu end" quoted Jegu's end again)
-		{"what happened to Jegu in the end?", "and barbaik?", "what happened to barbaik in the end?"},        // a name for a name
-		{"Who is Edi Rama?", "what about Khomeini?", "Who is Khomeini?"},                                     // who is
-		{"what did Iran do?", "and the US?", "what did the US do?"},                                          // a place, no person
-		{"why did the king cry?", "and the queen?", "why did the queen cry?"},                                // a person by a noun
-		{"what armor did he get the first time?", "and the third?", "what armor did he get the third time?"}, // another round: its ordinal swapped
-		{"what did Iran do?", "and then?", "and then? Iran"},                                                 // no one named
-		{"what did Iran do?", "and why?", "and why? Iran"},                                                   // no one named
+		{"what happened to Jegu in the end?", "and barbaik?", "what happened to barbaik in the end?"},                                                                            // a name for a name
+		{"Who is Edi Rama?", "what about Khomeini?", "Who is Khomeini?"},                                                                                                         // who is
+		{"what did Iran do?", "and the US?", "what did the US do?"},                                                                                                              // a place, no person
+		{"why did the king cry?", "and the queen?", "why did the queen cry?"},                                                                                                    // a person by a noun
+		{"what armor did he get the first time?", "and the third?", "what armor did he get the third time?"},                                                                     // another round: its ordinal swapped
+		{"what was attacking the lions", "what about the doves", "what was attacking the doves"}, {"who was attacking the lions", "and the king?", "who was attacking the king"}, // many, by a noun; "attacking" is no one
+		{"what did Iran do?", "and then?", "and then? Iran"}, // no one named
+		{"what did Iran do?", "and why?", "and why? Iran"},   // no one named
 	} {
 		history := []chat.Message{{Role: chat.RoleUser, Content: c.before}, {Role: chat.RoleAssistant, Content: "…"}}
 		if got := answer.CondenseOffline(an, c.q, history); got != c.want {
