@@ -596,6 +596,37 @@ var (
 // orderWordRe finds a word of order in a sentence.
 var orderWordRe = regexp.MustCompile(`(?i)\b(?:first|firstly|last|lastly|finally|at\s+length|in\s+the\s+end)\b`)
 
+// inDecade reports whether text names a year of the decade that the term
+// t names ("1980s", "80s", "eighti"): "what did the MEK do in the 80s?"
+// asks about "June 1981". A decade of two digits is of any century.
+func inDecade(t, text string) bool {
+	var d string // the decade's digits: "198" or "8"
+	switch {
+	case len(t) == 5 && strings.HasSuffix(t, "0s") && isNumber(t[:4]):
+		d = t[:3]
+	case len(t) == 3 && strings.HasSuffix(t, "0s") && isNumber(t[:2]):
+		d = t[:1]
+	default:
+		i := slices.Index(decadeWords, t)
+		if i < 0 {
+			return false
+		}
+		d = strconv.Itoa(i + 2)
+	}
+	for _, y := range yearsRe.FindAllString(text, -1) {
+		if len(d) == 3 && strings.HasPrefix(y, d) || len(d) == 1 && y[2:3] == d {
+			return true
+		}
+	}
+	return false
+}
+
+// yearsRe finds the years of a text.
+var yearsRe = regexp.MustCompile(`\b(?:1[0-9]{3}|20[0-9]{2})\b`)
+
+// decadeWords are the terms of the decades' names, from the twenties.
+var decadeWords = []string{"twenti", "thirti", "forti", "fifti", "sixti", "seventi", "eighti", "nineti"}
+
 // orderAsked returns -1 for a question about the first of something
 // (firstAskRe), 1 for one about the last (lastAskRe), else 0.
 func orderAsked(q string) int {
@@ -919,7 +950,7 @@ func (p *Pipeline) candidates(q questionTerms, passages []*sourcePassage) ([]*ca
 				}
 			}
 			for _, t := range q.list {
-				if !c.terms[t] && q.prior[t] == 1 && textan.Abbreviates(t, s.Text) { // "pm": "Prime Minister Edi Rama"
+				if !c.terms[t] && q.prior[t] == 1 && (textan.Abbreviates(t, s.Text) || inDecade(t, s.Text)) { // "pm": "Prime Minister Edi Rama"; "80s": "in June 1981"
 					c.terms[t] = true
 					df[t]++
 				}

@@ -141,6 +141,8 @@ func TestFactoidQuotes(t *testing.T) {
 		{indexDir(t, "testdata/warming"), "When did Europe slowly begin to warm up from the last Ice Age?", "22,000 years ago", ""},
 		{story(t), "who leads albania?", "Prime Minister Edi Rama", ""},
 		{story(t), "who is the leader of albania?", "Prime Minister Edi Rama", ""},
+		{story(t), "what revolution is mentioned?", "revolution against the Pahlavi monarchy", ""},                               // "mention" frames the question: no sentence says it
+		{story(t), "what did the mek do in the 80s", "1981", ""}, {story(t), "what was the mek doing in the 1980s?", "1981", ""}, // a decade asks for its years
 		{story(t), "who is the albanian pm", "Albanian Prime Minister Edi Rama", ""}, // chat abbreviates what the story writes out
 		{story(t), "who ruled iran in 1981?", "Ayatollah Khomeini", ""},
 		{story(t), "where are the MEK based?", "settled in a camp near Durres", ""},

@@ -1204,7 +1204,7 @@ var stressTerms = sync.OnceValue(func() map[string]bool { return termSet("really
 var frameTerms = sync.OnceValue(func() map[string]bool {
 	return termSet(`date day year time take place happen happened name named call called say said says
 		tell told mean means meaning stand describe described kind type number many much today currently now known term
-		example purpose reason according color colour colors colours react reaction respond response deny admit confirm wrong ago narrator narrators`)
+		example purpose reason according mention mentioned mentions color colour colors colours react reaction respond response deny admit confirm wrong ago narrator narrators`)
 })
 
 // blameTerms are the analyzed forms of words that ask who did something
