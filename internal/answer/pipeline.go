@@ -1508,7 +1508,7 @@ func dropMentions(q string) string {
 // mentions and Markdown marks, with "the us" as "the US", without chat's
 // preamble (preambleRe), trimmed.
 func cleanQuestion(q string) string {
-	q = dropChatOpener(chatSpelled(theUS(dropMarkup(dropMentions(q)))))
+	q = dropChatOpener(chatSpelled(theUS(dropLaughs(dropMarkup(dropMentions(q))))))
 	if m := preambleRe.FindStringSubmatchIndex(q); m != nil && !whWordRe.MatchString(q[:m[2]]) { // not "who can tell me why?"
 		q = q[m[2]:]
 	}
@@ -1612,6 +1612,17 @@ var markupRe = regexp.MustCompile("\\*+|`+|~~|\\|\\||(?:^|\n)\\s*>{1,3}\\s|<?\\b
 // ("https", "com") are no topic the documents must hold.
 func dropMarkup(q string) string {
 	return strings.Join(strings.Fields(markupRe.ReplaceAllString(q, " ")), " ")
+}
+
+// dropLaughs removes chat's laughs (laughRe) from a question that has
+// other words: "lol" of "why did albania ditch iran lol" was a topic no
+// document holds, and the question was refused.
+func dropLaughs(q string) string {
+	out := strings.Join(strings.Fields(laughRe.ReplaceAllString(q, " ")), " ")
+	if !hasWords(out) {
+		return q
+	}
+	return out
 }
 
 // chatWords are chat's spellings of question words and common words, and
