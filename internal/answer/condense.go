@@ -146,7 +146,7 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 	g := pronounGender(q)
 	same := false // the question before speaks of someone as q does ("he" and "him")
 	for i := len(history) - 1; i >= 0; i-- {
-		if c := cleanQuestion(history[i].Content); history[i].Role == chat.RoleUser && c != "" && smallTalkKind(c) == "" { // as it was asked: "ok, what is the MEK?" asked about the MEK
+		if c := cleanQuestion(history[i].Content); history[i].Role == chat.RoleUser && c != "" && smallTalkKind(c) == "" && !(refusedAt(history, i+1) && asksAbout(q) == "") { // as it was asked: "ok, what is the MEK?" asked about the MEK; not a question refused, which said nothing "that" can stand for ("why did they do that?" after "what's the capital of albania?"), but "and of iran?" asks it again
 			// the earlier question as it was understood: a follow-up
 			// with no topic of its own ("and how many came?") takes its
 			// own context first; one with a topic ("what happened to her
@@ -232,6 +232,16 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 		return q, q, person
 	}
 	return q + " " + strings.Join(add, " "), q, person
+}
+
+// refusedAt reports whether history[i] is an answer that found nothing
+// (NotCoveredText, msgUnknownNameFm).
+func refusedAt(history []chat.Message, i int) bool {
+	if i >= len(history) || history[i].Role != chat.RoleAssistant {
+		return false
+	}
+	s := strings.TrimSpace(history[i].Content)
+	return strings.HasPrefix(s, NotCoveredText) || strings.HasPrefix(s, msgUnknownNameFm[:strings.Index(msgUnknownNameFm, "%")])
 }
 
 // ordinalRe finds the word that says which of a story's repeated rounds

@@ -239,6 +239,12 @@ func TestPronounStandsForThePerson(t *testing.T) {
 			t.Errorf("CondenseOffline(%q) after %q = %q, want %q", c.q, c.before, got, c.want)
 		}
 	}
+	// a question refused said nothing "that" can stand for: the one before it did
+	refused := []chat.Message{{Role: chat.RoleUser, Content: "why did albania cut ties?"}, {Role: chat.RoleAssistant, Content: "…"},
+		{Role: chat.RoleUser, Content: "what's the capital of albania?"}, {Role: chat.RoleAssistant, Content: answer.NotCoveredText + "\nThey are mostly about Iran."}}
+	if got, want := answer.CondenseOffline(an, "how did they do that?", refused), "how did they do that? albania cut ties"; got != want {
+		t.Errorf("CondenseOffline after a refusal = %q, want %q", got, want)
+	}
 	// "him" of the question before stood for Laotsze, named first there:
 	// so does the "he" after it, not "the old child" it asks about; "she"
 	// is someone else, the first person it names
