@@ -26,11 +26,21 @@ const (
 	eventWords    = "order dates key main important major list biggest"
 )
 
+// oneEventRe is one event asked for ("what is the main event?"), which
+// the story's lede answers, not the timeline; manyEventsRe asks for more.
+var (
+	oneEventRe   = regexp.MustCompile(`(?i)\bevent\b`)
+	manyEventsRe = regexp.MustCompile(`(?i)\b(?:events|timelines?|chronolog\w*|dates)\b`)
+)
+
 // asksTimeline reports whether q asks for the timeline and for nothing
 // else ("What is the timeline of the MEK?" is answered from the passages).
 // The dates, in the plural, ask for it too ("list the dates", "what are
 // the key dates?"; "date" is a framing word, no topic).
 func (p *Pipeline) asksTimeline(q string) bool {
+	if oneEventRe.MatchString(q) && !manyEventsRe.MatchString(q) { // "what is the main event?": the story's, not all of them
+		return false
+	}
 	asks := datesRe.MatchString(q)
 	for _, t := range p.topicTerms(q) {
 		switch {

@@ -318,6 +318,11 @@ func TestTimelineQuestion(t *testing.T) {
 	if a, err := p.Ask(context.Background(), answer.Request{Question: "What is the timeline of the MEK?"}, nil); err != nil || a.Refused {
 		t.Errorf("a question about the timeline of the MEK: %+v, %v", a, err)
 	}
+	// one event is the story's: its lede, not the timeline
+	ix := story(t)
+	if a, err := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs}).Ask(context.Background(), answer.Request{Question: "what is the main event?"}, nil); err != nil || !strings.Contains(eval.Lead(a.Text), "final straw") {
+		t.Errorf("what is the main event?: %q, %v", a.Text, err)
+	}
 }
 
 // TestSpellingCorrection: a misspelt question is answered as the words it
