@@ -193,7 +193,7 @@ func (p *Pipeline) cue(q questionTerms, s string) float64 {
 		return p.countCue(q, s)
 	case q.qt == qFeel && q.trait: // "what was Cassim like?": "the greedy Cassim"
 		return p.traitCue(q, s)
-	case (q.qt == qOutcome || q.qt == qOther) && (q.words["will"] || q.words["next"]): // "what happens next?", "what will the US do?": what someone will do
+	case (q.qt == qOutcome || q.qt == qOther) && (q.words["will"] || q.words["next"] || promiseWord(q.words)): // "what happens next?", "what will the US do?", "what did they promise to do?": what someone will do
 		return b2f(futureRe.MatchString(s))
 	case q.qt == qWho && q.leader != "": // a leader: a title names one
 		if titleRe.MatchString(s) {
@@ -259,9 +259,16 @@ var measureAskRe = regexp.MustCompile(`(?i)\bhow\s+(big|large|heavy|tall|high|wi
 // "two yards", "ten feet high").
 var measureRe = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|hundred|thousand|several|many|few)[\s-]+(?:\w+[\s-]+)?(?:hundred-?weights?|pounds?|ounces?|tons?|stones?|feet|foot|inch(?:es)?|yards?|ells?|fathoms?|miles?|leagues?|paces?|steps?|metres?|meters?|kilometres?|kilometers?|kilos?|kilograms?|grams?|hands?|spans?|cubits?)\b|\b(?:as|so)\s+(?:big|large|heavy|tall|high|wide|deep|far|thick|small|long)\s+as\b|\b(?:bigger|larger|heavier|taller|higher|wider|deeper|farther|further|thicker|smaller|longer)\s+than\b`)
 
+// promiseWord reports whether the question's words ask what someone
+// promised or planned to do, which a sentence tells in the future ("The
+// United States will take further action").
+func promiseWord(words map[string]bool) bool {
+	return words["promise"] || words["promised"] || words["pledge"] || words["pledged"] || words["vow"] || words["vowed"] || words["plan"] || words["planning"]
+}
+
 // futureRe finds what a sentence says will come: "The United States will
 // take further action".
-var futureRe = regexp.MustCompile(`(?i)\b(?:will|shall|going\s+to|further)\b|\w'll\b|\w’ll\b`)
+var futureRe = regexp.MustCompile(`(?i)\b(?:will|shall|going\s+to|further\s+(?:\w+\s+)?(?:action|actions|steps|measures|sanctions|attacks))\b|\w'll\b|\w’ll\b`)
 
 // quotationRe is a quotation's mark: what someone said.
 var quotationRe = regexp.MustCompile(`["“”]`)

@@ -50,6 +50,7 @@ func TestCue(t *testing.T) {
 		// what will come: what a sentence says will
 		{"What will the US do?", "The United States will take further action to hold Iran accountable.", 1},
 		{"What will the US do?", "The US called the attack unprecedented.", 0},
+		{"What did they promise to do?", "The United States will take further action.", 1}, {"What did they promise to do?", "“We have concluded it,” the statement further read.", 0}, // "further" of reporting is no future
 		{"what happens to the snow man next?", "\"I'll soon learn that,\" said the Snow Man.", 1},
 		// how long: a duration, not any number
 		{"How long had Hans served his master?", "He had served him seven years.", 1},

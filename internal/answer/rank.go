@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8259, 1.3083, 0.8229, -0.0411, 0.7947, 1.8046, 0.0192, 0.6568, -0.2574, 0.0684, -0.0867, -0.0342, 1.0600, 0.3300, -0.2903, 0.1727, -0.0034,
+		0.8199, 1.3111, 0.8270, -0.0393, 0.8100, 1.8061, 0.0201, 0.6542, -0.2571, 0.0678, -0.0868, -0.0358, 1.0603, 0.3299, -0.2920, 0.1731, -0.0039,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0138, -0.0076, -0.0211, // other
-		0.4432, -0.0304, 0.3721, // who
-		-0.0320, 0.0453, -0.0218, // when
-		0.3642, 0.0549, -0.0360, // how many
-		-0.2091, -0.1928, -0.1893, // where
-		-0.1153, 0.4196, 0.5609, // why
-		0.6349, 0.2997, -0.0072, // feel
-		0.0534, 0.4008, -0.2652, // outcome
+		0.0540, -0.0067, -0.0203, // other
+		0.4345, -0.0310, 0.3721, // who
+		-0.0321, 0.0454, -0.0218, // when
+		0.3621, 0.0548, -0.0359, // how many
+		-0.2194, -0.1928, -0.1894, // where
+		-0.1246, 0.4192, 0.5611, // why
+		0.6251, 0.2993, -0.0069, // feel
+		0.0709, 0.4014, -0.2666, // outcome
 		0.0000, 0.0040, -0.0021, // define
-		-0.3584, 0.0665, -0.0603, // describe
+		-0.3607, 0.0667, -0.0604, // describe
 	}
 }
 
