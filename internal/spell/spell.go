@@ -284,13 +284,22 @@ func (s *Speller) Correct(q string) (string, []Fix) {
 }
 
 // formal returns the documents' word for chat's informal word (a child's
-// "mom" is a tale's "mother": textan.Formal) when they hold it and not the
-// informal word itself, else "".
+// "mom" is a tale's "mother": textan.Formal), or for a noun of one sense
+// (textan.SameSense: "xmas" is a tale's "Christmas", "doorway" its
+// "threshold"), when they hold it and not the word itself, else "".
 func (s *Speller) formal(w string) string {
 	if s.terms[s.an.Term(w)] {
 		return ""
 	}
 	for _, f := range textan.Formal(w) {
+		if s.count[f] > 0 {
+			return f
+		}
+	}
+	for _, f := range textan.SameSense(w) { // "xmas" for a tale's "Christmas"
+		if n := s.named[f]; n != "" {
+			return n
+		}
 		if s.count[f] > 0 {
 			return f
 		}

@@ -13,6 +13,7 @@ import (
 //go:generate go run ./internal/gen -wordnet /usr/share/wordnet -aliases aliases.txt.gz
 //go:generate go run ./internal/gen -wordnet /usr/share/wordnet -creatures creatures.txt.gz
 //go:generate go run ./internal/gen -wordnet /usr/share/wordnet -informal informal.txt.gz
+//go:generate go run ./internal/gen -wordnet /usr/share/wordnet -unambiguous unambiguous.txt.gz
 
 // wordsGz is the Snowball stems of WordNet 3.0's one-word lemmas and their
 // irregular forms, one a line; namesGz those of the lemmas it writes only
@@ -32,6 +33,9 @@ var (
 	// informalGz is chat's informal nouns with the words they stand for.
 	//go:embed informal.txt.gz
 	informalGz []byte
+	// unambiguousGz is the nouns of one sense with the other names of it.
+	//go:embed unambiguous.txt.gz
+	unambiguousGz []byte
 )
 
 // englishStems and nameStems are wordsGz and namesGz as sets, read on
@@ -42,6 +46,7 @@ var (
 	nameAliases  = sync.OnceValue(func() map[string]string { return kindSet("aliases", aliasesGz) })
 	creatures    = sync.OnceValue(func() map[string]bool { return lineSet("creatures", creaturesGz) })
 	informal     = sync.OnceValue(func() map[string][]string { return wordsSet("informal", informalGz) })
+	unambiguous  = sync.OnceValue(func() map[string][]string { return wordsSet("unambiguous", unambiguousGz) })
 )
 
 // IsCreature reports whether word is a noun whose most frequent sense in
@@ -72,6 +77,14 @@ func Formal(word string) []string {
 		return f
 	}
 	return informal()[Stem(Fold(word))]
+}
+
+// SameSense returns the other one-word names that WordNet gives word, a
+// noun of one sense that is no other part of speech, for that sense
+// ("xmas": "christmas"; "doorway": "door", "threshold"), or nil. It is
+// safe for concurrent use.
+func SameSense(word string) []string {
+	return unambiguous()[Stem(Fold(word))]
 }
 
 // chatNouns are chat's nouns that WordNet glosses as no informal word

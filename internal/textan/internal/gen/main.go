@@ -48,30 +48,29 @@ func main() {
 	words := flag.String("words", "", "write the gzipped list of the stems of English words to this file instead")
 	names := flag.String("names", "", "write the gzipped list of the stems of names (words WordNet writes only with a capital) to this file instead")
 	creatures := flag.String("creatures", "", "write the gzipped list of the stems of nouns of people and animals (\"kitten\", \"tailor\") to this file instead")
+	unambiguous := flag.String("unambiguous", "", "write the gzipped table of nouns of one sense with the other one-word names of that sense (\"xmas christmas\", \"doorway door threshold\") to this file instead")
 	informal := flag.String("informal", "", "write the gzipped table of informal nouns with the words they stand for (\"dad father\") to this file instead")
 	aliases := flag.String("aliases", "", "write the gzipped table of names with the other names of the same place, group or person (\"america\": \"united states\", \"us\") to this file instead")
 	flag.Parse()
-	var err error
-	switch {
-	case *informal != "":
-		err = writeInformal(*dir, *informal)
-	case *aliases != "":
-		err = writeAliases(*dir, *aliases)
-	case *creatures != "":
-		err = writeCreatures(*dir, *creatures)
-	case *names != "":
-		err = writeNames(*dir, *names)
-	case *words != "":
-		err = writeWords(*dir, *words)
-	case *pertainyms != "":
-		err = writePertainyms(*dir, *pertainyms, *prefix, *made)
-	case *derived != "":
-		err = writeDerived(*dir, *derived)
-	case *demonyms != "":
-		err = writeDemonyms(*dir, *demonyms)
-	default:
-		err = run(*dir, *out, *senses, *nounSenses, strings.Split(*pos, ","), *similar)
+	pertain := func(dir, out string) error { return writePertainyms(dir, out, *prefix, *made) }
+	tables := []struct { // the tables other than the synonyms, each by its flag
+		out   *string
+		write func(dir, out string) error
+	}{
+		{informal, writeInformal}, {unambiguous, writeUnambiguous}, {aliases, writeAliases}, {creatures, writeCreatures},
+		{names, writeNames}, {words, writeWords}, {pertainyms, pertain}, {derived, writeDerived}, {demonyms, writeDemonyms},
 	}
+	write := func(dir, out string) error {
+		return run(dir, out, *senses, *nounSenses, strings.Split(*pos, ","), *similar)
+	}
+	file := *out
+	for _, t := range tables {
+		if *t.out != "" {
+			write, file = t.write, *t.out
+			break
+		}
+	}
+	err := write(*dir, file)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
@@ -190,17 +189,9 @@ func writeInformal(dir, out string) error {
 	if err != nil {
 		return err
 	}
-	idx, err := readIndex(filepath.Join(dir, "index.noun"))
+	idx, otherStems, err := nounsAndOtherStems(dir)
 	if err != nil {
 		return err
-	}
-	others, err := lemmasOf(dir, "verb", "adj", "adv")
-	if err != nil {
-		return err
-	}
-	otherStems := map[string]bool{} // "eats" is the verb's, "altogether" the adverb's
-	for w := range others {
-		otherStems[textan.Stem(w)] = true
 	}
 	var lines []string
 	err = eachSynset(filepath.Join(dir, "data.noun"), func(ss synset) error {
@@ -231,6 +222,61 @@ func writeInformal(dir, out string) error {
 	}
 	sort.Strings(lines)
 	return writeList(out, "# Nouns of one WordNet 3.0 sense, glossed as an informal word, then the words of its hypernym (\"dad father\").\n", lines, "informal words")
+}
+
+// nounsAndOtherStems returns WordNet's noun index and the stems of its
+// verbs, adjectives and adverbs: "eats" is the verb's, "altogether" the
+// adverb's, "mains" the adjective "main"'s.
+func nounsAndOtherStems(dir string) (map[string][]string, map[string]bool, error) {
+	idx, err := readIndex(filepath.Join(dir, "index.noun"))
+	if err != nil {
+		return nil, nil, err
+	}
+	others, err := lemmasOf(dir, "verb", "adj", "adv")
+	if err != nil {
+		return nil, nil, err
+	}
+	stems := map[string]bool{}
+	for w := range others {
+		stems[textan.Stem(w)] = true
+	}
+	return idx, stems, nil
+}
+
+// writeUnambiguous writes the table of nouns of one sense, which are not
+// also verbs, adjectives or adverbs, with the other one-word names of that
+// sense, all in lower case: "xmas christmas", "doorway door threshold". A
+// question's word the documents lack may be read as one of them that they
+// hold (spell.Speller): a word of one sense means just that.
+func writeUnambiguous(dir, out string) error {
+	idx, otherStems, err := nounsAndOtherStems(dir)
+	if err != nil {
+		return err
+	}
+	var lines []string
+	err = eachSynset(filepath.Join(dir, "data.noun"), func(ss synset) error {
+		for _, w := range ss.words {
+			w = strings.ToLower(w)
+			if !oneLowerWord(w) || len(w) < 4 || len(idx[w]) != 1 || otherStems[textan.Stem(w)] {
+				continue
+			}
+			var syn []string
+			for _, o := range ss.words {
+				if o = strings.ToLower(o); o != w && oneLowerWord(o) && len(o) >= 3 && !slices.Contains(syn, o) {
+					syn = append(syn, o)
+				}
+			}
+			if len(syn) > 0 {
+				lines = append(lines, w+" "+strings.Join(syn, " "))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	sort.Strings(lines)
+	return writeList(out, "# Nouns of one WordNet 3.0 sense, then the other one-word names of that sense (\"xmas christmas\").\n", slices.Compact(lines), "unambiguous nouns")
 }
 
 // term is the textan.English term of a one-word lemma, or "" for a phrase,
