@@ -146,7 +146,7 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 	g := pronounGender(q)
 	same := false // the question before speaks of someone as q does ("he" and "him")
 	for i := len(history) - 1; i >= 0; i-- {
-		if c := cleanQuestion(history[i].Content); history[i].Role == chat.RoleUser && c != "" && smallTalkKind(c) == "" && !(refusedAt(history, i+1) && asksAbout(q) == "") { // as it was asked: "ok, what is the MEK?" asked about the MEK; not a question refused, which said nothing "that" can stand for ("why did they do that?" after "what's the capital of albania?"), but "and of iran?" asks it again
+		if c := cleanQuestion(history[i].Content); history[i].Role == chat.RoleUser && c != "" && smallTalkKind(c) == "" && !(refusedAt(history, i+1) && (whyThatRe.MatchString(q) || pointsAtAnswer(q)) && answeredBefore(history[:i])) { // as it was asked: "ok, what is the MEK?" asked about the MEK; not a question refused, whose answer said nothing "that" can stand for ("why did they do that?" after "what's the capital of albania?") when one before it was answered; its words still say whom "he" is ("where did he go?" after "why did he quit working for the emperor?", refused)
 			// the earlier question as it was understood: a follow-up
 			// with no topic of its own ("and how many came?") takes its
 			// own context first; one with a topic ("what happened to her
@@ -242,6 +242,17 @@ func refusedAt(history []chat.Message, i int) bool {
 	}
 	s := strings.TrimSpace(history[i].Content)
 	return strings.HasPrefix(s, NotCoveredText) || strings.HasPrefix(s, msgUnknownNameFm[:strings.Index(msgUnknownNameFm, "%")])
+}
+
+// answeredBefore reports whether history holds an answer that was not
+// refused (refusedAt).
+func answeredBefore(history []chat.Message) bool {
+	for i, m := range history {
+		if m.Role == chat.RoleAssistant && !refusedAt(history, i) {
+			return true
+		}
+	}
+	return false
 }
 
 // ordinalRe finds the word that says which of a story's repeated rounds

@@ -358,7 +358,7 @@ func TestCompoundQuestion(t *testing.T) {
 		return a
 	}
 	a := ask("who is edi rama? also when was the attack?")
-	if a.Refused || strings.Count(a.Text, "\nOn “") != 2 || !strings.Contains(a.Text, "On “When was the attack?”:\n> Iran’s July cyberattack") {
+	if a.Refused || strings.Count(a.Text, "\nOn “") != 2 || !strings.Contains(a.Text, "On “When was the attack?”:\n> In light of a weeks-long US investigation into the matter, that involved private sector partners investigating on the ground, Washington concluded that Iran was indeed behind what it dubbed as a “reckless and irresponsible” July 15 cyberattack") {
 		t.Errorf("two questions: %q", a.Text)
 	}
 	for _, n := range cite.All(a.Text) {

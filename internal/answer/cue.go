@@ -380,8 +380,13 @@ func cue(qt qtype, s string, qwords map[string]bool) float64 {
 		if qwords["day"] { // "What day was the attack?": nor a year
 			full = slices.DeleteFunc(full, yearRe.MatchString)
 		}
-		if fresh(full) {
+		if fresh(slices.DeleteFunc(slices.Clone(full), func(d string) bool { // a month or a year alone says less: "Iran's July cyberattack", not "the July 15 cyberattack"
+			return monthRe.MatchString(d) && !qwords["month"] || yearRe.MatchString(d) && !qwords["year"]
+		})) {
 			return 1
+		}
+		if fresh(full) {
+			return 0.75
 		}
 		if fresh(dateRe.FindAllString(s, -1)) {
 			return 0.5

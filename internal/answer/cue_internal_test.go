@@ -30,13 +30,14 @@ func TestCue(t *testing.T) {
 		want float64
 	}{
 		// a month is a date ("When was Albania attacked?": "Iran's July cyberattack")
-		{"When was Albania attacked?", "Iran’s July cyberattack on Albania proved to be the final straw.", 1},
-		{"When was Albania attacked?", "In 2022, Albania previously said it had thwarted several planned attacks.", 1},
+		{"When was Albania attacked?", "Iran’s July cyberattack on Albania proved to be the final straw.", 0.75},
+		{"When was Albania attacked?", "In 2022, Albania previously said it had thwarted several planned attacks.", 0.75},
 		{"When was Albania attacked?", "They met on Wednesday.", 0.5},
 		{"On what date did the cyberattack take place?", "Iran’s July cyberattack on Albania.", 0.5}, // a date wants its day
 		{"On what date did the cyberattack take place?", "the July 15 cyberattack", 1},
-		{"When did it happen?", "May I come in?", 0.5},                    // a month or a modal: only a weak sign
-		{"When will he come back?", "He will come again to-morrow.", 0.5}, // an old spelling of a time
+		{"When did it happen?", "May I come in?", 0.5},                                                                                          // a month or a modal: only a weak sign
+		{"When will he come back?", "He will come again to-morrow.", 0.5},                                                                       // an old spelling of a time
+		{"When was the cyberattack?", "Iran’s July cyberattack on Albania.", 0.75}, {"When was the cyberattack?", "the July 15 cyberattack", 1}, // a month alone says less
 		// an age, not the time since something ("He died six months ago");
 		// a thing's age may be so long ago
 		{"how old was the king?", "'He died six months ago,' said the rich brother.", 0},

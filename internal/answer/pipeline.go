@@ -1508,7 +1508,7 @@ func dropMentions(q string) string {
 // mentions and Markdown marks, with "the us" as "the US", without chat's
 // preamble (preambleRe), trimmed.
 func cleanQuestion(q string) string {
-	q = dropChatOpener(chatSpelled(theUS(dropLaughs(dropMarkup(dropMentions(q))))))
+	q = dropChatOpener(theUS(dropLaughs(chatSpelled(dropMarkup(dropMentions(q))))))
 	if m := preambleRe.FindStringSubmatchIndex(q); m != nil && !whWordRe.MatchString(q[:m[2]]) { // not "who can tell me why?"
 		q = q[m[2]:]
 	}
@@ -1615,11 +1615,11 @@ func dropMarkup(q string) string {
 }
 
 // dropLaughs removes chat's laughs (laughRe) from a question that has
-// other words: "lol" of "why did albania ditch iran lol" was a topic no
+// other words and is no small talk with them: "lol" of "why did albania ditch iran lol" was a topic no
 // document holds, and the question was refused.
 func dropLaughs(q string) string {
 	out := strings.Join(strings.Fields(laughRe.ReplaceAllString(q, " ")), " ")
-	if !hasWords(out) {
+	if !hasWords(out) || smallTalkKind(q) != "" { // "thats kinda cool lol" is a comment
 		return q
 	}
 	return out

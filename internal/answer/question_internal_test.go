@@ -45,8 +45,8 @@ func TestCleanQuestion(t *testing.T) {
 		"wen did the mek get to albania":  "when did the mek get to albania",
 		"Y is the MEK called that? R2-D2": "Y is the MEK called that? R2-D2",
 		"what is the govt doing bout it":  "what is the government doing about it",
-		"what happend to the shoes":       "what happened to the shoes",                                               // a slip in a question word
-		"y did albania ditch iran lol":    "why did albania ditch iran", "lol who is he 😂": "who is he", "lol": "lol", // a laugh was a topic word
+		"what happend to the shoes":       "what happened to the shoes",                                                                                               // a slip in a question word
+		"y did albania ditch iran lol":    "why did albania ditch iran", "lol who is he 😂": "who is he", "lol": "lol", "thats kinda cool lol": "thats kinda cool lol", // a laugh was a topic word
 		// chat's opening words before the question
 		"ok and what happened in 1981?": "what happened in 1981?",
 		"ok and then what happened?":    "then what happened?", // what came next; it was refused
