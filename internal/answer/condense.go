@@ -177,7 +177,7 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 		if len(named) > 0 {
 			last = strings.Join(named, " ")
 		}
-	} else if pointsAtAnswer(q) || (hasPronoun(q) || whyThatRe.MatchString(q)) && strings.TrimSpace(last) != "" && !ownTopic(an, last) { // "who did it?", "why?" after "what happened?": the answer is its topic
+	} else if pointsAtAnswer(q) || (hasPronoun(q) || whyThatRe.MatchString(q) || bareAskRe.MatchString(q)) && strings.TrimSpace(last) != "" && !ownTopic(an, last) { // "who did it?", "why?", "when?" after "what happened?": the answer is its topic
 		last += " " + leadWords(lastLead(history), quoteContextWords)
 	}
 	if strings.TrimSpace(last) == "" {
@@ -243,6 +243,10 @@ func refusedAt(history []chat.Message, i int) bool {
 	s := strings.TrimSpace(history[i].Content)
 	return strings.HasPrefix(s, NotCoveredText) || strings.HasPrefix(s, msgUnknownNameFm[:strings.Index(msgUnknownNameFm, "%")])
 }
+
+// bareAskRe matches a follow-up that is a question word alone: "when?",
+// "and where?", "who?", "how?". It asks about what the last answer said.
+var bareAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+|ok\s+)?(?:when|where|who|how)\W*$`)
 
 // answeredBefore reports whether history holds an answer that was not
 // refused (refusedAt).

@@ -403,8 +403,10 @@ func TestWhyThat(t *testing.T) {
 	for _, head := range []string{"Summary of “Albania cuts ties with Iran”:", "**Summary of “Albania cuts ties with Iran”**"} {
 		summary := head + "\nIran’s July cyberattack on Albania proved to be the final straw prompting Tirana to sever its diplomatic relations with Teheran on Wednesday after years of political animosity. [1] The US and private sector representatives helped Albania recover from the attack. [2]"
 		history := []chat.Message{{Role: chat.RoleUser, Content: "what happened?"}, {Role: chat.RoleAssistant, Content: summary}}
-		if a, err := p.Ask(context.Background(), answer.Request{Question: "why?", History: history}, nil); err != nil || !strings.Contains(eval.Lead(a.Text), "final straw") {
-			t.Errorf("why? after %q: %q, %v", head, a.Text, err)
+		for _, q := range []string{"why?", "when"} { // a question word alone asks it of the answer: "when" said "names nothing I can look up"
+			if a, err := p.Ask(context.Background(), answer.Request{Question: q, History: history}, nil); err != nil || !strings.Contains(eval.Lead(a.Text), "final straw") {
+				t.Errorf("%s after %q: %q, %v", q, head, a.Text, err)
+			}
 		}
 	}
 }
