@@ -183,6 +183,9 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 	if strings.TrimSpace(last) == "" {
 		return q, q, ""
 	}
+	if noun := oneOf(last); noun != "" && standsForOne(q) { // "what came out of the first one?" after "what rooms wasn't she allowed in?": the first room
+		q = oneRe.ReplaceAllString(q, "${1}"+noun)
+	}
 	if other := asksAbout(q); other != "" { // "and Barbaik?" after "what happened to Jegu in the end?"
 		if o, a := ordinalRe.FindString(other), ordinalRe.FindStringIndex(asked); o != "" && a != nil { // "and the third?" after "what armor did he get the first time?": the third time
 			swapped := asked[:a[0]] + strings.ToLower(o) + asked[a[1]:]
@@ -242,6 +245,39 @@ func refusedAt(history []chat.Message, i int) bool {
 	}
 	s := strings.TrimSpace(history[i].Content)
 	return strings.HasPrefix(s, NotCoveredText) || strings.HasPrefix(s, msgUnknownNameFm[:strings.Index(msgUnknownNameFm, "%")])
+}
+
+// oneRe matches the "one" that stands for a thing of many named before,
+// after the word that picks it: "the first one", "the other one", "which
+// one". Group 1 is what stands before "one".
+var oneRe = regexp.MustCompile(`(?i)\b((?:the|that|this|which)\s+(?:(?:first|second|third|fourth|fifth|last|next|other|big|bigger|biggest|small|smaller|smallest|old|older|oldest|young|younger|youngest)\s+)?)one\b`)
+
+// standsForOne reports whether q's "one" stands for a thing named before
+// (oneRe), not for one of those it names ("which one of the brothers").
+func standsForOne(q string) bool {
+	return oneRe.MatchString(q) && !oneOfRe.MatchString(q)
+}
+
+// oneOfRe is "one of".
+var oneOfRe = regexp.MustCompile(`(?i)\bone\s+of\b`)
+
+// oneOf returns, in the singular, the first plural noun of the question q
+// ("rooms" of "what rooms wasn't the girl allowed in?": "room"), or "".
+func oneOf(q string) string {
+	for _, w := range questionWords(q) {
+		lw := strings.ToLower(w)
+		if len(lw) < 4 || !strings.HasSuffix(lw, "s") || !plural(lw) || textan.IsStop(lw) || !textan.IsEnglish(lw) || textan.Capitalized(w) {
+			continue
+		}
+		switch {
+		case strings.HasSuffix(lw, "ies"):
+			return lw[:len(lw)-3] + "y"
+		case strings.HasSuffix(lw, "ches") || strings.HasSuffix(lw, "shes") || strings.HasSuffix(lw, "xes") || strings.HasSuffix(lw, "sses"):
+			return lw[:len(lw)-2]
+		}
+		return lw[:len(lw)-1]
+	}
+	return ""
 }
 
 // bareAskRe matches a follow-up that is a question word alone: "when?",
@@ -583,7 +619,7 @@ func needsContext(q string) bool {
 			return true
 		}
 	}
-	if hasEllipsis(q) || todayBareRe.MatchString(q) { // "what day of the week?" of what was asked before
+	if hasEllipsis(q) || todayBareRe.MatchString(q) || standsForOne(q) { // "what day of the week?", "the first one" of what was asked before
 		return true
 	}
 	words := questionWords(q)
