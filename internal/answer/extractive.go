@@ -1193,8 +1193,8 @@ func (p *Pipeline) leadsWith(s string, subject []string) bool {
 // "what is the name of the fox?", "what was the husband called?". Group 1
 // is the noun.
 var nameAskRes = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was|\s+were)\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+)?([\pL-]+?)(?:'s|’s|s'|s’)?\s+(?:real\s+|first\s+|full\s+)?name\W*$`),
-	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was)\s+the\s+name\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?([\pL-]+)\W*$`),
+	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was|\s+were)\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+)?(?:[\pL-]+\s+)?([\pL-]+?)(?:'s|’s|s'|s’)?\s+(?:real\s+|first\s+|full\s+)?name\W*$`), // "what's the old man's name?"
+	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was)\s+the\s+name\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:[\pL-]+\s+)?([\pL-]+)\W*$`),
 	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was)\s+(?:the\s+|his\s+|her\s+|their\s+)?([\pL-]+?)(?:'s|’s)?\s+called\W*$`),
 }
 

@@ -130,5 +130,6 @@ func TestNameAskedOf(t *testing.T) {
 	expect(t, "nameAsked", p.nameAsked, map[string]string{
 		"what was the mother's name?": "mother", "what is Ali Baba's name?": "", "what was the name of the song?": "",
 		"what was the name of the lake?": "lake", "whats the lakes name": "lake", "what was the town called?": "town",
+		"what's the old man's name": "man", "what was the name of the old woman?": "woman", "what was the name of the big lake": "lake", // an adjective before
 	})
 }
