@@ -121,7 +121,7 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 	var b strings.Builder
 	b.WriteString(extractiveLabel)
 	if hedge != "" {
-		ans.Refused = hedge != MsgNoMoral // a tale's end is what it teaches, said to state no moral
+		ans.Refused = hedge != MsgNoMoral && hedge != MsgNoPlace // a tale's end is what it teaches, said to state no moral; its opening, said to name no place, tells where it is all the same
 		b.Reset()
 		b.WriteString(hedge)
 	}
@@ -423,6 +423,9 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 				return []*candidate{m}, ""
 			}
 			return out, MsgNoMoral // "what's the moral?" of a tale whose end states none
+		}
+		if placeAskRe.MatchString(focus) && settingAskRe.MatchString(focus) && !slices.ContainsFunc(out, func(c *candidate) bool { return placeRe.MatchString(c.text()) || settingPlaceRe.MatchString(c.text()) }) { // "in a certain village" says where
+			return out, MsgNoPlace // "where does the story take place?" of a tale whose opening names no place
 		}
 		return out, ""
 	}

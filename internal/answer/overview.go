@@ -75,6 +75,15 @@ func (p *Pipeline) openingsOf(q string, docs []*knowledge.Document) []search.Hit
 // story", an overview word, openingsOf needs no pattern).
 var settingAskRe = regexp.MustCompile(`(?i)\b(?:(?:take|takes|took|taking)\s+place|` + storySet + `|(?:when|where)\s+does\s+(?:it|this|the\s+(?:story|tale))\s+happen)\b|(?:what|which)\s+(?:season|year|century|country|land|kingdom|place|city|town)\s+(?:was|is)\s+(?:it|this)\W*$`)
 
+// placeAskRe asks where, of a setting question (settingAskRe): "where is
+// it set?", "what country does it take place in?", not "when does it
+// happen?".
+var placeAskRe = regexp.MustCompile(`(?i)\bwhere\b|\b(?:what|which)\s+(?:country|land|kingdom|city|town|place|village)\b`)
+
+// settingPlaceRe finds a place a story may be set in, however written
+// ("in a certain village").
+var settingPlaceRe = regexp.MustCompile(`(?i)\b(?:village|town|city|kingdom|country|land|forest|woods|castle|palace|island|mountains?|valley|sea|river|lake)\b`)
+
 // atTheEndRe matches a question about a story's end that has a topic of its
 // own: "where did Mara go at the end?", "what happened to the queen in the
 // end of the story?" (not "at the end of the year", a time in the story).

@@ -255,6 +255,7 @@ const (
 	MsgNoCount      = "I found no number for this in the documents. The nearest I found:"
 	MsgNoName       = "I found no sentence that gives this name. The nearest I found:"
 	MsgNoMoral      = "The documents do not state a moral in so many words. This is how the story ends:"
+	MsgNoPlace      = "The documents do not say where it takes place. This is how the story begins:"
 	NotCoveredText  = "I couldn't find this in the documents, so I can't answer it from them. Try other words, or ask about what they describe (or add a document that covers it)."
 	WarnNoSources   = "no sources cited"
 	WarnUnavailable = "The language model was unavailable, so this answer quotes the sources directly."

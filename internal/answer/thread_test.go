@@ -290,6 +290,20 @@ func TestSayBack(t *testing.T) {
 // take Letiko home to her mother?" as if it answered); a dog the tale
 // names ("the dog Spirit-Iron", "his dog, calling out to him,
 // 'Peewaubik--Spirit-Iron'") is answered.
+// TestSettingPlace: "where does the story take place?" of a tale whose
+// opening names no place says so before the opening (it quoted the opening
+// as if it answered), and is no refusal; of one whose opening names a
+// place, the opening answers.
+func TestSettingPlace(t *testing.T) {
+	for dir, hedged := range map[string]bool{"testdata/pancake": true, "testdata/stones": true, "testdata/bean": false, "testdata/alibaba": false} {
+		for _, q := range []string{"where does the story take place?", "what country is it set in?"} {
+			if a := askIn(t, dir, q); strings.HasPrefix(a.Text, answer.MsgNoPlace) != hedged || a.Refused || !strings.Contains(a.Text, "[1]") {
+				t.Errorf("%s, %q: %q", dir, q, a.Text)
+			}
+		}
+	}
+}
+
 func TestNameAsked(t *testing.T) {
 	for _, c := range [][2]string{{"sunchild", "what was the mothers name?"}, {"sunchild", "what was the name of the mother"}, {"sunchild", "what was the mother called?"}, {"sunchild", "whats the mother called"},
 		{"moti", "what was the name of the king?"}} { // not "to the king's astonishment Moti chose …"
