@@ -111,7 +111,7 @@ func TestSmallTalkKind(t *testing.T) {
 		"thanks, and the wolf": "", "thanks, who is the wolf": "",
 		"lol what a guy": talkAck, "what an ending!": talkAck, // the speller read "guy" as a tale's "man", and it was asked
 		"what a guy did": "", "what a guy said?": "",
-		"aww":                              talkAck,
+		"aww": talkAck, "creepy": talkAck, "gross lol": talkAck, // a story quoted for "gross"
 		"smh":                              talkAck, // both were refused as questions
 		"this story is cool":               talkAck,
 		"i liked the story!":               talkAck,

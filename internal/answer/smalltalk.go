@@ -34,7 +34,7 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 		that's interesting|that's cool|that's nice|no more questions|that's what i needed|that's all i needed|
 		wait|hmm|hmmm|hm|um|umm|uh|oh|ohh|ah|ahh|huh|lmao|omg|bruh|whoa|whatever|nvm|never mind|nevermind|no worries|meh|
 		damn|dang|crazy|wild|insane|sad|rip|yikes|oof|aw|aww|awww|smh|ugh|yay|oh no|oh my|oh dear|poor thing|poor guy|
-		weird|strange|funny|scary|
+		weird|strange|funny|scary|creepy|gross|sneaky|spooky|cute|savage|brutal|harsh|wholesome|
 		weird story|strange story|funny story|scary story|crazy story|wild story|what a weird story|what a strange story|what a sad story|
 		cool story|nice story|great story|good story|interesting story|lovely story|beautiful story|amazing story|what a story|
 		story is cool|story is nice|story is great|story is good|story is interesting|story was cool|story was nice|story was great|

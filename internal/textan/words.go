@@ -143,11 +143,12 @@ func lineSet(name string, gz []byte) map[string]bool {
 // for concurrent use.
 func IsEnglish(word string) bool {
 	f := Fold(word)
-	return IsStop(f) || englishStems()[Stem(f)] || indefinite(f)
+	return IsStop(f) || englishStems()[Stem(f)] || Indefinite(f)
 }
 
-// indefinite reports whether the folded word f is an indefinite pronoun.
-func indefinite(f string) bool {
+// Indefinite reports whether the folded word f is an indefinite pronoun
+// ("someone", "anything", "nobody").
+func Indefinite(f string) bool {
 	for _, p := range [...]string{"any", "some", "every", "no"} {
 		if rest, ok := strings.CutPrefix(f, p); ok {
 			switch rest {

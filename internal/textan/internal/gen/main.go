@@ -257,7 +257,7 @@ func writeUnambiguous(dir, out string) error {
 	err = eachSynset(filepath.Join(dir, "data.noun"), func(ss synset) error {
 		for _, w := range ss.words {
 			w = strings.ToLower(w)
-			if !oneLowerWord(w) || len(w) < 4 || len(idx[w]) != 1 || otherStems[textan.Stem(w)] {
+			if !oneLowerWord(w) || len(w) < 4 || len(idx[w]) != 1 || otherStems[textan.Stem(w)] || textan.Indefinite(w) { // "someone" is no "soul"
 				continue
 			}
 			var syn []string
