@@ -44,6 +44,7 @@ func TestCue(t *testing.T) {
 		{"How old are the fossils?", "The fossils are from 515 million years ago.", 1},
 		{"how old was the princess?", "When the princess had completed her fifteenth year, the king called her.", 1}, // an age by the year she is in
 		{"how old was she when the war started?", "When the princess had seen the snows of fifteen winters, a great war broke out.", 1}, {"how old was he?", "He stayed three winters there.", 0},
+		{"how old was she when he died?", "A widow at twenty-nine, she lived on.", 1}, {"how old was she?", "She came home at twelve.", 0}, // an age by what came at it, not an hour
 		// a measure: a number and its unit, not any number
 		{"how heavy was the club?", "He forged himself a club of thirty hundred-weights.", 1},
 		{"how heavy was the club?", "Murmur jumped from one mountain-top to another.", 0},
