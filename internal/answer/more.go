@@ -123,6 +123,9 @@ const sequelPassages = 2
 // lead, which is not quoted again. hits unchanged, and no before, when no
 // passage is left or the last answer quoted none.
 func (p *Pipeline) sequel(history []chat.Message, hits []search.Hit) (later []search.Hit, before map[string]string) {
+	if hedged(lastTurn(history)) { // "what did she do after that?" after "I found no number …": the nearest sentence quoted is no "that"
+		return hits, nil
+	}
 	from, lead := p.continuation(history)
 	if len(from) == 0 || yearIn(lead) { // a report's dates, not its order, tell what came after: "ever since 2014" is followed by 1981
 		return hits, nil
@@ -194,6 +197,17 @@ func goOn(passages []*sourcePassage, said, after string) {
 	for _, sp := range passages {
 		sp.said, sp.after = said, after
 	}
+}
+
+// hedged reports whether the last of history is an answer that found no
+// sentence that answers, and quoted the nearest (MsgNearest, MsgNoCount,
+// MsgNoName).
+func hedged(history []chat.Message) bool {
+	if len(history) == 0 || history[len(history)-1].Role != chat.RoleAssistant {
+		return false
+	}
+	s := strings.TrimSpace(history[len(history)-1].Content)
+	return strings.HasPrefix(s, MsgNearest) || strings.HasPrefix(s, MsgNoCount) || strings.HasPrefix(s, MsgNoName)
 }
 
 // lastTurn returns the last message of history (none when it is empty).

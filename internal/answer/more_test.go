@@ -70,4 +70,11 @@ func TestGoOn(t *testing.T) {
 			t.Errorf("after the last paragraph: %+v", a)
 		}
 	}
+	// The last paragraph quoted as the nearest of a hedge is no "that" to go
+	// on from: "what did they do after that?" said the document ends there.
+	last, _ := ask("How many groups carried out the attack?", nil)
+	hedged := []chat.Message{{Role: chat.RoleUser, Content: "how long did the attack last?"}, {Role: chat.RoleAssistant, Content: answer.MsgNoCount + strings.TrimPrefix(last.Text, "Quoted from the sources:")}}
+	if a, _ := ask("what did they do after that?", hedged); a.Text == answer.MsgNextDone {
+		t.Errorf("after a hedge whose nearest is the last paragraph: %q", a.Text)
+	}
 }

@@ -395,7 +395,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 			}
 		}
 	}
-	if len(req.History) > 0 && (p.asksOn(q, p.next) || outcomeAskRe.MatchString(q) || whatWereTheyRe.MatchString(q)) { // "and then?", "did it work?", "what were they?"
+	if len(req.History) > 0 && !hedged(lastTurn(req.History)) && (p.asksOn(q, p.next) || outcomeAskRe.MatchString(q) || whatWereTheyRe.MatchString(q)) { // "and then?", "did it work?", "what were they?"; not after the nearest sentences of a hedge
 		if hits, lead := p.continuation(req.History); len(hits) > 0 {
 			passages := p.pack(hits, p.passageBudget(standalone))
 			// not the last answer again; what was said before may come again in order
