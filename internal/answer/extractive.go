@@ -1,7 +1,6 @@
 package answer
 
 import (
-	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -480,9 +479,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		best = inTextOrder(q, ranked, true, nil)
 	case fateOf(focus) && p.undated(best): // "what happened to the courtier?": the last sentence that tells of him as the best does
 		lead := best
-		best = inTextOrder(q, ranked, true, func(c *candidate) bool { // every topic word the best holds, not its "happened"
-			return !slices.ContainsFunc(slices.Collect(maps.Keys(lead.terms)), func(t string) bool { return q.prior[t] >= 1 && !c.terms[t] })
-		})
+		best = inTextOrder(q, ranked, true, func(c *candidate) bool { return holdsTopicsOf(q, lead, c) })
 	case order != 0: // "who did the pancake meet first?": the first (or last) in the text of the sentences that tell of it
 		lead := best
 		best = inTextOrder(q, ranked, order > 0, func(c *candidate) bool { return c.coverage >= lead.coverage/2 })
@@ -675,6 +672,17 @@ func holdsTopic(q questionTerms, c *candidate) bool {
 func (p *Pipeline) undated(c *candidate) bool {
 	d := p.document(c.sp.Hit.Passage.Doc)
 	return d != nil && d.Date == ""
+}
+
+// holdsTopicsOf reports whether c holds every topic word of q that lead
+// holds (not its framing: "happened").
+func holdsTopicsOf(q questionTerms, lead, c *candidate) bool {
+	for t := range lead.terms {
+		if q.prior[t] >= 1 && !c.terms[t] {
+			return false
+		}
+	}
+	return true
 }
 
 // inTextBefore reports whether a stands before b in the same document.

@@ -1616,8 +1616,9 @@ func dropMarkup(q string) string {
 }
 
 // dropLaughs removes chat's laughs (laughRe) from a question that has
-// other words and is no small talk with them: "lol" of "why did albania ditch iran lol" was a topic no
-// document holds, and the question was refused.
+// other words and is no small talk with them: "lol" of "why did albania
+// ditch iran lol" was a topic no document holds, and the question was
+// refused.
 func dropLaughs(q string) string {
 	out := strings.Join(strings.Fields(laughRe.ReplaceAllString(q, " ")), " ")
 	if !hasWords(out) || smallTalkKind(q) != "" { // "thats kinda cool lol" is a comment
