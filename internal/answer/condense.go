@@ -183,7 +183,7 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 	if strings.TrimSpace(last) == "" {
 		return q, q, ""
 	}
-	if noun := oneOf(last); noun != "" && standsForOne(q) { // "what came out of the first one?" after "what rooms wasn't she allowed in?": the first room
+	if noun := oneOf(last); noun != "" && standsForOne(q) && ordinalRe.MatchString(q) { // "what came out of the first one?" after "what rooms wasn't she allowed in?": the first room (but "the other one" may be a "flask" of the "bottles" asked about)
 		q = oneRe.ReplaceAllString(q, "${1}"+noun)
 	}
 	if other := asksAbout(q); other != "" { // "and Barbaik?" after "what happened to Jegu in the end?"
