@@ -165,6 +165,9 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 			break
 		}
 	}
+	if m := aboutWhatRe.FindStringSubmatch(last); m != nil && whenWasItRe.MatchString(q) { // "when was it?" after "what did he say about the attack?": the attack, not what he said
+		return q + " " + m[1], q, ""
+	}
 	if mainCharacterRe.MatchString(last) && hasPronoun(q) { // "why did he go there?" after "who is the main character?": the one the answer named, not "the main character" again
 		lead := lastLead(history)
 		last = leadWords(lead, quoteContextWords)
@@ -279,6 +282,14 @@ func oneOf(q string) string {
 	}
 	return ""
 }
+
+// whenWasItRe asks when or where "it" was, or happened; aboutWhatRe
+// finds what a question asks about, at its end ("… about the attack?"):
+// what "it" stands for.
+var (
+	whenWasItRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|ok\s+)?(?:when|where)\s+(?:was|is|did)\s+(?:it|that|this)(?:\s+happen)?\W*$`)
+	aboutWhatRe = regexp.MustCompile(`(?i)\b(?:about|of|on)\s+((?:the|a|an|this|that|their|his|her)\s+[\pL'’-]+(?:\s+[\pL'’-]+)?)\W*$`)
+)
 
 // bareAskRe matches a follow-up that is a question word alone: "when?",
 // "and where?", "who?", "how?". It asks about what the last answer said.

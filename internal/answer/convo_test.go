@@ -231,7 +231,7 @@ func TestPronounStandsForThePerson(t *testing.T) {
 		{"why did the king cry?", "and the queen?", "why did the queen cry?"},                                                                                                    // a person by a noun
 		{"what armor did he get the first time?", "and the third?", "what armor did he get the third time?"},                                                                     // another round: its ordinal swapped
 		{"what was attacking the lions", "what about the doves", "what was attacking the doves"}, {"who was attacking the lions", "and the king?", "who was attacking the king"}, // many, by a noun; "attacking" is no one
-		{"what rooms wasnt the girl allowed in", "what came out of the first one", "what came out of the first room girl allowed"}, {"which rooms were locked?", "which one of the keys fits", "which one of the keys fits"}, {"what was in the two bottles", "and the other one?", "and the other one? two bottles"}, // "one" of many named before; "the other one" may be another word's ("flask")
+		{"what rooms wasnt the girl allowed in", "what came out of the first one", "what came out of the first room girl allowed"}, {"which rooms were locked?", "which one of the keys fits", "which one of the keys fits"}, {"what was in the two bottles", "and the other one?", "and the other one? two bottles"}, {"what did he say about the attack?", "when was it?", "when was it? the attack"}, // "it" is what was asked about; "one" of many named before; "the other one" may be another word's ("flask")
 		{"what did Iran do?", "and then?", "and then? Iran"}, // no one named
 		{"what did Iran do?", "and why?", "and why? Iran"},   // no one named
 	} {
