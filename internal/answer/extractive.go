@@ -467,6 +467,8 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		hedge = MsgNoCount
 	case q.named != "" && !p.nameGiven(q, cands): // "what was the mother's name?" of a tale that never names her
 		hedge = MsgNoName
+	case !q.followUp && p.kindUnsaid(focus, best): // "is the MEK a terrorist group?" of a story that calls it no such thing
+		hedge = MsgNearest
 	case !q.followUp && unsure(cands) && !p.saidBy(q.speaker, best.text()): // "what did the cat say to everyone?" and the cat's own words lead: they answer
 		hedge = MsgNearest
 	}
@@ -672,6 +674,27 @@ func holdsTopic(q questionTerms, c *candidate) bool {
 func (p *Pipeline) undated(c *candidate) bool {
 	d := p.document(c.sp.Hit.Passage.Doc)
 	return d != nil && d.Date == ""
+}
+
+// isARe asks whether someone or something is a kind of thing: "is the MEK
+// a terrorist group?", "was the fox a friend?". Group 1 is the kind.
+var isARe = regexp.MustCompile(`(?i)^\W*(?:is|was|are|were)\s+(?:the\s+|this\s+|that\s+)?[\pL'’-]+(?:\s+[\pL'’-]+)?\s+(?:a|an)\s+([\pL\s'’-]+?)\W*$`)
+
+// kindUnsaid reports whether q asks whether someone is a kind of thing
+// (isARe) and the sentence best, which would answer, says not every word
+// of that kind (nor a synonym): "an opposition group" does not say
+// "terrorist group".
+func (p *Pipeline) kindUnsaid(q string, best *candidate) bool {
+	m := isARe.FindStringSubmatch(q)
+	if m == nil {
+		return false
+	}
+	for _, t := range p.an.Terms(m[1]) {
+		if !best.terms[t] && !best.syns[t] {
+			return true
+		}
+	}
+	return false
 }
 
 // holdsTopicsOf reports whether c holds every topic word of q that lead

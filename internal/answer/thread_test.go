@@ -304,6 +304,18 @@ func TestSettingPlace(t *testing.T) {
 	}
 }
 
+// TestKindUnsaid: "is the MEK a terrorist group?" of a story that calls it
+// an opposition group says it found no sentence that clearly answers; it
+// quoted "the exiled opposition group" as if it answered. "Is the MEK an
+// opposition group?" is answered.
+func TestKindUnsaid(t *testing.T) {
+	for q, hedged := range map[string]bool{"is the mek a terrorist group": true, "is edi rama a dictator?": true, "is the mek an opposition group?": false, "was rama the prime minister?": false} {
+		if a := askIn(t, "../../knowledge", q); strings.HasPrefix(a.Text, answer.MsgNearest) != hedged {
+			t.Errorf("%q: %q", q, a.Text)
+		}
+	}
+}
+
 func TestNameAsked(t *testing.T) {
 	for _, c := range [][2]string{{"sunchild", "what was the mothers name?"}, {"sunchild", "what was the name of the mother"}, {"sunchild", "what was the mother called?"}, {"sunchild", "whats the mother called"},
 		{"moti", "what was the name of the king?"}} { // not "to the king's astonishment Moti chose …"
