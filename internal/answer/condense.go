@@ -243,11 +243,24 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 // refusedAt reports whether history[i] is an answer that found nothing
 // (NotCoveredText, msgUnknownNameFm).
 func refusedAt(history []chat.Message, i int) bool {
-	if i >= len(history) || history[i].Role != chat.RoleAssistant {
+	return answerOpens(history, i, NotCoveredText, msgUnknownNameFm[:strings.Index(msgUnknownNameFm, "%")])
+}
+
+// hedged reports whether the last of history is an answer that found no
+// sentence that answers, and quoted the nearest (MsgNearest, MsgNoCount,
+// MsgNoName).
+func hedged(history []chat.Message) bool {
+	return answerOpens(history, len(history)-1, MsgNearest, MsgNoCount, MsgNoName)
+}
+
+// answerOpens reports whether history[i] is an answer that opens with one
+// of openings.
+func answerOpens(history []chat.Message, i int, openings ...string) bool {
+	if i < 0 || i >= len(history) || history[i].Role != chat.RoleAssistant {
 		return false
 	}
 	s := strings.TrimSpace(history[i].Content)
-	return strings.HasPrefix(s, NotCoveredText) || strings.HasPrefix(s, msgUnknownNameFm[:strings.Index(msgUnknownNameFm, "%")])
+	return slices.ContainsFunc(openings, func(o string) bool { return strings.HasPrefix(s, o) })
 }
 
 // oneRe matches the "one" that stands for a thing of many named before,

@@ -199,17 +199,6 @@ func goOn(passages []*sourcePassage, said, after string) {
 	}
 }
 
-// hedged reports whether the last of history is an answer that found no
-// sentence that answers, and quoted the nearest (MsgNearest, MsgNoCount,
-// MsgNoName).
-func hedged(history []chat.Message) bool {
-	if len(history) == 0 || history[len(history)-1].Role != chat.RoleAssistant {
-		return false
-	}
-	s := strings.TrimSpace(history[len(history)-1].Content)
-	return strings.HasPrefix(s, MsgNearest) || strings.HasPrefix(s, MsgNoCount) || strings.HasPrefix(s, MsgNoName)
-}
-
 // lastTurn returns the last message of history (none when it is empty).
 func lastTurn(history []chat.Message) []chat.Message { return history[max(0, len(history)-1):] }
 

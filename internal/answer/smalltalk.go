@@ -63,7 +63,7 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 // (no question mark, no question word, no verb first): "wow he's strong
 // lol" is a comment, not a question; else "".
 func laughed(q string) string {
-	if laughRe.MatchString(q) && !strings.Contains(q, "?") && !questionStartRe.MatchString(q) && !verbStartRe.MatchString(q) && !whWordRe.MatchString(q) {
+	if laughRe.MatchString(q) && asksNothing(q) {
 		return talkAck
 	}
 	return ""
@@ -74,7 +74,13 @@ func laughed(q string) string {
 // question word, no verb or "and" first ("thanks, and the wolf").
 func comment(q string, rest []string) bool {
 	r := strings.Join(rest, " ")
-	return !strings.Contains(q, "?") && !questionStartRe.MatchString(r) && !verbStartRe.MatchString(r) && !whWordRe.MatchString(r) && !followOnRe.MatchString(r)
+	return !strings.Contains(q, "?") && asksNothing(r) && !followOnRe.MatchString(r)
+}
+
+// asksNothing reports whether s has no question mark, no question word
+// and no verb first ("is", "did", "tell").
+func asksNothing(s string) bool {
+	return !strings.Contains(s, "?") && !questionStartRe.MatchString(s) && !verbStartRe.MatchString(s) && !whWordRe.MatchString(s)
 }
 
 // thanksWord are the words that open thanks.

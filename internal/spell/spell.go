@@ -185,7 +185,7 @@ func (s *Speller) addInitialsOf(words []string) {
 	if textan.IsStop(strings.ToLower(words[0])) || textan.IsStop(strings.ToLower(words[len(words)-1])) {
 		return
 	}
-	in, name := initials(words), strings.Join(words, " ")
+	in, name := textan.Initials(words), strings.Join(words, " ")
 	if len(in) < 2 {
 		return
 	}
@@ -196,20 +196,6 @@ func (s *Speller) addInitialsOf(words []string) {
 	case have != name: // "UN": "United Nations" and "University of Nebraska"
 		s.inits[in] = ""
 	}
-}
-
-// initials returns the first letters, in lower case, of the words of a
-// name that are no stop words: "pmoi" for "People’s Mujahideen
-// Organization of Iran".
-func initials(words []string) string {
-	var b strings.Builder
-	for _, w := range words {
-		if !textan.IsStop(strings.ToLower(w)) {
-			r, _ := utf8.DecodeRuneInString(w)
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
 }
 
 // capitalsInside reports whether w has a capital after its first letter
@@ -339,7 +325,7 @@ func (s *Speller) alias(word string) string {
 	for _, a := range s.aliasesOf(word) {
 		words := strings.Fields(a)
 		if len(words) > 1 {
-			if name := s.inits[initials(words)]; name != "" && strings.EqualFold(strings.Join(stopless(strings.Fields(name)), " "), strings.Join(stopless(words), " ")) {
+			if name := s.inits[textan.Initials(words)]; name != "" && strings.EqualFold(strings.Join(stopless(strings.Fields(name)), " "), strings.Join(stopless(words), " ")) {
 				return name
 			}
 			continue

@@ -186,8 +186,8 @@ func NameKind(word string) string {
 // Abbreviates reports whether text writes out abbr, an abbreviation of two
 // to six letters, as capitalised words whose initials spell it: "pm" for
 // "Prime Minister", "nsc" for "National Security Council", "pmoi" for
-// "People’s Mujahideen Organization of Iran" (a lower-case "of", "and",
-// "the" or "for" between them is passed over). Chat abbreviates what a
+// "People’s Mujahideen Organization of Iran" (stop words between them are
+// passed over, as the speller's initials pass them). Chat abbreviates what a
 // story writes out: "who is the albanian pm?" asks for "Albanian Prime
 // Minister Edi Rama".
 func Abbreviates(abbr, text string) bool {
@@ -199,6 +199,7 @@ func Abbreviates(abbr, text string) bool {
 			return false
 		}
 	}
+	abbr = strings.ToLower(abbr)
 	var words []string
 	Tokenize(text, func(t Token) { words = append(words, t.Text) })
 	for i := range words {
@@ -210,21 +211,33 @@ func Abbreviates(abbr, text string) bool {
 }
 
 // abbreviatedFrom reports whether words start with capitalised words whose
-// initials spell abbr, connectives passed over.
+// Initials spell abbr, stop words between them passed over.
 func abbreviatedFrom(abbr string, words []string) bool {
-	n := 0
-	for _, w := range words {
-		if n == len(abbr) {
-			return true
-		}
-		r, _ := utf8.DecodeRuneInString(w)
+	for n, w := range words {
 		switch {
-		case unicode.IsUpper(r) && unicode.ToLower(r) == unicode.ToLower(rune(abbr[n])):
-			n++
-		case n > 0 && (w == "of" || w == "and" || w == "the" || w == "for"):
-		default:
+		case Capitalized(w):
+			if in := Initials(words[:n+1]); in == abbr {
+				return true
+			} else if !strings.HasPrefix(abbr, in) {
+				return false
+			}
+		case n == 0 || !IsStop(w):
 			return false
 		}
 	}
-	return n == len(abbr)
+	return false
+}
+
+// Initials returns the first letters, in lower case, of the words of a
+// name that are no stop words: "pmoi" for "People’s Mujahideen
+// Organization of Iran".
+func Initials(words []string) string {
+	var b strings.Builder
+	for _, w := range words {
+		if !IsStop(strings.ToLower(w)) {
+			r, _ := utf8.DecodeRuneInString(w)
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
 }
