@@ -304,6 +304,10 @@ var (
 	aboutWhatRe = regexp.MustCompile(`(?i)\b(?:about|of|on)\s+((?:the|a|an|this|that|their|his|her)\s+[\pL'’-]+(?:\s+[\pL'’-]+)?)\W*$`)
 )
 
+// whenThatRe matches a question when the last answer's event was: "when
+// did that happen?", "and when was this?", "when?".
+var whenThatRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+|ok\s+)?when(?:\s+(?:was|is|did|does|were)\s+(?:that|this)(?:\s+happen)?)?\W*$`)
+
 // bareAskRe matches a follow-up that is a question word alone: "when?",
 // "and where?", "who?", "how?". It asks about what the last answer said.
 var bareAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+|ok\s+)?(?:when|where|who|how)\W*$`)

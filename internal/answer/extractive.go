@@ -458,7 +458,11 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 			ranked = fresh
 		}
 	}
-	if fresh := slices.DeleteFunc(slices.Clone(ranked), func(c *candidate) bool { return saidBefore(c.sp.explained, c.sent) }); len(fresh) > 0 {
+	if q.qt == qWhen && passages[0].explained != "" { // "when did that happen?": the time the last answer's lead tells, or a sentence beside it
+		if out := p.timeBeside(q, cands, passages[0].explained); out != nil {
+			return out, ""
+		}
+	} else if fresh := slices.DeleteFunc(slices.Clone(ranked), func(c *candidate) bool { return saidBefore(c.sp.explained, c.sent) }); len(fresh) > 0 {
 		ranked = fresh // "why did they do that?": not what they did
 	}
 	best := ranked[0]
@@ -547,6 +551,30 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		hedge = MsgNearest
 	}
 	return out, hedge
+}
+
+// timeBeside answers a when-question about the last answer's lead
+// (explained): the lead itself when it holds a time, else the sentence
+// before it or after it that does, then the lead ("when did that happen?"
+// after Rama's "The government has decided … to end diplomatic
+// relations": the sentence before it, "… to sever its diplomatic
+// relations with Teheran on Wednesday"). nil when the lead is not among
+// cands or neither sentence beside it tells a time.
+func (p *Pipeline) timeBeside(q questionTerms, cands []*candidate, explained string) []*candidate {
+	i := slices.IndexFunc(cands, func(c *candidate) bool { return saidBefore(explained, c.sent) })
+	if i < 0 {
+		return nil
+	}
+	lead := cands[i]
+	if p.cue(q, lead.text()) > 0 {
+		return []*candidate{lead}
+	}
+	for _, d := range []int{-1, 1} {
+		if c := p.beside(cands, lead, d); c != nil && p.cue(q, c.text()) > 0 {
+			return []*candidate{c, lead}
+		}
+	}
+	return nil
 }
 
 // metadataAside reports whether s is a metadata line of a paper

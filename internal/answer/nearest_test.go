@@ -147,8 +147,9 @@ func TestFactoidQuotes(t *testing.T) {
 		{story(t), "who ruled iran in 1981?", "Ayatollah Khomeini", ""},
 		{story(t), "where are the MEK based?", "settled in a camp near Durres", ""},
 		{story(t), "where do the MEK live?", "settled in a camp near Durres", ""},
-		{story(t), "when was the cyberattack?", "July 15 cyberattack", ""},                                           // its day, not "Iran’s July cyberattack"
-		{story(t), "what day was the attack?", "July 15 cyberattack", ""},                                            // a year is no day
+		{story(t), "when was the cyberattack?", "July 15 cyberattack", ""}, // its day, not "Iran’s July cyberattack"
+		{story(t), "what day was the attack?", "July 15 cyberattack", ""},  // a year is no day
+		{story(t), "What was the date of the cyberattack?", "July 15", ""}, {story(t), "Which day of the week did Albania cut ties?", "on Wednesday", ""},
 		{story(t), "which country attacked albania?", "Iran’s July cyberattack", ""},                                 // a place that acts is asked for by its name; "country" is no topic
 		{story(t), "which country was hit by the cyber attack", "cyberattack on Albania", ""},                        // a place asked for: by its name, not "our country"
 		{story(t), "how did the mek end up in albania", "settled in a camp near Durres", "end diplomatic relations"}, // "end up" is no end

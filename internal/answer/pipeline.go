@@ -511,7 +511,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if followUp {
 		last = answersIn(lastTurn(req.History))
 	}
-	if whyThatRe.MatchString(q) { // "why did they do that?", "why did the Emperor do that?" (a "he" put as a name)
+	if whyThatRe.MatchString(q) || whenThatRe.MatchString(q) { // "why did they do that?", "why did the Emperor do that?" (a "he" put as a name), "when did that happen?"
 		explained = lastQuoteLine(req.History)
 	}
 	for _, sp := range passages {
@@ -1404,9 +1404,11 @@ type sourcePassage struct {
 	// its sentences again only when nothing else is left (after "what gift
 	// did Iris get?" it repeated that answer word for word).
 	last string
-	// explained is, for a why-question about the last answer ("why did
-	// they do that?", whyThatRe), the sentence it led with: what is asked
-	// is its cause, not it again.
+	// explained is, for a why- or when-question about the last answer
+	// ("why did they do that?", whyThatRe; "when did that happen?",
+	// whenThatRe), the sentence it led with: a why asks its cause, not it
+	// again; a when asks its time, which it or a sentence beside it tells
+	// (timeBeside).
 	explained string
 	// overview says the passage is a document's opening (or closing) that
 	// answers an overview of a document the question names by its title

@@ -413,13 +413,20 @@ func TestNextSentenceInTheNextPassage(t *testing.T) {
 // TestWhyThat: "why did they do that?" after an answer asks the cause of
 // what it led with, which leads no more ("The government has decided …
 // to end diplomatic relations" led again; the cause is "Iran’s July
-// cyberattack … proved to be the final straw").
+// cyberattack … proved to be the final straw"); "when did that happen?"
+// asks its time, which the sentence before it tells ("on Wednesday"; it
+// quoted the lead again).
 func TestWhyThat(t *testing.T) {
 	ix := story(t)
 	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
 	_, history := askedBefore(t, p, "what did albania do to iran", "The government has decided")
 	for _, q := range []string{"why did they do that", "why?", "why did albania do that?"} {
 		if a, err := p.Ask(context.Background(), answer.Request{Question: q, History: history}, nil); err != nil || !strings.Contains(eval.Lead(a.Text), "final straw") {
+			t.Errorf("%q: %q, %v", q, a.Text, err)
+		}
+	}
+	for _, q := range []string{"When did that happen?", "when?"} { // the lead tells no time; the sentence before it does
+		if a, err := p.Ask(context.Background(), answer.Request{Question: q, History: history}, nil); err != nil || !strings.Contains(eval.Lead(a.Text), "on Wednesday") {
 			t.Errorf("%q: %q, %v", q, a.Text, err)
 		}
 	}
