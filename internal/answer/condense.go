@@ -180,6 +180,8 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 		if len(named) > 0 {
 			last = strings.Join(named, " ")
 		}
+	} else if who := answeredWho(an, last, history); g != "" && who != "" { // "does she give credit?" after "who runs the other shop?": the one the answer named ("Tabitha Twitchit kept the only other shop")
+		last = who
 	} else if pointsAtAnswer(q) || (hasPronoun(q) || whyThatRe.MatchString(q) || bareAskRe.MatchString(q)) && strings.TrimSpace(last) != "" && !ownTopic(an, last) { // "who did it?", "why?", "when?" after "what happened?": the answer is its topic
 		last += " " + leadWords(lastLead(history), quoteContextWords)
 	}
@@ -354,12 +356,18 @@ func asksAbout(q string) string {
 var questionWordsSet = setOf("who whom whose what which why when where how else more next again")
 
 // subjectOf returns whom or what the question q is about, to be swapped
-// for the one a follow-up of aboutRe names: the person it names first
+// for the one a follow-up of aboutRe names: what it ends asking of, one
+// word after "is" or "was" ("ginger" of "what kind of animal is ginger?",
+// "the king" of "how old was the king?"; not "animal", the kind asked),
+// else the person it names first
 // (antecedent: "Jegu" of "what happened to Jegu in the end?"), else its
 // first name written with a capital that is not its first word ("Iran"
 // of "what did Iran do?"), else its last creature after an article, one
 // or many ("the lions"); or "".
 func subjectOf(q string) string {
+	if m := copulaSubjectRe.FindStringSubmatch(q); m != nil && !textan.IsStop(strings.ToLower(m[2])) && !verbForm(strings.ToLower(m[2])) {
+		return m[1]
+	}
 	if person := antecedent(q); person != "" && strings.Contains(q, person) {
 		return person
 	}
@@ -376,6 +384,53 @@ func subjectOf(q string) string {
 	}
 	return ""
 }
+
+// answeredWho returns, when the question before (last) asked who did
+// something ("who runs the other shop?", "who killed the giant?"; not
+// "who is the old woman?"), the first name its answer led with, or "";
+// "" too when that question holds the name ("who put out Per's fire?":
+// "he" may be Per, or whoever put it out).
+func answeredWho(an *textan.Analyzer, last string, history []chat.Message) string {
+	words := questionWords(last)
+	if len(words) < 2 || !strings.EqualFold(words[0], "who") || copulas[strings.ToLower(words[1])] {
+		return ""
+	}
+	var toks []textan.Token
+	first := -1
+	textan.Names(lastLead(history), func(t textan.Token, isName bool) {
+		if isName && first < 0 {
+			first = len(toks)
+		}
+		toks = append(toks, t)
+	})
+	if first < 0 {
+		return ""
+	}
+	from, to := first, first+1 // the whole name: "Tabitha Twitchit", its first word opening the sentence
+	for from > 0 && textan.Capitalized(toks[from-1].Text) && !textan.IsStop(strings.ToLower(toks[from-1].Text)) {
+		from--
+	}
+	for to < len(toks) && textan.Capitalized(toks[to].Text) {
+		to++
+	}
+	name := make([]string, 0, to-from)
+	for _, t := range toks[from:to] {
+		name = append(name, t.Text)
+	}
+	asked := setOf(strings.Join(an.Terms(last), " "))
+	if slices.ContainsFunc(an.Terms(strings.Join(name, " ")), func(t string) bool { return asked[t] }) {
+		return ""
+	}
+	return strings.Join(name, " ")
+}
+
+// copulas are the forms of "be".
+var copulas = setOf("is was are were be been being am")
+
+// copulaSubjectRe matches a question that ends with what it asks of:
+// "is" or "was", then one word, with an article or not (group 1; group 2
+// the word). "why was the king angry?" ends with no subject.
+var copulaSubjectRe = regexp.MustCompile(`(?i)\b(?:is|was|are|were)\s+((?:(?:the|a|an|his|her|their|its)\s+)?([\pL'’-]+))\W*$`)
 
 // verbForm reports whether the lower-case w is a verb's -ing or -ed form
 // of an English word ("attacking"), not a noun that ends so ("king",

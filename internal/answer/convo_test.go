@@ -188,6 +188,30 @@ func TestFollowUpOfAFollowUp(t *testing.T) {
 	}
 }
 
+// TestWhatKindAndWho: "what kind of animal is ginger?" leads with the
+// sentence that says what Ginger was ("Ginger was a yellow tom-cat"; it
+// led with the shop), and "and pickles?" asks it of Pickles (it asked
+// "what kind of pickles is ginger?"); the "she" after "who runs the other
+// shop?" is the one the answer named, Tabitha Twitchit ("does she give
+// credit?" led with "Ginger and Pickles gave unlimited credit").
+func TestWhatKindAndWho(t *testing.T) {
+	p := dirPipeline(t, "testdata/ginger")
+	ctx := context.Background()
+	for _, convo := range [][][2]string{
+		{{"what kind of animal is ginger?", "tom-cat"}, {"and pickles?", "terrier"}},
+		{{"who runs the other shop in the village?", "Tabitha Twitchit"}, {"does she give credit?", "refuse to give credit"}},
+	} {
+		var history []chat.Message
+		for _, c := range convo {
+			a, err := p.Ask(ctx, answer.Request{Question: c[0], History: history}, nil)
+			if err != nil || !strings.Contains(eval.Lead(a.Text), c[1]) {
+				t.Errorf("%q: %q (%v), want it to lead with %q", c[0], eval.Lead(a.Text), err, c[1])
+			}
+			history = append(history, chat.Message{Role: chat.RoleUser, Content: c[0]}, chat.Message{Role: chat.RoleAssistant, Content: a.Text})
+		}
+	}
+}
+
 // TestPronounStandsForThePerson: offline, the "she" of a follow-up is
 // the person the question before named, put in its place, as a model
 // would write it: "is she dead?" after "why does grandmother cry?" leads
@@ -232,8 +256,9 @@ func TestPronounStandsForThePerson(t *testing.T) {
 		{"what armor did he get the first time?", "and the third?", "what armor did he get the third time?"},                                                                     // another round: its ordinal swapped
 		{"what was attacking the lions", "what about the doves", "what was attacking the doves"}, {"who was attacking the lions", "and the king?", "who was attacking the king"}, // many, by a noun; "attacking" is no one
 		{"what rooms wasnt the girl allowed in", "what came out of the first one", "what came out of the first room girl allowed"}, {"which rooms were locked?", "which one of the keys fits", "which one of the keys fits"}, {"what was in the two bottles", "and the other one?", "and the other one? two bottles"}, {"what did he say about the attack?", "when was it?", "when was it? the attack"}, // "it" is what was asked about; "one" of many named before; "the other one" may be another word's ("flask")
-		{"what did Iran do?", "and then?", "and then? Iran"}, // no one named
-		{"what did Iran do?", "and why?", "and why? Iran"},   // no one named
+		{"what kind of animal is ginger?", "and pickles?", "what kind of animal is pickles?"}, // whom it asks of, not the kind it asks
+		{"what did Iran do?", "and then?", "and then? Iran"},                                  // no one named
+		{"what did Iran do?", "and why?", "and why? Iran"},                                    // no one named
 	} {
 		history := []chat.Message{{Role: chat.RoleUser, Content: c.before}, {Role: chat.RoleAssistant, Content: "…"}}
 		if got := answer.CondenseOffline(an, c.q, history); got != c.want {

@@ -255,6 +255,7 @@ type questionTerms struct {
 	named     string          // a question of someone's name (nameAskRe): their term ("mother")
 	leader    string          // a leader question's term for leading (leaderTerm): a title holds it
 	placed    string          // a where-question's verb of place ("based"), whose synonyms are no answer's
+	kindOf    string          // whom a question what kind of creature they are asks of (kindAskRe): "ginger"
 	qt        qtype
 	topics    int // terms that are not framing words
 }
@@ -266,13 +267,17 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	if m := whereFrame.FindStringSubmatch(question); m != nil {
 		q.placed = p.an.Term(m[1])
 	}
+	kindNoun := ""
+	if m := kindAskRe.FindStringSubmatch(question); m != nil && textan.IsCreature(m[1]) {
+		q.kindOf, kindNoun = strings.ToLower(m[2]), p.an.Term(m[1])
+	}
 	for _, t := range p.an.Terms(searchText(ofTheWeekRe.ReplaceAllString(kindOf.ReplaceAllString(atTheEndRe.ReplaceAllString(question, ""), "what"), " "))) { // the closing passages say "at the end"; "what kind of" is "what"; "day of the week" is a weekday (cue), no "weeks-long"
 		if _, dup := q.prior[t]; dup || stressTerms()[t] {
 			continue
 		}
 		q.list = append(q.list, t)
 		q.prior[t] = 1
-		if frameTerms()[t] {
+		if frameTerms()[t] || t == kindNoun { // "animal" of "what kind of animal is ginger?" is what kind of answer, no topic
 			q.prior[t] = weightFrame
 		} else {
 			q.topics++
@@ -340,6 +345,27 @@ var ofTheWeekRe = regexp.MustCompile(`(?i)\bof\s+the\s+week\b`)
 // kindOf asks for a kind ("what kind of systems were hit?"): its "kind"
 // is no word to find ("responded in kind").
 var kindOf = regexp.MustCompile(`(?i)\b(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of\b`)
+
+// kindAskRe asks what kind of creature someone is: "what kind of animal
+// is ginger?" (group 1 the kind, group 2 whom). A sentence that says what
+// they were answers it (saysKind): "Ginger was a yellow tom-cat".
+var kindAskRe = regexp.MustCompile(`(?i)\b(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of\s+([\pL-]+)\s+(?:is|was|are|were)\s+(?:(?:the|a|an)\s+)?([\pL'’-]+)\W*$`)
+
+// saysKind reports whether s says that who is a creature: "who was a
+// (up to two words) creature" (textan.IsCreature: "a yellow tom-cat",
+// "a terrier", "a poor woodcutter").
+func saysKind(who, s string) bool {
+	re, err := regexp.Compile(`(?i)\b` + regexp.QuoteMeta(who) + `\s+(?:is|was|are|were)\s+(?:a|an)\s+((?:[\pL-]+\s+){0,2}[\pL-]+)`)
+	if err != nil {
+		return false
+	}
+	for _, m := range re.FindAllStringSubmatch(s, -1) {
+		if slices.ContainsFunc(strings.Fields(m[1]), textan.IsCreature) {
+			return true
+		}
+	}
+	return false
+}
 
 // maximNear returns the last sentence of passages, the closing ones, that
 // states a lesson as a rule (maximRe), or nil: The Ugly Duckling says "He
