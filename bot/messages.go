@@ -9,12 +9,9 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"storybot/internal/answer"
 	"storybot/internal/chat"
 )
-
-// historyMessages is how many earlier thread messages become conversation
-// history.
-const historyMessages = 10
 
 // onMessage answers an @mention in a channel by starting a thread on the
 // message and answering there, and answers every new message in a thread it
@@ -165,7 +162,7 @@ func (b *Bot) channel(ctx context.Context, id string) *discordgo.Channel {
 // history returns the thread's recent messages before beforeID as
 // conversation turns, oldest first, with the opening question first.
 func (b *Bot) history(ctx context.Context, threadID, beforeID, opening string) []chat.Message {
-	msgs, err := b.sess.ChannelMessages(threadID, historyMessages, beforeID, "", "", discordgo.WithContext(ctx))
+	msgs, err := b.sess.ChannelMessages(threadID, answer.HistoryMessages, beforeID, "", "", discordgo.WithContext(ctx))
 	if err != nil {
 		b.log.Warn("reading thread history failed", "thread", threadID, "status", restStatus(err), "err", err)
 	}

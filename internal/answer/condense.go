@@ -15,8 +15,12 @@ import (
 	"storybot/internal/textan"
 )
 
-// maxHistory is how many earlier turns the condense step looks at.
-const maxHistory = 6
+// HistoryMessages is how many earlier messages (questions and answers) a
+// follow-up is read with: the Discord adapter fetches this many of a
+// thread, the console keeps as many, and condense looks at no more. (The
+// console kept six and condense six, so that a long chain of follow-ups
+// was read otherwise in the terminal than in Discord.)
+const HistoryMessages = 10
 
 // condense turns a follow-up into a standalone question. A question that
 // does not need the conversation (see needsContext) is returned as it is,
@@ -29,8 +33,8 @@ func (p *Pipeline) condense(ctx context.Context, q string, history []chat.Messag
 	if !needsContext(p.withNames(q)) {
 		return q, q, false
 	}
-	if len(history) > maxHistory {
-		history = history[len(history)-maxHistory:]
+	if len(history) > HistoryMessages {
+		history = history[len(history)-HistoryMessages:]
 	}
 	offline, resolved, _ := condenseOffline(p.an, q, p.namedHistory(history))
 	if p.opts.Model == nil {

@@ -109,6 +109,26 @@ func (p *Pipeline) continuation(history []chat.Message) (hits []search.Hit, lead
 // then?", it is continuation's.)
 var sequelAskRe = regexp.MustCompile(`(?i)\b(?:after\s+(?:that|this)|afterwards?|then|next|later|do\s+about\s+(?:it|that|this))\W*$`)
 
+// futureAskRe asks what will come: "what will they do next?".
+var futureAskRe = regexp.MustCompile(`(?i)\b(?:will|going\s+to|gonna)\b`)
+
+// futureOfReport reports whether q asks what will come (futureAskRe) of a
+// dated document the last answer quoted: a report tells it where it says
+// what will be ("The United States will take further action"), not after
+// the last quote ("what will they do next?" said "That is where the
+// document ends"). A tale's "what will he do next?" is what it tells next.
+func (p *Pipeline) futureOfReport(q string, history []chat.Message) bool {
+	if !futureAskRe.MatchString(q) {
+		return false
+	}
+	hits, _ := p.continuation(history)
+	if len(hits) == 0 {
+		return false
+	}
+	d := p.document(hits[0].Passage.Doc)
+	return d != nil && d.Date != ""
+}
+
 // sequelPassages is how many passages after the last answer's lead a
 // sequel question is answered from: the nearest ones ("after that" is
 // soon after; the story's end was quoted).
@@ -122,12 +142,15 @@ const sequelPassages = 2
 // story's opening); before maps the lead's passage to its text up to the
 // lead, which is not quoted again. hits unchanged, and no before, when no
 // passage is left or the last answer quoted none.
-func (p *Pipeline) sequel(history []chat.Message, hits []search.Hit) (later []search.Hit, before map[string]string) {
+func (p *Pipeline) sequel(q string, history []chat.Message, hits []search.Hit) (later []search.Hit, before map[string]string) {
 	if hedged(lastTurn(history)) { // "what did she do after that?" after "I found no number …": the nearest sentence quoted is no "that"
 		return hits, nil
 	}
 	from, lead := p.continuation(history)
 	if len(from) == 0 || yearIn(lead) { // a report's dates, not its order, tell what came after: "ever since 2014" is followed by 1981
+		return hits, nil
+	}
+	if p.futureOfReport(q, history) {
 		return hits, nil
 	}
 	at := from[0].Passage

@@ -345,7 +345,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	// story named ("what is this story about?" after "who is the author?"
 	// took "author" for its topic).
 	aboutTheDocuments := allDocumentsRe.MatchString(q) || settingAskRe.MatchString(q) || gistRe.MatchString(q) && theDocumentRe.MatchString(q)
-	if len(req.History) > 0 && !p.asksOn(endUpRe.ReplaceAllString(q, " "), p.part) && !(aboutTheDocuments && !p.hasTopic(q)) { // "where did they end up?" is no question of the story's end
+	if len(req.History) > 0 && !p.asksOn(notTheEnd(q), p.part) && !(aboutTheDocuments && !p.hasTopic(q)) { // "where did they end up?" is no question of the story's end
 		// offline, its "he" or "she" is the person it stands for from here
 		// on: "is she dead?" weighs "grandmother" as its own word
 		standalone, q, modelDown = p.condense(ctx, q, req.History, &ans.Usage)
@@ -395,7 +395,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 			}
 		}
 	}
-	if len(req.History) > 0 && !hedged(lastTurn(req.History)) && (p.asksOn(q, p.next) || outcomeAskRe.MatchString(q) || whatWereTheyRe.MatchString(q)) { // "and then?", "did it work?", "what were they?"; not after the nearest sentences of a hedge
+	if len(req.History) > 0 && !hedged(lastTurn(req.History)) && (p.asksOn(q, p.next) || outcomeAskRe.MatchString(q) || whatWereTheyRe.MatchString(q)) && !p.futureOfReport(q, req.History) { // "and then?", "did it work?", "what were they?"; not after the nearest sentences of a hedge
 		if hits, lead := p.continuation(req.History); len(hits) > 0 {
 			passages := p.pack(hits, p.passageBudget(standalone))
 			// not the last answer again; what was said before may come again in order
@@ -501,7 +501,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	// documents' are other copies when the index was loaded from DATA_DIR
 	var before map[string]string
 	if len(req.History) > 0 && sequelAskRe.MatchString(q) { // "what did Ali Baba do after that?"
-		hits, before = p.sequel(req.History, hits)
+		hits, before = p.sequel(q, req.History, hits)
 	}
 	passages := p.pack(hits, p.passageBudget(standalone))
 	if followUp && p.asksOn(q, p.more) { // "Tell me more": not the last answer again
@@ -868,10 +868,22 @@ func (p *Pipeline) document(path string) *knowledge.Document {
 }
 
 // asksEnding reports whether q asks about the end of a story (an
-// endingWords word), "end up" aside (endUpRe).
+// endingWords word), "end up" and what someone concluded aside
+// (notTheEnd).
 func (p *Pipeline) asksEnding(q string) bool {
-	return holdsWord(endUpRe.ReplaceAllString(q, " "), p.ending)
+	return holdsWord(notTheEnd(q), p.ending)
 }
+
+// notTheEnd is q without the words that speak of an end that is not the
+// story's: "end up" (endUpRe), and "conclude" in a question what someone
+// concluded ("what did they conclude?" quoted the report's last
+// paragraphs, as "how does it end?").
+func notTheEnd(q string) string {
+	return concludedRe.ReplaceAllString(endUpRe.ReplaceAllString(q, " "), "${1}")
+}
+
+// concludedRe asks what someone concluded; group 1 is all before the verb.
+var concludedRe = regexp.MustCompile(`(?i)^(\W*(?:and\s+|so\s+)?what\s+(?:did|do|does|has|have|had)\s+[^?]*?)\bconclud(?:e|es|ed)\b`)
 
 // endUpRe is "end up", which says where or how someone came to be, not
 // the end of a story: "how did the mek end up in albania?" quoted "to end

@@ -444,6 +444,23 @@ func TestWhyThat(t *testing.T) {
 	}
 }
 
+// TestWhatWillTheyDo: "what will they do next?" of a report asks what it
+// says will come, wherever it says it: after the US's conclusion (whose
+// answer quoted "The United States will take further action" second) it
+// said "That is where the document ends", or quoted what follows. "What
+// did they conclude?" asks their conclusion, not the report's last
+// paragraphs ("how does it end?").
+func TestWhatWillTheyDo(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	_, history := askedBefore(t, p, "what did the US conclude?", "Washington concluded")
+	for q, lead := range map[string]string{"What will they do next?": "will take further action", "what did they conclude?": "Washington concluded"} {
+		if a, err := p.Ask(context.Background(), answer.Request{Question: q, History: history}, nil); err != nil || !strings.Contains(eval.Lead(a.Text), lead) {
+			t.Errorf("%q: %q, %v", q, a.Text, err)
+		}
+	}
+}
+
 // TestFollowUpSaysSomethingNew: "what happened to her?" after "what gift
 // did Iris get?" asks about her, for something the last answer did not
 // say: it repeated that answer word for word.

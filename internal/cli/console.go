@@ -17,9 +17,6 @@ import (
 	"storybot/internal/usererr"
 )
 
-// consoleHistory is how many earlier messages follow-ups can refer to.
-const consoleHistory = 6
-
 // cmdConsole chats with the bot in the terminal: one question a line,
 // answers streamed with their sources, history kept for follow-ups, and the
 // commands of consoleHelp (the Discord slash commands' counterparts). It
@@ -200,10 +197,10 @@ func runConsole(ctx context.Context, e *Env, scr *screen, p asker, tools console
 }
 
 // remember adds a question and its answer to history, keeping the last
-// consoleHistory messages.
-func remember(history []chat.Message, q, answer string) []chat.Message {
-	history = append(history, chat.Message{Role: chat.RoleUser, Content: q}, chat.Message{Role: chat.RoleAssistant, Content: answer})
-	return history[max(0, len(history)-consoleHistory):]
+// answer.HistoryMessages messages.
+func remember(history []chat.Message, q, text string) []chat.Message {
+	history = append(history, chat.Message{Role: chat.RoleUser, Content: q}, chat.Message{Role: chat.RoleAssistant, Content: text})
+	return history[max(0, len(history)-answer.HistoryMessages):]
 }
 
 // lineResult is one line read by readLines, or the error that ended the

@@ -55,6 +55,19 @@ func TestConsoleConversation(t *testing.T) {
 	}
 }
 
+// TestConsoleLongChain: a follow-up four questions into a chain still
+// knows whom its "they" stands for: "what did they conclude?" after "and
+// the US?" after "what did he decide?" after "who is Edi Rama?" asks the
+// US's conclusion (it was read as "how does it end?" and quoted the
+// report's last paragraphs).
+func TestConsoleLongChain(t *testing.T) {
+	got, _, _ := consoleSession(t, "Who is Edi Rama?", "What did he say about the attack?", "What did he decide?", "And the US?", "What did they conclude?")
+	_, last, _ := strings.Cut(got, "» What did they conclude?")
+	if lead, _, _ := strings.Cut(strings.TrimPrefix(last, "\nQuoted from the sources:\n"), "\n"); !strings.Contains(lead, "Washington concluded") {
+		t.Errorf("the last answer leads with %q:\n%s", lead, got)
+	}
+}
+
 // TestConsoleMoreAfterSummary: "what is this story about?" gets the
 // story's short summary, and "tell me more" after it goes on past what
 // the summary said (the summary is part of the conversation).

@@ -388,3 +388,15 @@ func TestAbbreviates(t *testing.T) {
 		}
 	}
 }
+
+// TestIsCreature: a noun for a person or an animal is a creature; a word
+// that is the stem of a famous name only ("ever" of "Evers", "tell" of
+// William Tell) is not: "did he ever lose a fight?" took "ever" for the
+// person it asks about.
+func TestIsCreature(t *testing.T) {
+	for w, want := range map[string]bool{"tailor": true, "kitten": true, "terrier": true, "old": false, "ever": false, "tell": false, "aalto": false} {
+		if got := IsCreature(w); got != want {
+			t.Errorf("IsCreature(%q) = %v, want %v", w, got, want)
+		}
+	}
+}

@@ -769,8 +769,14 @@ func writeCreatures(dir, out string) error {
 		return err
 	}
 	file := map[string]string{} // a noun synset: its lexicographer file
+	named := map[string]bool{}  // a synset's offset and a lemma it writes with a capital, a name: "Evers", whose stem is "ever"
 	err = eachSynset(filepath.Join(dir, "data.noun"), func(ss synset) error {
 		file[ss.offset] = ss.lexFile
+		for _, w := range ss.words {
+			if w != strings.ToLower(w) {
+				named[ss.offset+" "+strings.ToLower(w)] = true
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -779,7 +785,7 @@ func writeCreatures(dir, out string) error {
 	seen := map[string]bool{}
 	var lines []string
 	for lemma, ss := range idx {
-		if f := file[ss[0]]; !oneLowerWord(lemma) || f != "05" && f != "18" {
+		if f := file[ss[0]]; !oneLowerWord(lemma) || f != "05" && f != "18" || named[ss[0]+" "+lemma] {
 			continue
 		}
 		if st := textan.Stem(lemma); !seen[st] {
