@@ -29,7 +29,7 @@ const (
 
 // questionType returns what q asks for.
 func questionType(q string) qtype {
-	lq := lowerQuestion(q) // `"what is the MEK?"`
+	lq := openingAndRe.ReplaceAllString(lowerQuestion(q), "") // `"what is the MEK?"`; "and when did that happen?" asks when
 	has := func(subs ...string) bool {
 		for _, s := range subs {
 			if strings.Contains(lq, s) {
@@ -107,6 +107,9 @@ func whoWithin(q, lq string) bool {
 // the verb, which agentPlace checks is no auxiliary ("which country was
 // attacked?" asks where).
 var agentPlaceRe = regexp.MustCompile(`^(?:which|what) (country|nation|kingdom|state|city|town|empire|government|army|group)\s+(?:in\s+\d+\s+)?([a-z]+ed|[a-z]+s|sent|sold|won|led|made|took|gave|fought|struck|began|brought|paid|built|declared)\b`)
+
+// openingAndRe is the "and", "so" or "but" a follow-up opens with.
+var openingAndRe = regexp.MustCompile(`^(?:and|so|but|ok|okay)\s+`)
 
 // lowerQuestion is q lower-cased, without the spaces and punctuation
 // before its first word.

@@ -484,7 +484,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 			ranked = fresh
 		}
 	}
-	if q.qt == qWhen && passages[0].explained != "" { // "when did that happen?": the time the last answer's lead tells, or a sentence beside it
+	if whenThatRe.MatchString(focus) && passages[0].explained != "" { // "when did that happen?": the time the last answer's lead tells, or a sentence beside it
 		if out := p.timeBeside(q, cands, passages[0].explained); out != nil {
 			return out, ""
 		}

@@ -23,9 +23,15 @@ import (
 // "Embassy" at its end an organisation ("the White House", "the Iranian
 // Embassy").
 
-// listRe matches a question that asks for the names of a kind, the kind's
-// word in its first group and what follows in its second.
-var listRe = regexp.MustCompile(`(?i)^\W*(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(?:(?:list|name|give\s+me|tell\s+me|show\s+me|show)\s+(?:me\s+)?(?:all\s+)?(?:of\s+)?(?:the\s+)?|(?:who|what|which)\s+(?:are|were)\s+(?:all\s+)?(?:the\s+)?|(?:which|what)\s+)(?:main\s+|key\s+|other\s+|different\s+|important\s+)?(people|persons|individuals|figures|characters|countries|nations|places|locations|cities|organi[sz]ations|groups|institutions|names|actors|parties|players|sides|stakeholders)\b(.*)$`)
+// listRe matches a question that asks for the names of a kind: a number
+// of them ("two") in its first group, the kind's word in its second and
+// what follows in its third.
+var listRe = regexp.MustCompile(`(?i)^\W*(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(?:(?:list|name|give\s+me|tell\s+me|show\s+me|show)\s+(?:me\s+)?(?:all\s+)?(?:of\s+)?(?:the\s+)?|(?:who|what|which)\s+(?:are|were)\s+(?:all\s+)?(?:the\s+)?|(?:which|what)\s+)(two\s+|both\s+)?(?:main\s+|key\s+|other\s+|different\s+|important\s+)?(people|persons|individuals|figures|characters|countries|nations|places|locations|cities|organi[sz]ations|groups|institutions|names|actors|parties|players|sides|stakeholders)\b(.*)$`)
+
+// placeKinds are the kinds of listRe that a number may count: "which two
+// countries are involved?" lists them; "what are the four groups?" asks
+// what they were, which a list of the groups named does not say.
+var placeKinds = setOf("countries nations places locations cities")
 
 // listRest are the words that may follow the kind's word in such a
 // question: "which countries are involved?", "who are the people in the
@@ -56,12 +62,15 @@ func listAsked(q string) string {
 	if m == nil {
 		return ""
 	}
-	for _, w := range strings.FieldsFunc(strings.ToLower(m[2]), func(r rune) bool { return r != '\'' && !('a' <= r && r <= 'z') }) {
+	if m[1] != "" && !placeKinds[strings.ToLower(m[2])] { // "which two countries are involved?"; "what are the four groups?" asks what they were
+		return ""
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(m[3]), func(r rune) bool { return r != '\'' && !('a' <= r && r <= 'z') }) {
 		if !listRest[w] {
 			return ""
 		}
 	}
-	switch w := strings.ToLower(m[1]); {
+	switch w := strings.ToLower(m[2]); {
 	case w == "names" || w == "actors" || w == "parties" || w == "players" || w == "sides" || w == "stakeholders": // "who are the main actors?": every kind
 		return listNames
 	case w == "characters":

@@ -35,6 +35,8 @@ func TestRoleCharacters(t *testing.T) {
 func TestListAsked(t *testing.T) {
 	expect(t, "listAsked", listAsked, map[string]string{
 		"which countries are involved?":                    listPlaces,
+		"Which two countries are involved?":                listPlaces, // a number of them, as chat asks
+		"what are the two groups?":                         "",         // what they were
 		"What countries are mentioned in the article?":     listPlaces,
 		"list all the people mentioned":                    listPeople,
 		"who are the people in the story?":                 listPeople,

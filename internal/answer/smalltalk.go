@@ -28,7 +28,7 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 		very helpful|that's useful|useful|good answer|great answer|nice answer|good bot|great job|well done|you're the best|
 		you are the best|youre the best|ur the best|ur awesome|you're awesome|you are awesome|you rock|legend|
 		for the help|for your help|for that|for this|for the answer|for the info|for the information|for explaining`,
-	talkAck: `ok|okay|k|kk|cool|nice|great|awesome|perfect|got it|i see|alright|all right|sounds good|good|fine|wow|
+	talkAck: `ok|okay|k|kk|bet|cool|nice|great|awesome|perfect|got it|i see|alright|all right|sounds good|good|fine|wow|
 		interesting|makes sense|good to know|understood|noted|yes|yeah|yep|sure|lol|haha|right|fair enough|i understand|
 		that makes sense|that explains it|that's clear|that's it|that is it|that's all|that is all|that's great|
 		that's interesting|that's cool|that's nice|no more questions|that's what i needed|that's all i needed|
