@@ -404,10 +404,19 @@ var fateAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|then\s+)?what\s+(?:h
 // sad").
 var fateOfRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|then\s+|ok\s+)?what\s+(?:ever\s+)?(?:happened|happens|became)\s+(?:to|of)\s+(?:the\s+|his\s+|her\s+|their\s+|poor\s+|that\s+)?([\w'’-]+)(?:\s+[\w'’-]+)?\s*[?.!]*\s*$`)
 
+// nowOfRe matches a question what someone is doing now, named in a word
+// or two: "what's pickles doing now?", "where is the king now?". A tale
+// tells it last ("Pickles is at present a gamekeeper"), as a fate. (In a
+// conversation, "what does the duck do now?" asks what she does next.)
+var nowOfRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|ok\s+)?(?:what(?:'s|’s|\s+is|\s+are)|where(?:'s|’s|\s+is|\s+are)|how(?:'s|’s|\s+is|\s+are))\s+(?:the\s+|his\s+|her\s+|their\s+|poor\s+|that\s+)?([\w'’-]+)(?:\s+[\w'’-]+)?(?:\s+(?:doing|living))?\s+(?:now|today|these\s+days|nowadays|at\s+present)\s*[?.!]*\s*$`)
+
 // fateOf reports whether q asks what became of someone it names
-// (fateOfRe), not of "her" (fateAskRe).
+// (fateOfRe), or what they do now (nowOfRe); not of "her" (fateAskRe).
 func fateOf(q string) bool {
 	m := fateOfRe.FindStringSubmatch(q)
+	if m == nil {
+		m = nowOfRe.FindStringSubmatch(q)
+	}
 	return m != nil && !objectPronoun[strings.ToLower(m[1])]
 }
 
@@ -506,12 +515,13 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	if order != 0 && orderWordRe.MatchString(best.text()) { // the story says which came first: the ranking found it
 		order = 0
 	}
+	fated := false // the sentence the story tells last leads, whatever its cue
 	switch {
 	case atTheEndRe.MatchString(question): // "what happened to Jegu in the end?": the last sentence of the end that tells of him
 		best = inTextOrder(q, ranked, true, nil)
 	case fateOf(focus) && p.undated(best): // "what happened to the courtier?": the last sentence that tells of him as the best does
 		lead := best
-		best = inTextOrder(q, ranked, true, func(c *candidate) bool { return holdsTopicsOf(q, lead, c) })
+		best, fated = inTextOrder(q, ranked, true, func(c *candidate) bool { return holdsTopicsOf(q, lead, c) }), true
 	case order != 0: // "who did the pancake meet first?": the first (or last) in the text of the sentences that tell of it
 		lead := best
 		best = inTextOrder(q, ranked, order > 0, func(c *candidate) bool { return c.coverage >= lead.coverage/2 })
@@ -535,7 +545,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	} else if q.qt == qWhere && residesRe.MatchString(question) { // "where do the MEK live?": where they settled, not "regime change in Iran"
 		leads = func(c *candidate) bool { return c.cue == 1 && residesRe.MatchString(c.text()) }
 	}
-	if leads != nil && !leads(best) && order == 0 { // the order asked decides which of them leads
+	if leads != nil && !leads(best) && order == 0 && !fated { // the order asked decides which of them leads; "where is ginger now?": "Ginger is living in the warren", told last
 		for _, c := range ranked[1:] {
 			if math.Exp(c.z-best.z) < floor {
 				break

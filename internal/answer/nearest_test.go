@@ -159,7 +159,8 @@ func TestFactoidQuotes(t *testing.T) {
 		{indexDir(t, "testdata/terrified"), "Why were both girls terrified?", "the king was expected home from the war", ""},
 		{indexDir(t, "testdata/races"), "Who ran with his house on his back?", "The snail certainly took half a year", ""},
 		{indexDir(t, "testdata/bean"), "What happened when one of the beans fell out and lay near the straw?", "Soon a red-hot coal jumped out", ""},
-		{indexDir(t, "testdata/faithful"), "what happened to unfaithful", "Unfaithful was banished", ""}, // a fate is the last a tale tells of them, not their first appearance
+		{indexDir(t, "testdata/faithful"), "what happened to unfaithful", "Unfaithful was banished", ""},                                                                                                        // a fate is the last a tale tells of them, not their first appearance
+		{indexDir(t, "testdata/ginger"), "what's pickles doing now?", "Pickles is at present a gamekeeper", ""}, {indexDir(t, "testdata/ginger"), "where is ginger now?", "Ginger is living in the warren", ""}, // so is what they do now
 		{indexDir(t, "testdata/faithful"), "what happened to the king?", "the king's body was quickly carried out", "Now it happened that the king was very sad"},
 		{story(t), "what happened to albania?", "", "thwarted several planned attacks"}, // a dated report tells not in the order things happened
 	} {
