@@ -646,8 +646,25 @@ func (p *Pipeline) withNeighbours(q questionTerms, cands []*candidate, lead *can
 	if textan.LeansBack(lead.text()) || q.qt == qWhy && lead.cue == 0 { // a story tells the cause before what it causes
 		add(p.beside(cands, lead, -1))
 	}
+	for i, c := range slices.Clone(out) { // "… is composed of three treasures." "These are the Mirror of Yata, …"
+		if n := p.beside(cands, c, +1); n != nil && namesThemRe.MatchString(n.text()) && !slices.Contains(out, n) {
+			out = slices.Insert(out, i+1, n)
+			for j := len(out) - 1; len(out) > maxSentences && j > 0; j-- { // room for it: the last quote kept goes
+				if out[j] != c && out[j] != n {
+					out = slices.Delete(out, j, j+1)
+				}
+			}
+			break
+		}
+	}
 	return out
 }
+
+// namesThemRe matches a sentence that names what the one before it
+// counted or spoke of as a kind: "These are the Yatano-no-Kagami or the
+// Mirror of Yata, …" after "The insignia … is composed of three
+// treasures." It is quoted right after it, before a third quote.
+var namesThemRe = regexp.MustCompile(`^\W*(?i:these|those|they)\s+(?i:are|were)\s+(?:the\s+|all\s+)?(?:[A-Z][\pL'’-]*|\d|two|three|four|five|six|seven|eight|nine|ten|twelve)\b`)
 
 // firstAskRe and lastAskRe match a question about the first or the last
 // of what a story tells more than once: "who did the pancake meet

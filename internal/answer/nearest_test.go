@@ -190,3 +190,17 @@ func TestCompoundPreposition(t *testing.T) {
 		t.Errorf("%+v, %v", a, err)
 	}
 }
+
+// TestNamesThem: a quoted sentence that counts things ("The insignia …
+// is composed of three treasures") comes with the next when it names
+// them ("These are the Yatano-no-Kagami or the Mirror of Yata, …"), in
+// place of a third quote: "what are the three sacred treasures?" named
+// one of them.
+func TestNamesThem(t *testing.T) {
+	ix := indexDir(t, "testdata/yamato")
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	a, err := p.Ask(context.Background(), answer.Request{Question: "what are the three sacred treasures?"}, nil)
+	if err != nil || !strings.Contains(a.Text, "composed of three treasures which have been considered sacred, and guarded with jealous care from time immemorial. These are the Yatano-no-Kagami") {
+		t.Errorf("%q, %v", a.Text, err)
+	}
+}

@@ -186,7 +186,7 @@ func (p *Pipeline) rankFeatures(q questionTerms, cands []*candidate, i int, topS
 // adjacent returns the sentence d places from cands[i] in its passage, or
 // nil (cands holds each passage's sentences in order).
 func adjacent(cands []*candidate, i, d int) *candidate {
-	if j := i + d; j >= 0 && j < len(cands) && cands[j].sp == cands[i].sp {
+	if j := i + d; i >= 0 && j >= 0 && j < len(cands) && cands[j].sp == cands[i].sp { // i < 0: a sentence beside the passages, not among cands
 		return cands[j]
 	}
 	return nil

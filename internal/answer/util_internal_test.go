@@ -59,3 +59,18 @@ func TestSharesWord(t *testing.T) {
 		}
 	}
 }
+
+// TestAdjacentOutside: a sentence beside the passages (not among cands,
+// index -1) has no neighbour among them; it panicked, and took the
+// console down, when a sentence that names what the one before counted
+// (namesThemRe) followed such a sentence.
+func TestAdjacentOutside(t *testing.T) {
+	sp := &sourcePassage{}
+	cands := []*candidate{{sp: sp}, {sp: sp}}
+	if c := adjacent(cands, -1, 1); c != nil {
+		t.Errorf("adjacent(-1, +1) = %v", c)
+	}
+	if c := adjacent(cands, 0, 1); c != cands[1] {
+		t.Errorf("adjacent(0, +1) = %v", c)
+	}
+}

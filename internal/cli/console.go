@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"storybot/internal/answer"
@@ -140,14 +141,16 @@ func runConsole(ctx context.Context, e *Env, scr *screen, p asker, tools console
 			continue
 		}
 		var streamed strings.Builder
-		a, err := p.Ask(ctx, answer.Request{Question: q, History: history}, func(ev answer.Event) {
-			switch ev.Kind {
-			case answer.EventQueued:
-				io.WriteString(out, "(waiting for the model…)\n")
-			case answer.EventDelta:
-				streamed.WriteString(ev.Delta)
-				io.WriteString(out, ev.Delta)
-			}
+		a, err := unpanicked(func() (answer.Answer, error) {
+			return p.Ask(ctx, answer.Request{Question: q, History: history}, func(ev answer.Event) {
+				switch ev.Kind {
+				case answer.EventQueued:
+					io.WriteString(out, "(waiting for the model…)\n")
+				case answer.EventDelta:
+					streamed.WriteString(ev.Delta)
+					io.WriteString(out, ev.Delta)
+				}
+			})
 		})
 		if ctx.Err() != nil {
 			io.WriteString(out, "\nBye.\n")
@@ -194,6 +197,18 @@ func runConsole(ctx context.Context, e *Env, scr *screen, p asker, tools console
 		}
 		history = remember(history, q, a.Text)
 	}
+}
+
+// unpanicked returns what ask returns, or a panic in it as an error with
+// its stack: one question that trips a bug is answered with the apology
+// and logged, and the session goes on, as the Discord bot's does.
+func unpanicked(ask func() (answer.Answer, error)) (a answer.Answer, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+		}
+	}()
+	return ask()
 }
 
 // remember adds a question and its answer to history, keeping the last

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"storybot/internal/answer"
 	"storybot/internal/golden"
 )
 
@@ -125,5 +126,17 @@ func TestREADMETranscript(t *testing.T) {
 	got = strings.TrimSuffix(strings.TrimSpace(got[strings.Index(got, "» "):]), "» \nBye.")
 	if strings.TrimSpace(got) != strings.TrimSpace(session) {
 		t.Errorf("README.md's terminal session differs from the console's; paste this into it:\n%s", got)
+	}
+}
+
+// TestUnpanicked: a panic while answering is an error that holds it and
+// its stack (the console prints the apology and goes on); an answer
+// passes through.
+func TestUnpanicked(t *testing.T) {
+	if _, err := unpanicked(func() (answer.Answer, error) { panic("index out of range [-1]") }); err == nil || !strings.Contains(err.Error(), "index out of range [-1]") || !strings.Contains(err.Error(), "goroutine") {
+		t.Errorf("panic: %v", err)
+	}
+	if a, err := unpanicked(func() (answer.Answer, error) { return answer.Answer{Text: "ok"}, nil }); err != nil || a.Text != "ok" {
+		t.Errorf("answer: %+v, %v", a, err)
 	}
 }
