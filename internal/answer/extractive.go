@@ -508,6 +508,8 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		hedge = MsgNoName
 	case !q.followUp && p.kindUnsaid(focus, best): // "is the MEK a terrorist group?" of a story that calls it no such thing
 		hedge = MsgNearest
+	case q.qt == qWhen && q.words["will"] && !futureRe.MatchString(best.text()): // "when will diplomatic relations be restored?": a day gone by is no answer
+		hedge = MsgNearest
 	case !q.followUp && unsure(cands) && !p.saidBy(q.speaker, best.text()): // "what did the cat say to everyone?" and the cat's own words lead: they answer
 		hedge = MsgNearest
 	}
