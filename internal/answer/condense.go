@@ -399,34 +399,35 @@ func answeredWho(an *textan.Analyzer, last string, history []chat.Message) strin
 	if len(words) < 2 || !strings.EqualFold(words[0], "who") || copulas[strings.ToLower(words[1])] {
 		return ""
 	}
-	var toks []textan.Token
-	first := -1
-	textan.Names(lastLead(history), func(t textan.Token, isName bool) {
-		if isName && first < 0 {
-			first = len(toks)
-		}
-		toks = append(toks, t)
+	var toks []string
+	named := map[int]bool{}
+	textan.Names(quotedRe.ReplaceAllString(lastLead(history), " "), func(t textan.Token, isName bool) { // the speaker, not whom a quotation names ("“… the Islamic Republic of Iran,” … Edi Rama declared")
+		named[len(toks)] = isName
+		toks = append(toks, t.Text)
 	})
-	if first < 0 {
-		return ""
+	placed := func(w string) bool { k := textan.NameKind(w); return k == textan.NamePlace || k == textan.NameGroup }
+	for i := range toks { // the first name of a person, a title before it left out: "Tabitha Twitchit" (its first word, opening the sentence, no name WordNet knows), "Edi Rama" of "Albanian Prime Minister Edi Rama"
+		if !named[i] || placed(toks[i]) || titleWords[strings.ToLower(toks[i])] {
+			continue
+		}
+		from, to := i, i+1
+		for from > 0 && textan.Capitalized(toks[from-1]) && !textan.IsStop(strings.ToLower(toks[from-1])) && textan.NameKind(toks[from-1]) == "" && !titleWords[strings.ToLower(toks[from-1])] {
+			from--
+		}
+		for to < len(toks) && named[to] {
+			to++
+		}
+		asked := setOf(strings.Join(an.Terms(last), " "))
+		if slices.ContainsFunc(an.Terms(strings.Join(toks[i:to], " ")), func(t string) bool { return asked[t] }) { // the name, not "Albanian" before it
+			return ""
+		}
+		return strings.Join(toks[from:to], " ")
 	}
-	from, to := first, first+1 // the whole name: "Tabitha Twitchit", its first word opening the sentence
-	for from > 0 && textan.Capitalized(toks[from-1].Text) && !textan.IsStop(strings.ToLower(toks[from-1].Text)) {
-		from--
-	}
-	for to < len(toks) && textan.Capitalized(toks[to].Text) {
-		to++
-	}
-	name := make([]string, 0, to-from)
-	for _, t := range toks[from:to] {
-		name = append(name, t.Text)
-	}
-	asked := setOf(strings.Join(an.Terms(last), " "))
-	if slices.ContainsFunc(an.Terms(strings.Join(name, " ")), func(t string) bool { return asked[t] }) {
-		return ""
-	}
-	return strings.Join(name, " ")
+	return ""
 }
+
+// quotedRe is a quotation in double quotes.
+var quotedRe = regexp.MustCompile(`“[^”]*”|"[^"]*"`)
 
 // copulas are the forms of "be".
 var copulas = setOf("is was are were be been being am")

@@ -193,16 +193,20 @@ func TestFollowUpOfAFollowUp(t *testing.T) {
 // led with the shop), and "and pickles?" asks it of Pickles (it asked
 // "what kind of pickles is ginger?"); the "she" after "who runs the other
 // shop?" is the one the answer named, Tabitha Twitchit ("does she give
-// credit?" led with "Ginger and Pickles gave unlimited credit").
+// credit?" led with "Ginger and Pickles gave unlimited credit"), and the
+// "he" after "who announced it?" is the speaker the answer named, not
+// whom his quotation names (it was "Republic", of "the Islamic Republic
+// of Iran"), nor his title.
 func TestWhatKindAndWho(t *testing.T) {
-	p := dirPipeline(t, "testdata/ginger")
 	ctx := context.Background()
 	for _, convo := range [][][2]string{
-		{{"what kind of animal is ginger?", "tom-cat"}, {"and pickles?", "terrier"}},
-		{{"who runs the other shop in the village?", "Tabitha Twitchit"}, {"does she give credit?", "refuse to give credit"}},
+		{{"testdata/ginger", ""}, {"what kind of animal is ginger?", "tom-cat"}, {"and pickles?", "terrier"}},
+		{{"testdata/ginger", ""}, {"who runs the other shop in the village?", "Tabitha Twitchit"}, {"does she give credit?", "refuse to give credit"}},
+		{{"testdata/knowledge", ""}, {"What happened between Albania and Iran?", ""}, {"who announced it", "Edi Rama declared"}, {"why did he say the response was justified?", "fully proportional"}},
 	} {
+		p := dirPipeline(t, convo[0][0])
 		var history []chat.Message
-		for _, c := range convo {
+		for _, c := range convo[1:] {
 			a, err := p.Ask(ctx, answer.Request{Question: c[0], History: history}, nil)
 			if err != nil || !strings.Contains(eval.Lead(a.Text), c[1]) {
 				t.Errorf("%q: %q (%v), want it to lead with %q", c[0], eval.Lead(a.Text), err, c[1])
