@@ -166,7 +166,7 @@ var (
 	numberRe   = regexp.MustCompile(`\b\d[\d,.]*\b|\b(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half|several|many|few)\b`)
 	dateRe     = regexp.MustCompile(`\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:` + months + `|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b\d{4}-\d{2}-\d{2}\b|\b(?i:century|morning|evening|night|midnight|noon|dawn|sunrise|sunset|spring|summer|autumn|winter|yesterday|to-?morrow|to-?day|to-?night|o'clock|hours?|days?|weeks?|months?|years?|ago|until|till|after|before|when|once|while|as soon as)\b`)
 	whyRe      = regexp.MustCompile(`(?i)\b(because|due to|prompt\w*|reasons?|caused?|led to|result|in response|so that|in order|therefore|for fear|so as to|that was why|that is why|for he|for she|for they|for it|for this)\b`)
-	weakWhyRe  = regexp.MustCompile(`(?i)\b(since|wanted|wished|hoped|thought|thinking|meant)\b`)
+	weakWhyRe  = regexp.MustCompile(`(?i)\b(since|wanted|wished|hoped|thought|thinking|meant|tired|hungry|thirsty|afraid|frightened|jealous|angry|envious|greedy|lonely|sick|ill)\b`)
 	fullDateRe = regexp.MustCompile(`\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:` + months + `)\s+\d{1,2}\b|\b\d{1,2}\s+(?:` + months + `)\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:` + monthsButMay + `)\b`)
 	defineRe   = regexp.MustCompile(`\([A-Z][A-Za-z]{1,9}\)|\b(?:also known as|known by|stands for|short for|refers to|is called|abbreviated)\b`)
 	describeRe = regexp.MustCompile(`[“"][^”"]{3,60}[”"]|\b(?:dubbed|called|described (?:it )?as|termed|labell?ed|branded)\b`)

@@ -49,6 +49,9 @@ func TestCue(t *testing.T) {
 		{"how heavy was the club?", "He forged himself a club of thirty hundred-weights.", 1},
 		{"how heavy was the club?", "Murmur jumped from one mountain-top to another.", 0},
 		{"how tall was Knos?", "At five he was taller than the tallest man.", 1},
+		// a state that moves someone is a weak sign of a reason
+		{"Why did Maisie eat all of the black puddings?", "The sight of the puddings suggested to Maisie that she was very hungry.", 0.5},
+		{"Why did Maisie eat all of the black puddings?", "She seemed to have had a busy day.", 0},
 		// what will come: what a sentence says will
 		{"What will the US do?", "The United States will take further action to hold Iran accountable.", 1},
 		{"What will the US do?", "The US called the attack unprecedented.", 0},
