@@ -1351,7 +1351,7 @@ func (p *Pipeline) nameGiven(q questionTerms, cands []*candidate) bool {
 				continue
 			}
 			name := func(j int) bool { // a name, only a space or a comma from its neighbour towards i ("mother said, 'Hush!" names no one)
-				if j <= 0 || j >= len(toks) || !textan.Capitalized(toks[j].Text) || toks[j].Text == "I" || q.words[strings.ToLower(toks[j].Text)] {
+				if j <= 0 || j >= len(toks) || !textan.Capitalized(toks[j].Text) || textan.IsStop(strings.ToLower(toks[j].Text)) || q.words[strings.ToLower(toks[j].Text)] { // "I", "My sister" after a dash name no one
 					return false
 				}
 				gap := c.sent.Text[toks[j-1].End:toks[j].Start]
