@@ -402,22 +402,35 @@ var fateAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|then\s+)?what\s+(?:h
 // happened to her mom". Their fate is the last the story tells of them,
 // not their first appearance ("Now it happened that the king was very
 // sad").
-var fateOfRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|then\s+|ok\s+)?what\s+(?:ever\s+)?(?:happened|happens|became)\s+(?:to|of)\s+(?:the\s+|his\s+|her\s+|their\s+|poor\s+|that\s+)?([\w'’-]+)(?:\s+[\w'’-]+)?\s*[?.!]*\s*$`)
+var fateOfRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|then\s+|ok\s+)?what\s+(?:ever\s+)?(?:happened|happens|became)\s+(?:to|of)\s+(?:the\s+|his\s+|her\s+|their\s+|poor\s+|that\s+)?([\w'’-]+)(?:\s+([\w'’-]+))?\s*[?.!]*\s*$`)
 
 // nowOfRe matches a question what someone is doing now, named in a word
 // or two: "what's pickles doing now?", "where is the king now?". A tale
 // tells it last ("Pickles is at present a gamekeeper"), as a fate. (In a
 // conversation, "what does the duck do now?" asks what she does next.)
-var nowOfRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|ok\s+)?(?:what(?:'s|’s|\s+is|\s+are)|where(?:'s|’s|\s+is|\s+are)|how(?:'s|’s|\s+is|\s+are))\s+(?:the\s+|his\s+|her\s+|their\s+|poor\s+|that\s+)?([\w'’-]+)(?:\s+[\w'’-]+)?(?:\s+(?:doing|living))?\s+(?:now|today|these\s+days|nowadays|at\s+present)\s*[?.!]*\s*$`)
+var nowOfRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|ok\s+)?(?:what(?:'s|’s|\s+is|\s+are)|where(?:'s|’s|\s+is|\s+are)|how(?:'s|’s|\s+is|\s+are))\s+(?:the\s+|his\s+|her\s+|their\s+|poor\s+|that\s+)?([\w'’-]+)(?:\s+([\w'’-]+))??(?:\s+(?:doing|living))?\s+(?:now|today|these\s+days|nowadays|at\s+present)\s*[?.!]*\s*$`)
 
 // fateOf reports whether q asks what became of someone it names
 // (fateOfRe), or what they do now (nowOfRe); not of "her" (fateAskRe).
-func fateOf(q string) bool {
+func fateOf(q string) bool { return fateHead(q) != "" }
+
+// fateHead returns the last word of whom q asks what became of (fateOf):
+// "ram" of "what happened to the old ram?", which the story's last telling
+// of him may write without "old" ("they tied his legs and put him into
+// the cart and carried him away to the butcher" follows "the ram
+// kicked"); or "".
+func fateHead(q string) string {
 	m := fateOfRe.FindStringSubmatch(q)
 	if m == nil {
 		m = nowOfRe.FindStringSubmatch(q)
 	}
-	return m != nil && !objectPronoun[strings.ToLower(m[1])]
+	if m == nil || objectPronoun[strings.ToLower(m[1])] {
+		return ""
+	}
+	if m[2] != "" {
+		return m[2]
+	}
+	return m[1]
 }
 
 // objectPronoun are the pronouns that stand for someone named before.
@@ -522,8 +535,8 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	case atTheEndRe.MatchString(question): // "what happened to Jegu in the end?": the last sentence of the end that tells of him
 		best = inTextOrder(q, ranked, true, nil)
 	case fateOf(focus) && p.undated(best): // "what happened to the courtier?": the last sentence that tells of him as the best does
-		lead := best
-		best, fated = inTextOrder(q, ranked, true, func(c *candidate) bool { return holdsTopicsOf(q, lead, c) }), true
+		lead, head := best, p.an.Term(fateHead(focus))
+		best, fated = inTextOrder(q, ranked, true, func(c *candidate) bool { return c.terms[head] || holdsTopicsOf(q, lead, c) }), true
 	case order != 0: // "who did the pancake meet first?": the first (or last) in the text of the sentences that tell of it
 		lead := best
 		best = inTextOrder(q, ranked, order > 0, func(c *candidate) bool { return c.coverage >= lead.coverage/2 })

@@ -162,7 +162,8 @@ func TestFactoidQuotes(t *testing.T) {
 		{indexDir(t, "testdata/faithful"), "what happened to unfaithful", "Unfaithful was banished", ""},                                                                                                        // a fate is the last a tale tells of them, not their first appearance
 		{indexDir(t, "testdata/ginger"), "what's pickles doing now?", "Pickles is at present a gamekeeper", ""}, {indexDir(t, "testdata/ginger"), "where is ginger now?", "Ginger is living in the warren", ""}, // so is what they do now
 		{indexDir(t, "testdata/faithful"), "what happened to the king?", "the king's body was quickly carried out", "Now it happened that the king was very sad"},
-		{story(t), "what happened to albania?", "", "thwarted several planned attacks"}, // a dated report tells not in the order things happened
+		{indexDir(t, "testdata/blacksheep"), "what happened to the old ram", "carried him away to the butcher", ""}, // the last telling says "the ram"
+		{story(t), "what happened to albania?", "", "thwarted several planned attacks"},                             // a dated report tells not in the order things happened
 	} {
 		p := answer.New(answer.Options{Retriever: c.ix, Documents: c.ix.Docs})
 		a, err := p.Ask(context.Background(), answer.Request{Question: c.q}, nil)

@@ -132,6 +132,9 @@ func (p *Pipeline) lastTelling(q string, hits []search.Hit) []search.Hit {
 		return hits
 	}
 	topics := p.topicTerms(q)
+	if head := p.an.Term(fateHead(q)); slices.Contains(topics, head) { // "ram" of "the old ram"
+		topics = []string{head}
+	}
 	if len(topics) == 0 {
 		return hits
 	}
