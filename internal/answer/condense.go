@@ -160,6 +160,12 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 			// up over a thread
 			var resolved string
 			last, resolved, earlier = condenseOffline(an, c, history[:i])
+			if refusedAt(history, i+1) && answeredBefore(history[:i]) { // its words found nothing: only its names go on ("what do they want now?" after "did the MEK use violence?", refused, asks about the MEK, not violence); alone, its words still say whom "they" are
+				if last = strings.Join(names(last), " "); last == "" {
+					continue // no names: the question before it says what "they" are
+				}
+				resolved = last
+			}
 			asked = resolved
 			same = g != "" && g == pronounGender(c)
 			sameIt := hasIt(q) && hasIt(c) // "who announced it?" after "what date did they announce it?": the same "it"

@@ -277,6 +277,14 @@ func TestPronounStandsForThePerson(t *testing.T) {
 			t.Errorf("CondenseOffline after a refusal, %d messages = %q, want %q", n, got, want)
 		}
 	}
+	// a question refused after one answered hands on only its names: its
+	// other words found nothing ("what do they want now?" searched for
+	// "use violence" too, and was refused)
+	afterRefusal := []chat.Message{{Role: chat.RoleUser, Content: "who was Banisadr?"}, {Role: chat.RoleAssistant, Content: "…"},
+		{Role: chat.RoleUser, Content: "did the MEK use violence?"}, {Role: chat.RoleAssistant, Content: answer.NotCoveredText}}
+	if got := answer.CondenseOffline(an, "what do they want now?", afterRefusal); got != "what do they want now? MEK" {
+		t.Errorf("CondenseOffline after a refusal with names = %q", got)
+	}
 	// "him" of the question before stood for Laotsze, named first there:
 	// so does the "he" after it, not "the old child" it asks about; "she"
 	// is someone else, the first person it names

@@ -521,7 +521,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		hedge = MsgNoName
 	case !q.followUp && p.kindUnsaid(focus, best): // "is the MEK a terrorist group?" of a story that calls it no such thing
 		hedge = MsgNearest
-	case q.qt == qWhen && q.words["will"] && !futureRe.MatchString(best.text()): // "when will diplomatic relations be restored?": a day gone by is no answer
+	case q.qt == qWhen && q.words["will"] && !slices.ContainsFunc(ranked[:min(maxSentences, len(ranked))], func(c *candidate) bool { return futureRe.MatchString(c.text()) }): // "when will diplomatic relations be restored?": a day gone by is no answer; "In two years' time you will go to Taianfu" quoted second is one
 		hedge = MsgNearest
 	case !q.followUp && unsure(cands) && !p.saidBy(q.speaker, best.text()): // "what did the cat say to everyone?" and the cat's own words lead: they answer
 		hedge = MsgNearest

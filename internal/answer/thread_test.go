@@ -316,6 +316,11 @@ func TestKindUnsaid(t *testing.T) {
 			t.Errorf("%q: %q", q, a.Text)
 		}
 	}
+	p := dirPipeline(t, "testdata/constable") // what will be, told by a sentence the answer quotes second
+	_, history := askedBefore(t, p, "why wouldnt the guest eat", "")
+	if a, err := p.Ask(context.Background(), answer.Request{Question: "when will they meet again", History: history}, nil); err != nil || strings.HasPrefix(a.Text, answer.MsgNearest) || !strings.Contains(a.Text, "In two years' time") {
+		t.Errorf("when will they meet again: %q, %v", a.Text, err)
+	}
 }
 
 func TestNameAsked(t *testing.T) {
