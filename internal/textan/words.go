@@ -51,9 +51,15 @@ var (
 
 // IsCreature reports whether word is a noun whose most frequent sense in
 // WordNet is a person or an animal ("kitten", "tailors", "Rabbit"), as the
-// names of a tale's characters end ("Tom Kitten", "Peter Rabbit"). It is
-// safe for concurrent use.
+// names of a tale's characters end ("Tom Kitten", "Peter Rabbit"); not a
+// shorter noun of the same stem that is neither ("money", though
+// "moneyer" is a person; "custom" of "customer"). It is safe for
+// concurrent use.
 func IsCreature(word string) bool {
+	w := strings.ToLower(Fold(word))
+	if c := creatures(); c["!"+w] || c["!"+strings.TrimSuffix(w, "s")] {
+		return false
+	}
 	return creatures()[Stem(Fold(word))]
 }
 

@@ -772,6 +772,9 @@ func writeCreatures(dir, out string) error {
 	named := map[string]bool{}  // a synset's offset and a lemma it writes with a capital, a name: "Evers", whose stem is "ever"
 	err = eachSynset(filepath.Join(dir, "data.noun"), func(ss synset) error {
 		file[ss.offset] = ss.lexFile
+		if ss.lexFile == "03" && (slices.Contains(ss.words, "person") || slices.Contains(ss.words, "animal")) { // the tops of both: "person, individual, someone, …, soul", "animal, …, beast, brute, creature"
+			file[ss.offset] = "18"
+		}
 		for _, w := range ss.words {
 			if w != strings.ToLower(w) {
 				named[ss.offset+" "+strings.ToLower(w)] = true
@@ -782,18 +785,31 @@ func writeCreatures(dir, out string) error {
 	if err != nil {
 		return err
 	}
+	creature := func(lemma string, ss []string) bool {
+		f := file[ss[0]]
+		return oneLowerWord(lemma) && (f == "05" || f == "18") && !named[ss[0]+" "+lemma]
+	}
+	longest := map[string]int{} // a creature's stem: the length of its longest noun ("moneyer" of "money")
 	seen := map[string]bool{}
 	var lines []string
 	for lemma, ss := range idx {
-		if f := file[ss[0]]; !oneLowerWord(lemma) || f != "05" && f != "18" || named[ss[0]+" "+lemma] {
+		if !creature(lemma, ss) {
 			continue
 		}
-		if st := textan.Stem(lemma); !seen[st] {
+		st := textan.Stem(lemma)
+		longest[st] = max(longest[st], len(lemma))
+		if !seen[st] {
 			seen[st] = true
 			lines = append(lines, st)
 		}
 	}
-	return writeList(out, "# Snowball stems of the one-word nouns whose most frequent WordNet 3.0 sense is a person (noun.person) or an animal (noun.animal).\n", lines, "stems of nouns of people and animals")
+	for lemma, ss := range idx { // "!money": a shorter noun of a creature's stem that is none, as typed ("money" of "moneyer", "custom" of "customer"; not "tailoring" of "tailor")
+		if st := textan.Stem(lemma); oneLowerWord(lemma) && !creature(lemma, ss) && len(lemma) < longest[st] && !seen["!"+lemma] {
+			seen["!"+lemma] = true
+			lines = append(lines, "!"+lemma)
+		}
+	}
+	return writeList(out, "# Snowball stems of the one-word nouns whose most frequent WordNet 3.0 sense is a person (noun.person) or an animal (noun.animal),\n# and, after \"!\", the shorter nouns of those stems that are neither (\"!money\" beside \"moneyer\").\n", lines, "stems of nouns of people and animals, and exceptions")
 }
 
 // writeAliases writes the gzipped table of the names of places, groups and
