@@ -506,8 +506,8 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 			ranked = fresh
 		}
 	}
-	if whenThatRe.MatchString(focus) && passages[0].explained != "" { // "when did that happen?": the time the last answer's lead tells, or a sentence beside it
-		if out := p.timeBeside(q, cands, passages[0].explained); out != nil {
+	if q.qt == qWhen && passages[0].explained != "" { // "when did that happen?": the time the last answer's lead tells, or a sentence beside it; "when did they arrive?": the time it tells, when it tells of that
+		if out := p.timeBeside(q, cands, passages[0].explained, whenThatRe.MatchString(focus)); out != nil {
 			return out, ""
 		}
 	} else if fresh := slices.DeleteFunc(slices.Clone(ranked), func(c *candidate) bool { return saidBefore(c.sp.explained, c.sent) }); len(fresh) > 0 {
@@ -605,20 +605,32 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 }
 
 // timeBeside answers a when-question about the last answer's lead
-// (explained): the lead itself when it holds a time, else the sentence
-// before it or after it that does, then the lead ("when did that happen?"
-// after Rama's "The government has decided … to end diplomatic
-// relations": the sentence before it, "… to sever its diplomatic
-// relations with Teheran on Wednesday"). nil when the lead is not among
-// cands or neither sentence beside it tells a time.
-func (p *Pipeline) timeBeside(q questionTerms, cands []*candidate, explained string) []*candidate {
+// (explained): the lead itself when it holds a time, else, when the
+// question asks when "that" was (beside), the sentence before it or after
+// it that does, then the lead ("when did that happen?" after Rama's "The
+// government has decided … to end diplomatic relations": the sentence
+// before it, "… to sever its diplomatic relations with Teheran on
+// Wednesday"). A question of its own ("when did they arrive?" after the
+// sentence that says the MEK came "in 2014") takes the lead only when it
+// holds the question's own words that any sentence holds ("when did they
+// protest?" asks of another). nil when the lead is not among cands or no
+// sentence beside it tells a time.
+func (p *Pipeline) timeBeside(q questionTerms, cands []*candidate, explained string, beside bool) []*candidate {
 	i := slices.IndexFunc(cands, func(c *candidate) bool { return saidBefore(explained, c.sent) })
 	if i < 0 {
 		return nil
 	}
 	lead := cands[i]
+	for t := range q.focus {
+		if !lead.terms[t] && slices.ContainsFunc(cands, func(c *candidate) bool { return c.terms[t] }) {
+			return nil
+		}
+	}
 	if p.cue(q, lead.text()) > 0 {
 		return []*candidate{lead}
+	}
+	if !beside {
+		return nil
 	}
 	for _, d := range []int{-1, 1} {
 		if c := p.beside(cands, lead, d); c != nil && p.cue(q, c.text()) > 0 {

@@ -511,7 +511,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if followUp {
 		last = answersIn(lastTurn(req.History))
 	}
-	if whyThatRe.MatchString(q) || whenThatRe.MatchString(q) { // "why did they do that?", "why did the Emperor do that?" (a "he" put as a name), "when did that happen?"
+	if whyThatRe.MatchString(q) || whenThatRe.MatchString(q) || followUp && hasPronoun(q) && questionType(q) == qWhen { // "why did they do that?", "why did the Emperor do that?" (a "he" put as a name), "when did that happen?", "when did they arrive?"
 		explained = lastQuoteLine(req.History)
 	}
 	for _, sp := range passages {

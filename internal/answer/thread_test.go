@@ -438,6 +438,22 @@ func TestWhyThat(t *testing.T) {
 			t.Errorf("%q: %q, %v", q, a.Text, err)
 		}
 	}
+	// a when-question of its own about what the last answer told: its time
+	// ("in 2014", not the June 1981 protests, which a full date ranked
+	// first), unless it asks of something else the story tells
+	history, p = nil, answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Speller: spell.New(ix.Docs())}) // with the speller, as the bot runs
+	for _, q := range []string{"what is the MEK", "how many of them came to albania", "where do they live"} {
+		a, err := p.Ask(context.Background(), answer.Request{Question: q, History: history}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		history = append(history, chat.Message{Role: chat.RoleUser, Content: q}, chat.Message{Role: chat.RoleAssistant, Content: a.Text})
+	}
+	for q, lead := range map[string]string{"when did they arrive?": "ever since 2014", "when did they protest?": "June 1981"} {
+		if a, err := p.Ask(context.Background(), answer.Request{Question: q, History: history}, nil); err != nil || !strings.Contains(eval.Lead(a.Text), lead) {
+			t.Errorf("%q: %q, %v", q, a.Text, err)
+		}
+	}
 	// after a summary ("what happened?" in the console, and in Discord with
 	// its heading in bold), "why?" asks about its first sentence: it named
 	// nothing to look up
