@@ -236,6 +236,10 @@ func (p *Pipeline) countCue(q questionTerms, s string) float64 {
 		}
 		best = max(best, 0.5)
 		if q.countsAny && i+1 < len(toks) && !numberRe.MatchString(toks[i+1].Text) && p.an.Term(toks[i+1].Text) != "" {
+			if vagueCount[strings.ToLower(t.Text)] {
+				best = max(best, 0.75) // "several planned attacks" counts less than "some 3,000 members"
+				continue
+			}
 			return 1 // "3,000 members" for "how many of them are there?"
 		}
 		for _, n := range toks[i+1 : min(i+3, len(toks))] {
@@ -250,6 +254,9 @@ func (p *Pipeline) countCue(q questionTerms, s string) float64 {
 	}
 	return best
 }
+
+// vagueCount are the words numberRe finds that count without a number.
+var vagueCount = setOf("several many few")
 
 // speechAskRe asks what someone said: "what did Peter say to the
 // king?", "what did the goblin tell the tin soldier?"; group 1 is the

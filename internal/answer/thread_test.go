@@ -500,14 +500,17 @@ func TestFollowUpSaysSomethingNew(t *testing.T) {
 // TestHowManyOfThem: "how many of them are there?" after "what's the
 // MEK?" counts what "them" stands for: any count answers ("some 3,000
 // members"), and leads (it led with "The MEK claims …", which counts
-// nothing).
+// nothing); a number counts more than "several" ("how many of them came to
+// albania?" led with "several planned attacks").
 func TestHowManyOfThem(t *testing.T) {
 	ix := story(t)
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Speller: spell.New(ix.Docs())})
 	_, history := askedBefore(t, p, "what's the mek", "")
-	a, err := p.Ask(context.Background(), answer.Request{Question: "how many of them are there", History: history}, nil)
-	if err != nil || !strings.Contains(eval.Lead(a.Text), "3,000 members") {
-		t.Errorf("%q, %v", a.Text, err)
+	for _, q := range []string{"how many of them are there", "how many of them came to albania"} {
+		a, err := p.Ask(context.Background(), answer.Request{Question: q, History: history}, nil)
+		if err != nil || !strings.Contains(eval.Lead(a.Text), "3,000 members") {
+			t.Errorf("%q: %q, %v", q, a.Text, err)
+		}
 	}
 }
 
