@@ -577,7 +577,7 @@ var whoIsRe = regexp.MustCompile(`(?i)^\W*who(?:'s|’s|\s+is|\s+was)\s+\S`)
 
 // askedNow matches a question about the present, which takes no date of
 // the question before it.
-var askedNow = regexp.MustCompile(`(?i)\b(?:today|now|nowadays|currently|these\s+days|at\s+present|presently)\b`)
+var askedNow = regexp.MustCompile(`(?i)\b(?:today|now|nowadays|current|currently|these\s+days|at\s+present|presently)\b`)
 
 // pronouns point at someone or something named before.
 var pronouns = setOf("it its they them their he him his she her")

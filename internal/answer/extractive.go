@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"storybot/internal/cite"
@@ -521,6 +522,8 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		hedge = MsgNoName
 	case !q.followUp && p.kindUnsaid(focus, best): // "is the MEK a terrorist group?" of a story that calls it no such thing
 		hedge = MsgNearest
+	case !q.followUp && askedNow.MatchString(focus) && p.before(best): // "who is the current president of Iran?" of a report of 2022: "president Abolhassan Banisadr" in June 1981 is no answer
+		hedge = MsgNearest
 	case q.qt == qWhen && q.words["will"] && !slices.ContainsFunc(ranked[:min(maxSentences, len(ranked))], func(c *candidate) bool { return futureRe.MatchString(c.text()) }): // "when will diplomatic relations be restored?": a day gone by is no answer; "In two years' time you will go to Taianfu" quoted second is one
 		hedge = MsgNearest
 	case !q.followUp && unsure(cands) && !p.saidBy(q.speaker, best.text()): // "what did the cat say to everyone?" and the cat's own words lead: they answer
@@ -602,6 +605,27 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		hedge = MsgNearest
 	}
 	return out, hedge
+}
+
+// before reports whether every year c names stands before the year of the
+// report it is from: what was so then ("in June 1981 … president
+// Abolhassan Banisadr") need not be so now. False when c names no year, or
+// its document has no date.
+func (p *Pipeline) before(c *candidate) bool {
+	d := p.document(c.sp.Hit.Passage.Doc)
+	if d == nil || len(d.Date) < 4 {
+		return false
+	}
+	years := 0
+	for _, w := range strings.FieldsFunc(c.text(), func(r rune) bool { return !unicode.IsDigit(r) }) {
+		if yearRe.MatchString(w) {
+			if w >= d.Date[:4] {
+				return false
+			}
+			years++
+		}
+	}
+	return years > 0
 }
 
 // timeBeside answers a when-question about the last answer's lead

@@ -311,7 +311,8 @@ func TestSettingPlace(t *testing.T) {
 // restored?" is hedged too: it quoted "on Wednesday", a day gone by.
 func TestKindUnsaid(t *testing.T) {
 	for q, hedged := range map[string]bool{"is the mek a terrorist group": true, "is edi rama a dictator?": true, "is the mek an opposition group?": false, "was rama the prime minister?": false,
-		"When will diplomatic relations be restored?": true, "when will the US take action?": false} { // a day gone by is no answer to when something will be
+		"When will diplomatic relations be restored?": true, "when will the US take action?": false, // a day gone by is no answer to when something will be
+		"who is the current president of iran?": true, "what does the mek want today?": false} { // nor what was so in 1981 to what is so now
 		if a := askIn(t, "../../knowledge", q); strings.HasPrefix(a.Text, answer.MsgNearest) != hedged {
 			t.Errorf("%q: %q", q, a.Text)
 		}
