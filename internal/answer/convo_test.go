@@ -277,38 +277,34 @@ func TestPronounStandsForThePerson(t *testing.T) {
 			t.Errorf("CondenseOffline after a refusal, %d messages = %q, want %q", n, got, want)
 		}
 	}
-	// a question refused after one answered hands on only its names: its
-	// other words found nothing ("what do they want now?" searched for
-	// "use violence" too, and was refused)
-	afterRefusal := []chat.Message{{Role: chat.RoleUser, Content: "who was Banisadr?"}, {Role: chat.RoleAssistant, Content: "…"},
-		{Role: chat.RoleUser, Content: "did the MEK use violence?"}, {Role: chat.RoleAssistant, Content: answer.NotCoveredText}}
-	if got := answer.CondenseOffline(an, "what do they want now?", afterRefusal); got != "what do they want now? MEK" {
-		t.Errorf("CondenseOffline after a refusal with names = %q", got)
-	}
-	// "him" of the question before stood for Laotsze, named first there:
-	// so does the "he" after it, not "the old child" it asks about; "she"
-	// is someone else, the first person it names
-	history = []chat.Message{{Role: chat.RoleUser, Content: "who is Laotsze?"}, {Role: chat.RoleAssistant, Content: "…"},
-		{Role: chat.RoleUser, Content: "why do they call him the old child?"}, {Role: chat.RoleAssistant, Content: "…"}}
-	for q, want := range map[string]string{"what did he ride on?": "what did Laotsze ride on?", "what did she ride on?": "what did the old child ride on?"} {
-		if got := answer.CondenseOffline(an, q, history); got != want {
-			t.Errorf("CondenseOffline(%q) after Laotsze and him = %q, want %q", q, got, want)
-		}
-	}
-	// "he" after "who is the main character?" is the one the answer named,
-	// not "the main character" again (it asked the overview once more)
-	history = []chat.Message{{Role: chat.RoleUser, Content: "who is the main character?"}, {Role: chat.RoleAssistant, Content: "Quoted from the sources:\n> The second knight, Watanabe, answered him, saying: \"Do not talk such nonsense!\" [1]"}}
-	if got := answer.CondenseOffline(an, "why did he go there?", history); got != "why did he go there? Watanabe" {
-		t.Errorf("CondenseOffline(why did he go there?) after the main character = %q", got)
-	}
-	// "it" of the question before, a topic of its own, stood for what that
-	// question took from the one before it: so does the "it" after it
-	// ("who announced it?" was asked alone, and refused)
-	history = []chat.Message{{Role: chat.RoleUser, Content: "so albania kicked iran out?"}, {Role: chat.RoleAssistant, Content: "…"},
-		{Role: chat.RoleUser, Content: "what date did they announce it?"}, {Role: chat.RoleAssistant, Content: "…"}}
-	for q, want := range map[string]string{"who announced it?": "who announced it? albania kicked iran", "who announced the cut?": "who announced the cut?"} {
-		if got := answer.CondenseOffline(an, q, history); got != want {
-			t.Errorf("CondenseOffline(%q) after it and it = %q, want %q", q, got, want)
+	user := func(q string) chat.Message { return chat.Message{Role: chat.RoleUser, Content: q} }
+	said := func(a string) chat.Message { return chat.Message{Role: chat.RoleAssistant, Content: a} }
+	for _, c := range []struct {
+		why     string
+		history []chat.Message
+		q, want string
+	}{
+		// a question refused after one answered hands on only its names:
+		// its other words found nothing ("what do they want now?" searched
+		// for "use violence" too, and was refused)
+		{"after a refusal", []chat.Message{user("who was Banisadr?"), said("…"), user("did the MEK use violence?"), said(answer.NotCoveredText)}, "what do they want now?", "what do they want now? MEK"},
+		// "him" of the question before stood for Laotsze, named first
+		// there: so does the "he" after it, not "the old child" it asks
+		// about; "she" is someone else, the first person it names
+		{"after Laotsze and him", []chat.Message{user("who is Laotsze?"), said("…"), user("why do they call him the old child?"), said("…")}, "what did he ride on?", "what did Laotsze ride on?"},
+		{"after Laotsze and him", []chat.Message{user("who is Laotsze?"), said("…"), user("why do they call him the old child?"), said("…")}, "what did she ride on?", "what did the old child ride on?"},
+		// "he" after "who is the main character?" is the one the answer
+		// named, not "the main character" again (it asked the overview
+		// once more)
+		{"after the main character", []chat.Message{user("who is the main character?"), said("Quoted from the sources:\n> The second knight, Watanabe, answered him, saying: \"Do not talk such nonsense!\" [1]")}, "why did he go there?", "why did he go there? Watanabe"},
+		// "it" of the question before, a topic of its own, stood for what
+		// that question took from the one before it: so does the "it"
+		// after it ("who announced it?" was asked alone, and refused)
+		{"after it and it", []chat.Message{user("so albania kicked iran out?"), said("…"), user("what date did they announce it?"), said("…")}, "who announced it?", "who announced it? albania kicked iran"},
+		{"after it and it", []chat.Message{user("so albania kicked iran out?"), said("…"), user("what date did they announce it?"), said("…")}, "who announced the cut?", "who announced the cut?"},
+	} {
+		if got := answer.CondenseOffline(an, c.q, c.history); got != c.want {
+			t.Errorf("CondenseOffline(%q) %s = %q, want %q", c.q, c.why, got, c.want)
 		}
 	}
 }
