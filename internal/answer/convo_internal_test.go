@@ -108,6 +108,7 @@ func TestSmallTalkKind(t *testing.T) {
 		"he ate the pancake lol?":         "",
 		"lol ok thanks":                   talkThanks,                              // thanks, laughing
 		"ok bet ty":                       talkThanks,                              // slang: it was refused
+		"thats kinda sad":                 talkAck,                                 // three quotes answered it
 		"thanks, that helps for my essay": talkThanks, "thx, loved it": talkThanks, // thanks and a comment were refused as questions
 		"thanks, and the wolf": "", "thanks, who is the wolf": "",
 		"lol what a guy": talkAck, "what an ending!": talkAck, // the speller read "guy" as a tale's "man", and it was asked

@@ -118,7 +118,7 @@ var longestSmallTalk = maxPhraseWords(smallTalkPhrases)
 
 // smallTalkFillers may stand anywhere in small talk without changing it
 // ("thanks a lot", "hi there", "hello bot", "that was useful").
-var smallTalkFillers = setOf("bot storybot there everyone all so much very a lot again guys folks friend mate buddy oh ah well that this it was is really that's thats")
+var smallTalkFillers = setOf("bot storybot there everyone all so much very a lot again guys folks friend mate buddy oh ah well that this it was is really that's thats kinda sorta pretty quite super")
 
 // smallTalkEmoji are the emoji that alone are small talk, by kind; any
 // other question without words is refused with msgNoWordsFm.
