@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8199, 1.3111, 0.8270, -0.0393, 0.8100, 1.8061, 0.0201, 0.6542, -0.2571, 0.0678, -0.0868, -0.0358, 1.0603, 0.3299, -0.2920, 0.1731, -0.0039,
+		0.8193, 1.3062, 0.8302, -0.0361, 0.8129, 1.8058, 0.0194, 0.6516, -0.2569, 0.0681, -0.0870, -0.0358, 1.0592, 0.3322, -0.2925, 0.1748, -0.0034,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0540, -0.0067, -0.0203, // other
-		0.4345, -0.0310, 0.3721, // who
-		-0.0321, 0.0454, -0.0218, // when
-		0.3621, 0.0548, -0.0359, // how many
-		-0.2194, -0.1928, -0.1894, // where
-		-0.1246, 0.4192, 0.5611, // why
-		0.6251, 0.2993, -0.0069, // feel
-		0.0709, 0.4014, -0.2666, // outcome
+		0.0539, -0.0058, -0.0217, // other
+		0.4326, -0.0299, 0.3705, // who
+		-0.0370, 0.0405, -0.0246, // when
+		0.3616, 0.0548, -0.0359, // how many
+		-0.2220, -0.1921, -0.1903, // where
+		-0.1073, 0.4187, 0.5734, // why
+		0.6227, 0.2998, -0.0077, // feel
+		0.0699, 0.4025, -0.2689, // outcome
 		0.0000, 0.0040, -0.0021, // define
-		-0.3607, 0.0667, -0.0604, // describe
+		-0.3614, 0.0668, -0.0605, // describe
 	}
 }
 
