@@ -150,7 +150,18 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 	g := pronounGender(q)
 	same := false // the question before speaks of someone as q does ("he" and "him")
 	for i := len(history) - 1; i >= 0; i-- {
-		if c := cleanQuestion(history[i].Content); history[i].Role == chat.RoleUser && c != "" && smallTalkKind(c) == "" && !(refusedAt(history, i+1) && (whyThatRe.MatchString(q) || pointsAtAnswer(q)) && answeredBefore(history[:i])) { // as it was asked: "ok, what is the MEK?" asked about the MEK; not a question refused, whose answer said nothing "that" can stand for ("why did they do that?" after "what's the capital of albania?") when one before it was answered; its words still say whom "he" is ("where did he go?" after "why did he quit working for the emperor?", refused)
+		if history[i].Role != chat.RoleUser {
+			continue
+		}
+		// as it was asked ("ok, what is the MEK?" asked about the MEK); not a
+		// question refused, whose answer said nothing "that" can stand for
+		// ("why did they do that?" after "what's the capital of albania?"),
+		// when one before it was answered; alone, a question refused still
+		// says whom "he" is ("where did he go?" after "why did he quit
+		// working for the emperor?", refused)
+		c := cleanQuestion(history[i].Content)
+		refused := refusedAt(history, i+1) && answeredBefore(history[:i])
+		if c != "" && smallTalkKind(c) == "" && !(refused && (whyThatRe.MatchString(q) || pointsAtAnswer(q))) {
 			// the earlier question as it was understood: a follow-up
 			// with no topic of its own ("and how many came?") takes its
 			// own context first; one with a topic ("what happened to her
@@ -160,7 +171,7 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 			// up over a thread
 			var resolved string
 			last, resolved, earlier = condenseOffline(an, c, history[:i])
-			if refusedAt(history, i+1) && answeredBefore(history[:i]) { // its words found nothing: only its names go on ("what do they want now?" after "did the MEK use violence?", refused, asks about the MEK, not violence); alone, its words still say whom "they" are
+			if refused { // its words found nothing: only its names go on ("what do they want now?" after "did the MEK use violence?", refused, asks about the MEK, not violence)
 				if last = strings.Join(names(last), " "); last == "" {
 					continue // no names: the question before it says what "they" are
 				}
@@ -406,10 +417,9 @@ func answeredWho(an *textan.Analyzer, last string, history []chat.Message) strin
 		return ""
 	}
 	var toks []string
-	named := map[int]bool{}
+	var named []bool
 	textan.Names(quotedRe.ReplaceAllString(lastLead(history), " "), func(t textan.Token, isName bool) { // the speaker, not whom a quotation names ("“… the Islamic Republic of Iran,” … Edi Rama declared")
-		named[len(toks)] = isName
-		toks = append(toks, t.Text)
+		toks, named = append(toks, t.Text), append(named, isName)
 	})
 	placed := func(w string) bool { k := textan.NameKind(w); return k == textan.NamePlace || k == textan.NameGroup }
 	for i := range toks { // the first name of a person, a title before it left out: "Tabitha Twitchit" (its first word, opening the sentence, no name WordNet knows), "Edi Rama" of "Albanian Prime Minister Edi Rama"

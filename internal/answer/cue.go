@@ -198,7 +198,7 @@ func (p *Pipeline) cue(q questionTerms, s string) float64 {
 		return p.traitCue(q, s)
 	case (q.qt == qOutcome || q.qt == qOther) && (q.words["will"] || q.words["next"] || promiseWord(q.words)): // "what happens next?", "what will the US do?", "what did they promise to do?": what someone will do
 		return b2f(futureRe.MatchString(s))
-	case q.kindOf != "": // "what kind of animal is ginger?": "Ginger was a yellow tom-cat"
+	case q.kindOf != nil: // "what kind of animal is ginger?": "Ginger was a yellow tom-cat"
 		return b2f(saysKind(q.kindOf, s))
 	case q.qt == qWho && q.leader != "": // a leader: a title names one
 		if titleRe.MatchString(s) {

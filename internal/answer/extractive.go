@@ -256,7 +256,7 @@ type questionTerms struct {
 	named     string          // a question of someone's name (nameAskRe): their term ("mother")
 	leader    string          // a leader question's term for leading (leaderTerm): a title holds it
 	placed    string          // a where-question's verb of place ("based"), whose synonyms are no answer's
-	kindOf    string          // whom a question what kind of creature they are asks of (kindAskRe): "ginger"
+	kindOf    *regexp.Regexp  // for a question what kind of creature someone is (kindAskRe), what says it of them (saysKind): "ginger was a …"
 	qt        qtype
 	topics    int // terms that are not framing words
 }
@@ -270,7 +270,7 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	}
 	kindNoun := ""
 	if m := kindAskRe.FindStringSubmatch(question); m != nil && textan.IsCreature(m[1]) {
-		q.kindOf, kindNoun = strings.ToLower(m[2]), p.an.Term(m[1])
+		q.kindOf, kindNoun = kindSaidRe(m[2]), p.an.Term(m[1])
 	}
 	for _, t := range p.an.Terms(searchText(ofTheWeekRe.ReplaceAllString(kindOf.ReplaceAllString(atTheEndRe.ReplaceAllString(question, ""), "what"), " "))) { // the closing passages say "at the end"; "what kind of" is "what"; "day of the week" is a weekday (cue), no "weeks-long"
 		if _, dup := q.prior[t]; dup || stressTerms()[t] {
@@ -352,15 +352,18 @@ var kindOf = regexp.MustCompile(`(?i)\b(?:what|which)\s+(?:kinds?|types?|sorts?)
 // they were answers it (saysKind): "Ginger was a yellow tom-cat".
 var kindAskRe = regexp.MustCompile(`(?i)\b(?:what|which)\s+(?:kinds?|types?|sorts?)\s+of\s+([\pL-]+)\s+(?:is|was|are|were)\s+(?:(?:the|a|an)\s+)?([\pL'’-]+)\W*$`)
 
-// saysKind reports whether s says that who is a creature: "who was a
-// (up to two words) creature" (textan.IsCreature: "a yellow tom-cat",
-// "a terrier", "a poor woodcutter").
-func saysKind(who, s string) bool {
-	re, err := regexp.Compile(`(?i)\b` + regexp.QuoteMeta(who) + `\s+(?:is|was|are|were)\s+(?:a|an)\s+((?:[\pL-]+\s+){0,2}[\pL-]+)`)
-	if err != nil {
-		return false
-	}
-	for _, m := range re.FindAllStringSubmatch(s, -1) {
+// kindSaidRe returns what says of who that they were something: "who was
+// a (up to two words) noun", the noun phrase its group; compiled once a
+// question, not once a sentence.
+func kindSaidRe(who string) *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b` + regexp.QuoteMeta(who) + `\s+(?:is|was|are|were)\s+(?:a|an)\s+((?:[\pL-]+\s+){0,2}[\pL-]+)`)
+}
+
+// saysKind reports whether s says with said (kindSaidRe) that someone is
+// a creature (textan.IsCreature: "a yellow tom-cat", "a terrier", "a
+// poor woodcutter").
+func saysKind(said *regexp.Regexp, s string) bool {
+	for _, m := range said.FindAllStringSubmatch(s, -1) {
 		if slices.ContainsFunc(strings.Fields(m[1]), textan.IsCreature) {
 			return true
 		}
@@ -522,7 +525,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		hedge = MsgNoName
 	case !q.followUp && p.kindUnsaid(focus, best): // "is the MEK a terrorist group?" of a story that calls it no such thing
 		hedge = MsgNearest
-	case !q.followUp && askedNow.MatchString(focus) && p.before(best): // "who is the current president of Iran?" of a report of 2022: "president Abolhassan Banisadr" in June 1981 is no answer
+	case !q.followUp && askedNow.MatchString(focus) && p.ofEarlierYears(best): // "who is the current president of Iran?" of a report of 2022: "president Abolhassan Banisadr" in June 1981 is no answer
 		hedge = MsgNearest
 	case q.qt == qWhen && q.words["will"] && !slices.ContainsFunc(ranked[:min(maxSentences, len(ranked))], func(c *candidate) bool { return futureRe.MatchString(c.text()) }): // "when will diplomatic relations be restored?": a day gone by is no answer; "In two years' time you will go to Taianfu" quoted second is one
 		hedge = MsgNearest
@@ -607,11 +610,11 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	return out, hedge
 }
 
-// before reports whether every year c names stands before the year of the
-// report it is from: what was so then ("in June 1981 … president
+// ofEarlierYears reports whether every year c names stands before the
+// year of the report it is from: what was so then ("in June 1981 … president
 // Abolhassan Banisadr") need not be so now. False when c names no year, or
 // its document has no date.
-func (p *Pipeline) before(c *candidate) bool {
+func (p *Pipeline) ofEarlierYears(c *candidate) bool {
 	d := p.document(c.sp.Hit.Passage.Doc)
 	if d == nil || len(d.Date) < 4 {
 		return false

@@ -117,15 +117,12 @@ var futureAskRe = regexp.MustCompile(`(?i)\b(?:will|going\s+to|gonna)\b`)
 // what will be ("The United States will take further action"), not after
 // the last quote ("what will they do next?" said "That is where the
 // document ends"). A tale's "what will he do next?" is what it tells next.
-func (p *Pipeline) futureOfReport(q string, history []chat.Message) bool {
-	if !futureAskRe.MatchString(q) {
+// from is what continuation found of the last answer.
+func (p *Pipeline) futureOfReport(q string, from []search.Hit) bool {
+	if !futureAskRe.MatchString(q) || len(from) == 0 {
 		return false
 	}
-	hits, _ := p.continuation(history)
-	if len(hits) == 0 {
-		return false
-	}
-	d := p.document(hits[0].Passage.Doc)
+	d := p.document(from[0].Passage.Doc)
 	return d != nil && d.Date != ""
 }
 
@@ -150,7 +147,7 @@ func (p *Pipeline) sequel(q string, history []chat.Message, hits []search.Hit) (
 	if len(from) == 0 || yearIn(lead) { // a report's dates, not its order, tell what came after: "ever since 2014" is followed by 1981
 		return hits, nil
 	}
-	if p.futureOfReport(q, history) {
+	if p.futureOfReport(q, from) {
 		return hits, nil
 	}
 	at := from[0].Passage

@@ -395,14 +395,16 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 			}
 		}
 	}
-	if len(req.History) > 0 && !hedged(lastTurn(req.History)) && (p.asksOn(q, p.next) || outcomeAskRe.MatchString(q) || whatWereTheyRe.MatchString(q)) && !p.futureOfReport(q, req.History) { // "and then?", "did it work?", "what were they?"; not after the nearest sentences of a hedge
-		if hits, lead := p.continuation(req.History); len(hits) > 0 {
+	if len(req.History) > 0 && !hedged(lastTurn(req.History)) && (p.asksOn(q, p.next) || outcomeAskRe.MatchString(q) || whatWereTheyRe.MatchString(q)) { // "and then?", "did it work?", "what were they?"; not after the nearest sentences of a hedge
+		hits, lead := p.continuation(req.History)
+		switch last := req.History[len(req.History)-1]; {
+		case p.futureOfReport(q, hits): // "what will they do next?" of a report: answered below
+		case len(hits) > 0:
 			passages := p.pack(hits, p.passageBudget(standalone))
 			// not the last answer again; what was said before may come again in order
 			goOn(passages, answersIn(lastTurn(req.History)), lead)
 			return p.answerFrom(ctx, start, q, standalone, passages, modelDown, ans, onEvent)
-		}
-		if last := req.History[len(req.History)-1]; last.Role == chat.RoleAssistant && last.Content == MsgNextDone { // "And then?" again
+		case last.Role == chat.RoleAssistant && last.Content == MsgNextDone: // "And then?" again
 			ans.Refused, ans.Text = true, MsgNextDone
 			return ans, nil
 		}

@@ -56,11 +56,8 @@ var (
 // "moneyer" is a person; "custom" of "customer"). It is safe for
 // concurrent use.
 func IsCreature(word string) bool {
-	w := strings.ToLower(Fold(word))
-	if c := creatures(); c["!"+w] || c["!"+strings.TrimSuffix(w, "s")] {
-		return false
-	}
-	return creatures()[Stem(Fold(word))]
+	c, w := creatures(), strings.ToLower(Fold(word))
+	return !c["!"+w] && !c["!"+strings.TrimSuffix(w, "s")] && c[Stem(Fold(word))]
 }
 
 // NameAliases returns the other names WordNet gives the place, group or
