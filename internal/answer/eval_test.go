@@ -311,7 +311,9 @@ type naturalQuestion struct {
 // own words (paraphrases, who/when/why/how many, follow-ups, thanks,
 // questions it does not cover): the news story (testdata/natural.jsonl)
 // and two fairy tales (testdata/seal, testdata/natural_seal.jsonl;
-// testdata/bunny, testdata/natural_bunny.jsonl). Each line
+// testdata/bunny, testdata/natural_bunny.jsonl), and the news story as
+// the user supplied it, with no title (testdata/seed,
+// testdata/natural_seed.jsonl: a new user's questions). Each line
 // is logged; the floor is what the bot answers right today, so that a
 // change that answers fewer fails.
 func TestNaturalQuestions(t *testing.T) {
@@ -323,6 +325,7 @@ func TestNaturalQuestions(t *testing.T) {
 		{"story", "testdata/natural.jsonl", story(t), naturalFloor},
 		{"seal", "testdata/natural_seal.jsonl", indexDir(t, "testdata/seal"), naturalSealFloor},
 		{"bunny", "testdata/natural_bunny.jsonl", indexDir(t, "testdata/bunny"), naturalBunnyFloor},
+		{"seed", "testdata/natural_seed.jsonl", indexDir(t, "testdata/seed"), naturalSeedFloor},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ix := c.index
@@ -387,6 +390,7 @@ const (
 	naturalFloor      = 189
 	naturalSealFloor  = 14
 	naturalBunnyFloor = 15
+	naturalSeedFloor  = 20
 )
 
 func firstLine(text string, err error) string {

@@ -470,9 +470,13 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	// after three questions about the camp near Durres). But one that
 	// brings two topic words of its own or more, none of them in the
 	// passages, asks about something else ("what about the capital of
-	// France?" after "Who is Edi Rama?").
+	// France?" after "Who is Edi Rama?"). Nor is one that is covered when
+	// asked with the names it took ("are they violent?" after questions
+	// about the MEK is "are they violent? MEK", as "are the MEK violent?"
+	// is, though the "want" of "what do they want?" before it is not).
 	followUp := standalone != q
-	covered := p.answerable(standalone, hits) || followUp && p.hasTopic(q) && p.answerable(q, hits) || p.answerableWithout(ctx, standalone, k)
+	covered := p.answerable(standalone, hits) || followUp && p.hasTopic(q) && p.answerable(q, hits) ||
+		followUp && p.answerableNamed(ctx, q, standalone, k) || p.answerableWithout(ctx, standalone, k)
 	if kin := feelingSearch(standalone); !covered && kin != "" { // "why was Maisie worried?" of a tale that says "afraid"
 		if more, err := p.opts.Retriever.Search(ctx, searchText(standalone)+" "+kin, k); err == nil && p.answerable(standalone, more) {
 			hits, covered = more, true
@@ -558,6 +562,26 @@ func (p *Pipeline) answerFrom(ctx context.Context, start time.Time, q, standalon
 	return out, nil
 }
 
+// withNamesOf returns q with the names standalone took from the
+// conversation that q lacks ("are they violent? MEK").
+func withNamesOf(q, standalone string) string {
+	have := map[string]bool{}
+	for _, w := range questionWords(q) {
+		have[strings.ToLower(w)] = true
+	}
+	var add []string
+	for _, n := range names(strings.TrimPrefix(standalone, q)) {
+		if l := strings.ToLower(n); !have[l] {
+			have[l] = true
+			add = append(add, n)
+		}
+	}
+	if len(add) == 0 {
+		return q
+	}
+	return q + " " + strings.Join(add, " ")
+}
+
 // answerable reports whether to answer from hits: with a model, when any
 // hit shares a topic word with the question (the model decides the rest);
 // offline, when they cover it (Covered).
@@ -574,9 +598,21 @@ func (p *Pipeline) answerable(q string, hits []search.Hit) bool {
 // but none needs to). It searches again only then.
 func (p *Pipeline) answerableWithout(ctx context.Context, q string, k int) bool {
 	text := coverText(q)
-	if text == searchText(q) {
-		return false
-	}
+	return text != searchText(q) && p.answerableAs(ctx, q, text, k)
+}
+
+// answerableNamed reports whether the follow-up q is answerable
+// (answerable) asked with only the names its standalone form took from
+// the conversation (withNamesOf). It searches again only when that adds
+// a name and drops a word.
+func (p *Pipeline) answerableNamed(ctx context.Context, q, standalone string, k int) bool {
+	named := withNamesOf(q, standalone)
+	return named != q && named != standalone && p.answerableAs(ctx, named, searchText(named), k)
+}
+
+// answerableAs reports whether q is answerable (answerable) from the hits
+// of a search for text.
+func (p *Pipeline) answerableAs(ctx context.Context, q, text string, k int) bool {
 	hits, err := p.opts.Retriever.Search(ctx, text, k)
 	return (err == nil || errors.Is(err, search.ErrKeywordsOnly)) && p.answerable(q, hits)
 }

@@ -441,6 +441,9 @@ func (s *Speller) nearest(word string, name bool) string {
 	if best := s.closest(w, s.byLen, maxEdits, name, false, func(c string) string { return c }); best != "" || n == minLetters {
 		return best
 	}
+	if best := s.closest(w, indefinites, 1, false, true, func(c string) string { return c }); best != "" { // "anythng": chat's word, not one of the documents'
+		return best
+	}
 	// Near no word of the documents, the word may be one edit from another
 	// form of one, as their stems are: "beleve" ("belev") and "believed"
 	// ("believ"), with the same first letter. Two edits between stems
@@ -448,6 +451,21 @@ func (s *Speller) nearest(word string, name bool) string {
 	// "width".
 	return s.closest(textan.Stem(w), s.stems, 1, name, true, func(st string) string { return s.formOf[st] })
 }
+
+// indefinites are the indefinite pronouns ("anything", "someone"), by
+// their length in runes: a typo of one is read as it ("did iran say
+// anythng?" was refused for a word no document holds) when no word of
+// the documents is nearer.
+var indefinites = func() map[int][]word {
+	m := map[int][]word{}
+	for _, p := range []string{"any", "some", "every", "no"} {
+		for _, r := range []string{"thing", "one", "body", "where"} {
+			w := p + r
+			m[len(w)] = append(m[len(w)], word{w, []rune(w)})
+		}
+	}
+	return m
+}()
 
 // timeWord reports whether w is a word of time that old texts hyphenate
 // ("to-day", "to-morrow"): the question reads it as it is.

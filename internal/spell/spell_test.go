@@ -84,6 +84,8 @@ func TestCorrectFrom(t *testing.T) {
 			"did everyone leave":      "did everyone leave",
 			"when didthe river flood": "when didthe river flood",
 			"did he eat anything":     "did he eat anything", // an indefinite pronoun, English though WordNet lacks it: not "nothing"
+			"did he eat anythng":      "did he eat anything", // a typo of one the documents never write: as it, not as "nothing"
+			"did somone leave":        "did someone leave",
 		}},
 		{"The People’s Mujahideen Organization of Iran met. The White House National Security Council said so.", map[string]string{
 			"what does the PMOI want?": "what does the People’s Mujahideen Organization of Iran want?",

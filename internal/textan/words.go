@@ -102,6 +102,9 @@ var chatNouns = map[string][]string{
 	"lady": {"woman"}, "ladies": {"women"}, "guy": {"man"}, "guys": {"men"}, "hubby": {"husband"},
 	"grandma": {"grandmother"}, "granny": {"grandmother"}, "grandpa": {"grandfather"}, "mum": {"mother"}, "mummy": {"mother"},
 	"stepmom": {"stepmother"}, "stepmum": {"stepmother"}, "stepdad": {"stepfather"}, "bro": {"brother"}, "sis": {"sister"},
+	// and a report's: "why did albania cut ties with iran?" of one that says
+	// "sever its diplomatic relations" (the plural only: a "tie" is a necktie too)
+	"ties": {"relations"},
 }
 
 // wordsSet returns the lines of the gzipped table gz, "#" comments aside,
