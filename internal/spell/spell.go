@@ -53,6 +53,7 @@ type Speller struct {
 	terms  map[string]bool   // the words' textan.English terms ("russian" → "russia")
 	inits  map[string]string // the initials of names written out → the name ("un" → "United Nations")
 	named  map[string]string // a folded word the documents write as a name → as written ("us" → "US")
+	phrase map[string]bool   // the WordNet phrases the documents write, by textan.PhraseKey ("come back" for "came back")
 	an     *textan.Analyzer
 }
 
@@ -62,7 +63,7 @@ var hyphenated = regexp.MustCompile(`\pL+(?:-\pL+)+`)
 // New returns a Speller of the words of docs (titles, headings and text).
 func New(docs []*knowledge.Document) *Speller {
 	s := &Speller{count: map[string]int{}, byLen: map[int][]word{}, names: map[string]bool{}, joined: map[string]string{},
-		spaced: map[string]string{}, terms: map[string]bool{}, inits: map[string]string{}, named: map[string]string{}, an: textan.English()}
+		spaced: map[string]string{}, phrase: map[string]bool{}, terms: map[string]bool{}, inits: map[string]string{}, named: map[string]string{}, an: textan.English()}
 	written := map[string]bool{} // the words as written whose terms are in terms
 	add := func(text string) {
 		for _, h := range hyphenated.FindAllString(text, -1) {
@@ -72,6 +73,7 @@ func New(docs []*knowledge.Document) *Speller {
 		var before textan.Token
 		textan.Names(text, func(t textan.Token, name bool) {
 			s.addSpaced(text, before, t)
+			s.addPhrase(text, before, t)
 			before = t
 			if !written[t.Text] { // as written: "US" is the country, "us" no term
 				written[t.Text] = true
@@ -136,6 +138,58 @@ func (s *Speller) addSpaced(text string, a, b textan.Token) {
 	if w := x + y; s.spaced[w] == "" {
 		s.spaced[w] = text[a.Start:b.End] // "Snow Man", as written (a space between: above); read so only if English knows w (nearest: stemmed at question time, not for every pair)
 	}
+}
+
+// addPhrase records the WordNet phrase (textan.Phrase) that the word a and
+// the word b after it in text write ("came back"), when only a space
+// stands between them.
+func (s *Speller) addPhrase(text string, a, b textan.Token) {
+	if a.End == 0 || text[a.End:b.Start] != " " {
+		return
+	}
+	if textan.Phrase(a.Text, b.Text) != nil {
+		s.phrase[textan.PhraseKey(a.Text, b.Text)] = true
+	}
+}
+
+// rephrase returns q with each WordNet phrase the documents never write,
+// nor all its words, read as the first one-word lemma of its senses that they use in some
+// form ("did the family have any more bad luck?" of a tale that says "no
+// further misfortune happened": "misfortune"), and what it replaced.
+func (s *Speller) rephrase(q string) (string, []Fix) {
+	var toks []textan.Token
+	textan.Tokenize(q, func(t textan.Token) { toks = append(toks, t) })
+	var b strings.Builder
+	var fixes []Fix
+	last := 0
+	for i := 0; i+1 < len(toks); i++ {
+		x, y := toks[i], toks[i+1]
+		if q[x.End:y.Start] != " " || textan.Capitalized(y.Text) || s.phrase[textan.PhraseKey(x.Text, y.Text)] || s.holds(x.Text) && s.holds(y.Text) { // not a name ("Bad Luck"); not when the documents hold its words ("what does MEK stand for?")
+			continue
+		}
+		for _, w := range textan.Phrase(x.Text, y.Text) {
+			if s.formOf[textan.Stem(w)] != "" {
+				b.WriteString(q[last:x.Start])
+				b.WriteString(w)
+				last = y.End
+				fixes = append(fixes, Fix{From: q[x.Start:y.End], To: w})
+				i++
+				break
+			}
+		}
+	}
+	if len(fixes) == 0 {
+		return q, nil
+	}
+	b.WriteString(q[last:])
+	return b.String(), fixes
+}
+
+// holds reports whether the documents hold the word w's term, or w is a
+// stop word.
+func (s *Speller) holds(w string) bool {
+	t := s.an.Term(w)
+	return t == "" || s.terms[t]
 }
 
 // runJoiners may stand between the words of a name ("Islamic Republic of
@@ -233,8 +287,8 @@ func plainWord(w string) bool {
 // words for them ("mom": "mother", formal), and what it replaced; q itself
 // and nil when there is nothing to replace.
 func (s *Speller) Correct(q string) (string, []Fix) {
+	q, fixes := s.rephrase(q)
 	var b strings.Builder
-	var fixes []Fix
 	last := 0
 	first := true
 	textan.Tokenize(q, func(t textan.Token) {

@@ -87,6 +87,17 @@ func TestCorrectFrom(t *testing.T) {
 			"did he eat anythng":      "did he eat anything", // a typo of one the documents never write: as it, not as "nothing"
 			"did somone leave":        "did someone leave",
 		}},
+		// a WordNet phrase the documents never write, nor all its words, is
+		// read as a word of its sense that they use
+		{"And from that time no further misfortune happened to the family.", map[string]string{
+			"did the family have any more bad luck?": "did the family have any more misfortune?",
+		}},
+		{"It was bad luck, and no further misfortune came.", map[string]string{
+			"did the family have any more bad luck?": "did the family have any more bad luck?",
+		}},
+		{"The luck was bad, and no further misfortune came.", map[string]string{
+			"did the family have any more bad luck?": "did the family have any more bad luck?",
+		}},
 		{"The People’s Mujahideen Organization of Iran met. The White House National Security Council said so.", map[string]string{
 			"what does the PMOI want?": "what does the People’s Mujahideen Organization of Iran want?",
 			"what did the NSC say?":    "what did the National Security Council say?",

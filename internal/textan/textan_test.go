@@ -379,6 +379,20 @@ func TestFormal(t *testing.T) {
 	}
 }
 
+func TestPhrase(t *testing.T) {
+	if got := Phrase("bad", "luck"); !slices.Contains(got, "misfortune") {
+		t.Errorf("Phrase(bad, luck) = %q, want misfortune among them", got)
+	}
+	if got := PhraseKey("Bad", "Lucks"); got != "bad luck" {
+		t.Errorf("PhraseKey(Bad, Lucks) = %q, want %q", got, "bad luck")
+	}
+	for _, p := range [][2]string{{"came", "across"}, {"find", "out"}, {"the", "end"}, {"luck", "bad"}} { // verbs and stop words: none
+		if got := Phrase(p[0], p[1]); got != nil {
+			t.Errorf("Phrase(%s, %s) = %q, want none", p[0], p[1], got)
+		}
+	}
+}
+
 func TestAbbreviates(t *testing.T) {
 	const s = `“The government has decided,” Albanian Prime Minister Edi Rama declared, and the White House National Security Council said so; the People’s Mujahideen Organization of Iran (MEK) settled near Durres.`
 	for abbr, want := range map[string]bool{"pm": true, "PM": true, "nsc": true, "pmoi": true, "wh": true, "pmer": true, "mek": false,

@@ -14,6 +14,7 @@ import (
 //go:generate go run ./internal/gen -wordnet /usr/share/wordnet -creatures creatures.txt.gz
 //go:generate go run ./internal/gen -wordnet /usr/share/wordnet -informal informal.txt.gz
 //go:generate go run ./internal/gen -wordnet /usr/share/wordnet -unambiguous unambiguous.txt.gz
+//go:generate go run ./internal/gen -wordnet /usr/share/wordnet -phrases phrases.txt.gz
 
 // wordsGz is the Snowball stems of WordNet 3.0's one-word lemmas and their
 // irregular forms, one a line; namesGz those of the lemmas it writes only
@@ -36,6 +37,10 @@ var (
 	// unambiguousGz is the nouns of one sense with the other names of it.
 	//go:embed unambiguous.txt.gz
 	unambiguousGz []byte
+	// phrasesGz is the two-word lemmas with the one-word lemmas of their
+	// senses.
+	//go:embed phrases.txt.gz
+	phrasesGz []byte
 )
 
 // englishStems and nameStems are wordsGz and namesGz as sets, read on
@@ -47,6 +52,8 @@ var (
 	creatures    = sync.OnceValue(func() map[string]bool { return lineSet("creatures", creaturesGz) })
 	informal     = sync.OnceValue(func() map[string][]string { return wordsSet("informal", informalGz) })
 	unambiguous  = sync.OnceValue(func() map[string][]string { return wordsSet("unambiguous", unambiguousGz) })
+	phrases      = sync.OnceValue(func() map[string][]string { return phraseSet(phrasesGz) })
+	baseForm     = sync.OnceValue(Irregular)
 )
 
 // IsCreature reports whether word is a noun whose most frequent sense in
@@ -88,6 +95,32 @@ func Formal(word string) []string {
 // safe for concurrent use.
 func SameSense(word string) []string {
 	return unambiguous()[Stem(Fold(word))]
+}
+
+// PhraseKey returns the key of the two words first and second in the
+// table of phrases (Phrase): their Snowball stems, the first as its base
+// form ("came back": "come back"), a space between them.
+func PhraseKey(first, second string) string {
+	return Stem(baseForm()(Fold(first))) + " " + Stem(Fold(second))
+}
+
+// Phrase returns the one-word lemmas that share a sense of the two-word
+// phrase first second in WordNet, the most frequent senses and verbs
+// first ("bad luck": "misfortune", "mischance", "mishap"; "came back":
+// "return", ...), or nil. It is safe for concurrent use.
+func Phrase(first, second string) []string {
+	return phrases()[PhraseKey(first, second)]
+}
+
+// phraseSet reads the gzipped table of phrases: a key, a tab, the words.
+func phraseSet(gz []byte) map[string][]string {
+	m := map[string][]string{}
+	for line := range strings.Lines(gunzip("phrases", gz)) {
+		if k, words, ok := strings.Cut(strings.TrimSpace(line), "\t"); ok && !strings.HasPrefix(k, "#") {
+			m[k] = strings.Fields(words)
+		}
+	}
+	return m
 }
 
 // chatNouns are chat's nouns that WordNet glosses as no informal word

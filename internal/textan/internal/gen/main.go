@@ -50,6 +50,7 @@ func main() {
 	creatures := flag.String("creatures", "", "write the gzipped list of the stems of nouns of people and animals (\"kitten\", \"tailor\") to this file instead")
 	unambiguous := flag.String("unambiguous", "", "write the gzipped table of nouns of one sense with the other one-word names of that sense (\"xmas christmas\", \"doorway door threshold\") to this file instead")
 	informal := flag.String("informal", "", "write the gzipped table of informal nouns with the words they stand for (\"dad father\") to this file instead")
+	phrases := flag.String("phrases", "", "write the gzipped table of two-word lemmas with the one-word lemmas of their first senses (\"bad luck\": \"misfortune\", ...) to this file instead")
 	aliases := flag.String("aliases", "", "write the gzipped table of names with the other names of the same place, group or person (\"america\": \"united states\", \"us\") to this file instead")
 	flag.Parse()
 	pertain := func(dir, out string) error { return writePertainyms(dir, out, *prefix, *made) }
@@ -57,7 +58,7 @@ func main() {
 		out   *string
 		write func(dir, out string) error
 	}{
-		{informal, writeInformal}, {unambiguous, writeUnambiguous}, {aliases, writeAliases}, {creatures, writeCreatures},
+		{phrases, writePhrases}, {informal, writeInformal}, {unambiguous, writeUnambiguous}, {aliases, writeAliases}, {creatures, writeCreatures},
 		{names, writeNames}, {words, writeWords}, {pertainyms, pertain}, {derived, writeDerived}, {demonyms, writeDemonyms},
 	}
 	write := func(dir, out string) error {
@@ -277,6 +278,58 @@ func writeUnambiguous(dir, out string) error {
 	}
 	sort.Strings(lines)
 	return writeList(out, "# Nouns of one WordNet 3.0 sense, then the other one-word names of that sense (\"xmas christmas\").\n", slices.Compact(lines), "unambiguous nouns")
+}
+
+// phraseSenses is how many of a two-word lemma's senses (the most
+// frequent first) give it one-word synonyms in writePhrases.
+const phraseSenses = 2
+
+// writePhrases writes the gzipped table of WordNet's two-word nouns and
+// adjectives of English words, neither a stop word ("bad luck", "old
+// man"; no verbs: "come across" would be read as "strike"), with the
+// one-word lemmas that share one of their first phraseSenses senses
+// ("misfortune mischance mishap", "oldster ..."):
+// chat says "bad luck" where a tale says "misfortune". Each line is the
+// lemma's textan.PhraseKey, a tab and the words.
+func writePhrases(dir, out string) error {
+	all := map[string][]string{}
+	var keys []string
+	for _, pos := range []string{"noun", "adj"} { // not verbs: "come across" is "strike" in one sense, "came upon" in a tale
+		idx, err := readIndex(filepath.Join(dir, "index."+pos))
+		if err != nil {
+			return err
+		}
+		members, _, err := readData(filepath.Join(dir, "data."+pos))
+		if err != nil {
+			return err
+		}
+		for phrase, ss := range idx {
+			parts := strings.Split(phrase, "_")
+			if len(parts) != 2 || !oneLowerWord(parts[0]) || !oneLowerWord(parts[1]) || !textan.IsEnglish(parts[0]) || !textan.IsEnglish(parts[1]) ||
+				textan.IsStop(parts[0]) || textan.IsStop(parts[1]) { // a verb and its particle are as often the verb and a preposition: "came to Albania", "go after him"
+				continue
+			}
+			key := textan.PhraseKey(parts[0], parts[1])
+			for _, o := range ss[:min(phraseSenses, len(ss))] {
+				for _, w := range members[o] {
+					w = strings.ToLower(lemma(w))
+					st := textan.Stem(w)
+					if !oneLowerWord(w) || len(w) < 3 || textan.IsStop(w) || textan.Indefinite(w) || st == textan.Stem(parts[0]) || st == textan.Stem(parts[1]) || slices.Contains(all[key], w) {
+						continue
+					}
+					if all[key] == nil {
+						keys = append(keys, key)
+					}
+					all[key] = append(all[key], w)
+				}
+			}
+		}
+	}
+	lines := make([]string, 0, len(keys))
+	for _, k := range keys {
+		lines = append(lines, k+"\t"+strings.Join(all[k], " "))
+	}
+	return writeList(out, "# WordNet 3.0's two-word lemmas of English words, as textan.PhraseKey, a tab, then the one-word lemmas of their first senses (\"bad luck\": \"misfortune\").\n", lines, "phrases")
 }
 
 // term is the textan.English term of a one-word lemma, or "" for a phrase,
