@@ -22,6 +22,7 @@ import (
 	"compress/gzip"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -92,11 +93,7 @@ func run(dir, out string, senses, nounSenses int, poses []string, similar bool) 
 	an := textan.English()
 	syn := map[string]map[string]bool{}
 	for _, p := range poses {
-		idx, err := readIndex(filepath.Join(dir, "index."+p))
-		if err != nil {
-			return err
-		}
-		members, sim, err := readData(filepath.Join(dir, "data."+p))
+		idx, members, sim, err := readPOS(dir, p)
 		if err != nil {
 			return err
 		}
@@ -295,15 +292,12 @@ func writePhrases(dir, out string) error {
 	all := map[string][]string{}
 	var keys []string
 	for _, pos := range []string{"noun", "adj"} { // not verbs: "come across" is "strike" in one sense, "came upon" in a tale
-		idx, err := readIndex(filepath.Join(dir, "index."+pos))
+		idx, members, _, err := readPOS(dir, pos)
 		if err != nil {
 			return err
 		}
-		members, _, err := readData(filepath.Join(dir, "data."+pos))
-		if err != nil {
-			return err
-		}
-		for phrase, ss := range idx {
+		for _, phrase := range slices.Sorted(maps.Keys(idx)) { // in order: two lemmas may share a key ("old_man", "old_men")
+			ss := idx[phrase]
 			parts := strings.Split(phrase, "_")
 			if len(parts) != 2 || !oneLowerWord(parts[0]) || !oneLowerWord(parts[1]) || !textan.IsEnglish(parts[0]) || !textan.IsEnglish(parts[1]) ||
 				textan.IsStop(parts[0]) || textan.IsStop(parts[1]) { // a verb and its particle are as often the verb and a preposition: "came to Albania", "go after him"
@@ -367,6 +361,16 @@ func lemmasOf(dir string, poses ...string) (map[string]bool, error) {
 		}
 	}
 	return out, nil
+}
+
+// readPOS reads the index and the data of the part of speech pos
+// (readIndex, readData).
+func readPOS(dir, pos string) (idx, members, similar map[string][]string, err error) {
+	if idx, err = readIndex(filepath.Join(dir, "index."+pos)); err != nil {
+		return nil, nil, nil, err
+	}
+	members, similar, err = readData(filepath.Join(dir, "data."+pos))
+	return idx, members, similar, err
 }
 
 // readIndex reads an index.* file: each lemma with its synsets, most
