@@ -3,10 +3,13 @@ package answer_test
 import (
 	"strings"
 	"testing"
+
+	"storybot/internal/answer"
 )
 
 // TestWhatColour: "what color was X?" leads with the sentence that gives
-// X's colour, and "colour" is no topic the story must hold (testdata/seal:
+// X's colour, or is hedged when no sentence of its words gives one, and
+// "colour" is no topic the story must hold (testdata/seal:
 // FairytaleQA's "The Seal Catcher and the Merman", a Gutenberg text, hard
 // wrapped).
 func TestWhatColour(t *testing.T) {
@@ -19,5 +22,11 @@ func TestWhatColour(t *testing.T) {
 		if !strings.Contains(first, want) {
 			t.Errorf("%q: want %q first:\n%s", q, want, a.Text)
 		}
+	}
+	// no sentence of the question's words gives a colour: the nearest are
+	// quoted as such ("what color was finn's horse?" quoted "brilliantly
+	// coloured" palaces as its answer)
+	if _, a := firstQuote(t, p, "what colour were the tears?"); !strings.HasPrefix(a.Text, answer.MsgNearest) {
+		t.Errorf("what colour were the tears?: want it hedged:\n%s", a.Text)
 	}
 }

@@ -648,18 +648,21 @@ func TestMainCharacter(t *testing.T) {
 		"testdata/seal":  {"Once upon a time there was a man who lived"},
 	} {
 		ix := indexDir(t, dir)
-		a := ask(t, answer.New(answer.Options{Retriever: ix, Documents: ix.Docs}), "who is the main character?")
-		if strings.Count(a.Text, "\n> ") != len(want) {
-			t.Errorf("%s: want %d quotes:\n%s", dir, len(want), a.Text)
-			continue
-		}
-		for _, w := range want {
-			if !strings.Contains(a.Text, w) {
-				t.Errorf("%s: want %q:\n%s", dir, w, a.Text)
+		p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Speller: spell.New(ix.Docs())})
+		for _, q := range []string{"who is the main character?", "who is the main guy in the story?"} { // chat's "main guy" (read "main man") too: it was hedged
+			a := ask(t, p, q)
+			if strings.Count(a.Text, "\n> ") != len(want) {
+				t.Errorf("%s, %q: want %d quotes:\n%s", dir, q, len(want), a.Text)
+				continue
 			}
-		}
-		if !strings.Contains(eval.Lead(a.Text), want[0]) {
-			t.Errorf("%s: want %q first:\n%s", dir, want[0], a.Text)
+			for _, w := range want {
+				if !strings.Contains(a.Text, w) {
+					t.Errorf("%s, %q: want %q:\n%s", dir, q, w, a.Text)
+				}
+			}
+			if !strings.Contains(eval.Lead(a.Text), want[0]) {
+				t.Errorf("%s, %q: want %q first:\n%s", dir, q, want[0], a.Text)
+			}
 		}
 	}
 }

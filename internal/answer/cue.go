@@ -371,7 +371,7 @@ func cue(qt qtype, s string, qwords map[string]bool) float64 {
 		return false
 	}
 	if (qt == qOther || qt == qOutcome) && asksColour(qwords) { // "what color was the horse?"
-		if fresh(colourRe.FindAllString(s, -1)) {
+		if fresh(slices.DeleteFunc(colourRe.FindAllString(s, -1), textan.Capitalized)) { // not a name's: "White Owl"
 			return 1
 		}
 		return 0
@@ -439,6 +439,10 @@ func cue(qt qtype, s string, qwords map[string]bool) float64 {
 	}
 	return 0
 }
+
+// colourAskRe matches a question that asks for a colour ("what color was
+// the horse?"; not "to show herself in her true colors").
+var colourAskRe = regexp.MustCompile(`(?i)\b(?:what|which)\s+colou?rs?\b`)
 
 // asksColour reports whether the question's words ask for a colour.
 func asksColour(qwords map[string]bool) bool {

@@ -230,6 +230,11 @@ func openingSentences(passages []*sourcePassage, ending bool, asked int) []*cand
 // mainCharacterRe matches a question about a story's main character.
 var mainCharacterRe = regexp.MustCompile(`(?i)\b(?:main|principal|central|leading)\s+characters?\b|\bprotagonists?\b|\bthe\s+(?:hero|heroine)\b`)
 
+// mainPersonRe matches chat's words for a main character ("the main guy",
+// "main person"), which Ask reads as "main character": "man" is no topic
+// to look up.
+var mainPersonRe = regexp.MustCompile(`(?i)\b(main|principal|central)\s+(?:guy|man|person|dude|one)\b`)
+
 // minMainMentions is how often a story must name someone for him or her
 // to be its main character beside its opening (withMainCharacter), and
 // mainShare how many times as often at most it may call another character

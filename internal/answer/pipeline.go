@@ -319,6 +319,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 			}()
 		}
 	}
+	q = mainPersonRe.ReplaceAllString(q, "${1} character")                 // "who is the main guy?" asks for the main character, not a man
 	if parts := p.splitQuestions(q); parts != nil && p.opts.Model == nil { // a model answers them together
 		return p.askEach(ctx, req, q, parts, onEvent)
 	}
