@@ -525,7 +525,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		hedge = MsgNoName
 	case !q.followUp && p.kindUnsaid(focus, best): // "is the MEK a terrorist group?" of a story that calls it no such thing
 		hedge = MsgNearest
-	case !q.followUp && askedNow.MatchString(focus) && p.ofEarlierYears(best): // "who is the current president of Iran?" of a report of 2022: "president Abolhassan Banisadr" in June 1981 is no answer
+	case !q.followUp && (askedNow.MatchString(focus) || roleOfName(definedSubject(focus))) && p.ofEarlierYears(best): // "who is the current president of Iran?", "who is the president of iran?" of a report of 2022: "president Abolhassan Banisadr" in June 1981 is no answer
 		hedge = MsgNearest
 	case colourAskRe.MatchString(focus) && !slices.ContainsFunc(ranked, func(c *candidate) bool { return c.cue == 1 && len(c.terms) > 0 && math.Exp(c.z-best.z) >= rescueProb }): // "what color was finn's horse?" of a tale that gives no colour near it ("brilliantly coloured" palaces are no answer), nor in a sentence of its words ("what color were gray eagle's eyes?": "a large white owl")
 		hedge = MsgNearest
@@ -612,25 +612,33 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	return out, hedge
 }
 
-// ofEarlierYears reports whether every year c names stands before the
-// year of the report it is from: what was so then ("in June 1981 … president
-// Abolhassan Banisadr") need not be so now. False when c names no year, or
-// its document has no date.
+// ofEarlierYears reports whether every year c names, or its passage when
+// c names none, stands before the year of the report it is from: what was
+// so then ("in June 1981 … president Abolhassan Banisadr"; "Khomeini's
+// Revolutionary Guards brutally cracked down", told of 1981) need not be
+// so now. False when they name no year, or its document has no date.
 func (p *Pipeline) ofEarlierYears(c *candidate) bool {
 	d := p.document(c.sp.Hit.Passage.Doc)
 	if d == nil || len(d.Date) < 4 {
 		return false
 	}
-	years := 0
-	for _, w := range strings.FieldsFunc(c.text(), func(r rune) bool { return !unicode.IsDigit(r) }) {
-		if yearRe.MatchString(w) {
-			if w >= d.Date[:4] {
-				return false
+	earlier := func(text string) (bool, int) {
+		years := 0
+		for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsDigit(r) }) {
+			if yearRe.MatchString(w) {
+				if w >= d.Date[:4] {
+					return false, 0
+				}
+				years++
 			}
-			years++
 		}
+		return years > 0, years
 	}
-	return years > 0
+	if ok, years := earlier(c.text()); years > 0 {
+		return ok
+	}
+	ok, _ := earlier(c.sp.Hit.Passage.Text)
+	return ok
 }
 
 // timeBeside answers a when-question about the last answer's lead

@@ -308,11 +308,13 @@ func TestSettingPlace(t *testing.T) {
 // an opposition group says it found no sentence that clearly answers; it
 // quoted "the exiled opposition group" as if it answered. "Is the MEK an
 // opposition group?" is answered. "When will diplomatic relations be
-// restored?" is hedged too: it quoted "on Wednesday", a day gone by.
+// restored?" is hedged too: it quoted "on Wednesday", a day gone by; so
+// is "who is the president of Iran?", when the nearest tell of 1981.
 func TestKindUnsaid(t *testing.T) {
 	for q, hedged := range map[string]bool{"is the mek a terrorist group": true, "is edi rama a dictator?": true, "is the mek an opposition group?": false, "was rama the prime minister?": false,
 		"When will diplomatic relations be restored?": true, "when will the US take action?": false, // a day gone by is no answer to when something will be
-		"who is the current president of iran?": true, "what does the mek want today?": false} { // nor what was so in 1981 to what is so now
+		"who is the current president of iran?": true, "what does the mek want today?": false, // nor what was so in 1981 to what is so now
+		"who is the president of iran?": true, "who is the leader of the MEK?": true, "who is the prime minister of albania?": false} { // asked in the present too; of a sentence in a paragraph of 1981 ("Khomeini's Revolutionary Guards …")
 		if a := askIn(t, "../../knowledge", q); strings.HasPrefix(a.Text, answer.MsgNearest) != hedged {
 			t.Errorf("%q: %q", q, a.Text)
 		}
