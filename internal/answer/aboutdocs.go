@@ -38,11 +38,11 @@ publish published posted post paper papers study book essay`
 
 // sourcesAskRe matches a question about where the bot's answers come from
 // or whether they are true; it must name nothing else (asksSources).
-var sourcesAskRe = regexp.MustCompile(`(?i)\b(?:your\s+(?:sources?|documents?|information|info|knowledge|data)|sources?\s+(?:do\s+you|are\s+you)|where\s+(?:does|do)\s+(?:this|that|it|your\s+\w+)\s+come\s+from|where\s+is\s+(?:this|that|it)\s+from|what(?:'s|\s+is)\s+(?:the|your)\s+sources?|(?:are\s+)?(?:you|u)\s+sure|how\s+do\s+you\s+know|(?:what|which)\s+(?:documents?|sources?|stories|articles?|files?|texts?)\s+(?:do\s+you\s+(?:have|use|know|read)|are\s+there|are\s+you\s+using)|(?:is|are)\s+(?:this|that|it|the)\s*(?:story|article|report|news|information|info|documents?)?\s+(?:true|real|accurate|reliable|correct|fake|trustworthy)|(?:is|was)\s+(?:this|that|it)\s+(?:a\s+)?(?:true|real)\s+(?:story|tale|account))\b|^\W*sources?\W*$`)
+var sourcesAskRe = regexp.MustCompile(`(?i)\b(?:your\s+(?:sources?|documents?|information|info|knowledge|data)|sources?\s+(?:do\s+you|are\s+you)|where\s+(?:does|do)\s+(?:this|that|it|your\s+\w+)\s+come\s+from|where\s+is\s+(?:this|that|it)\s+from|what(?:'s|\s+is)\s+(?:the|your)\s+sources?|(?:are\s+)?(?:you|u)\s+sure|how\s+do\s+you\s+know|(?:what|which)\s+(?:documents?|sources?|stories|articles?|files?|texts?)\s+(?:do\s+you\s+(?:have|use|know|read)|are\s+there|are\s+you\s+using)|(?:is|are)\s+(?:this|that|it|the)\s*(?:story|article|report|news|information|info|documents?)?\s+(?:(?:really|actually)\s+)?(?:true|real|accurate|reliable|correct|fake|trustworthy)|(?:is|was)\s+(?:this|that|it)\s+(?:a\s+)?(?:true|real)\s+(?:story|tale|account))\b|^\W*sources?\W*$`)
 
 // sourceWords may stand beside sourcesAskRe's words.
 const sourceWords = `source sources document documents information info knowledge data use using come true real accurate
-reliable correct fake trustworthy story article report news sure know`
+reliable correct fake trustworthy story article report news sure know though really actually`
 
 // authorAskRe matches a question about who wrote the documents; it must
 // name nothing else (asksAuthor).
