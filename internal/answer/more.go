@@ -109,6 +109,17 @@ func (p *Pipeline) continuation(history []chat.Message) (hits []search.Hit, lead
 // then?", it is continuation's.)
 var sequelAskRe = regexp.MustCompile(`(?i)\b(?:after\s+(?:that|this)|afterwards?|then|next|later|do\s+about\s+(?:it|that|this))\W*$`)
 
+// atThatTimeRe is a question whose "then" is "at that time": "who was
+// president then?" asks who was president when the last answer's events
+// were, not what came after them.
+var atThatTimeRe = regexp.MustCompile(`(?i)^\W*(?:who|what|which|where|how\s+\w+)\s+(?:was|were|is|are)\s+(?:\w+\s+){0,4}then\W*$`)
+
+// asksSequel reports whether q asks what came after the last answer
+// (sequelAskRe; not atThatTimeRe).
+func asksSequel(q string) bool {
+	return sequelAskRe.MatchString(q) && !atThatTimeRe.MatchString(q)
+}
+
 // futureAskRe asks what will come: "what will they do next?".
 var futureAskRe = regexp.MustCompile(`(?i)\b(?:will|going\s+to|gonna)\b`)
 
@@ -144,7 +155,7 @@ func (p *Pipeline) sequel(q string, history []chat.Message, hits []search.Hit) (
 		return hits, nil
 	}
 	from, lead := p.continuation(history)
-	if len(from) == 0 || yearIn(lead) { // a report's dates, not its order, tell what came after: "ever since 2014" is followed by 1981
+	if len(from) == 0 || goesBack(from[0].Passage.Text, lead) { // a report's dates, not its order, tell what came after: "ever since 2014" is followed by 1981
 		return hits, nil
 	}
 	if p.futureOfReport(q, from) {
@@ -168,12 +179,34 @@ func (p *Pipeline) sequel(q string, history []chat.Message, hits []search.Hit) (
 	return later, before
 }
 
-// yearIn reports whether s holds a year (1000 to 2099) as a word.
-func yearIn(s string) bool {
-	found := false
-	textan.Tokenize(s, func(t textan.Token) { found = found || yearRe.MatchString(t.Text) })
-	return found
+// goesBack reports whether text, after the lead it holds, names a year
+// before the last the lead names (yearMentionRe): the report turns back in
+// time there ("ever since 2014 …" is followed by "by 1981"), so its order
+// is not what came after. After "in June 1981 organized the … protests"
+// it goes on in 1981: "The MEK responded by declaring war" (its "1000
+// arrested" is no year).
+func goesBack(text, lead string) bool {
+	last := ""
+	for _, m := range yearMentionRe.FindAllStringSubmatch(lead, -1) {
+		last = max(last, m[1])
+	}
+	flat := oneLine(SourceRefs(text))
+	i := strings.Index(flat, oneLine(lead))
+	if last == "" || i < 0 {
+		return false
+	}
+	for _, m := range yearMentionRe.FindAllStringSubmatch(flat[i+len(oneLine(lead)):], -1) {
+		if m[1] < last {
+			return true
+		}
+	}
+	return false
 }
+
+// yearMentionRe matches a year as a text dates by it: after a month or a
+// preposition of time ("in June 1981", "by 1981", "since 2014"), not a
+// number of four digits ("1000 arrested").
+var yearMentionRe = regexp.MustCompile(`(?i)\b(?:(?:in|by|since|from|until|till|before|after|during|of)\s+(?:(?:early|late|mid)[\s-]+)?|(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+(?:\d{1,2},?\s+)?)(1\d{3}|20\d\d)\b`)
 
 // oneLine is s with its runs of white space made one space.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

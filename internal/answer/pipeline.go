@@ -507,7 +507,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	// what a sequel passes over, by passage ID: the index's passages and the
 	// documents' are other copies when the index was loaded from DATA_DIR
 	var before map[string]string
-	if len(req.History) > 0 && sequelAskRe.MatchString(q) { // "what did Ali Baba do after that?"
+	if len(req.History) > 0 && asksSequel(q) { // "what did Ali Baba do after that?"
 		hits, before = p.sequel(q, req.History, hits)
 	}
 	passages := p.pack(hits, p.passageBudget(standalone))
