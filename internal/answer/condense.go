@@ -617,8 +617,23 @@ func pointsAtAnswer(q string) bool {
 			}
 		}
 	}
+	return pointsAtSaying(words)
+}
+
+// pointsAtSaying reports whether words point with "that" or "this" at
+// something said (saying): "who made that statement?".
+func pointsAtSaying(words []string) bool {
+	for i, w := range words[:max(len(words)-1, 0)] {
+		if lw := strings.ToLower(w); (lw == "that" || lw == "this") && saying[strings.ToLower(words[i+1])] {
+			return true
+		}
+	}
 	return false
 }
+
+// saying are the nouns of something said: "that statement" is most often
+// the one the answer just quoted.
+var saying = setOf("statement statements quote quotation claim claims announcement remark remarks comment comments words speech declaration")
 
 // quoteContextWords is how many words of the last answer's first quote a
 // pronoun stands for: its opening, where a sentence names what it is about
@@ -736,7 +751,7 @@ func needsContext(q string) bool {
 	if !slices.ContainsFunc(words, func(w string) bool { return !textan.IsStop(strings.ToLower(w)) }) {
 		return true // "how many are there?": no word of its own
 	}
-	return refersOut(words)
+	return refersOut(words) || pointsAtSaying(words) // "who made that statement?"
 }
 
 // hasEllipsis reports whether q starts or ends (before its question mark)

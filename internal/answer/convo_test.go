@@ -311,7 +311,8 @@ func TestPronounStandsForThePerson(t *testing.T) {
 
 // TestFollowUpPointsAtTheAnswer: offline, "who said that?" after an answer
 // takes the words of the sentence it quoted, so the answer is the sentence
-// that says who said it, not another sentence with "said" in it.
+// that says who said it, not another sentence with "said" in it; so does
+// "who made that statement?".
 func TestFollowUpPointsAtTheAnswer(t *testing.T) {
 	p := answer.New(answer.Options{Retriever: story(t)})
 	ctx := context.Background()
@@ -337,6 +338,12 @@ func TestFollowUpPointsAtTheAnswer(t *testing.T) {
 	// A follow-up about a person ("they") takes the question's words only.
 	if got := answer.CondenseOffline(textan.New(), "and what did they do?", hist); strings.Contains(got, "unprecedented") {
 		t.Errorf("a follow-up with they took the answer's words: %q", got)
+	}
+	// "that statement" is the one the answer quoted (it led with "the
+	// statement further read", which names no one)
+	_, hist = askedBefore(t, p, "will the us do anything to iran?", "")
+	if a, err := p.Ask(ctx, answer.Request{Question: "who made that statement?", History: hist}, nil); err != nil || !strings.Contains(eval.Lead(a.Text), "the White House National Security Council said") {
+		t.Errorf("who made that statement?: %q, %v", a.Text, err)
 	}
 }
 
