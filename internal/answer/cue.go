@@ -196,6 +196,8 @@ func (p *Pipeline) cue(q questionTerms, s string) float64 {
 		return p.countCue(q, s)
 	case q.qt == qFeel && q.trait: // "what was Cassim like?": "the greedy Cassim"
 		return p.traitCue(q, s)
+	case q.ifAsked: // "what would happen if the couple took off the cover?": "If you take it off, your good fortune will end"
+		return b2f(conditionRe.MatchString(s))
 	case (q.qt == qOutcome || q.qt == qOther) && (q.words["will"] || q.words["next"] || promiseWord(q.words)): // "what happens next?", "what will the US do?", "what did they promise to do?": what someone will do
 		return b2f(futureRe.MatchString(s))
 	case q.kindOf != nil: // "what kind of animal is ginger?": "Ginger was a yellow tom-cat"
@@ -208,6 +210,17 @@ func (p *Pipeline) cue(q questionTerms, s string) float64 {
 	}
 	return cue(q.qt, s, q.words)
 }
+
+// ifAskRe matches a question what happens if something is done or not:
+// "what would happen if the couple took off the cover?", "what happens if
+// he doesn't get one?". A sentence that tells a condition (conditionRe)
+// answers it.
+var ifAskRe = regexp.MustCompile(`(?i)\bwhat\s+(?:would|will|could|might|did|does|do)?\s*happens?\s+(?:if|unless|when)\b`)
+
+// conditionRe matches a sentence that tells what follows from a condition:
+// "If she be not found then wind and rain will not come", "you will lose
+// it, if you look back".
+var conditionRe = regexp.MustCompile(`(?i)\b(?:if|unless|otherwise|or\s+else)\b[^.;!?]*\b(?:will|would|shall|should|must|then|cannot|can't|won't)\b|\b(?:will|would|shall)\b[^.;!?]*\b(?:if|unless)\b|\w['’]ll\b[^.;!?]*\b(?:if|unless)\b`)
 
 // countCue is the cue of a how-many question: for a how-long question, 1
 // for a duration ("seven years", "ever since 2014"); else 1 for a number the question

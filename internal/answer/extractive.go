@@ -250,6 +250,7 @@ type questionTerms struct {
 	countsAny bool            // a how-many question that counts what a pronoun stands for ("how many of them?"): any count answers
 	howLong   bool            // a how-long question: it asks for a duration
 	howOld    bool            // a how-old question: it asks for an age
+	ifAsked   bool            // a question what happens if something is done (ifAskRe): a condition told answers it
 	measure   bool            // a how-big, how-heavy, how-far question: it asks for a measure
 	trait     bool            // a question what someone was like (traitAskRe): the story's adjectives answer it
 	speaker   []string        // a question what someone said (speechAskRe): their terms ("king")
@@ -263,7 +264,7 @@ type questionTerms struct {
 
 func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	q := questionTerms{prior: map[string]float64{}, focus: map[string]bool{}, words: map[string]bool{}, qt: questionType(question),
-		howLong: howLongRe.MatchString(question) && !howLongAgoRe.MatchString(question), howOld: howOldRe.MatchString(question), measure: measureAskRe.MatchString(question), trait: traitAskRe.MatchString(lowerQuestion(question)), leader: p.leaderTerm(question),
+		howLong: howLongRe.MatchString(question) && !howLongAgoRe.MatchString(question), howOld: howOldRe.MatchString(question), ifAsked: ifAskRe.MatchString(question), measure: measureAskRe.MatchString(question), trait: traitAskRe.MatchString(lowerQuestion(question)), leader: p.leaderTerm(question),
 		named: p.nameAsked(question)}
 	if m := whereFrame.FindStringSubmatch(question); m != nil {
 		q.placed = p.an.Term(m[1])

@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8193, 1.3062, 0.8302, -0.0361, 0.8129, 1.8058, 0.0194, 0.6516, -0.2569, 0.0681, -0.0870, -0.0358, 1.0592, 0.3322, -0.2925, 0.1748, -0.0034,
+		0.8201, 1.3062, 0.8294, -0.0350, 0.8154, 1.8049, 0.0195, 0.6517, -0.2574, 0.0680, -0.0898, -0.0362, 1.0591, 0.3312, -0.2922, 0.1749, -0.0028,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0539, -0.0058, -0.0217, // other
-		0.4326, -0.0299, 0.3705, // who
-		-0.0370, 0.0405, -0.0246, // when
-		0.3616, 0.0548, -0.0359, // how many
-		-0.2220, -0.1921, -0.1903, // where
-		-0.1073, 0.4187, 0.5734, // why
-		0.6227, 0.2998, -0.0077, // feel
-		0.0699, 0.4025, -0.2689, // outcome
+		0.0538, -0.0060, -0.0213, // other
+		0.4302, -0.0302, 0.3706, // who
+		-0.0371, 0.0405, -0.0247, // when
+		0.3612, 0.0548, -0.0359, // how many
+		-0.2242, -0.1923, -0.1901, // where
+		-0.1093, 0.4182, 0.5734, // why
+		0.6206, 0.2999, -0.0074, // feel
+		0.0820, 0.4035, -0.2709, // outcome
 		0.0000, 0.0040, -0.0021, // define
-		-0.3614, 0.0668, -0.0605, // describe
+		-0.3618, 0.0668, -0.0605, // describe
 	}
 }
 
