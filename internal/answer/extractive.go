@@ -77,7 +77,7 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 	}
 	ans := Answer{Mode: ModeExtractive, Citations: []Citation{}, Warnings: []string{}}
 	chosen, hedge := p.chooseSentences(question, focus, passages)
-	chosen = withQuotations(chosen)
+	chosen = p.withNextQuotation(withQuotations(chosen))
 	if len(chosen) == 0 {
 		ans.Refused = true
 		switch {
@@ -144,6 +144,40 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 	}
 	ans.Text = b.String()
 	return ans
+}
+
+// withNextQuotation returns chosen with the quotation that a speech tag
+// ending its passage introduces ("But the bride answered,"), the first
+// sentence of the document's next passage (with the sentences that close
+// the quotation it opens), quoted after it: the tag alone says nothing.
+// Within a passage, withQuotations joins them.
+func (p *Pipeline) withNextQuotation(chosen []*candidate) []*candidate {
+	out := slices.Clone(chosen)
+	for i := 0; i < len(out); i++ {
+		c := out[i]
+		ps := c.sp.Hit.Passage
+		if t := strings.TrimSpace(c.sent.Text); !strings.HasSuffix(t, ",") && !strings.HasSuffix(t, ":") || strings.TrimSpace(ps.Text[c.sent.End:]) != "" {
+			continue
+		}
+		d := p.document(ps.Doc)
+		if d == nil {
+			continue
+		}
+		k := slices.IndexFunc(d.Passages, func(o knowledge.Passage) bool { return o.ID == ps.ID })
+		if k < 0 || k+1 >= len(d.Passages) {
+			continue
+		}
+		next := &d.Passages[k+1]
+		ss := textan.Sentences(next.Text)
+		if len(ss) == 0 || !strings.ContainsAny(ss[0].Text[:min(len(ss[0].Text), 2)], "\"“'‘") || slices.ContainsFunc(out, func(o *candidate) bool { return o.sp.Hit.Passage.ID == next.ID && o.sent.Start == ss[0].Start }) {
+			continue // no quotation opens it, or it is quoted already
+		}
+		sent, _ := textan.WithQuotationEnd(next.Text, ss, 0)
+		q := &candidate{sp: &sourcePassage{N: c.sp.N, Hit: search.Hit{Passage: next}}, sent: sent, rank: c.rank}
+		out = slices.Insert(out, i+1, q)
+		i++
+	}
+	return out
 }
 
 // withQuotations returns chosen with each speech tag that ends its

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -98,11 +99,18 @@ func TestMoralAsked(t *testing.T) {
 
 // TestQuotationWithItsTag: a speech tag that ends its paragraph is quoted
 // with the quotation that opens the next ("… the kids seeing this, cried
-// out," said nothing).
+// out," said nothing), and one that ends its passage with the quotation
+// that opens the next passage, cited there ("But the bride answered,"
+// was all The Death of the Hen said of her).
 func TestQuotationWithItsTag(t *testing.T) {
 	a := askIn(t, "testdata/goats", "what did the kids cry out when they saw his black paws?")
 	if !strings.Contains(eval.Lead(a.Text), `cried out, "We will not open the door; our mother has no black paws like you`) {
 		t.Errorf("want the tag with its quotation: %q", a.Text)
+	}
+	a = askIn(t, "testdata/hen", "what did the bride say?")
+	tag, quote := strings.Index(a.Text, "> But the bride answered, ["), strings.Index(a.Text, `> "First go and fetch me my garland that hangs on a willow." [`)
+	if tag < 0 || quote < tag || !slices.ContainsFunc(a.Citations, func(c answer.Citation) bool { return strings.Contains(c.Quote, "fetch me my garland") }) {
+		t.Errorf("want the tag, then its quotation from the next passage, cited: %q", a.Text)
 	}
 }
 
