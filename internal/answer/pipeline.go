@@ -1111,14 +1111,23 @@ func definedSubject(q string) string {
 		return ""
 	}
 	subject := m[1]
-	for _, w := range strings.Fields(strings.ToLower(subject)) {
+	words := strings.Fields(strings.ToLower(subject))
+	for _, w := range words {
 		switch w {
 		case "who", "that", "which", "doing", "happening", "going", "called", "named", "like", "about":
 			return ""
 		}
 	}
+	if len(words) > 1 && strandedPrep[words[len(words)-1]] { // "who is the daughter married to?" asks whom, not who the daughter is
+		return ""
+	}
 	return subject
 }
+
+// strandedPrep are the prepositions a who-question ends with when it asks
+// whom something is done to or with ("who is she married to?", "who are
+// they fighting with?").
+var strandedPrep = setOf("to with for from by at of on in against")
 
 // askersTime are words that place a question in the asker's time ("What
 // does the MEK want today?"): a document written before never says them of

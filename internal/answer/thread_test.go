@@ -334,6 +334,16 @@ func TestKindUnsaid(t *testing.T) {
 	}
 }
 
+// TestWhomAsked: "who is the daughter married to?" asks whom she married,
+// not who the daughter is, whom no one sentence both names and says she
+// married (it was refused; The Dangerous Reward says "She is married to
+// the river-god").
+func TestWhomAsked(t *testing.T) {
+	if a := askIn(t, "testdata/reward", "who is the daughter married to?"); a.Refused || !strings.Contains(a.Text, "She is married to the river-god") {
+		t.Errorf("%q", a.Text)
+	}
+}
+
 func TestNameAsked(t *testing.T) {
 	for _, c := range [][2]string{{"sunchild", "what was the mothers name?"}, {"sunchild", "what was the name of the mother"}, {"sunchild", "what was the mother called?"}, {"sunchild", "whats the mother called"},
 		{"moti", "what was the name of the king?"}, // not "to the king's astonishment Moti chose …"
