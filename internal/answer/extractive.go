@@ -146,6 +146,16 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 	return ans
 }
 
+// wordsOverSynonyms and closeProb: a sentence that holds none of the
+// question's words (only synonyms of them) does not lead when one ranked
+// almost as high (closeProb of its probability) scores wordsOverSynonyms
+// times as high by the hand-made score, which counts the question's own
+// words.
+const (
+	wordsOverSynonyms = 2
+	closeProb         = 0.8
+)
+
 // withNextQuotation returns chosen with the quotation that a speech tag
 // ending its passage introduces ("But the bride answered,"), the first
 // sentence of the document's next passage (with the sentences that close
@@ -551,6 +561,11 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		}
 	} else if fresh := slices.DeleteFunc(slices.Clone(ranked), func(c *candidate) bool { return saidBefore(c.sp.explained, c.sent) }); len(fresh) > 0 {
 		ranked = fresh // "why did they do that?": not what they did
+	}
+	if i := slices.IndexFunc(ranked[1:min(3, len(ranked))], func(c *candidate) bool {
+		return len(ranked[0].terms) == 0 && c.score >= wordsOverSynonyms*ranked[0].score && math.Exp(c.z-ranked[0].z) >= closeProb
+	}); i >= 0 { // "what did waupee choose at the feast?": "Waupee chose a white hawk's feather", in the question's words, before "those who selected tails", in none of them
+		ranked[0], ranked[i+1] = ranked[i+1], ranked[0]
 	}
 	best := ranked[0]
 	switch {

@@ -334,6 +334,17 @@ func TestKindUnsaid(t *testing.T) {
 	}
 }
 
+// TestWordsOverSynonyms: a sentence in the question's own words leads
+// over one as high in the ranking that holds only synonyms of them ("what
+// did waupee choose at the feast?" led with "he proclaimed aloud that each
+// one might … select", and "Waupee chose a white hawk's feather" came
+// third).
+func TestWordsOverSynonyms(t *testing.T) {
+	if a := askIn(t, "testdata/celestial", "what did waupee choose at the feast?"); !strings.Contains(eval.Lead(a.Text), "Waupee chose a white hawk's feather.") {
+		t.Errorf("%q", a.Text)
+	}
+}
+
 // TestWhomAsked: "who is the daughter married to?" asks whom she married,
 // not who the daughter is, whom no one sentence both names and says she
 // married (it was refused; The Dangerous Reward says "She is married to
