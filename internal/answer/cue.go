@@ -65,7 +65,7 @@ func questionType(q string) qtype {
 		return qWho
 	case starts("where") || has(" where ", "what city", "what country", "what place", "which place", "which city", "which country", "what town", "which town"):
 		return qWhere
-	case starts("why") || has(" why ", "what caused", "what made", "for what reason", "what was the reason", "what is the reason"):
+	case starts("why", "how come") || has(" why ", " how come ", "what caused", "what made", "for what reason", "what was the reason", "what is the reason"):
 		return qWhy
 	case has("what happened", "what will happen", "what happens", "what would happen", "what did", "what does", "what do", "what will", "what would", "how did", "how does", "how do", "how will"):
 		return qOutcome

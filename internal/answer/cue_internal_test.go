@@ -17,7 +17,7 @@ func TestQuestionType(t *testing.T) {
 		"what happened to anyone who failed?": qOutcome, "What traits should the new Director General of the WHO have?": qOther, // a relative clause, an abbreviation
 		"and who is he?": qWho, "tell me who did it": qWho,
 		"Which country was attacked?": qWhere, "what country is Durres in?": qWhere, "Which country did they flee to?": qWhere,
-		"cyberattack date": qWhen, "how long ago was the revolution?": qWhen, "how long did it last?": qHowMany, "mek camp location?": qWhere, "albania cut ties why": qWhy, "date": qOther,
+		"cyberattack date": qWhen, "how long ago was the revolution?": qWhen, "how long did it last?": qHowMany, "mek camp location?": qWhere, "albania cut ties why": qWhy, "how come albania did that?": qWhy, "date": qOther,
 		"What report had the correct date?": qOther, "Did they set a date?": qOther,
 	})
 }
