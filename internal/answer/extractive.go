@@ -146,16 +146,6 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 	return ans
 }
 
-// wordsOverSynonyms and closeProb: a sentence that holds none of the
-// question's words (only synonyms of them) does not lead when one ranked
-// almost as high (closeProb of its probability) scores wordsOverSynonyms
-// times as high by the hand-made score, which counts the question's own
-// words.
-const (
-	wordsOverSynonyms = 2
-	closeProb         = 0.8
-)
-
 // withNextQuotation returns chosen with the quotation that a speech tag
 // ending its passage introduces ("But the bride answered,"), the first
 // sentence of the document's next passage (with the sentences that close
@@ -179,7 +169,10 @@ func (p *Pipeline) withNextQuotation(chosen []*candidate) []*candidate {
 		}
 		next := &d.Passages[k+1]
 		ss := textan.Sentences(next.Text)
-		if len(ss) == 0 || !strings.ContainsAny(ss[0].Text[:min(len(ss[0].Text), 2)], "\"“'‘") || slices.ContainsFunc(out, func(o *candidate) bool { return o.sp.Hit.Passage.ID == next.ID && o.sent.Start == ss[0].Start }) {
+		if len(ss) == 0 {
+			continue
+		}
+		if r, _ := utf8.DecodeRuneInString(ss[0].Text); !strings.ContainsRune("\"“'‘", r) || slices.ContainsFunc(out, func(o *candidate) bool { return o.sp.Hit.Passage.ID == next.ID && o.sent.Start == ss[0].Start }) {
 			continue // no quotation opens it, or it is quoted already
 		}
 		sent, _ := textan.WithQuotationEnd(next.Text, ss, 0)

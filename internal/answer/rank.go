@@ -87,6 +87,17 @@ const followPenalty = 2.0
 // else after the best. FairytaleQA: +5 odd, +3 even (held out).
 const rescueProb = 0.05
 
+// wordsOverSynonyms and closeProb: a sentence that holds none of the
+// question's words (only synonyms of them) does not lead when one ranked
+// almost as high (closeProb of its probability) scores wordsOverSynonyms
+// times as high by the hand-made score, which counts the question's own
+// words ("Waupee chose a white hawk's feather" before "those who selected
+// tails or claws"; chooseSentences).
+const (
+	wordsOverSynonyms = 2
+	closeProb         = 0.8
+)
+
 // rescueCoverage: the sentence that rescues (rescueProb) leads only when it
 // holds at least this share of the best's coverage; else it follows the
 // best, which leads. "When did Europe slowly begin to warm up from the last

@@ -107,10 +107,15 @@ func TestQuotationWithItsTag(t *testing.T) {
 	if !strings.Contains(eval.Lead(a.Text), `cried out, "We will not open the door; our mother has no black paws like you`) {
 		t.Errorf("want the tag with its quotation: %q", a.Text)
 	}
-	a = askIn(t, "testdata/hen", "what did the bride say?")
-	tag, quote := strings.Index(a.Text, "> But the bride answered, ["), strings.Index(a.Text, `> "First go and fetch me my garland that hangs on a willow." [`)
-	if tag < 0 || quote < tag || !slices.ContainsFunc(a.Citations, func(c answer.Citation) bool { return strings.Contains(c.Quote, "fetch me my garland") }) {
-		t.Errorf("want the tag, then its quotation from the next passage, cited: %q", a.Text)
+	for dir, quotation := range map[string]string{
+		"testdata/hen":      `> "First go and fetch me my garland that hangs on a willow." [`,
+		"testdata/hencurly": "> \u201cFirst go and fetch me my garland that hangs on a willow.\u201d [", // curly quotes
+	} {
+		a = askIn(t, dir, "what did the bride say?")
+		tag, quote := strings.Index(a.Text, "> But the bride answered, ["), strings.Index(a.Text, quotation)
+		if tag < 0 || quote < tag || !slices.ContainsFunc(a.Citations, func(c answer.Citation) bool { return strings.Contains(c.Quote, "fetch me my garland") }) {
+			t.Errorf("%s: want the tag, then its quotation from the next passage, cited: %q", dir, a.Text)
+		}
 	}
 }
 
