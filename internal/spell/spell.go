@@ -53,7 +53,7 @@ type Speller struct {
 	terms  map[string]bool   // the words' textan.English terms ("russian" → "russia")
 	inits  map[string]string // the initials of names written out → the name ("un" → "United Nations")
 	named  map[string]string // a folded word the documents write as a name → as written ("us" → "US")
-	phrase map[string]bool   // the WordNet phrases the documents write, by textan.PhraseKey ("come back" for "came back")
+	phrase map[string]bool   // the WordNet phrases the documents write, by textan.PhraseKey ("bad luck")
 	an     *textan.Analyzer
 }
 
@@ -141,8 +141,8 @@ func (s *Speller) addSpaced(text string, a, b textan.Token) {
 }
 
 // addPhrase records the WordNet phrase (textan.Phrase) that the word a and
-// the word b after it in text write ("came back"), when only a space
-// stands between them.
+// the word b after it in text write ("bad luck"), when only a space stands
+// between them.
 func (s *Speller) addPhrase(text string, a, b textan.Token) {
 	if a.End == 0 || text[a.End:b.Start] != " " {
 		return
@@ -153,9 +153,10 @@ func (s *Speller) addPhrase(text string, a, b textan.Token) {
 }
 
 // rephrase returns q with each WordNet phrase the documents never write,
-// nor all its words, read as the first one-word lemma of its senses that they use in some
-// form ("did the family have any more bad luck?" of a tale that says "no
-// further misfortune happened": "misfortune"), and what it replaced.
+// nor all its words, read as the first one-word lemma of its senses that
+// they use in some form ("did the family have any more bad luck?" of a
+// tale that says "no further misfortune happened": "misfortune"), and
+// what it replaced.
 func (s *Speller) rephrase(q string) (string, []Fix) {
 	var toks []textan.Token
 	textan.Tokenize(q, func(t textan.Token) { toks = append(toks, t) })

@@ -99,15 +99,15 @@ func SameSense(word string) []string {
 
 // PhraseKey returns the key of the two words first and second in the
 // table of phrases (Phrase): their Snowball stems, the first as its base
-// form ("came back": "come back"), a space between them.
+// form (textan.Irregular), a space between them ("Bad Lucks": "bad luck").
 func PhraseKey(first, second string) string {
 	return Stem(baseForm()(Fold(first))) + " " + Stem(Fold(second))
 }
 
 // Phrase returns the one-word lemmas that share a sense of the two-word
-// phrase first second in WordNet, the most frequent senses and verbs
-// first ("bad luck": "misfortune", "mischance", "mishap"; "came back":
-// "return", ...), or nil. It is safe for concurrent use.
+// noun or adjective first second in WordNet, the most frequent senses
+// first ("bad luck": "misfortune", "mischance", "mishap"), or nil. It is
+// safe for concurrent use.
 func Phrase(first, second string) []string {
 	return phrases()[PhraseKey(first, second)]
 }
