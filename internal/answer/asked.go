@@ -89,7 +89,7 @@ func (s SummaryAsked) UserMessage() string {
 // summaryWordsRe is a request for a summary, as typed: the words of
 // wholeWords that ask for one ("summarize", "tl;dr", "recap"), not those
 // that ask what the documents are about ("overview", "gist": gistRe).
-var summaryWordsRe = regexp.MustCompile(`(?i)\b(?:summar(?:y|ies|i[sz]e[sd]?|i[sz]ing)|sum\s+(?:it\s+|this\s+|that\s+)?up|synopsis|recap|tl;?\s*dr)\b`)
+var summaryWordsRe = regexp.MustCompile(`(?i)\b(?:summar(?:y|ies|i[sz]e[sd]?|i[sz]ing)|sum\s+(?:it\s+|this\s+|that\s+)?up|synopsis|recap|tl;?\s*dr|(?:short|quick|brief)\s+version|in\s+a\s+nutshell)\b`)
 
 // wholeSummary returns the summary that q asks for when it asks for a
 // summary of the documents themselves, standalone naming nothing else
@@ -119,9 +119,9 @@ func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
 }
 
 // gistRe asks what a story is about as a whole: "what is this story
-// about?", "what happened?", "give me the gist", "what's the plot?",
-// "eli5".
-var gistRe = regexp.MustCompile(`(?i)\b(?:what(?:'s|’s|s|\s+is|\s+was)\s+(?:it|(?:this|that|the)(?:\s+` + documentNoun + `)?)\s+(?:all\s+)?about|what\s+(?:happens|happened)|(?:the|a)\s+gist|overview|synopsis|plot|eli5|explain\s+(?:it\s+|this\s+)?like\s+i'?m\s+(?:5|five))\b`)
+// about?", "what happened?", "what happened first?", "give me the gist",
+// "what's the plot?", "eli5".
+var gistRe = regexp.MustCompile(`(?i)\b(?:what(?:'s|’s|s|\s+is|\s+was)\s+(?:it|(?:this|that|the)(?:\s+` + documentNoun + `)?)\s+(?:all\s+)?about|what\s+(?:happens|happened)(?:\s+(?:first|at\s+first|in\s+the\s+beginning))?|(?:the|a)\s+gist|overview|synopsis|plot|eli5|explain\s+(?:it\s+|this\s+)?like\s+i'?m\s+(?:5|five))\b`)
 
 // documentNoun is a word for a document: "story", "article", "paper".
 const documentNoun = `(?:story|tale|article|text|document|book|report|news|file|paper|essay|piece|post|page)`

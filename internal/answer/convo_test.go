@@ -465,6 +465,9 @@ func TestSummaryAsked(t *testing.T) {
 		"what is albania cuts ties with iran about?":       {Doc: path, Length: "short"}, // the one story by its title
 		"what is albania about?":                           nil,
 		"what happened? in detail please":                  {Doc: path, Length: "long"},
+		"Give me the short version.":                       {Doc: path, Length: "short"}, // a new user's words: they were refused
+		"yo whats this about lol":                          {Doc: path, Length: "short"},
+		"What happened first?":                             {Doc: path, Length: "short"},
 		"how does it start?":                               nil,
 		"where does the story take place?":                 nil,
 		"how does the story end?":                          nil,
