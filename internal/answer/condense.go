@@ -161,7 +161,7 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 		// working for the emperor?", refused)
 		c := cleanQuestion(history[i].Content)
 		refused := refusedAt(history, i+1) && answeredBefore(history[:i])
-		if c != "" && smallTalkKind(c) == "" && !(refused && (whyThatRe.MatchString(q) || pointsAtAnswer(q))) {
+		if c != "" && smallTalkKind(c) == "" && !wholeSummaryAsked(an, c) && !(refused && (whyThatRe.MatchString(q) || pointsAtAnswer(q))) {
 			// the earlier question as it was understood: a follow-up
 			// with no topic of its own ("and how many came?") takes its
 			// own context first; one with a topic ("what happened to her
@@ -261,6 +261,13 @@ func condenseOffline(an *textan.Analyzer, q string, history []chat.Message) (sta
 		return q, q, person
 	}
 	return q + " " + strings.Join(add, " "), q, person
+}
+
+// wholeSummaryAsked reports whether q asked for a summary of the whole
+// ("Give me the short version."): it hands no topic on ("What happened
+// first?" after it was asked about "short version" and refused).
+func wholeSummaryAsked(an *textan.Analyzer, q string) bool {
+	return summaryWordsRe.MatchString(q) && !ownTopic(an, summaryWordsRe.ReplaceAllString(q, " "))
 }
 
 // refusedAt reports whether history[i] is an answer that found nothing

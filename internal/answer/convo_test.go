@@ -483,6 +483,10 @@ func TestSummaryAsked(t *testing.T) {
 	if _, err := p.Ask(context.Background(), answer.Request{Question: "tl;dr pls", History: history}, nil); !errors.As(err, &answer.SummaryAsked{}) {
 		t.Errorf("a summary asked after a question is the story's, as an overview is: %v", err)
 	}
+	short := []chat.Message{{Role: chat.RoleUser, Content: "Give me the short version."}, {Role: chat.RoleAssistant, Content: "Summary of “Albania cuts ties with Iran”: …"}}
+	if _, err := p.Ask(context.Background(), answer.Request{Question: "What happened first?", History: short}, nil); !errors.As(err, &answer.SummaryAsked{}) {
+		t.Errorf("a summary asked hands no topic on (it was refused for \"short version\"): %v", err)
+	}
 	author := []chat.Message{{Role: chat.RoleUser, Content: "who is the author?"}, {Role: chat.RoleAssistant, Content: answer.MsgNoAuthor}}
 	for _, h := range [][]chat.Message{history, author} { // the story named is no follow-up's "it"
 		for _, q := range []string{"what is this story about?", "what happened in the story?"} {
