@@ -724,6 +724,19 @@ var beforeDemonstrative = setOf(`what why when where who whom whose how which is
 var expletiveAfterIt = setOf(`true possible impossible likely unlikely known clear said reported believed thought important
 	necessary right correct fair hard easy difficult strange good bad better worse more less seem seems seemed the`)
 
+// cleft reports whether the words after a "was it", "is it" make it a
+// cleft sentence's "it", which stands for nothing: "was it really iran
+// that did the hack?" asks who did the hack (a "that" or "who" two to four
+// words on; "is it that bad?" has its "it").
+func cleft(after []string) bool {
+	for j := 1; j < min(len(after), 4); j++ {
+		if w := strings.ToLower(after[j]); w == "that" || w == "who" {
+			return true
+		}
+	}
+	return false
+}
+
 // beVerbs make "there" existential ("is there a list?").
 var beVerbs = setOf("is are was were be been being isn't aren't wasn't weren't 's")
 
@@ -837,7 +850,7 @@ func refersOut(words []string) bool {
 				continue
 			}
 		case "it":
-			if expletiveAfterIt[next] {
+			if expletiveAfterIt[next] || beVerbs[prev] && cleft(words[i+1:]) {
 				continue
 			}
 		case "there":
