@@ -1165,6 +1165,11 @@ func partySide(prev, w string) bool {
 // group 1 or 2 is the plain preposition it stands for.
 var compoundPreposition = regexp.MustCompile(`(?i)\b(?:in\s+exchange|in\s+return|by\s+way|in\s+search|on\s+behalf|in\s+spite|as\s+a\s+result|by\s+means|in\s+place)\s+(for|of)\b|\b(?:in\s+order|with\s+regard|in\s+addition|according)\s+(to)\b`)
 
+// sayBackRe matches "back" after a verb of answering: "did iran say
+// anything back?" asks whether Iran answered, and no document need say
+// "back" (it was refused). Group 1 is the verb and its object.
+var sayBackRe = regexp.MustCompile(`(?i)\b((?:say|said|says|answer|answered|reply|replied|write|wrote|talk|talked|hit|fight|fought|strike|struck)(?:\s+(?:anything|something|nothing))?)\s+back\b`)
+
 // coverText is searchText without the nouns of compound prepositions:
 // the words the documents must hold for q to be covered (coverage,
 // topicTerms).
@@ -1173,10 +1178,11 @@ func coverText(q string) string {
 }
 
 // searchText returns q as it is searched for: without its askersTime words,
-// the "long" of "how long", the "side" of a party (partySide) and "end
-// up" (endUpRe); q itself when nothing else would be left.
+// the "long" of "how long", the "side" of a party (partySide), "end up"
+// (endUpRe) and the "back" of "say back" (sayBackRe); q itself when
+// nothing else would be left.
 func searchText(q string) string {
-	q = endUpRe.ReplaceAllString(lengthAsked.ReplaceAllString(q, " "), " ")
+	q = sayBackRe.ReplaceAllString(endUpRe.ReplaceAllString(lengthAsked.ReplaceAllString(q, " "), " "), "${1}")
 	var keep []string
 	prev := ""
 	for _, w := range strings.Fields(q) {
