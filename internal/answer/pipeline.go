@@ -1573,11 +1573,16 @@ func dropMentions(q string) string {
 	return strings.TrimSpace(q)
 }
 
+// chatCloserRe matches chat's closing fillers ("who are the mek anyway?",
+// "why they in albania tho", "fr", "ngl"), which made a who-is question's
+// subject "the mek anyway"; group 1 is the punctuation after them.
+var chatCloserRe = regexp.MustCompile(`(?i)[\s,]+(?:anyway|anyways|tho|though|btw|fr|ngl|tbh)\s*([?!.]*)\s*$`)
+
 // cleanQuestion is the question as it is asked: without Discord's
 // mentions and Markdown marks, with "the us" as "the US", without chat's
-// preamble (preambleRe), trimmed.
+// preamble (preambleRe) and closing fillers (chatCloserRe), trimmed.
 func cleanQuestion(q string) string {
-	q = dropChatOpener(theUS(dropLaughs(chatSpelled(dropMarkup(dropMentions(q))))))
+	q = chatCloserRe.ReplaceAllString(dropChatOpener(theUS(dropLaughs(chatSpelled(dropMarkup(dropMentions(q)))))), "$1")
 	if m := preambleRe.FindStringSubmatchIndex(q); m != nil && !whWordRe.MatchString(q[:m[2]]) { // not "who can tell me why?"
 		q = q[m[2]:]
 	}

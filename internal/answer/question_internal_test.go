@@ -27,6 +27,8 @@ func TestCleanQuestion(t *testing.T) {
 		"albania's pm?":                                         "albania's prime minister?",
 		"meet at 3 pm?":                                         "meet at 3 pm?",
 		"wtf happened":                                          "what happened",
+		"who are the mek anyway?":                               "who are the mek?", // chat's closing fillers
+		"why they in albania tho":                               "why they in albania",
 		"what did they tell us?":                                "what did they tell us?",
 		"what is the mek_ideology":                              "what is the mek_ideology",
 		"is 3 > 2?":                                             "is 3 > 2?",
