@@ -425,7 +425,11 @@ func cue(qt qtype, s string, qwords map[string]bool) float64 {
 			return 1
 		}
 	case qWho:
-		if namesSomeone(s, qwords) {
+		named := s
+		if !speakerAsked(qwords) { // "who hacked them?": not "This extreme response … is fully proportional …," PM Rama said; his name tells who spoke
+			named = speechTagRe.ReplaceAllString(s, "$1")
+		}
+		if namesSomeone(named, qwords) {
 			return 1
 		}
 		if fresh(personRe.FindAllString(s, -1)) {
@@ -451,6 +455,21 @@ func cue(qt qtype, s string, qwords map[string]bool) float64 {
 		}
 	}
 	return 0
+}
+
+// speechTagRe matches the speech tag after a quotation that ends a
+// sentence ("…,” PM Rama said."); group 1 is the quotation's closing mark.
+var speechTagRe = regexp.MustCompile(`([”"])\s*,?\s*[^”"“]{0,80}?\b(?:said|says|declared|stated|added|told|wrote|read|announced|asked|answered|replied|cried)\b[^”"“]*$`)
+
+// speakerAsked reports whether a who-question's words ask who spoke ("who
+// said that?", "who announced it?"), which a speech tag answers.
+func speakerAsked(qwords map[string]bool) bool {
+	for _, w := range []string{"say", "said", "says", "announce", "announced", "declare", "declared", "state", "stated", "tell", "told", "claim", "claimed", "statement", "write", "wrote", "ask", "asked", "answer", "answered", "reply", "replied", "call", "called"} {
+		if qwords[w] {
+			return true
+		}
+	}
+	return false
 }
 
 // colourAskRe matches a question that asks for a colour ("what color was

@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8201, 1.3062, 0.8294, -0.0350, 0.8154, 1.8049, 0.0195, 0.6517, -0.2574, 0.0680, -0.0898, -0.0362, 1.0591, 0.3312, -0.2922, 0.1749, -0.0028,
+		0.8182, 1.3058, 0.8317, -0.0344, 0.8182, 1.8056, 0.0205, 0.6480, -0.2579, 0.0680, -0.0894, -0.0363, 1.0620, 0.3312, -0.2909, 0.1742, -0.0029,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0538, -0.0060, -0.0213, // other
-		0.4302, -0.0302, 0.3706, // who
-		-0.0371, 0.0405, -0.0247, // when
-		0.3612, 0.0548, -0.0359, // how many
-		-0.2242, -0.1923, -0.1901, // where
-		-0.1093, 0.4182, 0.5734, // why
-		0.6206, 0.2999, -0.0074, // feel
-		0.0820, 0.4035, -0.2709, // outcome
+		0.0537, -0.0077, -0.0209, // other
+		0.4407, -0.0177, 0.3687, // who
+		-0.0371, 0.0404, -0.0246, // when
+		0.3608, 0.0545, -0.0358, // how many
+		-0.2260, -0.1939, -0.1898, // where
+		-0.1110, 0.4163, 0.5737, // why
+		0.6186, 0.2985, -0.0071, // feel
+		0.0809, 0.4010, -0.2705, // outcome
 		0.0000, 0.0040, -0.0021, // define
-		-0.3618, 0.0668, -0.0605, // describe
+		-0.3623, 0.0668, -0.0605, // describe
 	}
 }
 
