@@ -390,7 +390,7 @@ const (
 	naturalFloor      = 189
 	naturalSealFloor  = 14
 	naturalBunnyFloor = 15
-	naturalSeedFloor  = 25
+	naturalSeedFloor  = 26
 )
 
 func firstLine(text string, err error) string {

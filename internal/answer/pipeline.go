@@ -964,7 +964,7 @@ article text paper news going more setting points deal ` + partWords + " " + end
 // nothing to look up.
 const vagueWords = `happen happened tell told more know explain describe mean say said talk thing things something
 anything everything anyone anybody someone somebody everyone everybody stuff story stories document documents text article paper about again please pls plz
-really actually exactly truly anyway point points bullet bullets event
+really actually exactly truly anyway even point points bullet bullets event
 news deal give show going today currently nowadays presently wonder wondering curious sentence sentences
 paragraph paragraphs brief briefly short quick quickly simple simply one mostly mainly chiefly largely primarily ` + partWords + " " + endingWords + " " + wholeWords + " " + moreWords + " " + nextWords
 
