@@ -445,6 +445,8 @@ func TestSummaryAsked(t *testing.T) {
 		"give me a summary about the MEK":                  {Focus: "the MEK"},
 		"Can you summarise the cyberattack, please?":       {Focus: "the cyberattack"},
 		"sum up what the story says about the cyberattack": {Focus: "the cyberattack"},
+		"What does the article say about the MEK?":         {Focus: "the MEK"}, // it was hedged
+		"what does the story say":                          nil,
 		"summary of edi rama's statement":                  {Focus: "edi rama's statement"},
 		"summarize the article in one sentence":            {Doc: path, Length: "short"},
 		"summary pls":                                      {Doc: path},
