@@ -42,7 +42,7 @@ var sourcesAskRe = regexp.MustCompile(`(?i)\b(?:your\s+(?:sources?|documents?|in
 
 // sourceWords may stand beside sourcesAskRe's words.
 const sourceWords = `source sources document documents information info knowledge data use using come true real accurate
-reliable correct fake trustworthy story article report news sure know though really actually`
+reliable correct fake trustworthy story article report news sure know though`
 
 // authorAskRe matches a question about who wrote the documents; it must
 // name nothing else (asksAuthor).

@@ -420,7 +420,7 @@ func subjectOf(q string) string {
 // "he" may be Per, or whoever put it out).
 func answeredWho(an *textan.Analyzer, last string, history []chat.Message) string {
 	words := questionWords(last)
-	if len(words) < 2 || !strings.EqualFold(words[0], "who") || copulas[strings.ToLower(words[1])] {
+	if len(words) < 2 || !strings.EqualFold(words[0], "who") || beVerbs[strings.ToLower(words[1])] {
 		return ""
 	}
 	var toks []string
@@ -451,9 +451,6 @@ func answeredWho(an *textan.Analyzer, last string, history []chat.Message) strin
 
 // quotedRe is a quotation in double quotes.
 var quotedRe = regexp.MustCompile(`“[^”]*”|"[^"]*"`)
-
-// copulas are the forms of "be".
-var copulas = setOf("is was are were be been being am")
 
 // copulaSubjectRe matches a question that ends with what it asks of:
 // "is" or "was", then one word, with an article or not (group 1; group 2
@@ -737,8 +734,9 @@ func cleft(after []string) bool {
 	return false
 }
 
-// beVerbs make "there" existential ("is there a list?").
-var beVerbs = setOf("is are was were be been being isn't aren't wasn't weren't 's")
+// beVerbs are the forms of "be": they make "there" existential ("is there
+// a list?"), and a "who" before them asks who someone is.
+var beVerbs = setOf("is are was were be been being am isn't aren't wasn't weren't 's")
 
 // needsContext reports whether q can only be understood with the
 // conversation before it: it starts like a continuation ("and ...", "what

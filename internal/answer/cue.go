@@ -464,13 +464,16 @@ var speechTagRe = regexp.MustCompile(`([”"])\s*,?\s*[^”"“]{0,80}?\b(?:said
 // speakerAsked reports whether a who-question's words ask who spoke ("who
 // said that?", "who announced it?"), which a speech tag answers.
 func speakerAsked(qwords map[string]bool) bool {
-	for _, w := range []string{"say", "said", "says", "announce", "announced", "declare", "declared", "state", "stated", "tell", "told", "claim", "claimed", "statement", "write", "wrote", "ask", "asked", "answer", "answered", "reply", "replied", "call", "called"} {
-		if qwords[w] {
+	for w := range qwords {
+		if speakingWords[w] {
 			return true
 		}
 	}
 	return false
 }
+
+// speakingWords are the words of a who-question that ask who spoke.
+var speakingWords = setOf("say said says announce announced declare declared state stated tell told claim claimed statement write wrote ask asked answer answered reply replied call called")
 
 // colourAskRe matches a question that asks for a colour ("what color was
 // the horse?"; not "to show herself in her true colors").

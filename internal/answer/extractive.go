@@ -555,10 +555,12 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	} else if fresh := slices.DeleteFunc(slices.Clone(ranked), func(c *candidate) bool { return saidBefore(c.sp.explained, c.sent) }); len(fresh) > 0 {
 		ranked = fresh // "why did they do that?": not what they did
 	}
-	if i := slices.IndexFunc(ranked[1:min(3, len(ranked))], func(c *candidate) bool {
-		return len(ranked[0].terms) == 0 && c.score >= wordsOverSynonyms*ranked[0].score && math.Exp(c.z-ranked[0].z) >= closeProb
-	}); i >= 0 { // "what did waupee choose at the feast?": "Waupee chose a white hawk's feather", in the question's words, before "those who selected tails", in none of them
-		ranked[0], ranked[i+1] = ranked[i+1], ranked[0]
+	if top := ranked[0]; len(top.terms) == 0 { // "what did waupee choose at the feast?": "Waupee chose a white hawk's feather", in the question's words, before "those who selected tails", in none of them
+		if i := slices.IndexFunc(ranked[1:min(3, len(ranked))], func(c *candidate) bool {
+			return c.score >= wordsOverSynonyms*top.score && math.Exp(c.z-top.z) >= closeProb
+		}); i >= 0 {
+			ranked[0], ranked[i+1] = ranked[i+1], top
+		}
 	}
 	best := ranked[0]
 	switch {

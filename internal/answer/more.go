@@ -206,7 +206,7 @@ func goesBack(text, lead string) bool {
 // yearMentionRe matches a year as a text dates by it: after a month or a
 // preposition of time ("in June 1981", "by 1981", "since 2014"), not a
 // number of four digits ("1000 arrested").
-var yearMentionRe = regexp.MustCompile(`(?i)\b(?:(?:in|by|since|from|until|till|before|after|during|of)\s+(?:(?:early|late|mid)[\s-]+)?|(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+(?:\d{1,2},?\s+)?)(1\d{3}|20\d\d)\b`)
+var yearMentionRe = regexp.MustCompile(`(?i)\b(?:(?:in|by|since|from|until|till|before|after|during|of)\s+(?:(?:early|late|mid)[\s-]+)?|(?:` + months + `)\s+(?:\d{1,2},?\s+)?)(1\d{3}|20\d\d)\b`)
 
 // oneLine is s with its runs of white space made one space.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
