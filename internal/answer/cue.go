@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"storybot/internal/search"
 	"storybot/internal/textan"
 )
 
@@ -266,6 +267,53 @@ func (p *Pipeline) countCue(q questionTerms, s string) float64 {
 		}
 	}
 	return best
+}
+
+// counting returns hits with, second, the first passage of the best hit's
+// document that counts what a how-many question counts ("He had three
+// daughters" for "how many daughters did the king have?"), when none of
+// the first cueWindow hits does: a long opening that says it once ranks
+// below the passages that name the king's daughters again and again.
+func (p *Pipeline) counting(question string, hits []search.Hit) []search.Hit {
+	if len(hits) == 0 || questionType(question) != qHowMany {
+		return hits
+	}
+	q := p.analyzeQuestion(question, question)
+	if q.counts == "" || q.howLong || q.howOld || q.measure {
+		return hits
+	}
+	if slices.ContainsFunc(hits[:min(cueWindow, len(hits))], func(h search.Hit) bool { return p.counts(q, h.Passage.Text) }) {
+		return hits
+	}
+	d := p.document(hits[0].Passage.Doc)
+	if d == nil {
+		return hits
+	}
+	for i := range d.Passages {
+		if ps := &d.Passages[i]; p.counts(q, ps.Text) {
+			return slices.Insert(slices.Clone(hits), 1, search.Hit{Passage: ps, Score: hits[0].Score, Match: hits[0].Match})
+		}
+	}
+	return hits
+}
+
+// counts reports whether text holds a number, not "many" nor "several",
+// that counts what q counts ("three daughters", "two older sisters"; a
+// name only right after it: "one day Isaac" counts no Isaac).
+func (p *Pipeline) counts(q questionTerms, text string) bool {
+	var toks []textan.Token
+	textan.Tokenize(text, func(t textan.Token) { toks = append(toks, t) })
+	for i, t := range toks {
+		if !numberRe.MatchString(t.Text) || numberRe.FindString(t.Text) != t.Text || vagueCount[strings.ToLower(t.Text)] || q.words[strings.ToLower(t.Text)] || inDate(toks, i) {
+			continue
+		}
+		for j, n := range toks[i+1 : min(i+3, len(toks))] {
+			if r, _ := utf8.DecodeRuneInString(n.Text); p.an.Term(n.Text) == q.counts && (j == 0 || !unicode.IsUpper(r)) { // not "one day Isaac"
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // vagueCount are the words numberRe finds that count without a number.

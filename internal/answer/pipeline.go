@@ -504,6 +504,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	} else if fateOf(q) {
 		hits = p.lastTelling(q, hits)
 	}
+	hits = p.counting(standalone, hits)
 	// what a sequel passes over, by passage ID: the index's passages and the
 	// documents' are other copies when the index was loaded from DATA_DIR
 	var before map[string]string

@@ -616,3 +616,12 @@ func leads(t *testing.T, dir, q, want string) {
 		t.Errorf("%q: want %q first, got %q", q, want, a.Text)
 	}
 }
+
+// TestCountedOnce: "He had three daughters" is said once, in a long
+// opening that ranks below the passages naming "the king's daughters"
+// again and again; a how-many question of them leads with it.
+func TestCountedOnce(t *testing.T) {
+	if a := askIn(t, "testdata/lamedog", "How many daughters did the king have?"); !strings.Contains(eval.Lead(a.Text), "He had three daughters") {
+		t.Errorf("%q", a.Text)
+	}
+}
