@@ -102,7 +102,7 @@ func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
 		return SummaryAsked{}, false
 	}
 	asked := SummaryAsked{Length: summaryLength(q)}
-	rest := summaryWordsRe.ReplaceAllString(lengthAsked.ReplaceAllString(standalone, " "), " ")
+	rest := summaryWordsRe.ReplaceAllString(lengthAsked.ReplaceAllString(purposeRe.ReplaceAllString(standalone, " "), " "), " ")
 	if !p.hasTopic(rest) {
 		if p.opts.Documents != nil {
 			if docs := p.opts.Documents(); len(docs) == 1 {
@@ -118,10 +118,15 @@ func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
 	return SummaryAsked{}, false
 }
 
+// purposeRe is what a request is for, no topic: "for my essay", "for
+// my history class" ("can u summarize all this in like 3 sentences for
+// my essay" was refused as a question about an essay).
+var purposeRe = regexp.MustCompile(`(?i)\bfor\s+(?:my|a|the|our|his|her)\s+(?:\w+\s+)?(?:essay|homework|class|school|report|project|assignment|presentation|teacher|students?|kids?|son|daughter|newsletter|blog|channel|friends?)\b`)
+
 // gistRe asks what a story is about as a whole: "what is this story
 // about?", "what happened?", "what happened first?", "give me the gist",
-// "what's the plot?", "eli5".
-var gistRe = regexp.MustCompile(`(?i)\b(?:what(?:'s|’s|s|\s+is|\s+was)\s+(?:it|(?:this|that|the)(?:\s+` + documentNoun + `)?)\s+(?:all\s+)?about|what\s+(?:happens|happened)(?:\s+(?:first|at\s+first|in\s+the\s+beginning))?|(?:the|a)\s+gist|overview|synopsis|plot|eli5|explain\s+(?:it\s+|this\s+)?like\s+i'?m\s+(?:5|five))\b`)
+// "what's the plot?", "eli5", "and the bottom line?".
+var gistRe = regexp.MustCompile(`(?i)\b(?:what(?:'s|’s|s|\s+is|\s+was)\s+(?:it|(?:this|that|the)(?:\s+` + documentNoun + `)?)\s+(?:all\s+)?about|what\s+(?:happens|happened)(?:\s+(?:first|at\s+first|in\s+the\s+beginning))?|(?:the|a)\s+gist|(?:the\s+)?bottom\s+line|(?:the\s+)?(?:main|key)\s+(?:points|takeaways?)|overview|synopsis|plot|eli5|explain\s+(?:it\s+|this\s+)?like\s+i'?m\s+(?:5|five))\b`)
 
 // documentNoun is a word for a document: "story", "article", "paper".
 const documentNoun = `(?:story|tale|article|text|document|book|report|news|file|paper|essay|piece|post|page)`

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"storybot/internal/chat"
 	"storybot/internal/cite"
@@ -109,3 +110,51 @@ func (p *Pipeline) askEach(ctx context.Context, req Request, q string, parts []s
 	out.Text = b.String()
 	return out, nil
 }
+
+// preamble splits a message that tells something before its one question
+// ("Good morning. I'm afraid I've never heard of this Mujahideen group.
+// Who are they?") into the question to answer and what the message tells
+// first, greetings aside ("I'm afraid I've never heard of this Mujahideen
+// group."); ok is false for a message of one sentence, or of more than one
+// question. A question about what it tells asks that instead: the claim
+// someone reported ("my cousin said Tirana kicked out the Iranians. Is that
+// true?": "Tirana kicked out the Iranians?"), the question someone asked
+// ("My kid asked me why Albania and Iran stopped talking. What do I tell
+// her?": "why Albania and Iran stopped talking?").
+func preamble(q string) (question, told string, ok bool) {
+	if strings.Count(q, "?") != 1 || !strings.HasSuffix(strings.TrimRightFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '?' }), "?") {
+		return "", "", false
+	}
+	sents := textan.Sentences(q)
+	if len(sents) < 2 {
+		return "", "", false
+	}
+	question = strings.TrimSpace(sents[len(sents)-1].Text)
+	var said []string
+	for _, s := range sents[:len(sents)-1] {
+		if t := strings.TrimSpace(s.Text); smallTalkKind(t) == "" {
+			said = append(said, t)
+		}
+	}
+	told = strings.Join(said, " ")
+	if m := reportedAskRe.FindStringSubmatch(told); m != nil && tellWhatRe.MatchString(question) {
+		return strings.TrimRight(m[1], " .!") + "?", told, true
+	}
+	if m := reportedClaimRe.FindStringSubmatch(told); m != nil && trueAskRe.MatchString(question) {
+		return strings.TrimRight(m[1], " .!") + "?", told, true
+	}
+	return question, told, true
+}
+
+var (
+	// reportedAskRe finds a question someone asked the user, group 1:
+	// "my kid asked me why Albania and Iran stopped talking".
+	reportedAskRe = regexp.MustCompile(`(?i)\b(?:asked|asks|wants\s+to\s+know|wanted\s+to\s+know|wonders|wondered)\s+(?:me\s+|us\s+)?((?:why|how|what|who|whom|when|where|which|whether|if)\b[^.!?]+)`)
+	// tellWhatRe asks what to answer to it: "what do I tell her?".
+	tellWhatRe = regexp.MustCompile(`(?i)^\W*(?:so\s+)?(?:what|how)\s+(?:do|should|can|could|would)\s+(?:i|we)\s+(?:tell|say\s+to|answer|explain\s+to|reply\s+to|respond\s+to)\b`)
+	// reportedClaimRe finds a claim the user heard, group 1: "my cousin
+	// said Tirana kicked out the Iranians".
+	reportedClaimRe = regexp.MustCompile(`(?i)\b(?:said|says|told\s+me|tells\s+me|heard|read|claims|claimed)\s+(?:that\s+)?([^.!?]+)`)
+	// trueAskRe asks whether it is true: "is that true?", "is it real?".
+	trueAskRe = regexp.MustCompile(`(?i)^\W*(?:but\s+)?(?:is|was)\s+(?:that|it|this)\s+(?:really\s+)?(?:true|right|correct|real|so|accurate)\b`)
+)

@@ -106,8 +106,10 @@ func TestSmallTalkKind(t *testing.T) {
 		"what is weird":                   "",
 		"that's weird, why did he go?":    "",
 		"he ate the pancake lol?":         "",
-		"lol ok thanks":                   talkThanks,                              // thanks, laughing
-		"ok bet ty":                       talkThanks,                              // slang: it was refused
+		"lol ok thanks":                   talkThanks,                                                                            // thanks, laughing
+		"ok bet ty":                       talkThanks,                                                                            // slang: it was refused
+		"gg thx":                          talkThanks, "sure, thanks I guess": talkThanks, "Faleminderit, thank you": talkThanks, // all three were refused as questions
+		"ok Durres": "", "Faleminderit": "", "thanks Rama": talkThanks,
 		"thats kinda sad":                 talkAck,                                 // three quotes answered it
 		"thanks, that helps for my essay": talkThanks, "thx, loved it": talkThanks, // thanks and a comment were refused as questions
 		"thanks, and the wolf": "", "thanks, who is the wolf": "",

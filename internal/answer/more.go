@@ -172,11 +172,40 @@ func (p *Pipeline) sequel(q string, history []chat.Message, hits []search.Hit) (
 	}
 	slices.SortStableFunc(later, func(a, b search.Hit) int { return cmp.Compare(a.Passage.StartLine, b.Passage.StartLine) })
 	later = later[:min(len(later), sequelPassages)] // what comes next, not the end
-	text := SourceRefs(at.Text)
-	if i := strings.Index(oneLine(text), oneLine(lead)); i >= 0 {
-		before = map[string]string{at.ID: "\n" + oneLine(text)[:i+len(oneLine(lead))]}
+	text, rest := oneLine(SourceRefs(at.Text)), []string{}
+	if i := strings.Index(text, oneLine(lead)); i >= 0 {
+		before = map[string]string{at.ID: "\n" + text[:i+len(oneLine(lead))]}
+		text = text[i+len(oneLine(lead)):]
+	}
+	for _, h := range later {
+		if h.Passage.ID == at.ID {
+			rest = append(rest, text)
+		} else {
+			rest = append(rest, h.Passage.Text)
+		}
+	}
+	// "was there data leaking afterwards?" asks whether something came
+	// after, and the report told it before the last answer; "how long did
+	// he stay eating afterwards?" asks what came next ("feasted … all of
+	// Christmas week")
+	if topics := p.topicTerms(q); len(topics) > 0 && yesNoRe.MatchString(q) && !p.holdsAny(topics, rest) {
+		return hits, nil
 	}
 	return later, before
+}
+
+// yesNoRe is a question that asks yes or no: "was there …?", "did he …?".
+var yesNoRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?(?:is|are|was|were|did|do|does|can|could|will|would|has|have|had)\b`)
+
+// holdsAny reports whether any of texts holds one of the terms.
+func (p *Pipeline) holdsAny(terms, texts []string) bool {
+	for _, text := range texts {
+		has := setOf(strings.Join(p.an.Terms(text), " "))
+		if slices.ContainsFunc(terms, func(t string) bool { return has[t] }) {
+			return true
+		}
+	}
+	return false
 }
 
 // goesBack reports whether text, after the lead it holds, names a year

@@ -323,6 +323,16 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if parts := p.splitQuestions(q); parts != nil && p.opts.Model == nil { // a model answers them together
 		return p.askEach(ctx, req, q, parts, onEvent)
 	}
+	if question, told, ok := preamble(q); ok { // "Good morning. I've never heard of this group. Who are they?"
+		ask := req
+		ask.Question = question
+		if told != "" && !p.hasTopic(question) { // "who are they?" is of what was told
+			ask.History = append(slices.Clone(req.History), chat.Message{Role: chat.RoleUser, Content: told}, chat.Message{Role: chat.RoleAssistant})
+		}
+		a, err := p.Ask(ctx, ask, onEvent)
+		a.Question = q
+		return a, err
+	}
 	ans := Answer{Question: q, Mode: ModeExtractive, Citations: []Citation{}, Warnings: []string{}}
 	if p.opts.Model != nil {
 		ans.Mode = ModeLLM
@@ -1226,7 +1236,7 @@ const storyTeaches = `(?i)\b(?:story|tale|fable|book|article|text|it)\s+(?:teach
 // lengthAsked is how long the asker wants the answer ("in 3 points", "in
 // two sentences"): it says nothing of the topic.
 // Group 1 is the number, group 2 the unit.
-var lengthAsked = regexp.MustCompile(`(?i)\b(?:in|into|with|using)\s+(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a few|few)\s+(?:short\s+)?(points?|bullets?|bullet points?|sentences?|lines?|words?|paragraphs?)\b`)
+var lengthAsked = regexp.MustCompile(`(?i)\b(?:in|into|with|using)\s+(?:like\s+|about\s+|just\s+|only\s+)?(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a few|few)\s+(?:short\s+)?(points?|bullets?|bullet points?|sentences?|lines?|words?|paragraphs?)\b`)
 
 // maxAsked is the most sentences an overview quotes when asked for more
 // ("in 10 points"): a longer answer is the summary's (/summary).

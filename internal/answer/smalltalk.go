@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"storybot/internal/textan"
 )
 
 // Kinds of small talk (smallTalkKind).
@@ -32,7 +34,7 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 		interesting|makes sense|good to know|understood|noted|yes|yeah|yep|sure|lol|haha|right|fair enough|i understand|
 		that makes sense|that explains it|that's clear|that's it|that is it|that's all|that is all|that's great|
 		that's interesting|that's cool|that's nice|no more questions|that's what i needed|that's all i needed|
-		wait|hmm|hmmm|hm|um|umm|uh|oh|ohh|ah|ahh|huh|lmao|omg|bruh|whoa|whatever|nvm|never mind|nevermind|no worries|meh|
+		gg|i guess|wait|hmm|hmmm|hm|um|umm|uh|oh|ohh|ah|ahh|huh|lmao|omg|bruh|whoa|whatever|nvm|never mind|nevermind|no worries|meh|
 		damn|dang|crazy|wild|insane|sad|rip|yikes|oof|aw|aww|awww|smh|ugh|yay|oh no|oh my|oh dear|poor thing|poor guy|
 		weird|strange|funny|scary|creepy|gross|sneaky|spooky|cute|savage|brutal|harsh|wholesome|
 		weird story|strange story|funny story|scary story|crazy story|wild story|what a weird story|what a strange story|what a sad story|
@@ -150,10 +152,15 @@ func smallTalkKind(q string) string {
 		}
 		return ' '
 	}, q))
-	kind := ""
+	kind, foreign := "", false
 	for i := 0; i < len(words); {
 		n, k := longestPhrase(words[i:]) // a phrase first: "that helps" is one
 		if n == 0 {
+			if !smallTalkFillers[words[i]] && !textan.IsEnglish(words[i]) && !strings.Contains(q, "?") { // "Faleminderit, thank you": thanks in two languages
+				foreign = true
+				i++
+				continue
+			}
 			if !smallTalkFillers[words[i]] {
 				if kind == talkThanks && thanksWord[words[0]] && comment(q, words[i:]) { // "thanks, that helps for my essay"; not "that helps Iran"
 					return kind
@@ -167,6 +174,9 @@ func smallTalkKind(q string) string {
 			kind = k
 		}
 		i += n
+	}
+	if foreign && kind != talkThanks && kind != talkGreeting && kind != talkBye { // "ok Durres" asks about Durres
+		return ""
 	}
 	return kind
 }

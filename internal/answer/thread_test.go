@@ -625,3 +625,35 @@ func TestCountedOnce(t *testing.T) {
 		t.Errorf("%q", a.Text)
 	}
 }
+
+// TestPreamble: a message that tells something before its one question is
+// answered as that question, of what it told (each was refused: a greeting,
+// "Germany" or "kid" is no word of the story), or as the question it
+// reports, or as the claim it asks to check.
+func TestPreamble(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	for q, want := range map[string]string{
+		"Good morning. I'm afraid I've never heard of this Mujahideen group. Who are they?":                    "exiled opposition group",
+		"My kid asked me why Albania and Iran stopped talking. What do I tell her?":                            "final straw",
+		"The article says the MEK did bombings. Is that true?":                                                 "bombings and assassinations",
+		"I'm writing an essay on Iran. When did Albania cut ties?":                                             "on Wednesday",
+		"I'm Albanian living in Germany, my cousin said Tirana cut relations with the Iranians. Is that true?": "sever its diplomatic relations",
+	} {
+		if a := ask(t, p, q); a.Refused || !strings.Contains(a.Text, want) {
+			t.Errorf("%q: %q, want %q", q, a.Text, want)
+		}
+	}
+}
+
+// TestSequelOfItsTopic: "was there data leaking afterwards?" after the
+// report's ¶9 asks whether something came after; the report told it just
+// before (¶8), so the answer is not only what comes after the last one's
+// lead (it was "That is all I can quote about it").
+func TestSequelOfItsTopic(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	if a := askAfter(t, p, "Why does the US consider it unprecedented?", "Was there data exfiltration and leaking afterwards?"); a.Refused || !strings.Contains(a.Text, "hack and leak operations") {
+		t.Errorf("%q", a.Text)
+	}
+}

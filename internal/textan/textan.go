@@ -466,7 +466,7 @@ var extraStop = func() map[string]bool {
 const contractions = `whats thats whos wheres hows whens whys heres theres dont doesnt didnt isnt arent wasnt werent
 cant couldnt wouldnt shouldnt wont havent hasnt hadnt im ive youre youve theyre theyve weve hes shes itll thatll
 whyd howd whod whatd whered whend whatre whove
-u ur ya yall gonna wanna gotta kinda sorta lemme gimme dunno tho rly pls plz btw idk imo yo fr ngl tbh bruh omg lol lmao lmfao rofl`
+u ur ya yall gonna wanna gotta kinda sorta lemme gimme dunno tho rly pls plz btw idk imo yo fr ngl tbh bruh omg lol lmao lmfao rofl ok okay`
 
 // IsStop reports whether the folded word t is an English stop word.
 func IsStop(t string) bool {
