@@ -609,7 +609,7 @@ func TestShortSummaryEndsNotInFurniture(t *testing.T) {
 }
 
 // TestShortSummaryBegins: the short summary of a tale holds how it begins,
-// the first whole sentence of its first three that names someone (Jack my
+// the first whole sentence of its first six that names someone (Jack my
 // Hedgehog's began "The King said 'Yes,' and gave Jack a written promise":
 // who the story is about was left out); not a first sentence of scenery.
 func TestShortSummaryBegins(t *testing.T) {
@@ -621,8 +621,16 @@ func TestShortSummaryBegins(t *testing.T) {
 	if err != nil || !strings.HasPrefix(sum.Text, "There was once a farmer who lived in great comfort. [1]") {
 		t.Errorf("want the tale's premise first:\n%s", sum.Text)
 	}
+	pie, err := knowledge.ParseFile(context.Background(), "testdata", "pie.txt", knowledge.Options{}) // it ends with Ribby's words: no sentence closes it
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err = New(Options{Source: staticSource("v", []*knowledge.Document{pie})}).Summary(context.Background(), SummaryRequest{Length: Short}, nil)
+	if err != nil || !strings.Contains(sum.Text, "ONCE upon a time there was a Pussy-cat called Ribby, who invited a little dog called Duchess to tea. [1]") {
+		t.Errorf("want the tale's premise, though no sentence closes it:\n%s", sum.Text)
+	}
 	lake := sentencesOf(textan.English(), []*knowledge.Document{parseDoc("Some twenty miles east of Gingdschou lies the Lake of the Maidens.\n\nThe lake was deep and its shore was cold as ice in winter.\n\nNo road led there from the valley, and the boats went out at dawn.\n\nAnd so it stays to this very day, as the old songs tell us all.\n", "lake.txt")})
-	if got := premiseSentence(lake, closingSentence(lake)); got >= 0 {
+	if got := premiseSentence(lake); got >= 0 {
 		t.Errorf("scenery taken for the premise: sentence %d", got)
 	}
 }
@@ -636,6 +644,7 @@ func TestTaggedSpeech(t *testing.T) {
 		`'You shall be that,' says Seven Inches.`:       true,
 		`'The other princes didn't think so,' says he.`: true,
 		`"Take me with you," said the cat.`:             true,
+		`"Oh, I didn't put one in, my dear Duchess," said Ribby; "I don't think that it is necessary in pies made of mouse."`:                          true, // a dialogue's line, however long
 		`“The in-depth investigation provided us with indisputable evidence that the cyberattack against our country was orchestrated,” PM Rama said.`: false,
 		`The princess stood there, blushing, bowed to him and said: "We will probably never see each other again!"`:                                    false,
 		`He said 'no' to the king's men who came.`:       false,
