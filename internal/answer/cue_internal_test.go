@@ -44,6 +44,8 @@ func TestCue(t *testing.T) {
 		{"How old are the fossils?", "The fossils are from 515 million years ago.", 1},
 		{"how old was the princess?", "When the princess had completed her fifteenth year, the king called her.", 1}, // an age by the year she is in
 		{"how old was she when the war started?", "When the princess had seen the snows of fifteen winters, a great war broke out.", 1}, {"how old was he?", "He stayed three winters there.", 0},
+		{"how old was aggo", "One sunshiny morning, when there were just two or three promising clouds rolling moistly about the sky, Aggo prepared to go out.", 0}, // a count of clouds, no age (it led, unhedged)
+		{"how old was she?", "She was ten or eleven.", 1},
 		{"how old was she when he died?", "A widow at twenty-nine, she lived on.", 1}, {"how old was she?", "She came home at twelve.", 0}, // an age by what came at it, not an hour
 		// a measure: a number and its unit, not any number
 		{"how heavy was the club?", "He forged himself a club of thirty hundred-weights.", 1},
