@@ -657,3 +657,13 @@ func TestSequelOfItsTopic(t *testing.T) {
 		t.Errorf("%q", a.Text)
 	}
 }
+
+// TestActOfTheVerb: "recovery" is the act of the report's "recover"
+// (textan's derived nouns): the question was refused.
+func TestActOfTheVerb(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	if a := ask(t, p, "Who helped with incident response and recovery?"); a.Refused || !strings.Contains(eval.Lead(a.Text), "helped Albania recover") {
+		t.Errorf("%q", a.Text)
+	}
+}

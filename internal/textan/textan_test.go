@@ -298,7 +298,8 @@ func TestDemonyms(t *testing.T) {
 
 // TestDerived: a noun of a person who does something is taken to the verb,
 // so that a question about the hackers finds "hack into state records", and
-// a noun of -ship to its noun ("relationship", "relations"); a noun that is
+// a noun of -ship to its noun ("relationship", "relations"), and a noun of
+// the act of a verb to the verb ("recovery", "recover"); a noun that is
 // mostly something else ("letter", "drawer", "battleship") or also an
 // adjective ("better", "hardship") is not.
 func TestDerived(t *testing.T) {
@@ -307,6 +308,7 @@ func TestDerived(t *testing.T) {
 		{"hackers", "hacked"}, {"hacker", "hack"}, {"killer", "killed"}, {"leaders", "lead"}, {"robbers", "robbed"},
 		{"carrier", "carry"}, {"writer", "wrote"}, {"attackers", "attacked"},
 		{"relationship", "relations"}, {"friendships", "friend"}, {"leadership", "led"},
+		{"recovery", "recover"}, {"decision", "decided"}, {"discovery", "discovered"}, // an act of the verb: "who helped with the recovery?" was refused of "helped Albania recover"
 	} {
 		if x, y := an.Terms(c.a), an.Terms(c.b); len(x) != 1 || len(y) != 1 || x[0] != y[0] {
 			t.Errorf("%s → %v, %s → %v: want one term", c.a, x, c.b, y)

@@ -538,6 +538,14 @@ func writeDemonyms(dir, out string) error {
 //   - nouns of -ship whose stem is a noun ("relationship" → "relation",
 //     "leadership" → "leader" → "lead"), not an adjective or an adverb
 //     ("hardship"), unless they are most often a thing ("battleship").
+//   - nouns of the act or event of a verb ("recovery", "decision") with
+//     the verb ("recover", "decide"): WordNet nouns of the noun.act and
+//     noun.event files, in their most frequent sense, derivationally
+//     related (+) to one verb only that they begin with but for its last
+//     two letters at most (four at least), and not an adjective or an
+//     adverb. "Who helped with incident response and recovery?" was
+//     refused of a report that says "helped Albania recover"
+//     (bench/README.md, session 23).
 //
 // One word each, written in lower case; pairs that Snowball already stems
 // alike ("attacker", "attack") are left out.
@@ -556,9 +564,16 @@ func writeDerived(dir, out string) error {
 	}
 	person := map[string]bool{}   // the noun.person synsets
 	artifact := map[string]bool{} // the noun.artifact synsets ("battleship")
-	of := pairs{}
+	of, acts := pairs{}, pairs{}
 	err = eachSynset(filepath.Join(dir, "data.noun"), func(ss synset) error {
 		artifact[ss.offset] = ss.lexFile == "06"
+		if ss.lexFile == "04" || ss.lexFile == "11" { // noun.act, noun.event: "recovery", "decision"
+			ss.linked("+", "v", verbs, func(noun, verb string) {
+				if oneLowerWord(noun) && oneLowerWord(verb) && len(noun) > len(verb) && common(noun, verb) >= max(4, len(verb)-2) && textan.Stem(noun) != textan.Stem(verb) && len(nouns[noun]) > 0 && nouns[noun][0] == ss.offset {
+					acts.add(noun, verb)
+				}
+			})
+		}
 		if ss.lexFile != "18" { // noun.person
 			return nil
 		}
@@ -576,6 +591,13 @@ func writeDerived(dir, out string) error {
 	for noun, vs := range of { // the agents as the table keeps them
 		if other[noun] || len(nouns[noun]) == 0 || !person[nouns[noun][0]] || len(vs) != 1 {
 			delete(of, noun)
+		}
+	}
+	for noun, vs := range acts {
+		if len(vs) == 1 && !other[noun] && of[noun] == nil {
+			for v := range vs {
+				of.add(noun, v)
+			}
 		}
 	}
 	for noun := range nouns {
