@@ -102,7 +102,7 @@ func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
 		return SummaryAsked{}, false
 	}
 	asked := SummaryAsked{Length: summaryLength(q)}
-	rest := summaryWordsRe.ReplaceAllString(lengthAsked.ReplaceAllString(purposeRe.ReplaceAllString(standalone, " "), " "), " ")
+	rest := plotRe.ReplaceAllString(summaryWordsRe.ReplaceAllString(lengthAsked.ReplaceAllString(purposeRe.ReplaceAllString(standalone, " "), " "), " "), " ")
 	if !p.hasTopic(rest) {
 		if p.opts.Documents != nil {
 			if docs := p.opts.Documents(); len(docs) == 1 {
@@ -122,6 +122,10 @@ func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
 // my history class" ("can u summarize all this in like 3 sentences for
 // my essay" was refused as a question about an essay).
 var purposeRe = regexp.MustCompile(`(?i)\bfor\s+(?:my|a|the|our|his|her)\s+(?:\w+\s+)?(?:essay|homework|class|school|report|project|assignment|presentation|teacher|students?|kids?|son|daughter|newsletter|blog|channel|friends?)\b`)
+
+// plotRe is a story's plot, which a summary request may name ("sum up the
+// plot in a couple of sentences"): no topic of its own.
+var plotRe = regexp.MustCompile(`(?i)\b(?:plot|storyline)\b`)
 
 // gistRe asks what a story is about as a whole: "what is this story
 // about?", "what happened?", "what happened first?", "give me the gist",
@@ -274,10 +278,10 @@ func (p *Pipeline) summaryFocus(q string) string {
 		return ""
 	}
 	topic := false
-	textan.Tokenize(framePhrases.ReplaceAllString(m[1], " "), func(tok textan.Token) {
+	textan.Tokenize(framePhrases.ReplaceAllString(purposeRe.ReplaceAllString(lengthAsked.ReplaceAllString(m[1], " "), " "), " "), func(tok textan.Token) { // not "it in 3 sentences for my homework"
 		w := strings.ToLower(tok.Text)
 		t := p.an.Term(w)
-		topic = topic || t != "" && !p.overview[w] && !p.vague[t] && !p.docWords[t] && !frameTerms()[t] && !p.structure[w] && !isNumber(w)
+		topic = topic || t != "" && !p.overview[w] && !plotRe.MatchString(w) && !p.vague[t] && !p.docWords[t] && !frameTerms()[t] && !p.structure[w] && !isNumber(w)
 	})
 	if !topic {
 		return ""

@@ -109,7 +109,7 @@ func TestSmallTalkKind(t *testing.T) {
 		"lol ok thanks":                   talkThanks,                                                                            // thanks, laughing
 		"ok bet ty":                       talkThanks,                                                                            // slang: it was refused
 		"gg thx":                          talkThanks, "sure, thanks I guess": talkThanks, "Faleminderit, thank you": talkThanks, // all three were refused as questions
-		"ok Durres": "", "Faleminderit": "", "thanks Rama": talkThanks,
+		"ok Durres": "", "Faleminderit": "", "thanks Rama": talkThanks, "appreciate it": talkThanks,
 		"thats kinda sad":                 talkAck,                                 // three quotes answered it
 		"thanks, that helps for my essay": talkThanks, "thx, loved it": talkThanks, // thanks and a comment were refused as questions
 		"thanks, and the wolf": "", "thanks, who is the wolf": "",

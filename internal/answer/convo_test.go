@@ -472,6 +472,8 @@ func TestSummaryAsked(t *testing.T) {
 		"What happened first?":                                      {Doc: path, Length: "short"},
 		"can u summarize all this in like 3 sentences for my essay": {Doc: path, Length: "short"}, // new users' words: both were refused
 		"ok and the bottom line?":                                   {Doc: path, Length: "short"},
+		"Summarize it in 3 sentences for my homework please.":       {Doc: path, Length: "short"}, // a blind comparison's: both were refused
+		"Sum up the plot in a couple of sentences":                  {Doc: path, Length: "short"},
 		"how does it start?":                                        nil,
 		"where does the story take place?":                          nil,
 		"how does the story end?":                                   nil,

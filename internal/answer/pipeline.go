@@ -1236,7 +1236,7 @@ const storyTeaches = `(?i)\b(?:story|tale|fable|book|article|text|it)\s+(?:teach
 // lengthAsked is how long the asker wants the answer ("in 3 points", "in
 // two sentences"): it says nothing of the topic.
 // Group 1 is the number, group 2 the unit.
-var lengthAsked = regexp.MustCompile(`(?i)\b(?:in|into|with|using)\s+(?:like\s+|about\s+|just\s+|only\s+)?(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a few|few)\s+(?:short\s+)?(points?|bullets?|bullet points?|sentences?|lines?|words?|paragraphs?)\b`)
+var lengthAsked = regexp.MustCompile(`(?i)\b(?:in|into|with|using)\s+(?:like\s+|about\s+|just\s+|only\s+)?(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|a\s+couple\s+of|a\s+couple|couple\s+of)\s+(?:short\s+)?(points?|bullets?|bullet points?|sentences?|lines?|words?|paragraphs?)\b`)
 
 // maxAsked is the most sentences an overview quotes when asked for more
 // ("in 10 points"): a longer answer is the summary's (/summary).
@@ -1257,6 +1257,9 @@ func sentencesAsked(q string) int {
 	n, err := strconv.Atoi(m[1])
 	if err != nil {
 		n = slices.Index(strings.Fields("zero one two three four five six seven eight nine ten"), strings.ToLower(m[1]))
+	}
+	if strings.Contains(strings.ToLower(m[1]), "couple") { // "in a couple of sentences"
+		n = 2
 	}
 	return min(max(n, 0), maxAsked)
 }

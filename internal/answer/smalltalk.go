@@ -25,7 +25,7 @@ const (
 var smallTalkPhrases = phrasesByKind(map[string]string{
 	talkGreeting: `hi|hello|hey|heya|hiya|howdy|yo|greetings|good morning|good afternoon|good evening|good day|morning|
 		what's up|whats up|sup|how are you|how are you doing|how's it going|hows it going|nice to meet you`,
-	talkThanks: `thanks|thank you|thank u|thx|tnx|ty|tysm|many thanks|cheers|much appreciated|appreciated|
+	talkThanks: `thanks|thank you|thank u|thx|tnx|ty|tysm|many thanks|cheers|much appreciated|appreciated|appreciate it|i appreciate it|appreciate that|
 		thank you very much|great thanks|that helps|that helped|that's helpful|thats helpful|that is helpful|helpful|
 		very helpful|that's useful|useful|good answer|great answer|nice answer|good bot|great job|well done|you're the best|
 		you are the best|youre the best|ur the best|ur awesome|you're awesome|you are awesome|you rock|legend|
