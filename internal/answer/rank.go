@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8182, 1.3058, 0.8317, -0.0344, 0.8182, 1.8056, 0.0205, 0.6480, -0.2579, 0.0680, -0.0894, -0.0363, 1.0620, 0.3312, -0.2909, 0.1742, -0.0029,
+		0.8174, 1.3076, 0.8297, -0.0351, 0.8175, 1.8057, 0.0199, 0.6477, -0.2581, 0.0681, -0.0879, -0.0414, 1.0629, 0.3317, -0.2911, 0.1741, -0.0023,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0537, -0.0077, -0.0209, // other
-		0.4407, -0.0177, 0.3687, // who
+		0.0537, -0.0057, -0.0186, // other
+		0.4413, -0.0184, 0.3682, // who
 		-0.0371, 0.0404, -0.0246, // when
-		0.3608, 0.0545, -0.0358, // how many
-		-0.2260, -0.1939, -0.1898, // where
-		-0.1110, 0.4163, 0.5737, // why
-		0.6186, 0.2985, -0.0071, // feel
-		0.0809, 0.4010, -0.2705, // outcome
+		0.3609, 0.0543, -0.0358, // how many
+		-0.2270, -0.1924, -0.1850, // where
+		-0.1102, 0.4156, 0.5732, // why
+		0.6195, 0.2976, -0.0125, // feel
+		0.0784, 0.4007, -0.2706, // outcome
 		0.0000, 0.0040, -0.0021, // define
-		-0.3623, 0.0668, -0.0605, // describe
+		-0.3621, 0.0667, -0.0605, // describe
 	}
 }
 

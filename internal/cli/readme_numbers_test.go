@@ -55,7 +55,7 @@ func TestREADMENumbers(t *testing.T) {
 		{"fairytaleqa per story", []string{"--questions", set("fairytaleqa/questions.jsonl"), "--knowledge", set("fairytaleqa/docs"),
 			"--per-doc", "--answers", "--out-of-scope", set("fairytaleqa/out-of-scope.jsonl"), "--held-out"},
 			[]floor{{"passage_recall.1", 0.755, false}, {"passage_recall.3", 0.906, false}, {"passage_recall.5", 0.950, false},
-				{"answers.containment", 0.550, false}, {"answers.lead", 0.473, false}, {"answers.refused_in_scope", 0.015, true}, {"out_of_scope_set.refused", 0.986, false},
+				{"answers.containment", 0.550, false}, {"answers.lead", 0.472, false}, {"answers.refused_in_scope", 0.015, true}, {"out_of_scope_set.refused", 0.986, false},
 				{"held_out.refused", 0.183, false}}},
 	}
 	for _, c := range cases {
