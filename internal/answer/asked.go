@@ -123,6 +123,10 @@ func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
 // my essay" was refused as a question about an essay).
 var purposeRe = regexp.MustCompile(`(?i)\bfor\s+(?:my|a|the|our|his|her)\s+(?:\w+\s+)?(?:essay|homework|class|school|report|project|assignment|presentation|teacher|students?|kids?|son|daughter|newsletter|blog|channel|friends?)\b`)
 
+// summaryNounRe is a noun of gistRe that names the summary itself ("the
+// bottom line", "the gist"), which asks for it alone even as a follow-up.
+var summaryNounRe = regexp.MustCompile(`(?i)\b(?:bottom\s+line|(?:main|key)\s+(?:points|takeaways?)|gist|overview|synopsis|eli5)\b`)
+
 // plotRe is a story's plot, which a summary request may name ("sum up the
 // plot in a couple of sentences"): no topic of its own.
 var plotRe = regexp.MustCompile(`(?i)\b(?:plot|storyline)\b`)
@@ -164,7 +168,11 @@ func (p *Pipeline) gist(q, standalone string) (SummaryAsked, bool) {
 			return SummaryAsked{Doc: docs[0].Path, Length: length}, true
 		}
 	}
-	if !gistRe.MatchString(q) || p.hasTopic(gistRe.ReplaceAllString(standalone, " ")) {
+	asked := standalone
+	if summaryNounRe.MatchString(q) { // "bottom line?" after a question takes no topic from it, as "what happened?" does
+		asked = q
+	}
+	if !gistRe.MatchString(q) || p.hasTopic(gistRe.ReplaceAllString(asked, " ")) {
 		return SummaryAsked{}, false
 	}
 	if docs := p.opts.Documents(); len(docs) == 1 && !abstracted(docs[0]) {

@@ -489,6 +489,9 @@ func TestSummaryAsked(t *testing.T) {
 	if _, err := p.Ask(context.Background(), answer.Request{Question: "tl;dr pls", History: history}, nil); !errors.As(err, &answer.SummaryAsked{}) {
 		t.Errorf("a summary asked after a question is the story's, as an overview is: %v", err)
 	}
+	if _, err := p.Ask(context.Background(), answer.Request{Question: "bottom line?", History: history}, nil); !errors.As(err, &answer.SummaryAsked{}) {
+		t.Errorf("\"bottom line?\" after a question asks for the summary (it was refused for the question's words): %v", err)
+	}
 	short := []chat.Message{{Role: chat.RoleUser, Content: "Give me the short version."}, {Role: chat.RoleAssistant, Content: "Summary of “Albania cuts ties with Iran”: …"}}
 	if _, err := p.Ask(context.Background(), answer.Request{Question: "What happened first?", History: short}, nil); !errors.As(err, &answer.SummaryAsked{}) {
 		t.Errorf("a summary asked hands no topic on (it was refused for \"short version\"): %v", err)
