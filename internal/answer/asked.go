@@ -102,7 +102,7 @@ func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
 		return SummaryAsked{}, false
 	}
 	asked := SummaryAsked{Length: summaryLength(q)}
-	rest := plotRe.ReplaceAllString(summaryWordsRe.ReplaceAllString(lengthAsked.ReplaceAllString(purposeRe.ReplaceAllString(standalone, " "), " "), " "), " ")
+	rest := plotRe.ReplaceAllString(summaryWordsRe.ReplaceAllString(withoutFraming(standalone), " "), " ")
 	if !p.hasTopic(rest) {
 		if p.opts.Documents != nil {
 			if docs := p.opts.Documents(); len(docs) == 1 {
@@ -123,9 +123,18 @@ func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
 // my essay" was refused as a question about an essay).
 var purposeRe = regexp.MustCompile(`(?i)\bfor\s+(?:my|a|the|our|his|her)\s+(?:\w+\s+)?(?:essay|homework|class|school|report|project|assignment|presentation|teacher|students?|kids?|son|daughter|newsletter|blog|channel|friends?)\b`)
 
-// summaryNounRe is a noun of gistRe that names the summary itself ("the
-// bottom line", "the gist"), which asks for it alone even as a follow-up.
-var summaryNounRe = regexp.MustCompile(`(?i)\b(?:bottom\s+line|(?:main|key)\s+(?:points|takeaways?)|gist|overview|synopsis|eli5)\b`)
+// withoutFraming is a summary request without the length it asks for and
+// what it is for ("in 3 sentences", "for my essay"), which name no topic.
+func withoutFraming(s string) string {
+	return purposeRe.ReplaceAllString(lengthAsked.ReplaceAllString(s, " "), " ")
+}
+
+// summaryNouns are the nouns of gistRe that name the summary itself ("the
+// bottom line", "the gist"); summaryNounRe finds them, which ask for it
+// alone even as a follow-up.
+const summaryNouns = `(?:the|a)\s+gist|bottom\s+line|(?:main|key)\s+(?:points|takeaways?)|overview|synopsis|eli5`
+
+var summaryNounRe = regexp.MustCompile(`(?i)\b(?:` + summaryNouns + `)\b`)
 
 // plotRe is a story's plot, which a summary request may name ("sum up the
 // plot in a couple of sentences"): no topic of its own.
@@ -134,7 +143,7 @@ var plotRe = regexp.MustCompile(`(?i)\b(?:plot|storyline)\b`)
 // gistRe asks what a story is about as a whole: "what is this story
 // about?", "what happened?", "what happened first?", "give me the gist",
 // "what's the plot?", "eli5", "and the bottom line?".
-var gistRe = regexp.MustCompile(`(?i)\b(?:what(?:'s|’s|s|\s+is|\s+was)\s+(?:it|(?:this|that|the)(?:\s+` + documentNoun + `)?)\s+(?:all\s+)?about|what\s+(?:happens|happened)(?:\s+(?:first|at\s+first|in\s+the\s+beginning))?|(?:the|a)\s+gist|(?:the\s+)?bottom\s+line|(?:the\s+)?(?:main|key)\s+(?:points|takeaways?)|overview|synopsis|plot|eli5|explain\s+(?:it\s+|this\s+)?like\s+i'?m\s+(?:5|five))\b`)
+var gistRe = regexp.MustCompile(`(?i)\b(?:what(?:'s|’s|s|\s+is|\s+was)\s+(?:it|(?:this|that|the)(?:\s+` + documentNoun + `)?)\s+(?:all\s+)?about|what\s+(?:happens|happened)(?:\s+(?:first|at\s+first|in\s+the\s+beginning))?|` + summaryNouns + `|plot|explain\s+(?:it\s+|this\s+)?like\s+i'?m\s+(?:5|five))\b`)
 
 // documentNoun is a word for a document: "story", "article", "paper".
 const documentNoun = `(?:story|tale|article|text|document|book|report|news|file|paper|essay|piece|post|page)`
@@ -286,7 +295,7 @@ func (p *Pipeline) summaryFocus(q string) string {
 		return ""
 	}
 	topic := false
-	textan.Tokenize(framePhrases.ReplaceAllString(purposeRe.ReplaceAllString(lengthAsked.ReplaceAllString(m[1], " "), " "), " "), func(tok textan.Token) { // not "it in 3 sentences for my homework"
+	textan.Tokenize(framePhrases.ReplaceAllString(withoutFraming(m[1]), " "), func(tok textan.Token) { // not "it in 3 sentences for my homework"
 		w := strings.ToLower(tok.Text)
 		t := p.an.Term(w)
 		topic = topic || t != "" && !p.overview[w] && !plotRe.MatchString(w) && !p.vague[t] && !p.docWords[t] && !frameTerms()[t] && !p.structure[w] && !isNumber(w)

@@ -245,7 +245,7 @@ func (p *Pipeline) countCue(q questionTerms, s string) float64 {
 	textan.Tokenize(s, func(t textan.Token) { toks = append(toks, t) })
 	best := 0.0
 	for i, t := range toks {
-		if !numberRe.MatchString(t.Text) || numberRe.FindString(t.Text) != t.Text || q.words[strings.ToLower(t.Text)] || inDate(toks, i) {
+		if !countAt(q, toks, i) {
 			continue
 		}
 		best = max(best, 0.5)
@@ -304,7 +304,7 @@ func (p *Pipeline) counts(q questionTerms, text string) bool {
 	var toks []textan.Token
 	textan.Tokenize(text, func(t textan.Token) { toks = append(toks, t) })
 	for i, t := range toks {
-		if !numberRe.MatchString(t.Text) || numberRe.FindString(t.Text) != t.Text || vagueCount[strings.ToLower(t.Text)] || q.words[strings.ToLower(t.Text)] || inDate(toks, i) {
+		if !countAt(q, toks, i) || vagueCount[strings.ToLower(t.Text)] {
 			continue
 		}
 		for j, n := range toks[i+1 : min(i+3, len(toks))] {
@@ -314,6 +314,13 @@ func (p *Pipeline) counts(q questionTerms, text string) bool {
 		}
 	}
 	return false
+}
+
+// countAt reports whether toks[i] is a number, all of it, that q does not
+// hold and that is no part of a date: a count countCue and counts read.
+func countAt(q questionTerms, toks []textan.Token, i int) bool {
+	t := toks[i].Text
+	return numberRe.FindString(t) == t && t != "" && !q.words[strings.ToLower(t)] && !inDate(toks, i)
 }
 
 // vagueCount are the words numberRe finds that count without a number.
