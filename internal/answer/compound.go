@@ -126,6 +126,9 @@ func preamble(q string) (question, told string, ok bool) {
 		return "", "", false
 	}
 	sents := textan.Sentences(q)
+	if m := chatQuestionRe.FindStringSubmatchIndex(q); len(sents) < 2 && m != nil { // chat's lower case: "… for social studies. can you summarize what happened?"
+		sents = append(textan.Sentences(q[:m[2]]), textan.Sentence{Text: q[m[2]:]})
+	}
 	if len(sents) < 2 {
 		return "", "", false
 	}
@@ -137,6 +140,12 @@ func preamble(q string) (question, told string, ok bool) {
 		}
 	}
 	told = strings.Join(said, " ")
+	if m := writingAboutRe.FindStringSubmatch(told); m != nil { // "i need to write a paragraph about albania and iran for social studies": its topic
+		told = strings.TrimSpace(withoutFraming(m[1]))
+		if loc := pronounRe.FindStringIndex(question); loc != nil { // "I'm writing an essay on the MEK. Who are they?": who the MEK are
+			return question[:loc[0]] + told + question[loc[1]:], told, true
+		}
+	}
 	if m := reportedAskRe.FindStringSubmatch(told); m != nil && tellWhatRe.MatchString(question) {
 		return strings.TrimRight(m[1], " .!") + "?", told, true
 	}
@@ -155,6 +164,17 @@ var (
 	// reportedClaimRe finds a claim the user heard, group 1: "my cousin
 	// said Tirana kicked out the Iranians".
 	reportedClaimRe = regexp.MustCompile(`(?i)\b(?:said|says|told\s+me|tells\s+me|heard|read|claims|claimed)\s+(?:that\s+)?([^.!?]+)`)
+	// chatQuestionRe finds the question that ends a message after a
+	// sentence, written in lower case as in chat, group 1: "… for social
+	// studies. can you summarize what happened?" (textan.Sentences takes a
+	// lower-case word after a full stop to go on the sentence).
+	chatQuestionRe = regexp.MustCompile(`(?i)[.!]\s+((?:` + whWords + `|can|could|would|will|do|does|did|is|are|was|were|should|has|have)\b[^.!?]*\?)\W*$`)
+	// pronounRe finds a pronoun that stands for what was told.
+	pronounRe = regexp.MustCompile(`(?i)\b(?:they|them|it|he|she|him|her)\b`)
+	// writingAboutRe is a told sentence that says only what the user is
+	// writing about, group 1: "hi i need to write a paragraph about albania
+	// and iran for social studies" (its topic, not its "paragraph").
+	writingAboutRe = regexp.MustCompile(`(?i)^\W*(?:(?:hi|hey|hello|ok|so)\W+)*i(?:'m|\s+am|\s+need\s+to|\s+have\s+to|\s+must|\s+want\s+to|'ve\s+got\s+to|\s+have\s+got\s+to|'m\s+going\s+to|\s+am\s+going\s+to)?\s+(?:write|writing|prepare|preparing|do|doing|make|making|give|giving)\s+(?:a|an|my|our|the|some)\s+(?:\w+\s+){0,2}?(?:paragraph|essay|report|briefing|presentation|summary|project|post|piece|article|talk|speech|assignment|homework)\s+(?:about|on)\s+(.+?)(?:\s+for\s+[^.!?]+)?[.!]*$`)
 	// trueAskRe asks whether it is true: "is that true?", "is it real?".
 	trueAskRe = regexp.MustCompile(`(?i)^\W*(?:but\s+)?(?:is|was)\s+(?:that|it|this)\s+(?:really\s+)?(?:true|right|correct|real|so|accurate)\b`)
 )

@@ -113,6 +113,8 @@ func TestSmallTalkKind(t *testing.T) {
 		"thats kinda sad":                 talkAck,                                 // three quotes answered it
 		"thanks, that helps for my essay": talkThanks, "thx, loved it": talkThanks, // thanks and a comment were refused as questions
 		"thanks, and the wolf": "", "thanks, who is the wolf": "",
+		"Well thank you dear, that clears it up.": talkThanks, "Lovely, thank you so much!": talkThanks, // new users' thanks: both were refused
+		"Hi there! Hope you're doing well.": talkGreeting, "well, who is the dear?": "", "lovely, who is she?": "",
 		"lol what a guy": talkAck, "what an ending!": talkAck, // the speller read "guy" as a tale's "man", and it was asked
 		"what a guy did": "", "what a guy said?": "",
 		"aww": talkAck, "creepy": talkAck, "gross lol": talkAck, // a story quoted for "gross"

@@ -474,10 +474,12 @@ func TestSummaryAsked(t *testing.T) {
 		"ok and the bottom line?":                                   {Doc: path, Length: "short"},
 		"Summarize it in 3 sentences for my homework please.":       {Doc: path, Length: "short"}, // a blind comparison's: both were refused
 		"Sum up the plot in a couple of sentences":                  {Doc: path, Length: "short"},
-		"how does it start?":                                        nil,
-		"where does the story take place?":                          nil,
-		"how does the story end?":                                   nil,
-		"what was the plot against the MEK?":                        nil,
+		"Could you give me the gist of the story in two or three sentences?": {Doc: path, Length: "short"}, // a new user's: refused for "two"
+		"summarize it in 2-3 lines":          {Doc: path, Length: "short"},
+		"how does it start?":                 nil,
+		"where does the story take place?":   nil,
+		"how does the story end?":            nil,
+		"what was the plot against the MEK?": nil,
 	} {
 		_, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
 		var got answer.SummaryAsked

@@ -251,11 +251,14 @@ type UserError = usererr.Error
 
 // Messages shown to users.
 const (
-	MsgNearest      = "I found no sentence in the documents that clearly answers this. The nearest I found:"
-	MsgNoCount      = "I found no number for this in the documents. The nearest I found:"
-	MsgNoName       = "I found no sentence that gives this name. The nearest I found:"
-	MsgNoMoral      = "The documents do not state a moral in so many words. This is how the story ends:"
-	MsgNoPlace      = "The documents do not say where it takes place. This is how the story begins:"
+	MsgNearest = "I found no sentence in the documents that clearly answers this. The nearest I found:"
+	MsgNoCount = "I found no number for this in the documents. The nearest I found:"
+	MsgNoName  = "I found no sentence that gives this name. The nearest I found:"
+	MsgNoMoral = "The documents do not state a moral in so many words. This is how the story ends:"
+	MsgNoPlace = "The documents do not say where it takes place. This is how the story begins:"
+	// msgToldFm answers a message that tells something, asks nothing and
+	// names nothing the documents hold (toldOnly).
+	msgToldFm       = "Thanks for the context. What would you like to know? Ask me anything about %s, for example “%s”; every answer cites its sources."
 	NotCoveredText  = "I couldn't find this in the documents, so I can't answer it from them. Try other words, or ask about what they describe (or add a document that covers it)."
 	WarnNoSources   = "no sources cited"
 	WarnUnavailable = "The language model was unavailable, so this answer quotes the sources directly."
@@ -501,6 +504,10 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		}
 	}
 	if !covered || followUp && p.newTopic(q, hits) {
+		if toldOnly(req.Question) { // "I'm preparing a briefing for my book club … I haven't read the article yet."
+			ans.Text, ans.SmallTalk = fmt.Sprintf(msgToldFm, p.about(), p.example()), true
+			return ans, nil
+		}
 		ans.Refused = true
 		ans.Text = p.notCovered()
 		p.opts.Log.Debug("question not covered", "question_chars", len(q), "hits", len(hits), "best_match", bestMatch(hits))
@@ -1234,9 +1241,13 @@ const endsHow = `(?i)\b(?:(?:end|ends|ended|ending|finish|finishes|finished)\s+(
 const storyTeaches = `(?i)\b(?:story|tale|fable|book|article|text|it)\s+(?:teach|teaches|taught)\b`
 
 // lengthAsked is how long the asker wants the answer ("in 3 points", "in
-// two sentences"): it says nothing of the topic.
-// Group 1 is the number, group 2 the unit.
-var lengthAsked = regexp.MustCompile(`(?i)\b(?:in|into|with|using)\s+(?:like\s+|about\s+|just\s+|only\s+)?(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|a\s+couple\s+of|a\s+couple|couple\s+of)\s+(?:short\s+)?(points?|bullets?|bullet points?|sentences?|lines?|words?|paragraphs?)\b`)
+// two sentences", "in two or three sentences"): it says nothing of the
+// topic. Group 1 is the number, group 2 the unit.
+var lengthAsked = regexp.MustCompile(`(?i)\b(?:in|into|with|using)\s+(?:like\s+|about\s+|just\s+|only\s+)?(?:` + lengthNumber + `\s*(?:or|to|-|–)\s*)?(` + lengthNumber + `|a few|few|a\s+couple\s+of|a\s+couple|couple\s+of)\s+(?:short\s+)?(points?|bullets?|bullet points?|sentences?|lines?|words?|paragraphs?)\b`)
+
+// lengthNumber is a number of lengthAsked; of a range ("two or three
+// sentences", "2-3 lines") the larger, last one counts.
+const lengthNumber = `(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)`
 
 // maxAsked is the most sentences an overview quotes when asked for more
 // ("in 10 points"): a longer answer is the summary's (/summary).
@@ -1367,6 +1378,19 @@ const traitAdjectives = `nice|kind|mean|good|bad|evil|friendly|smart|clever|stup
 // whoAskedRe matches a question that asks who: its answer is a person or
 // a group, which passages name whatever verb the question uses.
 var whoAskedRe = regexp.MustCompile(`(?i)^\s*who\b`)
+
+// toldOnly reports whether q tells something and asks nothing: no
+// question mark, no question word, no verb first and no word of asking
+// ("I want to know about …", "please explain", "info on the MEK"). Such a message the
+// documents do not cover is context for a question to come, not one to
+// refuse.
+func toldOnly(q string) bool {
+	return asksNothing(strings.TrimSpace(q)) && !requestRe.MatchString(q)
+}
+
+// requestRe finds a word that asks for something inside a statement: "I
+// want to know about the MEK", "I'd like a summary".
+var requestRe = regexp.MustCompile(`(?i)\b(?:know|tell|explain|learn|find\s+out|curious|wonder|wondering|interested|looking\s+for|show|give|list|describe|summar\w*|help|want|wanna|please|pls|plz|info|information|details)\b`)
 
 // notCovered is NotCoveredText with, when the documents name people,
 // places or groups more than once, the ones they name most (mostlyAbout),

@@ -24,13 +24,17 @@ const (
 // talk to its kind.
 var smallTalkPhrases = phrasesByKind(map[string]string{
 	talkGreeting: `hi|hello|hey|heya|hiya|howdy|yo|greetings|good morning|good afternoon|good evening|good day|morning|
-		what's up|whats up|sup|how are you|how are you doing|how's it going|hows it going|nice to meet you`,
+		what's up|whats up|sup|how are you|how are you doing|how's it going|hows it going|nice to meet you|pleased to meet you|
+		hope you're well|hope you are well|hope you're doing well|hope you are doing well|hope you're doing good|hope all is well|
+		hope you're having a good day|hope you are having a good day|how have you been|long time no see|good to see you|nice to see you`,
 	talkThanks: `thanks|thank you|thank u|thx|tnx|ty|tysm|many thanks|cheers|much appreciated|appreciated|appreciate it|i appreciate it|appreciate that|
 		thank you very much|great thanks|that helps|that helped|that's helpful|thats helpful|that is helpful|helpful|
 		very helpful|that's useful|useful|good answer|great answer|nice answer|good bot|great job|well done|you're the best|
 		you are the best|youre the best|ur the best|ur awesome|you're awesome|you are awesome|you rock|legend|
 		for the help|for your help|for that|for this|for the answer|for the info|for the information|for explaining`,
 	talkAck: `ok|okay|k|kk|bet|cool|nice|great|awesome|perfect|got it|i see|alright|all right|sounds good|good|fine|wow|
+		lovely|brilliant|excellent|fantastic|wonderful|amazing|terrific|superb|splendid|marvelous|marvellous|neat|sweet|nice one|
+		great stuff|good stuff|that clears it up|that clears things up|that cleared it up|
 		interesting|makes sense|good to know|understood|noted|yes|yeah|yep|sure|lol|haha|right|fair enough|i understand|
 		that makes sense|that explains it|that's clear|that's it|that is it|that's all|that is all|that's great|
 		that's interesting|that's cool|that's nice|no more questions|that's what i needed|that's all i needed|
@@ -120,7 +124,7 @@ var longestSmallTalk = maxPhraseWords(smallTalkPhrases)
 
 // smallTalkFillers may stand anywhere in small talk without changing it
 // ("thanks a lot", "hi there", "hello bot", "that was useful").
-var smallTalkFillers = setOf("bot storybot there everyone all so much very a lot again guys folks friend mate buddy oh ah well that this it was is really that's thats kinda sorta pretty quite super")
+var smallTalkFillers = setOf("bot storybot there everyone all so much very a lot again guys folks friend mate buddy dear oh ah well that this it was is really that's thats kinda sorta pretty quite super")
 
 // smallTalkEmoji are the emoji that alone are small talk, by kind; any
 // other question without words is refused with msgNoWordsFm.
@@ -162,7 +166,7 @@ func smallTalkKind(q string) string {
 				continue
 			}
 			if !smallTalkFillers[words[i]] {
-				if kind == talkThanks && thanksWord[words[0]] && comment(q, words[i:]) { // "thanks, that helps for my essay"; not "that helps Iran"
+				if kind == talkThanks && thanksWord[firstWord(words)] && comment(q, words[i:]) { // "thanks, that helps for my essay", "well thank you dear, that clears it up"; not "that helps Iran"
 					return kind
 				}
 				return laughed(q)
@@ -179,6 +183,17 @@ func smallTalkKind(q string) string {
 		return ""
 	}
 	return kind
+}
+
+// firstWord returns the first of words that is no small-talk filler
+// ("well" of "well thank you"), or "".
+func firstWord(words []string) string {
+	for _, w := range words {
+		if !smallTalkFillers[w] {
+			return w
+		}
+	}
+	return ""
 }
 
 // longestPhrase returns the number of words of the longest small-talk

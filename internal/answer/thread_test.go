@@ -639,9 +639,32 @@ func TestPreamble(t *testing.T) {
 		"The article says the MEK did bombings. Is that true?":                                                 "bombings and assassinations",
 		"I'm writing an essay on Iran. When did Albania cut ties?":                                             "on Wednesday",
 		"I'm Albanian living in Germany, my cousin said Tirana cut relations with the Iranians. Is that true?": "sever its diplomatic relations",
+		"I'm writing an essay on the MEK. Who are they?":                                                       "exiled opposition group", // the told topic is "they": it led with the MEK's ideology
 	} {
 		if a := ask(t, p, q); a.Refused || !strings.Contains(a.Text, want) {
 			t.Errorf("%q: %q, want %q", q, a.Text, want)
+		}
+	}
+	ps := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Summaries: true})
+	q := "hi i need to write a paragraph about albania and iran for social studies. can you summarize what happened?" // a new user's: refused for "paragraph" and "social studies"
+	if _, err := ps.Ask(context.Background(), answer.Request{Question: q}, nil); !errors.As(err, &answer.SummaryAsked{}) {
+		t.Errorf("%q: %v, want the summary", q, err)
+	}
+}
+
+// TestToldOnly: a message that tells something and asks nothing the
+// documents hold is context, answered with an invitation to ask, not "I
+// couldn't find this"; one that asks is still refused.
+func TestToldOnly(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	told := "I'm preparing a short briefing for my book club, we're reading about the Middle East and someone brought up Albania and Iran. I haven't read the article yet." // a new user's
+	if a := ask(t, p, told); a.Refused || !a.SmallTalk || !strings.Contains(a.Text, "What would you like to know?") {
+		t.Errorf("%q: %+v", told, a)
+	}
+	for _, q := range []string{"I want to know about the capital of France", "the capital of France?", "tell me about the capital of France"} {
+		if a := ask(t, p, q); !a.Refused {
+			t.Errorf("%q asks: %q, want refused", q, a.Text)
 		}
 	}
 }
