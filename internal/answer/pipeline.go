@@ -1201,6 +1201,9 @@ func coverText(q string) string {
 // nothing else would be left.
 func searchText(q string) string {
 	q = sayBackRe.ReplaceAllString(endUpRe.ReplaceAllString(lengthAsked.ReplaceAllString(q, " "), " "), "${1}")
+	if questionType(q) == qWhen {
+		q = occurredRe.ReplaceAllString(q, " ")
+	}
 	var keep []string
 	prev := ""
 	for _, w := range strings.Fields(q) {
@@ -1215,6 +1218,13 @@ func searchText(q string) string {
 	}
 	return strings.Join(keep, " ")
 }
+
+// occurredRe matches a verb that says only that something took place,
+// which a question of when asks with no need for the answer to hold it:
+// "On what date was the cyberattack itself carried out?" led with the 1981
+// protests, which "carried out a secret coup", not the "July 15
+// cyberattack". ("When was Sky Digital launched?" needs its "launched".)
+var occurredRe = regexp.MustCompile(`(?i)\b(?:carr(?:y|ied|ies|ying)\s+out|conduct(?:ed|ing)?|occur(?:red|s)?)\b`)
 
 // framePhrases name no topic: how long the asker wants the answer
 // (lengthAsked); what a story teaches (storyTeaches); "take place" and
@@ -1825,13 +1835,28 @@ func (p *Pipeline) unknownName(q string) string {
 // "the US" (group 2 the initials).
 var theUSRe = regexp.MustCompile(`\b([Tt]he) (us|eu|uk|un)\b`)
 
-// theUS writes "the us" as "the US", and "the eu", "the uk", "the un" so
-// too: after "the", "us" is no pronoun, and in lower case the pipeline
+// auxUSRe matches "us" as the subject of a question, after its auxiliary:
+// "wat did us say abt it" (group 1 the auxiliary, group 2 the word after).
+var auxUSRe = regexp.MustCompile(`(?i)\b(did|does|do|has|have|had|will|would|can|could|should) us (\w+)`)
+
+// usObject are the words after "did us" of "us" the object: "did us good",
+// "do us a favour".
+var usObject = setOf("a an the any no good harm wrong proud well so much more all")
+
+// theUS writes "the us" and "did us say" as "the US" and "did US say",
+// and "the eu", "the uk", "the un" so too: after "the", "us" is no pronoun, and in lower case the pipeline
 // takes it for one ("what did the us say?" was told it names nothing);
 // "what did the eu say?" quoted the White House, as two lower-case letters
 // are no name.
 func theUS(q string) string {
 	q = thePMRe.ReplaceAllString(q, "${1} prime minister")
+	q = auxUSRe.ReplaceAllStringFunc(q, func(m string) string { // "what did us say" asks what the US said
+		w := auxUSRe.FindStringSubmatch(m)
+		if usObject[strings.ToLower(w[2])] || strings.HasSuffix(w[2], "ed") || strings.HasSuffix(w[2], "ing") {
+			return m
+		}
+		return w[1] + " US " + w[2]
+	})
 	return theUSRe.ReplaceAllStringFunc(q, func(m string) string {
 		return m[:len(m)-2] + strings.ToUpper(m[len(m)-2:])
 	})

@@ -690,3 +690,20 @@ func TestActOfTheVerb(t *testing.T) {
 		t.Errorf("%q", a.Text)
 	}
 }
+
+// TestWhenItOccurred: a when-question's "carried out" says only that it
+// took place; the 1981 protests that "carried out a secret coup" led.
+// "did us say" is the US's, as "the us" is.
+func TestWhenItOccurred(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	for q, want := range map[string]string{
+		"On what date was the cyberattack itself carried out?": "July 15 cyberattack",
+		"when did the cyberattack occur?":                      "July 15 cyberattack",
+		"wat did us say abt the attack":                        "The US called",
+	} {
+		if a := ask(t, p, q); a.Refused || !strings.Contains(eval.Lead(a.Text), want) {
+			t.Errorf("%q: %q, want %q first", q, a.Text, want)
+		}
+	}
+}
