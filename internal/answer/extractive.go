@@ -1417,8 +1417,8 @@ func (p *Pipeline) leadsWith(s string, subject []string) bool {
 // "what is the name of the fox?", "what was the husband called?". Group 1
 // is the noun.
 var nameAskRes = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was|\s+were)\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+)?(?:[\pL-]+\s+)?([\pL-]+?)(?:'s|’s|s'|s’)?\s+(?:real\s+|first\s+|full\s+)?name\W*$`), // "what's the old man's name?"
-	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was)\s+the\s+name\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:[\pL-]+\s+)?([\pL-]+)\W*$`),
+	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was|\s+were)\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+)?(?:[\pL-]+\s+)?([\pL-]+?)(?:'s|’s|s'|s’)?\s+(?:real\s+|first\s+|full\s+)?name\W*$`),              // "what's the old man's name?"
+	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was)\s+the\s+name\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:[\pL-]+(?:'s|’s)?\s+)?([\pL-]+)(\s+(?:where|that|which|who|whom|in\s+which)\s[^?]*)?\W*$`), // "what was the name of the Prince's country?", "… of the village where he kept sheep?"
 	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was)\s+(?:the\s+|his\s+|her\s+|their\s+)?([\pL-]+?)(?:'s|’s)?\s+called\W*$`),
 }
 
@@ -1437,6 +1437,9 @@ func (p *Pipeline) nameAsked(q string) string {
 		}
 		w := strings.ToLower(m[1])
 		if !textan.IsCreature(w) && !textan.IsCreature(strings.TrimSuffix(w, "s")) && !namedPlaces[strings.TrimSuffix(w, "s")] {
+			return ""
+		}
+		if len(m) > 2 && m[2] != "" && !namedPlaces[strings.TrimSuffix(w, "s")] { // "the quarterback who was 38 in Super Bowl XXXIII": a sentence names him without the noun ("John Elway, who led the Broncos")
 			return ""
 		}
 		return p.an.Term(w)
@@ -1458,16 +1461,24 @@ func (p *Pipeline) nameGiven(q questionTerms, cands []*candidate) bool {
 				continue
 			}
 			name := func(j int) bool { // a name, only a space or a comma from its neighbour towards i ("mother said, 'Hush!" names no one)
-				if j <= 0 || j >= len(toks) || !textan.Capitalized(toks[j].Text) || textan.IsStop(strings.ToLower(toks[j].Text)) || q.words[strings.ToLower(toks[j].Text)] { // "I", "My sister" after a dash name no one
+				if j <= 0 || j >= len(toks) || !textan.Capitalized(toks[j].Text) || textan.IsStop(strings.ToLower(toks[j].Text)) || q.words[strings.ToLower(toks[j].Text)] || q.words[strings.ToLower(textan.Possessive(toks[j].Text))] { // "I", "My sister" after a dash name no one; the question's "Prince's country" neither
 					return false
 				}
 				gap := c.sent.Text[toks[j-1].End:toks[j].Start]
 				if j < i {
 					gap = c.sent.Text[toks[j].End:toks[j+1].Start]
+				} else if strings.Contains(gap, ",") { // "his dog, Spirit-Iron, ran"; not "to her own country, Queen Silver-Tree went", a clause of its own
+					k := j
+					for k < len(toks) && textan.Capitalized(toks[k].Text) {
+						k++
+					}
+					if k < len(toks) && strings.TrimSpace(c.sent.Text[toks[k-1].End:toks[k].Start]) == "" {
+						return false
+					}
 				}
 				return strings.Trim(gap, " ,") == ""
 			}
-			for j := i + 1; j < min(len(toks), i+4); j++ { // "a man named Liu I", "the dog called Fylax"
+			for j := i + 1; j < min(len(toks), i+6); j++ { // "a man named Liu I", "the dog called Fylax", "one child, a boy, whom they named Setanta"
 				if lw := strings.ToLower(toks[j].Text); (lw == "named" || lw == "called") && (name(j+1) || name(j+2)) {
 					return true
 				}

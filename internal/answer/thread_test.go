@@ -707,3 +707,18 @@ func TestWhenItOccurred(t *testing.T) {
 		}
 	}
 }
+
+// TestNameOfAPlace: "What was the name of the Prince's country?" of a tale
+// that never names it (testdata/goldtree, from Gold-Tree and Silver-Tree)
+// was quoted as if "country, Queen Silver-Tree went" named it; the name of
+// a place with a clause after it ("the village where he kept sheep") is
+// asked too.
+func TestNameOfAPlace(t *testing.T) {
+	ix := indexDir(t, "testdata/goldtree")
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	for _, q := range []string{"What was the name of the Prince's country?", "What was the name of the country where the Prince lived?"} {
+		if a := ask(t, p, q); !strings.HasPrefix(a.Text, answer.MsgNoName) {
+			t.Errorf("%q: %q, want %q", q, a.Text, answer.MsgNoName)
+		}
+	}
+}
