@@ -1626,11 +1626,17 @@ func dropMentions(q string) string {
 // subject "the mek anyway"; group 1 is the punctuation after them.
 var chatCloserRe = regexp.MustCompile(`(?i)[\s,]+(?:anyway|anyways|tho|though|btw|fr|ngl|tbh)\s*([?!.]*)\s*$`)
 
+// dealWithRe matches chat's "what's the deal with X?", which asks about X
+// (group 1), its "these … dudes" aside: "whats the deal w these mek dudes"
+// was refused for "deal" and "dudes".
+var dealWithRe = regexp.MustCompile(`(?i)^\W*(?:so\s+)?what(?:'s|’s|s|\s+is)\s+(?:the\s+)?(?:deal|story|scoop|lowdown)\s+(?:with|w/?|on)\s+(?:these\s+|those\s+|this\s+|that\s+|the\s+)?(.+?)(?:\s+(?:dudes|guys|folks|peeps|ppl|lot|bunch))?\s*[?!.]*$`)
+
 // cleanQuestion is the question as it is asked: without Discord's
 // mentions and Markdown marks, with "the us" as "the US", without chat's
 // preamble (preambleRe) and closing fillers (chatCloserRe), trimmed.
 func cleanQuestion(q string) string {
 	q = chatCloserRe.ReplaceAllString(dropChatOpener(theUS(dropLaughs(chatSpelled(dropMarkup(dropMentions(q)))))), "$1")
+	q = dealWithRe.ReplaceAllString(q, "tell me about the $1")
 	if m := preambleRe.FindStringSubmatchIndex(q); m != nil && !whWordRe.MatchString(q[:m[2]]) { // not "who can tell me why?"
 		q = q[m[2]:]
 	}

@@ -22,8 +22,10 @@ func TestCleanQuestion(t *testing.T) {
 		"see <https://example.com/a?b=c> what is the MEK?":      "see what is the MEK?",
 		"what did the us say?":                                  "what did the US say?",
 		"what did the eu say?":                                  "what did the EU say?",
-		"wat did us say abt it":                                 "what did US say about it", // a new user's: it quoted the opening
-		"what did it do us good?":                               "what did it do us good?", "what did he do to us?": "what did he do to us?", "did us help": "did US help",
+		"whats the deal w these mek dudes":                      "tell me about the mek", "what's the deal with the wolf?": "tell me about the wolf", // chat's: it was refused for "deal" and "dudes"
+		"what's the deal?":        "what's the deal?",
+		"wat did us say abt it":   "what did US say about it", // a new user's: it quoted the opening
+		"what did it do us good?": "what did it do us good?", "what did he do to us?": "what did he do to us?", "did us help": "did US help",
 		"is the un involved? unlike the us":          "is the UN involved? unlike the US",
 		"who is the pm of albania":                   "who is the prime minister of albania",
 		"albania's pm?":                              "albania's prime minister?",
