@@ -641,9 +641,7 @@ func TestPreamble(t *testing.T) {
 		"I'm Albanian living in Germany, my cousin said Tirana cut relations with the Iranians. Is that true?": "sever its diplomatic relations",
 		"I'm writing an essay on the MEK. Who are they?":                                                       "exiled opposition group", // the told topic is "they": it led with the MEK's ideology
 	} {
-		if a := ask(t, p, q); a.Refused || !strings.Contains(a.Text, want) {
-			t.Errorf("%q: %q, want %q", q, a.Text, want)
-		}
+		wantAnswer(t, p, q, want, false)
 	}
 	ps := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Summaries: true})
 	q := "hi i need to write a paragraph about albania and iran for social studies. can you summarize what happened?" // a new user's: refused for "paragraph" and "social studies"
@@ -702,9 +700,21 @@ func TestWhenItOccurred(t *testing.T) {
 		"when did the cyberattack occur?":                      "July 15 cyberattack",
 		"wat did us say abt the attack":                        "The US called",
 	} {
-		if a := ask(t, p, q); a.Refused || !strings.Contains(eval.Lead(a.Text), want) {
-			t.Errorf("%q: %q, want %q first", q, a.Text, want)
-		}
+		wantAnswer(t, p, q, want, true)
+	}
+}
+
+// wantAnswer checks that p answers q, not refusing, with want in its first
+// quote when first, else anywhere in the answer.
+func wantAnswer(t *testing.T, p *answer.Pipeline, q, want string, first bool) {
+	t.Helper()
+	a := ask(t, p, q)
+	text := a.Text
+	if first {
+		text = eval.Lead(a.Text)
+	}
+	if a.Refused || !strings.Contains(text, want) {
+		t.Errorf("%q: %q, want %q (first: %v)", q, a.Text, want, first)
 	}
 }
 
