@@ -340,6 +340,10 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if p.opts.Model != nil {
 		ans.Mode = ModeLLM
 	}
+	if toldOnly(q) && aboutMeRe.MatchString(q) && !reportedClaimRe.MatchString(q) { // "I'm reading up on this for my book club.": no search, no model call; "I heard Tirana kicked out the Iranians." is looked up
+		ans.Text, ans.SmallTalk = fmt.Sprintf(msgToldFm, p.about(), p.example()), true
+		return ans, nil
+	}
 	if p.opts.Documents != nil && len(p.opts.Documents()) == 0 { // no search, no model call
 		ans.Refused, ans.Text = true, MsgNoDocuments
 		return ans, nil
@@ -1397,6 +1401,12 @@ var whoAskedRe = regexp.MustCompile(`(?i)^\s*who\b`)
 func toldOnly(q string) bool {
 	return asksNothing(strings.TrimSpace(q)) && !requestRe.MatchString(q)
 }
+
+// aboutMeRe matches a statement about the asker ("I'm reading up on this
+// for my book club."), which tells what a question to come is for: the
+// story's "the statement further read" is no answer to it. A statement of
+// the world ("The MEK did bombings.") is looked up, to be checked.
+var aboutMeRe = regexp.MustCompile(`(?i)^\W*(?:(?:hi|hey|hello|ok|okay|so|well)\W+)*(?:i|i'm|i’m|im|i've|i’ve|ive|i'd|we|we're|we’re|my|our)\b`)
 
 // requestRe finds a word that asks for something inside a statement: "I
 // want to know about the MEK", "I'd like a summary".

@@ -660,6 +660,16 @@ func TestToldOnly(t *testing.T) {
 	if a := ask(t, p, told); a.Refused || !a.SmallTalk || !strings.Contains(a.Text, "What would you like to know?") {
 		t.Errorf("%q: %+v", told, a)
 	}
+	for _, q := range []string{"I'm reading up on this for my book club.", "we are new here"} { // after a question, the first was answered with "the statement further read"
+		if a := askAfter(t, p, "what did the US say?", q); a.Refused || !a.SmallTalk {
+			t.Errorf("%q after a question: %+v", q, a)
+		}
+	}
+	for _, q := range []string{"The MEK did bombings.", "I heard the MEK did bombings."} {
+		if a := ask(t, p, q); a.SmallTalk || !strings.Contains(a.Text, "bombings and assassinations") {
+			t.Errorf("%q, a claim of the world, is looked up: %q", q, a.Text)
+		}
+	}
 	for _, q := range []string{"I want to know about the capital of France", "the capital of France?", "tell me about the capital of France"} {
 		if a := ask(t, p, q); !a.Refused {
 			t.Errorf("%q asks: %q, want refused", q, a.Text)
