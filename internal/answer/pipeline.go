@@ -341,8 +341,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		ans.Mode = ModeLLM
 	}
 	if toldOnly(q) && aboutMeRe.MatchString(q) && !reportedClaimRe.MatchString(q) { // "I'm reading up on this for my book club.": no search, no model call; "I heard Tirana kicked out the Iranians." is looked up
-		ans.Text, ans.SmallTalk = fmt.Sprintf(msgToldFm, p.about(), p.example()), true
-		return ans, nil
+		return p.invitation(ans), nil
 	}
 	if p.opts.Documents != nil && len(p.opts.Documents()) == 0 { // no search, no model call
 		ans.Refused, ans.Text = true, MsgNoDocuments
@@ -509,8 +508,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	}
 	if !covered || followUp && p.newTopic(q, hits) {
 		if toldOnly(req.Question) { // "I'm preparing a briefing for my book club … I haven't read the article yet."
-			ans.Text, ans.SmallTalk = fmt.Sprintf(msgToldFm, p.about(), p.example()), true
-			return ans, nil
+			return p.invitation(ans), nil
 		}
 		ans.Refused = true
 		ans.Text = p.notCovered()
@@ -1400,6 +1398,13 @@ var whoAskedRe = regexp.MustCompile(`(?i)^\s*who\b`)
 // refuse.
 func toldOnly(q string) bool {
 	return asksNothing(strings.TrimSpace(q)) && !requestRe.MatchString(q)
+}
+
+// invitation is ans answering a message that tells and asks nothing
+// (toldOnly): small talk that invites a question (msgToldFm).
+func (p *Pipeline) invitation(ans Answer) Answer {
+	ans.Text, ans.SmallTalk = fmt.Sprintf(msgToldFm, p.about(), p.example()), true
+	return ans
 }
 
 // aboutMeRe matches a statement about the asker ("I'm reading up on this
