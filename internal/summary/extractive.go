@@ -32,6 +32,9 @@ type sentence struct {
 	// abstract: it stands in a paper's abstract, which says what the paper
 	// is about better than its most central sentences (abstractFactor).
 	abstract bool
+	// dated: its document is dated (knowledge.Document.Date), a report
+	// rather than a tale.
+	dated bool
 }
 
 // sortedDocs returns docs ordered by path, so output does not depend on the
@@ -80,7 +83,7 @@ func sentencesOf(an *textan.Analyzer, docs []*knowledge.Document) []sentence {
 					set[t] = true
 				}
 				out = append(out, sentence{text: s, p: p, span: [2]int{sp.start, sp.end}, order: len(out), pos: pos, terms: set, words: w,
-					speech: onlySpeech(s) || halfSpeech(s) || taggedSpeech(s) || fragment(s), leans: outOfContext(s), abstract: abstract})
+					speech: onlySpeech(s) || halfSpeech(s) || taggedSpeech(s) || fragment(s), leans: outOfContext(s), abstract: abstract, dated: d.Date != ""})
 				pos++
 			}
 		}
@@ -138,7 +141,7 @@ func extractive(an *textan.Analyzer, items []sentence, length Length, focus []st
 	var chosen []sentence
 	used := map[int]bool{}
 	chars := 0
-	if length == Short && len(focus) == 0 {
+	if len(focus) == 0 && (length == Short || len(items) > 0 && !items[0].dated) { // a tale's, at any length; a report's longer summary gives its facts instead (Edi Rama, the US's finding)
 		for _, i := range []int{closingSentence(items), premiseSentence(items)} { // how the story ends, and how it begins
 			if i >= 0 && !used[i] {
 				used[i] = true
@@ -199,7 +202,8 @@ func extractive(an *textan.Analyzer, items []sentence, length Length, focus []st
 }
 
 // closingSentence returns the index of the sentence of items that a short
-// summary of one document always holds, how it ends: the last of its last
+// summary of one document always holds, and a longer one of an undated
+// one (a tale), how it ends: the last of its last
 // three sentences that stands whole (no speech alone, 8 to 70 words, not
 // leaning on the one before, ending as a sentence does, not with the colon
 // that brings in a song, no pageFurniture); -1 for several documents, a paper that opens
@@ -211,6 +215,13 @@ func extractive(an *textan.Analyzer, items []sentence, length Length, focus []st
 // Joringel "they lived a long and happy life". FairytaleQA's summary
 // measure: 574 answers held instead of 582 (odd +4, even −12), half the
 // sentences that lean on the one before (.013).
+// At the medium and long lengths too (session 25: "Can you give me a short
+// summary of Jamie Freel and the Young Lady?" got six sentences, four of
+// the story's first third, and no wedding): medium holds 428+484 answers
+// instead of 438+482 (odd, even), long 665+735 instead of 663+733, and
+// fewer sentences lean on the one before (medium .043/.047 to .027/.034).
+// Picking one sentence of each stretch of the story besides held 30 fewer
+// at medium and leaned more (.069).
 func closingSentence(items []sentence) int {
 	if !oneStory(items) {
 		return -1

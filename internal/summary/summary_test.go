@@ -595,6 +595,25 @@ func TestShortSummaryEnds(t *testing.T) {
 	}
 }
 
+// TestLongerSummaryEnds: a tale's medium and long summaries hold how it
+// ends and begins too ("Can you give me a short summary of Jamie Freel and
+// the Young Lady?" got six sentences, four of its first third, and no
+// wedding); a dated report's do not (its medium summary gives Edi Rama's
+// announcement instead: TestStoryMediumNamesTheFacts).
+func TestLongerSummaryEnds(t *testing.T) {
+	doc, err := knowledge.ParseFile(context.Background(), "testdata", "goats.txt", knowledge.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(Options{Source: staticSource("v", []*knowledge.Document{doc})})
+	for _, l := range []Length{Medium, Long} {
+		sum, err := s.Summary(context.Background(), SummaryRequest{Length: l}, nil)
+		if err != nil || !strings.Contains(sum.Text, `"The wolf is dead, the wolf is dead!" they cried, and taking hands, they danced with their mother all about the place. [`) {
+			t.Errorf("%s: want the story's end:\n%s", l, sum.Text)
+		}
+	}
+}
+
 // TestShortSummaryEndsNotInFurniture: a page's last line about itself
 // ("Copyright 2022 The County Herald, all rights reserved …") is no end of the story.
 func TestShortSummaryEndsNotInFurniture(t *testing.T) {
