@@ -3,12 +3,14 @@ package answer
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
 	"storybot/internal/chat"
 	"storybot/internal/cite"
 	"storybot/internal/knowledge"
+	"storybot/internal/textan"
 )
 
 // A question about the documents themselves is answered from what the
@@ -368,3 +370,75 @@ func (p *Pipeline) documentList(q string, line func(*knowledge.Document) (string
 	ans.Text = strings.Join(lines, "\n")
 	return ans
 }
+
+// storyAboutRe matches a question whether the documents are what the
+// asker looks for: "is this the story about the tin soldier?", "is this
+// about Albania and Iran?", "are you the bot for the tin soldier story?".
+// Group 1 is what they should be about.
+var storyAboutRe = regexp.MustCompile(`(?i)^\W*(?:is|are)\s+(?:this|these|it|that|you)\s+(?:(?:the|a|an)\s+)?(?:(?:story|stories|tale|tales|article|report|news|book|bot|one|document|documents)\s+)?(?:about|of|on|for|with)\s+(.+?)\W*$`)
+
+// storyAsked returns what q asks whether the documents are about
+// (storyAboutRe), or "": as the conversation's first question, or with a
+// word for the documents ("is this the story about …?"), not "is it about
+// money?" after an answer, which asks about the answer.
+func (p *Pipeline) storyAsked(q string, history []chat.Message) string {
+	m := storyAboutRe.FindStringSubmatch(q)
+	if p.opts.Documents == nil || m == nil || len(history) > 0 && !slices.ContainsFunc(p.an.Terms(q), func(t string) bool { return p.docWords[t] }) {
+		return ""
+	}
+	what := m[1]
+	if p.opts.Speller != nil { // "the tin soilder"
+		what, _ = p.opts.Speller.Correct(what)
+	}
+	if len(p.topicTerms(what)) == 0 {
+		return ""
+	}
+	return what
+}
+
+// documentsAbout answers whether the documents are about what: "Yes" and
+// the documents whose title holds every topic word of it, else those whose
+// text does, each cited by its opening; "No" and what they are about when
+// none does.
+func (p *Pipeline) documentsAbout(q, what string) Answer {
+	topics := p.topicTerms(what)
+	var typos []string // words English does not know: "the tin soilder" is the tin soldier's story
+	p.an.Each(what, func(t string, tok textan.Token) {
+		if !textan.IsEnglish(tok.Text) && !textan.Capitalized(tok.Text) {
+			typos = append(typos, t)
+		}
+	})
+	holds := func(text string) bool {
+		has := setOf(strings.Join(p.an.Terms(text), " "))
+		return slices.ContainsFunc(topics, func(t string) bool { return has[t] }) &&
+			!slices.ContainsFunc(topics, func(t string) bool { return !has[t] && !slices.Contains(typos, t) })
+	}
+	ans := p.documentList(q, func(d *knowledge.Document) (string, int) {
+		if holds(d.Title) {
+			return fmt.Sprintf("Yes: “%s” is in my documents.", d.Title), 0
+		}
+		return "", 0
+	}, "%d more documents are about it too.")
+	if len(ans.Citations) == 0 {
+		ans = p.documentList(q, func(d *knowledge.Document) (string, int) {
+			for _, ps := range d.Passages {
+				if holds(ps.Text) {
+					return fmt.Sprintf("Yes: “%s” tells of %s.", d.Title, strings.TrimSpace(what)), 0
+				}
+			}
+			return "", 0
+		}, "%d more documents tell of it too.")
+	}
+	if len(ans.Citations) == 0 {
+		ans.Refused, ans.Text = true, fmt.Sprintf(msgNotAboutFm, strings.TrimSpace(what), p.about())
+		return ans
+	}
+	ans.Text += "\n" + msgAskAway
+	return ans
+}
+
+// Messages of documentsAbout.
+const (
+	msgNotAboutFm = "No: my documents do not tell of %s. They are about %s."
+	msgAskAway    = "Ask me anything about it; every answer cites its sources."
+)

@@ -888,8 +888,15 @@ func setOf(s string) map[string]bool {
 // and light verbs ("what happened to her children?": "children"; "and how
 // many came?" has none).
 func ownTopic(an *textan.Analyzer, q string) bool {
-	return slices.ContainsFunc(an.Terms(q), func(t string) bool { return !frameTerms()[t] && !lightVerbs()[t] })
+	return slices.ContainsFunc(an.Terms(q), func(t string) bool { return !frameTerms()[t] && !lightVerbs()[t] && !sourceTerms()[t] })
 }
+
+// sourceTerms are the terms of the words for what the bot answers from,
+// made on first use: "what's this news about?" names no topic that "who
+// did it?" after it asks about.
+var sourceTerms = sync.OnceValue(func() map[string]bool {
+	return termSet("news story stories tale tales document documents text texts article articles paper piece")
+})
 
 // lightVerbs returns the terms of verbs that say little on their own: what
 // they are about is in the conversation ("how many came?", "what did they

@@ -81,34 +81,37 @@ func TestNeedsContext(t *testing.T) {
 // small talk; questions, even ones that start with "hi", are not.
 func TestSmallTalkKind(t *testing.T) {
 	expect(t, "smallTalkKind", smallTalkKind, map[string]string{
-		"hi":                              talkGreeting,
-		"help":                            talkHelp,
-		"What can you do?":                talkHelp,
-		"who are you bot?":                talkHelp,
-		"what should I ask?":              talkHelp,
-		"help me with the MEK":            "",
-		"what should I do?":               talkAdvice,
-		"should i be worried??":           talkAdvice,
-		"what should I do if I get sick?": "",
-		"what do you think about this?":   talkOpinion,
-		"Who is right?":                   talkOpinion,
-		"your thoughts?":                  talkOpinion,
-		"was that fair?":                  talkOpinion, // not the tale's "big fair at the market town"
-		"cool story lol":                  talkAck,     // it was refused as a question
-		"ok whatever":                     talkAck,     // refused as a question too
-		"wow he's strong lol":             talkAck,     // a comment: a laugh, and nothing asked
-		"why is he so strong lol":         "",          // a question, laughing
-		"did he really eat it lol":        "",
-		"so who is jack lol":              "",
-		"that's so sad":                   talkAck,
-		"wow that's a weird story":        talkAck, // it was refused
-		"what a weird story":              talkAck,
-		"what is weird":                   "",
-		"that's weird, why did he go?":    "",
-		"he ate the pancake lol?":         "",
-		"lol ok thanks":                   talkThanks,                                                                            // thanks, laughing
-		"ok bet ty":                       talkThanks,                                                                            // slang: it was refused
-		"gg thx":                          talkThanks, "sure, thanks I guess": talkThanks, "Faleminderit, thank you": talkThanks, // all three were refused as questions
+		"hi":                                  talkGreeting,
+		"help":                                talkHelp,
+		"What can you do?":                    talkHelp,
+		"who are you bot?":                    talkHelp,
+		"what should I ask?":                  talkHelp,
+		"help me with the MEK":                "",
+		"what should I do?":                   talkAdvice,
+		"should i be worried??":               talkAdvice,
+		"what should I do if I get sick?":     "",
+		"what do you think about this?":       talkOpinion,
+		"Who is right?":                       talkOpinion,
+		"your thoughts?":                      talkOpinion,
+		"was that fair?":                      talkOpinion, // not the tale's "big fair at the market town"
+		"cool story lol":                      talkAck,     // it was refused as a question
+		"That's a sweet ending, thank you!":   talkThanks,  // a new user's: it quoted the tale's "Thank you," said the child
+		"what a lovely story, thanks so much": talkThanks,
+		"why was she kind, thanks":            "",
+		"ok whatever":                         talkAck, // refused as a question too
+		"wow he's strong lol":                 talkAck, // a comment: a laugh, and nothing asked
+		"why is he so strong lol":             "",      // a question, laughing
+		"did he really eat it lol":            "",
+		"so who is jack lol":                  "",
+		"that's so sad":                       talkAck,
+		"wow that's a weird story":            talkAck, // it was refused
+		"what a weird story":                  talkAck,
+		"what is weird":                       "",
+		"that's weird, why did he go?":        "",
+		"he ate the pancake lol?":             "",
+		"lol ok thanks":                       talkThanks,                                                                            // thanks, laughing
+		"ok bet ty":                           talkThanks,                                                                            // slang: it was refused
+		"gg thx":                              talkThanks, "sure, thanks I guess": talkThanks, "Faleminderit, thank you": talkThanks, // all three were refused as questions
 		"ok Durres": "", "Faleminderit": "", "thanks Rama": talkThanks, "appreciate it": talkThanks,
 		"thats kinda sad":                 talkAck,                                 // three quotes answered it
 		"thanks, that helps for my essay": talkThanks, "thx, loved it": talkThanks, // thanks and a comment were refused as questions

@@ -248,14 +248,16 @@ func TestSomeoneIsNoTopic(t *testing.T) {
 func TestLeaderTerm(t *testing.T) {
 	p := New(Options{Retriever: nopRetriever{}})
 	expect(t, "leaderTerm", p.leaderTerm, map[string]string{
-		"who leads albania?":               "lead",
-		"who is the leader of Albania?":    "lead",
-		"who ruled Iran in 1981?":          "rule",
-		"who is in charge of the camp?":    "charg",
-		"who runs the MEK?":                "run",
-		"who led the prince to the hall?":  "",
-		"who led the Panthers in sacks?":   "",
-		"who is the leader?":               "",
+		"who leads albania?":              "lead",
+		"who is the leader of Albania?":   "lead",
+		"who ruled Iran in 1981?":         "rule",
+		"who is in charge of the camp?":   "charg",
+		"who runs the MEK?":               "run",
+		"who led the prince to the hall?": "",
+		"who led the Panthers in sacks?":  "",
+		"who is the leader?":              "",
+		"who is albania's leader":         "lead", "who is the albanian leader?": "lead", "who is the iran leader": "lead", // a new user's "albania leader guy" led with the clerical leadership
+		"who is the team leader":           "",
 		"what did the leader of Iran say?": "",
 		"who was the king of the country?": "",
 	})

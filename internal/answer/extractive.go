@@ -1417,9 +1417,9 @@ func (p *Pipeline) leadsWith(s string, subject []string) bool {
 // "what is the name of the fox?", "what was the husband called?". Group 1
 // is the noun.
 var nameAskRes = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was|\s+were)\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+)?(?:[\pL-]+\s+)?([\pL-]+?)(?:'s|’s|s'|s’)?\s+(?:real\s+|first\s+|full\s+)?name\W*$`),              // "what's the old man's name?"
-	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was)\s+the\s+name\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:[\pL-]+(?:'s|’s)?\s+)?([\pL-]+)(\s+(?:where|that|which|who|whom|in\s+which)\s[^?]*)?\W*$`), // "what was the name of the Prince's country?", "… of the village where he kept sheep?"
-	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was)\s+(?:the\s+|his\s+|her\s+|their\s+)?([\pL-]+?)(?:'s|’s)?\s+called\W*$`),
+	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was|\s+were)\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+)?(?:[\pL-]+\s+)?([\pL-]+?)(?:'s|’s|s'|s’)?\s+(?:real\s+|first\s+|full\s+)?name\W*$`),                               // "what's the old man's name?"
+	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was|\s+were|\s+are)\s+the\s+names?\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:[\pL-]+(?:'s|’s)?\s+)?([\pL-]+)(\s+(?:where|that|which|who|whom|in\s+which)\s[^?]*)?\W*$`), // "what was the name of the Prince's country?", "… of the village where he kept sheep?"
+	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was|\s+were|\s+are)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:two\s+|three\s+|little\s+|old\s+|young\s+)?([\pL-]+?)(?:'s|’s)?\s+called\W*$`),                                 // "what were the two sisters called?"
 }
 
 // namedPlaces are the places a question may ask the name of as it asks a
@@ -1451,12 +1451,23 @@ func (p *Pipeline) nameAsked(q string) string {
 // question asks (nameAsked): one with its noun beside a word with a capital
 // that is not the sentence's first nor one of the question's ("his dog,
 // Spirit-Iron"; "the" may stand between: "Fylax the dog"), or "named" or
-// "called" after it before one ("a man named Liu I").
+// "called" after it before one ("a man named Liu I"). Names asked of many
+// may be given of them by another noun: "named" or "called" before a
+// capital is enough.
 func (p *Pipeline) nameGiven(q questionTerms, cands []*candidate) bool {
+	plural := q.words["names"] || q.words["were"] || q.words["are"] // "what are the names of the three brothers?": "three sons, who were named Peter, Paul and Esben"
+	naming := setOf(p.an.Term("name") + " " + p.an.Term("called"))
 	for _, c := range cands {
+		topical := false // it holds a word of the question besides its "names" ("three")
+		for t := range c.terms {
+			topical = topical || !naming[t]
+		}
 		var toks []textan.Token
 		textan.Tokenize(c.sent.Text, func(t textan.Token) { toks = append(toks, t) })
 		for i, t := range toks {
+			if lw := strings.ToLower(t.Text); plural && topical && (lw == "named" || lw == "called") && i+1 < len(toks) && textan.Capitalized(toks[i+1].Text) && !q.words[strings.ToLower(toks[i+1].Text)] {
+				return true
+			}
 			if p.an.Term(textan.Possessive(t.Text)) != q.named {
 				continue
 			}

@@ -20,6 +20,7 @@ import (
 var (
 	leaderNounRe   = regexp.MustCompile(`(?i)^\W*(?:and\s+)?who(?:'s|’s|\s+(?:is|was|are|were))\s+(?:(?:the|their|its|his|her)\s+)?(?:(?:current|new|former|then|supreme|top)\s+)?(leader|ruler|head|chief|boss)s?\s+(?:of|in)\s`)
 	leaderVerbRe   = regexp.MustCompile(`(?i)^\W*(?:and\s+)?who\s+(?:(?:is|was|were|are)\s+)?(leads|led|leading|rules|ruled|ruling|governs|governed|governing|reigns|reigned|heads|headed|runs|ran|running|commands|commanded)\s+(?:over\s+)?(?:the\s+|a\s+)?([\pL-]+)`)
+	leaderOfNameRe = regexp.MustCompile(`(?i)^\W*(?:and\s+)?who(?:'s|’s|\s+(?:is|was|are|were))\s+(?:the\s+)?(?:(?:current|new|former|then|supreme|top)\s+)?([\pL-]+?)(?:'s|’s)?\s+(leader|ruler|head|chief|boss)s?\b`) // "who is the albania leader guy", "who is Iran's leader"
 	leaderChargeRe = regexp.MustCompile(`(?i)^\W*(?:and\s+)?who(?:'s|’s|\s+(?:is|was|are|were))\s+in\s+(charge)\s+(?:of|in|at)\s`)
 	ledInRe        = regexp.MustCompile(`(?i)\s(?:led|leads|leading)\s.*\sin\s+(?:\pL+\s+)?\pL+\W*$`) // "who led the Panthers in sacks?": a statistic, not a leader
 	titleRe        = regexp.MustCompile(`(?i)\b(?:kings?|queens?|emperors?|empress|tsar|czar|tsarina|sultan|shah|pharaoh|khan|rajah?|maharajah?|emir|caliph|monarchs?|sovereign|rulers?|leaders?|chief|chieftain|president|prime\s+minister|premier|chancellor|governor|mayor|ayatollah|commander|captain|duke|pope|director|chairman|chairwoman)\b`)
@@ -42,6 +43,8 @@ func (p *Pipeline) leaderTerm(q string) string {
 	word := ""
 	if m := leaderNounRe.FindStringSubmatch(q); m != nil {
 		word = m[1]
+	} else if m := leaderOfNameRe.FindStringSubmatch(q); m != nil && !determiners[strings.ToLower(m[1])] && (textan.IsName(m[1]) || textan.Capitalized(m[1]) || p.an.Term(m[1]) != textan.Stem(strings.ToLower(m[1]))) { // a name, or its adjective ("albanian": the demonym's term is the country's)
+		word = m[2]
 	} else if m := leaderChargeRe.FindStringSubmatch(q); m != nil {
 		word = m[1]
 	} else if m := leaderVerbRe.FindStringSubmatch(q); m != nil && (textan.Capitalized(m[2]) || textan.IsName(m[2]) || ledGroup[strings.ToLower(m[2])]) && !ledInRe.MatchString(q) {

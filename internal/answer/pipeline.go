@@ -385,6 +385,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if p.asksAuthor(q) {
 		return p.documentAuthor(q), nil
 	}
+	if what := p.storyAsked(q, req.History); what != "" { // "is this the story about the tin soldier?"
+		return p.documentsAbout(q, what), nil
+	}
 	if p.asksSources(q) || p.asksSources(standalone) { // "is that true?" after an answer: as typed
 		return p.documentSources(q), nil
 	}
@@ -984,7 +987,7 @@ article text paper news going more setting points deal ` + partWords + " " + end
 // nothing to look up.
 const vagueWords = `happen happened tell told more know explain describe mean say said talk thing things something
 anything everything anyone anybody someone somebody everyone everybody stuff story stories document documents text article paper about again please pls plz
-really actually exactly truly anyway even point points bullet bullets event
+really actually exactly truly anyway even point points bullet bullets event events incident incidents
 news deal give show going today currently nowadays presently wonder wondering curious sentence sentences
 paragraph paragraphs brief briefly short quick quickly simple simply one mostly mainly chiefly largely primarily ` + partWords + " " + endingWords + " " + wholeWords + " " + moreWords + " " + nextWords
 
@@ -1646,12 +1649,38 @@ var chatCloserRe = regexp.MustCompile(`(?i)[\s,]+(?:anyway|anyways|tho|though|bt
 // was refused for "deal" and "dudes".
 var dealWithRe = regexp.MustCompile(`(?i)^\W*(?:so\s+)?what(?:'s|’s|s|\s+is)\s+(?:the\s+)?(?:deal|story|scoop|lowdown)\s+(?:with|w/?|on)\s+(?:these\s+|those\s+|this\s+|that\s+|the\s+)?(.+?)(?:\s+(?:dudes|guys|folks|peeps|ppl|lot|bunch))?\s*[?!.]*$`)
 
+// sourceRefRe matches where the asker says the answer should come from,
+// which every answer comes from ("in the story" stays: "who is in this
+// story?" asks who is): "Who is the prime minister of Albania
+// according to the piece?" was refused for the "piece" no sentence holds.
+var sourceRefRe = regexp.MustCompile(`(?i),?\s*\b(?:according\s+to\s+(?:the|this|that|your)\s+(?:piece|article|report|news\s+report|story|text|document|source|sources)|in\s+(?:the|this|that)\s+piece)\b`)
+
+// chatNounRe matches a word and chat's "guy" or "dude" after it, which
+// says only that the word is a person's: "the albania leader guy" led with
+// a sentence of neither Albania nor a leader, for the "guy" no sentence
+// holds. After a determiner the noun stays ("that guy").
+var chatNounRe = regexp.MustCompile(`(?i)\b\pL+\s+(?:guy|guys|dude|dudes)\b`)
+
+// personAdjectives stand before "guy" as they do before "man", which the
+// speller reads it as (textan.Formal): "who is the main guy?".
+var personAdjectives = setOf("main other old young bad good nice little big first last same poor rich tall short new mean kind evil wise")
+
+// determiners are the words before a noun that name no one themselves.
+var determiners = setOf("the a an this that these those some any which what whose his her their its my your our one")
+
 // cleanQuestion is the question as it is asked: without Discord's
 // mentions and Markdown marks, with "the us" as "the US", without chat's
 // preamble (preambleRe) and closing fillers (chatCloserRe), trimmed.
 func cleanQuestion(q string) string {
 	q = chatCloserRe.ReplaceAllString(dropChatOpener(theUS(dropLaughs(chatSpelled(dropMarkup(dropMentions(q)))))), "$1")
 	q = dealWithRe.ReplaceAllString(q, "tell me about the $1")
+	q = sourceRefRe.ReplaceAllString(q, "")
+	q = chatNounRe.ReplaceAllStringFunc(q, func(m string) string { // "who is the albania leader guy": the leader
+		if f := strings.Fields(m); !determiners[strings.ToLower(f[0])] && !personAdjectives[strings.ToLower(f[0])] {
+			return f[0]
+		}
+		return m
+	})
 	if m := preambleRe.FindStringSubmatchIndex(q); m != nil && !whWordRe.MatchString(q[:m[2]]) { // not "who can tell me why?"
 		q = q[m[2]:]
 	}
@@ -1774,7 +1803,7 @@ func dropLaughs(q string) string {
 // about "wat", a word no document holds, and "y did albania do that" was no
 // why question. ("u", "gonna" and the like are stop words already.)
 var chatWords = map[string]string{
-	"wat": "what", "wut": "what", "wht": "what", "wen": "when", "wher": "where", "hw": "how",
+	"wat": "what", "wats": "what's", "wut": "what", "wht": "what", "wen": "when", "wher": "where", "hw": "how",
 	"r": "are", "ppl": "people", "bout": "about", "abt": "about", "cuz": "because", "coz": "because",
 	"bc": "because", "bcuz": "because", "thru": "through", "dat": "that", "tho": "though",
 	"smth": "something", "sth": "something", "govt": "government", "wtf": "what", "wth": "what",

@@ -26,17 +26,22 @@ func TestCleanQuestion(t *testing.T) {
 		"what's the deal?":        "what's the deal?",
 		"wat did us say abt it":   "what did US say about it", // a new user's: it quoted the opening
 		"what did it do us good?": "what did it do us good?", "what did he do to us?": "what did he do to us?", "did us help": "did US help",
-		"is the un involved? unlike the us":          "is the UN involved? unlike the US",
-		"who is the pm of albania":                   "who is the prime minister of albania",
-		"albania's pm?":                              "albania's prime minister?",
-		"meet at 3 pm?":                              "meet at 3 pm?",
-		"wtf happened":                               "what happened",
-		"who are the mek anyway?":                    "who are the mek?", // chat's closing fillers
-		"why they in albania tho":                    "why they in albania",
-		"what did they tell us?":                     "what did they tell us?",
-		"what is the mek_ideology":                   "what is the mek_ideology",
-		"is 3 > 2?":                                  "is 3 > 2?",
-		"why did Albania (and not Greece) cut ties?": "why did Albania (and not Greece) cut ties?",
+		"is the un involved? unlike the us": "is the UN involved? unlike the US",
+		"who is the pm of albania":          "who is the prime minister of albania",
+		"albania's pm?":                     "albania's prime minister?",
+		"meet at 3 pm?":                     "meet at 3 pm?",
+		"wtf happened":                      "what happened",
+		"wats this story about":             "what's this story about", // a new user's: refused for "wats"
+		"Who is the prime minister of Albania according to the piece?": "Who is the prime minister of Albania?", // refused for "piece"
+		"According to the article, when did the attack happen?":        ", when did the attack happen?",
+		"who is the albania leader guy":                                "who is the albania leader", // it led with neither Albania nor a leader, for "guy"
+		"who is that guy?":                                             "who is that guy?",
+		"who are the mek anyway?":                                      "who are the mek?", // chat's closing fillers
+		"why they in albania tho":                                      "why they in albania",
+		"what did they tell us?":                                       "what did they tell us?",
+		"what is the mek_ideology":                                     "what is the mek_ideology",
+		"is 3 > 2?":                                                    "is 3 > 2?",
+		"why did Albania (and not Greece) cut ties?":                   "why did Albania (and not Greece) cut ties?",
 		// chat's preamble before the question
 		"hey so I was reading about this and I wanted to know, like, why did albania cut ties?": "why did albania cut ties?",
 		"I was wondering if you could tell me why the relationship broke down":                  "why the relationship broke down",

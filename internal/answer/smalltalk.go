@@ -144,7 +144,7 @@ func smallTalkKind(q string) string {
 	if !hasWords(q) {
 		return emojiTalk(q)
 	}
-	if m := exclaimRe.FindStringSubmatch(q); m != nil && !verbStartRe.MatchString(m[1]) && !saidRe.MatchString(m[1]) { // "lol what a guy", not "what a guy did"
+	if exclaims(q) { // "lol what a guy", not "what a guy did"
 		return talkAck
 	}
 	words := strings.Fields(strings.Map(func(r rune) rune {
@@ -169,6 +169,9 @@ func smallTalkKind(q string) string {
 				if kind == talkThanks && thanksWord[firstWord(words)] && comment(q, words[i:]) { // "thanks, that helps for my essay", "well thank you dear, that clears it up"; not "that helps Iran"
 					return kind
 				}
+				if n := thanksAtEnd(words); n > 0 && (asksNothing(q) || exclaims(strings.Join(words[:n], " "))) { // "That's a sweet ending, thank you!", "what a lovely story, thanks so much"
+					return talkThanks
+				}
 				return laughed(q)
 			}
 			i++
@@ -183,6 +186,29 @@ func smallTalkKind(q string) string {
 		return ""
 	}
 	return kind
+}
+
+// exclaims reports whether s is an exclamation that asks nothing
+// (exclaimRe): "lol what a guy", not "what a guy did".
+func exclaims(s string) bool {
+	m := exclaimRe.FindStringSubmatch(s)
+	return m != nil && !verbStartRe.MatchString(m[1]) && !saidRe.MatchString(m[1])
+}
+
+// thanksAtEnd returns how many of words stand before the thanks they end
+// with ("thank you", "thanks so much", fillers aside), or 0 when they end
+// with none.
+func thanksAtEnd(words []string) int {
+	end := len(words)
+	for end > 0 && smallTalkFillers[words[end-1]] {
+		end--
+	}
+	for n := 1; n <= min(end, longestSmallTalk); n++ {
+		if smallTalkPhrases[strings.Join(words[end-n:end], " ")] == talkThanks {
+			return end - n
+		}
+	}
+	return 0
 }
 
 // firstWord returns the first of words that is no small-talk filler

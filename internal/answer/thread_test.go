@@ -742,3 +742,66 @@ func TestNameOfAPlace(t *testing.T) {
 		}
 	}
 }
+
+// TestNamesOfMany: the names of many are asked as "names" or "what were
+// they called"; a tale that never gives them gets MsgNoName (new users'
+// "What were the names of the two sisters?" was quoted as if named), and
+// one that names them by another noun ("three sons, who were named Peter,
+// Paul and Esben" of "the three brothers") answers.
+func TestNamesOfMany(t *testing.T) {
+	ix := indexText(t, "hares.txt", "A WIDOW had two daughters; one was pretty and industrious, the other was ugly and lazy. The two sisters lived with her.\n\n"+
+		"A farmer had three sons, who were named Peter, Paul and Esben, who was the youngest. All three hung around at home and would not work.")
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	for q, named := range map[string]bool{
+		"What were the names of the two sisters?":   false,
+		"what were the two sisters called?":         false,
+		"What are the names of the three brothers?": true,
+	} {
+		if a := ask(t, p, q); strings.HasPrefix(a.Text, answer.MsgNoName) == named || named && a.Refused {
+			t.Errorf("%q: %q, named: %v", q, a.Text, named)
+		}
+	}
+}
+
+// TestAskedInOtherWords: new users' questions of the report that were
+// refused, or led with a sentence of neither its words nor its answer: an
+// "incident" is no topic (an event is none), "who did it?" after "what's
+// this news about?" asks about the news (its "news" names no topic), and a
+// leader asked as "albania's leader" is the prime minister.
+func TestAskedInOtherWords(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	for q, want := range map[string]string{
+		"When exactly did the hacking incident happen?": "cyberattack",
+		"who is albania's leader":                       "Edi Rama",
+		"who is the albania leader guy":                 "Edi Rama",
+	} {
+		wantAnswer(t, p, q, want, true)
+	}
+	if a := askAfter(t, p, "so what's this news about anyway", "interesting. who did it?"); a.Refused || !strings.Contains(eval.Lead(a.Text), "Iran’s July cyberattack") {
+		t.Errorf("who did it? after the gist: %q", a.Text)
+	}
+}
+
+// TestStoryAsked: "is this the story about …?" is answered yes, with the
+// document it names, or no, with what the documents are about; a typo
+// English does not know is passed over. It quoted a sentence of the tale.
+func TestStoryAsked(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	for q, want := range map[string]string{
+		"Is this the article about Albania and Iran?":  "Yes: “Albania cuts ties with Iran” is in my documents.",
+		"hi!! is this the story about the iran albnai": "Yes: “Albania cuts ties with Iran” is in my documents.",
+		"is this about the cyberattack?":               "Yes: “Albania cuts ties with Iran” tells of the cyberattack.",
+		"is this the story about the tin soldier?":     "No: my documents do not tell of the tin soldier.",
+		"Are you the bot for the war in Ukraine?":      "No: my documents do not tell of the war in Ukraine.",
+	} {
+		a := ask(t, p, q)
+		if !strings.HasPrefix(a.Text, want) || strings.HasPrefix(want, "Yes") != (len(a.Citations) == 1) || strings.HasPrefix(want, "No") != a.Refused {
+			t.Errorf("%q: %+v, want %q", q, a, want)
+		}
+	}
+	if a := askAfter(t, p, "what did the MEK do?", "is it about money?"); strings.HasPrefix(a.Text, "No:") || strings.HasPrefix(a.Text, "Yes:") {
+		t.Errorf("is it about money? after an answer asks about the answer: %q", a.Text)
+	}
+}

@@ -489,6 +489,9 @@ func (s *Speller) nearest(word string, name bool) string {
 		}
 		return ""
 	}
+	if d := s.doubledOf(w); d != "" && !name { // "quen" for "queen", "realy" for "really": a doubled letter typed once, not the documents' "replied" one edit from its stem
+		return d
+	}
 	maxEdits := 1
 	if n >= 8 {
 		maxEdits = 2
@@ -505,6 +508,36 @@ func (s *Speller) nearest(word string, name bool) string {
 	// joined "everyone" to "everything", another first letter "didthe" to
 	// "width".
 	return s.closest(textan.Stem(w), s.stems, 1, name, true, func(st string) string { return s.formOf[st] })
+}
+
+// doubledOf returns the English word that w is with one of its letters
+// doubled ("queen" for "quen", "really" for "realy", "happen" for
+// "hapen"), or "" when there is none. A doubled letter typed once is the
+// commonest slip of a short word, and the word it spells is English
+// whether or not the documents use it. Of two, the documents' word wins,
+// then a doubled consonant ("stopped", not "stooped", for "stoped").
+func (s *Speller) doubledOf(w string) string {
+	if base, ok := strings.CutSuffix(w, "s"); ok && s.count[base] > 0 { // "pers" is Per's, not "peers"
+		return ""
+	}
+	r := []rune(w)
+	best := ""
+	for i, c := range r {
+		if i+1 < len(r) && r[i+1] == c || strings.ContainsRune("aiuy", c) { // "aa": doubling it again spells nothing; English doubles consonants, "e" and "o" ("hodliing" for "hodling" stems to a word)
+			continue
+		}
+		d := string(r[:i+1]) + string(c) + string(r[i+1:])
+		if !textan.IsEnglish(d) {
+			continue
+		}
+		if s.count[d] > 0 {
+			return d
+		}
+		if best == "" || !strings.ContainsRune("aeiou", c) && s.count[best] == 0 {
+			best = d
+		}
+	}
+	return best
 }
 
 // indefinites are the indefinite pronouns ("anything", "someone"), by

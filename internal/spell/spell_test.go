@@ -115,6 +115,16 @@ func TestCorrectFrom(t *testing.T) {
 			"what form did they take?":  "what form did they take?",
 			"were the soldiers silent?": "were the soldiers silent?",
 		}},
+		// a doubled letter typed once is the English word it spells, whether
+		// the documents hold it or not: not a word of theirs one edit from
+		// its stem ("replied" for "realy"), nor a swap at four letters only
+		// ("quen" for "queen"); not "ii" ("hodliing" stems to a word)
+		{"The Dragon King replied to the queen. Then he stooped.", map[string]string{
+			"why did the quen hate her": "why did the queen hate her",
+			"who was the dragon realy":  "who was the dragon really",
+			"how did it hapen":          "how did it happen",
+			"what was he hodling":       "what was he hodling",
+		}},
 		// an English word written as English writes it is no slip, though a
 		// word of the documents is it with two letters swapped
 		{"The grove was sacred to the old gods.", map[string]string{"was he scared?": "was he scared?"}},
