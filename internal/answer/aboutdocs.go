@@ -442,3 +442,46 @@ const (
 	msgNotAboutFm = "No: my documents do not tell of %s. They are about %s."
 	msgAskAway    = "Ask me anything about it; every answer cites its sources."
 )
+
+// originAskRe matches a question of where a story comes from: "What
+// country is this story from?", "where does this tale come from?". No
+// sentence of a tale tells it; its opening may ("A Danish folk tale").
+var originAskRe = regexp.MustCompile(`(?i)\b(?:(?:what|which)\s+(?:country|culture|nation|land|people|part\s+of\s+the\s+world)\s+(?:is|was|does|did)\s+(?:this|the|that|it)\s*(?:story|tale|legend|book)?\s*(?:from|come\s+from|originate)|where\s+(?:does|did)\s+(?:this|the|that)\s+(?:story|tale|legend)\s+(?:come\s+from|originate)|(?:origin|origins)\s+of\s+(?:this|the)\s+(?:story|tale|legend))\b`)
+
+// originRe finds where a document's opening says it comes from: "A Danish
+// folk tale", "a Japanese legend" (group 1 the adjective of a place).
+var originRe = regexp.MustCompile(`\b(\p{Lu}\p{Ll}+)\s+(?:(?:fairy|folk|old|popular)[\s-]+)?(?:tale|story|legend|folktale|fable|myth)s?\b`)
+
+// nationalRe matches the endings of the adjectives of peoples and places
+// that WordNet's table (textan.Demonym) lacks: "Danish", "Japanese".
+var nationalRe = regexp.MustCompile(`(?:ish|ese|ian|ean|an|ic)$`)
+
+// MsgNoOrigin answers a question of where the documents come from when
+// none says.
+const MsgNoOrigin = "The documents in the knowledge folder do not say where their stories come from; I answer only from their text."
+
+// documentOrigin answers where the documents come from: the origin each
+// one's opening names (a place's adjective before "tale", "legend"),
+// cited; MsgNoOrigin when none names one.
+func (p *Pipeline) documentOrigin(q string) Answer {
+	ans := p.documentList(q, func(d *knowledge.Document) (string, int) {
+		if len(d.Passages) == 0 {
+			return "", 0
+		}
+		head := d.Passages[0].Text
+		for _, m := range originRe.FindAllStringSubmatchIndex(head, -1) {
+			if adj := strings.ToLower(head[m[2]:m[3]]); textan.Demonym()(textan.Stem(adj)) != textan.Stem(adj) || nationalRe.MatchString(adj) {
+				article := "a"
+				if strings.ContainsRune("aeiou", rune(adj[0])) {
+					article = "an" // "an Irish tale"
+				}
+				return fmt.Sprintf("“%s” calls itself %s %s.", d.Title, article, head[m[0]:m[1]]), m[0]
+			}
+		}
+		return "", 0
+	}, "%d more documents say where they come from.")
+	if len(ans.Citations) == 0 {
+		ans.Refused, ans.Text = true, MsgNoOrigin
+	}
+	return ans
+}

@@ -97,22 +97,37 @@ func (p *Pipeline) endAsked(q string) bool {
 	return atTheEndRe.MatchString(q) && !slices.ContainsFunc(p.topicTerms(q), func(t string) bool { return !lightVerbs()[t] })
 }
 
-// closing returns the last two passages of the document of the best hit
-// when one of them holds a topic word of q, or when q is endAsked; else
-// hits.
-func (p *Pipeline) closing(q string, hits []search.Hit) []search.Hit {
-	if len(hits) == 0 {
-		return hits
+// tale reports whether the documents are one undated document: a story,
+// whose end answers a yes-or-no question of its end that no passage covers
+// (storyEndAsked); a report's end is no outcome.
+func (p *Pipeline) tale() bool {
+	if p.opts.Documents == nil {
+		return false
 	}
-	d := p.document(hits[0].Passage.Doc)
+	docs := p.opts.Documents()
+	return len(docs) == 1 && docs[0].Date == ""
+}
+
+// closing returns the last two passages of the document of the best hit
+// (of the tale, without one) when one of them holds a topic word of q, when
+// q is endAsked, or when whole; else hits.
+func (p *Pipeline) closing(q string, hits []search.Hit, whole bool) []search.Hit {
+	var d *knowledge.Document
+	score, match := 1.0, 1.0
+	switch {
+	case len(hits) > 0:
+		d, score, match = p.document(hits[0].Passage.Doc), hits[0].Score, hits[0].Match
+	case p.tale(): // "did he die at the end?" finds no word of the tale
+		d = p.opts.Documents()[0]
+	}
 	if d == nil {
 		return hits
 	}
 	var out []search.Hit
 	for i := max(0, len(d.Passages)-2); i < len(d.Passages); i++ {
-		out = append(out, search.Hit{Passage: &d.Passages[i], Score: hits[0].Score, Match: hits[0].Match})
+		out = append(out, search.Hit{Passage: &d.Passages[i], Score: score, Match: match})
 	}
-	if !p.endAsked(q) && !p.SharesTopic(q, out) {
+	if !whole && !p.endAsked(q) && !p.SharesTopic(q, out) {
 		return hits
 	}
 	return out
@@ -299,4 +314,30 @@ func (p *Pipeline) mainCharacter() *namedThing {
 		return nil
 	}
 	return main
+}
+
+// storyEndAsked reports whether q asks yes or no of a tale's end (tale)
+// with words the tale never writes: "did he die at the end?" of The Brave
+// Tin Soldier, which says "melted down into a lump", was refused for its
+// "die", and after a question led with "At the end of the tunnel". Its end
+// answers. A question in the tale's words is answered as any other: "was
+// there a blessing at the end?" asks of a church service's end ("at the
+// close no blessing was spoken").
+func (p *Pipeline) storyEndAsked(q string) bool {
+	if !p.endOfTaleAsked(q) {
+		return false
+	}
+	var texts []string
+	for _, ps := range p.opts.Documents()[0].Passages {
+		texts = append(texts, ps.Text)
+	}
+	topics := p.topicTerms(q)
+	return len(topics) > 0 && !p.holdsAny(topics, texts)
+}
+
+// endOfTaleAsked reports whether q asks yes or no of a tale's end ("did
+// the soldier survive in the end?"), which, when its words cover nothing
+// (storyEndAsked), its end answers.
+func (p *Pipeline) endOfTaleAsked(q string) bool {
+	return yesNoRe.MatchString(q) && atTheEndRe.MatchString(q) && p.tale()
 }

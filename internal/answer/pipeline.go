@@ -385,6 +385,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if p.asksAuthor(q) {
 		return p.documentAuthor(q), nil
 	}
+	if p.opts.Documents != nil && originAskRe.MatchString(q) { // "What country is this story from?"
+		return p.documentOrigin(q), nil
+	}
 	if what := p.storyAsked(q, req.History); what != "" { // "is this the story about the tin soldier?"
 		return p.documentsAbout(q, what), nil
 	}
@@ -497,6 +500,8 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	followUp := standalone != q
 	covered := p.answerable(standalone, hits) || followUp && p.hasTopic(q) && p.answerable(q, hits) ||
 		followUp && p.answerableNamed(ctx, q, standalone, k) || p.answerableWithout(ctx, standalone, k)
+	storyEnd := (!covered || p.storyEndAsked(q)) && p.endOfTaleAsked(q) // "did he die at the end?" of a tale that says "melted down into a lump": its end answers
+	covered = covered || storyEnd
 	if kin := feelingSearch(standalone); !covered && kin != "" { // "why was Maisie worried?" of a tale that says "afraid"
 		if more, err := p.opts.Retriever.Search(ctx, searchText(standalone)+" "+kin, k); err == nil && p.answerable(standalone, more) {
 			hits, covered = more, true
@@ -522,7 +527,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		hits = p.introductions(name, hits)
 	}
 	if atTheEndRe.MatchString(q) {
-		hits = p.closing(q, hits)
+		hits = p.closing(q, hits, storyEnd)
 	} else if fateOf(q) {
 		hits = p.lastTelling(q, hits)
 	}
@@ -534,6 +539,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		hits, before = p.sequel(q, req.History, hits)
 	}
 	passages := p.pack(hits, p.passageBudget(standalone))
+	if storyEnd && len(passages) > 0 { // its end, quoted as an overview of it is
+		passages[0].overview = true
+	}
 	if followUp && p.asksOn(q, p.more) { // "Tell me more": not the last answer again
 		goOn(passages, answersIn(req.History), "")
 	}
@@ -1655,6 +1663,10 @@ var dealWithRe = regexp.MustCompile(`(?i)^\W*(?:so\s+)?what(?:'s|’s|s|\s+is)\s
 // according to the piece?" was refused for the "piece" no sentence holds.
 var sourceRefRe = regexp.MustCompile(`(?i),?\s*\b(?:according\s+to\s+(?:the|this|that|your)\s+(?:piece|article|report|news\s+report|story|text|document|source|sources)|in\s+(?:the|this|that)\s+piece)\b`)
 
+// emoticonRe matches the emoticons a message ends with (":(", ";-)",
+// "<3", "xD"): "did he die at the end?? :(" was no question of the end.
+var emoticonRe = regexp.MustCompile(`(?:\s+(?:[:;=]-?[()DPpOo/\\|\[\]{}*3]+|<3+|xD+|XD+|\^\^))+\s*$`)
+
 // chatNounRe matches a word and chat's "guy" or "dude" after it, which
 // says only that the word is a person's: "the albania leader guy" led with
 // a sentence of neither Albania nor a leader, for the "guy" no sentence
@@ -1675,6 +1687,7 @@ func cleanQuestion(q string) string {
 	q = chatCloserRe.ReplaceAllString(dropChatOpener(theUS(dropLaughs(chatSpelled(dropMarkup(dropMentions(q)))))), "$1")
 	q = dealWithRe.ReplaceAllString(q, "tell me about the $1")
 	q = sourceRefRe.ReplaceAllString(q, "")
+	q = emoticonRe.ReplaceAllString(q, "")
 	q = chatNounRe.ReplaceAllStringFunc(q, func(m string) string { // "who is the albania leader guy": the leader
 		if f := strings.Fields(m); !determiners[strings.ToLower(f[0])] && !personAdjectives[strings.ToLower(f[0])] {
 			return f[0]

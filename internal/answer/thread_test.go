@@ -805,3 +805,46 @@ func TestStoryAsked(t *testing.T) {
 		t.Errorf("is it about money? after an answer asks about the answer: %q", a.Text)
 	}
 }
+
+// TestYesNoAtTheEnd: a yes-or-no question of a tale's end in words it
+// never writes is answered by its end ("did he die at the end?? :(" of The
+// Brave Tin Soldier, which says "melted down into a lump", was refused
+// for its "die", and after a question led with "At the end of the
+// tunnel"); a report's end is no outcome, and a question asked of it so
+// is refused as any other.
+func TestYesNoAtTheEnd(t *testing.T) {
+	ix := indexText(t, "soldier.txt", "There were once five-and-twenty tin soldiers, and one of them had only one leg.\n\n"+
+		"He loved the little dancer, who stood on one leg in the door of a paper castle.\n\n"+
+		"He sailed down the gutter in a paper boat, and at the end of the gutter the water fell into a canal.\n\n"+
+		"A boy threw the soldier into the stove, and a draught caught the dancer, who flew into the fire too.\n\n"+
+		"The tin soldier melted down into a lump, and the next morning the maid found him in the shape of a little tin heart.")
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	for _, q := range []string{"did he die at the end?? :(", "did the soldier survive in the end?"} {
+		wantAnswer(t, p, q, "melted down into a lump", false)
+	}
+	if a := askAfter(t, p, "what happened to him in the water?", "did he die at the end?? :("); a.Refused || !strings.Contains(a.Text, "melted down into a lump") {
+		t.Errorf("after a question: %q", a.Text)
+	}
+	news := story(t)
+	if a := ask(t, answer.New(answer.Options{Retriever: news, Documents: news.Docs}), "did they get married at the end?"); !a.Refused {
+		t.Errorf("a report's end: %q", a.Text)
+	}
+}
+
+// TestOriginAsked: "What country is this story from?" is answered from
+// what the documents' openings say of where they come from ("A Danish folk
+// tale"), or that they do not say; it quoted a sentence of the tale.
+func TestOriginAsked(t *testing.T) {
+	ix := indexText(t, "hares.txt", "A Danish folk tale.\n\nOnce upon a time there was a king who had a hundred hares, and a boy named Esben herded them.")
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	for _, q := range []string{"What country is this story from?", "where does this tale come from?"} {
+		if a := ask(t, p, q); a.Refused || !strings.Contains(a.Text, "calls itself a Danish folk tale. [1]") || len(a.Citations) != 1 {
+			t.Errorf("%q: %+v", q, a)
+		}
+	}
+	ix = story(t)
+	p = answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	if a := ask(t, p, "What country is this story from?"); !a.Refused || a.Text != answer.MsgNoOrigin {
+		t.Errorf("the report says nothing of where it comes from: %+v", a)
+	}
+}
