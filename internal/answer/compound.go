@@ -48,6 +48,67 @@ func (p *Pipeline) splitQuestions(q string) []string {
 	return parts
 }
 
+// clauseRe finds where a question of one question mark asks another:
+// after a comma or "and", a question word or an auxiliary ("…, and where
+// are they based?", "the date of the announcement and how did the PM
+// announce it?"); group 1 is the question word.
+var clauseRe = regexp.MustCompile(`(?i)(?:,\s*(?:and\s+|or\s+|also\s+|but\s+)?|\s+and\s+(?:also\s+)?)((?:what|who|whom|whose|when|where|why|how|which|is|are|was|were|did|does|do|has|have|had)\b)`)
+
+// minClauseWords is how many words a message must have for splitClauses
+// to split it: a short one asks one thing ("who and why?"), and its parts
+// alone are short enough to look covered by a word or two (FairytaleQA's
+// out-of-scope "How many people have come in contact and how many of these
+// are in observation?", 15 words, was quoted from tales in its parts).
+const minClauseWords = 18
+
+// splitClauses returns the questions a long message of one question mark
+// asks one after another (clauseRe), at most maxParts (the rest stays with
+// the last), each with a question mark and naming something to look up
+// (or pointing back, after the first); nil when it asks fewer than two.
+// A message the documents do not cover as a whole may be covered in its
+// parts: "Was the attack described as unprecedented or severe, and by
+// whom, and what exactly was targeted - websites, databases, email?" was
+// refused whole, though the report calls it unprecedented.
+func (p *Pipeline) splitClauses(q string) []string {
+	if strings.Count(q, "?") > 1 || len(strings.Fields(q)) < minClauseWords {
+		return nil
+	}
+	var parts []string
+	last := 0
+	add := func(s string) {
+		s = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(s), ",;:?-–— "))
+		if s != "" {
+			parts = append(parts, textan.Capitalize(s)+"?")
+		}
+	}
+	for _, m := range clauseRe.FindAllStringSubmatchIndex(q, -1) {
+		if len(parts) == maxParts-1 {
+			break
+		}
+		add(q[last:m[0]])
+		last = m[2]
+	}
+	add(q[last:])
+	if len(parts) > 0 && !clauseAsksRe.MatchString(parts[0]) { // "Follow up - the article says something about the embassy, what …": what it tells first is no question (the ones after open with a question word)
+		parts = parts[1:]
+	}
+	if len(parts) < 2 {
+		return nil
+	}
+	for i, part := range parts {
+		if len(strings.Fields(part)) < 2 || !p.hasTopic(part) && (i == 0 || !needsContext(part)) {
+			return nil
+		}
+	}
+	return parts
+}
+
+// clauseAsksRe matches a part of a message that asks: a question word or
+// an auxiliary among its first words ("One more: what was the date …";
+// "Follow up - the article says something about the embassy" does not,
+// nor "Aside from firebox").
+var clauseAsksRe = regexp.MustCompile(`(?i)^\W*(?:[\pL'’-]+\W+){0,8}?(?:what|who|whom|whose|when|where|why|how|which|is|are|was|were|did|does|do|has|have|had|can|could|will|would)\b`)
+
 // connectiveRe matches the word that joins a second question to the first.
 var connectiveRe = regexp.MustCompile(`(?i)^(?:and\s+also|and|also|plus|then)\b[\s,]*`)
 
@@ -60,6 +121,10 @@ func withoutConnective(q string) string {
 	}
 	return q
 }
+
+// msgPartNotCovered answers a part of a message of several questions that
+// the documents do not cover.
+const msgPartNotCovered = "I couldn't find this in the documents."
 
 // askEach answers offline a message of several questions (splitQuestions)
 // one by one, each after the ones before as a conversation (so that "What
@@ -83,6 +148,9 @@ func (p *Pipeline) askEach(ctx context.Context, req Request, q string, parts []s
 		text := strings.TrimSpace(strings.TrimPrefix(a.Text, extractiveLabel))
 		if a.Refused {
 			refused++
+			if strings.HasPrefix(text, NotCoveredText) { // once is enough: what to try instead would be said for each part
+				text = msgPartNotCovered
+			}
 		}
 		offset := len(out.Citations)
 		text = cite.Replace(text, func(_ string, nums []int) string {

@@ -412,7 +412,7 @@ func TestCompoundQuestion(t *testing.T) {
 	if a := ask("Who is Edi Rama? What did he say?"); !strings.Contains(a.Text, "On “What did he say?”:\n> “This extreme response") {
 		t.Errorf("a second question that points back: %q", a.Text)
 	}
-	if a := ask("what is the MEK? and who won the world cup?"); a.Refused || !strings.Contains(a.Text, "opposition group") || !strings.Contains(a.Text, answer.NotCoveredText) {
+	if a := ask("what is the MEK? and who won the world cup?"); a.Refused || !strings.Contains(a.Text, "opposition group") || !strings.HasSuffix(a.Text, "On “Who won the world cup?”:\nI couldn't find this in the documents.") { // once, not what to try instead for each part
 		t.Errorf("one in scope, one not: %+v", a)
 	}
 	if a := ask("who won the world cup? and the super bowl?"); !a.Refused || a.Text != answer.NotCoveredText || len(a.Citations) != 0 {

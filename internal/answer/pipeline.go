@@ -518,6 +518,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		if toldOnly(req.Question) { // "I'm preparing a briefing for my book club … I haven't read the article yet."
 			return p.invitation(ans), nil
 		}
+		if parts := p.splitClauses(q); parts != nil && p.opts.Model == nil { // "what exactly was ordered, to whom, and did the embassy respond?": the parts the documents answer
+			return p.askEach(ctx, req, q, parts, onEvent)
+		}
 		ans.Refused = true
 		ans.Text = p.notCovered()
 		p.opts.Log.Debug("question not covered", "question_chars", len(q), "hits", len(hits), "best_match", bestMatch(hits))
@@ -1657,6 +1660,12 @@ var chatCloserRe = regexp.MustCompile(`(?i)[\s,]+(?:anyway|anyways|tho|though|bt
 // was refused for "deal" and "dudes".
 var dealWithRe = regexp.MustCompile(`(?i)^\W*(?:so\s+)?what(?:'s|’s|s|\s+is)\s+(?:the\s+)?(?:deal|story|scoop|lowdown)\s+(?:with|w/?|on)\s+(?:these\s+|those\s+|this\s+|that\s+|the\s+)?(.+?)(?:\s+(?:dudes|guys|folks|peeps|ppl|lot|bunch))?\s*[?!.]*$`)
 
+// newsPieceRe matches the names of a news item of two words, which are
+// one word for the document: "Summarize the news report in one sentence."
+// was read as a summary about "the account" (WordNet's word for a news
+// report that the speller found in the report's "accountable").
+var newsPieceRe = regexp.MustCompile(`(?i)\bnews\s+(?:report|story|article|piece|item)\b`)
+
 // sourceRefRe matches where the asker says the answer should come from,
 // which every answer comes from ("in the story" stays: "who is in this
 // story?" asks who is): "Who is the prime minister of Albania
@@ -1686,6 +1695,7 @@ var determiners = setOf("the a an this that these those some any which what whos
 func cleanQuestion(q string) string {
 	q = chatCloserRe.ReplaceAllString(dropChatOpener(theUS(dropLaughs(chatSpelled(dropMarkup(dropMentions(q)))))), "$1")
 	q = dealWithRe.ReplaceAllString(q, "tell me about the $1")
+	q = newsPieceRe.ReplaceAllString(q, "article")
 	q = sourceRefRe.ReplaceAllString(q, "")
 	q = emoticonRe.ReplaceAllString(q, "")
 	q = chatNounRe.ReplaceAllStringFunc(q, func(m string) string { // "who is the albania leader guy": the leader

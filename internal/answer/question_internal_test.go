@@ -36,7 +36,8 @@ func TestCleanQuestion(t *testing.T) {
 		"According to the article, when did the attack happen?":        ", when did the attack happen?",
 		"who is the albania leader guy":                                "who is the albania leader", // it led with neither Albania nor a leader, for "guy"
 		"who is that guy?":                                             "who is that guy?",
-		"did he die at the end?? :(":                                   "did he die at the end??", // a new user's: no question of the end
+		"Summarize the news report in one sentence.":                   "Summarize the article in one sentence.", // a new user's: a summary about "the account"
+		"did he die at the end?? :(":                                   "did he die at the end??",                // a new user's: no question of the end
 		"i loved it <3":                                                "i loved it",
 		"what is 3:3?":                                                 "what is 3:3?",
 		"who are the mek anyway?":                                      "who are the mek?", // chat's closing fillers

@@ -848,3 +848,27 @@ func TestOriginAsked(t *testing.T) {
 		t.Errorf("the report says nothing of where it comes from: %+v", a)
 	}
 }
+
+// TestClausesAnswered: a long message of one question mark asks several
+// things one after another; refused whole, it is answered in the parts
+// the documents cover, each headed by its question, and the parts they do
+// not cover say so in a line. ("Was the attack described as unprecedented
+// or severe, and by whom, and what exactly was targeted - websites,
+// databases, email?" was refused though the report calls it
+// unprecedented.) A short one is one question.
+func TestClausesAnswered(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	a := ask(t, p, "Was the attack described as unprecedented or severe, and by whom, and what exactly was targeted - websites, databases, email?")
+	if a.Refused || !strings.Contains(a.Text, "On “Was the attack described as unprecedented or severe, and by whom?”:\n> The US called the attack unprecedented") ||
+		!strings.Contains(a.Text, "On “What exactly was targeted - websites, databases, email?”:\nI couldn't find this in the documents.") {
+		t.Errorf("%q", a.Text)
+	}
+	a = ask(t, p, "Follow up - the article says something about the embassy, what exactly was ordered, to whom, and by when did they have to comply, and did the embassy respond?")
+	if a.Refused || !strings.Contains(a.Text, "On “Did the embassy respond?”:\n> The Iranian Embassy in Tirana did not comment") {
+		t.Errorf("%q", a.Text)
+	}
+	if a := ask(t, p, "what is the capital of France, and who is its president?"); !a.Refused || strings.Contains(a.Text, "On “") {
+		t.Errorf("a short message not covered: %q", a.Text)
+	}
+}
