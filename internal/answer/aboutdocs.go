@@ -453,8 +453,10 @@ var originAskRe = regexp.MustCompile(`(?i)\b(?:(?:what|which)\s+(?:country|cultu
 var originRe = regexp.MustCompile(`\b(\p{Lu}\p{Ll}+)\s+(?:(?:fairy|folk|old|popular)[\s-]+)?(?:tale|story|legend|folktale|fable|myth)s?\b`)
 
 // nationalRe matches the endings of the adjectives of peoples and places
-// that WordNet's table (textan.Demonym) lacks: "Danish", "Japanese".
-var nationalRe = regexp.MustCompile(`(?:ish|ese|ian|ean|an|ic)$`)
+// that WordNet's table (textan.Demonym) lacks: "Danish", "Japanese"
+// ("German", "Celtic": the table has "german"; not "-an" nor "-ic", which
+// would make "A Fisherman tale" or "A Magic tale" a place's).
+var nationalRe = regexp.MustCompile(`(?:ish|ese|ian|ean)$`)
 
 // MsgNoOrigin answers a question of where the documents come from when
 // none says.
