@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -292,6 +293,7 @@ type questionTerms struct {
 	trait     bool            // a question what someone was like (traitAskRe): the story's adjectives answer it
 	speaker   []string        // a question what someone said (speechAskRe): their terms ("king")
 	named     string          // a question of someone's name (nameAskRe): their term ("mother")
+	namedKind string          // of a group's name, the term of the word before its noun ("hack" of "the hacking group"), which the sentence that names it must hold
 	leader    string          // a leader question's term for leading (leaderTerm): a title holds it
 	placed    string          // a where-question's verb of place ("based"), whose synonyms are no answer's
 	kindOf    *regexp.Regexp  // for a question what kind of creature someone is (kindAskRe), what says it of them (saysKind): "ginger was a …"
@@ -302,7 +304,7 @@ type questionTerms struct {
 func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	q := questionTerms{prior: map[string]float64{}, focus: map[string]bool{}, words: map[string]bool{}, qt: questionType(question),
 		howLong: howLongRe.MatchString(question) && !howLongAgoRe.MatchString(question), howOld: howOldRe.MatchString(question), ifAsked: ifAskRe.MatchString(question), measure: measureAskRe.MatchString(question), trait: traitAskRe.MatchString(lowerQuestion(question)), leader: p.leaderTerm(question),
-		named: p.nameAsked(question)}
+		named: p.nameAsked(question), namedKind: p.groupKindAsked(question)}
 	if m := whereFrame.FindStringSubmatch(question); m != nil {
 		q.placed = p.an.Term(m[1])
 	}
@@ -1426,6 +1428,30 @@ var nameAskRes = []*regexp.Regexp{
 // person's: "what was the name of the lake?" of a tale that names none.
 var namedPlaces = setOf("lake river mountain castle village town city kingdom island forest wood sea country land")
 
+// namedGroups are the groups a question may ask the name of: "What was the
+// name of the hacking group?" was answered with the report's "the exiled
+// opposition group People’s Mujahideen Organization of Iran", a name of
+// another group (groupKindAsked).
+var namedGroups = setOf("group organization organisation party gang band army movement team")
+
+// groupKindRe finds the word before a group's noun in a question of its
+// name (group 1): "the name of the hacking group", "the hacker group's
+// name".
+var groupKindRe = regexp.MustCompile(`(?i)\b(?:the|a|that|this)\s+([\pL-]+)\s+(?:` + strings.Join(slices.Sorted(maps.Keys(namedGroups)), "|") + `)s?\b`)
+
+// groupKindAsked returns the term of the word that says what kind of group
+// a question asks the name of ("hack" of "What was the name of the hacking
+// group?"), or "" when it asks no group's name or says no kind.
+func (p *Pipeline) groupKindAsked(q string) string {
+	if named := p.nameAsked(q); named == "" || !slices.ContainsFunc(slices.Collect(maps.Keys(namedGroups)), func(g string) bool { return p.an.Term(g) == named }) {
+		return ""
+	}
+	if m := groupKindRe.FindStringSubmatch(q); m != nil {
+		return p.an.Term(m[1])
+	}
+	return ""
+}
+
 // nameAsked returns the term of the noun a question asks the name of
 // (nameAskRes): a person or an animal (textan.IsCreature: "mother",
 // "dog") or a place (namedPlaces), not a name ("what is Ali Baba's name?") nor a thing; or "".
@@ -1436,10 +1462,10 @@ func (p *Pipeline) nameAsked(q string) string {
 			continue
 		}
 		w := strings.ToLower(m[1])
-		if !textan.IsCreature(w) && !textan.IsCreature(strings.TrimSuffix(w, "s")) && !namedPlaces[strings.TrimSuffix(w, "s")] {
+		if !textan.IsCreature(w) && !textan.IsCreature(strings.TrimSuffix(w, "s")) && !namedPlaces[strings.TrimSuffix(w, "s")] && !namedGroups[strings.TrimSuffix(w, "s")] {
 			return ""
 		}
-		if len(m) > 2 && m[2] != "" && !namedPlaces[strings.TrimSuffix(w, "s")] { // "the quarterback who was 38 in Super Bowl XXXIII": a sentence names him without the noun ("John Elway, who led the Broncos")
+		if len(m) > 2 && m[2] != "" && !namedPlaces[strings.TrimSuffix(w, "s")] && !namedGroups[strings.TrimSuffix(w, "s")] { // "the quarterback who was 38 in Super Bowl XXXIII": a sentence names him without the noun ("John Elway, who led the Broncos")
 			return ""
 		}
 		return p.an.Term(w)
@@ -1458,6 +1484,9 @@ func (p *Pipeline) nameGiven(q questionTerms, cands []*candidate) bool {
 	plural := q.words["names"] || q.words["were"] || q.words["are"] // "what are the names of the three brothers?": "three sons, who were named Peter, Paul and Esben"
 	naming := setOf(p.an.Term("name") + " " + p.an.Term("called"))
 	for _, c := range cands {
+		if q.namedKind != "" && !c.terms[q.namedKind] && !c.syns[q.namedKind] { // "the hacking group": not a sentence that names an opposition group
+			continue
+		}
 		topical := false // it holds a word of the question besides its "names" ("three")
 		for t := range c.terms {
 			topical = topical || !naming[t]

@@ -872,3 +872,16 @@ func TestClausesAnswered(t *testing.T) {
 		t.Errorf("a short message not covered: %q", a.Text)
 	}
 }
+
+// TestNameOfAGroup: the name of a group of a kind ("the hacking group") is
+// given only by a sentence that says that kind: the report names the
+// "exiled opposition group People’s Mujahideen …", and "What was the name
+// of the hacking group?" was answered with it.
+func TestNameOfAGroup(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	if a := ask(t, p, "What was the name of the hacking group?"); !strings.HasPrefix(a.Text, answer.MsgNoName) {
+		t.Errorf("%q", a.Text)
+	}
+	wantAnswer(t, p, "what is the name of the opposition group?", "opposition group People’s Mujahideen", true)
+}
