@@ -885,3 +885,27 @@ func TestNameOfAGroup(t *testing.T) {
 	}
 	wantAnswer(t, p, "what is the name of the opposition group?", "opposition group People’s Mujahideen", true)
 }
+
+// TestAgesAndSizesInWords: an age or a size a tale gives in words is an
+// answer ("seven years of age", "a beautiful girl of sixteen", "about the
+// size of a child of five"); "how big were they?" of the Jamie Freel tale
+// said it found no number. "the size of the patients' population" is no
+// size of a hospital.
+func TestAgesAndSizesInWords(t *testing.T) {
+	ix := indexText(t, "mirror.txt", "The little girl was loved by all who saw her.\n\n"+
+		"Now that she was seven years of age, she could talk and wait upon her parents.\n\n"+
+		"The years went by, and the daughter grew into a beautiful girl of sixteen.\n\n"+
+		"Numbers of little people, the largest about the size of a child, were dancing in the castle.")
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	for q, want := range map[string]string{
+		"how old was the little girl when she could talk?":        "seven years of age",
+		"how old was the daughter when she was a beautiful girl?": "girl of sixteen",
+		"how big were the little people?":                         "the size of a child",
+	} {
+		wantAnswer(t, p, q, want, true)
+	}
+	ix = indexText(t, "hospital.txt", "At the early stage, the size of the patients' population was small, and the hospital coped with them.")
+	if a := ask(t, answer.New(answer.Options{Retriever: ix, Documents: ix.Docs}), "How big was the hospital?"); !strings.HasPrefix(a.Text, answer.MsgNoCount) {
+		t.Errorf("the size of a population: %q", a.Text)
+	}
+}
