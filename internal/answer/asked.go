@@ -89,7 +89,19 @@ func (s SummaryAsked) UserMessage() string {
 // summaryWordsRe is a request for a summary, as typed: the words of
 // wholeWords that ask for one ("summarize", "tl;dr", "recap"), not those
 // that ask what the documents are about ("overview", "gist": gistRe).
-var summaryWordsRe = regexp.MustCompile(`(?i)\b(?:summar(?:y|ies|i[sz]e[sd]?|i[sz]ing)|sum\s+(?:it\s+|this\s+|that\s+)?up|synopsis|recap|tl;?\s*dr|(?:short|quick|brief)\s+version|in\s+a\s+nutshell)\b`)
+var summaryWordsRe = regexp.MustCompile(`(?i)\b(?:summar(?:y|ies|i[sz]e[sd]?|i[sz]ing)|sum\s+(?:it\s+|this\s+|that\s+)?up|synopsis|recap|tl;?\s*dr|(?:short|quick|brief)\s+version|in\s+a\s+nutshell|` + likeFive + `)\b`)
+
+// likeFive asks for the story told simply: "Explain it like I'm five."
+// (refused as a question about "five").
+const likeFive = `(?:explain|tell|describe)\s+(?:it|this|that|the\s+story|everything)\s+(?:to\s+me\s+)?like\s+(?:i'?m|i\s+am|im)\s+(?:five|5|a\s+(?:kid|child|five[\s-]year[\s-]old))`
+
+// likeFiveRe matches likeFive.
+var likeFiveRe = regexp.MustCompile(`(?i)\b` + likeFive + `\b`)
+
+// summaryStyleRe is the form a summary request asks for, no topic: "give
+// me a one-line summary", "What's the headline-style summary?" (both
+// refused as questions about a "line" and a "headline").
+var summaryStyleRe = regexp.MustCompile(`(?i)\b(?:(?:one|1|single|two|2|three|3|short|quick|brief)[\s-]+(?:line|liner|sentence|paragraph)s?|headline(?:[\s-]+(?:style|version|form))?|bullet[\s-]+(?:point|points|style)|(?:in\s+)?simple\s+(?:words|terms|english)|` + likeFive + `)\b`)
 
 // wholeSummary returns the summary that q asks for when it asks for a
 // summary of the documents themselves, standalone naming nothing else
@@ -102,6 +114,9 @@ func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
 		return SummaryAsked{}, false
 	}
 	asked := SummaryAsked{Length: summaryLength(q)}
+	if likeFiveRe.MatchString(q) { // "Explain it like I'm five." after "Now in three bullet points.": its "it" is the story, not the words before
+		standalone = q
+	}
 	rest := plotRe.ReplaceAllString(summaryWordsRe.ReplaceAllString(withoutFraming(standalone), " "), " ")
 	if !p.hasTopic(rest) {
 		if p.opts.Documents != nil {
@@ -123,10 +138,11 @@ func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
 // my essay" was refused as a question about an essay).
 var purposeRe = regexp.MustCompile(`(?i)\bfor\s+(?:my|a|the|our|his|her)\s+(?:\w+\s+)?(?:essay|homework|class|school|report|project|assignment|presentation|teacher|students?|kids?|son|daughter|newsletter|blog|channel|friends?)\b`)
 
-// withoutFraming is a summary request without the length it asks for and
-// what it is for ("in 3 sentences", "for my essay"), which name no topic.
+// withoutFraming is a summary request without the length it asks for, its
+// form and what it is for ("in 3 sentences", "a one-line summary", "for
+// my essay"), which name no topic.
 func withoutFraming(s string) string {
-	return purposeRe.ReplaceAllString(lengthAsked.ReplaceAllString(s, " "), " ")
+	return summaryStyleRe.ReplaceAllString(purposeRe.ReplaceAllString(lengthAsked.ReplaceAllString(s, " "), " "), " ")
 }
 
 // summaryNouns are the nouns of gistRe that name the summary itself ("the
@@ -227,7 +243,7 @@ func summaryLength(q string) string {
 }
 
 var (
-	briefRe    = regexp.MustCompile(`(?i)\b(?:brief|briefly|short|shortly|quick|quickly|tl;?\s*dr|in\s+a\s+(?:nutshell|few\s+(?:words|points|sentences|lines)))\b`)
+	briefRe    = regexp.MustCompile(`(?i)\b(?:brief|briefly|short|shortly|quick|quickly|tl;?\s*dr|in\s+a\s+(?:nutshell|few\s+(?:words|points|sentences|lines))|(?:one|1|single)[\s-]+(?:line|liner|sentence)|headline|` + likeFive + `)\b`)
 	detailedRe = regexp.MustCompile(`(?i)\b(?:detailed|in\s+(?:full\s+)?detail|long|full|complete|thorough|in\s+depth|everything)\b`)
 )
 
@@ -303,7 +319,7 @@ func (p *Pipeline) summaryFocus(q string) string {
 	if !topic {
 		return ""
 	}
-	return strings.TrimSpace(politeTail.ReplaceAllString(m[1], ""))
+	return strings.Join(strings.Fields(withoutFraming(politeTail.ReplaceAllString(m[1], ""))), " ") // "the MEK", not "the MEK in 3 sentences"
 }
 
 // structureWords name parts of a text, no topic: "summarize the first

@@ -462,6 +462,10 @@ func TestSummaryAsked(t *testing.T) {
 		"give me an overview":                                       {Doc: path, Length: "short"},
 		"what's the plot?":                                          {Doc: path, Length: "short"},
 		"eli5":                                                      {Doc: path, Length: "short"},
+		"Explain it like I'm five.":                                 {Doc: path, Length: "short"}, // session 25's new users: refused as questions about "five",
+		"What's the headline-style summary?":                        {Doc: path, Length: "short"}, // a "headline"
+		"give me a one-line summary":                                {Doc: path, Length: "short"}, // and a "line"
+		"summarize the MEK in 3 sentences":                          {Focus: "the MEK"},           // the focus without its length: it was "the MEK in 3 sentences"
 		"what is this paper about?":                                 {Doc: path, Length: "short"},
 		"whats this story about":                                    {Doc: path, Length: "short"}, // chat's "whats" quoted the opening
 		"what is albania cuts ties with iran about?":                {Doc: path, Length: "short"}, // the one story by its title
@@ -493,6 +497,10 @@ func TestSummaryAsked(t *testing.T) {
 	}
 	if _, err := p.Ask(context.Background(), answer.Request{Question: "bottom line?", History: history}, nil); !errors.As(err, &answer.SummaryAsked{}) {
 		t.Errorf("\"bottom line?\" after a question asks for the summary (it was refused for the question's words): %v", err)
+	}
+	bullets := []chat.Message{{Role: chat.RoleUser, Content: "Now in three bullet points."}, {Role: chat.RoleAssistant, Content: "Summary of “Albania cuts ties with Iran”: …"}}
+	if _, err := p.Ask(context.Background(), answer.Request{Question: "Explain it like I'm five.", History: bullets}, nil); !errors.As(err, &answer.SummaryAsked{}) {
+		t.Errorf("\"Explain it like I'm five.\" after a summary asks for one (it was refused): %v", err)
 	}
 	short := []chat.Message{{Role: chat.RoleUser, Content: "Give me the short version."}, {Role: chat.RoleAssistant, Content: "Summary of “Albania cuts ties with Iran”: …"}}
 	if _, err := p.Ask(context.Background(), answer.Request{Question: "What happened first?", History: short}, nil); !errors.As(err, &answer.SummaryAsked{}) {
