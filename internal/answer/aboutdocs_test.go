@@ -70,8 +70,7 @@ func TestDocumentDate(t *testing.T) {
 // answered with where the answers come from, the documents listed and
 // cited; a question about the source of something in the story is not.
 func TestDocumentSources(t *testing.T) {
-	ix := story(t)
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	p := storyPipeline(t)
 	for _, q := range []string{"what's your source?", "What are your sources?", "is this story true?", "is it a true story?", "Where does this come from?", "are the documents accurate?", "u sure?", "is that true tho", "is that really true?"} {
 		a, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
 		if err != nil || a.Refused || !strings.HasPrefix(a.Text, "I answer only from the documents") ||

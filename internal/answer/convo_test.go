@@ -550,8 +550,7 @@ func TestSummaryAsked(t *testing.T) {
 // sentences quotes that many of the opening (at most five); asked for
 // none, two.
 func TestOverviewLength(t *testing.T) {
-	ix := story(t)
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	p := storyPipeline(t)
 	for q, want := range map[string]int{
 		"summarize the story in 3 points":       3,
 		"summarize the article in one sentence": 1,
@@ -715,8 +714,7 @@ func ask(t *testing.T, p *answer.Pipeline, q string) answer.Answer {
 // set?" where they are set, first or after a question about the MEK: the
 // opening, not the MEK's passages (nor "what course he should set").
 func TestAboutTheDocumentsAsFollowUp(t *testing.T) {
-	ix := story(t)
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	p := storyPipeline(t)
 	history := []chat.Message{{Role: chat.RoleUser, Content: "who are the MEK?"}, {Role: chat.RoleAssistant, Content: "An exiled opposition group [1]."}}
 	for _, h := range [][]chat.Message{nil, history} {
 		for _, q := range []string{"what are these stories about?", "where does it take place?", "where is it set?", "when does it happen?", "what year was it?"} {

@@ -304,7 +304,8 @@ type questionTerms struct {
 func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	q := questionTerms{prior: map[string]float64{}, focus: map[string]bool{}, words: map[string]bool{}, qt: questionType(question),
 		howLong: howLongRe.MatchString(question) && !howLongAgoRe.MatchString(question), howOld: howOldRe.MatchString(question), ifAsked: ifAskRe.MatchString(question), measure: measureAskRe.MatchString(question), trait: traitAskRe.MatchString(lowerQuestion(question)), leader: p.leaderTerm(question),
-		named: p.nameAsked(question), namedKind: p.groupKindAsked(question)}
+		named: p.nameAsked(question)}
+	q.namedKind = p.groupKindAsked(question, q.named)
 	if m := whereFrame.FindStringSubmatch(question); m != nil {
 		q.placed = p.an.Term(m[1])
 	}
@@ -1440,10 +1441,11 @@ var namedGroups = setOf("group organization organisation party gang band army mo
 var groupKindRe = regexp.MustCompile(`(?i)\b(?:the|a|that|this)\s+([\pL-]+)\s+(?:` + strings.Join(slices.Sorted(maps.Keys(namedGroups)), "|") + `)s?\b`)
 
 // groupKindAsked returns the term of the word that says what kind of group
-// a question asks the name of ("hack" of "What was the name of the hacking
-// group?"), or "" when it asks no group's name or says no kind.
-func (p *Pipeline) groupKindAsked(q string) string {
-	if named := p.nameAsked(q); named == "" || !slices.ContainsFunc(slices.Collect(maps.Keys(namedGroups)), func(g string) bool { return p.an.Term(g) == named }) {
+// q asks the name of ("hack" of "What was the name of the hacking
+// group?"), or "" when it asks no group's name (named, nameAsked's term,
+// is none of namedGroups') or says no kind.
+func (p *Pipeline) groupKindAsked(q, named string) string {
+	if named == "" || !slices.ContainsFunc(slices.Collect(maps.Keys(namedGroups)), func(g string) bool { return p.an.Term(g) == named }) {
 		return ""
 	}
 	if m := groupKindRe.FindStringSubmatch(q); m != nil {
@@ -1462,10 +1464,12 @@ func (p *Pipeline) nameAsked(q string) string {
 			continue
 		}
 		w := strings.ToLower(m[1])
-		if !textan.IsCreature(w) && !textan.IsCreature(strings.TrimSuffix(w, "s")) && !namedPlaces[strings.TrimSuffix(w, "s")] && !namedGroups[strings.TrimSuffix(w, "s")] {
+		one := strings.TrimSuffix(w, "s")
+		placeOrGroup := namedPlaces[one] || namedGroups[one]
+		if !textan.IsCreature(w) && !textan.IsCreature(one) && !placeOrGroup {
 			return ""
 		}
-		if len(m) > 2 && m[2] != "" && !namedPlaces[strings.TrimSuffix(w, "s")] && !namedGroups[strings.TrimSuffix(w, "s")] { // "the quarterback who was 38 in Super Bowl XXXIII": a sentence names him without the noun ("John Elway, who led the Broncos")
+		if len(m) > 2 && m[2] != "" && !placeOrGroup { // "the quarterback who was 38 in Super Bowl XXXIII": a sentence names him without the noun ("John Elway, who led the Broncos")
 			return ""
 		}
 		return p.an.Term(w)

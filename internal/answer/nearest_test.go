@@ -66,8 +66,7 @@ func TestNearest(t *testing.T) {
 // "sever its diplomatic relations … on Wednesday", not with the 2014
 // sentence that says "Albania" and a year.
 func TestLedeTakesTheTitle(t *testing.T) {
-	ix := story(t)
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	p := storyPipeline(t)
 	if lead, a := firstQuote(t, p, "when did albania cut ties?"); !strings.Contains(lead, "on Wednesday") {
 		t.Errorf("want the lede first:\n%s", a.Text)
 	}
@@ -92,8 +91,7 @@ func firstQuote(t *testing.T, p *answer.Pipeline, q string) (string, answer.Answ
 // the one that holds "stand" ("would not stand with arms folded") is only
 // the nearest, hedged.
 func TestExpansionAsked(t *testing.T) {
-	ix := story(t)
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	p := storyPipeline(t)
 	if lead, a := firstQuote(t, p, "What does MEK stand for?"); !strings.Contains(lead, "Mujahideen-e-Khalq (MEK)") || a.Refused {
 		t.Errorf("with the sentence that spells it out: %q", a.Text)
 	}

@@ -316,16 +316,20 @@ func (p *Pipeline) mainCharacter() *namedThing {
 	return main
 }
 
-// storyEndAsked reports whether q asks yes or no of a tale's end (tale)
-// with words the tale never writes: "did he die at the end?" of The Brave
-// Tin Soldier, which says "melted down into a lump", was refused for its
-// "die", and after a question led with "At the end of the tunnel". Its end
-// answers. A question in the tale's words is answered as any other: "was
-// there a blessing at the end?" asks of a church service's end ("at the
-// close no blessing was spoken").
-func (p *Pipeline) storyEndAsked(q string) bool {
-	if !p.endOfTaleAsked(q) {
+// storyEndAsked reports whether q asks yes or no of a tale's end (tale),
+// which its end answers: when the passages do not cover q ("did the
+// soldier survive in the end?"), or when q's words are none the tale
+// writes ("did he die at the end?" of The Brave Tin Soldier, which says
+// "melted down into a lump", was refused for its "die", and after a
+// question led with "At the end of the tunnel"). A question in the tale's
+// words is answered as any other: "was there a blessing at the end?" asks
+// of a church service's end ("at the close no blessing was spoken").
+func (p *Pipeline) storyEndAsked(q string, covered bool) bool {
+	if !yesNoRe.MatchString(q) || !atTheEndRe.MatchString(q) || !p.tale() {
 		return false
+	}
+	if !covered {
+		return true
 	}
 	var texts []string
 	for _, ps := range p.opts.Documents()[0].Passages {
@@ -333,11 +337,4 @@ func (p *Pipeline) storyEndAsked(q string) bool {
 	}
 	topics := p.topicTerms(q)
 	return len(topics) > 0 && !p.holdsAny(topics, texts)
-}
-
-// endOfTaleAsked reports whether q asks yes or no of a tale's end ("did
-// the soldier survive in the end?"), which, when its words cover nothing
-// (storyEndAsked), its end answers.
-func (p *Pipeline) endOfTaleAsked(q string) bool {
-	return yesNoRe.MatchString(q) && atTheEndRe.MatchString(q) && p.tale()
 }

@@ -500,7 +500,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	followUp := standalone != q
 	covered := p.answerable(standalone, hits) || followUp && p.hasTopic(q) && p.answerable(q, hits) ||
 		followUp && p.answerableNamed(ctx, q, standalone, k) || p.answerableWithout(ctx, standalone, k)
-	storyEnd := (!covered || p.storyEndAsked(q)) && p.endOfTaleAsked(q) // "did he die at the end?" of a tale that says "melted down into a lump": its end answers
+	storyEnd := p.storyEndAsked(q, covered) // "did he die at the end?" of a tale that says "melted down into a lump": its end answers
 	covered = covered || storyEnd
 	if kin := feelingSearch(standalone); !covered && kin != "" { // "why was Maisie worried?" of a tale that says "afraid"
 		if more, err := p.opts.Retriever.Search(ctx, searchText(standalone)+" "+kin, k); err == nil && p.answerable(standalone, more) {

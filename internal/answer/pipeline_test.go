@@ -141,8 +141,7 @@ func TestNotCoveredCallsNoModel(t *testing.T) {
 // asker knows what to ask; documents that name fewer than two more than
 // once say nothing more.
 func TestNotCoveredNamesWhatTheDocumentsAreAbout(t *testing.T) {
-	ix := story(t)
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	p := storyPipeline(t)
 	a, err := p.Ask(context.Background(), answer.Request{Question: "What is the tallest mountain in Africa?"}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -907,7 +906,14 @@ func indexText(t *testing.T, name, text string) *search.Index {
 	return indexDir(t, dir)
 }
 
-// indexDir indexes the knowledge folder dir.
+// storyPipeline is an offline pipeline of the story (story), as the bot
+// builds it (with Documents).
+func storyPipeline(t testing.TB) *answer.Pipeline {
+	t.Helper()
+	ix := story(t)
+	return answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+}
+
 // dirPipeline is an offline pipeline over the documents of dir, as the
 // bot builds it (with Documents).
 func dirPipeline(t testing.TB, dir string) *answer.Pipeline {
@@ -916,6 +922,7 @@ func dirPipeline(t testing.TB, dir string) *answer.Pipeline {
 	return answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
 }
 
+// indexDir indexes the knowledge folder dir.
 func indexDir(t testing.TB, dir string) *search.Index {
 	t.Helper()
 	ctx := context.Background()

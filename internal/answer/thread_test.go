@@ -512,8 +512,7 @@ func TestWhyThat(t *testing.T) {
 // did they conclude?" asks their conclusion, not the report's last
 // paragraphs ("how does it end?").
 func TestWhatWillTheyDo(t *testing.T) {
-	ix := story(t)
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	p := storyPipeline(t)
 	_, history := askedBefore(t, p, "what did the US conclude?", "Washington concluded")
 	for q, lead := range map[string]string{"What will they do next?": "will take further action", "what did they conclude?": "Washington concluded"} {
 		if a, err := p.Ask(context.Background(), answer.Request{Question: q, History: history}, nil); err != nil || !strings.Contains(eval.Lead(a.Text), lead) {
@@ -654,8 +653,7 @@ func TestPreamble(t *testing.T) {
 // documents hold is context, answered with an invitation to ask, not "I
 // couldn't find this"; one that asks is still refused.
 func TestToldOnly(t *testing.T) {
-	ix := story(t)
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	p := storyPipeline(t)
 	told := "I'm preparing a short briefing for my book club, we're reading about the Middle East and someone brought up Albania and Iran. I haven't read the article yet." // a new user's
 	if a := ask(t, p, told); a.Refused || !a.SmallTalk || !strings.Contains(a.Text, "What would you like to know?") {
 		t.Errorf("%q: %+v", told, a)
@@ -682,8 +680,7 @@ func TestToldOnly(t *testing.T) {
 // before (¶8), so the answer is not only what comes after the last one's
 // lead (it was "That is all I can quote about it").
 func TestSequelOfItsTopic(t *testing.T) {
-	ix := story(t)
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	p := storyPipeline(t)
 	if a := askAfter(t, p, "Why does the US consider it unprecedented?", "Was there data exfiltration and leaking afterwards?"); a.Refused || !strings.Contains(a.Text, "hack and leak operations") {
 		t.Errorf("%q", a.Text)
 	}
@@ -692,8 +689,7 @@ func TestSequelOfItsTopic(t *testing.T) {
 // TestActOfTheVerb: "recovery" is the act of the report's "recover"
 // (textan's derived nouns): the question was refused.
 func TestActOfTheVerb(t *testing.T) {
-	ix := story(t)
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	p := storyPipeline(t)
 	if a := ask(t, p, "Who helped with incident response and recovery?"); a.Refused || !strings.Contains(eval.Lead(a.Text), "helped Albania recover") {
 		t.Errorf("%q", a.Text)
 	}
@@ -703,8 +699,7 @@ func TestActOfTheVerb(t *testing.T) {
 // took place; the 1981 protests that "carried out a secret coup" led.
 // "did us say" is the US's, as "the us" is.
 func TestWhenItOccurred(t *testing.T) {
-	ix := story(t)
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	p := storyPipeline(t)
 	for q, want := range map[string]string{
 		"On what date was the cyberattack itself carried out?": "July 15 cyberattack",
 		"when did the cyberattack occur?":                      "July 15 cyberattack",
@@ -769,8 +764,7 @@ func TestNamesOfMany(t *testing.T) {
 // this news about?" asks about the news (its "news" names no topic), and a
 // leader asked as "albania's leader" is the prime minister.
 func TestAskedInOtherWords(t *testing.T) {
-	ix := story(t)
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	p := storyPipeline(t)
 	for q, want := range map[string]string{
 		"When exactly did the hacking incident happen?": "cyberattack",
 		"who is albania's leader":                       "Edi Rama",
@@ -787,8 +781,7 @@ func TestAskedInOtherWords(t *testing.T) {
 // document it names, or no, with what the documents are about; a typo
 // English does not know is passed over. It quoted a sentence of the tale.
 func TestStoryAsked(t *testing.T) {
-	ix := story(t)
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	p := storyPipeline(t)
 	for q, want := range map[string]string{
 		"Is this the article about Albania and Iran?":  "Yes: “Albania cuts ties with Iran” is in my documents.",
 		"hi!! is this the story about the iran albnai": "Yes: “Albania cuts ties with Iran” is in my documents.",
@@ -857,8 +850,7 @@ func TestOriginAsked(t *testing.T) {
 // databases, email?" was refused though the report calls it
 // unprecedented.) A short one is one question.
 func TestClausesAnswered(t *testing.T) {
-	ix := story(t)
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	p := storyPipeline(t)
 	a := ask(t, p, "Was the attack described as unprecedented or severe, and by whom, and what exactly was targeted - websites, databases, email?")
 	if a.Refused || !strings.Contains(a.Text, "On “Was the attack described as unprecedented or severe, and by whom?”:\n> The US called the attack unprecedented") ||
 		!strings.Contains(a.Text, "On “What exactly was targeted - websites, databases, email?”:\nI couldn't find this in the documents.") {
@@ -878,8 +870,7 @@ func TestClausesAnswered(t *testing.T) {
 // "exiled opposition group People’s Mujahideen …", and "What was the name
 // of the hacking group?" was answered with it.
 func TestNameOfAGroup(t *testing.T) {
-	ix := story(t)
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
+	p := storyPipeline(t)
 	if a := ask(t, p, "What was the name of the hacking group?"); !strings.HasPrefix(a.Text, answer.MsgNoName) {
 		t.Errorf("%q", a.Text)
 	}
