@@ -32,7 +32,7 @@ func Commands() []*discordgo.ApplicationCommand {
 	guild := &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}
 	minLen := 1
 	lengths := []*discordgo.ApplicationCommandOptionChoice{
-		{Name: "short", Value: "short"}, {Name: "medium", Value: "medium"}, {Name: "long", Value: "long"},
+		{Name: "sentence", Value: "sentence"}, {Name: "short", Value: "short"}, {Name: "medium", Value: "medium"}, {Name: "long", Value: "long"},
 	}
 	docOpt := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: "document",
 		Description: "One document of the knowledge folder (default: all of them)", Autocomplete: true}
@@ -190,9 +190,9 @@ func (b *Bot) handleSummary(ctx context.Context, r *Request) (*Response, error) 
 	switch length {
 	case "":
 		length = "medium"
-	case "short", "medium", "long":
+	case "sentence", "short", "medium", "long":
 	default:
-		return nil, usererr.Errorf("Length %q: choose short, medium or long.", length)
+		return nil, usererr.Errorf("Length %q: choose sentence, short, medium or long.", length)
 	}
 	j := summaryJob{req: summary.SummaryRequest{Doc: doc, Length: summary.Length(length), Focus: strings.TrimSpace(r.String("focus")), GuildID: r.GuildID, UserID: r.UserID}, channelID: r.ChannelID}
 	return &Response{Deferred: func(ctx context.Context, out Output) error { return b.summaryInto(ctx, j, out) }}, nil

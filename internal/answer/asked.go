@@ -89,11 +89,16 @@ func (s SummaryAsked) UserMessage() string {
 // summaryWordsRe is a request for a summary, as typed: the words of
 // wholeWords that ask for one ("summarize", "tl;dr", "recap"), not those
 // that ask what the documents are about ("overview", "gist": gistRe).
-var summaryWordsRe = regexp.MustCompile(`(?i)\b(?:summar(?:y|ies|i[sz]e[sd]?|i[sz]ing)|sum\s+(?:it\s+|this\s+|that\s+)?up|synopsis|recap|tl;?\s*dr|(?:short|quick|brief)\s+version|in\s+a\s+nutshell|` + likeFive + `)\b`)
+var summaryWordsRe = regexp.MustCompile(`(?i)\b(?:summar(?:y|ies|i[sz]e[sd]?|i[sz]ing)|sum\s+(?:it\s+|this\s+|that\s+)?up|synopsis|recap|tl;?\s*dr|(?:short|quick|brief)\s+version|in\s+a\s+nutshell|` + likeFive + `|` + summaryFormAsked + `)\b`)
+
+// summaryFormAsked asks for the story in a summary's form without the
+// word: "Now give me three bullet points.", "Write a headline for it in
+// under 10 words." (refused, and taken for something told).
+const summaryFormAsked = `(?:give|write|make|list|put|suggest|turn)\s+(?:me\s+|us\s+)?(?:it\s+|this\s+|that\s+)?(?:in(?:to)?\s+|as\s+)?(?:a\s+|an\s+|the\s+|some\s+)?(?:(?:one|two|three|four|five|\d|few|couple\s+of|catchy|short|good)\s+)?(?:bullet[\s-]*points?|bullets|headlines?|tweets?)`
 
 // likeFive asks for the story told simply: "Explain it like I'm five."
 // (refused as a question about "five").
-const likeFive = `(?:explain|tell|describe)\s+(?:it|this|that|the\s+story|everything)\s+(?:to\s+me\s+)?like\s+(?:i'?m|i\s+am|im)\s+(?:five|5|a\s+(?:kid|child|five[\s-]year[\s-]old))`
+const likeFive = `(?:explain|tell|describe)\s+(?:it|this|that|the\s+story|everything)\s+(?:to\s+me\s+)?like\s+(?:i'?m|i\s+am|im)\s+(?:(?:five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})(?:[\s-]+years?[\s-]+old)?|a\s+(?:kid|child|little\s+kid|beginner|grandma|grandmother|\w+[\s-]year[\s-]old))`
 
 // likeFiveRe matches likeFive.
 var likeFiveRe = regexp.MustCompile(`(?i)\b` + likeFive + `\b`)
@@ -117,7 +122,7 @@ func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
 	if likeFiveRe.MatchString(q) { // "Explain it like I'm five." after "Now in three bullet points.": its "it" is the story, not the words before
 		standalone = q
 	}
-	rest := plotRe.ReplaceAllString(summaryWordsRe.ReplaceAllString(withoutFraming(standalone), " "), " ")
+	rest := plotRe.ReplaceAllString(withoutFraming(summaryWordsRe.ReplaceAllString(standalone, " ")), " ")
 	if !p.hasTopic(rest) {
 		if p.opts.Documents != nil {
 			if docs := p.opts.Documents(); len(docs) == 1 {
@@ -229,11 +234,17 @@ func abstracted(d *knowledge.Document) bool {
 // is Jack my Hedgehog about?" asks for a summary when it names a document.
 var titledGistRe = regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was)\s+(.+?)\s+(?:all\s+)?about\W*$`)
 
-// summaryLength is the length of summary q asks for: "short" for a brief
-// one ("briefly", "tl;dr", "in 3 points" or fewer), "long" for a detailed
-// one, else "" (the default).
+// summaryLength is the length of summary q asks for: "sentence" for one
+// sentence or a headline, "short" for a brief one ("briefly", "tl;dr", "in
+// 3 points" or fewer), "long" for a detailed one, else "" (the default).
 func summaryLength(q string) string {
-	switch n := sentencesAsked(q); {
+	n := sentencesAsked(q)
+	if m := countedFormRe.FindStringSubmatch(q); n == 0 && m != nil { // "give me three bullet points"
+		n = sentencesAsked("in " + m[0])
+	}
+	switch {
+	case n == 1 || oneSentenceRe.MatchString(q):
+		return "sentence"
 	case n > 0 && n <= 3 || briefRe.MatchString(q):
 		return "short"
 	case n > 3 || detailedRe.MatchString(q):
@@ -243,8 +254,10 @@ func summaryLength(q string) string {
 }
 
 var (
-	briefRe    = regexp.MustCompile(`(?i)\b(?:brief|briefly|short|shortly|quick|quickly|tl;?\s*dr|in\s+a\s+(?:nutshell|few\s+(?:words|points|sentences|lines))|(?:one|1|single)[\s-]+(?:line|liner|sentence)|headline|` + likeFive + `)\b`)
-	detailedRe = regexp.MustCompile(`(?i)\b(?:detailed|in\s+(?:full\s+)?detail|long|full|complete|thorough|in\s+depth|everything)\b`)
+	briefRe       = regexp.MustCompile(`(?i)\b(?:brief|briefly|short|shortly|quick|quickly|tl;?\s*dr|in\s+a\s+(?:nutshell|few\s+(?:words|points|sentences|lines))|` + likeFive + `)\b`)
+	countedFormRe = regexp.MustCompile(`(?i)\b(?:` + lengthNumber + `)\s+(?:short\s+)?(?:bullet[\s-]*points?|bullets|points|sentences|lines)\b`)
+	oneSentenceRe = regexp.MustCompile(`(?i)\b(?:(?:one|1|single)[\s-]+(?:line|liner|sentence)|headline|tweet)\b`)
+	detailedRe    = regexp.MustCompile(`(?i)\b(?:detailed|in\s+(?:full\s+)?detail|long|full|complete|thorough|in\s+depth|everything)\b`)
 )
 
 // summaryRequest returns the summary q (standalone, as a follow-up is

@@ -103,6 +103,29 @@ func (p *Pipeline) splitClauses(q string) []string {
 	return parts
 }
 
+// twoAsksRe is a message of one question mark that asks two questions
+// of their own, each opening with a question word and its verb, joined by
+// "and": "Who carried out the cyberattack and what was targeted?", "What
+// did Albania decide and when did it happen?" (the first led with the
+// MEK's "bombings … targeting"); groups 1 and 2 are the questions. "who
+// and why?" or "how many came and how many of these stayed?" are not two.
+var twoAsksRe = regexp.MustCompile(`(?i)^\W*((?:what|who|when|where|why|how|which)\s+\S.*?),?\s+and\s+((?:what|who|when|where|why|how|which)\s+(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|should|happens|happened)\b[^?]*\?)\W*$`)
+
+// splitAsks returns the two questions of a message that asks them one
+// after the other (twoAsksRe), each naming something to look up or (the
+// second) pointing back; nil otherwise.
+func (p *Pipeline) splitAsks(q string) []string {
+	m := twoAsksRe.FindStringSubmatch(q)
+	if m == nil || strings.Count(q, "?") != 1 {
+		return nil
+	}
+	parts := []string{textan.Capitalize(strings.TrimSpace(m[1])) + "?", textan.Capitalize(strings.TrimSpace(m[2]))}
+	if !p.hasTopic(parts[0]) || !p.hasTopic(parts[1]) && !needsContext(parts[1]) {
+		return nil
+	}
+	return parts
+}
+
 // clauseAsksRe matches a part of a message that asks: a question word or
 // an auxiliary among its first words ("One more: what was the date …";
 // "Follow up - the article says something about the embassy" does not,
@@ -220,6 +243,9 @@ func preamble(q string) (question, told string, ok bool) {
 	if m := reportedClaimRe.FindStringSubmatch(told); m != nil && trueAskRe.MatchString(question) {
 		return strings.TrimRight(m[1], " .!") + "?", told, true
 	}
+	if claim := claimLabelRe.ReplaceAllString(told, ""); claim != "" && len(said) == 1 && (claim != told || trueAskRe.MatchString(question)) && verifyAskRe.MatchString(question) { // "Claim: Iran admitted responsibility. True or false?": the claim, asked
+		return strings.TrimRight(claim, " .!") + "?", told, true
+	}
 	return question, told, true
 }
 
@@ -245,4 +271,12 @@ var (
 	writingAboutRe = regexp.MustCompile(`(?i)^\W*(?:(?:hi|hey|hello|ok|so)\W+)*i(?:'m|\s+am|\s+need\s+to|\s+have\s+to|\s+must|\s+want\s+to|'ve\s+got\s+to|\s+have\s+got\s+to|'m\s+going\s+to|\s+am\s+going\s+to)?\s+(?:write|writing|prepare|preparing|do|doing|make|making|give|giving)\s+(?:a|an|my|our|the|some)\s+(?:\w+\s+){0,2}?(?:paragraph|essay|report|briefing|presentation|summary|project|post|piece|article|talk|speech|assignment|homework)\s+(?:about|on)\s+(.+?)(?:\s+for\s+[^.!?]+)?[.!]*$`)
 	// trueAskRe asks whether it is true: "is that true?", "is it real?".
 	trueAskRe = regexp.MustCompile(`(?i)^\W*(?:but\s+)?(?:is|was)\s+(?:that|it|this)\s+(?:really\s+)?(?:true|right|correct|real|so|accurate)\b`)
+	// claimLabelRe labels a statement given to check: "Claim: ",
+	// "Fact check: ".
+	claimLabelRe = regexp.MustCompile(`(?i)^\W*(?:claim|fact[\s-]*check|statement|rumou?r)\s*\d*\s*:\s*`)
+	// verifyAskRe asks to check what was told, as a fact-checker does:
+	// "True or false according to the report?", "Confirm?", "Is that
+	// supported?", "Does the report confirm the date?" (trueAskRe's
+	// questions too).
+	verifyAskRe = regexp.MustCompile(`(?i)^\W*(?:(?:is|was)\s+(?:that|it|this)\s+(?:really\s+)?(?:true|right|correct|real|so|accurate|supported|confirmed|backed\s+up)\b|true\s+or\s+(?:false|not)\b|(?:can\s+you\s+)?(?:confirm|verify)\b|(?:does|do|can)\s+(?:the\s+(?:report|article|story|text|document|piece)|it|you|they)\s+(?:confirm|support|back\s+(?:it\s+|that\s+)?up|verify|say\s+so)\b|(?:right|correct|accurate)\W*$)`)
 )

@@ -93,9 +93,11 @@ func TestSmallTalkKind(t *testing.T) {
 		"what do you think about this?":       talkOpinion,
 		"Who is right?":                       talkOpinion,
 		"your thoughts?":                      talkOpinion,
-		"was that fair?":                      talkOpinion, // not the tale's "big fair at the market town"
-		"cool story lol":                      talkAck,     // it was refused as a question
-		"That's a sweet ending, thank you!":   talkThanks,  // a new user's: it quoted the tale's "Thank you," said the child
+		"was that fair?":                      talkOpinion,  // not the tale's "big fair at the market town"
+		"cool story lol":                      talkAck,      // it was refused as a question
+		"Hello! How are you today?":           talkGreeting, // session 26's new users: "That question names nothing I can look up"
+		"Great, have a nice day!":             talkBye,      // taken for something told
+		"That's a sweet ending, thank you!":   talkThanks,   // a new user's: it quoted the tale's "Thank you," said the child
 		"what a lovely story, thanks so much": talkThanks,
 		"why was she kind, thanks":            "",
 		"ok whatever":                         talkAck, // refused as a question too

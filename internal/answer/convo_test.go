@@ -441,49 +441,53 @@ func TestSummaryAsked(t *testing.T) {
 	path := ix.Docs()[0].Path
 	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Summaries: true})
 	for q, want := range map[string]*answer.SummaryAsked{
-		"summarize the MEK":                                         {Focus: "the MEK"},
-		"give me a summary about the MEK":                           {Focus: "the MEK"},
-		"Can you summarise the cyberattack, please?":                {Focus: "the cyberattack"},
-		"sum up what the story says about the cyberattack":          {Focus: "the cyberattack"},
-		"What does the article say about the MEK?":                  {Focus: "the MEK"}, // it was hedged
-		"what does the story say":                                   nil,
-		"summary of edi rama's statement":                           {Focus: "edi rama's statement"},
-		"summarize the article in one sentence":                     {Doc: path, Length: "short"},
-		"summary pls":                                               {Doc: path},
-		"tl;dr":                                                     {Doc: path, Length: "short"},
-		"summarize in 3 points":                                     {Doc: path, Length: "short"},
-		"summarize the story in detail":                             {Doc: path, Length: "long"},
-		"can you sum it up?":                                        {Doc: path},
-		"summarize":                                                 {Doc: path},
-		"summarize the first paragraph":                             nil,
-		"summarize chapter 3":                                       nil,
-		"what is the summary of the MEK's ideology?":                nil,
-		"what is the story about?":                                  {Doc: path, Length: "short"},
-		"give me an overview":                                       {Doc: path, Length: "short"},
-		"what's the plot?":                                          {Doc: path, Length: "short"},
-		"eli5":                                                      {Doc: path, Length: "short"},
-		"Explain it like I'm five.":                                 {Doc: path, Length: "short"}, // session 25's new users: refused as questions about "five",
-		"What's the headline-style summary?":                        {Doc: path, Length: "short"}, // a "headline"
-		"give me a one-line summary":                                {Doc: path, Length: "short"}, // and a "line"
-		"summarize the MEK in 3 sentences":                          {Focus: "the MEK"},           // the focus without its length: it was "the MEK in 3 sentences"
-		"what is this paper about?":                                 {Doc: path, Length: "short"},
-		"whats this story about":                                    {Doc: path, Length: "short"}, // chat's "whats" quoted the opening
-		"what is albania cuts ties with iran about?":                {Doc: path, Length: "short"}, // the one story by its title
-		"what is albania about?":                                    nil,
-		"what happened? in detail please":                           {Doc: path, Length: "long"},
-		"Give me the short version.":                                {Doc: path, Length: "short"}, // a new user's words: they were refused
-		"yo whats this about lol":                                   {Doc: path, Length: "short"},
-		"What happened first?":                                      {Doc: path, Length: "short"},
-		"can u summarize all this in like 3 sentences for my essay": {Doc: path, Length: "short"}, // new users' words: both were refused
-		"ok and the bottom line?":                                   {Doc: path, Length: "short"},
-		"Summarize it in 3 sentences for my homework please.":       {Doc: path, Length: "short"}, // a blind comparison's: both were refused
-		"Sum up the plot in a couple of sentences":                  {Doc: path, Length: "short"},
+		"summarize the MEK":                                                  {Focus: "the MEK"},
+		"give me a summary about the MEK":                                    {Focus: "the MEK"},
+		"Can you summarise the cyberattack, please?":                         {Focus: "the cyberattack"},
+		"sum up what the story says about the cyberattack":                   {Focus: "the cyberattack"},
+		"What does the article say about the MEK?":                           {Focus: "the MEK"}, // it was hedged
+		"what does the story say":                                            nil,
+		"summary of edi rama's statement":                                    {Focus: "edi rama's statement"},
+		"summarize the article in one sentence":                              {Doc: path, Length: "sentence"},
+		"summary pls":                                                        {Doc: path},
+		"tl;dr":                                                              {Doc: path, Length: "short"},
+		"summarize in 3 points":                                              {Doc: path, Length: "short"},
+		"summarize the story in detail":                                      {Doc: path, Length: "long"},
+		"can you sum it up?":                                                 {Doc: path},
+		"summarize":                                                          {Doc: path},
+		"summarize the first paragraph":                                      nil,
+		"summarize chapter 3":                                                nil,
+		"what is the summary of the MEK's ideology?":                         nil,
+		"what is the story about?":                                           {Doc: path, Length: "short"},
+		"give me an overview":                                                {Doc: path, Length: "short"},
+		"what's the plot?":                                                   {Doc: path, Length: "short"},
+		"eli5":                                                               {Doc: path, Length: "short"},
+		"Explain it like I'm five.":                                          {Doc: path, Length: "short"},    // session 25's new users: refused as questions about "five",
+		"What's the headline-style summary?":                                 {Doc: path, Length: "sentence"}, // a "headline"
+		"give me a one-line summary":                                         {Doc: path, Length: "sentence"}, // and a "line"
+		"Summarize this story in one sentence.":                              {Doc: path, Length: "sentence"}, // session 26's new users: the short summary's three sentences were no answer
+		"Now give me three bullet points.":                                   {Doc: path, Length: "short"},    // refused for "bullet points"
+		"Explain it like I'm ten years old.":                                 {Doc: path, Length: "short"},    // refused for "ten"
+		"Write a headline for it in under 10 words.":                         {Doc: path, Length: "sentence"}, // taken for something told
+		"summarize the MEK in 3 sentences":                                   {Focus: "the MEK"},              // the focus without its length: it was "the MEK in 3 sentences"
+		"what is this paper about?":                                          {Doc: path, Length: "short"},
+		"whats this story about":                                             {Doc: path, Length: "short"}, // chat's "whats" quoted the opening
+		"what is albania cuts ties with iran about?":                         {Doc: path, Length: "short"}, // the one story by its title
+		"what is albania about?":                                             nil,
+		"what happened? in detail please":                                    {Doc: path, Length: "long"},
+		"Give me the short version.":                                         {Doc: path, Length: "short"}, // a new user's words: they were refused
+		"yo whats this about lol":                                            {Doc: path, Length: "short"},
+		"What happened first?":                                               {Doc: path, Length: "short"},
+		"can u summarize all this in like 3 sentences for my essay":          {Doc: path, Length: "short"}, // new users' words: both were refused
+		"ok and the bottom line?":                                            {Doc: path, Length: "short"},
+		"Summarize it in 3 sentences for my homework please.":                {Doc: path, Length: "short"}, // a blind comparison's: both were refused
+		"Sum up the plot in a couple of sentences":                           {Doc: path, Length: "short"},
 		"Could you give me the gist of the story in two or three sentences?": {Doc: path, Length: "short"}, // a new user's: refused for "two"
-		"summarize it in 2-3 lines":          {Doc: path, Length: "short"},
-		"how does it start?":                 nil,
-		"where does the story take place?":   nil,
-		"how does the story end?":            nil,
-		"what was the plot against the MEK?": nil,
+		"summarize it in 2-3 lines":                                          {Doc: path, Length: "short"},
+		"how does it start?":                                                 nil,
+		"where does the story take place?":                                   nil,
+		"how does the story end?":                                            nil,
+		"what was the plot against the MEK?":                                 nil,
 	} {
 		_, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
 		var got answer.SummaryAsked

@@ -164,7 +164,7 @@ const (
 )
 
 var (
-	numberRe   = regexp.MustCompile(`\b\d[\d,.]*\b|\b(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half|several|many|few)\b`)
+	numberRe   = regexp.MustCompile(`\b\d[\d,.]*\b|\b(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|half|several|many|few)\b`)
 	dateRe     = regexp.MustCompile(`\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:` + months + `|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b\d{4}-\d{2}-\d{2}\b|\b(?i:century|morning|evening|night|midnight|noon|dawn|sunrise|sunset|spring|summer|autumn|winter|yesterday|to-?morrow|to-?day|to-?night|o'clock|hours?|days?|weeks?|months?|years?|ago|until|till|after|before|when|once|while|as soon as)\b`)
 	whyRe      = regexp.MustCompile(`(?i)\b(because|due to|prompt\w*|reasons?|caused?|led to|result|in response|so that|in order|therefore|for fear|so as to|that was why|that is why|for he|for she|for they|for it|for this)\b`)
 	weakWhyRe  = regexp.MustCompile(`(?i)\b(since|wanted|wished|hoped|thought|thinking|meant|tired|hungry|thirsty|afraid|frightened|jealous|angry|envious|greedy|lonely|sick|ill)\b`)
@@ -230,6 +230,9 @@ var conditionRe = regexp.MustCompile(`(?i)\b(?:if|unless|otherwise|or\s+else)\b[
 // people died?": "50 deaths"), 0.5 for any other such number.
 func (p *Pipeline) countCue(q questionTerms, s string) float64 {
 	if q.howLong && durationRe.MatchString(s) {
+		return 1
+	}
+	if q.counts != "" && q.counts == p.an.Term("money") && moneyRe.MatchString(s) { // "How much money does the councillor offer?": "a hundred dollars", not "seventeen tall men"
 		return 1
 	}
 	if q.measure { // a measure, not any number: "how heavy was the club?" quoted "one mountain-top to another"
@@ -324,7 +327,7 @@ func countAt(q questionTerms, toks []textan.Token, i int) bool {
 }
 
 // vagueCount are the words numberRe finds that count without a number.
-var vagueCount = setOf("several many few")
+var vagueCount = setOf("several many few hundreds thousands millions billions dozens")
 
 // speechAskRe asks what someone said: "what did Peter say to the
 // king?", "what did the goblin tell the tin soldier?"; group 1 is the
@@ -337,6 +340,10 @@ var measureAskRe = regexp.MustCompile(`(?i)\bhow\s+(big|large|heavy|tall|high|wi
 
 // measureRe finds a measure: a number and a unit ("thirty hundred-weights",
 // "two yards", "ten feet high").
+// moneyRe is a sum of money: a number before a currency, or a currency's
+// sign before a number.
+var moneyRe = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|thousand|million|several|many|few)[\s-]+(?:\w+[\s-]+)?(?:dollars?|pounds?|shillings?|pence|pennies|penny|crowns?|florins?|guineas?|ducats?|marks?|francs?|rubles?|roubles?|thalers?|dalers?|gulden|pesos?|yen|euros?|rupees?|coins?|gold\s+pieces?|pieces\s+of\s+(?:gold|silver))\b|[$£€¥]\s?\d`)
+
 var measureRe = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|hundred|thousand|several|many|few)[\s-]+(?:\w+[\s-]+)?(?:hundred-?weights?|pounds?|ounces?|tons?|stones?|feet|foot|inch(?:es)?|yards?|ells?|fathoms?|miles?|leagues?|paces?|steps?|metres?|meters?|kilometres?|kilometers?|kilos?|kilograms?|grams?|hands?|spans?|cubits?)\b|\b(?:as|so)\s+(?:big|large|heavy|tall|high|wide|deep|far|thick|small|long)\s+as\b|\bthe\s+size\s+of\s+(?:a|an)\b|\b(?:bigger|larger|heavier|taller|higher|wider|deeper|farther|further|thicker|smaller|longer)\s+than\b`)
 
 // promiseWord reports whether the question's words ask what someone

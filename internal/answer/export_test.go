@@ -39,3 +39,7 @@ func (p *Pipeline) RankExamples(ctx context.Context, question string, holds func
 // AsksAtTheEnd reports whether q asks about a story's end with a topic of
 // its own (atTheEndRe).
 func AsksAtTheEnd(q string) bool { return atTheEndRe.MatchString(q) }
+
+// SplitAsks is p.splitAsks: the two questions of a message that asks them
+// joined by "and", or nil.
+func SplitAsks(p *Pipeline, q string) []string { return p.splitAsks(q) }

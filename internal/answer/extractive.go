@@ -1122,7 +1122,7 @@ func (p *Pipeline) anyCue(q questionTerms, ranked []*candidate) bool {
 		if i == cueWindow || c.score <= 0 {
 			break
 		}
-		if c.cue > 0 {
+		if c.cue > 0 && (len(c.terms) > 0 || len(c.syns) > 0) { // a number beside none of the question's words ("when he is fifteen years of age" for "how many children did they have?") scores by its cue alone
 			return true
 		}
 	}

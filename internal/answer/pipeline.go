@@ -507,6 +507,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 			hits, covered = more, true
 		}
 	}
+	if parts := p.splitAsks(q); covered && !followUp && parts != nil && p.opts.Model == nil { // "Who carried out the cyberattack and what was targeted?": each; "What is the capital of France and who is its president?" is refused whole
+		return p.askEach(ctx, req, q, parts, onEvent)
+	}
 	if !covered && followUp && p.asksOn(q, p.more) { // "tell me more" after the nearest passages: what follows them
 		if hits, lead := p.continuation(req.History); len(hits) > 0 {
 			passages := p.pack(hits, p.passageBudget(standalone))
@@ -1199,6 +1202,13 @@ func partySide(prev, w string) bool {
 // group 1 or 2 is the plain preposition it stands for.
 var compoundPreposition = regexp.MustCompile(`(?i)\b(?:in\s+exchange|in\s+return|by\s+way|in\s+search|on\s+behalf|in\s+spite|as\s+a\s+result|by\s+means|in\s+place)\s+(for|of)\b|\b(?:in\s+order|with\s+regard|in\s+addition|according)\s+(to)\b`)
 
+// carryOutRe is "carry out" before what was done, which says only that
+// it was done: "who carried out the cyberattack?" led with the MEK's
+// "carrying out a series of bombings", not "Iran conducted this …
+// cyberattack" ("what did the MEK carry out?" asks what it was). Group 1
+// is the word after it.
+var carryOutRe = regexp.MustCompile(`(?i)\bcarr(?:y|ies|ied|ying)\s+out\s+(the|a|an|this|that|these|those|its|their|his|her)\b`)
+
 // sayBackRe matches "back" after a verb of answering: "did iran say
 // anything back?" asks whether Iran answered, and no document need say
 // "back" (it was refused). Group 1 is the verb and its object.
@@ -1217,6 +1227,7 @@ func coverText(q string) string {
 // nothing else would be left.
 func searchText(q string) string {
 	q = sayBackRe.ReplaceAllString(endUpRe.ReplaceAllString(lengthAsked.ReplaceAllString(q, " "), " "), "${1}")
+	q = carryOutRe.ReplaceAllString(q, "did ${1}")
 	if questionType(q) == qWhen {
 		q = occurredRe.ReplaceAllString(q, " ")
 	}
@@ -1269,7 +1280,7 @@ const storyTeaches = `(?i)\b(?:story|tale|fable|book|article|text|it)\s+(?:teach
 // lengthAsked is how long the asker wants the answer ("in 3 points", "in
 // two sentences", "in two or three sentences"): it says nothing of the
 // topic. Group 1 is the number, group 2 the unit.
-var lengthAsked = regexp.MustCompile(`(?i)\b(?:in|into|with|using)\s+(?:like\s+|about\s+|just\s+|only\s+)?(?:` + lengthNumber + `\s*(?:or|to|-|–)\s*)?(` + lengthNumber + `|a few|few|a\s+couple\s+of|a\s+couple|couple\s+of)\s+(?:short\s+)?(points?|bullets?|bullet points?|sentences?|lines?|words?|paragraphs?)\b`)
+var lengthAsked = regexp.MustCompile(`(?i)\b(?:in|into|with|using)\s+(?:like\s+|about\s+|just\s+|only\s+|under\s+|(?:less|fewer|no\s+more)\s+than\s+|at\s+most\s+|max\s+)?(?:` + lengthNumber + `\s*(?:or|to|-|–)\s*)?(` + lengthNumber + `|a few|few|a\s+couple\s+of|a\s+couple|couple\s+of)\s+(?:short\s+)?(points?|bullets?|bullet points?|sentences?|lines?|words?|paragraphs?)\b`)
 
 // lengthNumber is a number of lengthAsked; of a range ("two or three
 // sentences", "2-3 lines") the larger, last one counts.
@@ -1429,7 +1440,7 @@ var aboutMeRe = regexp.MustCompile(`(?i)^\W*(?:(?:hi|hey|hello|ok|okay|so|well)\
 
 // requestRe finds a word that asks for something inside a statement: "I
 // want to know about the MEK", "I'd like a summary".
-var requestRe = regexp.MustCompile(`(?i)\b(?:know|tell|explain|learn|find\s+out|curious|wonder|wondering|interested|looking\s+for|show|give|list|describe|summar\w*|help|want|wanna|please|pls|plz|info|information|details)\b`)
+var requestRe = regexp.MustCompile(`(?i)\b(?:know|tell|explain|learn|find\s+out|curious|wonder|wondering|interested|looking\s+for|show|give|list|describe|write|summar\w*|help|want|wanna|please|pls|plz|info|information|details)\b`)
 
 // notCovered is NotCoveredText with, when the documents name people,
 // places or groups more than once, the ones they name most (mostlyAbout),
@@ -1707,8 +1718,18 @@ func cleanQuestion(q string) string {
 	if m := preambleRe.FindStringSubmatchIndex(q); m != nil && !whWordRe.MatchString(q[:m[2]]) { // not "who can tell me why?"
 		q = q[m[2]:]
 	}
+	if m := askedForRe.FindStringSubmatch(q); m != nil && len(textan.Sentences(q)) == 1 { // "My son asks: what did the pancake call the pig?"; not "My kid asked me why …. What do I tell her?" (preamble)
+		q = strings.TrimRight(strings.TrimSpace(m[1]), ".!?") + "?"
+	}
 	return q
 }
+
+// askedForRe is a question asked on someone else's behalf, as a parent
+// reading with a child asks: "My son asks: what did the pancake call the
+// pig?", "She wants to know if the pancake was scared of the pig.", "He
+// wants to know what the dream-boy looked like." (refused for "son", or
+// answered as a question about "wanting"); group 1 is the question.
+var askedForRe = regexp.MustCompile(`(?i)^\W*(?:(?:my|our)\s+(?:\w+\s+)?(?:son|daughter|kid|kids|child|children|boy|girl|students?|class|friend|little\s+one|grandson|granddaughter|niece|nephew)\s+(?:asks|asked|is\s+asking|was\s+asking|wants\s+to\s+know|wanted\s+to\s+know|wonders|wondered|is\s+wondering|would\s+like\s+to\s+know)|(?:he|she|they)\s*(?:asks|is\s+asking|are\s+asking|'s\s+asking|’s\s+asking|'re\s+asking|’re\s+asking|wants?\s+to\s+know|wonders|is\s+wondering|'s\s+wondering|’s\s+wondering))\b[\s:,-]*(?:if\s+|whether\s+)?((?:` + whWords + `|is|are|was|were|did|does|do|has|have|had|can|could|will|would|the|a|an|\pL+'s|\pL+’s)\b.*)$`)
 
 // Chat's opening words before a question: a greeting, thanks or an
 // acknowledgement ("ok and what happened in 1981?", "thanks! who is Edi
@@ -1864,6 +1885,20 @@ func chatSpelled(q string) string {
 // mentions (unknownName).
 const msgUnknownNameFm = "The documents do not mention “%s”, so I can't answer this from them. Ask about what they describe, or add a document that covers it."
 
+// monthDated reports whether w names the month a document is dated in:
+// "Albania severed relations with Iran on 7 September 2022. True or
+// false?" of a report dated 2022-09-07 that says "on Wednesday".
+func (p *Pipeline) monthDated(w string) bool {
+	m, err := time.Parse("January", w)
+	if err != nil || p.opts.Documents == nil {
+		return false
+	}
+	return slices.ContainsFunc(p.opts.Documents(), func(d *knowledge.Document) bool {
+		t, err := time.Parse(time.DateOnly, d.Date)
+		return err == nil && t.Month() == m.Month()
+	})
+}
+
 // notTopicNames are names WordNet knows that say nothing of a question's
 // topic: the bot's and its place's, and units that documents write as
 // symbols ("in degrees Celsius": "°C").
@@ -1884,7 +1919,7 @@ func (p *Pipeline) unknownName(q string) string {
 	for i, tok := range toks {
 		w, _ := textan.CutPossessive(tok.Text)
 		short := utf8.RuneCountInString(w) < 3 && w != strings.ToUpper(w) // "tl;dr" is no thallium; "EU" is a name
-		if short || !textan.IsName(w) || notTopicNames[strings.ToLower(w)] || p.vague[p.an.Term(w)] || p.opts.Speller.Mentions(w) {
+		if short || !textan.IsName(w) || notTopicNames[strings.ToLower(w)] || p.vague[p.an.Term(w)] || p.opts.Speller.Mentions(w) || p.monthDated(w) {
 			continue
 		}
 		// the whole name, as typed: "edi rama", not "rama"

@@ -24,7 +24,7 @@ const (
 // talk to its kind.
 var smallTalkPhrases = phrasesByKind(map[string]string{
 	talkGreeting: `hi|hello|hey|heya|hiya|howdy|yo|greetings|good morning|good afternoon|good evening|good day|morning|
-		what's up|whats up|sup|how are you|how are you doing|how's it going|hows it going|nice to meet you|pleased to meet you|
+		what's up|whats up|sup|how are you|how are you doing|how are you today|how are you doing today|how's your day|how is your day going|how's it going|hows it going|nice to meet you|pleased to meet you|
 		hope you're well|hope you are well|hope you're doing well|hope you are doing well|hope you're doing good|hope all is well|
 		hope you're having a good day|hope you are having a good day|how have you been|long time no see|good to see you|nice to see you`,
 	talkThanks: `thanks|thank you|thank u|thx|tnx|ty|tysm|many thanks|cheers|much appreciated|appreciated|appreciate it|i appreciate it|appreciate that|
@@ -46,7 +46,8 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 		story is cool|story is nice|story is great|story is good|story is interesting|story was cool|story was nice|story was great|
 		story was good|story was interesting|i like story|i liked story|i love story|i loved story|
 		i like the story|i liked the story|i love the story|i loved the story|loved the story|loved story`,
-	talkBye: `bye|goodbye|good bye|bye bye|see you|see ya|see you later|cya|good night|later|farewell|ciao`,
+	talkBye: `bye|goodbye|good bye|bye bye|see you|see ya|see you later|cya|good night|later|farewell|ciao|take care|
+		have a nice day|have a good day|have a great day|have a good one|have a nice evening|have a good night|talk to you later|talk later|catch you later`,
 	talkHelp: `help|help me|help please|please help|what can you do|what do you do|what are you|who are you|what is this|
 		how does this work|how do you work|how do i use this|how do i use you|how do i ask|what should i ask|what can i ask|
 		what can i ask you|what should i ask you|what questions can i ask|what do you know|what can you tell me|

@@ -900,3 +900,73 @@ func TestAgesAndSizesInWords(t *testing.T) {
 		t.Errorf("the size of a population: %q", a.Text)
 	}
 }
+
+// TestTwoAsksJoined: a short message of one question mark that asks two
+// questions, each with its question word and verb, joined by "and", is
+// answered in its parts when the documents cover it: "Who carried out the
+// cyberattack and what was targeted?" led with the MEK's "carrying out a
+// series of bombings" (session 26's new users).
+func TestTwoAsksJoined(t *testing.T) {
+	p := storyPipeline(t)
+	a := ask(t, p, "How long do the diplomats have to leave, and what happens to the embassy?")
+	if a.Refused || !strings.Contains(a.Text, "On “What happens to the embassy?”:\n> The Iranian Embassy in Tirana") {
+		t.Errorf("%q", a.Text)
+	}
+	a = ask(t, p, "Who carried out the cyberattack and what was targeted?")
+	if !strings.Contains(a.Text, "On “Who carried out the cyberattack?”:\n> “We have concluded that the Government of Iran conducted") {
+		t.Errorf("%q", a.Text)
+	}
+	for _, q := range []string{"Who did the pancake meet first and why?", "How many came and how many of these stayed?"} {
+		if parts := answer.SplitAsks(p, q); parts != nil {
+			t.Errorf("%q: %q, want one question", q, parts)
+		}
+	}
+}
+
+// TestClaimChecked: a fact-checker's "Claim: … True or false?" asks the
+// claim; each was refused or answered with the report's date (session
+// 26's new users).
+func TestClaimChecked(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Speller: spell.New(ix.Docs())})
+	for q, want := range map[string]string{
+		"Claim: the cyberattack took place on 15 July 2022. Does the report confirm the date?": "July 15 cyberattack",
+		"Claim: the attack destroyed government data permanently. Is that supported?":          "destroyed government data",
+	} {
+		wantAnswer(t, p, q, want, true)
+	}
+	// "September" is the month the report is dated in, not a name it never
+	// writes; Rama's announcement leads, the lede's "on Wednesday" second
+	wantAnswer(t, p, "Claim: Albania severed diplomatic relations with Iran on 7 September 2022. True or false according to the report?", "sever its diplomatic relations with Teheran on Wednesday", false)
+	if a := ask(t, p, "what happened in March?"); !a.Refused {
+		t.Errorf("a month the report neither names nor is dated in: %q", a.Text)
+	}
+}
+
+// TestAskedForSomeoneElse: a parent asks on a child's behalf ("My son
+// asks: …", "She wants to know if …"): the question is the child's
+// (refused for "son", or answered about "wanting").
+func TestAskedForSomeoneElse(t *testing.T) {
+	p := dirPipeline(t, "testdata/pancake")
+	for q, want := range map[string]string{
+		"My son asks: what did the pancake call the pig?": "Good-day, Pig Snig",
+		"She's asking what the pancake was made with.":    "dough made with new milk",
+	} {
+		wantAnswer(t, p, q, want, true)
+	}
+	p = storyPipeline(t)
+	wantAnswer(t, p, "My kid asked me why Albania and Iran stopped talking. What do I tell her?", "final straw", true) // preamble's, as before
+}
+
+// TestCountedInWords: a count a tale writes in words from thirteen to
+// ninety is one ("he picked seventeen large shells" was "no number"); a
+// sum of money counts money ("a hundred dollars", not "seventeen tall
+// men").
+func TestCountedInWords(t *testing.T) {
+	if a := askIn(t, "testdata/lasse", "How many pea shells did Lasse pick?"); a.Refused || !strings.Contains(eval.Lead(a.Text), "seventeen large shells") {
+		t.Errorf("%q", a.Text)
+	}
+	if a := askIn(t, "testdata/boots", "How much money does the councillor offer the wise man in the end?"); !strings.Contains(eval.Lead(a.Text), "hundred dollars") {
+		t.Errorf("%q", a.Text)
+	}
+}

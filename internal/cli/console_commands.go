@@ -16,7 +16,7 @@ import (
 // consoleHelp lists the console's commands, the terminal's counterparts of
 // the Discord slash commands.
 const consoleHelp = `Type a question and press Enter; follow-up questions are understood. Commands:
-  /summary [short|medium|long] [document] [about TOPIC]
+  /summary [sentence|short|medium|long] [document] [about TOPIC]
                                             a cited summary of the knowledge, or of one document
                                             (about TOPIC, or a TOPIC no document is called:
                                             only what concerns it)
@@ -138,7 +138,7 @@ func summaryRequest(args []string) summary.SummaryRequest {
 				i++
 				continue
 			}
-		case w == "short" || w == "medium" || w == "long":
+		case w == "sentence" || w == "short" || w == "medium" || w == "long":
 			req.Length, _ = summary.ParseLength(w)
 			continue
 		case w == "doc" || w == "document":

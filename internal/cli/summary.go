@@ -21,7 +21,7 @@ import (
 // cmdSummary prints a cited summary of the knowledge, of one document or of
 // one focus.
 func cmdSummary(ctx context.Context, e *Env, fs *flag.FlagSet, args []string) error {
-	length := fs.String("length", "medium", "short, medium or long")
+	length := fs.String("length", "medium", "sentence, short, medium or long")
 	focus := fs.String("focus", "", "summarise only what concerns this, e.g. \"the MEK\"")
 	asJSON := fs.Bool("json", false, "print JSON: {summary, mode, citations}")
 	doc, err := e.parseDocFlags(fs, args, "summarise this document only")

@@ -483,6 +483,11 @@ func (s *Speller) nearest(word string, name bool) string {
 	if sp, ok := s.spaced[w]; ok && textan.IsEnglish(w) { // "snowman" for the story's "Snow Man" (not when the documents write it as one word too: count above)
 		return sp
 	}
+	if !name && textan.IsName(w) && !s.mentions(w) { // "who did he mary": a name the documents never write, typed in lower case, is their "marry" with a letter typed once
+		if d := s.doubledOf(w); s.count[d] > 0 {
+			return d
+		}
+	}
 	if textan.IsEnglish(w) { // a word the documents never use, two letters from theirs swapped: "soliders" (solid) for "soldiers"
 		if n >= minSwapLetters && !s.terms[s.an.Term(w)] && !regularForm(w) { // not "scared" for a tale's "sacred"
 			return s.swapOf(w)

@@ -89,6 +89,12 @@ func TestCorrectFrom(t *testing.T) {
 		}},
 		// a WordNet phrase the documents never write, nor all its words, is
 		// read as a word of its sense that they use
+		// a name the documents never write, typed in lower case, one letter
+		// short of their word: "who did he mary" was refused for "mary"
+		{"He could only marry one of the princesses. Then Knos married her.", map[string]string{
+			"who did he mary":    "who did he marry",
+			"who did Mary marry": "who did Mary marry",
+		}},
 		{"And from that time no further misfortune happened to the family.", map[string]string{
 			"did the family have any more bad luck?": "did the family have any more misfortune?",
 		}},

@@ -101,6 +101,8 @@ func endsSentence(s string) bool {
 // excluded) an extractive summary of each length may use.
 func lengthBudget(l Length) (sentences, chars int) {
 	switch l {
+	case Sentence:
+		return 1, 400
 	case Short:
 		return 3, 700
 	case Long:
@@ -142,7 +144,11 @@ func extractive(an *textan.Analyzer, items []sentence, length Length, focus []st
 	used := map[int]bool{}
 	chars := 0
 	if len(focus) == 0 && (length == Short || len(items) > 0 && !items[0].dated) { // a tale's, at any length; a report's longer summary gives its facts instead (Edi Rama, the US's finding)
-		for _, i := range []int{closingSentence(items), premiseSentence(items)} { // how the story ends, and how it begins
+		ends := []int{closingSentence(items), premiseSentence(items)} // how the story ends, and how it begins
+		if length == Sentence {                                       // a tale in one sentence: who it is about and how it begins; a report's is its most central
+			ends = ends[1:]
+		}
+		for _, i := range ends {
 			if i >= 0 && !used[i] {
 				used[i] = true
 				chosen = append(chosen, items[i])

@@ -172,6 +172,8 @@ func parallel(ctx context.Context, n, limit int, f func(ctx context.Context, i i
 // outputTokens is the reply budget of the final summary of each length.
 func outputTokens(l Length) (tokens, sentences, words int) {
 	switch l {
+	case Sentence:
+		return 120, 1, 40
 	case Short:
 		return 300, 3, 120
 	case Long:

@@ -58,20 +58,22 @@ type Length string
 
 // Lengths of a summary.
 const (
-	Short  Length = "short"  // a few sentences; fits one Discord message with its sources
-	Medium Length = "medium" // a paragraph (the default)
-	Long   Length = "long"   // several paragraphs' worth
+	Sentence Length = "sentence" // one sentence, a headline's worth ("summarize it in one sentence")
+	Short    Length = "short"    // a few sentences; fits one Discord message with its sources
+	Medium   Length = "medium"   // a paragraph (the default)
+	Long     Length = "long"     // several paragraphs' worth
 )
 
-// ParseLength parses "short", "medium" or "long" (any case; "" is Medium).
+// ParseLength parses "sentence", "short", "medium" or "long" (any case;
+// "" is Medium).
 func ParseLength(s string) (Length, error) {
 	switch l := Length(strings.ToLower(strings.TrimSpace(s))); l {
 	case "":
 		return Medium, nil
-	case Short, Medium, Long:
+	case Sentence, Short, Medium, Long:
 		return l, nil
 	}
-	return "", &Error{Msg: fmt.Sprintf("unknown length %q: use short, medium or long", s)}
+	return "", &Error{Msg: fmt.Sprintf("unknown length %q: use sentence, short, medium or long", s)}
 }
 
 // Options configure a Summarizer.

@@ -704,3 +704,26 @@ func TestHalfSpeech(t *testing.T) {
 		}
 	}
 }
+
+// TestOneSentence: a summary "in one sentence" (or a headline) is one
+// cited sentence: the report's most central, the lede, and a tale's
+// premise, who it is about as it begins (new users got the short
+// summary's three sentences).
+func TestOneSentence(t *testing.T) {
+	sum, err := offline(t).Summary(context.Background(), SummaryRequest{Length: Sentence}, nil)
+	if err != nil || !strings.HasPrefix(sum.Text, "Iran’s July cyberattack on Albania proved to be the final straw") || strings.Count(sum.Text, "[") != 1 {
+		t.Errorf("%v\n%s", err, sum.Text)
+	}
+	assertAllCited(t, sum.Text, sum.Citations)
+	doc, err := knowledge.ParseFile(context.Background(), "testdata", "goats.txt", knowledge.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err = New(Options{Source: staticSource("v", []*knowledge.Document{doc})}).Summary(context.Background(), SummaryRequest{Length: Sentence}, nil)
+	if err != nil || strings.Count(sum.Text, "[") != 1 || strings.Contains(sum.Text, "The wolf is dead") {
+		t.Errorf("a tale in one sentence, its premise:\n%s", sum.Text)
+	}
+	if _, err := ParseLength("Sentence"); err != nil {
+		t.Error(err)
+	}
+}
