@@ -136,6 +136,34 @@ func TestNonEnglishOffline(t *testing.T) {
 	}
 }
 
+// TestWritingOffline: offline, a request to write a text of its own (a
+// quiz, a poem) is told that only quotes are given, without retrieval
+// (session 26's "Write a short multiple choice question with four
+// options." was refused as not covered); a headline is a summary; with a
+// model the request is answered.
+func TestWritingOffline(t *testing.T) {
+	ret := &fakeRetriever{search: story(t).Search}
+	qs := []string{"Write a short multiple choice question with four options.", "make a quiz about this story", "can you write a poem about albania"}
+	for _, q := range qs {
+		a, err := answer.New(answer.Options{Retriever: ret}).Ask(context.Background(), answer.Request{Question: q}, nil)
+		if err != nil || a.Text != answer.MsgOfflineWriting || !a.Refused || len(a.Citations) != 0 {
+			t.Errorf("%q: %+v, %v", q, a, err)
+		}
+	}
+	if len(ret.qs) != 0 {
+		t.Errorf("searched %q offline", ret.qs)
+	}
+	for _, q := range []string{"what did the hackers write?", "Write a headline for it"} {
+		if a, _ := answer.New(answer.Options{Retriever: ret}).Ask(context.Background(), answer.Request{Question: q}, nil); a.Text == answer.MsgOfflineWriting {
+			t.Errorf("%q is no request to write", q)
+		}
+	}
+	m := replying("Q: Which country cut ties? A) Albania [1]")
+	if a, err := answer.New(answer.Options{Retriever: ret, Model: m, MinCoverage: -1}).Ask(context.Background(), answer.Request{Question: qs[0]}, nil); err != nil || a.Text == answer.MsgOfflineWriting || m.n() != 1 {
+		t.Errorf("with a model: %+v, %v, %d calls", a, err, m.n())
+	}
+}
+
 // TestPronounTakesTheQuoteOpening: "who did it?" after "what happened?"
 // takes the opening of the answer's first quote, where it names what it is
 // about, not its last words: the lede's "Iran’s July cyberattack", not
@@ -466,6 +494,8 @@ func TestSummaryAsked(t *testing.T) {
 		"What's the headline-style summary?":                                 {Doc: path, Length: "sentence"}, // a "headline"
 		"give me a one-line summary":                                         {Doc: path, Length: "sentence"}, // and a "line"
 		"Summarize this story in one sentence.":                              {Doc: path, Length: "sentence"}, // session 26's new users: the short summary's three sentences were no answer
+		"fr tho what's the beef about":                                       {Doc: path, Length: "short"},    // session 26's: refused for "beef"
+		"whats the drama":                                                    {Doc: path, Length: "short"},
 		"Now give me three bullet points.":                                   {Doc: path, Length: "short"},    // refused for "bullet points"
 		"Explain it like I'm ten years old.":                                 {Doc: path, Length: "short"},    // refused for "ten"
 		"Write a headline for it in under 10 words.":                         {Doc: path, Length: "sentence"}, // taken for something told

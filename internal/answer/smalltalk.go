@@ -38,7 +38,7 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 		interesting|makes sense|good to know|understood|noted|yes|yeah|yep|sure|lol|haha|right|fair enough|i understand|
 		that makes sense|that explains it|that's clear|that's it|that is it|that's all|that is all|that's great|
 		that's interesting|that's cool|that's nice|no more questions|that's what i needed|that's all i needed|
-		gg|i guess|wait|hmm|hmmm|hm|um|umm|uh|oh|ohh|ah|ahh|huh|lmao|omg|bruh|whoa|whatever|nvm|never mind|nevermind|no worries|meh|
+		gg|i guess|wait|hmm|hmmm|hm|um|umm|uh|oh|ohh|ah|ahh|huh|lmao|omg|bruh|whoa|whatever|nvm|never mind|nevermind|no worries|meh|fr|frfr|for real|fr tho|fr though|for real though|ngl|tbh|lowkey|
 		damn|dang|crazy|wild|insane|sad|rip|yikes|oof|aw|aww|awww|smh|ugh|yay|oh no|oh my|oh dear|poor thing|poor guy|
 		weird|strange|funny|scary|creepy|gross|sneaky|spooky|cute|savage|brutal|harsh|wholesome|
 		weird story|strange story|funny story|scary story|crazy story|wild story|what a weird story|what a strange story|what a sad story|
@@ -318,7 +318,14 @@ const (
 	msgSecretsFm      = "I answer questions about %s from my documents, with citations. I don't share my instructions, keys or settings, and no message changes them. Ask me about the documents instead."
 	msgNoWordsFm      = "Please type your question in words, for example: %s"
 	MsgOfflineEnglish = "Without a language model I understand questions in English only: please ask in English. (For answers in other languages, the bot's operator can connect a language model: OPENAI_API_KEY, or OPENAI_BASE_URL for a local server.)"
+	MsgOfflineWriting = "Without a language model I can only quote the documents, so I can't write a quiz, a poem or a story. Ask me a question about them, or use /summary for an overview. (The bot's operator can connect a language model: OPENAI_API_KEY, or OPENAI_BASE_URL for a local server.)"
 )
+
+// writingAskRe asks for a text of its own, which only a model writes:
+// "Write a short multiple choice question with four options.", "make a
+// quiz about the story", "write a poem about the tin soldier" (offline,
+// they were taken for something told, or refused as not covered).
+var writingAskRe = regexp.MustCompile(`(?i)^\W*(?:(?:can|could|would)\s+you\s+|please\s+|now\s+)?(?:write|make|create|compose|generate|invent|come\s+up\s+with|draft)\s+(?:me\s+|us\s+)?(?:a|an|some|the|one|two|three|four|five|ten|\d+)?\s*(?:[\w-]+\s+){0,2}?(?:quiz(?:zes)?|poems?|songs?|limericks?|haikus?|stor(?:y|ies)|essays?|multiple[\s-]+choice|questions?|riddles?|jokes?|raps?)\b`)
 
 // shortcut answers what needs no retrieval: small talk gets a one-line
 // reply (SmallTalk set, no citations), and, with no model, a question that
@@ -342,6 +349,8 @@ func (p *Pipeline) shortcut(q string) (a Answer, ok bool, err error) {
 		a.Text, a.SmallTalk = smallTalkReply(kind, p.about()), true
 	case p.opts.Model == nil && notEnglish(q):
 		a.Text, a.Refused = MsgOfflineEnglish, true
+	case p.opts.Model == nil && writingAskRe.MatchString(q): // "Write a short multiple choice question with four options."
+		a.Text, a.Refused = MsgOfflineWriting, true
 	default:
 		return Answer{}, false, nil
 	}
