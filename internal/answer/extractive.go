@@ -340,6 +340,10 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 			q.topics--
 		}
 	}
+	if t := p.an.Term("one"); orderAsked(question) != 0 && q.prior[t] == 1 { // "who was the first one it met?": its "one" is no topic ("said one of the children" led); "the first thing he did" answers "the first thing" asked
+		q.prior[t] = weightFrame
+		q.topics--
+	}
 	if focus != question {
 		q.followUp = true
 		for _, t := range p.an.Terms(focus) {

@@ -251,8 +251,23 @@ func saidBefore(said string, s textan.Sentence) bool {
 // the last answer did not quote, in the order of the text.
 func nextSentences(passages []*sourcePassage) []*candidate {
 	after := slices.DeleteFunc(afterLead(passages), func(c *candidate) bool { return saidBefore(c.sp.said, c.sent) })
-	return after[:min(len(after), 2)]
+	n, words := 0, 0
+	for n < len(after) && n < maxNext && (n < 2 || words < nextLength) {
+		words += len(strings.Fields(after[n].sent.Text))
+		n++
+	}
+	return after[:n]
 }
+
+// nextLength and maxNext bound what follows the last answer ("and then?"):
+// two sentences, or more up to nextLength words when they are short, at
+// most maxNext. A tale's greetings ("Good-day, pancake," said the man.
+// "Good-day, Man Tan," said the pancake.) told nothing that happened next,
+// the pancake rolling on "until it met a hen".
+const (
+	nextLength = 40
+	maxNext    = 4
+)
 
 // afterLead returns the sentences of passages after the one the last
 // answer led with (passages[0].after), in the order of the text.

@@ -970,3 +970,28 @@ func TestCountedInWords(t *testing.T) {
 		t.Errorf("%q", a.Text)
 	}
 }
+
+// TestThenGoesOnPastGreetings: "And after that?" goes on past short lines
+// of speech to what happened next: after "it met a man" the pancake tale's
+// greetings ("Good-day, pancake," said the man. "Good-day, Man Tan," said
+// the pancake.) were the whole answer; now its answer reaches the hen.
+// "Who was the first one it met?" leads with the man: its "one" is no
+// topic ("said one of the children", first in the text, led, hedged).
+func TestThenGoesOnPastGreetings(t *testing.T) {
+	p := dirPipeline(t, "testdata/pancake")
+	var history []chat.Message
+	var a answer.Answer
+	for _, q := range []string{"Who was the first one it met on the road?", "And after that?"} {
+		var err error
+		if a, err = p.Ask(context.Background(), answer.Request{Question: q, History: history}, nil); err != nil {
+			t.Fatal(err)
+		}
+		history = append(history, chat.Message{Role: chat.RoleUser, Content: q}, chat.Message{Role: chat.RoleAssistant, Content: a.Text})
+		if len(history) == 2 && !strings.HasPrefix(eval.Lead(a.Text), "After it had rolled a while it met a man.") {
+			t.Errorf("%q: %q", q, a.Text)
+		}
+	}
+	if !strings.Contains(a.Text, "Good-day, Man Tan") || !strings.Contains(a.Text, "hen") {
+		t.Errorf("%q", a.Text)
+	}
+}
