@@ -284,6 +284,7 @@ type questionTerms struct {
 	focus     map[string]bool // a follow-up's own terms; empty for a question asked alone
 	followUp  bool            // a follow-up, completed with words of the conversation
 	words     map[string]bool // the question's words, lower-cased, for cues
+	whatIs    bool            // what something of few words is or was (whatIsRe)
 	counts    string          // what a how-many question counts: the term after "how many" ("groups"; "thieves" of "how many of the thieves")
 	countsAny bool            // a how-many question that counts what a pronoun stands for ("how many of them?"): any count answers
 	howLong   bool            // a how-long question: it asks for a duration
@@ -304,7 +305,7 @@ type questionTerms struct {
 func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	q := questionTerms{prior: map[string]float64{}, focus: map[string]bool{}, words: map[string]bool{}, qt: questionType(question),
 		howLong: howLongRe.MatchString(question) && !howLongAgoRe.MatchString(question), howOld: howOldRe.MatchString(question), ifAsked: ifAskRe.MatchString(question), measure: measureAskRe.MatchString(question), trait: traitAskRe.MatchString(lowerQuestion(question)), leader: p.leaderTerm(question),
-		named: p.nameAsked(question)}
+		named: p.nameAsked(question), whatIs: whatIsRe.MatchString(question)}
 	q.namedKind = p.groupKindAsked(question, q.named)
 	if m := whereFrame.FindStringSubmatch(question); m != nil {
 		q.placed = p.an.Term(m[1])
@@ -762,8 +763,8 @@ func (p *Pipeline) withNeighbours(q questionTerms, cands []*candidate, lead *can
 	if textan.LeansBack(lead.text()) || q.qt == qWhy && lead.cue == 0 { // a story tells the cause before what it causes
 		add(p.beside(cands, lead, -1))
 	}
-	for i, c := range slices.Clone(out) { // "… is composed of three treasures." "These are the Mirror of Yata, …"
-		if n := p.beside(cands, c, +1); n != nil && namesThemRe.MatchString(n.text()) && !slices.Contains(out, n) {
+	for i, c := range slices.Clone(out) { // "… is composed of three treasures." "These are the Mirror of Yata, …"; "… had it not been for his one failing." "Canonbie Dick was apt to get very thirsty."
+		if n := p.beside(cands, c, +1); n != nil && (namesThemRe.MatchString(n.text()) || q.whatIs && p.endsWithAsked(q, c.text())) && !slices.Contains(out, n) {
 			out = slices.Insert(out, i+1, n)
 			for j := len(out) - 1; len(out) > maxSentences && j > 0; j-- { // room for it: the last quote kept goes
 				if out[j] != c && out[j] != n {
@@ -774,6 +775,29 @@ func (p *Pipeline) withNeighbours(q questionTerms, cands []*candidate, lead *can
 		}
 	}
 	return out
+}
+
+// whatIsRe asks what something of few words is or was: "What was his one
+// failing?", "what is the secret?". A sentence that ends with it names it
+// for the sentence after to tell (endsWithAsked).
+var whatIsRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+)?what\s+(?:is|was|are|were)\s+(?:[\pL'’-]+\s+){0,3}[\pL'’-]+\W*$`)
+
+// endsWithAsked reports whether the last words of s (stop words aside)
+// are all the topic words of q, two or more, in any order: "… had it not
+// been for his one failing." of "What was his one failing?".
+func (p *Pipeline) endsWithAsked(q questionTerms, s string) bool {
+	var topics []string
+	for _, t := range q.list {
+		if q.prior[t] == 1 {
+			topics = append(topics, t)
+		}
+	}
+	terms := p.an.Terms(s)
+	if len(topics) < 2 || len(terms) < len(topics) {
+		return false
+	}
+	last := terms[len(terms)-len(topics):]
+	return !slices.ContainsFunc(topics, func(t string) bool { return !slices.Contains(last, t) })
 }
 
 // namesThemRe matches a sentence that names what the one before it

@@ -1681,7 +1681,7 @@ var newsPieceRe = regexp.MustCompile(`(?i)\bnews\s+(?:report|story|article|piece
 // which every answer comes from ("in the story" stays: "who is in this
 // story?" asks who is): "Who is the prime minister of Albania
 // according to the piece?" was refused for the "piece" no sentence holds.
-var sourceRefRe = regexp.MustCompile(`(?i),?\s*\b(?:according\s+to\s+(?:the|this|that|your)\s+(?:piece|article|report|story|text|document|source|sources)|in\s+(?:the|this|that)\s+piece)\b`)
+var sourceRefRe = regexp.MustCompile(`(?i),?\s*\b(?:according\s+to\s+(?:the|this|that|your)\s+(?:piece|article|report|story|tale|text|document|source|sources|narrator|author|writer)|in\s+(?:the|this|that)\s+piece)\b`)
 
 // emoticonRe matches the emoticons a message ends with (":(", ";-)",
 // "<3", "xD"): "did he die at the end?? :(" was no question of the end.

@@ -995,3 +995,18 @@ func TestThenGoesOnPastGreetings(t *testing.T) {
 		t.Errorf("%q", a.Text)
 	}
 }
+
+// TestNamedThenTold: "What was his one failing?" of a tale that names it
+// at a sentence's end ("… had it not been for his one failing.") and tells
+// it in the next paragraph ("Canonbie Dick was apt to get very thirsty.")
+// quotes that next sentence after it; it was never quoted. The asker's
+// "according to the narrator" names no topic.
+func TestNamedThenTold(t *testing.T) {
+	p := dirPipeline(t, "testdata/canonbie")
+	for _, q := range []string{"What was his one failing?", "What was his one failing, according to the narrator?"} {
+		a := ask(t, p, q)
+		if i, j := strings.Index(a.Text, "his one failing. ["), strings.Index(a.Text, "Canonbie Dick was apt to get very thirsty."); i < 0 || j < i {
+			t.Errorf("%q: %q", q, a.Text)
+		}
+	}
+}
