@@ -107,9 +107,11 @@ func (p *Pipeline) splitClauses(q string) []string {
 // of their own, each opening with a question word and its verb, joined by
 // "and": "Who carried out the cyberattack and what was targeted?", "What
 // did Albania decide and when did it happen?" (the first led with the
-// MEK's "bombings … targeting"); groups 1 and 2 are the questions. "who
-// and why?" or "how many came and how many of these stayed?" are not two.
-var twoAsksRe = regexp.MustCompile(`(?i)^\W*((?:what|who|when|where|why|how|which)\s+\S.*?),?\s+and\s+((?:what|who|when|where|why|how|which)\s+(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|should|happens|happened)\b[^?]*\?)\W*$`)
+// MEK's "bombings … targeting"), "What happens next and are there
+// sanctions?"; groups 1 and 2 are the questions. "who and why?", "how many
+// came and how many of these stayed?" or "What made the Prince dream … and
+// could understand …?" are not two.
+var twoAsksRe = regexp.MustCompile(`(?i)^\W*((?:what|who|when|where|why|how|which)\s+\S.*?),?\s+and\s+((?:(?:what|who|when|where|why|how|which)\s+(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|should|happens|happened)|(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|should)\s+(?:there|it|he|she|they|we|you|i|the|a|an|this|that|these|those|his|her|their|its|any|(?-i:[A-Z])))\b[^?]*\?)\W*$`)
 
 // splitAsks returns the two questions of a message that asks them one
 // after the other (twoAsksRe), each naming something to look up or (the
@@ -145,6 +147,10 @@ func withoutConnective(q string) string {
 	return q
 }
 
+// possessiveRe finds a possessive pronoun, which asks of what a question
+// before named: "who is its president?".
+var possessiveRe = regexp.MustCompile(`(?i)\b(?:its|their|his|her)\b`)
+
 // msgPartNotCovered answers a part of a message of several questions that
 // the documents do not cover.
 const msgPartNotCovered = "I couldn't find this in the documents."
@@ -159,8 +165,14 @@ func (p *Pipeline) askEach(ctx context.Context, req Request, q string, parts []s
 	var b strings.Builder
 	b.WriteString(extractiveLabel)
 	refused := 0
-	for _, part := range parts {
-		a, err := p.Ask(ctx, Request{Question: part, History: hist, K: req.K}, onEvent)
+	for i, part := range parts {
+		var a Answer
+		var err error
+		if i > 0 && refused == i && possessiveRe.MatchString(part) { // "who is its president?" after "what is the capital of France?", not found: not the documents' president either
+			a = Answer{Refused: true, Text: NotCoveredText}
+		} else {
+			a, err = p.Ask(ctx, Request{Question: part, History: hist, K: req.K}, onEvent)
+		}
 		var ue *UserError
 		switch {
 		case errors.As(err, &ue):

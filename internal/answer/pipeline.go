@@ -521,7 +521,11 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		if toldOnly(req.Question) { // "I'm preparing a briefing for my book club … I haven't read the article yet."
 			return p.invitation(ans), nil
 		}
-		if parts := p.splitClauses(q); parts != nil && p.opts.Model == nil { // "what exactly was ordered, to whom, and did the embassy respond?": the parts the documents answer
+		parts := p.splitClauses(q)
+		if parts == nil && !followUp {
+			parts = p.splitAsks(q) // "What happens next and are there sanctions?"
+		}
+		if parts != nil && p.opts.Model == nil { // "what exactly was ordered, to whom, and did the embassy respond?": the parts the documents answer
 			return p.askEach(ctx, req, q, parts, onEvent)
 		}
 		ans.Refused = true

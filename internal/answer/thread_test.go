@@ -916,7 +916,13 @@ func TestTwoAsksJoined(t *testing.T) {
 	if !strings.Contains(a.Text, "On “Who carried out the cyberattack?”:\n> “We have concluded that the Government of Iran conducted") {
 		t.Errorf("%q", a.Text)
 	}
-	for _, q := range []string{"Who did the pancake meet first and why?", "How many came and how many of these stayed?"} {
+	// not covered whole, it is answered in its parts, the part not covered
+	// said so (it was refused whole)
+	a = ask(t, p, "What does the MEK want today, and does the report think they have really changed?")
+	if !strings.Contains(a.Text, "On “What does the MEK want today?”:\n> The modern-day ideology of the MEK") || !strings.Contains(a.Text, "On “Does the report think they have really changed?”:\nI couldn't find this in the documents.") {
+		t.Errorf("%q", a.Text)
+	}
+	for _, q := range []string{"Who did the pancake meet first and why?", "How many came and how many of these stayed?", "What made the Prince dream that he was living in the forest and could understand all that the birds said?"} {
 		if parts := answer.SplitAsks(p, q); parts != nil {
 			t.Errorf("%q: %q, want one question", q, parts)
 		}
