@@ -507,7 +507,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		return nextSentences(passages), ""
 	}
 	if !p.hasTopic(question) || len(passages) > 0 && passages[0].overview {
-		out := openingSentences(passages, p.asksEnding(focus), sentencesAsked(focus)) // as typed, like Pipeline.openings
+		out := openingSentences(passages, p.asksEnding(focus) || yesNoRe.MatchString(focus) && fateAskedRe.MatchString(focus), sentencesAsked(focus)) // as typed, like Pipeline.openings; "is the pancake dead": how it ends (storyEndAsked)
 		out = p.withMainCharacter(focus, out, passages)
 		// Offline, a moral asked for is the story's end, which states it in a
 		// fable; of a tale whose end states none ("moral", "lesson"; not

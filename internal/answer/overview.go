@@ -97,6 +97,11 @@ func (p *Pipeline) endAsked(q string) bool {
 	return atTheEndRe.MatchString(q) && !slices.ContainsFunc(p.topicTerms(q), func(t string) bool { return !lightVerbs()[t] })
 }
 
+// fateAskedRe asks yes or no whether someone lived or died, which a tale
+// tells at its end: "is the pancake dead" (refused: the pig "swallowed the
+// pancake in one mouthful"), "did the soldier survive?".
+var fateAskedRe = regexp.MustCompile(`(?i)\b(?:dead|die|dies|died|killed|alive|survived?|survives|eaten)\b`)
+
 // tale reports whether the documents are one undated document: a story,
 // whose end answers a yes-or-no question of its end that no passage covers
 // (storyEndAsked); a report's end is no outcome.
@@ -325,7 +330,7 @@ func (p *Pipeline) mainCharacter() *namedThing {
 // words is answered as any other: "was there a blessing at the end?" asks
 // of a church service's end ("at the close no blessing was spoken").
 func (p *Pipeline) storyEndAsked(q string, covered bool) bool {
-	if !yesNoRe.MatchString(q) || !atTheEndRe.MatchString(q) || !p.tale() {
+	if !yesNoRe.MatchString(q) || !atTheEndRe.MatchString(q) && !fateAskedRe.MatchString(q) || !p.tale() {
 		return false
 	}
 	if !covered {

@@ -536,7 +536,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if name := p.whoIsName(q); name != nil {
 		hits = p.introductions(name, hits)
 	}
-	if atTheEndRe.MatchString(q) {
+	if atTheEndRe.MatchString(q) || storyEnd { // "is the pancake dead": its end
 		hits = p.closing(q, hits, storyEnd)
 	} else if fateOf(q) {
 		hits = p.lastTelling(q, hits)

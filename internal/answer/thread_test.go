@@ -822,6 +822,10 @@ func TestYesNoAtTheEnd(t *testing.T) {
 	if a := ask(t, answer.New(answer.Options{Retriever: news, Documents: news.Docs}), "did they get married at the end?"); !a.Refused {
 		t.Errorf("a report's end: %q", a.Text)
 	}
+	// whether one lived or died is told at the end, asked without "at the
+	// end" too: "is the pancake dead" was refused (session 26's new users)
+	wantAnswer(t, dirPipeline(t, "testdata/pancake"), "is the pancake dead", "swallowed the pancake in one mouthful", true)
+	wantAnswer(t, p, "is he still alive?", "melted down into a lump", false)
 }
 
 // TestOriginAsked: "What country is this story from?" is answered from
