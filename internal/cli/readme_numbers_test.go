@@ -51,7 +51,7 @@ func TestREADMENumbers(t *testing.T) {
 				{"answer_in_passages.5", 0.992, false}, {"answers.containment", 0.926, false}, {"answers.lead", 0.882, false}, {"answers.answered_in_scope", 0.976, false}}},
 		{"covidqa", []string{"--questions", set("covidqa/questions.jsonl"), "--knowledge", set("covidqa/docs"), "--answers"},
 			[]floor{{"recall.1", 0.803, false}, {"recall.3", 0.877, false}, {"recall.5", 0.915, false}, {"recall.10", 0.941, false},
-				{"mrr", 0.848, false}, {"answer_in_passages.5", 0.809, false}, {"answers.containment", 0.624, false}, {"answers.lead", 0.528, false}}},
+				{"mrr", 0.848, false}, {"answer_in_passages.5", 0.809, false}, {"answers.containment", 0.625, false}, {"answers.lead", 0.529, false}}},
 		{"fairytaleqa per story", []string{"--questions", set("fairytaleqa/questions.jsonl"), "--knowledge", set("fairytaleqa/docs"),
 			"--per-doc", "--answers", "--out-of-scope", set("fairytaleqa/out-of-scope.jsonl"), "--held-out"},
 			[]floor{{"passage_recall.1", 0.755, false}, {"passage_recall.3", 0.906, false}, {"passage_recall.5", 0.950, false},
