@@ -1076,7 +1076,7 @@ func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool)
 			w = lightVerbWeight
 		}
 		n += w
-		if have[t] {
+		if have[t] || p.monthDated(tok.Text) { // "in september" of a report dated in September, which says "on Wednesday"
 			got += w
 		} else if p.hasSynonym(t, have) || t == leader && titled {
 			got += w * synonymCoverage
@@ -1893,7 +1893,7 @@ const msgUnknownNameFm = "The documents do not mention “%s”, so I can't answ
 // "Albania severed relations with Iran on 7 September 2022. True or
 // false?" of a report dated 2022-09-07 that says "on Wednesday".
 func (p *Pipeline) monthDated(w string) bool {
-	m, err := time.Parse("January", w)
+	m, err := time.Parse("January", textan.Capitalize(strings.ToLower(w))) // "september" as typed in chat
 	if err != nil || p.opts.Documents == nil {
 		return false
 	}

@@ -948,6 +948,7 @@ func TestClaimChecked(t *testing.T) {
 	// "September" is the month the report is dated in, not a name it never
 	// writes; Rama's announcement leads, the lede's "on Wednesday" second
 	wantAnswer(t, p, "Claim: Albania severed diplomatic relations with Iran on 7 September 2022. True or false according to the report?", "sever its diplomatic relations with Teheran on Wednesday", false)
+	wantAnswer(t, p, "did albania cut ties in september?", "sever its diplomatic relations with Teheran on Wednesday", true) // refused for "september"
 	if a := ask(t, p, "what happened in March?"); !a.Refused {
 		t.Errorf("a month the report neither names nor is dated in: %q", a.Text)
 	}
