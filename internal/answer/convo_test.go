@@ -179,6 +179,21 @@ func TestPronounTakesTheQuoteOpening(t *testing.T) {
 	}
 }
 
+// TestPronounFirstOfAReport: "who did it?" asked first of one dated report
+// is asked of what its lede says happened, as after "what happened?" (it
+// was "That question names nothing I can look up"); of a tale it is not.
+func TestPronounFirstOfAReport(t *testing.T) {
+	p := storyPipeline(t)
+	for _, q := range []string{"who did it?", "ngl who did it"} {
+		if a := ask(t, p, q); a.Refused || !strings.Contains(eval.Lead(a.Text), "Iran’s July cyberattack") {
+			t.Errorf("%q: %q", q, a.Text)
+		}
+	}
+	if _, err := dirPipeline(t, "testdata/pancake").Ask(context.Background(), answer.Request{Question: "who did it?"}, nil); err == nil || err.Error() != answer.MsgNoTopic {
+		t.Errorf("of a tale: %v", err)
+	}
+}
+
 // TestFollowUpOfAFollowUp: offline, a follow-up of a follow-up takes the
 // context of the question the first one followed.
 func TestFollowUpOfAFollowUp(t *testing.T) {

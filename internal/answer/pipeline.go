@@ -352,6 +352,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		return ans, nil
 	}
 
+	if lede := p.reportLede(); len(req.History) == 0 && p.opts.Model == nil && lede != "" && hasPronoun(q) && !p.hasTopic(q) { // offline, "who did it?" first of all: of what the one report is about, as after "what happened?" (a model reads the passages)
+		req.History = []chat.Message{{Role: chat.RoleUser, Content: "What happened?"}, {Role: chat.RoleAssistant, Content: extractiveLabel + "\n> " + lede}}
+	}
 	standalone := q
 	modelDown := false
 	// A question about a part of the documents ("How does it end?", "Who
@@ -1888,6 +1891,25 @@ func chatSpelled(q string) string {
 // msgUnknownNameFm refuses a question that names what no document
 // mentions (unknownName).
 const msgUnknownNameFm = "The documents do not mention “%s”, so I can't answer this from them. Ask about what they describe, or add a document that covers it."
+
+// reportLede returns the first sentence of the documents when they are one
+// dated report, whose lede says what happened ("Iran’s July cyberattack on
+// Albania proved to be the final straw …"), else "".
+func (p *Pipeline) reportLede() string {
+	if p.opts.Documents == nil {
+		return ""
+	}
+	docs := p.opts.Documents()
+	if len(docs) != 1 || docs[0].Date == "" || len(docs[0].Passages) == 0 {
+		return ""
+	}
+	for _, ps := range docs[0].Passages[:min(2, len(docs[0].Passages))] { // after a passage of metadata
+		if ss := textan.Sentences(ps.Text); len(ss) > 0 && len(strings.Fields(ss[0].Text)) >= 8 {
+			return ss[0].Text
+		}
+	}
+	return ""
+}
 
 // monthDated reports whether w names the month a document is dated in:
 // "Albania severed relations with Iran on 7 September 2022. True or
