@@ -33,6 +33,15 @@ var (
 	manyEventsRe = regexp.MustCompile(`(?i)\b(?:events|timelines?|chronolog\w*|dates)\b`)
 )
 
+// timelineRequestRe asks for a timeline in so many words, whatever else it
+// says of its form or its span.
+var timelineRequestRe = regexp.MustCompile(`(?i)^\W*(?:(?:can|could|would)\s+you\s+|please\s+|now\s+|i\s+(?:need|want|would\s+like)\s+)?(?:give|show|make|build|create|write|list|put\s+together|get)\s+(?:me\s+|us\s+)?(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:timeline|chronology)\b`)
+
+// noNameRe is what namesSomething takes for a name and is none in a
+// request for the timeline: the pronoun "I", and a number ("a 3 bullet
+// timeline").
+var noNameRe = regexp.MustCompile(`\bI\b|\b\d+\b`)
+
 // asksTimeline reports whether q asks for the timeline and for nothing
 // else ("What is the timeline of the MEK?" is answered from the passages).
 // The dates, in the plural, ask for it too ("list the dates", "what are
@@ -42,6 +51,9 @@ func (p *Pipeline) asksTimeline(q string) bool {
 		return false
 	}
 	asks := datesRe.MatchString(q)
+	if timelineRequestRe.MatchString(q) && !p.namesSomething(noNameRe.ReplaceAllString(q, "")) { // "give me a 3 bullet timeline I can read on air", "Give me a timeline of events from the attack to the expulsion."; not "… of the MEK"
+		return true
+	}
 	for _, t := range p.topicTerms(q) {
 		switch {
 		case p.timeline[t]:
@@ -89,7 +101,7 @@ func (s SummaryAsked) UserMessage() string {
 // summaryWordsRe is a request for a summary, as typed: the words of
 // wholeWords that ask for one ("summarize", "tl;dr", "recap"), not those
 // that ask what the documents are about ("overview", "gist": gistRe).
-var summaryWordsRe = regexp.MustCompile(`(?i)\b(?:summar(?:y|ies|i[sz]e[sd]?|i[sz]ing)|sum\s+(?:it\s+|this\s+|that\s+)?up|synopsis|recap|tl;?\s*dr|(?:short|quick|brief)\s+version|in\s+a\s+nutshell|` + likeFive + `|` + summaryFormAsked + `)\b`)
+var summaryWordsRe = regexp.MustCompile(`(?i)\b(?:summar(?:y|ies|i[sz]e[sd]?|i[sz]ing)|sum\s+(?:it\s+|this\s+|that\s+)?up|synopsis|recap|tl;?\s*dr|(?:short|quick|brief|simple|one[\s-]+line|one[\s-]+sentence|kids?|tl;?\s*dr)\s+version|in\s+a\s+nutshell|` + likeFive + `|` + summaryFormAsked + `)\b`)
 
 // summaryFormAsked asks for the story in a summary's form without the
 // word: "Now give me three bullet points.", "Write a headline for it in
@@ -153,7 +165,7 @@ func withoutFraming(s string) string {
 // summaryNouns are the nouns of gistRe that name the summary itself ("the
 // bottom line", "the gist"); summaryNounRe finds them, which ask for it
 // alone even as a follow-up.
-const summaryNouns = `(?:the|a)\s+gist|bottom\s+line|(?:main|key)\s+(?:points|takeaways?)|overview|synopsis|eli5`
+const summaryNouns = `(?:the|a)\s+gist|bottom\s+line|(?:main|key|most\s+important|biggest)\s+(?:points|takeaways?|facts|things)|overview|synopsis|eli5`
 
 var summaryNounRe = regexp.MustCompile(`(?i)\b(?:` + summaryNouns + `)\b`)
 
@@ -255,7 +267,7 @@ func summaryLength(q string) string {
 
 var (
 	briefRe       = regexp.MustCompile(`(?i)\b(?:brief|briefly|short|shortly|quick|quickly|tl;?\s*dr|in\s+a\s+(?:nutshell|few\s+(?:words|points|sentences|lines))|` + likeFive + `)\b`)
-	countedFormRe = regexp.MustCompile(`(?i)\b(?:` + lengthNumber + `)\s+(?:short\s+)?(?:bullet[\s-]*points?|bullets|points|sentences|lines)\b`)
+	countedFormRe = regexp.MustCompile(`(?i)\b(?:` + lengthNumber + `)\s+(?:short\s+)?(?:bullet[\s-]*points?|bullets|points|sentences|lines|facts|things|takeaways)\b`)
 	oneSentenceRe = regexp.MustCompile(`(?i)\b(?:(?:one|1|single)[\s-]+(?:line|liner|sentence)|headline|tweet)\b`)
 	detailedRe    = regexp.MustCompile(`(?i)\b(?:detailed|in\s+(?:full\s+)?detail|long|full|complete|thorough|in\s+depth|everything)\b`)
 )

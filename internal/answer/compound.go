@@ -225,8 +225,11 @@ func (p *Pipeline) askEach(ctx context.Context, req Request, q string, parts []s
 // ("My kid asked me why Albania and Iran stopped talking. What do I tell
 // her?": "why Albania and Iran stopped talking?").
 func preamble(q string) (question, told string, ok bool) {
-	if strings.Count(q, "?") != 1 || !strings.HasSuffix(strings.TrimRightFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '?' }), "?") {
+	if strings.Count(q, "?") != 1 {
 		return "", "", false
+	}
+	if !strings.HasSuffix(strings.TrimRightFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '?' }), "?") {
+		return afterword(q)
 	}
 	sents := textan.Sentences(q)
 	if m := chatQuestionRe.FindStringSubmatchIndex(q); len(sents) < 2 && m != nil { // chat's lower case: "… for social studies. can you summarize what happened?"
@@ -261,6 +264,20 @@ func preamble(q string) (question, told string, ok bool) {
 	return question, told, true
 }
 
+// afterword splits a message that asks its one question first and then
+// says why, of the asker ("did the US say anything? I want a reaction
+// segment": refused for "segment"), into the question and what it says
+// after it; ok is false when more follows than one sentence of the asker's
+// own ("what happened? in detail please" asks it in detail).
+func afterword(q string) (question, told string, ok bool) {
+	i := strings.Index(q, "?")
+	question, told = strings.TrimSpace(q[:i+1]), strings.TrimSpace(q[i+1:])
+	if sents := textan.Sentences(told); len(sents) != 1 || !hasWords(question) || !aboutMeRe.MatchString(told) || smallTalkKind(told) != "" {
+		return "", "", false
+	}
+	return question, "", true
+}
+
 var (
 	// reportedAskRe finds a question someone asked the user, group 1:
 	// "my kid asked me why Albania and Iran stopped talking".
@@ -269,7 +286,7 @@ var (
 	tellWhatRe = regexp.MustCompile(`(?i)^\W*(?:so\s+)?(?:what|how)\s+(?:do|should|can|could|would)\s+(?:i|we)\s+(?:tell|say\s+to|answer|explain\s+to|reply\s+to|respond\s+to)\b`)
 	// reportedClaimRe finds a claim the user heard, group 1: "my cousin
 	// said Tirana kicked out the Iranians".
-	reportedClaimRe = regexp.MustCompile(`(?i)\b(?:said|says|told\s+me|tells\s+me|heard|read|claims|claimed)\s+(?:that\s+)?([^.!?]+)`)
+	reportedClaimRe = regexp.MustCompile(`(?i)\b(?:said|says|told\s+me|tells\s+me|heard|read|claims|claimed|thought|believed|assumed)\s+(?:that\s+)?([^.!?]+)`)
 	// chatQuestionRe finds the question that ends a message after a
 	// sentence, written in lower case as in chat, group 1: "… for social
 	// studies. can you summarize what happened?" (textan.Sentences takes a

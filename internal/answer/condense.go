@@ -902,7 +902,7 @@ var sourceTerms = sync.OnceValue(func() map[string]bool {
 // they are about is in the conversation ("how many came?", "what did they
 // do?"); made on first use.
 var lightVerbs = sync.OnceValue(func() map[string]bool {
-	return termSet("come came go went get got do did make made have had give gave take took put see saw look seem become keep let begin began want wanted")
+	return termSet("come came go went get got do did make made have had give gave take took put see saw look seem become keep let begin began start started stop stopped continue continued want wanted")
 })
 
 // names returns the words of s written with a capital or as an acronym

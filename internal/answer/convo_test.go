@@ -395,7 +395,8 @@ func TestFollowUpPointsAtTheAnswer(t *testing.T) {
 // question about the timeline of something is answered from the passages.
 func TestTimelineQuestion(t *testing.T) {
 	p := answer.New(answer.Options{Retriever: story(t)})
-	for _, q := range []string{"give me the timeline", "Show me the chronology of events", "timeline?", "list the dates", "what are the key dates?"} {
+	for _, q := range []string{"give me the timeline", "Show me the chronology of events", "timeline?", "list the dates", "what are the key dates?",
+		"give me a 3 bullet timeline I can read on air", "Give me a timeline of events from the attack to the expulsion."} { // session 26's: refused for "air" and "expulsion"
 		_, err := p.Ask(context.Background(), answer.Request{Question: q}, nil)
 		if msg, _ := usererr.Message(err); !errors.As(err, &answer.TimelineAsked{}) || msg != answer.MsgTimeline {
 			t.Errorf("%q: %v, want the pointer to /timeline", q, err)
@@ -403,6 +404,9 @@ func TestTimelineQuestion(t *testing.T) {
 	}
 	if a, err := p.Ask(context.Background(), answer.Request{Question: "What is the timeline of the MEK?"}, nil); err != nil || a.Refused {
 		t.Errorf("a question about the timeline of the MEK: %+v, %v", a, err)
+	}
+	if _, err := p.Ask(context.Background(), answer.Request{Question: "give me a timeline of the MEK"}, nil); errors.As(err, &answer.TimelineAsked{}) {
+		t.Errorf("a timeline of the MEK asked for: the whole timeline")
 	}
 	// one event is the story's: its lede, not the timeline
 	ix := story(t)
@@ -511,6 +515,8 @@ func TestSummaryAsked(t *testing.T) {
 		"Summarize this story in one sentence.":                              {Doc: path, Length: "sentence"}, // session 26's new users: the short summary's three sentences were no answer
 		"fr tho what's the beef about":                                       {Doc: path, Length: "short"},    // session 26's: refused for "beef"
 		"whats the drama":                                                    {Doc: path, Length: "short"},
+		"whats the one-line version of this story?":                          {Doc: path, Length: "sentence"}, // session 26's second round: refused
+		"give me the key facts":                                              {Doc: path, Length: "short"},
 		"Now give me three bullet points.":                                   {Doc: path, Length: "short"},    // refused for "bullet points"
 		"Explain it like I'm ten years old.":                                 {Doc: path, Length: "short"},    // refused for "ten"
 		"Write a headline for it in under 10 words.":                         {Doc: path, Length: "sentence"}, // taken for something told

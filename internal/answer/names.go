@@ -26,7 +26,7 @@ import (
 // listRe matches a question that asks for the names of a kind: a number
 // of them ("two") in its first group, the kind's word in its second and
 // what follows in its third.
-var listRe = regexp.MustCompile(`(?i)^\W*(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(?:(?:list|name|give\s+me|tell\s+me|show\s+me|show)\s+(?:me\s+)?(?:all\s+)?(?:of\s+)?(?:the\s+)?|(?:who|what|which)\s+(?:are|were)\s+(?:all\s+)?(?:the\s+)?|(?:which|what)\s+)(two\s+|both\s+)?(?:main\s+|key\s+|other\s+|different\s+|important\s+)?(people|persons|individuals|figures|characters|countries|nations|places|locations|cities|organi[sz]ations|groups|institutions|names|actors|parties|players|sides|stakeholders)\b(.*)$`)
+var listRe = regexp.MustCompile(`(?i)^\W*(?:please\s+)?(?:(?:can|could|would)\s+you\s+)?(?:(?:list|name|give\s+me|tell\s+me|show\s+me|show)\s+(?:me\s+)?(?:all\s+|every\s+)?(?:of\s+)?(?:the\s+)?|(?:who|what|which)\s+(?:are|were)\s+(?:all\s+)?(?:the\s+)?|(?:which|what)\s+)(two\s+|both\s+)?(?:main\s+|key\s+|other\s+|different\s+|important\s+|named\s+|mentioned\s+)?(people|persons?|individuals|figures|characters?|countries|nations|places|locations|cities|organi[sz]ations|groups|institutions|names|actors|parties|players|sides|stakeholders)\b(.*)$`)
 
 // placeKinds are the kinds of listRe that a number may count: "which two
 // countries are involved?" lists them; "what are the four groups?" asks
@@ -37,7 +37,7 @@ var placeKinds = setOf("countries nations places locations cities")
 // question: "which countries are involved?", "who are the people in the
 // story?"; any other word asks something else ("which countries did the MEK
 // attack?").
-var listRest = setOf("are were is was mentioned named involved in the story article text document documents report it this there appear appears appeared does do did mention mentions talked about discussed featured of these here")
+var listRest = setOf("are were is was mentioned named involved in the story article text document documents report it this there appear appears appeared does do did mention mentions talked about discussed featured of these here with their role roles")
 
 // Kinds of names a question asks to list (listAsked).
 const (
@@ -53,6 +53,10 @@ const (
 // story?" (a tale's animals are most of its characters).
 var castRe = regexp.MustCompile(`(?i)^\W*(?:who(?:'s|’s|\s+is|\s+are)\s+in\s+(?:it|this|the\s+(?:story|tale|book))|how\s+many\s+(?:characters|people)\s+(?:are\s+there|are\s+in\s+(?:it|the\s+(?:story|tale)|this\s+(?:story|tale))|does\s+(?:it|the\s+(?:story|tale))\s+have)|(?:what|which)\s+(?:animals|creatures)\s+(?:are\s+there|are\s+in\s+(?:it|the\s+(?:story|tale)|this\s+(?:story|tale))|appear))(?:\s+(?:story|tale))?\W*$`)
 
+// everyRe is "every" or "each", which asks for all of a kind named in
+// the singular.
+var everyRe = regexp.MustCompile(`(?i)\b(?:every|each)\b`)
+
 // listAsked returns the kind of names q asks to list, or "".
 func listAsked(q string) string {
 	if castRe.MatchString(q) {
@@ -65,6 +69,9 @@ func listAsked(q string) string {
 	if m[1] != "" && !placeKinds[strings.ToLower(m[2])] { // "which two countries are involved?"; "what are the four groups?" asks what they were
 		return ""
 	}
+	if w := strings.ToLower(m[2]); (w == "person" || w == "character") && !everyRe.MatchString(q) { // "List every named person …"; "which person did it?" asks who
+		return ""
+	}
 	for _, w := range strings.FieldsFunc(strings.ToLower(m[3]), func(r rune) bool { return r != '\'' && !('a' <= r && r <= 'z') }) {
 		if !listRest[w] {
 			return ""
@@ -73,9 +80,9 @@ func listAsked(q string) string {
 	switch w := strings.ToLower(m[2]); {
 	case w == "names" || w == "actors" || w == "parties" || w == "players" || w == "sides" || w == "stakeholders": // "who are the main actors?": every kind
 		return listNames
-	case w == "characters":
+	case w == "characters" || w == "character":
 		return listCharacters
-	case w == "people" || w == "persons" || w == "individuals" || w == "figures":
+	case w == "people" || w == "persons" || w == "person" || w == "individuals" || w == "figures":
 		return listPeople
 	case w == "organizations" || w == "organisations" || w == "groups" || w == "institutions":
 		return listGroups

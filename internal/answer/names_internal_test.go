@@ -34,25 +34,27 @@ func TestRoleCharacters(t *testing.T) {
 // TestListAsked: which questions ask for a list of names, and of what kind.
 func TestListAsked(t *testing.T) {
 	expect(t, "listAsked", listAsked, map[string]string{
-		"which countries are involved?":                    listPlaces,
-		"Which two countries are involved?":                listPlaces, // a number of them, as chat asks
-		"what are the two groups?":                         "",         // what they were
-		"What countries are mentioned in the article?":     listPlaces,
-		"list all the people mentioned":                    listPeople,
-		"who are the people in the story?":                 listPeople,
-		"can you list the organizations involved?":         listGroups,
-		"name the places":                                  listPlaces,
-		"list the names":                                   listNames,
-		"who are the main actors?":                         listNames,
-		"who are the parties involved?":                    listNames,
-		"which countries did the MEK attack?":              "",
-		"who are the people who attacked Albania?":         "",
-		"what groups did Iran engage in the cyberattack?":  "",
-		"who are the characters?":                          listCharacters,
-		"who are the characters that help the prince?":     "",
-		"Why did the people of the town leave?":            "",
-		"which people were killed in the 1981 protests?":   "",
-		"what places did the prince visit on his journey?": "",
+		"which countries are involved?":                          listPlaces,
+		"Which two countries are involved?":                      listPlaces, // a number of them, as chat asks
+		"what are the two groups?":                               "",         // what they were
+		"What countries are mentioned in the article?":           listPlaces,
+		"list all the people mentioned":                          listPeople,
+		"who are the people in the story?":                       listPeople,
+		"List every named person in the report with their role.": listPeople, // session 26's: refused
+		"which person did it?":                                   "",
+		"can you list the organizations involved?":               listGroups,
+		"name the places":                                        listPlaces,
+		"list the names":                                         listNames,
+		"who are the main actors?":                               listNames,
+		"who are the parties involved?":                          listNames,
+		"which countries did the MEK attack?":                    "",
+		"who are the people who attacked Albania?":               "",
+		"what groups did Iran engage in the cyberattack?":        "",
+		"who are the characters?":                                listCharacters,
+		"who are the characters that help the prince?":           "",
+		"Why did the people of the town leave?":                  "",
+		"which people were killed in the 1981 protests?":         "",
+		"what places did the prince visit on his journey?":       "",
 	})
 }
 

@@ -329,11 +329,21 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if question, told, ok := preamble(q); ok { // "Good morning. I've never heard of this group. Who are they?"
 		ask := req
 		ask.Question = question
+		unmentioned := ""
 		if told != "" && !p.hasTopic(question) { // "who are they?" is of what was told
+			if unmentioned = cmp.Or(p.unknownName(told), p.unknownMonth(told)); unmentioned != "" { // "I thought it was Russia that hacked Albania. who was it actually?": who hacked Albania
+				told = strings.Replace(told, unmentioned, " ", 1)
+				if m := reportedClaimRe.FindStringSubmatch(told); m != nil { // not "thought"
+					told = m[1]
+				}
+			}
 			ask.History = append(slices.Clone(req.History), chat.Message{Role: chat.RoleUser, Content: told}, chat.Message{Role: chat.RoleAssistant})
 		}
 		a, err := p.Ask(ctx, ask, onEvent)
 		a.Question = q
+		if err == nil && unmentioned != "" && !a.Refused && !a.SmallTalk {
+			a.Text = fmt.Sprintf(msgToldUnmentionedFm, unmentioned) + "\n" + a.Text
+		}
 		return a, err
 	}
 	ans := Answer{Question: q, Mode: ModeExtractive, Citations: []Citation{}, Warnings: []string{}}
@@ -1242,7 +1252,7 @@ func searchText(q string) string {
 	prev := ""
 	for _, w := range strings.Fields(q) {
 		lw := strings.ToLower(strings.Trim(w, "?!.,;:"))
-		if !askersTime[lw] && !(lw == "long" && prev == "how") && !partySide(prev, lw) {
+		if !askersTime[lw] && !stressWords[lw] && !(lw == "long" && prev == "how") && !partySide(prev, lw) {
 			keep = append(keep, w)
 		}
 		prev = lw
@@ -1333,6 +1343,12 @@ func termSet(words string) map[string]bool {
 // ("when was the attack exactly?", "who was the woodcutter really?"): no
 // word a sentence that answers it needs to hold.
 var stressTerms = sync.OnceValue(func() map[string]bool { return termSet("really actually exactly truly precisely") })
+
+// stressWords are the words of stressTerms that the search passes over
+// too ("who hacked albania actually?" led with Rama's announcement); not
+// "really" nor "truly", which a tale answers in ("Who was the snake
+// really?": "who was really a prince").
+var stressWords = setOf("actually exactly precisely")
 
 // frameTerms returns the analyzed forms of words that frame a question
 // (what kind of answer it wants) rather than name its topic; made on first
@@ -1690,6 +1706,12 @@ var newsPieceRe = regexp.MustCompile(`(?i)\bnews\s+(?:report|story|article|piece
 // according to the piece?" was refused for the "piece" no sentence holds.
 var sourceRefRe = regexp.MustCompile(`(?i),?\s*\b(?:according\s+to\s+(?:the|this|that|your)\s+(?:piece|article|report|story|tale|text|document|source|sources|narrator|author|writer)|in\s+(?:the|this|that)\s+piece)\b`)
 
+// likeWhichRe is chat's "like which group" after a question, which says
+// again what kind of answer it wants ("who actually did the hack, like
+// which group 👀" led with the MEK's "opposition group"); group 1 is the
+// punctuation after it.
+var likeWhichRe = regexp.MustCompile(`(?i),?\s+like\s+(?:which|what)\s+[\pL-]+\s*([?!.]*)\W*$`)
+
 // emoticonRe matches the emoticons a message ends with (":(", ";-)",
 // "<3", "xD"): "did he die at the end?? :(" was no question of the end.
 var emoticonRe = regexp.MustCompile(`(?:\s+(?:[:;=]-?[()DPpOo/\\|\[\]{}*3]+|<3+|xD+|XD+|\^\^))+\s*$`)
@@ -1716,6 +1738,7 @@ func cleanQuestion(q string) string {
 	q = newsPieceRe.ReplaceAllString(q, "article")
 	q = sourceRefRe.ReplaceAllString(q, "")
 	q = emoticonRe.ReplaceAllString(q, "")
+	q = likeWhichRe.ReplaceAllString(q, "$1")
 	q = chatNounRe.ReplaceAllStringFunc(q, func(m string) string { // "who is the albania leader guy": the leader
 		if f := strings.Fields(m); !determiners[strings.ToLower(f[0])] && !personAdjectives[strings.ToLower(f[0])] {
 			return f[0]
@@ -1906,6 +1929,26 @@ func (p *Pipeline) reportLede() string {
 	for _, ps := range docs[0].Passages[:min(2, len(docs[0].Passages))] { // after a passage of metadata
 		if ss := textan.Sentences(ps.Text); len(ss) > 0 && len(strings.Fields(ss[0].Text)) >= 8 {
 			return ss[0].Text
+		}
+	}
+	return ""
+}
+
+// msgToldUnmentionedFm opens the answer to a question about what the
+// asker believed ("I heard the attack was in August. when was it?"), when
+// the documents never mention what they believed.
+const msgToldUnmentionedFm = "The documents do not mention “%s”; here is what they say."
+
+// unknownMonth returns the first month q names that the documents never
+// write nor are dated in ("I heard the attack was in August."), or "".
+func (p *Pipeline) unknownMonth(q string) string {
+	if p.opts.Speller == nil {
+		return ""
+	}
+	for _, w := range strings.Fields(q) {
+		w = strings.Trim(w, ".,;:!?\"'“”‘’()")
+		if _, err := time.Parse("January", textan.Capitalize(strings.ToLower(w))); err == nil && !p.opts.Speller.Mentions(w) && !p.monthDated(w) {
+			return w
 		}
 	}
 	return ""

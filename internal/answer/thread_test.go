@@ -1021,3 +1021,33 @@ func TestNamedThenTold(t *testing.T) {
 		}
 	}
 }
+
+// TestToldAround: session 26's second round of new users. A question
+// followed by what the asker wants it for ("did the US say anything? I want
+// a reaction segment") is the question; a belief told before a question,
+// of what the documents never mention ("I thought it was Russia …", "I
+// heard … in August"), is said not to be in them and the question is
+// answered without it; "stopped speaking with" says little more than
+// "speaking with" (all were refused).
+func TestToldAround(t *testing.T) {
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Speller: spell.New(ix.Docs())})
+	for q, want := range map[string]string{
+		"did the US say anything? I want a reaction segment":                "the White House",
+		"I thought it was Russia that hacked Albania. who was it actually?": "Government of Iran conducted this reckless and irresponsible cyberattack",
+		"I heard the attack was in August. when was it?":                    "July 15 cyberattack",
+		"why has Albania stopped speaking with Iran?":                       "final straw",
+		"who hacked albania actually?":                                      "Government of Iran conducted",
+		"who actually did the hack, like which group 👀":                     "Government of Iran conducted", // it led with the MEK's "opposition group"
+	} {
+		wantAnswer(t, p, q, want, true)
+	}
+	for q, note := range map[string]string{
+		"I thought it was Russia that hacked Albania. who was it actually?": "The documents do not mention “Russia”",
+		"I heard the attack was in August. when was it?":                    "The documents do not mention “August”",
+	} {
+		if a := ask(t, p, q); !strings.HasPrefix(a.Text, note) {
+			t.Errorf("%q: %q, want it to open with %q", q, a.Text, note)
+		}
+	}
+}
