@@ -531,7 +531,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		}
 	}
 	if !covered || followUp && p.newTopic(q, hits) {
-		if toldOnly(req.Question) { // "I'm preparing a briefing for my book club … I haven't read the article yet."
+		if toldOnly(req.Question) && toldOnly(q) { // "I'm preparing a briefing for my book club … I haven't read the article yet."; not "wat happend at midnite", "what" as typed in chat
 			return p.invitation(ans), nil
 		}
 		parts := p.splitClauses(q)
@@ -1463,7 +1463,7 @@ var aboutMeRe = regexp.MustCompile(`(?i)^\W*(?:(?:hi|hey|hello|ok|okay|so|well)\
 
 // requestRe finds a word that asks for something inside a statement: "I
 // want to know about the MEK", "I'd like a summary".
-var requestRe = regexp.MustCompile(`(?i)\b(?:know|tell|explain|learn|find\s+out|curious|wonder|wondering|interested|looking\s+for|show|give|list|describe|write|summar\w*|help|want|wanna|please|pls|plz|info|information|details)\b`)
+var requestRe = regexp.MustCompile(`(?i)\b(?:know|tell|explain|learn|find\s+out|curious|wonder|wondering|interested|looking\s+for|show|give|list|describe|write|compare|contrast|summar\w*|help|want|wanna|please|pls|plz|info|information|details)\b`)
 
 // notCovered is NotCoveredText with, when the documents name people,
 // places or groups more than once, the ones they name most (mostlyAbout),

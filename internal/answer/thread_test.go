@@ -673,6 +673,14 @@ func TestToldOnly(t *testing.T) {
 			t.Errorf("%q asks: %q, want refused", q, a.Text)
 		}
 	}
+	// a child's question with no question mark and its question word spelt
+	// as chat spells it asks, and so does a request to compare: not found,
+	// they are refused, not met with "Thanks for the context"
+	for _, q := range []string{"wat happend to the muny", "Compare Cinderella and her stepmother."} {
+		if a := ask(t, p, q); !a.Refused || a.SmallTalk {
+			t.Errorf("%q: %+v", q, a)
+		}
+	}
 }
 
 // TestSequelOfItsTopic: "was there data leaking afterwards?" after the

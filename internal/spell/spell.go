@@ -27,6 +27,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/antzucaro/matchr"
+
 	"storybot/internal/knowledge"
 	"storybot/internal/textan"
 )
@@ -43,17 +45,18 @@ type Fix struct {
 // Speller holds the words of a set of documents. It is safe for concurrent
 // use.
 type Speller struct {
-	count  map[string]int    // folded word → occurrences
-	byLen  map[int][]word    // the words by their length in runes
-	names  map[string]bool   // folded words written with a capital inside a sentence
-	stems  map[int][]word    // the words' Snowball stems by their length in runes
-	formOf map[string]string // a stem → its most frequent word
-	joined map[string]string // a hyphenated word without its hyphens → the word ("koko" → "ko-ko")
-	spaced map[string]string // an English word that two adjacent words spell → the two words ("snowman" → "Snow Man")
-	terms  map[string]bool   // the words' textan.English terms ("russian" → "russia")
-	inits  map[string]string // the initials of names written out → the name ("un" → "United Nations")
-	named  map[string]string // a folded word the documents write as a name → as written ("us" → "US")
-	phrase map[string]bool   // the WordNet phrases the documents write, by textan.PhraseKey ("bad luck")
+	count  map[string]int      // folded word → occurrences
+	byLen  map[int][]word      // the words by their length in runes
+	names  map[string]bool     // folded words written with a capital inside a sentence
+	stems  map[int][]word      // the words' Snowball stems by their length in runes
+	formOf map[string]string   // a stem → its most frequent word
+	joined map[string]string   // a hyphenated word without its hyphens → the word ("koko" → "ko-ko")
+	spaced map[string]string   // an English word that two adjacent words spell → the two words ("snowman" → "Snow Man")
+	terms  map[string]bool     // the words' textan.English terms ("russian" → "russia")
+	inits  map[string]string   // the initials of names written out → the name ("un" → "United Nations")
+	named  map[string]string   // a folded word the documents write as a name → as written ("us" → "US")
+	phrase map[string]bool     // the WordNet phrases the documents write, by textan.PhraseKey ("bad luck")
+	sounds map[string][]string // a Double Metaphone code of minSoundCode letters or more → the words that sound so (soundsLike)
 	an     *textan.Analyzer
 }
 
@@ -63,7 +66,7 @@ var hyphenated = regexp.MustCompile(`\pL+(?:-\pL+)+`)
 // New returns a Speller of the words of docs (titles, headings and text).
 func New(docs []*knowledge.Document) *Speller {
 	s := &Speller{count: map[string]int{}, byLen: map[int][]word{}, names: map[string]bool{}, joined: map[string]string{},
-		spaced: map[string]string{}, phrase: map[string]bool{}, terms: map[string]bool{}, inits: map[string]string{}, named: map[string]string{}, an: textan.English()}
+		spaced: map[string]string{}, phrase: map[string]bool{}, terms: map[string]bool{}, inits: map[string]string{}, named: map[string]string{}, sounds: map[string][]string{}, an: textan.English()}
 	written := map[string]bool{} // the words as written whose terms are in terms
 	add := func(text string) {
 		for _, h := range hyphenated.FindAllString(text, -1) {
@@ -92,6 +95,9 @@ func New(docs []*knowledge.Document) *Speller {
 			if s.count[w] == 0 {
 				n := utf8.RuneCountInString(w)
 				s.byLen[n] = append(s.byLen[n], word{w, []rune(w)})
+				if code, _ := matchr.DoubleMetaphone(w); len(code) >= minSoundCode {
+					s.sounds[code] = append(s.sounds[code], w)
+				}
 			}
 			s.count[w]++
 		})
@@ -512,7 +518,48 @@ func (s *Speller) nearest(word string, name bool) string {
 	// ("believ"), with the same first letter. Two edits between stems
 	// joined "everyone" to "everything", another first letter "didthe" to
 	// "width".
-	return s.closest(textan.Stem(w), s.stems, 1, name, true, func(st string) string { return s.formOf[st] })
+	if best := s.closest(textan.Stem(w), s.stems, 1, name, true, func(st string) string { return s.formOf[st] }); best != "" || name {
+		return best
+	}
+	return s.soundsLike(w)
+}
+
+// minSoundCode is the length of the shortest Double Metaphone code that
+// soundsLike reads: two letters sound like too many words ("muny": MN is
+// "man", "many", "mine" and "money").
+const minSoundCode = 3
+
+// soundsLike returns the documents' word that w spells by its sound, as a
+// child types ("midnite" for "midnight", "bukweets" for "buckwheat's",
+// "prins" for "prince", "feelds" for "fields"): of their words with the
+// same first letter and the same Double Metaphone code (matchr), of
+// minSoundCode letters or more, a length within three letters of w's and
+// no more than a third of its letters and one apart, the nearest in
+// letters, then the most frequent; "" when there is none.
+func (s *Speller) soundsLike(w string) string {
+	code, _ := matchr.DoubleMetaphone(w)
+	if base, ok := strings.CutSuffix(w, "s"); ok && len(s.sounds[code]) == 0 { // "bukweets": "buckwheat", as a plural's stem reads
+		code, _ = matchr.DoubleMetaphone(base)
+	}
+	if len(code) < minSoundCode {
+		return ""
+	}
+	n := utf8.RuneCountInString(w)
+	best, bestDist := "", 0
+	for _, c := range s.sounds[code] {
+		m := utf8.RuneCountInString(c)
+		if c[0] != w[0] || m < n-3 || m > n+3 {
+			continue
+		}
+		d := Distance(w, c, n/3+1)
+		if d > n/3+1 { // "sysadmin" sounds like "systems" but is four letters from it
+			continue
+		}
+		if best == "" || d < bestDist || d == bestDist && (s.count[c] > s.count[best] || s.count[c] == s.count[best] && c < best) {
+			best, bestDist = c, d
+		}
+	}
+	return best
 }
 
 // doubledOf returns the English word that w is with one of its letters

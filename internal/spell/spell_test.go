@@ -89,6 +89,19 @@ func TestCorrectFrom(t *testing.T) {
 		}},
 		// a WordNet phrase the documents never write, nor all its words, is
 		// read as a word of its sense that they use
+		// a word a child spells by its sound: the documents' word of the same
+		// first letter and Double Metaphone code, no more than a third of
+		// its letters and one apart (session 26's new users); not a short
+		// one ("muny": MN is also "man") nor one as far as "sysadmin" is
+		// from "systems"
+		{"At midnight the prince came. The buckwheat stood in the fields. A man had money in many systems.", map[string]string{
+			"wat happend at midnite":      "wat happend at midnight",
+			"did she mary the prins":      "did she mary the prince",
+			"why is the bukweet all blak": "why is the buckwheat all blak",
+			"wat was in the feelds":       "wat was in the fields",
+			"wat hapend to the muny":      "wat hapend to the muny",
+			"I'm a sysadmin":              "I'm a sysadmin",
+		}},
 		// a name the documents never write, typed in lower case, one letter
 		// short of their word: "who did he mary" was refused for "mary"
 		{"He could only marry one of the princesses. Then Knos married her.", map[string]string{
