@@ -530,6 +530,13 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 			return p.answerFrom(ctx, start, q, standalone, passages, modelDown, ans, onEvent)
 		}
 	}
+	if !covered && p.tale() && !followUp && moralAskRe.MatchString(q) { // "What is the moral about pride in this story?", "What lesson should students take from the buckwheat's fate?": the tale's moral, or its end
+		ask := req
+		ask.Question = "What is the moral of the story?"
+		a, err := p.Ask(ctx, ask, onEvent)
+		a.Question = q
+		return a, err
+	}
 	if !covered || followUp && p.newTopic(q, hits) {
 		if toldOnly(req.Question) && toldOnly(q) { // "I'm preparing a briefing for my book club … I haven't read the article yet."; not "wat happend at midnite", "what" as typed in chat
 			return p.invitation(ans), nil
@@ -1007,6 +1014,11 @@ const lessonWords = `teach teaches taught`
 // moralWords name a story's moral: asked for, its end answers (endingWords);
 // said by a sentence, that sentence states it (extractive.go's MsgNoMoral).
 const moralWords = `moral morals lesson lessons`
+
+// moralAskRe asks for a tale's moral in words of its own: "What is the
+// moral about pride in this story?", "Is the theme that goodness is
+// rewarded?" (refused for "pride", "goodness").
+var moralAskRe = regexp.MustCompile(`(?i)\b(?:morals?|lessons?|themes?)\b`)
 
 // overviewWords ask what the documents are about (see openings), as
 // written, lower-cased ("about" is a stop word, so no term).

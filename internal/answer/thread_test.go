@@ -95,6 +95,14 @@ func TestMoralAsked(t *testing.T) {
 			t.Errorf("%s: %q (%v), want the end, said to state no moral: %v", dir, a.Text, err, hedged)
 		}
 	}
+	// a moral asked in words of its own that no sentence holds is the moral
+	// asked (session 26's new users: each was refused)
+	p := dirPipeline(t, "testdata/boots")
+	for _, q := range []string{"What is the moral about pride in this story?", "What lesson should students take from the councillor's fate?", "Is the theme that goodness is rewarded?"} {
+		if a := ask(t, p, q); a.Refused || !strings.Contains(a.Text, "kicking his feet in the ashes") {
+			t.Errorf("%q: %q", q, a.Text)
+		}
+	}
 }
 
 // TestQuotationWithItsTag: a speech tag that ends its paragraph is quoted
