@@ -1761,10 +1761,15 @@ func cleanQuestion(q string) string {
 		q = q[m[2]:]
 	}
 	if m := askedForRe.FindStringSubmatch(q); m != nil && len(textan.Sentences(q)) == 1 { // "My son asks: what did the pancake call the pig?"; not "My kid asked me why …. What do I tell her?" (preamble)
-		q = strings.TrimRight(strings.TrimSpace(m[1]), ".!?") + "?"
+		q = embeddedRe.ReplaceAllString(strings.TrimRight(strings.TrimSpace(m[1]), ".!?"), "$1 $3 $2") + "?"
 	}
 	return q
 }
+
+// embeddedRe is a question as a clause says it, its verb last: "what the
+// little fish's name was" (group 1 the question word, 2 what it asks of, 3
+// the verb), asked "what was the little fish's name".
+var embeddedRe = regexp.MustCompile(`(?i)^(what|who|where|when|how|which)\s+(.+?)\s+(was|is|were|are)$`)
 
 // askedForRe is a question asked on someone else's behalf, as a parent
 // reading with a child asks: "My son asks: what did the pancake call the

@@ -981,6 +981,13 @@ func TestAskedForSomeoneElse(t *testing.T) {
 	} {
 		wantAnswer(t, p, q, want, true)
 	}
+	// its words in a clause's order, asked in a question's: "what the
+	// widow's name was" is "what was the widow's name?", which the tale
+	// never gives (session 26's "what the little fish's name was" was quoted
+	// unhedged)
+	if a := askIn(t, "testdata/knos", "He wants to know what the widow's name was."); !strings.HasPrefix(a.Text, answer.MsgNoName) {
+		t.Errorf("%q", a.Text)
+	}
 	p = storyPipeline(t)
 	wantAnswer(t, p, "My kid asked me why Albania and Iran stopped talking. What do I tell her?", "final straw", true) // preamble's, as before
 }
