@@ -482,7 +482,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	if k <= 0 {
 		k = p.opts.K
 	}
-	hits, err := p.opts.Retriever.Search(ctx, searchText(standalone), k)
+	hits, err := p.opts.Retriever.Search(ctx, p.withoutOwnDate(searchText(standalone)), k)
 	if errors.Is(err, search.ErrKeywordsOnly) {
 		defer func() {
 			if err == nil {
@@ -1970,6 +1970,37 @@ func (p *Pipeline) unknownMonth(q string) string {
 	}
 	return ""
 }
+
+// withoutOwnDate returns q without the date the folder's one document
+// is dated, when it never writes its month ("did albania cut ties on 7 september 2022?" of
+// a report dated 2022-09-07, which says "on Wednesday"), written with its
+// month ("7 September 2022", "September 7, 2022", "September 2022"): the
+// search found the report's one "In 2022" for its year.
+func (p *Pipeline) withoutOwnDate(q string) string {
+	if p.opts.Documents == nil || !monthNameRe.MatchString(q) {
+		return q
+	}
+	docs := p.opts.Documents()
+	if len(docs) != 1 { // of many, a date asked may be another's: "… cases … as of March 11th?"
+		return q
+	}
+	t, err := time.Parse(time.DateOnly, docs[0].Date)
+	if err != nil || !strings.Contains(strings.ToLower(q), strings.ToLower(t.Month().String())) || writesMonth(docs[0], t.Month()) { // a paper of 11 March that counts cases "as of 11 March" is searched for its date
+		return q
+	}
+	day, month, year := strconv.Itoa(t.Day()), t.Month().String(), strconv.Itoa(t.Year())
+	re := regexp.MustCompile(`(?i)\b(?:on\s+)?(?:(?:the\s+)?` + day + `(?:st|nd|rd|th)?\s+(?:of\s+)?` + month + `|` + month + `\s+` + day + `(?:st|nd|rd|th)?|` + month + `)(?:,?\s+` + year + `)?\b`)
+	return re.ReplaceAllString(q, " ")
+}
+
+// writesMonth reports whether d's text names month.
+func writesMonth(d *knowledge.Document, month time.Month) bool {
+	re := regexp.MustCompile(`\b` + month.String() + `\b`)
+	return slices.ContainsFunc(d.Passages, func(ps knowledge.Passage) bool { return re.MatchString(ps.Text) })
+}
+
+// monthNameRe finds the name of a month.
+var monthNameRe = regexp.MustCompile(`(?i)\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b`)
 
 // monthDated reports whether w names the month a document is dated in:
 // "Albania severed relations with Iran on 7 September 2022. True or

@@ -965,6 +965,10 @@ func TestClaimChecked(t *testing.T) {
 	// writes; Rama's announcement leads, the lede's "on Wednesday" second
 	wantAnswer(t, p, "Claim: Albania severed diplomatic relations with Iran on 7 September 2022. True or false according to the report?", "sever its diplomatic relations with Teheran on Wednesday", false)
 	wantAnswer(t, p, "did albania cut ties in september?", "sever its diplomatic relations with Teheran on Wednesday", true) // refused for "september"
+	// the report's own date is no word to search for: its "2022" found "In
+	// 2022, Albania previously said …"
+	wantAnswer(t, p, "Claim: Albania cut ties on 7 September 2022. True or false?", "sever its diplomatic relations with Teheran on Wednesday", true)
+	wantAnswer(t, p, "what happened in 2022?", "In 2022, Albania previously said", true)
 	if a := ask(t, p, "what happened in March?"); !a.Refused {
 		t.Errorf("a month the report neither names nor is dated in: %q", a.Text)
 	}
