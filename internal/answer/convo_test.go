@@ -267,7 +267,7 @@ func TestWhatKindAndWho(t *testing.T) {
 // not him.
 func TestPronounStandsForThePerson(t *testing.T) {
 	ix := indexDir(t, "testdata/grandmother")
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Speller: spell.New(ix.Docs())})
+	p := botPipeline(ix)
 	ctx := context.Background()
 	var history []chat.Message
 	for _, c := range []struct{ q, lead string }{
@@ -735,7 +735,7 @@ func TestMainCharacter(t *testing.T) {
 		"testdata/seal":  {"Once upon a time there was a man who lived"},
 	} {
 		ix := indexDir(t, dir)
-		p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Speller: spell.New(ix.Docs())})
+		p := botPipeline(ix)
 		for _, q := range []string{"who is the main character?", "who is the main guy in the story?"} { // chat's "main guy" (read "main man") too: it was hedged
 			a := ask(t, p, q)
 			if strings.Count(a.Text, "\n> ") != len(want) {

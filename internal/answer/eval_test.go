@@ -19,7 +19,6 @@ import (
 	"storybot/internal/chat"
 	"storybot/internal/knowledge"
 	"storybot/internal/search"
-	"storybot/internal/spell"
 )
 
 var (
@@ -329,7 +328,7 @@ func TestNaturalQuestions(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ix := c.index
-			p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Speller: spell.New(ix.Docs())}) // as the bot does
+			p := botPipeline(ix) // as the bot does
 			qs := readJSONL[naturalQuestion](t, c.file)
 			right := 0
 			for _, q := range qs {

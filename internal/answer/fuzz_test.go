@@ -10,7 +10,6 @@ import (
 
 	"storybot/internal/answer"
 	"storybot/internal/chat"
-	"storybot/internal/spell"
 	"storybot/internal/usererr"
 )
 
@@ -27,7 +26,7 @@ func FuzzAsk(f *testing.F) {
 	f.Add("who is Edi Rama?", "and [1] what [2]?")
 	f.Add("", "\x00\u202e?? ``` > **")
 	ix := story(f)
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Speller: spell.New(ix.Docs())})
+	p := botPipeline(ix)
 	marker := regexp.MustCompile(`\[(\d+)\]`)
 	f.Fuzz(func(t *testing.T, before, q string) {
 		var hist []chat.Message

@@ -914,6 +914,12 @@ func storyPipeline(t testing.TB) *answer.Pipeline {
 	return answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
 }
 
+// botPipeline is an offline pipeline over ix as the bot builds it: with
+// the documents and the speller.
+func botPipeline(ix *search.Index) *answer.Pipeline {
+	return answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Speller: spell.New(ix.Docs())})
+}
+
 // dirPipeline is an offline pipeline over the documents of dir, as the
 // bot builds it (with Documents).
 func dirPipeline(t testing.TB, dir string) *answer.Pipeline {

@@ -11,7 +11,6 @@ import (
 	"storybot/internal/answer"
 	"storybot/internal/chat"
 	"storybot/internal/eval"
-	"storybot/internal/spell"
 )
 
 // TestThreadOfQuestions asks a story, offline, what a reader asks in one
@@ -153,7 +152,7 @@ func TestVillainAsked(t *testing.T) {
 	// as the bot asks it, its speller reading chat's "guy" as the tale's
 	// "man": "the bad man" is the villain too (it quoted a man met on the way)
 	ix := indexDir(t, "testdata/sultan")
-	spelled := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Speller: spell.New(ix.Docs())})
+	spelled := botPipeline(ix)
 	if a, err := spelled.Ask(context.Background(), answer.Request{Question: "whos the bad guy in this story?"}, nil); err != nil || !strings.Contains(eval.Lead(a.Text), "There is the culprit in the tree!") {
 		t.Errorf("with the speller: %q, %v", a.Text, err)
 	}
@@ -250,7 +249,7 @@ func TestInTheEnd(t *testing.T) {
 	// "and Barbaik?" asks the same of her (the speller writes the names
 	// typed in lower case as the tale does, as the bot's does)
 	ix := indexDir(t, "testdata/brownie")
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Speller: spell.New(ix.Docs())})
+	p := botPipeline(ix)
 	_, history := askedBefore(t, p, "what happened to jegu in the end?", "")
 	if a, err := p.Ask(context.Background(), answer.Request{Question: "and barbaik?", History: history}, nil); err != nil || !strings.Contains(eval.Lead(a.Text), "Barbaik was glad to find work in the market of Morlaix") {
 		t.Errorf("and barbaik? %q, %v", a.Text, err)
@@ -486,7 +485,7 @@ func TestWhyThat(t *testing.T) {
 	// a when-question of its own about what the last answer told: its time
 	// ("in 2014", not the June 1981 protests, which a full date ranked
 	// first), unless it asks of something else the story tells
-	history, p = nil, answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Speller: spell.New(ix.Docs())}) // with the speller, as the bot runs
+	history, p = nil, botPipeline(ix) // with the speller, as the bot runs
 	for _, q := range []string{"what is the MEK", "how many of them came to albania", "where do they live"} {
 		a, err := p.Ask(context.Background(), answer.Request{Question: q, History: history}, nil)
 		if err != nil {
@@ -548,7 +547,7 @@ func TestFollowUpSaysSomethingNew(t *testing.T) {
 // albania?" led with "several planned attacks").
 func TestHowManyOfThem(t *testing.T) {
 	ix := story(t)
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Speller: spell.New(ix.Docs())})
+	p := botPipeline(ix)
 	_, history := askedBefore(t, p, "what's the mek", "")
 	for _, q := range []string{"how many of them are there", "how many of them came to albania"} {
 		a, err := p.Ask(context.Background(), answer.Request{Question: q, History: history}, nil)
@@ -953,8 +952,7 @@ func TestTwoAsksJoined(t *testing.T) {
 // claim; each was refused or answered with the report's date (session
 // 26's new users).
 func TestClaimChecked(t *testing.T) {
-	ix := story(t)
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Speller: spell.New(ix.Docs())})
+	p := botPipeline(story(t))
 	for q, want := range map[string]string{
 		"Claim: the cyberattack took place on 15 July 2022. Does the report confirm the date?": "July 15 cyberattack",
 		"Claim: the attack destroyed government data permanently. Is that supported?":          "destroyed government data",
@@ -1057,8 +1055,7 @@ func TestNamedThenTold(t *testing.T) {
 // answered without it; "stopped speaking with" says little more than
 // "speaking with" (all were refused).
 func TestToldAround(t *testing.T) {
-	ix := story(t)
-	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Speller: spell.New(ix.Docs())})
+	p := botPipeline(story(t))
 	for q, want := range map[string]string{
 		"did the US say anything? I want a reaction segment":                "the White House",
 		"I thought it was Russia that hacked Albania. who was it actually?": "Government of Iran conducted this reckless and irresponsible cyberattack",
