@@ -159,12 +159,14 @@ func keywordType(lq string) qtype {
 // months are the months' names; monthsButMay leaves out the one that is
 // also a verb ("May I come in?").
 const (
+	// numberWords are the numbers written in words.
+	numberWords  = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen"
 	months       = "January|February|March|April|May|June|July|August|September|October|November|December"
 	monthsButMay = "January|February|March|April|June|July|August|September|October|November|December"
 )
 
 var (
-	numberRe   = regexp.MustCompile(`\b\d[\d,.]*\b|\b(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|half|several|many|few)\b`)
+	numberRe   = regexp.MustCompile(`\b\d[\d,.]*\b|\b(?i:` + numberWords + `|hundreds|thousands|millions|billions|dozens|half|several|many|few)\b`)
 	dateRe     = regexp.MustCompile(`\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:` + months + `|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b\d{4}-\d{2}-\d{2}\b|\b(?i:century|morning|evening|night|midnight|noon|dawn|sunrise|sunset|spring|summer|autumn|winter|yesterday|to-?morrow|to-?day|to-?night|o'clock|hours?|days?|weeks?|months?|years?|ago|until|till|after|before|when|once|while|as soon as)\b`)
 	whyRe      = regexp.MustCompile(`(?i)\b(because|due to|prompt\w*|reasons?|caused?|led to|result|in response|so that|in order|therefore|for fear|so as to|that was why|that is why|for he|for she|for they|for it|for this)\b`)
 	weakWhyRe  = regexp.MustCompile(`(?i)\b(since|wanted|wished|hoped|thought|thinking|meant|tired|hungry|thirsty|afraid|frightened|jealous|angry|envious|greedy|lonely|sick|ill)\b`)
@@ -342,9 +344,9 @@ var measureAskRe = regexp.MustCompile(`(?i)\bhow\s+(big|large|heavy|tall|high|wi
 // "two yards", "ten feet high").
 // moneyRe is a sum of money: a number before a currency, or a currency's
 // sign before a number.
-var moneyRe = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|thousand|million|several|many|few)[\s-]+(?:\w+[\s-]+)?(?:dollars?|pounds?|shillings?|pence|pennies|penny|crowns?|florins?|guineas?|ducats?|marks?|francs?|rubles?|roubles?|thalers?|dalers?|gulden|pesos?|yen|euros?|rupees?|coins?|gold\s+pieces?|pieces\s+of\s+(?:gold|silver))\b|[$£€¥]\s?\d`)
+var moneyRe = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|a|` + numberWords + `|several|many|few)[\s-]+(?:\w+[\s-]+)?(?:dollars?|pounds?|shillings?|pence|pennies|penny|crowns?|florins?|guineas?|ducats?|marks?|francs?|rubles?|roubles?|thalers?|dalers?|gulden|pesos?|yen|euros?|rupees?|coins?|gold\s+pieces?|pieces\s+of\s+(?:gold|silver))\b|[$£€¥]\s?\d`)
 
-var measureRe = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|hundred|thousand|several|many|few)[\s-]+(?:\w+[\s-]+)?(?:hundred-?weights?|pounds?|ounces?|tons?|stones?|feet|foot|inch(?:es)?|yards?|ells?|fathoms?|miles?|leagues?|paces?|steps?|metres?|meters?|kilometres?|kilometers?|kilos?|kilograms?|grams?|hands?|spans?|cubits?)\b|\b(?:as|so)\s+(?:big|large|heavy|tall|high|wide|deep|far|thick|small|long)\s+as\b|\bthe\s+size\s+of\s+(?:a|an)\b|\b(?:bigger|larger|heavier|taller|higher|wider|deeper|farther|further|thicker|smaller|longer)\s+than\b`)
+var measureRe = regexp.MustCompile(`(?i)\b(?:\d[\d,.]*|a|` + numberWords + `|several|many|few)[\s-]+(?:\w+[\s-]+)?(?:hundred-?weights?|pounds?|ounces?|tons?|stones?|feet|foot|inch(?:es)?|yards?|ells?|fathoms?|miles?|leagues?|paces?|steps?|metres?|meters?|kilometres?|kilometers?|kilos?|kilograms?|grams?|hands?|spans?|cubits?)\b|\b(?:as|so)\s+(?:big|large|heavy|tall|high|wide|deep|far|thick|small|long)\s+as\b|\bthe\s+size\s+of\s+(?:a|an)\b|\b(?:bigger|larger|heavier|taller|higher|wider|deeper|farther|further|thicker|smaller|longer)\s+than\b`)
 
 // promiseWord reports whether the question's words ask what someone
 // promised or planned to do, which a sentence tells in the future ("The

@@ -2000,7 +2000,7 @@ func writesMonth(d *knowledge.Document, month time.Month) bool {
 }
 
 // monthNameRe finds the name of a month.
-var monthNameRe = regexp.MustCompile(`(?i)\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b`)
+var monthNameRe = regexp.MustCompile(`(?i)\b(?:` + months + `)\b`)
 
 // monthDated reports whether w names the month a document is dated in:
 // "Albania severed relations with Iran on 7 September 2022. True or
