@@ -1964,7 +1964,7 @@ func (p *Pipeline) unknownMonth(q string) string {
 	}
 	for _, w := range strings.Fields(q) {
 		w = strings.Trim(w, ".,;:!?\"'“”‘’()")
-		if _, err := time.Parse("January", textan.Capitalize(strings.ToLower(w))); err == nil && !p.opts.Speller.Mentions(w) && !p.monthDated(w) {
+		if _, ok := monthOf(w); ok && !p.opts.Speller.Mentions(w) && !p.monthDated(w) {
 			return w
 		}
 	}
@@ -2006,14 +2006,21 @@ var monthNameRe = regexp.MustCompile(`(?i)\b(?:` + months + `)\b`)
 // "Albania severed relations with Iran on 7 September 2022. True or
 // false?" of a report dated 2022-09-07 that says "on Wednesday".
 func (p *Pipeline) monthDated(w string) bool {
-	m, err := time.Parse("January", textan.Capitalize(strings.ToLower(w))) // "september" as typed in chat
-	if err != nil || p.opts.Documents == nil {
+	m, ok := monthOf(w)
+	if !ok || p.opts.Documents == nil {
 		return false
 	}
 	return slices.ContainsFunc(p.opts.Documents(), func(d *knowledge.Document) bool {
 		t, err := time.Parse(time.DateOnly, d.Date)
-		return err == nil && t.Month() == m.Month()
+		return err == nil && t.Month() == m
 	})
+}
+
+// monthOf returns the month w names, in any case ("september" as typed in
+// chat).
+func monthOf(w string) (time.Month, bool) {
+	t, err := time.Parse("January", textan.Capitalize(strings.ToLower(w)))
+	return t.Month(), err == nil
 }
 
 // notTopicNames are names WordNet knows that say nothing of a question's
