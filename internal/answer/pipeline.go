@@ -1718,6 +1718,11 @@ var newsPieceRe = regexp.MustCompile(`(?i)\bnews\s+(?:report|story|article|piece
 // according to the piece?" was refused for the "piece" no sentence holds.
 var sourceRefRe = regexp.MustCompile(`(?i),?\s*\b(?:according\s+to\s+(?:the|this|that|your)\s+(?:piece|article|report|story|tale|text|document|source|sources|narrator|author|writer)|in\s+(?:the|this|that)\s+piece)\b`)
 
+// gotHitRe is "got hit", "was hit": attacked, as chat says it ("what kind
+// of systems got hit?" was refused: no sentence says "hit"); group 1 is
+// the verb before it.
+var gotHitRe = regexp.MustCompile(`(?i)\b(got|get|gets|was|were|been|be|is|are)\s+hit\b`)
+
 // likeWhichRe is chat's "like which group" after a question, which says
 // again what kind of answer it wants ("who actually did the hack, like
 // which group 👀" led with the MEK's "opposition group"); group 1 is the
@@ -1751,6 +1756,7 @@ func cleanQuestion(q string) string {
 	q = sourceRefRe.ReplaceAllString(q, "")
 	q = emoticonRe.ReplaceAllString(q, "")
 	q = likeWhichRe.ReplaceAllString(q, "$1")
+	q = gotHitRe.ReplaceAllString(q, "${1} attacked")
 	q = chatNounRe.ReplaceAllStringFunc(q, func(m string) string { // "who is the albania leader guy": the leader
 		if f := strings.Fields(m); !determiners[strings.ToLower(f[0])] && !personAdjectives[strings.ToLower(f[0])] {
 			return f[0]
