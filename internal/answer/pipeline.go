@@ -1718,10 +1718,11 @@ var newsPieceRe = regexp.MustCompile(`(?i)\bnews\s+(?:report|story|article|piece
 // according to the piece?" was refused for the "piece" no sentence holds.
 var sourceRefRe = regexp.MustCompile(`(?i),?\s*\b(?:according\s+to\s+(?:the|this|that|your)\s+(?:piece|article|report|story|tale|text|document|source|sources|narrator|author|writer)|in\s+(?:the|this|that)\s+piece)\b`)
 
-// gotHitRe is "got hit", "was hit": attacked, as chat says it ("what kind
-// of systems got hit?" was refused: no sentence says "hit"); group 1 is
-// the verb before it.
-var gotHitRe = regexp.MustCompile(`(?i)\b(got|get|gets|was|were|been|be|is|are)\s+hit\b`)
+// gotHitRe is "got hit", "was hit" at a question's end: attacked, as chat
+// says it ("what kind of systems got hit?" was refused: no sentence says
+// "hit"; "which country was hit by the cyber attack" names the attack);
+// group 1 is the verb before it, group 2 what ends the question.
+var gotHitRe = regexp.MustCompile(`(?i)\b(got|get|gets|was|were|been|be|is|are)\s+hit(\W*)$`)
 
 // likeWhichRe is chat's "like which group" after a question, which says
 // again what kind of answer it wants ("who actually did the hack, like
@@ -1756,7 +1757,7 @@ func cleanQuestion(q string) string {
 	q = sourceRefRe.ReplaceAllString(q, "")
 	q = emoticonRe.ReplaceAllString(q, "")
 	q = likeWhichRe.ReplaceAllString(q, "$1")
-	q = gotHitRe.ReplaceAllString(q, "${1} attacked")
+	q = gotHitRe.ReplaceAllString(q, "${1} attacked${2}")
 	q = chatNounRe.ReplaceAllStringFunc(q, func(m string) string { // "who is the albania leader guy": the leader
 		if f := strings.Fields(m); !determiners[strings.ToLower(f[0])] && !personAdjectives[strings.ToLower(f[0])] {
 			return f[0]

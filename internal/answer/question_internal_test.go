@@ -12,7 +12,7 @@ func TestCleanQuestion(t *testing.T) {
 	expect(t, "cleanQuestion", cleanQuestion, map[string]string{
 		"<@123> why did Albania cut ties?":                      "why did Albania cut ties?",
 		"what kind of systems got hit?":                         "what kind of systems got attacked?", // session 26's: refused, no sentence says "hit"
-		"who actually did the hack, like which group 👀":         "who actually did the hack👀",         // it led with the MEK's "opposition group"
+		"who actually did the hack, like which group 👀":         "who actually did the hack",          // it led with the MEK's "opposition group"
 		"My son asks: what did the pancake call the pig?":       "what did the pancake call the pig?",
 		"He wants to know what the little fish's name was.":     "what was the little fish's name?",
 		"`what is the MEK`":                                     "what is the MEK",
