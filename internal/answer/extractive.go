@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"fmt"
 	"maps"
 	"math"
 	"regexp"
@@ -122,7 +123,7 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 	var b strings.Builder
 	b.WriteString(extractiveLabel)
 	if hedge != "" {
-		ans.Refused = hedge != MsgNoMoral && hedge != MsgNoPlace // a tale's end is what it teaches, said to state no moral; its opening, said to name no place, tells where it is all the same
+		ans.Refused = hedge != MsgNoMoral && hedge != MsgNoPlace && !strings.HasPrefix(hedge, undefinedOpening) // a tale's end is what it teaches, said to state no moral; its opening, said to name no place, tells where it is all the same; where a word is used shows what it means there
 		b.Reset()
 		b.WriteString(hedge)
 	}
@@ -661,8 +662,47 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	}
 	if expansionAsked.MatchString(question) && !spelledOut(out[0].text()) && hedge == "" { // "What does MEK stand for?" and no sentence spells it out
 		hedge = MsgNearest
+	} else if m := meaningAskRe.FindStringSubmatch(focus); m != nil && hedge == "" && !askerWords[strings.ToLower(strings.Fields(m[1])[0])] && !slices.ContainsFunc(out, func(c *candidate) bool { return defines(m[1], c.text()) }) { // "What does 'sever' mean here?" of a report that never says; not "what does my teacher mean by …"
+		used := regexp.MustCompile(`(?i)\b` + wordForms(m[1]))
+		if uses := slices.DeleteFunc(slices.Clone(ranked), func(c *candidate) bool { return !used.MatchString(c.text()) }); len(uses) > 0 { // where it is written (not "several" for "sever")
+			out, hedge = uses[:min(len(uses), maxSentences)], fmt.Sprintf(msgUndefinedFm, m[1])
+		} else {
+			hedge = MsgNearest
+		}
 	}
 	return out, hedge
+}
+
+// meaningAskRe asks what a word or a short phrase means, group 1 the word:
+// "What does 'sever' mean here?", "what does state-sponsored mean in this
+// context?", "What does the word 'cyberattack' mean?".
+var meaningAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+)?what\s+does\s+(?:the\s+(?:word|term|phrase)\s+)?["'“‘]?([\pL-]+(?:\s+[\pL-]+)?)["'”’]?\s+(?:actually\s+|really\s+)?mean\b`)
+
+// askerWords open what means something when it is someone, not a word:
+// "what does my teacher mean by …", "what does he mean?".
+var askerWords = setOf("my your his her their our this that it he she they you i we")
+
+// undefinedOpening is how msgUndefinedFm opens.
+var undefinedOpening = msgUndefinedFm[:strings.Index(msgUndefinedFm, "“")]
+
+// defines reports whether s says what word means: "X is a …", "X means
+// …", "X refers to …", "X, a …", "X, or …" ("the sweet and lovely
+// penaisee, or younger son"), "known as X", or an abbreviation spelt out
+// (spelledOut).
+func defines(word, s string) bool {
+	w := wordForms(word)
+	return regexp.MustCompile(`(?i)\b`+w+`["'”’]?(?:\s+(?:is|was|are|were)\s+(?:a|an|the)\b|\s+means\b|\s+refers\s+to\b|,\s+(?:a|an|or)\s)|\b(?:called|known\s+as|named)\s+(?:a\s+|an\s+|the\s+)?`+w).MatchString(s) || spelledOut(s)
+}
+
+// wordForms is a pattern of word and, of six letters or more, the words
+// of its stem with another ending: "ctenophore" finds "ctenophora" and
+// "ctenophores" (The name "ctenophora" means "comb-bearing"); a shorter
+// word only with an inflection ("sever", "severed", not "several").
+func wordForms(word string) string {
+	if strings.ContainsAny(word, " -") || len(word) < 6 { // "sever", not "several"
+		return regexp.QuoteMeta(word) + `(?:s|es|ed|d|ing)?\b`
+	}
+	return regexp.QuoteMeta(word[:len(word)-2]) + `\w*`
 }
 
 // ofEarlierYears reports whether every year c names, or its passage when

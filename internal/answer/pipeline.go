@@ -256,6 +256,9 @@ const (
 	MsgNoName  = "I found no sentence that gives this name. The nearest I found:"
 	MsgNoMoral = "The documents do not state a moral in so many words. This is how the story ends:"
 	MsgNoPlace = "The documents do not say where it takes place. This is how the story begins:"
+	// msgUndefinedFm opens the answer to what a word means when no sentence
+	// says (meaningAskRe): where the documents use it.
+	msgUndefinedFm = "The documents do not say what “%s” means. This is where they use it:"
 	// msgToldFm answers a message that tells something, asks nothing and
 	// names nothing the documents hold (toldOnly).
 	msgToldFm       = "Thanks for the context. What would you like to know? Ask me anything about %s, for example “%s”; every answer cites its sources."

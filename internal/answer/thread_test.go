@@ -1075,3 +1075,22 @@ func TestToldAround(t *testing.T) {
 		}
 	}
 }
+
+// TestMeaningAsked: "What does 'sever' mean here?" of a report that never
+// says is answered with where it uses the word, said so (session 26's
+// asker of word meanings got "thwarted several planned attacks", the stem
+// of "several" being "sever"'s); a word the documents spell out is
+// answered as before ("MEK": "Mujahideen-e-Khalq (MEK)").
+func TestMeaningAsked(t *testing.T) {
+	p := storyPipeline(t)
+	a := ask(t, p, `What does "sever" mean here?`)
+	if a.Refused || !strings.HasPrefix(a.Text, "The documents do not say what “sever” means. This is where they use it:") || !strings.Contains(a.Text, "to sever its diplomatic relations") || strings.Contains(a.Text, "several") {
+		t.Errorf("%+v", a)
+	}
+	if a := ask(t, p, "what does MEK mean?"); strings.HasPrefix(a.Text, "The documents do not say") || !strings.Contains(a.Text, "(MEK)") {
+		t.Errorf("%q", a.Text)
+	}
+	if a := ask(t, p, `what does my teacher mean by "diplomatic relations" lol`); strings.HasPrefix(a.Text, "The documents do not say what “my teacher”") {
+		t.Errorf("a teacher is no word: %q", a.Text)
+	}
+}
