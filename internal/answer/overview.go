@@ -113,6 +113,18 @@ func (p *Pipeline) tale() bool {
 	return len(docs) == 1 && docs[0].Date == ""
 }
 
+// report returns the folder's one document when it is dated, a report,
+// else nil (tale's counterpart).
+func (p *Pipeline) report() *knowledge.Document {
+	if p.opts.Documents == nil {
+		return nil
+	}
+	if docs := p.opts.Documents(); len(docs) == 1 && docs[0].Date != "" && len(docs[0].Passages) > 0 {
+		return docs[0]
+	}
+	return nil
+}
+
 // closing returns the last two passages of the document of the best hit
 // (of the tale, without one) when one of them holds a topic word of q, when
 // q is endAsked, or when whole; else hits.

@@ -523,8 +523,10 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 			hits, covered = more, true
 		}
 	}
-	if parts := p.splitAsks(q); covered && !followUp && parts != nil && p.opts.Model == nil { // "Who carried out the cyberattack and what was targeted?": each; "What is the capital of France and who is its president?" is refused whole
-		return p.askEach(ctx, req, q, parts, onEvent)
+	if covered && !followUp && p.opts.Model == nil { // "Who carried out the cyberattack and what was targeted?": each; "What is the capital of France and who is its president?" is refused whole
+		if parts := p.splitAsks(q); parts != nil {
+			return p.askEach(ctx, req, q, parts, onEvent)
+		}
 	}
 	if !covered && followUp && p.asksOn(q, p.more) { // "tell me more" after the nearest passages: what follows them
 		if hits, lead := p.continuation(req.History); len(hits) > 0 {
@@ -1946,14 +1948,11 @@ const msgUnknownNameFm = "The documents do not mention “%s”, so I can't answ
 // dated report, whose lede says what happened ("Iran’s July cyberattack on
 // Albania proved to be the final straw …"), else "".
 func (p *Pipeline) reportLede() string {
-	if p.opts.Documents == nil {
+	d := p.report()
+	if d == nil {
 		return ""
 	}
-	docs := p.opts.Documents()
-	if len(docs) != 1 || docs[0].Date == "" || len(docs[0].Passages) == 0 {
-		return ""
-	}
-	for _, ps := range docs[0].Passages[:min(2, len(docs[0].Passages))] { // after a passage of metadata
+	for _, ps := range d.Passages[:min(2, len(d.Passages))] { // after a passage of metadata
 		if ss := textan.Sentences(ps.Text); len(ss) > 0 && len(strings.Fields(ss[0].Text)) >= 8 {
 			return ss[0].Text
 		}
@@ -1987,15 +1986,12 @@ func (p *Pipeline) unknownMonth(q string) string {
 // month ("7 September 2022", "September 7, 2022", "September 2022"): the
 // search found the report's one "In 2022" for its year.
 func (p *Pipeline) withoutOwnDate(q string) string {
-	if p.opts.Documents == nil || !monthNameRe.MatchString(q) {
+	d := p.report() // of many, a date asked may be another's: "… cases … as of March 11th?"
+	if d == nil || !monthNameRe.MatchString(q) {
 		return q
 	}
-	docs := p.opts.Documents()
-	if len(docs) != 1 { // of many, a date asked may be another's: "… cases … as of March 11th?"
-		return q
-	}
-	t, err := time.Parse(time.DateOnly, docs[0].Date)
-	if err != nil || !strings.Contains(strings.ToLower(q), strings.ToLower(t.Month().String())) || writesMonth(docs[0], t.Month()) { // a paper of 11 March that counts cases "as of 11 March" is searched for its date
+	t, err := time.Parse(time.DateOnly, d.Date)
+	if err != nil || !strings.Contains(strings.ToLower(q), strings.ToLower(t.Month().String())) || writesMonth(d, t.Month()) { // a paper of 11 March that counts cases "as of 11 March" is searched for its date
 		return q
 	}
 	day, month, year := strconv.Itoa(t.Day()), t.Month().String(), strconv.Itoa(t.Year())
