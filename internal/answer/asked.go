@@ -135,6 +135,7 @@ func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
 		standalone = q
 	}
 	rest := plotRe.ReplaceAllString(withoutFraming(summaryWordsRe.ReplaceAllString(standalone, " ")), " ")
+	rest = documentNounRe.ReplaceAllString(rest, " ") // "summarize the report" ("report" is no vague word: "What was reported?")
 	if !p.hasTopic(rest) {
 		if p.opts.Documents != nil {
 			if docs := p.opts.Documents(); len(docs) == 1 {
@@ -151,16 +152,21 @@ func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
 }
 
 // purposeRe is what a request is for, no topic: "for my essay", "for
-// my history class" ("can u summarize all this in like 3 sentences for
-// my essay" was refused as a question about an essay).
-var purposeRe = regexp.MustCompile(`(?i)\bfor\s+(?:my|a|the|our|his|her)\s+(?:\w+\s+)?(?:essay|homework|class|school|report|project|assignment|presentation|teacher|students?|kids?|son|daughter|newsletter|blog|channel|friends?)\b`)
+// my history class", "for class", "i have to write" ("can u summarize all
+// this in like 3 sentences for my essay" was refused as a question about
+// an essay, "i have to write a summary of this article for class" too).
+var purposeRe = regexp.MustCompile(`(?i)(?:\b(?:i|we)\s+(?:have|need|got|want)\s+to\s+(?:write|do|make|prepare|give)\b|\bfor\s+(?:(?:my|a|the|our|his|her)\s+)?(?:\w+\s+)?(?:essay|homework|class|school|report|project|assignment|presentation|teacher|students?|kids?|son|daughter|newsletter|blog|channel|friends?)\b)`)
 
 // withoutFraming is a summary request without the length it asks for, its
 // form and what it is for ("in 3 sentences", "a one-line summary", "for
 // my essay"), which name no topic.
 func withoutFraming(s string) string {
-	return summaryStyleRe.ReplaceAllString(purposeRe.ReplaceAllString(lengthAsked.ReplaceAllString(s, " "), " "), " ")
+	return howBriefRe.ReplaceAllString(summaryStyleRe.ReplaceAllString(purposeRe.ReplaceAllString(lengthAsked.ReplaceAllString(s, " "), " "), " "), " ")
 }
+
+// howBriefRe is how long a request asks its summary to be, in a word:
+// "summarize the MEK briefly" is about "the MEK".
+var howBriefRe = regexp.MustCompile(`(?i)\b(?:briefly|quickly|shortly|in\s+(?:short|brief|detail|full|depth))\b`)
 
 // summaryNouns are the nouns of gistRe that name the summary itself ("the
 // bottom line", "the gist"); summaryNounRe finds them, which ask for it
@@ -180,6 +186,10 @@ var gistRe = regexp.MustCompile(`(?i)\b(?:what(?:'s|’s|s|\s+is|\s+was)\s+(?:it
 
 // documentNoun is a word for a document: "story", "article", "paper".
 const documentNoun = `(?:story|tale|article|text|document|book|report|news|file|paper|essay|piece|post|page)`
+
+// documentNounRe is a word for a document, as a summary request names
+// the one it asks of.
+var documentNounRe = regexp.MustCompile(`(?i)\b` + documentNoun + `s?\b`)
 
 // theDocumentRe names the document: "this story", "the article". A
 // question about it is about the document even as a follow-up.
@@ -283,7 +293,9 @@ func (p *Pipeline) summaryRequest(q, standalone string) (SummaryAsked, bool) {
 		return SummaryAsked{}, false
 	}
 	if focus := p.summaryFocus(q); focus != "" {
-		return p.summaryAsked(focus), true
+		asked := p.summaryAsked(focus)
+		asked.Length = summaryLength(q) // "Summarize the US position in one sentence." was given four
+		return asked, true
 	}
 	if asked, ok := p.wholeSummary(q, standalone); ok {
 		return asked, true

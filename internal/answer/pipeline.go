@@ -1806,7 +1806,7 @@ var (
 	// word, or after punctuation a verb ("ok, is it true?", "thanks. tell
 	// me more"); "Nice is a city?" opens with no small talk.
 	questionStartRe = regexp.MustCompile(`(?i)^(?:whats|` + whWords + `)\b`)
-	verbStartRe     = regexp.MustCompile(`(?i)^(?:is|are|was|were|did|do|does|can|could|will|would|has|have|had|should|tell|explain|describe|summari[sz]e|list|give)\b`)
+	verbStartRe     = regexp.MustCompile(`(?i)^(?:(?:please|pls|plz|kindly)[\s,]+)?(?:is|are|was|were|did|do|does|can|could|will|would|has|have|had|should|tell|explain|describe|summari[sz]e|list|give)\b`)
 )
 
 // chatOpeners are the greetings, thanks and acknowledgements of
@@ -1852,7 +1852,7 @@ func dropChatOpener(q string) string {
 	if j := thenRe.FindString(rest); j != "" { // "ok then, who is he?"
 		rest, apart = rest[len(j):], true
 	}
-	if !questionStartRe.MatchString(rest) && !(apart && verbStartRe.MatchString(rest)) || smallTalkKind(rest) != "" {
+	if !questionStartRe.MatchString(rest) && !(apart && (verbStartRe.MatchString(rest) || summaryWordsRe.MatchString(rest))) || smallTalkKind(rest) != "" { // "hi! i have to write a summary of this article"
 		return q
 	}
 	return rest
@@ -1910,6 +1910,7 @@ var chatWords = map[string]string{
 	"r": "are", "ppl": "people", "bout": "about", "abt": "about", "cuz": "because", "coz": "because",
 	"bc": "because", "bcuz": "because", "thru": "through", "dat": "that", "tho": "though",
 	"smth": "something", "sth": "something", "govt": "government", "wtf": "what", "wth": "what",
+	"w": "with", "n": "and", // "wat happend w albania n iran"
 	// the commonest slips in question words, which a story need not hold to
 	// be corrected to ("what happend to the shoes after?" was refused of a
 	// tale that says neither "happen" nor "happened")

@@ -10,23 +10,26 @@ import (
 // Markdown marks and links, and "the us" is the US.
 func TestCleanQuestion(t *testing.T) {
 	expect(t, "cleanQuestion", cleanQuestion, map[string]string{
-		"<@123> why did Albania cut ties?":                      "why did Albania cut ties?",
-		"what kind of systems got hit?":                         "what kind of systems got attacked?", // session 26's: refused, no sentence says "hit"
-		"who actually did the hack, like which group 👀":         "who actually did the hack",          // it led with the MEK's "opposition group"
-		"My son asks: what did the pancake call the pig?":       "what did the pancake call the pig?",
-		"He wants to know what the little fish's name was.":     "what was the little fish's name?",
-		"`what is the MEK`":                                     "what is the MEK",
-		"**who is edi rama**":                                   "who is edi rama",
-		"||who is edi rama||":                                   "who is edi rama",
-		"_who is edi rama_":                                     "who is edi rama",
-		"~~who~~ what is the MEK?":                              "who what is the MEK?",
-		"> who is edi rama":                                     "who is edi rama",
-		">>> who is edi rama":                                   "who is edi rama",
-		"https://example.com/article why did albania cut ties?": "why did albania cut ties?",
-		"see <https://example.com/a?b=c> what is the MEK?":      "see what is the MEK?",
-		"what did the us say?":                                  "what did the US say?",
-		"what did the eu say?":                                  "what did the EU say?",
-		"whats the deal w these mek dudes":                      "tell me about the mek", "what's the deal with the wolf?": "tell me about the wolf", // chat's: it was refused for "deal" and "dudes"
+		"<@123> why did Albania cut ties?":                        "why did Albania cut ties?",
+		"wat happend w albania n iran":                            "what happened with albania and iran", // session 27's new users: refused
+		"Hi, please explain me what is this news about?":          "please explain me what is this news about?",
+		"hi! i have to write a summary of this article for class": "i have to write a summary of this article for class",
+		"what kind of systems got hit?":                           "what kind of systems got attacked?", // session 26's: refused, no sentence says "hit"
+		"who actually did the hack, like which group 👀":           "who actually did the hack",          // it led with the MEK's "opposition group"
+		"My son asks: what did the pancake call the pig?":         "what did the pancake call the pig?",
+		"He wants to know what the little fish's name was.":       "what was the little fish's name?",
+		"`what is the MEK`":                                       "what is the MEK",
+		"**who is edi rama**":                                     "who is edi rama",
+		"||who is edi rama||":                                     "who is edi rama",
+		"_who is edi rama_":                                       "who is edi rama",
+		"~~who~~ what is the MEK?":                                "who what is the MEK?",
+		"> who is edi rama":                                       "who is edi rama",
+		">>> who is edi rama":                                     "who is edi rama",
+		"https://example.com/article why did albania cut ties?":   "why did albania cut ties?",
+		"see <https://example.com/a?b=c> what is the MEK?":        "see what is the MEK?",
+		"what did the us say?":                                    "what did the US say?",
+		"what did the eu say?":                                    "what did the EU say?",
+		"whats the deal w these mek dudes":                        "tell me about the mek", "what's the deal with the wolf?": "tell me about the wolf", // chat's: it was refused for "deal" and "dudes"
 		"what's the deal?":        "what's the deal?",
 		"wat did us say abt it":   "what did US say about it", // a new user's: it quoted the opening
 		"what did it do us good?": "what did it do us good?", "what did he do to us?": "what did he do to us?", "did us help": "did US help",
