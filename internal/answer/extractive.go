@@ -803,6 +803,14 @@ func (p *Pipeline) withNeighbours(q questionTerms, cands []*candidate, lead *can
 	if textan.LeansBack(lead.text()) || q.qt == qWhy && lead.cue == 0 { // a story tells the cause before what it causes
 		add(p.beside(cands, lead, -1))
 	}
+	if q.qt == qWhy || q.words["why"] { // "Why did the swallow feel warm …?" asks a feeling (qt) and its cause; "Of course the cow would give no milk." "She is old and only fit to draw burdens, …"
+		if n := p.beside(cands, lead, +1); n != nil && (becauseNextRe.MatchString(n.text()) || lead.cue == 0 && stateNextRe.MatchString(n.text())) && !slices.Contains(out, n) {
+			out = slices.Insert(out, slices.Index(out, lead)+1, n)
+			if len(out) > maxSentences {
+				out = out[:maxSentences]
+			}
+		}
+	}
 	for i, c := range slices.Clone(out) { // "… is composed of three treasures." "These are the Mirror of Yata, …"; "… had it not been for his one failing." "Canonbie Dick was apt to get very thirsty."
 		if n := p.beside(cands, c, +1); n != nil && (namesThemRe.MatchString(n.text()) || q.whatIs && p.endsWithAsked(q, c.text())) && !slices.Contains(out, n) {
 			out = slices.Insert(out, i+1, n)
@@ -816,6 +824,17 @@ func (p *Pipeline) withNeighbours(q questionTerms, cands []*candidate, lead *can
 	}
 	return out
 }
+
+// becauseNextRe opens a sentence that gives the reason for the one
+// before: "That is because you have done a good action," (after "I feel
+// quite warm now", which a why-question's words find); stateNextRe one
+// that may, a state of whom the sentence before is about: "She is old and
+// only fit to draw burdens" (after "Of course the cow would give no
+// milk.", which has no reason of its own).
+var (
+	becauseNextRe = regexp.MustCompile(`^\W*(?:(?i:that|this|it)(?:\s+(?:is|was)|'s|’s)\s+(?i:because|why)\b|Because\s)`)
+	stateNextRe   = regexp.MustCompile(`^\W*(?:She|He|They)\s+(?:is|was|are|were)\s`)
+)
 
 // whatIsRe asks what something of few words is or was: "What was his one
 // failing?", "what is the secret?". A sentence that ends with it names it

@@ -1910,7 +1910,7 @@ var chatWords = map[string]string{
 	"r": "are", "ppl": "people", "bout": "about", "abt": "about", "cuz": "because", "coz": "because",
 	"bc": "because", "bcuz": "because", "thru": "through", "dat": "that", "tho": "though",
 	"smth": "something", "sth": "something", "govt": "government", "wtf": "what", "wth": "what",
-	"w": "with", "n": "and", // "wat happend w albania n iran"
+	"w": "with", "n": "and", "wy": "why", // "wat happend w albania n iran", "wy didnt the cow give milk"
 	// the commonest slips in question words, which a story need not hold to
 	// be corrected to ("what happend to the shoes after?" was refused of a
 	// tale that says neither "happen" nor "happened")

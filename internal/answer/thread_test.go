@@ -1094,3 +1094,22 @@ func TestMeaningAsked(t *testing.T) {
 		t.Errorf("a teacher is no word: %q", a.Text)
 	}
 }
+
+// TestReasonAfter: a why-question's words find the sentence that tells
+// what happened; the reason is the sentence after it ("That is because
+// …", a state of whom it is about), which is quoted with it (session 27's
+// new users got the event alone).
+func TestReasonAfter(t *testing.T) {
+	for _, c := range []struct{ dir, q, want string }{
+		{"testdata/prince", "Why did the swallow feel warm after helping the boy?", "That is because you have done a good action"},
+		{"testdata/hans", "wy didnt the cow give milk", "She is old and only fit to draw burdens"},
+	} {
+		a, err := dirPipeline(t, c.dir).Ask(context.Background(), answer.Request{Question: c.q}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Refused || !strings.Contains(a.Text, c.want) {
+			t.Errorf("%s %q:\n%s\nwant %q", c.dir, c.q, a.Text, c.want)
+		}
+	}
+}
