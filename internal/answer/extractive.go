@@ -280,33 +280,35 @@ func paragraphAround(text string, start, end int) (lo, hi int) {
 // before rarity: framing words count less than topic words, and a
 // follow-up's own words triple.
 type questionTerms struct {
-	list      []string
-	prior     map[string]float64
-	focus     map[string]bool // a follow-up's own terms; empty for a question asked alone
-	followUp  bool            // a follow-up, completed with words of the conversation
-	words     map[string]bool // the question's words, lower-cased, for cues
-	whatIs    bool            // what something of few words is or was (whatIsRe)
-	counts    string          // what a how-many question counts: the term after "how many" ("groups"; "thieves" of "how many of the thieves")
-	countsAny bool            // a how-many question that counts what a pronoun stands for ("how many of them?"): any count answers
-	howLong   bool            // a how-long question: it asks for a duration
-	howOld    bool            // a how-old question: it asks for an age
-	ifAsked   bool            // a question what happens if something is done (ifAskRe): a condition told answers it
-	measure   bool            // a how-big, how-heavy, how-far question: it asks for a measure
-	trait     bool            // a question what someone was like (traitAskRe): the story's adjectives answer it
-	speaker   []string        // a question what someone said (speechAskRe): their terms ("king")
-	named     string          // a question of someone's name (nameAskRe): their term ("mother")
-	namedKind string          // of a group's name, the term of the word before its noun ("hack" of "the hacking group"), which the sentence that names it must hold
-	leader    string          // a leader question's term for leading (leaderTerm): a title holds it
-	placed    string          // a where-question's verb of place ("based"), whose synonyms are no answer's
-	kindOf    *regexp.Regexp  // for a question what kind of creature someone is (kindAskRe), what says it of them (saysKind): "ginger was a …"
-	qt        qtype
-	topics    int // terms that are not framing words
+	list           []string
+	prior          map[string]float64
+	focus          map[string]bool // a follow-up's own terms; empty for a question asked alone
+	followUp       bool            // a follow-up, completed with words of the conversation
+	words          map[string]bool // the question's words, lower-cased, for cues
+	whatIs         bool            // what something of few words is or was (whatIsRe)
+	counts         string          // what a how-many question counts: the term after "how many" ("groups"; "thieves" of "how many of the thieves")
+	countsAny      bool            // a how-many question that counts what a pronoun stands for ("how many of them?"): any count answers
+	howLong        bool            // a how-long question: it asks for a duration
+	howOld         bool            // a how-old question: it asks for an age
+	ifAsked        bool            // a question what happens if something is done (ifAskRe): a condition told answers it
+	measure        bool            // a how-big, how-heavy, how-far question: it asks for a measure
+	trait          bool            // a question what someone was like (traitAskRe): the story's adjectives answer it
+	speaker        []string        // a question what someone said (speechAskRe): their terms ("king")
+	named          string          // a question of someone's name (nameAskRe): their term ("mother")
+	describedNamed string          // … of someone described further ("the ambassador to Albania"), whom a sentence may name without the noun: its term
+	namedKind      string          // of a group's name, the term of the word before its noun ("hack" of "the hacking group"), which the sentence that names it must hold
+	leader         string          // a leader question's term for leading (leaderTerm): a title holds it
+	placed         string          // a where-question's verb of place ("based"), whose synonyms are no answer's
+	kindOf         *regexp.Regexp  // for a question what kind of creature someone is (kindAskRe), what says it of them (saysKind): "ginger was a …"
+	qt             qtype
+	topics         int // terms that are not framing words
 }
 
 func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	q := questionTerms{prior: map[string]float64{}, focus: map[string]bool{}, words: map[string]bool{}, qt: questionType(question),
 		howLong: howLongRe.MatchString(question) && !howLongAgoRe.MatchString(question), howOld: howOldRe.MatchString(question), ifAsked: ifAskRe.MatchString(question), measure: measureAskRe.MatchString(question), trait: traitAskRe.MatchString(lowerQuestion(question)), leader: p.leaderTerm(question),
-		named: p.nameAsked(question), whatIs: whatIsRe.MatchString(question)}
+		whatIs: whatIsRe.MatchString(question)}
+	q.named, q.describedNamed = p.nameAsked(question)
 	q.namedKind = p.groupKindAsked(question, q.named)
 	if m := whereFrame.FindStringSubmatch(question); m != nil {
 		q.placed = p.an.Term(m[1])
@@ -576,6 +578,8 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	case !p.counted(q, cands) && !(q.howOld && slices.ContainsFunc(ranked, func(c *candidate) bool { return c.cue == 1 && math.Exp(c.z-ranked[0].z) >= rescueProb })): // "how many wolves?" of a story that never counts them; an age the sentences the rescue below may lead with give ("She was not more than thirteen or fourteen years of age") names no one asked
 		hedge = MsgNoCount
 	case q.named != "" && !p.nameGiven(q, cands): // "what was the mother's name?" of a tale that never names her
+		hedge = MsgNoName
+	case q.describedNamed != "" && !slices.ContainsFunc(cands, func(c *candidate) bool { return c.terms[q.describedNamed] || c.syns[q.describedNamed] }): // "What is the name of the Iranian ambassador to Albania?" of a report that has no ambassador
 		hedge = MsgNoName
 	case !q.followUp && p.kindUnsaid(focus, best): // "is the MEK a terrorist group?" of a story that calls it no such thing
 		hedge = MsgNearest
@@ -1507,9 +1511,9 @@ func (p *Pipeline) leadsWith(s string, subject []string) bool {
 // "what is the name of the fox?", "what was the husband called?". Group 1
 // is the noun.
 var nameAskRes = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was|\s+were)\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+)?(?:[\pL-]+\s+)?([\pL-]+?)(?:'s|’s|s'|s’)?\s+(?:real\s+|first\s+|full\s+)?name\W*$`),                               // "what's the old man's name?"
-	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was|\s+were|\s+are)\s+the\s+names?\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:[\pL-]+(?:'s|’s)?\s+)?([\pL-]+)(\s+(?:where|that|which|who|whom|in\s+which)\s[^?]*)?\W*$`), // "what was the name of the Prince's country?", "… of the village where he kept sheep?"
-	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was|\s+were|\s+are)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:two\s+|three\s+|little\s+|old\s+|young\s+)?([\pL-]+?)(?:'s|’s)?\s+called\W*$`),                                 // "what were the two sisters called?"
+	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was|\s+were)\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+)?(?:[\pL-]+\s+)?([\pL-]+?)(?:'s|’s|s'|s’)?\s+(?:real\s+|first\s+|full\s+)?name\W*$`),                                                       // "what's the old man's name?"
+	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was|\s+were|\s+are)\s+the\s+names?\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:[\pL-]+(?:'s|’s)?\s+)?([\pL-]+)(\s+(?:where|that|which|who|whom|in\s+which|to|of|in|at|from|for|on)\s[^?]*)?\W*$`), // "what was the name of the Prince's country?", "… of the village where he kept sheep?", "… of the Iranian ambassador to Albania?"
+	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was|\s+were|\s+are)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:two\s+|three\s+|little\s+|old\s+|young\s+)?([\pL-]+?)(?:'s|’s)?\s+called\W*$`),                                                         // "what were the two sisters called?"
 }
 
 // namedPlaces are the places a question may ask the name of as it asks a
@@ -1544,7 +1548,9 @@ func (p *Pipeline) groupKindAsked(q, named string) string {
 // nameAsked returns the term of the noun a question asks the name of
 // (nameAskRes): a person or an animal (textan.IsCreature: "mother",
 // "dog") or a place (namedPlaces), not a name ("what is Ali Baba's name?") nor a thing; or "".
-func (p *Pipeline) nameAsked(q string) string {
+// A person described further ("the ambassador to Albania") is described,
+// not named: a sentence may name them without the noun.
+func (p *Pipeline) nameAsked(q string) (named, described string) {
 	for _, re := range nameAskRes {
 		m := re.FindStringSubmatch(q)
 		if m == nil {
@@ -1554,14 +1560,14 @@ func (p *Pipeline) nameAsked(q string) string {
 		one := strings.TrimSuffix(w, "s")
 		placeOrGroup := namedPlaces[one] || namedGroups[one]
 		if !textan.IsCreature(w) && !textan.IsCreature(one) && !placeOrGroup {
-			return ""
+			return "", ""
 		}
 		if len(m) > 2 && m[2] != "" && !placeOrGroup { // "the quarterback who was 38 in Super Bowl XXXIII": a sentence names him without the noun ("John Elway, who led the Broncos")
-			return ""
+			return "", p.an.Term(w)
 		}
-		return p.an.Term(w)
+		return p.an.Term(w), ""
 	}
-	return ""
+	return "", ""
 }
 
 // nameGiven reports whether a sentence of cands may give the name a

@@ -131,13 +131,21 @@ func TestNameRuns(t *testing.T) {
 // as if "Mishosha by name", a magician in the lake, were the lake's).
 func TestNameAskedOf(t *testing.T) {
 	p := New(Options{Retriever: nopRetriever{}})
-	expect(t, "nameAsked", p.nameAsked, map[string]string{
-		"what was the mother's name?": "mother", "what is Ali Baba's name?": "", "what was the name of the song?": "",
+	named := func(q string) string {
+		n, d := p.nameAsked(q)
+		if d != "" {
+			return "described " + d
+		}
+		return n
+	}
+	expect(t, "nameAsked", named, map[string]string{
+		"What is the name of the Iranian ambassador to Albania?": "described ambassador", // session 27's new users: quoted unhedged
+		"what was the mother's name?":                            "mother", "what is Ali Baba's name?": "", "what was the name of the song?": "",
 		"what was the name of the lake?": "lake", "whats the lakes name": "lake", "what was the town called?": "town",
 		"what's the old man's name": "man", "what was the name of the old woman?": "woman", "what was the name of the big lake": "lake", // an adjective before
 		"What was the name of the Prince's country?": "countri", "What was the name of the village where he kept sheep?": "villag", // new users': both quoted as if named
 		"What was the name of the hacking group?": "group",                                                 // a new user's: answered with the opposition group's name
 		"What were the names of the two sisters?": "sister", "what were the two sisters called?": "sister", // new users': quoted as if named
-		"what was the name of the song that he sang?": "", "What is the name of the quarterback who was 38 in Super Bowl XXXIII?": "", // xquad's: "John Elway, who led the Broncos" names him
+		"what was the name of the song that he sang?": "", "What is the name of the quarterback who was 38 in Super Bowl XXXIII?": "described quarterback", // xquad's: "John Elway, who led the Broncos" names him
 	})
 }

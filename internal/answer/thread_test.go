@@ -753,6 +753,19 @@ func TestNameOfAPlace(t *testing.T) {
 	}
 }
 
+// TestNameOfSomeoneDescribed: the name of someone described further ("the
+// Iranian ambassador to Albania") of a report that has no ambassador gets
+// MsgNoName (session 27's new users got the MEK's arrival, unhedged); one
+// the report names without the noun ("the prime minister of albania":
+// "Prime Minister Edi Rama") is answered.
+func TestNameOfSomeoneDescribed(t *testing.T) {
+	p := storyPipeline(t)
+	if a := ask(t, p, "What is the name of the Iranian ambassador to Albania?"); !strings.HasPrefix(a.Text, answer.MsgNoName) {
+		t.Errorf("ambassador: %q, want %q", a.Text, answer.MsgNoName)
+	}
+	wantAnswer(t, p, "what is the name of the prime minister of albania?", "Edi Rama", true)
+}
+
 // TestNamesOfMany: the names of many are asked as "names" or "what were
 // they called"; a tale that never gives them gets MsgNoName (new users'
 // "What were the names of the two sisters?" was quoted as if named), and
