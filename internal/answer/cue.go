@@ -237,6 +237,9 @@ func (p *Pipeline) countCue(q questionTerms, s string) float64 {
 	if q.counts != "" && q.counts == p.an.Term("money") && moneyRe.MatchString(s) { // "How much money does the councillor offer?": "a hundred dollars", not "seventeen tall men"
 		return 1
 	}
+	if q.price { // "How much did the cyberattack cost Albania in euros?": not "July 15"
+		return b2f(moneyRe.MatchString(s))
+	}
 	if q.measure { // a measure, not any number: "how heavy was the club?" quoted "one mountain-top to another"
 		return b2f(measureRe.MatchString(s))
 	}
@@ -338,6 +341,11 @@ var speechAskRe = regexp.MustCompile(`^(?:and\s+|so\s+)?what\s+did\s+(.+?)\s+(?:
 
 // measureAskRe asks a size, a weight or a distance, which a number
 // answers; its adjective is no word the answer must hold (kindTerms).
+// priceAskRe asks what something cost or was paid, in a sum of money:
+// "How much did the cyberattack cost Albania in euros?", "how much did he
+// pay for the goose?".
+var priceAskRe = regexp.MustCompile(`(?i)\bhow\s+much\b.*\b(?:cost|costs|costed|price|pay|paid|charge|charged|spend|spent|euros?|dollars?)\b`)
+
 var measureAskRe = regexp.MustCompile(`(?i)\bhow\s+(big|large|heavy|tall|high|wide|deep|far|thick|small)\b`)
 
 // measureRe finds a measure: a number and a unit ("thirty hundred-weights",

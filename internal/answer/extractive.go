@@ -292,6 +292,7 @@ type questionTerms struct {
 	howOld         bool            // a how-old question: it asks for an age
 	ifAsked        bool            // a question what happens if something is done (ifAskRe): a condition told answers it
 	measure        bool            // a how-big, how-heavy, how-far question: it asks for a measure
+	price          bool            // a how-much question of a price (priceAskRe): a sum of money answers it
 	trait          bool            // a question what someone was like (traitAskRe): the story's adjectives answer it
 	speaker        []string        // a question what someone said (speechAskRe): their terms ("king")
 	named          string          // a question of someone's name (nameAskRe): their term ("mother")
@@ -306,7 +307,7 @@ type questionTerms struct {
 
 func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	q := questionTerms{prior: map[string]float64{}, focus: map[string]bool{}, words: map[string]bool{}, qt: questionType(question),
-		howLong: howLongRe.MatchString(question) && !howLongAgoRe.MatchString(question), howOld: howOldRe.MatchString(question), ifAsked: ifAskRe.MatchString(question), measure: measureAskRe.MatchString(question), trait: traitAskRe.MatchString(lowerQuestion(question)), leader: p.leaderTerm(question),
+		howLong: howLongRe.MatchString(question) && !howLongAgoRe.MatchString(question), howOld: howOldRe.MatchString(question), ifAsked: ifAskRe.MatchString(question), measure: measureAskRe.MatchString(question), price: priceAskRe.MatchString(question), trait: traitAskRe.MatchString(lowerQuestion(question)), leader: p.leaderTerm(question),
 		whatIs: whatIsRe.MatchString(question)}
 	q.named, q.describedNamed = p.nameAsked(question)
 	q.namedKind = p.groupKindAsked(question, q.named)

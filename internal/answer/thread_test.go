@@ -1018,6 +1018,14 @@ func TestCountedInWords(t *testing.T) {
 	if a := askIn(t, "testdata/boots", "How much money does the councillor offer the wise man in the end?"); !strings.Contains(eval.Lead(a.Text), "hundred dollars") {
 		t.Errorf("%q", a.Text)
 	}
+	// A price asked is a sum of money: of a report that gives none, "July
+	// 15" is no answer (session 27's new users got the lede, unhedged).
+	if a := ask(t, storyPipeline(t), "How much did the cyberattack cost Albania in euros?"); !strings.HasPrefix(a.Text, answer.MsgNoCount) {
+		t.Errorf("price: %q, want %q", a.Text, answer.MsgNoCount)
+	}
+	if a := askIn(t, "testdata/boots", "How much did the councillor pay the wise man?"); strings.HasPrefix(a.Text, answer.MsgNoCount) || !strings.Contains(a.Text, "hundred dollars") {
+		t.Errorf("price given: %q", a.Text)
+	}
 }
 
 // TestThenGoesOnPastGreetings: "And after that?" goes on past short lines
