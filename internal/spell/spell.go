@@ -68,6 +68,7 @@ func New(docs []*knowledge.Document) *Speller {
 	s := &Speller{count: map[string]int{}, byLen: map[int][]word{}, names: map[string]bool{}, joined: map[string]string{},
 		spaced: map[string]string{}, phrase: map[string]bool{}, terms: map[string]bool{}, inits: map[string]string{}, named: map[string]string{}, sounds: map[string][]string{}, an: textan.English()}
 	written := map[string]bool{} // the words as written whose terms are in terms
+	keys := textan.NewPhraseKeys()
 	add := func(text string) {
 		for _, h := range hyphenated.FindAllString(text, -1) {
 			h = strings.ToLower(h) // Fold would join it
@@ -76,7 +77,7 @@ func New(docs []*knowledge.Document) *Speller {
 		var before textan.Token
 		textan.Names(text, func(t textan.Token, name bool) {
 			s.addSpaced(text, before, t)
-			s.addPhrase(text, before, t)
+			s.addPhrase(keys, text, before, t)
 			before = t
 			if !written[t.Text] { // as written: "US" is the country, "us" no term
 				written[t.Text] = true
@@ -149,12 +150,12 @@ func (s *Speller) addSpaced(text string, a, b textan.Token) {
 // addPhrase records the WordNet phrase (textan.Phrase) that the word a and
 // the word b after it in text write ("bad luck"), when only a space stands
 // between them.
-func (s *Speller) addPhrase(text string, a, b textan.Token) {
+func (s *Speller) addPhrase(keys *textan.PhraseKeys, text string, a, b textan.Token) {
 	if a.End == 0 || text[a.End:b.Start] != " " {
 		return
 	}
-	if textan.Phrase(a.Text, b.Text) != nil {
-		s.phrase[textan.PhraseKey(a.Text, b.Text)] = true
+	if k := keys.Key(a.Text, b.Text); textan.PhraseOf(k) != nil {
+		s.phrase[k] = true
 	}
 }
 

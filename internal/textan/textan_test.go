@@ -388,6 +388,15 @@ func TestPhrase(t *testing.T) {
 	if got := PhraseKey("Bad", "Lucks"); got != "bad luck" {
 		t.Errorf("PhraseKey(Bad, Lucks) = %q, want %q", got, "bad luck")
 	}
+	keys := NewPhraseKeys() // each word stemmed once, the same keys
+	for _, p := range [][2]string{{"Bad", "Lucks"}, {"bad", "luck"}, {"Went", "Lucks"}, {"snow", "man"}, {"Bad", "man"}} {
+		if got, want := keys.Key(p[0], p[1]), PhraseKey(p[0], p[1]); got != want {
+			t.Errorf("PhraseKeys.Key(%s, %s) = %q, want %q", p[0], p[1], got, want)
+		}
+	}
+	if got := PhraseOf(keys.Key("bad", "luck")); !slices.Contains(got, "misfortune") {
+		t.Errorf("PhraseOf(bad luck) = %q, want misfortune among them", got)
+	}
 	for _, p := range [][2]string{{"came", "across"}, {"find", "out"}, {"the", "end"}, {"luck", "bad"}} { // verbs and stop words: none
 		if got := Phrase(p[0], p[1]); got != nil {
 			t.Errorf("Phrase(%s, %s) = %q, want none", p[0], p[1], got)

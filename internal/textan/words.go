@@ -104,6 +104,34 @@ func PhraseKey(first, second string) string {
 	return Stem(baseForm()(Fold(first))) + " " + Stem(Fold(second))
 }
 
+// PhraseKeys makes PhraseKey's keys with each word's stems worked out
+// once: a document's words repeat, and stemming both words of every pair
+// was half of building a speller (spell.New). Not safe for concurrent use.
+type PhraseKeys struct{ first, second map[string]string }
+
+// NewPhraseKeys returns an empty PhraseKeys.
+func NewPhraseKeys() *PhraseKeys {
+	return &PhraseKeys{first: map[string]string{}, second: map[string]string{}}
+}
+
+// Key is PhraseKey(first, second).
+func (k *PhraseKeys) Key(first, second string) string {
+	a, ok := k.first[first]
+	if !ok {
+		a = Stem(baseForm()(Fold(first)))
+		k.first[first] = a
+	}
+	b, ok := k.second[second]
+	if !ok {
+		b = Stem(Fold(second))
+		k.second[second] = b
+	}
+	return a + " " + b
+}
+
+// PhraseOf is Phrase of the words whose key (PhraseKey) is key.
+func PhraseOf(key string) []string { return phrases()[key] }
+
 // Phrase returns the one-word lemmas that share a sense of the two-word
 // noun or adjective first second in WordNet, the most frequent senses
 // first ("bad luck": "misfortune", "mischance", "mishap"), or nil. It is
