@@ -590,6 +590,8 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		hedge = MsgNearest
 	case q.qt == qWhen && q.words["will"] && !slices.ContainsFunc(ranked[:min(maxSentences, len(ranked))], func(c *candidate) bool { return futureRe.MatchString(c.text()) }): // "when will diplomatic relations be restored?": a day gone by is no answer; "In two years' time you will go to Taianfu" quoted second is one
 		hedge = MsgNearest
+	case !q.followUp && saysAskRe.MatchString(focus) && p.unwritten(saysAskRe.ReplaceAllString(focus, " "), passages) != "": // "Is Albania described as the first country to cut ties …?" of a report that never says "first"
+		hedge = MsgNearest
 	case !q.followUp && unsure(cands) && !p.saidBy(q.speaker, best.text()): // "what did the cat say to everyone?" and the cat's own words lead: they answer
 		hedge = MsgNearest
 	}
@@ -840,6 +842,52 @@ var (
 	becauseNextRe = regexp.MustCompile(`^\W*(?:(?i:that|this|it)(?:\s+(?:is|was)|'s|’s)\s+(?i:because|why)\b|Because\s)`)
 	stateNextRe   = regexp.MustCompile(`^\W*(?:She|He|They)\s+(?:is|was|are|were)\s`)
 )
+
+// kinPrefix is how many letters two terms share at their start to count
+// as one root in unwritten: "benefit" and "beneficial" ("benefici").
+const kinPrefix = 5
+
+// saysAskRe asks whether the documents say something: "Does the report
+// name a hacker group?", "Does the story mention a dog?", "Is Albania
+// described as the first country to …?". Of a yes-or-no question in other
+// words, a word the passages never write is no sign that they do not say
+// it ("Did the US blame Iran?": "Iran was indeed behind"; "did the soldier
+// survive in the end?"); of one that asks what they say, it is.
+var saysAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?(?:(?:does|did|do)\s+(?:the\s+|this\s+|that\s+)?(?:report|story|article|text|tale|document|documents|author|writer|it|they|source|sources|news)\s+(?:say|state|mention|name|claim|describe|report|tell|list|call|explain|talk|speak|refer)|(?:is|are|was|were)\s+(?:[\pL'’-]+\s+){1,4}(?:described|mentioned|named|called|referred\s+to|reported|said)\b)`)
+
+// unwritten returns the first word of q of its own (no framing word,
+// light verb or vague word) that the passages never write, in any form,
+// nor a WordNet synonym of it, nor a word of its root, nor, of a name,
+// the documents (Speller.Mentions); or "". The
+// passages are those the question's words found, so a word the documents
+// write is among them. A question whether they say something of such a
+// word (saysAskRe) asks what they do not say.
+func (p *Pipeline) unwritten(q string, passages []*sourcePassage) string {
+	have := map[string]bool{}
+	for _, sp := range passages[:min(candPassages, len(passages))] {
+		for _, t := range p.an.Terms(sp.Hit.Passage.Title + "\n" + sp.Hit.Passage.Section + "\n" + sp.Hit.Passage.Text) { // "Did Albania cut ties with Iran?": its title's words
+			have[t] = true
+		}
+	}
+	var out string
+	textan.Tokenize(q, func(tok textan.Token) {
+		w := strings.ToLower(tok.Text)
+		t := p.an.Term(w)
+		if out != "" || t == "" || have[t] || frameTerms()[t] || lightVerbs()[t] || p.vague[t] || stressTerms()[t] || isNumber(w) || p.hasSynonym(t, have) {
+			return
+		}
+		if (textan.Capitalized(tok.Text) || textan.IsName(w)) && (p.opts.Speller == nil || p.opts.Speller.Mentions(tok.Text)) { // a name: "Tehran" for the report's "Teheran"; not "Microsoft"
+			return
+		}
+		for h := range have { // a word of the same root: "benefit", "beneficial"
+			if len(t) >= kinPrefix && len(h) >= kinPrefix && t[:kinPrefix] == h[:kinPrefix] {
+				return
+			}
+		}
+		out = w
+	})
+	return out
+}
 
 // whatIsRe asks what something of few words is or was: "What was his one
 // failing?", "what is the secret?". A sentence that ends with it names it

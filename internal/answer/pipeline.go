@@ -1711,6 +1711,12 @@ var chatCloserRe = regexp.MustCompile(`(?i)[\s,]+(?:anyway|anyways|tho|though|bt
 // was refused for "deal" and "dudes".
 var dealWithRe = regexp.MustCompile(`(?i)^\W*(?:so\s+)?what(?:'s|’s|s|\s+is)\s+(?:the\s+)?(?:deal|story|scoop|lowdown)\s+(?:with|w/?|on)\s+(?:these\s+|those\s+|this\s+|that\s+|the\s+)?(.+?)(?:\s+(?:dudes|guys|folks|peeps|ppl|lot|bunch))?\s*[?!.]*$`)
 
+// theReportRe is the document called a report as what it says ("does the
+// report mention …?", "what does this report say …?"), which is no topic:
+// what "the article" is. Not "What is the conclusion of this report?" of a
+// tale, which is no report.
+var theReportRe = regexp.MustCompile(`(?i)\b(this|the|that)\s+report\b(?:\s+(?:say|says|said|mention|mentions|mentioned|talk|talks|state|states|name|names|describe|describes|claim|claims|tell|tells|explain|explains|list|lists))\b`)
+
 // newsPieceRe matches the names of a news item of two words, which are
 // one word for the document: "Summarize the news report in one sentence."
 // was read as a summary about "the account" (WordNet's word for a news
@@ -1759,6 +1765,10 @@ func cleanQuestion(q string) string {
 	q = chatCloserRe.ReplaceAllString(dropChatOpener(theUS(dropLaughs(chatSpelled(dropMarkup(dropMentions(q)))))), "$1")
 	q = dealWithRe.ReplaceAllString(q, "tell me about the $1")
 	q = newsPieceRe.ReplaceAllString(q, "article")
+	q = theReportRe.ReplaceAllStringFunc(q, func(m string) string { // "Does the report mention the cyberattack?" was refused for "report", which the article does not write
+		f := strings.Fields(m)
+		return f[0] + " article " + f[2]
+	})
 	q = sourceRefRe.ReplaceAllString(q, "")
 	q = emoticonRe.ReplaceAllString(q, "")
 	q = likeWhichRe.ReplaceAllString(q, "$1")

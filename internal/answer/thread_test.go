@@ -1134,3 +1134,35 @@ func TestReasonAfter(t *testing.T) {
 		}
 	}
 }
+
+// TestYesNoUnwritten: a question whether the documents say something of a
+// word the passages never write, in any form or by a synonym, is hedged
+// (session 27's new users got the lede and Rama's words, unhedged, for "Is
+// Albania described as the first country to cut ties …?"); one in the
+// title's words or their own is answered ("Does the report mention the
+// cyberattack?" was refused for "report"), and so is a question of which
+// of two, and a yes-or-no question in other words than theirs ("Did the
+// US blame Iran?": "Iran was indeed behind").
+func TestYesNoUnwritten(t *testing.T) {
+	report, goats := botPipeline(story(t)), dirPipeline(t, "testdata/goats") // the bot's: its speller knows the names written
+	for _, c := range []struct {
+		p      *answer.Pipeline
+		q      string
+		hedged bool
+	}{
+		{report, "Is Albania described as the first country to cut ties with Iran over a cyberattack?", true},
+		{report, "Does the report mention the cyberattack?", false},
+		{report, "Does the report say Microsoft investigated the attack?", true}, // a name it never writes
+		{report, "Does the report mention Tehran?", false},                       // its "Teheran"
+		{report, "Did the US blame Iran?", false},
+		{report, "Did Albania cut ties with Iran?", false},
+		{report, "Did the US help Albania recover?", false},
+		{goats, "Did the wolf eat the little kids?", false},
+		{goats, "Does the story say if the wolf was asleep or awake when the mother came home?", false},
+	} {
+		a := ask(t, c.p, c.q)
+		if hedged := strings.HasPrefix(a.Text, answer.MsgNearest); hedged != c.hedged || !hedged && a.Refused {
+			t.Errorf("%q: %q, hedged: %v", c.q, a.Text, c.hedged)
+		}
+	}
+}
