@@ -336,8 +336,10 @@ func (p *Pipeline) summaryAsked(focus string) SummaryAsked {
 // summaryRe is a request for a summary about something, the topic in a
 // group: "summarize the MEK", "give me a summary of the cyberattack", "sum
 // up what the story says about the MEK", "what does the article say about
-// the MEK?".
-var summaryRe = regexp.MustCompile(`(?i)^\W*(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:(?:give|write|show|make)\s+(?:me\s+)?(?:a\s+)?(?:short\s+|brief\s+|quick\s+)?summary\s+(?:of|about|on)|(?:a\s+)?summary\s+(?:of|about|on)|summari[sz]e|sum\s+up|what\s+(?:does|did|do)\s+(?:the\s+|this\s+)?(?:story|article|report|text|documents?|news)\s+say)\s+(?:what\s+(?:the\s+)?(?:story|article|report|text|documents?)\s+says?\s+(?:about|of|on)\s+|everything\s+about\s+|(?:all\s+)?about\s+)?(.+?)[\s?.!]*$`)
+// the MEK?", "Give me the key facts about the hackers.", "tell me
+// everything about the MEK", "what do you know about the MEK?" (session
+// 27's new users: refused, taken for something told, hedged).
+var summaryRe = regexp.MustCompile(`(?i)^\W*(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:(?:give|write|show|make)\s+(?:me\s+)?(?:a\s+)?(?:short\s+|brief\s+|quick\s+)?summary\s+(?:of|about|on)|(?:a\s+)?summary\s+(?:of|about|on)|summari[sz]e|sum\s+up|what\s+(?:does|did|do)\s+(?:the\s+|this\s+)?(?:story|article|report|text|documents?|news)\s+say|(?:(?:give|tell|show)\s+(?:me\s+|us\s+)?|what\s+are\s+|list\s+)?(?:the\s+|some\s+)?(?:key|main|most\s+important|important|basic)\s+(?:facts|points|things|details)\s+(?:about|on|of|regarding)|tell\s+(?:me|us)\s+(?:everything|all)\s+(?:you\s+know\s+|there\s+is\s+to\s+know\s+)?about|what\s+do\s+(?:you|we)\s+know\s+about)\s+(?:what\s+(?:the\s+)?(?:story|article|report|text|documents?)\s+says?\s+(?:about|of|on)\s+|everything\s+about\s+|(?:all\s+)?about\s+)?(.+?)[\s?.!]*$`)
 
 // summaryFocus returns what a request for a summary is about ("the MEK"),
 // or "" for any other question and for a summary of the documents

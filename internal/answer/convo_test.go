@@ -524,6 +524,10 @@ func TestSummaryAsked(t *testing.T) {
 		"Summarize the US position in one sentence.":                         {Focus: "the US position", Length: "sentence"}, // session 27's new users: four sentences
 		"summarize the MEK briefly":                                          {Focus: "the MEK", Length: "short"},            // the focus was "the MEK briefly"
 		"summarize the report":                                               {Doc: path},                                    // session 27's: refused for "report"
+		"Give me the key facts about the hackers.":                           {Focus: "the hackers"},                         // refused
+		"key facts about the cyberattack":                                    {Focus: "the cyberattack"},                     // taken for something told
+		"tell me everything about the MEK":                                   {Focus: "the MEK", Length: "long"},             // hedged
+		"what do you know about edi rama?":                                   {Focus: "edi rama"},
 		"Give me a quick summary of the report in 3 bullet points.":          {Doc: path, Length: "short"},
 		"hi! i have to write a summary of this article for class":            {Doc: path},
 		"Hi, please explain me what is this news about?":                     {Doc: path, Length: "short"},
