@@ -164,7 +164,7 @@ func (b *Bot) answerInto(ctx context.Context, j askJob, out Output) error {
 	case errors.As(err, &answer.TimelineAsked{}) && b.summ != nil: // "give me the timeline": here it is
 		return b.timelineInto(ctx, timelineJob{userID: j.userID, guildID: j.guildID, channelID: j.channelID}, out)
 	case errors.As(err, &asked) && b.summ != nil: // "summarize the MEK"
-		return b.summaryInto(ctx, summaryJob{req: summary.SummaryRequest{Doc: asked.Doc, Focus: asked.Focus, Length: summary.Length(asked.Length), GuildID: j.guildID, UserID: j.userID}, channelID: j.channelID}, out)
+		return b.summaryInto(ctx, summaryJob{req: summary.SummaryRequest{Doc: asked.Doc, Focus: asked.Focus, Length: summary.Length(asked.Length), Bullets: asked.Bullets, GuildID: j.guildID, UserID: j.userID}, channelID: j.channelID}, out)
 	case err != nil:
 		if msg, ok := usererr.Message(err); ok {
 			b.log.Info("question refused", "user", j.userID, "reason", msg)

@@ -85,7 +85,10 @@ func (TimelineAsked) UserMessage() string { return MsgTimeline }
 // story", "tl;dr") is one too, of the one document or of the folder (Doc
 // and Focus empty). Length is "short", "long" or "" (the summary's
 // default), as the request asks ("briefly", "in 3 points", "in detail").
-type SummaryAsked struct{ Focus, Doc, Length string }
+type SummaryAsked struct {
+	Focus, Doc, Length string
+	Bullets            bool // asked as bullet points ("give me 3 bullet points"): summary.SummaryRequest's
+}
 
 func (s SummaryAsked) Error() string { return "a summary of " + s.Doc + s.Focus }
 func (s SummaryAsked) UserMessage() string {
@@ -118,7 +121,7 @@ var likeFiveRe = regexp.MustCompile(`(?i)\b` + likeFive + `\b`)
 // summaryStyleRe is the form a summary request asks for, no topic: "give
 // me a one-line summary", "What's the headline-style summary?" (both
 // refused as questions about a "line" and a "headline").
-var summaryStyleRe = regexp.MustCompile(`(?i)\b(?:(?:one|1|single|two|2|three|3|short|quick|brief)[\s-]+(?:line|liner|sentence|paragraph)s?|headline(?:[\s-]+(?:style|version|form))?|bullet[\s-]+(?:point|points|style)|(?:in\s+)?simple\s+(?:words|terms|english)|` + likeFive + `)\b`)
+var summaryStyleRe = regexp.MustCompile(`(?i)\b(?:(?:one|1|single|two|2|three|3|short|quick|brief)[\s-]+(?:line|liner|sentence|paragraph)s?|headline(?:[\s-]+(?:style|version|form))?|(?:(?:in|as|with)\s+)?bullet[\s-]*(?:point|points|style|form|list)|(?:in|as|with)\s+bullets|(?:in\s+)?simple\s+(?:words|terms|english)|` + likeFive + `)\b`)
 
 // wholeSummary returns the summary that q asks for when it asks for a
 // summary of the documents themselves, standalone naming nothing else
@@ -289,6 +292,16 @@ var (
 // wholeSummary), or what one document is about ("what is this story
 // about?": gist).
 func (p *Pipeline) summaryRequest(q, standalone string) (SummaryAsked, bool) {
+	asked, ok := p.summaryOf(q, standalone)
+	asked.Bullets = ok && bulletsRe.MatchString(q)
+	return asked, ok
+}
+
+// bulletsRe asks for bullet points: "in 3 bullet points", "as bullets".
+var bulletsRe = regexp.MustCompile(`(?i)\bbullet(?:s|[\s-]*points?|ed)?\b`)
+
+// summaryOf is summaryRequest without the form asked.
+func (p *Pipeline) summaryOf(q, standalone string) (SummaryAsked, bool) {
 	if !p.opts.Summaries {
 		return SummaryAsked{}, false
 	}

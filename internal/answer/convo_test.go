@@ -517,18 +517,19 @@ func TestSummaryAsked(t *testing.T) {
 		"whats the drama":                                                    {Doc: path, Length: "short"},
 		"whats the one-line version of this story?":                          {Doc: path, Length: "sentence"}, // session 26's second round: refused
 		"give me the key facts":                                              {Doc: path, Length: "short"},
-		"Now give me three bullet points.":                                   {Doc: path, Length: "short"},                   // refused for "bullet points"
+		"Now give me three bullet points.":                                   {Doc: path, Length: "short", Bullets: true},    // refused for "bullet points"
 		"Explain it like I'm ten years old.":                                 {Doc: path, Length: "short"},                   // refused for "ten"
 		"Write a headline for it in under 10 words.":                         {Doc: path, Length: "sentence"},                // taken for something told
 		"summarize the MEK in 3 sentences":                                   {Focus: "the MEK", Length: "short"},            // the focus without its length: it was "the MEK in 3 sentences"
 		"Summarize the US position in one sentence.":                         {Focus: "the US position", Length: "sentence"}, // session 27's new users: four sentences
 		"summarize the MEK briefly":                                          {Focus: "the MEK", Length: "short"},            // the focus was "the MEK briefly"
+		"summarize the MEK in bullet points":                                 {Focus: "the MEK", Bullets: true},              // a bulleted list; the focus was "the MEK in"
 		"summarize the report":                                               {Doc: path},                                    // session 27's: refused for "report"
 		"Give me the key facts about the hackers.":                           {Focus: "the hackers"},                         // refused
 		"key facts about the cyberattack":                                    {Focus: "the cyberattack"},                     // taken for something told
 		"tell me everything about the MEK":                                   {Focus: "the MEK", Length: "long"},             // hedged
 		"what do you know about edi rama?":                                   {Focus: "edi rama"},
-		"Give me a quick summary of the report in 3 bullet points.":          {Doc: path, Length: "short"},
+		"Give me a quick summary of the report in 3 bullet points.":          {Doc: path, Length: "short", Bullets: true},
 		"hi! i have to write a summary of this article for class":            {Doc: path},
 		"Hi, please explain me what is this news about?":                     {Doc: path, Length: "short"},
 		"wat happend w albania n iran":                                       nil, // a question about both: see TestCleanQuestion

@@ -161,7 +161,7 @@ func runConsole(ctx context.Context, e *Env, scr *screen, p asker, tools console
 			continue
 		}
 		if sa := (answer.SummaryAsked{}); errors.As(err, &sa) && tools.sum != nil { // "summarize the MEK", "what is this story about?"
-			if text := tools.summary(ctx, e, out, summary.SummaryRequest{Doc: sa.Doc, Focus: sa.Focus, Length: summary.Length(sa.Length)}); text != "" {
+			if text := tools.summary(ctx, e, out, summary.SummaryRequest{Doc: sa.Doc, Focus: sa.Focus, Length: summary.Length(sa.Length), Bullets: sa.Bullets}); text != "" {
 				history = remember(history, q, text) // "tell me more" goes on past what it said
 			}
 			continue

@@ -26,6 +26,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -141,6 +142,9 @@ type SummaryRequest struct {
 	Doc    string // a document's path or title (case-insensitive); "" for the whole folder
 	Length Length // "" means Medium
 	Focus  string // optional: summarise only what concerns this ("the MEK")
+	// Bullets asks for the summary as a bulleted list, a sentence and its
+	// citations a line ("give me 3 bullet points").
+	Bullets bool
 	// GuildID and UserID say who asks (Discord's server and member), for
 	// the token budgets checked around the summarizer; it ignores them.
 	GuildID, UserID string
@@ -187,6 +191,35 @@ func (e *Error) UserMessage() string { return e.Msg }
 // is cancelled; a failing model is not an error: the summary falls back to
 // extractive with a warning.
 func (s *Summarizer) Summary(ctx context.Context, req SummaryRequest, onDelta func(string)) (Summary, error) {
+	sum, err := s.summary(ctx, req, onDelta)
+	if err == nil && req.Bullets && !sum.NotCovered {
+		sum.Text = Bulleted(sum.Text)
+	}
+	return sum, err
+}
+
+// Bulleted returns a summary's text as a bulleted list: each sentence with
+// the citation markers after it on a line of its own, after "- ".
+func Bulleted(text string) string {
+	var b strings.Builder
+	prev := 0
+	for _, m := range markerRunRe.FindAllStringIndex(text, -1) {
+		if line := strings.TrimSpace(text[prev:m[1]]); line != "" {
+			fmt.Fprintf(&b, "- %s\n", line)
+		}
+		prev = m[1]
+	}
+	if rest := strings.TrimSpace(text[prev:]); rest != "" {
+		fmt.Fprintf(&b, "- %s\n", rest)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// markerRunRe is the citation markers that end a summary's sentence: "[1]",
+// "[2][3]", "[2] [3]".
+var markerRunRe = regexp.MustCompile(`\[\d+\](?:\s*\[\d+\])*`)
+
+func (s *Summarizer) summary(ctx context.Context, req SummaryRequest, onDelta func(string)) (Summary, error) {
 	length, err := ParseLength(string(req.Length))
 	if err != nil {
 		return Summary{}, err

@@ -727,3 +727,33 @@ func TestOneSentence(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestBulleted: a summary asked as bullet points is a list, a sentence and
+// its markers a line ("Give me a quick summary of the report in 3 bullet
+// points." was a paragraph); the same sentences, the same citations.
+func TestBulleted(t *testing.T) {
+	s := offline(t)
+	plain, err := s.Summary(context.Background(), SummaryRequest{Length: Short}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed, err := s.Summary(context.Background(), SummaryRequest{Length: Short, Bullets: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(listed.Text, "\n")
+	if len(lines) < 2 || len(listed.Citations) != len(plain.Citations) {
+		t.Fatalf("bulleted:\n%s\nplain:\n%s", listed.Text, plain.Text)
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "- ") || !markerRunRe.MatchString(l) {
+			t.Errorf("line %q: want \"- \", a sentence and its markers", l)
+		}
+	}
+	if got := strings.Join(strings.Fields(strings.ReplaceAll(listed.Text, "\n- ", " ")[2:]), " "); got != strings.Join(strings.Fields(plain.Text), " ") {
+		t.Errorf("bulleted %q\nwant the plain text %q", got, plain.Text)
+	}
+	if got := Bulleted("One. [1] Two [2][3] three. [4] And a tail"); got != "- One. [1]\n- Two [2][3]\n- three. [4]\n- And a tail" {
+		t.Errorf("Bulleted: %q", got)
+	}
+}
