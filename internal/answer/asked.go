@@ -174,7 +174,7 @@ var howBriefRe = regexp.MustCompile(`(?i)\b(?:briefly|quickly|shortly|in\s+(?:sh
 // summaryNouns are the nouns of gistRe that name the summary itself ("the
 // bottom line", "the gist"); summaryNounRe finds them, which ask for it
 // alone even as a follow-up.
-const summaryNouns = `(?:the|a)\s+gist|bottom\s+line|(?:main|key|most\s+important|biggest)\s+(?:points|takeaways?|facts|things)|overview|synopsis|eli5`
+const summaryNouns = `(?:the|a)\s+gist|(?:the|a)\s+headline|bottom\s+line|(?:main|key|most\s+important|biggest)\s+(?:points|takeaways?|facts|things)|overview|synopsis|eli5`
 
 var summaryNounRe = regexp.MustCompile(`(?i)\b(?:` + summaryNouns + `)\b`)
 

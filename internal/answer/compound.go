@@ -234,6 +234,8 @@ func preamble(q string) (question, told string, ok bool) {
 	sents := textan.Sentences(q)
 	if m := chatQuestionRe.FindStringSubmatchIndex(q); len(sents) < 2 && m != nil { // chat's lower case: "… for social studies. can you summarize what happened?"
 		sents = append(textan.Sentences(q[:m[2]]), textan.Sentence{Text: q[m[2]:]})
+	} else if m := commaQuestionRe.FindStringSubmatchIndex(q); len(sents) < 2 && m != nil { // "hey, doing a quick radio bit on this, what's the headline in one sentence?"
+		sents = []textan.Sentence{{Text: q[:m[2]]}, {Text: q[m[2]:]}}
 	}
 	if len(sents) < 2 {
 		return "", "", false
@@ -291,7 +293,13 @@ var (
 	// sentence, written in lower case as in chat, group 1: "… for social
 	// studies. can you summarize what happened?" (textan.Sentences takes a
 	// lower-case word after a full stop to go on the sentence).
-	chatQuestionRe = regexp.MustCompile(`(?i)[.!]\s+((?:` + whWords + `|can|could|would|will|do|does|did|is|are|was|were|should|has|have)\b[^.!?]*\?)\W*$`)
+	// commaQuestionRe finds the question after a comma that ends what a
+	// person says of themselves or a greeting, group 1: "hey, doing a quick
+	// radio bit on this, what's the headline in one sentence?" (refused);
+	// not "After the attack, what did Albania do?", whose clause is the
+	// question's.
+	commaQuestionRe = regexp.MustCompile(`(?i)^[^?]*\b(?:hey|hi|hello|ok|okay|yo|i'm|im|i\s+am|we're|we\s+are|i\s+was|doing|working\s+on|writing|preparing)\b[^?]*?,\s+((?:` + whWords + `)\b[^?]*\?)\W*$`)
+	chatQuestionRe  = regexp.MustCompile(`(?i)[.!]\s+((?:` + whWords + `|can|could|would|will|do|does|did|is|are|was|were|should|has|have)\b[^.!?]*\?)\W*$`)
 	// pronounRe finds a pronoun that stands for what was told.
 	pronounRe = regexp.MustCompile(`(?i)\b(?:they|them|it|he|she|him|her)\b`)
 	// writingAboutRe is a told sentence that says only what the user is

@@ -525,6 +525,7 @@ func TestSummaryAsked(t *testing.T) {
 		"summarize the MEK briefly":                                          {Focus: "the MEK", Length: "short"},            // the focus was "the MEK briefly"
 		"summarize the MEK in bullet points":                                 {Focus: "the MEK", Bullets: true},              // a bulleted list; the focus was "the MEK in"
 		"summarize the report":                                               {Doc: path},                                    // session 27's: refused for "report"
+		"what's the headline in one sentence?":                               {Doc: path, Length: "sentence"},                // refused
 		"Give me the key facts about the hackers.":                           {Focus: "the hackers"},                         // refused
 		"key facts about the cyberattack":                                    {Focus: "the cyberattack"},                     // taken for something told
 		"tell me everything about the MEK":                                   {Focus: "the MEK", Length: "long"},             // hedged

@@ -129,6 +129,7 @@ func TestReactionOf(t *testing.T) {
 		"what was the response to the attack?":                       "",
 		"what is the answer to the riddle?":                          "",
 		"did iran say anything?":                                     "iran",
+		"did Iran say anything in response?":                         "iran", // session 27's new users: the MEK "responded by declaring war"
 		"Did the king say he would come?":                            "",
 	} {
 		if got := strings.Join(p.reactionOf(q), " "); got != want {

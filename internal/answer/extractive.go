@@ -1480,7 +1480,8 @@ func SourceRefs(text string) string { return cite.Neutral(text) }
 // husband respond to …?", "What was Jegu's reaction?", "what was the
 // reaction from Iran?", "what was the Iranian response?", "what did Iran
 // say?", "what does iran say about all this?", "did Iran deny it?", "is
-// Iran denying it?", "did Iran say anything back?" (not "What did Jamie say
+// Iran denying it?", "did Iran say anything back?", "did Iran say anything
+// in response?" (not "What did Jamie say
 // he would do …?", which asks what was said).
 var reactionRe = regexp.MustCompile(`(?i)^\W*(?:and\s+)?(?:` +
 	`how\s+(?:did|does|do|will|would)\s+(.{1,40}?)\s+(?:react|respond|reply|answer|take\s+(?:it|this|that|the\s+news))\b|` +
@@ -1488,7 +1489,7 @@ var reactionRe = regexp.MustCompile(`(?i)^\W*(?:and\s+)?(?:` +
 	`what\s+(?:was|is|were)\s+(.{1,40}?)(?:'s|’s)?\s+(?:reaction|response|reply|answer)\b|` +
 	`what\s+(?:did|does|do|has|have)\s+(.{1,40}?)\s+(?:say|said|reply|answer)(?:\s+back)?(?:\s+(?:about|to)\s+(?:it|this|that|them|all\s+(?:this|that)))?\s*[?.!]*$|` +
 	`(?:did|does|has|have|is|are|was|were)\s+(.{1,40}?)\s+(?:admit(?:s|ted|ting)?|den(?:y|ies|ied|ying)|confirm(?:s|ed|ing)?|comment(?:s|ed|ing)?|react(?:s|ed|ing)?|respond(?:s|ed|ing)?|repl(?:y|ies|ied|ying)|answer(?:s|ed|ing)?)\b|` +
-	`(?:did|does|has|have)\s+(.{1,40}?)\s+(?:say|said)(?:\s+(?:anything|something|a\s+word))?(?:\s+back)?(?:\s+(?:about|to)\s+(?:it|this|that|them|all\s+(?:this|that)))?\s*[?.!]*$)`)
+	`(?:did|does|has|have)\s+(.{1,40}?)\s+(?:say|said)(?:\s+(?:anything|something|a\s+word))?(?:\s+back)?(?:\s+(?:about|to)\s+(?:it|this|that|them|all\s+(?:this|that)))?(?:\s+in\s+(?:response|reply|return))?\s*[?.!]*$)`)
 
 // reactionOf returns the terms of the subject of a question about how
 // someone reacted ("iran"), or nil for any other question.

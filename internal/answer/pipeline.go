@@ -1706,6 +1706,11 @@ func dropMentions(q string) string {
 // subject "the mek anyway"; group 1 is the punctuation after them.
 var chatCloserRe = regexp.MustCompile(`(?i)[\s,]+(?:anyway|anyways|tho|though|btw|fr|ngl|tbh)\s*([?!.]*)\s*$`)
 
+// whoIsTheOneRe asks who someone is by what they do: "who is the gentleman
+// who leads Albania?" asks "who leads Albania?" (it led with the 1981
+// protests, for "gentleman" and "man"); group 1 what comes before.
+var whoIsTheOneRe = regexp.MustCompile(`(?i)^(\W*(?:and\s+|so\s+|but\s+)?)who(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:the|that|this|those|these)\s+(?:gentleman|gentlemen|man|men|woman|women|lady|ladies|guy|guys|person|people|fellow|one|ones)\s+(?:who|that)\s+`)
+
 // dealWithRe matches chat's "what's the deal with X?", which asks about X
 // (group 1), its "these … dudes" aside: "whats the deal w these mek dudes"
 // was refused for "deal" and "dudes".
@@ -1764,6 +1769,7 @@ var determiners = setOf("the a an this that these those some any which what whos
 func cleanQuestion(q string) string {
 	q = chatCloserRe.ReplaceAllString(dropChatOpener(theUS(dropLaughs(chatSpelled(dropMarkup(dropMentions(q)))))), "$1")
 	q = dealWithRe.ReplaceAllString(q, "tell me about the $1")
+	q = whoIsTheOneRe.ReplaceAllString(q, "${1}who ")
 	q = newsPieceRe.ReplaceAllString(q, "article")
 	q = theReportRe.ReplaceAllStringFunc(q, func(m string) string { // "Does the report mention the cyberattack?" was refused for "report", which the article does not write
 		f := strings.Fields(m)

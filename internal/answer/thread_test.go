@@ -646,13 +646,19 @@ func TestPreamble(t *testing.T) {
 		"I'm writing an essay on Iran. When did Albania cut ties?":                                             "on Wednesday",
 		"I'm Albanian living in Germany, my cousin said Tirana cut relations with the Iranians. Is that true?": "sever its diplomatic relations",
 		"I'm writing an essay on the MEK. Who are they?":                                                       "exiled opposition group", // the told topic is "they": it led with the MEK's ideology
+		"ok so i'm writing an essay, who is edi rama?":                                                         "Prime Minister Edi Rama", // a comma before the question (session 27)
+		"After the attack, what did Albania do?":                                                               "sever its diplomatic relations",
 	} {
 		wantAnswer(t, p, q, want, false)
 	}
 	ps := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Summaries: true})
-	q := "hi i need to write a paragraph about albania and iran for social studies. can you summarize what happened?" // a new user's: refused for "paragraph" and "social studies"
-	if _, err := ps.Ask(context.Background(), answer.Request{Question: q}, nil); !errors.As(err, &answer.SummaryAsked{}) {
-		t.Errorf("%q: %v, want the summary", q, err)
+	for _, q := range []string{
+		"hi i need to write a paragraph about albania and iran for social studies. can you summarize what happened?", // a new user's: refused for "paragraph" and "social studies"
+		"hey, doing a quick radio bit on this, what's the headline in one sentence?",                                 // session 27's: refused
+	} {
+		if _, err := ps.Ask(context.Background(), answer.Request{Question: q}, nil); !errors.As(err, &answer.SummaryAsked{}) {
+			t.Errorf("%q: %v, want the summary", q, err)
+		}
 	}
 }
 
