@@ -1595,6 +1595,15 @@ func (p *Pipeline) groupKindAsked(q, named string) string {
 	return ""
 }
 
+// calledBy reports whether a tale calls a character by the common noun w,
+// written as a name ("the Duckling", "the Swallow": WordNet's first sense
+// of neither is an animal): "What was the duckling's name?" asks a name it
+// may never give. (Of other documents, "Stadium" is a name's: "Levi's
+// Stadium".)
+func (p *Pipeline) calledBy(w string) bool {
+	return p.opts.Speller != nil && p.tale() && textan.IsEnglish(w) && !textan.IsName(w) && p.opts.Speller.IsName(w)
+}
+
 // nameAsked returns the term of the noun a question asks the name of
 // (nameAskRes): a person or an animal (textan.IsCreature: "mother",
 // "dog") or a place (namedPlaces), not a name ("what is Ali Baba's name?") nor a thing; or "".
@@ -1609,7 +1618,7 @@ func (p *Pipeline) nameAsked(q string) (named, described string) {
 		w := strings.ToLower(m[1])
 		one := strings.TrimSuffix(w, "s")
 		placeOrGroup := namedPlaces[one] || namedGroups[one]
-		if !textan.IsCreature(w) && !textan.IsCreature(one) && !placeOrGroup {
+		if !textan.IsCreature(w) && !textan.IsCreature(one) && !placeOrGroup && !p.calledBy(w) {
 			return "", ""
 		}
 		if len(m) > 2 && m[2] != "" && !placeOrGroup { // "the quarterback who was 38 in Super Bowl XXXIII": a sentence names him without the noun ("John Elway, who led the Broncos")

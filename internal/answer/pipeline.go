@@ -1708,8 +1708,10 @@ var chatCloserRe = regexp.MustCompile(`(?i)[\s,]+(?:anyway|anyways|tho|though|bt
 
 // whoIsTheOneRe asks who someone is by what they do: "who is the gentleman
 // who leads Albania?" asks "who leads Albania?" (it led with the 1981
-// protests, for "gentleman" and "man"); group 1 what comes before.
-var whoIsTheOneRe = regexp.MustCompile(`(?i)^(\W*(?:and\s+|so\s+|but\s+)?)who(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:the|that|this|those|these)\s+(?:gentleman|gentlemen|man|men|woman|women|lady|ladies|guy|guys|person|people|fellow|one|ones)\s+(?:who|that)\s+`)
+// protests, for "gentleman"); group 1 what comes before. Not "the woman"
+// or "the people": "Who was the woman that was foretold to White Feather?"
+// asks for a woman (FairytaleQA's lead fell by two).
+var whoIsTheOneRe = regexp.MustCompile(`(?i)^(\W*(?:and\s+|so\s+|but\s+)?)who(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:the|that|this|those|these)\s+(?:gentleman|gentlemen|guy|guys|person|persons|fellow|fellows|chap|dude|one|ones)\s+(?:who|that)\s+`)
 
 // dealWithRe matches chat's "what's the deal with X?", which asks about X
 // (group 1), its "these … dudes" aside: "whats the deal w these mek dudes"

@@ -772,6 +772,20 @@ func TestNameOfSomeoneDescribed(t *testing.T) {
 	wantAnswer(t, p, "what is the name of the prime minister of albania?", "Edi Rama", true)
 }
 
+// TestNameOfOneCalledByANoun: a tale that calls its hero "the Duckling",
+// a noun whose first sense in WordNet is no animal, never names him:
+// "What was the duckling's name?" gets MsgNoName (session 27's new users
+// got the turkey cock, unhedged); the speller knows the noun is written
+// as a name.
+func TestNameOfOneCalledByANoun(t *testing.T) {
+	p := botPipeline(indexDir(t, "testdata/duckling"))
+	for _, q := range []string{"What was the duckling's name?", "what is the name of the duckling?"} {
+		if a := ask(t, p, q); !strings.HasPrefix(a.Text, answer.MsgNoName) {
+			t.Errorf("%q: %q, want %q", q, a.Text, answer.MsgNoName)
+		}
+	}
+}
+
 // TestNamesOfMany: the names of many are asked as "names" or "what were
 // they called"; a tale that never gives them gets MsgNoName (new users'
 // "What were the names of the two sisters?" was quoted as if named), and
