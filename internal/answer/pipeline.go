@@ -535,7 +535,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 			return p.answerFrom(ctx, start, q, standalone, passages, modelDown, ans, onEvent)
 		}
 	}
-	if !covered && p.tale() && !followUp && moralAskRe.MatchString(q) { // "What is the moral about pride in this story?", "What lesson should students take from the buckwheat's fate?": the tale's moral, or its end
+	if (!covered || p.moralOnly(q)) && p.tale() && !followUp && moralAskRe.MatchString(q) { // and "What lesson does Peter learn?", which its words answered with his adventures; "What is the moral about pride in this story?", "What lesson should students take from the buckwheat's fate?": the tale's moral, or its end
 		ask := req
 		ask.Question = "What is the moral of the story?"
 		a, err := p.Ask(ctx, ask, onEvent)
@@ -1019,6 +1019,25 @@ const lessonWords = `teach teaches taught`
 // moralWords name a story's moral: asked for, its end answers (endingWords);
 // said by a sentence, that sentence states it (extractive.go's MsgNoMoral).
 const moralWords = `moral morals lesson lessons`
+
+// moralOnly reports whether q asks for a moral and names nothing else but
+// who learns it: "What lesson does Peter learn?", "what is the lesson
+// here?".
+func (p *Pipeline) moralOnly(q string) bool {
+	if !moralHeadRe.MatchString(q) { // not "What did Saradine do to teach Celandine a lesson?"
+		return false
+	}
+	moral := termSet(moralWords + " theme themes learn learns learned learnt teach teaches taught")
+	has := false
+	p.an.Each(q, func(t string, tok textan.Token) {
+		has = has || !moral[t] && !frameTerms()[t] && !lightVerbs()[t] && !p.vague[t] && !textan.Capitalized(tok.Text) && !(p.opts.Speller != nil && p.opts.Speller.IsName(tok.Text))
+	})
+	return !has
+}
+
+// moralHeadRe asks what the moral is: "What lesson does Peter learn?",
+// "what's the main lesson?".
+var moralHeadRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+)?what(?:'s|’s|\s+is|\s+was|\s+are|\s+were)?\s+(?:the\s+|a\s+)?(?:main\s+|big\s+)?(?:morals?|lessons?|themes?)\b`)
 
 // moralAskRe asks for a tale's moral in words of its own: "What is the
 // moral about pride in this story?", "Is the theme that goodness is

@@ -96,11 +96,15 @@ func TestMoralAsked(t *testing.T) {
 	}
 	// a moral asked in words of its own that no sentence holds is the moral
 	// asked (session 26's new users: each was refused)
-	p := dirPipeline(t, "testdata/boots")
-	for _, q := range []string{"What is the moral about pride in this story?", "What lesson should students take from the councillor's fate?", "Is the theme that goodness is rewarded?"} {
-		if a := ask(t, p, q); a.Refused || !strings.Contains(a.Text, "kicking his feet in the ashes") {
+	p, bp := dirPipeline(t, "testdata/boots"), botPipeline(indexDir(t, "testdata/boots")) // the bot's knows "boots" for a name
+	for _, q := range []string{"What is the moral about pride in this story?", "What lesson should students take from the councillor's fate?", "Is the theme that goodness is rewarded?",
+		"What lesson does Boots learn?", "what lesson did boots learn?"} { // session 27's: his adventures, for "Boots" and "learn"
+		if a := ask(t, bp, q); a.Refused || !strings.Contains(a.Text, "kicking his feet in the ashes") {
 			t.Errorf("%q: %q", q, a.Text)
 		}
+	}
+	if a := ask(t, p, "What did Boots do to teach the councillor a lesson?"); strings.Contains(a.Text, "kicking his feet in the ashes") { // what he did, not the moral
+		t.Errorf("what he did: %q", a.Text)
 	}
 }
 
