@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"math"
@@ -595,6 +596,13 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	case !q.followUp && unsure(cands) && !p.saidBy(q.speaker, best.text()): // "what did the cat say to everyone?" and the cat's own words lead: they answer
 		hedge = MsgNearest
 	}
+	if p.report() != nil && !q.followUp && comingAskRe.MatchString(focus) && !futureRe.MatchString(best.text()) { // "what will happen next between Albania and Iran?": what the report says will come, or that it says nothing of it
+		if i := slices.IndexFunc(ranked, func(c *candidate) bool { return futureRe.MatchString(c.text()) && math.Exp(c.z-best.z) >= rescueProb }); i >= 0 {
+			ranked[0], ranked[i] = ranked[i], ranked[0]
+			best = ranked[0]
+		}
+		hedge = cmp.Or(hedge, MsgNearest)
+	}
 	order := orderAsked(focus)
 	if order != 0 && orderWordRe.MatchString(best.text()) { // the story says which came first: the ranking found it
 		order = 0
@@ -888,6 +896,12 @@ func (p *Pipeline) unwritten(q string, passages []*sourcePassage) string {
 	})
 	return out
 }
+
+// comingAskRe asks what will come: "what will happen next between Albania
+// and Iran?", "what happens next?", "is iran going to attack again?". Of
+// a report, a sentence that says what will be answers it (futureRe), and
+// no other does.
+var comingAskRe = regexp.MustCompile(`(?i)\b(?:will|going\s+to|gonna)\b|\bwhat\s+(?:happens|comes)\s+next\b`)
 
 // whatIsRe asks what something of few words is or was: "What was his one
 // failing?", "what is the secret?". A sentence that ends with it names it

@@ -1190,3 +1190,23 @@ func TestYesNoUnwritten(t *testing.T) {
 		}
 	}
 }
+
+// TestComingOfAReport: what will come, asked of a report, is what it says
+// will be ("The United States will take further action"), and when it
+// says nothing of what is asked, hedged (session 27's new users got Rama's
+// announcement for "what happens next between Albania and Iran?", and
+// "is there gonna be a war" the MEK's war of 1981, unhedged).
+func TestComingOfAReport(t *testing.T) {
+	p := storyPipeline(t)
+	for q, hedged := range map[string]bool{
+		"what will happen next between Albania and Iran?": true,
+		"what happens next between Albania and Iran?":     true,
+		"is iran going to attack again?":                  true,
+		"will the US do anything?":                        false,
+	} {
+		a := ask(t, p, q)
+		if strings.HasPrefix(a.Text, answer.MsgNearest) != hedged || !strings.Contains(eval.Lead(a.Text), "will take further action") {
+			t.Errorf("%q: %q, want the US's further action, hedged: %v", q, a.Text, hedged)
+		}
+	}
+}
