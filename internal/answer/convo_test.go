@@ -793,3 +793,30 @@ func TestAboutTheDocumentsAsFollowUp(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryOfTheHero: of a tale, a summary about the words of its title
+// ("Summarize the story of Walter.", "summarize lasse") is the tale's: it
+// was the sentences that name him, his whole journey and no end (session
+// 27's new users, of Momotaro); of a report, one about a word of its title
+// is still about it ("summarize Iran").
+func TestSummaryOfTheHero(t *testing.T) {
+	for dir, qs := range map[string][]string{
+		"testdata/walter": {"Summarize the story of Walter.", "summarize brave walter"},
+		"testdata/lasse":  {"summarize lasse", "give me a summary of the little lasse story"},
+	} {
+		ix := indexDir(t, dir)
+		p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Summaries: true})
+		for _, q := range qs {
+			var got answer.SummaryAsked
+			if _, err := p.Ask(context.Background(), answer.Request{Question: q}, nil); !errors.As(err, &got) || got.Doc != ix.Docs()[0].Path || got.Focus != "" {
+				t.Errorf("%s %q: %+v (%v), want the tale's summary", dir, q, got, err)
+			}
+		}
+	}
+	ix := story(t)
+	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs, Summaries: true})
+	var got answer.SummaryAsked
+	if _, err := p.Ask(context.Background(), answer.Request{Question: "summarize Iran"}, nil); !errors.As(err, &got) || got.Focus != "Iran" {
+		t.Errorf("summarize Iran: %+v (%v), want a summary about Iran", got, err)
+	}
+}
