@@ -591,7 +591,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		hedge = MsgNearest
 	case q.qt == qWhen && q.words["will"] && !slices.ContainsFunc(ranked[:min(maxSentences, len(ranked))], func(c *candidate) bool { return futureRe.MatchString(c.text()) }): // "when will diplomatic relations be restored?": a day gone by is no answer; "In two years' time you will go to Taianfu" quoted second is one
 		hedge = MsgNearest
-	case !q.followUp && saysAskRe.MatchString(focus) && p.unwritten(saysAskRe.ReplaceAllString(focus, " "), passages) != "": // "Is Albania described as the first country to cut ties …?" of a report that never says "first"
+	case !q.followUp && (saysAskRe.MatchString(focus) || everAskRe.MatchString(focus)) && p.unwritten(everWordsRe.ReplaceAllString(saysAskRe.ReplaceAllString(focus, " "), " "), passages) != "": // "Is Albania described as the first country to cut ties …?" of a report that never says "first"
 		hedge = MsgNearest
 	case !q.followUp && unsure(cands) && !p.saidBy(q.speaker, best.text()): // "what did the cat say to everyone?" and the cat's own words lead: they answer
 		hedge = MsgNearest
@@ -862,6 +862,16 @@ const kinPrefix = 5
 // it ("Did the US blame Iran?": "Iran was indeed behind"; "did the soldier
 // survive in the end?"); of one that asks what they say, it is.
 var saysAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?(?:(?:does|did|do)\s+(?:the\s+|this\s+|that\s+)?(?:report|story|article|text|tale|document|documents|author|writer|it|they|source|sources|news)\s+(?:say|state|mention|name|claim|describe|report|tell|list|call|explain|talk|speak|refer)|(?:is|are|was|were)\s+(?:[\pL'’-]+\s+){1,4}(?:described|mentioned|named|called|referred\s+to|reported|said)\b)`)
+
+// everAskRe asks whether something ever happened: "Did Momotaro ever get
+// married?", "Did the mother goat ever go back to the miller to
+// complain?". Of a word the passages never write (unwritten), the story
+// does not tell it (session 27's new users got its opening, unhedged).
+var everAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?(?:did|does|do|has|have|had|was|were|is|are|will|would)\b[^?]*\bever\b`)
+
+// everWordsRe are the words of everAskRe's question that ask when, no
+// topic: "Did Peter ever go back to the garden again?".
+var everWordsRe = regexp.MustCompile(`(?i)\b(?:ever|again|before|anymore|still)\b`)
 
 // unwritten returns the first word of q of its own (no framing word,
 // light verb or vague word) that the passages never write, in any form,

@@ -1182,6 +1182,8 @@ func TestYesNoUnwritten(t *testing.T) {
 		{report, "Did Albania cut ties with Iran?", false},
 		{report, "Did the US help Albania recover?", false},
 		{goats, "Did the wolf eat the little kids?", false},
+		{goats, "Did the mother goat ever go back to the miller to complain?", true}, // whether it ever happened, of a word it never writes
+		{goats, "Did the wolf ever come back to the house again?", false},
 		{goats, "Does the story say if the wolf was asleep or awake when the mother came home?", false},
 	} {
 		a := ask(t, c.p, c.q)
