@@ -1951,7 +1951,7 @@ var chatWords = map[string]string{
 	// the commonest slips in question words, which a story need not hold to
 	// be corrected to ("what happend to the shoes after?" was refused of a
 	// tale that says neither "happen" nor "happened")
-	"happend": "happened", "hapened": "happened", "happenned": "happened", "becuase": "because",
+	"happend": "happened", "hapened": "happened", "happenned": "happened", "happned": "happened", "happnd": "happened", "becuase": "because",
 	"becasue": "because", "beacuse": "because", "waht": "what", "whta": "what", "wehre": "where", "wich": "which",
 }
 

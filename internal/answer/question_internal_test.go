@@ -13,6 +13,7 @@ func TestCleanQuestion(t *testing.T) {
 		"<@123> why did Albania cut ties?":                        "why did Albania cut ties?",
 		"wat happend w albania n iran":                            "what happened with albania and iran", // session 27's new users: refused
 		"And who is the gentleman who leads Albania?":             "And who leads Albania?",              // it led with the 1981 protests
+		"what happned to the princes eyes":                        "what happened to the princes eyes",   // read as the Happy Prince's "happy" (session 27)
 		"who was the woman that helped him?":                      "who was the woman that helped him?",  // a woman asked
 		"Hi, please explain me what is this news about?":          "please explain me what is this news about?",
 		"hi! i have to write a summary of this article for class": "i have to write a summary of this article for class",
