@@ -82,6 +82,10 @@ func TestNeedsContext(t *testing.T) {
 func TestSmallTalkKind(t *testing.T) {
 	expect(t, "smallTalkKind", smallTalkKind, map[string]string{
 		"hi":                                  talkGreeting,
+		"faleminderit shume":                  talkThanks, // Albanian: session 27's new users got "Thanks for the context."
+		"merci beaucoup!":                     talkThanks,
+		"hola":                                talkGreeting,
+		"mirupafshim":                         talkBye,
 		"help":                                talkHelp,
 		"What can you do?":                    talkHelp,
 		"who are you bot?":                    talkHelp,
@@ -114,7 +118,7 @@ func TestSmallTalkKind(t *testing.T) {
 		"lol ok thanks":                       talkThanks,                                                                            // thanks, laughing
 		"ok bet ty":                           talkThanks,                                                                            // slang: it was refused
 		"gg thx":                              talkThanks, "sure, thanks I guess": talkThanks, "Faleminderit, thank you": talkThanks, // all three were refused as questions
-		"ok Durres": "", "Faleminderit": "", "thanks Rama": talkThanks, "appreciate it": talkThanks,
+		"ok Durres": "", "Faleminderit": talkThanks, "thanks Rama": talkThanks, "appreciate it": talkThanks,
 		"thats kinda sad":                 talkAck,                                 // three quotes answered it
 		"thanks, that helps for my essay": talkThanks, "thx, loved it": talkThanks, // thanks and a comment were refused as questions
 		"thanks, and the wolf": "", "thanks, who is the wolf": "",

@@ -24,6 +24,7 @@ const (
 // talk to its kind.
 var smallTalkPhrases = phrasesByKind(map[string]string{
 	talkGreeting: `hi|hello|hey|heya|hiya|howdy|yo|greetings|good morning|good afternoon|good evening|good day|morning|
+		përshëndetje|pershendetje|tungjatjeta|hola|bonjour|salut|hallo|olá|namaste|salaam|salam|merhaba|privet|konnichiwa|
 		what's up|whats up|sup|how are you|how are you doing|how are you today|how are you doing today|how's your day|how is your day going|how's it going|hows it going|nice to meet you|pleased to meet you|
 		hope you're well|hope you are well|hope you're doing well|hope you are doing well|hope you're doing good|hope all is well|
 		hope you're having a good day|hope you are having a good day|how have you been|long time no see|good to see you|nice to see you`,
@@ -31,7 +32,10 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 		thank you very much|great thanks|that helps|that helped|that's helpful|thats helpful|that is helpful|helpful|
 		very helpful|that's useful|useful|good answer|great answer|nice answer|good bot|great job|well done|you're the best|
 		you are the best|youre the best|ur the best|ur awesome|you're awesome|you are awesome|you rock|legend|
-		for the help|for your help|for that|for this|for the answer|for the info|for the information|for explaining`,
+		for the help|for your help|for that|for this|for the answer|for the info|for the information|for explaining|
+		merci|merci beaucoup|gracias|muchas gracias|danke|danke schön|danke schon|grazie|grazie mille|obrigado|obrigada|
+		faleminderit|faleminderit shume|faleminderit shumë|rrofsh|dank je|dankjewel|tack|takk|tak|kiitos|dziękuję|dziekuje|
+		spasibo|arigato|arigatou|teşekkürler|tesekkurler|shukran|mersi|hvala|efharisto|köszönöm|koszonom`,
 	talkAck: `ok|okay|k|kk|bet|cool|nice|great|awesome|perfect|got it|i see|alright|all right|sounds good|good|fine|wow|
 		lovely|brilliant|excellent|fantastic|wonderful|amazing|terrific|superb|splendid|marvelous|marvellous|neat|sweet|nice one|
 		great stuff|good stuff|that clears it up|that clears things up|that cleared it up|
@@ -46,7 +50,7 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 		story is cool|story is nice|story is great|story is good|story is interesting|story was cool|story was nice|story was great|
 		story was good|story was interesting|i like story|i liked story|i love story|i loved story|
 		i like the story|i liked the story|i love the story|i loved the story|loved the story|loved story`,
-	talkBye: `bye|goodbye|good bye|bye bye|see you|see ya|see you later|cya|good night|later|farewell|ciao|take care|
+	talkBye: `bye|goodbye|good bye|bye bye|see you|see ya|see you later|cya|good night|later|farewell|ciao|take care|mirupafshim|adios|tschüss|au revoir|
 		have a nice day|have a good day|have a great day|have a good one|have a nice evening|have a good night|talk to you later|talk later|catch you later`,
 	talkHelp: `help|help me|help please|please help|what can you do|what do you do|what are you|who are you|what is this|
 		how does this work|how do you work|how do i use this|how do i use you|how do i ask|what should i ask|what can i ask|
