@@ -827,6 +827,11 @@ func TestAskedInOtherWords(t *testing.T) {
 	if a := askAfter(t, p, "so what's this news about anyway", "interesting. who did it?"); a.Refused || !strings.Contains(eval.Lead(a.Text), "Iran’s July cyberattack") {
 		t.Errorf("who did it? after the gist: %q", a.Text)
 	}
+	// a security person's words for the attack, read by the bot's speller
+	// (session 27's new users: refused)
+	bp := botPipeline(story(t))
+	wantAnswer(t, bp, "who did the forensic investigation into the intrusion?", "weeks-long US investigation", true)
+	wantAnswer(t, bp, "when was the breach?", "July 15", true)
 }
 
 // TestStoryAsked: "is this the story about …?" is answered yes, with the

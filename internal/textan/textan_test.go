@@ -374,7 +374,7 @@ func TestNames(t *testing.T) {
 }
 
 func TestFormal(t *testing.T) {
-	for w, want := range map[string]string{"mom": "mother", "Dads": "father", "mommy": "mother", "doggie": "dog", "pooch": "", "eats": "", "altogether": "", "cat": "", "mother": "", "kids": "children", "kid": "child", "ties": "relations", "tie": "", "proof": "evidence"} {
+	for w, want := range map[string]string{"mom": "mother", "Dads": "father", "mommy": "mother", "doggie": "dog", "pooch": "", "eats": "", "altogether": "", "cat": "", "mother": "", "kids": "children", "kid": "child", "ties": "relations", "tie": "", "proof": "evidence", "intrusion": "attack", "breach": "attack"} {
 		if got := Formal(w); len(got) == 0 && want != "" || len(got) > 0 && got[0] != want {
 			t.Errorf("Formal(%q) = %v, want %q first", w, got, want)
 		}

@@ -169,6 +169,11 @@ var chatNouns = map[string][]string{
 	// evidence" (reading every noun as its WordNet kind answered too many
 	// questions a story does not: bench/README, session 22)
 	"ties": {"relations"}, "proof": {"evidence"},
+	// and the words of security people for a cyberattack, of a report that
+	// says "cyberattack" and "attack" (session 27's new users: "who did the
+	// forensic investigation into the intrusion?" was refused; "when was
+	// the breach?")
+	"intrusion": {"attack"}, "intrusions": {"attacks"}, "breach": {"attack"}, "breaches": {"attacks"},
 }
 
 // wordsSet returns the lines of the gzipped table gz, "#" comments aside,
