@@ -46,6 +46,7 @@ func Commands() []*discordgo.ApplicationCommand {
 			Options: []*discordgo.ApplicationCommandOption{docOpt,
 				{Type: discordgo.ApplicationCommandOptionString, Name: "length", Description: "How long (default medium)", Choices: lengths},
 				{Type: discordgo.ApplicationCommandOptionString, Name: "focus", Description: "Only what concerns this topic, e.g. the MEK", MaxLength: 200},
+				{Type: discordgo.ApplicationCommandOptionBoolean, Name: "bullets", Description: "As bullet points, a sentence and its sources a line"},
 			}},
 		{Name: "timeline", Description: "The dated events of the story, in order, cited", DMPermission: &no, Contexts: guild,
 			Options: []*discordgo.ApplicationCommandOption{docOpt}},
@@ -179,7 +180,7 @@ func (b *Bot) answerInto(ctx context.Context, j askJob, out Output) error {
 }
 
 func (b *Bot) handleSummary(ctx context.Context, r *Request) (*Response, error) {
-	if err := checkOptions(r, "document", "length", "focus"); err != nil {
+	if err := checkOptions(r, "document", "length", "focus", "bullets"); err != nil {
 		return nil, err
 	}
 	doc, err := b.resolveDoc(r.String("document"), false)
@@ -194,7 +195,7 @@ func (b *Bot) handleSummary(ctx context.Context, r *Request) (*Response, error) 
 	default:
 		return nil, usererr.Errorf("Length %q: choose sentence, short, medium or long.", length)
 	}
-	j := summaryJob{req: summary.SummaryRequest{Doc: doc, Length: summary.Length(length), Focus: strings.TrimSpace(r.String("focus")), GuildID: r.GuildID, UserID: r.UserID}, channelID: r.ChannelID}
+	j := summaryJob{req: summary.SummaryRequest{Doc: doc, Length: summary.Length(length), Focus: strings.TrimSpace(r.String("focus")), Bullets: r.Bool("bullets"), GuildID: r.GuildID, UserID: r.UserID}, channelID: r.ChannelID}
 	return &Response{Deferred: func(ctx context.Context, out Output) error { return b.summaryInto(ctx, j, out) }}, nil
 }
 

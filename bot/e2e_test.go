@@ -871,6 +871,14 @@ func TestSourcesSummaryTimelineAutocomplete(t *testing.T) {
 			t.Errorf("/%s: %q", name, text)
 		}
 	}
+	// bullets: true is a list, a sentence and its citations a line
+	listed := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "summary", discordtest.Opt{Name: "length", Type: 3, Value: "short"}, discordtest.Opt{Name: "bullets", Type: 5, Value: true})
+	h.srv.Dispatch(t, "INTERACTION_CREATE", listed)
+	lid := listed["id"].(string)
+	reqs := h.srv.Wait(t, "summary", func(r []discordtest.Request) bool { return len(originalEdits(r, lid)) > 0 })
+	if text := content(originalEdits(reqs, lid)[0].JSON()); !strings.Contains(text, "\n- ") || !strings.Contains(text, "[1]") {
+		t.Errorf("/summary bullets:true: %q", text)
+	}
 	bad := discordtest.Slash(discordtest.Alice, discordtest.ChannelID, "summary", discordtest.Opt{Name: "document", Type: 3, Value: "nope.md"})
 	h.srv.Dispatch(t, "INTERACTION_CREATE", bad)
 	if cb := waitCallback(t, h, bad["id"].(string)); !strings.Contains(content(cb), "no document") {

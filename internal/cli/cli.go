@@ -78,7 +78,7 @@ func commands() []command {
 		{"ask", "[--k N] [--json] QUESTION...", "answer a question, with citations", cmdAsk},
 		{"eval", "--questions FILE.jsonl [--knowledge DIR]... [--k 1,3,5,10] [--per-doc] [--answers] [--out-of-scope FILE.jsonl] [--held-out] [--lower] [--typos] [--json]", "measure retrieval (and answers) on a question set", cmdEval},
 		{"refresh", "[--json]", "re-index the knowledge folder and report what changed", cmdRefresh},
-		{"summary", "[--doc D] [--length sentence|short|medium|long] [--focus TEXT] [--json]", "summarise the knowledge or one document, cited", cmdSummary},
+		{"summary", "[--doc D] [--length sentence|short|medium|long] [--focus TEXT] [--bullets] [--json]", "summarise the knowledge or one document, cited", cmdSummary},
 		{"timeline", "[--doc D] [--max N] [--json]", "the dated events of the story, in order, cited", cmdTimeline},
 		{"feedback", "[--json]", "print the 👍/👎 feedback recorded from Discord", cmdFeedback},
 		{"audit", "[--json]", "print the moderators' changes of the knowledge folder", cmdAudit},

@@ -23,6 +23,7 @@ import (
 func cmdSummary(ctx context.Context, e *Env, fs *flag.FlagSet, args []string) error {
 	length := fs.String("length", "medium", "sentence, short, medium or long")
 	focus := fs.String("focus", "", "summarise only what concerns this, e.g. \"the MEK\"")
+	bullets := fs.Bool("bullets", false, "as bullet points, a sentence and its citations a line")
 	asJSON := fs.Bool("json", false, "print JSON: {summary, mode, citations}")
 	doc, err := e.parseDocFlags(fs, args, "summarise this document only")
 	if err != nil {
@@ -50,7 +51,7 @@ func cmdSummary(ctx context.Context, e *Env, fs *flag.FlagSet, args []string) er
 		_, err := fmt.Fprintln(e.Stdout, note)
 		return err
 	}
-	sum, err := s.Summary(ctx, summary.SummaryRequest{Doc: doc, Length: l, Focus: *focus}, nil)
+	sum, err := s.Summary(ctx, summary.SummaryRequest{Doc: doc, Length: l, Focus: *focus, Bullets: *bullets}, nil)
 	if err != nil {
 		return summaryError("summary", err)
 	}

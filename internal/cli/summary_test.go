@@ -102,6 +102,18 @@ func TestSummaryCommandText(t *testing.T) {
 	}
 }
 
+// TestSummaryCommandBullets: --bullets lists the summary, a sentence and
+// its citations a line, as "give me 3 bullet points" does in a question.
+func TestSummaryCommandBullets(t *testing.T) {
+	out, _, err := runSummaryCLI(t, summaryStoryDir(t), nil, "summary", "--length", "short", "--bullets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Count(out, "\n- "); lines < 2 || !strings.Contains(out, "[1]\n- ") {
+		t.Errorf("--bullets:\n%s", out)
+	}
+}
+
 func TestSummaryCommandErrors(t *testing.T) {
 	kdir := summaryStoryDir(t)
 	_, _, err := runSummaryCLI(t, kdir, nil, "summary", "--doc", "albania cuts ties with iraq")
