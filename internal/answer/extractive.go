@@ -851,10 +851,6 @@ var (
 	stateNextRe   = regexp.MustCompile(`^\W*(?:She|He|They)\s+(?:is|was|are|were)\s`)
 )
 
-// kinPrefix is how many letters two terms share at their start to count
-// as one root in unwritten: "benefit" and "beneficial" ("benefici").
-const kinPrefix = 5
-
 // saysAskRe asks whether the documents say something: "Does the report
 // name a hacker group?", "Does the story mention a dog?", "Is Albania
 // described as the first country to …?". Of a yes-or-no question in other
@@ -874,12 +870,12 @@ var everAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?(?:did|does|
 var everWordsRe = regexp.MustCompile(`(?i)\b(?:ever|again|before|anymore|still)\b`)
 
 // unwritten returns the first word of q of its own (no framing word,
-// light verb or vague word) that the passages never write, in any form,
-// nor a WordNet synonym of it, nor a word of its root, nor, of a name,
-// the documents (Speller.Mentions); or "". The
-// passages are those the question's words found, so a word the documents
-// write is among them. A question whether they say something of such a
-// word (saysAskRe) asks what they do not say.
+// light verb or vague word) that the passages never write, in any form or
+// by a WordNet synonym, nor, of a name, the documents (Speller.Mentions);
+// or "". The passages are those the question's words found, so a word the
+// documents write is among them. A question whether they say something of
+// such a word (saysAskRe), or whether it ever happened (everAskRe), asks
+// what they do not say.
 func (p *Pipeline) unwritten(q string, passages []*sourcePassage) string {
 	have := map[string]bool{}
 	for _, sp := range passages[:min(candPassages, len(passages))] {
@@ -896,11 +892,6 @@ func (p *Pipeline) unwritten(q string, passages []*sourcePassage) string {
 		}
 		if (textan.Capitalized(tok.Text) || textan.IsName(w)) && (p.opts.Speller == nil || p.opts.Speller.Mentions(tok.Text)) { // a name: "Tehran" for the report's "Teheran"; not "Microsoft"
 			return
-		}
-		for h := range have { // a word of the same root: "benefit", "beneficial"
-			if len(t) >= kinPrefix && len(h) >= kinPrefix && t[:kinPrefix] == h[:kinPrefix] {
-				return
-			}
 		}
 		out = w
 	})
