@@ -82,7 +82,9 @@ func TestNeedsContext(t *testing.T) {
 func TestSmallTalkKind(t *testing.T) {
 	expect(t, "smallTalkKind", smallTalkKind, map[string]string{
 		"hi":                                  talkGreeting,
-		"faleminderit shume":                  talkThanks, // Albanian: session 27's new users got "Thanks for the context."
+		"faleminderit shume":                  talkThanks,   // Albanian: session 27's new users got "Thanks for the context."
+		"hey bot, you there?":                 talkGreeting, // session 27's third round: refused
+		"ok thanks, that's all for now":       talkThanks,   // "Thanks for the context."
 		"merci beaucoup!":                     talkThanks,
 		"hola":                                talkGreeting,
 		"mirupafshim":                         talkBye,

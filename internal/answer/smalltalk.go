@@ -27,7 +27,9 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 		përshëndetje|pershendetje|tungjatjeta|hola|bonjour|salut|hallo|olá|namaste|salaam|salam|merhaba|privet|konnichiwa|
 		what's up|whats up|sup|how are you|how are you doing|how are you today|how are you doing today|how's your day|how is your day going|how's it going|hows it going|nice to meet you|pleased to meet you|
 		hope you're well|hope you are well|hope you're doing well|hope you are doing well|hope you're doing good|hope all is well|
-		hope you're having a good day|hope you are having a good day|how have you been|long time no see|good to see you|nice to see you`,
+		hope you're having a good day|hope you are having a good day|how have you been|long time no see|good to see you|nice to see you|
+		you there|are you there|u there|r u there|anyone there|anyone here|anybody there|anybody here|is anyone there|is anybody there|
+		are you awake|are you online|are you alive|are you working|you awake|you online|hello bot|hey bot|hi bot|ping`,
 	talkThanks: `thanks|thank you|thank u|thx|tnx|ty|tysm|many thanks|cheers|much appreciated|appreciated|appreciate it|i appreciate it|appreciate that|
 		thank you very much|great thanks|that helps|that helped|that's helpful|thats helpful|that is helpful|helpful|
 		very helpful|that's useful|useful|good answer|great answer|nice answer|good bot|great job|well done|you're the best|
@@ -42,6 +44,7 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 		interesting|makes sense|good to know|understood|noted|yes|yeah|yep|sure|lol|haha|right|fair enough|i understand|
 		that makes sense|that explains it|that's clear|that's it|that is it|that's all|that is all|that's great|
 		that's interesting|that's cool|that's nice|no more questions|that's what i needed|that's all i needed|
+		that's all for now|thats all for now|that is all for now|that's all for today|that's it for now|thats it for now|that is it for now|that's enough|that's enough for now|all good|i'm done|im done|i'm good|im good|
 		gg|i guess|wait|hmm|hmmm|hm|um|umm|uh|oh|ohh|ah|ahh|huh|lmao|omg|bruh|whoa|whatever|nvm|never mind|nevermind|no worries|meh|fr|frfr|for real|fr tho|fr though|for real though|ngl|tbh|lowkey|
 		damn|dang|crazy|wild|insane|sad|rip|yikes|oof|aw|aww|awww|smh|ugh|yay|oh no|oh my|oh dear|poor thing|poor guy|
 		weird|strange|funny|scary|creepy|gross|sneaky|spooky|cute|savage|brutal|harsh|wholesome|
