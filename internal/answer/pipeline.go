@@ -1027,7 +1027,7 @@ func (p *Pipeline) moralOnly(q string) bool {
 	if !moralHeadRe.MatchString(q) { // not "What did Saradine do to teach Celandine a lesson?"
 		return false
 	}
-	moral := termSet(moralWords + " theme themes learn learns learned learnt teach teaches taught")
+	moral := termSet(moralWords + " theme themes learn learns learned learnt teach teaches taught children child kids kid readers reader students student people everyone") // "What lesson should children learn from this story?"
 	has := false
 	p.an.Each(q, func(t string, tok textan.Token) {
 		has = has || !moral[t] && !frameTerms()[t] && !lightVerbs()[t] && !p.vague[t] && !textan.Capitalized(tok.Text) && !(p.opts.Speller != nil && p.opts.Speller.IsName(tok.Text))

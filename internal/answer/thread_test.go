@@ -98,7 +98,7 @@ func TestMoralAsked(t *testing.T) {
 	// asked (session 26's new users: each was refused)
 	p, bp := dirPipeline(t, "testdata/boots"), botPipeline(indexDir(t, "testdata/boots")) // the bot's knows "boots" for a name
 	for _, q := range []string{"What is the moral about pride in this story?", "What lesson should students take from the councillor's fate?", "Is the theme that goodness is rewarded?",
-		"What lesson does Boots learn?", "what lesson did boots learn?"} { // session 27's: his adventures, for "Boots" and "learn"
+		"What lesson does Boots learn?", "what lesson did boots learn?", "What lesson should children learn from this story?"} { // session 27's: his adventures, for "Boots" and "learn"; sentences about children
 		if a := ask(t, bp, q); a.Refused || !strings.Contains(a.Text, "kicking his feet in the ashes") {
 			t.Errorf("%q: %q", q, a.Text)
 		}
