@@ -333,14 +333,20 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		ask := req
 		ask.Question = question
 		unmentioned := ""
-		if told != "" && !p.hasTopic(question) { // "who are they?" is of what was told
+		claimed := told != "" && strings.Contains(strings.ToLower(told), strings.ToLower(strings.TrimRight(question, "?"))) // "Another site said the cyberattack happened in March 2022. Is that right?" asks the claim
+		if told != "" && !p.hasTopic(question) || claimed { // "who are they?" is of what was told
 			if unmentioned = cmp.Or(p.unknownName(told), p.unknownMonth(told)); unmentioned != "" { // "I thought it was Russia that hacked Albania. who was it actually?": who hacked Albania
 				told = strings.Replace(told, unmentioned, " ", 1)
 				if m := reportedClaimRe.FindStringSubmatch(told); m != nil { // not "thought"
 					told = m[1]
 				}
+				if claimed { // the claim without what the documents never say, and the year of a month they never say: "the cyberattack happened in?"
+					ask.Question = regexp.MustCompile(regexp.QuoteMeta(unmentioned)+`(?:,?\s+\d{4})?`).ReplaceAllString(ask.Question, " ")
+				}
 			}
-			ask.History = append(slices.Clone(req.History), chat.Message{Role: chat.RoleUser, Content: told}, chat.Message{Role: chat.RoleAssistant})
+			if !claimed {
+				ask.History = append(slices.Clone(req.History), chat.Message{Role: chat.RoleUser, Content: told}, chat.Message{Role: chat.RoleAssistant})
+			}
 		}
 		a, err := p.Ask(ctx, ask, onEvent)
 		a.Question = q

@@ -1113,12 +1113,15 @@ func TestToldAround(t *testing.T) {
 		"why has Albania stopped speaking with Iran?":                       "final straw",
 		"who hacked albania actually?":                                      "Government of Iran conducted",
 		"who actually did the hack, like which group 👀":                     "Government of Iran conducted", // it led with the MEK's "opposition group"
+		"I heard Russia did the hack. Is that true?":                        "Government of Iran conducted",
 	} {
 		wantAnswer(t, p, q, want, true)
 	}
 	for q, note := range map[string]string{
-		"I thought it was Russia that hacked Albania. who was it actually?": "The documents do not mention “Russia”",
-		"I heard the attack was in August. when was it?":                    "The documents do not mention “August”",
+		"I thought it was Russia that hacked Albania. who was it actually?":        "The documents do not mention “Russia”",
+		"I heard the attack was in August. when was it?":                           "The documents do not mention “August”",
+		"I heard Russia did the hack. Is that true?":                               "The documents do not mention “Russia”; here is what they say.", // a claim to check: it was refused (session 27)
+		"Another site said the cyberattack happened in March 2022. Is that right?": "The documents do not mention “March”; here is what they say.",  // it led with "In 2022, Albania previously said …", unhedged
 	} {
 		if a := ask(t, p, q); !strings.HasPrefix(a.Text, note) {
 			t.Errorf("%q: %q, want it to open with %q", q, a.Text, note)
