@@ -996,8 +996,9 @@ func TestTwoAsksJoined(t *testing.T) {
 func TestClaimChecked(t *testing.T) {
 	p := botPipeline(story(t))
 	for q, want := range map[string]string{
-		"Claim: the cyberattack took place on 15 July 2022. Does the report confirm the date?": "July 15 cyberattack",
-		"Claim: the attack destroyed government data permanently. Is that supported?":          "destroyed government data",
+		"Claim: the cyberattack took place on 15 July 2022. Does the report confirm the date?":    "July 15 cyberattack",
+		"Claim: the attack destroyed government data permanently. Is that supported?":             "destroyed government data",
+		"'The United States promised further action against Iran.' Does the report back that up?": "will take further action", // in quotation marks: refused (session 27)
 	} {
 		wantAnswer(t, p, q, want, true)
 	}
