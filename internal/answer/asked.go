@@ -121,7 +121,7 @@ var likeFiveRe = regexp.MustCompile(`(?i)\b` + likeFive + `\b`)
 // summaryStyleRe is the form a summary request asks for, no topic: "give
 // me a one-line summary", "What's the headline-style summary?" (both
 // refused as questions about a "line" and a "headline").
-var summaryStyleRe = regexp.MustCompile(`(?i)\b(?:(?:one|1|single|two|2|three|3|short|quick|brief)[\s-]+(?:line|liner|sentence|paragraph)s?|headline(?:[\s-]+(?:style|version|form))?|(?:(?:in|as|with)\s+)?bullet[\s-]*(?:point|points|style|form|list)|(?:in|as|with)\s+bullets|(?:in\s+)?simple\s+(?:words|terms|english)|` + likeFive + `)\b`)
+var summaryStyleRe = regexp.MustCompile(`(?i)\b(?:(?:one|1|single|two|2|three|3|short|quick|brief)[\s-]+(?:line|liner|sentence|paragraph)s?|headline(?:[\s-]+(?:style|version|form))?|(?:(?:in|as|with)\s+)?bullet[\s-]*(?:point|points|style|form|list)|(?:in|as|with)\s+bullets|(?:in\s+)?simple\s+(?:words|terms|english)|(?:both|all|each|the\s+two)\s+sides(?:'|’)?s?(?:\s+(?:positions?|views?|arguments?|perspectives?|stories|takes?|cases?))?|` + likeFive + `)\b`)
 
 // wholeSummary returns the summary that q asks for when it asks for a
 // summary of the documents themselves, standalone naming nothing else
@@ -158,7 +158,7 @@ func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
 // my history class", "for class", "i have to write" ("can u summarize all
 // this in like 3 sentences for my essay" was refused as a question about
 // an essay, "i have to write a summary of this article for class" too).
-var purposeRe = regexp.MustCompile(`(?i)(?:\b(?:i|we)\s+(?:have|need|got|want)\s+to\s+(?:write|do|make|prepare|give)\b|\bfor\s+(?:(?:my|a|the|our|his|her)\s+)?(?:\w+\s+)?(?:essay|homework|class|school|report|project|assignment|presentation|teacher|students?|kids?|son|daughter|newsletter|blog|channel|friends?)\b)`)
+var purposeRe = regexp.MustCompile(`(?i)(?:\b(?:i|we)\s+(?:have|need|got|want)\s+to\s+(?:write|do|make|prepare|give)\b|\bfor\s+(?:me|us)\s*$|\bfor\s+(?:(?:my|a|the|our|his|her)\s+)?(?:\w+\s+)?(?:essay|homework|class|school|report|project|assignment|presentation|teacher|students?|kids?|son|daughter|newsletter|blog|channel|friends?)\b)`)
 
 // withoutFraming is a summary request without the length it asks for, its
 // form and what it is for ("in 3 sentences", "a one-line summary", "for

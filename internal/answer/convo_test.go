@@ -530,6 +530,8 @@ func TestSummaryAsked(t *testing.T) {
 		"key facts about the cyberattack":                                    {Focus: "the cyberattack"},                     // taken for something told
 		"tell me everything about the MEK":                                   {Focus: "the MEK", Length: "long"},             // hedged
 		"what do you know about edi rama?":                                   {Focus: "edi rama"},
+		"Summarise both sides' positions for me":                             {Doc: path}, // session 27's third round: about "both sides' positions for me"
+		"summarize the MEK for me":                                           {Focus: "the MEK"},
 		"Give me a quick summary of the report in 3 bullet points.":          {Doc: path, Length: "short", Bullets: true},
 		"hi! i have to write a summary of this article for class":            {Doc: path},
 		"Hi, please explain me what is this news about?":                     {Doc: path, Length: "short"},
