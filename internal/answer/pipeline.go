@@ -333,7 +333,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		ask := req
 		ask.Question = question
 		unmentioned := ""
-		claimed := told != "" && strings.Contains(strings.ToLower(told), strings.ToLower(strings.TrimRight(question, "?"))) // "Another site said the cyberattack happened in March 2022. Is that right?" asks the claim
+		// "Another site said the cyberattack happened in March 2022. Is that
+		// right?" asks the claim
+		claimed := told != "" && strings.Contains(strings.ToLower(told), strings.ToLower(strings.TrimRight(question, "?")))
 		if told != "" && !p.hasTopic(question) || claimed { // "who are they?" is of what was told
 			if unmentioned = cmp.Or(p.unknownName(told), p.unknownMonth(told)); unmentioned != "" { // "I thought it was Russia that hacked Albania. who was it actually?": who hacked Albania
 				told = strings.Replace(told, unmentioned, " ", 1)
