@@ -130,6 +130,9 @@ func TestReactionOf(t *testing.T) {
 		"what is the answer to the riddle?":                          "",
 		"did iran say anything?":                                     "iran",
 		"did Iran say anything in response?":                         "iran", // session 27's new users: the MEK "responded by declaring war"
+		"How did the Iranian government react to the expulsion?":     "iran", // the Iranian government is Iran
+		"How did Teheran react to the decision?":                     "iran", // a capital is its country (WordNet's "capital of iran")
+		"how did the king react?":                                    "king",
 		"Did the king say he would come?":                            "",
 	} {
 		if got := strings.Join(p.reactionOf(q), " "); got != want {

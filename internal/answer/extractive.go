@@ -1506,6 +1506,10 @@ var reactionRe = regexp.MustCompile(`(?i)^\W*(?:and\s+)?(?:` +
 	`(?:did|does|has|have|is|are|was|were)\s+(.{1,40}?)\s+(?:admit(?:s|ted|ting)?|den(?:y|ies|ied|ying)|confirm(?:s|ed|ing)?|comment(?:s|ed|ing)?|react(?:s|ed|ing)?|respond(?:s|ed|ing)?|repl(?:y|ies|ied|ying)|answer(?:s|ed|ing)?)\b|` +
 	`(?:did|does|has|have)\s+(.{1,40}?)\s+(?:say|said)(?:\s+(?:anything|something|a\s+word))?(?:\s+back)?(?:\s+(?:about|to)\s+(?:it|this|that|them|all\s+(?:this|that)))?(?:\s+in\s+(?:response|reply|return))?\s*[?.!]*$)`)
 
+// stateWords, after a demonym, name a country's state as its reaction's
+// subject: "How did the Iranian government react to the expulsion?".
+var stateWords = setOf("government authorities officials regime leadership")
+
 // reactionOf returns the terms of the subject of a question about how
 // someone reacted ("iran"), or nil for any other question.
 func (p *Pipeline) reactionOf(q string) []string {
@@ -1516,15 +1520,34 @@ func (p *Pipeline) reactionOf(q string) []string {
 	var words []string
 	prev := ""
 	for _, w := range strings.Fields(strings.Join(m[1:], "")) {
-		if lw := strings.ToLower(w); !partySide(prev, lw) { // "the Iranian side" is Iran
+		if lw := strings.ToLower(w); !partySide(prev, lw) && !(stateWords[lw] && isDemonym(prev)) { // "the Iranian side", "the Iranian government" is Iran
 			words = append(words, w)
 			prev = lw
 		}
 	}
 	if ts := p.an.Terms(strings.Join(words, " ")); len(ts) > 0 {
+		if len(words) == 1 {
+			if country := capitalOf(words[0]); country != "" { // "How did Tehran react to the decision?": Iran ("The Iranian Embassy in Tirana did not comment")
+				return p.an.Terms(country)
+			}
+		}
 		return ts
 	}
 	return nil
+}
+
+// capitalOf returns the country whose capital WordNet says the name w is
+// ("tehran": "capital of iran"; "tirana": "albanian capital"), or "".
+func capitalOf(w string) string {
+	for _, a := range textan.NameAliases(w) {
+		if c, ok := strings.CutPrefix(a, "capital of "); ok {
+			return c
+		}
+		if c, ok := strings.CutSuffix(a, " capital"); ok && !strings.Contains(c, " ") {
+			return c
+		}
+	}
+	return ""
 }
 
 // subjectWords is how many words of a sentence's start its subject is

@@ -522,6 +522,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	// about the MEK is "are they violent? MEK", as "are the MEK violent?"
 	// is, though the "want" of "what do they want?" before it is not).
 	followUp := standalone != q
+	hits = p.withReaction(ctx, standalone, hits, k)
 	covered := p.answerable(standalone, hits) || followUp && p.hasTopic(q) && p.answerable(q, hits) ||
 		followUp && p.answerableNamed(ctx, q, standalone, k) || p.answerableWithout(ctx, standalone, k)
 	storyEnd := p.storyEndAsked(q, covered) // "did he die at the end?" of a tale that says "melted down into a lump": its end answers
@@ -1144,6 +1145,34 @@ func (p *Pipeline) coverage(q string, hits []search.Hit, sets []map[string]bool)
 	}
 	return got / n
 }
+
+// withReaction returns hits with, second, the best passage of what its
+// subject said or did in reply when q asks how someone reacted
+// (reactionOf) and no passage of the first candPassages holds it: "How
+// did the Iranian government react to the expulsion?" found Albania's
+// decision and the US's words, not "The Iranian Embassy in Tirana did not
+// comment on the move right away", which the answer's rescue then leads
+// with (a sentence that starts with its subject).
+func (p *Pipeline) withReaction(ctx context.Context, q string, hits []search.Hit, k int) []search.Hit {
+	subject := p.reactionOf(q)
+	if subject == nil || len(hits) == 0 || slices.ContainsFunc(subject, func(t string) bool { return !textan.IsName(t) }) { // a country's or a person's, not "the king and all the courtiers" of a tale, whose reaction the story tells where it tells what they reacted to
+		return hits
+	}
+	more, err := p.opts.Retriever.Search(ctx, strings.Join(subject, " ")+" "+reactionWords, k)
+	if err != nil || len(more) == 0 {
+		return hits
+	}
+	top := hits[:min(candPassages, len(hits))]
+	if slices.ContainsFunc(top, func(h search.Hit) bool { return h.Passage.ID == more[0].Passage.ID }) {
+		return hits
+	}
+	out := slices.DeleteFunc(slices.Clone(hits), func(h search.Hit) bool { return h.Passage.ID == more[0].Passage.ID })
+	return slices.Insert(out, 1, more[0])
+}
+
+// reactionWords are what someone who reacts does, searched for beside
+// their name (withReaction).
+const reactionWords = "comment comments commented react reacted respond responded reply replied say said deny denied"
 
 // synonymCoverage is how much of a word a WordNet synonym of it holds in
 // the coverage rule: "How many times has Polonia won the cup?" of The

@@ -1221,3 +1221,16 @@ func TestComingOfAReport(t *testing.T) {
 		}
 	}
 }
+
+// TestReactionFound: how a country reacted is what its side said or did
+// in reply, found by a search of its name and the words of reacting when
+// the question's other words find other passages (session 27's new users
+// got Albania's decision, the US's words and the MEK's "responded by
+// declaring war" for these; the report says "The Iranian Embassy in Tirana
+// did not comment on the move right away").
+func TestReactionFound(t *testing.T) {
+	p := botPipeline(story(t))
+	for _, q := range []string{"How did the Iranian government react to the expulsion?", "did Iran say anything in response?", "How did Tehran react to the decision?"} {
+		wantAnswer(t, p, q, "The Iranian Embassy in Tirana did not comment", true)
+	}
+}
