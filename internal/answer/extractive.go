@@ -8,8 +8,10 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"storybot/internal/reldate"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -145,8 +147,93 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 	if n := p.moreDocuments(question, chosen); n > 0 {
 		b.WriteString("\n" + moreDocumentsText(n))
 	}
+	if note := p.dayNamed(question, chosen); note != "" {
+		b.WriteString("\n" + note)
+	}
 	ans.Text = b.String()
 	return ans
+}
+
+// inTitle reports whether every topic word of question is one of title's.
+func (p *Pipeline) inTitle(question, title string) bool {
+	topics, words := p.topicTerms(question), setOf(strings.Join(p.an.Terms(title), " "))
+	return len(topics) > 0 && !slices.ContainsFunc(topics, func(t string) bool { return !words[t] })
+}
+
+// nearestTime reports whether the relative day at byte at of s is the
+// time nearest to a word of question that s holds (not a name): of
+// "Iran’s July cyberattack on Albania proved to be the final straw
+// prompting Tirana to sever its diplomatic relations with Teheran on
+// Wednesday", "relations" (of "when did albania cut ties?") is nearest "on
+// Wednesday", "cyberattack" (of "when was the attack?") "July".
+func (p *Pipeline) nearestTime(question, s string, at int) bool {
+	want := map[string]bool{}
+	for _, t := range p.topicTerms(question) {
+		want[t] = true
+		for _, syn := range p.syn.Lookup(t) { // "cut": "sever"
+			want[syn] = true
+		}
+	}
+	var words, times []int // token positions of the question's words and of the times s names
+	day, i := -1, 0
+	textan.Tokenize(s, func(tok textan.Token) {
+		if _, ok := monthOf(tok.Text); ok && textan.Capitalized(tok.Text) || yearRe.MatchString(tok.Text) {
+			times = append(times, i)
+		}
+		if tok.Start >= at && day < 0 {
+			day = i
+			times = append(times, i)
+		}
+		if want[p.an.Term(tok.Text)] && !textan.Capitalized(tok.Text) {
+			words = append(words, i)
+		}
+		i++
+	})
+	for _, w := range words {
+		nearest := -1
+		for _, t := range times {
+			if nearest < 0 || abs(t-w) < abs(nearest-w) {
+				nearest = t
+			}
+		}
+		if nearest == day {
+			return true
+		}
+	}
+	return false
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// dayNamed returns, for a when-question whose first quote names a day only
+// relative to its dated document ("on Wednesday"), which day that is:
+// "(“on Wednesday”: Wednesday 7 September 2022, by the date of “Albania
+// cuts ties with Iran”.)"; the answer said only "on Wednesday". Else "".
+func (p *Pipeline) dayNamed(question string, chosen []*candidate) string {
+	if questionType(question) != qWhen || len(chosen) == 0 {
+		return ""
+	}
+	text := chosen[0].text()
+	loc := reldate.Pattern.FindStringIndex(text)
+	d := p.document(chosen[0].sp.Hit.Passage.Doc)
+	if loc == nil || d == nil || d.Date == "" || !p.nearestTime(question, text, loc[0]) && !(chosen[0].idx == 0 && p.opensDoc(chosen[0].sp.Hit.Passage) && p.inTitle(question, d.Title)) { // the headline's event is the lede's: "when did albania cut ties with iran?" of "Albania cuts ties with Iran", whose lede says "sever … on Wednesday"
+		return ""
+	}
+	m := text[loc[0]:loc[1]]
+	ref, err := time.Parse(time.DateOnly, d.Date)
+	if err != nil {
+		return ""
+	}
+	day, ok := reldate.Resolve(m, ref)
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("(“%s”: %s, by the date of “%s”.)", m, day.Format("Monday 2 January 2006"), d.Title)
 }
 
 // withNextQuotation returns chosen with the quotation that a speech tag

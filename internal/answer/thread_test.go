@@ -1234,3 +1234,23 @@ func TestReactionFound(t *testing.T) {
 		wantAnswer(t, p, q, "The Iranian Embassy in Tirana did not comment", true)
 	}
 }
+
+// TestDayNamed: a when-answer whose first quote names its day only
+// relative to the report's date ("… sever its diplomatic relations with
+// Teheran on Wednesday") says which day that is; not when the question's
+// words stand nearer another time of the sentence ("when was the
+// cyberattack?": "Iran’s July cyberattack").
+func TestDayNamed(t *testing.T) {
+	p := storyPipeline(t)
+	const note = "(“on Wednesday”: Wednesday 7 September 2022, by the date of “"
+	for q, named := range map[string]bool{
+		"when did albania cut ties with iran?": true, // the headline's event
+		"when did albania sever relations?":    true,
+		"when was the cyberattack?":            false,
+		"who cut ties?":                        false,
+	} {
+		if a := ask(t, p, q); strings.Contains(a.Text, note) != named {
+			t.Errorf("%q: %q, the day named: %v", q, a.Text, named)
+		}
+	}
+}

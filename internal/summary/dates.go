@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"storybot/internal/reldate"
 	"strconv"
 	"strings"
 	"time"
@@ -92,11 +93,6 @@ var months = map[string]int{
 }
 
 func monthNum(s string) int { return months[strings.ToLower(s[:3])] }
-
-var weekdays = map[string]time.Weekday{
-	"sunday": time.Sunday, "monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday,
-	"thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday,
-}
 
 // Pattern kinds, in the order they are tried: earlier ones win overlaps.
 const (
@@ -329,36 +325,11 @@ func inferYear(d date, ref date) int {
 }
 
 // resolveRelative resolves "on Wednesday", "last Friday", "next Monday",
-// "yesterday" and "tomorrow" against the document's date. A plain or "on"
-// weekday is the latest such day on or before the document's date, as news
-// reports past events.
+// "yesterday" and "tomorrow" against the document's date (reldate).
 func resolveRelative(text string, ref date) date {
-	r := time.Date(ref.Y, time.Month(ref.M), ref.D, 0, 0, 0, 0, time.UTC)
-	f := strings.Fields(text)
-	var t time.Time
-	switch last := f[len(f)-1]; last {
-	case "yesterday":
-		t = r.AddDate(0, 0, -1)
-	case "tomorrow":
-		t = r.AddDate(0, 0, 1)
-	default:
-		wd := weekdays[last]
-		diff := int(r.Weekday()-wd+7) % 7 // days back to the latest such day
-		switch f[0] {
-		case "next":
-			ahead := (int(wd-r.Weekday()) + 7) % 7
-			if ahead == 0 {
-				ahead = 7
-			}
-			t = r.AddDate(0, 0, ahead)
-		case "last", "past":
-			if diff == 0 {
-				diff = 7
-			}
-			t = r.AddDate(0, 0, -diff)
-		default:
-			t = r.AddDate(0, 0, -diff)
-		}
+	t, ok := reldate.Resolve(text, time.Date(ref.Y, time.Month(ref.M), ref.D, 0, 0, 0, 0, time.UTC))
+	if !ok {
+		return ref
 	}
 	return date{t.Year(), int(t.Month()), t.Day()}
 }
