@@ -185,7 +185,7 @@ var plotRe = regexp.MustCompile(`(?i)\b(?:plot|storyline)\b`)
 // gistRe asks what a story is about as a whole: "what is this story
 // about?", "what happened?", "what happened first?", "give me the gist",
 // "what's the plot?", "eli5", "and the bottom line?".
-var gistRe = regexp.MustCompile(`(?i)\b(?:what(?:'s|’s|s|\s+is|\s+was)\s+(?:it|(?:this|that|the)(?:\s+` + documentNoun + `)?)\s+(?:all\s+)?about|what\s+(?:happens|happened)(?:\s+(?:first|at\s+first|in\s+the\s+beginning))?|what(?:'s|’s|s|\s+is)\s+the\s+(?:beef|drama|fuss|tea|situation|backstory)(?:\s+(?:about|here|there))?|` + summaryNouns + `|plot|explain\s+(?:it\s+|this\s+)?like\s+i'?m\s+(?:5|five))\b`)
+var gistRe = regexp.MustCompile(`(?i)\b(?:what(?:'s|’s|s|\s+is|\s+was)\s+(?:it|(?:this|that|the)(?:\s+` + documentNoun + `)?)\s+(?:all\s+)?about|what\s+(?:happens|happened)(?:\s+(?:first|at\s+first|in\s+the\s+beginning))?|what(?:'s|’s|s|\s+is)\s+the\s+(?:beef|drama|fuss|tea|situation|backstory|story|deal)(?:\s+(?:about|here|there))?|` + summaryNouns + `|plot|explain\s+(?:it\s+|this\s+)?like\s+i'?m\s+(?:5|five))\b`)
 
 // documentNoun is a word for a document: "story", "article", "paper".
 const documentNoun = `(?:story|tale|article|text|document|book|report|news|file|paper|essay|piece|post|page)`

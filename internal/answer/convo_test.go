@@ -515,6 +515,7 @@ func TestSummaryAsked(t *testing.T) {
 		"Summarize this story in one sentence.":                              {Doc: path, Length: "sentence"}, // session 26's new users: the short summary's three sentences were no answer
 		"fr tho what's the beef about":                                       {Doc: path, Length: "short"},    // session 26's: refused for "beef"
 		"whats the drama":                                                    {Doc: path, Length: "short"},
+		"hello! what's the story here?":                                      {Doc: path, Length: "short"},    // session 27: the lede and Rama's words
 		"whats the one-line version of this story?":                          {Doc: path, Length: "sentence"}, // session 26's second round: refused
 		"give me the key facts":                                              {Doc: path, Length: "short"},
 		"Now give me three bullet points.":                                   {Doc: path, Length: "short", Bullets: true},    // refused for "bullet points"
