@@ -427,6 +427,11 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 			q.topics--
 		}
 	}
+	if m := headNounRe.FindStringSubmatch(question); m != nil && !namedKind(m[1]) { // "What systems were hit in the July cyberattack on Albania?": the kind of thing asked weighs more than the words that place it; not "which country …?", whose answer is a name
+		if t := p.an.Term(m[1]); q.prior[t] == 1 {
+			q.prior[t] = weightHeadNoun
+		}
+	}
 	for t := range p.kindTerms(question) { // "like", "nice": what kind of answer, not its topic
 		if q.prior[t] == 1 {
 			q.prior[t] = weightFrame
@@ -470,6 +475,23 @@ func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	})
 	return q
 }
+
+// headNounRe is a what- or which-question's noun, what it asks for a
+// kind of (group 1): "What systems were hit …?".
+var headNounRe = regexp.MustCompile(`(?i)^\W*(?:what|which)\s+(\pL+)\s+(?:was|were|is|are|did|do|does|had|has|have)\b`)
+
+// namedKind reports whether the noun w is a kind whose members are named
+// (a place, a group, a person or an animal: "country", "party", "king"),
+// so that a name answers "which country …?" without the noun.
+func namedKind(w string) bool {
+	w = strings.ToLower(w)
+	one := strings.TrimSuffix(w, "s")
+	return namedPlaces[w] || namedPlaces[one] || namedGroups[w] || namedGroups[one] || textan.IsCreature(w)
+}
+
+// weightHeadNoun is the weight of headNounRe's noun against a topic
+// word's 1.
+const weightHeadNoun = 2.0
 
 // whereFrame matches a where-question's verb that says it asks for a
 // place: "where are the MEK based?". The verb may be the answer's

@@ -829,6 +829,9 @@ func TestAskedInOtherWords(t *testing.T) {
 	}
 	// a security person's words for the attack, read by the bot's speller
 	// (session 27's new users: refused)
+	// the noun of "what systems" weighs more than the words that place it
+	// (the lede's "July cyberattack on Albania" led)
+	wantAnswer(t, p, "What systems were hit in the July cyberattack on Albania?", "erase digital systems", true)
 	bp := botPipeline(story(t))
 	wantAnswer(t, bp, "who did the forensic investigation into the intrusion?", "weeks-long US investigation", true)
 	wantAnswer(t, bp, "when was the breach?", "July 15", true)
