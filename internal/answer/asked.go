@@ -336,7 +336,7 @@ func (p *Pipeline) summaryAsked(focus string) SummaryAsked {
 	}
 	want := words(focus)
 	for _, d := range p.opts.Documents() {
-		if title := words(d.Title); len(title) > 0 && (maps.Equal(title, want) || p.tale() && len(want) > 0 && !slices.ContainsFunc(slices.Collect(maps.Keys(want)), func(t string) bool { return !title[t] })) { // of a tale, its hero: "Summarize the story of Momotaro." of "Momotaro, or the Story of the Son of a Peach" was about every sentence that names him
+		if title := words(d.Title); len(title) > 0 && (maps.Equal(title, want) || p.tale() && anyHoldsAll([]map[string]bool{title}, slices.Collect(maps.Keys(want)))) { // of a tale, its hero: "Summarize the story of Momotaro." of "Momotaro, or the Story of the Son of a Peach" was about every sentence that names him
 			return SummaryAsked{Doc: d.Path}
 		}
 	}

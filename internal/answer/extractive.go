@@ -156,8 +156,7 @@ func (p *Pipeline) extractive(question, focus string, passages []*sourcePassage)
 
 // inTitle reports whether every topic word of question is one of title's.
 func (p *Pipeline) inTitle(question, title string) bool {
-	topics, words := p.topicTerms(question), setOf(strings.Join(p.an.Terms(title), " "))
-	return len(topics) > 0 && !slices.ContainsFunc(topics, func(t string) bool { return !words[t] })
+	return anyHoldsAll([]map[string]bool{setOf(strings.Join(p.an.Terms(title), " "))}, p.topicTerms(question))
 }
 
 // nearestTime reports whether the relative day at byte at of s is the
@@ -986,11 +985,13 @@ var everWordsRe = regexp.MustCompile(`(?i)\b(?:ever|again|before|anymore|still)\
 // such a word (saysAskRe), or whether it ever happened (everAskRe), asks
 // what they do not say.
 func (p *Pipeline) unwritten(q string, passages []*sourcePassage) string {
+	hits := make([]search.Hit, len(passages))
+	for i, sp := range passages {
+		hits[i] = sp.Hit
+	}
 	have := map[string]bool{}
-	for _, sp := range passages[:min(candPassages, len(passages))] {
-		for _, t := range p.an.Terms(sp.Hit.Passage.Title + "\n" + sp.Hit.Passage.Section + "\n" + sp.Hit.Passage.Text) { // "Did Albania cut ties with Iran?": its title's words
-			have[t] = true
-		}
+	for _, set := range p.hitTerms(hits, candPassages) { // with their titles': "Did Albania cut ties with Iran?"
+		maps.Copy(have, set)
 	}
 	var out string
 	textan.Tokenize(q, func(tok textan.Token) {

@@ -1036,13 +1036,18 @@ func (p *Pipeline) moralOnly(q string) bool {
 	if !moralHeadRe.MatchString(q) { // not "What did Saradine do to teach Celandine a lesson?"
 		return false
 	}
-	moral := termSet(moralWords + " theme themes learn learns learned learnt teach teaches taught children child kids kid readers reader students student people everyone") // "What lesson should children learn from this story?"
 	has := false
 	p.an.Each(q, func(t string, tok textan.Token) {
-		has = has || !moral[t] && !frameTerms()[t] && !lightVerbs()[t] && !p.vague[t] && !textan.Capitalized(tok.Text) && !(p.opts.Speller != nil && p.opts.Speller.IsName(tok.Text))
+		has = has || !moralAskTerms()[t] && !frameTerms()[t] && !lightVerbs()[t] && !p.vague[t] && !textan.Capitalized(tok.Text) && !(p.opts.Speller != nil && p.opts.Speller.IsName(tok.Text))
 	})
 	return !has
 }
+
+// moralAskTerms are the terms of a question what a moral is besides who
+// learns it: "What lesson should children learn from this story?".
+var moralAskTerms = sync.OnceValue(func() map[string]bool {
+	return termSet(moralWords + " theme themes learn learns learned learnt teach teaches taught children child kids kid readers reader students student people everyone")
+})
 
 // moralHeadRe asks what the moral is: "What lesson does Peter learn?",
 // "what's the main lesson?".

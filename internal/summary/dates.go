@@ -103,22 +103,20 @@ const (
 	kindDM
 	kindMD
 	kindYear
-	kindWeekday
-	kindRelDay
+	kindRelative // "on Wednesday", "yesterday" (reldate)
 	kindMonth
 )
 
 var datePatterns = []*regexp.Regexp{
-	kindISO:     regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`),
-	kindDMY:     regexp.MustCompile(`\b([0-3]?\d)(?:st|nd|rd|th)? (?:of )?(` + monthNames + `),? (\d{4})\b`),
-	kindMDY:     regexp.MustCompile(`(?:\b|^)(` + monthNames + `) ([0-3]?\d)(?:st|nd|rd|th)?,? (\d{4})\b`),
-	kindMY:      regexp.MustCompile(`(?:\b|^)(` + monthNames + `),? (?:of )?(\d{4})\b`),
-	kindDM:      regexp.MustCompile(`\b([0-3]?\d)(?:st|nd|rd|th)? (?:of )?(` + monthNames + `)`),
-	kindMD:      regexp.MustCompile(`(?:\b|^)(` + monthNames + `) ([0-3]?\d)(?:st|nd|rd|th)?\b`),
-	kindYear:    regexp.MustCompile(`\b(1[5-9]\d\d|20\d\d)\b`),
-	kindWeekday: regexp.MustCompile(`\b(?:(?i:(on|last|next|this|past)) )?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b`),
-	kindRelDay:  regexp.MustCompile(`\b(?i:(yesterday|tomorrow))\b`),
-	kindMonth:   regexp.MustCompile(`(?:\b(?i:(early|late|mid|in|since|until|by|of|last|next|this|from|through|during)) |\bmid-)?(` + monthNames + `)`),
+	kindISO:      regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`),
+	kindDMY:      regexp.MustCompile(`\b([0-3]?\d)(?:st|nd|rd|th)? (?:of )?(` + monthNames + `),? (\d{4})\b`),
+	kindMDY:      regexp.MustCompile(`(?:\b|^)(` + monthNames + `) ([0-3]?\d)(?:st|nd|rd|th)?,? (\d{4})\b`),
+	kindMY:       regexp.MustCompile(`(?:\b|^)(` + monthNames + `),? (?:of )?(\d{4})\b`),
+	kindDM:       regexp.MustCompile(`\b([0-3]?\d)(?:st|nd|rd|th)? (?:of )?(` + monthNames + `)`),
+	kindMD:       regexp.MustCompile(`(?:\b|^)(` + monthNames + `) ([0-3]?\d)(?:st|nd|rd|th)?\b`),
+	kindYear:     regexp.MustCompile(`\b(1[5-9]\d\d|20\d\d)\b`),
+	kindRelative: reldate.Pattern,
+	kindMonth:    regexp.MustCompile(`(?:\b(?i:(early|late|mid|in|since|until|by|of|last|next|this|from|through|during)) |\bmid-)?(` + monthNames + `)`),
 }
 
 // notAfterYear are words that show a four-digit number is a count, not a
@@ -157,12 +155,8 @@ func findDates(s string, ref date) []dateMention {
 			if !month {
 				continue
 			}
-		case kindWeekday:
-			if !strings.Contains(s, "day") {
-				continue
-			}
-		case kindRelDay:
-			if !strings.Contains(s, "orrow") && !strings.Contains(s, "terday") {
+		case kindRelative:
+			if !strings.Contains(s, "day") && !strings.Contains(s, "orrow") { // weekdays, "yesterday", "tomorrow"
 				continue
 			}
 		}
@@ -208,10 +202,8 @@ func findDates(s string, ref date) []dateMention {
 				}
 				y, _ := strconv.Atoi(sub(1))
 				d, explicitY = date{y, 0, 0}, true
-			case kindWeekday:
+			case kindRelative:
 				d = date{} // resolved below
-			case kindRelDay:
-				d = date{}
 			case kindMonth:
 				name := sub(2)
 				prep := sub(1)
@@ -240,7 +232,7 @@ func findDates(s string, ref date) []dateMention {
 	for i := range out {
 		m := &out[i]
 		switch m.kind {
-		case kindWeekday, kindRelDay:
+		case kindRelative:
 			if ref.Y != 0 {
 				m.Date = resolveRelative(strings.ToLower(s[m.Start:m.End]), ref)
 			}

@@ -26,8 +26,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"sort"
+	"storybot/internal/cite"
 	"strings"
 	"sync"
 
@@ -199,25 +199,32 @@ func (s *Summarizer) Summary(ctx context.Context, req SummaryRequest, onDelta fu
 }
 
 // Bulleted returns a summary's text as a bulleted list: each sentence with
-// the citation markers after it on a line of its own, after "- ".
+// the citation markers after it (cite's grammar) on a line of its own,
+// after "- ".
 func Bulleted(text string) string {
-	var b strings.Builder
-	prev := 0
-	for _, m := range markerRunRe.FindAllStringIndex(text, -1) {
-		if line := strings.TrimSpace(text[prev:m[1]]); line != "" {
-			fmt.Fprintf(&b, "- %s\n", line)
+	var lines []string
+	start, end := 0, -1 // the line being read: from start to its last marker's end
+	for _, m := range cite.Find(text) {
+		if end >= 0 && strings.TrimSpace(text[end:m[0]]) != "" { // words after the last marker: a new sentence
+			lines, start = append(lines, text[start:end]), end
 		}
-		prev = m[1]
+		end = m[1]
 	}
-	if rest := strings.TrimSpace(text[prev:]); rest != "" {
-		fmt.Fprintf(&b, "- %s\n", rest)
+	if end >= 0 {
+		lines, start = append(lines, text[start:end]), end
 	}
-	return strings.TrimSuffix(b.String(), "\n")
+	lines = append(lines, text[start:])
+	var b strings.Builder
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" {
+			if b.Len() > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString("- " + l)
+		}
+	}
+	return b.String()
 }
-
-// markerRunRe is the citation markers that end a summary's sentence: "[1]",
-// "[2][3]", "[2] [3]".
-var markerRunRe = regexp.MustCompile(`\[\d+\](?:\s*\[\d+\])*`)
 
 func (s *Summarizer) summary(ctx context.Context, req SummaryRequest, onDelta func(string)) (Summary, error) {
 	length, err := ParseLength(string(req.Length))

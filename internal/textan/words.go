@@ -101,8 +101,12 @@ func SameSense(word string) []string {
 // table of phrases (Phrase): their Snowball stems, the first as its base
 // form (textan.Irregular), a space between them ("Bad Lucks": "bad luck").
 func PhraseKey(first, second string) string {
-	return Stem(baseForm()(Fold(first))) + " " + Stem(Fold(second))
+	return phraseFirst(first) + " " + phraseSecond(second)
 }
+
+// phraseFirst and phraseSecond are the two halves of a PhraseKey.
+func phraseFirst(w string) string  { return Stem(baseForm()(Fold(w))) }
+func phraseSecond(w string) string { return Stem(Fold(w)) }
 
 // PhraseKeys makes PhraseKey's keys with each word's stems worked out
 // once: a document's words repeat, and stemming both words of every pair
@@ -118,12 +122,12 @@ func NewPhraseKeys() *PhraseKeys {
 func (k *PhraseKeys) Key(first, second string) string {
 	a, ok := k.first[first]
 	if !ok {
-		a = Stem(baseForm()(Fold(first)))
+		a = phraseFirst(first)
 		k.first[first] = a
 	}
 	b, ok := k.second[second]
 	if !ok {
-		b = Stem(Fold(second))
+		b = phraseSecond(second)
 		k.second[second] = b
 	}
 	return a + " " + b
