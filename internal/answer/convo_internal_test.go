@@ -92,6 +92,9 @@ func TestSmallTalkKind(t *testing.T) {
 		"What can you do?":                    talkHelp,
 		"who are you bot?":                    talkHelp,
 		"what should I ask?":                  talkHelp,
+		"what are you able to tell me about?": talkHelp, // session 28: refused as not covered
+		"what topics can I ask about?":        talkHelp,
+		"what do you know about?":             talkHelp,
 		"help me with the MEK":                "",
 		"what should I do?":                   talkAdvice,
 		"should i be worried??":               talkAdvice,

@@ -58,6 +58,9 @@ var smallTalkPhrases = phrasesByKind(map[string]string{
 	talkHelp: `help|help me|help please|please help|what can you do|what do you do|what are you|who are you|what is this|
 		how does this work|how do you work|how do i use this|how do i use you|how do i ask|what should i ask|what can i ask|
 		what can i ask you|what should i ask you|what questions can i ask|what do you know|what can you tell me|
+		what can you tell me about|what are you able to tell me|what are you able to tell me about|what are you able to do|what are you able to answer|
+		what can you answer|what do you cover|what topics|what topics do you cover|what topics can i ask about|what can i ask about|what should i ask about|
+		what subjects|what kind of questions|what kinds of questions|what sort of questions|what questions do you answer|what do you know about|
 		tell me about yourself|introduce yourself|what are your commands|commands|instructions|usage|how to use|
 		give me an example|give me an example question|give me some examples|example question|example questions|examples|
 		any examples|any suggestions|suggestions|what do i ask|where do i start|how do i start`,

@@ -160,7 +160,7 @@ func extractive(an *textan.Analyzer, items []sentence, length Length, focus []st
 	for len(chosen) < maxN {
 		best, bestScore := -1, 0.0
 		for i, s := range items {
-			if used[i] || s.words > 70 || chars+len(s.text) > maxChars || s.speech {
+			if used[i] || s.words > 70 || chars+len(s.text) > maxChars || s.speech || asks(s.text) || !endsSentence(s.text) {
 				continue
 			}
 			gain := 0.0
@@ -539,3 +539,11 @@ var (
 	personal = regexp.MustCompile(`\b(?:I|you|we|my|your|our|me|us)\b`)
 	quoted   = regexp.MustCompile(`[“"][^”"]*[”"]`)
 )
+
+// asks reports whether s is a question, which tells a summary's reader
+// nothing that happened ("How were they to cross the water and get to the
+// Island of Devils?"). The greedy choice also leaves out a sentence that
+// does not end as one does ("…, said to the bird:"): TestNoQuestion.
+func asks(s string) bool {
+	return strings.HasSuffix(strings.TrimRightFunc(s, isCloser), "?")
+}
