@@ -97,6 +97,14 @@ func TestSmallTalk(t *testing.T) {
 	if err != nil || !strings.HasPrefix(a.Text, "Hi! Ask me anything about the documents") {
 		t.Errorf("without About: %q, %v", a.Text, err)
 	}
+	// asked after, it says how it is (session 28's new users got "Hi!" in
+	// the middle of a conversation)
+	for _, q := range []string{"how are you doing today?", "hey, how's it going?"} {
+		a, err := answer.New(answer.Options{Retriever: ret}).Ask(context.Background(), answer.Request{Question: q}, nil)
+		if err != nil || !a.SmallTalk || !strings.HasPrefix(a.Text, "I'm well, thanks for asking!") {
+			t.Errorf("%q: %q, %v", q, a.Text, err)
+		}
+	}
 }
 
 // TestEmojiOnlyQuestion: a question of emoji (other than a thumbs-up and the

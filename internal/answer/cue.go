@@ -48,7 +48,7 @@ func questionType(q string) qtype {
 		return false
 	}
 	switch {
-	case has("stand for", "acronym", "abbreviation") || (starts("what does") && strings.HasSuffix(strings.TrimRight(lq, "?. "), " mean")):
+	case has("stand for", "acronym", "abbreviation", "the meaning of", "what is meant by") || (starts("what does") && strings.HasSuffix(strings.TrimRight(lq, "?. "), " mean")) || starts("what mean ", "what means ", "what meaning ", "what is mean "): // "What mean MEK?", as a learner of English asks
 		return qDefine
 	case starts("what is ", "what are ", "what's ") && len(strings.Fields(lq)) <= 5:
 		return qDefine

@@ -621,6 +621,12 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	}
 	if !p.hasTopic(question) || len(passages) > 0 && passages[0].overview {
 		out := openingSentences(passages, p.asksEnding(focus) || yesNoRe.MatchString(focus) && fateAskedRe.MatchString(focus), sentencesAsked(focus)) // as typed, like Pipeline.openings; "is the pancake dead": how it ends (storyEndAsked)
+		if p.report() != nil && comingAskRe.MatchString(focus) {                                                                                      // "what will happen next?" of a report: what it says will be, or that it says nothing of it
+			if fut := futureSentences(passages); len(fut) > 0 {
+				return fut, ""
+			}
+			return out, MsgNearest
+		}
 		out = p.withMainCharacter(focus, out, passages)
 		// Offline, a moral asked for is the story's end, which states it in a
 		// fable; of a tale whose end states none ("moral", "lesson"; not
@@ -704,7 +710,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	case !q.followUp && unsure(cands) && !p.saidBy(q.speaker, best.text()): // "what did the cat say to everyone?" and the cat's own words lead: they answer
 		hedge = MsgNearest
 	}
-	if p.report() != nil && !q.followUp && comingAskRe.MatchString(focus) && !futureRe.MatchString(best.text()) { // "what will happen next between Albania and Iran?": what the report says will come, or that it says nothing of it
+	if p.report() != nil && comingAskRe.MatchString(focus) && !futureRe.MatchString(best.text()) { // "what will happen next between Albania and Iran?", first or following: what the report says will come, or that it says nothing of it
 		if i := slices.IndexFunc(ranked, func(c *candidate) bool { return futureRe.MatchString(c.text()) && math.Exp(c.z-best.z) >= rescueProb }); i >= 0 {
 			ranked[0], ranked[i] = ranked[i], ranked[0]
 			best = ranked[0]
@@ -1009,10 +1015,11 @@ func (p *Pipeline) unwritten(q string, passages []*sourcePassage) string {
 }
 
 // comingAskRe asks what will come: "what will happen next between Albania
-// and Iran?", "what happens next?", "is iran going to attack again?". Of
-// a report, a sentence that says what will be answers it (futureRe), and
-// no other does.
-var comingAskRe = regexp.MustCompile(`(?i)\b(?:will|going\s+to|gonna)\b|\bwhat\s+(?:happens|comes)\s+next\b`)
+// and Iran?", "what happens next?", "is iran going to attack again?",
+// "What does the US plan to do next?", "what's next?". Of a report, a
+// sentence that says what will be answers it (futureRe), and no other
+// does.
+var comingAskRe = regexp.MustCompile(`(?i)\b(?:will|going\s+to|gonna)\b|\bwhat\s+(?:happens|comes)\s+next\b|\b(?:plans?|planning|intends?|intending)\s+to\s+do\b|\bdo\s+next\b|\bwhat(?:'s|’s|\s+is)?\s+next\b|\bnext\s+steps?\b`)
 
 // whatIsRe asks what something of few words is or was: "What was his one
 // failing?", "what is the secret?". A sentence that ends with it names it

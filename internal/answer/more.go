@@ -120,17 +120,14 @@ func asksSequel(q string) bool {
 	return sequelAskRe.MatchString(q) && !atThatTimeRe.MatchString(q)
 }
 
-// futureAskRe asks what will come: "what will they do next?".
-var futureAskRe = regexp.MustCompile(`(?i)\b(?:will|going\s+to|gonna)\b`)
-
-// futureOfReport reports whether q asks what will come (futureAskRe) of a
+// futureOfReport reports whether q asks what will come (comingAskRe) of a
 // dated document the last answer quoted: a report tells it where it says
 // what will be ("The United States will take further action"), not after
 // the last quote ("what will they do next?" said "That is where the
 // document ends"). A tale's "what will he do next?" is what it tells next.
 // from is what continuation found of the last answer.
 func (p *Pipeline) futureOfReport(q string, from []search.Hit) bool {
-	if !futureAskRe.MatchString(q) || len(from) == 0 {
+	if !comingAskRe.MatchString(q) || len(from) == 0 {
 		return false
 	}
 	d := p.document(from[0].Passage.Doc)

@@ -125,6 +125,40 @@ func (p *Pipeline) report() *knowledge.Document {
 	return nil
 }
 
+// futureOfTheReport returns the passages of the one report (report) that
+// say what will be (futureRe), at most two, in the order of the text:
+// what "what will happen next?" asks of it ("The United States will take
+// further action …"); none for a tale or several documents.
+func (p *Pipeline) futureOfTheReport() []search.Hit {
+	d := p.report()
+	if d == nil {
+		return nil
+	}
+	var out []search.Hit
+	for i := range d.Passages {
+		if futureRe.MatchString(d.Passages[i].Text) && len(out) < 2 {
+			out = append(out, search.Hit{Passage: &d.Passages[i], Score: 1, Match: 1})
+		}
+	}
+	return out
+}
+
+// futureSentences returns the sentences of passages that say what will be
+// (futureRe), at most two, each once, in the passages' order.
+func futureSentences(passages []*sourcePassage) []*candidate {
+	var out []*candidate
+	seen := map[string]bool{}
+	for rank, sp := range passages {
+		for i, s := range textan.Sentences(sp.Hit.Passage.Text) {
+			if len(out) < 2 && !seen[s.Text] && futureRe.MatchString(s.Text) {
+				seen[s.Text] = true
+				out = append(out, &candidate{sp: sp, rank: rank, sent: s, idx: i})
+			}
+		}
+	}
+	return out
+}
+
 // closing returns the last two passages of the document of the best hit
 // (of the tale, without one) when one of them holds a topic word of q, when
 // q is endAsked, or when whole; else hits.

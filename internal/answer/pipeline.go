@@ -472,7 +472,10 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		return p.villain(ctx, start, q, cmp.Or(req.K, p.opts.K), modelDown, ans, onEvent)
 	}
 	if !p.hasTopic(standalone) {
-		hits := p.openings(q) // as typed: "Who?" after "What happened?" asks no overview
+		hits := p.openings(q)           // as typed: "Who?" after "What happened?" asks no overview
+		if comingAskRe.MatchString(q) { // "what will happen next?" of a report: what it says will be
+			hits = append(p.futureOfTheReport(), hits...)
+		}
 		if len(hits) == 0 {
 			return Answer{}, &UserError{Msg: MsgNoTopic}
 		}

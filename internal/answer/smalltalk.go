@@ -300,6 +300,14 @@ func smallTalkReply(kind, about string) string {
 	return fmt.Sprintf("Sure. Ask me anything about %s; every answer cites its sources.", about)
 }
 
+// howAreYouRe asks after the bot ("how are you doing today?", "how's it
+// going?", "how have you been"), which msgWellFm answers.
+var howAreYouRe = regexp.MustCompile(`(?i)\bhow(?:'s|’s|\s+is|\s+are|\s+have)\s+(?:you|u|your\s+day|it\s+going|things)\b|\bhows\s+it\s+going\b`)
+
+// msgWellFm answers a greeting that asks after the bot; %s is what the
+// knowledge is about.
+const msgWellFm = "I'm well, thanks for asking! Ask me anything about %s; every answer cites its sources."
+
 // defaultAbout names the knowledge in small-talk replies when
 // Options.About is nil or says nothing.
 const defaultAbout = "the documents in my knowledge folder"
@@ -355,6 +363,8 @@ func (p *Pipeline) shortcut(q string) (a Answer, ok bool, err error) {
 	switch {
 	case kind == "" && asksSecrets.MatchString(q): // no model call: nothing to leak, no tokens spent
 		a.Text, a.SmallTalk = fmt.Sprintf(msgSecretsFm, p.about()), true
+	case kind == talkGreeting && howAreYouRe.MatchString(q): // "how are you doing today?" asks after the bot, not only hello
+		a.Text, a.SmallTalk = fmt.Sprintf(msgWellFm, p.about()), true
 	case kind != "":
 		a.Text, a.SmallTalk = smallTalkReply(kind, p.about()), true
 	case p.opts.Model == nil && notEnglish(q):

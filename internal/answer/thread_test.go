@@ -821,6 +821,7 @@ func TestAskedInOtherWords(t *testing.T) {
 		"When exactly did the hacking incident happen?": "cyberattack",
 		"who is albania's leader":                       "Edi Rama",
 		"who is the albania leader guy":                 "Edi Rama",
+		"What mean MEK?":                                "also known by its Farsi name", // a learner's English (session 28: the MEK's ideology led)
 	} {
 		wantAnswer(t, p, q, want, true)
 	}
@@ -1217,10 +1218,21 @@ func TestComingOfAReport(t *testing.T) {
 		"what happens next between Albania and Iran?":     true,
 		"is iran going to attack again?":                  true,
 		"will the US do anything?":                        false,
+		"What does the US plan to do next?":               false, // session 28's new users: "thwarted several planned attacks" as a follow-up
 	} {
 		a := ask(t, p, q)
 		if strings.HasPrefix(a.Text, answer.MsgNearest) != hedged || !strings.Contains(eval.Lead(a.Text), "will take further action") {
 			t.Errorf("%q: %q, want the US's further action, hedged: %v", q, a.Text, hedged)
+		}
+	}
+	// as follow-ups too (session 27 and 28's new users: the lede and Rama,
+	// unhedged, for "what will happen next?" as the ninth message)
+	for q, before := range map[string]string{
+		"what will happen next?":            "did iran respond?",
+		"What does the US plan to do next?": "What happened after the 1981 protests were crushed?",
+	} {
+		if a := askAfter(t, p, before, q); !strings.Contains(eval.Lead(a.Text), "will take further action") {
+			t.Errorf("%q after %q: %q, want the US's further action", q, before, a.Text)
 		}
 	}
 }
