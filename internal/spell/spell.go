@@ -312,6 +312,9 @@ func (s *Speller) Correct(q string) (string, []Fix) {
 		}
 		if to == "" {
 			to = s.nearest(from, name)
+			if !name {
+				to = s.pluralOf(textan.Fold(from), to)
+			}
 		}
 		if to == "" {
 			return
@@ -329,6 +332,23 @@ func (s *Speller) Correct(q string) (string, []Fix) {
 	}
 	b.WriteString(q[last:])
 	return b.String(), fixes
+}
+
+// pluralOf returns the documents' plural of to, the word typed w is read
+// as, when w ends as a plural does and to does not: a child's "theifs" is
+// the story's "thieves", not its "thief", one edit from the stem "theif"
+// ("how many theifs were there" led with the one thief Morgiana kills);
+// else to.
+func (s *Speller) pluralOf(w, to string) string {
+	if to == "" || !strings.HasSuffix(w, "s") || strings.HasSuffix(w, "ss") || strings.HasSuffix(to, "s") {
+		return to
+	}
+	for _, p := range []string{to + "s", to + "es", strings.TrimSuffix(to, "f") + "ves", strings.TrimSuffix(to, "fe") + "ves", strings.TrimSuffix(to, "y") + "ies"} {
+		if p != to && s.count[p] > 0 {
+			return p
+		}
+	}
+	return to
 }
 
 // formal returns the documents' word for chat's informal word (a child's

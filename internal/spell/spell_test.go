@@ -102,6 +102,12 @@ func TestCorrectFrom(t *testing.T) {
 			"wat hapend to the muny":      "wat hapend to the muny",
 			"I'm a sysadmin":              "I'm a sysadmin",
 		}},
+		// a plural typed is read as the documents' plural, not as the word
+		// its stem is nearest (session 28: "theifs" was "thief")
+		{"The thief hid. When the forty thieves came back, the captain counted the thieves.", map[string]string{
+			"how many theifs were there": "how many thieves were there",
+			"where did the theif hide":   "where did the thief hide",
+		}},
 		// a name the documents never write, typed in lower case, one letter
 		// short of their word: "who did he mary" was refused for "mary"
 		{"He could only marry one of the princesses. Then Knos married her.", map[string]string{
