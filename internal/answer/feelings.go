@@ -14,11 +14,11 @@ import (
 // afraid are no synonyms), so the words a story tells each feeling with
 // are listed here, by the feeling's family.
 const (
-	fearWords    = "afraid fear feared fearful frightened fright terror terrified scared dread alarm alarmed trembled trembling"
+	fearWords    = "afraid fear feared fearful frightened fright terror terrified scared dread alarm alarmed trembled trembling horror horrified panic dismay dismayed"
 	worryWords   = "worried worry anxious anxiety uneasy troubled afraid fear"
-	angerWords   = "angry anger rage furious fury wrath vexed vexation cross enraged"
-	joyWords     = "happy glad joy joyful delighted delight pleased merry rejoiced"
-	sorrowWords  = "sad sorrow sorrowful grief grieved wept weep weeping tears unhappy miserable"
+	angerWords   = "angry anger rage furious fury wrath vexed vexation cross enraged indignant indignation annoyed"
+	joyWords     = "happy glad joy joyful delighted delight pleased merry rejoiced overjoyed cheerful joyous"
+	sorrowWords  = "sad sorrow sorrowful grief grieved wept weep weeping tears unhappy miserable melancholy heartbroken broken-hearted mournful gloomy dejected downcast despair"
 	jealousWords = "jealous jealousy envy envious"
 	wonderWords  = "surprised surprise astonished astonishment amazed wonder"
 )

@@ -220,6 +220,11 @@ func TestFeelingAsked(t *testing.T) {
 	// a feeling a tale tells in another word of its family: "afraid" for
 	// "worried" (it was refused)
 	leads(t, "testdata/habetrot", "why was maisie worried", "She was afraid that she would be expected to spin")
+	// "sad" of a tale that says "broken-hearted and melancholy" (session
+	// 28's new users: refused)
+	if a := askIn(t, "testdata/otoole", "Why was the king so sad at the beginning?"); a.Refused || strings.HasPrefix(a.Text, answer.MsgNearest) || !strings.Contains(a.Text, "his heart failed him") {
+		t.Errorf("sad of the melancholy king: %q", a.Text)
+	}
 	// what someone was like is told by an adjective beside their name
 	// (it was refused, then led with "an old tailor … Cassim's house")
 	alibaba := dirPipeline(t, "testdata/alibaba")
