@@ -155,10 +155,13 @@ func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
 }
 
 // purposeRe is what a request is for, no topic: "for my essay", "for
-// my history class", "for class", "i have to write" ("can u summarize all
-// this in like 3 sentences for my essay" was refused as a question about
-// an essay, "i have to write a summary of this article for class" too).
-var purposeRe = regexp.MustCompile(`(?i)(?:\b(?:i|we)\s+(?:have|need|got|want)\s+to\s+(?:write|do|make|prepare|give)\b|\bfor\s+(?:me|us)\s*$|\bfor\s+(?:(?:my|a|the|our|his|her)\s+)?(?:\w+\s+)?(?:essay|homework|class|school|report|project|assignment|presentation|teacher|students?|kids?|son|daughter|newsletter|blog|channel|friends?)\b)`)
+// my history class", "for class", "for my 4th grade class", "for a 7
+// year old", "i have to write" ("can u summarize all this in like 3
+// sentences for my essay" was refused as a question about an essay, "i
+// have to write a summary of this article for class" too; "Can you
+// summarize the story for my 4th grade class?" was a summary about "the
+// story for my 4th grade class").
+var purposeRe = regexp.MustCompile(`(?i)(?:\b(?:i|we)\s+(?:have|need|got|want)\s+to\s+(?:write|do|make|prepare|give)\b|\bfor\s+(?:me|us)\s*$|\bfor\s+(?:(?:my|a|an|the|our|his|her|some)\s+)?(?:[\w'’-]+\s+){0,3}?(?:essay|homework|class|classroom|school|report|project|assignment|presentation|lesson|teacher|students?|pupils?|learners?|kids?|children|child|beginners?|graders?|son|daughter|newsletter|blog|channel|friends?|(?:year|yr)[\s-]*olds?)\b|\bfor\s+an?\s+[\w]+[\s-]+(?:year|yr)s?[\s-]*olds?\b)`)
 
 // withoutFraming is a summary request without the length it asks for, its
 // form and what it is for ("in 3 sentences", "a one-line summary", "for

@@ -541,6 +541,8 @@ func TestSummaryAsked(t *testing.T) {
 		"what do you know about edi rama?":                                   {Focus: "edi rama"},
 		"Summarise both sides' positions for me":                             {Doc: path}, // session 27's third round: about "both sides' positions for me"
 		"summarize the MEK for me":                                           {Focus: "the MEK"},
+		"Can you summarize the story for my 4th grade class?":                {Doc: path}, // session 28's new users: a summary about "the story for my 4th grade class"
+		"summarize it for a 5-year-old":                                      {Doc: path},
 		"Give me a quick summary of the report in 3 bullet points.":          {Doc: path, Length: "short", Bullets: true},
 		"hi! i have to write a summary of this article for class":            {Doc: path},
 		"Hi, please explain me what is this news about?":                     {Doc: path, Length: "short"},
@@ -703,6 +705,17 @@ func TestCharactersByDocument(t *testing.T) {
 	six := manyStories(t)
 	if a := ask(t, answer.New(answer.Options{Retriever: six, Documents: six.Docs}), "who are the characters?"); strings.Contains(a.Text, "by document") || strings.Count(a.Text, "\n") != 1 {
 		t.Errorf("six documents:\n%s", a.Text)
+	}
+}
+
+// TestCharacterDescribed: a name no dictionary knows is a character's
+// when the story says who it is after it ("Morgiana, a clever slave-girl
+// in Cassim's household", "Morgiana, who performs a dance"); session 28's
+// new users got Ali Baba's characters without her.
+func TestCharacterDescribed(t *testing.T) {
+	a := askIn(t, "testdata/alibaba", "Who are the main characters?")
+	if !strings.Contains(a.Text, "Morgiana [") || !strings.Contains(a.Text, "Ali Baba [") {
+		t.Errorf("%s", a.Text)
 	}
 }
 

@@ -431,6 +431,9 @@ func nameRuns(s string, inside map[string]bool) []nameRun {
 			if speaks && (saint || n.kind == textan.NameOther || n.kind == textan.NamePerson || n.kind == textan.NameGroup && !strings.Contains(n.name, " ") && strings.ToUpper(n.name) != n.name) { // "said Hans" (WordNet's Hanse)
 				n.kind = textan.NamePerson
 			}
+			if n.kind == textan.NameOther && describedAsSomeone(s[toks[j-1].End:]) { // "Morgiana, a clever slave-girl in Cassim's household", "Morgiana, who performs a dance"
+				n.kind = textan.NamePerson
+			}
 			out = append(out, n)
 		}
 		i = j
@@ -603,4 +606,25 @@ func namesAnswer(kind string, groups []nameGroup, source string) (ans Answer, hi
 	what := map[string]string{listCharacters: "characters", listPeople: "people", listPlaces: "countries and places", listGroups: "groups and organisations", listNames: "people, places and groups"}[kind]
 	ans.Text = fmt.Sprintf("The %s %s, most mentioned first, each cited where it first appears:\n%s", what, source, strings.Join(lines, "\n"))
 	return ans, hits, true
+}
+
+// appositionRe is what may follow a name to say who it is: ", who …", or
+// ", a clever slave-girl", whose last word (group 1) names a kind of person
+// or animal.
+var appositionRe = regexp.MustCompile(`^\s*,\s*(?:(?:who|whom|whose)\b|(?:a|an|the|his|her|their)\s+(?:[\pL'’]+\s+){0,2}?([\pL'’-]+))`)
+
+// describedAsSomeone reports whether after, the text after a name no
+// dictionary knows, says it is someone's (appositionRe): a tale's
+// "Morgiana" was no character of Ali Baba's ("Who are the main
+// characters?" listed Baba Mustafa, named twice, but not her).
+func describedAsSomeone(after string) bool {
+	m := appositionRe.FindStringSubmatch(after)
+	if m == nil {
+		return false
+	}
+	if m[1] == "" {
+		return true
+	}
+	parts := strings.Split(m[1], "-")
+	return textan.IsCreature(m[1]) || textan.IsCreature(parts[len(parts)-1])
 }
