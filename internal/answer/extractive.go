@@ -707,6 +707,8 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		hedge = MsgNearest
 	case !q.followUp && (saysAskRe.MatchString(focus) || everAskRe.MatchString(focus)) && p.unwritten(everWordsRe.ReplaceAllString(saysAskRe.ReplaceAllString(focus, " "), " "), passages) != "": // "Is Albania described as the first country to cut ties …?" of a report that never says "first"
 		hedge = MsgNearest
+	case !q.followUp && yesNoRe.MatchString(focus) && anyAskRe.MatchString(focus) && p.unwritten(anyAskRe.FindStringSubmatch(focus)[1], passages) != "": // "Was any money stolen in the attack?" of a report that never says "money"
+		hedge = MsgNearest
 	case !q.followUp && unsure(cands) && !p.saidBy(q.speaker, best.text()): // "what did the cat say to everyone?" and the cat's own words lead: they answer
 		hedge = MsgNearest
 	}
@@ -983,6 +985,11 @@ var saysAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?(?:(?:does|d
 // complain?". Of a word the passages never write (unwritten), the story
 // does not tell it (session 27's new users got its opening, unhedged).
 var everAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?(?:did|does|do|has|have|had|was|were|is|are|will|would)\b[^?]*\bever\b`)
+
+// anyAskRe finds what a yes-or-no question asks whether there was any of
+// (group 1): "Was any money stolen in the attack?", "Were any people
+// hurt?". When the passages never write it, they do not say (unwritten).
+var anyAskRe = regexp.MustCompile(`(?i)\bany\s+((?:[\pL'’-]+))\b`)
 
 // everWordsRe are the words of everAskRe's question that ask when, no
 // topic: "Did Peter ever go back to the garden again?".

@@ -1214,6 +1214,9 @@ func TestYesNoUnwritten(t *testing.T) {
 		{report, "Did the US blame Iran?", false},
 		{report, "Did Albania cut ties with Iran?", false},
 		{report, "Did the US help Albania recover?", false},
+		{report, "Was any money stolen in the attack?", true}, // whether there was any of what it never writes (session 28: Rama's "steal government intranet electronic communication", unhedged)
+		{report, "were any government systems damaged?", false},
+		{report, "did albania take any action?", false},
 		{goats, "Did the wolf eat the little kids?", false},
 		{goats, "Did the mother goat ever go back to the miller to complain?", true}, // whether it ever happened, of a word it never writes
 		{goats, "Did the wolf ever come back to the house again?", false},
