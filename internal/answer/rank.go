@@ -48,16 +48,16 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8198, 1.3142, 0.8303, -0.0357, 0.8169, 1.8031, 0.0186, 0.6505, -0.2575, 0.0684, -0.0952, -0.0394, 1.0643, 0.3307, -0.2917, 0.1750, -0.0022,
+		0.8197, 1.3137, 0.8306, -0.0357, 0.8170, 1.8034, 0.0186, 0.6496, -0.2576, 0.0684, -0.0950, -0.0420, 1.0642, 0.3304, -0.2916, 0.1750, -0.0021,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0537, -0.0045, -0.0253, // other
-		0.4417, -0.0181, 0.3697, // who
-		-0.0371, 0.0404, -0.0247, // when
+		0.0537, -0.0044, -0.0252, // other
+		0.4418, -0.0181, 0.3698, // who
+		-0.0371, 0.0404, -0.0246, // when
 		0.3608, 0.0544, -0.0357, // how many
-		-0.2272, -0.1923, -0.1841, // where
-		-0.1106, 0.4156, 0.5743, // why
-		0.6196, 0.2972, -0.0121, // feel
-		0.0784, 0.4008, -0.2690, // outcome
+		-0.2271, -0.1923, -0.1840, // where
+		-0.1104, 0.4152, 0.5737, // why
+		0.6191, 0.2975, -0.0123, // feel
+		0.0784, 0.4008, -0.2688, // outcome
 		0.0000, 0.0040, -0.0020, // define
 		-0.3622, 0.0667, -0.0604, // describe
 	}
