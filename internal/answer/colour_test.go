@@ -29,4 +29,13 @@ func TestWhatColour(t *testing.T) {
 	if _, a := firstQuote(t, p, "what colour were the tears?"); !strings.HasPrefix(a.Text, answer.MsgNearest) {
 		t.Errorf("what colour were the tears?: want it hedged:\n%s", a.Text)
 	}
+	// a colour of something else is no answer (session 28's new users got
+	// "six beautiful cream-coloured horses" for the princess's hair), and
+	// cream is a colour
+	bull := dirPipeline(t, "testdata/bull")
+	for q, hedged := range map[string]bool{"What color was the princess's hair?": true, "what colour were the horses?": false} {
+		if _, a := firstQuote(t, bull, q); strings.HasPrefix(a.Text, answer.MsgNearest) != hedged || !strings.Contains(a.Text, "cream-coloured horses") {
+			t.Errorf("%q: want the horses, hedged: %v:\n%s", q, hedged, a.Text)
+		}
+	}
 }

@@ -701,7 +701,9 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		hedge = MsgNearest
 	case !q.followUp && (askedNow.MatchString(focus) || roleOfName(definedSubject(focus))) && p.ofEarlierYears(best): // "who is the current president of Iran?", "who is the president of iran?" of a report of 2022: "president Abolhassan Banisadr" in June 1981 is no answer
 		hedge = MsgNearest
-	case colourAskRe.MatchString(focus) && !slices.ContainsFunc(ranked, func(c *candidate) bool { return c.cue == 1 && len(c.terms) > 0 && math.Exp(c.z-best.z) >= rescueProb }): // "what color was finn's horse?" of a tale that gives no colour near it ("brilliantly coloured" palaces are no answer), nor in a sentence of its words ("what color were gray eagle's eyes?": "a large white owl")
+	case colourAskRe.MatchString(focus) && !slices.ContainsFunc(ranked, func(c *candidate) bool {
+		return c.cue == 1 && len(c.terms) > 0 && math.Exp(c.z-best.z) >= rescueProb && p.holdsColoured(focus, c)
+	}): // "What color was the princess's hair?" of a tale that never tells it: not "cream-coloured horses"; "what color was finn's horse?" of a tale that gives no colour near it ("brilliantly coloured" palaces are no answer), nor in a sentence of its words ("what color were gray eagle's eyes?": "a large white owl")
 		hedge = MsgNearest
 	case q.qt == qWhen && q.words["will"] && !slices.ContainsFunc(ranked[:min(maxSentences, len(ranked))], func(c *candidate) bool { return futureRe.MatchString(c.text()) }): // "when will diplomatic relations be restored?": a day gone by is no answer; "In two years' time you will go to Taianfu" quoted second is one
 		hedge = MsgNearest
@@ -985,6 +987,22 @@ var saysAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?(?:(?:does|d
 // complain?". Of a word the passages never write (unwritten), the story
 // does not tell it (session 27's new users got its opening, unhedged).
 var everAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?(?:did|does|do|has|have|had|was|were|is|are|will|would)\b[^?]*\bever\b`)
+
+// colouredRe finds the thing a colour question asks the colour of, its
+// last word (group 1): "What color was the princess's hair?", "what
+// colour were the horses?".
+var colouredRe = regexp.MustCompile(`(?i)\b(?:what|which)\s+colou?rs?\s+(?:was|were|is|are)\s+(?:[\pL'’-]+\s+)*?([\pL-]+)\W*$`)
+
+// holdsColoured reports whether c holds the thing q asks the colour of
+// (colouredRe), in its word or a synonym; true when q names none.
+func (p *Pipeline) holdsColoured(q string, c *candidate) bool {
+	m := colouredRe.FindStringSubmatch(q)
+	if m == nil {
+		return true
+	}
+	t := p.an.Term(m[1])
+	return t == "" || c.terms[t] || c.syns[t]
+}
 
 // anyAskRe finds what a yes-or-no question asks whether there was any of
 // (group 1): "Was any money stolen in the attack?", "Were any people
