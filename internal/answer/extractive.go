@@ -1755,9 +1755,9 @@ func (p *Pipeline) leadsWith(s string, subject []string) bool {
 // "what is the name of the fox?", "what was the husband called?". Group 1
 // is the noun.
 var nameAskRes = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was|\s+were)\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+)?(?:[\pL-]+\s+)?([\pL-]+?)(?:'s|’s|s'|s’)?\s+(?:real\s+|first\s+|full\s+)?name\W*$`),                                                       // "what's the old man's name?"
-	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was|\s+were|\s+are)\s+the\s+names?\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:[\pL-]+(?:'s|’s)?\s+)?([\pL-]+)(\s+(?:where|that|which|who|whom|in\s+which|to|of|in|at|from|for|on)\s[^?]*)?\W*$`), // "what was the name of the Prince's country?", "… of the village where he kept sheep?", "… of the Iranian ambassador to Albania?"
-	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was|\s+were|\s+are)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:two\s+|three\s+|little\s+|old\s+|young\s+)?([\pL-]+?)(?:'s|’s)?\s+called\W*$`),                                                         // "what were the two sisters called?"
+	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was|\s+were)\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+)?(?:[\pL-]+\s+)?([\pL-]+?)(?:'s|’s|s'|s’)?\s+(?:real\s+|first\s+|full\s+)?name\W*$`),                                                            // "what's the old man's name?"
+	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was|\s+were|\s+are)\s+the\s+names?\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:[\pL-]+(?:'s|’s)?\s+){0,2}?([\pL-]+)(\s+(?:where|that|which|who|whom|in\s+which|to|of|in|at|from|for|on)\s[^?]*)?\W*$`), // "what was the name of the Prince's country?", "… of ali baba's horse?", "… of the village where he kept sheep?", "… of the Iranian ambassador to Albania?"
+	regexp.MustCompile(`(?i)^\W*what(?:'s|’s|s|\s+is|\s+was|\s+were|\s+are)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:two\s+|three\s+|little\s+|old\s+|young\s+)?([\pL-]+?)(?:'s|’s)?\s+called\W*$`),                                                              // "what were the two sisters called?"
 }
 
 // namedPlaces are the places a question may ask the name of as it asks a
