@@ -709,7 +709,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		hedge = MsgNearest
 	case !q.followUp && (saysAskRe.MatchString(focus) || everAskRe.MatchString(focus)) && p.unwritten(everWordsRe.ReplaceAllString(saysAskRe.ReplaceAllString(focus, " "), " "), passages) != "": // "Is Albania described as the first country to cut ties …?" of a report that never says "first"
 		hedge = MsgNearest
-	case !q.followUp && yesNoRe.MatchString(focus) && anyAskRe.MatchString(focus) && p.unwritten(anyAskRe.FindStringSubmatch(focus)[1], passages) != "": // "Was any money stolen in the attack?" of a report that never says "money"
+	case !q.followUp && yesNoRe.MatchString(focus) && anyAskRe.MatchString(focus) && !p.anyTold(q, cands, anyAskRe.FindStringSubmatch(focus), passages): // "Was any money stolen in the attack?" of a report that never says "money"; "did anyone die in the cyberattack?" of one whose deaths are of 1981
 		hedge = MsgNearest
 	case !q.followUp && unsure(cands) && !p.saidBy(q.speaker, best.text()): // "what did the cat say to everyone?" and the cat's own words lead: they answer
 		hedge = MsgNearest
@@ -1006,8 +1006,47 @@ func (p *Pipeline) holdsColoured(q string, c *candidate) bool {
 
 // anyAskRe finds what a yes-or-no question asks whether there was any of
 // (group 1): "Was any money stolen in the attack?", "Were any people
-// hurt?". When the passages never write it, they do not say (unwritten).
-var anyAskRe = regexp.MustCompile(`(?i)\bany\s+((?:[\pL'’-]+))\b`)
+// hurt?", or whether anyone did (group 1 the verb): "did anyone die in
+// the cyberattack?", "was anybody hurt?". When the passages never write
+// it, they do not say (unwritten).
+var anyAskRe = regexp.MustCompile(`(?i)\bany\s+([\pL'’-]+)|\b(?:any|some)(?:one|body)(?:\s+(?:get|got|gets|getting|been))?\s+([\pL'’-]+)`)
+
+// anyTold reports whether the passages tell what a yes-or-no question
+// asks whether there was any of, m being anyAskRe's match: they write its
+// noun ("any money": unwritten); what anyone did, they write beside
+// another of the question's own words, in a sentence or the one before or
+// after it ("50 deaths" in 1981 is no death in the cyberattack).
+func (p *Pipeline) anyTold(q questionTerms, cands []*candidate, m []string, passages []*sourcePassage) bool {
+	w := m[1] + m[2]
+	if p.unwritten(w, passages) != "" {
+		return false
+	}
+	t := p.an.Term(w)
+	if m[2] == "" || q.prior[t] != 1 {
+		return true
+	}
+	asked := setOf(strings.Join(p.an.Terms(m[0]), " ")) // "anyone get arrested"
+	own := func(o string) bool { return !asked[o] && q.prior[o] == 1 }
+	other := func(c *candidate) bool {
+		for o := range c.terms {
+			if own(o) {
+				return true
+			}
+		}
+		return false
+	}
+	if !slices.ContainsFunc(q.list, own) { // "did anyone get arrested?": nothing else to tell it beside
+		return true
+	}
+	for i, c := range cands {
+		if c.terms[t] || c.syns[t] {
+			if other(c) || slices.ContainsFunc([]*candidate{adjacent(cands, i, -1), adjacent(cands, i, 1)}, func(n *candidate) bool { return n != nil && other(n) }) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // everWordsRe are the words of everAskRe's question that ask when, no
 // topic: "Did Peter ever go back to the garden again?".

@@ -1218,6 +1218,9 @@ func TestYesNoUnwritten(t *testing.T) {
 		{report, "Was any money stolen in the attack?", true}, // whether there was any of what it never writes (session 28: Rama's "steal government intranet electronic communication", unhedged)
 		{report, "were any government systems damaged?", false},
 		{report, "did albania take any action?", false},
+		{report, "did anyone die in the cyberattack?", true}, // its "50 deaths" are of 1981 (session 28: quoted unhedged)
+		{report, "did anyone die in 1981?", false},
+		{report, "did anyone get arrested?", false},
 		{goats, "Did the wolf eat the little kids?", false},
 		{goats, "Did the mother goat ever go back to the miller to complain?", true}, // whether it ever happened, of a word it never writes
 		{goats, "Did the wolf ever come back to the house again?", false},
