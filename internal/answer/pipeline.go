@@ -326,6 +326,7 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		}
 	}
 	q = mainPersonRe.ReplaceAllString(q, "${1} character")                 // "who is the main guy?" asks for the main character, not a man
+	q = wordsUsedRe.ReplaceAllString(q, "how did ${1} describe")           // "What exact words did Washington use to describe the attack?" asks how it was described, not about "words"
 	if parts := p.splitQuestions(q); parts != nil && p.opts.Model == nil { // a model answers them together
 		return p.askEach(ctx, req, q, parts, onEvent)
 	}
@@ -1437,8 +1438,16 @@ var stressWords = setOf("actually exactly precisely")
 var frameTerms = sync.OnceValue(func() map[string]bool {
 	return termSet(`date day year time take place happen happened name named call called say said says
 		tell told mean means meaning stand describe described kind type number many much today currently now known term
-		example purpose reason according mention mentioned mentions color colour colors colours react reaction respond response deny admit confirm wrong ago narrator narrators`)
+		example purpose reason according mention mentioned mentions color colour colors colours react reaction respond response deny admit confirm wrong ago narrator narrators
+		exact exactly`)
 })
+
+// wordsUsedRe asks the words someone used of something: "What exact words
+// did Washington use to describe the attack?", "what words did rama use
+// for it?" (refused: the report never says "words"); Ask reads it as "how
+// did Washington describe …", which "dubbed as a “reckless and
+// irresponsible” … cyberattack" answers. Group 1 is who used them.
+var wordsUsedRe = regexp.MustCompile(`(?i)\bwhat\s+(?:exact\s+|precise\s+|specific\s+)?(?:words?|terms?|phrases?|language)\s+(?:did|does|do)\s+(.+?)\s+use(?:\s+to\s+(?:describe|call|characteri[sz]e)|\s+(?:for|about|of))?\b`)
 
 // blameTerms are the analyzed forms of words that ask who did something
 // ("who is accused of the hack?", "who was blamed for the cyberattack?"):

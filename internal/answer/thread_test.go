@@ -839,10 +839,11 @@ func TestNamesOfMany(t *testing.T) {
 func TestAskedInOtherWords(t *testing.T) {
 	p := storyPipeline(t)
 	for q, want := range map[string]string{
-		"When exactly did the hacking incident happen?": "cyberattack",
-		"who is albania's leader":                       "Edi Rama",
-		"who is the albania leader guy":                 "Edi Rama",
-		"What mean MEK?":                                "also known by its Farsi name", // a learner's English (session 28: the MEK's ideology led)
+		"When exactly did the hacking incident happen?":               "cyberattack",
+		"who is albania's leader":                                     "Edi Rama",
+		"who is the albania leader guy":                               "Edi Rama",
+		"What mean MEK?":                                              "also known by its Farsi name", // a learner's English (session 28: the MEK's ideology led)
+		"What exact words did Washington use to describe the attack?": "reckless and irresponsible",   // refused for "words" (session 28)
 	} {
 		wantAnswer(t, p, q, want, true)
 	}
