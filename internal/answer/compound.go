@@ -257,10 +257,10 @@ func preamble(q string) (question, told string, ok bool) {
 	if m := reportedAskRe.FindStringSubmatch(told); m != nil && tellWhatRe.MatchString(question) {
 		return strings.TrimRight(m[1], " .!") + "?", told, true
 	}
-	if m := reportedClaimRe.FindStringSubmatch(told); m != nil && trueAskRe.MatchString(question) {
+	if m := reportedClaimRe.FindStringSubmatch(told); m != nil && (trueAskRe.MatchString(question) || verifyAskRe.MatchString(question)) { // "Someone said the MEK camp is near Tirana airport. True or false?"
 		return strings.TrimRight(m[1], " .!") + "?", told, true
 	}
-	if claim := quotedClaimRe.ReplaceAllString(claimLabelRe.ReplaceAllString(told, ""), "$1"); claim != "" && len(said) == 1 && (claim != told || trueAskRe.MatchString(question)) && verifyAskRe.MatchString(question) { // and a claim in quotation marks: "'The United States promised further action against Iran.' Does the report back that up?" // "Claim: Iran admitted responsibility. True or false?": the claim, asked
+	if claim := quotedClaimRe.ReplaceAllString(claimLabelRe.ReplaceAllString(told, ""), "$1"); claim != "" && len(said) == 1 && (claim != told || trueAskRe.MatchString(question)) && (verifyAskRe.MatchString(question) || trueAskRe.MatchString(question)) { // and a claim in quotation marks: "'The United States promised further action against Iran.' Does the report back that up?" // "Claim: Iran admitted responsibility. True or false?": the claim, asked
 		return strings.TrimRight(claim, " .!") + "?", told, true
 	}
 	return question, told, true
@@ -306,8 +306,9 @@ var (
 	// writing about, group 1: "hi i need to write a paragraph about albania
 	// and iran for social studies" (its topic, not its "paragraph").
 	writingAboutRe = regexp.MustCompile(`(?i)^\W*(?:(?:hi|hey|hello|ok|so)\W+)*i(?:'m|\s+am|\s+need\s+to|\s+have\s+to|\s+must|\s+want\s+to|'ve\s+got\s+to|\s+have\s+got\s+to|'m\s+going\s+to|\s+am\s+going\s+to)?\s+(?:write|writing|prepare|preparing|do|doing|make|making|give|giving)\s+(?:a|an|my|our|the|some)\s+(?:\w+\s+){0,2}?(?:paragraph|essay|report|briefing|presentation|summary|project|post|piece|article|talk|speech|assignment|homework)\s+(?:about|on)\s+(.+?)(?:\s+for\s+[^.!?]+)?[.!]*$`)
-	// trueAskRe asks whether it is true: "is that true?", "is it real?".
-	trueAskRe = regexp.MustCompile(`(?i)^\W*(?:but\s+)?(?:is|was)\s+(?:that|it|this)\s+(?:really\s+)?(?:true|right|correct|real|so|accurate)\b`)
+	// trueAskRe asks whether it is true: "is that true?", "is it real?",
+	// "True?", "true or false?".
+	trueAskRe = regexp.MustCompile(`(?i)^\W*(?:but\s+)?(?:(?:is|was)\s+(?:that|it|this)\s+(?:really\s+)?(?:true|right|correct|real|so|accurate)\b|(?:true|right|correct|accurate|legit)(?:\s+or\s+(?:false|not|wrong))?\W*$)`)
 	// quotedClaimRe is a statement given to check in quotation marks, group
 	// 1 the statement.
 	quotedClaimRe = regexp.MustCompile(`^\s*["“'‘]\s*(.+?)\s*["”'’]\s*$`)

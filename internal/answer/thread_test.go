@@ -1025,6 +1025,9 @@ func TestClaimChecked(t *testing.T) {
 		"Claim: the cyberattack took place on 15 July 2022. Does the report confirm the date?":    "July 15 cyberattack",
 		"Claim: the attack destroyed government data permanently. Is that supported?":             "destroyed government data",
 		"'The United States promised further action against Iran.' Does the report back that up?": "will take further action", // in quotation marks: refused (session 27)
+		"Claim: Albania cut diplomatic ties with Iran in September 2022. True?":                   "diplomatic relations",     // a bare "True?" (session 28: refused)
+		"Albania cut ties with Iran. True?":                                                       "diplomatic relations",
+		"Someone said the MEK camp is near Tirana airport. True or false?":                        "camp near Durres", // a claim reported (refused)
 	} {
 		wantAnswer(t, p, q, want, true)
 	}

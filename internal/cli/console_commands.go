@@ -16,7 +16,7 @@ import (
 // consoleHelp lists the console's commands, the terminal's counterparts of
 // the Discord slash commands.
 const consoleHelp = `Type a question and press Enter; follow-up questions are understood. Commands:
-  /summary [sentence|short|medium|long] [document] [about TOPIC]
+  /summary [sentence|short|medium|long] [bullets] [document] [about TOPIC]
                                             a cited summary of the knowledge, or of one document
                                             (about TOPIC, or a TOPIC no document is called:
                                             only what concerns it)
@@ -122,10 +122,14 @@ func (c consoleTools) summary(ctx context.Context, e *Env, out io.Writer, req su
 	return s.Text
 }
 
+// courtesyWords are the words of a request that ask nothing of it.
+var courtesyWords = map[string]bool{"please": true, "pls": true, "plz": true, "thanks": true, "thx": true, "now": true}
+
 // summaryRequest reads /summary's words as Discord's options: a length
-// anywhere ("short", "--length long"), a topic after "about", "focus
-// on", "regarding" or "--focus" (the rest of the line; not after a bare
-// "on", which a title may hold), and the document ("--doc" is optional).
+// anywhere ("short", "--length long"), "bullets", a topic after "about",
+// "focus on", "regarding" or "--focus" (the rest of the line; not after a
+// bare "on", which a title may hold), and the document ("--doc" is
+// optional); a courtesy ("please") is none of them.
 func summaryRequest(args []string) summary.SummaryRequest {
 	var req summary.SummaryRequest
 	var doc []string
@@ -142,6 +146,11 @@ func summaryRequest(args []string) summary.SummaryRequest {
 			req.Length, _ = summary.ParseLength(w)
 			continue
 		case w == "doc" || w == "document":
+			continue
+		case courtesyWords[strings.Trim(w, ".,!?")]: // "/summary please" (session 28's new users: "No document is called “please”")
+			continue
+		case w == "bullets" || w == "bulleted" || w == "bullet":
+			req.Bullets = true
 			continue
 		case w == "about" || w == "focus" || w == "regarding":
 			rest := args[i+1:]

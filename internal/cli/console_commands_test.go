@@ -21,6 +21,9 @@ func TestSummaryRequest(t *testing.T) {
 		"--doc Notes on Iran":             {Doc: "Notes on Iran"},
 		"Notes on Iran regarding the MEK": {Doc: "Notes on Iran", Focus: "the MEK"},
 		"the moon landing":                {Doc: "the moon landing"},
+		"please":                          {}, // a courtesy, no document (session 28's new users)
+		"short please!":                   {Length: summary.Short},
+		"bullets":                         {Bullets: true},
 	} {
 		if got := summaryRequest(strings.Fields(line)); got != want {
 			t.Errorf("/summary %s: %+v, want %+v", line, got, want)
