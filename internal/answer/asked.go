@@ -104,7 +104,12 @@ func (s SummaryAsked) UserMessage() string {
 // summaryWordsRe is a request for a summary, as typed: the words of
 // wholeWords that ask for one ("summarize", "tl;dr", "recap"), not those
 // that ask what the documents are about ("overview", "gist": gistRe).
-var summaryWordsRe = regexp.MustCompile(`(?i)\b(?:summar(?:y|ies|i[sz]e[sd]?|i[sz]ing)|sum\s+(?:it\s+|this\s+|that\s+)?up|synopsis|recap|tl;?\s*dr|(?:short|quick|brief|simple|one[\s-]+line|one[\s-]+sentence|kids?|tl;?\s*dr)\s+version|in\s+a\s+nutshell|` + likeFive + `|` + summaryFormAsked + `)\b`)
+var summaryWordsRe = regexp.MustCompile(`(?i)\b(?:summar(?:y|ies|i[sz]e[sd]?|i[sz]ing)|sum\s+(?:it\s+|this\s+|that\s+)?up|synopsis|recap|tl;?\s*dr|(?:short|quick|brief|simple|one[\s-]+line|one[\s-]+sentence|kids?|tl;?\s*dr)\s+version|in\s+a\s+nutshell|` + likeFive + `|` + summaryFormAsked + `|` + tellTheStory + `)\b`)
+
+// tellTheStory asks for the story told: "tell me the story", "can u tell
+// me the story short", "read me the whole story" (each quoted its first
+// sentence, or was refused, for session 28's new users).
+const tellTheStory = `(?:tell|read|give|retell)\s+(?:me|us)\s+(?:the|this|that)\s+(?:whole\s+|full\s+|entire\s+|short\s+|complete\s+)?(?:story|tale)`
 
 // summaryFormAsked asks for the story in a summary's form without the
 // word: "Now give me three bullet points.", "Write a headline for it in
@@ -161,7 +166,7 @@ func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
 // have to write a summary of this article for class" too; "Can you
 // summarize the story for my 4th grade class?" was a summary about "the
 // story for my 4th grade class").
-var purposeRe = regexp.MustCompile(`(?i)(?:\b(?:i|we)\s+(?:have|need|got|want)\s+to\s+(?:write|do|make|prepare|give)\b|\bfor\s+(?:me|us)\s*$|\bfor\s+(?:(?:my|a|an|the|our|his|her|some)\s+)?(?:[\w'’-]+\s+){0,3}?(?:essay|homework|class|classroom|school|report|project|assignment|presentation|lesson|teacher|students?|pupils?|learners?|kids?|children|child|beginners?|graders?|son|daughter|newsletter|blog|channel|friends?|(?:year|yr)[\s-]*olds?)\b|\bfor\s+an?\s+[\w]+[\s-]+(?:year|yr)s?[\s-]*olds?\b)`)
+var purposeRe = regexp.MustCompile(`(?i)(?:\b(?:i|we)\s+(?:have|need|got|want)\s+to\s+(?:write|do|make|prepare|give)\b|\bfor\s+(?:me|us)\s*$|\bfor\s+(?:(?:my|a|an|the|our|his|her|some)\s+)?(?:[\w'’-]+\s+){0,3}?(?:essay|homework|class|classroom|school|report|project|assignment|presentation|lesson(?:\s+plans?)?|teacher|students?|pupils?|learners?|kids?|children|child|beginners?|graders?|son|daughter|newsletter|blog|channel|friends?|(?:year|yr)[\s-]*olds?)\b|\bfor\s+an?\s+[\w]+[\s-]+(?:year|yr)s?[\s-]*olds?\b)`)
 
 // withoutFraming is a summary request without the length it asks for, its
 // form and what it is for ("in 3 sentences", "a one-line summary", "for
@@ -188,7 +193,7 @@ var plotRe = regexp.MustCompile(`(?i)\b(?:plot|storyline)\b`)
 // gistRe asks what a story is about as a whole: "what is this story
 // about?", "what happened?", "what happened first?", "give me the gist",
 // "what's the plot?", "eli5", "and the bottom line?".
-var gistRe = regexp.MustCompile(`(?i)\b(?:what(?:'s|’s|s|\s+is|\s+was)\s+(?:it|(?:this|that|the)(?:\s+` + documentNoun + `)?)\s+(?:all\s+)?about|what\s+(?:happens|happened)(?:\s+(?:first|at\s+first|in\s+the\s+beginning))?|what(?:'s|’s|s|\s+is)\s+the\s+(?:beef|drama|fuss|tea|situation|backstory|story|deal)(?:\s+(?:about|here|there))?|` + summaryNouns + `|plot|explain\s+(?:it\s+|this\s+)?like\s+i'?m\s+(?:5|five))\b`)
+var gistRe = regexp.MustCompile(`(?i)\b(?:what(?:'s|’s|s|\s+is|\s+was)\s+(?:it|(?:this|that|the)(?:\s+` + documentNoun + `|\s+one)?)\s+(?:all\s+)?about|what\s+(?:happens|happened)(?:\s+(?:first|at\s+first|in\s+the\s+beginning))?|what(?:'s|’s|s|\s+is)\s+the\s+(?:beef|drama|fuss|tea|situation|backstory|story|deal)(?:\s+(?:about|here|there))?|` + summaryNouns + `|plot|explain\s+(?:it\s+|this\s+)?like\s+i'?m\s+(?:5|five))\b`)
 
 // documentNoun is a word for a document: "story", "article", "paper".
 const documentNoun = `(?:story|tale|article|text|document|book|report|news|file|paper|essay|piece|post|page)`
@@ -285,7 +290,7 @@ var (
 	briefRe       = regexp.MustCompile(`(?i)\b(?:brief|briefly|short|shortly|quick|quickly|tl;?\s*dr|in\s+a\s+(?:nutshell|few\s+(?:words|points|sentences|lines))|` + likeFive + `)\b`)
 	countedFormRe = regexp.MustCompile(`(?i)\b(?:` + lengthNumber + `)\s+(?:short\s+)?(?:bullet[\s-]*points?|bullets|points|sentences|lines|facts|things|takeaways)\b`)
 	oneSentenceRe = regexp.MustCompile(`(?i)\b(?:(?:one|1|single)[\s-]+(?:line|liner|sentence)|headline|tweet)\b`)
-	detailedRe    = regexp.MustCompile(`(?i)\b(?:detailed|in\s+(?:full\s+)?detail|long|full|complete|thorough|in\s+depth|everything)\b`)
+	detailedRe    = regexp.MustCompile(`(?i)\b(?:detailed|in\s+(?:full\s+)?detail|long|full|complete|thorough|in\s+depth|everything|whole|entire)\b`)
 )
 
 // summaryRequest returns the summary q (standalone, as a follow-up is

@@ -268,12 +268,16 @@ func preamble(q string) (question, told string, ok bool) {
 
 // afterword splits a message that asks its one question first and then
 // says why, of the asker ("did the US say anything? I want a reaction
-// segment": refused for "segment"), into the question and what it says
+// segment": refused for "segment"), or thanks ("how does it end?
+// thanks"), into the question and what it says
 // after it; ok is false when more follows than one sentence of the asker's
 // own ("what happened? in detail please" asks it in detail).
 func afterword(q string) (question, told string, ok bool) {
 	i := strings.Index(q, "?")
 	question, told = strings.TrimSpace(q[:i+1]), strings.TrimSpace(q[i+1:])
+	if k := smallTalkKind(told); hasWords(question) && (k == talkThanks || k == talkBye || k == talkAck) { // "how does it end? thanks" (refused for "thanks")
+		return question, "", true
+	}
 	if sents := textan.Sentences(told); len(sents) != 1 || !hasWords(question) || !aboutMeRe.MatchString(told) || smallTalkKind(told) != "" {
 		return "", "", false
 	}

@@ -543,6 +543,11 @@ func TestSummaryAsked(t *testing.T) {
 		"summarize the MEK for me":                                           {Focus: "the MEK"},
 		"Can you summarize the story for my 4th grade class?":                {Doc: path}, // session 28's new users: a summary about "the story for my 4th grade class"
 		"summarize it for a 5-year-old":                                      {Doc: path},
+		"summarize the story for a lesson plan":                              {Doc: path}, // session 28b: about "the story plan"
+		"tell me the story":                                                  {Doc: path}, // the first sentence, quoted
+		"can u tell me the story short":                                      {Doc: path, Length: "short"},
+		"tell me the whole story":                                            {Doc: path, Length: "long"}, // refused
+		"what's this one about?":                                             {Doc: path, Length: "short"},
 		"Give me a quick summary of the report in 3 bullet points.":          {Doc: path, Length: "short", Bullets: true},
 		"hi! i have to write a summary of this article for class":            {Doc: path},
 		"Hi, please explain me what is this news about?":                     {Doc: path, Length: "short"},

@@ -665,7 +665,8 @@ func TestPreamble(t *testing.T) {
 	ix := story(t)
 	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
 	for q, want := range map[string]string{
-		"Good morning. I'm afraid I've never heard of this Mujahideen group. Who are they?":                    "exiled opposition group",
+		"Good morning. I'm afraid I've never heard of this Mujahideen group. Who are they?": "exiled opposition group",
+		"who is edi rama? thanks": "Edi Rama", // thanks after the question (session 28b: "how does it end? thanks" was refused)
 		"My kid asked me why Albania and Iran stopped talking. What do I tell her?":                            "final straw",
 		"The article says the MEK did bombings. Is that true?":                                                 "bombings and assassinations",
 		"I'm writing an essay on Iran. When did Albania cut ties?":                                             "on Wednesday",
