@@ -932,7 +932,7 @@ func (p *Pipeline) withNeighbours(q questionTerms, cands []*candidate, lead *can
 			out = append(out, c)
 		}
 	}
-	if n := p.followOn(q, cands, lead); n != nil && q.qt == qOutcome && asksWhatCame(q) && !slices.Contains(out, n) && !saidBefore(n.sp.said, n.sent) && !saidBefore(n.sp.explained, n.sent) { // what came of it, a fourth sentence if need be: TestWhatCameOfIt
+	if n := p.followOn(q, cands, lead); n != nil && (q.qt == qOutcome || q.qt == qOther) && asksWhatCame(q) && !slices.Contains(out, n) && !saidBefore(n.sp.said, n.sent) && !saidBefore(n.sp.explained, n.sent) { // what came of it, a fourth sentence if need be: TestWhatCameOfIt
 		out = slices.Insert(out, slices.Index(out, lead)+1, n)
 		out = out[:min(len(out), maxSentences+1)]
 	} else {
@@ -1347,14 +1347,14 @@ var (
 // (session 28, TestWhatCameOfIt).
 func (p *Pipeline) followOn(q questionTerms, cands []*candidate, lead *candidate) *candidate {
 	next := p.beside(cands, lead, +1)
-	sequel := q.qt == qOutcome && asksWhatCame(q) // "what happened when …?": what the story tells next
+	sequel := (q.qt == qOutcome || q.qt == qOther) && asksWhatCame(q) // "what happened when …?", "what was in his grave when they opened it?": what the story tells next
 	if next == nil || !sequel && !continuesRe.MatchString(next.text()) {
 		return nil
 	}
 	switch {
 	case q.qt == qWhere && !widePlaceRe.MatchString(lead.text()) && (next.cue == 1 || widePlaceRe.MatchString(next.text())):
 		return next
-	case q.qt == qWhy && lead.cue == 0, q.qt == qOutcome:
+	case q.qt == qWhy && lead.cue == 0, q.qt == qOutcome, sequel:
 		return next
 	}
 	return nil

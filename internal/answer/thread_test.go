@@ -485,6 +485,11 @@ func TestWhatCameOfIt(t *testing.T) {
 	if !strings.Contains(eval.Lead(a.Text), "recognised his own hunting knife") || !strings.Contains(a.Text, "he fell upon his face and begged for mercy") {
 		t.Errorf("%q", a.Text)
 	}
+	// what was found when something happened, too (session 28b's new
+	// users got "his tomb was opened" alone; FairytaleQA +1, none lost)
+	if a := askAfter(t, dirPipeline(t, "testdata/dschang"), "what did Dschang Liang eat?", "what was in his grave when they opened it?"); !strings.Contains(a.Text, "a yellow stone") {
+		t.Errorf("%q", a.Text)
+	}
 }
 
 // TestWhyThat: "why did they do that?" after an answer asks the cause of
