@@ -28,6 +28,6 @@ for f in "$root"/bench/conversations/*.txt; do
   rm -rf "$tmp/data"; mkdir -p "$tmp/data"
   grep -v '^#' "$f" | env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u DISCORD_TOKEN \
     "$bin" console --knowledge "$dir" --data "$tmp/data" --env-file /dev/null 2>/dev/null |
-    sed -e "s#$tmp/data#DATA#g" -e "s#$tmp#TMP#g" >"$out/$name"
+    sed -e "s#$tmp/data#DATA#g" -e "s#$tmp#TMP#g" -e "s#indexed [0-9-]* [0-9:]* UTC#indexed TIME#" >"$out/$name"
 done
 echo "$(ls "$root"/bench/conversations/*.txt | wc -l) conversations replayed into $out"

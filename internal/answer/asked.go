@@ -172,8 +172,12 @@ var purposeRe = regexp.MustCompile(`(?i)(?:\b(?:i|we)\s+(?:have|need|got|want)\s
 // form and what it is for ("in 3 sentences", "a one-line summary", "for
 // my essay"), which name no topic.
 func withoutFraming(s string) string {
-	return howBriefRe.ReplaceAllString(summaryStyleRe.ReplaceAllString(purposeRe.ReplaceAllString(lengthAsked.ReplaceAllString(s, " "), " "), " "), " ")
+	return askingRe.ReplaceAllString(howBriefRe.ReplaceAllString(summaryStyleRe.ReplaceAllString(purposeRe.ReplaceAllString(lengthAsked.ReplaceAllString(s, " "), " "), " "), " "), " ")
 }
+
+// askingRe is how a request is put, no topic: "I want a summary", "i'd
+// like a summary" (both refused), "can I get a recap".
+var askingRe = regexp.MustCompile(`(?i)^\W*(?:(?:hi|hey|hello|ok|okay|so|well)\W+)*(?:i\s+(?:want|need|would\s+like)|i'd\s+like|i’d\s+like|id\s+like|i\s+wanna|(?:can|could|may)\s+(?:i|we)\s+(?:have|get|see)|gimme|lemme\s+(?:have|get|see))\b`)
 
 // howBriefRe is how long a request asks its summary to be, in a word:
 // "summarize the MEK briefly" is about "the MEK".
@@ -366,7 +370,7 @@ var summaryRe = regexp.MustCompile(`(?i)^\W*(?:(?:can|could|would)\s+you\s+)?(?:
 // or "" for any other question and for a summary of the documents
 // themselves ("summarize the article in one sentence", "summary pls").
 func (p *Pipeline) summaryFocus(q string) string {
-	m := summaryRe.FindStringSubmatch(q)
+	m := summaryRe.FindStringSubmatch(askingRe.ReplaceAllString(q, "")) // "I want a summary of the MEK"
 	if m == nil {
 		return ""
 	}

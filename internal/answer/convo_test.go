@@ -545,6 +545,9 @@ func TestSummaryAsked(t *testing.T) {
 		"summarize it for a 5-year-old":                                      {Doc: path},
 		"summarize the story for a lesson plan":                              {Doc: path}, // session 28b: about "the story plan"
 		"tell me the story":                                                  {Doc: path}, // the first sentence, quoted
+		"I want a summary":                                                   {Doc: path}, // refused, as "i'd like a summary" was
+		"i'd like a summary":                                                 {Doc: path},
+		"I want a summary of the MEK":                                        {Focus: "the MEK"},
 		"can u tell me the story short":                                      {Doc: path, Length: "short"},
 		"tell me the whole story":                                            {Doc: path, Length: "long"}, // refused
 		"what's this one about?":                                             {Doc: path, Length: "short"},

@@ -1552,8 +1552,10 @@ func (p *Pipeline) invitation(ans Answer) Answer {
 var aboutMeRe = regexp.MustCompile(`(?i)^\W*(?:(?:hi|hey|hello|ok|okay|so|well)\W+)*(?:i|i'm|i’m|im|i've|i’ve|ive|i'd|we|we're|we’re|my|our)\b`)
 
 // requestRe finds a word that asks for something inside a statement: "I
-// want to know about the MEK", "I'd like a summary".
-var requestRe = regexp.MustCompile(`(?i)\b(?:know|tell|explain|learn|find\s+out|curious|wonder|wondering|interested|looking\s+for|show|give|list|describe|write|compare|contrast|summar\w*|help|want|wanna|please|pls|plz|info|information|details)\b`)
+// want to know about the MEK", "I'd like a summary", "I want the
+// details"; not what the user wants to do ("I'm a teacher and I want to
+// use this article in class" tells, and was refused as a question).
+var requestRe = regexp.MustCompile(`(?i)\b(?:know|tell|explain|learn|find\s+out|curious|wonder|wondering|interested|looking\s+for|show|give|list|describe|write|compare|contrast|summar\w*|help|(?:want(?:s|ed)?|wanna)\s+(?:a|an|the|some|more|it|that|this)|please|pls|plz|info|information|details)\b`)
 
 // notCovered is NotCoveredText with, when the documents name people,
 // places or groups more than once, the ones they name most (mostlyAbout),

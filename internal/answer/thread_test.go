@@ -702,6 +702,13 @@ func TestToldOnly(t *testing.T) {
 	if a := ask(t, p, told); a.Refused || !a.SmallTalk || !strings.Contains(a.Text, "What would you like to know?") {
 		t.Errorf("%q: %+v", told, a)
 	}
+	// what the user wants to do with it is told too (session 28b's new
+	// users: refused as a question)
+	for _, q := range []string{"hi, I'm a high school teacher and want to use this article for a class discussion tomorrow", "I'm a teacher and I want to use this article in class"} {
+		if a := ask(t, p, q); a.Refused || !a.SmallTalk {
+			t.Errorf("%q: %+v", q, a)
+		}
+	}
 	for _, q := range []string{"I'm reading up on this for my book club.", "we are new here"} { // after a question, the first was answered with "the statement further read"
 		if a := askAfter(t, p, "what did the US say?", q); a.Refused || !a.SmallTalk {
 			t.Errorf("%q after a question: %+v", q, a)
