@@ -156,6 +156,9 @@ func keywordType(lq string) qtype {
 	return qOther
 }
 
+// colourWords are the colours colourRe finds.
+const colourWords = `red|orange|yellow|green|blue|purple|violet|pink|brown|black|white|gr[ae]y|golden|gold|silver|scarlet|crimson|azure|emerald|ivory|rosy|tawny|russet|auburn|chestnut|dappled|snow-white|coal-black|blood-red|sky-blue|dark|pale|bright|cream|copper|bronze|amber|lilac|flaxen|ruddy`
+
 // months are the months' names; monthsButMay leaves out the one that is
 // also a verb ("May I come in?").
 const (
@@ -182,7 +185,7 @@ var (
 	placeRe    = regexp.MustCompile(`\b(?:in|at|near|from|to|into|under|over|on|inside|behind|beside|across|through)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?(?:\p{Lu}\p{L}+|(?i:` + placeNouns + `)\b)`)
 	feelRe     = regexp.MustCompile(`(?i)\b(?:happ(?:y|ier|iness|ily)|glad|gladly|sad|sadly|sadness|sorrow\w*|angry|angrily|anger|furious|fury|rage|afraid|fear\w*|frighten\w*|terrif\w*|scared|joy\w*|delight\w*|pleased|pleasure|surpris\w*|astonish\w*|amaz\w*|ashamed|shame|proud|pride|jealous\w*|envious|envy|lonely|worried|worry|anxious|anxiety|grateful|thankful|miserable|unhappy|grief|griev\w*|merry|cheerful|wept|weep\w*|cried|cry\w*|tears|laugh\w*|smil\w*|love[ds]?|hate[ds]?|content\w*|curious|sorry|distress\w*|vexed|vexation|annoyed|disappoint\w*|excit\w*|horrif\w*|embarrass\w*|nervous|uneasy|relieved|relief|hope\w*|despair\w*|eager\w*|displeased|upset|shock\w*|troubled|comfort\w*|peaceful|calm|lonel\w*|gloomy|mournful|bitter\w*|heavy heart|in high spirits|rejoic\w*|triumph\w*|satisf\w*|indignant|indignation|offended|alarm\w*|dread\w*|panic\w*|longing|homesick|sulk\w*|weary|tired|bored|shudder\w*|trembl\w*|horror|chill|terror|frantic|wretched|forlorn|dismay\w*)\b`)
 	traitRe    = regexp.MustCompile(`(?i)\b(?:` + traitAdjectives + `|greed\w*|generous|generosity|kindly|kindness|cruelty|wickedness|wisdom|folly|silly|bold|cowardly|coward|idle|industrious|diligent|hard-working|honesty|dishonest|selfishness|vain|vanity|humble|modest|shy|cunning|sly|crafty|faithful|loyal|envious|miserly|miser|stingy|merry|cheerful|wealthy|well-to-do|proud|haughty|gentle|clever|foolish|fool|lovely|ill-natured|good-natured|good-hearted|hard-hearted|tender-hearted|warm-hearted|stubborn|obstinate|patient|careless|careful|quick-witted|dull|famous|powerful|mighty)\b`)
-	colourRe   = regexp.MustCompile(`(?i)\b(?:red|orange|yellow|green|blue|purple|violet|pink|brown|black|white|gr[ae]y|golden|gold|silver|scarlet|crimson|azure|emerald|ivory|rosy|tawny|russet|auburn|chestnut|dappled|snow-white|coal-black|blood-red|sky-blue|dark|pale|bright|cream|copper|bronze|amber|lilac|flaxen|ruddy)\b`)
+	colourRe   = regexp.MustCompile(`(?i)\b(?:` + colourWords + `)\b`)
 	personRe   = regexp.MustCompile(`(?i)\b(?:king|queen|prince|princess|emperor|empress|lord|lady|knight|soldier|man|men|woman|women|boy|girl|child|children|baby|father|mother|son|daughter|brother|sister|wife|husband|uncle|aunt|grandmother|grandfather|old|giant|witch|wizard|fairy|fairies|dwarf|dwarfs|elf|troll|goblin|servant|maid|peasant|farmer|shepherd|fisherman|merchant|tailor|miller|hunter|huntsman|cook|priest|people|folk|friend|stranger|neighbour|neighbor|wolf|fox|bear|bird|cat|dog|horse|mouse|frog|hare|rabbit|duck|goose|hen|cock|lion|crow|raven|owl|pig|goat|sheep|cow|ox)s?\b`)
 )
 

@@ -702,7 +702,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	case !q.followUp && (askedNow.MatchString(focus) || roleOfName(definedSubject(focus))) && p.ofEarlierYears(best): // "who is the current president of Iran?", "who is the president of iran?" of a report of 2022: "president Abolhassan Banisadr" in June 1981 is no answer
 		hedge = MsgNearest
 	case colourAskRe.MatchString(focus) && !slices.ContainsFunc(ranked, func(c *candidate) bool {
-		return c.cue == 1 && len(c.terms) > 0 && math.Exp(c.z-best.z) >= rescueProb && p.holdsColoured(focus, c)
+		return c.cue == 1 && len(c.terms) > 0 && math.Exp(c.z-best.z) >= rescueProb && p.holdsColoured(focus, c, c == best)
 	}): // "What color was the princess's hair?" of a tale that never tells it: not "cream-coloured horses"; "what color was finn's horse?" of a tale that gives no colour near it ("brilliantly coloured" palaces are no answer), nor in a sentence of its words ("what color were gray eagle's eyes?": "a large white owl")
 		hedge = MsgNearest
 	case q.qt == qWhen && q.words["will"] && !slices.ContainsFunc(ranked[:min(maxSentences, len(ranked))], func(c *candidate) bool { return futureRe.MatchString(c.text()) }): // "when will diplomatic relations be restored?": a day gone by is no answer; "In two years' time you will go to Taianfu" quoted second is one
@@ -994,15 +994,30 @@ var everAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?(?:did|does|
 var colouredRe = regexp.MustCompile(`(?i)\b(?:what|which)\s+colou?rs?\s+(?:was|were|is|are)\s+(?:[\pL'’-]+\s+)*?([\pL-]+)\W*$`)
 
 // holdsColoured reports whether c holds the thing q asks the colour of
-// (colouredRe), in its word or a synonym; true when q names none.
-func (p *Pipeline) holdsColoured(q string, c *candidate) bool {
+// (colouredRe), in its word or a synonym, or, best, may say it in others;
+// true when q names none.
+func (p *Pipeline) holdsColoured(q string, c *candidate, best bool) bool {
 	m := colouredRe.FindStringSubmatch(q)
 	if m == nil {
 		return true
 	}
 	t := p.an.Term(m[1])
-	return t == "" || c.terms[t] || c.syns[t]
+	if t == "" || c.terms[t] || c.syns[t] {
+		return true
+	}
+	// the best sentence may say it in other words ("hat": "a black
+	// turban"), unless each colour it gives is a creature's and the
+	// thing asked is none ("hair": "six beautiful cream-coloured horses")
+	if !best || textan.IsCreature(m[1]) {
+		return false
+	}
+	ofs := colourOfRe.FindAllStringSubmatch(c.text(), -1)
+	return len(ofs) == 0 || slices.ContainsFunc(ofs, func(o []string) bool { return !textan.IsCreature(o[1]) })
 }
+
+// colourOfRe finds what a colour is of, the noun after it (group 1): "a
+// black turban", "six beautiful cream-coloured horses".
+var colourOfRe = regexp.MustCompile(`(?i)\b(?:` + colourWords + `)(?:-colou?red)?\s+([\pL-]+)`)
 
 // anyAskRe finds what a yes-or-no question asks whether there was any of
 // (group 1): "Was any money stolen in the attack?", "Were any people
@@ -1011,6 +1026,10 @@ func (p *Pipeline) holdsColoured(q string, c *candidate) bool {
 // it, they do not say (unwritten).
 var anyAskRe = regexp.MustCompile(`(?i)\bany\s+([\pL'’-]+)|\b(?:any|some)(?:one|body)(?:\s+(?:get|got|gets|getting|been))?\s+([\pL'’-]+)`)
 
+// anyVague are the nouns after "any" that name no thing a story would
+// write: "any part", "any role", "any way".
+var anyVague = setOf("part parts role roles way ways idea ideas reason reasons time times sort kind kinds type types other more further of one ones thing things point chance hand sign signs")
+
 // anyTold reports whether the passages tell what a yes-or-no question
 // asks whether there was any of, m being anyAskRe's match: they write its
 // noun ("any money": unwritten); what anyone did, they write beside
@@ -1018,6 +1037,9 @@ var anyAskRe = regexp.MustCompile(`(?i)\bany\s+([\pL'’-]+)|\b(?:any|some)(?:on
 // after it ("50 deaths" in 1981 is no death in the cyberattack).
 func (p *Pipeline) anyTold(q questionTerms, cands []*candidate, m []string, passages []*sourcePassage) bool {
 	w := m[1] + m[2]
+	if anyVague[strings.ToLower(w)] { // "Did the Americans play any part in this?" asks no thing of its own
+		return true
+	}
 	if p.unwritten(w, passages) != "" {
 		return false
 	}

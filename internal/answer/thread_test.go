@@ -1238,6 +1238,7 @@ func TestYesNoUnwritten(t *testing.T) {
 		{report, "did anyone die in the cyberattack?", true}, // its "50 deaths" are of 1981 (session 28: quoted unhedged)
 		{report, "did anyone die in 1981?", false},
 		{report, "did anyone get arrested?", false},
+		{report, "Did the Americans play any part in this?", false}, // "part" names no thing (session 28b)
 		{goats, "Did the wolf eat the little kids?", false},
 		{goats, "Did the mother goat ever go back to the miller to complain?", true}, // whether it ever happened, of a word it never writes
 		{goats, "Did the wolf ever come back to the house again?", false},
