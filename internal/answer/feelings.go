@@ -21,6 +21,15 @@ const (
 	sorrowWords  = "sad sorrow sorrowful grief grieved wept weep weeping tears unhappy miserable melancholy heartbroken broken-hearted mournful gloomy dejected downcast despair"
 	jealousWords = "jealous jealousy envy envious"
 	wonderWords  = "surprised surprise astonished astonishment amazed wonder"
+	// harmWords tell how serious something was, a report's way: "how
+	// serious was the cyberattack?" of "the gravity and risk of the
+	// cyberattack" (the lede led). Not for "damage" and "harm": "how many
+	// government computers were destroyed?" then counted the report's
+	// numbers of other things, and the damage questions still led with
+	// "not damaging critical infrastructure"; nor "severe": "Was the attack
+	// described as unprecedented or severe, and by whom, and what exactly
+	// was targeted …?" was then one question, hedged (TestClausesAnswered)
+	harmWords = "gravity grave serious severe destroyed destroy destruction disrupted disrupt disruption damage damaged harm harmed ruined devastating devastated paralyse paralyze crippled"
 )
 
 // feelingFamilies maps a feeling a question names to the words of its
@@ -33,6 +42,7 @@ var feelingFamilies = map[string]string{
 	"sad": sorrowWords, "unhappy": sorrowWords, "upset": sorrowWords,
 	"jealous": jealousWords, "envious": jealousWords,
 	"surprised": wonderWords, "amazed": wonderWords,
+	"serious": harmWords,
 }
 
 // feelingKin returns, by the term of a feeling in feelingFamilies, the

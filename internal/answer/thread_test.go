@@ -855,8 +855,9 @@ func TestAskedInOtherWords(t *testing.T) {
 		"When exactly did the hacking incident happen?":               "cyberattack",
 		"who is albania's leader":                                     "Edi Rama",
 		"who is the albania leader guy":                               "Edi Rama",
-		"What mean MEK?":                                              "also known by its Farsi name", // a learner's English (session 28: the MEK's ideology led)
-		"What exact words did Washington use to describe the attack?": "reckless and irresponsible",   // refused for "words" (session 28)
+		"What mean MEK?":                                              "also known by its Farsi name",        // a learner's English (session 28: the MEK's ideology led)
+		"What exact words did Washington use to describe the attack?": "reckless and irresponsible",          // refused for "words" (session 28)
+		"how serious was the cyberattack?":                            "gravity and risk of the cyberattack", // the lede led (session 28)
 	} {
 		wantAnswer(t, p, q, want, true)
 	}
