@@ -431,7 +431,7 @@ func nameRuns(s string, inside map[string]bool) []nameRun {
 			if speaks && (saint || n.kind == textan.NameOther || n.kind == textan.NamePerson || n.kind == textan.NameGroup && !strings.Contains(n.name, " ") && strings.ToUpper(n.name) != n.name) { // "said Hans" (WordNet's Hanse)
 				n.kind = textan.NamePerson
 			}
-			if n.kind == textan.NameOther && describedAsSomeone(s[toks[j-1].End:]) { // "Morgiana, a clever slave-girl in Cassim's household", "Morgiana, who performs a dance"
+			if n.kind == textan.NameOther && describedAsSomeone(s[toks[j-1].End:]) && (i == 0 || !placePrepositions[strings.ToLower(toks[i-1].Text)]) { // "Morgiana, a clever slave-girl in Cassim's household", "Morgiana, who performs a dance"; not "a blacksmith out o' Rathdrum, a cousin of his own"
 				n.kind = textan.NamePerson
 			}
 			out = append(out, n)
@@ -608,15 +608,21 @@ func namesAnswer(kind string, groups []nameGroup, source string) (ans Answer, hi
 	return ans, hits, true
 }
 
+// placePrepositions come before a place's name: what follows it may say
+// who the one before it is ("a blacksmith out o' Rathdrum, a cousin of his
+// own").
+var placePrepositions = setOf("of o o' o’ from in at to near into out by")
+
 // appositionRe is what may follow a name to say who it is: ", who …", or
-// ", a clever slave-girl", whose last word (group 1) names a kind of person
+// ", a clever slave-girl", whose words (group 1) may name a kind of person
 // or animal.
-var appositionRe = regexp.MustCompile(`^\s*,\s*(?:(?:who|whom|whose)\b|(?:a|an|the|his|her|their)\s+(?:[\pL'’]+\s+){0,2}?([\pL'’-]+))`)
+var appositionRe = regexp.MustCompile(`^\s*,\s*(?:(?:who|whom|whose)\b|(?:a|an|the|his|her|their)\s+((?:[\pL'’-]+\s*){1,3}))`)
 
 // describedAsSomeone reports whether after, the text after a name no
-// dictionary knows, says it is someone's (appositionRe): a tale's
-// "Morgiana" was no character of Ali Baba's ("Who are the main
-// characters?" listed Baba Mustafa, named twice, but not her).
+// dictionary knows, says it is someone's (appositionRe: one of the three
+// words after the article a person's or an animal's): a tale's "Morgiana"
+// was no character of Ali Baba's ("Who are the main characters?" listed
+// Baba Mustafa, named twice, but not her).
 func describedAsSomeone(after string) bool {
 	m := appositionRe.FindStringSubmatch(after)
 	if m == nil {
@@ -625,6 +631,11 @@ func describedAsSomeone(after string) bool {
 	if m[1] == "" {
 		return true
 	}
-	parts := strings.Split(m[1], "-")
-	return textan.IsCreature(m[1]) || textan.IsCreature(parts[len(parts)-1])
+	for _, w := range strings.Fields(m[1]) {
+		parts := strings.Split(w, "-")
+		if textan.IsCreature(w) || textan.IsCreature(parts[len(parts)-1]) {
+			return true
+		}
+	}
+	return false
 }
