@@ -373,6 +373,7 @@ type questionTerms struct {
 	followUp       bool            // a follow-up, completed with words of the conversation
 	words          map[string]bool // the question's words, lower-cased, for cues
 	whatIs         bool            // what something of few words is or was (whatIsRe)
+	cameAfter      bool            // it asks what came after, when or once something happened (cameAfterRe)
 	counts         string          // what a how-many question counts: the term after "how many" ("groups"; "thieves" of "how many of the thieves")
 	countsAny      bool            // a how-many question that counts what a pronoun stands for ("how many of them?"): any count answers
 	howLong        bool            // a how-long question: it asks for a duration
@@ -395,7 +396,7 @@ type questionTerms struct {
 func (p *Pipeline) analyzeQuestion(question, focus string) questionTerms {
 	q := questionTerms{prior: map[string]float64{}, focus: map[string]bool{}, words: map[string]bool{}, qt: questionType(question),
 		howLong: howLongRe.MatchString(question) && !howLongAgoRe.MatchString(question), howOld: howOldRe.MatchString(question), ifAsked: ifAskRe.MatchString(question), measure: measureAskRe.MatchString(question), price: priceAskRe.MatchString(question), trait: traitAskRe.MatchString(lowerQuestion(question)), leader: p.leaderTerm(question),
-		whatIs: whatIsRe.MatchString(question)}
+		whatIs: whatIsRe.MatchString(question), cameAfter: cameAfterRe.MatchString(question)}
 	q.named, q.describedNamed = p.nameAsked(question)
 	q.namedKind = p.groupKindAsked(question, q.named)
 	if m := whereFrame.FindStringSubmatch(question); m != nil {
@@ -1386,8 +1387,15 @@ func (p *Pipeline) followOn(q questionTerms, cands []*candidate, lead *candidate
 // after, when or once something happened ("What did the seal catcher do
 // after he saw the knife?"): what the story tells next answers it.
 func asksWhatCame(q questionTerms) bool {
-	return q.words["after"] || q.words["when"] || q.words["once"]
+	return q.cameAfter
 }
+
+// cameAfterRe finds "after", "when" or "once" opening what happened, a
+// clause or an event ("after he saw the knife", "when the maiden went",
+// "after a storm", "after seeing", "after thunder was heard"), not a question word ("And the embassy,
+// when does it have to close?") nor a bare noun ("what other countries
+// have done after cyberattacks?").
+var cameAfterRe = regexp.MustCompile(`\b(?i:after|when|once)\s+(?:(?i:the|a|an|his|her|their|its|my|our|your|he|she|they|it|we|i|you|that|this|those|these|him|them|everyone|everybody|someone|somebody)\b|\p{Lu}|\pL+ing\b|\pL+\s+(?i:was|were|is|are|had|has|came|went|got|began|fell|did)\b)`)
 
 // residesRe matches a verb of where someone lives or something stands. A
 // where-question that asks so ("where do the MEK live?", "where are they

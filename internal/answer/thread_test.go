@@ -490,6 +490,14 @@ func TestWhatCameOfIt(t *testing.T) {
 	if a := askAfter(t, dirPipeline(t, "testdata/dschang"), "what did Dschang Liang eat?", "what was in his grave when they opened it?"); !strings.Contains(a.Text, "a yellow stone") {
 		t.Errorf("%q", a.Text)
 	}
+	// but not of an "after" or "when" that opens no event (a fourth
+	// sentence of nothing more was added to these)
+	p := storyPipeline(t)
+	for q, most := range map[string]int{"How does Albania's response compare with what other countries have done after cyberattacks?": 3} {
+		if a := ask(t, p, q); strings.Count(a.Text, "\n> ") > most {
+			t.Errorf("%q: more than %d quotes: %q", q, most, a.Text)
+		}
+	}
 }
 
 // TestWhyThat: "why did they do that?" after an answer asks the cause of
