@@ -933,7 +933,7 @@ func (p *Pipeline) withNeighbours(q questionTerms, cands []*candidate, lead *can
 			out = append(out, c)
 		}
 	}
-	if n := p.followOn(q, cands, lead); n != nil && (q.qt == qOutcome || q.qt == qOther) && asksWhatCame(q) && !slices.Contains(out, n) && !saidBefore(n.sp.said, n.sent) && !saidBefore(n.sp.explained, n.sent) { // what came of it, a fourth sentence if need be: TestWhatCameOfIt
+	if n := p.followOn(q, cands, lead); n != nil && (q.qt == qOutcome || q.qt == qOther) && q.cameAfter && !slices.Contains(out, n) && !saidBefore(n.sp.said, n.sent) && !saidBefore(n.sp.explained, n.sent) { // what came of it, a fourth sentence if need be: TestWhatCameOfIt
 		out = slices.Insert(out, slices.Index(out, lead)+1, n)
 		out = out[:min(len(out), maxSentences+1)]
 	} else {
@@ -1022,7 +1022,7 @@ var colourOfRe = regexp.MustCompile(`(?i)\b(?:` + colourWords + `)(?:-colou?red)
 
 // anyAskRe finds what a yes-or-no question asks whether there was any of
 // (group 1): "Was any money stolen in the attack?", "Were any people
-// hurt?", or whether anyone did (group 1 the verb): "did anyone die in
+// hurt?", or whether anyone did (group 2, the verb): "did anyone die in
 // the cyberattack?", "was anybody hurt?". When the passages never write
 // it, they do not say (unwritten).
 var anyAskRe = regexp.MustCompile(`(?i)\bany\s+([\pL'’-]+)|\b(?:any|some)(?:one|body)(?:\s+(?:get|got|gets|getting|been))?\s+([\pL'’-]+)`)
@@ -1363,14 +1363,14 @@ var (
 // into the water with a splash."). After a question of what happened when
 // or after something, the next sentence follows whatever it opens with.
 // withNeighbours quotes it when there is room, after the sentences the
-// ranking keeps; after or when something happened (asksWhatCame), as a
+// ranking keeps; after or when something happened (cameAfterRe), as a
 // fourth if need be. FairytaleQA +2 for where, +5 for why, +19 for what
 // happened, +12 for what happened when or after; no set loses
 // (bench/README.md, "Session 13"); the fourth sentence +22, none lost
 // (session 28, TestWhatCameOfIt).
 func (p *Pipeline) followOn(q questionTerms, cands []*candidate, lead *candidate) *candidate {
 	next := p.beside(cands, lead, +1)
-	sequel := (q.qt == qOutcome || q.qt == qOther) && asksWhatCame(q) // "what happened when …?", "what was in his grave when they opened it?": what the story tells next
+	sequel := (q.qt == qOutcome || q.qt == qOther) && q.cameAfter // "what happened when …?", "what was in his grave when they opened it?": what the story tells next
 	if next == nil || !sequel && !continuesRe.MatchString(next.text()) {
 		return nil
 	}
@@ -1383,18 +1383,13 @@ func (p *Pipeline) followOn(q questionTerms, cands []*candidate, lead *candidate
 	return nil
 }
 
-// asksWhatCame reports whether q asks what happened or what someone did
-// after, when or once something happened ("What did the seal catcher do
-// after he saw the knife?"): what the story tells next answers it.
-func asksWhatCame(q questionTerms) bool {
-	return q.cameAfter
-}
-
 // cameAfterRe finds "after", "when" or "once" opening what happened, a
-// clause or an event ("after he saw the knife", "when the maiden went",
-// "after a storm", "after seeing", "after thunder was heard"), not a question word ("And the embassy,
-// when does it have to close?") nor a bare noun ("what other countries
-// have done after cyberattacks?").
+// clause or an event ("What did the seal catcher do after he saw the
+// knife?", "when the maiden went", "after a storm", "after seeing",
+// "after thunder was heard"): what the story tells next answers the
+// question. Not a question word ("And the embassy, when does it have to
+// close?") nor a bare noun ("what other countries have done after
+// cyberattacks?").
 var cameAfterRe = regexp.MustCompile(`\b(?i:after|when|once)\s+(?:(?i:the|a|an|his|her|their|its|my|our|your|he|she|they|it|we|i|you|that|this|those|these|him|them|everyone|everybody|someone|somebody)\b|\p{Lu}|\pL+ing\b|\pL+\s+(?i:was|were|is|are|had|has|came|went|got|began|fell|did)\b)`)
 
 // residesRe matches a verb of where someone lives or something stands. A
