@@ -108,8 +108,10 @@ var summaryWordsRe = regexp.MustCompile(`(?i)\b(?:summar(?:y|ies|i[sz]e[sd]?|i[s
 
 // tellTheStory asks for the story told: "tell me the story", "can u tell
 // me the story short", "read me the whole story" (each quoted its first
-// sentence, or was refused, for session 28's new users).
-const tellTheStory = `(?:tell|read|give|retell)\s+(?:me|us)\s+(?:the|this|that)\s+(?:whole\s+|full\s+|entire\s+|short\s+|complete\s+)?(?:story|tale)`
+// sentence, or was refused, for session 28's new users), or the summary
+// again in another form: "give me that in one sentence" (after /summary:
+// "That question names nothing I can look up").
+const tellTheStory = `(?:tell|read|give|retell)\s+(?:me|us)\s+(?:the|this|that)\s+(?:whole\s+|hole\s+|full\s+|entire\s+|short\s+|complete\s+)?(?:story|tale)|(?:give|tell|put|say|write)\s+(?:me\s+|us\s+)?(?:that|it|this)\s+(?:in|as)\s+(?:(?:one|a|1|two|2|three|3|a\s+few|few)\s+)?(?:single\s+)?(?:sentences?|lines?|bullet[\s-]*points|bullets)`
 
 // summaryFormAsked asks for the story in a summary's form without the
 // word: "Now give me three bullet points.", "Write a headline for it in

@@ -288,8 +288,10 @@ var (
 	// reportedAskRe finds a question someone asked the user, group 1:
 	// "my kid asked me why Albania and Iran stopped talking".
 	reportedAskRe = regexp.MustCompile(`(?i)\b(?:asked|asks|wants\s+to\s+know|wanted\s+to\s+know|wonders|wondered)\s+(?:me\s+|us\s+)?((?:why|how|what|who|whom|when|where|which|whether|if)\b[^.!?]+)`)
-	// tellWhatRe asks what to answer to it: "what do I tell her?".
-	tellWhatRe = regexp.MustCompile(`(?i)^\W*(?:so\s+)?(?:what|how)\s+(?:do|should|can|could|would)\s+(?:i|we)\s+(?:tell|say\s+to|answer|explain\s+to|reply\s+to|respond\s+to)\b`)
+	// tellWhatRe asks what to answer to it: "what do I tell her?", "can
+	// you explain it simply?" ("My 12 year old asked me what this news is
+	// about, …": refused).
+	tellWhatRe = regexp.MustCompile(`(?i)^\W*(?:so\s+)?(?:(?:what|how)\s+(?:do|should|can|could|would)\s+(?:i|we)\s+(?:tell|say\s+to|answer|explain\s+to|reply\s+to|respond\s+to)\b|(?:can|could|would)\s+you\s+(?:explain|describe|tell\s+(?:me|us))\s+(?:it|this|that)\b)`)
 	// reportedClaimRe finds a claim the user heard, group 1: "my cousin
 	// said Tirana kicked out the Iranians".
 	reportedClaimRe = regexp.MustCompile(`(?i)\b(?:said|says|told\s+me|tells\s+me|heard|read|claims|claimed|thought|believed|assumed)\s+(?:that\s+)?([^.!?]+)`)
@@ -299,10 +301,12 @@ var (
 	// lower-case word after a full stop to go on the sentence).
 	// commaQuestionRe finds the question after a comma that ends what a
 	// person says of themselves or a greeting, group 1: "hey, doing a quick
-	// radio bit on this, what's the headline in one sentence?" (refused);
+	// radio bit on this, what's the headline in one sentence?" (refused),
+	// "My 12 year old asked me what this news is about, can you explain it
+	// simply?" (refused);
 	// not "After the attack, what did Albania do?", whose clause is the
 	// question's.
-	commaQuestionRe = regexp.MustCompile(`(?i)^[^?]*\b(?:hey|hi|hello|ok|okay|yo|i'm|im|i\s+am|we're|we\s+are|i\s+was|doing|working\s+on|writing|preparing)\b[^?]*?,\s+((?:` + whWords + `)\b[^?]*\?)\W*$`)
+	commaQuestionRe = regexp.MustCompile(`(?i)^[^?]*\b(?:hey|hi|hello|ok|okay|yo|i'm|im|i\s+am|we're|we\s+are|i\s+was|doing|working\s+on|writing|preparing|asked|asks|wants\s+to\s+know|wondered|wonders)\b[^?]*?,\s+((?:` + whWords + `|(?:can|could|would)\s+you)\b[^?]*\?)\W*$`)
 	chatQuestionRe  = regexp.MustCompile(`(?i)[.!]\s+((?:` + whWords + `|can|could|would|will|do|does|did|is|are|was|were|should|has|have)\b[^.!?]*\?)\W*$`)
 	// pronounRe finds a pronoun that stands for what was told.
 	pronounRe = regexp.MustCompile(`(?i)\b(?:they|them|it|he|she|him|her)\b`)

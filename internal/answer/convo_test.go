@@ -543,9 +543,12 @@ func TestSummaryAsked(t *testing.T) {
 		"summarize the MEK for me":                                           {Focus: "the MEK"},
 		"Can you summarize the story for my 4th grade class?":                {Doc: path}, // session 28's new users: a summary about "the story for my 4th grade class"
 		"summarize it for a 5-year-old":                                      {Doc: path},
-		"summarize the story for a lesson plan":                              {Doc: path}, // session 28b: about "the story plan"
-		"tell me the story":                                                  {Doc: path}, // the first sentence, quoted
-		"I want a summary":                                                   {Doc: path}, // refused, as "i'd like a summary" was
+		"summarize the story for a lesson plan":                              {Doc: path},                     // session 28b: about "the story plan"
+		"tell me the story":                                                  {Doc: path},                     // the first sentence, quoted
+		"I want a summary":                                                   {Doc: path},                     // refused, as "i'd like a summary" was
+		"give me that in one sentence":                                       {Doc: path, Length: "sentence"}, // after /summary (session 28c: "names nothing I can look up")
+		"put it as bullet points":                                            {Doc: path, Bullets: true},
+		"tell me the hole story":                                             {Doc: path}, // a child's "hole" (session 28c: refused)
 		"i'd like a summary":                                                 {Doc: path},
 		"I want a summary of the MEK":                                        {Focus: "the MEK"},
 		"can u tell me the story short":                                      {Doc: path, Length: "short"},

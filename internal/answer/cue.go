@@ -60,7 +60,7 @@ func questionType(q string) qtype {
 		return qWhen
 	case has("how many", "how much", "what percentage", "how long", "how old", "what number") || measureAskRe.MatchString(lq): // "how heavy was the club?": "a club of thirty hundred-weights"
 		return qHowMany
-	case starts("when") || has("what year", "what date", "which year", "what day", "what time", "what century", "what season", "which date", "which day", "what month", "which month", "the date of", "the day of", "the year of"):
+	case starts("when") || has("what year", "what date", "which year", "what day", "what time", "what century", "what season", "which date", "which day", "what month", "which month", "the date of", "the day of", "the year of", "exact date", "precise date", "actual date"):
 		return qWhen
 	case starts("who", "whom", "whose") || whoWithin(q, lq) || has("which person", "what person", "which character", "what was the name", "what is the name") || agentPlace(lq) != "":
 		return qWho

@@ -19,7 +19,7 @@ func TestQuestionType(t *testing.T) {
 		"Which country was attacked?": qWhere, "what country is Durres in?": qWhere, "Which country did they flee to?": qWhere,
 		"cyberattack date": qWhen, "how long ago was the revolution?": qWhen, "how long did it last?": qHowMany, "mek camp location?": qWhere, "albania cut ties why": qWhy, "how come albania did that?": qWhy, "date": qOther,
 		"What report had the correct date?": qOther, "Did they set a date?": qOther,
-		"What mean MEK?": qDefine, "what is the meaning of MEK?": qDefine, // session 28: a learner of English got the MEK's ideology
+		"What mean MEK?": qDefine, "what is the meaning of MEK?": qDefine, "What was the exact date of the cyberattack?": qWhen, // session 28c: Rama's "four groups" led // session 28: a learner of English got the MEK's ideology
 	})
 }
 

@@ -679,6 +679,7 @@ func TestPreamble(t *testing.T) {
 	p := answer.New(answer.Options{Retriever: ix, Documents: ix.Docs})
 	for q, want := range map[string]string{
 		"Good morning. I'm afraid I've never heard of this Mujahideen group. Who are they?": "exiled opposition group",
+		"My 12 year old asked me what this news is about, can you explain it simply?":       "final straw", // refused (session 28c)
 		"who is edi rama? thanks": "Edi Rama", // thanks after the question (session 28b: "how does it end? thanks" was refused)
 		"My kid asked me why Albania and Iran stopped talking. What do I tell her?":                            "final straw",
 		"The article says the MEK did bombings. Is that true?":                                                 "bombings and assassinations",
