@@ -156,6 +156,18 @@ func keywordType(lq string) qtype {
 	return qOther
 }
 
+// asksJob reports whether the question's words ask someone's work: "wat
+// job did dick have", "what was ali babas job" (both refused or led with
+// another sentence of theirs for session 28's new users).
+func asksJob(qwords map[string]bool) bool {
+	return qwords["job"] || qwords["occupation"] || qwords["living"] && qwords["for"]
+}
+
+// professionRe finds a person's work: "horse-dealer", "woodcutter",
+// "seal catcher", "fisherman", "tailor", "blacksmith", "gooseherd" (not a
+// bare "man": "He would be a rich man" was the seal catcher's job).
+var professionRe = regexp.MustCompile(`(?i)\b(?:[\pL-]*(?:dealer|cutter|catcher|smith|herd|maker|keeper|monger|wright|seller|driver|weaver|spinner)|(?:fisher|hunts|herds|boats|sea|ferry|coach|wood|post|police|fire|horse|sales|work|crafts|watch)m[ae]n|farmer|fisher|hunter|merchant|tailor|miller|shepherd|baker|cook|soldier|sailor|servant|maid|peasant|carpenter|cobbler|potter|gardener|doctor|priest|teacher|trader|minister|judge|lawyer|clerk|porter|butcher|brewer|innkeeper|landlord|beggar|thief|robber|pirate|knight|nurse|washerwoman|slave|trade|business|occupation|profession|livelihood)s?\b`)
+
 // colourWords are the colours colourRe finds.
 const colourWords = `red|orange|yellow|green|blue|purple|violet|pink|brown|black|white|gr[ae]y|golden|gold|silver|scarlet|crimson|azure|emerald|ivory|rosy|tawny|russet|auburn|chestnut|dappled|snow-white|coal-black|blood-red|sky-blue|dark|pale|bright|cream|copper|bronze|amber|lilac|flaxen|ruddy`
 
@@ -457,6 +469,9 @@ func cue(qt qtype, s string, qwords map[string]bool) float64 {
 			}
 		}
 		return false
+	}
+	if asksJob(qwords) { // "wat job did dick have": "a certain horse-dealer", "the trade of a woodcutter"
+		return b2f(fresh(professionRe.FindAllString(s, -1)))
 	}
 	if (qt == qOther || qt == qOutcome) && asksColour(qwords) { // "what color was the horse?"
 		if fresh(slices.DeleteFunc(colourRe.FindAllString(s, -1), textan.Capitalized)) { // not a name's: "White Owl"

@@ -1439,7 +1439,7 @@ var frameTerms = sync.OnceValue(func() map[string]bool {
 	return termSet(`date day year time take place happen happened name named call called say said says
 		tell told mean means meaning stand describe described kind type number many much today currently now known term
 		example purpose reason according mention mentioned mentions color colour colors colours react reaction respond response deny admit confirm wrong ago narrator narrators
-		exact exactly`)
+		exact exactly job jobs occupation`)
 })
 
 // wordsUsedRe asks the words someone used of something: "What exact words

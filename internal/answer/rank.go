@@ -48,18 +48,18 @@ type rankFeatures [nFeatures]float64
 func rankWeights() rankFeatures {
 	return rankFeatures{
 		// score, coverage, coverage², proximity, cue, passage score, rank, length, short, long, terms, synonyms, previous, next, quote, pronoun, first
-		0.8197, 1.3137, 0.8306, -0.0357, 0.8170, 1.8034, 0.0186, 0.6496, -0.2576, 0.0684, -0.0950, -0.0420, 1.0642, 0.3304, -0.2916, 0.1750, -0.0021,
+		0.8193, 1.3137, 0.8308, -0.0357, 0.8170, 1.8034, 0.0187, 0.6497, -0.2576, 0.0684, -0.0945, -0.0419, 1.0640, 0.3304, -0.2916, 0.1750, -0.0021,
 		// by question type: cue, previous sentence's coverage, next sentence's coverage
-		0.0537, -0.0044, -0.0252, // other
-		0.4418, -0.0181, 0.3698, // who
+		0.0537, -0.0043, -0.0252, // other
+		0.4416, -0.0190, 0.3696, // who
 		-0.0371, 0.0404, -0.0246, // when
 		0.3608, 0.0544, -0.0357, // how many
-		-0.2271, -0.1923, -0.1840, // where
-		-0.1104, 0.4152, 0.5737, // why
-		0.6191, 0.2975, -0.0123, // feel
-		0.0784, 0.4008, -0.2688, // outcome
+		-0.2271, -0.1922, -0.1840, // where
+		-0.1103, 0.4154, 0.5738, // why
+		0.6192, 0.2975, -0.0123, // feel
+		0.0784, 0.4011, -0.2688, // outcome
 		0.0000, 0.0040, -0.0020, // define
-		-0.3622, 0.0667, -0.0604, // describe
+		-0.3622, 0.0668, -0.0604, // describe
 	}
 }
 

@@ -220,6 +220,11 @@ func TestFeelingAsked(t *testing.T) {
 	// a feeling a tale tells in another word of its family: "afraid" for
 	// "worried" (it was refused)
 	leads(t, "testdata/habetrot", "why was maisie worried", "She was afraid that she would be expected to spin")
+	// someone's work is the noun of a trade ("wat was ali babas job" led
+	// with Ali Baba forced to reveal the cave's secret, session 28)
+	if a := askIn(t, "testdata/alibaba", "what was ali baba's job?"); !strings.Contains(eval.Lead(a.Text), "woodcutter") {
+		t.Errorf("ali baba's job: %q", a.Text)
+	}
 	// "sad" of a tale that says "broken-hearted and melancholy" (session
 	// 28's new users: refused)
 	if a := askIn(t, "testdata/otoole", "Why was the king so sad at the beginning?"); a.Refused || strings.HasPrefix(a.Text, answer.MsgNearest) || !strings.Contains(a.Text, "his heart failed him") {
@@ -867,6 +872,7 @@ func TestAskedInOtherWords(t *testing.T) {
 		"What mean MEK?":                                              "also known by its Farsi name",        // a learner's English (session 28: the MEK's ideology led)
 		"What exact words did Washington use to describe the attack?": "reckless and irresponsible",          // refused for "words" (session 28)
 		"how serious was the cyberattack?":                            "gravity and risk of the cyberattack", // the lede led (session 28)
+		"what is edi rama's job?":                                     "Prime Minister Edi Rama",             // work asked (session 28)
 	} {
 		wantAnswer(t, p, q, want, true)
 	}
