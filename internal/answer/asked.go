@@ -109,9 +109,17 @@ var summaryWordsRe = regexp.MustCompile(`(?i)\b(?:summar(?:y|ies|i[sz]e[sd]?|i[s
 // tellTheStory asks for the story told: "tell me the story", "can u tell
 // me the story short", "read me the whole story" (each quoted its first
 // sentence, or was refused, for session 28's new users), or the summary
-// again in another form: "give me that in one sentence" (after /summary:
-// "That question names nothing I can look up").
-const tellTheStory = `(?:tell|read|give|retell)\s+(?:me|us)\s+(?:the|this|that)\s+(?:whole\s+|hole\s+|full\s+|entire\s+|short\s+|complete\s+)?(?:story|tale)|(?:give|tell|put|say|write)\s+(?:me\s+|us\s+)?(?:that|it|this)\s+(?:in|as)\s+(?:(?:one|a|1|two|2|three|3|a\s+few|few)\s+)?(?:single\s+)?(?:sentences?|lines?|bullet[\s-]*points|bullets)`
+// again in another form (restateAsked).
+const tellTheStory = `(?:tell|read|give|retell)\s+(?:me|us)\s+(?:the|this|that)\s+(?:whole\s+|hole\s+|full\s+|entire\s+|short\s+|complete\s+)?(?:story|tale)` + `|` + restateAsked
+
+// restateAsked asks for the summary again in another form: "give me
+// that in one sentence" (after /summary: "That question names nothing I
+// can look up"), "can you do it as bullet points?" (its "it" is the
+// summary, not what a report's lede is about).
+const restateAsked = `(?:give|tell|put|say|write|do|make)\s+(?:me\s+|us\s+)?(?:that|it|this)\s+(?:in|as)\s+(?:(?:one|a|1|two|2|three|3|a\s+few|few)\s+)?(?:single\s+)?(?:sentences?|lines?|bullet[\s-]*points|bullets)`
+
+// restateRe matches restateAsked.
+var restateRe = regexp.MustCompile(`(?i)\b` + restateAsked)
 
 // summaryFormAsked asks for the story in a summary's form without the
 // word: "Now give me three bullet points.", "Write a headline for it in
@@ -141,7 +149,7 @@ func (p *Pipeline) wholeSummary(q, standalone string) (SummaryAsked, bool) {
 		return SummaryAsked{}, false
 	}
 	asked := SummaryAsked{Length: summaryLength(q)}
-	if likeFiveRe.MatchString(q) { // "Explain it like I'm five." after "Now in three bullet points.": its "it" is the story, not the words before
+	if likeFiveRe.MatchString(q) || restateRe.MatchString(q) { // "Explain it like I'm five." after "Now in three bullet points.": its "it" is the story, not the words before; "can you do it as bullet points?"
 		standalone = q
 	}
 	rest := plotRe.ReplaceAllString(withoutFraming(summaryWordsRe.ReplaceAllString(standalone, " ")), " ")
@@ -366,7 +374,7 @@ func (p *Pipeline) summaryAsked(focus string) SummaryAsked {
 // the MEK?", "Give me the key facts about the hackers.", "tell me
 // everything about the MEK", "what do you know about the MEK?" (session
 // 27's new users: refused, taken for something told, hedged).
-var summaryRe = regexp.MustCompile(`(?i)^\W*(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:(?:give|write|show|make)\s+(?:me\s+)?(?:a\s+)?(?:short\s+|brief\s+|quick\s+)?summary\s+(?:of|about|on)|(?:a\s+)?summary\s+(?:of|about|on)|summari[sz]e|sum\s+up|what\s+(?:does|did|do)\s+(?:the\s+|this\s+)?(?:story|article|report|text|documents?|news)\s+say|(?:(?:give|tell|show)\s+(?:me\s+|us\s+)?|what\s+are\s+|list\s+)?(?:the\s+|some\s+)?(?:key|main|most\s+important|important|basic)\s+(?:facts|points|things|details)\s+(?:about|on|of|regarding)|tell\s+(?:me|us)\s+(?:everything|all)\s+(?:you\s+know\s+|there\s+is\s+to\s+know\s+)?about|what\s+do\s+(?:you|we)\s+know\s+about)\s+(?:what\s+(?:the\s+)?(?:story|article|report|text|documents?)\s+says?\s+(?:about|of|on)\s+|everything\s+about\s+|(?:all\s+)?about\s+)?(.+?)[\s?.!]*$`)
+var summaryRe = regexp.MustCompile(`(?i)^\W*(?:(?:and|also|now|ok|okay)\W+)?(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:(?:give|write|show|make)\s+(?:me\s+)?(?:a\s+)?(?:short\s+|brief\s+|quick\s+)?summary\s+(?:of|about|on)|(?:a\s+)?(?:short\s+|brief\s+|quick\s+)?summary\s+(?:of|about|on)|summari[sz]e|sum\s+up|what\s+(?:does|did|do)\s+(?:the\s+|this\s+)?(?:story|article|report|text|documents?|news)\s+say|(?:(?:give|tell|show)\s+(?:me\s+|us\s+)?|what\s+are\s+|list\s+)?(?:the\s+|some\s+)?(?:key|main|most\s+important|important|basic)\s+(?:facts|points|things|details)\s+(?:about|on|of|regarding)|tell\s+(?:me|us)\s+(?:everything|all)\s+(?:you\s+know\s+|there\s+is\s+to\s+know\s+)?about|what\s+do\s+(?:you|we)\s+know\s+about)\s+(?:what\s+(?:the\s+)?(?:story|article|report|text|documents?)\s+says?\s+(?:about|of|on)\s+|everything\s+about\s+|(?:all\s+)?about\s+)?(.+?)[\s?.!]*$`)
 
 // summaryFocus returns what a request for a summary is about ("the MEK"),
 // or "" for any other question and for a summary of the documents
@@ -385,7 +393,7 @@ func (p *Pipeline) summaryFocus(q string) string {
 	if !topic {
 		return ""
 	}
-	return strings.Join(strings.Fields(withoutFraming(politeTail.ReplaceAllString(m[1], ""))), " ") // "the MEK", not "the MEK in 3 sentences"
+	return strings.Join(strings.Fields(partOfRe.ReplaceAllString(withoutFraming(politeTail.ReplaceAllString(m[1], "")), "")), " ") // "the MEK", not "the MEK in 3 sentences" nor "just the part about the MEK"
 }
 
 // structureWords name parts of a text, no topic: "summarize the first
@@ -395,6 +403,11 @@ first last second third next previous whole entire`
 
 // isNumber reports whether w is written in digits ("chapter 3").
 func isNumber(w string) bool { return w != "" && strings.Trim(w, "0123456789") == "" }
+
+// partOfRe is how a request names the part of the documents about its
+// topic: "Summarize just the part about the MEK" is about "the MEK" (its
+// heading said "about “just the part about the MEK”").
+var partOfRe = regexp.MustCompile(`(?i)^\W*(?:just\s+|only\s+)?(?:the\s+)?(?:parts?|bits?|sections?|passages?)\s+(?:about|on|of|that\s+(?:talks?|deals?)\s+(?:about|with)|where\s+it\s+talks\s+about)\s+`)
 
 // politeTail is a "please" or "thanks" after a request.
 var politeTail = regexp.MustCompile(`(?i)[\s,]+(?:please|pls|plz|thanks|thank you|thx)$`)

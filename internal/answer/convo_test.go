@@ -548,7 +548,10 @@ func TestSummaryAsked(t *testing.T) {
 		"I want a summary":                                                   {Doc: path},                     // refused, as "i'd like a summary" was
 		"give me that in one sentence":                                       {Doc: path, Length: "sentence"}, // after /summary (session 28c: "names nothing I can look up")
 		"put it as bullet points":                                            {Doc: path, Bullets: true},
-		"tell me the hole story":                                             {Doc: path}, // a child's "hole" (session 28c: refused)
+		"tell me the hole story":                                             {Doc: path},                             // a child's "hole" (session 28c: refused)
+		"Can you do it as bullet points?":                                    {Doc: path, Bullets: true},              // quoted the lede
+		"Summarize just the part about the MEK":                              {Focus: "the MEK"},                      // about "just the part about the MEK"
+		"And a short summary of the US role":                                 {Focus: "the US role", Length: "short"}, // quoted sentences
 		"i'd like a summary":                                                 {Doc: path},
 		"I want a summary of the MEK":                                        {Focus: "the MEK"},
 		"can u tell me the story short":                                      {Doc: path, Length: "short"},

@@ -1826,7 +1826,7 @@ var nameAskRes = []*regexp.Regexp{
 
 // namedPlaces are the places a question may ask the name of as it asks a
 // person's: "what was the name of the lake?" of a tale that names none.
-var namedPlaces = setOf("lake river mountain castle village town city kingdom island forest wood sea country land")
+var namedPlaces = setOf("lake river mountain castle village town city kingdom island forest wood sea country land camp")
 
 // namedGroups are the groups a question may ask the name of: "What was the
 // name of the hacking group?" was answered with the report's "the exiled

@@ -383,9 +383,9 @@ func TestWhomAsked(t *testing.T) {
 
 func TestNameAsked(t *testing.T) {
 	for _, c := range [][2]string{{"sunchild", "what was the mothers name?"}, {"sunchild", "what was the name of the mother"}, {"sunchild", "what was the mother called?"}, {"sunchild", "whats the mother called"},
-		{"moti", "what was the name of the king?"},              // not "to the king's astonishment Moti chose …"
-		{"snare", "whats the sisters name"},                     // not "-"My sister, are we really alone …": "My" is no name
-		{"alibaba", "what was the name of ali baba's horse?"}} { // two words before the noun (session 28's new users: Ali Baba's sentences, unhedged)
+		{"moti", "what was the name of the king?"},                                                                             // not "to the king's astonishment Moti chose …"
+		{"snare", "whats the sisters name"},                                                                                    // not "-"My sister, are we really alone …": "My" is no name
+		{"alibaba", "what was the name of ali baba's horse?"}, {"seed", "What is the name of the camp where the MEK lives?"}} { // two words before the noun (session 28's new users: Ali Baba's sentences, unhedged)
 		if a := askIn(t, "testdata/"+c[0], c[1]); !strings.HasPrefix(a.Text, answer.MsgNoName) {
 			t.Errorf("%q: %q", c[1], a.Text)
 		}
