@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"storybot/internal/cite"
 	"storybot/internal/knowledge"
 	"storybot/internal/textan"
 )
@@ -117,6 +118,24 @@ const tellTheStory = `(?:tell|read|give|retell)\s+(?:me|us)\s+(?:the|this|that)\
 // can look up"), "can you do it as bullet points?" (its "it" is the
 // summary, not what a report's lede is about).
 const restateAsked = `(?:give|tell|put|say|write|do|make)\s+(?:me\s+|us\s+)?(?:that|it|this)\s+(?:in|as)\s+(?:(?:one|a|1|two|2|three|3|a\s+few|few)\s+)?(?:single\s+)?(?:sentences?|lines?|bullet[\s-]*points|bullets)`
+
+// lengthOfSummary returns the length ("sentence", "short", "long" or ""
+// for the default) of the summary the answer a gave, by its sentences
+// (its citation markers), or "" when a is no summary.
+func lengthOfSummary(a string) string {
+	if !strings.HasPrefix(a, "Summary of") {
+		return ""
+	}
+	switch n := len(cite.Find(a)); {
+	case n == 1:
+		return "sentence"
+	case n > 0 && n <= 3:
+		return "short"
+	case n > 6:
+		return "long"
+	}
+	return ""
+}
 
 // restateRe matches restateAsked.
 var restateRe = regexp.MustCompile(`(?i)\b` + restateAsked)

@@ -597,6 +597,13 @@ func TestSummaryAsked(t *testing.T) {
 	if _, err := p.Ask(context.Background(), answer.Request{Question: "Explain it like I'm five.", History: bullets}, nil); !errors.As(err, &answer.SummaryAsked{}) {
 		t.Errorf("\"Explain it like I'm five.\" after a summary asks for one (it was refused): %v", err)
 	}
+	// restated, it is as long as it was (session 28's "can you do it as
+	// bullet points?" after a quick summary gave the default six)
+	quick := []chat.Message{{Role: chat.RoleUser, Content: "give me a quick summary"}, {Role: chat.RoleAssistant, Content: "Summary of “Albania cuts ties with Iran”:\nOne. [1] Two. [2] Three. [3]"}}
+	var restated answer.SummaryAsked
+	if _, err := p.Ask(context.Background(), answer.Request{Question: "can you do it as bullet points?", History: quick}, nil); !errors.As(err, &restated) || restated.Length != "short" || !restated.Bullets {
+		t.Errorf("bullet points of a quick summary: %+v, %v", restated, err)
+	}
 	short := []chat.Message{{Role: chat.RoleUser, Content: "Give me the short version."}, {Role: chat.RoleAssistant, Content: "Summary of “Albania cuts ties with Iran”: …"}}
 	if _, err := p.Ask(context.Background(), answer.Request{Question: "What happened first?", History: short}, nil); !errors.As(err, &answer.SummaryAsked{}) {
 		t.Errorf("a summary asked hands no topic on (it was refused for \"short version\"): %v", err)

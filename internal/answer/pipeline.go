@@ -423,6 +423,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 		return Answer{}, TimelineAsked{}
 	}
 	if asked, ok := p.summaryRequest(q, standalone); ok { // "summarize the MEK", "tl;dr", "what is this story about?"
+		if asked.Length == "" && restateRe.MatchString(q) { // "can you do it as bullet points?" after a quick summary: as long as it was
+			asked.Length = lengthOfSummary(answersIn(lastTurn(req.History)))
+		}
 		return Answer{}, asked
 	}
 	if kind, groups, source := p.listedNames(q); kind != "" { // "which countries are involved?"
