@@ -604,6 +604,10 @@ func TestSummaryAsked(t *testing.T) {
 	if _, err := p.Ask(context.Background(), answer.Request{Question: "can you do it as bullet points?", History: quick}, nil); !errors.As(err, &restated) || restated.Length != "short" || !restated.Bullets {
 		t.Errorf("bullet points of a quick summary: %+v, %v", restated, err)
 	}
+	one := []chat.Message{{Role: chat.RoleUser, Content: "give me that in one sentence"}, {Role: chat.RoleAssistant, Content: "Summary of “Albania cuts ties with Iran”:\nOne. [1]"}}
+	if _, err := p.Ask(context.Background(), answer.Request{Question: "can you do it as bullet points?", History: one}, nil); !errors.As(err, &restated) || restated.Length != "short" { // one bullet is no list
+		t.Errorf("bullet points of a one-sentence summary: %+v, %v", restated, err)
+	}
 	short := []chat.Message{{Role: chat.RoleUser, Content: "Give me the short version."}, {Role: chat.RoleAssistant, Content: "Summary of “Albania cuts ties with Iran”: …"}}
 	if _, err := p.Ask(context.Background(), answer.Request{Question: "What happened first?", History: short}, nil); !errors.As(err, &answer.SummaryAsked{}) {
 		t.Errorf("a summary asked hands no topic on (it was refused for \"short version\"): %v", err)

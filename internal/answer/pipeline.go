@@ -424,7 +424,9 @@ func (p *Pipeline) Ask(ctx context.Context, req Request, onEvent func(Event)) (r
 	}
 	if asked, ok := p.summaryRequest(q, standalone); ok { // "summarize the MEK", "tl;dr", "what is this story about?"
 		if asked.Length == "" && restateRe.MatchString(q) { // "can you do it as bullet points?" after a quick summary: as long as it was
-			asked.Length = lengthOfSummary(answersIn(lastTurn(req.History)))
+			if asked.Length = lengthOfSummary(answersIn(lastTurn(req.History))); asked.Length == "sentence" && asked.Bullets { // one bullet is no list
+				asked.Length = "short"
+			}
 		}
 		return Answer{}, asked
 	}
