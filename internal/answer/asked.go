@@ -121,12 +121,13 @@ const restateAsked = `(?:give|tell|put|say|write|do|make)\s+(?:me\s+|us\s+)?(?:t
 
 // lengthOfSummary returns the length ("sentence", "short", "long" or ""
 // for the default) of the summary the answer a gave, by its sentences
-// (its citation markers), or "" when a is no summary.
+// (its citation markers), or "" when a is no summary (summaryBody).
 func lengthOfSummary(a string) string {
-	if !strings.HasPrefix(a, "Summary of") {
+	text, ok := summaryBody(a)
+	if !ok {
 		return ""
 	}
-	switch n := len(cite.Find(a)); {
+	switch n := len(cite.Find(text)); {
 	case n == 1:
 		return "sentence"
 	case n > 0 && n <= 3:

@@ -668,14 +668,24 @@ func lastLead(history []chat.Message) string {
 		return q
 	}
 	for i := len(history) - 1; i >= 0 && history[i].Role != chat.RoleUser; i-- {
-		head, text, ok := strings.Cut(history[i].Content, "\n")
-		if ok && strings.HasPrefix(strings.TrimLeft(head, "*"), "Summary of ") { // the console's heading, or the Discord bot's in bold
+		if text, ok := summaryBody(history[i].Content); ok {
 			if ss := textan.Sentences(cite.Strip(text)); len(ss) > 0 {
 				return ss[0].Text
 			}
 		}
 	}
 	return ""
+}
+
+// summaryBody returns the text of an answer that is a summary, after its
+// heading ("Summary of …:", the console's, or the Discord bot's in bold);
+// ok is false for any other answer.
+func summaryBody(answer string) (text string, ok bool) {
+	head, text, ok := strings.Cut(answer, "\n")
+	if !ok || !strings.HasPrefix(strings.TrimLeft(head, "*"), "Summary of ") {
+		return "", false
+	}
+	return text, true
 }
 
 // lastQuoteLine returns the whole first quote of the last answer in

@@ -691,6 +691,10 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 		}
 	}
 	best := ranked[0]
+	coloured := "" // what a colour question asks the colour of (colouredRe)
+	if m := colouredRe.FindStringSubmatch(focus); m != nil {
+		coloured = m[1]
+	}
 	switch {
 	case !p.counted(q, cands) && !(q.howOld && slices.ContainsFunc(ranked, func(c *candidate) bool { return c.cue == 1 && math.Exp(c.z-ranked[0].z) >= rescueProb })): // "how many wolves?" of a story that never counts them; an age the sentences the rescue below may lead with give ("She was not more than thirteen or fourteen years of age") names no one asked
 		hedge = MsgNoCount
@@ -703,7 +707,7 @@ func (p *Pipeline) chooseSentences(question, focus string, passages []*sourcePas
 	case !q.followUp && (askedNow.MatchString(focus) || roleOfName(definedSubject(focus))) && p.ofEarlierYears(best): // "who is the current president of Iran?", "who is the president of iran?" of a report of 2022: "president Abolhassan Banisadr" in June 1981 is no answer
 		hedge = MsgNearest
 	case colourAskRe.MatchString(focus) && !slices.ContainsFunc(ranked, func(c *candidate) bool {
-		return c.cue == 1 && len(c.terms) > 0 && math.Exp(c.z-best.z) >= rescueProb && p.holdsColoured(focus, c, c == best)
+		return c.cue == 1 && len(c.terms) > 0 && math.Exp(c.z-best.z) >= rescueProb && p.holdsColoured(coloured, c, c == best)
 	}): // "What color was the princess's hair?" of a tale that never tells it: not "cream-coloured horses"; "what color was finn's horse?" of a tale that gives no colour near it ("brilliantly coloured" palaces are no answer), nor in a sentence of its words ("what color were gray eagle's eyes?": "a large white owl")
 		hedge = MsgNearest
 	case q.qt == qWhen && q.words["will"] && !slices.ContainsFunc(ranked[:min(maxSentences, len(ranked))], func(c *candidate) bool { return futureRe.MatchString(c.text()) }): // "when will diplomatic relations be restored?": a day gone by is no answer; "In two years' time you will go to Taianfu" quoted second is one
@@ -994,22 +998,18 @@ var everAskRe = regexp.MustCompile(`(?i)^\W*(?:and\s+|so\s+|but\s+)?(?:did|does|
 // colour were the horses?".
 var colouredRe = regexp.MustCompile(`(?i)\b(?:what|which)\s+colou?rs?\s+(?:was|were|is|are)\s+(?:[\pL'’-]+\s+)*?([\pL-]+)\W*$`)
 
-// holdsColoured reports whether c holds the thing q asks the colour of
-// (colouredRe), in its word or a synonym, or, best, may say it in others;
-// true when q names none.
-func (p *Pipeline) holdsColoured(q string, c *candidate, best bool) bool {
-	m := colouredRe.FindStringSubmatch(q)
-	if m == nil {
-		return true
-	}
-	t := p.an.Term(m[1])
+// holdsColoured reports whether c holds thing, what a question asks the
+// colour of (colouredRe), in its word or a synonym, or, best, may say it
+// in others; true when the question names none ("").
+func (p *Pipeline) holdsColoured(thing string, c *candidate, best bool) bool {
+	t := p.an.Term(thing)
 	if t == "" || c.terms[t] || c.syns[t] {
 		return true
 	}
 	// the best sentence may say it in other words ("hat": "a black
 	// turban"), unless each colour it gives is a creature's and the
 	// thing asked is none ("hair": "six beautiful cream-coloured horses")
-	if !best || textan.IsCreature(m[1]) {
+	if !best || textan.IsCreature(thing) {
 		return false
 	}
 	ofs := colourOfRe.FindAllStringSubmatch(c.text(), -1)
